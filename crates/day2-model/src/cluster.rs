@@ -1,0 +1,892 @@
+//! The `Cluster`: every object of one source, typed, with the indexes the
+//! analyses need. Built once; analyses only read it.
+
+use crate::event::Event;
+use crate::object::{K8sObject, Res, Stores};
+use crate::selector::{Labels, label_selector_matches, labels_of, map_selector_matches};
+use crate::types::{Cloud, ObjRef, Origin};
+use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, Pod, PodSpec};
+use k8s_openapi::api::storage::v1::StorageClass;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::ops::Deref;
+
+/// Where the objects came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    #[default]
+    Manifests,
+    Snapshot,
+    Live,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Manifests => "manifests",
+            SourceKind::Snapshot => "snapshot",
+            SourceKind::Live => "live",
+        }
+    }
+}
+
+/// A problem met while reading the input: shown to the user, never fatal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Note {
+    /// `file:line:column` or an object or API path.
+    pub at: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.at.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.at, self.message)
+        }
+    }
+}
+
+/// Log text of one container, as carried by a `kubectl cluster-info dump`.
+#[derive(Debug, Clone)]
+pub struct PodLog {
+    pub namespace: String,
+    pub pod: String,
+    pub container: Option<String>,
+    pub source: String,
+    pub text: String,
+}
+
+/// The controller at the top of a pod's owner chain.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct WorkloadKey {
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+}
+
+impl WorkloadKey {
+    pub fn objref(&self) -> ObjRef {
+        ObjRef::new(self.kind.clone(), Some(&self.namespace), self.name.clone())
+    }
+}
+
+/// Well-known zone labels, newest first.
+pub const ZONE_LABELS: [&str; 5] = [
+    "topology.kubernetes.io/zone",
+    "failure-domain.beta.kubernetes.io/zone",
+    "topology.ebs.csi.aws.com/zone",
+    "topology.disk.csi.azure.com/zone",
+    "topology.gke.io/zone",
+];
+
+/// The zone of a set of labels, if any.
+pub fn zone_of(labels: &Labels) -> Option<&str> {
+    ZONE_LABELS
+        .iter()
+        .find_map(|k| labels.get(*k))
+        .map(String::as_str)
+}
+
+#[derive(Debug, Default, Clone)]
+struct Index {
+    node_by_name: FxHashMap<String, u32>,
+    pods_by_node: FxHashMap<String, Vec<u32>>,
+    pods_by_ns: FxHashMap<String, Vec<u32>>,
+    /// namespace → (label key, value) → pods
+    pod_labels: FxHashMap<String, FxHashMap<(String, String), Vec<u32>>>,
+    pod_owner: Vec<Option<WorkloadKey>>,
+    pods_by_workload: FxHashMap<WorkloadKey, Vec<u32>>,
+    pvc_by_key: FxHashMap<(String, String), u32>,
+    pv_by_name: FxHashMap<String, u32>,
+    sc_by_name: FxHashMap<String, u32>,
+    nodes_by_zone: BTreeMap<String, Vec<u32>>,
+    events_by_uid: FxHashMap<String, Vec<u32>>,
+    events_by_obj: FxHashMap<(String, String, String), Vec<u32>>,
+}
+
+/// Every object of one source, indexed.
+#[derive(Debug, Default, Clone)]
+pub struct Cluster {
+    pub stores: Stores,
+    pub logs: Vec<PodLog>,
+    pub notes: Vec<Note>,
+    pub source: SourceKind,
+    /// Human description of the input (`3 files`, `snapshot.json.gz`, `live: prod-eu`).
+    pub input: String,
+    idx: Index,
+}
+
+impl Deref for Cluster {
+    type Target = Stores;
+    fn deref(&self) -> &Stores {
+        &self.stores
+    }
+}
+
+fn ns_name(meta: &ObjectMeta) -> (String, String) {
+    (
+        meta.namespace.clone().unwrap_or_else(|| "default".into()),
+        meta.name.clone().unwrap_or_default(),
+    )
+}
+
+impl Cluster {
+    /// Index the objects. Events are sorted by time (then by name).
+    pub fn new(mut stores: Stores, source: SourceKind, notes: Vec<Note>) -> Cluster {
+        stores
+            .events
+            .sort_by(|a, b| a.at().cmp(&b.at()).then_with(|| a.name.cmp(&b.name)));
+        let mut c = Cluster {
+            stores,
+            logs: Vec::new(),
+            notes,
+            source,
+            input: String::new(),
+            idx: Index::default(),
+        };
+        c.reindex();
+        c
+    }
+
+    /// Rebuild every index (after the stores were changed).
+    pub fn reindex(&mut self) {
+        let s = &self.stores;
+        let ((pods, owners), (events, misc)) = rayon::join(
+            || rayon::join(|| index_pods(s), || index_owners(s)),
+            || rayon::join(|| index_events(&s.events), || index_misc(s)),
+        );
+        let (node_by_name, pods_by_node, pods_by_ns, pod_labels) = pods;
+        let (pod_owner, pods_by_workload) = owners;
+        let (events_by_uid, events_by_obj) = events;
+        let (pvc_by_key, pv_by_name, sc_by_name, nodes_by_zone) = misc;
+        self.idx = Index {
+            node_by_name,
+            pods_by_node,
+            pods_by_ns,
+            pod_labels,
+            pod_owner,
+            pods_by_workload,
+            pvc_by_key,
+            pv_by_name,
+            sc_by_name,
+            nodes_by_zone,
+            events_by_uid,
+            events_by_obj,
+        };
+    }
+
+    // ---- nodes ----
+
+    pub fn node(&self, name: &str) -> Option<&Res<Node>> {
+        self.idx
+            .node_by_name
+            .get(name)
+            .map(|i| &self.stores.nodes[*i as usize])
+    }
+
+    /// Zone → nodes in that zone (nodes without a zone label are absent).
+    pub fn nodes_by_zone(&self) -> impl Iterator<Item = (&str, impl Iterator<Item = &Res<Node>>)> {
+        self.idx.nodes_by_zone.iter().map(|(z, v)| {
+            (
+                z.as_str(),
+                v.iter().map(|i| &self.stores.nodes[*i as usize]),
+            )
+        })
+    }
+
+    pub fn zones(&self) -> Vec<&str> {
+        self.idx.nodes_by_zone.keys().map(String::as_str).collect()
+    }
+
+    pub fn node_zone<'a>(&self, node: &'a Res<Node>) -> Option<&'a str> {
+        zone_of(node.labels())
+    }
+
+    // ---- pods ----
+
+    pub fn pods_on_node(&self, node: &str) -> impl Iterator<Item = &Res<Pod>> {
+        self.idx
+            .pods_by_node
+            .get(node)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.stores.pods[*i as usize])
+    }
+
+    pub fn pods_in_namespace(&self, ns: &str) -> impl Iterator<Item = &Res<Pod>> {
+        self.idx
+            .pods_by_ns
+            .get(ns)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.stores.pods[*i as usize])
+    }
+
+    fn pod_candidates(
+        &self,
+        ns: &str,
+        sel: impl Iterator<Item = (String, String)>,
+    ) -> Option<Vec<u32>> {
+        let by_label = self.idx.pod_labels.get(ns)?;
+        let mut best: Option<&Vec<u32>> = None;
+        for kv in sel {
+            match by_label.get(&kv) {
+                None => return Some(Vec::new()),
+                Some(v) if best.is_none_or(|b| v.len() < b.len()) => best = Some(v),
+                _ => {}
+            }
+        }
+        best.cloned()
+    }
+
+    /// Pods in `ns` matched by a `metav1.LabelSelector` (empty selects all).
+    pub fn pods_matching(&self, ns: &str, sel: &LabelSelector) -> Vec<&Res<Pod>> {
+        let ml = sel
+            .match_labels
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v.clone()));
+        let candidates = match self.pod_candidates(ns, ml) {
+            Some(c) => c,
+            None if self.idx.pod_labels.contains_key(ns)
+                || self.idx.pods_by_ns.contains_key(ns) =>
+            {
+                self.idx.pods_by_ns.get(ns).cloned().unwrap_or_default()
+            }
+            None => Vec::new(),
+        };
+        candidates
+            .into_iter()
+            .map(|i| &self.stores.pods[i as usize])
+            .filter(|p| label_selector_matches(sel, p.labels()))
+            .collect()
+    }
+
+    /// Pods in `ns` matched by a Service-style selector (empty selects none).
+    pub fn pods_matching_map(&self, ns: &str, sel: &Labels) -> Vec<&Res<Pod>> {
+        if sel.is_empty() {
+            return Vec::new();
+        }
+        let candidates = self
+            .pod_candidates(ns, sel.iter().map(|(k, v)| (k.clone(), v.clone())))
+            .unwrap_or_default();
+        candidates
+            .into_iter()
+            .map(|i| &self.stores.pods[i as usize])
+            .filter(|p| map_selector_matches(sel, p.labels()))
+            .collect()
+    }
+
+    /// The controller at the top of the pod's owner chain (Deployment for a
+    /// ReplicaSet's pod, StatefulSet, DaemonSet, CronJob for a Job's pod…).
+    pub fn pod_owner(&self, pod_index: usize) -> Option<&WorkloadKey> {
+        self.idx.pod_owner.get(pod_index).and_then(Option::as_ref)
+    }
+
+    pub fn owner_of(&self, pod: &Res<Pod>) -> Option<&WorkloadKey> {
+        let idx = self.pod_index(pod)?;
+        self.pod_owner(idx)
+    }
+
+    fn pod_index(&self, pod: &Res<Pod>) -> Option<usize> {
+        let base = self.stores.pods.as_ptr() as usize;
+        let p = pod as *const Res<Pod> as usize;
+        let size = std::mem::size_of::<Res<Pod>>();
+        (p >= base && (p - base) % size == 0 && (p - base) / size < self.stores.pods.len())
+            .then(|| (p - base) / size)
+    }
+
+    /// Pods whose owner chain ends at the given workload.
+    pub fn pods_of(&self, kind: &str, namespace: &str, name: &str) -> Vec<&Res<Pod>> {
+        let key = WorkloadKey {
+            kind: kind.into(),
+            namespace: namespace.into(),
+            name: name.into(),
+        };
+        self.idx
+            .pods_by_workload
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.stores.pods[*i as usize])
+            .collect()
+    }
+
+    // ---- storage ----
+
+    pub fn pvc(&self, namespace: &str, name: &str) -> Option<&Res<PersistentVolumeClaim>> {
+        self.idx
+            .pvc_by_key
+            .get(&(namespace.to_owned(), name.to_owned()))
+            .map(|i| &self.stores.pvcs[*i as usize])
+    }
+
+    pub fn pv(&self, name: &str) -> Option<&Res<PersistentVolume>> {
+        self.idx
+            .pv_by_name
+            .get(name)
+            .map(|i| &self.stores.pvs[*i as usize])
+    }
+
+    pub fn storage_class(&self, name: &str) -> Option<&Res<StorageClass>> {
+        self.idx
+            .sc_by_name
+            .get(name)
+            .map(|i| &self.stores.storage_classes[*i as usize])
+    }
+
+    /// The StorageClasses annotated as default.
+    pub fn default_storage_classes(&self) -> Vec<&Res<StorageClass>> {
+        self.stores
+            .storage_classes
+            .iter()
+            .filter(|sc| {
+                [
+                    "storageclass.kubernetes.io/is-default-class",
+                    "storageclass.beta.kubernetes.io/is-default-class",
+                ]
+                .iter()
+                .any(|a| sc.annotation(a) == Some("true"))
+            })
+            .collect()
+    }
+
+    /// The class a claim uses: its own, or the default class when it names none.
+    pub fn class_of_claim(&self, pvc: &PersistentVolumeClaim) -> Option<&Res<StorageClass>> {
+        match pvc
+            .spec
+            .as_ref()
+            .and_then(|s| s.storage_class_name.as_deref())
+        {
+            Some("") => None,
+            Some(name) => self.storage_class(name),
+            None => self.default_storage_classes().into_iter().next(),
+        }
+    }
+
+    /// PV bound to a claim (by `spec.volumeName`, or by the PV's claimRef).
+    pub fn pv_of_claim(&self, pvc: &Res<PersistentVolumeClaim>) -> Option<&Res<PersistentVolume>> {
+        if let Some(v) = pvc.spec.as_ref().and_then(|s| s.volume_name.as_deref())
+            && let Some(pv) = self.pv(v)
+        {
+            return Some(pv);
+        }
+        let (ns, name) = (pvc.ns_or_default(), pvc.name());
+        self.stores.pvs.iter().find(|pv| {
+            pv.spec
+                .as_ref()
+                .and_then(|s| s.claim_ref.as_ref())
+                .is_some_and(|r| {
+                    r.namespace.as_deref() == Some(ns) && r.name.as_deref() == Some(name)
+                })
+        })
+    }
+
+    // ---- events ----
+
+    /// Events about an object, oldest first: by uid when known, else by kind/namespace/name.
+    pub fn events_for(
+        &self,
+        kind: &str,
+        namespace: Option<&str>,
+        name: &str,
+        uid: Option<&str>,
+    ) -> Vec<&Event> {
+        let mut out: Vec<u32> = Vec::new();
+        if let Some(uid) = uid
+            && let Some(v) = self.idx.events_by_uid.get(uid)
+        {
+            out.extend(v);
+        }
+        let key = (
+            kind.to_owned(),
+            namespace.unwrap_or("").to_owned(),
+            name.to_owned(),
+        );
+        if let Some(v) = self.idx.events_by_obj.get(&key) {
+            for i in v {
+                let e = &self.stores.events[*i as usize];
+                // Same name, other incarnation: skip when both uids are known and differ.
+                if uid.is_some() && e.involved_uid.is_some() && e.involved_uid.as_deref() != uid {
+                    continue;
+                }
+                out.push(*i);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out.into_iter()
+            .map(|i| &self.stores.events[i as usize])
+            .collect()
+    }
+
+    pub fn events_for_obj<T: K8sObject>(&self, r: &Res<T>) -> Vec<&Event> {
+        self.events_for(r.obj.kind(), r.namespace(), r.name(), r.uid())
+    }
+
+    // ---- workloads ----
+
+    /// Every pod template in the input, with its owner: Deployments,
+    /// StatefulSets, DaemonSets, Jobs, CronJobs, ReplicaSets and
+    /// ReplicationControllers not owned by another controller, and pods not
+    /// owned by a controller that is present.
+    pub fn workloads(&self) -> Vec<Workload<'_>> {
+        let s = &self.stores;
+        let mut out = Vec::new();
+        let present = |meta: &ObjectMeta| -> bool {
+            let Some(owner) = meta
+                .owner_references
+                .iter()
+                .flatten()
+                .find(|o| o.controller == Some(true))
+            else {
+                return false;
+            };
+            let ns = meta.namespace.as_deref().unwrap_or("default");
+            self.controller_present(&owner.kind, ns, &owner.name)
+        };
+        macro_rules! templated {
+            ($field:ident, $kind:literal, $f:path, $ptr:literal) => {
+                for r in &s.$field {
+                    if present(&r.metadata) {
+                        continue;
+                    }
+                    let Some((tmpl, replicas)) = $f(&r.obj) else {
+                        continue;
+                    };
+                    let Some(pod_spec) = tmpl.spec.as_ref() else {
+                        continue;
+                    };
+                    out.push(Workload {
+                        kind: $kind,
+                        meta: &r.metadata,
+                        template_meta: tmpl.metadata.as_ref(),
+                        spec: pod_spec,
+                        replicas,
+                        origin: &r.origin,
+                        pointer: $ptr,
+                        api_version: K8sObject::api_version(&r.obj),
+                    });
+                }
+            };
+        }
+        templated!(deployments, "Deployment", tmpl::dep, "/spec/template/spec");
+        templated!(
+            stateful_sets,
+            "StatefulSet",
+            tmpl::sts,
+            "/spec/template/spec"
+        );
+        templated!(daemon_sets, "DaemonSet", tmpl::ds, "/spec/template/spec");
+        templated!(replica_sets, "ReplicaSet", tmpl::rs, "/spec/template/spec");
+        templated!(
+            replication_controllers,
+            "ReplicationController",
+            tmpl::rc,
+            "/spec/template/spec"
+        );
+        templated!(jobs, "Job", tmpl::job, "/spec/template/spec");
+        templated!(
+            cron_jobs,
+            "CronJob",
+            tmpl::cron,
+            "/spec/jobTemplate/spec/template/spec"
+        );
+        for p in &s.pods {
+            if present(&p.metadata) {
+                continue;
+            }
+            let Some(spec) = p.spec.as_ref() else {
+                continue;
+            };
+            out.push(Workload {
+                kind: "Pod",
+                meta: &p.metadata,
+                template_meta: None,
+                spec,
+                replicas: Some(1),
+                origin: &p.origin,
+                pointer: "/spec",
+                api_version: "v1",
+            });
+        }
+        out
+    }
+
+    fn controller_present(&self, kind: &str, ns: &str, name: &str) -> bool {
+        let s = &self.stores;
+        let has = |meta: &ObjectMeta| {
+            meta.name.as_deref() == Some(name)
+                && meta.namespace.as_deref().unwrap_or("default") == ns
+        };
+        match kind {
+            "ReplicaSet" => s.replica_sets.iter().any(|r| has(&r.metadata)),
+            "Deployment" => s.deployments.iter().any(|r| has(&r.metadata)),
+            "StatefulSet" => s.stateful_sets.iter().any(|r| has(&r.metadata)),
+            "DaemonSet" => s.daemon_sets.iter().any(|r| has(&r.metadata)),
+            "Job" => s.jobs.iter().any(|r| has(&r.metadata)),
+            "CronJob" => s.cron_jobs.iter().any(|r| has(&r.metadata)),
+            "ReplicationController" => s.replication_controllers.iter().any(|r| has(&r.metadata)),
+            // Owned by something we do not model (an operator's CR): it is that
+            // operator's template, not ours to judge twice.
+            _ => s.other.iter().any(|r| r.kind == kind && has(&r.metadata)),
+        }
+    }
+
+    /// The cloud the cluster runs on, from node providerIDs, StorageClass
+    /// provisioners and ServiceAccount annotations.
+    pub fn detect_cloud(&self) -> Cloud {
+        let mut votes: BTreeMap<&'static str, usize> = BTreeMap::new();
+        let mut vote = |c: Cloud| *votes.entry(c.as_str()).or_default() += 1;
+        for n in &self.stores.nodes {
+            let pid = n
+                .spec
+                .as_ref()
+                .and_then(|s| s.provider_id.as_deref())
+                .unwrap_or("");
+            if pid.starts_with("aws://") {
+                vote(Cloud::Aws);
+            } else if pid.starts_with("azure://") {
+                vote(Cloud::Azure);
+            } else if pid.starts_with("gce://") {
+                vote(Cloud::Gcp);
+            }
+        }
+        for sc in &self.stores.storage_classes {
+            match crate::cloud::provisioner_cloud(&sc.provisioner) {
+                Cloud::Generic => {}
+                c => vote(c),
+            }
+        }
+        for sa in &self.stores.service_accounts {
+            let a = sa.annotations();
+            if a.contains_key("eks.amazonaws.com/role-arn") {
+                vote(Cloud::Aws);
+            }
+            if a.contains_key("azure.workload.identity/client-id") {
+                vote(Cloud::Azure);
+            }
+            if a.contains_key("iam.gke.io/gcp-service-account") {
+                vote(Cloud::Gcp);
+            }
+        }
+        votes
+            .into_iter()
+            .max_by_key(|(_, n)| *n)
+            .and_then(|(c, _)| Cloud::parse(c))
+            .unwrap_or(Cloud::Generic)
+    }
+
+    /// Number of objects (events excluded).
+    pub fn object_count(&self) -> usize {
+        self.stores.len() - self.stores.events.len()
+    }
+}
+
+/// Pod template and desired replicas of each controller kind.
+mod tmpl {
+    use k8s_openapi::api::core::v1::PodTemplateSpec;
+    use k8s_openapi::api::{apps::v1 as apps, batch::v1 as batch, core::v1 as core};
+    type T<'a> = Option<(&'a PodTemplateSpec, Option<i32>)>;
+    pub fn dep(o: &apps::Deployment) -> T<'_> {
+        Some((&o.spec.template, Some(o.spec.replicas.unwrap_or(1))))
+    }
+    pub fn sts(o: &apps::StatefulSet) -> T<'_> {
+        Some((&o.spec.template, Some(o.spec.replicas.unwrap_or(1))))
+    }
+    pub fn ds(o: &apps::DaemonSet) -> T<'_> {
+        Some((&o.spec.template, None))
+    }
+    pub fn rs(o: &apps::ReplicaSet) -> T<'_> {
+        o.spec
+            .template
+            .as_ref()
+            .map(|t| (t, Some(o.spec.replicas.unwrap_or(1))))
+    }
+    pub fn rc(o: &core::ReplicationController) -> T<'_> {
+        let s = o.spec.as_ref()?;
+        s.template
+            .as_ref()
+            .map(|t| (t, Some(s.replicas.unwrap_or(1))))
+    }
+    pub fn job(o: &batch::Job) -> T<'_> {
+        let s = o.spec.as_ref()?;
+        Some((&s.template, Some(s.parallelism.unwrap_or(1))))
+    }
+    pub fn cron(o: &batch::CronJob) -> T<'_> {
+        let s = o.spec.job_template.spec.as_ref()?;
+        Some((&s.template, Some(s.parallelism.unwrap_or(1))))
+    }
+}
+
+/// A pod template and the object that owns it.
+#[derive(Debug, Clone, Copy)]
+pub struct Workload<'a> {
+    pub kind: &'static str,
+    pub api_version: &'a str,
+    pub meta: &'a ObjectMeta,
+    pub template_meta: Option<&'a ObjectMeta>,
+    pub spec: &'a PodSpec,
+    /// Desired replicas (None for DaemonSets).
+    pub replicas: Option<i32>,
+    pub origin: &'a Origin,
+    /// JSON pointer of the pod spec inside the object.
+    pub pointer: &'static str,
+}
+
+impl<'a> Workload<'a> {
+    pub fn name(&self) -> &'a str {
+        self.meta.name.as_deref().unwrap_or("")
+    }
+    pub fn namespace(&self) -> &'a str {
+        self.meta.namespace.as_deref().unwrap_or("default")
+    }
+    pub fn objref(&self) -> ObjRef {
+        ObjRef::new(self.kind, Some(self.namespace()), self.name())
+            .with_api_version(self.api_version)
+    }
+    /// Labels the pods get.
+    pub fn pod_labels(&self) -> &'a Labels {
+        match self.template_meta {
+            Some(t) => labels_of(&t.labels),
+            None => labels_of(&self.meta.labels),
+        }
+    }
+    pub fn pod_annotations(&self) -> &'a Labels {
+        match self.template_meta {
+            Some(t) => labels_of(&t.annotations),
+            None => labels_of(&self.meta.annotations),
+        }
+    }
+    /// A field of the pod spec as a JSON pointer into the owner object.
+    pub fn ptr(&self, rest: &str) -> String {
+        format!("{}{rest}", self.pointer)
+    }
+}
+
+type PodIndexes = (
+    FxHashMap<String, u32>,
+    FxHashMap<String, Vec<u32>>,
+    FxHashMap<String, Vec<u32>>,
+    FxHashMap<String, FxHashMap<(String, String), Vec<u32>>>,
+);
+
+fn index_pods(s: &Stores) -> PodIndexes {
+    let mut node_by_name = FxHashMap::default();
+    for (i, n) in s.nodes.iter().enumerate() {
+        node_by_name.insert(n.name().to_owned(), i as u32);
+    }
+    let mut by_node: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+    let mut by_ns: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+    let mut labels: FxHashMap<String, FxHashMap<(String, String), Vec<u32>>> = FxHashMap::default();
+    for (i, p) in s.pods.iter().enumerate() {
+        let i = i as u32;
+        if let Some(n) = p.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
+            by_node.entry(n.to_owned()).or_default().push(i);
+        }
+        let ns = p.ns_or_default();
+        by_ns.entry(ns.to_owned()).or_default().push(i);
+        let per_ns = labels.entry(ns.to_owned()).or_default();
+        for (k, v) in p.labels() {
+            per_ns.entry((k.clone(), v.clone())).or_default().push(i);
+        }
+    }
+    (node_by_name, by_node, by_ns, labels)
+}
+
+fn index_owners(s: &Stores) -> (Vec<Option<WorkloadKey>>, FxHashMap<WorkloadKey, Vec<u32>>) {
+    let rs_owner: FxHashMap<(String, String), (String, String)> = s
+        .replica_sets
+        .iter()
+        .filter_map(|rs| {
+            let o = rs
+                .metadata
+                .owner_references
+                .iter()
+                .flatten()
+                .find(|o| o.controller == Some(true))?;
+            Some((ns_name(&rs.metadata), (o.kind.clone(), o.name.clone())))
+        })
+        .collect();
+    let job_owner: FxHashMap<(String, String), (String, String)> = s
+        .jobs
+        .iter()
+        .filter_map(|j| {
+            let o = j
+                .metadata
+                .owner_references
+                .iter()
+                .flatten()
+                .find(|o| o.controller == Some(true))?;
+            Some((ns_name(&j.metadata), (o.kind.clone(), o.name.clone())))
+        })
+        .collect();
+    let mut owners = Vec::with_capacity(s.pods.len());
+    let mut by_workload: FxHashMap<WorkloadKey, Vec<u32>> = FxHashMap::default();
+    for (i, p) in s.pods.iter().enumerate() {
+        let ns = p.ns_or_default().to_owned();
+        let owner = p
+            .metadata
+            .owner_references
+            .iter()
+            .flatten()
+            .find(|o| o.controller == Some(true))
+            .map(|o| {
+                let (mut kind, mut name) = (o.kind.clone(), o.name.clone());
+                let key = (ns.clone(), name.clone());
+                if kind == "ReplicaSet" {
+                    if let Some((k, n)) = rs_owner.get(&key) {
+                        (kind, name) = (k.clone(), n.clone());
+                    } else if let Some(hash) = p.labels().get("pod-template-hash")
+                        && let Some(dep) = name.strip_suffix(&format!("-{hash}"))
+                    {
+                        // The ReplicaSet is not in the input; its name tells its Deployment.
+                        (kind, name) = ("Deployment".into(), dep.to_owned());
+                    }
+                } else if kind == "Job"
+                    && let Some((k, n)) = job_owner.get(&key)
+                {
+                    (kind, name) = (k.clone(), n.clone());
+                }
+                WorkloadKey {
+                    kind,
+                    namespace: ns.clone(),
+                    name,
+                }
+            });
+        if let Some(o) = &owner {
+            by_workload.entry(o.clone()).or_default().push(i as u32);
+        }
+        owners.push(owner);
+    }
+    (owners, by_workload)
+}
+
+type EventIndexes = (
+    FxHashMap<String, Vec<u32>>,
+    FxHashMap<(String, String, String), Vec<u32>>,
+);
+
+fn index_events(events: &[Event]) -> EventIndexes {
+    let mut by_uid: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+    let mut by_obj: FxHashMap<(String, String, String), Vec<u32>> = FxHashMap::default();
+    for (i, e) in events.iter().enumerate() {
+        if let Some(uid) = &e.involved_uid {
+            by_uid.entry(uid.clone()).or_default().push(i as u32);
+        }
+        by_obj
+            .entry((
+                e.involved.kind.clone(),
+                e.involved.namespace.clone().unwrap_or_default(),
+                e.involved.name.clone(),
+            ))
+            .or_default()
+            .push(i as u32);
+    }
+    (by_uid, by_obj)
+}
+
+type MiscIndexes = (
+    FxHashMap<(String, String), u32>,
+    FxHashMap<String, u32>,
+    FxHashMap<String, u32>,
+    BTreeMap<String, Vec<u32>>,
+);
+
+fn index_misc(s: &Stores) -> MiscIndexes {
+    let pvc = s
+        .pvcs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (ns_name(&p.metadata), i as u32))
+        .collect();
+    let pv = s
+        .pvs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.name().to_owned(), i as u32))
+        .collect();
+    let sc = s
+        .storage_classes
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.name().to_owned(), i as u32))
+        .collect();
+    let mut zones: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    for (i, n) in s.nodes.iter().enumerate() {
+        if let Some(z) = zone_of(n.labels()) {
+            zones.entry(z.to_owned()).or_default().push(i as u32);
+        }
+    }
+    (pvc, pv, sc, zones)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::object::{Object, decode_value};
+    use serde_json::json;
+
+    fn cluster(values: Vec<serde_json::Value>) -> Cluster {
+        let mut st = Stores::default();
+        for v in values {
+            st.push(decode_value(v, Origin::default(), None).unwrap());
+        }
+        Cluster::new(st, SourceKind::Snapshot, vec![])
+    }
+
+    #[test]
+    fn owner_chain_and_selectors() {
+        let c = cluster(vec![
+            json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "shop"}, "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "c", "image": "x"}]}}}}),
+            json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "web-abc", "namespace": "shop", "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "uid": "d", "controller": true}]}, "spec": {"selector": {"matchLabels": {"app": "web"}}}}),
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web-abc-1", "namespace": "shop", "labels": {"app": "web", "pod-template-hash": "abc"}, "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-abc", "uid": "r", "controller": true}]}, "spec": {"nodeName": "n1", "containers": [{"name": "c"}]}}),
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "orphan-xyz-1", "namespace": "shop", "labels": {"app": "orphan", "pod-template-hash": "xyz"}, "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "orphan-xyz", "uid": "r2", "controller": true}]}, "spec": {"containers": [{"name": "c"}]}}),
+            json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1", "labels": {"topology.kubernetes.io/zone": "us-east-1a"}}, "spec": {"providerID": "aws:///us-east-1a/i-1"}}),
+        ]);
+        assert_eq!(c.pods_of("Deployment", "shop", "web").len(), 1);
+        assert_eq!(
+            c.pods_of("Deployment", "shop", "orphan").len(),
+            1,
+            "owner inferred from pod-template-hash"
+        );
+        assert_eq!(c.owner_of(&c.pods[0]).map(|o| o.name.as_str()), Some("web"));
+        assert_eq!(c.pods_on_node("n1").count(), 1);
+        let sel: Labels = [("app".to_string(), "web".to_string())].into();
+        assert_eq!(c.pods_matching_map("shop", &sel).len(), 1);
+        assert_eq!(c.pods_matching_map("other", &sel).len(), 0);
+        assert_eq!(c.pods_matching("shop", &LabelSelector::default()).len(), 2);
+        assert_eq!(c.zones(), vec!["us-east-1a"]);
+        assert_eq!(c.detect_cloud(), Cloud::Aws);
+        // The Deployment's template is the workload; its pods and ReplicaSet are not repeated.
+        let w: Vec<_> = c
+            .workloads()
+            .iter()
+            .map(|w| format!("{}/{}", w.kind, w.name()))
+            .collect();
+        assert_eq!(w, vec!["Deployment/web", "Pod/orphan-xyz-1"]);
+    }
+
+    #[test]
+    fn events_by_uid_and_name() {
+        let c = cluster(vec![
+            json!({"apiVersion": "v1", "kind": "Event", "metadata": {"name": "b", "namespace": "x"}, "involvedObject": {"kind": "Pod", "namespace": "x", "name": "p", "uid": "u2"}, "reason": "New", "lastTimestamp": "2026-01-01T10:00:00Z"}),
+            json!({"apiVersion": "v1", "kind": "Event", "metadata": {"name": "a", "namespace": "x"}, "involvedObject": {"kind": "Pod", "namespace": "x", "name": "p", "uid": "u1"}, "reason": "Old", "lastTimestamp": "2026-01-01T09:00:00Z"}),
+            json!({"apiVersion": "v1", "kind": "Event", "metadata": {"name": "c", "namespace": "x"}, "involvedObject": {"kind": "Pod", "namespace": "x", "name": "p"}, "reason": "NoUid", "lastTimestamp": "2026-01-01T11:00:00Z"}),
+        ]);
+        let reasons = |uid| {
+            c.events_for("Pod", Some("x"), "p", uid)
+                .iter()
+                .map(|e| e.reason.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(reasons(Some("u2")), vec!["New", "NoUid"]);
+        assert_eq!(reasons(None), vec!["Old", "New", "NoUid"], "sorted by time");
+        let _ = Object::Event; // keep the import meaningful
+    }
+}

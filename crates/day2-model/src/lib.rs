@@ -1,0 +1,31 @@
+//! day2's cluster model.
+//!
+//! Every source (manifests, snapshots, the live API) produces the same
+//! [`Cluster`]: typed Kubernetes objects ([`object::Res`]) that remember where
+//! they came from, plus the indexes analyses need (pods by node, owner and
+//! selector; claims, volumes and classes; nodes by zone; events by object).
+//! Analyses never parse or fetch; they read a `Cluster` and produce a
+//! [`report::Report`].
+#![forbid(unsafe_code)]
+
+pub mod cloud;
+pub mod cluster;
+pub mod event;
+pub mod object;
+pub mod peek;
+pub mod quantity;
+pub mod report;
+pub mod secret;
+pub mod selector;
+pub mod types;
+
+pub use cluster::{Cluster, Note, PodLog, SourceKind, Workload, WorkloadKey, zone_of};
+pub use event::Event;
+pub use object::{
+    DecodeError, DynObject, K8sObject, Object, Res, Stores, decode_str, decode_value,
+};
+pub use report::{Finding, Report};
+pub use types::{Cloud, Location, Loop, ObjRef, Origin, Severity, SpanIndex};
+
+/// Re-export of the Kubernetes types the model is written in.
+pub use k8s_openapi;

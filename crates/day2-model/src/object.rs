@@ -1,0 +1,522 @@
+//! Typed objects and the dispatch from `apiVersion`/`kind` to a Rust type.
+
+use crate::event::Event;
+use crate::secret::SecretInfo;
+use crate::types::{ObjRef, Origin};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::ops::Deref;
+
+/// An object together with where it came from.
+#[derive(Debug, Clone)]
+pub struct Res<T> {
+    pub obj: T,
+    pub origin: Origin,
+}
+
+impl<T> Deref for Res<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.obj
+    }
+}
+
+/// What every stored object can tell about itself.
+pub trait K8sObject {
+    fn meta(&self) -> &ObjectMeta;
+    fn kind(&self) -> &str;
+    fn api_version(&self) -> &str;
+}
+
+impl<T> K8sObject for T
+where
+    T: k8s_openapi::Resource + k8s_openapi::Metadata<Ty = ObjectMeta>,
+{
+    fn meta(&self) -> &ObjectMeta {
+        self.metadata()
+    }
+    fn kind(&self) -> &str {
+        T::KIND
+    }
+    fn api_version(&self) -> &str {
+        T::API_VERSION
+    }
+}
+
+impl K8sObject for SecretInfo {
+    fn meta(&self) -> &ObjectMeta {
+        &self.metadata
+    }
+    fn kind(&self) -> &str {
+        "Secret"
+    }
+    fn api_version(&self) -> &str {
+        "v1"
+    }
+}
+
+/// An object of a kind day2 has no typed model for (CRDs such as ServiceMonitor,
+/// PolicyReport, or kinds newer than the model). Kept, never dropped.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DynObject {
+    #[serde(rename = "apiVersion", default)]
+    pub api_version: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    #[serde(flatten)]
+    pub data: BTreeMap<String, serde_json::Value>,
+}
+
+impl K8sObject for DynObject {
+    fn meta(&self) -> &ObjectMeta {
+        &self.metadata
+    }
+    fn kind(&self) -> &str {
+        &self.kind
+    }
+    fn api_version(&self) -> &str {
+        &self.api_version
+    }
+}
+
+impl<T: K8sObject> Res<T> {
+    pub fn name(&self) -> &str {
+        self.obj.meta().name.as_deref().unwrap_or("")
+    }
+    pub fn namespace(&self) -> Option<&str> {
+        self.obj.meta().namespace.as_deref()
+    }
+    /// Namespace, with `default` for namespaced objects that have none (manifests).
+    pub fn ns_or_default(&self) -> &str {
+        self.namespace().unwrap_or("default")
+    }
+    pub fn uid(&self) -> Option<&str> {
+        self.obj.meta().uid.as_deref()
+    }
+    pub fn labels(&self) -> &BTreeMap<String, String> {
+        crate::selector::labels_of(&self.obj.meta().labels)
+    }
+    pub fn annotations(&self) -> &BTreeMap<String, String> {
+        crate::selector::labels_of(&self.obj.meta().annotations)
+    }
+    pub fn annotation(&self, key: &str) -> Option<&str> {
+        self.annotations().get(key).map(String::as_str)
+    }
+    pub fn objref(&self) -> ObjRef {
+        ObjRef {
+            api_version: Some(self.obj.api_version().to_owned()),
+            kind: self.obj.kind().to_owned(),
+            namespace: self.namespace().map(str::to_owned),
+            name: self.name().to_owned(),
+        }
+    }
+}
+
+/// Errors while turning a document into an object.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    #[error("document has no `kind`")]
+    NoKind,
+    #[error("{kind} {name}: {source}")]
+    Invalid {
+        kind: String,
+        name: String,
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+macro_rules! kinds {
+    ($( $variant:ident, $field:ident, $ty:ty, $group:literal, $kind:literal; )*) => {
+        /// One decoded object of any kind.
+        #[derive(Debug, Clone)]
+        pub enum Object {
+            $( $variant(Res<$ty>), )*
+            Secret(Res<SecretInfo>),
+            Event(Event),
+            Other(Res<DynObject>),
+        }
+
+        /// The typed stores of a cluster, one vector per kind.
+        #[derive(Debug, Default, Clone)]
+        pub struct Stores {
+            $( pub $field: Vec<Res<$ty>>, )*
+            pub secrets: Vec<Res<SecretInfo>>,
+            pub events: Vec<Event>,
+            pub other: Vec<Res<DynObject>>,
+        }
+
+        impl Stores {
+            pub fn push(&mut self, o: Object) {
+                match o {
+                    $( Object::$variant(r) => self.$field.push(r), )*
+                    Object::Secret(r) => self.secrets.push(r),
+                    Object::Event(e) => self.events.push(e),
+                    Object::Other(r) => self.other.push(r),
+                }
+            }
+
+            pub fn extend(&mut self, other: Stores) {
+                $( self.$field.extend(other.$field); )*
+                self.secrets.extend(other.secrets);
+                self.events.extend(other.events);
+                self.other.extend(other.other);
+            }
+
+            /// Number of objects (events included).
+            pub fn len(&self) -> usize {
+                0 $( + self.$field.len() )* + self.secrets.len() + self.events.len() + self.other.len()
+            }
+
+            pub fn is_empty(&self) -> bool {
+                self.len() == 0
+            }
+
+            /// Count per kind, for summaries.
+            pub fn counts(&self) -> Vec<(&'static str, usize)> {
+                let mut v = vec![$( ($kind, self.$field.len()), )* ("Secret", self.secrets.len()), ("Event", self.events.len())];
+                v.push(("(other kinds)", self.other.len()));
+                v.retain(|(_, n)| *n > 0);
+                v
+            }
+        }
+
+        /// Which typed variant a (group, kind) pair decodes to.
+        fn typed_kind(group: &str, kind: &str) -> Option<&'static str> {
+            match (group, kind) {
+                $( ($group, $kind) => Some($kind), )*
+                _ => None,
+            }
+        }
+
+        fn decode_typed<'de, D: serde::Deserializer<'de>>(kind: &str, de: D, origin: Origin) -> Result<Object, D::Error> {
+            match kind {
+                $( $kind => Ok(Object::$variant(Res { obj: <$ty as Deserialize>::deserialize(de)?, origin })), )*
+                _ => Err(serde::de::Error::custom(format!("no typed model for {kind}"))),
+            }
+        }
+    };
+}
+
+use k8s_openapi::api::{
+    apps::v1 as apps, autoscaling::v2 as autoscaling, batch::v1 as batch, core::v1 as core,
+    discovery::v1 as discovery, networking::v1 as networking, policy::v1 as policy,
+    rbac::v1 as rbac, scheduling::v1 as scheduling, storage::v1 as storage,
+};
+
+kinds! {
+    Pod, pods, core::Pod, "", "Pod";
+    Node, nodes, core::Node, "", "Node";
+    Namespace, namespaces, core::Namespace, "", "Namespace";
+    Service, services, core::Service, "", "Service";
+    Endpoints, endpoints, core::Endpoints, "", "Endpoints";
+    ServiceAccount, service_accounts, core::ServiceAccount, "", "ServiceAccount";
+    ConfigMap, config_maps, core::ConfigMap, "", "ConfigMap";
+    PersistentVolume, pvs, core::PersistentVolume, "", "PersistentVolume";
+    PersistentVolumeClaim, pvcs, core::PersistentVolumeClaim, "", "PersistentVolumeClaim";
+    ReplicationController, replication_controllers, core::ReplicationController, "", "ReplicationController";
+    LimitRange, limit_ranges, core::LimitRange, "", "LimitRange";
+    ResourceQuota, resource_quotas, core::ResourceQuota, "", "ResourceQuota";
+    Deployment, deployments, apps::Deployment, "apps", "Deployment";
+    ReplicaSet, replica_sets, apps::ReplicaSet, "apps", "ReplicaSet";
+    StatefulSet, stateful_sets, apps::StatefulSet, "apps", "StatefulSet";
+    DaemonSet, daemon_sets, apps::DaemonSet, "apps", "DaemonSet";
+    Job, jobs, batch::Job, "batch", "Job";
+    CronJob, cron_jobs, batch::CronJob, "batch", "CronJob";
+    HorizontalPodAutoscaler, hpas, autoscaling::HorizontalPodAutoscaler, "autoscaling", "HorizontalPodAutoscaler";
+    PodDisruptionBudget, pdbs, policy::PodDisruptionBudget, "policy", "PodDisruptionBudget";
+    PriorityClass, priority_classes, scheduling::PriorityClass, "scheduling.k8s.io", "PriorityClass";
+    StorageClass, storage_classes, storage::StorageClass, "storage.k8s.io", "StorageClass";
+    CSINode, csi_nodes, storage::CSINode, "storage.k8s.io", "CSINode";
+    CSIDriver, csi_drivers, storage::CSIDriver, "storage.k8s.io", "CSIDriver";
+    VolumeAttachment, volume_attachments, storage::VolumeAttachment, "storage.k8s.io", "VolumeAttachment";
+    Ingress, ingresses, networking::Ingress, "networking.k8s.io", "Ingress";
+    IngressClass, ingress_classes, networking::IngressClass, "networking.k8s.io", "IngressClass";
+    NetworkPolicy, network_policies, networking::NetworkPolicy, "networking.k8s.io", "NetworkPolicy";
+    EndpointSlice, endpoint_slices, discovery::EndpointSlice, "discovery.k8s.io", "EndpointSlice";
+    Role, roles, rbac::Role, "rbac.authorization.k8s.io", "Role";
+    ClusterRole, cluster_roles, rbac::ClusterRole, "rbac.authorization.k8s.io", "ClusterRole";
+    RoleBinding, role_bindings, rbac::RoleBinding, "rbac.authorization.k8s.io", "RoleBinding";
+    ClusterRoleBinding, cluster_role_bindings, rbac::ClusterRoleBinding, "rbac.authorization.k8s.io", "ClusterRoleBinding";
+}
+
+/// The API group of an `apiVersion` (`apps/v1` → `apps`, `v1` → ``).
+pub fn group_of(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(g, _)| g)
+}
+
+/// Legacy groups that serve the same kinds as a current group.
+fn canonical_group<'a>(group: &'a str, kind: &str) -> &'a str {
+    match (group, kind) {
+        ("extensions", "Deployment" | "ReplicaSet" | "DaemonSet") => "apps",
+        ("extensions", "NetworkPolicy") => "networking.k8s.io",
+        _ => group,
+    }
+}
+
+/// The apiVersion the typed model expects for a kind.
+fn model_api_version(group: &str, kind: &str) -> String {
+    let version = match (group, kind) {
+        ("autoscaling", _) => "v2",
+        _ => "v1",
+    };
+    if group.is_empty() {
+        version.to_owned()
+    } else {
+        format!("{group}/{version}")
+    }
+}
+
+/// Decode one JSON value (already parsed) into an object. `hint_kind` is the
+/// kind implied by a typed list (`PodList` items have no `kind`).
+pub fn decode_value(
+    mut v: serde_json::Value,
+    origin: Origin,
+    hint: Option<(&str, &str)>,
+) -> Result<Object, DecodeError> {
+    let (api_version, kind) = {
+        let obj = v.as_object();
+        let kind = obj
+            .and_then(|o| o.get("kind"))
+            .and_then(|k| k.as_str())
+            .map(str::to_owned);
+        let av = obj
+            .and_then(|o| o.get("apiVersion"))
+            .and_then(|k| k.as_str())
+            .map(str::to_owned);
+        match (av, kind, hint) {
+            (av, Some(k), _) => (av.unwrap_or_default(), k),
+            (av, None, Some((hav, hk))) => (av.unwrap_or_else(|| hav.to_owned()), hk.to_owned()),
+            (_, None, None) => return Err(DecodeError::NoKind),
+        }
+    };
+    let name = v
+        .pointer("/metadata/name")
+        .and_then(|n| n.as_str())
+        .unwrap_or("")
+        .to_owned();
+    let group = canonical_group(group_of(&api_version), &kind).to_owned();
+    let invalid = |source| DecodeError::Invalid {
+        kind: kind.clone(),
+        name: name.clone(),
+        source,
+    };
+    // Normalise older API versions onto the model's version.
+    if let Some(o) = v.as_object_mut() {
+        if typed_kind(&group, &kind).is_some() || matches!(kind.as_str(), "Secret" | "Event") {
+            let want = if kind == "Event" && group == "events.k8s.io" {
+                "events.k8s.io/v1".to_owned()
+            } else {
+                model_api_version(&group, &kind)
+            };
+            if api_version != want {
+                if group == "autoscaling" && api_version == "autoscaling/v1" {
+                    hpa_v1_to_v2(o);
+                }
+                o.insert("apiVersion".into(), want.into());
+            }
+            o.insert("kind".into(), kind.clone().into());
+        }
+    }
+    match (group.as_str(), kind.as_str()) {
+        ("", "Secret") => {
+            let s: k8s_openapi::api::core::v1::Secret =
+                serde_json::from_value(v).map_err(invalid)?;
+            Ok(Object::Secret(Res {
+                obj: SecretInfo::from_secret(s),
+                origin,
+            }))
+        }
+        ("", "Event") => {
+            let e = serde_json::from_value(v).map_err(invalid)?;
+            Ok(Object::Event(Event::from_core(e, origin)))
+        }
+        ("events.k8s.io", "Event") => {
+            let e = serde_json::from_value(v).map_err(invalid)?;
+            Ok(Object::Event(Event::from_events_v1(e, origin)))
+        }
+        (g, k) => match typed_kind(g, k) {
+            Some(tk) => decode_typed(tk, v, origin).map_err(invalid),
+            None => {
+                let mut d: DynObject = serde_json::from_value(v).map_err(invalid)?;
+                d.api_version = api_version;
+                d.kind = kind;
+                Ok(Object::Other(Res { obj: d, origin }))
+            }
+        },
+    }
+}
+
+/// Decode one JSON document from its text. Fast path: a typed decode straight
+/// from the text when the apiVersion is the model's own; anything else goes
+/// through [`decode_value`].
+pub fn decode_str(
+    raw: &str,
+    origin: Origin,
+    hint: Option<(&str, &str)>,
+) -> Result<Object, DecodeError> {
+    let (av, kind) = crate::peek::peek_type(raw);
+    let (av, kind) = match (av, kind, hint) {
+        (av, Some(k), _) => (av.map(str::to_owned), k.to_owned()),
+        (av, None, Some((hav, hk))) => (
+            av.map(str::to_owned).or_else(|| Some(hav.to_owned())),
+            hk.to_owned(),
+        ),
+        (_, None, None) => return Err(DecodeError::NoKind),
+    };
+    let av = av.unwrap_or_default();
+    let group = group_of(&av);
+    let is_model_version = av == model_api_version(group, &kind);
+    if is_model_version && group.is_empty() && kind == "Event" {
+        let mut de = serde_json::Deserializer::from_str(raw);
+        let e: Result<k8s_openapi::api::core::v1::Event, _> = Deserialize::deserialize(&mut de);
+        if let Ok(e) = e {
+            return Ok(Object::Event(Event::from_core(e, origin)));
+        }
+    } else if is_model_version && let Some(tk) = typed_kind(group, &kind) {
+        let mut de = serde_json::Deserializer::from_str(raw);
+        if let Ok(o) = decode_typed(tk, &mut de, origin.clone()) {
+            return Ok(o);
+        }
+    }
+    let v: serde_json::Value =
+        serde_json::from_str(raw).map_err(|source| DecodeError::Invalid {
+            kind: kind.clone(),
+            name: String::new(),
+            source,
+        })?;
+    decode_value(v, origin, Some((&av, &kind)))
+}
+
+/// autoscaling/v1 `targetCPUUtilizationPercentage` as an autoscaling/v2 metric.
+fn hpa_v1_to_v2(o: &mut serde_json::Map<String, serde_json::Value>) {
+    let Some(spec) = o.get_mut("spec").and_then(|s| s.as_object_mut()) else {
+        return;
+    };
+    if let Some(pct) = spec.remove("targetCPUUtilizationPercentage") {
+        spec.insert(
+            "metrics".into(),
+            serde_json::json!([{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": pct}}}]),
+        );
+    }
+}
+
+impl Object {
+    pub fn objref(&self) -> ObjRef {
+        macro_rules! r {
+            ($($v:ident),*) => {
+                match self {
+                    $( Object::$v(r) => r.objref(), )*
+                    Object::Event(e) => ObjRef::new("Event", e.namespace.as_deref(), e.name.clone()),
+                }
+            };
+        }
+        r!(
+            Pod,
+            Node,
+            Namespace,
+            Service,
+            Endpoints,
+            ServiceAccount,
+            ConfigMap,
+            PersistentVolume,
+            PersistentVolumeClaim,
+            ReplicationController,
+            LimitRange,
+            ResourceQuota,
+            Deployment,
+            ReplicaSet,
+            StatefulSet,
+            DaemonSet,
+            Job,
+            CronJob,
+            HorizontalPodAutoscaler,
+            PodDisruptionBudget,
+            PriorityClass,
+            StorageClass,
+            CSINode,
+            CSIDriver,
+            VolumeAttachment,
+            Ingress,
+            IngressClass,
+            NetworkPolicy,
+            EndpointSlice,
+            Role,
+            ClusterRole,
+            RoleBinding,
+            ClusterRoleBinding,
+            Secret,
+            Other
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn typed_list_items_without_kind_decode_with_hint() {
+        let o = decode_value(
+            json!({"metadata": {"name": "p"}, "spec": {"containers": []}}),
+            Origin::default(),
+            Some(("v1", "Pod")),
+        )
+        .unwrap();
+        assert!(matches!(o, Object::Pod(_)));
+    }
+
+    #[test]
+    fn unknown_kinds_are_kept() {
+        let o = decode_value(json!({"apiVersion": "monitoring.coreos.com/v1", "kind": "ServiceMonitor", "metadata": {"name": "m", "namespace": "x"}, "spec": {"endpoints": []}}), Origin::default(), None).unwrap();
+        let Object::Other(d) = o else {
+            panic!("expected Other")
+        };
+        assert_eq!(d.kind, "ServiceMonitor");
+        assert!(d.data.contains_key("spec"));
+    }
+
+    #[test]
+    fn older_versions_are_normalised() {
+        let o = decode_value(json!({"apiVersion": "policy/v1beta1", "kind": "PodDisruptionBudget", "metadata": {"name": "p"}, "spec": {"minAvailable": 1}}), Origin::default(), None).unwrap();
+        assert!(matches!(o, Object::PodDisruptionBudget(_)));
+        let o = decode_value(json!({"apiVersion": "autoscaling/v1", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "h"}, "spec": {"maxReplicas": 3, "scaleTargetRef": {"kind": "Deployment", "name": "w"}, "targetCPUUtilizationPercentage": 70}}), Origin::default(), None).unwrap();
+        let Object::HorizontalPodAutoscaler(h) = o else {
+            panic!("expected HPA")
+        };
+        let m = h.spec.metrics.as_ref().unwrap();
+        assert_eq!(m[0].resource.as_ref().unwrap().name, "cpu");
+    }
+
+    #[test]
+    fn decode_str_fast_and_slow_paths_agree() {
+        let raw = r#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d"},"spec":{"selector":{},"template":{}}}"#;
+        assert!(matches!(
+            decode_str(raw, Origin::default(), None).unwrap(),
+            Object::Deployment(_)
+        ));
+        let raw = r#"{"apiVersion":"extensions/v1beta1","kind":"Deployment","metadata":{"name":"d"},"spec":{"selector":{},"template":{}}}"#;
+        assert!(matches!(
+            decode_str(raw, Origin::default(), None).unwrap(),
+            Object::Deployment(_)
+        ));
+        let raw = r#"{"kind":"Secret","apiVersion":"v1","metadata":{"name":"s"},"data":{"k":"QUtJQUlPU0ZPRE5ON0VYQU1QTEU="}}"#;
+        let Object::Secret(s) = decode_str(raw, Origin::default(), None).unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            s.keys[0].class,
+            Some(crate::secret::CredentialKind::AwsAccessKeyId)
+        );
+    }
+
+    #[test]
+    fn invalid_document_names_the_object() {
+        let e = decode_value(json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "bad"}, "spec": {"containers": "nope"}}), Origin::default(), None).unwrap_err();
+        assert!(e.to_string().starts_with("Pod bad:"), "{e}");
+    }
+}

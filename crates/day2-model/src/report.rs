@@ -1,0 +1,262 @@
+//! The report: plain data produced by analyses, formatted by renderers.
+//! Serialises to the `day2/v1` JSON contract.
+
+use crate::types::{Location, Loop, ObjRef, Severity};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const SCHEMA: &str = "day2/v1";
+
+/// One rule violation on one object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule: String,
+    pub name: String,
+    #[serde(rename = "loop")]
+    pub loop_: Loop,
+    pub severity: Severity,
+    pub object: ObjRef,
+    pub message: String,
+    pub location: Option<Location>,
+    pub fix: String,
+}
+
+/// What hurts: a symptom seen on one object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Symptom {
+    pub kind: String,
+    #[serde(rename = "loop")]
+    pub loop_: Loop,
+    pub object: ObjRef,
+    pub since: Option<String>,
+    pub evidence: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RootCause {
+    #[serde(rename = "loop")]
+    pub loop_: Loop,
+    pub rule: Option<String>,
+    pub summary: String,
+    pub object: ObjRef,
+}
+
+/// One link of a causal chain, in time order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainLink {
+    #[serde(rename = "loop")]
+    pub loop_: Loop,
+    pub at: Option<String>,
+    pub object: ObjRef,
+    pub what: String,
+    pub evidence: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnosis {
+    pub symptom: Symptom,
+    pub root_cause: RootCause,
+    pub chain: Vec<ChainLink>,
+    pub fix: String,
+    pub confidence: Confidence,
+    /// Other objects showing the same symptom with the same root cause.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_affected: Vec<ObjRef>,
+    /// Evidence that would have helped but was absent from the input.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_evidence: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Fail,
+    Unknown,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Unknown => "unknown",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChecklistItem {
+    pub id: String,
+    pub text: String,
+    pub status: Status,
+    pub failing: usize,
+    /// Why the status is unknown, or which rules decided it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoopChecklist {
+    pub status: Status,
+    pub items: Vec<ChecklistItem>,
+}
+
+impl LoopChecklist {
+    /// Roll up: any fail fails; all pass passes; otherwise unknown.
+    pub fn from_items(items: Vec<ChecklistItem>) -> Self {
+        let status = if items.iter().any(|i| i.status == Status::Fail) {
+            Status::Fail
+        } else if !items.is_empty() && items.iter().all(|i| i.status == Status::Pass) {
+            Status::Pass
+        } else {
+            Status::Unknown
+        };
+        LoopChecklist { status, items }
+    }
+}
+
+/// The Cluster Readiness Checklist, one section per loop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checklist {
+    pub identity: LoopChecklist,
+    pub compute: LoopChecklist,
+    pub network: LoopChecklist,
+    pub storage: LoopChecklist,
+    pub observability: LoopChecklist,
+}
+
+impl Checklist {
+    pub fn get(&self, l: Loop) -> &LoopChecklist {
+        match l {
+            Loop::Identity => &self.identity,
+            Loop::Compute => &self.compute,
+            Loop::Network => &self.network,
+            Loop::Storage => &self.storage,
+            Loop::Observability => &self.observability,
+        }
+    }
+    pub fn get_mut(&mut self, l: Loop) -> &mut LoopChecklist {
+        match l {
+            Loop::Identity => &mut self.identity,
+            Loop::Compute => &mut self.compute,
+            Loop::Network => &mut self.network,
+            Loop::Storage => &mut self.storage,
+            Loop::Observability => &mut self.observability,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceInfo {
+    pub kind: String,
+    pub cloud: String,
+    /// What was read (files, snapshot path, context).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub input: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SeverityCounts {
+    pub critical: usize,
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+    pub info: usize,
+}
+
+impl SeverityCounts {
+    pub fn add(&mut self, s: Severity) {
+        match s {
+            Severity::Critical => self.critical += 1,
+            Severity::High => self.high += 1,
+            Severity::Medium => self.medium += 1,
+            Severity::Low => self.low += 1,
+            Severity::Info => self.info += 1,
+        }
+    }
+    pub fn get(&self, s: Severity) -> usize {
+        match s {
+            Severity::Critical => self.critical,
+            Severity::High => self.high,
+            Severity::Medium => self.medium,
+            Severity::Low => self.low,
+            Severity::Info => self.info,
+        }
+    }
+    pub fn total(&self) -> usize {
+        self.critical + self.high + self.medium + self.low + self.info
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Summary {
+    pub objects: usize,
+    pub findings: SeverityCounts,
+    /// Findings per loop.
+    #[serde(default)]
+    pub loops: BTreeMap<String, usize>,
+}
+
+/// One entry of the cross-loop incident timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub at: Option<String>,
+    #[serde(rename = "loop")]
+    pub loop_: Loop,
+    pub object: ObjRef,
+    pub what: String,
+}
+
+/// Everything one run produced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema: String,
+    pub source: SourceInfo,
+    pub findings: Vec<Finding>,
+    pub diagnoses: Vec<Diagnosis>,
+    pub checklist: Checklist,
+    pub summary: Summary,
+    /// Cross-loop timeline of the incident (diagnose only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timeline: Vec<TimelineEntry>,
+    /// Problems met while reading the input (never fatal).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+impl Report {
+    /// Sort findings (severity desc, loop, rule, object) and recompute the summary.
+    pub fn finalize(&mut self, objects: usize) {
+        self.findings.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then(a.loop_.cmp(&b.loop_))
+                .then_with(|| a.rule.cmp(&b.rule))
+                .then_with(|| a.object.cmp(&b.object))
+                .then_with(|| a.message.cmp(&b.message))
+        });
+        let mut s = Summary {
+            objects,
+            ..Default::default()
+        };
+        for f in &self.findings {
+            s.findings.add(f.severity);
+            *s.loops.entry(f.loop_.as_str().to_owned()).or_default() += 1;
+        }
+        self.summary = s;
+    }
+
+    /// The most severe finding, if any.
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+}
