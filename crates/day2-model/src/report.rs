@@ -260,3 +260,18 @@ impl Report {
         self.findings.iter().map(|f| f.severity).max()
     }
 }
+
+/// A rule's documentation as renderers need it (SARIF rule metadata, help links).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleInfo {
+    pub code: String,
+    pub name: String,
+    #[serde(rename = "loop")]
+    pub loop_: Loop,
+    pub severity: Severity,
+    pub summary: String,
+    /// The law of the method the rule enforces.
+    pub law: String,
+    /// Full documentation (Markdown).
+    pub docs: String,
+}
