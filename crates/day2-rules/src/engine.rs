@@ -1,0 +1,183 @@
+//! Running rules: the context they read, the sink they report into, and
+//! suppression.
+
+use crate::config::Config;
+use crate::{Rule, RuleMeta};
+use day2_model::{Cloud, Cluster, Finding, K8sObject, ObjRef, Origin, Res, Workload};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+
+/// What a rule reads.
+pub struct Context<'a> {
+    pub cluster: &'a Cluster,
+    pub cloud: Cloud,
+    pub config: &'a Config,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(cluster: &'a Cluster, config: &'a Config) -> Self {
+        let cloud = config.cloud.unwrap_or_else(|| cluster.detect_cloud());
+        Context {
+            cluster,
+            cloud,
+            config,
+        }
+    }
+
+    /// Whether objects in this namespace are analysed.
+    pub fn namespace_included(&self, ns: Option<&str>) -> bool {
+        ns.is_none_or(|ns| !self.config.exclude_namespaces.iter().any(|n| n == ns))
+    }
+
+    /// Workloads in included namespaces.
+    pub fn workloads(&self) -> Vec<Workload<'a>> {
+        self.cluster
+            .workloads()
+            .into_iter()
+            .filter(|w| self.namespace_included(Some(w.namespace())))
+            .collect()
+    }
+}
+
+/// The object a finding is about, with what suppression needs.
+pub struct Target<'a> {
+    pub object: ObjRef,
+    pub origin: &'a Origin,
+    /// Annotation maps to look for `day2.dev/ignore` in (object, pod template).
+    pub annotations: [Option<&'a BTreeMap<String, String>>; 2],
+}
+
+impl<'a> Target<'a> {
+    pub fn of<T: K8sObject>(r: &'a Res<T>) -> Self {
+        Target {
+            object: r.objref(),
+            origin: &r.origin,
+            annotations: [r.obj.meta().annotations.as_ref(), None],
+        }
+    }
+
+    pub fn workload(w: &Workload<'a>) -> Self {
+        Target {
+            object: w.objref(),
+            origin: w.origin,
+            annotations: [
+                w.meta.annotations.as_ref(),
+                w.template_meta.and_then(|t| t.annotations.as_ref()),
+            ],
+        }
+    }
+}
+
+/// Annotation that suppresses rules on an object: `day2.dev/ignore: "ST001,CP002"`
+/// (codes or names, or `all`), with an optional `day2.dev/ignore-reason`.
+pub const IGNORE_ANNOTATION: &str = "day2.dev/ignore";
+
+/// Collects one rule's findings.
+pub struct Sink<'a> {
+    meta: &'static RuleMeta,
+    cx: &'a Context<'a>,
+    severity: day2_model::Severity,
+    pub(crate) findings: Vec<Finding>,
+}
+
+impl<'a> Sink<'a> {
+    fn new(meta: &'static RuleMeta, cx: &'a Context<'a>) -> Self {
+        let severity = cx
+            .config
+            .severity_for(meta.code, meta.name)
+            .unwrap_or(meta.severity);
+        Sink {
+            meta,
+            cx,
+            severity,
+            findings: Vec::new(),
+        }
+    }
+
+    /// Report a violation on `target`; `pointer` is the JSON pointer of the
+    /// offending field (used for file:line:column on manifests).
+    pub fn report(
+        &mut self,
+        target: Target<'_>,
+        message: impl Into<String>,
+        pointer: Option<&str>,
+    ) {
+        self.report_with(target, message, pointer, None, None);
+    }
+
+    /// Like [`Sink::report`], with an object-specific fix and/or severity.
+    pub fn report_with(
+        &mut self,
+        target: Target<'_>,
+        message: impl Into<String>,
+        pointer: Option<&str>,
+        fix: Option<String>,
+        severity: Option<day2_model::Severity>,
+    ) {
+        if !self
+            .cx
+            .namespace_included(target.object.namespace.as_deref())
+            || self.suppressed(&target)
+        {
+            return;
+        }
+        let general = self.meta.fix.for_cloud(self.cx.cloud);
+        let fix = match fix {
+            Some(specific) => format!("{specific} {general}").trim().to_owned(),
+            None => general.to_owned(),
+        };
+        // A configured override wins over a rule's per-object severity.
+        let severity = match self.cx.config.severity_for(self.meta.code, self.meta.name) {
+            Some(s) => s,
+            None => severity.unwrap_or(self.severity),
+        };
+        self.findings.push(Finding {
+            rule: self.meta.code.to_owned(),
+            name: self.meta.name.to_owned(),
+            loop_: self.meta.loop_,
+            severity,
+            location: target.origin.locate(pointer),
+            object: target.object,
+            message: message.into(),
+            fix,
+        });
+    }
+
+    fn suppressed(&self, target: &Target<'_>) -> bool {
+        target.annotations.iter().flatten().any(|ann| {
+            ann.get(IGNORE_ANNOTATION).is_some_and(|v| {
+                v.split([',', ' '])
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .any(|c| {
+                        c.eq_ignore_ascii_case(self.meta.code) || c == self.meta.name || c == "all"
+                    })
+            })
+        })
+    }
+}
+
+/// Run every enabled rule over the cluster, in parallel.
+pub fn run(cx: &Context<'_>) -> Vec<Finding> {
+    run_rules(cx, crate::registry::all())
+}
+
+pub(crate) fn run_rules(cx: &Context<'_>, rules: &[&'static dyn Rule]) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = rules
+        .par_iter()
+        .filter(|r| cx.config.rule_enabled(r.meta().code, r.meta().name))
+        .flat_map_iter(|r| {
+            let mut sink = Sink::new(r.meta(), cx);
+            r.check(cx, &mut sink);
+            sink.findings
+        })
+        .collect();
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.loop_.cmp(&b.loop_))
+            .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| a.object.cmp(&b.object))
+    });
+    findings
+}

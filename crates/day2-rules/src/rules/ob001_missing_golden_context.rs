@@ -1,0 +1,123 @@
+//! OB001: logs cannot carry pod, namespace and node context.
+
+use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
+use day2_model::{Loop, Severity};
+use k8s_openapi::api::core::v1::Container;
+
+pub static META: RuleMeta = RuleMeta {
+    code: "OB001",
+    name: "missing-golden-log-context",
+    loop_: Loop::Observability,
+    severity: Severity::Medium,
+    summary: "Container cannot put pod_name, namespace and node_name in its logs (no Downward API env and no log agent adding them)",
+    law: law::OBSERVABILITY,
+    rationale: "Cross-loop diagnosis joins a log line to the pod that wrote it, the node it ran on and the \
+zone of that node. An application only knows its pod, namespace and node if Kubernetes tells it (the \
+Downward API) or a log agent adds them on the way out. Without them, the 502 in the logs cannot be tied \
+to the node that was added in the other zone.",
+    fix: Fix::generic(
+        "Expose the context with the Downward API and log it on every line: `env: [{name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}, {name: POD_NAMESPACE, valueFrom: {fieldRef: {fieldPath: metadata.namespace}}}, {name: NODE_NAME, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}]`, or run a log agent (Fluent Bit, OpenTelemetry Collector with the k8sattributes processor, Vector) that enriches records; add the zone from the node's `topology.kubernetes.io/zone` label.",
+    ),
+    fixtures: Fixtures {
+        fire: include_str!("../../fixtures/OB001/fire.yaml"),
+        silent: include_str!("../../fixtures/OB001/silent.yaml"),
+    },
+    peers: &[],
+};
+
+/// DaemonSets (by name or image) of log agents that add Kubernetes metadata to every record.
+const LOG_AGENTS: [&str; 10] = [
+    "fluent-bit",
+    "fluentbit",
+    "fluentd",
+    "opentelemetry-collector",
+    "otel-collector",
+    "otelcol",
+    "vector",
+    "promtail",
+    "alloy",
+    "datadog-agent",
+];
+
+fn is_log_agent(name: &str, images: &[&str]) -> bool {
+    LOG_AGENTS.iter().any(|a| {
+        name.contains(a)
+            || images
+                .iter()
+                .any(|i| crate::util::image_base(i).contains(a))
+    })
+}
+
+/// Which of pod name, namespace and node name the container cannot see.
+fn missing_context(c: &Container) -> Vec<&'static str> {
+    let env = c.env.as_deref().unwrap_or(&[]);
+    let field = |path: &str| {
+        env.iter().any(|e| {
+            e.value_from
+                .as_ref()
+                .and_then(|v| v.field_ref.as_ref())
+                .is_some_and(|f| f.field_path == path)
+        })
+    };
+    let otel = env
+        .iter()
+        .find(|e| e.name == "OTEL_RESOURCE_ATTRIBUTES")
+        .and_then(|e| e.value.as_deref())
+        .unwrap_or("");
+    let mut missing = Vec::new();
+    if !field("metadata.name") && !otel.contains("k8s.pod.name") {
+        missing.push("pod_name");
+    }
+    if !field("metadata.namespace") && !otel.contains("k8s.namespace.name") {
+        missing.push("namespace");
+    }
+    if !field("spec.nodeName") && !otel.contains("k8s.node.name") {
+        missing.push("node_name");
+    }
+    missing
+}
+
+pub struct MissingGoldenContext;
+
+impl Rule for MissingGoldenContext {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
+        let agent = cx.cluster.daemon_sets.iter().any(|d| {
+            let images: Vec<&str> = d
+                .spec
+                .template
+                .spec
+                .iter()
+                .flat_map(|s| &s.containers)
+                .filter_map(|c| c.image.as_deref())
+                .collect();
+            is_log_agent(d.name(), &images)
+        });
+        if agent {
+            return;
+        }
+        for w in cx.workloads() {
+            if w.kind == "DaemonSet" && is_log_agent(w.name(), &[]) {
+                continue;
+            }
+            for (i, c) in w.spec.containers.iter().enumerate() {
+                let missing = missing_context(c);
+                if missing.is_empty() {
+                    continue;
+                }
+                sink.report(
+                    Target::workload(&w),
+                    format!(
+                        "container `{}` cannot log {}: no Downward API env for it and no log agent in the cluster adds it",
+                        c.name,
+                        missing.join(", ")
+                    ),
+                    Some(&w.ptr(&format!("/containers/{i}"))),
+                );
+            }
+        }
+    }
+}
