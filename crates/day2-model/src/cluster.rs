@@ -297,7 +297,7 @@ impl Cluster {
         let base = self.stores.pods.as_ptr() as usize;
         let p = pod as *const Res<Pod> as usize;
         let size = std::mem::size_of::<Res<Pod>>();
-        (p >= base && (p - base) % size == 0 && (p - base) / size < self.stores.pods.len())
+        (p >= base && (p - base).is_multiple_of(size) && (p - base) / size < self.stores.pods.len())
             .then(|| (p - base) / size)
     }
 

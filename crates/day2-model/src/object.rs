@@ -305,8 +305,10 @@ pub fn decode_value(
         source,
     };
     // Normalise older API versions onto the model's version.
-    if let Some(o) = v.as_object_mut() {
-        if typed_kind(&group, &kind).is_some() || matches!(kind.as_str(), "Secret" | "Event") {
+    if let Some(o) = v.as_object_mut()
+        && (typed_kind(&group, &kind).is_some() || matches!(kind.as_str(), "Secret" | "Event"))
+    {
+        {
             let want = if kind == "Event" && group == "events.k8s.io" {
                 "events.k8s.io/v1".to_owned()
             } else {

@@ -79,25 +79,6 @@ pub fn image_base(image: &str) -> &str {
     last.split(':').next().unwrap_or(last)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn image_base_strips_registry_tag_digest() {
-        assert_eq!(image_base("postgres"), "postgres");
-        assert_eq!(
-            image_base("docker.io/library/postgres:16-alpine"),
-            "postgres"
-        );
-        assert_eq!(
-            image_base("123.dkr.ecr.us-east-1.amazonaws.com/team/api@sha256:abc"),
-            "api"
-        );
-        assert_eq!(image_base("localhost:5000/redis:7"), "redis");
-    }
-}
-
 /// Whether a pod spec mounts, projects or reads (env/envFrom) the Secret `name`.
 pub fn uses_secret(spec: &PodSpec, name: &str) -> bool {
     let in_volumes = spec.volumes.iter().flatten().any(|v| {
@@ -122,4 +103,23 @@ pub fn uses_secret(spec: &PodSpec, name: &str) -> bool {
                         .is_some_and(|s| s.name == name)
                 })
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_base_strips_registry_tag_digest() {
+        assert_eq!(image_base("postgres"), "postgres");
+        assert_eq!(
+            image_base("docker.io/library/postgres:16-alpine"),
+            "postgres"
+        );
+        assert_eq!(
+            image_base("123.dkr.ecr.us-east-1.amazonaws.com/team/api@sha256:abc"),
+            "api"
+        );
+        assert_eq!(image_base("localhost:5000/redis:7"), "redis");
+    }
 }
