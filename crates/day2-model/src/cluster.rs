@@ -438,6 +438,8 @@ impl Cluster {
     pub fn workloads(&self) -> Vec<Workload<'_>> {
         let s = &self.stores;
         let mut out = Vec::new();
+        // Every controller in the input, once: owner lookups stay O(1) on large snapshots.
+        let controllers = self.controller_set();
         let present = |meta: &ObjectMeta| -> bool {
             let Some(owner) = meta
                 .owner_references
@@ -448,7 +450,7 @@ impl Cluster {
                 return false;
             };
             let ns = meta.namespace.as_deref().unwrap_or("default");
-            self.controller_present(&owner.kind, ns, &owner.name)
+            controllers.contains(&(owner.kind.as_str(), ns, owner.name.as_str()))
         };
         macro_rules! templated {
             ($field:ident, $kind:literal, $f:path, $ptr:literal) => {
@@ -518,24 +520,39 @@ impl Cluster {
         out
     }
 
-    fn controller_present(&self, kind: &str, ns: &str, name: &str) -> bool {
+    /// (kind, namespace, name) of every object that can own pod templates:
+    /// the workload controllers, and objects of kinds we do not model (an
+    /// operator's CR owns its pods: it is that operator's template, not ours to
+    /// judge twice).
+    fn controller_set(&self) -> rustc_hash::FxHashSet<(&str, &str, &str)> {
         let s = &self.stores;
-        let has = |meta: &ObjectMeta| {
-            meta.name.as_deref() == Some(name)
-                && meta.namespace.as_deref().unwrap_or("default") == ns
-        };
-        match kind {
-            "ReplicaSet" => s.replica_sets.iter().any(|r| has(&r.metadata)),
-            "Deployment" => s.deployments.iter().any(|r| has(&r.metadata)),
-            "StatefulSet" => s.stateful_sets.iter().any(|r| has(&r.metadata)),
-            "DaemonSet" => s.daemon_sets.iter().any(|r| has(&r.metadata)),
-            "Job" => s.jobs.iter().any(|r| has(&r.metadata)),
-            "CronJob" => s.cron_jobs.iter().any(|r| has(&r.metadata)),
-            "ReplicationController" => s.replication_controllers.iter().any(|r| has(&r.metadata)),
-            // Owned by something we do not model (an operator's CR): it is that
-            // operator's template, not ours to judge twice.
-            _ => s.other.iter().any(|r| r.kind == kind && has(&r.metadata)),
+        let mut set = rustc_hash::FxHashSet::default();
+        macro_rules! add {
+            ($field:ident, $kind:literal) => {
+                for r in &s.$field {
+                    set.insert((
+                        $kind,
+                        r.metadata.namespace.as_deref().unwrap_or("default"),
+                        r.metadata.name.as_deref().unwrap_or(""),
+                    ));
+                }
+            };
         }
+        add!(replica_sets, "ReplicaSet");
+        add!(deployments, "Deployment");
+        add!(stateful_sets, "StatefulSet");
+        add!(daemon_sets, "DaemonSet");
+        add!(jobs, "Job");
+        add!(cron_jobs, "CronJob");
+        add!(replication_controllers, "ReplicationController");
+        for r in &s.other {
+            set.insert((
+                r.kind.as_str(),
+                r.metadata.namespace.as_deref().unwrap_or("default"),
+                r.metadata.name.as_deref().unwrap_or(""),
+            ));
+        }
+        set
     }
 
     /// The cloud the cluster runs on, from node providerIDs, StorageClass

@@ -7,7 +7,7 @@
 
 use crate::engine::Context;
 use day2_model::report::{Checklist, ChecklistItem, LoopChecklist, Status};
-use day2_model::{Cluster, Finding, Loop};
+use day2_model::{Cluster, Finding, Loop, SourceKind};
 use std::collections::BTreeSet;
 
 /// One line of the checklist.
@@ -27,12 +27,30 @@ fn no_workloads(c: &Cluster) -> Option<&'static str> {
         .then_some("no workloads in the input")
 }
 fn no_identity_objects(c: &Cluster) -> Option<&'static str> {
-    (c.workloads().is_empty() && c.secrets.is_empty())
-        .then_some("no workloads or Secrets in the input")
+    (c.workloads().is_empty() && c.secrets.is_empty() && c.config_maps.is_empty())
+        .then_some("no workloads, Secrets or ConfigMaps in the input")
+}
+fn no_rbac(c: &Cluster) -> Option<&'static str> {
+    (c.cluster_role_bindings.is_empty()
+        && c.role_bindings.is_empty()
+        && c.roles.is_empty()
+        && c.cluster_roles.is_empty())
+    .then_some("no RBAC roles or bindings in the input")
+}
+fn no_priority_classes(c: &Cluster) -> Option<&'static str> {
+    if c.workloads().is_empty() {
+        return Some("no workloads in the input");
+    }
+    (c.source == SourceKind::Manifests && c.priority_classes.is_empty())
+        .then_some("the input defines no PriorityClass (they are cluster-wide; audit a snapshot or the live cluster)")
 }
 fn no_services(c: &Cluster) -> Option<&'static str> {
     (c.services.is_empty() || c.workloads().is_empty())
         .then_some("no Services with workloads in the input")
+}
+fn no_paths(c: &Cluster) -> Option<&'static str> {
+    (c.services.is_empty() && c.ingresses.is_empty())
+        .then_some("no Services or Ingresses in the input")
 }
 fn no_ingresses(c: &Cluster) -> Option<&'static str> {
     c.ingresses.is_empty().then_some("no Ingress in the input")
@@ -42,18 +60,33 @@ fn no_storage_classes(c: &Cluster) -> Option<&'static str> {
         .is_empty()
         .then_some("no StorageClass in the input (cluster-wide settings are not in manifests)")
 }
+fn no_stateful(c: &Cluster) -> Option<&'static str> {
+    let sets = crate::util::StatefulSets::new(&c.stateful_sets);
+    let stateful = c.workloads().iter().any(|w| {
+        crate::util::has_persistent_storage(&sets, w)
+            || crate::util::database_container(w.spec).is_some()
+    });
+    (!stateful).then_some("no stateful workloads in the input")
+}
+fn no_storage(c: &Cluster) -> Option<&'static str> {
+    (c.storage_classes.is_empty() && c.pvcs.is_empty() && c.stateful_sets.is_empty())
+        .then_some("no StorageClasses, claims or StatefulSets in the input")
+}
 fn no_logs(_: &Cluster) -> Option<&'static str> {
     Some(
         "no log lines in the input (run `day2 logs` on your log stream, or diagnose a snapshot that carries logs)",
     )
 }
 fn no_cluster_view(c: &Cluster) -> Option<&'static str> {
-    (c.source == day2_model::SourceKind::Manifests
-        && c.daemon_sets.is_empty()
-        && c.services.is_empty())
-    .then_some("manifests cannot show cluster-wide monitoring")
+    (c.source == SourceKind::Manifests).then_some(
+        "USE coverage (node agents, kube-state-metrics) is cluster-wide: manifests cannot show it",
+    )
 }
 
+/// The lines of the checklist: the seed's Cluster Readiness Checklist, with
+/// each compound line split by what decides it, plus the lines the method's
+/// pillars add (cluster-admin audit, image-pull identity, the whole network
+/// path, zone-aware storage).
 pub const ITEMS: &[ItemDef] = &[
     ItemDef {
         id: "identity.workload-identity",
@@ -70,27 +103,31 @@ pub const ITEMS: &[ItemDef] = &[
         unknown_when: no_identity_objects,
     },
     ItemDef {
+        id: "identity.pull-identity",
+        loop_: Loop::Identity,
+        text: "Image pulls have an identity (pull Secrets exist, private registries reachable)",
+        rules: &["ID008", "ID009"],
+        unknown_when: no_workloads,
+    },
+    ItemDef {
         id: "identity.cluster-admin-audited",
         loop_: Loop::Identity,
         text: "ClusterRoleBindings audited: few cluster-admins",
-        rules: &["ID005", "ID006"],
-        unknown_when: |c| {
-            (c.cluster_role_bindings.is_empty() && c.role_bindings.is_empty())
-                .then_some("no RBAC bindings in the input")
-        },
+        rules: &["ID005", "ID006", "ID010"],
+        unknown_when: no_rbac,
     },
     ItemDef {
         id: "compute.requests-limits",
         loop_: Loop::Compute,
         text: "All pods have Requests/Limits",
-        rules: &["CP001", "CP002", "CP003"],
+        rules: &["CP001", "CP002", "CP003", "CP004", "CP008", "CP009"],
         unknown_when: no_workloads,
     },
     ItemDef {
         id: "compute.pdbs",
         loop_: Loop::Compute,
         text: "PDBs set",
-        rules: &["CP005", "CP006"],
+        rules: &["CP005", "CP006", "CP010"],
         unknown_when: no_workloads,
     },
     ItemDef {
@@ -98,7 +135,7 @@ pub const ITEMS: &[ItemDef] = &[
         loop_: Loop::Compute,
         text: "PriorityClass assigned",
         rules: &["CP007"],
-        unknown_when: no_workloads,
+        unknown_when: no_priority_classes,
     },
     ItemDef {
         id: "network.readiness-probes",
@@ -122,6 +159,13 @@ pub const ITEMS: &[ItemDef] = &[
         unknown_when: no_ingresses,
     },
     ItemDef {
+        id: "network.paths",
+        loop_: Loop::Network,
+        text: "Service and Ingress paths resolve to pods (selectors, ports, backends, traffic policy)",
+        rules: &["NW007", "NW008", "NW010", "NW011"],
+        unknown_when: no_paths,
+    },
+    ItemDef {
         id: "storage.wait-for-first-consumer",
         loop_: Loop::Storage,
         text: "WaitForFirstConsumer enabled",
@@ -132,8 +176,22 @@ pub const ITEMS: &[ItemDef] = &[
         id: "storage.statefulsets",
         loop_: Loop::Storage,
         text: "StatefulSets for all stateful workloads",
-        rules: &["ST002", "ST003"],
+        rules: &["ST002", "ST003", "ST008"],
         unknown_when: no_workloads,
+    },
+    ItemDef {
+        id: "storage.zone-spread",
+        loop_: Loop::Storage,
+        text: "Stateful workloads spread across zones before they bind storage",
+        rules: &["ST004"],
+        unknown_when: no_stateful,
+    },
+    ItemDef {
+        id: "storage.classes",
+        loop_: Loop::Storage,
+        text: "Storage classes consistent: one default, claims name existing classes, database volumes retained",
+        rules: &["ST005", "ST006", "ST007"],
+        unknown_when: no_storage,
     },
     ItemDef {
         id: "observability.structured-logs",
@@ -146,7 +204,7 @@ pub const ITEMS: &[ItemDef] = &[
         id: "observability.red-use",
         loop_: Loop::Observability,
         text: "RED + USE both active",
-        rules: &["OB002", "OB003"],
+        rules: &["OB002", "OB003", "OB004"],
         unknown_when: no_cluster_view,
     },
 ];

@@ -77,6 +77,9 @@ pub struct RuleMeta {
     /// Why it matters (Markdown paragraphs).
     pub rationale: &'static str,
     pub fix: Fix,
+    /// How the rule behaves on each source (manifests, snapshot, live): what
+    /// it can judge there and when it stays silent.
+    pub sources: &'static str,
     pub fixtures: Fixtures,
     /// Peer checks that cover the same ground (for the comparison table).
     pub peers: &'static [&'static str],
@@ -105,6 +108,7 @@ impl RuleMeta {
                 s.push_str(&format!("\n**{cloud}:** {t}\n"));
             }
         }
+        s.push_str(&format!("\n## Per source\n\n{}\n", self.sources.trim()));
         s.push_str(&format!(
             "\n## Example that fires\n\n```yaml\n{}\n```\n\n## Example that passes\n\n```yaml\n{}\n```\n",
             self.fixtures.fire.trim_end(),

@@ -1,7 +1,9 @@
 //! ID001: long-lived cloud credentials stored in Secrets.
 
+use crate::util::{secret_refs, wname};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
+use std::collections::HashMap;
 
 pub static META: RuleMeta = RuleMeta {
     code: "ID001",
@@ -14,7 +16,11 @@ pub static META: RuleMeta = RuleMeta {
 the namespace (and by every pod that mounts it), and cannot be tied to one workload in the cloud's audit \
 log. When it is rotated or revoked, pulls and API calls fail with 401/403 and the symptom shows up far \
 from the cause (ImagePullBackOff, CSI provisioning failures). Workload identity federation gives each \
-ServiceAccount short-lived, scoped credentials instead.",
+ServiceAccount short-lived, scoped credentials instead.\n\n\
+Values are recognised by key name (`AWS_SECRET_ACCESS_KEY`, `AZURE_CLIENT_SECRET`, `key.json`, …) and by \
+shape (`AKIA…` key ids, Entra ID client secrets, service-account JSON with a private key, shared \
+credentials files, storage connection strings). The finding names the kind of credential and the key, \
+never the value.",
     fix: Fix {
         generic: "Delete the Secret and the key it holds (revoke it in the cloud), and give the workload's ServiceAccount a federated workload identity.",
         aws: Some(
@@ -27,11 +33,15 @@ ServiceAccount short-lived, scoped credentials instead.",
             "Use GKE Workload Identity: annotate the ServiceAccount with `iam.gke.io/gcp-service-account` and grant `roles/iam.workloadIdentityUser`; delete the service-account key (`gcloud iam service-accounts keys delete`).",
         ),
     },
+    sources: "Same on every source: each Secret in the input is classified when it is read (values are read once and never stored, printed or written to snapshots). On a live cluster this needs permission to list Secrets; without it the rule has nothing to judge.",
     fixtures: Fixtures {
         fire: include_str!("../../fixtures/ID001/fire.yaml"),
         silent: include_str!("../../fixtures/ID001/silent.yaml"),
     },
-    peers: &["Checkov CKV_SECRET_2 (AWS access key, by value in any file)"],
+    peers: &[
+        "Checkov CKV_SECRET_2 (AWS key ids by value, secrets framework)",
+        "Kubescape C-0012 (partial: ConfigMaps and env, not Secrets)",
+    ],
 };
 
 pub struct StaticCloudCredentials;
@@ -42,6 +52,17 @@ impl Rule for StaticCloudCredentials {
     }
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
+        // Which workloads use which Secret, computed once.
+        let workloads = cx.workloads();
+        let mut users: HashMap<(&str, &str), Vec<String>> = HashMap::new();
+        for w in &workloads {
+            let mut names: Vec<&str> = secret_refs(w.spec).iter().map(|r| r.name).collect();
+            names.sort_unstable();
+            names.dedup();
+            for n in names {
+                users.entry((w.namespace(), n)).or_default().push(wname(w));
+            }
+        }
         for s in &cx.cluster.secrets {
             let found: Vec<String> = s
                 .keys
@@ -55,19 +76,9 @@ impl Rule for StaticCloudCredentials {
             if found.is_empty() {
                 continue;
             }
-            let pods = cx
-                .cluster
-                .workloads()
-                .iter()
-                .filter(|w| {
-                    w.namespace() == s.ns_or_default() && crate::util::uses_secret(w.spec, s.name())
-                })
-                .map(|w| format!("{}/{}", w.kind, w.name()))
-                .collect::<Vec<_>>();
-            let used = if pods.is_empty() {
-                String::new()
-            } else {
-                format!("; used by {}", pods.join(", "))
+            let used = match users.get(&(s.ns_or_default(), s.name())) {
+                Some(u) => format!("; used by {}", crate::util::short_list(u, 5)),
+                None => String::new(),
             };
             sink.report(
                 Target::of(s),

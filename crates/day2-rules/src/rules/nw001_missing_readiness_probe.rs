@@ -1,8 +1,9 @@
 //! NW001: pods behind a Service without a readiness probe.
 
+use crate::util::{ServiceIndex, WorkloadIndex, serving_containers, target_port};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
-use day2_model::selector::map_selector_matches;
 use day2_model::{Loop, Severity};
+use std::collections::BTreeSet;
 
 pub static META: RuleMeta = RuleMeta {
     code: "NW001",
@@ -14,10 +15,13 @@ pub static META: RuleMeta = RuleMeta {
     rationale: "Without a readiness probe a pod joins the Service's endpoints the moment its process \
 starts, before it can answer, and stays there when it stops answering. The load balancer keeps sending \
 traffic to it and users see 502/504s that look like an application bug. The probe is how the network \
-loop learns what the compute loop knows.",
+loop learns what the compute loop knows. The container that serves the Service's `targetPort` (by port \
+name or number) is the one that needs it; when no container declares the target port, the first \
+container is assumed to serve it.",
     fix: Fix::generic(
         "Add a `readinessProbe` that checks the serving path (an HTTP endpoint that verifies the app's dependencies, or a TCP check of the serving port), with `periodSeconds`/`failureThreshold` tuned to how fast the app should leave rotation.",
     ),
+    sources: "Same on every source: Services are matched to the pod templates in the input by their selectors (Services without a selector are skipped). Jobs and CronJobs are not reported.",
     fixtures: Fixtures {
         fire: include_str!("../../fixtures/NW001/fire.yaml"),
         silent: include_str!("../../fixtures/NW001/silent.yaml"),
@@ -27,6 +31,7 @@ loop learns what the compute loop knows.",
         "KubeLinter no-readiness-probe",
         "Polaris readinessProbeMissing",
         "Checkov CKV_K8S_9",
+        "Kubescape C-0018",
     ],
 };
 
@@ -38,39 +43,48 @@ impl Rule for MissingReadinessProbe {
     }
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
-        for w in cx.workloads() {
+        let index = WorkloadIndex::new(cx.workloads());
+        let services = ServiceIndex::new(cx.cluster, &index);
+        for (i, w) in index.all.iter().enumerate() {
             if matches!(w.kind, "Job" | "CronJob") {
                 continue;
             }
-            let labels = w.pod_labels();
-            let services: Vec<&str> = cx
-                .cluster
-                .services
-                .iter()
-                .filter(|s| s.ns_or_default() == w.namespace())
-                .filter(|s| {
-                    s.spec
-                        .as_ref()
-                        .and_then(|sp| sp.selector.as_ref())
-                        .is_some_and(|sel| map_selector_matches(sel, labels))
-                })
-                .map(|s| s.name())
-                .collect();
-            if services.is_empty() {
+            let mut serving: BTreeSet<usize> = BTreeSet::new();
+            let mut names: Vec<&str> = Vec::new();
+            for s in services.of_workload(i) {
+                names.push(s.name());
+                for p in s.spec.iter().flat_map(|sp| sp.ports.iter().flatten()) {
+                    let hit = serving_containers(w.spec, &target_port(p));
+                    if hit.is_empty() {
+                        serving.insert(0);
+                    }
+                    serving.extend(hit);
+                }
+                if s.spec
+                    .as_ref()
+                    .is_some_and(|sp| sp.ports.as_ref().is_none_or(Vec::is_empty))
+                {
+                    serving.insert(0);
+                }
+            }
+            if names.is_empty() {
                 continue;
             }
-            for (i, c) in w.spec.containers.iter().enumerate() {
+            for ci in serving {
+                let Some(c) = w.spec.containers.get(ci) else {
+                    continue;
+                };
                 if c.readiness_probe.is_some() {
                     continue;
                 }
                 sink.report(
-                    Target::workload(&w),
+                    Target::workload(w),
                     format!(
                         "container `{}` has no readiness probe but serves Service {}: traffic reaches it before it is ready and after it stops answering",
                         c.name,
-                        services.join(", ")
+                        names.join(", ")
                     ),
-                    Some(&w.ptr(&format!("/containers/{i}"))),
+                    Some(&w.ptr(&format!("/containers/{ci}"))),
                 );
             }
         }

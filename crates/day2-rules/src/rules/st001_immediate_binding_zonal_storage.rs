@@ -29,6 +29,7 @@ single most important StorageClass setting.",
             "Recreate the class with `provisioner: pd.csi.storage.gke.io` and `volumeBindingMode: WaitForFirstConsumer` (as GKE's `standard-rwo`), or use `replication-type: regional-pd` for disks that survive a zone.",
         ),
     },
+    sources: "Same on every source: every StorageClass in the input (on manifests, only the classes the files define; the cluster's built-in classes are judged on snapshots and live clusters). Regional/zone-redundant parameters (GKE `replication-type: regional-pd`, Azure `*_ZRS` SKUs) and classes restricted to a single zone by `allowedTopologies` pass.",
     fixtures: Fixtures {
         fire: include_str!("../../fixtures/ST001/fire.yaml"),
         silent: include_str!("../../fixtures/ST001/silent.yaml"),

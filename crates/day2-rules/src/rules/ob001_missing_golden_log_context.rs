@@ -18,6 +18,7 @@ to the node that was added in the other zone.",
     fix: Fix::generic(
         "Expose the context with the Downward API and log it on every line: `env: [{name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}, {name: POD_NAMESPACE, valueFrom: {fieldRef: {fieldPath: metadata.namespace}}}, {name: NODE_NAME, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}]`, or run a log agent (Fluent Bit, OpenTelemetry Collector with the k8sattributes processor, Vector) that enriches records; add the zone from the node's `topology.kubernetes.io/zone` label.",
     ),
+    sources: "Snapshot/live: when a log agent DaemonSet (Fluent Bit, Fluentd, OpenTelemetry Collector, Vector, Promtail, Grafana Alloy, Datadog) runs in the cluster the rule is satisfied everywhere; otherwise every app container must get the context through the Downward API (`metadata.name`, `metadata.namespace`, `spec.nodeName`) or `OTEL_RESOURCE_ATTRIBUTES`. Manifests: the same, with only the agents the input contains; a cluster-wide agent installed elsewhere is not visible, so findings are low there (disable the rule in `.day2.yaml` if you run such an agent). Pods with a log-agent sidecar or an OpenTelemetry auto-instrumentation annotation pass.",
     fixtures: Fixtures {
         fire: include_str!("../../fixtures/OB001/fire.yaml"),
         silent: include_str!("../../fixtures/OB001/silent.yaml"),
@@ -42,9 +43,13 @@ const LOG_AGENTS: [&str; 10] = [
 fn is_log_agent(name: &str, images: &[&str]) -> bool {
     LOG_AGENTS.iter().any(|a| {
         name.contains(a)
-            || images
-                .iter()
-                .any(|i| crate::util::image_base(i).contains(a))
+            || images.iter().any(|i| {
+                let base = crate::util::image_base(i);
+                base == *a
+                    || base.starts_with(&format!("{a}-"))
+                    || i.contains("datadog/agent")
+                    || i.contains("grafana/agent")
+            })
     })
 }
 
@@ -99,8 +104,20 @@ impl Rule for MissingGoldenContext {
         if agent {
             return;
         }
+        let whole = crate::util::sees_whole_cluster(cx.cluster);
         for w in cx.workloads() {
             if w.kind == "DaemonSet" && is_log_agent(w.name(), &[]) {
+                continue;
+            }
+            let images: Vec<&str> = crate::util::containers(w.spec)
+                .iter()
+                .filter_map(|c| c.c.image.as_deref())
+                .collect();
+            let sidecar_agent = images.iter().any(|i| is_log_agent("", &[i]));
+            let instrumented = w.pod_annotations().iter().any(|(k, v)| {
+                k.starts_with("instrumentation.opentelemetry.io/inject-") && v != "false"
+            });
+            if sidecar_agent || instrumented {
                 continue;
             }
             for (i, c) in w.spec.containers.iter().enumerate() {
@@ -108,14 +125,17 @@ impl Rule for MissingGoldenContext {
                 if missing.is_empty() {
                     continue;
                 }
-                sink.report(
+                sink.report_with(
                     Target::workload(&w),
                     format!(
-                        "container `{}` cannot log {}: no Downward API env for it and no log agent in the cluster adds it",
+                        "container `{}` cannot log {}: no Downward API env for it and no log agent {} adds it",
                         c.name,
-                        missing.join(", ")
+                        missing.join(", "),
+                        if whole { "in the cluster" } else { "in the input" }
                     ),
                     Some(&w.ptr(&format!("/containers/{i}"))),
+                    None,
+                    Some(if whole { Severity::Medium } else { Severity::Low }),
                 );
             }
         }

@@ -18,6 +18,7 @@ Requests are the budget the scheduler plans with; without them it is guessing.",
     fix: Fix::generic(
         "Set `resources.requests.cpu` and `resources.requests.memory` on every container (start from observed p95 usage, e.g. from metrics-server or VPA recommendations), or set pod-level `spec.resources`.",
     ),
+    sources: "Same on every source (pod templates of every workload). Pod-level `spec.resources` covers every container, as in Kubernetes; a limit without a request counts as the request, as the API server defaults it.",
     fixtures: Fixtures {
         fire: include_str!("../../fixtures/CP001/fire.yaml"),
         silent: include_str!("../../fixtures/CP001/silent.yaml"),
@@ -27,6 +28,7 @@ Requests are the budget the scheduler plans with; without them it is guessing.",
         "KubeLinter unset-cpu-requirements, unset-memory-requirements",
         "Polaris cpuRequestsMissing, memoryRequestsMissing",
         "Checkov CKV_K8S_10, CKV_K8S_12",
+        "Kubescape C-0268, C-0269",
     ],
 };
 
@@ -64,7 +66,7 @@ impl Rule for MissingRequests {
                     format!(
                         "{what} `{}` has no {} request",
                         c.c.name,
-                        missing.join(" or ")
+                        missing.join(" and ")
                     ),
                     Some(&w.ptr(&format!("{}/resources", c.pointer))),
                 );

@@ -1,0 +1,62 @@
+//! CP002: containers without a memory limit.
+
+use crate::util::{container_role, containers, limit, pod_level_limit};
+use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
+use day2_model::{Loop, Severity};
+
+pub static META: RuleMeta = RuleMeta {
+    code: "CP002",
+    name: "missing-memory-limit",
+    loop_: Loop::Compute,
+    severity: Severity::Medium,
+    summary: "Container has no memory limit (and the pod has no pod-level memory limit)",
+    law: law::COMPUTE,
+    rationale: "Memory is not compressible. A container without a memory limit can grow until the node runs \
+out, and then the kubelet evicts pods and the kernel OOM-kills processes — usually neighbours that stayed \
+within their budget, not the one that overspent. A memory limit turns an unbounded leak into an \
+OOMKilled restart of the offender alone. (CPU limits are not required: CPU is throttled, not killed.)",
+    fix: Fix::generic(
+        "Set `resources.limits.memory` on every container (commonly equal to the memory request, which makes memory Guaranteed), or a pod-level `spec.resources.limits.memory`.",
+    ),
+    sources: "Same on every source (pod templates of every workload). A pod-level memory limit covers every container, as in Kubernetes. A LimitRange default in the namespace is applied at admission; on a snapshot the defaulted pods are what is judged, on manifests the LimitRange is not applied.",
+    fixtures: Fixtures {
+        fire: include_str!("../../fixtures/CP002/fire.yaml"),
+        silent: include_str!("../../fixtures/CP002/silent.yaml"),
+    },
+    peers: &[
+        "kube-score container-resources",
+        "Polaris memoryLimitsMissing",
+        "Checkov CKV_K8S_13",
+        "Kubescape C-0004, C-0271",
+    ],
+};
+
+pub struct MissingMemoryLimit;
+
+impl Rule for MissingMemoryLimit {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
+        for w in cx.workloads() {
+            if pod_level_limit(w.spec, "memory").is_some() {
+                continue;
+            }
+            for c in containers(w.spec) {
+                if limit(c.c, "memory").is_some() {
+                    continue;
+                }
+                sink.report(
+                    Target::workload(&w),
+                    format!(
+                        "{} `{}` has no memory limit: it can take the node's memory and get neighbours evicted",
+                        container_role(&c),
+                        c.c.name
+                    ),
+                    Some(&w.ptr(&format!("{}/resources", c.pointer))),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! CP004: pods that request more than any node can offer.
+
+use crate::util::effective_pod_request;
+use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
+use day2_model::quantity::format_bytes;
+use day2_model::selector::node_selector_matches;
+use day2_model::{Loop, Res, Severity};
+use k8s_openapi::api::core::v1::{Node, PodSpec};
+
+pub static META: RuleMeta = RuleMeta {
+    code: "CP004",
+    name: "request-exceeds-node-capacity",
+    loop_: Loop::Compute,
+    severity: Severity::High,
+    summary: "Pod requests more CPU or memory than the allocatable of every node it may run on",
+    law: law::COMPUTE,
+    rationale: "The scheduler fits a pod on one node: its effective request (app containers plus restartable \
+sidecars, or the largest init step if that is larger, plus RuntimeClass overhead — or the pod-level \
+request when set) must fit in one node's allocatable. A pod larger than the largest eligible node stays \
+Pending forever with `Insufficient cpu`/`Insufficient memory`, however empty the cluster looks; the \
+cluster autoscaler helps only if a node group offers a larger shape. Nodes are filtered by the pod's \
+`nodeSelector` and required node affinity first.",
+    fix: Fix {
+        generic: "Lower the request to what the process needs, split the work over more replicas, or add a node group whose instance type has more allocatable than the request (allocatable is capacity minus system and kubelet reservations).",
+        aws: Some(
+            "Add a managed node group (or a Karpenter NodePool requirement) with a larger instance type; remember allocatable on EKS subtracts kube-reserved, which grows with the instance's max pods.",
+        ),
+        azure: Some(
+            "Add a user node pool with a larger VM size (`az aks nodepool add --node-vm-size …`); AKS reserves memory and CPU per node, so allocatable is well below the VM size.",
+        ),
+        gcp: Some(
+            "Add a node pool with a larger machine type, or enable node auto-provisioning so GKE can create one.",
+        ),
+    },
+    sources: "Needs nodes: judged on snapshots and live clusters (and on manifests that include Node objects). Without nodes the rule stays silent.",
+    fixtures: Fixtures {
+        fire: include_str!("../../fixtures/CP004/fire.yaml"),
+        silent: include_str!("../../fixtures/CP004/silent.yaml"),
+    },
+    peers: &[],
+};
+
+fn allocatable(n: &Node, resource: &str) -> Option<i64> {
+    let st = n.status.as_ref()?;
+    let q = st
+        .allocatable
+        .as_ref()
+        .and_then(|a| a.get(resource))
+        .or_else(|| st.capacity.as_ref().and_then(|c| c.get(resource)))?;
+    crate::util::parse_resource(resource, &q.0)
+}
+
+/// A node with its parsed allocatable CPU and memory.
+struct Capacity<'a> {
+    node: &'a Res<Node>,
+    cpu: Option<i64>,
+    memory: Option<i64>,
+}
+
+impl Capacity<'_> {
+    fn of(&self, resource: &str) -> Option<i64> {
+        if resource == "cpu" {
+            self.cpu
+        } else {
+            self.memory
+        }
+    }
+}
+
+/// Whether the pod's nodeSelector and required node affinity admit a node.
+fn admits(spec: &PodSpec, n: &Res<Node>) -> bool {
+    let required = spec
+        .affinity
+        .as_ref()
+        .and_then(|a| a.node_affinity.as_ref())
+        .and_then(|n| {
+            n.required_during_scheduling_ignored_during_execution
+                .as_ref()
+        });
+    let labels = n.labels();
+    spec.node_selector
+        .iter()
+        .flatten()
+        .all(|(k, v)| labels.get(k) == Some(v))
+        && required.is_none_or(|r| node_selector_matches(r, n.name(), labels))
+}
+
+/// Whether the pod constrains its nodes at all.
+fn constrained(spec: &PodSpec) -> bool {
+    spec.node_selector.as_ref().is_some_and(|m| !m.is_empty())
+        || spec
+            .affinity
+            .as_ref()
+            .and_then(|a| a.node_affinity.as_ref())
+            .is_some_and(|n| {
+                n.required_during_scheduling_ignored_during_execution
+                    .is_some()
+            })
+}
+
+pub struct RequestExceedsNodeCapacity;
+
+impl Rule for RequestExceedsNodeCapacity {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
+        let nodes: Vec<Capacity<'_>> = cx
+            .cluster
+            .nodes
+            .iter()
+            .map(|n| Capacity {
+                node: n,
+                cpu: allocatable(n, "cpu"),
+                memory: allocatable(n, "memory"),
+            })
+            .collect();
+        if nodes.is_empty() {
+            return;
+        }
+        let all: Vec<&Capacity<'_>> = nodes.iter().collect();
+        for w in cx.workloads() {
+            let candidates: Vec<&Capacity<'_>> = if constrained(w.spec) {
+                nodes.iter().filter(|n| admits(w.spec, n.node)).collect()
+            } else {
+                all.clone()
+            };
+            if candidates.is_empty() {
+                continue; // a placement problem, not a size problem
+            }
+            for res in ["cpu", "memory"] {
+                let want = effective_pod_request(w.spec, res);
+                let Some((best, node)) = candidates
+                    .iter()
+                    .filter_map(|n| n.of(res).map(|a| (a, n.node.name())))
+                    .max()
+                else {
+                    continue;
+                };
+                if want <= best {
+                    continue;
+                }
+                let show = |v: i64| {
+                    if res == "cpu" {
+                        format!("{v}m")
+                    } else {
+                        format_bytes(v)
+                    }
+                };
+                sink.report(
+                    Target::workload(&w),
+                    format!(
+                        "pods request {} {res} but the largest of the {} eligible node(s) ({node}) has {} allocatable: they can never be scheduled (Insufficient {res})",
+                        show(want),
+                        candidates.len(),
+                        show(best)
+                    ),
+                    Some(&w.ptr("/containers")),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! NW005: workloads no NetworkPolicy selects for ingress.
+
+use crate::util::{Isolation, WorkloadIndex, wname};
+use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
+use day2_model::{Loop, Severity};
+
+pub static META: RuleMeta = RuleMeta {
+    code: "NW005",
+    name: "pod-without-network-policy",
+    loop_: Loop::Network,
+    severity: Severity::Medium,
+    summary: "No NetworkPolicy selects the workload's pods for ingress: every pod in the cluster can connect to it",
+    law: law::NETWORK,
+    rationale: "A pod is isolated for ingress only when at least one NetworkPolicy of its namespace with \
+`Ingress` in its policy types selects it (an empty `podSelector` selects every pod; `matchLabels` and \
+`matchExpressions` are ANDed). Until then any pod anywhere in the cluster — a compromised frontend, a \
+debugging pod, a job in another team's namespace — can open connections to it. Host-network pods \
+(policies do not apply to them), Jobs and CronJobs are not reported.",
+    fix: Fix::generic(
+        "Add a NetworkPolicy selecting the workload's pods that admits only its clients (by pod and namespace labels) on its serving ports — or a namespace-wide default deny plus such allow policies.",
+    ),
+    sources: "Manifests: judged from the policies in the input (an app that ships no policies is reported workload by workload). Snapshot/live: namespaces without any NetworkPolicy are reported once by NW004 instead; in namespaces that have some policies, the workloads none of them selects are reported here. Namespaces with Calico/Cilium policies (or any cluster-wide CNI policy in the input) are not judged.",
+    fixtures: Fixtures {
+        fire: include_str!("../../fixtures/NW005/fire.yaml"),
+        silent: include_str!("../../fixtures/NW005/silent.yaml"),
+    },
+    peers: &[
+        "kube-score pod-networkpolicy",
+        "KubeLinter non-isolated-pod",
+        "Polaris missingNetworkPolicy",
+        "Checkov CKV2_K8S_6",
+        "Kubescape C-0260",
+    ],
+};
+
+pub struct PodWithoutNetworkPolicy;
+
+impl Rule for PodWithoutNetworkPolicy {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
+        let index = WorkloadIndex::new(cx.workloads());
+        let iso = Isolation::new(cx.cluster, &index);
+        for w in &index.all {
+            let ns = w.namespace();
+            if matches!(w.kind, "Job" | "CronJob")
+                || w.spec.host_network == Some(true)
+                || iso.opaque(ns)
+            {
+                continue;
+            }
+            let none_in_ns = iso.policies_in(ns).is_empty();
+            if none_in_ns && iso.is_judged(ns) {
+                continue; // NW004 reports the namespace once
+            }
+            if !iso.ingress_policies_for(ns, w.pod_labels()).is_empty() {
+                continue;
+            }
+            sink.report(
+                Target::workload(w),
+                format!(
+                    "no NetworkPolicy{} selects the pods of {} for ingress: every pod in the cluster can connect to them",
+                    if none_in_ns {
+                        format!(" in the input for namespace {ns}")
+                    } else {
+                        format!(" of namespace {ns}")
+                    },
+                    wname(w)
+                ),
+                None,
+            );
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! ST002: databases run as Deployments.
+
+use crate::util::{claim_volumes, database_container, wname};
+use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
+use day2_model::{Loop, Severity};
+
+pub static META: RuleMeta = RuleMeta {
+    code: "ST002",
+    name: "database-in-deployment",
+    loop_: Loop::Storage,
+    severity: Severity::High,
+    summary: "A database (PostgreSQL, MySQL, MongoDB, Redis, Elasticsearch, Kafka, etcd, …) runs as a Deployment, ReplicaSet or bare Pod",
+    law: law::STORAGE,
+    rationale: "\"StatefulSet: never use a Deployment for a database.\" A Deployment treats its pods as \
+interchangeable: during a rollout it starts the new pod before the old one stops (two database \
+processes on one data directory, or a Multi-Attach error on the zonal disk and a stuck rollout), gives \
+replicas no stable identity or per-replica volume, and reschedules them to any zone — away from their \
+disk. A StatefulSet gives each replica a stable name, its own claim from `volumeClaimTemplates`, and \
+ordered, one-at-a-time updates. Databases are recognised by image (exporters, operators, proxies and \
+UIs are not). A database with a persistent claim is high; one with no persistent volume at all loses \
+its data on every restart (medium) — unless it is a Redis-family cache, which is not reported.",
+    fix: Fix {
+        generic: "Run the database as a StatefulSet with `volumeClaimTemplates` on a `WaitForFirstConsumer` class, a headless Service and a PodDisruptionBudget — or use an operator (CloudNativePG, Percona, Strimzi, ECK…) or the cloud's managed database.",
+        aws: Some(
+            "Consider Amazon RDS/Aurora, ElastiCache or MSK instead of an in-cluster database; otherwise a StatefulSet on an `ebs.csi.aws.com` gp3 class with `WaitForFirstConsumer`.",
+        ),
+        azure: Some(
+            "Consider Azure Database for PostgreSQL/MySQL, Azure Cache for Redis or Event Hubs; otherwise a StatefulSet on a `disk.csi.azure.com` class (ZRS for zone resilience).",
+        ),
+        gcp: Some(
+            "Consider Cloud SQL, AlloyDB, Memorystore or Managed Kafka; otherwise a StatefulSet on a `pd.csi.storage.gke.io` class (regional PD for zone resilience).",
+        ),
+    },
+    sources: "Same on every source: pod templates of Deployments, ReplicaSets, ReplicationControllers and bare Pods. Pods an operator creates from its own custom resource are the operator's template and are not judged.",
+    fixtures: Fixtures {
+        fire: include_str!("../../fixtures/ST002/fire.yaml"),
+        silent: include_str!("../../fixtures/ST002/silent.yaml"),
+    },
+    peers: &[],
+};
+
+pub struct DatabaseInDeployment;
+
+impl Rule for DatabaseInDeployment {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
+        for w in cx.workloads() {
+            if !matches!(
+                w.kind,
+                "Deployment" | "ReplicaSet" | "ReplicationController" | "Pod"
+            ) {
+                continue;
+            }
+            // A pod with a controller that is not in the input belongs to an
+            // operator (CloudNativePG, Strimzi, …): its placement is the operator's.
+            if w.kind == "Pod"
+                && w.meta
+                    .owner_references
+                    .iter()
+                    .flatten()
+                    .any(|o| o.controller == Some(true))
+            {
+                continue;
+            }
+            let Some((i, c, db)) = database_container(w.spec) else {
+                continue;
+            };
+            let claims = claim_volumes(w.spec);
+            let (message, severity) = if let Some((_, _, claim)) = claims.first() {
+                (
+                    format!(
+                        "{} runs {} (container `{}`) with claim `{claim}`: rollouts start a second database on the same data, replicas share no identity, and the pod can be rescheduled away from its disk",
+                        wname(&w),
+                        db.engine,
+                        c.name
+                    ),
+                    Severity::High,
+                )
+            } else if db.is_cache_capable() {
+                continue;
+            } else {
+                (
+                    format!(
+                        "{} runs {} (container `{}`) without a persistent volume: its data is lost whenever the pod is replaced",
+                        wname(&w),
+                        db.engine,
+                        c.name
+                    ),
+                    Severity::Medium,
+                )
+            };
+            sink.report_with(
+                Target::workload(&w),
+                message,
+                Some(&w.ptr(&format!("/containers/{i}/image"))),
+                None,
+                Some(severity),
+            );
+        }
+    }
+}
