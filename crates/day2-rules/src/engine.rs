@@ -12,6 +12,8 @@ pub struct Context<'a> {
     pub cluster: &'a Cluster,
     pub cloud: Cloud,
     pub config: &'a Config,
+    /// Workloads in included namespaces, computed once for every rule.
+    workloads: std::sync::OnceLock<Vec<Workload<'a>>>,
 }
 
 impl<'a> Context<'a> {
@@ -21,6 +23,7 @@ impl<'a> Context<'a> {
             cluster,
             cloud,
             config,
+            workloads: std::sync::OnceLock::new(),
         }
     }
 
@@ -29,13 +32,20 @@ impl<'a> Context<'a> {
         ns.is_none_or(|ns| !self.config.exclude_namespaces.iter().any(|n| n == ns))
     }
 
-    /// Workloads in included namespaces.
+    /// Workloads in included namespaces (computed once; each call copies the list of references).
     pub fn workloads(&self) -> Vec<Workload<'a>> {
-        self.cluster
-            .workloads()
-            .into_iter()
-            .filter(|w| self.namespace_included(Some(w.namespace())))
-            .collect()
+        self.workload_slice().to_vec()
+    }
+
+    /// The same, borrowed.
+    pub fn workload_slice(&self) -> &[Workload<'a>] {
+        self.workloads.get_or_init(|| {
+            self.cluster
+                .workloads()
+                .into_iter()
+                .filter(|w| self.namespace_included(Some(w.namespace())))
+                .collect()
+        })
     }
 }
 
@@ -75,20 +85,22 @@ pub const IGNORE_ANNOTATION: &str = "day2.dev/ignore";
 /// Collects one rule's findings.
 pub struct Sink<'a> {
     meta: &'static RuleMeta,
-    cx: &'a Context<'a>,
+    config: &'a Config,
+    cloud: Cloud,
     severity: day2_model::Severity,
     pub(crate) findings: Vec<Finding>,
 }
 
 impl<'a> Sink<'a> {
-    fn new(meta: &'static RuleMeta, cx: &'a Context<'a>) -> Self {
+    fn new(meta: &'static RuleMeta, cx: &'a Context<'_>) -> Self {
         let severity = cx
             .config
             .severity_for(meta.code, meta.name)
             .unwrap_or(meta.severity);
         Sink {
             meta,
-            cx,
+            config: cx.config,
+            cloud: cx.cloud,
             severity,
             findings: Vec::new(),
         }
@@ -114,20 +126,19 @@ impl<'a> Sink<'a> {
         fix: Option<String>,
         severity: Option<day2_model::Severity>,
     ) {
-        if !self
-            .cx
-            .namespace_included(target.object.namespace.as_deref())
+        let ns = target.object.namespace.as_deref();
+        if ns.is_some_and(|ns| self.config.exclude_namespaces.iter().any(|n| n == ns))
             || self.suppressed(&target)
         {
             return;
         }
-        let general = self.meta.fix.for_cloud(self.cx.cloud);
+        let general = self.meta.fix.for_cloud(self.cloud);
         let fix = match fix {
             Some(specific) => format!("{specific} {general}").trim().to_owned(),
             None => general.to_owned(),
         };
         // A configured override wins over a rule's per-object severity.
-        let severity = match self.cx.config.severity_for(self.meta.code, self.meta.name) {
+        let severity = match self.config.severity_for(self.meta.code, self.meta.name) {
             Some(s) => s,
             None => severity.unwrap_or(self.severity),
         };
