@@ -324,6 +324,11 @@ pub fn decode_value(
         }
     }
     match (group.as_str(), kind.as_str()) {
+        ("", "Secret") if v.get("keys").is_some_and(|k| k.is_array()) => {
+            // Already value-free (a day2 snapshot): metadata plus one classification per key.
+            let s: SecretInfo = serde_json::from_value(v).map_err(invalid)?;
+            Ok(Object::Secret(Res { obj: s, origin }))
+        }
         ("", "Secret") => {
             let s: k8s_openapi::api::core::v1::Secret =
                 serde_json::from_value(v).map_err(invalid)?;
@@ -514,6 +519,14 @@ mod tests {
             s.keys[0].class,
             Some(crate::secret::CredentialKind::AwsAccessKeyId)
         );
+    }
+
+    #[test]
+    fn value_free_secrets_read_back() {
+        let o = decode_value(json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s", "annotations": {"day2.dev/redacted": "true"}}, "type": "Opaque", "keys": [{"name": "id", "class": "aws-access-key-id", "len": 20}]}), Origin::default(), None).unwrap();
+        let Object::Secret(s) = o else { panic!("expected a Secret") };
+        assert_eq!(s.keys[0].class, Some(crate::secret::CredentialKind::AwsAccessKeyId));
+        assert_eq!(s.keys[0].len, 20);
     }
 
     #[test]

@@ -236,6 +236,20 @@ impl SpanIndex {
         self.entries.is_empty()
     }
 
+    /// The entries under `prefix` (a JSON pointer), re-rooted at it: the spans
+    /// of one item of a `List`.
+    pub fn subtree(&self, prefix: &str) -> SpanIndex {
+        let entries = self
+            .entries
+            .iter()
+            .filter_map(|(p, l, c)| {
+                let rest = p.strip_prefix(prefix)?;
+                (rest.is_empty() || rest.starts_with('/')).then(|| (Box::from(rest), *l, *c))
+            })
+            .collect();
+        SpanIndex { entries }
+    }
+
     /// The position of `pointer`, or of its nearest existing ancestor.
     pub fn resolve(&self, pointer: &str) -> Option<(u32, u32)> {
         let mut p = pointer;

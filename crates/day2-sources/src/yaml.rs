@@ -1,0 +1,223 @@
+//! YAML documents with positions: each document becomes a `serde_json::Value`
+//! and a `SpanIndex` (JSON pointer → line/column), in one walk.
+
+use day2_model::SpanIndex;
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+use std::fmt;
+
+/// A YAML node whose children remember where they are.
+pub enum Node {
+    Null,
+    Bool(bool),
+    I64(i64),
+    U64(u64),
+    F64(f64),
+    Str(String),
+    Seq(Vec<Spanned<Node>>),
+    Map(Vec<(String, Spanned<Node>)>),
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Node, D::Error> {
+        d.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+/// A map key: YAML allows non-string keys; Kubernetes objects only use strings.
+struct Key(String);
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Key, D::Error> {
+        Ok(Key(match Node::deserialize(d)? {
+            Node::Str(s) => s,
+            Node::Null => "null".into(),
+            Node::Bool(b) => b.to_string(),
+            Node::I64(i) => i.to_string(),
+            Node::U64(u) => u.to_string(),
+            Node::F64(f) => f.to_string(),
+            Node::Seq(_) | Node::Map(_) => return Err(serde::de::Error::custom("a mapping key must be a scalar")),
+        }))
+    }
+}
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a YAML node")
+    }
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+    fn visit_none<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+        Node::deserialize(d)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
+        Ok(Node::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
+        Ok(Node::I64(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
+        Ok(Node::U64(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
+        Ok(Node::F64(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Node, E> {
+        Ok(Node::Str(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Node, E> {
+        Ok(Node::Str(v))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
+        let mut v = Vec::new();
+        while let Some(x) = a.next_element::<Spanned<Node>>()? {
+            v.push(x);
+        }
+        Ok(Node::Seq(v))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
+        let mut v = Vec::new();
+        while let Some(k) = a.next_key::<Key>()? {
+            let val = a.next_value::<Spanned<Node>>()?;
+            v.push((k.0, val));
+        }
+        Ok(Node::Map(v))
+    }
+}
+
+fn escape(seg: &str) -> String {
+    seg.replace('~', "~0").replace('/', "~1")
+}
+
+/// Convert to a JSON value, recording every node's position (offset by
+/// `line_offset` lines: documents are parsed one at a time).
+pub fn to_value(node: Spanned<Node>, line_offset: u32, ptr: &mut String, spans: &mut SpanIndex) -> serde_json::Value {
+    let line = node.referenced.line() as u32 + line_offset;
+    let col = node.referenced.column() as u32;
+    if line > line_offset {
+        spans.insert(ptr.as_str(), line, col.max(1));
+    }
+    match node.value {
+        Node::Null => serde_json::Value::Null,
+        Node::Bool(b) => b.into(),
+        Node::I64(i) => i.into(),
+        Node::U64(u) => u.into(),
+        Node::F64(f) => serde_json::Number::from_f64(f).map_or(serde_json::Value::Null, serde_json::Value::Number),
+        Node::Str(s) => s.into(),
+        Node::Seq(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, it) in items.into_iter().enumerate() {
+                let len = ptr.len();
+                ptr.push('/');
+                ptr.push_str(&i.to_string());
+                out.push(to_value(it, line_offset, ptr, spans));
+                ptr.truncate(len);
+            }
+            serde_json::Value::Array(out)
+        }
+        Node::Map(entries) => {
+            let mut out = serde_json::Map::with_capacity(entries.len());
+            for (k, v) in entries {
+                let len = ptr.len();
+                ptr.push('/');
+                ptr.push_str(&escape(&k));
+                let val = to_value(v, line_offset, ptr, spans);
+                ptr.truncate(len);
+                out.insert(k, val);
+            }
+            serde_json::Value::Object(out)
+        }
+    }
+}
+
+/// One document of a multi-document stream: its text and first line (1-based).
+pub struct Doc<'a> {
+    pub text: &'a str,
+    pub first_line: u32,
+}
+
+/// Split a YAML stream at document markers (`---` or `...` at column 0). A
+/// marker at column 0 always ends a document in YAML, even inside a block scalar.
+pub fn split_documents(text: &str) -> Vec<Doc<'_>> {
+    let mut docs = Vec::new();
+    let mut start = 0usize;
+    let mut start_line = 1u32;
+    let mut line_no = 1u32;
+    let mut pos = 0usize;
+    let bytes = text.as_bytes();
+    while pos < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i + 1);
+        let line = &text[pos..end];
+        let t = line.trim_end();
+        let is_marker = t == "---" || t.starts_with("--- ") || t.starts_with("---\t") || t == "...";
+        if is_marker {
+            docs.push(Doc { text: &text[start..pos], first_line: start_line });
+            // `--- value` keeps the rest of the line in the next document.
+            let rest = t.trim_start_matches("---");
+            start = if t != "..." && !rest.trim().is_empty() && !rest.trim_start().starts_with('#') { pos + 3 } else { end };
+            start_line = if start == end { line_no + 1 } else { line_no };
+        }
+        pos = end;
+        line_no += 1;
+    }
+    docs.push(Doc { text: &text[start..], first_line: start_line });
+    docs.retain(|d| d.text.lines().any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')));
+    docs
+}
+
+/// Parse options: Kubernetes reads YAML 1.1 (`0644` is octal), with budgets
+/// that scale with the document but keep the alias limits.
+pub fn options(doc_bytes: usize) -> serde_saphyr::Options {
+    let mut o = serde_saphyr::Options::default();
+    o.legacy_octal_numbers = true;
+    if let Some(b) = o.budget.as_mut() {
+        let scale = (doc_bytes / 4).max(250_000);
+        b.max_nodes = b.max_nodes.max(scale);
+        b.max_events = b.max_events.max(scale * 4);
+        b.max_total_scalar_bytes = b.max_total_scalar_bytes.max(doc_bytes * 2);
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_at_markers_only() {
+        let t = "# Source: chart/a.yaml\na: 1\n---\nb: |\n  ---not a marker\n  x\n---\n# only a comment\n---\nc: 3\n";
+        let d = split_documents(t);
+        assert_eq!(d.len(), 3);
+        assert_eq!(d[0].first_line, 1);
+        assert_eq!(d[1].first_line, 4);
+        assert!(d[1].text.contains("---not a marker"));
+        assert_eq!(d[2].first_line, 10);
+    }
+
+    #[test]
+    fn positions_by_pointer() {
+        let text = "kind: Pod\nspec:\n  containers:\n    - name: a\n      image: nginx\n";
+        let node: Spanned<Node> = serde_saphyr::from_str_with_options(text, options(text.len())).unwrap();
+        let mut spans = SpanIndex::new();
+        let v = to_value(node, 0, &mut String::new(), &mut spans);
+        spans.finish();
+        assert_eq!(v["spec"]["containers"][0]["image"], "nginx");
+        assert_eq!(spans.resolve("/spec/containers/0/image"), Some((5, 14)));
+        assert_eq!(spans.resolve("/spec/containers/0/missing"), spans.resolve("/spec/containers/0"));
+    }
+
+    #[test]
+    fn yaml_1_1_octal() {
+        let text = "defaultMode: 0644\n";
+        let node: Spanned<Node> = serde_saphyr::from_str_with_options(text, options(text.len())).unwrap();
+        let v = to_value(node, 0, &mut String::new(), &mut SpanIndex::new());
+        assert_eq!(v["defaultMode"], 420);
+    }
+}
