@@ -1,0 +1,335 @@
+//! Why a container crash-loops or is OOMKilled: the memory limit against the
+//! last termination, probes that kill it, exit codes, and cloud identity
+//! failures in its logs.
+
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use crate::messages::probe::{ProbeKind, ProbeOutcome, outcome, parse_unhealthy};
+use crate::model::{self, fmt_amount};
+use crate::symptoms::{Detail, Detected, Kind};
+use day2_model::{Loop, ObjRef, Res};
+use k8s_openapi::api::core::v1::{Container, Pod};
+
+struct Crash<'a> {
+    pod: &'a Res<Pod>,
+    container: &'a str,
+    exit_code: Option<i32>,
+    reason: Option<&'a str>,
+    restarts: i32,
+}
+
+fn crash<'c, 'd>(d: &'d Detected<'c>) -> Option<Crash<'d>> {
+    let pod = d.pod()?;
+    match &d.detail {
+        Detail::Crash {
+            container,
+            exit_code,
+            reason,
+            restarts,
+            ..
+        } => Some(Crash {
+            pod,
+            container,
+            exit_code: *exit_code,
+            reason: reason.as_deref(),
+            restarts: *restarts,
+        }),
+        _ => None,
+    }
+}
+
+fn container<'a>(pod: &'a Pod, name: &str) -> Option<&'a Container> {
+    let spec = pod.spec.as_ref()?;
+    spec.containers
+        .iter()
+        .chain(spec.init_containers.iter().flatten())
+        .find(|c| c.name == name)
+}
+
+fn termination_link(d: &Detected<'_>, c: &Crash<'_>, what: String) -> Link {
+    let at = match &d.detail {
+        Detail::Crash { finished, .. } => finished.or(d.since),
+        _ => d.since,
+    };
+    Link::new(Loop::Compute, at, c.pod.objref(), what)
+        .with_evidence(d.evidence.iter().rev().take(2).cloned())
+}
+
+/// OOMKilled: the container's memory limit, or the node's memory when it has none.
+pub fn memory<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(c) = crash(d) else { return vec![] };
+    if d.kind != Kind::OomKilled && c.reason != Some("OOMKilled") {
+        return vec![];
+    }
+    let workload = model::workload_ref(a.cluster, c.pod);
+    let spec = container(c.pod, c.container);
+    let limit = spec.and_then(|s| model::container_limit(s, "memory"));
+    let request = spec.and_then(|s| model::container_explicit_request(s, "memory"));
+    let link = termination_link(
+        d,
+        &c,
+        format!(
+            "container {} was OOMKilled (exit code {}), {} restart(s)",
+            c.container,
+            c.exit_code.unwrap_or(137),
+            c.restarts
+        ),
+    );
+    match limit {
+        Some(lim) => {
+            let suggest = fmt_amount("memory", lim * 2);
+            vec![Hypothesis::new(
+                86,
+                Loop::Compute,
+                workload.clone(),
+                format!(
+                    "container {} reached its memory limit of {} (request {}) and the kernel killed it: the limit is below what it uses",
+                    c.container,
+                    fmt_amount("memory", lim),
+                    request.map(|r| fmt_amount("memory", r)).unwrap_or_else(|| "unset".into())
+                ),
+            )
+            .fix(format!(
+                "Raise the memory limit (and request) of container {} in {workload} to its real peak, e.g. `kubectl set resources {}/{} -c {} --requests=memory={suggest} --limits=memory={suggest}`, or fix the leak; watch `container_memory_working_set_bytes` against the limit.",
+                c.container,
+                workload.kind.to_ascii_lowercase(),
+                workload.name,
+                c.container
+            ))
+            .link(link)]
+        }
+        None => {
+            let node = model::node_name(c.pod);
+            let system_oom = node.and_then(|n| a.cluster.node(n)).map(|n| {
+                model::node_events(a.cluster, n)
+                    .into_iter()
+                    .filter(|e| e.reason == "SystemOOM")
+                    .collect::<Vec<_>>()
+            });
+            let unrequested = node.map(|n| a.capacity().unrequested(n).1).unwrap_or(0);
+            let rule = a.findings.any_of(&["CP002", "CP001"], &workload);
+            let mut h = Hypothesis::new(
+                74,
+                Loop::Compute,
+                workload.clone(),
+                format!(
+                    "container {} has no memory limit and was OOMKilled by the node{}: {unrequested} pod(s) on that node have no memory request, so the scheduler overcommitted its memory",
+                    c.container,
+                    node.map(|n| format!(" {n}")).unwrap_or_default()
+                ),
+            )
+            .rule(rule.map(|f| f.rule.as_str()))
+            .fix(format!(
+                "Set memory requests and limits on {workload} (and its neighbours) from measured usage so the scheduler's budget matches the node.{}",
+                rule.map(|f| format!(" {}", f.fix)).unwrap_or_default()
+            ))
+            .link(link);
+            if let Some(evs) = system_oom.filter(|v| !v.is_empty()) {
+                h = h.link(Link::from_event(
+                    Loop::Compute,
+                    evs[0],
+                    "the node's kernel ran out of memory (SystemOOM)",
+                ));
+            }
+            vec![h]
+        }
+    }
+}
+
+/// A liveness (or startup) probe that fails and kills the container.
+pub fn liveness<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(c) = crash(d) else { return vec![] };
+    let kills: Vec<_> = d
+        .events
+        .iter()
+        .filter(|e| {
+            e.reason == "Killing"
+                && e.message_text().contains("failed")
+                && e.message_text().contains("probe")
+        })
+        .collect();
+    let fails: Vec<_> = d
+        .events
+        .iter()
+        .filter_map(|e| parse_unhealthy(e.message_text()).map(|p| (e, p)))
+        .filter(|(_, p)| matches!(p.kind, ProbeKind::Liveness | ProbeKind::Startup))
+        .collect();
+    if fails.is_empty() && kills.is_empty() {
+        return vec![];
+    }
+    let workload = model::workload_ref(a.cluster, c.pod);
+    let probe = container(c.pod, c.container).and_then(|s| s.liveness_probe.as_ref());
+    let settings = probe
+        .map(|p| {
+            format!(
+                "timeoutSeconds={}, periodSeconds={}, failureThreshold={}, initialDelaySeconds={}",
+                p.timeout_seconds.unwrap_or(1),
+                p.period_seconds.unwrap_or(10),
+                p.failure_threshold.unwrap_or(3),
+                p.initial_delay_seconds.unwrap_or(0)
+            )
+        })
+        .unwrap_or_else(|| "probe settings not in the input".into());
+    let (kind, output) = fails
+        .last()
+        .map(|(_, p)| (p.kind, p.output.clone()))
+        .unwrap_or((ProbeKind::Liveness, String::new()));
+    let why = match outcome(&output) {
+        ProbeOutcome::Timeout => {
+            "the probe times out: the app answers slower than timeoutSeconds under load or at start-up"
+        }
+        ProbeOutcome::Refused => {
+            "nothing listens yet when the probe runs: the app starts slower than the probe allows"
+        }
+        ProbeOutcome::HttpStatus(_) => {
+            "the health endpoint answers an error: if it checks dependencies, a dependency outage restarts every replica"
+        }
+        ProbeOutcome::Other => "the probe fails",
+    };
+    let mut h = Hypothesis::new(
+        80,
+        Loop::Compute,
+        workload.clone(),
+        format!("the {} probe kills container {} ({settings}): {why}", kind.as_str(), c.container),
+    )
+    .fix(format!(
+        "Tune the probe of {workload}: add a startupProbe for slow starts, raise timeoutSeconds/failureThreshold, and keep liveness to \"the process is wedged\" — dependency checks belong in readiness, not liveness."
+    ));
+    if let Some((e, _)) = fails.first() {
+        h = h.link(Link::from_event(
+            Loop::Compute,
+            e,
+            format!(
+                "{} probe failed on container {}",
+                kind.as_str(),
+                c.container
+            ),
+        ));
+    }
+    if let Some(e) = kills.first() {
+        h = h.link(Link::from_event(
+            Loop::Compute,
+            e,
+            format!(
+                "kubelet killed container {} after failed probes",
+                c.container
+            ),
+        ));
+    }
+    vec![h]
+}
+
+/// Markers of a cloud identity failure in the app's own output.
+const IDENTITY_MARKERS: &[&str] = &[
+    "WebIdentityErr",
+    "AssumeRoleWithWebIdentity",
+    "AccessDenied",
+    "NoCredentialProviders",
+    "UnrecognizedClientException",
+    "InvalidClientTokenId",
+    "ExpiredToken",
+    "AADSTS",
+    "ManagedIdentityCredential",
+    "DefaultAzureCredential failed",
+    "could not find default credentials",
+    "PERMISSION_DENIED",
+];
+
+/// The app exits because its cloud identity is refused (seen in the logs a dump carries).
+pub fn identity_in_logs<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(c) = crash(d) else { return vec![] };
+    let ns = c.pod.ns_or_default();
+    let hit = a
+        .cluster
+        .logs
+        .iter()
+        .filter(|l| l.namespace == ns && l.pod == c.pod.name())
+        .flat_map(|l| l.text.lines())
+        .find(|line| IDENTITY_MARKERS.iter().any(|m| line.contains(m)));
+    let Some(line) = hit else { return vec![] };
+    let spec = c.pod.spec.as_ref();
+    let sa = spec.map(model::service_account).unwrap_or("default");
+    let sa_obj = a
+        .cluster
+        .service_accounts
+        .iter()
+        .find(|s| s.ns_or_default() == ns && s.name() == sa);
+    let annotated = sa_obj.is_some_and(|s| {
+        [
+            "eks.amazonaws.com/role-arn",
+            "azure.workload.identity/client-id",
+            "iam.gke.io/gcp-service-account",
+        ]
+        .iter()
+        .any(|k| s.annotation(k).is_some())
+    });
+    let detail = if sa_obj.is_some() && !annotated {
+        format!(
+            "ServiceAccount {ns}/{sa} carries no workload-identity annotation (eks.amazonaws.com/role-arn, azure.workload.identity/client-id, iam.gke.io/gcp-service-account)"
+        )
+    } else {
+        format!(
+            "check the role bound to ServiceAccount {ns}/{sa} and its trust policy (audience, subject system:serviceaccount:{ns}:{sa})"
+        )
+    };
+    let line: String = line.chars().take(300).collect();
+    vec![Hypothesis::new(
+        80,
+        Loop::Identity,
+        ObjRef::new("ServiceAccount", Some(ns), sa),
+        format!("container {} exits because its cloud identity is refused: {detail}", c.container),
+    )
+    .fix(crate::evidence::per_cloud(
+        a.cloud,
+        "Bind the ServiceAccount to a cloud identity with the permissions the app needs (workload identity), and trust exactly this ServiceAccount.",
+        &format!("Annotate ServiceAccount {sa} with `eks.amazonaws.com/role-arn: arn:aws:iam::<account>:role/<role>` (IRSA) or create an EKS Pod Identity association; the role's trust policy must name `system:serviceaccount:{ns}:{sa}` and the cluster's OIDC provider."),
+        &format!("Label the pods `azure.workload.identity/use: \"true\"`, annotate ServiceAccount {sa} with `azure.workload.identity/client-id`, and create a federated credential for `system:serviceaccount:{ns}:{sa}`."),
+        &format!("Annotate ServiceAccount {sa} with `iam.gke.io/gcp-service-account` and grant `roles/iam.workloadIdentityUser` to `serviceAccount:<project>.svc.id.goog[{ns}/{sa}]`."),
+    ))
+    .link(Link::new(Loop::Identity, d.since, c.pod.objref(), "the app's log shows a refused cloud identity").with_evidence([line]))]
+}
+
+/// Exit codes that speak for themselves.
+pub fn exit_code<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(c) = crash(d) else { return vec![] };
+    let workload = model::workload_ref(a.cluster, c.pod);
+    let code = c.exit_code;
+    let (score, summary, fix) = match code {
+        Some(126 | 127) => (
+            78,
+            format!("container {} cannot start its command (exit code {}: command not found or not executable in the image)", c.container, code.unwrap_or(127)),
+            format!("Fix `command`/`args` of {workload} or the image's entrypoint."),
+        ),
+        Some(137) => (
+            45,
+            format!("container {} was killed with SIGKILL (exit code 137) without an OOMKilled reason: an external kill (probe, eviction, node shutdown)", c.container),
+            format!("Check the pod's events and the node's for the killer; give {workload} a terminationGracePeriodSeconds it can finish in."),
+        ),
+        Some(139) => (
+            60,
+            format!("container {} crashes with a segmentation fault (exit code 139)", c.container),
+            "Check the image's architecture matches the node (arm64 vs amd64) and the app's native dependencies.".into(),
+        ),
+        Some(n) => (
+            35,
+            format!("container {} exits with code {n} (reason {}): the application fails at start-up; its logs say why", c.container, c.reason.unwrap_or("Error")),
+            format!("Read the previous run's log: `kubectl logs -n {} {} -c {} --previous`; common causes are missing configuration, an unreachable dependency, or refused credentials.", c.pod.ns_or_default(), c.pod.name(), c.container),
+        ),
+        None => return vec![],
+    };
+    let mut h = Hypothesis::new(score, Loop::Compute, workload, summary)
+        .fix(fix)
+        .link(termination_link(
+            d,
+            &c,
+            format!(
+                "container {} terminated with exit code {}",
+                c.container,
+                code.unwrap_or(0)
+            ),
+        ));
+    if a.cluster.logs.is_empty() && score < 70 {
+        h = h.missing("container logs (a `kubectl cluster-info dump` carries them; a `kubectl get` snapshot does not)");
+    }
+    vec![h]
+}

@@ -1,0 +1,359 @@
+//! Why an image cannot be pulled. The runtime's error text decides the loop:
+//! 401/403 and missing credentials are identity; `not found` is the image
+//! reference; timeouts, refused connections and DNS are the network path;
+//! `toomanyrequests` is the registry's rate limit.
+
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link, per_cloud};
+use crate::messages::image::{PullClass, RegistryKind, ecr_region, registry_kind, registry_of};
+use crate::model;
+use crate::symptoms::{Detail, Detected};
+use day2_model::{Loop, ObjRef, Res};
+use k8s_openapi::api::core::v1::{Node, Pod};
+
+struct Pull<'a> {
+    pod: &'a Res<Pod>,
+    container: &'a str,
+    image: &'a str,
+    error: Option<&'a str>,
+    class: PullClass,
+}
+
+fn pull<'c, 'd>(d: &'d Detected<'c>) -> Option<Pull<'d>> {
+    let pod = d.pod()?;
+    match &d.detail {
+        Detail::Image {
+            container,
+            image,
+            error,
+            class,
+        } => Some(Pull {
+            pod,
+            container,
+            image,
+            error: error.as_deref(),
+            class: *class,
+        }),
+        _ => None,
+    }
+}
+
+/// The error as evidence, linked to the pod at the first failure.
+fn error_link(d: &Detected<'_>, p: &Pull<'_>, loop_: Loop, what: String) -> Link {
+    let ev = d
+        .events
+        .iter()
+        .rev()
+        .find(|e| e.reason == "Failed" && e.message_text().starts_with("Failed to pull image"));
+    let mut l = Link::new(
+        loop_,
+        ev.and_then(|e| e.first).or(d.since),
+        p.pod.objref(),
+        what,
+    );
+    match ev {
+        Some(e) => l.evidence.push(e.evidence()),
+        None => l.evidence.extend(p.error.map(str::to_owned)),
+    }
+    l
+}
+
+fn node_of<'c>(a: &Analysis<'c>, pod: &Res<Pod>) -> Option<&'c Res<Node>> {
+    model::node_name(pod).and_then(|n| a.cluster.node(n))
+}
+
+/// The node pool pulling the image (its identity or its network path).
+fn puller_ref(a: &Analysis<'_>, pod: &Res<Pod>) -> ObjRef {
+    match node_of(a, pod) {
+        Some(n) => match model::node_group(n) {
+            Some(g) => ObjRef::new("NodeGroup", None, g),
+            None => n.objref(),
+        },
+        None => ObjRef::new(
+            "Node",
+            None,
+            model::node_name(pod).unwrap_or("(unscheduled)"),
+        ),
+    }
+}
+
+fn pull_secrets(a: &Analysis<'_>, pod: &Res<Pod>) -> Vec<String> {
+    let spec = match pod.spec.as_ref() {
+        Some(s) => s,
+        None => return Vec::new(),
+    };
+    let mut names: Vec<String> = spec
+        .image_pull_secrets
+        .iter()
+        .flatten()
+        .map(|s| s.name.clone())
+        .collect();
+    let sa = model::service_account(spec);
+    if let Some(sa) = a
+        .cluster
+        .service_accounts
+        .iter()
+        .find(|s| s.ns_or_default() == pod.ns_or_default() && s.name() == sa)
+    {
+        names.extend(
+            sa.image_pull_secrets
+                .iter()
+                .flatten()
+                .map(|s| s.name.clone()),
+        );
+    }
+    names
+}
+
+/// 401/403, missing credentials, refused token: the identity the node or pod pulls with.
+pub fn identity<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(p) = pull(d) else { return vec![] };
+    let denied_with_secret =
+        p.class == PullClass::DeniedOrMissing && !pull_secrets(a, p.pod).is_empty();
+    if p.class != PullClass::Identity && !denied_with_secret {
+        return vec![];
+    }
+    let host = registry_of(p.image);
+    let ns = p.pod.ns_or_default();
+    let secrets = pull_secrets(a, p.pod);
+    let workload = model::workload_ref(a.cluster, p.pod);
+    let rule = a.findings.any_of(&["ID008", "ID009"], &workload);
+    let err_link = error_link(
+        d,
+        &p,
+        Loop::Identity,
+        format!(
+            "registry {host} refused the pull of {}: {}",
+            p.image,
+            p.class.describe()
+        ),
+    );
+    // A named pull secret that does not exist.
+    if !a.cluster.secrets.is_empty()
+        && let Some(missing) = secrets.iter().find(|s| {
+            !a.cluster
+                .secrets
+                .iter()
+                .any(|x| x.ns_or_default() == ns && x.name() == s.as_str())
+        })
+    {
+        return vec![Hypothesis::new(88, Loop::Identity, ObjRef::new("Secret", Some(ns), missing.clone()), format!("imagePullSecret {ns}/{missing} does not exist, so {host} gets no credentials for {}", p.image))
+            .fix(format!("Create it: `kubectl create secret docker-registry {missing} -n {ns} --docker-server={host} --docker-username=… --docker-password=…` (or fix the name in imagePullSecrets)."))
+            .link(err_link)];
+    }
+    let node = node_of(a, p.pod);
+    let node_name = node
+        .map(|n| n.name().to_owned())
+        .unwrap_or_else(|| "the node".into());
+    let h = match registry_kind(host) {
+        RegistryKind::Ecr if secrets.is_empty() => {
+            let node_region = node.and_then(|n| n.labels().get("topology.kubernetes.io/region")).map(String::as_str);
+            let reg_region = ecr_region(host);
+            let region_note = match (reg_region, node_region) {
+                (Some(r), Some(n)) if r != n => format!(" The registry is in {r} while the node runs in {n}: cross-region pulls need the repository to allow this account and the node role to allow ECR in {r}."),
+                _ => String::new(),
+            };
+            Hypothesis::new(
+                86,
+                Loop::Identity,
+                puller_ref(a, p.pod),
+                format!("the kubelet on {node_name} pulls from ECR ({host}) with the node's IAM role, and ECR answered {}: the role lacks ECR read access or the repository policy does not admit it.{region_note}", short_error(p.error)),
+            )
+            .fix(per_cloud(a.cloud,
+                "Give the node's identity read access to the registry.",
+                "Attach `AmazonEC2ContainerRegistryReadOnly` (ecr:GetAuthorizationToken, ecr:BatchGetImage, ecr:GetDownloadUrlForLayer) to the node group's instance role (`aws iam attach-role-policy --role-name <node-role> --policy-arn arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly`); for another account, add a repository policy allowing that role; on self-managed nodes check the kubelet's ecr-credential-provider config.",
+                "", ""))
+        }
+        RegistryKind::Acr if secrets.is_empty() => Hypothesis::new(
+            86,
+            Loop::Identity,
+            puller_ref(a, p.pod),
+            format!("the kubelet on {node_name} pulls from ACR ({host}) with the cluster's kubelet identity, and ACR answered {}: the identity has no AcrPull role on this registry", short_error(p.error)),
+        )
+        .fix(format!("Attach the registry: `az aks update -n <cluster> -g <resource-group> --attach-acr {}` (grants AcrPull to the kubelet identity); `az aks check-acr -n <cluster> -g <resource-group> --acr {host}` verifies it.", host.split('.').next().unwrap_or(host))),
+        RegistryKind::Gar if secrets.is_empty() => Hypothesis::new(
+            86,
+            Loop::Identity,
+            puller_ref(a, p.pod),
+            format!("the kubelet on {node_name} pulls from {host} with the node's service account, and the registry answered {}", short_error(p.error)),
+        )
+        .fix("Grant the node pool's service account `roles/artifactregistry.reader` on the repository (`gcloud artifacts repositories add-iam-policy-binding REPO --location LOC --member serviceAccount:NODE_SA --role roles/artifactregistry.reader`); check the node pool's OAuth scopes include cloud-platform or devstorage.read_only."),
+        _ if !secrets.is_empty() => {
+            let s = &secrets[0];
+            Hypothesis::new(
+                82,
+                Loop::Identity,
+                ObjRef::new("Secret", Some(ns), s.clone()),
+                format!("{host} rejects the credentials of imagePullSecret {ns}/{s} ({}): they are wrong, expired, or for another registry", short_error(p.error)),
+            )
+            .fix(format!("Recreate the secret with valid credentials for {host} (`kubectl create secret docker-registry {s} -n {ns} --docker-server={host} …`); for cloud registries prefer the node's identity (ECR/ACR/GAR) to stored passwords."))
+        }
+        _ => Hypothesis::new(
+            80,
+            Loop::Identity,
+            workload.clone(),
+            format!("{host} requires credentials and {workload} pulls {} without any imagePullSecret", p.image),
+        )
+        .rule(rule.map(|f| f.rule.as_str()))
+        .fix(format!("Create a docker-registry secret for {host} and reference it in `imagePullSecrets` of the pod template or its ServiceAccount.{}", rule.map(|f| format!(" {}", f.fix)).unwrap_or_default())),
+    };
+    vec![h.link(err_link)]
+}
+
+fn short_error(e: Option<&str>) -> String {
+    let Some(e) = e else {
+        return "an authentication error".into();
+    };
+    let l = e.to_ascii_lowercase();
+    for p in [
+        "401 unauthorized",
+        "403 forbidden",
+        "no basic auth credentials",
+        "authentication required",
+        "unexpected status: 403",
+        "unexpected status: 401",
+    ] {
+        if l.contains(p) {
+            return format!("`{p}`");
+        }
+    }
+    "an authentication error".into()
+}
+
+/// `not found` / `manifest unknown`: the reference, not identity.
+pub fn reference<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(p) = pull(d) else { return vec![] };
+    let workload = model::workload_ref(a.cluster, p.pod);
+    let (score, summary, fix) = match p.class {
+        PullClass::Reference => (
+            88,
+            format!(
+                "image {} does not exist in {} (tag or digest not found): the reference is wrong, not the credentials",
+                p.image,
+                registry_of(p.image)
+            ),
+            format!(
+                "Point container {} of {workload} at a tag that exists (`kubectl set image {}/{} {}=<image>:<existing-tag>`); list tags with `crane ls` or the registry's console; pin immutable tags or digests so a deleted tag cannot break a rollout.",
+                p.container,
+                workload.kind.to_ascii_lowercase(),
+                workload.name,
+                p.container
+            ),
+        ),
+        PullClass::InvalidName => (
+            88,
+            format!("image reference {:?} is not a valid name", p.image),
+            format!("Fix the image of container {} in {workload}.", p.container),
+        ),
+        PullClass::NeverPull => (
+            85,
+            format!(
+                "container {} uses imagePullPolicy: Never and {} is not on the node",
+                p.container, p.image
+            ),
+            format!(
+                "Use imagePullPolicy IfNotPresent for {workload}, or preload the image on every node."
+            ),
+        ),
+        PullClass::DeniedOrMissing if pull_secrets(a, p.pod).is_empty() => (
+            62,
+            format!(
+                "{} answers `pull access denied` for {}: the repository does not exist, or it is private and the pod has no credentials (registries answer both the same way)",
+                registry_of(p.image),
+                p.image
+            ),
+            format!(
+                "Check the repository name of container {} in {workload}; if it is private, add an imagePullSecret.",
+                p.container
+            ),
+        ),
+        _ => return vec![],
+    };
+    vec![
+        Hypothesis::new(score, Loop::Compute, workload, summary)
+            .fix(fix)
+            .link(error_link(
+                d,
+                &p,
+                Loop::Compute,
+                format!("pull of {} failed: {}", p.image, p.class.describe()),
+            )),
+    ]
+}
+
+/// Timeouts, refused connections, DNS, TLS: the path from the node to the registry.
+pub fn network<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(p) = pull(d) else { return vec![] };
+    if !matches!(p.class, PullClass::Network | PullClass::Tls) {
+        return vec![];
+    }
+    let host = registry_of(p.image);
+    let l = p.error.unwrap_or("").to_ascii_lowercase();
+    let what = if p.class == PullClass::Tls {
+        "the node does not trust the registry's certificate (an intercepting proxy or a private CA)"
+            .to_owned()
+    } else if l.contains("no such host")
+        || l.contains("name resolution")
+        || l.contains("server misbehaving")
+    {
+        format!("DNS on the node cannot resolve {host}")
+    } else if l.contains("connection refused") {
+        format!(
+            "the connection to {host} is refused (a proxy or firewall in the path, or the wrong port)"
+        )
+    } else {
+        format!(
+            "the node cannot reach {host} (timeout): no egress route, NAT or firewall in the way"
+        )
+    };
+    let node = model::node_name(p.pod).unwrap_or("the node");
+    vec![Hypothesis::new(84, Loop::Network, puller_ref(a, p.pod), format!("{what}; seen pulling {} on {node}", p.image))
+        .fix(per_cloud(
+            a.cloud,
+            "Open the egress path from the nodes to the registry (route, NAT, firewall, proxy settings of the container runtime) or mirror the image into a reachable registry.",
+            "Private subnets need a route to a NAT gateway, or VPC endpoints for the registry: ECR needs `com.amazonaws.<region>.ecr.api`, `ecr.dkr` and the S3 gateway endpoint; check security groups/NACLs allow 443 and the VPC's DNS resolution.",
+            "Check the cluster's outbound type (NAT gateway / load balancer / UDR with Azure Firewall allowing the registry's FQDN), or add a private endpoint for ACR with its private DNS zone linked to the VNet.",
+            "Nodes without external IPs need Cloud NAT, or Private Google Access for Artifact Registry; check firewall egress rules and Cloud DNS.",
+        ))
+        .link(error_link(d, &p, Loop::Network, format!("pull of {} failed: {what}", p.image)))]
+}
+
+/// `toomanyrequests`: the registry's rate limit.
+pub fn rate_limit<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(p) = pull(d) else { return vec![] };
+    if p.class != PullClass::RateLimit {
+        return vec![];
+    }
+    let host = registry_of(p.image);
+    vec![Hypothesis::new(
+        84,
+        Loop::Network,
+        ObjRef::new("Registry", None, host),
+        format!("{host} rate-limits the pulls (`toomanyrequests`): anonymous limits count per egress IP, and every node behind the NAT gateway shares one"),
+    )
+    .fix(per_cloud(
+        a.cloud,
+        "Authenticate pulls (an imagePullSecret raises the limit) or mirror images into your own registry / a pull-through cache.",
+        "Mirror through an ECR pull-through cache rule for Docker Hub (`aws ecr create-pull-through-cache-rule`) and point images at it, or authenticate pulls with an imagePullSecret.",
+        "Import the images into ACR (`az acr import`) or use an ACR cache rule, or authenticate pulls.",
+        "Use an Artifact Registry remote repository for Docker Hub, or authenticate pulls.",
+    ))
+    .link(error_link(d, &p, Loop::Network, format!("pull of {} rate-limited by {host}", p.image)))]
+}
+
+/// No error text: say what is missing instead of guessing.
+pub fn unknown<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(p) = pull(d) else { return vec![] };
+    if p.class != PullClass::Unknown {
+        return vec![];
+    }
+    let workload = model::workload_ref(a.cluster, p.pod);
+    vec![Hypothesis::new(
+        25,
+        Loop::Identity,
+        workload,
+        format!("{} cannot be pulled, but the runtime's error text is not in the input: identity (401/403), a wrong reference (not found) and the network path cannot be told apart", p.image),
+    )
+    .fix(format!("Read the error: `kubectl describe pod -n {} {}` (the `Failed to pull image` event), or capture a snapshot within the event TTL.", p.pod.ns_or_default(), p.pod.name()))
+    .missing("the `Failed to pull image` event text (the runtime's error)")]
+}

@@ -1,0 +1,262 @@
+//! Cause analysers: one per hypothesis. Each looks at a symptom, gathers
+//! evidence from any loop, and returns scored hypotheses; the best one is the
+//! diagnosis.
+
+pub mod crash;
+pub mod image;
+pub mod network;
+pub mod node;
+pub mod pending;
+pub mod storage;
+pub mod workload;
+
+use crate::analysis::{Analysis, Resolved};
+use crate::evidence::{Hypothesis, Link};
+use crate::symptoms::{Detected, Kind};
+
+type Run = for<'c> fn(&Analysis<'c>, &Detected<'c>) -> Vec<Hypothesis>;
+
+/// One hypothesis about the cause of some symptom kinds.
+pub struct Analyser {
+    pub kinds: &'static [Kind],
+    pub run: Run,
+}
+
+use Kind::*;
+
+/// Every analyser, in order of preference when scores tie.
+pub static ANALYSERS: &[Analyser] = &[
+    // Pending pods
+    Analyser {
+        kinds: &[PodPending],
+        run: pending::gated,
+    },
+    Analyser {
+        kinds: &[PodPending],
+        run: pending::volume_zone,
+    },
+    Analyser {
+        kinds: &[PodPending],
+        run: pending::unbound_claims,
+    },
+    Analyser {
+        kinds: &[PodPending],
+        run: pending::cordoned,
+    },
+    Analyser {
+        kinds: &[PodPending],
+        run: pending::autoscaler_limits,
+    },
+    Analyser {
+        kinds: &[PodPending],
+        run: pending::resources,
+    },
+    Analyser {
+        kinds: &[PodPending],
+        run: pending::taints,
+    },
+    Analyser {
+        kinds: &[PodPending],
+        run: pending::node_selection,
+    },
+    Analyser {
+        kinds: &[PodPending],
+        run: pending::constraints,
+    },
+    // Image pulls
+    Analyser {
+        kinds: &[ImagePullBackOff, ErrImagePull],
+        run: image::identity,
+    },
+    Analyser {
+        kinds: &[ImagePullBackOff, ErrImagePull],
+        run: image::reference,
+    },
+    Analyser {
+        kinds: &[ImagePullBackOff, ErrImagePull],
+        run: image::network,
+    },
+    Analyser {
+        kinds: &[ImagePullBackOff, ErrImagePull],
+        run: image::rate_limit,
+    },
+    Analyser {
+        kinds: &[ImagePullBackOff, ErrImagePull],
+        run: image::unknown,
+    },
+    // Crashes
+    Analyser {
+        kinds: &[OomKilled, CrashLoopBackOff],
+        run: crash::memory,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff, OomKilled],
+        run: crash::liveness,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff],
+        run: crash::identity_in_logs,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff],
+        run: crash::exit_code,
+    },
+    // Storage
+    Analyser {
+        kinds: &[PvcPending],
+        run: storage::provisioning,
+    },
+    Analyser {
+        kinds: &[MultiAttach],
+        run: storage::multi_attach,
+    },
+    Analyser {
+        kinds: &[FailedAttachVolume, VolumeNodeAffinityConflict],
+        run: storage::attach,
+    },
+    Analyser {
+        kinds: &[FailedMount],
+        run: storage::mount,
+    },
+    Analyser {
+        kinds: &[StatefulSetRolloutStuck],
+        run: workload::statefulset,
+    },
+    // Network
+    Analyser {
+        kinds: &[ServiceWithoutReadyEndpoints],
+        run: network::selector_mismatch,
+    },
+    Analyser {
+        kinds: &[ServiceWithoutReadyEndpoints],
+        run: network::port_mismatch,
+    },
+    Analyser {
+        kinds: &[ServiceWithoutReadyEndpoints],
+        run: network::pods_not_ready,
+    },
+    Analyser {
+        kinds: &[IngressBackendMissing, IngressBackendUnavailable],
+        run: network::ingress,
+    },
+    // Nodes
+    Analyser {
+        kinds: &[NodeNotReady],
+        run: node::not_ready,
+    },
+];
+
+/// Run every analyser that applies, keep the best hypothesis, and assemble
+/// the symptom's links with the cause's.
+pub fn resolve<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Resolved {
+    let mut best: Option<Hypothesis> = None;
+    for an in ANALYSERS.iter().filter(|an| an.kinds.contains(&d.kind)) {
+        for h in (an.run)(a, d) {
+            if best.as_ref().is_none_or(|b| h.score > b.score) {
+                best = Some(h);
+            }
+        }
+    }
+    let mut best = best.unwrap_or_else(|| fallback(d));
+    if best.fix.is_empty() {
+        best.fix = format!(
+            "Inspect {} with `kubectl describe` and capture the evidence listed as missing.",
+            d.object
+        );
+    }
+    // The symptom's own link, unless the cause already tells about that object.
+    let mut links = Vec::new();
+    if !best.links.iter().any(|l| l.object == d.object) {
+        links.push(symptom_link(d));
+    }
+    links.extend(best.links);
+    let mut missing = d.missing.clone();
+    for m in best.missing {
+        if !missing.contains(&m) {
+            missing.push(m);
+        }
+    }
+    Resolved {
+        kind: d.kind,
+        object: d.object.clone(),
+        since: d.since,
+        evidence: d.evidence.clone(),
+        score: best.score,
+        root: best.root,
+        fix: best.fix,
+        links,
+        missing,
+    }
+}
+
+/// The symptom itself as the chain's link.
+pub fn symptom_link(d: &Detected<'_>) -> Link {
+    let what = match d.kind {
+        Kind::PodPending => "pod is Pending: the scheduler cannot place it".to_owned(),
+        Kind::ImagePullBackOff | Kind::ErrImagePull => "image cannot be pulled".to_owned(),
+        Kind::CrashLoopBackOff => "container crash-loops".to_owned(),
+        Kind::OomKilled => "container is OOMKilled".to_owned(),
+        Kind::PvcPending => "claim stays Pending".to_owned(),
+        Kind::VolumeNodeAffinityConflict => {
+            "disk is in another zone than the pod's node".to_owned()
+        }
+        Kind::MultiAttach => "volume is attached elsewhere (Multi-Attach)".to_owned(),
+        Kind::FailedAttachVolume => "volume cannot be attached".to_owned(),
+        Kind::FailedMount => "volume cannot be mounted".to_owned(),
+        Kind::StatefulSetRolloutStuck => "StatefulSet rollout is stuck".to_owned(),
+        Kind::ServiceWithoutReadyEndpoints => "Service has no ready endpoints".to_owned(),
+        Kind::IngressBackendMissing => "Ingress routes to a backend that does not exist".to_owned(),
+        Kind::IngressBackendUnavailable => {
+            "Ingress backend has no ready endpoint: clients get 502/503".to_owned()
+        }
+        Kind::NodeNotReady => "node is NotReady".to_owned(),
+    };
+    Link::new(d.kind.loop_(), d.since, d.object.clone(), what)
+        .with_evidence(d.evidence.iter().take(3).cloned())
+}
+
+/// No analyser could explain the symptom: say so, with what was seen.
+fn fallback(d: &Detected<'_>) -> Hypothesis {
+    Hypothesis::new(
+        10,
+        d.kind.loop_(),
+        d.object.clone(),
+        format!(
+            "no analyser could explain this {} from the input; see the evidence",
+            d.kind.as_str()
+        ),
+    )
+    .fix("Inspect the object with `kubectl describe` and its events; capture a snapshot with events, nodes, claims and volumes (`day2 snapshot`) so the cause can be traced.")
+    .missing("evidence pointing to a cause in any loop")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_symptom_kind_has_an_analyser_and_a_contract_name() {
+        for k in Kind::ALL {
+            assert!(
+                ANALYSERS.iter().any(|a| a.kinds.contains(&k)),
+                "no analyser for {}",
+                k.as_str()
+            );
+        }
+        // The kinds DESIGN.md promises.
+        for name in [
+            "PodPending",
+            "ImagePullBackOff",
+            "CrashLoopBackOff",
+            "OOMKilled",
+            "PvcPending",
+            "VolumeNodeAffinityConflict",
+            "MultiAttach",
+            "StatefulSetRolloutStuck",
+            "ServiceWithoutReadyEndpoints",
+            "IngressBackendMissing",
+        ] {
+            assert!(Kind::ALL.iter().any(|k| k.as_str() == name), "{name}");
+        }
+    }
+}

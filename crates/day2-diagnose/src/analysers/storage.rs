@@ -1,0 +1,512 @@
+//! Storage causes: provisioning failures (often the CSI controller's cloud
+//! identity), Multi-Attach from RWO claims shared by replicas or surge
+//! rollouts, attach failures across zones, mounts waiting on missing objects.
+
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link, events_absent, per_cloud, short_list};
+use crate::messages::volume::{
+    VolumeErrorClass, classify_error, parse_mount_wait, parse_multi_attach, parse_operation_error,
+};
+use crate::model;
+use crate::symptoms::{Detail, Detected, Subject};
+use day2_model::{Cloud, Event, Loop, ObjRef, Res};
+use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod};
+use std::collections::BTreeSet;
+
+/// The CSI controller's ServiceAccount for a provisioner (where its cloud identity is bound).
+fn csi_controller_sa(a: &Analysis<'_>, provisioner: &str) -> ObjRef {
+    let known: &[&str] = match provisioner {
+        "ebs.csi.aws.com" => &["ebs-csi-controller-sa"],
+        "efs.csi.aws.com" => &["efs-csi-controller-sa"],
+        "disk.csi.azure.com" => &["csi-azuredisk-controller-sa"],
+        "file.csi.azure.com" => &["csi-azurefile-controller-sa"],
+        "pd.csi.storage.gke.io" => &["csi-gce-pd-controller-sa"],
+        _ => &[],
+    };
+    for name in known {
+        if let Some(sa) = a
+            .cluster
+            .service_accounts
+            .iter()
+            .find(|s| s.name() == *name)
+        {
+            return sa.objref();
+        }
+    }
+    match known.first() {
+        Some(n) => ObjRef::new("ServiceAccount", Some("kube-system"), *n),
+        None => ObjRef::new("CSIDriver", None, provisioner),
+    }
+}
+
+fn identity_fix(cloud: Cloud, sa: &ObjRef, provisioner: &str) -> String {
+    let ns = sa.namespace.as_deref().unwrap_or("kube-system");
+    per_cloud(
+        cloud,
+        &format!(
+            "Give the CSI controller ({provisioner}) a cloud identity allowed to create and attach disks."
+        ),
+        &format!(
+            "Bind ServiceAccount {ns}/{} to an IAM role with `AmazonEBSCSIDriverPolicy` (`eksctl create iamserviceaccount --name {} --namespace {ns} --attach-policy-arn arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy --role-only` then set it on the EBS CSI add-on, or an EKS Pod Identity association); the role's trust policy must allow `sts:AssumeRoleWithWebIdentity` for `system:serviceaccount:{ns}:{}` from the cluster's OIDC provider.",
+            sa.name, sa.name, sa.name
+        ),
+        "Give the cluster's identity (or the CSI driver's managed identity) Contributor on the node resource group / disk resource group; check `az aks show --query identity` and its role assignments.",
+        "Check the Compute Engine PD CSI driver's service account has `roles/compute.storageAdmin` and `roles/iam.serviceAccountUser` (GKE manages this for the built-in driver: re-enable `GcePersistentDiskCsiDriver`).",
+    )
+}
+
+/// Why a claim stays Pending.
+pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Subject::Pvc(pvc) = d.subject else {
+        return vec![];
+    };
+    let ns = pvc.ns_or_default();
+    let class = a.cluster.class_of_claim(pvc);
+    let class_name = pvc.spec.as_ref().and_then(|s| s.storage_class_name.clone());
+    let failed: Vec<&Event> = d.events_with("ProvisioningFailed").collect();
+    let mut out = Vec::new();
+    if let Some(e) = failed.last() {
+        let msg = e.message_text();
+        let link = Link::from_event(Loop::Storage, e, "provisioning failed");
+        let provisioner = class.map(|c| c.provisioner.clone()).unwrap_or_else(|| {
+            pvc.annotation("volume.kubernetes.io/storage-provisioner")
+                .or_else(|| pvc.annotation("volume.beta.kubernetes.io/storage-provisioner"))
+                .unwrap_or("the provisioner")
+                .to_owned()
+        });
+        match classify_error(msg) {
+            VolumeErrorClass::Identity => {
+                let sa = csi_controller_sa(a, &provisioner);
+                let sa_obj = a.cluster.service_accounts.iter().find(|s| s.objref().name == sa.name && s.namespace() == sa.namespace.as_deref());
+                let ann = sa_obj.and_then(|s| s.annotation("eks.amazonaws.com/role-arn"));
+                let sa_name = format!("{}/{}", sa.namespace.as_deref().unwrap_or(""), sa.name);
+                let note = match (sa_obj, ann) {
+                    (Some(_), None) if a.cloud == Cloud::Aws => format!("; ServiceAccount {sa_name} has no eks.amazonaws.com/role-arn annotation"),
+                    (Some(_), Some(r)) => format!("; ServiceAccount {sa_name} assumes {r}, whose trust or permissions refuse it"),
+                    _ => String::new(),
+                };
+                let mut h = Hypothesis::new(
+                    88,
+                    Loop::Identity,
+                    sa.clone(),
+                    format!("{provisioner} cannot create the disk for {ns}/{} because the cloud refuses the CSI controller's identity{note}", pvc.name()),
+                )
+                .fix(identity_fix(a.cloud, &sa, &provisioner))
+                .link(link);
+                if sa_obj.is_none() && !a.cluster.service_accounts.is_empty() {
+                    h = h.missing(format!("ServiceAccount {sa_name} is not in the input"));
+                }
+                out.push(h);
+            }
+            VolumeErrorClass::MissingClass => out.push(
+                Hypothesis::new(88, Loop::Storage, pvc.objref(), format!("claim {ns}/{} names StorageClass {}, which does not exist", pvc.name(), class_name.clone().unwrap_or_default()))
+                    .rule(a.findings.rule_on("ST007", &pvc.objref()).map(|f| f.rule.as_str()))
+                    .fix("Create the StorageClass or point the claim at an existing one (storageClassName is immutable on a claim: recreate it).")
+                    .link(link),
+            ),
+            VolumeErrorClass::Limits => out.push(
+                Hypothesis::new(78, Loop::Storage, pvc.objref(), format!("the cloud refuses the disk for {ns}/{}: a quota or volume limit is reached", pvc.name()))
+                    .fix("Raise the cloud quota (volumes, IOPS, total size) or delete unused volumes (`Released` PVs with reclaimPolicy Retain keep their disks).")
+                    .link(link),
+            ),
+            VolumeErrorClass::ZoneMismatch => out.push(
+                Hypothesis::new(75, Loop::Storage, class.map(|c| c.objref()).unwrap_or_else(|| pvc.objref()), format!("the disk for {ns}/{} cannot be created in the zone asked for", pvc.name()))
+                    .fix("Check the class's allowedTopologies against the zones that have nodes; use WaitForFirstConsumer.")
+                    .link(link),
+            ),
+            _ => out.push(
+                Hypothesis::new(50, Loop::Storage, class.map(|c| c.objref()).unwrap_or_else(|| pvc.objref()), format!("{provisioner} fails to provision {ns}/{}: {}", pvc.name(), msg.chars().take(200).collect::<String>()))
+                    .fix(format!("Read the provisioner's log (the CSI controller pod's `csi-provisioner` and driver containers) for {provisioner}."))
+                    .link(link),
+            ),
+        }
+        return out;
+    }
+    if let Some(e) = d.events_with("FailedBinding").last() {
+        let defaults = a.cluster.default_storage_classes();
+        let summary = if defaults.is_empty() && class_name.is_none() {
+            format!(
+                "claim {ns}/{} names no StorageClass and the cluster has no default class, so nothing provisions it",
+                pvc.name()
+            )
+        } else {
+            format!(
+                "no PersistentVolume matches claim {ns}/{} and nothing provisions one",
+                pvc.name()
+            )
+        };
+        out.push(
+            Hypothesis::new(80, Loop::Storage, pvc.objref(), summary)
+                .fix("Set `storageClassName` on the claim, or mark one class default (`storageclass.kubernetes.io/is-default-class: \"true\"`), or create a matching PV.")
+                .link(Link::from_event(Loop::Storage, e, "no volume and no class to provision one")),
+        );
+        return out;
+    }
+    if let Some(e) = d.events_with("ExternalProvisioning").last() {
+        let provisioner = class.map(|c| c.provisioner.clone()).unwrap_or_default();
+        let driver = a
+            .cluster
+            .csi_drivers
+            .iter()
+            .any(|c| c.name() == provisioner);
+        let summary = if !a.cluster.csi_drivers.is_empty() && !driver {
+            format!(
+                "claim {ns}/{} waits for {provisioner}, which is not installed (no CSIDriver {provisioner})",
+                pvc.name()
+            )
+        } else {
+            format!(
+                "claim {ns}/{} waits for {provisioner}, which does not answer (its controller is not running or not elected)",
+                pvc.name()
+            )
+        };
+        out.push(
+            Hypothesis::new(65, Loop::Storage, class.map(|c| c.objref()).unwrap_or_else(|| pvc.objref()), summary)
+                .fix(format!("Install or repair the CSI driver for {provisioner} (its controller Deployment in kube-system, e.g. the EBS CSI add-on)."))
+                .link(Link::from_event(Loop::Storage, e, "waiting for the external provisioner")),
+        );
+        return out;
+    }
+    if let Some(c) = class {
+        return vec![
+            Hypothesis::new(
+                30,
+                Loop::Storage,
+                c.objref(),
+                format!(
+                    "claim {ns}/{} is Pending; no provisioning events explain it",
+                    pvc.name()
+                ),
+            )
+            .missing(events_absent("ProvisioningFailed")),
+        ];
+    }
+    out
+}
+
+/// Pods (in the claim's namespace) that mount a claim.
+fn users<'c>(a: &Analysis<'c>, pvc: &Res<PersistentVolumeClaim>) -> Vec<&'c Res<Pod>> {
+    a.cluster
+        .pods_in_namespace(pvc.ns_or_default())
+        .filter(|p| !model::is_terminal(p))
+        .filter(|p| {
+            p.spec
+                .as_ref()
+                .is_some_and(|s| model::claims(s).any(|c| c == pvc.name()))
+        })
+        .collect()
+}
+
+/// The claim behind a volume name of an attach message (PV name, or the pod's volume name).
+fn claim_of<'c>(
+    a: &Analysis<'c>,
+    pod: &Res<Pod>,
+    volume: &str,
+) -> Option<&'c Res<PersistentVolumeClaim>> {
+    let ns = pod.ns_or_default();
+    if let Some(pv) = a.cluster.pv(volume)
+        && let Some(r) = pv.spec.as_ref().and_then(|s| s.claim_ref.as_ref())
+    {
+        return a.cluster.pvc(
+            r.namespace.as_deref().unwrap_or(ns),
+            r.name.as_deref().unwrap_or(""),
+        );
+    }
+    let spec = pod.spec.as_ref()?;
+    let by_vol = spec
+        .volumes
+        .iter()
+        .flatten()
+        .find(|v| v.name == volume)
+        .and_then(|v| v.persistent_volume_claim.as_ref())
+        .map(|c| c.claim_name.as_str());
+    let name = by_vol.or_else(|| model::claims(spec).next())?;
+    a.cluster.pvc(ns, name)
+}
+
+/// Multi-Attach: an RWO disk wanted on two nodes at once.
+pub fn multi_attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(pod) = d.pod() else { return vec![] };
+    let Detail::Volume { message } = &d.detail else {
+        return vec![];
+    };
+    let Some(m) = parse_multi_attach(message) else {
+        return vec![];
+    };
+    let ev = d.events_with("FailedAttachVolume").last();
+    let link = ev.map(|e| {
+        Link::from_event(
+            Loop::Storage,
+            e,
+            "attach refused: the volume is attached to another node",
+        )
+    });
+    let Some(pvc) = claim_of(a, pod, &m.volume) else {
+        return vec![
+            Hypothesis::new(
+                45,
+                Loop::Storage,
+                pod.objref(),
+                format!(
+                    "volume {} is attached to another node; its claim is not in the input",
+                    m.volume
+                ),
+            )
+            .missing("the PersistentVolume/claim of the volume")
+            .links(link),
+        ];
+    };
+    let rwo = pvc
+        .spec
+        .as_ref()
+        .and_then(|s| s.access_modes.as_ref())
+        .is_some_and(|m| {
+            m.iter()
+                .any(|x| x == "ReadWriteOnce" || x == "ReadWriteOncePod")
+        });
+    let holders = users(a, pvc);
+    let owners: BTreeSet<ObjRef> = holders
+        .iter()
+        .map(|p| model::workload_ref(a.cluster, p))
+        .collect();
+    let nodes: BTreeSet<&str> = holders.iter().filter_map(|p| model::node_name(p)).collect();
+    let names: Vec<&str> = holders.iter().map(|p| p.name()).collect();
+    let usage = Link::new(
+        Loop::Storage,
+        d.since,
+        pvc.objref(),
+        format!(
+            "claim {} ({}) is mounted by {} pod(s) on {} node(s): {}",
+            pvc.name(),
+            if rwo {
+                "ReadWriteOnce"
+            } else {
+                "shared access"
+            },
+            holders.len(),
+            nodes.len(),
+            short_list(&names, 4)
+        ),
+    );
+    // The other holder is a node that went away.
+    if m.exclusively_attached && holders.len() <= 1 {
+        let gone: Vec<&Res<k8s_openapi::api::core::v1::Node>> = a
+            .cluster
+            .nodes
+            .iter()
+            .filter(|n| model::node_ready(n) == Some(false))
+            .collect();
+        let obj = gone
+            .first()
+            .map(|n| n.objref())
+            .unwrap_or_else(|| pvc.objref());
+        return vec![Hypothesis::new(
+            if gone.is_empty() { 55 } else { 78 },
+            if gone.is_empty() { Loop::Storage } else { Loop::Compute },
+            obj,
+            format!("volume {} is still attached to a previous node{}: the attach/detach controller waits (up to 6 minutes) before force-detaching", m.volume, gone.first().map(|n| format!(" ({}, NotReady)", n.name())).unwrap_or_default()),
+        )
+        .fix("Wait for the force-detach, or confirm the old node is gone and delete its VolumeAttachment (`kubectl get volumeattachment | grep <pv>`); apply the `node.kubernetes.io/out-of-service` taint to a dead node to release its volumes at once.")
+        .link(usage)
+        .links(link)];
+    }
+    let Some(owner) = owners.iter().next().cloned().filter(|_| owners.len() == 1) else {
+        return vec![Hypothesis::new(70, Loop::Storage, pvc.objref(), format!("ReadWriteOnce claim {} is mounted by pods of {} different workloads", pvc.name(), owners.len()))
+            .fix("Give each workload its own claim, or use a ReadWriteMany class (EFS / Azure Files / Filestore) for data that is really shared.")
+            .link(usage)
+            .links(link)];
+    };
+    let deployment = owner.kind == "Deployment";
+    let replicas = if deployment {
+        a.cluster
+            .deployments
+            .iter()
+            .find(|x| x.ns_or_default() == pvc.ns_or_default() && x.name() == owner.name)
+            .map(|x| {
+                (
+                    x.spec.replicas.unwrap_or(1),
+                    x.spec
+                        .strategy
+                        .as_ref()
+                        .and_then(|s| s.type_.clone())
+                        .unwrap_or_else(|| "RollingUpdate".into()),
+                )
+            })
+    } else {
+        None
+    };
+    let rs: BTreeSet<&str> = holders
+        .iter()
+        .filter_map(|p| {
+            p.metadata
+                .owner_references
+                .iter()
+                .flatten()
+                .find(|o| o.controller == Some(true))
+                .map(|o| o.name.as_str())
+        })
+        .collect();
+    let db_rule = a.findings.any_of(&["ST003", "ST002"], &owner);
+    let (summary, fix) = match replicas {
+        Some((n, _)) if n > 1 => (
+            format!("{owner} runs {n} replicas that all mount ReadWriteOnce claim {}: only one node can attach the disk, the other replicas wait forever", pvc.name()),
+            format!("A shared RWO disk cannot serve replicas. Run the workload as a StatefulSet with `volumeClaimTemplates` (one disk per replica), keep replicas: 1, or use a ReadWriteMany class for shared data.{}", db_rule.map(|f| format!(" {}", f.fix)).unwrap_or_default()),
+        ),
+        Some((_, strategy)) if strategy == "RollingUpdate" || rs.len() > 1 => (
+            format!("{owner} rolls out with strategy RollingUpdate: the new pod starts (maxSurge) while the old one still holds ReadWriteOnce claim {} on another node", pvc.name()),
+            format!("Set `spec.strategy: {{type: Recreate}}` on {owner} so the old pod releases the disk first, or run it as a StatefulSet (one disk per replica, ordered replacement).{}", db_rule.map(|f| format!(" {}", f.fix)).unwrap_or_default()),
+        ),
+        _ => (
+            format!("pods of {owner} on different nodes want ReadWriteOnce claim {} at the same time", pvc.name()),
+            "Keep one pod per RWO claim: StatefulSet with volumeClaimTemplates, or a ReadWriteMany class for shared data.".to_owned(),
+        ),
+    };
+    vec![
+        Hypothesis::new(84, Loop::Storage, owner, summary)
+            .rule(db_rule.map(|f| f.rule.as_str()))
+            .fix(fix)
+            .link(usage)
+            .links(link),
+    ]
+}
+
+/// AttachVolume failures: identity, zone, limits, the attacher.
+pub fn attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(pod) = d.pod() else { return vec![] };
+    let Detail::Volume { message } = &d.detail else {
+        return vec![];
+    };
+    let ev = d.events_with("FailedAttachVolume").last();
+    let link = ev.map(|e| Link::from_event(Loop::Storage, e, "volume attach failed"));
+    let (mut volume, err) = match parse_operation_error(message) {
+        Some((_, v, e)) => (v.to_owned(), e.to_owned()),
+        None => (String::new(), message.clone()),
+    };
+    let pvc = claim_of(a, pod, &volume);
+    let pv = pvc
+        .and_then(|c| a.cluster.pv_of_claim(c))
+        .or_else(|| a.cluster.pv(&volume));
+    if volume.is_empty()
+        && let Some(pv) = pv
+    {
+        volume = pv.name().to_owned();
+    }
+    let node = model::node_name(pod).and_then(|n| a.cluster.node(n));
+    let class = match classify_error(&err) {
+        VolumeErrorClass::Other if d.kind == crate::symptoms::Kind::VolumeNodeAffinityConflict => {
+            VolumeErrorClass::ZoneMismatch
+        }
+        c => c,
+    };
+    match class {
+        VolumeErrorClass::Identity => {
+            let provisioner = pv
+                .and_then(|p| p.spec.as_ref()?.csi.as_ref().map(|c| c.driver.clone()))
+                .unwrap_or_default();
+            let sa = csi_controller_sa(a, &provisioner);
+            vec![Hypothesis::new(86, Loop::Identity, sa.clone(), format!("the CSI controller ({provisioner}) is refused by the cloud when attaching {volume}"))
+                .fix(identity_fix(a.cloud, &sa, &provisioner))
+                .links(link)]
+        }
+        VolumeErrorClass::ZoneMismatch => {
+            let pv_zone = pv.map(model::pv_zones).unwrap_or_default().join(", ");
+            let node_zone = node.and_then(|n| model::node_zone(n)).unwrap_or("unknown");
+            let sc = pv
+                .and_then(|p| p.spec.as_ref()?.storage_class_name.as_deref())
+                .and_then(|n| a.cluster.storage_class(n))
+                .filter(|s| super::pending::immediate_zonal(s));
+            let summary = format!(
+                "{} was scheduled to {} in {node_zone} but its disk {volume} is in {}: the disk cannot follow the pod across zones{}",
+                pod.name(),
+                model::node_name(pod).unwrap_or("?"),
+                if pv_zone.is_empty() { "another zone" } else { &pv_zone },
+                if pv.is_some_and(|p| p.spec.as_ref().and_then(|s| s.node_affinity.as_ref()).is_none()) { " (the PV has no nodeAffinity, so the scheduler could not know)" } else { "" }
+            );
+            let h = match sc {
+                Some(sc) => {
+                    let rule = a.findings.rule_on("ST001", &sc.objref());
+                    Hypothesis::new(85, Loop::Storage, sc.objref(), format!("{summary}; StorageClass {} binds zonal disks immediately", sc.name()))
+                        .rule(rule.map(|f| f.rule.as_str()))
+                        .fix(format!("Recreate StorageClass {} with `volumeBindingMode: WaitForFirstConsumer`:\n{}", sc.name(), super::pending::wffc_yaml(sc)))
+                }
+                None => Hypothesis::new(78, Loop::Storage, pv.map(|p| p.objref()).unwrap_or_else(|| pod.objref()), summary)
+                    .fix("Give the PV a nodeAffinity on its zone (CSI provisioners set it) so the scheduler keeps the pod in that zone, and keep capacity in that zone."),
+            };
+            vec![h.links(link)]
+        }
+        VolumeErrorClass::Limits => vec![Hypothesis::new(76, Loop::Compute, node.map(|n| n.objref()).unwrap_or_else(|| pod.objref()), format!("node {} has reached its volume attachment limit", model::node_name(pod).unwrap_or("?")))
+            .fix("Spread volume-heavy pods (topologySpreadConstraints), use instance types with more attachments, or fewer volumes per pod.")
+            .links(link)],
+        VolumeErrorClass::Timeout => vec![Hypothesis::new(55, Loop::Storage, pv.map(|p| p.objref()).unwrap_or_else(|| pod.objref()), format!("attaching {volume} times out: the CSI attacher or the cloud API does not answer"))
+            .fix("Check the CSI controller's csi-attacher logs and the VolumeAttachment object's status.attachError.")
+            .links(link)],
+        _ => vec![Hypothesis::new(40, Loop::Storage, pv.map(|p| p.objref()).unwrap_or_else(|| pod.objref()), format!("attaching {volume} fails: {}", err.chars().take(200).collect::<String>()))
+            .fix("Read the VolumeAttachment's status.attachError and the CSI controller's logs.")
+            .links(link)],
+    }
+}
+
+/// FailedMount: missing Secret/ConfigMap, an attach that never completed, node-side mount errors.
+pub fn mount<'c>(_a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(pod) = d.pod() else { return vec![] };
+    let Detail::Volume { message } = &d.detail else {
+        return vec![];
+    };
+    let ns = pod.ns_or_default();
+    let evs: Vec<&Event> = d.events_with("FailedMount").collect();
+    let link = evs
+        .last()
+        .map(|e| Link::from_event(Loop::Storage, e, "volume mount failed"));
+    // A SetUp error names the missing object.
+    for e in evs.iter().rev() {
+        if let Some((_, vol, err)) = parse_operation_error(e.message_text())
+            && classify_error(err) == VolumeErrorClass::MissingObject
+        {
+            let kind = if err.contains("secret \"") {
+                "Secret"
+            } else {
+                "ConfigMap"
+            };
+            let name = crate::messages::quoted_after(
+                err,
+                if kind == "Secret" {
+                    "secret "
+                } else {
+                    "configmap "
+                },
+            )
+            .unwrap_or(vol);
+            return vec![Hypothesis::new(88, Loop::Storage, ObjRef::new(kind, Some(ns), name), format!("volume {vol} of {} needs {kind} {ns}/{name}, which does not exist", pod.name()))
+                .fix(format!("Create {kind} {ns}/{name} (or fix the name in the pod template); if it is produced by another controller (cert-manager, external-secrets), check that one."))
+                .links(link)];
+        }
+    }
+    if let Some(w) = parse_mount_wait(message)
+        && !w.unattached.is_empty()
+    {
+        let vols: Vec<&str> = w
+            .unattached
+            .iter()
+            .map(String::as_str)
+            .filter(|v| !v.starts_with("kube-api-access"))
+            .collect();
+        return vec![Hypothesis::new(55, Loop::Storage, pod.objref(), format!("the kubelet waits for volume(s) {} to be attached; the attach never completed", vols.join(", ")))
+            .fix("Look at the attach side: `kubectl get volumeattachment` for the PV and the attachdetach-controller's FailedAttachVolume events (Multi-Attach, zone, identity).")
+            .missing(events_absent("FailedAttachVolume"))
+            .links(link)];
+    }
+    vec![
+        Hypothesis::new(
+            40,
+            Loop::Storage,
+            pod.objref(),
+            format!(
+                "mounting fails on node {}: {}",
+                model::node_name(pod).unwrap_or("?"),
+                message.chars().take(200).collect::<String>()
+            ),
+        )
+        .fix("Read the CSI node plugin's logs on that node (the driver's node DaemonSet).")
+        .links(link),
+    ]
+}

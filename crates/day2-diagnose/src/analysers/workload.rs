@@ -1,0 +1,132 @@
+//! Why a StatefulSet rollout is stuck: the pod it waits for, and that pod's cause.
+
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use crate::messages::probe::parse_unhealthy;
+use crate::model;
+use crate::symptoms::{Detected, Subject};
+use day2_model::{Loop, ObjRef};
+
+pub fn statefulset<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Subject::StatefulSet(sts) = d.subject else {
+        return vec![];
+    };
+    let ns = sts.ns_or_default();
+    let want = sts.spec.replicas.unwrap_or(1).max(0) as u32;
+    let pods = a.cluster.pods_of("StatefulSet", ns, sts.name());
+    let status = sts.status.as_ref();
+    let update_rev = status.and_then(|s| s.update_revision.as_deref());
+    let rolling = status.is_some_and(|s| s.current_revision.as_deref() != update_rev);
+    let ordered = sts
+        .spec
+        .pod_management_policy
+        .as_deref()
+        .unwrap_or("OrderedReady")
+        == "OrderedReady";
+    let trap = if rolling && ordered {
+        " With OrderedReady + RollingUpdate, reverting the template does not replace a broken pod on the update revision: delete that pod after fixing (kubernetes/kubernetes#67250)."
+    } else {
+        ""
+    };
+    for ordinal in 0..want {
+        let name = format!("{}-{ordinal}", sts.name());
+        let pod = pods.iter().find(|p| p.name() == name);
+        let Some(pod) = pod else {
+            let failed = d.events_with("FailedCreate").last();
+            let (obj, loop_, summary) = match failed {
+                Some(e) if e.message_text().contains("exceeded quota") => (
+                    ObjRef::new("ResourceQuota", Some(ns), "(namespace quota)"),
+                    Loop::Compute,
+                    format!(
+                        "pod {name} cannot be created: the namespace's ResourceQuota is exhausted"
+                    ),
+                ),
+                Some(e) => (
+                    sts.objref(),
+                    Loop::Storage,
+                    format!("pod {name} cannot be created: {}", e.message_text()),
+                ),
+                None => (
+                    sts.objref(),
+                    Loop::Storage,
+                    format!("pod {name} does not exist and the StatefulSet waits for it"),
+                ),
+            };
+            let mut h = Hypothesis::new(
+                if failed.is_some() { 75 } else { 35 },
+                loop_,
+                obj,
+                summary,
+            )
+            .fix(format!(
+                "Read `kubectl describe statefulset -n {ns} {}` for FailedCreate events.{trap}",
+                sts.name()
+            ));
+            if let Some(e) = failed {
+                h = h.link(Link::from_event(
+                    Loop::Storage,
+                    e,
+                    format!("StatefulSet could not create {name}"),
+                ));
+            } else {
+                h = h.missing(crate::evidence::events_absent("FailedCreate"));
+            }
+            return vec![h];
+        };
+        if model::is_ready(pod) {
+            continue;
+        }
+        let wait = Link::new(
+            Loop::Storage,
+            d.since,
+            sts.objref(),
+            format!(
+                "StatefulSet {} waits for {name} to become Ready before it goes on{}",
+                sts.name(),
+                if ordered { " (OrderedReady)" } else { "" }
+            ),
+        );
+        if let Some(r) = a.pod_result(ns, &name) {
+            let mut h = r.as_upstream(2);
+            h.links.push(wait);
+            if !trap.is_empty() {
+                h.fix.push_str(trap);
+            }
+            return vec![h];
+        }
+        let unhealthy = a
+            .cluster
+            .events_for_obj(pod)
+            .into_iter()
+            .rev()
+            .find(|e| parse_unhealthy(e.message_text()).is_some());
+        let workload = sts.objref();
+        let mut h = Hypothesis::new(
+            if unhealthy.is_some() { 65 } else { 40 },
+            Loop::Network,
+            workload,
+            match unhealthy {
+                Some(e) => format!(
+                    "{name} runs but never passes its readiness probe: {}",
+                    e.message_text()
+                ),
+                None => format!("{name} runs but is not Ready"),
+            },
+        )
+        .fix(format!(
+            "Fix what the readiness probe of {name} checks (or the probe itself).{trap}"
+        ))
+        .link(wait);
+        if let Some(e) = unhealthy {
+            h = h.link(Link::from_event(
+                Loop::Network,
+                e,
+                format!("{name} fails its readiness probe"),
+            ));
+        } else {
+            h = h.missing(crate::evidence::events_absent("Unhealthy"));
+        }
+        return vec![h];
+    }
+    vec![]
+}

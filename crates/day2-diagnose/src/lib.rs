@@ -1,0 +1,247 @@
+//! day2's cross-loop diagnosis: "the symptom is in one loop, the cause is in
+//! another".
+//!
+//! The pipeline: **symptom detectors** (one module per family under
+//! `symptoms/`) read pod status, conditions, container states and events;
+//! **cause analysers** (one per hypothesis under `analysers/`) score
+//! explanations with evidence from any loop; the **chain builder** orders the
+//! evidence in time; diagnoses that share a root cause are **grouped** into
+//! one incident, and the incident's evidence forms a cross-loop **timeline**.
+//!
+//! Pending analysers read placement through [`PlacementSource`]: computed
+//! from the model by default, replaceable by a scheduler simulator
+//! ([`diagnose_with`]). The upstream message parsers are public in
+//! [`messages`].
+#![forbid(unsafe_code)]
+
+mod analysers;
+mod analysis;
+mod evidence;
+pub mod messages;
+mod model;
+pub mod placement;
+mod symptoms;
+
+use analysis::{Analysis, Key, Resolved};
+use day2_model::report::{ChainLink, Diagnosis, RootCause, Symptom, TimelineEntry};
+use day2_model::{Finding, Loop, ObjRef};
+use evidence::{FindingIndex, Link};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
+use symptoms::{Detected, Kind};
+
+pub use placement::{NodeVerdict, PlacementSource};
+
+/// The bundled demo cluster: the seed's domino incident and one violation of each law.
+pub const DEMO_CLUSTER: &str = include_str!("../demo/cluster.yaml");
+
+/// Diagnoses and the incident timeline.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DiagnoseOutput {
+    pub diagnoses: Vec<Diagnosis>,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// Most links one diagnosis chain carries (the timeline keeps the rest).
+const MAX_CHAIN: usize = 40;
+/// Most entries of the timeline.
+const MAX_TIMELINE: usize = 200;
+
+/// Diagnose a cluster: symptoms, their causes across loops, grouped into incidents.
+pub fn diagnose(cx: &day2_rules::Context<'_>, findings: &[Finding]) -> DiagnoseOutput {
+    diagnose_with(cx, findings, None)
+}
+
+/// [`diagnose`] with placement evidence from another source (a scheduler simulator).
+pub fn diagnose_with(
+    cx: &day2_rules::Context<'_>,
+    findings: &[Finding],
+    placement: Option<&dyn PlacementSource>,
+) -> DiagnoseOutput {
+    let a = Analysis::new(
+        cx.cluster,
+        cx.cloud,
+        FindingIndex::new(findings),
+        &cx.config.exclude_namespaces,
+        placement,
+    );
+    let mut all: Vec<Resolved> = Vec::new();
+
+    // Phase 1a: claims and nodes (pods may depend on them).
+    let claims = resolve_all(&a, symptoms::detect_claims(&a));
+    let _ = a.claims.set(by_key(&claims, |r| r.object.clone()));
+    all.extend(claims);
+    all.extend(resolve_all(&a, symptoms::detect_nodes(&a)));
+
+    // Phase 1b: pods.
+    let pods = resolve_all(&a, symptoms::detect_pods(&a));
+    let _ = a.pods.set(by_key(&pods, |r| r.object.clone()));
+    all.extend(pods);
+
+    // Phase 2: StatefulSets and Services (their pods' causes are known).
+    let services = resolve_all(&a, symptoms::detect_services(&a));
+    let _ = a.services.set(by_key(&services, |r| r.object.clone()));
+    all.extend(services);
+    all.extend(resolve_all(&a, symptoms::detect_statefulsets(&a)));
+
+    // Phase 3: Ingresses (their Services' causes are known).
+    all.extend(resolve_all(&a, symptoms::detect_ingresses(&a)));
+
+    group(all)
+}
+
+fn resolve_all<'c>(a: &Analysis<'c>, detected: Vec<Detected<'c>>) -> Vec<Resolved> {
+    detected
+        .par_iter()
+        .map(|d| analysers::resolve(a, d))
+        .collect()
+}
+
+/// Index results by (namespace, name) of their object; a pod with several
+/// symptoms keeps the best-explained one (a Pending pod's first).
+fn by_key(rs: &[Resolved], obj: impl Fn(&Resolved) -> ObjRef) -> FxHashMap<Key, Resolved> {
+    let mut m: FxHashMap<Key, Resolved> = FxHashMap::default();
+    for r in rs {
+        let o = obj(r);
+        let key = (o.namespace.clone().unwrap_or_default(), o.name.clone());
+        match m.get(&key) {
+            Some(old)
+                if (old.kind == Kind::PodPending, old.score)
+                    >= (r.kind == Kind::PodPending, r.score) => {}
+            _ => {
+                m.insert(key, r.clone());
+            }
+        }
+    }
+    m
+}
+
+type RootKey = (Loop, Option<String>, String, Option<String>, String);
+
+fn root_key(r: &RootCause) -> RootKey {
+    (
+        r.loop_,
+        r.rule.clone(),
+        r.object.kind.clone(),
+        r.object.namespace.clone(),
+        r.object.name.clone(),
+    )
+}
+
+/// Order links: standing conditions without a time first, then by time.
+fn order_chain(links: Vec<Link>) -> Vec<Link> {
+    let mut seen = std::collections::HashSet::new();
+    let mut links: Vec<Link> = links
+        .into_iter()
+        .filter(|l| seen.insert((l.loop_, l.object.clone(), l.what.clone())))
+        .collect();
+    links.sort_by_key(|l| l.at.map_or((0, None), |t| (1, Some(t))));
+    links.truncate(MAX_CHAIN);
+    links
+}
+
+/// Group symptoms by root cause: one diagnosis per (root cause, symptom kind),
+/// the others of the same kind listed as also affected; every diagnosis of an
+/// incident carries the incident's whole chain.
+fn group(all: Vec<Resolved>) -> DiagnoseOutput {
+    let mut incidents: BTreeMap<RootKey, Vec<Resolved>> = BTreeMap::new();
+    for r in all {
+        incidents.entry(root_key(&r.root)).or_default().push(r);
+    }
+    let mut ordered: Vec<Vec<Resolved>> = incidents.into_values().collect();
+    for members in &mut ordered {
+        members.sort_by(|a, b| {
+            a.kind
+                .cmp(&b.kind)
+                .then(a.since.cmp(&b.since))
+                .then_with(|| a.object.cmp(&b.object))
+        });
+    }
+    ordered.sort_by(|a, b| {
+        let score = |m: &[Resolved]| m.iter().map(|r| r.score).max().unwrap_or(0);
+        let since = |m: &[Resolved]| m.iter().filter_map(|r| r.since).min();
+        evidence::confidence(score(b))
+            .cmp(&evidence::confidence(score(a)))
+            .then(since(a).cmp(&since(b)))
+            .then_with(|| a[0].object.cmp(&b[0].object))
+    });
+    let mut diagnoses = Vec::new();
+    let mut timeline: Vec<(jiff::Timestamp, TimelineEntry)> = Vec::new();
+    for members in ordered {
+        let best = members
+            .iter()
+            .max_by_key(|r| r.score)
+            .map_or(0, |r| r.score);
+        let fix = members
+            .iter()
+            .max_by_key(|r| r.score)
+            .map(|r| r.fix.clone())
+            .unwrap_or_default();
+        // The incident's links: every member of a kind's first object, all kinds.
+        let mut by_kind: BTreeMap<Kind, Vec<&Resolved>> = BTreeMap::new();
+        for m in &members {
+            by_kind.entry(m.kind).or_default().push(m);
+        }
+        let mut links: Vec<Link> = Vec::new();
+        for rs in by_kind.values() {
+            links.extend(rs[0].links.iter().cloned());
+        }
+        let ordered_links = order_chain(links);
+        for l in &ordered_links {
+            if let Some(at) = l.at {
+                timeline.push((
+                    at,
+                    TimelineEntry {
+                        at: Some(at.to_string()),
+                        loop_: l.loop_,
+                        object: l.object.clone(),
+                        what: l.what.clone(),
+                    },
+                ));
+            }
+        }
+        let chain: Vec<ChainLink> = ordered_links.into_iter().map(Link::into_chain).collect();
+        for rs in by_kind.values() {
+            let primary = rs[0];
+            let mut also: Vec<ObjRef> = Vec::new();
+            for r in &rs[1..] {
+                if r.object != primary.object && !also.contains(&r.object) {
+                    also.push(r.object.clone());
+                }
+            }
+            let mut missing = Vec::new();
+            for r in rs.iter() {
+                for m in &r.missing {
+                    if !missing.contains(m) {
+                        missing.push(m.clone());
+                    }
+                }
+            }
+            diagnoses.push(Diagnosis {
+                symptom: Symptom {
+                    kind: primary.kind.as_str().to_owned(),
+                    loop_: primary.kind.loop_(),
+                    object: primary.object.clone(),
+                    since: primary.since.map(|t| t.to_string()),
+                    evidence: primary.evidence.iter().take(6).cloned().collect(),
+                },
+                root_cause: primary.root.clone(),
+                chain: chain.clone(),
+                fix: fix.clone(),
+                confidence: evidence::confidence(best),
+                also_affected: also,
+                missing_evidence: missing,
+            });
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    timeline
+        .retain(|(_, t)| seen.insert((t.at.clone(), t.loop_, t.object.clone(), t.what.clone())));
+    timeline.sort_by_key(|(at, _)| *at);
+    timeline.truncate(MAX_TIMELINE);
+    DiagnoseOutput {
+        diagnoses,
+        timeline: timeline.into_iter().map(|(_, t)| t).collect(),
+    }
+}

@@ -1,0 +1,294 @@
+//! Image pull failures: the kubelet's events and the container runtime's
+//! error text inside them.
+//!
+//! Sources: kubernetes/kubernetes `pkg/kubelet/images/image_manager.go`
+//! (`Failed` `Failed to pull image %q: %v`, `BackOff` `Back-off pulling image %q`,
+//! `ErrImageNeverPull` `Container image %q is not present with pull policy of Never`);
+//! the error bodies are containerd's and CRI-O's (`failed to resolve reference …: 401
+//! Unauthorized`, `failed to authorize: failed to fetch anonymous token …`, `… not found`,
+//! `pull access denied, repository does not exist or may require authorization …`) and,
+//! on older nodes, dockershim's (`Error response from daemon: … no basic auth credentials`).
+
+use super::{quoted_after, strip_combined};
+
+/// What a pull error says about its cause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PullClass {
+    /// 401/403, `no basic auth credentials`, token endpoint refused: an identity problem.
+    Identity,
+    /// The reference names nothing: `not found`, `manifest unknown`.
+    Reference,
+    /// `pull access denied, repository does not exist or may require authorization`
+    /// without a credential failure: either the repository is gone or private.
+    DeniedOrMissing,
+    /// The registry cannot be reached: timeouts, refused connections, DNS.
+    Network,
+    /// TLS trust failures (`x509: …`): an intercepting proxy or a private CA.
+    Tls,
+    /// `toomanyrequests` / 429: the registry's rate limit.
+    RateLimit,
+    /// `imagePullPolicy: Never` and the image is not on the node.
+    NeverPull,
+    /// The reference does not parse.
+    InvalidName,
+    /// No runtime error text to judge.
+    Unknown,
+}
+
+impl PullClass {
+    pub fn describe(self) -> &'static str {
+        match self {
+            PullClass::Identity => "the registry refused the node's credentials",
+            PullClass::Reference => "the image reference does not exist",
+            PullClass::DeniedOrMissing => {
+                "the registry denied access: the repository does not exist or is private"
+            }
+            PullClass::Network => "the node cannot reach the registry",
+            PullClass::Tls => "the node does not trust the registry's TLS certificate",
+            PullClass::RateLimit => "the registry rate-limited the pulls",
+            PullClass::NeverPull => "imagePullPolicy is Never and the image is not on the node",
+            PullClass::InvalidName => "the image reference is not a valid name",
+            PullClass::Unknown => "the pull error text is not available",
+        }
+    }
+}
+
+/// Credential failures: an HTTP status or a missing/invalid credential.
+const IDENTITY: &[&str] = &[
+    "401 unauthorized",
+    "403 forbidden",
+    "unexpected status: 401",
+    "unexpected status: 403",
+    "no basic auth credentials",
+    "authentication required",
+    "unauthorized:",
+    "invalid username/password",
+    "credential provider",
+];
+
+const NETWORK: &[&str] = &[
+    "i/o timeout",
+    "connection refused",
+    "no such host",
+    "connection timed out",
+    "connection reset by peer",
+    "network is unreachable",
+    "no route to host",
+    "tls handshake timeout",
+    "context deadline exceeded",
+    "server misbehaving",
+    "temporary failure in name resolution",
+    "registry is unavailable",
+];
+
+const REFERENCE: &[&str] = &[
+    "manifest unknown",
+    ": not found",
+    "name unknown",
+    "repository name not known",
+    "no matching manifest for",
+];
+
+/// Classify a runtime pull error (or a whole `Failed to pull image` message).
+pub fn classify(text: &str) -> PullClass {
+    let l = strip_combined(text).to_ascii_lowercase();
+    let has = |pats: &[&str]| pats.iter().any(|p| l.contains(p));
+    if l.is_empty() {
+        PullClass::Unknown
+    } else if has(&[
+        "toomanyrequests",
+        "429 too many requests",
+        "pull rate limit",
+    ]) {
+        PullClass::RateLimit
+    } else if has(&["not present with pull policy of never", "errimageneverpull"]) {
+        PullClass::NeverPull
+    } else if has(&[
+        "invalidimagename",
+        "couldn't parse image",
+        "invalid reference format",
+    ]) {
+        PullClass::InvalidName
+    } else if has(&["x509:", "certificate signed by unknown authority"]) {
+        PullClass::Tls
+    } else if has(IDENTITY) {
+        PullClass::Identity
+    } else if has(NETWORK) {
+        // Includes failures on the way to the token endpoint
+        // (`failed to authorize: … dial tcp … no such host`).
+        PullClass::Network
+    } else if has(&[
+        "failed to authorize",
+        "failed to fetch anonymous token",
+        "failed to fetch oauth token",
+    ]) {
+        PullClass::Identity
+    } else if has(&[
+        "pull access denied",
+        "insufficient_scope",
+        "may require 'docker login'",
+        "requested access to the resource is denied",
+    ]) {
+        PullClass::DeniedOrMissing
+    } else if has(REFERENCE) || l.ends_with("not found") {
+        PullClass::Reference
+    } else {
+        PullClass::Unknown
+    }
+}
+
+/// The image of a kubelet pull message (`Failed to pull image "x": …`, `Back-off pulling image "x"`).
+pub fn image_of(msg: &str) -> Option<&str> {
+    quoted_after(msg, "image ")
+}
+
+/// The runtime error of `Failed to pull image "x": <error>`.
+pub fn pull_error(msg: &str) -> Option<&str> {
+    let msg = strip_combined(msg);
+    let rest = msg
+        .strip_prefix("Failed to pull image ")?
+        .strip_prefix('"')?;
+    let close = rest.find('"')? + 1;
+    rest[close..].strip_prefix(": ").map(str::trim)
+}
+
+/// The registry host an image is pulled from (`docker.io` when none is named).
+pub fn registry_of(image: &str) -> &str {
+    match image.split_once('/') {
+        Some((first, rest))
+            if !rest.is_empty()
+                && (first.contains('.') || first.contains(':') || first == "localhost") =>
+        {
+            first
+        }
+        _ => "docker.io",
+    }
+}
+
+/// Registries whose identity is the node's cloud identity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistryKind {
+    /// `<account>.dkr.ecr.<region>.amazonaws.com` (and ECR Public).
+    Ecr,
+    /// `<name>.azurecr.io`.
+    Acr,
+    /// `gcr.io`, `<region>-docker.pkg.dev`.
+    Gar,
+    DockerHub,
+    Other,
+}
+
+pub fn registry_kind(host: &str) -> RegistryKind {
+    if host.contains(".dkr.ecr.") || host == "public.ecr.aws" {
+        RegistryKind::Ecr
+    } else if host.ends_with(".azurecr.io") || host.ends_with(".azurecr.cn") {
+        RegistryKind::Acr
+    } else if host.ends_with("gcr.io") || host.ends_with("-docker.pkg.dev") {
+        RegistryKind::Gar
+    } else if matches!(
+        host,
+        "docker.io" | "registry-1.docker.io" | "index.docker.io"
+    ) {
+        RegistryKind::DockerHub
+    } else {
+        RegistryKind::Other
+    }
+}
+
+/// The AWS region of an ECR host.
+pub fn ecr_region(host: &str) -> Option<&str> {
+    let rest = &host[host.find(".dkr.ecr.")? + ".dkr.ecr.".len()..];
+    rest.split('.').next()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identity_failures() {
+        for msg in [
+            // canonical/microk8s#3541
+            r#"Failed to pull image "782534010321.dkr.ecr.eu-west-2.amazonaws.com/soap:v1.1": rpc error: code = Unknown desc = failed to pull and unpack image "782534010321.dkr.ecr.eu-west-2.amazonaws.com/soap:v1.1": failed to resolve reference "782534010321.dkr.ecr.eu-west-2.amazonaws.com/soap:v1.1": pulling from host 782534010321.dkr.ecr.eu-west-2.amazonaws.com failed with status code [manifests v1.1]: 401 Unauthorized"#,
+            // Azure/AKS#4459
+            r#"Failed to pull image "reg.azurecr.io/main/app:v5.0.0": failed to pull and unpack image "reg.azurecr.io/main/app:v5.0.0": failed to resolve reference "reg.azurecr.io/main/app:v5.0.0": failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://reg.azurecr.io/oauth2/token?scope=repository%3Amain%2Fapp%3Apull&service=reg.azurecr.io: 401 Unauthorized"#,
+            // CrowdStrike/terraform-kubectl-falcon#27
+            r#"Failed to pull image "registry.crowdstrike.com/kubernetes_protection/kpagent:0.917.0": rpc error: code = Unknown desc = failed to pull and unpack image "registry.crowdstrike.com/kubernetes_protection/kpagent:0.917.0": failed to resolve reference "registry.crowdstrike.com/kubernetes_protection/kpagent:0.917.0": failed to authorize: failed to fetch oauth token: unexpected status: 403"#,
+            // kubernetes/community#4003 (dockershim)
+            r#"Failed to pull image "": rpc error: code = Unknown desc = Error response from daemon: Get https://XXXXXX.dkr.ecr.ap-southeast-1.amazonaws.com/v2/webbook/webbook/manifests/latest: no basic auth credentials"#,
+            // kubernetes/kops#16762
+            r#"failed to resolve reference "123456789101.dkr.ecr.ap-southeast-2.amazonaws.com/k8s-example/pause@sha256:7031": pull access denied, repository does not exist or may require authorization: authorization failed: no basic auth credentials"#,
+            // helm/helm#12189
+            r#"Failed to pull image "smartsitealfaacr.azurecr.io/aem6.5-authbaseimage:v2": rpc error: code = Unknown desc = Error response from daemon: Head "https://smartsitealfaacr.azurecr.io/v2/aem6.5-authbaseimage/manifests/v2": unauthorized: authentication required, visit https://aka.ms/acr/authorization for more information."#,
+        ] {
+            assert_eq!(classify(msg), PullClass::Identity, "{msg}");
+        }
+    }
+
+    #[test]
+    fn not_identity() {
+        assert_eq!(
+            classify(
+                r#"failed to pull and unpack image "docker.io/library/nginx:1.27.9": failed to resolve reference "docker.io/library/nginx:1.27.9": docker.io/library/nginx:1.27.9: not found"#
+            ),
+            PullClass::Reference
+        );
+        assert_eq!(
+            classify(
+                r#"rpc error: code = NotFound desc = failed to pull and unpack image "123.dkr.ecr.us-east-1.amazonaws.com/api:v9": failed to resolve reference "123.dkr.ecr.us-east-1.amazonaws.com/api:v9": 123.dkr.ecr.us-east-1.amazonaws.com/api:v9: not found"#
+            ),
+            PullClass::Reference
+        );
+        // kubernetes/kubeadm#2936
+        assert_eq!(
+            classify(
+                r#"failed to do request: Head "https://registry.k8s.io/v2/pause/manifests/3.9": dial tcp 34.96.108.209:443: connect: connection timed out"#
+            ),
+            PullClass::Network
+        );
+        assert_eq!(
+            classify(
+                r#"failed to authorize: failed to fetch oauth token: Post "https://auth.docker.io/token": dial tcp: lookup auth.docker.io on 10.0.0.2:53: no such host"#
+            ),
+            PullClass::Network
+        );
+        assert_eq!(
+            classify(
+                "toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit"
+            ),
+            PullClass::RateLimit
+        );
+        // appscode/charts#1069
+        assert_eq!(
+            classify(
+                r#"failed to resolve reference "docker.io/appscode/kubed:v0.13.2": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed"#
+            ),
+            PullClass::DeniedOrMissing
+        );
+        assert_eq!(classify(""), PullClass::Unknown);
+    }
+
+    #[test]
+    fn message_parts() {
+        let m = r#"Failed to pull image "shop/web:1.4.3": rpc error: code = NotFound desc = x: not found"#;
+        assert_eq!(image_of(m), Some("shop/web:1.4.3"));
+        assert_eq!(
+            pull_error(m),
+            Some("rpc error: code = NotFound desc = x: not found")
+        );
+        assert_eq!(
+            image_of(r#"Back-off pulling image "nginx:1""#),
+            Some("nginx:1")
+        );
+        assert_eq!(
+            registry_of("123.dkr.ecr.us-east-1.amazonaws.com/api:1"),
+            "123.dkr.ecr.us-east-1.amazonaws.com"
+        );
+        assert_eq!(registry_of("nginx:1"), "docker.io");
+        assert_eq!(
+            ecr_region("123.dkr.ecr.us-east-1.amazonaws.com"),
+            Some("us-east-1")
+        );
+        assert_eq!(registry_kind("x.azurecr.io"), RegistryKind::Acr);
+    }
+}

@@ -1,0 +1,493 @@
+//! Reading the model the way the control loops read it: pod phases and
+//! conditions, requests, node allocatable, taints and tolerations, volume zones,
+//! node groups.
+
+use day2_model::quantity;
+use day2_model::selector::node_selector_matches;
+use day2_model::{Cluster, ObjRef, Res, zone_of};
+use jiff::Timestamp;
+use k8s_openapi::api::core::v1::{
+    Container, ContainerStatus, Node, NodeCondition, PersistentVolume, Pod, PodCondition, PodSpec,
+    Taint, Toleration,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+/// CPU (millicores), memory (bytes) and pod slots.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Resources {
+    pub cpu: i64,
+    pub memory: i64,
+    pub pods: i64,
+}
+
+impl std::ops::Sub for Resources {
+    type Output = Resources;
+    fn sub(self, o: Resources) -> Resources {
+        Resources {
+            cpu: self.cpu - o.cpu,
+            memory: self.memory - o.memory,
+            pods: self.pods - o.pods,
+        }
+    }
+}
+
+impl std::ops::Add for Resources {
+    type Output = Resources;
+    fn add(self, o: Resources) -> Resources {
+        Resources {
+            cpu: self.cpu + o.cpu,
+            memory: self.memory + o.memory,
+            pods: self.pods + o.pods,
+        }
+    }
+}
+
+impl Resources {
+    pub fn get(&self, resource: &str) -> Option<i64> {
+        match resource {
+            "cpu" => Some(self.cpu),
+            "memory" => Some(self.memory),
+            "pods" => Some(self.pods),
+            _ => None,
+        }
+    }
+}
+
+/// `500m` / `2Gi` style for a resource amount.
+pub fn fmt_amount(resource: &str, v: i64) -> String {
+    match resource {
+        "cpu" => quantity::format_cpu(v),
+        "memory" | "ephemeral-storage" => quantity::format_bytes(v),
+        _ => v.to_string(),
+    }
+}
+
+/// An amount with its resource named where the number alone is ambiguous (`1500m cpu`, `2Gi`).
+pub fn fmt_res(resource: &str, v: i64) -> String {
+    match resource {
+        "cpu" => format!("{} cpu", quantity::format_cpu(v)),
+        _ => fmt_amount(resource, v),
+    }
+}
+
+pub fn creation(meta: &ObjectMeta) -> Option<Timestamp> {
+    meta.creation_timestamp.as_ref().map(|t| t.0)
+}
+
+// ---------------------------------------------------------------- pods
+
+pub fn phase(pod: &Pod) -> &str {
+    pod.status
+        .as_ref()
+        .and_then(|s| s.phase.as_deref())
+        .unwrap_or("")
+}
+
+/// Succeeded or Failed: the pod holds no resources.
+pub fn is_terminal(pod: &Pod) -> bool {
+    matches!(phase(pod), "Succeeded" | "Failed")
+}
+
+pub fn is_deleting(pod: &Pod) -> bool {
+    pod.metadata.deletion_timestamp.is_some()
+}
+
+pub fn node_name(pod: &Pod) -> Option<&str> {
+    pod.spec
+        .as_ref()
+        .and_then(|s| s.node_name.as_deref())
+        .filter(|n| !n.is_empty())
+}
+
+pub fn condition<'a>(pod: &'a Pod, type_: &str) -> Option<&'a PodCondition> {
+    pod.status
+        .as_ref()?
+        .conditions
+        .as_ref()?
+        .iter()
+        .find(|c| c.type_ == type_)
+}
+
+pub fn condition_since(c: &PodCondition) -> Option<Timestamp> {
+    c.last_transition_time
+        .as_ref()
+        .or(c.last_probe_time.as_ref())
+        .map(|t| t.0)
+}
+
+/// Ready condition True.
+pub fn is_ready(pod: &Pod) -> bool {
+    condition(pod, "Ready").is_some_and(|c| c.status == "True")
+}
+
+/// Container statuses: init containers first.
+pub fn container_statuses(pod: &Pod) -> impl Iterator<Item = &ContainerStatus> {
+    let s = pod.status.as_ref();
+    s.and_then(|s| s.init_container_statuses.as_ref())
+        .into_iter()
+        .flatten()
+        .chain(
+            s.and_then(|s| s.container_statuses.as_ref())
+                .into_iter()
+                .flatten(),
+        )
+}
+
+fn parse_resource(resource: &str, q: &str) -> Option<i64> {
+    if resource == "cpu" {
+        quantity::cpu_millis(q)
+    } else {
+        quantity::bytes(q)
+    }
+}
+
+/// A container's request for a resource; a limit without a request counts
+/// as the request (the API server defaults it so).
+pub fn container_request(c: &Container, resource: &str) -> Option<i64> {
+    let r = c.resources.as_ref()?;
+    let q = r
+        .requests
+        .as_ref()
+        .and_then(|m| m.get(resource))
+        .or_else(|| r.limits.as_ref().and_then(|m| m.get(resource)))?;
+    parse_resource(resource, &q.0)
+}
+
+/// A container's request as written (no defaulting from the limit).
+pub fn container_explicit_request(c: &Container, resource: &str) -> Option<i64> {
+    let q = c.resources.as_ref()?.requests.as_ref()?.get(resource)?;
+    parse_resource(resource, &q.0)
+}
+
+pub fn container_limit(c: &Container, resource: &str) -> Option<i64> {
+    let q = c.resources.as_ref()?.limits.as_ref()?.get(resource)?;
+    parse_resource(resource, &q.0)
+}
+
+/// The pod's request for one resource as the scheduler computes it
+/// (`resourcehelper.PodRequests`): pod-level requests when set; else the
+/// larger of (app containers + restartable sidecars) and the init sequence's
+/// peak; plus the RuntimeClass overhead.
+fn pod_request(spec: &PodSpec, resource: &str) -> i64 {
+    let overhead = spec
+        .overhead
+        .as_ref()
+        .and_then(|o| o.get(resource))
+        .and_then(|q| parse_resource(resource, &q.0))
+        .unwrap_or(0);
+    if let Some(r) = spec.resources.as_ref()
+        && let Some(q) = r
+            .requests
+            .as_ref()
+            .and_then(|m| m.get(resource))
+            .or_else(|| r.limits.as_ref().and_then(|m| m.get(resource)))
+        && let Some(v) = parse_resource(resource, &q.0)
+    {
+        return v + overhead;
+    }
+    let mut sum: i64 = spec
+        .containers
+        .iter()
+        .map(|c| container_request(c, resource).unwrap_or(0))
+        .sum();
+    let (mut sidecars, mut init_peak) = (0i64, 0i64);
+    for c in spec.init_containers.iter().flatten() {
+        let r = container_request(c, resource).unwrap_or(0);
+        if c.restart_policy.as_deref() == Some("Always") {
+            sum += r;
+            sidecars += r;
+            init_peak = init_peak.max(sidecars);
+        } else {
+            init_peak = init_peak.max(r + sidecars);
+        }
+    }
+    sum.max(init_peak) + overhead
+}
+
+/// The pod's requests as the scheduler counts them.
+pub fn pod_requests(spec: &PodSpec) -> Resources {
+    Resources {
+        cpu: pod_request(spec, "cpu"),
+        memory: pod_request(spec, "memory"),
+        pods: 1,
+    }
+}
+
+/// The ServiceAccount a pod runs as.
+pub fn service_account(spec: &PodSpec) -> &str {
+    spec.service_account_name
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .or(spec.service_account.as_deref().filter(|s| !s.is_empty()))
+        .unwrap_or("default")
+}
+
+/// Whether any container declares a port with this name.
+pub fn declares_port_name(spec: &PodSpec, name: &str) -> bool {
+    spec.containers
+        .iter()
+        .chain(spec.init_containers.iter().flatten())
+        .flat_map(|c| c.ports.iter().flatten())
+        .any(|p| p.name.as_deref() == Some(name))
+}
+
+/// Claim names the pod mounts.
+pub fn claims(spec: &PodSpec) -> impl Iterator<Item = &str> {
+    spec.volumes.iter().flatten().filter_map(|v| {
+        v.persistent_volume_claim
+            .as_ref()
+            .map(|c| c.claim_name.as_str())
+    })
+}
+
+/// The controller at the top of the pod's owner chain, or the pod itself.
+pub fn workload_ref(cluster: &Cluster, pod: &Res<Pod>) -> ObjRef {
+    match cluster.owner_of(pod) {
+        Some(w) => w.objref(),
+        None => ObjRef::new("Pod", Some(pod.ns_or_default()), pod.name()),
+    }
+}
+
+// ---------------------------------------------------------------- nodes
+
+pub fn allocatable(node: &Node) -> Option<Resources> {
+    let a = node.status.as_ref()?.allocatable.as_ref()?;
+    let get = |k: &str| a.get(k).map(|q| q.0.as_str());
+    Some(Resources {
+        cpu: get("cpu").and_then(quantity::cpu_millis).unwrap_or(0),
+        memory: get("memory").and_then(quantity::bytes).unwrap_or(0),
+        pods: get("pods").and_then(|p| p.parse().ok()).unwrap_or(110),
+    })
+}
+
+pub fn node_condition<'a>(node: &'a Node, type_: &str) -> Option<&'a NodeCondition> {
+    node.status
+        .as_ref()?
+        .conditions
+        .as_ref()?
+        .iter()
+        .find(|c| c.type_ == type_)
+}
+
+/// Ready condition status; None when the node reports no conditions.
+pub fn node_ready(node: &Node) -> Option<bool> {
+    node_condition(node, "Ready").map(|c| c.status == "True")
+}
+
+/// Events about a node, by name: the kubelet reports them with the node's
+/// name as the involved uid (`pkg/kubelet/kubelet.go` nodeRef), the node
+/// controller with the real uid, so the uid cannot tell incarnations apart.
+pub fn node_events<'c>(cluster: &'c Cluster, node: &Res<Node>) -> Vec<&'c day2_model::Event> {
+    cluster.events_for("Node", None, node.name(), None)
+}
+
+pub fn cordoned(node: &Node) -> bool {
+    node.spec.as_ref().and_then(|s| s.unschedulable) == Some(true)
+}
+
+pub fn node_zone(node: &Res<Node>) -> Option<&str> {
+    zone_of(node.labels())
+}
+
+/// Whether a toleration tolerates a taint (`k8s.io/api/core/v1/toleration.go`).
+pub fn tolerates(t: &Toleration, taint: &Taint) -> bool {
+    if let Some(e) = t.effect.as_deref()
+        && !e.is_empty()
+        && e != taint.effect
+    {
+        return false;
+    }
+    let key = t.key.as_deref().unwrap_or("");
+    if !key.is_empty() && key != taint.key {
+        return false;
+    }
+    match t.operator.as_deref().unwrap_or("Equal") {
+        "Exists" => true,
+        "Equal" | "" => {
+            key == taint.key
+                && t.value.as_deref().unwrap_or("") == taint.value.as_deref().unwrap_or("")
+        }
+        _ => false,
+    }
+}
+
+/// NoSchedule/NoExecute taints of the node the pod does not tolerate.
+pub fn untolerated_taints<'n>(spec: &PodSpec, node: &'n Node) -> Vec<&'n Taint> {
+    let tol = spec.tolerations.as_deref().unwrap_or(&[]);
+    node.spec
+        .as_ref()
+        .and_then(|s| s.taints.as_ref())
+        .into_iter()
+        .flatten()
+        .filter(|t| matches!(t.effect.as_str(), "NoSchedule" | "NoExecute"))
+        .filter(|t| !tol.iter().any(|x| tolerates(x, t)))
+        .collect()
+}
+
+pub fn describe_taint(t: &Taint) -> String {
+    match t.value.as_deref().filter(|v| !v.is_empty()) {
+        Some(v) => format!("{}={}:{}", t.key, v, t.effect),
+        None => format!("{}:{}", t.key, t.effect),
+    }
+}
+
+/// nodeSelector and required node affinity.
+pub fn matches_node_selection(spec: &PodSpec, node: &Res<Node>) -> bool {
+    let labels = node.labels();
+    if let Some(ns) = &spec.node_selector
+        && !ns.iter().all(|(k, v)| labels.get(k) == Some(v))
+    {
+        return false;
+    }
+    if let Some(req) = spec
+        .affinity
+        .as_ref()
+        .and_then(|a| a.node_affinity.as_ref())
+        .and_then(|n| {
+            n.required_during_scheduling_ignored_during_execution
+                .as_ref()
+        })
+        && !node_selector_matches(req, node.name(), labels)
+    {
+        return false;
+    }
+    true
+}
+
+/// Node-group labels of the managed offerings and autoscalers.
+const NODE_GROUP_LABELS: [&str; 6] = [
+    "eks.amazonaws.com/nodegroup",
+    "karpenter.sh/nodepool",
+    "alpha.eksctl.io/nodegroup-name",
+    "kubernetes.azure.com/agentpool",
+    "agentpool",
+    "cloud.google.com/gke-nodepool",
+];
+
+pub fn node_group(node: &Res<Node>) -> Option<&str> {
+    NODE_GROUP_LABELS
+        .iter()
+        .find_map(|k| node.labels().get(*k))
+        .map(String::as_str)
+}
+
+/// The node pool a set of nodes belongs to, as an object reference: the node
+/// group when they share one, else the single node, else all nodes.
+pub fn node_pool_ref<'a>(nodes: impl IntoIterator<Item = &'a Res<Node>>) -> ObjRef {
+    let nodes: Vec<&Res<Node>> = nodes.into_iter().collect();
+    let groups: std::collections::BTreeSet<&str> =
+        nodes.iter().filter_map(|n| node_group(n)).collect();
+    if groups.len() == 1
+        && nodes.iter().all(|n| node_group(n).is_some())
+        && let Some(g) = groups.first()
+    {
+        return ObjRef::new("NodeGroup", None, *g);
+    }
+    match nodes.as_slice() {
+        [one] => one.objref(),
+        _ => ObjRef::new("NodeGroup", None, "(all nodes)"),
+    }
+}
+
+// ---------------------------------------------------------------- volumes
+
+/// Zones a PV can be used in: `In` requirements on zone keys of its node
+/// affinity, or the legacy zone label.
+pub fn pv_zones(pv: &Res<PersistentVolume>) -> Vec<String> {
+    let mut zones = Vec::new();
+    if let Some(req) = pv
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_affinity.as_ref())
+        .and_then(|a| a.required.as_ref())
+    {
+        for term in &req.node_selector_terms {
+            for e in term.match_expressions.iter().flatten() {
+                if day2_model::cluster::ZONE_LABELS.contains(&e.key.as_str()) && e.operator == "In"
+                {
+                    zones.extend(e.values.iter().flatten().cloned());
+                }
+            }
+        }
+    }
+    if zones.is_empty()
+        && let Some(z) = zone_of(pv.labels())
+    {
+        zones.extend(z.split("__").map(str::to_owned));
+    }
+    zones.sort();
+    zones.dedup();
+    zones
+}
+
+/// Whether a node can use the PV (its node affinity; the legacy zone label).
+pub fn pv_allows_node(pv: &Res<PersistentVolume>, node: &Res<Node>) -> bool {
+    if let Some(req) = pv
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_affinity.as_ref())
+        .and_then(|a| a.required.as_ref())
+    {
+        return node_selector_matches(req, node.name(), node.labels());
+    }
+    let zones = pv_zones(pv);
+    zones.is_empty() || node_zone(node).is_some_and(|z| zones.iter().any(|x| x == z))
+}
+
+/// The EBS/Azure/PD volume handle of a CSI PV.
+pub fn volume_handle(pv: &PersistentVolume) -> Option<&str> {
+    pv.spec
+        .as_ref()?
+        .csi
+        .as_ref()
+        .map(|c| c.volume_handle.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn taint(key: &str, value: Option<&str>, effect: &str) -> Taint {
+        Taint {
+            key: key.into(),
+            value: value.map(Into::into),
+            effect: effect.into(),
+            time_added: None,
+        }
+    }
+
+    #[test]
+    fn toleration_semantics() {
+        let t = taint("dedicated", Some("db"), "NoSchedule");
+        let tol = |key: Option<&str>,
+                   op: Option<&str>,
+                   value: Option<&str>,
+                   effect: Option<&str>| Toleration {
+            key: key.map(Into::into),
+            operator: op.map(Into::into),
+            value: value.map(Into::into),
+            effect: effect.map(Into::into),
+            toleration_seconds: None,
+        };
+        assert!(tolerates(
+            &tol(Some("dedicated"), None, Some("db"), None),
+            &t
+        ));
+        assert!(!tolerates(
+            &tol(Some("dedicated"), None, Some("web"), None),
+            &t
+        ));
+        assert!(tolerates(
+            &tol(Some("dedicated"), Some("Exists"), None, Some("NoSchedule")),
+            &t
+        ));
+        assert!(!tolerates(
+            &tol(Some("dedicated"), Some("Exists"), None, Some("NoExecute")),
+            &t
+        ));
+        assert!(
+            tolerates(&tol(None, Some("Exists"), None, None), &t),
+            "empty key + Exists tolerates everything"
+        );
+    }
+}

@@ -1,0 +1,84 @@
+//! `CrashLoopBackOff` and `OOMKilled`.
+//!
+//! The kubelet's back-off (kubernetes/kubernetes
+//! `pkg/kubelet/kuberuntime/kuberuntime_manager.go`): container waiting reason
+//! `CrashLoopBackOff`, message `back-off 5m0s restarting failed container=<c> pod=<name>_<ns>(<uid>)`,
+//! event `BackOff` `Back-off restarting failed container <c> in pod <pod>` (older:
+//! `Back-off restarting failed container`). `OOMKilled` is the runtime's
+//! `lastState.terminated.reason` (usually exit code 137); kernel OOM on the
+//! node is the kubelet's `SystemOOM` event on the Node.
+
+use super::{Detail, Detected, Kind, Subject, evidence_of};
+use crate::analysis::Analysis;
+use crate::model;
+use day2_model::{Event, Res};
+use k8s_openapi::api::core::v1::Pod;
+
+pub fn detect<'c>(_a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) -> Vec<Detected<'c>> {
+    let mut out = Vec::new();
+    for cs in model::container_statuses(pod) {
+        let waiting = cs.state.as_ref().and_then(|s| s.waiting.as_ref());
+        let crash = waiting.is_some_and(|w| w.reason.as_deref() == Some("CrashLoopBackOff"));
+        let last = cs.last_state.as_ref().and_then(|s| s.terminated.as_ref());
+        let now = cs.state.as_ref().and_then(|s| s.terminated.as_ref());
+        let oom = [last, now]
+            .iter()
+            .flatten()
+            .any(|t| t.reason.as_deref() == Some("OOMKilled"));
+        if !crash && !oom {
+            continue;
+        }
+        let kind = if oom {
+            Kind::OomKilled
+        } else {
+            Kind::CrashLoopBackOff
+        };
+        let term = now.or(last);
+        let field = format!("{{{}}}", cs.name);
+        let mine: Vec<&Event> = events
+            .iter()
+            .copied()
+            .filter(|e| e.field_path.as_deref().is_none_or(|f| f.ends_with(&field)))
+            .filter(|e| {
+                matches!(
+                    e.reason.as_str(),
+                    "BackOff" | "Unhealthy" | "Killing" | "Failed" | "Started"
+                ) && !e.message_text().contains("pulling image")
+            })
+            .collect();
+        let mut d = Detected::new(kind, pod.objref(), Subject::Pod(pod));
+        d.since = mine
+            .iter()
+            .find(|e| e.reason == "BackOff" || e.reason == "Unhealthy" || e.reason == "Killing")
+            .and_then(|e| e.first)
+            .or_else(|| term.and_then(|t| t.finished_at.as_ref().map(|f| f.0)))
+            .or_else(|| model::creation(&pod.metadata));
+        d.evidence = evidence_of(&mine, 3);
+        if let Some(t) = term {
+            d.evidence.push(format!(
+                "container {} last terminated: reason {}, exit code {}{}",
+                cs.name,
+                t.reason.as_deref().unwrap_or("?"),
+                t.exit_code,
+                t.finished_at
+                    .as_ref()
+                    .map(|f| format!(", finished {}", f.0))
+                    .unwrap_or_default()
+            ));
+        }
+        if let Some(w) = waiting.and_then(|w| w.message.as_deref()) {
+            d.evidence
+                .push(format!("container {} waiting: {w}", cs.name));
+        }
+        d.events = mine;
+        d.detail = Detail::Crash {
+            container: cs.name.clone(),
+            exit_code: term.map(|t| t.exit_code),
+            reason: term.and_then(|t| t.reason.clone()),
+            restarts: cs.restart_count,
+            finished: term.and_then(|t| t.finished_at.as_ref().map(|f| f.0)),
+        };
+        out.push(d);
+    }
+    out
+}

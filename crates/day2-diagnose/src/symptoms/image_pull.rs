@@ -1,0 +1,98 @@
+//! `ImagePullBackOff` / `ErrImagePull`: a container whose image cannot be pulled.
+//!
+//! Container state `waiting.reason` is `ErrImagePull` (message: the runtime
+//! error), `ImagePullBackOff` (message: `Back-off pulling image "<img>"`),
+//! `ErrImageNeverPull` or `InvalidImageName`; the kubelet's `Failed` events
+//! carry `Failed to pull image "<img>": <runtime error>`
+//! (kubernetes/kubernetes `pkg/kubelet/images/image_manager.go`).
+
+use super::{Detail, Detected, Kind, Subject, evidence_of};
+use crate::analysis::Analysis;
+use crate::evidence::events_absent;
+use crate::messages::image::{self, PullClass};
+use crate::model;
+use day2_model::{Event, Res};
+use k8s_openapi::api::core::v1::Pod;
+
+pub fn detect<'c>(_a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) -> Vec<Detected<'c>> {
+    let mut out = Vec::new();
+    for cs in model::container_statuses(pod) {
+        let Some(w) = cs.state.as_ref().and_then(|s| s.waiting.as_ref()) else {
+            continue;
+        };
+        let reason = w.reason.as_deref().unwrap_or("");
+        let kind = match reason {
+            "ImagePullBackOff" | "ErrImageNeverPull" | "InvalidImageName" => Kind::ImagePullBackOff,
+            "ErrImagePull" => Kind::ErrImagePull,
+            _ => continue,
+        };
+        let img = if cs.image.is_empty() {
+            pod.spec
+                .as_ref()
+                .and_then(|s| s.containers.iter().find(|c| c.name == cs.name))
+                .and_then(|c| c.image.clone())
+                .unwrap_or_default()
+        } else {
+            cs.image.clone()
+        };
+        let field = format!("{{{}}}", cs.name);
+        let mine = |e: &&Event| {
+            e.field_path.as_deref().is_none_or(|f| f.ends_with(&field))
+                && image::image_of(e.message_text()).is_none_or(|i| i == img)
+        };
+        let pull_events: Vec<&Event> = events
+            .iter()
+            .copied()
+            .filter(mine)
+            .filter(|e| {
+                matches!(
+                    e.reason.as_str(),
+                    "Failed" | "BackOff" | "Pulling" | "ErrImageNeverPull" | "InspectFailed"
+                )
+            })
+            .collect();
+        // The runtime error: the latest `Failed to pull image` event, else the waiting message.
+        let failed = pull_events
+            .iter()
+            .rev()
+            .find_map(|e| image::pull_error(e.message_text()).map(|m| (e, m)));
+        let waiting_msg = w.message.as_deref().unwrap_or("");
+        let error = match failed {
+            Some((_, m)) => Some(m.to_owned()),
+            None if kind == Kind::ErrImagePull && !waiting_msg.is_empty() => {
+                Some(waiting_msg.to_owned())
+            }
+            None if matches!(reason, "ErrImageNeverPull" | "InvalidImageName") => {
+                Some(format!("{reason}: {waiting_msg}"))
+            }
+            None => None,
+        };
+        let class = error.as_deref().map_or(PullClass::Unknown, image::classify);
+        let mut d = Detected::new(kind, pod.objref(), Subject::Pod(pod));
+        d.since = pull_events
+            .first()
+            .and_then(|e| e.first)
+            .or_else(|| model::condition(pod, "Ready").and_then(model::condition_since))
+            .or_else(|| model::creation(&pod.metadata));
+        d.evidence = evidence_of(&pull_events, 3);
+        if !waiting_msg.is_empty() {
+            d.evidence.push(format!(
+                "container {} waiting: {reason}: {waiting_msg}",
+                cs.name
+            ));
+        }
+        if failed.is_none() {
+            d.missing
+                .push(events_absent("kubelet `Failed to pull image`"));
+        }
+        d.events = pull_events;
+        d.detail = Detail::Image {
+            container: cs.name.clone(),
+            image: img,
+            error,
+            class,
+        };
+        out.push(d);
+    }
+    out
+}

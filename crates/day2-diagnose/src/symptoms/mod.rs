@@ -1,0 +1,292 @@
+//! Symptom detectors: what hurts, read from pod status, conditions, container
+//! states and events. One module per symptom family; each returns
+//! [`Detected`] symptoms with the events that show them.
+
+pub mod crash_loop;
+pub mod image_pull;
+pub mod ingress;
+pub mod node;
+pub mod pod_pending;
+pub mod pvc;
+pub mod service;
+pub mod statefulset;
+pub mod volume;
+
+use crate::analysis::Analysis;
+use crate::messages::image::PullClass;
+use crate::messages::scheduler::FitError;
+use crate::model;
+use day2_model::{Event, Loop, ObjRef, Res};
+use jiff::Timestamp;
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::{Node, PersistentVolumeClaim, Pod, Service};
+use k8s_openapi::api::networking::v1::Ingress;
+use rayon::prelude::*;
+
+/// The symptom kinds of the `day2/v1` contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    NodeNotReady,
+    PvcPending,
+    PodPending,
+    VolumeNodeAffinityConflict,
+    MultiAttach,
+    FailedAttachVolume,
+    FailedMount,
+    ErrImagePull,
+    ImagePullBackOff,
+    OomKilled,
+    CrashLoopBackOff,
+    StatefulSetRolloutStuck,
+    ServiceWithoutReadyEndpoints,
+    IngressBackendMissing,
+    IngressBackendUnavailable,
+}
+
+impl Kind {
+    #[cfg(test)]
+    pub const ALL: [Kind; 15] = [
+        Kind::NodeNotReady,
+        Kind::PvcPending,
+        Kind::PodPending,
+        Kind::VolumeNodeAffinityConflict,
+        Kind::MultiAttach,
+        Kind::FailedAttachVolume,
+        Kind::FailedMount,
+        Kind::ErrImagePull,
+        Kind::ImagePullBackOff,
+        Kind::OomKilled,
+        Kind::CrashLoopBackOff,
+        Kind::StatefulSetRolloutStuck,
+        Kind::ServiceWithoutReadyEndpoints,
+        Kind::IngressBackendMissing,
+        Kind::IngressBackendUnavailable,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::NodeNotReady => "NodeNotReady",
+            Kind::PvcPending => "PvcPending",
+            Kind::PodPending => "PodPending",
+            Kind::VolumeNodeAffinityConflict => "VolumeNodeAffinityConflict",
+            Kind::MultiAttach => "MultiAttach",
+            Kind::FailedAttachVolume => "FailedAttachVolume",
+            Kind::FailedMount => "FailedMount",
+            Kind::ErrImagePull => "ErrImagePull",
+            Kind::ImagePullBackOff => "ImagePullBackOff",
+            Kind::OomKilled => "OOMKilled",
+            Kind::CrashLoopBackOff => "CrashLoopBackOff",
+            Kind::StatefulSetRolloutStuck => "StatefulSetRolloutStuck",
+            Kind::ServiceWithoutReadyEndpoints => "ServiceWithoutReadyEndpoints",
+            Kind::IngressBackendMissing => "IngressBackendMissing",
+            Kind::IngressBackendUnavailable => "IngressBackendUnavailable",
+        }
+    }
+
+    /// The loop the symptom is seen in.
+    pub fn loop_(self) -> Loop {
+        match self {
+            Kind::NodeNotReady | Kind::PodPending | Kind::OomKilled | Kind::CrashLoopBackOff => {
+                Loop::Compute
+            }
+            Kind::ErrImagePull | Kind::ImagePullBackOff => Loop::Identity,
+            Kind::PvcPending
+            | Kind::VolumeNodeAffinityConflict
+            | Kind::MultiAttach
+            | Kind::FailedAttachVolume
+            | Kind::FailedMount
+            | Kind::StatefulSetRolloutStuck => Loop::Storage,
+            Kind::ServiceWithoutReadyEndpoints
+            | Kind::IngressBackendMissing
+            | Kind::IngressBackendUnavailable => Loop::Network,
+        }
+    }
+}
+
+/// What a symptom is about.
+#[derive(Debug, Clone, Copy)]
+pub enum Subject<'c> {
+    Pod(&'c Res<Pod>),
+    Pvc(&'c Res<PersistentVolumeClaim>),
+    StatefulSet(&'c Res<StatefulSet>),
+    Service(&'c Res<Service>),
+    Ingress(&'c Res<Ingress>),
+    Node(&'c Res<Node>),
+}
+
+/// The scheduler's word on a Pending pod.
+#[derive(Debug, Clone, Default)]
+pub struct PendingDetail {
+    /// The message analysed: the PodScheduled condition's (full text) or the latest event's.
+    pub message: Option<String>,
+    pub fit: Option<FitError>,
+}
+
+/// Symptom-specific facts the detector already parsed.
+#[derive(Debug, Clone)]
+pub enum Detail {
+    None,
+    Pending(PendingDetail),
+    Image {
+        container: String,
+        image: String,
+        /// The runtime's error text, when an event or the waiting message carries it.
+        error: Option<String>,
+        class: PullClass,
+    },
+    Crash {
+        container: String,
+        exit_code: Option<i32>,
+        reason: Option<String>,
+        restarts: i32,
+        finished: Option<Timestamp>,
+    },
+    Volume {
+        message: String,
+    },
+    Ingress {
+        service: String,
+        port: Option<String>,
+        host: String,
+        path: String,
+    },
+}
+
+/// One detected symptom.
+#[derive(Debug, Clone)]
+pub struct Detected<'c> {
+    pub kind: Kind,
+    pub object: ObjRef,
+    pub since: Option<Timestamp>,
+    /// Lines shown with the symptom: event evidence, status messages.
+    pub evidence: Vec<String>,
+    /// Events about the subject, oldest first.
+    pub events: Vec<&'c Event>,
+    pub subject: Subject<'c>,
+    pub detail: Detail,
+    /// Evidence that was absent from the input.
+    pub missing: Vec<String>,
+}
+
+impl<'c> Detected<'c> {
+    pub fn new(kind: Kind, object: ObjRef, subject: Subject<'c>) -> Self {
+        Detected {
+            kind,
+            object,
+            since: None,
+            evidence: Vec::new(),
+            events: Vec::new(),
+            subject,
+            detail: Detail::None,
+            missing: Vec::new(),
+        }
+    }
+
+    pub fn pod(&self) -> Option<&'c Res<Pod>> {
+        match self.subject {
+            Subject::Pod(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// Events of this reason, oldest first.
+    pub fn events_with<'s>(&'s self, reason: &'s str) -> impl Iterator<Item = &'c Event> + 's {
+        self.events
+            .iter()
+            .copied()
+            .filter(move |e| e.reason == reason)
+    }
+}
+
+/// Whether a pod could carry a pod-level symptom (cheap pre-filter before
+/// its events are looked up).
+fn pod_looks_unhealthy(pod: &Pod) -> bool {
+    if model::is_deleting(pod) || model::is_terminal(pod) {
+        return false;
+    }
+    match model::phase(pod) {
+        "Pending" => true,
+        "" => model::condition(pod, "PodScheduled").is_some_and(|c| c.status == "False"),
+        _ => model::container_statuses(pod).any(|s| {
+            s.state
+                .as_ref()
+                .and_then(|st| st.waiting.as_ref())
+                .is_some()
+                || s.last_state
+                    .as_ref()
+                    .and_then(|st| st.terminated.as_ref())
+                    .is_some_and(|t| t.reason.as_deref() == Some("OOMKilled"))
+        }),
+    }
+}
+
+/// Pod symptoms (Pending, volumes, images, crashes), detected in parallel.
+pub fn detect_pods<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
+    let cluster = a.cluster;
+    cluster
+        .pods
+        .par_iter()
+        .filter(|p| a.included(p.namespace()) && pod_looks_unhealthy(p))
+        .flat_map_iter(|p| {
+            let events = cluster.events_for_obj(p);
+            let mut v = Vec::new();
+            if let Some(d) = pod_pending::detect(a, p, &events) {
+                v.push(d);
+            }
+            v.extend(volume::detect(a, p, &events));
+            v.extend(image_pull::detect(a, p, &events));
+            v.extend(crash_loop::detect(a, p, &events));
+            v
+        })
+        .collect()
+}
+
+pub fn detect_claims<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
+    a.cluster
+        .pvcs
+        .par_iter()
+        .filter(|p| a.included(p.namespace()))
+        .filter_map(|p| pvc::detect(a, p))
+        .collect()
+}
+
+pub fn detect_nodes<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
+    a.cluster
+        .nodes
+        .par_iter()
+        .filter_map(|n| node::detect(a, n))
+        .collect()
+}
+
+pub fn detect_services<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
+    a.cluster
+        .services
+        .par_iter()
+        .filter(|s| a.included(s.namespace()))
+        .filter_map(|s| service::detect(a, s))
+        .collect()
+}
+
+pub fn detect_statefulsets<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
+    a.cluster
+        .stateful_sets
+        .par_iter()
+        .filter(|s| a.included(s.namespace()))
+        .filter_map(|s| statefulset::detect(a, s))
+        .collect()
+}
+
+pub fn detect_ingresses<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
+    a.cluster
+        .ingresses
+        .par_iter()
+        .filter(|s| a.included(s.namespace()))
+        .filter_map(|s| ingress::detect(a, s))
+        .collect()
+}
+
+/// Evidence lines of events (most recent last), at most `max`.
+pub fn evidence_of(events: &[&Event], max: usize) -> Vec<String> {
+    let skip = events.len().saturating_sub(max);
+    events.iter().skip(skip).map(|e| e.evidence()).collect()
+}

@@ -1,0 +1,145 @@
+//! `ServiceWithoutReadyEndpoints`: a Service with a selector and no ready
+//! endpoint, so clients (and ingress controllers) get refused connections,
+//! 502s or 503s.
+//!
+//! Endpoints are read from EndpointSlices (`kubernetes.io/service-name`
+//! label; `conditions.ready` absent means ready, per discovery.k8s.io/v1),
+//! else the Endpoints object (`addresses` vs `notReadyAddresses`), else
+//! computed from the selected pods' `Ready` condition.
+
+use super::{Detail, Detected, Kind, Subject};
+use crate::analysis::Analysis;
+use crate::model;
+use day2_model::{Res, SourceKind};
+use k8s_openapi::api::core::v1::{Pod, Service};
+
+/// Ready and not-ready endpoints of a Service, and where they were read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EndpointState {
+    pub ready: usize,
+    pub not_ready: usize,
+    pub source: &'static str,
+}
+
+/// The Service's selector, when it has one the endpoints controller acts on.
+pub fn selector(svc: &Service) -> Option<&std::collections::BTreeMap<String, String>> {
+    let spec = svc.spec.as_ref()?;
+    if spec.type_.as_deref() == Some("ExternalName") {
+        return None;
+    }
+    spec.selector.as_ref().filter(|s| !s.is_empty())
+}
+
+/// Pods the Service selects (not terminated, not being deleted).
+pub fn selected_pods<'c>(a: &Analysis<'c>, svc: &Res<Service>) -> Vec<&'c Res<Pod>> {
+    let Some(sel) = selector(svc) else {
+        return Vec::new();
+    };
+    a.cluster
+        .pods_matching_map(svc.ns_or_default(), sel)
+        .into_iter()
+        .filter(|p| !model::is_terminal(p) && !model::is_deleting(p))
+        .collect()
+}
+
+pub fn endpoint_state(a: &Analysis<'_>, svc: &Res<Service>, pods: &[&Res<Pod>]) -> EndpointState {
+    let ns = svc.ns_or_default();
+    let slices = a.slices_of(ns, svc.name());
+    if !slices.is_empty() {
+        let (mut ready, mut not_ready) = (0, 0);
+        for s in slices {
+            for e in s.endpoints.iter().flatten() {
+                if e.conditions.as_ref().and_then(|c| c.ready) == Some(false) {
+                    not_ready += 1;
+                } else {
+                    ready += 1;
+                }
+            }
+        }
+        return EndpointState {
+            ready,
+            not_ready,
+            source: "EndpointSlice",
+        };
+    }
+    if let Some(ep) = a.endpoints_of(ns, svc.name()) {
+        let (mut ready, mut not_ready) = (0, 0);
+        for s in ep.subsets.iter().flatten() {
+            ready += s.addresses.as_ref().map_or(0, Vec::len);
+            not_ready += s.not_ready_addresses.as_ref().map_or(0, Vec::len);
+        }
+        return EndpointState {
+            ready,
+            not_ready,
+            source: "Endpoints",
+        };
+    }
+    let ready = pods.iter().filter(|p| model::is_ready(p)).count();
+    EndpointState {
+        ready,
+        not_ready: pods.len() - ready,
+        source: "pods",
+    }
+}
+
+/// When the selected pods stopped being ready (the earliest of them): their
+/// own symptom's start when one was diagnosed, else the Ready condition.
+pub fn unready_since(a: &Analysis<'_>, pods: &[&Res<Pod>]) -> Option<jiff::Timestamp> {
+    pods.iter()
+        .filter(|p| !model::is_ready(p))
+        .filter_map(|p| {
+            a.pod_result(p.ns_or_default(), p.name())
+                .and_then(|r| r.since)
+                .or_else(|| {
+                    model::condition(p, "Ready")
+                        .filter(|c| c.status != "True")
+                        .and_then(model::condition_since)
+                })
+                .or_else(|| model::condition(p, "PodScheduled").and_then(model::condition_since))
+                .or_else(|| model::creation(&p.metadata))
+        })
+        .min()
+}
+
+pub fn detect<'c>(a: &Analysis<'c>, svc: &'c Res<Service>) -> Option<Detected<'c>> {
+    if a.cluster.source == SourceKind::Manifests {
+        return None;
+    }
+    let sel = selector(svc)?;
+    let pods = selected_pods(a, svc);
+    let state = endpoint_state(a, svc, &pods);
+    if state.ready > 0 {
+        return None;
+    }
+    if pods.is_empty()
+        && a.cluster
+            .pods_in_namespace(svc.ns_or_default())
+            .next()
+            .is_none()
+    {
+        // Nothing runs in the namespace: nothing to judge (or not captured).
+        return None;
+    }
+    let mut d = Detected::new(
+        Kind::ServiceWithoutReadyEndpoints,
+        svc.objref(),
+        Subject::Service(svc),
+    );
+    let sel_text = sel
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    d.evidence.push(format!(
+        "selector {sel_text} matches {} pod(s), {} ready; {} ready / {} not-ready endpoint(s) ({})",
+        pods.len(),
+        pods.iter().filter(|p| model::is_ready(p)).count(),
+        state.ready,
+        state.not_ready,
+        state.source
+    ));
+    d.since = unready_since(a, &pods).or_else(|| model::creation(&svc.metadata));
+    d.events = a.cluster.events_for_obj(svc);
+    d.detail = Detail::None;
+    Some(d)
+}

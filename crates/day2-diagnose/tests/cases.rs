@@ -1,0 +1,576 @@
+//! One snapshot per case, written from the upstream message formats: each
+//! test asserts the root cause's loop and object, not only that something was
+//! printed.
+
+mod common;
+
+use common::*;
+use day2_model::Loop;
+use day2_model::report::Confidence;
+
+// ---------------------------------------------------------------- PodPending
+
+#[test]
+fn fragmentation_is_named_with_the_numbers_and_replicas_are_grouped() {
+    let out = diagnose(&snapshot("pending-fragmentation"));
+    let d = about(&out, "PodPending", "shop", "api-6d8f7c9b5-k2x9p");
+    assert_root(d, Loop::Compute, "NodeGroup", "general");
+    let s = &d.root_cause.summary;
+    assert!(
+        s.contains("fragmentation") && s.contains("3 cpu free in total") && s.contains("1500m"),
+        "{s}"
+    );
+    // Two Pending replicas, one cause: one diagnosis.
+    assert_eq!(
+        out.diagnoses
+            .iter()
+            .filter(|d| d.symptom.kind == "PodPending")
+            .count(),
+        1,
+        "{}",
+        summary(&out)
+    );
+    assert_eq!(d.also_affected.len(), 1);
+    assert_eq!(d.also_affected[0].name, "api-6d8f7c9b5-w7q4z");
+}
+
+#[test]
+fn untolerated_taints_in_the_newest_wording_and_a_reused_pod_name() {
+    let out = diagnose(&snapshot("pending-taint"));
+    let d = about(&out, "PodPending", "ml", "trainer-5b6c7d8e9f-abcde");
+    assert_root(d, Loop::Compute, "Deployment", "trainer");
+    assert!(
+        d.root_cause.summary.contains("dedicated=gpu:NoSchedule"),
+        "{}",
+        d.root_cause.summary
+    );
+    // The earlier incarnation's "Insufficient memory" event is not this pod's.
+    let all: String = d
+        .chain
+        .iter()
+        .flat_map(|l| l.evidence.iter())
+        .cloned()
+        .collect();
+    assert!(!all.contains("Insufficient memory"), "{all}");
+}
+
+#[test]
+fn a_node_selector_no_node_satisfies() {
+    let out = diagnose(&snapshot("pending-node-selector"));
+    let d = about(&out, "PodPending", "billing", "ledger-7f8e9d6c5b-q2w3e");
+    assert_root(d, Loop::Compute, "Deployment", "ledger");
+    assert!(
+        d.root_cause.summary.contains("node-role=db") && d.root_cause.summary.contains("worker"),
+        "{}",
+        d.root_cause.summary
+    );
+}
+
+#[test]
+fn autoscaler_limits_explain_an_exhausted_pool() {
+    let out = diagnose(&snapshot("pending-autoscaler-max"));
+    let d = about(&out, "PodPending", "jobs", "etl-0");
+    assert_root(d, Loop::Compute, "NodeGroup", "workers");
+    assert!(
+        d.root_cause.summary.contains("max node group size reached"),
+        "{}",
+        d.root_cause.summary
+    );
+}
+
+#[test]
+fn a_cordoned_node_in_the_volumes_zone() {
+    let out = diagnose(&snapshot("pending-cordoned-zone"));
+    let d = about(&out, "PodPending", "data", "redis-0");
+    assert_root(d, Loop::Compute, "Node", "aks-nodepool1-1");
+    assert!(
+        d.fix.contains("kubectl uncordon aks-nodepool1-1"),
+        "{}",
+        d.fix
+    );
+}
+
+#[test]
+fn expired_events_fall_back_to_the_condition_and_say_so() {
+    let out = diagnose(&snapshot("pending-expired-events"));
+    let d = about(&out, "PodPending", "search", "es-0");
+    // WaitForFirstConsumer class: the volume's zone, not the class, is the cause.
+    assert_root(d, Loop::Storage, "PersistentVolume", "pvc-es-0");
+    assert!(
+        d.missing_evidence
+            .iter()
+            .any(|m| m.contains("FailedScheduling") && m.contains("expire")),
+        "{:?}",
+        d.missing_evidence
+    );
+    assert!(
+        d.symptom
+            .evidence
+            .iter()
+            .any(|e| e.contains("PodScheduled=False")),
+        "{:?}",
+        d.symptom.evidence
+    );
+}
+
+#[test]
+fn no_persistent_volumes_in_the_input_is_said_not_guessed() {
+    let out = diagnose(&snapshot("pending-no-pvs"));
+    let d = about(&out, "PodPending", "app", "mongo-0");
+    assert_root(d, Loop::Storage, "PersistentVolumeClaim", "data-mongo-0");
+    assert_eq!(d.confidence, Confidence::Medium);
+    assert!(
+        d.missing_evidence
+            .iter()
+            .any(|m| m.contains("PersistentVolume")),
+        "{:?}",
+        d.missing_evidence
+    );
+}
+
+#[test]
+fn no_nodes_in_the_input_is_said_not_guessed() {
+    let out = diagnose(&snapshot("pending-no-nodes"));
+    let d = about(&out, "PodPending", "jobs", "worker-0");
+    assert_eq!(d.root_cause.loop_, Loop::Compute);
+    assert_ne!(d.confidence, Confidence::High);
+    assert!(
+        d.missing_evidence
+            .iter()
+            .any(|m| m.contains("Node objects")),
+        "{:?}",
+        d.missing_evidence
+    );
+}
+
+// ---------------------------------------------------------------- PvcPending
+
+#[test]
+fn provisioning_refused_by_iam_is_identity_and_strands_the_pod() {
+    let out = diagnose(&snapshot("pvc-provisioning-identity"));
+    let pvc = about(&out, "PvcPending", "monitoring", "data-grafana");
+    assert_root(
+        pvc,
+        Loop::Identity,
+        "ServiceAccount",
+        "ebs-csi-controller-sa",
+    );
+    assert!(
+        pvc.root_cause
+            .summary
+            .contains("no eks.amazonaws.com/role-arn"),
+        "{}",
+        pvc.root_cause.summary
+    );
+    // The Pending pod's cause is the same identity failure, two loops away.
+    let pod = about(&out, "PodPending", "monitoring", "grafana-0");
+    assert_root(
+        pod,
+        Loop::Identity,
+        "ServiceAccount",
+        "ebs-csi-controller-sa",
+    );
+    assert!(pod.fix.contains("AmazonEBSCSIDriverPolicy"), "{}", pod.fix);
+}
+
+#[test]
+fn a_claim_without_class_and_no_default() {
+    let out = diagnose(&snapshot("pvc-no-class"));
+    let d = about(&out, "PvcPending", "cms", "uploads");
+    assert_root(d, Loop::Storage, "PersistentVolumeClaim", "uploads");
+    assert!(
+        d.root_cause.summary.contains("no default class"),
+        "{}",
+        d.root_cause.summary
+    );
+}
+
+// ---------------------------------------------------------------- volumes
+
+#[test]
+fn attach_across_zones_blames_the_immediate_class() {
+    let out = diagnose(&snapshot("attach-zone-mismatch"));
+    let d = about(&out, "VolumeNodeAffinityConflict", "wiki", "wiki-0");
+    assert_root(d, Loop::Storage, "StorageClass", "gp2");
+    assert_eq!(d.root_cause.rule.as_deref(), Some("ST001"));
+    assert!(
+        d.root_cause.summary.contains("us-east-1a") && d.root_cause.summary.contains("us-east-1b"),
+        "{}",
+        d.root_cause.summary
+    );
+}
+
+#[test]
+fn a_zone_conflict_seen_only_in_the_model() {
+    let out = diagnose(&snapshot("volume-zone-model"));
+    let d = about(&out, "VolumeNodeAffinityConflict", "etl", "loader");
+    assert_root(d, Loop::Storage, "PersistentVolume", "pvc-pd-1");
+    assert!(!d.missing_evidence.is_empty());
+}
+
+#[test]
+fn multi_attach_from_replicas_sharing_a_rwo_claim() {
+    let out = diagnose(&snapshot("multiattach-replicas"));
+    let d = about(&out, "MultiAttach", "cms", "media-6f5d4c3b2a-bbbbb");
+    assert_root(d, Loop::Storage, "Deployment", "media");
+    assert!(
+        d.root_cause.summary.contains("2 replicas"),
+        "{}",
+        d.root_cause.summary
+    );
+}
+
+#[test]
+fn multi_attach_from_a_surge_rollout() {
+    let out = diagnose(&snapshot("multiattach-surge"));
+    let d = about(&out, "MultiAttach", "dev", "gitea-8c7d6e5f4a-new01");
+    assert_root(d, Loop::Storage, "Deployment", "gitea");
+    assert!(d.fix.contains("Recreate"), "{}", d.fix);
+}
+
+#[test]
+fn a_mount_waiting_for_a_missing_secret() {
+    let out = diagnose(&snapshot("failedmount-secret"));
+    let d = about(&out, "FailedMount", "edge", "gateway-5f4e3d2c1b-x1y2z");
+    assert_root(d, Loop::Storage, "Secret", "gateway-tls");
+}
+
+#[test]
+fn a_mount_waiting_on_an_attach_whose_events_expired() {
+    let out = diagnose(&snapshot("failedmount-unattached"));
+    let d = about(&out, "FailedMount", "queue", "queue-0");
+    assert_root(d, Loop::Storage, "Pod", "queue-0");
+    assert!(
+        d.root_cause.summary.contains("data") && !d.root_cause.summary.contains("kube-api-access"),
+        "{}",
+        d.root_cause.summary
+    );
+    assert!(
+        d.missing_evidence
+            .iter()
+            .any(|m| m.contains("FailedAttachVolume")),
+        "{:?}",
+        d.missing_evidence
+    );
+}
+
+#[test]
+fn an_attach_refused_by_iam_is_identity() {
+    let out = diagnose(&snapshot("failedattach-identity"));
+    let d = about(&out, "FailedAttachVolume", "shop", "orders-0");
+    assert_root(d, Loop::Identity, "ServiceAccount", "ebs-csi-controller-sa");
+}
+
+// ---------------------------------------------------------------- images
+
+#[test]
+fn ecr_401_is_the_node_role() {
+    let out = diagnose(&snapshot("image-ecr-401"));
+    let d = about(
+        &out,
+        "ErrImagePull",
+        "integrations",
+        "soap-6c5b4a3d2e-pq7rs",
+    );
+    assert_root(d, Loop::Identity, "NodeGroup", "apps");
+    assert!(
+        d.fix.contains("AmazonEC2ContainerRegistryReadOnly"),
+        "{}",
+        d.fix
+    );
+}
+
+#[test]
+fn image_pull_backoff_that_is_not_identity() {
+    let out = diagnose(&snapshot("image-not-found"));
+    let d = about(
+        &out,
+        "ImagePullBackOff",
+        "shop",
+        "checkout-7d6c5b4a39-jk8lm",
+    );
+    assert_root(d, Loop::Compute, "Deployment", "checkout");
+    assert!(
+        d.root_cause.summary.contains("not the credentials"),
+        "{}",
+        d.root_cause.summary
+    );
+}
+
+#[test]
+fn a_pull_timeout_is_the_network_path() {
+    let out = diagnose(&snapshot("image-network"));
+    let d = about(&out, "ImagePullBackOff", "batch", "worker-0");
+    assert_root(d, Loop::Network, "NodeGroup", "apps");
+    assert!(d.fix.contains("VPC endpoints"), "{}", d.fix);
+}
+
+#[test]
+fn docker_hub_rate_limit() {
+    let out = diagnose(&snapshot("image-ratelimit"));
+    let d = about(&out, "ErrImagePull", "web", "nginx-0");
+    assert_root(d, Loop::Network, "Registry", "docker.io");
+}
+
+#[test]
+fn acr_token_refused_on_aks() {
+    let out = diagnose(&snapshot("image-acr"));
+    let d = about(&out, "ImagePullBackOff", "web", "portal-0");
+    assert_root(d, Loop::Identity, "NodeGroup", "nodepool1");
+    assert!(d.fix.contains("--attach-acr contosoreg"), "{}", d.fix);
+}
+
+#[test]
+fn a_pull_error_without_its_text_is_low_confidence() {
+    let out = diagnose(&snapshot("image-no-events"));
+    let d = about(&out, "ImagePullBackOff", "billing", "billing-0");
+    assert_eq!(d.confidence, Confidence::Low);
+    assert!(
+        d.missing_evidence
+            .iter()
+            .any(|m| m.contains("Failed to pull image")),
+        "{:?}",
+        d.missing_evidence
+    );
+}
+
+// ---------------------------------------------------------------- crashes
+
+#[test]
+fn a_liveness_probe_killing_a_slow_start() {
+    let out = diagnose(&snapshot("crashloop-liveness"));
+    let d = about(
+        &out,
+        "CrashLoopBackOff",
+        "monitoring",
+        "grafana-579c9bccc5-dl4ld",
+    );
+    assert_root(d, Loop::Compute, "Deployment", "grafana");
+    assert!(
+        d.root_cause.summary.contains("liveness probe kills"),
+        "{}",
+        d.root_cause.summary
+    );
+    assert!(d.fix.contains("startupProbe"), "{}", d.fix);
+}
+
+#[test]
+fn exit_code_127_is_the_command() {
+    let out = diagnose(&snapshot("crashloop-exit127"));
+    let d = about(&out, "CrashLoopBackOff", "shop", "migrate-7f6e5d4c3b-aa1bb");
+    assert_root(d, Loop::Compute, "Deployment", "migrate");
+    assert!(
+        d.root_cause.summary.contains("exit code 127"),
+        "{}",
+        d.root_cause.summary
+    );
+}
+
+#[test]
+fn oom_at_the_memory_limit() {
+    let out = diagnose(&snapshot("oom-limit"));
+    let d = about(&out, "OOMKilled", "search", "search-api-58d7c6b5a4-zz1aa");
+    assert_root(d, Loop::Compute, "Deployment", "search-api");
+    assert!(
+        d.root_cause.summary.contains("256Mi"),
+        "{}",
+        d.root_cause.summary
+    );
+}
+
+#[test]
+fn oom_without_a_limit_is_the_node() {
+    let out = diagnose(&snapshot("oom-node"));
+    let d = about(&out, "OOMKilled", "bi", "report-gen-6b5a4c3d2e-oo1pp");
+    assert_root(d, Loop::Compute, "Deployment", "report-gen");
+    assert!(
+        d.root_cause.summary.contains("no memory limit"),
+        "{}",
+        d.root_cause.summary
+    );
+    assert!(
+        d.chain.iter().any(|l| l.what.contains("SystemOOM")),
+        "{:#?}",
+        d.chain
+    );
+}
+
+// ---------------------------------------------------------------- StatefulSets
+
+#[test]
+fn a_statefulset_blocked_by_a_crash_looping_pod() {
+    let out = diagnose(&snapshot("sts-stuck-crashloop"));
+    let d = about(&out, "StatefulSetRolloutStuck", "streams", "kafka");
+    assert_root(d, Loop::Compute, "StatefulSet", "kafka");
+    assert!(
+        d.chain.iter().any(|l| l.what.contains("waits for kafka-1")),
+        "{:#?}",
+        d.chain
+    );
+}
+
+#[test]
+fn a_statefulset_rollout_stuck_on_readiness() {
+    let out = diagnose(&snapshot("sts-stuck-readiness"));
+    let d = about(&out, "StatefulSetRolloutStuck", "site", "web");
+    assert_root(d, Loop::Network, "StatefulSet", "web");
+    assert!(
+        d.fix.contains("67250"),
+        "the forced-rollback trap is named: {}",
+        d.fix
+    );
+}
+
+// ---------------------------------------------------------------- Services and Ingresses
+
+#[test]
+fn a_502_caused_by_compute() {
+    let out = diagnose(&snapshot("service-pending-pods"));
+    let svc = about(&out, "ServiceWithoutReadyEndpoints", "shop", "web");
+    assert_root(svc, Loop::Compute, "Deployment", "web");
+    let ing = about(&out, "IngressBackendUnavailable", "shop", "web");
+    assert_root(ing, Loop::Compute, "Deployment", "web");
+    assert!(
+        ing.root_cause.summary.contains("16 cpu"),
+        "{}",
+        ing.root_cause.summary
+    );
+    assert!(
+        ing.chain.iter().any(|l| l.loop_ == Loop::Network)
+            && ing.chain.iter().any(|l| l.loop_ == Loop::Compute)
+    );
+}
+
+#[test]
+fn a_selector_that_matches_no_pod() {
+    let out = diagnose(&snapshot("service-selector"));
+    let d = about(&out, "ServiceWithoutReadyEndpoints", "shop", "checkout");
+    assert_root(d, Loop::Network, "Service", "checkout");
+    assert!(
+        d.root_cause
+            .summary
+            .contains("app=checkout (Service wants checkout-v2)"),
+        "{}",
+        d.root_cause.summary
+    );
+}
+
+#[test]
+fn a_target_port_no_pod_declares() {
+    let out = diagnose(&snapshot("service-port"));
+    let d = about(&out, "ServiceWithoutReadyEndpoints", "api", "api");
+    assert_root(d, Loop::Network, "Service", "api");
+    assert!(
+        d.root_cause.summary.contains("\"web\""),
+        "{}",
+        d.root_cause.summary
+    );
+}
+
+#[test]
+fn an_ingress_routing_to_a_renamed_service() {
+    let out = diagnose(&snapshot("ingress-missing-service"));
+    let d = about(&out, "IngressBackendMissing", "shop", "storefront");
+    assert_root(d, Loop::Network, "Ingress", "storefront");
+    assert!(
+        d.root_cause.summary.contains("storefront-web"),
+        "{}",
+        d.root_cause.summary
+    );
+}
+
+#[test]
+fn an_ingress_routing_to_a_missing_port() {
+    let out = diagnose(&snapshot("ingress-missing-port"));
+    let d = about(&out, "IngressBackendMissing", "docs", "docs");
+    assert_root(d, Loop::Network, "Ingress", "docs");
+}
+
+// ---------------------------------------------------------------- nodes
+
+#[test]
+fn a_not_ready_node_whose_cni_failed_is_network() {
+    let out = diagnose(&snapshot("node-cni"));
+    let d = out
+        .diagnoses
+        .iter()
+        .find(|d| d.symptom.kind == "NodeNotReady")
+        .expect("NodeNotReady");
+    assert_root(d, Loop::Network, "DaemonSet", "aws-node");
+}
+
+#[test]
+fn a_node_that_stopped_reporting() {
+    let out = diagnose(&snapshot("node-lost"));
+    let d = out
+        .diagnoses
+        .iter()
+        .find(|d| d.symptom.kind == "NodeNotReady")
+        .expect("NodeNotReady");
+    assert_root(d, Loop::Compute, "Node", "worker-3");
+}
+
+// ---------------------------------------------------------------- every case
+
+#[test]
+fn every_chain_is_in_time_order() {
+    let dir = format!("{}/tests/snapshots", env!("CARGO_MANIFEST_DIR"));
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let out = diagnose(&load(&std::fs::read_to_string(&path).unwrap()));
+        assert!(
+            !out.diagnoses.is_empty(),
+            "{}: no diagnosis",
+            path.display()
+        );
+        for d in &out.diagnoses {
+            let times: Vec<jiff::Timestamp> = d
+                .chain
+                .iter()
+                .filter_map(|l| l.at.as_deref())
+                .map(|t| t.parse().unwrap())
+                .collect();
+            assert!(
+                times.windows(2).all(|w| w[0] <= w[1]),
+                "{}: {:#?}",
+                path.display(),
+                d.chain
+            );
+            assert!(
+                !d.fix.is_empty(),
+                "{}: {} has no fix",
+                path.display(),
+                d.symptom.kind
+            );
+        }
+    }
+}
+
+#[test]
+fn the_control_plane_scenarios_offline() {
+    let out = diagnose(&snapshot("control-plane-scenarios"));
+    let d = about(&out, "PodPending", "e2e-domino", "postgres-0");
+    assert_root(d, Loop::Storage, "StorageClass", "e2e-gp3");
+    let d = about(&out, "PodPending", "e2e-frag", "big");
+    assert_eq!(d.root_cause.loop_, Loop::Compute);
+    assert!(
+        d.root_cause.summary.contains("fragmentation"),
+        "{}",
+        d.root_cause.summary
+    );
+    assert_root(
+        about(&out, "PodPending", "e2e-taint", "db-only"),
+        Loop::Compute,
+        "Pod",
+        "db-only",
+    );
+    // The Service is its own diagnosis (a network symptom, a compute cause).
+    let svc = out
+        .diagnoses
+        .iter()
+        .find(|d| {
+            d.symptom.kind == "ServiceWithoutReadyEndpoints" && d.symptom.object.name == "web"
+        })
+        .unwrap_or_else(|| panic!("{}", summary(&out)));
+    assert_eq!(svc.root_cause.loop_, Loop::Compute);
+}

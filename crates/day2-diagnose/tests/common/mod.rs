@@ -1,0 +1,76 @@
+//! Loading fixture snapshots and diagnosing them as `day2 diagnose` does.
+
+#![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
+
+use day2_diagnose::DiagnoseOutput;
+use day2_model::report::Diagnosis;
+use day2_model::{Cluster, Loop, SourceKind};
+use day2_rules::{Config, Context};
+
+pub fn load(text: &str) -> Cluster {
+    day2_rules::testing::cluster_from_yaml(text, SourceKind::Snapshot).expect("fixture parses")
+}
+
+pub fn snapshot(name: &str) -> Cluster {
+    let path = format!("{}/tests/snapshots/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    load(&text)
+}
+
+/// Rules, then diagnoses, as the CLI pipeline runs them.
+pub fn diagnose(cluster: &Cluster) -> DiagnoseOutput {
+    let config = Config::default();
+    let cx = Context::new(cluster, &config);
+    let findings = day2_rules::run(&cx);
+    day2_diagnose::diagnose(&cx, &findings)
+}
+
+/// The diagnosis whose symptom is on this object (kind, namespace/name).
+pub fn about<'a>(out: &'a DiagnoseOutput, kind: &str, ns: &str, name: &str) -> &'a Diagnosis {
+    out.diagnoses
+        .iter()
+        .find(|d| {
+            d.symptom.kind == kind
+                && d.symptom.object.namespace.as_deref() == Some(ns)
+                && d.symptom.object.name == name
+        })
+        .or_else(|| {
+            out.diagnoses.iter().find(|d| {
+                d.symptom.kind == kind
+                    && d.also_affected
+                        .iter()
+                        .any(|o| o.namespace.as_deref() == Some(ns) && o.name == name)
+            })
+        })
+        .unwrap_or_else(|| panic!("no {kind} diagnosis for {ns}/{name}: {}", summary(out)))
+}
+
+/// Assert the root cause's loop and object.
+pub fn assert_root(d: &Diagnosis, loop_: Loop, kind: &str, name: &str) {
+    let r = &d.root_cause;
+    assert!(
+        r.loop_ == loop_ && r.object.kind == kind && r.object.name == name,
+        "expected root cause {loop_} {kind}/{name}, got {} {}: {}\nchain: {:#?}",
+        r.loop_,
+        r.object,
+        r.summary,
+        d.chain
+    );
+}
+
+pub fn summary(out: &DiagnoseOutput) -> String {
+    out.diagnoses
+        .iter()
+        .map(|d| {
+            format!(
+                "\n  {} {} -> {} {} ({:?}): {}",
+                d.symptom.kind,
+                d.symptom.object,
+                d.root_cause.loop_,
+                d.root_cause.object,
+                d.confidence,
+                d.root_cause.summary
+            )
+        })
+        .collect()
+}

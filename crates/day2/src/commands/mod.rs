@@ -1,0 +1,26 @@
+//! One module per command.
+
+mod audit;
+mod diagnose;
+mod generate;
+mod rules;
+
+use crate::Outcome;
+use crate::cli::Command;
+use crate::term::Term;
+use anyhow::Result;
+
+pub fn run(cmd: Command, term: &Term) -> Result<Outcome> {
+    match cmd {
+        Command::Demo(a) => diagnose::demo(a, term),
+        Command::Audit(a) => audit::run(a, term),
+        Command::Diagnose(a) => diagnose::run(a, term),
+        Command::Explain(_) | Command::Snapshot(_) | Command::Logs(_) => {
+            anyhow::bail!("not available in this build")
+        }
+        Command::Rules(a) => rules::list(a, term),
+        Command::Rule(a) => rules::show(a, term),
+        Command::Completions { shell } => generate::completions(shell),
+        Command::Man { out_dir } => generate::man(&out_dir),
+    }
+}

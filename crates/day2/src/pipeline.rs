@@ -1,0 +1,111 @@
+//! One pipeline for every report command: rules → diagnoses → checklist → report.
+
+use crate::cli::{CloudArg, FailOn, OutputFormat, ReportOpts};
+use crate::term::Term;
+use anyhow::{Context as _, Result};
+use day2_model::report::{Report, SCHEMA, SourceInfo, Status};
+use day2_model::{Cloud, Cluster, Severity};
+use day2_rules::{Config, Context};
+
+pub fn load_config(opts: &ReportOpts) -> Result<Config> {
+    let mut config = match &opts.config {
+        Some(p) => Config::load(p)?,
+        None => {
+            Config::discover(&std::env::current_dir().context("reading the working directory")?)?
+        }
+    };
+    if let Some(c) = opts.cloud {
+        config.cloud = Some(match c {
+            CloudArg::Aws => Cloud::Aws,
+            CloudArg::Azure => Cloud::Azure,
+            CloudArg::Gcp => Cloud::Gcp,
+            CloudArg::Generic => Cloud::Generic,
+        });
+    }
+    Ok(config)
+}
+
+/// Golden-rule verdict of the pod logs a snapshot carries, if any.
+fn logs_status(_cluster: &Cluster, _config: &Config) -> Option<Status> {
+    None
+}
+
+/// Run the analyses over a cluster.
+pub fn analyze(cluster: &Cluster, config: &Config, diagnose: bool) -> Report {
+    let cx = Context::new(cluster, config);
+    let findings = day2_rules::run(&cx);
+    let (diagnoses, timeline) = if diagnose {
+        let out = day2_diagnose::diagnose(&cx, &findings);
+        (out.diagnoses, out.timeline)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let checklist = day2_rules::checklist::build(&cx, &findings, logs_status(cluster, config));
+    let mut report = Report {
+        schema: SCHEMA.to_owned(),
+        source: SourceInfo {
+            kind: cluster.source.as_str().to_owned(),
+            cloud: cx.cloud.as_str().to_owned(),
+            input: cluster.input.clone(),
+        },
+        findings,
+        diagnoses,
+        checklist,
+        summary: Default::default(),
+        timeline,
+        notes: cluster.notes.iter().map(ToString::to_string).collect(),
+    };
+    report.finalize(cluster.object_count());
+    report
+}
+
+pub fn render_format(o: OutputFormat) -> day2_render::Format {
+    match o {
+        OutputFormat::Text => day2_render::Format::Text,
+        OutputFormat::Json => day2_render::Format::Json,
+        OutputFormat::Sarif => day2_render::Format::Sarif,
+        OutputFormat::Junit => day2_render::Format::Junit,
+        OutputFormat::Markdown => day2_render::Format::Markdown,
+        OutputFormat::Html => day2_render::Format::Html,
+    }
+}
+
+fn threshold(opts: &ReportOpts, config: &Config) -> Option<Severity> {
+    match opts.fail_on {
+        Some(FailOn::None) => None,
+        Some(FailOn::Critical) => Some(Severity::Critical),
+        Some(FailOn::High) => Some(Severity::High),
+        Some(FailOn::Medium) => Some(Severity::Medium),
+        Some(FailOn::Low) => Some(Severity::Low),
+        Some(FailOn::Info) => Some(Severity::Info),
+        None => Some(config.fail_on.unwrap_or(Severity::High)),
+    }
+}
+
+/// Render and print the report; decide the exit outcome. A diagnosis counts
+/// as a high-severity result.
+pub fn emit(
+    report: &Report,
+    opts: &ReportOpts,
+    config: &Config,
+    term: &Term,
+) -> Result<crate::Outcome> {
+    let rules = day2_rules::infos();
+    let render_opts = day2_render::RenderOptions {
+        color: term.color && opts.output == OutputFormat::Text,
+        verbose: opts.verbose,
+        ..Default::default()
+    };
+    let text = day2_render::render(report, &rules, render_format(opts.output), &render_opts)?;
+    term.print(&text)?;
+    let worst = report
+        .findings
+        .iter()
+        .map(|f| f.severity)
+        .chain(report.diagnoses.iter().map(|_| Severity::High))
+        .max();
+    Ok(match (threshold(opts, config), worst) {
+        (Some(t), Some(w)) if w >= t => crate::Outcome::Findings,
+        _ => crate::Outcome::Clean,
+    })
+}

@@ -1,0 +1,217 @@
+//! The command line as a user meets it.
+
+use assert_cmd::Command;
+use std::path::PathBuf;
+
+fn day2() -> Command {
+    let mut c = Command::cargo_bin("day2").expect("binary");
+    c.env("NO_COLOR", "1")
+        .env_remove("KUBECONFIG")
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+#[test]
+fn demo_tells_the_domino_story() {
+    let out = day2().arg("demo").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the demo cluster has high findings: {text}"
+    );
+    assert!(text.contains("ST001"), "{text}");
+    assert!(text.contains("gp3"), "{text}");
+    assert!(
+        !text.contains('\u{1b}'),
+        "NO_COLOR output has no escape codes"
+    );
+}
+
+#[test]
+fn demo_json_follows_the_contract() {
+    let out = day2().args(["demo", "-o", "json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["schema"], "day2/v1");
+    assert_eq!(v["source"]["kind"], "snapshot");
+    assert_eq!(v["source"]["cloud"], "aws");
+    for l in ["identity", "compute", "network", "storage", "observability"] {
+        assert!(v["checklist"][l]["status"].is_string(), "checklist.{l}");
+        assert!(
+            v["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["loop"] == l),
+            "a finding in every loop: {l}"
+        );
+    }
+    let d = &v["diagnoses"][0];
+    assert_eq!(d["root_cause"]["loop"], "storage");
+    assert_eq!(d["root_cause"]["object"]["kind"], "StorageClass");
+    assert_eq!(d["root_cause"]["object"]["name"], "gp3");
+}
+
+#[test]
+fn audit_files_and_stdin_agree() {
+    let file = day2()
+        .args(["audit", "-o", "json"])
+        .arg(fixture("app.yaml"))
+        .output()
+        .unwrap();
+    let stdin = day2()
+        .args(["audit", "-o", "json", "-"])
+        .write_stdin(std::fs::read(fixture("app.yaml")).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(file.status.code(), Some(1));
+    assert_eq!(stdin.status.code(), Some(1));
+    let f: serde_json::Value = serde_json::from_slice(&file.stdout).unwrap();
+    let s: serde_json::Value = serde_json::from_slice(&stdin.stdout).unwrap();
+    let rules = |v: &serde_json::Value| {
+        let mut r: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_owned())
+            .collect();
+        r.sort();
+        r
+    };
+    assert_eq!(rules(&f), rules(&s));
+    assert!(rules(&f).contains(&"ST001".to_owned()));
+    // Manifest findings point at the file and line.
+    let st = f["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["rule"] == "ST001")
+        .unwrap();
+    assert!(
+        st["location"]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("app.yaml")
+    );
+    assert_eq!(st["location"]["line"], 37);
+}
+
+#[test]
+fn fail_on_decides_the_exit_code() {
+    day2()
+        .args(["audit", "--fail-on", "none"])
+        .arg(fixture("app.yaml"))
+        .assert()
+        .code(0);
+    day2()
+        .args(["audit", "--fail-on", "critical"])
+        .arg(fixture("app.yaml"))
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn config_disables_rules_and_names_bad_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".day2.yaml"),
+        "rules:\n  disable: [ST001]\n",
+    )
+    .unwrap();
+    let out = day2()
+        .current_dir(dir.path())
+        .args(["audit", "-o", "json"])
+        .arg(fixture("app.yaml"))
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["rule"] != "ST001")
+    );
+    std::fs::write(
+        dir.path().join(".day2.yaml"),
+        "rules:\n  disable: [NOPE1]\n",
+    )
+    .unwrap();
+    let out = day2()
+        .current_dir(dir.path())
+        .arg("audit")
+        .arg(fixture("app.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(".day2.yaml") && err.contains("NOPE1"), "{err}");
+}
+
+#[test]
+fn unreadable_input_exits_2_with_the_file_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&bad, "kind: Pod\nmetadata: [unclosed\n").unwrap();
+    let out = day2().arg("audit").arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.yaml:"), "{err}");
+    let out = day2()
+        .arg("audit")
+        .arg(dir.path().join("missing.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn rules_catalogue_and_rule_docs() {
+    let out = day2().args(["rules", "-o", "json"]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["schema"], "day2/v1");
+    let rules = v["rules"].as_array().unwrap();
+    assert!(
+        rules
+            .iter()
+            .any(|r| r["code"] == "ST001" && r["loop"] == "storage")
+    );
+    let out = day2().args(["rule", "ST001"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("WaitForFirstConsumer") && text.contains("volumeBindingMode"),
+        "{text}"
+    );
+    day2().args(["rule", "XX999"]).assert().code(2);
+}
+
+#[test]
+fn completions_and_man_pages() {
+    let out = day2().args(["completions", "bash"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("diagnose"));
+    let dir = tempfile::tempdir().unwrap();
+    day2()
+        .args(["man", "--out-dir"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    assert!(dir.path().join("day2.1").is_file());
+    assert!(dir.path().join("day2-diagnose.1").is_file());
+}
+
+#[test]
+fn help_has_examples_on_every_command() {
+    for cmd in [
+        "demo", "audit", "diagnose", "explain", "snapshot", "logs", "rules", "rule",
+    ] {
+        let out = day2().args([cmd, "--help"]).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Examples:"), "{cmd} --help has no examples");
+    }
+}

@@ -1,0 +1,396 @@
+//! End-to-end scenarios against a real control plane: etcd, kube-apiserver,
+//! kube-scheduler and kube-controller-manager built from their Go modules and
+//! started by `scripts/e2e.sh`, which runs these tests with `--ignored` and
+//! `DAY2_E2E_KUBECONFIG` pointing at the admin kubeconfig.
+//!
+//! Each scenario creates nodes (API objects with status; no kubelet), storage
+//! and workloads in its own namespace, lets the real scheduler and controllers
+//! act and emit their real events, then runs `day2 diagnose` twice — live and
+//! from a `day2 snapshot` — and asserts the same root causes both ways.
+
+use k8s_openapi::api::core::v1::{Event, Node};
+use kube::api::{Api, DeleteParams, ListParams, PostParams};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::{Client, Config};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn kubeconfig() -> PathBuf {
+    PathBuf::from(
+        std::env::var("DAY2_E2E_KUBECONFIG")
+            .expect("DAY2_E2E_KUBECONFIG: run through scripts/e2e.sh"),
+    )
+}
+
+async fn client() -> Client {
+    let kc = Kubeconfig::read_from(kubeconfig()).expect("kubeconfig");
+    let cfg = Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default())
+        .await
+        .expect("config");
+    Client::try_from(cfg).expect("client")
+}
+
+/// Create any object from JSON through the dynamic API.
+async fn create(client: &Client, obj: Value) {
+    let av = obj["apiVersion"].as_str().expect("apiVersion").to_owned();
+    let kind = obj["kind"].as_str().expect("kind").to_owned();
+    let (group, version) = av.rsplit_once('/').unwrap_or(("", &av));
+    let gvk = kube::api::GroupVersionKind::gvk(group, version, &kind);
+    let (ar, caps) = kube::discovery::pinned_kind(client, &gvk)
+        .await
+        .expect("discovery");
+    let api: Api<kube::api::DynamicObject> =
+        match (caps.scope, obj["metadata"]["namespace"].as_str()) {
+            (kube::discovery::Scope::Namespaced, Some(ns)) => {
+                Api::namespaced_with(client.clone(), ns, &ar)
+            }
+            _ => Api::all_with(client.clone(), &ar),
+        };
+    let dynobj: kube::api::DynamicObject = serde_json::from_value(obj.clone()).expect("object");
+    match api.create(&PostParams::default(), &dynobj).await {
+        Ok(_) => {}
+        Err(kube::Error::Api(e)) if e.code == 409 => {}
+        Err(e) => panic!("creating {kind} {}: {e}", obj["metadata"]["name"]),
+    }
+}
+
+fn node(name: &str, zone: &str, cpu: &str, memory: &str, taints: Value) -> Value {
+    json!({
+        "apiVersion": "v1", "kind": "Node",
+        "metadata": {"name": name, "labels": {
+            "kubernetes.io/hostname": name, "kubernetes.io/os": "linux",
+            "topology.kubernetes.io/zone": zone, "topology.kubernetes.io/region": "us-east-1",
+            "node.kubernetes.io/instance-type": "m5.large", "day2-e2e": "true"}},
+        "spec": {"providerID": format!("aws:///{zone}/i-{name}"), "taints": taints},
+        "status": {
+            "capacity": {"cpu": cpu, "memory": memory, "pods": "110"},
+            "allocatable": {"cpu": cpu, "memory": memory, "pods": "110"},
+            "conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady", "message": "kubelet is posting ready status",
+                            "lastHeartbeatTime": "2026-01-01T00:00:00Z", "lastTransitionTime": "2026-01-01T00:00:00Z"}],
+            "addresses": [{"type": "InternalIP", "address": "10.0.0.10"}, {"type": "Hostname", "address": name}],
+            "nodeInfo": {"kubeletVersion": "v1.35.0", "containerRuntimeVersion": "containerd://2.0.0", "architecture": "amd64",
+                         "operatingSystem": "linux", "osImage": "Linux", "kernelVersion": "6.1", "machineID": "m", "systemUUID": "s",
+                         "bootID": "b", "kubeProxyVersion": ""}
+        }
+    })
+}
+
+fn pod(ns: &str, name: &str, cpu: &str, labels: Value, extra_spec: Value) -> Value {
+    let mut spec = json!({
+        "containers": [{"name": "app", "image": "registry.k8s.io/pause:3.10",
+                        "resources": {"requests": {"cpu": cpu, "memory": "128Mi"}, "limits": {"memory": "128Mi"}}}],
+        "terminationGracePeriodSeconds": 0
+    });
+    if let (Some(s), Some(e)) = (spec.as_object_mut(), extra_spec.as_object()) {
+        for (k, v) in e {
+            s.insert(k.clone(), v.clone());
+        }
+    }
+    json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": ns, "labels": labels}, "spec": spec})
+}
+
+/// Namespaces are left in place: without a kubelet a bound pod never
+/// terminates, and each CI run starts a fresh control plane.
+async fn namespace(client: &Client, ns: &str) {
+    create(
+        client,
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
+    )
+    .await;
+}
+
+/// Wait until a FailedScheduling event exists for every pod named.
+async fn wait_failed_scheduling(client: &Client, ns: &str, pods: &[&str]) -> Vec<String> {
+    let events: Api<Event> = Api::namespaced(client.clone(), ns);
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let list = events.list(&ListParams::default()).await.expect("events");
+        let msgs: Vec<(String, String)> = list
+            .items
+            .iter()
+            .filter(|e| e.reason.as_deref() == Some("FailedScheduling"))
+            .map(|e| {
+                (
+                    e.involved_object.name.clone().unwrap_or_default(),
+                    e.message.clone().unwrap_or_default(),
+                )
+            })
+            .collect();
+        if pods.iter().all(|p| msgs.iter().any(|(n, _)| n == p)) {
+            return msgs.into_iter().map(|(_, m)| m).collect();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no FailedScheduling for {pods:?} in {ns} after 90s; events: {msgs:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+fn day2(args: &[&str]) -> (i32, Value) {
+    let out = Command::new(env!("CARGO_BIN_EXE_day2"))
+        .args(args)
+        .arg("--kubeconfig")
+        .arg(kubeconfig())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("running day2");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "day2 {args:?}: {e}\nstdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap_or(-1), v)
+}
+
+static SNAP: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn day2_snapshot_file(args: &[&str]) -> PathBuf {
+    let path = std::env::temp_dir().join(format!(
+        "day2-e2e-{}-{}.json.gz",
+        std::process::id(),
+        SNAP.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    let out = Command::new(env!("CARGO_BIN_EXE_day2"))
+        .arg("snapshot")
+        .arg("-o")
+        .arg(&path)
+        .args(args)
+        .arg("--kubeconfig")
+        .arg(kubeconfig())
+        .output()
+        .expect("running day2 snapshot");
+    assert!(
+        out.status.success(),
+        "day2 snapshot failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    path
+}
+
+/// (symptom kind, symptom object name, root-cause loop, root-cause kind, root-cause name) of each diagnosis.
+fn causes(report: &Value, ns: &str) -> Vec<(String, String, String, String, String)> {
+    let mut v: Vec<_> = report["diagnoses"]
+        .as_array()
+        .expect("diagnoses")
+        .iter()
+        .filter(|d| d["symptom"]["object"]["namespace"] == ns)
+        .map(|d| {
+            let s = |p: &str| {
+                d.pointer(p)
+                    .and_then(|x| x.as_str())
+                    .unwrap_or("")
+                    .to_owned()
+            };
+            (
+                s("/symptom/kind"),
+                s("/symptom/object/name"),
+                s("/root_cause/loop"),
+                s("/root_cause/object/kind"),
+                s("/root_cause/object/name"),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Diagnose live and from a snapshot; both must agree. Returns the live causes.
+fn diagnose_both_ways(ns: &str) -> Vec<(String, String, String, String, String)> {
+    let (code, live) = day2(&["diagnose", "-o", "json"]);
+    assert_eq!(code, 1, "diagnoses exit 1");
+    assert_eq!(live["source"]["kind"], "live");
+    let snap = day2_snapshot_file(&[]);
+    let out = Command::new(env!("CARGO_BIN_EXE_day2"))
+        .args(["diagnose", "-o", "json", "--snapshot"])
+        .arg(&snap)
+        .output()
+        .expect("diagnose snapshot");
+    let from_snapshot: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(from_snapshot["source"]["kind"], "snapshot");
+    let (a, b) = (causes(&live, ns), causes(&from_snapshot, ns));
+    assert_eq!(a, b, "live and snapshot diagnoses differ");
+    let _ = std::fs::remove_file(&snap);
+    a
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs a real control plane: scripts/e2e.sh"]
+async fn control_plane_scenarios() {
+    let client = client().await;
+    // Three zones. Zone a is nearly full; b and c have room.
+    let nodes = [
+        node("e2e-a-1", "us-east-1a", "2", "8Gi", json!([])),
+        node("e2e-b-1", "us-east-1b", "4", "16Gi", json!([])),
+        node("e2e-c-1", "us-east-1c", "4", "16Gi", json!([])),
+    ];
+    for n in nodes {
+        create(&client, n).await;
+    }
+    wait_nodes_schedulable(&client, 3).await;
+
+    // Scenario 1, the domino: a disk pinned to zone a by Immediate binding, no room in zone a.
+    let ns = "e2e-domino";
+    namespace(&client, ns).await;
+    create(&client, json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": {"name": "e2e-gp3"},
+        "provisioner": "ebs.csi.aws.com", "volumeBindingMode": "Immediate", "parameters": {"type": "gp3"}})).await;
+    create(&client, json!({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "e2e-pv-postgres"},
+        "spec": {"capacity": {"storage": "10Gi"}, "accessModes": ["ReadWriteOnce"], "storageClassName": "e2e-gp3",
+                 "persistentVolumeReclaimPolicy": "Retain",
+                 "csi": {"driver": "ebs.csi.aws.com", "volumeHandle": "vol-0abc"},
+                 "claimRef": {"namespace": ns, "name": "data-postgres-0"},
+                 "nodeAffinity": {"required": {"nodeSelectorTerms": [{"matchExpressions": [
+                     {"key": "topology.kubernetes.io/zone", "operator": "In", "values": ["us-east-1a"]}]}]}}}})).await;
+    create(&client, json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "data-postgres-0", "namespace": ns},
+        "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": "e2e-gp3", "resources": {"requests": {"storage": "10Gi"}}}})).await;
+    // Fill zone a.
+    create(
+        &client,
+        pod(
+            ns,
+            "zone-a-filler",
+            "1900m",
+            json!({"app": "filler"}),
+            json!({"nodeName": "e2e-a-1"}),
+        ),
+    )
+    .await;
+    create(
+        &client,
+        pod(
+            ns,
+            "postgres-0",
+            "500m",
+            json!({"app": "postgres"}),
+            json!({
+        "volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": "data-postgres-0"}}]}),
+        ),
+    )
+    .await;
+
+    // Scenario 2, fragmentation: 5 CPU free in total, no node has 3.
+    let ns_frag = "e2e-frag";
+    namespace(&client, ns_frag).await;
+    create(
+        &client,
+        pod(
+            ns_frag,
+            "fill-b",
+            "1500m",
+            json!({"app": "fill"}),
+            json!({"nodeName": "e2e-b-1"}),
+        ),
+    )
+    .await;
+    create(
+        &client,
+        pod(
+            ns_frag,
+            "fill-c",
+            "1500m",
+            json!({"app": "fill"}),
+            json!({"nodeName": "e2e-c-1"}),
+        ),
+    )
+    .await;
+    create(
+        &client,
+        pod(ns_frag, "big", "3", json!({"app": "big"}), json!({})),
+    )
+    .await;
+
+    // Scenario 3, an untolerated taint.
+    let ns_taint = "e2e-taint";
+    namespace(&client, ns_taint).await;
+    create(
+        &client,
+        pod(
+            ns_taint,
+            "db-only",
+            "100m",
+            json!({"app": "dbonly"}),
+            json!({"nodeSelector": {"node-role": "db"}}),
+        ),
+    )
+    .await;
+
+    // Scenario 4, a Service with no endpoints because its pods cannot schedule.
+    let ns_svc = "e2e-svc";
+    namespace(&client, ns_svc).await;
+    create(&client, json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": ns_svc},
+        "spec": {"selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 8080}]}})).await;
+    create(
+        &client,
+        pod(ns_svc, "web-1", "16", json!({"app": "web"}), json!({})),
+    )
+    .await;
+
+    let msgs = wait_failed_scheduling(&client, ns, &["postgres-0"]).await;
+    eprintln!("real FailedScheduling (domino): {msgs:?}");
+    wait_failed_scheduling(&client, ns_frag, &["big"]).await;
+    wait_failed_scheduling(&client, ns_taint, &["db-only"]).await;
+    wait_failed_scheduling(&client, ns_svc, &["web-1"]).await;
+
+    let domino = diagnose_both_ways(ns);
+    assert!(
+        domino.iter().any(|c| c.0 == "PodPending"
+            && c.1 == "postgres-0"
+            && c.2 == "storage"
+            && c.4 == "e2e-gp3"),
+        "domino root cause is the Immediate-binding StorageClass: {domino:?}"
+    );
+    let frag = diagnose_both_ways(ns_frag);
+    assert!(
+        frag.iter().any(|c| c.1 == "big" && c.2 == "compute"),
+        "fragmentation is a compute cause: {frag:?}"
+    );
+    let taint = diagnose_both_ways(ns_taint);
+    assert!(
+        taint.iter().any(|c| c.1 == "db-only" && c.2 == "compute"),
+        "{taint:?}"
+    );
+    let svc = diagnose_both_ways(ns_svc);
+    assert!(
+        svc.iter()
+            .any(|c| c.0 == "ServiceWithoutReadyEndpoints" && c.1 == "web" && c.2 == "compute"),
+        "a network symptom with a compute cause: {svc:?}"
+    );
+
+    let nodes: Api<Node> = Api::all(client.clone());
+    for n in ["e2e-a-1", "e2e-b-1", "e2e-c-1"] {
+        let _ = nodes.delete(n, &DeleteParams::default()).await;
+    }
+}
+
+async fn wait_nodes_schedulable(client: &Client, n: usize) {
+    let nodes: Api<Node> = Api::all(client.clone());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let list = nodes
+            .list(&ListParams::default().labels("day2-e2e=true"))
+            .await
+            .expect("nodes");
+        let ready = list
+            .items
+            .iter()
+            .filter(|n| {
+                n.spec
+                    .as_ref()
+                    .and_then(|s| s.taints.as_ref())
+                    .is_none_or(|t| t.iter().all(|t| t.key != "node.kubernetes.io/not-ready"))
+            })
+            .count();
+        if ready >= n {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "nodes still tainted not-ready after 60s"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
