@@ -1,5 +1,7 @@
 //! The command line as a user meets it.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed expectation is a failed test
+
 use assert_cmd::Command;
 use std::path::PathBuf;
 

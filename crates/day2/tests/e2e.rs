@@ -8,6 +8,8 @@
 //! act and emit their real events, then runs `day2 diagnose` twice — live and
 //! from a `day2 snapshot` — and asserts the same root causes both ways.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed expectation is a failed test
+
 use k8s_openapi::api::core::v1::{Event, Node};
 use kube::api::{Api, DeleteParams, ListParams, PostParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
