@@ -412,7 +412,12 @@ impl Cluster {
             for i in v {
                 let e = &self.stores.events[*i as usize];
                 // Same name, other incarnation: skip when both uids are known and differ.
-                if uid.is_some() && e.involved_uid.is_some() && e.involved_uid.as_deref() != uid {
+                // The kubelet refers to its Node with the node's name as uid.
+                if uid.is_some()
+                    && e.involved_uid.is_some()
+                    && e.involved_uid.as_deref() != uid
+                    && e.involved_uid.as_deref() != Some(name)
+                {
                     continue;
                 }
                 out.push(*i);
@@ -904,6 +909,15 @@ mod tests {
         };
         assert_eq!(reasons(Some("u2")), vec!["New", "NoUid"]);
         assert_eq!(reasons(None), vec!["Old", "New", "NoUid"], "sorted by time");
+        // Kubelet events name their Node by name in the uid field.
+        let c = cluster(vec![
+            json!({"apiVersion": "v1", "kind": "Event", "metadata": {"name": "n", "namespace": "default"}, "involvedObject": {"kind": "Node", "name": "worker-1", "uid": "worker-1"}, "reason": "NodeNotReady", "lastTimestamp": "2026-01-01T10:00:00Z"}),
+        ]);
+        assert_eq!(
+            c.events_for("Node", None, "worker-1", Some("0b6c-real-uid"))
+                .len(),
+            1
+        );
         let _ = Object::Event; // keep the import meaningful
     }
 }

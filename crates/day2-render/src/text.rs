@@ -78,9 +78,21 @@ impl Paint {
 const COLLAPSE_AFTER: usize = 5;
 
 fn short_time(t: &Option<String>) -> String {
+    short_time_on(t, None)
+}
+
+/// `09:00:00`, or `03-01 14:22` when the time is on another day than `day`
+/// (the incident's), so a chain that starts the day before reads right.
+fn short_time_on(t: &Option<String>, day: Option<&str>) -> String {
     match t {
-        // 2026-01-01T09:00:00Z → 09:00:00
-        Some(t) => t.get(11..19).unwrap_or(t).to_owned(),
+        Some(t) => match (t.get(..10), day) {
+            (Some(d), Some(day)) if d != day => format!(
+                "{} {}",
+                t.get(5..10).unwrap_or(d),
+                t.get(11..16).unwrap_or("")
+            ),
+            _ => t.get(11..19).unwrap_or(t).to_owned(),
+        },
         None => "--:--:--".to_owned(),
     }
 }
@@ -282,17 +294,18 @@ fn diagnosis(o: &mut String, p: &Paint, n: usize, d: &Diagnosis) {
             .map(|s| p.dim(&format!("since {s}")))
             .unwrap_or_default()
     );
+    let day = d.symptom.since.as_deref().and_then(|s| s.get(..10));
     for link in &d.chain {
         let _ = writeln!(
             o,
-            "  {}  {:<24} {} — {}",
-            short_time(&link.at),
+            "  {:<11}  {:<24} {} — {}",
+            short_time_on(&link.at, day),
             p.lp(link.loop_),
             object_label(&link.object),
             link.what
         );
         for e in link.evidence.iter().take(3) {
-            let _ = writeln!(o, "              {}", p.dim(e));
+            let _ = writeln!(o, "               {}", p.dim(e));
         }
     }
     let rule = d
