@@ -1145,28 +1145,6 @@ pub fn constraints<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wffc_yaml_keeps_provisioner_and_parameters() {
-        let sc: StorageClass = serde_json::from_value(serde_json::json!({
-            "metadata": {"name": "gp3", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
-            "provisioner": "ebs.csi.aws.com", "parameters": {"type": "gp3"}, "volumeBindingMode": "Immediate"
-        }))
-        .unwrap();
-        let y = wffc_yaml(&Res {
-            obj: sc,
-            origin: Default::default(),
-        });
-        assert!(y.contains("volumeBindingMode: WaitForFirstConsumer"), "{y}");
-        assert!(y.contains("provisioner: ebs.csi.aws.com"));
-        assert!(y.contains("type: \"gp3\""));
-        assert!(y.contains("is-default-class: \"true\""));
-    }
-}
-
 /// The nodes a pod could use were it not for resources, and their numbers.
 pub struct PoolStats {
     pub pool_ref: ObjRef,
@@ -1246,5 +1224,27 @@ fn pool_stats(a: &Analysis<'_>, spec: &PodSpec, verdicts: &[NodeVerdict]) -> Poo
         pool_ref: model::node_pool_ref(pool.iter().copied()),
         neighbours,
         res,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wffc_yaml_keeps_provisioner_and_parameters() {
+        let sc: StorageClass = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "gp3", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
+            "provisioner": "ebs.csi.aws.com", "parameters": {"type": "gp3"}, "volumeBindingMode": "Immediate"
+        }))
+        .unwrap();
+        let y = wffc_yaml(&Res {
+            obj: sc,
+            origin: Default::default(),
+        });
+        assert!(y.contains("volumeBindingMode: WaitForFirstConsumer"), "{y}");
+        assert!(y.contains("provisioner: ebs.csi.aws.com"));
+        assert!(y.contains("type: \"gp3\""));
+        assert!(y.contains("is-default-class: \"true\""));
     }
 }
