@@ -151,27 +151,43 @@ pub fn report(r: &Report, opts: &RenderOptions) -> String {
         );
     }
     if !r.diagnoses.is_empty() {
-        let _ = writeln!(o, "\n{}", p.bold("Incidents (symptom → root cause)"));
-        for d in &r.diagnoses {
-            let more = if d.also_affected.is_empty() {
-                String::new()
-            } else {
-                format!(" (+{} more)", d.also_affected.len())
-            };
+        let groups = incidents(&r.diagnoses);
+        let _ = writeln!(o, "\n{}", p.bold("Incidents (root cause ← symptoms)"));
+        for g in &groups {
+            let d = g[0];
+            let rule = d
+                .root_cause
+                .rule
+                .as_ref()
+                .map(|r| format!(" [{r}]"))
+                .unwrap_or_default();
+            let symptoms: Vec<String> = g
+                .iter()
+                .map(|d| {
+                    let more = if d.also_affected.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (+{})", d.also_affected.len())
+                    };
+                    format!(
+                        "{} {}{more}",
+                        d.symptom.kind,
+                        object_label(&d.symptom.object)
+                    )
+                })
+                .collect();
             let _ = writeln!(
                 o,
-                "  {} {} {}{more}  →  {} {}",
+                "  {} {} {}{rule}  ←  {}",
                 p.fg(AnsiColor::Red, "●"),
-                p.bold(&d.symptom.kind),
-                object_label(&d.symptom.object),
                 p.lp(d.root_cause.loop_),
-                object_label(&d.root_cause.object),
+                p.bold(&object_label(&d.root_cause.object)),
+                symptoms.join(", ")
             );
         }
-    }
-    // --- diagnoses in full ---
-    for (i, d) in r.diagnoses.iter().enumerate() {
-        diagnosis(&mut o, &p, i + 1, d);
+        for (i, g) in groups.iter().enumerate() {
+            incident(&mut o, &p, i + 1, g);
+        }
     }
     // --- timeline ---
     if !r.timeline.is_empty() {
@@ -280,21 +296,67 @@ fn finding(o: &mut String, p: &Paint, f: &Finding, first_of_rule: bool) {
     }
 }
 
-fn diagnosis(o: &mut String, p: &Paint, n: usize, d: &Diagnosis) {
+/// Diagnoses grouped by root cause (loop, object, rule), in report order.
+fn incidents(ds: &[Diagnosis]) -> Vec<Vec<&Diagnosis>> {
+    let mut groups: Vec<Vec<&Diagnosis>> = Vec::new();
+    for d in ds {
+        let key = |x: &Diagnosis| {
+            (
+                x.root_cause.loop_,
+                x.root_cause.object.clone(),
+                x.root_cause.rule.clone(),
+            )
+        };
+        match groups.iter_mut().find(|g| key(g[0]) == key(d)) {
+            Some(g) => g.push(d),
+            None => groups.push(vec![d]),
+        }
+    }
+    groups
+}
+
+fn incident(o: &mut String, p: &Paint, n: usize, g: &[&Diagnosis]) {
+    let d0 = g[0];
+    let rule = d0
+        .root_cause
+        .rule
+        .as_ref()
+        .map(|r| format!(" [{r}]"))
+        .unwrap_or_default();
     let _ = writeln!(
         o,
-        "\n{} {} {} in {} {}",
+        "\n{} root cause in {} — {}{rule}",
         p.bold(&format!("Incident {n}:")),
-        p.bold(&d.symptom.kind),
-        object_label(&d.symptom.object),
-        p.lp(d.symptom.loop_),
-        d.symptom
+        p.lp(d0.root_cause.loop_),
+        p.bold(&object_label(&d0.root_cause.object)),
+    );
+    for d in g {
+        let since = d
+            .symptom
             .since
             .as_ref()
-            .map(|s| p.dim(&format!("since {s}")))
-            .unwrap_or_default()
-    );
-    let day = d.symptom.since.as_deref().and_then(|s| s.get(..10));
+            .map(|s| p.dim(&format!(" since {s}")))
+            .unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "  {} {} {} ({}){since}",
+            p.fg(AnsiColor::Red, "symptom:"),
+            p.bold(&d.symptom.kind),
+            object_label(&d.symptom.object),
+            p.lp(d.symptom.loop_)
+        );
+    }
+    // Every diagnosis of an incident carries its chain; show the fullest once.
+    let d = g
+        .iter()
+        .max_by_key(|d| d.chain.len())
+        .copied()
+        .unwrap_or(d0);
+    let day = g
+        .iter()
+        .filter_map(|d| d.symptom.since.as_deref())
+        .min()
+        .and_then(|s| s.get(..10));
     for link in &d.chain {
         let _ = writeln!(
             o,
@@ -308,37 +370,30 @@ fn diagnosis(o: &mut String, p: &Paint, n: usize, d: &Diagnosis) {
             let _ = writeln!(o, "               {}", p.dim(e));
         }
     }
-    let rule = d
-        .root_cause
-        .rule
-        .as_ref()
-        .map(|r| format!(" [{r}]"))
-        .unwrap_or_default();
-    let _ = writeln!(
-        o,
-        "  {} {} {}{rule}: {}",
-        p.bold("root cause:"),
-        p.lp(d.root_cause.loop_),
-        object_label(&d.root_cause.object),
-        d.root_cause.summary
-    );
+    let _ = writeln!(o, "  {} {}", p.bold("root cause:"), d.root_cause.summary);
     let _ = writeln!(o, "  {} {}", p.fg(AnsiColor::Green, "fix:"), d.fix);
-    let conf = match d.confidence {
+    let conf = match g.iter().map(|d| d.confidence).max().unwrap_or(d.confidence) {
         day2_model::report::Confidence::High => "high",
         day2_model::report::Confidence::Medium => "medium",
         day2_model::report::Confidence::Low => "low",
     };
     let _ = writeln!(o, "  {}", p.dim(&format!("confidence: {conf}")));
-    if !d.also_affected.is_empty() {
-        let names: Vec<String> = d.also_affected.iter().take(8).map(object_label).collect();
-        let more = if d.also_affected.len() > 8 {
-            format!(" … +{}", d.also_affected.len() - 8)
+    let mut same: Vec<&day2_model::ObjRef> = g.iter().flat_map(|d| &d.also_affected).collect();
+    same.sort();
+    same.dedup();
+    if !same.is_empty() {
+        let names: Vec<String> = same.iter().take(8).map(|x| object_label(x)).collect();
+        let more = if same.len() > 8 {
+            format!(" … +{}", same.len() - 8)
         } else {
             String::new()
         };
         let _ = writeln!(o, "  {} {}{more}", p.dim("same cause:"), names.join(", "));
     }
-    for m in &d.missing_evidence {
+    let mut missing: Vec<&String> = g.iter().flat_map(|d| &d.missing_evidence).collect();
+    missing.sort();
+    missing.dedup();
+    for m in missing {
         let _ = writeln!(o, "  {} {m}", p.fg(AnsiColor::Yellow, "missing evidence:"));
     }
 }
