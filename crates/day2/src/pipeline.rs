@@ -26,8 +26,20 @@ pub fn load_config(opts: &ReportOpts) -> Result<Config> {
 }
 
 /// Golden-rule verdict of the pod logs a snapshot carries, if any.
-fn logs_status(_cluster: &Cluster, _config: &Config) -> Option<Status> {
-    None
+fn logs_status(cluster: &Cluster, config: &Config) -> Option<Status> {
+    if cluster.logs.is_empty() {
+        return None;
+    }
+    let cfg = crate::commands::logs::field_config(config);
+    let mut report = day2_logs::LogReport::default();
+    for l in &cluster.logs {
+        report.merge(day2_logs::analyze_text(&l.source, &l.text, &cfg));
+    }
+    Some(match report.verdict() {
+        day2_logs::Verdict::Pass => Status::Pass,
+        day2_logs::Verdict::Fail => Status::Fail,
+        day2_logs::Verdict::Unknown => Status::Unknown,
+    })
 }
 
 /// Run the analyses over a cluster.

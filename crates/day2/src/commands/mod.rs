@@ -3,6 +3,7 @@
 mod audit;
 mod diagnose;
 mod generate;
+pub mod logs;
 mod rules;
 
 use crate::Outcome;
@@ -15,9 +16,8 @@ pub fn run(cmd: Command, term: &Term) -> Result<Outcome> {
         Command::Demo(a) => diagnose::demo(a, term),
         Command::Audit(a) => audit::run(a, term),
         Command::Diagnose(a) => diagnose::run(a, term),
-        Command::Explain(_) | Command::Snapshot(_) | Command::Logs(_) => {
-            anyhow::bail!("not available in this build")
-        }
+        Command::Explain(_) | Command::Snapshot(_) => anyhow::bail!("not available in this build"),
+        Command::Logs(a) => logs::run(a, term),
         Command::Rules(a) => rules::list(a, term),
         Command::Rule(a) => rules::show(a, term),
         Command::Completions { shell } => generate::completions(shell),

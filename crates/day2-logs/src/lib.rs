@@ -1,0 +1,545 @@
+//! day2's observability lens: does every log line carry the Golden Rule's
+//! context — `trace_id`, `pod_name`, `node_name`, `namespace`, `zone`?
+//!
+//! Reads JSON lines, logfmt and plain text (counted as unstructured), with
+//! container-runtime (CRI) prefixes, `kubectl logs --timestamps` prefixes,
+//! gzip, and the framed logs of a `kubectl cluster-info dump`. Streams in
+//! fixed-size blocks (constant memory), in parallel across blocks and files;
+//! malformed, huge and binary lines and truncated archives are counted,
+//! never fatal.
+#![forbid(unsafe_code)]
+
+pub mod fields;
+pub mod render;
+pub mod scan;
+
+pub use fields::{FieldConfig, GOLDEN};
+use rayon::prelude::*;
+use scan::Kind;
+use serde::Serialize;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// A line longer than this is counted as `huge` and not scanned.
+pub const MAX_LINE: usize = 1 << 20;
+const BLOCK: usize = 4 << 20;
+const EXAMPLES: usize = 3;
+const EXAMPLE_CHARS: usize = 200;
+
+/// Lines carrying a field.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Count {
+    pub present: u64,
+}
+
+/// Coverage per golden field.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Fields {
+    pub trace_id: Count,
+    pub pod_name: Count,
+    pub node_name: Count,
+    pub namespace: Count,
+    pub zone: Count,
+}
+
+impl Fields {
+    fn add(&mut self, found: [bool; 5]) {
+        let slots = [
+            &mut self.trace_id,
+            &mut self.pod_name,
+            &mut self.node_name,
+            &mut self.namespace,
+            &mut self.zone,
+        ];
+        for (slot, f) in slots.into_iter().zip(found) {
+            slot.present += u64::from(f);
+        }
+    }
+    fn merge(&mut self, o: &Fields) {
+        self.trace_id.present += o.trace_id.present;
+        self.pod_name.present += o.pod_name.present;
+        self.node_name.present += o.node_name.present;
+        self.namespace.present += o.namespace.present;
+        self.zone.present += o.zone.present;
+    }
+    /// Present counts in GOLDEN order.
+    pub fn counts(&self) -> [u64; 5] {
+        [
+            self.trace_id.present,
+            self.pod_name.present,
+            self.node_name.present,
+            self.namespace.present,
+            self.zone.present,
+        ]
+    }
+}
+
+/// Counters of one source (a file, or a pod's container).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct SourceReport {
+    pub source: String,
+    pub lines: u64,
+    pub structured: u64,
+    pub fields: Fields,
+    /// Lines that started like JSON but did not parse.
+    pub malformed: u64,
+    /// Lines over the length limit (not scanned).
+    pub huge: u64,
+    /// Lines that are not text (invalid UTF-8, NUL bytes).
+    pub binary: u64,
+    /// Problems reading the source (a truncated gzip…).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
+    /// Lines missing golden fields, truncated and redacted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<String>,
+}
+
+impl SourceReport {
+    fn new(source: &str) -> Self {
+        SourceReport {
+            source: source.to_owned(),
+            ..Default::default()
+        }
+    }
+
+    fn line(&mut self, line: &str, cfg: &FieldConfig) {
+        self.lines += 1;
+        if line.len() > MAX_LINE {
+            self.huge += 1;
+            return;
+        }
+        let (kind, found) = scan::classify(line, cfg);
+        match kind {
+            Kind::Json | Kind::Logfmt => {
+                self.structured += 1;
+                self.fields.add(found);
+            }
+            Kind::Malformed => self.malformed += 1,
+            Kind::Plain => {}
+        }
+        if self.examples.len() < EXAMPLES && !found.iter().all(|f| *f) && !line.trim().is_empty() {
+            let mut ex: String = line.chars().take(EXAMPLE_CHARS).collect();
+            if line.chars().count() > EXAMPLE_CHARS {
+                ex.push('…');
+            }
+            self.examples.push(scan::redact(&ex));
+        }
+    }
+
+    fn merge(&mut self, o: SourceReport) {
+        self.lines += o.lines;
+        self.structured += o.structured;
+        self.fields.merge(&o.fields);
+        self.malformed += o.malformed;
+        self.huge += o.huge;
+        self.binary += o.binary;
+        self.errors.extend(o.errors);
+        for e in o.examples {
+            if self.examples.len() < EXAMPLES {
+                self.examples.push(e);
+            }
+        }
+    }
+
+    /// Share (0–100) of lines carrying each field.
+    pub fn coverage(&self) -> [f64; 5] {
+        self.fields.counts().map(|c| pct(c, self.lines))
+    }
+}
+
+fn pct(n: u64, d: u64) -> f64 {
+    if d == 0 {
+        0.0
+    } else {
+        n as f64 * 100.0 / d as f64
+    }
+}
+
+/// The whole analysis; serialises to the `day2 logs -o json` contract.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct LogReport {
+    pub lines: u64,
+    pub structured: u64,
+    pub fields: Fields,
+    pub malformed: u64,
+    pub huge: u64,
+    pub binary: u64,
+    pub sources: Vec<SourceReport>,
+}
+
+/// Golden-rule thresholds: every field on ≥ 95% of lines, ≥ 90% of lines structured.
+pub const FIELD_THRESHOLD: f64 = 95.0;
+pub const STRUCTURED_THRESHOLD: f64 = 90.0;
+
+/// Checklist verdict of the logs lens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Pass,
+    Fail,
+    Unknown,
+}
+
+impl LogReport {
+    pub fn merge(&mut self, other: LogReport) {
+        self.lines += other.lines;
+        self.structured += other.structured;
+        self.fields.merge(&other.fields);
+        self.malformed += other.malformed;
+        self.huge += other.huge;
+        self.binary += other.binary;
+        self.sources.extend(other.sources);
+    }
+
+    fn push(&mut self, s: SourceReport) {
+        self.lines += s.lines;
+        self.structured += s.structured;
+        self.fields.merge(&s.fields);
+        self.malformed += s.malformed;
+        self.huge += s.huge;
+        self.binary += s.binary;
+        self.sources.push(s);
+    }
+
+    /// Share (0–100) of all lines carrying each field, in GOLDEN order.
+    pub fn coverage(&self) -> [f64; 5] {
+        self.fields.counts().map(|c| pct(c, self.lines))
+    }
+
+    pub fn structured_share(&self) -> f64 {
+        pct(self.structured, self.lines)
+    }
+
+    /// Pass when every field is on ≥ 95% of lines and ≥ 90% of lines are structured.
+    pub fn verdict(&self) -> Verdict {
+        if self.lines == 0 {
+            return Verdict::Unknown;
+        }
+        let fields_ok = self.coverage().iter().all(|c| *c >= FIELD_THRESHOLD);
+        if fields_ok && self.structured_share() >= STRUCTURED_THRESHOLD {
+            Verdict::Pass
+        } else {
+            Verdict::Fail
+        }
+    }
+
+    /// The lowest per-field coverage (for `--fail-under`).
+    pub fn min_coverage(&self) -> f64 {
+        self.coverage().into_iter().fold(f64::INFINITY, f64::min)
+    }
+
+    /// Sources ordered worst first (lowest minimum coverage).
+    pub fn worst_sources(&self) -> Vec<&SourceReport> {
+        let mut v: Vec<&SourceReport> = self.sources.iter().collect();
+        let min = |s: &SourceReport| s.coverage().into_iter().fold(f64::INFINITY, f64::min);
+        v.sort_by(|a, b| {
+            min(a)
+                .total_cmp(&min(b))
+                .then_with(|| a.source.cmp(&b.source))
+        });
+        v
+    }
+}
+
+/// Process a block of complete lines.
+fn block(name: &str, bytes: &[u8], cfg: &FieldConfig) -> SourceReport {
+    let mut s = SourceReport::new(name);
+    let mut partial = String::new();
+    for raw in bytes.split(|b| *b == b'\n') {
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if raw.is_empty() && partial.is_empty() {
+            continue;
+        }
+        let Ok(line) = std::str::from_utf8(raw) else {
+            s.lines += 1;
+            s.binary += 1;
+            continue;
+        };
+        if line.contains('\0') {
+            s.lines += 1;
+            s.binary += 1;
+            continue;
+        }
+        if line.starts_with("==== START logs for container ")
+            || line.starts_with("==== END logs for container ")
+        {
+            continue;
+        }
+        match scan::strip_cri(line) {
+            Some((msg, true)) => {
+                if partial.len() < MAX_LINE {
+                    partial.push_str(msg);
+                }
+                continue;
+            }
+            Some((msg, false)) if !partial.is_empty() => {
+                partial.push_str(msg);
+                let whole = std::mem::take(&mut partial);
+                s.line(&whole, cfg);
+            }
+            Some((msg, false)) => s.line(msg, cfg),
+            None => s.line(scan::strip_timestamp(line), cfg),
+        }
+    }
+    if !partial.is_empty() {
+        s.line(&partial, cfg);
+    }
+    s
+}
+
+/// Analyse a stream: blocks cut at newlines, processed in parallel batches.
+fn stream(name: &str, mut r: impl Read, cfg: &FieldConfig) -> SourceReport {
+    let mut total = SourceReport::new(name);
+    let batch = rayon::current_num_threads().max(1) * 2;
+    let mut carry: Vec<u8> = Vec::new();
+    let mut done = false;
+    while !done {
+        let mut blocks: Vec<Vec<u8>> = Vec::with_capacity(batch);
+        while blocks.len() < batch {
+            let mut buf = std::mem::take(&mut carry);
+            let start = buf.len();
+            buf.resize(start + BLOCK, 0);
+            let mut filled = start;
+            loop {
+                match r.read(&mut buf[filled..]) {
+                    Ok(0) => {
+                        done = true;
+                        break;
+                    }
+                    Ok(n) => {
+                        filled += n;
+                        if filled == buf.len() {
+                            break;
+                        }
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        total.errors.push(format!(
+                            "read error after {} lines: {e} (truncated?)",
+                            total.lines
+                        ));
+                        done = true;
+                        break;
+                    }
+                }
+            }
+            buf.truncate(filled);
+            if !done {
+                // Keep the incomplete last line for the next block; a line
+                // longer than a block is cut into pieces (counted as huge).
+                match memchr::memrchr(b'\n', &buf) {
+                    Some(i) => carry = buf.split_off(i + 1),
+                    None if buf.len() > MAX_LINE => {
+                        total.lines += 1;
+                        total.huge += 1;
+                        buf.clear();
+                    }
+                    None => {
+                        carry = buf;
+                        continue;
+                    }
+                }
+            }
+            if !buf.is_empty() {
+                blocks.push(buf);
+            }
+            if done {
+                break;
+            }
+        }
+        let parts: Vec<SourceReport> = blocks.par_iter().map(|b| block(name, b, cfg)).collect();
+        for p in parts {
+            total.merge(p);
+        }
+    }
+    total
+}
+
+fn is_gzip(path: &Path) -> bool {
+    let mut magic = [0u8; 2];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok()
+        && magic == [0x1f, 0x8b]
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    paths.sort();
+    for p in paths {
+        if p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'))
+        {
+            continue;
+        }
+        if p.is_dir() {
+            walk(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+/// One file, gzip or not.
+pub fn analyze_file(path: &Path, cfg: &FieldConfig) -> SourceReport {
+    let name = path.display().to_string();
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            let mut s = SourceReport::new(&name);
+            s.errors.push(format!("cannot read: {e}"));
+            return s;
+        }
+    };
+    if is_gzip(path) {
+        stream(
+            &name,
+            flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file)),
+            cfg,
+        )
+    } else {
+        stream(&name, file, cfg)
+    }
+}
+
+/// Files, folders (recursive) and stdin (`stdin: true`).
+pub fn analyze_paths(
+    inputs: &[PathBuf],
+    stdin: bool,
+    cfg: &FieldConfig,
+    progress: Option<&(dyn Fn(u64) + Sync)>,
+) -> LogReport {
+    let mut files = Vec::new();
+    let mut report = LogReport::default();
+    for p in inputs {
+        if p.is_dir() {
+            walk(p, &mut files);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    let parts: Vec<SourceReport> = files
+        .par_iter()
+        .map(|f| {
+            let s = analyze_file(f, cfg);
+            if let Some(p) = progress {
+                p(s.lines);
+            }
+            s
+        })
+        .collect();
+    for p in parts {
+        report.push(p);
+    }
+    if stdin {
+        report.push(stream("<stdin>", std::io::stdin().lock(), cfg));
+    }
+    report
+}
+
+/// Log text already in memory (the pod logs of a `kubectl cluster-info dump`).
+pub fn analyze_text(source: &str, text: &str, cfg: &FieldConfig) -> LogReport {
+    let mut r = LogReport::default();
+    r.push(block(source, text.as_bytes(), cfg));
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn counts_lines_by_kind_and_field() {
+        let text = concat!(
+            "{\"trace_id\":\"a\",\"pod_name\":\"p\",\"node_name\":\"n\",\"namespace\":\"x\",\"zone\":\"z\"}\n",
+            "level=info pod=p trace_id=t\n",
+            "plain text line\n",
+            "{broken\n",
+            "2026-01-01T09:00:00.1Z stdout P {\"trace_id\":\n",
+            "2026-01-01T09:00:00.1Z stdout F \"t\",\"pod\":\"q\"}\n",
+        );
+        let r = analyze_text("app", text, &FieldConfig::default());
+        assert_eq!(r.lines, 5, "the CRI partial joins its final part");
+        assert_eq!(r.structured, 3);
+        assert_eq!(r.malformed, 1);
+        assert_eq!(r.fields.trace_id.present, 3);
+        assert_eq!(r.fields.pod_name.present, 3);
+        assert_eq!(r.fields.zone.present, 1);
+        assert_eq!(r.verdict(), Verdict::Fail);
+        assert!(!r.sources[0].examples.is_empty());
+    }
+
+    #[test]
+    fn dump_framing_is_not_a_line_and_binary_is_counted() {
+        let mut bytes =
+            b"==== START logs for container c of pod ns/p ====\n{\"pod\":\"p\"}\n".to_vec();
+        bytes.extend_from_slice(&[0xff, 0xfe, b'\n', b'a', 0, b'b', b'\n']);
+        bytes.extend_from_slice(b"==== END logs for container c of pod ns/p ====\n");
+        let s = block("x", &bytes, &FieldConfig::default());
+        assert_eq!(s.lines, 3);
+        assert_eq!(s.binary, 2);
+        assert_eq!(s.structured, 1);
+    }
+
+    #[test]
+    fn files_gzip_truncated_and_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let line = "{\"trace_id\":\"a\",\"k8s.pod.name\":\"p\",\"k8s.node.name\":\"n\",\"k8s.namespace.name\":\"x\",\"cloud.availability_zone\":\"z\"}\n";
+        std::fs::write(dir.path().join("a.log"), line.repeat(1000)).unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(line.repeat(5000).as_bytes()).unwrap();
+        let bytes = gz.finish().unwrap();
+        std::fs::write(dir.path().join("b.log.gz"), &bytes).unwrap();
+        std::fs::write(dir.path().join("c.log.gz"), &bytes[..bytes.len() / 2]).unwrap();
+        std::fs::write(dir.path().join("empty.log"), b"").unwrap();
+        let r = analyze_paths(
+            &[dir.path().to_path_buf()],
+            false,
+            &FieldConfig::default(),
+            None,
+        );
+        assert_eq!(r.sources.len(), 4);
+        let by = |n: &str| r.sources.iter().find(|s| s.source.ends_with(n)).unwrap();
+        assert_eq!(by("a.log").lines, 1000);
+        assert_eq!(by("b.log.gz").lines, 5000);
+        assert!(
+            by("c.log.gz").lines > 0 && by("c.log.gz").lines < 5000,
+            "a truncated gzip keeps what it read"
+        );
+        assert!(!by("c.log.gz").errors.is_empty());
+        assert_eq!(by("empty.log").lines, 0);
+        assert_eq!(r.verdict(), Verdict::Pass, "every line carries every field");
+    }
+
+    #[test]
+    fn huge_lines_are_counted_not_scanned() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = "x".repeat(MAX_LINE + 10);
+        text.push('\n');
+        text.push_str("{\"pod\":\"p\"}\n");
+        std::fs::write(dir.path().join("h.log"), &text).unwrap();
+        let s = analyze_file(&dir.path().join("h.log"), &FieldConfig::default());
+        assert_eq!(s.lines, 2);
+        assert_eq!(s.huge, 1);
+        assert_eq!(s.structured, 1);
+    }
+
+    #[test]
+    fn configured_spellings() {
+        let cfg = FieldConfig::with_config(
+            &serde_json::json!({"fields": {"trace_id": ["x-request-trace"]}}),
+        )
+        .unwrap();
+        let r = analyze_text("s", "{\"x-request-trace\":\"t\"}\n", &cfg);
+        assert_eq!(r.fields.trace_id.present, 1);
+        assert!(
+            FieldConfig::with_config(&serde_json::json!({"fields": {"trace": ["x"]}})).is_err()
+        );
+    }
+}

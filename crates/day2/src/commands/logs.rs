@@ -1,0 +1,84 @@
+//! `day2 logs`: Golden-Rule coverage of log lines.
+
+use crate::cli::{LogsArgs, OutputFormat};
+use crate::term::Term;
+use crate::{Outcome, pipeline};
+use anyhow::{Result, bail};
+use day2_logs::{FieldConfig, render};
+use day2_rules::Config;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Field spellings: the built-ins plus `.day2.yaml`'s `logs:` section.
+pub fn field_config(config: &Config) -> FieldConfig {
+    config
+        .logs
+        .as_ref()
+        .and_then(|v| FieldConfig::with_config(v).ok())
+        .unwrap_or_default()
+}
+
+pub fn run(a: LogsArgs, term: &Term) -> Result<Outcome> {
+    let config = pipeline::load_config(&crate::cli::ReportOpts {
+        output: a.output,
+        fail_on: None,
+        config: a.config.clone(),
+        cloud: None,
+        verbose: false,
+    })?;
+    let cfg = match &config.logs {
+        Some(v) => FieldConfig::with_config(v).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: {e}",
+                config
+                    .path
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default()
+            )
+        })?,
+        None => FieldConfig::default(),
+    };
+    let stdin = a.paths.is_empty() || a.paths.iter().any(|p| p.as_os_str() == "-");
+    let files: Vec<_> = a
+        .paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .cloned()
+        .collect();
+    for f in &files {
+        if !f.exists() {
+            bail!("{}: no such file or folder", f.display());
+        }
+    }
+    let seen = AtomicU64::new(0);
+    let progress = |n: u64| {
+        let total = seen.fetch_add(n, Ordering::Relaxed) + n;
+        term.progress(&format!("{total} lines read …"));
+    };
+    let report = day2_logs::analyze_paths(&files, stdin, &cfg, Some(&progress));
+    term.progress_done();
+    if report.lines == 0
+        && report.sources.iter().all(|s| !s.errors.is_empty())
+        && !report.sources.is_empty()
+    {
+        let errs: Vec<String> = report
+            .sources
+            .iter()
+            .flat_map(|s| s.errors.iter().map(move |e| format!("{}: {e}", s.source)))
+            .collect();
+        bail!("nothing could be read:\n  {}", errs.join("\n  "));
+    }
+    let text = match a.output {
+        OutputFormat::Text => render::text(&report),
+        OutputFormat::Json => render::json(&report)?,
+        OutputFormat::Markdown => render::markdown(&report),
+        OutputFormat::Junit => render::junit(&report),
+        OutputFormat::Sarif => render::sarif(&report, env!("CARGO_PKG_VERSION"))?,
+        OutputFormat::Html => render::html(&report),
+    };
+    term.print(&text)?;
+    Ok(match a.fail_under {
+        Some(pct) if report.lines > 0 && report.min_coverage() < pct => Outcome::Findings,
+        _ => Outcome::Clean,
+    })
+}
