@@ -1,88 +1,103 @@
-//! JUnit XML for CI dashboards: a suite per loop, a failing case per finding,
-//! a passing case per checklist line that passed.
+//! JUnit XML for CI dashboards: a test suite per loop; a failing test case per
+//! rule × object and per diagnosis; a passing case per checklist item that
+//! passed and a skipped one per item that could not be judged.
 
+use crate::RenderError;
 use day2_model::Loop;
 use day2_model::report::{Report, Status};
-use std::fmt::Write;
+use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite};
 
-pub(crate) fn xml_escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
-            c => o.push(c),
-        }
-    }
-    o
-}
-
-pub fn report(r: &Report) -> String {
-    let mut suites = String::new();
-    let (mut total_tests, mut total_failures) = (0, 0);
+pub fn report(r: &Report) -> Result<String, RenderError> {
+    let mut out = quick_junit::Report::new("day2");
     for l in Loop::ALL {
-        let mut cases = String::new();
-        let (mut tests, mut failures) = (0, 0);
+        let mut suite = TestSuite::new(format!("day2.{}", l.as_str()));
+        let cl = r.checklist.get(l);
+        suite.add_property(Property::new("checklist", cl.status.as_str()));
+        suite.add_property(Property::new("source", r.source.kind.as_str()));
+        suite.add_property(Property::new("cloud", r.source.cloud.as_str()));
         for f in r.findings.iter().filter(|f| f.loop_ == l) {
-            tests += 1;
-            failures += 1;
-            let loc = f
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            let at = f
                 .location
                 .as_ref()
                 .map(|l| format!(" ({l})"))
                 .unwrap_or_default();
-            let _ = write!(
-                cases,
-                "    <testcase classname=\"day2.{lp}.{rule}\" name=\"{name}\">\n      <failure type=\"{sev}\" message=\"{msg}\">{rule} {obj}{loc}: {msg}\nfix: {fix}</failure>\n    </testcase>\n",
-                lp = l.as_str(),
-                rule = xml_escape(&f.rule),
-                name = xml_escape(&format!("{} {}", f.rule, f.object)),
-                sev = f.severity.as_str(),
-                msg = xml_escape(&f.message),
-                obj = xml_escape(&f.object.to_string()),
-                loc = xml_escape(&loc),
-                fix = xml_escape(&f.fix),
-            );
+            status
+                .set_type(f.severity.as_str())
+                .set_message(f.message.as_str())
+                .set_description(format!(
+                    "{} {} [{}] on {}{at}\n{}\nfix: {}",
+                    f.rule, f.name, f.severity, f.object, f.message, f.fix
+                ));
+            let mut case = TestCase::new(format!("{} {}", f.rule, f.object), status);
+            case.set_classname(format!("day2.{}.{}", l.as_str(), f.rule));
+            suite.add_test_case(case);
         }
         for d in r.diagnoses.iter().filter(|d| d.symptom.loop_ == l) {
-            tests += 1;
-            failures += 1;
-            let _ = write!(
-                cases,
-                "    <testcase classname=\"day2.{lp}.diagnosis\" name=\"{name}\">\n      <failure type=\"diagnosis\" message=\"{msg}\">{msg}\nfix: {fix}</failure>\n    </testcase>\n",
-                lp = l.as_str(),
-                name = xml_escape(&format!("{} {}", d.symptom.kind, d.symptom.object)),
-                msg = xml_escape(&format!(
-                    "root cause ({}): {} — {}",
-                    d.root_cause.loop_, d.root_cause.object, d.root_cause.summary
-                )),
-                fix = xml_escape(&d.fix),
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            let mut text = format!(
+                "{} on {}{}\n",
+                d.symptom.kind,
+                d.symptom.object,
+                d.symptom
+                    .since
+                    .as_ref()
+                    .map(|s| format!(" since {s}"))
+                    .unwrap_or_default()
             );
-        }
-        for item in &r.checklist.get(l).items {
-            if item.status == Status::Pass {
-                tests += 1;
-                let _ = writeln!(
-                    cases,
-                    "    <testcase classname=\"day2.{}.checklist\" name=\"{}\"/>",
-                    l.as_str(),
-                    xml_escape(&item.text)
-                );
+            for link in &d.chain {
+                text.push_str(&format!(
+                    "  {} [{}] {} — {}\n",
+                    link.at.as_deref().unwrap_or("?"),
+                    link.loop_,
+                    link.object,
+                    link.what
+                ));
             }
+            text.push_str(&format!(
+                "root cause ({} loop): {} — {}\nfix: {}\nconfidence: {}",
+                d.root_cause.loop_,
+                d.root_cause.object,
+                d.root_cause.summary,
+                d.fix,
+                serde_json::to_value(d.confidence)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default()
+            ));
+            status
+                .set_type("diagnosis")
+                .set_message(format!(
+                    "root cause in the {} loop: {} — {}",
+                    d.root_cause.loop_, d.root_cause.object, d.root_cause.summary
+                ))
+                .set_description(text);
+            let mut case =
+                TestCase::new(format!("{} {}", d.symptom.kind, d.symptom.object), status);
+            case.set_classname(format!("day2.{}.diagnosis", l.as_str()));
+            suite.add_test_case(case);
         }
-        total_tests += tests;
-        total_failures += failures;
-        let _ = write!(
-            suites,
-            "  <testsuite name=\"day2.{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">\n{cases}  </testsuite>\n",
-            l.as_str()
-        );
+        for item in &cl.items {
+            let status = match item.status {
+                Status::Pass => TestCaseStatus::success(),
+                Status::Unknown => {
+                    let mut s = TestCaseStatus::skipped();
+                    s.set_message(
+                        item.detail
+                            .as_deref()
+                            .unwrap_or("not enough input to judge"),
+                    );
+                    s
+                }
+                // A failing item is shown by the findings that fail it.
+                Status::Fail => continue,
+            };
+            let mut case = TestCase::new(item.text.as_str(), status);
+            case.set_classname(format!("day2.{}.checklist", l.as_str()));
+            suite.add_test_case(case);
+        }
+        out.add_test_suite(suite);
     }
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"day2\" tests=\"{total_tests}\" failures=\"{total_failures}\" errors=\"0\">\n{suites}</testsuites>\n"
-    )
+    out.to_string()
+        .map_err(|e| RenderError::Junit(e.to_string()))
 }

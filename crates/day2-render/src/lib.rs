@@ -1,4 +1,11 @@
-//! day2's renderers. They format a [`Report`]; they never decide anything.
+//! day2's renderers: text, JSON (`day2/v1`), SARIF 2.1.0, JUnit XML, Markdown
+//! and HTML views of one [`Report`].
+//!
+//! Renderers format; they never decide anything. Everything they print comes
+//! from the [`Report`] (and, for SARIF rule metadata and help, the rule
+//! catalogue passed beside it). Colour is the caller's decision
+//! ([`RenderOptions::color`]): with it off the text output holds no escape
+//! sequence at all.
 #![forbid(unsafe_code)]
 
 mod html;
@@ -6,48 +13,90 @@ mod junit;
 mod markdown;
 mod sarif;
 mod text;
+mod wrap;
 
 use day2_model::report::{Report, RuleInfo};
+use std::fmt;
 use std::str::FromStr;
 
-/// Output formats of the report commands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Output formats (`-o` / `--output`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Format {
+    /// For people at a terminal: summary first, then what to act on.
     Text,
+    /// The `day2/v1` JSON contract.
     Json,
+    /// SARIF 2.1.0, for code-scanning services.
     Sarif,
+    /// JUnit XML, for CI test dashboards.
     Junit,
+    /// Markdown, for a pull-request comment.
+    #[cfg_attr(feature = "clap", value(alias = "md"))]
     Markdown,
+    /// One self-contained HTML page.
     Html,
+}
+
+impl Format {
+    pub const ALL: [Format; 6] = [
+        Format::Text,
+        Format::Json,
+        Format::Sarif,
+        Format::Junit,
+        Format::Markdown,
+        Format::Html,
+    ];
+
+    /// The name used on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+        }
+    }
+
+    /// Formats `day2 rules` and `day2 rule CODE` print.
+    pub const CATALOGUE: [Format; 3] = [Format::Text, Format::Json, Format::Markdown];
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl FromStr for Format {
     type Err = RenderError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(match s {
-            "text" => Format::Text,
-            "json" => Format::Json,
-            "sarif" => Format::Sarif,
-            "junit" => Format::Junit,
-            "markdown" | "md" => Format::Markdown,
-            "html" => Format::Html,
-            other => {
-                return Err(RenderError::Unsupported(format!(
-                    "unknown format `{other}`"
-                )));
-            }
-        })
+        let lower = s.trim().to_ascii_lowercase();
+        if lower == "md" {
+            return Ok(Format::Markdown);
+        }
+        Format::ALL
+            .into_iter()
+            .find(|f| f.as_str() == lower)
+            .ok_or_else(|| RenderError::UnknownFormat(s.to_owned()))
     }
 }
 
-#[derive(Debug, Clone)]
+/// How to render. The caller decides every field; the renderers never look at
+/// the terminal or the environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderOptions {
-    /// ANSI colours (text only). The caller decides: a terminal and `NO_COLOR` unset.
+    /// ANSI colour in text output. The CLI turns it on for a terminal with
+    /// `NO_COLOR` unset (or `--color always`). Ignored by the other formats.
     pub color: bool,
-    /// Terminal width for wrapping.
+    /// Columns to wrap text output at; `0` does not wrap.
     pub width: usize,
-    /// Show every finding instead of collapsing long lists.
+    /// Show every finding (text, markdown, html) instead of collapsing a rule
+    /// that fires on many objects.
     pub verbose: bool,
+    /// day2's version, for SARIF `tool.driver.version` and the HTML footer.
     pub tool_version: String,
 }
 
@@ -64,13 +113,25 @@ impl Default for RenderOptions {
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
-    #[error("serialising the report: {0}")]
+    #[error("serialising the report as JSON: {0}")]
     Json(#[from] serde_json::Error),
-    #[error("{0}")]
-    Unsupported(String),
+    #[error("writing JUnit XML: {0}")]
+    Junit(String),
+    #[error(
+        "unknown output format `{0}` (expected one of text, json, sarif, junit, markdown, html)"
+    )]
+    UnknownFormat(String),
+    #[error("{command} prints text, json or markdown, not {format}")]
+    Unsupported {
+        command: &'static str,
+        format: Format,
+    },
 }
 
-/// Render a report.
+/// Render a report in one format.
+///
+/// `rules` is the rule catalogue: SARIF takes its rule metadata and help text
+/// from it; the other formats only format the report.
 pub fn render(
     report: &Report,
     rules: &[RuleInfo],
@@ -85,13 +146,14 @@ pub fn render(
             s
         }
         Format::Sarif => sarif::report(report, rules, opts)?,
-        Format::Junit => junit::report(report),
-        Format::Markdown => markdown::report(report),
+        Format::Junit => junit::report(report)?,
+        Format::Markdown => markdown::report(report, opts),
         Format::Html => html::report(report, opts),
     })
 }
 
-/// The rule catalogue (`day2 rules`).
+/// The rule catalogue (`day2 rules`): a table in text and Markdown, and
+/// `{"schema": "day2/v1", "rules": [{code, name, loop, severity, summary}]}` in JSON.
 pub fn render_rules(
     rules: &[RuleInfo],
     format: Format,
@@ -102,216 +164,151 @@ pub fn render_rules(
             let list: Vec<_> = rules
                 .iter()
                 .map(|r| {
-                    serde_json::json!({"code": r.code, "name": r.name, "loop": r.loop_, "severity": r.severity, "summary": r.summary})
+                    serde_json::json!({
+                        "code": r.code,
+                        "name": r.name,
+                        "loop": r.loop_,
+                        "severity": r.severity,
+                        "summary": r.summary,
+                    })
                 })
                 .collect();
-            let mut s = serde_json::to_string_pretty(
-                &serde_json::json!({"schema": day2_model::report::SCHEMA, "rules": list}),
-            )?;
-            s.push('\n');
-            s
+            json_doc(serde_json::json!({"schema": day2_model::report::SCHEMA, "rules": list}))?
         }
         Format::Markdown => markdown::rules(rules),
         Format::Text => text::rules(rules, color),
         other => {
-            return Err(RenderError::Unsupported(format!(
-                "`day2 rules` prints text, json or markdown, not {other:?}"
-            )));
+            return Err(RenderError::Unsupported {
+                command: "`day2 rules`",
+                format: other,
+            });
         }
     })
 }
 
-/// One rule's documentation (`day2 rule CODE`).
+/// One rule's documentation (`day2 rule CODE`). The docs are Markdown: the
+/// Markdown format prints them as they are, text renders them for a terminal
+/// (`width` columns, `0` for no wrapping), JSON wraps the rule's metadata as
+/// `{"schema": "day2/v1", "rule": {…, "docs": "…"}}`.
 pub fn render_rule(rule: &RuleInfo, format: Format, color: bool) -> Result<String, RenderError> {
+    render_rule_with(
+        rule,
+        format,
+        &RenderOptions {
+            color,
+            ..RenderOptions::default()
+        },
+    )
+}
+
+/// [`render_rule`] with every option (wrapping width).
+pub fn render_rule_with(
+    rule: &RuleInfo,
+    format: Format,
+    opts: &RenderOptions,
+) -> Result<String, RenderError> {
     Ok(match format {
         Format::Json => {
-            let mut s = serde_json::to_string_pretty(
-                &serde_json::json!({"schema": day2_model::report::SCHEMA, "rule": rule}),
-            )?;
-            s.push('\n');
+            json_doc(serde_json::json!({"schema": day2_model::report::SCHEMA, "rule": rule}))?
+        }
+        Format::Markdown => {
+            let mut s = rule.docs.clone();
+            if !s.ends_with('\n') {
+                s.push('\n');
+            }
             s
         }
-        Format::Markdown => rule.docs.clone(),
-        Format::Text => text::rule_doc(rule, color),
+        Format::Text => text::rule_doc(rule, opts),
         other => {
-            return Err(RenderError::Unsupported(format!(
-                "`day2 rule` prints text, json or markdown, not {other:?}"
-            )));
+            return Err(RenderError::Unsupported {
+                command: "`day2 rule`",
+                format: other,
+            });
         }
     })
 }
 
-/// Shared helpers.
-pub(crate) fn object_label(o: &day2_model::ObjRef) -> String {
-    o.to_string()
+fn json_doc(v: serde_json::Value) -> Result<String, RenderError> {
+    let mut s = serde_json::to_string_pretty(&v)?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// Findings of one loop, grouped by rule in report order (the report sorts
+/// them by severity, loop, rule, object).
+pub(crate) fn by_rule<'a>(
+    findings: impl IntoIterator<Item = &'a day2_model::Finding>,
+) -> Vec<(&'a str, Vec<&'a day2_model::Finding>)> {
+    let mut groups: Vec<(&str, Vec<&day2_model::Finding>)> = Vec::new();
+    for f in findings {
+        match groups.iter_mut().find(|(r, _)| *r == f.rule) {
+            Some((_, g)) => g.push(f),
+            None => groups.push((&f.rule, vec![f])),
+        }
+    }
+    groups
+}
+
+/// Diagnoses grouped into incidents: one per root cause (loop, object, rule),
+/// in report order.
+pub(crate) fn incidents(
+    ds: &[day2_model::report::Diagnosis],
+) -> Vec<Vec<&day2_model::report::Diagnosis>> {
+    let mut groups: Vec<Vec<&day2_model::report::Diagnosis>> = Vec::new();
+    for d in ds {
+        let same = |x: &day2_model::report::Diagnosis| {
+            x.root_cause.loop_ == d.root_cause.loop_
+                && x.root_cause.object == d.root_cause.object
+                && x.root_cause.rule == d.root_cause.rule
+        };
+        match groups.iter_mut().find(|g| same(g[0])) {
+            Some(g) => g.push(d),
+            None => groups.push(vec![d]),
+        }
+    }
+    groups
+}
+
+/// Whether the cross-loop timeline only repeats the one incident chain a
+/// renderer already shows (then it is left out).
+pub(crate) fn timeline_repeats_chains(
+    r: &Report,
+    groups: &[Vec<&day2_model::report::Diagnosis>],
+) -> bool {
+    if groups.len() != 1 {
+        return false;
+    }
+    let shown: Vec<(&Option<String>, &day2_model::ObjRef, &str)> = groups
+        .iter()
+        .filter_map(|g| g.iter().max_by_key(|d| d.chain.len()))
+        .flat_map(|d| d.chain.iter().map(|l| (&l.at, &l.object, l.what.as_str())))
+        .collect();
+    r.timeline
+        .iter()
+        .all(|t| shown.contains(&(&t.at, &t.object, t.what.as_str())))
+}
+
+/// `1 finding`, `2 findings`.
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A rule shows this many objects before it collapses (unless verbose)…
+pub(crate) const COLLAPSE_OVER: usize = 5;
+/// …and then shows only the first this many.
+pub(crate) const COLLAPSED_SHOW: usize = 3;
+
+/// How many findings of a rule with `n` findings to show.
+pub(crate) fn shown(n: usize, verbose: bool) -> usize {
+    if verbose || n <= COLLAPSE_OVER {
+        n
+    } else {
+        COLLAPSED_SHOW
+    }
 }
 
 #[cfg(test)]
 pub(crate) mod sample;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn out(f: Format, color: bool) -> String {
-        let opts = RenderOptions {
-            color,
-            tool_version: "0.0.0-test".into(),
-            ..Default::default()
-        };
-        render(&sample::report(), &sample::rules(), f, &opts).unwrap()
-    }
-
-    #[test]
-    fn text_snapshot() {
-        insta::assert_snapshot!(out(Format::Text, false));
-    }
-
-    #[test]
-    fn text_without_colour_has_no_escape_codes_and_with_colour_has_them() {
-        assert!(!out(Format::Text, false).contains('\u{1b}'));
-        assert!(out(Format::Text, true).contains('\u{1b}'));
-    }
-
-    #[test]
-    fn text_leads_with_summary_and_ends_with_checklist() {
-        let t = out(Format::Text, false);
-        assert!(t.starts_with("day2 · snapshot · cloud aws"), "{t}");
-        let checklist = t.find("Cluster Readiness Checklist").unwrap();
-        let findings = t.find("Findings").unwrap();
-        assert!(checklist > findings, "the checklist comes last");
-        assert!(
-            t.contains("… and 2 more CP001 finding(s)"),
-            "long lists collapse"
-        );
-    }
-
-    #[test]
-    fn json_follows_the_contract() {
-        let v: serde_json::Value = serde_json::from_str(&out(Format::Json, false)).unwrap();
-        assert_eq!(v["schema"], "day2/v1");
-        for k in ["kind", "cloud"] {
-            assert!(v["source"][k].is_string());
-        }
-        let f = &v["findings"][0];
-        for k in [
-            "rule", "name", "loop", "severity", "object", "message", "location", "fix",
-        ] {
-            assert!(f.get(k).is_some(), "finding.{k}");
-        }
-        for k in ["apiVersion", "kind", "namespace", "name"] {
-            assert!(
-                v["findings"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|f| f["object"].get(k).is_some()),
-                "object.{k}"
-            );
-        }
-        let d = &v["diagnoses"][0];
-        for p in [
-            "/symptom/kind",
-            "/symptom/loop",
-            "/symptom/object",
-            "/symptom/since",
-            "/symptom/evidence",
-            "/root_cause/loop",
-            "/root_cause/rule",
-            "/root_cause/summary",
-            "/root_cause/object",
-            "/chain/0/loop",
-            "/chain/0/at",
-            "/chain/0/object",
-            "/chain/0/what",
-            "/chain/0/evidence",
-            "/fix",
-            "/confidence",
-        ] {
-            assert!(d.pointer(p).is_some(), "diagnosis{p}");
-        }
-        for p in [
-            "/checklist/identity/status",
-            "/checklist/identity/items/0/id",
-            "/checklist/identity/items/0/text",
-            "/checklist/identity/items/0/status",
-            "/checklist/identity/items/0/failing",
-            "/summary/objects",
-            "/summary/findings/critical",
-            "/summary/findings/info",
-        ] {
-            assert!(v.pointer(p).is_some(), "{p}");
-        }
-    }
-
-    #[test]
-    fn sarif_has_rules_results_and_locations() {
-        let v: serde_json::Value = serde_json::from_str(&out(Format::Sarif, false)).unwrap();
-        assert_eq!(v["version"], "2.1.0");
-        let run = &v["runs"][0];
-        assert_eq!(run["tool"]["driver"]["name"], "day2");
-        assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 5);
-        let results = run["results"].as_array().unwrap();
-        let st = results.iter().find(|r| r["ruleId"] == "ST001").unwrap();
-        assert_eq!(st["level"], "error");
-        assert_eq!(
-            st["locations"][0]["physicalLocation"]["region"]["startLine"],
-            7
-        );
-        assert_eq!(
-            st["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-            "deploy/storage.yaml"
-        );
-        assert_eq!(st["ruleIndex"], 3);
-        let id = results.iter().find(|r| r["ruleId"] == "ID001").unwrap();
-        assert!(id["locations"][0].get("physicalLocation").is_none());
-        assert_eq!(
-            id["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
-            "Secret/shop/aws-creds"
-        );
-        assert!(
-            results
-                .iter()
-                .any(|r| r["ruleId"] == "DIAG-ImagePullBackOff")
-        );
-        insta::assert_snapshot!(out(Format::Sarif, false));
-    }
-
-    #[test]
-    fn junit_markdown_html_snapshots() {
-        insta::assert_snapshot!("junit", out(Format::Junit, false));
-        insta::assert_snapshot!("markdown", out(Format::Markdown, false));
-        insta::assert_snapshot!("html", out(Format::Html, false));
-    }
-
-    #[test]
-    fn escaping() {
-        let html = out(Format::Html, false);
-        assert!(!html.contains("<script>"));
-        assert!(html.contains("&lt;script&gt;"));
-        let md = out(Format::Markdown, false);
-        assert!(
-            md.contains("pod_name \\| namespace"),
-            "pipes escaped in tables"
-        );
-        let junit = out(Format::Junit, false);
-        assert!(!junit.contains("<script>"));
-        assert!(junit.contains("failures=\"13\""), "{junit}");
-    }
-
-    #[test]
-    fn catalogue_formats() {
-        let rules = sample::rules();
-        let t = render_rules(&rules, Format::Text, false).unwrap();
-        assert!(t.contains("ST001") && t.contains("5 rules"));
-        let j: serde_json::Value =
-            serde_json::from_str(&render_rules(&rules, Format::Json, false).unwrap()).unwrap();
-        assert_eq!(j["rules"][0]["code"], "ID001");
-        assert!(render_rules(&rules, Format::Sarif, false).is_err());
-        let doc = render_rule(&rules[3], Format::Text, false).unwrap();
-        assert!(
-            doc.contains("FIX") && doc.contains("    kind: StorageClass"),
-            "{doc}"
-        );
-    }
-}
+mod tests;

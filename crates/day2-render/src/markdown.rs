@@ -1,22 +1,105 @@
-//! Markdown for a pull-request comment.
+//! Markdown (GitHub-flavoured) for a pull-request comment: a summary table,
+//! the incidents, findings per loop and rule (long lists folded in
+//! `<details>`), input problems and the checklist as task-list items.
 
-use day2_model::Loop;
+use crate::html::esc as html;
+use crate::{RenderOptions, by_rule, incidents, plural, timeline_repeats_chains};
 use day2_model::report::{Report, RuleInfo, Status};
+use day2_model::{Finding, Loop};
 use std::fmt::Write;
 
-/// Escape text for a Markdown table cell or inline text.
-pub(crate) fn md(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
+/// Rows of one rule shown before the rest is cut (unless verbose): a
+/// pull-request comment has a size limit.
+const MAX_ROWS: usize = 25;
+/// Rules with more findings than this fold their table into `<details>`.
+const FOLD_OVER: usize = 5;
+
+/// Inline text with `code spans` kept: outside code, everything Markdown or
+/// HTML would interpret is escaped; inside code nothing is (GitHub shows it
+/// literally) except `|` in a table cell, which must be `\|` even there. An
+/// unmatched backtick is escaped. Newlines become `<br>` in a table cell and
+/// spaces elsewhere.
+pub(crate) fn inline(s: &str, table: bool) -> String {
+    let mut o = String::with_capacity(s.len() + 8);
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    let mut at_start = true;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '`' {
+            // A code span: the same run of backticks closes it.
+            let run = chars[i..].iter().take_while(|&&c| c == '`').count();
+            let close = (i + run..chars.len()).find(|&j| {
+                chars[j..].iter().take_while(|&&c| c == '`').count() == run
+                    && (j == 0 || chars[j - 1] != '`')
+            });
+            if let Some(j) = close {
+                let body: String = chars[i + run..j].iter().collect();
+                let body = body.replace('\n', " ");
+                let body = if table {
+                    body.replace('|', "\\|")
+                } else {
+                    body
+                };
+                let fence = "`".repeat(run);
+                let pad = if body.starts_with('`') || body.ends_with('`') {
+                    " "
+                } else {
+                    ""
+                };
+                let _ = write!(o, "{fence}{pad}{body}{pad}{fence}");
+                i = j + run;
+                at_start = false;
+                continue;
+            }
+            o.push_str("\\`");
+            i += 1;
+            continue;
+        }
         match c {
-            '|' => o.push_str("\\|"),
+            '\\' | '*' | '_' | '[' | ']' | '#' | '~' | '|' | '!' => {
+                o.push('\\');
+                o.push(c);
+            }
             '<' => o.push_str("&lt;"),
             '>' => o.push_str("&gt;"),
-            '\n' => o.push(' '),
+            '&' => o.push_str("&amp;"),
+            '\n' if table => o.push_str("<br>"),
+            '\n' | '\r' => o.push(' '),
+            // `1. ` or `- ` at the start of a line would start a list.
+            '.' | ')' if at_start && o.chars().all(|c| c.is_ascii_digit()) && !o.is_empty() => {
+                o.push('\\');
+                o.push(c);
+            }
+            '-' | '+' if at_start && o.is_empty() => {
+                o.push('\\');
+                o.push(c);
+            }
             c => o.push(c),
         }
+        if !c.is_ascii_digit() {
+            at_start = false;
+        }
+        i += 1;
     }
     o
+}
+
+/// An object reference or path as inline code.
+fn code(s: &str, table: bool) -> String {
+    inline(&format!("`{}`", s.replace('`', "'")), table)
+}
+
+/// Text that may run over several lines (a fix with a YAML snippet) after a
+/// label: inline after a space when it is one line, otherwise a fenced block
+/// that keeps it verbatim.
+fn block(s: &str) -> String {
+    if !s.trim_end().contains('\n') {
+        return format!(" {}", inline(s.trim_end(), false));
+    }
+    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("\n\n{fence}text\n{}\n{fence}", s.trim_end())
 }
 
 fn status(s: Status) -> &'static str {
@@ -27,19 +110,20 @@ fn status(s: Status) -> &'static str {
     }
 }
 
-pub fn report(r: &Report) -> String {
+pub fn report(r: &Report, opts: &RenderOptions) -> String {
     let mut o = String::new();
     let c = &r.summary.findings;
+    let groups = incidents(&r.diagnoses);
     let _ = writeln!(o, "## day2 report\n");
     let _ = writeln!(
         o,
-        "Source: **{}** (cloud: {}){} · {} objects · **{}** findings ({} critical, {} high, {} medium, {} low, {} info)\n",
-        r.source.kind,
-        r.source.cloud,
+        "**{}** · cloud **{}**{} · {} objects · **{} findings**: {} critical, {} high, {} medium, {} low, {} info{}\n",
+        inline(&r.source.kind, false),
+        inline(&r.source.cloud, false),
         if r.source.input.is_empty() {
             String::new()
         } else {
-            format!(" `{}`", md(&r.source.input))
+            format!(" · {}", code(&r.source.input, false))
         },
         r.summary.objects,
         c.total(),
@@ -47,115 +131,245 @@ pub fn report(r: &Report) -> String {
         c.high,
         c.medium,
         c.low,
-        c.info
+        c.info,
+        if groups.is_empty() {
+            String::new()
+        } else {
+            format!(" · **{}**", plural(groups.len(), "incident", "incidents"))
+        }
     );
-    let _ = writeln!(o, "| loop | checklist | findings |\n|---|---|---|");
+    let _ = writeln!(
+        o,
+        "| loop | checklist | checks passing | findings | worst |\n|---|---|---|---|---|"
+    );
     for l in Loop::ALL {
-        let n = r.findings.iter().filter(|f| f.loop_ == l).count();
+        let cl = r.checklist.get(l);
+        let fs: Vec<&Finding> = r.findings.iter().filter(|f| f.loop_ == l).collect();
+        let pass = cl.items.iter().filter(|i| i.status == Status::Pass).count();
+        let worst = fs
+            .iter()
+            .map(|f| f.severity)
+            .max()
+            .map(|s| s.as_str())
+            .unwrap_or("—");
         let _ = writeln!(
             o,
-            "| {} | {} | {n} |",
+            "| {} | {} | {pass}/{} | {} | {worst} |",
             l.as_str(),
-            status(r.checklist.get(l).status)
+            status(cl.status),
+            cl.items.len(),
+            fs.len()
         );
     }
-    if !r.diagnoses.is_empty() {
-        let _ = writeln!(o, "\n### Incidents\n");
-        for d in &r.diagnoses {
-            let _ = writeln!(
-                o,
-                "#### {} `{}` → root cause in **{}**: `{}`\n",
-                md(&d.symptom.kind),
-                md(&d.symptom.object.to_string()),
-                d.root_cause.loop_,
-                md(&d.root_cause.object.to_string())
-            );
-            let _ = writeln!(o, "{}\n", md(&d.root_cause.summary));
-            for link in &d.chain {
-                let _ = writeln!(
-                    o,
-                    "1. `{}` **{}** `{}` — {}",
-                    link.at.as_deref().unwrap_or("?"),
-                    link.loop_,
-                    md(&link.object.to_string()),
-                    md(&link.what)
-                );
-            }
-            let _ = writeln!(o, "\n**Fix:** {}\n", md(&d.fix));
-            if !d.also_affected.is_empty() {
+    if !groups.is_empty() {
+        let _ = writeln!(o, "\n### Incidents");
+    }
+    for (n, g) in groups.iter().enumerate() {
+        let d0 = g[0];
+        let _ = writeln!(
+            o,
+            "\n#### {}. Root cause in the {} loop: {}{}\n",
+            n + 1,
+            d0.root_cause.loop_,
+            code(&d0.root_cause.object.to_string(), false),
+            d0.root_cause
+                .rule
+                .as_ref()
+                .map(|r| format!(" ({})", inline(r, false)))
+                .unwrap_or_default()
+        );
+        for d in g {
+            let since = d
+                .symptom
+                .since
+                .as_ref()
+                .map(|s| format!(" since {}", inline(s, false)))
+                .unwrap_or_default();
+            let also = if d.also_affected.is_empty() {
+                String::new()
+            } else {
                 let names: Vec<String> = d
                     .also_affected
                     .iter()
-                    .map(|x| format!("`{}`", md(&x.to_string())))
+                    .map(|x| code(&x.to_string(), false))
                     .collect();
-                let _ = writeln!(o, "Same cause: {}\n", names.join(", "));
+                format!(" — same on {}", names.join(", "))
+            };
+            let _ = writeln!(
+                o,
+                "- **{}** {} ({}){since}{also}",
+                inline(&d.symptom.kind, false),
+                code(&d.symptom.object.to_string(), false),
+                d.symptom.loop_
+            );
+            for e in d.symptom.evidence.iter().take(3) {
+                let _ = writeln!(o, "  - {}", inline(e, false));
             }
+        }
+        let d = g
+            .iter()
+            .max_by_key(|d| d.chain.len())
+            .copied()
+            .unwrap_or(d0);
+        if !d.chain.is_empty() {
+            let _ = writeln!(o, "\n| time | loop | object | what |\n|---|---|---|---|");
+            for link in &d.chain {
+                let _ = writeln!(
+                    o,
+                    "| {} | {} | {} | {} |",
+                    inline(link.at.as_deref().unwrap_or("?"), true),
+                    link.loop_,
+                    code(&link.object.to_string(), true),
+                    inline(&link.what, true)
+                );
+            }
+        }
+        let conf = g.iter().map(|d| d.confidence).max().unwrap_or(d.confidence);
+        let _ = writeln!(
+            o,
+            "\n**Root cause:** {}\n\n**Fix:**{}\n\n_Confidence: {}_",
+            inline(&d.root_cause.summary, false),
+            block(&d.fix),
+            serde_json::to_value(conf)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        );
+        let mut missing: Vec<&String> = g.iter().flat_map(|d| &d.missing_evidence).collect();
+        missing.sort();
+        missing.dedup();
+        for m in missing {
+            let _ = writeln!(o, "\n_Missing evidence:_ {}", inline(m, false));
+        }
+    }
+    if !r.timeline.is_empty() && !timeline_repeats_chains(r, &groups) {
+        let _ = writeln!(
+            o,
+            "\n### Timeline\n\n| time | loop | object | what |\n|---|---|---|---|"
+        );
+        for t in &r.timeline {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} |",
+                inline(t.at.as_deref().unwrap_or("?"), true),
+                t.loop_,
+                code(&t.object.to_string(), true),
+                inline(&t.what, true)
+            );
         }
     }
     if !r.findings.is_empty() {
-        let _ = writeln!(o, "\n### Findings\n");
+        let _ = writeln!(o, "\n### Findings");
     }
     for l in Loop::ALL {
-        let fs: Vec<_> = r.findings.iter().filter(|f| f.loop_ == l).collect();
+        let fs: Vec<&Finding> = r.findings.iter().filter(|f| f.loop_ == l).collect();
         if fs.is_empty() {
             continue;
         }
         let _ = writeln!(
             o,
-            "<details><summary><b>{}</b> — {} finding(s)</summary>\n",
+            "\n#### {} · {}",
             l.as_str(),
-            fs.len()
+            plural(fs.len(), "finding", "findings")
         );
-        let _ = writeln!(
-            o,
-            "| severity | rule | object | where | message | fix |\n|---|---|---|---|---|---|"
-        );
-        for f in fs {
-            let loc = f
-                .location
-                .as_ref()
-                .map(|l| format!("`{}`", md(&l.to_string())))
-                .unwrap_or_default();
-            let _ = writeln!(
-                o,
-                "| {} | {} | `{}` | {loc} | {} | {} |",
-                f.severity,
-                f.rule,
-                md(&f.object.to_string()),
-                md(&f.message),
-                md(&f.fix)
-            );
+        for (rule, group) in by_rule(fs) {
+            rule_group(&mut o, rule, &group, opts.verbose);
         }
-        let _ = writeln!(o, "\n</details>\n");
     }
     if !r.notes.is_empty() {
         let _ = writeln!(o, "\n### Input problems\n");
         for n in &r.notes {
-            let _ = writeln!(o, "- {}", md(n));
+            let _ = writeln!(o, "- {}", inline(n, false));
         }
     }
-    let _ = writeln!(o, "\n### Cluster Readiness Checklist\n");
+    let _ = writeln!(o, "\n### Cluster Readiness Checklist");
     for l in Loop::ALL {
         let cl = r.checklist.get(l);
-        let _ = writeln!(o, "**{}** — {}\n", l.title(), status(cl.status));
+        let _ = writeln!(o, "\n**{}** — {}\n", l.title(), status(cl.status));
+        if cl.items.is_empty() {
+            let _ = writeln!(o, "_no items_");
+        }
         for i in &cl.items {
             let mark = if i.status == Status::Pass { "x" } else { " " };
             let extra = match i.status {
-                Status::Fail => format!(" — {} failing", i.failing),
+                Status::Fail => format!(" — **{} failing**", i.failing),
                 Status::Unknown => format!(
-                    " — unknown{}",
+                    " — _unknown_{}",
                     i.detail
                         .as_ref()
-                        .map(|d| format!(": {}", md(d)))
+                        .map(|d| format!(": {}", inline(d, false)))
                         .unwrap_or_default()
                 ),
                 Status::Pass => String::new(),
             };
-            let _ = writeln!(o, "- [{mark}] {}{extra}", md(&i.text));
+            let _ = writeln!(o, "- [{mark}] {}{extra}", inline(&i.text, false));
         }
-        o.push('\n');
     }
     o
+}
+
+fn rule_group(o: &mut String, rule: &str, group: &[&Finding], verbose: bool) {
+    let f0 = group[0];
+    let same_fix = group.iter().all(|f| f.fix == f0.fix);
+    let _ = writeln!(
+        o,
+        "\n**{}** `{}` · {} · {}",
+        inline(rule, false),
+        f0.name.replace('`', "'"),
+        f0.severity,
+        plural(group.len(), "object", "objects")
+    );
+    if same_fix {
+        let _ = writeln!(o, "\nFix:{}", block(&f0.fix));
+    }
+    let fold = group.len() > FOLD_OVER;
+    if fold {
+        let _ = writeln!(
+            o,
+            "\n<details><summary>{} {} findings</summary>",
+            html(rule),
+            group.len()
+        );
+    }
+    let _ = writeln!(
+        o,
+        "\n| object | where | message |{}\n|---|---|---|{}",
+        if same_fix { "" } else { " fix |" },
+        if same_fix { "" } else { "---|" }
+    );
+    let n = if verbose {
+        group.len()
+    } else {
+        group.len().min(MAX_ROWS)
+    };
+    for f in &group[..n] {
+        let loc = f
+            .location
+            .as_ref()
+            .map(|l| code(&l.to_string(), true))
+            .unwrap_or_default();
+        let fix = if same_fix {
+            String::new()
+        } else {
+            format!(" {} |", inline(&f.fix, true))
+        };
+        let _ = writeln!(
+            o,
+            "| {} | {loc} | {} |{fix}",
+            code(&f.object.to_string(), true),
+            inline(&f.message, true)
+        );
+    }
+    if group.len() > n {
+        let _ = writeln!(
+            o,
+            "\n… and {} more (`-v` lists every object)",
+            group.len() - n
+        );
+    }
+    if fold {
+        let _ = writeln!(o, "\n</details>");
+    }
 }
 
 pub fn rules(rules: &[RuleInfo]) -> String {
@@ -164,13 +378,45 @@ pub fn rules(rules: &[RuleInfo]) -> String {
     for r in rules {
         let _ = writeln!(
             o,
-            "| {} | `{}` | {} | {} | {} |",
-            r.code,
-            r.name,
+            "| {} | {} | {} | {} | {} |",
+            inline(&r.code, true),
+            code(&r.name, true),
             r.loop_,
             r.severity,
-            md(&r.summary)
+            inline(&r.summary, true)
         );
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{block, inline};
+
+    #[test]
+    fn escapes_markup_outside_code_and_pipes_everywhere_in_tables() {
+        assert_eq!(inline("a | b", true), "a \\| b");
+        assert_eq!(inline("`a|b` c", true), "`a\\|b` c");
+        assert_eq!(inline("`a|b`", false), "`a|b`");
+        assert_eq!(
+            inline("<script>alert(1)</script> *x* _y_ [l](u)", false),
+            "&lt;script&gt;alert(1)&lt;/script&gt; \\*x\\* \\_y\\_ \\[l\\](u)"
+        );
+        assert_eq!(inline("`<none>` & more", false), "`<none>` &amp; more");
+        assert_eq!(inline("odd ` tick", false), "odd \\` tick");
+        assert_eq!(inline("1. not a list", false), "1\\. not a list");
+        assert_eq!(inline("- not a list", false), "\\- not a list");
+        assert_eq!(inline("two\nlines", true), "two<br>lines");
+        assert_eq!(inline("# not a heading", false), "\\# not a heading");
+    }
+
+    #[test]
+    fn multi_line_text_is_fenced_longer_than_its_backticks() {
+        let b = block("fix it:\n```\nkind: X\n```");
+        assert!(
+            b.contains("\n````text\nfix it:\n```\nkind: X\n```\n````"),
+            "{b}"
+        );
+        assert_eq!(block("one line"), " one line");
+    }
 }

@@ -1,84 +1,170 @@
-//! Text for people: a one-screen summary first, then what to act on.
+//! Text for people at a terminal: a one-screen summary first, then the
+//! incidents, the findings by loop, input problems, and the checklist last.
 
-use crate::{RenderOptions, object_label};
+use crate::wrap::{self, Span, pad, width};
+use crate::{RenderOptions, by_rule, incidents, plural, shown, timeline_repeats_chains};
 use anstyle::{AnsiColor, Effects, Style};
-use day2_model::report::{Diagnosis, Report, RuleInfo, Status};
-use day2_model::{Finding, Loop, Severity};
+use day2_model::report::{Confidence, Diagnosis, Report, RuleInfo, Status};
+use day2_model::{Finding, Loop, ObjRef, Severity};
 use std::fmt::Write;
+
+/// Indent of the lines under a finding or an incident.
+const BODY: usize = 6;
+/// Column where the text of a chain link or timeline entry starts
+/// (after `  TIME······· loop·········· `).
+const CHAIN_TEXT: usize = 28;
 
 struct Paint {
     on: bool,
+    /// Columns to wrap at; 0 = no wrapping.
+    width: usize,
+    /// Evidence is cut to [`EVIDENCE_LINES`] unless verbose.
+    verbose: bool,
+}
+
+/// Lines of one piece of evidence shown unless verbose.
+const EVIDENCE_LINES: usize = 3;
+
+fn fg(c: AnsiColor) -> Style {
+    Style::new().fg_color(Some(c.into()))
+}
+fn bold() -> Style {
+    Style::new().effects(Effects::BOLD)
+}
+fn dim() -> Style {
+    Style::new().effects(Effects::DIMMED)
+}
+
+fn sev_style(s: Severity) -> Style {
+    match s {
+        Severity::Critical => fg(AnsiColor::Red).effects(Effects::BOLD | Effects::INVERT),
+        Severity::High => fg(AnsiColor::Red).effects(Effects::BOLD),
+        Severity::Medium => fg(AnsiColor::Yellow),
+        Severity::Low => fg(AnsiColor::Blue),
+        Severity::Info => dim(),
+    }
+}
+
+fn loop_style(l: Loop) -> Style {
+    fg(match l {
+        Loop::Identity => AnsiColor::Magenta,
+        Loop::Compute => AnsiColor::Cyan,
+        Loop::Network => AnsiColor::Blue,
+        Loop::Storage => AnsiColor::Yellow,
+        Loop::Observability => AnsiColor::Green,
+    })
+}
+
+fn status_style(s: Status) -> Style {
+    match s {
+        Status::Pass => fg(AnsiColor::Green),
+        Status::Fail => fg(AnsiColor::Red).effects(Effects::BOLD),
+        Status::Unknown => fg(AnsiColor::Yellow),
+    }
+}
+
+fn mark(s: Status) -> &'static str {
+    match s {
+        Status::Pass => "✓",
+        Status::Fail => "✗",
+        Status::Unknown => "?",
+    }
 }
 
 impl Paint {
+    /// `text` in `style`; plain text when colour is off.
     fn s(&self, style: Style, text: &str) -> String {
-        if self.on {
+        if self.on && style != Style::new() && !text.is_empty() {
             format!("{style}{text}{style:#}")
         } else {
             text.to_owned()
         }
     }
-    fn bold(&self, t: &str) -> String {
-        self.s(Style::new().effects(Effects::BOLD), t)
+    /// Padded to `w` columns, then painted (so colour never shifts columns).
+    fn padded(&self, style: Style, text: &str, w: usize) -> String {
+        let padded = pad(text, w);
+        let tail = padded.len() - text.len();
+        format!("{}{}", self.s(style, text), &padded[padded.len() - tail..])
     }
-    fn dim(&self, t: &str) -> String {
-        self.s(Style::new().effects(Effects::DIMMED), t)
+    fn spans(&self, spans: &[Span]) -> String {
+        spans.iter().map(|(t, st)| self.s(*st, t)).collect()
     }
-    fn fg(&self, c: AnsiColor, t: &str) -> String {
-        self.s(Style::new().fg_color(Some(c.into())), t)
+
+    /// One paragraph (or several, split at newlines) after `prefix`, wrapped
+    /// at the width with a hanging indent of `indent` columns. Lines that
+    /// start with a space (code, YAML) are kept as they are.
+    fn para(&self, o: &mut String, prefix: &[Span], indent: usize, text: &[Span]) {
+        self.para_max(o, prefix, indent, text, usize::MAX);
     }
-    fn sev(&self, s: Severity) -> String {
-        let (c, label) = match s {
-            Severity::Critical => (AnsiColor::Red, "CRITICAL"),
-            Severity::High => (AnsiColor::Red, "HIGH    "),
-            Severity::Medium => (AnsiColor::Yellow, "MEDIUM  "),
-            Severity::Low => (AnsiColor::Blue, "LOW     "),
-            Severity::Info => (AnsiColor::White, "INFO    "),
-        };
-        let style = Style::new().fg_color(Some(c.into()));
-        let style = if s >= Severity::High {
-            style.effects(Effects::BOLD)
+
+    /// Evidence: dim, and cut to a few lines with `…` unless verbose.
+    fn evidence(&self, o: &mut String, at: usize, e: &str) {
+        let max = if self.verbose {
+            usize::MAX
         } else {
-            style
+            EVIDENCE_LINES
         };
-        self.s(style, label)
+        self.para_max(
+            o,
+            &Paint::plain(&" ".repeat(at), Style::new()),
+            at + 2,
+            &Paint::plain(e, dim()),
+            max,
+        );
     }
-    fn status(&self, s: Status) -> String {
-        match s {
-            Status::Pass => self.fg(AnsiColor::Green, "✓ pass"),
-            Status::Fail => self.s(
-                Style::new()
-                    .fg_color(Some(AnsiColor::Red.into()))
-                    .effects(Effects::BOLD),
-                "✗ fail",
-            ),
-            Status::Unknown => self.fg(AnsiColor::Yellow, "? unknown"),
+
+    /// [`Paint::para`] with at most `max` lines, the last ending in `…`.
+    fn para_max(&self, o: &mut String, prefix: &[Span], indent: usize, text: &[Span], max: usize) {
+        let prefix_w: usize = prefix.iter().map(|(t, _)| width(t)).sum();
+        let avail = if self.width == 0 {
+            0
+        } else {
+            self.width.saturating_sub(prefix_w.max(indent)).max(20)
+        };
+        // Split the spans at newlines into source lines.
+        let mut src_lines: Vec<Vec<Span>> = vec![Vec::new()];
+        for (t, st) in text {
+            for (i, piece) in t.split('\n').enumerate() {
+                if i > 0 {
+                    src_lines.push(Vec::new());
+                }
+                if !piece.is_empty()
+                    && let Some(l) = src_lines.last_mut()
+                {
+                    l.push((piece.to_owned(), *st));
+                }
+            }
+        }
+        let mut out: Vec<Vec<Span>> = Vec::new();
+        for src in src_lines {
+            let starts_with_space = src.first().is_some_and(|(t, _)| t.starts_with(' '));
+            if starts_with_space || src.is_empty() {
+                out.push(src);
+            } else {
+                out.extend(wrap::wrap(&src, avail));
+            }
+        }
+        if out.len() > max {
+            out.truncate(max);
+            if let Some(last) = out.last_mut() {
+                let style = last.last().map(|(_, s)| *s).unwrap_or_default();
+                last.push((" …".into(), style));
+            }
+        }
+        for (i, line) in out.into_iter().enumerate() {
+            if i == 0 {
+                o.push_str(&self.spans(prefix));
+            } else if !line.is_empty() {
+                o.push_str(&" ".repeat(indent));
+            }
+            o.push_str(self.spans(&line).trim_end());
+            o.push('\n');
         }
     }
-    fn mark(&self, s: Status) -> String {
-        match s {
-            Status::Pass => self.fg(AnsiColor::Green, "✓"),
-            Status::Fail => self.fg(AnsiColor::Red, "✗"),
-            Status::Unknown => self.fg(AnsiColor::Yellow, "?"),
-        }
-    }
-    fn lp(&self, l: Loop) -> String {
-        let c = match l {
-            Loop::Identity => AnsiColor::Magenta,
-            Loop::Compute => AnsiColor::Cyan,
-            Loop::Network => AnsiColor::Blue,
-            Loop::Storage => AnsiColor::Yellow,
-            Loop::Observability => AnsiColor::Green,
-        };
-        self.fg(c, l.as_str())
-    }
-}
 
-/// How many findings of one rule to show before collapsing.
-const COLLAPSE_AFTER: usize = 5;
-
-fn short_time(t: &Option<String>) -> String {
-    short_time_on(t, None)
+    fn plain(text: &str, style: Style) -> Vec<Span> {
+        vec![(text.to_owned(), style)]
+    }
 }
 
 /// `09:00:00`, or `03-01 14:22` when the time is on another day than `day`
@@ -97,10 +183,34 @@ fn short_time_on(t: &Option<String>, day: Option<&str>) -> String {
     }
 }
 
+fn conf_str(c: Confidence) -> &'static str {
+    match c {
+        Confidence::High => "high",
+        Confidence::Medium => "medium",
+        Confidence::Low => "low",
+    }
+}
+
 pub fn report(r: &Report, opts: &RenderOptions) -> String {
-    let p = Paint { on: opts.color };
+    let p = Paint {
+        on: opts.color,
+        width: opts.width,
+        verbose: opts.verbose,
+    };
     let mut o = String::new();
-    // --- summary ---
+    summary(&mut o, &p, r);
+    let groups = incidents(&r.diagnoses);
+    for (i, g) in groups.iter().enumerate() {
+        incident(&mut o, &p, i + 1, g);
+    }
+    timeline(&mut o, &p, r, &groups);
+    findings(&mut o, &p, r, opts.verbose);
+    notes(&mut o, &p, r, opts.verbose);
+    checklist(&mut o, &p, r);
+    o
+}
+
+fn summary(o: &mut String, p: &Paint, r: &Report) {
     let input = if r.source.input.is_empty() {
         String::new()
     } else {
@@ -109,51 +219,80 @@ pub fn report(r: &Report, opts: &RenderOptions) -> String {
     let _ = writeln!(
         o,
         "{} {}",
-        p.bold("day2"),
-        p.dim(&format!(
-            "· {} · cloud {}{input}",
-            r.source.kind, r.source.cloud
-        ))
+        p.s(bold(), "day2"),
+        p.s(
+            dim(),
+            &format!("· {} · cloud {}{input}", r.source.kind, r.source.cloud)
+        )
     );
     let c = &r.summary.findings;
-    let _ = writeln!(
-        o,
-        "{} objects · {} findings: {} critical, {} high, {} medium, {} low, {} info{}",
-        r.summary.objects,
-        c.total(),
-        p.fg(AnsiColor::Red, &c.critical.to_string()),
-        p.fg(AnsiColor::Red, &c.high.to_string()),
-        p.fg(AnsiColor::Yellow, &c.medium.to_string()),
-        c.low,
-        c.info,
-        if r.diagnoses.is_empty() {
-            String::new()
-        } else {
-            format!(" · {} incident(s) diagnosed", r.diagnoses.len())
-        }
-    );
+    let incidents = incidents(&r.diagnoses).len();
+    let mut line: Vec<Span> = vec![(
+        format!(
+            "{} · {}: ",
+            plural(r.summary.objects, "object", "objects"),
+            plural(c.total(), "finding", "findings")
+        ),
+        Style::new(),
+    )];
+    for (i, &s) in Severity::ALL_DESC.iter().enumerate() {
+        let n = c.get(s);
+        let sep = if i == 0 { "" } else { ", " };
+        line.push((sep.into(), Style::new()));
+        line.push((
+            format!("{n} {s}"),
+            if n > 0 { sev_style(s) } else { Style::new() },
+        ));
+    }
+    if incidents > 0 {
+        line.push((" · ".into(), Style::new()));
+        line.push((plural(incidents, "incident", "incidents"), bold()));
+    }
+    p.para(o, &[], 2, &line);
     o.push('\n');
     for l in Loop::ALL {
         let cl = r.checklist.get(l);
-        let n = r.findings.iter().filter(|f| f.loop_ == l).count();
-        let worst = r
-            .findings
+        let fs: Vec<&Finding> = r.findings.iter().filter(|f| f.loop_ == l).collect();
+        let pass = cl.items.iter().filter(|i| i.status == Status::Pass).count();
+        let checks = if cl.items.is_empty() {
+            "no checklist items".to_owned()
+        } else {
+            format!("{pass}/{} checks pass", cl.items.len())
+        };
+        let worst = fs
             .iter()
-            .filter(|f| f.loop_ == l)
             .map(|f| f.severity)
-            .max();
-        let worst = worst.map(|w| format!(", worst {w}")).unwrap_or_default();
+            .max()
+            .map(|w| format!(", worst {}", p.s(sev_style(w), w.as_str())))
+            .unwrap_or_default();
         let _ = writeln!(
             o,
-            "  {:<22} {:<18} {n} finding(s){worst}",
-            p.lp(l),
-            p.status(cl.status)
+            "  {} {} {}  {}{worst}",
+            p.padded(loop_style(l), l.as_str(), 13),
+            p.padded(
+                status_style(cl.status),
+                &format!("{} {}", mark(cl.status), cl.status.as_str()),
+                10
+            ),
+            pad(&checks, 16),
+            plural(fs.len(), "finding", "findings"),
         );
     }
-    if !r.diagnoses.is_empty() {
-        let groups = incidents(&r.diagnoses);
-        let _ = writeln!(o, "\n{}", p.bold("Incidents (root cause ← symptoms)"));
-        for g in &groups {
+    let groups = incidents_list(r);
+    if !groups.is_empty() {
+        let _ = writeln!(o, "\n{}", p.s(bold(), "Incidents (root cause ← symptoms)"));
+        for line in groups {
+            p.para(o, &line.0, 6, &line.1);
+        }
+    }
+}
+
+/// One line per incident for the summary: prefix and text.
+fn incidents_list(r: &Report) -> Vec<(Vec<Span>, Vec<Span>)> {
+    incidents(&r.diagnoses)
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
             let d = g[0];
             let rule = d
                 .root_cause
@@ -169,150 +308,23 @@ pub fn report(r: &Report, opts: &RenderOptions) -> String {
                     } else {
                         format!(" (+{})", d.also_affected.len())
                     };
-                    format!(
-                        "{} {}{more}",
-                        d.symptom.kind,
-                        object_label(&d.symptom.object)
-                    )
+                    format!("{} {}{more}", d.symptom.kind, d.symptom.object)
                 })
                 .collect();
-            let _ = writeln!(
-                o,
-                "  {} {} {}{rule}  ←  {}",
-                p.fg(AnsiColor::Red, "●"),
-                p.lp(d.root_cause.loop_),
-                p.bold(&object_label(&d.root_cause.object)),
-                symptoms.join(", ")
-            );
-        }
-        for (i, g) in groups.iter().enumerate() {
-            incident(&mut o, &p, i + 1, g);
-        }
-    }
-    // --- timeline ---
-    if !r.timeline.is_empty() {
-        let _ = writeln!(o, "\n{}", p.bold("Timeline"));
-        for t in &r.timeline {
-            let _ = writeln!(
-                o,
-                "  {}  {:<24} {} {}",
-                short_time(&t.at),
-                p.lp(t.loop_),
-                object_label(&t.object),
-                t.what
-            );
-        }
-    }
-    // --- findings by loop ---
-    if !r.findings.is_empty() {
-        let _ = writeln!(o, "\n{}", p.bold("Findings"));
-    }
-    for l in Loop::ALL {
-        let fs: Vec<&Finding> = r.findings.iter().filter(|f| f.loop_ == l).collect();
-        if fs.is_empty() {
-            continue;
-        }
-        let _ = writeln!(o, "\n── {} ({}) ──", p.lp(l), fs.len());
-        let mut shown_per_rule: std::collections::BTreeMap<&str, usize> = Default::default();
-        let mut hidden: std::collections::BTreeMap<&str, usize> = Default::default();
-        for f in &fs {
-            let n = shown_per_rule.entry(&f.rule).or_default();
-            *n += 1;
-            if *n > COLLAPSE_AFTER && !opts.verbose {
-                *hidden.entry(&f.rule).or_default() += 1;
-                continue;
-            }
-            finding(&mut o, &p, f, *n == 1);
-        }
-        for (rule, n) in hidden {
-            let _ = writeln!(
-                o,
-                "  {} {}",
-                p.dim(&format!("… and {n} more {rule} finding(s)")),
-                p.dim("(-v shows all)")
-            );
-        }
-    }
-    // --- notes ---
-    if !r.notes.is_empty() {
-        let _ = writeln!(o, "\n{}", p.bold("Input problems"));
-        for n in r
-            .notes
-            .iter()
-            .take(if opts.verbose { usize::MAX } else { 10 })
-        {
-            let _ = writeln!(o, "  {} {n}", p.fg(AnsiColor::Yellow, "!"));
-        }
-        if r.notes.len() > 10 && !opts.verbose {
-            let _ = writeln!(
-                o,
-                "  {}",
-                p.dim(&format!("… and {} more", r.notes.len() - 10))
-            );
-        }
-    }
-    // --- checklist last ---
-    let _ = writeln!(o, "\n{}", p.bold("Cluster Readiness Checklist"));
-    for l in Loop::ALL {
-        let cl = r.checklist.get(l);
-        let _ = writeln!(o, "  {} {}", p.mark(cl.status), p.bold(l.title()));
-        for item in &cl.items {
-            let failing = if item.failing > 0 {
-                format!(" — {} failing", item.failing)
-            } else {
-                String::new()
-            };
-            let detail = match (item.status, &item.detail) {
-                (Status::Unknown, Some(d)) => p.dim(&format!(" ({d})")),
-                _ => String::new(),
-            };
-            let _ = writeln!(
-                o,
-                "      {} {}{failing}{detail}",
-                p.mark(item.status),
-                item.text
-            );
-        }
-    }
-    o
-}
-
-fn finding(o: &mut String, p: &Paint, f: &Finding, first_of_rule: bool) {
-    let loc = f
-        .location
-        .as_ref()
-        .map(|l| format!("  {}", p.dim(&l.to_string())))
-        .unwrap_or_default();
-    let _ = writeln!(
-        o,
-        "  {} {} {}{loc}",
-        p.sev(f.severity),
-        p.bold(&f.rule),
-        object_label(&f.object)
-    );
-    let _ = writeln!(o, "      {}", f.message);
-    if first_of_rule {
-        let _ = writeln!(o, "      {} {}", p.fg(AnsiColor::Green, "fix:"), f.fix);
-    }
-}
-
-/// Diagnoses grouped by root cause (loop, object, rule), in report order.
-fn incidents(ds: &[Diagnosis]) -> Vec<Vec<&Diagnosis>> {
-    let mut groups: Vec<Vec<&Diagnosis>> = Vec::new();
-    for d in ds {
-        let key = |x: &Diagnosis| {
             (
-                x.root_cause.loop_,
-                x.root_cause.object.clone(),
-                x.root_cause.rule.clone(),
+                vec![(format!("  {:>2}. ", i + 1), fg(AnsiColor::Red))],
+                vec![
+                    (
+                        d.root_cause.loop_.as_str().to_owned(),
+                        loop_style(d.root_cause.loop_),
+                    ),
+                    (" ".into(), Style::new()),
+                    (d.root_cause.object.to_string(), bold()),
+                    (format!("{rule}  ←  {}", symptoms.join(", ")), Style::new()),
+                ],
             )
-        };
-        match groups.iter_mut().find(|g| key(g[0]) == key(d)) {
-            Some(g) => g.push(d),
-            None => groups.push(vec![d]),
-        }
-    }
-    groups
+        })
+        .collect()
 }
 
 fn incident(o: &mut String, p: &Paint, n: usize, g: &[&Diagnosis]) {
@@ -326,25 +338,35 @@ fn incident(o: &mut String, p: &Paint, n: usize, g: &[&Diagnosis]) {
     let _ = writeln!(
         o,
         "\n{} root cause in {} — {}{rule}",
-        p.bold(&format!("Incident {n}:")),
-        p.lp(d0.root_cause.loop_),
-        p.bold(&object_label(&d0.root_cause.object)),
+        p.s(bold(), &format!("Incident {n}:")),
+        p.s(
+            loop_style(d0.root_cause.loop_),
+            d0.root_cause.loop_.as_str()
+        ),
+        p.s(bold(), &d0.root_cause.object.to_string()),
     );
     for d in g {
         let since = d
             .symptom
             .since
             .as_ref()
-            .map(|s| p.dim(&format!(" since {s}")))
+            .map(|s| format!(" since {s}"))
             .unwrap_or_default();
-        let _ = writeln!(
+        p.para(
             o,
-            "  {} {} {} ({}){since}",
-            p.fg(AnsiColor::Red, "symptom:"),
-            p.bold(&d.symptom.kind),
-            object_label(&d.symptom.object),
-            p.lp(d.symptom.loop_)
+            &Paint::plain("  symptom: ", fg(AnsiColor::Red)),
+            BODY,
+            &[
+                (d.symptom.kind.clone(), bold()),
+                (format!(" {} (", d.symptom.object), Style::new()),
+                (d.symptom.loop_.as_str().into(), loop_style(d.symptom.loop_)),
+                (")".into(), Style::new()),
+                (since, dim()),
+            ],
         );
+        for e in d.symptom.evidence.iter().take(3) {
+            p.evidence(o, BODY, e);
+        }
     }
     // Every diagnosis of an incident carries its chain; show the fullest once.
     let d = g
@@ -357,97 +379,412 @@ fn incident(o: &mut String, p: &Paint, n: usize, g: &[&Diagnosis]) {
         .filter_map(|d| d.symptom.since.as_deref())
         .min()
         .and_then(|s| s.get(..10));
+    if !d.chain.is_empty() {
+        let _ = writeln!(o, "  {}", p.s(bold(), "chain:"));
+    }
     for link in &d.chain {
-        let _ = writeln!(
+        let prefix = vec![
+            (
+                format!("  {} ", pad(&short_time_on(&link.at, day), 11)),
+                dim(),
+            ),
+            (pad(link.loop_.as_str(), 14), loop_style(link.loop_)),
+        ];
+        p.para(
             o,
-            "  {:<11}  {:<24} {} — {}",
-            short_time_on(&link.at, day),
-            p.lp(link.loop_),
-            object_label(&link.object),
-            link.what
+            &prefix,
+            CHAIN_TEXT,
+            &Paint::plain(&format!("{} — {}", link.object, link.what), Style::new()),
         );
         for e in link.evidence.iter().take(3) {
-            let _ = writeln!(o, "               {}", p.dim(e));
+            p.evidence(o, CHAIN_TEXT + 2, e);
         }
     }
-    let _ = writeln!(o, "  {} {}", p.bold("root cause:"), d.root_cause.summary);
-    let _ = writeln!(o, "  {} {}", p.fg(AnsiColor::Green, "fix:"), d.fix);
-    let conf = match g.iter().map(|d| d.confidence).max().unwrap_or(d.confidence) {
-        day2_model::report::Confidence::High => "high",
-        day2_model::report::Confidence::Medium => "medium",
-        day2_model::report::Confidence::Low => "low",
-    };
-    let _ = writeln!(o, "  {}", p.dim(&format!("confidence: {conf}")));
-    let mut same: Vec<&day2_model::ObjRef> = g.iter().flat_map(|d| &d.also_affected).collect();
+    p.para(
+        o,
+        &Paint::plain("  root cause: ", bold()),
+        BODY,
+        &Paint::plain(&d.root_cause.summary, Style::new()),
+    );
+    p.para(
+        o,
+        &Paint::plain("  fix: ", fg(AnsiColor::Green)),
+        BODY,
+        &Paint::plain(&d.fix, Style::new()),
+    );
+    let conf = g.iter().map(|d| d.confidence).max().unwrap_or(d.confidence);
+    let _ = writeln!(
+        o,
+        "  {}",
+        p.s(dim(), &format!("confidence: {}", conf_str(conf)))
+    );
+    let mut same: Vec<&ObjRef> = g.iter().flat_map(|d| &d.also_affected).collect();
     same.sort();
     same.dedup();
     if !same.is_empty() {
-        let names: Vec<String> = same.iter().take(8).map(|x| object_label(x)).collect();
+        let names: Vec<String> = same.iter().take(8).map(|x| x.to_string()).collect();
         let more = if same.len() > 8 {
             format!(" … +{}", same.len() - 8)
         } else {
             String::new()
         };
-        let _ = writeln!(o, "  {} {}{more}", p.dim("same cause:"), names.join(", "));
+        p.para(
+            o,
+            &Paint::plain("  same cause: ", dim()),
+            BODY,
+            &Paint::plain(&format!("{}{more}", names.join(", ")), Style::new()),
+        );
     }
     let mut missing: Vec<&String> = g.iter().flat_map(|d| &d.missing_evidence).collect();
     missing.sort();
     missing.dedup();
     for m in missing {
-        let _ = writeln!(o, "  {} {m}", p.fg(AnsiColor::Yellow, "missing evidence:"));
+        p.para(
+            o,
+            &Paint::plain("  missing evidence: ", fg(AnsiColor::Yellow)),
+            BODY,
+            &Paint::plain(m, Style::new()),
+        );
+    }
+}
+
+/// The cross-loop timeline, unless it only repeats the one chain shown above.
+fn timeline(o: &mut String, p: &Paint, r: &Report, groups: &[Vec<&Diagnosis>]) {
+    if r.timeline.is_empty() || timeline_repeats_chains(r, groups) {
+        return;
+    }
+    let _ = writeln!(o, "\n{}", p.s(bold(), "Timeline"));
+    let day = r
+        .timeline
+        .iter()
+        .filter_map(|t| t.at.as_deref())
+        .min()
+        .and_then(|s| s.get(..10));
+    for t in &r.timeline {
+        let prefix = vec![
+            (format!("  {} ", pad(&short_time_on(&t.at, day), 11)), dim()),
+            (pad(t.loop_.as_str(), 14), loop_style(t.loop_)),
+        ];
+        p.para(
+            o,
+            &prefix,
+            CHAIN_TEXT,
+            &Paint::plain(&format!("{} — {}", t.object, t.what), Style::new()),
+        );
+    }
+}
+
+fn findings(o: &mut String, p: &Paint, r: &Report, verbose: bool) {
+    if r.findings.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "\n{}", p.s(bold(), "Findings"));
+    for l in Loop::ALL {
+        let fs: Vec<&Finding> = r.findings.iter().filter(|f| f.loop_ == l).collect();
+        if fs.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            o,
+            "\n── {} · {} ──",
+            p.s(loop_style(l).effects(Effects::BOLD), l.as_str()),
+            plural(fs.len(), "finding", "findings")
+        );
+        for (rule, group) in by_rule(fs) {
+            let n = shown(group.len(), verbose);
+            let mut last_fix: Option<&str> = None;
+            for f in &group[..n] {
+                finding(o, p, f, last_fix != Some(f.fix.as_str()));
+                last_fix = Some(&f.fix);
+            }
+            let hidden = &group[n..];
+            if !hidden.is_empty() {
+                let names: Vec<String> = hidden.iter().map(|f| f.object.to_string()).collect();
+                p.para(
+                    o,
+                    &Paint::plain(&" ".repeat(BODY), Style::new()),
+                    BODY + 2,
+                    &Paint::plain(
+                        &format!(
+                            "… and {} more {rule}: {} (-v shows all)",
+                            hidden.len(),
+                            names.join(", ")
+                        ),
+                        dim(),
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn finding(o: &mut String, p: &Paint, f: &Finding, show_fix: bool) {
+    let loc = f
+        .location
+        .as_ref()
+        .map(|l| format!("  {l}"))
+        .unwrap_or_default();
+    p.para(
+        o,
+        &[
+            ("  ".into(), Style::new()),
+            (
+                pad(f.severity.as_str().to_uppercase().as_str(), 8),
+                sev_style(f.severity),
+            ),
+            (" ".into(), Style::new()),
+        ],
+        BODY + 5,
+        &[
+            (f.rule.clone(), bold()),
+            (format!(" {}", f.object), Style::new()),
+            (loc, dim()),
+        ],
+    );
+    p.para(
+        o,
+        &Paint::plain(&" ".repeat(BODY), Style::new()),
+        BODY,
+        &Paint::plain(&f.message, Style::new()),
+    );
+    if show_fix {
+        p.para(
+            o,
+            &[
+                (" ".repeat(BODY), Style::new()),
+                ("fix: ".into(), fg(AnsiColor::Green)),
+            ],
+            BODY + 5,
+            &Paint::plain(&f.fix, Style::new()),
+        );
+    }
+}
+
+fn notes(o: &mut String, p: &Paint, r: &Report, verbose: bool) {
+    if r.notes.is_empty() {
+        return;
+    }
+    const MAX: usize = 10;
+    let _ = writeln!(o, "\n{}", p.s(bold(), "Input problems"));
+    let n = if verbose {
+        r.notes.len()
+    } else {
+        r.notes.len().min(MAX)
+    };
+    for note in &r.notes[..n] {
+        p.para(
+            o,
+            &Paint::plain("  ! ", fg(AnsiColor::Yellow)),
+            4,
+            &Paint::plain(note, Style::new()),
+        );
+    }
+    if r.notes.len() > n {
+        let _ = writeln!(
+            o,
+            "  {}",
+            p.s(
+                dim(),
+                &format!("… and {} more (-v shows all)", r.notes.len() - n)
+            )
+        );
+    }
+}
+
+fn checklist(o: &mut String, p: &Paint, r: &Report) {
+    let _ = writeln!(o, "\n{}", p.s(bold(), "Cluster Readiness Checklist"));
+    for l in Loop::ALL {
+        let cl = r.checklist.get(l);
+        let _ = writeln!(
+            o,
+            "  {} {}",
+            p.s(status_style(cl.status), mark(cl.status)),
+            p.s(bold(), l.title())
+        );
+        for item in &cl.items {
+            let failing = if item.failing > 0 {
+                format!(" — {} failing", item.failing)
+            } else {
+                String::new()
+            };
+            let detail = match (item.status, &item.detail) {
+                (Status::Unknown, Some(d)) => format!(" ({d})"),
+                _ => String::new(),
+            };
+            p.para(
+                o,
+                &[
+                    ("      ".into(), Style::new()),
+                    (mark(item.status).into(), status_style(item.status)),
+                    (" ".into(), Style::new()),
+                ],
+                8,
+                &[
+                    (item.text.clone(), Style::new()),
+                    (failing, status_style(Status::Fail)),
+                    (detail, dim()),
+                ],
+            );
+        }
     }
 }
 
 pub fn rules(rules: &[RuleInfo], color: bool) -> String {
-    let p = Paint { on: color };
+    let p = Paint {
+        on: color,
+        width: 0,
+        verbose: true,
+    };
     let mut o = String::new();
-    let w = rules.iter().map(|r| r.name.len()).max().unwrap_or(10);
+    let name_w = rules
+        .iter()
+        .map(|r| width(&r.name))
+        .max()
+        .unwrap_or(4)
+        .max(4);
     let _ = writeln!(
         o,
         "{}",
-        p.bold(&format!(
-            "{:<6} {:<w$} {:<14} {:<9} summary",
-            "code", "name", "loop", "severity"
-        ))
+        p.s(
+            bold(),
+            &format!(
+                "{} {} {} {} summary",
+                pad("code", 6),
+                pad("name", name_w),
+                pad("loop", 13),
+                pad("severity", 8)
+            )
+        )
     );
     for r in rules {
         let _ = writeln!(
             o,
-            "{:<6} {:<w$} {:<14} {:<9} {}",
-            r.code,
-            r.name,
-            r.loop_.as_str(),
-            r.severity.as_str(),
-            r.summary
+            "{} {} {} {} {}",
+            p.padded(bold(), &r.code, 6),
+            pad(&r.name, name_w),
+            p.padded(loop_style(r.loop_), r.loop_.as_str(), 13),
+            p.padded(sev_style(r.severity), r.severity.as_str(), 8),
+            p.spans(&inline(&r.summary))
         );
     }
     let _ = writeln!(
         o,
-        "\n{} rules. `day2 rule CODE` shows one rule's documentation.",
-        rules.len()
+        "\n{}. `day2 rule CODE` shows one rule's documentation.",
+        plural(rules.len(), "rule", "rules")
     );
     o
 }
 
-/// A rule's Markdown docs, made readable on a terminal.
-pub fn rule_doc(rule: &RuleInfo, color: bool) -> String {
-    let p = Paint { on: color };
+/// Inline Markdown (`**bold**`, `*italic*`, `` `code` ``) as styled spans.
+fn inline(md: &str) -> Vec<Span> {
+    let mut out: Vec<Span> = Vec::new();
+    let mut buf = String::new();
+    let (mut b, mut i, mut code) = (false, false, false);
+    let style = |b: bool, i: bool, code: bool| {
+        let mut s = Style::new();
+        if b {
+            s = s.effects(Effects::BOLD);
+        }
+        if i {
+            s = s.effects(s.get_effects() | Effects::ITALIC);
+        }
+        if code {
+            s = s.fg_color(Some(AnsiColor::Cyan.into()));
+        }
+        s
+    };
+    let mut chars = md.chars().peekable();
+    let flush = |buf: &mut String, out: &mut Vec<Span>, st: Style| {
+        if !buf.is_empty() {
+            out.push((std::mem::take(buf), st));
+        }
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '`' => {
+                flush(&mut buf, &mut out, style(b, i, code));
+                code = !code;
+            }
+            '*' if !code && chars.peek() == Some(&'*') => {
+                chars.next();
+                flush(&mut buf, &mut out, style(b, i, code));
+                b = !b;
+            }
+            '*' if !code && (i || chars.peek().is_some_and(|n| !n.is_whitespace())) => {
+                flush(&mut buf, &mut out, style(b, i, code));
+                i = !i;
+            }
+            c => buf.push(c),
+        }
+    }
+    flush(&mut buf, &mut out, style(b, i, code));
+    out
+}
+
+/// A rule's Markdown docs, made readable on a terminal: headings in bold,
+/// paragraphs and list items wrapped, code blocks indented, inline markup
+/// turned into style (or dropped without colour).
+pub fn rule_doc(rule: &RuleInfo, opts: &RenderOptions) -> String {
+    let p = Paint {
+        on: opts.color,
+        width: opts.width,
+        verbose: true,
+    };
     let mut o = String::new();
     let mut in_code = false;
+    let mut para: Vec<String> = Vec::new();
+    let flush = |o: &mut String, para: &mut Vec<String>| {
+        if !para.is_empty() {
+            let text = para.join(" ");
+            p.para(o, &[], 0, &inline(&text));
+            para.clear();
+        }
+    };
     for line in rule.docs.lines() {
-        if line.starts_with("```") {
+        if line.trim_start().starts_with("```") {
+            flush(&mut o, &mut para);
             in_code = !in_code;
             continue;
         }
         if in_code {
-            let _ = writeln!(o, "    {}", p.dim(line));
+            let _ = writeln!(o, "    {}", p.s(dim(), line).trim_end());
         } else if let Some(h) = line.strip_prefix("# ") {
-            let _ = writeln!(o, "{}", p.bold(h));
-        } else if let Some(h) = line.strip_prefix("## ") {
-            let _ = writeln!(o, "\n{}", p.bold(&h.to_uppercase()));
+            flush(&mut o, &mut para);
+            let _ = writeln!(o, "{}", p.spans(&restyle(inline(h), bold())));
+        } else if let Some(h) = line
+            .strip_prefix("## ")
+            .or_else(|| line.strip_prefix("### "))
+        {
+            flush(&mut o, &mut para);
+            let _ = writeln!(o, "{}", p.s(bold(), &h.to_uppercase()));
+        } else if let Some(item) = line.strip_prefix("- ").or_else(|| line.strip_prefix("* ")) {
+            flush(&mut o, &mut para);
+            p.para(
+                &mut o,
+                &Paint::plain("  • ", Style::new()),
+                4,
+                &inline(item),
+            );
+        } else if line.trim().is_empty() {
+            flush(&mut o, &mut para);
+            // One blank line between blocks.
+            if !o.is_empty() && !o.ends_with("\n\n") {
+                o.push('\n');
+            }
         } else {
-            let _ = writeln!(o, "{}", line.replace("**", "").replace('`', ""));
+            para.push(line.trim().to_owned());
         }
     }
+    flush(&mut o, &mut para);
+    while o.ends_with("\n\n") {
+        o.pop();
+    }
     o
+}
+
+fn restyle(spans: Vec<Span>, extra: Style) -> Vec<Span> {
+    spans
+        .into_iter()
+        .map(|(t, s)| (t, s.effects(s.get_effects() | extra.get_effects())))
+        .collect()
 }

@@ -1,0 +1,749 @@
+use super::*;
+use day2_model::Loop;
+use day2_model::report::{Checklist, LoopChecklist, SCHEMA, SourceInfo, Summary};
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+fn opts(color: bool, verbose: bool) -> RenderOptions {
+    RenderOptions {
+        color,
+        verbose,
+        tool_version: "0.0.0-test".into(),
+        ..Default::default()
+    }
+}
+
+fn out(f: Format) -> String {
+    render(&sample::report(), &sample::rules(), f, &opts(false, false)).unwrap()
+}
+
+fn empty_report() -> Report {
+    let lc = || LoopChecklist::from_items(vec![]);
+    let mut r = Report {
+        schema: SCHEMA.into(),
+        source: SourceInfo {
+            kind: "manifests".into(),
+            cloud: "generic".into(),
+            input: String::new(),
+        },
+        findings: vec![],
+        diagnoses: vec![],
+        checklist: Checklist {
+            identity: lc(),
+            compute: lc(),
+            network: lc(),
+            storage: lc(),
+            observability: lc(),
+        },
+        summary: Summary::default(),
+        timeline: vec![],
+        notes: vec![],
+    };
+    r.finalize(0);
+    r
+}
+
+/// Remove ANSI CSI sequences (`ESC [ … final`).
+fn strip_ansi(s: &str) -> String {
+    let mut o = String::new();
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        if c == '\u{1b}' && it.peek() == Some(&'[') {
+            it.next();
+            for c in it.by_ref() {
+                if ('@'..='~').contains(&c) {
+                    break;
+                }
+            }
+        } else {
+            o.push(c);
+        }
+    }
+    o
+}
+
+// ---------------------------------------------------------------- text
+
+#[test]
+fn text_snapshot() {
+    insta::assert_snapshot!("text", out(Format::Text));
+}
+
+#[test]
+fn text_without_colour_has_no_escape_codes_and_colour_changes_nothing_else() {
+    let plain = out(Format::Text);
+    assert!(
+        !plain.chars().any(|c| c.is_control() && c != '\n'),
+        "no ANSI or other control characters without colour"
+    );
+    let coloured = render(
+        &sample::report(),
+        &sample::rules(),
+        Format::Text,
+        &opts(true, false),
+    )
+    .unwrap();
+    assert!(coloured.contains("\u{1b}["), "colour on paints");
+    assert_eq!(
+        strip_ansi(&coloured),
+        plain,
+        "colour adds style only: same text, same columns"
+    );
+    // The catalogue and rule docs too.
+    let rules = sample::rules();
+    assert!(
+        !render_rules(&rules, Format::Text, false)
+            .unwrap()
+            .contains('\u{1b}')
+    );
+    assert!(
+        !render_rule(&rules[3], Format::Text, false)
+            .unwrap()
+            .contains('\u{1b}')
+    );
+    assert_eq!(
+        strip_ansi(&render_rules(&rules, Format::Text, true).unwrap()),
+        render_rules(&rules, Format::Text, false).unwrap()
+    );
+}
+
+#[test]
+fn text_reads_summary_first_then_incidents_findings_notes_and_checklist_last() {
+    let t = out(Format::Text);
+    assert!(
+        t.starts_with("day2 · snapshot · cloud aws · snapshot.json\n"),
+        "{t}"
+    );
+    let second = t.lines().nth(1).unwrap();
+    assert_eq!(
+        second,
+        "42 objects · 12 findings: 2 critical, 8 high, 1 medium, 1 low, 0 info · 2 incidents"
+    );
+    let pos = |s: &str| t.find(s).unwrap_or_else(|| panic!("`{s}` missing:\n{t}"));
+    let order = [
+        "  identity      ✗ fail",
+        "Incidents (root cause ← symptoms)",
+        "Incident 1: root cause in storage — StorageClass/gp3 [ST001]",
+        "Incident 2: root cause in network — Pod/shop/api-1",
+        "Timeline",
+        "Findings",
+        "── identity · 1 finding ──",
+        "── observability · 2 findings ──",
+        "Input problems",
+        "Cluster Readiness Checklist",
+    ];
+    for w in order.windows(2) {
+        assert!(pos(w[0]) < pos(w[1]), "`{}` before `{}`", w[0], w[1]);
+    }
+    // The summary fits one screen: everything before the first incident.
+    assert!(t[..pos("Incident 1:")].lines().count() <= 24);
+    // A finding shows severity, rule, object, position, message and fix.
+    assert!(t.contains("  CRITICAL ST001 StorageClass/gp3  deploy/storage.yaml:7:1\n"));
+    assert!(
+        t.contains("  CRITICAL ID001 Secret/shop/aws-creds\n"),
+        "no position: none shown"
+    );
+    assert!(t.contains("      fix: Use IRSA"));
+    // Each checklist item, with its failing count or why it is unknown.
+    assert!(t.contains("      ✗ All pods have Requests/Limits — 7 failing\n"));
+    assert!(t.contains("      ✓ Ingress timeouts configured\n"));
+    assert!(t.contains(
+        "      ? Structured logs with trace_id, node_name, zone (no log lines in the input)\n"
+    ));
+}
+
+#[test]
+fn text_collapses_a_rule_on_many_objects_unless_verbose() {
+    let t = out(Format::Text);
+    assert_eq!(t.matches("HIGH     CP001").count(), 3);
+    assert!(t.contains(
+        "… and 4 more CP001: Deployment/shop/svc-3, Deployment/shop/svc-4, Deployment/shop/svc-5,"
+    ));
+    assert_eq!(
+        t.matches("fix: Set `resources.requests`").count(),
+        1,
+        "one fix per rule"
+    );
+    let v = render(
+        &sample::report(),
+        &sample::rules(),
+        Format::Text,
+        &opts(false, true),
+    )
+    .unwrap();
+    assert_eq!(v.matches("HIGH     CP001").count(), 7);
+    assert!(!v.contains("more CP001"));
+}
+
+#[test]
+fn text_wraps_at_the_width_and_keeps_code_lines() {
+    let narrow = RenderOptions {
+        width: 72,
+        ..opts(false, false)
+    };
+    let t = render(&sample::report(), &sample::rules(), Format::Text, &narrow).unwrap();
+    for line in t.lines() {
+        let long_word = line.split(' ').any(|w| wrap::width(w) > 30);
+        assert!(
+            wrap::width(line) <= 72 || long_word,
+            "line over 72 columns: {line:?}"
+        );
+    }
+    // The YAML of a multi-line fix keeps its indentation.
+    assert!(
+        t.contains("\n           metadata:\n             name: gp3\n"),
+        "{t}"
+    );
+    let unwrapped = RenderOptions {
+        width: 0,
+        ..opts(false, false)
+    };
+    let t = render(
+        &sample::report(),
+        &sample::rules(),
+        Format::Text,
+        &unwrapped,
+    )
+    .unwrap();
+    assert!(t.contains("  root cause: the disk of db/data-postgres-0 was created in us-east-1a by Immediate binding before the pod was scheduled, and no node in us-east-1a has room\n"), "0 does not wrap");
+}
+
+#[test]
+fn text_of_an_empty_report_still_has_summary_and_checklist() {
+    let t = render(&empty_report(), &[], Format::Text, &opts(false, false)).unwrap();
+    assert!(t.contains("0 objects · 0 findings"), "{t}");
+    assert!(!t.contains("Findings"));
+    assert!(t.contains("Cluster Readiness Checklist"));
+    insta::assert_snapshot!("text_empty", t);
+}
+
+// ---------------------------------------------------------------- json
+
+#[test]
+fn json_snapshot() {
+    insta::assert_snapshot!("json", out(Format::Json));
+}
+
+fn keys(v: &Value) -> BTreeSet<&str> {
+    v.as_object()
+        .unwrap_or_else(|| panic!("not an object: {v}"))
+        .keys()
+        .map(String::as_str)
+        .collect()
+}
+
+/// Every object's keys are exactly those of the `day2/v1` contract (DESIGN.md),
+/// plus the documented additions; nothing renamed, nothing missing.
+#[test]
+fn json_field_names_are_the_contracts() {
+    let v: Value = serde_json::from_str(&out(Format::Json)).unwrap();
+    let set = |a: &[&'static str]| a.iter().copied().collect::<BTreeSet<&str>>();
+    assert_eq!(v["schema"], "day2/v1");
+    assert_eq!(
+        keys(&v),
+        set(&[
+            "schema",
+            "source",
+            "findings",
+            "diagnoses",
+            "checklist",
+            "summary",
+            "timeline",
+            "notes"
+        ])
+    );
+    assert_eq!(keys(&v["source"]), set(&["kind", "cloud", "input"]));
+    let obj_keys = set(&["apiVersion", "kind", "namespace", "name"]);
+    for f in v["findings"].as_array().unwrap() {
+        assert_eq!(
+            keys(f),
+            set(&[
+                "rule", "name", "loop", "severity", "object", "message", "location", "fix"
+            ])
+        );
+        assert!(keys(&f["object"]).is_subset(&obj_keys));
+        assert!(keys(&f["object"]).is_superset(&set(&["kind", "namespace", "name"])));
+        if !f["location"].is_null() {
+            assert_eq!(keys(&f["location"]), set(&["file", "line", "column"]));
+        }
+    }
+    let st = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "ST001")
+        .unwrap();
+    assert_eq!(st["rule"], "ST001");
+    assert_eq!(st["loop"], "storage");
+    assert_eq!(st["severity"], "critical");
+    assert_eq!(st["object"]["apiVersion"], "storage.k8s.io/v1");
+    assert_eq!(st["object"]["namespace"], Value::Null);
+    assert_eq!(st["location"]["line"], 7);
+    let id = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "ID001")
+        .unwrap();
+    assert_eq!(id["location"], Value::Null, "no position: null, not absent");
+    for d in v["diagnoses"].as_array().unwrap() {
+        assert!(keys(d).is_superset(&set(&[
+            "symptom",
+            "root_cause",
+            "chain",
+            "fix",
+            "confidence"
+        ])));
+        assert!(keys(d).is_subset(&set(&[
+            "symptom",
+            "root_cause",
+            "chain",
+            "fix",
+            "confidence",
+            "also_affected",
+            "missing_evidence"
+        ])));
+        assert_eq!(
+            keys(&d["symptom"]),
+            set(&["kind", "loop", "object", "since", "evidence"])
+        );
+        assert_eq!(
+            keys(&d["root_cause"]),
+            set(&["loop", "rule", "summary", "object"])
+        );
+        for link in d["chain"].as_array().unwrap() {
+            assert_eq!(
+                keys(link),
+                set(&["loop", "at", "object", "what", "evidence"])
+            );
+        }
+        assert!(["high", "medium", "low"].contains(&d["confidence"].as_str().unwrap()));
+    }
+    assert_eq!(v["diagnoses"][0]["chain"].as_array().unwrap().len(), 4);
+    assert_eq!(v["diagnoses"][1]["root_cause"]["rule"], Value::Null);
+    assert_eq!(
+        keys(&v["checklist"]),
+        set(&["identity", "compute", "network", "storage", "observability"])
+    );
+    for l in Loop::ALL {
+        let c = &v["checklist"][l.as_str()];
+        assert_eq!(keys(c), set(&["status", "items"]));
+        for i in c["items"].as_array().unwrap() {
+            assert!(keys(i).is_superset(&set(&["id", "text", "status", "failing"])));
+            assert!(keys(i).is_subset(&set(&["id", "text", "status", "failing", "detail"])));
+        }
+    }
+    assert_eq!(v["checklist"]["compute"]["items"][0]["failing"], 7);
+    assert_eq!(v["checklist"]["observability"]["status"], "unknown");
+    assert_eq!(keys(&v["summary"]), set(&["objects", "findings", "loops"]));
+    assert_eq!(
+        keys(&v["summary"]["findings"]),
+        set(&["critical", "high", "medium", "low", "info"])
+    );
+    assert_eq!(v["summary"]["findings"]["high"], 8);
+    assert_eq!(v["summary"]["objects"], 42);
+    // The JSON is the report, nothing else: it reads back to the same value.
+    let back: Report = serde_json::from_value(v).unwrap();
+    assert_eq!(back, sample::report());
+}
+
+// ---------------------------------------------------------------- sarif
+
+#[test]
+fn sarif_snapshot() {
+    insta::assert_snapshot!("sarif", out(Format::Sarif));
+}
+
+#[test]
+fn sarif_maps_rules_results_and_locations() {
+    let v: Value = serde_json::from_str(&out(Format::Sarif)).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    assert!(
+        v["$schema"]
+            .as_str()
+            .unwrap()
+            .ends_with("sarif-schema-2.1.0.json")
+    );
+    let runs = v["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let run = &runs[0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["name"], "day2");
+    assert_eq!(driver["version"], "0.0.0-test");
+    assert!(
+        driver["informationUri"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://")
+    );
+    let rules = driver["rules"].as_array().unwrap();
+    // 5 catalogue rules, OB002 (outside the catalogue), DIAG-ImagePullBackOff.
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "ID001",
+            "CP001",
+            "NW001",
+            "ST001",
+            "OB001",
+            "OB002",
+            "DIAG-ImagePullBackOff"
+        ]
+    );
+    let st001 = &rules[3];
+    assert_eq!(st001["name"], "immediate-binding-zonal-storage");
+    assert_eq!(st001["defaultConfiguration"]["level"], "error");
+    assert_eq!(st001["properties"]["tags"][0], "storage");
+    assert!(
+        st001["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("```yaml")
+    );
+    let help_text = st001["help"]["text"].as_str().unwrap();
+    assert!(
+        !help_text.contains("```") && !help_text.contains("**"),
+        "{help_text}"
+    );
+    assert!(
+        st001["fullDescription"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Data has mass")
+    );
+    assert_eq!(rules[4]["defaultConfiguration"]["level"], "warning");
+
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 12 + 2, "every finding and every diagnosis");
+    for r in results {
+        let i = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[i]["id"], r["ruleId"], "ruleIndex points at the rule");
+        assert!(!r["message"]["text"].as_str().unwrap().is_empty());
+        assert!(r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].is_string());
+    }
+    let st = results.iter().find(|r| r["ruleId"] == "ST001").unwrap();
+    assert_eq!(st["level"], "error");
+    let phys = &st["locations"][0]["physicalLocation"];
+    assert_eq!(phys["artifactLocation"]["uri"], "deploy/storage.yaml");
+    assert_eq!(phys["region"]["startLine"], 7);
+    assert_eq!(phys["region"]["startColumn"], 1);
+    let levels = |rule: &str| -> Vec<&str> {
+        results
+            .iter()
+            .filter(|r| r["ruleId"] == rule && r["properties"]["kind"] != "diagnosis")
+            .map(|r| r["level"].as_str().unwrap())
+            .collect()
+    };
+    assert_eq!(levels("OB001"), ["warning"]);
+    assert_eq!(levels("OB002"), ["note"]);
+    assert!(levels("CP001").iter().all(|l| *l == "error"));
+    let id = results.iter().find(|r| r["ruleId"] == "ID001").unwrap();
+    assert!(
+        id["locations"][0].get("physicalLocation").is_none(),
+        "no position, no physical location"
+    );
+    let logical = &id["locations"][0]["logicalLocations"][0];
+    assert_eq!(logical["fullyQualifiedName"], "Secret/shop/aws-creds");
+    assert_eq!(logical["name"], "aws-creds");
+    assert_eq!(logical["properties"]["kind"], "Secret");
+    assert_eq!(logical["properties"]["namespace"], "shop");
+    // Diagnoses: the root cause's rule, or DIAG-<symptom>; the chain as a code flow.
+    let d1 = results
+        .iter()
+        .find(|r| r["ruleId"] == "ST001" && r["properties"]["kind"] == "diagnosis")
+        .unwrap();
+    assert_eq!(
+        d1["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+        "Pod/db/postgres-0"
+    );
+    assert_eq!(
+        d1["relatedLocations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+        "StorageClass/gp3"
+    );
+    let steps = d1["codeFlows"][0]["threadFlows"][0]["locations"]
+        .as_array()
+        .unwrap();
+    assert_eq!(steps.len(), 4);
+    assert_eq!(steps[3]["kinds"][0], "network");
+    let d2 = results
+        .iter()
+        .find(|r| r["ruleId"] == "DIAG-ImagePullBackOff")
+        .unwrap();
+    assert_eq!(d2["level"], "error");
+    assert!(d2.get("codeFlows").is_none());
+    // Input problems are tool notifications.
+    let notes = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notes.len(), 2);
+}
+
+// ---------------------------------------------------------------- junit
+
+#[test]
+fn junit_snapshot() {
+    insta::assert_snapshot!("junit", out(Format::Junit));
+}
+
+#[test]
+fn junit_has_a_suite_per_loop_failures_per_finding_and_passes_per_checklist_item() {
+    let xml = out(Format::Junit);
+    let parsed = quick_junit::Report::deserialize_from_str(&xml).expect("well-formed JUnit XML");
+    let names: Vec<&str> = parsed.test_suites.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "day2.identity",
+            "day2.compute",
+            "day2.network",
+            "day2.storage",
+            "day2.observability"
+        ]
+    );
+    // 12 findings + 2 diagnoses fail; 3 checklist items pass; 1 is skipped.
+    assert_eq!(parsed.failures, 14);
+    assert_eq!(parsed.tests, 14 + 3 + 1);
+    assert_eq!(parsed.skipped, 1);
+    let compute = &parsed.test_suites[1];
+    assert_eq!(compute.failures, 7 + 2);
+    let nw = &parsed.test_suites[2];
+    let case = nw
+        .test_cases
+        .iter()
+        .find(|c| c.name.as_str() == "NW001 Deployment/shop/web")
+        .unwrap();
+    match &case.status {
+        quick_junit::TestCaseStatus::NonSuccess {
+            message,
+            description,
+            ..
+        } => {
+            assert!(
+                message
+                    .as_ref()
+                    .unwrap()
+                    .as_str()
+                    .contains("<script>alert(1)</script>")
+            );
+            let d = description.as_ref().unwrap().as_str();
+            assert!(
+                d.contains("deploy/web.yaml:21:11") && d.contains("fix: Add a `readinessProbe`"),
+                "{d}"
+            );
+        }
+        other => panic!("NW001 should fail: {other:?}"),
+    }
+    assert!(
+        nw.test_cases
+            .iter()
+            .any(|c| c.name.as_str() == "Ingress timeouts configured"
+                && matches!(c.status, quick_junit::TestCaseStatus::Success { .. }))
+    );
+    assert!(!xml.contains("<script>"), "escaped in the XML text");
+}
+
+// ---------------------------------------------------------------- markdown
+
+#[test]
+fn markdown_snapshot() {
+    insta::assert_snapshot!("markdown", out(Format::Markdown));
+}
+
+#[test]
+fn markdown_escapes_and_folds() {
+    let md = out(Format::Markdown);
+    assert!(!md.contains("<script>"), "HTML in messages is escaped");
+    assert!(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(
+        md.contains("logs lack pod\\_name \\| namespace (\\*not\\* structured, see \\[docs\\])")
+    );
+    assert!(
+        md.contains("clients get 502 \\| 503"),
+        "pipes escaped in table cells"
+    );
+    // Every table row has as many cells as its header.
+    for block in md.split("\n\n") {
+        let rows: Vec<&str> = block.lines().filter(|l| l.starts_with('|')).collect();
+        if let Some(head) = rows.first() {
+            let cells = |l: &str| l.replace("\\|", "").matches('|').count();
+            for r in &rows {
+                assert_eq!(cells(r), cells(head), "row {r:?} in\n{block}");
+            }
+        }
+    }
+    assert!(md.contains("<details><summary>CP001 7 findings</summary>"));
+    assert!(md.contains("- [x] Ingress timeouts configured"));
+    assert!(md.contains("- [ ] All pods have Requests/Limits — **7 failing**"));
+    assert!(md.contains("- [ ] Structured logs with trace\\_id, node\\_name, zone — _unknown_: no log lines in the input"));
+    // The multi-line fix is a fenced block, verbatim.
+    assert!(md.contains("```text\nRecreate the class with `volumeBindingMode: WaitForFirstConsumer` (the field is immutable):\napiVersion: storage.k8s.io/v1\n"));
+}
+
+// ---------------------------------------------------------------- html
+
+#[test]
+fn html_snapshot() {
+    insta::assert_snapshot!("html", out(Format::Html));
+}
+
+#[test]
+fn html_is_self_contained_and_escaped() {
+    let html = out(Format::Html);
+    assert!(html.starts_with("<!doctype html>"));
+    assert!(html.trim_end().ends_with("</html>"));
+    assert!(
+        !html.contains("<script"),
+        "no script, and a message's <script> is escaped"
+    );
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    for external in [
+        "<link", "src=", "url(", "@import", "http://", "<iframe", "<object",
+    ] {
+        assert!(!html.contains(external), "external reference `{external}`");
+    }
+    // Links only within the page, to sections that exist.
+    for link in html.split("href=\"").skip(1) {
+        let target = link.split('"').next().unwrap();
+        let id = target
+            .strip_prefix('#')
+            .unwrap_or_else(|| panic!("external link {target}"));
+        assert!(html.contains(&format!("id=\"{id}\"")), "dead link #{id}");
+    }
+    assert!(
+        html.contains("default-src 'none'"),
+        "a CSP forbids anything else"
+    );
+    assert!(html.contains("Add a <code>readinessProbe</code> that"));
+    assert!(
+        html.contains("<pre>Recreate the class with `volumeBindingMode: WaitForFirstConsumer`"),
+        "a multi-line fix stays verbatim"
+    );
+    assert!(html.contains("<details><summary>7 findings of CP001</summary>"));
+    // Tags balance (a cheap well-formedness check of what we emit).
+    for tag in [
+        "table", "section", "details", "ul", "pre", "code", "p", "li", "h2", "h3",
+    ] {
+        assert_eq!(
+            html.matches(&format!("<{tag}>")).count() + html.matches(&format!("<{tag} ")).count(),
+            html.matches(&format!("</{tag}>")).count(),
+            "<{tag}> balanced"
+        );
+    }
+}
+
+// ---------------------------------------------------------------- every format
+
+#[test]
+fn every_format_renders_an_empty_report() {
+    for f in Format::ALL {
+        let s = render(&empty_report(), &[], f, &opts(false, false)).unwrap();
+        assert!(!s.is_empty(), "{f}");
+    }
+}
+
+#[test]
+fn formats_parse_from_their_names() {
+    for f in Format::ALL {
+        assert_eq!(f.as_str().parse::<Format>().unwrap(), f);
+        assert_eq!(f.to_string(), f.as_str());
+    }
+    assert_eq!("md".parse::<Format>().unwrap(), Format::Markdown);
+    assert_eq!("JSON".parse::<Format>().unwrap(), Format::Json);
+    let e = "yaml".parse::<Format>().unwrap_err().to_string();
+    assert!(e.contains("`yaml`") && e.contains("sarif"), "{e}");
+}
+
+#[cfg(feature = "clap")]
+#[test]
+fn formats_are_a_clap_value_enum() {
+    use clap::ValueEnum;
+    let names: Vec<String> = Format::value_variants()
+        .iter()
+        .filter_map(|f| f.to_possible_value())
+        .map(|v| v.get_name().to_owned())
+        .collect();
+    assert_eq!(
+        names,
+        ["text", "json", "sarif", "junit", "markdown", "html"]
+    );
+    assert_eq!(
+        <Format as ValueEnum>::from_str("md", true).unwrap(),
+        Format::Markdown
+    );
+}
+
+// ---------------------------------------------------------------- catalogue
+
+#[test]
+fn catalogue_formats() {
+    let rules = sample::rules();
+    let t = render_rules(&rules, Format::Text, false).unwrap();
+    insta::assert_snapshot!("rules_text", t);
+    assert!(t.contains("5 rules."));
+    let j: Value =
+        serde_json::from_str(&render_rules(&rules, Format::Json, false).unwrap()).unwrap();
+    assert_eq!(j["schema"], "day2/v1");
+    assert_eq!(
+        keys(&j["rules"][0]),
+        ["code", "loop", "name", "severity", "summary"]
+            .into_iter()
+            .collect()
+    );
+    assert_eq!(j["rules"][3]["code"], "ST001");
+    assert_eq!(j["rules"][3]["loop"], "storage");
+    let md = render_rules(&rules, Format::Markdown, false).unwrap();
+    assert!(
+        md.contains("Logs lack pod\\_name \\| namespace context"),
+        "{md}"
+    );
+    let e = render_rules(&rules, Format::Sarif, false)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("day2 rules") && e.contains("sarif"), "{e}");
+}
+
+#[test]
+fn rule_docs_read_well_on_a_terminal() {
+    let rule = &sample::rules()[3];
+    let t = render_rule(rule, Format::Text, false).unwrap();
+    insta::assert_snapshot!("rule_text", t);
+    assert!(t.starts_with("ST001 immediate-binding-zonal-storage\n"));
+    assert!(t.contains("\nWHY IT MATTERS\n"));
+    assert!(
+        t.contains("  • loop: storage\n"),
+        "list items, markup dropped"
+    );
+    assert!(t.contains("    kind: StorageClass\n"), "code indented");
+    assert!(
+        !t.contains("```") && !t.contains("**") && !t.contains('`'),
+        "{t}"
+    );
+    let coloured = render_rule(rule, Format::Text, true).unwrap();
+    assert_eq!(strip_ansi(&coloured), t);
+    assert_eq!(
+        render_rule(rule, Format::Markdown, false).unwrap(),
+        rule.docs
+    );
+    let j: Value = serde_json::from_str(&render_rule(rule, Format::Json, false).unwrap()).unwrap();
+    assert_eq!(j["rule"]["code"], "ST001");
+    assert_eq!(j["rule"]["docs"], rule.docs.as_str());
+}
+
+#[test]
+fn text_cuts_long_evidence_unless_verbose() {
+    let mut r = sample::report();
+    let long = format!(
+        "Warning FailedScheduling: {} the end",
+        "0/9 nodes are available. ".repeat(30)
+    );
+    r.diagnoses[0].chain[2].evidence = vec![long];
+    let t = render(&r, &[], Format::Text, &opts(false, false)).unwrap();
+    let cut: Vec<&str> = t.lines().filter(|l| l.contains("0/9 nodes")).collect();
+    assert_eq!(cut.len(), 3, "{t}");
+    assert!(cut[2].ends_with(" …"));
+    assert!(!t.contains("the end"));
+    let v = render(&r, &[], Format::Text, &opts(false, true)).unwrap();
+    assert!(v.contains("the end"), "verbose shows all of it");
+}
