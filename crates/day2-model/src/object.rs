@@ -166,6 +166,30 @@ macro_rules! kinds {
                 self.other.extend(other.other);
             }
 
+            /// Concatenate stores in order, each vector allocated once at its
+            /// final size (large snapshots are decoded in many parts).
+            pub fn concat(parts: Vec<Stores>) -> Stores {
+                let mut out = Stores::default();
+                $( out.$field.reserve_exact(parts.iter().map(|p| p.$field.len()).sum()); )*
+                out.secrets.reserve_exact(parts.iter().map(|p| p.secrets.len()).sum());
+                out.events.reserve_exact(parts.iter().map(|p| p.events.len()).sum());
+                out.other.reserve_exact(parts.iter().map(|p| p.other.len()).sum());
+                for p in parts {
+                    out.extend(p);
+                }
+                out
+            }
+
+            /// Metadata of a decoded object (events have none of their own).
+            pub(crate) fn object_meta_mut(o: &mut Object) -> Option<&mut ObjectMeta> {
+                match o {
+                    $( Object::$variant(r) => Some(k8s_openapi::Metadata::metadata_mut(&mut r.obj)), )*
+                    Object::Secret(r) => Some(&mut r.obj.metadata),
+                    Object::Event(_) => None,
+                    Object::Other(r) => Some(&mut r.obj.metadata),
+                }
+            }
+
             /// Number of objects (events included).
             pub fn len(&self) -> usize {
                 0 $( + self.$field.len() )* + self.secrets.len() + self.events.len() + self.other.len()
@@ -412,6 +436,11 @@ fn hpa_v1_to_v2(o: &mut serde_json::Map<String, serde_json::Value>) {
 }
 
 impl Object {
+    /// The object's metadata, mutable (events have none of their own).
+    pub fn meta_mut(&mut self) -> Option<&mut ObjectMeta> {
+        Stores::object_meta_mut(self)
+    }
+
     pub fn objref(&self) -> ObjRef {
         macro_rules! r {
             ($($v:ident),*) => {
@@ -524,8 +553,13 @@ mod tests {
     #[test]
     fn value_free_secrets_read_back() {
         let o = decode_value(json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s", "annotations": {"day2.dev/redacted": "true"}}, "type": "Opaque", "keys": [{"name": "id", "class": "aws-access-key-id", "len": 20}]}), Origin::default(), None).unwrap();
-        let Object::Secret(s) = o else { panic!("expected a Secret") };
-        assert_eq!(s.keys[0].class, Some(crate::secret::CredentialKind::AwsAccessKeyId));
+        let Object::Secret(s) = o else {
+            panic!("expected a Secret")
+        };
+        assert_eq!(
+            s.keys[0].class,
+            Some(crate::secret::CredentialKind::AwsAccessKeyId)
+        );
         assert_eq!(s.keys[0].len, 20);
     }
 

@@ -1,218 +1,655 @@
-//! JSON streams: one value, a `List`, or the concatenated documents of
-//! `kubectl cluster-info dump` with pod logs between them.
+//! JSON input, streamed: one value, a `List` or typed list, day2's snapshot,
+//! or the concatenated documents of `kubectl cluster-info dump` with pod logs
+//! between them.
+//!
+//! The file is read in blocks and never held whole. A scanner finds value
+//! boundaries without building values (strings may not contain raw newlines
+//! in JSON, so line numbers are a newline count); complete items are handed
+//! in batches to the thread pool, which decodes them straight into typed
+//! stores while the scanner reads on. Batches in flight are bounded, so memory
+//! is the decoded objects plus a few blocks of text.
 
-use crate::Part;
-use day2_model::peek::{array_items, object_field, peek_type, skip_value, skip_ws};
-use day2_model::{Note, Origin, PodLog, SpanIndex, decode_str, decode_value};
-use rayon::prelude::*;
+use crate::read::{self, Reader};
+use crate::{Hint, Part};
+use day2_model::peek::{peek_type, skip_string, skip_value, skip_ws};
+use day2_model::{DecodeError, Note, Object, Origin, decode_str};
+use std::io::Read;
 use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Line/column (1-based) of byte `at`, counting from (`base_line`, `base_pos`).
-fn advance(text: &[u8], from: usize, to: usize, line: &mut u32, line_start: &mut usize) {
-    for i in memchr::memchr_iter(b'\n', &text[from..to]) {
-        *line += 1;
-        *line_start = from + i + 1;
+/// Bytes read at a time, and the size of a batch of items.
+const BLOCK: usize = 4 << 20;
+/// Batches decoding at once; past this the scanner decodes one itself.
+const IN_FLIGHT: usize = 3;
+/// Lines of non-JSON text reported per file before giving up on it.
+const MAX_TEXT_NOTES: usize = 20;
+
+/// One complete value in the scanner's buffer (absolute byte offsets).
+struct Item {
+    start: usize,
+    end: usize,
+    line: u32,
+    column: u32,
+}
+
+/// Items handed to the pool: their text, and the kind their list implies.
+pub(crate) struct Batch {
+    text: Vec<u8>,
+    base: usize,
+    items: Vec<Item>,
+    hint: Hint,
+    list: usize,
+}
+
+struct Scanner<'r> {
+    r: &'r mut Reader,
+    name: Arc<str>,
+    buf: Vec<u8>,
+    /// Absolute offset of `buf[0]`.
+    base: usize,
+    eof: bool,
+    /// Lines counted up to `line_pos` (absolute); `line_start` is where that line begins.
+    line: u32,
+    line_pos: usize,
+    line_start: usize,
+    pending: Vec<Item>,
+    pending_bytes: usize,
+    hint: Hint,
+    /// 0: top-level objects; 1…: the lists of the stream, in order.
+    list: usize,
+    /// Kinds implied by each list (`PodList` → `v1`, `Pod`), for items decoded before the list's `kind` was seen.
+    pub list_hints: Vec<Hint>,
+    pub part: Part,
+    text_notes: usize,
+    /// The file cannot be used (over the size limit).
+    pub fatal: Option<Note>,
+}
+
+/// What to do with a batch: spawn it or decode it here.
+type Dispatch<'a> = dyn FnMut(Batch) + 'a;
+
+impl<'r> Scanner<'r> {
+    fn note(&mut self, off: usize, message: impl Into<String>) {
+        let (line, column) = self.position(off);
+        self.part.notes.push(Note {
+            at: format!("{}:{line}:{column}", self.name),
+            message: message.into(),
+        });
+    }
+
+    /// Line and column of absolute offset `off` (at or after everything counted so far).
+    fn position(&mut self, off: usize) -> (u32, u32) {
+        let from = self.line_pos.max(self.base) - self.base;
+        let to = off.saturating_sub(self.base).min(self.buf.len());
+        if to > from {
+            for i in memchr::memchr_iter(b'\n', &self.buf[from..to]) {
+                self.line += 1;
+                self.line_start = self.base + from + i + 1;
+            }
+            self.line_pos = self.base + to;
+        }
+        (self.line, (off + 1).saturating_sub(self.line_start) as u32)
+    }
+
+    fn byte(&self, off: usize) -> u8 {
+        self.buf[off - self.base]
+    }
+
+    fn end(&self) -> usize {
+        self.base + self.buf.len()
+    }
+
+    /// Read more. Pending items are handed off first, so the buffer only ever
+    /// holds the value being scanned. Returns false at the end of input.
+    fn fill(&mut self, dispatch: &mut Dispatch<'_>) -> bool {
+        if self.eof || self.fatal.is_some() {
+            return false;
+        }
+        self.flush(dispatch);
+        let want = BLOCK.max(self.buf.len()) as u64;
+        let old = self.buf.len();
+        let res = (&mut *self.r).take(want).read_to_end(&mut self.buf);
+        match res {
+            Ok(n) if (n as u64) < want => self.eof = true,
+            Ok(_) => {}
+            Err(e) => {
+                self.eof = true;
+                if let Err(fatal) = read::read_error(self.r, e, &self.name, &mut self.part.notes) {
+                    self.fatal = Some(fatal);
+                }
+            }
+        }
+        self.buf.len() > old
+    }
+
+    /// Hand the pending items to the pool, with the text up to the last one.
+    fn flush(&mut self, dispatch: &mut Dispatch<'_>) {
+        let Some(last) = self.pending.last() else {
+            return;
+        };
+        let split = last.end;
+        self.drop_front(split, dispatch);
+    }
+
+    /// Forget the text before `split` (pending items go with it).
+    fn drop_front(&mut self, split: usize, dispatch: &mut Dispatch<'_>) {
+        let _ = self.position(split);
+        let tail = self.buf.split_off(split - self.base);
+        let text = std::mem::replace(&mut self.buf, tail);
+        let base = self.base;
+        self.base = split;
+        let items = std::mem::take(&mut self.pending);
+        self.pending_bytes = 0;
+        if !items.is_empty() {
+            dispatch(Batch {
+                text,
+                base,
+                items,
+                hint: self.hint.clone(),
+                list: self.list,
+            });
+        }
+    }
+
+    fn push(&mut self, start: usize, end: usize) {
+        let (line, column) = self.position(start);
+        self.pending.push(Item {
+            start,
+            end,
+            line,
+            column,
+        });
+        self.pending_bytes += end - start;
+        self.part.readable = true;
+    }
+
+    /// The next non-whitespace byte at or after `off`.
+    fn ws(&mut self, mut off: usize, dispatch: &mut Dispatch<'_>) -> Option<usize> {
+        loop {
+            let i = skip_ws(&self.buf, off - self.base);
+            if i < self.buf.len() {
+                return Some(self.base + i);
+            }
+            off = self.base + i;
+            if !self.fill(dispatch) {
+                return None;
+            }
+        }
+    }
+
+    /// End of the value (or string) starting at `off`, reading as much as it takes.
+    fn value_end(
+        &mut self,
+        off: usize,
+        string: bool,
+        dispatch: &mut Dispatch<'_>,
+    ) -> Option<usize> {
+        loop {
+            let b = &self.buf[off - self.base..];
+            let end = if string {
+                skip_string(b, 0)
+            } else {
+                skip_value(b, 0)
+            };
+            // A number at the very end of the buffer may continue in the next block.
+            let definite = string || matches!(b.first(), Some(b'{' | b'[' | b'"'));
+            if let Some(e) = end
+                && (definite || e < b.len() || self.eof)
+            {
+                return Some(off + e);
+            }
+            if !self.fill(dispatch) {
+                return end.map(|e| off + e);
+            }
+        }
+    }
+
+    fn run(&mut self, dispatch: &mut Dispatch<'_>) {
+        let mut off = self.base;
+        while let Some(i) = self.ws(off, dispatch) {
+            off = match self.byte(i) {
+                b'{' => match self.object(i, dispatch) {
+                    Some(next) => next,
+                    None => break,
+                },
+                b'[' => {
+                    self.start_list(None, dispatch);
+                    let next = self.items(i + 1, dispatch);
+                    self.flush(dispatch);
+                    match next {
+                        Some(n) => n,
+                        None => break,
+                    }
+                }
+                _ => match self.text_line(i, dispatch) {
+                    Some(next) => next,
+                    None => break,
+                },
+            };
+            if self.fatal.is_some() {
+                break;
+            }
+            if off - self.base > BLOCK && self.pending.is_empty() {
+                self.drop_front(off, dispatch);
+            }
+        }
+        self.flush(dispatch);
+    }
+
+    fn start_list(&mut self, hint: Hint, dispatch: &mut Dispatch<'_>) {
+        self.flush(dispatch);
+        self.list = self.list_hints.len() + 1;
+        self.list_hints.push(hint.clone());
+        self.hint = hint;
+        self.part.readable = true;
+    }
+
+    fn end_list(&mut self, dispatch: &mut Dispatch<'_>) {
+        self.flush(dispatch);
+        self.list = 0;
+        self.hint = None;
+    }
+
+    /// The elements of an array whose `[` is just before `off`; returns the offset after `]`.
+    fn items(&mut self, mut off: usize, dispatch: &mut Dispatch<'_>) -> Option<usize> {
+        loop {
+            let Some(i) = self.ws(off, dispatch) else {
+                self.note(off, "unterminated list (truncated file?)");
+                return None;
+            };
+            match self.byte(i) {
+                b']' => return Some(i + 1),
+                b',' => off = i + 1,
+                _ => {
+                    let Some(end) = self.value_end(i, false, dispatch) else {
+                        self.note(i, "unterminated JSON value (truncated file?)");
+                        return None;
+                    };
+                    self.push(i, end);
+                    off = end;
+                    if self.pending_bytes >= BLOCK {
+                        self.flush(dispatch);
+                    }
+                }
+            }
+        }
+    }
+
+    fn note_at(&mut self, (line, column): (u32, u32), message: impl Into<String>) {
+        self.part.notes.push(Note {
+            at: format!("{}:{line}:{column}", self.name),
+            message: message.into(),
+        });
+    }
+
+    /// A top-level object: a list (streamed item by item) or one object.
+    fn object(&mut self, start: usize, dispatch: &mut Dispatch<'_>) -> Option<usize> {
+        const CUT: &str = "unterminated JSON value (truncated file?)";
+        let at_start = self.position(start);
+        let mut off = start + 1;
+        let (mut api_version, mut kind): (Option<String>, Option<String>) = (None, None);
+        let mut snapshot_notes: Option<Vec<String>> = None;
+        let mut list = None;
+        let end = loop {
+            let Some(i) = self.ws(off, dispatch) else {
+                self.note_at(at_start, CUT);
+                return None;
+            };
+            match self.byte(i) {
+                b'}' => break i + 1,
+                b',' => {
+                    off = i + 1;
+                    continue;
+                }
+                b'"' => {}
+                _ => return self.malformed(start, i, list.is_none(), dispatch),
+            }
+            let Some(key_end) = self.value_end(i, true, dispatch) else {
+                self.note_at(at_start, CUT);
+                return None;
+            };
+            let key =
+                String::from_utf8_lossy(&self.buf[i + 1 - self.base..key_end - 1 - self.base])
+                    .into_owned();
+            let Some(colon) = self.ws(key_end, dispatch) else {
+                self.note_at(at_start, CUT);
+                return None;
+            };
+            if self.byte(colon) != b':' {
+                return self.malformed(start, colon, list.is_none(), dispatch);
+            }
+            let Some(v) = self.ws(colon + 1, dispatch) else {
+                self.note_at(at_start, CUT);
+                return None;
+            };
+            if key == "items" && self.byte(v) == b'[' {
+                let hint = typed_list_hint(api_version.as_deref(), kind.as_deref());
+                self.start_list(hint, dispatch);
+                list = Some(self.list);
+                let after = self.items(v + 1, dispatch);
+                self.end_list(dispatch);
+                off = after?;
+                continue;
+            }
+            let Some(value_end) = self.value_end(v, false, dispatch) else {
+                self.note_at(at_start, CUT);
+                return None;
+            };
+            let raw = &self.buf[v - self.base..value_end - self.base];
+            match key.as_str() {
+                "apiVersion" => api_version = serde_json::from_slice(raw).ok(),
+                "kind" => kind = serde_json::from_slice(raw).ok(),
+                "notes" => snapshot_notes = serde_json::from_slice(raw).ok(),
+                _ => {}
+            }
+            off = value_end;
+        };
+        match list {
+            Some(id) => {
+                // A typed list whose `kind` came after its items.
+                if let Some(h) = typed_list_hint(api_version.as_deref(), kind.as_deref())
+                    && let Some(slot) = self.list_hints.get_mut(id - 1)
+                    && slot.is_none()
+                {
+                    *slot = Some(h);
+                }
+                // day2's snapshot: what the capture could not read.
+                if kind.as_deref() == Some("Snapshot") {
+                    let at = format!("{} (snapshot)", self.name);
+                    for message in snapshot_notes.into_iter().flatten() {
+                        self.part.notes.push(Note {
+                            at: at.clone(),
+                            message,
+                        });
+                    }
+                }
+            }
+            None => self.push(start, end),
+        }
+        Some(end)
+    }
+
+    /// Not JSON where a key was expected: report it and go on after the object
+    /// (or, when that cannot be found, after the line).
+    fn malformed(
+        &mut self,
+        start: usize,
+        at: usize,
+        whole: bool,
+        dispatch: &mut Dispatch<'_>,
+    ) -> Option<usize> {
+        let found = self.byte(at) as char;
+        self.note(
+            at,
+            format!(
+                "malformed JSON: expected a key or `}}`, found `{}`",
+                found.escape_default()
+            ),
+        );
+        if whole
+            && start >= self.base
+            && let Some(end) = self.value_end(start, false, dispatch)
+        {
+            return Some(end);
+        }
+        let b = &self.buf[at - self.base..];
+        Some(memchr::memchr(b'\n', b).map_or(self.end(), |k| at + k + 1))
+    }
+
+    /// Text between values: a pod log of a dump (kept), or garbage (reported).
+    fn text_line(&mut self, off: usize, dispatch: &mut Dispatch<'_>) -> Option<usize> {
+        let mut searched = off;
+        let line_end = loop {
+            if let Some(k) = memchr::memchr(b'\n', &self.buf[searched - self.base..]) {
+                break searched + k;
+            }
+            searched = self.end();
+            if !self.fill(dispatch) {
+                break self.end();
+            }
+        };
+        let line =
+            String::from_utf8_lossy(&self.buf[off - self.base..line_end - self.base]).into_owned();
+        if let Some((container, ns, pod)) = read::log_header(&line) {
+            self.part.readable = true;
+            let body_start = (line_end + 1).min(self.end());
+            let mut from = body_start;
+            let (body_end, next) = loop {
+                if let Some((b, n)) = read::log_end(&self.buf, from - self.base) {
+                    break (self.base + b, self.base + n);
+                }
+                from = self.end().saturating_sub(64).max(body_start);
+                if !self.fill(dispatch) {
+                    break (self.end(), self.end());
+                }
+            };
+            let body =
+                String::from_utf8_lossy(&self.buf[body_start - self.base..body_end - self.base]);
+            let source = format!("{} ({ns}/{pod}/{container})", self.name);
+            self.part
+                .logs
+                .extend(read::pod_log(ns, pod, Some(container), source, &body));
+            return Some(next);
+        }
+        let t = line.trim();
+        if !t.is_empty() && !t.starts_with("Cluster info dumped to ") {
+            self.text_notes += 1;
+            if self.text_notes > MAX_TEXT_NOTES {
+                self.note(
+                    off,
+                    "too much text that is not JSON; the rest of the file is skipped",
+                );
+                return None;
+            }
+            self.note(off, format!("not JSON: `{}`", truncate(t, 60)));
+        }
+        Some((line_end + 1).min(self.end()))
     }
 }
 
-/// The kind a typed list's items have: `PodList` → `Pod`.
-fn item_hint(list_kind: &str) -> Option<String> {
-    list_kind.strip_suffix("List").filter(|k| !k.is_empty()).map(str::to_owned)
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        format!("{}…", s.chars().take(n).collect::<String>())
+    }
 }
 
-const LOG_START: &str = "==== START logs for container ";
-const LOG_END: &str = "==== END logs for container ";
+/// `PodList` (apiVersion `v1`) → items are `v1` `Pod`s.
+fn typed_list_hint(api_version: Option<&str>, kind: Option<&str>) -> Hint {
+    let item = kind?.strip_suffix("List").filter(|k| !k.is_empty())?;
+    Some(Arc::new((
+        api_version.unwrap_or("v1").to_owned(),
+        item.to_owned(),
+    )))
+}
 
-/// Parse a stream of JSON values (with non-JSON text between them, as in a dump's stdout).
-pub fn parse_stream(name: &Arc<str>, text: &str) -> Part {
-    let b = text.as_bytes();
+/// Decode a batch of items into typed stores.
+pub(crate) fn decode_batch(name: &Arc<str>, b: Batch) -> Part {
     let mut part = Part::default();
-    let (mut line, mut line_start, mut scanned) = (1u32, 0usize, 0usize);
-    let mut i = skip_ws(b, 0);
-    while i < b.len() {
-        advance(b, scanned, i, &mut line, &mut line_start);
-        scanned = i;
-        if b[i] == b'{' || b[i] == b'[' {
-            let Some(end) = skip_value(b, i) else {
-                part.notes.push(Note { at: format!("{name}:{line}:{}", i - line_start + 1), message: "unterminated JSON value (truncated file?)".into() });
-                // Keep what can be read: the items of a truncated list.
-                partial_list(&mut part, name, text, i, line);
-                break;
-            };
-            value(&mut part, name, text, i, end, line, (i - line_start + 1) as u32);
-            i = skip_ws(b, end);
+    let hint = b.hint.as_deref().map(|(a, k)| (a.as_str(), k.as_str()));
+    for it in &b.items {
+        let bytes = &b.text[it.start - b.base..it.end - b.base];
+        let Ok(raw) = std::str::from_utf8(bytes) else {
+            part.notes.push(Note {
+                at: format!("{name}:{}:{}", it.line, it.column),
+                message: "not UTF-8 text, skipped".into(),
+            });
+            continue;
+        };
+        if hint.is_none() && b.list > 0 && raw.starts_with('{') && peek_type(raw).1.is_none() {
+            // The list's kind may come after its items.
+            part.deferred
+                .push((b.list, raw.to_owned(), it.line, it.column));
             continue;
         }
-        // Text between values: pod logs of a dump, or garbage.
-        let line_end = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |k| i + k);
-        let l = &text[i..line_end];
-        if let Some(rest) = l.strip_prefix(LOG_START) {
-            let end_marker = text[line_end..].find(LOG_END).map(|k| line_end + k);
-            let body_end = end_marker.unwrap_or(b.len());
-            if let Some(log) = dump_log(rest, &text[(line_end + 1).min(body_end)..body_end], name) {
-                part.logs.push(log);
-            }
-            i = end_marker.map_or(b.len(), |k| memchr::memchr(b'\n', &b[k..]).map_or(b.len(), |e| k + e + 1));
-        } else {
-            if !l.trim().is_empty() && !l.starts_with("Cluster info dumped") {
-                part.notes.push(Note { at: format!("{name}:{line}:1"), message: format!("not JSON: `{}`", truncate(l.trim(), 60)) });
-            }
-            i = line_end;
-        }
-        i = skip_ws(b, i);
+        decode_into(&mut part, name, raw, it.line, it.column, hint);
     }
     part
 }
 
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n { s.to_owned() } else { format!("{}…", s.chars().take(n).collect::<String>()) }
-}
-
-/// `<container> of pod <ns>/<name> ====`
-fn dump_log(header: &str, body: &str, name: &str) -> Option<PodLog> {
-    let header = header.trim_end().trim_end_matches("====").trim_end();
-    let (container, pod) = header.split_once(" of pod ")?;
-    let (ns, pod) = pod.split_once('/')?;
-    Some(PodLog {
-        namespace: ns.to_owned(),
-        pod: pod.to_owned(),
-        container: Some(container.to_owned()),
-        source: format!("{name} ({ns}/{pod}/{container})"),
-        text: body.to_owned(),
-    })
-}
-
-/// One top-level JSON value at `start..end`.
-fn value(part: &mut Part, name: &Arc<str>, text: &str, start: usize, end: usize, line: u32, column: u32) {
-    let raw = &text[start..end];
-    if raw.starts_with('[') {
-        // A bare array of objects.
-        if let Some((items, _)) = array_items(raw.as_bytes(), 0) {
-            items_into(part, name, raw, &items, None, line);
+/// Decode one JSON object into the part (or a note).
+pub(crate) fn decode_into(
+    part: &mut Part,
+    name: &Arc<str>,
+    raw: &str,
+    line: u32,
+    column: u32,
+    hint: Option<(&str, &str)>,
+) {
+    match decode_str(raw, Origin::file(name.clone(), line, column), hint) {
+        Ok(mut o) => {
+            prune(&mut o);
+            part.stores.push(o);
         }
-        return;
-    }
-    let (av, kind) = peek_type(raw);
-    let is_list = kind.is_some_and(|k| k.ends_with("List") || k == "Snapshot");
-    if is_list && let Some((a, b)) = object_field(raw, 0, "items") {
-        let hint = kind.and_then(item_hint).map(|k| (av.unwrap_or("v1").to_owned(), k));
-        if let Some((items, _)) = array_items(raw.as_bytes(), a) {
-            let _ = b;
-            items_into(part, name, raw, &items, hint, line);
-        }
-        if kind == Some("Snapshot") {
-            snapshot_notes(part, raw);
-        }
-        return;
-    }
-    part.readable = true;
-    match decode_str(raw, Origin::file(name.clone(), line, column), None) {
-        Ok(o) => part.stores.push(o),
-        Err(e) => part.notes.push(Note { at: format!("{name}:{line}:{column}"), message: e.to_string() }),
+        Err(e) => part.notes.push(decode_note(name, line, column, &e)),
     }
 }
 
-fn snapshot_notes(part: &mut Part, raw: &str) {
-    if let Some((a, b)) = object_field(raw, 0, "notes")
-        && let Ok(notes) = serde_json::from_str::<Vec<String>>(&raw[a..b])
+/// Drop what no analysis reads and large snapshots have a lot of: server-side
+/// apply bookkeeping and the list of images cached on each node.
+pub(crate) fn prune(o: &mut Object) {
+    if let Some(m) = o.meta_mut() {
+        m.managed_fields = None;
+    }
+    if let Object::Node(n) = o
+        && let Some(s) = n.obj.status.as_mut()
     {
-        part.notes.extend(notes.into_iter().map(|message| Note { at: "snapshot".into(), message }));
+        s.images = None;
     }
 }
 
-/// Decode list items in parallel; each remembers its line.
-fn items_into(part: &mut Part, name: &Arc<str>, raw: &str, items: &[(usize, usize)], hint: Option<(String, String)>, first_line: u32) {
-    part.readable = true;
-    // Line and column of every item, in one pass over the text.
-    let b = raw.as_bytes();
-    let mut positions = Vec::with_capacity(items.len());
-    let (mut line, mut line_start, mut scanned) = (first_line, 0usize, 0usize);
-    for (s, _) in items {
-        advance(b, scanned, *s, &mut line, &mut line_start);
-        scanned = *s;
-        positions.push((line, (*s - line_start + 1) as u32));
+/// `file:line:column: what is wrong`, at the exact place when the JSON parser knows it.
+pub(crate) fn decode_note(name: &str, line: u32, column: u32, e: &DecodeError) -> Note {
+    if let DecodeError::Invalid {
+        kind,
+        name: obj,
+        source,
+    } = e
+    {
+        let what = if obj.is_empty() {
+            kind.clone()
+        } else {
+            format!("{kind} {obj}")
+        };
+        let msg = source.to_string();
+        let msg = msg.rfind(" at line ").map_or(msg.as_str(), |k| &msg[..k]);
+        let (l, c) = match (source.line() as u32, source.column() as u32) {
+            (0, _) => (line, column),
+            (1, c) => (line, column + c.saturating_sub(1)),
+            (l, c) => (line + l - 1, c),
+        };
+        return Note {
+            at: format!("{name}:{l}:{c}"),
+            message: format!("{what}: {msg}"),
+        };
     }
-    let hint_ref = hint.as_ref().map(|(a, k)| (a.as_str(), k.as_str()));
-    let results: Vec<_> = items
-        .par_iter()
-        .zip(positions.par_iter())
-        .with_min_len(256)
-        .map(|((s, e), (l, c))| {
-            decode_str(&raw[*s..*e], Origin::file(name.clone(), *l, *c), hint_ref).map_err(|err| Note { at: format!("{name}:{l}:{c}"), message: err.to_string() })
-        })
-        .collect();
-    for r in results {
-        match r {
-            Ok(o) => part.stores.push(o),
-            Err(n) => part.notes.push(n),
-        }
+    Note {
+        at: format!("{name}:{line}:{column}"),
+        message: e.to_string(),
     }
 }
 
-/// A list cut short (a truncated file): decode the complete items.
-fn partial_list(part: &mut Part, name: &Arc<str>, text: &str, start: usize, line: u32) {
-    let raw = &text[start..];
-    let (av, kind) = peek_type(raw);
-    let Some(kind) = kind.filter(|k| k.ends_with("List")) else { return };
-    let Some(items_at) = raw.find("\"items\"") else { return };
-    let b = raw.as_bytes();
-    let Some(colon) = memchr::memchr(b':', &b[items_at..]).map(|k| items_at + k + 1) else { return };
-    let mut i = skip_ws(b, colon);
-    if b.get(i) != Some(&b'[') {
-        return;
-    }
-    i += 1;
-    let mut items = Vec::new();
-    loop {
-        i = skip_ws(b, i);
-        match b.get(i) {
-            Some(b',') => i += 1,
-            Some(b'{') => match skip_value(b, i) {
-                Some(e) => {
-                    items.push((i, e));
-                    i = e;
+/// Parse a JSON stream. `head` is what was already read from `r`.
+pub(crate) fn parse(name: &Arc<str>, r: &mut Reader, head: Vec<u8>) -> Part {
+    let results: Mutex<Vec<(usize, Part)>> = Mutex::new(Vec::new());
+    let in_flight = AtomicUsize::new(0);
+    let mut scanner = Scanner {
+        r,
+        name: name.clone(),
+        buf: head,
+        base: 0,
+        eof: false,
+        line: 1,
+        line_pos: 0,
+        line_start: 0,
+        pending: Vec::new(),
+        pending_bytes: 0,
+        hint: None,
+        list: 0,
+        list_hints: Vec::new(),
+        part: Part::default(),
+        text_notes: 0,
+        fatal: None,
+    };
+    rayon::in_place_scope(|s| {
+        let mut seq = 0usize;
+        let results = &results;
+        let in_flight = &in_flight;
+        let mut dispatch = |batch: Batch| {
+            let my = seq;
+            seq += 1;
+            if in_flight.load(Ordering::Acquire) >= IN_FLIGHT {
+                let p = decode_batch(name, batch);
+                if let Ok(mut r) = results.lock() {
+                    r.push((my, p));
                 }
-                None => break,
-            },
-            _ => break,
-        }
-    }
-    let hint = item_hint(kind).map(|k| (av.unwrap_or("v1").to_owned(), k));
-    items_into(part, name, raw, &items, hint, line);
-}
-
-/// A parsed YAML document: a `List` expands into its items.
-pub fn push_value(part: &mut Part, name: &Arc<str>, value: serde_json::Value, line: u32, column: u32, spans: Option<SpanIndex>) {
-    let kind = value.get("kind").and_then(|k| k.as_str()).unwrap_or("").to_owned();
-    let is_list = (kind.ends_with("List") || kind == "Snapshot") && value.get("items").is_some_and(|i| i.is_array());
-    if is_list {
-        let av = value.get("apiVersion").and_then(|a| a.as_str()).unwrap_or("v1").to_owned();
-        let hint = item_hint(&kind).map(|k| (av, k));
-        let hint_ref = hint.as_ref().map(|(a, k)| (a.as_str(), k.as_str()));
-        let spans = spans.unwrap_or_default();
-        if let serde_json::Value::Object(mut o) = value
-            && let Some(serde_json::Value::Array(items)) = o.remove("items")
-        {
-            for (i, item) in items.into_iter().enumerate() {
-                let prefix = format!("/items/{i}");
-                let (l, c) = spans.resolve(&prefix).unwrap_or((line, column));
-                let origin = Origin { spans: Some(Arc::new(sub_spans(&spans, &prefix))), ..Origin::file(name.clone(), l, c) };
-                match decode_value(item, origin, hint_ref) {
-                    Ok(obj) => part.stores.push(obj),
-                    Err(e) => part.notes.push(Note { at: format!("{name}:{l}:{c}"), message: e.to_string() }),
-                }
+                return;
             }
+            in_flight.fetch_add(1, Ordering::AcqRel);
+            let name = name.clone();
+            s.spawn(move |_| {
+                let p = decode_batch(&name, batch);
+                if let Ok(mut r) = results.lock() {
+                    r.push((my, p));
+                }
+                in_flight.fetch_sub(1, Ordering::AcqRel);
+            });
+        };
+        scanner.run(&mut dispatch);
+    });
+    let Scanner {
+        part: mut scanned,
+        fatal,
+        list_hints,
+        ..
+    } = scanner;
+    if let Some(f) = fatal {
+        return Part {
+            notes: vec![f],
+            ..Part::default()
+        };
+    }
+    let mut parts = results.into_inner().unwrap_or_default();
+    parts.sort_by_key(|(seq, _)| *seq);
+    let mut parts: Vec<Part> = parts.into_iter().map(|(_, p)| p).collect();
+    // Items of typed lists whose kind came last.
+    let deferred: Vec<_> = parts
+        .iter_mut()
+        .flat_map(|p| std::mem::take(&mut p.deferred))
+        .collect();
+    if !deferred.is_empty() {
+        let mut late = Part::default();
+        for (list, raw, line, column) in deferred {
+            let hint = list_hints.get(list - 1).cloned().flatten();
+            let h = hint.as_deref().map(|(a, k)| (a.as_str(), k.as_str()));
+            decode_into(&mut late, name, &raw, line, column, h);
         }
-        return;
+        parts.push(late);
     }
-    let origin = Origin { spans: spans.map(Arc::new), ..Origin::file(name.clone(), line, column) };
-    match decode_value(value, origin, None) {
-        Ok(obj) => part.stores.push(obj),
-        Err(e) => part.notes.push(Note { at: format!("{name}:{line}:{column}"), message: e.to_string() }),
-    }
+    let readable = scanned.readable;
+    let notes = std::mem::take(&mut scanned.notes);
+    parts.push(scanned);
+    let mut part = Part::concat(parts);
+    part.readable |= readable;
+    // Scanner notes (positions in the stream) before decode notes of the same place are fine in any order;
+    // sort all by position for a stable report.
+    part.notes.extend(notes);
+    sort_notes(&mut part.notes);
+    part
 }
 
-/// The spans under `prefix`, re-rooted.
-fn sub_spans(spans: &SpanIndex, prefix: &str) -> SpanIndex {
-    spans.subtree(prefix)
+/// Order notes by file position (`file:line:column`), keeping others in place at the end.
+pub(crate) fn sort_notes(notes: &mut [Note]) {
+    let key = |n: &Note| {
+        let mut it = n.at.rsplitn(3, ':');
+        let c = it.next().and_then(|c| c.parse::<u32>().ok());
+        let l = it.next().and_then(|l| l.parse::<u32>().ok());
+        match (l, c) {
+            (Some(l), Some(c)) => (0, l, c),
+            _ => (1, 0, 0),
+        }
+    };
+    notes.sort_by_key(key);
 }

@@ -1,8 +1,8 @@
-//! Finding files and reading them (gzip, size limits, stdin).
+//! Finding files and opening them (gzip by magic bytes, size limits, stdin).
 
 use crate::{Input, LoadOptions};
 use day2_model::{Note, PodLog};
-use std::io::Read;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 /// A file to parse.
@@ -16,87 +16,297 @@ pub struct File {
     pub is_pod_log: bool,
 }
 
+impl File {
+    /// `.yaml`/`.yml`: always read as YAML (a superset of JSON).
+    pub fn is_yaml(&self) -> bool {
+        let name = self.name.strip_suffix(".gz").unwrap_or(&self.name);
+        name.ends_with(".yaml") || name.ends_with(".yml")
+    }
+}
+
 const EXTENSIONS: [&str; 4] = ["yaml", "yml", "json", "gz"];
 
 fn walk(dir: &Path, out: &mut Vec<File>, notes: &mut Vec<Note>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            notes.push(Note { at: dir.display().to_string(), message: format!("cannot read folder: {e}") });
+            notes.push(Note {
+                at: dir.display().to_string(),
+                message: format!("cannot read folder: {e}"),
+            });
             return;
         }
     };
-    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    paths.sort();
-    for p in paths {
-        let hidden = p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
-        if hidden {
+    let mut found: Vec<(PathBuf, std::fs::FileType)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_type().ok().map(|t| (e.path(), t)))
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    for (p, ty) in found {
+        let file_name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if file_name.starts_with('.') {
             continue;
         }
-        if p.is_dir() {
+        // Symbolic links to folders are not followed (no cycles); to files they are.
+        let is_file = ty.is_file() || (ty.is_symlink() && p.is_file());
+        if ty.is_dir() {
             walk(&p, out, notes);
-        } else if p.file_name().and_then(|n| n.to_str()) == Some("logs.txt") {
-            out.push(File { name: p.display().to_string(), path: Some(p), is_pod_log: true });
-        } else if p.extension().and_then(|e| e.to_str()).is_some_and(|e| EXTENSIONS.contains(&e)) {
-            out.push(File { name: p.display().to_string(), path: Some(p), is_pod_log: false });
+        } else if !is_file {
+            continue;
+        } else if file_name == "logs.txt" {
+            out.push(File {
+                name: p.display().to_string(),
+                path: Some(p),
+                is_pod_log: true,
+            });
+        } else if p
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| EXTENSIONS.contains(&e))
+        {
+            out.push(File {
+                name: p.display().to_string(),
+                path: Some(p),
+                is_pod_log: false,
+            });
         }
     }
 }
 
-/// Expand folders into files.
+/// Expand folders into files (sorted, so results do not depend on the file system).
 pub fn expand(inputs: &[Input]) -> (Vec<File>, Vec<Note>) {
     let mut files = Vec::new();
     let mut notes = Vec::new();
     for i in inputs {
         match i {
-            Input::Stdin => files.push(File { name: "<stdin>".into(), path: None, is_pod_log: false }),
+            Input::Stdin => files.push(stdin()),
+            Input::Path(p) if p.as_os_str() == "-" => files.push(stdin()),
             Input::Path(p) if p.is_dir() => {
                 let before = files.len();
                 walk(p, &mut files, &mut notes);
                 if files.len() == before {
-                    notes.push(Note { at: p.display().to_string(), message: "no .yaml, .yml or .json files in this folder".into() });
+                    notes.push(Note {
+                        at: p.display().to_string(),
+                        message: "no .yaml, .yml or .json files in this folder".into(),
+                    });
                 }
             }
-            Input::Path(p) => files.push(File { name: p.display().to_string(), path: Some(p.clone()), is_pod_log: false }),
+            Input::Path(p) => files.push(File {
+                name: p.display().to_string(),
+                path: Some(p.clone()),
+                is_pod_log: false,
+            }),
         }
     }
     (files, notes)
 }
 
-/// Read a file whole, decompressing gzip, within the size limit.
-pub fn read_file(f: &File, opts: &LoadOptions) -> Result<Vec<u8>, Note> {
-    let note = |message: String| Note { at: f.name.clone(), message };
-    let mut raw = Vec::new();
-    let limit = opts.max_file_bytes;
-    let res = match &f.path {
-        None => std::io::stdin().lock().take(limit + 1).read_to_end(&mut raw),
-        Some(p) => std::fs::File::open(p).and_then(|file| file.take(limit + 1).read_to_end(&mut raw)),
-    };
-    res.map_err(|e| note(format!("cannot read: {e}")))?;
-    if raw.len() as u64 > limit {
-        return Err(note(format!("over the {limit}-byte limit, skipped")));
+fn stdin() -> File {
+    File {
+        name: "<stdin>".into(),
+        path: None,
+        is_pod_log: false,
     }
-    if raw.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        let mut dec = flate2::read::MultiGzDecoder::new(&raw[..]).take(limit + 1);
-        match dec.read_to_end(&mut out) {
-            Ok(_) if out.len() as u64 > limit => return Err(note(format!("decompresses to over the {limit}-byte limit, skipped"))),
-            Ok(_) => return Ok(out),
-            Err(e) if !out.is_empty() => {
-                // A truncated archive: keep what decompressed; the parser reports the cut.
-                let _ = e;
-                return Ok(out);
-            }
-            Err(e) => return Err(note(format!("not a readable gzip file: {e}"))),
-        }
-    }
-    Ok(raw)
 }
 
-/// `<dir>/<namespace>/<pod>/logs.txt` → the pod's log.
-pub fn pod_log_from_path(name: &str, text: &str) -> PodLog {
+/// A reader that stops with an error past `limit` bytes.
+pub struct Limited<R> {
+    inner: R,
+    left: u64,
+    limit: u64,
+    pub over: bool,
+}
+
+impl<R: Read> Read for Limited<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n as u64 > self.left {
+            self.over = true;
+            return Err(io::Error::other("over the size limit"));
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+/// An open input: decompressed, within the size limit.
+pub type Reader = Limited<Box<dyn Read + Send>>;
+
+/// Open a file (or stdin), decompressing gzip (recognised by its magic bytes).
+pub fn open(f: &File, opts: &LoadOptions) -> Result<Reader, Note> {
+    let note = |message: String| Note {
+        at: f.name.clone(),
+        message,
+    };
+    let limit = opts.max_file_bytes;
+    let mut raw: Box<dyn Read + Send> = match &f.path {
+        None => Box::new(io::stdin()),
+        Some(p) => {
+            let file = std::fs::File::open(p).map_err(|e| note(format!("cannot read: {e}")))?;
+            let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+            if len > limit {
+                return Err(note(format!(
+                    "{len} bytes is over the {limit}-byte limit, skipped"
+                )));
+            }
+            Box::new(file)
+        }
+    };
+    // Two bytes decide: gzip or not.
+    let mut magic = [0u8; 2];
+    let mut got = 0;
+    while got < 2 {
+        match raw.read(&mut magic[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(note(format!("cannot read: {e}"))),
+        }
+    }
+    let head = io::Cursor::new(magic[..got].to_vec());
+    let inner: Box<dyn Read + Send> = if got == 2 && magic == [0x1f, 0x8b] {
+        Box::new(flate2::read::MultiGzDecoder::new(head.chain(raw)))
+    } else {
+        Box::new(head.chain(raw))
+    };
+    Ok(Limited {
+        inner,
+        left: limit,
+        limit,
+        over: false,
+    })
+}
+
+/// Bytes already in memory.
+pub fn from_bytes(bytes: &[u8], opts: &LoadOptions) -> Reader {
+    let owned: Box<dyn Read + Send> = if bytes.starts_with(&[0x1f, 0x8b]) {
+        Box::new(flate2::read::MultiGzDecoder::new(io::Cursor::new(
+            bytes.to_vec(),
+        )))
+    } else {
+        Box::new(io::Cursor::new(bytes.to_vec()))
+    };
+    Limited {
+        inner: owned,
+        left: opts.max_file_bytes,
+        limit: opts.max_file_bytes,
+        over: false,
+    }
+}
+
+/// Read the rest of `r` into `buf`. A cut gzip stream keeps what was decompressed
+/// and says so; going over the limit is an error.
+pub fn read_rest(
+    r: &mut Reader,
+    buf: &mut Vec<u8>,
+    name: &str,
+    notes: &mut Vec<Note>,
+) -> Result<(), Note> {
+    match r.read_to_end(buf) {
+        Ok(_) => Ok(()),
+        Err(e) => read_error(r, e, name, notes),
+    }
+}
+
+/// What a read error means for the file: over the limit, it is skipped;
+/// otherwise (a cut gzip stream, an I/O error) what was read is used.
+pub fn read_error(r: &Reader, e: io::Error, name: &str, notes: &mut Vec<Note>) -> Result<(), Note> {
+    if r.over {
+        return Err(Note {
+            at: name.to_owned(),
+            message: format!(
+                "over the {}-byte limit (after decompression), skipped",
+                r.limit
+            ),
+        });
+    }
+    notes.push(Note {
+        at: name.to_owned(),
+        message: format!("reading stopped early ({e}); what was read before is used"),
+    });
+    Ok(())
+}
+
+const LOG_START: &str = "==== START logs for container ";
+const LOG_END: &str = "==== END logs for container ";
+
+/// `==== START logs for container <c> of pod <ns>/<pod> ====` → (container, ns, pod).
+pub fn log_header(line: &str) -> Option<(&str, &str, &str)> {
+    let rest = line.strip_prefix(LOG_START)?;
+    let rest = rest.trim_end().strip_suffix("====")?.trim_end();
+    let (container, pod) = rest.split_once(" of pod ")?;
+    let (ns, pod) = pod.split_once('/')?;
+    Some((container, ns, pod))
+}
+
+/// Where the END marker of a log starting at `from` is: (body end, after the marker line).
+pub fn log_end(text: &[u8], from: usize) -> Option<(usize, usize)> {
+    let at = from + memchr::memmem::find(&text[from..], LOG_END.as_bytes())?;
+    let after = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |e| at + e + 1);
+    Some((at, after))
+}
+
+/// Log text as kubectl writes it: the body, without the error lines kubectl
+/// writes when it could not fetch a log.
+fn log_body(body: &str) -> Option<String> {
+    let t = body.trim_end_matches('\n');
+    if t.starts_with("Create log request error: ") || t.starts_with("Request log error: ") {
+        return None;
+    }
+    Some(body.to_owned())
+}
+
+pub fn pod_log(
+    ns: &str,
+    pod: &str,
+    container: Option<&str>,
+    source: String,
+    body: &str,
+) -> Option<PodLog> {
+    Some(PodLog {
+        namespace: ns.to_owned(),
+        pod: pod.to_owned(),
+        container: container.map(str::to_owned),
+        source,
+        text: log_body(body)?,
+    })
+}
+
+/// `<dir>/<namespace>/<pod>/logs.txt`: every container's log between kubectl's
+/// START/END lines (init containers first); unframed text is one log.
+pub fn pod_logs_file(name: &str, text: &str) -> Vec<PodLog> {
     let parts: Vec<&str> = Path::new(name).iter().filter_map(|s| s.to_str()).collect();
     let n = parts.len();
-    let (ns, pod) = if n >= 3 { (parts[n - 3], parts[n - 2]) } else { ("", "") };
-    PodLog { namespace: ns.to_owned(), pod: pod.to_owned(), container: None, source: name.to_owned(), text: text.to_owned() }
+    let (dir_ns, dir_pod) = if n >= 3 {
+        (parts[n - 3], parts[n - 2])
+    } else {
+        ("", "")
+    };
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut framed = false;
+    while i < b.len() {
+        let line_end = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |k| i + k);
+        if let Some((c, ns, pod)) = log_header(&text[i..line_end]) {
+            framed = true;
+            let body_start = (line_end + 1).min(b.len());
+            let (body_end, next) = log_end(b, body_start).unwrap_or((b.len(), b.len()));
+            let source = format!("{name} ({ns}/{pod}/{c})");
+            out.extend(pod_log(
+                ns,
+                pod,
+                Some(c),
+                source,
+                &text[body_start..body_end],
+            ));
+            i = next;
+        } else {
+            i = line_end + 1;
+        }
+    }
+    if !framed && !text.trim().is_empty() {
+        out.extend(pod_log(dir_ns, dir_pod, None, name.to_owned(), text));
+    }
+    out
 }

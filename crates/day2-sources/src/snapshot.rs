@@ -46,19 +46,61 @@ pub struct SnapshotFile {
 
 impl SnapshotFile {
     pub fn new(metadata: SnapshotMeta, items: Vec<serde_json::Value>, notes: Vec<String>) -> Self {
-        SnapshotFile { api_version: SNAPSHOT_API_VERSION.into(), kind: "Snapshot".into(), metadata, items, notes }
+        SnapshotFile {
+            api_version: SNAPSHOT_API_VERSION.into(),
+            kind: "Snapshot".into(),
+            metadata,
+            items,
+            notes,
+        }
+    }
+}
+
+/// Writes a snapshot one item at a time (a live capture streams objects as
+/// they arrive and never holds the whole cluster as JSON values).
+pub struct SnapshotWriter<W: Write> {
+    w: W,
+    first: bool,
+}
+
+impl<W: Write> SnapshotWriter<W> {
+    /// Write the header.
+    pub fn new(mut w: W, metadata: &SnapshotMeta) -> std::io::Result<Self> {
+        write!(
+            w,
+            "{{\"apiVersion\":{},\"kind\":\"Snapshot\",\"metadata\":",
+            serde_json::to_string(SNAPSHOT_API_VERSION)?
+        )?;
+        serde_json::to_writer(&mut w, metadata)?;
+        w.write_all(b",\"items\":[")?;
+        Ok(SnapshotWriter { w, first: true })
+    }
+
+    /// One object, on its own line.
+    pub fn item(&mut self, item: &impl Serialize) -> std::io::Result<()> {
+        self.w.write_all(if self.first { b"\n" } else { b",\n" })?;
+        self.first = false;
+        serde_json::to_writer(&mut self.w, item)?;
+        Ok(())
+    }
+
+    /// Close the items and write the notes; returns the writer.
+    pub fn finish(mut self, notes: &[String]) -> std::io::Result<W> {
+        self.w.write_all(b"\n],\"notes\":")?;
+        serde_json::to_writer(&mut self.w, notes)?;
+        self.w.write_all(b"}\n")?;
+        self.w.flush()?;
+        Ok(self.w)
     }
 }
 
 /// Write a snapshot as JSON (one item per line, so diffs and `grep` work).
-pub fn write_snapshot(mut w: impl Write, s: &SnapshotFile) -> std::io::Result<()> {
-    write!(w, "{{\"apiVersion\":{},\"kind\":\"Snapshot\",\"metadata\":{},\"notes\":{},\"items\":[", serde_json::to_string(&s.api_version)?, serde_json::to_string(&s.metadata)?, serde_json::to_string(&s.notes)?)?;
-    for (i, item) in s.items.iter().enumerate() {
-        w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        serde_json::to_writer(&mut w, item)?;
+pub fn write_snapshot(w: impl Write, s: &SnapshotFile) -> std::io::Result<()> {
+    let mut sw = SnapshotWriter::new(w, &s.metadata)?;
+    for item in &s.items {
+        sw.item(item)?;
     }
-    w.write_all(b"\n]}\n")?;
-    w.flush()
+    sw.finish(&s.notes).map(drop)
 }
 
 /// Write to a file; a name ending in `.gz` is compressed.

@@ -1,10 +1,12 @@
 //! YAML documents with positions: each document becomes a `serde_json::Value`
 //! and a `SpanIndex` (JSON pointer → line/column), in one walk.
 
-use day2_model::SpanIndex;
+use crate::Part;
+use day2_model::{Origin, SpanIndex, decode_value};
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 use std::fmt;
+use std::sync::Arc;
 
 /// A YAML node whose children remember where they are.
 pub enum Node {
@@ -38,7 +40,9 @@ impl<'de> Deserialize<'de> for Key {
             Node::I64(i) => i.to_string(),
             Node::U64(u) => u.to_string(),
             Node::F64(f) => f.to_string(),
-            Node::Seq(_) | Node::Map(_) => return Err(serde::de::Error::custom("a mapping key must be a scalar")),
+            Node::Seq(_) | Node::Map(_) => {
+                return Err(serde::de::Error::custom("a mapping key must be a scalar"));
+            }
         }))
     }
 }
@@ -98,7 +102,12 @@ fn escape(seg: &str) -> String {
 
 /// Convert to a JSON value, recording every node's position (offset by
 /// `line_offset` lines: documents are parsed one at a time).
-pub fn to_value(node: Spanned<Node>, line_offset: u32, ptr: &mut String, spans: &mut SpanIndex) -> serde_json::Value {
+pub fn to_value(
+    node: Spanned<Node>,
+    line_offset: u32,
+    ptr: &mut String,
+    spans: &mut SpanIndex,
+) -> serde_json::Value {
     let line = node.referenced.line() as u32 + line_offset;
     let col = node.referenced.column() as u32;
     if line > line_offset {
@@ -109,7 +118,8 @@ pub fn to_value(node: Spanned<Node>, line_offset: u32, ptr: &mut String, spans: 
         Node::Bool(b) => b.into(),
         Node::I64(i) => i.into(),
         Node::U64(u) => u.into(),
-        Node::F64(f) => serde_json::Number::from_f64(f).map_or(serde_json::Value::Null, serde_json::Value::Number),
+        Node::F64(f) => serde_json::Number::from_f64(f)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number),
         Node::Str(s) => s.into(),
         Node::Seq(items) => {
             let mut out = Vec::with_capacity(items.len());
@@ -158,18 +168,113 @@ pub fn split_documents(text: &str) -> Vec<Doc<'_>> {
         let t = line.trim_end();
         let is_marker = t == "---" || t.starts_with("--- ") || t.starts_with("---\t") || t == "...";
         if is_marker {
-            docs.push(Doc { text: &text[start..pos], first_line: start_line });
+            docs.push(Doc {
+                text: &text[start..pos],
+                first_line: start_line,
+            });
             // `--- value` keeps the rest of the line in the next document.
             let rest = t.trim_start_matches("---");
-            start = if t != "..." && !rest.trim().is_empty() && !rest.trim_start().starts_with('#') { pos + 3 } else { end };
+            start = if t != "..." && !rest.trim().is_empty() && !rest.trim_start().starts_with('#')
+            {
+                pos + 3
+            } else {
+                end
+            };
             start_line = if start == end { line_no + 1 } else { line_no };
         }
         pos = end;
         line_no += 1;
     }
-    docs.push(Doc { text: &text[start..], first_line: start_line });
-    docs.retain(|d| d.text.lines().any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')));
+    docs.push(Doc {
+        text: &text[start..],
+        first_line: start_line,
+    });
+    docs.retain(|d| {
+        d.text
+            .lines()
+            .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+    });
     docs
+}
+
+/// A parsed document: a `List` (or typed list) expands into its items, each
+/// with the spans of its own subtree.
+pub(crate) fn push_value(
+    part: &mut Part,
+    name: &Arc<str>,
+    value: serde_json::Value,
+    line: u32,
+    column: u32,
+    spans: SpanIndex,
+) {
+    let kind = value
+        .get("kind")
+        .and_then(|k| k.as_str())
+        .unwrap_or("")
+        .to_owned();
+    let items_is_array = value.get("items").is_some_and(|i| i.is_array());
+    if items_is_array && (kind.ends_with("List") || kind == "Snapshot") {
+        let av = value
+            .get("apiVersion")
+            .and_then(|a| a.as_str())
+            .unwrap_or("v1")
+            .to_owned();
+        let hint = kind
+            .strip_suffix("List")
+            .filter(|k| !k.is_empty())
+            .map(|k| (av.clone(), k.to_owned()));
+        let hint_ref = hint.as_ref().map(|(a, k)| (a.as_str(), k.as_str()));
+        if let serde_json::Value::Object(mut o) = value
+            && let Some(serde_json::Value::Array(items)) = o.remove("items")
+        {
+            for (i, item) in items.into_iter().enumerate() {
+                let prefix = format!("/items/{i}");
+                let (l, c) = spans.resolve(&prefix).unwrap_or((line, column));
+                let origin = Origin {
+                    spans: Some(Arc::new(spans.subtree(&prefix))),
+                    ..Origin::file(name.clone(), l, c)
+                };
+                decode(part, name, item, origin, hint_ref);
+            }
+        }
+        return;
+    }
+    let origin = Origin {
+        spans: Some(Arc::new(spans)),
+        ..Origin::file(name.clone(), line, column)
+    };
+    decode(part, name, value, origin, None);
+}
+
+fn decode(
+    part: &mut Part,
+    name: &Arc<str>,
+    value: serde_json::Value,
+    origin: Origin,
+    hint: Option<(&str, &str)>,
+) {
+    let (line, column) = (origin.line, origin.column);
+    match decode_value(value, origin, hint) {
+        Ok(mut o) => {
+            crate::json::prune(&mut o);
+            part.stores.push(o);
+        }
+        Err(e) => part
+            .notes
+            .push(crate::json::decode_note(name, line, column, &e)),
+    }
+}
+
+/// The parser's message without its own `error: line L column C:` prefix
+/// (the note already says where) and only its first line.
+pub(crate) fn error_message(msg: &str) -> String {
+    let first = msg.lines().next().unwrap_or("malformed YAML");
+    let rest = first.strip_prefix("error: ").unwrap_or(first);
+    let rest = match rest.strip_prefix("line ") {
+        Some(r) => r.split_once(": ").map_or(rest, |(_, m)| m),
+        None => rest,
+    };
+    rest.to_owned()
 }
 
 /// Parse options: Kubernetes reads YAML 1.1 (`0644` is octal), with budgets
@@ -204,19 +309,24 @@ mod tests {
     #[test]
     fn positions_by_pointer() {
         let text = "kind: Pod\nspec:\n  containers:\n    - name: a\n      image: nginx\n";
-        let node: Spanned<Node> = serde_saphyr::from_str_with_options(text, options(text.len())).unwrap();
+        let node: Spanned<Node> =
+            serde_saphyr::from_str_with_options(text, options(text.len())).unwrap();
         let mut spans = SpanIndex::new();
         let v = to_value(node, 0, &mut String::new(), &mut spans);
         spans.finish();
         assert_eq!(v["spec"]["containers"][0]["image"], "nginx");
         assert_eq!(spans.resolve("/spec/containers/0/image"), Some((5, 14)));
-        assert_eq!(spans.resolve("/spec/containers/0/missing"), spans.resolve("/spec/containers/0"));
+        assert_eq!(
+            spans.resolve("/spec/containers/0/missing"),
+            spans.resolve("/spec/containers/0")
+        );
     }
 
     #[test]
     fn yaml_1_1_octal() {
         let text = "defaultMode: 0644\n";
-        let node: Spanned<Node> = serde_saphyr::from_str_with_options(text, options(text.len())).unwrap();
+        let node: Spanned<Node> =
+            serde_saphyr::from_str_with_options(text, options(text.len())).unwrap();
         let v = to_value(node, 0, &mut String::new(), &mut SpanIndex::new());
         assert_eq!(v["defaultMode"], 420);
     }
