@@ -217,3 +217,61 @@ fn help_has_examples_on_every_command() {
         assert!(text.contains("Examples:"), "{cmd} --help has no examples");
     }
 }
+
+#[test]
+fn logs_from_stdin_files_and_fail_under() {
+    let lines = "{\"trace_id\":\"a\",\"pod_name\":\"p\",\"node_name\":\"n\",\"namespace\":\"x\",\"zone\":\"z\"}\nplain text password=hunter2\n";
+    let out = day2()
+        .args(["logs", "-o", "json", "-"])
+        .write_stdin(lines)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["schema"], "day2/v1");
+    assert_eq!(v["logs"]["lines"], 2);
+    assert_eq!(v["logs"]["structured"], 1);
+    for f in ["trace_id", "pod_name", "node_name", "namespace", "zone"] {
+        assert_eq!(v["logs"]["fields"][f]["present"], 1, "{f}");
+    }
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("hunter2"),
+        "secrets are redacted from examples"
+    );
+    day2()
+        .args(["logs", "--fail-under", "90", "-"])
+        .write_stdin(lines)
+        .assert()
+        .code(1);
+    day2()
+        .args(["logs", "--fail-under", "40", "-"])
+        .write_stdin(lines)
+        .assert()
+        .code(0);
+    day2()
+        .args(["logs", "/nonexistent/app.log"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn diagnose_reads_a_dump_and_judges_its_logs() {
+    let dump =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../day2-sources/tests/fixtures/dump");
+    let out = day2()
+        .args(["diagnose", "-o", "json", "--snapshot"])
+        .arg(&dump)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["source"]["kind"], "snapshot");
+    let items = v["checklist"]["observability"]["items"].as_array().unwrap();
+    let logs = items
+        .iter()
+        .find(|i| i["id"] == "observability.structured-logs")
+        .unwrap();
+    assert_eq!(
+        logs["status"], "fail",
+        "the dump's pod logs lack the golden fields: {logs}"
+    );
+}
