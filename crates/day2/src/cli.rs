@@ -41,7 +41,7 @@ pub enum ColorChoice {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Run the whole pipeline on the bundled example cluster (the seed's domino incident).
+    /// Run the whole pipeline on the bundled example cluster (the seed's domino incident); exits 0 unless --fail-on is given.
     #[command(
         after_help = "Examples:\n  day2 demo\n  day2 demo -o markdown > demo.md\n  day2 demo -o json | jq '.diagnoses[0].root_cause'"
     )]
