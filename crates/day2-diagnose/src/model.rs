@@ -133,24 +133,12 @@ pub fn container_statuses(pod: &Pod) -> impl Iterator<Item = &ContainerStatus> {
         )
 }
 
-fn parse_resource(resource: &str, q: &str) -> Option<i64> {
-    if resource == "cpu" {
-        quantity::cpu_millis(q)
-    } else {
-        quantity::bytes(q)
-    }
-}
+use day2_rules::util::parse_resource;
 
 /// A container's request for a resource; a limit without a request counts
 /// as the request (the API server defaults it so).
 pub fn container_request(c: &Container, resource: &str) -> Option<i64> {
-    let r = c.resources.as_ref()?;
-    let q = r
-        .requests
-        .as_ref()
-        .and_then(|m| m.get(resource))
-        .or_else(|| r.limits.as_ref().and_then(|m| m.get(resource)))?;
-    parse_resource(resource, &q.0)
+    day2_rules::util::request(c, resource)
 }
 
 /// A container's request as written (no defaulting from the limit).
