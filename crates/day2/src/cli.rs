@@ -133,7 +133,7 @@ pub struct ReportOpts {
 #[derive(Args, Debug, Clone, Default)]
 pub struct LiveOpts {
     /// Kubeconfig file (default: $KUBECONFIG or ~/.kube/config; in-cluster config inside a pod).
-    #[arg(long, env = "KUBECONFIG")]
+    #[arg(long)]
     pub kubeconfig: Option<PathBuf>,
     /// Kubeconfig context (default: the current context).
     #[arg(long)]

@@ -58,8 +58,24 @@ pub fn snapshot(paths: &[PathBuf], term: &Term) -> Result<Cluster> {
     Ok(c)
 }
 
-pub fn live(_live: &LiveOpts, _term: &Term) -> Result<Cluster> {
-    anyhow::bail!("live clusters are not available in this build")
+/// How to read the live cluster, from the command line.
+pub fn live_options(live: &LiveOpts, term: &Term) -> day2_live::LiveOptions {
+    day2_live::LiveOptions {
+        kubeconfig: live.kubeconfig.clone(),
+        context: live.context.clone(),
+        namespace: live.namespace.clone(),
+        timeout: std::time::Duration::from_secs(live.request_timeout.max(1)),
+        progress: term.stderr_tty,
+        ..day2_live::LiveOptions::default()
+    }
+}
+
+/// The cluster of the current (or given) kubeconfig context, read-only.
+pub fn live(live: &LiveOpts, term: &Term) -> Result<Cluster> {
+    let capture = day2_live::capture_blocking(&live_options(live, term))?;
+    let c = day2_live::to_cluster(capture);
+    report_notes(term, &c);
+    Ok(c)
 }
 
 /// The bundled example cluster.

@@ -962,11 +962,33 @@ pub fn taints<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .fix("Check the cloud-controller-manager's logs and its cloud credentials."),
         _ => {
             let workload = model::workload_ref(a.cluster, pod);
+            // The pod's nodeSelector/affinity picks nodes, and every one it
+            // picks carries a taint it does not tolerate: that pair is the cause.
+            let selected: Vec<&Res<Node>> = nodes
+                .iter()
+                .filter(|n| model::matches_node_selection(spec, n))
+                .collect();
+            let selected_all_tainted = !selected.is_empty()
+                && (selected.len() as u32) < total
+                && selected
+                    .iter()
+                    .all(|n| !model::untolerated_taints(spec, n).is_empty());
+            let summary = if selected_all_tainted {
+                let sel: Vec<&str> = selected.iter().map(|n| n.name()).collect();
+                format!(
+                    "the only node(s) {} selects ({}) carry the taint {taint}, which it does not tolerate; the other {} node(s) do not match its node selection",
+                    pod.name(),
+                    short_list(&sel, 4),
+                    total as usize - selected.len()
+                )
+            } else {
+                format!("{} of {total} node(s) carry the taint {taint} and {} has no toleration for it", tainted.len(), pod.name())
+            };
             Hypothesis::new(
-                base,
+                if selected_all_tainted { 82 } else { base },
                 Loop::Compute,
                 workload.clone(),
-                format!("{} of {total} node(s) carry the taint {taint} and {} has no toleration for it", tainted.len(), pod.name()),
+                summary,
             )
             .fix(format!(
                 "If {workload} belongs on those nodes, add `tolerations: [{{key: \"{key}\", operator: \"Exists\", effect: \"{}\"}}]` (with a matching nodeSelector); otherwise give it untainted capacity.",

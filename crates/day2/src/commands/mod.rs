@@ -5,6 +5,7 @@ mod diagnose;
 mod generate;
 pub mod logs;
 mod rules;
+mod snapshot;
 
 use crate::Outcome;
 use crate::cli::Command;
@@ -16,7 +17,8 @@ pub fn run(cmd: Command, term: &Term) -> Result<Outcome> {
         Command::Demo(a) => diagnose::demo(a, term),
         Command::Audit(a) => audit::run(a, term),
         Command::Diagnose(a) => diagnose::run(a, term),
-        Command::Explain(_) | Command::Snapshot(_) => anyhow::bail!("not available in this build"),
+        Command::Explain(_) => anyhow::bail!("not available in this build"),
+        Command::Snapshot(a) => snapshot::run(a, term),
         Command::Logs(a) => logs::run(a, term),
         Command::Rules(a) => rules::list(a, term),
         Command::Rule(a) => rules::show(a, term),
