@@ -95,6 +95,16 @@ start etcd "$bin/etcd" --name=n0 --data-dir="$D/etcd" --unsafe-no-fsync=true \
   --initial-cluster=n0=http://127.0.0.1:$PP
 wait_url etcd "http://127.0.0.1:$EP/health" 30
 
+# Every request is audited (metadata only): tests read DIR/audit.log to prove
+# which verbs an identity sent.
+cat > audit-policy.yaml <<'AP'
+apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+- level: Metadata
+AP
+
 # The apiserver refuses a loopback advertise address; any of the host's others will do.
 ip=$(hostname -I 2>/dev/null | awk '{print $1}')
 start apiserver "$bin/kube-apiserver" --etcd-servers=http://127.0.0.1:$EP \
@@ -103,7 +113,8 @@ start apiserver "$bin/kube-apiserver" --etcd-servers=http://127.0.0.1:$EP \
   --service-account-issuer=https://kubernetes.default.svc.cluster.local \
   --service-account-key-file=sa.pub --service-account-signing-key-file=sa.key \
   --service-cluster-ip-range=10.0.0.0/24 --authorization-mode=RBAC --allow-privileged=true \
-  --disable-admission-plugins=ServiceAccount
+  --disable-admission-plugins=ServiceAccount \
+  --audit-policy-file=audit-policy.yaml --audit-log-path="$D/audit.log" --audit-log-maxsize=0
 wait_url apiserver "https://127.0.0.1:$AP/readyz" 90 --cacert ca.crt --cert admin.crt --key admin.key
 
 start scheduler "$bin/kube-scheduler" --kubeconfig=scheduler.kubeconfig --leader-elect=false \

@@ -442,6 +442,33 @@ async fn the_service_account_of_rbac_yaml_captures_everything() {
     let live = day2_live::to_cluster(c);
     assert!(live.notes.is_empty(), "{:#?}", live.notes);
     assert_eq!(live.counts(), from_file.counts());
+
+    // The apiserver's own audit log: every request the day2 identity sent
+    // was a read.
+    let verbs = audited_verbs("system:serviceaccount:day2:day2");
+    assert!(verbs.values().sum::<usize>() > 20, "{verbs:?}");
+    assert!(
+        verbs.keys().all(|v| v == "get" || v == "list"),
+        "day2 sent more than reads: {verbs:?}"
+    );
+}
+
+/// Verbs of the requests `user` sent, from the audit log `up.sh` configures.
+fn audited_verbs(user: &str) -> std::collections::BTreeMap<String, usize> {
+    let run_dir = PathBuf::from(std::env::var("DAY2_E2E_DIR").expect("DAY2_E2E_DIR"));
+    let log = std::fs::read_to_string(run_dir.join("audit.log")).expect("audit.log");
+    let mut verbs = std::collections::BTreeMap::new();
+    for line in log.lines() {
+        let Ok(e) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
+        if e["user"]["username"] == user && e["stage"] == "ResponseComplete" {
+            *verbs
+                .entry(e["verb"].as_str().unwrap_or("").to_owned())
+                .or_insert(0) += 1;
+        }
+    }
+    verbs
 }
 
 #[tokio::test]
