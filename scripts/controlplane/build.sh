@@ -39,7 +39,8 @@ fi
 key=$(cat "$tools"/k8s/go.mod "$tools"/k8s/go.sum "$tools"/k8s/tools.go \
           "$tools"/etcd/go.mod "$tools"/etcd/go.sum "$tools"/etcd/main.go "$0" \
       | sha256sum | cut -c1-16)
-bin="${DAY2_CP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/day2/controlplane}/$key/bin"
+cache="${DAY2_CP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/day2/controlplane}"
+bin="$cache/$key/bin"
 stamp="$bin/.complete"
 
 if [ -f "$stamp" ] && [ "${DAY2_CP_REBUILD:-}" != "1" ]; then
@@ -74,5 +75,7 @@ t2=$(date +%s)
 "$bin/kube-apiserver" --version >&2
 "$bin/etcd" --version | head -1 >&2
 echo "kubernetes $kver, etcd $(($t1 - $t0))s, kubernetes $(($t2 - $t1))s, total $(($t2 - $t0))s" > "$stamp"
+# Binaries of other pins are stale now.
+for old in "$cache"/*/; do [ "$old" = "$cache/$key/" ] || rm -rf "$old"; done
 echo "control plane built in $(($t2 - $t0))s: $bin" >&2
 echo "$bin"

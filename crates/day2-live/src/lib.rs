@@ -242,6 +242,50 @@ async fn capture_with(
         notes.extend(l.notes);
         items.extend(l.items);
     }
+    // Node capacity is shared across namespaces: a namespace-scoped capture
+    // also reads the pods other namespaces run on the nodes, marked so that
+    // they count for capacity and are not themselves analysed.
+    if let Some(ns) = namespace
+        && any_read
+        && let Some(pods) = discovered
+            .targets
+            .iter()
+            .find(|t| t.spec.group.is_empty() && t.spec.resource == "pods")
+    {
+        let l = list::list_selected(
+            &fetcher,
+            pods,
+            None,
+            Some("spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed"),
+            page_size,
+            &progress,
+        )
+        .await;
+        if l.pages == 0 || !l.complete {
+            notes.push(Note {
+                at: "live".into(),
+                message: format!(
+                    "compute loop: cannot list the pods of other namespaces{}: free node capacity counts only the pods of namespace {ns}",
+                    if l.notes.iter().any(|n| n.message.contains("(403)")) {
+                        " (403)"
+                    } else {
+                        ""
+                    }
+                ),
+            });
+        }
+        items.extend(
+            l.items
+                .into_iter()
+                .filter(|p| {
+                    let s = |ptr: &str| p.pointer(ptr).and_then(Value::as_str);
+                    s("/metadata/namespace") != Some(ns)
+                        && s("/spec/nodeName").is_some_and(|n| !n.is_empty())
+                        && !matches!(s("/status/phase"), Some("Succeeded" | "Failed"))
+                })
+                .map(capacity_only),
+        );
+    }
     if !any_read {
         return Err(LiveError::NothingReadable {
             server: server.to_owned(),
@@ -259,6 +303,28 @@ async fn capture_with(
         requests: fetcher.sent(),
     })
 }
+
+/// A pod of another namespace kept for node capacity only: its requests and
+/// node, with `day2.dev/ignore: all` so no rule or diagnosis reports on it.
+fn capacity_only(mut pod: Value) -> Value {
+    if let Some(meta) = pod.get_mut("metadata").and_then(Value::as_object_mut) {
+        let ann = meta
+            .entry("annotations")
+            .or_insert_with(|| Value::Object(Default::default()));
+        if let Some(ann) = ann.as_object_mut() {
+            ann.insert(IGNORE_ANNOTATION.into(), Value::String("all".into()));
+            ann.insert(
+                CAPACITY_ONLY_ANNOTATION.into(),
+                Value::String("outside the captured namespace; counts for node capacity".into()),
+            );
+        }
+    }
+    pod
+}
+
+/// Set on pods a namespace-scoped capture keeps only for node capacity.
+pub const CAPACITY_ONLY_ANNOTATION: &str = "day2.dev/capacity-only";
+const IGNORE_ANNOTATION: &str = "day2.dev/ignore";
 
 /// The capture as a [`Cluster`] (`SourceKind::Live`), decoded by the same
 /// [`day2_model::decode_value`] every other source uses.

@@ -43,6 +43,18 @@ pub(crate) async fn list(
     page_size: u32,
     progress: &Progress,
 ) -> Listing {
+    list_selected(f, t, namespace, None, page_size, progress).await
+}
+
+/// [`list`] with a field selector (`spec.nodeName!=`).
+pub(crate) async fn list_selected(
+    f: &Fetcher,
+    t: &Target,
+    namespace: Option<&str>,
+    field_selector: Option<&str>,
+    page_size: u32,
+    progress: &Progress,
+) -> Listing {
     let spec = t.spec;
     let mut out = Listing {
         items: Vec::new(),
@@ -96,6 +108,10 @@ pub(crate) async fn list(
     let mut expirations = 0;
     loop {
         let mut url = format!("{path}?limit={page_size}");
+        if let Some(sel) = field_selector {
+            url.push_str("&fieldSelector=");
+            url.push_str(&encode_query(sel));
+        }
         if let Some(c) = &token {
             url.push_str("&continue=");
             url.push_str(&encode_query(c));

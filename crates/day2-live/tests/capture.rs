@@ -333,7 +333,15 @@ async fn a_namespace_scopes_namespaced_lists() {
     assert!(log.iter().any(|s| s.path == "/api/v1/nodes"));
     assert_eq!(names(&c, "Namespace"), ["monitoring"]);
     assert_eq!(names(&c, "Node").len(), 3);
-    assert!(of_kind(&c, "Pod").is_empty());
+    // Pods of other namespaces bound to nodes are read for node capacity
+    // only, marked so nothing reports on them.
+    assert!(log.iter().any(|s| {
+        s.path == "/api/v1/pods"
+            && s.query
+                .get("fieldSelector")
+                .is_some_and(|f| f.starts_with("spec.nodeName!="))
+    }));
+    assert_capacity_only(&c, "monitoring");
     assert_eq!(names(&c, "ServiceMonitor"), ["web"]);
 }
 
@@ -532,8 +540,21 @@ async fn a_namespace_that_does_not_exist_is_a_note() {
         messages(&c),
         ["compute loop: namespace nope not found (404)"]
     );
-    assert!(of_kind(&c, "Pod").is_empty());
+    assert_capacity_only(&c, "nope");
     assert_eq!(names(&c, "Node").len(), 3);
+}
+
+/// Every pod read is from another namespace, bound to a node, and marked
+/// capacity-only.
+fn assert_capacity_only(c: &Capture, ns: &str) {
+    let pods = of_kind(c, "Pod");
+    assert!(!pods.is_empty());
+    for p in pods {
+        assert_ne!(p["metadata"]["namespace"], ns);
+        assert!(p["spec"]["nodeName"].is_string(), "{p}");
+        assert_eq!(p["metadata"]["annotations"]["day2.dev/ignore"], "all");
+        assert!(p["metadata"]["annotations"][day2_live::CAPACITY_ONLY_ANNOTATION].is_string());
+    }
 }
 
 #[tokio::test(start_paused = true)]

@@ -236,6 +236,9 @@ fn diagnose_both_ways(ns: &str) -> Vec<Cause> {
     assert_eq!(from_snapshot["source"]["kind"], "snapshot");
     let (a, b) = (causes(&live, ns), causes(&from_snapshot, ns));
     assert_eq!(a, b, "live and snapshot diagnoses differ");
+    // `-n` reads one namespace (and the cluster-scoped kinds): same causes.
+    let (_, scoped) = day2(&["diagnose", "-o", "json", "-n", ns]);
+    assert_eq!(causes(&scoped, ns), a, "diagnoses with -n {ns} differ");
     let _ = std::fs::remove_file(&snap);
     a
 }

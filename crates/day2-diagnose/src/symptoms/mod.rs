@@ -220,13 +220,22 @@ fn pod_looks_unhealthy(pod: &Pod) -> bool {
     }
 }
 
+/// `day2.dev/ignore: all` on the object: not a symptom either (a namespace-scoped
+/// live capture marks the other namespaces' pods this way; they count for
+/// node capacity only).
+fn ignored_entirely<T: day2_model::K8sObject>(r: &day2_model::Res<T>) -> bool {
+    r.annotations()
+        .get("day2.dev/ignore")
+        .is_some_and(|v| v.split([',', ' ']).any(|c| c.trim() == "all"))
+}
+
 /// Pod symptoms (Pending, volumes, images, crashes), detected in parallel.
 pub fn detect_pods<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
     let cluster = a.cluster;
     cluster
         .pods
         .par_iter()
-        .filter(|p| a.included(p.namespace()) && pod_looks_unhealthy(p))
+        .filter(|p| a.included(p.namespace()) && !ignored_entirely(p) && pod_looks_unhealthy(p))
         .flat_map_iter(|p| {
             let events = cluster.events_for_obj(p);
             let mut v = Vec::new();
