@@ -3,7 +3,7 @@
 
 use crate::analysers::pending::PoolStats;
 use crate::evidence::{FindingIndex, Hypothesis, Link};
-use crate::placement::{Capacity, ModelPlacement, NodeVerdict, PlacementSource};
+use crate::placement::{Capacity, NodeVerdict, PlacementSource, SimulatedPlacement};
 use crate::symptoms::Kind;
 use day2_model::report::RootCause;
 use day2_model::{Cloud, Cluster, ObjRef, Res, Workload};
@@ -50,6 +50,7 @@ pub struct Analysis<'c> {
     exclude: &'c [String],
     external: Option<&'c dyn PlacementSource>,
     capacity: OnceLock<Capacity>,
+    simulator: OnceLock<SimulatedPlacement<'c>>,
     /// Phase one results by pod (namespace, name).
     pub pods: OnceLock<FxHashMap<Key, Resolved>>,
     /// Phase one results by claim (namespace, name).
@@ -80,6 +81,7 @@ impl<'c> Analysis<'c> {
             exclude,
             external,
             capacity: OnceLock::new(),
+            simulator: OnceLock::new(),
             pods: OnceLock::new(),
             claims: OnceLock::new(),
             services: OnceLock::new(),
@@ -114,7 +116,10 @@ impl<'c> Analysis<'c> {
         }
         let v = match self.external {
             Some(p) => p.explain(pod),
-            None => ModelPlacement::new(self.cluster, self.capacity()).explain(pod),
+            None => self
+                .simulator
+                .get_or_init(|| SimulatedPlacement::new(self.cluster))
+                .explain(pod),
         }
         .map(Arc::new);
         if let Some(k) = key

@@ -8,7 +8,7 @@ use day2_model::{Cluster, ObjRef, Res, zone_of};
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{
     Container, ContainerStatus, Node, NodeCondition, PersistentVolume, Pod, PodCondition, PodSpec,
-    Taint, Toleration,
+    Taint,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
@@ -277,27 +277,7 @@ pub fn node_zone(node: &Res<Node>) -> Option<&str> {
     zone_of(node.labels())
 }
 
-/// Whether a toleration tolerates a taint (`k8s.io/api/core/v1/toleration.go`).
-pub fn tolerates(t: &Toleration, taint: &Taint) -> bool {
-    if let Some(e) = t.effect.as_deref()
-        && !e.is_empty()
-        && e != taint.effect
-    {
-        return false;
-    }
-    let key = t.key.as_deref().unwrap_or("");
-    if !key.is_empty() && key != taint.key {
-        return false;
-    }
-    match t.operator.as_deref().unwrap_or("Equal") {
-        "Exists" => true,
-        "Equal" | "" => {
-            key == taint.key
-                && t.value.as_deref().unwrap_or("") == taint.value.as_deref().unwrap_or("")
-        }
-        _ => false,
-    }
-}
+pub use day2_sched::pod::tolerates;
 
 /// NoSchedule/NoExecute taints of the node the pod does not tolerate.
 pub fn untolerated_taints<'n>(spec: &PodSpec, node: &'n Node) -> Vec<&'n Taint> {
@@ -434,6 +414,7 @@ pub fn volume_handle(pv: &PersistentVolume) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use k8s_openapi::api::core::v1::Toleration;
 
     fn taint(key: &str, value: Option<&str>, effect: &str) -> Taint {
         Taint {

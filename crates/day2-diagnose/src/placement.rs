@@ -1,14 +1,15 @@
 //! Where a pod could go: per-node verdicts and free capacity.
 //!
 //! Pending analysers read placement evidence through [`PlacementSource`]. The
-//! built-in [`ModelPlacement`] computes it from the model (free allocatable =
-//! node `status.allocatable` minus the requests of non-terminal pods bound to
-//! the node) with the scheduler's filter semantics for the checks it covers;
-//! a scheduler simulator can be plugged in behind the same trait.
+//! built-in [`SimulatedPlacement`] runs the scheduler simulator over the
+//! model; another source can be plugged in behind the same trait.
+//! [`Capacity`] keeps the free allocatable per node (node
+//! `status.allocatable` minus the requests of non-terminal pods bound to it)
+//! that the analysers quote.
 
 use crate::model::{self, Resources};
 use day2_model::{Cluster, Res};
-use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::api::core::v1::Pod;
 use rustc_hash::FxHashMap;
 
 /// One node's verdict for one pod.
@@ -108,92 +109,39 @@ impl Capacity {
     }
 }
 
-/// Placement verdicts computed from the model: node unschedulable, taints,
-/// node selector/affinity, PV node affinity, and resources (cpu, memory, pods).
-pub struct ModelPlacement<'c> {
-    cluster: &'c Cluster,
-    capacity: &'c Capacity,
+/// Placement verdicts from the scheduler simulator ([`day2_sched`]): every
+/// filter plugin of the default profile, with upstream's reason strings.
+pub struct SimulatedPlacement<'c> {
+    sim: day2_sched::Simulator<'c>,
 }
 
-impl<'c> ModelPlacement<'c> {
-    pub fn new(cluster: &'c Cluster, capacity: &'c Capacity) -> Self {
-        ModelPlacement { cluster, capacity }
-    }
-
-    fn verdict(&self, pod: &Res<Pod>, node: &Res<Node>) -> NodeVerdict {
-        let mut reasons = Vec::new();
-        let spec = pod.spec.as_ref();
-        if let Some(spec) = spec {
-            let tolerates_unschedulable = spec.tolerations.iter().flatten().any(|t| {
-                model::tolerates(
-                    t,
-                    &k8s_openapi::api::core::v1::Taint {
-                        key: "node.kubernetes.io/unschedulable".into(),
-                        value: None,
-                        effect: "NoSchedule".into(),
-                        time_added: None,
-                    },
-                )
-            });
-            if model::cordoned(node) && !tolerates_unschedulable {
-                reasons.push("node(s) were unschedulable".to_owned());
-            }
-            if !model::matches_node_selection(spec, node) {
-                reasons.push("node(s) didn't match Pod's node affinity/selector".to_owned());
-            }
-            if let Some(t) = model::untolerated_taints(spec, node).first() {
-                reasons.push(format!(
-                    "node(s) had untolerated taint {{{}: {}}}",
-                    t.key,
-                    t.value.as_deref().unwrap_or("")
-                ));
-            }
-            let ns = pod.ns_or_default();
-            let volume_conflict = model::claims(spec).any(|c| {
-                self.cluster
-                    .pvc(ns, c)
-                    .and_then(|pvc| self.cluster.pv_of_claim(pvc))
-                    .is_some_and(|pv| !model::pv_allows_node(pv, node))
-            });
-            if volume_conflict {
-                reasons.push("node(s) had volume node affinity conflict".to_owned());
-            }
-            if let Some(free) = self.capacity.free(node.name()) {
-                let want = model::pod_requests(spec);
-                if want.pods > free.pods {
-                    reasons.push("Too many pods".to_owned());
-                }
-                if want.cpu > 0 && want.cpu > free.cpu {
-                    reasons.push("Insufficient cpu".to_owned());
-                }
-                if want.memory > 0 && want.memory > free.memory {
-                    reasons.push("Insufficient memory".to_owned());
-                }
-            }
-        }
-        NodeVerdict {
-            name: node.name().to_owned(),
-            zone: model::node_zone(node).map(str::to_owned),
-            fits: reasons.is_empty(),
-            reasons,
+impl<'c> SimulatedPlacement<'c> {
+    pub fn new(cluster: &'c Cluster) -> Self {
+        SimulatedPlacement {
+            sim: day2_sched::Simulator::new(cluster),
         }
     }
 }
 
-impl PlacementSource for ModelPlacement<'_> {
+impl PlacementSource for SimulatedPlacement<'_> {
     fn name(&self) -> &'static str {
-        "model"
+        "simulator"
     }
 
     fn explain(&self, pod: &Res<Pod>) -> Option<Vec<NodeVerdict>> {
-        if self.cluster.nodes.is_empty() {
+        if self.sim.state().nodes.is_empty() {
             return None;
         }
+        let e = self.sim.verdicts(pod);
         Some(
-            self.cluster
-                .nodes
-                .iter()
-                .map(|n| self.verdict(pod, n))
+            e.nodes
+                .into_iter()
+                .map(|n| NodeVerdict {
+                    reasons: n.reasons().into_iter().map(str::to_owned).collect(),
+                    name: n.name.to_string(),
+                    zone: n.zone.map(str::to_owned),
+                    fits: n.fits,
+                })
                 .collect(),
         )
     }

@@ -190,10 +190,17 @@ pub enum ExplainWhat {
 
 #[derive(Args, Debug)]
 pub struct ExplainPodArgs {
-    /// The pod, as NAMESPACE/NAME.
+    /// The pod, as NAMESPACE/NAME (or NAME with -n NAMESPACE; default namespace `default`).
     pub pod: String,
+    /// Snapshot file(s) or folder(s) to read instead of the live cluster.
     #[arg(long, short = 's')]
     pub snapshot: Vec<PathBuf>,
+    /// Use the bundled demo cluster (try `day2 explain pod db/postgres-0 --demo`).
+    #[arg(long, conflicts_with = "snapshot")]
+    pub demo: bool,
+    /// List every node in text output (default: grouped when there are many).
+    #[arg(long)]
+    pub all_nodes: bool,
     #[arg(short, long, value_enum, default_value_t = ExplainFormat::Text)]
     pub output: ExplainFormat,
     /// What if a node of this shape existed: `cpu=8,memory=32Gi,pods=110,zone=us-east-1a[,count=N][,label=k=v][,taint=k=v:NoSchedule]`. Repeatable.
@@ -208,10 +215,17 @@ pub struct ExplainPodArgs {
 
 #[derive(Args, Debug)]
 pub struct ExplainFragArgs {
+    /// Snapshot file(s) or folder(s) to read instead of the live cluster.
     #[arg(long, short = 's')]
     pub snapshot: Vec<PathBuf>,
+    /// Use the bundled demo cluster.
+    #[arg(long, conflicts_with = "snapshot")]
+    pub demo: bool,
     #[arg(short, long, value_enum, default_value_t = ExplainFormat::Text)]
     pub output: ExplainFormat,
+    /// What if nodes of this shape existed (same syntax as `explain pod --add-node`). Repeatable.
+    #[arg(long)]
+    pub add_node: Vec<String>,
     #[command(flatten)]
     pub live: LiveOpts,
 }

@@ -280,3 +280,151 @@ fn diagnose_reads_a_dump_and_judges_its_logs() {
         "the dump's pod logs lack the golden fields: {logs}"
     );
 }
+
+#[test]
+fn explain_pod_reads_like_the_scheduler_and_says_what_would_fit() {
+    let out = day2()
+        .args(["explain", "pod", "db/postgres-0", "--demo"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("0/4 nodes are available: 1 Insufficient cpu, 3 node(s) didn't match PersistentVolume's node affinity."),
+        "{text}"
+    );
+    assert!(text.contains("lives in us-east-1a"), "{text}");
+    assert!(text.contains("What would make it fit:"), "{text}");
+    assert!(
+        !text.contains('\u{1b}'),
+        "NO_COLOR output has no escape codes"
+    );
+
+    // JSON: every node once, with the DESIGN.md fields.
+    let out = day2()
+        .args(["explain", "pod", "db/postgres-0", "--demo", "-o", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["schema"], "day2/v1");
+    assert_eq!(v["pod"]["name"], "postgres-0");
+    let nodes = v["nodes"].as_array().expect("nodes");
+    assert_eq!(nodes.len(), 4);
+    for n in nodes {
+        assert!(n["name"].is_string() && n["zone"].is_string() && n["fits"] == false);
+        assert!(!n["reasons"].as_array().expect("reasons").is_empty());
+    }
+    assert!(
+        v["aggregate"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("0/4 nodes are available:")
+    );
+    assert!(!v["suggestions"].as_array().expect("suggestions").is_empty());
+}
+
+#[test]
+fn explain_what_if_a_node_is_added_or_the_request_shrinks() {
+    let out = day2()
+        .args(["explain", "pod", "db/postgres-0", "--demo", "-o", "json"])
+        .args(["--add-node", "cpu=4,memory=16Gi,zone=us-east-1a"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        v["whatif"]["fits"],
+        serde_json::json!(["whatif-us-east-1a-1"]),
+        "{v:#}"
+    );
+    // A node in the wrong zone does not help: the disk is in us-east-1a.
+    let out = day2()
+        .args(["explain", "pod", "db/postgres-0", "--demo", "-o", "json"])
+        .args(["--add-node", "cpu=4,memory=16Gi,zone=us-east-1b,count=3"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["whatif"]["fits"], serde_json::json!([]));
+    assert!(
+        v["whatif"]["aggregate"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("0/7 nodes")
+    );
+    // Shrinking the request to what the volume's zone has free fits.
+    let out = day2()
+        .args([
+            "explain",
+            "pod",
+            "db/postgres-0",
+            "--demo",
+            "--requests",
+            "cpu=500m",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("What if: pod requests cpu=500m"), "{text}");
+    assert!(
+        text.contains("fits on: ip-10-0-1-10.ec2.internal"),
+        "{text}"
+    );
+}
+
+#[test]
+fn explain_refuses_bad_input_with_exit_2() {
+    let out = day2()
+        .args(["explain", "pod", "db/nope", "--demo"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("pod db/nope not found") && err.contains("db/postgres-0"),
+        "{err}"
+    );
+    let out = day2()
+        .args([
+            "explain",
+            "pod",
+            "db/postgres-0",
+            "--demo",
+            "--add-node",
+            "cpu=lots",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cpu=lots is not a quantity"));
+}
+
+#[test]
+fn explain_fragmentation_classifies_pending_pods() {
+    let out = day2()
+        .args(["explain", "fragmentation", "--demo", "-o", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let f = &v["fragmentation"];
+    assert_eq!(f["nodes"], 4);
+    let cpu = &f["resources"][0];
+    assert_eq!(cpu["resource"], "cpu");
+    assert_eq!(cpu["total_free"], "5470m");
+    assert_eq!(cpu["largest_free"], "1930m");
+    let pending = f["pending"].as_array().expect("pending");
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0]["name"], "postgres-0");
+    assert_eq!(pending[0]["kind"], "capacity", "{pending:#?}");
+    // With a node added in the volume's zone it fits.
+    let out = day2()
+        .args([
+            "explain",
+            "fragmentation",
+            "--demo",
+            "--add-node",
+            "cpu=4,memory=16Gi,zone=us-east-1a",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("db/postgres-0  fits"), "{text}");
+}

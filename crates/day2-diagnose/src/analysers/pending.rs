@@ -162,7 +162,7 @@ fn node_story(
         None => Vec::new(),
     };
     for r in reasons {
-        if skip_volume && r.contains("volume node affinity") {
+        if skip_volume && Reason::classify(&r) == Reason::VolumeNodeAffinity {
             continue;
         }
         let res = r.strip_prefix("Insufficient ").map(str::to_owned);
@@ -357,9 +357,11 @@ pub fn volume_zone<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     if told == 0 {
         // Without the scheduler saying so, the model must show it.
         let Some(v) = &verdicts else { return vec![] };
-        let conflict = v
-            .iter()
-            .any(|x| x.reasons.iter().any(|r| r.contains("volume node affinity")));
+        let conflict = v.iter().any(|x| {
+            x.reasons
+                .iter()
+                .any(|r| Reason::classify(r) == Reason::VolumeNodeAffinity)
+        });
         if p.fit.is_some() || v.iter().any(|x| x.fits) || !conflict {
             return vec![];
         }

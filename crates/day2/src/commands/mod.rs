@@ -2,6 +2,7 @@
 
 mod audit;
 mod diagnose;
+mod explain;
 mod generate;
 pub mod logs;
 mod rules;
@@ -17,7 +18,7 @@ pub fn run(cmd: Command, term: &Term) -> Result<Outcome> {
         Command::Demo(a) => diagnose::demo(a, term),
         Command::Audit(a) => audit::run(a, term),
         Command::Diagnose(a) => diagnose::run(a, term),
-        Command::Explain(_) => anyhow::bail!("not available in this build"),
+        Command::Explain(a) => explain::run(a, term),
         Command::Snapshot(a) => snapshot::run(a, term),
         Command::Logs(a) => logs::run(a, term),
         Command::Rules(a) => rules::list(a, term),

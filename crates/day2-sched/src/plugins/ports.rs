@@ -1,0 +1,32 @@
+//! NodePorts: host ports already taken on the node.
+
+use crate::filter::{Failure, Plugin};
+use crate::pod::Incoming;
+use crate::state::State;
+
+pub const REASON: &str = "node(s) didn't have free ports for the requested pod ports";
+
+pub fn filter(st: &State<'_>, pod: &Incoming<'_, '_>, ni: usize) -> Option<Failure> {
+    if pod.ports.is_empty() {
+        return None;
+    }
+    let node = &st.nodes[ni];
+    // When the pod is already bound here, its own ports are not a conflict.
+    let mut in_use = node.ports.clone();
+    if pod.self_node == Some(ni) {
+        for p in &pod.ports {
+            if let Some(i) = in_use.iter().position(|x| x == p) {
+                in_use.swap_remove(i);
+            }
+        }
+    }
+    let clash = pod
+        .ports
+        .iter()
+        .find(|p| in_use.iter().any(|u| u.conflicts(p)))?;
+    Some(Failure::new(
+        Plugin::NodePorts,
+        REASON,
+        pod.say(|| format!("hostPort {}/{} is taken", clash.port, clash.protocol)),
+    ))
+}
