@@ -6,7 +6,7 @@ use crate::amounts::{Amounts, format};
 use crate::filter::{Failure, Plugin, run_all};
 use crate::plugins::node::describe_taint;
 use crate::pod::Incoming;
-use crate::state::{SimNode, State};
+use crate::state::State;
 use day2_model::zone_of;
 use k8s_openapi::api::core::v1::{PersistentVolume, Pod};
 use rustc_hash::FxHashMap;
@@ -213,6 +213,11 @@ fn short_list(names: &[&str], max: usize) -> String {
     }
 }
 
+/// The detail of the first plugin that rejects the node.
+fn first_detail<'a>(n: &'a NodeResult<'_>) -> &'a str {
+    n.failures.first().map(|f| f.detail.as_ref()).unwrap_or("")
+}
+
 /// The smallest changes that would make the pod fit somewhere.
 pub(crate) fn suggestions(
     st: &State<'_>,
@@ -293,11 +298,7 @@ pub(crate) fn suggestions(
                     "{} node(s) ({}) fail only on the pod's volumes: {}",
                     names.len(),
                     short_list(&names, 3),
-                    nodes[idx[0]]
-                        .failures
-                        .first()
-                        .map(|f| f.detail.as_ref())
-                        .unwrap_or("")
+                    first_detail(&nodes[idx[0]])
                 ));
             }
             Plugin::NodeVolumeLimits => out.push(format!(
@@ -329,11 +330,7 @@ pub(crate) fn suggestions(
             Plugin::InterPodAffinity => out.push(format!(
                 "pod (anti-)affinity blocks {}: {}",
                 short_list(&names, 3),
-                nodes[idx[0]]
-                    .failures
-                    .first()
-                    .map(|f| f.detail.as_ref())
-                    .unwrap_or("")
+                first_detail(&nodes[idx[0]])
             )),
         }
     }
@@ -541,9 +538,4 @@ pub(crate) fn explain<'s>(st: &'s State<'_>, inc: &Incoming<'_, '_>) -> Explanat
         prefilter,
         nodes,
     }
-}
-
-/// A node of the state, for callers outside the crate.
-pub fn node_zone(n: &SimNode) -> Option<&str> {
-    n.zone()
 }

@@ -3,7 +3,7 @@
 
 use crate::plugins;
 use crate::pod::Incoming;
-use crate::state::{SimNode, State};
+use crate::state::State;
 use serde::Serialize;
 use smallvec::{SmallVec, smallvec};
 use std::borrow::Cow;
@@ -117,15 +117,4 @@ pub fn run_all(st: &State<'_>, pod: &Incoming<'_, '_>, ni: usize) -> SmallVec<[F
         .iter()
         .filter_map(|p| p.run(st, pod, ni))
         .collect()
-}
-
-/// Whether the pod passes every filter on the node, stopping at the first
-/// failure as the scheduler does.
-pub fn fits(st: &State<'_>, pod: &Incoming<'_, '_>, ni: usize) -> bool {
-    Plugin::ALL.iter().all(|p| p.run(st, pod, ni).is_none())
-}
-
-/// The node's name and zone, for output.
-pub fn node_label(n: &SimNode) -> (String, Option<String>) {
-    (n.name.clone(), n.zone().map(str::to_owned))
 }

@@ -124,21 +124,6 @@ impl<'c> Simulator<'c> {
         pods.par_iter().map(|p| self.verdicts(p)).collect()
     }
 
-    /// The number of nodes the pod fits on (the scheduler's fast path:
-    /// stops at the first failing plugin per node).
-    pub fn feasible_nodes(&self, pod: &Pod) -> usize {
-        let Some(spec) = pod.spec.as_ref() else {
-            return 0;
-        };
-        let inc = Incoming::new(&self.state, pod, spec, None);
-        if inc.volumes.prefilter.is_some() {
-            return 0;
-        }
-        (0..self.state.nodes.len())
-            .filter(|&ni| filter::fits(&self.state, &inc, ni))
-            .count()
-    }
-
     /// Pods waiting for the scheduler: not bound, not finished, not being deleted.
     pub fn pending_pods(&self) -> Vec<&'c Res<Pod>> {
         self.state
