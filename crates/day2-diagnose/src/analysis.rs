@@ -3,14 +3,16 @@
 
 use crate::analysers::pending::PoolStats;
 use crate::evidence::{FindingIndex, Hypothesis, Link};
+use crate::model::Resources;
 use crate::placement::{Capacity, NodeVerdict, PlacementSource, SimulatedPlacement};
 use crate::symptoms::Kind;
 use day2_model::report::RootCause;
 use day2_model::{Cloud, Cluster, ObjRef, Res, Workload};
 use jiff::Timestamp;
-use k8s_openapi::api::core::v1::{Endpoints, Pod, Service};
+use k8s_openapi::api::core::v1::{Endpoints, Node, Pod, PodSpec, Service};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// A symptom with its best-supported cause and the full chain evidence.
@@ -43,13 +45,32 @@ impl Resolved {
 
 pub type Key = (String, String);
 
+/// Nodes by the taint (described) that keeps a pod off them.
+pub type Untolerated<'c> = BTreeMap<String, Vec<&'c Res<Node>>>;
+
+/// What [`Capacity`] says of one node.
+#[derive(Debug, Clone, Copy)]
+pub struct NodeCapacity {
+    pub free: Option<Resources>,
+    pub unrequested: (u32, u32),
+}
+
+/// A node, when it was created, its zone and the events of its joining.
+pub struct NodeJoin<'c> {
+    pub node: &'c Res<Node>,
+    pub created: Option<Timestamp>,
+    pub zone: Option<&'c str>,
+    pub evidence: Vec<String>,
+}
+
 pub struct Analysis<'c> {
     pub cluster: &'c Cluster,
     pub cloud: Cloud,
     pub findings: FindingIndex<'c>,
     exclude: &'c [String],
-    external: Option<&'c dyn PlacementSource>,
+    external: Option<&'c dyn PlacementSource<'c>>,
     capacity: OnceLock<Capacity>,
+    newest_node: OnceLock<Option<Timestamp>>,
     simulator: OnceLock<SimulatedPlacement<'c>>,
     /// Phase one results by pod (namespace, name).
     pub pods: OnceLock<FxHashMap<Key, Resolved>>,
@@ -61,9 +82,19 @@ pub struct Analysis<'c> {
     endpoints: OnceLock<FxHashMap<Key, &'c Res<Endpoints>>>,
     service_idx: OnceLock<FxHashMap<Key, &'c Res<Service>>>,
     workloads: OnceLock<FxHashMap<String, Vec<Workload<'c>>>>,
-    pools: Mutex<FxHashMap<String, Arc<PoolStats>>>,
+    pools: Mutex<FxHashMap<String, Arc<PoolStats<'c>>>>,
+    /// Per node: its creation, zone and the evidence of its joining.
+    joins: OnceLock<Vec<NodeJoin<'c>>>,
+    /// Largest allocatable cpu and memory of any node.
+    max_alloc: OnceLock<[i64; 2]>,
+    /// Per node, in the cluster's order: what [`Capacity`] says of it.
+    node_capacity: OnceLock<Vec<NodeCapacity>>,
+    /// Nodes by the first taint a set of tolerations does not tolerate, per set met.
+    untolerated: Mutex<FxHashMap<String, Arc<Untolerated<'c>>>>,
     /// Verdicts by scheduling signature: replicas of one template are judged once.
-    verdict_cache: Mutex<FxHashMap<String, Option<Arc<Vec<NodeVerdict>>>>>,
+    verdict_cache: Mutex<FxHashMap<String, Option<Arc<Vec<NodeVerdict<'c>>>>>>,
+    /// Some pod has required pod anti-affinity.
+    anti_affinity: OnceLock<bool>,
 }
 
 impl<'c> Analysis<'c> {
@@ -72,7 +103,7 @@ impl<'c> Analysis<'c> {
         cloud: Cloud,
         findings: FindingIndex<'c>,
         exclude: &'c [String],
-        external: Option<&'c dyn PlacementSource>,
+        external: Option<&'c dyn PlacementSource<'c>>,
     ) -> Self {
         Analysis {
             cluster,
@@ -81,6 +112,7 @@ impl<'c> Analysis<'c> {
             exclude,
             external,
             capacity: OnceLock::new(),
+            newest_node: OnceLock::new(),
             simulator: OnceLock::new(),
             pods: OnceLock::new(),
             claims: OnceLock::new(),
@@ -89,8 +121,13 @@ impl<'c> Analysis<'c> {
             endpoints: OnceLock::new(),
             service_idx: OnceLock::new(),
             verdict_cache: Mutex::new(FxHashMap::default()),
+            anti_affinity: OnceLock::new(),
             workloads: OnceLock::new(),
             pools: Mutex::new(FxHashMap::default()),
+            joins: OnceLock::new(),
+            max_alloc: OnceLock::new(),
+            node_capacity: OnceLock::new(),
+            untolerated: Mutex::new(FxHashMap::default()),
         }
     }
 
@@ -106,8 +143,8 @@ impl<'c> Analysis<'c> {
     /// Per-node verdicts for a pod, from the plugged-in source or the model.
     /// Pods with the same scheduling constraints (replicas of one template)
     /// share one computation.
-    pub fn verdicts(&self, pod: &Res<Pod>) -> Option<Arc<Vec<NodeVerdict>>> {
-        let key = signature(pod);
+    pub fn verdicts(&self, pod: &Res<Pod>) -> Option<Arc<Vec<NodeVerdict<'c>>>> {
+        let key = self.signature(pod);
         if let Some(k) = &key
             && let Ok(cache) = self.verdict_cache.lock()
             && let Some(v) = cache.get(k)
@@ -130,14 +167,96 @@ impl<'c> Analysis<'c> {
         v
     }
 
+    /// A group of pods of one scheduling signature has been analysed:
+    /// forget the verdicts and pool numbers cached for it.
+    pub fn forget(&self, key: &str) {
+        if let Ok(mut cache) = self.verdict_cache.lock() {
+            cache.remove(key);
+        }
+        if let Ok(mut cache) = self.pools.lock() {
+            cache.remove(key);
+        }
+    }
+
+    /// What the scheduler's filters read of a pod, as a key: pods with the
+    /// same key get the same verdict on every node. `None` when the pod has
+    /// no spec.
+    pub fn signature(&self, pod: &Res<Pod>) -> Option<String> {
+        let spec = pod.spec.as_ref()?;
+        let claims: Vec<&str> = crate::model::claims(spec).collect();
+        let pod_affinity = spec
+            .affinity
+            .as_ref()
+            .is_some_and(|a| a.pod_affinity.is_some() || a.pod_anti_affinity.is_some());
+        let spread = spec
+            .topology_spread_constraints
+            .as_ref()
+            .is_some_and(|t| !t.is_empty());
+        // Claims, spread and pod affinity are judged within the namespace;
+        // spread (matchLabelKeys), pod affinity and other pods' anti-affinity
+        // read the pod's own labels.
+        let ns = if !claims.is_empty() || spread || pod_affinity {
+            pod.ns_or_default()
+        } else {
+            ""
+        };
+        // Labels every replica has of its own (a StatefulSet pod's name and
+        // ordinal) are left out, so replicas still share one verdict.
+        let labels = if spread || pod_affinity || self.anti_affinity_exists() {
+            let shared: Vec<(&String, &String)> = pod
+                .labels()
+                .iter()
+                .filter(|(k, _)| {
+                    !matches!(
+                        k.as_str(),
+                        "statefulset.kubernetes.io/pod-name" | "apps.kubernetes.io/pod-index"
+                    )
+                })
+                .collect();
+            format!("{shared:?}")
+        } else {
+            String::new()
+        };
+        Some(format!(
+            "{ns}|{labels}|{}|{:?}|{:?}|{}|{}|{}|{}|{}|{}",
+            claims.join(","),
+            day2_sched::amounts::pod_requests(spec),
+            day2_sched::state::host_ports(spec),
+            json(&spec.node_selector),
+            json(&spec.affinity),
+            json(&spec.tolerations),
+            json(&spec.topology_spread_constraints),
+            json(&spec.scheduling_gates),
+            spec.node_name.as_deref().unwrap_or(""),
+        ))
+    }
+
+    /// Some pod in the cluster has required pod anti-affinity (then every
+    /// pod's labels matter for where it may go).
+    fn anti_affinity_exists(&self) -> bool {
+        *self.anti_affinity.get_or_init(|| {
+            self.cluster.pods.iter().any(|p| {
+                p.spec
+                    .as_ref()
+                    .and_then(|s| s.affinity.as_ref())
+                    .and_then(|a| a.pod_anti_affinity.as_ref())
+                    .and_then(|a| {
+                        a.required_during_scheduling_ignored_during_execution
+                            .as_ref()
+                    })
+                    .is_some_and(|t| !t.is_empty())
+            })
+        })
+    }
+
     /// The resource numbers of the pod's candidate pool, computed once per
     /// scheduling signature.
     pub fn pool_stats(
         &self,
         pod: &Res<Pod>,
-        compute: impl FnOnce() -> PoolStats,
-    ) -> Arc<PoolStats> {
-        let key = signature(pod);
+        compute: impl FnOnce() -> PoolStats<'c>,
+    ) -> Arc<PoolStats<'c>> {
+        let key = self.signature(pod);
         if let Some(k) = &key
             && let Ok(cache) = self.pools.lock()
             && let Some(v) = cache.get(k)
@@ -151,6 +270,121 @@ impl<'c> Analysis<'c> {
             cache.insert(k, v.clone());
         }
         v
+    }
+
+    /// Every node in order, with its creation, zone and the events of its
+    /// joining (computed once: each Pending pod lists the nodes that joined
+    /// after it).
+    pub fn node_joins(&self) -> &[NodeJoin<'c>] {
+        self.joins.get_or_init(|| {
+            self.cluster
+                .nodes
+                .iter()
+                .map(|n| NodeJoin {
+                    node: n,
+                    created: crate::model::creation(&n.metadata),
+                    zone: crate::model::node_zone(n),
+                    evidence: crate::model::node_events(self.cluster, n)
+                        .iter()
+                        .filter(|e| {
+                            matches!(
+                                e.reason.as_str(),
+                                "RegisteredNode" | "NodeReady" | "Starting"
+                            )
+                        })
+                        .take(2)
+                        .map(|e| e.evidence())
+                        .collect(),
+                })
+                .collect()
+        })
+    }
+
+    /// Per node, in the cluster's order: its free allocatable and its pods
+    /// without requests (the [`Capacity`] numbers, looked up once).
+    pub fn node_capacity(&self) -> &[NodeCapacity] {
+        self.node_capacity.get_or_init(|| {
+            let cap = self.capacity();
+            self.cluster
+                .nodes
+                .iter()
+                .map(|n| NodeCapacity {
+                    free: cap.free(n.name()),
+                    unrequested: cap.unrequested(n.name()),
+                })
+                .collect()
+        })
+    }
+
+    /// The index in the cluster's nodes of the node verdict `i` is about
+    /// ([`Cluster::node`] of its name): verdicts come in the cluster's order,
+    /// so with unique names the position, checked by name, says it.
+    pub fn verdict_node(&self, i: usize, v: &NodeVerdict<'_>) -> Option<usize> {
+        let nodes = &self.cluster.nodes;
+        if self.cluster.node_names_unique()
+            && nodes
+                .get(i)
+                .is_some_and(|n| std::ptr::eq(n.name(), &*v.name) || n.name() == &*v.name)
+        {
+            return Some(i);
+        }
+        self.cluster.node_index(&v.name)
+    }
+
+    /// The largest allocatable `cpu` or `memory` of any node (0 when none says).
+    pub fn max_allocatable(&self, res: &str) -> i64 {
+        let [cpu, memory] = *self.max_alloc.get_or_init(|| {
+            let cap = self.capacity();
+            ["cpu", "memory"].map(|res| {
+                self.cluster
+                    .nodes
+                    .iter()
+                    .filter_map(|n| cap.allocatable(n.name()).and_then(|x| x.get(res)))
+                    .max()
+                    .unwrap_or(0)
+            })
+        });
+        match res {
+            "cpu" => cpu,
+            "memory" => memory,
+            _ => 0,
+        }
+    }
+
+    /// Nodes with a NoSchedule/NoExecute taint the pod does not tolerate, by
+    /// the first such taint (described), computed once per set of tolerations.
+    pub fn untolerated(&self, spec: &PodSpec) -> Arc<Untolerated<'c>> {
+        let key = json(&spec.tolerations);
+        if let Ok(cache) = self.untolerated.lock()
+            && let Some(v) = cache.get(&key)
+        {
+            return v.clone();
+        }
+        let mut by_key: Untolerated<'c> = BTreeMap::new();
+        for n in &self.cluster.nodes {
+            if let Some(t) = crate::model::untolerated_taints(spec, n).first() {
+                by_key
+                    .entry(crate::model::describe_taint(t))
+                    .or_default()
+                    .push(n);
+            }
+        }
+        let v = Arc::new(by_key);
+        if let Ok(mut cache) = self.untolerated.lock() {
+            cache.insert(key, v.clone());
+        }
+        v
+    }
+
+    /// The creation time of the newest node (none when no node has one).
+    pub fn newest_node(&self) -> Option<Timestamp> {
+        *self.newest_node.get_or_init(|| {
+            self.cluster
+                .nodes
+                .iter()
+                .filter_map(|n| n.metadata.creation_timestamp.as_ref().map(|t| t.0))
+                .max()
+        })
     }
 
     pub fn placement_name(&self) -> &'static str {
@@ -222,31 +456,6 @@ impl<'c> Analysis<'c> {
     pub fn service_result(&self, ns: &str, name: &str) -> Option<&Resolved> {
         self.services.get()?.get(&(ns.to_owned(), name.to_owned()))
     }
-}
-
-/// What the scheduler's filters read of a pod: requests, node selection,
-/// tolerations, volumes (namespaced), spread and affinity. `None` when the pod
-/// has no spec.
-fn signature(pod: &Res<Pod>) -> Option<String> {
-    let spec = pod.spec.as_ref()?;
-    let r = crate::model::pod_requests(spec);
-    let claims: Vec<&str> = crate::model::claims(spec).collect();
-    Some(format!(
-        "{}|{}|{}|{}|{}|{}|{}|{}|{}",
-        if claims.is_empty() {
-            ""
-        } else {
-            pod.ns_or_default()
-        },
-        claims.join(","),
-        r.cpu,
-        r.memory,
-        json(&spec.node_selector),
-        json(&spec.affinity),
-        json(&spec.tolerations),
-        json(&spec.topology_spread_constraints),
-        spec.node_name.as_deref().unwrap_or(""),
-    ))
 }
 
 /// JSON of a field, for signatures.

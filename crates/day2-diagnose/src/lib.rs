@@ -54,10 +54,10 @@ pub fn diagnose(cx: &day2_rules::Context<'_>, findings: &[Finding]) -> DiagnoseO
 }
 
 /// [`diagnose`] with placement evidence from another source (a scheduler simulator).
-pub fn diagnose_with(
-    cx: &day2_rules::Context<'_>,
-    findings: &[Finding],
-    placement: Option<&dyn PlacementSource>,
+pub fn diagnose_with<'c>(
+    cx: &'c day2_rules::Context<'_>,
+    findings: &'c [Finding],
+    placement: Option<&'c dyn PlacementSource<'c>>,
 ) -> DiagnoseOutput {
     let a = Analysis::new(
         cx.cluster,
@@ -73,11 +73,48 @@ pub fn diagnose_with(
     let _ = a.claims.set(by_key(&claims, |r| r.object.clone()));
     all.extend(claims);
     all.extend(resolve_all(&a, symptoms::detect_nodes(&a)));
+    day2_model::timings::mark("diagnosis: claims and nodes");
 
-    // Phase 1b: pods.
-    let pods = resolve_all(&a, symptoms::detect_pods(&a));
+    // Phase 1b: pods. Pods of one scheduling signature are analysed
+    // together, one group per task: their placement verdicts are computed
+    // once and dropped when the group is done, so memory holds the
+    // verdicts of the groups in flight, not of every signature met.
+    let detected = symptoms::detect_pods(&a);
+    day2_model::timings::mark("diagnosis: pod symptoms");
+    let mut groups: Vec<(Option<String>, Vec<usize>)> = Vec::new();
+    let mut by_signature: FxHashMap<String, usize> = FxHashMap::default();
+    for (i, d) in detected.iter().enumerate() {
+        let key = d.pod().and_then(|p| a.signature(p));
+        match key {
+            Some(k) => match by_signature.get(&k) {
+                Some(&g) => groups[g].1.push(i),
+                None => {
+                    by_signature.insert(k.clone(), groups.len());
+                    groups.push((Some(k), vec![i]));
+                }
+            },
+            None => groups.push((None, vec![i])),
+        }
+    }
+    drop(by_signature);
+    let mut pods: Vec<(usize, Resolved)> = groups
+        .par_iter()
+        .flat_map_iter(|(key, members)| {
+            let out: Vec<(usize, Resolved)> = members
+                .iter()
+                .map(|&i| (i, analysers::resolve(&a, &detected[i])))
+                .collect();
+            if let Some(k) = key {
+                a.forget(k);
+            }
+            out
+        })
+        .collect();
+    pods.sort_unstable_by_key(|(i, _)| *i);
+    let pods: Vec<Resolved> = pods.into_iter().map(|(_, r)| r).collect();
     let _ = a.pods.set(by_key(&pods, |r| r.object.clone()));
     all.extend(pods);
+    day2_model::timings::mark("diagnosis: pods");
 
     // Phase 2: StatefulSets and Services (their pods' causes are known).
     let services = resolve_all(&a, symptoms::detect_services(&a));
@@ -87,6 +124,7 @@ pub fn diagnose_with(
 
     // Phase 3: Ingresses (their Services' causes are known).
     all.extend(resolve_all(&a, symptoms::detect_ingresses(&a)));
+    day2_model::timings::mark("diagnosis: services, statefulsets, ingresses");
 
     group(all)
 }

@@ -343,13 +343,12 @@ pub fn node_group(node: &Res<Node>) -> Option<&str> {
 /// group when they share one, else the single node, else all nodes.
 pub fn node_pool_ref<'a>(nodes: impl IntoIterator<Item = &'a Res<Node>>) -> ObjRef {
     let nodes: Vec<&Res<Node>> = nodes.into_iter().collect();
-    let groups: std::collections::BTreeSet<&str> =
-        nodes.iter().filter_map(|n| node_group(n)).collect();
-    if groups.len() == 1
-        && nodes.iter().all(|n| node_group(n).is_some())
-        && let Some(g) = groups.first()
+    // Every node in one and the same group.
+    let mut groups = nodes.iter().map(|n| node_group(n));
+    if let Some(Some(first)) = groups.next()
+        && groups.all(|g| g == Some(first))
     {
-        return ObjRef::new("NodeGroup", None, *g);
+        return ObjRef::new("NodeGroup", None, first);
     }
     match nodes.as_slice() {
         [one] => one.objref(),

@@ -11,18 +11,23 @@ use crate::model::{self, Resources};
 use day2_model::{Cluster, Res};
 use k8s_openapi::api::core::v1::Pod;
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
+use std::borrow::Cow;
 
-/// One node's verdict for one pod.
+/// One node's verdict for one pod. A pod's verdicts cover every node, so
+/// names and zones are borrowed from the cluster and most reasons are
+/// upstream's constant strings: a verdict allocates only for a reason with
+/// details.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NodeVerdict {
-    pub name: String,
-    pub zone: Option<String>,
+pub struct NodeVerdict<'c> {
+    pub name: Cow<'c, str>,
+    pub zone: Option<Cow<'c, str>>,
     pub fits: bool,
     /// Upstream reason strings (`Insufficient cpu`, `node(s) had untolerated taint {k: v}` …).
-    pub reasons: Vec<String>,
+    pub reasons: SmallVec<[Cow<'static, str>; 1]>,
 }
 
-impl NodeVerdict {
+impl NodeVerdict<'_> {
     /// Rejected only for lack of resources (cpu, memory, pod slots).
     pub fn only_resources(&self) -> bool {
         !self.fits
@@ -34,12 +39,12 @@ impl NodeVerdict {
 }
 
 /// A source of per-node verdicts for pods that are not scheduled.
-pub trait PlacementSource: Sync {
+pub trait PlacementSource<'c>: Sync {
     /// Short name shown in evidence (`model`, `simulator`).
     fn name(&self) -> &'static str;
     /// Every node of the cluster once, with whether the pod fits and why not.
     /// `None` when the source cannot judge (no nodes in the input).
-    fn explain(&self, pod: &Res<Pod>) -> Option<Vec<NodeVerdict>>;
+    fn explain(&self, pod: &Res<Pod>) -> Option<Vec<NodeVerdict<'c>>>;
 }
 
 /// Free allocatable per node, from the model.
@@ -113,34 +118,56 @@ impl Capacity {
 /// filter plugin of the default profile, with upstream's reason strings.
 pub struct SimulatedPlacement<'c> {
     sim: day2_sched::Simulator<'c>,
+    /// Each node's name and zone, read once.
+    nodes: Vec<(&'c str, Option<&'c str>)>,
 }
 
 impl<'c> SimulatedPlacement<'c> {
     pub fn new(cluster: &'c Cluster) -> Self {
         SimulatedPlacement {
             sim: day2_sched::Simulator::new(cluster),
+            nodes: cluster
+                .nodes
+                .iter()
+                .map(|n| (n.name(), day2_model::zone_of(n.labels())))
+                .collect(),
         }
     }
 }
 
-impl PlacementSource for SimulatedPlacement<'_> {
+impl<'c> PlacementSource<'c> for SimulatedPlacement<'c> {
     fn name(&self) -> &'static str {
         "simulator"
     }
 
-    fn explain(&self, pod: &Res<Pod>) -> Option<Vec<NodeVerdict>> {
+    fn explain(&self, pod: &Res<Pod>) -> Option<Vec<NodeVerdict<'c>>> {
         if self.sim.state().nodes.is_empty() {
             return None;
         }
-        let e = self.sim.verdicts(pod);
+        let results = self.sim.node_results(pod);
+        // The simulator's nodes are the cluster's, in order: names and zones
+        // are borrowed from the cluster.
+        let same_nodes = results.len() == self.nodes.len();
         Some(
-            e.nodes
+            results
                 .into_iter()
-                .map(|n| NodeVerdict {
-                    reasons: n.reasons().into_iter().map(str::to_owned).collect(),
-                    name: n.name.to_string(),
-                    zone: n.zone.map(str::to_owned),
-                    fits: n.fits,
+                .enumerate()
+                .map(|(i, n)| {
+                    let (name, zone) = match self.nodes.get(i) {
+                        Some(&(name, zone)) if same_nodes => {
+                            (Cow::Borrowed(name), zone.map(Cow::Borrowed))
+                        }
+                        _ => (
+                            Cow::Owned(n.name.to_owned()),
+                            n.zone.map(|z| Cow::Owned(z.to_owned())),
+                        ),
+                    };
+                    NodeVerdict {
+                        reasons: n.failures.into_iter().flat_map(|f| f.reasons).collect(),
+                        name,
+                        zone,
+                        fits: n.fits,
+                    }
                 })
                 .collect(),
         )

@@ -574,3 +574,18 @@ fn the_control_plane_scenarios_offline() {
         .unwrap_or_else(|| panic!("{}", summary(&out)));
     assert_eq!(svc.root_cause.loop_, Loop::Compute);
 }
+
+#[test]
+fn pods_of_one_spec_in_two_namespaces_are_judged_apart() {
+    // Spread is counted within the namespace: zone a is closed to skewed's
+    // pod and open to calm's, though both pods have the same spec.
+    let out = diagnose(&snapshot("pending-spread-two-namespaces"));
+    let skewed = &about(&out, "PodPending", "skewed", "web-3").root_cause;
+    let calm = &about(&out, "PodPending", "calm", "web-3").root_cause;
+    assert!(
+        skewed.summary.contains("(node-b 1 cpu)") && !skewed.summary.contains("node-a"),
+        "{}",
+        skewed.summary
+    );
+    assert!(calm.summary.contains("node-a 7 cpu"), "{}", calm.summary);
+}

@@ -12,16 +12,16 @@ use k8s_openapi::api::core::v1::Pod;
 /// Only n-a could take the pod if it had room; n-b and n-c fail a filter the model does not know.
 struct Simulated;
 
-impl PlacementSource for Simulated {
+impl PlacementSource<'_> for Simulated {
     fn name(&self) -> &'static str {
         "simulator"
     }
-    fn explain(&self, _pod: &Res<Pod>) -> Option<Vec<NodeVerdict>> {
-        let v = |name: &str, reason: &str| NodeVerdict {
+    fn explain(&self, _pod: &Res<Pod>) -> Option<Vec<NodeVerdict<'static>>> {
+        let v = |name: &'static str, reason: &'static str| NodeVerdict {
             name: name.into(),
             zone: None,
             fits: false,
-            reasons: vec![reason.into()],
+            reasons: [reason.into()].into_iter().collect(),
         };
         Some(vec![
             v("n-a", "Insufficient cpu"),
@@ -39,11 +39,11 @@ impl PlacementSource for Simulated {
 
 struct Blind;
 
-impl PlacementSource for Blind {
+impl PlacementSource<'_> for Blind {
     fn name(&self) -> &'static str {
         "simulator"
     }
-    fn explain(&self, _pod: &Res<Pod>) -> Option<Vec<NodeVerdict>> {
+    fn explain(&self, _pod: &Res<Pod>) -> Option<Vec<NodeVerdict<'static>>> {
         None
     }
 }

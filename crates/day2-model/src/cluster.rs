@@ -128,6 +128,27 @@ impl Deref for Cluster {
     }
 }
 
+/// Objects above which a cluster is freed on a thread of its own.
+const FREE_IN_BACKGROUND: usize = 50_000;
+
+impl Drop for Cluster {
+    /// Freeing the objects of a large snapshot takes most of a second (half a
+    /// million objects, millions of allocations): a large cluster is freed on
+    /// a thread of its own, so that a command done with it need not wait. A
+    /// process that ends meanwhile simply ends.
+    fn drop(&mut self) {
+        if self.stores.len() < FREE_IN_BACKGROUND {
+            return;
+        }
+        let stores = std::mem::take(&mut self.stores);
+        let idx = std::mem::take(&mut self.idx);
+        // Without a thread, they are freed here as usual.
+        let _ = std::thread::Builder::new()
+            .name("day2-free".into())
+            .spawn(move || drop((stores, idx)));
+    }
+}
+
 fn ns_name(meta: &ObjectMeta) -> (String, String) {
     (
         meta.namespace.clone().unwrap_or_else(|| "default".into()),
@@ -138,9 +159,8 @@ fn ns_name(meta: &ObjectMeta) -> (String, String) {
 impl Cluster {
     /// Index the objects. Events are sorted by time (then by name).
     pub fn new(mut stores: Stores, source: SourceKind, notes: Vec<Note>) -> Cluster {
-        stores
-            .events
-            .sort_by(|a, b| a.at().cmp(&b.at()).then_with(|| a.name.cmp(&b.name)));
+        sort_events(&mut stores.events);
+        crate::timings::mark("events sorted");
         let mut c = Cluster {
             stores,
             logs: Vec::new(),
@@ -183,10 +203,17 @@ impl Cluster {
     // ---- nodes ----
 
     pub fn node(&self, name: &str) -> Option<&Res<Node>> {
-        self.idx
-            .node_by_name
-            .get(name)
-            .map(|i| &self.stores.nodes[*i as usize])
+        self.node_index(name).map(|i| &self.stores.nodes[i])
+    }
+
+    /// Where [`Cluster::node`] finds the node in `nodes`.
+    pub fn node_index(&self, name: &str) -> Option<usize> {
+        self.idx.node_by_name.get(name).map(|i| *i as usize)
+    }
+
+    /// No two nodes share a name.
+    pub fn node_names_unique(&self) -> bool {
+        self.idx.node_by_name.len() == self.stores.nodes.len()
     }
 
     /// Zone → nodes in that zone (nodes without a zone label are absent).
@@ -698,6 +725,49 @@ type PodIndexes = (
     FxHashMap<String, FxHashMap<(String, String), Vec<u32>>>,
 );
 
+/// Events by time, then name (a stable sort). The order is sorted as indexes
+/// and applied in one pass: each event is moved once, not at every step of a
+/// merge sort.
+fn sort_events(events: &mut [Event]) {
+    const DONE: u32 = u32::MAX;
+    let Ok(n) = u32::try_from(events.len()) else {
+        events.sort_by(|a, b| a.at().cmp(&b.at()).then_with(|| a.name.cmp(&b.name)));
+        return;
+    };
+    let mut order: Vec<u32> = (0..n).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&events[a as usize], &events[b as usize]);
+        a.at().cmp(&b.at()).then_with(|| a.name.cmp(&b.name))
+    });
+    // Position i receives the event at order[i]: follow each cycle once.
+    for start in 0..order.len() {
+        let mut cur = start;
+        while order[cur] != DONE {
+            let next = order[cur] as usize;
+            order[cur] = DONE;
+            if next == start {
+                break;
+            }
+            events.swap(cur, next);
+            cur = next;
+        }
+    }
+}
+
+/// `map[key].push(i)`, allocating the key only when it is new.
+fn push_at<Q>(map: &mut FxHashMap<Q::Owned, Vec<u32>>, key: &Q, i: u32)
+where
+    Q: ToOwned + std::hash::Hash + Eq + ?Sized,
+    Q::Owned: std::hash::Hash + Eq + std::borrow::Borrow<Q>,
+{
+    match map.get_mut(key) {
+        Some(v) => v.push(i),
+        None => {
+            map.insert(key.to_owned(), vec![i]);
+        }
+    }
+}
+
 fn index_pods(s: &Stores) -> PodIndexes {
     let mut node_by_name = FxHashMap::default();
     for (i, n) in s.nodes.iter().enumerate() {
@@ -705,53 +775,64 @@ fn index_pods(s: &Stores) -> PodIndexes {
     }
     let mut by_node: FxHashMap<String, Vec<u32>> = FxHashMap::default();
     let mut by_ns: FxHashMap<String, Vec<u32>> = FxHashMap::default();
-    let mut labels: FxHashMap<String, FxHashMap<(String, String), Vec<u32>>> = FxHashMap::default();
+    // Built with borrowed keys (one allocation per distinct label, not per pod), then owned.
+    let mut labels: FxHashMap<&str, FxHashMap<(&str, &str), Vec<u32>>> = FxHashMap::default();
     for (i, p) in s.pods.iter().enumerate() {
         let i = i as u32;
         if let Some(n) = p.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
-            by_node.entry(n.to_owned()).or_default().push(i);
+            push_at(&mut by_node, n, i);
         }
         let ns = p.ns_or_default();
-        by_ns.entry(ns.to_owned()).or_default().push(i);
-        let per_ns = labels.entry(ns.to_owned()).or_default();
+        push_at(&mut by_ns, ns, i);
+        let per_ns = labels.entry(ns).or_default();
         for (k, v) in p.labels() {
-            per_ns.entry((k.clone(), v.clone())).or_default().push(i);
+            per_ns.entry((k.as_str(), v.as_str())).or_default().push(i);
         }
     }
+    let labels = labels
+        .into_iter()
+        .map(|(ns, m)| {
+            let m = m
+                .into_iter()
+                .map(|((k, v), pods)| ((k.to_owned(), v.to_owned()), pods))
+                .collect();
+            (ns.to_owned(), m)
+        })
+        .collect();
     (node_by_name, by_node, by_ns, labels)
 }
 
+/// (kind, name) of the controller owning each object of a kind, by (namespace, name).
+fn controllers_of<'s, T: K8sObject + 's>(
+    objects: impl Iterator<Item = &'s Res<T>>,
+) -> FxHashMap<(&'s str, &'s str), (&'s str, &'s str)> {
+    objects
+        .filter_map(|r| {
+            let m = r.obj.meta();
+            let o = m
+                .owner_references
+                .iter()
+                .flatten()
+                .find(|o| o.controller == Some(true))?;
+            Some((
+                (
+                    m.namespace.as_deref().unwrap_or("default"),
+                    m.name.as_deref().unwrap_or_default(),
+                ),
+                (o.kind.as_str(), o.name.as_str()),
+            ))
+        })
+        .collect()
+}
+
 fn index_owners(s: &Stores) -> (Vec<Option<WorkloadKey>>, FxHashMap<WorkloadKey, Vec<u32>>) {
-    let rs_owner: FxHashMap<(String, String), (String, String)> = s
-        .replica_sets
-        .iter()
-        .filter_map(|rs| {
-            let o = rs
-                .metadata
-                .owner_references
-                .iter()
-                .flatten()
-                .find(|o| o.controller == Some(true))?;
-            Some((ns_name(&rs.metadata), (o.kind.clone(), o.name.clone())))
-        })
-        .collect();
-    let job_owner: FxHashMap<(String, String), (String, String)> = s
-        .jobs
-        .iter()
-        .filter_map(|j| {
-            let o = j
-                .metadata
-                .owner_references
-                .iter()
-                .flatten()
-                .find(|o| o.controller == Some(true))?;
-            Some((ns_name(&j.metadata), (o.kind.clone(), o.name.clone())))
-        })
-        .collect();
-    let mut owners = Vec::with_capacity(s.pods.len());
-    let mut by_workload: FxHashMap<WorkloadKey, Vec<u32>> = FxHashMap::default();
+    let rs_owner = controllers_of(s.replica_sets.iter());
+    let job_owner = controllers_of(s.jobs.iter());
+    // Each pod's workload as borrowed (kind, namespace, name); owned once per workload.
+    let mut owners: Vec<Option<(&str, &str, &str)>> = Vec::with_capacity(s.pods.len());
+    let mut by_workload: FxHashMap<(&str, &str, &str), Vec<u32>> = FxHashMap::default();
     for (i, p) in s.pods.iter().enumerate() {
-        let ns = p.ns_or_default().to_owned();
+        let ns = p.ns_or_default();
         let owner = p
             .metadata
             .owner_references
@@ -759,33 +840,40 @@ fn index_owners(s: &Stores) -> (Vec<Option<WorkloadKey>>, FxHashMap<WorkloadKey,
             .flatten()
             .find(|o| o.controller == Some(true))
             .map(|o| {
-                let (mut kind, mut name) = (o.kind.clone(), o.name.clone());
-                let key = (ns.clone(), name.clone());
+                let (mut kind, mut name) = (o.kind.as_str(), o.name.as_str());
                 if kind == "ReplicaSet" {
-                    if let Some((k, n)) = rs_owner.get(&key) {
-                        (kind, name) = (k.clone(), n.clone());
+                    if let Some((k, n)) = rs_owner.get(&(ns, name)) {
+                        (kind, name) = (k, n);
                     } else if let Some(hash) = p.labels().get("pod-template-hash")
-                        && let Some(dep) = name.strip_suffix(&format!("-{hash}"))
+                        && let Some(dep) = name
+                            .strip_suffix(hash.as_str())
+                            .and_then(|n| n.strip_suffix('-'))
                     {
                         // The ReplicaSet is not in the input; its name tells its Deployment.
-                        (kind, name) = ("Deployment".into(), dep.to_owned());
+                        (kind, name) = ("Deployment", dep);
                     }
                 } else if kind == "Job"
-                    && let Some((k, n)) = job_owner.get(&key)
+                    && let Some((k, n)) = job_owner.get(&(ns, name))
                 {
-                    (kind, name) = (k.clone(), n.clone());
+                    (kind, name) = (k, n);
                 }
-                WorkloadKey {
-                    kind,
-                    namespace: ns.clone(),
-                    name,
-                }
+                (kind, ns, name)
             });
-        if let Some(o) = &owner {
-            by_workload.entry(o.clone()).or_default().push(i as u32);
+        if let Some(o) = owner {
+            by_workload.entry(o).or_default().push(i as u32);
         }
         owners.push(owner);
     }
+    let key = |(kind, namespace, name): (&str, &str, &str)| WorkloadKey {
+        kind: kind.to_owned(),
+        namespace: namespace.to_owned(),
+        name: name.to_owned(),
+    };
+    let owners = owners.into_iter().map(|o| o.map(key)).collect();
+    let by_workload = by_workload
+        .into_iter()
+        .map(|(k, pods)| (key(k), pods))
+        .collect();
     (owners, by_workload)
 }
 
@@ -795,21 +883,27 @@ type EventIndexes = (
 );
 
 fn index_events(events: &[Event]) -> EventIndexes {
-    let mut by_uid: FxHashMap<String, Vec<u32>> = FxHashMap::default();
-    let mut by_obj: FxHashMap<(String, String, String), Vec<u32>> = FxHashMap::default();
+    // Built with borrowed keys (one allocation per object, not per event), then owned.
+    let mut by_uid: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
+    let mut by_obj: FxHashMap<(&str, &str, &str), Vec<u32>> = FxHashMap::default();
     for (i, e) in events.iter().enumerate() {
         if let Some(uid) = &e.involved_uid {
-            by_uid.entry(uid.clone()).or_default().push(i as u32);
+            by_uid.entry(uid.as_str()).or_default().push(i as u32);
         }
         by_obj
             .entry((
-                e.involved.kind.clone(),
-                e.involved.namespace.clone().unwrap_or_default(),
-                e.involved.name.clone(),
+                e.involved.kind.as_str(),
+                e.involved.namespace.as_deref().unwrap_or_default(),
+                e.involved.name.as_str(),
             ))
             .or_default()
             .push(i as u32);
     }
+    let by_uid = by_uid.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    let by_obj = by_obj
+        .into_iter()
+        .map(|((k, ns, n), v)| ((k.to_owned(), ns.to_owned(), n.to_owned()), v))
+        .collect();
     (by_uid, by_obj)
 }
 
@@ -892,6 +986,32 @@ mod tests {
             .map(|w| format!("{}/{}", w.kind, w.name()))
             .collect();
         assert_eq!(w, vec!["Deployment/web", "Pod/orphan-xyz-1"]);
+    }
+
+    #[test]
+    fn events_sort_by_time_then_name_stably() {
+        let event = |name: &str, at: &str, reason: &str| {
+            decode_value(
+                json!({"apiVersion": "v1", "kind": "Event", "metadata": {"name": name, "namespace": "x"}, "involvedObject": {"kind": "Pod", "name": "p"}, "reason": reason, "lastTimestamp": at}),
+                Origin::default(),
+                None,
+            )
+            .unwrap()
+        };
+        let mut st = Stores::default();
+        let mut want = Vec::new();
+        for i in 0..200u32 {
+            // Many equal times and names: the order among equals is the input's.
+            let at = format!("2026-01-01T09:{:02}:00Z", (i * 7919) % 13);
+            let name = format!("e{}", i % 5);
+            st.push(event(&name, &at, &i.to_string()));
+            want.push((at, name, i.to_string()));
+        }
+        want.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        let c = Cluster::new(st, SourceKind::Snapshot, vec![]);
+        let got: Vec<String> = c.events.iter().map(|e| e.reason.clone()).collect();
+        let want: Vec<String> = want.into_iter().map(|(_, _, r)| r).collect();
+        assert_eq!(got, want);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use crate::event::Event;
 use crate::secret::SecretInfo;
+use crate::trim::Trim;
 use crate::types::{ObjRef, Origin};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::{Deserialize, Serialize};
@@ -159,6 +160,17 @@ macro_rules! kinds {
                 }
             }
 
+            /// Move `other`'s objects to the end of these stores. A store that
+            /// must grow asks `extra(len, adding, size_of_item)` how much room
+            /// to make beyond what is added (what is still to come, for a
+            /// loader that knows), instead of doubling.
+            pub fn append(&mut self, mut other: Stores, extra: &dyn Fn(usize, usize, usize) -> usize) {
+                $( append_to(&mut self.$field, &mut other.$field, extra); )*
+                append_to(&mut self.secrets, &mut other.secrets, extra);
+                append_to(&mut self.events, &mut other.events, extra);
+                append_to(&mut self.other, &mut other.other, extra);
+            }
+
             pub fn extend(&mut self, other: Stores) {
                 $( self.$field.extend(other.$field); )*
                 self.secrets.extend(other.secrets);
@@ -168,7 +180,10 @@ macro_rules! kinds {
 
             /// Concatenate stores in order, each vector allocated once at its
             /// final size (large snapshots are decoded in many parts).
-            pub fn concat(parts: Vec<Stores>) -> Stores {
+            pub fn concat(mut parts: Vec<Stores>) -> Stores {
+                if parts.len() == 1 && let Some(only) = parts.pop() {
+                    return only;
+                }
                 let mut out = Stores::default();
                 $( out.$field.reserve_exact(parts.iter().map(|p| p.$field.len()).sum()); )*
                 out.secrets.reserve_exact(parts.iter().map(|p| p.secrets.len()).sum());
@@ -222,6 +237,45 @@ macro_rules! kinds {
                 _ => Err(serde::de::Error::custom(format!("no typed model for {kind}"))),
             }
         }
+
+        /// [`decode_typed`], trimmed and stored in place: the object is moved
+        /// once, from the decoder into its store.
+        fn decode_typed_into<'de, D: serde::Deserializer<'de>>(stores: &mut Stores, kind: &str, de: D, origin: Origin) -> Result<(), D::Error> {
+            match kind {
+                $( $kind => {
+                    let mut obj = <$ty as Deserialize>::deserialize(de)?;
+                    Trim::trim(&mut obj);
+                    stores.$field.push(Res { obj, origin });
+                    Ok(())
+                } )*
+                _ => Err(serde::de::Error::custom(format!("no typed model for {kind}"))),
+            }
+        }
+
+        impl Stores {
+            /// Room for `n` more objects of a kind (`group`, `kind` as in [`typed_kind`]; events included).
+            pub fn reserve_kind(&mut self, group: &str, kind: &str, n: usize) {
+                match (group, kind) {
+                    $( ($group, $kind) => self.$field.reserve(n), )*
+                    ("", "Secret") => self.secrets.reserve(n),
+                    ("" | "events.k8s.io", "Event") => self.events.reserve(n),
+                    _ => {}
+                }
+            }
+        }
+
+        impl Object {
+            /// Make the object compact: drop what no analysis reads, give back
+            /// unused room ([`crate::trim`]).
+            pub fn trim(&mut self) {
+                match self {
+                    $( Object::$variant(r) => Trim::trim(&mut r.obj), )*
+                    Object::Secret(r) => crate::trim::meta(&mut r.obj.metadata),
+                    Object::Event(_) => {}
+                    Object::Other(r) => crate::trim::meta(&mut r.obj.metadata),
+                }
+            }
+        }
     };
 }
 
@@ -265,6 +319,22 @@ kinds! {
     ClusterRole, cluster_roles, rbac::ClusterRole, "rbac.authorization.k8s.io", "ClusterRole";
     RoleBinding, role_bindings, rbac::RoleBinding, "rbac.authorization.k8s.io", "RoleBinding";
     ClusterRoleBinding, cluster_role_bindings, rbac::ClusterRoleBinding, "rbac.authorization.k8s.io", "ClusterRoleBinding";
+}
+
+/// [`Stores::append`] for one store.
+fn append_to<T>(to: &mut Vec<T>, from: &mut Vec<T>, extra: &dyn Fn(usize, usize, usize) -> usize) {
+    if from.is_empty() {
+        return;
+    }
+    if to.capacity() - to.len() < from.len() {
+        let more = extra(to.len(), from.len(), std::mem::size_of::<T>());
+        if to.is_empty() && more == 0 {
+            std::mem::swap(to, from);
+            return;
+        }
+        to.reserve_exact(from.len() + more);
+    }
+    to.append(from);
 }
 
 /// The API group of an `apiVersion` (`apps/v1` → `apps`, `v1` → ``).
@@ -381,6 +451,49 @@ pub fn decode_value(
     }
 }
 
+/// The apiVersion and kind of a document: its own, else the list's.
+fn type_of<'a>(
+    raw: &'a str,
+    hint: Option<(&'a str, &'a str)>,
+) -> Result<(&'a str, &'a str), DecodeError> {
+    match (crate::peek::peek_type(raw), hint) {
+        ((av, Some(k)), _) => Ok((av.unwrap_or(""), k)),
+        ((av, None), Some((hav, hk))) => Ok((av.unwrap_or(hav), hk)),
+        ((_, None), None) => Err(DecodeError::NoKind),
+    }
+}
+
+/// `apiVersion` is the one the typed model expects ([`model_api_version`], without allocating).
+fn is_model_version(av: &str, group: &str, kind: &str) -> bool {
+    let version = match (group, kind) {
+        ("autoscaling", _) => "v2",
+        _ => "v1",
+    };
+    if group.is_empty() {
+        av == version
+    } else {
+        av.strip_prefix(group)
+            .and_then(|v| v.strip_prefix('/'))
+            .is_some_and(|v| v == version)
+    }
+}
+
+/// The slow path of [`decode_str`]: through a `serde_json::Value`.
+fn decode_via_value(
+    raw: &str,
+    origin: Origin,
+    av: &str,
+    kind: &str,
+) -> Result<Object, DecodeError> {
+    let v: serde_json::Value =
+        serde_json::from_str(raw).map_err(|source| DecodeError::Invalid {
+            kind: kind.to_owned(),
+            name: String::new(),
+            source,
+        })?;
+    decode_value(v, origin, Some((av, kind)))
+}
+
 /// Decode one JSON document from its text. Fast path: a typed decode straight
 /// from the text when the apiVersion is the model's own; anything else goes
 /// through [`decode_value`].
@@ -389,37 +502,54 @@ pub fn decode_str(
     origin: Origin,
     hint: Option<(&str, &str)>,
 ) -> Result<Object, DecodeError> {
-    let (av, kind) = crate::peek::peek_type(raw);
-    let (av, kind) = match (av, kind, hint) {
-        (av, Some(k), _) => (av.map(str::to_owned), k.to_owned()),
-        (av, None, Some((hav, hk))) => (
-            av.map(str::to_owned).or_else(|| Some(hav.to_owned())),
-            hk.to_owned(),
-        ),
-        (_, None, None) => return Err(DecodeError::NoKind),
-    };
-    let av = av.unwrap_or_default();
-    let group = group_of(&av);
-    let is_model_version = av == model_api_version(group, &kind);
-    if is_model_version && group.is_empty() && kind == "Event" {
-        let mut de = serde_json::Deserializer::from_str(raw);
-        let e: Result<k8s_openapi::api::core::v1::Event, _> = Deserialize::deserialize(&mut de);
-        if let Ok(e) = e {
-            return Ok(Object::Event(Event::from_core(e, origin)));
-        }
-    } else if is_model_version && let Some(tk) = typed_kind(group, &kind) {
-        let mut de = serde_json::Deserializer::from_str(raw);
-        if let Ok(o) = decode_typed(tk, &mut de, origin.clone()) {
-            return Ok(o);
+    let (av, kind) = type_of(raw, hint)?;
+    let group = group_of(av);
+    if is_model_version(av, group, kind) {
+        if group.is_empty() && kind == "Event" {
+            let mut de = serde_json::Deserializer::from_str(raw);
+            let e: Result<k8s_openapi::api::core::v1::Event, _> = Deserialize::deserialize(&mut de);
+            if let Ok(e) = e {
+                return Ok(Object::Event(Event::from_core(e, origin)));
+            }
+        } else if let Some(tk) = typed_kind(group, kind) {
+            let mut de = serde_json::Deserializer::from_str(raw);
+            if let Ok(o) = decode_typed(tk, &mut de, origin.clone()) {
+                return Ok(o);
+            }
         }
     }
-    let v: serde_json::Value =
-        serde_json::from_str(raw).map_err(|source| DecodeError::Invalid {
-            kind: kind.clone(),
-            name: String::new(),
-            source,
-        })?;
-    decode_value(v, origin, Some((&av, &kind)))
+    decode_via_value(raw, origin, av, kind)
+}
+
+/// [`decode_str`], [`Object::trim`] and [`Stores::push`] in one step: on the
+/// fast path the object is moved once, from the decoder into its store.
+pub fn decode_str_into(
+    stores: &mut Stores,
+    raw: &str,
+    origin: Origin,
+    hint: Option<(&str, &str)>,
+) -> Result<(), DecodeError> {
+    let (av, kind) = type_of(raw, hint)?;
+    let group = group_of(av);
+    if is_model_version(av, group, kind) {
+        if group.is_empty() && kind == "Event" {
+            let mut de = serde_json::Deserializer::from_str(raw);
+            let e: Result<k8s_openapi::api::core::v1::Event, _> = Deserialize::deserialize(&mut de);
+            if let Ok(e) = e {
+                stores.events.push(Event::from_core(e, origin));
+                return Ok(());
+            }
+        } else if let Some(tk) = typed_kind(group, kind) {
+            let mut de = serde_json::Deserializer::from_str(raw);
+            if decode_typed_into(stores, tk, &mut de, origin.clone()).is_ok() {
+                return Ok(());
+            }
+        }
+    }
+    let mut o = decode_via_value(raw, origin, av, kind)?;
+    o.trim();
+    stores.push(o);
+    Ok(())
 }
 
 /// autoscaling/v1 `targetCPUUtilizationPercentage` as an autoscaling/v2 metric.
@@ -567,5 +697,71 @@ mod tests {
     fn invalid_document_names_the_object() {
         let e = decode_value(json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "bad"}, "spec": {"containers": "nope"}}), Origin::default(), None).unwrap_err();
         assert!(e.to_string().starts_with("Pod bad:"), "{e}");
+    }
+
+    #[test]
+    fn decoding_into_stores_is_decoding_trimming_and_pushing() {
+        let docs = [
+            r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"x","managedFields":[{"manager":"kubectl"}],"ownerReferences":[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"r","uid":"u","controller":true}]},"spec":{"containers":[{"name":"c","image":"i","ports":[{"containerPort":80}]}]},"status":{"phase":"Running","containerStatuses":[{"name":"c","image":"i","imageID":"","ready":true,"restartCount":0}]}}"#,
+            r#"{"apiVersion":"extensions/v1beta1","kind":"Deployment","metadata":{"name":"d"},"spec":{"selector":{},"template":{}}}"#,
+            r#"{"apiVersion":"v1","kind":"Node","metadata":{"name":"n"},"status":{"images":[{"names":["i"]}]}}"#,
+            r#"{"apiVersion":"v1","kind":"Event","metadata":{"name":"e","namespace":"x"},"involvedObject":{"kind":"Pod","name":"p"},"reason":"BackOff"}"#,
+            r#"{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w","managedFields":[]},"spec":{"size":3}}"#,
+            r#"{"metadata":{"name":"hinted"},"spec":{"containers":[]}}"#,
+        ];
+        let (mut into, mut pushed) = (Stores::default(), Stores::default());
+        for raw in docs {
+            let hint = Some(("v1", "Pod"));
+            decode_str_into(&mut into, raw, Origin::default(), hint).unwrap();
+            let mut o = decode_str(raw, Origin::default(), hint).unwrap();
+            o.trim();
+            pushed.push(o);
+        }
+        assert_eq!(format!("{into:?}"), format!("{pushed:?}"));
+        assert_eq!(into.len(), docs.len());
+        let pod = &into.pods[0];
+        assert!(pod.metadata.managed_fields.is_none());
+        let statuses = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.container_statuses.as_ref());
+        assert_eq!(
+            statuses.map(Vec::capacity),
+            Some(1),
+            "room for one status only"
+        );
+        assert!(
+            into.nodes[0]
+                .status
+                .as_ref()
+                .is_some_and(|s| s.images.is_none())
+        );
+        assert!(matches!(
+            decode_str_into(&mut into, "{}", Origin::default(), None),
+            Err(DecodeError::NoKind)
+        ));
+    }
+
+    #[test]
+    fn appending_keeps_order_and_grows_as_told() {
+        let pod = |n: &str| {
+            decode_value(
+                json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": n}}),
+                Origin::default(),
+                None,
+            )
+            .unwrap()
+        };
+        let mut all = Stores::default();
+        for batch in [["a", "b"], ["c", "d"]] {
+            let mut part = Stores::default();
+            for n in batch {
+                part.push(pod(n));
+            }
+            all.append(part, &|_, adding, _| adding * 10);
+        }
+        let names: Vec<&str> = all.pods.iter().map(|p| p.name()).collect();
+        assert_eq!(names, ["a", "b", "c", "d"]);
+        assert_eq!(all.pods.capacity(), 22, "grown once, by the estimate");
     }
 }

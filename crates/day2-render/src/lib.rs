@@ -152,6 +152,14 @@ pub fn render(
     })
 }
 
+/// The JSON report ([`render`] with [`Format::Json`], the same bytes) written
+/// as it is serialised: a large cluster's report is tens of megabytes and is
+/// never held whole.
+pub fn write_json(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report)?;
+    out.write_all(b"\n")
+}
+
 /// The rule catalogue (`day2 rules`): a table in text and Markdown, and
 /// `{"schema": "day2/v1", "rules": [{code, name, loop, severity, summary}]}` in JSON.
 pub fn render_rules(

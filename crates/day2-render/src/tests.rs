@@ -220,6 +220,13 @@ fn text_of_an_empty_report_still_has_summary_and_checklist() {
 // ---------------------------------------------------------------- json
 
 #[test]
+fn written_json_is_the_rendered_json() {
+    let mut written = Vec::new();
+    write_json(&sample::report(), &mut written).unwrap();
+    assert_eq!(String::from_utf8(written).unwrap(), out(Format::Json));
+}
+
+#[test]
 fn json_snapshot() {
     insta::assert_snapshot!("json", out(Format::Json));
 }

@@ -510,20 +510,7 @@ fn new_node_shape(st: &State<'_>, inc: &Incoming<'_, '_>, _nodes: &[NodeResult<'
 /// Everything [`crate::Simulator::explain`] returns, assembled; with
 /// `inc.detailed` off, only the verdicts (no details, suggestions or notes).
 pub(crate) fn explain<'s>(st: &'s State<'_>, inc: &Incoming<'_, '_>) -> Explanation<'s> {
-    let mut nodes = evaluate(st, inc);
-    let prefilter = inc.volumes.prefilter.clone();
-    if let Some(p) = &prefilter {
-        let f = Failure::new(
-            Plugin::VolumeBinding,
-            Cow::Owned(p.clone()),
-            "the pod was rejected before any node was considered",
-        )
-        .unresolvable();
-        for n in nodes.iter_mut() {
-            n.fits = false;
-            n.failures.insert(0, f.clone());
-        }
-    }
+    let (nodes, prefilter) = judge(st, inc);
     let aggregate = aggregate(nodes.len(), prefilter.as_deref(), &nodes);
     let (suggestions, notes) = if inc.detailed {
         (suggestions(st, inc, &nodes), notes(st, inc))
@@ -538,4 +525,26 @@ pub(crate) fn explain<'s>(st: &'s State<'_>, inc: &Incoming<'_, '_>) -> Explanat
         prefilter,
         nodes,
     }
+}
+
+/// Every node's result, a PreFilter rejection first on each, and that rejection.
+pub(crate) fn judge<'s>(
+    st: &'s State<'_>,
+    inc: &Incoming<'_, '_>,
+) -> (Vec<NodeResult<'s>>, Option<String>) {
+    let mut nodes = evaluate(st, inc);
+    let prefilter = inc.volumes.prefilter.clone();
+    if let Some(p) = &prefilter {
+        let f = Failure::new(
+            Plugin::VolumeBinding,
+            Cow::Owned(p.clone()),
+            "the pod was rejected before any node was considered",
+        )
+        .unresolvable();
+        for n in nodes.iter_mut() {
+            n.fits = false;
+            n.failures.insert(0, f.clone());
+        }
+    }
+    (nodes, prefilter)
 }

@@ -69,7 +69,7 @@ impl Plugin {
             Plugin::NodeResourcesFit => plugins::fit::filter(st, pod, ni),
             Plugin::VolumeRestrictions => plugins::volumes::restrictions(pod),
             Plugin::NodeVolumeLimits => plugins::volumes::limits(pod, node),
-            Plugin::VolumeBinding => plugins::volumes::binding(st, pod, node),
+            Plugin::VolumeBinding => plugins::volumes::binding(pod, node),
             Plugin::VolumeZone => plugins::volumes::zone(pod, node),
             Plugin::PodTopologySpread => plugins::spread::filter(pod, node),
             Plugin::InterPodAffinity => plugins::interpod::filter(pod, node),

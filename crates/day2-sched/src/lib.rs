@@ -119,6 +119,14 @@ impl<'c> Simulator<'c> {
         explain::explain(&self.state, &inc)
     }
 
+    /// Only the per-node results of [`Simulator::verdicts`] (no aggregate
+    /// message): what an analysis reading every node of many pods needs.
+    pub fn node_results(&self, pod: &Pod) -> Vec<explain::NodeResult<'_>> {
+        let mut inc = Incoming::new(&self.state, pod, spec_of(pod), None);
+        inc.detailed = false;
+        explain::judge(&self.state, &inc).0
+    }
+
     /// Verdicts for many pods in parallel.
     pub fn verdicts_all(&self, pods: &[&Res<Pod>]) -> Vec<Explanation<'_>> {
         pods.par_iter().map(|p| self.verdicts(p)).collect()

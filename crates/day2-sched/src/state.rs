@@ -60,6 +60,8 @@ pub fn host_ports(spec: &PodSpec) -> Vec<HostPort> {
 pub struct SimNode {
     pub name: String,
     pub labels: Labels,
+    /// The zone label's value (`topology.kubernetes.io/zone` or the beta key), read once.
+    pub zone: Option<String>,
     pub taints: Vec<Taint>,
     pub unschedulable: bool,
     pub allocatable: Amounts,
@@ -80,7 +82,7 @@ pub struct SimNode {
 
 impl SimNode {
     pub fn zone(&self) -> Option<&str> {
-        zone_of(&self.labels)
+        self.zone.as_deref()
     }
 
     /// Free allocatable: allocatable minus what bound pods request.
@@ -100,6 +102,7 @@ impl SimNode {
         SimNode {
             name: node.name().to_owned(),
             labels: node.labels().clone(),
+            zone: zone_of(node.labels()).map(str::to_owned),
             taints: spec.and_then(|s| s.taints.clone()).unwrap_or_default(),
             unschedulable: spec.and_then(|s| s.unschedulable).unwrap_or(false),
             allocatable,

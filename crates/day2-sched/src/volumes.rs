@@ -85,6 +85,9 @@ pub struct BoundClaim<'c> {
 pub struct DelayedClaim<'c> {
     pub pvc: &'c Res<PersistentVolumeClaim>,
     pub class: Option<&'c Res<StorageClass>>,
+    /// Available PVs that match everything but node affinity, in the
+    /// cluster's order: computed once per pod, checked per node.
+    pub candidates: Vec<&'c Res<PersistentVolume>>,
 }
 
 /// Everything the volume plugins need about the pod's claims.
@@ -191,7 +194,12 @@ impl<'c> PodVolumes<'c> {
                     out.csi
                         .push((c.provisioner.clone(), format!("{ns}/{claim}")));
                 }
-                out.delayed.push(DelayedClaim { pvc, class });
+                let candidates = candidate_volumes(cluster, pvc, class);
+                out.delayed.push(DelayedClaim {
+                    pvc,
+                    class,
+                    candidates,
+                });
             } else {
                 unbound_immediate = true;
             }
@@ -230,71 +238,82 @@ fn claim_request(pvc: &PersistentVolumeClaim) -> i64 {
         .unwrap_or(0)
 }
 
-/// An available PV that could bind the delayed claim on this node
-/// (`findMatchingVolumes`: class, capacity, access modes, volume mode,
-/// selector, node affinity).
-pub fn matching_volume<'c>(
+/// Available PVs that could bind the claim somewhere (`findMatchingVolumes`
+/// without node affinity: pre-binding, class, capacity, access modes, volume
+/// mode, selector).
+fn candidate_volumes<'c>(
     cluster: &'c Cluster,
-    claim: &DelayedClaim<'c>,
-    node: &str,
-    labels: &day2_model::selector::Labels,
-) -> Option<&'c Res<PersistentVolume>> {
-    let pvc = claim.pvc;
+    pvc: &PersistentVolumeClaim,
+    class: Option<&'c Res<StorageClass>>,
+) -> Vec<&'c Res<PersistentVolume>> {
     let spec = pvc.spec.as_ref();
-    let class = claim.class.map(|c| c.name()).unwrap_or("");
+    let class = class.map(|c| c.name()).unwrap_or("");
     let want = claim_request(pvc);
     let modes = access_modes(pvc);
     let mode = spec
         .and_then(|s| s.volume_mode.as_deref())
         .unwrap_or("Filesystem");
     let sel = spec.and_then(|s| s.selector.as_ref());
-    let ns = pvc.ns_or_default();
+    let ns = pvc.metadata.namespace.as_deref().unwrap_or("default");
     let pinned = volume_name(pvc);
-    cluster.pvs.iter().find(|pv| {
-        let Some(s) = pv.spec.as_ref() else {
-            return false;
-        };
-        if let Some(p) = pinned
-            && pv.name() != p
-        {
-            return false;
-        }
-        if pv.metadata.deletion_timestamp.is_some() {
-            return false;
-        }
-        if let Some(r) = &s.claim_ref {
-            let mine = r.name.as_deref() == pvc.metadata.name.as_deref()
-                && r.namespace.as_deref().unwrap_or("default") == ns;
-            if !mine {
+    cluster
+        .pvs
+        .iter()
+        .filter(|pv| {
+            let Some(s) = pv.spec.as_ref() else {
+                return false;
+            };
+            if let Some(p) = pinned
+                && pv.name() != p
+            {
                 return false;
             }
-        }
-        if s.storage_class_name.as_deref().unwrap_or("") != class {
-            return false;
-        }
-        let cap = s
-            .capacity
-            .as_ref()
-            .and_then(|c| c.get("storage"))
-            .and_then(|q| crate::amounts::parse("storage", &q.0))
-            .unwrap_or(0);
-        if cap < want {
-            return false;
-        }
-        let pv_modes = s.access_modes.as_deref().unwrap_or(&[]);
-        if !modes.iter().all(|m| pv_modes.contains(m)) {
-            return false;
-        }
-        if s.volume_mode.as_deref().unwrap_or("Filesystem") != mode {
-            return false;
-        }
-        if let Some(sel) = sel
-            && !label_selector_matches(sel, labels_of(&pv.metadata.labels))
-        {
-            return false;
-        }
-        pv_admits(pv, node, labels)
-    })
+            if pv.metadata.deletion_timestamp.is_some() {
+                return false;
+            }
+            if let Some(r) = &s.claim_ref {
+                let mine = r.name.as_deref() == pvc.metadata.name.as_deref()
+                    && r.namespace.as_deref().unwrap_or("default") == ns;
+                if !mine {
+                    return false;
+                }
+            }
+            if s.storage_class_name.as_deref().unwrap_or("") != class {
+                return false;
+            }
+            let cap = s
+                .capacity
+                .as_ref()
+                .and_then(|c| c.get("storage"))
+                .and_then(|q| crate::amounts::parse("storage", &q.0))
+                .unwrap_or(0);
+            if cap < want {
+                return false;
+            }
+            let pv_modes = s.access_modes.as_deref().unwrap_or(&[]);
+            if !modes.iter().all(|m| pv_modes.contains(m)) {
+                return false;
+            }
+            if s.volume_mode.as_deref().unwrap_or("Filesystem") != mode {
+                return false;
+            }
+            sel.is_none_or(|sel| label_selector_matches(sel, labels_of(&pv.metadata.labels)))
+        })
+        .collect()
+}
+
+/// An available PV that could bind the delayed claim on this node: the
+/// first candidate whose node affinity admits the node.
+pub fn matching_volume<'c>(
+    claim: &DelayedClaim<'c>,
+    node: &str,
+    labels: &day2_model::selector::Labels,
+) -> Option<&'c Res<PersistentVolume>> {
+    claim
+        .candidates
+        .iter()
+        .copied()
+        .find(|pv| pv_admits(pv, node, labels))
 }
 
 /// Whether the class could provision a volume reachable from this node

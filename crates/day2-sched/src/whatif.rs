@@ -147,6 +147,7 @@ impl NodeShape {
                     labels.insert(k.clone(), v.clone());
                 }
                 SimNode {
+                    zone: day2_model::zone_of(&labels).map(str::to_owned),
                     name,
                     labels,
                     taints: self.taints.clone(),

@@ -11,8 +11,10 @@
 
 use crate::read::{self, Reader};
 use crate::{Hint, Part};
+use day2_model::object::group_of;
 use day2_model::peek::{peek_type, skip_string, skip_value, skip_ws};
-use day2_model::{DecodeError, Note, Object, Origin, decode_str};
+use day2_model::{DecodeError, Note, Object, Origin, decode_str_into};
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -42,8 +44,13 @@ pub(crate) struct Batch {
     list: usize,
 }
 
+/// Text buffers of decoded batches, for the scanner to read into again: the
+/// input is copied into memory that is already mapped.
+type Buffers = Mutex<Vec<Vec<u8>>>;
+
 struct Scanner<'r> {
     r: &'r mut Reader,
+    buffers: &'r Buffers,
     name: Arc<str>,
     buf: Vec<u8>,
     /// Absolute offset of `buf[0]`.
@@ -109,6 +116,8 @@ impl<'r> Scanner<'r> {
         self.flush(dispatch);
         let want = BLOCK.max(self.buf.len()) as u64;
         let old = self.buf.len();
+        // Room for the whole block at once: the buffer does not double its way up.
+        self.buf.reserve_exact(want as usize);
         let res = (&mut *self.r).take(want).read_to_end(&mut self.buf);
         match res {
             Ok(n) if (n as u64) < want => self.eof = true,
@@ -135,8 +144,15 @@ impl<'r> Scanner<'r> {
     /// Forget the text before `split` (pending items go with it).
     fn drop_front(&mut self, split: usize, dispatch: &mut Dispatch<'_>) {
         let _ = self.position(split);
-        let tail = self.buf.split_off(split - self.base);
-        let text = std::mem::replace(&mut self.buf, tail);
+        let mut next = self
+            .buffers
+            .lock()
+            .ok()
+            .and_then(|mut b| b.pop())
+            .unwrap_or_default();
+        next.extend_from_slice(&self.buf[split - self.base..]);
+        self.buf.truncate(split - self.base);
+        let text = std::mem::replace(&mut self.buf, next);
         let base = self.base;
         self.base = split;
         let items = std::mem::take(&mut self.pending);
@@ -466,9 +482,10 @@ fn typed_list_hint(api_version: Option<&str>, kind: Option<&str>) -> Hint {
 }
 
 /// Decode a batch of items into typed stores.
-pub(crate) fn decode_batch(name: &Arc<str>, b: Batch) -> Part {
+pub(crate) fn decode_batch(name: &Arc<str>, b: &Batch) -> Part {
     let mut part = Part::default();
     let hint = b.hint.as_deref().map(|(a, k)| (a.as_str(), k.as_str()));
+    reserve(&mut part, b, hint);
     for it in &b.items {
         let bytes = &b.text[it.start - b.base..it.end - b.base];
         let Ok(raw) = std::str::from_utf8(bytes) else {
@@ -489,6 +506,32 @@ pub(crate) fn decode_batch(name: &Arc<str>, b: Batch) -> Part {
     part
 }
 
+/// Room in the part's stores for the batch's objects: a batch is usually a run
+/// of one kind, and its store then grows once instead of doubling its way up.
+fn reserve(part: &mut Part, b: &Batch, hint: Option<(&str, &str)>) {
+    let mut runs: Vec<(&str, &str, usize)> = Vec::new();
+    for it in &b.items {
+        let Some(raw) = b.text.get(it.start - b.base..it.end - b.base) else {
+            continue;
+        };
+        let Ok(raw) = std::str::from_utf8(raw) else {
+            continue;
+        };
+        let (av, kind) = match (peek_type(raw), hint) {
+            ((av, Some(k)), _) => (av.unwrap_or(""), k),
+            ((av, None), Some((hav, hk))) => (av.unwrap_or(hav), hk),
+            _ => continue,
+        };
+        match runs.iter_mut().find(|(a, k, _)| *a == av && *k == kind) {
+            Some(r) => r.2 += 1,
+            None => runs.push((av, kind, 1)),
+        }
+    }
+    for (av, kind, n) in runs {
+        part.stores.reserve_kind(group_of(av), kind, n);
+    }
+}
+
 /// Decode one JSON object into the part (or a note).
 pub(crate) fn decode_into(
     part: &mut Part,
@@ -498,26 +541,17 @@ pub(crate) fn decode_into(
     column: u32,
     hint: Option<(&str, &str)>,
 ) {
-    match decode_str(raw, Origin::file(name.clone(), line, column), hint) {
-        Ok(mut o) => {
-            prune(&mut o);
-            part.stores.push(o);
-        }
-        Err(e) => part.notes.push(decode_note(name, line, column, &e)),
+    let origin = Origin::file(name.clone(), line, column);
+    if let Err(e) = decode_str_into(&mut part.stores, raw, origin, hint) {
+        part.notes.push(decode_note(name, line, column, &e));
     }
 }
 
-/// Drop what no analysis reads and large snapshots have a lot of: server-side
-/// apply bookkeeping and the list of images cached on each node.
+/// Make a decoded object compact: drop what no analysis reads and large
+/// snapshots have a lot of (server-side apply bookkeeping, the list of images
+/// cached on each node), give back unused room.
 pub(crate) fn prune(o: &mut Object) {
-    if let Some(m) = o.meta_mut() {
-        m.managed_fields = None;
-    }
-    if let Object::Node(n) = o
-        && let Some(s) = n.obj.status.as_mut()
-    {
-        s.images = None;
-    }
+    o.trim();
 }
 
 /// `file:line:column: what is wrong`, at the exact place when the JSON parser knows it.
@@ -551,12 +585,67 @@ pub(crate) fn decode_note(name: &str, line: u32, column: u32, e: &DecodeError) -
     }
 }
 
+/// Decoded batches put back in stream order as they finish, so the stores
+/// grow while the scanner reads on and a batch's memory is free for the next.
+struct Assembly {
+    next: usize,
+    waiting: BTreeMap<usize, (Part, usize, usize)>,
+    out: Part,
+    /// Bytes in the input, when known.
+    total: Option<u64>,
+}
+
+impl Assembly {
+    /// Batch `seq` is decoded; it ends at byte `end` and spans `bytes`.
+    fn add(&mut self, seq: usize, part: Part, end: usize, bytes: usize) {
+        self.waiting.insert(seq, (part, end, bytes));
+        while let Some((part, end, bytes)) = self.waiting.remove(&self.next) {
+            self.next += 1;
+            self.absorb(part, Some((end, bytes)));
+        }
+    }
+
+    /// Append a part. With the input's size known, a store that must grow
+    /// makes room for as many more objects as the rest of the input could
+    /// hold at this batch's density (an upper bound, so it grows once; room
+    /// not written to is address space, not memory), at most twice the input's
+    /// size in bytes; otherwise it doubles.
+    fn absorb(&mut self, part: Part, span: Option<(usize, usize)>) {
+        let rest = match (self.total, span) {
+            (Some(total), Some((end, bytes))) if bytes > 0 => {
+                Some((total.saturating_sub(end as u64), bytes as u64, total))
+            }
+            _ => None,
+        };
+        let extra = |len: usize, adding: usize, size: usize| match rest {
+            Some((rest, bytes, total)) => {
+                let more = (adding as u64).saturating_mul(rest) / bytes;
+                let cap = (2 * total) / (size.max(1) as u64);
+                more.min(cap) as usize
+            }
+            None => len.max(adding),
+        };
+        self.out.stores.append(part.stores, &extra);
+        self.out.notes.extend(part.notes);
+        self.out.logs.extend(part.logs);
+        self.out.deferred.extend(part.deferred);
+        self.out.readable |= part.readable;
+    }
+}
+
 /// Parse a JSON stream. `head` is what was already read from `r`.
 pub(crate) fn parse(name: &Arc<str>, r: &mut Reader, head: Vec<u8>) -> Part {
-    let results: Mutex<Vec<(usize, Part)>> = Mutex::new(Vec::new());
+    let assembly = Mutex::new(Assembly {
+        next: 0,
+        waiting: BTreeMap::new(),
+        out: Part::default(),
+        total: r.size_hint,
+    });
     let in_flight = AtomicUsize::new(0);
+    let buffers: Buffers = Mutex::new(Vec::new());
     let mut scanner = Scanner {
         r,
+        buffers: &buffers,
         name: name.clone(),
         buf: head,
         base: 0,
@@ -575,24 +664,38 @@ pub(crate) fn parse(name: &Arc<str>, r: &mut Reader, head: Vec<u8>) -> Part {
     };
     rayon::in_place_scope(|s| {
         let mut seq = 0usize;
-        let results = &results;
+        let assembly = &assembly;
         let in_flight = &in_flight;
+        let buffers = &buffers;
+        // A decoded batch's text buffer goes back to the scanner.
+        let recycle = move |batch: Batch| {
+            let mut text = batch.text;
+            text.clear();
+            if let Ok(mut b) = buffers.lock()
+                && b.len() <= IN_FLIGHT
+            {
+                b.push(text);
+            }
+        };
         let mut dispatch = |batch: Batch| {
             let my = seq;
             seq += 1;
+            let (end, bytes) = (batch.base + batch.text.len(), batch.text.len());
             if in_flight.load(Ordering::Acquire) >= IN_FLIGHT {
-                let p = decode_batch(name, batch);
-                if let Ok(mut r) = results.lock() {
-                    r.push((my, p));
+                let p = decode_batch(name, &batch);
+                recycle(batch);
+                if let Ok(mut a) = assembly.lock() {
+                    a.add(my, p, end, bytes);
                 }
                 return;
             }
             in_flight.fetch_add(1, Ordering::AcqRel);
             let name = name.clone();
             s.spawn(move |_| {
-                let p = decode_batch(&name, batch);
-                if let Ok(mut r) = results.lock() {
-                    r.push((my, p));
+                let p = decode_batch(&name, &batch);
+                recycle(batch);
+                if let Ok(mut a) = assembly.lock() {
+                    a.add(my, p, end, bytes);
                 }
                 in_flight.fetch_sub(1, Ordering::AcqRel);
             });
@@ -611,14 +714,15 @@ pub(crate) fn parse(name: &Arc<str>, r: &mut Reader, head: Vec<u8>) -> Part {
             ..Part::default()
         };
     }
-    let mut parts = results.into_inner().unwrap_or_default();
-    parts.sort_by_key(|(seq, _)| *seq);
-    let mut parts: Vec<Part> = parts.into_iter().map(|(_, p)| p).collect();
+    let Ok(mut assembly) = assembly.into_inner() else {
+        return Part::default();
+    };
+    // Every batch has finished: none is left waiting.
+    for (part, _, _) in std::mem::take(&mut assembly.waiting).into_values() {
+        assembly.absorb(part, None);
+    }
     // Items of typed lists whose kind came last.
-    let deferred: Vec<_> = parts
-        .iter_mut()
-        .flat_map(|p| std::mem::take(&mut p.deferred))
-        .collect();
+    let deferred = std::mem::take(&mut assembly.out.deferred);
     if !deferred.is_empty() {
         let mut late = Part::default();
         for (list, raw, line, column) in deferred {
@@ -626,12 +730,12 @@ pub(crate) fn parse(name: &Arc<str>, r: &mut Reader, head: Vec<u8>) -> Part {
             let h = hint.as_deref().map(|(a, k)| (a.as_str(), k.as_str()));
             decode_into(&mut late, name, &raw, line, column, h);
         }
-        parts.push(late);
+        assembly.absorb(late, None);
     }
     let readable = scanned.readable;
     let notes = std::mem::take(&mut scanned.notes);
-    parts.push(scanned);
-    let mut part = Part::concat(parts);
+    assembly.absorb(scanned, None);
+    let mut part = assembly.out;
     part.readable |= readable;
     // Scanner notes (positions in the stream) before decode notes of the same place are fine in any order;
     // sort all by position for a stable report.

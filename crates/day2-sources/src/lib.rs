@@ -104,7 +104,12 @@ impl Part {
     }
 
     /// Concatenate in order; every store is allocated once at its final size.
-    pub(crate) fn concat(parts: Vec<Part>) -> Part {
+    pub(crate) fn concat(mut parts: Vec<Part>) -> Part {
+        if parts.len() == 1
+            && let Some(p) = parts.pop()
+        {
+            return p;
+        }
         let mut stores = Vec::with_capacity(parts.len());
         let mut out = Part::default();
         for p in parts {
@@ -143,6 +148,7 @@ fn load(inputs: &[Input], kind: SourceKind, opts: &LoadOptions) -> Result<Cluste
             });
         }
     }
+    day2_model::timings::mark("start");
     let (files, mut notes) = read::expand(inputs);
     if let Some(p) = &opts.progress {
         p(&format!("reading {} file(s) …", files.len()));
@@ -157,6 +163,7 @@ fn load(inputs: &[Input], kind: SourceKind, opts: &LoadOptions) -> Result<Cluste
         })
         .collect();
     let part = Part::concat(parts);
+    day2_model::timings::mark("decoded");
     notes.extend(part.notes);
     if !part.readable && !notes.is_empty() {
         return Err(LoadError::NothingReadable { notes });
@@ -167,6 +174,7 @@ fn load(inputs: &[Input], kind: SourceKind, opts: &LoadOptions) -> Result<Cluste
     let mut cluster = Cluster::new(part.stores, kind, notes);
     cluster.logs = part.logs;
     cluster.input = describe(inputs, files.len());
+    day2_model::timings::mark("indexed");
     Ok(cluster)
 }
 

@@ -115,6 +115,9 @@ pub struct Limited<R> {
     left: u64,
     limit: u64,
     pub over: bool,
+    /// How many bytes the input holds, when that is known before reading
+    /// (an uncompressed file or bytes in memory).
+    pub size_hint: Option<u64>,
 }
 
 impl<R: Read> Read for Limited<R> {
@@ -139,16 +142,19 @@ pub fn open(f: &File, opts: &LoadOptions) -> Result<Reader, Note> {
         message,
     };
     let limit = opts.max_file_bytes;
+    let mut size_hint = None;
     let mut raw: Box<dyn Read + Send> = match &f.path {
         None => Box::new(io::stdin()),
         Some(p) => {
             let file = std::fs::File::open(p).map_err(|e| note(format!("cannot read: {e}")))?;
-            let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+            let meta = file.metadata().ok();
+            let len = meta.as_ref().map_or(0, |m| m.len());
             if len > limit {
                 return Err(note(format!(
                     "{len} bytes is over the {limit}-byte limit, skipped"
                 )));
             }
+            size_hint = meta.filter(|m| m.is_file()).map(|m| m.len());
             Box::new(file)
         }
     };
@@ -164,7 +170,8 @@ pub fn open(f: &File, opts: &LoadOptions) -> Result<Reader, Note> {
         }
     }
     let head = io::Cursor::new(magic[..got].to_vec());
-    let inner: Box<dyn Read + Send> = if got == 2 && magic == [0x1f, 0x8b] {
+    let gzip = got == 2 && magic == [0x1f, 0x8b];
+    let inner: Box<dyn Read + Send> = if gzip {
         Box::new(flate2::read::MultiGzDecoder::new(head.chain(raw)))
     } else {
         Box::new(head.chain(raw))
@@ -174,12 +181,14 @@ pub fn open(f: &File, opts: &LoadOptions) -> Result<Reader, Note> {
         left: limit,
         limit,
         over: false,
+        size_hint: size_hint.filter(|_| !gzip),
     })
 }
 
 /// Bytes already in memory.
 pub fn from_bytes(bytes: &[u8], opts: &LoadOptions) -> Reader {
-    let owned: Box<dyn Read + Send> = if bytes.starts_with(&[0x1f, 0x8b]) {
+    let gzip = bytes.starts_with(&[0x1f, 0x8b]);
+    let owned: Box<dyn Read + Send> = if gzip {
         Box::new(flate2::read::MultiGzDecoder::new(io::Cursor::new(
             bytes.to_vec(),
         )))
@@ -191,6 +200,7 @@ pub fn from_bytes(bytes: &[u8], opts: &LoadOptions) -> Reader {
         left: opts.max_file_bytes,
         limit: opts.max_file_bytes,
         over: false,
+        size_hint: (!gzip).then_some(bytes.len() as u64),
     }
 }
 

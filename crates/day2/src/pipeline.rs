@@ -46,13 +46,16 @@ fn logs_status(cluster: &Cluster, config: &Config) -> Option<Status> {
 pub fn analyze(cluster: &Cluster, config: &Config, diagnose: bool) -> Report {
     let cx = Context::new(cluster, config);
     let findings = day2_rules::run(&cx);
+    day2_model::timings::mark("rules");
     let (diagnoses, timeline) = if diagnose {
         let out = day2_diagnose::diagnose(&cx, &findings);
+        day2_model::timings::mark("diagnosis");
         (out.diagnoses, out.timeline)
     } else {
         (Vec::new(), Vec::new())
     };
     let checklist = day2_rules::checklist::build(&cx, &findings, logs_status(cluster, config));
+    day2_model::timings::mark("checklist");
     let mut report = Report {
         schema: SCHEMA.to_owned(),
         source: SourceInfo {
@@ -108,8 +111,15 @@ pub fn emit(
         verbose: opts.verbose,
         ..Default::default()
     };
-    let text = day2_render::render(report, &rules, render_format(opts.output), &render_opts)?;
-    term.print(&text)?;
+    let format = render_format(opts.output);
+    if format == day2_render::Format::Json {
+        // Serialised straight to the output: never held whole.
+        term.print_with(|out| day2_render::write_json(report, out))?;
+    } else {
+        let text = day2_render::render(report, &rules, format, &render_opts)?;
+        term.print(&text)?;
+    }
+    day2_model::timings::mark("written");
     let worst = report
         .findings
         .iter()

@@ -64,6 +64,16 @@ impl Term {
     }
 
     /// Write the command's output to stdout.
+    /// Output written piece by piece, through one buffer.
+    pub fn print_with(
+        &self,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        write(&mut out)?;
+        out.flush()
+    }
+
     pub fn print(&self, text: &str) -> std::io::Result<()> {
         let mut out = std::io::stdout().lock();
         out.write_all(text.as_bytes())?;

@@ -17,7 +17,7 @@ use day2_model::{Cloud, Event, Loop, ObjRef, Res};
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, Pod, PodSpec};
 use k8s_openapi::api::storage::v1::StorageClass;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 fn parts<'c, 'd>(d: &'d Detected<'c>) -> Option<(&'c Res<Pod>, &'c PodSpec, &'d PendingDetail)> {
     let pod = d.pod()?;
@@ -97,14 +97,16 @@ fn autoscaler_links(a: &Analysis<'_>, d: &Detected<'_>, zones: Option<&[String]>
         }
     }
     // Nodes that joined after the pod went Pending (the autoscaler's answer).
-    if let Some(since) = d.since {
-        for n in a
-            .cluster
-            .nodes
+    if let Some(since) = d.since
+        && a.newest_node().is_some_and(|newest| newest >= since)
+    {
+        for j in a
+            .node_joins()
             .iter()
-            .filter(|n| model::creation(&n.metadata).is_some_and(|c| c >= since))
+            .filter(|j| j.created.is_some_and(|c| c >= since))
         {
-            let zone = model::node_zone(n).unwrap_or("unknown zone");
+            let n = j.node;
+            let zone = j.zone.unwrap_or("unknown zone");
             let outside = zones.is_some_and(|zs| !zs.is_empty() && !zs.iter().any(|z| z == zone));
             let what = if outside {
                 format!(
@@ -115,25 +117,9 @@ fn autoscaler_links(a: &Analysis<'_>, d: &Detected<'_>, zones: Option<&[String]>
             } else {
                 format!("node {} joined in {zone}", n.name())
             };
-            let ev: Vec<String> = model::node_events(a.cluster, n)
-                .iter()
-                .filter(|e| {
-                    matches!(
-                        e.reason.as_str(),
-                        "RegisteredNode" | "NodeReady" | "Starting"
-                    )
-                })
-                .take(2)
-                .map(|e| e.evidence())
-                .collect();
             out.push(
-                Link::new(
-                    Loop::Compute,
-                    model::creation(&n.metadata),
-                    n.objref(),
-                    what,
-                )
-                .with_evidence(ev),
+                Link::new(Loop::Compute, j.created, n.objref(), what)
+                    .with_evidence(j.evidence.iter().cloned()),
             );
         }
     }
@@ -157,12 +143,12 @@ fn node_story(
     let want = model::pod_requests(spec);
     let free = a.capacity().free(node.name());
     let mut parts: Vec<String> = Vec::new();
-    let reasons: Vec<String> = match verdict {
-        Some(v) => v.reasons.clone(),
-        None => Vec::new(),
+    let reasons: &[std::borrow::Cow<'static, str>] = match verdict {
+        Some(v) => &v.reasons,
+        None => &[],
     };
     for r in reasons {
-        if skip_volume && Reason::classify(&r) == Reason::VolumeNodeAffinity {
+        if skip_volume && Reason::classify(r) == Reason::VolumeNodeAffinity {
             continue;
         }
         let res = r.strip_prefix("Insufficient ").map(str::to_owned);
@@ -175,7 +161,7 @@ fn node_story(
             _ if r == "node(s) were unschedulable" => {
                 parts.push("cordoned (spec.unschedulable)".into())
             }
-            _ => parts.push(r),
+            _ => parts.push(r.to_string()),
         }
     }
     if parts.is_empty() {
@@ -352,7 +338,7 @@ pub fn volume_zone<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let verdict_of = |name: &str| {
         verdicts
             .as_ref()
-            .and_then(|v| v.iter().find(|x| x.name == name))
+            .and_then(|v| v.iter().find(|x| *x.name == *name))
     };
     if told == 0 {
         // Without the scheduler saying so, the model must show it.
@@ -641,12 +627,15 @@ pub fn cordoned<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Some(v) = a.verdicts(pod) else {
         return vec![];
     };
+    if (told == 0 && p.fit.is_some()) || v.iter().any(|x| x.fits) {
+        return vec![];
+    }
     // Nodes rejected only because they are cordoned.
     let only: Vec<&NodeVerdict> = v
         .iter()
-        .filter(|x| !x.fits && x.reasons.iter().all(|r| r == "node(s) were unschedulable"))
+        .filter(|x| x.reasons.iter().all(|r| r == "node(s) were unschedulable"))
         .collect();
-    if only.is_empty() || (told == 0 && p.fit.is_some()) || v.iter().any(|x| x.fits) {
+    if only.is_empty() {
         return vec![];
     }
     let nodes: Vec<&Res<Node>> = only
@@ -901,12 +890,7 @@ pub fn taints<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     };
     let told = said(p, |r| matches!(r, Reason::Taint(_)));
     let nodes = &a.cluster.nodes;
-    let mut by_key: BTreeMap<String, Vec<&Res<Node>>> = BTreeMap::new();
-    for n in nodes.iter() {
-        if let Some(t) = model::untolerated_taints(spec, n).first() {
-            by_key.entry(model::describe_taint(t)).or_default().push(n);
-        }
-    }
+    let by_key = a.untolerated(spec);
     if told == 0
         && (p.fit.is_some()
             || by_key.is_empty()
@@ -1170,48 +1154,51 @@ pub fn constraints<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
 }
 
 /// The nodes a pod could use were it not for resources, and their numbers.
-pub struct PoolStats {
+pub struct PoolStats<'c> {
     pub pool_ref: ObjRef,
     /// Pods on the pool's nodes without a cpu / memory request.
     pub neighbours: (u32, u32),
-    pub res: Vec<ResStats>,
+    pub res: Vec<ResStats<'c>>,
 }
 
-pub struct ResStats {
+pub struct ResStats<'c> {
     pub res: &'static str,
     /// Largest allocatable of any node.
     pub max_alloc: i64,
     /// Free amount per pool node.
-    pub frees: Vec<(String, i64)>,
+    pub frees: Vec<(&'c str, i64)>,
     pub sum: i64,
     pub max_free: i64,
     /// Some pool node has less free than the pod requests.
     pub short: bool,
 }
 
-fn pool_stats(a: &Analysis<'_>, spec: &PodSpec, verdicts: &[NodeVerdict]) -> PoolStats {
-    let cap = a.capacity();
+fn pool_stats<'c>(a: &Analysis<'c>, spec: &PodSpec, verdicts: &[NodeVerdict]) -> PoolStats<'c> {
+    let nodes = &a.cluster.nodes;
+    let caps = a.node_capacity();
     let want = model::pod_requests(spec);
     // Nodes where only resources stand in the way (or that fit by the model's numbers).
-    let candidates: Vec<&NodeVerdict> = verdicts
+    let candidates: Vec<(usize, &NodeVerdict)> = verdicts
         .iter()
-        .filter(|v| v.fits || v.only_resources())
+        .enumerate()
+        .filter(|(_, v)| v.fits || v.only_resources())
         .collect();
-    let pool: Vec<&Res<Node>> = if candidates.is_empty() {
-        a.cluster
-            .nodes
-            .iter()
-            .filter(|n| !model::cordoned(n) && model::matches_node_selection(spec, n))
+    // The pool, as indexes into the cluster's nodes.
+    let pool: Vec<usize> = if candidates.is_empty() {
+        (0..nodes.len())
+            .filter(|&i| {
+                !model::cordoned(&nodes[i]) && model::matches_node_selection(spec, &nodes[i])
+            })
             .collect()
     } else {
         candidates
             .iter()
-            .filter_map(|v| a.cluster.node(&v.name))
+            .filter_map(|(i, v)| a.verdict_node(*i, v))
             .collect()
     };
     let mut neighbours = (0, 0);
-    for n in &pool {
-        let (c, m) = cap.unrequested(n.name());
+    for &i in &pool {
+        let (c, m) = caps[i].unrequested;
         neighbours.0 += c;
         neighbours.1 += m;
     }
@@ -1219,19 +1206,14 @@ fn pool_stats(a: &Analysis<'_>, spec: &PodSpec, verdicts: &[NodeVerdict]) -> Poo
         .into_iter()
         .map(|res| {
             let need = want.get(res).unwrap_or(0);
-            let max_alloc = a
-                .cluster
-                .nodes
+            let max_alloc = a.max_allocatable(res);
+            let frees: Vec<(&'c str, i64)> = pool
                 .iter()
-                .filter_map(|n| cap.allocatable(n.name()).and_then(|x| x.get(res)))
-                .max()
-                .unwrap_or(0);
-            let frees: Vec<(String, i64)> = pool
-                .iter()
-                .filter_map(|n| {
-                    cap.free(n.name())
+                .filter_map(|&i| {
+                    caps[i]
+                        .free
                         .and_then(|f| f.get(res))
-                        .map(|f| (n.name().to_owned(), f.max(0)))
+                        .map(|f| (nodes[i].name(), f.max(0)))
                 })
                 .collect();
             ResStats {
@@ -1245,7 +1227,7 @@ fn pool_stats(a: &Analysis<'_>, spec: &PodSpec, verdicts: &[NodeVerdict]) -> Poo
         })
         .collect();
     PoolStats {
-        pool_ref: model::node_pool_ref(pool.iter().copied()),
+        pool_ref: model::node_pool_ref(pool.iter().map(|&i| &nodes[i])),
         neighbours,
         res,
     }

@@ -86,6 +86,14 @@ fn admits(spec: &PodSpec, n: &Res<Node>) -> bool {
 }
 
 /// Whether the pod constrains its nodes at all.
+/// The largest allocatable of `res` among the candidates, with its node's name.
+fn largest<'a>(candidates: &[&Capacity<'a>], res: &str) -> Option<(i64, &'a str)> {
+    candidates
+        .iter()
+        .filter_map(|n| n.of(res).map(|a| (a, n.node.name())))
+        .max()
+}
+
 fn constrained(spec: &PodSpec) -> bool {
     spec.node_selector.as_ref().is_some_and(|m| !m.is_empty())
         || spec
@@ -119,23 +127,33 @@ impl Rule for RequestExceedsNodeCapacity {
         if nodes.is_empty() {
             return;
         }
+
         let all: Vec<&Capacity<'_>> = nodes.iter().collect();
+        // The largest node of all, once: most workloads may run on any node.
+        let largest_of_all = [largest(&all, "cpu"), largest(&all, "memory")];
         for w in cx.workloads() {
-            let candidates: Vec<&Capacity<'_>> = if constrained(w.spec) {
+            let constrained = constrained(w.spec);
+            let candidates: Vec<&Capacity<'_>> = if constrained {
                 nodes.iter().filter(|n| admits(w.spec, n.node)).collect()
             } else {
-                all.clone()
+                Vec::new()
             };
-            if candidates.is_empty() {
+            let eligible = if constrained {
+                candidates.len()
+            } else {
+                all.len()
+            };
+            if eligible == 0 {
                 continue; // a placement problem, not a size problem
             }
-            for res in ["cpu", "memory"] {
+            for (r, res) in ["cpu", "memory"].into_iter().enumerate() {
                 let want = effective_pod_request(w.spec, res);
-                let Some((best, node)) = candidates
-                    .iter()
-                    .filter_map(|n| n.of(res).map(|a| (a, n.node.name())))
-                    .max()
-                else {
+                let best = if constrained {
+                    largest(&candidates, res)
+                } else {
+                    largest_of_all[r]
+                };
+                let Some((best, node)) = best else {
                     continue;
                 };
                 if want <= best {
@@ -153,7 +171,7 @@ impl Rule for RequestExceedsNodeCapacity {
                     format!(
                         "pods request {} {res} but the largest of the {} eligible node(s) ({node}) has {} allocatable: they can never be scheduled (Insufficient {res})",
                         show(want),
-                        candidates.len(),
+                        eligible,
                         show(best)
                     ),
                     Some(&w.ptr("/containers")),

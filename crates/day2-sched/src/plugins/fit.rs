@@ -12,17 +12,27 @@ pub fn filter(st: &State<'_>, pod: &Incoming<'_, '_>, ni: usize) -> Option<Failu
     let node = &st.nodes[ni];
     let mine = pod.self_node == Some(ni);
     let mut reasons = smallvec::SmallVec::new();
-    let mut details = Vec::new();
+    // Details only when wanted: verdicts for many pods skip the formatting.
+    let mut details: Vec<String> = Vec::new();
     let mut unresolvable = false;
     let used_pods = node.pods.len() as i64 - i64::from(mine);
     if used_pods + 1 > node.max_pods {
         reasons.push(Cow::Borrowed(TOO_MANY_PODS));
-        details.push(pod.say(|| format!("{used_pods} of {} pod slots used", node.max_pods)));
+        if pod.detailed {
+            details.push(format!("{used_pods} of {} pod slots used", node.max_pods));
+        }
     }
-    let mut requested = node.requested.clone();
-    if mine && let Some(i) = pod.self_idx {
-        requested.sub(&st.pod_requests[i as usize]);
-    }
+    // The node's usage without the pod itself, when it is bound there.
+    let own;
+    let requested = match pod.self_idx {
+        Some(i) if mine => {
+            let mut r = node.requested.clone();
+            r.sub(&st.pod_requests[i as usize]);
+            own = r;
+            &own
+        }
+        _ => &node.requested,
+    };
     for (res, want) in pod.requests.iter() {
         if want <= 0 {
             continue;
@@ -36,14 +46,14 @@ pub fn filter(st: &State<'_>, pod: &Incoming<'_, '_>, ni: usize) -> Option<Failu
                 "ephemeral-storage" => Cow::Borrowed("Insufficient ephemeral-storage"),
                 _ => Cow::Owned(format!("Insufficient {res}")),
             });
-            details.push(pod.say(|| {
-                format!(
+            if pod.detailed {
+                details.push(format!(
                     "requests {} {res}, {} of {} free",
                     format(res, want),
                     format(res, free.max(0)),
                     format(res, alloc)
-                )
-            }));
+                ));
+            }
             unresolvable |= want > alloc;
         }
     }
@@ -53,7 +63,11 @@ pub fn filter(st: &State<'_>, pod: &Incoming<'_, '_>, ni: usize) -> Option<Failu
     Some(Failure {
         plugin: Plugin::NodeResourcesFit,
         reasons,
-        detail: details.join("; ").into(),
+        detail: if details.is_empty() {
+            Cow::Borrowed("")
+        } else {
+            details.join("; ").into()
+        },
         unresolvable,
     })
 }

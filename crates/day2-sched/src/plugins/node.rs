@@ -14,12 +14,14 @@ pub fn unschedulable(pod: &Incoming<'_, '_>, node: &SimNode) -> Option<Failure> 
     if !node.unschedulable {
         return None;
     }
-    let taint = Taint {
+    static CORDON: std::sync::LazyLock<Taint> = std::sync::LazyLock::new(|| Taint {
         key: "node.kubernetes.io/unschedulable".into(),
         effect: "NoSchedule".into(),
         ..Taint::default()
-    };
-    if pod.tolerations().iter().any(|t| tolerates(t, &taint)) {
+    });
+    // Tolerating the unschedulable taint lets the pod onto cordoned nodes.
+    let tolerated = pod.tolerations().iter().any(|t| tolerates(t, &CORDON));
+    if tolerated {
         return None;
     }
     Some(

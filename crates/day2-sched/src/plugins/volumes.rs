@@ -2,7 +2,7 @@
 
 use crate::filter::{Failure, Plugin};
 use crate::pod::Incoming;
-use crate::state::{SimNode, State};
+use crate::state::SimNode;
 use crate::volumes::{can_provision, matching_volume, pv_admits, topology_labels};
 
 pub const RWOP: &str = "node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode already in-use by another pod";
@@ -50,7 +50,7 @@ pub fn limits(pod: &Incoming<'_, '_>, node: &SimNode) -> Option<Failure> {
     None
 }
 
-pub fn binding(st: &State<'_>, pod: &Incoming<'_, '_>, node: &SimNode) -> Option<Failure> {
+pub fn binding(pod: &Incoming<'_, '_>, node: &SimNode) -> Option<Failure> {
     let v = &pod.volumes;
     if v.is_empty() {
         return None;
@@ -99,7 +99,7 @@ pub fn binding(st: &State<'_>, pod: &Incoming<'_, '_>, node: &SimNode) -> Option
         }
     }
     for d in &v.delayed {
-        if matching_volume(st.cluster, d, &node.name, &node.labels).is_some() {
+        if matching_volume(d, &node.name, &node.labels).is_some() {
             continue;
         }
         if can_provision(d.class.map(|c| &c.obj), &node.labels) {

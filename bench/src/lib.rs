@@ -1,0 +1,4 @@
+//! The benchmark's synthetic clusters.
+#![forbid(unsafe_code)]
+
+pub mod synth;
