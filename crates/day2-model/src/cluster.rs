@@ -734,11 +734,20 @@ fn sort_events(events: &mut [Event]) {
         events.sort_by(|a, b| a.at().cmp(&b.at()).then_with(|| a.name.cmp(&b.name)));
         return;
     };
-    let mut order: Vec<u32> = (0..n).collect();
-    order.sort_by(|&a, &b| {
-        let (a, b) = (&events[a as usize], &events[b as usize]);
-        a.at().cmp(&b.at()).then_with(|| a.name.cmp(&b.name))
-    });
+    // Sort (time, position) pairs in parallel, reading an event's name only
+    // to break a tie in time; the position keeps the sort stable.
+    let mut keys: Vec<(Option<jiff::Timestamp>, u32)> =
+        events.iter().zip(0..n).map(|(e, i)| (e.at(), i)).collect();
+    {
+        use rayon::slice::ParallelSliceMut;
+        let ev: &[Event] = events;
+        keys.par_sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| ev[a.1 as usize].name.cmp(&ev[b.1 as usize].name))
+                .then(a.1.cmp(&b.1))
+        });
+    }
+    let mut order: Vec<u32> = keys.into_iter().map(|(_, i)| i).collect();
     // Position i receives the event at order[i]: follow each cycle once.
     for start in 0..order.len() {
         let mut cur = start;
