@@ -292,34 +292,11 @@ pub fn untolerated_taints<'n>(spec: &PodSpec, node: &'n Node) -> Vec<&'n Taint> 
         .collect()
 }
 
-pub fn describe_taint(t: &Taint) -> String {
-    match t.value.as_deref().filter(|v| !v.is_empty()) {
-        Some(v) => format!("{}={}:{}", t.key, v, t.effect),
-        None => format!("{}:{}", t.key, t.effect),
-    }
-}
+pub use day2_sched::plugins::node::describe_taint;
 
 /// nodeSelector and required node affinity.
 pub fn matches_node_selection(spec: &PodSpec, node: &Res<Node>) -> bool {
-    let labels = node.labels();
-    if let Some(ns) = &spec.node_selector
-        && !ns.iter().all(|(k, v)| labels.get(k) == Some(v))
-    {
-        return false;
-    }
-    if let Some(req) = spec
-        .affinity
-        .as_ref()
-        .and_then(|a| a.node_affinity.as_ref())
-        .and_then(|n| {
-            n.required_during_scheduling_ignored_during_execution
-                .as_ref()
-        })
-        && !node_selector_matches(req, node.name(), labels)
-    {
-        return false;
-    }
-    true
+    day2_sched::pod::selection_matches(spec, node.name(), node.labels())
 }
 
 /// Node-group labels of the managed offerings and autoscalers.

@@ -39,8 +39,14 @@ pub fn untolerated<'n>(taints: &'n [Taint], tolerations: &[Toleration]) -> Optio
 
 /// nodeSelector and required node affinity (`GetRequiredNodeAffinity`).
 pub fn node_selection_matches(spec: &PodSpec, node: &SimNode) -> bool {
+    selection_matches(spec, &node.name, &node.labels)
+}
+
+/// NodeAffinity's filter on a node's name and labels: the pod's
+/// `nodeSelector` and its required node affinity terms.
+pub fn selection_matches(spec: &PodSpec, node: &str, labels: &Labels) -> bool {
     if let Some(sel) = &spec.node_selector
-        && !sel.iter().all(|(k, v)| node.labels.get(k) == Some(v))
+        && !sel.iter().all(|(k, v)| labels.get(k) == Some(v))
     {
         return false;
     }
@@ -52,7 +58,7 @@ pub fn node_selection_matches(spec: &PodSpec, node: &SimNode) -> bool {
             n.required_during_scheduling_ignored_during_execution
                 .as_ref()
         }) {
-        Some(req) => node_selector_matches(req, &node.name, &node.labels),
+        Some(req) => node_selector_matches(req, node, labels),
         None => true,
     }
 }
