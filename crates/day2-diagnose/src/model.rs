@@ -296,7 +296,7 @@ pub use day2_sched::plugins::node::describe_taint;
 
 /// nodeSelector and required node affinity.
 pub fn matches_node_selection(spec: &PodSpec, node: &Res<Node>) -> bool {
-    day2_sched::pod::selection_matches(spec, node.name(), node.labels())
+    day2_model::selector::node_selection_admits(spec, node.name(), node.labels())
 }
 
 /// Node-group labels of the managed offerings and autoscalers.

@@ -1,6 +1,8 @@
 //! Label and node selectors with Kubernetes semantics.
 
-use k8s_openapi::api::core::v1::{NodeSelector, NodeSelectorRequirement, NodeSelectorTerm};
+use k8s_openapi::api::core::v1::{
+    NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, PodSpec,
+};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement};
 use std::collections::BTreeMap;
 
@@ -58,6 +60,27 @@ pub fn map_selector_matches(sel: &Labels, labels: &Labels) -> bool {
 
 /// Node-affinity semantics: terms are ORed, requirements within a term ANDed;
 /// a term with no requirements matches nothing.
+/// The pod's required node affinity (`requiredDuringSchedulingIgnoredDuringExecution`).
+pub fn required_node_affinity(spec: &PodSpec) -> Option<&NodeSelector> {
+    spec.affinity
+        .as_ref()
+        .and_then(|a| a.node_affinity.as_ref())
+        .and_then(|n| {
+            n.required_during_scheduling_ignored_during_execution
+                .as_ref()
+        })
+}
+
+/// Whether the pod's `nodeSelector` and required node affinity admit a node
+/// with this name and labels (the scheduler's NodeAffinity filter).
+pub fn node_selection_admits(spec: &PodSpec, node_name: &str, labels: &Labels) -> bool {
+    spec.node_selector
+        .iter()
+        .flatten()
+        .all(|(k, v)| labels.get(k) == Some(v))
+        && required_node_affinity(spec).is_none_or(|r| node_selector_matches(r, node_name, labels))
+}
+
 pub fn node_selector_matches(sel: &NodeSelector, node_name: &str, labels: &Labels) -> bool {
     sel.node_selector_terms
         .iter()

@@ -1526,23 +1526,16 @@ pub fn pinned_to_one_zone(spec: &PodSpec) -> bool {
     {
         return true;
     }
-    spec.affinity
-        .as_ref()
-        .and_then(|a| a.node_affinity.as_ref())
-        .and_then(|n| {
-            n.required_during_scheduling_ignored_during_execution
-                .as_ref()
-        })
-        .is_some_and(|r| {
-            !r.node_selector_terms.is_empty()
-                && r.node_selector_terms.iter().all(|t| {
-                    t.match_expressions.iter().flatten().any(|e| {
-                        is_zone_key(&e.key)
-                            && e.operator == "In"
-                            && e.values.as_ref().is_some_and(|v| v.len() == 1)
-                    })
+    day2_model::selector::required_node_affinity(spec).is_some_and(|r| {
+        !r.node_selector_terms.is_empty()
+            && r.node_selector_terms.iter().all(|t| {
+                t.match_expressions.iter().flatten().any(|e| {
+                    is_zone_key(&e.key)
+                        && e.operator == "In"
+                        && e.values.as_ref().is_some_and(|v| v.len() == 1)
                 })
-        })
+            })
+    })
 }
 
 // ---------------------------------------------------------------- metrics scraping

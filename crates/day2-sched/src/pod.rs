@@ -6,7 +6,7 @@ use crate::amounts::{self, Amounts};
 use crate::state::{HostPort, SimNode, State, bound_node, host_ports};
 use crate::terms::{AffinityTerm, Selector, required_terms};
 use crate::volumes::PodVolumes;
-use day2_model::selector::{Labels, labels_of, node_selector_matches};
+use day2_model::selector::{Labels, labels_of, node_selection_admits};
 use k8s_openapi::api::core::v1::{Pod, PodSpec, Taint, Toleration};
 use rustc_hash::FxHashMap;
 
@@ -39,28 +39,7 @@ pub fn untolerated<'n>(taints: &'n [Taint], tolerations: &[Toleration]) -> Optio
 
 /// nodeSelector and required node affinity (`GetRequiredNodeAffinity`).
 pub fn node_selection_matches(spec: &PodSpec, node: &SimNode) -> bool {
-    selection_matches(spec, &node.name, &node.labels)
-}
-
-/// NodeAffinity's filter on a node's name and labels: the pod's
-/// `nodeSelector` and its required node affinity terms.
-pub fn selection_matches(spec: &PodSpec, node: &str, labels: &Labels) -> bool {
-    if let Some(sel) = &spec.node_selector
-        && !sel.iter().all(|(k, v)| labels.get(k) == Some(v))
-    {
-        return false;
-    }
-    match spec
-        .affinity
-        .as_ref()
-        .and_then(|a| a.node_affinity.as_ref())
-        .and_then(|n| {
-            n.required_during_scheduling_ignored_during_execution
-                .as_ref()
-        }) {
-        Some(req) => node_selector_matches(req, node, labels),
-        None => true,
-    }
+    node_selection_admits(spec, &node.name, &node.labels)
 }
 
 /// One `DoNotSchedule` topology spread constraint.

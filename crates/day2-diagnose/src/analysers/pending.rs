@@ -1026,15 +1026,7 @@ pub fn node_selection<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis>
             });
         }
     }
-    let has_affinity = spec
-        .affinity
-        .as_ref()
-        .and_then(|a| a.node_affinity.as_ref())
-        .and_then(|n| {
-            n.required_during_scheduling_ignored_during_execution
-                .as_ref()
-        })
-        .is_some();
+    let has_affinity = day2_model::selector::required_node_affinity(spec).is_some();
     if unmatched.is_empty() && has_affinity && matching == 0 && !nodes.is_empty() {
         unmatched.push("the required node affinity matches no node".to_owned());
     }

@@ -3,7 +3,7 @@
 use crate::util::effective_pod_request;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::quantity::format_bytes;
-use day2_model::selector::node_selector_matches;
+use day2_model::selector::{node_selection_admits, required_node_affinity};
 use day2_model::{Loop, Res, Severity};
 use k8s_openapi::api::core::v1::{Node, PodSpec};
 
@@ -69,20 +69,7 @@ impl Capacity<'_> {
 
 /// Whether the pod's nodeSelector and required node affinity admit a node.
 fn admits(spec: &PodSpec, n: &Res<Node>) -> bool {
-    let required = spec
-        .affinity
-        .as_ref()
-        .and_then(|a| a.node_affinity.as_ref())
-        .and_then(|n| {
-            n.required_during_scheduling_ignored_during_execution
-                .as_ref()
-        });
-    let labels = n.labels();
-    spec.node_selector
-        .iter()
-        .flatten()
-        .all(|(k, v)| labels.get(k) == Some(v))
-        && required.is_none_or(|r| node_selector_matches(r, n.name(), labels))
+    node_selection_admits(spec, n.name(), n.labels())
 }
 
 /// Whether the pod constrains its nodes at all.
@@ -96,14 +83,7 @@ fn largest<'a>(candidates: &[&Capacity<'a>], res: &str) -> Option<(i64, &'a str)
 
 fn constrained(spec: &PodSpec) -> bool {
     spec.node_selector.as_ref().is_some_and(|m| !m.is_empty())
-        || spec
-            .affinity
-            .as_ref()
-            .and_then(|a| a.node_affinity.as_ref())
-            .is_some_and(|n| {
-                n.required_during_scheduling_ignored_during_execution
-                    .is_some()
-            })
+        || required_node_affinity(spec).is_some()
 }
 
 pub struct RequestExceedsNodeCapacity;
