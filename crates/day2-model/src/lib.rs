@@ -24,8 +24,7 @@ pub mod types;
 pub use cluster::{Cluster, Note, PodLog, SourceKind, Workload, WorkloadKey, zone_of};
 pub use event::Event;
 pub use object::{
-    DecodeError, DynObject, K8sObject, Object, Res, Stores, decode_str, decode_str_into,
-    decode_value,
+    DecodeError, DynObject, K8sObject, Object, Res, Stores, decode_str_into, decode_value,
 };
 pub use report::{Finding, Report};
 pub use types::{Cloud, Location, Loop, ObjRef, Origin, Severity, SpanIndex};

@@ -478,7 +478,7 @@ fn is_model_version(av: &str, group: &str, kind: &str) -> bool {
     }
 }
 
-/// The slow path of [`decode_str`]: through a `serde_json::Value`.
+/// The slow path of [`decode_str_into`]: through a `serde_json::Value`.
 fn decode_via_value(
     raw: &str,
     origin: Origin,
@@ -494,35 +494,10 @@ fn decode_via_value(
     decode_value(v, origin, Some((av, kind)))
 }
 
-/// Decode one JSON document from its text. Fast path: a typed decode straight
-/// from the text when the apiVersion is the model's own; anything else goes
-/// through [`decode_value`].
-pub fn decode_str(
-    raw: &str,
-    origin: Origin,
-    hint: Option<(&str, &str)>,
-) -> Result<Object, DecodeError> {
-    let (av, kind) = type_of(raw, hint)?;
-    let group = group_of(av);
-    if is_model_version(av, group, kind) {
-        if group.is_empty() && kind == "Event" {
-            let mut de = serde_json::Deserializer::from_str(raw);
-            let e: Result<k8s_openapi::api::core::v1::Event, _> = Deserialize::deserialize(&mut de);
-            if let Ok(e) = e {
-                return Ok(Object::Event(Event::from_core(e, origin)));
-            }
-        } else if let Some(tk) = typed_kind(group, kind) {
-            let mut de = serde_json::Deserializer::from_str(raw);
-            if let Ok(o) = decode_typed(tk, &mut de, origin.clone()) {
-                return Ok(o);
-            }
-        }
-    }
-    decode_via_value(raw, origin, av, kind)
-}
-
-/// [`decode_str`], [`Object::trim`] and [`Stores::push`] in one step: on the
-/// fast path the object is moved once, from the decoder into its store.
+/// Decode one JSON document from its text, make it compact ([`Object::trim`])
+/// and store it. Fast path: when the apiVersion is the model's own, a typed
+/// decode straight from the text, the object moved once, from the decoder
+/// into its store; anything else goes through [`decode_value`].
 pub fn decode_str_into(
     stores: &mut Stores,
     raw: &str,
@@ -659,23 +634,19 @@ mod tests {
     }
 
     #[test]
-    fn decode_str_fast_and_slow_paths_agree() {
+    fn decode_str_into_fast_and_slow_paths_agree() {
+        let mut st = Stores::default();
         let raw = r#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d"},"spec":{"selector":{},"template":{}}}"#;
-        assert!(matches!(
-            decode_str(raw, Origin::default(), None).unwrap(),
-            Object::Deployment(_)
-        ));
+        decode_str_into(&mut st, raw, Origin::default(), None).unwrap();
+        assert_eq!(st.deployments.len(), 1);
         let raw = r#"{"apiVersion":"extensions/v1beta1","kind":"Deployment","metadata":{"name":"d"},"spec":{"selector":{},"template":{}}}"#;
-        assert!(matches!(
-            decode_str(raw, Origin::default(), None).unwrap(),
-            Object::Deployment(_)
-        ));
+        decode_str_into(&mut st, raw, Origin::default(), None).unwrap();
+        assert_eq!(st.deployments.len(), 2);
         let raw = r#"{"kind":"Secret","apiVersion":"v1","metadata":{"name":"s"},"data":{"k":"QUtJQUlPU0ZPRE5ON0VYQU1QTEU="}}"#;
-        let Object::Secret(s) = decode_str(raw, Origin::default(), None).unwrap() else {
-            panic!()
-        };
+        decode_str_into(&mut st, raw, Origin::default(), None).unwrap();
+        assert_eq!(st.len(), 3);
         assert_eq!(
-            s.keys[0].class,
+            st.secrets[0].keys[0].class,
             Some(crate::secret::CredentialKind::AwsAccessKeyId)
         );
     }
@@ -713,7 +684,8 @@ mod tests {
         for raw in docs {
             let hint = Some(("v1", "Pod"));
             decode_str_into(&mut into, raw, Origin::default(), hint).unwrap();
-            let mut o = decode_str(raw, Origin::default(), hint).unwrap();
+            let v: serde_json::Value = serde_json::from_str(raw).unwrap();
+            let mut o = decode_value(v, Origin::default(), hint).unwrap();
             o.trim();
             pushed.push(o);
         }

@@ -13,7 +13,7 @@ use crate::read::{self, Reader};
 use crate::{Hint, Part};
 use day2_model::object::group_of;
 use day2_model::peek::{peek_type, skip_string, skip_value, skip_ws};
-use day2_model::{DecodeError, Note, Object, Origin, decode_str_into};
+use day2_model::{DecodeError, Note, Origin, decode_str_into};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::sync::Arc;
@@ -545,13 +545,6 @@ pub(crate) fn decode_into(
     if let Err(e) = decode_str_into(&mut part.stores, raw, origin, hint) {
         part.notes.push(decode_note(name, line, column, &e));
     }
-}
-
-/// Make a decoded object compact: drop what no analysis reads and large
-/// snapshots have a lot of (server-side apply bookkeeping, the list of images
-/// cached on each node), give back unused room.
-pub(crate) fn prune(o: &mut Object) {
-    o.trim();
 }
 
 /// `file:line:column: what is wrong`, at the exact place when the JSON parser knows it.

@@ -256,7 +256,7 @@ fn decode(
     let (line, column) = (origin.line, origin.column);
     match decode_value(value, origin, hint) {
         Ok(mut o) => {
-            crate::json::prune(&mut o);
+            o.trim();
             part.stores.push(o);
         }
         Err(e) => part
