@@ -45,6 +45,9 @@ impl Resolved {
 
 pub type Key = (String, String);
 
+/// A pod's verdict on every node, shared; `None` when the source cannot judge.
+pub type Verdicts<'c> = Option<Arc<Vec<NodeVerdict<'c>>>>;
+
 /// Nodes by the taint (described) that keeps a pod off them.
 pub type Untolerated<'c> = BTreeMap<String, Vec<&'c Res<Node>>>;
 
@@ -82,7 +85,7 @@ pub struct Analysis<'c> {
     endpoints: OnceLock<FxHashMap<Key, &'c Res<Endpoints>>>,
     service_idx: OnceLock<FxHashMap<Key, &'c Res<Service>>>,
     workloads: OnceLock<FxHashMap<String, Vec<Workload<'c>>>>,
-    pools: Mutex<FxHashMap<String, Arc<PoolStats<'c>>>>,
+    pools: Mutex<FxHashMap<Arc<str>, Arc<PoolStats<'c>>>>,
     /// Per node: its creation, zone and the evidence of its joining.
     joins: OnceLock<Vec<NodeJoin<'c>>>,
     /// Largest allocatable cpu and memory of any node.
@@ -92,9 +95,12 @@ pub struct Analysis<'c> {
     /// Nodes by the first taint a set of tolerations does not tolerate, per set met.
     untolerated: Mutex<FxHashMap<String, Arc<Untolerated<'c>>>>,
     /// Verdicts by scheduling signature: replicas of one template are judged once.
-    verdict_cache: Mutex<FxHashMap<String, Option<Arc<Vec<NodeVerdict<'c>>>>>>,
+    verdict_cache: Mutex<FxHashMap<Arc<str>, Verdicts<'c>>>,
     /// Some pod has required pod anti-affinity.
     anti_affinity: OnceLock<bool>,
+    /// [`Analysis::signature`] per pod (by the pod's address in the cluster):
+    /// the analysers of one pod ask for it several times.
+    signatures: Mutex<FxHashMap<usize, Option<Arc<str>>>>,
 }
 
 impl<'c> Analysis<'c> {
@@ -122,6 +128,7 @@ impl<'c> Analysis<'c> {
             service_idx: OnceLock::new(),
             verdict_cache: Mutex::new(FxHashMap::default()),
             anti_affinity: OnceLock::new(),
+            signatures: Mutex::new(FxHashMap::default()),
             workloads: OnceLock::new(),
             pools: Mutex::new(FxHashMap::default()),
             joins: OnceLock::new(),
@@ -143,7 +150,7 @@ impl<'c> Analysis<'c> {
     /// Per-node verdicts for a pod, from the plugged-in source or the model.
     /// Pods with the same scheduling constraints (replicas of one template)
     /// share one computation.
-    pub fn verdicts(&self, pod: &Res<Pod>) -> Option<Arc<Vec<NodeVerdict<'c>>>> {
+    pub fn verdicts(&self, pod: &'c Res<Pod>) -> Verdicts<'c> {
         let key = self.signature(pod);
         if let Some(k) = &key
             && let Ok(cache) = self.verdict_cache.lock()
@@ -180,8 +187,22 @@ impl<'c> Analysis<'c> {
 
     /// What the scheduler's filters read of a pod, as a key: pods with the
     /// same key get the same verdict on every node. `None` when the pod has
-    /// no spec.
-    pub fn signature(&self, pod: &Res<Pod>) -> Option<String> {
+    /// no spec. Computed once per pod.
+    pub fn signature(&self, pod: &'c Res<Pod>) -> Option<Arc<str>> {
+        let addr = std::ptr::from_ref(pod) as usize;
+        if let Ok(known) = self.signatures.lock()
+            && let Some(s) = known.get(&addr)
+        {
+            return s.clone();
+        }
+        let s = self.compute_signature(pod).map(Arc::from);
+        if let Ok(mut known) = self.signatures.lock() {
+            known.insert(addr, s.clone());
+        }
+        s
+    }
+
+    fn compute_signature(&self, pod: &Res<Pod>) -> Option<String> {
         let spec = pod.spec.as_ref()?;
         let claims: Vec<&str> = crate::model::claims(spec).collect();
         let pod_affinity = spec
@@ -253,7 +274,7 @@ impl<'c> Analysis<'c> {
     /// scheduling signature.
     pub fn pool_stats(
         &self,
-        pod: &Res<Pod>,
+        pod: &'c Res<Pod>,
         compute: impl FnOnce() -> PoolStats<'c>,
     ) -> Arc<PoolStats<'c>> {
         let key = self.signature(pod);

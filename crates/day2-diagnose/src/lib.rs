@@ -29,6 +29,7 @@ use evidence::{FindingIndex, Link};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use symptoms::{Detected, Kind};
 
 pub use placement::{NodeVerdict, PlacementSource};
@@ -81,8 +82,8 @@ pub fn diagnose_with<'c>(
     // verdicts of the groups in flight, not of every signature met.
     let detected = symptoms::detect_pods(&a);
     day2_model::timings::mark("diagnosis: pod symptoms");
-    let mut groups: Vec<(Option<String>, Vec<usize>)> = Vec::new();
-    let mut by_signature: FxHashMap<String, usize> = FxHashMap::default();
+    let mut groups: Vec<(Option<Arc<str>>, Vec<usize>)> = Vec::new();
+    let mut by_signature: FxHashMap<Arc<str>, usize> = FxHashMap::default();
     for (i, d) in detected.iter().enumerate() {
         let key = d.pod().and_then(|p| a.signature(p));
         match key {
