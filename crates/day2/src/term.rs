@@ -63,8 +63,7 @@ impl Term {
         };
     }
 
-    /// Write the command's output to stdout.
-    /// Output written piece by piece, through one buffer.
+    /// Write the command's output to stdout piece by piece, through one buffer.
     pub fn print_with(
         &self,
         write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
@@ -74,6 +73,7 @@ impl Term {
         out.flush()
     }
 
+    /// Write the command's output to stdout.
     pub fn print(&self, text: &str) -> std::io::Result<()> {
         let mut out = std::io::stdout().lock();
         out.write_all(text.as_bytes())?;
