@@ -72,7 +72,6 @@ fn admits(spec: &PodSpec, n: &Res<Node>) -> bool {
     node_selection_admits(spec, n.name(), n.labels())
 }
 
-/// Whether the pod constrains its nodes at all.
 /// The largest allocatable of `res` among the candidates, with its node's name.
 fn largest<'a>(candidates: &[&Capacity<'a>], res: &str) -> Option<(i64, &'a str)> {
     candidates
@@ -81,6 +80,7 @@ fn largest<'a>(candidates: &[&Capacity<'a>], res: &str) -> Option<(i64, &'a str)
         .max()
 }
 
+/// Whether the pod constrains its nodes at all.
 fn constrained(spec: &PodSpec) -> bool {
     spec.node_selector.as_ref().is_some_and(|m| !m.is_empty())
         || required_node_affinity(spec).is_some()
@@ -107,31 +107,22 @@ impl Rule for RequestExceedsNodeCapacity {
         if nodes.is_empty() {
             return;
         }
-
         let all: Vec<&Capacity<'_>> = nodes.iter().collect();
         // The largest node of all, once: most workloads may run on any node.
         let largest_of_all = [largest(&all, "cpu"), largest(&all, "memory")];
         for w in cx.workloads() {
-            let constrained = constrained(w.spec);
-            let candidates: Vec<&Capacity<'_>> = if constrained {
-                nodes.iter().filter(|n| admits(w.spec, n.node)).collect()
-            } else {
-                Vec::new()
-            };
-            let eligible = if constrained {
-                candidates.len()
-            } else {
-                all.len()
-            };
+            // The nodes the workload may run on, when it narrows them down.
+            let narrowed: Option<Vec<&Capacity<'_>>> = constrained(w.spec)
+                .then(|| nodes.iter().filter(|n| admits(w.spec, n.node)).collect());
+            let eligible = narrowed.as_ref().map_or(all.len(), Vec::len);
             if eligible == 0 {
                 continue; // a placement problem, not a size problem
             }
             for (r, res) in ["cpu", "memory"].into_iter().enumerate() {
                 let want = effective_pod_request(w.spec, res);
-                let best = if constrained {
-                    largest(&candidates, res)
-                } else {
-                    largest_of_all[r]
+                let best = match &narrowed {
+                    Some(candidates) => largest(candidates, res),
+                    None => largest_of_all[r],
                 };
                 let Some((best, node)) = best else {
                     continue;
