@@ -4,7 +4,7 @@
 use crate::analysers::pending::PoolStats;
 use crate::evidence::{FindingIndex, Hypothesis, Link};
 use crate::model::Resources;
-use crate::placement::{Capacity, NodeVerdict, PlacementSource, SimulatedPlacement};
+use crate::placement::{Capacity, NodeVerdict, NodeVerdicts, PlacementSource, SimulatedPlacement};
 use crate::symptoms::Kind;
 use day2_model::report::RootCause;
 use day2_model::{Cloud, Cluster, ObjRef, Res, Workload};
@@ -46,7 +46,7 @@ impl Resolved {
 pub type Key = (String, String);
 
 /// A pod's verdict on every node, shared; `None` when the source cannot judge.
-pub type Verdicts<'c> = Option<Arc<Vec<NodeVerdict<'c>>>>;
+pub type Verdicts<'c> = Option<Arc<NodeVerdicts<'c>>>;
 
 /// Nodes by the taint (described) that keeps a pod off them.
 pub type Untolerated<'c> = BTreeMap<String, Vec<&'c Res<Node>>>;
@@ -75,12 +75,12 @@ pub struct Analysis<'c> {
     capacity: OnceLock<Capacity>,
     newest_node: OnceLock<Option<Timestamp>>,
     simulator: OnceLock<SimulatedPlacement<'c>>,
-    /// Phase one results by pod (namespace, name).
-    pub pods: OnceLock<FxHashMap<Key, Resolved>>,
+    /// Phase one results by pod (namespace, name), shared with the list of all results.
+    pub pods: OnceLock<FxHashMap<Key, Arc<Resolved>>>,
     /// Phase one results by claim (namespace, name).
-    pub claims: OnceLock<FxHashMap<Key, Resolved>>,
+    pub claims: OnceLock<FxHashMap<Key, Arc<Resolved>>>,
     /// Phase two results by Service (namespace, name).
-    pub services: OnceLock<FxHashMap<Key, Resolved>>,
+    pub services: OnceLock<FxHashMap<Key, Arc<Resolved>>>,
     slices: OnceLock<FxHashMap<Key, Vec<&'c Res<EndpointSlice>>>>,
     endpoints: OnceLock<FxHashMap<Key, &'c Res<Endpoints>>>,
     service_idx: OnceLock<FxHashMap<Key, &'c Res<Service>>>,
@@ -94,6 +94,8 @@ pub struct Analysis<'c> {
     node_capacity: OnceLock<Vec<NodeCapacity>>,
     /// Nodes by the first taint a set of tolerations does not tolerate, per set met.
     untolerated: Mutex<FxHashMap<String, Arc<Untolerated<'c>>>>,
+    /// Nodes a node selection (nodeSelector and required node affinity) admits, per selection met.
+    selected: Mutex<FxHashMap<String, Arc<Vec<&'c Res<Node>>>>>,
     /// Verdicts by scheduling signature: replicas of one template are judged once.
     verdict_cache: Mutex<FxHashMap<Arc<str>, Verdicts<'c>>>,
     /// Some pod has required pod anti-affinity.
@@ -135,6 +137,7 @@ impl<'c> Analysis<'c> {
             max_alloc: OnceLock::new(),
             node_capacity: OnceLock::new(),
             untolerated: Mutex::new(FxHashMap::default()),
+            selected: Mutex::new(FxHashMap::default()),
         }
     }
 
@@ -165,13 +168,21 @@ impl<'c> Analysis<'c> {
                 .get_or_init(|| SimulatedPlacement::new(self.cluster))
                 .explain(pod),
         }
-        .map(Arc::new);
+        .map(|v| Arc::new(NodeVerdicts::new(v)));
         if let Some(k) = key
             && let Ok(mut cache) = self.verdict_cache.lock()
         {
             cache.insert(k, v.clone());
         }
         v
+    }
+
+    /// Build the simulator now, unless another placement source is plugged in.
+    pub fn prepare_placement(&self) {
+        if self.external.is_none() {
+            self.simulator
+                .get_or_init(|| SimulatedPlacement::new(self.cluster));
+        }
     }
 
     /// A group of pods of one scheduling signature has been analysed:
@@ -397,6 +408,31 @@ impl<'c> Analysis<'c> {
         v
     }
 
+    /// The nodes the pod's nodeSelector and required node affinity admit,
+    /// computed once per selection.
+    pub fn selected_nodes(&self, spec: &PodSpec) -> Arc<Vec<&'c Res<Node>>> {
+        let key = json(&(
+            &spec.node_selector,
+            day2_model::selector::required_node_affinity(spec),
+        ));
+        if let Ok(cache) = self.selected.lock()
+            && let Some(v) = cache.get(&key)
+        {
+            return v.clone();
+        }
+        let v: Arc<Vec<&'c Res<Node>>> = Arc::new(
+            self.cluster
+                .nodes
+                .iter()
+                .filter(|n| crate::model::matches_node_selection(spec, n))
+                .collect(),
+        );
+        if let Ok(mut cache) = self.selected.lock() {
+            cache.insert(key, v.clone());
+        }
+        v
+    }
+
     /// The creation time of the newest node (none when no node has one).
     pub fn newest_node(&self) -> Option<Timestamp> {
         *self.newest_node.get_or_init(|| {
@@ -467,15 +503,24 @@ impl<'c> Analysis<'c> {
     }
 
     pub fn pod_result(&self, ns: &str, name: &str) -> Option<&Resolved> {
-        self.pods.get()?.get(&(ns.to_owned(), name.to_owned()))
+        self.pods
+            .get()?
+            .get(&(ns.to_owned(), name.to_owned()))
+            .map(|r| &**r)
     }
 
     pub fn claim_result(&self, ns: &str, name: &str) -> Option<&Resolved> {
-        self.claims.get()?.get(&(ns.to_owned(), name.to_owned()))
+        self.claims
+            .get()?
+            .get(&(ns.to_owned(), name.to_owned()))
+            .map(|r| &**r)
     }
 
     pub fn service_result(&self, ns: &str, name: &str) -> Option<&Resolved> {
-        self.services.get()?.get(&(ns.to_owned(), name.to_owned()))
+        self.services
+            .get()?
+            .get(&(ns.to_owned(), name.to_owned()))
+            .map(|r| &**r)
     }
 }
 

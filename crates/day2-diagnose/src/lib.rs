@@ -67,7 +67,8 @@ pub fn diagnose_with<'c>(
         &cx.config.exclude_namespaces,
         placement,
     );
-    let mut all: Vec<Resolved> = Vec::new();
+    // Results are shared between this list and the phases' indexes.
+    let mut all: Vec<Arc<Resolved>> = Vec::new();
 
     // Phase 1a: claims and nodes (pods may depend on them).
     let claims = resolve_all(&a, symptoms::detect_claims(&a));
@@ -82,6 +83,12 @@ pub fn diagnose_with<'c>(
     // verdicts of the groups in flight, not of every signature met.
     let detected = symptoms::detect_pods(&a);
     day2_model::timings::mark("diagnosis: pod symptoms");
+    // Pending pods read free capacity and placement verdicts: both are
+    // built from every pod, so build them side by side before the groups
+    // start (the first group would otherwise build them while others wait).
+    if detected.iter().any(|d| d.kind == Kind::PodPending) {
+        rayon::join(|| a.capacity(), || a.prepare_placement());
+    }
     let mut groups: Vec<(Option<Arc<str>>, Vec<usize>)> = Vec::new();
     let mut by_signature: FxHashMap<Arc<str>, usize> = FxHashMap::default();
     for (i, d) in detected.iter().enumerate() {
@@ -112,7 +119,7 @@ pub fn diagnose_with<'c>(
         })
         .collect();
     pods.sort_unstable_by_key(|(i, _)| *i);
-    let pods: Vec<Resolved> = pods.into_iter().map(|(_, r)| r).collect();
+    let pods: Vec<Arc<Resolved>> = pods.into_iter().map(|(_, r)| Arc::new(r)).collect();
     let _ = a.pods.set(by_key(&pods, |r| r.object.clone()));
     all.extend(pods);
     day2_model::timings::mark("diagnosis: pods");
@@ -130,17 +137,20 @@ pub fn diagnose_with<'c>(
     group(all)
 }
 
-fn resolve_all<'c>(a: &Analysis<'c>, detected: Vec<Detected<'c>>) -> Vec<Resolved> {
+fn resolve_all<'c>(a: &Analysis<'c>, detected: Vec<Detected<'c>>) -> Vec<Arc<Resolved>> {
     detected
         .par_iter()
-        .map(|d| analysers::resolve(a, d))
+        .map(|d| Arc::new(analysers::resolve(a, d)))
         .collect()
 }
 
 /// Index results by (namespace, name) of their object; a pod with several
 /// symptoms keeps the best-explained one (a Pending pod's first).
-fn by_key(rs: &[Resolved], obj: impl Fn(&Resolved) -> ObjRef) -> FxHashMap<Key, Resolved> {
-    let mut m: FxHashMap<Key, Resolved> = FxHashMap::default();
+fn by_key(
+    rs: &[Arc<Resolved>],
+    obj: impl Fn(&Resolved) -> ObjRef,
+) -> FxHashMap<Key, Arc<Resolved>> {
+    let mut m: FxHashMap<Key, Arc<Resolved>> = FxHashMap::default();
     for r in rs {
         let o = obj(r);
         let key = (o.namespace.clone().unwrap_or_default(), o.name.clone());
@@ -149,7 +159,7 @@ fn by_key(rs: &[Resolved], obj: impl Fn(&Resolved) -> ObjRef) -> FxHashMap<Key, 
                 if (old.kind == Kind::PodPending, old.score)
                     >= (r.kind == Kind::PodPending, r.score) => {}
             _ => {
-                m.insert(key, r.clone());
+                m.insert(key, Arc::clone(r));
             }
         }
     }
@@ -183,12 +193,12 @@ fn order_chain(links: Vec<Link>) -> Vec<Link> {
 /// Group symptoms by root cause: one diagnosis per (root cause, symptom kind),
 /// the others of the same kind listed as also affected; every diagnosis of an
 /// incident carries the incident's whole chain.
-fn group(all: Vec<Resolved>) -> DiagnoseOutput {
-    let mut incidents: BTreeMap<RootKey, Vec<Resolved>> = BTreeMap::new();
+fn group(all: Vec<Arc<Resolved>>) -> DiagnoseOutput {
+    let mut incidents: BTreeMap<RootKey, Vec<Arc<Resolved>>> = BTreeMap::new();
     for r in all {
         incidents.entry(root_key(&r.root)).or_default().push(r);
     }
-    let mut ordered: Vec<Vec<Resolved>> = incidents.into_values().collect();
+    let mut ordered: Vec<Vec<Arc<Resolved>>> = incidents.into_values().collect();
     for members in &mut ordered {
         members.sort_by(|a, b| {
             a.kind
@@ -198,8 +208,8 @@ fn group(all: Vec<Resolved>) -> DiagnoseOutput {
         });
     }
     ordered.sort_by(|a, b| {
-        let score = |m: &[Resolved]| m.iter().map(|r| r.score).max().unwrap_or(0);
-        let since = |m: &[Resolved]| m.iter().filter_map(|r| r.since).min();
+        let score = |m: &[Arc<Resolved>]| m.iter().map(|r| r.score).max().unwrap_or(0);
+        let since = |m: &[Arc<Resolved>]| m.iter().filter_map(|r| r.since).min();
         evidence::confidence(score(b))
             .cmp(&evidence::confidence(score(a)))
             .then(since(a).cmp(&since(b)))

@@ -10,9 +10,12 @@
 use crate::model::{self, Resources};
 use day2_model::{Cluster, Res};
 use k8s_openapi::api::core::v1::Pod;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 use std::borrow::Cow;
+use std::ops::Deref;
+use std::sync::OnceLock;
 
 /// One node's verdict for one pod. A pod's verdicts cover every node, so
 /// names and zones are borrowed from the cluster and most reasons are
@@ -38,6 +41,57 @@ impl NodeVerdict<'_> {
     }
 }
 
+/// A pod's verdicts on every node, in the cluster's order, with what the
+/// analysers ask of all of them worked out once: the replicas of one
+/// template share one set.
+#[derive(Debug)]
+pub struct NodeVerdicts<'c> {
+    nodes: Vec<NodeVerdict<'c>>,
+    /// Some node fits the pod.
+    pub any_fits: bool,
+    /// Some node rejects the pod for lack of resources (cpu, memory, pod slots).
+    pub any_short: bool,
+    cordoned_only: OnceLock<Vec<usize>>,
+}
+
+impl<'c> NodeVerdicts<'c> {
+    pub fn new(nodes: Vec<NodeVerdict<'c>>) -> Self {
+        let any_fits = nodes.iter().any(|x| x.fits);
+        let any_short = nodes.iter().any(|x| {
+            x.reasons
+                .iter()
+                .any(|r| r.starts_with("Insufficient ") || r == "Too many pods")
+        });
+        NodeVerdicts {
+            nodes,
+            any_fits,
+            any_short,
+            cordoned_only: OnceLock::new(),
+        }
+    }
+
+    /// Positions of the nodes whose only objection is that they are cordoned.
+    pub fn cordoned_only(&self) -> &[usize] {
+        self.cordoned_only.get_or_init(|| {
+            self.nodes
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| {
+                    !x.fits && x.reasons.iter().all(|r| r == "node(s) were unschedulable")
+                })
+                .map(|(i, _)| i)
+                .collect()
+        })
+    }
+}
+
+impl<'c> Deref for NodeVerdicts<'c> {
+    type Target = [NodeVerdict<'c>];
+    fn deref(&self) -> &[NodeVerdict<'c>] {
+        &self.nodes
+    }
+}
+
 /// A source of per-node verdicts for pods that are not scheduled.
 pub trait PlacementSource<'c>: Sync {
     /// Short name shown in evidence (`model`, `simulator`).
@@ -60,17 +114,19 @@ impl Capacity {
     pub fn new(cluster: &Cluster) -> Capacity {
         let mut used: FxHashMap<&str, Resources> = FxHashMap::default();
         let mut unrequested: FxHashMap<String, (u32, u32)> = FxHashMap::default();
-        for p in &cluster.pods {
-            let Some(node) = model::node_name(p) else {
-                continue;
-            };
-            if model::is_terminal(p) {
-                continue;
-            }
-            let Some(spec) = p.spec.as_ref() else {
-                continue;
-            };
-            let r = model::pod_requests(spec);
+        // Each bound, running pod's node and requests (read in parallel).
+        let bound: Vec<(&str, Resources)> = cluster
+            .pods
+            .par_iter()
+            .filter_map(|p| {
+                let node = model::node_name(p)?;
+                if model::is_terminal(p) {
+                    return None;
+                }
+                Some((node, model::pod_requests(p.spec.as_ref()?)))
+            })
+            .collect();
+        for (node, r) in bound {
             let e = used.entry(node).or_default();
             *e = *e + r;
             if r.cpu == 0 || r.memory == 0 {

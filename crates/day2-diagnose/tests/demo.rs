@@ -140,7 +140,7 @@ fn the_demo_breaks_each_law() {
             .collect();
         if !known.is_empty() {
             assert!(
-                findings.iter().any(|f| known.contains(&f.rule.as_str())),
+                findings.iter().any(|f| known.contains(&&*f.rule)),
                 "demo does not break the law \"{law}\" ({known:?})"
             );
         }

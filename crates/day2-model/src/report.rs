@@ -3,22 +3,24 @@
 
 use crate::types::{Location, Loop, ObjRef, Severity};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 pub const SCHEMA: &str = "day2/v1";
 
-/// One rule violation on one object.
+/// One rule violation on one object. The rule's code and name, and its
+/// general fix, are the rule's own static text, shared by its findings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
-    pub rule: String,
-    pub name: String,
+    pub rule: Cow<'static, str>,
+    pub name: Cow<'static, str>,
     #[serde(rename = "loop")]
     pub loop_: Loop,
     pub severity: Severity,
     pub object: ObjRef,
     pub message: String,
     pub location: Option<Location>,
-    pub fix: String,
+    pub fix: Cow<'static, str>,
 }
 
 /// What hurts: a symptom seen on one object.

@@ -98,8 +98,8 @@ fn finding(
     fix: &str,
 ) -> Finding {
     Finding {
-        rule: rule.into(),
-        name: name.into(),
+        rule: rule.to_owned().into(),
+        name: name.to_owned().into(),
         loop_: l,
         severity: s,
         object: o,
@@ -109,7 +109,7 @@ fn finding(
             line,
             column,
         }),
-        fix: fix.into(),
+        fix: fix.to_owned().into(),
     }
 }
 

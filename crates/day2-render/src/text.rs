@@ -494,7 +494,7 @@ fn findings(o: &mut String, p: &Paint, r: &Report, verbose: bool) {
             let n = shown(group.len(), verbose);
             let mut last_fix: Option<&str> = None;
             for f in &group[..n] {
-                finding(o, p, f, last_fix != Some(f.fix.as_str()));
+                finding(o, p, f, last_fix != Some(&*f.fix));
                 last_fix = Some(&f.fix);
             }
             let hidden = &group[n..];
@@ -536,7 +536,7 @@ fn finding(o: &mut String, p: &Paint, f: &Finding, show_fix: bool) {
         ],
         BODY + 5,
         &[
-            (f.rule.clone(), bold()),
+            (f.rule.to_string(), bold()),
             (format!(" {}", f.object), Style::new()),
             (loc, dim()),
         ],

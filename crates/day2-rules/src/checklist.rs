@@ -7,8 +7,8 @@
 
 use crate::engine::Context;
 use day2_model::report::{Checklist, ChecklistItem, LoopChecklist, Status};
-use day2_model::{Cluster, Finding, Loop, SourceKind};
-use std::collections::BTreeSet;
+use day2_model::{Finding, Loop, ObjRef, SourceKind};
+use std::collections::HashMap;
 
 /// One line of the checklist.
 pub struct ItemDef {
@@ -18,66 +18,76 @@ pub struct ItemDef {
     /// Rules whose findings fail this line.
     pub rules: &'static [&'static str],
     /// `Some(reason)` when the input cannot show this line's state.
-    pub unknown_when: fn(&Cluster) -> Option<&'static str>,
+    pub unknown_when: fn(&Context<'_>) -> Option<&'static str>,
 }
 
-fn no_workloads(c: &Cluster) -> Option<&'static str> {
-    c.workloads()
+fn no_workloads(cx: &Context<'_>) -> Option<&'static str> {
+    cx.all_workloads()
         .is_empty()
         .then_some("no workloads in the input")
 }
-fn no_identity_objects(c: &Cluster) -> Option<&'static str> {
-    (c.workloads().is_empty() && c.secrets.is_empty() && c.config_maps.is_empty())
+fn no_identity_objects(cx: &Context<'_>) -> Option<&'static str> {
+    let c = cx.cluster;
+    (cx.all_workloads().is_empty() && c.secrets.is_empty() && c.config_maps.is_empty())
         .then_some("no workloads, Secrets or ConfigMaps in the input")
 }
-fn no_rbac(c: &Cluster) -> Option<&'static str> {
+fn no_rbac(cx: &Context<'_>) -> Option<&'static str> {
+    let c = cx.cluster;
     (c.cluster_role_bindings.is_empty()
         && c.role_bindings.is_empty()
         && c.roles.is_empty()
         && c.cluster_roles.is_empty())
     .then_some("no RBAC roles or bindings in the input")
 }
-fn no_priority_classes(c: &Cluster) -> Option<&'static str> {
-    if c.workloads().is_empty() {
+fn no_priority_classes(cx: &Context<'_>) -> Option<&'static str> {
+    let c = cx.cluster;
+    if cx.all_workloads().is_empty() {
         return Some("no workloads in the input");
     }
     (c.source == SourceKind::Manifests && c.priority_classes.is_empty())
         .then_some("the input defines no PriorityClass (they are cluster-wide; audit a snapshot or the live cluster)")
 }
-fn no_services(c: &Cluster) -> Option<&'static str> {
-    (c.services.is_empty() || c.workloads().is_empty())
+fn no_services(cx: &Context<'_>) -> Option<&'static str> {
+    let c = cx.cluster;
+    (c.services.is_empty() || cx.all_workloads().is_empty())
         .then_some("no Services with workloads in the input")
 }
-fn no_paths(c: &Cluster) -> Option<&'static str> {
+fn no_paths(cx: &Context<'_>) -> Option<&'static str> {
+    let c = cx.cluster;
     (c.services.is_empty() && c.ingresses.is_empty())
         .then_some("no Services or Ingresses in the input")
 }
-fn no_ingresses(c: &Cluster) -> Option<&'static str> {
+fn no_ingresses(cx: &Context<'_>) -> Option<&'static str> {
+    let c = cx.cluster;
     c.ingresses.is_empty().then_some("no Ingress in the input")
 }
-fn no_storage_classes(c: &Cluster) -> Option<&'static str> {
+fn no_storage_classes(cx: &Context<'_>) -> Option<&'static str> {
+    let c = cx.cluster;
     c.storage_classes
         .is_empty()
         .then_some("no StorageClass in the input (cluster-wide settings are not in manifests)")
 }
-fn no_stateful(c: &Cluster) -> Option<&'static str> {
+fn no_stateful(cx: &Context<'_>) -> Option<&'static str> {
+    let c = cx.cluster;
     let sets = crate::util::StatefulSets::new(&c.stateful_sets);
-    let stateful = c.workloads().iter().any(|w| {
+    let stateful = cx.all_workloads().iter().any(|w| {
         crate::util::has_persistent_storage(&sets, w)
             || crate::util::database_container(w.spec).is_some()
     });
     (!stateful).then_some("no stateful workloads in the input")
 }
-fn no_storage(c: &Cluster) -> Option<&'static str> {
+fn no_storage(cx: &Context<'_>) -> Option<&'static str> {
+    let c = cx.cluster;
     (c.storage_classes.is_empty() && c.pvcs.is_empty() && c.stateful_sets.is_empty())
         .then_some("no StorageClasses, claims or StatefulSets in the input")
 }
-fn no_logs(_: &Cluster) -> Option<&'static str> {
+fn no_logs(_: &Context<'_>) -> Option<&'static str> {
     Some(
         "no log lines in the input (run `day2 logs` on your log stream, or diagnose a snapshot that carries logs)",
     )
 }
-fn no_cluster_view(c: &Cluster) -> Option<&'static str> {
+fn no_cluster_view(cx: &Context<'_>) -> Option<&'static str> {
+    let c = cx.cluster;
     (c.source == SourceKind::Manifests).then_some(
         "USE coverage (node agents, kube-state-metrics) is cluster-wide: manifests cannot show it",
     )
@@ -212,12 +222,21 @@ pub const ITEMS: &[ItemDef] = &[
 /// Build the checklist. `logs` is the verdict of the logs lens when log
 /// lines were analysed (it decides the structured-logs line).
 pub fn build(cx: &Context<'_>, findings: &[Finding], logs: Option<Status>) -> Checklist {
+    // The objects each rule found something on, read once for all lines.
+    let mut by_rule: HashMap<&str, Vec<&ObjRef>> = HashMap::new();
+    for f in findings {
+        by_rule.entry(&f.rule).or_default().push(&f.object);
+    }
     let line = |def: &ItemDef| -> ChecklistItem {
-        let failing: BTreeSet<_> = findings
+        let mut failing: Vec<&ObjRef> = def
+            .rules
             .iter()
-            .filter(|f| def.rules.contains(&f.rule.as_str()))
-            .map(|f| &f.object)
+            .filter_map(|r| by_rule.get(r))
+            .flatten()
+            .copied()
             .collect();
+        failing.sort_unstable();
+        failing.dedup();
         let active: Vec<&str> = def
             .rules
             .iter()
@@ -239,7 +258,7 @@ pub fn build(cx: &Context<'_>, findings: &[Finding], logs: Option<Status>) -> Ch
                 Status::Unknown,
                 Some("no enabled rule checks this line".to_owned()),
             )
-        } else if let Some(reason) = (def.unknown_when)(cx.cluster) {
+        } else if let Some(reason) = (def.unknown_when)(cx) {
             (Status::Unknown, Some(reason.to_owned()))
         } else {
             (Status::Pass, Some(format!("rules {}", active.join(", "))))

@@ -5,6 +5,7 @@ use crate::config::Config;
 use crate::{Rule, RuleMeta};
 use day2_model::{Cloud, Cluster, Finding, K8sObject, ObjRef, Origin, Res, Workload};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// What a rule reads.
@@ -14,6 +15,7 @@ pub struct Context<'a> {
     pub config: &'a Config,
     /// Workloads in included namespaces, computed once for every rule.
     workloads: std::sync::OnceLock<Vec<Workload<'a>>>,
+    all_workloads: std::sync::OnceLock<Vec<Workload<'a>>>,
 }
 
 impl<'a> Context<'a> {
@@ -24,6 +26,7 @@ impl<'a> Context<'a> {
             cloud,
             config,
             workloads: std::sync::OnceLock::new(),
+            all_workloads: std::sync::OnceLock::new(),
         }
     }
 
@@ -40,12 +43,17 @@ impl<'a> Context<'a> {
     /// The same, borrowed.
     pub fn workload_slice(&self) -> &[Workload<'a>] {
         self.workloads.get_or_init(|| {
-            self.cluster
-                .workloads()
-                .into_iter()
+            self.all_workloads()
+                .iter()
                 .filter(|w| self.namespace_included(Some(w.namespace())))
+                .cloned()
                 .collect()
         })
+    }
+
+    /// Every workload of the cluster, excluded namespaces included (computed once).
+    pub fn all_workloads(&self) -> &[Workload<'a>] {
+        self.all_workloads.get_or_init(|| self.cluster.workloads())
     }
 }
 
@@ -134,8 +142,8 @@ impl<'a> Sink<'a> {
         }
         let general = self.meta.fix.for_cloud(self.cloud);
         let fix = match fix {
-            Some(specific) => format!("{specific} {general}").trim().to_owned(),
-            None => general.to_owned(),
+            Some(specific) => Cow::Owned(format!("{specific} {general}").trim().to_owned()),
+            None => Cow::Borrowed(general),
         };
         // A configured override wins over a rule's per-object severity.
         let severity = match self.config.severity_for(self.meta.code, self.meta.name) {
@@ -143,8 +151,8 @@ impl<'a> Sink<'a> {
             None => severity.unwrap_or(self.severity),
         };
         self.findings.push(Finding {
-            rule: self.meta.code.to_owned(),
-            name: self.meta.name.to_owned(),
+            rule: Cow::Borrowed(self.meta.code),
+            name: Cow::Borrowed(self.meta.name),
             loop_: self.meta.loop_,
             severity,
             location: target.origin.locate(pointer),

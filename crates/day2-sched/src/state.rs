@@ -6,6 +6,7 @@ use crate::amounts::{self, Amounts};
 use day2_model::selector::{Labels, labels_of};
 use day2_model::{Cluster, Res, zone_of};
 use k8s_openapi::api::core::v1::{Node, Pod, PodSpec, Taint};
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// `(hostIP, protocol, hostPort)` of a container port that claims a node port.
@@ -158,16 +159,31 @@ impl<'c> State<'c> {
             .enumerate()
             .map(|(i, n)| (n.name.clone(), i))
             .collect();
-        let pod_requests: Vec<Amounts> = cluster
-            .pods
-            .iter()
-            .map(|p| {
-                p.spec
-                    .as_ref()
-                    .map(amounts::pod_requests)
-                    .unwrap_or_default()
-            })
-            .collect();
+        // Requests per pod, and pods by name, are independent of the rest.
+        let (pod_requests, by_name) = rayon::join(
+            || -> Vec<Amounts> {
+                cluster
+                    .pods
+                    .par_iter()
+                    .map(|p| {
+                        p.spec
+                            .as_ref()
+                            .map(amounts::pod_requests)
+                            .unwrap_or_default()
+                    })
+                    .collect()
+            },
+            || {
+                let mut by_name: FxHashMap<&'c str, FxHashMap<&'c str, u32>> = FxHashMap::default();
+                for (i, p) in cluster.pods.iter().enumerate() {
+                    by_name
+                        .entry(p.ns_or_default())
+                        .or_default()
+                        .insert(p.name(), i as u32);
+                }
+                by_name
+            },
+        );
         let mut existing_anti = Vec::new();
         let mut claim_users: FxHashMap<(String, String), Vec<u32>> = FxHashMap::default();
         let mut bound_by_ns: FxHashMap<&'c str, Vec<(u32, u32)>> = FxHashMap::default();
@@ -227,13 +243,6 @@ impl<'c> State<'c> {
                 })
                 .collect();
             nodes[ni].volume_limits = limits;
-        }
-        let mut by_name: FxHashMap<&'c str, FxHashMap<&'c str, u32>> = FxHashMap::default();
-        for (i, p) in cluster.pods.iter().enumerate() {
-            by_name
-                .entry(p.ns_or_default())
-                .or_default()
-                .insert(p.name(), i as u32);
         }
         let mut state = State {
             bound_by_ns,

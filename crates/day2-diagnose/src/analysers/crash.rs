@@ -118,7 +118,7 @@ pub fn memory<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     node.map(|n| format!(" {n}")).unwrap_or_default()
                 ),
             )
-            .rule(rule.map(|f| f.rule.as_str()))
+            .rule(rule.map(|f| &*f.rule))
             .fix(format!(
                 "Set memory requests and limits on {workload} (and its neighbours) from measured usage so the scheduler's budget matches the node.{}",
                 rule.map(|f| format!(" {}", f.fix)).unwrap_or_default()

@@ -194,7 +194,7 @@ pub fn identity<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             workload.clone(),
             format!("{host} requires credentials and {workload} pulls {} without any imagePullSecret", p.image),
         )
-        .rule(rule.map(|f| f.rule.as_str()))
+        .rule(rule.map(|f| &*f.rule))
         .fix(format!("Create a docker-registry secret for {host} and reference it in `imagePullSecrets` of the pod template or its ServiceAccount.{}", rule.map(|f| format!(" {}", f.fix)).unwrap_or_default())),
     };
     vec![h.link(err_link)]

@@ -105,7 +105,7 @@ fn selector_hypothesis(a: &Analysis<'_>, svc: &Res<Service>) -> Option<Hypothesi
     };
     Some(
         Hypothesis::new(score, Loop::Network, svc.objref(), summary)
-            .rule(a.findings.rule_on("NW007", &svc.objref()).map(|f| f.rule.as_str()))
+            .rule(a.findings.rule_on("NW007", &svc.objref()).map(|f| &*f.rule))
             .fix(format!("Make `spec.selector` of Service {} match the pod template's labels (or fix the labels): `kubectl get pods -n {ns} --show-labels`.", svc.name())),
     )
 }
@@ -144,7 +144,7 @@ fn port_hypothesis(a: &Analysis<'_>, svc: &Res<Service>) -> Option<Hypothesis> {
                     svc.objref(),
                     format!("Service {} targets port name {name:?}, which none of its {} ready pod(s) declare: the endpoints controller leaves them out", svc.name(), ready.len()),
                 )
-                .rule(a.findings.rule_on("NW008", &svc.objref()).map(|f| f.rule.as_str()))
+                .rule(a.findings.rule_on("NW008", &svc.objref()).map(|f| &*f.rule))
                 .fix(format!("Name the container port `{name}` in the pod template, or set `targetPort` to the container's port number/name.")),
             );
         }
@@ -432,7 +432,7 @@ fn readiness(a: &Analysis<'_>, svc: &Res<Service>, pod: &Res<Pod>, depth: u32) -
                 workload.clone(),
                 format!("{} runs but fails its readiness probe ({}): the app is not ready to serve, or the probe checks the wrong thing", pod.name(), p.output),
             )
-            .rule(rule.map(|f| f.rule.as_str()))
+            .rule(rule.map(|f| &*f.rule))
             .fix(format!("Check what the readiness endpoint of {workload} tests (a dependency it waits for, a wrong path/port) and its timeoutSeconds; `kubectl describe pod -n {ns} {}`.", pod.name()))
             .link(Link::from_event(Loop::Network, e, format!("{} fails its readiness probe", pod.name())))
         }
@@ -495,7 +495,7 @@ pub fn ingress<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             format!(" (Services with similar names: {})", similar.join(", "))
         };
         return vec![Hypothesis::new(86, Loop::Network, ing.objref(), format!("Ingress {} routes {host}{path} to Service {service}, which does not exist in {ns}{hint}", ing.name()))
-            .rule(a.findings.rule_on("NW010", &ing.objref()).map(|f| f.rule.as_str()))
+            .rule(a.findings.rule_on("NW010", &ing.objref()).map(|f| &*f.rule))
             .fix(format!("Point the backend of Ingress {} at the right Service name, or create Service {ns}/{service}.", ing.name()))];
     };
     if d.kind == crate::symptoms::Kind::IngressBackendMissing {
@@ -513,7 +513,7 @@ pub fn ingress<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             })
             .collect();
         return vec![Hypothesis::new(86, Loop::Network, ing.objref(), format!("Ingress {} routes {host}{path} to port {} of Service {service}, which only has {}", ing.name(), port.clone().unwrap_or_default(), have.join(", ")))
-            .rule(a.findings.rule_on("NW010", &ing.objref()).map(|f| f.rule.as_str()))
+            .rule(a.findings.rule_on("NW010", &ing.objref()).map(|f| &*f.rule))
             .fix(format!("Use one of Service {service}'s ports in the Ingress backend (`service.port.number` or `.name`)."))];
     }
     let Some(mut h) = resolve_service(a, svc, 0) else {

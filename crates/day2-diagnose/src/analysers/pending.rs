@@ -348,7 +348,7 @@ pub fn volume_zone<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 .iter()
                 .any(|r| Reason::classify(r) == Reason::VolumeNodeAffinity)
         });
-        if p.fit.is_some() || v.iter().any(|x| x.fits) || !conflict {
+        if p.fit.is_some() || v.any_fits || !conflict {
             return vec![];
         }
     }
@@ -525,7 +525,7 @@ pub fn volume_zone<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             (
                 score,
                 Hypothesis::new(score, Loop::Storage, sc.objref(), summary)
-                    .rule(rule.map(|f| f.rule.as_str()))
+                    .rule(rule.map(|f| &*f.rule))
                     .fix(fix),
             )
         }
@@ -627,20 +627,17 @@ pub fn cordoned<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Some(v) = a.verdicts(pod) else {
         return vec![];
     };
-    if (told == 0 && p.fit.is_some()) || v.iter().any(|x| x.fits) {
+    if (told == 0 && p.fit.is_some()) || v.any_fits {
         return vec![];
     }
     // Nodes rejected only because they are cordoned.
-    let only: Vec<&NodeVerdict> = v
-        .iter()
-        .filter(|x| x.reasons.iter().all(|r| r == "node(s) were unschedulable"))
-        .collect();
+    let only = v.cordoned_only();
     if only.is_empty() {
         return vec![];
     }
     let nodes: Vec<&Res<Node>> = only
         .iter()
-        .filter_map(|x| a.cluster.node(&x.name))
+        .filter_map(|&i| a.cluster.node(&v[i].name))
         .collect();
     let names: Vec<&str> = nodes.iter().map(|n| n.name()).collect();
     let obj = if nodes.len() == 1 {
@@ -715,13 +712,7 @@ pub fn resources<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         matches!(r, Reason::Insufficient(_) | Reason::TooManyPods)
     });
     let verdicts = a.verdicts(pod);
-    let model_says = verdicts.as_ref().is_some_and(|v| {
-        v.iter().any(|x| {
-            x.reasons
-                .iter()
-                .any(|r| r.starts_with("Insufficient ") || r == "Too many pods")
-        })
-    });
+    let model_says = verdicts.as_ref().is_some_and(|v| v.any_short);
     if told == 0 && (p.fit.is_some() || !model_says) {
         return vec![];
     }
@@ -799,7 +790,7 @@ pub fn resources<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                         fmt_res(res, max_alloc)
                     ),
                 )
-                .rule(rule.map(|f| f.rule.as_str()))
+                .rule(rule.map(|f| &*f.rule))
                 .fix(format!(
                     "Lower the {res} request of {} to what it uses (at most {} per node), or add a node group with larger nodes.{}",
                     workload,
@@ -892,9 +883,7 @@ pub fn taints<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let nodes = &a.cluster.nodes;
     let by_key = a.untolerated(spec);
     if told == 0
-        && (p.fit.is_some()
-            || by_key.is_empty()
-            || a.verdicts(pod).is_some_and(|v| v.iter().any(|x| x.fits)))
+        && (p.fit.is_some() || by_key.is_empty() || a.verdicts(pod).is_some_and(|v| v.any_fits))
     {
         return vec![];
     }
@@ -950,10 +939,7 @@ pub fn taints<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             let workload = model::workload_ref(a.cluster, pod);
             // The pod's nodeSelector/affinity picks nodes, and every one it
             // picks carries a taint it does not tolerate: that pair is the cause.
-            let selected: Vec<&Res<Node>> = nodes
-                .iter()
-                .filter(|n| model::matches_node_selection(spec, n))
-                .collect();
+            let selected = a.selected_nodes(spec);
             let selected_all_tainted = !selected.is_empty()
                 && (selected.len() as u32) < total
                 && selected
@@ -992,10 +978,7 @@ pub fn node_selection<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis>
     };
     let told = said(p, |r| *r == Reason::NodeAffinity);
     let nodes = &a.cluster.nodes;
-    let matching = nodes
-        .iter()
-        .filter(|n| model::matches_node_selection(spec, n))
-        .count();
+    let matching = a.selected_nodes(spec).len();
     if told == 0 && (p.fit.is_some() || matching > 0 || nodes.is_empty()) {
         return vec![];
     }

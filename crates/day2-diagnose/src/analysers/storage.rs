@@ -100,7 +100,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             }
             VolumeErrorClass::MissingClass => out.push(
                 Hypothesis::new(88, Loop::Storage, pvc.objref(), format!("claim {ns}/{} names StorageClass {}, which does not exist", pvc.name(), class_name.clone().unwrap_or_default()))
-                    .rule(a.findings.rule_on("ST007", &pvc.objref()).map(|f| f.rule.as_str()))
+                    .rule(a.findings.rule_on("ST007", &pvc.objref()).map(|f| &*f.rule))
                     .fix("Create the StorageClass or point the claim at an existing one (storageClassName is immutable on a claim: recreate it).")
                     .link(link),
             ),
@@ -363,7 +363,7 @@ pub fn multi_attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     };
     vec![
         Hypothesis::new(84, Loop::Storage, owner, summary)
-            .rule(db_rule.map(|f| f.rule.as_str()))
+            .rule(db_rule.map(|f| &*f.rule))
             .fix(fix)
             .link(usage)
             .links(link),
@@ -426,7 +426,7 @@ pub fn attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 Some(sc) => {
                     let rule = a.findings.rule_on("ST001", &sc.objref());
                     Hypothesis::new(85, Loop::Storage, sc.objref(), format!("{summary}; StorageClass {} binds zonal disks immediately", sc.name()))
-                        .rule(rule.map(|f| f.rule.as_str()))
+                        .rule(rule.map(|f| &*f.rule))
                         .fix(format!("Recreate StorageClass {} with `volumeBindingMode: WaitForFirstConsumer`:\n{}", sc.name(), super::pending::wffc_yaml(sc)))
                 }
                 None => Hypothesis::new(78, Loop::Storage, pv.map(|p| p.objref()).unwrap_or_else(|| pod.objref()), summary)

@@ -91,7 +91,7 @@ impl Rule for ClusterWithoutUseMetrics {
             return;
         }
         // Every workload counts here, excluded namespaces included: monitoring often lives in one.
-        let workloads = c.workloads();
+        let workloads = cx.all_workloads();
         if workloads.is_empty() {
             return;
         }
