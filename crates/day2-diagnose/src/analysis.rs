@@ -25,8 +25,9 @@ pub struct Resolved {
     pub score: u32,
     pub root: RootCause,
     pub fix: String,
-    /// Every link: the symptom's own and its cause's, unordered.
-    pub links: Vec<Link>,
+    /// Every link: the symptom's own and its cause's, unordered. Pods of one
+    /// scheduling signature share the links they have in common.
+    pub links: Vec<Arc<Link>>,
     pub missing: Vec<String>,
 }
 
@@ -36,7 +37,7 @@ impl Resolved {
         Hypothesis {
             score: self.score.saturating_sub(penalty),
             root: self.root.clone(),
-            links: self.links.clone(),
+            links: self.links.iter().map(|l| Link::clone(l)).collect(),
             fix: self.fix.clone(),
             missing: self.missing.clone(),
         }

@@ -108,10 +108,11 @@ pub fn diagnose_with<'c>(
     let mut pods: Vec<(usize, Resolved)> = groups
         .par_iter()
         .flat_map_iter(|(key, members)| {
-            let out: Vec<(usize, Resolved)> = members
+            let mut out: Vec<(usize, Resolved)> = members
                 .iter()
                 .map(|&i| (i, analysers::resolve(&a, &detected[i])))
                 .collect();
+            share_links(out.iter_mut().map(|(_, r)| r));
             if let Some(k) = key {
                 a.forget(k);
             }
@@ -136,6 +137,24 @@ pub fn diagnose_with<'c>(
 
     group(all)
 }
+
+/// Let results hold one copy of each link they have in common (replicas
+/// of one template mostly tell the same story about nodes and autoscaling).
+fn share_links<'r>(results: impl Iterator<Item = &'r mut Resolved>) {
+    let mut seen: Vec<Arc<Link>> = Vec::new();
+    for r in results {
+        for l in &mut r.links {
+            match seen.iter().find(|s| ***s == **l) {
+                Some(s) => *l = Arc::clone(s),
+                None if seen.len() < MAX_SHARED_LINKS => seen.push(Arc::clone(l)),
+                None => {}
+            }
+        }
+    }
+}
+
+/// Distinct links a group of results compares against.
+const MAX_SHARED_LINKS: usize = 64;
 
 fn resolve_all<'c>(a: &Analysis<'c>, detected: Vec<Detected<'c>>) -> Vec<Arc<Resolved>> {
     detected
@@ -234,7 +253,7 @@ fn group(all: Vec<Arc<Resolved>>) -> DiagnoseOutput {
         }
         let mut links: Vec<Link> = Vec::new();
         for rs in by_kind.values() {
-            links.extend(rs[0].links.iter().cloned());
+            links.extend(rs[0].links.iter().map(|l| Link::clone(l)));
         }
         let ordered_links = order_chain(links);
         for l in &ordered_links {

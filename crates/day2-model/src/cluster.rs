@@ -8,9 +8,11 @@ use crate::types::{Cloud, ObjRef, Origin};
 use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, Pod, PodSpec};
 use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
-use rustc_hash::FxHashMap;
+use rayon::prelude::*;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::hash::BuildHasher;
 use std::ops::Deref;
 
 /// Where the objects came from.
@@ -99,14 +101,62 @@ struct Index {
     pods_by_ns: FxHashMap<String, Vec<u32>>,
     /// namespace → (label key, value) → pods
     pod_labels: FxHashMap<String, FxHashMap<(String, String), Vec<u32>>>,
-    pod_owner: Vec<Option<WorkloadKey>>,
+    /// Per pod: its workload's position in `workloads`, or [`NO_OWNER`].
+    pod_owner: Vec<u32>,
+    workloads: Vec<WorkloadKey>,
     pods_by_workload: FxHashMap<WorkloadKey, Vec<u32>>,
     pvc_by_key: FxHashMap<(String, String), u32>,
     pv_by_name: FxHashMap<String, u32>,
     sc_by_name: FxHashMap<String, u32>,
     nodes_by_zone: BTreeMap<String, Vec<u32>>,
-    events_by_uid: FxHashMap<String, Vec<u32>>,
-    events_by_obj: FxHashMap<(String, String, String), Vec<u32>>,
+    events_by_uid: Postings,
+    events_by_obj: Postings,
+}
+
+/// No workload owns the pod.
+const NO_OWNER: u32 = u32::MAX;
+
+/// Event positions by the hash of a key (an involved object's uid, or its
+/// kind, namespace and name), in one flat list: no key is stored, so
+/// readers check that each event found is about the object they asked for.
+#[derive(Debug, Default, Clone)]
+struct Postings {
+    ranges: FxHashMap<u64, (u32, u32)>,
+    positions: Vec<u32>,
+}
+
+impl Postings {
+    /// From (key hash, position) pairs.
+    fn new(mut pairs: Vec<(u64, u32)>) -> Postings {
+        pairs.par_sort_unstable();
+        let mut ranges = FxHashMap::default();
+        let mut start = 0;
+        while start < pairs.len() {
+            let h = pairs[start].0;
+            let len = pairs[start..].iter().take_while(|(k, _)| *k == h).count();
+            ranges.insert(h, (start as u32, len as u32));
+            start += len;
+        }
+        Postings {
+            ranges,
+            positions: pairs.into_iter().map(|(_, i)| i).collect(),
+        }
+    }
+
+    /// Positions filed under `hash`, in ascending order.
+    fn get(&self, hash: u64) -> &[u32] {
+        self.ranges.get(&hash).map_or(&[], |&(start, len)| {
+            &self.positions[start as usize..(start + len) as usize]
+        })
+    }
+}
+
+fn uid_hash(uid: &str) -> u64 {
+    FxBuildHasher.hash_one(uid)
+}
+
+fn obj_hash(kind: &str, namespace: &str, name: &str) -> u64 {
+    FxBuildHasher.hash_one((kind, namespace, name))
 }
 
 /// Every object of one source, indexed.
@@ -181,7 +231,7 @@ impl Cluster {
             || rayon::join(|| index_events(&s.events), || index_misc(s)),
         );
         let (node_by_name, pods_by_node, pods_by_ns, pod_labels) = pods;
-        let (pod_owner, pods_by_workload) = owners;
+        let (pod_owner, workloads, pods_by_workload) = owners;
         let (events_by_uid, events_by_obj) = events;
         let (pvc_by_key, pv_by_name, sc_by_name, nodes_by_zone) = misc;
         self.idx = Index {
@@ -190,6 +240,7 @@ impl Cluster {
             pods_by_ns,
             pod_labels,
             pod_owner,
+            workloads,
             pods_by_workload,
             pvc_by_key,
             pv_by_name,
@@ -312,7 +363,8 @@ impl Cluster {
     /// The controller at the top of the pod's owner chain (Deployment for a
     /// ReplicaSet's pod, StatefulSet, DaemonSet, CronJob for a Job's pod…).
     pub fn pod_owner(&self, pod_index: usize) -> Option<&WorkloadKey> {
-        self.idx.pod_owner.get(pod_index).and_then(Option::as_ref)
+        let w = *self.idx.pod_owner.get(pod_index)?;
+        self.idx.workloads.get(w as usize)
     }
 
     pub fn owner_of(&self, pod: &Res<Pod>) -> Option<&WorkloadKey> {
@@ -425,30 +477,37 @@ impl Cluster {
         uid: Option<&str>,
     ) -> Vec<&Event> {
         let mut out: Vec<u32> = Vec::new();
-        if let Some(uid) = uid
-            && let Some(v) = self.idx.events_by_uid.get(uid)
-        {
-            out.extend(v);
+        if let Some(uid) = uid {
+            out.extend(
+                self.idx
+                    .events_by_uid
+                    .get(uid_hash(uid))
+                    .iter()
+                    .filter(|&&i| {
+                        self.stores.events[i as usize].involved_uid.as_deref() == Some(uid)
+                    }),
+            );
         }
-        let key = (
-            kind.to_owned(),
-            namespace.unwrap_or("").to_owned(),
-            name.to_owned(),
-        );
-        if let Some(v) = self.idx.events_by_obj.get(&key) {
-            for i in v {
-                let e = &self.stores.events[*i as usize];
-                // Same name, other incarnation: skip when both uids are known and differ.
-                // The kubelet refers to its Node with the node's name as uid.
-                if uid.is_some()
-                    && e.involved_uid.is_some()
-                    && e.involved_uid.as_deref() != uid
-                    && e.involved_uid.as_deref() != Some(name)
-                {
-                    continue;
-                }
-                out.push(*i);
+        let ns = namespace.unwrap_or("");
+        for i in self.idx.events_by_obj.get(obj_hash(kind, ns, name)) {
+            let e = &self.stores.events[*i as usize];
+            let about = &e.involved;
+            if about.kind != kind
+                || about.namespace.as_deref().unwrap_or_default() != ns
+                || about.name != name
+            {
+                continue;
             }
+            // Same name, other incarnation: skip when both uids are known and differ.
+            // The kubelet refers to its Node with the node's name as uid.
+            if uid.is_some()
+                && e.involved_uid.is_some()
+                && e.involved_uid.as_deref() != uid
+                && e.involved_uid.as_deref() != Some(name)
+            {
+                continue;
+            }
+            out.push(*i);
         }
         out.sort_unstable();
         out.dedup();
@@ -834,7 +893,9 @@ fn controllers_of<'s, T: K8sObject + 's>(
         .collect()
 }
 
-fn index_owners(s: &Stores) -> (Vec<Option<WorkloadKey>>, FxHashMap<WorkloadKey, Vec<u32>>) {
+type OwnerIndexes = (Vec<u32>, Vec<WorkloadKey>, FxHashMap<WorkloadKey, Vec<u32>>);
+
+fn index_owners(s: &Stores) -> OwnerIndexes {
     let rs_owner = controllers_of(s.replica_sets.iter());
     let job_owner = controllers_of(s.jobs.iter());
     // Each pod's workload as borrowed (kind, namespace, name); owned once per workload.
@@ -878,42 +939,51 @@ fn index_owners(s: &Stores) -> (Vec<Option<WorkloadKey>>, FxHashMap<WorkloadKey,
         namespace: namespace.to_owned(),
         name: name.to_owned(),
     };
-    let owners = owners.into_iter().map(|o| o.map(key)).collect();
+    // Each workload once; pods refer to it by position.
+    let mut position: FxHashMap<(&str, &str, &str), u32> = FxHashMap::default();
+    let mut workloads = Vec::with_capacity(by_workload.len());
+    let owners = owners
+        .into_iter()
+        .map(|o| {
+            o.map_or(NO_OWNER, |o| {
+                *position.entry(o).or_insert_with(|| {
+                    workloads.push(key(o));
+                    workloads.len() as u32 - 1
+                })
+            })
+        })
+        .collect();
     let by_workload = by_workload
         .into_iter()
         .map(|(k, pods)| (key(k), pods))
         .collect();
-    (owners, by_workload)
+    (owners, workloads, by_workload)
 }
 
-type EventIndexes = (
-    FxHashMap<String, Vec<u32>>,
-    FxHashMap<(String, String, String), Vec<u32>>,
-);
+type EventIndexes = (Postings, Postings);
 
 fn index_events(events: &[Event]) -> EventIndexes {
-    // Built with borrowed keys (one allocation per object, not per event), then owned.
-    let mut by_uid: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
-    let mut by_obj: FxHashMap<(&str, &str, &str), Vec<u32>> = FxHashMap::default();
-    for (i, e) in events.iter().enumerate() {
-        if let Some(uid) = &e.involved_uid {
-            by_uid.entry(uid.as_str()).or_default().push(i as u32);
-        }
-        by_obj
-            .entry((
-                e.involved.kind.as_str(),
-                e.involved.namespace.as_deref().unwrap_or_default(),
-                e.involved.name.as_str(),
-            ))
-            .or_default()
-            .push(i as u32);
-    }
-    let by_uid = by_uid.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
-    let by_obj = by_obj
-        .into_iter()
-        .map(|((k, ns, n), v)| ((k.to_owned(), ns.to_owned(), n.to_owned()), v))
-        .collect();
-    (by_uid, by_obj)
+    let (by_uid, by_obj) = rayon::join(
+        || {
+            events
+                .par_iter()
+                .enumerate()
+                .filter_map(|(i, e)| Some((uid_hash(e.involved_uid.as_deref()?), i as u32)))
+                .collect()
+        },
+        || {
+            events
+                .par_iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    let o = &e.involved;
+                    let ns = o.namespace.as_deref().unwrap_or_default();
+                    (obj_hash(&o.kind, ns, &o.name), i as u32)
+                })
+                .collect()
+        },
+    );
+    (Postings::new(by_uid), Postings::new(by_obj))
 }
 
 type MiscIndexes = (
@@ -1048,5 +1118,28 @@ mod tests {
             1
         );
         let _ = Object::Event; // keep the import meaningful
+    }
+
+    #[test]
+    fn events_filed_under_one_hash_are_told_apart() {
+        let mut c = cluster(vec![
+            json!({"apiVersion": "v1", "kind": "Event", "metadata": {"name": "a", "namespace": "x"}, "involvedObject": {"kind": "Pod", "namespace": "x", "name": "a", "uid": "ua"}, "reason": "AboutA", "lastTimestamp": "2026-01-01T09:00:00Z"}),
+            json!({"apiVersion": "v1", "kind": "Event", "metadata": {"name": "b", "namespace": "x"}, "involvedObject": {"kind": "Pod", "namespace": "x", "name": "b", "uid": "ub"}, "reason": "AboutB", "lastTimestamp": "2026-01-01T10:00:00Z"}),
+        ]);
+        // As if pod b's keys hashed like pod a's: the index keeps no keys,
+        // so the lookup must check each event it finds.
+        c.idx.events_by_obj = Postings::new(vec![
+            (obj_hash("Pod", "x", "a"), 0),
+            (obj_hash("Pod", "x", "a"), 1),
+        ]);
+        c.idx.events_by_uid = Postings::new(vec![(uid_hash("ua"), 0), (uid_hash("ua"), 1)]);
+        let reasons = |name, uid| {
+            c.events_for("Pod", Some("x"), name, uid)
+                .iter()
+                .map(|e| e.reason.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(reasons("a", Some("ua")), vec!["AboutA"]);
+        assert_eq!(reasons("a", None), vec!["AboutA"]);
     }
 }

@@ -13,6 +13,7 @@ pub mod workload;
 use crate::analysis::{Analysis, Resolved};
 use crate::evidence::{Hypothesis, Link};
 use crate::symptoms::{Detected, Kind};
+use std::sync::Arc;
 
 type Run = for<'c> fn(&Analysis<'c>, &Detected<'c>) -> Vec<Hypothesis>;
 
@@ -167,9 +168,9 @@ pub fn resolve<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Resolved {
     // The symptom's own link, unless the cause already tells about that object.
     let mut links = Vec::new();
     if !best.links.iter().any(|l| l.object == d.object) {
-        links.push(symptom_link(d));
+        links.push(Arc::new(symptom_link(d)));
     }
-    links.extend(best.links);
+    links.extend(best.links.into_iter().map(Arc::new));
     let mut missing = d.missing.clone();
     for m in best.missing {
         if !missing.contains(&m) {
