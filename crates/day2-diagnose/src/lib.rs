@@ -91,8 +91,11 @@ pub fn diagnose_with<'c>(
     }
     let mut groups: Vec<(Option<Arc<str>>, Vec<usize>)> = Vec::new();
     let mut by_signature: FxHashMap<Arc<str>, usize> = FxHashMap::default();
-    for (i, d) in detected.iter().enumerate() {
-        let key = d.pod().and_then(|p| a.signature(p));
+    let keys: Vec<Option<Arc<str>>> = detected
+        .par_iter()
+        .map(|d| d.pod().and_then(|p| a.signature(p)))
+        .collect();
+    for (i, key) in keys.into_iter().enumerate() {
         match key {
             Some(k) => match by_signature.get(&k) {
                 Some(&g) => groups[g].1.push(i),

@@ -42,17 +42,24 @@ pub fn parse(s: &str) -> Option<Milli> {
         Some((i, f)) => (i, f),
         None => (num, ""),
     };
-    // mantissa * 10^-scale
-    let digits: String = format!("{int_part}{frac_part}");
-    let digits = digits.trim_start_matches('0');
-    if digits.len() > 30 {
-        return None;
+    // mantissa * 10^-scale, from at most 30 significant digits (no
+    // allocation: quantities are read for every container of every pod).
+    let mut mantissa: i128 = 0;
+    let mut significant = 0;
+    for b in int_part.bytes().chain(frac_part.bytes()) {
+        let d = i128::from(b.wrapping_sub(b'0'));
+        if d > 9 {
+            return None;
+        }
+        if significant == 0 && d == 0 {
+            continue;
+        }
+        significant += 1;
+        if significant > 30 {
+            return None;
+        }
+        mantissa = mantissa * 10 + d;
     }
-    let mantissa: i128 = if digits.is_empty() {
-        0
-    } else {
-        digits.parse().ok()?
-    };
     let mut scale: i32 = frac_part.len() as i32;
     // (binary multiplier, decimal exponent)
     let (bin, dec_exp): (i128, i32) = match suffix {
@@ -160,6 +167,14 @@ mod tests {
         for bad in ["", "abc", "1..2", "1Gb", "Gi", ".", "1e99"] {
             assert_eq!(parse(bad), None, "{bad}");
         }
+        // More than 30 significant digits is refused; leading zeros do not count.
+        assert_eq!(parse(&"9".repeat(31)), None);
+        assert_eq!(
+            parse(&format!("{}1", "0".repeat(40))),
+            Some(Milli(1000)),
+            "leading zeros"
+        );
+        assert_eq!(parse("007.50m"), Some(Milli(8)), "7.5m rounds up to 8m");
     }
 
     #[test]

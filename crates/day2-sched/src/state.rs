@@ -133,6 +133,15 @@ pub fn bound_node(p: &Pod) -> Option<&str> {
         .filter(|n| !n.is_empty())
 }
 
+/// What a bound, running pod holds on its node.
+struct Bound {
+    node: usize,
+    ports: Vec<HostPort>,
+    /// Its required anti-affinity terms, when it has some.
+    anti: Option<Vec<crate::terms::AffinityTerm>>,
+    claims: Vec<String>,
+}
+
 /// The cluster as the scheduler sees it.
 pub struct State<'c> {
     pub cluster: &'c Cluster,
@@ -187,16 +196,46 @@ impl<'c> State<'c> {
         let mut existing_anti = Vec::new();
         let mut claim_users: FxHashMap<(String, String), Vec<u32>> = FxHashMap::default();
         let mut bound_by_ns: FxHashMap<&'c str, Vec<(u32, u32)>> = FxHashMap::default();
-        for (i, p) in cluster.pods.iter().enumerate() {
-            if is_terminal(p) {
-                continue;
-            }
-            let Some(spec) = p.spec.as_ref() else {
+        // What each bound, running pod holds on its node, read in parallel;
+        // then added up in the pods' order.
+        let bound: Vec<Option<Bound>> = cluster
+            .pods
+            .par_iter()
+            .map(|p| {
+                if is_terminal(p) {
+                    return None;
+                }
+                let spec = p.spec.as_ref()?;
+                let &ni = bound_node(p).and_then(|n| node_index.get(n))?;
+                let has_anti = spec
+                    .affinity
+                    .as_ref()
+                    .and_then(|a| a.pod_anti_affinity.as_ref())
+                    .and_then(|a| {
+                        a.required_during_scheduling_ignored_during_execution
+                            .as_ref()
+                    })
+                    .is_some_and(|t| !t.is_empty());
+                Some(Bound {
+                    node: ni,
+                    ports: host_ports(spec),
+                    anti: has_anti.then(|| {
+                        crate::terms::required_terms(
+                            spec,
+                            p.ns_or_default(),
+                            labels_of(&p.metadata.labels),
+                        )
+                        .1
+                    }),
+                    claims: crate::volumes::claim_names(p),
+                })
+            })
+            .collect();
+        for (i, (p, b)) in cluster.pods.iter().zip(bound).enumerate() {
+            let Some(b) = b else {
                 continue;
             };
-            let Some(&ni) = bound_node(p).and_then(|n| node_index.get(n)) else {
-                continue;
-            };
+            let ni = b.node;
             bound_by_ns
                 .entry(p.ns_or_default())
                 .or_default()
@@ -204,25 +243,11 @@ impl<'c> State<'c> {
             let n = &mut nodes[ni];
             n.requested.add(&pod_requests[i]);
             n.pods.push(i as u32);
-            n.ports.extend(host_ports(spec));
-            let has_anti = spec
-                .affinity
-                .as_ref()
-                .and_then(|a| a.pod_anti_affinity.as_ref())
-                .and_then(|a| {
-                    a.required_during_scheduling_ignored_during_execution
-                        .as_ref()
-                })
-                .is_some_and(|t| !t.is_empty());
-            if has_anti {
-                let (_, terms) = crate::terms::required_terms(
-                    spec,
-                    p.ns_or_default(),
-                    labels_of(&p.metadata.labels),
-                );
+            n.ports.extend(b.ports);
+            if let Some(terms) = b.anti {
                 existing_anti.push((i as u32, ni as u32, terms));
             }
-            for claim in crate::volumes::claim_names(p) {
+            for claim in b.claims {
                 claim_users
                     .entry((p.ns_or_default().to_owned(), claim))
                     .or_default()

@@ -33,12 +33,30 @@ pub fn filter(st: &State<'_>, pod: &Incoming<'_, '_>, ni: usize) -> Option<Failu
         }
         _ => &node.requested,
     };
-    for (res, want) in pod.requests.iter() {
+    // (resource, wanted, allocatable, requested): the three built-in
+    // resources read field by field, extended ones by name.
+    let (want, alloc, used) = (&pod.requests, &node.allocatable, requested);
+    let amounts = [
+        ("cpu", want.cpu, alloc.cpu, used.cpu),
+        ("memory", want.memory, alloc.memory, used.memory),
+        (
+            "ephemeral-storage",
+            want.ephemeral_storage,
+            alloc.ephemeral_storage,
+            used.ephemeral_storage,
+        ),
+    ]
+    .into_iter()
+    .chain(
+        want.scalar
+            .iter()
+            .map(|(res, w)| (res.as_str(), *w, alloc.get(res), used.get(res))),
+    );
+    for (res, want, alloc, used) in amounts {
         if want <= 0 {
             continue;
         }
-        let alloc = node.allocatable.get(res);
-        let free = alloc - requested.get(res);
+        let free = alloc - used;
         if want > free {
             reasons.push(match res {
                 "cpu" => Cow::Borrowed("Insufficient cpu"),
