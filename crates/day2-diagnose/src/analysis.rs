@@ -320,10 +320,7 @@ impl<'c> Analysis<'c> {
                     evidence: crate::model::node_events(self.cluster, n)
                         .iter()
                         .filter(|e| {
-                            matches!(
-                                e.reason.as_str(),
-                                "RegisteredNode" | "NodeReady" | "Starting"
-                            )
+                            matches!(&*e.reason, "RegisteredNode" | "NodeReady" | "Starting")
                         })
                         .take(2)
                         .map(|e| e.evidence())

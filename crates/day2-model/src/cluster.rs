@@ -1088,7 +1088,7 @@ mod tests {
         }
         want.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
         let c = Cluster::new(st, SourceKind::Snapshot, vec![]);
-        let got: Vec<String> = c.events.iter().map(|e| e.reason.clone()).collect();
+        let got: Vec<String> = c.events.iter().map(|e| e.reason.to_string()).collect();
         let want: Vec<String> = want.into_iter().map(|(_, _, r)| r).collect();
         assert_eq!(got, want);
     }

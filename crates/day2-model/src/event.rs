@@ -11,6 +11,7 @@ use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{Event as CoreEvent, ObjectReference};
 use k8s_openapi::api::events::v1::Event as EventsEvent;
 use serde::Serialize;
+use std::borrow::Cow;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Event {
@@ -21,13 +22,14 @@ pub struct Event {
     /// e.g. `spec.containers{app}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_path: Option<String>,
-    pub reason: String,
+    /// Upstream's reasons are shared static text; others are owned.
+    pub reason: Cow<'static, str>,
     pub message: String,
     /// `Normal` or `Warning`.
     #[serde(rename = "type")]
-    pub type_: String,
+    pub type_: Cow<'static, str>,
     /// Reporting component (`default-scheduler`, `kubelet`, `cluster-autoscaler`, …).
-    pub component: String,
+    pub component: Cow<'static, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     pub first: Option<Timestamp>,
@@ -70,7 +72,7 @@ impl Event {
             _ => {}
         }
         if !self.component.is_empty() {
-            meta.push(self.component.clone());
+            meta.push(self.component.to_string());
         }
         if !meta.is_empty() {
             s.push_str(&format!(" ({})", meta.join(", ")));
@@ -80,8 +82,8 @@ impl Event {
         s
     }
 
-    pub fn from_core(e: CoreEvent, origin: Origin) -> Event {
-        let involved = objref_of(&e.involved_object);
+    pub fn from_core(mut e: CoreEvent, origin: Origin) -> Event {
+        let regarding = std::mem::take(&mut e.involved_object);
         let series_last = e
             .series
             .as_ref()
@@ -106,16 +108,17 @@ impl Event {
         let component = e
             .reporting_component
             .filter(|c| !c.is_empty())
-            .or_else(|| e.source.as_ref().and_then(|s| s.component.clone()))
+            .or_else(|| e.source.as_mut().and_then(|s| s.component.take()))
             .unwrap_or_default();
+        let (involved, involved_uid, field_path) = split_reference(regarding);
         Event {
-            involved_uid: e.involved_object.uid.clone().filter(|u| !u.is_empty()),
-            field_path: e.involved_object.field_path.clone(),
+            involved_uid,
+            field_path,
             involved,
-            reason: e.reason.unwrap_or_default(),
+            reason: known(e.reason.unwrap_or_default()),
             message: e.message.unwrap_or_default(),
-            type_: e.type_.unwrap_or_else(|| "Normal".into()),
-            component,
+            type_: e.type_.map_or(Cow::Borrowed("Normal"), known),
+            component: known(component),
             host: e.source.and_then(|s| s.host),
             first,
             last,
@@ -126,9 +129,8 @@ impl Event {
         }
     }
 
-    pub fn from_events_v1(e: EventsEvent, origin: Origin) -> Event {
-        let regarding = e.regarding.clone().unwrap_or_default();
-        let involved = objref_of(&regarding);
+    pub fn from_events_v1(mut e: EventsEvent, origin: Origin) -> Event {
+        let regarding = e.regarding.take().unwrap_or_default();
         let series_last = e.series.as_ref().map(|s| s.last_observed_time.0);
         let event_time = e.event_time.as_ref().map(|t| t.0);
         let created = e.metadata.creation_timestamp.as_ref().map(|t| t.0);
@@ -151,18 +153,19 @@ impl Event {
             .filter(|c| !c.is_empty())
             .or_else(|| {
                 e.deprecated_source
-                    .as_ref()
-                    .and_then(|s| s.component.clone())
+                    .as_mut()
+                    .and_then(|s| s.component.take())
             })
             .unwrap_or_default();
+        let (involved, involved_uid, field_path) = split_reference(regarding);
         Event {
-            involved_uid: regarding.uid.clone().filter(|u| !u.is_empty()),
-            field_path: regarding.field_path.clone(),
+            involved_uid,
+            field_path,
             involved,
-            reason: e.reason.unwrap_or_default(),
+            reason: known(e.reason.unwrap_or_default()),
             message: e.note.unwrap_or_default(),
-            type_: e.type_.unwrap_or_else(|| "Normal".into()),
-            component,
+            type_: e.type_.map_or(Cow::Borrowed("Normal"), known),
+            component: known(component),
             host: e.deprecated_source.and_then(|s| s.host),
             first,
             last,
@@ -174,13 +177,104 @@ impl Event {
     }
 }
 
-fn objref_of(r: &ObjectReference) -> ObjRef {
-    ObjRef {
-        api_version: r.api_version.clone(),
-        kind: r.kind.clone().unwrap_or_default(),
-        namespace: r.namespace.clone().filter(|n| !n.is_empty()),
-        name: r.name.clone().unwrap_or_default(),
+/// Event types, reporting components and the reasons of the kubelet,
+/// scheduler, controllers and cluster-autoscaler: most events carry one of
+/// these, so they are kept as shared static text.
+const KNOWN: &[&str] = &[
+    "Normal",
+    "Warning",
+    "kubelet",
+    "default-scheduler",
+    "cluster-autoscaler",
+    "karpenter",
+    "deployment-controller",
+    "replicaset-controller",
+    "statefulset-controller",
+    "daemonset-controller",
+    "job-controller",
+    "cronjob-controller",
+    "node-controller",
+    "persistentvolume-controller",
+    "attachdetach-controller",
+    "endpoint-controller",
+    "endpoint-slice-controller",
+    "service-controller",
+    "taint-eviction-controller",
+    "ebs.csi.aws.com",
+    "disk.csi.azure.com",
+    "pd.csi.storage.gke.io",
+    "Scheduled",
+    "FailedScheduling",
+    "NotTriggerScaleUp",
+    "TriggeredScaleUp",
+    "ScaleDown",
+    "Pulling",
+    "Pulled",
+    "Created",
+    "Started",
+    "Killing",
+    "BackOff",
+    "Failed",
+    "FailedMount",
+    "FailedAttachVolume",
+    "SuccessfulAttachVolume",
+    "Unhealthy",
+    "ProbeWarning",
+    "Evicted",
+    "OOMKilling",
+    "Preempted",
+    "NodeReady",
+    "NodeNotReady",
+    "RegisteredNode",
+    "RemovingNode",
+    "Starting",
+    "NodeHasSufficientMemory",
+    "NodeHasNoDiskPressure",
+    "NodeHasSufficientPID",
+    "NodeAllocatableEnforced",
+    "SuccessfulCreate",
+    "SuccessfulDelete",
+    "ScalingReplicaSet",
+    "FailedCreate",
+    "ProvisioningSucceeded",
+    "ProvisioningFailed",
+    "ExternalProvisioning",
+    "WaitForFirstConsumer",
+    "WaitForPodScheduled",
+    "VolumeResizeFailed",
+    "FailedBinding",
+    "SandboxChanged",
+    "FailedCreatePodSandBox",
+    "FailedKillPod",
+    "Completed",
+    "SawCompletedJob",
+    "SuccessfulRescale",
+    "FailedGetResourceMetric",
+    "InvalidDiskCapacity",
+    "Rebooted",
+    "NetworkNotReady",
+];
+
+/// `s` as shared static text when it is a known value.
+fn known(s: String) -> Cow<'static, str> {
+    match KNOWN.iter().find(|k| **k == s) {
+        Some(k) => Cow::Borrowed(k),
+        None => Cow::Owned(s),
     }
+}
+
+/// The object an event is about, its uid and field path, moved out of the reference.
+fn split_reference(r: ObjectReference) -> (ObjRef, Option<String>, Option<String>) {
+    (
+        ObjRef {
+            api_version: r.api_version,
+            kind: r.kind.unwrap_or_default(),
+            namespace: r.namespace.filter(|n| !n.is_empty()),
+            name: r.name.unwrap_or_default(),
+        },
+        r.uid.filter(|u| !u.is_empty()),
+        r.field_path,
+    )
 }
 
 #[cfg(test)]
@@ -205,6 +299,9 @@ mod tests {
         assert_eq!(ev.first.unwrap().to_string(), "2026-01-01T09:00:00Z");
         assert_eq!(ev.last.unwrap().to_string(), "2026-01-01T09:05:00Z");
         assert_eq!(ev.involved_uid.as_deref(), Some("u1"));
+        // Upstream's reasons and components are shared, not copied per event.
+        assert!(matches!(ev.reason, Cow::Borrowed("BackOff")));
+        assert!(matches!(ev.component, Cow::Borrowed("kubelet")));
     }
 
     #[test]

@@ -214,7 +214,7 @@ pub fn effective_seccomp<'a>(spec: &'a PodSpec, c: &'a Container) -> Option<&'a 
         .as_ref()
         .and_then(|s| s.seccomp_profile.as_ref())
         .or_else(|| spec.security_context.as_ref()?.seccomp_profile.as_ref())
-        .map(|p| p.type_.as_str())
+        .map(|p| &*p.type_)
 }
 
 /// The ServiceAccount pods of this spec run as.

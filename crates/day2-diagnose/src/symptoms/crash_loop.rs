@@ -41,7 +41,7 @@ pub fn detect<'c>(_a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) ->
             .filter(|e| e.field_path.as_deref().is_none_or(|f| f.ends_with(&field)))
             .filter(|e| {
                 matches!(
-                    e.reason.as_str(),
+                    &*e.reason,
                     "BackOff" | "Unhealthy" | "Killing" | "Failed" | "Started"
                 ) && !e.message_text().contains("pulling image")
             })

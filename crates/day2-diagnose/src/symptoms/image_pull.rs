@@ -46,7 +46,7 @@ pub fn detect<'c>(_a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) ->
             .filter(mine)
             .filter(|e| {
                 matches!(
-                    e.reason.as_str(),
+                    &*e.reason,
                     "Failed" | "BackOff" | "Pulling" | "ErrImageNeverPull" | "InspectFailed"
                 )
             })

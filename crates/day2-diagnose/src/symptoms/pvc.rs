@@ -30,12 +30,9 @@ pub fn detect<'c>(a: &Analysis<'c>, pvc: &'c Res<PersistentVolumeClaim>) -> Opti
         .class_of_claim(pvc)
         .and_then(|sc| sc.volume_binding_mode.as_deref())
         == Some("WaitForFirstConsumer")
-        || events.iter().any(|e| {
-            matches!(
-                e.reason.as_str(),
-                "WaitForFirstConsumer" | "WaitForPodScheduled"
-            )
-        });
+        || events
+            .iter()
+            .any(|e| matches!(&*e.reason, "WaitForFirstConsumer" | "WaitForPodScheduled"));
     if wffc && !failed {
         // Waiting for a consumer is normal; a consumer that cannot be scheduled
         // is the pod's symptom.
@@ -51,7 +48,7 @@ pub fn detect<'c>(a: &Analysis<'c>, pvc: &'c Res<PersistentVolumeClaim>) -> Opti
         .copied()
         .filter(|e| {
             matches!(
-                e.reason.as_str(),
+                &*e.reason,
                 "ProvisioningFailed" | "FailedBinding" | "ExternalProvisioning" | "Provisioning"
             )
         })
