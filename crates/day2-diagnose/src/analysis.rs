@@ -13,6 +13,7 @@ use k8s_openapi::api::core::v1::{Endpoints, Node, Pod, PodSpec, Service};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
+use std::hash::Hash;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// A symptom with its best-supported cause and the full chain evidence.
@@ -155,27 +156,20 @@ impl<'c> Analysis<'c> {
     /// Pods with the same scheduling constraints (replicas of one template)
     /// share one computation.
     pub fn verdicts(&self, pod: &'c Res<Pod>) -> Verdicts<'c> {
-        let key = self.signature(pod);
-        if let Some(k) = &key
-            && let Ok(cache) = self.verdict_cache.lock()
-            && let Some(v) = cache.get(k)
-        {
-            return v.clone();
+        let compute = || {
+            match self.external {
+                Some(p) => p.explain(pod),
+                None => self
+                    .simulator
+                    .get_or_init(|| SimulatedPlacement::new(self.cluster))
+                    .explain(pod),
+            }
+            .map(|v| Arc::new(NodeVerdicts::new(v)))
+        };
+        match self.signature(pod) {
+            Some(k) => memo(&self.verdict_cache, k, compute),
+            None => compute(),
         }
-        let v = match self.external {
-            Some(p) => p.explain(pod),
-            None => self
-                .simulator
-                .get_or_init(|| SimulatedPlacement::new(self.cluster))
-                .explain(pod),
-        }
-        .map(|v| Arc::new(NodeVerdicts::new(v)));
-        if let Some(k) = key
-            && let Ok(mut cache) = self.verdict_cache.lock()
-        {
-            cache.insert(k, v.clone());
-        }
-        v
     }
 
     /// Build the simulator now, unless another placement source is plugged in.
@@ -202,16 +196,9 @@ impl<'c> Analysis<'c> {
     /// no spec. Computed once per pod.
     pub fn signature(&self, pod: &'c Res<Pod>) -> Option<Arc<str>> {
         let addr = std::ptr::from_ref(pod) as usize;
-        if let Ok(known) = self.signatures.lock()
-            && let Some(s) = known.get(&addr)
-        {
-            return s.clone();
-        }
-        let s = self.compute_signature(pod).map(Arc::from);
-        if let Ok(mut known) = self.signatures.lock() {
-            known.insert(addr, s.clone());
-        }
-        s
+        memo(&self.signatures, addr, || {
+            self.compute_signature(pod).map(Arc::from)
+        })
     }
 
     fn compute_signature(&self, pod: &Res<Pod>) -> Option<String> {
@@ -289,20 +276,10 @@ impl<'c> Analysis<'c> {
         pod: &'c Res<Pod>,
         compute: impl FnOnce() -> PoolStats<'c>,
     ) -> Arc<PoolStats<'c>> {
-        let key = self.signature(pod);
-        if let Some(k) = &key
-            && let Ok(cache) = self.pools.lock()
-            && let Some(v) = cache.get(k)
-        {
-            return v.clone();
+        match self.signature(pod) {
+            Some(k) => memo(&self.pools, k, || Arc::new(compute())),
+            None => Arc::new(compute()),
         }
-        let v = Arc::new(compute());
-        if let Some(k) = key
-            && let Ok(mut cache) = self.pools.lock()
-        {
-            cache.insert(k, v.clone());
-        }
-        v
     }
 
     /// Every node in order, with its creation, zone and the events of its
@@ -384,26 +361,18 @@ impl<'c> Analysis<'c> {
     /// Nodes with a NoSchedule/NoExecute taint the pod does not tolerate, by
     /// the first such taint (described), computed once per set of tolerations.
     pub fn untolerated(&self, spec: &PodSpec) -> Arc<Untolerated<'c>> {
-        let key = json(&spec.tolerations);
-        if let Ok(cache) = self.untolerated.lock()
-            && let Some(v) = cache.get(&key)
-        {
-            return v.clone();
-        }
-        let mut by_key: Untolerated<'c> = BTreeMap::new();
-        for n in &self.cluster.nodes {
-            if let Some(t) = crate::model::untolerated_taints(spec, n).first() {
-                by_key
-                    .entry(crate::model::describe_taint(t))
-                    .or_default()
-                    .push(n);
+        memo(&self.untolerated, json(&spec.tolerations), || {
+            let mut by_key: Untolerated<'c> = BTreeMap::new();
+            for n in &self.cluster.nodes {
+                if let Some(t) = crate::model::untolerated_taints(spec, n).first() {
+                    by_key
+                        .entry(crate::model::describe_taint(t))
+                        .or_default()
+                        .push(n);
+                }
             }
-        }
-        let v = Arc::new(by_key);
-        if let Ok(mut cache) = self.untolerated.lock() {
-            cache.insert(key, v.clone());
-        }
-        v
+            Arc::new(by_key)
+        })
     }
 
     /// The nodes the pod's nodeSelector and required node affinity admit,
@@ -413,22 +382,15 @@ impl<'c> Analysis<'c> {
             &spec.node_selector,
             day2_model::selector::required_node_affinity(spec),
         ));
-        if let Ok(cache) = self.selected.lock()
-            && let Some(v) = cache.get(&key)
-        {
-            return v.clone();
-        }
-        let v: Arc<Vec<&'c Res<Node>>> = Arc::new(
-            self.cluster
-                .nodes
-                .iter()
-                .filter(|n| crate::model::matches_node_selection(spec, n))
-                .collect(),
-        );
-        if let Ok(mut cache) = self.selected.lock() {
-            cache.insert(key, v.clone());
-        }
-        v
+        memo(&self.selected, key, || {
+            Arc::new(
+                self.cluster
+                    .nodes
+                    .iter()
+                    .filter(|n| crate::model::matches_node_selection(spec, n))
+                    .collect(),
+            )
+        })
     }
 
     /// The creation time of the newest node (none when no node has one).
@@ -520,6 +482,26 @@ impl<'c> Analysis<'c> {
             .get(&(ns.to_owned(), name.to_owned()))
             .map(|r| &**r)
     }
+}
+
+/// The value cached under `key`, or `compute`'s, then cached. The lock is
+/// not held while computing: two threads may compute the same value once
+/// each, and the cache keeps one.
+fn memo<K: Hash + Eq, V: Clone>(
+    cache: &Mutex<FxHashMap<K, V>>,
+    key: K,
+    compute: impl FnOnce() -> V,
+) -> V {
+    if let Ok(known) = cache.lock()
+        && let Some(v) = known.get(&key)
+    {
+        return v.clone();
+    }
+    let v = compute();
+    if let Ok(mut known) = cache.lock() {
+        known.insert(key, v.clone());
+    }
+    v
 }
 
 /// JSON of a field, for signatures.
