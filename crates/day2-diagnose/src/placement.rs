@@ -33,12 +33,13 @@ pub struct NodeVerdict<'c> {
 impl NodeVerdict<'_> {
     /// Rejected only for lack of resources (cpu, memory, pod slots).
     pub fn only_resources(&self) -> bool {
-        !self.fits
-            && self
-                .reasons
-                .iter()
-                .all(|r| r.starts_with("Insufficient ") || r == "Too many pods")
+        !self.fits && self.reasons.iter().all(|r| is_resource_reason(r))
     }
+}
+
+/// A reason that says the node lacks resources (cpu, memory, pod slots, …).
+fn is_resource_reason(r: &str) -> bool {
+    r.starts_with("Insufficient ") || r == "Too many pods"
 }
 
 /// A pod's verdicts on every node, in the cluster's order, with what the
@@ -57,11 +58,9 @@ pub struct NodeVerdicts<'c> {
 impl<'c> NodeVerdicts<'c> {
     pub fn new(nodes: Vec<NodeVerdict<'c>>) -> Self {
         let any_fits = nodes.iter().any(|x| x.fits);
-        let any_short = nodes.iter().any(|x| {
-            x.reasons
-                .iter()
-                .any(|r| r.starts_with("Insufficient ") || r == "Too many pods")
-        });
+        let any_short = nodes
+            .iter()
+            .any(|x| x.reasons.iter().any(|r| is_resource_reason(r)));
         NodeVerdicts {
             nodes,
             any_fits,
