@@ -8,6 +8,8 @@ use std::time::Instant;
 struct Clock {
     first: Instant,
     last: Mutex<Instant>,
+    /// Processor time of the process at the last step.
+    cpu: Mutex<f64>,
 }
 
 fn clock() -> Option<&'static Clock> {
@@ -19,6 +21,7 @@ fn clock() -> Option<&'static Clock> {
                 Clock {
                     first: now,
                     last: Mutex::new(now),
+                    cpu: Mutex::new(cpu_seconds()),
                 }
             })
         })
@@ -42,13 +45,43 @@ pub fn mark(step: &str) {
         .map(|mut last| now.duration_since(std::mem::replace(&mut *last, now)))
         .unwrap_or_default();
     let (rss, peak) = memory_kib();
+    let cpu = cpu_seconds();
+    let cpu_took = c
+        .cpu
+        .lock()
+        .map(|mut last| cpu - std::mem::replace(&mut *last, cpu))
+        .unwrap_or_default();
     eprintln!(
-        "[day2 timings] {:7.3}s  +{:6.3}s  rss {:5} MiB  peak {:5} MiB  {step}",
+        "[day2 timings] {:7.3}s  +{:6.3}s  cpu +{:6.3}s  rss {:5} MiB  peak {:5} MiB  {step}",
         now.duration_since(c.first).as_secs_f64(),
         took.as_secs_f64(),
+        cpu_took,
         rss / 1024,
         peak / 1024
     );
+}
+
+/// Processor time (user and system) the process has used, in seconds (zero
+/// where /proc is missing).
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which may hold spaces) start at state;
+    // utime and stime are the 14th and 15th fields, in clock ticks.
+    let Some((_, rest)) = stat.rsplit_once(')') else {
+        return 0.0;
+    };
+    let mut fields = rest.split_whitespace().skip(11);
+    let mut tick = || {
+        fields
+            .next()
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let ticks = tick() + tick();
+    // The kernel reports in USER_HZ, which is 100 on Linux.
+    ticks as f64 / 100.0
 }
 
 /// Resident and peak resident memory of the process in KiB (zeros where /proc is missing).
