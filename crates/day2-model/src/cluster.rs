@@ -590,24 +590,28 @@ impl Cluster {
             tmpl::cron,
             "/spec/jobTemplate/spec/template/spec"
         );
-        for p in &s.pods {
-            if present(&p.metadata) {
-                continue;
-            }
-            let Some(spec) = p.spec.as_ref() else {
-                continue;
-            };
-            out.push(Workload {
-                kind: "Pod",
-                meta: &p.metadata,
-                template_meta: None,
-                spec,
-                replicas: Some(1),
-                origin: &p.origin,
-                pointer: "/spec",
-                api_version: "v1",
-            });
-        }
+        // Pods without a controller in the input (read in parallel: the
+        // owner lookup is most of the work on a large cluster).
+        let bare: Vec<Workload<'_>> = s
+            .pods
+            .par_iter()
+            .filter_map(|p| {
+                if present(&p.metadata) {
+                    return None;
+                }
+                Some(Workload {
+                    kind: "Pod",
+                    meta: &p.metadata,
+                    template_meta: None,
+                    spec: p.spec.as_ref()?,
+                    replicas: Some(1),
+                    origin: &p.origin,
+                    pointer: "/spec",
+                    api_version: "v1",
+                })
+            })
+            .collect();
+        out.extend(bare);
         out
     }
 

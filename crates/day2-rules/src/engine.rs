@@ -2,6 +2,7 @@
 //! suppression.
 
 use crate::config::Config;
+use crate::util::{ServiceIndex, WorkloadIndex};
 use crate::{Rule, RuleMeta};
 use day2_model::{Cloud, Cluster, Finding, K8sObject, ObjRef, Origin, Res, Workload};
 use rayon::prelude::*;
@@ -16,6 +17,10 @@ pub struct Context<'a> {
     /// Workloads in included namespaces, computed once for every rule.
     workloads: std::sync::OnceLock<Vec<Workload<'a>>>,
     all_workloads: std::sync::OnceLock<Vec<Workload<'a>>>,
+    /// The included workloads by namespace and pod label, and the Services
+    /// selecting each: built once, shared by every rule that matches selectors.
+    workload_index: std::sync::OnceLock<WorkloadIndex<'a>>,
+    service_index: std::sync::OnceLock<ServiceIndex<'a, 'a>>,
 }
 
 impl<'a> Context<'a> {
@@ -27,6 +32,8 @@ impl<'a> Context<'a> {
             config,
             workloads: std::sync::OnceLock::new(),
             all_workloads: std::sync::OnceLock::new(),
+            workload_index: std::sync::OnceLock::new(),
+            service_index: std::sync::OnceLock::new(),
         }
     }
 
@@ -49,6 +56,19 @@ impl<'a> Context<'a> {
                 .cloned()
                 .collect()
         })
+    }
+
+    /// The included workloads, indexed by namespace and pod label (built once).
+    pub fn workload_index(&self) -> &WorkloadIndex<'a> {
+        self.workload_index
+            .get_or_init(|| WorkloadIndex::new(self.workloads()))
+    }
+
+    /// The Services of the input and the workloads each selects, by
+    /// position in [`Context::workload_index`] (built once).
+    pub fn service_index(&self) -> &ServiceIndex<'a, 'a> {
+        self.service_index
+            .get_or_init(|| ServiceIndex::new(self.cluster, self.workload_index()))
     }
 
     /// Every workload of the cluster, excluded namespaces included (computed once).

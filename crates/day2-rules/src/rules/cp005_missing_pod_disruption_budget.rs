@@ -1,6 +1,6 @@
 //! CP005: multi-replica workloads without a PodDisruptionBudget.
 
-use crate::util::{WorkloadIndex, hpas_by_target, max_replicas, wname};
+use crate::util::{hpas_by_target, max_replicas, wname};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 use std::collections::HashSet;
@@ -41,7 +41,7 @@ impl Rule for MissingPodDisruptionBudget {
     }
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
-        let index = WorkloadIndex::new(cx.workloads());
+        let index = cx.workload_index();
         let hpas = hpas_by_target(cx.cluster);
         let mut covered: HashSet<String> = HashSet::new();
         for pdb in &cx.cluster.pdbs {

@@ -1,6 +1,6 @@
 //! CP006: PodDisruptionBudgets that refuse every eviction.
 
-use crate::util::{WorkloadIndex, hpas_by_target, ios, min_replicas, scaled, wname};
+use crate::util::{hpas_by_target, ios, min_replicas, scaled, wname};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 use std::collections::HashMap;
@@ -41,7 +41,7 @@ impl Rule for PdbBlocksEviction {
     }
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
-        let index = WorkloadIndex::new(cx.workloads());
+        let index = cx.workload_index();
         let hpas = hpas_by_target(cx.cluster);
         let mut pdbs_of: HashMap<String, Vec<&str>> = HashMap::new();
         for pdb in &cx.cluster.pdbs {

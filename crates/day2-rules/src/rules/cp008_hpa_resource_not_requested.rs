@@ -1,6 +1,6 @@
 //! CP008: HPAs scaling on utilisation of a resource the pods do not request.
 
-use crate::util::{WorkloadIndex, pod_level_request, request, wname};
+use crate::util::{pod_level_request, request, wname};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 use k8s_openapi::api::core::v1::{Container, PodSpec};
@@ -47,7 +47,7 @@ impl Rule for HpaResourceNotRequested {
     }
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
-        let index = WorkloadIndex::new(cx.workloads());
+        let index = cx.workload_index();
         for hpa in &cx.cluster.hpas {
             let spec = &hpa.spec;
             let t = &spec.scale_target_ref;

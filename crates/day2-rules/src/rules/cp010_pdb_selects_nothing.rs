@@ -1,6 +1,6 @@
 //! CP010: PodDisruptionBudgets that select no pods.
 
-use crate::util::{WorkloadIndex, namespace_has_operator_objects, sees_whole_cluster};
+use crate::util::{namespace_has_operator_objects, sees_whole_cluster};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::selector::describe_label_selector;
 use day2_model::{Loop, Severity};
@@ -36,7 +36,7 @@ impl Rule for PdbSelectsNothing {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let c = cx.cluster;
-        let index = WorkloadIndex::new(cx.workloads());
+        let index = cx.workload_index();
         let whole = sees_whole_cluster(c);
         let severity = if whole {
             Severity::Medium

@@ -1,6 +1,6 @@
 //! CP015: HPAs whose target is missing, or whose target also pins `replicas`.
 
-use crate::util::{WorkloadIndex, namespace_has_operator_objects, sees_whole_cluster};
+use crate::util::{namespace_has_operator_objects, sees_whole_cluster};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 
@@ -39,7 +39,7 @@ impl Rule for HpaTargetMismatch {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let c = cx.cluster;
-        let index = WorkloadIndex::new(cx.workloads());
+        let index = cx.workload_index();
         let whole = sees_whole_cluster(c);
         let deployments = crate::util::ByName::new(&c.deployments);
         let sets = crate::util::StatefulSets::new(&c.stateful_sets);

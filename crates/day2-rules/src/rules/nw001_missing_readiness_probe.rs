@@ -1,6 +1,6 @@
 //! NW001: pods behind a Service without a readiness probe.
 
-use crate::util::{ServiceIndex, WorkloadIndex, serving_containers, target_port};
+use crate::util::{serving_containers, target_port};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 use std::collections::BTreeSet;
@@ -43,8 +43,8 @@ impl Rule for MissingReadinessProbe {
     }
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
-        let index = WorkloadIndex::new(cx.workloads());
-        let services = ServiceIndex::new(cx.cluster, &index);
+        let index = cx.workload_index();
+        let services = cx.service_index();
         for (i, w) in index.all.iter().enumerate() {
             if matches!(w.kind, "Job" | "CronJob") {
                 continue;

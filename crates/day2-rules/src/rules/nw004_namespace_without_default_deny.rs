@@ -1,6 +1,6 @@
 //! NW004: namespaces without an ingress default-deny NetworkPolicy.
 
-use crate::util::{Isolation, NamespaceLabels, WorkloadIndex, synthetic_target};
+use crate::util::{Isolation, NamespaceLabels, synthetic_target};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Origin, Severity};
 
@@ -37,8 +37,8 @@ impl Rule for NamespaceWithoutDefaultDeny {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let c = cx.cluster;
-        let index = WorkloadIndex::new(cx.workloads());
-        let iso = Isolation::new(c, &index);
+        let index = cx.workload_index();
+        let iso = Isolation::new(c, index);
         let ns_labels = NamespaceLabels::new(c);
         let known = ns_labels.names(index.namespaces());
         let origin = Origin::default();

@@ -1,6 +1,6 @@
 //! NW005: workloads no NetworkPolicy selects for ingress.
 
-use crate::util::{Isolation, WorkloadIndex, wname};
+use crate::util::{Isolation, wname};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 
@@ -41,8 +41,8 @@ impl Rule for PodWithoutNetworkPolicy {
     }
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
-        let index = WorkloadIndex::new(cx.workloads());
-        let iso = Isolation::new(cx.cluster, &index);
+        let index = cx.workload_index();
+        let iso = Isolation::new(cx.cluster, index);
         for w in &index.all {
             let ns = w.namespace();
             if matches!(w.kind, "Job" | "CronJob")

@@ -1,8 +1,8 @@
 //! NW006: database ports that NetworkPolicy leaves open to every pod.
 
 use crate::util::{
-    Breadth, Isolation, NamespaceLabels, WorkloadIndex, database_container, peer_admits,
-    peers_breadth, ports_admit, sees_whole_cluster, wname,
+    Breadth, Isolation, NamespaceLabels, database_container, peer_admits, peers_breadth,
+    ports_admit, sees_whole_cluster, wname,
 };
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::selector::Labels;
@@ -69,8 +69,8 @@ impl Rule for DatabaseReachableFromAllPods {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let c = cx.cluster;
-        let index = WorkloadIndex::new(cx.workloads());
-        let iso = Isolation::new(c, &index);
+        let index = cx.workload_index();
+        let iso = Isolation::new(c, index);
         let ns_labels = NamespaceLabels::new(c);
         let known = ns_labels.names(index.namespaces());
         let whole = sees_whole_cluster(c);

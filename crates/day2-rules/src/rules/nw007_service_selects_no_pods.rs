@@ -1,8 +1,6 @@
 //! NW007: Services whose selector matches no pod.
 
-use crate::util::{
-    ServiceIndex, WorkloadIndex, namespace_has_operator_objects, sees_whole_cluster,
-};
+use crate::util::{namespace_has_operator_objects, sees_whole_cluster};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::selector::describe_map_selector;
 use day2_model::{Loop, Severity};
@@ -44,8 +42,8 @@ impl Rule for ServiceSelectsNoPods {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let c = cx.cluster;
-        let index = WorkloadIndex::new(cx.workloads());
-        let services = ServiceIndex::new(c, &index);
+        let _index = cx.workload_index();
+        let services = cx.service_index();
         let whole = sees_whole_cluster(c);
         for (s, matched) in &services.services {
             if !matched.is_empty() {

@@ -1,8 +1,7 @@
 //! NW008: Service target ports that the selected pods do not expose.
 
 use crate::util::{
-    ServiceIndex, WorkloadIndex, ios, spec_declares_ports, spec_has_port_name,
-    spec_has_port_number, target_port, wname,
+    ios, spec_declares_ports, spec_has_port_name, spec_has_port_number, target_port, wname,
 };
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
@@ -43,8 +42,8 @@ impl Rule for ServiceTargetPortNotExposed {
     }
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
-        let index = WorkloadIndex::new(cx.workloads());
-        let services = ServiceIndex::new(cx.cluster, &index);
+        let index = cx.workload_index();
+        let services = cx.service_index();
         for (s, matched) in &services.services {
             if matched.is_empty() {
                 continue;

@@ -1,6 +1,6 @@
 //! NW011: `externalTrafficPolicy`/`internalTrafficPolicy: Local` that drops traffic or is rejected.
 
-use crate::util::{ServiceIndex, WorkloadIndex, wname};
+use crate::util::wname;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 
@@ -41,8 +41,8 @@ impl Rule for TrafficPolicyMismatch {
     }
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
-        let index = WorkloadIndex::new(cx.workloads());
-        let services = ServiceIndex::new(cx.cluster, &index);
+        let index = cx.workload_index();
+        let services = cx.service_index();
         let lookup: std::collections::HashMap<(&str, &str), &Vec<usize>> = services
             .services
             .iter()

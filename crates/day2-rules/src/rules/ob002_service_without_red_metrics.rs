@@ -1,8 +1,7 @@
 //! OB002: Services whose request metrics nobody scrapes.
 
 use crate::util::{
-    MonitorTarget, NamespaceLabels, ServiceIndex, WorkloadIndex, monitors,
-    pod_monitor_matches_ports, service_monitor_matches,
+    MonitorTarget, NamespaceLabels, monitors, pod_monitor_matches_ports, service_monitor_matches,
 };
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::selector::{Labels, label_selector_matches};
@@ -78,8 +77,8 @@ impl Rule for ServiceWithoutRedMetrics {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let c = cx.cluster;
-        let index = WorkloadIndex::new(cx.workloads());
-        let services = ServiceIndex::new(c, &index);
+        let index = cx.workload_index();
+        let services = cx.service_index();
         let ns_labels = NamespaceLabels::new(c);
         let mons = monitors(c);
         let empty = Labels::new();

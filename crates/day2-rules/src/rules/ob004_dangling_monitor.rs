@@ -1,8 +1,8 @@
 //! OB004: ServiceMonitors and PodMonitors that scrape nothing.
 
 use crate::util::{
-    MonitorTarget, WorkloadIndex, monitors, namespace_has_operator_objects,
-    pod_monitor_matches_ports, sees_whole_cluster, service_monitor_matches,
+    MonitorTarget, monitors, namespace_has_operator_objects, pod_monitor_matches_ports,
+    sees_whole_cluster, service_monitor_matches,
 };
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::selector::{describe_label_selector, label_selector_matches};
@@ -41,7 +41,7 @@ impl Rule for DanglingMonitor {
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let c = cx.cluster;
         let whole = sees_whole_cluster(c);
-        let index = WorkloadIndex::new(cx.workloads());
+        let index = cx.workload_index();
         for m in monitors(c) {
             let hit = match m.target {
                 MonitorTarget::Services => {
