@@ -74,6 +74,8 @@ pub struct Analysis<'c> {
     pub findings: FindingIndex<'c>,
     exclude: &'c [String],
     external: Option<&'c dyn PlacementSource<'c>>,
+    /// Every workload of the cluster (the rules' list, computed once per run).
+    all_workloads: &'c [Workload<'c>],
     capacity: OnceLock<Capacity>,
     newest_node: OnceLock<Option<Timestamp>>,
     simulator: OnceLock<SimulatedPlacement<'c>>,
@@ -114,9 +116,11 @@ impl<'c> Analysis<'c> {
         findings: FindingIndex<'c>,
         exclude: &'c [String],
         external: Option<&'c dyn PlacementSource<'c>>,
+        all_workloads: &'c [Workload<'c>],
     ) -> Self {
         Analysis {
             cluster,
+            all_workloads,
             cloud,
             findings,
             exclude,
@@ -204,25 +208,51 @@ impl<'c> Analysis<'c> {
     fn compute_signature(&self, pod: &Res<Pod>) -> Option<String> {
         let spec = pod.spec.as_ref()?;
         let claims: Vec<&str> = crate::model::claims(spec).collect();
-        let pod_affinity = spec
-            .affinity
-            .as_ref()
-            .is_some_and(|a| a.pod_affinity.is_some() || a.pod_anti_affinity.is_some());
-        let spread = spec
+        // Only what the filters read: required terms and `DoNotSchedule`
+        // spread constraints. Preferences and `ScheduleAnyway` constraints
+        // only score nodes, so pods that differ in them alone share a verdict.
+        let affinity = spec.affinity.as_ref();
+        let required_node = affinity
+            .and_then(|a| a.node_affinity.as_ref())
+            .and_then(|n| {
+                n.required_during_scheduling_ignored_during_execution
+                    .as_ref()
+            });
+        let required_pod = affinity
+            .and_then(|a| a.pod_affinity.as_ref())
+            .and_then(|p| {
+                p.required_during_scheduling_ignored_during_execution
+                    .as_ref()
+            })
+            .filter(|t| !t.is_empty());
+        let required_anti = affinity
+            .and_then(|a| a.pod_anti_affinity.as_ref())
+            .and_then(|p| {
+                p.required_during_scheduling_ignored_during_execution
+                    .as_ref()
+            })
+            .filter(|t| !t.is_empty());
+        let hard_spread: Vec<_> = spec
             .topology_spread_constraints
-            .as_ref()
-            .is_some_and(|t| !t.is_empty());
-        // Claims, spread and pod affinity are judged within the namespace;
-        // spread (matchLabelKeys), pod affinity and other pods' anti-affinity
-        // read the pod's own labels.
-        let ns = if !claims.is_empty() || spread || pod_affinity {
+            .iter()
+            .flatten()
+            .filter(|c| c.when_unsatisfiable == "DoNotSchedule")
+            .collect();
+        // Spread (matchLabelKeys), the pod's own affinity and other pods'
+        // anti-affinity read the pod's labels, and count pods by namespace.
+        let labelled = !hard_spread.is_empty()
+            || required_pod.is_some()
+            || required_anti.is_some()
+            || self.anti_affinity_exists();
+        // Claims are the namespace's own.
+        let ns = if labelled || !claims.is_empty() {
             pod.ns_or_default()
         } else {
             ""
         };
         // Labels every replica has of its own (a StatefulSet pod's name and
         // ordinal) are left out, so replicas still share one verdict.
-        let labels = if spread || pod_affinity || self.anti_affinity_exists() {
+        let labels = if labelled {
             let shared: Vec<(&String, &String)> = pod
                 .labels()
                 .iter()
@@ -238,14 +268,16 @@ impl<'c> Analysis<'c> {
             String::new()
         };
         Some(format!(
-            "{ns}|{labels}|{}|{:?}|{:?}|{}|{}|{}|{}|{}|{}",
+            "{ns}|{labels}|{}|{:?}|{:?}|{}|{}|{}|{}|{}|{}|{}|{}",
             claims.join(","),
             day2_sched::amounts::pod_requests(spec),
             day2_sched::state::host_ports(spec),
             json(&spec.node_selector),
-            json(&spec.affinity),
+            json(&required_node),
+            json(&required_pod),
+            json(&required_anti),
             json(&spec.tolerations),
-            json(&spec.topology_spread_constraints),
+            json(&hard_spread),
             json(&spec.scheduling_gates),
             spec.node_name.as_deref().unwrap_or(""),
         ))
@@ -430,8 +462,8 @@ impl<'c> Analysis<'c> {
     pub fn workloads_in(&self, ns: &str) -> &[Workload<'c>] {
         let idx = self.workloads.get_or_init(|| {
             let mut m: FxHashMap<String, Vec<Workload<'c>>> = FxHashMap::default();
-            for w in self.cluster.workloads() {
-                m.entry(w.namespace().to_owned()).or_default().push(w);
+            for w in self.all_workloads {
+                m.entry(w.namespace().to_owned()).or_default().push(*w);
             }
             m
         });
@@ -507,4 +539,99 @@ fn memo<K: Hash + Eq, V: Clone>(
 /// JSON of a field, for signatures.
 fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::expect_used, clippy::unwrap_used)]
+
+    use super::*;
+    use day2_model::SourceKind;
+
+    const NODES: &str = r#"
+- {apiVersion: v1, kind: Node, metadata: {name: n1, labels: {kubernetes.io/hostname: n1, topology.kubernetes.io/zone: z1}}, status: {allocatable: {cpu: "4", memory: 8Gi, pods: "110"}, conditions: [{type: Ready, status: "True"}]}}
+- {apiVersion: v1, kind: Node, metadata: {name: n2, labels: {kubernetes.io/hostname: n2, topology.kubernetes.io/zone: z2}}, status: {allocatable: {cpu: "4", memory: 8Gi, pods: "110"}, conditions: [{type: Ready, status: "True"}]}}
+"#;
+
+    /// A Pending pod `ns/name` labelled `app`, with extra spec fields.
+    fn pending(ns: &str, name: &str, app: &str, extra: &str) -> String {
+        format!(
+            "- {{apiVersion: v1, kind: Pod, metadata: {{name: {name}, namespace: {ns}, uid: u-{ns}-{name}, labels: {{app: {app}}}}}, spec: {{{extra}containers: [{{name: c, image: x:1, resources: {{requests: {{cpu: 100m}}}}}}]}}, status: {{phase: Pending}}}}\n"
+        )
+    }
+
+    fn cluster(pods: &[String], more: &str) -> Cluster {
+        let yaml = format!("{NODES}{}{more}", pods.concat());
+        let docs = format!(
+            "apiVersion: v1\nkind: List\nitems:\n{}",
+            yaml.trim_start_matches('\n')
+        );
+        day2_rules::testing::cluster_from_yaml(&docs, SourceKind::Snapshot).unwrap()
+    }
+
+    fn analysis(c: &Cluster) -> Analysis<'_> {
+        Analysis::new(c, Cloud::Generic, FindingIndex::new(&[]), &[], None, &[])
+    }
+
+    fn pod<'c>(c: &'c Cluster, ns: &str, name: &str) -> &'c Res<Pod> {
+        c.pods
+            .iter()
+            .find(|p| p.namespace() == Some(ns) && p.name() == name)
+            .unwrap()
+    }
+
+    const SOFT_SPREAD: &str = "topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: APP}}}], ";
+    const PREFERRED: &str = "affinity: {podAntiAffinity: {preferredDuringSchedulingIgnoredDuringExecution: [{weight: 10, podAffinityTerm: {topologyKey: kubernetes.io/hostname, labelSelector: {matchLabels: {app: APP}}}}]}}, ";
+    const HARD_SPREAD: &str = "topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: APP}}}], ";
+
+    #[test]
+    fn pods_that_differ_only_in_preferences_share_one_verdict() {
+        let c = cluster(
+            &[
+                pending("a", "web", "web", &SOFT_SPREAD.replace("APP", "web")),
+                pending("b", "api", "api", &PREFERRED.replace("APP", "api")),
+                pending("b", "plain", "plain", ""),
+                pending(
+                    "a",
+                    "strict",
+                    "strict",
+                    &HARD_SPREAD.replace("APP", "strict"),
+                ),
+            ],
+            "",
+        );
+        let a = analysis(&c);
+        let key = |ns, name| a.signature(pod(&c, ns, name)).unwrap();
+        // ScheduleAnyway spread and preferred anti-affinity only score nodes.
+        assert_eq!(key("a", "web"), key("b", "plain"));
+        assert_eq!(key("b", "api"), key("b", "plain"));
+        // A DoNotSchedule constraint filters nodes: its own verdict.
+        assert_ne!(key("a", "strict"), key("b", "plain"));
+    }
+
+    #[test]
+    fn another_pods_anti_affinity_tells_namespaces_apart() {
+        // guard (namespace a, on n1) keeps pods labelled app=web of its own
+        // namespace off its node; the same pod in namespace b may go there.
+        let guard = r#"- {apiVersion: v1, kind: Pod, metadata: {name: guard, namespace: a, uid: u-guard, labels: {app: guard}}, spec: {nodeName: n1, affinity: {podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{topologyKey: kubernetes.io/hostname, labelSelector: {matchLabels: {app: web}}}]}}, containers: [{name: c, image: x:1}]}, status: {phase: Running}}
+"#;
+        let c = cluster(
+            &[
+                pending("a", "web-1", "web", ""),
+                pending("b", "web-2", "web", ""),
+            ],
+            guard,
+        );
+        let a = analysis(&c);
+        let fits_n1 = |ns, name| {
+            let v = a.verdicts(pod(&c, ns, name)).unwrap();
+            v.iter().find(|n| n.name == "n1").unwrap().fits
+        };
+        assert!(!fits_n1("a", "web-1"), "guard's anti-affinity rejects n1");
+        assert!(fits_n1("b", "web-2"), "guard's terms only see namespace a");
+        assert_ne!(
+            a.signature(pod(&c, "a", "web-1")),
+            a.signature(pod(&c, "b", "web-2"))
+        );
+    }
 }

@@ -66,6 +66,7 @@ pub fn diagnose_with<'c>(
         FindingIndex::new(findings),
         &cx.config.exclude_namespaces,
         placement,
+        cx.all_workloads(),
     );
     // Results are shared between this list and the phases' indexes.
     let mut all: Vec<Arc<Resolved>> = Vec::new();
