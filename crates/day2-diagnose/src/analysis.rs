@@ -6,6 +6,7 @@ use crate::evidence::{FindingIndex, Hypothesis, Link};
 use crate::model::Resources;
 use crate::placement::{Capacity, NodeVerdict, NodeVerdicts, PlacementSource, SimulatedPlacement};
 use crate::symptoms::Kind;
+use day2_model::lazy::lazy;
 use day2_model::report::RootCause;
 use day2_model::{Cloud, Cluster, ObjRef, Res, Workload};
 use jiff::Timestamp;
@@ -153,7 +154,7 @@ impl<'c> Analysis<'c> {
 
     /// Free allocatable per node (computed once, on first use).
     pub fn capacity(&self) -> &Capacity {
-        self.capacity.get_or_init(|| Capacity::new(self.cluster))
+        lazy(&self.capacity, || Capacity::new(self.cluster))
     }
 
     /// Per-node verdicts for a pod, from the plugged-in source or the model.
@@ -163,10 +164,9 @@ impl<'c> Analysis<'c> {
         let compute = || {
             match self.external {
                 Some(p) => p.explain(pod),
-                None => self
-                    .simulator
-                    .get_or_init(|| SimulatedPlacement::new(self.cluster))
-                    .explain(pod),
+                None => {
+                    lazy(&self.simulator, || SimulatedPlacement::new(self.cluster)).explain(pod)
+                }
             }
             .map(|v| Arc::new(NodeVerdicts::new(v)))
         };
@@ -179,8 +179,7 @@ impl<'c> Analysis<'c> {
     /// Build the simulator now, unless another placement source is plugged in.
     pub fn prepare_placement(&self) {
         if self.external.is_none() {
-            self.simulator
-                .get_or_init(|| SimulatedPlacement::new(self.cluster));
+            lazy(&self.simulator, || SimulatedPlacement::new(self.cluster));
         }
     }
 
@@ -342,7 +341,7 @@ impl<'c> Analysis<'c> {
     /// Per node, in the cluster's order: its free allocatable and its pods
     /// without requests (the [`Capacity`] numbers, looked up once).
     pub fn node_capacity(&self) -> &[NodeCapacity] {
-        self.node_capacity.get_or_init(|| {
+        lazy(&self.node_capacity, || {
             let cap = self.capacity();
             self.cluster
                 .nodes
@@ -353,6 +352,7 @@ impl<'c> Analysis<'c> {
                 })
                 .collect()
         })
+        .as_slice()
     }
 
     /// The index in the cluster's nodes of the node verdict `i` is about
@@ -372,7 +372,7 @@ impl<'c> Analysis<'c> {
 
     /// The largest allocatable `cpu` or `memory` of any node (0 when none says).
     pub fn max_allocatable(&self, res: &str) -> i64 {
-        let [cpu, memory] = *self.max_alloc.get_or_init(|| {
+        let [cpu, memory] = *lazy(&self.max_alloc, || {
             let cap = self.capacity();
             ["cpu", "memory"].map(|res| {
                 self.cluster

@@ -11,6 +11,7 @@
 pub mod cloud;
 pub mod cluster;
 pub mod event;
+pub mod lazy;
 pub mod object;
 pub mod peek;
 pub mod quantity;

@@ -73,7 +73,7 @@ impl<'a> Context<'a> {
 
     /// Every workload of the cluster, excluded namespaces included (computed once).
     pub fn all_workloads(&self) -> &[Workload<'a>] {
-        self.all_workloads.get_or_init(|| self.cluster.workloads())
+        day2_model::lazy::lazy(&self.all_workloads, || self.cluster.workloads()).as_slice()
     }
 }
 
@@ -202,6 +202,10 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
 }
 
 pub(crate) fn run_rules(cx: &Context<'_>, rules: &[&'static dyn Rule]) -> Vec<Finding> {
+    // The workload list is built in parallel: build it before the rules
+    // start, not inside the first rule's one-time initialisation (a worker
+    // waiting there could pick up another rule that waits for the same list).
+    let _ = cx.workload_slice();
     let mut findings: Vec<Finding> = rules
         .par_iter()
         .filter(|r| cx.config.rule_enabled(r.meta().code, r.meta().name))
