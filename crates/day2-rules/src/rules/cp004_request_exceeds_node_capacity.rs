@@ -6,6 +6,7 @@ use day2_model::quantity::format_bytes;
 use day2_model::selector::{node_selection_admits, required_node_affinity};
 use day2_model::{Loop, Res, Severity};
 use k8s_openapi::api::core::v1::{Node, PodSpec};
+use std::collections::HashMap;
 
 pub static META: RuleMeta = RuleMeta {
     code: "CP004",
@@ -80,6 +81,13 @@ fn largest<'a>(candidates: &[&Capacity<'a>], res: &str) -> Option<(i64, &'a str)
         .max()
 }
 
+/// The nodes a workload may run on: how many, and the largest of them by
+/// cpu and by memory.
+struct Pool<'a> {
+    eligible: usize,
+    largest: [Option<(i64, &'a str)>; 2],
+}
+
 /// Whether the pod constrains its nodes at all.
 fn constrained(spec: &PodSpec) -> bool {
     spec.node_selector.as_ref().is_some_and(|m| !m.is_empty())
@@ -109,21 +117,36 @@ impl Rule for RequestExceedsNodeCapacity {
         }
         let all: Vec<&Capacity<'_>> = nodes.iter().collect();
         // The largest node of all, once: most workloads may run on any node.
-        let largest_of_all = [largest(&all, "cpu"), largest(&all, "memory")];
+        let largest_of_all = Pool {
+            eligible: all.len(),
+            largest: [largest(&all, "cpu"), largest(&all, "memory")],
+        };
+        // Workloads that narrow their nodes down the same way share one pool
+        // (replicas of a template, a team's node group).
+        let mut pools: HashMap<String, Pool<'_>> = HashMap::new();
         for w in cx.workloads() {
-            // The nodes the workload may run on, when it narrows them down.
-            let narrowed: Option<Vec<&Capacity<'_>>> = constrained(w.spec)
-                .then(|| nodes.iter().filter(|n| admits(w.spec, n.node)).collect());
-            let eligible = narrowed.as_ref().map_or(all.len(), Vec::len);
+            let pool = if constrained(w.spec) {
+                let key =
+                    serde_json::to_string(&(&w.spec.node_selector, required_node_affinity(w.spec)))
+                        .unwrap_or_default();
+                pools.entry(key).or_insert_with(|| {
+                    let candidates: Vec<&Capacity<'_>> =
+                        nodes.iter().filter(|n| admits(w.spec, n.node)).collect();
+                    Pool {
+                        eligible: candidates.len(),
+                        largest: [largest(&candidates, "cpu"), largest(&candidates, "memory")],
+                    }
+                })
+            } else {
+                &largest_of_all
+            };
+            let eligible = pool.eligible;
             if eligible == 0 {
                 continue; // a placement problem, not a size problem
             }
             for (r, res) in ["cpu", "memory"].into_iter().enumerate() {
                 let want = effective_pod_request(w.spec, res);
-                let best = match &narrowed {
-                    Some(candidates) => largest(candidates, res),
-                    None => largest_of_all[r],
-                };
+                let best = pool.largest[r];
                 let Some((best, node)) = best else {
                     continue;
                 };

@@ -3,7 +3,7 @@
 use crate::util::{secret_refs, wname};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub static META: RuleMeta = RuleMeta {
     code: "ID001",
@@ -52,7 +52,32 @@ impl Rule for StaticCloudCredentials {
     }
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
-        // Which workloads use which Secret, computed once.
+        // Secrets holding cloud credentials, and what each holds.
+        let holding: Vec<_> = cx
+            .cluster
+            .secrets
+            .iter()
+            .filter_map(|s| {
+                let found: Vec<String> = s
+                    .keys
+                    .iter()
+                    .filter_map(|k| {
+                        k.class
+                            .filter(|c| c.is_cloud())
+                            .map(|c| format!("{} (key `{}`)", c.describe(), k.name))
+                    })
+                    .collect();
+                (!found.is_empty()).then_some((s, found))
+            })
+            .collect();
+        if holding.is_empty() {
+            return;
+        }
+        // Which workloads use those Secrets, computed once.
+        let wanted: HashSet<(&str, &str)> = holding
+            .iter()
+            .map(|(s, _)| (s.ns_or_default(), s.name()))
+            .collect();
         let workloads = cx.workloads();
         let mut users: HashMap<(&str, &str), Vec<String>> = HashMap::new();
         for w in &workloads {
@@ -60,22 +85,12 @@ impl Rule for StaticCloudCredentials {
             names.sort_unstable();
             names.dedup();
             for n in names {
-                users.entry((w.namespace(), n)).or_default().push(wname(w));
+                if wanted.contains(&(w.namespace(), n)) {
+                    users.entry((w.namespace(), n)).or_default().push(wname(w));
+                }
             }
         }
-        for s in &cx.cluster.secrets {
-            let found: Vec<String> = s
-                .keys
-                .iter()
-                .filter_map(|k| {
-                    k.class
-                        .filter(|c| c.is_cloud())
-                        .map(|c| format!("{} (key `{}`)", c.describe(), k.name))
-                })
-                .collect();
-            if found.is_empty() {
-                continue;
-            }
+        for (s, found) in holding {
             let used = match users.get(&(s.ns_or_default(), s.name())) {
                 Some(u) => format!("; used by {}", crate::util::short_list(u, 5)),
                 None => String::new(),
