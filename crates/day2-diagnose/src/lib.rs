@@ -139,7 +139,10 @@ pub fn diagnose_with<'c>(
     all.extend(resolve_all(&a, symptoms::detect_ingresses(&a)));
     day2_model::timings::mark("diagnosis: services, statefulsets, ingresses");
 
-    group(all)
+    // The analysis' caches (the simulator's state, free capacity, verdicts)
+    // are freed while the results are grouped.
+    let (out, ()) = rayon::join(|| group(all), move || drop(a));
+    out
 }
 
 /// Let results hold one copy of each link they have in common (replicas
