@@ -581,23 +581,66 @@ pub(crate) fn decode_note(name: &str, line: u32, column: u32, e: &DecodeError) -
 /// Decoded batches put back in stream order as they finish, so the stores
 /// grow while the scanner reads on and a batch's memory is free for the next.
 struct Assembly {
-    next: usize,
-    waiting: BTreeMap<usize, (Part, usize, usize)>,
     out: Part,
     /// Bytes in the input, when known.
     total: Option<u64>,
 }
 
-impl Assembly {
-    /// Batch `seq` is decoded; it ends at byte `end` and spans `bytes`.
-    fn add(&mut self, seq: usize, part: Part, end: usize, bytes: usize) {
-        self.waiting.insert(seq, (part, end, bytes));
-        while let Some((part, end, bytes)) = self.waiting.remove(&self.next) {
-            self.next += 1;
-            self.absorb(part, Some((end, bytes)));
-        }
-    }
+/// Decoded batches waiting for their turn to be appended (with the byte
+/// where each ends and the bytes it spans), and whether a thread is appending.
+#[derive(Default)]
+struct Queue {
+    next: usize,
+    waiting: BTreeMap<usize, (Part, usize, usize)>,
+    appending: bool,
+}
 
+/// Batch `seq` is decoded. Batches are appended in stream order by one
+/// thread at a time: a thread that finishes while another appends leaves its
+/// batch to it and goes back to decoding, instead of waiting for the copy.
+fn finished(
+    queue: &Mutex<Queue>,
+    assembly: &Mutex<Assembly>,
+    seq: usize,
+    part: (Part, usize, usize),
+) {
+    let Ok(mut q) = queue.lock() else {
+        return;
+    };
+    q.waiting.insert(seq, part);
+    if q.appending {
+        return;
+    }
+    q.appending = true;
+    let mut ready = Vec::new();
+    loop {
+        loop {
+            let next = q.next;
+            let Some(p) = q.waiting.remove(&next) else {
+                break;
+            };
+            q.next += 1;
+            ready.push(p);
+        }
+        if ready.is_empty() {
+            q.appending = false;
+            return;
+        }
+        drop(q);
+        if let Ok(mut a) = assembly.lock() {
+            for (part, end, bytes) in ready.drain(..) {
+                a.absorb(part, Some((end, bytes)));
+            }
+        }
+        ready.clear();
+        q = match queue.lock() {
+            Ok(q) => q,
+            Err(_) => return,
+        };
+    }
+}
+
+impl Assembly {
     /// Append a part. With the input's size known, a store that must grow
     /// makes room for as many more objects as the rest of the input could
     /// hold at this batch's density (an upper bound, so it grows once; room
@@ -628,9 +671,8 @@ impl Assembly {
 
 /// Parse a JSON stream. `head` is what was already read from `r`.
 pub(crate) fn parse(name: &Arc<str>, r: &mut Reader, head: Vec<u8>) -> Part {
+    let queue = Mutex::new(Queue::default());
     let assembly = Mutex::new(Assembly {
-        next: 0,
-        waiting: BTreeMap::new(),
         out: Part::default(),
         total: r.size_hint,
     });
@@ -658,6 +700,7 @@ pub(crate) fn parse(name: &Arc<str>, r: &mut Reader, head: Vec<u8>) -> Part {
     rayon::in_place_scope(|s| {
         let mut seq = 0usize;
         let assembly = &assembly;
+        let queue = &queue;
         let in_flight = &in_flight;
         let buffers = &buffers;
         // A decoded batch's text buffer goes back to the scanner.
@@ -677,9 +720,7 @@ pub(crate) fn parse(name: &Arc<str>, r: &mut Reader, head: Vec<u8>) -> Part {
             if in_flight.load(Ordering::Acquire) >= IN_FLIGHT {
                 let p = decode_batch(name, &batch);
                 recycle(batch);
-                if let Ok(mut a) = assembly.lock() {
-                    a.add(my, p, end, bytes);
-                }
+                finished(queue, assembly, my, (p, end, bytes));
                 return;
             }
             in_flight.fetch_add(1, Ordering::AcqRel);
@@ -687,9 +728,7 @@ pub(crate) fn parse(name: &Arc<str>, r: &mut Reader, head: Vec<u8>) -> Part {
             s.spawn(move |_| {
                 let p = decode_batch(&name, &batch);
                 recycle(batch);
-                if let Ok(mut a) = assembly.lock() {
-                    a.add(my, p, end, bytes);
-                }
+                finished(queue, assembly, my, (p, end, bytes));
                 in_flight.fetch_sub(1, Ordering::AcqRel);
             });
         };
@@ -711,8 +750,10 @@ pub(crate) fn parse(name: &Arc<str>, r: &mut Reader, head: Vec<u8>) -> Part {
         return Part::default();
     };
     // Every batch has finished: none is left waiting.
-    for (part, _, _) in std::mem::take(&mut assembly.waiting).into_values() {
-        assembly.absorb(part, None);
+    if let Ok(q) = queue.into_inner() {
+        for (part, _, _) in q.waiting.into_values() {
+            assembly.absorb(part, None);
+        }
     }
     // Items of typed lists whose kind came last.
     let deferred = std::mem::take(&mut assembly.out.deferred);
