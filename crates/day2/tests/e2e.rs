@@ -52,8 +52,15 @@ async fn namespace(client: &Client, ns: &str) {
     .await;
 }
 
-/// Wait until a FailedScheduling event exists for every pod named.
-async fn wait_failed_scheduling(client: &Client, ns: &str, pods: &[&str]) -> Vec<String> {
+/// Wait until a FailedScheduling event exists for every pod named, and one
+/// of them says `want` (the scheduler's first attempts may fail for a
+/// passing reason, such as a claim the volume controller has not bound yet).
+async fn wait_failed_scheduling(
+    client: &Client,
+    ns: &str,
+    pods: &[&str],
+    want: &str,
+) -> Vec<String> {
     let events: Api<Event> = Api::namespaced(client.clone(), ns);
     let deadline = Instant::now() + Duration::from_secs(90);
     loop {
@@ -79,12 +86,12 @@ async fn wait_failed_scheduling(client: &Client, ns: &str, pods: &[&str]) -> Vec
                 }
             })
         };
-        if pods.iter().all(seen) {
+        if pods.iter().all(seen) && msgs.iter().any(|(_, m)| m.contains(want)) {
             return msgs.into_iter().map(|(_, m)| m).collect();
         }
         assert!(
             Instant::now() < deadline,
-            "no FailedScheduling for {pods:?} in {ns} after 90s; events: {msgs:?}"
+            "no FailedScheduling for {pods:?} in {ns} saying {want:?} after 90s; events: {msgs:?}"
         );
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
@@ -299,7 +306,13 @@ async fn control_plane_scenarios() {
         "spec": {"selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 8080}]}})).await;
     create(&client, deployment(ns_svc, "web", 2, "16")).await;
 
-    let msgs = wait_failed_scheduling(&client, ns, &["postgres-0"]).await;
+    let msgs = wait_failed_scheduling(
+        &client,
+        ns,
+        &["postgres-0"],
+        "didn't match PersistentVolume's node affinity",
+    )
+    .await;
     eprintln!("real FailedScheduling (domino): {msgs:?}");
     assert!(
         msgs.iter()
@@ -308,15 +321,15 @@ async fn control_plane_scenarios() {
     );
     eprintln!(
         "real FailedScheduling (fragmentation): {:?}",
-        wait_failed_scheduling(&client, ns_frag, &["big-"]).await
+        wait_failed_scheduling(&client, ns_frag, &["big-"], "").await
     );
-    let msgs = wait_failed_scheduling(&client, ns_taint, &["db-only"]).await;
+    let msgs = wait_failed_scheduling(&client, ns_taint, &["db-only"], "untolerated taint").await;
     eprintln!("real FailedScheduling (taint): {msgs:?}");
     assert!(
         msgs.iter().any(|m| m.contains("untolerated taint")),
         "{msgs:?}"
     );
-    wait_failed_scheduling(&client, ns_svc, &["web-"]).await;
+    wait_failed_scheduling(&client, ns_svc, &["web-"], "").await;
 
     let domino = diagnose_both_ways(ns);
     eprintln!("domino: {domino:?}");
