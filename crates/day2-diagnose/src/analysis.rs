@@ -8,6 +8,7 @@ use crate::placement::{Capacity, NodeVerdict, NodeVerdicts, PlacementSource, Sim
 use crate::symptoms::Kind;
 use day2_model::lazy::lazy;
 use day2_model::report::RootCause;
+use day2_model::selector;
 use day2_model::{Cloud, Cluster, ObjRef, Res, Workload};
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{Endpoints, Node, Pod, PodSpec, Service};
@@ -210,27 +211,9 @@ impl<'c> Analysis<'c> {
         // Only what the filters read: required terms and `DoNotSchedule`
         // spread constraints. Preferences and `ScheduleAnyway` constraints
         // only score nodes, so pods that differ in them alone share a verdict.
-        let affinity = spec.affinity.as_ref();
-        let required_node = affinity
-            .and_then(|a| a.node_affinity.as_ref())
-            .and_then(|n| {
-                n.required_during_scheduling_ignored_during_execution
-                    .as_ref()
-            });
-        let required_pod = affinity
-            .and_then(|a| a.pod_affinity.as_ref())
-            .and_then(|p| {
-                p.required_during_scheduling_ignored_during_execution
-                    .as_ref()
-            })
-            .filter(|t| !t.is_empty());
-        let required_anti = affinity
-            .and_then(|a| a.pod_anti_affinity.as_ref())
-            .and_then(|p| {
-                p.required_during_scheduling_ignored_during_execution
-                    .as_ref()
-            })
-            .filter(|t| !t.is_empty());
+        let required_node = selector::required_node_affinity(spec);
+        let required_pod = selector::required_pod_affinity(spec);
+        let required_anti = selector::required_pod_anti_affinity(spec);
         let hard_spread: Vec<_> = spec
             .topology_spread_constraints
             .iter()
@@ -240,8 +223,8 @@ impl<'c> Analysis<'c> {
         // Spread (matchLabelKeys), the pod's own affinity and other pods'
         // anti-affinity read the pod's labels, and count pods by namespace.
         let labelled = !hard_spread.is_empty()
-            || required_pod.is_some()
-            || required_anti.is_some()
+            || !required_pod.is_empty()
+            || !required_anti.is_empty()
             || self.anti_affinity_exists();
         // Claims are the namespace's own.
         let ns = if labelled || !claims.is_empty() {
@@ -289,13 +272,7 @@ impl<'c> Analysis<'c> {
             self.cluster.pods.iter().any(|p| {
                 p.spec
                     .as_ref()
-                    .and_then(|s| s.affinity.as_ref())
-                    .and_then(|a| a.pod_anti_affinity.as_ref())
-                    .and_then(|a| {
-                        a.required_during_scheduling_ignored_during_execution
-                            .as_ref()
-                    })
-                    .is_some_and(|t| !t.is_empty())
+                    .is_some_and(|s| !selector::required_pod_anti_affinity(s).is_empty())
             })
         })
     }
@@ -410,10 +387,7 @@ impl<'c> Analysis<'c> {
     /// The nodes the pod's nodeSelector and required node affinity admit,
     /// computed once per selection.
     pub fn selected_nodes(&self, spec: &PodSpec) -> Arc<Vec<&'c Res<Node>>> {
-        let key = json(&(
-            &spec.node_selector,
-            day2_model::selector::required_node_affinity(spec),
-        ));
+        let key = json(&(&spec.node_selector, selector::required_node_affinity(spec)));
         memo(&self.selected, key, || {
             Arc::new(
                 self.cluster

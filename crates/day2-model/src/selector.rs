@@ -1,7 +1,7 @@
 //! Label and node selectors with Kubernetes semantics.
 
 use k8s_openapi::api::core::v1::{
-    NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, PodSpec,
+    NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, PodAffinityTerm, PodSpec,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement};
 use std::collections::BTreeMap;
@@ -69,6 +69,30 @@ pub fn required_node_affinity(spec: &PodSpec) -> Option<&NodeSelector> {
             n.required_during_scheduling_ignored_during_execution
                 .as_ref()
         })
+}
+
+/// The pod's required pod affinity terms (none when it has none).
+pub fn required_pod_affinity(spec: &PodSpec) -> &[PodAffinityTerm] {
+    spec.affinity
+        .as_ref()
+        .and_then(|a| a.pod_affinity.as_ref())
+        .and_then(|p| {
+            p.required_during_scheduling_ignored_during_execution
+                .as_deref()
+        })
+        .unwrap_or_default()
+}
+
+/// The pod's required pod anti-affinity terms (none when it has none).
+pub fn required_pod_anti_affinity(spec: &PodSpec) -> &[PodAffinityTerm] {
+    spec.affinity
+        .as_ref()
+        .and_then(|a| a.pod_anti_affinity.as_ref())
+        .and_then(|p| {
+            p.required_during_scheduling_ignored_during_execution
+                .as_deref()
+        })
+        .unwrap_or_default()
 }
 
 /// Whether the pod's `nodeSelector` and required node affinity admit a node

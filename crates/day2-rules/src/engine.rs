@@ -49,13 +49,16 @@ impl<'a> Context<'a> {
 
     /// The same, borrowed.
     pub fn workload_slice(&self) -> &[Workload<'a>] {
-        self.workloads.get_or_init(|| {
+        // Not `get_or_init`: the full list it filters may be built on the
+        // thread pool (see `day2_model::lazy`).
+        day2_model::lazy::lazy(&self.workloads, || {
             self.all_workloads()
                 .iter()
                 .filter(|w| self.namespace_included(Some(w.namespace())))
                 .cloned()
                 .collect()
         })
+        .as_slice()
     }
 
     /// The included workloads, indexed by namespace and pod label (built once).
@@ -202,9 +205,8 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
 }
 
 pub(crate) fn run_rules(cx: &Context<'_>, rules: &[&'static dyn Rule]) -> Vec<Finding> {
-    // The workload list is built in parallel: build it before the rules
-    // start, not inside the first rule's one-time initialisation (a worker
-    // waiting there could pick up another rule that waits for the same list).
+    // The workload list is built on the thread pool: build it once, before
+    // the rules start, rather than in each rule that first asks for it.
     let _ = cx.workload_slice();
     let mut findings: Vec<Finding> = rules
         .par_iter()

@@ -3,7 +3,7 @@
 //! once from the [`Cluster`] and shared by every pod explained against it.
 
 use crate::amounts::{self, Amounts};
-use day2_model::selector::{Labels, labels_of};
+use day2_model::selector::{Labels, labels_of, required_pod_anti_affinity};
 use day2_model::{Cluster, Res, zone_of};
 use k8s_openapi::api::core::v1::{Node, Pod, PodSpec, Taint};
 use rayon::prelude::*;
@@ -207,15 +207,7 @@ impl<'c> State<'c> {
                 }
                 let spec = p.spec.as_ref()?;
                 let &ni = bound_node(p).and_then(|n| node_index.get(n))?;
-                let has_anti = spec
-                    .affinity
-                    .as_ref()
-                    .and_then(|a| a.pod_anti_affinity.as_ref())
-                    .and_then(|a| {
-                        a.required_during_scheduling_ignored_during_execution
-                            .as_ref()
-                    })
-                    .is_some_and(|t| !t.is_empty());
+                let has_anti = !required_pod_anti_affinity(spec).is_empty();
                 Some(Bound {
                     node: ni,
                     ports: host_ports(spec),

@@ -1,7 +1,10 @@
 //! Label selectors and pod (anti-)affinity terms with the scheduler's
 //! semantics, including `matchLabelKeys` / `mismatchLabelKeys` merging.
 
-use day2_model::selector::{Labels, label_selector_is_empty, label_selector_matches};
+use day2_model::selector::{
+    Labels, label_selector_is_empty, label_selector_matches, required_pod_affinity,
+    required_pod_anti_affinity,
+};
 use k8s_openapi::api::core::v1::PodAffinityTerm;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
@@ -103,22 +106,14 @@ pub fn required_terms(
     ns: &str,
     labels: &Labels,
 ) -> (Vec<AffinityTerm>, Vec<AffinityTerm>) {
-    let a = spec.affinity.as_ref();
-    let build = |terms: Option<&Vec<PodAffinityTerm>>| -> Vec<AffinityTerm> {
+    let build = |terms: &[PodAffinityTerm]| -> Vec<AffinityTerm> {
         terms
-            .into_iter()
-            .flatten()
+            .iter()
             .map(|t| AffinityTerm::new(t, ns, labels))
             .collect()
     };
     (
-        build(a.and_then(|a| a.pod_affinity.as_ref()).and_then(|p| {
-            p.required_during_scheduling_ignored_during_execution
-                .as_ref()
-        })),
-        build(a.and_then(|a| a.pod_anti_affinity.as_ref()).and_then(|p| {
-            p.required_during_scheduling_ignored_during_execution
-                .as_ref()
-        })),
+        build(required_pod_affinity(spec)),
+        build(required_pod_anti_affinity(spec)),
     )
 }
