@@ -2,13 +2,13 @@
 //! conditions, requests, node allocatable, taints and tolerations, volume zones,
 //! node groups.
 
+use day2_model::pod::{ContainerStatus, Pod};
 use day2_model::quantity;
 use day2_model::selector::node_selector_matches;
 use day2_model::{Cluster, ObjRef, Res, zone_of};
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{
-    Container, ContainerStatus, Node, NodeCondition, PersistentVolume, Pod, PodCondition, PodSpec,
-    Taint,
+    Container, Node, NodeCondition, PersistentVolume, PodCondition, PodSpec, Taint,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 

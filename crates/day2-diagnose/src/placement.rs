@@ -8,8 +8,8 @@
 //! that the analysers quote.
 
 use crate::model::{self, Resources};
+use day2_model::pod::Pod;
 use day2_model::{Cluster, Res};
-use k8s_openapi::api::core::v1::Pod;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;

@@ -5,9 +5,9 @@ mod common;
 
 use common::*;
 use day2_diagnose::{NodeVerdict, PlacementSource};
+use day2_model::pod::Pod;
 use day2_model::{Loop, Res};
 use day2_rules::{Config, Context};
-use k8s_openapi::api::core::v1::Pod;
 
 /// Only n-a could take the pod if it had room; n-b and n-c fail a filter the model does not know.
 struct Simulated;

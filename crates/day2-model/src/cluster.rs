@@ -3,9 +3,10 @@
 
 use crate::event::Event;
 use crate::object::{K8sObject, Res, Stores};
+use crate::pod::Pod;
 use crate::selector::{Labels, label_selector_matches, labels_of, map_selector_matches};
 use crate::types::{Cloud, ObjRef, Origin};
-use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, Pod, PodSpec};
+use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, PodSpec};
 use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use rayon::prelude::*;

@@ -14,6 +14,7 @@ pub mod event;
 pub mod lazy;
 pub mod object;
 pub mod peek;
+pub mod pod;
 pub mod quantity;
 pub mod report;
 pub mod secret;
@@ -27,6 +28,7 @@ pub use event::Event;
 pub use object::{
     DecodeError, DynObject, K8sObject, Object, Res, Stores, decode_str_into, decode_value,
 };
+pub use pod::Pod;
 pub use report::{Finding, Report};
 pub use types::{Cloud, Location, Loop, ObjRef, Origin, Severity, SpanIndex};
 

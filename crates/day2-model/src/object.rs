@@ -286,7 +286,7 @@ use k8s_openapi::api::{
 };
 
 kinds! {
-    Pod, pods, core::Pod, "", "Pod";
+    Pod, pods, crate::pod::Pod, "", "Pod";
     Node, nodes, core::Node, "", "Node";
     Namespace, namespaces, core::Namespace, "", "Namespace";
     Service, services, core::Service, "", "Service";

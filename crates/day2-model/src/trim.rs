@@ -3,9 +3,9 @@
 //! Two things, neither visible to an analysis: what no analysis reads and
 //! large snapshots carry a lot of is dropped (server-side-apply bookkeeping,
 //! the list of images cached on each node), and lists give back the room the
-//! decoder reserved for more items (a list of one 750-byte container status
-//! is decoded with room for four). On a 150,000-pod snapshot the second alone
-//! is about 500 MB.
+//! decoder reserved for more items (a list of one container status is
+//! decoded with room for four). A pod's status is lean from the start
+//! ([`crate::pod`]).
 
 use k8s_openapi::api::apps::v1 as apps;
 use k8s_openapi::api::batch::v1 as batch;
@@ -65,19 +65,10 @@ fn pod_spec(s: &mut core::PodSpec) {
     fit(&mut s.volumes);
 }
 
-fn container_status(s: &mut core::ContainerStatus) {
-    fit(&mut s.volume_mounts);
-    fit(&mut s.allocated_resources_status);
-}
-
-fn pod_status(s: &mut core::PodStatus) {
+fn pod_status(s: &mut crate::pod::PodStatus) {
     fit(&mut s.conditions);
-    fit_each(&mut s.container_statuses, container_status);
-    fit_each(&mut s.init_container_statuses, container_status);
-    fit_each(&mut s.ephemeral_container_statuses, container_status);
-    fit(&mut s.host_ips);
-    fit(&mut s.pod_ips);
-    fit(&mut s.resource_claim_statuses);
+    fit(&mut s.container_statuses);
+    fit(&mut s.init_container_statuses);
 }
 
 fn template(t: &mut core::PodTemplateSpec) {
@@ -89,7 +80,7 @@ fn template(t: &mut core::PodTemplateSpec) {
     }
 }
 
-impl Trim for core::Pod {
+impl Trim for crate::pod::Pod {
     fn trim(&mut self) {
         meta(&mut self.metadata);
         if let Some(s) = self.spec.as_mut() {

@@ -217,7 +217,7 @@ pub fn node_allocatable(node: &Node) -> (Amounts, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use k8s_openapi::api::core::v1::Pod;
+    use day2_model::pod::Pod;
 
     fn spec(v: serde_json::Value) -> PodSpec {
         let p: Pod = serde_json::from_value(serde_json::json!({"spec": v})).unwrap_or_default();

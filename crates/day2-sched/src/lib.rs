@@ -31,8 +31,8 @@ pub use fragmentation::{Fragmentation, PendingKind, PendingVerdict};
 pub use state::{SimNode, State};
 pub use whatif::NodeShape;
 
+use day2_model::pod::Pod;
 use day2_model::{Cluster, Res};
-use k8s_openapi::api::core::v1::Pod;
 use pod::Incoming;
 use rayon::prelude::*;
 

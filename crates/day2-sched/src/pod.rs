@@ -6,8 +6,9 @@ use crate::amounts::{self, Amounts};
 use crate::state::{HostPort, SimNode, State, bound_node, host_ports};
 use crate::terms::{AffinityTerm, Selector, required_terms};
 use crate::volumes::PodVolumes;
+use day2_model::pod::Pod;
 use day2_model::selector::{Labels, labels_of, node_selection_admits};
-use k8s_openapi::api::core::v1::{Pod, PodSpec, Taint, Toleration};
+use k8s_openapi::api::core::v1::{PodSpec, Taint, Toleration};
 use rustc_hash::FxHashMap;
 
 /// Whether a toleration tolerates a taint (`Toleration.ToleratesTaint`).

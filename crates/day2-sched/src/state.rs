@@ -3,9 +3,10 @@
 //! once from the [`Cluster`] and shared by every pod explained against it.
 
 use crate::amounts::{self, Amounts};
+use day2_model::pod::Pod;
 use day2_model::selector::{Labels, labels_of, required_pod_anti_affinity};
 use day2_model::{Cluster, Res, zone_of};
-use k8s_openapi::api::core::v1::{Node, Pod, PodSpec, Taint};
+use k8s_openapi::api::core::v1::{Node, PodSpec, Taint};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 

@@ -3,9 +3,10 @@
 //! consumer, and the PreFilter errors the scheduler reports before any node
 //! is looked at.
 
+use day2_model::pod::Pod;
 use day2_model::selector::{label_selector_matches, labels_of, node_selector_matches};
 use day2_model::{Cluster, Res};
-use k8s_openapi::api::core::v1::{PersistentVolume, PersistentVolumeClaim, Pod};
+use k8s_openapi::api::core::v1::{PersistentVolume, PersistentVolumeClaim};
 use k8s_openapi::api::storage::v1::StorageClass;
 
 /// Claim names a pod uses: `persistentVolumeClaim` volumes and generic

@@ -7,8 +7,9 @@ use crate::evidence::{Hypothesis, Link};
 use crate::messages::probe::{ProbeKind, ProbeOutcome, outcome, parse_unhealthy};
 use crate::model::{self, fmt_amount};
 use crate::symptoms::{Detail, Detected, Kind};
+use day2_model::pod::Pod;
 use day2_model::{Loop, ObjRef, Res};
-use k8s_openapi::api::core::v1::{Container, Pod};
+use k8s_openapi::api::core::v1::Container;
 
 struct Crash<'a> {
     pod: &'a Res<Pod>,

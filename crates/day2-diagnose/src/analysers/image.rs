@@ -8,8 +8,9 @@ use crate::evidence::{Hypothesis, Link, per_cloud};
 use crate::messages::image::{PullClass, RegistryKind, ecr_region, registry_kind, registry_of};
 use crate::model;
 use crate::symptoms::{Detail, Detected};
+use day2_model::pod::Pod;
 use day2_model::{Loop, ObjRef, Res};
-use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::api::core::v1::Node;
 
 struct Pull<'a> {
     pod: &'a Res<Pod>,

@@ -10,9 +10,10 @@ use crate::messages::probe::{ProbeKind, parse_unhealthy};
 use crate::model;
 use crate::symptoms::service::{endpoint_state, selected_pods, selector};
 use crate::symptoms::{Detail, Detected, Subject};
+use day2_model::pod::Pod;
 use day2_model::report::RootCause;
 use day2_model::{Loop, Res};
-use k8s_openapi::api::core::v1::{Pod, PodSpec, Service};
+use k8s_openapi::api::core::v1::{PodSpec, Service};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How deep dependency chains are followed (frontend → api → database).

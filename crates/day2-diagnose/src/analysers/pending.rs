@@ -13,9 +13,10 @@ use crate::model::{self, fmt_res};
 use crate::placement::NodeVerdict;
 use crate::symptoms::{Detail, Detected, PendingDetail};
 use day2_model::cloud::{is_regional_parameters, is_zonal_provisioner};
+use day2_model::pod::Pod;
 use day2_model::{Cloud, Event, Loop, ObjRef, Res};
 use jiff::Timestamp;
-use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, Pod, PodSpec};
+use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, PodSpec};
 use k8s_openapi::api::storage::v1::StorageClass;
 use std::collections::BTreeSet;
 

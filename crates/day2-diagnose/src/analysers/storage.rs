@@ -9,8 +9,9 @@ use crate::messages::volume::{
 };
 use crate::model;
 use crate::symptoms::{Detail, Detected, Subject};
+use day2_model::pod::Pod;
 use day2_model::{Cloud, Event, Loop, ObjRef, Res};
-use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod};
+use k8s_openapi::api::core::v1::PersistentVolumeClaim;
 use std::collections::BTreeSet;
 
 /// The CSI controller's ServiceAccount for a provisioner (where its cloud identity is bound).

@@ -11,8 +11,8 @@
 use super::{Detail, Detected, Kind, Subject, evidence_of};
 use crate::analysis::Analysis;
 use crate::model;
+use day2_model::pod::Pod;
 use day2_model::{Event, Res};
-use k8s_openapi::api::core::v1::Pod;
 
 pub fn detect<'c>(_a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) -> Vec<Detected<'c>> {
     let mut out = Vec::new();

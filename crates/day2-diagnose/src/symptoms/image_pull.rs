@@ -11,8 +11,8 @@ use crate::analysis::Analysis;
 use crate::evidence::events_absent;
 use crate::messages::image::{self, PullClass};
 use crate::model;
+use day2_model::pod::Pod;
 use day2_model::{Event, Res};
-use k8s_openapi::api::core::v1::Pod;
 
 pub fn detect<'c>(_a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) -> Vec<Detected<'c>> {
     let mut out = Vec::new();

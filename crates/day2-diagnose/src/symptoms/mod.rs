@@ -16,10 +16,11 @@ use crate::analysis::Analysis;
 use crate::messages::image::PullClass;
 use crate::messages::scheduler::FitError;
 use crate::model;
+use day2_model::pod::Pod;
 use day2_model::{Event, Loop, ObjRef, Res};
 use jiff::Timestamp;
 use k8s_openapi::api::apps::v1::StatefulSet;
-use k8s_openapi::api::core::v1::{Node, PersistentVolumeClaim, Pod, Service};
+use k8s_openapi::api::core::v1::{Node, PersistentVolumeClaim, Service};
 use k8s_openapi::api::networking::v1::Ingress;
 use rayon::prelude::*;
 

@@ -10,8 +10,8 @@ use crate::analysis::Analysis;
 use crate::evidence::events_absent;
 use crate::messages::scheduler::parse_fit_error;
 use crate::model;
+use day2_model::pod::Pod;
 use day2_model::{Event, Res};
-use k8s_openapi::api::core::v1::Pod;
 
 pub fn detect<'c>(
     _a: &Analysis<'c>,

@@ -10,8 +10,9 @@
 use super::{Detail, Detected, Kind, Subject};
 use crate::analysis::Analysis;
 use crate::model;
+use day2_model::pod::Pod;
 use day2_model::{Res, SourceKind};
-use k8s_openapi::api::core::v1::{Pod, Service};
+use k8s_openapi::api::core::v1::Service;
 
 /// Ready and not-ready endpoints of a Service, and where they were read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

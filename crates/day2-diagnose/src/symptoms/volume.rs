@@ -13,8 +13,8 @@ use crate::messages::volume::{
     VolumeErrorClass, classify_error, parse_multi_attach, parse_operation_error,
 };
 use crate::model;
+use day2_model::pod::Pod;
 use day2_model::{Event, Res};
-use k8s_openapi::api::core::v1::Pod;
 
 /// The pod is scheduled but its containers have not started.
 fn starting(pod: &Pod) -> bool {

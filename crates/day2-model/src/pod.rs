@@ -1,0 +1,128 @@
+//! Pods as stored: k8s-openapi's metadata and spec, and a lean status.
+//!
+//! A cluster holds far more pods than anything else, and k8s-openapi's
+//! `PodStatus` is 616 bytes inline with a 752-byte `ContainerStatus` per
+//! container, mostly fields no analysis reads (allocated resources, volume
+//! mount statuses, users, resource claims, IPs by family). The status is
+//! decoded straight into the shape below instead; what it leaves out is never
+//! allocated. The spec stays k8s-openapi's: rules, the scheduler simulator and
+//! the diagnosis read it, as they read every other workload's pod template.
+//!
+//! Field names and types match k8s-openapi's, so code reads a pod the same
+//! way; the wire format (camelCase JSON) is the API's.
+
+use k8s_openapi::api::core::v1::{ContainerState, PodCondition, PodSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
+use serde::Deserialize;
+
+/// A pod: `v1` `Pod`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct Pod {
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    #[serde(default)]
+    pub spec: Option<PodSpec>,
+    #[serde(default)]
+    pub status: Option<PodStatus>,
+}
+
+/// What the analyses read of a pod's status.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PodStatus {
+    /// `Pending`, `Running`, `Succeeded`, `Failed` or `Unknown`.
+    pub phase: Option<String>,
+    pub conditions: Option<Vec<PodCondition>>,
+    pub init_container_statuses: Option<Vec<ContainerStatus>>,
+    pub container_statuses: Option<Vec<ContainerStatus>>,
+    /// Why the pod is in its phase (`Evicted`, `NodeLost`, …).
+    pub reason: Option<String>,
+    pub message: Option<String>,
+    /// The node a preempting pod waits for.
+    pub nominated_node_name: Option<String>,
+    pub start_time: Option<Time>,
+}
+
+/// What the analyses read of a container's status.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ContainerStatus {
+    pub name: String,
+    pub image: String,
+    pub ready: bool,
+    pub restart_count: i32,
+    pub started: Option<bool>,
+    pub state: Option<ContainerState>,
+    pub last_state: Option<ContainerState>,
+}
+
+impl k8s_openapi::Resource for Pod {
+    const API_VERSION: &'static str = "v1";
+    const GROUP: &'static str = "";
+    const KIND: &'static str = "Pod";
+    const VERSION: &'static str = "v1";
+    const URL_PATH_SEGMENT: &'static str = "pods";
+    type Scope = k8s_openapi::NamespaceResourceScope;
+}
+
+impl k8s_openapi::Metadata for Pod {
+    type Ty = ObjectMeta;
+
+    fn metadata(&self) -> &ObjectMeta {
+        &self.metadata
+    }
+
+    fn metadata_mut(&mut self) -> &mut ObjectMeta {
+        &mut self.metadata
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_what_the_analyses_read_and_skips_the_rest() {
+        let pod: Pod = serde_json::from_value(serde_json::json!({
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "web-0", "namespace": "shop"},
+            "spec": {"containers": [{"name": "app", "image": "web:1"}]},
+            "status": {
+                "phase": "Running",
+                "reason": null,
+                "podIPs": [{"ip": "10.0.0.1"}],
+                "conditions": [{"type": "Ready", "status": "True"}],
+                "containerStatuses": [{
+                    "name": "app", "image": "web:1", "imageID": "sha256:abc",
+                    "ready": true, "restartCount": 3,
+                    "allocatedResources": {"cpu": "1"},
+                    "volumeMounts": [{"name": "data", "mountPath": "/data"}],
+                    "lastState": {"terminated": {"exitCode": 137, "reason": "OOMKilled"}},
+                    "state": {"running": {"startedAt": "2026-01-01T09:00:00Z"}}
+                }]
+            }
+        }))
+        .unwrap();
+        assert_eq!(pod.metadata.name.as_deref(), Some("web-0"));
+        assert_eq!(pod.spec.as_ref().map(|s| s.containers.len()), Some(1));
+        let status = pod.status.unwrap();
+        assert_eq!(status.phase.as_deref(), Some("Running"));
+        assert_eq!(status.conditions.map(|c| c.len()), Some(1));
+        let cs = &status.container_statuses.unwrap()[0];
+        assert_eq!(
+            (cs.name.as_str(), cs.ready, cs.restart_count),
+            ("app", true, 3)
+        );
+        let last = cs.last_state.as_ref().and_then(|s| s.terminated.as_ref());
+        assert_eq!(last.map(|t| t.exit_code), Some(137));
+        assert!(cs.state.as_ref().is_some_and(|s| s.running.is_some()));
+    }
+
+    #[test]
+    fn a_status_of_the_wrong_shape_is_an_error() {
+        let r: Result<Pod, _> = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "p"}, "status": {"containerStatuses": {"name": "x"}}
+        }));
+        assert!(r.is_err());
+    }
+}
