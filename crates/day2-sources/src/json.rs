@@ -114,10 +114,18 @@ impl<'r> Scanner<'r> {
             return false;
         }
         self.flush(dispatch);
-        let want = BLOCK.max(self.buf.len()) as u64;
         let old = self.buf.len();
-        // Room for the whole block at once: the buffer does not double its way up.
-        self.buf.reserve_exact(want as usize);
+        // Read into the room the buffer has when that is at least half a
+        // block (half of what it holds, for a long value): a recycled buffer
+        // is filled where it is, already mapped, instead of being moved to
+        // fresh memory because the carried-over tail made it a little short.
+        // Otherwise make room for the whole block at once, with some to spare
+        // for the tails to come, so the buffer does not double its way up.
+        let block = BLOCK.max(old);
+        if self.buf.capacity() - old < block / 2 {
+            self.buf.reserve_exact(block + BLOCK / 8);
+        }
+        let want = (self.buf.capacity() - old) as u64;
         let res = (&mut *self.r).take(want).read_to_end(&mut self.buf);
         match res {
             Ok(n) if (n as u64) < want => self.eof = true,
