@@ -208,48 +208,29 @@ fn ns_name(meta: &ObjectMeta) -> (String, String) {
 }
 
 impl Cluster {
-    /// Index the objects. Events are sorted by time (then by name).
+    /// Index the objects. Events are sorted by time (then by name), while
+    /// the other objects are indexed; the events' index comes after.
     pub fn new(mut stores: Stores, source: SourceKind, notes: Vec<Note>) -> Cluster {
-        sort_events(&mut stores.events);
-        crate::timings::mark("events sorted");
-        let mut c = Cluster {
+        let mut events = std::mem::take(&mut stores.events);
+        let (rest, ()) = rayon::join(|| index_objects(&stores), || sort_events(&mut events));
+        crate::timings::mark("events sorted, objects indexed");
+        stores.events = events;
+        let events = index_events(&stores.events);
+        Cluster {
+            idx: Index::new(rest, events),
             stores,
             logs: Vec::new(),
             notes,
             source,
             input: String::new(),
-            idx: Index::default(),
-        };
-        c.reindex();
-        c
+        }
     }
 
     /// Rebuild every index (after the stores were changed).
     pub fn reindex(&mut self) {
         let s = &self.stores;
-        let ((pods, owners), (events, misc)) = rayon::join(
-            || rayon::join(|| index_pods(s), || index_owners(s)),
-            || rayon::join(|| index_events(&s.events), || index_misc(s)),
-        );
-        let (node_by_name, pods_by_node, pods_by_ns, pod_labels) = pods;
-        let (pod_owner, workloads, pods_by_workload) = owners;
-        let (events_by_uid, events_by_obj) = events;
-        let (pvc_by_key, pv_by_name, sc_by_name, nodes_by_zone) = misc;
-        self.idx = Index {
-            node_by_name,
-            pods_by_node,
-            pods_by_ns,
-            pod_labels,
-            pod_owner,
-            workloads,
-            pods_by_workload,
-            pvc_by_key,
-            pv_by_name,
-            sc_by_name,
-            nodes_by_zone,
-            events_by_uid,
-            events_by_obj,
-        };
+        let (rest, events) = rayon::join(|| index_objects(s), || index_events(&s.events));
+        self.idx = Index::new(rest, events);
     }
 
     // ---- nodes ----
@@ -963,6 +944,41 @@ fn index_owners(s: &Stores) -> OwnerIndexes {
         .map(|(k, pods)| (key(k), pods))
         .collect();
     (owners, workloads, by_workload)
+}
+
+/// Every index but the events'.
+type ObjectIndexes = (PodIndexes, OwnerIndexes, MiscIndexes);
+
+fn index_objects(s: &Stores) -> ObjectIndexes {
+    let ((pods, owners), misc) = rayon::join(
+        || rayon::join(|| index_pods(s), || index_owners(s)),
+        || index_misc(s),
+    );
+    (pods, owners, misc)
+}
+
+impl Index {
+    fn new((pods, owners, misc): ObjectIndexes, events: EventIndexes) -> Index {
+        let (node_by_name, pods_by_node, pods_by_ns, pod_labels) = pods;
+        let (pod_owner, workloads, pods_by_workload) = owners;
+        let (events_by_uid, events_by_obj) = events;
+        let (pvc_by_key, pv_by_name, sc_by_name, nodes_by_zone) = misc;
+        Index {
+            node_by_name,
+            pods_by_node,
+            pods_by_ns,
+            pod_labels,
+            pod_owner,
+            workloads,
+            pods_by_workload,
+            pvc_by_key,
+            pv_by_name,
+            sc_by_name,
+            nodes_by_zone,
+            events_by_uid,
+            events_by_obj,
+        }
+    }
 }
 
 type EventIndexes = (Postings, Postings);
