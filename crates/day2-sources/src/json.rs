@@ -15,13 +15,12 @@ use day2_model::object::group_of;
 use day2_model::peek::{peek_type, skip_string, skip_value, skip_ws};
 use day2_model::{DecodeError, Note, Origin, decode_str_into};
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Bytes read at a time, and the size of a batch of items.
-const BLOCK: usize = 4 << 20;
+const BLOCK: usize = 1 << 20;
 /// Batches decoding at once; past this the scanner decodes one itself.
 const IN_FLIGHT: usize = 3;
 /// Lines of non-JSON text reported per file before giving up on it.
@@ -126,7 +125,7 @@ impl<'r> Scanner<'r> {
             self.buf.reserve_exact(block + BLOCK / 8);
         }
         let want = (self.buf.capacity() - old) as u64;
-        let res = (&mut *self.r).take(want).read_to_end(&mut self.buf);
+        let res = self.r.read_more(&mut self.buf, want);
         match res {
             Ok(n) if (n as u64) < want => self.eof = true,
             Ok(_) => {}

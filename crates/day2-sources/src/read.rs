@@ -132,6 +132,23 @@ impl<R: Read> Read for Limited<R> {
     }
 }
 
+impl<R: Read> Limited<R> {
+    /// Append up to `want` bytes to `buf`, fewer only at the end of the input.
+    /// The bytes go straight into `buf`'s spare room: reading through
+    /// [`Read::read`] would first zero that room, megabytes per block.
+    pub fn read_more(&mut self, buf: &mut Vec<u8>, want: u64) -> io::Result<usize> {
+        let n = (&mut self.inner)
+            .take(want.min(self.left.saturating_add(1)))
+            .read_to_end(buf)?;
+        if n as u64 > self.left {
+            self.over = true;
+            return Err(io::Error::other("over the size limit"));
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
 /// An open input: decompressed, within the size limit.
 pub type Reader = Limited<Box<dyn Read + Send>>;
 

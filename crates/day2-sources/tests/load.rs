@@ -363,3 +363,36 @@ fn large_snapshot_keeps_file_order_across_batches() {
         assert_eq!(c.events.len(), n.div_ceil(3), "{}", f.display());
     }
 }
+
+#[test]
+fn a_compressed_snapshot_over_the_limit_once_decompressed_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from(r#"{"apiVersion":"v1","kind":"List","items":["#);
+    for i in 0..20_000 {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(&format!(
+            r#"{{"apiVersion":"v1","kind":"Namespace","metadata":{{"name":"ns-{i}"}}}}"#
+        ));
+    }
+    text.push_str("]}");
+    let gz = dir.path().join("big.json.gz");
+    let mut enc = flate2::write::GzEncoder::new(
+        std::fs::File::create(&gz).unwrap(),
+        flate2::Compression::best(),
+    );
+    enc.write_all(text.as_bytes()).unwrap();
+    enc.finish().unwrap();
+    let limit = LoadOptions {
+        max_file_bytes: 300_000,
+        ..LoadOptions::default()
+    };
+    assert!(std::fs::metadata(&gz).unwrap().len() < 300_000);
+    assert!(text.len() > 1_000_000, "several read blocks");
+    let e = load_snapshot(&[Input::Path(gz.clone())], &limit).unwrap_err();
+    assert!(e.to_string().contains("300000-byte limit"), "{e}");
+    // Within the limit, every object is read.
+    let c = load_snapshot(&[Input::Path(gz)], &opts()).unwrap();
+    assert_eq!(c.namespaces.len(), 20_000);
+}
