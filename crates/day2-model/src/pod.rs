@@ -52,8 +52,10 @@ pub struct ContainerStatus {
     pub ready: bool,
     pub restart_count: i32,
     pub started: Option<bool>,
-    pub state: Option<ContainerState>,
-    pub last_state: Option<ContainerState>,
+    /// Boxed: 208 bytes inline each, and a container without a previous
+    /// state (most) then costs 8 bytes for it.
+    pub state: Option<Box<ContainerState>>,
+    pub last_state: Option<Box<ContainerState>>,
 }
 
 impl k8s_openapi::Resource for Pod {
