@@ -8,11 +8,13 @@
 //! allocated. The spec stays k8s-openapi's: rules, the scheduler simulator and
 //! the diagnosis read it, as they read every other workload's pod template.
 //!
-//! Field names and types match k8s-openapi's, so code reads a pod the same
-//! way; the wire format (camelCase JSON) is the API's.
+//! Field names match k8s-openapi's, and so do the types but for the boxed
+//! container states, so code reads a pod the same way; the wire format
+//! (camelCase JSON) is the API's. A status field an analysis starts to read
+//! is added here.
 
 use k8s_openapi::api::core::v1::{ContainerState, PodCondition, PodSpec};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Deserialize;
 
 /// A pod: `v1` `Pod`.
@@ -35,12 +37,6 @@ pub struct PodStatus {
     pub conditions: Option<Vec<PodCondition>>,
     pub init_container_statuses: Option<Vec<ContainerStatus>>,
     pub container_statuses: Option<Vec<ContainerStatus>>,
-    /// Why the pod is in its phase (`Evicted`, `NodeLost`, …).
-    pub reason: Option<String>,
-    pub message: Option<String>,
-    /// The node a preempting pod waits for.
-    pub nominated_node_name: Option<String>,
-    pub start_time: Option<Time>,
 }
 
 /// What the analyses read of a container's status.
@@ -51,7 +47,6 @@ pub struct ContainerStatus {
     pub image: String,
     pub ready: bool,
     pub restart_count: i32,
-    pub started: Option<bool>,
     /// Boxed: 208 bytes inline each, and a container without a previous
     /// state (most) then costs 8 bytes for it.
     pub state: Option<Box<ContainerState>>,
