@@ -123,12 +123,7 @@ pub struct Limited<R> {
 impl<R: Read> Read for Limited<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        if n as u64 > self.left {
-            self.over = true;
-            return Err(io::Error::other("over the size limit"));
-        }
-        self.left -= n as u64;
-        Ok(n)
+        self.count(n)
     }
 }
 
@@ -140,6 +135,11 @@ impl<R: Read> Limited<R> {
         let n = (&mut self.inner)
             .take(want.min(self.left.saturating_add(1)))
             .read_to_end(buf)?;
+        self.count(n)
+    }
+
+    /// Count `n` bytes read against the limit.
+    fn count(&mut self, n: usize) -> io::Result<usize> {
         if n as u64 > self.left {
             self.over = true;
             return Err(io::Error::other("over the size limit"));
