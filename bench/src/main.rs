@@ -44,6 +44,12 @@ enum Format {
     DumpStdout,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Profile {
+    Benign,
+    Adversarial,
+}
+
 #[derive(Subcommand)]
 enum Cmd {
     /// Write a synthetic cluster.
@@ -58,6 +64,12 @@ enum Cmd {
         events: Option<usize>,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// `benign`: controllers, Services and mostly well-formed pods.
+        /// `adversarial`: pods, nodes, claims, volumes and events only (no
+        /// controllers), every pod template breaking ten or more rules, event
+        /// messages of about 1 KB.
+        #[arg(long, value_enum, default_value = "benign")]
+        profile: Profile,
         #[arg(long, value_enum, default_value = "day2")]
         format: Format,
         /// Compress (a `.gz` output name does the same).
@@ -89,11 +101,15 @@ fn main() -> Result<()> {
             nodes,
             events,
             seed,
+            profile,
             format,
             gzip,
             output,
         } => {
-            let mut spec = Spec::scaled(pods);
+            let mut spec = match profile {
+                Profile::Benign => Spec::scaled(pods),
+                Profile::Adversarial => Spec::adversarial(pods),
+            };
             spec.seed = seed;
             if let Some(n) = nodes {
                 spec.nodes = n;

@@ -31,6 +31,8 @@ pub struct Spec {
     pub pods: usize,
     pub events: usize,
     pub seed: u64,
+    /// The adversarial profile: see [`Spec::adversarial`].
+    pub adversarial: bool,
 }
 
 impl Spec {
@@ -42,6 +44,21 @@ impl Spec {
             pods,
             events: pods * 2,
             seed: 1,
+            adversarial: false,
+        }
+    }
+
+    /// The same proportions, captured the way many people capture
+    /// (`kubectl get pods,nodes,pvc,pv,events -A -o json`: no controllers,
+    /// Services or EndpointSlices), where every pod template breaks ten or
+    /// more rules (no requests or limits, no probes, a mutable tag, a
+    /// privileged root container with a host port and a writable root
+    /// filesystem, no seccomp profile, no log context) and every event
+    /// message is about 1 KB long.
+    pub fn adversarial(pods: usize) -> Spec {
+        Spec {
+            adversarial: true,
+            ..Spec::scaled(pods)
         }
     }
 }
@@ -743,6 +760,17 @@ impl Plan {
     }
 
     fn container_json(&self, c: &ContainerP, w: &Workload) -> Value {
+        if self.spec.adversarial {
+            let image = c.image.split(':').next().unwrap_or(&c.image);
+            let port = c.port.unwrap_or(8080);
+            return json!({
+                "image": format!("{image}:latest"),
+                "name": c.name,
+                "ports": [{"containerPort": port, "hostPort": port}],
+                "securityContext": {"privileged": true, "runAsUser": 0, "capabilities": {"add": ["SYS_ADMIN", "NET_ADMIN"]}},
+                "env": [{"name": "DB_PASSWORD", "value": "hunter2-not-a-real-password"}],
+            });
+        }
         let mut v = json!({"image": c.image, "name": c.name});
         if let Some(p) = c.port {
             v["ports"] = json!([{"containerPort": p}]);
@@ -1107,6 +1135,20 @@ impl Plan {
     // ---------------------------------------------------------------- events
 
     /// Event `k` of the cluster: chosen deterministically from the pods, workloads and nodes.
+    /// An event; in the adversarial profile its message runs to about 1 KB
+    /// (a kubelet or controller quoting a long error, as they do).
+    fn event_of_profile(&self, k: usize, rng: &mut Rng) -> Value {
+        let mut e = self.event(k, rng);
+        if self.spec.adversarial
+            && let Some(Value::String(m)) = e.get_mut("message")
+        {
+            while m.len() < 1000 {
+                m.push_str(" (retrying: rpc error: code = Unavailable desc = connection error: desc = \"transport: Error while dialing: dial tcp 10.100.0.10:443: i/o timeout\")");
+            }
+        }
+        e
+    }
+
     fn event(&self, k: usize, rng: &mut Rng) -> Value {
         let p = &self.pods[k * 7919 % self.pods.len().max(1)];
         let w = &self.workloads[p.w];
@@ -1372,14 +1414,21 @@ impl Plan {
             groups[4].extend(o.main);
             groups[5].extend(o.replica_sets);
         }
-        for v in groups.into_iter().flatten() {
+        // The adversarial capture has claims and volumes, not controllers,
+        // Services or EndpointSlices.
+        let kept = if self.spec.adversarial {
+            2
+        } else {
+            groups.len()
+        };
+        for v in groups.into_iter().take(kept).flatten() {
             f(v)?;
         }
         for p in &self.pods {
             f(self.pod(p, &mut rng))?;
         }
         for k in 0..self.spec.events {
-            f(self.event(k, &mut rng))?;
+            f(self.event_of_profile(k, &mut rng))?;
         }
         Ok(())
     }
@@ -1484,7 +1533,7 @@ impl Plan {
         for (ns_i, ns) in self.namespaces.iter().enumerate() {
             let events: Vec<Value> = events_by_ns[ns_i]
                 .iter()
-                .map(|k| self.event(*k, &mut rng))
+                .map(|k| self.event_of_profile(*k, &mut rng))
                 .filter(|e| e["apiVersion"] == "v1")
                 .collect();
             typed_list(

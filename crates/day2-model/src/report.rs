@@ -21,6 +21,12 @@ pub struct Finding {
     pub message: String,
     pub location: Option<Location>,
     pub fix: Cow<'static, str>,
+    /// For a finding about a pod template: how many pods in the input run it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pods: Option<u32>,
+    /// The first few of those pods.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<String>,
 }
 
 /// What hurts: a symptom seen on one object.

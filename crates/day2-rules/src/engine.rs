@@ -86,6 +86,9 @@ pub struct Target<'a> {
     pub origin: &'a Origin,
     /// Annotation maps to look for `day2.dev/ignore` in (object, pod template).
     pub annotations: [Option<&'a BTreeMap<String, String>>; 2],
+    /// For a pod template: the pods in the input that run it.
+    pub pods: u32,
+    pub examples: [Option<&'a str>; day2_model::cluster::EXAMPLES],
 }
 
 impl<'a> Target<'a> {
@@ -94,6 +97,8 @@ impl<'a> Target<'a> {
             object: r.objref(),
             origin: &r.origin,
             annotations: [r.obj.meta().annotations.as_ref(), None],
+            pods: 0,
+            examples: Default::default(),
         }
     }
 
@@ -105,6 +110,8 @@ impl<'a> Target<'a> {
                 w.meta.annotations.as_ref(),
                 w.template_meta.and_then(|t| t.annotations.as_ref()),
             ],
+            pods: w.pods,
+            examples: w.examples,
         }
     }
 }
@@ -182,6 +189,13 @@ impl<'a> Sink<'a> {
             object: target.object,
             message: message.into(),
             fix,
+            pods: (target.pods > 0).then_some(target.pods),
+            examples: target
+                .examples
+                .iter()
+                .flatten()
+                .map(|n| (*n).to_owned())
+                .collect(),
         });
     }
 
@@ -199,6 +213,39 @@ impl<'a> Sink<'a> {
     }
 }
 
+/// One finding per object and message: the template revisions of one
+/// controller (two ReplicaSets of a Deployment mid-rollout, pods grouped by
+/// revision) that share a finding share it once, their pods counted together.
+fn merge_revisions(findings: Vec<Finding>) -> Vec<Finding> {
+    if findings.len() < 2 {
+        return findings;
+    }
+    let mut first: rustc_hash::FxHashMap<(ObjRef, String), usize> = Default::default();
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    for f in findings {
+        match first.entry((f.object.clone(), f.message.clone())) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let kept = &mut out[*e.get()];
+                if let Some(n) = f.pods {
+                    kept.pods = Some(kept.pods.unwrap_or(0) + n);
+                }
+                for ex in f.examples {
+                    if kept.examples.len() < day2_model::cluster::EXAMPLES
+                        && !kept.examples.contains(&ex)
+                    {
+                        kept.examples.push(ex);
+                    }
+                }
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(out.len());
+                out.push(f);
+            }
+        }
+    }
+    out
+}
+
 /// Run every enabled rule over the cluster, in parallel.
 pub fn run(cx: &Context<'_>) -> Vec<Finding> {
     run_rules(cx, crate::registry::all())
@@ -214,7 +261,7 @@ pub(crate) fn run_rules(cx: &Context<'_>, rules: &[&'static dyn Rule]) -> Vec<Fi
         .flat_map_iter(|r| {
             let mut sink = Sink::new(r.meta(), cx);
             r.check(cx, &mut sink);
-            sink.findings
+            merge_revisions(sink.findings)
         })
         .collect();
     findings.sort_by(|a, b| {

@@ -537,6 +537,8 @@ pub fn synthetic_target<'a>(
         object: ObjRef::new(kind, namespace, name),
         origin,
         annotations: [None, None],
+        pods: 0,
+        examples: Default::default(),
     }
 }
 
@@ -555,7 +557,7 @@ pub struct WorkloadIndex<'a> {
     pub all: Vec<Workload<'a>>,
     by_ns: HashMap<&'a str, Vec<usize>>,
     by_label: HashMap<(&'a str, &'a str, &'a str), Vec<usize>>,
-    by_key: HashMap<(&'static str, &'a str, &'a str), usize>,
+    by_key: HashMap<(&'a str, &'a str, &'a str), usize>,
 }
 
 impl<'a> WorkloadIndex<'a> {
