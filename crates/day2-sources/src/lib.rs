@@ -207,6 +207,19 @@ fn describe(inputs: &[Input], files: usize) -> String {
 }
 
 fn load(inputs: &[Input], kind: SourceKind, opts: &LoadOptions) -> Result<Cluster, LoadError> {
+    let budget = Arc::new(read::Budget::new(
+        opts.max_held_bytes.max(opts.max_file_bytes),
+    ));
+    load_within(inputs, kind, opts, &budget)
+}
+
+/// [`load`], the files reading within `budget`.
+fn load_within(
+    inputs: &[Input],
+    kind: SourceKind,
+    opts: &LoadOptions,
+    budget: &Arc<read::Budget>,
+) -> Result<Cluster, LoadError> {
     if inputs.is_empty() {
         return Err(LoadError::NoInput);
     }
@@ -226,7 +239,6 @@ fn load(inputs: &[Input], kind: SourceKind, opts: &LoadOptions) -> Result<Cluste
     if let Some(p) = &opts.progress {
         p(&format!("reading {} file(s) …", files.len()));
     }
-    let budget = Arc::new(read::Budget::new(opts.max_held_bytes.max(opts.max_file_bytes)));
     // Files in parallel; a large file also decodes its items in parallel.
     let parts: Vec<Part> = files
         .par_iter()
@@ -399,4 +411,44 @@ pub fn load_bytes(
     c.logs = part.logs;
     c.input = name.to_owned();
     Ok(c)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn files_read_together_hold_no_more_than_the_budget() {
+        // Four compressed files of 20 MiB of spaces each (a few KiB on disk): read
+        // whole, each holds all of it. Together they stay within one file's limit.
+        let dir = tempfile::tempdir().unwrap();
+        let spaces = vec![b' '; 20 << 20];
+        let mut inputs = Vec::new();
+        for i in 0..4 {
+            let p = dir.path().join(format!("bomb-{i}.yaml.gz"));
+            let mut gz = flate2::write::GzEncoder::new(
+                std::fs::File::create(&p).unwrap(),
+                flate2::Compression::fast(),
+            );
+            gz.write_all(&spaces).unwrap();
+            gz.finish().unwrap();
+            inputs.push(Input::Path(p));
+        }
+        let opts = LoadOptions {
+            max_file_bytes: 24 << 20,
+            max_held_bytes: 24 << 20,
+            ..LoadOptions::default()
+        };
+        let budget = Arc::new(read::Budget::new(opts.max_file_bytes));
+        let c = load_within(&inputs, SourceKind::Manifests, &opts, &budget).unwrap();
+        let empty = c.notes.iter().filter(|n| n.message == "empty file").count();
+        assert_eq!(empty, 4, "every file was read: {:?}", c.notes);
+        assert_eq!(
+            budget.peak(),
+            24 << 20,
+            "one file's share at a time, never four"
+        );
+    }
 }
