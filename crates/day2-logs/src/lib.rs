@@ -663,7 +663,10 @@ mod tests {
     fn a_source_stops_at_its_byte_limit_and_says_so() {
         let text = "{\"pod\":\"p\"}\n".repeat(1000);
         let s = stream_within("s", text.as_bytes(), &FieldConfig::default(), 1300);
-        assert_eq!(s.lines, 108, "the whole lines within the limit (12 bytes each)");
+        assert_eq!(
+            s.lines, 108,
+            "the whole lines within the limit (12 bytes each)"
+        );
         assert_eq!(
             s.errors,
             vec!["stopped after 1300 bytes (the limit for one source); the rest is not counted"]
@@ -710,7 +713,11 @@ mod tests {
             by("pipe.log").errors,
             vec!["a FIFO is not a regular file, skipped (give its contents on stdin with `-`)"]
         );
-        assert!(by("loop-a").errors[0].starts_with("cannot read"), "{:?}", by("loop-a"));
+        assert!(
+            by("loop-a").errors[0].starts_with("cannot read"),
+            "{:?}",
+            by("loop-a")
+        );
         // Given directly, too.
         let s = analyze_file(&fifo, &FieldConfig::default());
         assert_eq!(s.lines, 0);

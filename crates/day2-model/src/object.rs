@@ -471,8 +471,7 @@ fn decode_value_tracked(
             Ok(Object::Secret(Res { obj: s, origin }))
         }
         ("", "Secret") => {
-            let s: k8s_openapi::api::core::v1::Secret =
-                from_value(v, track).map_err(invalid)?;
+            let s: k8s_openapi::api::core::v1::Secret = from_value(v, track).map_err(invalid)?;
             Ok(Object::Secret(Res {
                 obj: SecretInfo::from_secret(s),
                 origin,

@@ -68,31 +68,67 @@ fn values(s: &Stores, n: &mut Notes<'_>) {
     for w in &s.deployments {
         let spec = &w.obj.spec;
         replicas(spec.replicas, &w.origin, &what(w), n);
-        template(Some(&spec.template), "/spec/template", &w.origin, &what(w), n);
+        template(
+            Some(&spec.template),
+            "/spec/template",
+            &w.origin,
+            &what(w),
+            n,
+        );
     }
     for w in &s.stateful_sets {
         let spec = &w.obj.spec;
         replicas(spec.replicas, &w.origin, &what(w), n);
-        template(Some(&spec.template), "/spec/template", &w.origin, &what(w), n);
+        template(
+            Some(&spec.template),
+            "/spec/template",
+            &w.origin,
+            &what(w),
+            n,
+        );
     }
     for w in &s.replica_sets {
         let spec = &w.obj.spec;
         replicas(spec.replicas, &w.origin, &what(w), n);
-        template(spec.template.as_ref(), "/spec/template", &w.origin, &what(w), n);
+        template(
+            spec.template.as_ref(),
+            "/spec/template",
+            &w.origin,
+            &what(w),
+            n,
+        );
     }
     for w in &s.replication_controllers {
         if let Some(spec) = &w.obj.spec {
             replicas(spec.replicas, &w.origin, &what(w), n);
-            template(spec.template.as_ref(), "/spec/template", &w.origin, &what(w), n);
+            template(
+                spec.template.as_ref(),
+                "/spec/template",
+                &w.origin,
+                &what(w),
+                n,
+            );
         }
     }
     for w in &s.daemon_sets {
         let spec = &w.obj.spec;
-        template(Some(&spec.template), "/spec/template", &w.origin, &what(w), n);
+        template(
+            Some(&spec.template),
+            "/spec/template",
+            &w.origin,
+            &what(w),
+            n,
+        );
     }
     for w in &s.jobs {
         if let Some(spec) = &w.obj.spec {
-            template(Some(&spec.template), "/spec/template", &w.origin, &what(w), n);
+            template(
+                Some(&spec.template),
+                "/spec/template",
+                &w.origin,
+                &what(w),
+                n,
+            );
         }
     }
     for w in &s.cron_jobs {
@@ -156,7 +192,13 @@ fn pod_spec(spec: &PodSpec, at: &str, origin: &Origin, what: &str, n: &mut Notes
 
 fn container(c: &Container, at: &str, origin: &Origin, what: &str, n: &mut Notes<'_>) {
     for (i, p) in c.ports.iter().flatten().enumerate() {
-        port(p.container_port, &format!("{at}/ports/{i}/containerPort"), origin, what, n);
+        port(
+            p.container_port,
+            &format!("{at}/ports/{i}/containerPort"),
+            origin,
+            what,
+            n,
+        );
         if let Some(h) = p.host_port
             && h != 0
         {
@@ -168,13 +210,20 @@ fn container(c: &Container, at: &str, origin: &Origin, what: &str, n: &mut Notes
     };
     for (field, map) in [("requests", &res.requests), ("limits", &res.limits)] {
         for (name, q) in map.iter().flatten() {
-            let ptr = format!("{at}/resources/{field}/{}", name.replace('~', "~0").replace('/', "~1"));
+            let ptr = format!(
+                "{at}/resources/{field}/{}",
+                name.replace('~', "~0").replace('/', "~1")
+            );
             match day2_model::quantity::parse(&q.0) {
                 None => n.push(
                     origin,
                     &ptr,
                     what,
-                    format!("`{}` is not a valid quantity; read as no {}", q.0, singular(field)),
+                    format!(
+                        "`{}` is not a valid quantity; read as no {}",
+                        q.0,
+                        singular(field)
+                    ),
                 ),
                 Some(m) if m.0 < 0 => n.push(
                     origin,
@@ -232,17 +281,48 @@ fn duplicates(s: &Stores, notes: &mut Vec<Note>) {
         )*};
     }
     each!(
-        pods, nodes, namespaces, services, endpoints, service_accounts, config_maps, pvs, pvcs,
-        replication_controllers, limit_ranges, resource_quotas, deployments, replica_sets,
-        stateful_sets, daemon_sets, jobs, cron_jobs, hpas, pdbs, priority_classes,
-        storage_classes, csi_nodes, csi_drivers, volume_attachments, ingresses, ingress_classes,
-        network_policies, endpoint_slices, roles, cluster_roles, role_bindings,
-        cluster_role_bindings, secrets, other
+        pods,
+        nodes,
+        namespaces,
+        services,
+        endpoints,
+        service_accounts,
+        config_maps,
+        pvs,
+        pvcs,
+        replication_controllers,
+        limit_ranges,
+        resource_quotas,
+        deployments,
+        replica_sets,
+        stateful_sets,
+        daemon_sets,
+        jobs,
+        cron_jobs,
+        hpas,
+        pdbs,
+        priority_classes,
+        storage_classes,
+        csi_nodes,
+        csi_drivers,
+        volume_attachments,
+        ingresses,
+        ingress_classes,
+        network_policies,
+        endpoint_slices,
+        roles,
+        cluster_roles,
+        role_bindings,
+        cluster_role_bindings,
+        secrets,
+        other
     );
     if more > 0 {
         notes.push(Note {
             at: String::new(),
-            message: format!("and {more} more objects defined twice (the first {MAX_NOTES} are listed)"),
+            message: format!(
+                "and {more} more objects defined twice (the first {MAX_NOTES} are listed)"
+            ),
         });
     }
 }

@@ -10,10 +10,10 @@
 //! is the decoded objects plus a few blocks of text.
 
 use crate::read::{self, Reader};
-use crate::{Hint, Part};
-use day2_model::object::group_of;
 use crate::scrub;
 use crate::yaml::MAX_LIST_DEPTH;
+use crate::{Hint, Part};
+use day2_model::object::group_of;
 use day2_model::peek::{array_items, object_field, peek_type, skip_string, skip_value, skip_ws};
 use day2_model::{Note, Origin, decode_str_into, decode_value_traced};
 use std::collections::BTreeMap;
@@ -477,7 +477,10 @@ impl<'r> Scanner<'r> {
             // The text is not quoted: it may hold anything, a credential too.
             self.note(
                 off,
-                format!("not JSON ({} characters of text), skipped", t.chars().count()),
+                format!(
+                    "not JSON ({} characters of text), skipped",
+                    t.chars().count()
+                ),
             );
         }
         Some((line_end + 1).min(self.end()))
@@ -591,7 +594,15 @@ fn decode_nested(
         part.empty_objects += 1;
         return;
     }
-    let (av, kind) = peek_type(raw);
+    // Only a list's `kind` ends in `List"` (or is a snapshot): a fast look
+    // before peeking at the type.
+    let maybe_list = memchr::memmem::find(b, b"List\"").is_some()
+        || memchr::memmem::find(b, b"\"Snapshot\"").is_some();
+    let (av, kind) = if maybe_list {
+        peek_type(raw)
+    } else {
+        (None, None)
+    };
     if let Some(kind) = kind
         && (kind.ends_with("List") || kind == "Snapshot")
         && let Some((start, _)) = object_field(raw, 0, "items")

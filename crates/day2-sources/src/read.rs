@@ -145,7 +145,11 @@ pub fn file_type_name(meta: &std::fs::Metadata) -> &'static str {
             return "a device";
         }
     }
-    if meta.is_dir() { "a folder" } else { "a special file" }
+    if meta.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
+    }
 }
 
 fn stdin() -> File {

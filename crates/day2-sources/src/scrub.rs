@@ -228,7 +228,10 @@ mod tests {
         let off = locate(raw, "/b/1/c~1d").unwrap();
         assert_eq!(&raw[off..off + 3], "\"x\"");
         assert_eq!(position(raw, off, 5, 3), (6, off as u32 - 8));
-        assert_eq!(dotted("/spec/containers/0/env/1/value"), "spec.containers[0].env[1].value");
+        assert_eq!(
+            dotted("/spec/containers/0/env/1/value"),
+            "spec.containers[0].env[1].value"
+        );
         assert_eq!(locate(raw, "/b/7"), None);
     }
 }

@@ -328,9 +328,7 @@ fn push_value_hinted(
         if depth >= MAX_LIST_DEPTH {
             part.push_note(Note {
                 at: format!("{name}:{line}:{column}"),
-                message: format!(
-                    "a {kind} nested more than {MAX_LIST_DEPTH} lists deep, skipped"
-                ),
+                message: format!("a {kind} nested more than {MAX_LIST_DEPTH} lists deep, skipped"),
             });
             return;
         }

@@ -218,7 +218,11 @@ fn alias_bomb_is_refused_naming_the_budget() {
     }
     let text = format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: ok}}\n---\n{bomb}");
     let c = load_bytes("bomb.yaml", text.as_bytes(), SourceKind::Manifests, &opts()).unwrap();
-    assert_eq!(c.config_maps.len(), 1, "the document before the bomb is kept");
+    assert_eq!(
+        c.config_maps.len(),
+        1,
+        "the document before the bomb is kept"
+    );
     assert_eq!(c.notes.len(), 1, "{:?}", c.notes);
     assert!(c.notes[0].at.starts_with("bomb.yaml:10:"), "{:?}", c.notes);
     assert!(
