@@ -207,6 +207,7 @@ impl Budget {
     }
 
     /// The most the files held together at any time (reservations, in bytes).
+    #[cfg(test)]
     pub fn peak(&self) -> u64 {
         *self.peak.lock().unwrap_or_else(PoisonError::into_inner)
     }
