@@ -17,6 +17,7 @@ pub use fields::{FieldConfig, GOLDEN};
 use rayon::prelude::*;
 use scan::Kind;
 use serde::Serialize;
+use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -288,12 +289,32 @@ fn block(name: &str, bytes: &[u8], cfg: &FieldConfig) -> SourceReport {
     s
 }
 
+/// Bytes read from one source at most: past this the rest is not counted
+/// (`day2 logs` on an endless stream must end).
+pub const MAX_SOURCE_BYTES: u64 = 16 << 30;
+
 /// Analyse a stream: blocks cut at newlines, processed in parallel batches.
-fn stream(name: &str, mut r: impl Read, cfg: &FieldConfig) -> SourceReport {
+fn stream(name: &str, r: impl Read, cfg: &FieldConfig) -> SourceReport {
+    stream_within(name, r, cfg, MAX_SOURCE_BYTES)
+}
+
+/// A piece of a line too long to keep: NUL bytes or invalid UTF-8 make it binary.
+fn is_binary(piece: &[u8]) -> bool {
+    memchr::memchr(0, piece).is_some()
+        || std::str::from_utf8(piece).is_err_and(|e| e.error_len().is_some())
+}
+
+/// [`stream`], reading at most `limit` bytes.
+fn stream_within(name: &str, r: impl Read, cfg: &FieldConfig, limit: u64) -> SourceReport {
     let mut total = SourceReport::new(name);
     let batch = rayon::current_num_threads().max(1) * 2;
     let mut carry: Vec<u8> = Vec::new();
     let mut done = false;
+    // Inside a line longer than a block, already counted: the rest of it is
+    // skipped up to its newline.
+    let mut skipping = false;
+    let mut r = r.take(limit.saturating_add(1));
+    let mut read_bytes = 0u64;
     while !done {
         let mut blocks: Vec<Vec<u8>> = Vec::with_capacity(batch);
         while blocks.len() < batch {
@@ -309,6 +330,7 @@ fn stream(name: &str, mut r: impl Read, cfg: &FieldConfig) -> SourceReport {
                     }
                     Ok(n) => {
                         filled += n;
+                        read_bytes += n as u64;
                         if filled == buf.len() {
                             break;
                         }
@@ -325,14 +347,46 @@ fn stream(name: &str, mut r: impl Read, cfg: &FieldConfig) -> SourceReport {
                 }
             }
             buf.truncate(filled);
+            if read_bytes > limit {
+                // Whole lines up to the limit are counted; the rest is not.
+                let over = (read_bytes - limit) as usize;
+                buf.truncate(buf.len().saturating_sub(over));
+                let cut = memchr::memrchr(b'\n', &buf).map_or(0, |i| i + 1);
+                buf.truncate(cut);
+                total.errors.push(format!(
+                    "stopped after {limit} bytes (the limit for one source); the rest is not counted"
+                ));
+                done = true;
+            }
+            if skipping {
+                match memchr::memchr(b'\n', &buf) {
+                    Some(i) => {
+                        buf.drain(..=i);
+                        skipping = false;
+                    }
+                    None => {
+                        buf.clear();
+                        if done {
+                            break;
+                        }
+                        continue;
+                    }
+                }
+            }
             if !done {
                 // Keep the incomplete last line for the next block; a line
-                // longer than a block is cut into pieces (counted as huge).
+                // longer than a block is counted once (huge, or binary) and
+                // the rest of it skipped.
                 match memchr::memrchr(b'\n', &buf) {
                     Some(i) => carry = buf.split_off(i + 1),
                     None if buf.len() > MAX_LINE => {
                         total.lines += 1;
-                        total.huge += 1;
+                        if is_binary(&buf) {
+                            total.binary += 1;
+                        } else {
+                            total.huge += 1;
+                        }
+                        skipping = true;
                         buf.clear();
                     }
                     None => {
@@ -364,7 +418,36 @@ fn is_gzip(path: &Path) -> bool {
         && magic == [0x1f, 0x8b]
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+/// What a path that is neither a file nor a folder is.
+fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = meta;
+    "a special file"
+}
+
+/// Files under `dir`, sorted. A folder reached twice (through a symbolic
+/// link to itself or to a parent) is walked once, and a file reached twice
+/// counted once.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut HashSet<PathBuf>) {
+    let Ok(real) = std::fs::canonicalize(dir) else {
+        return;
+    };
+    if !seen.insert(real) {
+        return;
+    }
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -378,16 +461,33 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
             continue;
         }
         if p.is_dir() {
-            walk(&p, out);
+            walk(&p, out, seen);
+        } else if let Ok(real) = std::fs::canonicalize(&p) {
+            if seen.insert(real) {
+                out.push(p);
+            }
         } else {
+            // A dangling link: reported when it is opened.
             out.push(p);
         }
     }
 }
 
-/// One file, gzip or not.
+/// One file, gzip or not. FIFOs, sockets and devices are refused before
+/// opening (a FIFO would block, a device never end).
 pub fn analyze_file(path: &Path, cfg: &FieldConfig) -> SourceReport {
     let name = path.display().to_string();
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => {
+            let mut s = SourceReport::new(&name);
+            s.errors.push(format!(
+                "{} is not a regular file, skipped (give its contents on stdin with `-`)",
+                special_kind(&meta)
+            ));
+            return s;
+        }
+        _ => {}
+    }
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) => {
@@ -416,9 +516,10 @@ pub fn analyze_paths(
 ) -> LogReport {
     let mut files = Vec::new();
     let mut report = LogReport::default();
+    let mut seen = HashSet::new();
     for p in inputs {
         if p.is_dir() {
-            walk(p, &mut files);
+            walk(p, &mut files, &mut seen);
         } else {
             files.push(p.clone());
         }
@@ -541,5 +642,85 @@ mod tests {
         assert!(
             FieldConfig::with_config(&serde_json::json!({"fields": {"trace": ["x"]}})).is_err()
         );
+    }
+
+    #[test]
+    fn a_line_without_newline_counts_once_and_nul_data_is_binary() {
+        let dir = tempfile::tempdir().unwrap();
+        // 20 MiB with no newline at all: one line, not one per block.
+        std::fs::write(dir.path().join("long.log"), "x".repeat(20 << 20)).unwrap();
+        let s = analyze_file(&dir.path().join("long.log"), &FieldConfig::default());
+        assert_eq!((s.lines, s.huge, s.binary), (1, 1, 0));
+        // 10 MiB of NUL bytes, then a real line: binary, then counted normally.
+        let mut nul = vec![0u8; 10 << 20];
+        nul.extend_from_slice(b"\n{\"pod\":\"p\"}\n");
+        std::fs::write(dir.path().join("nul.log"), &nul).unwrap();
+        let s = analyze_file(&dir.path().join("nul.log"), &FieldConfig::default());
+        assert_eq!((s.lines, s.binary, s.huge, s.structured), (2, 1, 0, 1));
+    }
+
+    #[test]
+    fn a_source_stops_at_its_byte_limit_and_says_so() {
+        let text = "{\"pod\":\"p\"}\n".repeat(1000);
+        let s = stream_within("s", text.as_bytes(), &FieldConfig::default(), 1300);
+        assert_eq!(
+            s.lines, 108,
+            "the whole lines within the limit (12 bytes each)"
+        );
+        assert_eq!(
+            s.errors,
+            vec!["stopped after 1300 bytes (the limit for one source); the rest is not counted"]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn fifos_are_refused_and_symlink_loops_walked_once() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.log"), "{\"pod\":\"p\"}\n").unwrap();
+        let fifo = dir.path().join("pipe.log");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        // Two links to the folder itself and one to each other.
+        std::os::unix::fs::symlink(".", dir.path().join("self")).unwrap();
+        std::os::unix::fs::symlink("loop-b", dir.path().join("loop-a")).unwrap();
+        std::os::unix::fs::symlink("loop-a", dir.path().join("loop-b")).unwrap();
+        std::os::unix::fs::symlink("a.log", dir.path().join("again.log")).unwrap();
+        let r = analyze_paths(
+            &[dir.path().to_path_buf()],
+            false,
+            &FieldConfig::default(),
+            None,
+        );
+        let names: Vec<&str> = r
+            .sources
+            .iter()
+            .map(|s| s.source.rsplit('/').next().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            vec!["a.log", "loop-a", "loop-b", "pipe.log"],
+            "a.log once (not again through its link or the folder's)"
+        );
+        assert_eq!(r.lines, 1);
+        let by = |n: &str| r.sources.iter().find(|s| s.source.ends_with(n)).unwrap();
+        assert_eq!(
+            by("pipe.log").errors,
+            vec!["a FIFO is not a regular file, skipped (give its contents on stdin with `-`)"]
+        );
+        assert!(
+            by("loop-a").errors[0].starts_with("cannot read"),
+            "{:?}",
+            by("loop-a")
+        );
+        // Given directly, too.
+        let s = analyze_file(&fifo, &FieldConfig::default());
+        assert_eq!(s.lines, 0);
+        assert!(s.errors[0].contains("FIFO"));
     }
 }

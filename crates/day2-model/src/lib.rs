@@ -27,6 +27,7 @@ pub use cluster::{Cluster, Note, PodLog, SourceKind, Workload, WorkloadKey, zone
 pub use event::Event;
 pub use object::{
     DecodeError, DynObject, K8sObject, Object, Res, Stores, decode_str_into, decode_value,
+    decode_value_traced,
 };
 pub use pod::Pod;
 pub use report::{Finding, Report};

@@ -367,9 +367,56 @@ fn model_api_version(group: &str, kind: &str) -> String {
 /// Decode one JSON value (already parsed) into an object. `hint_kind` is the
 /// kind implied by a typed list (`PodList` items have no `kind`).
 pub fn decode_value(
+    v: serde_json::Value,
+    origin: Origin,
+    hint: Option<(&str, &str)>,
+) -> Result<Object, DecodeError> {
+    decode_value_tracked(v, origin, hint, None)
+}
+
+/// [`decode_value`], and on failure the JSON pointer of the field that did
+/// not decode (`/spec/containers/0/env/0/value`), when it is known.
+pub fn decode_value_traced(
+    v: serde_json::Value,
+    origin: Origin,
+    hint: Option<(&str, &str)>,
+) -> Result<Object, (DecodeError, Option<String>)> {
+    let mut track = serde_path_to_error::Track::new();
+    decode_value_tracked(v, origin, hint, Some(&mut track)).map_err(|e| {
+        let path = track.path();
+        let mut ptr = String::new();
+        for seg in path.iter() {
+            ptr.push('/');
+            match seg {
+                serde_path_to_error::Segment::Seq { index } => ptr.push_str(&index.to_string()),
+                serde_path_to_error::Segment::Map { key } => {
+                    ptr.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                }
+                serde_path_to_error::Segment::Enum { variant } => ptr.push_str(variant),
+                serde_path_to_error::Segment::Unknown => ptr.push('?'),
+            }
+        }
+        let known = matches!(e, DecodeError::Invalid { .. }) && !ptr.is_empty();
+        (e, known.then_some(ptr))
+    })
+}
+
+/// Deserialize from a value, recording the path on the way when asked.
+fn from_value<T: serde::de::DeserializeOwned>(
+    v: serde_json::Value,
+    track: Option<&mut serde_path_to_error::Track>,
+) -> Result<T, serde_json::Error> {
+    match track {
+        Some(t) => T::deserialize(serde_path_to_error::Deserializer::new(v, t)),
+        None => serde_json::from_value(v),
+    }
+}
+
+fn decode_value_tracked(
     mut v: serde_json::Value,
     origin: Origin,
     hint: Option<(&str, &str)>,
+    track: Option<&mut serde_path_to_error::Track>,
 ) -> Result<Object, DecodeError> {
     let (api_version, kind) = {
         let obj = v.as_object();
@@ -420,29 +467,32 @@ pub fn decode_value(
     match (group.as_str(), kind.as_str()) {
         ("", "Secret") if v.get("keys").is_some_and(|k| k.is_array()) => {
             // Already value-free (a day2 snapshot): metadata plus one classification per key.
-            let s: SecretInfo = serde_json::from_value(v).map_err(invalid)?;
+            let s: SecretInfo = from_value(v, track).map_err(invalid)?;
             Ok(Object::Secret(Res { obj: s, origin }))
         }
         ("", "Secret") => {
-            let s: k8s_openapi::api::core::v1::Secret =
-                serde_json::from_value(v).map_err(invalid)?;
+            let s: k8s_openapi::api::core::v1::Secret = from_value(v, track).map_err(invalid)?;
             Ok(Object::Secret(Res {
                 obj: SecretInfo::from_secret(s),
                 origin,
             }))
         }
         ("", "Event") => {
-            let e = serde_json::from_value(v).map_err(invalid)?;
+            let e = from_value(v, track).map_err(invalid)?;
             Ok(Object::Event(Event::from_core(e, origin)))
         }
         ("events.k8s.io", "Event") => {
-            let e = serde_json::from_value(v).map_err(invalid)?;
+            let e = from_value(v, track).map_err(invalid)?;
             Ok(Object::Event(Event::from_events_v1(e, origin)))
         }
         (g, k) => match typed_kind(g, k) {
-            Some(tk) => decode_typed(tk, v, origin).map_err(invalid),
+            Some(tk) => match track {
+                Some(t) => decode_typed(tk, serde_path_to_error::Deserializer::new(v, t), origin),
+                None => decode_typed(tk, v, origin),
+            }
+            .map_err(invalid),
             None => {
-                let mut d: DynObject = serde_json::from_value(v).map_err(invalid)?;
+                let mut d: DynObject = from_value(v, track).map_err(invalid)?;
                 d.api_version = api_version;
                 d.kind = kind;
                 Ok(Object::Other(Res { obj: d, origin }))

@@ -10,10 +10,12 @@
 //! is the decoded objects plus a few blocks of text.
 
 use crate::read::{self, Reader};
+use crate::scrub;
+use crate::yaml::MAX_LIST_DEPTH;
 use crate::{Hint, Part};
 use day2_model::object::group_of;
-use day2_model::peek::{peek_type, skip_string, skip_value, skip_ws};
-use day2_model::{DecodeError, Note, Origin, decode_str_into};
+use day2_model::peek::{array_items, object_field, peek_type, skip_string, skip_value, skip_ws};
+use day2_model::{Note, Origin, decode_str_into, decode_value_traced};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -40,6 +42,9 @@ pub(crate) struct Batch {
     base: usize,
     items: Vec<Item>,
     hint: Hint,
+    /// The list's `kind` may still come (after its items): items without a
+    /// kind wait for it.
+    kind_pending: bool,
     list: usize,
 }
 
@@ -62,6 +67,7 @@ struct Scanner<'r> {
     pending: Vec<Item>,
     pending_bytes: usize,
     hint: Hint,
+    kind_pending: bool,
     /// 0: top-level objects; 1…: the lists of the stream, in order.
     list: usize,
     /// Kinds implied by each list (`PodList` → `v1`, `Pod`), for items decoded before the list's `kind` was seen.
@@ -78,7 +84,7 @@ type Dispatch<'a> = dyn FnMut(Batch) + 'a;
 impl<'r> Scanner<'r> {
     fn note(&mut self, off: usize, message: impl Into<String>) {
         let (line, column) = self.position(off);
-        self.part.notes.push(Note {
+        self.part.push_note(Note {
             at: format!("{}:{line}:{column}", self.name),
             message: message.into(),
         });
@@ -170,6 +176,7 @@ impl<'r> Scanner<'r> {
                 base,
                 items,
                 hint: self.hint.clone(),
+                kind_pending: self.kind_pending,
                 list: self.list,
             });
         }
@@ -184,7 +191,6 @@ impl<'r> Scanner<'r> {
             column,
         });
         self.pending_bytes += end - start;
-        self.part.readable = true;
     }
 
     /// The next non-whitespace byte at or after `off`.
@@ -237,7 +243,7 @@ impl<'r> Scanner<'r> {
                     None => break,
                 },
                 b'[' => {
-                    self.start_list(None, dispatch);
+                    self.start_list(None, false, dispatch);
                     let next = self.items(i + 1, dispatch);
                     self.flush(dispatch);
                     match next {
@@ -260,18 +266,19 @@ impl<'r> Scanner<'r> {
         self.flush(dispatch);
     }
 
-    fn start_list(&mut self, hint: Hint, dispatch: &mut Dispatch<'_>) {
+    fn start_list(&mut self, hint: Hint, kind_pending: bool, dispatch: &mut Dispatch<'_>) {
         self.flush(dispatch);
         self.list = self.list_hints.len() + 1;
         self.list_hints.push(hint.clone());
         self.hint = hint;
-        self.part.readable = true;
+        self.kind_pending = kind_pending;
     }
 
     fn end_list(&mut self, dispatch: &mut Dispatch<'_>) {
         self.flush(dispatch);
         self.list = 0;
         self.hint = None;
+        self.kind_pending = false;
     }
 
     /// The elements of an array whose `[` is just before `off`; returns the offset after `]`.
@@ -300,7 +307,7 @@ impl<'r> Scanner<'r> {
     }
 
     fn note_at(&mut self, (line, column): (u32, u32), message: impl Into<String>) {
-        self.part.notes.push(Note {
+        self.part.push_note(Note {
             at: format!("{}:{line}:{column}", self.name),
             message: message.into(),
         });
@@ -348,7 +355,9 @@ impl<'r> Scanner<'r> {
             };
             if key == "items" && self.byte(v) == b'[' {
                 let hint = typed_list_hint(api_version.as_deref(), kind.as_deref());
-                self.start_list(hint, dispatch);
+                // The items of a `List` object: usable even when empty.
+                self.part.readable = true;
+                self.start_list(hint, kind.is_none(), dispatch);
                 list = Some(self.list);
                 let after = self.items(v + 1, dispatch);
                 self.end_list(dispatch);
@@ -381,7 +390,7 @@ impl<'r> Scanner<'r> {
                 if kind.as_deref() == Some("Snapshot") {
                     let at = format!("{} (snapshot)", self.name);
                     for message in snapshot_notes.into_iter().flatten() {
-                        self.part.notes.push(Note {
+                        self.part.push_note(Note {
                             at: at.clone(),
                             message,
                         });
@@ -465,17 +474,16 @@ impl<'r> Scanner<'r> {
                 );
                 return None;
             }
-            self.note(off, format!("not JSON: `{}`", truncate(t, 60)));
+            // The text is not quoted: it may hold anything, a credential too.
+            self.note(
+                off,
+                format!(
+                    "not JSON ({} characters of text), skipped",
+                    t.chars().count()
+                ),
+            );
         }
         Some((line_end + 1).min(self.end()))
-    }
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_owned()
-    } else {
-        format!("{}…", s.chars().take(n).collect::<String>())
     }
 }
 
@@ -496,13 +504,18 @@ pub(crate) fn decode_batch(name: &Arc<str>, b: &Batch) -> Part {
     for it in &b.items {
         let bytes = &b.text[it.start - b.base..it.end - b.base];
         let Ok(raw) = std::str::from_utf8(bytes) else {
-            part.notes.push(Note {
+            part.push_note(Note {
                 at: format!("{name}:{}:{}", it.line, it.column),
                 message: "not UTF-8 text, skipped".into(),
             });
             continue;
         };
-        if hint.is_none() && b.list > 0 && raw.starts_with('{') && peek_type(raw).1.is_none() {
+        if hint.is_none()
+            && b.kind_pending
+            && raw.starts_with('{')
+            && raw.as_bytes().get(skip_ws(raw.as_bytes(), 1)) != Some(&b'}')
+            && peek_type(raw).1.is_none()
+        {
             // The list's kind may come after its items.
             part.deferred
                 .push((b.list, raw.to_owned(), it.line, it.column));
@@ -539,7 +552,8 @@ fn reserve(part: &mut Part, b: &Batch, hint: Option<(&str, &str)>) {
     }
 }
 
-/// Decode one JSON object into the part (or a note).
+/// Decode one JSON value into the part: an object, the items of a list
+/// nested in the stream (flattened, as kubectl does), or a note.
 pub(crate) fn decode_into(
     part: &mut Part,
     name: &Arc<str>,
@@ -548,40 +562,83 @@ pub(crate) fn decode_into(
     column: u32,
     hint: Option<(&str, &str)>,
 ) {
-    let origin = Origin::file(name.clone(), line, column);
-    if let Err(e) = decode_str_into(&mut part.stores, raw, origin, hint) {
-        part.notes.push(decode_note(name, line, column, &e));
-    }
+    decode_nested(part, name, raw, line, column, hint, 0);
 }
 
-/// `file:line:column: what is wrong`, at the exact place when the JSON parser knows it.
-pub(crate) fn decode_note(name: &str, line: u32, column: u32, e: &DecodeError) -> Note {
-    if let DecodeError::Invalid {
-        kind,
-        name: obj,
-        source,
-    } = e
-    {
-        let what = if obj.is_empty() {
-            kind.clone()
-        } else {
-            format!("{kind} {obj}")
-        };
-        let msg = source.to_string();
-        let msg = msg.rfind(" at line ").map_or(msg.as_str(), |k| &msg[..k]);
-        let (l, c) = match (source.line() as u32, source.column() as u32) {
-            (0, _) => (line, column),
-            (1, c) => (line, column + c.saturating_sub(1)),
-            (l, c) => (line + l - 1, c),
-        };
-        return Note {
-            at: format!("{name}:{l}:{c}"),
-            message: format!("{what}: {msg}"),
-        };
+fn decode_nested(
+    part: &mut Part,
+    name: &Arc<str>,
+    raw: &str,
+    line: u32,
+    column: u32,
+    hint: Option<(&str, &str)>,
+    depth: usize,
+) {
+    let b = raw.as_bytes();
+    let what = match b.first() {
+        Some(b'{') => None,
+        Some(b'[') => Some("a list"),
+        Some(b'"') => Some("a string"),
+        Some(b't' | b'f') => Some("a boolean"),
+        Some(b'n') => Some("null"),
+        _ => Some("a number"),
+    };
+    if let Some(what) = what {
+        part.push_note(Note {
+            at: format!("{name}:{line}:{column}"),
+            message: format!("a list item is {what}, not a Kubernetes object; skipped"),
+        });
+        return;
     }
-    Note {
-        at: format!("{name}:{line}:{column}"),
-        message: e.to_string(),
+    if b.get(skip_ws(b, 1)) == Some(&b'}') {
+        part.empty_objects += 1;
+        return;
+    }
+    // Only a list's `kind` ends in `List"` (or is a snapshot): a fast look
+    // before peeking at the type.
+    let maybe_list = memchr::memmem::find(b, b"List\"").is_some()
+        || memchr::memmem::find(b, b"\"Snapshot\"").is_some();
+    let (av, kind) = if maybe_list {
+        peek_type(raw)
+    } else {
+        (None, None)
+    };
+    if let Some(kind) = kind
+        && (kind.ends_with("List") || kind == "Snapshot")
+        && let Some((start, _)) = object_field(raw, 0, "items")
+        && let Some((items, _)) = array_items(b, start)
+    {
+        if depth >= MAX_LIST_DEPTH {
+            part.push_note(Note {
+                at: format!("{name}:{line}:{column}"),
+                message: format!("a {kind} nested more than {MAX_LIST_DEPTH} lists deep, skipped"),
+            });
+            return;
+        }
+        part.readable = true;
+        let inner = typed_list_hint(av, Some(kind));
+        let inner = inner.as_deref().map(|(a, k)| (a.as_str(), k.as_str()));
+        for (s, e) in items {
+            let (l, c) = scrub::position(raw, s, line, column);
+            decode_nested(part, name, &raw[s..e], l, c, inner, depth + 1);
+        }
+        return;
+    }
+    let origin = Origin::file(name.clone(), line, column);
+    match decode_str_into(&mut part.stores, raw, origin, hint) {
+        Ok(()) => part.readable = true,
+        Err(e) => {
+            // The error path only: decode again, tracing the field that fails.
+            let at = serde_json::from_str(raw).ok().and_then(|v| {
+                let origin = Origin::file(name.clone(), line, column);
+                let (_, ptr) = decode_value_traced(v, origin, hint).err()?;
+                let ptr = ptr?;
+                let off = scrub::locate(raw, &ptr)?;
+                let (l, c) = scrub::position(raw, off, line, column);
+                Some((ptr, l, c))
+            });
+            part.push_note(scrub::decode_note(name, line, column, &e, at));
+        }
     }
 }
 
@@ -669,7 +726,8 @@ impl Assembly {
             None => len.max(adding),
         };
         self.out.stores.append(part.stores, &extra);
-        self.out.notes.extend(part.notes);
+        self.out.take_notes(part.notes, part.more_notes);
+        self.out.empty_objects += part.empty_objects;
         self.out.logs.extend(part.logs);
         self.out.deferred.extend(part.deferred);
         self.out.readable |= part.readable;
@@ -698,6 +756,7 @@ pub(crate) fn parse(name: &Arc<str>, r: &mut Reader, head: Vec<u8>) -> Part {
         pending: Vec::new(),
         pending_bytes: 0,
         hint: None,
+        kind_pending: false,
         list: 0,
         list_hints: Vec::new(),
         part: Part::default(),
@@ -782,6 +841,10 @@ pub(crate) fn parse(name: &Arc<str>, r: &mut Reader, head: Vec<u8>) -> Part {
     // sort all by position for a stable report.
     part.notes.extend(notes);
     sort_notes(&mut part.notes);
+    if part.notes.len() > crate::MAX_NOTES_PER_FILE {
+        part.more_notes += part.notes.len() - crate::MAX_NOTES_PER_FILE;
+        part.notes.truncate(crate::MAX_NOTES_PER_FILE);
+    }
     part
 }
 

@@ -8,8 +8,10 @@
 //! [`Note`]s naming `file:line:column`; a bad document never stops the others.
 #![forbid(unsafe_code)]
 
+mod check;
 mod json;
 mod read;
+mod scrub;
 pub mod snapshot;
 mod yaml;
 
@@ -41,6 +43,10 @@ pub struct LoadOptions {
     pub max_file_bytes: u64,
     /// Larger YAML documents are refused.
     pub max_doc_bytes: u64,
+    /// Bytes that the files read at the same time may hold together (after
+    /// decompression): past it, a large file waits for others to finish.
+    /// Never below `max_file_bytes`.
+    pub max_held_bytes: u64,
     /// Progress messages for long work (the CLI shows them on stderr).
     pub progress: Option<Progress>,
 }
@@ -50,6 +56,7 @@ impl Default for LoadOptions {
         LoadOptions {
             max_file_bytes: 512 << 20,
             max_doc_bytes: 64 << 20,
+            max_held_bytes: 1 << 30,
             progress: None,
         }
     }
@@ -60,6 +67,7 @@ impl std::fmt::Debug for LoadOptions {
         f.debug_struct("LoadOptions")
             .field("max_file_bytes", &self.max_file_bytes)
             .field("max_doc_bytes", &self.max_doc_bytes)
+            .field("max_held_bytes", &self.max_held_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -91,9 +99,17 @@ pub(crate) struct Part {
     pub logs: Vec<PodLog>,
     /// Items of a typed list whose `kind` had not been seen yet: (list, text, line, column).
     pub deferred: Vec<(usize, String, u32, u32)>,
-    /// The file held at least one readable document.
+    /// The file held something usable: an object, a (possibly empty) list, a log.
     pub readable: bool,
+    /// Notes past [`MAX_NOTES_PER_FILE`], counted instead of kept.
+    pub more_notes: usize,
+    /// Empty objects (`{}`): counted, never stored.
+    pub empty_objects: u64,
 }
+
+/// Notes kept per file; the rest are counted (a file of a million broken
+/// documents must not become a million notes).
+pub const MAX_NOTES_PER_FILE: usize = 100;
 
 impl Part {
     fn note(note: Note) -> Part {
@@ -103,8 +119,60 @@ impl Part {
         }
     }
 
-    /// Concatenate in order; every store is allocated once at its final size.
-    pub(crate) fn concat(mut parts: Vec<Part>) -> Part {
+    /// Keep a note, or count it once the file has [`MAX_NOTES_PER_FILE`].
+    pub(crate) fn push_note(&mut self, note: Note) {
+        if self.notes.len() < MAX_NOTES_PER_FILE {
+            self.notes.push(note);
+        } else {
+            self.more_notes += 1;
+        }
+    }
+
+    /// Take another part's notes (and its count of dropped ones), within the cap.
+    pub(crate) fn take_notes(&mut self, notes: Vec<Note>, more: usize) {
+        let room = MAX_NOTES_PER_FILE.saturating_sub(self.notes.len());
+        let n = notes.len();
+        self.notes.extend(notes.into_iter().take(room));
+        self.more_notes += more + n.saturating_sub(room);
+    }
+
+    /// The file's closing notes: how many notes were left out, how many empty objects skipped.
+    pub(crate) fn close(&mut self, name: &str) {
+        if self.empty_objects > 0 {
+            let n = self.empty_objects;
+            self.notes.push(Note {
+                at: name.to_owned(),
+                message: format!(
+                    "{n} empty object{} (`{{}}`) skipped",
+                    if n == 1 { "" } else { "s" }
+                ),
+            });
+            self.empty_objects = 0;
+        }
+        if self.more_notes > 0 {
+            self.notes.push(Note {
+                at: name.to_owned(),
+                message: format!(
+                    "and {} more problems in this file (the first {MAX_NOTES_PER_FILE} are listed)",
+                    self.more_notes
+                ),
+            });
+            self.more_notes = 0;
+        }
+    }
+
+    /// Concatenate the parts of one file in order (notes within the file's
+    /// cap); every store is allocated once at its final size.
+    pub(crate) fn concat(parts: Vec<Part>) -> Part {
+        Part::concat_with(parts, true)
+    }
+
+    /// Concatenate the closed parts of several files: every file keeps its notes.
+    fn concat_files(parts: Vec<Part>) -> Part {
+        Part::concat_with(parts, false)
+    }
+
+    fn concat_with(mut parts: Vec<Part>, cap: bool) -> Part {
         if parts.len() == 1
             && let Some(p) = parts.pop()
         {
@@ -114,10 +182,15 @@ impl Part {
         let mut out = Part::default();
         for p in parts {
             stores.push(p.stores);
-            out.notes.extend(p.notes);
+            if cap {
+                out.take_notes(p.notes, p.more_notes);
+            } else {
+                out.notes.extend(p.notes);
+            }
             out.logs.extend(p.logs);
             out.deferred.extend(p.deferred);
             out.readable |= p.readable;
+            out.empty_objects += p.empty_objects;
         }
         out.stores = Stores::concat(stores);
         out
@@ -134,6 +207,19 @@ fn describe(inputs: &[Input], files: usize) -> String {
 }
 
 fn load(inputs: &[Input], kind: SourceKind, opts: &LoadOptions) -> Result<Cluster, LoadError> {
+    let budget = Arc::new(read::Budget::new(
+        opts.max_held_bytes.max(opts.max_file_bytes),
+    ));
+    load_within(inputs, kind, opts, &budget)
+}
+
+/// [`load`], the files reading within `budget`.
+fn load_within(
+    inputs: &[Input],
+    kind: SourceKind,
+    opts: &LoadOptions,
+    budget: &Arc<read::Budget>,
+) -> Result<Cluster, LoadError> {
     if inputs.is_empty() {
         return Err(LoadError::NoInput);
     }
@@ -157,17 +243,25 @@ fn load(inputs: &[Input], kind: SourceKind, opts: &LoadOptions) -> Result<Cluste
     let parts: Vec<Part> = files
         .par_iter()
         .with_max_len(1)
-        .map(|f| match read::open(f, opts) {
-            Ok(mut r) => parse(f, &mut r, opts),
-            Err(note) => Part::note(note),
+        .map(|f| {
+            let mut part = match read::open(f, opts) {
+                Ok(mut r) => {
+                    r.budget = Some(budget.clone());
+                    parse(f, &mut r, opts)
+                }
+                Err(note) => Part::note(note),
+            };
+            part.close(&f.name);
+            part
         })
         .collect();
-    let part = Part::concat(parts);
+    let part = Part::concat_files(parts);
     day2_model::timings::mark("decoded");
     notes.extend(part.notes);
     if !part.readable && !notes.is_empty() {
         return Err(LoadError::NothingReadable { notes });
     }
+    check::objects(&part.stores, &mut notes);
     if let Some(p) = &opts.progress {
         p(&format!("indexing {} objects …", part.stores.len()));
     }
@@ -188,9 +282,23 @@ pub(crate) fn parse(file: &read::File, r: &mut read::Reader, opts: &LoadOptions)
     let mut head = Vec::with_capacity(HEAD);
     if let Err(e) =
         std::io::Read::read_to_end(&mut std::io::Read::take(&mut *r, HEAD as u64), &mut head)
-        && let Err(fatal) = read::read_error(r, e, &file.name, &mut notes)
     {
-        return Part::note(fatal);
+        if head.is_empty() && !r.over {
+            // Nothing came out at all: a corrupt gzip stream or an unreadable file is
+            // not an empty file.
+            let what = if r.gzip {
+                "corrupt gzip data"
+            } else {
+                "cannot read"
+            };
+            return Part::note(Note {
+                at: file.name.clone(),
+                message: format!("{what} ({e}), skipped"),
+            });
+        }
+        if let Err(fatal) = read::read_error(r, e, &file.name, &mut notes) {
+            return Part::note(fatal);
+        }
     }
     let note = |message: &str| Note {
         at: file.name.clone(),
@@ -220,8 +328,9 @@ pub(crate) fn parse(file: &read::File, r: &mut read::Reader, opts: &LoadOptions)
         }
         json::parse(&name, r, head)
     };
-    notes.append(&mut part.notes);
-    part.notes = notes;
+    let more = std::mem::take(&mut part.more_notes);
+    let rest = std::mem::replace(&mut part.notes, notes);
+    part.take_notes(rest, more);
     part
 }
 
@@ -265,56 +374,7 @@ fn whole(
             ..Default::default()
         };
     }
-    parse_yaml(name, text, opts)
-}
-
-fn parse_yaml(name: &Arc<str>, text: &str, opts: &LoadOptions) -> Part {
-    let docs = yaml::split_documents(text);
-    let parts: Vec<Part> = docs
-        .par_iter()
-        .map(|doc| {
-            let mut part = Part::default();
-            if doc.text.len() as u64 > opts.max_doc_bytes {
-                part.notes.push(Note {
-                    at: format!("{name}:{}:1", doc.first_line),
-                    message: format!(
-                        "document of {} bytes is over the {}-byte limit, skipped",
-                        doc.text.len(),
-                        opts.max_doc_bytes
-                    ),
-                });
-                return part;
-            }
-            let parsed: Result<serde_saphyr::Spanned<yaml::Node>, _> =
-                serde_saphyr::from_str_with_options(doc.text, yaml::options(doc.text.len()));
-            match parsed {
-                Ok(node) => {
-                    let mut spans = day2_model::SpanIndex::new();
-                    let line = node.referenced.line() as u32 + doc.first_line - 1;
-                    let column = node.referenced.column() as u32;
-                    let value =
-                        yaml::to_value(node, doc.first_line - 1, &mut String::new(), &mut spans);
-                    if value.is_null() {
-                        return part;
-                    }
-                    spans.finish();
-                    part.readable = true;
-                    yaml::push_value(&mut part, name, value, line, column.max(1), spans);
-                }
-                Err(e) => {
-                    let (line, col) = e
-                        .location()
-                        .map_or((1, 1), |l| (l.line() as u32, l.column() as u32));
-                    part.notes.push(Note {
-                        at: format!("{name}:{}:{}", line + doc.first_line - 1, col.max(1)),
-                        message: yaml::error_message(&e.to_string()),
-                    });
-                }
-            }
-            part
-        })
-        .collect();
-    Part::concat(parts)
+    yaml::parse(name, text, opts)
 }
 
 /// Manifests: files, folders (recursive), stdin.
@@ -341,12 +401,54 @@ pub fn load_bytes(
         is_pod_log: false,
     };
     let mut r = read::from_bytes(bytes, opts);
-    let part = parse(&file, &mut r, opts);
+    let mut part = parse(&file, &mut r, opts);
+    part.close(name);
     if !part.readable {
         return Err(LoadError::NothingReadable { notes: part.notes });
     }
+    check::objects(&part.stores, &mut part.notes);
     let mut c = Cluster::new(part.stores, kind, part.notes);
     c.logs = part.logs;
     c.input = name.to_owned();
     Ok(c)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn files_read_together_hold_no_more_than_the_budget() {
+        // Four compressed files of 20 MiB of spaces each (a few KiB on disk): read
+        // whole, each holds all of it. Together they stay within one file's limit.
+        let dir = tempfile::tempdir().unwrap();
+        let spaces = vec![b' '; 20 << 20];
+        let mut inputs = Vec::new();
+        for i in 0..4 {
+            let p = dir.path().join(format!("bomb-{i}.yaml.gz"));
+            let mut gz = flate2::write::GzEncoder::new(
+                std::fs::File::create(&p).unwrap(),
+                flate2::Compression::fast(),
+            );
+            gz.write_all(&spaces).unwrap();
+            gz.finish().unwrap();
+            inputs.push(Input::Path(p));
+        }
+        let opts = LoadOptions {
+            max_file_bytes: 24 << 20,
+            max_held_bytes: 24 << 20,
+            ..LoadOptions::default()
+        };
+        let budget = Arc::new(read::Budget::new(opts.max_file_bytes));
+        let c = load_within(&inputs, SourceKind::Manifests, &opts, &budget).unwrap();
+        let empty = c.notes.iter().filter(|n| n.message == "empty file").count();
+        assert_eq!(empty, 4, "every file was read: {:?}", c.notes);
+        assert_eq!(
+            budget.peak(),
+            24 << 20,
+            "one file's share at a time, never four"
+        );
+    }
 }

@@ -4,6 +4,7 @@ use crate::{Input, LoadOptions};
 use day2_model::{Note, PodLog};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 /// A file to parse.
 #[derive(Debug, Clone)]
@@ -52,6 +53,17 @@ fn walk(dir: &Path, out: &mut Vec<File>, notes: &mut Vec<Note>) {
         if ty.is_dir() {
             walk(&p, out, notes);
         } else if !is_file {
+            // A FIFO, socket or device would block or never end: named, not opened.
+            if !ty.is_symlink() || p.exists() {
+                let wanted = p
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| EXTENSIONS.contains(&e))
+                    || file_name == "logs.txt";
+                if wanted && let Ok(meta) = std::fs::metadata(&p) {
+                    notes.push(not_regular(&p, &meta));
+                }
+            }
             continue;
         } else if file_name == "logs.txt" {
             out.push(File {
@@ -91,6 +103,11 @@ pub fn expand(inputs: &[Input]) -> (Vec<File>, Vec<Note>) {
                     });
                 }
             }
+            Input::Path(p) if std::fs::metadata(p).is_ok_and(|m| !m.is_file()) => {
+                if let Ok(meta) = std::fs::metadata(p) {
+                    notes.push(not_regular(p, &meta));
+                }
+            }
             Input::Path(p) => files.push(File {
                 name: p.display().to_string(),
                 path: Some(p.clone()),
@@ -101,11 +118,98 @@ pub fn expand(inputs: &[Input]) -> (Vec<File>, Vec<Note>) {
     (files, notes)
 }
 
+/// What a path that is neither a file nor a folder is, in a note.
+pub fn not_regular(p: &Path, meta: &std::fs::Metadata) -> Note {
+    Note {
+        at: p.display().to_string(),
+        message: format!(
+            "{} is not a regular file, skipped (give its contents on stdin with `-`)",
+            file_type_name(meta)
+        ),
+    }
+}
+
+/// `a FIFO`, `a socket`, `a device`.
+pub fn file_type_name(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    if meta.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
+    }
+}
+
 fn stdin() -> File {
     File {
         name: "<stdin>".into(),
         path: None,
         is_pod_log: false,
+    }
+}
+
+/// Bytes the files read at the same time may hold together. A file past
+/// [`UNBUDGETED`] bytes reserves its size (or, unknown, the file limit) all at
+/// once, waiting while others hold too much: one that holds a reservation
+/// never waits, so every wait ends.
+pub struct Budget {
+    total: u64,
+    held: Mutex<u64>,
+    freed: Condvar,
+    /// The most ever held at once.
+    peak: Mutex<u64>,
+}
+
+/// What a file may read before it takes its share of the budget.
+pub const UNBUDGETED: u64 = 16 << 20;
+
+impl Budget {
+    pub fn new(total: u64) -> Budget {
+        Budget {
+            total,
+            held: Mutex::new(0),
+            freed: Condvar::new(),
+            peak: Mutex::new(0),
+        }
+    }
+
+    fn reserve(&self, n: u64) {
+        let n = n.min(self.total);
+        let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+        while *held > 0 && *held + n > self.total {
+            held = self
+                .freed
+                .wait(held)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        *held += n;
+        let mut peak = self.peak.lock().unwrap_or_else(PoisonError::into_inner);
+        *peak = (*peak).max(*held);
+    }
+
+    fn release(&self, n: u64) {
+        let n = n.min(self.total);
+        let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+        *held = held.saturating_sub(n);
+        self.freed.notify_all();
+    }
+
+    /// The most the files held together at any time (reservations, in bytes).
+    #[cfg(test)]
+    pub fn peak(&self) -> u64 {
+        *self.peak.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -115,6 +219,11 @@ pub struct Limited<R> {
     left: u64,
     limit: u64,
     pub over: bool,
+    /// The input is gzip-compressed.
+    pub gzip: bool,
+    /// Shared with the other files being read; `None` for bytes in memory.
+    pub budget: Option<Arc<Budget>>,
+    reserved: u64,
     /// How many bytes the input holds, when that is known before reading
     /// (an uncompressed file or bytes in memory).
     pub size_hint: Option<u64>,
@@ -138,14 +247,33 @@ impl<R: Read> Limited<R> {
         self.count(n)
     }
 
-    /// Count `n` bytes read against the limit.
+    /// Count `n` bytes read against the limit (and, past [`UNBUDGETED`]
+    /// bytes, take this file's share of the budget).
     fn count(&mut self, n: usize) -> io::Result<usize> {
         if n as u64 > self.left {
             self.over = true;
             return Err(io::Error::other("over the size limit"));
         }
         self.left -= n as u64;
+        if self.reserved == 0
+            && self.limit - self.left > UNBUDGETED
+            && let Some(b) = &self.budget
+        {
+            let want = self.size_hint.unwrap_or(self.limit).max(1);
+            b.reserve(want);
+            self.reserved = want;
+        }
         Ok(n)
+    }
+}
+
+impl<R> Drop for Limited<R> {
+    fn drop(&mut self) {
+        if let Some(b) = &self.budget
+            && self.reserved > 0
+        {
+            b.release(self.reserved);
+        }
     }
 }
 
@@ -163,6 +291,11 @@ pub fn open(f: &File, opts: &LoadOptions) -> Result<Reader, Note> {
     let mut raw: Box<dyn Read + Send> = match &f.path {
         None => Box::new(io::stdin()),
         Some(p) => {
+            // Opening a FIFO blocks until a writer comes: look before opening.
+            let meta = std::fs::metadata(p).map_err(|e| note(format!("cannot read: {e}")))?;
+            if !meta.is_file() {
+                return Err(not_regular(p, &meta));
+            }
             let file = std::fs::File::open(p).map_err(|e| note(format!("cannot read: {e}")))?;
             let meta = file.metadata().ok();
             let len = meta.as_ref().map_or(0, |m| m.len());
@@ -198,6 +331,9 @@ pub fn open(f: &File, opts: &LoadOptions) -> Result<Reader, Note> {
         left: limit,
         limit,
         over: false,
+        gzip,
+        budget: None,
+        reserved: 0,
         size_hint: size_hint.filter(|_| !gzip),
     })
 }
@@ -217,6 +353,9 @@ pub fn from_bytes(bytes: &[u8], opts: &LoadOptions) -> Reader {
         left: opts.max_file_bytes,
         limit: opts.max_file_bytes,
         over: false,
+        gzip,
+        budget: None,
+        reserved: 0,
         size_hint: (!gzip).then_some(bytes.len() as u64),
     }
 }

@@ -1,8 +1,9 @@
 //! YAML documents with positions: each document becomes a `serde_json::Value`
 //! and a `SpanIndex` (JSON pointer → line/column), in one walk.
 
-use crate::Part;
-use day2_model::{Origin, SpanIndex, decode_value};
+use crate::{LoadOptions, Part};
+use day2_model::{Note, Origin, SpanIndex, decode_value_traced};
+use rayon::prelude::*;
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 use std::fmt;
@@ -197,8 +198,84 @@ pub fn split_documents(text: &str) -> Vec<Doc<'_>> {
     docs
 }
 
+/// Documents parsed per unit of parallel work: one part (and one set of
+/// stores) per chunk, not per document, so a stream of millions of tiny
+/// documents costs little more than its objects.
+const CHUNK: usize = 256;
+
+/// Parse a YAML stream, its documents in parallel chunks.
+pub(crate) fn parse(name: &Arc<str>, text: &str, opts: &LoadOptions) -> Part {
+    let docs = split_documents(text);
+    let parts: Vec<Part> = docs
+        .par_chunks(CHUNK)
+        .map(|chunk| {
+            let mut part = Part::default();
+            for doc in chunk {
+                document(&mut part, name, doc, opts);
+            }
+            part
+        })
+        .collect();
+    Part::concat(parts)
+}
+
+/// One document into the part: its object(s), or a note.
+fn document(part: &mut Part, name: &Arc<str>, doc: &Doc<'_>, opts: &LoadOptions) {
+    if doc.text.len() as u64 > opts.max_doc_bytes {
+        part.push_note(Note {
+            at: format!("{name}:{}:1", doc.first_line),
+            message: format!(
+                "document of {} bytes is over the {}-byte limit, skipped",
+                doc.text.len(),
+                opts.max_doc_bytes
+            ),
+        });
+        return;
+    }
+    let parsed: Result<Spanned<Node>, _> =
+        serde_saphyr::from_str_with_options(doc.text, options(doc.text.len()));
+    match parsed {
+        Ok(node) => {
+            let line = node.referenced.line() as u32 + doc.first_line - 1;
+            let column = (node.referenced.column() as u32).max(1);
+            let what = match &node.value {
+                Node::Null => return,
+                Node::Map(_) => None,
+                Node::Seq(_) => Some("a list"),
+                Node::Str(_) => Some("a string"),
+                Node::Bool(_) => Some("a boolean"),
+                Node::I64(_) | Node::U64(_) | Node::F64(_) => Some("a number"),
+            };
+            if let Some(what) = what {
+                part.push_note(Note {
+                    at: format!("{name}:{line}:{column}"),
+                    message: format!("the document is {what}, not a Kubernetes object; skipped"),
+                });
+                return;
+            }
+            let mut spans = SpanIndex::new();
+            let value = to_value(node, doc.first_line - 1, &mut String::new(), &mut spans);
+            spans.finish();
+            push_value(part, name, value, line, column, spans, 0);
+        }
+        Err(e) => {
+            let (line, col) = e
+                .location()
+                .map_or((1, 1), |l| (l.line() as u32, l.column() as u32));
+            part.push_note(Note {
+                at: format!("{name}:{}:{}", line + doc.first_line - 1, col.max(1)),
+                message: error_message(&e.to_string()),
+            });
+        }
+    }
+}
+
+/// Lists inside lists are flattened, as kubectl does, this deep at most.
+pub(crate) const MAX_LIST_DEPTH: usize = 8;
+
 /// A parsed document: a `List` (or typed list) expands into its items, each
-/// with the spans of its own subtree.
+/// with the spans of its own subtree; a list among the items expands too
+/// (kubectl flattens nested lists).
 pub(crate) fn push_value(
     part: &mut Part,
     name: &Arc<str>,
@@ -206,7 +283,41 @@ pub(crate) fn push_value(
     line: u32,
     column: u32,
     spans: SpanIndex,
+    depth: usize,
 ) {
+    push_value_hinted(part, name, value, line, column, spans, depth, None);
+}
+
+#[allow(clippy::too_many_arguments)]
+fn push_value_hinted(
+    part: &mut Part,
+    name: &Arc<str>,
+    value: serde_json::Value,
+    line: u32,
+    column: u32,
+    spans: SpanIndex,
+    depth: usize,
+    hint: Option<(&str, &str)>,
+) {
+    let what = match &value {
+        serde_json::Value::Object(o) if o.is_empty() => {
+            part.empty_objects += 1;
+            return;
+        }
+        serde_json::Value::Object(_) => None,
+        serde_json::Value::Array(_) => Some("a list"),
+        serde_json::Value::String(_) => Some("a string"),
+        serde_json::Value::Bool(_) => Some("a boolean"),
+        serde_json::Value::Number(_) => Some("a number"),
+        serde_json::Value::Null => Some("null"),
+    };
+    if let Some(what) = what {
+        part.push_note(Note {
+            at: format!("{name}:{line}:{column}"),
+            message: format!("a list item is {what}, not a Kubernetes object; skipped"),
+        });
+        return;
+    }
     let kind = value
         .get("kind")
         .and_then(|k| k.as_str())
@@ -214,6 +325,15 @@ pub(crate) fn push_value(
         .to_owned();
     let items_is_array = value.get("items").is_some_and(|i| i.is_array());
     if items_is_array && (kind.ends_with("List") || kind == "Snapshot") {
+        if depth >= MAX_LIST_DEPTH {
+            part.push_note(Note {
+                at: format!("{name}:{line}:{column}"),
+                message: format!("a {kind} nested more than {MAX_LIST_DEPTH} lists deep, skipped"),
+            });
+            return;
+        }
+        // A list, even an empty one, is something usable.
+        part.readable = true;
         let av = value
             .get("apiVersion")
             .and_then(|a| a.as_str())
@@ -230,11 +350,8 @@ pub(crate) fn push_value(
             for (i, item) in items.into_iter().enumerate() {
                 let prefix = format!("/items/{i}");
                 let (l, c) = spans.resolve(&prefix).unwrap_or((line, column));
-                let origin = Origin {
-                    spans: Some(Arc::new(spans.subtree(&prefix))),
-                    ..Origin::file(name.clone(), l, c)
-                };
-                decode(part, name, item, origin, hint_ref);
+                let sub = spans.subtree(&prefix);
+                push_value_hinted(part, name, item, l, c, sub, depth + 1, hint_ref);
             }
         }
         return;
@@ -243,7 +360,7 @@ pub(crate) fn push_value(
         spans: Some(Arc::new(spans)),
         ..Origin::file(name.clone(), line, column)
     };
-    decode(part, name, value, origin, None);
+    decode(part, name, value, origin, hint);
 }
 
 fn decode(
@@ -254,14 +371,23 @@ fn decode(
     hint: Option<(&str, &str)>,
 ) {
     let (line, column) = (origin.line, origin.column);
-    match decode_value(value, origin, hint) {
+    let spans = origin.spans.clone();
+    match decode_value_traced(value, origin, hint) {
         Ok(mut o) => {
             o.trim();
             part.stores.push(o);
+            part.readable = true;
         }
-        Err(e) => part
-            .notes
-            .push(crate::json::decode_note(name, line, column, &e)),
+        Err((e, ptr)) => {
+            let at = ptr.map(|ptr| {
+                let (l, c) = spans
+                    .as_ref()
+                    .and_then(|s| s.resolve(&ptr))
+                    .unwrap_or((line, column));
+                (ptr, l, c)
+            });
+            part.push_note(crate::scrub::decode_note(name, line, column, &e, at));
+        }
     }
 }
 
@@ -274,6 +400,17 @@ pub(crate) fn error_message(msg: &str) -> String {
         Some(r) => r.split_once(": ").map_or(rest, |(_, m)| m),
         None => rest,
     };
+    // `budget breached: Nodes { nodes: 250001 }`: the parser's own limits,
+    // which alias bombs run into.
+    if let Some(b) = rest.strip_prefix("budget breached: ") {
+        let detail = b
+            .split_once('{')
+            .map_or(b, |(_, d)| d.trim_end_matches('}'))
+            .trim();
+        return format!(
+            "refused: the document goes over the YAML parser's budget ({detail}), as an alias bomb does; skipped"
+        );
+    }
     rest.to_owned()
 }
 

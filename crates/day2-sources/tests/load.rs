@@ -178,10 +178,11 @@ fn malformed_document_is_reported_and_others_still_read() {
         "{:?}",
         c.notes
     );
+    // The wrong-typed field is named with its own line, not the document's.
     assert!(
-        c.notes
-            .iter()
-            .any(|n| n.at.starts_with("m.yaml:9:") && n.message.contains("Pod bad-type")),
+        c.notes.iter().any(|n| n.at == "m.yaml:12:20"
+            && n.message.contains("Pod bad-type")
+            && n.message.contains("field `spec.containers`")),
         "{:?}",
         c.notes
     );
@@ -203,7 +204,7 @@ fn nothing_readable_is_an_error_naming_the_file() {
 }
 
 #[test]
-fn alias_bomb_is_refused_quickly() {
+fn alias_bomb_is_refused_naming_the_budget() {
     let mut bomb = String::from(
         "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
     );
@@ -216,15 +217,21 @@ fn alias_bomb_is_refused_quickly() {
         ));
     }
     let text = format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: ok}}\n---\n{bomb}");
-    let start = std::time::Instant::now();
     let c = load_bytes("bomb.yaml", text.as_bytes(), SourceKind::Manifests, &opts()).unwrap();
-    assert!(
-        start.elapsed().as_secs() < 5,
-        "refused quickly, not after expanding"
+    assert_eq!(
+        c.config_maps.len(),
+        1,
+        "the document before the bomb is kept"
     );
-    assert_eq!(c.config_maps.len(), 1);
-    assert_eq!(c.notes.len(), 1);
-    assert!(c.notes[0].at.starts_with("bomb.yaml:"), "{:?}", c.notes);
+    assert_eq!(c.notes.len(), 1, "{:?}", c.notes);
+    assert!(c.notes[0].at.starts_with("bomb.yaml:10:"), "{:?}", c.notes);
+    assert!(
+        c.notes[0]
+            .message
+            .contains("over the YAML parser's budget (nodes: 250001)"),
+        "{:?}",
+        c.notes
+    );
 }
 
 #[test]
@@ -395,4 +402,240 @@ fn a_compressed_snapshot_over_the_limit_once_decompressed_is_refused() {
     // Within the limit, every object is read.
     let c = load_snapshot(&[Input::Path(gz)], &opts()).unwrap();
     assert_eq!(c.namespaces.len(), 20_000);
+}
+
+fn notes_of(c: &day2_model::Cluster) -> Vec<String> {
+    c.notes.iter().map(ToString::to_string).collect()
+}
+
+fn nothing_readable(e: LoadError) -> Vec<String> {
+    match e {
+        LoadError::NothingReadable { notes } => notes.iter().map(ToString::to_string).collect(),
+        other => panic!("expected nothing readable, got {other}"),
+    }
+}
+
+#[cfg(unix)]
+fn mkfifo(p: &std::path::Path) {
+    let status = std::process::Command::new("mkfifo").arg(p).status();
+    assert!(status.is_ok_and(|s| s.success()), "mkfifo {}", p.display());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_named_and_never_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.yaml");
+    mkfifo(&fifo);
+    // Given alone: nothing usable, and the error names it.
+    let e = load_manifests(&[Input::Path(fifo.clone())], &opts()).unwrap_err();
+    let notes = nothing_readable(e);
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("pipe.yaml") && n.contains("a FIFO is not a regular file")),
+        "{notes:?}"
+    );
+    // In a folder beside a manifest: the manifest is read, the FIFO named.
+    std::fs::write(
+        dir.path().join("ok.yaml"),
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: ok}\n",
+    )
+    .unwrap();
+    let c = load_manifests(&[Input::Path(dir.path().to_path_buf())], &opts()).unwrap();
+    assert_eq!(c.namespaces.len(), 1);
+    assert!(
+        notes_of(&c)
+            .iter()
+            .any(|n| n.contains("pipe.yaml") && n.contains("FIFO")),
+        "{:?}",
+        c.notes
+    );
+}
+
+#[test]
+fn millions_of_tiny_documents_become_a_hundred_notes_and_a_count() {
+    // The shape of a five-million-document file, smaller: every document a scalar.
+    let text = "a\n---\n".repeat(5000);
+    let e = load_bytes("tiny.yaml", text.as_bytes(), SourceKind::Manifests, &opts()).unwrap_err();
+    let notes = nothing_readable(e);
+    assert_eq!(notes.len(), 101, "{:?}", &notes[..3]);
+    assert_eq!(
+        notes[0],
+        "tiny.yaml:1:1: the document is a string, not a Kubernetes object; skipped"
+    );
+    assert_eq!(
+        notes[1],
+        "tiny.yaml:3:1: the document is a string, not a Kubernetes object; skipped"
+    );
+    assert_eq!(
+        notes[100],
+        "tiny.yaml: and 4900 more problems in this file (the first 100 are listed)"
+    );
+}
+
+#[test]
+fn empty_objects_are_counted_not_stored() {
+    let mut text = String::from(r#"{"apiVersion":"v1","kind":"List","items":["#);
+    for _ in 0..20_000 {
+        text.push_str("{},");
+    }
+    text.push_str(r#"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"a"}}]}"#);
+    let c = load_bytes("empty.json", text.as_bytes(), SourceKind::Snapshot, &opts()).unwrap();
+    assert_eq!(c.namespaces.len(), 1);
+    assert_eq!(
+        notes_of(&c),
+        vec!["empty.json: 20000 empty objects (`{}`) skipped"]
+    );
+    // Only empty objects: nothing usable.
+    let e = load_bytes("e.json", b"[{},{},{}]", SourceKind::Snapshot, &opts()).unwrap_err();
+    assert_eq!(
+        nothing_readable(e),
+        vec!["e.json: 3 empty objects (`{}`) skipped"]
+    );
+}
+
+/// Values that must never be printed, in every shape the issue found them.
+const SECRETS: [&str; 3] = ["hunter2-s3cr3t", "c2VjcmV0LXRva2Vu", "31337424242"];
+
+#[test]
+fn decode_notes_name_the_field_and_line_never_the_value() {
+    let yaml = "apiVersion: v1\nkind: Secret\nmetadata: {name: a}\nstringData: hunter2-s3cr3t\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: b}\ndata: c2VjcmV0LXRva2Vu\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {}\n  template:\n    spec:\n      containers:\n      - name: app\n        env:\n        - name: TOKEN\n          value: 31337424242\n";
+    let c = load_bytes("s.yaml", yaml.as_bytes(), SourceKind::Manifests, &opts());
+    let notes = nothing_readable(c.unwrap_err());
+    for secret in SECRETS {
+        assert!(
+            notes.iter().all(|n| !n.contains(secret)),
+            "{secret}: {notes:#?}"
+        );
+    }
+    assert_eq!(
+        notes,
+        vec![
+            "s.yaml:4:13: Secret a: field `stringData`: invalid type: a string, expected a map, skipped",
+            "s.yaml:9:7: Secret b: field `data`: invalid type: a string, expected a map, skipped",
+            "s.yaml:22:18: Deployment web: field `spec.template.spec.containers[0].env[0].value`: invalid type: a number, expected a string, skipped",
+        ]
+    );
+    // The same in JSON, with the field's own line.
+    let json = "[\n{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"a\"},\n \"stringData\": \"hunter2-s3cr3t\"},\n{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"env\":[\n  {\"name\":\"T\",\"value\":31337424242}]}]}}\n]";
+    let e = load_bytes("s.json", json.as_bytes(), SourceKind::Snapshot, &opts()).unwrap_err();
+    let notes = nothing_readable(e);
+    for secret in SECRETS {
+        assert!(
+            notes.iter().all(|n| !n.contains(secret)),
+            "{secret}: {notes:#?}"
+        );
+    }
+    assert_eq!(
+        notes,
+        vec![
+            "s.json:3:16: Secret a: field `stringData`: invalid type: a string, expected a map, skipped",
+            "s.json:5:23: Pod p: field `spec.containers[0].env[0].value`: invalid type: a number, expected a string, skipped",
+        ]
+    );
+}
+
+#[test]
+fn nested_lists_are_flattened_as_kubectl_does() {
+    let yaml = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: inner}\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: outer}\n";
+    let c = load_bytes("l.yaml", yaml.as_bytes(), SourceKind::Manifests, &opts()).unwrap();
+    let names: Vec<(&str, u32)> = c
+        .config_maps
+        .iter()
+        .map(|m| (m.name(), m.origin.line))
+        .collect();
+    assert_eq!(names, vec![("inner", 7), ("outer", 10)]);
+    assert!(c.notes.is_empty(), "{:?}", c.notes);
+    let json = "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[\n{\"apiVersion\":\"v1\",\"kind\":\"ConfigMapList\",\"items\":[\n  {\"metadata\":{\"name\":\"inner\"}}]},\n{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"outer\"}}]}";
+    let c = load_bytes("l.json", json.as_bytes(), SourceKind::Snapshot, &opts()).unwrap();
+    let names: Vec<(&str, u32)> = c
+        .config_maps
+        .iter()
+        .map(|m| (m.name(), m.origin.line))
+        .collect();
+    assert_eq!(names, vec![("inner", 3), ("outer", 4)]);
+    assert!(c.notes.is_empty(), "{:?}", c.notes);
+}
+
+#[test]
+fn invalid_quantities_replicas_and_ports_are_named_and_the_object_kept() {
+    let yaml = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  replicas: -2\n  selector: {}\n  template:\n    spec:\n      containers:\n      - name: app\n        ports:\n        - containerPort: 70000\n        resources:\n          requests: {cpu: lots, memory: -1Gi}\n          limits: {cpu: 500m}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec:\n  ports:\n  - port: 0\n    targetPort: -1\n";
+    let c = load_bytes("q.yaml", yaml.as_bytes(), SourceKind::Manifests, &opts()).unwrap();
+    assert_eq!(c.deployments.len(), 1, "the object stays");
+    assert_eq!(c.services.len(), 1);
+    assert_eq!(
+        notes_of(&c),
+        vec![
+            "q.yaml:5:13: Deployment shop/web: field `spec.replicas`: -2 replicas is invalid (must be 0 or more)",
+            "q.yaml:12:26: Deployment shop/web: field `spec.template.spec.containers[0].ports[0].containerPort`: port 70000 is invalid (must be 1 to 65535)",
+            "q.yaml:14:27: Deployment shop/web: field `spec.template.spec.containers[0].resources.requests.cpu`: `lots` is not a valid quantity; read as no request",
+            "q.yaml:14:41: Deployment shop/web: field `spec.template.spec.containers[0].resources.requests.memory`: `-1Gi` is negative; read as no request",
+            "q.yaml:22:11: Service shop/web: field `spec.ports[0].port`: port 0 is invalid (must be 1 to 65535)",
+            "q.yaml:23:17: Service shop/web: field `spec.ports[0].targetPort`: port -1 is invalid (must be 1 to 65535)",
+        ]
+    );
+}
+
+#[test]
+fn the_same_object_twice_is_named() {
+    let yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: default}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: other}\n";
+    let c = load_bytes("d.yaml", yaml.as_bytes(), SourceKind::Manifests, &opts()).unwrap();
+    assert_eq!(
+        notes_of(&c),
+        vec![
+            "d.yaml:5:1: ConfigMap default/cfg is defined twice (first at d.yaml:1:1); lookups by name use the first"
+        ]
+    );
+}
+
+#[test]
+fn a_corrupt_gzip_is_not_an_empty_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let gz = dir.path().join("c.json.gz");
+    std::fs::write(&gz, b"\x1f\x8b\x08\x00garbage that is not deflate").unwrap();
+    let e = load_snapshot(&[Input::Path(gz)], &opts()).unwrap_err();
+    let notes = nothing_readable(e);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].contains("c.json.gz: corrupt gzip data"),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn scalars_and_lists_as_documents_are_named_and_nothing_usable_is_an_error() {
+    let e = load_bytes(
+        "s.yaml",
+        b"just a string\n---\n- a\n- b\n---\n42\n",
+        SourceKind::Manifests,
+        &opts(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        nothing_readable(e),
+        vec![
+            "s.yaml:1:1: the document is a string, not a Kubernetes object; skipped",
+            "s.yaml:3:1: the document is a list, not a Kubernetes object; skipped",
+            "s.yaml:6:1: the document is a number, not a Kubernetes object; skipped",
+        ]
+    );
+    let e = load_bytes("s.json", b"[1, \"x\", [2]]", SourceKind::Snapshot, &opts()).unwrap_err();
+    assert_eq!(
+        nothing_readable(e),
+        vec![
+            "s.json:1:2: a list item is a number, not a Kubernetes object; skipped",
+            "s.json:1:5: a list item is a string, not a Kubernetes object; skipped",
+            "s.json:1:10: a list item is a list, not a Kubernetes object; skipped",
+        ]
+    );
+    // An empty list is a legitimate answer (`kubectl get pods -o json` on an empty namespace).
+    let c = load_bytes(
+        "e.json",
+        br#"{"apiVersion":"v1","kind":"List","items":[]}"#,
+        SourceKind::Snapshot,
+        &opts(),
+    )
+    .unwrap();
+    assert_eq!(c.object_count(), 0);
 }

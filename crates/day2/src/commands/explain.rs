@@ -31,11 +31,23 @@ fn load(snapshot: &[PathBuf], demo: bool, live: &LiveOpts, term: &Term) -> Resul
     }
 }
 
+/// What-if nodes in one run at most, over every `--add-node`: each is
+/// simulated against every pod.
+const MAX_WHAT_IF_NODES: usize = 1000;
+
 fn shapes(specs: &[String]) -> Result<Vec<NodeShape>> {
-    specs
+    let shapes: Vec<NodeShape> = specs
         .iter()
         .map(|s| NodeShape::parse(s).map_err(anyhow::Error::from))
-        .collect()
+        .collect::<Result<_>>()?;
+    let total: usize = shapes.iter().map(|s| s.count).sum();
+    if total > MAX_WHAT_IF_NODES {
+        bail!(
+            "--add-node: {total} what-if nodes in all ({} flags); at most {MAX_WHAT_IF_NODES} are simulated",
+            specs.len()
+        );
+    }
+    Ok(shapes)
 }
 
 struct Styles {
