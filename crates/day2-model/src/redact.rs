@@ -484,10 +484,18 @@ fn b64_char(c: u8) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=')
 }
 
-/// A long run of base64 that changes between upper case, lower case and
-/// digits as often as random text does: a key, a PEM body line, a secret
-/// access key. Hex digests, UIDs, names and paths change far less often.
+/// A long run of base64 that looks random: it switches between upper case,
+/// lower case and digits often and rarely stays in one for four characters
+/// or more. Words, CamelCase names (`AmazonEC2ContainerRegistryReadOnly`),
+/// hex digests and UIDs do not; a secret access key or a PEM body line does.
+/// A run starting `MII` is DER (a key or certificate) whatever it looks like.
 fn high_entropy(b: &[u8], spans: &mut Vec<(usize, usize)>) {
+    let class = |c: u8| match c {
+        b'A'..=b'Z' => 0,
+        b'a'..=b'z' => 1,
+        b'0'..=b'9' => 2,
+        _ => 3,
+    };
     let mut i = 0;
     while i < b.len() {
         if !b64_char(b[i]) {
@@ -502,26 +510,25 @@ fn high_entropy(b: &[u8], spans: &mut Vec<(usize, usize)>) {
         if run.len() < 32 || run[0] == b'/' {
             continue;
         }
-        let class = |c: u8| {
-            if c.is_ascii_uppercase() {
-                0
-            } else if c.is_ascii_lowercase() {
-                1
-            } else if c.is_ascii_digit() {
-                2
-            } else {
-                3
-            }
-        };
+        if run.starts_with(b"MII") {
+            push(spans, s, i);
+            continue;
+        }
         let mut seen = [false; 4];
-        let mut changes = 0;
-        for w in run.windows(2) {
-            seen[class(w[0])] = true;
-            if class(w[0]) != class(w[1]) {
-                changes += 1;
+        let (mut changes, mut in_long, mut len) = (0, 0, 0);
+        for (k, &c) in run.iter().enumerate() {
+            seen[class(c)] = true;
+            len += 1;
+            let last = k + 1 == run.len();
+            if last || class(run[k + 1]) != class(c) {
+                if len >= 4 {
+                    in_long += len;
+                }
+                len = 0;
+                changes += usize::from(!last);
             }
         }
-        if seen[0] && seen[1] && seen[2] && changes * 4 >= run.len() {
+        if seen[0] && seen[1] && seen[2] && changes * 4 >= run.len() && in_long * 2 < run.len() {
             push(spans, s, i);
         }
     }
@@ -667,8 +674,8 @@ mod tests {
                 "line [redacted] end",
             ),
             (
-                "AWS_SECRET wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY",
-                "wJalrXUtnFEMI",
+                "AWS_SECRET Kx7pQ2mZ9vR4tY8wB3nL6cF1hJ5sD0gA+e/u",
+                "Kx7pQ2mZ9vR4",
                 "AWS_SECRET [redacted]",
             ),
         ];
@@ -707,6 +714,8 @@ mod tests {
             "Basic authentication required; Bearer Authentication failed",
             "header eyJhbGciOiJIUzI1NiJ9 only",
             "ARN arn:aws:iam::123456789012:role/AppRole",
+            "Attach `AmazonEC2ContainerRegistryReadOnly` (arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly)",
+            "subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/MC_rg1_Cluster2_westeurope2/providers",
         ] {
             assert_eq!(redact(text), text);
             assert!(matches!(redact(text), Cow::Borrowed(_)));
