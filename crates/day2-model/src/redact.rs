@@ -296,6 +296,10 @@ fn key_values(b: &[u8], spans: &mut Vec<(usize, usize)>) {
             }
             quoted_key = Some(b[end - 1]);
             end -= 1;
+            // `\"password\"`: JSON inside a JSON string.
+            if end > 0 && b[end - 1] == b'\\' {
+                end -= 1;
+            }
         }
         let mut start = end;
         while start > 0 && key_char(b[start - 1]) {
@@ -324,6 +328,11 @@ fn key_values(b: &[u8], spans: &mut Vec<(usize, usize)>) {
         }
         let (vs, ve) = if matches!(b[v], b'"' | b'\'') {
             (v + 1, quoted_end(b, v))
+        } else if b[v] == b'\\' && matches!(b.get(v + 1), Some(b'"' | b'\'')) {
+            // JSON inside a JSON string: `{\"password\": \"…\"}`.
+            let close = [b'\\', b[v + 1]];
+            let end = memchr::memmem::find(&b[v + 2..], &close).map_or(b.len(), |k| v + 2 + k);
+            (v + 2, end)
         } else {
             (v, value_end(b, v))
         };
@@ -559,6 +568,11 @@ mod tests {
                 "DB_PASSWORD='[redacted]' next",
             ),
             ("passwd=abc", "abc", "passwd=[redacted]"),
+            (
+                r#"{\"password\": \"hunter 2\"}"#,
+                "hunter",
+                r#"{\"password\": \"[redacted]\"}"#,
+            ),
             ("secret=abc123", "abc123", "secret=[redacted]"),
             ("token=abc123&x=1", "abc123", "token=[redacted]&x=1"),
             (
