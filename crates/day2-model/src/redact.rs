@@ -97,13 +97,26 @@ impl Tail {
 /// Redact credentials in `text`; borrowed when there is nothing to redact.
 pub fn redact(text: &str) -> Cow<'_, str> {
     let b = text.as_bytes();
+    let hints = Hints::of(b);
     let mut spans: Vec<(usize, usize)> = Vec::new();
-    pem_blocks(text, &mut spans);
-    key_values(b, &mut spans);
-    bearer(b, &mut spans);
-    url_userinfo(b, &mut spans);
-    prefixed_tokens(text, &mut spans);
-    high_entropy(b, &mut spans);
+    if hints.pem {
+        pem_blocks(text, &mut spans);
+    }
+    if hints.separator {
+        key_values(b, &mut spans);
+    }
+    if hints.scheme {
+        bearer(b, &mut spans);
+    }
+    if hints.url {
+        url_userinfo(b, &mut spans);
+    }
+    if hints.prefix {
+        prefixed_tokens(text, &mut spans);
+    }
+    if hints.long_run {
+        high_entropy(b, &mut spans);
+    }
     if spans.is_empty() {
         return Cow::Borrowed(text);
     }
@@ -129,6 +142,57 @@ pub fn redact(text: &str) -> Cow<'_, str> {
     }
     out.push_str(&text[at..]);
     Cow::Owned(out)
+}
+
+/// Which passes can match, from one look at every byte: most text has a
+/// separator and nothing else, and is done after the key-value pass.
+#[derive(Default)]
+struct Hints {
+    separator: bool,
+    pem: bool,
+    url: bool,
+    scheme: bool,
+    prefix: bool,
+    long_run: bool,
+}
+
+impl Hints {
+    fn of(b: &[u8]) -> Hints {
+        let mut h = Hints::default();
+        let mut run = 0usize;
+        for (i, &c) in b.iter().enumerate() {
+            if b64_char(c) {
+                run += 1;
+                h.long_run |= run >= 32;
+            } else {
+                run = 0;
+            }
+            let next = b.get(i + 1).copied().unwrap_or(0);
+            match c {
+                b'=' => h.separator = true,
+                b':' => {
+                    h.separator = true;
+                    h.url |= next == b'/' && b.get(i + 2) == Some(&b'/');
+                }
+                b'-' => h.pem |= b[i..].starts_with(b"-----BEGIN "),
+                b'b' | b'B' | b'g' | b'x' | b'A' | b'e' => {
+                    if i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_') {
+                        continue;
+                    }
+                    match (c, next) {
+                        (b'b' | b'B', b'e' | b'E' | b'a' | b'A') => h.scheme = true,
+                        (b'g', b'h' | b'i' | b'l') | (b'x', b'o' | b'a') | (b'e', b'y') => {
+                            h.prefix = true;
+                        }
+                        (b'A', b'K' | b'S' | b'I') => h.prefix = true,
+                        _ => {}
+                    }
+                }
+                _ => {}
+            }
+        }
+        h
+    }
 }
 
 /// [`redact`], then at most `max` characters (with `…` when cut).
