@@ -23,6 +23,7 @@ pub mod placement;
 mod symptoms;
 
 use analysis::{Analysis, Key, Resolved};
+use day2_model::redact::{redact, redact_in_place};
 use day2_model::report::{ChainLink, Diagnosis, RootCause, Symptom, TimelineEntry};
 use day2_model::{Finding, Loop, ObjRef};
 use evidence::{FindingIndex, Link};
@@ -248,11 +249,12 @@ fn group(all: Vec<Arc<Resolved>>) -> DiagnoseOutput {
             .iter()
             .max_by_key(|r| r.score)
             .map_or(0, |r| r.score);
-        let fix = members
+        let mut fix = members
             .iter()
             .max_by_key(|r| r.score)
             .map(|r| r.fix.clone())
             .unwrap_or_default();
+        redact_in_place(&mut fix);
         // The incident's links: every member of a kind's first object, all kinds.
         let mut by_kind: BTreeMap<Kind, Vec<&Resolved>> = BTreeMap::new();
         for m in &members {
@@ -262,7 +264,13 @@ fn group(all: Vec<Arc<Resolved>>) -> DiagnoseOutput {
         for rs in by_kind.values() {
             links.extend(rs[0].links.iter().map(|l| Link::clone(l)));
         }
-        let ordered_links = order_chain(links);
+        let mut ordered_links = order_chain(links);
+        // Text from the cluster (event and status messages, log lines) enters
+        // the report here; every output format shows it redacted.
+        for l in &mut ordered_links {
+            redact_in_place(&mut l.what);
+            l.evidence.iter_mut().for_each(redact_in_place);
+        }
         for l in &ordered_links {
             if let Some(at) = l.at {
                 timeline.push((
@@ -293,15 +301,23 @@ fn group(all: Vec<Arc<Resolved>>) -> DiagnoseOutput {
                     }
                 }
             }
+            missing.iter_mut().for_each(redact_in_place);
+            let mut root_cause = primary.root.clone();
+            redact_in_place(&mut root_cause.summary);
             diagnoses.push(Diagnosis {
                 symptom: Symptom {
                     kind: primary.kind.as_str().to_owned(),
                     loop_: primary.kind.loop_(),
                     object: primary.object.clone(),
                     since: primary.since.map(|t| t.to_string()),
-                    evidence: primary.evidence.iter().take(6).cloned().collect(),
+                    evidence: primary
+                        .evidence
+                        .iter()
+                        .take(6)
+                        .map(|e| redact(e).into_owned())
+                        .collect(),
                 },
-                root_cause: primary.root.clone(),
+                root_cause,
                 chain: chain.clone(),
                 fix: fix.clone(),
                 confidence: evidence::confidence(best),

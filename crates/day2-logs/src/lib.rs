@@ -120,11 +120,9 @@ impl SourceReport {
             Kind::Plain => {}
         }
         if self.examples.len() < EXAMPLES && !found.iter().all(|f| *f) && !line.trim().is_empty() {
-            let mut ex: String = line.chars().take(EXAMPLE_CHARS).collect();
-            if line.chars().count() > EXAMPLE_CHARS {
-                ex.push('…');
-            }
-            self.examples.push(scan::redact(&ex));
+            // Redacted whole, then cut: a key cut in half is not recognisable.
+            self.examples
+                .push(day2_model::redact::excerpt(line, EXAMPLE_CHARS));
         }
     }
 

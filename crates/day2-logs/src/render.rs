@@ -1,10 +1,13 @@
 //! The logs report in every output format.
 
 use crate::{FIELD_THRESHOLD, GOLDEN, LogReport, STRUCTURED_THRESHOLD, SourceReport, Verdict};
+use day2_model::escape::{markdown_code, sanitize_terminal};
 use std::fmt::Write;
 
+/// Escape for XML and HTML; control characters (from a file name) are shown.
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
+    sanitize_terminal(s)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
@@ -77,7 +80,12 @@ pub fn text(r: &LogReport) -> String {
         o,
         "\nPass: every field on ≥ {FIELD_THRESHOLD}% of lines and ≥ {STRUCTURED_THRESHOLD}% of lines structured. Fix: log JSON with the Downward API's POD_NAME, POD_NAMESPACE, NODE_NAME and the node's zone, or let an agent (Fluent Bit, OpenTelemetry k8sattributes) add them."
     );
-    o
+    // File names, example lines and errors may hold terminal escapes; the
+    // text has no colour of its own, so every control character is shown.
+    match sanitize_terminal(&o) {
+        std::borrow::Cow::Borrowed(_) => o,
+        std::borrow::Cow::Owned(clean) => clean,
+    }
 }
 
 pub fn json(r: &LogReport) -> Result<String, serde_json::Error> {
@@ -105,8 +113,8 @@ pub fn markdown(r: &LogReport) -> String {
         let cov: Vec<String> = s.coverage().iter().map(|c| format!("{c:.0}%")).collect();
         let _ = writeln!(
             o,
-            "| `{}` | {} | {} | {} |",
-            s.source.replace('|', "\\|"),
+            "| {} | {} | {} | {} |",
+            markdown_code(&s.source, true),
             s.lines,
             s.structured,
             cov.join(" | ")
@@ -155,7 +163,7 @@ pub fn sarif(r: &LogReport, version: &str) -> Result<String, serde_json::Error> 
                 results.push(serde_json::json!({
                     "ruleId": format!("OB10{}", i + 1), "ruleIndex": i, "level": "warning",
                     "message": {"text": format!("{name} is present on {pct:.1}% of {} lines", s.lines)},
-                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": s.source}}}],
+                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": sanitize_terminal(&s.source)}}}],
                 }));
             }
         }
@@ -217,5 +225,41 @@ mod tests {
         let s: serde_json::Value = serde_json::from_str(&sarif(&r, "0").unwrap()).unwrap();
         assert_eq!(s["runs"][0]["results"].as_array().unwrap().len(), 5);
         assert!(html(&r).contains("shop/web"));
+    }
+
+    #[test]
+    fn names_and_lines_from_the_input_are_shown_not_interpreted() {
+        let key = "ghp_0123456789abcdefghijABCDEFGHIJ0123";
+        let mut r = analyze_text(
+            "logs/`x` |\u{1b}]0;owned\u{7}.log",
+            &format!(
+                "{} password: s3cr3t-value {key} \u{1b}[2J\n",
+                "x ".repeat(90)
+            ),
+            &FieldConfig::default(),
+        );
+        r.sources[0].errors.push("cannot read \u{1b}[2J".into());
+        let t = text(&r);
+        assert!(!t.contains('\u{1b}') && !t.contains('\u{7}'), "{t}");
+        assert!(t.contains("\\u{1b}]0;owned\\u{7}"), "{t}");
+        for out in [
+            t,
+            json(&r).unwrap(),
+            markdown(&r),
+            junit(&r),
+            html(&r),
+            sarif(&r, "0").unwrap(),
+        ] {
+            assert!(
+                !out.contains("s3cr3t") && !out.contains("ABCDEFGHIJ"),
+                "{out}"
+            );
+            assert!(!out.contains('\u{1b}'), "{out}");
+        }
+        let md = markdown(&r);
+        assert!(
+            md.contains("| ``logs/`x` \\|\\u{1b}]0;owned\\u{7}.log`` |"),
+            "a backtick in a file name stays in its code span:\n{md}"
+        );
     }
 }

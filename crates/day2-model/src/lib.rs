@@ -10,12 +10,14 @@
 
 pub mod cloud;
 pub mod cluster;
+pub mod escape;
 pub mod event;
 pub mod lazy;
 pub mod object;
 pub mod peek;
 pub mod pod;
 pub mod quantity;
+pub mod redact;
 pub mod report;
 pub mod secret;
 pub mod selector;

@@ -98,6 +98,13 @@ pub fn report(r: &Report) -> Result<String, RenderError> {
         }
         out.add_test_suite(suite);
     }
-    out.to_string()
-        .map_err(|e| RenderError::Junit(e.to_string()))
+    let xml = out
+        .to_string()
+        .map_err(|e| RenderError::Junit(e.to_string()))?;
+    // XML 1.0 cannot hold control characters; a message from the cluster
+    // may. They are shown as `\u{1b}`, like in text output.
+    Ok(match day2_model::escape::sanitize_terminal(&xml) {
+        std::borrow::Cow::Borrowed(_) => xml,
+        std::borrow::Cow::Owned(clean) => clean,
+    })
 }

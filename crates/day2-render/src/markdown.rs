@@ -14,80 +14,16 @@ const MAX_ROWS: usize = 25;
 /// Rules with more findings than this fold their table into `<details>`.
 const FOLD_OVER: usize = 5;
 
-/// Inline text with `code spans` kept: outside code, everything Markdown or
-/// HTML would interpret is escaped; inside code nothing is (GitHub shows it
-/// literally) except `|` in a table cell, which must be `\|` even there. An
-/// unmatched backtick is escaped. Newlines become `<br>` in a table cell and
-/// spaces elsewhere.
+/// Inline text with `code spans` kept: everything else Markdown or HTML
+/// would interpret is escaped, bare links and `@mentions` are made code (see
+/// [`day2_model::escape::markdown`]).
 pub(crate) fn inline(s: &str, table: bool) -> String {
-    let mut o = String::with_capacity(s.len() + 8);
-    let chars: Vec<char> = s.chars().collect();
-    let mut i = 0;
-    let mut at_start = true;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '`' {
-            // A code span: the same run of backticks closes it.
-            let run = chars[i..].iter().take_while(|&&c| c == '`').count();
-            let close = (i + run..chars.len()).find(|&j| {
-                chars[j..].iter().take_while(|&&c| c == '`').count() == run
-                    && (j == 0 || chars[j - 1] != '`')
-            });
-            if let Some(j) = close {
-                let body: String = chars[i + run..j].iter().collect();
-                let body = body.replace('\n', " ");
-                let body = if table {
-                    body.replace('|', "\\|")
-                } else {
-                    body
-                };
-                let fence = "`".repeat(run);
-                let pad = if body.starts_with('`') || body.ends_with('`') {
-                    " "
-                } else {
-                    ""
-                };
-                let _ = write!(o, "{fence}{pad}{body}{pad}{fence}");
-                i = j + run;
-                at_start = false;
-                continue;
-            }
-            o.push_str("\\`");
-            i += 1;
-            continue;
-        }
-        match c {
-            '\\' | '*' | '_' | '[' | ']' | '#' | '~' | '|' | '!' => {
-                o.push('\\');
-                o.push(c);
-            }
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '&' => o.push_str("&amp;"),
-            '\n' if table => o.push_str("<br>"),
-            '\n' | '\r' => o.push(' '),
-            // `1. ` or `- ` at the start of a line would start a list.
-            '.' | ')' if at_start && o.chars().all(|c| c.is_ascii_digit()) && !o.is_empty() => {
-                o.push('\\');
-                o.push(c);
-            }
-            '-' | '+' if at_start && o.is_empty() => {
-                o.push('\\');
-                o.push(c);
-            }
-            c => o.push(c),
-        }
-        if !c.is_ascii_digit() {
-            at_start = false;
-        }
-        i += 1;
-    }
-    o
+    day2_model::escape::markdown(s, table)
 }
 
 /// An object reference or path as inline code.
 fn code(s: &str, table: bool) -> String {
-    inline(&format!("`{}`", s.replace('`', "'")), table)
+    day2_model::escape::markdown_code(s, table)
 }
 
 /// Text that may run over several lines (a fix with a YAML snippet) after a
@@ -97,6 +33,7 @@ fn block(s: &str) -> String {
     if !s.trim_end().contains('\n') {
         return format!(" {}", inline(s.trim_end(), false));
     }
+    let s = day2_model::escape::sanitize_terminal(s);
     let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
     format!("\n\n{fence}text\n{}\n{fence}", s.trim_end())

@@ -100,8 +100,10 @@ fn physical(l: &Location) -> Value {
 }
 
 fn text(s: &str) -> Value {
-    // SARIF messages must not be empty.
-    json!({"text": if s.trim().is_empty() { "(no message)" } else { s }})
+    // SARIF messages must not be empty; viewers print them to terminals, so
+    // control characters are shown, not sent.
+    let s = day2_model::escape::sanitize_terminal(s);
+    json!({"text": if s.trim().is_empty() { "(no message)" } else { &*s }})
 }
 
 /// Markdown docs as plain text for `help.text`: markup dropped, code kept.

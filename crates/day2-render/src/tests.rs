@@ -754,3 +754,77 @@ fn text_cuts_long_evidence_unless_verbose() {
     let v = render(&r, &[], Format::Text, &opts(false, true)).unwrap();
     assert!(v.contains("the end"), "verbose shows all of it");
 }
+
+// ---------------------------------------------------------------- hostile text
+
+/// A report whose names and messages carry terminal escapes, Markdown and
+/// mentions, as a cluster's objects and events may.
+fn hostile_report() -> Report {
+    let mut r = sample::report();
+    let evil = "\u{1b}]0;owned\u{7}\u{1b}[2J";
+    r.findings[0].object.name = format!("web{evil}");
+    r.findings[0].message = format!("see https://evil.example/x and ping @admin {evil} `tick");
+    if let Some(d) = r.diagnoses.first_mut() {
+        d.symptom
+            .evidence
+            .push(format!("Warning BackOff: {evil} cc @oncall"));
+        d.root_cause.summary = format!("root {evil} [click](https://evil.example)");
+        if let Some(l) = d.chain.first_mut() {
+            l.what = format!("what {evil} | pipe");
+        }
+    }
+    r.notes.push(format!("input {evil} note"));
+    r
+}
+
+#[test]
+fn no_format_sends_a_control_character_from_the_report() {
+    let r = hostile_report();
+    for f in Format::ALL {
+        let s = render(&r, &sample::rules(), f, &opts(false, true)).unwrap();
+        assert!(!s.contains('\u{1b}') && !s.contains('\u{7}'), "{f}:\n{s}");
+    }
+    let text = render(&r, &sample::rules(), Format::Text, &opts(false, true)).unwrap();
+    assert!(
+        text.contains("web\\u{1b}]0;owned\\u{7}\\u{1b}[2J"),
+        "shown, not acted on:\n{text}"
+    );
+    // With colour, the only escapes are the renderer's own SGR sequences.
+    let coloured = render(&r, &sample::rules(), Format::Text, &opts(true, true)).unwrap();
+    for seq in coloured.split('\u{1b}').skip(1) {
+        let n = seq
+            .bytes()
+            .take_while(|b| b.is_ascii_digit() || *b == b';')
+            .count();
+        assert!(seq.starts_with('[') || n > 0, "only CSI: {seq:?}");
+        let body = &seq[1..];
+        let n = body
+            .bytes()
+            .take_while(|b| b.is_ascii_digit() || *b == b';')
+            .count();
+        assert_eq!(body.as_bytes().get(n), Some(&b'm'), "only SGR: {seq:?}");
+    }
+}
+
+#[test]
+fn markdown_links_and_mentions_from_the_cluster_stay_inert() {
+    let md = render(
+        &hostile_report(),
+        &sample::rules(),
+        Format::Markdown,
+        &opts(false, true),
+    )
+    .unwrap();
+    for live in ["@admin", "@oncall", "https://evil.example"] {
+        for (i, _) in md.match_indices(live) {
+            assert_eq!(
+                md[..i].matches('`').count() % 2,
+                1,
+                "{live} is inside a code span at {i}:\n{md}"
+            );
+        }
+    }
+    assert!(!md.contains("[click](https"), "no live link:\n{md}");
+    assert!(md.contains("\\`tick"), "an unmatched backtick is escaped");
+    assert!(md.contains("what \\\\u{1b}"), "{md}");
+}

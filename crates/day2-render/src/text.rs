@@ -4,6 +4,7 @@
 use crate::wrap::{self, Span, pad, width};
 use crate::{RenderOptions, by_rule, incidents, plural, shown, timeline_repeats_chains};
 use anstyle::{AnsiColor, Effects, Style};
+use day2_model::escape::sanitize_terminal;
 use day2_model::report::{Confidence, Diagnosis, Report, RuleInfo, Status};
 use day2_model::{Finding, Loop, ObjRef, Severity};
 use std::fmt::Write;
@@ -72,8 +73,10 @@ fn mark(s: Status) -> &'static str {
 }
 
 impl Paint {
-    /// `text` in `style`; plain text when colour is off.
+    /// `text` in `style`; plain text when colour is off. Control characters
+    /// (a name or message holding `\e]0;…\a`) are shown, never sent raw.
     fn s(&self, style: Style, text: &str) -> String {
+        let text = &*sanitize_terminal(text);
         if self.on && style != Style::new() && !text.is_empty() {
             format!("{style}{text}{style:#}")
         } else {
@@ -124,6 +127,8 @@ impl Paint {
         // Split the spans at newlines into source lines.
         let mut src_lines: Vec<Vec<Span>> = vec![Vec::new()];
         for (t, st) in text {
+            // Made visible before wrapping, so widths are what is shown.
+            let t = sanitize_terminal(t);
             for (i, piece) in t.split('\n').enumerate() {
                 if i > 0 {
                     src_lines.push(Vec::new());
@@ -337,13 +342,14 @@ fn incident(o: &mut String, p: &Paint, n: usize, g: &[&Diagnosis]) {
         .unwrap_or_default();
     let _ = writeln!(
         o,
-        "\n{} root cause in {} — {}{rule}",
+        "\n{} root cause in {} — {}{}",
         p.s(bold(), &format!("Incident {n}:")),
         p.s(
             loop_style(d0.root_cause.loop_),
             d0.root_cause.loop_.as_str()
         ),
         p.s(bold(), &d0.root_cause.object.to_string()),
+        sanitize_terminal(&rule),
     );
     for d in g {
         let since = d

@@ -71,7 +71,18 @@ pub fn analyze(cluster: &Cluster, config: &Config, diagnose: bool) -> Report {
         notes: cluster.notes.iter().map(ToString::to_string).collect(),
     };
     report.finalize(cluster.object_count());
+    redact_quoted_input(&mut report);
     report
+}
+
+/// Findings and notes may quote the input (a probe's header, a value a
+/// decoder could not read): redacted like diagnoses, before any format.
+fn redact_quoted_input(report: &mut Report) {
+    use day2_model::redact::redact_in_place;
+    for f in &mut report.findings {
+        redact_in_place(&mut f.message);
+    }
+    report.notes.iter_mut().for_each(redact_in_place);
 }
 
 pub fn render_format(o: OutputFormat) -> day2_render::Format {

@@ -1,6 +1,8 @@
 //! Terminal facts: colour, progress on stderr, writing output.
 
 use crate::cli::ColorChoice;
+use day2_model::escape::{sanitize_terminal, sanitize_terminal_keep_sgr};
+use day2_model::redact::redact;
 use std::io::{IsTerminal, Write};
 
 pub struct Term {
@@ -25,6 +27,7 @@ impl Term {
     /// Progress for long work: on stderr, only on a terminal.
     pub fn progress(&self, msg: &str) {
         if self.stderr_tty {
+            let msg = sanitize_terminal(msg);
             let mut e = std::io::stderr().lock();
             let _ = write!(e, "\r\x1b[2K{msg}");
             let _ = e.flush();
@@ -53,7 +56,12 @@ impl Term {
         self.emit_err("error", style, msg);
     }
 
+    /// A warning or error on stderr. Its text may quote the input (a file
+    /// name, an object, a decoded value): credentials are redacted and
+    /// control characters shown, never sent to the terminal.
     fn emit_err(&self, label: &str, style: anstyle::Style, msg: &str) {
+        let redacted = redact(msg);
+        let msg = sanitize_terminal(&redacted);
         let color = self.stderr_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
         let mut e = std::io::stderr().lock();
         let _ = if color {
@@ -73,8 +81,15 @@ impl Term {
         out.flush()
     }
 
-    /// Write the command's output to stdout.
+    /// Write the command's output to stdout. The renderers escape what they
+    /// print; this is the last guard: only colour (SGR) sequences, and only
+    /// with colour on, reach the terminal.
     pub fn print(&self, text: &str) -> std::io::Result<()> {
+        let text = if self.color {
+            sanitize_terminal_keep_sgr(text)
+        } else {
+            sanitize_terminal(text)
+        };
         let mut out = std::io::stdout().lock();
         out.write_all(text.as_bytes())?;
         if !text.ends_with('\n') {

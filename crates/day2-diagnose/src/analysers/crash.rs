@@ -273,7 +273,8 @@ pub fn identity_in_logs<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesi
             "check the role bound to ServiceAccount {ns}/{sa} and its trust policy (audience, subject system:serviceaccount:{ns}:{sa})"
         )
     };
-    let line: String = line.chars().take(300).collect();
+    // Redacted before it is cut: a cut token is no longer recognisable.
+    let line = day2_model::redact::excerpt(line, 300);
     vec![Hypothesis::new(
         80,
         Loop::Identity,

@@ -116,7 +116,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     .link(link),
             ),
             _ => out.push(
-                Hypothesis::new(50, Loop::Storage, class.map(|c| c.objref()).unwrap_or_else(|| pvc.objref()), format!("{provisioner} fails to provision {ns}/{}: {}", pvc.name(), msg.chars().take(200).collect::<String>()))
+                Hypothesis::new(50, Loop::Storage, class.map(|c| c.objref()).unwrap_or_else(|| pvc.objref()), format!("{provisioner} fails to provision {ns}/{}: {}", pvc.name(), day2_model::redact::excerpt(msg, 200)))
                     .fix(format!("Read the provisioner's log (the CSI controller pod's `csi-provisioner` and driver containers) for {provisioner}."))
                     .link(link),
             ),
@@ -441,7 +441,7 @@ pub fn attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         VolumeErrorClass::Timeout => vec![Hypothesis::new(55, Loop::Storage, pv.map(|p| p.objref()).unwrap_or_else(|| pod.objref()), format!("attaching {volume} times out: the CSI attacher or the cloud API does not answer"))
             .fix("Check the CSI controller's csi-attacher logs and the VolumeAttachment object's status.attachError.")
             .links(link)],
-        _ => vec![Hypothesis::new(40, Loop::Storage, pv.map(|p| p.objref()).unwrap_or_else(|| pod.objref()), format!("attaching {volume} fails: {}", err.chars().take(200).collect::<String>()))
+        _ => vec![Hypothesis::new(40, Loop::Storage, pv.map(|p| p.objref()).unwrap_or_else(|| pod.objref()), format!("attaching {volume} fails: {}", day2_model::redact::excerpt(&err, 200)))
             .fix("Read the VolumeAttachment's status.attachError and the CSI controller's logs.")
             .links(link)],
     }
@@ -504,7 +504,7 @@ pub fn mount<'c>(_a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             format!(
                 "mounting fails on node {}: {}",
                 model::node_name(pod).unwrap_or("?"),
-                message.chars().take(200).collect::<String>()
+                day2_model::redact::excerpt(message, 200)
             ),
         )
         .fix("Read the CSI node plugin's logs on that node (the driver's node DaemonSet).")
