@@ -71,6 +71,9 @@ impl Rule {
     }
 }
 
+/// An answer made up by the proxy: status, extra headers, body.
+type Canned = (u16, Vec<(String, String)>, Value);
+
 /// One request as the proxy saw it, and what it did.
 #[derive(Debug, Clone)]
 pub struct Seen {
@@ -285,7 +288,7 @@ async fn connection(
             });
         };
         // Answers that need no upstream.
-        let canned: Option<(u16, Vec<(String, String)>, Value)> = match &fault {
+        let canned: Option<Canned> = match &fault {
             _ if method != "GET" => Some((
                 405,
                 vec![],
