@@ -108,6 +108,10 @@ pub fn parse(s: &str) -> Option<Milli> {
         significant += 1;
         mantissa = mantissa * 10 + d;
     }
+    if mantissa == 0 && !sticky {
+        // Zero at any scale (`0e99`; upstream also reads `E36` as zero).
+        return Some(Milli(0));
+    }
     // milli = ceil((mantissa + sticky·ε) · bin · 10^exp)
     let exp = dropped - frac_part.len() as i64 + dec_exp + 3;
     let capped = || bin > 1;
@@ -245,7 +249,7 @@ mod tests {
         assert_eq!(cpu_millis("3.001n"), Some(1));
         // upstream's scanner reads a bare sign, a bare `.` or a bare suffix as zero
         // (TestParseQuantityString: `.` and `-.` parse).
-        for zero in [".", "-.", "+", "-", "Gi", "m", "e3"] {
+        for zero in [".", "-.", "+", "-", "Gi", "m", "e3", "E36", "0e99"] {
             assert_eq!(parse(zero), Some(Milli(0)), "{zero}");
         }
         assert_eq!(parse("1.G"), Some(Milli(1_000_000_000_000)));
