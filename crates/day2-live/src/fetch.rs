@@ -182,11 +182,30 @@ fn classify(e: kube::Error) -> (Failure, Option<Duration>) {
         other => {
             if is_auth(&other) {
                 (Failure::Auth(chain(&other)), None)
+            } else if is_timeout(&other) {
+                // The client's read timeout (the same --request-timeout)
+                // fired before ours: the same failure, said the same way.
+                (Failure::Timeout, None)
             } else {
                 (Failure::Transport(chain(&other)), None)
             }
         }
     }
+}
+
+/// A timed-out read anywhere in the chain (hyper-timeout's `TimedOut`).
+fn is_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if err
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+        {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
 }
 
 /// An error anywhere in the chain is a credentials error.

@@ -238,3 +238,32 @@ users:
     // Not retried: a missing plugin does not appear by waiting.
     assert!(f.log().is_empty());
 }
+
+/// Through kube's real connection stack the client's read timeout (the same
+/// `--request-timeout`) fires first: the note must still say it is a
+/// timeout, not `client error (SendRequest): connection error: timed out`.
+#[tokio::test]
+async fn a_server_that_never_answers_is_a_timeout_note() {
+    let (f, url) = server().await;
+    f.state().hang.insert("nodes".into(), u32::MAX);
+    let dir = tempfile::tempdir().unwrap();
+    let mut o = opts(&kubeconfig(dir.path(), &url), None);
+    o.timeout = std::time::Duration::from_secs(1);
+    let conn = day2_live::connect(&o).await.unwrap();
+    let c = day2_live::capture_with_retry(
+        conn.client,
+        &conn.context,
+        &conn.server,
+        &o,
+        2,
+        std::time::Duration::from_millis(10),
+    )
+    .await
+    .unwrap();
+    let notes: Vec<String> = c.notes.iter().map(|n| n.message.clone()).collect();
+    assert_eq!(
+        notes,
+        ["compute loop: cannot list nodes: no answer within the timeout"]
+    );
+    assert_eq!(c.items.iter().filter(|i| i["kind"] == "Pod").count(), 6);
+}

@@ -15,8 +15,12 @@ pub fn labels_of(labels: &Option<Labels>) -> &Labels {
     labels.as_ref().unwrap_or(&EMPTY)
 }
 
-/// `metav1.LabelSelector` semantics: an empty selector matches everything;
-/// all requirements are ANDed. An unknown operator matches nothing.
+/// `metav1.LabelSelector` semantics (kubernetes/apimachinery
+/// `pkg/apis/meta/v1/helpers.go` `LabelSelectorAsSelector`, `pkg/labels/selector.go`
+/// `Requirement.Matches`): an empty selector matches everything; all
+/// requirements are ANDed. A selector upstream refuses to build (an unknown
+/// operator, `In`/`NotIn` without values, `Exists`/`DoesNotExist` with
+/// values) matches nothing.
 pub fn label_selector_matches(sel: &LabelSelector, labels: &Labels) -> bool {
     if let Some(ml) = &sel.match_labels {
         for (k, v) in ml {
@@ -44,8 +48,12 @@ pub fn label_selector_is_empty(sel: &LabelSelector) -> bool {
 fn label_requirement_matches(r: &LabelSelectorRequirement, labels: &Labels) -> bool {
     let values = r.values.as_deref().unwrap_or(&[]);
     match r.operator.as_str() {
+        // NewRequirement: "for 'in', 'notin' operators, values set can't be empty".
+        "In" | "NotIn" if values.is_empty() => false,
         "In" => labels.get(&r.key).is_some_and(|v| values.contains(v)),
         "NotIn" => labels.get(&r.key).is_none_or(|v| !values.contains(v)),
+        // NewRequirement: "values set must be empty for exists and does not exist".
+        "Exists" | "DoesNotExist" if !values.is_empty() => false,
         "Exists" => labels.contains_key(&r.key),
         "DoesNotExist" => !labels.contains_key(&r.key),
         _ => false,

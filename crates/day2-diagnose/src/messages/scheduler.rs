@@ -155,11 +155,11 @@ pub struct FitError {
 impl FitError {
     /// Nodes rejected for reasons of this kind.
     pub fn count(&self, f: impl Fn(&Reason) -> bool) -> u32 {
+        // Saturating: the counts come from event text, which can say anything.
         self.reasons
             .iter()
             .filter(|(_, r)| f(&Reason::classify(r)))
-            .map(|(n, _)| *n)
-            .sum()
+            .fold(0u32, |sum, (n, _)| sum.saturating_add(*n))
     }
 
     pub fn has(&self, f: impl Fn(&Reason) -> bool) -> bool {
@@ -355,6 +355,15 @@ mod tests {
             Reason::classify(&f.preemption[0].1),
             Reason::NoPreemptionVictims
         );
+    }
+
+    #[test]
+    fn counts_past_u32_saturate_instead_of_overflowing() {
+        // Found by the scheduler_messages fuzz target: counts that add up past
+        // u32::MAX panicked (debug) or wrapped (release).
+        let f = parse_fit_error("0/12 nodes are available: 4294967295 Insufficient cpu, 2444444444 Insufficient memory, 1 node(s) were unschedulable.").unwrap();
+        assert_eq!(f.count(|r| matches!(r, Reason::Insufficient(_))), u32::MAX);
+        assert!(f.has(|r| *r == Reason::Unschedulable));
     }
 
     #[test]

@@ -512,6 +512,8 @@ pub async fn serve_http(fake: Fake) -> String {
                     let Some((code, value)) =
                         fake.answer(&method, path, parse_query(query), authorization)
                     else {
+                        // Never answer, and keep the connection open.
+                        std::future::pending::<()>().await;
                         return;
                     };
                     let mut body = serde_json::to_vec(&value).unwrap();
