@@ -28,12 +28,35 @@ pub trait K8sObject {
     fn meta(&self) -> &ObjectMeta;
     fn kind(&self) -> &str;
     fn api_version(&self) -> &str;
+    /// Whether objects of this kind live in a namespace (`false` when unknown).
+    fn namespaced(&self) -> bool;
+}
+
+/// Whether a k8s-openapi scope is a namespace.
+pub trait Scoped {
+    const NAMESPACED: bool;
+}
+
+impl Scoped for k8s_openapi::NamespaceResourceScope {
+    const NAMESPACED: bool = true;
+}
+
+impl Scoped for k8s_openapi::ClusterResourceScope {
+    const NAMESPACED: bool = false;
+}
+
+impl Scoped for k8s_openapi::SubResourceScope {
+    const NAMESPACED: bool = false;
 }
 
 impl<T> K8sObject for T
 where
     T: k8s_openapi::Resource + k8s_openapi::Metadata<Ty = ObjectMeta>,
+    T::Scope: Scoped,
 {
+    fn namespaced(&self) -> bool {
+        <T::Scope as Scoped>::NAMESPACED
+    }
     fn meta(&self) -> &ObjectMeta {
         self.metadata()
     }
@@ -54,6 +77,9 @@ impl K8sObject for SecretInfo {
     }
     fn api_version(&self) -> &str {
         "v1"
+    }
+    fn namespaced(&self) -> bool {
+        true
     }
 }
 
@@ -81,6 +107,10 @@ impl K8sObject for DynObject {
     fn api_version(&self) -> &str {
         &self.api_version
     }
+    /// Unknown for kinds without a model: the namespace is what the object says.
+    fn namespaced(&self) -> bool {
+        false
+    }
 }
 
 impl<T: K8sObject> Res<T> {
@@ -106,11 +136,17 @@ impl<T: K8sObject> Res<T> {
     pub fn annotation(&self, key: &str) -> Option<&str> {
         self.annotations().get(key).map(String::as_str)
     }
+    /// The object's reference; a namespaced object without a namespace (in
+    /// manifests) is in `default`, as `kubectl apply` would put it.
     pub fn objref(&self) -> ObjRef {
+        let namespace = match self.namespace() {
+            Some(ns) => Some(ns),
+            None => self.obj.namespaced().then_some("default"),
+        };
         ObjRef {
             api_version: Some(self.obj.api_version().to_owned()),
             kind: self.obj.kind().to_owned(),
-            namespace: self.namespace().map(str::to_owned),
+            namespace: namespace.map(str::to_owned),
             name: self.name().to_owned(),
         }
     }
@@ -414,7 +450,7 @@ fn from_value<T: serde::de::DeserializeOwned>(
 
 fn decode_value_tracked(
     mut v: serde_json::Value,
-    origin: Origin,
+    mut origin: Origin,
     hint: Option<(&str, &str)>,
     track: Option<&mut serde_path_to_error::Track>,
 ) -> Result<Object, DecodeError> {
@@ -456,6 +492,7 @@ fn decode_value_tracked(
                 model_api_version(&group, &kind)
             };
             if api_version != want {
+                origin.written_api_version = Some(api_version.as_str().into());
                 if group == "autoscaling" && api_version == "autoscaling/v1" {
                     hpa_v1_to_v2(o);
                 }

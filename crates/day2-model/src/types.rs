@@ -275,6 +275,10 @@ pub struct Origin {
     pub column: u32,
     /// Positions of the object's fields, for manifests.
     pub spans: Option<Arc<SpanIndex>>,
+    /// The `apiVersion` the document was written with, when the model read it
+    /// as another version (`extensions/v1beta1` Ingress, `apps/v1beta2`
+    /// Deployment): kept so that removed and deprecated versions can be reported.
+    pub written_api_version: Option<Box<str>>,
 }
 
 impl Origin {
@@ -284,6 +288,7 @@ impl Origin {
             line,
             column,
             spans: None,
+            written_api_version: None,
         }
     }
 

@@ -8,6 +8,7 @@
 //!   enable: [CP001]          # when set, only these rules run
 //!   severity: { CP001: low }
 //! exclude-namespaces: [kube-system]
+//! kube-version: "1.31"       # target for removed/deprecated API versions (default: the cluster's, else the latest)
 //! logs:                      # extra log field spellings for `day2 logs`
 //!   fields: { trace_id: [x-trace] }
 //! ```
@@ -31,6 +32,41 @@ pub struct Config {
     pub logs: Option<serde_json::Value>,
     /// Where the configuration came from.
     pub path: Option<PathBuf>,
+    /// The Kubernetes version the manifests must work on (CP016); `None`:
+    /// the cluster's own, else the latest.
+    pub kube_version: Option<KubeVersion>,
+}
+
+/// A Kubernetes minor version, `1.31`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct KubeVersion {
+    pub major: u32,
+    pub minor: u32,
+}
+
+impl KubeVersion {
+    /// `1.31`, `v1.31`, `v1.31.2`, `v1.31.2-eks-1234` (the patch and build are ignored).
+    pub fn parse(s: &str) -> Option<KubeVersion> {
+        let s = s.trim();
+        let s = s.strip_prefix('v').unwrap_or(s);
+        let mut parts = s.split('.');
+        let major = parts.next()?.parse().ok()?;
+        let minor: String = parts
+            .next()?
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        Some(KubeVersion {
+            major,
+            minor: minor.parse().ok()?,
+        })
+    }
+}
+
+impl std::fmt::Display for KubeVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +90,7 @@ struct RawConfig {
     #[serde(default)]
     exclude_namespaces: Vec<String>,
     logs: Option<serde_json::Value>,
+    kube_version: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -95,6 +132,14 @@ impl Config {
             })
         };
         let fail_on = raw.fail_on.as_deref().map(sev).transpose()?;
+        let kube_version = raw
+            .kube_version
+            .map(|v| {
+                KubeVersion::parse(&v).ok_or_else(|| {
+                    invalid(format!("kube-version `{v}` is not a version like 1.31"))
+                })
+            })
+            .transpose()?;
         let mut severity = BTreeMap::new();
         for (rule, s) in raw.rules.severity {
             severity.insert(rule, sev(&s)?);
@@ -123,6 +168,7 @@ impl Config {
             exclude_namespaces: raw.exclude_namespaces,
             logs: raw.logs,
             path: Some(PathBuf::from(path)),
+            kube_version,
         })
     }
 

@@ -16,7 +16,7 @@ pub mod rules;
 pub mod testing;
 pub mod util;
 
-pub use config::{Config, ConfigError};
+pub use config::{Config, ConfigError, KubeVersion};
 pub use engine::{Context, Sink, Target, run};
 pub use registry::{all, by_code, infos};
 

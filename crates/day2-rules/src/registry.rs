@@ -24,6 +24,7 @@ static ALL: &[&dyn Rule] = &[
     &id015_dangerous_capabilities::DangerousCapabilities,
     &id016_host_path_mount::HostPathMount,
     &id017_service_account_missing::ServiceAccountMissing,
+    &id018_plain_text_secret::PlainTextSecret,
     // compute
     &cp001_missing_resource_requests::MissingRequests,
     &cp002_missing_memory_limit::MissingMemoryLimit,
@@ -40,6 +41,7 @@ static ALL: &[&dyn Rule] = &[
     &cp013_missing_seccomp_profile::MissingSeccompProfile,
     &cp014_host_port::HostPort,
     &cp015_hpa_target_mismatch::HpaTargetMismatch,
+    &cp016_removed_api_version::RemovedApiVersion,
     // network
     &nw001_missing_readiness_probe::MissingReadinessProbe,
     &nw002_readiness_same_as_liveness::ReadinessSameAsLiveness,
@@ -54,6 +56,7 @@ static ALL: &[&dyn Rule] = &[
     &nw011_traffic_policy_mismatch::TrafficPolicyMismatch,
     &nw012_missing_liveness_probe::MissingLivenessProbe,
     &nw013_ingress_without_tls::IngressWithoutTls,
+    &nw014_probe_port_protocol_mismatch::ProbePortProtocolMismatch,
     // storage
     &st001_immediate_binding_zonal_storage::ImmediateBindingZonalStorage,
     &st002_database_in_deployment::DatabaseInDeployment,
@@ -117,8 +120,8 @@ const PEER_ONLY: &[(&str, &str, &str)] = &[
     ),
     (
         "identity",
-        "KubeLinter env-var-secret; Polaris sensitiveContainerEnvVar, sensitiveConfigmapContent; Checkov CKV_K8S_35; KubeLinter read-secret-from-env-var",
-        "Partly: day2 reports cloud credentials in plain text (ID003) and cloud-credential Secrets in pods (ID004), by value shape as well as by name; generic passwords in env values and Secrets consumed as env (a style choice) are not reported.",
+        "KubeLinter read-secret-from-env-var; Checkov CKV_K8S_35",
+        "Not implemented: consuming a Secret as env (`secretKeyRef`) rather than as a file is a style choice; literal secrets are reported (ID003 cloud keys, ID018 passwords, tokens and private keys).",
     ),
     (
         "identity",
@@ -177,8 +180,8 @@ const PEER_ONLY: &[(&str, &str, &str)] = &[
     ),
     (
         "other",
-        "kube-score container-image-pull-policy, environment-variable-key-duplication, stable-version, label-values; KubeLinter duplicate-env-var, no-extensions-v1beta, schema-validation, sorted-keys, use-namespace; Polaris pullPolicyNotAlways; Checkov CKV_K8S_15, CKV_K8S_21, CKV_K8S_43, Tiller/dashboard and control-plane flag checks",
-        "Out of scope: image pull policy and digests, manifest hygiene, schema validation, deprecated API versions (day2 reads old versions as the current ones), control-plane flags.",
+        "kube-score container-image-pull-policy, environment-variable-key-duplication, label-values; KubeLinter duplicate-env-var, schema-validation, sorted-keys, use-namespace; Polaris pullPolicyNotAlways; Checkov CKV_K8S_15, CKV_K8S_21, CKV_K8S_43, Tiller/dashboard and control-plane flag checks",
+        "Out of scope: image pull policy and digests, manifest hygiene, schema validation, control-plane flags. Removed and deprecated API versions are CP016 (kube-score stable-version and KubeLinter no-extensions-v1beta cover a part of it).",
     ),
 ];
 
@@ -394,13 +397,17 @@ mod tests {
         );
     }
 
-    /// Every rule fires on its `fire` fixture and stays silent on its `silent` fixture.
+    /// Every rule, enabled alone, fires on its `fire` fixture and stays
+    /// silent on its `silent` fixture.
     #[test]
     fn fixtures_fire_and_stay_silent() {
-        let config = Config::default();
         let mut failures = Vec::new();
         for r in ALL {
             let m = r.meta();
+            let config = Config {
+                enable: vec![m.code.to_owned()],
+                ..Config::default()
+            };
             for (text, should_fire) in [(m.fixtures.fire, true), (m.fixtures.silent, false)] {
                 let cluster = cluster_from_yaml(text, fixture_source(text))
                     .unwrap_or_else(|e| panic!("{} fixture does not parse: {e}", m.code));

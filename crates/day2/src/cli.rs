@@ -125,9 +125,18 @@ pub struct ReportOpts {
     #[arg(long, value_enum)]
     pub cloud: Option<CloudArg>,
 
+    /// Kubernetes version the manifests must work on, e.g. 1.31: objects with API versions it no
+    /// longer serves are reported (CP016). Default: the cluster's version, else the latest.
+    #[arg(long, value_parser = parse_kube_version)]
+    pub kube_version: Option<day2_rules::KubeVersion>,
+
     /// Show every finding (text output collapses long lists).
     #[arg(short, long)]
     pub verbose: bool,
+}
+
+fn parse_kube_version(s: &str) -> Result<day2_rules::KubeVersion, String> {
+    day2_rules::KubeVersion::parse(s).ok_or_else(|| format!("`{s}` is not a version like 1.31"))
 }
 
 #[derive(Args, Debug, Clone, Default)]

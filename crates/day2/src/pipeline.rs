@@ -22,6 +22,9 @@ pub fn load_config(opts: &ReportOpts) -> Result<Config> {
             CloudArg::Generic => Cloud::Generic,
         });
     }
+    if let Some(v) = opts.kube_version {
+        config.kube_version = Some(v);
+    }
     Ok(config)
 }
 

@@ -428,3 +428,38 @@ fn explain_fragmentation_classifies_pending_pods() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("db/postgres-0  fits"), "{text}");
 }
+
+#[test]
+fn kube_version_decides_whether_an_old_api_version_is_removed_or_deprecated() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cronjob.yaml");
+    std::fs::write(
+        &file,
+        "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata: {name: report, namespace: ops}\nspec:\n  schedule: '0 3 * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n          containers: [{name: report, image: 'ops/report:1.0.0'}]\n",
+    )
+    .unwrap();
+    let run = |version: &str| {
+        let out = day2()
+            .args(["audit", "-o", "json", "--kube-version", version])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "CP016")
+            .map(|f| f["severity"].as_str().unwrap_or("").to_owned())
+    };
+    assert_eq!(run("1.25").as_deref(), Some("high"), "removed in 1.25");
+    assert_eq!(run("1.23").as_deref(), Some("low"), "deprecated since 1.21");
+    assert_eq!(run("1.20"), None, "served and not yet deprecated");
+    let bad = day2()
+        .args(["audit", "--kube-version", "latest"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a version like 1.31"));
+}

@@ -1,6 +1,8 @@
 //! CP001: containers without CPU or memory requests.
 
-use crate::util::{containers, pod_level_request, request};
+use crate::util::{
+    LimitRangeDefaults, containers, is_best_effort, pod_level_request, request, runs_to_completion,
+};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 
@@ -14,11 +16,15 @@ pub static META: RuleMeta = RuleMeta {
     rationale: "The scheduler places pods by their requests, not by what they use. A container without \
 requests is free to the scheduler: nodes fill with pods that then compete for the same CPU and memory, \
 neighbours get throttled or OOM-killed, and the cluster looks 40% utilised while new pods stay Pending. \
-Requests are the budget the scheduler plans with; without them it is guessing.",
+Requests are the budget the scheduler plans with; without them it is guessing. When no container of \
+the pod has requests or limits the pod is also BestEffort (evicted and OOM-killed first), and the \
+message says so (CP009 then stays silent). Run-to-completion pods (Jobs, CronJobs) hold their share \
+briefly: medium. Init containers run before the app and count only where they ask for more than the \
+app containers: low.",
     fix: Fix::generic(
         "Set `resources.requests.cpu` and `resources.requests.memory` on every container (start from observed p95 usage, e.g. from metrics-server or VPA recommendations), or set pod-level `spec.resources`.",
     ),
-    sources: "Same on every source (pod templates of every workload). Pod-level `spec.resources` covers every container, as in Kubernetes; a limit without a request counts as the request, as the API server defaults it.",
+    sources: "Same on every source (pod templates of every workload). Pod-level `spec.resources` covers every container, as in Kubernetes; a limit without a request counts as the request, as the API server defaults it. A LimitRange of the namespace in the input that defaults the request (`defaultRequest` or `default`) covers the container, as admission would.",
     fixtures: Fixtures {
         fire: include_str!("../../fixtures/CP001/fire.yaml"),
         silent: include_str!("../../fixtures/CP001/silent.yaml"),
@@ -40,16 +46,22 @@ impl Rule for MissingRequests {
     }
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
+        let defaults = LimitRangeDefaults::new(cx.cluster);
         for w in cx.workloads() {
+            let ns = w.namespace();
             let pod_cpu = pod_level_request(w.spec, "cpu").is_some();
             let pod_mem = pod_level_request(w.spec, "memory").is_some();
+            let best_effort = is_best_effort(w.spec) && !defaults.any(ns);
+            let batch = runs_to_completion(&w);
             for c in containers(w.spec) {
                 let mut missing = Vec::new();
-                if !pod_cpu && request(c.c, "cpu").is_none() {
-                    missing.push("cpu");
-                }
-                if !pod_mem && request(c.c, "memory").is_none() {
-                    missing.push("memory");
+                for (resource, at_pod) in [("cpu", pod_cpu), ("memory", pod_mem)] {
+                    if !at_pod
+                        && request(c.c, resource).is_none()
+                        && !defaults.request(ns, resource)
+                    {
+                        missing.push(resource);
+                    }
                 }
                 if missing.is_empty() {
                     continue;
@@ -61,14 +73,25 @@ impl Rule for MissingRequests {
                 } else {
                     "container"
                 };
-                sink.report(
+                let consequence = if best_effort {
+                    ": no container of the pod requests or limits anything, so it is BestEffort, evicted and OOM-killed first and invisible to the scheduler's budget"
+                } else {
+                    ""
+                };
+                sink.report_with(
                     Target::workload(&w),
                     format!(
-                        "{what} `{}` has no {} request",
+                        "{what} `{}` has no {} request{consequence}",
                         c.c.name,
                         missing.join(" and ")
                     ),
                     Some(&w.ptr(&format!("{}/resources", c.pointer))),
+                    None,
+                    if c.init {
+                        Some(Severity::Low)
+                    } else {
+                        batch.then_some(Severity::Medium)
+                    },
                 );
             }
         }

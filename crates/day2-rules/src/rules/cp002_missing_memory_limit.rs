@@ -1,6 +1,8 @@
 //! CP002: containers without a memory limit.
 
-use crate::util::{container_role, containers, limit, pod_level_limit};
+use crate::util::{
+    LimitRangeDefaults, container_role, containers, limit, pod_level_limit, runs_to_completion,
+};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 
@@ -18,7 +20,7 @@ OOMKilled restart of the offender alone. (CPU limits are not required: CPU is th
     fix: Fix::generic(
         "Set `resources.limits.memory` on every container (commonly equal to the memory request, which makes memory Guaranteed), or a pod-level `spec.resources.limits.memory`.",
     ),
-    sources: "Same on every source (pod templates of every workload). A pod-level memory limit covers every container, as in Kubernetes. A LimitRange default in the namespace is applied at admission; on a snapshot the defaulted pods are what is judged, on manifests the LimitRange is not applied.",
+    sources: "Same on every source (pod templates of every workload). A pod-level memory limit covers every container, as in Kubernetes. A LimitRange default in the namespace is applied at admission: on a snapshot the defaulted pods are what is judged; on manifests a LimitRange of the input with a `default` memory limit for the namespace covers the container. Init containers and run-to-completion pods (Jobs, CronJobs) are low: they hold memory briefly.",
     fixtures: Fixtures {
         fire: include_str!("../../fixtures/CP002/fire.yaml"),
         silent: include_str!("../../fixtures/CP002/silent.yaml"),
@@ -39,15 +41,19 @@ impl Rule for MissingMemoryLimit {
     }
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
+        let defaults = LimitRangeDefaults::new(cx.cluster);
         for w in cx.workloads() {
-            if pod_level_limit(w.spec, "memory").is_some() {
+            if pod_level_limit(w.spec, "memory").is_some()
+                || defaults.limit(w.namespace(), "memory")
+            {
                 continue;
             }
+            let batch = runs_to_completion(&w);
             for c in containers(w.spec) {
                 if limit(c.c, "memory").is_some() {
                     continue;
                 }
-                sink.report(
+                sink.report_with(
                     Target::workload(&w),
                     format!(
                         "{} `{}` has no memory limit: it can take the node's memory and get neighbours evicted",
@@ -55,6 +61,8 @@ impl Rule for MissingMemoryLimit {
                         c.c.name
                     ),
                     Some(&w.ptr(&format!("{}/resources", c.pointer))),
+                    None,
+                    (c.init || batch).then_some(Severity::Low),
                 );
             }
         }

@@ -15,7 +15,8 @@ pub static META: RuleMeta = RuleMeta {
 as the kubelet computes the QoS class) is BestEffort: the scheduler treats it as free, the kubelet \
 evicts it first under memory pressure, and the kernel's OOM killer prefers it (oom_score_adj 1000). It \
 also hides real load from the scheduler, which keeps packing pods onto the node. CP001 names the \
-containers; this rule names the consequence.",
+containers and says the pod is BestEffort: this rule reports only when CP001 is disabled, so that one \
+fact is not reported twice.",
     fix: Fix::generic(
         "Give at least the main container CPU and memory requests (and a memory limit) so the pod is Burstable, or requests equal to limits on every container for Guaranteed.",
     ),
@@ -35,6 +36,11 @@ impl Rule for BestEffortPod {
     }
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
+        // CP001 fires on every container of a BestEffort pod and says so.
+        let cp001 = &crate::rules::cp001_missing_resource_requests::META;
+        if cx.config.rule_enabled(cp001.code, cp001.name) {
+            return;
+        }
         let defaulted: std::collections::HashSet<&str> = cx
             .cluster
             .limit_ranges

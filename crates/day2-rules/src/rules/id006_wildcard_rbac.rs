@@ -12,8 +12,11 @@ pub static META: RuleMeta = RuleMeta {
     summary: "Role or ClusterRole grants `*` verbs or `*` resources",
     law: law::IDENTITY,
     rationale: "A wildcard is not scoped: `resources: [\"*\"]` includes Secrets and every resource type added \
-later (CRDs included), `verbs: [\"*\"]` includes `escalate`, `bind` and `impersonate`. A role with both is \
-cluster-admin under another name (high); one wildcard is medium. Built-in `system:` roles and \
+later (CRDs included), `verbs: [\"*\"]` includes `escalate`, `bind` and `impersonate`. A role with both on \
+the core group or on every group is cluster-admin under another name (high); one wildcard, or both on \
+named groups (an operator's own API), is medium; wildcards on the read-only metrics APIs \
+(`metrics.k8s.io`, `custom.metrics.k8s.io`, `external.metrics.k8s.io`) or on non-resource URLs (health, \
+version and metrics endpoints) are low. Built-in `system:` roles and \
 `cluster-admin` itself are not reported (ID005 reports who is bound to them).",
     fix: Fix::generic(
         "List the API groups, resources and verbs the subject needs (`kubectl auth can-i --list --as=system:serviceaccount:NS:SA` shows what it uses today; `audit2rbac` derives a role from audit logs).",
@@ -31,6 +34,14 @@ cluster-admin under another name (high); one wildcard is medium. Built-in `syste
     ],
 };
 
+/// API groups whose resources are read-only (the metrics APIs serve only
+/// `get`, `list` and `watch`): a wildcard verb there grants reading.
+const READ_ONLY_GROUPS: &[&str] = &[
+    "metrics.k8s.io",
+    "custom.metrics.k8s.io",
+    "external.metrics.k8s.io",
+];
+
 fn star(v: Option<&Vec<String>>) -> bool {
     v.is_some_and(|v| v.iter().any(|x| x == "*"))
 }
@@ -45,25 +56,41 @@ fn check_rules<T: K8sObject>(r: &Res<T>, rules: Option<&Vec<PolicyRule>>, sink: 
     for (i, rule) in rules.into_iter().flatten().enumerate() {
         let verbs = star(Some(&rule.verbs));
         let resources = star(rule.resources.as_ref());
+        let urls = rule.non_resource_urls.as_ref().filter(|u| !u.is_empty());
         if !verbs && !resources {
             continue;
         }
-        let groups = rule
+        let groups: Vec<&str> = rule
             .api_groups
-            .as_ref()
-            .map(|g| {
-                g.iter()
-                    .map(|x| if x.is_empty() { "core" } else { x.as_str() })
+            .iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        let what = match urls {
+            Some(u) if rule.resources.as_ref().is_none_or(Vec::is_empty) => {
+                format!("non-resource URLs [{}]", u.join(","))
+            }
+            _ => format!(
+                "resources [{}] in groups [{}]",
+                rule.resources.as_deref().unwrap_or(&[]).join(","),
+                groups
+                    .iter()
+                    .map(|g| if g.is_empty() { "core" } else { g })
                     .collect::<Vec<_>>()
                     .join(",")
-            })
-            .unwrap_or_default();
+            ),
+        };
         parts.push(format!(
-            "rule {i}: verbs [{}] on resources [{}] in groups [{groups}]",
-            rule.verbs.join(","),
-            rule.resources.as_deref().unwrap_or(&[]).join(",")
+            "rule {i}: verbs [{}] on {what}",
+            rule.verbs.join(",")
         ));
-        let sev = if verbs && resources {
+        let sev = if urls.is_some() && rule.resources.as_ref().is_none_or(Vec::is_empty) {
+            // Non-resource URLs are health, version, metrics and debug endpoints.
+            Severity::Low
+        } else if !groups.is_empty() && groups.iter().all(|g| READ_ONLY_GROUPS.contains(g)) {
+            // Aggregated APIs that only serve get, list and watch.
+            Severity::Low
+        } else if verbs && resources && groups.iter().any(|g| g.is_empty() || *g == "*") {
             Severity::High
         } else {
             Severity::Medium

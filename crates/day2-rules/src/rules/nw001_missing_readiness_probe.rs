@@ -1,6 +1,6 @@
 //! NW001: pods behind a Service without a readiness probe.
 
-use crate::util::{serving_containers, target_port};
+use crate::util::{is_metrics_service, serving_containers, target_port};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 use std::collections::BTreeSet;
@@ -21,7 +21,7 @@ container is assumed to serve it.",
     fix: Fix::generic(
         "Add a `readinessProbe` that checks the serving path (an HTTP endpoint that verifies the app's dependencies, or a TCP check of the serving port), with `periodSeconds`/`failureThreshold` tuned to how fast the app should leave rotation.",
     ),
-    sources: "Same on every source: Services are matched to the pod templates in the input by their selectors (Services without a selector are skipped). Jobs and CronJobs are not reported.",
+    sources: "Same on every source: Services are matched to the pod templates in the input by their selectors (Services without a selector are skipped). Jobs and CronJobs are not reported, nor Services that only expose metrics (every port named for metrics, or a `…-metrics` Service): only a scraper calls them.",
     fixtures: Fixtures {
         fire: include_str!("../../fixtures/NW001/fire.yaml"),
         silent: include_str!("../../fixtures/NW001/silent.yaml"),
@@ -52,6 +52,10 @@ impl Rule for MissingReadinessProbe {
             let mut serving: BTreeSet<usize> = BTreeSet::new();
             let mut names: Vec<&str> = Vec::new();
             for s in services.of_workload(i) {
+                // Only a scraper calls a metrics Service; a missed scrape is not a failed request.
+                if is_metrics_service(s) {
+                    continue;
+                }
                 names.push(s.name());
                 for p in s.spec.iter().flat_map(|sp| sp.ports.iter().flatten()) {
                     let hit = serving_containers(w.spec, &target_port(p));

@@ -10,17 +10,18 @@ pub static META: RuleMeta = RuleMeta {
     name: "probe-port-not-exposed",
     loop_: Loop::Network,
     severity: Severity::High,
-    summary: "Liveness, readiness or startup probe targets a port name the container does not define (or a number it does not declare)",
+    summary: "Liveness, readiness or startup probe targets a port name the container does not define",
     law: law::NETWORK,
     rationale: "A probe's named port is resolved against the container's own `ports`; a name that is not \
 there makes every probe fail (`port name … not found`): the container is never ready (no endpoints, \
 503s) or is killed in a loop by liveness (CrashLoopBackOff) — high. A numeric port is probed whether \
-declared or not, but when the container declares its ports and the probe's number is not among them the \
-probe is almost always checking the wrong port (a renumbered app, a copy-pasted manifest) — medium.",
+declared or not: `ports` is informational, and probing an undeclared port is valid and common (ingress-nginx \
+probes its health port 10254, which it does not list, on purpose), so numbers are not reported. KubeLinter's \
+`liveness-port`/`readiness-port` report undeclared numbers too; day2 deliberately does not.",
     fix: Fix::generic(
         "Point the probe at a port the container declares, preferably by name (`port: http`), so renumbering the port keeps probe and Service in step.",
     ),
-    sources: "Same on every source (pod templates of every workload). Probes of another `host` and exec probes are skipped; numeric ports are judged only on containers that declare ports.",
+    sources: "Same on every source (pod templates of every workload). Probes of another `host`, exec probes and numeric ports are not judged.",
     fixtures: Fixtures {
         fire: include_str!("../../fixtures/NW003/fire.yaml"),
         silent: include_str!("../../fixtures/NW003/silent.yaml"),
@@ -47,46 +48,27 @@ impl Rule for ProbePortNotExposed {
                     let Some(port) = probe.as_ref().and_then(probe_port) else {
                         continue;
                     };
-                    let (message, severity) = match &port {
-                        IntOrString::String(name) => {
-                            if ports
-                                .iter()
-                                .any(|p| p.name.as_deref() == Some(name.as_str()))
-                            {
-                                continue;
-                            }
-                            (
-                                format!(
-                                    "{kind} probe of {} `{}` targets port name `{name}`, which the container does not define: the probe always fails",
-                                    container_role(&c),
-                                    c.c.name
-                                ),
-                                Severity::High,
-                            )
-                        }
-                        IntOrString::Int(n) => {
-                            if ports.is_empty() || ports.iter().any(|p| p.container_port == *n) {
-                                continue;
-                            }
-                            let declared: Vec<String> =
-                                ports.iter().map(|p| p.container_port.to_string()).collect();
-                            (
-                                format!(
-                                    "{kind} probe of {} `{}` checks port {n} but the container declares {}",
-                                    container_role(&c),
-                                    c.c.name,
-                                    declared.join(", ")
-                                ),
-                                Severity::Medium,
-                            )
-                        }
+                    // A number is probed whether declared or not (see the rationale).
+                    let IntOrString::String(name) = &port else {
+                        continue;
                     };
+                    if ports
+                        .iter()
+                        .any(|p| p.name.as_deref() == Some(name.as_str()))
+                    {
+                        continue;
+                    }
+                    let message = format!(
+                        "{kind} probe of {} `{}` targets port name `{name}`, which the container does not define: the probe always fails",
+                        container_role(&c),
+                        c.c.name
+                    );
                     sink.report_with(
                         Target::workload(&w),
                         message,
                         Some(&w.ptr(&format!("{}/{field}", c.pointer))),
                         None,
-                        Some(severity),
+                        None,
                     );
                 }
             }

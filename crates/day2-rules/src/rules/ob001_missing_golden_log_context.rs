@@ -120,24 +120,42 @@ impl Rule for MissingGoldenContext {
             if sidecar_agent || instrumented {
                 continue;
             }
-            for (i, c) in w.spec.containers.iter().enumerate() {
-                let missing = missing_context(c);
-                if missing.is_empty() {
-                    continue;
-                }
-                sink.report_with(
-                    Target::workload(&w),
-                    format!(
-                        "container `{}` cannot log {}: no Downward API env for it and no log agent {} adds it",
-                        c.name,
-                        missing.join(", "),
-                        if whole { "in the cluster" } else { "in the input" }
-                    ),
-                    Some(&w.ptr(&format!("/containers/{i}"))),
-                    None,
-                    Some(if whole { Severity::Medium } else { Severity::Low }),
-                );
-            }
+            // One finding per workload: the containers share the pod's gap.
+            let gaps: Vec<(usize, &str, Vec<&str>)> = w
+                .spec
+                .containers
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (i, c.name.as_str(), missing_context(c)))
+                .filter(|(_, _, m)| !m.is_empty())
+                .collect();
+            let Some((first, _, _)) = gaps.first() else {
+                continue;
+            };
+            let parts: Vec<String> = gaps
+                .iter()
+                .map(|(_, name, missing)| format!("`{name}` cannot log {}", missing.join(", ")))
+                .collect();
+            sink.report_with(
+                Target::workload(&w),
+                format!(
+                    "container{} {}: no Downward API env for it and no log agent {} adds it",
+                    if gaps.len() > 1 { "s" } else { "" },
+                    parts.join("; "),
+                    if whole {
+                        "in the cluster"
+                    } else {
+                        "in the input"
+                    }
+                ),
+                Some(&w.ptr(&format!("/containers/{first}"))),
+                None,
+                Some(if whole {
+                    Severity::Medium
+                } else {
+                    Severity::Low
+                }),
+            );
         }
     }
 }

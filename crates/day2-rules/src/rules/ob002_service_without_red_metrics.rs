@@ -1,7 +1,8 @@
 //! OB002: Services whose request metrics nobody scrapes.
 
 use crate::util::{
-    MonitorTarget, NamespaceLabels, monitors, pod_monitor_matches_ports, service_monitor_matches,
+    MonitorTarget, NamespaceLabels, api_server_backends, is_metrics_service, monitors,
+    pod_monitor_matches_ports, sees_whole_cluster, service_monitor_matches,
 };
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::selector::{Labels, label_selector_matches};
@@ -21,7 +22,10 @@ traffic, and no alert fires before users notice. A Service counts as covered whe
 ClusterPodMonitoring) selects its pods on a declared port, the Service or its pods carry \
 `prometheus.io/scrape: \"true\"`, its pods are in a service mesh that records RED metrics (Istio \
 sidecar or ambient, Linkerd) or are auto-instrumented by OpenTelemetry, or Datadog checks are \
-configured on them. Headless Services and Services without a selector are not judged.",
+configured on them. Only Services that serve requests are judged: headless Services, Services without \
+a selector, Services that expose only metrics (every port named for metrics, or a `…-metrics` Service) \
+and Services the API server calls (admission and conversion webhooks, aggregated APIs, whose request \
+metrics the API server records) are not.",
     fix: Fix {
         generic: "Expose request metrics (rate, errors, duration histograms) on a named port and add a ServiceMonitor selecting the Service on that port (or a PodMonitor, or `prometheus.io/scrape: \"true\"` with `prometheus.io/port`), or instrument with OpenTelemetry.",
         aws: Some(
@@ -34,7 +38,7 @@ configured on them. Headless Services and Services without a selector are not ju
             "With Google Cloud Managed Service for Prometheus, add a `PodMonitoring` selecting the pods on their metrics port.",
         ),
     },
-    sources: "Same on every source: Services, monitors (custom resources), annotations and namespace labels in the input. On manifests a scrape configuration kept in another repository is not visible.",
+    sources: "Same on every source: Services, monitors (custom resources), annotations and namespace labels in the input. On manifests a scrape configuration kept in another repository (or a monitoring stack that discovers Services itself) is not visible: findings are low there.",
     fixtures: Fixtures {
         fire: include_str!("../../fixtures/OB002/fire.yaml"),
         silent: include_str!("../../fixtures/OB002/silent.yaml"),
@@ -84,8 +88,13 @@ impl Rule for ServiceWithoutRedMetrics {
         let empty = Labels::new();
         let namespaces: std::collections::HashMap<&str, _> =
             c.namespaces.iter().map(|n| (n.name(), n)).collect();
+        let backends = api_server_backends(c);
+        let whole = sees_whole_cluster(c);
         for (s, matched) in &services.services {
-            if matched.is_empty() {
+            if matched.is_empty()
+                || is_metrics_service(s)
+                || backends.contains(&(s.ns_or_default().to_owned(), s.name().to_owned()))
+            {
                 continue;
             }
             let spec = s.spec.as_ref();
@@ -121,13 +130,16 @@ impl Rule for ServiceWithoutRedMetrics {
             if by_monitor {
                 continue;
             }
-            sink.report(
+            sink.report_with(
                 Target::of(*s),
                 format!(
-                    "Service {} has no RED metrics: no ServiceMonitor or PodMonitor selects it, no prometheus.io/scrape annotation, no mesh or auto-instrumentation on its pods",
-                    s.name()
+                    "Service {} has no RED metrics{}: no ServiceMonitor or PodMonitor selects it, no prometheus.io/scrape annotation, no mesh or auto-instrumentation on its pods",
+                    s.name(),
+                    if whole { "" } else { " in the input" }
                 ),
                 None,
+                None,
+                (!whole).then_some(Severity::Low),
             );
         }
     }

@@ -3,6 +3,7 @@
 use crate::util::{claim_volumes, database_container, wname};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
+use k8s_openapi::api::core::v1::PodSpec;
 
 pub static META: RuleMeta = RuleMeta {
     code: "ST002",
@@ -17,8 +18,10 @@ processes on one data directory, or a Multi-Attach error on the zonal disk and a
 replicas no stable identity or per-replica volume, and reschedules them to any zone — away from their \
 disk. A StatefulSet gives each replica a stable name, its own claim from `volumeClaimTemplates`, and \
 ordered, one-at-a-time updates. Databases are recognised by image (exporters, operators, proxies and \
-UIs are not). A database with a persistent claim is high; one with no persistent volume at all loses \
-its data on every restart (medium) — unless it is a Redis-family cache, which is not reported.",
+UIs are not). A database with a persistent claim is high; one on a persistent volume named in the pod \
+itself (an in-tree disk such as `gcePersistentDisk`, NFS, or an inline CSI volume) keeps its data but has \
+the same rollout and identity problems (medium); one with no persistent volume at all loses its data on \
+every restart (medium) — unless it is a Redis-family cache, which is not reported.",
     fix: Fix {
         generic: "Run the database as a StatefulSet with `volumeClaimTemplates` on a `WaitForFirstConsumer` class, a headless Service and a PodDisruptionBudget — or use an operator (CloudNativePG, Percona, Strimzi, ECK…) or the cloud's managed database.",
         aws: Some(
@@ -38,6 +41,52 @@ its data on every restart (medium) — unless it is a Redis-family cache, which 
     },
     peers: &[],
 };
+
+/// The first volume of the pod that keeps data beyond the pod without a
+/// claim: an in-tree network or cloud disk, or an inline CSI volume (the
+/// secrets-store driver, which mounts secrets, is not storage).
+fn inline_persistent_volume(spec: &PodSpec) -> Option<(&str, &'static str)> {
+    spec.volumes.iter().flatten().find_map(|v| {
+        let source = if v.aws_elastic_block_store.is_some() {
+            "awsElasticBlockStore"
+        } else if v.gce_persistent_disk.is_some() {
+            "gcePersistentDisk"
+        } else if v.azure_disk.is_some() {
+            "azureDisk"
+        } else if v.azure_file.is_some() {
+            "azureFile"
+        } else if v.cinder.is_some() {
+            "cinder"
+        } else if v.nfs.is_some() {
+            "nfs"
+        } else if v.rbd.is_some() {
+            "rbd"
+        } else if v.iscsi.is_some() {
+            "iscsi"
+        } else if v.fc.is_some() {
+            "fc"
+        } else if v.cephfs.is_some() {
+            "cephfs"
+        } else if v.glusterfs.is_some() {
+            "glusterfs"
+        } else if v.portworx_volume.is_some() {
+            "portworxVolume"
+        } else if v.vsphere_volume.is_some() {
+            "vsphereVolume"
+        } else if v.flex_volume.is_some() {
+            "flexVolume"
+        } else if v
+            .csi
+            .as_ref()
+            .is_some_and(|c| c.driver != "secrets-store.csi.k8s.io")
+        {
+            "csi"
+        } else {
+            return None;
+        };
+        Some((v.name.as_str(), source))
+    })
+}
 
 pub struct DatabaseInDeployment;
 
@@ -69,6 +118,7 @@ impl Rule for DatabaseInDeployment {
                 continue;
             };
             let claims = claim_volumes(w.spec);
+            let inline = inline_persistent_volume(w.spec);
             let (message, severity) = if let Some((_, _, claim)) = claims.first() {
                 (
                     format!(
@@ -78,6 +128,16 @@ impl Rule for DatabaseInDeployment {
                         c.name
                     ),
                     Severity::High,
+                )
+            } else if let Some((volume, source)) = inline {
+                (
+                    format!(
+                        "{} runs {} (container `{}`) on volume `{volume}` ({source}): rollouts start a second database on the same data, replicas share no identity, and the pod can be rescheduled away from its disk",
+                        wname(&w),
+                        db.engine,
+                        c.name
+                    ),
+                    Severity::Medium,
                 )
             } else if db.is_cache_capable() {
                 continue;

@@ -23,6 +23,7 @@ pub fn run(a: LogsArgs, term: &Term) -> Result<Outcome> {
         fail_on: None,
         config: a.config.clone(),
         cloud: None,
+        kube_version: None,
         verbose: false,
     })?;
     let cfg = match &config.logs {
