@@ -148,7 +148,7 @@ pub fn render(
         Format::Sarif => sarif::report(report, rules, opts)?,
         Format::Junit => junit::report(report)?,
         Format::Markdown => markdown::report(report, opts),
-        Format::Html => html::report(report, opts),
+        Format::Html => html::report(report, rules, opts),
     })
 }
 
