@@ -10,7 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, statSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, statSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -46,7 +46,10 @@ before(async () => {
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 });
-after(async () => { if (browser) await browser.close(); });
+after(async () => {
+  if (browser) await browser.close();
+  rmSync(work, { recursive: true, force: true });
+});
 
 /** A page that records every request that is not the file itself, and every console error. */
 async function open(file, opts = {}) {
@@ -186,9 +189,25 @@ test('the demo report: checklist, loops, the domino incident, filters, keyboard,
   await context.close();
 });
 
+test('the logs view: a coverage bar per field and source', async () => {
+  const log = path.join(work, 'web.log');
+  writeFileSync(log, '{"trace_id":"a","pod_name":"web-0","node_name":"n1","namespace":"shop","zone":"a","msg":"ok"}\nplain text line <b>\n');
+  const file = report(['logs', log, '-o', 'html'], 'logs.html');
+  const { page, context, requests, errors } = await open(file);
+  const bars = page.locator('#coverage svg.bar');
+  assert.equal(await bars.count(), 6, 'structured and the five golden fields');
+  assert.ok(await bars.first().isVisible());
+  assert.match(await page.locator('#coverage').innerText(), /trace_id[\s\S]*50\.0%/);
+  assert.match(await page.locator('#sources').innerText(), /web\.log/);
+  await page.screenshot({ path: path.join(artifacts, 'logs.png') });
+  assert.deepEqual(requests, []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the README screenshot', { skip: !process.env.DAY2_README_SHOT }, async () => {
   const file = report(['demo', '-o', 'html'], 'demo-shot.html');
-  const { page, context } = await open(file, { viewport: { width: 1200, height: 1500 } });
+  const { page, context } = await open(file, { viewport: { width: 1100, height: 1480 } });
   await page.screenshot({ path: process.env.DAY2_README_SHOT, type: 'png' });
   await context.close();
 });
@@ -208,21 +227,26 @@ test('a large report loads, filters and pages', { skip: !process.env.DAY2_LARGE_
   const filterMs = Date.now() - t0;
   assert.ok(filtered.every(([, l]) => l === loop));
   // A namespace filter counts every finding of the namespace, shown or not.
+  await page.selectOption('#f-loop', '');
   const ns = await page.$eval('#f-ns option:nth-child(2)', (o) => o.value);
   const t1 = Date.now();
   await page.selectOption('#f-ns', ns);
   const nsMs = Date.now() - t1;
   const rows = await page.$$eval('details.rule:not([hidden]) table.rows tbody tr:not([hidden])', (rs) => rs.map((r) => r.dataset.ns));
-  assert.ok(rows.length > 0 && rows.every((n) => n === ns));
+  assert.ok(rows.every((n) => n === ns), 'only the namespace\'s rows');
+  const inNs = await page.$$eval('details.rule:not([hidden])', (gs) => gs.length);
+  assert.ok(inNs > 0, 'rules with findings in the namespace');
   // Paging: a rule shows a page of rows, and more on request.
   await page.selectOption('#f-ns', '');
   await page.selectOption('#f-loop', '');
-  const pager = page.locator('button.more-rows').first();
-  if (await pager.count()) {
-    const g = page.locator('details.rule', { has: pager });
+  const paged = page.locator('details.rule', { has: page.locator('button.more-rows') });
+  if (await paged.count()) {
+    const rule = await paged.first().getAttribute('data-rule');
+    const g = page.locator(`details.rule[data-rule="${rule}"]`);
+    await g.evaluate((e) => { e.open = true; });
     const before = await g.locator('table.rows tbody tr:not([hidden])').count();
-    await pager.click();
-    assert.ok(await g.locator('table.rows tbody tr:not([hidden])').count() > before);
+    await g.locator('button.more-rows').click();
+    assert.ok(await g.locator('table.rows tbody tr:not([hidden])').count() > before, 'a page more');
   }
   await page.screenshot({ path: path.join(artifacts, 'large.png') });
   assert.deepEqual(requests, []);

@@ -9,6 +9,9 @@
 #![forbid(unsafe_code)]
 
 mod html;
+
+/// The HTML view of `day2 logs`: field coverage, overall and per source.
+pub use html::{LogsSource, LogsView, logs as logs_html};
 mod junit;
 mod markdown;
 mod sarif;

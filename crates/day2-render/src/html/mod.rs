@@ -11,8 +11,11 @@
 //! (every one with `--verbose`) beside a count per namespace, and at most
 //! [`DRAWN_INCIDENTS`] incidents are drawn, the rest listed.
 
+mod coverage;
 mod draw;
 mod util;
+
+pub use coverage::{LogsSource, LogsView, logs};
 
 use crate::{RenderOptions, incidents, timeline_repeats_chains};
 use day2_model::report::{Diagnosis, Report, RuleInfo, Status};
@@ -184,7 +187,7 @@ fn checklist(r: &Report) -> Markup {
                             span.st-fail { (n(Status::Fail)) " fail" } " · "
                             span.st-unknown { (n(Status::Unknown)) " unknown" }
                         }
-                        details open[cl.status == Status::Fail] {
+                        details {
                             summary { (count(cl.items.len(), "check", "checks")) }
                             ul.items {
                                 @for i in &cl.items {
@@ -456,9 +459,7 @@ fn findings(r: &Report, rules: &[RuleInfo], opts: &RenderOptions) -> Markup {
     let groups = crate::by_rule(&r.findings);
     let mut namespaces: BTreeMap<&str, usize> = BTreeMap::new();
     for f in &r.findings {
-        *namespaces
-            .entry(f.object.namespace.as_deref().unwrap_or(""))
-            .or_default() += 1;
+        *namespaces.entry(ns_key(f)).or_default() += 1;
     }
     let cap = if opts.verbose {
         usize::MAX
@@ -489,7 +490,7 @@ fn findings(r: &Report, rules: &[RuleInfo], opts: &RenderOptions) -> Markup {
                         select #f-ns {
                             option value="" { "all" }
                             @for (ns, n) in &namespaces {
-                                option value=(T(ns)) { @if ns.is_empty() { "(cluster-scoped)" } @else { (T(ns)) } " · " (n) }
+                                option value=(T(ns)) { @if *ns == CLUSTER_SCOPED { "(cluster-scoped)" } @else { (T(ns)) } " · " (n) }
                             }
                         }
                     }
@@ -511,6 +512,14 @@ fn findings(r: &Report, rules: &[RuleInfo], opts: &RenderOptions) -> Markup {
     }
 }
 
+/// The namespace filter's key of cluster-scoped objects (no namespace is
+/// named `-`).
+const CLUSTER_SCOPED: &str = "-";
+
+fn ns_key(f: &Finding) -> &str {
+    f.object.namespace.as_deref().unwrap_or(CLUSTER_SCOPED)
+}
+
 fn rule_group(rule: &str, g: &[&Finding], rules: &[RuleInfo], cap: usize) -> Markup {
     let f0 = g[0];
     let sev = g.iter().map(|f| f.severity).max().unwrap_or(f0.severity);
@@ -518,9 +527,7 @@ fn rule_group(rule: &str, g: &[&Finding], rules: &[RuleInfo], cap: usize) -> Mar
     let info = rules.iter().find(|i| i.code == rule);
     let mut by_ns: BTreeMap<&str, usize> = BTreeMap::new();
     for f in g {
-        *by_ns
-            .entry(f.object.namespace.as_deref().unwrap_or(""))
-            .or_default() += 1;
+        *by_ns.entry(ns_key(f)).or_default() += 1;
     }
     let mut top_ns: Vec<(&str, usize)> = by_ns.iter().map(|(k, v)| (*k, *v)).collect();
     top_ns.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
@@ -546,7 +553,7 @@ fn rule_group(rule: &str, g: &[&Finding], rules: &[RuleInfo], cap: usize) -> Mar
                             thead { tr { th scope="col" { "namespace" } th scope="col" { "findings" } } }
                             tbody {
                                 @for (ns, n) in &top_ns {
-                                    tr data-ns=(T(ns)) { td { @if ns.is_empty() { "(cluster-scoped)" } @else { (T(ns)) } } td { (n) } }
+                                    tr data-ns=(T(ns)) { td { @if *ns == CLUSTER_SCOPED { "(cluster-scoped)" } @else { (T(ns)) } } td { (n) } }
                                 }
                             }
                         }
@@ -558,7 +565,7 @@ fn rule_group(rule: &str, g: &[&Finding], rules: &[RuleInfo], cap: usize) -> Mar
                     thead { tr { th scope="col" { "object" } th scope="col" { "where" } th scope="col" { "message" } @if !same_fix { th scope="col" { "fix" } } } }
                     tbody {
                         @for f in rows {
-                            tr data-ns=(T(f.object.namespace.as_deref().unwrap_or(""))) {
+                            tr data-ns=(T(ns_key(f))) {
                                 td { code { (T(&f.object.to_string())) } }
                                 td { @if let Some(l) = &f.location { code { (T(&l.to_string())) } } }
                                 td { (rich(&f.message)) }

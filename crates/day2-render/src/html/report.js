@@ -25,9 +25,15 @@
 
   function val(id) { var e = $(id); return e ? e.value : ''; }
 
-  function pager(s, matched) {
+  function pager(s, matched, n) {
     var p = s.g.querySelector('.pager');
     while (p.firstChild) p.removeChild(p.firstChild);
+    if (matched.length < n && val('f-ns')) {
+      var note = d.createElement('span');
+      note.className = 'muted';
+      note.textContent = (n - matched.length) + ' more in this namespace beyond the rows this page holds (-o json lists them).';
+      p.appendChild(note);
+    }
     matched.forEach(function (r, i) { r.hidden = i >= s.limit; });
     if (matched.length > s.limit) {
       var left = matched.length - s.limit;
@@ -74,7 +80,7 @@
       g.hidden = !ok;
       if (ok) {
         shown += n; shownRules += 1;
-        pager(s, matched);
+        pager(s, matched, n);
         if (lp || sv || ns || ru || q) g.open = true;
       }
     });
