@@ -205,6 +205,21 @@ test('the logs view: a coverage bar per field and source', async () => {
   await context.close();
 });
 
+test('the explain view: every node, fit or why not', async () => {
+  const file = report(['explain', 'pod', 'db/postgres-0', '--demo', '-o', 'html'], 'explain.html');
+  const { page, context, requests, errors } = await open(file);
+  const rows = page.locator('#nodes tbody tr');
+  assert.ok(await rows.count() >= 3, 'the demo cluster\'s nodes');
+  assert.ok(await rows.first().isVisible());
+  assert.match(await page.locator('#nodes').innerText(), /NodeResourcesFit|VolumeBinding|zone/i);
+  assert.ok(await page.locator('#reasons tbody tr').count() >= 1, 'counts by reason');
+  assert.match(await page.locator('header').innerText(), /postgres-0/);
+  await page.screenshot({ path: path.join(artifacts, 'explain.png'), fullPage: true });
+  assert.deepEqual(requests, []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the README screenshot', { skip: !process.env.DAY2_README_SHOT }, async () => {
   const file = report(['demo', '-o', 'html'], 'demo-shot.html');
   const { page, context } = await open(file, { viewport: { width: 1100, height: 1480 } });

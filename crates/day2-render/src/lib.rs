@@ -10,6 +10,8 @@
 
 mod html;
 
+/// The HTML view of `day2 explain pod`: every node's fit or why not.
+pub use html::{ExplainView, NodeRow, explain as explain_html};
 /// The HTML view of `day2 logs`: field coverage, overall and per source.
 pub use html::{LogsSource, LogsView, logs as logs_html};
 mod junit;

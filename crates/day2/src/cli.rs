@@ -283,6 +283,8 @@ pub enum OutputFormat {
 pub enum ExplainFormat {
     Text,
     Json,
+    /// One self-contained page (`explain pod` only).
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]

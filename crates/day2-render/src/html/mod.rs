@@ -13,9 +13,11 @@
 
 mod coverage;
 mod draw;
+mod nodes;
 mod util;
 
 pub use coverage::{LogsSource, LogsView, logs};
+pub use nodes::{ExplainView, NodeRow, explain};
 
 use crate::{RenderOptions, incidents, timeline_repeats_chains};
 use day2_model::report::{Diagnosis, Report, RuleInfo, Status};
