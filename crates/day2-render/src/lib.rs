@@ -157,6 +157,12 @@ pub fn render(
     })
 }
 
+/// A GitHub Actions job summary of a report (`--summary`): compact Markdown
+/// for `$GITHUB_STEP_SUMMARY`, bounded whatever the size of the cluster.
+pub fn render_summary(report: &Report) -> String {
+    markdown::summary(report)
+}
+
 /// The JSON report ([`render`] with [`Format::Json`], the same bytes) written
 /// as it is serialised: a large cluster's report is tens of megabytes and is
 /// never held whole.

@@ -588,6 +588,29 @@ fn markdown_escapes_and_folds() {
     assert!(md.contains("```text\nRecreate the class with `volumeBindingMode: WaitForFirstConsumer` (the field is immutable):\napiVersion: storage.k8s.io/v1\n"));
 }
 
+#[test]
+fn summary_is_compact_with_checklist_incidents_and_rule_counts() {
+    let r = sample::report();
+    let s = render_summary(&r);
+    assert!(
+        s.starts_with("### day2 · `snapshot.json` · 12 findings · 2 incidents"),
+        "{s}"
+    );
+    for l in Loop::ALL {
+        assert!(s.contains(&format!("| {} | ", l.as_str())), "{l}");
+    }
+    assert!(s.contains("1. "), "incidents numbered: {s}");
+    // Rules counted, worst first; objects never listed.
+    assert!(
+        s.contains("| CP001 missing-resource-requests | high | compute | 7 |"),
+        "{s}"
+    );
+    let crit = s.find("| critical |").unwrap();
+    let high = s.find("| high |").unwrap();
+    assert!(crit < high, "{s}");
+    assert!(!s.contains("web-0"), "no object rows: {s}");
+}
+
 // ---------------------------------------------------------------- html
 
 #[test]

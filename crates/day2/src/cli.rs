@@ -128,6 +128,11 @@ pub struct ReportOpts {
     /// Show every finding (text output collapses long lists).
     #[arg(short, long)]
     pub verbose: bool,
+
+    /// Print a GitHub Actions job summary (compact Markdown for
+    /// $GITHUB_STEP_SUMMARY) instead of the `-o` format.
+    #[arg(long)]
+    pub summary: bool,
 }
 
 #[derive(Args, Debug, Clone, Default)]

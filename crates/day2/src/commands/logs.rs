@@ -24,6 +24,7 @@ pub fn run(a: LogsArgs, term: &Term) -> Result<Outcome> {
         config: a.config.clone(),
         cloud: None,
         verbose: false,
+        summary: false,
     })?;
     let cfg = match &config.logs {
         Some(v) => FieldConfig::with_config(v).map_err(|e| {
