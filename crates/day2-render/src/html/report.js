@@ -137,7 +137,7 @@
       var num = d.createElement('strong');
       num.textContent = a.querySelector('.marknum').textContent + '. ';
       box.appendChild(num);
-      box.appendChild(d.createTextNode(item.textContent.replace(/\s+/g, ' ').trim()));
+      box.appendChild(d.createTextNode((item.innerText || item.textContent).replace(/\s*\n\s*/g, ' · ').replace(/\s+/g, ' ').trim()));
       box.hidden = false;
     }
     a.addEventListener('focus', show);
