@@ -9,6 +9,11 @@
 #![forbid(unsafe_code)]
 
 mod html;
+
+/// The HTML view of `day2 explain pod`: every node's fit or why not.
+pub use html::{ExplainView, NodeRow, explain as explain_html};
+/// The HTML view of `day2 logs`: field coverage, overall and per source.
+pub use html::{LogsSource, LogsView, logs as logs_html};
 mod junit;
 mod markdown;
 mod sarif;
@@ -148,8 +153,14 @@ pub fn render(
         Format::Sarif => sarif::report(report, rules, opts)?,
         Format::Junit => junit::report(report)?,
         Format::Markdown => markdown::report(report, opts),
-        Format::Html => html::report(report, opts),
+        Format::Html => html::report(report, rules, opts),
     })
+}
+
+/// A GitHub Actions job summary of a report (`--summary`): compact Markdown
+/// for `$GITHUB_STEP_SUMMARY`, bounded whatever the size of the cluster.
+pub fn render_summary(report: &Report) -> String {
+    markdown::summary(report)
 }
 
 /// The JSON report ([`render`] with [`Format::Json`], the same bytes) written

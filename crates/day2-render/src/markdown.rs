@@ -326,6 +326,127 @@ pub fn rules(rules: &[RuleInfo]) -> String {
     o
 }
 
+/// Incidents a job summary names at most.
+const SUMMARY_INCIDENTS: usize = 10;
+/// Rules a job summary lists at most.
+const SUMMARY_RULES: usize = 15;
+
+/// `--summary`: a GitHub Actions job summary (`$GITHUB_STEP_SUMMARY`): the
+/// checklist per loop, the incidents in one line each, the rules that fire
+/// most, counted, never the objects one by one. Bounded whatever the size of
+/// the cluster.
+pub fn summary(r: &Report) -> String {
+    let mut o = String::new();
+    let c = &r.summary.findings;
+    let groups = incidents(&r.diagnoses);
+    let _ = writeln!(
+        o,
+        "### day2 · {} · {} findings{}\n",
+        if r.source.input.is_empty() {
+            inline(&r.source.kind, false)
+        } else {
+            code(&r.source.input, false)
+        },
+        c.total(),
+        if groups.is_empty() {
+            String::new()
+        } else {
+            format!(" · {}", plural(groups.len(), "incident", "incidents"))
+        }
+    );
+    let _ = writeln!(
+        o,
+        "{} critical · {} high · {} medium · {} low · {} info · cloud {} · {} objects\n",
+        c.critical,
+        c.high,
+        c.medium,
+        c.low,
+        c.info,
+        inline(&r.source.cloud, false),
+        r.summary.objects
+    );
+    let _ = writeln!(
+        o,
+        "| loop | checklist | failing checks | findings |\n|---|---|---:|---:|"
+    );
+    for l in Loop::ALL {
+        let cl = r.checklist.get(l);
+        let failing = cl.items.iter().filter(|i| i.status == Status::Fail).count();
+        let _ = writeln!(
+            o,
+            "| {} | {} | {failing}/{} | {} |",
+            l.as_str(),
+            status(cl.status),
+            cl.items.len(),
+            r.summary.loops.get(l.as_str()).copied().unwrap_or(0)
+        );
+    }
+    if !groups.is_empty() {
+        let _ = writeln!(o, "\n**Incidents**\n");
+        for (n, g) in groups.iter().take(SUMMARY_INCIDENTS).enumerate() {
+            let d0 = g[0];
+            let mut kinds: Vec<&str> = g.iter().map(|d| d.symptom.kind.as_str()).collect();
+            kinds.sort_unstable();
+            kinds.dedup();
+            let _ = writeln!(
+                o,
+                "{}. {} ← root cause in {}: {}{}",
+                n + 1,
+                inline(&kinds.join(", "), false),
+                d0.root_cause.loop_,
+                code(&d0.root_cause.object.to_string(), false),
+                d0.root_cause
+                    .rule
+                    .as_ref()
+                    .map(|r| format!(" ({})", inline(r, false)))
+                    .unwrap_or_default()
+            );
+        }
+        if groups.len() > SUMMARY_INCIDENTS {
+            let _ = writeln!(
+                o,
+                "\n…and {} more incidents.",
+                groups.len() - SUMMARY_INCIDENTS
+            );
+        }
+    }
+    let mut rules = by_rule(&r.findings);
+    if !rules.is_empty() {
+        // Worst first, then most objects.
+        rules.sort_by(|a, b| {
+            let sev = |g: &[&Finding]| g.iter().map(|f| f.severity).max();
+            sev(&b.1)
+                .cmp(&sev(&a.1))
+                .then(b.1.len().cmp(&a.1.len()))
+                .then(a.0.cmp(b.0))
+        });
+        let _ = writeln!(
+            o,
+            "\n| rule | severity | loop | objects |\n|---|---|---|---:|"
+        );
+        for (rule, g) in rules.iter().take(SUMMARY_RULES) {
+            let _ = writeln!(
+                o,
+                "| {} {} | {} | {} | {} |",
+                inline(rule, true),
+                inline(&g[0].name, true),
+                g[0].severity.as_str(),
+                g[0].loop_.as_str(),
+                g.len()
+            );
+        }
+        if rules.len() > SUMMARY_RULES {
+            let rest: usize = rules[SUMMARY_RULES..].iter().map(|(_, g)| g.len()).sum();
+            let _ = writeln!(
+                o,
+                "\n…and {} more rules on {rest} objects.",
+                rules.len() - SUMMARY_RULES
+            );
+        }
+    }
+    o
+}
+
 #[cfg(test)]
 mod tests {
     use super::{block, inline};

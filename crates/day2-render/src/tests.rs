@@ -588,49 +588,115 @@ fn markdown_escapes_and_folds() {
     assert!(md.contains("```text\nRecreate the class with `volumeBindingMode: WaitForFirstConsumer` (the field is immutable):\napiVersion: storage.k8s.io/v1\n"));
 }
 
+#[test]
+fn summary_is_compact_with_checklist_incidents_and_rule_counts() {
+    let r = sample::report();
+    let s = render_summary(&r);
+    assert!(
+        s.starts_with("### day2 · `snapshot.json` · 12 findings · 2 incidents"),
+        "{s}"
+    );
+    for l in Loop::ALL {
+        assert!(s.contains(&format!("| {} | ", l.as_str())), "{l}");
+    }
+    assert!(s.contains("1. "), "incidents numbered: {s}");
+    // Rules counted, worst first; objects never listed.
+    assert!(
+        s.contains("| CP001 missing-resource-requests | high | compute | 7 |"),
+        "{s}"
+    );
+    let crit = s.find("| critical |").unwrap();
+    let high = s.find("| high |").unwrap();
+    assert!(crit < high, "{s}");
+    assert!(!s.contains("web-0"), "no object rows: {s}");
+}
+
 // ---------------------------------------------------------------- html
 
 #[test]
 fn html_snapshot() {
-    insta::assert_snapshot!("html", out(Format::Html));
+    // The markup, a tag a line; the style and script (static, checked by the
+    // browser test) and their digests left out.
+    let html = out(Format::Html);
+    let cut = |s: &str, open: &str, close: &str| -> String {
+        match (s.find(open), s.find(close)) {
+            (Some(a), Some(b)) if a < b => format!("{}…{}", &s[..a + open.len()], &s[b..]),
+            _ => s.to_owned(),
+        }
+    };
+    let mut page = cut(&html, "<style>", "</style>");
+    page = cut(&page, "<script>", "</script>");
+    page = cut(
+        &page,
+        "content=\"default-src",
+        "\"><meta name=\"color-scheme",
+    );
+    insta::assert_snapshot!("html", page.replace("><", ">\n<"));
+}
+
+/// The text between `open` and the next `close` after it.
+fn between<'a>(s: &'a str, open: &str, close: &str) -> &'a str {
+    let i = s.find(open).map_or(s.len(), |i| i + open.len());
+    let rest = &s[i..];
+    &rest[..rest.find(close).unwrap_or(rest.len())]
 }
 
 #[test]
 fn html_is_self_contained_and_escaped() {
     let html = out(Format::Html);
-    assert!(html.starts_with("<!doctype html>"));
+    assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.trim_end().ends_with("</html>"));
-    assert!(
-        !html.contains("<script"),
-        "no script, and a message's <script> is escaped"
-    );
+    // One script, the page's own; a message's <script> is text.
+    assert_eq!(html.matches("<script").count(), 1);
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     for external in [
-        "<link", "src=", "url(", "@import", "http://", "<iframe", "<object",
+        "<link",
+        "src=",
+        "@import",
+        "http://",
+        "<iframe",
+        "<object",
+        "fetch(",
+        "XMLHttpRequest",
+        "innerHTML",
     ] {
         assert!(!html.contains(external), "external reference `{external}`");
     }
-    // Links only within the page, to sections that exist.
+    // `url(…)` only for the page's own SVG markers.
+    for u in html.split("url(").skip(1) {
+        assert!(u.starts_with('#'), "external url({u:.40}");
+    }
+    // Links within the page go to sections that exist; the others only to
+    // the rules' documentation.
     for link in html.split("href=\"").skip(1) {
         let target = link.split('"').next().unwrap();
-        let id = target
-            .strip_prefix('#')
-            .unwrap_or_else(|| panic!("external link {target}"));
-        assert!(html.contains(&format!("id=\"{id}\"")), "dead link #{id}");
+        match target.strip_prefix('#') {
+            Some(id) => assert!(html.contains(&format!("id=\"{id}\"")), "dead link #{id}"),
+            None => assert!(
+                target.starts_with(html::RULE_DOCS),
+                "external link {target}"
+            ),
+        }
     }
-    assert!(
-        html.contains("default-src 'none'"),
-        "a CSP forbids anything else"
-    );
+    // The policy forbids everything but the page's own style and script,
+    // named by their digests.
+    let csp = between(&html, "Content-Security-Policy\" content=\"", "\"");
+    assert!(csp.starts_with("default-src 'none';"), "{csp}");
+    let style = between(&html, "<style>", "</style>");
+    let script = between(&html, "<script>", "</script>");
+    for (kind, block) in [("style-src", style), ("script-src", script)] {
+        let hash = format!("{kind} 'sha256-{}'", html::digest_base64(block.as_bytes()));
+        assert!(csp.contains(&hash), "{kind} digest in {csp}");
+    }
     assert!(html.contains("Add a <code>readinessProbe</code> that"));
     assert!(
-        html.contains("<pre>Recreate the class with `volumeBindingMode: WaitForFirstConsumer`"),
+        html.contains("Recreate the class with `volumeBindingMode: WaitForFirstConsumer`"),
         "a multi-line fix stays verbatim"
     );
-    assert!(html.contains("<details><summary>7 findings of CP001</summary>"));
     // Tags balance (a cheap well-formedness check of what we emit).
     for tag in [
-        "table", "section", "details", "ul", "pre", "code", "p", "li", "h2", "h3",
+        "table", "section", "details", "ul", "ol", "pre", "code", "p", "li", "h2", "h3", "svg",
+        "a", "g", "text", "summary", "form", "select", "main", "header",
     ] {
         assert_eq!(
             html.matches(&format!("<{tag}>")).count() + html.matches(&format!("<{tag} ")).count(),
@@ -638,6 +704,129 @@ fn html_is_self_contained_and_escaped() {
             "<{tag}> balanced"
         );
     }
+}
+
+#[test]
+fn html_reads_checklist_loops_incidents_then_findings() {
+    let html = out(Format::Html);
+    let at = |s: &str| html.find(s).unwrap_or_else(|| panic!("no {s}"));
+    assert!(at("id=\"checklist\"") < at("id=\"loops\""));
+    assert!(at("id=\"loops\"") < at("id=\"incidents\""));
+    assert!(at("id=\"incidents\"") < at("id=\"findings\""));
+    // The checklist counts each loop's items by status.
+    let storage = between(&html, "id=\"cl-storage\"", "</article>");
+    assert!(storage.contains("fail"), "{storage}");
+    // The loop picture: each loop with its count, and an arrow from the
+    // symptom's loop to the cause's.
+    let svg = between(&html, "<svg class=\"loops\"", "</svg>");
+    for l in Loop::ALL {
+        assert!(
+            svg.contains(&format!("data-loop=\"{}\"", l.as_str())),
+            "{l}"
+        );
+    }
+    assert!(
+        svg.contains("data-from=\"compute\" data-to=\"storage\""),
+        "cross-loop arrow: {svg}"
+    );
+    assert!(svg.contains("incident #1"));
+    // The incident's chain drawn in lanes: one marker per link, each a link
+    // to its row in the list.
+    let chain = sample::report()
+        .diagnoses
+        .iter()
+        .map(|d| d.chain.len())
+        .max()
+        .unwrap();
+    let lanes = between(&html, "<svg class=\"lanes\"", "</svg>");
+    assert_eq!(lanes.matches("class=\"ev\"").count(), chain);
+    for i in 1..=chain {
+        assert!(html.contains(&format!("<li id=\"i1-e{i}\"")), "event {i}");
+    }
+    assert!(lanes.contains(">Storage<") && lanes.contains(">Compute<"));
+    // The fix beside it, with a copy button the script reveals.
+    assert!(html.contains("<pre id=\"fix-1\">"));
+    assert!(html.contains("data-copy=\"fix-1\" hidden"));
+}
+
+#[test]
+fn html_findings_are_grouped_by_rule_with_filters_and_counts() {
+    let html = out(Format::Html);
+    let r = sample::report();
+    for (rule, g) in by_rule(&r.findings) {
+        let head = format!(
+            "data-rule=\"{rule}\" data-loop=\"{}\" data-sev=\"{}\" data-count=\"{}\"",
+            g[0].loop_.as_str(),
+            g[0].severity.as_str(),
+            g.len()
+        );
+        assert!(html.contains(&head), "{head}");
+        assert!(
+            html.contains(&format!("<option value=\"{rule}\">")),
+            "rule filter {rule}"
+        );
+    }
+    for id in ["f-q", "f-loop", "f-sev", "f-ns", "f-rule"] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
+    }
+    // A rule on many objects is folded, one on few is open.
+    assert!(html.contains("data-count=\"7\">"), "CP001 folded");
+}
+
+#[test]
+fn html_carries_a_bounded_number_of_rows_per_rule_unless_verbose() {
+    let mut r = sample::report();
+    let f0 = r.findings[0].clone();
+    let n = html::ROWS_PER_RULE + 50;
+    r.findings = (0..n)
+        .map(|i| {
+            let mut f = f0.clone();
+            f.object.name = format!("obj-{i}");
+            f.object.namespace = Some(format!("ns-{}", i % 3));
+            f
+        })
+        .collect();
+    r.finalize(n);
+    let rows = |verbose| {
+        let html = render(&r, &sample::rules(), Format::Html, &opts(false, verbose)).unwrap();
+        let rows = between(&html, "<table class=\"rows\"", "</table>")
+            .matches("<tr data-ns")
+            .count();
+        (rows, html)
+    };
+    let (short, html) = rows(false);
+    assert_eq!(short, html::ROWS_PER_RULE);
+    assert!(html.contains(&format!(
+        "This page holds {} of {n} objects",
+        html::ROWS_PER_RULE
+    )));
+    // The count per namespace covers every finding, shown or not.
+    let agg = between(&html, "<details class=\"nsagg\">", "</details>");
+    assert!(
+        agg.contains("<tr data-ns=\"ns-0\"><td>ns-0</td><td>84</td></tr>"),
+        "{agg}"
+    );
+    assert_eq!(rows(true).0, n);
+}
+
+#[test]
+fn html_of_many_incidents_draws_the_first_and_lists_the_rest() {
+    let mut r = sample::report();
+    let d0 = r.diagnoses[0].clone();
+    r.diagnoses = (0..html::DRAWN_INCIDENTS + 5)
+        .map(|i| {
+            let mut d = d0.clone();
+            d.root_cause.object.name = format!("cause-{i}");
+            d
+        })
+        .collect();
+    let html = render(&r, &sample::rules(), Format::Html, &opts(false, false)).unwrap();
+    assert_eq!(
+        html.matches("aria-labelledby=\"inc-").count(),
+        html::DRAWN_INCIDENTS
+    );
+    assert!(html.contains("More incidents"));
+    assert!(html.contains("cause-16"));
 }
 
 // ---------------------------------------------------------------- every format

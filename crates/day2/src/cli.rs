@@ -133,6 +133,11 @@ pub struct ReportOpts {
     /// Show every finding (text output collapses long lists).
     #[arg(short, long)]
     pub verbose: bool,
+
+    /// Print a GitHub Actions job summary (compact Markdown for
+    /// $GITHUB_STEP_SUMMARY) instead of the `-o` format.
+    #[arg(long)]
+    pub summary: bool,
 }
 
 fn parse_kube_version(s: &str) -> Result<day2_rules::KubeVersion, String> {
@@ -292,6 +297,8 @@ pub enum OutputFormat {
 pub enum ExplainFormat {
     Text,
     Json,
+    /// One self-contained page (`explain pod` only).
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]

@@ -126,7 +126,9 @@ pub fn emit(
         ..Default::default()
     };
     let format = render_format(opts.output);
-    if format == day2_render::Format::Json {
+    if opts.summary {
+        term.print(&day2_render::render_summary(report))?;
+    } else if format == day2_render::Format::Json {
         // Serialised straight to the output: never held whole.
         term.print_with(|out| day2_render::write_json(report, out))?;
     } else {

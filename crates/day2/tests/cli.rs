@@ -463,3 +463,35 @@ fn kube_version_decides_whether_an_old_api_version_is_removed_or_deprecated() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not a version like 1.31"));
 }
+
+#[test]
+fn summary_and_html_views_for_ci_and_people() {
+    // A job summary: compact Markdown, the checklist per loop and the incident.
+    let out = day2().args(["demo", "--summary"]).output().unwrap();
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.starts_with("### day2 · "), "{s}");
+    assert!(s.contains("| storage | ❌ fail |"), "{s}");
+    assert!(
+        s.contains("root cause in storage: `StorageClass/gp3` (ST001)"),
+        "{s}"
+    );
+    assert!(s.len() < 8_000, "compact: {} bytes", s.len());
+
+    // The explain page: every node with why it does not fit.
+    let out = day2()
+        .args(["explain", "pod", "db/postgres-0", "--demo", "-o", "html"])
+        .output()
+        .unwrap();
+    let h = String::from_utf8_lossy(&out.stdout);
+    assert!(h.starts_with("<!DOCTYPE html>"), "{h:.200}");
+    assert_eq!(h.matches("✗ no").count(), 4, "four nodes, none fits");
+    assert!(h.contains("VolumeBinding"), "why not");
+
+    // Fragmentation has no page.
+    let out = day2()
+        .args(["explain", "fragmentation", "--demo", "-o", "html"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("text or json"));
+}

@@ -158,6 +158,12 @@ fn pod(a: ExplainPodArgs, term: &Term) -> Result<Outcome> {
             }
             term.print(&serde_json::to_string_pretty(&v)?)?;
         }
+        ExplainFormat::Html => {
+            term.print(&day2_render::explain_html(
+                &html_view(&base, what_if.as_ref()),
+                env!("CARGO_PKG_VERSION"),
+            ))?;
+        }
         ExplainFormat::Text => {
             let st = Styles { on: term.color };
             let mut out = render_pod(&st, &base, a.all_nodes);
@@ -176,6 +182,40 @@ fn pod(a: ExplainPodArgs, term: &Term) -> Result<Outcome> {
         }
     }
     Ok(Outcome::Clean)
+}
+
+/// The figures `day2 explain pod -o html` lays out.
+fn html_view(
+    e: &Explanation<'_>,
+    what_if: Option<&(Vec<String>, Explanation<'_>)>,
+) -> day2_render::ExplainView {
+    day2_render::ExplainView {
+        pod: format!("{}/{}", e.pod.namespace, e.pod.name),
+        bound_to: e.pod.node.clone(),
+        requests: e
+            .pod
+            .requests
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect(),
+        fits: e.fits_anywhere(),
+        aggregate: e.aggregate.clone(),
+        nodes: e
+            .nodes
+            .iter()
+            .map(|n| day2_render::NodeRow {
+                name: n.name.to_owned(),
+                zone: n.zone.map(str::to_owned),
+                fits: n.fits,
+                reasons: n.reasons().into_iter().map(str::to_owned).collect(),
+                why: why(n),
+                hypothetical: n.hypothetical,
+            })
+            .collect(),
+        suggestions: e.suggestions.clone(),
+        notes: e.notes.clone(),
+        what_if: what_if.map(|(changes, w)| (changes.clone(), w.aggregate.clone())),
+    }
 }
 
 fn nodes_json(e: &Explanation<'_>) -> Value {
@@ -386,6 +426,9 @@ fn fragmentation(a: ExplainFragArgs, term: &Term) -> Result<Outcome> {
     let f = sim.fragmentation();
     term.progress_done();
     match a.output {
+        ExplainFormat::Html => {
+            bail!("`day2 explain fragmentation` prints text or json, not html")
+        }
         ExplainFormat::Json => {
             let mut v = json!({"schema": "day2/v1", "fragmentation": f});
             if !add.is_empty() {

@@ -25,6 +25,7 @@ pub fn run(a: LogsArgs, term: &Term) -> Result<Outcome> {
         cloud: None,
         kube_version: None,
         verbose: false,
+        summary: false,
     })?;
     let cfg = match &config.logs {
         Some(v) => FieldConfig::with_config(v).map_err(|e| {
@@ -75,11 +76,51 @@ pub fn run(a: LogsArgs, term: &Term) -> Result<Outcome> {
         OutputFormat::Markdown => render::markdown(&report),
         OutputFormat::Junit => render::junit(&report),
         OutputFormat::Sarif => render::sarif(&report, env!("CARGO_PKG_VERSION"))?,
-        OutputFormat::Html => render::html(&report),
+        OutputFormat::Html => {
+            day2_render::logs_html(&html_view(&report), env!("CARGO_PKG_VERSION"))
+        }
     };
     term.print(&text)?;
     Ok(match a.fail_under {
         Some(pct) if report.lines > 0 && report.min_coverage() < pct => Outcome::Findings,
         _ => Outcome::Clean,
     })
+}
+
+/// The figures `day2 logs -o html` draws, worst source first.
+fn html_view(r: &day2_logs::LogReport) -> day2_render::LogsView {
+    day2_render::LogsView {
+        verdict: match r.verdict() {
+            day2_logs::Verdict::Pass => "pass",
+            day2_logs::Verdict::Fail => "fail",
+            day2_logs::Verdict::Unknown => "unknown",
+        }
+        .to_owned(),
+        lines: r.lines,
+        structured_pct: r.structured_share(),
+        malformed: r.malformed,
+        huge: r.huge,
+        binary: r.binary,
+        field_threshold: day2_logs::FIELD_THRESHOLD,
+        structured_threshold: day2_logs::STRUCTURED_THRESHOLD,
+        fields: day2_logs::GOLDEN.iter().map(|f| (*f).to_owned()).collect(),
+        coverage: r.coverage().to_vec(),
+        sources: r
+            .worst_sources()
+            .into_iter()
+            .map(|s| day2_render::LogsSource {
+                name: s.source.clone(),
+                lines: s.lines,
+                structured_pct: if s.lines == 0 {
+                    0.0
+                } else {
+                    s.structured as f64 * 100.0 / s.lines as f64
+                },
+                coverage: s.coverage().to_vec(),
+                examples: s.examples.clone(),
+                errors: s.errors.clone(),
+            })
+            .collect(),
+        fix: "log JSON with the Downward API's POD_NAME, POD_NAMESPACE, NODE_NAME and the node's zone, or let an agent (Fluent Bit, OpenTelemetry k8sattributes) add them.".to_owned(),
+    }
 }
