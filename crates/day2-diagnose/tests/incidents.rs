@@ -27,9 +27,9 @@ use std::path::{Path, PathBuf};
 
 /// Share of incidents diagnosed fully right (symptom, root loop, root object,
 /// fix words; healthy clusters: no diagnosis). Measured when the corpus was
-/// written: 20 of 67 (29.9%). It only goes up as the engine improves; the
+/// written: 23 of 70 (32.9%). It only goes up as the engine improves; the
 /// target is 0.90.
-const ACCURACY_FLOOR: f64 = 0.29;
+const ACCURACY_FLOOR: f64 = 0.32;
 
 /// Healthy clusters that get a diagnosis today. Only goes down.
 const HEALTHY_MISSES_CEILING: usize = 0;
@@ -67,7 +67,7 @@ const SYMPTOM_KINDS: [&str; 26] = [
     "Unexplained",
 ];
 
-const FAMILIES: [&str; 20] = [
+const FAMILIES: [&str; 21] = [
     "dns",
     "networkpolicy",
     "cloud-auth",
@@ -87,6 +87,7 @@ const FAMILIES: [&str; 20] = [
     "pending",
     "multi-attach",
     "oom",
+    "ingress",
     "healthy",
 ];
 
