@@ -1208,13 +1208,29 @@ mod tests {
         assert_eq!(c.pods_matching("shop", &LabelSelector::default()).len(), 2);
         assert_eq!(c.zones(), vec!["us-east-1a"]);
         assert_eq!(c.detect_cloud(), Cloud::Aws);
-        // The Deployment's template is the workload; its pods and ReplicaSet are not repeated.
+        // The Deployment's template is the workload; its pods and ReplicaSet
+        // are not repeated. A pod whose ReplicaSet and Deployment are both
+        // absent stands for that Deployment, with its pod counted.
         let w: Vec<_> = c
             .workloads()
             .iter()
-            .map(|w| format!("{}/{}", w.kind, w.name()))
+            .map(|w| {
+                format!(
+                    "{}/{} pods={} {:?}",
+                    w.kind,
+                    w.name(),
+                    w.pods,
+                    w.examples[0]
+                )
+            })
             .collect();
-        assert_eq!(w, vec!["Deployment/web", "Pod/orphan-xyz-1"]);
+        assert_eq!(
+            w,
+            vec![
+                "Deployment/web pods=1 Some(\"web-abc-1\")",
+                "Deployment/orphan pods=1 Some(\"orphan-xyz-1\")"
+            ]
+        );
     }
 
     #[test]

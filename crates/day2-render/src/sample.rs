@@ -110,6 +110,8 @@ fn finding(
             column,
         }),
         fix: fix.to_owned().into(),
+        pods: None,
+        examples: Vec::new(),
     }
 }
 

@@ -52,10 +52,23 @@ fn public_manifests_report_only_reviewed_findings() {
     for files in folders.values() {
         let input: Vec<Input> = files.iter().cloned().map(Input::Path).collect();
         let cluster = load_manifests(&input, &LoadOptions::default()).unwrap();
+        // The example collections (kubernetes/examples, prometheus-operator's
+        // user guides) ship alternative layouts of one app side by side (MinIO
+        // standalone and distributed both define `minio-service`): the reader
+        // notes the duplicates, and nothing else.
+        let unexpected: Vec<_> = cluster
+            .notes
+            .iter()
+            .filter(|n| {
+                let example = ["/kubernetes-examples/", "/prometheus-operator/"]
+                    .iter()
+                    .any(|c| n.at.contains(c));
+                !(example && n.message.contains(" is defined twice (first at "))
+            })
+            .collect();
         assert!(
-            cluster.notes.is_empty(),
-            "the corpus reads without notes: {:?}",
-            cluster.notes
+            unexpected.is_empty(),
+            "the corpus reads without notes: {unexpected:?}"
         );
         for f in files {
             reports.insert(f.display().to_string(), String::new());
