@@ -268,6 +268,49 @@ pub(crate) fn by_rule<'a>(
     groups
 }
 
+/// A rule's findings grouped by identical message, in order of first
+/// appearance: a template problem shared by many workloads reads once.
+pub(crate) fn by_message<'a>(
+    findings: &[&'a day2_model::Finding],
+) -> Vec<Vec<&'a day2_model::Finding>> {
+    let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut groups: Vec<Vec<&day2_model::Finding>> = Vec::new();
+    for f in findings {
+        match at.get(f.message.as_str()) {
+            Some(i) => groups[*i].push(f),
+            None => {
+                at.insert(&f.message, groups.len());
+                groups.push(vec![f]);
+            }
+        }
+    }
+    groups
+}
+
+/// `· 120 pods (web-1, web-2, web-3, …)` for findings about pod templates
+/// that pods in the input run; empty otherwise.
+pub(crate) fn pods_suffix(fs: &[&day2_model::Finding]) -> String {
+    let pods: u64 = fs.iter().filter_map(|f| f.pods).map(u64::from).sum();
+    if pods == 0 {
+        return String::new();
+    }
+    let examples: Vec<&str> = fs
+        .iter()
+        .flat_map(|f| f.examples.iter().map(String::as_str))
+        .take(day2_model::cluster::EXAMPLES)
+        .collect();
+    let more = if (examples.len() as u64) < pods {
+        ", …"
+    } else {
+        ""
+    };
+    format!(
+        " · {} ({}{more})",
+        plural(pods as usize, "pod", "pods"),
+        examples.join(", ")
+    )
+}
+
 /// Diagnoses grouped into incidents: one per root cause (loop, object, rule),
 /// in report order.
 pub(crate) fn incidents(

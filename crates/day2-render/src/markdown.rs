@@ -245,6 +245,9 @@ pub fn report(r: &Report, opts: &RenderOptions) -> String {
     o
 }
 
+/// Objects named in a row before the list is cut (unless verbose).
+const MORE_NAMES: usize = 8;
+
 fn rule_group(o: &mut String, rule: &str, group: &[&Finding], verbose: bool) {
     let f0 = group[0];
     let same_fix = group.iter().all(|f| f.fix == f0.fix);
@@ -274,12 +277,15 @@ fn rule_group(o: &mut String, rule: &str, group: &[&Finding], verbose: bool) {
         if same_fix { "" } else { " fix |" },
         if same_fix { "" } else { "---|" }
     );
+    // Identical messages share one row naming their objects.
+    let rows = crate::by_message(group);
     let n = if verbose {
-        group.len()
+        rows.len()
     } else {
-        group.len().min(MAX_ROWS)
+        rows.len().min(MAX_ROWS)
     };
-    for f in &group[..n] {
+    for same in &rows[..n] {
+        let f = same[0];
         let loc = f
             .location
             .as_ref()
@@ -290,18 +296,39 @@ fn rule_group(o: &mut String, rule: &str, group: &[&Finding], verbose: bool) {
         } else {
             format!(" {} |", inline(&f.fix, true))
         };
+        let others = match same.len() {
+            1 => String::new(),
+            k => {
+                let shown = if verbose {
+                    k - 1
+                } else {
+                    (k - 1).min(MORE_NAMES)
+                };
+                let names: Vec<String> = same[1..=shown]
+                    .iter()
+                    .map(|f| code(&f.object.to_string(), true))
+                    .collect();
+                let rest = if shown < k - 1 {
+                    format!(" and {} more", k - 1 - shown)
+                } else {
+                    String::new()
+                };
+                format!(" and {}{rest}", names.join(", "))
+            }
+        };
         let _ = writeln!(
             o,
-            "| {} | {loc} | {} |{fix}",
+            "| {}{others}{} | {loc} | {} |{fix}",
             code(&f.object.to_string(), true),
+            inline(&crate::pods_suffix(same), true),
             inline(&f.message, true)
         );
     }
-    if group.len() > n {
+    if rows.len() > n {
         let _ = writeln!(
             o,
             "\n… and {} more (`-v` lists every object)",
-            group.len() - n
+            rows[n..].iter().map(Vec::len).sum::<usize>()
         );
     }
     if fold {

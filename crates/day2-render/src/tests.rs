@@ -154,25 +154,49 @@ fn text_reads_summary_first_then_incidents_findings_notes_and_checklist_last() {
 
 #[test]
 fn text_collapses_a_rule_on_many_objects_unless_verbose() {
+    // Seven workloads with the same problem read as one finding naming the others.
     let t = out(Format::Text);
-    assert_eq!(t.matches("HIGH     CP001").count(), 3);
-    assert!(t.contains(
-        "… and 4 more CP001: Deployment/shop/svc-3, Deployment/shop/svc-4, Deployment/shop/svc-5,"
-    ));
+    assert_eq!(t.matches("HIGH     CP001").count(), 1);
+    assert!(t.contains("HIGH     CP001 Deployment/shop/svc-0 and 6 others"));
+    assert!(t.contains("also Deployment/shop/svc-1, Deployment/shop/svc-2,"));
     assert_eq!(
         t.matches("fix: Set `resources.requests`").count(),
         1,
         "one fix per rule"
     );
-    let v = render(
-        &sample::report(),
-        &sample::rules(),
-        Format::Text,
-        &opts(false, true),
-    )
-    .unwrap();
+    // With a message of its own each, a rule shows three and counts the rest.
+    let mut r = sample::report();
+    for f in r.findings.iter_mut().filter(|f| f.rule == "CP001") {
+        f.message = format!("{} ({})", f.message, f.object.name);
+    }
+    let t = render(&r, &sample::rules(), Format::Text, &opts(false, false)).unwrap();
+    assert_eq!(t.matches("HIGH     CP001").count(), 3);
+    assert!(t.contains(
+        "… and 4 more CP001: Deployment/shop/svc-3, Deployment/shop/svc-4, Deployment/shop/svc-5,"
+    ));
+    let v = render(&r, &sample::rules(), Format::Text, &opts(false, true)).unwrap();
     assert_eq!(v.matches("HIGH     CP001").count(), 7);
     assert!(!v.contains("more CP001"));
+}
+
+#[test]
+fn text_names_the_pods_a_template_finding_is_about() {
+    let mut r = sample::report();
+    let f = r.findings.iter_mut().find(|f| f.rule == "CP001").map(|f| {
+        f.pods = Some(120);
+        f.examples = vec![
+            "svc-0-7d9f-a".into(),
+            "svc-0-7d9f-b".into(),
+            "svc-0-7d9f-c".into(),
+        ];
+        f.object.to_string()
+    });
+    let t = render(&r, &sample::rules(), Format::Text, &opts(false, false)).unwrap();
+    let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        t.contains("120 pods (svc-0-7d9f-a, svc-0-7d9f-b, svc-0-7d9f-c, …)"),
+        "{f:?}: {t}"
+    );
 }
 
 #[test]

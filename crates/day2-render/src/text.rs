@@ -2,7 +2,10 @@
 //! incidents, the findings by loop, input problems, and the checklist last.
 
 use crate::wrap::{self, Span, pad, width};
-use crate::{RenderOptions, by_rule, incidents, plural, shown, timeline_repeats_chains};
+use crate::{
+    RenderOptions, by_message, by_rule, incidents, plural, pods_suffix, shown,
+    timeline_repeats_chains,
+};
 use anstyle::{AnsiColor, Effects, Style};
 use day2_model::escape::sanitize_terminal;
 use day2_model::report::{Confidence, Diagnosis, Report, RuleInfo, Status};
@@ -497,23 +500,31 @@ fn findings(o: &mut String, p: &Paint, r: &Report, verbose: bool) {
             plural(fs.len(), "finding", "findings")
         );
         for (rule, group) in by_rule(fs) {
-            let n = shown(group.len(), verbose);
+            // Identical messages read once, with the objects they are about.
+            let same = by_message(&group);
+            let n = shown(same.len(), verbose);
             let mut last_fix: Option<&str> = None;
-            for f in &group[..n] {
-                finding(o, p, f, last_fix != Some(&*f.fix));
-                last_fix = Some(&f.fix);
+            for g in &same[..n] {
+                finding(o, p, g, last_fix != Some(&*g[0].fix), verbose);
+                last_fix = Some(&g[0].fix);
             }
-            let hidden = &group[n..];
+            let hidden = &same[n..];
             if !hidden.is_empty() {
-                let names: Vec<String> = hidden.iter().map(|f| f.object.to_string()).collect();
+                let objects: usize = hidden.iter().map(Vec::len).sum();
+                let names: Vec<String> = hidden
+                    .iter()
+                    .flatten()
+                    .take(MORE_NAMES)
+                    .map(|f| f.object.to_string())
+                    .collect();
+                let rest = if objects > names.len() { ", …" } else { "" };
                 p.para(
                     o,
                     &Paint::plain(&" ".repeat(BODY), Style::new()),
                     BODY + 2,
                     &Paint::plain(
                         &format!(
-                            "… and {} more {rule}: {} (-v shows all)",
-                            hidden.len(),
+                            "… and {objects} more {rule}: {}{rest} (-v shows all)",
                             names.join(", ")
                         ),
                         dim(),
@@ -524,12 +535,21 @@ fn findings(o: &mut String, p: &Paint, r: &Report, verbose: bool) {
     }
 }
 
-fn finding(o: &mut String, p: &Paint, f: &Finding, show_fix: bool) {
+/// Objects named after "… and N more" before the list is cut.
+const MORE_NAMES: usize = 8;
+
+fn finding(o: &mut String, p: &Paint, same: &[&Finding], show_fix: bool, verbose: bool) {
+    let f = same[0];
     let loc = f
         .location
         .as_ref()
         .map(|l| format!("  {l}"))
         .unwrap_or_default();
+    let others = if same.len() > 1 {
+        format!(" and {}", plural(same.len() - 1, "other", "others"))
+    } else {
+        String::new()
+    };
     p.para(
         o,
         &[
@@ -543,10 +563,30 @@ fn finding(o: &mut String, p: &Paint, f: &Finding, show_fix: bool) {
         BODY + 5,
         &[
             (f.rule.to_string(), bold()),
-            (format!(" {}", f.object), Style::new()),
+            (format!(" {}{others}", f.object), Style::new()),
+            (pods_suffix(same), Style::new()),
             (loc, dim()),
         ],
     );
+    if same.len() > 1 {
+        let n = if verbose {
+            same.len() - 1
+        } else {
+            (same.len() - 1).min(MORE_NAMES)
+        };
+        let names: Vec<String> = same[1..=n].iter().map(|f| f.object.to_string()).collect();
+        let rest = if n < same.len() - 1 {
+            ", … (-v lists all)"
+        } else {
+            ""
+        };
+        p.para(
+            o,
+            &Paint::plain(&" ".repeat(BODY), Style::new()),
+            BODY + 2,
+            &Paint::plain(&format!("also {}{rest}", names.join(", ")), dim()),
+        );
+    }
     p.para(
         o,
         &Paint::plain(&" ".repeat(BODY), Style::new()),
