@@ -9,6 +9,7 @@ pub fn options() -> LoadOptions {
     LoadOptions {
         max_file_bytes: 8 << 20,
         max_doc_bytes: 1 << 20,
+        max_held_bytes: 32 << 20,
         progress: None,
     }
 }
