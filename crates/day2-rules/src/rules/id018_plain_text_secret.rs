@@ -19,7 +19,10 @@ rollout. Names that say what they carry (`DB_PASSWORD`, `API_TOKEN`, `client_sec
 with a literal value are reported, and a PEM private key anywhere in an env value or a ConfigMap. \
 Values are never printed. References (`$(VAR)`, `${VAR}`), file paths, empty values and names that \
 describe a secret rather than hold it (`…_SECRET_NAME`, `…_TOKEN_FILE`, `…_PASSWORD_PATH`, \
-`…_TOKEN_TTL`) are not. Cloud keys are ID003's (critical).",
+`…_TOKEN_TTL`) are not. Cloud keys are ID003's (critical).\n\n**Differs from peers.** KubeLinter \
+`env-var-secret` matches the variable name alone (`SECRET_NAME: orders-db` fires there); day2 \
+classifies the value. Checkov CKV_K8S_35 flags Secrets read into env; day2 treats `secretKeyRef` as \
+the right way to pass them.",
     fix: Fix::generic(
         "Move the value into a Secret (or an external secret store synced by External Secrets / the Secrets Store CSI driver) and reference it with `valueFrom.secretKeyRef` or a mounted file; rotate the value, which is in the repository history.",
     ),

@@ -15,7 +15,9 @@ load balancer) in clear text, and browsers flag the site. TLS may be terminated 
 controller (`spec.tls`) or by the cloud load balancer in front of it; the rule recognises the AWS Load \
 Balancer Controller (`alb.ingress.kubernetes.io/certificate-arn`), GKE (`networking.gke.io/managed-certificates`, \
 `ingress.gcp.kubernetes.io/pre-shared-cert`) and Azure Application Gateway \
-(`appgw.ingress.kubernetes.io/appgw-ssl-certificate`) annotations.",
+(`appgw.ingress.kubernetes.io/appgw-ssl-certificate`) annotations.\n\n**Differs from peers.** \
+Polaris `tlsSettingsMissing` and Kubescape C-0263 look only for `spec.tls`; a cloud load-balancer \
+certificate named in the annotations counts here.",
     fix: Fix {
         generic: "Add `spec.tls` with the hosts and a certificate Secret (cert-manager can issue it: `cert-manager.io/cluster-issuer` annotation), and redirect HTTP to HTTPS.",
         aws: Some(
