@@ -82,8 +82,8 @@ fn peer_fixtures(m: &RuleMeta) -> Vec<PeerFixture> {
         } else {
             panic!("{}: ends in .fire.yaml or .silent.yaml", path.display())
         };
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let header: Vec<&str> = text
             .lines()
             .take_while(|l| l.starts_with('#'))
@@ -187,7 +187,11 @@ fn every_claimed_peer_check_has_a_fixture() {
             .collect();
         for entry in m.peers {
             let (tool, checks) = claimed(entry);
-            assert!(PEERS.contains(&tool), "{}: unknown peer tool in {entry:?}", m.code);
+            assert!(
+                PEERS.contains(&tool),
+                "{}: unknown peer tool in {entry:?}",
+                m.code
+            );
             for check in checks {
                 claimed_total += 1;
                 let want = format!("{tool} {check}");

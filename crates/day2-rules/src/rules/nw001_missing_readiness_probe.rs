@@ -20,7 +20,7 @@ name or number) is the one that needs it; when no container declares the target 
 container is assumed to serve it.\n\n**Differs from peers.** KubeLinter `no-readiness-probe`, \
 Polaris `readinessProbeMissing`, Checkov CKV_K8S_9 and Kubescape C-0018 want a readiness probe on \
 every container; like kube-score `pod-probes`, day2 asks for one only where a Service selects the \
-pod.",
+pod, and only on the containers that serve its target ports (a sidecar without ports needs none).",
     fix: Fix::generic(
         "Add a `readinessProbe` that checks the serving path (an HTTP endpoint that verifies the app's dependencies, or a TCP check of the serving port), with `periodSeconds`/`failureThreshold` tuned to how fast the app should leave rotation.",
     ),
