@@ -81,6 +81,23 @@ const DESCRIPTIVE_SUFFIXES: &[&str] = &[
     "lifetime",
     "store",
     "provider",
+    // Units and settings: `TOKEN_TTL_SECONDS`, `SESSION_TOKEN_MAX_AGE`, `JWT_SECRET_ALGORITHM`.
+    "seconds",
+    "secs",
+    "minutes",
+    "hours",
+    "days",
+    "millis",
+    "maxage",
+    "interval",
+    "period",
+    "limit",
+    "prefix",
+    "algorithm",
+    "format",
+    "version",
+    "issuer",
+    "audience",
 ];
 
 /// Whether the name says its value is a secret.
@@ -199,6 +216,8 @@ mod tests {
             "CLIENT_SECRET",
             "private_key",
             "SECRET_KEY",
+            "PASSWORD_ADMIN",
+            "TOKEN_ACCOUNT",
         ] {
             assert!(secret_name(n), "{n} should name a secret");
         }
@@ -209,6 +228,11 @@ mod tests {
             "JWT_SECRET_KEY_PATH",
             "LOG_LEVEL",
             "ARGOCD_SERVER_TOKEN_EXPIRATION",
+            "TOKEN_TTL_SECONDS",
+            "SESSION_TOKEN_MAX_AGE",
+            "PASSWORD_RESET_INTERVAL",
+            "JWT_SECRET_ALGORITHM",
+            "OIDC_TOKEN_ISSUER",
         ] {
             assert!(!secret_name(n), "{n} describes, not holds");
         }
