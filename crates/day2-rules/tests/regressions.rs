@@ -378,5 +378,9 @@ fn settings_named_after_a_secret_are_not_secrets() {
     let yaml = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app, namespace: shop}\nspec:\n  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: a}}\n    spec:\n      containers:\n        - name: app\n          image: 'shop/app:1.0.0'\n          env:\n            - {name: TOKEN_TTL_SECONDS, value: '3600'}\n            - {name: SESSION_TOKEN_MAX_AGE, value: '86400'}\n            - {name: JWT_SECRET_ALGORITHM, value: HS256}\n            - {name: ADMIN_PASSWORD, value: hunter2-again}\n";
     let f = run("ID018", yaml);
     assert_eq!(f.len(), 1, "{f:?}");
-    assert!(f[0].message.contains("`ADMIN_PASSWORD`"), "{}", f[0].message);
+    assert!(
+        f[0].message.contains("`ADMIN_PASSWORD`"),
+        "{}",
+        f[0].message
+    );
 }
