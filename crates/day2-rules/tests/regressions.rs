@@ -384,3 +384,26 @@ fn settings_named_after_a_secret_are_not_secrets() {
         f[0].message
     );
 }
+
+/// A `tls` section that covers one host of the Ingress left the others on
+/// plain HTTP unreported (found writing the peer fixtures of Polaris
+/// `tlsSettingsMissing`, `fixtures/NW013/differs-host-outside-tls.fire.yaml`).
+#[test]
+fn a_host_left_out_of_tls_is_served_over_plain_http() {
+    let ingress = |tls_hosts: &str| {
+        format!(
+            "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {{name: shop, namespace: shop}}\nspec:\n  tls: [{{hosts: [{tls_hosts}], secretName: shop-tls}}]\n  rules:\n    - {{host: shop.example.com, http: {{paths: [{{path: /, pathType: Prefix, backend: {{service: {{name: web, port: {{number: 80}}}}}}}}]}}}}\n    - {{host: api.example.com, http: {{paths: [{{path: /, pathType: Prefix, backend: {{service: {{name: api, port: {{number: 80}}}}}}}}]}}}}\n"
+        )
+    };
+    let f = run("NW013", &ingress("shop.example.com"));
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(
+        f[0].message
+            .contains("serves api.example.com over plain HTTP")
+            && !f[0].message.contains("serves shop.example.com"),
+        "{}",
+        f[0].message
+    );
+    assert!(run("NW013", &ingress("shop.example.com, api.example.com")).is_empty());
+    assert!(run("NW013", &ingress("'*.example.com'")).is_empty());
+}
