@@ -108,7 +108,33 @@ fn secret_name(name: &str) -> bool {
     };
     // `DB_PASSWORD_FILE`, `TOKEN_TTL`: the part after the secret word describes it.
     let tail = n.rsplit(word).next().unwrap_or("");
+    // `TOKENIZER_MODEL`, `SECRETS_MANAGER_REGION`: another word that starts with a secret word.
+    if ["izer", "smanager", "manager"]
+        .iter()
+        .any(|p| tail.starts_with(p))
+    {
+        return false;
+    }
+    // `MAX_TOKENS`, `minPasswordLength`: a count or a bound, not the value.
+    if is_bound(name) {
+        return false;
+    }
     tail.is_empty() || !DESCRIPTIVE_SUFFIXES.iter().any(|s| tail.ends_with(s))
+}
+
+/// Whether the name starts with the word `max`, `min` or `num` (`MAX_TOKENS`,
+/// `maxTokens`; not `MINIO_SECRET_KEY`).
+fn is_bound(name: &str) -> bool {
+    ["max", "min", "num"].iter().any(|p| {
+        let (Some(head), Some(next)) = (
+            name.get(..p.len()),
+            name.get(p.len()..).and_then(|r| r.chars().next()),
+        ) else {
+            return false;
+        };
+        head.eq_ignore_ascii_case(p)
+            && (matches!(next, '_' | '-' | '.') || (head == *p && next.is_ascii_uppercase()))
+    })
 }
 
 /// Whether a literal value is plausibly the secret itself.
@@ -218,9 +244,14 @@ mod tests {
             "SECRET_KEY",
             "PASSWORD_ADMIN",
             "TOKEN_ACCOUNT",
+            "MINIO_SECRET_KEY",
+            "API_TOKENS",
         ] {
             assert!(secret_name(n), "{n} should name a secret");
         }
+        // Names are input: no panic on non-ASCII.
+        assert!(!secret_name("aaé_LIMIT"));
+        assert!(secret_name("aaé_TOKEN"));
         for n in [
             "DB_PASSWORD_FILE",
             "TOKEN_TTL",
@@ -233,6 +264,10 @@ mod tests {
             "PASSWORD_RESET_INTERVAL",
             "JWT_SECRET_ALGORITHM",
             "OIDC_TOKEN_ISSUER",
+            "MAX_TOKENS",
+            "maxNewTokens",
+            "TOKENIZER_MODEL",
+            "SECRETS_MANAGER_REGION",
         ] {
             assert!(!secret_name(n), "{n} describes, not holds");
         }
