@@ -408,3 +408,21 @@ fn a_host_left_out_of_tls_is_served_over_plain_http() {
     assert!(run("NW013", &ingress("shop.example.com, api.example.com")).is_empty());
     assert!(run("NW013", &ingress("'*.example.com'")).is_empty());
 }
+
+/// `GOOGLE_APPLICATION_CREDENTIALS=/var/run/secrets/gcp/key.json` and
+/// `AWS_SECRET_ACCESS_KEY=$(S3_SECRET)` say where the credential is, not
+/// what it is: they were reported as literal keys (found writing the peer
+/// fixtures of Polaris `sensitiveContainerEnvVar`,
+/// `fixtures/ID003/peer-placeholders.silent.yaml`). An AWS secret key that
+/// starts with `/` is still a key.
+#[test]
+fn credential_paths_and_references_are_not_literal_credentials() {
+    let yaml = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app, namespace: shop}\nspec:\n  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: a}}\n    spec:\n      containers:\n        - name: app\n          image: 'shop/app:1.0.0'\n          env:\n            - {name: GOOGLE_APPLICATION_CREDENTIALS, value: /var/run/secrets/gcp/key.json}\n            - {name: AWS_SECRET_ACCESS_KEY, value: $(S3_SECRET)}\n        - name: sync\n          image: 'shop/sync:1.0.0'\n          env:\n            - {name: AWS_SECRET_ACCESS_KEY, value: /K7MDENG/bPxRfiCYEXAMPLEKEYwJalrXUtnFEMI}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: app, namespace: shop}\ndata: {GOOGLE_APPLICATION_CREDENTIALS: /var/run/secrets/gcp/key.json}\n";
+    let f = run("ID003", yaml);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(
+        f[0].message.contains("`sync`") && f[0].message.contains("AWS secret access key"),
+        "{}",
+        f[0].message
+    );
+}
