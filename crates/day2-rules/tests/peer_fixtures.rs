@@ -11,7 +11,9 @@
 //! Each such file starts with comment lines `# peer: <Tool> <check> — <repo>:<path>`
 //! naming every peer check it mirrors and the peer's source it was written
 //! from (after an optional `# source: snapshot|live` first line). A `differs-`
-//! file also has a `# differs:` line saying what the peer does instead.
+//! file also has a `# differs:` line saying what the peer does instead. An
+//! optional `# severity: <level>` line says the severity every finding of a
+//! `.fire.yaml` fixture has.
 
 use day2_rules::registry::{PEERS, fixture_source};
 use day2_rules::testing::cluster_from_yaml;
@@ -45,6 +47,8 @@ struct PeerFixture {
     text: String,
     fire: bool,
     differs: bool,
+    /// The severity every finding must have (`# severity:`), if said.
+    severity: Option<String>,
     /// `Tool check` named by each `# peer:` line.
     names: Vec<String>,
 }
@@ -124,11 +128,16 @@ fn peer_fixtures(m: &RuleMeta) -> Vec<PeerFixture> {
                 path.display()
             );
         }
+        let severity = header
+            .iter()
+            .find_map(|l| l.strip_prefix("# severity: "))
+            .map(|s| s.trim().to_owned());
         out.push(PeerFixture {
             path,
             text,
             fire,
             differs,
+            severity,
             names,
         });
     }
@@ -165,6 +174,14 @@ fn peer_fixtures_fire_and_stay_silent() {
                     .map(|x| format!("  {}: {}", x.object, x.message))
                     .collect();
                 failures.push(format!("{} fired on {shown}:\n{}", m.code, msgs.join("\n")));
+            }
+            if let Some(want) = &f.severity {
+                for x in findings.iter().filter(|x| x.severity.to_string() != *want) {
+                    failures.push(format!(
+                        "{} reported [{}] instead of [{want}] on {shown}: {}",
+                        m.code, x.severity, x.message
+                    ));
+                }
             }
         }
     }
