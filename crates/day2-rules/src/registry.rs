@@ -262,7 +262,7 @@ pub fn markdown() -> String {
     }
     let _ = writeln!(
         s,
-        "## Compared with the peers\n\nThe checks of kube-score, KubeLinter, Polaris, Checkov and Kubescape that cover the same ground as each day2 rule (from the survey of their sources; \"partial\" means the peer checks less than the rule). An empty row is ground no peer covers. The peers check no StorageClass, no claim access mode, no database placement and no metrics scraping at all.\n"
+        "## Compared with the peers\n\nThe checks of kube-score, KubeLinter, Polaris, Checkov and Kubescape that cover the same ground as each day2 rule (from the survey of their sources; \"partial\" means the peer checks less than the rule). An empty row is ground no peer covers. The peers check no StorageClass, no claim access mode, no database placement and no metrics scraping at all.\n\nEvery peer check named here is exercised by fixtures of day2's own, written from the same concern: `crates/day2-rules/fixtures/<CODE>/peer-*.yaml` fire or stay silent as the peer would, and `differs-*.yaml` show where the rule deliberately decides otherwise (its documentation says why under **Differs from peers**). Each fixture names the peer check and the peer's source it mirrors; `tests/peer_fixtures.rs` fails when a claimed check has none.\n"
     );
     for l in Loop::ALL {
         let rules: Vec<&RuleMeta> = ALL

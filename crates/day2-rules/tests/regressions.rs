@@ -369,3 +369,60 @@ fn a_tcp_probe_of_a_udp_port_always_fails() {
     assert_eq!(f.len(), 1);
     assert!(f[0].message.contains("only as UDP"), "{}", f[0].message);
 }
+
+/// `TOKEN_TTL_SECONDS: "3600"`, `MAX_TOKENS: "4096"`, `TOKENIZER_MODEL` and
+/// `SECRETS_MANAGER_REGION` are settings about secrets, not secrets: they were
+/// reported as literal secrets (found writing the peer fixtures of Polaris
+/// `sensitiveContainerEnvVar`, `fixtures/ID018/peer-setting-names.silent.yaml`
+/// and `peer-llm-and-vault-settings.silent.yaml`).
+#[test]
+fn settings_named_after_a_secret_are_not_secrets() {
+    let yaml = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app, namespace: shop}\nspec:\n  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: a}}\n    spec:\n      containers:\n        - name: app\n          image: 'shop/app:1.0.0'\n          env:\n            - {name: TOKEN_TTL_SECONDS, value: '3600'}\n            - {name: SESSION_TOKEN_MAX_AGE, value: '86400'}\n            - {name: JWT_SECRET_ALGORITHM, value: HS256}\n            - {name: MAX_TOKENS, value: '4096'}\n            - {name: TOKENIZER_MODEL, value: bert-base-uncased}\n            - {name: SECRETS_MANAGER_REGION, value: eu-west-1}\n            - {name: MINIO_SECRET_KEY, value: minio-secret-123}\n            - {name: ADMIN_PASSWORD, value: hunter2-again}\n";
+    let f = run("ID018", yaml);
+    let names: Vec<&str> = f
+        .iter()
+        .filter_map(|x| x.message.split('`').nth(3))
+        .collect();
+    assert_eq!(names, ["MINIO_SECRET_KEY", "ADMIN_PASSWORD"], "{f:?}");
+}
+
+/// A `tls` section that covers one host of the Ingress left the others on
+/// plain HTTP unreported (found writing the peer fixtures of Polaris
+/// `tlsSettingsMissing`, `fixtures/NW013/differs-host-outside-tls.fire.yaml`).
+#[test]
+fn a_host_left_out_of_tls_is_served_over_plain_http() {
+    let ingress = |tls_hosts: &str| {
+        format!(
+            "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {{name: shop, namespace: shop}}\nspec:\n  tls: [{{hosts: [{tls_hosts}], secretName: shop-tls}}]\n  rules:\n    - {{host: shop.example.com, http: {{paths: [{{path: /, pathType: Prefix, backend: {{service: {{name: web, port: {{number: 80}}}}}}}}]}}}}\n    - {{host: api.example.com, http: {{paths: [{{path: /, pathType: Prefix, backend: {{service: {{name: api, port: {{number: 80}}}}}}}}]}}}}\n"
+        )
+    };
+    let f = run("NW013", &ingress("shop.example.com"));
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(
+        f[0].message
+            .contains("serves api.example.com over plain HTTP")
+            && !f[0].message.contains("serves shop.example.com"),
+        "{}",
+        f[0].message
+    );
+    assert!(run("NW013", &ingress("shop.example.com, api.example.com")).is_empty());
+    assert!(run("NW013", &ingress("'*.example.com'")).is_empty());
+}
+
+/// `GOOGLE_APPLICATION_CREDENTIALS=/var/run/secrets/gcp/key.json` and
+/// `AWS_SECRET_ACCESS_KEY=$(S3_SECRET)` say where the credential is, not
+/// what it is: they were reported as literal keys (found writing the peer
+/// fixtures of Polaris `sensitiveContainerEnvVar`,
+/// `fixtures/ID003/peer-placeholders.silent.yaml`). An AWS secret key that
+/// starts with `/` is still a key.
+#[test]
+fn credential_paths_and_references_are_not_literal_credentials() {
+    let yaml = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app, namespace: shop}\nspec:\n  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: a}}\n    spec:\n      containers:\n        - name: app\n          image: 'shop/app:1.0.0'\n          env:\n            - {name: GOOGLE_APPLICATION_CREDENTIALS, value: /var/run/secrets/gcp/key.json}\n            - {name: AWS_SECRET_ACCESS_KEY, value: $(S3_SECRET)}\n        - name: sync\n          image: 'shop/sync:1.0.0'\n          env:\n            - {name: AWS_SECRET_ACCESS_KEY, value: /K7MDENG/bPxRfiCYEXAMPLEKEYwJalrXUtnFEMI}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: app, namespace: shop}\ndata: {GOOGLE_APPLICATION_CREDENTIALS: /var/run/secrets/gcp/key.json}\n";
+    let f = run("ID003", yaml);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(
+        f[0].message.contains("`sync`") && f[0].message.contains("AWS secret access key"),
+        "{}",
+        f[0].message
+    );
+}

@@ -20,7 +20,11 @@ Requests are the budget the scheduler plans with; without them it is guessing. W
 the pod has requests or limits the pod is also BestEffort (evicted and OOM-killed first), and the \
 message says so (CP009 then stays silent). Run-to-completion pods (Jobs, CronJobs) hold their share \
 briefly: medium. Init containers run before the app and count only where they ask for more than the \
-app containers: low.",
+app containers: low.\n\n**Differs from peers.** kube-score `container-resources` and KubeLinter \
+`unset-cpu-requirements` also require a CPU limit; day2 does not (CP002 asks for the memory limit). \
+A limit without a request counts as the request, as the API server defaults it, where Polaris \
+`cpuRequestsMissing` and Checkov CKV_K8S_10 read `requests` only. A pod with no resources at all \
+(Kubescape C-0009) is reported here once, with the BestEffort consequence, and not again as CP009.",
     fix: Fix::generic(
         "Set `resources.requests.cpu` and `resources.requests.memory` on every container (start from observed p95 usage, e.g. from metrics-server or VPA recommendations), or set pod-level `spec.resources`.",
     ),

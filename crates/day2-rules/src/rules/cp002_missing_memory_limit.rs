@@ -16,7 +16,9 @@ pub static META: RuleMeta = RuleMeta {
     rationale: "Memory is not compressible. A container without a memory limit can grow until the node runs \
 out, and then the kubelet evicts pods and the kernel OOM-kills processes — usually neighbours that stayed \
 within their budget, not the one that overspent. A memory limit turns an unbounded leak into an \
-OOMKilled restart of the offender alone. (CPU limits are not required: CPU is throttled, not killed.)",
+OOMKilled restart of the offender alone. (CPU limits are not required: CPU is throttled, not \
+killed.)\n\n**Differs from peers.** The peers judge the container alone; a LimitRange of the \
+namespace in the input that defaults the memory limit covers it here, as admission would.",
     fix: Fix::generic(
         "Set `resources.limits.memory` on every container (commonly equal to the memory request, which makes memory Guaranteed), or a pod-level `spec.resources.limits.memory`.",
     ),

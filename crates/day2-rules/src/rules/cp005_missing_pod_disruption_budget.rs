@@ -18,7 +18,9 @@ eviction API, which honours PDBs and nothing else. Without one, a drain of two n
 replica of a Deployment at once. A PDB covers a workload when its selector (matchLabels AND \
 matchExpressions) selects the workload's pod labels in the same namespace. Single-replica workloads \
 (`replicas` unset means 1) are not reported, DaemonSets and Jobs neither; workloads scaled by an HPA \
-count with its `maxReplicas`.",
+count with its `maxReplicas`.\n\n**Differs from peers.** \
+Polaris `missingPodDisruptionBudget` asks a PDB of every Deployment; like kube-score, day2 asks it \
+of workloads with two replicas or more (one replica can only be blocked or let go).",
     fix: Fix::generic(
         "Add a PodDisruptionBudget selecting the workload's pods with `maxUnavailable: 1` (or a percentage); prefer maxUnavailable over minAvailable so the budget keeps working when the replica count changes.",
     ),

@@ -17,7 +17,10 @@ full, the scheduler preempts lower-priority pods to place higher-priority ones, 
 the kubelet evicts by priority too. Pods without a class get the global default (or 0) and are the \
 first victims — which is fine for batch, and an outage for the checkout service. Once a cluster defines \
 its own PriorityClasses, every workload should say where it stands. A `priorityClassName` that names no \
-existing class is worse: admission rejects the pods (`no PriorityClass with name … was found`).",
+existing class is worse: admission rejects the pods (`no PriorityClass with name … was \
+found`).\n\n**Differs from peers.** Polaris `priorityClassNotSet` wants a class on every workload; \
+with a `globalDefault` PriorityClass in the input the pods get it at admission, and day2 stays \
+silent.",
     fix: Fix::generic(
         "Set `priorityClassName` on every workload (for example `business-critical`, `default`, `batch`), or mark one class `globalDefault: true` so unlabelled workloads get a deliberate priority.",
     ),

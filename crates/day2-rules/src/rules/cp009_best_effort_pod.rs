@@ -16,7 +16,9 @@ as the kubelet computes the QoS class) is BestEffort: the scheduler treats it as
 evicts it first under memory pressure, and the kernel's OOM killer prefers it (oom_score_adj 1000). It \
 also hides real load from the scheduler, which keeps packing pods onto the node. CP001 names the \
 containers and says the pod is BestEffort: this rule reports only when CP001 is disabled, so that one \
-fact is not reported twice.",
+fact is not reported twice.\n\n**Differs from peers.** Kubescape C-0009 fires on any container \
+without CPU and memory limits; this rule is about the QoS class, so requests without limits pass (a \
+missing memory limit is CP002).",
     fix: Fix::generic(
         "Give at least the main container CPU and memory requests (and a memory limit) so the pod is Burstable, or requests equal to limits on every container for Guaranteed.",
     ),

@@ -61,10 +61,37 @@ fn in_config(key: &str, value: &str) -> Option<CredentialKind> {
         return Some(k);
     }
     let n = norm(key);
-    if n.contains("aws") || n.contains("azure") || n.contains("gcp") || n.contains("google") {
+    if !points_elsewhere(value)
+        && (n.contains("aws") || n.contains("azure") || n.contains("gcp") || n.contains("google"))
+    {
         return cloud(classify(key, value.as_bytes(), None));
     }
     None
+}
+
+/// A literal env value classified as a credential: by its shape, and by the
+/// variable's name only when the value is not a reference to the credential.
+fn literal(name: &str, value: &str) -> Option<CredentialKind> {
+    if points_elsewhere(value) {
+        classify_literal("", value)
+    } else {
+        classify_literal(name, value)
+    }
+}
+
+/// Whether a value names where the credential is rather than holding it: a
+/// `$(VAR)` reference to another variable, or a file path
+/// (`GOOGLE_APPLICATION_CREDENTIALS=/var/run/secrets/gcp/key.json`). An AWS
+/// secret key may start with `/`: 40 characters of `[A-Za-z0-9+/]` are not a path.
+fn points_elsewhere(value: &str) -> bool {
+    let v = value.trim();
+    let aws_secret_shape = v.len() == 40
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/');
+    (v.starts_with("$(") && v.ends_with(')') && !v.contains(char::is_whitespace))
+        || ((v.starts_with('/') || v.starts_with("./"))
+            && !v.contains(char::is_whitespace)
+            && !aws_secret_shape)
 }
 
 pub struct CloudCredentialsInPlainText;
@@ -82,7 +109,7 @@ impl Rule for CloudCredentialsInPlainText {
                     let Some(v) = e.value.as_deref() else {
                         continue;
                     };
-                    if let Some(k) = cloud(classify_literal(&e.name, v)) {
+                    if let Some(k) = cloud(literal(&e.name, v)) {
                         sink.report(
                             Target::workload(&w),
                             format!(

@@ -18,7 +18,8 @@ with 401/403. The rule follows each Secret the pod spec references (volumes, pro
 `envFrom`, `env[].valueFrom.secretKeyRef`) to its classification, and also recognises the variables \
 that only ever carry static keys (`AWS_SECRET_ACCESS_KEY`, `AZURE_CLIENT_SECRET`, …) and \
 `GOOGLE_APPLICATION_CREDENTIALS` pointing into a mounted Secret, even when the Secret itself is not in the \
-input.",
+input.\n\n**Differs from peers.** Checkov CKV_K8S_35 and KubeLinter `read-secret-from-env-var` flag \
+any Secret read into env; this rule flags only Secrets that carry static cloud credentials.",
     fix: Fix {
         generic: "Stop passing the key to the pod: bind the ServiceAccount to a federated workload identity, remove the Secret reference, then revoke the key.",
         aws: Some(

@@ -17,7 +17,9 @@ unless it opts out. A token nobody uses is still a credential: whoever gets code
 can use it to talk to the API server (discovery, any permissions granted to all authenticated users, \
 and any added later). When no RoleBinding or ClusterRoleBinding grants the ServiceAccount anything, the \
 token is not needed. Cloud workload identity (IRSA, AKS/GKE Workload Identity) uses its own projected \
-token and does not need the automounted one.",
+token and does not need the automounted one.\n\n**Differs from peers.** Polaris \
+`automountServiceAccountToken`, Checkov CKV_K8S_38 and Kubescape C-0034 want every pod to opt out of \
+the token; day2 reports only tokens that no binding gives a use.",
     fix: Fix::generic(
         "Set `automountServiceAccountToken: false` on the pod template (or on the ServiceAccount); pods that do call the API keep it and get a binding.",
     ),

@@ -16,7 +16,9 @@ pub static META: RuleMeta = RuleMeta {
 the pod's `imagePullSecrets` (and its ServiceAccount's) point to. A name that matches no Secret in the \
 namespace is skipped with only a warning event, the pull goes out anonymously, and the registry answers \
 401/403: the pod sits in ImagePullBackOff while the registry looks healthy. A Secret that exists but is \
-not of type `kubernetes.io/dockerconfigjson` (or `dockercfg`) is ignored the same way.",
+not of type `kubernetes.io/dockerconfigjson` (or `dockercfg`) is ignored the same way.\n\n**Differs \
+from peers.** KubeLinter `env-value-from` reports env references to Secrets and ConfigMaps missing \
+from the input; this rule judges pull Secrets only.",
     fix: Fix {
         generic: "Create the pull Secret in the pod's namespace (`kubectl create secret docker-registry …`) or fix the name; better, let the node or a workload identity pull so no pull Secret is needed.",
         aws: Some(

@@ -15,7 +15,10 @@ pub static META: RuleMeta = RuleMeta {
 granted to all of those pods, present and future, whatever they are: the grant is not scoped to the \
 workload that needed it and the audit log cannot tell them apart. Give the workload that needs the \
 permissions its own ServiceAccount. (Bindings of `default` to cluster-admin are reported by ID005 as \
-critical.)",
+critical.)\n\n**Differs from peers.** KubeLinter `default-service-account` flags pods that run as \
+`default`, and Checkov CKV_K8S_41 a `default` account that still automounts its token; day2 reports \
+the grants to `default`: a default account granted nothing gives its pods nothing (ID007 judges the \
+unused token).",
     fix: Fix::generic(
         "Create a ServiceAccount for the workload that needs the permissions, bind the role to it, set `serviceAccountName` on that workload, and remove `default` from the binding.",
     ),

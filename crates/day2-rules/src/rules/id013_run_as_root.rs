@@ -18,7 +18,9 @@ writable host mount, root on the node. When neither `runAsNonRoot: true` nor a n
 set, the image's `USER` decides, and most images default to root. The kubelet applies the container's \
 `securityContext` over the pod's, so a pod-level `runAsNonRoot: true` covers every container that does \
 not override it. `runAsNonRoot: true` together with `runAsUser: 0` is a contradiction the kubelet refuses \
-to start (CreateContainerConfigError) and is reported as high.",
+to start (CreateContainerConfigError) and is reported as high.\n\n**Differs from peers.** kube-score \
+`container-security-context-user-group-id` also wants UID and GID above 10000; day2 asks only that \
+the container is not root, so UID 1000 passes.",
     fix: Fix::generic(
         "Set `securityContext.runAsNonRoot: true` at pod level (and `runAsUser`/`runAsGroup` to the image's unprivileged user, e.g. 65532 for distroless `nonroot`); build images with a numeric non-root `USER`.",
     ),

@@ -16,7 +16,10 @@ pub static META: RuleMeta = RuleMeta {
 `SYS_MODULE` loads kernel code; adding any of them (or `ALL`) is high. Containers that do not drop \
 `ALL` keep the runtime's default set, which includes `NET_RAW` (packet spoofing, ARP poisoning of \
 neighbours on the node) and `CHOWN`/`SETUID`/`SETGID`; that is low. Names are compared without the \
-`CAP_` prefix and case-insensitively, as the runtimes do.",
+`CAP_` prefix and case-insensitively, as the runtimes do.\n\n**Differs from peers.** Checkov \
+CKV_K8S_25 fails any added capability; `NET_BIND_SERVICE` after `drop: [ALL]` passes here. \
+KubeLinter `drop-net-raw-capability` and Checkov CKV_K8S_28 pass a container that drops `NET_RAW` \
+alone; day2 asks for `drop: [ALL]`.",
     fix: Fix::generic(
         "Set `securityContext.capabilities.drop: [ALL]` on every container and add back only what the process needs (usually nothing, sometimes `NET_BIND_SERVICE`).",
     ),

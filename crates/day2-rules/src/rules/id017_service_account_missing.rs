@@ -15,7 +15,9 @@ pub static META: RuleMeta = RuleMeta {
     rationale: "The ServiceAccount admission plugin rejects a pod whose ServiceAccount does not exist: the \
 ReplicaSet or StatefulSet reports `FailedCreate … serviceaccount \"x\" not found` and no pod appears. The \
 workload identity hangs off the ServiceAccount too (IRSA role, Workload Identity client id), so a \
-missing or misspelt account is a broken identity before it is anything else.",
+missing or misspelt account is a broken identity before it is anything else.\n\n**Differs from \
+peers.** KubeLinter `non-existent-service-account` reports any account missing from the input; on \
+manifests day2 judges only namespaces for which the input defines ServiceAccounts.",
     fix: Fix::generic(
         "Create the ServiceAccount (with its workload identity annotations) in the workload's namespace, or fix `serviceAccountName`.",
     ),

@@ -19,7 +19,10 @@ rollout. Names that say what they carry (`DB_PASSWORD`, `API_TOKEN`, `client_sec
 with a literal value are reported, and a PEM private key anywhere in an env value or a ConfigMap. \
 Values are never printed. References (`$(VAR)`, `${VAR}`), file paths, empty values and names that \
 describe a secret rather than hold it (`…_SECRET_NAME`, `…_TOKEN_FILE`, `…_PASSWORD_PATH`, \
-`…_TOKEN_TTL`) are not. Cloud keys are ID003's (critical).",
+`…_TOKEN_TTL`) are not. Cloud keys are ID003's (critical).\n\n**Differs from peers.** KubeLinter \
+`env-var-secret` matches the variable name alone (`SECRET_NAME: orders-db` fires there); day2 \
+classifies the value. Checkov CKV_K8S_35 flags Secrets read into env; day2 treats `secretKeyRef` as \
+the right way to pass them.",
     fix: Fix::generic(
         "Move the value into a Secret (or an external secret store synced by External Secrets / the Secrets Store CSI driver) and reference it with `valueFrom.secretKeyRef` or a mounted file; rotate the value, which is in the repository history.",
     ),
@@ -78,6 +81,23 @@ const DESCRIPTIVE_SUFFIXES: &[&str] = &[
     "lifetime",
     "store",
     "provider",
+    // Units and settings: `TOKEN_TTL_SECONDS`, `SESSION_TOKEN_MAX_AGE`, `JWT_SECRET_ALGORITHM`.
+    "seconds",
+    "secs",
+    "minutes",
+    "hours",
+    "days",
+    "millis",
+    "maxage",
+    "interval",
+    "period",
+    "limit",
+    "prefix",
+    "algorithm",
+    "format",
+    "version",
+    "issuer",
+    "audience",
 ];
 
 /// Whether the name says its value is a secret.
@@ -88,7 +108,33 @@ fn secret_name(name: &str) -> bool {
     };
     // `DB_PASSWORD_FILE`, `TOKEN_TTL`: the part after the secret word describes it.
     let tail = n.rsplit(word).next().unwrap_or("");
+    // `TOKENIZER_MODEL`, `SECRETS_MANAGER_REGION`: another word that starts with a secret word.
+    if ["izer", "smanager", "manager"]
+        .iter()
+        .any(|p| tail.starts_with(p))
+    {
+        return false;
+    }
+    // `MAX_TOKENS`, `minPasswordLength`: a count or a bound, not the value.
+    if is_bound(name) {
+        return false;
+    }
     tail.is_empty() || !DESCRIPTIVE_SUFFIXES.iter().any(|s| tail.ends_with(s))
+}
+
+/// Whether the name starts with the word `max`, `min` or `num` (`MAX_TOKENS`,
+/// `maxTokens`; not `MINIO_SECRET_KEY`).
+fn is_bound(name: &str) -> bool {
+    ["max", "min", "num"].iter().any(|p| {
+        let (Some(head), Some(next)) = (
+            name.get(..p.len()),
+            name.get(p.len()..).and_then(|r| r.chars().next()),
+        ) else {
+            return false;
+        };
+        head.eq_ignore_ascii_case(p)
+            && (matches!(next, '_' | '-' | '.') || (head == *p && next.is_ascii_uppercase()))
+    })
 }
 
 /// Whether a literal value is plausibly the secret itself.
@@ -196,9 +242,16 @@ mod tests {
             "CLIENT_SECRET",
             "private_key",
             "SECRET_KEY",
+            "PASSWORD_ADMIN",
+            "TOKEN_ACCOUNT",
+            "MINIO_SECRET_KEY",
+            "API_TOKENS",
         ] {
             assert!(secret_name(n), "{n} should name a secret");
         }
+        // Names are input: no panic on non-ASCII.
+        assert!(!secret_name("aaé_LIMIT"));
+        assert!(secret_name("aaé_TOKEN"));
         for n in [
             "DB_PASSWORD_FILE",
             "TOKEN_TTL",
@@ -206,6 +259,15 @@ mod tests {
             "JWT_SECRET_KEY_PATH",
             "LOG_LEVEL",
             "ARGOCD_SERVER_TOKEN_EXPIRATION",
+            "TOKEN_TTL_SECONDS",
+            "SESSION_TOKEN_MAX_AGE",
+            "PASSWORD_RESET_INTERVAL",
+            "JWT_SECRET_ALGORITHM",
+            "OIDC_TOKEN_ISSUER",
+            "MAX_TOKENS",
+            "maxNewTokens",
+            "TOKENIZER_MODEL",
+            "SECRETS_MANAGER_REGION",
         ] {
             assert!(!secret_name(n), "{n} describes, not holds");
         }

@@ -17,7 +17,10 @@ starts, before it can answer, and stays there when it stops answering. The load 
 traffic to it and users see 502/504s that look like an application bug. The probe is how the network \
 loop learns what the compute loop knows. The container that serves the Service's `targetPort` (by port \
 name or number) is the one that needs it; when no container declares the target port, the first \
-container is assumed to serve it.",
+container is assumed to serve it.\n\n**Differs from peers.** KubeLinter `no-readiness-probe`, \
+Polaris `readinessProbeMissing`, Checkov CKV_K8S_9 and Kubescape C-0018 want a readiness probe on \
+every container; like kube-score `pod-probes`, day2 asks for one only where a Service selects the \
+pod, and only on the containers that serve its target ports (a sidecar without ports needs none).",
     fix: Fix::generic(
         "Add a `readinessProbe` that checks the serving path (an HTTP endpoint that verifies the app's dependencies, or a TCP check of the serving port), with `periodSeconds`/`failureThreshold` tuned to how fast the app should leave rotation.",
     ),

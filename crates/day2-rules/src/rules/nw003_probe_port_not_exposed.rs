@@ -16,8 +16,9 @@ pub static META: RuleMeta = RuleMeta {
 there makes every probe fail (`port name … not found`): the container is never ready (no endpoints, \
 503s) or is killed in a loop by liveness (CrashLoopBackOff) — high. A numeric port is probed whether \
 declared or not: `ports` is informational, and probing an undeclared port is valid and common (ingress-nginx \
-probes its health port 10254, which it does not list, on purpose), so numbers are not reported. KubeLinter's \
-`liveness-port`/`readiness-port` report undeclared numbers too; day2 deliberately does not.",
+probes its health port 10254, which it does not list, on purpose), so numbers are not reported.\n\n**Differs from peers.** \
+KubeLinter `liveness-port`, `readiness-port` and `startup-port` also report numeric ports missing from \
+`ports`; the kubelet probes a number whether or not it is declared, so day2 judges port names only.",
     fix: Fix::generic(
         "Point the probe at a port the container declares, preferably by name (`port: http`), so renumbering the port keeps probe and Service in step.",
     ),

@@ -16,7 +16,9 @@ Kubernetes allows every pod to connect to every pod until a NetworkPolicy select
 policy with an empty `podSelector` (which selects every pod of the namespace) and `Ingress` in its \
 policy types, whose rules admit neither every pod nor every address — makes every new workload closed \
 until someone writes down who may reach it. Without it, each workload is open until someone remembers. \
-`kube-system`, `kube-public` and `kube-node-lease` are not judged.",
+`kube-system`, `kube-public` and `kube-node-lease` are not judged.\n\n**Differs from peers.** \
+Kubescape C-0206 passes a namespace with any NetworkPolicy; day2 asks for one that denies ingress to \
+every pod of the namespace.",
     fix: Fix::generic(
         "Add to the namespace: `apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: default-deny-ingress}, spec: {podSelector: {}, policyTypes: [Ingress]}`, then one allow policy per workload naming its clients (and the ingress controller's namespace for exposed ones). Check that the CNI enforces NetworkPolicy (AWS VPC CNI: enable network policy; AKS: Azure/Cilium/Calico network policy; GKE: Dataplane V2).",
     ),

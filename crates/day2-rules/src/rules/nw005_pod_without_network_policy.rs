@@ -16,7 +16,10 @@ pub static META: RuleMeta = RuleMeta {
 `Ingress` in its policy types selects it (an empty `podSelector` selects every pod; `matchLabels` and \
 `matchExpressions` are ANDed). Until then any pod anywhere in the cluster — a compromised frontend, a \
 debugging pod, a job in another team's namespace — can open connections to it. Host-network pods \
-(policies do not apply to them), Jobs and CronJobs are not reported.",
+(policies do not apply to them), Jobs and CronJobs are not reported.\n\n**Differs from peers.** \
+Polaris `missingNetworkPolicy` wants a policy for both ingress and egress; an ingress policy \
+satisfies this rule. kube-score `pod-networkpolicy` also reports CronJobs; batch pods accept no \
+connections, so they are left out here.",
     fix: Fix::generic(
         "Add a NetworkPolicy selecting the workload's pods that admits only its clients (by pod and namespace labels) on its serving ports — or a namespace-wide default deny plus such allow policies.",
     ),

@@ -19,7 +19,9 @@ container port of that name is left out of the endpoints. When no selected pod h
 no endpoints for that port (high): 503s at the ingress, connection refused in-cluster — while every pod \
 is Running and Ready. When only some selected workloads have it, traffic silently skips the others \
 (medium). A numeric `targetPort` is forwarded as is; when the pods declare their ports and none is that \
-number, traffic almost certainly goes to a closed port (medium).",
+number, traffic almost certainly goes to a closed port (medium).\n\n**Differs from peers.** \
+kube-score's optional `container-ports-check` judges container port names on their own; day2 judges \
+only the ports that Services target.",
     fix: Fix::generic(
         "Name the container port and use the same name as the Service's `targetPort` (`ports: [{name: http, containerPort: 8080}]` and `targetPort: http`), so the two cannot drift apart.",
     ),

@@ -14,7 +14,8 @@ pub static META: RuleMeta = RuleMeta {
 never recovers) keeps running: without a liveness probe the kubelet never restarts it, and if it still \
 passes readiness it keeps receiving traffic it cannot serve. A liveness probe should be cheap and must \
 not depend on other services (see NW002); it is low severity because a wrong liveness probe is worse than \
-none. Jobs and CronJobs are not reported.",
+none. Jobs and CronJobs are not reported.\n\n**Differs from peers.** KubeLinter `no-liveness-probe` \
+applies to Jobs and CronJobs too; day2 asks only long-running workloads.",
     fix: Fix::generic(
         "Add a `livenessProbe` that checks only the process itself (a `/livez` endpoint or a TCP check of the serving port) with a generous `failureThreshold`, and a `startupProbe` if the app starts slowly.",
     ),

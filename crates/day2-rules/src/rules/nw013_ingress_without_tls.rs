@@ -8,14 +8,17 @@ pub static META: RuleMeta = RuleMeta {
     name: "ingress-without-tls",
     loop_: Loop::Network,
     severity: Severity::Low,
-    summary: "Ingress has no `tls` section and no cloud load-balancer certificate",
+    summary: "Ingress has no `tls` section (or one that leaves a host out) and no cloud load-balancer certificate",
     law: law::NETWORK,
     rationale: "Without TLS, requests and cookies cross the internet (and the cloud's network up to the \
 load balancer) in clear text, and browsers flag the site. TLS may be terminated by the Ingress \
 controller (`spec.tls`) or by the cloud load balancer in front of it; the rule recognises the AWS Load \
 Balancer Controller (`alb.ingress.kubernetes.io/certificate-arn`), GKE (`networking.gke.io/managed-certificates`, \
 `ingress.gcp.kubernetes.io/pre-shared-cert`) and Azure Application Gateway \
-(`appgw.ingress.kubernetes.io/appgw-ssl-certificate`) annotations.",
+(`appgw.ingress.kubernetes.io/appgw-ssl-certificate`) annotations.\n\n**Differs from peers.** \
+Polaris `tlsSettingsMissing` and Kubescape C-0263 look only for `spec.tls`; a cloud load-balancer \
+certificate named in the annotations counts here, and a `tls` section that leaves a rule's host out \
+(a `*.example.com` TLS host covers one label) is reported for that host, which is served over plain HTTP.",
     fix: Fix {
         generic: "Add `spec.tls` with the hosts and a certificate Secret (cert-manager can issue it: `cert-manager.io/cluster-issuer` annotation), and redirect HTTP to HTTPS.",
         aws: Some(
@@ -56,21 +59,34 @@ impl Rule for IngressWithoutTls {
             let Some(spec) = ing.spec.as_ref() else {
                 continue;
             };
-            if spec.tls.as_ref().is_some_and(|t| !t.is_empty())
-                || LB_CERT_ANNOTATIONS
-                    .iter()
-                    .any(|a| ing.annotation(a).is_some())
+            if LB_CERT_ANNOTATIONS
+                .iter()
+                .any(|a| ing.annotation(a).is_some())
             {
                 continue;
             }
-            let hosts: Vec<&str> = spec
+            let tls = spec.tls.as_deref().unwrap_or_default();
+            // A `tls` entry without hosts applies to every host of the Ingress.
+            if tls
+                .iter()
+                .any(|t| t.hosts.as_ref().is_none_or(Vec::is_empty))
+            {
+                continue;
+            }
+            let tls_hosts: Vec<&str> = tls
+                .iter()
+                .flat_map(|t| t.hosts.iter().flatten())
+                .map(String::as_str)
+                .collect();
+            let mut hosts: Vec<&str> = spec
                 .rules
                 .iter()
                 .flatten()
                 .filter_map(|r| r.host.as_deref())
+                .filter(|h| !tls_hosts.iter().any(|t| host_matches(t, h)))
                 .collect();
-            sink.report(
-                Target::of(ing),
+            hosts.dedup();
+            let message = if tls.is_empty() {
                 format!(
                     "Ingress {} serves {} over plain HTTP only",
                     ing.name(),
@@ -79,9 +95,31 @@ impl Rule for IngressWithoutTls {
                     } else {
                         hosts.join(", ")
                     }
-                ),
-                Some("/spec"),
-            );
+                )
+            } else if hosts.is_empty() {
+                continue;
+            } else {
+                format!(
+                    "Ingress {} serves {} over plain HTTP only: its `tls` section covers {}",
+                    ing.name(),
+                    hosts.join(", "),
+                    tls_hosts.join(", ")
+                )
+            };
+            sink.report(Target::of(ing), message, Some("/spec"));
         }
+    }
+}
+
+/// Whether a TLS host (exact, or `*.example.com` for one label) covers a rule's host.
+fn host_matches(tls: &str, host: &str) -> bool {
+    if tls.eq_ignore_ascii_case(host) {
+        return true;
+    }
+    match (tls.strip_prefix("*."), host.split_once('.')) {
+        (Some(domain), Some((label, rest))) => {
+            !label.is_empty() && rest.eq_ignore_ascii_case(domain)
+        }
+        _ => false,
     }
 }

@@ -20,7 +20,10 @@ there. Without a zone spread the scheduler may place every replica (and so every
 one zone outage takes the whole database, and the replicas can never be moved apart afterwards without \
 moving data. A `topologySpreadConstraints` entry on `topology.kubernetes.io/zone` (or a zone \
 pod anti-affinity) decides it before the disks exist. Stateful means: a StatefulSet with claim \
-templates, or any workload with persistent claims or a database image, with two or more replicas.",
+templates, or any workload with persistent claims or a database image, with two or more \
+replicas.\n\n**Differs from peers.** Polaris `topologySpreadConstraint` passes any spread and \
+kube-score `pod-topology-spread-constraints` only validates the constraints; a spread over hostnames \
+alone fires here.",
     fix: Fix::generic(
         "Add `topologySpreadConstraints: [{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: …}}]` to the pod template (use `ScheduleAnyway` if a zone may be missing), and keep the StorageClass on `WaitForFirstConsumer`.",
     ),
