@@ -61,7 +61,12 @@ pub fn report(r: &Report, opts: &RenderOptions) -> String {
             String::new()
         } else {
             format!(" · {}", code(&r.source.input, false))
-        },
+        } + &r
+            .source
+            .captured_at
+            .as_ref()
+            .map(|at| format!(" · captured {}", inline(at, false)))
+            .unwrap_or_default(),
         r.summary.objects,
         c.total(),
         c.critical,

@@ -25,6 +25,7 @@ fn empty_report() -> Report {
             kind: "manifests".into(),
             cloud: "generic".into(),
             input: String::new(),
+            captured_at: None,
         },
         findings: vec![],
         diagnoses: vec![],
@@ -636,6 +637,50 @@ fn summary_is_compact_with_checklist_incidents_and_rule_counts() {
 }
 
 // ---------------------------------------------------------------- html
+
+#[test]
+fn headers_name_the_capture_time_or_say_it_is_unknown() {
+    let header = |r: &Report| {
+        let html = render(r, &sample::rules(), Format::Html, &opts(false, false)).unwrap();
+        let h = between(&html, "<header class=\"top\">", "</header>").to_owned();
+        let text = render(r, &sample::rules(), Format::Text, &opts(false, false)).unwrap();
+        let md = render(r, &sample::rules(), Format::Markdown, &opts(false, false)).unwrap();
+        let json: Value = serde_json::from_str(
+            &render(r, &sample::rules(), Format::Json, &opts(false, false)).unwrap(),
+        )
+        .unwrap();
+        (
+            h,
+            text.lines().next().unwrap_or_default().to_owned(),
+            md.lines().nth(2).unwrap_or_default().to_owned(),
+            json["source"].clone(),
+        )
+    };
+    // A day2 snapshot says when it was taken.
+    let mut r = sample::report();
+    r.source.captured_at = Some("2026-01-01T09:10:00Z".into());
+    let (h, text, md, json) = header(&r);
+    assert!(
+        h.contains("<dt>captured</dt><dd><time datetime=\"2026-01-01T09:10:00Z\">2026-01-01T09:10:00Z</time></dd>"),
+        "{h}"
+    );
+    assert!(text.ends_with("· captured 2026-01-01T09:10:00Z"), "{text}");
+    assert!(md.contains(" · captured 2026-01-01T09:10:00Z · "), "{md}");
+    assert_eq!(json["captured_at"], "2026-01-01T09:10:00Z");
+    // A `kubectl get -o json` list does not: the page says so and nothing is guessed.
+    r.source.captured_at = None;
+    let (h, text, md, json) = header(&r);
+    assert!(h.contains("<dt>captured</dt><dd>unknown</dd>"), "{h}");
+    assert!(
+        !text.contains("captured") && !md.contains("captured"),
+        "{text}\n{md}"
+    );
+    assert!(json.get("captured_at").is_none(), "{json}");
+    // Manifests are not a capture.
+    r.source.kind = "manifests".into();
+    let (h, ..) = header(&r);
+    assert!(!h.contains("captured"), "{h}");
+}
 
 #[test]
 fn html_snapshot() {
