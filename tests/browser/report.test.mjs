@@ -85,6 +85,8 @@ test('the demo report: checklist, loops, the domino incident, filters, keyboard,
   for (const l of ['Identity', 'Compute', 'Network', 'Storage', 'Observability']) {
     assert.match(await page.locator('#checklist').innerText(), new RegExp(l));
   }
+  // The header: the bundled demo is a list that does not say when it was taken.
+  assert.match(await page.locator('header.top dl.meta').innerText(), /captured\s+unknown/);
   const firstSection = await page.$eval('main section', (s) => s.id);
   assert.equal(firstSection, 'checklist');
 
