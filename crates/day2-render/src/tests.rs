@@ -689,7 +689,10 @@ fn markdown_fits_a_github_comment_and_counts_what_it_leaves_out() {
     assert!(more > 0 && more < r.findings.len(), "{more}");
     // Rules show fewer rows rather than disappear.
     for (rule, _) in crate::by_rule(&r.findings) {
-        assert!(md.contains(&format!("\n**{rule}** `")), "{rule} has a heading");
+        assert!(
+            md.contains(&format!("\n**{rule}** `")),
+            "{rule} has a heading"
+        );
     }
     // The checklist and the input problems are kept, the notes counted.
     assert!(md.contains("### Cluster Readiness Checklist"));
