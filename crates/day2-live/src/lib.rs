@@ -353,6 +353,7 @@ pub fn to_cluster(c: Capture) -> Cluster {
         }
     }
     let mut cluster = Cluster::new(stores, SourceKind::Live, notes);
+    cluster.captured_at = Some(c.captured_at.clone());
     cluster.input = match &c.namespace {
         Some(ns) => format!("live: {} (namespace {ns})", c.context),
         None => format!("live: {}", c.context),

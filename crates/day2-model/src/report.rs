@@ -170,6 +170,10 @@ pub struct SourceInfo {
     /// What was read (files, snapshot path, context).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub input: String,
+    /// When the input was captured (RFC 3339, UTC): a day2 snapshot's
+    /// header or the time of a live read; absent when the input does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -350,6 +350,17 @@ pub(crate) fn timeline_repeats_chains(
         .all(|t| shown.contains(&(&t.at, &t.object, t.what.as_str())))
 }
 
+/// When the input was captured, for a header: the time of a snapshot or a
+/// live read; "unknown" for a snapshot that does not say (a `kubectl get -o
+/// json` list); `None` for manifests, which are not a capture.
+pub(crate) fn captured(r: &Report) -> Option<&str> {
+    match (&r.source.captured_at, r.source.kind.as_str()) {
+        (Some(at), _) => Some(at),
+        (None, "snapshot" | "live") => Some("unknown"),
+        (None, _) => None,
+    }
+}
+
 /// `1 finding`, `2 findings`.
 pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

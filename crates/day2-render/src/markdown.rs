@@ -13,6 +13,18 @@ use std::fmt::Write;
 const MAX_ROWS: usize = 25;
 /// Rules with more findings than this fold their table into `<details>`.
 const FOLD_OVER: usize = 5;
+/// GitHub's limit on a pull-request or issue comment, in characters. The
+/// report is kept to this many bytes (never more characters than bytes)
+/// unless verbose: sections and rows stop where the room ends, never inside
+/// a code span, a table row or a `<details>` block.
+pub const COMMENT_LIMIT: usize = 65_536;
+/// Room kept for the closing line that counts what was left out.
+const CLOSING_ROOM: usize = 512;
+/// Share of the room incidents and the timeline may take when there are
+/// findings after them (the rest is kept for the findings).
+const INCIDENTS_SHARE: (usize, usize) = (3, 5);
+/// Input problems listed before they are counted (unless verbose).
+const MAX_NOTES: usize = 20;
 
 /// Inline text with `code spans` kept: everything else Markdown or HTML
 /// would interpret is escaped, bare links and `@mentions` are made code (see
@@ -47,7 +59,23 @@ fn status(s: Status) -> &'static str {
     }
 }
 
+/// The Markdown report, within [`COMMENT_LIMIT`] unless verbose.
 pub fn report(r: &Report, opts: &RenderOptions) -> String {
+    let limit = if opts.verbose {
+        usize::MAX
+    } else {
+        COMMENT_LIMIT
+    };
+    report_within(r, opts, limit)
+}
+
+/// The Markdown report in at most `limit` bytes (when the header, the
+/// checklist and the closing line fit at all). The checklist and the input
+/// problems are written first and kept; incidents, the timeline and the
+/// findings take the room that is left, whole incidents and whole table
+/// rows, and a closing line counts what did not fit.
+pub(crate) fn report_within(r: &Report, opts: &RenderOptions, limit: usize) -> String {
+    let tail = closing_sections(r, opts.verbose);
     let mut o = String::new();
     let c = &r.summary.findings;
     let groups = incidents(&r.diagnoses);
@@ -61,7 +89,12 @@ pub fn report(r: &Report, opts: &RenderOptions) -> String {
             String::new()
         } else {
             format!(" · {}", code(&r.source.input, false))
-        },
+        } + &r
+            .source
+            .captured_at
+            .as_ref()
+            .map(|at| format!(" · captured {}", inline(at, false)))
+            .unwrap_or_default(),
         r.summary.objects,
         c.total(),
         c.critical,
@@ -98,125 +131,202 @@ pub fn report(r: &Report, opts: &RenderOptions) -> String {
             fs.len()
         );
     }
+    // The room of the body: the limit less the closing sections and line.
+    let end = limit
+        .saturating_sub(tail.len())
+        .saturating_sub(CLOSING_ROOM)
+        .max(o.len());
+    let incidents_end = if r.findings.is_empty() {
+        end
+    } else {
+        o.len() + (end - o.len()) / INCIDENTS_SHARE.1 * INCIDENTS_SHARE.0
+    };
+    let mut left_out = LeftOut::default();
     if !groups.is_empty() {
         let _ = writeln!(o, "\n### Incidents");
     }
     for (n, g) in groups.iter().enumerate() {
-        let d0 = g[0];
-        let _ = writeln!(
-            o,
-            "\n#### {}. Root cause in the {} loop: {}{}\n",
-            n + 1,
-            d0.root_cause.loop_,
-            code(&d0.root_cause.object.to_string(), false),
-            d0.root_cause
-                .rule
-                .as_ref()
-                .map(|r| format!(" ({})", inline(r, false)))
-                .unwrap_or_default()
-        );
-        for d in g {
-            let since = d
-                .symptom
-                .since
-                .as_ref()
-                .map(|s| format!(" since {}", inline(s, false)))
-                .unwrap_or_default();
-            let also = if d.also_affected.is_empty() {
-                String::new()
-            } else {
-                let names: Vec<String> = d
-                    .also_affected
-                    .iter()
-                    .map(|x| code(&x.to_string(), false))
-                    .collect();
-                format!(" — same on {}", names.join(", "))
-            };
+        let mut one = String::new();
+        incident(&mut one, n, g);
+        if o.len() + one.len() > incidents_end {
+            left_out.incidents = groups.len() - n;
             let _ = writeln!(
                 o,
-                "- **{}** {} ({}){since}{also}",
-                inline(&d.symptom.kind, false),
-                code(&d.symptom.object.to_string(), false),
-                d.symptom.loop_
+                "\n_… {} not shown here (see the full report)._",
+                plural(left_out.incidents, "more incident", "more incidents")
             );
-            for e in d.symptom.evidence.iter().take(3) {
-                let _ = writeln!(o, "  - {}", inline(e, false));
-            }
+            break;
         }
-        let d = g
-            .iter()
-            .max_by_key(|d| d.chain.len())
-            .copied()
-            .unwrap_or(d0);
-        if !d.chain.is_empty() {
-            let _ = writeln!(o, "\n| time | loop | object | what |\n|---|---|---|---|");
-            for link in &d.chain {
-                let _ = writeln!(
-                    o,
-                    "| {} | {} | {} | {} |",
-                    inline(link.at.as_deref().unwrap_or("?"), true),
-                    link.loop_,
-                    code(&link.object.to_string(), true),
-                    inline(&link.what, true)
-                );
-            }
-        }
-        let conf = g.iter().map(|d| d.confidence).max().unwrap_or(d.confidence);
-        let _ = writeln!(
-            o,
-            "\n**Root cause:** {}\n\n**Fix:**{}\n\n_Confidence: {}_",
-            inline(&d.root_cause.summary, false),
-            block(&d.fix),
-            serde_json::to_value(conf)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default()
-        );
-        let mut missing: Vec<&String> = g.iter().flat_map(|d| &d.missing_evidence).collect();
-        missing.sort();
-        missing.dedup();
-        for m in missing {
-            let _ = writeln!(o, "\n_Missing evidence:_ {}", inline(m, false));
-        }
+        o.push_str(&one);
     }
     if !r.timeline.is_empty() && !timeline_repeats_chains(r, &groups) {
         let _ = writeln!(
             o,
             "\n### Timeline\n\n| time | loop | object | what |\n|---|---|---|---|"
         );
-        for t in &r.timeline {
-            let _ = writeln!(
-                o,
-                "| {} | {} | {} | {} |",
+        for (k, t) in r.timeline.iter().enumerate() {
+            let row = format!(
+                "| {} | {} | {} | {} |\n",
                 inline(t.at.as_deref().unwrap_or("?"), true),
                 t.loop_,
                 code(&t.object.to_string(), true),
                 inline(&t.what, true)
             );
+            if o.len() + row.len() > incidents_end {
+                left_out.events = r.timeline.len() - k;
+                let _ = writeln!(
+                    o,
+                    "\n_… {} not shown here (see the full report)._",
+                    plural(left_out.events, "more event", "more events")
+                );
+                break;
+            }
+            o.push_str(&row);
         }
     }
     if !r.findings.is_empty() {
         let _ = writeln!(o, "\n### Findings");
     }
+    // Every rule with its first rows when they fit; fewer rows per rule
+    // (down to one) before rules are left out.
+    let room = end.saturating_sub(o.len());
+    let caps: &[usize] = if opts.verbose {
+        &[usize::MAX]
+    } else {
+        &[MAX_ROWS, 10, 5, 3, 1]
+    };
+    let mut best = None;
+    for &cap in caps {
+        let f = findings(r, cap, room);
+        let whole = !f.cut;
+        best = Some(f);
+        if whole {
+            break;
+        }
+    }
+    let (text, shown) = match best {
+        Some(f) => {
+            left_out.cut |= f.cut || f.fewer;
+            (f.text, f.shown)
+        }
+        None => (String::new(), 0),
+    };
+    o.push_str(&text);
+    left_out.findings = r.findings.len() - shown;
+    o.push_str(&tail);
+    if left_out.cut || left_out.incidents > 0 || left_out.events > 0 {
+        let _ = writeln!(o, "\n{}", left_out.line());
+    }
+    o
+}
+
+/// The findings section with at most `cap` rows per rule, in `room` bytes.
+struct Findings {
+    text: String,
+    /// Findings named by the rows.
+    shown: usize,
+    /// Rules were left out for room.
+    cut: bool,
+    /// Rules show fewer rows than they would with room.
+    fewer: bool,
+}
+
+fn findings(r: &Report, cap: usize, room: usize) -> Findings {
+    let mut f = Findings {
+        text: String::new(),
+        shown: 0,
+        cut: false,
+        fewer: cap < MAX_ROWS,
+    };
     for l in Loop::ALL {
         let fs: Vec<&Finding> = r.findings.iter().filter(|f| f.loop_ == l).collect();
         if fs.is_empty() {
             continue;
         }
+        let mut heading = String::new();
         let _ = writeln!(
-            o,
+            heading,
             "\n#### {} · {}",
             l.as_str(),
             plural(fs.len(), "finding", "findings")
         );
         for (rule, group) in by_rule(fs) {
-            rule_group(&mut o, rule, &group, opts.verbose);
+            let left = room.saturating_sub(f.text.len() + heading.len());
+            let Some(g) = rule_group(rule, &group, cap, left) else {
+                // No room for this rule: it and the rest are counted at the end.
+                f.cut = true;
+                let _ = writeln!(
+                    f.text,
+                    "\n_… the other findings do not fit in a comment; the last line counts them._"
+                );
+                return f;
+            };
+            f.text.push_str(&std::mem::take(&mut heading));
+            f.text.push_str(&g.text);
+            f.shown += g.shown;
+            f.fewer |= g.cut;
         }
     }
+    f
+}
+
+/// What a report cut to fit a comment left out.
+#[derive(Default)]
+struct LeftOut {
+    incidents: usize,
+    events: usize,
+    /// Findings in no row (cut for room, or past a rule's first rows).
+    findings: usize,
+    /// The room ran out in the findings.
+    cut: bool,
+}
+
+impl LeftOut {
+    fn line(&self) -> String {
+        let mut parts = Vec::new();
+        if self.incidents > 0 {
+            parts.push(plural(self.incidents, "more incident", "more incidents"));
+        }
+        if self.events > 0 {
+            parts.push(plural(
+                self.events,
+                "more timeline event",
+                "more timeline events",
+            ));
+        }
+        if self.findings > 0 || parts.is_empty() {
+            parts.push(plural(self.findings, "more finding", "more findings"));
+        }
+        format!(
+            "… {} not shown; see the full report (`-o html` or `-o json`).",
+            parts.join(", ")
+        )
+    }
+}
+
+/// The input problems and the checklist: kept whatever the size of the report.
+fn closing_sections(r: &Report, verbose: bool) -> String {
+    let mut o = String::new();
     if !r.notes.is_empty() {
         let _ = writeln!(o, "\n### Input problems\n");
-        for n in &r.notes {
-            let _ = writeln!(o, "- {}", inline(n, false));
+        let n = if verbose {
+            r.notes.len()
+        } else {
+            r.notes.len().min(MAX_NOTES)
+        };
+        for note in &r.notes[..n] {
+            let _ = writeln!(o, "- {}", inline(note, false));
+        }
+        if n < r.notes.len() {
+            let _ = writeln!(
+                o,
+                "- … and {} (see the full report)",
+                plural(
+                    r.notes.len() - n,
+                    "more input problem",
+                    "more input problems"
+                )
+            );
         }
     }
     let _ = writeln!(o, "\n### Cluster Readiness Checklist");
@@ -245,10 +355,104 @@ pub fn report(r: &Report, opts: &RenderOptions) -> String {
     o
 }
 
+/// One incident: its symptoms, the longest chain, the root cause and the fix.
+fn incident(o: &mut String, n: usize, g: &[&day2_model::report::Diagnosis]) {
+    let d0 = g[0];
+    let _ = writeln!(
+        o,
+        "\n#### {}. Root cause in the {} loop: {}{}\n",
+        n + 1,
+        d0.root_cause.loop_,
+        code(&d0.root_cause.object.to_string(), false),
+        d0.root_cause
+            .rule
+            .as_ref()
+            .map(|r| format!(" ({})", inline(r, false)))
+            .unwrap_or_default()
+    );
+    for d in g {
+        let since = d
+            .symptom
+            .since
+            .as_ref()
+            .map(|s| format!(" since {}", inline(s, false)))
+            .unwrap_or_default();
+        let also = if d.also_affected.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<String> = d
+                .also_affected
+                .iter()
+                .map(|x| code(&x.to_string(), false))
+                .collect();
+            format!(" — same on {}", names.join(", "))
+        };
+        let _ = writeln!(
+            o,
+            "- **{}** {} ({}){since}{also}",
+            inline(&d.symptom.kind, false),
+            code(&d.symptom.object.to_string(), false),
+            d.symptom.loop_
+        );
+        for e in d.symptom.evidence.iter().take(3) {
+            let _ = writeln!(o, "  - {}", inline(e, false));
+        }
+    }
+    let d = g
+        .iter()
+        .max_by_key(|d| d.chain.len())
+        .copied()
+        .unwrap_or(d0);
+    if !d.chain.is_empty() {
+        let _ = writeln!(o, "\n| time | loop | object | what |\n|---|---|---|---|");
+        for link in &d.chain {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} |",
+                inline(link.at.as_deref().unwrap_or("?"), true),
+                link.loop_,
+                code(&link.object.to_string(), true),
+                inline(&link.what, true)
+            );
+        }
+    }
+    let conf = g.iter().map(|d| d.confidence).max().unwrap_or(d.confidence);
+    let _ = writeln!(
+        o,
+        "\n**Root cause:** {}\n\n**Fix:**{}\n\n_Confidence: {}_",
+        inline(&d.root_cause.summary, false),
+        block(&d.fix),
+        serde_json::to_value(conf)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    );
+    let mut missing: Vec<&String> = g.iter().flat_map(|d| &d.missing_evidence).collect();
+    missing.sort();
+    missing.dedup();
+    for m in missing {
+        let _ = writeln!(o, "\n_Missing evidence:_ {}", inline(m, false));
+    }
+}
+
 /// Objects named in a row before the list is cut (unless verbose).
 const MORE_NAMES: usize = 8;
 
-fn rule_group(o: &mut String, rule: &str, group: &[&Finding], verbose: bool) {
+/// A rule's findings as written.
+struct Group {
+    text: String,
+    /// Findings named by its rows.
+    shown: usize,
+    /// Rows were left out for room (not only past [`MAX_ROWS`]).
+    cut: bool,
+}
+
+/// One rule's findings: a heading, the fix when shared, a table of rows
+/// (identical messages share a row), folded when long. `None` when not even
+/// the heading and one row fit in `room` bytes.
+fn rule_group(rule: &str, group: &[&Finding], cap: usize, room: usize) -> Option<Group> {
+    let verbose = cap == usize::MAX;
+    let mut o = String::new();
     let f0 = group[0];
     let same_fix = group.iter().all(|f| f.fix == f0.fix);
     let _ = writeln!(
@@ -277,63 +481,82 @@ fn rule_group(o: &mut String, rule: &str, group: &[&Finding], verbose: bool) {
         if same_fix { "" } else { " fix |" },
         if same_fix { "" } else { "---|" }
     );
+    // What closes the group: the count of rows left out and `</details>`.
+    const CLOSE: usize = 96;
     // Identical messages share one row naming their objects.
     let rows = crate::by_message(group);
-    let n = if verbose {
-        rows.len()
-    } else {
-        rows.len().min(MAX_ROWS)
-    };
+    let n = rows.len().min(cap);
+    let mut shown_rows = 0;
+    let mut shown = 0;
     for same in &rows[..n] {
-        let f = same[0];
-        let loc = f
-            .location
-            .as_ref()
-            .map(|l| code(&l.to_string(), true))
-            .unwrap_or_default();
-        let fix = if same_fix {
-            String::new()
-        } else {
-            format!(" {} |", inline(&f.fix, true))
-        };
-        let others = match same.len() {
-            1 => String::new(),
-            k => {
-                let shown = if verbose {
-                    k - 1
-                } else {
-                    (k - 1).min(MORE_NAMES)
-                };
-                let names: Vec<String> = same[1..=shown]
-                    .iter()
-                    .map(|f| code(&f.object.to_string(), true))
-                    .collect();
-                let rest = if shown < k - 1 {
-                    format!(" and {} more", k - 1 - shown)
-                } else {
-                    String::new()
-                };
-                format!(" and {}{rest}", names.join(", "))
-            }
-        };
-        let _ = writeln!(
-            o,
-            "| {}{others}{} | {loc} | {} |{fix}",
-            code(&f.object.to_string(), true),
-            inline(&crate::pods_suffix(same), true),
-            inline(&f.message, true)
-        );
+        let row = row(same, same_fix, verbose);
+        if o.len() + row.len() + CLOSE > room {
+            break;
+        }
+        o.push_str(&row);
+        shown_rows += 1;
+        shown += same.len();
     }
-    if rows.len() > n {
+    if shown_rows == 0 {
+        return None;
+    }
+    if rows.len() > shown_rows {
         let _ = writeln!(
             o,
             "\n… and {} more (`-v` lists every object)",
-            rows[n..].iter().map(Vec::len).sum::<usize>()
+            group.len() - shown
         );
     }
     if fold {
         let _ = writeln!(o, "\n</details>");
     }
+    Some(Group {
+        text: o,
+        shown,
+        cut: shown_rows < n,
+    })
+}
+
+/// One table row: the object (and the others with the same message), where,
+/// the message, and the fix unless the rule's findings share it.
+fn row(same: &[&Finding], same_fix: bool, verbose: bool) -> String {
+    let f = same[0];
+    let loc = f
+        .location
+        .as_ref()
+        .map(|l| code(&l.to_string(), true))
+        .unwrap_or_default();
+    let fix = if same_fix {
+        String::new()
+    } else {
+        format!(" {} |", inline(&f.fix, true))
+    };
+    let others = match same.len() {
+        1 => String::new(),
+        k => {
+            let shown = if verbose {
+                k - 1
+            } else {
+                (k - 1).min(MORE_NAMES)
+            };
+            let names: Vec<String> = same[1..=shown]
+                .iter()
+                .map(|f| code(&f.object.to_string(), true))
+                .collect();
+            let rest = if shown < k - 1 {
+                format!(" and {} more", k - 1 - shown)
+            } else {
+                String::new()
+            };
+            format!(" and {}{rest}", names.join(", "))
+        }
+    };
+    format!(
+        "| {}{others}{} | {loc} | {} |{fix}\n",
+        code(&f.object.to_string(), true),
+        inline(&crate::pods_suffix(same), true),
+        inline(&f.message, true)
+    )
 }
 
 pub fn rules(rules: &[RuleInfo]) -> String {

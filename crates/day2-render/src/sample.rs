@@ -313,6 +313,7 @@ pub fn report() -> Report {
             kind: "snapshot".into(),
             cloud: "aws".into(),
             input: "snapshot.json".into(),
+            captured_at: None,
         },
         findings,
         diagnoses,

@@ -13,6 +13,10 @@ fn opts(color: bool, verbose: bool) -> RenderOptions {
     }
 }
 
+fn out_of(r: &Report, f: Format, verbose: bool) -> String {
+    render(r, &sample::rules(), f, &opts(false, verbose)).unwrap()
+}
+
 fn out(f: Format) -> String {
     render(&sample::report(), &sample::rules(), f, &opts(false, false)).unwrap()
 }
@@ -25,6 +29,7 @@ fn empty_report() -> Report {
             kind: "manifests".into(),
             cloud: "generic".into(),
             input: String::new(),
+            captured_at: None,
         },
         findings: vec![],
         diagnoses: vec![],
@@ -612,6 +617,140 @@ fn markdown_escapes_and_folds() {
     assert!(md.contains("```text\nRecreate the class with `volumeBindingMode: WaitForFirstConsumer` (the field is immutable):\napiVersion: storage.k8s.io/v1\n"));
 }
 
+/// A report far over a comment: many rules on thousands of objects with
+/// distinct messages and fixes, many incidents, many input problems.
+fn huge_report() -> Report {
+    let mut r = sample::report();
+    let base = r.findings.clone();
+    let mut findings = Vec::new();
+    for (k, f0) in base.iter().enumerate() {
+        for i in 0..2_000 {
+            let mut f = f0.clone();
+            f.rule = format!("{}{k}", &f0.rule[..2]).into();
+            f.object.name = format!("workload-{k}-{i}");
+            f.object.namespace = Some(format!("team-{}", i % 40));
+            f.message = format!("{} (replica set {i}, `quoted | piped` text)", f0.message);
+            f.fix = format!("{} — object {i}", f0.fix).into();
+            findings.push(f);
+        }
+    }
+    r.findings = findings;
+    let d0 = r.diagnoses[0].clone();
+    r.diagnoses = (0..400)
+        .map(|i| {
+            let mut d = d0.clone();
+            d.symptom.object.name = format!("pod-{i}");
+            d.root_cause.object.name = format!("cause-{i}");
+            d
+        })
+        .collect();
+    r.notes = (0..300)
+        .map(|i| format!("file-{i}.yaml:3:1: not YAML"))
+        .collect();
+    let n = r.findings.len();
+    r.finalize(n);
+    r
+}
+
+#[test]
+fn markdown_fits_a_github_comment_and_counts_what_it_leaves_out() {
+    let r = huge_report();
+    let md = out_of(&r, Format::Markdown, false);
+    assert!(
+        md.chars().count() <= markdown::COMMENT_LIMIT && md.len() <= markdown::COMMENT_LIMIT,
+        "{} characters",
+        md.chars().count()
+    );
+    // The last line counts what was left out.
+    let last = md.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("… ")
+            && last.ends_with("not shown; see the full report (`-o html` or `-o json`)."),
+        "{last}"
+    );
+    let shown_incidents = md.matches("Root cause in the").count();
+    assert!(
+        shown_incidents > 0 && shown_incidents < 400,
+        "{shown_incidents}"
+    );
+    assert!(
+        last.contains(&format!("{} more incidents", 400 - shown_incidents)),
+        "{last}"
+    );
+    let more: usize = last
+        .split(", ")
+        .find_map(|p| {
+            p.strip_suffix(
+                " more findings not shown; see the full report (`-o html` or `-o json`).",
+            )
+        })
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a count of findings: {last}"));
+    assert!(more > 0 && more < r.findings.len(), "{more}");
+    // Rules show fewer rows rather than disappear.
+    for (rule, _) in crate::by_rule(&r.findings) {
+        assert!(
+            md.contains(&format!("\n**{rule}** `")),
+            "{rule} has a heading"
+        );
+    }
+    // The checklist and the input problems are kept, the notes counted.
+    assert!(md.contains("### Cluster Readiness Checklist"));
+    assert!(md.contains("- [ ] All pods have Requests/Limits"));
+    assert!(md.contains("### Input problems"));
+    assert!(
+        md.contains("- … and 280 more input problems (see the full report)"),
+        "notes counted"
+    );
+    // Nothing is cut in the middle: every `<details>` is closed, every table
+    // row complete, every code span closed.
+    assert_eq!(
+        md.matches("<details>").count(),
+        md.matches("</details>").count()
+    );
+    for block in md.split("\n\n") {
+        let rows: Vec<&str> = block.lines().filter(|l| l.starts_with('|')).collect();
+        if let Some(head) = rows.first() {
+            let cells = |l: &str| l.replace("\\|", "").matches('|').count();
+            for row in &rows {
+                assert!(row.ends_with('|'), "{row}");
+                assert_eq!(cells(row), cells(head), "{row}");
+            }
+        }
+    }
+    for line in md.lines().filter(|l| !l.starts_with("```")) {
+        assert_eq!(line.matches('`').count() % 2, 0, "{line}");
+    }
+    // Verbose writes everything; the job summary stays small.
+    let all = out_of(&r, Format::Markdown, true);
+    assert!(all.len() > 10 * markdown::COMMENT_LIMIT);
+    assert!(!all.contains("not shown; see the full report"));
+    assert!(render_summary(&r).len() < 8_000);
+}
+
+#[test]
+fn markdown_under_the_limit_is_not_cut() {
+    let md = out(Format::Markdown);
+    assert!(md.len() < 20_000);
+    assert!(
+        !md.contains("not shown; see the full report"),
+        "nothing to count"
+    );
+    // The same report in less room: whole rows only, and the count.
+    let r = sample::report();
+    let cut = markdown::report_within(&r, &opts(false, false), md.len() - 1_500);
+    assert!(cut.len() <= md.len() - 1_500, "{}", cut.len());
+    assert!(
+        cut.ends_with("not shown; see the full report (`-o html` or `-o json`).\n"),
+        "{cut}"
+    );
+    assert!(cut.contains("### Cluster Readiness Checklist"));
+    assert_eq!(
+        cut.matches("<details>").count(),
+        cut.matches("</details>").count()
+    );
+}
+
 #[test]
 fn summary_is_compact_with_checklist_incidents_and_rule_counts() {
     let r = sample::report();
@@ -636,6 +775,50 @@ fn summary_is_compact_with_checklist_incidents_and_rule_counts() {
 }
 
 // ---------------------------------------------------------------- html
+
+#[test]
+fn headers_name_the_capture_time_or_say_it_is_unknown() {
+    let header = |r: &Report| {
+        let html = render(r, &sample::rules(), Format::Html, &opts(false, false)).unwrap();
+        let h = between(&html, "<header class=\"top\">", "</header>").to_owned();
+        let text = render(r, &sample::rules(), Format::Text, &opts(false, false)).unwrap();
+        let md = render(r, &sample::rules(), Format::Markdown, &opts(false, false)).unwrap();
+        let json: Value = serde_json::from_str(
+            &render(r, &sample::rules(), Format::Json, &opts(false, false)).unwrap(),
+        )
+        .unwrap();
+        (
+            h,
+            text.lines().next().unwrap_or_default().to_owned(),
+            md.lines().nth(2).unwrap_or_default().to_owned(),
+            json["source"].clone(),
+        )
+    };
+    // A day2 snapshot says when it was taken.
+    let mut r = sample::report();
+    r.source.captured_at = Some("2026-01-01T09:10:00Z".into());
+    let (h, text, md, json) = header(&r);
+    assert!(
+        h.contains("<dt>captured</dt><dd><time datetime=\"2026-01-01T09:10:00Z\">2026-01-01T09:10:00Z</time></dd>"),
+        "{h}"
+    );
+    assert!(text.ends_with("· captured 2026-01-01T09:10:00Z"), "{text}");
+    assert!(md.contains(" · captured 2026-01-01T09:10:00Z · "), "{md}");
+    assert_eq!(json["captured_at"], "2026-01-01T09:10:00Z");
+    // A `kubectl get -o json` list does not: the page says so and nothing is guessed.
+    r.source.captured_at = None;
+    let (h, text, md, json) = header(&r);
+    assert!(h.contains("<dt>captured</dt><dd>unknown</dd>"), "{h}");
+    assert!(
+        !text.contains("captured") && !md.contains("captured"),
+        "{text}\n{md}"
+    );
+    assert!(json.get("captured_at").is_none(), "{json}");
+    // Manifests are not a capture.
+    r.source.kind = "manifests".into();
+    let (h, ..) = header(&r);
+    assert!(!h.contains("captured"), "{h}");
+}
 
 #[test]
 fn html_snapshot() {

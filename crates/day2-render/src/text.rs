@@ -224,6 +224,10 @@ fn summary(o: &mut String, p: &Paint, r: &Report) {
     } else {
         format!(" · {}", r.source.input)
     };
+    let input = match &r.source.captured_at {
+        Some(at) => format!("{input} · captured {at}"),
+        None => input,
+    };
     let _ = writeln!(
         o,
         "{} {}",

@@ -320,6 +320,7 @@ impl<'r> Scanner<'r> {
         let mut off = start + 1;
         let (mut api_version, mut kind): (Option<String>, Option<String>) = (None, None);
         let mut snapshot_notes: Option<Vec<String>> = None;
+        let mut captured_at: Option<String> = None;
         let mut list = None;
         let end = loop {
             let Some(i) = self.ws(off, dispatch) else {
@@ -373,6 +374,7 @@ impl<'r> Scanner<'r> {
                 "apiVersion" => api_version = serde_json::from_slice(raw).ok(),
                 "kind" => kind = serde_json::from_slice(raw).ok(),
                 "notes" => snapshot_notes = serde_json::from_slice(raw).ok(),
+                "metadata" => captured_at = snapshot_captured_at(raw),
                 _ => {}
             }
             off = value_end;
@@ -388,6 +390,7 @@ impl<'r> Scanner<'r> {
                 }
                 // day2's snapshot: what the capture could not read.
                 if kind.as_deref() == Some("Snapshot") {
+                    self.part.captured(captured_at);
                     let at = format!("{} (snapshot)", self.name);
                     for message in snapshot_notes.into_iter().flatten() {
                         self.part.push_note(Note {
@@ -731,6 +734,7 @@ impl Assembly {
         self.out.logs.extend(part.logs);
         self.out.deferred.extend(part.deferred);
         self.out.readable |= part.readable;
+        self.out.captured(part.captured_at);
     }
 }
 
@@ -846,6 +850,19 @@ pub(crate) fn parse(name: &Arc<str>, r: &mut Reader, head: Vec<u8>) -> Part {
         part.notes.truncate(crate::MAX_NOTES_PER_FILE);
     }
     part
+}
+
+/// A day2 snapshot header's `capturedAt`, when it is a time stamp (the text
+/// is shown in reports, so anything else is dropped).
+pub(crate) fn snapshot_captured_at(metadata: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Meta {
+        captured_at: Option<String>,
+    }
+    let at = serde_json::from_slice::<Meta>(metadata).ok()?.captured_at?;
+    let ts: jiff::Timestamp = at.parse().ok()?;
+    Some(ts.to_string())
 }
 
 /// Order notes by file position (`file:line:column`), keeping others in place at the end.

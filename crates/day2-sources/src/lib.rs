@@ -105,6 +105,8 @@ pub(crate) struct Part {
     pub more_notes: usize,
     /// Empty objects (`{}`): counted, never stored.
     pub empty_objects: u64,
+    /// When a day2 snapshot says it was captured (RFC 3339); the newest of several.
+    pub captured_at: Option<String>,
 }
 
 /// Notes kept per file; the rest are counted (a file of a million broken
@@ -125,6 +127,25 @@ impl Part {
             self.notes.push(note);
         } else {
             self.more_notes += 1;
+        }
+    }
+
+    /// Keep the newest capture time (a day2 snapshot's `metadata.capturedAt`).
+    pub(crate) fn captured(&mut self, at: Option<String>) {
+        let Some(at) = at else { return };
+        let newer = match &self.captured_at {
+            None => true,
+            Some(old) => match (
+                old.parse::<jiff::Timestamp>(),
+                at.parse::<jiff::Timestamp>(),
+            ) {
+                (Ok(o), Ok(n)) => n > o,
+                (Err(_), Ok(_)) => true,
+                _ => false,
+            },
+        };
+        if newer {
+            self.captured_at = Some(at);
         }
     }
 
@@ -191,6 +212,7 @@ impl Part {
             out.deferred.extend(p.deferred);
             out.readable |= p.readable;
             out.empty_objects += p.empty_objects;
+            out.captured(p.captured_at);
         }
         out.stores = Stores::concat(stores);
         out
@@ -268,6 +290,7 @@ fn load_within(
     let mut cluster = Cluster::new(part.stores, kind, notes);
     cluster.logs = part.logs;
     cluster.input = describe(inputs, files.len());
+    cluster.captured_at = part.captured_at;
     day2_model::timings::mark("indexed");
     Ok(cluster)
 }
@@ -410,6 +433,7 @@ pub fn load_bytes(
     let mut c = Cluster::new(part.stores, kind, part.notes);
     c.logs = part.logs;
     c.input = name.to_owned();
+    c.captured_at = part.captured_at;
     Ok(c)
 }
 

@@ -334,6 +334,13 @@ fn push_value_hinted(
         }
         // A list, even an empty one, is something usable.
         part.readable = true;
+        if kind == "Snapshot" {
+            let at = value
+                .pointer("/metadata/capturedAt")
+                .and_then(|a| a.as_str())
+                .and_then(|a| a.parse::<jiff::Timestamp>().ok());
+            part.captured(at.map(|a| a.to_string()));
+        }
         let av = value
             .get("apiVersion")
             .and_then(|a| a.as_str())

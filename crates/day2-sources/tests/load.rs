@@ -153,6 +153,44 @@ fn typed_lists_and_gzip_and_day2_snapshot() {
         Some(day2_model::secret::CredentialKind::AwsAccessKeyId)
     );
     assert!(c.notes.iter().any(|n| n.message.contains("403")));
+    assert_eq!(c.captured_at.as_deref(), Some("2026-01-01T09:00:00Z"));
+}
+
+#[test]
+fn the_capture_time_comes_from_a_day2_snapshot_only() {
+    let pod = r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"x","creationTimestamp":"2026-02-01T00:00:00Z"},"spec":{"containers":[]}}"#;
+    // `kubectl get pods -o json`: no capture time, and none is guessed from the objects.
+    let list = format!(
+        r#"{{"apiVersion":"v1","kind":"List","metadata":{{"resourceVersion":""}},"items":[{pod}]}}"#
+    );
+    let c = load_bytes("pods.json", list.as_bytes(), SourceKind::Snapshot, &opts()).unwrap();
+    assert_eq!(c.pods.len(), 1);
+    assert_eq!(c.captured_at, None);
+    // day2's snapshot, in JSON and in YAML; the header may come after the items.
+    let snap = format!(
+        r#"{{"apiVersion":"day2.dev/v1","kind":"Snapshot","items":[{pod}],"metadata":{{"capturedAt":"2026-03-04T05:06:07Z","context":"prod"}},"notes":[]}}"#
+    );
+    let c = load_bytes("snap.json", snap.as_bytes(), SourceKind::Snapshot, &opts()).unwrap();
+    assert_eq!(c.captured_at.as_deref(), Some("2026-03-04T05:06:07Z"));
+    let yaml = "apiVersion: day2.dev/v1\nkind: Snapshot\nmetadata: {capturedAt: \"2026-03-04T05:06:07Z\"}\nitems: []\n";
+    let c = load_bytes("snap.yaml", yaml.as_bytes(), SourceKind::Snapshot, &opts()).unwrap();
+    assert_eq!(c.captured_at.as_deref(), Some("2026-03-04T05:06:07Z"));
+    // A header that is not a time stamp is not shown as one.
+    let odd = snap.replace("2026-03-04T05:06:07Z", "<b>yesterday</b>");
+    let c = load_bytes("odd.json", odd.as_bytes(), SourceKind::Snapshot, &opts()).unwrap();
+    assert_eq!(c.captured_at, None);
+    // Two snapshots read together: the newer capture.
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
+    std::fs::write(&a, snap.replace("\"p\"", "\"q\"")).unwrap();
+    std::fs::write(
+        &b,
+        snap.replace("2026-03-04T05:06:07Z", "2026-03-01T00:00:00Z"),
+    )
+    .unwrap();
+    let c = load_snapshot(&[Input::Path(b), Input::Path(a)], &opts()).unwrap();
+    assert_eq!(c.pods.len(), 2);
+    assert_eq!(c.captured_at.as_deref(), Some("2026-03-04T05:06:07Z"));
 }
 
 #[test]

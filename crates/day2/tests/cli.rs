@@ -270,6 +270,11 @@ fn diagnose_reads_a_dump_and_judges_its_logs() {
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["source"]["kind"], "snapshot");
+    assert!(
+        v["source"].get("captured_at").is_none(),
+        "a dump does not say when it was taken: {}",
+        v["source"]
+    );
     let items = v["checklist"]["observability"]["items"].as_array().unwrap();
     let logs = items
         .iter()
@@ -278,6 +283,46 @@ fn diagnose_reads_a_dump_and_judges_its_logs() {
     assert_eq!(
         logs["status"], "fail",
         "the dump's pod logs lack the golden fields: {logs}"
+    );
+}
+
+#[test]
+fn a_day2_snapshot_report_says_when_it_was_captured() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("prod.json");
+    std::fs::write(
+        &snap,
+        r#"{"apiVersion":"day2.dev/v1","kind":"Snapshot","metadata":{"capturedAt":"2026-01-01T09:10:00Z","context":"prod"},"items":[
+{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"shop"}}
+],"notes":[]}"#,
+    )
+    .unwrap();
+    let run = |format: &str| {
+        let out = day2()
+            .args(["diagnose", "--fail-on", "none", "-o", format, "--snapshot"])
+            .arg(&snap)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let v: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    assert_eq!(v["source"]["captured_at"], "2026-01-01T09:10:00Z");
+    assert!(
+        run("html").contains("<dt>captured</dt><dd><time datetime=\"2026-01-01T09:10:00Z\">"),
+        "the page's header"
+    );
+    assert!(
+        run("text")
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .contains("captured 2026-01-01T09:10:00Z")
     );
 }
 

@@ -314,6 +314,12 @@ async fn server_error_500_on_one_kind_is_a_note_and_the_report_goes_on() {
         .collect();
     assert!(notes.contains(&note.as_str()), "{notes:?}");
     assert_eq!(report["source"]["kind"], "live");
+    // A live read is captured when it is read.
+    let at = report["source"]["captured_at"].as_str().unwrap_or_default();
+    assert!(
+        at.len() == 20 && at.as_bytes()[10] == b'T' && at.ends_with('Z'),
+        "captured_at {at:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -136,6 +136,11 @@ pub fn report(r: &Report, rules: &[RuleInfo], opts: &RenderOptions) -> String {
                 div { dt { "cluster" } dd { code { (T(where_)) } } }
                 div { dt { "source" } dd { (T(&r.source.kind)) } }
                 div { dt { "cloud" } dd { (T(&r.source.cloud)) } }
+                @if let Some(at) = crate::captured(r) {
+                    div.captured { dt { "captured" } dd {
+                        @if r.source.captured_at.is_some() { time datetime=(at) { (T(at)) } } @else { "unknown" }
+                    } }
+                }
                 div { dt { "objects" } dd { (r.summary.objects) } }
                 div { dt { "day2" } dd { (T(&opts.tool_version)) } }
             }

@@ -106,6 +106,7 @@
     form.addEventListener('reset', function () { setTimeout(function () { apply(true); }, 0); });
     apply(true);
   }
+  if (window.performance && performance.mark) performance.mark('day2-findings');
 
   // The loop picture: a loop filters the findings.
   all('a.loopnode').forEach(function (a) {
