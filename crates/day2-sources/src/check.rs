@@ -19,7 +19,7 @@ struct Notes<'a> {
 }
 
 impl Notes<'_> {
-    fn push(&mut self, origin: &Origin, ptr: &str, what: &str, message: String) {
+    fn push(&mut self, origin: &Origin, ptr: &str, what: &Who<'_>, message: String) {
         if self.kept >= MAX_NOTES {
             self.more += 1;
             return;
@@ -55,8 +55,18 @@ pub(crate) fn objects(stores: &Stores, notes: &mut Vec<Note>) {
     duplicates(stores, notes);
 }
 
-fn what<T: K8sObject>(r: &Res<T>) -> String {
-    format!("{} {}/{}", r.obj.kind(), r.ns_or_default(), r.name())
+/// The object a note is about: formatted only when a note is written, so
+/// checking a valid object allocates nothing for its name.
+struct Who<'a>(&'a str, &'a str, &'a str);
+
+impl std::fmt::Display for Who<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}/{}", self.0, self.1, self.2)
+    }
+}
+
+fn what<T: K8sObject>(r: &Res<T>) -> Who<'_> {
+    Who(r.obj.kind(), r.ns_or_default(), r.name())
 }
 
 fn values(s: &Stores, n: &mut Notes<'_>) {
@@ -142,21 +152,22 @@ fn values(s: &Stores, n: &mut Notes<'_>) {
             continue;
         };
         for (i, p) in ports.iter().enumerate() {
-            let at = format!("/spec/ports/{i}");
-            port(p.port, &format!("{at}/port"), &svc.origin, &what(svc), n);
+            let at = |field: &str| format!("/spec/ports/{i}/{field}");
+            let who = what(svc);
+            port(p.port, || at("port"), &svc.origin, &who, n);
             if let Some(IntOrString::Int(t)) = p.target_port {
-                port(t, &format!("{at}/targetPort"), &svc.origin, &what(svc), n);
+                port(t, || at("targetPort"), &svc.origin, &who, n);
             }
             if let Some(np) = p.node_port
                 && np != 0
             {
-                port(np, &format!("{at}/nodePort"), &svc.origin, &what(svc), n);
+                port(np, || at("nodePort"), &svc.origin, &who, n);
             }
         }
     }
 }
 
-fn replicas(r: Option<i32>, origin: &Origin, what: &str, n: &mut Notes<'_>) {
+fn replicas(r: Option<i32>, origin: &Origin, what: &Who<'_>, n: &mut Notes<'_>) {
     if let Some(r) = r
         && r < 0
     {
@@ -165,20 +176,21 @@ fn replicas(r: Option<i32>, origin: &Origin, what: &str, n: &mut Notes<'_>) {
     }
 }
 
-fn port(p: i32, ptr: &str, origin: &Origin, what: &str, n: &mut Notes<'_>) {
+/// `ptr` is built only for a bad port: most ports are fine.
+fn port(p: i32, ptr: impl FnOnce() -> String, origin: &Origin, what: &Who<'_>, n: &mut Notes<'_>) {
     if !(1..=65535).contains(&p) {
         let msg = format!("port {p} is invalid (must be 1 to 65535)");
-        n.push(origin, ptr, what, msg);
+        n.push(origin, &ptr(), what, msg);
     }
 }
 
-fn template(t: Option<&PodTemplateSpec>, at: &str, origin: &Origin, what: &str, n: &mut Notes) {
+fn template(t: Option<&PodTemplateSpec>, at: &str, origin: &Origin, what: &Who<'_>, n: &mut Notes) {
     if let Some(spec) = t.and_then(|t| t.spec.as_ref()) {
         pod_spec(spec, &format!("{at}/spec"), origin, what, n);
     }
 }
 
-fn pod_spec(spec: &PodSpec, at: &str, origin: &Origin, what: &str, n: &mut Notes<'_>) {
+fn pod_spec(spec: &PodSpec, at: &str, origin: &Origin, what: &Who<'_>, n: &mut Notes<'_>) {
     let lists = [
         ("containers", Some(&spec.containers)),
         ("initContainers", spec.init_containers.as_ref()),
@@ -190,19 +202,14 @@ fn pod_spec(spec: &PodSpec, at: &str, origin: &Origin, what: &str, n: &mut Notes
     }
 }
 
-fn container(c: &Container, at: &str, origin: &Origin, what: &str, n: &mut Notes<'_>) {
+fn container(c: &Container, at: &str, origin: &Origin, what: &Who<'_>, n: &mut Notes<'_>) {
     for (i, p) in c.ports.iter().flatten().enumerate() {
-        port(
-            p.container_port,
-            &format!("{at}/ports/{i}/containerPort"),
-            origin,
-            what,
-            n,
-        );
+        let ptr = |field: &str| format!("{at}/ports/{i}/{field}");
+        port(p.container_port, || ptr("containerPort"), origin, what, n);
         if let Some(h) = p.host_port
             && h != 0
         {
-            port(h, &format!("{at}/ports/{i}/hostPort"), origin, what, n);
+            port(h, || ptr("hostPort"), origin, what, n);
         }
     }
     let Some(res) = &c.resources else {
@@ -210,14 +217,17 @@ fn container(c: &Container, at: &str, origin: &Origin, what: &str, n: &mut Notes
     };
     for (field, map) in [("requests", &res.requests), ("limits", &res.limits)] {
         for (name, q) in map.iter().flatten() {
-            let ptr = format!(
-                "{at}/resources/{field}/{}",
-                name.replace('~', "~0").replace('/', "~1")
-            );
+            // The pointer is built only for a bad quantity.
+            let ptr = || {
+                format!(
+                    "{at}/resources/{field}/{}",
+                    name.replace('~', "~0").replace('/', "~1")
+                )
+            };
             match day2_model::quantity::parse(&q.0) {
                 None => n.push(
                     origin,
-                    &ptr,
+                    &ptr(),
                     what,
                     format!(
                         "`{}` is not a valid quantity; read as no {}",
@@ -227,7 +237,7 @@ fn container(c: &Container, at: &str, origin: &Origin, what: &str, n: &mut Notes
                 ),
                 Some(m) if m.0 < 0 => n.push(
                     origin,
-                    &ptr,
+                    &ptr(),
                     what,
                     format!("`{}` is negative; read as no {}", q.0, singular(field)),
                 ),
