@@ -217,33 +217,39 @@ impl<'a> Sink<'a> {
 /// controller (two ReplicaSets of a Deployment mid-rollout, pods grouped by
 /// revision) that share a finding share it once, their pods counted together.
 fn merge_revisions(findings: Vec<Finding>) -> Vec<Finding> {
-    if findings.len() < 2 {
+    // Each finding's first twin, found on borrowed keys: nothing is copied
+    // when, as usual, every finding is its own.
+    let first: Vec<usize> = {
+        let mut at: rustc_hash::FxHashMap<(&ObjRef, &str), usize> = Default::default();
+        findings
+            .iter()
+            .enumerate()
+            .map(|(i, f)| *at.entry((&f.object, f.message.as_str())).or_insert(i))
+            .collect()
+    };
+    if first.iter().enumerate().all(|(i, j)| i == *j) {
         return findings;
     }
-    let mut first: rustc_hash::FxHashMap<(ObjRef, String), usize> = Default::default();
-    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
-    for f in findings {
-        match first.entry((f.object.clone(), f.message.clone())) {
-            std::collections::hash_map::Entry::Occupied(e) => {
-                let kept = &mut out[*e.get()];
-                if let Some(n) = f.pods {
-                    kept.pods = Some(kept.pods.unwrap_or(0) + n);
-                }
-                for ex in f.examples {
-                    if kept.examples.len() < day2_model::cluster::EXAMPLES
-                        && !kept.examples.contains(&ex)
-                    {
-                        kept.examples.push(ex);
-                    }
-                }
-            }
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(out.len());
-                out.push(f);
+    let mut slots: Vec<Option<Finding>> = findings.into_iter().map(Some).collect();
+    for (i, j) in first.into_iter().enumerate() {
+        // A twin always comes after the finding it merges into (j < i).
+        if j >= i {
+            continue;
+        }
+        let (head, tail) = slots.split_at_mut(i);
+        let (Some(kept), Some(f)) = (head[j].as_mut(), tail[0].take()) else {
+            continue;
+        };
+        if let Some(n) = f.pods {
+            kept.pods = Some(kept.pods.unwrap_or(0) + n);
+        }
+        for ex in f.examples {
+            if kept.examples.len() < day2_model::cluster::EXAMPLES && !kept.examples.contains(&ex) {
+                kept.examples.push(ex);
             }
         }
     }
-    out
+    slots.into_iter().flatten().collect()
 }
 
 /// Run every enabled rule over the cluster, in parallel.
@@ -272,4 +278,50 @@ pub(crate) fn run_rules(cx: &Context<'_>, rules: &[&'static dyn Rule]) -> Vec<Fi
             .then_with(|| a.object.cmp(&b.object))
     });
     findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use day2_model::{Loop, Severity};
+
+    fn finding(name: &str, message: &str, pods: u32, example: &str) -> Finding {
+        Finding {
+            rule: Cow::Borrowed("CP001"),
+            name: Cow::Borrowed("missing-resource-requests"),
+            loop_: Loop::Compute,
+            severity: Severity::High,
+            object: ObjRef::new("Deployment", Some("shop"), name),
+            message: message.into(),
+            location: None,
+            fix: Cow::Borrowed(""),
+            pods: Some(pods),
+            examples: vec![example.into()],
+        }
+    }
+
+    #[test]
+    fn two_revisions_of_one_template_are_one_finding_with_their_pods_counted() {
+        let merged = merge_revisions(vec![
+            finding("web", "no request", 3, "web-a-1"),
+            finding("api", "no request", 2, "api-x-1"),
+            finding("web", "no request", 4, "web-b-1"),
+            finding("web", "no limit", 1, "web-a-1"),
+        ]);
+        let got: Vec<(&str, &str, Option<u32>, Vec<&str>)> = merged
+            .iter()
+            .map(|f| {
+                let ex = f.examples.iter().map(String::as_str).collect();
+                (f.object.name.as_str(), f.message.as_str(), f.pods, ex)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("web", "no request", Some(7), vec!["web-a-1", "web-b-1"]),
+                ("api", "no request", Some(2), vec!["api-x-1"]),
+                ("web", "no limit", Some(1), vec!["web-a-1"]),
+            ]
+        );
+    }
 }
