@@ -5,11 +5,18 @@
 # (-timeout) or an out-of-memory stops with the input in fuzz/artifacts/.
 #
 #   DAY2_FUZZ_SECONDS   seconds per target (default 20)
+#   DAY2_FUZZ_RUNS      inputs per target; with DAY2_FUZZ_SEED the run is
+#                       the same on every machine (CI uses both, so a crash it
+#                       reports is one that reproduces, not a lucky draw)
+#   DAY2_FUZZ_SEED      libFuzzer's random seed (default: a fresh one)
 #   DAY2_FUZZ_TARGET    build folder, kept between runs
 #                       (default ~/.cache/day2/fuzz-target)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${DAY2_FUZZ_SECONDS:-20}
+extra=()
+[ -n "${DAY2_FUZZ_RUNS:-}" ] && extra+=("-runs=$DAY2_FUZZ_RUNS")
+[ -n "${DAY2_FUZZ_SEED:-}" ] && extra+=("-seed=$DAY2_FUZZ_SEED")
 export CARGO_TARGET_DIR=${DAY2_FUZZ_TARGET:-$HOME/.cache/day2/fuzz-target}
 
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
@@ -20,7 +27,7 @@ if rustup run nightly rustc --version >/dev/null 2>&1; then
 else
   export RUSTUP_TOOLCHAIN=stable RUSTC_BOOTSTRAP=1
 fi
-echo "fuzz: $(rustc --version), ${secs}s per target"
+echo "fuzz: $(rustc --version), ${secs}s per target ${extra[*]:-}"
 
 cd fuzz
 # -a: debug assertions, so an arithmetic overflow is a crash too.
@@ -32,7 +39,7 @@ for t in $(cargo fuzz list); do
   mkdir -p "$scratch/$t"
   log="$scratch/$t.log"
   if cargo fuzz run -a "$t" "$scratch/$t" "corpus/$t" -- \
-      -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 >"$log" 2>&1; then
+      -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 ${extra[@]+"${extra[@]}"} >"$log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     echo "fuzz: $t: ${runs:-?} executions, no crash"
   else

@@ -402,7 +402,9 @@ pub fn log_header(line: &str) -> Option<(&str, &str, &str)> {
     let rest = rest.trim_end().strip_suffix("====")?.trim_end();
     let (container, pod) = rest.split_once(" of pod ")?;
     let (ns, pod) = pod.split_once('/')?;
-    Some((container, ns, pod))
+    // Object names are never empty and never hold whitespace or another '/'.
+    let name = |s: &str| !s.is_empty() && !s.contains(|c: char| c.is_whitespace() || c == '/');
+    (name(container) && name(ns) && name(pod)).then_some((container, ns, pod))
 }
 
 /// Where the END marker of a log starting at `from` is: (body end, after the marker line).

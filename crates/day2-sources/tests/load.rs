@@ -84,6 +84,32 @@ fn cluster_info_dump_stdout_form_with_interleaved_logs() {
     );
 }
 
+/// A framing line whose pod part is mangled (found by fuzzing) is text, not
+/// a log of a pod with no name.
+#[test]
+fn a_mangled_log_header_is_text_of_the_folder_pod() {
+    let dir = tempfile::tempdir().unwrap();
+    let pod_dir = dir.path().join("shop/web-1");
+    std::fs::create_dir_all(&pod_dir).unwrap();
+    std::fs::write(
+        pod_dir.join("logs.txt"),
+        "==== START logs for container coredns of pod kub type: ns-abc /====\n{\"msg\":\"x\"}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("shop/pods.json"),
+        r#"{"kind":"PodList","items":[]}"#,
+    )
+    .unwrap();
+    let c = load_snapshot(&[Input::Path(dir.path().to_owned())], &opts()).unwrap();
+    assert_eq!(c.logs.len(), 1, "{:?}", c.logs);
+    assert_eq!(
+        (c.logs[0].namespace.as_str(), c.logs[0].pod.as_str()),
+        ("shop", "web-1")
+    );
+    assert!(c.logs[0].text.contains("START logs"));
+}
+
 #[test]
 fn dump_plus_extra_files() {
     let dir = tempfile::tempdir().unwrap();
