@@ -5,9 +5,10 @@
 # (-timeout) or an out-of-memory stops with the input in fuzz/artifacts/.
 #
 #   DAY2_FUZZ_SECONDS   seconds per target (default 20)
-#   DAY2_FUZZ_RUNS      inputs per target; with DAY2_FUZZ_SEED the run is
-#                       the same on every machine (CI uses both, so a crash it
-#                       reports is one that reproduces, not a lucky draw)
+#   DAY2_FUZZ_RUNS      inputs per target; with DAY2_FUZZ_SEED every machine
+#                       tries the same inputs in the same order (a slow one may
+#                       stop earlier, at DAY2_FUZZ_SECONDS), so a crash CI
+#                       reports reproduces with that seed
 #   DAY2_FUZZ_SEED      libFuzzer's random seed (default: a fresh one)
 #   DAY2_FUZZ_TARGET    build folder, kept between runs
 #                       (default ~/.cache/day2/fuzz-target)
