@@ -33,6 +33,7 @@ pub struct Resolved {
     /// scheduling signature share the links they have in common.
     pub links: Vec<Arc<Link>>,
     pub missing: Vec<String>,
+    pub unexplained: bool,
 }
 
 impl Resolved {
@@ -44,6 +45,7 @@ impl Resolved {
             links: self.links.iter().map(|l| Link::clone(l)).collect(),
             fix: self.fix.clone(),
             missing: self.missing.clone(),
+            unexplained: self.unexplained,
         }
     }
 }

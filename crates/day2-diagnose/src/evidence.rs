@@ -68,6 +68,8 @@ pub struct Hypothesis {
     pub links: Vec<Link>,
     pub fix: String,
     pub missing: Vec<String>,
+    /// The cluster does not hold the cause (see `Diagnosis::unexplained`).
+    pub unexplained: bool,
 }
 
 impl Hypothesis {
@@ -83,7 +85,15 @@ impl Hypothesis {
             links: Vec::new(),
             fix: String::new(),
             missing: Vec::new(),
+            unexplained: false,
         }
+    }
+
+    /// Mark the cause as not held by the input: the summary says what to
+    /// look at next.
+    pub fn unexplained(mut self) -> Hypothesis {
+        self.unexplained = true;
+        self
     }
 
     pub fn rule(mut self, rule: Option<&str>) -> Hypothesis {

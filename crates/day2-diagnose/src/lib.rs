@@ -323,6 +323,7 @@ fn group(all: Vec<Arc<Resolved>>) -> DiagnoseOutput {
                 confidence: evidence::confidence(best),
                 also_affected: also,
                 missing_evidence: missing,
+                unexplained: primary.unexplained,
             });
         }
     }

@@ -81,6 +81,10 @@ pub struct Diagnosis {
     /// Evidence that would have helped but was absent from the input.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing_evidence: Vec<String>,
+    /// The input does not hold the cause: `root_cause` then names the
+    /// symptom's own object and says what to look at next, not a guess.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unexplained: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

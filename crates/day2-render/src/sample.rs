@@ -230,6 +230,7 @@ pub fn report() -> Report {
             confidence: Confidence::High,
             also_affected: vec![obj("Pod", Some("db"), "postgres-1")],
             missing_evidence: vec![],
+            unexplained: false,
         },
         Diagnosis {
             symptom: Symptom {
@@ -250,6 +251,7 @@ pub fn report() -> Report {
             confidence: Confidence::Medium,
             also_affected: vec![],
             missing_evidence: vec!["no events for shop/api-1 (expired?)".into()],
+            unexplained: false,
         },
     ];
     let checklist = Checklist {

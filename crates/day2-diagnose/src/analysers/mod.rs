@@ -187,6 +187,7 @@ pub fn resolve<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Resolved {
         fix: best.fix,
         links,
         missing,
+        unexplained: best.unexplained,
     }
 }
 
@@ -229,6 +230,7 @@ fn fallback(d: &Detected<'_>) -> Hypothesis {
     )
     .fix("Inspect the object with `kubectl describe` and its events; capture a snapshot with events, nodes, claims and volumes (`day2 snapshot`) so the cause can be traced.")
     .missing("evidence pointing to a cause in any loop")
+    .unexplained()
 }
 
 #[cfg(test)]
