@@ -2,6 +2,7 @@
 //! context as Kubernetes applies them, images and databases, workloads by
 //! selector, and NetworkPolicy semantics.
 
+use day2_model::object::group_of;
 use day2_model::quantity;
 use day2_model::selector::{Labels, label_selector_is_empty, label_selector_matches};
 use day2_model::{Cluster, K8sObject, ObjRef, Origin, Res, SourceKind, Workload};
@@ -692,10 +693,14 @@ pub fn is_cluster_scoped(cluster: &Cluster, kind: &str) -> bool {
 /// Rules that would report "selects nothing" on manifests stay silent then.
 /// Cluster-scoped objects (CustomResourceDefinitions, ClusterIssuers,
 /// webhook configurations) are in no namespace: they do not count for
-/// `default`, where namespace-less objects of a manifest land.
+/// `default`, where namespace-less objects of a manifest land. Nor do objects
+/// under a group without a dot: custom resources' groups are domains, so such
+/// an object is a Kubernetes kind day2 does not model (`v1` Endpoints) or one
+/// no server accepts (`app/v1` Deployment, reported by CP016).
 pub fn namespace_has_operator_objects(cluster: &Cluster, ns: &str) -> bool {
     cluster.other.iter().any(|o| {
         !INERT_KINDS.contains(&o.kind.as_str())
+            && group_of(&o.api_version).contains('.')
             && match o.namespace() {
                 Some(n) => n == ns,
                 None => ns == "default" && !is_cluster_scoped(cluster, &o.kind),

@@ -426,3 +426,71 @@ fn credential_paths_and_references_are_not_literal_credentials() {
         f[0].message
     );
 }
+
+/// A Deployment written as `app/v1` (a typo of `apps/v1`) was dropped from the
+/// analysis without a word, and, read as an operator's custom resource in
+/// `default`, switched off CP010, NW010 and CP015 there: the PodDisruptionBudget
+/// and the Ingress of this file that select nothing went unreported. The API
+/// server refuses both objects with `no matches for kind "Deployment" in
+/// version "app/v1"` (the `NoKindMatchError` of
+/// https://github.com/kubernetes/apimachinery/blob/master/pkg/api/meta/errors.go).
+#[test]
+fn a_mistyped_api_group_or_kind_is_reported_and_silences_nothing() {
+    let yaml = r#"
+apiVersion: app/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: "shop/web:1.0.0"}]}
+---
+apiVersion: apps/v1
+kind: Deploymnet
+metadata: {name: api}
+spec: {}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: web}
+spec: {minAvailable: 1, selector: {matchLabels: {app: web}}}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web}
+spec:
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+"#;
+    let f = run("CP016", yaml);
+    let mut got: Vec<(&str, &str, Severity)> = f
+        .iter()
+        .map(|f| {
+            (
+                f.object.name.as_str(),
+                f.object.api_version.as_deref().unwrap_or(""),
+                f.severity,
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("api", "apps/v1", Severity::High),
+            ("web", "app/v1", Severity::High)
+        ]
+    );
+    let web = f.iter().find(|f| f.object.name == "web").unwrap();
+    assert!(
+        web.message.ends_with("Deployment is apps/v1"),
+        "{}",
+        web.message
+    );
+    assert_eq!(run("CP010", yaml).len(), 1);
+    assert_eq!(run("NW010", yaml).len(), 1);
+}

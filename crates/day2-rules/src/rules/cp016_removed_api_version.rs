@@ -18,7 +18,9 @@ control-plane upgrade, and a GitOps sync stops half-way. The upgrade check peopl
 for: each object's written `apiVersion` is compared with the removals in the upstream deprecation \
 guide (https://kubernetes.io/docs/reference/using-api/deprecation-guide/) for the target version — \
 removed is high, deprecated but still served is low. A built-in kind under a Kubernetes group that \
-never served it (`v1` Deployment, `apps/v1` Ingress) is high too: no version accepts it. day2 reads \
+never served it (`v1` Deployment, `apps/v1` Ingress), an object under a group without a dot that is \
+not Kubernetes' own (`app/v1`: custom resources' groups are domains) and a kind a dotless Kubernetes \
+group does not serve (`apps/v1` Deploymnet) are high too: no version accepts them. day2 reads \
 such objects as the current version for the other rules where it can; those it cannot read are \
 reported here so that they are not silently missing from the analysis.",
     fix: Fix::generic(
@@ -318,6 +320,55 @@ const SERVED: &[(&str, &str)] = &[
     ("APIService", "apiregistration.k8s.io/v1"),
 ];
 
+/// Kubernetes' API groups without a dot in their name. Every other group is a
+/// domain: the API server refuses a CustomResourceDefinition whose group has no
+/// dot ("should be a domain with at least one dot"), so an object under another
+/// dotless group (`app/v1`) is served by nothing.
+const DOTLESS_GROUPS: &[&str] = &["", "apps", "batch", "extensions", "policy", "autoscaling"];
+
+/// The kinds Kubernetes' dotless groups serve or served (`extensions` is
+/// removed whole), for mistyped kinds (`apps/v1` `Deploymnet`).
+const GROUP_KINDS: &[(&str, &[&str])] = &[
+    (
+        "",
+        &[
+            "Binding",
+            "ComponentStatus",
+            "ConfigMap",
+            "Endpoints",
+            "Event",
+            "LimitRange",
+            "Namespace",
+            "Node",
+            "PersistentVolume",
+            "PersistentVolumeClaim",
+            "Pod",
+            "PodTemplate",
+            "ReplicationController",
+            "ResourceQuota",
+            "Secret",
+            "Service",
+            "ServiceAccount",
+        ],
+    ),
+    (
+        "apps",
+        &[
+            "Deployment",
+            "StatefulSet",
+            "DaemonSet",
+            "ReplicaSet",
+            "ControllerRevision",
+        ],
+    ),
+    ("batch", &["Job", "CronJob"]),
+    ("autoscaling", &["HorizontalPodAutoscaler"]),
+    (
+        "policy",
+        &["PodDisruptionBudget", "PodSecurityPolicy", "Eviction"],
+    ),
+];
+
 /// Groups of Kubernetes itself: a built-in kind under another of these is a mistake, not a CRD.
 fn kubernetes_group(group: &str) -> bool {
     matches!(
@@ -382,8 +433,32 @@ fn verdict(
         }
         return None;
     }
-    let (_, served) = SERVED.iter().find(|(k, _)| *k == kind)?;
-    if *served == api_version || !kubernetes_group(group_of(api_version)) {
+    let group = group_of(api_version);
+    let served = SERVED.iter().find(|(k, _)| *k == kind).map(|(_, v)| *v);
+    if !group.contains('.') && !DOTLESS_GROUPS.contains(&group) {
+        let hint = served.map_or_else(String::new, |v| format!("; {kind} is {v}"));
+        return Some((
+            format!(
+                "{kind} is written as {api_version}, which no Kubernetes version serves (`{group}` is not a Kubernetes API group, and a custom resource's group is a domain such as `example.com`): the API server refuses it with `no matches for kind \"{kind}\" in version \"{api_version}\"`{hint}"
+            ),
+            Severity::High,
+        ));
+    }
+    let Some(served) = served else {
+        let (_, kinds) = GROUP_KINDS.iter().find(|(g, _)| *g == group)?;
+        if kinds.contains(&kind) {
+            return None;
+        }
+        let version = if group.is_empty() { "v1" } else { group };
+        return Some((
+            format!(
+                "{kind} is not a kind of {version} ({}): the API server refuses it with `no matches for kind \"{kind}\" in version \"{api_version}\"`",
+                kinds.join(", ")
+            ),
+            Severity::High,
+        ));
+    };
+    if served == api_version || !kubernetes_group(group) {
         return None;
     }
     // Older versions of a group that still serves the kind (autoscaling/v1) are fine.
@@ -490,5 +565,41 @@ mod tests {
         assert_eq!(verdict("apps/v1", "Deployment", None), None);
         // A custom group may reuse a built-in kind name.
         assert_eq!(verdict("example.com/v1", "Deployment", None), None);
+        assert_eq!(verdict("serving.knative.dev/v1", "Service", None), None);
+    }
+
+    #[test]
+    fn mistyped_groups_and_kinds_are_served_by_nothing() {
+        // No custom resource has a dotless group: `app/v1` is a typo of `apps/v1`.
+        let (m, s) = verdict("app/v1", "Deployment", None).unwrap();
+        assert_eq!(s, Severity::High);
+        assert!(
+            m.contains("no matches for kind \"Deployment\" in version \"app/v1\"")
+                && m.ends_with("Deployment is apps/v1"),
+            "{m}"
+        );
+        assert_eq!(
+            verdict("app/v1", "Widget", v("1.30")).unwrap().1,
+            Severity::High
+        );
+        let (m, _) = verdict("apps/v1", "Deploymnet", None).unwrap();
+        assert!(
+            m.starts_with("Deploymnet is not a kind of apps (Deployment, "),
+            "{m}"
+        );
+        assert!(verdict("v1", "Servce", None).is_some());
+        for (api_version, kind) in [
+            ("v1", "Endpoints"),
+            ("apps/v1", "ControllerRevision"),
+            ("policy/v1", "PodDisruptionBudget"),
+            ("batch/v1", "Job"),
+            ("example.com/v1", "Widget"),
+        ] {
+            assert_eq!(
+                verdict(api_version, kind, None),
+                None,
+                "{api_version} {kind}"
+            );
+        }
     }
 }
