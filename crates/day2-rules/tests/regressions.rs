@@ -494,3 +494,54 @@ spec:
     assert_eq!(run("CP010", yaml).len(), 1);
     assert_eq!(run("NW010", yaml).len(), 1);
 }
+
+/// A PostgreSQL Deployment whose only persistent volume is a backup
+/// sidecar's NFS share was told it "runs PostgreSQL on volume `backup` (nfs)",
+/// as if its data were kept, and a database mounting a certificate from
+/// cert-manager's csi-driver (https://cert-manager.io/docs/usage/csi-driver/)
+/// as if the certificate were its disk: only the database container's own
+/// mounts hold its data.
+#[test]
+fn only_the_database_containers_own_mounts_keep_its_data() {
+    let yaml = r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: orders-db, namespace: shop}
+spec:
+  selector: {matchLabels: {app: orders-db}}
+  template:
+    metadata: {labels: {app: orders-db}}
+    spec:
+      containers:
+        - name: postgres
+          image: postgres:16.4
+          volumeMounts: [{name: tls, mountPath: /tls}]
+        - name: backup
+          image: restic/restic:0.17.0
+          volumeMounts: [{name: backup, mountPath: /backup}]
+      volumes:
+        - {name: backup, nfs: {server: nfs.example.com, path: /backups}}
+        - name: tls
+          csi: {driver: csi.cert-manager.io, readOnly: true, volumeAttributes: {csi.cert-manager.io/issuer-name: ca}}
+"#;
+    let f = run("ST002", yaml);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(
+        f[0].message.contains("without a persistent volume")
+            && f[0].message.contains("data is lost"),
+        "{}",
+        f[0].message
+    );
+    // Mounted by the database itself, the share keeps the data.
+    let own = yaml.replace(
+        "volumeMounts: [{name: tls, mountPath: /tls}]",
+        "volumeMounts: [{name: backup, mountPath: /var/lib/postgresql/data}]",
+    );
+    let f = run("ST002", &own);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(
+        f[0].message.contains("on volume `backup` (nfs)"),
+        "{}",
+        f[0].message
+    );
+}

@@ -3,7 +3,7 @@
 use crate::util::{claim_volumes, database_container, wname};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
-use k8s_openapi::api::core::v1::PodSpec;
+use k8s_openapi::api::core::v1::{Container, PodSpec};
 
 pub static META: RuleMeta = RuleMeta {
     code: "ST002",
@@ -19,9 +19,11 @@ replicas no stable identity or per-replica volume, and reschedules them to any z
 disk. A StatefulSet gives each replica a stable name, its own claim from `volumeClaimTemplates`, and \
 ordered, one-at-a-time updates. Databases are recognised by image (exporters, operators, proxies and \
 UIs are not). A database with a persistent claim is high; one on a persistent volume named in the pod \
-itself (an in-tree disk such as `gcePersistentDisk`, NFS, or an inline CSI volume) keeps its data but has \
-the same rollout and identity problems (medium); one with no persistent volume at all loses its data on \
-every restart (medium) — unless it is a Redis-family cache, which is not reported.",
+itself (an in-tree disk such as `gcePersistentDisk`, NFS, or an inline CSI volume of a storage driver) \
+keeps its data but has the same rollout and identity problems (medium); one with no persistent volume at \
+all loses its data on every restart (medium) — unless it is a Redis-family cache, which is not reported. \
+Only the volumes the database container mounts count: a backup sidecar's NFS share holds none of the \
+database's data.",
     fix: Fix {
         generic: "Run the database as a StatefulSet with `volumeClaimTemplates` on a `WaitForFirstConsumer` class, a headless Service and a PodDisruptionBudget — or use an operator (CloudNativePG, Percona, Strimzi, ECK…) or the cloud's managed database.",
         aws: Some(
@@ -42,11 +44,22 @@ every restart (medium) — unless it is a Redis-family cache, which is not repor
     peers: &[],
 };
 
-/// The first volume of the pod that keeps data beyond the pod without a
-/// claim: an in-tree network or cloud disk, or an inline CSI volume (the
-/// secrets-store driver, which mounts secrets, is not storage).
-fn inline_persistent_volume(spec: &PodSpec) -> Option<(&str, &'static str)> {
+/// Inline CSI drivers that mount credentials, not storage: the Secrets Store
+/// CSI driver and cert-manager's csi-driver (a certificate per pod).
+const CREDENTIAL_CSI_DRIVERS: &[&str] = &["secrets-store.csi.k8s.io", "csi.cert-manager.io"];
+
+/// The first volume the container mounts that keeps data beyond the pod
+/// without a claim: an in-tree network or cloud disk, or an inline CSI volume
+/// of a storage driver.
+fn inline_persistent_volume<'s>(
+    spec: &'s PodSpec,
+    container: &Container,
+) -> Option<(&'s str, &'static str)> {
+    let mounted = mounted_by(container);
     spec.volumes.iter().flatten().find_map(|v| {
+        if !mounted.contains(&v.name.as_str()) {
+            return None;
+        }
         let source = if v.aws_elastic_block_store.is_some() {
             "awsElasticBlockStore"
         } else if v.gce_persistent_disk.is_some() {
@@ -78,7 +91,7 @@ fn inline_persistent_volume(spec: &PodSpec) -> Option<(&str, &'static str)> {
         } else if v
             .csi
             .as_ref()
-            .is_some_and(|c| c.driver != "secrets-store.csi.k8s.io")
+            .is_some_and(|c| !CREDENTIAL_CSI_DRIVERS.contains(&c.driver.as_str()))
         {
             "csi"
         } else {
@@ -86,6 +99,22 @@ fn inline_persistent_volume(spec: &PodSpec) -> Option<(&str, &'static str)> {
         };
         Some((v.name.as_str(), source))
     })
+}
+
+/// The names of the volumes the container mounts (as a filesystem or as a
+/// raw block device).
+fn mounted_by(container: &Container) -> Vec<&str> {
+    let mounts = container
+        .volume_mounts
+        .iter()
+        .flatten()
+        .map(|m| m.name.as_str());
+    let devices = container
+        .volume_devices
+        .iter()
+        .flatten()
+        .map(|d| d.name.as_str());
+    mounts.chain(devices).collect()
 }
 
 pub struct DatabaseInDeployment;
@@ -117,8 +146,14 @@ impl Rule for DatabaseInDeployment {
             let Some((i, c, db)) = database_container(w.spec) else {
                 continue;
             };
-            let claims = claim_volumes(w.spec);
-            let inline = inline_persistent_volume(w.spec);
+            // Only the database's own mounts hold its data: a backup sidecar's
+            // NFS share or claim does not.
+            let mounted = mounted_by(c);
+            let claims: Vec<_> = claim_volumes(w.spec)
+                .into_iter()
+                .filter(|(_, volume, _)| mounted.contains(volume))
+                .collect();
+            let inline = inline_persistent_volume(w.spec, c);
             let (message, severity) = if let Some((_, _, claim)) = claims.first() {
                 (
                     format!(
