@@ -425,7 +425,7 @@ def agent(l):
             "Watch health",
             f"min by (kind) ({dedup('day2_watch_up', SEL)})",
             ["kind"],
-            "1: the watch of this kind is up; 0: down (the agent's logs name the HTTP status).",
+            "1: the watch of this kind is up; 0: down (the agent's logs name the HTTP status). Secret stays 0 when the agent may not read Secrets (the chart's default, rbac.readSecrets: false).",
             value_name="up",
         ),
         12,
