@@ -82,6 +82,14 @@ agent() {
   template --set networkPolicy.defaultDenyIngress=true "$@"
 }
 
+# The chart itself, with every option off and on (values.schema.json included).
+for set in "" "agent.policyReports=true,agent.events=true,agent.leaderElection=true,rbac.readSecrets=true,serviceMonitor.enabled=true,prometheusRule.enabled=true,networkPolicy.defaultDenyIngress=true"; do
+  if ! lint=$("$helm" lint --strict "$chart" ${set:+--set "$set"} 2>&1); then
+    echo "$lint" >&2
+    exit 1
+  fi
+done
+
 dest=$out
 if $check; then
   dest=$(mktemp -d)
