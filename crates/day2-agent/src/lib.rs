@@ -20,6 +20,7 @@
 pub mod events;
 pub mod leader;
 pub mod metrics;
+pub mod replay;
 pub mod reports;
 pub mod server;
 pub mod store;
