@@ -68,11 +68,24 @@ async fn wait_metrics(
     Err(last)
 }
 
+/// Set a Service's selector (the Service may remain from an earlier run).
+async fn set_selector(client: &kube::Client, ns: &str, name: &str, app: &str) {
+    Api::<Service>::namespaced(client.clone(), ns)
+        .patch(
+            name,
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"selector": {"app": app}}})),
+        )
+        .await
+        .expect("setting the selector");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the control plane of scripts/e2e.sh (DAY2_E2E_KUBECONFIG)"]
 async fn a_service_selector_typo_shows_in_the_agents_metrics_and_goes_away_when_fixed() {
     let client = client().await;
-    let ns = "agent-selector-typo";
+    // Unique per run: a reused control plane keeps earlier namespaces.
+    let ns = &format!("agent-selector-typo-{}", std::process::id());
     create(
         &client,
         json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
@@ -122,6 +135,7 @@ async fn a_service_selector_typo_shows_in_the_agents_metrics_and_goes_away_when_
                "spec": {"selector": {"app": "wbe"}, "ports": [{"port": 80}]}}),
     )
     .await;
+    set_selector(&client, ns, "web", "wbe").await;
     let series = format!(
         r#"day2_findings{{loop="network",rule="NW007",severity="high",namespace="{ns}"}} 1"#
     );
@@ -134,19 +148,183 @@ async fn a_service_selector_typo_shows_in_the_agents_metrics_and_goes_away_when_
     );
     assert!(text.contains(r#"day2_objects{kind="Pod"}"#), "{text}");
 
-    let services: Api<Service> = Api::namespaced(client.clone(), ns);
-    services
-        .patch(
-            "web",
-            &PatchParams::default(),
-            &Patch::Merge(json!({"spec": {"selector": {"app": "web"}}})),
-        )
-        .await
-        .expect("fixing the selector");
+    set_selector(&client, ns, "web", "web").await;
     let gone = format!(r#"rule="NW007",severity="high",namespace="{ns}""#);
     wait_metrics(port, Duration::from_secs(20), |t| {
         !t.contains(&gone) && t.contains("day2_evaluation_seconds_count")
     })
     .await
     .unwrap_or_else(|last| panic!("{gone} still served 20 s after the fix:\n{last}"));
+}
+
+/// A minimal `wgpolicyk8s.io/v1alpha2` CRD pair (schema left open): the
+/// control plane has no policy engine installed.
+async fn install_policy_report_crds(client: &kube::Client) {
+    for (kind, plural, scope) in [
+        ("PolicyReport", "policyreports", "Namespaced"),
+        ("ClusterPolicyReport", "clusterpolicyreports", "Cluster"),
+    ] {
+        create(
+            client,
+            json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+                   "metadata": {"name": format!("{plural}.wgpolicyk8s.io")},
+                   "spec": {"group": "wgpolicyk8s.io", "scope": scope,
+                            "names": {"kind": kind, "plural": plural, "singular": kind.to_lowercase(), "listKind": format!("{kind}List")},
+                            "versions": [{"name": "v1alpha2", "served": true, "storage": true,
+                                          "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}]}}),
+        )
+        .await;
+    }
+    // Served once established.
+    let ar = kube::discovery::ApiResource {
+        group: "wgpolicyk8s.io".into(),
+        version: "v1alpha2".into(),
+        api_version: "wgpolicyk8s.io/v1alpha2".into(),
+        kind: "PolicyReport".into(),
+        plural: "policyreports".into(),
+    };
+    let api: Api<kube::api::DynamicObject> = Api::all_with(client.clone(), &ar);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while api.list(&Default::default()).await.is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "PolicyReport CRD not served after 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// The NW007 results of day2's PolicyReport in `ns` (`None`: no report).
+async fn nw007_results(client: &kube::Client, ns: &str) -> Option<usize> {
+    let ar = kube::discovery::ApiResource {
+        group: "wgpolicyk8s.io".into(),
+        version: "v1alpha2".into(),
+        api_version: "wgpolicyk8s.io/v1alpha2".into(),
+        kind: "PolicyReport".into(),
+        plural: "policyreports".into(),
+    };
+    let api: Api<kube::api::DynamicObject> = Api::namespaced_with(client.clone(), ns, &ar);
+    let r = api
+        .get_opt("day2")
+        .await
+        .expect("reading the PolicyReport")?;
+    Some(
+        r.data["results"]
+            .as_array()
+            .map(|v| v.iter().filter(|r| r["policy"] == "NW007").count())
+            .unwrap_or(0),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the control plane of scripts/e2e.sh (DAY2_E2E_KUBECONFIG)"]
+async fn with_writes_enabled_the_leader_reports_the_typo_as_a_policy_report_and_an_event() {
+    use k8s_openapi::api::coordination::v1::Lease;
+    use k8s_openapi::api::core::v1::Event;
+    use kube::api::ListParams;
+
+    let client = client().await;
+    install_policy_report_crds(&client).await;
+    // Unique per run: a reused control plane keeps earlier namespaces and Events.
+    let ns = &format!("agent-writes-{}", std::process::id());
+    create(
+        &client,
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
+    )
+    .await;
+    create(
+        &client,
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "api", "namespace": ns, "labels": {"app": "api"}},
+               "spec": {"containers": [{"name": "app", "image": "registry.k8s.io/pause:3.10"}]}}),
+    )
+    .await;
+    create(
+        &client,
+        json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "api", "namespace": ns},
+               "spec": {"selector": {"app": "apl"}, "ports": [{"port": 80}]}}),
+    )
+    .await;
+    set_selector(&client, ns, "api", "apl").await;
+
+    let port = free_port();
+    let _agent = Agent(
+        Command::new(assert_cmd::cargo::cargo_bin("day2"))
+            .args([
+                "agent",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--debounce",
+                "1",
+                "--interval",
+                "5",
+            ])
+            .args([
+                "--policy-reports",
+                "--events",
+                "--leader-elect",
+                "--namespace",
+                ns,
+            ])
+            .arg("--kubeconfig")
+            .arg(kubeconfig())
+            .env("POD_NAME", "day2-agent-e2e")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("starting day2 agent"),
+    );
+
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while nw007_results(&client, ns).await.unwrap_or(0) == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "no PolicyReport with NW007 in {ns} after 60 s"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let lease = Api::<Lease>::namespaced(client.clone(), ns)
+        .get("day2-agent")
+        .await
+        .expect("the Lease");
+    assert_eq!(
+        lease.spec.and_then(|s| s.holder_identity).as_deref(),
+        Some("day2-agent-e2e")
+    );
+    let events: Api<Event> = Api::namespaced(client.clone(), ns);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let list =
+            events
+                .list(&ListParams::default().fields(
+                    "reason=Day2Diagnosis,involvedObject.kind=Service,involvedObject.name=api",
+                ))
+                .await
+                .expect("events");
+        if let Some(e) = list.items.first() {
+            let m = e.message.clone().unwrap_or_default();
+            assert!(m.starts_with("ServiceWithoutReadyEndpoints"), "{m}");
+            assert_eq!(
+                list.items.len(),
+                1,
+                "announced more than once: {:?}",
+                list.items
+            );
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no Day2Diagnosis Event on Service {ns}/api after 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+
+    set_selector(&client, ns, "api", "api").await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while nw007_results(&client, ns).await.unwrap_or(0) > 0 {
+        assert!(
+            Instant::now() < deadline,
+            "NW007 still in the PolicyReport of {ns} 30 s after the fix"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
 }
