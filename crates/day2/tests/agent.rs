@@ -328,3 +328,83 @@ async fn with_writes_enabled_the_leader_reports_the_typo_as_a_policy_report_and_
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the control plane of scripts/e2e.sh (DAY2_E2E_KUBECONFIG)"]
+async fn a_kind_the_agent_may_not_list_is_a_metric_and_a_note_and_the_rest_is_evaluated() {
+    let client = client().await;
+    let user = format!("day2-no-secrets-{}", std::process::id());
+    // Read access to what day2 watches, Secrets excepted (RBAC cannot deny,
+    // so the core resources are named one by one).
+    create(
+        &client,
+        json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": user},
+               "rules": [
+                   {"apiGroups": [""], "verbs": ["get", "list", "watch"],
+                    "resources": ["pods", "nodes", "namespaces", "services", "endpoints", "configmaps", "serviceaccounts",
+                                  "persistentvolumes", "persistentvolumeclaims", "replicationcontrollers", "limitranges",
+                                  "resourcequotas", "events"]},
+                   {"apiGroups": ["apps", "batch", "autoscaling", "policy", "scheduling.k8s.io", "discovery.k8s.io",
+                                  "networking.k8s.io", "storage.k8s.io", "rbac.authorization.k8s.io", "events.k8s.io",
+                                  "wgpolicyk8s.io"],
+                    "resources": ["*"], "verbs": ["get", "list", "watch"]}]}),
+    )
+    .await;
+    create(
+        &client,
+        json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": user},
+               "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": user},
+               "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": user}]}),
+    )
+    .await;
+    // The admin kubeconfig, impersonating that user.
+    let admin = std::fs::read_to_string(kubeconfig()).expect("reading the kubeconfig");
+    assert!(
+        admin.contains("\n  user:\n"),
+        "unexpected kubeconfig layout"
+    );
+    let limited = admin.replace("\n  user:\n", &format!("\n  user:\n    as: {user}\n"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("limited.kubeconfig");
+    std::fs::write(&path, limited).unwrap();
+
+    let port = free_port();
+    let _agent = Agent(
+        Command::new(assert_cmd::cargo::cargo_bin("day2"))
+            .args([
+                "agent",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--debounce",
+                "1",
+            ])
+            .arg("--kubeconfig")
+            .arg(&path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("starting day2 agent"),
+    );
+    let text = wait_metrics(port, Duration::from_secs(60), |t| {
+        t.contains("day2_evaluation_seconds_count 1")
+            || t.contains("day2_evaluation_seconds_count 2")
+    })
+    .await
+    .unwrap_or_else(|last| panic!("no evaluation within 60 s:\n{last}"));
+    assert!(text.contains(r#"day2_watch_up{kind="Secret"} 0"#), "{text}");
+    assert!(
+        text.contains(r#"day2_watch_restarts_total{kind="Secret"}"#),
+        "{text}"
+    );
+    assert!(text.contains(r#"day2_watch_up{kind="Pod"} 1"#), "{text}");
+    assert!(
+        !text.contains("day2_notes 0\n"),
+        "the missing Secrets are not noted:\n{text}"
+    );
+    assert!(
+        text.contains("day2_findings{"),
+        "nothing evaluated:\n{text}"
+    );
+    let (code, _) = get(port, "/readyz").await.expect("readyz");
+    assert_eq!(code, 200);
+}
