@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 /// One kind to list, as this server serves it.
 #[derive(Debug, Clone)]
-pub(crate) struct Target {
+pub struct Target {
     pub spec: &'static KindSpec,
     /// `v1`, `apps/v1`, `policy/v1beta1`, …
     pub api_version: String,

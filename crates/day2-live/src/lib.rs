@@ -24,6 +24,7 @@ mod list;
 mod progress;
 
 pub use config::{Connection, connect};
+pub use discovery::Target;
 pub use list::{REDACTED_ANNOTATION, redact};
 
 use day2_model::object::Stores;
@@ -394,6 +395,19 @@ pub fn write_snapshot_file(c: &Capture, path: &Path) -> std::io::Result<()> {
         write_snapshot(c, &mut f)?;
         f.flush()
     }
+}
+
+/// Which of day2's kinds ([`kinds::KINDS`]) the server serves, at which
+/// version, for a caller that reads them itself (the agent's watches). Kinds
+/// whose discovery failed are notes.
+pub async fn discover(
+    client: kube::Client,
+    server: &str,
+    timeout: Duration,
+) -> Result<(Vec<Target>, Vec<Note>), LiveError> {
+    let fetcher = fetch::Fetcher::new(client, timeout, fetch::RetryPolicy::default());
+    let d = discovery::discover(&fetcher, server, CONCURRENCY).await?;
+    Ok((d.targets, d.notes))
 }
 
 #[doc(hidden)]

@@ -89,6 +89,12 @@ pub enum Command {
     )]
     Rule(RuleArgs),
 
+    /// In-cluster: watch every kind day2 reads, re-evaluate on change, serve /metrics, /healthz, /readyz; optionally write PolicyReports and Events.
+    #[command(
+        after_help = "Examples:\n  day2 agent                                   (in a pod: in-cluster config, read-only)\n  day2 agent --context prod --listen 127.0.0.1:9090\n  day2 agent --policy-reports --events --leader-elect\n  day2 agent --replay /tmp/c150k.json          (measure: replay a snapshot through the agent's store)"
+    )]
+    Agent(AgentArgs),
+
     /// Shell completions (bash, zsh, fish, powershell, elvish) on stdout.
     #[command(
         after_help = "Examples:\n  day2 completions bash > /etc/bash_completion.d/day2\n  day2 completions zsh > \"${fpath[1]}/_day2\""
@@ -251,6 +257,59 @@ pub struct SnapshotArgs {
     pub output: PathBuf,
     #[command(flatten)]
     pub live: LiveOpts,
+}
+
+#[derive(Args, Debug)]
+pub struct AgentArgs {
+    /// Address of /metrics, /healthz and /readyz.
+    #[arg(long, default_value = "0.0.0.0:9090")]
+    pub listen: std::net::SocketAddr,
+    /// Write wgpolicyk8s.io/v1alpha2 PolicyReports (one per namespace with findings, and a
+    /// ClusterPolicyReport), server-side applied, deleted when their findings go away.
+    #[arg(long)]
+    pub policy_reports: bool,
+    /// Post a Kubernetes Event on the affected object when a new diagnosis appears.
+    #[arg(long)]
+    pub events: bool,
+    /// Write only while holding the Lease `day2-agent` (run several replicas; all serve metrics).
+    #[arg(long)]
+    pub leader_elect: bool,
+    /// Namespace of the leader Lease.
+    #[arg(long, env = "POD_NAMESPACE", default_value = "default")]
+    pub namespace: String,
+    /// Longest time, in seconds, a change waits for its re-evaluation.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub interval: u64,
+    /// Quiet time, in seconds, after the last change before re-evaluating.
+    #[arg(long, default_value_t = 2)]
+    pub debounce: u64,
+    /// Log format on stderr.
+    #[arg(long, value_enum, default_value_t = LogFormat::Json)]
+    pub log_format: LogFormat,
+    /// Measure instead of running: replay a snapshot written one object per line (day2's
+    /// snapshot, `day2-bench gen`) through the agent's store and evaluation, print the figures, exit.
+    #[arg(long, value_name = "FILE")]
+    pub replay: Option<PathBuf>,
+    /// Configuration file (default: .day2.yaml in this folder or a parent).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Cloud for remediation text (default: detected).
+    #[arg(long, value_enum)]
+    pub cloud: Option<CloudArg>,
+    /// Kubeconfig file (default: in-cluster config inside a pod, else $KUBECONFIG or ~/.kube/config).
+    #[arg(long)]
+    pub kubeconfig: Option<PathBuf>,
+    /// Kubeconfig context (default: the current context).
+    #[arg(long)]
+    pub context: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One JSON object per line.
+    Json,
+    /// Human-readable lines.
+    Text,
 }
 
 #[derive(Args, Debug)]

@@ -1,5 +1,6 @@
 //! One module per command.
 
+mod agent;
 mod audit;
 mod diagnose;
 mod explain;
@@ -16,6 +17,7 @@ use anyhow::Result;
 pub fn run(cmd: Command, term: &Term) -> Result<Outcome> {
     match cmd {
         Command::Demo(a) => diagnose::demo(a, term),
+        Command::Agent(a) => agent::run(a, term),
         Command::Audit(a) => audit::run(a, term),
         Command::Diagnose(a) => diagnose::run(a, term),
         Command::Explain(a) => explain::run(a, term),

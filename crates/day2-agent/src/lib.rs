@@ -1,0 +1,366 @@
+//! day2 in the cluster: watch, re-evaluate, serve metrics, optionally report
+//!
+//! [`run`] discovers which of day2's kinds ([`day2_live::kinds::KINDS`]) the
+//! server serves, watches each with a kube-runtime watcher into one
+//! [`store::Store`], and re-evaluates when the store changed: 2 s after the
+//! last change (`debounce`), and no later than `interval` after the first
+//! change not yet evaluated, so a cluster that never stops changing (Events
+//! do not) is still evaluated at least that often. Nothing changed, nothing
+//! evaluated.
+//!
+//! Each evaluation is a full one: the store builds a [`Cluster`] and the
+//! caller's `evaluate` (the same rules, diagnosis and checklist as
+//! `day2 diagnose`) runs over all of it. Only the watching is incremental.
+//!
+//! Results become [`metrics`] (`/metrics`, OpenMetrics), and, when asked,
+//! [`reports`] (PolicyReports) and [`events`] (an Event per new diagnosis),
+//! written only by the holder of the [`leader`] Lease when `leader_elect`.
+#![forbid(unsafe_code)]
+
+pub mod events;
+pub mod leader;
+pub mod metrics;
+pub mod replay;
+pub mod reports;
+pub mod server;
+pub mod store;
+pub mod watch;
+
+use day2_live::LiveOptions;
+use day2_model::{Cluster, Note, Report};
+use metrics::Metrics;
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use store::Store;
+use tokio::sync::Notify;
+
+/// The analyses, as the CLI runs them.
+pub type Evaluate = Arc<dyn Fn(&Cluster) -> Report + Send + Sync>;
+
+/// How the agent runs.
+#[derive(Debug, Clone)]
+pub struct AgentOptions {
+    /// Which cluster (kubeconfig, context; in-cluster config in a pod).
+    pub live: LiveOptions,
+    /// Address of `/metrics`, `/healthz`, `/readyz`.
+    pub listen: SocketAddr,
+    /// Write PolicyReports.
+    pub policy_reports: bool,
+    /// Post an Event on the affected object for each new diagnosis.
+    pub events: bool,
+    /// Hold a Lease before writing anything.
+    pub leader_elect: bool,
+    /// Namespace of the Lease.
+    pub lease_namespace: String,
+    /// Name of the Lease.
+    pub lease_name: String,
+    /// This replica's name (the Lease holder, the Events' reporting instance).
+    pub identity: String,
+    /// Longest time a change waits for its evaluation.
+    pub interval: Duration,
+    /// Quiet time after a change before evaluating.
+    pub debounce: Duration,
+    /// Longest wait for every kind's first list before evaluating anyway.
+    pub startup_wait: Duration,
+}
+
+/// Why the agent could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum AgentError {
+    #[error(transparent)]
+    Live(#[from] day2_live::LiveError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// What one evaluation saw and took.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    pub objects: usize,
+    pub findings: usize,
+    pub diagnoses: usize,
+    pub seconds: f64,
+}
+
+/// Build the model from the store, evaluate it and record the metrics.
+pub fn evaluate_once(
+    store: &Mutex<Store>,
+    notes: Vec<Note>,
+    input: &str,
+    evaluate: &Evaluate,
+    metrics: &Metrics,
+) -> (Report, Evaluation) {
+    let start = Instant::now();
+    let (cluster, counts) = {
+        let s = store.lock().unwrap_or_else(|e| e.into_inner());
+        let counts: Vec<(String, usize)> = s
+            .counts()
+            .into_iter()
+            .map(|(k, n)| (k.to_owned(), n))
+            .collect();
+        (s.cluster(input, notes), counts)
+    };
+    let objects = cluster.object_count();
+    let report = evaluate(&cluster);
+    drop(cluster);
+    let seconds = start.elapsed().as_secs_f64();
+    let at = jiff::Timestamp::now().as_millisecond() as f64 / 1000.0;
+    metrics.record(&report, seconds, at);
+    let counts: Vec<(&str, usize)> = counts.iter().map(|(k, n)| (k.as_str(), *n)).collect();
+    metrics.objects(&counts);
+    let e = Evaluation {
+        objects,
+        findings: report.findings.len(),
+        diagnoses: report.diagnoses.len(),
+        seconds,
+    };
+    (report, e)
+}
+
+/// Run until SIGINT or SIGTERM.
+pub async fn run(opts: AgentOptions, evaluate: Evaluate) -> Result<(), AgentError> {
+    let conn = day2_live::connect(&opts.live).await?;
+    let listener = server::bind(opts.listen)
+        .await
+        .map_err(|source| AgentError::Listen {
+            addr: opts.listen,
+            source,
+        })?;
+    let metrics = Arc::new(Metrics::new());
+    let ready = Arc::new(AtomicBool::new(false));
+    let http = tokio::spawn(server::serve(
+        listener,
+        Arc::new(server::State {
+            metrics: metrics.clone(),
+            ready: ready.clone(),
+        }),
+    ));
+    tracing::info!(listen = %opts.listen, server = %conn.server, context = %conn.context, "day2 agent starting");
+
+    let (targets, discovery_notes) =
+        day2_live::discover(conn.client.clone(), &conn.server, Duration::from_secs(30)).await?;
+    let shared = watch::Shared {
+        store: Arc::new(Mutex::new(Store::new(&format!("live:{}", conn.context)))),
+        health: Default::default(),
+        metrics: metrics.clone(),
+        changed: Arc::new(Notify::new()),
+    };
+    let kinds: BTreeSet<String> = targets.iter().map(|t| t.kind.clone()).collect();
+    let mut tasks = Vec::new();
+    for t in targets {
+        tasks.push(tokio::spawn(watch::watch(
+            conn.client.clone(),
+            t,
+            shared.clone(),
+        )));
+    }
+
+    let leader = Arc::new(AtomicBool::new(!opts.leader_elect));
+    let writes = opts.policy_reports || opts.events;
+    if opts.leader_elect && writes {
+        tasks.push(tokio::spawn(leader::run(
+            conn.client.clone(),
+            opts.lease_namespace.clone(),
+            opts.lease_name.clone(),
+            opts.identity.clone(),
+            leader.clone(),
+        )));
+    }
+
+    let input = format!("live: {} (agent)", conn.context);
+    let evaluator = evaluator_loop(
+        opts.clone(),
+        shared,
+        kinds,
+        discovery_notes,
+        input,
+        evaluate,
+        ready,
+        leader,
+        conn.client.clone(),
+    );
+    tokio::select! {
+        () = evaluator => {}
+        () = shutdown() => tracing::info!("day2 agent stopping"),
+    }
+    for t in tasks {
+        t.abort();
+    }
+    http.abort();
+    Ok(())
+}
+
+async fn shutdown() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn evaluator_loop(
+    opts: AgentOptions,
+    shared: watch::Shared,
+    kinds: BTreeSet<String>,
+    discovery_notes: Vec<Note>,
+    input: String,
+    evaluate: Evaluate,
+    ready: Arc<AtomicBool>,
+    leader: Arc<AtomicBool>,
+    client: kube::Client,
+) {
+    let started = Instant::now();
+    let mut announced: Option<BTreeSet<String>> = None;
+    loop {
+        // Wait for a change, then for quiet (bounded by the interval).
+        if ready.load(Ordering::SeqCst) {
+            shared.changed.notified().await;
+        } else {
+            // A kind whose list never answers does not hold back the start.
+            let _ = tokio::time::timeout(opts.startup_wait, shared.changed.notified()).await;
+        }
+        let first = Instant::now();
+        loop {
+            let deadline = (Instant::now() + opts.debounce).min(first + opts.interval);
+            let until = tokio::time::Instant::from_std(deadline);
+            if tokio::time::timeout_at(until, shared.changed.notified())
+                .await
+                .is_err()
+            {
+                break;
+            }
+        }
+        // The first evaluation waits until every kind was listed or failed.
+        if !ready.load(Ordering::SeqCst) {
+            let h = shared.health.lock().unwrap_or_else(|e| e.into_inner());
+            let waiting: Vec<&String> = kinds
+                .iter()
+                .filter(|k| !h.get(*k).is_some_and(|s| s.settled))
+                .collect();
+            if !waiting.is_empty() && started.elapsed() < opts.startup_wait {
+                tracing::debug!(
+                    waiting = waiting.len(),
+                    "waiting for the first list of every kind"
+                );
+                // Come back when the next kind reports.
+                continue;
+            }
+        }
+        let mut notes = discovery_notes.clone();
+        {
+            let h = shared.health.lock().unwrap_or_else(|e| e.into_inner());
+            notes.extend(h.values().filter_map(|k| k.note.clone()));
+        }
+        let (store, metrics, input2, ev) = (
+            shared.store.clone(),
+            shared.metrics.clone(),
+            input.clone(),
+            evaluate.clone(),
+        );
+        let done = tokio::task::spawn_blocking(move || {
+            evaluate_once(&store, notes, &input2, &ev, &metrics)
+        })
+        .await;
+        let (report, e) = match done {
+            Ok(r) => r,
+            Err(err) => {
+                tracing::error!(error = %err, "evaluation failed");
+                continue;
+            }
+        };
+        ready.store(true, Ordering::SeqCst);
+        tracing::info!(
+            objects = e.objects,
+            findings = e.findings,
+            diagnoses = e.diagnoses,
+            seconds = e.seconds,
+            "evaluated"
+        );
+        if !leader.load(Ordering::SeqCst) {
+            // A follower forgets what it announced: the leader announces.
+            announced = None;
+            continue;
+        }
+        if opts.policy_reports {
+            let pr = reports::build(&report, jiff::Timestamp::now());
+            match reports::write(&client, &pr).await {
+                Ok(n) => tracing::info!(reports = n, "PolicyReports applied"),
+                Err(err) => tracing::warn!(error = %err, "PolicyReports not written"),
+            }
+        }
+        if opts.events {
+            let seen = announced.get_or_insert_with(BTreeSet::new);
+            let now = jiff::Timestamp::now();
+            let mut current = BTreeSet::new();
+            for d in &report.diagnoses {
+                let key = events::key(d);
+                if !seen.contains(&key) {
+                    match events::announce(&client, &events::event(d, &opts.identity, now)).await {
+                        Ok(created) => {
+                            tracing::info!(diagnosis = %key, created, "diagnosis announced");
+                        }
+                        Err(err) => {
+                            tracing::warn!(diagnosis = %key, error = %err, "Event not written");
+                            continue;
+                        }
+                    }
+                }
+                current.insert(key);
+            }
+            *seen = current;
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use day2_model::Report;
+    use day2_model::report::{Checklist, LoopChecklist, SourceInfo};
+
+    pub fn empty_report() -> Report {
+        let empty = || LoopChecklist::from_items(Vec::new());
+        Report {
+            schema: "day2/v1".into(),
+            source: SourceInfo {
+                kind: "live".into(),
+                cloud: "generic".into(),
+                input: String::new(),
+                captured_at: None,
+            },
+            findings: Vec::new(),
+            diagnoses: Vec::new(),
+            checklist: Checklist {
+                identity: empty(),
+                compute: empty(),
+                network: empty(),
+                storage: empty(),
+                observability: empty(),
+            },
+            summary: Default::default(),
+            timeline: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+}

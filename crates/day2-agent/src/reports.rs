@@ -1,0 +1,329 @@
+//! Results as `wgpolicyk8s.io/v1alpha2` PolicyReports, for the tools that
+//! show them (Policy Reporter, Kyverno's UI)
+//!
+//! One `PolicyReport` named `day2` per namespace with findings, and one
+//! `ClusterPolicyReport` named `day2` for cluster-scoped objects, written
+//! with server-side apply (field manager `day2`) and labelled
+//! `app.kubernetes.io/managed-by: day2`. A namespace whose findings went
+//! away loses its report. The shape follows the CRD of
+//! <https://github.com/kubernetes-sigs/wg-policy-prototypes/blob/master/policy-report/crd/v1alpha2/wgpolicyk8s.io_policyreports.yaml>.
+
+use day2_model::{Finding, Report, Severity};
+use kube::api::{Api, DeleteParams, DynamicObject, ListParams, Patch, PatchParams};
+use kube::discovery::ApiResource;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Name of every report the agent writes.
+pub const REPORT_NAME: &str = "day2";
+/// Label on every report the agent writes; pruning touches nothing else.
+pub const MANAGED_BY: (&str, &str) = ("app.kubernetes.io/managed-by", "day2");
+/// Server-side apply field manager.
+pub const FIELD_MANAGER: &str = "day2";
+
+/// The reports one evaluation yields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyReports {
+    /// `PolicyReport` per namespace with at least one finding.
+    pub namespaced: BTreeMap<String, Value>,
+    /// The `ClusterPolicyReport`, when a cluster-scoped object has findings.
+    pub cluster: Option<Value>,
+}
+
+/// Build the reports of `report`; `now` stamps each result.
+pub fn build(report: &Report, now: jiff::Timestamp) -> PolicyReports {
+    let mut by_ns: BTreeMap<Option<&str>, Vec<&Finding>> = BTreeMap::new();
+    for f in &report.findings {
+        by_ns
+            .entry(f.object.namespace.as_deref())
+            .or_default()
+            .push(f);
+    }
+    let mut out = PolicyReports {
+        namespaced: BTreeMap::new(),
+        cluster: None,
+    };
+    for (ns, findings) in by_ns {
+        let results: Vec<Value> = findings.iter().map(|f| result(f, now)).collect();
+        let mut summary = BTreeMap::from([
+            ("pass", 0),
+            ("fail", 0),
+            ("warn", 0),
+            ("error", 0),
+            ("skip", 0),
+        ]);
+        for r in &results {
+            if let Some(n) = r
+                .get("result")
+                .and_then(Value::as_str)
+                .and_then(|k| summary.get_mut(k))
+            {
+                *n += 1;
+            }
+        }
+        let mut metadata = json!({
+            "name": REPORT_NAME,
+            "labels": {MANAGED_BY.0: MANAGED_BY.1},
+        });
+        let kind = match ns {
+            Some(ns) => {
+                metadata["namespace"] = Value::String(ns.to_owned());
+                "PolicyReport"
+            }
+            None => "ClusterPolicyReport",
+        };
+        let doc = json!({
+            "apiVersion": "wgpolicyk8s.io/v1alpha2",
+            "kind": kind,
+            "metadata": metadata,
+            "summary": summary,
+            "results": results,
+        });
+        match ns {
+            Some(ns) => {
+                out.namespaced.insert(ns.to_owned(), doc);
+            }
+            None => out.cluster = Some(doc),
+        }
+    }
+    out
+}
+
+/// One finding as a PolicyReport result. Messages are the report's own,
+/// already redacted: nothing read from a Secret.
+fn result(f: &Finding, now: jiff::Timestamp) -> Value {
+    let o = &f.object;
+    let mut resource = json!({"kind": o.kind, "name": o.name});
+    if let Some(av) = &o.api_version {
+        resource["apiVersion"] = Value::String(av.clone());
+    }
+    if let Some(ns) = &o.namespace {
+        resource["namespace"] = Value::String(ns.clone());
+    }
+    let mut properties = json!({"loop": f.loop_.as_str()});
+    if !f.fix.is_empty() {
+        properties["fix"] = Value::String(f.fix.to_string());
+    }
+    if let Some(n) = f.pods {
+        properties["pods"] = Value::String(n.to_string());
+    }
+    json!({
+        "source": "day2",
+        "policy": f.rule,
+        "rule": f.name,
+        "category": f.loop_.as_str(),
+        "severity": f.severity.as_str(),
+        "result": match f.severity {
+            Severity::Critical | Severity::High | Severity::Medium => "fail",
+            Severity::Low | Severity::Info => "warn",
+        },
+        "scored": true,
+        "message": f.message,
+        "resources": [resource],
+        "properties": properties,
+        "timestamp": {"seconds": now.as_second(), "nanos": 0},
+    })
+}
+
+/// Why reports could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("applying {kind} {name}: {source}")]
+    Apply {
+        kind: &'static str,
+        name: String,
+        #[source]
+        source: kube::Error,
+    },
+    #[error("listing day2's PolicyReports to prune them: {0}")]
+    List(#[source] kube::Error),
+    #[error("deleting {kind} {name}: {source}")]
+    Delete {
+        kind: &'static str,
+        name: String,
+        #[source]
+        source: kube::Error,
+    },
+}
+
+fn resource(kind: &str, plural: &str) -> ApiResource {
+    ApiResource {
+        group: "wgpolicyk8s.io".into(),
+        version: "v1alpha2".into(),
+        api_version: "wgpolicyk8s.io/v1alpha2".into(),
+        kind: kind.into(),
+        plural: plural.into(),
+    }
+}
+
+/// Apply `reports` and delete day2's reports of namespaces (and the cluster
+/// report) that have no findings any more. Returns what was written.
+pub async fn write(client: &kube::Client, reports: &PolicyReports) -> Result<usize, WriteError> {
+    let params = PatchParams::apply(FIELD_MANAGER).force();
+    let pr = resource("PolicyReport", "policyreports");
+    let cpr = resource("ClusterPolicyReport", "clusterpolicyreports");
+    let mut written = 0;
+    for (ns, doc) in &reports.namespaced {
+        let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), ns, &pr);
+        api.patch(REPORT_NAME, &params, &Patch::Apply(doc))
+            .await
+            .map_err(|source| WriteError::Apply {
+                kind: "PolicyReport",
+                name: format!("{ns}/{REPORT_NAME}"),
+                source,
+            })?;
+        written += 1;
+    }
+    let selector = format!("{}={}", MANAGED_BY.0, MANAGED_BY.1);
+    let all: Api<DynamicObject> = Api::all_with(client.clone(), &pr);
+    let existing = all
+        .list_metadata(&ListParams::default().labels(&selector))
+        .await
+        .map_err(WriteError::List)?;
+    let keep: BTreeSet<&str> = reports.namespaced.keys().map(String::as_str).collect();
+    for o in existing.items {
+        let (Some(ns), Some(name)) = (o.metadata.namespace.as_deref(), o.metadata.name.as_deref())
+        else {
+            continue;
+        };
+        if name == REPORT_NAME && !keep.contains(ns) {
+            let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), ns, &pr);
+            delete_if_present(&api, name)
+                .await
+                .map_err(|source| WriteError::Delete {
+                    kind: "PolicyReport",
+                    name: format!("{ns}/{name}"),
+                    source,
+                })?;
+        }
+    }
+    let cluster: Api<DynamicObject> = Api::all_with(client.clone(), &cpr);
+    match &reports.cluster {
+        Some(doc) => {
+            cluster
+                .patch(REPORT_NAME, &params, &Patch::Apply(doc))
+                .await
+                .map_err(|source| WriteError::Apply {
+                    kind: "ClusterPolicyReport",
+                    name: REPORT_NAME.into(),
+                    source,
+                })?;
+            written += 1;
+        }
+        None => delete_if_present(&cluster, REPORT_NAME)
+            .await
+            .map_err(|source| WriteError::Delete {
+                kind: "ClusterPolicyReport",
+                name: REPORT_NAME.into(),
+                source,
+            })?,
+    }
+    Ok(written)
+}
+
+async fn delete_if_present(api: &Api<DynamicObject>, name: &str) -> Result<(), kube::Error> {
+    match api.delete(name, &DeleteParams::default()).await {
+        Ok(_) => Ok(()),
+        Err(kube::Error::Api(s)) if s.code == 404 => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use day2_model::{Loop, ObjRef};
+
+    fn finding(rule: &'static str, sev: Severity, obj: ObjRef) -> Finding {
+        Finding {
+            rule: rule.into(),
+            name: "service-selector-matches-no-pod".into(),
+            loop_: Loop::Network,
+            severity: sev,
+            object: obj,
+            message: "selector app=wbe matches no pod".into(),
+            location: None,
+            fix: "fix the selector".into(),
+            pods: None,
+            examples: Vec::new(),
+        }
+    }
+
+    fn now() -> jiff::Timestamp {
+        jiff::Timestamp::from_second(1_767_225_600).unwrap()
+    }
+
+    #[test]
+    fn one_report_per_namespace_and_one_for_cluster_scoped_objects() {
+        let mut r = crate::test_support::empty_report();
+        r.findings = vec![
+            finding(
+                "NW001",
+                Severity::High,
+                ObjRef::new("Service", Some("shop"), "web"),
+            ),
+            finding(
+                "NW002",
+                Severity::Low,
+                ObjRef::new("Service", Some("shop"), "api"),
+            ),
+            finding(
+                "NW001",
+                Severity::High,
+                ObjRef::new("Service", Some("db"), "pg"),
+            ),
+            finding(
+                "ST001",
+                Severity::Critical,
+                ObjRef::new("StorageClass", None, "gp3"),
+            ),
+        ];
+        let out = build(&r, now());
+        assert_eq!(out.namespaced.keys().collect::<Vec<_>>(), ["db", "shop"]);
+        let shop = &out.namespaced["shop"];
+        assert_eq!(shop["kind"], "PolicyReport");
+        assert_eq!(shop["metadata"]["namespace"], "shop");
+        assert_eq!(shop["metadata"]["name"], REPORT_NAME);
+        assert_eq!(shop["metadata"]["labels"][MANAGED_BY.0], MANAGED_BY.1);
+        assert_eq!(shop["summary"]["fail"], 1);
+        assert_eq!(shop["summary"]["warn"], 1);
+        let first = &shop["results"][0];
+        assert_eq!(first["policy"], "NW001");
+        assert_eq!(first["severity"], "high");
+        assert_eq!(first["result"], "fail");
+        assert_eq!(first["category"], "network");
+        assert_eq!(first["resources"][0]["name"], "web");
+        assert_eq!(first["timestamp"]["seconds"], 1_767_225_600);
+        let cluster = out.cluster.as_ref().unwrap();
+        assert_eq!(cluster["kind"], "ClusterPolicyReport");
+        assert!(cluster["metadata"].get("namespace").is_none());
+        assert_eq!(cluster["results"][0]["policy"], "ST001");
+    }
+
+    #[test]
+    fn no_findings_no_reports() {
+        let out = build(&crate::test_support::empty_report(), now());
+        assert!(out.namespaced.is_empty());
+        assert!(out.cluster.is_none());
+    }
+
+    #[test]
+    fn severities_map_to_the_crd_enum() {
+        // The CRD allows critical, high, medium, low, info.
+        for s in Severity::ALL_DESC {
+            let mut r = crate::test_support::empty_report();
+            r.findings = vec![finding("X", s, ObjRef::new("Pod", Some("a"), "p"))];
+            let out = build(&r, now());
+            let v = &out.namespaced["a"]["results"][0];
+            assert!(
+                ["critical", "high", "medium", "low", "info"]
+                    .contains(&v["severity"].as_str().unwrap()),
+                "{v}"
+            );
+            assert!(
+                ["fail", "warn"].contains(&v["result"].as_str().unwrap()),
+                "{v}"
+            );
+        }
+    }
+}

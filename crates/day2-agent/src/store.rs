@@ -1,0 +1,348 @@
+//! The watched objects, per kind, kept current from watch events
+//!
+//! Objects are decoded as they arrive (Secrets reduced to their value-free
+//! form first, by the same [`day2_live::redact`] a capture uses) and kept in
+//! one map per kind, keyed by namespace and name. A re-list (the first list, or
+//! the one a watch makes after `410 Gone`, an expired resource version or a
+//! lost connection) is collected aside and then replaces the kind's map whole:
+//! objects deleted while the watch was down disappear, and nothing is counted
+//! twice. [`Store::cluster`] builds the same [`Cluster`] every other source
+//! builds from the current objects.
+
+use day2_model::object::Stores;
+use day2_model::{Cluster, Note, Object, Origin, SourceKind};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+/// Namespace (`None` for cluster-scoped objects) and name.
+type Key = (Option<String>, String);
+
+/// The objects of one kind.
+#[derive(Debug, Default)]
+struct KindStore {
+    objects: HashMap<Key, Object>,
+    /// A re-list in progress: replaces `objects` when complete.
+    relist: Option<HashMap<Key, Object>>,
+    /// Lists completed (the first one included).
+    lists: u64,
+}
+
+/// What the store holds, per kind (`Pod`, `Deployment`, …).
+#[derive(Debug)]
+pub struct Store {
+    kinds: BTreeMap<String, KindStore>,
+    source: Arc<str>,
+    /// Changes since the store was created: an evaluation remembers the
+    /// generation it saw.
+    generation: u64,
+    /// Objects that could not be decoded, per kind and object (latest reason).
+    undecodable: BTreeMap<(String, String), String>,
+}
+
+/// Why an object was not stored.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    #[error("{kind} without metadata.name")]
+    NoName { kind: String },
+    #[error("{kind} {name}: not decoded: {message}")]
+    Undecodable {
+        kind: String,
+        name: String,
+        message: String,
+    },
+}
+
+impl Store {
+    /// An empty store; `source` labels where objects come from (`live:prod`).
+    pub fn new(source: &str) -> Store {
+        Store {
+            kinds: BTreeMap::new(),
+            source: Arc::from(source),
+            generation: 0,
+            undecodable: BTreeMap::new(),
+        }
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// An object was added or changed.
+    pub fn apply(&mut self, api_version: &str, kind: &str, v: Value) -> Result<(), StoreError> {
+        let (key, obj) = self.decode(api_version, kind, v)?;
+        self.kinds
+            .entry(kind.to_owned())
+            .or_default()
+            .objects
+            .insert(key, obj);
+        self.generation += 1;
+        Ok(())
+    }
+
+    /// An object was deleted.
+    pub fn delete(&mut self, kind: &str, v: &Value) {
+        let Some(key) = key_of(v) else { return };
+        self.undecodable.remove(&(kind.to_owned(), display(&key)));
+        if let Some(k) = self.kinds.get_mut(kind)
+            && k.objects.remove(&key).is_some()
+        {
+            self.generation += 1;
+        }
+    }
+
+    /// A (re-)list of `kind` starts: what follows until [`Store::relist_done`]
+    /// is the complete set of its objects.
+    pub fn relist_start(&mut self, kind: &str) {
+        self.kinds.entry(kind.to_owned()).or_default().relist = Some(HashMap::new());
+    }
+
+    /// One object of a re-list.
+    pub fn relist_item(
+        &mut self,
+        api_version: &str,
+        kind: &str,
+        v: Value,
+    ) -> Result<(), StoreError> {
+        let (key, obj) = self.decode(api_version, kind, v)?;
+        let k = self.kinds.entry(kind.to_owned()).or_default();
+        k.relist.get_or_insert_with(HashMap::new).insert(key, obj);
+        Ok(())
+    }
+
+    /// The re-list is complete: it replaces what the kind held.
+    pub fn relist_done(&mut self, kind: &str) {
+        let k = self.kinds.entry(kind.to_owned()).or_default();
+        k.objects = k.relist.take().unwrap_or_default();
+        k.lists += 1;
+        let kind = kind.to_owned();
+        let objects = &k.objects;
+        self.undecodable
+            .retain(|(uk, name), _| *uk != kind || objects.keys().any(|key| display(key) == *name));
+        self.generation += 1;
+    }
+
+    /// Whether `kind` has been listed completely at least once.
+    pub fn synced(&self, kind: &str) -> bool {
+        self.kinds.get(kind).is_some_and(|k| k.lists > 0)
+    }
+
+    /// Objects held per kind (kinds that were listed, empty ones included).
+    pub fn counts(&self) -> Vec<(&str, usize)> {
+        self.kinds
+            .iter()
+            .map(|(k, s)| (k.as_str(), s.objects.len()))
+            .collect()
+    }
+
+    /// Objects held, all kinds.
+    pub fn len(&self) -> usize {
+        self.kinds.values().map(|k| k.objects.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The current objects as a [`Cluster`] (`SourceKind::Live`), with
+    /// `notes` and one note per object that could not be decoded.
+    pub fn cluster(&self, input: &str, mut notes: Vec<Note>) -> Cluster {
+        let mut stores = Stores::default();
+        for k in self.kinds.values() {
+            for o in k.objects.values() {
+                stores.push(o.clone());
+            }
+        }
+        notes.extend(self.undecodable.values().map(|message| Note {
+            at: self.source.to_string(),
+            message: message.clone(),
+        }));
+        let mut cluster = Cluster::new(stores, SourceKind::Live, notes);
+        cluster.input = input.to_owned();
+        cluster.captured_at = jiff::Timestamp::now()
+            .round(jiff::Unit::Second)
+            .ok()
+            .map(|t| t.to_string());
+        cluster
+    }
+
+    fn decode(
+        &mut self,
+        api_version: &str,
+        kind: &str,
+        mut v: Value,
+    ) -> Result<(Key, Object), StoreError> {
+        // Items of a list and watch events may omit their type.
+        if let Some(o) = v.as_object_mut() {
+            o.entry("apiVersion")
+                .or_insert_with(|| Value::String(api_version.to_owned()));
+            o.entry("kind")
+                .or_insert_with(|| Value::String(kind.to_owned()));
+            if let Some(m) = o.get_mut("metadata").and_then(Value::as_object_mut) {
+                m.remove("managedFields");
+            }
+        }
+        let key = key_of(&v).ok_or_else(|| StoreError::NoName {
+            kind: kind.to_owned(),
+        })?;
+        let fail = |this: &mut Store, message: String| {
+            let e = StoreError::Undecodable {
+                kind: kind.to_owned(),
+                name: display(&key),
+                message,
+            };
+            this.undecodable
+                .insert((kind.to_owned(), display(&key)), e.to_string());
+            e
+        };
+        if api_version == "v1" && kind == "Secret" {
+            // Values never enter the store.
+            v = day2_live::redact(v).map_err(|_| fail(self, "not a valid Secret".into()))?;
+        }
+        let origin = Origin {
+            source: Some(self.source.clone()),
+            ..Origin::default()
+        };
+        let mut obj =
+            day2_model::decode_value(v, origin, None).map_err(|e| fail(self, e.to_string()))?;
+        obj.trim();
+        self.undecodable.remove(&(kind.to_owned(), display(&key)));
+        Ok((key, obj))
+    }
+}
+
+fn key_of(v: &Value) -> Option<Key> {
+    let name = v.pointer("/metadata/name").and_then(Value::as_str)?;
+    let ns = v
+        .pointer("/metadata/namespace")
+        .and_then(Value::as_str)
+        .filter(|n| !n.is_empty());
+    Some((ns.map(str::to_owned), name.to_owned()))
+}
+
+fn display(k: &Key) -> String {
+    match &k.0 {
+        Some(ns) => format!("{ns}/{}", k.1),
+        None => k.1.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn pod(ns: &str, name: &str, image: &str) -> Value {
+        json!({"metadata": {"namespace": ns, "name": name},
+               "spec": {"containers": [{"name": "app", "image": image}]}})
+    }
+
+    fn images(s: &Store) -> Vec<String> {
+        let c = s.cluster("test", Vec::new());
+        let mut v: Vec<String> = c
+            .stores
+            .pods
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}/{}={}",
+                    p.ns_or_default(),
+                    p.name(),
+                    p.obj
+                        .spec
+                        .as_ref()
+                        .and_then(|s| s.containers.first())
+                        .and_then(|c| c.image.clone())
+                        .unwrap_or_default()
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn apply_adds_then_replaces_an_object_by_namespace_and_name() {
+        let mut s = Store::new("live:test");
+        s.apply("v1", "Pod", pod("shop", "web", "web:1")).unwrap();
+        s.apply("v1", "Pod", pod("db", "web", "web:1")).unwrap();
+        s.apply("v1", "Pod", pod("shop", "web", "web:2")).unwrap();
+        assert_eq!(images(&s), ["db/web=web:1", "shop/web=web:2"]);
+        assert_eq!(s.counts(), [("Pod", 2)]);
+    }
+
+    #[test]
+    fn delete_removes_only_that_object() {
+        let mut s = Store::new("live:test");
+        s.apply("v1", "Pod", pod("shop", "a", "x")).unwrap();
+        s.apply("v1", "Pod", pod("shop", "b", "x")).unwrap();
+        let before = s.generation();
+        s.delete("Pod", &pod("shop", "a", "x"));
+        assert_eq!(images(&s), ["shop/b=x"]);
+        assert!(s.generation() > before);
+        // Deleting what is not there changes nothing.
+        let g = s.generation();
+        s.delete("Pod", &pod("shop", "a", "x"));
+        assert_eq!(s.generation(), g);
+    }
+
+    #[test]
+    fn relist_replaces_the_kind_so_objects_deleted_while_disconnected_go_away() {
+        let mut s = Store::new("live:test");
+        s.relist_start("Pod");
+        s.relist_item("v1", "Pod", pod("shop", "a", "x")).unwrap();
+        s.relist_item("v1", "Pod", pod("shop", "b", "x")).unwrap();
+        s.relist_done("Pod");
+        assert!(s.synced("Pod"));
+        s.apply(
+            "v1",
+            "Service",
+            json!({"metadata": {"namespace": "shop", "name": "web"}}),
+        )
+        .unwrap();
+        // The watch expired (410 Gone): the second list no longer has `a`, `b`
+        // changed, and `c` is new. Until it completes, the old objects stand.
+        s.relist_start("Pod");
+        s.relist_item("v1", "Pod", pod("shop", "b", "y")).unwrap();
+        assert_eq!(images(&s), ["shop/a=x", "shop/b=x"]);
+        s.relist_item("v1", "Pod", pod("shop", "c", "x")).unwrap();
+        s.relist_done("Pod");
+        assert_eq!(images(&s), ["shop/b=y", "shop/c=x"]);
+        // Other kinds are untouched, and nothing is counted twice.
+        assert_eq!(s.counts(), [("Pod", 2), ("Service", 1)]);
+        assert_eq!(s.len(), 3);
+    }
+
+    #[test]
+    fn a_secret_is_stored_without_its_values() {
+        let mut s = Store::new("live:test");
+        // base64 of an AWS example key id from AWS's documentation.
+        s.apply(
+            "v1",
+            "Secret",
+            json!({"metadata": {"namespace": "ci", "name": "aws"},
+                   "data": {"AWS_ACCESS_KEY_ID": "QUtJQUlPU0ZPRE5ON0VYQU1QTEU="}}),
+        )
+        .unwrap();
+        let c = s.cluster("test", Vec::new());
+        assert_eq!(c.stores.secrets.len(), 1);
+        let dump = format!("{:?}", c.stores.secrets);
+        assert!(!dump.contains("QUtJQUlPU0ZPRE5ON0VYQU1QTEU="), "{dump}");
+        assert!(!dump.contains("AKIAIOSFODNN7EXAMPLE"), "{dump}");
+    }
+
+    #[test]
+    fn an_undecodable_object_is_a_note_until_it_is_fixed_or_deleted() {
+        let mut s = Store::new("live:test");
+        let bad = json!({"metadata": {"namespace": "shop", "name": "web"},
+                         "spec": {"containers": "not a list"}});
+        let e = s.apply("v1", "Pod", bad.clone()).unwrap_err();
+        assert!(matches!(e, StoreError::Undecodable { .. }), "{e}");
+        let c = s.cluster("test", Vec::new());
+        let notes = &c.notes;
+        assert_eq!(notes.len(), 1);
+        assert!(notes[0].message.contains("Pod shop/web"), "{}", notes[0]);
+        s.delete("Pod", &bad);
+        assert!(s.cluster("test", Vec::new()).notes.is_empty());
+    }
+}

@@ -1,0 +1,410 @@
+//! `day2 agent` against the real control plane of `scripts/e2e.sh`: the
+//! agent's metrics follow the cluster within seconds, both ways.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed expectation is a failed test
+
+mod common;
+
+use common::*;
+use k8s_openapi::api::core::v1::Service;
+use kube::api::{Api, Patch, PatchParams};
+use serde_json::json;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// The agent process, stopped when the test ends (also when it fails).
+struct Agent(Child);
+
+impl Drop for Agent {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `GET path`: the status code and body, or `None` while nothing listens.
+async fn get(port: u16, path: &str) -> Option<(u16, String)> {
+    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .ok()?;
+    s.write_all(
+        format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .await
+    .ok()?;
+    let mut buf = String::new();
+    s.read_to_string(&mut buf).await.ok()?;
+    let code = buf.split_whitespace().nth(1)?.parse().ok()?;
+    let body = buf.split_once("\r\n\r\n").map(|(_, b)| b.to_owned())?;
+    Some((code, body))
+}
+
+/// Wait until the metrics satisfy `ok`; the last text on timeout.
+async fn wait_metrics(
+    port: u16,
+    within: Duration,
+    ok: impl Fn(&str) -> bool,
+) -> Result<String, String> {
+    let deadline = Instant::now() + within;
+    let mut last = String::new();
+    while Instant::now() < deadline {
+        if let Some((200, body)) = get(port, "/metrics").await {
+            if ok(&body) {
+                return Ok(body);
+            }
+            last = body;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    Err(last)
+}
+
+/// Set a Service's selector (the Service may remain from an earlier run).
+async fn set_selector(client: &kube::Client, ns: &str, name: &str, app: &str) {
+    Api::<Service>::namespaced(client.clone(), ns)
+        .patch(
+            name,
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"selector": {"app": app}}})),
+        )
+        .await
+        .expect("setting the selector");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the control plane of scripts/e2e.sh (DAY2_E2E_KUBECONFIG)"]
+async fn a_service_selector_typo_shows_in_the_agents_metrics_and_goes_away_when_fixed() {
+    let client = client().await;
+    // Unique per run: a reused control plane keeps earlier namespaces.
+    let ns = &format!("agent-selector-typo-{}", std::process::id());
+    create(
+        &client,
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
+    )
+    .await;
+    create(
+        &client,
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web", "namespace": ns, "labels": {"app": "web"}},
+               "spec": {"containers": [{"name": "app", "image": "registry.k8s.io/pause:3.10"}]}}),
+    )
+    .await;
+
+    let port = free_port();
+    let _agent = Agent(
+        Command::new(assert_cmd::cargo::cargo_bin("day2"))
+            .args([
+                "agent",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--debounce",
+                "1",
+                "--interval",
+                "5",
+            ])
+            .arg("--kubeconfig")
+            .arg(kubeconfig())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("starting day2 agent"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        match get(port, "/readyz").await {
+            Some((200, _)) => break,
+            other => assert!(Instant::now() < deadline, "not ready after 60 s: {other:?}"),
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let (code, _) = get(port, "/healthz").await.expect("healthz");
+    assert_eq!(code, 200);
+
+    // The typo: `wbe` for `web`.
+    create(
+        &client,
+        json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": ns},
+               "spec": {"selector": {"app": "wbe"}, "ports": [{"port": 80}]}}),
+    )
+    .await;
+    set_selector(&client, ns, "web", "wbe").await;
+    let series = format!(
+        r#"day2_findings{{loop="network",rule="NW007",severity="high",namespace="{ns}"}} 1"#
+    );
+    let text = wait_metrics(port, Duration::from_secs(20), |t| t.contains(&series))
+        .await
+        .unwrap_or_else(|last| panic!("{series} not served within 20 s; last metrics:\n{last}"));
+    assert!(
+        text.contains(r#"day2_watch_up{kind="Service"} 1"#),
+        "{text}"
+    );
+    assert!(text.contains(r#"day2_objects{kind="Pod"}"#), "{text}");
+
+    set_selector(&client, ns, "web", "web").await;
+    let gone = format!(r#"rule="NW007",severity="high",namespace="{ns}""#);
+    wait_metrics(port, Duration::from_secs(20), |t| {
+        !t.contains(&gone) && t.contains("day2_evaluation_seconds_count")
+    })
+    .await
+    .unwrap_or_else(|last| panic!("{gone} still served 20 s after the fix:\n{last}"));
+}
+
+/// A minimal `wgpolicyk8s.io/v1alpha2` CRD pair (schema left open): the
+/// control plane has no policy engine installed.
+async fn install_policy_report_crds(client: &kube::Client) {
+    for (kind, plural, scope) in [
+        ("PolicyReport", "policyreports", "Namespaced"),
+        ("ClusterPolicyReport", "clusterpolicyreports", "Cluster"),
+    ] {
+        create(
+            client,
+            json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+                   "metadata": {"name": format!("{plural}.wgpolicyk8s.io")},
+                   "spec": {"group": "wgpolicyk8s.io", "scope": scope,
+                            "names": {"kind": kind, "plural": plural, "singular": kind.to_lowercase(), "listKind": format!("{kind}List")},
+                            "versions": [{"name": "v1alpha2", "served": true, "storage": true,
+                                          "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}]}}),
+        )
+        .await;
+    }
+    // Served once established.
+    let ar = kube::discovery::ApiResource {
+        group: "wgpolicyk8s.io".into(),
+        version: "v1alpha2".into(),
+        api_version: "wgpolicyk8s.io/v1alpha2".into(),
+        kind: "PolicyReport".into(),
+        plural: "policyreports".into(),
+    };
+    let api: Api<kube::api::DynamicObject> = Api::all_with(client.clone(), &ar);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while api.list(&Default::default()).await.is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "PolicyReport CRD not served after 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// The NW007 results of day2's PolicyReport in `ns` (`None`: no report).
+async fn nw007_results(client: &kube::Client, ns: &str) -> Option<usize> {
+    let ar = kube::discovery::ApiResource {
+        group: "wgpolicyk8s.io".into(),
+        version: "v1alpha2".into(),
+        api_version: "wgpolicyk8s.io/v1alpha2".into(),
+        kind: "PolicyReport".into(),
+        plural: "policyreports".into(),
+    };
+    let api: Api<kube::api::DynamicObject> = Api::namespaced_with(client.clone(), ns, &ar);
+    let r = api
+        .get_opt("day2")
+        .await
+        .expect("reading the PolicyReport")?;
+    Some(
+        r.data["results"]
+            .as_array()
+            .map(|v| v.iter().filter(|r| r["policy"] == "NW007").count())
+            .unwrap_or(0),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the control plane of scripts/e2e.sh (DAY2_E2E_KUBECONFIG)"]
+async fn with_writes_enabled_the_leader_reports_the_typo_as_a_policy_report_and_an_event() {
+    use k8s_openapi::api::coordination::v1::Lease;
+    use k8s_openapi::api::core::v1::Event;
+    use kube::api::ListParams;
+
+    let client = client().await;
+    install_policy_report_crds(&client).await;
+    // Unique per run: a reused control plane keeps earlier namespaces and Events.
+    let ns = &format!("agent-writes-{}", std::process::id());
+    create(
+        &client,
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
+    )
+    .await;
+    create(
+        &client,
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "api", "namespace": ns, "labels": {"app": "api"}},
+               "spec": {"containers": [{"name": "app", "image": "registry.k8s.io/pause:3.10"}]}}),
+    )
+    .await;
+    create(
+        &client,
+        json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "api", "namespace": ns},
+               "spec": {"selector": {"app": "apl"}, "ports": [{"port": 80}]}}),
+    )
+    .await;
+    set_selector(&client, ns, "api", "apl").await;
+
+    let port = free_port();
+    let _agent = Agent(
+        Command::new(assert_cmd::cargo::cargo_bin("day2"))
+            .args([
+                "agent",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--debounce",
+                "1",
+                "--interval",
+                "5",
+            ])
+            .args([
+                "--policy-reports",
+                "--events",
+                "--leader-elect",
+                "--namespace",
+                ns,
+            ])
+            .arg("--kubeconfig")
+            .arg(kubeconfig())
+            .env("POD_NAME", "day2-agent-e2e")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("starting day2 agent"),
+    );
+
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while nw007_results(&client, ns).await.unwrap_or(0) == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "no PolicyReport with NW007 in {ns} after 60 s"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let lease = Api::<Lease>::namespaced(client.clone(), ns)
+        .get("day2-agent")
+        .await
+        .expect("the Lease");
+    assert_eq!(
+        lease.spec.and_then(|s| s.holder_identity).as_deref(),
+        Some("day2-agent-e2e")
+    );
+    let events: Api<Event> = Api::namespaced(client.clone(), ns);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let list =
+            events
+                .list(&ListParams::default().fields(
+                    "reason=Day2Diagnosis,involvedObject.kind=Service,involvedObject.name=api",
+                ))
+                .await
+                .expect("events");
+        if let Some(e) = list.items.first() {
+            let m = e.message.clone().unwrap_or_default();
+            assert!(m.starts_with("ServiceWithoutReadyEndpoints"), "{m}");
+            assert_eq!(
+                list.items.len(),
+                1,
+                "announced more than once: {:?}",
+                list.items
+            );
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no Day2Diagnosis Event on Service {ns}/api after 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+
+    set_selector(&client, ns, "api", "api").await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while nw007_results(&client, ns).await.unwrap_or(0) > 0 {
+        assert!(
+            Instant::now() < deadline,
+            "NW007 still in the PolicyReport of {ns} 30 s after the fix"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the control plane of scripts/e2e.sh (DAY2_E2E_KUBECONFIG)"]
+async fn a_kind_the_agent_may_not_list_is_a_metric_and_a_note_and_the_rest_is_evaluated() {
+    let client = client().await;
+    let user = format!("day2-no-secrets-{}", std::process::id());
+    // Read access to what day2 watches, Secrets excepted (RBAC cannot deny,
+    // so the core resources are named one by one).
+    create(
+        &client,
+        json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": user},
+               "rules": [
+                   {"apiGroups": [""], "verbs": ["get", "list", "watch"],
+                    "resources": ["pods", "nodes", "namespaces", "services", "endpoints", "configmaps", "serviceaccounts",
+                                  "persistentvolumes", "persistentvolumeclaims", "replicationcontrollers", "limitranges",
+                                  "resourcequotas", "events"]},
+                   {"apiGroups": ["apps", "batch", "autoscaling", "policy", "scheduling.k8s.io", "discovery.k8s.io",
+                                  "networking.k8s.io", "storage.k8s.io", "rbac.authorization.k8s.io", "events.k8s.io",
+                                  "wgpolicyk8s.io"],
+                    "resources": ["*"], "verbs": ["get", "list", "watch"]}]}),
+    )
+    .await;
+    create(
+        &client,
+        json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": user},
+               "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": user},
+               "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": user}]}),
+    )
+    .await;
+    // The admin kubeconfig, impersonating that user.
+    let admin = std::fs::read_to_string(kubeconfig()).expect("reading the kubeconfig");
+    assert!(
+        admin.contains("\n  user:\n"),
+        "unexpected kubeconfig layout"
+    );
+    let limited = admin.replace("\n  user:\n", &format!("\n  user:\n    as: {user}\n"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("limited.kubeconfig");
+    std::fs::write(&path, limited).unwrap();
+
+    let port = free_port();
+    let _agent = Agent(
+        Command::new(assert_cmd::cargo::cargo_bin("day2"))
+            .args([
+                "agent",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--debounce",
+                "1",
+            ])
+            .arg("--kubeconfig")
+            .arg(&path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("starting day2 agent"),
+    );
+    let text = wait_metrics(port, Duration::from_secs(60), |t| {
+        t.contains("day2_evaluation_seconds_count 1")
+            || t.contains("day2_evaluation_seconds_count 2")
+    })
+    .await
+    .unwrap_or_else(|last| panic!("no evaluation within 60 s:\n{last}"));
+    assert!(text.contains(r#"day2_watch_up{kind="Secret"} 0"#), "{text}");
+    assert!(
+        text.contains(r#"day2_watch_restarts_total{kind="Secret"}"#),
+        "{text}"
+    );
+    assert!(text.contains(r#"day2_watch_up{kind="Pod"} 1"#), "{text}");
+    assert!(
+        !text.contains("day2_notes 0\n"),
+        "the missing Secrets are not noted:\n{text}"
+    );
+    assert!(
+        text.contains("day2_findings{"),
+        "nothing evaluated:\n{text}"
+    );
+    let (code, _) = get(port, "/readyz").await.expect("readyz");
+    assert_eq!(code, 200);
+}
