@@ -1,4 +1,5 @@
 //! The benchmark's synthetic clusters.
 #![forbid(unsafe_code)]
 
+pub mod manifests;
 pub mod synth;

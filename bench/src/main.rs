@@ -3,6 +3,7 @@
 //! ```text
 //! day2-bench gen --pods 150000 -o /tmp/c150k.json          # 5,000 nodes, 300,000 events
 //! day2-bench gen --pods 1000 --format dump-dir -o /tmp/dump
+//! day2-bench manifests --files 10000 -o /tmp/charts        # 10,000 YAML files, ~40,000 documents
 //! /usr/bin/time -v day2-bench load /tmp/c150k.json         # day2's loader → indexed Cluster
 //! /usr/bin/time -v day2-bench naive /tmp/c150k.json        # one thread, Value → k8s-openapi types
 //! ```
@@ -78,6 +79,14 @@ enum Cmd {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Write a folder of manifest files, one application (about four
+    /// documents) per file, for `day2 audit`.
+    Manifests {
+        #[arg(long, default_value_t = 1000)]
+        files: usize,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Load snapshot inputs into an indexed Cluster with day2's loader and report.
     Load {
         paths: Vec<PathBuf>,
@@ -149,6 +158,17 @@ fn main() -> Result<()> {
                 spec.nodes,
                 spec.pods,
                 spec.events,
+                t.elapsed().as_secs_f64()
+            );
+        }
+        Cmd::Manifests { files, output } => {
+            let t = Instant::now();
+            let bytes = day2_bench::manifests::write_dir(&output, files)
+                .with_context(|| output.display().to_string())?;
+            eprintln!(
+                "wrote {files} files ({:.1} MB) to {} in {:.1}s",
+                bytes as f64 / 1e6,
+                output.display(),
                 t.elapsed().as_secs_f64()
             );
         }

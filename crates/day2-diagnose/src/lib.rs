@@ -287,20 +287,22 @@ fn group(all: Vec<Arc<Resolved>>) -> DiagnoseOutput {
         let chain: Vec<ChainLink> = ordered_links.into_iter().map(Link::into_chain).collect();
         for rs in by_kind.values() {
             let primary = rs[0];
-            let mut also: Vec<ObjRef> = Vec::new();
-            for r in &rs[1..] {
-                if r.object != primary.object && !also.contains(&r.object) {
-                    also.push(r.object.clone());
-                }
-            }
-            let mut missing = Vec::new();
-            for r in rs.iter() {
-                for m in &r.missing {
-                    if !missing.contains(m) {
-                        missing.push(m.clone());
-                    }
-                }
-            }
+            // Each object and note once, in order: a set, as an incident may
+            // hold thousands of pods.
+            let mut seen: rustc_hash::FxHashSet<&ObjRef> = Default::default();
+            seen.insert(&primary.object);
+            let also: Vec<ObjRef> = rs[1..]
+                .iter()
+                .filter(|r| seen.insert(&r.object))
+                .map(|r| r.object.clone())
+                .collect();
+            let mut noted: rustc_hash::FxHashSet<&String> = Default::default();
+            let mut missing: Vec<String> = rs
+                .iter()
+                .flat_map(|r| &r.missing)
+                .filter(|m| noted.insert(*m))
+                .cloned()
+                .collect();
             missing.iter_mut().for_each(redact_in_place);
             let mut root_cause = primary.root.clone();
             redact_in_place(&mut root_cause.summary);

@@ -238,15 +238,22 @@ impl SpanIndex {
 
     /// The entries under `prefix` (a JSON pointer), re-rooted at it: the spans
     /// of one item of a `List`.
+    ///
+    /// The entries are sorted, so the subtree is found by binary search: a
+    /// `List` of n items costs n searches, not n passes over every entry.
     pub fn subtree(&self, prefix: &str) -> SpanIndex {
-        let entries = self
-            .entries
-            .iter()
-            .filter_map(|(p, l, c)| {
-                let rest = p.strip_prefix(prefix)?;
-                (rest.is_empty() || rest.starts_with('/')).then(|| (Box::from(rest), *l, *c))
-            })
-            .collect();
+        let mut entries = Vec::new();
+        if let Ok(i) = self.entries.binary_search_by(|e| (*e.0).cmp(prefix)) {
+            entries.push((Box::from(""), self.entries[i].1, self.entries[i].2));
+        }
+        let below = format!("{prefix}/");
+        let start = self.entries.partition_point(|e| *e.0 < *below);
+        for (p, l, c) in &self.entries[start..] {
+            let Some(rest) = p.strip_prefix(prefix).filter(|r| r.starts_with('/')) else {
+                break;
+            };
+            entries.push((Box::from(rest), *l, *c));
+        }
         SpanIndex { entries }
     }
 
@@ -307,5 +314,31 @@ impl Origin {
             line,
             column,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SpanIndex;
+
+    #[test]
+    fn a_list_items_subtree_holds_its_own_fields_only() {
+        let mut s = SpanIndex::new();
+        for (i, line) in [(1, 10), (2, 20), (10, 100), (11, 110)] {
+            s.insert(format!("/items/{i}"), line, 3);
+            s.insert(format!("/items/{i}/kind"), line + 1, 5);
+            s.insert(format!("/items/{i}/metadata/name"), line + 2, 7);
+        }
+        s.insert("/items", 0, 1);
+        s.finish();
+        let sub = s.subtree("/items/1");
+        assert_eq!(sub.len(), 3);
+        assert_eq!(sub.resolve(""), Some((10, 3)));
+        assert_eq!(sub.resolve("/kind"), Some((11, 5)));
+        assert_eq!(sub.resolve("/metadata/name"), Some((12, 7)));
+        // A field the item lacks falls back to the item, never to item 10's.
+        assert_eq!(sub.resolve("/spec/replicas"), Some((10, 3)));
+        assert_eq!(s.subtree("/items/10").resolve("/kind"), Some((101, 5)));
+        assert!(s.subtree("/items/3").is_empty());
     }
 }

@@ -261,15 +261,32 @@ pub(crate) fn run_rules(cx: &Context<'_>, rules: &[&'static dyn Rule]) -> Vec<Fi
     // The workload list is built on the thread pool: build it once, before
     // the rules start, rather than in each rule that first asks for it.
     let _ = cx.workload_slice();
+    // With `DAY2_TIMINGS`, each rule's own time; the slowest are printed.
+    let timed = day2_model::timings::enabled();
+    let took: std::sync::Mutex<Vec<(f64, &'static str)>> = Default::default();
     let mut findings: Vec<Finding> = rules
         .par_iter()
         .filter(|r| cx.config.rule_enabled(r.meta().code, r.meta().name))
         .flat_map_iter(|r| {
+            let start = timed.then(std::time::Instant::now);
             let mut sink = Sink::new(r.meta(), cx);
             r.check(cx, &mut sink);
-            merge_revisions(sink.findings)
+            let merged = merge_revisions(sink.findings);
+            if let (Some(start), Ok(mut took)) = (start, took.lock()) {
+                took.push((start.elapsed().as_secs_f64(), r.meta().code));
+            }
+            merged
         })
         .collect();
+    if timed && let Ok(mut took) = took.into_inner() {
+        took.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let slowest: Vec<String> = took
+            .iter()
+            .take(8)
+            .map(|(s, code)| format!("{code} {:.3}s", s))
+            .collect();
+        eprintln!("[day2 timings] slowest rules: {}", slowest.join(", "));
+    }
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)

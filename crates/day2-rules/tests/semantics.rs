@@ -357,3 +357,43 @@ fn cluster_level_rules_do_not_judge_an_applications_manifests() {
     assert_eq!(run("OB003", WEB, SourceKind::Snapshot).len(), 2);
     assert_eq!(run("CP007", WEB, SourceKind::Snapshot).len(), 1);
 }
+
+// ---------------------------------------------------------------- grouping
+
+/// A pod as `kubectl get pods -o json` shows it, owned by a ReplicaSet that
+/// is not in the input.
+fn replica(name: &str, rs: &str, hash: &str) -> String {
+    format!(
+        "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  namespace: shop\n  labels: {{app: web, pod-template-hash: {hash}}}\n  ownerReferences: [{{apiVersion: apps/v1, kind: ReplicaSet, name: {rs}, uid: u-{rs}, controller: true}}]\nspec:\n  containers: [{{name: web, image: shop/web:1.0.0}}]\n"
+    )
+}
+
+#[test]
+fn replicas_of_an_absent_deployment_are_one_finding_that_counts_them() {
+    // Two revisions mid-rollout, five pods in all, and one bare pod.
+    let mut yaml: String = ["a", "b", "c"]
+        .iter()
+        .map(|s| replica(&format!("web-7d4b9c8f6-{s}"), "web-7d4b9c8f6", "7d4b9c8f6"))
+        .collect();
+    for s in ["x", "y"] {
+        yaml += &replica(&format!("web-5f6c7b8d9-{s}"), "web-5f6c7b8d9", "5f6c7b8d9");
+    }
+    yaml += "---\napiVersion: v1\nkind: Pod\nmetadata: {name: debug, namespace: shop}\nspec:\n  containers: [{name: sh, image: busybox:1.36}]\n";
+    let f = run("CP001", &yaml, SourceKind::Snapshot);
+    let got: Vec<(String, Option<u32>, usize)> = f
+        .iter()
+        .map(|f| (f.object.to_string(), f.pods, f.examples.len()))
+        .collect();
+    assert_eq!(got.len(), 2, "{got:?}");
+    let web = f.iter().find(|f| f.object.kind == "Deployment").unwrap();
+    assert_eq!(web.object.name, "web");
+    assert_eq!(web.pods, Some(5));
+    assert!(
+        web.examples.iter().all(|e| e.starts_with("web-")),
+        "{:?}",
+        web.examples
+    );
+    let bare = f.iter().find(|f| f.object.kind == "Pod").unwrap();
+    assert_eq!(bare.object.name, "debug");
+    assert_eq!(bare.pods, None);
+}

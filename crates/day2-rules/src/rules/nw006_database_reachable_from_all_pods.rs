@@ -7,6 +7,7 @@ use crate::util::{
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::selector::Labels;
 use day2_model::{Loop, Severity};
+use std::collections::HashMap;
 
 pub static META: RuleMeta = RuleMeta {
     code: "NW006",
@@ -60,6 +61,13 @@ fn db_ports(c: &k8s_openapi::api::core::v1::Container, default: i32) -> Vec<DbPo
     }
 }
 
+/// Workloads of one namespace selected by the same egress policies.
+struct SourceGroup<'c> {
+    egress: Vec<&'c day2_model::Res<k8s_openapi::api::networking::v1::NetworkPolicy>>,
+    /// Positions in the workload index, ascending.
+    members: Vec<usize>,
+}
+
 pub struct DatabaseReachableFromAllPods;
 
 impl Rule for DatabaseReachableFromAllPods {
@@ -74,15 +82,33 @@ impl Rule for DatabaseReachableFromAllPods {
         let ns_labels = NamespaceLabels::new(c);
         let known = ns_labels.names(index.namespaces());
         let whole = sees_whole_cluster(c);
-        // Egress policies of every workload, computed once.
-        let egress: Vec<Vec<_>> = index
-            .all
-            .iter()
-            .map(|w| iso.egress_policies_for(w.namespace(), w.pod_labels()))
-            .collect();
-        // Can workload `src` open a connection to a pod (ns, labels) on port? (its egress side)
-        let egress_allows = |src: usize, ns: &str, labels: &Labels, port: &DbPort| {
-            let eg = &egress[src];
+        // Workloads grouped by namespace and egress policies (computed once):
+        // whether a source may connect depends only on its group, so each
+        // database judges every group once instead of every workload.
+        let mut groups: Vec<SourceGroup<'_>> = Vec::new();
+        let mut group_of: HashMap<(&str, Vec<usize>), usize> = HashMap::new();
+        let mut by_ns: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, w) in index.all.iter().enumerate() {
+            let eg = iso.egress_policies_for(w.namespace(), w.pod_labels());
+            let key = (
+                w.namespace(),
+                eg.iter()
+                    .map(|np| std::ptr::from_ref(*np) as usize)
+                    .collect(),
+            );
+            let g = *group_of.entry(key).or_insert_with(|| {
+                by_ns.entry(w.namespace()).or_default().push(groups.len());
+                groups.push(SourceGroup {
+                    egress: eg,
+                    members: Vec::new(),
+                });
+                groups.len() - 1
+            });
+            groups[g].members.push(i);
+        }
+        // Can a workload of `group` open a connection to a pod (ns, labels) on port? (its egress side)
+        let egress_allows = |group: usize, ns: &str, labels: &Labels, port: &DbPort| {
+            let eg = &groups[group].egress;
             if eg.is_empty() {
                 return true;
             }
@@ -149,13 +175,15 @@ impl Rule for DatabaseReachableFromAllPods {
             let Some((breadth, port, why)) = worst else {
                 continue;
             };
-            let (scope, sources, severity): (String, Vec<usize>, Severity) = match &breadth {
+            // The sources, as runs of groups: the groups of each named
+            // namespace in turn, or of the whole cluster.
+            let all_groups: Vec<usize> = (0..groups.len()).collect();
+            let (scope, runs, severity): (String, Vec<&[usize]>, Severity) = match &breadth {
                 Breadth::Restricted => continue,
                 Breadth::Namespaces(list) => (
                     format!("every pod of namespace(s) {}", list.join(", ")),
                     list.iter()
-                        .flat_map(|n| index.in_namespace_idx(n).iter().copied())
-                        .filter(|i| *i != wi)
+                        .map(|n| by_ns.get(n.as_str()).map_or(&[][..], Vec::as_slice))
                         .collect(),
                     Severity::Medium,
                 ),
@@ -167,22 +195,30 @@ impl Rule for DatabaseReachableFromAllPods {
                     } else {
                         "every pod of every namespace".to_owned()
                     },
-                    (0..index.all.len()).filter(|i| *i != wi).collect(),
+                    vec![all_groups.as_slice()],
                     Severity::High,
                 ),
             };
-            // Count the sources that can connect; name a few.
+            // Count the sources that can connect (the database itself aside);
+            // name the first few, in input order within each run.
             let mut count = 0usize;
-            let mut examples: Vec<String> = Vec::new();
-            for i in sources
-                .into_iter()
-                .filter(|i| egress_allows(*i, ns, labels, &port))
-            {
-                count += 1;
+            let mut examples: Vec<usize> = Vec::new();
+            for run in runs {
+                let mut first: Vec<usize> = Vec::new();
+                for &g in run {
+                    if !egress_allows(g, ns, labels, &port) {
+                        continue;
+                    }
+                    let members = groups[g].members.iter().copied().filter(|i| *i != wi);
+                    count += members.clone().count();
+                    first.extend(members.take(3));
+                }
                 if examples.len() < 3 {
-                    examples.push(wname(&index.all[i]));
+                    first.sort_unstable();
+                    examples.extend(first.into_iter().take(3 - examples.len()));
                 }
             }
+            let examples: Vec<String> = examples.iter().map(|i| wname(&index.all[*i])).collect();
             let is_cluster_scope = matches!(breadth, Breadth::AllPods | Breadth::Everyone);
             if count == 0 && (whole || !is_cluster_scope) {
                 continue;

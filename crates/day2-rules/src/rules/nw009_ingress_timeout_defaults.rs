@@ -2,7 +2,9 @@
 
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Cluster, Loop, Res, Severity};
-use k8s_openapi::api::networking::v1::{Ingress, IngressServiceBackend};
+use k8s_openapi::api::core::v1::Service;
+use k8s_openapi::api::networking::v1::{Ingress, IngressClass, IngressServiceBackend};
+use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
 
 pub static META: RuleMeta = RuleMeta {
@@ -62,8 +64,42 @@ fn flavor_of_controller(controller: &str) -> Option<Flavor> {
     }
 }
 
+/// The objects an Ingress refers to by name, indexed once for every Ingress.
+struct Lookup<'c> {
+    /// IngressClass name → its controller.
+    controllers: FxHashMap<&'c str, Option<&'c str>>,
+    /// The first IngressClass annotated as the default.
+    default_class: Option<&'c Res<IngressClass>>,
+    /// (namespace, name) → Service; the first of a name wins.
+    services: FxHashMap<(&'c str, &'c str), &'c Res<Service>>,
+}
+
+impl<'c> Lookup<'c> {
+    fn new(c: &'c Cluster) -> Self {
+        let mut controllers = FxHashMap::default();
+        for k in &c.ingress_classes {
+            controllers
+                .entry(k.name())
+                .or_insert_with(|| k.spec.as_ref().and_then(|s| s.controller.as_deref()));
+        }
+        let default_class = c
+            .ingress_classes
+            .iter()
+            .find(|k| k.annotation("ingressclass.kubernetes.io/is-default-class") == Some("true"));
+        let mut services = FxHashMap::default();
+        for s in &c.services {
+            services.entry((s.ns_or_default(), s.name())).or_insert(s);
+        }
+        Lookup {
+            controllers,
+            default_class,
+            services,
+        }
+    }
+}
+
 /// Which NGINX controller (if any) serves an Ingress.
-fn flavor(ing: &Res<Ingress>, c: &Cluster) -> Option<Flavor> {
+fn flavor(ing: &Res<Ingress>, l: &Lookup<'_>) -> Option<Flavor> {
     let class = ing
         .spec
         .as_ref()
@@ -72,15 +108,10 @@ fn flavor(ing: &Res<Ingress>, c: &Cluster) -> Option<Flavor> {
             ing.annotation("kubernetes.io/ingress.class")
                 .map(str::to_owned)
         });
-    let controller_of = |name: &str| {
-        c.ingress_classes
-            .iter()
-            .find(|k| k.name() == name)
-            .and_then(|k| k.spec.as_ref()?.controller.clone())
-    };
+    let controller_of = |name: &str| l.controllers.get(name).copied().flatten();
     match class {
         Some(name) => match controller_of(&name) {
-            Some(ctrl) => flavor_of_controller(&ctrl),
+            Some(ctrl) => flavor_of_controller(ctrl),
             None if name.contains("nginx") => Some(
                 if ing
                     .annotations()
@@ -95,10 +126,7 @@ fn flavor(ing: &Res<Ingress>, c: &Cluster) -> Option<Flavor> {
             None => None,
         },
         None => {
-            let default = c.ingress_classes.iter().find(|k| {
-                k.annotation("ingressclass.kubernetes.io/is-default-class") == Some("true")
-            });
-            if let Some(d) = default {
+            if let Some(d) = l.default_class {
                 return d
                     .spec
                     .as_ref()
@@ -168,7 +196,7 @@ fn stream_path(p: &str) -> bool {
 }
 
 /// Why the backends of an Ingress are long-running.
-fn long_running(ing: &Res<Ingress>, f: Flavor, c: &Cluster) -> BTreeSet<String> {
+fn long_running(ing: &Res<Ingress>, f: Flavor, l: &Lookup<'_>) -> BTreeSet<String> {
     let mut why = BTreeSet::new();
     let a = |k: &str| ing.annotation(&format!("{}{k}", f.prefix()));
     if let Some(p) = a("backend-protocol").filter(|p| p.to_ascii_uppercase().starts_with("GRPC")) {
@@ -190,11 +218,7 @@ fn long_running(ing: &Res<Ingress>, f: Flavor, c: &Cluster) -> BTreeSet<String> 
     }
     let ns = ing.ns_or_default();
     let mut check_backend = |b: &IngressServiceBackend| {
-        let Some(svc) = c
-            .services
-            .iter()
-            .find(|s| s.ns_or_default() == ns && s.name() == b.name)
-        else {
+        let Some(svc) = l.services.get(&(ns, b.name.as_str())) else {
             return;
         };
         for p in svc.spec.iter().flat_map(|s| s.ports.iter().flatten()) {
@@ -272,11 +296,15 @@ impl Rule for IngressTimeoutDefaults {
         let c = cx.cluster;
         let global_read = global(c, "proxy-read-timeout");
         let global_send = global(c, "proxy-send-timeout");
+        if c.ingresses.is_empty() {
+            return;
+        }
+        let lookup = Lookup::new(c);
         for ing in &c.ingresses {
-            let Some(f) = flavor(ing, c) else {
+            let Some(f) = flavor(ing, &lookup) else {
                 continue;
             };
-            let why = long_running(ing, f, c);
+            let why = long_running(ing, f, &lookup);
             if why.is_empty() {
                 continue;
             }
