@@ -19,6 +19,7 @@ mod analysis;
 mod evidence;
 pub mod messages;
 mod model;
+pub mod netpol;
 pub mod placement;
 mod symptoms;
 

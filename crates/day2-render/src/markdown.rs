@@ -358,18 +358,27 @@ fn closing_sections(r: &Report, verbose: bool) -> String {
 /// One incident: its symptoms, the longest chain, the root cause and the fix.
 fn incident(o: &mut String, n: usize, g: &[&day2_model::report::Diagnosis]) {
     let d0 = g[0];
-    let _ = writeln!(
-        o,
-        "\n#### {}. Root cause in the {} loop: {}{}\n",
-        n + 1,
-        d0.root_cause.loop_,
-        code(&d0.root_cause.object.to_string(), false),
-        d0.root_cause
-            .rule
-            .as_ref()
-            .map(|r| format!(" ({})", inline(r, false)))
-            .unwrap_or_default()
-    );
+    if d0.unexplained {
+        let _ = writeln!(
+            o,
+            "\n#### {}. Cause not in the input: {}\n",
+            n + 1,
+            code(&d0.root_cause.object.to_string(), false),
+        );
+    } else {
+        let _ = writeln!(
+            o,
+            "\n#### {}. Root cause in the {} loop: {}{}\n",
+            n + 1,
+            d0.root_cause.loop_,
+            code(&d0.root_cause.object.to_string(), false),
+            d0.root_cause
+                .rule
+                .as_ref()
+                .map(|r| format!(" ({})", inline(r, false)))
+                .unwrap_or_default()
+        );
+    }
     for d in g {
         let since = d
             .symptom
@@ -419,7 +428,12 @@ fn incident(o: &mut String, n: usize, g: &[&day2_model::report::Diagnosis]) {
     let conf = g.iter().map(|d| d.confidence).max().unwrap_or(d.confidence);
     let _ = writeln!(
         o,
-        "\n**Root cause:** {}\n\n**Fix:**{}\n\n_Confidence: {}_",
+        "\n**{}:** {}\n\n**Fix:**{}\n\n_Confidence: {}_",
+        if d.unexplained {
+            "Cause not in the input"
+        } else {
+            "Root cause"
+        },
         inline(&d.root_cause.summary, false),
         block(&d.fix),
         serde_json::to_value(conf)
@@ -638,6 +652,16 @@ pub fn summary(r: &Report) -> String {
             let mut kinds: Vec<&str> = g.iter().map(|d| d.symptom.kind.as_str()).collect();
             kinds.sort_unstable();
             kinds.dedup();
+            if d0.unexplained {
+                let _ = writeln!(
+                    o,
+                    "{}. {} ← cause not in the input: {}",
+                    n + 1,
+                    inline(&kinds.join(", "), false),
+                    code(&d0.root_cause.object.to_string(), false),
+                );
+                continue;
+            }
             let _ = writeln!(
                 o,
                 "{}. {} ← root cause in {}: {}{}",

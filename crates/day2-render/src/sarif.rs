@@ -180,15 +180,30 @@ fn diagnosis_result(d: &Diagnosis, rule_id: &str, rule_index: usize) -> Value {
         .as_ref()
         .map(|s| format!(" since {s}"))
         .unwrap_or_default();
-    let message = format!(
-        "{} on {}{since}: root cause in the {} loop: {} ({}).\nFix: {}",
-        d.symptom.kind,
-        d.symptom.object,
-        d.root_cause.loop_,
-        d.root_cause.summary,
-        d.root_cause.object,
-        d.fix
-    );
+    let message = if d.unexplained {
+        format!(
+            "{} on {}{since}: cause not in the input: {}.\nNext: {}",
+            d.symptom.kind, d.symptom.object, d.root_cause.summary, d.fix
+        )
+    } else {
+        format!(
+            "{} on {}{since}: root cause in the {} loop: {} ({}).\nFix: {}",
+            d.symptom.kind,
+            d.symptom.object,
+            d.root_cause.loop_,
+            d.root_cause.summary,
+            d.root_cause.object,
+            d.fix
+        )
+    };
+    let related = if d.unexplained {
+        format!("cause not in the input: {}", d.root_cause.summary)
+    } else {
+        format!(
+            "root cause ({} loop): {}",
+            d.root_cause.loop_, d.root_cause.summary
+        )
+    };
     let mut res = json!({
         "ruleId": rule_id,
         "ruleIndex": rule_index,
@@ -199,7 +214,7 @@ fn diagnosis_result(d: &Diagnosis, rule_id: &str, rule_index: usize) -> Value {
         "relatedLocations": [{
             "id": 1,
             "logicalLocations": [logical(&d.root_cause.object)],
-            "message": text(&format!("root cause ({} loop): {}", d.root_cause.loop_, d.root_cause.summary)),
+            "message": text(&related),
         }],
         "partialFingerprints": {"day2/diagnosis/v1": format!("{}:{}", d.symptom.kind, d.symptom.object)},
         "properties": {
@@ -212,6 +227,7 @@ fn diagnosis_result(d: &Diagnosis, rule_id: &str, rule_index: usize) -> Value {
             "evidence": d.symptom.evidence,
             "alsoAffected": d.also_affected.iter().map(ToString::to_string).collect::<Vec<_>>(),
             "missingEvidence": d.missing_evidence,
+            "unexplained": d.unexplained,
         },
     });
     if !d.chain.is_empty() {

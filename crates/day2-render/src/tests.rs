@@ -129,7 +129,7 @@ fn text_reads_summary_first_then_incidents_findings_notes_and_checklist_last() {
         "  identity      ✗ fail",
         "Incidents (root cause ← symptoms)",
         "Incident 1: root cause in storage — StorageClass/gp3 [ST001]",
-        "Incident 2: root cause in network — Pod/shop/api-1",
+        "Incident 2: cause not in the input — Pod/shop/api-1",
         "Timeline",
         "Findings",
         "── identity · 1 finding ──",
@@ -337,7 +337,8 @@ fn json_field_names_are_the_contracts() {
             "fix",
             "confidence",
             "also_affected",
-            "missing_evidence"
+            "missing_evidence",
+            "unexplained"
         ])));
         assert_eq!(
             keys(&d["symptom"]),
@@ -1223,4 +1224,42 @@ fn markdown_links_and_mentions_from_the_cluster_stay_inert() {
     assert!(!md.contains("[click](https"), "no live link:\n{md}");
     assert!(md.contains("\\`tick"), "an unmatched backtick is escaped");
     assert!(md.contains("what \\\\u{1b}"), "{md}");
+}
+
+#[test]
+fn an_unexplained_diagnosis_says_its_cause_is_not_in_the_input_in_every_format() {
+    // The sample's second diagnosis (a registry timeout) is unexplained; its
+    // first names a root cause in the storage loop.
+    let r = sample::report();
+    assert!(r.diagnoses[1].unexplained && !r.diagnoses[0].unexplained);
+    for f in [Format::Text, Format::Markdown, Format::Html, Format::Sarif] {
+        let o = out(f);
+        let lower = o.to_lowercase();
+        assert!(
+            lower.contains("cause not in the input"),
+            "{f:?} does not say the cause is not in the input"
+        );
+        // Said once per unexplained incident and section, not for the explained one.
+        assert!(
+            !lower.contains("cause not in the input: `storageclass/gp3"),
+            "{f:?} calls the explained incident unexplained"
+        );
+    }
+    let sarif: Value = serde_json::from_str(&out(Format::Sarif)).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let unexplained: Vec<&Value> = results
+        .iter()
+        .filter(|x| x["properties"]["unexplained"] == Value::Bool(true))
+        .collect();
+    assert_eq!(unexplained.len(), 1);
+    assert!(
+        unexplained[0]["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("ImagePullBackOff on Pod/shop/api-1: cause not in the input")
+    );
+    // The text incident header names no loop for it.
+    let text = strip_ansi(&out(Format::Text));
+    assert!(text.contains("Incident 2: cause not in the input — Pod/shop/api-1"));
+    assert!(!text.contains("root cause in network — Pod/shop/api-1"));
 }

@@ -29,6 +29,8 @@ struct Paint {
 /// Lines of one piece of evidence shown unless verbose.
 const EVIDENCE_LINES: usize = 3;
 
+/// What a diagnosis whose cause the input does not hold says instead of a root cause.
+const UNEXPLAINED: &str = "cause not in the input";
 fn fg(c: AnsiColor) -> Style {
     Style::new().fg_color(Some(c.into()))
 }
@@ -325,15 +327,22 @@ fn incidents_list(r: &Report) -> Vec<(Vec<Span>, Vec<Span>)> {
                 .collect();
             (
                 vec![(format!("  {:>2}. ", i + 1), fg(AnsiColor::Red))],
-                vec![
-                    (
-                        d.root_cause.loop_.as_str().to_owned(),
-                        loop_style(d.root_cause.loop_),
-                    ),
-                    (" ".into(), Style::new()),
-                    (d.root_cause.object.to_string(), bold()),
-                    (format!("{rule}  ←  {}", symptoms.join(", ")), Style::new()),
-                ],
+                if d.unexplained {
+                    vec![
+                        (UNEXPLAINED.to_owned(), fg(AnsiColor::Yellow)),
+                        (format!("  ←  {}", symptoms.join(", ")), Style::new()),
+                    ]
+                } else {
+                    vec![
+                        (
+                            d.root_cause.loop_.as_str().to_owned(),
+                            loop_style(d.root_cause.loop_),
+                        ),
+                        (" ".into(), Style::new()),
+                        (d.root_cause.object.to_string(), bold()),
+                        (format!("{rule}  ←  {}", symptoms.join(", ")), Style::new()),
+                    ]
+                },
             )
         })
         .collect()
@@ -347,17 +356,27 @@ fn incident(o: &mut String, p: &Paint, n: usize, g: &[&Diagnosis]) {
         .as_ref()
         .map(|r| format!(" [{r}]"))
         .unwrap_or_default();
-    let _ = writeln!(
-        o,
-        "\n{} root cause in {} — {}{}",
-        p.s(bold(), &format!("Incident {n}:")),
-        p.s(
-            loop_style(d0.root_cause.loop_),
-            d0.root_cause.loop_.as_str()
-        ),
-        p.s(bold(), &d0.root_cause.object.to_string()),
-        sanitize_terminal(&rule),
-    );
+    if d0.unexplained {
+        let _ = writeln!(
+            o,
+            "\n{} {} — {}",
+            p.s(bold(), &format!("Incident {n}:")),
+            p.s(fg(AnsiColor::Yellow), UNEXPLAINED),
+            p.s(bold(), &d0.root_cause.object.to_string()),
+        );
+    } else {
+        let _ = writeln!(
+            o,
+            "\n{} root cause in {} — {}{}",
+            p.s(bold(), &format!("Incident {n}:")),
+            p.s(
+                loop_style(d0.root_cause.loop_),
+                d0.root_cause.loop_.as_str()
+            ),
+            p.s(bold(), &d0.root_cause.object.to_string()),
+            sanitize_terminal(&rule),
+        );
+    }
     for d in g {
         let since = d
             .symptom
@@ -415,7 +434,14 @@ fn incident(o: &mut String, p: &Paint, n: usize, g: &[&Diagnosis]) {
     }
     p.para(
         o,
-        &Paint::plain("  root cause: ", bold()),
+        &Paint::plain(
+            if d.unexplained {
+                "  cause not in the input: "
+            } else {
+                "  root cause: "
+            },
+            bold(),
+        ),
         BODY,
         &Paint::plain(&d.root_cause.summary, Style::new()),
     );

@@ -1,6 +1,6 @@
 //! Why a container crash-loops or is OOMKilled: the memory limit against the
-//! last termination, probes that kill it, exit codes, and cloud identity
-//! failures in its logs.
+//! last termination, probes that kill it, and exit codes (the errors it
+//! prints are followed in `follow.rs`).
 
 use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link};
@@ -8,7 +8,7 @@ use crate::messages::probe::{ProbeKind, ProbeOutcome, outcome, parse_unhealthy};
 use crate::model::{self, fmt_amount};
 use crate::symptoms::{Detail, Detected, Kind};
 use day2_model::pod::Pod;
-use day2_model::{Loop, ObjRef, Res};
+use day2_model::{Loop, Res};
 use k8s_openapi::api::core::v1::Container;
 
 struct Crash<'a> {
@@ -218,77 +218,6 @@ pub fn liveness<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         ));
     }
     vec![h]
-}
-
-/// Markers of a cloud identity failure in the app's own output.
-const IDENTITY_MARKERS: &[&str] = &[
-    "WebIdentityErr",
-    "AssumeRoleWithWebIdentity",
-    "AccessDenied",
-    "NoCredentialProviders",
-    "UnrecognizedClientException",
-    "InvalidClientTokenId",
-    "ExpiredToken",
-    "AADSTS",
-    "ManagedIdentityCredential",
-    "DefaultAzureCredential failed",
-    "could not find default credentials",
-    "PERMISSION_DENIED",
-];
-
-/// The app exits because its cloud identity is refused (seen in the logs a dump carries).
-pub fn identity_in_logs<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
-    let Some(c) = crash(d) else { return vec![] };
-    let ns = c.pod.ns_or_default();
-    let hit = a
-        .cluster
-        .logs
-        .iter()
-        .filter(|l| l.namespace == ns && l.pod == c.pod.name())
-        .flat_map(|l| l.text.lines())
-        .find(|line| IDENTITY_MARKERS.iter().any(|m| line.contains(m)));
-    let Some(line) = hit else { return vec![] };
-    let spec = c.pod.spec.as_ref();
-    let sa = spec.map(model::service_account).unwrap_or("default");
-    let sa_obj = a
-        .cluster
-        .service_accounts
-        .iter()
-        .find(|s| s.ns_or_default() == ns && s.name() == sa);
-    let annotated = sa_obj.is_some_and(|s| {
-        [
-            "eks.amazonaws.com/role-arn",
-            "azure.workload.identity/client-id",
-            "iam.gke.io/gcp-service-account",
-        ]
-        .iter()
-        .any(|k| s.annotation(k).is_some())
-    });
-    let detail = if sa_obj.is_some() && !annotated {
-        format!(
-            "ServiceAccount {ns}/{sa} carries no workload-identity annotation (eks.amazonaws.com/role-arn, azure.workload.identity/client-id, iam.gke.io/gcp-service-account)"
-        )
-    } else {
-        format!(
-            "check the role bound to ServiceAccount {ns}/{sa} and its trust policy (audience, subject system:serviceaccount:{ns}:{sa})"
-        )
-    };
-    // Redacted before it is cut: a cut token is no longer recognisable.
-    let line = day2_model::redact::excerpt(line, 300);
-    vec![Hypothesis::new(
-        80,
-        Loop::Identity,
-        ObjRef::new("ServiceAccount", Some(ns), sa),
-        format!("container {} exits because its cloud identity is refused: {detail}", c.container),
-    )
-    .fix(crate::evidence::per_cloud(
-        a.cloud,
-        "Bind the ServiceAccount to a cloud identity with the permissions the app needs (workload identity), and trust exactly this ServiceAccount.",
-        &format!("Annotate ServiceAccount {sa} with `eks.amazonaws.com/role-arn: arn:aws:iam::<account>:role/<role>` (IRSA) or create an EKS Pod Identity association; the role's trust policy must name `system:serviceaccount:{ns}:{sa}` and the cluster's OIDC provider."),
-        &format!("Label the pods `azure.workload.identity/use: \"true\"`, annotate ServiceAccount {sa} with `azure.workload.identity/client-id`, and create a federated credential for `system:serviceaccount:{ns}:{sa}`."),
-        &format!("Annotate ServiceAccount {sa} with `iam.gke.io/gcp-service-account` and grant `roles/iam.workloadIdentityUser` to `serviceAccount:<project>.svc.id.goog[{ns}/{sa}]`."),
-    ))
-    .link(Link::new(Loop::Identity, d.since, c.pod.objref(), "the app's log shows a refused cloud identity").with_evidence([line]))]
 }
 
 /// Exit codes that speak for themselves.

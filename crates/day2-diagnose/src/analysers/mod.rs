@@ -3,6 +3,7 @@
 //! diagnosis.
 
 pub mod crash;
+pub mod follow;
 pub mod image;
 pub mod network;
 pub mod node;
@@ -96,7 +97,7 @@ pub static ANALYSERS: &[Analyser] = &[
     },
     Analyser {
         kinds: &[CrashLoopBackOff],
-        run: crash::identity_in_logs,
+        run: follow::errors,
     },
     Analyser {
         kinds: &[CrashLoopBackOff],

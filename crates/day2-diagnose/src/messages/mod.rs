@@ -4,6 +4,7 @@
 //! named next to its parser.
 
 pub mod autoscaler;
+pub mod errors;
 pub mod image;
 pub mod probe;
 pub mod scheduler;

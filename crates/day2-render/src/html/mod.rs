@@ -322,8 +322,8 @@ fn incident_section(groups: &[Vec<&Diagnosis>], opts: &RenderOptions) -> Markup 
                             @let d0 = g[0];
                             tr {
                                 td { (drawn + i + 1) }
-                                td { code { (T(&d0.root_cause.object.to_string())) } " " (rich(&d0.root_cause.summary)) }
-                                td { (loop_tag(d0.root_cause.loop_)) }
+                                td { @if d0.unexplained { strong { "cause not in the input" } ": " } code { (T(&d0.root_cause.object.to_string())) } " " (rich(&d0.root_cause.summary)) }
+                                td { @if d0.unexplained { "—" } @else { (loop_tag(d0.root_cause.loop_)) } }
                                 td { @for (j, k) in symptom_kinds(g).iter().enumerate() { @if j > 0 { ", " } (T(k)) } }
                                 td { (g.iter().map(|d| 1 + d.also_affected.len()).sum::<usize>()) }
                             }
@@ -358,16 +358,25 @@ fn incident(n: usize, g: &[&Diagnosis]) -> Markup {
     missing.sort();
     missing.dedup();
     let crosses = g.iter().any(|d| d.symptom.loop_ != d.root_cause.loop_);
+    let aside = if d0.unexplained {
+        format!("Cause not in the input and fix of incident {n}")
+    } else {
+        format!("Root cause and fix of incident {n}")
+    };
     let title_id = format!("inc-{n}-title");
     html! {
         details.incident #{ "incident-" (n) } open[n == 1] {
             summary {
                 h3 #(title_id) {
                     "Incident " (n) ": " (T(&symptom_kinds(g).join(", "))) " ← "
-                    (loop_tag(d0.root_cause.loop_)) " "
-                    code { (T(&d0.root_cause.object.to_string())) }
-                    @if let Some(rule) = &d0.root_cause.rule { " (" (T(rule)) ")" }
-                    @if crosses { " " span.cross { "crosses loops" } }
+                    @if d0.unexplained {
+                        "cause not in the input: " code { (T(&d0.root_cause.object.to_string())) }
+                    } @else {
+                        (loop_tag(d0.root_cause.loop_)) " "
+                        code { (T(&d0.root_cause.object.to_string())) }
+                        @if let Some(rule) = &d0.root_cause.rule { " (" (T(rule)) ")" }
+                        @if crosses { " " span.cross { "crosses loops" } }
+                    }
                 }
             }
             div.incbody {
@@ -387,9 +396,14 @@ fn incident(n: usize, g: &[&Diagnosis]) -> Markup {
                         }
                     }
                 }
-                aside.cause aria-label={ "Root cause and fix of incident " (n) } {
-                    h4 { "Root cause" }
-                    p { (loop_tag(d0.root_cause.loop_)) " " (rich(&d0.root_cause.summary)) }
+                aside.cause aria-label=(aside) {
+                    @if d0.unexplained {
+                        h4 { "Cause not in the input" }
+                        p { (rich(&d0.root_cause.summary)) }
+                    } @else {
+                        h4 { "Root cause" }
+                        p { (loop_tag(d0.root_cause.loop_)) " " (rich(&d0.root_cause.summary)) }
+                    }
                     p.muted { "confidence: " (confidence(conf)) }
                     h4 { "Fix" }
                     div.fix {

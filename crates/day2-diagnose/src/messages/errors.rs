@@ -1,0 +1,703 @@
+//! Error text an application or a controller writes when it fails: the
+//! container's `lastState.terminated.message` (the log tail, with
+//! `terminationMessagePolicy: FallbackToLogsOnError`), waiting messages,
+//! event messages and log lines. Each family is recognised by the spelling
+//! its library prints:
+//!
+//! - DNS: Go's resolver (`net/dnsclient_unix.go`, `net/net.go` `DNSError`:
+//!   `lookup <host> on <server>:53: no such host`, `… i/o timeout`,
+//!   `… server misbehaving`), glibc/Python (`Temporary failure in name
+//!   resolution`, `Name or service not known`), Node.js (`getaddrinfo
+//!   EAI_AGAIN <host>`, `ENOTFOUND`), Java (`UnknownHostException`), and
+//!   resolvers reporting `SERVFAIL`.
+//! - Connections: Go (`dial tcp <ip>:<port>: connect: connection refused`,
+//!   `… i/o timeout`, `connect: no route to host`), Node.js (`connect
+//!   ECONNREFUSED <ip>:<port>`, `ETIMEDOUT`, `EHOSTUNREACH`), redis-py
+//!   (`Error 110 connecting to redis:6379. Connection timed out.`), botocore
+//!   (`Could not connect to the endpoint URL: "https://…"`).
+//! - TLS: Go's `crypto/x509` (`x509: certificate has expired or is not yet
+//!   valid`, `x509: certificate signed by unknown authority`, `x509:
+//!   certificate is valid for …, not …`).
+//! - Cloud identity: AWS STS and SDKs (`WebIdentityErr`,
+//!   `AssumeRoleWithWebIdentity`, `InvalidIdentityToken`, `ExpiredToken`,
+//!   `AccessDenied`, `NoCredentialProviders`, EC2 IMDS), Entra ID
+//!   (`AADSTS700016`, `AADSTS70021`, `AADSTS700213`, azidentity's
+//!   `ManagedIdentityCredential`, `DefaultAzureCredential failed`), Google
+//!   (`iam.serviceAccounts.getAccessToken`, `metadata.google.internal`,
+//!   `Request had insufficient authentication scopes`, `PERMISSION_DENIED`).
+//! - Architecture: the kernel's `exec format error` (ENOEXEC) when an image's
+//!   binary is built for another CPU than the node's.
+//! - Kubernetes RBAC: the API server's `<resource> is forbidden: User
+//!   "system:serviceaccount:<ns>:<name>" cannot <verb> resource "<r>"`
+//!   (`staging/src/k8s.io/apiserver/pkg/endpoints/handlers/responsewriters/errors.go`).
+
+/// How a name lookup failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DnsFailure {
+    /// The resolver got no answer (`i/o timeout`, `EAI_AGAIN`, `Temporary failure`).
+    Timeout,
+    /// The name does not exist (`no such host`, `NXDOMAIN`, `ENOTFOUND`).
+    NotFound,
+    /// The server answered with an error (`server misbehaving`, `SERVFAIL`).
+    ServerFailure,
+}
+
+/// How a connection failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectFailure {
+    /// Something answered that nothing listens on the port.
+    Refused,
+    /// No answer at all: packets are dropped (a policy, a firewall, a dead host).
+    Timeout,
+    /// No route: the network says the address is unreachable.
+    Unreachable,
+    /// The library says it could not connect, without saying how.
+    Unknown,
+}
+
+impl ConnectFailure {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConnectFailure::Refused => "connection refused",
+            ConnectFailure::Timeout => "connection timed out",
+            ConnectFailure::Unreachable => "no route to host",
+            ConnectFailure::Unknown => "could not connect",
+        }
+    }
+}
+
+/// Which cloud's identity service refused the workload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloudId {
+    Aws,
+    Azure,
+    Gcp,
+}
+
+/// What the cloud identity error says went wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthProblem {
+    /// The role does not trust the token (AWS `AssumeRoleWithWebIdentity` denied).
+    Trust,
+    /// The token expired (AWS `ExpiredToken`).
+    Expired,
+    /// The token is not accepted by the provider (AWS `InvalidIdentityToken`).
+    InvalidToken,
+    /// No credentials at all were found (`NoCredentialProviders`, IMDS).
+    NoCredentials,
+    /// The identity is known but not allowed the action (`AccessDenied`, 403).
+    Permission,
+    /// Entra ID: no application with this client id in the tenant (`AADSTS700016`).
+    UnknownClient,
+    /// Entra ID: no federated credential matches the token (`AADSTS70021`, `AADSTS700213`).
+    NoFederation,
+    /// GKE: the Kubernetes ServiceAccount may not impersonate the Google one.
+    Impersonation,
+    /// GKE: the node's scopes do not cover the call.
+    Scopes,
+    /// The SDK found no credential in the chain (Azure `DefaultAzureCredential failed`).
+    Other,
+}
+
+/// One classified error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorClass {
+    Dns {
+        /// The name looked up, when the message says it.
+        host: Option<String>,
+        /// The resolver asked (`lookup x on 10.96.0.10:53`).
+        server: Option<String>,
+        failure: DnsFailure,
+    },
+    Connect {
+        host: String,
+        port: Option<u16>,
+        failure: ConnectFailure,
+    },
+    Tls {
+        /// `expired`, `unknown authority`, `name mismatch`.
+        problem: &'static str,
+    },
+    CloudAuth {
+        cloud: CloudId,
+        problem: AuthProblem,
+    },
+    /// The kernel cannot execute the image's binary: built for another CPU architecture.
+    ExecFormat,
+    /// The Kubernetes API refused a ServiceAccount.
+    Forbidden {
+        namespace: String,
+        service_account: String,
+        verb: Option<String>,
+        resource: Option<String>,
+    },
+}
+
+/// A classified error with the line it was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Classified {
+    pub class: ErrorClass,
+    pub line: String,
+}
+
+/// Classify every line of a text; a line yields its most specific class
+/// (identity before TLS before DNS before connection).
+pub fn classify(text: &str) -> Vec<Classified> {
+    let mut out: Vec<Classified> = Vec::new();
+    for line in text.lines() {
+        if let Some(class) = classify_line(line)
+            && !out.iter().any(|c| c.class == class)
+        {
+            out.push(Classified {
+                class,
+                line: line.trim().to_owned(),
+            });
+        }
+    }
+    out
+}
+
+/// The most specific class of one line.
+pub fn classify_line(line: &str) -> Option<ErrorClass> {
+    if line.contains("exec format error") {
+        return Some(ErrorClass::ExecFormat);
+    }
+    forbidden(line)
+        .or_else(|| cloud_auth(line))
+        .or_else(|| tls(line))
+        .or_else(|| dns(line))
+        .or_else(|| connect(line))
+}
+
+fn forbidden(line: &str) -> Option<ErrorClass> {
+    let at = line.find("is forbidden: User \"system:serviceaccount:")?;
+    let rest = &line[at + "is forbidden: User \"system:serviceaccount:".len()..];
+    let user = &rest[..rest.find('"')?];
+    let (namespace, sa) = user.split_once(':')?;
+    let after = &rest[user.len() + 1..];
+    let verb = after
+        .trim_start()
+        .strip_prefix("cannot ")
+        .and_then(|v| v.split_whitespace().next())
+        .map(str::to_owned);
+    let resource = super::quoted_after(after, "resource").map(str::to_owned);
+    Some(ErrorClass::Forbidden {
+        namespace: namespace.to_owned(),
+        service_account: sa.to_owned(),
+        verb,
+        resource,
+    })
+}
+
+fn cloud_auth(line: &str) -> Option<ErrorClass> {
+    use AuthProblem::*;
+    let has = |s: &str| line.contains(s);
+    let aws = |problem| {
+        Some(ErrorClass::CloudAuth {
+            cloud: CloudId::Aws,
+            problem,
+        })
+    };
+    let azure = |problem| {
+        Some(ErrorClass::CloudAuth {
+            cloud: CloudId::Azure,
+            problem,
+        })
+    };
+    let gcp = |problem| {
+        Some(ErrorClass::CloudAuth {
+            cloud: CloudId::Gcp,
+            problem,
+        })
+    };
+    // Entra ID codes (https://learn.microsoft.com/entra/identity-platform/reference-error-codes).
+    if has("AADSTS700016") {
+        return azure(UnknownClient);
+    }
+    if has("AADSTS70021") || has("AADSTS700213") || has("AADSTS700211") {
+        return azure(NoFederation);
+    }
+    if has("AADSTS") || has("WorkloadIdentityCredential authentication failed") {
+        return azure(Other);
+    }
+    if has("ManagedIdentityCredential") || has("DefaultAzureCredential failed") {
+        return azure(NoCredentials);
+    }
+    // Google.
+    if has("iam.serviceAccounts.getAccessToken") || has("Unable to generate access token") {
+        return gcp(Impersonation);
+    }
+    if has("Request had insufficient authentication scopes")
+        || has("ACCESS_TOKEN_SCOPE_INSUFFICIENT")
+    {
+        return gcp(Scopes);
+    }
+    if has("metadata.google.internal") && (has("error") || has("Error") || has("failed")) {
+        return gcp(NoCredentials);
+    }
+    if has("could not find default credentials") {
+        return gcp(NoCredentials);
+    }
+    if has("PERMISSION_DENIED") || has("googleapi: Error 403") {
+        return gcp(Permission);
+    }
+    // AWS STS and SDKs.
+    if has("ExpiredToken") {
+        return aws(Expired);
+    }
+    if has("InvalidIdentityToken") {
+        return aws(InvalidToken);
+    }
+    if has("WebIdentityErr")
+        || has("AssumeRoleWithWebIdentity")
+        || has("Not authorized to perform sts:AssumeRoleWithWebIdentity")
+    {
+        return aws(Trust);
+    }
+    if has("NoCredentialProviders")
+        || has("Unable to locate credentials")
+        || has("failed to refresh cached credentials, no EC2 IMDS role found")
+        || has("EC2 IMDS")
+    {
+        return aws(NoCredentials);
+    }
+    if has("AccessDenied") || has("UnrecognizedClientException") || has("InvalidClientTokenId") {
+        return aws(Permission);
+    }
+    None
+}
+
+fn tls(line: &str) -> Option<ErrorClass> {
+    let problem = if line.contains("x509: certificate has expired or is not yet valid") {
+        "expired or not yet valid"
+    } else if line.contains("x509: certificate signed by unknown authority")
+        || line.contains("unable to get local issuer certificate")
+        || line.contains("self signed certificate in certificate chain")
+    {
+        "signed by an unknown authority"
+    } else if line.contains("x509: certificate is valid for") {
+        "issued for another name"
+    } else {
+        return None;
+    };
+    Some(ErrorClass::Tls { problem })
+}
+
+fn dns(line: &str) -> Option<ErrorClass> {
+    // Go: `lookup <host> on <server>: <what>` or `lookup <host>: <what>`.
+    if let Some(at) = line.find("lookup ") {
+        let rest = &line[at + "lookup ".len()..];
+        let host_end = rest.find([' ', ':']).unwrap_or(rest.len());
+        let host = &rest[..host_end];
+        let after = &rest[host_end..];
+        let server = after.strip_prefix(" on ").and_then(|s| {
+            let end = s.find(": ")?;
+            Some(s[..end].to_owned())
+        });
+        let failure = if after.contains("no such host") {
+            Some(DnsFailure::NotFound)
+        } else if after.contains("server misbehaving") {
+            Some(DnsFailure::ServerFailure)
+        } else if after.contains("i/o timeout") || after.contains("timeout") {
+            Some(DnsFailure::Timeout)
+        } else {
+            None
+        };
+        if let Some(failure) = failure
+            && !host.is_empty()
+        {
+            return Some(ErrorClass::Dns {
+                host: Some(host.to_owned()),
+                server,
+                failure,
+            });
+        }
+    }
+    // Node.js: `getaddrinfo EAI_AGAIN <host>` / `getaddrinfo ENOTFOUND <host>`.
+    for (code, failure) in [
+        ("EAI_AGAIN", DnsFailure::Timeout),
+        ("ENOTFOUND", DnsFailure::NotFound),
+    ] {
+        if let Some(at) = line.find(&format!("getaddrinfo {code}")) {
+            let host = line[at + "getaddrinfo ".len() + code.len()..]
+                .split_whitespace()
+                .next()
+                .map(|h| h.trim_matches(|c: char| c == '\'' || c == '"').to_owned());
+            return Some(ErrorClass::Dns {
+                host,
+                server: None,
+                failure,
+            });
+        }
+    }
+    // glibc / Python / Java / resolvers.
+    let failure = if line.contains("Temporary failure in name resolution") {
+        DnsFailure::Timeout
+    } else if line.contains("Name or service not known")
+        || line.contains("nodename nor servname provided")
+        || line.contains("UnknownHostException")
+        || line.contains("NXDOMAIN")
+    {
+        DnsFailure::NotFound
+    } else if line.contains("SERVFAIL") {
+        DnsFailure::ServerFailure
+    } else {
+        return None;
+    };
+    let host = super::quoted_after(line, "Failed to resolve")
+        .map(str::to_owned)
+        .or_else(|| single_quoted_after(line, "Failed to resolve"))
+        .or_else(|| {
+            line.split_once("UnknownHostException: ")
+                .and_then(|(_, h)| h.split([':', ' ']).next())
+                .filter(|h| !h.is_empty())
+                .map(str::to_owned)
+        });
+    Some(ErrorClass::Dns {
+        host,
+        server: None,
+        failure,
+    })
+}
+
+fn single_quoted_after(s: &str, marker: &str) -> Option<String> {
+    let rest = &s[s.find(marker)? + marker.len()..];
+    let start = rest.find('\'')? + 1;
+    let end = rest[start..].find('\'')? + start;
+    Some(rest[start..end].to_owned())
+}
+
+fn connect(line: &str) -> Option<ErrorClass> {
+    let failure = if line.contains("connection refused") || line.contains("ECONNREFUSED") {
+        ConnectFailure::Refused
+    } else if line.contains("no route to host") || line.contains("EHOSTUNREACH") {
+        ConnectFailure::Unreachable
+    } else if line.contains("i/o timeout")
+        || line.contains("ETIMEDOUT")
+        || line.contains("Connection timed out")
+        || line.contains("connection timed out")
+        || line.contains("Timeout connecting to server")
+    {
+        ConnectFailure::Timeout
+    } else if line.contains("Could not connect to the endpoint URL") {
+        ConnectFailure::Unknown
+    } else {
+        return None;
+    };
+    let (host, port) = target(line)?;
+    Some(ErrorClass::Connect {
+        host,
+        port,
+        failure,
+    })
+}
+
+/// The address a connection error names: `dial tcp 10.0.0.1:443`,
+/// `ECONNREFUSED 10.0.0.1:5432`, `connecting to redis:6379`, a URL.
+fn target(line: &str) -> Option<(String, Option<u16>)> {
+    let after = |markers: &[&str]| {
+        markers.iter().find_map(|marker| {
+            let at = line.rfind(marker)?;
+            let token = line[at + marker.len()..]
+                .split(|c: char| {
+                    c.is_whitespace() || c == '"' || c == ',' || c == '\'' || c == '\\'
+                })
+                .next()
+                .unwrap_or("")
+                .trim_end_matches(['.', ':']);
+            host_port(token)
+        })
+    };
+    if let Some(hp) = after(&[
+        "dial tcp ",
+        "dial udp ",
+        "ECONNREFUSED ",
+        "EHOSTUNREACH ",
+        "ETIMEDOUT ",
+    ]) {
+        return Some(hp);
+    }
+    if let Some(hp) = url_target(line) {
+        return Some(hp);
+    }
+    // `connecting to redis:6379`: only with a port, the words after `connect to` are often prose.
+    after(&["connecting to ", "connect to "]).filter(|(_, p)| p.is_some())
+}
+
+/// The host and port of the first URL in a line (the scheme's port by default).
+fn url_target(line: &str) -> Option<(String, Option<u16>)> {
+    let at = line.find("://")?;
+    let scheme = &line[..at];
+    let default_port = if scheme.ends_with("https") {
+        Some(443)
+    } else if scheme.ends_with("http") {
+        Some(80)
+    } else {
+        None
+    };
+    let authority = line[at + 3..]
+        .split(['/', '"', ' ', '?', '\'', '\\'])
+        .next()
+        .unwrap_or("");
+    let authority = authority.rsplit('@').next().unwrap_or(authority);
+    let (h, p) = host_port(authority)?;
+    Some((h, p.or(default_port)))
+}
+
+/// `host:port`, `host`, `[v6]:port`.
+fn host_port(token: &str) -> Option<(String, Option<u16>)> {
+    if token.is_empty() {
+        return None;
+    }
+    let (host, port) = match token.rsplit_once(':') {
+        Some((h, p)) if !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()) => {
+            (h, p.parse().ok())
+        }
+        _ => (token, None),
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let valid = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':'));
+    valid.then(|| (host.to_owned(), port))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(line: &str) -> ErrorClass {
+        match classify_line(line) {
+            Some(c) => c,
+            None => panic!("not classified: {line}"),
+        }
+    }
+
+    #[test]
+    fn go_resolver_errors_name_the_host_and_the_server() {
+        // kubernetes/kubeadm#1688
+        assert_eq!(
+            one(
+                "panic: dial tcp: lookup postgres.shop.svc.cluster.local on 172.20.0.10:53: read udp 10.100.3.17:48212->172.20.0.10:53: i/o timeout"
+            ),
+            ErrorClass::Dns {
+                host: Some("postgres.shop.svc.cluster.local".into()),
+                server: Some("172.20.0.10:53".into()),
+                failure: DnsFailure::Timeout
+            }
+        );
+        assert_eq!(
+            one("dial tcp: lookup api.internal on 10.96.0.10:53: no such host"),
+            ErrorClass::Dns {
+                host: Some("api.internal".into()),
+                server: Some("10.96.0.10:53".into()),
+                failure: DnsFailure::NotFound
+            }
+        );
+        assert_eq!(
+            one("dial tcp: lookup registry.example.com on 10.96.0.10:53: server misbehaving"),
+            ErrorClass::Dns {
+                host: Some("registry.example.com".into()),
+                server: Some("10.96.0.10:53".into()),
+                failure: DnsFailure::ServerFailure
+            }
+        );
+        assert_eq!(
+            one("dial tcp: lookup kubernetes.default.svc: i/o timeout"),
+            ErrorClass::Dns {
+                host: Some("kubernetes.default.svc".into()),
+                server: None,
+                failure: DnsFailure::Timeout
+            }
+        );
+    }
+
+    #[test]
+    fn libc_node_and_java_resolver_errors() {
+        assert_eq!(
+            one(
+                "urllib3.exceptions.NameResolutionError: <urllib3.connection.HTTPSConnection object at 0x7f>: Failed to resolve 'api.stripe.com' ([Errno -3] Temporary failure in name resolution)"
+            ),
+            ErrorClass::Dns {
+                host: Some("api.stripe.com".into()),
+                server: None,
+                failure: DnsFailure::Timeout
+            }
+        );
+        assert_eq!(
+            one("Error: getaddrinfo EAI_AGAIN mysql-db"),
+            ErrorClass::Dns {
+                host: Some("mysql-db".into()),
+                server: None,
+                failure: DnsFailure::Timeout
+            }
+        );
+        assert!(matches!(
+            one("java.net.UnknownHostException: kafka-0.kafka: Name or service not known"),
+            ErrorClass::Dns { host: Some(h), failure: DnsFailure::NotFound, .. } if h == "kafka-0.kafka"
+        ));
+        assert!(matches!(
+            one(";; ->>HEADER<<- opcode: QUERY, status: SERVFAIL, id: 1"),
+            ErrorClass::Dns {
+                failure: DnsFailure::ServerFailure,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn connection_failures_name_host_and_port() {
+        assert_eq!(
+            one("Error 110 connecting to redis:6379. Connection timed out."),
+            ErrorClass::Connect {
+                host: "redis".into(),
+                port: Some(6379),
+                failure: ConnectFailure::Timeout
+            }
+        );
+        assert_eq!(
+            one("Error: connect EHOSTUNREACH 10.100.4.88:5432"),
+            ErrorClass::Connect {
+                host: "10.100.4.88".into(),
+                port: Some(5432),
+                failure: ConnectFailure::Unreachable
+            }
+        );
+        assert_eq!(
+            one(
+                r#"{"level":"error","msg":"Failed to get API Group-Resources","error":"Get \"https://10.43.0.1:443/api?timeout=32s\": dial tcp 10.43.0.1:443: i/o timeout"}"#
+            ),
+            ErrorClass::Connect {
+                host: "10.43.0.1".into(),
+                port: Some(443),
+                failure: ConnectFailure::Timeout
+            }
+        );
+        assert_eq!(
+            one("dial tcp 10.0.0.12:8080: connect: connection refused"),
+            ErrorClass::Connect {
+                host: "10.0.0.12".into(),
+                port: Some(8080),
+                failure: ConnectFailure::Refused
+            }
+        );
+        assert_eq!(
+            one(
+                r#"{"msg":"Could not connect to the endpoint URL: \"https://0a1b.r2.cloudflarestorage.com/platform-backups?list-type=2\""}"#
+            ),
+            ErrorClass::Connect {
+                host: "0a1b.r2.cloudflarestorage.com".into(),
+                port: Some(443),
+                failure: ConnectFailure::Unknown
+            }
+        );
+        assert_eq!(classify_line("server started on :8080"), None);
+        assert_eq!(
+            classify_line("could not connect to the database, retrying"),
+            None
+        );
+        assert_eq!(
+            one("exec /usr/local/bin/docker-entrypoint.sh: exec format error"),
+            ErrorClass::ExecFormat
+        );
+    }
+
+    #[test]
+    fn cloud_identity_errors_by_cloud_and_problem() {
+        let auth = |l: &str| match one(l) {
+            ErrorClass::CloudAuth { cloud, problem } => (cloud, problem),
+            other => panic!("{other:?}"),
+        };
+        // kubernetes/autoscaler#4282
+        assert_eq!(
+            auth(
+                "WebIdentityErr: failed to retrieve credentials\ncaused by: AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity"
+            ),
+            (CloudId::Aws, AuthProblem::Trust)
+        );
+        assert_eq!(
+            auth(
+                "InvalidIdentityToken: No OpenIDConnect provider found in your account for https://oidc.eks.us-west-2.amazonaws.com/id/ABC"
+            ),
+            (CloudId::Aws, AuthProblem::InvalidToken)
+        );
+        assert_eq!(
+            auth(
+                "ExpiredTokenException: Token expired: current date/time 1704727325 must be before the expiration date/time 1704726922"
+            ),
+            (CloudId::Aws, AuthProblem::Expired)
+        );
+        assert_eq!(
+            auth("NoCredentialProviders: no valid providers in chain. Deprecated."),
+            (CloudId::Aws, AuthProblem::NoCredentials)
+        );
+        assert_eq!(
+            auth(
+                "AccessDeniedException: User: arn:aws:sts::1:assumed-role/node-role/i-0 is not authorized to perform: dynamodb:PutItem"
+            ),
+            (CloudId::Aws, AuthProblem::Permission)
+        );
+        // Azure/azure-workload-identity#340
+        assert_eq!(
+            auth(
+                "AADSTS70021: No matching federated identity record found for presented assertion."
+            ),
+            (CloudId::Azure, AuthProblem::NoFederation)
+        );
+        assert_eq!(
+            auth("AADSTS700016: Application with identifier 'msi' was not found in the directory"),
+            (CloudId::Azure, AuthProblem::UnknownClient)
+        );
+        assert_eq!(
+            auth(
+                "DefaultAzureCredential failed to retrieve a token from the included credentials."
+            ),
+            (CloudId::Azure, AuthProblem::NoCredentials)
+        );
+        // external-secrets/external-secrets#2255
+        assert_eq!(
+            auth(
+                "Unable to generate access token; IAM returned 403 Forbidden: Permission 'iam.serviceAccounts.getAccessToken' denied on resource (or it may not exist)."
+            ),
+            (CloudId::Gcp, AuthProblem::Impersonation)
+        );
+        assert_eq!(
+            auth("googleapi: Error 403: Request had insufficient authentication scopes."),
+            (CloudId::Gcp, AuthProblem::Scopes)
+        );
+    }
+
+    #[test]
+    fn rbac_and_tls() {
+        // coredns/coredns#5918
+        assert_eq!(
+            one(
+                r#"failed to list *v1.Namespace: namespaces is forbidden: User "system:serviceaccount:kube-system:coredns" cannot list resource "namespaces" in API group "" at the cluster scope"#
+            ),
+            ErrorClass::Forbidden {
+                namespace: "kube-system".into(),
+                service_account: "coredns".into(),
+                verb: Some("list".into()),
+                resource: Some("namespaces".into())
+            }
+        );
+        assert_eq!(
+            one(
+                "Post \"https://webhook.svc:443/mutate\": x509: certificate has expired or is not yet valid: current time 2024-01-01T00:00:00Z is after 2023-12-31T00:00:00Z"
+            ),
+            ErrorClass::Tls {
+                problem: "expired or not yet valid"
+            }
+        );
+    }
+
+    #[test]
+    fn one_class_per_distinct_error() {
+        let c = classify(
+            "start\ndial tcp: lookup db on 10.96.0.10:53: no such host\nretry\ndial tcp: lookup db on 10.96.0.10:53: no such host\n",
+        );
+        assert_eq!(c.len(), 1);
+        assert!(c[0].line.starts_with("dial tcp: lookup db"));
+    }
+}
