@@ -708,6 +708,18 @@ pub fn namespace_has_operator_objects(cluster: &Cluster, ns: &str) -> bool {
     })
 }
 
+/// The target of an object of a kind day2 does not model (a custom resource,
+/// a mistyped kind). Without a namespace it is reported in `default`, where
+/// the API server puts it and where the file's Services and workloads are
+/// reported, unless its kind is cluster-scoped.
+pub fn dyn_target<'a>(cluster: &Cluster, r: &'a Res<day2_model::DynObject>) -> crate::Target<'a> {
+    let mut t = crate::Target::of(r);
+    if t.object.namespace.is_none() && !is_cluster_scoped(cluster, &r.kind) {
+        t.object.namespace = Some("default".to_owned());
+    }
+    t
+}
+
 /// A target for findings about something that is not one object in the input
 /// (a namespace without a Namespace object, the cluster).
 pub fn synthetic_target<'a>(

@@ -485,6 +485,12 @@ spec:
             ("web", "app/v1", Severity::High)
         ]
     );
+    // Reported in `default`, like the rest of the namespace-less file.
+    assert!(
+        f.iter()
+            .all(|f| f.object.namespace.as_deref() == Some("default")),
+        "{f:?}"
+    );
     let web = f.iter().find(|f| f.object.name == "web").unwrap();
     assert!(
         web.message.ends_with("Deployment is apps/v1"),
@@ -544,4 +550,22 @@ spec:
         "{}",
         f[0].message
     );
+}
+
+/// A namespace-less ServiceMonitor that selects nothing was reported in
+/// namespace `null` while the file's Services and workloads, which the same
+/// `kubectl apply` puts in the same namespace, were reported in `default`.
+#[test]
+fn custom_resources_of_a_namespaceless_file_are_in_default_too() {
+    let yaml = "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: web}\nspec: {selector: {matchLabels: {app: web}}, endpoints: [{port: metrics}]}\n";
+    let f = run("OB004", yaml);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].object.namespace.as_deref(), Some("default"));
+    // A cluster-scoped custom resource stays without a namespace.
+    let cluster =
+        "apiVersion: app.example.com/v1\nkind: ClusterWidget\nmetadata: {name: w}\nspec: {}\n";
+    let yaml = format!("{yaml}---\n{}", cluster.replace("app.example.com", "app"));
+    let f = run("CP016", &yaml);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].object.namespace, None);
 }

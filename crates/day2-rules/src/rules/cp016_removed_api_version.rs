@@ -1,6 +1,7 @@
 //! CP016: objects written with an API version the target Kubernetes no longer serves.
 
 use crate::config::KubeVersion;
+use crate::util::dyn_target;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::object::group_of;
 use day2_model::{Cluster, K8sObject, Loop, Res, Severity};
@@ -475,7 +476,12 @@ fn verdict(
     ))
 }
 
-fn judge<T: K8sObject>(r: &Res<T>, target: Option<KubeVersion>, sink: &mut Sink<'_>) {
+fn judge<'a, T: K8sObject>(
+    r: &'a Res<T>,
+    target: Option<KubeVersion>,
+    sink: &mut Sink<'_>,
+    to: impl FnOnce(&'a Res<T>) -> Target<'a>,
+) {
     let written = r
         .origin
         .written_api_version
@@ -485,7 +491,7 @@ fn judge<T: K8sObject>(r: &Res<T>, target: Option<KubeVersion>, sink: &mut Sink<
         return;
     }
     if let Some((message, severity)) = verdict(written, r.obj.kind(), target) {
-        let mut t = Target::of(r);
+        let mut t = to(r);
         t.object.api_version = Some(written.to_owned());
         sink.report_with(t, message, Some("/apiVersion"), None, Some(severity));
     }
@@ -503,7 +509,7 @@ impl Rule for RemovedApiVersion {
         let c = cx.cluster;
         macro_rules! each {
             ($($store:ident),*) => {
-                $( for r in &c.$store { judge(r, t, sink); } )*
+                $( for r in &c.$store { judge(r, t, sink, Target::of); } )*
             };
         }
         // The stores of kinds that ever had another version (the rest never did).
@@ -527,9 +533,13 @@ impl Rule for RemovedApiVersion {
             roles,
             cluster_roles,
             role_bindings,
-            cluster_role_bindings,
-            other
+            cluster_role_bindings
         );
+        // Kinds without a model: a namespace-less one is in `default`, like
+        // the rest of its file, unless its kind is cluster-scoped.
+        for r in &c.other {
+            judge(r, t, sink, |r| dyn_target(c, r));
+        }
     }
 }
 

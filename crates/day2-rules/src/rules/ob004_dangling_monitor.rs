@@ -1,10 +1,10 @@
 //! OB004: ServiceMonitors and PodMonitors that scrape nothing.
 
 use crate::util::{
-    MonitorTarget, monitors, namespace_has_operator_objects, pod_monitor_matches_ports,
+    MonitorTarget, dyn_target, monitors, namespace_has_operator_objects, pod_monitor_matches_ports,
     sees_whole_cluster, service_monitor_matches,
 };
-use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
+use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, law};
 use day2_model::selector::{describe_label_selector, label_selector_matches};
 use day2_model::{Loop, Severity};
 
@@ -70,7 +70,7 @@ impl Rule for DanglingMonitor {
                 continue;
             }
             sink.report(
-                Target::of(m.object),
+                dyn_target(c, m.object),
                 format!(
                     "{} {} selects {} {} but nothing matches on the port it scrapes: no targets, no data",
                     m.object.kind,
