@@ -489,3 +489,47 @@ fn the_plain_manifests_are_the_rendered_chart() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The dashboard is what `deploy/grafana/generate.py` writes; checked where
+/// Python is at hand.
+#[test]
+fn the_dashboard_is_what_its_generator_writes() {
+    let script = deploy().join("grafana/generate.py");
+    let out = match Command::new("python3").arg(&script).arg("--check").output() {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("python3 not runnable ({e}): deploy/grafana/day2.json not compared");
+            return;
+        }
+    };
+    assert!(
+        out.status.success(),
+        "deploy/grafana/day2.json is stale; run deploy/grafana/generate.py\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_image_runs_as_the_user_and_port_the_manifests_expect() {
+    let dockerfile = std::fs::read_to_string(deploy().join("../Dockerfile")).unwrap();
+    let last_stage = dockerfile.rsplit("\nFROM ").next().unwrap();
+    assert!(
+        last_stage.lines().any(|l| l.trim() == "USER 65532:65532"),
+        "{last_stage}"
+    );
+    assert!(
+        last_stage.lines().any(|l| l.trim() == "EXPOSE 9090"),
+        "{last_stage}"
+    );
+    for file in AGENT_FILES {
+        let docs = manifest(file);
+        let pod = &one(&docs, "Deployment")["spec"]["template"]["spec"];
+        assert_eq!(pod["securityContext"]["runAsUser"], 65532, "{file}");
+        assert_eq!(pod["securityContext"]["runAsNonRoot"], true, "{file}");
+        let c = &pod["containers"][0];
+        assert_eq!(c["ports"][0]["containerPort"], 9090, "{file}");
+        assert_eq!(c["livenessProbe"]["httpGet"]["path"], "/healthz", "{file}");
+        assert_eq!(c["readinessProbe"]["httpGet"]["path"], "/readyz", "{file}");
+        assert_eq!(c["livenessProbe"]["httpGet"]["port"], "metrics", "{file}");
+    }
+}
