@@ -160,9 +160,9 @@ def table(title, expr, columns, description, value_name=None):
                                 {
                                     "type": "value",
                                     "options": {
-                                        "pass": {"color": "green", "index": 0},
-                                        "fail": {"color": "red", "index": 1},
-                                        "unknown": {"color": "text", "index": 2},
+                                        "1": {"text": "pass", "color": "green", "index": 0},
+                                        "0": {"text": "fail", "color": "red", "index": 1},
+                                        "-1": {"text": "unknown", "color": "text", "index": 2},
                                     },
                                 }
                             ],
@@ -251,7 +251,7 @@ def overview(l):
             "description": "Cluster Readiness Checklist items whose current status is fail.",
             "targets": [
                 target(
-                    "count(" + dedup("day2_checklist_status", SEL + ', status="fail"') + " == 1) or vector(0)",
+                    "count(" + dedup("day2_checklist_status", SEL) + " == 0) or vector(0)",
                     instant=True,
                 )
             ],
@@ -293,9 +293,10 @@ def checklist(l):
     l.add(
         table(
             "Checklist",
-            f"max by (loop, item, status) ({dedup('day2_checklist_status', SEL)} == 1)",
-            ["loop", "item", "status"],
+            f"max by (loop, item) ({dedup('day2_checklist_status', SEL)})",
+            ["loop", "item"],
             "Every item of the Cluster Readiness Checklist with its current status (pass, fail or unknown: no data to decide).",
+            value_name="status",
         ),
         24,
         10,
@@ -307,8 +308,8 @@ def incidents(l):
     l.add(
         table(
             "Active incidents",
-            f"sum by (namespace, symptom, root_cause_loop) ({dedup('day2_diagnoses', f'{SEL}, {NS}')}) > 0",
-            ["namespace", "symptom", "root_cause_loop"],
+            f"sum by (namespace, symptom, cause_loop) ({dedup('day2_diagnoses', f'{SEL}, {NS}')}) > 0",
+            ["namespace", "symptom", "cause_loop"],
             "Symptoms seen now, by namespace, with the loop day2 traces their cause to. `day2 diagnose -n NAMESPACE` shows the chain and the fix.",
             value_name="objects",
         ),
@@ -342,9 +343,10 @@ def loop_row(l, loop):
     l.add(
         table(
             f"{loop}: checklist",
-            "max by (item, status) (" + dedup("day2_checklist_status", f'{SEL}, loop="{loop}"') + " == 1)",
-            ["item", "status"],
+            "max by (item) (" + dedup("day2_checklist_status", f'{SEL}, loop="{loop}"') + ")",
+            ["item"],
             f"The {loop} loop's checklist items.",
+            value_name="status",
         ),
         9,
         7,
@@ -374,7 +376,7 @@ def loop_row(l, loop):
     l.add(
         table(
             f"{loop}: incidents caused here",
-            "sum by (namespace, symptom) (" + dedup("day2_diagnoses", f'{SEL}, {NS}, root_cause_loop="{loop}"') + ") > 0",
+            "sum by (namespace, symptom) (" + dedup("day2_diagnoses", f'{SEL}, {NS}, cause_loop="{loop}"') + ") > 0",
             ["namespace", "symptom"],
             f"Active incidents whose root cause day2 found in the {loop} loop, wherever the symptom shows.",
             value_name="objects",
@@ -386,7 +388,7 @@ def loop_row(l, loop):
 
 def agent(l):
     l.row("Agent: evaluation and watches")
-    hist = f"sum by (le) (rate(day2_evaluation_seconds_bucket{{{SEL}}}[$__rate_interval]))"
+    hist = f"sum by (le) (rate(day2_evaluation_duration_seconds_bucket{{{SEL}}}[$__rate_interval]))"
     l.add(
         timeseries(
             "Evaluation latency",
@@ -404,7 +406,7 @@ def agent(l):
     l.add(
         timeseries(
             "Evaluations per second",
-            [target(f"sum(rate(day2_evaluation_seconds_count{{{SEL}}}[$__rate_interval]))", "evaluations")],
+            [target(f"sum(rate(day2_evaluation_duration_seconds_count{{{SEL}}}[$__rate_interval]))", "evaluations")],
             "How often the agent re-evaluates; flat when nothing changes.",
             unit="ops",
         ),

@@ -60,18 +60,18 @@ impl Metrics {
         let diagnoses = Family::<Labels, Gauge>::default();
         registry.register(
             "day2_diagnoses",
-            "Active incidents of the last evaluation, by symptom kind, the loop of their root cause (unexplained when none was found) and namespace",
+            "Active incidents of the last evaluation, by symptom kind, the symptom's loop, the loop of its root cause (unexplained when the input does not hold it) and namespace",
             diagnoses.clone(),
         );
         let checklist = Family::<Labels, Gauge>::default();
         registry.register(
             "day2_checklist_status",
-            "Cluster Readiness Checklist: 1 for each item's current status (pass, fail, unknown), 0 for the others",
+            "Cluster Readiness Checklist, per item: 1 pass, 0 fail, -1 unknown",
             checklist.clone(),
         );
         let evaluation = Histogram::new(exponential_buckets(0.01, 2.0, 14));
         registry.register(
-            "day2_evaluation_seconds",
+            "day2_evaluation_duration_seconds",
             "Time to evaluate the cluster: model, rules, diagnosis and checklist",
             evaluation.clone(),
         );
@@ -147,7 +147,8 @@ impl Metrics {
             *diagnoses
                 .entry(vec![
                     ("symptom", d.symptom.kind.clone()),
-                    ("root_cause_loop", cause.to_owned()),
+                    ("symptom_loop", d.symptom.loop_.as_str().to_owned()),
+                    ("cause_loop", cause.to_owned()),
                     (
                         "namespace",
                         d.symptom.object.namespace.clone().unwrap_or_default(),
@@ -175,15 +176,17 @@ impl Metrics {
         self.checklist.clear();
         for (loop_, lc) in loops {
             for item in &lc.items {
-                for s in [Status::Pass, Status::Fail, Status::Unknown] {
-                    self.checklist
-                        .get_or_create(&vec![
-                            ("item", item.id.clone()),
-                            ("loop", loop_.to_owned()),
-                            ("status", s.as_str().to_owned()),
-                        ])
-                        .set(i64::from(item.status == s));
-                }
+                let value = match item.status {
+                    Status::Pass => 1,
+                    Status::Fail => 0,
+                    Status::Unknown => -1,
+                };
+                self.checklist
+                    .get_or_create(&vec![
+                        ("loop", loop_.to_owned()),
+                        ("item", item.id.clone()),
+                    ])
+                    .set(value);
             }
         }
         self.notes
@@ -315,21 +318,13 @@ mod tests {
             "{text}"
         );
         assert!(text.contains(
-            r#"day2_diagnoses{symptom="ServiceWithoutReadyEndpoints",root_cause_loop="network",namespace="shop"} 1"#
+            r#"day2_diagnoses{symptom="ServiceWithoutReadyEndpoints",symptom_loop="network",cause_loop="network",namespace="shop"} 1"#
         ), "{text}");
         assert!(
-            text.contains(
-                r#"day2_checklist_status{item="network.selectors",loop="network",status="fail"} 1"#
-            ),
+            text.contains(r#"day2_checklist_status{loop="network",item="network.selectors"} 0"#),
             "{text}"
         );
-        assert!(
-            text.contains(
-                r#"day2_checklist_status{item="network.selectors",loop="network",status="pass"} 0"#
-            ),
-            "{text}"
-        );
-        assert!(text.contains("day2_evaluation_seconds_count 1"), "{text}");
+        assert!(text.contains("day2_evaluation_duration_seconds_count 1"), "{text}");
         assert!(
             text.contains("day2_last_evaluation_timestamp_seconds 1000000000"),
             "{text}"
@@ -349,7 +344,7 @@ mod tests {
         assert!(!text.contains(r#"rule="NW001""#), "{text}");
         assert!(!text.contains("day2_diagnoses{"), "{text}");
         assert!(text.contains(r#"rule="ST001""#), "{text}");
-        assert!(text.contains("day2_evaluation_seconds_count 2"), "{text}");
+        assert!(text.contains("day2_evaluation_duration_seconds_count 2"), "{text}");
     }
 
     #[test]

@@ -151,7 +151,7 @@ async fn a_service_selector_typo_shows_in_the_agents_metrics_and_goes_away_when_
     set_selector(&client, ns, "web", "web").await;
     let gone = format!(r#"rule="NW007",severity="high",namespace="{ns}""#);
     wait_metrics(port, Duration::from_secs(20), |t| {
-        !t.contains(&gone) && t.contains("day2_evaluation_seconds_count")
+        !t.contains(&gone) && t.contains("day2_evaluation_duration_seconds_count")
     })
     .await
     .unwrap_or_else(|last| panic!("{gone} still served 20 s after the fix:\n{last}"));
@@ -386,8 +386,8 @@ async fn a_kind_the_agent_may_not_list_is_a_metric_and_a_note_and_the_rest_is_ev
             .expect("starting day2 agent"),
     );
     let text = wait_metrics(port, Duration::from_secs(60), |t| {
-        t.contains("day2_evaluation_seconds_count 1")
-            || t.contains("day2_evaluation_seconds_count 2")
+        t.contains("day2_evaluation_duration_seconds_count 1")
+            || t.contains("day2_evaluation_duration_seconds_count 2")
     })
     .await
     .unwrap_or_else(|last| panic!("no evaluation within 60 s:\n{last}"));

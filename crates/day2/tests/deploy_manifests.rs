@@ -16,7 +16,7 @@ const AGENT_METRICS: &[&str] = &[
     "day2_findings",
     "day2_diagnoses",
     "day2_checklist_status",
-    "day2_evaluation_seconds",
+    "day2_evaluation_duration_seconds",
     "day2_objects",
     "day2_watch_up",
     "day2_watch_restarts_total",
@@ -345,7 +345,7 @@ fn assert_agent_metrics(what: &str, expr: &str) {
             .iter()
             .find_map(|s| {
                 name.strip_suffix(s)
-                    .filter(|b| *b == "day2_evaluation_seconds")
+                    .filter(|b| *b == "day2_evaluation_duration_seconds")
             })
             .unwrap_or(&name);
         assert!(
