@@ -603,7 +603,13 @@ async fn the_agent_installs_on_a_real_control_plane_under_restricted_pod_securit
     use k8s_openapi::api::core::v1::Pod;
     use kube::api::{Api, ListParams, PostParams};
     let client = common::client().await;
-    for doc in moved(manifest("day2-agent-reports.yaml"), E2E_NS) {
+    for mut doc in moved(manifest("day2-agent-reports.yaml"), E2E_NS) {
+        if doc["kind"] == "Deployment" {
+            // No node matches: the pods stay Pending and never take room
+            // from the other scenarios' nodes (there is no kubelet to run them).
+            doc["spec"]["template"]["spec"]["nodeSelector"] =
+                serde_json::json!({"day2.dev/e2e": "never"});
+        }
         common::create(&client, doc).await;
     }
     let pods: Api<Pod> = Api::namespaced(client.clone(), E2E_NS);
@@ -697,4 +703,11 @@ async fn the_agent_installs_on_a_real_control_plane_under_restricted_pod_securit
             "{verb} {resource}/{sub} in {group:?} namespace {ns:?}"
         );
     }
+    // Unbound pods go at once: nothing of the agent is left running.
+    let deployments: Api<k8s_openapi::api::apps::v1::Deployment> =
+        Api::namespaced(client.clone(), E2E_NS);
+    deployments
+        .delete("day2-agent", &kube::api::DeleteParams::background())
+        .await
+        .unwrap();
 }
