@@ -11,6 +11,8 @@ use std::process::Command;
 
 use day2_live::kinds::KINDS;
 
+mod common;
+
 /// The metrics `day2 agent` serves (histograms by their base name).
 const AGENT_METRICS: &[&str] = &[
     "day2_findings",
@@ -532,4 +534,180 @@ fn the_image_runs_as_the_user_and_port_the_manifests_expect() {
         assert_eq!(c["readinessProbe"]["httpGet"]["path"], "/readyz", "{file}");
         assert_eq!(c["livenessProbe"]["httpGet"]["port"], "metrics", "{file}");
     }
+}
+
+/// The namespace the end-to-end install goes to (other scenarios use `day2`).
+const E2E_NS: &str = "day2-agent-e2e";
+
+/// `docs` moved from namespace `day2` to `ns`.
+fn moved(mut docs: Vec<Value>, ns: &str) -> Vec<Value> {
+    for d in &mut docs {
+        if d["kind"] == "Namespace" {
+            d["metadata"]["name"] = ns.into();
+        }
+        if d["metadata"]["namespace"] == "day2" {
+            d["metadata"]["namespace"] = ns.into();
+        }
+        for s in d["subjects"].as_array_mut().into_iter().flatten() {
+            s["namespace"] = ns.into();
+        }
+    }
+    docs
+}
+
+async fn allowed(
+    client: &kube::Client,
+    verb: &str,
+    group: &str,
+    resource: &str,
+    ns: &str,
+    sub: &str,
+) -> bool {
+    use k8s_openapi::api::authorization::v1::{
+        ResourceAttributes, SubjectAccessReview, SubjectAccessReviewSpec,
+    };
+    let api: kube::Api<SubjectAccessReview> = kube::Api::all(client.clone());
+    let review = SubjectAccessReview {
+        spec: SubjectAccessReviewSpec {
+            user: Some(format!("system:serviceaccount:{E2E_NS}:day2-agent")),
+            groups: Some(vec![
+                "system:serviceaccounts".into(),
+                format!("system:serviceaccounts:{E2E_NS}"),
+                "system:authenticated".into(),
+            ]),
+            resource_attributes: Some(ResourceAttributes {
+                verb: Some(verb.into()),
+                group: Some(group.into()),
+                resource: Some(resource.into()),
+                namespace: (!ns.is_empty()).then(|| ns.to_owned()),
+                subresource: (!sub.is_empty()).then(|| sub.to_owned()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let out = api
+        .create(&kube::api::PostParams::default(), &review)
+        .await
+        .unwrap();
+    out.status.unwrap().allowed
+}
+
+/// The agent with every write enabled, installed on the real control plane:
+/// the API server accepts every object, Pod Security `restricted` admits its
+/// pods, and its ServiceAccount may do exactly what the manifests say.
+#[tokio::test]
+#[ignore = "needs a real control plane: scripts/e2e.sh"]
+async fn the_agent_installs_on_a_real_control_plane_under_restricted_pod_security() {
+    use k8s_openapi::api::core::v1::Pod;
+    use kube::api::{Api, ListParams, PostParams};
+    let client = common::client().await;
+    for mut doc in moved(manifest("day2-agent-reports.yaml"), E2E_NS) {
+        if doc["kind"] == "Deployment" {
+            // No node matches: the pods stay Pending and never take room
+            // from the other scenarios' nodes (there is no kubelet to run them).
+            doc["spec"]["template"]["spec"]["nodeSelector"] =
+                serde_json::json!({"day2.dev/e2e": "never"});
+        }
+        common::create(&client, doc).await;
+    }
+    let pods: Api<Pod> = Api::namespaced(client.clone(), E2E_NS);
+    // Pod Security is enforced in the namespace: a root pod is refused...
+    let root: Pod = serde_json::from_value(serde_json::json!({
+        "metadata": {"name": "root"},
+        "spec": {"containers": [{"name": "c", "image": "registry.k8s.io/pause:3.10"}]}
+    }))
+    .unwrap();
+    let refused = pods.create(&PostParams::default(), &root).await;
+    assert!(
+        matches!(&refused, Err(kube::Error::Api(e)) if e.code == 403 && e.message.contains("violates PodSecurity \"restricted:")),
+        "{refused:?}"
+    );
+    // ...and the ReplicaSet creates both agent pods.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let n = pods
+            .list(&ListParams::default().labels("app.kubernetes.io/name=day2-agent"))
+            .await
+            .unwrap()
+            .items
+            .len();
+        if n == 2 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{n} agent pods after 60s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    // The authorizer sees new bindings through its informers: wait for them.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !allowed(&client, "list", "", "pods", "", "").await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the reader binding never took effect"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    for (verb, group, resource, ns, sub, want) in [
+        ("list", "", "pods", "", "", true),
+        ("watch", "apps", "deployments", "", "", true),
+        ("list", "", "secrets", "", "", false),
+        ("get", "", "secrets", "shop", "", false),
+        ("get", "", "pods", "shop", "log", false),
+        ("create", "", "pods", "shop", "exec", false),
+        ("get", "", "nodes", "", "proxy", false),
+        ("patch", "", "pods", "shop", "", false),
+        (
+            "create",
+            "wgpolicyk8s.io",
+            "policyreports",
+            "shop",
+            "",
+            true,
+        ),
+        ("patch", "wgpolicyk8s.io", "policyreports", "shop", "", true),
+        (
+            "delete",
+            "wgpolicyk8s.io",
+            "clusterpolicyreports",
+            "",
+            "",
+            true,
+        ),
+        (
+            "update",
+            "wgpolicyk8s.io",
+            "policyreports",
+            "shop",
+            "",
+            false,
+        ),
+        ("create", "", "events", "shop", "", true),
+        ("patch", "", "events", "shop", "", false),
+        ("update", "coordination.k8s.io", "leases", E2E_NS, "", true),
+        (
+            "update",
+            "coordination.k8s.io",
+            "leases",
+            "kube-system",
+            "",
+            false,
+        ),
+    ] {
+        assert_eq!(
+            allowed(&client, verb, group, resource, ns, sub).await,
+            want,
+            "{verb} {resource}/{sub} in {group:?} namespace {ns:?}"
+        );
+    }
+    // Unbound pods go at once: nothing of the agent is left running.
+    let deployments: Api<k8s_openapi::api::apps::v1::Deployment> =
+        Api::namespaced(client.clone(), E2E_NS);
+    deployments
+        .delete("day2-agent", &kube::api::DeleteParams::background())
+        .await
+        .unwrap();
 }
