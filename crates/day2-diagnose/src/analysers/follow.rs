@@ -1020,6 +1020,10 @@ fn cloud_identity(
                 format!("Annotate ServiceAccount {sa} with `{AWS_ROLE}: arn:aws:iam::<account>:role/<role>` whose trust policy allows `sts:AssumeRoleWithWebIdentity` for `{subject}`, then restart the pods."),
             ),
         },
+        (CloudId::Aws, AuthProblem::Other) => (
+            format!("the web identity exchange for ServiceAccount {ns}/{sa} fails (role {})", ann(AWS_ROLE).unwrap_or("unset")),
+            format!("Check the role in `{AWS_ROLE}` of ServiceAccount {sa}, its trust policy for `{subject}` and the cluster's IAM OIDC provider; the `caused by:` line of the error says which."),
+        ),
         (CloudId::Aws, _) => {
             match ann(AWS_ROLE) {
                 None => (
