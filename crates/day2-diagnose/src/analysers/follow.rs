@@ -68,8 +68,10 @@ fn crash_texts<'c>(
             }
         }
     }
+    // Probe failures are the kubelet's words about the pod itself (the
+    // probe analysers read them), not the app's about a dependency.
     for e in &d.events {
-        if e.reason != "BackOff" {
+        if !matches!(&*e.reason, "BackOff" | "Unhealthy" | "Killing") {
             out.push(e.message_text().to_owned());
         }
     }
@@ -619,6 +621,8 @@ fn connect_cause(
     );
     match resolve_host(a, ns, host) {
         Target::Service(svc) => service_cause(a, pod, svc, port, failure, &what),
+        // The pod's own address: its own process, not a dependency.
+        Target::Pod(p) if p.name() == pod.name() && p.ns_or_default() == ns => None,
         Target::Pod(p) => {
             let port = port?;
             let name = netpol::port_name(p, port, "TCP");
@@ -1020,6 +1024,10 @@ fn cloud_identity(
                 format!("Annotate ServiceAccount {sa} with `{AWS_ROLE}: arn:aws:iam::<account>:role/<role>` whose trust policy allows `sts:AssumeRoleWithWebIdentity` for `{subject}`, then restart the pods."),
             ),
         },
+        (CloudId::Aws, AuthProblem::Other) => (
+            format!("the web identity exchange for ServiceAccount {ns}/{sa} fails (role {})", ann(AWS_ROLE).unwrap_or("unset")),
+            format!("Check the role in `{AWS_ROLE}` of ServiceAccount {sa}, its trust policy for `{subject}` and the cluster's IAM OIDC provider; the `caused by:` line of the error says which."),
+        ),
         (CloudId::Aws, _) => {
             match ann(AWS_ROLE) {
                 None => (

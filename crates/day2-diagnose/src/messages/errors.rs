@@ -220,7 +220,11 @@ fn cloud_auth(line: &str) -> Option<ErrorClass> {
     if has("AADSTS") || has("WorkloadIdentityCredential authentication failed") {
         return azure(Other);
     }
-    if has("ManagedIdentityCredential") || has("DefaultAzureCredential failed") {
+    if has("ManagedIdentityCredential")
+        || has("DefaultAzureCredential failed")
+        || has("DefaultAzureCredential: failed")
+        || has("WorkloadIdentityCredential: no token file specified")
+    {
         return azure(NoCredentials);
     }
     // Google.
@@ -248,11 +252,12 @@ fn cloud_auth(line: &str) -> Option<ErrorClass> {
     if has("InvalidIdentityToken") {
         return aws(InvalidToken);
     }
-    if has("WebIdentityErr")
-        || has("AssumeRoleWithWebIdentity")
-        || has("Not authorized to perform sts:AssumeRoleWithWebIdentity")
-    {
+    if has("Not authorized to perform sts:AssumeRoleWithWebIdentity") {
         return aws(Trust);
+    }
+    // The exchange failed; the `caused by:` line that follows says why.
+    if has("WebIdentityErr") || has("AssumeRoleWithWebIdentity") {
+        return aws(Other);
     }
     if has("NoCredentialProviders")
         || has("Unable to locate credentials")
@@ -612,9 +617,22 @@ mod tests {
         // kubernetes/autoscaler#4282
         assert_eq!(
             auth(
-                "WebIdentityErr: failed to retrieve credentials\ncaused by: AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity"
+                "caused by: AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity"
             ),
             (CloudId::Aws, AuthProblem::Trust)
+        );
+        assert_eq!(
+            auth(
+                "Failed to create AWS Manager: cannot autodiscover ASGs: WebIdentityErr: failed to retrieve credentials"
+            ),
+            (CloudId::Aws, AuthProblem::Other)
+        );
+        // azure-service-operator#3123: no token file, the pod was not mutated.
+        assert_eq!(
+            auth(
+                "\tWorkloadIdentityCredential: no token file specified. Check pod configuration or set TokenFilePath in the options"
+            ),
+            (CloudId::Azure, AuthProblem::NoCredentials)
         );
         assert_eq!(
             auth(
