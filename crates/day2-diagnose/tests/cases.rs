@@ -232,7 +232,9 @@ fn multi_attach_from_a_surge_rollout() {
 fn a_mount_waiting_for_a_missing_secret() {
     let out = diagnose(&snapshot("failedmount-secret"));
     let d = about(&out, "FailedMount", "edge", "gateway-5f4e3d2c1b-x1y2z");
-    assert_root(d, Loop::Storage, "Secret", "gateway-tls");
+    // A missing Secret is the identity loop's, whichever field refers to it
+    // (a volume here, an env reference for CreateContainerConfigError).
+    assert_root(d, Loop::Identity, "Secret", "gateway-tls");
 }
 
 #[test]
