@@ -136,6 +136,11 @@ pub fn diagnose_with<'c>(
     let _ = a.services.set(by_key(&services, |r| r.object.clone()));
     all.extend(services);
     all.extend(resolve_all(&a, symptoms::detect_statefulsets(&a)));
+    // Controllers refused pods (a webhook's Service is known now), evicted
+    // pods, LoadBalancers, Jobs (their pods' causes are known) and HPAs.
+    all.extend(resolve_all(&a, symptoms::detect_create_failures(&a)));
+    all.extend(resolve_all(&a, symptoms::detect_evictions(&a)));
+    all.extend(resolve_all(&a, symptoms::detect_controllers(&a)));
 
     // Phase 3: Ingresses (their Services' causes are known).
     all.extend(resolve_all(&a, symptoms::detect_ingresses(&a)));

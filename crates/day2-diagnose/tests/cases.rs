@@ -232,7 +232,9 @@ fn multi_attach_from_a_surge_rollout() {
 fn a_mount_waiting_for_a_missing_secret() {
     let out = diagnose(&snapshot("failedmount-secret"));
     let d = about(&out, "FailedMount", "edge", "gateway-5f4e3d2c1b-x1y2z");
-    assert_root(d, Loop::Storage, "Secret", "gateway-tls");
+    // A missing Secret is the identity loop's, whichever field refers to it
+    // (a volume here, an env reference for CreateContainerConfigError).
+    assert_root(d, Loop::Identity, "Secret", "gateway-tls");
 }
 
 #[test]
@@ -588,4 +590,36 @@ fn pods_of_one_spec_in_two_namespaces_are_judged_apart() {
         skewed.summary
     );
     assert!(calm.summary.contains("node-a 7 cpu"), "{}", calm.summary);
+}
+
+#[test]
+fn a_replicaset_refused_by_its_quota_names_the_quota_and_a_stale_refusal_is_not_a_symptom() {
+    // The refusal's format: "exceeded quota: %s, requested: %s, used: %s, limited: %s"
+    // (staging/src/k8s.io/apiserver/pkg/admission/plugin/resourcequota/controller.go).
+    let out = diagnose(&load(
+        r#"apiVersion: v1
+kind: List
+items:
+- {apiVersion: v1, kind: ResourceQuota, metadata: {name: team-quota, namespace: shop}, spec: {hard: {limits.cpu: "2"}}, status: {hard: {limits.cpu: "2"}, used: {limits.cpu: "2"}}}
+- {apiVersion: apps/v1, kind: ReplicaSet, metadata: {name: api-5d8c7b9f4, namespace: shop, uid: u-rs1, ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: api, uid: u-d1, controller: true}]}, spec: {replicas: 2, selector: {matchLabels: {app: api}}, template: {metadata: {labels: {app: api}}, spec: {containers: [{name: api, image: api:1}]}}}, status: {replicas: 1}}
+- {apiVersion: v1, kind: Event, metadata: {name: rs.1, namespace: shop}, involvedObject: {kind: ReplicaSet, namespace: shop, name: api-5d8c7b9f4, uid: u-rs1}, reason: FailedCreate, message: "Error creating: pods \"api-5d8c7b9f4-x2x2x\" is forbidden: exceeded quota: team-quota, requested: limits.cpu=1, used: limits.cpu=2, limited: limits.cpu=2", type: Warning, source: {component: replicaset-controller}, firstTimestamp: "2026-03-02T12:00:00Z", lastTimestamp: "2026-03-02T12:10:00Z", count: 9}
+- {apiVersion: apps/v1, kind: ReplicaSet, metadata: {name: web-6c9d8e7f5, namespace: shop, uid: u-rs2}, spec: {replicas: 1, selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: web, image: web:1}]}}}, status: {replicas: 1}}
+- {apiVersion: v1, kind: Event, metadata: {name: rs.2, namespace: shop}, involvedObject: {kind: ReplicaSet, namespace: shop, name: web-6c9d8e7f5, uid: u-rs2}, reason: FailedCreate, message: "Error creating: pods \"web-6c9d8e7f5-a1a1a\" is forbidden: exceeded quota: team-quota", type: Warning, source: {component: replicaset-controller}, firstTimestamp: "2026-03-02T08:00:00Z", lastTimestamp: "2026-03-02T08:01:00Z", count: 2}
+"#,
+    ));
+    let d = about(&out, "PodCreateFailed", "shop", "api-5d8c7b9f4");
+    assert_root(d, Loop::Compute, "ResourceQuota", "team-quota");
+    assert!(
+        d.fix.contains("quota") && d.fix.contains("Deployment"),
+        "{}",
+        d.fix
+    );
+    // The other ReplicaSet has all its pods now: its old refusal is history.
+    assert!(
+        !out.diagnoses
+            .iter()
+            .any(|d| d.symptom.object.name == "web-6c9d8e7f5"),
+        "{}",
+        summary(&out)
+    );
 }

@@ -34,6 +34,11 @@ pub struct Pod {
 pub struct PodStatus {
     /// `Pending`, `Running`, `Succeeded`, `Failed` or `Unknown`.
     pub phase: Option<String>,
+    /// Why the pod is in its phase (`Evicted`, `NodeLost`, …); boxed text,
+    /// as most pods have none.
+    pub reason: Option<Box<str>>,
+    /// The kubelet's message with the reason (an eviction's resource and usage).
+    pub message: Option<Box<str>>,
     pub conditions: Option<Vec<PodCondition>>,
     pub init_container_statuses: Option<Vec<ContainerStatus>>,
     pub container_statuses: Option<Vec<ContainerStatus>>,

@@ -2,12 +2,16 @@
 //! evidence from any loop, and returns scored hypotheses; the best one is the
 //! diagnosis.
 
+pub mod admission;
+pub mod controllers;
 pub mod crash;
 pub mod follow;
 pub mod image;
 pub mod network;
 pub mod node;
 pub mod pending;
+pub mod pressure;
+pub mod start;
 pub mod storage;
 pub mod workload;
 
@@ -146,6 +150,43 @@ pub static ANALYSERS: &[Analyser] = &[
         kinds: &[NodeNotReady],
         run: node::not_ready,
     },
+    // Controllers that cannot create pods, pods that cannot start, evictions
+    Analyser {
+        kinds: &[PodCreateFailed],
+        run: admission::failed_create,
+    },
+    Analyser {
+        kinds: &[SandboxCreateFailed],
+        run: start::sandbox,
+    },
+    Analyser {
+        kinds: &[CreateContainerConfigError],
+        run: start::config_error,
+    },
+    Analyser {
+        kinds: &[FailedMount],
+        run: start::csi_driver,
+    },
+    Analyser {
+        kinds: &[Evicted],
+        run: pressure::evicted,
+    },
+    Analyser {
+        kinds: &[NodePressure],
+        run: pressure::node_pressure,
+    },
+    Analyser {
+        kinds: &[LoadBalancerPending],
+        run: controllers::load_balancer,
+    },
+    Analyser {
+        kinds: &[JobFailed],
+        run: controllers::job,
+    },
+    Analyser {
+        kinds: &[HpaLimited],
+        run: controllers::hpa,
+    },
 ];
 
 /// Run every analyser that applies, keep the best hypothesis, and assemble
@@ -213,6 +254,18 @@ pub fn symptom_link(d: &Detected<'_>) -> Link {
             "Ingress backend has no ready endpoint: clients get 502/503".to_owned()
         }
         Kind::NodeNotReady => "node is NotReady".to_owned(),
+        Kind::PodCreateFailed => "controller cannot create its pods (FailedCreate)".to_owned(),
+        Kind::SandboxCreateFailed => {
+            "pod sandbox cannot be created (FailedCreatePodSandBox)".to_owned()
+        }
+        Kind::CreateContainerConfigError => {
+            "container configuration refers to something missing".to_owned()
+        }
+        Kind::Evicted => "pod was evicted by the kubelet".to_owned(),
+        Kind::NodePressure => "node is under resource pressure".to_owned(),
+        Kind::LoadBalancerPending => "LoadBalancer Service has no address".to_owned(),
+        Kind::JobFailed => "Job failed".to_owned(),
+        Kind::HpaLimited => "HorizontalPodAutoscaler cannot scale as asked".to_owned(),
     };
     Link::new(d.kind.loop_(), d.since, d.object.clone(), what)
         .with_evidence(d.evidence.iter().take(3).cloned())

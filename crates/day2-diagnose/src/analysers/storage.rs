@@ -463,21 +463,20 @@ pub fn mount<'c>(_a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         if let Some((_, vol, err)) = parse_operation_error(e.message_text())
             && classify_error(err) == VolumeErrorClass::MissingObject
         {
-            let kind = if err.contains("secret \"") {
-                "Secret"
+            // The API's NotFound says `secrets "x"`; older kubelets `secret "x"`.
+            let (kind, loop_) = if err.contains("secret \"") || err.contains("secrets \"") {
+                ("Secret", Loop::Identity)
             } else {
-                "ConfigMap"
+                ("ConfigMap", Loop::Compute)
             };
-            let name = crate::messages::quoted_after(
-                err,
-                if kind == "Secret" {
-                    "secret "
-                } else {
-                    "configmap "
-                },
-            )
-            .unwrap_or(vol);
-            return vec![Hypothesis::new(88, Loop::Storage, ObjRef::new(kind, Some(ns), name), format!("volume {vol} of {} needs {kind} {ns}/{name}, which does not exist", pod.name()))
+            let name = ["secret ", "secrets ", "configmap ", "configmaps "]
+                .iter()
+                .find_map(|m| {
+                    crate::messages::quoted_after(err, m)
+                        .filter(|n| err.contains(&format!("{m}\"{n}\"")))
+                })
+                .unwrap_or(vol);
+            return vec![Hypothesis::new(88, loop_, ObjRef::new(kind, Some(ns), name), format!("volume {vol} of {} needs {kind} {ns}/{name}, which does not exist", pod.name()))
                 .fix(format!("Create {kind} {ns}/{name} (or fix the name in the pod template); if it is produced by another controller (cert-manager, external-secrets), check that one."))
                 .links(link)];
         }

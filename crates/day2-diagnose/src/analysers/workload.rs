@@ -4,8 +4,8 @@ use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link};
 use crate::messages::probe::parse_unhealthy;
 use crate::model;
-use crate::symptoms::{Detected, Subject};
-use day2_model::{Loop, ObjRef};
+use crate::symptoms::{Detail, Detected, Kind, Subject};
+use day2_model::Loop;
 
 pub fn statefulset<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Subject::StatefulSet(sts) = d.subject else {
@@ -33,14 +33,29 @@ pub fn statefulset<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         let pod = pods.iter().find(|p| p.name() == name);
         let Some(pod) = pod else {
             let failed = d.events_with("FailedCreate").last();
+            // The API server's refusal, classified as for any controller.
+            if let Some(e) = failed {
+                let mut create = Detected::new(
+                    Kind::PodCreateFailed,
+                    sts.objref(),
+                    Subject::Controller {
+                        meta: &sts.metadata,
+                        template: Some(&sts.spec.template),
+                    },
+                );
+                create.events = d.events.clone();
+                create.detail = Detail::Message(e.message_text().to_owned());
+                let hs = super::admission::failed_create(a, &create);
+                if let Some(mut h) = hs.into_iter().find(|h| !h.unexplained) {
+                    h.links.push(Link::from_event(
+                        Loop::Compute,
+                        e,
+                        format!("StatefulSet could not create {name}"),
+                    ));
+                    return vec![h];
+                }
+            }
             let (obj, loop_, summary) = match failed {
-                Some(e) if e.message_text().contains("exceeded quota") => (
-                    ObjRef::new("ResourceQuota", Some(ns), "(namespace quota)"),
-                    Loop::Compute,
-                    format!(
-                        "pod {name} cannot be created: the namespace's ResourceQuota is exhausted"
-                    ),
-                ),
                 Some(e) => (
                     sts.objref(),
                     Loop::Storage,

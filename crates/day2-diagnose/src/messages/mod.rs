@@ -3,10 +3,12 @@
 //! Kubernetes versions, is matched; the upstream file each one comes from is
 //! named next to its parser.
 
+pub mod admission;
 pub mod autoscaler;
 pub mod errors;
 pub mod image;
 pub mod probe;
+pub mod runtime;
 pub mod scheduler;
 pub mod volume;
 

@@ -142,7 +142,12 @@ pub fn classify_error(err: &str) -> VolumeErrorClass {
         VolumeErrorClass::ZoneMismatch
     } else if l.contains("storageclass") && l.contains("not found") {
         VolumeErrorClass::MissingClass
-    } else if (l.contains("secret \"") || l.contains("configmap \"")) && l.contains("not found") {
+    } else if (l.contains("secret \"")
+        || l.contains("secrets \"")
+        || l.contains("configmap \"")
+        || l.contains("configmaps \""))
+        && l.contains("not found")
+    {
         VolumeErrorClass::MissingObject
     } else if has(&[
         "volumelimitexceeded",

@@ -2,13 +2,19 @@
 //! states and events. One module per symptom family; each returns
 //! [`Detected`] symptoms with the events that show them.
 
+pub mod autoscaling;
 pub mod crash_loop;
+pub mod create;
+pub mod eviction;
 pub mod image_pull;
 pub mod ingress;
+pub mod job;
+pub mod load_balancer;
 pub mod node;
 pub mod pod_pending;
 pub mod pvc;
 pub mod service;
+pub mod start;
 pub mod statefulset;
 pub mod volume;
 
@@ -20,8 +26,11 @@ use day2_model::pod::Pod;
 use day2_model::{Event, Loop, ObjRef, Res};
 use jiff::Timestamp;
 use k8s_openapi::api::apps::v1::StatefulSet;
-use k8s_openapi::api::core::v1::{Node, PersistentVolumeClaim, Service};
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::batch::v1::Job;
+use k8s_openapi::api::core::v1::{Node, PersistentVolumeClaim, PodTemplateSpec, Service};
 use k8s_openapi::api::networking::v1::Ingress;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use rayon::prelude::*;
 
 /// The symptom kinds of the `day2/v1` contract.
@@ -42,11 +51,20 @@ pub enum Kind {
     ServiceWithoutReadyEndpoints,
     IngressBackendMissing,
     IngressBackendUnavailable,
+    // Controllers, pod start-up, evictions and autoscaling.
+    PodCreateFailed,
+    SandboxCreateFailed,
+    CreateContainerConfigError,
+    Evicted,
+    NodePressure,
+    LoadBalancerPending,
+    JobFailed,
+    HpaLimited,
 }
 
 impl Kind {
     #[cfg(test)]
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 23] = [
         Kind::NodeNotReady,
         Kind::PvcPending,
         Kind::PodPending,
@@ -62,6 +80,14 @@ impl Kind {
         Kind::ServiceWithoutReadyEndpoints,
         Kind::IngressBackendMissing,
         Kind::IngressBackendUnavailable,
+        Kind::PodCreateFailed,
+        Kind::SandboxCreateFailed,
+        Kind::CreateContainerConfigError,
+        Kind::Evicted,
+        Kind::NodePressure,
+        Kind::LoadBalancerPending,
+        Kind::JobFailed,
+        Kind::HpaLimited,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -81,15 +107,31 @@ impl Kind {
             Kind::ServiceWithoutReadyEndpoints => "ServiceWithoutReadyEndpoints",
             Kind::IngressBackendMissing => "IngressBackendMissing",
             Kind::IngressBackendUnavailable => "IngressBackendUnavailable",
+            Kind::PodCreateFailed => "PodCreateFailed",
+            Kind::SandboxCreateFailed => "SandboxCreateFailed",
+            Kind::CreateContainerConfigError => "CreateContainerConfigError",
+            Kind::Evicted => "Evicted",
+            Kind::NodePressure => "NodePressure",
+            Kind::LoadBalancerPending => "LoadBalancerPending",
+            Kind::JobFailed => "JobFailed",
+            Kind::HpaLimited => "HpaLimited",
         }
     }
 
     /// The loop the symptom is seen in.
     pub fn loop_(self) -> Loop {
         match self {
-            Kind::NodeNotReady | Kind::PodPending | Kind::OomKilled | Kind::CrashLoopBackOff => {
-                Loop::Compute
-            }
+            Kind::NodeNotReady
+            | Kind::PodPending
+            | Kind::OomKilled
+            | Kind::CrashLoopBackOff
+            | Kind::PodCreateFailed
+            | Kind::CreateContainerConfigError
+            | Kind::Evicted
+            | Kind::NodePressure
+            | Kind::JobFailed
+            | Kind::HpaLimited => Loop::Compute,
+            Kind::SandboxCreateFailed | Kind::LoadBalancerPending => Loop::Network,
             Kind::ErrImagePull | Kind::ImagePullBackOff => Loop::Identity,
             Kind::PvcPending
             | Kind::VolumeNodeAffinityConflict
@@ -113,6 +155,14 @@ pub enum Subject<'c> {
     Service(&'c Res<Service>),
     Ingress(&'c Res<Ingress>),
     Node(&'c Res<Node>),
+    /// A pod controller (ReplicaSet, StatefulSet, Job, DaemonSet,
+    /// ReplicationController) and its pod template.
+    Controller {
+        meta: &'c ObjectMeta,
+        template: Option<&'c PodTemplateSpec>,
+    },
+    Job(&'c Res<Job>),
+    Hpa(&'c Res<HorizontalPodAutoscaler>),
 }
 
 /// The scheduler's word on a Pending pod.
@@ -151,6 +201,8 @@ pub enum Detail {
         host: String,
         path: String,
     },
+    /// The upstream message the symptom was detected from.
+    Message(String),
 }
 
 /// One detected symptom.
@@ -246,6 +298,7 @@ pub fn detect_pods<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
             v.extend(volume::detect(a, p, &events));
             v.extend(image_pull::detect(a, p, &events));
             v.extend(crash_loop::detect(a, p, &events));
+            v.extend(start::detect(a, p, &events));
             v
         })
         .collect()
@@ -264,8 +317,54 @@ pub fn detect_nodes<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
     a.cluster
         .nodes
         .par_iter()
-        .filter_map(|n| node::detect(a, n))
+        .flat_map_iter(|n| {
+            node::detect(a, n)
+                .into_iter()
+                .chain(eviction::pressure(a, n))
+        })
         .collect()
+}
+
+/// Pods the kubelet evicted (phase `Failed`, reason `Evicted`).
+pub fn detect_evictions<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
+    a.cluster
+        .pods
+        .par_iter()
+        .filter(|p| a.included(p.namespace()) && !ignored_entirely(p))
+        .filter_map(|p| eviction::detect(a, p))
+        .collect()
+}
+
+/// Controllers whose pods the API server refuses (`FailedCreate`).
+pub fn detect_create_failures<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
+    create::detect(a)
+}
+
+/// Services of type LoadBalancer without an address, failed Jobs, and
+/// HorizontalPodAutoscalers that cannot scale.
+pub fn detect_controllers<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
+    let cluster = a.cluster;
+    let mut v: Vec<Detected<'c>> = cluster
+        .services
+        .par_iter()
+        .filter(|s| a.included(s.namespace()))
+        .filter_map(|s| load_balancer::detect(a, s))
+        .collect();
+    v.extend(
+        cluster
+            .jobs
+            .iter()
+            .filter(|j| a.included(j.namespace()))
+            .filter_map(|j| job::detect(a, j)),
+    );
+    v.extend(
+        cluster
+            .hpas
+            .iter()
+            .filter(|h| a.included(h.namespace()))
+            .filter_map(|h| autoscaling::detect(a, h)),
+    );
+    v
 }
 
 pub fn detect_services<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {

@@ -1,0 +1,362 @@
+//! Why a controller cannot create its pods: the API server's refusal read
+//! from the `FailedCreate` event, followed to the object that refuses —
+//! a ResourceQuota, a LimitRange, the namespace's Pod Security level, an
+//! admission webhook (its Service, endpoints and certificate) or a missing
+//! ServiceAccount.
+
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use crate::messages::admission::{CreateError, WebhookError, classify_create};
+use crate::symptoms::{Detail, Detected, Subject};
+use day2_model::{Event, Loop, ObjRef};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+/// The object at the top of a controller's owner chain, as far as the
+/// controller's own reference tells (a ReplicaSet's Deployment, a Job's
+/// CronJob), else the controller.
+fn top_owner(meta: &ObjectMeta, own: &ObjRef) -> ObjRef {
+    meta.owner_references
+        .iter()
+        .flatten()
+        .find(|o| o.controller == Some(true))
+        .map_or_else(
+            || own.clone(),
+            |o| ObjRef::new(o.kind.clone(), own.namespace.as_deref(), o.name.clone()),
+        )
+}
+
+/// An admission webhook configuration holding a webhook of this name.
+pub struct WebhookConfig<'c> {
+    pub obj: ObjRef,
+    pub failure_policy: Option<&'c str>,
+    /// The Service it calls: (namespace, name).
+    pub service: Option<(&'c str, &'c str)>,
+}
+
+pub fn find_webhook<'c>(a: &Analysis<'c>, webhook: &str) -> Option<WebhookConfig<'c>> {
+    a.cluster
+        .other
+        .iter()
+        .filter(|o| {
+            matches!(
+                o.obj.kind.as_str(),
+                "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration"
+            )
+        })
+        .find_map(|o| {
+            let hooks = o.obj.data.get("webhooks")?.as_array()?;
+            let h = hooks
+                .iter()
+                .find(|h| h.get("name").and_then(|n| n.as_str()) == Some(webhook))?;
+            let svc = h.get("clientConfig").and_then(|c| c.get("service"));
+            let service =
+                svc.and_then(|s| Some((s.get("namespace")?.as_str()?, s.get("name")?.as_str()?)));
+            Some(WebhookConfig {
+                obj: ObjRef::new(o.obj.kind.clone(), None, o.name()),
+                failure_policy: h.get("failurePolicy").and_then(|p| p.as_str()),
+                service,
+            })
+        })
+}
+
+/// Secrets mounted by the pods behind a Service: where a webhook's serving
+/// certificate usually lives.
+fn serving_secrets(a: &Analysis<'_>, ns: &str, service: &str) -> Vec<String> {
+    let Some(svc) = a.service(ns, service) else {
+        return Vec::new();
+    };
+    let Some(sel) = svc.spec.as_ref().and_then(|s| s.selector.as_ref()) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = a
+        .cluster
+        .pods_matching_map(ns, sel)
+        .iter()
+        .filter_map(|p| p.spec.as_ref())
+        .flat_map(|s| s.volumes.iter().flatten())
+        .filter_map(|v| v.secret.as_ref()?.secret_name.clone())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+pub fn failed_create<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Subject::Controller { meta, template } = d.subject else {
+        return vec![];
+    };
+    let Detail::Message(message) = &d.detail else {
+        return vec![];
+    };
+    let ns = d.object.namespace.as_deref().unwrap_or("default");
+    let event: Option<&Event> = d.events_with("FailedCreate").last();
+    let refused = |what: &str| -> Vec<Link> {
+        event
+            .map(|e| Link::from_event(Loop::Compute, e, what.to_owned()))
+            .into_iter()
+            .collect()
+    };
+    let owner = top_owner(meta, &d.object);
+    let spec = template.and_then(|t| t.spec.as_ref());
+    match classify_create(message) {
+        CreateError::QuotaExceeded { quota } => {
+            let q = a
+                .cluster
+                .resource_quotas
+                .iter()
+                .find(|q| q.ns_or_default() == ns && q.name() == quota);
+            let usage = q
+                .and_then(|q| q.status.as_ref())
+                .map(|s| {
+                    let fmt = |m: &Option<std::collections::BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>>| {
+                        m.iter()
+                            .flatten()
+                            .map(|(k, v)| format!("{k}={}", v.0))
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    };
+                    format!("; used {} of hard {}", fmt(&s.used), fmt(&s.hard))
+                })
+                .unwrap_or_default();
+            vec![
+                Hypothesis::new(
+                    if q.is_some() { 92 } else { 80 },
+                    Loop::Compute,
+                    ObjRef::new("ResourceQuota", Some(ns), quota.clone()),
+                    format!(
+                        "ResourceQuota {ns}/{quota} is exhausted: {} cannot create its pods{usage}",
+                        d.object.name
+                    ),
+                )
+                .fix(format!(
+                    "Raise the quota (`kubectl edit resourcequota -n {ns} {quota}`), free usage in namespace {ns}, or lower the requests/limits of {owner}'s pod template so the new pod fits the quota."
+                ))
+                .links(refused("the API server refuses the pod: quota exceeded")),
+            ]
+        }
+        CreateError::QuotaRequires { quota, resources } => vec![
+            Hypothesis::new(
+                88,
+                Loop::Compute,
+                ObjRef::new("ResourceQuota", Some(ns), quota.clone()),
+                format!(
+                    "ResourceQuota {ns}/{quota} covers {resources}, so every pod must declare them; the pod template of {owner} does not"
+                ),
+            )
+            .fix(format!(
+                "Set {resources} (resources.requests / resources.limits) on every container and init container of {owner}, or add a LimitRange with defaultRequest/default values in namespace {ns}."
+            ))
+            .links(refused("the API server refuses the pod: quota requires requests/limits")),
+        ],
+        CreateError::LimitRange { resource, detail } => {
+            let lr = a.cluster.limit_ranges.iter().filter(|l| l.ns_or_default() == ns).find(|l| {
+                l.spec.iter().flat_map(|s| s.limits.iter()).any(|i| {
+                    i.max.as_ref().is_some_and(|m| m.contains_key(&resource))
+                        || i.min.as_ref().is_some_and(|m| m.contains_key(&resource))
+                })
+            });
+            let obj = lr.map_or_else(|| owner.clone(), |l| l.objref());
+            vec![
+                Hypothesis::new(
+                    if lr.is_some() { 88 } else { 70 },
+                    Loop::Compute,
+                    obj,
+                    format!(
+                        "the pod template of {owner} breaks the LimitRange of namespace {ns}: {detail}"
+                    ),
+                )
+                .fix(format!(
+                    "Bring the {resource} requests/limits of {owner}'s containers within the LimitRange ({detail}), or change the LimitRange{} if the bound is wrong.",
+                    lr.map(|l| format!(" `kubectl edit limitrange -n {ns} {}`", l.name())).unwrap_or_default()
+                ))
+                .links(refused("the API server refuses the pod: LimitRange")),
+            ]
+        }
+        CreateError::PodSecurity { level, violations } => {
+            let enforce = a
+                .cluster
+                .namespaces
+                .iter()
+                .find(|n| n.name() == ns)
+                .and_then(|n| n.labels().get("pod-security.kubernetes.io/enforce").cloned());
+            vec![
+                Hypothesis::new(
+                    88,
+                    Loop::Identity,
+                    owner.clone(),
+                    format!(
+                        "the pod template of {owner} violates the Pod Security level \"{level}\" enforced on namespace {ns}{}: {violations}",
+                        enforce.map(|e| format!(" (label pod-security.kubernetes.io/enforce={e})")).unwrap_or_default()
+                    ),
+                )
+                .fix(format!(
+                    "Make {owner}'s securityContext meet \"{level}\": runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities.drop: [\"ALL\"], seccompProfile.type: RuntimeDefault (the violations list what is missing). Only if the workload truly needs privileges, relax the namespace: `kubectl label ns {ns} pod-security.kubernetes.io/enforce=baseline --overwrite`."
+                ))
+                .links(refused("Pod Security admission refuses the pod")),
+            ]
+        }
+        CreateError::ServiceAccountMissing { name } => {
+            let exists = a
+                .cluster
+                .service_accounts
+                .iter()
+                .any(|s| s.ns_or_default() == ns && s.name() == name);
+            let named = spec.map(crate::model::service_account) == Some(name.as_str());
+            vec![
+                Hypothesis::new(
+                    if !exists { 90 } else { 60 },
+                    Loop::Identity,
+                    ObjRef::new("ServiceAccount", Some(ns), name.clone()),
+                    format!(
+                        "ServiceAccount {ns}/{name}{} does not exist, so the ServiceAccount admission refuses every pod of {owner}",
+                        if named { ", named in the pod template," } else { "" }
+                    ),
+                )
+                .fix(format!(
+                    "Create it (`kubectl create serviceaccount -n {ns} {name}`, with the RBAC bindings it needs) or fix serviceAccountName in {owner}'s pod template; a Helm chart usually creates it with serviceAccount.create=true."
+                ))
+                .links(refused("the API server refuses the pod: ServiceAccount not found")),
+            ]
+        }
+        CreateError::Webhook { webhook, host, error } => webhook_cause(a, d, &webhook, host.as_deref(), &error, &owner, refused("an admission webhook call fails")),
+        CreateError::Other => vec![
+            Hypothesis::new(
+                25,
+                Loop::Compute,
+                d.object.clone(),
+                format!(
+                    "the API server refuses the pods of {} with an error the cluster's objects do not explain: {}",
+                    d.object.name,
+                    day2_model::redact::excerpt(message, 200)
+                ),
+            )
+            .fix(format!(
+                "Read the refusal in full (`kubectl describe {} -n {ns} {}`) and the API server's audit log for the admission plugin that refuses.",
+                d.object.kind.to_lowercase(),
+                d.object.name
+            ))
+            .missing("the admission plugin or policy that refuses the pod")
+            .links(refused("the API server refuses the pod"))
+            .unexplained(),
+        ],
+    }
+}
+
+fn webhook_cause<'c>(
+    a: &Analysis<'c>,
+    d: &Detected<'c>,
+    webhook: &str,
+    host: Option<&str>,
+    error: &WebhookError,
+    owner: &ObjRef,
+    links: Vec<Link>,
+) -> Vec<Hypothesis> {
+    let config = find_webhook(a, webhook);
+    // The Service called: from the configuration, else from the URL's host `svc.ns.svc`.
+    let service: Option<(String, String)> = config
+        .as_ref()
+        .and_then(|c| c.service)
+        .map(|(ns, n)| (ns.to_owned(), n.to_owned()))
+        .or_else(|| {
+            let mut parts = host?.split('.');
+            let name = parts.next()?;
+            let ns = parts.next()?;
+            Some((ns.to_owned(), name.to_owned()))
+        });
+    let config_obj = config.as_ref().map_or_else(
+        || ObjRef::new("MutatingWebhookConfiguration", None, webhook),
+        |c| c.obj.clone(),
+    );
+    let policy = config
+        .as_ref()
+        .and_then(|c| c.failure_policy)
+        .unwrap_or("Fail");
+    let svc_name = service
+        .as_ref()
+        .map(|(ns, n)| format!("Service {ns}/{n}"))
+        .unwrap_or_else(|| "its Service".to_owned());
+    let mut h = match error {
+        WebhookError::NoEndpoints { .. } | WebhookError::ServiceNotFound { .. } => {
+            let (obj, upstream) = match &service {
+                Some((ns, n)) => (
+                    ObjRef::new("Service", Some(ns), n.clone()),
+                    a.service_result(ns, n),
+                ),
+                None => (config_obj.clone(), None),
+            };
+            let why = upstream
+                .map(|r| format!(": {}", r.root.summary))
+                .unwrap_or_default();
+            let mut h = Hypothesis::new(
+                88,
+                Loop::Network,
+                obj,
+                format!(
+                    "admission webhook \"{webhook}\" ({config_obj}) has no ready endpoint behind {svc_name}{why}; with failurePolicy {policy} every pod of {} is refused",
+                    d.object.name
+                ),
+            )
+            .fix(format!(
+                "Bring the webhook's backend back (the pods behind {svc_name} must be Ready; {}), or, while it is down, set failurePolicy: Ignore on webhook \"{webhook}\" or narrow its namespaceSelector so {owner} is not sent to it.",
+                upstream.map(|r| r.fix.clone()).unwrap_or_else(|| "`kubectl get endpoints` shows none".to_owned())
+            ));
+            if let Some(r) = upstream {
+                h = h.links(r.links.iter().map(|l| Link::clone(l)));
+            }
+            h
+        }
+        WebhookError::CertificateExpired { not_yet_valid } => {
+            let secrets = service
+                .as_ref()
+                .map(|(ns, n)| serving_secrets(a, ns, n))
+                .unwrap_or_default();
+            let secret = if secrets.is_empty() {
+                String::new()
+            } else {
+                format!(" (the backend mounts Secret(s) {})", secrets.join(", "))
+            };
+            let (summary, fix) = if *not_yet_valid {
+                (
+                    format!("the serving certificate of admission webhook \"{webhook}\" ({svc_name}) is not yet valid: the API server's clock is behind the certificate's start time, or the certificate was just issued with a clock ahead"),
+                    format!("Check clock synchronisation (NTP/chrony) on the control-plane nodes and the webhook's nodes; once the time is right the certificate becomes valid, or re-issue it{secret}."),
+                )
+            } else {
+                (
+                    format!("the serving certificate of admission webhook \"{webhook}\" ({svc_name}) has expired, so the API server cannot call it"),
+                    format!("Renew the webhook's serving certificate{secret} and update caBundle in {config_obj}; restart the webhook's pods so they load it (cert-manager or the operator rotates it when it runs)."),
+                )
+            };
+            Hypothesis::new(88, Loop::Identity, config_obj.clone(), summary).fix(fix)
+        }
+        WebhookError::UnknownAuthority => Hypothesis::new(
+            85,
+            Loop::Identity,
+            config_obj.clone(),
+            format!("the API server does not trust the certificate of admission webhook \"{webhook}\" ({svc_name}): caBundle in {config_obj} does not match the CA that signed the serving certificate"),
+        )
+        .fix(format!("Set caBundle of webhook \"{webhook}\" to the CA of its serving certificate (cert-manager's cainjector does it with the annotation cert-manager.io/inject-ca-from)."
+        )),
+        WebhookError::Unreachable => {
+            let obj = service
+                .as_ref()
+                .map_or_else(|| config_obj.clone(), |(ns, n)| ObjRef::new("Service", Some(ns), n.clone()));
+            Hypothesis::new(
+                70,
+                Loop::Network,
+                obj,
+                format!("the API server cannot reach admission webhook \"{webhook}\" ({svc_name}) in time: a firewall or NetworkPolicy between the control plane and the webhook's port, or a backend too slow to answer"),
+            )
+            .fix(format!("Allow the control plane to reach the webhook's target port (on private GKE/EKS clusters a firewall rule or security group from the control plane to the nodes), check NetworkPolicies in front of {svc_name}, or set failurePolicy: Ignore while it is fixed."))
+            .missing("the network path from the API server to the webhook (firewall rules are outside the cluster)")
+        }
+        WebhookError::Denied | WebhookError::Other => Hypothesis::new(
+            60,
+            Loop::Compute,
+            config_obj.clone(),
+            format!("admission webhook \"{webhook}\" refuses the pods of {}", d.object.name),
+        )
+        .fix(format!("Read the webhook's reason in the FailedCreate event and its policy; change {owner}'s template to comply or fix the webhook's configuration {config_obj}.")),
+    };
+    h = h.links(links);
+    vec![h]
+}

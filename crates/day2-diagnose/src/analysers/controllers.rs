@@ -1,0 +1,316 @@
+//! Controllers that do not reach their goal: a LoadBalancer Service without
+//! an address (the cloud provider's error), a Job that failed (its pods'
+//! exits), an HPA that cannot read metrics (metrics-server, resource
+//! requests) or is pinned at its maximum.
+
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use crate::model;
+use crate::symptoms::{Detail, Detected, Subject};
+use day2_model::{Loop, ObjRef};
+
+pub fn load_balancer<'c>(_a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Subject::Service(svc) = d.subject else {
+        return vec![];
+    };
+    let Detail::Message(message) = &d.detail else {
+        return vec![];
+    };
+    let ns = svc.ns_or_default();
+    let link = d.events_with("SyncLoadBalancerFailed").last().map(|e| {
+        Link::from_event(
+            Loop::Network,
+            e,
+            "the cloud provider cannot create the load balancer",
+        )
+    });
+    let annotations: Vec<&str> = message
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '"')
+        .filter(|w| {
+            w.contains('/')
+                && (w.contains("load-balancer")
+                    || w.contains("loadbalancer")
+                    || w.starts_with("service."))
+                && !w.contains("://")
+        })
+        .collect();
+    if message.is_empty() {
+        return vec![Hypothesis::new(
+            35,
+            Loop::Network,
+            svc.objref(),
+            format!("Service {ns}/{} of type LoadBalancer has no address and no load-balancer controller reported on it", svc.name()),
+        )
+        .fix("Check that a load-balancer controller runs (the cloud controller manager, AWS Load Balancer Controller, MetalLB on bare metal) and that spec.loadBalancerClass names one that exists.")
+        .missing(crate::evidence::events_absent("EnsuringLoadBalancer/SyncLoadBalancerFailed"))
+        .unexplained()];
+    }
+    if message.contains("could not find any suitable subnets") {
+        return vec![Hypothesis::new(
+            88,
+            Loop::Network,
+            svc.objref(),
+            format!("the AWS cloud provider finds no subnet tagged for load balancers for Service {ns}/{}", svc.name()),
+        )
+        .fix("Tag the public subnets with kubernetes.io/role/elb=1 (internal load balancers: the private subnets with kubernetes.io/role/internal-elb=1) and, on older clusters, kubernetes.io/cluster/<cluster-name>=shared; or name subnets with the annotation service.beta.kubernetes.io/aws-load-balancer-subnets.")
+        .links(link)];
+    }
+    if !annotations.is_empty() {
+        let set = svc.annotations();
+        let missing: Vec<&str> = annotations
+            .iter()
+            .copied()
+            .filter(|k| !set.contains_key(*k))
+            .collect();
+        return vec![Hypothesis::new(
+            85,
+            Loop::Network,
+            svc.objref(),
+            format!(
+                "the cloud provider needs configuration on Service {ns}/{} it does not have: {}",
+                svc.name(),
+                day2_model::redact::excerpt(message, 200)
+            ),
+        )
+        .fix(format!(
+            "Annotate the Service with what the provider asks for{}: `kubectl annotate service -n {ns} {} {}=<value>` (for Hetzner the location, e.g. load-balancer.hetzner.cloud/location=fsn1, or the network-zone).",
+            if missing.is_empty() { String::new() } else { format!(" ({})", missing.join(", ")) },
+            svc.name(),
+            missing.first().or(annotations.first()).copied().unwrap_or("<annotation>")
+        ))
+        .links(link)];
+    }
+    let quota = [
+        "quota",
+        "LimitExceeded",
+        "TooManyLoadBalancers",
+        "CountLimitReached",
+    ]
+    .iter()
+    .any(|w| message.contains(w));
+    vec![Hypothesis::new(
+        30,
+        Loop::Network,
+        svc.objref(),
+        if quota {
+            format!("the cloud account's load-balancer or IP quota is exhausted: {}", day2_model::redact::excerpt(message, 200))
+        } else {
+            format!("the cloud provider's load-balancer API fails for Service {ns}/{}: {}", svc.name(), day2_model::redact::excerpt(message, 200))
+        },
+    )
+    .fix(if quota {
+        "Raise the cloud quota for load balancers / public IPs, or delete unused ones.".to_owned()
+    } else {
+        "The cause is on the cloud side: check the provider's API status and the cloud controller manager's credentials and logs (`kubectl logs -n kube-system` of the cloud controller manager).".to_owned()
+    })
+    .missing("the cloud provider's side of the error (API status, quotas, credentials)")
+    .links(link)
+    .unexplained()]
+}
+
+pub fn job<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Subject::Job(job) = d.subject else {
+        return vec![];
+    };
+    let ns = job.ns_or_default();
+    let pods = a.cluster.pods_of("Job", ns, job.name());
+    // Pods' results from phase one (image pulls, config errors, Pending).
+    if let Some(r) = pods
+        .iter()
+        .find_map(|p| a.pod_result(ns, p.name()))
+        .filter(|r| !r.unexplained)
+    {
+        let mut h = r.as_upstream(5);
+        h.links.push(Link::new(
+            Loop::Compute,
+            d.since,
+            job.objref(),
+            format!("Job {} failed: its pods never ran", job.name()),
+        ));
+        return vec![h];
+    }
+    let exits: Vec<(String, i32, Option<String>, Option<String>)> = pods
+        .iter()
+        .filter(|p| model::phase(p) == "Failed")
+        .flat_map(|p| {
+            model::container_statuses(p).filter_map(|s| {
+                let t = s.state.as_ref()?.terminated.as_ref()?;
+                (t.exit_code != 0).then(|| {
+                    (
+                        s.name.clone(),
+                        t.exit_code,
+                        t.reason.clone(),
+                        t.message.clone().filter(|m| !m.trim().is_empty()),
+                    )
+                })
+            })
+        })
+        .collect();
+    let reason = match &d.detail {
+        Detail::Message(m) => m.as_str(),
+        _ => "",
+    };
+    let failed_link = d
+        .events
+        .iter()
+        .rev()
+        .find(|e| e.reason == "BackoffLimitExceeded" || e.reason == "DeadlineExceeded")
+        .map(|e| Link::from_event(Loop::Compute, e, format!("Job {} failed", job.name())));
+    if reason == "DeadlineExceeded" {
+        return vec![
+            Hypothesis::new(
+                75,
+                Loop::Compute,
+                job.objref(),
+                format!(
+                    "Job {} ran longer than its activeDeadlineSeconds ({}s)",
+                    job.name(),
+                    job.spec
+                        .as_ref()
+                        .and_then(|s| s.active_deadline_seconds)
+                        .unwrap_or(0)
+                ),
+            )
+            .fix("Raise spec.activeDeadlineSeconds or make the work faster / split it.")
+            .links(failed_link),
+        ];
+    }
+    let Some((container, code, why, msg)) = exits.last().cloned() else {
+        return vec![Hypothesis::new(
+            25,
+            Loop::Compute,
+            job.objref(),
+            format!("Job {} failed ({reason}) and none of its pods is left to say why", job.name()),
+        )
+        .fix(format!("The failed pods were removed: `kubectl get pods -n {ns} -l job-name={}` and `kubectl get events -n {ns}`; re-run the Job with a larger backoffLimit and read its pod's logs.", job.name()))
+        .missing("the Job's failed pods and their logs")
+        .links(failed_link)
+        .unexplained()];
+    };
+    let same = exits
+        .iter()
+        .all(|(c, x, _, _)| *c == container && *x == code);
+    let detail = msg
+        .as_ref()
+        .map(|m| format!(": {}", day2_model::redact::excerpt(m, 160)))
+        .unwrap_or_default();
+    if msg.is_some() || (same && exits.len() >= 2) {
+        return vec![Hypothesis::new(
+            if msg.is_some() { 80 } else { 70 },
+            Loop::Compute,
+            job.objref(),
+            format!(
+                "container {container} of Job {} exits with code {code} ({}) on every attempt ({} failed pods){detail}",
+                job.name(),
+                why.as_deref().unwrap_or("Error"),
+                exits.len()
+            ),
+        )
+        .fix(format!("The Job's command fails deterministically: read `kubectl logs -n {ns} job/{} -c {container}` and fix the command, args or inputs; retries do not help a constant exit code.", job.name()))
+        .links(failed_link)];
+    }
+    vec![Hypothesis::new(
+        30,
+        Loop::Compute,
+        job.objref(),
+        format!("container {container} of Job {} exited with code {code} and left no termination message; nothing in the cluster says why", job.name()),
+    )
+    .fix(format!("Read the pod's log (`kubectl logs -n {ns} job/{} -c {container}`) before the pod is cleaned up; set terminationMessagePolicy: FallbackToLogsOnError so the reason stays in the status.", job.name()))
+    .missing("the failed container's log")
+    .links(failed_link)
+    .unexplained()]
+}
+
+pub fn hpa<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Subject::Hpa(hpa) = d.subject else {
+        return vec![];
+    };
+    let Detail::Message(message) = &d.detail else {
+        return vec![];
+    };
+    let ns = hpa.ns_or_default();
+    let target = &hpa.spec.scale_target_ref;
+    let target_ref = ObjRef::new(target.kind.clone(), Some(ns), target.name.clone());
+    let link = d.events.iter().rev().find(|e| e.is_warning()).map(|e| {
+        Link::from_event(
+            Loop::Observability,
+            e,
+            "the HPA cannot compute a recommendation",
+        )
+    });
+    if message.contains("missing request for") {
+        let what = message
+            .split("missing request for ")
+            .nth(1)
+            .unwrap_or("")
+            .trim();
+        return vec![Hypothesis::new(
+            88,
+            Loop::Compute,
+            target_ref.clone(),
+            format!("the HPA scales on utilisation but {target_ref} declares no request: missing request for {what}"),
+        )
+        .fix(format!("Set resources.requests (cpu/memory, whichever the HPA targets) on every container of {target_ref}, sidecars included; utilisation is usage divided by the request."))
+        .links(link)];
+    }
+    if message.contains("metrics.k8s.io") || message.contains("resource metrics API") {
+        let api = a
+            .cluster
+            .other
+            .iter()
+            .find(|o| o.obj.kind == "APIService" && o.name() == "v1beta1.metrics.k8s.io");
+        let server = a
+            .cluster
+            .deployments
+            .iter()
+            .find(|d| d.name() == "metrics-server");
+        let (obj, summary) = match (api, server) {
+            (None, None) => (
+                ObjRef::new("APIService", None, "v1beta1.metrics.k8s.io"),
+                "no metrics-server is installed (no APIService v1beta1.metrics.k8s.io, no metrics-server Deployment): the resource metrics API the HPA reads does not exist".to_owned(),
+            ),
+            (_, Some(s)) => (
+                s.objref(),
+                format!("the resource metrics API does not answer: metrics-server ({}) is not serving", s.objref()),
+            ),
+            (Some(api), None) => (
+                api.objref(),
+                "APIService v1beta1.metrics.k8s.io is registered but its backend does not answer".to_owned(),
+            ),
+        };
+        return vec![Hypothesis::new(
+            85,
+            Loop::Observability,
+            obj,
+            summary,
+        )
+        .fix("Install or repair metrics-server (`kubectl apply -f https://github.com/kubernetes-sigs/metrics-server/releases/latest/download/components.yaml`) and check `kubectl get apiservice v1beta1.metrics.k8s.io` is Available; `kubectl top pods` works once it is.")
+        .links(link)];
+    }
+    let max = hpa.spec.max_replicas;
+    let current = hpa
+        .status
+        .as_ref()
+        .and_then(|s| s.current_replicas)
+        .unwrap_or(0);
+    if current >= max {
+        return vec![Hypothesis::new(
+            60,
+            Loop::Compute,
+            hpa.objref(),
+            format!("HPA {ns}/{} wants more replicas than its maxReplicas {max}", hpa.name()),
+        )
+        .fix(format!("Raise maxReplicas of HPA {ns}/{} if the cluster has room, or lower the per-pod load (more efficient code, larger requests).", hpa.name()))
+        .links(link)];
+    }
+    vec![Hypothesis::new(
+        30,
+        Loop::Observability,
+        hpa.objref(),
+        format!("HPA {ns}/{} cannot compute its target: {}", hpa.name(), day2_model::redact::excerpt(message, 200)),
+    )
+    .fix("Read `kubectl describe hpa` and check the metrics API (resource, custom or external) the HPA uses.")
+    .missing("the metrics adapter's state")
+    .links(link)
+    .unexplained()]
+}

@@ -1,0 +1,352 @@
+//! Why a scheduled pod cannot start: the pod sandbox (the CNI plugin on the
+//! node: IP address exhaustion, a CNI agent not running there), a container
+//! configuration that refers to a missing Secret, ConfigMap or key, a CSI
+//! driver not registered on the node, or a security context the image
+//! cannot meet.
+
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use crate::messages::runtime::{
+    CNI_PLUGINS, ConfigError, SandboxError, classify_config, classify_sandbox,
+};
+use crate::model;
+use crate::symptoms::{Detail, Detected};
+use day2_model::pod::Pod;
+use day2_model::{Loop, ObjRef, Res};
+
+/// The DaemonSet pods on a node, with their DaemonSet's name.
+fn daemon_pods_on<'c>(a: &Analysis<'c>, node: &str) -> Vec<(&'c Res<Pod>, String)> {
+    a.cluster
+        .pods_on_node(node)
+        .filter(|p| !model::is_terminal(p))
+        .filter_map(|p| {
+            let owner = a.cluster.owner_of(p)?;
+            (owner.kind == "DaemonSet").then(|| (p, owner.name.clone()))
+        })
+        .collect()
+}
+
+/// Why a pod is not serving: its first waiting or unready container.
+fn pod_trouble(p: &Pod) -> Option<String> {
+    if model::is_ready(p) {
+        return None;
+    }
+    let waiting = model::container_statuses(p).find_map(|s| {
+        let w = s.state.as_ref()?.waiting.as_ref()?;
+        Some(format!(
+            "container {} is {} ({} restarts)",
+            s.name,
+            w.reason.as_deref().unwrap_or("waiting"),
+            s.restart_count
+        ))
+    });
+    Some(waiting.unwrap_or_else(|| format!("pod is {} and not Ready", model::phase(p))))
+}
+
+pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(pod) = d.pod() else { return vec![] };
+    let Detail::Message(message) = &d.detail else {
+        return vec![];
+    };
+    let Some(node) = model::node_name(pod) else {
+        return vec![];
+    };
+    let link = d.events_with("FailedCreatePodSandBox").last().map(|e| {
+        Link::from_event(
+            Loop::Network,
+            e,
+            "the runtime cannot set up the pod's network",
+        )
+    });
+    let daemons = daemon_pods_on(a, node);
+    match classify_sandbox(message) {
+        SandboxError::IpExhausted => {
+            let on_node = a
+                .cluster
+                .pods_on_node(node)
+                .filter(|p| !model::is_terminal(p))
+                .filter(|p| p.spec.as_ref().is_none_or(|s| s.host_network != Some(true)))
+                .count();
+            let cni = daemons
+                .iter()
+                .find(|(_, ds)| CNI_PLUGINS.iter().any(|(_, n)| n == ds))
+                .map(|(_, ds)| ds.clone());
+            let aws = message.contains("aws-cni") || cni.as_deref() == Some("aws-node");
+            let fix = if aws {
+                format!("Node {node} has used every pod IP its ENIs can hold (the instance type's ENI × IP limit) or its subnet is exhausted: enable prefix delegation (`kubectl set env ds/aws-node -n kube-system ENABLE_PREFIX_DELEGATION=true`), set max-pods to what the instance type supports, use larger instance types, or add subnet IPs / custom networking.")
+            } else {
+                format!("The CNI's IP pool for node {node} is empty: enlarge the subnet or the pod CIDR (Azure CNI: a larger subnet or Azure CNI Overlay; Calico: more IPPool blocks), lower max-pods on the node, or spread the pods to other nodes.")
+            };
+            let mut h = Hypothesis::new(
+                85,
+                Loop::Network,
+                ObjRef::new("Node", None, node),
+                format!(
+                    "the CNI{} has no IP address left for pods on node {node} ({on_node} pods with pod-network IPs run there)",
+                    cni.map(|c| format!(" ({c})")).unwrap_or_default()
+                ),
+            )
+            .fix(fix)
+            .links(link);
+            if !aws {
+                h = h.missing("the CNI's IPAM state (subnet free addresses, IP pool blocks)");
+            }
+            vec![h]
+        }
+        SandboxError::CniNotReady { plugin } => {
+            let ds_name = plugin.and_then(|w| CNI_PLUGINS.iter().find(|(p, _)| *p == w).map(|(_, n)| *n));
+            let known = |ds: &str| {
+                ds_name.map_or_else(|| CNI_PLUGINS.iter().any(|(_, n)| *n == ds), |n| n == ds)
+            };
+            let cni_pod = daemons.iter().find(|(_, ds)| known(ds));
+            match cni_pod {
+                Some((p, ds)) => match pod_trouble(p) {
+                    Some(trouble) => vec![Hypothesis::new(
+                        90,
+                        Loop::Network,
+                        p.objref(),
+                        format!("the CNI agent on node {node}, {ds} pod {}, is not running: {trouble}; pods there get no network", p.name()),
+                    )
+                    .fix(format!("Fix {ds} on {node} first: `kubectl logs -n {} {} --all-containers --previous` says why it fails; pods on the node start once the CNI agent is Ready.", p.ns_or_default(), p.name()))
+                    .link(Link::new(Loop::Network, None, p.objref(), format!("{ds} on {node}: {trouble}")))
+                    .links(link)],
+                    None => vec![Hypothesis::new(
+                        55,
+                        Loop::Network,
+                        p.objref(),
+                        format!("the CNI plugin on node {node} reports it is not set up although {ds} pod {} is Ready", p.name()),
+                    )
+                    .fix(format!("Read the logs of {} and the CNI configuration in /etc/cni/net.d on {node}; restarting the CNI pod re-writes it.", p.name()))
+                    .links(link)],
+                },
+                None => {
+                    let ds = ds_name.map(str::to_owned).or_else(|| {
+                        a.cluster.daemon_sets.iter().map(|d| d.name().to_owned()).find(|n| known(n))
+                    });
+                    match ds {
+                        Some(ds) => {
+                            let obj = a.cluster.daemon_sets.iter().find(|d| d.name() == ds).map_or_else(|| ObjRef::new("DaemonSet", Some("kube-system"), ds.clone()), |d| d.objref());
+                            vec![Hypothesis::new(
+                                80,
+                                Loop::Network,
+                                obj,
+                                format!("the CNI DaemonSet {ds} has no pod on node {node}, so the node's pods get no network"),
+                            )
+                            .fix(format!("Make {ds} run on {node}: its nodeSelector, affinity and tolerations must admit the node (`kubectl get ds -n kube-system {ds} -o yaml`)."))
+                            .links(link)]
+                        }
+                        None => vec![Hypothesis::new(
+                            40,
+                            Loop::Network,
+                            ObjRef::new("Node", None, node),
+                            format!("no CNI plugin is set up on node {node}"),
+                        )
+                        .fix("Install the cluster's CNI plugin (its DaemonSet) so it runs on every node.")
+                        .missing("the CNI DaemonSet (none of the known ones is in the input)")
+                        .links(link)
+                        .unexplained()],
+                    }
+                }
+            }
+        }
+        SandboxError::Other => vec![Hypothesis::new(
+            25,
+            Loop::Network,
+            ObjRef::new("Node", None, node),
+            format!("the container runtime on {node} cannot create the pod sandbox: {}", day2_model::redact::excerpt(message, 200)),
+        )
+        .fix(format!("Read the kubelet and container runtime logs on {node} (`journalctl -u kubelet -u containerd`)."))
+        .missing("the runtime's log on the node")
+        .links(link)
+        .unexplained()],
+    }
+}
+
+pub fn config_error<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(pod) = d.pod() else { return vec![] };
+    let Detail::Message(message) = &d.detail else {
+        return vec![];
+    };
+    let ns = pod.ns_or_default();
+    let workload = model::workload_ref(a.cluster, pod);
+    let link = d.events_with("Failed").last().map(|e| {
+        Link::from_event(
+            Loop::Compute,
+            e,
+            "the kubelet cannot build the container's configuration",
+        )
+    });
+    match classify_config(message) {
+        ConfigError::MissingKey { kind, name, key } => {
+            let keys: Option<Vec<String>> = match kind {
+                "Secret" => a
+                    .cluster
+                    .secrets
+                    .iter()
+                    .find(|s| s.ns_or_default() == ns && s.name() == name)
+                    .map(|s| s.obj.keys.iter().map(|k| k.name.clone()).collect()),
+                _ => a
+                    .cluster
+                    .config_maps
+                    .iter()
+                    .find(|c| c.ns_or_default() == ns && c.name() == name)
+                    .map(|c| c.data.iter().flatten().map(|(k, _)| k.clone()).collect()),
+            };
+            let has = keys
+                .as_ref()
+                .map(|k| format!(" (it holds: {})", if k.is_empty() { "no keys".to_owned() } else { k.join(", ") }))
+                .unwrap_or_default();
+            vec![Hypothesis::new(
+                if keys.is_some() { 90 } else { 80 },
+                if kind == "Secret" { Loop::Identity } else { Loop::Compute },
+                ObjRef::new(kind, Some(ns), name.clone()),
+                format!("{kind} {ns}/{name} has no key {key}{has}, which {} reads", workload),
+            )
+            .fix(format!("Add key {key} to {kind} {ns}/{name} (or fix the key name in {workload}'s env/volume reference; mark the reference optional: true if it may be absent)."))
+            .links(link)]
+        }
+        ConfigError::MissingObject { kind, name } => vec![Hypothesis::new(
+            88,
+            if kind == "Secret" { Loop::Identity } else { Loop::Compute },
+            ObjRef::new(kind, Some(ns), name.clone()),
+            format!("{kind} {ns}/{name} does not exist, and {workload} reads it"),
+        )
+        .fix(format!("Create {kind} {ns}/{name} (`kubectl create {} -n {ns} {name} …`) or fix its name in {workload}'s pod template; if another controller produces it (a Helm chart, external-secrets, cert-manager), check that one.", kind.to_lowercase()))
+        .links(link)],
+        ConfigError::RunAsRoot => vec![Hypothesis::new(
+            85,
+            Loop::Identity,
+            workload.clone(),
+            format!("{workload} sets runAsNonRoot: true but its image runs as root (or as a non-numeric user the kubelet cannot check)"),
+        )
+        .fix(format!("Set securityContext.runAsUser to a non-zero UID in {workload}'s pod template (or build the image with a numeric non-root USER)."))
+        .links(link)],
+        ConfigError::Other => vec![Hypothesis::new(
+            30,
+            Loop::Compute,
+            workload,
+            format!("the kubelet cannot configure a container: {}", day2_model::redact::excerpt(message, 200)),
+        )
+        .fix("Read the message of the `Failed` event and compare with the pod template's env, envFrom and volumes.")
+        .links(link)
+        .unexplained()],
+    }
+}
+
+/// `driver name X not found in the list of registered CSI drivers`: the
+/// driver's node plugin is not registered on the pod's node.
+pub fn csi_driver<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(pod) = d.pod() else { return vec![] };
+    let Some(node) = model::node_name(pod) else {
+        return vec![];
+    };
+    let Some(e) = d
+        .events_with("FailedMount")
+        .filter(|e| {
+            e.message_text()
+                .contains("not found in the list of registered CSI drivers")
+        })
+        .last()
+    else {
+        return vec![];
+    };
+    let msg = e.message_text();
+    let Some(driver) = msg
+        .split("driver name ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .filter(|s| !s.is_empty())
+    else {
+        return vec![];
+    };
+    let link = Link::from_event(
+        Loop::Storage,
+        e,
+        format!("CSI driver {driver} is not registered on {node}"),
+    );
+    // The node plugin's DaemonSet: named after the driver's first label (`efs` → efs-csi-node).
+    let stem = driver.split('.').next().unwrap_or(driver);
+    let ds = a.cluster.daemon_sets.iter().find(|ds| {
+        let n = ds.name();
+        n.contains(stem) && (n.contains("csi") || n.contains("node"))
+    });
+    let Some(ds) = ds else {
+        return vec![Hypothesis::new(
+            60,
+            Loop::Storage,
+            ObjRef::new("CSIDriver", None, driver),
+            format!("CSI driver {driver} is not registered on node {node} and no node-plugin DaemonSet for it is in the input"),
+        )
+        .fix(format!("Install the {driver} node plugin (its DaemonSet) so it runs on {node}."))
+        .missing("the CSI driver's node DaemonSet")
+        .link(link)];
+    };
+    let node_obj = a.cluster.node(node);
+    let on_node = a.cluster.pods_on_node(node).find(|p| {
+        a.cluster
+            .owner_of(p)
+            .is_some_and(|o| o.kind == "DaemonSet" && o.name == ds.name())
+    });
+    let ns = ds.ns_or_default();
+    match on_node {
+        Some(p) => {
+            let trouble = pod_trouble(p)
+                .unwrap_or_else(|| "it is Ready but has not registered the driver".to_owned());
+            let registrar = model::container_statuses(p)
+                .find(|s| s.name.contains("registrar") && !s.ready)
+                .map(|s| {
+                    format!(
+                        " (its node-driver-registrar container {} is not ready)",
+                        s.name
+                    )
+                })
+                .unwrap_or_default();
+            vec![Hypothesis::new(
+                88,
+                Loop::Storage,
+                p.objref(),
+                format!("the {driver} node plugin on {node}, pod {} of DaemonSet {}, does not register the driver: {trouble}{registrar}", p.name(), ds.name()),
+            )
+            .fix(format!("Fix {} on {node}: `kubectl logs -n {ns} {} -c node-driver-registrar --previous` (the registrar registers the driver with the kubelet through /var/lib/kubelet/plugins_registry); the mount succeeds once the plugin is Ready.", p.name(), p.name()))
+            .link(Link::new(Loop::Storage, None, p.objref(), trouble))
+            .link(link)]
+        }
+        None => {
+            let spec = ds.spec.template.spec.as_ref();
+            let why = match (spec, node_obj) {
+                (Some(s), Some(n)) if !model::matches_node_selection(s, n) => {
+                    let sel = s
+                        .node_selector
+                        .iter()
+                        .flatten()
+                        .filter(|(k, v)| n.labels().get(*k) != Some(*v))
+                        .map(|(k, v)| {
+                            format!(
+                                "{k}={v} (node has {})",
+                                n.labels().get(k).map_or("none", String::as_str)
+                            )
+                        })
+                        .collect::<Vec<_>>();
+                    if sel.is_empty() {
+                        "its node affinity excludes the node".to_owned()
+                    } else {
+                        format!("its nodeSelector {} excludes the node", sel.join(", "))
+                    }
+                }
+                (Some(s), Some(n)) if !model::untolerated_taints(s, n).is_empty() => format!(
+                    "it does not tolerate the node's taint {}",
+                    model::describe_taint(model::untolerated_taints(s, n)[0])
+                ),
+                _ => "the DaemonSet has no pod there".to_owned(),
+            };
+            vec![Hypothesis::new(
+                88,
+                Loop::Storage,
+                ds.objref(),
+                format!("DaemonSet {} (the {driver} node plugin) does not run on node {node}: {why}", ds.name()),
+            )
+            .fix(format!("Let DaemonSet {ns}/{} run on {node}: widen its nodeSelector/affinity (e.g. allow kubernetes.io/arch arm64 when the image is multi-arch) or add the toleration; or keep pods that need {driver} off such nodes with a nodeSelector.", ds.name()))
+            .link(link)]
+        }
+    }
+}

@@ -1,0 +1,246 @@
+//! Why a controller could not create a pod: the `FailedCreate` event's text.
+//!
+//! The controllers write `Error creating: <err>` (ReplicaSet, Job, DaemonSet:
+//! `pkg/controller/controller_utils.go`) or `create Pod <name> in StatefulSet
+//! <sts> failed error: <err>` (`pkg/controller/statefulset/stateful_pod_control.go`);
+//! `<err>` is the API server's refusal:
+//! - ResourceQuota: `exceeded quota: <name>, requested: …, used: …, limited: …`
+//!   and `failed quota: <name>: must specify <resources>`
+//!   (`staging/src/k8s.io/apiserver/pkg/admission/plugin/resourcequota/controller.go`);
+//! - LimitRange: `maximum cpu usage per Container is 16, but request is 17`
+//!   (`plugin/pkg/admission/limitranger/admission.go`);
+//! - Pod Security admission: `violates PodSecurity "restricted:latest": …`
+//!   (`staging/src/k8s.io/pod-security-admission/admission/admission.go`);
+//! - admission webhooks: `failed calling webhook "<name>": <err>`
+//!   (`staging/src/k8s.io/apiserver/pkg/admission/plugin/webhook/errors`);
+//! - the ServiceAccount admission plugin: `error looking up service account
+//!   <ns>/<name>: serviceaccount "<name>" not found`
+//!   (`plugin/pkg/admission/serviceaccount/admission.go`).
+
+use super::quoted_after;
+
+/// What went wrong calling an admission webhook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WebhookError {
+    /// `no endpoints available for service "x"`.
+    NoEndpoints {
+        service: Option<String>,
+    },
+    /// `x509: certificate has expired or is not yet valid`.
+    CertificateExpired {
+        not_yet_valid: bool,
+    },
+    /// `x509: certificate signed by unknown authority`.
+    UnknownAuthority,
+    /// `context deadline exceeded`, `i/o timeout`, `connection refused`.
+    Unreachable,
+    /// `service "x" not found`.
+    ServiceNotFound {
+        service: Option<String>,
+    },
+    /// The webhook answered and denied the request.
+    Denied,
+    Other,
+}
+
+/// The class of a `FailedCreate` error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CreateError {
+    QuotaExceeded {
+        quota: String,
+    },
+    QuotaRequires {
+        quota: String,
+        resources: String,
+    },
+    LimitRange {
+        resource: String,
+        detail: String,
+    },
+    PodSecurity {
+        level: String,
+        violations: String,
+    },
+    Webhook {
+        webhook: String,
+        host: Option<String>,
+        error: WebhookError,
+    },
+    ServiceAccountMissing {
+        name: String,
+    },
+    Other,
+}
+
+/// Classify the error of a `FailedCreate` event's message.
+pub fn classify_create(message: &str) -> CreateError {
+    let m = super::strip_combined(message);
+    if let Some(rest) = after(m, "exceeded quota: ") {
+        let quota = rest.split([',', ' ']).next().unwrap_or("").to_owned();
+        return CreateError::QuotaExceeded { quota };
+    }
+    if let Some(rest) = after(m, "failed quota: ") {
+        let (quota, tail) = rest.split_once(": ").unwrap_or((rest, ""));
+        let resources = tail
+            .strip_prefix("must specify ")
+            .unwrap_or(tail)
+            .trim()
+            .to_owned();
+        return CreateError::QuotaRequires {
+            quota: quota.trim().to_owned(),
+            resources,
+        };
+    }
+    for bound in ["maximum ", "minimum "] {
+        if let Some(i) = m.find(bound)
+            && let Some(rest) = m.get(i + bound.len()..)
+            && let Some((resource, tail)) = rest.split_once(" usage per ")
+            && !resource.contains(' ')
+        {
+            return CreateError::LimitRange {
+                resource: resource.to_owned(),
+                detail: format!("{bound}{resource} usage per {}", tail.trim()),
+            };
+        }
+    }
+    if let Some(level) = quoted_after(m, "violates PodSecurity ") {
+        let violations = m
+            .find(&format!("\"{level}\": "))
+            .and_then(|i| m.get(i + level.len() + 4..))
+            .unwrap_or("")
+            .trim()
+            .to_owned();
+        return CreateError::PodSecurity {
+            level: level.to_owned(),
+            violations,
+        };
+    }
+    if let Some(webhook) = quoted_after(m, "failed calling webhook ") {
+        let host = after(m, "Post \"https://")
+            .or_else(|| after(m, "Post https://"))
+            .and_then(|h| h.split([':', '/', '"']).next())
+            .map(str::to_owned);
+        return CreateError::Webhook {
+            webhook: webhook.to_owned(),
+            host,
+            error: classify_webhook(m),
+        };
+    }
+    if let Some(webhook) = quoted_after(m, "admission webhook ")
+        && m.contains("denied the request")
+    {
+        return CreateError::Webhook {
+            webhook: webhook.to_owned(),
+            host: None,
+            error: WebhookError::Denied,
+        };
+    }
+    if m.contains("error looking up service account")
+        && let Some(name) = quoted_after(m, "serviceaccount ")
+    {
+        return CreateError::ServiceAccountMissing {
+            name: name.to_owned(),
+        };
+    }
+    CreateError::Other
+}
+
+fn classify_webhook(m: &str) -> WebhookError {
+    if m.contains("no endpoints available for service") {
+        WebhookError::NoEndpoints {
+            service: quoted_after(m, "no endpoints available for service ").map(str::to_owned),
+        }
+    } else if m.contains("x509: certificate has expired or is not yet valid") {
+        WebhookError::CertificateExpired {
+            not_yet_valid: m.contains(" is before "),
+        }
+    } else if m.contains("x509: certificate signed by unknown authority") {
+        WebhookError::UnknownAuthority
+    } else if m.contains("context deadline exceeded")
+        || m.contains("i/o timeout")
+        || m.contains("connection refused")
+        || m.contains("Client.Timeout exceeded")
+    {
+        WebhookError::Unreachable
+    } else if let Some(service) = quoted_after(m, "service ").filter(|_| m.contains("not found")) {
+        WebhookError::ServiceNotFound {
+            service: Some(service.to_owned()),
+        }
+    } else {
+        WebhookError::Other
+    }
+}
+
+fn after<'a>(s: &'a str, marker: &str) -> Option<&'a str> {
+    s.find(marker).and_then(|i| s.get(i + marker.len()..))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upstream_refusals_are_classified() {
+        // kubernetes/kubernetes#88843-style quota refusal.
+        assert_eq!(
+            classify_create(
+                "(combined from similar events): Error creating: pods \"a-2wm8j\" is forbidden: exceeded quota: namespace-quota, requested: limits.cpu=1, used: limits.cpu=6, limited: limits.cpu=6"
+            ),
+            CreateError::QuotaExceeded {
+                quota: "namespace-quota".into()
+            }
+        );
+        assert_eq!(
+            classify_create(
+                "create Pod es-0 in StatefulSet es failed error: pods \"es-0\" is forbidden: failed quota: fpl-quota: must specify requests.cpu,requests.memory"
+            ),
+            CreateError::QuotaRequires {
+                quota: "fpl-quota".into(),
+                resources: "requests.cpu,requests.memory".into()
+            }
+        );
+        assert!(matches!(
+            classify_create("Error creating: pods \"x-\" is forbidden: maximum cpu usage per Container is 16, but request is 17"),
+            CreateError::LimitRange { resource, .. } if resource == "cpu"
+        ));
+        assert!(matches!(
+            classify_create("Error creating: pods \"x\" is forbidden: violates PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false (container \"runtime\" must set securityContext.allowPrivilegeEscalation=false)"),
+            CreateError::PodSecurity { level, violations } if level == "restricted:latest" && violations.starts_with("allowPrivilegeEscalation")
+        ));
+        assert_eq!(
+            classify_create(
+                "Error creating: Internal error occurred: failed calling webhook \"w.example.io\": failed to call webhook: Post \"https://webhook-svc.gmsa.svc:443/mutate?timeout=30s\": no endpoints available for service \"webhook-svc\""
+            ),
+            CreateError::Webhook {
+                webhook: "w.example.io".into(),
+                host: Some("webhook-svc.gmsa.svc".into()),
+                error: WebhookError::NoEndpoints {
+                    service: Some("webhook-svc".into())
+                }
+            }
+        );
+        assert!(matches!(
+            classify_create(
+                "Error creating: Internal error occurred: failed calling webhook \"w\": Post \"https://s.ns.svc:443/inject\": x509: certificate has expired or is not yet valid: current time 2022-10-17T12:39:46+02:00 is before 2022-10-17T10:40:00Z"
+            ),
+            CreateError::Webhook {
+                error: WebhookError::CertificateExpired {
+                    not_yet_valid: true
+                },
+                ..
+            }
+        ));
+        assert_eq!(
+            classify_create(
+                "Error creating: pods \"c-\" is forbidden: error looking up service account kube-system/rke-job-deployer: serviceaccount \"rke-job-deployer\" not found"
+            ),
+            CreateError::ServiceAccountMissing {
+                name: "rke-job-deployer".into()
+            }
+        );
+        assert_eq!(
+            classify_create("Error creating: something else"),
+            CreateError::Other
+        );
+    }
+}

@@ -1,0 +1,252 @@
+//! The kubelet's words on a pod it cannot start or had to evict.
+//!
+//! - `FailedCreatePodSandBox` (`pkg/kubelet/kuberuntime/kuberuntime_manager.go`):
+//!   `Failed to create pod sandbox: rpc error: … failed to setup network for
+//!   sandbox …: plugin type="aws-cni" … failed to assign an IP address to
+//!   container` (amazon-vpc-cni-k8s), `Failed to allocate address` /
+//!   `no addresses available` (Azure CNI, host-local IPAM), `stat
+//!   /var/lib/calico/nodename: no such file or directory` (Calico not running
+//!   on the node), `cni config uninitialized` / `NetworkPluginNotReady`.
+//! - `CreateContainerConfigError` (`pkg/kubelet/kubelet_pods.go`,
+//!   `pkg/kubelet/kuberuntime/kuberuntime_container.go`): `couldn't find key
+//!   K in Secret NS/NAME`, `secret "NAME" not found`, `configmap "NAME" not
+//!   found`, `container has runAsNonRoot and image will run as root`.
+//! - evictions (`pkg/kubelet/eviction/helpers.go`): `The node was low on
+//!   resource: R. Threshold quantity: T, available: A. Container C was using
+//!   U, which exceeds its request of Q. ` and `The node had condition: [C]. `.
+
+use super::quoted_after;
+
+/// Why the runtime could not create the pod's sandbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SandboxError {
+    /// The CNI's IP address management has no address left for the pod.
+    IpExhausted,
+    /// The CNI plugin is not installed, configured or running on the node;
+    /// `plugin` is the plugin the message names, if any.
+    CniNotReady {
+        plugin: Option<&'static str>,
+    },
+    Other,
+}
+
+/// CNI plugins by a word their errors carry, with the DaemonSet that runs them.
+pub const CNI_PLUGINS: [(&str, &str); 8] = [
+    ("aws-cni", "aws-node"),
+    ("calico", "calico-node"),
+    ("cilium", "cilium"),
+    ("azure-vnet", "azure-cns"),
+    ("flannel", "kube-flannel-ds"),
+    ("weave", "weave-net"),
+    ("antrea", "antrea-agent"),
+    ("kube-router", "kube-router"),
+];
+
+pub fn classify_sandbox(message: &str) -> SandboxError {
+    let m = super::strip_combined(message);
+    let plugin = CNI_PLUGINS
+        .iter()
+        .find(|(w, _)| m.contains(w))
+        .map(|(w, _)| *w);
+    if m.contains("failed to assign an IP address to container")
+        || m.contains("Failed to allocate address")
+        || m.contains("no addresses available")
+        || m.contains("no IP addresses available")
+        || m.contains("failed to request IPv4 addresses")
+        || m.contains("No more free affinity blocks")
+    {
+        SandboxError::IpExhausted
+    } else if m.contains("cni config uninitialized")
+        || m.contains("NetworkPluginNotReady")
+        || m.contains("cni plugin not initialized")
+        || m.contains("/var/lib/calico/nodename")
+        || m.contains("failed to find plugin")
+        || ((m.contains("no such file or directory") || m.contains("connect: connection refused"))
+            && (m.contains("network") || m.contains("cni") || plugin.is_some()))
+    {
+        SandboxError::CniNotReady { plugin }
+    } else {
+        SandboxError::Other
+    }
+}
+
+/// What a container's configuration refers to and cannot find.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigError {
+    MissingKey {
+        kind: &'static str,
+        name: String,
+        key: String,
+    },
+    MissingObject {
+        kind: &'static str,
+        name: String,
+    },
+    RunAsRoot,
+    Other,
+}
+
+pub fn classify_config(message: &str) -> ConfigError {
+    let m = message.trim().trim_start_matches("Error: ");
+    let lower = m.to_ascii_lowercase();
+    if let Some(rest) = lower
+        .find("couldn't find key ")
+        .and_then(|i| m.get(i + "couldn't find key ".len()..))
+        && let Some((key, obj)) = rest.split_once(" in ")
+    {
+        let (kind, path) = match obj.split_once(' ') {
+            Some(("Secret", p)) => ("Secret", p),
+            Some(("ConfigMap", p)) => ("ConfigMap", p),
+            _ => return ConfigError::Other,
+        };
+        let name = path.rsplit('/').next().unwrap_or(path).trim().to_owned();
+        return ConfigError::MissingKey {
+            kind,
+            name,
+            key: key.to_owned(),
+        };
+    }
+    for (word, kind) in [("secret ", "Secret"), ("configmap ", "ConfigMap")] {
+        if lower.contains(&format!("{word}\""))
+            && lower.contains("not found")
+            && let Some(name) = quoted_after(&lower, word)
+            && let Some(i) = lower.find(&format!("{word}\"{name}\""))
+            && let Some(name) = m.get(i + word.len() + 1..i + word.len() + 1 + name.len())
+        {
+            return ConfigError::MissingObject {
+                kind,
+                name: name.to_owned(),
+            };
+        }
+    }
+    if m.contains("runAsNonRoot and image will run as root")
+        || m.contains("cannot verify user is non-root")
+    {
+        return ConfigError::RunAsRoot;
+    }
+    ConfigError::Other
+}
+
+/// An eviction message.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Eviction {
+    /// `memory`, `ephemeral-storage`, `pids`, … when the node was low on it.
+    pub resource: Option<String>,
+    /// `DiskPressure`, … when the pod was evicted for a node condition.
+    pub conditions: Vec<String>,
+    /// Containers over their request: (name, usage, request).
+    pub containers: Vec<(String, String, String)>,
+    /// A container or the pod exceeded its own ephemeral-storage limit.
+    pub over_limit: bool,
+}
+
+pub fn parse_eviction(message: &str) -> Eviction {
+    let mut e = Eviction::default();
+    let m = message.trim();
+    if let Some(rest) = m.split("The node was low on resource: ").nth(1) {
+        e.resource = rest
+            .split(['.', ','])
+            .next()
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty());
+    }
+    if let Some(rest) = m.split("The node had condition: ").nth(1) {
+        let list = rest.split(']').next().unwrap_or("");
+        e.conditions = list
+            .trim_start_matches('[')
+            .split([',', ' '])
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect();
+    }
+    for part in m.split("Container ").skip(1) {
+        if let Some((name, rest)) = part.split_once(" was using ")
+            && let Some((usage, rest)) = rest.split_once(", which exceeds its request of ")
+        {
+            let request = rest.split_once(". ").map_or(rest, |(q, _)| q);
+            e.containers.push((
+                name.trim().to_owned(),
+                usage.trim().to_owned(),
+                request.trim().trim_end_matches('.').to_owned(),
+            ));
+        }
+    }
+    e.over_limit = m.contains("exceeded its local ephemeral storage limit")
+        || m.contains("Pod ephemeral local storage usage exceeds")
+        || m.contains("Usage of EmptyDir volume");
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sandbox_errors() {
+        assert_eq!(
+            classify_sandbox(
+                "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \"12e7\": plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): add cmd: failed to assign an IP address to container"
+            ),
+            SandboxError::IpExhausted
+        );
+        assert_eq!(
+            classify_sandbox(
+                "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container \"99d8\" network for pod \"nginx\": networkPlugin cni failed to set up pod \"nginx_default\" network: stat /var/lib/calico/nodename: no such file or directory: check that the calico/node container is running and has mounted /var/lib/calico/"
+            ),
+            SandboxError::CniNotReady {
+                plugin: Some("calico")
+            }
+        );
+        assert_eq!(
+            classify_sandbox("Failed to create pod sandbox: image not found"),
+            SandboxError::Other
+        );
+    }
+
+    #[test]
+    fn config_errors() {
+        assert_eq!(
+            classify_config("couldn't find key SECURE_DATA in Secret default/deno-demo-secret"),
+            ConfigError::MissingKey {
+                kind: "Secret",
+                name: "deno-demo-secret".into(),
+                key: "SECURE_DATA".into()
+            }
+        );
+        assert_eq!(
+            classify_config("Error: secret \"my-password\" not found"),
+            ConfigError::MissingObject {
+                kind: "Secret",
+                name: "my-password".into()
+            }
+        );
+        assert_eq!(
+            classify_config("configmap \"App-Config\" not found"),
+            ConfigError::MissingObject {
+                kind: "ConfigMap",
+                name: "App-Config".into()
+            }
+        );
+        assert_eq!(
+            classify_config(
+                "container has runAsNonRoot and image will run as root (pod: \"x\", container: y)"
+            ),
+            ConfigError::RunAsRoot
+        );
+    }
+
+    #[test]
+    fn eviction_messages() {
+        let e = parse_eviction(
+            "The node was low on resource: ephemeral-storage. Threshold quantity: 9624693099, available: 9301548Ki. Container app was using 34260Ki, which exceeds its request of 0. ",
+        );
+        assert_eq!(e.resource.as_deref(), Some("ephemeral-storage"));
+        assert_eq!(
+            e.containers,
+            vec![("app".into(), "34260Ki".into(), "0".into())]
+        );
+        let e = parse_eviction("The node had condition: [DiskPressure]. ");
+        assert_eq!(e.conditions, vec!["DiskPressure".to_owned()]);
+        assert!(e.resource.is_none());
+    }
+}

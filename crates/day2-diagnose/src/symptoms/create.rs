@@ -1,0 +1,132 @@
+//! `PodCreateFailed`: a controller (ReplicaSet, StatefulSet, Job, DaemonSet,
+//! ReplicationController) whose pods the API server refuses, seen as
+//! `FailedCreate` events (`pkg/controller/controller_utils.go`,
+//! `pkg/controller/statefulset/stateful_pod_control.go`) while the
+//! controller still has fewer pods than it wants. The refusals are
+//! classified in [`crate::messages::admission`].
+
+use super::{Detail, Detected, Kind, Subject, evidence_of};
+use crate::analysis::Analysis;
+use day2_model::{K8sObject, Res, SourceKind};
+use k8s_openapi::api::core::v1::PodTemplateSpec;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use rustc_hash::FxHashSet;
+
+const CONTROLLERS: [&str; 5] = [
+    "ReplicaSet",
+    "StatefulSet",
+    "Job",
+    "DaemonSet",
+    "ReplicationController",
+];
+
+pub fn detect<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
+    let cluster = a.cluster;
+    if cluster.source == SourceKind::Manifests {
+        return Vec::new();
+    }
+    // The controllers with a FailedCreate event, by (kind, namespace, name).
+    let wanted: FxHashSet<(&str, &str, &str)> = cluster
+        .events
+        .iter()
+        .filter(|e| e.reason == "FailedCreate" && CONTROLLERS.contains(&e.involved.kind.as_str()))
+        .map(|e| {
+            (
+                e.involved.kind.as_str(),
+                e.involved.namespace.as_deref().unwrap_or("default"),
+                e.involved.name.as_str(),
+            )
+        })
+        .collect();
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut consider = |meta: &'c ObjectMeta,
+                        r: &dyn Fn() -> (day2_model::ObjRef, Vec<&'c day2_model::Event>),
+                        kind: &str,
+                        template: Option<&'c PodTemplateSpec>,
+                        short: bool| {
+        let key = (
+            kind,
+            meta.namespace.as_deref().unwrap_or("default"),
+            meta.name.as_deref().unwrap_or(""),
+        );
+        if !short || !wanted.contains(&key) || !a.included(meta.namespace.as_deref()) {
+            return;
+        }
+        let (obj, events) = r();
+        let failed: Vec<_> = events
+            .iter()
+            .copied()
+            .filter(|e| e.reason == "FailedCreate")
+            .collect();
+        let Some(last) = failed.last() else { return };
+        let mut d = Detected::new(
+            Kind::PodCreateFailed,
+            obj,
+            Subject::Controller { meta, template },
+        );
+        d.evidence = evidence_of(&failed, 3);
+        d.since = failed.first().and_then(|e| e.first.or(e.last));
+        d.detail = Detail::Message(last.message_text().to_owned());
+        d.events = events;
+        out.push(d);
+    };
+    fn refs<'c, T: K8sObject>(
+        cluster: &'c day2_model::Cluster,
+        r: &'c Res<T>,
+    ) -> impl Fn() -> (day2_model::ObjRef, Vec<&'c day2_model::Event>) {
+        move || (r.objref(), cluster.events_for_obj(r))
+    }
+    for r in &cluster.replica_sets {
+        let want = r.spec.replicas.unwrap_or(1);
+        let have = r.status.as_ref().map_or(0, |s| s.replicas);
+        let t = r.spec.template.as_ref();
+        consider(&r.metadata, &refs(cluster, r), "ReplicaSet", t, want > have);
+    }
+    for r in &cluster.stateful_sets {
+        let want = r.spec.replicas.unwrap_or(1);
+        let have = r.status.as_ref().map_or(0, |s| s.replicas);
+        let t = Some(&r.spec.template);
+        consider(
+            &r.metadata,
+            &refs(cluster, r),
+            "StatefulSet",
+            t,
+            want > have,
+        );
+    }
+    for r in &cluster.daemon_sets {
+        let short = r
+            .status
+            .as_ref()
+            .is_none_or(|s| s.current_number_scheduled < s.desired_number_scheduled);
+        let t = Some(&r.spec.template);
+        consider(&r.metadata, &refs(cluster, r), "DaemonSet", t, short);
+    }
+    for r in &cluster.jobs {
+        let finished = r
+            .status
+            .as_ref()
+            .and_then(|s| s.conditions.as_ref())
+            .into_iter()
+            .flatten()
+            .any(|c| matches!(c.type_.as_str(), "Complete" | "Failed") && c.status == "True");
+        let t = r.spec.as_ref().map(|s| &s.template);
+        consider(&r.metadata, &refs(cluster, r), "Job", t, !finished);
+    }
+    for r in &cluster.replication_controllers {
+        let want = r.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+        let have = r.status.as_ref().map_or(0, |s| s.replicas);
+        let t = r.spec.as_ref().and_then(|s| s.template.as_ref());
+        consider(
+            &r.metadata,
+            &refs(cluster, r),
+            "ReplicationController",
+            t,
+            want > have,
+        );
+    }
+    out
+}

@@ -1,0 +1,59 @@
+//! `LoadBalancerPending`: a Service of type LoadBalancer without an address
+//! in `status.loadBalancer.ingress`. The cloud provider's service controller
+//! reports `EnsuringLoadBalancer`, then `EnsuredLoadBalancer` or
+//! `SyncLoadBalancerFailed` with the cloud's error
+//! (`staging/src/k8s.io/cloud-provider/controllers/service/controller.go`).
+
+use super::{Detail, Detected, Kind, Subject, evidence_of};
+use crate::analysis::Analysis;
+use crate::model;
+use day2_model::{Res, SourceKind};
+use k8s_openapi::api::core::v1::Service;
+
+pub fn detect<'c>(a: &Analysis<'c>, svc: &'c Res<Service>) -> Option<Detected<'c>> {
+    if a.cluster.source == SourceKind::Manifests {
+        return None;
+    }
+    let spec = svc.spec.as_ref()?;
+    if spec.type_.as_deref() != Some("LoadBalancer") {
+        return None;
+    }
+    let has_address = svc
+        .status
+        .as_ref()
+        .and_then(|s| s.load_balancer.as_ref())
+        .and_then(|l| l.ingress.as_ref())
+        .is_some_and(|i| !i.is_empty());
+    if has_address {
+        return None;
+    }
+    let events = a.cluster.events_for_obj(svc);
+    let failed: Vec<_> = events
+        .iter()
+        .copied()
+        .filter(|e| {
+            e.reason == "SyncLoadBalancerFailed"
+                || (e.is_warning() && e.reason.contains("LoadBalancer"))
+        })
+        .collect();
+    let mut d = Detected::new(
+        Kind::LoadBalancerPending,
+        svc.objref(),
+        Subject::Service(svc),
+    );
+    d.evidence
+        .push("type LoadBalancer, no address in status.loadBalancer.ingress".to_owned());
+    d.evidence.extend(evidence_of(&failed, 3));
+    d.since = failed
+        .first()
+        .and_then(|e| e.first.or(e.last))
+        .or_else(|| model::creation(&svc.metadata));
+    d.detail = Detail::Message(
+        failed
+            .last()
+            .map(|e| e.message_text().to_owned())
+            .unwrap_or_default(),
+    );
+    d.events = events;
+    Some(d)
+}

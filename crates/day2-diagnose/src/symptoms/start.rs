@@ -1,0 +1,85 @@
+//! Pods scheduled to a node that cannot start them: `SandboxCreateFailed`
+//! (the runtime cannot create the pod sandbox, mostly its network: event
+//! `FailedCreatePodSandBox` from `pkg/kubelet/kuberuntime/kuberuntime_manager.go`)
+//! and `CreateContainerConfigError` (a container's configuration refers to
+//! something missing: the waiting reason set in
+//! `pkg/kubelet/kuberuntime/kuberuntime_container.go`). Message formats in
+//! [`crate::messages::runtime`].
+
+use super::{Detail, Detected, Kind, Subject, evidence_of};
+use crate::analysis::Analysis;
+use crate::model;
+use day2_model::pod::Pod;
+use day2_model::{Event, Res};
+
+pub fn detect<'c>(_a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) -> Vec<Detected<'c>> {
+    let mut out = Vec::new();
+    if model::node_name(pod).is_none() {
+        return out;
+    }
+    // A container waiting on its configuration.
+    if let Some(s) = model::container_statuses(pod).find(|s| {
+        s.state
+            .as_ref()
+            .and_then(|st| st.waiting.as_ref())
+            .is_some_and(|w| w.reason.as_deref() == Some("CreateContainerConfigError"))
+    }) {
+        let failed: Vec<&Event> = events
+            .iter()
+            .copied()
+            .filter(|e| e.reason == "Failed" && e.is_warning())
+            .collect();
+        let waiting = s
+            .state
+            .as_ref()
+            .and_then(|st| st.waiting.as_ref())
+            .and_then(|w| w.message.clone())
+            .filter(|m| !m.is_empty());
+        let message = waiting
+            .clone()
+            .or_else(|| failed.last().map(|e| e.message_text().to_owned()))
+            .unwrap_or_default();
+        let mut d = Detected::new(
+            Kind::CreateContainerConfigError,
+            pod.objref(),
+            Subject::Pod(pod),
+        );
+        d.evidence.push(format!(
+            "container {} waits: CreateContainerConfigError{}",
+            s.name,
+            waiting.map(|m| format!(": {m}")).unwrap_or_default()
+        ));
+        d.evidence.extend(evidence_of(&failed, 2));
+        d.since = failed
+            .first()
+            .and_then(|e| e.first.or(e.last))
+            .or_else(|| model::creation(&pod.metadata));
+        d.events = events.to_vec();
+        d.detail = Detail::Message(message);
+        out.push(d);
+    }
+    // The sandbox cannot be created, and no container has started since.
+    let sandbox: Vec<&Event> = events
+        .iter()
+        .copied()
+        .filter(|e| e.reason == "FailedCreatePodSandBox")
+        .collect();
+    let started = model::container_statuses(pod).any(|s| {
+        s.state.as_ref().is_some_and(|st| st.running.is_some())
+            || s.last_state
+                .as_ref()
+                .is_some_and(|st| st.terminated.is_some())
+    });
+    if let Some(last) = sandbox.last()
+        && !started
+        && model::phase(pod) == "Pending"
+    {
+        let mut d = Detected::new(Kind::SandboxCreateFailed, pod.objref(), Subject::Pod(pod));
+        d.evidence = evidence_of(&sandbox, 3);
+        d.since = sandbox.first().and_then(|e| e.first.or(e.last));
+        d.events = events.to_vec();
+        d.detail = Detail::Message(last.message_text().to_owned());
+        out.push(d);
+    }
+    out
+}
