@@ -182,10 +182,7 @@ impl Metrics {
                     Status::Unknown => -1,
                 };
                 self.checklist
-                    .get_or_create(&vec![
-                        ("loop", loop_.to_owned()),
-                        ("item", item.id.clone()),
-                    ])
+                    .get_or_create(&vec![("loop", loop_.to_owned()), ("item", item.id.clone())])
                     .set(value);
             }
         }
@@ -324,7 +321,10 @@ mod tests {
             text.contains(r#"day2_checklist_status{loop="network",item="network.selectors"} 0"#),
             "{text}"
         );
-        assert!(text.contains("day2_evaluation_duration_seconds_count 1"), "{text}");
+        assert!(
+            text.contains("day2_evaluation_duration_seconds_count 1"),
+            "{text}"
+        );
         assert!(
             text.contains("day2_last_evaluation_timestamp_seconds 1000000000"),
             "{text}"
@@ -344,7 +344,10 @@ mod tests {
         assert!(!text.contains(r#"rule="NW001""#), "{text}");
         assert!(!text.contains("day2_diagnoses{"), "{text}");
         assert!(text.contains(r#"rule="ST001""#), "{text}");
-        assert!(text.contains("day2_evaluation_duration_seconds_count 2"), "{text}");
+        assert!(
+            text.contains("day2_evaluation_duration_seconds_count 2"),
+            "{text}"
+        );
     }
 
     #[test]
