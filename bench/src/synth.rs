@@ -590,6 +590,10 @@ impl Plan {
             .filter(|n| POOLS[nodes[*n].pool].gpu)
             .collect();
         let mut pods = Vec::with_capacity(spec.pods);
+        // Random suffixes collide now and then (a DaemonSet on 5,000 nodes has
+        // 5,000 five-letter suffixes); the API server never holds two pods of
+        // one name, so a colliding name is drawn again.
+        let mut taken: std::collections::HashSet<(usize, String)> = Default::default();
         for (wi, w) in workloads.iter_mut().enumerate() {
             for k in 0..w.replicas {
                 let state = if w.kind == WKind::DaemonSet {
@@ -612,10 +616,15 @@ impl Plan {
                     _ if !schedulable.is_empty() => Some(*rng.pick(&schedulable)),
                     _ => None,
                 };
-                let name = match w.kind {
-                    WKind::Deployment => format!("{}-{}-{}", w.name, w.hash, rng.suffix(5)),
-                    WKind::StatefulSet => format!("{}-{k}", w.name),
-                    WKind::DaemonSet | WKind::Job => format!("{}-{}", w.name, rng.suffix(5)),
+                let name = loop {
+                    let name = match w.kind {
+                        WKind::Deployment => format!("{}-{}-{}", w.name, w.hash, rng.suffix(5)),
+                        WKind::StatefulSet => format!("{}-{k}", w.name),
+                        WKind::DaemonSet | WKind::Job => format!("{}-{}", w.name, rng.suffix(5)),
+                    };
+                    if w.kind == WKind::StatefulSet || taken.insert((w.ns, name.clone())) {
+                        break name;
+                    }
                 };
                 let ip = match (w.kind, node) {
                     (WKind::DaemonSet, Some(n)) => nodes[n].ip.clone(),
