@@ -26,7 +26,7 @@ pub mod server;
 pub mod store;
 pub mod watch;
 
-use day2_live::LiveOptions;
+use day2_live::{LiveOptions, Target};
 use day2_model::{Cluster, Note, Report};
 use metrics::Metrics;
 use std::collections::BTreeSet;
@@ -65,6 +65,9 @@ pub struct AgentOptions {
     pub debounce: Duration,
     /// Longest wait for every kind's first list before evaluating anyway.
     pub startup_wait: Duration,
+    /// Kinds not to watch (matched case-insensitively), e.g. `Secret` when
+    /// the agent's role may not read them.
+    pub skip_kinds: Vec<String>,
 }
 
 /// Why the agent could not start.
@@ -144,8 +147,9 @@ pub async fn run(opts: AgentOptions, evaluate: Evaluate) -> Result<(), AgentErro
     ));
     tracing::info!(listen = %opts.listen, server = %conn.server, context = %conn.context, "day2 agent starting");
 
-    let (targets, discovery_notes) =
+    let (mut targets, mut discovery_notes) =
         day2_live::discover(conn.client.clone(), &conn.server, Duration::from_secs(30)).await?;
+    skip_kinds(&mut targets, &mut discovery_notes, &opts.skip_kinds);
     let shared = watch::Shared {
         store: Arc::new(Mutex::new(Store::new(&format!("live:{}", conn.context)))),
         health: Default::default(),
@@ -195,6 +199,24 @@ pub async fn run(opts: AgentOptions, evaluate: Evaluate) -> Result<(), AgentErro
     }
     http.abort();
     Ok(())
+}
+
+/// Drop the kinds the operator asked not to watch, with a note for each, so
+/// a role without them is not a watch refused forever.
+fn skip_kinds(targets: &mut Vec<Target>, notes: &mut Vec<Note>, skip: &[String]) {
+    targets.retain(|t| {
+        let skipped = skip.iter().any(|k| k.eq_ignore_ascii_case(&t.kind));
+        if skipped {
+            notes.push(Note {
+                at: String::new(),
+                message: format!(
+                    "{} not watched (--skip-kind): the rules that read them see none",
+                    t.kind
+                ),
+            });
+        }
+        !skipped
+    });
 }
 
 async fn shutdown() {

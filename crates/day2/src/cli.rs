@@ -283,6 +283,10 @@ pub struct AgentArgs {
     /// Quiet time, in seconds, after the last change before re-evaluating.
     #[arg(long, default_value_t = 2)]
     pub debounce: u64,
+    /// Do not watch this kind (repeatable), e.g. `--skip-kind Secret` when the agent's role
+    /// may not read Secrets; the rules that read it then see none.
+    #[arg(long, value_name = "KIND")]
+    pub skip_kind: Vec<String>,
     /// Log format on stderr.
     #[arg(long, value_enum, default_value_t = LogFormat::Json)]
     pub log_format: LogFormat,

@@ -196,6 +196,19 @@ fn the_reader_grants_every_kind_the_live_source_lists_but_secrets_and_nothing_el
 }
 
 #[test]
+fn an_agent_that_may_not_read_secrets_does_not_watch_them() {
+    for file in AGENT_FILES {
+        let docs = manifest(file);
+        let deployment = one(&docs, "Deployment");
+        let args = strings(&deployment["spec"]["template"]["spec"]["containers"][0]["args"]);
+        assert!(
+            args.windows(2).any(|w| w == ["--skip-kind", "Secret"]),
+            "{file}: without Secret permissions the agent must not watch Secrets: {args:?}"
+        );
+    }
+}
+
+#[test]
 fn the_read_only_agent_can_write_nothing() {
     let docs = manifest("day2-agent.yaml");
     let roles: Vec<&Value> = objects(&docs, "ClusterRole")

@@ -56,6 +56,7 @@ pub fn run(a: AgentArgs, term: &Term) -> Result<Outcome> {
         interval: Duration::from_secs(a.interval),
         debounce: Duration::from_secs(a.debounce),
         startup_wait: Duration::from_secs(120),
+        skip_kinds: a.skip_kind,
     };
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
