@@ -14,6 +14,11 @@
 //! `docs/diagnosis-corpus.md`. It fails when an incident is malformed, when
 //! accuracy falls below [`ACCURACY_FLOOR`], or when more healthy clusters
 //! than [`HEALTHY_MISSES_CEILING`] get a diagnosis.
+//!
+//! `tests/incidents-heldout/` holds incidents in the same format, written
+//! from other threads after the engine, which was not changed for them. The
+//! same code scores them on their own, against [`HELDOUT_ACCURACY_FLOOR`] and
+//! [`HELDOUT_HEALTHY_MISSES_CEILING`], into their own part of the document.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -36,12 +41,12 @@ const ACCURACY_FLOOR: f64 = 0.58;
 const HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the held-out incidents (`tests/incidents-heldout/`) fully right,
-/// as measured when they were written, rounded down. A regression guard, not
-/// a target: the engine is not fitted to them.
-const HELDOUT_ACCURACY_FLOOR: f64 = 0.0;
+/// as measured when they were written, rounded down: 9 of 18 (50.0%). A
+/// regression guard, not a target: the engine is not changed to pass them.
+const HELDOUT_ACCURACY_FLOOR: f64 = 0.50;
 
-/// Held-out healthy clusters that get a diagnosis today. Only goes down.
-const HELDOUT_HEALTHY_MISSES_CEILING: usize = 3;
+/// Held-out healthy clusters that get a diagnosis today (902). Only goes down.
+const HELDOUT_HEALTHY_MISSES_CEILING: usize = 1;
 
 const LOOPS: [&str; 5] = ["identity", "compute", "network", "storage", "observability"];
 
