@@ -41,9 +41,9 @@ const ACCURACY_FLOOR: f64 = 0.58;
 const HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the held-out incidents (`tests/incidents-heldout/`) fully right,
-/// as measured when they were written, rounded down: 9 of 18 (50.0%). A
+/// as measured when they were written, rounded down: 9 of 20 (45.0%). A
 /// regression guard, not a target: the engine is not changed to pass them.
-const HELDOUT_ACCURACY_FLOOR: f64 = 0.50;
+const HELDOUT_ACCURACY_FLOOR: f64 = 0.45;
 
 /// Held-out healthy clusters that get a diagnosis today (902). Only goes down.
 const HELDOUT_HEALTHY_MISSES_CEILING: usize = 1;
