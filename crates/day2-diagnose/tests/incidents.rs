@@ -42,9 +42,12 @@ const ACCURACY_FLOOR: f64 = 0.98;
 const HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the held-out incidents (`tests/incidents-heldout/`) fully right,
-/// as measured when they were written, rounded down: 9 of 20 (45.0%). A
-/// regression guard, not a target: the engine is not changed to pass them.
-const HELDOUT_ACCURACY_FLOOR: f64 = 0.45;
+/// as measured when they were written: 9 of 20 (45.0%) by the engine of
+/// that day, 14 of 20 (70.0%) once the controller, start-up, eviction,
+/// LoadBalancer, Job and HPA symptoms (written without these incidents)
+/// joined it. A regression guard, not a target: the engine is not changed to
+/// pass them.
+const HELDOUT_ACCURACY_FLOOR: f64 = 0.70;
 
 /// Held-out healthy clusters that get a diagnosis today (902). Only goes down.
 const HELDOUT_HEALTHY_MISSES_CEILING: usize = 1;
