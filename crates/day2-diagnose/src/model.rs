@@ -257,6 +257,17 @@ pub fn node_condition<'a>(node: &'a Node, type_: &str) -> Option<&'a NodeConditi
         .find(|c| c.type_ == type_)
 }
 
+/// A node condition as evidence: `DiskPressure=True (reason): message`.
+pub fn condition_evidence(c: &NodeCondition) -> String {
+    format!(
+        "{}={} ({}): {}",
+        c.type_,
+        c.status,
+        c.reason.as_deref().unwrap_or(""),
+        c.message.as_deref().unwrap_or("")
+    )
+}
+
 /// Ready condition status; None when the node reports no conditions.
 pub fn node_ready(node: &Node) -> Option<bool> {
     node_condition(node, "Ready").map(|c| c.status == "True")

@@ -58,12 +58,7 @@ pub fn pressure<'c>(a: &Analysis<'c>, node: &'c Res<Node>) -> Option<Detected<'c
     let first = under.first()?;
     let mut d = Detected::new(Kind::NodePressure, node.objref(), Subject::Node(node));
     for c in &under {
-        d.evidence.push(format!(
-            "{}=True ({}): {}",
-            c.type_,
-            c.reason.as_deref().unwrap_or(""),
-            c.message.as_deref().unwrap_or("")
-        ));
+        d.evidence.push(model::condition_evidence(c));
     }
     let events = model::node_events(a.cluster, node);
     let shown: Vec<_> = events.iter().copied().filter(|e| e.is_warning()).collect();

@@ -38,12 +38,7 @@ pub fn detect<'c>(a: &Analysis<'c>, node: &'c Res<Node>) -> Option<Detected<'c>>
         .flatten()
         .filter(|c| c.type_ != "Ready" && c.status == "True")
     {
-        d.evidence.push(format!(
-            "{}=True ({}): {}",
-            c.type_,
-            c.reason.as_deref().unwrap_or(""),
-            c.message.as_deref().unwrap_or("")
-        ));
+        d.evidence.push(model::condition_evidence(c));
     }
     let events = model::node_events(a.cluster, node);
     let shown: Vec<_> = events
