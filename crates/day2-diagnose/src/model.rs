@@ -346,33 +346,12 @@ pub fn node_pool_ref<'a>(nodes: impl IntoIterator<Item = &'a Res<Node>>) -> ObjR
 
 // ---------------------------------------------------------------- volumes
 
-/// Zones a PV can be used in: `In` requirements on zone keys of its node
-/// affinity, or the legacy zone label.
+/// Zones a PV can be used in (see [`day2_model::topology::pv_zones`]).
 pub fn pv_zones(pv: &Res<PersistentVolume>) -> Vec<String> {
-    let mut zones = Vec::new();
-    if let Some(req) = pv
-        .spec
-        .as_ref()
-        .and_then(|s| s.node_affinity.as_ref())
-        .and_then(|a| a.required.as_ref())
-    {
-        for term in &req.node_selector_terms {
-            for e in term.match_expressions.iter().flatten() {
-                if day2_model::cluster::ZONE_LABELS.contains(&e.key.as_str()) && e.operator == "In"
-                {
-                    zones.extend(e.values.iter().flatten().cloned());
-                }
-            }
-        }
-    }
-    if zones.is_empty()
-        && let Some(z) = zone_of(pv.labels())
-    {
-        zones.extend(z.split("__").map(str::to_owned));
-    }
-    zones.sort();
-    zones.dedup();
-    zones
+    day2_model::topology::pv_zones(pv)
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Whether a node can use the PV (its node affinity; the legacy zone label).

@@ -22,6 +22,7 @@ pub mod report;
 pub mod secret;
 pub mod selector;
 pub mod timings;
+pub mod topology;
 pub mod trim;
 pub mod types;
 

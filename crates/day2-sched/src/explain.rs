@@ -8,8 +8,6 @@ use crate::plugins::node::describe_taint;
 use crate::pod::Incoming;
 use crate::state::State;
 use day2_model::pod::Pod;
-use day2_model::zone_of;
-use k8s_openapi::api::core::v1::PersistentVolume;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use smallvec::SmallVec;
@@ -89,27 +87,8 @@ impl<'s> Explanation<'s> {
     }
 }
 
-/// The zone values of a PV: its zone labels, else its node affinity's zone terms.
-pub fn pv_zone_values(pv: &PersistentVolume) -> Vec<&str> {
-    if let Some(z) = pv.metadata.labels.as_ref().and_then(zone_of) {
-        // Label values may list several zones separated by `__`.
-        return z.split("__").collect();
-    }
-    let mut out: Vec<&str> = pv
-        .spec
-        .as_ref()
-        .and_then(|s| s.node_affinity.as_ref())
-        .and_then(|a| a.required.as_ref())
-        .into_iter()
-        .flat_map(|r| r.node_selector_terms.iter())
-        .flat_map(|t| t.match_expressions.iter().flatten())
-        .filter(|e| e.key.ends_with("/zone") && e.operator == "In")
-        .flat_map(|e| e.values.iter().flatten().map(String::as_str))
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
-}
+/// The zones of a PV, as the diagnosis reads them too.
+pub use day2_model::topology::pv_zones as pv_zone_values;
 
 /// `0/N nodes are available: 3 Insufficient cpu, 1 node(s) had untolerated taint(s).`
 /// — per node only the first failing plugin counts, as in the scheduler.

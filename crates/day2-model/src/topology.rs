@@ -1,0 +1,120 @@
+//! Where things live: the zones of a PersistentVolume, read one way for the
+//! diagnosis and the scheduler simulator alike.
+
+use crate::cluster::zone_of;
+use k8s_openapi::api::core::v1::PersistentVolume;
+
+/// The zones a PersistentVolume can be used in, sorted and without repeats.
+///
+/// Its required node affinity comes first: that is what CSI provisioners
+/// write (`topology.ebs.csi.aws.com/zone`, `topology.gke.io/zone`,
+/// `topology.kubernetes.io/zone`, …: any key ending in `/zone` with operator
+/// `In`) and what the VolumeBinding filter enforces. Without such terms, the
+/// zone labels the VolumeZone filter reads (`topology.kubernetes.io/zone`,
+/// the legacy `failure-domain.beta.kubernetes.io/zone`), whose value may list
+/// several zones separated by `__`. Empty when the volume names no zone.
+pub fn pv_zones(pv: &PersistentVolume) -> Vec<&str> {
+    let mut zones: Vec<&str> = pv
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_affinity.as_ref())
+        .and_then(|a| a.required.as_ref())
+        .into_iter()
+        .flat_map(|r| r.node_selector_terms.iter())
+        .flat_map(|t| t.match_expressions.iter().flatten())
+        .filter(|e| e.key.ends_with("/zone") && e.operator == "In")
+        .flat_map(|e| e.values.iter().flatten().map(String::as_str))
+        .collect();
+    if zones.is_empty()
+        && let Some(z) = pv.metadata.labels.as_ref().and_then(zone_of)
+    {
+        zones.extend(z.split("__").filter(|z| !z.is_empty()));
+    }
+    zones.sort_unstable();
+    zones.dedup();
+    zones
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::api::core::v1::{
+        NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, PersistentVolumeSpec,
+        VolumeNodeAffinity,
+    };
+    use std::collections::BTreeMap;
+
+    fn pv(labels: &[(&str, &str)], affinity: &[(&str, &str, &[&str])]) -> PersistentVolume {
+        let mut pv = PersistentVolume::default();
+        if !labels.is_empty() {
+            pv.metadata.labels = Some(
+                labels
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                    .collect::<BTreeMap<_, _>>(),
+            );
+        }
+        if !affinity.is_empty() {
+            let exprs = affinity
+                .iter()
+                .map(|(k, op, vs)| NodeSelectorRequirement {
+                    key: (*k).to_owned(),
+                    operator: (*op).to_owned(),
+                    values: Some(vs.iter().map(|v| (*v).to_owned()).collect()),
+                })
+                .collect();
+            pv.spec = Some(PersistentVolumeSpec {
+                node_affinity: Some(VolumeNodeAffinity {
+                    required: Some(NodeSelector {
+                        node_selector_terms: vec![NodeSelectorTerm {
+                            match_expressions: Some(exprs),
+                            match_fields: None,
+                        }],
+                    }),
+                }),
+                ..Default::default()
+            });
+        }
+        pv
+    }
+
+    #[test]
+    fn a_csi_volume_lives_where_its_node_affinity_says() {
+        // As the EBS CSI driver writes it.
+        let v = pv(
+            &[],
+            &[("topology.ebs.csi.aws.com/zone", "In", &["us-east-1a"])],
+        );
+        assert_eq!(pv_zones(&v), ["us-east-1a"]);
+        // Any driver's zone key, and several terms' values once each.
+        let v = pv(
+            &[],
+            &[
+                ("topology.hostpath.example.com/zone", "In", &["b", "a"]),
+                ("topology.kubernetes.io/zone", "In", &["a"]),
+                ("kubernetes.io/hostname", "In", &["node-1"]),
+                ("topology.kubernetes.io/zone", "NotIn", &["c"]),
+            ],
+        );
+        assert_eq!(pv_zones(&v), ["a", "b"]);
+    }
+
+    #[test]
+    fn node_affinity_wins_over_labels_and_labels_are_the_fallback() {
+        let v = pv(
+            &[("topology.kubernetes.io/zone", "us-east-1b")],
+            &[("topology.ebs.csi.aws.com/zone", "In", &["us-east-1a"])],
+        );
+        assert_eq!(pv_zones(&v), ["us-east-1a"]);
+        // An in-tree volume labelled by the PersistentVolumeLabel admission, with `__` lists.
+        let v = pv(
+            &[(
+                "failure-domain.beta.kubernetes.io/zone",
+                "us-central1-b__us-central1-a",
+            )],
+            &[],
+        );
+        assert_eq!(pv_zones(&v), ["us-central1-a", "us-central1-b"]);
+        assert!(pv_zones(&pv(&[], &[])).is_empty());
+    }
+}
