@@ -3,8 +3,9 @@
 # deploy/manifests, for clusters installed with `kubectl apply`:
 #
 #   day2-agent.yaml          namespace day2, the read-only agent (metrics only)
-#   day2-agent-reports.yaml  the same with PolicyReports, Events and two
-#                            replicas under leader election
+#   day2-agent-reports.yaml  the same with PolicyReports, openreports.io
+#                            Reports, Events and two replicas under leader
+#                            election
 #   monitoring.yaml          ServiceMonitor and PrometheusRule (prometheus-operator)
 #
 # Usage: deploy/scripts/render.sh            write deploy/manifests
@@ -83,7 +84,7 @@ agent() {
 }
 
 # The chart itself, with every option off and on (values.schema.json included).
-for set in "" "agent.policyReports=true,agent.events=true,agent.leaderElection=true,rbac.readSecrets=true,serviceMonitor.enabled=true,prometheusRule.enabled=true,networkPolicy.defaultDenyIngress=true"; do
+for set in "" "agent.policyReports=true,agent.openReports=true,agent.events=true,agent.leaderElection=true,rbac.readSecrets=true,serviceMonitor.enabled=true,prometheusRule.enabled=true,networkPolicy.defaultDenyIngress=true"; do
   if ! lint=$("$helm" lint --strict "$chart" ${set:+--set "$set"} 2>&1); then
     echo "$lint" >&2
     exit 1
@@ -101,8 +102,8 @@ render "$dest/day2-agent.yaml" \
   "Read-only agent. Apply: kubectl apply -f day2-agent.yaml" \
   agent
 render "$dest/day2-agent-reports.yaml" \
-  "Agent writing PolicyReports and Events, two replicas with leader election. Apply instead of day2-agent.yaml." \
-  agent --set agent.policyReports=true --set agent.events=true \
+  "Agent writing PolicyReports, openreports.io Reports and Events, two replicas with leader election. Apply instead of day2-agent.yaml." \
+  agent --set agent.policyReports=true --set agent.openReports=true --set agent.events=true \
   --set agent.leaderElection=true --set replicaCount=2
 render "$dest/monitoring.yaml" \
   "prometheus-operator objects for either agent file. Apply after it: kubectl apply -f monitoring.yaml" \

@@ -13,7 +13,7 @@
 //! `day2 diagnose`) runs over all of it. Only the watching is incremental.
 //!
 //! Results become [`metrics`] (`/metrics`, OpenMetrics), and, when asked,
-//! [`reports`] (PolicyReports) and [`events`] (an Event per new diagnosis),
+//! [`reports`] (PolicyReports, openreports.io Reports) and [`events`] (an Event per new diagnosis),
 //! written only by the holder of the [`leader`] Lease when `leader_elect`.
 #![forbid(unsafe_code)]
 
@@ -47,8 +47,10 @@ pub struct AgentOptions {
     pub live: LiveOptions,
     /// Address of `/metrics`, `/healthz`, `/readyz`.
     pub listen: SocketAddr,
-    /// Write PolicyReports.
+    /// Write `wgpolicyk8s.io` PolicyReports.
     pub policy_reports: bool,
+    /// Write `openreports.io` Reports.
+    pub open_reports: bool,
     /// Post an Event on the affected object for each new diagnosis.
     pub events: bool,
     /// Hold a Lease before writing anything.
@@ -167,7 +169,7 @@ pub async fn run(opts: AgentOptions, evaluate: Evaluate) -> Result<(), AgentErro
     }
 
     let leader = Arc::new(AtomicBool::new(!opts.leader_elect));
-    let writes = opts.policy_reports || opts.events;
+    let writes = opts.policy_reports || opts.open_reports || opts.events;
     if opts.leader_elect && writes {
         tasks.push(tokio::spawn(leader::run(
             conn.client.clone(),
@@ -325,11 +327,19 @@ async fn evaluator_loop(
             announced = None;
             continue;
         }
-        if opts.policy_reports {
-            let pr = reports::build(&report, jiff::Timestamp::now());
-            match reports::write(&client, &pr).await {
-                Ok(n) => tracing::info!(reports = n, "PolicyReports applied"),
-                Err(err) => tracing::warn!(error = %err, "PolicyReports not written"),
+        let now = jiff::Timestamp::now();
+        for (on, format) in [
+            (opts.policy_reports, reports::Format::PolicyReport),
+            (opts.open_reports, reports::Format::OpenReports),
+        ] {
+            if !on {
+                continue;
+            }
+            let built = reports::build_as(format, &report, now);
+            let kind = format.namespaced_kind();
+            match reports::write(&client, &built).await {
+                Ok(n) => tracing::info!(reports = n, kind, "reports applied"),
+                Err(err) => tracing::warn!(error = %err, kind, "reports not written"),
             }
         }
         if opts.events {

@@ -1,12 +1,17 @@
-//! Results as `wgpolicyk8s.io/v1alpha2` PolicyReports, for the tools that
-//! show them (Policy Reporter, Kyverno's UI)
+//! Results as `wgpolicyk8s.io/v1alpha2` PolicyReports and as
+//! `openreports.io/v1alpha1` Reports, for the tools that show them (Policy
+//! Reporter, Kyverno's UI)
 //!
-//! One `PolicyReport` named `day2` per namespace with findings, and one
-//! `ClusterPolicyReport` named `day2` for cluster-scoped objects, written
-//! with server-side apply (field manager `day2`) and labelled
-//! `app.kubernetes.io/managed-by: day2`. A namespace whose findings went
-//! away loses its report. The shape follows the CRD of
-//! <https://github.com/kubernetes-sigs/wg-policy-prototypes/blob/master/policy-report/crd/v1alpha2/wgpolicyk8s.io_policyreports.yaml>.
+//! Per [`Format`]: one namespaced report named `day2` per namespace with
+//! findings (`PolicyReport`, `Report`), and one cluster-scoped report named
+//! `day2` for cluster-scoped objects (`ClusterPolicyReport`,
+//! `ClusterReport`), written with server-side apply (field manager `day2`)
+//! and labelled `app.kubernetes.io/managed-by: day2`. A namespace whose
+//! findings went away loses its report. The shapes follow the CRD of
+//! <https://github.com/kubernetes-sigs/wg-policy-prototypes/blob/master/policy-report/crd/v1alpha2/wgpolicyk8s.io_policyreports.yaml>
+//! and the types of <https://github.com/openreports/reports-api>
+//! (`apis/openreports.io/v1alpha1`), which keep the PolicyReport's result
+//! fields and add a report-level `source`.
 
 use day2_model::{Finding, Report, Severity};
 use kube::api::{Api, DeleteParams, DynamicObject, ListParams, Patch, PatchParams};
@@ -21,17 +26,97 @@ pub const MANAGED_BY: (&str, &str) = ("app.kubernetes.io/managed-by", "day2");
 /// Server-side apply field manager.
 pub const FIELD_MANAGER: &str = "day2";
 
-/// The reports one evaluation yields.
+/// Which API the reports are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `wgpolicyk8s.io/v1alpha2` PolicyReport and ClusterPolicyReport.
+    PolicyReport,
+    /// `openreports.io/v1alpha1` Report and ClusterReport.
+    OpenReports,
+}
+
+impl Format {
+    fn group(self) -> &'static str {
+        match self {
+            Format::PolicyReport => "wgpolicyk8s.io",
+            Format::OpenReports => "openreports.io",
+        }
+    }
+
+    fn version(self) -> &'static str {
+        match self {
+            Format::PolicyReport => "v1alpha2",
+            Format::OpenReports => "v1alpha1",
+        }
+    }
+
+    /// `group/version`.
+    pub fn api_version(self) -> &'static str {
+        match self {
+            Format::PolicyReport => "wgpolicyk8s.io/v1alpha2",
+            Format::OpenReports => "openreports.io/v1alpha1",
+        }
+    }
+
+    /// Kind of the per-namespace report.
+    pub fn namespaced_kind(self) -> &'static str {
+        match self {
+            Format::PolicyReport => "PolicyReport",
+            Format::OpenReports => "Report",
+        }
+    }
+
+    /// Kind of the cluster-scoped report.
+    pub fn cluster_kind(self) -> &'static str {
+        match self {
+            Format::PolicyReport => "ClusterPolicyReport",
+            Format::OpenReports => "ClusterReport",
+        }
+    }
+
+    fn plural(self, cluster: bool) -> &'static str {
+        match (self, cluster) {
+            (Format::PolicyReport, false) => "policyreports",
+            (Format::PolicyReport, true) => "clusterpolicyreports",
+            (Format::OpenReports, false) => "reports",
+            (Format::OpenReports, true) => "clusterreports",
+        }
+    }
+
+    fn resource(self, cluster: bool) -> ApiResource {
+        ApiResource {
+            group: self.group().into(),
+            version: self.version().into(),
+            api_version: self.api_version().into(),
+            kind: if cluster {
+                self.cluster_kind()
+            } else {
+                self.namespaced_kind()
+            }
+            .into(),
+            plural: self.plural(cluster).into(),
+        }
+    }
+}
+
+/// The reports one evaluation yields, in one [`Format`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicyReports {
+    /// The API they are written in.
+    pub format: Format,
     /// `PolicyReport` per namespace with at least one finding.
     pub namespaced: BTreeMap<String, Value>,
     /// The `ClusterPolicyReport`, when a cluster-scoped object has findings.
     pub cluster: Option<Value>,
 }
 
-/// Build the reports of `report`; `now` stamps each result.
+/// Build the PolicyReports of `report`; `now` stamps each result.
 pub fn build(report: &Report, now: jiff::Timestamp) -> PolicyReports {
+    build_as(Format::PolicyReport, report, now)
+}
+
+/// Build the reports of `report` in `format`; `now` stamps each result.
+pub fn build_as(format: Format, report: &Report, now: jiff::Timestamp) -> PolicyReports {
     let mut by_ns: BTreeMap<Option<&str>, Vec<&Finding>> = BTreeMap::new();
     for f in &report.findings {
         by_ns
@@ -40,6 +125,7 @@ pub fn build(report: &Report, now: jiff::Timestamp) -> PolicyReports {
             .push(f);
     }
     let mut out = PolicyReports {
+        format,
         namespaced: BTreeMap::new(),
         cluster: None,
     };
@@ -68,17 +154,20 @@ pub fn build(report: &Report, now: jiff::Timestamp) -> PolicyReports {
         let kind = match ns {
             Some(ns) => {
                 metadata["namespace"] = Value::String(ns.to_owned());
-                "PolicyReport"
+                format.namespaced_kind()
             }
-            None => "ClusterPolicyReport",
+            None => format.cluster_kind(),
         };
-        let doc = json!({
-            "apiVersion": "wgpolicyk8s.io/v1alpha2",
+        let mut doc = json!({
+            "apiVersion": format.api_version(),
             "kind": kind,
             "metadata": metadata,
             "summary": summary,
             "results": results,
         });
+        if format == Format::OpenReports {
+            doc["source"] = Value::String("day2".into());
+        }
         match ns {
             Some(ns) => {
                 out.namespaced.insert(ns.to_owned(), doc);
@@ -89,7 +178,7 @@ pub fn build(report: &Report, now: jiff::Timestamp) -> PolicyReports {
     out
 }
 
-/// One finding as a PolicyReport result. Messages are the report's own,
+/// One finding as a report result (the same in both formats). Messages are the report's own,
 /// already redacted: nothing read from a Secret.
 fn result(f: &Finding, now: jiff::Timestamp) -> Value {
     let o = &f.object;
@@ -135,8 +224,12 @@ pub enum WriteError {
         #[source]
         source: kube::Error,
     },
-    #[error("listing day2's PolicyReports to prune them: {0}")]
-    List(#[source] kube::Error),
+    #[error("listing day2's {kind}s to prune them: {source}")]
+    List {
+        kind: &'static str,
+        #[source]
+        source: kube::Error,
+    },
     #[error("deleting {kind} {name}: {source}")]
     Delete {
         kind: &'static str,
@@ -146,29 +239,20 @@ pub enum WriteError {
     },
 }
 
-fn resource(kind: &str, plural: &str) -> ApiResource {
-    ApiResource {
-        group: "wgpolicyk8s.io".into(),
-        version: "v1alpha2".into(),
-        api_version: "wgpolicyk8s.io/v1alpha2".into(),
-        kind: kind.into(),
-        plural: plural.into(),
-    }
-}
-
 /// Apply `reports` and delete day2's reports of namespaces (and the cluster
 /// report) that have no findings any more. Returns what was written.
 pub async fn write(client: &kube::Client, reports: &PolicyReports) -> Result<usize, WriteError> {
     let params = PatchParams::apply(FIELD_MANAGER).force();
-    let pr = resource("PolicyReport", "policyreports");
-    let cpr = resource("ClusterPolicyReport", "clusterpolicyreports");
+    let format = reports.format;
+    let pr = format.resource(false);
+    let cpr = format.resource(true);
     let mut written = 0;
     for (ns, doc) in &reports.namespaced {
         let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), ns, &pr);
         api.patch(REPORT_NAME, &params, &Patch::Apply(doc))
             .await
             .map_err(|source| WriteError::Apply {
-                kind: "PolicyReport",
+                kind: format.namespaced_kind(),
                 name: format!("{ns}/{REPORT_NAME}"),
                 source,
             })?;
@@ -179,7 +263,10 @@ pub async fn write(client: &kube::Client, reports: &PolicyReports) -> Result<usi
     let existing = all
         .list_metadata(&ListParams::default().labels(&selector))
         .await
-        .map_err(WriteError::List)?;
+        .map_err(|source| WriteError::List {
+            kind: format.namespaced_kind(),
+            source,
+        })?;
     let keep: BTreeSet<&str> = reports.namespaced.keys().map(String::as_str).collect();
     for o in existing.items {
         let (Some(ns), Some(name)) = (o.metadata.namespace.as_deref(), o.metadata.name.as_deref())
@@ -191,7 +278,7 @@ pub async fn write(client: &kube::Client, reports: &PolicyReports) -> Result<usi
             delete_if_present(&api, name)
                 .await
                 .map_err(|source| WriteError::Delete {
-                    kind: "PolicyReport",
+                    kind: format.namespaced_kind(),
                     name: format!("{ns}/{name}"),
                     source,
                 })?;
@@ -204,7 +291,7 @@ pub async fn write(client: &kube::Client, reports: &PolicyReports) -> Result<usi
                 .patch(REPORT_NAME, &params, &Patch::Apply(doc))
                 .await
                 .map_err(|source| WriteError::Apply {
-                    kind: "ClusterPolicyReport",
+                    kind: format.cluster_kind(),
                     name: REPORT_NAME.into(),
                     source,
                 })?;
@@ -213,7 +300,7 @@ pub async fn write(client: &kube::Client, reports: &PolicyReports) -> Result<usi
         None => delete_if_present(&cluster, REPORT_NAME)
             .await
             .map_err(|source| WriteError::Delete {
-                kind: "ClusterPolicyReport",
+                kind: format.cluster_kind(),
                 name: REPORT_NAME.into(),
                 source,
             })?,
@@ -324,6 +411,118 @@ mod tests {
                 ["fail", "warn"].contains(&v["result"].as_str().unwrap()),
                 "{v}"
             );
+        }
+    }
+
+    #[test]
+    fn open_reports_carry_the_same_results_under_openreports_io() {
+        let mut r = crate::test_support::empty_report();
+        r.findings = vec![
+            finding(
+                "NW001",
+                Severity::High,
+                ObjRef::new("Service", Some("shop"), "web"),
+            ),
+            finding(
+                "NW002",
+                Severity::Info,
+                ObjRef::new("Service", Some("shop"), "api"),
+            ),
+            finding(
+                "NW003",
+                Severity::Medium,
+                ObjRef::new("Service", Some("shop"), "db"),
+            ),
+            finding(
+                "ST001",
+                Severity::Critical,
+                ObjRef::new("StorageClass", None, "gp3"),
+            ),
+        ];
+        let open = build_as(Format::OpenReports, &r, now());
+        let policy = build(&r, now());
+        assert_eq!(open.format, Format::OpenReports);
+        let shop = &open.namespaced["shop"];
+        assert_eq!(shop["apiVersion"], "openreports.io/v1alpha1");
+        assert_eq!(shop["kind"], "Report");
+        assert_eq!(shop["source"], "day2");
+        assert_eq!(shop["metadata"]["namespace"], "shop");
+        assert_eq!(shop["metadata"]["name"], REPORT_NAME);
+        assert_eq!(shop["metadata"]["labels"][MANAGED_BY.0], MANAGED_BY.1);
+        assert_eq!(
+            shop["summary"],
+            json!({"pass": 0, "fail": 2, "warn": 1, "error": 0, "skip": 0})
+        );
+        // Same results as the PolicyReport, field for field.
+        assert_eq!(shop["results"], policy.namespaced["shop"]["results"]);
+        let first = &shop["results"][0];
+        assert_eq!(first["source"], "day2");
+        assert_eq!(first["policy"], "NW001");
+        assert_eq!(first["rule"], "service-selector-matches-no-pod");
+        assert_eq!(first["message"], "selector app=wbe matches no pod");
+        assert_eq!(first["resources"][0]["kind"], "Service");
+        assert_eq!(first["properties"]["fix"], "fix the selector");
+        let cluster = open.cluster.as_ref().unwrap();
+        assert_eq!(cluster["apiVersion"], "openreports.io/v1alpha1");
+        assert_eq!(cluster["kind"], "ClusterReport");
+        assert!(cluster["metadata"].get("namespace").is_none());
+        assert_eq!(cluster["summary"]["fail"], 1);
+        assert_eq!(cluster["results"][0]["severity"], "critical");
+        // The PolicyReport has no report-level source: its CRD has none.
+        assert!(policy.namespaced["shop"].get("source").is_none());
+    }
+
+    #[test]
+    fn severity_decides_fail_or_warn_in_both_formats() {
+        for format in [Format::PolicyReport, Format::OpenReports] {
+            for (s, sev, res) in [
+                (Severity::Critical, "critical", "fail"),
+                (Severity::High, "high", "fail"),
+                (Severity::Medium, "medium", "fail"),
+                (Severity::Low, "low", "warn"),
+                (Severity::Info, "info", "warn"),
+            ] {
+                let mut r = crate::test_support::empty_report();
+                r.findings = vec![finding("X", s, ObjRef::new("Pod", Some("a"), "p"))];
+                let out = build_as(format, &r, now());
+                let v = &out.namespaced["a"]["results"][0];
+                assert_eq!(v["severity"], sev, "{format:?} {v}");
+                assert_eq!(v["result"], res, "{format:?} {v}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_finding_on_a_secret_names_it_and_carries_no_value() {
+        // The report's findings hold only the object's reference and the
+        // rule's own (redacted) message: nothing else of the Secret reaches
+        // a report.
+        let mut r = crate::test_support::empty_report();
+        let mut f = finding(
+            "SC001",
+            Severity::High,
+            ObjRef::new("Secret", Some("shop"), "db-creds"),
+        );
+        f.message = "Secret db-creds is referenced by no pod".into();
+        r.findings = vec![f];
+        for format in [Format::PolicyReport, Format::OpenReports] {
+            let out = build_as(format, &r, now());
+            let doc = &out.namespaced["shop"];
+            let res = &doc["results"][0];
+            assert_eq!(res["resources"][0]["name"], "db-creds");
+            let keys: BTreeSet<&str> = res
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            assert!(
+                !keys.contains("data") && !keys.contains("stringData"),
+                "{res}"
+            );
+            let text = doc.to_string();
+            assert!(!text.contains("\"data\""), "{text}");
+            assert!(!text.contains("stringData"), "{text}");
         }
     }
 }

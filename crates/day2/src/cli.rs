@@ -89,9 +89,9 @@ pub enum Command {
     )]
     Rule(RuleArgs),
 
-    /// In-cluster: watch every kind day2 reads, re-evaluate on change, serve /metrics, /healthz, /readyz; optionally write PolicyReports and Events.
+    /// In-cluster: watch every kind day2 reads, re-evaluate on change, serve /metrics, /healthz, /readyz; optionally write PolicyReports, openreports.io Reports and Events.
     #[command(
-        after_help = "Examples:\n  day2 agent                                   (in a pod: in-cluster config, read-only)\n  day2 agent --context prod --listen 127.0.0.1:9090\n  day2 agent --policy-reports --events --leader-elect\n  day2 agent --replay /tmp/c150k.json          (measure: replay a snapshot through the agent's store)"
+        after_help = "Examples:\n  day2 agent                                   (in a pod: in-cluster config, read-only)\n  day2 agent --context prod --listen 127.0.0.1:9090\n  day2 agent --policy-reports --events --leader-elect\n  day2 agent --open-reports                    (openreports.io Report/ClusterReport)\n  day2 agent --replay /tmp/c150k.json          (measure: replay a snapshot through the agent's store)"
     )]
     Agent(AgentArgs),
 
@@ -268,6 +268,11 @@ pub struct AgentArgs {
     /// ClusterPolicyReport), server-side applied, deleted when their findings go away.
     #[arg(long)]
     pub policy_reports: bool,
+    /// Write openreports.io/v1alpha1 Reports (one per namespace with findings, and a
+    /// ClusterReport) from the same results, server-side applied, deleted when their findings
+    /// go away. Combines with --policy-reports to write both.
+    #[arg(long)]
+    pub open_reports: bool,
     /// Post a Kubernetes Event on the affected object when a new diagnosis appears.
     #[arg(long)]
     pub events: bool,

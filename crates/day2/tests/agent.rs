@@ -8,6 +8,7 @@ mod common;
 use common::*;
 use k8s_openapi::api::core::v1::Service;
 use kube::api::{Api, Patch, PatchParams};
+use kube::discovery::ApiResource;
 use serde_json::json;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -157,57 +158,97 @@ async fn a_service_selector_typo_shows_in_the_agents_metrics_and_goes_away_when_
     .unwrap_or_else(|last| panic!("{gone} still served 20 s after the fix:\n{last}"));
 }
 
-/// A minimal `wgpolicyk8s.io/v1alpha2` CRD pair (schema left open): the
-/// control plane has no policy engine installed.
-async fn install_policy_report_crds(client: &kube::Client) {
-    for (kind, plural, scope) in [
-        ("PolicyReport", "policyreports", "Namespaced"),
-        ("ClusterPolicyReport", "clusterpolicyreports", "Cluster"),
+/// The resource `plural` (kind `kind`) of `group/version`.
+fn report_resource(group: &str, version: &str, kind: &str, plural: &str) -> ApiResource {
+    ApiResource {
+        group: group.into(),
+        version: version.into(),
+        api_version: format!("{group}/{version}"),
+        kind: kind.into(),
+        plural: plural.into(),
+    }
+}
+
+fn policy_report() -> ApiResource {
+    report_resource(
+        "wgpolicyk8s.io",
+        "v1alpha2",
+        "PolicyReport",
+        "policyreports",
+    )
+}
+
+fn open_report() -> ApiResource {
+    report_resource("openreports.io", "v1alpha1", "Report", "reports")
+}
+
+/// Minimal `wgpolicyk8s.io/v1alpha2` and `openreports.io/v1alpha1` CRD
+/// pairs (schema left open): the control plane has no policy engine
+/// installed.
+async fn install_report_crds(client: &kube::Client) {
+    for (group, version, kind, plural, scope) in [
+        (
+            "wgpolicyk8s.io",
+            "v1alpha2",
+            "PolicyReport",
+            "policyreports",
+            "Namespaced",
+        ),
+        (
+            "wgpolicyk8s.io",
+            "v1alpha2",
+            "ClusterPolicyReport",
+            "clusterpolicyreports",
+            "Cluster",
+        ),
+        (
+            "openreports.io",
+            "v1alpha1",
+            "Report",
+            "reports",
+            "Namespaced",
+        ),
+        (
+            "openreports.io",
+            "v1alpha1",
+            "ClusterReport",
+            "clusterreports",
+            "Cluster",
+        ),
     ] {
         create(
             client,
             json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
-                   "metadata": {"name": format!("{plural}.wgpolicyk8s.io")},
-                   "spec": {"group": "wgpolicyk8s.io", "scope": scope,
+                   "metadata": {"name": format!("{plural}.{group}")},
+                   "spec": {"group": group, "scope": scope,
                             "names": {"kind": kind, "plural": plural, "singular": kind.to_lowercase(), "listKind": format!("{kind}List")},
-                            "versions": [{"name": "v1alpha2", "served": true, "storage": true,
+                            "versions": [{"name": version, "served": true, "storage": true,
                                           "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}]}}),
         )
         .await;
     }
     // Served once established.
-    let ar = kube::discovery::ApiResource {
-        group: "wgpolicyk8s.io".into(),
-        version: "v1alpha2".into(),
-        api_version: "wgpolicyk8s.io/v1alpha2".into(),
-        kind: "PolicyReport".into(),
-        plural: "policyreports".into(),
-    };
-    let api: Api<kube::api::DynamicObject> = Api::all_with(client.clone(), &ar);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while api.list(&Default::default()).await.is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "PolicyReport CRD not served after 30 s"
-        );
-        tokio::time::sleep(Duration::from_millis(250)).await;
+    for ar in [policy_report(), open_report()] {
+        let api: Api<kube::api::DynamicObject> = Api::all_with(client.clone(), &ar);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while api.list(&Default::default()).await.is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "{} CRD not served after 30 s",
+                ar.kind
+            );
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
     }
 }
 
-/// The NW007 results of day2's PolicyReport in `ns` (`None`: no report).
-async fn nw007_results(client: &kube::Client, ns: &str) -> Option<usize> {
-    let ar = kube::discovery::ApiResource {
-        group: "wgpolicyk8s.io".into(),
-        version: "v1alpha2".into(),
-        api_version: "wgpolicyk8s.io/v1alpha2".into(),
-        kind: "PolicyReport".into(),
-        plural: "policyreports".into(),
-    };
-    let api: Api<kube::api::DynamicObject> = Api::namespaced_with(client.clone(), ns, &ar);
+/// The NW007 results of day2's report of kind `ar` in `ns` (`None`: no report).
+async fn nw007_results(client: &kube::Client, ar: &ApiResource, ns: &str) -> Option<usize> {
+    let api: Api<kube::api::DynamicObject> = Api::namespaced_with(client.clone(), ns, ar);
     let r = api
         .get_opt("day2")
         .await
-        .expect("reading the PolicyReport")?;
+        .unwrap_or_else(|e| panic!("reading the {}: {e}", ar.kind))?;
     Some(
         r.data["results"]
             .as_array()
@@ -218,13 +259,14 @@ async fn nw007_results(client: &kube::Client, ns: &str) -> Option<usize> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the control plane of scripts/e2e.sh (DAY2_E2E_KUBECONFIG)"]
-async fn with_writes_enabled_the_leader_reports_the_typo_as_a_policy_report_and_an_event() {
+async fn with_writes_enabled_the_leader_reports_the_typo_as_a_policy_report_a_report_and_an_event()
+{
     use k8s_openapi::api::coordination::v1::Lease;
     use k8s_openapi::api::core::v1::Event;
     use kube::api::ListParams;
 
     let client = client().await;
-    install_policy_report_crds(&client).await;
+    install_report_crds(&client).await;
     // Unique per run: a reused control plane keeps earlier namespaces and Events.
     let ns = &format!("agent-writes-{}", std::process::id());
     create(
@@ -260,6 +302,7 @@ async fn with_writes_enabled_the_leader_reports_the_typo_as_a_policy_report_and_
             ])
             .args([
                 "--policy-reports",
+                "--open-reports",
                 "--events",
                 "--leader-elect",
                 "--namespace",
@@ -274,14 +317,33 @@ async fn with_writes_enabled_the_leader_reports_the_typo_as_a_policy_report_and_
             .expect("starting day2 agent"),
     );
 
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while nw007_results(&client, ns).await.unwrap_or(0) == 0 {
-        assert!(
-            Instant::now() < deadline,
-            "no PolicyReport with NW007 in {ns} after 60 s"
-        );
-        tokio::time::sleep(Duration::from_millis(500)).await;
+    for ar in [policy_report(), open_report()] {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while nw007_results(&client, &ar, ns).await.unwrap_or(0) == 0 {
+            assert!(
+                Instant::now() < deadline,
+                "no {} with NW007 in {ns} after 60 s",
+                ar.kind
+            );
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
     }
+    // The Report is openreports.io's, labelled as day2's.
+    let report =
+        Api::<kube::api::DynamicObject>::namespaced_with(client.clone(), ns, &open_report())
+            .get("day2")
+            .await
+            .expect("the Report");
+    assert_eq!(report.data["source"], "day2");
+    assert_eq!(
+        report
+            .metadata
+            .labels
+            .unwrap_or_default()
+            .get("app.kubernetes.io/managed-by")
+            .map(String::as_str),
+        Some("day2")
+    );
     let lease = Api::<Lease>::namespaced(client.clone(), ns)
         .get("day2-agent")
         .await
@@ -319,13 +381,16 @@ async fn with_writes_enabled_the_leader_reports_the_typo_as_a_policy_report_and_
     }
 
     set_selector(&client, ns, "api", "api").await;
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while nw007_results(&client, ns).await.unwrap_or(0) > 0 {
-        assert!(
-            Instant::now() < deadline,
-            "NW007 still in the PolicyReport of {ns} 30 s after the fix"
-        );
-        tokio::time::sleep(Duration::from_millis(500)).await;
+    for ar in [policy_report(), open_report()] {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while nw007_results(&client, &ar, ns).await.unwrap_or(0) > 0 {
+            assert!(
+                Instant::now() < deadline,
+                "NW007 still in the {} of {ns} 30 s after the fix",
+                ar.kind
+            );
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
     }
 }
 

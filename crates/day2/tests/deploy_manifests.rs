@@ -224,7 +224,12 @@ fn the_read_only_agent_can_write_nothing() {
         strings(&one(&docs, "Deployment")["spec"]["template"]["spec"]["containers"][0]["args"])
             .join(" ");
     assert!(args.starts_with("agent --listen 0.0.0.0:9090"), "{args}");
-    for flag in ["--policy-reports", "--events", "--leader-elect"] {
+    for flag in [
+        "--policy-reports",
+        "--open-reports",
+        "--events",
+        "--leader-elect",
+    ] {
         assert!(!args.contains(flag), "{args}");
     }
 }
@@ -234,7 +239,12 @@ fn each_write_is_granted_with_its_flag_and_nothing_more() {
     let docs = manifest("day2-agent-reports.yaml");
     let deployment = one(&docs, "Deployment");
     let args = strings(&deployment["spec"]["template"]["spec"]["containers"][0]["args"]);
-    for flag in ["--policy-reports", "--events", "--leader-elect"] {
+    for flag in [
+        "--policy-reports",
+        "--open-reports",
+        "--events",
+        "--leader-elect",
+    ] {
         assert!(args.contains(&flag), "{args:?}");
     }
     assert_eq!(
@@ -248,9 +258,14 @@ fn each_write_is_granted_with_its_flag_and_nothing_more() {
         .filter(|(_, _, v)| !matches!(v.as_str(), "get" | "list" | "watch"))
         .collect();
     let mut expected = BTreeSet::new();
-    for r in ["policyreports", "clusterpolicyreports"] {
+    for (g, r) in [
+        ("wgpolicyk8s.io", "policyreports"),
+        ("wgpolicyk8s.io", "clusterpolicyreports"),
+        ("openreports.io", "reports"),
+        ("openreports.io", "clusterreports"),
+    ] {
         for v in ["create", "patch", "delete"] {
-            expected.insert(grant("wgpolicyk8s.io", r, v));
+            expected.insert(grant(g, r, v));
         }
     }
     // The agent creates core/v1 Events and never changes them.
@@ -475,11 +490,9 @@ fn the_alerts_cover_every_loop_and_query_only_the_agents_metrics() {
     );
 }
 
-/// The plain manifests are the chart rendered; checked where helm is at hand.
-#[test]
-fn the_plain_manifests_are_the_rendered_chart() {
+fn find_helm() -> Option<PathBuf> {
     let cached = std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache/day2/helm/helm"));
-    let helm = std::env::var_os("HELM")
+    std::env::var_os("HELM")
         .map(PathBuf::from)
         .or_else(|| cached.filter(|p| p.is_file()))
         .or_else(|| {
@@ -488,8 +501,13 @@ fn the_plain_manifests_are_the_rendered_chart() {
                     .map(|d| d.join("helm"))
                     .find(|h| h.is_file())
             })
-        });
-    let Some(helm) = helm else {
+        })
+}
+
+/// The plain manifests are the chart rendered; checked where helm is at hand.
+#[test]
+fn the_plain_manifests_are_the_rendered_chart() {
+    let Some(helm) = find_helm() else {
         eprintln!("helm not found: deploy/manifests not compared with the chart");
         return;
     };
@@ -503,6 +521,63 @@ fn the_plain_manifests_are_the_rendered_chart() {
         "deploy/manifests is stale; run deploy/scripts/render.sh\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Each report format is written, and its writes granted, with its own
+/// value only: turning on PolicyReports grants nothing on openreports.io and
+/// the other way round. Checked where helm is at hand.
+#[test]
+fn each_report_format_is_granted_and_passed_only_with_its_own_value() {
+    let Some(helm) = find_helm() else {
+        eprintln!("helm not found: the chart's report values not rendered");
+        return;
+    };
+    let all = [
+        ("agent.policyReports", "--policy-reports", "wgpolicyk8s.io"),
+        ("agent.openReports", "--open-reports", "openreports.io"),
+    ];
+    for (value, flag, group) in all {
+        let out = Command::new(&helm)
+            .arg("template")
+            .arg("day2")
+            .arg(deploy().join("helm/day2-agent"))
+            .args(["--namespace", "day2", "--set", &format!("{value}=true")])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        let docs: Vec<Value> = serde_saphyr::from_multiple::<Value>(&text)
+            .unwrap()
+            .into_iter()
+            .filter(|d| !d.is_null())
+            .collect();
+        let args =
+            strings(&one(&docs, "Deployment")["spec"]["template"]["spec"]["containers"][0]["args"])
+                .join(" ");
+        let writes: BTreeSet<_> = grants(&objects(&docs, "ClusterRole"))
+            .into_iter()
+            .filter(|(_, _, v)| !matches!(v.as_str(), "get" | "list" | "watch"))
+            .collect();
+        let plurals: &[&str] = if group == "openreports.io" {
+            &["reports", "clusterreports"]
+        } else {
+            &["policyreports", "clusterpolicyreports"]
+        };
+        let mut expected = BTreeSet::new();
+        for r in plurals {
+            for v in ["create", "patch", "delete"] {
+                expected.insert(grant(group, r, v));
+            }
+        }
+        assert_eq!(writes, expected, "with only {value}");
+        for (_, other, _) in all {
+            assert_eq!(args.contains(other), other == flag, "{value}: {args}");
+        }
+    }
 }
 
 /// The dashboard is what `deploy/grafana/generate.py` writes; checked where
@@ -698,6 +773,10 @@ async fn the_agent_installs_on_a_real_control_plane_under_restricted_pod_securit
             "",
             false,
         ),
+        ("create", "openreports.io", "reports", "shop", "", true),
+        ("patch", "openreports.io", "reports", "shop", "", true),
+        ("delete", "openreports.io", "clusterreports", "", "", true),
+        ("update", "openreports.io", "reports", "shop", "", false),
         ("create", "", "events", "shop", "", true),
         ("patch", "", "events", "shop", "", false),
         ("update", "coordination.k8s.io", "leases", E2E_NS, "", true),

@@ -48,6 +48,7 @@ pub fn run(a: AgentArgs, term: &Term) -> Result<Outcome> {
         },
         listen: a.listen,
         policy_reports: a.policy_reports,
+        open_reports: a.open_reports,
         events: a.events,
         leader_elect: a.leader_elect,
         lease_namespace: a.namespace,

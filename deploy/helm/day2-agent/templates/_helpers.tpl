@@ -49,5 +49,5 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 
 {{/* Anything that writes needs a writer ClusterRole. */}}
 {{- define "day2-agent.writes" -}}
-{{- if or .Values.agent.policyReports .Values.agent.events -}}true{{- end -}}
+{{- if or .Values.agent.policyReports .Values.agent.openReports .Values.agent.events -}}true{{- end -}}
 {{- end -}}
