@@ -357,6 +357,44 @@ fn a_liveness_probe_killing_a_slow_start() {
 }
 
 #[test]
+fn a_readiness_probe_on_a_path_the_app_does_not_serve() {
+    let out = diagnose(&snapshot("probe-failing"));
+    let d = about(&out, "ProbeFailing", "shop", "api-5d8f7c9b6-q2w3e");
+    assert_root(d, Loop::Compute, "Deployment", "api");
+    assert!(
+        d.root_cause.summary.contains("/health") && d.root_cause.summary.contains("404"),
+        "{}",
+        d.root_cause.summary
+    );
+    assert!(d.fix.contains("/health"), "{}", d.fix);
+}
+
+#[test]
+fn a_liveness_probe_on_a_port_the_container_does_not_declare() {
+    let out = diagnose(&snapshot("probe-failing"));
+    let d = about(&out, "ProbeFailing", "shop", "worker-6b7c8d9e0-r4t5y");
+    assert_root(d, Loop::Compute, "Deployment", "worker");
+    assert!(
+        d.root_cause.summary.contains("9090") && d.root_cause.summary.contains("9000"),
+        "{}",
+        d.root_cause.summary
+    );
+    assert!(
+        d.fix.contains("port 9000") && d.fix.contains("9090"),
+        "both ports are named: {}",
+        d.fix
+    );
+    // One symptom per container: the crash-loop detector leaves it to ProbeFailing.
+    assert!(
+        !out.diagnoses
+            .iter()
+            .any(|d| d.symptom.kind == "CrashLoopBackOff"),
+        "{}",
+        common::summary(&out)
+    );
+}
+
+#[test]
 fn exit_code_127_is_the_command() {
     let out = diagnose(&snapshot("crashloop-exit127"));
     let d = about(&out, "CrashLoopBackOff", "shop", "migrate-7f6e5d4c3b-aa1bb");
