@@ -353,6 +353,12 @@ fn a_liveness_probe_killing_a_slow_start() {
         "{}",
         d.root_cause.summary
     );
+    // Killed 91 s after its start, inside the probe's 90 s budget plus slack.
+    assert!(
+        d.root_cause.summary.contains("no startupProbe"),
+        "{}",
+        d.root_cause.summary
+    );
     assert!(d.fix.contains("startupProbe"), "{}", d.fix);
 }
 

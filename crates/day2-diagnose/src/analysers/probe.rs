@@ -168,7 +168,7 @@ pub fn cause<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let rule = a.findings.any_of(&["NW003"], &workload);
 
     let mut hs = Vec::new();
-    if named_missing || (undeclared && !matches!(out, ProbeOutcome::HttpStatus(_))) {
+    if named_missing || (undeclared && matches!(out, ProbeOutcome::Refused | ProbeOutcome::Other)) {
         let shown = spec_port
             .map(port_text)
             .or_else(|| port_num.map(|n| n.to_string()))
@@ -323,33 +323,30 @@ pub fn cause<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     hs
 }
 
-/// Whether the container's first probe failure came sooner after its start
-/// than the probe's budget (initialDelaySeconds + periodSeconds × failureThreshold)
-/// allows a slow start, read from event and container-start timestamps.
+/// Whether the container is killed while it starts: its last run lasted no
+/// longer than the probe's budget (initialDelaySeconds + periodSeconds ×
+/// failureThreshold, plus two periods of slack), or, without a finished run,
+/// the first failure came within that budget of the pod's creation. Read from
+/// the container's start and finish and the events' timestamps.
 fn started_late(d: &Detected<'_>, name: &str, p: &Probe, first_fail: Option<&Event>) -> bool {
     let Some(pod) = d.pod() else { return false };
-    let Some(cs) = model::container_statuses(pod).find(|s| s.name == name) else {
-        return false;
-    };
-    let started = cs
-        .state
-        .as_ref()
-        .and_then(|s| s.running.as_ref())
-        .and_then(|r| r.started_at.as_ref())
-        .or_else(|| {
-            cs.last_state
-                .as_ref()
-                .and_then(|s| s.terminated.as_ref())
-                .and_then(|t| t.started_at.as_ref())
-        })
-        .map(|t| t.0)
-        .or_else(|| model::creation(&pod.metadata));
-    let Some(fail) = first_fail.and_then(|e| e.first) else {
-        return false;
-    };
-    match started {
-        // Failing within the probe's budget of the start: the app is not up yet.
-        Some(s) => fail.as_second() - s.as_second() <= budget(p) + 60,
-        None => false,
+    let slack = budget(p) + 2 * i64::from(p.period_seconds.unwrap_or(10));
+    let last_run = model::container_statuses(pod)
+        .find(|s| s.name == name)
+        .and_then(|cs| cs.last_state.as_ref())
+        .and_then(|s| s.terminated.as_ref())
+        .and_then(|t| Some((t.started_at.as_ref()?.0, t.finished_at.as_ref()?.0)));
+    if let Some((start, end)) = last_run {
+        let lasted = end.as_second() - start.as_second();
+        return (0..=slack).contains(&lasted);
+    }
+    match (
+        model::creation(&pod.metadata),
+        first_fail.and_then(|e| e.first),
+    ) {
+        (Some(created), Some(fail)) => {
+            (0..=slack + 60).contains(&(fail.as_second() - created.as_second()))
+        }
+        _ => false,
     }
 }
