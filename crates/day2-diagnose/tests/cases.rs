@@ -390,6 +390,14 @@ fn a_liveness_probe_on_a_port_the_container_does_not_declare() {
         "both ports are named: {}",
         d.fix
     );
+    // A Ready pod whose probe failed before its last restart is healthy now.
+    assert!(
+        !out.diagnoses
+            .iter()
+            .any(|d| d.symptom.object.name == "cache-0"),
+        "{}",
+        common::summary(&out)
+    );
     // One symptom per container: the crash-loop detector leaves it to ProbeFailing.
     assert!(
         !out.diagnoses

@@ -66,6 +66,24 @@ pub fn detect<'c>(a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) -> 
         if mine.is_empty() {
             continue;
         }
+        // A Ready container that restarted once: only failures of its current
+        // run (or the kill that ended the previous one) count, not old events.
+        let started = cs
+            .state
+            .as_ref()
+            .and_then(|s| s.running.as_ref())
+            .and_then(|r| r.started_at.as_ref())
+            .map(|t| t.0);
+        if cs.ready
+            && let Some(start) = started
+            && !mine.iter().any(|e| {
+                e.last
+                    .or(e.first)
+                    .is_some_and(|l| l.as_second() >= start.as_second() - 120)
+            })
+        {
+            continue;
+        }
         let only_readiness = mine.iter().all(|e| {
             parse_unhealthy(e.message_text()).is_some_and(|p| p.kind == ProbeKind::Readiness)
         });
