@@ -373,6 +373,14 @@ fn a_readiness_probe_on_a_path_the_app_does_not_serve() {
         d.root_cause.summary
     );
     assert!(d.fix.contains("/health"), "{}", d.fix);
+    // Readiness failing only: the Service serves from the other replica without it.
+    assert!(
+        d.chain
+            .iter()
+            .any(|l| l.object.kind == "Service" && l.what.contains("loses pod api-5d8f7c9b6-q2w3e")),
+        "{:#?}",
+        d.chain
+    );
 }
 
 #[test]
