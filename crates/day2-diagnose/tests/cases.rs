@@ -353,7 +353,67 @@ fn a_liveness_probe_killing_a_slow_start() {
         "{}",
         d.root_cause.summary
     );
+    // Killed 91 s after its start, inside the probe's 90 s budget plus slack.
+    assert!(
+        d.root_cause.summary.contains("no startupProbe"),
+        "{}",
+        d.root_cause.summary
+    );
     assert!(d.fix.contains("startupProbe"), "{}", d.fix);
+}
+
+#[test]
+fn a_readiness_probe_on_a_path_the_app_does_not_serve() {
+    let out = diagnose(&snapshot("probe-failing"));
+    let d = about(&out, "ProbeFailing", "shop", "api-5d8f7c9b6-q2w3e");
+    assert_root(d, Loop::Compute, "Deployment", "api");
+    assert!(
+        d.root_cause.summary.contains("/health") && d.root_cause.summary.contains("404"),
+        "{}",
+        d.root_cause.summary
+    );
+    assert!(d.fix.contains("/health"), "{}", d.fix);
+    // Readiness failing only: the Service serves from the other replica without it.
+    assert!(
+        d.chain
+            .iter()
+            .any(|l| l.object.kind == "Service" && l.what.contains("loses pod api-5d8f7c9b6-q2w3e")),
+        "{:#?}",
+        d.chain
+    );
+}
+
+#[test]
+fn a_liveness_probe_on_a_port_the_container_does_not_declare() {
+    let out = diagnose(&snapshot("probe-failing"));
+    let d = about(&out, "ProbeFailing", "shop", "worker-6b7c8d9e0-r4t5y");
+    assert_root(d, Loop::Compute, "Deployment", "worker");
+    assert!(
+        d.root_cause.summary.contains("9090") && d.root_cause.summary.contains("9000"),
+        "{}",
+        d.root_cause.summary
+    );
+    assert!(
+        d.fix.contains("port 9000") && d.fix.contains("9090"),
+        "both ports are named: {}",
+        d.fix
+    );
+    // A Ready pod whose probe failed before its last restart is healthy now.
+    assert!(
+        !out.diagnoses
+            .iter()
+            .any(|d| d.symptom.object.name == "cache-0"),
+        "{}",
+        common::summary(&out)
+    );
+    // One symptom per container: the crash-loop detector leaves it to ProbeFailing.
+    assert!(
+        !out.diagnoses
+            .iter()
+            .any(|d| d.symptom.kind == "CrashLoopBackOff"),
+        "{}",
+        common::summary(&out)
+    );
 }
 
 #[test]

@@ -4,7 +4,6 @@
 
 use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link};
-use crate::messages::probe::{ProbeKind, ProbeOutcome, outcome, parse_unhealthy};
 use crate::model::{self, fmt_amount};
 use crate::symptoms::{Detail, Detected, Kind};
 use day2_model::pod::Pod;
@@ -135,89 +134,6 @@ pub fn memory<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             vec![h]
         }
     }
-}
-
-/// A liveness (or startup) probe that fails and kills the container.
-pub fn liveness<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
-    let Some(c) = crash(d) else { return vec![] };
-    let kills: Vec<_> = d
-        .events
-        .iter()
-        .filter(|e| {
-            e.reason == "Killing"
-                && e.message_text().contains("failed")
-                && e.message_text().contains("probe")
-        })
-        .collect();
-    let fails: Vec<_> = d
-        .events
-        .iter()
-        .filter_map(|e| parse_unhealthy(e.message_text()).map(|p| (e, p)))
-        .filter(|(_, p)| matches!(p.kind, ProbeKind::Liveness | ProbeKind::Startup))
-        .collect();
-    if fails.is_empty() && kills.is_empty() {
-        return vec![];
-    }
-    let workload = model::workload_ref(a.cluster, c.pod);
-    let probe = container(c.pod, c.container).and_then(|s| s.liveness_probe.as_ref());
-    let settings = probe
-        .map(|p| {
-            format!(
-                "timeoutSeconds={}, periodSeconds={}, failureThreshold={}, initialDelaySeconds={}",
-                p.timeout_seconds.unwrap_or(1),
-                p.period_seconds.unwrap_or(10),
-                p.failure_threshold.unwrap_or(3),
-                p.initial_delay_seconds.unwrap_or(0)
-            )
-        })
-        .unwrap_or_else(|| "probe settings not in the input".into());
-    let (kind, output) = fails
-        .last()
-        .map(|(_, p)| (p.kind, p.output.clone()))
-        .unwrap_or((ProbeKind::Liveness, String::new()));
-    let why = match outcome(&output) {
-        ProbeOutcome::Timeout => {
-            "the probe times out: the app answers slower than timeoutSeconds under load or at start-up"
-        }
-        ProbeOutcome::Refused => {
-            "nothing listens yet when the probe runs: the app starts slower than the probe allows"
-        }
-        ProbeOutcome::HttpStatus(_) => {
-            "the health endpoint answers an error: if it checks dependencies, a dependency outage restarts every replica"
-        }
-        ProbeOutcome::Other => "the probe fails",
-    };
-    let mut h = Hypothesis::new(
-        80,
-        Loop::Compute,
-        workload.clone(),
-        format!("the {} probe kills container {} ({settings}): {why}", kind.as_str(), c.container),
-    )
-    .fix(format!(
-        "Tune the probe of {workload}: add a startupProbe for slow starts, raise timeoutSeconds/failureThreshold, and keep liveness to \"the process is wedged\" — dependency checks belong in readiness, not liveness."
-    ));
-    if let Some((e, _)) = fails.first() {
-        h = h.link(Link::from_event(
-            Loop::Compute,
-            e,
-            format!(
-                "{} probe failed on container {}",
-                kind.as_str(),
-                c.container
-            ),
-        ));
-    }
-    if let Some(e) = kills.first() {
-        h = h.link(Link::from_event(
-            Loop::Compute,
-            e,
-            format!(
-                "kubelet killed container {} after failed probes",
-                c.container
-            ),
-        ));
-    }
-    vec![h]
 }
 
 /// Exit codes that speak for themselves.

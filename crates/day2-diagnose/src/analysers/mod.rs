@@ -11,6 +11,7 @@ pub mod network;
 pub mod node;
 pub mod pending;
 pub mod pressure;
+pub mod probe;
 pub mod start;
 pub mod storage;
 pub mod workload;
@@ -96,8 +97,8 @@ pub static ANALYSERS: &[Analyser] = &[
         run: crash::memory,
     },
     Analyser {
-        kinds: &[CrashLoopBackOff, OomKilled],
-        run: crash::liveness,
+        kinds: &[CrashLoopBackOff, OomKilled, ProbeFailing],
+        run: probe::cause,
     },
     Analyser {
         kinds: &[CrashLoopBackOff],
@@ -266,6 +267,7 @@ pub fn symptom_link(d: &Detected<'_>) -> Link {
         Kind::LoadBalancerPending => "LoadBalancer Service has no address".to_owned(),
         Kind::JobFailed => "Job failed".to_owned(),
         Kind::HpaLimited => "HorizontalPodAutoscaler cannot scale as asked".to_owned(),
+        Kind::ProbeFailing => "a container's probe fails".to_owned(),
     };
     Link::new(d.kind.loop_(), d.since, d.object.clone(), what)
         .with_evidence(d.evidence.iter().take(3).cloned())

@@ -9,7 +9,7 @@ use crate::evidence::{Hypothesis, Link, short_list};
 use crate::messages::probe::{ProbeKind, parse_unhealthy};
 use crate::model;
 use crate::symptoms::service::{endpoint_state, selected_pods, selector};
-use crate::symptoms::{Detail, Detected, Subject};
+use crate::symptoms::{Detail, Detected, Kind, Subject};
 use day2_model::pod::Pod;
 use day2_model::report::RootCause;
 use day2_model::{Loop, Res};
@@ -179,6 +179,13 @@ fn explain_pods(a: &Analysis<'_>, svc: &Res<Service>, depth: u32) -> Option<Hypo
         let state = pod_state(p);
         *phases.entry(state).or_default() += 1;
         let h = match a.pod_result(ns, p.name()) {
+            // A pod failing only its probes: its own cause, or the dependency
+            // its readiness waits for, whichever is stronger.
+            Some(r) if r.kind == Kind::ProbeFailing => {
+                let own = readiness(a, svc, p, depth);
+                let up = r.as_upstream(2);
+                if own.score >= up.score { own } else { up }
+            }
             Some(r) => r.as_upstream(2),
             None if model::phase(p) == "Running" => readiness(a, svc, p, depth),
             None => Hypothesis::new(
@@ -348,7 +355,7 @@ fn volume_zones(a: &Analysis<'_>, pods: &[&Res<Pod>]) -> BTreeSet<String> {
 }
 
 /// A running pod that fails readiness: a dependency without endpoints, or its own probe.
-fn readiness(a: &Analysis<'_>, svc: &Res<Service>, pod: &Res<Pod>, depth: u32) -> Hypothesis {
+pub fn readiness(a: &Analysis<'_>, svc: &Res<Service>, pod: &Res<Pod>, depth: u32) -> Hypothesis {
     let ns = pod.ns_or_default();
     let events = a.cluster.events_for_obj(pod);
     let fails: Vec<_> = events

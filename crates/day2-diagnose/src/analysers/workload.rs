@@ -101,7 +101,11 @@ pub fn statefulset<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 if ordered { " (OrderedReady)" } else { "" }
             ),
         );
-        if let Some(r) = a.pod_result(ns, &name) {
+        // A pod that only fails its probes is the rollout's readiness wait, said below.
+        if let Some(r) = a
+            .pod_result(ns, &name)
+            .filter(|r| r.kind != Kind::ProbeFailing)
+        {
             let mut h = r.as_upstream(2);
             h.links.push(wait);
             if !trap.is_empty() {

@@ -12,6 +12,7 @@ pub mod job;
 pub mod load_balancer;
 pub mod node;
 pub mod pod_pending;
+pub mod probe;
 pub mod pvc;
 pub mod service;
 pub mod start;
@@ -60,11 +61,13 @@ pub enum Kind {
     LoadBalancerPending,
     JobFailed,
     HpaLimited,
+    /// A container's readiness, liveness or startup probe fails.
+    ProbeFailing,
 }
 
 impl Kind {
     #[cfg(test)]
-    pub const ALL: [Kind; 23] = [
+    pub const ALL: [Kind; 24] = [
         Kind::NodeNotReady,
         Kind::PvcPending,
         Kind::PodPending,
@@ -88,6 +91,7 @@ impl Kind {
         Kind::LoadBalancerPending,
         Kind::JobFailed,
         Kind::HpaLimited,
+        Kind::ProbeFailing,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -115,6 +119,7 @@ impl Kind {
             Kind::LoadBalancerPending => "LoadBalancerPending",
             Kind::JobFailed => "JobFailed",
             Kind::HpaLimited => "HpaLimited",
+            Kind::ProbeFailing => "ProbeFailing",
         }
     }
 
@@ -130,7 +135,8 @@ impl Kind {
             | Kind::Evicted
             | Kind::NodePressure
             | Kind::JobFailed
-            | Kind::HpaLimited => Loop::Compute,
+            | Kind::HpaLimited
+            | Kind::ProbeFailing => Loop::Compute,
             Kind::SandboxCreateFailed | Kind::LoadBalancerPending => Loop::Network,
             Kind::ErrImagePull | Kind::ImagePullBackOff => Loop::Identity,
             Kind::PvcPending
@@ -184,6 +190,10 @@ pub enum Detail {
         /// The runtime's error text, when an event or the waiting message carries it.
         error: Option<String>,
         class: PullClass,
+    },
+    /// A failing probe of a container that is not crash-looping.
+    Probe {
+        container: String,
     },
     Crash {
         container: String,
@@ -288,10 +298,15 @@ pub fn detect_pods<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
     cluster
         .pods
         .par_iter()
-        .filter(|p| a.included(p.namespace()) && !ignored_entirely(p) && pod_looks_unhealthy(p))
+        .filter(|p| a.included(p.namespace()) && !ignored_entirely(p))
+        .filter(|p| pod_looks_unhealthy(p) || probe::candidate(p))
         .flat_map_iter(|p| {
             let events = cluster.events_for_obj(p);
             let mut v = Vec::new();
+            v.extend(probe::detect(a, p, &events));
+            if !pod_looks_unhealthy(p) {
+                return v;
+            }
             if let Some(d) = pod_pending::detect(a, p, &events) {
                 v.push(d);
             }
