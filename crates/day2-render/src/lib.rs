@@ -367,6 +367,9 @@ pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// A rule shows this many objects before it collapses (unless verbose)…
+/// What every format says of a diagnosis whose cause the input does not hold.
+pub(crate) const UNEXPLAINED: &str = "cause not in the input";
+
 pub(crate) const COLLAPSE_OVER: usize = 5;
 /// …and then shows only the first this many.
 pub(crate) const COLLAPSED_SHOW: usize = 3;

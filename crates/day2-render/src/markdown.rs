@@ -3,7 +3,7 @@
 //! `<details>`), input problems and the checklist as task-list items.
 
 use crate::html::esc as html;
-use crate::{RenderOptions, by_rule, incidents, plural, timeline_repeats_chains};
+use crate::{RenderOptions, UNEXPLAINED, by_rule, incidents, plural, timeline_repeats_chains};
 use day2_model::report::{Report, RuleInfo, Status};
 use day2_model::{Finding, Loop};
 use std::fmt::Write;
@@ -655,7 +655,7 @@ pub fn summary(r: &Report) -> String {
             if d0.unexplained {
                 let _ = writeln!(
                     o,
-                    "{}. {} ← cause not in the input: {}",
+                    "{}. {} ← {UNEXPLAINED}: {}",
                     n + 1,
                     inline(&kinds.join(", "), false),
                     code(&d0.root_cause.object.to_string(), false),

@@ -9,7 +9,7 @@
 //! `DIAG-<SymptomKind>`; the causal chain is a code flow, the root cause a
 //! related location. Input problems are tool notifications.
 
-use crate::{RenderError, RenderOptions};
+use crate::{RenderError, RenderOptions, UNEXPLAINED};
 use day2_model::report::{Confidence, Diagnosis, Report, RuleInfo};
 use day2_model::{Finding, Location, ObjRef, Severity};
 use serde_json::{Map, Value, json};
@@ -182,7 +182,7 @@ fn diagnosis_result(d: &Diagnosis, rule_id: &str, rule_index: usize) -> Value {
         .unwrap_or_default();
     let message = if d.unexplained {
         format!(
-            "{} on {}{since}: cause not in the input: {}.\nNext: {}",
+            "{} on {}{since}: {UNEXPLAINED}: {}.\nNext: {}",
             d.symptom.kind, d.symptom.object, d.root_cause.summary, d.fix
         )
     } else {
@@ -197,7 +197,7 @@ fn diagnosis_result(d: &Diagnosis, rule_id: &str, rule_index: usize) -> Value {
         )
     };
     let related = if d.unexplained {
-        format!("cause not in the input: {}", d.root_cause.summary)
+        format!("{UNEXPLAINED}: {}", d.root_cause.summary)
     } else {
         format!(
             "root cause ({} loop): {}",

@@ -3,7 +3,7 @@
 
 use crate::wrap::{self, Span, pad, width};
 use crate::{
-    RenderOptions, by_message, by_rule, incidents, plural, pods_suffix, shown,
+    RenderOptions, UNEXPLAINED, by_message, by_rule, incidents, plural, pods_suffix, shown,
     timeline_repeats_chains,
 };
 use anstyle::{AnsiColor, Effects, Style};
@@ -30,7 +30,6 @@ struct Paint {
 const EVIDENCE_LINES: usize = 3;
 
 /// What a diagnosis whose cause the input does not hold says instead of a root cause.
-const UNEXPLAINED: &str = "cause not in the input";
 fn fg(c: AnsiColor) -> Style {
     Style::new().fg_color(Some(c.into()))
 }
@@ -435,10 +434,10 @@ fn incident(o: &mut String, p: &Paint, n: usize, g: &[&Diagnosis]) {
     p.para(
         o,
         &Paint::plain(
-            if d.unexplained {
-                "  cause not in the input: "
+            &if d.unexplained {
+                format!("  {UNEXPLAINED}: ")
             } else {
-                "  root cause: "
+                "  root cause: ".to_owned()
             },
             bold(),
         ),

@@ -19,7 +19,7 @@ mod util;
 pub use coverage::{LogsSource, LogsView, logs};
 pub use nodes::{ExplainView, NodeRow, explain};
 
-use crate::{RenderOptions, incidents, timeline_repeats_chains};
+use crate::{RenderOptions, UNEXPLAINED, incidents, timeline_repeats_chains};
 use day2_model::report::{Diagnosis, Report, RuleInfo, Status};
 use day2_model::{Finding, Loop, Severity};
 use draw::{Crossing, Event, LoopBox};
@@ -322,7 +322,7 @@ fn incident_section(groups: &[Vec<&Diagnosis>], opts: &RenderOptions) -> Markup 
                             @let d0 = g[0];
                             tr {
                                 td { (drawn + i + 1) }
-                                td { @if d0.unexplained { strong { "cause not in the input" } ": " } code { (T(&d0.root_cause.object.to_string())) } " " (rich(&d0.root_cause.summary)) }
+                                td { @if d0.unexplained { strong { (UNEXPLAINED) } ": " } code { (T(&d0.root_cause.object.to_string())) } " " (rich(&d0.root_cause.summary)) }
                                 td { @if d0.unexplained { "—" } @else { (loop_tag(d0.root_cause.loop_)) } }
                                 td { @for (j, k) in symptom_kinds(g).iter().enumerate() { @if j > 0 { ", " } (T(k)) } }
                                 td { (g.iter().map(|d| 1 + d.also_affected.len()).sum::<usize>()) }
@@ -370,7 +370,7 @@ fn incident(n: usize, g: &[&Diagnosis]) -> Markup {
                 h3 #(title_id) {
                     "Incident " (n) ": " (T(&symptom_kinds(g).join(", "))) " ← "
                     @if d0.unexplained {
-                        "cause not in the input: " code { (T(&d0.root_cause.object.to_string())) }
+                        (UNEXPLAINED) ": " code { (T(&d0.root_cause.object.to_string())) }
                     } @else {
                         (loop_tag(d0.root_cause.loop_)) " "
                         code { (T(&d0.root_cause.object.to_string())) }
