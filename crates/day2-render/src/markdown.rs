@@ -355,6 +355,15 @@ fn closing_sections(r: &Report, verbose: bool) -> String {
     o
 }
 
+/// ` (ST001)` after a root cause that a rule names, else nothing.
+fn rule_suffix(cause: &day2_model::report::RootCause) -> String {
+    cause
+        .rule
+        .as_ref()
+        .map(|r| format!(" ({})", inline(r, false)))
+        .unwrap_or_default()
+}
+
 /// One incident: its symptoms, the longest chain, the root cause and the fix.
 fn incident(o: &mut String, n: usize, g: &[&day2_model::report::Diagnosis]) {
     let d0 = g[0];
@@ -372,11 +381,7 @@ fn incident(o: &mut String, n: usize, g: &[&day2_model::report::Diagnosis]) {
             n + 1,
             d0.root_cause.loop_,
             code(&d0.root_cause.object.to_string(), false),
-            d0.root_cause
-                .rule
-                .as_ref()
-                .map(|r| format!(" ({})", inline(r, false)))
-                .unwrap_or_default()
+            rule_suffix(&d0.root_cause)
         );
     }
     for d in g {
@@ -669,11 +674,7 @@ pub fn summary(r: &Report) -> String {
                 inline(&kinds.join(", "), false),
                 d0.root_cause.loop_,
                 code(&d0.root_cause.object.to_string(), false),
-                d0.root_cause
-                    .rule
-                    .as_ref()
-                    .map(|r| format!(" ({})", inline(r, false)))
-                    .unwrap_or_default()
+                rule_suffix(&d0.root_cause)
             );
         }
         if groups.len() > SUMMARY_INCIDENTS {
