@@ -127,29 +127,14 @@ fn rules_empty(p: &NetworkPolicy, dir: Direction) -> bool {
     }
 }
 
-/// The directions a policy isolates (`policyTypes` and its default).
-pub fn policy_types(p: &NetworkPolicy) -> (bool, bool) {
-    let Some(s) = p.spec.as_ref() else {
-        return (true, false);
-    };
-    match s.policy_types.as_ref().filter(|t| !t.is_empty()) {
-        Some(t) => (
-            t.iter().any(|x| x == "Ingress"),
-            t.iter().any(|x| x == "Egress"),
-        ),
-        None => (true, s.egress.as_ref().is_some_and(|e| !e.is_empty())),
-    }
-}
+use day2_model::netpol::{policy_selects, policy_types};
 
 /// Whether the policy selects the pod.
 pub fn selects(p: &Res<NetworkPolicy>, pod: &Res<Pod>) -> bool {
     if p.ns_or_default() != pod.ns_or_default() {
         return false;
     }
-    match p.spec.as_ref().and_then(|s| s.pod_selector.as_ref()) {
-        Some(sel) => label_selector_matches(sel, pod.labels()),
-        None => true,
-    }
+    policy_selects(p, pod.labels())
 }
 
 /// The labels of a namespace: the Namespace object's, or its automatic name label.

@@ -13,6 +13,7 @@ pub mod cluster;
 pub mod escape;
 pub mod event;
 pub mod lazy;
+pub mod netpol;
 pub mod object;
 pub mod peek;
 pub mod pod;
