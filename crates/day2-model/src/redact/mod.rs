@@ -514,11 +514,16 @@ fn url_userinfo(b: &[u8], spans: &mut Vec<(usize, usize)>) {
 fn prefixed_tokens(text: &str, spans: &mut Vec<(usize, usize)>) {
     let b = text.as_bytes();
     let mut s = 0;
+    // Where the last token ended: its text is replaced, so a token that starts
+    // right there starts at a boundary too (as it does once redacted).
+    let mut last_end = None;
     'at: while s < b.len() {
         let here = s;
         s += 1;
         if !matches!(b[here], b'g' | b'x' | b'A' | b'e')
-            || (here > 0 && (b[here - 1].is_ascii_alphanumeric() || b[here - 1] == b'_'))
+            || (here > 0
+                && last_end != Some(here)
+                && (b[here - 1].is_ascii_alphanumeric() || b[here - 1] == b'_'))
         {
             continue;
         }
@@ -547,6 +552,7 @@ fn prefixed_tokens(text: &str, spans: &mut Vec<(usize, usize)>) {
             if ok {
                 push(spans, t, e);
                 s = e;
+                last_end = Some(e);
                 continue 'at;
             }
         }

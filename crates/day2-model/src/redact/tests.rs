@@ -204,3 +204,13 @@ fn excerpts_are_cut_after_redaction() {
     assert_eq!(excerpt("short", 200), "short");
     assert_eq!(excerpt("abcdef", 3), "abc…");
 }
+
+#[test]
+fn a_token_right_after_another_is_redacted_in_the_same_pass() {
+    // Found by fuzzing: an access key run straight into a JWT left the JWT
+    // whole until a second pass, so redaction was not idempotent.
+    let line = "AKIAIOSFODLN7EXQQQQQQQQQQQQQeyJhbGciOiJIUz0I1NiJ9.eyJIziWQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQd lOiIxMps";
+    let once = redact(line);
+    assert!(!once.contains("eyJIziW"), "{once}");
+    assert_eq!(redact(&once), once);
+}
