@@ -94,8 +94,32 @@ impl Tail {
     }
 }
 
+/// At most this many passes over text that keeps changing; real text needs
+/// two at most, and every pass that changes text removes credential bytes.
+const MAX_PASSES: usize = 8;
+
 /// Redact credentials in `text`; borrowed when there is nothing to redact.
+///
+/// Redacting replaces text, and a replaced value can leave a boundary where
+/// there was none (a token run straight into another token, a key that
+/// followed a value). The passes repeat until the text stops changing, so
+/// what comes out has nothing left to hide: `redact(redact(x)) == redact(x)`.
 pub fn redact(text: &str) -> Cow<'_, str> {
+    let Cow::Owned(mut out) = redact_once(text) else {
+        return Cow::Borrowed(text);
+    };
+    for _ in 1..MAX_PASSES {
+        let next = match redact_once(&out) {
+            Cow::Owned(next) if next != out => next,
+            _ => break,
+        };
+        out = next;
+    }
+    Cow::Owned(out)
+}
+
+/// One pass of every scanner over `text`.
+fn redact_once(text: &str) -> Cow<'_, str> {
     let b = text.as_bytes();
     let hints = Hints::of(b);
     let mut spans: Vec<(usize, usize)> = Vec::new();

@@ -214,3 +214,26 @@ fn a_token_right_after_another_is_redacted_in_the_same_pass() {
     assert!(!once.contains("eyJIziW"), "{once}");
     assert_eq!(redact(&once), once);
 }
+
+#[test]
+fn tokens_that_only_appear_once_their_neighbours_are_redacted_go_in_one_call() {
+    // Found by fuzzing (the log scanner's corpus holds it): a JWT header run
+    // into an access key, run into a second JWT. Each replacement leaves a
+    // boundary the next token needs; one call must reach the end of that chain.
+    let line = "2026-01-01T09:\u{fffd}0:0QQQQeyJhbGciOiJIUz0I1NiJ9.eyJIziWQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ0.123 AKIAIOSFODLN7EXQQQQQQQQQQQQQeyJhbGciOOSFODLN7EXQQQQQQQQQQQQQeyJhbGciOiJIUz0I1\u{1a}NiJ9.eyJIziWQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQd\0\0\0lOiIxMps";
+    let once = redact(line);
+    assert!(!once.contains("IOSFODLN7EX"), "{once}");
+    assert_eq!(redact(&once), once);
+}
+
+#[test]
+fn redacted_text_is_left_as_it_is() {
+    for line in [
+        "password=[redacted] user=bob",
+        "Authorization: Bearer [redacted]",
+        "postgres://app:[redacted]@db:5432/app",
+        "AKIA[redacted]eyJ[redacted]",
+    ] {
+        assert!(matches!(redact(line), Cow::Borrowed(_)), "{line}");
+    }
+}
