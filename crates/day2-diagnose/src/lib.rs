@@ -17,6 +17,7 @@
 mod analysers;
 mod analysis;
 mod evidence;
+mod kubectl;
 pub mod messages;
 mod model;
 pub mod netpol;
@@ -309,6 +310,11 @@ fn group(all: Vec<Arc<Resolved>>) -> DiagnoseOutput {
                 .filter(|m| noted.insert(*m))
                 .cloned()
                 .collect();
+            // Nothing in the input explains it: the commands that would
+            // fetch the next piece of evidence from the cluster.
+            if primary.unexplained {
+                missing.extend(kubectl::fetch(primary.kind, &primary.object));
+            }
             missing.iter_mut().for_each(redact_in_place);
             let mut root_cause = primary.root.clone();
             redact_in_place(&mut root_cause.summary);

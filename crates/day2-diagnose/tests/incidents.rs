@@ -908,3 +908,34 @@ fn the_scorer_tells_right_from_wrong() {
     unexplained["unexplained"] = Value::Bool(true);
     assert!(!score(&incident, &[unexplained]).checks.root_loop);
 }
+
+/// A diagnosis whose cause the input does not hold says how to fetch the
+/// next piece of evidence: `kubectl` commands naming its own object.
+#[test]
+fn unexplained_diagnoses_give_the_commands_that_fetch_more() {
+    let (incidents, errors) = load_corpus(CORPUS);
+    assert!(errors.is_empty(), "{errors:?}");
+    let mut seen = 0;
+    for (incident, cluster) in &incidents {
+        for d in diagnose(cluster).iter().filter(|d| is_unexplained(d)) {
+            seen += 1;
+            let name = d["symptom"]["object"]["name"].as_str().unwrap_or("?");
+            let commands: Vec<&str> = d["missing_evidence"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .filter(|m| m.contains("`kubectl "))
+                .collect();
+            assert!(
+                commands
+                    .iter()
+                    .any(|c| c.contains("describe") && c.contains(name)),
+                "{}: {} gives {commands:?}",
+                incident.id,
+                said(d)
+            );
+        }
+    }
+    assert!(seen >= 3, "only {seen} unexplained diagnoses in the corpus");
+}
