@@ -2,6 +2,7 @@
 //! placement evidence, and the results of earlier phases.
 
 use crate::analysers::pending::PoolStats;
+use crate::analysers::zone::ZoneLoss;
 use crate::evidence::{FindingIndex, Hypothesis, Link};
 use crate::model::Resources;
 use crate::placement::{Capacity, NodeVerdict, NodeVerdicts, PlacementSource, SimulatedPlacement};
@@ -88,6 +89,8 @@ pub struct Analysis<'c> {
     pub pods: OnceLock<FxHashMap<Key, Arc<Resolved>>>,
     /// Phase one results by claim (namespace, name).
     pub claims: OnceLock<FxHashMap<Key, Arc<Resolved>>>,
+    /// Phase one results by node ("", name).
+    pub nodes: OnceLock<FxHashMap<Key, Arc<Resolved>>>,
     /// Phase two results by Service (namespace, name).
     pub services: OnceLock<FxHashMap<Key, Arc<Resolved>>>,
     slices: OnceLock<FxHashMap<Key, Vec<&'c Res<EndpointSlice>>>>,
@@ -112,6 +115,8 @@ pub struct Analysis<'c> {
     /// [`Analysis::signature`] per pod (by the pod's address in the cluster):
     /// the analysers of one pod ask for it several times.
     signatures: Mutex<FxHashMap<usize, Option<Arc<str>>>>,
+    /// Zones most of whose nodes are lost, with what that takes down.
+    zone_losses: OnceLock<FxHashMap<&'c str, ZoneLoss<'c>>>,
 }
 
 impl<'c> Analysis<'c> {
@@ -136,6 +141,7 @@ impl<'c> Analysis<'c> {
             pods: OnceLock::new(),
             claims: OnceLock::new(),
             services: OnceLock::new(),
+            nodes: OnceLock::new(),
             slices: OnceLock::new(),
             endpoints: OnceLock::new(),
             service_idx: OnceLock::new(),
@@ -149,7 +155,15 @@ impl<'c> Analysis<'c> {
             node_capacity: OnceLock::new(),
             untolerated: Mutex::new(FxHashMap::default()),
             selected: Mutex::new(FxHashMap::default()),
+            zone_losses: OnceLock::new(),
         }
+    }
+
+    /// Zones most of whose nodes are lost while others are healthy
+    /// (computed once, on first use).
+    pub fn zone_losses(&self) -> &FxHashMap<&'c str, ZoneLoss<'c>> {
+        self.zone_losses
+            .get_or_init(|| crate::analysers::zone::losses(self))
     }
 
     pub fn included(&self, ns: Option<&str>) -> bool {
@@ -482,6 +496,16 @@ impl<'c> Analysis<'c> {
         self.claims
             .get()?
             .get(&(ns.to_owned(), name.to_owned()))
+            .map(|r| &**r)
+    }
+
+    /// Why the node a pod runs on is not Ready, when it is not: a pod there
+    /// cannot be Ready whatever its own state says.
+    pub fn node_result_of(&self, pod: &Res<Pod>) -> Option<&Resolved> {
+        let node = pod.spec.as_ref()?.node_name.as_deref()?;
+        self.nodes
+            .get()?
+            .get(&(String::new(), node.to_owned()))
             .map(|r| &**r)
     }
 

@@ -78,7 +78,9 @@ pub fn diagnose_with<'c>(
     let claims = resolve_all(&a, symptoms::detect_claims(&a));
     let _ = a.claims.set(by_key(&claims, |r| r.object.clone()));
     all.extend(claims);
-    all.extend(resolve_all(&a, symptoms::detect_nodes(&a)));
+    let nodes = resolve_all(&a, symptoms::detect_nodes(&a));
+    let _ = a.nodes.set(by_key(&nodes, |r| r.object.clone()));
+    all.extend(nodes);
     day2_model::timings::mark("diagnosis: claims and nodes");
 
     // Phase 1b: pods. Pods of one scheduling signature are analysed

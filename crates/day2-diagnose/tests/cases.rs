@@ -683,3 +683,78 @@ items:
         summary(&out)
     );
 }
+
+#[test]
+fn a_lost_zone_is_one_incident_with_what_it_takes_down() {
+    // Zones and Deployment from kubernetes/kubernetes#123019: E01 (three
+    // nodes) lost at once while E02 and E03 stay Ready.
+    let out = diagnose(&snapshot("zone-outage"));
+    let nodes: Vec<_> = out
+        .diagnoses
+        .iter()
+        .filter(|d| d.symptom.kind == "NodeNotReady")
+        .collect();
+    assert_eq!(nodes.len(), 1, "{}", summary(&out));
+    let d = nodes[0];
+    assert_eq!(d.also_affected.len(), 2, "{}", summary(&out));
+    assert_eq!(d.root_cause.loop_, Loop::Compute);
+    let s = &d.root_cause.summary;
+    for want in [
+        "zone E01: 3 of its 3 nodes stopped reporting",
+        "E02, E03 stayed Ready",
+        "StatefulSet/default/db",
+        "default/data-db-0",
+        "1 volume(s) are still attached",
+        "DoNotSchedule",
+        "Deployment/default/dummy",
+    ] {
+        assert!(s.contains(want), "{want:?} not in {s}");
+    }
+    // The Deployment still runs in E02 and E03: not stranded.
+    assert!(
+        s.contains("1 workload(s) have no pod left in another zone (StatefulSet/default/db)"),
+        "{s}"
+    );
+    for want in ["nodeTaintsPolicy: Honor", "out-of-service", "regional"] {
+        assert!(d.fix.contains(want), "{want:?} not in {}", d.fix);
+    }
+    // The database's stuck rollout is the zone's doing, not its probe's.
+    let sts = about(&out, "StatefulSetRolloutStuck", "default", "db");
+    assert_eq!(
+        sts.root_cause.object,
+        d.root_cause.object,
+        "{}",
+        summary(&out)
+    );
+    assert!(
+        sts.root_cause.summary.contains("zone E01"),
+        "{}",
+        summary(&out)
+    );
+}
+
+#[test]
+fn one_lost_node_among_ready_ones_is_not_a_zone_outage() {
+    let text = std::fs::read_to_string(format!(
+        "{}/tests/snapshots/zone-outage.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    // Only node1 lost: E01 keeps two of three nodes.
+    let text = text
+        .replacen("status: Unknown", "status: 'True'", 2)
+        .replacen("NodeStatusUnknown", "KubeletReady", 2)
+        .replacen(
+            "Kubelet stopped posting node status.",
+            "kubelet is posting ready status",
+            2,
+        );
+    let out = diagnose(&load(&text));
+    assert!(
+        out.diagnoses
+            .iter()
+            .all(|d| !d.root_cause.summary.contains("zone E01")),
+        "{}",
+        summary(&out)
+    );
+}

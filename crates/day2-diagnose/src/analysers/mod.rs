@@ -15,6 +15,7 @@ pub mod probe;
 pub mod start;
 pub mod storage;
 pub mod workload;
+pub mod zone;
 
 use crate::analysis::{Analysis, Resolved};
 use crate::evidence::{Hypothesis, Link};
@@ -147,6 +148,10 @@ pub static ANALYSERS: &[Analyser] = &[
         run: network::ingress,
     },
     // Nodes
+    Analyser {
+        kinds: &[NodeNotReady],
+        run: zone::outage,
+    },
     Analyser {
         kinds: &[NodeNotReady],
         run: node::not_ready,

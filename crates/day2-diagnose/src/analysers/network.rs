@@ -367,6 +367,21 @@ pub fn readiness(a: &Analysis<'_>, svc: &Res<Service>, pod: &Res<Pod>, depth: u3
         })
         .collect();
     let workload = model::workload_ref(a.cluster, pod);
+    // The pod's node is lost or not Ready: its readiness follows the node's.
+    if let Some(r) = a.node_result_of(pod) {
+        let mut h = r.as_upstream(3);
+        h.links.push(Link::new(
+            Loop::Network,
+            crate::symptoms::service::unready_since(a, &[pod]),
+            workload,
+            format!(
+                "{} is not Ready: its node {} is not",
+                pod.name(),
+                r.object.name
+            ),
+        ));
+        return h;
+    }
     let first_fail = fails.first().map(|(e, _)| *e);
     if depth < MAX_DEPTH
         && let Some(spec) = pod.spec.as_ref()

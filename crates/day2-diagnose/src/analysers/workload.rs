@@ -113,6 +113,12 @@ pub fn statefulset<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             }
             return vec![h];
         }
+        // Its node is lost or not Ready: that is why, whatever the pod says.
+        if let Some(r) = a.node_result_of(pod) {
+            let mut h = r.as_upstream(2);
+            h.links.push(wait);
+            return vec![h];
+        }
         let unhealthy = a
             .cluster
             .events_for_obj(pod)
