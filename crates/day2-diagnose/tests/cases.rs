@@ -758,3 +758,26 @@ fn one_lost_node_among_ready_ones_is_not_a_zone_outage() {
         summary(&out)
     );
 }
+
+#[test]
+fn a_crash_with_a_bare_exit_code_follows_the_dependency_it_names() {
+    let out = diagnose(&snapshot("crash-dependency-down"));
+    // DATABASE_URL names orders-db, whose Deployment is scaled to zero.
+    let web = about(&out, "CrashLoopBackOff", "shop", "web-7c9d8f6b5-q2w3e");
+    assert_root(web, Loop::Compute, "Deployment", "orders-db");
+    assert!(
+        web.root_cause.summary.contains("scaled to 0"),
+        "{}",
+        summary(&out)
+    );
+    assert!(
+        web.chain.iter().any(|l| l
+            .what
+            .contains("dependency Service shop/orders-db (DATABASE_URL)")),
+        "{}",
+        summary(&out)
+    );
+    // An init container waiting for the name (`until nslookup orders-db.…`) counts too.
+    let worker = about(&out, "CrashLoopBackOff", "shop", "worker-0");
+    assert_root(worker, Loop::Compute, "Deployment", "orders-db");
+}

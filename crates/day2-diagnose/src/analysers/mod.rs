@@ -5,6 +5,7 @@
 pub mod admission;
 pub mod controllers;
 pub mod crash;
+pub mod dependency;
 pub mod follow;
 pub mod image;
 pub mod network;
@@ -104,6 +105,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[CrashLoopBackOff],
         run: follow::errors,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff],
+        run: dependency::down,
     },
     Analyser {
         kinds: &[CrashLoopBackOff],

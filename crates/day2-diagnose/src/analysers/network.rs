@@ -266,6 +266,8 @@ pub fn dependencies<'c>(
         }
     };
     let mut values: Vec<(String, String)> = Vec::new();
+    // Commands: every word is a host name candidate.
+    let mut commands: Vec<(String, String)> = Vec::new();
     for c in spec
         .containers
         .iter()
@@ -302,14 +304,35 @@ pub fn dependencies<'c>(
             }
         }
     }
-    for (var, value) in &values {
-        let hosty = value.contains("://")
+    // An init container that waits for a name (`until nslookup mydb`,
+    // `nc -z db 5432`) depends on it.
+    for c in spec.init_containers.iter().flatten() {
+        let words: Vec<&str> = c
+            .command
+            .iter()
+            .flatten()
+            .chain(c.args.iter().flatten())
+            .map(String::as_str)
+            .collect();
+        if !words.is_empty() {
+            commands.push((format!("init container {}", c.name), words.join(" ")));
+        }
+    }
+    let values = values
+        .iter()
+        .map(|(var, value)| (var, value, false))
+        .chain(commands.iter().map(|(var, value)| (var, value, true)));
+    for (var, value, command) in values {
+        let hosty = command
+            || value.contains("://")
             || [
                 "HOST", "ADDR", "URL", "URI", "SERVICE", "ENDPOINT", "DSN", "SERVER",
             ]
             .iter()
             .any(|k| var.to_ascii_uppercase().contains(k));
         for token in value.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-')) {
+            // `myservice.` before a shell substitution, a fully qualified `name.`
+            let token = token.trim_end_matches('.');
             if token.len() < 2 {
                 continue;
             }
