@@ -117,6 +117,8 @@ pub struct Analysis<'c> {
     signatures: Mutex<FxHashMap<usize, Option<Arc<str>>>>,
     /// Zones most of whose nodes are lost, with what that takes down.
     zone_losses: OnceLock<FxHashMap<&'c str, ZoneLoss<'c>>>,
+    /// The objects pod references point at, by name.
+    references: OnceLock<crate::analysers::walk::Index<'c>>,
 }
 
 impl<'c> Analysis<'c> {
@@ -156,7 +158,14 @@ impl<'c> Analysis<'c> {
             untolerated: Mutex::new(FxHashMap::default()),
             selected: Mutex::new(FxHashMap::default()),
             zone_losses: OnceLock::new(),
+            references: OnceLock::new(),
         }
+    }
+
+    /// ConfigMaps, Secrets and ServiceAccounts by (namespace, name), built on first use.
+    pub fn reference_index(&self) -> &crate::analysers::walk::Index<'c> {
+        self.references
+            .get_or_init(|| crate::analysers::walk::Index::new(self))
     }
 
     /// Zones most of whose nodes are lost while others are healthy

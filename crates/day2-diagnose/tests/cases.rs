@@ -781,3 +781,33 @@ fn a_crash_with_a_bare_exit_code_follows_the_dependency_it_names() {
     let worker = about(&out, "CrashLoopBackOff", "shop", "worker-0");
     assert_root(worker, Loop::Compute, "Deployment", "orders-db");
 }
+
+#[test]
+fn a_reference_to_nothing_explains_a_symptom_whose_text_says_little() {
+    let out = diagnose(&snapshot("walk-references"));
+    let d = about(&out, "ImagePullBackOff", "default", "v2ray-x86-r5m29");
+    assert_root(d, Loop::Identity, "Secret", "docker-registry-poseidon");
+    assert!(
+        d.root_cause.summary.contains("does not exist"),
+        "{}",
+        summary(&out)
+    );
+    assert!(!d.unexplained);
+}
+
+#[test]
+fn a_reference_the_input_cannot_check_is_not_blamed() {
+    // Without any Secret in the input, the pull secret cannot be checked:
+    // no cause is claimed from it.
+    let text = std::fs::read_to_string(format!(
+        "{}/tests/snapshots/walk-references.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let start = text.find("apiVersion: v1\nkind: Secret").unwrap();
+    let end = start + text[start..].find("---\n").unwrap() + 4;
+    let text = format!("{}{}", &text[..start], &text[end..]);
+    let out = diagnose(&load(&text));
+    let d = about(&out, "ImagePullBackOff", "default", "v2ray-x86-r5m29");
+    assert_ne!(d.root_cause.object.kind, "Secret", "{}", summary(&out));
+}

@@ -15,6 +15,7 @@ pub mod pressure;
 pub mod probe;
 pub mod start;
 pub mod storage;
+pub mod walk;
 pub mod workload;
 pub mod zone;
 
@@ -197,6 +198,22 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[HpaLimited],
         run: controllers::hpa,
+    },
+    // Any symptom of a pod or pod template: what is wrong along its references.
+    Analyser {
+        kinds: &[
+            PodPending,
+            ErrImagePull,
+            ImagePullBackOff,
+            OomKilled,
+            CrashLoopBackOff,
+            PodCreateFailed,
+            SandboxCreateFailed,
+            CreateContainerConfigError,
+            FailedMount,
+            ProbeFailing,
+        ],
+        run: walk::references,
     },
 ];
 

@@ -1,0 +1,353 @@
+//! Breadth for symptoms no analyser explains: walk every reference the
+//! symptom's pod (or pod template) makes and report what is wrong along it.
+//!
+//! Each edge is checked against what the input holds: a ServiceAccount, a
+//! ConfigMap, a Secret, a key of either, a claim, its volume, a pull secret,
+//! the node. A reference to nothing (when the input holds that kind at all),
+//! a claim that is not Bound, or a node that is not Ready is evidence,
+//! wherever it sits; a reference the input cannot check is listed with the
+//! command that would. Family analysers are more precise and score higher;
+//! this finds what nobody wrote an analyser for.
+
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use crate::kubectl::shell_word;
+use crate::model;
+use crate::symptoms::{Detected, Subject};
+use day2_model::secret::SecretInfo;
+use day2_model::{Loop, ObjRef, Res};
+use k8s_openapi::api::core::v1::{ConfigMap, PodSpec, ServiceAccount};
+use rustc_hash::FxHashMap;
+
+type ByName<'c, T> = FxHashMap<(&'c str, &'c str), &'c Res<T>>;
+
+/// The objects references point at, by (namespace, name), built once.
+pub struct Index<'c> {
+    config_maps: ByName<'c, ConfigMap>,
+    secrets: ByName<'c, SecretInfo>,
+    service_accounts: ByName<'c, ServiceAccount>,
+}
+
+impl<'c> Index<'c> {
+    pub fn new(a: &Analysis<'c>) -> Index<'c> {
+        let c = a.cluster;
+        Index {
+            config_maps: c
+                .config_maps
+                .iter()
+                .map(|r| ((r.ns_or_default(), r.name()), r))
+                .collect(),
+            secrets: c
+                .secrets
+                .iter()
+                .map(|r| ((r.ns_or_default(), r.name()), r))
+                .collect(),
+            service_accounts: c
+                .service_accounts
+                .iter()
+                .map(|r| ((r.ns_or_default(), r.name()), r))
+                .collect(),
+        }
+    }
+}
+
+/// What is wrong along one reference.
+struct Anomaly {
+    score: u32,
+    loop_: Loop,
+    object: ObjRef,
+    what: String,
+    fix: String,
+}
+
+/// The references of a pod spec in `ns` that resolve to nothing, lead to
+/// something unhealthy, or cannot be checked from the input.
+fn walk<'c>(
+    a: &Analysis<'c>,
+    ns: &str,
+    spec: &'c PodSpec,
+    node: Option<&str>,
+    unchecked: &mut Vec<String>,
+) -> Vec<Anomaly> {
+    let c = a.cluster;
+    let ix = a.reference_index();
+    let mut out = Vec::new();
+    let mut absent =
+        |kind: &str, name: &str, held: bool, loop_: Loop, via: &str, out: &mut Vec<Anomaly>| {
+            if held {
+                out.push(Anomaly {
+                    score: 45,
+                    loop_,
+                    object: ObjRef::new(kind, Some(ns), name),
+                    what: format!("{kind} {ns}/{name}, which {via}, does not exist"),
+                    fix: format!(
+                        "Create {kind} {ns}/{name} or correct the reference to it ({via})."
+                    ),
+                });
+            } else {
+                unchecked.push(format!(
+                    "{kind} {ns}/{name} ({via}) is not in the input: `kubectl get {} -n {} {}`",
+                    kind.to_ascii_lowercase(),
+                    shell_word(ns),
+                    shell_word(name)
+                ));
+            }
+        };
+    // The ServiceAccount.
+    let sa = model::service_account(spec);
+    if !ix.service_accounts.contains_key(&(ns, sa)) {
+        absent(
+            "ServiceAccount",
+            sa,
+            !c.service_accounts.is_empty(),
+            Loop::Identity,
+            "the pod runs as",
+            &mut out,
+        );
+    }
+    // ConfigMaps and Secrets: volumes, projected sources, env and envFrom.
+    let mut cms: Vec<(&str, Option<&str>, String)> = Vec::new();
+    let mut secrets: Vec<(&str, Option<&str>, String)> = Vec::new();
+    for v in spec.volumes.iter().flatten() {
+        if let Some(cm) = &v.config_map
+            && cm.optional != Some(true)
+        {
+            cms.push((&cm.name, None, format!("volume {} mounts", v.name)));
+        }
+        if let Some(s) = &v.secret
+            && s.optional != Some(true)
+            && let Some(n) = &s.secret_name
+        {
+            secrets.push((n, None, format!("volume {} mounts", v.name)));
+        }
+        for p in v.projected.iter().flat_map(|p| p.sources.iter().flatten()) {
+            if let Some(cm) = &p.config_map
+                && cm.optional != Some(true)
+            {
+                cms.push((
+                    &cm.name,
+                    None,
+                    format!("projected volume {} mounts", v.name),
+                ));
+            }
+            if let Some(s) = &p.secret
+                && s.optional != Some(true)
+            {
+                secrets.push((&s.name, None, format!("projected volume {} mounts", v.name)));
+            }
+        }
+    }
+    for ctr in spec
+        .containers
+        .iter()
+        .chain(spec.init_containers.iter().flatten())
+    {
+        for e in ctr.env.iter().flatten() {
+            let Some(from) = &e.value_from else { continue };
+            if let Some(r) = &from.config_map_key_ref
+                && r.optional != Some(true)
+            {
+                cms.push((
+                    &r.name,
+                    Some(&r.key),
+                    format!("env {} of container {} reads", e.name, ctr.name),
+                ));
+            }
+            if let Some(r) = &from.secret_key_ref
+                && r.optional != Some(true)
+            {
+                secrets.push((
+                    &r.name,
+                    Some(&r.key),
+                    format!("env {} of container {} reads", e.name, ctr.name),
+                ));
+            }
+        }
+        for ef in ctr.env_from.iter().flatten() {
+            if let Some(r) = &ef.config_map_ref
+                && r.optional != Some(true)
+            {
+                cms.push((
+                    &r.name,
+                    None,
+                    format!("container {} loads its environment from", ctr.name),
+                ));
+            }
+            if let Some(r) = &ef.secret_ref
+                && r.optional != Some(true)
+            {
+                secrets.push((
+                    &r.name,
+                    None,
+                    format!("container {} loads its environment from", ctr.name),
+                ));
+            }
+        }
+    }
+    for (name, key, via) in cms {
+        match ix.config_maps.get(&(ns, name)) {
+            None => absent(
+                "ConfigMap",
+                name,
+                !c.config_maps.is_empty(),
+                Loop::Compute,
+                &via,
+                &mut out,
+            ),
+            Some(cm) => {
+                if let Some(k) = key {
+                    let has = cm.data.as_ref().is_some_and(|d| d.contains_key(k))
+                        || cm.binary_data.as_ref().is_some_and(|d| d.contains_key(k));
+                    if !has {
+                        out.push(key_missing("ConfigMap", ns, name, k, &via));
+                    }
+                }
+            }
+        }
+    }
+    for (name, key, via) in secrets {
+        match ix.secrets.get(&(ns, name)) {
+            None => absent(
+                "Secret",
+                name,
+                !c.secrets.is_empty(),
+                Loop::Compute,
+                &via,
+                &mut out,
+            ),
+            Some(s) => {
+                if let Some(k) = key
+                    && !s.keys.iter().any(|x| x.name == k)
+                {
+                    out.push(key_missing("Secret", ns, name, k, &via));
+                }
+            }
+        }
+    }
+    for r in spec.image_pull_secrets.iter().flatten() {
+        if !ix.secrets.contains_key(&(ns, r.name.as_str())) {
+            absent(
+                "Secret",
+                &r.name,
+                !c.secrets.is_empty(),
+                Loop::Identity,
+                "the pod pulls its images with",
+                &mut out,
+            );
+        }
+    }
+    // Claims and their volumes.
+    for claim in model::claims(spec) {
+        let Some(pvc) = c.pvc(ns, claim) else {
+            absent(
+                "PersistentVolumeClaim",
+                claim,
+                !c.pvcs.is_empty(),
+                Loop::Storage,
+                "the pod mounts",
+                &mut out,
+            );
+            continue;
+        };
+        let phase = pvc
+            .status
+            .as_ref()
+            .and_then(|s| s.phase.as_deref())
+            .unwrap_or("Pending");
+        if phase != "Bound" {
+            out.push(Anomaly {
+                score: 40,
+                loop_: Loop::Storage,
+                object: pvc.objref(),
+                what: format!("claim {ns}/{claim}, which the pod mounts, is {phase}"),
+                fix: format!(
+                    "`kubectl describe pvc -n {} {}`: its events say why it is not Bound.",
+                    shell_word(ns),
+                    shell_word(claim)
+                ),
+            });
+        } else if let Some(pv) = pvc.spec.as_ref().and_then(|s| s.volume_name.as_deref())
+            && c.pv(pv).is_none()
+            && !c.pvs.is_empty()
+        {
+            out.push(Anomaly {
+                score: 45,
+                loop_: Loop::Storage,
+                object: pvc.objref(),
+                what: format!("claim {ns}/{claim} is bound to PersistentVolume {pv}, which does not exist"),
+                fix: format!("The volume behind {ns}/{claim} is gone: restore it from a snapshot or recreate the claim."),
+            });
+        }
+    }
+    // The node.
+    if let Some(n) = node {
+        match c.node(n) {
+            None if !c.nodes.is_empty() => out.push(Anomaly {
+                score: 40,
+                loop_: Loop::Compute,
+                object: ObjRef::new("Node", None, n),
+                what: format!("the pod is bound to node {n}, which is not in the cluster"),
+                fix: format!("The node is gone: delete the pod so its controller recreates it elsewhere (`kubectl delete pod -n {ns} <pod>`)."),
+            }),
+            Some(node) if model::node_condition(node, "Ready").is_none_or(|r| r.status != "True") => {
+                out.push(Anomaly {
+                    score: 40,
+                    loop_: Loop::Compute,
+                    object: node.objref(),
+                    what: format!("the pod's node {n} is not Ready"),
+                    fix: format!("`kubectl describe node {}` and the kubelet's log on it.", shell_word(n)),
+                })
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn key_missing(kind: &str, ns: &str, name: &str, key: &str, via: &str) -> Anomaly {
+    Anomaly {
+        score: 45,
+        loop_: Loop::Compute,
+        object: ObjRef::new(kind, Some(ns), name),
+        what: format!("{kind} {ns}/{name} has no key {key}, which {via}"),
+        fix: format!(
+            "Add key {key} to {kind} {ns}/{name}, or correct the key the pod reads ({via})."
+        ),
+    }
+}
+
+/// The references of a pod or pod template, walked: the first thing wrong
+/// along them as a low-scored cause, every reference the input could not
+/// check as missing evidence.
+pub fn references<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let (ns, spec, node) = match d.subject {
+        Subject::Pod(p) => match p.spec.as_ref() {
+            Some(s) => (p.ns_or_default(), s, s.node_name.as_deref()),
+            None => return vec![],
+        },
+        Subject::Controller {
+            meta,
+            template: Some(t),
+        } => match t.spec.as_ref() {
+            Some(s) => (meta.namespace.as_deref().unwrap_or("default"), s, None),
+            None => return vec![],
+        },
+        _ => return vec![],
+    };
+    let mut unchecked = Vec::new();
+    let found = walk(a, ns, spec, node, &mut unchecked);
+    let mut hs: Vec<Hypothesis> = found
+        .into_iter()
+        .map(|x| {
+            let mut h = Hypothesis::new(x.score, x.loop_, x.object.clone(), x.what.clone())
+                .fix(x.fix)
+                .link(Link::new(x.loop_, None, x.object, x.what));
+            for u in &unchecked {
+                h = h.missing(u.clone());
+            }
+            h
+        })
+        .collect();
+    hs.truncate(1);
+    hs
+}
