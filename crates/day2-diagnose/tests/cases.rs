@@ -811,3 +811,23 @@ fn a_reference_the_input_cannot_check_is_not_blamed() {
     let d = about(&out, "ImagePullBackOff", "default", "v2ray-x86-r5m29");
     assert_ne!(d.root_cause.object.kind, "Secret", "{}", summary(&out));
 }
+
+#[test]
+fn the_injected_token_volume_is_not_a_reference_of_the_workload() {
+    // The API server's `kube-api-access-*` volume projects kube-root-ca.crt,
+    // which a snapshot of some ConfigMaps may lack: not a dangling reference.
+    let text = std::fs::read_to_string(format!(
+        "{}/tests/snapshots/walk-references.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+    .replace("name: kube-root-ca.crt", "name: app-config")
+    .replace(
+        "  imagePullSecrets:",
+        "  volumes:\n    - name: kube-api-access-x7k2p\n      projected:\n        sources:\n          - serviceAccountToken: {path: token}\n          - configMap: {name: kube-root-ca.crt, items: [{key: ca.crt, path: ca.crt}]}\n  imagePullSecrets:",
+    );
+    assert!(text.contains("kube-api-access-x7k2p"));
+    let out = diagnose(&load(&text));
+    let d = about(&out, "ImagePullBackOff", "default", "v2ray-x86-r5m29");
+    assert_root(d, Loop::Identity, "Secret", "docker-registry-poseidon");
+}

@@ -289,6 +289,43 @@ pub fn multi_attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             short_list(&names, 4)
         ),
     );
+    // The pod holding the volume is on a node that is not Ready: the old pod
+    // cannot be stopped there, so the volume stays attached whatever the
+    // rollout strategy says. The node is the cause.
+    let stranded = holders
+        .iter()
+        .filter(|p| p.name() != pod.name())
+        .find_map(|p| {
+            let n = a.cluster.node(model::node_name(p)?)?;
+            (model::node_ready(n) != Some(true)).then_some((*p, n))
+        });
+    if let Some((holder, node)) = stranded {
+        let mut h = match a.node_result_of(holder) {
+            Some(r) => r.as_upstream(0),
+            None => Hypothesis::new(
+                70,
+                Loop::Compute,
+                node.objref(),
+                format!("node {} is not Ready", node.name()),
+            ),
+        };
+        h.score = h.score.max(80);
+        h.root.summary = format!(
+            "{}; pod {} there still holds ReadWriteOnce claim {} and cannot be stopped, so the volume stays attached to that node",
+            h.root.summary,
+            holder.name(),
+            pvc.name()
+        );
+        h.fix = format!(
+            "Confirm {node} is down, then release what it holds: `kubectl taint node {node} node.kubernetes.io/out-of-service=nodeshutdown:NoExecute` (non-graceful node shutdown) or force-delete pod {holder} (`kubectl delete pod -n {ns} {holder} --grace-period=0 --force`); the attach/detach controller then detaches the volume and {pod} starts. {}",
+            h.fix,
+            node = node.name(),
+            holder = holder.name(),
+            ns = pod.ns_or_default(),
+            pod = pod.name(),
+        );
+        return vec![h.link(usage).links(link)];
+    }
     // The other holder is a node that went away.
     if m.exclusively_attached && holders.len() <= 1 {
         let gone: Vec<&Res<k8s_openapi::api::core::v1::Node>> = a

@@ -17,7 +17,7 @@ use crate::symptoms::{Detected, Subject};
 use day2_model::secret::SecretInfo;
 use day2_model::{Loop, ObjRef, Res};
 use k8s_openapi::api::core::v1::{ConfigMap, PodSpec, ServiceAccount};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 type ByName<'c, T> = FxHashMap<(&'c str, &'c str), &'c Res<T>>;
 
@@ -26,12 +26,33 @@ pub struct Index<'c> {
     config_maps: ByName<'c, ConfigMap>,
     secrets: ByName<'c, SecretInfo>,
     service_accounts: ByName<'c, ServiceAccount>,
+    /// Namespaces the input holds any object of each kind in: a reference is
+    /// only "to nothing" where the input shows that kind was captured.
+    held: FxHashSet<(&'static str, &'c str)>,
 }
 
 impl<'c> Index<'c> {
     pub fn new(a: &Analysis<'c>) -> Index<'c> {
         let c = a.cluster;
+        let mut held = FxHashSet::default();
+        held.extend(
+            c.config_maps
+                .iter()
+                .map(|r| ("ConfigMap", r.ns_or_default())),
+        );
+        held.extend(c.secrets.iter().map(|r| ("Secret", r.ns_or_default())));
+        held.extend(
+            c.service_accounts
+                .iter()
+                .map(|r| ("ServiceAccount", r.ns_or_default())),
+        );
+        held.extend(
+            c.pvcs
+                .iter()
+                .map(|r| ("PersistentVolumeClaim", r.ns_or_default())),
+        );
         Index {
+            held,
             config_maps: c
                 .config_maps
                 .iter()
@@ -73,8 +94,9 @@ fn walk<'c>(
     let ix = a.reference_index();
     let mut out = Vec::new();
     let mut absent =
-        |kind: &str, name: &str, held: bool, loop_: Loop, via: &str, out: &mut Vec<Anomaly>| {
-            if held {
+        |kind: &'static str, name: &str, loop_: Loop, via: &str, out: &mut Vec<Anomaly>| {
+            // Only where the input shows that kind was captured in `ns`.
+            if ix.held.contains(&(kind, ns)) {
                 out.push(Anomaly {
                     score: 45,
                     loop_,
@@ -99,7 +121,6 @@ fn walk<'c>(
         absent(
             "ServiceAccount",
             sa,
-            !c.service_accounts.is_empty(),
             Loop::Identity,
             "the pod runs as",
             &mut out,
@@ -119,6 +140,12 @@ fn walk<'c>(
             && let Some(n) = &s.secret_name
         {
             secrets.push((n, None, format!("volume {} mounts", v.name)));
+        }
+        // The service-account token volume the API server injects
+        // (`kube-api-access-*`): its `kube-root-ca.crt` is published by the
+        // control plane, not referenced by the workload.
+        if v.name.starts_with("kube-api-access-") {
+            continue;
         }
         for p in v.projected.iter().flat_map(|p| p.sources.iter().flatten()) {
             if let Some(cm) = &p.config_map
@@ -186,14 +213,7 @@ fn walk<'c>(
     }
     for (name, key, via) in cms {
         match ix.config_maps.get(&(ns, name)) {
-            None => absent(
-                "ConfigMap",
-                name,
-                !c.config_maps.is_empty(),
-                Loop::Compute,
-                &via,
-                &mut out,
-            ),
+            None => absent("ConfigMap", name, Loop::Compute, &via, &mut out),
             Some(cm) => {
                 if let Some(k) = key {
                     let has = cm.data.as_ref().is_some_and(|d| d.contains_key(k))
@@ -207,14 +227,7 @@ fn walk<'c>(
     }
     for (name, key, via) in secrets {
         match ix.secrets.get(&(ns, name)) {
-            None => absent(
-                "Secret",
-                name,
-                !c.secrets.is_empty(),
-                Loop::Compute,
-                &via,
-                &mut out,
-            ),
+            None => absent("Secret", name, Loop::Compute, &via, &mut out),
             Some(s) => {
                 if let Some(k) = key
                     && !s.keys.iter().any(|x| x.name == k)
@@ -229,7 +242,6 @@ fn walk<'c>(
             absent(
                 "Secret",
                 &r.name,
-                !c.secrets.is_empty(),
                 Loop::Identity,
                 "the pod pulls its images with",
                 &mut out,
@@ -242,7 +254,6 @@ fn walk<'c>(
             absent(
                 "PersistentVolumeClaim",
                 claim,
-                !c.pvcs.is_empty(),
                 Loop::Storage,
                 "the pod mounts",
                 &mut out,
