@@ -6,7 +6,7 @@
 //! diagnosis names the object to change and shows the numbers.
 
 use crate::analysis::Analysis;
-use crate::evidence::{Hypothesis, Link, per_cloud, short_list};
+use crate::evidence::{Hypothesis, Link, per_cloud};
 use crate::messages::autoscaler::{parse_not_triggered, parse_triggered};
 use crate::messages::scheduler::{Reason, parse_fit_error};
 use crate::model::{self, fmt_res};
@@ -14,6 +14,7 @@ use crate::placement::NodeVerdict;
 use crate::symptoms::{Detail, Detected, PendingDetail};
 use day2_model::cloud::{is_regional_parameters, is_zonal_provisioner};
 use day2_model::pod::Pod;
+use day2_model::text::short_list;
 use day2_model::{Cloud, Event, Loop, ObjRef, Res};
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, PodSpec};
