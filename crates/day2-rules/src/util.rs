@@ -25,7 +25,7 @@ pub struct ContainerRef<'a> {
 pub fn containers(spec: &PodSpec) -> Vec<ContainerRef<'_>> {
     let mut out = Vec::new();
     for (i, c) in spec.init_containers.iter().flatten().enumerate() {
-        let sidecar = c.restart_policy.as_deref() == Some("Always");
+        let sidecar = day2_model::resources::is_sidecar(c);
         out.push(ContainerRef {
             c,
             pointer: format!("/initContainers/{i}"),

@@ -36,7 +36,7 @@ fn summed(spec: &PodSpec) -> impl Iterator<Item = &Container> {
         spec.init_containers
             .iter()
             .flatten()
-            .filter(|c| c.restart_policy.as_deref() == Some("Always")),
+            .filter(|c| day2_model::resources::is_sidecar(c)),
     )
 }
 
