@@ -736,7 +736,7 @@ pub fn resources<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             format!("the scheduler reports insufficient resources on {told} node(s); {why}"),
         )
         .fix("Compare the pod's requests with each node's free allocatable (`kubectl describe nodes`, Allocated resources), and add the nodes to the snapshot (`kubectl get nodes -o json`).")
-        .missing("no Node objects with status.allocatable in the input: free capacity per node is unknown")
+        .missing("no Node objects with status.allocatable or status.capacity in the input: free capacity per node is unknown")
         .links(scheduler_links(d))];
     };
     // Replicas of one template share the pool's numbers.
