@@ -14,7 +14,8 @@
 //! (`defaultPodRequests`, `defaultHugePagePodLimits`); a node without
 //! `status.allocatable` offers its capacity (`SetDefaults_NodeStatus`).
 //!
-//! Every function reads the spec in place and allocates nothing.
+//! Requests and allocatable are read from the spec and status in place,
+//! without allocating.
 
 use crate::quantity;
 use k8s_openapi::api::core::v1::{Container, Node, PodSpec, ResourceRequirements};
