@@ -180,16 +180,6 @@ pub fn per_cloud(cloud: Cloud, generic: &str, aws: &str, azure: &str, gcp: &str)
     if t.is_empty() { generic } else { t }.to_owned()
 }
 
-/// `a, b, c and 4 more`.
-pub fn short_list<S: AsRef<str>>(items: &[S], max: usize) -> String {
-    let shown: Vec<&str> = items.iter().take(max).map(AsRef::as_ref).collect();
-    let mut s = shown.join(", ");
-    if items.len() > max {
-        s.push_str(&format!(" and {} more", items.len() - max));
-    }
-    s
-}
-
 /// Missing-evidence note for events that are absent.
 pub fn events_absent(what: &str) -> String {
     format!(
@@ -206,11 +196,5 @@ mod tests {
         assert_eq!(confidence(90), Confidence::High);
         assert_eq!(confidence(55), Confidence::Medium);
         assert_eq!(confidence(20), Confidence::Low);
-    }
-
-    #[test]
-    fn lists_are_shortened() {
-        assert_eq!(short_list(&["a", "b", "c"], 2), "a, b and 1 more");
-        assert_eq!(short_list(&["a"], 2), "a");
     }
 }

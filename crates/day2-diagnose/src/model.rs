@@ -4,11 +4,12 @@
 
 use day2_model::pod::{ContainerStatus, Pod};
 use day2_model::quantity;
+use day2_model::resources;
 use day2_model::selector::node_selector_matches;
 use day2_model::{Cluster, ObjRef, Res, zone_of};
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{
-    Container, Node, NodeCondition, PersistentVolume, PodCondition, PodSpec, Taint,
+    Node, NodeCondition, PersistentVolume, PodCondition, PodSpec, Taint,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
@@ -53,20 +54,11 @@ impl Resources {
     }
 }
 
-/// `500m` / `2Gi` style for a resource amount.
-pub fn fmt_amount(resource: &str, v: i64) -> String {
-    match resource {
-        "cpu" => quantity::format_cpu(v),
-        "memory" | "ephemeral-storage" => quantity::format_bytes(v),
-        _ => v.to_string(),
-    }
-}
-
 /// An amount with its resource named where the number alone is ambiguous (`1500m cpu`, `2Gi`).
 pub fn fmt_res(resource: &str, v: i64) -> String {
     match resource {
         "cpu" => format!("{} cpu", quantity::format_cpu(v)),
-        _ => fmt_amount(resource, v),
+        _ => resources::format_amount(resource, v),
     }
 }
 
@@ -133,81 +125,15 @@ pub fn container_statuses(pod: &Pod) -> impl Iterator<Item = &ContainerStatus> {
         )
 }
 
-use day2_rules::util::parse_resource;
-
-/// A container's request for a resource; a limit without a request counts
-/// as the request (the API server defaults it so).
-pub fn container_request(c: &Container, resource: &str) -> Option<i64> {
-    day2_rules::util::request(c, resource)
-}
-
-/// A container's request as written (no defaulting from the limit).
-pub fn container_explicit_request(c: &Container, resource: &str) -> Option<i64> {
-    let q = c.resources.as_ref()?.requests.as_ref()?.get(resource)?;
-    parse_resource(resource, &q.0)
-}
-
-pub fn container_limit(c: &Container, resource: &str) -> Option<i64> {
-    let q = c.resources.as_ref()?.limits.as_ref()?.get(resource)?;
-    parse_resource(resource, &q.0)
-}
-
-/// The pod's request for one resource as the scheduler computes it
-/// (`resourcehelper.PodRequests`): pod-level requests when set; else the
-/// larger of (app containers + restartable sidecars) and the init sequence's
-/// peak; plus the RuntimeClass overhead.
-fn pod_request(spec: &PodSpec, resource: &str) -> i64 {
-    let overhead = spec
-        .overhead
-        .as_ref()
-        .and_then(|o| o.get(resource))
-        .and_then(|q| parse_resource(resource, &q.0))
-        .unwrap_or(0);
-    if let Some(r) = spec.resources.as_ref()
-        && let Some(q) = r
-            .requests
-            .as_ref()
-            .and_then(|m| m.get(resource))
-            .or_else(|| r.limits.as_ref().and_then(|m| m.get(resource)))
-        && let Some(v) = parse_resource(resource, &q.0)
-    {
-        return v + overhead;
-    }
-    let mut sum: i64 = spec
-        .containers
-        .iter()
-        .map(|c| container_request(c, resource).unwrap_or(0))
-        .sum();
-    let (mut sidecars, mut init_peak) = (0i64, 0i64);
-    for c in spec.init_containers.iter().flatten() {
-        let r = container_request(c, resource).unwrap_or(0);
-        if c.restart_policy.as_deref() == Some("Always") {
-            sum += r;
-            sidecars += r;
-            init_peak = init_peak.max(sidecars);
-        } else {
-            init_peak = init_peak.max(r + sidecars);
-        }
-    }
-    sum.max(init_peak) + overhead
-}
-
-/// The pod's requests as the scheduler counts them.
+/// The pod's requests as the scheduler counts them
+/// ([`day2_model::resources::pod_request`]), and the one pod slot it takes.
 pub fn pod_requests(spec: &PodSpec) -> Resources {
+    let [cpu, memory] = resources::pod_requests(spec, ["cpu", "memory"]);
     Resources {
-        cpu: pod_request(spec, "cpu"),
-        memory: pod_request(spec, "memory"),
+        cpu,
+        memory,
         pods: 1,
     }
-}
-
-/// The ServiceAccount a pod runs as.
-pub fn service_account(spec: &PodSpec) -> &str {
-    spec.service_account_name
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .or(spec.service_account.as_deref().filter(|s| !s.is_empty()))
-        .unwrap_or("default")
 }
 
 /// Whether any container declares a port with this name.
@@ -238,13 +164,16 @@ pub fn workload_ref(cluster: &Cluster, pod: &Res<Pod>) -> ObjRef {
 
 // ---------------------------------------------------------------- nodes
 
+/// A node's allocatable cpu, memory and pod slots
+/// ([`day2_model::resources::node_allocatable`]: `status.allocatable`, else
+/// `status.capacity`); `None` when the node reports neither.
 pub fn allocatable(node: &Node) -> Option<Resources> {
-    let a = node.status.as_ref()?.allocatable.as_ref()?;
-    let get = |k: &str| a.get(k).map(|q| q.0.as_str());
+    let a = resources::node_allocatable(node)?;
+    let get = |k: &str| a.get(k).and_then(|q| resources::amount(k, &q.0));
     Some(Resources {
-        cpu: get("cpu").and_then(quantity::cpu_millis).unwrap_or(0),
-        memory: get("memory").and_then(quantity::bytes).unwrap_or(0),
-        pods: get("pods").and_then(|p| p.parse().ok()).unwrap_or(110),
+        cpu: get("cpu").unwrap_or(0),
+        memory: get("memory").unwrap_or(0),
+        pods: get("pods").unwrap_or(0),
     })
 }
 
@@ -381,6 +310,29 @@ pub fn volume_handle(pv: &PersistentVolume) -> Option<&str> {
 mod tests {
     use super::*;
     use k8s_openapi::api::core::v1::Toleration;
+
+    /// A node without `status.allocatable` offers its capacity, as the API
+    /// server defaults it (`SetDefaults_NodeStatus`); a node that reports no
+    /// `pods` has no pod slots, as the scheduler reads it.
+    #[test]
+    fn allocatable_falls_back_to_capacity_and_has_no_default_pod_slots() {
+        let n: Node = serde_json::from_value(serde_json::json!({"status": {
+            "capacity": {"cpu": "4", "memory": "8Gi", "pods": "58"}}}))
+        .unwrap_or_default();
+        assert_eq!(
+            allocatable(&n),
+            Some(Resources {
+                cpu: 4000,
+                memory: 8 << 30,
+                pods: 58
+            })
+        );
+        let n: Node = serde_json::from_value(serde_json::json!({"status": {
+            "allocatable": {"cpu": "3500m", "memory": "7Gi"}}}))
+        .unwrap_or_default();
+        assert_eq!(allocatable(&n).map(|a| a.pods), Some(0));
+        assert_eq!(allocatable(&Node::default()), None);
+    }
 
     fn taint(key: &str, value: Option<&str>, effect: &str) -> Taint {
         Taint {

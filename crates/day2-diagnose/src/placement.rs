@@ -4,8 +4,8 @@
 //! built-in [`SimulatedPlacement`] runs the scheduler simulator over the
 //! model; another source can be plugged in behind the same trait.
 //! [`Capacity`] keeps the free allocatable per node (node
-//! `status.allocatable` minus the requests of non-terminal pods bound to it)
-//! that the analysers quote.
+//! `status.allocatable`, or its capacity when it reports none, minus the
+//! requests of non-terminal pods bound to it) that the analysers quote.
 
 use crate::model::{self, Resources};
 use day2_model::pod::Pod;

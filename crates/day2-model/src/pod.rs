@@ -79,6 +79,18 @@ impl k8s_openapi::Metadata for Pod {
     }
 }
 
+/// The ServiceAccount pods of this spec run as: `serviceAccountName`, else
+/// the deprecated `serviceAccount` (upstream's v1 conversion,
+/// `Convert_v1_PodSpec_To_core_PodSpec`, reads one for the other), else
+/// `default` (what the `ServiceAccount` admission plugin sets).
+pub fn service_account(spec: &PodSpec) -> &str {
+    spec.service_account_name
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .or(spec.service_account.as_deref().filter(|s| !s.is_empty()))
+        .unwrap_or("default")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

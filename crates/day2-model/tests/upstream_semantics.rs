@@ -9,14 +9,28 @@
 //!   no requirements → Everything, matchLabels as `=` requirements, unknown
 //!   operators an error) and `pkg/labels/selector.go` (`NewRequirement`'s
 //!   value-count checks, `Requirement.Matches`, requirements ANDed).
+//!
+//! And a pod's requests against kubernetes/kubernetes:
+//!
+//! - `pkg/apis/core/v1/defaults.go` `SetDefaults_Pod` (container limits copied
+//!   into missing requests, then `defaultHugePagePodLimits` and
+//!   `defaultPodRequests` with PodLevelResources on), applied to the whole
+//!   pod first, as the API server does;
+//! - `staging/src/k8s.io/component-helpers/resource/helpers.go`
+//!   `PodRequests` with default options (`AggregateContainerRequests`'
+//!   sidecar formula, `IsPodLevelRequestsSet` and `applyPodLevelResources`
+//!   for cpu, memory and hugepages, then the overhead added).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use day2_model::quantity::{Milli, cpu_millis, parse};
+use day2_model::resources::{pod_level_request, pod_request};
 use day2_model::selector::{
     Labels, label_selector_is_empty, label_selector_matches, map_selector_matches,
 };
+use k8s_openapi::api::core::v1::PodSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement};
 use proptest::prelude::*;
+use std::collections::BTreeMap;
 
 // ---------------------------------------------------------------------------
 // Quantities
@@ -407,4 +421,324 @@ fn nil_selector_matches_nothing_empty_matches_everything() {
         }]),
     );
     assert!(!label_selector_matches(&sel, &object));
+}
+
+// ---------------------------------------------------------------------------
+// Pod requests
+
+/// A `ResourceList` in the scheduler's unit (millicores for cpu).
+type Rl = BTreeMap<String, i128>;
+
+#[derive(Debug, Clone)]
+struct UContainer {
+    requests: Option<Rl>,
+    limits: Option<Rl>,
+    restart_always: bool,
+}
+
+#[derive(Debug, Clone)]
+struct UPod {
+    containers: Vec<UContainer>,
+    init_containers: Vec<UContainer>,
+    overhead: Option<Rl>,
+    /// `spec.resources`: (requests, limits).
+    resources: Option<(Option<Rl>, Option<Rl>)>,
+}
+
+const HUGE: &str = "hugepages-2Mi";
+
+/// `addResourceList`.
+fn add_list(list: &mut Rl, other: &Rl) {
+    for (k, v) in other {
+        *list.entry(k.clone()).or_insert(0) += v;
+    }
+}
+
+/// `maxResourceList`.
+fn max_list(list: &mut Rl, other: &Rl) {
+    for (k, v) in other {
+        match list.get_mut(k) {
+            None => {
+                list.insert(k.clone(), *v);
+            }
+            Some(cur) if *v > *cur => *cur = *v,
+            Some(_) => {}
+        }
+    }
+}
+
+/// `IsSupportedPodLevelResource`.
+fn supported(k: &str) -> bool {
+    k == "cpu" || k == "memory" || k.starts_with("hugepages-")
+}
+
+/// `IsOvercommitAllowed`: native resources but hugepages.
+fn overcommit_allowed(k: &str) -> bool {
+    (!k.contains('/') || k.contains("kubernetes.io/")) && !k.starts_with("hugepages-")
+}
+
+/// `aggregateContainerResourcesByFn` with spec requests or limits.
+fn aggregate(pod: &UPod, get: fn(&UContainer) -> Option<&Rl>) -> Rl {
+    let empty = Rl::new();
+    let mut result = Rl::new();
+    for c in &pod.containers {
+        add_list(&mut result, get(c).unwrap_or(&empty));
+    }
+    let mut restartable = Rl::new();
+    let mut init = Rl::new();
+    for c in &pod.init_containers {
+        let r = get(c).unwrap_or(&empty);
+        let use_ = if c.restart_always {
+            add_list(&mut result, r);
+            add_list(&mut restartable, r);
+            restartable.clone()
+        } else {
+            let mut combined = Rl::new();
+            add_list(&mut combined, r);
+            add_list(&mut combined, &restartable);
+            combined
+        };
+        max_list(&mut init, &use_);
+    }
+    max_list(&mut result, &init);
+    result
+}
+
+/// `SetDefaults_Pod`, the parts that touch resources.
+fn set_defaults_pod(pod: &mut UPod) {
+    for c in pod
+        .containers
+        .iter_mut()
+        .chain(pod.init_containers.iter_mut())
+    {
+        if let Some(limits) = &c.limits {
+            let req = c.requests.get_or_insert_with(Rl::new);
+            for (k, v) in limits {
+                req.entry(k.clone()).or_insert(*v);
+            }
+        }
+    }
+    // defaultHugePagePodLimits
+    if let Some((reqs, lims)) = pod.resources.clone() {
+        let len = |m: &Option<Rl>| m.as_ref().map_or(0, |m| m.len());
+        if len(&lims) + len(&reqs) > 0 {
+            let mut pod_lims = lims.unwrap_or_default();
+            for (k, v) in aggregate(pod, |c| c.limits.as_ref()) {
+                if !supported(&k) || !k.starts_with("hugepages-") {
+                    continue;
+                }
+                if reqs.as_ref().is_some_and(|r| r.contains_key(&k)) {
+                    continue;
+                }
+                pod_lims.entry(k).or_insert(v);
+            }
+            if !pod_lims.is_empty() {
+                pod.resources = Some((reqs, Some(pod_lims)));
+            }
+        }
+    }
+    // defaultPodRequests
+    if let Some((reqs, lims)) = pod.resources.clone() {
+        let lims = lims.unwrap_or_default();
+        if !lims.is_empty() {
+            let mut pod_reqs = reqs.clone().unwrap_or_default();
+            for (k, v) in aggregate(pod, |c| c.requests.as_ref()) {
+                if !pod_reqs.contains_key(&k) && supported(&k) && overcommit_allowed(&k) {
+                    pod_reqs.insert(k, v);
+                }
+            }
+            for (k, v) in &lims {
+                if !pod_reqs.contains_key(k) && supported(k) {
+                    pod_reqs.insert(k.clone(), *v);
+                }
+            }
+            let reqs = if pod_reqs.is_empty() {
+                reqs
+            } else {
+                Some(pod_reqs)
+            };
+            pod.resources = Some((reqs, Some(lims)));
+        }
+    }
+}
+
+/// The pod-level requests (`spec.resources.requests`) after defaulting.
+fn upstream_pod_level_requests(pod: &UPod) -> Rl {
+    let mut pod = pod.clone();
+    set_defaults_pod(&mut pod);
+    pod.resources.and_then(|(r, _)| r).unwrap_or_default()
+}
+
+/// `PodRequests(pod, PodResourcesOptions{})` on the defaulted pod.
+fn upstream_pod_requests(pod: &UPod) -> Rl {
+    let mut pod = pod.clone();
+    set_defaults_pod(&mut pod);
+    let mut reqs = aggregate(&pod, |c| c.requests.as_ref());
+    if let Some((Some(pod_reqs), _)) = &pod.resources
+        && pod_reqs.keys().any(|k| supported(k))
+    {
+        for (k, v) in pod_reqs {
+            if supported(k) {
+                reqs.insert(k.clone(), *v);
+            }
+        }
+    }
+    if let Some(o) = &pod.overhead {
+        add_list(&mut reqs, o);
+    }
+    reqs
+}
+
+const RESOURCES: [&str; 5] = ["cpu", "memory", "ephemeral-storage", "nvidia.com/gpu", HUGE];
+
+/// A resource list as written in a manifest: cpu in millicores, memory in
+/// Mi, the rest in units.
+fn to_json(list: &Rl) -> serde_json::Value {
+    list.iter()
+        .map(|(k, v)| {
+            let q = match k.as_str() {
+                "cpu" => format!("{v}m"),
+                "memory" => format!("{}Mi", v >> 20),
+                _ => v.to_string(),
+            };
+            (k.clone(), serde_json::Value::String(q))
+        })
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
+fn to_spec(pod: &UPod) -> PodSpec {
+    let container = |(i, c): (usize, &UContainer)| {
+        let mut res = serde_json::Map::new();
+        if let Some(r) = &c.requests {
+            res.insert("requests".into(), to_json(r));
+        }
+        if let Some(l) = &c.limits {
+            res.insert("limits".into(), to_json(l));
+        }
+        let mut v = serde_json::json!({"name": format!("c{i}"), "resources": res});
+        if c.restart_always {
+            v["restartPolicy"] = "Always".into();
+        }
+        v
+    };
+    let mut v = serde_json::json!({
+        "containers": pod.containers.iter().enumerate().map(container).collect::<Vec<_>>(),
+        "initContainers": pod.init_containers.iter().enumerate().map(container).collect::<Vec<_>>(),
+    });
+    if let Some(o) = &pod.overhead {
+        v["overhead"] = to_json(o);
+    }
+    if let Some((r, l)) = &pod.resources {
+        let mut res = serde_json::Map::new();
+        if let Some(r) = r {
+            res.insert("requests".into(), to_json(r));
+        }
+        if let Some(l) = l {
+            res.insert("limits".into(), to_json(l));
+        }
+        v["resources"] = res.into();
+    }
+    serde_json::from_value(v).unwrap()
+}
+
+/// An amount of the resource in its unit (memory in whole Mi).
+fn amount_of(k: &'static str) -> impl Strategy<Value = (String, i128)> {
+    let v = match k {
+        "cpu" => (0i128..4000).boxed(),
+        "memory" => (0i128..4096).prop_map(|m| m << 20).boxed(),
+        _ => (0i128..8).boxed(),
+    };
+    v.prop_map(move |v| (k.to_owned(), v))
+}
+
+fn list_of(keys: &'static [&'static str]) -> impl Strategy<Value = Option<Rl>> {
+    let entries: Vec<_> = keys
+        .iter()
+        .map(|k| prop::option::weighted(0.5, amount_of(k)))
+        .collect();
+    prop::option::weighted(0.8, entries.prop_map(|e| e.into_iter().flatten().collect()))
+}
+
+/// A container as validation admits it: hugepages requests equal their
+/// limits (a hugepages limit alone is defaulted into the request).
+fn ucontainer() -> impl Strategy<Value = UContainer> {
+    const KEYS: &[&str] = &["cpu", "memory", "ephemeral-storage", "nvidia.com/gpu"];
+    (
+        list_of(KEYS),
+        list_of(KEYS),
+        prop::option::weighted(0.2, (amount_of(HUGE), any::<bool>())),
+        any::<bool>(),
+    )
+        .prop_map(|(mut requests, mut limits, huge, restart_always)| {
+            if let Some(((k, v), also_request)) = huge {
+                limits.get_or_insert_with(Rl::new).insert(k.clone(), v);
+                if also_request {
+                    requests.get_or_insert_with(Rl::new).insert(k, v);
+                }
+            }
+            UContainer {
+                requests,
+                limits,
+                restart_always,
+            }
+        })
+}
+
+fn upod() -> impl Strategy<Value = UPod> {
+    const POD_LEVEL: &[&str] = &["cpu", "memory", HUGE, "nvidia.com/gpu"];
+    const OVERHEAD: &[&str] = &["cpu", "memory"];
+    (
+        prop::collection::vec(
+            ucontainer().prop_map(|c| UContainer {
+                restart_always: false,
+                ..c
+            }),
+            0..4,
+        ),
+        prop::collection::vec(ucontainer(), 0..4),
+        prop::option::weighted(0.3, list_of(OVERHEAD)),
+        prop::option::weighted(0.4, (list_of(POD_LEVEL), list_of(POD_LEVEL))),
+    )
+        .prop_map(|(containers, init_containers, overhead, resources)| UPod {
+            containers,
+            init_containers,
+            overhead: overhead.flatten(),
+            resources,
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
+
+    /// day2's pod request, per resource, is upstream's `PodRequests` on the
+    /// pod the API server defaulted.
+    #[test]
+    fn pod_request_is_upstream_pod_requests(pod in upod()) {
+        let want = upstream_pod_requests(&pod);
+        let spec = to_spec(&pod);
+        for r in RESOURCES {
+            prop_assert_eq!(
+                i128::from(pod_request(&spec, r)),
+                want.get(r).copied().unwrap_or(0),
+                "resource {}", r
+            );
+        }
+    }
+
+    /// A pod-level request is set, and worth, what the API server's
+    /// defaulting leaves in `spec.resources.requests`.
+    #[test]
+    fn pod_level_request_is_upstream_defaulted(pod in upod()) {
+        let want = upstream_pod_level_requests(&pod);
+        let spec = to_spec(&pod);
+        for r in ["cpu", "memory", HUGE] {
+            prop_assert_eq!(
+                pod_level_request(&spec, r).map(i128::from),
+                want.get(r).copied(),
+                "resource {}", r
+            );
+        }
+        prop_assert_eq!(pod_level_request(&spec, "nvidia.com/gpu"), None);
+    }
 }

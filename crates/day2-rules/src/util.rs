@@ -3,7 +3,6 @@
 //! selector, and NetworkPolicy semantics.
 
 use day2_model::object::group_of;
-use day2_model::quantity;
 use day2_model::selector::{Labels, label_selector_is_empty, label_selector_matches};
 use day2_model::{Cluster, K8sObject, ObjRef, Origin, Res, SourceKind, Workload};
 use k8s_openapi::api::core::v1::{Container, ContainerPort, PodSpec, Probe};
@@ -26,7 +25,7 @@ pub struct ContainerRef<'a> {
 pub fn containers(spec: &PodSpec) -> Vec<ContainerRef<'_>> {
     let mut out = Vec::new();
     for (i, c) in spec.init_containers.iter().flatten().enumerate() {
-        let sidecar = c.restart_policy.as_deref() == Some("Always");
+        let sidecar = day2_model::resources::is_sidecar(c);
         out.push(ContainerRef {
             c,
             pointer: format!("/initContainers/{i}"),
@@ -43,42 +42,6 @@ pub fn containers(spec: &PodSpec) -> Vec<ContainerRef<'_>> {
         });
     }
     out
-}
-
-/// A container's request for a resource (`cpu` millicores or `memory` bytes).
-/// A limit without a request counts as the request, as the API server defaults it.
-pub fn request(c: &Container, resource: &str) -> Option<i64> {
-    let r = c.resources.as_ref()?;
-    let q = r
-        .requests
-        .as_ref()
-        .and_then(|m| m.get(resource))
-        .or_else(|| r.limits.as_ref().and_then(|m| m.get(resource)))?;
-    parse_resource(resource, &q.0)
-}
-
-pub fn limit(c: &Container, resource: &str) -> Option<i64> {
-    let q = c.resources.as_ref()?.limits.as_ref()?.get(resource)?;
-    parse_resource(resource, &q.0)
-}
-
-pub fn parse_resource(resource: &str, value: &str) -> Option<i64> {
-    if resource == "cpu" {
-        quantity::cpu_millis(value)
-    } else {
-        quantity::bytes(value)
-    }
-}
-
-/// Pod-level resources (`spec.resources`), which cover every container.
-pub fn pod_level_request(spec: &PodSpec, resource: &str) -> Option<i64> {
-    let r = spec.resources.as_ref()?;
-    let q = r
-        .requests
-        .as_ref()
-        .and_then(|m| m.get(resource))
-        .or_else(|| r.limits.as_ref().and_then(|m| m.get(resource)))?;
-    parse_resource(resource, &q.0)
 }
 
 /// The image name without registry, tag or digest: `docker.io/library/postgres:16` → `postgres`.
@@ -114,12 +77,6 @@ pub fn uses_secret(spec: &PodSpec, name: &str) -> bool {
         })
 }
 
-/// Pod-level resource limit (`spec.resources.limits`).
-pub fn pod_level_limit(spec: &PodSpec, resource: &str) -> Option<i64> {
-    let q = spec.resources.as_ref()?.limits.as_ref()?.get(resource)?;
-    parse_resource(resource, &q.0)
-}
-
 /// How a container is named in messages.
 pub fn container_role(c: &ContainerRef<'_>) -> &'static str {
     if c.init {
@@ -129,41 +86,6 @@ pub fn container_role(c: &ContainerRef<'_>) -> &'static str {
     } else {
         "container"
     }
-}
-
-/// The pod's request for a resource as the scheduler computes it
-/// (`resourcehelper.PodRequests`): pod-level requests when set; otherwise the
-/// larger of (app containers + restartable sidecars) and the peak of the init
-/// sequence (each init container plus the sidecars started before it); plus
-/// the RuntimeClass overhead.
-pub fn effective_pod_request(spec: &PodSpec, resource: &str) -> i64 {
-    let overhead = spec
-        .overhead
-        .as_ref()
-        .and_then(|o| o.get(resource))
-        .and_then(|q| parse_resource(resource, &q.0))
-        .unwrap_or(0);
-    if let Some(v) = pod_level_request(spec, resource) {
-        return v + overhead;
-    }
-    let mut reqs: i64 = spec
-        .containers
-        .iter()
-        .map(|c| request(c, resource).unwrap_or(0))
-        .sum();
-    let mut sidecars = 0i64;
-    let mut init_peak = 0i64;
-    for c in spec.init_containers.iter().flatten() {
-        let r = request(c, resource).unwrap_or(0);
-        if c.restart_policy.as_deref() == Some("Always") {
-            reqs += r;
-            sidecars += r;
-            init_peak = init_peak.max(sidecars);
-        } else {
-            init_peak = init_peak.max(r + sidecars);
-        }
-    }
-    reqs.max(init_peak) + overhead
 }
 
 /// Whether the pod gets QoS class BestEffort: no CPU or memory request or
@@ -216,15 +138,6 @@ pub fn effective_seccomp<'a>(spec: &'a PodSpec, c: &'a Container) -> Option<&'a 
         .and_then(|s| s.seccomp_profile.as_ref())
         .or_else(|| spec.security_context.as_ref()?.seccomp_profile.as_ref())
         .map(|p| &*p.type_)
-}
-
-/// The ServiceAccount pods of this spec run as.
-pub fn service_account(spec: &PodSpec) -> &str {
-    spec.service_account_name
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .or(spec.service_account.as_deref().filter(|s| !s.is_empty()))
-        .unwrap_or("default")
 }
 
 // ---------------------------------------------------------------- images
@@ -885,16 +798,6 @@ impl<'a> WorkloadIndex<'a> {
 /// `Kind/name` of a workload for messages.
 pub fn wname(w: &Workload<'_>) -> String {
     format!("{}/{}", w.kind, w.name())
-}
-
-/// A short list for messages: `a, b, c and 4 more`.
-pub fn short_list<S: AsRef<str>>(items: &[S], max: usize) -> String {
-    let shown: Vec<&str> = items.iter().take(max).map(AsRef::as_ref).collect();
-    let mut s = shown.join(", ");
-    if items.len() > max {
-        s.push_str(&format!(" and {} more", items.len() - max));
-    }
-    s
 }
 
 // ---------------------------------------------------------------- HPAs

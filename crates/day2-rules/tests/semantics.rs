@@ -298,6 +298,26 @@ fn init_containers_and_sidecars_count_as_the_scheduler_counts_them() {
 }
 
 #[test]
+fn a_pod_level_limit_defaults_the_request_to_the_containers_requests() {
+    // The API server defaults the pod-level cpu request to the containers'
+    // 1 cpu (they ask for cpu), not to the 4-cpu pod-level limit: it fits.
+    let node = "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus: {allocatable: {cpu: '2', memory: 8Gi}}\n---\n";
+    let fits = format!(
+        "{node}{}",
+        pod(
+            "  resources: {limits: {cpu: '4'}}\n  containers:\n    - {name: a, image: x:1, resources: {requests: {cpu: '1'}}}\n"
+        )
+    );
+    assert!(run("CP004", &fits, SourceKind::Snapshot).is_empty());
+    // No container asks for cpu: the pod-level limit is the request.
+    let too_big = fits.replace(
+        "resources: {requests: {cpu: '1'}}",
+        "resources: {requests: {memory: 1Gi}}",
+    );
+    assert_eq!(run("CP004", &too_big, SourceKind::Snapshot).len(), 1);
+}
+
+#[test]
 fn hpa_sums_app_containers_and_sidecars_not_init_containers() {
     let hpa = "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web, namespace: shop}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: 5\n";
     let with = |init: &str| {

@@ -1,8 +1,8 @@
 //! Resource amounts as the scheduler counts them: cpu in millicores, every
 //! other resource in whole units (bytes for memory and ephemeral storage).
 
-use day2_model::quantity;
-use k8s_openapi::api::core::v1::{Container, Node, PodSpec, ResourceRequirements};
+use day2_model::resources;
+use k8s_openapi::api::core::v1::{Node, PodSpec, ResourceRequirements};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use std::collections::BTreeMap;
 
@@ -67,16 +67,6 @@ impl Amounts {
         }
     }
 
-    fn max_with(&mut self, o: &Amounts) {
-        self.cpu = self.cpu.max(o.cpu);
-        self.memory = self.memory.max(o.memory);
-        self.ephemeral_storage = self.ephemeral_storage.max(o.ephemeral_storage);
-        for (k, v) in &o.scalar {
-            let cur = self.get(k);
-            self.set(k, cur.max(*v));
-        }
-    }
-
     /// Every resource with a non-zero amount, cpu, memory and storage first.
     pub fn iter(&self) -> impl Iterator<Item = (&str, i64)> {
         [
@@ -96,7 +86,7 @@ impl Amounts {
             if k == "pods" {
                 continue;
             }
-            if let Some(v) = parse(k, &q.0)
+            if let Some(v) = resources::amount(k, &q.0)
                 && v != 0
             {
                 a.set(k, v);
@@ -106,110 +96,66 @@ impl Amounts {
     }
 }
 
-/// A quantity in the scheduler's unit for the resource.
-pub fn parse(resource: &str, value: &str) -> Option<i64> {
-    let m = quantity::parse(value)?;
-    let v = if resource == "cpu" {
-        m.millis()
-    } else {
-        m.value()
+/// A requirements' requests and limits.
+fn lists(r: Option<&ResourceRequirements>) -> impl Iterator<Item = &BTreeMap<String, Quantity>> {
+    r.into_iter()
+        .flat_map(|r| r.requests.iter().chain(r.limits.iter()))
+}
+
+/// Whether the resource has a field of its own in [`Amounts`].
+fn is_named(resource: &str) -> bool {
+    matches!(resource, "cpu" | "memory" | "ephemeral-storage" | "pods")
+}
+
+/// The pod's requests for every resource it names, each as
+/// [`resources::pod_request`] counts it (upstream's `PodRequests`): cpu,
+/// memory and ephemeral storage, then the extended resources and hugepages
+/// of its containers, overhead and pod-level resources.
+pub fn pod_requests(spec: &PodSpec) -> Amounts {
+    let [cpu, memory, ephemeral_storage] =
+        resources::pod_requests(spec, ["cpu", "memory", "ephemeral-storage"]);
+    let mut a = Amounts {
+        cpu,
+        memory,
+        ephemeral_storage,
+        scalar: Vec::new(),
     };
-    i64::try_from(v).ok()
-}
-
-/// `500m`, `2`, `1.5Gi`, `3` — the amount in the resource's own notation.
-pub fn format(resource: &str, v: i64) -> String {
-    match resource {
-        "cpu" => quantity::format_cpu(v),
-        "memory" | "ephemeral-storage" => quantity::format_bytes(v),
-        r if r.starts_with("hugepages-") => quantity::format_bytes(v),
-        _ => v.to_string(),
-    }
-}
-
-/// Requests with the API server's defaulting: a limit without a request
-/// counts as the request (manifests are read before defaulting); an
-/// explicit zero request stays zero.
-fn defaulted(r: &ResourceRequirements) -> Amounts {
-    let mut a = r
-        .limits
-        .as_ref()
-        .map(Amounts::from_list)
-        .unwrap_or_default();
-    for (k, q) in r.requests.iter().flatten() {
-        if k != "pods"
-            && let Some(v) = parse(k, &q.0)
+    let containers = spec
+        .containers
+        .iter()
+        .chain(spec.init_containers.iter().flatten())
+        .flat_map(|c| lists(c.resources.as_ref()));
+    let pod_level = lists(spec.resources.as_ref());
+    let names = containers
+        .chain(pod_level)
+        .chain(spec.overhead.iter())
+        .flat_map(|m| m.keys());
+    for k in names {
+        if is_named(k)
+            || a.scalar
+                .binary_search_by(|(n, _)| n.as_str().cmp(k))
+                .is_ok()
         {
+            continue;
+        }
+        let v = resources::pod_request(spec, k);
+        if v != 0 {
             a.set(k, v);
         }
     }
-    a.scalar.retain(|(_, v)| *v != 0);
     a
 }
 
-fn container_requests(c: &Container) -> Amounts {
-    c.resources.as_ref().map(defaulted).unwrap_or_default()
-}
-
-/// The pod's requests as `resourcehelper.PodRequests` computes them:
-/// app containers plus restartable (sidecar) init containers, at least the
-/// peak of the init sequence; pod-level cpu/memory requests replace the
-/// containers' sum; then the RuntimeClass overhead.
-pub fn pod_requests(spec: &PodSpec) -> Amounts {
-    let mut reqs = Amounts::default();
-    for c in &spec.containers {
-        reqs.add(&container_requests(c));
-    }
-    let mut sidecars = Amounts::default();
-    let mut init_peak = Amounts::default();
-    for c in spec.init_containers.iter().flatten() {
-        let r = container_requests(c);
-        if c.restart_policy.as_deref() == Some("Always") {
-            reqs.add(&r);
-            sidecars.add(&r);
-            init_peak.max_with(&sidecars);
-        } else {
-            let mut use_ = r;
-            use_.add(&sidecars);
-            init_peak.max_with(&use_);
-        }
-    }
-    reqs.max_with(&init_peak);
-    if let Some(r) = spec.resources.as_ref() {
-        // Pod-level requests, defaulted from pod-level limits.
-        let pod_level = defaulted(r);
-        for res in ["cpu", "memory"] {
-            let v = pod_level.get(res);
-            if v > 0 {
-                reqs.set(res, v);
-            }
-        }
-        for (k, v) in pod_level.scalar {
-            if k.starts_with("hugepages-") {
-                reqs.set(&k, v);
-            }
-        }
-    }
-    if let Some(o) = &spec.overhead {
-        reqs.add(&Amounts::from_list(o));
-    }
-    reqs.scalar.retain(|(_, v)| *v != 0);
-    reqs
-}
-
-/// A node's allocatable resources and pod slots (`status.allocatable`,
-/// falling back to `status.capacity`).
+/// A node's allocatable resources and pod slots
+/// ([`resources::node_allocatable`]: `status.allocatable`, falling back to
+/// `status.capacity`).
 pub fn node_allocatable(node: &Node) -> (Amounts, i64) {
-    let Some(status) = node.status.as_ref() else {
-        return (Amounts::default(), 0);
-    };
-    let list = status.allocatable.as_ref().or(status.capacity.as_ref());
-    let Some(list) = list else {
+    let Some(list) = resources::node_allocatable(node) else {
         return (Amounts::default(), 0);
     };
     let pods = list
         .get("pods")
-        .and_then(|q| parse("pods", &q.0))
+        .and_then(|q| resources::amount("pods", &q.0))
         .unwrap_or(0);
     (Amounts::from_list(list), pods)
 }
@@ -258,5 +204,48 @@ mod tests {
             "requests": {"cpu": "0"}, "limits": {"cpu": "2"}}}]}),
         );
         assert_eq!(pod_requests(&s).cpu, 0);
+    }
+
+    /// A pod-level limit without a pod-level request: the API server
+    /// defaults the request to the containers' aggregate when they ask for
+    /// the resource (`defaultPodRequests`), so the containers' 500m counts,
+    /// not the 4-cpu limit. Memory, which no container asks for, defaults to
+    /// the pod-level limit.
+    #[test]
+    fn pod_level_limit_defaults_to_the_containers_request() {
+        let s = spec(serde_json::json!({
+            "containers": [{"name": "a", "resources": {"requests": {"cpu": "500m"}}}],
+            "resources": {"limits": {"cpu": "4", "memory": "1Gi"}}
+        }));
+        let r = pod_requests(&s);
+        assert_eq!((r.cpu, r.memory), (500, 1 << 30));
+    }
+
+    /// An explicit pod-level zero is a pod-level request
+    /// (`applyPodLevelResources` copies it as set).
+    #[test]
+    fn explicit_pod_level_zero_counts() {
+        let s = spec(serde_json::json!({
+            "containers": [{"name": "a", "resources": {"requests": {"cpu": "500m"}}}],
+            "resources": {"requests": {"cpu": "0"}}
+        }));
+        assert_eq!(pod_requests(&s).cpu, 0);
+    }
+
+    /// Extended resources and hugepages, from containers, overhead and
+    /// pod-level hugepages; pod-level extended resources are ignored.
+    #[test]
+    fn extended_resources_and_hugepages() {
+        let s = spec(serde_json::json!({
+            "containers": [{"name": "a", "resources": {"limits": {"nvidia.com/gpu": "2", "hugepages-2Mi": "4Mi"}}}],
+            "initContainers": [{"name": "i", "resources": {"requests": {"example.com/dongle": "1"}}}],
+            "resources": {"requests": {"hugepages-2Mi": "8Mi", "nvidia.com/gpu": "5"}},
+            "overhead": {"example.com/dongle": "1"}
+        }));
+        let r = pod_requests(&s);
+        assert_eq!(r.get("nvidia.com/gpu"), 2);
+        assert_eq!(r.get("hugepages-2Mi"), 8 << 20);
+        assert_eq!(r.get("example.com/dongle"), 2);
+        assert_eq!(r.scalar.len(), 3);
     }
 }

@@ -2,12 +2,14 @@
 //! the scheduler's own format, and the smallest changes that would let the
 //! pod fit.
 
-use crate::amounts::{Amounts, format};
+use crate::amounts::Amounts;
 use crate::filter::{Failure, Plugin, run_all};
 use crate::plugins::node::describe_taint;
 use crate::pod::Incoming;
 use crate::state::State;
 use day2_model::pod::Pod;
+use day2_model::resources::format_amount;
+use day2_model::text::short_list;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use smallvec::SmallVec;
@@ -129,7 +131,7 @@ pub(crate) fn summary(pod: &Pod, requests: &Amounts) -> PodSummary {
         phase: pod.status.as_ref().and_then(|s| s.phase.clone()),
         requests: requests
             .iter()
-            .map(|(k, v)| (k.to_owned(), format(k, v)))
+            .map(|(k, v)| (k.to_owned(), format_amount(k, v)))
             .collect(),
     }
 }
@@ -183,14 +185,6 @@ pub(crate) fn notes(st: &State<'_>, inc: &Incoming<'_, '_>) -> Vec<String> {
         ));
     }
     out
-}
-
-fn short_list(names: &[&str], max: usize) -> String {
-    if names.len() <= max {
-        names.join(", ")
-    } else {
-        format!("{} and {} more", names[..max].join(", "), names.len() - max)
-    }
 }
 
 /// The detail of the first plugin that rejects the node.
@@ -337,7 +331,7 @@ fn volume_zones(inc: &Incoming<'_, '_>) -> Vec<String> {
 fn requests_text(r: &Amounts) -> String {
     let parts: Vec<String> = r
         .iter()
-        .map(|(k, v)| format!("{} {k}", format(k, v)))
+        .map(|(k, v)| format!("{} {k}", format_amount(k, v)))
         .collect();
     if parts.is_empty() {
         "nothing".to_owned()
@@ -402,9 +396,9 @@ fn resource_suggestions(
     for (k, want, max) in &too_big {
         out.push(format!(
             "the pod requests {} {k} but the largest eligible node allocates {}: lower the request, or add a node shape with at least {} {k} allocatable",
-            format(k, *want),
-            format(k, *max),
-            format(k, *want)
+            format_amount(k, *want),
+            format_amount(k, *max),
+            format_amount(k, *want)
         ));
     }
     let s = shortfall(best);
@@ -415,7 +409,7 @@ fn resource_suggestions(
             if k == "pods" {
                 format!("{d} pod slot(s)")
             } else {
-                format!("{} {k}", format(k, *d))
+                format!("{} {k}", format_amount(k, *d))
             }
         })
         .collect();

@@ -2,9 +2,9 @@
 //! block per resource, and for each Pending pod whether it lacks capacity,
 //! is blocked by fragmentation, or by placement rules.
 
-use crate::amounts::format;
 use crate::explain::Explanation;
 use crate::state::State;
+use day2_model::resources::format_amount;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -80,7 +80,7 @@ pub fn resources(st: &State<'_>) -> (usize, Vec<ResourceFragmentation>) {
                 if r == "pods" {
                     v.to_string()
                 } else {
-                    format(&r, v)
+                    format_amount(&r, v)
                 }
             };
             ResourceFragmentation {
@@ -144,7 +144,7 @@ fn kind_of(st: &State<'_>, e: &Explanation<'_>) -> (PendingKind, String) {
         .requests
         .keys()
         .filter_map(|k| {
-            let v = crate::amounts::parse(k, e.pod.requests.get(k)?)?;
+            let v = day2_model::resources::amount(k, e.pod.requests.get(k)?)?;
             Some((k.clone(), v))
         })
         .collect();
@@ -161,7 +161,7 @@ fn kind_of(st: &State<'_>, e: &Explanation<'_>) -> (PendingKind, String) {
         if r == "pods" {
             format!("{v} pod slot(s)")
         } else {
-            format!("{} {r}", format(r, v))
+            format!("{} {r}", format_amount(r, v))
         }
     };
     for (r, w) in &want {

@@ -34,7 +34,7 @@ pub fn host_ports(spec: &PodSpec) -> Vec<HostPort> {
         .init_containers
         .iter()
         .flatten()
-        .filter(|c| c.restart_policy.as_deref() == Some("Always"));
+        .filter(|c| day2_model::resources::is_sidecar(c));
     sidecars
         .chain(spec.containers.iter())
         .flat_map(|c| c.ports.iter().flatten())

@@ -235,7 +235,7 @@ fn claim_request(pvc: &PersistentVolumeClaim) -> i64 {
         .and_then(|s| s.resources.as_ref())
         .and_then(|r| r.requests.as_ref())
         .and_then(|r| r.get("storage"))
-        .and_then(|q| crate::amounts::parse("storage", &q.0))
+        .and_then(|q| day2_model::resources::amount("storage", &q.0))
         .unwrap_or(0)
 }
 
@@ -286,7 +286,7 @@ fn candidate_volumes<'c>(
                 .capacity
                 .as_ref()
                 .and_then(|c| c.get("storage"))
-                .and_then(|q| crate::amounts::parse("storage", &q.0))
+                .and_then(|q| day2_model::resources::amount("storage", &q.0))
                 .unwrap_or(0);
             if cap < want {
                 return false;

@@ -1,7 +1,7 @@
 //! What-if changes: hypothetical nodes of a given shape, and different
 //! requests for the pod.
 
-use crate::amounts::{self, Amounts};
+use crate::amounts::Amounts;
 use crate::state::SimNode;
 use k8s_openapi::api::core::v1::Taint;
 use std::fmt;
@@ -29,7 +29,7 @@ impl fmt::Display for ParseError {
 impl std::error::Error for ParseError {}
 
 fn amount(resource: &str, v: &str, what: &str) -> Result<i64, ParseError> {
-    amounts::parse(resource, v)
+    day2_model::resources::amount(resource, v)
         .filter(|n| *n >= 0)
         .ok_or_else(|| ParseError(format!("{what}: {resource}={v} is not a quantity")))
 }
@@ -106,7 +106,7 @@ impl NodeShape {
         let res: Vec<String> = self
             .allocatable
             .iter()
-            .map(|(k, v)| format!("{k}={}", amounts::format(k, v)))
+            .map(|(k, v)| format!("{k}={}", day2_model::resources::format_amount(k, v)))
             .collect();
         let mut s = format!("{} × {}", self.count, res.join(", "));
         if let Some(z) = &self.zone {

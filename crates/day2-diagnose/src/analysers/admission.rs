@@ -201,7 +201,7 @@ pub fn failed_create<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
                 .service_accounts
                 .iter()
                 .any(|s| s.ns_or_default() == ns && s.name() == name);
-            let named = spec.map(crate::model::service_account) == Some(name.as_str());
+            let named = spec.map(day2_model::pod::service_account) == Some(name.as_str());
             vec![
                 Hypothesis::new(
                     if !exists { 90 } else { 60 },

@@ -4,9 +4,10 @@
 
 use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link};
-use crate::model::{self, fmt_amount};
+use crate::model;
 use crate::symptoms::{Detail, Detected, Kind};
 use day2_model::pod::Pod;
+use day2_model::resources::{container_explicit_request, container_limit, format_amount};
 use day2_model::{Loop, Res};
 use k8s_openapi::api::core::v1::Container;
 
@@ -63,8 +64,8 @@ pub fn memory<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     }
     let workload = model::workload_ref(a.cluster, c.pod);
     let spec = container(c.pod, c.container);
-    let limit = spec.and_then(|s| model::container_limit(s, "memory"));
-    let request = spec.and_then(|s| model::container_explicit_request(s, "memory"));
+    let limit = spec.and_then(|s| container_limit(s, "memory"));
+    let request = spec.and_then(|s| container_explicit_request(s, "memory"));
     let link = termination_link(
         d,
         &c,
@@ -77,7 +78,7 @@ pub fn memory<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     );
     match limit {
         Some(lim) => {
-            let suggest = fmt_amount("memory", lim * 2);
+            let suggest = format_amount("memory", lim * 2);
             vec![Hypothesis::new(
                 86,
                 Loop::Compute,
@@ -85,8 +86,8 @@ pub fn memory<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 format!(
                     "container {} reached its memory limit of {} (request {}) and the kernel killed it: the limit is below what it uses",
                     c.container,
-                    fmt_amount("memory", lim),
-                    request.map(|r| fmt_amount("memory", r)).unwrap_or_else(|| "unset".into())
+                    format_amount("memory", lim),
+                    request.map(|r| format_amount("memory", r)).unwrap_or_else(|| "unset".into())
                 ),
             )
             .fix(format!(

@@ -524,7 +524,7 @@ fn dns_pods_down(
             if states.is_empty() {
                 "no DNS pod runs".to_owned()
             } else {
-                crate::evidence::short_list(&states, 3)
+                day2_model::text::short_list(&states, 3)
             }
         ),
     )
@@ -996,7 +996,7 @@ fn cloud_identity(
     let sa = pod
         .spec
         .as_ref()
-        .map(model::service_account)
+        .map(day2_model::pod::service_account)
         .unwrap_or("default");
     let sa_obj = a
         .cluster

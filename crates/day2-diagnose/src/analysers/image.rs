@@ -89,7 +89,7 @@ fn pull_secrets(a: &Analysis<'_>, pod: &Res<Pod>) -> Vec<String> {
         .flatten()
         .map(|s| s.name.clone())
         .collect();
-    let sa = model::service_account(spec);
+    let sa = day2_model::pod::service_account(spec);
     if let Some(sa) = a
         .cluster
         .service_accounts

@@ -5,13 +5,14 @@
 //! route to such Services.
 
 use crate::analysis::Analysis;
-use crate::evidence::{Hypothesis, Link, short_list};
+use crate::evidence::{Hypothesis, Link};
 use crate::messages::probe::{ProbeKind, parse_unhealthy};
 use crate::model;
 use crate::symptoms::service::{endpoint_state, selected_pods, selector};
 use crate::symptoms::{Detail, Detected, Kind, Subject};
 use day2_model::pod::Pod;
 use day2_model::report::RootCause;
+use day2_model::text::short_list;
 use day2_model::{Loop, Res};
 use k8s_openapi::api::core::v1::{PodSpec, Service};
 use std::collections::{BTreeMap, BTreeSet};

@@ -6,7 +6,7 @@
 //! diagnosis names the object to change and shows the numbers.
 
 use crate::analysis::Analysis;
-use crate::evidence::{Hypothesis, Link, per_cloud, short_list};
+use crate::evidence::{Hypothesis, Link, per_cloud};
 use crate::messages::autoscaler::{parse_not_triggered, parse_triggered};
 use crate::messages::scheduler::{Reason, parse_fit_error};
 use crate::model::{self, fmt_res};
@@ -14,6 +14,7 @@ use crate::placement::NodeVerdict;
 use crate::symptoms::{Detail, Detected, PendingDetail};
 use day2_model::cloud::{is_regional_parameters, is_zonal_provisioner};
 use day2_model::pod::Pod;
+use day2_model::text::short_list;
 use day2_model::{Cloud, Event, Loop, ObjRef, Res};
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, PodSpec};
@@ -735,7 +736,7 @@ pub fn resources<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             format!("the scheduler reports insufficient resources on {told} node(s); {why}"),
         )
         .fix("Compare the pod's requests with each node's free allocatable (`kubectl describe nodes`, Allocated resources), and add the nodes to the snapshot (`kubectl get nodes -o json`).")
-        .missing("no Node objects with status.allocatable in the input: free capacity per node is unknown")
+        .missing("no Node objects with status.allocatable or status.capacity in the input: free capacity per node is unknown")
         .links(scheduler_links(d))];
     };
     // Replicas of one template share the pool's numbers.

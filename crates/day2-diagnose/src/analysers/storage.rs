@@ -3,13 +3,14 @@
 //! rollouts, attach failures across zones, mounts waiting on missing objects.
 
 use crate::analysis::Analysis;
-use crate::evidence::{Hypothesis, Link, events_absent, per_cloud, short_list};
+use crate::evidence::{Hypothesis, Link, events_absent, per_cloud};
 use crate::messages::volume::{
     VolumeErrorClass, classify_error, parse_mount_wait, parse_multi_attach, parse_operation_error,
 };
 use crate::model;
 use crate::symptoms::{Detail, Detected, Subject};
 use day2_model::pod::Pod;
+use day2_model::text::short_list;
 use day2_model::{Cloud, Event, Loop, ObjRef, Res};
 use k8s_openapi::api::core::v1::PersistentVolumeClaim;
 use std::collections::BTreeSet;

@@ -1,9 +1,8 @@
 //! CP001: containers without CPU or memory requests.
 
-use crate::util::{
-    LimitRangeDefaults, containers, is_best_effort, pod_level_request, request, runs_to_completion,
-};
+use crate::util::{LimitRangeDefaults, containers, is_best_effort, runs_to_completion};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
+use day2_model::resources::{container_request, pod_level_request};
 use day2_model::{Loop, Severity};
 
 pub static META: RuleMeta = RuleMeta {
@@ -61,7 +60,7 @@ impl Rule for MissingRequests {
                 let mut missing = Vec::new();
                 for (resource, at_pod) in [("cpu", pod_cpu), ("memory", pod_mem)] {
                     if !at_pod
-                        && request(c.c, resource).is_none()
+                        && container_request(c.c, resource).is_none()
                         && !defaults.request(ns, resource)
                     {
                         missing.push(resource);

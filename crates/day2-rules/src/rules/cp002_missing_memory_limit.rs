@@ -1,9 +1,8 @@
 //! CP002: containers without a memory limit.
 
-use crate::util::{
-    LimitRangeDefaults, container_role, containers, limit, pod_level_limit, runs_to_completion,
-};
+use crate::util::{LimitRangeDefaults, container_role, containers, runs_to_completion};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
+use day2_model::resources::{container_limit, pod_level_limit};
 use day2_model::{Loop, Severity};
 
 pub static META: RuleMeta = RuleMeta {
@@ -52,7 +51,7 @@ impl Rule for MissingMemoryLimit {
             }
             let batch = runs_to_completion(&w);
             for c in containers(w.spec) {
-                if limit(c.c, "memory").is_some() {
+                if container_limit(c.c, "memory").is_some() {
                     continue;
                 }
                 sink.report_with(

@@ -1,8 +1,9 @@
 //! CP003: limits lower than requests (rejected by the API server).
 
-use crate::util::{container_role, containers, parse_resource};
+use crate::util::{container_role, containers};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::quantity::format_bytes;
+use day2_model::resources::amount;
 use day2_model::{Loop, Severity};
 use k8s_openapi::api::core::v1::ResourceRequirements;
 
@@ -45,7 +46,7 @@ fn inverted(r: Option<&ResourceRequirements>) -> Vec<(&'static str, i64, i64)> {
         .filter_map(|res| {
             let req = r.requests.as_ref()?.get(res)?;
             let lim = r.limits.as_ref()?.get(res)?;
-            let (req, lim) = (parse_resource(res, &req.0)?, parse_resource(res, &lim.0)?);
+            let (req, lim) = (amount(res, &req.0)?, amount(res, &lim.0)?);
             (lim < req).then_some((res, req, lim))
         })
         .collect()

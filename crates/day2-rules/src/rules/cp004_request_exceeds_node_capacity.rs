@@ -1,8 +1,8 @@
 //! CP004: pods that request more than any node can offer.
 
-use crate::util::effective_pod_request;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::quantity::format_bytes;
+use day2_model::resources::{node_allocatable_amount, pod_request};
 use day2_model::selector::{node_selection_admits, required_node_affinity};
 use day2_model::{Loop, Res, Severity};
 use k8s_openapi::api::core::v1::{Node, PodSpec};
@@ -40,16 +40,6 @@ cluster autoscaler helps only if a node group offers a larger shape. Nodes are f
     },
     peers: &[],
 };
-
-fn allocatable(n: &Node, resource: &str) -> Option<i64> {
-    let st = n.status.as_ref()?;
-    let q = st
-        .allocatable
-        .as_ref()
-        .and_then(|a| a.get(resource))
-        .or_else(|| st.capacity.as_ref().and_then(|c| c.get(resource)))?;
-    crate::util::parse_resource(resource, &q.0)
-}
 
 /// A node with its parsed allocatable CPU and memory.
 struct Capacity<'a> {
@@ -108,8 +98,8 @@ impl Rule for RequestExceedsNodeCapacity {
             .iter()
             .map(|n| Capacity {
                 node: n,
-                cpu: allocatable(n, "cpu"),
-                memory: allocatable(n, "memory"),
+                cpu: node_allocatable_amount(n, "cpu"),
+                memory: node_allocatable_amount(n, "memory"),
             })
             .collect();
         if nodes.is_empty() {
@@ -145,7 +135,7 @@ impl Rule for RequestExceedsNodeCapacity {
                 continue; // a placement problem, not a size problem
             }
             for (r, res) in ["cpu", "memory"].into_iter().enumerate() {
-                let want = effective_pod_request(w.spec, res);
+                let want = pod_request(w.spec, res);
                 let best = pool.largest[r];
                 let Some((best, node)) = best else {
                     continue;

@@ -64,7 +64,7 @@ impl Rule for PdbBlocksEviction {
             let counts: Option<Vec<i64>> = matched.iter().map(|w| min_replicas(w, &hpas)).collect();
             let expected: Option<i64> = counts.map(|c| c.iter().sum());
             let names: Vec<String> = matched.iter().map(|w| wname(w)).collect();
-            let names = crate::util::short_list(&names, 3);
+            let names = day2_model::text::short_list(&names, 3);
             if let Some(mu) = &spec.max_unavailable
                 && scaled(mu, expected.unwrap_or(1).max(1), true) == Some(0)
             {

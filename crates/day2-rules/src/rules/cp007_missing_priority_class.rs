@@ -76,7 +76,7 @@ impl Rule for MissingPriorityClass {
                     Target::workload(w),
                     format!(
                         "no priorityClassName although PriorityClasses exist ({}): its pods get priority 0 and are preempted and evicted first",
-                        crate::util::short_list(&own.iter().map(|p| p.name()).collect::<Vec<_>>(), 4)
+                        day2_model::text::short_list(&own.iter().map(|p| p.name()).collect::<Vec<_>>(), 4)
                     ),
                     Some(&w.ptr("/priorityClassName")),
                 ),

@@ -1,7 +1,8 @@
 //! CP008: HPAs scaling on utilisation of a resource the pods do not request.
 
-use crate::util::{pod_level_request, request, wname};
+use crate::util::wname;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
+use day2_model::resources::{container_request, pod_level_request};
 use day2_model::{Loop, Severity};
 use k8s_openapi::api::core::v1::{Container, PodSpec};
 
@@ -35,7 +36,7 @@ fn summed(spec: &PodSpec) -> impl Iterator<Item = &Container> {
         spec.init_containers
             .iter()
             .flatten()
-            .filter(|c| c.restart_policy.as_deref() == Some("Always")),
+            .filter(|c| day2_model::resources::is_sidecar(c)),
     )
 }
 
@@ -84,7 +85,7 @@ impl Rule for HpaResourceNotRequested {
                             continue;
                         }
                         let missing: Vec<&str> = summed(w.spec)
-                            .filter(|c| request(c, &res).is_none())
+                            .filter(|c| container_request(c, &res).is_none())
                             .map(|c| c.name.as_str())
                             .collect();
                         if missing.is_empty() {
@@ -98,7 +99,7 @@ impl Rule for HpaResourceNotRequested {
                     }
                     Some(name) => match summed(w.spec).find(|c| &c.name == name) {
                         None => format!("{} has no container `{name}`", wname(w)),
-                        Some(c) if request(c, &res).is_none() => {
+                        Some(c) if container_request(c, &res).is_none() => {
                             format!("container `{name}` of {} has no {res} request", wname(w))
                         }
                         Some(_) => continue,

@@ -92,7 +92,7 @@ impl Rule for StaticCloudCredentials {
         }
         for (s, found) in holding {
             let used = match users.get(&(s.ns_or_default(), s.name())) {
-                Some(u) => format!("; used by {}", crate::util::short_list(u, 5)),
+                Some(u) => format!("; used by {}", day2_model::text::short_list(u, 5)),
                 None => String::new(),
             };
             sink.report(

@@ -201,7 +201,7 @@ impl Rule for CloudApiWithoutWorkloadIdentity {
             if !static_cloud_credentials(w.spec, &lookup).is_empty() {
                 continue; // ID004 reports the static keys
             }
-            let sa_name = crate::util::service_account(w.spec);
+            let sa_name = day2_model::pod::service_account(w.spec);
             let ann = sas
                 .get(&(ns, sa_name))
                 .and_then(|s| s.metadata.annotations.as_ref());

@@ -1,7 +1,8 @@
 //! ID007: API tokens mounted into pods that have no use for them.
 
-use crate::util::{BoundServiceAccounts, service_account};
+use crate::util::BoundServiceAccounts;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
+use day2_model::pod::service_account;
 use day2_model::{Loop, Severity};
 use std::collections::HashMap;
 

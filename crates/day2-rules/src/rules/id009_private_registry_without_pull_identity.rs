@@ -1,7 +1,8 @@
 //! ID009: images from a cloud's private registry with no visible way to authenticate the pull.
 
-use crate::util::{containers, image_registry, sees_whole_cluster, service_account};
+use crate::util::{containers, image_registry, sees_whole_cluster};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
+use day2_model::pod::service_account;
 use day2_model::{Cloud, Loop, Severity};
 use std::collections::HashMap;
 

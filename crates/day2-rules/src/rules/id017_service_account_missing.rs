@@ -1,7 +1,8 @@
 //! ID017: pods that name a ServiceAccount that does not exist.
 
-use crate::util::{sees_whole_cluster, service_account};
+use crate::util::sees_whole_cluster;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
+use day2_model::pod::service_account;
 use day2_model::{Loop, Severity};
 use std::collections::HashSet;
 

@@ -1,7 +1,8 @@
 //! NW005: workloads no NetworkPolicy selects for ingress.
 
-use crate::util::{Isolation, short_list, synthetic_target, wname};
+use crate::util::{Isolation, synthetic_target, wname};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
+use day2_model::text::short_list;
 use day2_model::{Loop, Severity, Workload};
 use std::collections::BTreeMap;
 

@@ -1,9 +1,9 @@
 //! NodeResourcesFit: requests against allocatable minus what is bound.
 
-use crate::amounts::format;
 use crate::filter::{Failure, Plugin};
 use crate::pod::Incoming;
 use crate::state::State;
+use day2_model::resources::format_amount;
 use std::borrow::Cow;
 
 pub const TOO_MANY_PODS: &str = "Too many pods";
@@ -67,9 +67,9 @@ pub fn filter(st: &State<'_>, pod: &Incoming<'_, '_>, ni: usize) -> Option<Failu
             if pod.detailed {
                 details.push(format!(
                     "requests {} {res}, {} of {} free",
-                    format(res, want),
-                    format(res, free.max(0)),
-                    format(res, alloc)
+                    format_amount(res, want),
+                    format_amount(res, free.max(0)),
+                    format_amount(res, alloc)
                 ));
             }
             unresolvable |= want > alloc;
