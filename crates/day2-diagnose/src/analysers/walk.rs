@@ -116,7 +116,7 @@ fn walk<'c>(
             }
         };
     // The ServiceAccount.
-    let sa = model::service_account(spec);
+    let sa = day2_model::pod::service_account(spec);
     if !ix.service_accounts.contains_key(&(ns, sa)) {
         absent(
             "ServiceAccount",

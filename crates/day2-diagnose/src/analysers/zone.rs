@@ -12,9 +12,10 @@
 //! `nodeTaintsPolicy: Honor`).
 
 use crate::analysis::Analysis;
-use crate::evidence::{Hypothesis, Link, short_list};
+use crate::evidence::{Hypothesis, Link};
 use crate::model;
 use crate::symptoms::{Detected, Subject};
+use day2_model::text::short_list;
 use day2_model::topology::pv_zones;
 use day2_model::{Loop, ObjRef, Res, Workload};
 use jiff::Timestamp;
