@@ -52,13 +52,13 @@ const MAX_CHAIN: usize = 40;
 const MAX_TIMELINE: usize = 200;
 
 /// Diagnose a cluster: symptoms, their causes across loops, grouped into incidents.
-pub fn diagnose(cx: &day2_rules::Context<'_>, findings: &[Finding]) -> DiagnoseOutput {
+pub fn diagnose(cx: &day2_context::Context<'_>, findings: &[Finding]) -> DiagnoseOutput {
     diagnose_with(cx, findings, None)
 }
 
 /// [`diagnose`] with placement evidence from another source (a scheduler simulator).
 pub fn diagnose_with<'c>(
-    cx: &'c day2_rules::Context<'_>,
+    cx: &'c day2_context::Context<'_>,
     findings: &'c [Finding],
     placement: Option<&'c dyn PlacementSource<'c>>,
 ) -> DiagnoseOutput {

@@ -13,11 +13,11 @@ pub mod config;
 mod engine;
 pub mod registry;
 pub mod rules;
-pub mod testing;
 pub mod util;
 
 pub use config::{Config, ConfigError, KubeVersion};
-pub use engine::{Context, Sink, Target, run};
+pub use day2_context::Context;
+pub use engine::{Sink, Target, run};
 pub use registry::{all, by_code, infos};
 
 use day2_model::{Cloud, Loop, Severity};

@@ -318,10 +318,11 @@ pub fn infos() -> Vec<RuleInfo> {
 mod tests {
     use super::fixture_source;
     use super::*;
+    use crate::Context;
     use crate::config::Config;
-    use crate::engine::{Context, run_rules};
-    use crate::testing::cluster_from_yaml;
+    use crate::engine::run_rules;
     use day2_model::SourceKind;
+    use day2_sources::testing::cluster_from_yaml;
     use std::collections::BTreeSet;
 
     #[test]

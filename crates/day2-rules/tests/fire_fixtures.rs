@@ -3,8 +3,8 @@
 //! up here for review.
 
 use day2_rules::registry::fixture_source;
-use day2_rules::testing::cluster_from_yaml;
 use day2_rules::{Config, Context};
+use day2_sources::testing::cluster_from_yaml;
 
 #[test]
 fn fire_fixture_findings() {

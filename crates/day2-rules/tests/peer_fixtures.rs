@@ -16,8 +16,8 @@
 //! `.fire.yaml` fixture has.
 
 use day2_rules::registry::{PEERS, fixture_source};
-use day2_rules::testing::cluster_from_yaml;
 use day2_rules::{Config, Context, RuleMeta};
+use day2_sources::testing::cluster_from_yaml;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 

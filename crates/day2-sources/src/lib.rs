@@ -13,6 +13,8 @@ mod json;
 mod read;
 mod scrub;
 pub mod snapshot;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod yaml;
 
 use day2_model::object::Stores;

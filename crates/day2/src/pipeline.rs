@@ -9,10 +9,10 @@ use day2_rules::{Config, Context};
 
 pub fn load_config(opts: &ReportOpts) -> Result<Config> {
     let mut config = match &opts.config {
-        Some(p) => Config::load(p)?,
-        None => {
-            Config::discover(&std::env::current_dir().context("reading the working directory")?)?
-        }
+        Some(p) => day2_rules::config::load(p)?,
+        None => day2_rules::config::discover(
+            &std::env::current_dir().context("reading the working directory")?,
+        )?,
     };
     if let Some(c) = opts.cloud {
         config.cloud = Some(match c {

@@ -1,6 +1,7 @@
 //! Building clusters from YAML text, for rule fixtures and tests of other
-//! crates. Not a manifest loader (see `day2-sources`): no positions, no
-//! partial results; malformed fixtures are a bug and return an error.
+//! crates (the `testing` feature, off by default: enabled by dev-dependencies
+//! only). Not the manifest loader of this crate: no positions, no partial
+//! results; malformed fixtures are a bug and return an error.
 
 use day2_model::object::{Stores, decode_value};
 use day2_model::{Cluster, Origin, SourceKind};
