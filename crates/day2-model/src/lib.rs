@@ -21,6 +21,7 @@ pub mod quantity;
 pub mod redact;
 pub mod report;
 pub mod secret;
+pub mod security;
 pub mod selector;
 pub mod timings;
 pub mod topology;

@@ -4,6 +4,7 @@
 
 use day2_model::object::group_of;
 use day2_model::quantity;
+use day2_model::security::EffectiveSecurityContext;
 use day2_model::selector::{Labels, label_selector_is_empty, label_selector_matches};
 use day2_model::{Cluster, K8sObject, ObjRef, Origin, Res, SourceKind, Workload};
 use k8s_openapi::api::core::v1::{Container, ContainerPort, PodSpec, Probe};
@@ -195,29 +196,21 @@ pub fn is_windows(spec: &PodSpec) -> bool {
             .is_some_and(|v| v == "windows")
 }
 
-/// `runAsNonRoot` as the kubelet applies it: the container's value, else the pod's.
-pub fn effective_run_as_non_root(spec: &PodSpec, c: &Container) -> Option<bool> {
-    c.security_context
-        .as_ref()
-        .and_then(|s| s.run_as_non_root)
-        .or_else(|| spec.security_context.as_ref()?.run_as_non_root)
-}
-
-/// `runAsUser`: the container's value, else the pod's.
-pub fn effective_run_as_user(spec: &PodSpec, c: &Container) -> Option<i64> {
-    c.security_context
-        .as_ref()
-        .and_then(|s| s.run_as_user)
-        .or_else(|| spec.security_context.as_ref()?.run_as_user)
-}
-
-/// The seccomp profile type: the container's, else the pod's.
-pub fn effective_seccomp<'a>(spec: &'a PodSpec, c: &'a Container) -> Option<&'a str> {
-    c.security_context
-        .as_ref()
-        .and_then(|s| s.seccomp_profile.as_ref())
-        .or_else(|| spec.security_context.as_ref()?.seccomp_profile.as_ref())
-        .map(|p| &*p.type_)
+/// Every container of a pod spec with its effective security context (the
+/// container's settings over the pod's, see [`day2_model::security`]). A
+/// Windows pod has none of these Linux settings: none of its containers are
+/// listed.
+pub fn container_security(spec: &PodSpec) -> Vec<(ContainerRef<'_>, EffectiveSecurityContext<'_>)> {
+    if is_windows(spec) {
+        return Vec::new();
+    }
+    containers(spec)
+        .into_iter()
+        .map(|c| {
+            let sc = EffectiveSecurityContext::of(spec, c.c);
+            (c, sc)
+        })
+        .collect()
 }
 
 /// The ServiceAccount pods of this spec run as.
