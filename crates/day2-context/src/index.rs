@@ -53,11 +53,6 @@ impl<'a> WorkloadIndex<'a> {
             .map(|i| &self.all[*i])
     }
 
-    /// Indices of the workloads of a namespace.
-    pub fn in_namespace_idx(&self, ns: &str) -> &[usize] {
-        self.by_ns.get(ns).map(Vec::as_slice).unwrap_or(&[])
-    }
-
     pub fn find(&self, kind: &str, ns: &str, name: &str) -> Option<&Workload<'a>> {
         let kind: &'static str = match kind {
             "Deployment" => "Deployment",
@@ -132,14 +127,6 @@ impl<'a> WorkloadIndex<'a> {
                 let l = self.all[*i].pod_labels();
                 sel.iter().all(|(k, v)| l.get(k) == Some(v))
             })
-            .collect()
-    }
-
-    /// Workloads in `ns` a Service-style selector selects.
-    pub fn matching_map(&self, ns: &str, sel: &Labels) -> Vec<&Workload<'a>> {
-        self.matching_map_idx(ns, sel)
-            .into_iter()
-            .map(|i| &self.all[i])
             .collect()
     }
 }

@@ -91,32 +91,6 @@ pub fn image_base(image: &str) -> &str {
     last.split(':').next().unwrap_or(last)
 }
 
-/// Whether a pod spec mounts, projects or reads (env/envFrom) the Secret `name`.
-pub fn uses_secret(spec: &PodSpec, name: &str) -> bool {
-    let in_volumes = spec.volumes.iter().flatten().any(|v| {
-        v.secret.as_ref().and_then(|s| s.secret_name.as_deref()) == Some(name)
-            || v.projected.as_ref().is_some_and(|p| {
-                p.sources
-                    .iter()
-                    .flatten()
-                    .any(|s| s.secret.as_ref().is_some_and(|s| s.name == name))
-            })
-    });
-    in_volumes
-        || containers(spec).iter().any(|c| {
-            c.c.env_from
-                .iter()
-                .flatten()
-                .any(|e| e.secret_ref.as_ref().is_some_and(|s| s.name == name))
-                || c.c.env.iter().flatten().any(|e| {
-                    e.value_from
-                        .as_ref()
-                        .and_then(|v| v.secret_key_ref.as_ref())
-                        .is_some_and(|s| s.name == name)
-                })
-        })
-}
-
 /// Pod-level resource limit (`spec.resources.limits`).
 pub fn pod_level_limit(spec: &PodSpec, resource: &str) -> Option<i64> {
     let q = spec.resources.as_ref()?.limits.as_ref()?.get(resource)?;

@@ -127,11 +127,6 @@ impl<'c> Simulator<'c> {
         explain::judge(&self.state, &inc).0
     }
 
-    /// Verdicts for many pods in parallel.
-    pub fn verdicts_all(&self, pods: &[&Res<Pod>]) -> Vec<Explanation<'_>> {
-        pods.par_iter().map(|p| self.verdicts(p)).collect()
-    }
-
     /// Pods waiting for the scheduler: not bound, not finished, not being deleted.
     pub fn pending_pods(&self) -> Vec<&'c Res<Pod>> {
         self.state
@@ -145,11 +140,6 @@ impl<'c> Simulator<'c> {
                     && p.annotation("day2.dev/capacity-only").is_none()
             })
             .collect()
-    }
-
-    /// Explain many pods in parallel.
-    pub fn explain_all(&self, pods: &[&Res<Pod>]) -> Vec<Explanation<'_>> {
-        pods.par_iter().map(|p| self.explain(p)).collect()
     }
 
     /// Fragmentation figures and each Pending pod's verdict.

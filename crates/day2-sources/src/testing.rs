@@ -45,3 +45,19 @@ pub fn cluster_from_yaml(yaml: &str, kind: SourceKind) -> Result<Cluster, String
     }
     Ok(Cluster::new(stores, kind, Vec::new()))
 }
+
+/// The source a fixture stands for: manifests, unless its first line is
+/// `# source: snapshot` or `# source: live` (cluster-level rules judge only
+/// whole clusters).
+pub fn fixture_source(text: &str) -> SourceKind {
+    match text
+        .lines()
+        .next()
+        .and_then(|l| l.trim().strip_prefix("# source:"))
+        .map(str::trim)
+    {
+        Some("snapshot") => SourceKind::Snapshot,
+        Some("live") => SourceKind::Live,
+        _ => SourceKind::Manifests,
+    }
+}
