@@ -12,6 +12,9 @@
 //! from the model by default, replaceable by a scheduler simulator
 //! ([`diagnose_with`]). The upstream message parsers are public in
 //! [`messages`].
+//!
+//! Depends on `day2-model`, `day2-context` (the [`day2_context::Context`] it
+//! reads), `day2-sched` (placement) and `day2-rules` (resource helpers).
 #![forbid(unsafe_code)]
 
 mod analysers;

@@ -6,6 +6,9 @@
 //! catalogue passed beside it). Colour is the caller's decision
 //! ([`RenderOptions::color`]): with it off the text output holds no escape
 //! sequence at all.
+//!
+//! Depends on `day2-model` only (the report types). With the `clap` feature
+//! [`Format`] is a `clap::ValueEnum`, taken by the CLI's `-o`.
 #![forbid(unsafe_code)]
 
 mod html;

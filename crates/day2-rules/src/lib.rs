@@ -6,6 +6,9 @@
 //! [`Rule`]. The [`registry`] lists them; [`run`] evaluates the enabled rules in
 //! parallel over a [`day2_model::Cluster`]; [`checklist::build`] rolls findings
 //! up into the Cluster Readiness Checklist.
+//!
+//! Depends on `day2-model` and `day2-context`: rules read a [`Context`]
+//! (re-exported here, with [`Config`]).
 #![forbid(unsafe_code)]
 
 pub mod checklist;

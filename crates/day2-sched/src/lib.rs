@@ -12,6 +12,8 @@
 //! onto nodes one after another), which is what explaining a Pending pod
 //! needs. What the simulator does not model: scoring (which fitting node
 //! wins), preemption, DRA claims, and inline in-tree disk conflicts.
+//!
+//! Depends on `day2-model` only.
 
 pub mod amounts;
 pub mod explain;

@@ -1,8 +1,8 @@
 //! `day2 rules` and `day2 rule CODE`.
 
+use crate::Outcome;
 use crate::cli::{LoopArg, RuleArgs, RulesArgs};
 use crate::term::Term;
-use crate::Outcome;
 use anyhow::{Result, bail};
 use day2_model::Loop;
 use day2_render::Format;
