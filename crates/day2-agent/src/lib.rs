@@ -15,6 +15,10 @@
 //! Results become [`metrics`] (`/metrics`, OpenMetrics), and, when asked,
 //! [`reports`] (PolicyReports, openreports.io Reports) and [`events`] (an Event per new diagnosis),
 //! written only by the holder of the [`leader`] Lease when `leader_elect`.
+//!
+//! Depends on `day2-model` and `day2-live` (the kinds, the decoding) and on
+//! kube-rs; the analyses come from the caller's `evaluate`, so the agent
+//! depends on none of them.
 #![forbid(unsafe_code)]
 
 pub mod events;

@@ -10,7 +10,7 @@ fn main() -> Result<(), String> {
         Some(p) => std::fs::read_to_string(&p).map_err(|e| format!("{p}: {e}"))?,
         None => day2_diagnose::DEMO_CLUSTER.to_owned(),
     };
-    let cluster = day2_rules::testing::cluster_from_yaml(&text, SourceKind::Snapshot)?;
+    let cluster = day2_sources::testing::cluster_from_yaml(&text, SourceKind::Snapshot)?;
     let config = Config::default();
     let cx = Context::new(&cluster, &config);
     let findings = day2_rules::run(&cx);

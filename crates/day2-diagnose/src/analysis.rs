@@ -576,7 +576,7 @@ mod tests {
             "apiVersion: v1\nkind: List\nitems:\n{}",
             yaml.trim_start_matches('\n')
         );
-        day2_rules::testing::cluster_from_yaml(&docs, SourceKind::Snapshot).unwrap()
+        day2_sources::testing::cluster_from_yaml(&docs, SourceKind::Snapshot).unwrap()
     }
 
     fn analysis(c: &Cluster) -> Analysis<'_> {

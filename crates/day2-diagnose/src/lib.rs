@@ -12,6 +12,9 @@
 //! from the model by default, replaceable by a scheduler simulator
 //! ([`diagnose_with`]). The upstream message parsers are public in
 //! [`messages`].
+//!
+//! Depends on `day2-model`, `day2-context` (the [`day2_context::Context`] it
+//! reads), `day2-sched` (placement) and `day2-rules` (resource helpers).
 #![forbid(unsafe_code)]
 
 mod analysers;
@@ -53,13 +56,13 @@ const MAX_CHAIN: usize = 40;
 const MAX_TIMELINE: usize = 200;
 
 /// Diagnose a cluster: symptoms, their causes across loops, grouped into incidents.
-pub fn diagnose(cx: &day2_rules::Context<'_>, findings: &[Finding]) -> DiagnoseOutput {
+pub fn diagnose(cx: &day2_context::Context<'_>, findings: &[Finding]) -> DiagnoseOutput {
     diagnose_with(cx, findings, None)
 }
 
 /// [`diagnose`] with placement evidence from another source (a scheduler simulator).
 pub fn diagnose_with<'c>(
-    cx: &'c day2_rules::Context<'_>,
+    cx: &'c day2_context::Context<'_>,
     findings: &'c [Finding],
     placement: Option<&'c dyn PlacementSource<'c>>,
 ) -> DiagnoseOutput {

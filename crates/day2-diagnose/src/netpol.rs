@@ -340,7 +340,7 @@ mod tests {
 
     fn cluster(items: &str) -> Cluster {
         let text = format!(r#"{{"apiVersion":"v1","kind":"List","items":[{items}]}}"#);
-        match day2_rules::testing::cluster_from_yaml(&text, SourceKind::Snapshot) {
+        match day2_sources::testing::cluster_from_yaml(&text, SourceKind::Snapshot) {
             Ok(c) => c,
             Err(e) => panic!("test cluster does not load: {e}"),
         }

@@ -14,6 +14,9 @@
 //! capture. The [`Capture`] becomes a [`Cluster`] with [`to_cluster`] (the same
 //! decoder the snapshot reader uses), or a day2 snapshot file with
 //! [`write_snapshot_file`].
+//!
+//! Depends on `day2-model` and `day2-sources` (the decoder), and on kube-rs
+//! for the API.
 #![forbid(unsafe_code)]
 
 mod config;

@@ -7,6 +7,8 @@
 //! fixed-size blocks (constant memory), in parallel across blocks and files;
 //! malformed, huge and binary lines and truncated archives are counted,
 //! never fatal.
+//!
+//! Depends on `day2-model` only.
 #![forbid(unsafe_code)]
 
 pub mod fields;

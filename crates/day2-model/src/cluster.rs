@@ -230,13 +230,6 @@ impl Cluster {
         }
     }
 
-    /// Rebuild every index (after the stores were changed).
-    pub fn reindex(&mut self) {
-        let s = &self.stores;
-        let (rest, events) = rayon::join(|| index_objects(s), || index_events(&s.events));
-        self.idx = Index::new(rest, events);
-    }
-
     // ---- nodes ----
 
     pub fn node(&self, name: &str) -> Option<&Res<Node>> {

@@ -6,6 +6,9 @@
 //! selector; claims, volumes and classes; nodes by zone; events by object).
 //! Analyses never parse or fetch; they read a `Cluster` and produce a
 //! [`report::Report`].
+//!
+//! Depends on no other day2 crate (k8s-openapi for the types, serde, rayon,
+//! jiff); every other crate depends on it.
 #![forbid(unsafe_code)]
 
 pub mod cloud;
@@ -22,6 +25,7 @@ pub mod redact;
 pub mod report;
 pub mod resources;
 pub mod secret;
+pub mod security;
 pub mod selector;
 pub mod text;
 pub mod timings;

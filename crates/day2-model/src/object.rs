@@ -231,16 +231,6 @@ macro_rules! kinds {
                 out
             }
 
-            /// Metadata of a decoded object (events have none of their own).
-            pub(crate) fn object_meta_mut(o: &mut Object) -> Option<&mut ObjectMeta> {
-                match o {
-                    $( Object::$variant(r) => Some(k8s_openapi::Metadata::metadata_mut(&mut r.obj)), )*
-                    Object::Secret(r) => Some(&mut r.obj.metadata),
-                    Object::Event(_) => None,
-                    Object::Other(r) => Some(&mut r.obj.metadata),
-                }
-            }
-
             /// Number of objects (events included).
             pub fn len(&self) -> usize {
                 0 $( + self.$field.len() )* + self.secrets.len() + self.events.len() + self.other.len()
@@ -628,11 +618,6 @@ fn hpa_v1_to_v2(o: &mut serde_json::Map<String, serde_json::Value>) {
 }
 
 impl Object {
-    /// The object's metadata, mutable (events have none of their own).
-    pub fn meta_mut(&mut self) -> Option<&mut ObjectMeta> {
-        Stores::object_meta_mut(self)
-    }
-
     pub fn objref(&self) -> ObjRef {
         macro_rules! r {
             ($($v:ident),*) => {

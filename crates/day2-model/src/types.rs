@@ -45,17 +45,6 @@ impl Loop {
         }
     }
 
-    /// Rule code prefix of the loop (`ID001`, `CP001`, …).
-    pub fn code_prefix(self) -> &'static str {
-        match self {
-            Loop::Identity => "ID",
-            Loop::Compute => "CP",
-            Loop::Network => "NW",
-            Loop::Storage => "ST",
-            Loop::Observability => "OB",
-        }
-    }
-
     pub fn parse(s: &str) -> Option<Loop> {
         Loop::ALL
             .into_iter()

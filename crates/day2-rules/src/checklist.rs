@@ -5,7 +5,7 @@
 //! rules ran and found nothing, and is `unknown` when the input cannot tell
 //! (no objects of the kind the line is about, or no rule enabled for it).
 
-use crate::engine::Context;
+use crate::Context;
 use day2_model::report::{Checklist, ChecklistItem, LoopChecklist, Status};
 use day2_model::{Finding, Loop, ObjRef, SourceKind};
 use std::collections::HashMap;

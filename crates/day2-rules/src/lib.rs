@@ -6,6 +6,9 @@
 //! [`Rule`]. The [`registry`] lists them; [`run`] evaluates the enabled rules in
 //! parallel over a [`day2_model::Cluster`]; [`checklist::build`] rolls findings
 //! up into the Cluster Readiness Checklist.
+//!
+//! Depends on `day2-model` and `day2-context`: rules read a [`Context`]
+//! (re-exported here, with [`Config`]).
 #![forbid(unsafe_code)]
 
 pub mod checklist;
@@ -13,11 +16,11 @@ pub mod config;
 mod engine;
 pub mod registry;
 pub mod rules;
-pub mod testing;
 pub mod util;
 
 pub use config::{Config, ConfigError, KubeVersion};
-pub use engine::{Context, Sink, Target, run};
+pub use day2_context::Context;
+pub use engine::{Sink, Target, run};
 pub use registry::{all, by_code, infos};
 
 use day2_model::{Cloud, Loop, Severity};

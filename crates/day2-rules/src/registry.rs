@@ -2,8 +2,8 @@
 
 use crate::rules::*;
 use crate::{Rule, RuleMeta};
+use day2_model::Loop;
 use day2_model::report::RuleInfo;
-use day2_model::{Loop, SourceKind};
 
 static ALL: &[&dyn Rule] = &[
     // identity
@@ -83,22 +83,6 @@ pub fn by_code(code: &str) -> Option<&'static dyn Rule> {
     ALL.iter()
         .copied()
         .find(|r| r.meta().code.eq_ignore_ascii_case(code) || r.meta().name == code)
-}
-
-/// The source a rule fixture stands for: manifests, unless its first line is
-/// `# source: snapshot` or `# source: live` (cluster-level rules judge only
-/// whole clusters).
-pub fn fixture_source(text: &str) -> SourceKind {
-    match text
-        .lines()
-        .next()
-        .and_then(|l| l.trim().strip_prefix("# source:"))
-        .map(str::trim)
-    {
-        Some("snapshot") => SourceKind::Snapshot,
-        Some("live") => SourceKind::Live,
-        _ => SourceKind::Manifests,
-    }
 }
 
 /// The peer tools compared in the catalogue, as named at the start of a
@@ -316,12 +300,12 @@ pub fn infos() -> Vec<RuleInfo> {
 
 #[cfg(test)]
 mod tests {
-    use super::fixture_source;
     use super::*;
+    use crate::Context;
     use crate::config::Config;
-    use crate::engine::{Context, run_rules};
-    use crate::testing::cluster_from_yaml;
+    use crate::engine::run_rules;
     use day2_model::SourceKind;
+    use day2_sources::testing::{cluster_from_yaml, fixture_source};
     use std::collections::BTreeSet;
 
     #[test]
@@ -332,8 +316,15 @@ mod tests {
             let m = r.meta();
             assert!(codes.insert(m.code), "duplicate code {}", m.code);
             assert!(names.insert(m.name), "duplicate name {}", m.name);
+            let prefix = match m.loop_ {
+                day2_model::Loop::Identity => "ID",
+                day2_model::Loop::Compute => "CP",
+                day2_model::Loop::Network => "NW",
+                day2_model::Loop::Storage => "ST",
+                day2_model::Loop::Observability => "OB",
+            };
             assert!(
-                m.code.starts_with(m.loop_.code_prefix()),
+                m.code.starts_with(prefix),
                 "{} is in loop {}",
                 m.code,
                 m.loop_

@@ -3,6 +3,7 @@
 //! selector, and NetworkPolicy semantics.
 
 use day2_model::object::group_of;
+use day2_model::security::EffectiveSecurityContext;
 use day2_model::selector::{Labels, label_selector_is_empty, label_selector_matches};
 use day2_model::{Cluster, K8sObject, ObjRef, Origin, Res, SourceKind, Workload};
 use k8s_openapi::api::core::v1::{Container, ContainerPort, PodSpec, Probe};
@@ -10,6 +11,8 @@ use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicyPeer, Network
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::{HashMap, HashSet};
+
+pub use day2_context::index::{ServiceIndex, WorkloadIndex};
 
 /// A container of a pod spec with its JSON pointer (relative to the pod spec).
 pub struct ContainerRef<'a> {
@@ -51,32 +54,6 @@ pub fn image_base(image: &str) -> &str {
     last.split(':').next().unwrap_or(last)
 }
 
-/// Whether a pod spec mounts, projects or reads (env/envFrom) the Secret `name`.
-pub fn uses_secret(spec: &PodSpec, name: &str) -> bool {
-    let in_volumes = spec.volumes.iter().flatten().any(|v| {
-        v.secret.as_ref().and_then(|s| s.secret_name.as_deref()) == Some(name)
-            || v.projected.as_ref().is_some_and(|p| {
-                p.sources
-                    .iter()
-                    .flatten()
-                    .any(|s| s.secret.as_ref().is_some_and(|s| s.name == name))
-            })
-    });
-    in_volumes
-        || containers(spec).iter().any(|c| {
-            c.c.env_from
-                .iter()
-                .flatten()
-                .any(|e| e.secret_ref.as_ref().is_some_and(|s| s.name == name))
-                || c.c.env.iter().flatten().any(|e| {
-                    e.value_from
-                        .as_ref()
-                        .and_then(|v| v.secret_key_ref.as_ref())
-                        .is_some_and(|s| s.name == name)
-                })
-        })
-}
-
 /// How a container is named in messages.
 pub fn container_role(c: &ContainerRef<'_>) -> &'static str {
     if c.init {
@@ -115,29 +92,21 @@ pub fn is_windows(spec: &PodSpec) -> bool {
             .is_some_and(|v| v == "windows")
 }
 
-/// `runAsNonRoot` as the kubelet applies it: the container's value, else the pod's.
-pub fn effective_run_as_non_root(spec: &PodSpec, c: &Container) -> Option<bool> {
-    c.security_context
-        .as_ref()
-        .and_then(|s| s.run_as_non_root)
-        .or_else(|| spec.security_context.as_ref()?.run_as_non_root)
-}
-
-/// `runAsUser`: the container's value, else the pod's.
-pub fn effective_run_as_user(spec: &PodSpec, c: &Container) -> Option<i64> {
-    c.security_context
-        .as_ref()
-        .and_then(|s| s.run_as_user)
-        .or_else(|| spec.security_context.as_ref()?.run_as_user)
-}
-
-/// The seccomp profile type: the container's, else the pod's.
-pub fn effective_seccomp<'a>(spec: &'a PodSpec, c: &'a Container) -> Option<&'a str> {
-    c.security_context
-        .as_ref()
-        .and_then(|s| s.seccomp_profile.as_ref())
-        .or_else(|| spec.security_context.as_ref()?.seccomp_profile.as_ref())
-        .map(|p| &*p.type_)
+/// Every container of a pod spec with its effective security context (the
+/// container's settings over the pod's, see [`day2_model::security`]). A
+/// Windows pod has none of these Linux settings: none of its containers are
+/// listed.
+pub fn container_security(spec: &PodSpec) -> Vec<(ContainerRef<'_>, EffectiveSecurityContext<'_>)> {
+    if is_windows(spec) {
+        return Vec::new();
+    }
+    containers(spec)
+        .into_iter()
+        .map(|c| {
+            let sc = EffectiveSecurityContext::of(spec, c.c);
+            (c, sc)
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------- images
@@ -654,145 +623,6 @@ pub fn synthetic_target<'a>(
 /// as opposed to manifests that may be one application among many.
 pub fn sees_whole_cluster(cluster: &Cluster) -> bool {
     cluster.source != SourceKind::Manifests
-}
-
-// ---------------------------------------------------------------- workloads by selector
-
-/// Workloads of the input indexed by namespace and by pod label, so that
-/// selectors (Services, PDBs, NetworkPolicies, monitors) are matched without
-/// scanning every workload.
-pub struct WorkloadIndex<'a> {
-    pub all: Vec<Workload<'a>>,
-    by_ns: HashMap<&'a str, Vec<usize>>,
-    by_label: HashMap<(&'a str, &'a str, &'a str), Vec<usize>>,
-    by_key: HashMap<(&'a str, &'a str, &'a str), usize>,
-}
-
-impl<'a> WorkloadIndex<'a> {
-    pub fn new(all: Vec<Workload<'a>>) -> Self {
-        let mut by_ns: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut by_label: HashMap<(&str, &str, &str), Vec<usize>> = HashMap::new();
-        let mut by_key = HashMap::new();
-        for (i, w) in all.iter().enumerate() {
-            let ns = w.namespace();
-            by_ns.entry(ns).or_default().push(i);
-            for (k, v) in w.pod_labels() {
-                by_label
-                    .entry((ns, k.as_str(), v.as_str()))
-                    .or_default()
-                    .push(i);
-            }
-            by_key.insert((w.kind, ns, w.name()), i);
-        }
-        WorkloadIndex {
-            all,
-            by_ns,
-            by_label,
-            by_key,
-        }
-    }
-
-    pub fn namespaces(&self) -> impl Iterator<Item = &'a str> + '_ {
-        self.by_ns.keys().copied()
-    }
-
-    pub fn in_namespace(&self, ns: &str) -> impl Iterator<Item = &Workload<'a>> + '_ {
-        self.by_ns
-            .get(ns)
-            .into_iter()
-            .flatten()
-            .map(|i| &self.all[*i])
-    }
-
-    /// Indices of the workloads of a namespace.
-    pub fn in_namespace_idx(&self, ns: &str) -> &[usize] {
-        self.by_ns.get(ns).map(Vec::as_slice).unwrap_or(&[])
-    }
-
-    pub fn find(&self, kind: &str, ns: &str, name: &str) -> Option<&Workload<'a>> {
-        let kind: &'static str = match kind {
-            "Deployment" => "Deployment",
-            "StatefulSet" => "StatefulSet",
-            "DaemonSet" => "DaemonSet",
-            "ReplicaSet" => "ReplicaSet",
-            "ReplicationController" => "ReplicationController",
-            "Job" => "Job",
-            "CronJob" => "CronJob",
-            "Pod" => "Pod",
-            _ => return None,
-        };
-        self.by_key.get(&(kind, ns, name)).map(|i| &self.all[*i])
-    }
-
-    fn candidates<'s>(
-        &'s self,
-        ns: &'s str,
-        pairs: impl Iterator<Item = (&'s str, &'s str)>,
-    ) -> Option<&'s [usize]> {
-        let mut best: Option<&[usize]> = None;
-        for (k, v) in pairs {
-            match self.by_label.get(&(ns, k, v)) {
-                None => return Some(&[]),
-                Some(list) if best.is_none_or(|b| list.len() < b.len()) => best = Some(list),
-                _ => {}
-            }
-        }
-        best
-    }
-
-    /// Indices of the workloads in `ns` whose pods a `metav1.LabelSelector`
-    /// selects (an empty selector selects all; requirements are ANDed).
-    pub fn matching_idx(&self, ns: &str, sel: &LabelSelector) -> Vec<usize> {
-        let pairs = sel
-            .match_labels
-            .iter()
-            .flatten()
-            .map(|(k, v)| (k.as_str(), v.as_str()));
-        let cands: &[usize] = match self.candidates(ns, pairs) {
-            Some(c) => c,
-            None => self.by_ns.get(ns).map(Vec::as_slice).unwrap_or(&[]),
-        };
-        cands
-            .iter()
-            .copied()
-            .filter(|i| label_selector_matches(sel, self.all[*i].pod_labels()))
-            .collect()
-    }
-
-    /// Workloads in `ns` whose pods a `metav1.LabelSelector` selects.
-    pub fn matching(&self, ns: &str, sel: &LabelSelector) -> Vec<&Workload<'a>> {
-        self.matching_idx(ns, sel)
-            .into_iter()
-            .map(|i| &self.all[i])
-            .collect()
-    }
-
-    /// Indices of the workloads in `ns` a Service-style selector selects
-    /// (an empty selector selects none).
-    pub fn matching_map_idx(&self, ns: &str, sel: &Labels) -> Vec<usize> {
-        if sel.is_empty() {
-            return Vec::new();
-        }
-        let cands = self
-            .candidates(ns, sel.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .unwrap_or(&[]);
-        cands
-            .iter()
-            .copied()
-            .filter(|i| {
-                let l = self.all[*i].pod_labels();
-                sel.iter().all(|(k, v)| l.get(k) == Some(v))
-            })
-            .collect()
-    }
-
-    /// Workloads in `ns` a Service-style selector selects.
-    pub fn matching_map(&self, ns: &str, sel: &Labels) -> Vec<&Workload<'a>> {
-        self.matching_map_idx(ns, sel)
-            .into_iter()
-            .map(|i| &self.all[i])
-            .collect()
-    }
 }
 
 /// `Kind/name` of a workload for messages.
@@ -1313,55 +1143,6 @@ pub fn cloud_secret_kinds(cluster: &Cluster) -> HashMap<(String, String), String
 }
 
 // ---------------------------------------------------------------- Services
-
-/// Services with a selector and the workloads they select, computed once.
-pub struct ServiceIndex<'c, 'w> {
-    /// (service, selected workload indices into the WorkloadIndex).
-    pub services: Vec<(&'c Res<k8s_openapi::api::core::v1::Service>, Vec<usize>)>,
-    /// workload index → services selecting it.
-    pub by_workload: HashMap<usize, Vec<usize>>,
-    _w: std::marker::PhantomData<&'w ()>,
-}
-
-impl<'c, 'w> ServiceIndex<'c, 'w> {
-    pub fn new(cluster: &'c Cluster, index: &WorkloadIndex<'w>) -> Self {
-        let mut services = Vec::new();
-        let mut by_workload: HashMap<usize, Vec<usize>> = HashMap::new();
-        for s in &cluster.services {
-            let Some(spec) = s.spec.as_ref() else {
-                continue;
-            };
-            if spec.type_.as_deref() == Some("ExternalName") {
-                continue;
-            }
-            let Some(sel) = spec.selector.as_ref().filter(|m| !m.is_empty()) else {
-                continue;
-            };
-            let matched = index.matching_map_idx(s.ns_or_default(), sel);
-            for w in &matched {
-                by_workload.entry(*w).or_default().push(services.len());
-            }
-            services.push((s, matched));
-        }
-        ServiceIndex {
-            services,
-            by_workload,
-            _w: std::marker::PhantomData,
-        }
-    }
-
-    /// Services selecting the workload at `i`.
-    pub fn of_workload(
-        &self,
-        i: usize,
-    ) -> impl Iterator<Item = &'c Res<k8s_openapi::api::core::v1::Service>> + '_ {
-        self.by_workload
-            .get(&i)
-            .into_iter()
-            .flatten()
-            .map(|s| self.services[*s].0)
-    }
-}
 
 /// The container ports a Service port's `targetPort` reaches in a pod spec:
 /// indices of the app containers serving it (by port name or number).

@@ -6,8 +6,8 @@
 use day2_model::report::{Checklist, ChecklistItem, Status};
 use day2_model::{Loop, SourceKind};
 use day2_rules::checklist::{ITEMS, build};
-use day2_rules::testing::cluster_from_yaml;
 use day2_rules::{Config, Context};
+use day2_sources::testing::cluster_from_yaml;
 
 fn checklist(yaml: &str, kind: SourceKind, config: &Config, logs: Option<Status>) -> Checklist {
     let cluster = cluster_from_yaml(yaml, kind).unwrap();

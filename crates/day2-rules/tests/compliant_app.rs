@@ -4,8 +4,8 @@
 #![allow(clippy::unwrap_used)] // test helpers unwrap their fixtures
 
 use day2_model::{Severity, SourceKind};
-use day2_rules::testing::cluster_from_yaml;
 use day2_rules::{Config, Context};
+use day2_sources::testing::cluster_from_yaml;
 
 const APP: &str = include_str!("../fixtures/apps/compliant.yaml");
 

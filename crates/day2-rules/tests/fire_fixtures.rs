@@ -2,9 +2,8 @@
 //! message, as a user reads them. A change in wording or in what fires shows
 //! up here for review.
 
-use day2_rules::registry::fixture_source;
-use day2_rules::testing::cluster_from_yaml;
 use day2_rules::{Config, Context};
+use day2_sources::testing::{cluster_from_yaml, fixture_source};
 
 #[test]
 fn fire_fixture_findings() {

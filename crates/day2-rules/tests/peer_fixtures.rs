@@ -15,9 +15,9 @@
 //! optional `# severity: <level>` line says the severity every finding of a
 //! `.fire.yaml` fixture has.
 
-use day2_rules::registry::{PEERS, fixture_source};
-use day2_rules::testing::cluster_from_yaml;
+use day2_rules::registry::PEERS;
 use day2_rules::{Config, Context, RuleMeta};
+use day2_sources::testing::{cluster_from_yaml, fixture_source};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 

@@ -5,8 +5,8 @@
 #![allow(clippy::unwrap_used)] // test helpers unwrap their fixtures
 
 use day2_model::{Finding, Severity, SourceKind};
-use day2_rules::testing::cluster_from_yaml;
 use day2_rules::{Config, Context};
+use day2_sources::testing::cluster_from_yaml;
 
 fn run(code: &str, yaml: &str) -> Vec<Finding> {
     let cluster = cluster_from_yaml(yaml, SourceKind::Manifests).unwrap();

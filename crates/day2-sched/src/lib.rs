@@ -12,6 +12,8 @@
 //! onto nodes one after another), which is what explaining a Pending pod
 //! needs. What the simulator does not model: scoring (which fitting node
 //! wins), preemption, DRA claims, and inline in-tree disk conflicts.
+//!
+//! Depends on `day2-model` only.
 
 pub mod amounts;
 pub mod explain;
@@ -127,11 +129,6 @@ impl<'c> Simulator<'c> {
         explain::judge(&self.state, &inc).0
     }
 
-    /// Verdicts for many pods in parallel.
-    pub fn verdicts_all(&self, pods: &[&Res<Pod>]) -> Vec<Explanation<'_>> {
-        pods.par_iter().map(|p| self.verdicts(p)).collect()
-    }
-
     /// Pods waiting for the scheduler: not bound, not finished, not being deleted.
     pub fn pending_pods(&self) -> Vec<&'c Res<Pod>> {
         self.state
@@ -145,11 +142,6 @@ impl<'c> Simulator<'c> {
                     && p.annotation("day2.dev/capacity-only").is_none()
             })
             .collect()
-    }
-
-    /// Explain many pods in parallel.
-    pub fn explain_all(&self, pods: &[&Res<Pod>]) -> Vec<Explanation<'_>> {
-        pods.par_iter().map(|p| self.explain(p)).collect()
     }
 
     /// Fragmentation figures and each Pending pod's verdict.

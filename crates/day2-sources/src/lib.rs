@@ -6,6 +6,11 @@
 //! `List`s into items) without building values, items decode in parallel,
 //! YAML documents are parsed one at a time with positions. Problems become
 //! [`Note`]s naming `file:line:column`; a bad document never stops the others.
+//!
+//! Depends on `day2-model` only; `day2-live` decodes what it lists with this
+//! crate's snapshot reader. The `testing` feature (off by default) adds
+//! `testing::cluster_from_yaml` (and `testing::fixture_source`) for fixtures
+//! in other crates' tests.
 #![forbid(unsafe_code)]
 
 mod check;
@@ -13,6 +18,8 @@ mod json;
 mod read;
 mod scrub;
 pub mod snapshot;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod yaml;
 
 use day2_model::object::Stores;

@@ -1,6 +1,7 @@
 //! Command-line interface: every command, flag and example.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use day2_render::Format;
 use std::path::PathBuf;
 
 const ABOUT: &str = "Kubernetes Day-2 operations as software.
@@ -116,8 +117,8 @@ pub enum Command {
 #[derive(Args, Debug, Clone)]
 pub struct ReportOpts {
     /// Output format. Default: text.
-    #[arg(short, long, value_enum, default_value_t = OutputFormat::Text)]
-    pub output: OutputFormat,
+    #[arg(short, long, value_enum, default_value_t = Format::Text)]
+    pub output: Format,
 
     /// Exit 1 when a finding (or diagnosis) is at or above this severity.
     #[arg(long, value_enum)]
@@ -325,8 +326,8 @@ pub enum LogFormat {
 pub struct LogsArgs {
     /// Log files or folders (plain, .gz, CRI, kubectl logs, cluster-info dump), or `-` for stdin.
     pub paths: Vec<PathBuf>,
-    #[arg(short, long, value_enum, default_value_t = OutputFormat::Text)]
-    pub output: OutputFormat,
+    #[arg(short, long, value_enum, default_value_t = Format::Text)]
+    pub output: Format,
     /// Exit 1 when any golden field is present on less than PCT% of lines.
     #[arg(long, value_name = "PCT")]
     pub fail_under: Option<f64>,
@@ -336,8 +337,8 @@ pub struct LogsArgs {
 
 #[derive(Args, Debug)]
 pub struct RulesArgs {
-    #[arg(short, long, value_enum, default_value_t = OutputFormat::Text)]
-    pub output: OutputFormat,
+    #[arg(short, long, value_enum, default_value_t = Format::Text)]
+    pub output: Format,
     /// Only rules of this loop.
     #[arg(long = "loop", value_enum)]
     pub loop_: Option<LoopArg>,
@@ -347,18 +348,8 @@ pub struct RulesArgs {
 pub struct RuleArgs {
     /// Rule code (ST001) or name (immediate-binding-zonal-storage).
     pub code: String,
-    #[arg(short, long, value_enum, default_value_t = OutputFormat::Text)]
-    pub output: OutputFormat,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-pub enum OutputFormat {
-    Text,
-    Json,
-    Sarif,
-    Junit,
-    Markdown,
-    Html,
+    #[arg(short, long, value_enum, default_value_t = Format::Text)]
+    pub output: Format,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]

@@ -1,4 +1,8 @@
 //! `day2`: Kubernetes Day-2 operations as software.
+//!
+//! The command line: arguments (`cli`), the input to read (`input`), one
+//! pipeline for every report command (`pipeline`: rules, diagnosis,
+//! checklist, then a renderer) and the commands. Depends on every day2 crate.
 #![forbid(unsafe_code)]
 
 mod cli;

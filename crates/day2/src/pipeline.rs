@@ -1,18 +1,19 @@
 //! One pipeline for every report command: rules → diagnoses → checklist → report.
 
-use crate::cli::{CloudArg, FailOn, OutputFormat, ReportOpts};
+use crate::cli::{CloudArg, FailOn, ReportOpts};
 use crate::term::Term;
 use anyhow::{Context as _, Result};
 use day2_model::report::{Report, SCHEMA, SourceInfo, Status};
 use day2_model::{Cloud, Cluster, Severity};
+use day2_render::Format;
 use day2_rules::{Config, Context};
 
 pub fn load_config(opts: &ReportOpts) -> Result<Config> {
     let mut config = match &opts.config {
-        Some(p) => Config::load(p)?,
-        None => {
-            Config::discover(&std::env::current_dir().context("reading the working directory")?)?
-        }
+        Some(p) => day2_rules::config::load(p)?,
+        None => day2_rules::config::discover(
+            &std::env::current_dir().context("reading the working directory")?,
+        )?,
     };
     if let Some(c) = opts.cloud {
         config.cloud = Some(match c {
@@ -89,17 +90,6 @@ fn redact_quoted_input(report: &mut Report) {
     report.notes.iter_mut().for_each(redact_in_place);
 }
 
-pub fn render_format(o: OutputFormat) -> day2_render::Format {
-    match o {
-        OutputFormat::Text => day2_render::Format::Text,
-        OutputFormat::Json => day2_render::Format::Json,
-        OutputFormat::Sarif => day2_render::Format::Sarif,
-        OutputFormat::Junit => day2_render::Format::Junit,
-        OutputFormat::Markdown => day2_render::Format::Markdown,
-        OutputFormat::Html => day2_render::Format::Html,
-    }
-}
-
 fn threshold(opts: &ReportOpts, config: &Config) -> Option<Severity> {
     match opts.fail_on {
         Some(FailOn::None) => None,
@@ -122,11 +112,11 @@ pub fn emit(
 ) -> Result<crate::Outcome> {
     let rules = day2_rules::infos();
     let render_opts = day2_render::RenderOptions {
-        color: term.color && opts.output == OutputFormat::Text,
+        color: term.color && opts.output == Format::Text,
         verbose: opts.verbose,
         ..Default::default()
     };
-    let format = render_format(opts.output);
+    let format = opts.output;
     if opts.summary {
         term.print(&day2_render::render_summary(report))?;
     } else if format == day2_render::Format::Json {

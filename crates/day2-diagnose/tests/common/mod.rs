@@ -8,7 +8,7 @@ use day2_model::{Cluster, Loop, SourceKind};
 use day2_rules::{Config, Context};
 
 pub fn load(text: &str) -> Cluster {
-    day2_rules::testing::cluster_from_yaml(text, SourceKind::Snapshot).expect("fixture parses")
+    day2_sources::testing::cluster_from_yaml(text, SourceKind::Snapshot).expect("fixture parses")
 }
 
 pub fn snapshot(name: &str) -> Cluster {

@@ -1,6 +1,6 @@
 //! CP012: containers with a writable root filesystem.
 
-use crate::util::{container_role, containers, is_windows};
+use crate::util::{container_role, container_security};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 
@@ -42,17 +42,10 @@ impl Rule for WritableRootFilesystem {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         for w in cx.workloads() {
-            if is_windows(w.spec) {
-                continue;
-            }
-            let offenders: Vec<_> = containers(w.spec)
+            let offenders: Vec<_> = container_security(w.spec)
                 .into_iter()
-                .filter(|c| {
-                    c.c.security_context
-                        .as_ref()
-                        .and_then(|s| s.read_only_root_filesystem)
-                        != Some(true)
-                })
+                .filter(|(_, sc)| sc.read_only_root_filesystem != Some(true))
+                .map(|(c, _)| c)
                 .collect();
             let Some(first) = offenders.first() else {
                 continue;

@@ -1,6 +1,6 @@
 //! CP013: containers without a seccomp profile.
 
-use crate::util::{container_role, containers, effective_seccomp, is_windows};
+use crate::util::{container_role, container_security};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 
@@ -41,14 +41,11 @@ impl Rule for MissingSeccompProfile {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         for w in cx.workloads() {
-            if is_windows(w.spec) {
-                continue;
-            }
             let mut unset = Vec::new();
             let mut unconfined = Vec::new();
-            for c in containers(w.spec) {
+            for (c, sc) in container_security(w.spec) {
                 let who = format!("{} `{}`", container_role(&c), c.c.name);
-                match effective_seccomp(w.spec, c.c) {
+                match sc.seccomp_profile {
                     None => unset.push(who),
                     Some("Unconfined") => unconfined.push(who),
                     Some(_) => {}

@@ -1,6 +1,6 @@
 //! ID011: privileged containers.
 
-use crate::util::{container_role, containers, is_windows};
+use crate::util::{container_role, container_security};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 
@@ -43,11 +43,8 @@ impl Rule for PrivilegedContainer {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         for w in cx.workloads() {
-            if is_windows(w.spec) {
-                continue;
-            }
-            for c in containers(w.spec) {
-                if c.c.security_context.as_ref().and_then(|s| s.privileged) == Some(true) {
+            for (c, sc) in container_security(w.spec) {
+                if sc.privileged == Some(true) {
                     sink.report(
                         Target::workload(&w),
                         format!(

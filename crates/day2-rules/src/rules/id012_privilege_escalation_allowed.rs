@@ -1,6 +1,6 @@
 //! ID012: containers that may gain privileges (setuid binaries, file capabilities).
 
-use crate::util::{container_role, containers, is_windows};
+use crate::util::{container_role, container_security};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 
@@ -40,16 +40,12 @@ impl Rule for PrivilegeEscalationAllowed {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         for w in cx.workloads() {
-            if is_windows(w.spec) {
-                continue;
-            }
-            let offenders: Vec<_> = containers(w.spec)
+            let offenders: Vec<_> = container_security(w.spec)
                 .into_iter()
-                .filter(|c| {
-                    let sc = c.c.security_context.as_ref();
-                    sc.and_then(|s| s.privileged) != Some(true)
-                        && sc.and_then(|s| s.allow_privilege_escalation) != Some(false)
+                .filter(|(_, sc)| {
+                    sc.privileged != Some(true) && sc.allow_privilege_escalation != Some(false)
                 })
+                .map(|(c, _)| c)
                 .collect();
             let Some(first) = offenders.first() else {
                 continue;

@@ -1,8 +1,6 @@
 //! ID013: containers that run (or may run) as root.
 
-use crate::util::{
-    container_role, containers, effective_run_as_non_root, effective_run_as_user, is_windows,
-};
+use crate::util::{container_role, container_security};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 
@@ -47,14 +45,10 @@ impl Rule for RunAsRoot {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         for w in cx.workloads() {
-            if is_windows(w.spec) {
-                continue;
-            }
             let mut parts = Vec::new();
             let mut worst = None;
-            for c in containers(w.spec) {
-                let non_root = effective_run_as_non_root(w.spec, c.c);
-                let uid = effective_run_as_user(w.spec, c.c);
+            for (c, sc) in container_security(w.spec) {
+                let (non_root, uid) = (sc.run_as_non_root, sc.run_as_user);
                 let who = format!("{} `{}`", container_role(&c), c.c.name);
                 let (what, sev) = match (uid, non_root) {
                     (Some(0), Some(true)) => (

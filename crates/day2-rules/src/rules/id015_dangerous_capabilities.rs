@@ -1,6 +1,6 @@
 //! ID015: containers that add dangerous Linux capabilities or keep the default set.
 
-use crate::util::{container_role, containers, is_windows};
+use crate::util::{container_role, container_security};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 
@@ -69,17 +69,13 @@ impl Rule for DangerousCapabilities {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         for w in cx.workloads() {
-            if is_windows(w.spec) {
-                continue;
-            }
             let mut parts = Vec::new();
             let mut worst: Option<(Severity, String)> = None;
-            for c in containers(w.spec) {
-                let sc = c.c.security_context.as_ref();
-                if sc.and_then(|s| s.privileged) == Some(true) {
+            for (c, sc) in container_security(w.spec) {
+                if sc.privileged == Some(true) {
                     continue; // ID011
                 }
-                let caps = sc.and_then(|s| s.capabilities.as_ref());
+                let caps = sc.capabilities;
                 let added: Vec<String> = caps
                     .and_then(|c| c.add.as_ref())
                     .into_iter()

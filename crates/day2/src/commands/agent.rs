@@ -1,15 +1,16 @@
 //! `day2 agent`: the in-cluster agent, with the CLI's own analyses.
 
-use crate::cli::{AgentArgs, LogFormat, OutputFormat, ReportOpts};
+use crate::cli::{AgentArgs, LogFormat, ReportOpts};
 use crate::term::Term;
 use crate::{Outcome, pipeline};
 use anyhow::{Context as _, Result};
+use day2_render::Format;
 use std::sync::Arc;
 use std::time::Duration;
 
 pub fn run(a: AgentArgs, term: &Term) -> Result<Outcome> {
     let config = pipeline::load_config(&ReportOpts {
-        output: OutputFormat::Text,
+        output: Format::Text,
         fail_on: None,
         config: a.config.clone(),
         cloud: a.cloud,

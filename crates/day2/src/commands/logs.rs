@@ -1,10 +1,11 @@
 //! `day2 logs`: Golden-Rule coverage of log lines.
 
-use crate::cli::{LogsArgs, OutputFormat};
+use crate::cli::LogsArgs;
 use crate::term::Term;
 use crate::{Outcome, pipeline};
 use anyhow::{Result, bail};
 use day2_logs::{FieldConfig, render};
+use day2_render::Format;
 use day2_rules::Config;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -71,14 +72,12 @@ pub fn run(a: LogsArgs, term: &Term) -> Result<Outcome> {
         bail!("nothing could be read:\n  {}", errs.join("\n  "));
     }
     let text = match a.output {
-        OutputFormat::Text => render::text(&report),
-        OutputFormat::Json => render::json(&report)?,
-        OutputFormat::Markdown => render::markdown(&report),
-        OutputFormat::Junit => render::junit(&report),
-        OutputFormat::Sarif => render::sarif(&report, env!("CARGO_PKG_VERSION"))?,
-        OutputFormat::Html => {
-            day2_render::logs_html(&html_view(&report), env!("CARGO_PKG_VERSION"))
-        }
+        Format::Text => render::text(&report),
+        Format::Json => render::json(&report)?,
+        Format::Markdown => render::markdown(&report),
+        Format::Junit => render::junit(&report),
+        Format::Sarif => render::sarif(&report, env!("CARGO_PKG_VERSION"))?,
+        Format::Html => day2_render::logs_html(&html_view(&report), env!("CARGO_PKG_VERSION")),
     };
     term.print(&text)?;
     Ok(match a.fail_under {

@@ -1,10 +1,11 @@
 //! `day2 rules` and `day2 rule CODE`.
 
-use crate::cli::{LoopArg, OutputFormat, RuleArgs, RulesArgs};
+use crate::Outcome;
+use crate::cli::{LoopArg, RuleArgs, RulesArgs};
 use crate::term::Term;
-use crate::{Outcome, pipeline};
 use anyhow::{Result, bail};
 use day2_model::Loop;
+use day2_render::Format;
 
 pub fn list(a: RulesArgs, term: &Term) -> Result<Outcome> {
     let want = a.loop_.map(|l| match l {
@@ -18,11 +19,7 @@ pub fn list(a: RulesArgs, term: &Term) -> Result<Outcome> {
         .into_iter()
         .filter(|r| want.is_none_or(|l| r.loop_ == l))
         .collect();
-    let text = day2_render::render_rules(
-        &infos,
-        pipeline::render_format(a.output),
-        term.color && a.output == OutputFormat::Text,
-    )?;
+    let text = day2_render::render_rules(&infos, a.output, term.color && a.output == Format::Text)?;
     term.print(&text)?;
     Ok(Outcome::Clean)
 }
@@ -33,8 +30,8 @@ pub fn show(a: RuleArgs, term: &Term) -> Result<Outcome> {
     };
     let text = day2_render::render_rule(
         &rule.meta().info(),
-        pipeline::render_format(a.output),
-        term.color && a.output == OutputFormat::Text,
+        a.output,
+        term.color && a.output == Format::Text,
     )?;
     term.print(&text)?;
     Ok(Outcome::Clean)

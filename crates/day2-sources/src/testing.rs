@@ -1,6 +1,7 @@
 //! Building clusters from YAML text, for rule fixtures and tests of other
-//! crates. Not a manifest loader (see `day2-sources`): no positions, no
-//! partial results; malformed fixtures are a bug and return an error.
+//! crates (the `testing` feature, off by default: enabled by dev-dependencies
+//! only). Not the manifest loader of this crate: no positions, no partial
+//! results; malformed fixtures are a bug and return an error.
 
 use day2_model::object::{Stores, decode_value};
 use day2_model::{Cluster, Origin, SourceKind};
@@ -43,4 +44,20 @@ pub fn cluster_from_yaml(yaml: &str, kind: SourceKind) -> Result<Cluster, String
         }
     }
     Ok(Cluster::new(stores, kind, Vec::new()))
+}
+
+/// The source a fixture stands for: manifests, unless its first line is
+/// `# source: snapshot` or `# source: live` (cluster-level rules judge only
+/// whole clusters).
+pub fn fixture_source(text: &str) -> SourceKind {
+    match text
+        .lines()
+        .next()
+        .and_then(|l| l.trim().strip_prefix("# source:"))
+        .map(str::trim)
+    {
+        Some("snapshot") => SourceKind::Snapshot,
+        Some("live") => SourceKind::Live,
+        _ => SourceKind::Manifests,
+    }
 }
