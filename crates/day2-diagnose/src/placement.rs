@@ -89,7 +89,7 @@ impl<'c> Deref for NodeVerdicts<'c> {
 
 /// A source of per-node verdicts for pods that are not scheduled.
 pub trait PlacementSource<'c>: Sync {
-    /// Short name shown in evidence (`model`, `simulator`).
+    /// Short name shown to users as "the <name> placement source".
     fn name(&self) -> &'static str;
     /// Every node of the cluster once, with whether the pod fits and why not.
     /// `None` when the source cannot judge (no nodes in the input).

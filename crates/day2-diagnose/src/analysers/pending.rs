@@ -717,10 +717,7 @@ pub fn resources<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let want = model::pod_requests(spec);
     let Some(verdicts) = verdicts.filter(|_| a.capacity().knows_nodes()) else {
         let why = if a.capacity().knows_nodes() {
-            format!(
-                "the {} placement source could not judge the pod",
-                a.placement_name()
-            )
+            format!("{} could not judge the pod", a.placement_source())
         } else {
             "without Node objects the free capacity cannot be shown".to_owned()
         };
