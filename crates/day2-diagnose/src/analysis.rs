@@ -16,6 +16,7 @@ use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{Endpoints, Node, PodSpec, Service};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -436,8 +437,13 @@ impl<'c> Analysis<'c> {
         })
     }
 
-    pub fn placement_name(&self) -> &'static str {
-        self.external.map_or("model", |p| p.name())
+    /// The placement evidence in a user's words: the scheduler simulator
+    /// built in, or the named source plugged in instead.
+    pub fn placement_source(&self) -> Cow<'static, str> {
+        match self.external {
+            Some(p) => Cow::Owned(format!("the {} placement source", p.name())),
+            None => Cow::Borrowed("the scheduler simulator"),
+        }
     }
 
     /// EndpointSlices of a Service (by the `kubernetes.io/service-name` label).

@@ -10,6 +10,7 @@
 use crate::model::{self, Resources};
 use day2_model::pod::Pod;
 use day2_model::{Cluster, Res};
+pub use day2_sched::Rejection;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
@@ -18,28 +19,23 @@ use std::ops::Deref;
 use std::sync::OnceLock;
 
 /// One node's verdict for one pod. A pod's verdicts cover every node, so
-/// names and zones are borrowed from the cluster and most reasons are
-/// upstream's constant strings: a verdict allocates only for a reason with
-/// details.
+/// names and zones are borrowed from the cluster and reasons are typed: a
+/// verdict allocates only for an extended resource or a PreFilter message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NodeVerdict<'c> {
     pub name: Cow<'c, str>,
     pub zone: Option<Cow<'c, str>>,
     pub fits: bool,
-    /// Upstream reason strings (`Insufficient cpu`, `node(s) had untolerated taint {k: v}` …).
-    pub reasons: SmallVec<[Cow<'static, str>; 1]>,
+    /// Upstream's reasons (`Insufficient cpu`, `node(s) had untolerated taint(s)` …),
+    /// each printing its upstream wording.
+    pub reasons: SmallVec<[Rejection; 1]>,
 }
 
 impl NodeVerdict<'_> {
     /// Rejected only for lack of resources (cpu, memory, pod slots).
     pub fn only_resources(&self) -> bool {
-        !self.fits && self.reasons.iter().all(|r| is_resource_reason(r))
+        !self.fits && self.reasons.iter().all(Rejection::is_resources)
     }
-}
-
-/// A reason that says the node lacks resources (cpu, memory, pod slots, …).
-fn is_resource_reason(r: &str) -> bool {
-    r.starts_with("Insufficient ") || r == "Too many pods"
 }
 
 /// A pod's verdicts on every node, in the cluster's order, with what the
@@ -60,7 +56,7 @@ impl<'c> NodeVerdicts<'c> {
         let any_fits = nodes.iter().any(|x| x.fits);
         let any_short = nodes
             .iter()
-            .any(|x| x.reasons.iter().any(|r| is_resource_reason(r)));
+            .any(|x| x.reasons.iter().any(Rejection::is_resources));
         NodeVerdicts {
             nodes,
             any_fits,
@@ -76,7 +72,7 @@ impl<'c> NodeVerdicts<'c> {
                 .iter()
                 .enumerate()
                 .filter(|(_, x)| {
-                    !x.fits && x.reasons.iter().all(|r| r == "node(s) were unschedulable")
+                    !x.fits && x.reasons.iter().all(|r| *r == Rejection::Unschedulable)
                 })
                 .map(|(i, _)| i)
                 .collect()
@@ -93,7 +89,7 @@ impl<'c> Deref for NodeVerdicts<'c> {
 
 /// A source of per-node verdicts for pods that are not scheduled.
 pub trait PlacementSource<'c>: Sync {
-    /// Short name shown in evidence (`model`, `simulator`).
+    /// Short name shown to users as "the <name> placement source".
     fn name(&self) -> &'static str;
     /// Every node of the cluster once, with whether the pod fits and why not.
     /// `None` when the source cannot judge (no nodes in the input).
@@ -170,7 +166,7 @@ impl Capacity {
 }
 
 /// Placement verdicts from the scheduler simulator ([`day2_sched`]): every
-/// filter plugin of the default profile, with upstream's reason strings.
+/// filter plugin of the default profile, with upstream's reasons.
 pub struct SimulatedPlacement<'c> {
     sim: day2_sched::Simulator<'c>,
     /// Each node's name and zone, read once.

@@ -3,7 +3,7 @@
 //! pod fit.
 
 use crate::amounts::Amounts;
-use crate::filter::{Failure, Plugin, run_all};
+use crate::filter::{Failure, Plugin, Rejection, run_all};
 use crate::plugins::node::describe_taint;
 use crate::pod::Incoming;
 use crate::state::State;
@@ -43,10 +43,10 @@ pub struct NodeResult<'s> {
 
 impl NodeResult<'_> {
     /// Upstream reason strings of every failing plugin, in filter order.
-    pub fn reasons(&self) -> Vec<&str> {
+    pub fn reasons(&self) -> Vec<Cow<'static, str>> {
         self.failures
             .iter()
-            .flat_map(|f| f.reasons.iter().map(AsRef::as_ref))
+            .flat_map(|f| f.reasons.iter().map(Rejection::text))
             .collect()
     }
 
@@ -103,10 +103,10 @@ pub fn aggregate(total: usize, prefilter: Option<&str>, nodes: &[NodeResult<'_>]
     }
     let fit = nodes.iter().filter(|n| n.fits).count();
     let mut msg = format!("{fit}/{total} nodes are available:");
-    let mut hist: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut hist: FxHashMap<Cow<'static, str>, usize> = FxHashMap::default();
     for n in nodes.iter().filter(|n| !n.fits) {
         for r in n.first().map(|f| f.reasons.as_slice()).unwrap_or(&[]) {
-            *hist.entry(r.as_ref()).or_insert(0) += 1;
+            *hist.entry(r.text()).or_insert(0) += 1;
         }
     }
     let mut parts: Vec<String> = hist.iter().map(|(r, c)| format!("{c} {r}")).collect();
@@ -511,7 +511,7 @@ pub(crate) fn judge<'s>(
     if let Some(p) = &prefilter {
         let f = Failure::new(
             Plugin::VolumeBinding,
-            Cow::Owned(p.clone()),
+            Rejection::Other(Cow::Owned(p.clone())),
             "the pod was rejected before any node was considered",
         )
         .unresolvable();

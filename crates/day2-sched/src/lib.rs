@@ -28,7 +28,7 @@ pub mod whatif;
 
 pub use amounts::Amounts;
 pub use explain::{Explanation, NodeResult, PodSummary};
-pub use filter::{Failure, Plugin};
+pub use filter::{Failure, Plugin, Rejection};
 pub use fragmentation::{Fragmentation, PendingKind, PendingVerdict};
 pub use state::{SimNode, State};
 pub use whatif::NodeShape;

@@ -10,7 +10,7 @@ use crate::evidence::{Hypothesis, Link, per_cloud};
 use crate::messages::autoscaler::{parse_not_triggered, parse_triggered};
 use crate::messages::scheduler::{Reason, parse_fit_error};
 use crate::model::{self, fmt_res};
-use crate::placement::NodeVerdict;
+use crate::placement::{NodeVerdict, Rejection};
 use crate::symptoms::{Detail, Detected, PendingDetail};
 use day2_model::cloud::{is_regional_parameters, is_zonal_provisioner};
 use day2_model::pod::Pod;
@@ -145,24 +145,21 @@ fn node_story(
     let want = model::pod_requests(spec);
     let free = a.capacity().free(node.name());
     let mut parts: Vec<String> = Vec::new();
-    let reasons: &[std::borrow::Cow<'static, str>] = match verdict {
+    let reasons: &[Rejection] = match verdict {
         Some(v) => &v.reasons,
         None => &[],
     };
     for r in reasons {
-        if skip_volume && Reason::classify(r) == Reason::VolumeNodeAffinity {
+        if skip_volume && *r == Rejection::VolumeNodeAffinity {
             continue;
         }
-        let res = r.strip_prefix("Insufficient ").map(str::to_owned);
-        match (res, free) {
-            (Some(res), Some(f)) if f.get(&res).is_some() => parts.push(format!(
+        match (r, free) {
+            (Rejection::Insufficient(res), Some(f)) if f.get(res).is_some() => parts.push(format!(
                 "only {} free, the pod requests {}",
-                fmt_res(&res, f.get(&res).unwrap_or(0).max(0)),
-                fmt_res(&res, want.get(&res).unwrap_or(0))
+                fmt_res(res, f.get(res).unwrap_or(0).max(0)),
+                fmt_res(res, want.get(res).unwrap_or(0))
             )),
-            _ if r == "node(s) were unschedulable" => {
-                parts.push("cordoned (spec.unschedulable)".into())
-            }
+            (Rejection::Unschedulable, _) => parts.push("cordoned (spec.unschedulable)".into()),
             _ => parts.push(r.to_string()),
         }
     }
@@ -345,11 +342,9 @@ pub fn volume_zone<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     if told == 0 {
         // Without the scheduler saying so, the model must show it.
         let Some(v) = &verdicts else { return vec![] };
-        let conflict = v.iter().any(|x| {
-            x.reasons
-                .iter()
-                .any(|r| Reason::classify(r) == Reason::VolumeNodeAffinity)
-        });
+        let conflict = v
+            .iter()
+            .any(|x| x.reasons.contains(&Rejection::VolumeNodeAffinity));
         if p.fit.is_some() || v.any_fits || !conflict {
             return vec![];
         }
@@ -722,10 +717,7 @@ pub fn resources<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let want = model::pod_requests(spec);
     let Some(verdicts) = verdicts.filter(|_| a.capacity().knows_nodes()) else {
         let why = if a.capacity().knows_nodes() {
-            format!(
-                "the {} placement source could not judge the pod",
-                a.placement_name()
-            )
+            format!("{} could not judge the pod", a.placement_source())
         } else {
             "without Node objects the free capacity cannot be shown".to_owned()
         };

@@ -1,12 +1,12 @@
 //! NodeResourcesFit: requests against allocatable minus what is bound.
 
-use crate::filter::{Failure, Plugin};
+use crate::filter::{Failure, Plugin, Rejection};
 use crate::pod::Incoming;
 use crate::state::State;
 use day2_model::resources::format_amount;
 use std::borrow::Cow;
 
-pub const TOO_MANY_PODS: &str = "Too many pods";
+pub const TOO_MANY_PODS: Rejection = Rejection::TooManyPods;
 
 pub fn filter(st: &State<'_>, pod: &Incoming<'_, '_>, ni: usize) -> Option<Failure> {
     let node = &st.nodes[ni];
@@ -17,7 +17,7 @@ pub fn filter(st: &State<'_>, pod: &Incoming<'_, '_>, ni: usize) -> Option<Failu
     let mut unresolvable = false;
     let used_pods = node.pods.len() as i64 - i64::from(mine);
     if used_pods + 1 > node.max_pods {
-        reasons.push(Cow::Borrowed(TOO_MANY_PODS));
+        reasons.push(TOO_MANY_PODS);
         if pod.detailed {
             details.push(format!("{used_pods} of {} pod slots used", node.max_pods));
         }
@@ -58,12 +58,12 @@ pub fn filter(st: &State<'_>, pod: &Incoming<'_, '_>, ni: usize) -> Option<Failu
         }
         let free = alloc - used;
         if want > free {
-            reasons.push(match res {
-                "cpu" => Cow::Borrowed("Insufficient cpu"),
-                "memory" => Cow::Borrowed("Insufficient memory"),
-                "ephemeral-storage" => Cow::Borrowed("Insufficient ephemeral-storage"),
-                _ => Cow::Owned(format!("Insufficient {res}")),
-            });
+            reasons.push(Rejection::Insufficient(match res {
+                "cpu" => Cow::Borrowed("cpu"),
+                "memory" => Cow::Borrowed("memory"),
+                "ephemeral-storage" => Cow::Borrowed("ephemeral-storage"),
+                _ => Cow::Owned(res.to_owned()),
+            }));
             if pod.detailed {
                 details.push(format!(
                     "requests {} {res}, {} of {} free",

@@ -1,13 +1,13 @@
 //! InterPodAffinity: the pod's required affinity and anti-affinity, and the
 //! required anti-affinity of pods already running.
 
-use crate::filter::{Failure, Plugin};
+use crate::filter::{Failure, Plugin, Rejection};
 use crate::pod::Incoming;
 use crate::state::SimNode;
 
-pub const EXISTING_ANTI: &str = "node(s) didn't satisfy existing pods anti-affinity rules";
-pub const AFFINITY: &str = "node(s) didn't match pod affinity rules";
-pub const ANTI: &str = "node(s) didn't match pod anti-affinity rules";
+pub const EXISTING_ANTI: Rejection = Rejection::ExistingAntiAffinity;
+pub const AFFINITY: Rejection = Rejection::PodAffinity;
+pub const ANTI: Rejection = Rejection::PodAntiAffinity;
 
 pub fn filter(pod: &Incoming<'_, '_>, node: &SimNode) -> Option<Failure> {
     let st = &pod.affinity;

@@ -1,14 +1,14 @@
 //! NodeUnschedulable, NodeName, TaintToleration and NodeAffinity.
 
-use crate::filter::{Failure, Plugin};
+use crate::filter::{Failure, Plugin, Rejection};
 use crate::pod::{Incoming, node_selection_matches, tolerates, untolerated};
 use crate::state::SimNode;
 use k8s_openapi::api::core::v1::Taint;
 
-pub const UNSCHEDULABLE: &str = "node(s) were unschedulable";
-pub const NODE_NAME: &str = "node(s) didn't match the requested node name";
-pub const TAINTS: &str = "node(s) had untolerated taint(s)";
-pub const AFFINITY: &str = "node(s) didn't match Pod's node affinity/selector";
+pub const UNSCHEDULABLE: Rejection = Rejection::Unschedulable;
+pub const NODE_NAME: Rejection = Rejection::NodeName;
+pub const TAINTS: Rejection = Rejection::UntoleratedTaint;
+pub const AFFINITY: Rejection = Rejection::NodeAffinity;
 
 pub fn unschedulable(pod: &Incoming<'_, '_>, node: &SimNode) -> Option<Failure> {
     if !node.unschedulable {

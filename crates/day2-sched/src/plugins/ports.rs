@@ -1,10 +1,10 @@
 //! NodePorts: host ports already taken on the node.
 
-use crate::filter::{Failure, Plugin};
+use crate::filter::{Failure, Plugin, Rejection};
 use crate::pod::Incoming;
 use crate::state::State;
 
-pub const REASON: &str = "node(s) didn't have free ports for the requested pod ports";
+pub const REASON: Rejection = Rejection::HostPorts;
 
 pub fn filter(st: &State<'_>, pod: &Incoming<'_, '_>, ni: usize) -> Option<Failure> {
     if pod.ports.is_empty() {

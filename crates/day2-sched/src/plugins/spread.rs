@@ -1,12 +1,11 @@
 //! PodTopologySpread (`whenUnsatisfiable: DoNotSchedule`).
 
-use crate::filter::{Failure, Plugin};
+use crate::filter::{Failure, Plugin, Rejection};
 use crate::pod::Incoming;
 use crate::state::SimNode;
 
-pub const NOT_MATCH: &str = "node(s) didn't match pod topology spread constraints";
-pub const MISSING_LABEL: &str =
-    "node(s) didn't match pod topology spread constraints (missing required label)";
+pub const NOT_MATCH: Rejection = Rejection::TopologySpread;
+pub const MISSING_LABEL: Rejection = Rejection::TopologySpreadMissingLabel;
 
 pub fn filter(pod: &Incoming<'_, '_>, node: &SimNode) -> Option<Failure> {
     for c in &pod.spread {

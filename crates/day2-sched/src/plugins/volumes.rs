@@ -1,17 +1,16 @@
 //! VolumeRestrictions, NodeVolumeLimits, VolumeBinding and VolumeZone.
 
-use crate::filter::{Failure, Plugin};
+use crate::filter::{Failure, Plugin, Rejection};
 use crate::pod::Incoming;
 use crate::state::SimNode;
 use crate::volumes::{can_provision, matching_volume, pv_admits, topology_labels};
 
-pub const RWOP: &str = "node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode already in-use by another pod";
-pub const MAX_VOLUMES: &str = "node(s) exceed max volume count";
-pub const BIND_CONFLICT: &str = "node(s) didn't find available persistent volumes to bind";
-pub const NODE_CONFLICT: &str = "node(s) didn't match PersistentVolume's node affinity";
-pub const PV_NOT_EXIST: &str =
-    "node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)";
-pub const ZONE_CONFLICT: &str = "node(s) had no available volume zone";
+pub const RWOP: Rejection = Rejection::ReadWriteOncePodInUse;
+pub const MAX_VOLUMES: Rejection = Rejection::MaxVolumeCount;
+pub const BIND_CONFLICT: Rejection = Rejection::NoVolumeToBind;
+pub const NODE_CONFLICT: Rejection = Rejection::VolumeNodeAffinity;
+pub const PV_NOT_EXIST: Rejection = Rejection::MissingVolume;
+pub const ZONE_CONFLICT: Rejection = Rejection::VolumeZone;
 
 pub fn restrictions(pod: &Incoming<'_, '_>) -> Option<Failure> {
     let claim = pod.volumes.rwop_conflict.as_ref()?;
@@ -55,7 +54,7 @@ pub fn binding(pod: &Incoming<'_, '_>, node: &SimNode) -> Option<Failure> {
     if v.is_empty() {
         return None;
     }
-    let mut reasons: Vec<&'static str> = Vec::new();
+    let mut reasons: Vec<Rejection> = Vec::new();
     let mut details: Vec<String> = Vec::new();
     let mut unresolvable = false;
     for b in &v.bound {
@@ -122,7 +121,7 @@ pub fn binding(pod: &Incoming<'_, '_>, node: &SimNode) -> Option<Failure> {
     }
     Some(Failure {
         plugin: Plugin::VolumeBinding,
-        reasons: reasons.into_iter().map(Into::into).collect(),
+        reasons: reasons.into_iter().collect(),
         detail: details.join("; ").into(),
         unresolvable,
     })

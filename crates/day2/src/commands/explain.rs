@@ -10,6 +10,7 @@ use anyhow::{Context as _, Result, bail};
 use day2_model::Cluster;
 use day2_sched::{Explanation, Fragmentation, NodeShape, PendingKind, Simulator};
 use serde_json::{Value, json};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -207,7 +208,7 @@ fn html_view(
                 name: n.name.to_owned(),
                 zone: n.zone.map(str::to_owned),
                 fits: n.fits,
-                reasons: n.reasons().into_iter().map(str::to_owned).collect(),
+                reasons: n.reasons().into_iter().map(Cow::into_owned).collect(),
                 why: why(n),
                 hypothetical: n.hypothetical,
             })
@@ -278,7 +279,7 @@ fn why(n: &day2_sched::NodeResult<'_>) -> String {
     n.failures
         .iter()
         .map(|f| {
-            let r = f.reasons.join(", ");
+            let r = f.reason_text();
             if f.detail.is_empty() {
                 format!("{}: {r}", f.plugin.name())
             } else {
@@ -375,7 +376,7 @@ fn render_pod(st: &Styles, e: &Explanation<'_>, all: bool) -> String {
             let key = n
                 .failures
                 .iter()
-                .map(|f| format!("{}: {}", f.plugin.name(), f.reasons.join(", ")))
+                .map(|f| format!("{}: {}", f.plugin.name(), f.reason_text()))
                 .collect::<Vec<_>>()
                 .join("; ");
             groups.entry(key).or_default().push(n.name);
