@@ -23,14 +23,12 @@
 //! still known.
 
 use day2_model::pod::Pod;
-use day2_model::selector::label_selector_matches;
+use day2_model::selector::{Labels, label_selector_matches};
 use day2_model::{Cluster, Res};
 use k8s_openapi::api::networking::v1::{
     IPBlock, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 /// Which side of a pod a policy guards.
@@ -127,7 +125,7 @@ fn rules_empty(p: &NetworkPolicy, dir: Direction) -> bool {
     }
 }
 
-use day2_model::netpol::{policy_selects, policy_types};
+use day2_model::netpol::{namespace_labels, policy_selects, policy_types, port_admits};
 
 /// Whether the policy selects the pod.
 pub fn selects(p: &Res<NetworkPolicy>, pod: &Res<Pod>) -> bool {
@@ -135,19 +133,6 @@ pub fn selects(p: &Res<NetworkPolicy>, pod: &Res<Pod>) -> bool {
         return false;
     }
     policy_selects(p, pod.labels())
-}
-
-/// The labels of a namespace: the Namespace object's, or its automatic name label.
-fn namespace_labels(cluster: &Cluster, ns: &str) -> BTreeMap<String, String> {
-    match cluster.namespaces.iter().find(|n| n.name() == ns) {
-        Some(n) => {
-            let mut l = n.labels().clone();
-            l.entry("kubernetes.io/metadata.name".to_owned())
-                .or_insert_with(|| ns.to_owned());
-            l
-        }
-        None => BTreeMap::from([("kubernetes.io/metadata.name".to_owned(), ns.to_owned())]),
-    }
 }
 
 /// Evaluate one direction of a connection for `subject`, the pod the
@@ -161,6 +146,11 @@ pub fn evaluate<'c>(
     port: Port<'_>,
 ) -> Verdict<'c> {
     let mut v = Verdict::default();
+    // The peer pod's namespace labels, read once for every rule.
+    let peer_ns = match peer {
+        Peer::Pod(pod) => namespace_labels(cluster, pod.ns_or_default()),
+        _ => Labels::default(),
+    };
     for p in &cluster.network_policies {
         if !selects(p, subject) {
             continue;
@@ -174,7 +164,7 @@ pub fn evaluate<'c>(
                 v.isolating.push(p);
                 spec.ingress.iter().flatten().any(|r| {
                     rule_admits(
-                        cluster,
+                        &peer_ns,
                         p.ns_or_default(),
                         r.from.as_deref(),
                         r.ports.as_deref(),
@@ -187,7 +177,7 @@ pub fn evaluate<'c>(
                 v.isolating.push(p);
                 spec.egress.iter().flatten().any(|r| {
                     rule_admits(
-                        cluster,
+                        &peer_ns,
                         p.ns_or_default(),
                         r.to.as_deref(),
                         r.ports.as_deref(),
@@ -206,7 +196,7 @@ pub fn evaluate<'c>(
 }
 
 fn rule_admits(
-    cluster: &Cluster,
+    peer_ns: &Labels,
     policy_ns: &str,
     peers: Option<&[NetworkPolicyPeer]>,
     ports: Option<&[NetworkPolicyPort]>,
@@ -215,16 +205,18 @@ fn rule_admits(
 ) -> bool {
     let peer_ok = match peers {
         None | Some([]) => true,
-        Some(ps) => ps.iter().any(|p| peer_matches(cluster, policy_ns, p, peer)),
+        Some(ps) => ps.iter().any(|p| peer_matches(peer_ns, policy_ns, p, peer)),
     };
     let port_ok = match ports {
         None | Some([]) => true,
-        Some(ps) => ps.iter().any(|p| port_matches(p, port)),
+        Some(ps) => ps
+            .iter()
+            .any(|p| port_admits(p, i32::from(port.number), port.name, port.protocol)),
     };
     peer_ok && port_ok
 }
 
-fn peer_matches(cluster: &Cluster, policy_ns: &str, p: &NetworkPolicyPeer, peer: Peer<'_>) -> bool {
+fn peer_matches(peer_ns: &Labels, policy_ns: &str, p: &NetworkPolicyPeer, peer: Peer<'_>) -> bool {
     if let Some(block) = &p.ip_block {
         return match peer {
             Peer::Ip(ip) => ip_block_contains(block, ip),
@@ -237,7 +229,7 @@ fn peer_matches(cluster: &Cluster, policy_ns: &str, p: &NetworkPolicyPeer, peer:
     };
     let ns = pod.ns_or_default();
     let ns_ok = match &p.namespace_selector {
-        Some(sel) => label_selector_matches(sel, &namespace_labels(cluster, ns)),
+        Some(sel) => label_selector_matches(sel, peer_ns),
         None => ns == policy_ns,
     };
     let pod_ok = p
@@ -245,29 +237,6 @@ fn peer_matches(cluster: &Cluster, policy_ns: &str, p: &NetworkPolicyPeer, peer:
         .as_ref()
         .is_none_or(|sel: &LabelSelector| label_selector_matches(sel, pod.labels()));
     ns_ok && pod_ok
-}
-
-fn port_matches(p: &NetworkPolicyPort, port: Port<'_>) -> bool {
-    if !p
-        .protocol
-        .as_deref()
-        .unwrap_or("TCP")
-        .eq_ignore_ascii_case(port.protocol)
-    {
-        return false;
-    }
-    match &p.port {
-        None => true,
-        Some(IntOrString::Int(n)) => {
-            let n = i64::from(*n);
-            let want = i64::from(port.number);
-            match p.end_port {
-                Some(end) => (n..=i64::from(end)).contains(&want),
-                None => n == want,
-            }
-        }
-        Some(IntOrString::String(name)) => port.name == Some(name.as_str()),
-    }
 }
 
 /// `(address, prefix length)` of a CIDR.

@@ -7,7 +7,7 @@ use day2_model::security::EffectiveSecurityContext;
 use day2_model::selector::{Labels, label_selector_is_empty, label_selector_matches};
 use day2_model::{Cluster, K8sObject, ObjRef, Origin, Res, SourceKind, Workload};
 use k8s_openapi::api::core::v1::{Container, ContainerPort, PodSpec, Probe};
-use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort};
+use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicyPeer};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::{HashMap, HashSet};
@@ -321,40 +321,7 @@ pub fn is_system_namespace(ns: &str) -> bool {
     matches!(ns, "kube-system" | "kube-public" | "kube-node-lease")
 }
 
-/// Labels of every namespace: those of the Namespace objects in the input plus
-/// `kubernetes.io/metadata.name`, which the API server sets on every namespace.
-pub struct NamespaceLabels {
-    map: HashMap<String, Labels>,
-}
-
-impl NamespaceLabels {
-    pub fn new(cluster: &Cluster) -> Self {
-        let mut map = HashMap::new();
-        for n in &cluster.namespaces {
-            let mut l = n.labels().clone();
-            l.insert("kubernetes.io/metadata.name".into(), n.name().to_owned());
-            map.insert(n.name().to_owned(), l);
-        }
-        NamespaceLabels { map }
-    }
-
-    pub fn get(&self, ns: &str) -> std::borrow::Cow<'_, Labels> {
-        match self.map.get(ns) {
-            Some(l) => std::borrow::Cow::Borrowed(l),
-            None => std::borrow::Cow::Owned(
-                [("kubernetes.io/metadata.name".to_owned(), ns.to_owned())].into(),
-            ),
-        }
-    }
-
-    /// Every namespace known (from Namespace objects and from `extra`).
-    pub fn names<'a>(&'a self, extra: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-        let mut v: Vec<&str> = self.map.keys().map(String::as_str).chain(extra).collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    }
-}
+pub use day2_model::netpol::NamespaceLabels;
 
 /// Kinds of custom resources known not to create pods or Services.
 const INERT_KINDS: &[&str] = &[
@@ -815,29 +782,7 @@ pub fn peer_admits(
     }
 }
 
-/// Whether a rule's port list admits a destination port (number, optional
-/// name on the destination pod, protocol). No ports means all ports.
-pub fn ports_admit(
-    ports: Option<&Vec<NetworkPolicyPort>>,
-    number: i32,
-    name: Option<&str>,
-    protocol: &str,
-) -> bool {
-    let Some(ports) = ports.filter(|p| !p.is_empty()) else {
-        return true;
-    };
-    ports.iter().any(|p| {
-        p.protocol.as_deref().unwrap_or("TCP") == protocol
-            && match &p.port {
-                None => true,
-                Some(IntOrString::Int(n)) => match p.end_port {
-                    Some(end) => *n <= number && number <= end,
-                    None => *n == number,
-                },
-                Some(IntOrString::String(s)) => Some(s.as_str()) == name,
-            }
-    })
-}
+pub use day2_model::netpol::ports_admit;
 
 /// NetworkPolicies by namespace.
 pub fn policies_by_namespace(cluster: &Cluster) -> HashMap<&str, Vec<&Res<NetworkPolicy>>> {
@@ -1614,28 +1559,6 @@ mod tests {
         assert_eq!(scaled(&pct("90%"), 3, true), Some(3));
         assert_eq!(scaled(&IntOrString::Int(2), 3, true), Some(2));
         assert_eq!(scaled(&pct("x%"), 3, true), None);
-    }
-
-    #[test]
-    fn policy_ports_match_numbers_ranges_names_and_protocols() {
-        let port =
-            |p: Option<IntOrString>, end: Option<i32>, proto: Option<&str>| NetworkPolicyPort {
-                port: p,
-                end_port: end,
-                protocol: proto.map(str::to_owned),
-            };
-        assert!(ports_admit(None, 5432, None, "TCP"));
-        assert!(ports_admit(Some(&vec![]), 5432, None, "TCP"));
-        let range = vec![port(Some(IntOrString::Int(5000)), Some(6000), None)];
-        assert!(ports_admit(Some(&range), 5432, None, "TCP"));
-        assert!(!ports_admit(Some(&range), 6379, None, "TCP"));
-        let named = vec![port(Some(IntOrString::String("pg".into())), None, None)];
-        assert!(ports_admit(Some(&named), 5432, Some("pg"), "TCP"));
-        assert!(!ports_admit(Some(&named), 5432, None, "TCP"));
-        let udp = vec![port(Some(IntOrString::Int(53)), None, Some("UDP"))];
-        assert!(!ports_admit(Some(&udp), 53, None, "TCP"));
-        let any_port = vec![port(None, None, None)];
-        assert!(ports_admit(Some(&any_port), 1, None, "TCP"));
     }
 
     #[test]

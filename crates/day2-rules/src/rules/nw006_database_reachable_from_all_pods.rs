@@ -120,7 +120,7 @@ impl Rule for DatabaseReachableFromAllPods {
                     .into_iter()
                     .flatten()
                     .any(|r| {
-                        ports_admit(r.ports.as_ref(), port.0, port.1.as_deref(), &port.2)
+                        ports_admit(r.ports.as_deref(), port.0, port.1.as_deref(), &port.2)
                             && r.to.as_ref().filter(|t| !t.is_empty()).is_none_or(|to| {
                                 to.iter().any(|p| {
                                     peer_admits(p, np.ns_or_default(), ns, &dst_ns_labels, labels)
@@ -157,7 +157,8 @@ impl Rule for DatabaseReachableFromAllPods {
                             .into_iter()
                             .flatten()
                         {
-                            if !ports_admit(r.ports.as_ref(), port.0, port.1.as_deref(), &port.2) {
+                            if !ports_admit(r.ports.as_deref(), port.0, port.1.as_deref(), &port.2)
+                            {
                                 continue;
                             }
                             let b = peers_breadth(r.from.as_ref(), ns, &ns_labels, &known);
