@@ -1,0 +1,88 @@
+//! Pods whose nodeSelector or required node affinity no (or too few) node satisfies.
+
+use super::{autoscaler_links, parts, said, scheduler_links};
+use crate::analysis::Analysis;
+use crate::evidence::Hypothesis;
+use crate::messages::scheduler::Reason;
+use crate::model;
+use crate::symptoms::Detected;
+use day2_model::Loop;
+use std::collections::BTreeSet;
+
+/// nodeSelector / required node affinity that no (or too few) node satisfies.
+pub fn node_selection<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some((pod, spec, p)) = parts(d) else {
+        return vec![];
+    };
+    let told = said(p, |r| *r == Reason::NodeAffinity);
+    let nodes = &a.cluster.nodes;
+    let matching = a.selected_nodes(spec).len();
+    if told == 0 && (p.fit.is_some() || matching > 0 || nodes.is_empty()) {
+        return vec![];
+    }
+    let workload = model::workload_ref(a.cluster, pod);
+    let total = p
+        .fit
+        .as_ref()
+        .and_then(|f| f.total)
+        .unwrap_or(nodes.len() as u32);
+    let mut unmatched = Vec::new();
+    for (k, v) in spec.node_selector.iter().flatten() {
+        let have = nodes
+            .iter()
+            .filter(|n| n.labels().get(k) == Some(v))
+            .count();
+        if have == 0 {
+            let values: BTreeSet<&str> = nodes
+                .iter()
+                .filter_map(|n| n.labels().get(k).map(String::as_str))
+                .collect();
+            unmatched.push(if values.is_empty() {
+                format!("no node has the label {k} (wanted {k}={v})")
+            } else {
+                format!(
+                    "no node has {k}={v} (nodes carry {k}: {})",
+                    values.into_iter().collect::<Vec<_>>().join(", ")
+                )
+            });
+        }
+    }
+    let has_affinity = day2_model::selector::required_node_affinity(spec).is_some();
+    if unmatched.is_empty() && has_affinity && matching == 0 && !nodes.is_empty() {
+        unmatched.push("the required node affinity matches no node".to_owned());
+    }
+    if nodes.is_empty() {
+        return vec![Hypothesis::new(40, Loop::Compute, workload, format!("the scheduler reports {told} node(s) that do not match the pod's node selector/affinity; the nodes are not in the input"))
+            .fix("Compare the pod's nodeSelector/affinity with the nodes' labels (`kubectl get nodes --show-labels`).")
+            .missing("no Node objects (labels) in the input")
+            .links(scheduler_links(d))];
+    }
+    let (score, summary) = if matching == 0 {
+        (
+            84,
+            format!(
+                "{}'s node selection matches none of the {total} node(s): {}",
+                pod.name(),
+                if unmatched.is_empty() {
+                    "no node satisfies all terms".to_owned()
+                } else {
+                    unmatched.join("; ")
+                }
+            ),
+        )
+    } else if told >= total.saturating_sub(1) && told > 0 {
+        (
+            55,
+            format!(
+                "{}'s node selection leaves {matching} of {total} node(s), and those cannot take it",
+                pod.name()
+            ),
+        )
+    } else {
+        return vec![];
+    };
+    vec![Hypothesis::new(score, Loop::Compute, workload.clone(), summary)
+        .fix(format!("Fix the nodeSelector/affinity of {workload} to labels nodes carry, or label a node pool to match (`kubectl label node <node> key=value`; for autoscaled groups put the label in the node group template so new nodes get it)."))
+        .links(scheduler_links(d))
+        .links(autoscaler_links(a, d, None))]
+}

@@ -1,0 +1,259 @@
+//! Pods too big for any node, blocked by fragmentation, or facing exhausted capacity.
+
+use super::{autoscaler_links, parts, said, scheduler_links};
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link, per_cloud};
+use crate::messages::scheduler::Reason;
+use crate::model::{self, fmt_res};
+use crate::placement::NodeVerdict;
+use crate::symptoms::Detected;
+use day2_model::{Loop, ObjRef};
+use k8s_openapi::api::core::v1::PodSpec;
+
+/// Resources: too big for any node, fragmentation, or capacity exhausted.
+pub fn resources<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some((pod, spec, p)) = parts(d) else {
+        return vec![];
+    };
+    let told = said(p, |r| {
+        matches!(r, Reason::Insufficient(_) | Reason::TooManyPods)
+    });
+    let verdicts = a.verdicts(pod);
+    let model_says = verdicts.as_ref().is_some_and(|v| v.any_short);
+    if told == 0 && (p.fit.is_some() || !model_says) {
+        return vec![];
+    }
+    let workload = model::workload_ref(a.cluster, pod);
+    let want = model::pod_requests(spec);
+    let Some(verdicts) = verdicts.filter(|_| a.capacity().knows_nodes()) else {
+        let why = if a.capacity().knows_nodes() {
+            format!("{} could not judge the pod", a.placement_source())
+        } else {
+            "without Node objects the free capacity cannot be shown".to_owned()
+        };
+        return vec![Hypothesis::new(
+            40,
+            Loop::Compute,
+            workload,
+            format!("the scheduler reports insufficient resources on {told} node(s); {why}"),
+        )
+        .fix("Compare the pod's requests with each node's free allocatable (`kubectl describe nodes`, Allocated resources), and add the nodes to the snapshot (`kubectl get nodes -o json`).")
+        .missing("no Node objects with status.allocatable or status.capacity in the input: free capacity per node is unknown")
+        .links(scheduler_links(d))];
+    };
+    // Replicas of one template share the pool's numbers.
+    let stats = a.pool_stats(pod, || pool_stats(a, spec, &verdicts));
+    let pool_ref = stats.pool_ref.clone();
+    let mut out = Vec::new();
+    let (neighbours_cpu, neighbours_mem) = stats.neighbours;
+    let neighbour_link = (neighbours_cpu + neighbours_mem > 0).then(|| {
+        Link::new(
+            Loop::Compute,
+            d.since,
+            pool_ref.clone(),
+            format!(
+                "on these nodes {neighbours_cpu} pod(s) request no cpu and {neighbours_mem} no memory: the scheduler budgets them at zero while they use real capacity, so free numbers overstate the room"
+            ),
+        )
+    });
+    for rs in &stats.res {
+        let res = rs.res;
+        let need = want.get(res).unwrap_or(0);
+        if need <= 0 {
+            continue;
+        }
+        let told_res = said(p, |r| matches!(r, Reason::Insufficient(x) if x == res));
+        if !rs.short && told_res == 0 {
+            continue;
+        }
+        let (max_alloc, sum, max_free) = (rs.max_alloc, rs.sum, rs.max_free);
+        let frees = &rs.frees;
+        let detail = frees
+            .iter()
+            .take(6)
+            .map(|(n, f)| format!("{n} {}", fmt_res(res, *f)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let links = || {
+            let mut l = scheduler_links(d);
+            l.extend(autoscaler_links(a, d, None));
+            l.extend(neighbour_link.clone());
+            l
+        };
+        if need > max_alloc {
+            let rule = a.findings.rule_on("CP004", &workload);
+            out.push(
+                Hypothesis::new(
+                    90,
+                    Loop::Compute,
+                    workload.clone(),
+                    format!(
+                        "{} requests {}, more than any node can offer (largest allocatable {}): no node, empty or new of the same shape, can run it",
+                        pod.name(),
+                        fmt_res(res, need),
+                        fmt_res(res, max_alloc)
+                    ),
+                )
+                .rule(rule.map(|f| &*f.rule))
+                .fix(format!(
+                    "Lower the {res} request of {} to what it uses (at most {} per node), or add a node group with larger nodes.{}",
+                    workload,
+                    fmt_res(res, max_alloc),
+                    rule.map(|f| format!(" {}", f.fix)).unwrap_or_default()
+                ))
+                .links(links()),
+            );
+        } else if sum >= need && max_free < need && frees.len() >= 2 {
+            out.push(
+                Hypothesis::new(
+                    86,
+                    Loop::Compute,
+                    pool_ref.clone(),
+                    format!(
+                        "fragmentation: the nodes that could run {} have {} free in total ({detail}) but the most on one node is {}; the pod needs {} on a single node",
+                        pod.name(),
+                        fmt_res(res, sum),
+                        fmt_res(res, max_free),
+                        fmt_res(res, need)
+                    ),
+                )
+                .fix(format!(
+                    "The cluster is not out of {res}, it is fragmented. Free one node: move or right-size the pods packed on it (set accurate requests; a descheduler with `LowNodeUtilization`/`HighNodeUtilization` rebalances), give this pod a higher PriorityClass so it may preempt, or add a node with at least {} free.",
+                    fmt_res(res, need)
+                ))
+                .links(links()),
+            );
+        } else {
+            out.push(
+                Hypothesis::new(
+                    66,
+                    Loop::Compute,
+                    pool_ref.clone(),
+                    format!(
+                        "out of {res}: the nodes that could run {} have {} free in total ({detail}); the pod needs {}",
+                        pod.name(),
+                        fmt_res(res, sum),
+                        fmt_res(res, need)
+                    ),
+                )
+                .fix(per_cloud(
+                    a.cloud,
+                    "Add capacity (a node or a larger node group), or lower requests that exceed real usage.",
+                    "Add capacity: check that cluster-autoscaler (or Karpenter) runs and covers this node group, raise the group's max size, or lower requests that exceed real usage.",
+                    "Add capacity: enable the cluster autoscaler on the node pool (`az aks nodepool update --enable-cluster-autoscaler`) or raise its max count, or lower requests that exceed real usage.",
+                    "Add capacity: enable node-pool autoscaling or node auto-provisioning, or lower requests that exceed real usage.",
+                ))
+                .links(links()),
+            );
+        }
+    }
+    if want.pods > 0 && said(p, |r| *r == Reason::TooManyPods) > 0 && out.is_empty() {
+        out.push(
+            Hypothesis::new(70, Loop::Compute, pool_ref.clone(), "nodes are at their pod limit (`Too many pods`): max pods per node, not cpu or memory, is the budget that ran out")
+                .fix(per_cloud(
+                    a.cloud,
+                    "Raise the kubelet's maxPods where the CNI allows, or add nodes.",
+                    "With the VPC CNI, max pods follows the instance's ENI/IP limits: enable prefix delegation (`ENABLE_PREFIX_DELEGATION=true`) and raise maxPods, or use larger instances.",
+                    "Raise `--max-pods` on a new node pool (Azure CNI reserves IPs per pod), or add nodes.",
+                    "Raise max pods per node on a new node pool, or add nodes.",
+                ))
+                .links(scheduler_links(d)),
+        );
+    }
+    if out.is_empty() && told > 0 {
+        // The scheduler saw a shortage the model's numbers do not show (requests changed, usage of extended resources).
+        let res: Vec<String> = p
+            .fit
+            .iter()
+            .flat_map(|f| f.reasons.iter())
+            .filter(|(_, r)| r.starts_with("Insufficient "))
+            .map(|(n, r)| format!("{n} {r}"))
+            .collect();
+        out.push(
+            Hypothesis::new(45, Loop::Compute, pool_ref, format!("the scheduler reports {}; the model's free capacity does not show the shortage (extended resources or requests that changed since)", res.join(", ")))
+                .fix("Compare `kubectl describe node` Allocated resources with the pod's requests.")
+                .links(scheduler_links(d)),
+        );
+    }
+    out
+}
+
+/// The nodes a pod could use were it not for resources, and their numbers.
+pub struct PoolStats<'c> {
+    pub pool_ref: ObjRef,
+    /// Pods on the pool's nodes without a cpu / memory request.
+    pub neighbours: (u32, u32),
+    pub res: Vec<ResStats<'c>>,
+}
+
+pub struct ResStats<'c> {
+    pub res: &'static str,
+    /// Largest allocatable of any node.
+    pub max_alloc: i64,
+    /// Free amount per pool node.
+    pub frees: Vec<(&'c str, i64)>,
+    pub sum: i64,
+    pub max_free: i64,
+    /// Some pool node has less free than the pod requests.
+    pub short: bool,
+}
+
+fn pool_stats<'c>(a: &Analysis<'c>, spec: &PodSpec, verdicts: &[NodeVerdict]) -> PoolStats<'c> {
+    let nodes = &a.cluster.nodes;
+    let caps = a.node_capacity();
+    let want = model::pod_requests(spec);
+    // Nodes where only resources stand in the way (or that fit by the model's numbers).
+    let candidates: Vec<(usize, &NodeVerdict)> = verdicts
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.fits || v.only_resources())
+        .collect();
+    // The pool, as indexes into the cluster's nodes.
+    let pool: Vec<usize> = if candidates.is_empty() {
+        (0..nodes.len())
+            .filter(|&i| {
+                !model::cordoned(&nodes[i]) && model::matches_node_selection(spec, &nodes[i])
+            })
+            .collect()
+    } else {
+        candidates
+            .iter()
+            .filter_map(|(i, v)| a.verdict_node(*i, v))
+            .collect()
+    };
+    let mut neighbours = (0, 0);
+    for &i in &pool {
+        let (c, m) = caps[i].unrequested;
+        neighbours.0 += c;
+        neighbours.1 += m;
+    }
+    let res = ["cpu", "memory"]
+        .into_iter()
+        .map(|res| {
+            let need = want.get(res).unwrap_or(0);
+            let max_alloc = a.max_allocatable(res);
+            let frees: Vec<(&'c str, i64)> = pool
+                .iter()
+                .filter_map(|&i| {
+                    caps[i]
+                        .free
+                        .and_then(|f| f.get(res))
+                        .map(|f| (nodes[i].name(), f.max(0)))
+                })
+                .collect();
+            ResStats {
+                res,
+                max_alloc,
+                sum: frees.iter().map(|(_, f)| f).sum(),
+                max_free: frees.iter().map(|(_, f)| *f).max().unwrap_or(0),
+                short: frees.iter().any(|(_, f)| *f < need),
+                frees,
+            }
+        })
+        .collect();
+    PoolStats {
+        pool_ref: model::node_pool_ref(pool.iter().map(|&i| &nodes[i])),
+        neighbours,
+        res,
+    }
+}

@@ -1,0 +1,107 @@
+//! Pods blocked by taints they do not tolerate.
+
+use super::{autoscaler_links, parts, said, scheduler_links};
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use crate::messages::scheduler::Reason;
+use crate::model;
+use crate::symptoms::Detected;
+use day2_model::Loop;
+use day2_model::text::short_list;
+
+/// Untolerated taints.
+pub fn taints<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some((pod, spec, p)) = parts(d) else {
+        return vec![];
+    };
+    let told = said(p, |r| matches!(r, Reason::Taint(_)));
+    let nodes = &a.cluster.nodes;
+    let by_key = a.untolerated(spec);
+    if told == 0
+        && (p.fit.is_some() || by_key.is_empty() || a.verdicts(pod).is_some_and(|v| v.any_fits))
+    {
+        return vec![];
+    }
+    let total = p
+        .fit
+        .as_ref()
+        .and_then(|f| f.total)
+        .unwrap_or(nodes.len() as u32);
+    let Some((taint, tainted)) = by_key.iter().max_by_key(|(_, v)| v.len()) else {
+        return vec![Hypothesis::new(40, Loop::Compute, model::workload_ref(a.cluster, pod), format!("the scheduler reports {told} node(s) with taints the pod does not tolerate; the nodes are not in the input"))
+            .fix("List the taints (`kubectl get nodes -o custom-columns=NAME:.metadata.name,TAINTS:.spec.taints`) and add a matching toleration or untainted capacity.")
+            .missing("no Node objects (spec.taints) in the input")
+            .links(scheduler_links(d))];
+    };
+    let key = taint.split([':', '=']).next().unwrap_or("");
+    let names: Vec<&str> = tainted.iter().map(|n| n.name()).collect();
+    let node_obj = if tainted.len() == 1 {
+        tainted[0].objref()
+    } else {
+        model::node_pool_ref(tainted.iter().copied())
+    };
+    let covers_all = told >= total || tainted.len() as u32 >= total;
+    let base = if covers_all { 80 } else { 50 };
+    let links = scheduler_links(d);
+    let h = match key {
+        "node.kubernetes.io/not-ready" | "node.kubernetes.io/unreachable" => {
+            let ev: Vec<String> = tainted
+                .iter()
+                .filter_map(|n| model::node_condition(n, "Ready").map(|c| format!("{} Ready={} ({}): {}", n.name(), c.status, c.reason.as_deref().unwrap_or(""), c.message.as_deref().unwrap_or(""))))
+                .take(3)
+                .collect();
+            Hypothesis::new(base - 5, Loop::Compute, node_obj.clone(), format!("node(s) {} are NotReady and carry the {key} taint", short_list(&names, 4)))
+                .fix("Find why the nodes are NotReady (kubelet, container runtime, CNI): `kubectl describe node`; replace nodes that do not come back.")
+                .link(Link::new(Loop::Compute, d.since, node_obj, format!("nodes carry {taint}")).with_evidence(ev))
+        }
+        "node.kubernetes.io/memory-pressure" | "node.kubernetes.io/disk-pressure" | "node.kubernetes.io/pid-pressure" => {
+            let unreq: u32 = tainted.iter().map(|n| a.capacity().unrequested(n.name()).1).sum();
+            Hypothesis::new(
+                base,
+                Loop::Compute,
+                node_obj.clone(),
+                format!("node(s) {} are under pressure ({key}); {unreq} pod(s) on them have no memory request, so the scheduler packed them past what the nodes hold", short_list(&names, 4)),
+            )
+            .fix("Give every container memory requests and limits (requests close to real usage) so the scheduler's budget matches reality; the kubelet evicts BestEffort pods first under pressure.")
+        }
+        "node.kubernetes.io/unschedulable" => Hypothesis::new(base, Loop::Compute, node_obj, format!("node(s) {} are cordoned", short_list(&names, 4)))
+            .fix(format!("`kubectl uncordon {}` once maintenance is done, or add capacity.", names[0])),
+        "node.kubernetes.io/network-unavailable" => Hypothesis::new(base, Loop::Network, node_obj, format!("node(s) {} have no pod network yet ({key}): the CNI has not configured them", short_list(&names, 4)))
+            .fix("Check the CNI DaemonSet pods on these nodes (aws-node, azure-cni, cilium, calico-node) and their logs."),
+        "node.cloudprovider.kubernetes.io/uninitialized" => Hypothesis::new(base, Loop::Compute, node_obj, format!("node(s) {} were never initialised by the cloud controller manager", short_list(&names, 4)))
+            .fix("Check the cloud-controller-manager's logs and its cloud credentials."),
+        _ => {
+            let workload = model::workload_ref(a.cluster, pod);
+            // The pod's nodeSelector/affinity picks nodes, and every one it
+            // picks carries a taint it does not tolerate: that pair is the cause.
+            let selected = a.selected_nodes(spec);
+            let selected_all_tainted = !selected.is_empty()
+                && (selected.len() as u32) < total
+                && selected
+                    .iter()
+                    .all(|n| !model::untolerated_taints(spec, n).is_empty());
+            let summary = if selected_all_tainted {
+                let sel: Vec<&str> = selected.iter().map(|n| n.name()).collect();
+                format!(
+                    "the only node(s) {} selects ({}) carry the taint {taint}, which it does not tolerate; the other {} node(s) do not match its node selection",
+                    pod.name(),
+                    short_list(&sel, 4),
+                    total as usize - selected.len()
+                )
+            } else {
+                format!("{} of {total} node(s) carry the taint {taint} and {} has no toleration for it", tainted.len(), pod.name())
+            };
+            Hypothesis::new(
+                if selected_all_tainted { 82 } else { base },
+                Loop::Compute,
+                workload.clone(),
+                summary,
+            )
+            .fix(format!(
+                "If {workload} belongs on those nodes, add `tolerations: [{{key: \"{key}\", operator: \"Exists\", effect: \"{}\"}}]` (with a matching nodeSelector); otherwise give it untainted capacity.",
+                taint.rsplit(':').next().unwrap_or("NoSchedule")
+            ))
+        }
+    };
+    vec![h.links(links).links(autoscaler_links(a, d, None))]
+}
