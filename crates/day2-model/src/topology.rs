@@ -4,6 +4,15 @@
 use crate::cluster::zone_of;
 use k8s_openapi::api::core::v1::PersistentVolume;
 
+/// Whether a topology key names the zone: `topology.kubernetes.io/zone` or
+/// its legacy `failure-domain.beta.kubernetes.io/zone`.
+pub fn is_zone_key(k: &str) -> bool {
+    matches!(
+        k,
+        "topology.kubernetes.io/zone" | "failure-domain.beta.kubernetes.io/zone"
+    )
+}
+
 /// The zones a PersistentVolume can be used in, sorted and without repeats.
 ///
 /// Its required node affinity comes first: that is what CSI provisioners

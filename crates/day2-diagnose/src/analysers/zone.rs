@@ -16,14 +16,11 @@ use crate::evidence::{Hypothesis, Link};
 use crate::model;
 use crate::symptoms::{Detected, Subject};
 use day2_model::text::short_list;
-use day2_model::topology::pv_zones;
+use day2_model::topology::{is_zone_key, pv_zones};
 use day2_model::{Loop, ObjRef, Res, Workload};
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Node;
 use rustc_hash::{FxHashMap, FxHashSet};
-
-/// The zone label every cloud sets on nodes.
-const ZONE_KEY: &str = "topology.kubernetes.io/zone";
 
 /// The kubelet stopped reporting: the node lifecycle controller set
 /// `Ready=Unknown` (`NodeStatusUnknown`, "Kubelet stopped posting node status.").
@@ -35,10 +32,6 @@ pub fn lost(node: &Node) -> bool {
                 .as_deref()
                 .is_some_and(|m| m.contains("stopped posting node status"))
     })
-}
-
-fn ready(node: &Node) -> bool {
-    model::node_condition(node, "Ready").is_some_and(|c| c.status == "True")
 }
 
 /// A zone most of whose nodes are lost while another zone has Ready nodes.
@@ -74,7 +67,7 @@ pub fn losses<'c>(a: &Analysis<'c>) -> FxHashMap<&'c str, ZoneLoss<'c>> {
         }
         let healthy_zones: Vec<&'c str> = zones
             .iter()
-            .filter(|(z, ns)| z != zone && ns.iter().any(|n| ready(n)))
+            .filter(|(z, ns)| z != zone && ns.iter().any(|n| model::node_ready(n) == Some(true)))
             .map(|(z, _)| *z)
             .collect();
         if healthy_zones.is_empty() {
@@ -179,7 +172,7 @@ fn reach<'c>(
 /// A `DoNotSchedule` spread over zones that counts tainted nodes' zones.
 fn zone_spread_blocks(spec: &k8s_openapi::api::core::v1::PodSpec) -> bool {
     spec.topology_spread_constraints.iter().flatten().any(|t| {
-        t.topology_key == ZONE_KEY
+        is_zone_key(&t.topology_key)
             && t.when_unsatisfiable == "DoNotSchedule"
             && t.node_taints_policy.as_deref() != Some("Honor")
     })

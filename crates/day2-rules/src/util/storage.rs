@@ -79,13 +79,7 @@ pub fn single_node_modes(modes: Option<&Vec<String>>) -> Option<&'static str> {
         .then_some("ReadWriteOnce")
 }
 
-/// Zone topology keys.
-pub fn is_zone_key(k: &str) -> bool {
-    matches!(
-        k,
-        "topology.kubernetes.io/zone" | "failure-domain.beta.kubernetes.io/zone"
-    )
-}
+pub use day2_model::topology::is_zone_key;
 
 /// Whether the pod spec spreads (or anti-affines) its pods across zones.
 pub fn spreads_across_zones(spec: &PodSpec) -> bool {
