@@ -23,40 +23,37 @@ pub fn hpas_by_target(
         .collect()
 }
 
-/// Replicas a workload runs with at its low point: the HPA's `minReplicas`
-/// (default 1) when an HPA scales it, else `spec.replicas`.
-pub fn min_replicas(
+/// HPAs by their target, as [`hpas_by_target`] builds them.
+type ByTarget<'c> = HashMap<
+    (String, String, String),
+    &'c Res<k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler>,
+>;
+
+/// The HPA that scales `w`, if any.
+fn scaler<'c>(
     w: &Workload<'_>,
-    hpas: &HashMap<
-        (String, String, String),
-        &Res<k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler>,
-    >,
-) -> Option<i64> {
+    hpas: &ByTarget<'c>,
+) -> Option<&'c k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscalerSpec> {
     let key = (
         w.kind.to_owned(),
         w.namespace().to_owned(),
         w.name().to_owned(),
     );
-    match hpas.get(&key).map(|h| &h.spec) {
+    hpas.get(&key).map(|h| &h.spec)
+}
+
+/// Replicas a workload runs with at its low point: the HPA's `minReplicas`
+/// (default 1) when an HPA scales it, else `spec.replicas`.
+pub fn min_replicas(w: &Workload<'_>, hpas: &ByTarget<'_>) -> Option<i64> {
+    match scaler(w, hpas) {
         Some(s) => Some(i64::from(s.min_replicas.unwrap_or(1))),
         None => w.replicas.map(i64::from),
     }
 }
 
 /// Replicas a workload may run with at its high point (HPA `maxReplicas`, else `spec.replicas`).
-pub fn max_replicas(
-    w: &Workload<'_>,
-    hpas: &HashMap<
-        (String, String, String),
-        &Res<k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler>,
-    >,
-) -> Option<i64> {
-    let key = (
-        w.kind.to_owned(),
-        w.namespace().to_owned(),
-        w.name().to_owned(),
-    );
-    match hpas.get(&key).map(|h| &h.spec) {
+pub fn max_replicas(w: &Workload<'_>, hpas: &ByTarget<'_>) -> Option<i64> {
+    match scaler(w, hpas) {
         Some(s) => Some(i64::from(s.max_replicas)),
         None => w.replicas.map(i64::from),
     }
