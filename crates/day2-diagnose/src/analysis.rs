@@ -1,12 +1,11 @@
 //! What detectors and analysers read: the cluster, the rules' findings, the
 //! placement evidence, and the results of earlier phases.
 
-use crate::analysers::pending::PoolStats;
-use crate::analysers::zone::ZoneLoss;
 use crate::evidence::{FindingIndex, Hypothesis, Link};
+use crate::facts::{PoolStats, References, ZoneLoss};
+use crate::kind::Kind;
 use crate::model::Resources;
 use crate::placement::{Capacity, NodeVerdict, NodeVerdicts, PlacementSource, SimulatedPlacement};
-use crate::symptoms::Kind;
 use day2_model::lazy::lazy;
 use day2_model::pod::Pod;
 use day2_model::report::RootCause;
@@ -119,7 +118,7 @@ pub struct Analysis<'c> {
     /// Zones most of whose nodes are lost, with what that takes down.
     zone_losses: OnceLock<FxHashMap<&'c str, ZoneLoss<'c>>>,
     /// The objects pod references point at, by name.
-    references: OnceLock<crate::analysers::walk::Index<'c>>,
+    references: OnceLock<References<'c>>,
 }
 
 impl<'c> Analysis<'c> {
@@ -164,16 +163,18 @@ impl<'c> Analysis<'c> {
     }
 
     /// ConfigMaps, Secrets and ServiceAccounts by (namespace, name), built on first use.
-    pub fn reference_index(&self) -> &crate::analysers::walk::Index<'c> {
+    pub fn references(&self) -> &References<'c> {
         self.references
-            .get_or_init(|| crate::analysers::walk::Index::new(self))
+            .get_or_init(|| References::new(self.cluster))
     }
 
     /// Zones most of whose nodes are lost while others are healthy
-    /// (computed once, on first use).
-    pub fn zone_losses(&self) -> &FxHashMap<&'c str, ZoneLoss<'c>> {
-        self.zone_losses
-            .get_or_init(|| crate::analysers::zone::losses(self))
+    /// (computed once, by `compute`, on first use).
+    pub fn zone_losses(
+        &self,
+        compute: impl FnOnce() -> FxHashMap<&'c str, ZoneLoss<'c>>,
+    ) -> &FxHashMap<&'c str, ZoneLoss<'c>> {
+        self.zone_losses.get_or_init(compute)
     }
 
     pub fn included(&self, ns: Option<&str>) -> bool {

@@ -6,7 +6,7 @@
 //! pods on a node, the endpoints behind a Service. Names come from the
 //! cluster, so each is quoted for a POSIX shell when it is not a plain word.
 
-use crate::symptoms::Kind;
+use crate::kind::Kind;
 use day2_model::ObjRef;
 
 /// A word a POSIX shell reads back unchanged: as it is when it holds only

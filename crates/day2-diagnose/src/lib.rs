@@ -20,6 +20,8 @@
 mod analysers;
 mod analysis;
 mod evidence;
+mod facts;
+mod kind;
 mod kubectl;
 pub mod messages;
 mod model;

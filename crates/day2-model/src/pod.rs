@@ -79,6 +79,14 @@ impl k8s_openapi::Metadata for Pod {
     }
 }
 
+/// The node a pod is bound to (`spec.nodeName`), if any.
+pub fn node_name(pod: &Pod) -> Option<&str> {
+    pod.spec
+        .as_ref()
+        .and_then(|s| s.node_name.as_deref())
+        .filter(|n| !n.is_empty())
+}
+
 /// The ServiceAccount pods of this spec run as: `serviceAccountName`, else
 /// the deprecated `serviceAccount` (upstream's v1 conversion,
 /// `Convert_v1_PodSpec_To_core_PodSpec`, reads one for the other), else

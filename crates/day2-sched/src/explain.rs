@@ -3,8 +3,9 @@
 //! pod fit.
 
 use crate::amounts::Amounts;
-use crate::filter::{Failure, Plugin, Rejection, run_all};
+use crate::filter::{Failure, Plugin, Rejection};
 use crate::plugins::node::describe_taint;
+use crate::plugins::run_all;
 use crate::pod::Incoming;
 use crate::state::State;
 use day2_model::pod::Pod;
@@ -90,7 +91,7 @@ impl<'s> Explanation<'s> {
 }
 
 /// The zones of a PV, as the diagnosis reads them too.
-pub use day2_model::topology::pv_zones as pv_zone_values;
+use day2_model::topology::pv_zones;
 
 /// `0/N nodes are available: 3 Insufficient cpu, 1 node(s) had untolerated taint(s).`
 /// — per node only the first failing plugin counts, as in the scheduler.
@@ -127,7 +128,7 @@ pub(crate) fn summary(pod: &Pod, requests: &Amounts) -> PodSummary {
             .clone()
             .unwrap_or_else(|| "default".into()),
         name: pod.metadata.name.clone().unwrap_or_default(),
-        node: crate::state::bound_node(pod).map(str::to_owned),
+        node: day2_model::pod::node_name(pod).map(str::to_owned),
         phase: pod.status.as_ref().and_then(|s| s.phase.clone()),
         requests: requests
             .iter()
@@ -321,7 +322,7 @@ fn volume_zones(inc: &Incoming<'_, '_>) -> Vec<String> {
         .bound
         .iter()
         .filter_map(|b| b.pv)
-        .flat_map(|pv| pv_zone_values(pv).into_iter().map(str::to_owned))
+        .flat_map(|pv| pv_zones(pv).into_iter().map(str::to_owned))
         .collect();
     z.sort();
     z.dedup();

@@ -1,9 +1,6 @@
 //! The filter plugins of kube-scheduler's default profile, in its order,
 //! with its reason strings.
 
-use crate::plugins;
-use crate::pod::Incoming;
-use crate::state::State;
 use serde::Serialize;
 use smallvec::{SmallVec, smallvec};
 use std::borrow::Cow;
@@ -56,24 +53,6 @@ impl Plugin {
             Plugin::VolumeZone => "VolumeZone",
             Plugin::PodTopologySpread => "PodTopologySpread",
             Plugin::InterPodAffinity => "InterPodAffinity",
-        }
-    }
-
-    fn run(self, st: &State<'_>, pod: &Incoming<'_, '_>, ni: usize) -> Option<Failure> {
-        let node = &st.nodes[ni];
-        match self {
-            Plugin::NodeUnschedulable => plugins::node::unschedulable(pod, node),
-            Plugin::NodeName => plugins::node::node_name(pod, node),
-            Plugin::TaintToleration => plugins::node::taints(pod, node),
-            Plugin::NodeAffinity => plugins::node::affinity(pod, node),
-            Plugin::NodePorts => plugins::ports::filter(st, pod, ni),
-            Plugin::NodeResourcesFit => plugins::fit::filter(st, pod, ni),
-            Plugin::VolumeRestrictions => plugins::volumes::restrictions(pod),
-            Plugin::NodeVolumeLimits => plugins::volumes::limits(pod, node),
-            Plugin::VolumeBinding => plugins::volumes::binding(pod, node),
-            Plugin::VolumeZone => plugins::volumes::zone(pod, node),
-            Plugin::PodTopologySpread => plugins::spread::filter(pod, node),
-            Plugin::InterPodAffinity => plugins::interpod::filter(pod, node),
         }
     }
 }
@@ -294,15 +273,6 @@ impl Failure {
         self.unresolvable = true;
         self
     }
-}
-
-/// Every plugin's verdict on one node (the scheduler stops at the first
-/// failure; the explanation keeps them all).
-pub fn run_all(st: &State<'_>, pod: &Incoming<'_, '_>, ni: usize) -> SmallVec<[Failure; 1]> {
-    Plugin::ALL
-        .iter()
-        .filter_map(|p| p.run(st, pod, ni))
-        .collect()
 }
 
 #[cfg(test)]

@@ -136,7 +136,7 @@ impl<'c> Simulator<'c> {
             .pods
             .iter()
             .filter(|p| {
-                state::bound_node(p).is_none()
+                day2_model::pod::node_name(p).is_none()
                     && !state::is_terminal(p)
                     && p.metadata.deletion_timestamp.is_none()
                     && p.annotation("day2.dev/capacity-only").is_none()

@@ -3,10 +3,11 @@
 //! pod-affinity counts over the whole cluster.
 
 use crate::amounts::{self, Amounts};
-use crate::state::{HostPort, SimNode, State, bound_node, host_ports};
+use crate::state::{HostPort, SimNode, State, host_ports};
 use crate::terms::{AffinityTerm, Selector, required_terms};
 use crate::volumes::PodVolumes;
 use day2_model::pod::Pod;
+use day2_model::pod::node_name as bound_node;
 use day2_model::selector::{Labels, labels_of, node_selection_admits};
 use k8s_openapi::api::core::v1::{PodSpec, Taint, Toleration};
 use rustc_hash::FxHashMap;
@@ -146,7 +147,7 @@ impl<'a, 'c> Incoming<'a, 'c> {
             ports: host_ports(spec),
             self_idx,
             self_node,
-            volumes: PodVolumes::resolve(state, pod, self_idx),
+            volumes: PodVolumes::resolve(state.cluster, &state.claim_users, pod, self_idx),
             spread: Vec::new(),
             affinity: AffinityState::default(),
             detailed: true,

@@ -127,13 +127,6 @@ pub fn is_terminal(p: &Pod) -> bool {
     )
 }
 
-pub fn bound_node(p: &Pod) -> Option<&str> {
-    p.spec
-        .as_ref()
-        .and_then(|s| s.node_name.as_deref())
-        .filter(|n| !n.is_empty())
-}
-
 /// What a bound, running pod holds on its node.
 struct Bound {
     node: usize,
@@ -207,7 +200,7 @@ impl<'c> State<'c> {
                     return None;
                 }
                 let spec = p.spec.as_ref()?;
-                let &ni = bound_node(p).and_then(|n| node_index.get(n))?;
+                let &ni = day2_model::pod::node_name(p).and_then(|n| node_index.get(n))?;
                 let has_anti = !required_pod_anti_affinity(spec).is_empty();
                 Some(Bound {
                     node: ni,

@@ -8,6 +8,7 @@ use day2_model::selector::{label_selector_matches, labels_of, node_selector_matc
 use day2_model::{Cluster, Res};
 use k8s_openapi::api::core::v1::{PersistentVolume, PersistentVolumeClaim};
 use k8s_openapi::api::storage::v1::StorageClass;
+use rustc_hash::FxHashMap;
 
 /// Claim names a pod uses: `persistentVolumeClaim` volumes and generic
 /// ephemeral volumes (`<pod>-<volume>`).
@@ -128,16 +129,18 @@ fn access_modes(pvc: &PersistentVolumeClaim) -> &[String] {
 }
 
 impl<'c> PodVolumes<'c> {
+    /// `claim_users` lists, per claim (namespace, name), the positions in
+    /// `cluster.pods` of the pods that use it.
     pub fn resolve(
-        state: &crate::state::State<'c>,
+        cluster: &'c Cluster,
+        claim_users: &FxHashMap<(String, String), Vec<u32>>,
         pod: &Pod,
         self_idx: Option<u32>,
     ) -> PodVolumes<'c> {
-        let cluster = state.cluster;
         let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
         let mut out = PodVolumes::default();
         let mut unbound_immediate = false;
-        let own_node = crate::state::bound_node(pod);
+        let own_node = day2_model::pod::node_name(pod);
         for claim in claim_names(pod) {
             let Some(pvc) = cluster.pvc(ns, &claim) else {
                 out.prefilter
@@ -150,8 +153,7 @@ impl<'c> PodVolumes<'c> {
                 });
                 continue;
             }
-            let users: Vec<u32> = state
-                .claim_users
+            let users: Vec<u32> = claim_users
                 .get(&(ns.to_owned(), claim.clone()))
                 .map(|u| u.iter().copied().filter(|i| Some(*i) != self_idx).collect())
                 .unwrap_or_default();
@@ -161,7 +163,10 @@ impl<'c> PodVolumes<'c> {
             }
             if modes.len() == 1 && modes[0] == "ReadWriteOnce" {
                 for u in &users {
-                    if let Some(n) = crate::state::bound_node(state.pod(*u))
+                    if let Some(n) = cluster
+                        .pods
+                        .get(*u as usize)
+                        .and_then(|p| day2_model::pod::node_name(p))
                         && Some(n) != own_node
                     {
                         out.rwo_elsewhere.push((claim.clone(), n.to_owned()));

@@ -3,6 +3,7 @@
 use crate::cli::{CloudArg, FailOn, ReportOpts};
 use crate::term::Term;
 use anyhow::{Context as _, Result};
+use day2_logs::FieldConfig;
 use day2_model::report::{Report, SCHEMA, SourceInfo, Status};
 use day2_model::{Cloud, Cluster, Severity};
 use day2_render::Format;
@@ -34,7 +35,7 @@ fn logs_status(cluster: &Cluster, config: &Config) -> Option<Status> {
     if cluster.logs.is_empty() {
         return None;
     }
-    let cfg = crate::commands::logs::field_config(config);
+    let cfg = field_config(config);
     let mut report = day2_logs::LogReport::default();
     for l in &cluster.logs {
         report.merge(day2_logs::analyze_text(&l.source, &l.text, &cfg));
@@ -137,4 +138,13 @@ pub fn emit(
         (Some(t), Some(w)) if w >= t => crate::Outcome::Findings,
         _ => crate::Outcome::Clean,
     })
+}
+
+/// Field spellings: the built-ins plus `.day2.yaml`'s `logs:` section.
+pub fn field_config(config: &Config) -> FieldConfig {
+    config
+        .logs
+        .as_ref()
+        .and_then(|v| FieldConfig::with_config(v).ok())
+        .unwrap_or_default()
 }

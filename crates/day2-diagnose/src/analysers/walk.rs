@@ -14,63 +14,8 @@ use crate::evidence::{Hypothesis, Link};
 use crate::kubectl::shell_word;
 use crate::model;
 use crate::symptoms::{Detected, Subject};
-use day2_model::secret::SecretInfo;
-use day2_model::{Loop, ObjRef, Res};
-use k8s_openapi::api::core::v1::{ConfigMap, PodSpec, ServiceAccount};
-use rustc_hash::{FxHashMap, FxHashSet};
-
-type ByName<'c, T> = FxHashMap<(&'c str, &'c str), &'c Res<T>>;
-
-/// The objects references point at, by (namespace, name), built once.
-pub struct Index<'c> {
-    config_maps: ByName<'c, ConfigMap>,
-    secrets: ByName<'c, SecretInfo>,
-    service_accounts: ByName<'c, ServiceAccount>,
-    /// Namespaces the input holds any object of each kind in: a reference is
-    /// only "to nothing" where the input shows that kind was captured.
-    held: FxHashSet<(&'static str, &'c str)>,
-}
-
-impl<'c> Index<'c> {
-    pub fn new(a: &Analysis<'c>) -> Index<'c> {
-        let c = a.cluster;
-        let mut held = FxHashSet::default();
-        held.extend(
-            c.config_maps
-                .iter()
-                .map(|r| ("ConfigMap", r.ns_or_default())),
-        );
-        held.extend(c.secrets.iter().map(|r| ("Secret", r.ns_or_default())));
-        held.extend(
-            c.service_accounts
-                .iter()
-                .map(|r| ("ServiceAccount", r.ns_or_default())),
-        );
-        held.extend(
-            c.pvcs
-                .iter()
-                .map(|r| ("PersistentVolumeClaim", r.ns_or_default())),
-        );
-        Index {
-            held,
-            config_maps: c
-                .config_maps
-                .iter()
-                .map(|r| ((r.ns_or_default(), r.name()), r))
-                .collect(),
-            secrets: c
-                .secrets
-                .iter()
-                .map(|r| ((r.ns_or_default(), r.name()), r))
-                .collect(),
-            service_accounts: c
-                .service_accounts
-                .iter()
-                .map(|r| ((r.ns_or_default(), r.name()), r))
-                .collect(),
-        }
-    }
-}
+use day2_model::{Loop, ObjRef};
+use k8s_openapi::api::core::v1::PodSpec;
 
 /// What is wrong along one reference.
 struct Anomaly {
@@ -91,7 +36,7 @@ fn walk<'c>(
     unchecked: &mut Vec<String>,
 ) -> Vec<Anomaly> {
     let c = a.cluster;
-    let ix = a.reference_index();
+    let ix = a.references();
     let mut out = Vec::new();
     let mut absent =
         |kind: &'static str, name: &str, loop_: Loop, via: &str, out: &mut Vec<Anomaly>| {

@@ -13,6 +13,7 @@
 
 use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link};
+use crate::facts::ZoneLoss;
 use crate::model;
 use crate::symptoms::{Detected, Subject};
 use day2_model::text::short_list;
@@ -32,25 +33,6 @@ pub fn lost(node: &Node) -> bool {
                 .as_deref()
                 .is_some_and(|m| m.contains("stopped posting node status"))
     })
-}
-
-/// A zone most of whose nodes are lost while another zone has Ready nodes.
-pub struct ZoneLoss<'c> {
-    pub zone: &'c str,
-    /// The lost nodes, by name.
-    pub lost: Vec<&'c Res<Node>>,
-    pub total: usize,
-    pub healthy_zones: Vec<&'c str>,
-    /// When the first and the last of them went.
-    pub span: Option<(Timestamp, Timestamp)>,
-    pub pods: usize,
-    /// Workloads whose every running pod was on the lost nodes.
-    pub stranded: Vec<ObjRef>,
-    /// Claims of pods on the lost nodes whose volume is in the zone.
-    pub zonal_claims: Vec<String>,
-    pub attached: usize,
-    /// Workloads on the lost nodes with a `DoNotSchedule` zone spread.
-    pub spread: Vec<ObjRef>,
 }
 
 /// Every zone outage in the cluster, by zone.
@@ -189,7 +171,7 @@ pub fn outage<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Some(zone) = model::node_zone(node) else {
         return vec![];
     };
-    let losses = a.zone_losses();
+    let losses = a.zone_losses(|| losses(a));
     let Some(z) = losses.get(zone) else {
         return vec![];
     };

@@ -20,11 +20,12 @@ pub mod statefulset;
 pub mod volume;
 
 use crate::analysis::Analysis;
+pub use crate::kind::Kind;
 use crate::messages::image::PullClass;
 use crate::messages::scheduler::FitError;
 use crate::model;
 use day2_model::pod::Pod;
-use day2_model::{Event, Loop, ObjRef, Res};
+use day2_model::{Event, ObjRef, Res};
 use jiff::Timestamp;
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
@@ -33,124 +34,6 @@ use k8s_openapi::api::core::v1::{Node, PersistentVolumeClaim, PodTemplateSpec, S
 use k8s_openapi::api::networking::v1::Ingress;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use rayon::prelude::*;
-
-/// The symptom kinds of the `day2/v1` contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    NodeNotReady,
-    PvcPending,
-    PodPending,
-    VolumeNodeAffinityConflict,
-    MultiAttach,
-    FailedAttachVolume,
-    FailedMount,
-    ErrImagePull,
-    ImagePullBackOff,
-    OomKilled,
-    CrashLoopBackOff,
-    StatefulSetRolloutStuck,
-    ServiceWithoutReadyEndpoints,
-    IngressBackendMissing,
-    IngressBackendUnavailable,
-    // Controllers, pod start-up, evictions and autoscaling.
-    PodCreateFailed,
-    SandboxCreateFailed,
-    CreateContainerConfigError,
-    Evicted,
-    NodePressure,
-    LoadBalancerPending,
-    JobFailed,
-    HpaLimited,
-    /// A container's readiness, liveness or startup probe fails.
-    ProbeFailing,
-}
-
-impl Kind {
-    #[cfg(test)]
-    pub const ALL: [Kind; 24] = [
-        Kind::NodeNotReady,
-        Kind::PvcPending,
-        Kind::PodPending,
-        Kind::VolumeNodeAffinityConflict,
-        Kind::MultiAttach,
-        Kind::FailedAttachVolume,
-        Kind::FailedMount,
-        Kind::ErrImagePull,
-        Kind::ImagePullBackOff,
-        Kind::OomKilled,
-        Kind::CrashLoopBackOff,
-        Kind::StatefulSetRolloutStuck,
-        Kind::ServiceWithoutReadyEndpoints,
-        Kind::IngressBackendMissing,
-        Kind::IngressBackendUnavailable,
-        Kind::PodCreateFailed,
-        Kind::SandboxCreateFailed,
-        Kind::CreateContainerConfigError,
-        Kind::Evicted,
-        Kind::NodePressure,
-        Kind::LoadBalancerPending,
-        Kind::JobFailed,
-        Kind::HpaLimited,
-        Kind::ProbeFailing,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::NodeNotReady => "NodeNotReady",
-            Kind::PvcPending => "PvcPending",
-            Kind::PodPending => "PodPending",
-            Kind::VolumeNodeAffinityConflict => "VolumeNodeAffinityConflict",
-            Kind::MultiAttach => "MultiAttach",
-            Kind::FailedAttachVolume => "FailedAttachVolume",
-            Kind::FailedMount => "FailedMount",
-            Kind::ErrImagePull => "ErrImagePull",
-            Kind::ImagePullBackOff => "ImagePullBackOff",
-            Kind::OomKilled => "OOMKilled",
-            Kind::CrashLoopBackOff => "CrashLoopBackOff",
-            Kind::StatefulSetRolloutStuck => "StatefulSetRolloutStuck",
-            Kind::ServiceWithoutReadyEndpoints => "ServiceWithoutReadyEndpoints",
-            Kind::IngressBackendMissing => "IngressBackendMissing",
-            Kind::IngressBackendUnavailable => "IngressBackendUnavailable",
-            Kind::PodCreateFailed => "PodCreateFailed",
-            Kind::SandboxCreateFailed => "SandboxCreateFailed",
-            Kind::CreateContainerConfigError => "CreateContainerConfigError",
-            Kind::Evicted => "Evicted",
-            Kind::NodePressure => "NodePressure",
-            Kind::LoadBalancerPending => "LoadBalancerPending",
-            Kind::JobFailed => "JobFailed",
-            Kind::HpaLimited => "HpaLimited",
-            Kind::ProbeFailing => "ProbeFailing",
-        }
-    }
-
-    /// The loop the symptom is seen in.
-    pub fn loop_(self) -> Loop {
-        match self {
-            Kind::NodeNotReady
-            | Kind::PodPending
-            | Kind::OomKilled
-            | Kind::CrashLoopBackOff
-            | Kind::PodCreateFailed
-            | Kind::CreateContainerConfigError
-            | Kind::Evicted
-            | Kind::NodePressure
-            | Kind::JobFailed
-            | Kind::HpaLimited
-            | Kind::ProbeFailing => Loop::Compute,
-            Kind::SandboxCreateFailed | Kind::LoadBalancerPending => Loop::Network,
-            Kind::ErrImagePull | Kind::ImagePullBackOff => Loop::Identity,
-            Kind::PvcPending
-            | Kind::VolumeNodeAffinityConflict
-            | Kind::MultiAttach
-            | Kind::FailedAttachVolume
-            | Kind::FailedMount
-            | Kind::StatefulSetRolloutStuck => Loop::Storage,
-            Kind::ServiceWithoutReadyEndpoints
-            | Kind::IngressBackendMissing
-            | Kind::IngressBackendUnavailable => Loop::Network,
-        }
-    }
-}
 
 /// What a symptom is about.
 #[derive(Debug, Clone, Copy)]

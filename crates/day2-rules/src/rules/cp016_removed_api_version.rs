@@ -1,8 +1,8 @@
 //! CP016: objects written with an API version the target Kubernetes no longer serves.
 
-use crate::config::KubeVersion;
 use crate::util::dyn_target;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
+use day2_context::config::KubeVersion;
 use day2_model::object::group_of;
 use day2_model::{Cluster, K8sObject, Loop, Res, Severity};
 

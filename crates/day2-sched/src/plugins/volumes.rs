@@ -74,7 +74,7 @@ pub fn binding(pod: &Incoming<'_, '_>, node: &SimNode) -> Option<Failure> {
                 if !reasons.contains(&NODE_CONFLICT) {
                     reasons.push(NODE_CONFLICT);
                 }
-                let zones: Vec<&str> = crate::explain::pv_zone_values(pv);
+                let zones: Vec<&str> = day2_model::topology::pv_zones(pv);
                 details.push(if zones.is_empty() {
                     pod.say(|| {
                         format!(

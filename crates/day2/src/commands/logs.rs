@@ -6,17 +6,7 @@ use crate::{Outcome, pipeline};
 use anyhow::{Result, bail};
 use day2_logs::{FieldConfig, render};
 use day2_render::Format;
-use day2_rules::Config;
 use std::sync::atomic::{AtomicU64, Ordering};
-
-/// Field spellings: the built-ins plus `.day2.yaml`'s `logs:` section.
-pub fn field_config(config: &Config) -> FieldConfig {
-    config
-        .logs
-        .as_ref()
-        .and_then(|v| FieldConfig::with_config(v).ok())
-        .unwrap_or_default()
-}
 
 pub fn run(a: LogsArgs, term: &Term) -> Result<Outcome> {
     let config = pipeline::load_config(&crate::cli::ReportOpts {

@@ -20,7 +20,7 @@ pub use constraints::constraints;
 pub use cordoned::cordoned;
 pub use gated::gated;
 pub use node_selection::node_selection;
-pub use resources::{PoolStats, resources};
+pub use resources::resources;
 pub use taints::taints;
 pub use unbound_claims::unbound_claims;
 pub use volume_zone::volume_zone;

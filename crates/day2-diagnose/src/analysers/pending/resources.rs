@@ -3,11 +3,12 @@
 use super::{autoscaler_links, parts, said, scheduler_links};
 use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link, per_cloud};
+use crate::facts::{PoolStats, ResStats};
 use crate::messages::scheduler::Reason;
 use crate::model::{self, fmt_res};
 use crate::placement::NodeVerdict;
 use crate::symptoms::Detected;
-use day2_model::{Loop, ObjRef};
+use day2_model::Loop;
 use k8s_openapi::api::core::v1::PodSpec;
 
 /// Resources: too big for any node, fragmentation, or capacity exhausted.
@@ -176,26 +177,6 @@ pub fn resources<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         );
     }
     out
-}
-
-/// The nodes a pod could use were it not for resources, and their numbers.
-pub struct PoolStats<'c> {
-    pub pool_ref: ObjRef,
-    /// Pods on the pool's nodes without a cpu / memory request.
-    pub neighbours: (u32, u32),
-    pub res: Vec<ResStats<'c>>,
-}
-
-pub struct ResStats<'c> {
-    pub res: &'static str,
-    /// Largest allocatable of any node.
-    pub max_alloc: i64,
-    /// Free amount per pool node.
-    pub frees: Vec<(&'c str, i64)>,
-    pub sum: i64,
-    pub max_free: i64,
-    /// Some pool node has less free than the pod requests.
-    pub short: bool,
 }
 
 fn pool_stats<'c>(a: &Analysis<'c>, spec: &PodSpec, verdicts: &[NodeVerdict]) -> PoolStats<'c> {

@@ -1,0 +1,100 @@
+//! Facts about the cluster that [`Analysis`](crate::analysis::Analysis)
+//! computes once per run and the analysers share: the shapes only, so the
+//! analysis does not depend on the analysers that fill them.
+
+use day2_model::secret::SecretInfo;
+use day2_model::{Cluster, ObjRef, Res};
+use jiff::Timestamp;
+use k8s_openapi::api::core::v1::{ConfigMap, Node, ServiceAccount};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// The nodes a pod could use were it not for resources, and their numbers.
+pub struct PoolStats<'c> {
+    pub pool_ref: ObjRef,
+    /// Pods on the pool's nodes without a cpu / memory request.
+    pub neighbours: (u32, u32),
+    pub res: Vec<ResStats<'c>>,
+}
+
+pub struct ResStats<'c> {
+    pub res: &'static str,
+    /// Largest allocatable of any node.
+    pub max_alloc: i64,
+    /// Free amount per pool node.
+    pub frees: Vec<(&'c str, i64)>,
+    pub sum: i64,
+    pub max_free: i64,
+    /// Some pool node has less free than the pod requests.
+    pub short: bool,
+}
+
+/// A zone most of whose nodes are lost while another zone has Ready nodes.
+pub struct ZoneLoss<'c> {
+    pub zone: &'c str,
+    /// The lost nodes, by name.
+    pub lost: Vec<&'c Res<Node>>,
+    pub total: usize,
+    pub healthy_zones: Vec<&'c str>,
+    /// When the first and the last of them went.
+    pub span: Option<(Timestamp, Timestamp)>,
+    pub pods: usize,
+    /// Workloads whose every running pod was on the lost nodes.
+    pub stranded: Vec<ObjRef>,
+    /// Claims of pods on the lost nodes whose volume is in the zone.
+    pub zonal_claims: Vec<String>,
+    pub attached: usize,
+    /// Workloads on the lost nodes with a `DoNotSchedule` zone spread.
+    pub spread: Vec<ObjRef>,
+}
+
+type ByName<'c, T> = FxHashMap<(&'c str, &'c str), &'c Res<T>>;
+
+/// The objects references point at, by (namespace, name), built once.
+pub struct References<'c> {
+    pub config_maps: ByName<'c, ConfigMap>,
+    pub secrets: ByName<'c, SecretInfo>,
+    pub service_accounts: ByName<'c, ServiceAccount>,
+    /// Namespaces the input holds any object of each kind in: a reference is
+    /// only "to nothing" where the input shows that kind was captured.
+    pub held: FxHashSet<(&'static str, &'c str)>,
+}
+
+impl<'c> References<'c> {
+    pub fn new(c: &'c Cluster) -> References<'c> {
+        let mut held = FxHashSet::default();
+        held.extend(
+            c.config_maps
+                .iter()
+                .map(|r| ("ConfigMap", r.ns_or_default())),
+        );
+        held.extend(c.secrets.iter().map(|r| ("Secret", r.ns_or_default())));
+        held.extend(
+            c.service_accounts
+                .iter()
+                .map(|r| ("ServiceAccount", r.ns_or_default())),
+        );
+        held.extend(
+            c.pvcs
+                .iter()
+                .map(|r| ("PersistentVolumeClaim", r.ns_or_default())),
+        );
+        References {
+            held,
+            config_maps: c
+                .config_maps
+                .iter()
+                .map(|r| ((r.ns_or_default(), r.name()), r))
+                .collect(),
+            secrets: c
+                .secrets
+                .iter()
+                .map(|r| ((r.ns_or_default(), r.name()), r))
+                .collect(),
+            service_accounts: c
+                .service_accounts
+                .iter()
+                .map(|r| ((r.ns_or_default(), r.name()), r))
+                .collect(),
+        }
+    }
+}
