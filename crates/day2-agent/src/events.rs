@@ -133,6 +133,7 @@ mod tests {
             also_affected: Vec::new(),
             missing_evidence: Vec::new(),
             unexplained,
+            incident: 1,
         }
     }
 

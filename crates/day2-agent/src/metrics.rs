@@ -283,6 +283,7 @@ mod tests {
             also_affected: Vec::new(),
             missing_evidence: Vec::new(),
             unexplained: false,
+            incident: 1,
         }];
         r.checklist.network = LoopChecklist {
             status: Status::Fail,

@@ -159,10 +159,7 @@ impl Store {
         }));
         let mut cluster = Cluster::new(stores, SourceKind::Live, notes);
         cluster.input = input.to_owned();
-        cluster.captured_at = jiff::Timestamp::now()
-            .round(jiff::Unit::Second)
-            .ok()
-            .map(|t| t.to_string());
+        cluster.captured_at = jiff::Timestamp::now().round(jiff::Unit::Second).ok();
         cluster
     }
 

@@ -51,7 +51,7 @@ impl Link {
     pub fn into_chain(self) -> ChainLink {
         ChainLink {
             loop_: self.loop_,
-            at: self.at.map(|t| t.to_string()),
+            at: self.at,
             object: self.object,
             what: self.what,
             evidence: self.evidence,

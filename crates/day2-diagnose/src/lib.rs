@@ -258,7 +258,7 @@ fn group(all: Vec<Arc<Resolved>>) -> DiagnoseOutput {
     });
     let mut diagnoses = Vec::new();
     let mut timeline: Vec<(jiff::Timestamp, TimelineEntry)> = Vec::new();
-    for members in ordered {
+    for (number, members) in (1..).zip(ordered) {
         let best = members
             .iter()
             .max_by_key(|r| r.score)
@@ -290,7 +290,7 @@ fn group(all: Vec<Arc<Resolved>>) -> DiagnoseOutput {
                 timeline.push((
                     at,
                     TimelineEntry {
-                        at: Some(at.to_string()),
+                        at: Some(at),
                         loop_: l.loop_,
                         object: l.object.clone(),
                         what: l.what.clone(),
@@ -330,7 +330,7 @@ fn group(all: Vec<Arc<Resolved>>) -> DiagnoseOutput {
                     kind: primary.kind.as_str().to_owned(),
                     loop_: primary.kind.loop_(),
                     object: primary.object.clone(),
-                    since: primary.since.map(|t| t.to_string()),
+                    since: primary.since,
                     evidence: primary
                         .evidence
                         .iter()
@@ -345,12 +345,12 @@ fn group(all: Vec<Arc<Resolved>>) -> DiagnoseOutput {
                 also_affected: also,
                 missing_evidence: missing,
                 unexplained: primary.unexplained,
+                incident: number,
             });
         }
     }
     let mut seen = std::collections::HashSet::new();
-    timeline
-        .retain(|(_, t)| seen.insert((t.at.clone(), t.loop_, t.object.clone(), t.what.clone())));
+    timeline.retain(|(_, t)| seen.insert((t.at, t.loop_, t.object.clone(), t.what.clone())));
     timeline.sort_by_key(|(at, _)| *at);
     timeline.truncate(MAX_TIMELINE);
     DiagnoseOutput {

@@ -100,8 +100,8 @@ pub struct Capture {
     pub context: String,
     pub server: String,
     pub namespace: Option<String>,
-    /// RFC 3339, UTC.
-    pub captured_at: String,
+    /// When the read began, to the second.
+    pub captured_at: jiff::Timestamp,
     /// Per kind: what was listed (kinds the server does not serve are absent).
     pub listed: Vec<Listed>,
     /// GET requests sent (retries included).
@@ -302,7 +302,7 @@ async fn capture_with(
         context: context.to_owned(),
         server: server.to_owned(),
         namespace: namespace.map(str::to_owned),
-        captured_at: captured_at.to_string(),
+        captured_at,
         listed,
         requests: fetcher.sent(),
     })
@@ -357,7 +357,7 @@ pub fn to_cluster(c: Capture) -> Cluster {
         }
     }
     let mut cluster = Cluster::new(stores, SourceKind::Live, notes);
-    cluster.captured_at = Some(c.captured_at.clone());
+    cluster.captured_at = Some(c.captured_at);
     cluster.input = match &c.namespace {
         Some(ns) => format!("live: {} (namespace {ns})", c.context),
         None => format!("live: {}", c.context),
@@ -368,7 +368,7 @@ pub fn to_cluster(c: Capture) -> Cluster {
 /// The snapshot header of a capture.
 pub fn snapshot_meta(c: &Capture) -> day2_sources::SnapshotMeta {
     day2_sources::SnapshotMeta {
-        captured_at: c.captured_at.clone(),
+        captured_at: c.captured_at.to_string(),
         context: Some(c.context.clone()),
         server: Some(c.server.clone()),
         namespace: c.namespace.clone(),

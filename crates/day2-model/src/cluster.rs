@@ -169,9 +169,9 @@ pub struct Cluster {
     pub source: SourceKind,
     /// Human description of the input (`3 files`, `snapshot.json.gz`, `live: prod-eu`).
     pub input: String,
-    /// When the input was captured (RFC 3339): a day2 snapshot's header, the
-    /// time of a live read; `None` when the input does not say.
-    pub captured_at: Option<String>,
+    /// When the input was captured: a day2 snapshot's header, the time of a
+    /// live read; `None` when the input does not say.
+    pub captured_at: Option<jiff::Timestamp>,
     idx: Index,
 }
 

@@ -1,7 +1,9 @@
 //! The report: plain data produced by analyses, formatted by renderers.
-//! Serialises to the `day2/v1` JSON contract.
+//! Serialises to the `day2/v1` JSON contract; times are RFC 3339 strings
+//! there (`2026-03-04T05:06:07Z`) and [`Timestamp`]s here.
 
 use crate::types::{Location, Loop, ObjRef, Severity};
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -36,7 +38,7 @@ pub struct Symptom {
     #[serde(rename = "loop")]
     pub loop_: Loop,
     pub object: ObjRef,
-    pub since: Option<String>,
+    pub since: Option<Timestamp>,
     pub evidence: Vec<String>,
 }
 
@@ -54,7 +56,7 @@ pub struct RootCause {
 pub struct ChainLink {
     #[serde(rename = "loop")]
     pub loop_: Loop,
-    pub at: Option<String>,
+    pub at: Option<Timestamp>,
     pub object: ObjRef,
     pub what: String,
     pub evidence: Vec<String>,
@@ -85,6 +87,11 @@ pub struct Diagnosis {
     /// symptom's own object and says what to look at next, not a guess.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unexplained: bool,
+    /// The incident this diagnosis belongs to, numbered from 1 in report
+    /// order: the diagnoses of one incident share its root cause and chain,
+    /// and follow each other in `diagnoses`.
+    #[serde(default)]
+    pub incident: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,7 +184,7 @@ pub struct SourceInfo {
     /// When the input was captured (RFC 3339, UTC): a day2 snapshot's
     /// header or the time of a live read; absent when the input does not say.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub captured_at: Option<String>,
+    pub captured_at: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -225,7 +232,7 @@ pub struct Summary {
 /// One entry of the cross-loop incident timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEntry {
-    pub at: Option<String>,
+    pub at: Option<Timestamp>,
     #[serde(rename = "loop")]
     pub loop_: Loop,
     pub object: ObjRef,
@@ -250,6 +257,13 @@ pub struct Report {
 }
 
 impl Report {
+    /// The diagnoses by incident, in report order.
+    pub fn incidents(&self) -> Vec<&[Diagnosis]> {
+        self.diagnoses
+            .chunk_by(|a, b| a.incident == b.incident)
+            .collect()
+    }
+
     /// Sort findings (severity desc, loop, rule, object) and recompute the summary.
     pub fn finalize(&mut self, objects: usize) {
         self.findings.sort_by(|a, b| {
@@ -290,4 +304,90 @@ pub struct RuleInfo {
     pub law: String,
     /// Full documentation (Markdown).
     pub docs: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Times go out in JSON as the RFC 3339 text every output format prints,
+    /// and read back to the same instant.
+    #[test]
+    fn times_serialise_as_their_rfc3339_text() {
+        for s in [
+            "2026-03-02T09:05:07Z",
+            "2026-03-02T09:05:07.25Z",
+            "1999-12-31T23:59:59.000000001Z",
+        ] {
+            let t: Timestamp = s.parse().unwrap();
+            let e = TimelineEntry {
+                at: Some(t),
+                loop_: Loop::Storage,
+                object: ObjRef::new("Pod", Some("shop"), "api-1"),
+                what: String::new(),
+            };
+            let v = serde_json::to_value(&e).unwrap();
+            assert_eq!(v["at"], serde_json::Value::String(t.to_string()), "{s}");
+            assert_eq!(v["at"], s, "{s}");
+            let back: TimelineEntry = serde_json::from_value(v).unwrap();
+            assert_eq!(back.at, Some(t));
+        }
+        let none = serde_json::to_value(TimelineEntry {
+            at: None,
+            loop_: Loop::Storage,
+            object: ObjRef::new("Pod", Some("shop"), "api-1"),
+            what: String::new(),
+        })
+        .unwrap();
+        assert!(none["at"].is_null());
+    }
+
+    #[test]
+    fn incidents_are_the_runs_of_one_number() {
+        let d = |n: u32| Diagnosis {
+            symptom: Symptom {
+                kind: "PodPending".into(),
+                loop_: Loop::Compute,
+                object: ObjRef::new("Pod", Some("shop"), "api-1"),
+                since: None,
+                evidence: vec![],
+            },
+            root_cause: RootCause {
+                loop_: Loop::Storage,
+                rule: None,
+                summary: String::new(),
+                object: ObjRef::new("Pod", Some("shop"), "api-1"),
+            },
+            chain: vec![],
+            fix: String::new(),
+            confidence: Confidence::High,
+            also_affected: vec![],
+            missing_evidence: vec![],
+            unexplained: false,
+            incident: n,
+        };
+        let r = Report {
+            schema: SCHEMA.into(),
+            source: SourceInfo {
+                kind: "snapshot".into(),
+                cloud: "generic".into(),
+                input: String::new(),
+                captured_at: None,
+            },
+            findings: vec![],
+            diagnoses: vec![d(1), d(1), d(2), d(3), d(3)],
+            checklist: Checklist {
+                identity: LoopChecklist::from_items(vec![]),
+                compute: LoopChecklist::from_items(vec![]),
+                network: LoopChecklist::from_items(vec![]),
+                storage: LoopChecklist::from_items(vec![]),
+                observability: LoopChecklist::from_items(vec![]),
+            },
+            summary: Summary::default(),
+            timeline: vec![],
+            notes: vec![],
+        };
+        let sizes: Vec<usize> = r.incidents().iter().map(|g| g.len()).collect();
+        assert_eq!(sizes, vec![2, 1, 2]);
+    }
 }

@@ -48,7 +48,7 @@ pub fn report(r: &Report) -> Result<String, RenderError> {
             for link in &d.chain {
                 text.push_str(&format!(
                     "  {} [{}] {} — {}\n",
-                    link.at.as_deref().unwrap_or("?"),
+                    crate::time::stamp(link.at),
                     link.loop_,
                     link.object,
                     link.what

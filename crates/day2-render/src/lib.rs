@@ -21,6 +21,7 @@ mod junit;
 mod markdown;
 mod sarif;
 mod text;
+mod time;
 mod wrap;
 
 use day2_model::report::{Report, RuleInfo};
@@ -330,36 +331,16 @@ pub(crate) fn pods_suffix(fs: &[&day2_model::Finding]) -> String {
     )
 }
 
-/// Diagnoses grouped into incidents: one per root cause (loop, object, rule),
-/// in report order.
-pub(crate) fn incidents(
-    ds: &[day2_model::report::Diagnosis],
-) -> Vec<Vec<&day2_model::report::Diagnosis>> {
-    let mut groups: Vec<Vec<&day2_model::report::Diagnosis>> = Vec::new();
-    for d in ds {
-        let same = |x: &day2_model::report::Diagnosis| {
-            x.root_cause.loop_ == d.root_cause.loop_
-                && x.root_cause.object == d.root_cause.object
-                && x.root_cause.rule == d.root_cause.rule
-        };
-        match groups.iter_mut().find(|g| same(g[0])) {
-            Some(g) => g.push(d),
-            None => groups.push(vec![d]),
-        }
-    }
-    groups
-}
-
 /// Whether the cross-loop timeline only repeats the one incident chain a
 /// renderer already shows (then it is left out).
 pub(crate) fn timeline_repeats_chains(
     r: &Report,
-    groups: &[Vec<&day2_model::report::Diagnosis>],
+    groups: &[&[day2_model::report::Diagnosis]],
 ) -> bool {
     if groups.len() != 1 {
         return false;
     }
-    let shown: Vec<(&Option<String>, &day2_model::ObjRef, &str)> = groups
+    let shown: Vec<(&Option<jiff::Timestamp>, &day2_model::ObjRef, &str)> = groups
         .iter()
         .filter_map(|g| g.iter().max_by_key(|d| d.chain.len()))
         .flat_map(|d| d.chain.iter().map(|l| (&l.at, &l.object, l.what.as_str())))
@@ -372,10 +353,10 @@ pub(crate) fn timeline_repeats_chains(
 /// When the input was captured, for a header: the time of a snapshot or a
 /// live read; "unknown" for a snapshot that does not say (a `kubectl get -o
 /// json` list); `None` for manifests, which are not a capture.
-pub(crate) fn captured(r: &Report) -> Option<&str> {
+pub(crate) fn captured(r: &Report) -> Option<String> {
     match (&r.source.captured_at, r.source.kind.as_str()) {
-        (Some(at), _) => Some(at),
-        (None, "snapshot" | "live") => Some("unknown"),
+        (Some(at), _) => Some(at.to_string()),
+        (None, "snapshot" | "live") => Some("unknown".to_owned()),
         (None, _) => None,
     }
 }

@@ -3,7 +3,7 @@
 //! `<details>`), input problems and the checklist as task-list items.
 
 use crate::html::esc as html;
-use crate::{RenderOptions, UNEXPLAINED, by_rule, incidents, plural, timeline_repeats_chains};
+use crate::{RenderOptions, UNEXPLAINED, by_rule, plural, timeline_repeats_chains};
 use day2_model::report::{Report, RuleInfo, Status};
 use day2_model::{Finding, Loop};
 use std::fmt::Write;
@@ -78,7 +78,7 @@ pub(crate) fn report_within(r: &Report, opts: &RenderOptions, limit: usize) -> S
     let tail = closing_sections(r, opts.verbose);
     let mut o = String::new();
     let c = &r.summary.findings;
-    let groups = incidents(&r.diagnoses);
+    let groups = r.incidents();
     let _ = writeln!(o, "## day2 report\n");
     let _ = writeln!(
         o,
@@ -93,7 +93,7 @@ pub(crate) fn report_within(r: &Report, opts: &RenderOptions, limit: usize) -> S
             .source
             .captured_at
             .as_ref()
-            .map(|at| format!(" · captured {}", inline(at, false)))
+            .map(|at| format!(" · captured {}", inline(&at.to_string(), false)))
             .unwrap_or_default(),
         r.summary.objects,
         c.total(),
@@ -167,7 +167,7 @@ pub(crate) fn report_within(r: &Report, opts: &RenderOptions, limit: usize) -> S
         for (k, t) in r.timeline.iter().enumerate() {
             let row = format!(
                 "| {} | {} | {} | {} |\n",
-                inline(t.at.as_deref().unwrap_or("?"), true),
+                inline(&crate::time::stamp(t.at), true),
                 t.loop_,
                 code(&t.object.to_string(), true),
                 inline(&t.what, true)
@@ -365,8 +365,8 @@ fn rule_suffix(cause: &day2_model::report::RootCause) -> String {
 }
 
 /// One incident: its symptoms, the longest chain, the root cause and the fix.
-fn incident(o: &mut String, n: usize, g: &[&day2_model::report::Diagnosis]) {
-    let d0 = g[0];
+fn incident(o: &mut String, n: usize, g: &[day2_model::report::Diagnosis]) {
+    let d0 = &g[0];
     if d0.unexplained {
         let _ = writeln!(
             o,
@@ -389,7 +389,7 @@ fn incident(o: &mut String, n: usize, g: &[&day2_model::report::Diagnosis]) {
             .symptom
             .since
             .as_ref()
-            .map(|s| format!(" since {}", inline(s, false)))
+            .map(|s| format!(" since {}", inline(&s.to_string(), false)))
             .unwrap_or_default();
         let also = if d.also_affected.is_empty() {
             String::new()
@@ -412,18 +412,14 @@ fn incident(o: &mut String, n: usize, g: &[&day2_model::report::Diagnosis]) {
             let _ = writeln!(o, "  - {}", inline(e, false));
         }
     }
-    let d = g
-        .iter()
-        .max_by_key(|d| d.chain.len())
-        .copied()
-        .unwrap_or(d0);
+    let d = g.iter().max_by_key(|d| d.chain.len()).unwrap_or(d0);
     if !d.chain.is_empty() {
         let _ = writeln!(o, "\n| time | loop | object | what |\n|---|---|---|---|");
         for link in &d.chain {
             let _ = writeln!(
                 o,
                 "| {} | {} | {} | {} |",
-                inline(link.at.as_deref().unwrap_or("?"), true),
+                inline(&crate::time::stamp(link.at), true),
                 link.loop_,
                 code(&link.object.to_string(), true),
                 inline(&link.what, true)
@@ -607,7 +603,7 @@ const SUMMARY_RULES: usize = 15;
 pub fn summary(r: &Report) -> String {
     let mut o = String::new();
     let c = &r.summary.findings;
-    let groups = incidents(&r.diagnoses);
+    let groups = r.incidents();
     let _ = writeln!(
         o,
         "### day2 · {} · {} findings{}\n",
@@ -653,7 +649,7 @@ pub fn summary(r: &Report) -> String {
     if !groups.is_empty() {
         let _ = writeln!(o, "\n**Incidents**\n");
         for (n, g) in groups.iter().take(SUMMARY_INCIDENTS).enumerate() {
-            let d0 = g[0];
+            let d0 = &g[0];
             let mut kinds: Vec<&str> = g.iter().map(|d| d.symptom.kind.as_str()).collect();
             kinds.sort_unstable();
             kinds.dedup();

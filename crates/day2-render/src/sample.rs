@@ -187,7 +187,7 @@ pub fn report() -> Report {
                 kind: "PodPending".into(),
                 loop_: Loop::Compute,
                 object: pending.clone(),
-                since: Some("2026-01-01T09:00:00Z".into()),
+                since: "2026-01-01T09:00:00Z".parse().ok(),
                 evidence: vec!["Warning FailedScheduling (x4): 0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had volume node affinity conflict.".into()],
             },
             root_cause: RootCause {
@@ -199,28 +199,28 @@ pub fn report() -> Report {
             chain: vec![
                 ChainLink {
                     loop_: Loop::Storage,
-                    at: Some("2025-12-31T14:22:10Z".into()),
+                    at: "2025-12-31T14:22:10Z".parse().ok(),
                     object: obj("StorageClass", None, "gp3"),
                     what: "StorageClass gp3 binds zonal disks immediately".into(),
                     evidence: vec![],
                 },
                 ChainLink {
                     loop_: Loop::Storage,
-                    at: Some("2026-01-01T08:40:00Z".into()),
+                    at: "2026-01-01T08:40:00Z".parse().ok(),
                     object: obj("PersistentVolume", None, "pvc-1"),
                     what: "disk provisioned in us-east-1a before scheduling".into(),
                     evidence: vec!["Normal ProvisioningSucceeded: Successfully provisioned volume pvc-1".into()],
                 },
                 ChainLink {
                     loop_: Loop::Compute,
-                    at: Some("2026-01-01T09:00:00Z".into()),
+                    at: "2026-01-01T09:00:00Z".parse().ok(),
                     object: pending.clone(),
                     what: "Pending: volume node affinity conflict".into(),
                     evidence: vec!["Warning FailedScheduling (x4): 0/3 nodes are available".into()],
                 },
                 ChainLink {
                     loop_: Loop::Network,
-                    at: Some("2026-01-01T09:10:00Z".into()),
+                    at: "2026-01-01T09:10:00Z".parse().ok(),
                     object: obj("Ingress", Some("shop"), "web"),
                     what: "clients get 502 | 503 from the frontend".into(),
                     evidence: vec![],
@@ -231,6 +231,7 @@ pub fn report() -> Report {
             also_affected: vec![obj("Pod", Some("db"), "postgres-1")],
             missing_evidence: vec![],
             unexplained: false,
+            incident: 1,
         },
         Diagnosis {
             symptom: Symptom {
@@ -252,6 +253,7 @@ pub fn report() -> Report {
             also_affected: vec![],
             missing_evidence: vec!["no events for shop/api-1 (expired?)".into()],
             unexplained: true,
+            incident: 2,
         },
     ];
     let checklist = Checklist {
@@ -323,19 +325,19 @@ pub fn report() -> Report {
         summary: Summary::default(),
         timeline: vec![
             TimelineEntry {
-                at: Some("2026-01-01T08:40:00Z".into()),
+                at: "2026-01-01T08:40:00Z".parse().ok(),
                 loop_: Loop::Storage,
                 object: obj("PersistentVolume", None, "pvc-1"),
                 what: "disk provisioned in us-east-1a before scheduling".into(),
             },
             TimelineEntry {
-                at: Some("2026-01-01T09:00:00Z".into()),
+                at: "2026-01-01T09:00:00Z".parse().ok(),
                 loop_: Loop::Compute,
                 object: pending,
                 what: "FailedScheduling".into(),
             },
             TimelineEntry {
-                at: Some("2026-01-01T09:01:00Z".into()),
+                at: "2026-01-01T09:01:00Z".parse().ok(),
                 loop_: Loop::Compute,
                 object: obj("Node", None, "ip-10-0-2-9"),
                 what: "TriggeredScaleUp in us-east-1b".into(),

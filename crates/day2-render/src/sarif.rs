@@ -242,7 +242,7 @@ fn diagnosis_result(d: &Diagnosis, rule_id: &str, rule_index: usize) -> Value {
                         "logicalLocations": [logical(&link.object)],
                         "message": text(&format!(
                             "{} [{}] {}",
-                            link.at.as_deref().unwrap_or("?"),
+                            crate::time::stamp(link.at),
                             link.loop_,
                             link.what
                         )),

@@ -338,7 +338,8 @@ fn json_field_names_are_the_contracts() {
             "confidence",
             "also_affected",
             "missing_evidence",
-            "unexplained"
+            "unexplained",
+            "incident"
         ])));
         assert_eq!(
             keys(&d["symptom"]),
@@ -642,6 +643,7 @@ fn huge_report() -> Report {
             let mut d = d0.clone();
             d.symptom.object.name = format!("pod-{i}");
             d.root_cause.object.name = format!("cause-{i}");
+            d.incident = i + 1;
             d
         })
         .collect();
@@ -797,7 +799,7 @@ fn headers_name_the_capture_time_or_say_it_is_unknown() {
     };
     // A day2 snapshot says when it was taken.
     let mut r = sample::report();
-    r.source.captured_at = Some("2026-01-01T09:10:00Z".into());
+    r.source.captured_at = "2026-01-01T09:10:00Z".parse().ok();
     let (h, text, md, json) = header(&r);
     assert!(
         h.contains("<dt>captured</dt><dd><time datetime=\"2026-01-01T09:10:00Z\">2026-01-01T09:10:00Z</time></dd>"),
@@ -1025,6 +1027,7 @@ fn html_of_many_incidents_draws_the_first_and_lists_the_rest() {
         .map(|i| {
             let mut d = d0.clone();
             d.root_cause.object.name = format!("cause-{i}");
+            d.incident = i as u32 + 1;
             d
         })
         .collect();

@@ -1,9 +1,10 @@
 //! Text for people at a terminal: a one-screen summary first, then the
 //! incidents, the findings by loop, input problems, and the checklist last.
 
+use crate::time;
 use crate::wrap::{self, Span, pad, width};
 use crate::{
-    RenderOptions, UNEXPLAINED, by_message, by_rule, incidents, plural, pods_suffix, shown,
+    RenderOptions, UNEXPLAINED, by_message, by_rule, plural, pods_suffix, shown,
     timeline_repeats_chains,
 };
 use anstyle::{AnsiColor, Effects, Style};
@@ -176,22 +177,6 @@ impl Paint {
     }
 }
 
-/// `09:00:00`, or `03-01 14:22` when the time is on another day than `day`
-/// (the incident's), so a chain that starts the day before reads right.
-fn short_time_on(t: &Option<String>, day: Option<&str>) -> String {
-    match t {
-        Some(t) => match (t.get(..10), day) {
-            (Some(d), Some(day)) if d != day => format!(
-                "{} {}",
-                t.get(5..10).unwrap_or(d),
-                t.get(11..16).unwrap_or("")
-            ),
-            _ => t.get(11..19).unwrap_or(t).to_owned(),
-        },
-        None => "--:--:--".to_owned(),
-    }
-}
-
 fn conf_str(c: Confidence) -> &'static str {
     match c {
         Confidence::High => "high",
@@ -208,7 +193,7 @@ pub fn report(r: &Report, opts: &RenderOptions) -> String {
     };
     let mut o = String::new();
     summary(&mut o, &p, r);
-    let groups = incidents(&r.diagnoses);
+    let groups = r.incidents();
     for (i, g) in groups.iter().enumerate() {
         incident(&mut o, &p, i + 1, g);
     }
@@ -239,7 +224,7 @@ fn summary(o: &mut String, p: &Paint, r: &Report) {
         )
     );
     let c = &r.summary.findings;
-    let incidents = incidents(&r.diagnoses).len();
+    let incidents = r.incidents().len();
     let mut line: Vec<Span> = vec![(
         format!(
             "{} · {}: ",
@@ -302,11 +287,11 @@ fn summary(o: &mut String, p: &Paint, r: &Report) {
 
 /// One line per incident for the summary: prefix and text.
 fn incidents_list(r: &Report) -> Vec<(Vec<Span>, Vec<Span>)> {
-    incidents(&r.diagnoses)
+    r.incidents()
         .iter()
         .enumerate()
         .map(|(i, g)| {
-            let d = g[0];
+            let d = &g[0];
             let rule = d
                 .root_cause
                 .rule
@@ -347,8 +332,8 @@ fn incidents_list(r: &Report) -> Vec<(Vec<Span>, Vec<Span>)> {
         .collect()
 }
 
-fn incident(o: &mut String, p: &Paint, n: usize, g: &[&Diagnosis]) {
-    let d0 = g[0];
+fn incident(o: &mut String, p: &Paint, n: usize, g: &[Diagnosis]) {
+    let d0 = &g[0];
     let rule = d0
         .root_cause
         .rule
@@ -400,23 +385,19 @@ fn incident(o: &mut String, p: &Paint, n: usize, g: &[&Diagnosis]) {
         }
     }
     // Every diagnosis of an incident carries its chain; show the fullest once.
-    let d = g
-        .iter()
-        .max_by_key(|d| d.chain.len())
-        .copied()
-        .unwrap_or(d0);
+    let d = g.iter().max_by_key(|d| d.chain.len()).unwrap_or(d0);
     let day = g
         .iter()
-        .filter_map(|d| d.symptom.since.as_deref())
+        .filter_map(|d| d.symptom.since)
         .min()
-        .and_then(|s| s.get(..10));
+        .map(time::day);
     if !d.chain.is_empty() {
         let _ = writeln!(o, "  {}", p.s(bold(), "chain:"));
     }
     for link in &d.chain {
         let prefix = vec![
             (
-                format!("  {} ", pad(&short_time_on(&link.at, day), 11)),
+                format!("  {} ", pad(&time::short_on(link.at, day), 11)),
                 dim(),
             ),
             (pad(link.loop_.as_str(), 14), loop_style(link.loop_)),
@@ -487,20 +468,15 @@ fn incident(o: &mut String, p: &Paint, n: usize, g: &[&Diagnosis]) {
 }
 
 /// The cross-loop timeline, unless it only repeats the one chain shown above.
-fn timeline(o: &mut String, p: &Paint, r: &Report, groups: &[Vec<&Diagnosis>]) {
+fn timeline(o: &mut String, p: &Paint, r: &Report, groups: &[&[Diagnosis]]) {
     if r.timeline.is_empty() || timeline_repeats_chains(r, groups) {
         return;
     }
     let _ = writeln!(o, "\n{}", p.s(bold(), "Timeline"));
-    let day = r
-        .timeline
-        .iter()
-        .filter_map(|t| t.at.as_deref())
-        .min()
-        .and_then(|s| s.get(..10));
+    let day = r.timeline.iter().filter_map(|t| t.at).min().map(time::day);
     for t in &r.timeline {
         let prefix = vec![
-            (format!("  {} ", pad(&short_time_on(&t.at, day), 11)), dim()),
+            (format!("  {} ", pad(&time::short_on(t.at, day), 11)), dim()),
             (pad(t.loop_.as_str(), 14), loop_style(t.loop_)),
         ];
         p.para(

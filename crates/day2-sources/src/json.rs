@@ -320,7 +320,7 @@ impl<'r> Scanner<'r> {
         let mut off = start + 1;
         let (mut api_version, mut kind): (Option<String>, Option<String>) = (None, None);
         let mut snapshot_notes: Option<Vec<String>> = None;
-        let mut captured_at: Option<String> = None;
+        let mut captured_at: Option<jiff::Timestamp> = None;
         let mut list = None;
         let end = loop {
             let Some(i) = self.ws(off, dispatch) else {
@@ -854,15 +854,14 @@ pub(crate) fn parse(name: &Arc<str>, r: &mut Reader, head: Vec<u8>) -> Part {
 
 /// A day2 snapshot header's `capturedAt`, when it is a time stamp (the text
 /// is shown in reports, so anything else is dropped).
-pub(crate) fn snapshot_captured_at(metadata: &[u8]) -> Option<String> {
+pub(crate) fn snapshot_captured_at(metadata: &[u8]) -> Option<jiff::Timestamp> {
     #[derive(serde::Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Meta {
         captured_at: Option<String>,
     }
     let at = serde_json::from_slice::<Meta>(metadata).ok()?.captured_at?;
-    let ts: jiff::Timestamp = at.parse().ok()?;
-    Some(ts.to_string())
+    at.parse().ok()
 }
 
 /// Order notes by file position (`file:line:column`), keeping others in place at the end.

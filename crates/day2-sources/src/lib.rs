@@ -112,8 +112,8 @@ pub(crate) struct Part {
     pub more_notes: usize,
     /// Empty objects (`{}`): counted, never stored.
     pub empty_objects: u64,
-    /// When a day2 snapshot says it was captured (RFC 3339); the newest of several.
-    pub captured_at: Option<String>,
+    /// When a day2 snapshot says it was captured; the newest of several.
+    pub captured_at: Option<jiff::Timestamp>,
 }
 
 /// Notes kept per file; the rest are counted (a file of a million broken
@@ -138,20 +138,9 @@ impl Part {
     }
 
     /// Keep the newest capture time (a day2 snapshot's `metadata.capturedAt`).
-    pub(crate) fn captured(&mut self, at: Option<String>) {
+    pub(crate) fn captured(&mut self, at: Option<jiff::Timestamp>) {
         let Some(at) = at else { return };
-        let newer = match &self.captured_at {
-            None => true,
-            Some(old) => match (
-                old.parse::<jiff::Timestamp>(),
-                at.parse::<jiff::Timestamp>(),
-            ) {
-                (Ok(o), Ok(n)) => n > o,
-                (Err(_), Ok(_)) => true,
-                _ => false,
-            },
-        };
-        if newer {
+        if self.captured_at.is_none_or(|old| at > old) {
             self.captured_at = Some(at);
         }
     }

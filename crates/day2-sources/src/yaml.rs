@@ -339,7 +339,7 @@ fn push_value_hinted(
                 .pointer("/metadata/capturedAt")
                 .and_then(|a| a.as_str())
                 .and_then(|a| a.parse::<jiff::Timestamp>().ok());
-            part.captured(at.map(|a| a.to_string()));
+            part.captured(at);
         }
         let av = value
             .get("apiVersion")

@@ -67,7 +67,7 @@ pub fn analyze(cluster: &Cluster, config: &Config, diagnose: bool) -> Report {
             kind: cluster.source.as_str().to_owned(),
             cloud: cx.cloud.as_str().to_owned(),
             input: cluster.input.clone(),
-            captured_at: cluster.captured_at.clone(),
+            captured_at: cluster.captured_at,
         },
         findings,
         diagnoses,

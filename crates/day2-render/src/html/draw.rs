@@ -3,7 +3,7 @@
 //! colours are the report's severities, the arrows its diagnoses, the
 //! positions its time stamps.
 
-use super::util::{T, epoch_seconds};
+use super::util::T;
 use day2_model::{Loop, Severity};
 use maud::{Markup, html};
 
@@ -150,7 +150,7 @@ pub(crate) fn loops(boxes: &[LoopBox], crossings: &[Crossing]) -> Markup {
 /// One event of an incident, in the order the report gives.
 pub(crate) struct Event<'a> {
     pub id: String,
-    pub at: Option<&'a str>,
+    pub at: Option<jiff::Timestamp>,
     pub loop_: Loop,
     pub label: String,
     pub what: &'a str,
@@ -263,10 +263,7 @@ pub(crate) fn lanes(title_id: &str, events: &[Event<'_>]) -> Markup {
         .into_iter()
         .filter(|l| events.iter().any(|e| e.loop_ == *l))
         .collect();
-    let times: Vec<Option<i64>> = events
-        .iter()
-        .map(|e| e.at.and_then(epoch_seconds))
-        .collect();
+    let times: Vec<Option<i64>> = events.iter().map(|e| e.at.map(|t| t.as_second())).collect();
     let known: Vec<i64> = times.iter().flatten().copied().collect();
     let timed = known.iter().min() != known.iter().max();
     let unknown = times.iter().any(Option::is_none);
@@ -348,8 +345,8 @@ pub(crate) fn lanes(title_id: &str, events: &[Event<'_>]) -> Markup {
         format!(
             "{} events from {} to {}, one lane per loop.",
             events.len(),
-            events.iter().find_map(|e| e.at).unwrap_or("?"),
-            events.iter().rev().find_map(|e| e.at).unwrap_or("?")
+            crate::time::stamp(events.iter().find_map(|e| e.at)),
+            crate::time::stamp(events.iter().rev().find_map(|e| e.at))
         )
     } else {
         format!("{} events in order, one lane per loop.", events.len())
@@ -403,9 +400,9 @@ pub(crate) fn lanes(title_id: &str, events: &[Event<'_>]) -> Markup {
             }
             @for (i, e) in events.iter().enumerate() {
                 @let (x, y) = (xs[i], lane_y(e.loop_));
-                @let at = e.at.unwrap_or("time unknown");
+                @let at = e.at.map_or_else(|| "time unknown".to_owned(), |t| t.to_string());
                 a.ev href={ "#" (e.id) } data-ev=(e.id) aria-label=(format!("{} · {} · {}: {}", i + 1, at, e.loop_.as_str(), e.label)) {
-                    title { (T(at)) " · " (e.loop_.as_str()) " · " (T(&e.label)) "\n" (T(e.what)) }
+                    title { (T(&at)) " · " (e.loop_.as_str()) " · " (T(&e.label)) "\n" (T(e.what)) }
                     circle class={ "mark " (e.loop_.as_str()) } cx=(fx(x)) cy=(y) r="10" {}
                     text.marknum x=(fx(x)) y=(y + 4.0) text-anchor="middle" { (i + 1) }
                     @if let Some((lx, dy, anchor)) = labels[i] {

@@ -19,7 +19,7 @@ mod util;
 pub use coverage::{LogsSource, LogsView, logs};
 pub use nodes::{ExplainView, NodeRow, explain};
 
-use crate::{RenderOptions, UNEXPLAINED, incidents, timeline_repeats_chains};
+use crate::{RenderOptions, UNEXPLAINED, timeline_repeats_chains};
 use day2_model::report::{Diagnosis, Report, RuleInfo, Status};
 use day2_model::{Finding, Loop, Severity};
 use draw::{Crossing, Event, LoopBox};
@@ -121,7 +121,7 @@ fn confidence(d: &Diagnosis) -> &'static str {
 }
 
 pub fn report(r: &Report, rules: &[RuleInfo], opts: &RenderOptions) -> String {
-    let groups = incidents(&r.diagnoses);
+    let groups = r.incidents();
     let where_ = if r.source.input.is_empty() {
         r.source.kind.as_str()
     } else {
@@ -138,7 +138,7 @@ pub fn report(r: &Report, rules: &[RuleInfo], opts: &RenderOptions) -> String {
                 div { dt { "cloud" } dd { (T(&r.source.cloud)) } }
                 @if let Some(at) = crate::captured(r) {
                     div.captured { dt { "captured" } dd {
-                        @if r.source.captured_at.is_some() { time datetime=(at) { (T(at)) } } @else { "unknown" }
+                        @if r.source.captured_at.is_some() { time datetime=(at) { (T(&at)) } } @else { "unknown" }
                     } }
                 }
                 div { dt { "objects" } dd { (r.summary.objects) } }
@@ -213,7 +213,7 @@ fn checklist(r: &Report) -> Markup {
     }
 }
 
-fn loops(r: &Report, groups: &[Vec<&Diagnosis>]) -> Markup {
+fn loops(r: &Report, groups: &[&[Diagnosis]]) -> Markup {
     let boxes: Vec<LoopBox> = Loop::ALL
         .into_iter()
         .map(|l| LoopBox {
@@ -263,8 +263,8 @@ fn loops(r: &Report, groups: &[Vec<&Diagnosis>]) -> Markup {
 
 /// The events of an incident: the longest chain of its diagnoses, or its
 /// symptoms when no diagnosis has a chain.
-fn events<'a>(n: usize, g: &[&'a Diagnosis]) -> (Vec<Event<'a>>, Vec<&'a [String]>) {
-    let longest = g.iter().max_by_key(|d| d.chain.len()).copied();
+fn events<'a>(n: usize, g: &'a [Diagnosis]) -> (Vec<Event<'a>>, Vec<&'a [String]>) {
+    let longest = g.iter().max_by_key(|d| d.chain.len());
     match longest {
         Some(d) if !d.chain.is_empty() => d
             .chain
@@ -274,7 +274,7 @@ fn events<'a>(n: usize, g: &[&'a Diagnosis]) -> (Vec<Event<'a>>, Vec<&'a [String
                 (
                     Event {
                         id: format!("i{n}-e{}", i + 1),
-                        at: l.at.as_deref(),
+                        at: l.at,
                         loop_: l.loop_,
                         label: draw::short_label(&l.object.kind, &l.object.name),
                         what: &l.what,
@@ -290,7 +290,7 @@ fn events<'a>(n: usize, g: &[&'a Diagnosis]) -> (Vec<Event<'a>>, Vec<&'a [String
                 (
                     Event {
                         id: format!("i{n}-e{}", i + 1),
-                        at: d.symptom.since.as_deref(),
+                        at: d.symptom.since,
                         loop_: d.symptom.loop_,
                         label: draw::short_label(&d.symptom.object.kind, &d.symptom.object.name),
                         what: &d.symptom.kind,
@@ -302,7 +302,7 @@ fn events<'a>(n: usize, g: &[&'a Diagnosis]) -> (Vec<Event<'a>>, Vec<&'a [String
     }
 }
 
-fn incident_section(groups: &[Vec<&Diagnosis>], opts: &RenderOptions) -> Markup {
+fn incident_section(groups: &[&[Diagnosis]], opts: &RenderOptions) -> Markup {
     let drawn = if opts.verbose {
         groups.len()
     } else {
@@ -319,7 +319,7 @@ fn incident_section(groups: &[Vec<&Diagnosis>], opts: &RenderOptions) -> Markup 
                     thead { tr { th scope="col" { "#" } th scope="col" { "root cause" } th scope="col" { "loop" } th scope="col" { "symptoms" } th scope="col" { "objects" } } }
                     tbody {
                         @for (i, g) in listed.iter().enumerate() {
-                            @let d0 = g[0];
+                            @let d0 = &g[0];
                             tr {
                                 td { (drawn + i + 1) }
                                 td { @if d0.unexplained { strong { (UNEXPLAINED) } ": " } code { (T(&d0.root_cause.object.to_string())) } " " (rich(&d0.root_cause.summary)) }
@@ -338,22 +338,18 @@ fn incident_section(groups: &[Vec<&Diagnosis>], opts: &RenderOptions) -> Markup 
     }
 }
 
-fn symptom_kinds<'a>(g: &[&'a Diagnosis]) -> Vec<&'a str> {
+fn symptom_kinds(g: &[Diagnosis]) -> Vec<&str> {
     let mut k: Vec<&str> = g.iter().map(|d| d.symptom.kind.as_str()).collect();
     k.sort_unstable();
     k.dedup();
     k
 }
 
-fn incident(n: usize, g: &[&Diagnosis]) -> Markup {
-    let d0 = g[0];
+fn incident(n: usize, g: &[Diagnosis]) -> Markup {
+    let d0 = &g[0];
     let (evs, evidence) = events(n, g);
-    let best = g
-        .iter()
-        .max_by_key(|d| d.chain.len())
-        .copied()
-        .unwrap_or(d0);
-    let conf = g.iter().max_by_key(|d| d.confidence).copied().unwrap_or(d0);
+    let best = g.iter().max_by_key(|d| d.chain.len()).unwrap_or(d0);
+    let conf = g.iter().max_by_key(|d| d.confidence).unwrap_or(d0);
     let mut missing: Vec<&String> = g.iter().flat_map(|d| &d.missing_evidence).collect();
     missing.sort();
     missing.dedup();
@@ -387,7 +383,7 @@ fn incident(n: usize, g: &[&Diagnosis]) -> Markup {
                 ol.events {
                     @for (i, e) in evs.iter().enumerate() {
                         li #(e.id) {
-                            span.t { code { (T(e.at.unwrap_or("?"))) } } " " (loop_tag(e.loop_)) " "
+                            span.t { code { (T(&crate::time::stamp(e.at))) } } " " (loop_tag(e.loop_)) " "
                             span.what { (rich(e.what)) }
                             " " span.obj { code { (T(&e.label)) } }
                             @if !evidence[i].is_empty() {
@@ -418,7 +414,7 @@ fn incident(n: usize, g: &[&Diagnosis]) -> Markup {
                         @for d in g {
                             li {
                                 strong { (T(&d.symptom.kind)) } " " code { (T(&d.symptom.object.to_string())) } " " (loop_tag(d.symptom.loop_))
-                                @if let Some(s) = &d.symptom.since { " " span.muted { "since " (T(s)) } }
+                                @if let Some(s) = &d.symptom.since { " " span.muted { "since " (T(&s.to_string())) } }
                                 @if !d.also_affected.is_empty() {
                                     " — same on "
                                     @for (j, x) in d.also_affected.iter().take(ALSO_SHOWN).enumerate() {
@@ -445,7 +441,7 @@ fn timeline(r: &Report) -> Markup {
         .enumerate()
         .map(|(i, t)| Event {
             id: format!("t-e{}", i + 1),
-            at: t.at.as_deref(),
+            at: t.at,
             loop_: t.loop_,
             label: draw::short_label(&t.object.kind, &t.object.name),
             what: &t.what,
@@ -461,7 +457,7 @@ fn timeline(r: &Report) -> Markup {
                 tbody {
                     @for (i, t) in r.timeline.iter().take(TIMELINE_ROWS).enumerate() {
                         tr id=[drawn.then(|| format!("t-e{}", i + 1))] {
-                            td.t { code { (T(t.at.as_deref().unwrap_or("?"))) } }
+                            td.t { code { (T(&crate::time::stamp(t.at))) } }
                             td { (loop_tag(t.loop_)) }
                             td { code { (T(&t.object.to_string())) } }
                             td { (rich(&t.what)) }

@@ -58,52 +58,6 @@ pub(crate) fn count(n: usize, one: &str, many: &str) -> PreEscaped<String> {
     PreEscaped(esc(&crate::plural(n, one, many)))
 }
 
-/// Seconds since the Unix epoch of an RFC 3339 time stamp
-/// (`2026-01-01T09:00:00Z`, `2026-01-01T09:00:00.5+02:00`); `None` for
-/// anything else.
-pub(crate) fn epoch_seconds(s: &str) -> Option<i64> {
-    let b = s.trim().as_bytes();
-    let num = |r: std::ops::Range<usize>| -> Option<i64> {
-        let d = b.get(r)?;
-        if d.is_empty() || !d.iter().all(u8::is_ascii_digit) {
-            return None;
-        }
-        std::str::from_utf8(d).ok()?.parse().ok()
-    };
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
-        return None;
-    }
-    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if b[13] != b':' || b[16] != b':' || !(1..=12).contains(&mo) || !(1..=31).contains(&d) {
-        return None;
-    }
-    let mut i = 19;
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        while b.get(i).is_some_and(u8::is_ascii_digit) {
-            i += 1;
-        }
-    }
-    let offset = match b.get(i)? {
-        b'Z' | b'z' if i + 1 == b.len() => 0,
-        sign @ (b'+' | b'-') if i + 6 == b.len() && b[i + 3] == b':' => {
-            let o = num(i + 1..i + 3)? * 3600 + num(i + 4..i + 6)? * 60;
-            if *sign == b'+' { o } else { -o }
-        }
-        _ => return None,
-    };
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if mo <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (mo + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + h * 3600 + mi * 60 + sec - offset)
-}
-
 /// SHA-256 (FIPS 180-4) of `data`.
 pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
     const K: [u32; 64] = [
@@ -224,26 +178,6 @@ mod tests {
         .enumerate()
         {
             assert_eq!(base64(&b"foobar"[..i]), *o);
-        }
-    }
-
-    #[test]
-    fn time_stamps_parse_to_epoch_seconds() {
-        assert_eq!(epoch_seconds("1970-01-01T00:00:00Z"), Some(0));
-        assert_eq!(epoch_seconds("2026-01-01T09:00:00Z"), Some(1_767_258_000));
-        assert_eq!(
-            epoch_seconds("2026-01-01T11:00:30.25+02:00"),
-            Some(1_767_258_030)
-        );
-        assert_eq!(epoch_seconds("2024-02-29T00:00:00Z"), Some(1_709_164_800));
-        for bad in [
-            "",
-            "yesterday",
-            "2026-01-01",
-            "2026-13-01T00:00:00Z",
-            "2026-01-01T09:00:00",
-        ] {
-            assert_eq!(epoch_seconds(bad), None, "{bad}");
         }
     }
 
