@@ -11,10 +11,11 @@
 //! [`Format`] is a `clap::ValueEnum`, taken by the CLI's `-o`.
 #![forbid(unsafe_code)]
 
+pub mod explain;
 mod html;
 
 /// The HTML view of `day2 explain pod`: every node's fit or why not.
-pub use html::{ExplainView, NodeRow, explain as explain_html};
+pub use html::{ExplainView, NodeRow};
 /// The HTML view of `day2 logs`: field coverage, overall and per source.
 pub use html::{LogsSource, LogsView, logs as logs_html};
 mod junit;
