@@ -33,7 +33,7 @@ pub mod topology;
 pub mod trim;
 pub mod types;
 
-pub use cluster::{Cluster, Note, PodLog, SourceKind, Workload, WorkloadKey, zone_of};
+pub use cluster::{Cluster, Note, PodLog, SourceKind, Workload, WorkloadKey};
 pub use event::Event;
 pub use object::{
     DecodeError, DynObject, K8sObject, Object, Res, Stores, decode_str_into, decode_value,
@@ -41,6 +41,7 @@ pub use object::{
 };
 pub use pod::Pod;
 pub use report::{Finding, Report};
+pub use topology::zone_of;
 pub use types::{Cloud, Location, Loop, ObjRef, Origin, Severity, SpanIndex};
 
 /// Re-export of the Kubernetes types the model is written in.

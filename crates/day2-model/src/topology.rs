@@ -1,8 +1,25 @@
 //! Where things live: the zones of a PersistentVolume, read one way for the
 //! diagnosis and the scheduler simulator alike.
 
-use crate::cluster::zone_of;
+use crate::selector::Labels;
 use k8s_openapi::api::core::v1::PersistentVolume;
+
+/// Well-known zone labels, newest first.
+pub const ZONE_LABELS: [&str; 5] = [
+    "topology.kubernetes.io/zone",
+    "failure-domain.beta.kubernetes.io/zone",
+    "topology.ebs.csi.aws.com/zone",
+    "topology.disk.csi.azure.com/zone",
+    "topology.gke.io/zone",
+];
+
+/// The zone of a set of labels, if any.
+pub fn zone_of(labels: &Labels) -> Option<&str> {
+    ZONE_LABELS
+        .iter()
+        .find_map(|k| labels.get(*k))
+        .map(String::as_str)
+}
 
 /// Whether a topology key names the zone: `topology.kubernetes.io/zone` or
 /// its legacy `failure-domain.beta.kubernetes.io/zone`.
