@@ -19,6 +19,13 @@ use day2_model::{Loop, ObjRef, Res};
 use k8s_openapi::api::core::v1::{ConfigMap, PodSpec, ServiceAccount};
 use rustc_hash::{FxHashMap, FxHashSet};
 
+pub mod graph;
+mod hpa;
+mod ingress;
+mod netpol;
+mod service;
+mod webhook;
+
 type ByName<'c, T> = FxHashMap<(&'c str, &'c str), &'c Res<T>>;
 
 /// The objects references point at, by (namespace, name), built once.
@@ -331,19 +338,8 @@ fn key_missing(kind: &str, ns: &str, name: &str, key: &str, via: &str) -> Anomal
 /// along them as a low-scored cause, every reference the input could not
 /// check as missing evidence.
 pub fn references<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
-    let (ns, spec, node) = match d.subject {
-        Subject::Pod(p) => match p.spec.as_ref() {
-            Some(s) => (p.ns_or_default(), s, s.node_name.as_deref()),
-            None => return vec![],
-        },
-        Subject::Controller {
-            meta,
-            template: Some(t),
-        } => match t.spec.as_ref() {
-            Some(s) => (meta.namespace.as_deref().unwrap_or("default"), s, None),
-            None => return vec![],
-        },
-        _ => return vec![],
+    let Some((ns, spec, node)) = pod_spec(d) else {
+        return vec![];
     };
     let mut unchecked = Vec::new();
     let found = walk(a, ns, spec, node, &mut unchecked);
@@ -361,4 +357,33 @@ pub fn references<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .collect();
     hs.truncate(1);
     hs
+}
+
+/// The namespace, pod spec and node of a pod or pod template symptom.
+fn pod_spec<'c>(d: &Detected<'c>) -> Option<(&'c str, &'c PodSpec, Option<&'c str>)> {
+    match d.subject {
+        Subject::Pod(p) => {
+            let s = p.spec.as_ref()?;
+            Some((p.ns_or_default(), s, s.node_name.as_deref()))
+        }
+        Subject::Controller {
+            meta,
+            template: Some(t),
+        } => Some((
+            meta.namespace.as_deref().unwrap_or("default"),
+            t.spec.as_ref()?,
+            None,
+        )),
+        _ => None,
+    }
+}
+
+/// The references of the symptom's pod or pod template the input cannot check.
+fn unchecked_of_pod<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<String> {
+    let mut unchecked = Vec::new();
+    if let Some((ns, spec, node)) = pod_spec(d) {
+        walk(a, ns, spec, node, &mut unchecked);
+    }
+    unchecked.dedup();
+    unchecked
 }

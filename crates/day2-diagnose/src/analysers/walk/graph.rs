@@ -1,0 +1,124 @@
+//! The walk beyond a pod's own references: the cluster's reference graph
+//! around a symptom's object. A Service leads to the pods it selects, their
+//! ports and its EndpointSlices; an Ingress to its IngressClass, TLS Secrets
+//! and backend Services; an autoscaler to its scale target; an admission
+//! webhook to the Service the API server calls; a NetworkPolicy that selects
+//! a pod to the peers it admits. A reference to nothing (where the input
+//! holds that kind), a mismatch along an edge (a name or port that resolves
+//! to nothing, a selector that selects nothing, a policy that admits
+//! nothing) or an unhealthy neighbour is evidence wherever it sits; a
+//! reference the input cannot check is listed with the command that would.
+
+use super::{Anomaly, hpa, ingress, netpol, service, webhook};
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use crate::kubectl::shell_word;
+use crate::symptoms::{Detected, Kind, Subject};
+
+/// What walking a symptom's graph found: anomalies, best first, and the
+/// references the input could not check (each with its `kubectl` command).
+#[derive(Default)]
+pub(super) struct Walked {
+    pub found: Vec<Anomaly>,
+    pub unchecked: Vec<String>,
+}
+
+impl Walked {
+    /// A reference the input cannot check: `kubectl get` fetches it.
+    pub fn unchecked(&mut self, kind: &str, ns: Option<&str>, name: &str, via: &str) {
+        let at = ns.map(|n| format!("{n}/")).unwrap_or_default();
+        let flag = ns
+            .map(|n| format!("-n {} ", shell_word(n)))
+            .unwrap_or_default();
+        let line = format!(
+            "{kind} {at}{name} ({via}) is not in the input: `kubectl get {} {flag}{}`",
+            kind.to_ascii_lowercase(),
+            shell_word(name)
+        );
+        if !self.unchecked.contains(&line) {
+            self.unchecked.push(line);
+        }
+    }
+}
+
+/// The graph around the symptom's object, walked.
+fn walk_graph<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Walked {
+    let mut w = Walked::default();
+    match d.subject {
+        Subject::Service(svc) => service::walk(a, svc, &mut w),
+        Subject::Ingress(ing) => ingress::walk(a, ing, &mut w),
+        Subject::Hpa(h) => hpa::walk(a, h, &mut w),
+        Subject::Controller { meta, .. } if d.kind == Kind::PodCreateFailed => {
+            webhook::walk(a, meta.namespace.as_deref().unwrap_or("default"), &mut w);
+        }
+        Subject::Pod(p) if matches!(d.kind, Kind::CrashLoopBackOff | Kind::ProbeFailing) => {
+            netpol::walk(a, p, &mut w);
+        }
+        _ => {}
+    }
+    w.found.sort_by_key(|x| std::cmp::Reverse(x.score));
+    w
+}
+
+/// The first thing wrong along the symptom's graph as a low-scored cause,
+/// with every reference the input could not check as missing evidence.
+pub fn references<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let w = walk_graph(a, d);
+    let Some(x) = w.found.into_iter().next() else {
+        return vec![];
+    };
+    let mut h = Hypothesis::new(x.score, x.loop_, x.object.clone(), x.what.clone())
+        .fix(x.fix)
+        .link(Link::new(x.loop_, None, x.object, x.what));
+    for u in w.unchecked {
+        h = h.missing(u);
+    }
+    vec![h]
+}
+
+/// The references around the symptom the input could not check, each with
+/// the `kubectl get` that fetches it: what an unexplained diagnosis lists.
+pub fn unchecked<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<String> {
+    let mut out = super::unchecked_of_pod(a, d);
+    for u in walk_graph(a, d).unchecked {
+        if !out.contains(&u) {
+            out.push(u);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+pub(super) mod testing {
+    #![allow(clippy::expect_used, clippy::unwrap_used)]
+
+    use crate::analysis::Analysis;
+    use crate::evidence::{FindingIndex, Hypothesis};
+    use crate::symptoms::{Detected, Kind, Subject};
+    use day2_model::{Cloud, Cluster, SourceKind};
+
+    /// A snapshot of the objects given as YAML flow-style list items.
+    pub fn cluster(items: &str) -> Cluster {
+        let docs = format!(
+            "apiVersion: v1\nkind: List\nitems:\n{}",
+            items.trim_start_matches('\n')
+        );
+        day2_sources::testing::cluster_from_yaml(&docs, SourceKind::Snapshot).unwrap()
+    }
+
+    pub fn analysis(c: &Cluster) -> Analysis<'_> {
+        Analysis::new(c, Cloud::Generic, FindingIndex::new(&[]), &[], None, &[])
+    }
+
+    /// The graph walk's hypothesis for a symptom of `kind` on `subject`.
+    pub fn walked<'c>(a: &Analysis<'c>, kind: Kind, subject: Subject<'c>) -> Vec<Hypothesis> {
+        let object = match subject {
+            Subject::Service(s) => s.objref(),
+            Subject::Ingress(i) => i.objref(),
+            Subject::Hpa(h) => h.objref(),
+            Subject::Pod(p) => p.objref(),
+            _ => day2_model::ObjRef::new("ReplicaSet", Some("default"), "web"),
+        };
+        super::references(a, &Detected::new(kind, object, subject))
+    }
+}

@@ -1,0 +1,278 @@
+//! HorizontalPodAutoscaler → its scale target: the kind and API group it
+//! names must resolve to an object of that name (`FailedGetScale`: `no
+//! matches for kind "Deployment" in group "extensions"`,
+//! `deployments/scale.apps "x" not found`), and a target scaled to zero
+//! disables the autoscaler (`ScalingDisabled`).
+
+use super::Anomaly;
+use super::graph::Walked;
+use crate::analysis::Analysis;
+use crate::kubectl::shell_word;
+use day2_model::{Loop, ObjRef, Res};
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+
+/// The API group that serves each workload kind the input models.
+const GROUPS: [(&str, &str); 5] = [
+    ("Deployment", "apps"),
+    ("StatefulSet", "apps"),
+    ("ReplicaSet", "apps"),
+    ("DaemonSet", "apps"),
+    ("ReplicationController", ""),
+];
+
+/// A scale target found in the input: its API group and `spec.replicas`.
+struct Target {
+    group: String,
+    replicas: Option<i32>,
+}
+
+fn group_of(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(g, _)| g)
+}
+
+/// The object of `kind` named `name` in `ns`, and whether the input holds
+/// that kind in `ns` at all (else its absence says nothing).
+fn find(a: &Analysis<'_>, kind: &str, ns: &str, name: &str) -> (Option<Target>, bool) {
+    let c = a.cluster;
+    fn look<T: day2_model::K8sObject>(
+        items: &[Res<T>],
+        ns: &str,
+        name: &str,
+        group: &str,
+        replicas: impl Fn(&T) -> Option<i32>,
+    ) -> (Option<Target>, bool) {
+        let held = items.iter().any(|r| r.ns_or_default() == ns);
+        let found = items
+            .iter()
+            .find(|r| r.ns_or_default() == ns && r.name() == name)
+            .map(|r| Target {
+                group: group.to_owned(),
+                replicas: replicas(&r.obj),
+            });
+        (found, held)
+    }
+    match kind {
+        "Deployment" => look(&c.deployments, ns, name, "apps", |d| d.spec.replicas),
+        "StatefulSet" => look(&c.stateful_sets, ns, name, "apps", |s| s.spec.replicas),
+        "ReplicaSet" => look(&c.replica_sets, ns, name, "apps", |r| r.spec.replicas),
+        "ReplicationController" => look(&c.replication_controllers, ns, name, "", |r| {
+            r.spec.as_ref()?.replicas
+        }),
+        _ => {
+            let of_kind = || {
+                c.other
+                    .iter()
+                    .filter(|o| o.obj.kind == kind && o.ns_or_default() == ns)
+            };
+            let found = of_kind().find(|o| o.name() == name).map(|o| Target {
+                group: group_of(&o.obj.api_version).to_owned(),
+                replicas: o
+                    .obj
+                    .data
+                    .get("spec")
+                    .and_then(|s| s.get("replicas"))
+                    .and_then(serde_json::Value::as_i64)
+                    .and_then(|n| i32::try_from(n).ok()),
+            });
+            (found, of_kind().next().is_some())
+        }
+    }
+}
+
+/// Workload kinds other than `kind` that have an object named `name` in `ns`.
+fn namesakes(a: &Analysis<'_>, kind: &str, ns: &str, name: &str) -> Vec<&'static str> {
+    GROUPS
+        .iter()
+        .map(|(k, _)| *k)
+        .filter(|k| *k != kind && find(a, k, ns, name).0.is_some())
+        .collect()
+}
+
+pub(super) fn walk(a: &Analysis<'_>, hpa: &Res<HorizontalPodAutoscaler>, w: &mut Walked) {
+    let ns = hpa.ns_or_default();
+    let t = &hpa.spec.scale_target_ref;
+    let asked = t.api_version.as_deref().unwrap_or("");
+    let served = GROUPS.iter().find(|(k, _)| *k == t.kind).map(|(_, g)| *g);
+    let (found, held) = find(a, &t.kind, ns, &t.name);
+    let served = served.or_else(|| found.as_ref().map(|f| f.group.as_str()));
+    let hpa_ref = hpa.objref();
+    let name = hpa.name();
+    // The group the reference names must serve the kind.
+    if let Some(g) = served
+        && group_of(asked) != g
+    {
+        let want = if g.is_empty() {
+            "v1".to_owned()
+        } else {
+            format!("{g}/v1")
+        };
+        let asked_text = if asked.is_empty() {
+            "no apiVersion".to_owned()
+        } else {
+            format!("apiVersion {asked}")
+        };
+        w.found.push(Anomaly {
+            score: 50,
+            loop_: Loop::Compute,
+            object: hpa_ref.clone(),
+            what: format!(
+                "HPA {ns}/{name} targets {} {} with {asked_text}, but API group \"{}\" does not serve {}: the HPA controller cannot get the target's scale",
+                t.kind, t.name, group_of(asked), t.kind
+            ),
+            fix: format!(
+                "Set `spec.scaleTargetRef.apiVersion: {want}` in HPA {ns}/{name} (the group that serves {}).",
+                t.kind
+            ),
+        });
+        return;
+    }
+    let Some(target) = found else {
+        if !held {
+            w.unchecked(&t.kind, Some(ns), &t.name, &format!("HPA {name} scales"));
+            return;
+        }
+        let others = namesakes(a, &t.kind, ns, &t.name);
+        let (also, fix) = match others.first() {
+            Some(k) => (
+                format!("; {k} {ns}/{} does", t.name),
+                format!(
+                    "Set `spec.scaleTargetRef.kind: {k}` (apiVersion apps/v1) in HPA {ns}/{name}: the workload is a {k}, not a {}.",
+                    t.kind
+                ),
+            ),
+            None => (
+                String::new(),
+                format!(
+                    "Point `spec.scaleTargetRef` of HPA {ns}/{name} at the workload it should scale, or delete the HPA with the workload it belonged to."
+                ),
+            ),
+        };
+        w.found.push(Anomaly {
+            score: 50,
+            loop_: Loop::Compute,
+            object: hpa_ref,
+            what: format!(
+                "HPA {ns}/{name} scales {} {ns}/{}, which does not exist{also}",
+                t.kind, t.name
+            ),
+            fix,
+        });
+        return;
+    };
+    if target.replicas == Some(0) {
+        w.found.push(Anomaly {
+            score: 45,
+            loop_: Loop::Compute,
+            object: ObjRef::new(t.kind.clone(), Some(ns), t.name.clone()),
+            what: format!(
+                "{} {ns}/{} has spec.replicas 0: the HPA does not scale a target at zero (ScalingDisabled)",
+                t.kind, t.name
+            ),
+            fix: format!(
+                "Scale it to at least the HPA's minReplicas (`kubectl scale {} -n {} {} --replicas={}`); when a GitOps tool keeps `replicas: 0` in the manifest, leave `replicas` out so the HPA owns it.",
+                t.kind.to_ascii_lowercase(),
+                shell_word(ns),
+                shell_word(&t.name),
+                hpa.spec.min_replicas.unwrap_or(1)
+            ),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::graph::testing::{analysis, cluster, walked};
+    use crate::symptoms::{Kind, Subject};
+
+    const DEP: &str = "- {apiVersion: apps/v1, kind: Deployment, metadata: {name: web, namespace: shop}, spec: {replicas: REPLICAS, selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, image: x:1}]}}}}\n";
+
+    fn hpa(target: &str) -> String {
+        format!(
+            "- {{apiVersion: autoscaling/v2, kind: HorizontalPodAutoscaler, metadata: {{name: web, namespace: shop}}, spec: {{scaleTargetRef: {{{target}}}, minReplicas: 2, maxReplicas: 5}}}}\n"
+        )
+    }
+
+    fn first(items: &str) -> Option<(String, String, String)> {
+        let c = cluster(items);
+        let a = analysis(&c);
+        let h = &c.hpas[0];
+        walked(&a, Kind::HpaLimited, Subject::Hpa(h))
+            .into_iter()
+            .next()
+            .map(|h| (h.root.object.to_string(), h.root.summary, h.fix))
+    }
+
+    #[test]
+    fn a_target_of_the_right_group_and_replicas_is_fine() {
+        let items = format!(
+            "{}{}",
+            DEP.replace("REPLICAS", "3"),
+            hpa("apiVersion: apps/v1, kind: Deployment, name: web")
+        );
+        assert_eq!(first(&items), None);
+    }
+
+    #[test]
+    fn a_target_named_in_the_wrong_group_resolves_to_nothing() {
+        for api in ["apiVersion: extensions/v1beta1, ", ""] {
+            let items = format!(
+                "{}{}",
+                DEP.replace("REPLICAS", "3"),
+                hpa(&format!("{api}kind: Deployment, name: web"))
+            );
+            let (obj, what, fix) = first(&items).unwrap();
+            assert!(obj.contains("HorizontalPodAutoscaler"), "{obj}");
+            assert!(what.contains("does not serve Deployment"), "{what}");
+            assert!(fix.contains("apiVersion: apps/v1"), "{fix}");
+        }
+    }
+
+    #[test]
+    fn a_missing_target_names_the_workload_of_that_name() {
+        let sts = "- {apiVersion: apps/v1, kind: StatefulSet, metadata: {name: web, namespace: shop}, spec: {replicas: 2, serviceName: web, selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, image: x:1}]}}}}\n";
+        let other = DEP
+            .replace("name: web,", "name: api,")
+            .replace("REPLICAS", "1");
+        let items = format!(
+            "{sts}{other}{}",
+            hpa("apiVersion: apps/v1, kind: Deployment, name: web")
+        );
+        let (_, what, fix) = first(&items).unwrap();
+        assert!(
+            what.contains("does not exist; StatefulSet shop/web does"),
+            "{what}"
+        );
+        assert!(fix.contains("kind: StatefulSet"), "{fix}");
+    }
+
+    #[test]
+    fn a_target_the_input_does_not_hold_is_unchecked_not_missing() {
+        let c = cluster(&hpa("apiVersion: apps/v1, kind: Deployment, name: web"));
+        let a = analysis(&c);
+        let d = crate::symptoms::Detected::new(
+            Kind::HpaLimited,
+            c.hpas[0].objref(),
+            Subject::Hpa(&c.hpas[0]),
+        );
+        assert!(super::super::graph::references(&a, &d).is_empty());
+        let u = super::super::graph::unchecked(&a, &d);
+        assert_eq!(u.len(), 1, "{u:?}");
+        assert!(
+            u[0].ends_with("`kubectl get deployment -n shop web`"),
+            "{u:?}"
+        );
+    }
+
+    #[test]
+    fn a_target_at_zero_replicas_disables_the_autoscaler() {
+        let items = format!(
+            "{}{}",
+            DEP.replace("REPLICAS", "0"),
+            hpa("apiVersion: apps/v1, kind: Deployment, name: web")
+        );
+        let (obj, what, fix) = first(&items).unwrap();
+        assert_eq!(obj, "Deployment/shop/web");
+        assert!(what.contains("ScalingDisabled"), "{what}");
+        assert!(fix.contains("--replicas=2"), "{fix}");
+    }
+}
