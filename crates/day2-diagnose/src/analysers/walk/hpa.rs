@@ -11,12 +11,11 @@ use crate::kubectl::shell_word;
 use day2_model::{Loop, ObjRef, Res};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 
-/// The API group that serves each workload kind the input models.
-const GROUPS: [(&str, &str); 5] = [
+/// The API group that serves each scalable workload kind the input models.
+const GROUPS: [(&str, &str); 4] = [
     ("Deployment", "apps"),
     ("StatefulSet", "apps"),
     ("ReplicaSet", "apps"),
-    ("DaemonSet", "apps"),
     ("ReplicationController", ""),
 ];
 
@@ -34,6 +33,7 @@ fn group_of(api_version: &str) -> &str {
 /// that kind in `ns` at all (else its absence says nothing).
 fn find(a: &Analysis<'_>, kind: &str, ns: &str, name: &str) -> (Option<Target>, bool) {
     let c = a.cluster;
+    // `name` may be empty: then only whether the kind is held is asked.
     fn look<T: day2_model::K8sObject>(
         items: &[Res<T>],
         ns: &str,
@@ -94,6 +94,9 @@ pub(super) fn walk(a: &Analysis<'_>, hpa: &Res<HorizontalPodAutoscaler>, w: &mut
     let asked = t.api_version.as_deref().unwrap_or("");
     let served = GROUPS.iter().find(|(k, _)| *k == t.kind).map(|(_, g)| *g);
     let (found, held) = find(a, &t.kind, ns, &t.name);
+    // `kubectl get all` captures every workload kind together: workloads of
+    // any kind in the namespace say its Deployments were captured too.
+    let held = held || (served.is_some() && GROUPS.iter().any(|(k, _)| find(a, k, ns, "").1));
     let served = served.or_else(|| found.as_ref().map(|f| f.group.as_str()));
     let hpa_ref = hpa.objref();
     let name = hpa.name();
@@ -230,11 +233,10 @@ mod tests {
     #[test]
     fn a_missing_target_names_the_workload_of_that_name() {
         let sts = "- {apiVersion: apps/v1, kind: StatefulSet, metadata: {name: web, namespace: shop}, spec: {replicas: 2, serviceName: web, selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, image: x:1}]}}}}\n";
-        let other = DEP
-            .replace("name: web,", "name: api,")
-            .replace("REPLICAS", "1");
+        // No Deployment in the namespace: its StatefulSet says the
+        // namespace's workloads were captured.
         let items = format!(
-            "{sts}{other}{}",
+            "{sts}{}",
             hpa("apiVersion: apps/v1, kind: Deployment, name: web")
         );
         let (_, what, fix) = first(&items).unwrap();
