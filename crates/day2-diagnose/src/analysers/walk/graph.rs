@@ -15,15 +15,24 @@ use crate::evidence::{Hypothesis, Link};
 use crate::kubectl::shell_word;
 use crate::symptoms::{Detected, Kind, Subject};
 
-/// What walking a symptom's graph found: anomalies, best first, and the
-/// references the input could not check (each with its `kubectl` command).
+/// What walking a symptom's graph found: anomalies (with the rule that
+/// fired on the same fact, if any), best first, and the references the
+/// input could not check (each with its `kubectl` command).
 #[derive(Default)]
 pub(super) struct Walked {
-    pub found: Vec<Anomaly>,
+    pub found: Vec<(Anomaly, Option<&'static str>)>,
     pub unchecked: Vec<String>,
 }
 
 impl Walked {
+    pub fn push(&mut self, x: Anomaly) {
+        self.found.push((x, None));
+    }
+
+    pub fn push_rule(&mut self, x: Anomaly, rule: Option<&'static str>) {
+        self.found.push((x, rule));
+    }
+
     /// A reference the input cannot check: `kubectl get` fetches it.
     pub fn unchecked(&mut self, kind: &str, ns: Option<&str>, name: &str, via: &str) {
         let at = ns.map(|n| format!("{n}/")).unwrap_or_default();
@@ -56,7 +65,7 @@ fn walk_graph<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Walked {
         }
         _ => {}
     }
-    w.found.sort_by_key(|x| std::cmp::Reverse(x.score));
+    w.found.sort_by_key(|(x, _)| std::cmp::Reverse(x.score));
     w
 }
 
@@ -64,10 +73,11 @@ fn walk_graph<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Walked {
 /// with every reference the input could not check as missing evidence.
 pub fn references<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let w = walk_graph(a, d);
-    let Some(x) = w.found.into_iter().next() else {
+    let Some((x, rule)) = w.found.into_iter().next() else {
         return vec![];
     };
     let mut h = Hypothesis::new(x.score, x.loop_, x.object.clone(), x.what.clone())
+        .rule(rule)
         .fix(x.fix)
         .link(Link::new(x.loop_, None, x.object, x.what));
     for u in w.unchecked {
@@ -95,7 +105,7 @@ pub(super) mod testing {
     use crate::analysis::Analysis;
     use crate::evidence::{FindingIndex, Hypothesis};
     use crate::symptoms::{Detected, Kind, Subject};
-    use day2_model::{Cloud, Cluster, SourceKind};
+    use day2_model::{Cloud, Cluster, SourceKind, Workload};
 
     /// A snapshot of the objects given as YAML flow-style list items.
     pub fn cluster(items: &str) -> Cluster {
@@ -106,8 +116,16 @@ pub(super) mod testing {
         day2_sources::testing::cluster_from_yaml(&docs, SourceKind::Snapshot).unwrap()
     }
 
-    pub fn analysis(c: &Cluster) -> Analysis<'_> {
-        Analysis::new(c, Cloud::Generic, FindingIndex::new(&[]), &[], None, &[])
+    /// The analysis of `c` over its workloads (`c.workloads()`).
+    pub fn analysis<'c>(c: &'c Cluster, workloads: &'c [Workload<'c>]) -> Analysis<'c> {
+        Analysis::new(
+            c,
+            Cloud::Generic,
+            FindingIndex::new(&[]),
+            &[],
+            None,
+            workloads,
+        )
     }
 
     /// The graph walk's hypothesis for a symptom of `kind` on `subject`.

@@ -2,22 +2,17 @@
 //! names must resolve to an object of that name (`FailedGetScale`: `no
 //! matches for kind "Deployment" in group "extensions"`,
 //! `deployments/scale.apps "x" not found`), and a target scaled to zero
-//! disables the autoscaler (`ScalingDisabled`).
+//! disables the autoscaler (`ScalingDisabled`). Which group serves a kind is
+//! the model's ([`day2_model::object::served_group`]); whether the target is
+//! missing is rule CP015's word when it ran, else the namespace's workloads.
 
 use super::Anomaly;
 use super::graph::Walked;
 use crate::analysis::Analysis;
 use crate::kubectl::shell_word;
+use day2_model::object::{group_of, served_group};
 use day2_model::{Loop, ObjRef, Res};
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
-
-/// The API group that serves each scalable workload kind the input models.
-const GROUPS: [(&str, &str); 4] = [
-    ("Deployment", "apps"),
-    ("StatefulSet", "apps"),
-    ("ReplicaSet", "apps"),
-    ("ReplicationController", ""),
-];
 
 /// A scale target found in the input: its API group and `spec.replicas`.
 struct Target {
@@ -25,79 +20,42 @@ struct Target {
     replicas: Option<i32>,
 }
 
-fn group_of(api_version: &str) -> &str {
-    api_version.rsplit_once('/').map_or("", |(g, _)| g)
-}
-
-/// The object of `kind` named `name` in `ns`, and whether the input holds
-/// that kind in `ns` at all (else its absence says nothing).
-fn find(a: &Analysis<'_>, kind: &str, ns: &str, name: &str) -> (Option<Target>, bool) {
-    let c = a.cluster;
-    // `name` may be empty: then only whether the kind is held is asked.
-    fn look<T: day2_model::K8sObject>(
-        items: &[Res<T>],
-        ns: &str,
-        name: &str,
-        group: &str,
-        replicas: impl Fn(&T) -> Option<i32>,
-    ) -> (Option<Target>, bool) {
-        let held = items.iter().any(|r| r.ns_or_default() == ns);
-        let found = items
+/// The object of `kind` named `name` in `ns`: a workload of the input's
+/// workload list, or an object of a kind without a model (a custom resource
+/// with a scale subresource).
+fn find(a: &Analysis<'_>, kind: &str, ns: &str, name: &str) -> Option<Target> {
+    if let Some(group) = served_group(kind) {
+        return a
+            .workloads_in(ns)
             .iter()
-            .find(|r| r.ns_or_default() == ns && r.name() == name)
-            .map(|r| Target {
+            .find(|w| w.kind == kind && w.name == name)
+            .map(|w| Target {
                 group: group.to_owned(),
-                replicas: replicas(&r.obj),
+                replicas: w.replicas,
             });
-        (found, held)
     }
-    match kind {
-        "Deployment" => look(&c.deployments, ns, name, "apps", |d| d.spec.replicas),
-        "StatefulSet" => look(&c.stateful_sets, ns, name, "apps", |s| s.spec.replicas),
-        "ReplicaSet" => look(&c.replica_sets, ns, name, "apps", |r| r.spec.replicas),
-        "ReplicationController" => look(&c.replication_controllers, ns, name, "", |r| {
-            r.spec.as_ref()?.replicas
-        }),
-        _ => {
-            let of_kind = || {
-                c.other
-                    .iter()
-                    .filter(|o| o.obj.kind == kind && o.ns_or_default() == ns)
-            };
-            let found = of_kind().find(|o| o.name() == name).map(|o| Target {
-                group: group_of(&o.obj.api_version).to_owned(),
-                replicas: o
-                    .obj
-                    .data
-                    .get("spec")
-                    .and_then(|s| s.get("replicas"))
-                    .and_then(serde_json::Value::as_i64)
-                    .and_then(|n| i32::try_from(n).ok()),
-            });
-            (found, of_kind().next().is_some())
-        }
-    }
-}
-
-/// Workload kinds other than `kind` that have an object named `name` in `ns`.
-fn namesakes(a: &Analysis<'_>, kind: &str, ns: &str, name: &str) -> Vec<&'static str> {
-    GROUPS
+    a.cluster
+        .other
         .iter()
-        .map(|(k, _)| *k)
-        .filter(|k| *k != kind && find(a, k, ns, name).0.is_some())
-        .collect()
+        .find(|o| o.obj.kind == kind && o.ns_or_default() == ns && o.name() == name)
+        .map(|o| Target {
+            group: group_of(&o.obj.api_version).to_owned(),
+            replicas: o
+                .obj
+                .data
+                .get("spec")
+                .and_then(|s| s.get("replicas"))
+                .and_then(serde_json::Value::as_i64)
+                .and_then(|n| i32::try_from(n).ok()),
+        })
 }
 
 pub(super) fn walk(a: &Analysis<'_>, hpa: &Res<HorizontalPodAutoscaler>, w: &mut Walked) {
     let ns = hpa.ns_or_default();
     let t = &hpa.spec.scale_target_ref;
     let asked = t.api_version.as_deref().unwrap_or("");
-    let served = GROUPS.iter().find(|(k, _)| *k == t.kind).map(|(_, g)| *g);
-    let (found, held) = find(a, &t.kind, ns, &t.name);
-    // `kubectl get all` captures every workload kind together: workloads of
-    // any kind in the namespace say its Deployments were captured too.
-    let held = held || (served.is_some() && GROUPS.iter().any(|(k, _)| find(a, k, ns, "").1));
-    let served = served.or_else(|| found.as_ref().map(|f| f.group.as_str()));
+    let found = find(a, &t.kind, ns, &t.name);
+    let served = served_group(&t.kind).or_else(|| found.as_ref().map(|f| f.group.as_str()));
     let hpa_ref = hpa.objref();
     let name = hpa.name();
     // The group the reference names must serve the kind.
@@ -114,7 +72,7 @@ pub(super) fn walk(a: &Analysis<'_>, hpa: &Res<HorizontalPodAutoscaler>, w: &mut
         } else {
             format!("apiVersion {asked}")
         };
-        w.found.push(Anomaly {
+        w.push(Anomaly {
             score: 50,
             loop_: Loop::Compute,
             object: hpa_ref.clone(),
@@ -130,17 +88,23 @@ pub(super) fn walk(a: &Analysis<'_>, hpa: &Res<HorizontalPodAutoscaler>, w: &mut
         return;
     }
     let Some(target) = found else {
-        if !held {
+        // Missing where rule CP015 says so, or where the input holds the
+        // namespace's workloads (`kubectl get all` lists every kind at once).
+        let rule = a.findings.rule_on("CP015", &hpa_ref).map(|_| "CP015");
+        if rule.is_none() && a.workloads_in(ns).is_empty() {
             w.unchecked(&t.kind, Some(ns), &t.name, &format!("HPA {name} scales"));
             return;
         }
-        let others = namesakes(a, &t.kind, ns, &t.name);
-        let (also, fix) = match others.first() {
-            Some(k) => (
-                format!("; {k} {ns}/{} does", t.name),
+        let namesake = a
+            .workloads_in(ns)
+            .iter()
+            .find(|x| x.name == t.name && x.kind != t.kind && x.replicas.is_some());
+        let (also, fix) = match namesake {
+            Some(x) => (
+                format!("; {} {ns}/{} does", x.kind, t.name),
                 format!(
-                    "Set `spec.scaleTargetRef.kind: {k}` (apiVersion apps/v1) in HPA {ns}/{name}: the workload is a {k}, not a {}.",
-                    t.kind
+                    "Set `spec.scaleTargetRef.kind: {}` (apiVersion {}) in HPA {ns}/{name}: the workload is a {}, not a {}.",
+                    x.kind, x.api_version, x.kind, t.kind
                 ),
             ),
             None => (
@@ -150,20 +114,30 @@ pub(super) fn walk(a: &Analysis<'_>, hpa: &Res<HorizontalPodAutoscaler>, w: &mut
                 ),
             ),
         };
-        w.found.push(Anomaly {
-            score: 50,
-            loop_: Loop::Compute,
-            object: hpa_ref,
-            what: format!(
-                "HPA {ns}/{name} scales {} {ns}/{}, which does not exist{also}",
-                t.kind, t.name
-            ),
-            fix,
-        });
+        w.push_rule(
+            Anomaly {
+                score: 50,
+                loop_: Loop::Compute,
+                object: hpa_ref,
+                what: format!(
+                    "HPA {ns}/{name} scales {} {ns}/{}, which does not exist{also}",
+                    t.kind, t.name
+                ),
+                fix,
+            },
+            rule,
+        );
         return;
     };
-    if target.replicas == Some(0) {
-        w.found.push(Anomaly {
+    // KEDA scales its HPA's target from zero itself.
+    let keda = hpa
+        .metadata
+        .owner_references
+        .iter()
+        .flatten()
+        .any(|o| o.kind == "ScaledObject");
+    if target.replicas == Some(0) && !keda {
+        w.push(Anomaly {
             score: 45,
             loop_: Loop::Compute,
             object: ObjRef::new(t.kind.clone(), Some(ns), t.name.clone()),
@@ -197,7 +171,8 @@ mod tests {
 
     fn first(items: &str) -> Option<(String, String, String)> {
         let c = cluster(items);
-        let a = analysis(&c);
+        let ws = c.workloads();
+        let a = analysis(&c, &ws);
         let h = &c.hpas[0];
         walked(&a, Kind::HpaLimited, Subject::Hpa(h))
             .into_iter()
@@ -250,7 +225,8 @@ mod tests {
     #[test]
     fn a_target_the_input_does_not_hold_is_unchecked_not_missing() {
         let c = cluster(&hpa("apiVersion: apps/v1, kind: Deployment, name: web"));
-        let a = analysis(&c);
+        let ws = c.workloads();
+        let a = analysis(&c, &ws);
         let d = crate::symptoms::Detected::new(
             Kind::HpaLimited,
             c.hpas[0].objref(),
@@ -276,5 +252,15 @@ mod tests {
         assert_eq!(obj, "Deployment/shop/web");
         assert!(what.contains("ScalingDisabled"), "{what}");
         assert!(fix.contains("--replicas=2"), "{fix}");
+    }
+
+    #[test]
+    fn a_keda_target_at_zero_is_left_to_keda() {
+        let owned = hpa("apiVersion: apps/v1, kind: Deployment, name: web").replace(
+            "namespace: shop}",
+            "namespace: shop, ownerReferences: [{apiVersion: keda.sh/v1alpha1, kind: ScaledObject, name: web, uid: u1, controller: true}]}",
+        );
+        let items = format!("{}{owned}", DEP.replace("REPLICAS", "0"));
+        assert_eq!(first(&items), None);
     }
 }

@@ -28,7 +28,7 @@ pub(super) fn walk<'c>(a: &Analysis<'c>, ing: &'c Res<Ingress>, w: &mut Walked) 
             );
         } else if !classes.iter().any(|c| c.name() == class) {
             let have: Vec<&str> = classes.iter().map(|c| c.name()).collect();
-            w.found.push(Anomaly {
+            w.push(Anomaly {
                 score: 45,
                 loop_: Loop::Network,
                 object: ing.objref(),
@@ -46,7 +46,7 @@ pub(super) fn walk<'c>(a: &Analysis<'c>, ing: &'c Res<Ingress>, w: &mut Walked) 
             continue;
         }
         if ix.held.contains(&("Secret", ns)) {
-            w.found.push(Anomaly {
+            w.push(Anomaly {
                 score: 40,
                 loop_: Loop::Identity,
                 object: ObjRef::new("Secret", Some(ns), secret),
@@ -67,7 +67,7 @@ pub(super) fn walk<'c>(a: &Analysis<'c>, ing: &'c Res<Ingress>, w: &mut Walked) 
     for (b, host, path) in backends(ing) {
         let Some(svc) = a.service(ns, &b.name) else {
             if services_held {
-                w.found.push(Anomaly {
+                w.push(Anomaly {
                     score: 45,
                     loop_: Loop::Network,
                     object: ing.objref(),
@@ -93,7 +93,7 @@ pub(super) fn walk<'c>(a: &Analysis<'c>, ing: &'c Res<Ingress>, w: &mut Walked) 
                         .is_some_and(|n| sp.name.as_deref() == Some(n))
             });
             if !has {
-                w.found.push(Anomaly {
+                w.push(Anomaly {
                     score: 45,
                     loop_: Loop::Network,
                     object: ing.objref(),
@@ -127,7 +127,8 @@ mod tests {
 
     fn first(items: &str) -> Option<String> {
         let c = cluster(items);
-        let a = analysis(&c);
+        let ws = c.workloads();
+        let a = analysis(&c, &ws);
         let i = &c.ingresses[0];
         walked(&a, Kind::IngressBackendUnavailable, Subject::Ingress(i))
             .into_iter()

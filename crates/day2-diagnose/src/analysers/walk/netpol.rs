@@ -86,7 +86,7 @@ pub(super) fn walk(a: &Analysis<'_>, pod: &Res<Pod>, w: &mut Walked) {
     if let Some(p) = isolating.first()
         && !admits_any
     {
-        w.found.push(Anomaly {
+        w.push(Anomaly {
             score: 35,
             loop_: Loop::Network,
             object: p.objref(),
@@ -120,7 +120,7 @@ pub(super) fn walk(a: &Analysis<'_>, pod: &Res<Pod>, w: &mut Walked) {
             .flat_map(|r| r.to.iter().flatten().map(|x| ("egress to", x)));
         for (dir, peer) in ingress.chain(egress) {
             if let Some(what) = selects_nothing(a, ns, &labels, &names, peer) {
-                w.found.push(Anomaly {
+                w.push(Anomaly {
                     score: 35,
                     loop_: Loop::Network,
                     object: p.objref(),
@@ -155,7 +155,8 @@ mod tests {
 
     fn first(items: &str) -> Option<String> {
         let c = cluster(items);
-        let a = analysis(&c);
+        let ws = c.workloads();
+        let a = analysis(&c, &ws);
         let p = c.pods.iter().find(|p| p.name() == "api-1").unwrap();
         walked(&a, Kind::CrashLoopBackOff, Subject::Pod(p))
             .into_iter()

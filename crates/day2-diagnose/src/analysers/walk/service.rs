@@ -45,7 +45,7 @@ pub(super) fn walk<'c>(a: &Analysis<'c>, svc: &'c Res<Service>, w: &mut Walked) 
             return;
         }
         if a.cluster.services.iter().any(|s| s.ns_or_default() == tns) {
-            w.found.push(Anomaly {
+            w.push(Anomaly {
                 score: 45,
                 loop_: Loop::Network,
                 object: svc.objref(),
@@ -68,7 +68,7 @@ pub(super) fn walk<'c>(a: &Analysis<'c>, svc: &'c Res<Service>, w: &mut Walked) 
     let pods = selected_pods(a, svc);
     if pods.is_empty() {
         if a.cluster.pods_in_namespace(ns).next().is_some() {
-            w.found.push(Anomaly {
+            w.push(Anomaly {
                 score: 40,
                 loop_: Loop::Network,
                 object: svc.objref(),
@@ -106,7 +106,7 @@ pub(super) fn walk<'c>(a: &Analysis<'c>, svc: &'c Res<Service>, w: &mut Walked) 
         let mut unchecked = Vec::new();
         for mut x in super::walk(a, ns, spec, spec.node_name.as_deref(), &mut unchecked) {
             x.what = format!("{} (pod {} behind Service {name})", x.what, p.name());
-            w.found.push(x);
+            w.push(x);
         }
         for u in unchecked {
             if !w.unchecked.contains(&u) {
@@ -148,7 +148,7 @@ fn ports(svc: &Res<Service>, pods: &[&Res<Pod>], w: &mut Walked) {
                     .flatten()
                     .any(|(_, n, _)| *n == Some(target.as_str()))
                 {
-                    w.found.push(Anomaly {
+                    w.push(Anomaly {
                         score: 45,
                         loop_: Loop::Network,
                         object: svc.objref(),
@@ -175,7 +175,7 @@ fn ports(svc: &Res<Service>, pods: &[&Res<Pod>], w: &mut Walked) {
                         .iter()
                         .map(|(n, _, p)| format!("{n}/{p}"))
                         .collect();
-                    w.found.push(Anomaly {
+                    w.push(Anomaly {
                         score: 35,
                         loop_: Loop::Network,
                         object: svc.objref(),
@@ -206,7 +206,7 @@ fn slices(a: &Analysis<'_>, svc: &Res<Service>, pods: &[&Res<Pod>], w: &mut Walk
         .filter_map(|e| e.target_ref.as_ref()?.name.as_deref())
         .any(|n| ready.contains(&n));
     if !listed {
-        w.found.push(Anomaly {
+        w.push(Anomaly {
             score: 35,
             loop_: Loop::Network,
             object: svc.objref(),
@@ -243,7 +243,8 @@ mod tests {
 
     fn first(items: &str) -> Option<String> {
         let c = cluster(items);
-        let a = analysis(&c);
+        let ws = c.workloads();
+        let a = analysis(&c, &ws);
         let s = c.services.iter().find(|s| s.name() == "web").unwrap();
         walked(&a, Kind::ServiceWithoutReadyEndpoints, Subject::Service(s))
             .into_iter()

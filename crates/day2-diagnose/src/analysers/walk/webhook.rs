@@ -82,7 +82,7 @@ pub(super) fn walk(a: &Analysis<'_>, ns: &str, w: &mut Walked) {
             let via = format!("admission webhook \"{hook}\" ({config}, failurePolicy Fail)");
             let Some(svc) = a.service(sns, sname) else {
                 if a.cluster.services.iter().any(|x| x.ns_or_default() == sns) {
-                    w.found.push(Anomaly {
+                    w.push(Anomaly {
                         score: 45,
                         loop_: Loop::Network,
                         object: svc_ref,
@@ -97,7 +97,7 @@ pub(super) fn walk(a: &Analysis<'_>, ns: &str, w: &mut Walked) {
             let ports = svc.spec.iter().flat_map(|sp| sp.ports.iter().flatten());
             if !ports.clone().any(|p| p.port == port) {
                 let have: Vec<String> = ports.map(|p| p.port.to_string()).collect();
-                w.found.push(Anomaly {
+                w.push(Anomaly {
                     score: 45,
                     loop_: Loop::Network,
                     object: svc_ref,
@@ -110,7 +110,7 @@ pub(super) fn walk(a: &Analysis<'_>, ns: &str, w: &mut Walked) {
                 let pods = selected_pods(a, svc);
                 let st = endpoint_state(a, svc, &pods);
                 if st.ready == 0 {
-                    w.found.push(Anomaly {
+                    w.push(Anomaly {
                         score: 40,
                         loop_: Loop::Network,
                         object: svc_ref,
@@ -142,7 +142,8 @@ mod tests {
 
     fn first(items: &str) -> Option<String> {
         let c = cluster(items);
-        let a = analysis(&c);
+        let ws = c.workloads();
+        let a = analysis(&c, &ws);
         let rs = &c.replica_sets[0];
         let d = Detected::new(
             Kind::PodCreateFailed,
