@@ -105,7 +105,7 @@ pub(super) mod testing {
     use crate::analysis::Analysis;
     use crate::evidence::{FindingIndex, Hypothesis};
     use crate::symptoms::{Detected, Kind, Subject};
-    use day2_model::{Cloud, Cluster, SourceKind, Workload};
+    use day2_model::{Cloud, Cluster, Finding, SourceKind, Workload};
 
     /// A snapshot of the objects given as YAML flow-style list items.
     pub fn cluster(items: &str) -> Cluster {
@@ -116,12 +116,22 @@ pub(super) mod testing {
         day2_sources::testing::cluster_from_yaml(&docs, SourceKind::Snapshot).unwrap()
     }
 
-    /// The analysis of `c` over its workloads (`c.workloads()`).
-    pub fn analysis<'c>(c: &'c Cluster, workloads: &'c [Workload<'c>]) -> Analysis<'c> {
+    /// The rules' findings on `c`, as the pipeline computes them first.
+    pub fn findings(c: &Cluster) -> Vec<Finding> {
+        let config = day2_rules::Config::default();
+        day2_rules::run(&day2_rules::Context::new(c, &config))
+    }
+
+    /// The analysis of `c` over its workloads (`c.workloads()`) and findings.
+    pub fn analysis<'c>(
+        c: &'c Cluster,
+        workloads: &'c [Workload<'c>],
+        findings: &'c [Finding],
+    ) -> Analysis<'c> {
         Analysis::new(
             c,
             Cloud::Generic,
-            FindingIndex::new(&[]),
+            FindingIndex::new(findings),
             &[],
             None,
             workloads,

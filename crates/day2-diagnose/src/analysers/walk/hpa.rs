@@ -158,7 +158,7 @@ pub(super) fn walk(a: &Analysis<'_>, hpa: &Res<HorizontalPodAutoscaler>, w: &mut
 
 #[cfg(test)]
 mod tests {
-    use super::super::graph::testing::{analysis, cluster, walked};
+    use super::super::graph::testing::{analysis, cluster, findings, walked};
     use crate::symptoms::{Kind, Subject};
 
     const DEP: &str = "- {apiVersion: apps/v1, kind: Deployment, metadata: {name: web, namespace: shop}, spec: {replicas: REPLICAS, selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, image: x:1}]}}}}\n";
@@ -172,7 +172,8 @@ mod tests {
     fn first(items: &str) -> Option<(String, String, String)> {
         let c = cluster(items);
         let ws = c.workloads();
-        let a = analysis(&c, &ws);
+        let fs = findings(&c);
+        let a = analysis(&c, &ws, &fs);
         let h = &c.hpas[0];
         walked(&a, Kind::HpaLimited, Subject::Hpa(h))
             .into_iter()
@@ -226,7 +227,8 @@ mod tests {
     fn a_target_the_input_does_not_hold_is_unchecked_not_missing() {
         let c = cluster(&hpa("apiVersion: apps/v1, kind: Deployment, name: web"));
         let ws = c.workloads();
-        let a = analysis(&c, &ws);
+        // Without rule CP015's word (a namespace-scoped capture).
+        let a = analysis(&c, &ws, &[]);
         let d = crate::symptoms::Detected::new(
             Kind::HpaLimited,
             c.hpas[0].objref(),
@@ -239,6 +241,11 @@ mod tests {
             u[0].ends_with("`kubectl get deployment -n shop web`"),
             "{u:?}"
         );
+        // Rule CP015 judges the snapshot whole: then the target is missing.
+        let fs = findings(&c);
+        let a = analysis(&c, &ws, &fs);
+        let h = super::super::graph::references(&a, &d);
+        assert_eq!(h[0].root.rule.as_deref(), Some("CP015"));
     }
 
     #[test]

@@ -1,13 +1,14 @@
 //! Ingress → its IngressClass, its TLS Secrets and its backend Services
-//! (and on from each Service, see [`super::service`]). A class, Secret or
-//! Service that does not exist where the input holds that kind, or a
-//! backend port the Service does not have, is evidence.
+//! (and on from each Service, see [`super::service`]). A class or Secret
+//! that does not exist where the input holds that kind, and a backend
+//! Service or port that resolves to nothing (rule NW010's finding), are
+//! evidence.
 
 use super::Anomaly;
 use super::graph::Walked;
 use super::service;
 use crate::analysis::Analysis;
-use crate::symptoms::ingress::{backends, port_text};
+use crate::symptoms::ingress::backends;
 use day2_model::{Loop, ObjRef, Res};
 use k8s_openapi::api::networking::v1::Ingress;
 
@@ -62,57 +63,43 @@ pub(super) fn walk<'c>(a: &Analysis<'c>, ing: &'c Res<Ingress>, w: &mut Walked) 
             );
         }
     }
+    // Backends that resolve to nothing: rule NW010's finding.
+    if let Some(f) = a.findings.rule_on("NW010", &ing.objref()) {
+        w.push_rule(
+            Anomaly {
+                score: 45,
+                loop_: Loop::Network,
+                object: ing.objref(),
+                what: f.message.clone(),
+                fix: f.fix.to_string(),
+            },
+            Some("NW010"),
+        );
+    }
     let services_held = a.cluster.services.iter().any(|s| s.ns_or_default() == ns);
     let mut walked: Vec<&str> = Vec::new();
     for (b, host, path) in backends(ing) {
-        let Some(svc) = a.service(ns, &b.name) else {
-            if services_held {
-                w.push(Anomaly {
-                    score: 45,
-                    loop_: Loop::Network,
-                    object: ing.objref(),
-                    what: format!("Ingress {ns}/{name} routes {host}{path} to Service {}, which does not exist", b.name),
-                    fix: format!("Point the backend of Ingress {name} at an existing Service or create Service {ns}/{}.", b.name),
-                });
-            } else {
-                w.unchecked(
-                    "Service",
-                    Some(ns),
-                    &b.name,
-                    &format!("Ingress {name} routes {host}{path} to it"),
-                );
+        match a.service(ns, &b.name) {
+            None if !services_held => w.unchecked(
+                "Service",
+                Some(ns),
+                &b.name,
+                &format!("Ingress {name} routes {host}{path} to it"),
+            ),
+            None => {}
+            Some(svc) => {
+                if !walked.contains(&b.name.as_str()) {
+                    walked.push(&b.name);
+                    service::walk(a, svc, w);
+                }
             }
-            continue;
-        };
-        if let Some(p) = b.port.as_ref() {
-            let ports = svc.spec.iter().flat_map(|s| s.ports.iter().flatten());
-            let has = ports.clone().any(|sp| {
-                p.number.is_some_and(|n| n == sp.port)
-                    || p.name
-                        .as_deref()
-                        .is_some_and(|n| sp.name.as_deref() == Some(n))
-            });
-            if !has {
-                w.push(Anomaly {
-                    score: 45,
-                    loop_: Loop::Network,
-                    object: ing.objref(),
-                    what: format!("Ingress {ns}/{name} routes {host}{path} to port {} of Service {}, which has no such port", port_text(b).unwrap_or_default(), b.name),
-                    fix: format!("Use one of Service {}'s ports in the backend of Ingress {name}.", b.name),
-                });
-                continue;
-            }
-        }
-        if !walked.contains(&b.name.as_str()) {
-            walked.push(&b.name);
-            service::walk(a, svc, w);
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::graph::testing::{analysis, cluster, walked};
+    use super::super::graph::testing::{analysis, cluster, findings, walked};
     use crate::symptoms::{Kind, Subject};
 
     const SVC: &str = "- {apiVersion: v1, kind: Service, metadata: {name: web, namespace: shop}, spec: {ports: [{port: 80, name: http}]}}\n- {apiVersion: v1, kind: Secret, metadata: {name: other, namespace: shop}, type: Opaque}\n- {apiVersion: networking.k8s.io/v1, kind: IngressClass, metadata: {name: nginx}, spec: {controller: k8s.io/ingress-nginx}}\n";
@@ -128,7 +115,8 @@ mod tests {
     fn first(items: &str) -> Option<String> {
         let c = cluster(items);
         let ws = c.workloads();
-        let a = analysis(&c, &ws);
+        let fs = findings(&c);
+        let a = analysis(&c, &ws, &fs);
         let i = &c.ingresses[0];
         walked(&a, Kind::IngressBackendUnavailable, Subject::Ingress(i))
             .into_iter()
@@ -174,6 +162,10 @@ mod tests {
     #[test]
     fn a_backend_port_the_service_lacks() {
         let items = format!("{SVC}{}", ing(&RULE.replace("number: 80", "number: 8080")));
-        assert!(first(&items).unwrap().contains("port 8080 of Service web"));
+        assert!(
+            first(&items)
+                .unwrap()
+                .contains("port 8080 of Service `web`")
+        );
     }
 }

@@ -142,7 +142,7 @@ pub(super) fn walk(a: &Analysis<'_>, pod: &Res<Pod>, w: &mut Walked) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::graph::testing::{analysis, cluster, walked};
+    use super::super::graph::testing::{analysis, cluster, findings, walked};
     use crate::symptoms::{Kind, Subject};
 
     const BASE: &str = "- {apiVersion: v1, kind: Namespace, metadata: {name: shop}}\n- {apiVersion: v1, kind: Namespace, metadata: {name: kube-system}}\n- {apiVersion: v1, kind: Pod, metadata: {name: api-1, namespace: shop, uid: u1, labels: {app: api}}, spec: {containers: [{name: c, image: x:1}]}, status: {phase: Running}}\n- {apiVersion: v1, kind: Pod, metadata: {name: db-1, namespace: shop, uid: u2, labels: {app: db}}, spec: {containers: [{name: c, image: x:1}]}, status: {phase: Running}}\n";
@@ -156,7 +156,8 @@ mod tests {
     fn first(items: &str) -> Option<String> {
         let c = cluster(items);
         let ws = c.workloads();
-        let a = analysis(&c, &ws);
+        let fs = findings(&c);
+        let a = analysis(&c, &ws, &fs);
         let p = c.pods.iter().find(|p| p.name() == "api-1").unwrap();
         walked(&a, Kind::CrashLoopBackOff, Subject::Pod(p))
             .into_iter()

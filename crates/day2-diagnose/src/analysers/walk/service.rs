@@ -1,9 +1,9 @@
 //! Service → the pods it selects, the ports it sends to, its EndpointSlices,
 //! and for an ExternalName Service the in-cluster name it points at. A
-//! selector that selects nothing, a target port no selected pod declares,
-//! slices that list none of the ready pods, an in-cluster name that names
-//! no Service, and whatever is wrong along the selected pods' own
-//! references are evidence.
+//! selector that selects nothing (rule NW007's word when it ran), a target
+//! port no selected pod serves (rule NW008's finding), slices that list
+//! none of the ready pods, an in-cluster name that names no Service, and
+//! whatever is wrong along the selected pods' own references are evidence.
 
 use super::Anomaly;
 use super::graph::Walked;
@@ -15,7 +15,6 @@ use day2_model::pod::Pod;
 use day2_model::selector::describe_map_selector;
 use day2_model::{Loop, Res};
 use k8s_openapi::api::core::v1::Service;
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 /// Most pods (one per owner) whose references are walked behind a Service.
 const MAX_PODS: usize = 5;
@@ -68,7 +67,8 @@ pub(super) fn walk<'c>(a: &Analysis<'c>, svc: &'c Res<Service>, w: &mut Walked) 
     let pods = selected_pods(a, svc);
     if pods.is_empty() {
         if a.cluster.pods_in_namespace(ns).next().is_some() {
-            w.push(Anomaly {
+            let rule = a.findings.rule_on("NW007", &svc.objref()).map(|_| "NW007");
+            w.push_rule(Anomaly {
                 score: 40,
                 loop_: Loop::Network,
                 object: svc.objref(),
@@ -77,7 +77,7 @@ pub(super) fn walk<'c>(a: &Analysis<'c>, svc: &'c Res<Service>, w: &mut Walked) 
                     describe_map_selector(sel)
                 ),
                 fix: format!("Make `spec.selector` of Service {ns}/{name} match the pods' labels: `kubectl get pods -n {} --show-labels`.", shell_word(ns)),
-            });
+            }, rule);
         } else {
             w.unchecked.push(format!(
                 "the pods of Service {ns}/{name} are not in the input: `kubectl get pods -n {} -l {}`",
@@ -87,7 +87,7 @@ pub(super) fn walk<'c>(a: &Analysis<'c>, svc: &'c Res<Service>, w: &mut Walked) 
         }
         return;
     }
-    ports(svc, &pods, w);
+    ports(a, svc, w);
     slices(a, svc, &pods, w);
     // The selected pods' own references, one pod per owner.
     let mut owners = Vec::new();
@@ -116,75 +116,21 @@ pub(super) fn walk<'c>(a: &Analysis<'c>, svc: &'c Res<Service>, w: &mut Walked) 
     }
 }
 
-/// Every container port of a pod: (number, name, protocol).
-fn declared(pod: &Pod) -> Vec<(i32, Option<&str>, &str)> {
-    pod.spec
-        .iter()
-        .flat_map(|s| s.containers.iter())
-        .flat_map(|c| c.ports.iter().flatten())
-        .map(|p| {
-            (
-                p.container_port,
-                p.name.as_deref(),
-                p.protocol.as_deref().unwrap_or("TCP"),
-            )
-        })
-        .collect()
-}
-
-/// Each Service port's target must be a port the selected pods serve: a
-/// name one of them declares (the endpoints controller skips pods that do
-/// not), or a number among the ports they declare, when they declare any.
-fn ports(svc: &Res<Service>, pods: &[&Res<Pod>], w: &mut Walked) {
-    let ns = svc.ns_or_default();
-    let name = svc.name();
-    let all: Vec<Vec<(i32, Option<&str>, &str)>> = pods.iter().map(|p| declared(p)).collect();
-    for sp in svc.spec.iter().flat_map(|s| s.ports.iter().flatten()) {
-        let proto = sp.protocol.as_deref().unwrap_or("TCP");
-        match sp.target_port.as_ref() {
-            Some(IntOrString::String(target)) => {
-                if !all
-                    .iter()
-                    .flatten()
-                    .any(|(_, n, _)| *n == Some(target.as_str()))
-                {
-                    w.push(Anomaly {
-                        score: 45,
-                        loop_: Loop::Network,
-                        object: svc.objref(),
-                        what: format!("Service {ns}/{name} port {} targets port name {target:?}, which none of its {} pod(s) declare: the endpoints controller leaves them out", sp.port, pods.len()),
-                        fix: format!("Name the container port `{target}` in the pod template, or set `targetPort` of Service {ns}/{name} to the container's port."),
-                    });
-                }
-            }
-            target => {
-                let number = match target {
-                    Some(IntOrString::Int(n)) => *n,
-                    _ => sp.port,
-                };
-                // Declaring ports is optional: only pods that declare some say.
-                let declaring: Vec<_> = all.iter().filter(|d| !d.is_empty()).collect();
-                if !declaring.is_empty()
-                    && declaring.len() == all.len()
-                    && !declaring
-                        .iter()
-                        .flat_map(|d| d.iter())
-                        .any(|(n, _, p)| *n == number && p.eq_ignore_ascii_case(proto))
-                {
-                    let have: Vec<String> = declaring[0]
-                        .iter()
-                        .map(|(n, _, p)| format!("{n}/{p}"))
-                        .collect();
-                    w.push(Anomaly {
-                        score: 35,
-                        loop_: Loop::Network,
-                        object: svc.objref(),
-                        what: format!("Service {ns}/{name} port {} sends to {number}/{proto}, which its pods do not declare (they declare {})", sp.port, have.join(", ")),
-                        fix: format!("Set `targetPort` of Service {ns}/{name} to the port the container listens on."),
-                    });
-                }
-            }
-        }
+/// Each Service port's target must be a port the selected pods serve: rule
+/// NW008 judges it (a name none of them declares, a number none declares
+/// while they declare theirs); its finding is the edge's evidence.
+fn ports(a: &Analysis<'_>, svc: &Res<Service>, w: &mut Walked) {
+    if let Some(f) = a.findings.rule_on("NW008", &svc.objref()) {
+        w.push_rule(
+            Anomaly {
+                score: 45,
+                loop_: Loop::Network,
+                object: svc.objref(),
+                what: f.message.clone(),
+                fix: f.fix.to_string(),
+            },
+            Some("NW008"),
+        );
     }
 }
 
@@ -226,7 +172,7 @@ fn slices(a: &Analysis<'_>, svc: &Res<Service>, pods: &[&Res<Pod>], w: &mut Walk
 
 #[cfg(test)]
 mod tests {
-    use super::super::graph::testing::{analysis, cluster, walked};
+    use super::super::graph::testing::{analysis, cluster, findings, walked};
     use crate::symptoms::{Kind, Subject};
 
     fn pod(name: &str, ports: &str, ready: &str, extra: &str) -> String {
@@ -244,7 +190,8 @@ mod tests {
     fn first(items: &str) -> Option<String> {
         let c = cluster(items);
         let ws = c.workloads();
-        let a = analysis(&c, &ws);
+        let fs = findings(&c);
+        let a = analysis(&c, &ws, &fs);
         let s = c.services.iter().find(|s| s.name() == "web").unwrap();
         walked(&a, Kind::ServiceWithoutReadyEndpoints, Subject::Service(s))
             .into_iter()
@@ -271,13 +218,13 @@ mod tests {
             pod("web-1", "{containerPort: 8080, name: http}", "False", ""),
             svc("selector: {app: web}, ports: [{port: 80, targetPort: web}]")
         );
-        assert!(first(&items).unwrap().contains("port name \"web\""));
+        assert!(first(&items).unwrap().contains("port name `web`"));
         let items = format!(
             "{}{}",
             pod("web-1", "{containerPort: 8080, name: http}", "False", ""),
             svc("selector: {app: web}, ports: [{port: 80, targetPort: 9090}]")
         );
-        assert!(first(&items).unwrap().contains("sends to 9090/TCP"));
+        assert!(first(&items).unwrap().contains("forwards to 9090"));
     }
 
     #[test]

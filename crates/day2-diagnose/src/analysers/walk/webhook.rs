@@ -125,7 +125,7 @@ pub(super) fn walk(a: &Analysis<'_>, ns: &str, w: &mut Walked) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::graph::testing::{analysis, cluster};
+    use super::super::graph::testing::{analysis, cluster, findings};
     use crate::symptoms::{Detected, Kind, Subject};
 
     const RS: &str = "- {apiVersion: apps/v1, kind: ReplicaSet, metadata: {name: web, namespace: shop}, spec: {replicas: 1, selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, image: x:1}]}}}}\n";
@@ -143,7 +143,8 @@ mod tests {
     fn first(items: &str) -> Option<String> {
         let c = cluster(items);
         let ws = c.workloads();
-        let a = analysis(&c, &ws);
+        let fs = findings(&c);
+        let a = analysis(&c, &ws, &fs);
         let rs = &c.replica_sets[0];
         let d = Detected::new(
             Kind::PodCreateFailed,
