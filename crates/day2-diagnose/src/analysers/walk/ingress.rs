@@ -87,12 +87,11 @@ pub(super) fn walk<'c>(a: &Analysis<'c>, ing: &'c Res<Ingress>, w: &mut Walked) 
                 &format!("Ingress {name} routes {host}{path} to it"),
             ),
             None => {}
-            Some(svc) => {
-                if !walked.contains(&b.name.as_str()) {
-                    walked.push(&b.name);
-                    service::walk(a, svc, w);
-                }
+            Some(svc) if !walked.contains(&b.name.as_str()) => {
+                walked.push(&b.name);
+                service::walk(a, svc, w);
             }
+            Some(_) => {}
         }
     }
 }
