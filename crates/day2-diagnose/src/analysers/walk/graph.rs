@@ -150,3 +150,55 @@ pub(super) mod testing {
         super::references(a, &Detected::new(kind, object, subject))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{analysis, cluster, findings};
+    use crate::symptoms::{Detected, Kind, Subject};
+
+    #[test]
+    fn an_unexplained_symptom_lists_what_the_input_could_not_check() {
+        // No ConfigMap or Secret of namespace shop is in the input.
+        let c = cluster(
+            "- {apiVersion: v1, kind: Pod, metadata: {name: api-1, namespace: shop, uid: u1}, spec: {containers: [{name: c, image: x:1, envFrom: [{secretRef: {name: api-env}}]}], volumes: [{name: conf, configMap: {name: api-conf}}]}, status: {phase: Failed, reason: Evicted}}\n",
+        );
+        let ws = c.workloads();
+        let fs = findings(&c);
+        let a = analysis(&c, &ws, &fs);
+        let d = Detected::new(Kind::Evicted, c.pods[0].objref(), Subject::Pod(&c.pods[0]));
+        let r = crate::analysers::resolve(&a, &d);
+        assert!(r.unexplained);
+        for want in [
+            "`kubectl get configmap -n shop api-conf`",
+            "`kubectl get secret -n shop api-env`",
+        ] {
+            assert!(
+                r.missing.iter().any(|m| m.ends_with(want)),
+                "{want}: {:?}",
+                r.missing
+            );
+        }
+    }
+
+    #[test]
+    fn an_explained_symptom_is_left_as_it_is() {
+        let c = cluster(
+            "- {apiVersion: v1, kind: ConfigMap, metadata: {name: other, namespace: shop}}\n- {apiVersion: v1, kind: Pod, metadata: {name: api-1, namespace: shop, uid: u1}, spec: {containers: [{name: c, image: x:1}], volumes: [{name: conf, configMap: {name: api-conf}}]}, status: {phase: Pending}}\n",
+        );
+        let ws = c.workloads();
+        let fs = findings(&c);
+        let a = analysis(&c, &ws, &fs);
+        let d = Detected::new(
+            Kind::CreateContainerConfigError,
+            c.pods[0].objref(),
+            Subject::Pod(&c.pods[0]),
+        );
+        let r = crate::analysers::resolve(&a, &d);
+        assert!(!r.unexplained);
+        assert!(
+            r.root.summary.contains("ConfigMap shop/api-conf"),
+            "{}",
+            r.root.summary
+        );
+    }
+}
