@@ -18,7 +18,7 @@ use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicyPeer};
 fn selects_nothing(
     a: &Analysis<'_>,
     ns: &str,
-    labels: &NamespaceLabels,
+    labels: Option<&NamespaceLabels>,
     names: &[&str],
     peer: &NetworkPolicyPeer,
 ) -> Option<String> {
@@ -29,9 +29,7 @@ fn selects_nothing(
         None => vec![ns],
         Some(sel) => {
             // Only where the input holds the Namespace objects and their labels.
-            if a.cluster.namespaces.is_empty() {
-                return None;
-            }
+            let labels = labels?;
             let matched: Vec<&str> = names
                 .iter()
                 .copied()
@@ -101,9 +99,32 @@ pub(super) fn walk(a: &Analysis<'_>, pod: &Res<Pod>, w: &mut Walked) {
             ),
         });
     }
-    // Rules whose peers select nothing.
-    let labels = NamespaceLabels::new(a.cluster);
-    let names = labels.names(a.cluster.pods.iter().map(|p| p.ns_or_default()));
+    // Rules whose peers select nothing. Namespace labels are indexed only
+    // when a peer has a namespaceSelector, and only from the Namespace
+    // objects: without them the input cannot tell.
+    let namespaced = policies.iter().any(|p| {
+        p.spec.iter().any(|s| {
+            let ingress = s
+                .ingress
+                .iter()
+                .flatten()
+                .flat_map(|r| r.from.iter().flatten());
+            let egress = s
+                .egress
+                .iter()
+                .flatten()
+                .flat_map(|r| r.to.iter().flatten());
+            ingress
+                .chain(egress)
+                .any(|x| x.namespace_selector.is_some())
+        })
+    });
+    let labels =
+        (namespaced && !a.cluster.namespaces.is_empty()).then(|| NamespaceLabels::new(a.cluster));
+    let names = labels
+        .as_ref()
+        .map(|l| l.names(std::iter::empty()))
+        .unwrap_or_default();
     for p in &policies {
         let Some(spec) = p.spec.as_ref() else {
             continue;
@@ -119,7 +140,7 @@ pub(super) fn walk(a: &Analysis<'_>, pod: &Res<Pod>, w: &mut Walked) {
             .flatten()
             .flat_map(|r| r.to.iter().flatten().map(|x| ("egress to", x)));
         for (dir, peer) in ingress.chain(egress) {
-            if let Some(what) = selects_nothing(a, ns, &labels, &names, peer) {
+            if let Some(what) = selects_nothing(a, ns, labels.as_ref(), &names, peer) {
                 w.push(Anomaly {
                     score: 35,
                     loop_: Loop::Network,
