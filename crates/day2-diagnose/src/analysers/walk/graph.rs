@@ -14,6 +14,7 @@ use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link};
 use crate::kubectl::shell_word;
 use crate::symptoms::{Detected, Kind, Subject};
+use day2_model::selector::{Labels, labels_of};
 
 /// What walking a symptom's graph found: anomalies (with the rule that
 /// fired on the same fact, if any), best first, and the references the
@@ -57,8 +58,19 @@ fn walk_graph<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Walked {
         Subject::Service(svc) => service::walk(a, svc, &mut w),
         Subject::Ingress(ing) => ingress::walk(a, ing, &mut w),
         Subject::Hpa(h) => hpa::walk(a, h, &mut w),
-        Subject::Controller { meta, .. } if d.kind == Kind::PodCreateFailed => {
-            webhook::walk(a, meta.namespace.as_deref().unwrap_or("default"), &mut w);
+        Subject::Controller { meta, template } if d.kind == Kind::PodCreateFailed => {
+            static NONE: Option<Labels> = None;
+            let labels = labels_of(
+                template
+                    .and_then(|t| t.metadata.as_ref())
+                    .map_or(&NONE, |m| &m.labels),
+            );
+            webhook::walk(
+                a,
+                meta.namespace.as_deref().unwrap_or("default"),
+                labels,
+                &mut w,
+            );
         }
         Subject::Pod(p) if matches!(d.kind, Kind::CrashLoopBackOff | Kind::ProbeFailing) => {
             netpol::walk(a, p, &mut w);

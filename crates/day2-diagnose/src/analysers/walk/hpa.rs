@@ -90,8 +90,18 @@ pub(super) fn walk(a: &Analysis<'_>, hpa: &Res<HorizontalPodAutoscaler>, w: &mut
     let Some(target) = found else {
         // Missing where rule CP015 says so, or where the input holds the
         // namespace's workloads (`kubectl get all` lists every kind at once).
+        // A kind without a model (a custom resource) only where the input
+        // holds objects of that kind.
         let rule = a.findings.rule_on("CP015", &hpa_ref).map(|_| "CP015");
-        if rule.is_none() && a.workloads_in(ns).is_empty() {
+        let held = if served_group(&t.kind).is_some() {
+            !a.workloads_in(ns).is_empty()
+        } else {
+            a.cluster
+                .other
+                .iter()
+                .any(|o| o.obj.kind == t.kind && o.ns_or_default() == ns)
+        };
+        if rule.is_none() && !held {
             w.unchecked(&t.kind, Some(ns), &t.name, &format!("HPA {name} scales"));
             return;
         }
@@ -268,6 +278,16 @@ mod tests {
             "namespace: shop, ownerReferences: [{apiVersion: keda.sh/v1alpha1, kind: ScaledObject, name: web, uid: u1, controller: true}]}",
         );
         let items = format!("{}{owned}", DEP.replace("REPLICAS", "0"));
+        assert_eq!(first(&items), None);
+    }
+
+    #[test]
+    fn a_custom_target_the_input_does_not_hold_is_unchecked() {
+        let items = format!(
+            "{}{}",
+            DEP.replace("REPLICAS", "3"),
+            hpa("apiVersion: argoproj.io/v1alpha1, kind: Rollout, name: web")
+        );
         assert_eq!(first(&items), None);
     }
 }

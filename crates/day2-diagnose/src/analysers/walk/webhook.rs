@@ -1,13 +1,14 @@
 //! Admission webhook configurations → the Services the API server calls.
 //! A webhook that intercepts pod creation with `failurePolicy: Fail` refuses
 //! every pod while its Service does not exist, lacks the port it is called
-//! on, or has no ready endpoint.
+//! on, or has no ready endpoint. Only webhooks whose `namespaceSelector`
+//! and `objectSelector` admit the pods count.
 
 use super::Anomaly;
 use super::graph::Walked;
 use crate::analysis::Analysis;
 use crate::symptoms::service::{endpoint_state, selected_pods, selector};
-use day2_model::selector::label_selector_matches;
+use day2_model::selector::{Labels, label_selector_matches};
 use day2_model::{Loop, ObjRef};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde_json::Value;
@@ -31,7 +32,7 @@ fn intercepts_pod_creation(h: &Value) -> bool {
         })
 }
 
-pub(super) fn walk(a: &Analysis<'_>, ns: &str, w: &mut Walked) {
+pub(super) fn walk(a: &Analysis<'_>, ns: &str, pod_labels: &Labels, w: &mut Walked) {
     let ns_labels = day2_model::netpol::namespace_labels(a.cluster, ns);
     for o in a.cluster.other.iter().filter(|o| {
         matches!(
@@ -57,10 +58,13 @@ pub(super) fn walk(a: &Analysis<'_>, ns: &str, w: &mut Walked) {
             if policy != "Fail" || !intercepts_pod_creation(h) {
                 continue;
             }
-            let applies = h
-                .get("namespaceSelector")
-                .and_then(|s| serde_json::from_value::<LabelSelector>(s.clone()).ok())
-                .is_none_or(|s| label_selector_matches(&s, &ns_labels));
+            let selects = |field: &str, labels: &Labels| {
+                h.get(field)
+                    .and_then(|s| serde_json::from_value::<LabelSelector>(s.clone()).ok())
+                    .is_none_or(|s| label_selector_matches(&s, labels))
+            };
+            let applies =
+                selects("namespaceSelector", &ns_labels) && selects("objectSelector", pod_labels);
             if !applies {
                 continue;
             }
@@ -203,5 +207,10 @@ mod tests {
         );
         let other_ns = "namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: prod}}, ";
         assert_eq!(first(&format!("{RS}{}{OTHER}", hook(other_ns, 443))), None);
+        let other_pods = "objectSelector: {matchLabels: {app: db}}, ";
+        assert_eq!(
+            first(&format!("{RS}{}{OTHER}", hook(other_pods, 443))),
+            None
+        );
     }
 }
