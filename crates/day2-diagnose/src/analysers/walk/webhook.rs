@@ -6,6 +6,7 @@
 
 use super::Anomaly;
 use super::graph::Walked;
+use crate::analysers::admission::{webhook_service, webhooks};
 use crate::analysis::Analysis;
 use crate::symptoms::service::{endpoint_state, selected_pods, selector};
 use day2_model::selector::{Labels, label_selector_matches};
@@ -34,94 +35,73 @@ fn intercepts_pod_creation(h: &Value) -> bool {
 
 pub(super) fn walk(a: &Analysis<'_>, ns: &str, pod_labels: &Labels, w: &mut Walked) {
     let ns_labels = day2_model::netpol::namespace_labels(a.cluster, ns);
-    for o in a.cluster.other.iter().filter(|o| {
-        matches!(
-            o.obj.kind.as_str(),
-            "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration"
-        )
-    }) {
+    for (o, h) in webhooks(a) {
         let config = ObjRef::new(o.obj.kind.clone(), None, o.name());
-        for h in o
-            .obj
-            .data
-            .get("webhooks")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let hook = h.get("name").and_then(Value::as_str).unwrap_or("");
-            // admissionregistration.k8s.io/v1 defaults failurePolicy to Fail.
-            let policy = h
-                .get("failurePolicy")
-                .and_then(Value::as_str)
-                .unwrap_or("Fail");
-            if policy != "Fail" || !intercepts_pod_creation(h) {
-                continue;
-            }
-            let selects = |field: &str, labels: &Labels| {
-                h.get(field)
-                    .and_then(|s| serde_json::from_value::<LabelSelector>(s.clone()).ok())
-                    .is_none_or(|s| label_selector_matches(&s, labels))
-            };
-            let applies =
-                selects("namespaceSelector", &ns_labels) && selects("objectSelector", pod_labels);
-            if !applies {
-                continue;
-            }
-            let Some(s) = h.get("clientConfig").and_then(|c| c.get("service")) else {
-                continue;
-            };
-            let (Some(sns), Some(sname)) = (
-                s.get("namespace").and_then(Value::as_str),
-                s.get("name").and_then(Value::as_str),
-            ) else {
-                continue;
-            };
-            let port = s
-                .get("port")
-                .and_then(Value::as_i64)
-                .and_then(|p| i32::try_from(p).ok())
-                .unwrap_or(443);
-            let svc_ref = ObjRef::new("Service", Some(sns), sname);
-            let via = format!("admission webhook \"{hook}\" ({config}, failurePolicy Fail)");
-            let Some(svc) = a.service(sns, sname) else {
-                if a.cluster.services.iter().any(|x| x.ns_or_default() == sns) {
-                    w.push(Anomaly {
-                        score: 45,
-                        loop_: Loop::Network,
-                        object: svc_ref,
-                        what: format!("Service {sns}/{sname}, which {via} calls on every pod creation, does not exist: the API server refuses the pods"),
-                        fix: format!("Reinstall the webhook's backend (Service {sns}/{sname}), or delete {config} if its operator was removed."),
-                    });
-                } else {
-                    w.unchecked("Service", Some(sns), sname, &format!("{via} calls it"));
-                }
-                continue;
-            };
-            let ports = svc.spec.iter().flat_map(|sp| sp.ports.iter().flatten());
-            if !ports.clone().any(|p| p.port == port) {
-                let have: Vec<String> = ports.map(|p| p.port.to_string()).collect();
+        let hook = h.get("name").and_then(Value::as_str).unwrap_or("");
+        // admissionregistration.k8s.io/v1 defaults failurePolicy to Fail.
+        let policy = h
+            .get("failurePolicy")
+            .and_then(Value::as_str)
+            .unwrap_or("Fail");
+        if policy != "Fail" || !intercepts_pod_creation(h) {
+            continue;
+        }
+        let selects = |field: &str, labels: &Labels| {
+            h.get(field)
+                .and_then(|s| serde_json::from_value::<LabelSelector>(s.clone()).ok())
+                .is_none_or(|s| label_selector_matches(&s, labels))
+        };
+        if !selects("namespaceSelector", &ns_labels) || !selects("objectSelector", pod_labels) {
+            continue;
+        }
+        let Some((sns, sname)) = webhook_service(h) else {
+            continue;
+        };
+        let s = h.get("clientConfig").and_then(|c| c.get("service"));
+        let port = s
+            .and_then(|s| s.get("port"))
+            .and_then(Value::as_i64)
+            .and_then(|p| i32::try_from(p).ok())
+            .unwrap_or(443);
+        let svc_ref = ObjRef::new("Service", Some(sns), sname);
+        let via = format!("admission webhook \"{hook}\" ({config}, failurePolicy Fail)");
+        let Some(svc) = a.service(sns, sname) else {
+            if a.cluster.services.iter().any(|x| x.ns_or_default() == sns) {
                 w.push(Anomaly {
                     score: 45,
                     loop_: Loop::Network,
                     object: svc_ref,
-                    what: format!("{via} calls Service {sns}/{sname} on port {port}, which it does not have (ports: {})", have.join(", ")),
-                    fix: format!("Set `clientConfig.service.port` of webhook \"{hook}\" to one of Service {sns}/{sname}'s ports."),
+                    what: format!("Service {sns}/{sname}, which {via} calls on every pod creation, does not exist: the API server refuses the pods"),
+                    fix: format!("Reinstall the webhook's backend (Service {sns}/{sname}), or delete {config} if its operator was removed."),
                 });
-                continue;
+            } else {
+                w.unchecked("Service", Some(sns), sname, &format!("{via} calls it"));
             }
-            if selector(svc).is_some() {
-                let pods = selected_pods(a, svc);
-                let st = endpoint_state(a, svc, &pods);
-                if st.ready == 0 {
-                    w.push(Anomaly {
-                        score: 40,
-                        loop_: Loop::Network,
-                        object: svc_ref,
-                        what: format!("Service {sns}/{sname}, which {via} calls, has no ready endpoint ({} pod(s) selected, {} not ready)", pods.len(), st.not_ready),
-                        fix: format!("Bring the webhook's pods behind {sns}/{sname} back to Ready, or set failurePolicy: Ignore on webhook \"{hook}\" while it is down."),
-                    });
-                }
+            continue;
+        };
+        let ports = svc.spec.iter().flat_map(|sp| sp.ports.iter().flatten());
+        if !ports.clone().any(|p| p.port == port) {
+            let have: Vec<String> = ports.map(|p| p.port.to_string()).collect();
+            w.push(Anomaly {
+                score: 45,
+                loop_: Loop::Network,
+                object: svc_ref,
+                what: format!("{via} calls Service {sns}/{sname} on port {port}, which it does not have (ports: {})", have.join(", ")),
+                fix: format!("Set `clientConfig.service.port` of webhook \"{hook}\" to one of Service {sns}/{sname}'s ports."),
+            });
+            continue;
+        }
+        if selector(svc).is_some() {
+            let pods = selected_pods(a, svc);
+            let st = endpoint_state(a, svc, &pods);
+            if st.ready == 0 {
+                w.push(Anomaly {
+                    score: 40,
+                    loop_: Loop::Network,
+                    object: svc_ref,
+                    what: format!("Service {sns}/{sname}, which {via} calls, has no ready endpoint ({} pod(s) selected, {} not ready)", pods.len(), st.not_ready),
+                    fix: format!("Bring the webhook's pods behind {sns}/{sname} back to Ready, or set failurePolicy: Ignore on webhook \"{hook}\" while it is down."),
+                });
             }
         }
     }
