@@ -38,15 +38,19 @@ pub(super) fn walk<'c>(a: &Analysis<'c>, ing: &'c Res<Ingress>, w: &mut Walked) 
             });
         }
     }
-    let ix = a.reference_index();
+    let secrets = &a.cluster.secrets;
+    let secrets_held = secrets.iter().any(|x| x.ns_or_default() == ns);
     for tls in spec.tls.iter().flatten() {
         let Some(secret) = tls.secret_name.as_deref() else {
             continue;
         };
-        if ix.secrets.contains_key(&(ns, secret)) {
+        if secrets
+            .iter()
+            .any(|x| x.ns_or_default() == ns && x.name() == secret)
+        {
             continue;
         }
-        if ix.held.contains(&("Secret", ns)) {
+        if secrets_held {
             w.push(Anomaly {
                 score: 40,
                 loop_: Loop::Identity,
