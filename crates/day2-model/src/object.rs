@@ -249,6 +249,17 @@ macro_rules! kinds {
             }
         }
 
+        /// The API group that serves a kind the model types (`apps` for
+        /// `Deployment`, the empty core group for `Service`); `None` for
+        /// kinds without a typed model.
+        pub fn served_group(kind: &str) -> Option<&'static str> {
+            match kind {
+                $( $kind => Some($group), )*
+                "Secret" | "Event" => Some(""),
+                _ => None,
+            }
+        }
+
         /// Which typed variant a (group, kind) pair decodes to.
         fn typed_kind(group: &str, kind: &str) -> Option<&'static str> {
             match (group, kind) {
@@ -671,6 +682,15 @@ impl Object {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_group_serving_a_kind() {
+        assert_eq!(served_group("Deployment"), Some("apps"));
+        assert_eq!(served_group("Service"), Some(""));
+        assert_eq!(served_group("Secret"), Some(""));
+        assert_eq!(served_group("ServiceMonitor"), None);
+        assert_eq!(group_of("extensions/v1beta1"), "extensions");
+    }
 
     #[test]
     fn typed_list_items_without_kind_decode_with_hint() {

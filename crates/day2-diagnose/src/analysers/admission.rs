@@ -8,7 +8,7 @@ use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link};
 use crate::messages::admission::{CreateError, WebhookError, classify_create};
 use crate::symptoms::{Detail, Detected, Subject};
-use day2_model::{Event, Loop, ObjRef};
+use day2_model::{DynObject, Event, Loop, ObjRef, Res};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 /// The object at the top of a controller's owner chain, as far as the
@@ -33,7 +33,11 @@ pub struct WebhookConfig<'c> {
     pub service: Option<(&'c str, &'c str)>,
 }
 
-pub fn find_webhook<'c>(a: &Analysis<'c>, webhook: &str) -> Option<WebhookConfig<'c>> {
+/// Every webhook of the admission webhook configurations in the input, with
+/// the configuration holding it.
+pub fn webhooks<'c>(
+    a: &Analysis<'c>,
+) -> impl Iterator<Item = (&'c Res<DynObject>, &'c serde_json::Value)> + 'c {
     a.cluster
         .other
         .iter()
@@ -43,19 +47,30 @@ pub fn find_webhook<'c>(a: &Analysis<'c>, webhook: &str) -> Option<WebhookConfig
                 "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration"
             )
         })
-        .find_map(|o| {
-            let hooks = o.obj.data.get("webhooks")?.as_array()?;
-            let h = hooks
-                .iter()
-                .find(|h| h.get("name").and_then(|n| n.as_str()) == Some(webhook))?;
-            let svc = h.get("clientConfig").and_then(|c| c.get("service"));
-            let service =
-                svc.and_then(|s| Some((s.get("namespace")?.as_str()?, s.get("name")?.as_str()?)));
-            Some(WebhookConfig {
-                obj: ObjRef::new(o.obj.kind.clone(), None, o.name()),
-                failure_policy: h.get("failurePolicy").and_then(|p| p.as_str()),
-                service,
-            })
+        .flat_map(|o| {
+            o.obj
+                .data
+                .get("webhooks")
+                .and_then(|w| w.as_array())
+                .into_iter()
+                .flatten()
+                .map(move |h| (o, h))
+        })
+}
+
+/// The Service a webhook calls: (namespace, name).
+pub fn webhook_service(h: &serde_json::Value) -> Option<(&str, &str)> {
+    let s = h.get("clientConfig")?.get("service")?;
+    Some((s.get("namespace")?.as_str()?, s.get("name")?.as_str()?))
+}
+
+pub fn find_webhook<'c>(a: &Analysis<'c>, webhook: &str) -> Option<WebhookConfig<'c>> {
+    webhooks(a)
+        .find(|(_, h)| h.get("name").and_then(|n| n.as_str()) == Some(webhook))
+        .map(|(o, h)| WebhookConfig {
+            obj: ObjRef::new(o.obj.kind.clone(), None, o.name()),
+            failure_policy: h.get("failurePolicy").and_then(|p| p.as_str()),
+            service: webhook_service(h),
         })
 }
 

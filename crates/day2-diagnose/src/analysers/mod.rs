@@ -215,6 +215,20 @@ pub static ANALYSERS: &[Analyser] = &[
         ],
         run: walk::references,
     },
+    // The reference graph around a Service, Ingress, autoscaler, webhook or
+    // NetworkPolicy: what is wrong along its edges.
+    Analyser {
+        kinds: &[
+            ServiceWithoutReadyEndpoints,
+            IngressBackendMissing,
+            IngressBackendUnavailable,
+            HpaLimited,
+            PodCreateFailed,
+            CrashLoopBackOff,
+            ProbeFailing,
+        ],
+        run: walk::graph::references,
+    },
 ];
 
 /// Run every analyser that applies, keep the best hypothesis, and assemble
@@ -229,6 +243,15 @@ pub fn resolve<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Resolved {
         }
     }
     let mut best = best.unwrap_or_else(|| fallback(d));
+    // Nothing explains it: the references the input could not check, each
+    // with the command that fetches it.
+    if best.unexplained {
+        for m in walk::graph::unchecked(a, d) {
+            if !best.missing.contains(&m) {
+                best.missing.push(m);
+            }
+        }
+    }
     if best.fix.is_empty() {
         best.fix = format!(
             "Inspect {} with `kubectl describe` and capture the evidence listed as missing.",

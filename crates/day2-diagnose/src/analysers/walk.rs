@@ -17,6 +17,48 @@ use crate::symptoms::{Detected, Subject};
 use day2_model::{Loop, ObjRef};
 use k8s_openapi::api::core::v1::PodSpec;
 
+pub mod graph;
+mod hpa;
+mod ingress;
+mod netpol;
+mod service;
+mod webhook;
+
+/// What walking a symptom's graph found: anomalies (with the rule that
+/// fired on the same fact, if any), best first, and the references the
+/// input could not check (each with its `kubectl` command).
+#[derive(Default)]
+struct Walked {
+    pub found: Vec<(Anomaly, Option<&'static str>)>,
+    pub unchecked: Vec<String>,
+}
+
+impl Walked {
+    pub fn push(&mut self, x: Anomaly) {
+        self.found.push((x, None));
+    }
+
+    pub fn push_rule(&mut self, x: Anomaly, rule: Option<&'static str>) {
+        self.found.push((x, rule));
+    }
+
+    /// A reference the input cannot check: `kubectl get` fetches it.
+    pub fn unchecked(&mut self, kind: &str, ns: Option<&str>, name: &str, via: &str) {
+        let at = ns.map(|n| format!("{n}/")).unwrap_or_default();
+        let flag = ns
+            .map(|n| format!("-n {} ", shell_word(n)))
+            .unwrap_or_default();
+        let line = format!(
+            "{kind} {at}{name} ({via}) is not in the input: `kubectl get {} {flag}{}`",
+            kind.to_ascii_lowercase(),
+            shell_word(name)
+        );
+        if !self.unchecked.contains(&line) {
+            self.unchecked.push(line);
+        }
+    }
+}
+
 /// What is wrong along one reference.
 struct Anomaly {
     score: u32,
@@ -276,19 +318,8 @@ fn key_missing(kind: &str, ns: &str, name: &str, key: &str, via: &str) -> Anomal
 /// along them as a low-scored cause, every reference the input could not
 /// check as missing evidence.
 pub fn references<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
-    let (ns, spec, node) = match d.subject {
-        Subject::Pod(p) => match p.spec.as_ref() {
-            Some(s) => (p.ns_or_default(), s, s.node_name.as_deref()),
-            None => return vec![],
-        },
-        Subject::Controller {
-            meta,
-            template: Some(t),
-        } => match t.spec.as_ref() {
-            Some(s) => (meta.namespace.as_deref().unwrap_or("default"), s, None),
-            None => return vec![],
-        },
-        _ => return vec![],
+    let Some((ns, spec, node)) = pod_spec(d) else {
+        return vec![];
     };
     let mut unchecked = Vec::new();
     let found = walk(a, ns, spec, node, &mut unchecked);
@@ -306,4 +337,33 @@ pub fn references<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .collect();
     hs.truncate(1);
     hs
+}
+
+/// The namespace, pod spec and node of a pod or pod template symptom.
+fn pod_spec<'c>(d: &Detected<'c>) -> Option<(&'c str, &'c PodSpec, Option<&'c str>)> {
+    match d.subject {
+        Subject::Pod(p) => {
+            let s = p.spec.as_ref()?;
+            Some((p.ns_or_default(), s, s.node_name.as_deref()))
+        }
+        Subject::Controller {
+            meta,
+            template: Some(t),
+        } => Some((
+            meta.namespace.as_deref().unwrap_or("default"),
+            t.spec.as_ref()?,
+            None,
+        )),
+        _ => None,
+    }
+}
+
+/// The references of the symptom's pod or pod template the input cannot check.
+fn unchecked_of_pod<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<String> {
+    let mut unchecked = Vec::new();
+    if let Some((ns, spec, node)) = pod_spec(d) {
+        walk(a, ns, spec, node, &mut unchecked);
+    }
+    unchecked.dedup();
+    unchecked
 }

@@ -1,5 +1,7 @@
-//! `HpaLimited`: a HorizontalPodAutoscaler that cannot compute a
-//! recommendation (`ScalingActive=False`, events `FailedGetResourceMetric`,
+//! `HpaLimited`: a HorizontalPodAutoscaler that cannot read or update its
+//! target's scale (`AbleToScale=False`, reasons `FailedGetScale`,
+//! `FailedUpdateScale`), cannot compute a recommendation
+//! (`ScalingActive=False`, events `FailedGetResourceMetric`,
 //! `FailedComputeMetricsReplicas`) or is pinned at `maxReplicas`
 //! (`ScalingLimited=True`, reason `TooManyReplicas`):
 //! `pkg/controller/podautoscaler/horizontal.go`.
@@ -15,6 +17,11 @@ pub fn detect<'c>(a: &Analysis<'c>, hpa: &'c Res<HorizontalPodAutoscaler>) -> Op
     }
     let status = hpa.status.as_ref()?;
     let conds = status.conditions.as_deref().unwrap_or(&[]);
+    let unable = conds.iter().find(|c| {
+        c.type_ == "AbleToScale"
+            && c.status == "False"
+            && c.reason.as_deref().is_some_and(|r| r.starts_with("Failed"))
+    });
     let inactive = conds
         .iter()
         .find(|c| c.type_ == "ScalingActive" && c.status == "False");
@@ -27,7 +34,7 @@ pub fn detect<'c>(a: &Analysis<'c>, hpa: &'c Res<HorizontalPodAutoscaler>) -> Op
                 && c.reason.as_deref() == Some("TooManyReplicas")
         })
         .filter(|_| status.current_replicas.unwrap_or(0) >= max);
-    let cond = inactive.or(pinned)?;
+    let cond = unable.or(inactive).or(pinned)?;
     let events = a.cluster.events_for_obj(hpa);
     let mut d = Detected::new(Kind::HpaLimited, hpa.objref(), Subject::Hpa(hpa));
     d.evidence.push(format!(
