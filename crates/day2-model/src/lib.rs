@@ -22,6 +22,7 @@ pub mod peek;
 pub mod pod;
 pub mod quantity;
 pub mod redact;
+pub mod references;
 pub mod report;
 pub mod resources;
 pub mod secret;

@@ -14,6 +14,7 @@ use crate::evidence::{Hypothesis, Link};
 use crate::kubectl::shell_word;
 use crate::model;
 use crate::symptoms::{Detected, Subject};
+use day2_model::references::{ConfigKind, ConfigRef, Via, config_refs, is_injected_token_volume};
 use day2_model::{Loop, ObjRef};
 use k8s_openapi::api::core::v1::PodSpec;
 
@@ -114,90 +115,42 @@ fn walk<'c>(
         );
     }
     // ConfigMaps and Secrets: volumes, projected sources, env and envFrom.
-    let mut cms: Vec<(&str, Option<&str>, String)> = Vec::new();
-    let mut secrets: Vec<(&str, Option<&str>, String)> = Vec::new();
-    for v in spec.volumes.iter().flatten() {
-        if let Some(cm) = &v.config_map
-            && cm.optional != Some(true)
-        {
-            cms.push((&cm.name, None, format!("volume {} mounts", v.name)));
+    // What the kubelet needs before the pod starts: optional references
+    // and the token volume's CA bundle (the control plane publishes it) are
+    // left out.
+    let needed: Vec<ConfigRef<'_>> = config_refs(spec)
+        .into_iter()
+        .filter(|r| {
+            !r.optional
+                && !matches!(r.via, Via::Volume { volume, projected: true } if is_injected_token_volume(volume))
+        })
+        .collect();
+    let said = |r: &ConfigRef<'_>| match r.via {
+        Via::Volume {
+            volume,
+            projected: false,
+        } => format!("volume {volume} mounts"),
+        Via::Volume {
+            volume,
+            projected: true,
+        } => format!("projected volume {volume} mounts"),
+        Via::EnvFrom { container, role } => {
+            format!("{role} {container} loads its environment from")
         }
-        if let Some(s) = &v.secret
-            && s.optional != Some(true)
-            && let Some(n) = &s.secret_name
-        {
-            secrets.push((n, None, format!("volume {} mounts", v.name)));
-        }
-        // The service-account token volume the API server injects
-        // (`kube-api-access-*`): its `kube-root-ca.crt` is published by the
-        // control plane, not referenced by the workload.
-        if v.name.starts_with("kube-api-access-") {
-            continue;
-        }
-        for p in v.projected.iter().flat_map(|p| p.sources.iter().flatten()) {
-            if let Some(cm) = &p.config_map
-                && cm.optional != Some(true)
-            {
-                cms.push((
-                    &cm.name,
-                    None,
-                    format!("projected volume {} mounts", v.name),
-                ));
-            }
-            if let Some(s) = &p.secret
-                && s.optional != Some(true)
-            {
-                secrets.push((&s.name, None, format!("projected volume {} mounts", v.name)));
-            }
-        }
-    }
-    for ctr in spec
-        .containers
-        .iter()
-        .chain(spec.init_containers.iter().flatten())
-    {
-        for e in ctr.env.iter().flatten() {
-            let Some(from) = &e.value_from else { continue };
-            if let Some(r) = &from.config_map_key_ref
-                && r.optional != Some(true)
-            {
-                cms.push((
-                    &r.name,
-                    Some(&r.key),
-                    format!("env {} of container {} reads", e.name, ctr.name),
-                ));
-            }
-            if let Some(r) = &from.secret_key_ref
-                && r.optional != Some(true)
-            {
-                secrets.push((
-                    &r.name,
-                    Some(&r.key),
-                    format!("env {} of container {} reads", e.name, ctr.name),
-                ));
-            }
-        }
-        for ef in ctr.env_from.iter().flatten() {
-            if let Some(r) = &ef.config_map_ref
-                && r.optional != Some(true)
-            {
-                cms.push((
-                    &r.name,
-                    None,
-                    format!("container {} loads its environment from", ctr.name),
-                ));
-            }
-            if let Some(r) = &ef.secret_ref
-                && r.optional != Some(true)
-            {
-                secrets.push((
-                    &r.name,
-                    None,
-                    format!("container {} loads its environment from", ctr.name),
-                ));
-            }
-        }
-    }
+        Via::Env {
+            container,
+            role,
+            var,
+        } => format!("env {var} of {role} {container} reads"),
+    };
+    let of = |kind: ConfigKind| -> Vec<(&str, Option<&str>, String)> {
+        needed
+            .iter()
+            .filter(|r| r.kind == kind)
+            .map(|r| (r.name, r.key, said(r)))
+            .collect()
+    };
+    let (cms, secrets) = (of(ConfigKind::ConfigMap), of(ConfigKind::Secret));
     for (name, key, via) in cms {
         match ix.config_maps.get(&(ns, name)) {
             None => absent("ConfigMap", name, Loop::Compute, &via, &mut out),

@@ -1,6 +1,6 @@
 //! CP002: containers without a memory limit.
 
-use crate::util::{LimitRangeDefaults, container_role, containers, runs_to_completion};
+use crate::util::{LimitRangeDefaults, containers, runs_to_completion};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::resources::{container_limit, pod_level_limit};
 use day2_model::{Loop, Severity};
@@ -58,7 +58,7 @@ impl Rule for MissingMemoryLimit {
                     Target::workload(&w),
                     format!(
                         "{} `{}` has no memory limit: it can take the node's memory and get neighbours evicted",
-                        container_role(&c),
+                        c.role(),
                         c.c.name
                     ),
                     Some(&w.ptr(&format!("{}/resources", c.pointer))),

@@ -1,6 +1,6 @@
 //! CP003: limits lower than requests (rejected by the API server).
 
-use crate::util::{container_role, containers};
+use crate::util::containers;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::quantity::format_bytes;
 use day2_model::resources::amount;
@@ -78,7 +78,7 @@ impl Rule for LimitBelowRequest {
                         Target::workload(&w),
                         format!(
                             "{} `{}`: {res} limit {} is below its request {}: the API server rejects the pod",
-                            container_role(&c),
+                            c.role(),
                             c.c.name,
                             show(res, lim),
                             show(res, req)

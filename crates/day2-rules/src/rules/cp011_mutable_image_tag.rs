@@ -1,6 +1,6 @@
 //! CP011: images without a fixed tag (`:latest` or none).
 
-use crate::util::{container_role, containers, image_tag};
+use crate::util::{containers, image_tag};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 
@@ -58,7 +58,7 @@ impl Rule for MutableImageTag {
                     Target::workload(&w),
                     format!(
                         "{} `{}` image `{image}` {what}: replicas can run different code",
-                        container_role(&c),
+                        c.role(),
                         c.c.name
                     ),
                     Some(&w.ptr(&format!("{}/image", c.pointer))),

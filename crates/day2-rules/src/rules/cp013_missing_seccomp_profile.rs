@@ -1,6 +1,6 @@
 //! CP013: containers without a seccomp profile.
 
-use crate::util::{container_role, container_security};
+use crate::util::container_security;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 
@@ -44,7 +44,7 @@ impl Rule for MissingSeccompProfile {
             let mut unset = Vec::new();
             let mut unconfined = Vec::new();
             for (c, sc) in container_security(w.spec) {
-                let who = format!("{} `{}`", container_role(&c), c.c.name);
+                let who = format!("{} `{}`", c.role(), c.c.name);
                 match sc.seccomp_profile {
                     None => unset.push(who),
                     Some("Unconfined") => unconfined.push(who),

@@ -1,6 +1,6 @@
 //! CP014: containers that bind a port on the node.
 
-use crate::util::{container_role, containers};
+use crate::util::containers;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 
@@ -53,7 +53,7 @@ impl Rule for HostPort {
                         Target::workload(&w),
                         format!(
                             "{} `{}` binds host port {hp}: one such pod per node",
-                            container_role(&c),
+                            c.role(),
                             c.c.name
                         ),
                         Some(&w.ptr(&format!("{}/ports/{j}/hostPort", c.pointer))),

@@ -1,6 +1,6 @@
 //! ID003: cloud credentials written in plain text (env values, arguments, ConfigMaps).
 
-use crate::util::{container_role, containers, norm};
+use crate::util::{containers, norm};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::secret::{CredentialKind, classify, classify_literal};
 use day2_model::{Loop, Severity};
@@ -104,7 +104,7 @@ impl Rule for CloudCredentialsInPlainText {
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         for w in cx.workloads() {
             for c in containers(w.spec) {
-                let role = container_role(&c);
+                let role = c.role();
                 for (j, e) in c.c.env.iter().flatten().enumerate() {
                     let Some(v) = e.value.as_deref() else {
                         continue;

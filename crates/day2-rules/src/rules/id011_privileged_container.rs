@@ -1,6 +1,6 @@
 //! ID011: privileged containers.
 
-use crate::util::{container_role, container_security};
+use crate::util::container_security;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 
@@ -49,7 +49,7 @@ impl Rule for PrivilegedContainer {
                         Target::workload(&w),
                         format!(
                             "{} `{}` is privileged: root on the node, unconfined",
-                            container_role(&c),
+                            c.role(),
                             c.c.name
                         ),
                         Some(&w.ptr(&format!("{}/securityContext/privileged", c.pointer))),

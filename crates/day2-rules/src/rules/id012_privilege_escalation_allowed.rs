@@ -1,6 +1,6 @@
 //! ID012: containers that may gain privileges (setuid binaries, file capabilities).
 
-use crate::util::{container_role, container_security};
+use crate::util::container_security;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 
@@ -52,7 +52,7 @@ impl Rule for PrivilegeEscalationAllowed {
             };
             let names: Vec<String> = offenders
                 .iter()
-                .map(|c| format!("{} `{}`", container_role(c), c.c.name))
+                .map(|c| format!("{} `{}`", c.role(), c.c.name))
                 .collect();
             sink.report(
                 Target::workload(&w),

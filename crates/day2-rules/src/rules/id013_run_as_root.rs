@@ -1,6 +1,6 @@
 //! ID013: containers that run (or may run) as root.
 
-use crate::util::{container_role, container_security};
+use crate::util::container_security;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 
@@ -49,7 +49,7 @@ impl Rule for RunAsRoot {
             let mut worst = None;
             for (c, sc) in container_security(w.spec) {
                 let (non_root, uid) = (sc.run_as_non_root, sc.run_as_user);
-                let who = format!("{} `{}`", container_role(&c), c.c.name);
+                let who = format!("{} `{}`", c.role(), c.c.name);
                 let (what, sev) = match (uid, non_root) {
                     (Some(0), Some(true)) => (
                         format!(

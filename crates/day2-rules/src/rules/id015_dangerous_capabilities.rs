@@ -1,6 +1,6 @@
 //! ID015: containers that add dangerous Linux capabilities or keep the default set.
 
-use crate::util::{container_role, container_security};
+use crate::util::container_security;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 
@@ -86,7 +86,7 @@ impl Rule for DangerousCapabilities {
                 let drops_all = caps
                     .and_then(|c| c.drop.as_ref())
                     .is_some_and(|d| d.iter().any(|s| cap(s) == "ALL"));
-                let who = format!("{} `{}`", container_role(&c), c.c.name);
+                let who = format!("{} `{}`", c.role(), c.c.name);
                 let (what, sev) = if !added.is_empty() {
                     (format!("{who} adds {}", added.join(", ")), Severity::High)
                 } else if !drops_all {

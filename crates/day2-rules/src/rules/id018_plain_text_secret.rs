@@ -1,6 +1,6 @@
 //! ID018: passwords, tokens and private keys written in plain text (env values, ConfigMaps).
 
-use crate::util::{container_role, containers, norm, static_credential_env};
+use crate::util::{containers, norm, static_credential_env};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::secret::classify_literal;
 use day2_model::{Loop, Severity};
@@ -189,7 +189,7 @@ impl Rule for PlainTextSecret {
                         Target::workload(&w),
                         format!(
                             "{} `{}` has {what} in env `{}`: anyone who can read the {} reads it",
-                            container_role(&c),
+                            c.role(),
                             c.c.name,
                             e.name,
                             w.kind

@@ -1,6 +1,6 @@
 //! NW002: readiness and liveness probes that check the same thing.
 
-use crate::util::{container_role, containers, ios};
+use crate::util::{containers, ios};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 use k8s_openapi::api::core::v1::Probe;
@@ -106,7 +106,7 @@ impl Rule for ReadinessSameAsLiveness {
                     Target::workload(&w),
                     format!(
                         "{} `{}` uses {} for both readiness and liveness: a slow dependency restarts every replica instead of taking them out of rotation",
-                        container_role(&c),
+                        c.role(),
                         c.c.name,
                         describe(r)
                     ),

@@ -1,6 +1,6 @@
 //! NW003: probes that check a port the container does not declare.
 
-use crate::util::{container_role, containers, probe_port};
+use crate::util::{containers, probe_port};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -61,7 +61,7 @@ impl Rule for ProbePortNotExposed {
                     }
                     let message = format!(
                         "{kind} probe of {} `{}` targets port name `{name}`, which the container does not define: the probe always fails",
-                        container_role(&c),
+                        c.role(),
                         c.c.name
                     );
                     sink.report_with(

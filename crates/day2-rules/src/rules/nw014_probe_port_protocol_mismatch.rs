@@ -1,6 +1,6 @@
 //! NW014: probes that speak TCP to a port the container declares only for UDP or SCTP.
 
-use crate::util::{container_role, containers, probe_port};
+use crate::util::{containers, probe_port};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 use k8s_openapi::api::core::v1::{ContainerPort, Probe};
@@ -86,7 +86,7 @@ impl Rule for ProbePortProtocolMismatch {
                         Target::workload(&w),
                         format!(
                             "{kind} probe of {} `{}` uses {how} on port {} but the container declares that port only as {}: nothing answers on TCP and the probe always fails",
-                            container_role(&c),
+                            c.role(),
                             c.c.name,
                             match &port {
                                 IntOrString::String(name) => format!("`{name}` ({number})"),

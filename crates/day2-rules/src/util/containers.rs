@@ -1,57 +1,15 @@
 //! Containers of a pod spec, their QoS class and effective security context.
 
 use day2_model::security::EffectiveSecurityContext;
-use k8s_openapi::api::core::v1::{Container, PodSpec};
+use k8s_openapi::api::core::v1::PodSpec;
 
-/// A container of a pod spec with its JSON pointer (relative to the pod spec).
-pub struct ContainerRef<'a> {
-    pub c: &'a Container,
-    pub pointer: String,
-    /// An init container that is not a restartable sidecar.
-    pub init: bool,
-    /// A restartable init container (`restartPolicy: Always`).
-    pub sidecar: bool,
-}
-
-/// Every container of a pod spec: init containers (and sidecars) first, then app containers.
-pub fn containers(spec: &PodSpec) -> Vec<ContainerRef<'_>> {
-    let mut out = Vec::new();
-    for (i, c) in spec.init_containers.iter().flatten().enumerate() {
-        let sidecar = day2_model::resources::is_sidecar(c);
-        out.push(ContainerRef {
-            c,
-            pointer: format!("/initContainers/{i}"),
-            init: !sidecar,
-            sidecar,
-        });
-    }
-    for (i, c) in spec.containers.iter().enumerate() {
-        out.push(ContainerRef {
-            c,
-            pointer: format!("/containers/{i}"),
-            init: false,
-            sidecar: false,
-        });
-    }
-    out
-}
+pub use day2_model::references::{ContainerRef, containers};
 
 /// The image name without registry, tag or digest: `docker.io/library/postgres:16` → `postgres`.
 pub fn image_base(image: &str) -> &str {
     let no_digest = image.split('@').next().unwrap_or(image);
     let last = no_digest.rsplit('/').next().unwrap_or(no_digest);
     last.split(':').next().unwrap_or(last)
-}
-
-/// How a container is named in messages.
-pub fn container_role(c: &ContainerRef<'_>) -> &'static str {
-    if c.init {
-        "init container"
-    } else if c.sidecar {
-        "sidecar"
-    } else {
-        "container"
-    }
 }
 
 /// Whether the pod gets QoS class BestEffort: no CPU or memory request or

@@ -1,7 +1,7 @@
 //! Secret references of a pod spec and static credentials, classified.
 
-use super::{container_role, containers};
 use day2_model::Cluster;
+use day2_model::references::{ConfigKind, Via, config_refs, containers};
 use k8s_openapi::api::core::v1::PodSpec;
 use std::collections::{HashMap, HashSet};
 
@@ -17,66 +17,42 @@ pub struct SecretRef<'a> {
 
 /// Every Secret a pod spec mounts, projects or reads into env.
 pub fn secret_refs(spec: &PodSpec) -> Vec<SecretRef<'_>> {
-    let mut out = Vec::new();
-    for (i, v) in spec.volumes.iter().flatten().enumerate() {
-        if let Some(n) = v.secret.as_ref().and_then(|s| s.secret_name.as_deref()) {
-            out.push(SecretRef {
-                name: n,
-                how: format!("volume `{}`", v.name),
-                pointer: format!("/volumes/{i}"),
-            });
-        }
-        for src in v.projected.iter().flat_map(|p| p.sources.iter().flatten()) {
-            if let Some(s) = &src.secret {
-                out.push(SecretRef {
-                    name: &s.name,
-                    how: format!("projected volume `{}`", v.name),
-                    pointer: format!("/volumes/{i}"),
-                });
-            }
-        }
-    }
-    for c in containers(spec) {
-        for (j, e) in c.c.env_from.iter().flatten().enumerate() {
-            if let Some(s) = &e.secret_ref {
-                out.push(SecretRef {
-                    name: &s.name,
-                    how: format!("envFrom in {} `{}`", container_role(&c), c.c.name),
-                    pointer: format!("{}/envFrom/{j}", c.pointer),
-                });
-            }
-        }
-        for (j, e) in c.c.env.iter().flatten().enumerate() {
-            if let Some(k) = e
-                .value_from
-                .as_ref()
-                .and_then(|v| v.secret_key_ref.as_ref())
-            {
-                out.push(SecretRef {
-                    name: &k.name,
-                    how: format!("env `{}` of {} `{}`", e.name, container_role(&c), c.c.name),
-                    pointer: format!("{}/env/{j}", c.pointer),
-                });
-            }
-        }
-    }
-    out
+    config_refs(spec)
+        .into_iter()
+        .filter(|r| r.kind == ConfigKind::Secret)
+        .map(|r| SecretRef {
+            name: r.name,
+            how: match r.via {
+                Via::Volume {
+                    volume,
+                    projected: false,
+                } => format!("volume `{volume}`"),
+                Via::Volume {
+                    volume,
+                    projected: true,
+                } => format!("projected volume `{volume}`"),
+                Via::EnvFrom { container, role } => format!("envFrom in {role} `{container}`"),
+                Via::Env {
+                    container,
+                    role,
+                    var,
+                } => format!("env `{var}` of {role} `{container}`"),
+            },
+            pointer: r.pointer,
+        })
+        .collect()
 }
 
 /// Secret names used as volumes (volume name → Secret name).
 pub fn secret_volumes(spec: &PodSpec) -> HashMap<&str, &str> {
-    let mut m = HashMap::new();
-    for v in spec.volumes.iter().flatten() {
-        if let Some(n) = v.secret.as_ref().and_then(|s| s.secret_name.as_deref()) {
-            m.insert(v.name.as_str(), n);
-        }
-        for src in v.projected.iter().flat_map(|p| p.sources.iter().flatten()) {
-            if let Some(s) = &src.secret {
-                m.insert(v.name.as_str(), s.name.as_str());
-            }
-        }
-    }
-    m
+    config_refs(spec)
+        .into_iter()
+        .filter(|r| r.kind == ConfigKind::Secret)
+        .filter_map(|r| match r.via {
+            Via::Volume { volume, .. } => Some((volume, r.name)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Normalised identifier: lowercase alphanumerics only (`AWS_SECRET_ACCESS_KEY` → `awssecretaccesskey`).
@@ -139,7 +115,7 @@ pub fn static_cloud_credentials<'a>(
                 }
                 out.push((
                     format!("{} from Secret `{}`", kind.describe(), k.name),
-                    format!("env `{}` of {} `{}`", e.name, container_role(&c), c.c.name),
+                    format!("env `{}` of {} `{}`", e.name, c.role(), c.c.name),
                     format!("{}/env/{j}", c.pointer),
                 ));
             }
@@ -162,7 +138,7 @@ pub fn static_cloud_credentials<'a>(
                         };
                         out.push((
                             format!("{what} file from Secret `{secret}`"),
-                            format!("env `{}` of {} `{}`", e.name, container_role(&c), c.c.name),
+                            format!("env `{}` of {} `{}`", e.name, c.role(), c.c.name),
                             format!("{}/env/{j}", c.pointer),
                         ));
                     }
