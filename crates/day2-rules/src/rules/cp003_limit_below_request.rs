@@ -2,8 +2,8 @@
 
 use crate::util::containers;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
-use day2_model::quantity::format_bytes;
 use day2_model::resources::amount;
+use day2_model::resources::format_amount as show;
 use day2_model::{Loop, Severity};
 use k8s_openapi::api::core::v1::ResourceRequirements;
 
@@ -29,14 +29,6 @@ revision ever appears, while the old revision keeps running. The same holds for 
     },
     peers: &[],
 };
-
-fn show(resource: &str, v: i64) -> String {
-    if resource == "cpu" {
-        format!("{v}m")
-    } else {
-        format_bytes(v)
-    }
-}
 
 /// (resource, request, limit) pairs where the limit is below the request.
 fn inverted(r: Option<&ResourceRequirements>) -> Vec<(&'static str, i64, i64)> {

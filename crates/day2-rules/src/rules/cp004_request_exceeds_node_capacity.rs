@@ -1,8 +1,7 @@
 //! CP004: pods that request more than any node can offer.
 
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
-use day2_model::quantity::format_bytes;
-use day2_model::resources::{node_allocatable_amount, pod_request};
+use day2_model::resources::{format_amount, node_allocatable_amount, pod_request};
 use day2_model::selector::{node_selection_admits, required_node_affinity};
 use day2_model::{Loop, Res, Severity};
 use k8s_openapi::api::core::v1::{Node, PodSpec};
@@ -63,12 +62,16 @@ fn admits(spec: &PodSpec, n: &Res<Node>) -> bool {
     node_selection_admits(spec, n.name(), n.labels())
 }
 
-/// The largest allocatable of `res` among the candidates, with its node's name.
+/// The largest allocatable of `res` among the candidates, with its node's
+/// name; `None` when a candidate does not give its allocatable (a Node
+/// manifest without status): its size is unknown, so no request can be
+/// called too large for every node.
 fn largest<'a>(candidates: &[&Capacity<'a>], res: &str) -> Option<(i64, &'a str)> {
-    candidates
-        .iter()
-        .filter_map(|n| n.of(res).map(|a| (a, n.node.name())))
-        .max()
+    let mut best = None;
+    for n in candidates {
+        best = best.max(Some((n.of(res)?, n.node.name())));
+    }
+    best
 }
 
 /// The nodes a workload may run on: how many, and the largest of them by
@@ -143,13 +146,7 @@ impl Rule for RequestExceedsNodeCapacity {
                 if want <= best {
                     continue;
                 }
-                let show = |v: i64| {
-                    if res == "cpu" {
-                        format!("{v}m")
-                    } else {
-                        format_bytes(v)
-                    }
-                };
+                let show = |v: i64| format_amount(res, v);
                 sink.report(
                     Target::workload(&w),
                     format!(
