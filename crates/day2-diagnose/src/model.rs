@@ -5,7 +5,6 @@
 use day2_model::pod::{ContainerStatus, Pod};
 use day2_model::quantity;
 use day2_model::resources;
-use day2_model::selector::node_selector_matches;
 use day2_model::{Cluster, ObjRef, Res, zone_of};
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{
@@ -280,13 +279,13 @@ pub fn pv_zones(pv: &Res<PersistentVolume>) -> Vec<String> {
 
 /// Whether a node can use the PV (its node affinity; the legacy zone label).
 pub fn pv_allows_node(pv: &Res<PersistentVolume>, node: &Res<Node>) -> bool {
-    if let Some(req) = pv
+    let has_affinity = pv
         .spec
         .as_ref()
         .and_then(|s| s.node_affinity.as_ref())
-        .and_then(|a| a.required.as_ref())
-    {
-        return node_selector_matches(req, node.name(), node.labels());
+        .is_some_and(|a| a.required.is_some());
+    if has_affinity {
+        return day2_model::topology::pv_node_affinity_admits(pv, node.name(), node.labels());
     }
     let zones = pv_zones(pv);
     zones.is_empty() || node_zone(node).is_some_and(|z| zones.iter().any(|x| x == z))

@@ -30,6 +30,17 @@ pub fn is_zone_key(k: &str) -> bool {
     )
 }
 
+/// Whether a PersistentVolume's required node affinity admits a node (what
+/// the VolumeBinding filter checks for a bound volume); a volume without one
+/// admits every node.
+pub fn pv_node_affinity_admits(pv: &PersistentVolume, node: &str, labels: &Labels) -> bool {
+    pv.spec
+        .as_ref()
+        .and_then(|s| s.node_affinity.as_ref())
+        .and_then(|a| a.required.as_ref())
+        .is_none_or(|req| crate::selector::node_selector_matches(req, node, labels))
+}
+
 /// The zones a PersistentVolume can be used in, sorted and without repeats.
 ///
 /// Its required node affinity comes first: that is what CSI provisioners

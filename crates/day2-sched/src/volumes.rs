@@ -4,7 +4,7 @@
 //! is looked at.
 
 use day2_model::pod::Pod;
-use day2_model::selector::{label_selector_matches, labels_of, node_selector_matches};
+use day2_model::selector::{label_selector_matches, labels_of};
 use day2_model::{Cluster, Res};
 use k8s_openapi::api::core::v1::{PersistentVolume, PersistentVolumeClaim};
 use k8s_openapi::api::storage::v1::StorageClass;
@@ -221,18 +221,7 @@ impl<'c> PodVolumes<'c> {
     }
 }
 
-/// Whether a PV's required node affinity admits a node.
-pub fn pv_admits(pv: &PersistentVolume, node: &str, labels: &day2_model::selector::Labels) -> bool {
-    match pv
-        .spec
-        .as_ref()
-        .and_then(|s| s.node_affinity.as_ref())
-        .and_then(|a| a.required.as_ref())
-    {
-        Some(req) => node_selector_matches(req, node, labels),
-        None => true,
-    }
-}
+pub use day2_model::topology::pv_node_affinity_admits as pv_admits;
 
 fn claim_request(pvc: &PersistentVolumeClaim) -> i64 {
     pvc.spec
