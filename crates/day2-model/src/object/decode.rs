@@ -1,0 +1,259 @@
+//! Decoding one object: a JSON value (or YAML text) of any served
+//! apiVersion into its typed [`Object`], legacy groups and autoscaling/v1
+//! included, with the JSON pointer of the field that failed.
+
+use super::*;
+
+/// The API group of an `apiVersion` (`apps/v1` → `apps`, `v1` → ``).
+pub fn group_of(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(g, _)| g)
+}
+
+/// Legacy groups that serve the same kinds as a current group.
+fn canonical_group<'a>(group: &'a str, kind: &str) -> &'a str {
+    match (group, kind) {
+        ("extensions", "Deployment" | "ReplicaSet" | "DaemonSet") => "apps",
+        ("extensions", "NetworkPolicy") => "networking.k8s.io",
+        _ => group,
+    }
+}
+
+/// The apiVersion the typed model expects for a kind.
+fn model_api_version(group: &str, kind: &str) -> String {
+    let version = match (group, kind) {
+        ("autoscaling", _) => "v2",
+        _ => "v1",
+    };
+    if group.is_empty() {
+        version.to_owned()
+    } else {
+        format!("{group}/{version}")
+    }
+}
+
+/// Decode one JSON value (already parsed) into an object. `hint_kind` is the
+/// kind implied by a typed list (`PodList` items have no `kind`).
+pub fn decode_value(
+    v: serde_json::Value,
+    origin: Origin,
+    hint: Option<(&str, &str)>,
+) -> Result<Object, DecodeError> {
+    decode_value_tracked(v, origin, hint, None)
+}
+
+/// [`decode_value`], and on failure the JSON pointer of the field that did
+/// not decode (`/spec/containers/0/env/0/value`), when it is known.
+pub fn decode_value_traced(
+    v: serde_json::Value,
+    origin: Origin,
+    hint: Option<(&str, &str)>,
+) -> Result<Object, (DecodeError, Option<String>)> {
+    let mut track = serde_path_to_error::Track::new();
+    decode_value_tracked(v, origin, hint, Some(&mut track)).map_err(|e| {
+        let path = track.path();
+        let mut ptr = String::new();
+        for seg in path.iter() {
+            ptr.push('/');
+            match seg {
+                serde_path_to_error::Segment::Seq { index } => ptr.push_str(&index.to_string()),
+                serde_path_to_error::Segment::Map { key } => {
+                    ptr.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                }
+                serde_path_to_error::Segment::Enum { variant } => ptr.push_str(variant),
+                serde_path_to_error::Segment::Unknown => ptr.push('?'),
+            }
+        }
+        let known = matches!(e, DecodeError::Invalid { .. }) && !ptr.is_empty();
+        (e, known.then_some(ptr))
+    })
+}
+
+/// Deserialize from a value, recording the path on the way when asked.
+fn from_value<T: serde::de::DeserializeOwned>(
+    v: serde_json::Value,
+    track: Option<&mut serde_path_to_error::Track>,
+) -> Result<T, serde_json::Error> {
+    match track {
+        Some(t) => T::deserialize(serde_path_to_error::Deserializer::new(v, t)),
+        None => serde_json::from_value(v),
+    }
+}
+
+fn decode_value_tracked(
+    mut v: serde_json::Value,
+    mut origin: Origin,
+    hint: Option<(&str, &str)>,
+    track: Option<&mut serde_path_to_error::Track>,
+) -> Result<Object, DecodeError> {
+    let (api_version, kind) = {
+        let obj = v.as_object();
+        let kind = obj
+            .and_then(|o| o.get("kind"))
+            .and_then(|k| k.as_str())
+            .map(str::to_owned);
+        let av = obj
+            .and_then(|o| o.get("apiVersion"))
+            .and_then(|k| k.as_str())
+            .map(str::to_owned);
+        match (av, kind, hint) {
+            (av, Some(k), _) => (av.unwrap_or_default(), k),
+            (av, None, Some((hav, hk))) => (av.unwrap_or_else(|| hav.to_owned()), hk.to_owned()),
+            (_, None, None) => return Err(DecodeError::NoKind),
+        }
+    };
+    let name = v
+        .pointer("/metadata/name")
+        .and_then(|n| n.as_str())
+        .unwrap_or("")
+        .to_owned();
+    let group = canonical_group(group_of(&api_version), &kind).to_owned();
+    let invalid = |source| DecodeError::Invalid {
+        kind: kind.clone(),
+        name: name.clone(),
+        source,
+    };
+    // Normalise older API versions onto the model's version.
+    if let Some(o) = v.as_object_mut()
+        && (typed_kind(&group, &kind).is_some() || matches!(kind.as_str(), "Secret" | "Event"))
+    {
+        {
+            let want = if kind == "Event" && group == "events.k8s.io" {
+                "events.k8s.io/v1".to_owned()
+            } else {
+                model_api_version(&group, &kind)
+            };
+            if api_version != want {
+                origin.written_api_version = Some(api_version.as_str().into());
+                if group == "autoscaling" && api_version == "autoscaling/v1" {
+                    hpa_v1_to_v2(o);
+                }
+                o.insert("apiVersion".into(), want.into());
+            }
+            o.insert("kind".into(), kind.clone().into());
+        }
+    }
+    match (group.as_str(), kind.as_str()) {
+        ("", "Secret") if v.get("keys").is_some_and(|k| k.is_array()) => {
+            // Already value-free (a day2 snapshot): metadata plus one classification per key.
+            let s: SecretInfo = from_value(v, track).map_err(invalid)?;
+            Ok(Object::Secret(Res { obj: s, origin }))
+        }
+        ("", "Secret") => {
+            let s: k8s_openapi::api::core::v1::Secret = from_value(v, track).map_err(invalid)?;
+            Ok(Object::Secret(Res {
+                obj: SecretInfo::from_secret(s),
+                origin,
+            }))
+        }
+        ("", "Event") => {
+            let e = from_value(v, track).map_err(invalid)?;
+            Ok(Object::Event(Event::from_core(e, origin)))
+        }
+        ("events.k8s.io", "Event") => {
+            let e = from_value(v, track).map_err(invalid)?;
+            Ok(Object::Event(Event::from_events_v1(e, origin)))
+        }
+        (g, k) => match typed_kind(g, k) {
+            Some(tk) => match track {
+                Some(t) => decode_typed(tk, serde_path_to_error::Deserializer::new(v, t), origin),
+                None => decode_typed(tk, v, origin),
+            }
+            .map_err(invalid),
+            None => {
+                let mut d: DynObject = from_value(v, track).map_err(invalid)?;
+                d.api_version = api_version;
+                d.kind = kind;
+                Ok(Object::Other(Res { obj: d, origin }))
+            }
+        },
+    }
+}
+
+/// The apiVersion and kind of a document: its own, else the list's.
+fn type_of<'a>(
+    raw: &'a str,
+    hint: Option<(&'a str, &'a str)>,
+) -> Result<(&'a str, &'a str), DecodeError> {
+    match (crate::peek::peek_type(raw), hint) {
+        ((av, Some(k)), _) => Ok((av.unwrap_or(""), k)),
+        ((av, None), Some((hav, hk))) => Ok((av.unwrap_or(hav), hk)),
+        ((_, None), None) => Err(DecodeError::NoKind),
+    }
+}
+
+/// `apiVersion` is the one the typed model expects ([`model_api_version`], without allocating).
+fn is_model_version(av: &str, group: &str, kind: &str) -> bool {
+    let version = match (group, kind) {
+        ("autoscaling", _) => "v2",
+        _ => "v1",
+    };
+    if group.is_empty() {
+        av == version
+    } else {
+        av.strip_prefix(group)
+            .and_then(|v| v.strip_prefix('/'))
+            .is_some_and(|v| v == version)
+    }
+}
+
+/// The slow path of [`decode_str_into`]: through a `serde_json::Value`.
+fn decode_via_value(
+    raw: &str,
+    origin: Origin,
+    av: &str,
+    kind: &str,
+) -> Result<Object, DecodeError> {
+    let v: serde_json::Value =
+        serde_json::from_str(raw).map_err(|source| DecodeError::Invalid {
+            kind: kind.to_owned(),
+            name: String::new(),
+            source,
+        })?;
+    decode_value(v, origin, Some((av, kind)))
+}
+
+/// Decode one JSON document from its text, make it compact ([`Object::trim`])
+/// and store it. Fast path: when the apiVersion is the model's own, a typed
+/// decode straight from the text, the object moved once, from the decoder
+/// into its store; anything else goes through [`decode_value`].
+pub fn decode_str_into(
+    stores: &mut Stores,
+    raw: &str,
+    origin: Origin,
+    hint: Option<(&str, &str)>,
+) -> Result<(), DecodeError> {
+    let (av, kind) = type_of(raw, hint)?;
+    let group = group_of(av);
+    if is_model_version(av, group, kind) {
+        if group.is_empty() && kind == "Event" {
+            let mut de = serde_json::Deserializer::from_str(raw);
+            let e: Result<k8s_openapi::api::core::v1::Event, _> = Deserialize::deserialize(&mut de);
+            if let Ok(e) = e {
+                stores.events.push(Event::from_core(e, origin));
+                return Ok(());
+            }
+        } else if let Some(tk) = typed_kind(group, kind) {
+            let mut de = serde_json::Deserializer::from_str(raw);
+            if decode_typed_into(stores, tk, &mut de, origin.clone()).is_ok() {
+                return Ok(());
+            }
+        }
+    }
+    let mut o = decode_via_value(raw, origin, av, kind)?;
+    o.trim();
+    stores.push(o);
+    Ok(())
+}
+
+/// autoscaling/v1 `targetCPUUtilizationPercentage` as an autoscaling/v2 metric.
+fn hpa_v1_to_v2(o: &mut serde_json::Map<String, serde_json::Value>) {
+    let Some(spec) = o.get_mut("spec").and_then(|s| s.as_object_mut()) else {
+        return;
+    };
+    if let Some(pct) = spec.remove("targetCPUUtilizationPercentage") {
+        spec.insert(
+            "metrics".into(),
+            serde_json::json!([{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": pct}}}]),
+        );
+    }
+}
