@@ -74,10 +74,7 @@ pub fn phase(pod: &Pod) -> &str {
         .unwrap_or("")
 }
 
-/// Succeeded or Failed: the pod holds no resources.
-pub fn is_terminal(pod: &Pod) -> bool {
-    matches!(phase(pod), "Succeeded" | "Failed")
-}
+pub use day2_model::pod::is_terminal;
 
 pub fn is_deleting(pod: &Pod) -> bool {
     pod.metadata.deletion_timestamp.is_some()

@@ -79,6 +79,15 @@ impl k8s_openapi::Metadata for Pod {
     }
 }
 
+/// Succeeded or Failed: the pod holds nothing on its node (what the
+/// scheduler's NodeInfo leaves out).
+pub fn is_terminal(pod: &Pod) -> bool {
+    matches!(
+        pod.status.as_ref().and_then(|s| s.phase.as_deref()),
+        Some("Succeeded" | "Failed")
+    )
+}
+
 /// The node a pod is bound to (`spec.nodeName`), if any.
 pub fn node_name(pod: &Pod) -> Option<&str> {
     pod.spec

@@ -119,13 +119,7 @@ impl SimNode {
     }
 }
 
-/// Succeeded and Failed pods hold nothing on their node.
-pub fn is_terminal(p: &Pod) -> bool {
-    matches!(
-        p.status.as_ref().and_then(|s| s.phase.as_deref()),
-        Some("Succeeded" | "Failed")
-    )
-}
+pub use day2_model::pod::is_terminal;
 
 /// What a bound, running pod holds on its node.
 struct Bound {
