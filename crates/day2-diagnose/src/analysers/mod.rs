@@ -3,11 +3,13 @@
 //! diagnosis.
 
 pub mod admission;
+pub mod apierr;
 pub mod controllers;
 pub mod crash;
 pub mod dependency;
 pub mod follow;
 pub mod image;
+pub mod named;
 pub mod network;
 pub mod node;
 pub mod pending;
@@ -106,6 +108,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[CrashLoopBackOff],
         run: follow::errors,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff],
+        run: named::service_args,
     },
     Analyser {
         kinds: &[CrashLoopBackOff],

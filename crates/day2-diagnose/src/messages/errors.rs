@@ -27,9 +27,11 @@
 //!   `Request had insufficient authentication scopes`, `PERMISSION_DENIED`).
 //! - Architecture: the kernel's `exec format error` (ENOEXEC) when an image's
 //!   binary is built for another CPU than the node's.
-//! - Kubernetes RBAC: the API server's `<resource> is forbidden: User
-//!   "system:serviceaccount:<ns>:<name>" cannot <verb> resource "<r>"`
-//!   (`staging/src/k8s.io/apiserver/pkg/endpoints/handlers/responsewriters/errors.go`).
+//! - The Kubernetes API's refusals (RBAC, credentials), a client without
+//!   in-cluster configuration and the objects errors name: see
+//!   [`super::apiserver`].
+
+use super::apiserver::{self, InCluster};
 
 /// How a name lookup failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,7 +132,23 @@ pub enum ErrorClass {
         service_account: String,
         verb: Option<String>,
         resource: Option<String>,
+        /// The API group (`""` for the core group), when the message says it.
+        group: Option<String>,
+        /// The namespace of the request; `None` at the cluster scope.
+        scope: Option<String>,
     },
+    /// The Kubernetes API did not accept the client's credentials.
+    Unauthorized,
+    /// The client found no in-cluster configuration.
+    InCluster(InCluster),
+    /// An object the message names does not exist.
+    NotFound {
+        kind: &'static str,
+        namespace: Option<String>,
+        name: String,
+    },
+    /// A node has no pod CIDR (flannel's `pod cidr not assigned`).
+    PodCidrUnassigned { node: String },
 }
 
 /// A classified error with the line it was read from.
@@ -162,31 +180,16 @@ pub fn classify_line(line: &str) -> Option<ErrorClass> {
     if line.contains("exec format error") {
         return Some(ErrorClass::ExecFormat);
     }
-    forbidden(line)
+    let line = &*apiserver::unescape(line);
+    apiserver::forbidden(line)
+        .or_else(|| apiserver::in_cluster(line))
+        .or_else(|| apiserver::pod_cidr(line))
+        .or_else(|| apiserver::unauthorized(line))
         .or_else(|| cloud_auth(line))
         .or_else(|| tls(line))
         .or_else(|| dns(line))
         .or_else(|| connect(line))
-}
-
-fn forbidden(line: &str) -> Option<ErrorClass> {
-    let at = line.find("is forbidden: User \"system:serviceaccount:")?;
-    let rest = &line[at + "is forbidden: User \"system:serviceaccount:".len()..];
-    let user = &rest[..rest.find('"')?];
-    let (namespace, sa) = user.split_once(':')?;
-    let after = &rest[user.len() + 1..];
-    let verb = after
-        .trim_start()
-        .strip_prefix("cannot ")
-        .and_then(|v| v.split_whitespace().next())
-        .map(str::to_owned);
-    let resource = super::quoted_after(after, "resource").map(str::to_owned);
-    Some(ErrorClass::Forbidden {
-        namespace: namespace.to_owned(),
-        service_account: sa.to_owned(),
-        verb,
-        resource,
-    })
+        .or_else(|| apiserver::not_found(line))
 }
 
 fn cloud_auth(line: &str) -> Option<ErrorClass> {
@@ -697,7 +700,9 @@ mod tests {
                 namespace: "kube-system".into(),
                 service_account: "coredns".into(),
                 verb: Some("list".into()),
-                resource: Some("namespaces".into())
+                resource: Some("namespaces".into()),
+                group: Some(String::new()),
+                scope: None,
             }
         );
         assert_eq!(
