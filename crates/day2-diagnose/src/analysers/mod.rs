@@ -6,6 +6,7 @@ pub mod admission;
 pub mod apierr;
 pub mod controllers;
 pub mod crash;
+pub mod csi;
 pub mod dependency;
 pub mod follow;
 pub mod image;

@@ -145,6 +145,9 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         return out;
     }
     if let Some(e) = d.events_with("ExternalProvisioning").last() {
+        if let Some(h) = super::csi::not_installed(a, &pvc.objref(), class.map(|c| c.objref()), e) {
+            return vec![h];
+        }
         let provisioner = class.map(|c| c.provisioner.clone()).unwrap_or_default();
         let driver = a
             .cluster
