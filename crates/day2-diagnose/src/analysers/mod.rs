@@ -58,6 +58,10 @@ pub static ANALYSERS: &[Analyser] = &[
     },
     Analyser {
         kinds: &[PodPending],
+        run: pending::volume_limits,
+    },
+    Analyser {
+        kinds: &[PodPending],
         run: pending::autoscaler_limits,
     },
     Analyser {
