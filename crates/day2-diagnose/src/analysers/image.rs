@@ -139,7 +139,7 @@ pub fn identity<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         })
     {
         return vec![Hypothesis::new(88, Loop::Identity, ObjRef::new("Secret", Some(ns), missing.clone()), format!("imagePullSecret {ns}/{missing} does not exist, so {host} gets no credentials for {}", p.image))
-            .fix(format!("Create it: `kubectl create secret docker-registry {missing} -n {ns} --docker-server={host} --docker-username=… --docker-password=…` (or fix the name in imagePullSecrets)."))
+            .fix(format!("Create it in the namespace of the pod, {ns}: the kubelet reads imagePullSecrets from the pod's own namespace only, so a Secret of that name elsewhere does not count (copy it, or `kubectl create secret docker-registry {missing} -n {ns} --docker-server={host} --docker-username=… --docker-password=…`); or fix the name in imagePullSecrets.{}", elsewhere(a, missing, ns)))
             .link(err_link)];
     }
     let node = node_of(a, p.pod);
@@ -357,4 +357,20 @@ pub fn unknown<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     )
     .fix(format!("Read the error: `kubectl describe pod -n {} {}` (the `Failed to pull image` event), or capture a snapshot within the event TTL.", p.pod.ns_or_default(), p.pod.name()))
     .missing("the `Failed to pull image` event text (the runtime's error)")]
+}
+
+/// Where else a Secret of this name exists, as a sentence (empty when nowhere).
+fn elsewhere(a: &Analysis<'_>, name: &str, ns: &str) -> String {
+    let other: Vec<&str> = a
+        .cluster
+        .secrets
+        .iter()
+        .filter(|s| s.name() == name && s.ns_or_default() != ns)
+        .map(|s| s.ns_or_default())
+        .collect();
+    if other.is_empty() {
+        String::new()
+    } else {
+        format!(" A Secret {name} exists in namespace {}.", other.join(", "))
+    }
 }
