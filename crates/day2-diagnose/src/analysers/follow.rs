@@ -24,7 +24,7 @@
 use super::{apierr, named};
 use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link};
-use crate::messages::apiserver::InCluster;
+use crate::messages::apiserver::{ApiError, InCluster};
 use crate::messages::errors::{
     AuthProblem, Classified, CloudId, ConnectFailure, DnsFailure, ErrorClass, classify,
 };
@@ -128,15 +128,17 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             ErrorClass::CloudAuth { cloud, problem } => {
                 Some(cloud_identity(a, pod, container, *cloud, *problem))
             }
-            ErrorClass::Forbidden { .. } => refused(&c.class).map(|r| apierr::rbac(a, &r)),
-            ErrorClass::Unauthorized => Some(apierr::unauthorized(a, pod)),
-            ErrorClass::InCluster(what) => apierr::in_cluster(a, pod, *what),
-            ErrorClass::NotFound {
+            ErrorClass::Api(ApiError::Forbidden { .. }) => {
+                refused(&c.class).map(|r| apierr::rbac(a, &r))
+            }
+            ErrorClass::Api(ApiError::Unauthorized) => Some(apierr::unauthorized(a, pod)),
+            ErrorClass::Api(ApiError::InCluster(what)) => apierr::in_cluster(a, pod, *what),
+            ErrorClass::Api(ApiError::NotFound {
                 kind,
                 namespace,
                 name,
-            } => named::not_found(a, pod, kind, namespace.as_deref(), name),
-            ErrorClass::PodCidrUnassigned { node } => named::pod_cidr(a, node),
+            }) => named::not_found(a, pod, kind, namespace.as_deref(), name),
+            ErrorClass::Api(ApiError::PodCidrUnassigned { node }) => named::pod_cidr(a, node),
             ErrorClass::ExecFormat => Some(exec_format(a, pod, container)),
             ErrorClass::Tls { .. } => None,
         };
@@ -181,44 +183,48 @@ fn describe(c: &ErrorClass) -> String {
                 CloudId::Gcp => "Google Cloud",
             }
         ),
-        ErrorClass::Forbidden {
+        ErrorClass::Api(ApiError::Forbidden {
             namespace,
             service_account,
             ..
-        } => format!("the API server refuses ServiceAccount {namespace}/{service_account}"),
-        ErrorClass::Unauthorized => "the Kubernetes API does not accept its credentials".to_owned(),
-        ErrorClass::InCluster(InCluster::Environment) => {
+        }) => format!("the API server refuses ServiceAccount {namespace}/{service_account}"),
+        ErrorClass::Api(ApiError::Unauthorized) => {
+            "the Kubernetes API does not accept its credentials".to_owned()
+        }
+        ErrorClass::Api(ApiError::InCluster(InCluster::Environment)) => {
             "its Kubernetes client finds no in-cluster configuration".to_owned()
         }
-        ErrorClass::InCluster(InCluster::Token) => {
+        ErrorClass::Api(ApiError::InCluster(InCluster::Token)) => {
             "its Kubernetes client finds no ServiceAccount token".to_owned()
         }
-        ErrorClass::NotFound {
+        ErrorClass::Api(ApiError::NotFound {
             kind,
             namespace,
             name,
-        } => format!(
+        }) => format!(
             "{kind} {}{name} is not found",
             namespace
                 .as_deref()
                 .map(|n| format!("{n}/"))
                 .unwrap_or_default()
         ),
-        ErrorClass::PodCidrUnassigned { node } => format!("node {node} has no pod CIDR"),
+        ErrorClass::Api(ApiError::PodCidrUnassigned { node }) => {
+            format!("node {node} has no pod CIDR")
+        }
     }
 }
 
 /// The refusal a `Forbidden` class carries.
 fn refused(c: &ErrorClass) -> Option<apierr::Refused<'_>> {
     match c {
-        ErrorClass::Forbidden {
+        ErrorClass::Api(ApiError::Forbidden {
             namespace,
             service_account,
             verb,
             resource,
             group,
             scope,
-        } => Some(apierr::Refused {
+        }) => Some(apierr::Refused {
             namespace,
             service_account,
             verb: verb.as_deref(),

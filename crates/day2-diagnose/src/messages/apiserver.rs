@@ -24,7 +24,33 @@
 //! Loggers escape the quotes of a quoted error (`err="pods is forbidden:
 //! User \"system:…\""`, logrus and zap): lines are read with `\"` as `"`.
 
-use super::errors::ErrorClass;
+/// What the API refused, or the object an error names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// The Kubernetes API refused a ServiceAccount.
+    Forbidden {
+        namespace: String,
+        service_account: String,
+        verb: Option<String>,
+        resource: Option<String>,
+        /// The API group (`""` for the core group), when the message says it.
+        group: Option<String>,
+        /// The namespace of the request; `None` at the cluster scope.
+        scope: Option<String>,
+    },
+    /// The Kubernetes API did not accept the client's credentials.
+    Unauthorized,
+    /// The client found no in-cluster configuration.
+    InCluster(InCluster),
+    /// An object the message names does not exist.
+    NotFound {
+        kind: &'static str,
+        namespace: Option<String>,
+        name: String,
+    },
+    /// A node has no pod CIDR (flannel's `pod cidr not assigned`).
+    PodCidrUnassigned { node: String },
+}
 
 /// Which part of the in-cluster configuration a client could not find.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +71,7 @@ pub fn unescape(line: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The API server refused a ServiceAccount (`forbidden: User "system:serviceaccount:…"`).
-pub fn forbidden(line: &str) -> Option<ErrorClass> {
+pub fn forbidden(line: &str) -> Option<ApiError> {
     const USER: &str = "forbidden: User \"system:serviceaccount:";
     let at = line.find(USER)?;
     let rest = &line[at + USER.len()..];
@@ -60,7 +86,7 @@ pub fn forbidden(line: &str) -> Option<ErrorClass> {
     let resource = super::quoted_after(after, "resource").map(str::to_owned);
     let group = super::quoted_after(after, "in API group").map(str::to_owned);
     let scope = super::quoted_after(after, "in the namespace").map(str::to_owned);
-    Some(ErrorClass::Forbidden {
+    Some(ApiError::Forbidden {
         namespace: namespace.to_owned(),
         service_account: sa.to_owned(),
         verb,
@@ -73,9 +99,9 @@ pub fn forbidden(line: &str) -> Option<ErrorClass> {
 /// The API server did not accept the client's credentials. `Unauthorized`
 /// alone is every HTTP server's word: it counts only beside a sign that the
 /// Kubernetes API was asked (its address, an `/api` path, a client's words).
-pub fn unauthorized(line: &str) -> Option<ErrorClass> {
+pub fn unauthorized(line: &str) -> Option<ApiError> {
     if line.contains("the server has asked for the client to provide credentials") {
-        return Some(ErrorClass::Unauthorized);
+        return Some(ApiError::Unauthorized);
     }
     let said = line.contains(": Unauthorized") || line.contains("\"Unauthorized\"");
     let api = line.contains("/api/")
@@ -87,22 +113,22 @@ pub fn unauthorized(line: &str) -> Option<ErrorClass> {
         || line.contains("Failed to list")
         || line.contains("failed to list")
         || line.contains("connection is unauthorized");
-    (said && api).then_some(ErrorClass::Unauthorized)
+    (said && api).then_some(ApiError::Unauthorized)
 }
 
 /// The client found no in-cluster configuration.
-pub fn in_cluster(line: &str) -> Option<ErrorClass> {
+pub fn in_cluster(line: &str) -> Option<ApiError> {
     if line.contains("unable to load in-cluster configuration")
         || line.contains("KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be defined")
         || line.contains("Service host/port is not set")
     {
-        return Some(ErrorClass::InCluster(InCluster::Environment));
+        return Some(ApiError::InCluster(InCluster::Environment));
     }
     let lower = line.to_ascii_lowercase();
     if lower.contains("secrets/kubernetes.io/serviceaccount/token")
         && (lower.contains("no such file or directory") || lower.contains("not found"))
     {
-        return Some(ErrorClass::InCluster(InCluster::Token));
+        return Some(ApiError::InCluster(InCluster::Token));
     }
     None
 }
@@ -123,7 +149,7 @@ const RESOURCES: [(&str, &str); 10] = [
 
 /// `services "x" not found` (and the other kinds of [`RESOURCES`]); a
 /// `ns/x` in the line gives the namespace.
-pub fn not_found(line: &str) -> Option<ErrorClass> {
+pub fn not_found(line: &str) -> Option<ApiError> {
     for (resource, kind) in RESOURCES {
         let marker = format!("{resource} \"");
         let Some(at) = line.find(&marker) else {
@@ -144,7 +170,7 @@ pub fn not_found(line: &str) -> Option<ErrorClass> {
                     .strip_suffix(suffix.as_str())?;
                 (!ns.is_empty() && is_name(ns)).then(|| ns.to_owned())
             });
-        return Some(ErrorClass::NotFound {
+        return Some(ApiError::NotFound {
             kind,
             namespace,
             name: name.to_owned(),
@@ -154,10 +180,10 @@ pub fn not_found(line: &str) -> Option<ErrorClass> {
 }
 
 /// flannel's `node "x" pod cidr not assigned`.
-pub fn pod_cidr(line: &str) -> Option<ErrorClass> {
+pub fn pod_cidr(line: &str) -> Option<ApiError> {
     let at = line.find("pod cidr not assigned")?;
     let node = super::quoted_after(&line[..at], "node")?;
-    Some(ErrorClass::PodCidrUnassigned {
+    Some(ApiError::PodCidrUnassigned {
         node: node.to_owned(),
     })
 }
@@ -180,7 +206,7 @@ mod tests {
         );
         assert_eq!(
             forbidden(&line),
-            Some(ErrorClass::Forbidden {
+            Some(ApiError::Forbidden {
                 namespace: "chaoskube".into(),
                 service_account: "default".into(),
                 verb: Some("list".into()),
@@ -193,7 +219,7 @@ mod tests {
             forbidden(
                 r#"leases.coordination.k8s.io "lock" is forbidden: User "system:serviceaccount:ops:ctl" cannot get resource "leases" in API group "coordination.k8s.io" in the namespace "ops""#
             ),
-            Some(ErrorClass::Forbidden {
+            Some(ApiError::Forbidden {
                 namespace: "ops".into(),
                 service_account: "ctl".into(),
                 verb: Some("get".into()),
@@ -215,13 +241,13 @@ mod tests {
             unauthorized(
                 "error getting ClusterInformation: connection is unauthorized: Unauthorized"
             ),
-            Some(ErrorClass::Unauthorized)
+            Some(ApiError::Unauthorized)
         );
         assert_eq!(
             unauthorized(
                 "Failed to watch *v1.Pod: failed to list *v1.Pod: the server has asked for the client to provide credentials"
             ),
-            Some(ErrorClass::Unauthorized)
+            Some(ApiError::Unauthorized)
         );
         assert_eq!(
             unauthorized("POST https://api.stripe.com/v1/charges: Unauthorized"),
@@ -235,13 +261,13 @@ mod tests {
             in_cluster(
                 "panic: unable to load in-cluster configuration, KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be defined"
             ),
-            Some(ErrorClass::InCluster(InCluster::Environment))
+            Some(ApiError::InCluster(InCluster::Environment))
         );
         assert_eq!(
             in_cluster(
                 "open /var/run/secrets/kubernetes.io/serviceaccount/token: no such file or directory"
             ),
-            Some(ErrorClass::InCluster(InCluster::Token))
+            Some(ApiError::InCluster(InCluster::Token))
         );
         assert_eq!(
             in_cluster("open /etc/app/config.yaml: no such file or directory"),
@@ -256,7 +282,7 @@ mod tests {
             not_found(
                 r#"F0216 main.go:121] no service with name default/default-http-backend found: services "default-http-backend" not found"#
             ),
-            Some(ErrorClass::NotFound {
+            Some(ApiError::NotFound {
                 kind: "Service",
                 namespace: Some("default".into()),
                 name: "default-http-backend".into()
@@ -264,7 +290,7 @@ mod tests {
         );
         assert_eq!(
             not_found(r#"configmaps "app-config" not found"#),
-            Some(ErrorClass::NotFound {
+            Some(ApiError::NotFound {
                 kind: "ConfigMap",
                 namespace: None,
                 name: "app-config".into()
@@ -278,7 +304,7 @@ mod tests {
             pod_cidr(
                 r#"Error registering network: failed to acquire lease: node "k8s-master" pod cidr not assigned"#
             ),
-            Some(ErrorClass::PodCidrUnassigned {
+            Some(ApiError::PodCidrUnassigned {
                 node: "k8s-master".into()
             })
         );

@@ -31,7 +31,7 @@
 //!   in-cluster configuration and the objects errors name: see
 //!   [`super::apiserver`].
 
-use super::apiserver::{self, InCluster};
+use super::apiserver::{self, ApiError};
 
 /// How a name lookup failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,29 +126,9 @@ pub enum ErrorClass {
     },
     /// The kernel cannot execute the image's binary: built for another CPU architecture.
     ExecFormat,
-    /// The Kubernetes API refused a ServiceAccount.
-    Forbidden {
-        namespace: String,
-        service_account: String,
-        verb: Option<String>,
-        resource: Option<String>,
-        /// The API group (`""` for the core group), when the message says it.
-        group: Option<String>,
-        /// The namespace of the request; `None` at the cluster scope.
-        scope: Option<String>,
-    },
-    /// The Kubernetes API did not accept the client's credentials.
-    Unauthorized,
-    /// The client found no in-cluster configuration.
-    InCluster(InCluster),
-    /// An object the message names does not exist.
-    NotFound {
-        kind: &'static str,
-        namespace: Option<String>,
-        name: String,
-    },
-    /// A node has no pod CIDR (flannel's `pod cidr not assigned`).
-    PodCidrUnassigned { node: String },
+    /// The Kubernetes API refused the client, or an error names an object
+    /// ([`apiserver`]).
+    Api(ApiError),
 }
 
 /// A classified error with the line it was read from.
@@ -181,15 +161,16 @@ pub fn classify_line(line: &str) -> Option<ErrorClass> {
         return Some(ErrorClass::ExecFormat);
     }
     let line = &*apiserver::unescape(line);
-    apiserver::forbidden(line)
-        .or_else(|| apiserver::in_cluster(line))
-        .or_else(|| apiserver::pod_cidr(line))
-        .or_else(|| apiserver::unauthorized(line))
+    let api = |f: fn(&str) -> Option<ApiError>| f(line).map(ErrorClass::Api);
+    api(apiserver::forbidden)
+        .or_else(|| api(apiserver::in_cluster))
+        .or_else(|| api(apiserver::pod_cidr))
+        .or_else(|| api(apiserver::unauthorized))
         .or_else(|| cloud_auth(line))
         .or_else(|| tls(line))
         .or_else(|| dns(line))
         .or_else(|| connect(line))
-        .or_else(|| apiserver::not_found(line))
+        .or_else(|| api(apiserver::not_found))
 }
 
 fn cloud_auth(line: &str) -> Option<ErrorClass> {
@@ -696,14 +677,14 @@ mod tests {
             one(
                 r#"failed to list *v1.Namespace: namespaces is forbidden: User "system:serviceaccount:kube-system:coredns" cannot list resource "namespaces" in API group "" at the cluster scope"#
             ),
-            ErrorClass::Forbidden {
+            ErrorClass::Api(ApiError::Forbidden {
                 namespace: "kube-system".into(),
                 service_account: "coredns".into(),
                 verb: Some("list".into()),
                 resource: Some("namespaces".into()),
                 group: Some(String::new()),
                 scope: None,
-            }
+            })
         );
         assert_eq!(
             one(
