@@ -152,10 +152,14 @@ pub fn rbac(a: &Analysis<'_>, r: &Refused<'_>) -> Hypothesis {
         || !a.cluster.role_bindings.is_empty()
         || !a.cluster.cluster_roles.is_empty();
     let found = grants(a, r, verb, group, resource);
-    // A binding to a role the input shows is gone.
-    if rbac_held
-        && !a.cluster.cluster_roles.is_empty()
-        && let Some(g) = found.iter().find(|g| g.allows.is_none())
+    // A binding to a role the input shows is gone (it holds roles of that kind).
+    let roles_held = |kind: &str| match kind {
+        "Role" => !a.cluster.roles.is_empty(),
+        _ => !a.cluster.cluster_roles.is_empty(),
+    };
+    if let Some(g) = found
+        .iter()
+        .find(|g| g.allows.is_none() && roles_held(&g.role.kind))
     {
         return Hypothesis::new(
             82,
