@@ -188,3 +188,17 @@ fn a_node_without_a_pod_cidr_is_the_cause_of_flannel_failing() {
     let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
     assert_ne!(d.root_cause.object.kind, "Node", "{}", summary(&out));
 }
+
+#[test]
+fn unauthorized_from_the_api_names_the_account_and_a_fresh_token() {
+    let msg = "E0302 reflector.go:138] k8s.io/client-go/informers/factory.go:134: Failed to watch *v1.Pod: failed to list *v1.Pod: Unauthorized";
+    let out = diagnose(&cluster(&[NODE, SA, &crashing("ctl", msg, "")]));
+    let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
+    assert_root(d, Loop::Identity, "ServiceAccount", "ctl");
+    assert!(d.fix.contains("fresh projected token"), "{}", d.fix);
+    // An application's own 401 from another service: not the Kubernetes API.
+    let msg = "POST https://payments.example.com/v1/charge: 401 Unauthorized";
+    let out = diagnose(&cluster(&[NODE, SA, &crashing("ctl", msg, "")]));
+    let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
+    assert_ne!(d.root_cause.loop_, Loop::Identity, "{}", summary(&out));
+}
