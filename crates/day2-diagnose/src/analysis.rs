@@ -162,6 +162,11 @@ impl<'c> Analysis<'c> {
         }
     }
 
+    /// Every pod template of the cluster with its owner.
+    pub fn workloads_all(&self) -> &'c [Workload<'c>] {
+        self.all_workloads
+    }
+
     /// ConfigMaps, Secrets and ServiceAccounts by (namespace, name), built on first use.
     pub fn references(&self) -> &References<'c> {
         self.references

@@ -21,10 +21,11 @@
 //! [`HELDOUT_HEALTHY_MISSES_CEILING`], into their own part of the document.
 //! `tests/incidents-heldout-2/` is a second such set, written from yet other
 //! threads without reading the engine, scored the same way against
-//! [`HELDOUT2_ACCURACY_FLOOR`] and [`HELDOUT2_HEALTHY_MISSES_CEILING`].
-//! `tests/incidents-heldout-3/` is a third, written the same way from threads
-//! none of the other sets use, against [`HELDOUT3_ACCURACY_FLOOR`] and
-//! [`HELDOUT3_HEALTHY_MISSES_CEILING`].
+//! [`HELDOUT2_ACCURACY_FLOOR`] and [`HELDOUT2_HEALTHY_MISSES_CEILING`]. The
+//! engine has since been changed while reading it: it is a development set
+//! now, not a held-out one. `tests/incidents-heldout-3/` is a third, written
+//! the same way from threads none of the other sets use, against
+//! [`HELDOUT3_ACCURACY_FLOOR`] and [`HELDOUT3_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -60,9 +61,10 @@ const HELDOUT_ACCURACY_FLOOR: f64 = 0.75;
 const HELDOUT_HEALTHY_MISSES_CEILING: usize = 1;
 
 /// Share of the second held-out set (`tests/incidents-heldout-2/`) fully
-/// right, as measured when it was written: 8 of 20 (40.0%). A regression
-/// guard, not a target: the engine is not changed to pass these incidents.
-const HELDOUT2_ACCURACY_FLOOR: f64 = 0.40;
+/// right: 8 of 20 (40.0%) when it was written, 20 of 20 since the engine
+/// was changed while reading it. It is a development set now, so this is a
+/// regression guard, no longer a measure of generalisation.
+const HELDOUT2_ACCURACY_FLOOR: f64 = 1.00;
 
 /// Healthy clusters of the second held-out set that get a diagnosis today
 /// (none of its two). Only goes down.

@@ -21,6 +21,7 @@ pub mod object;
 pub mod peek;
 pub mod pod;
 pub mod quantity;
+pub mod rbac;
 pub mod redact;
 pub mod references;
 pub mod report;

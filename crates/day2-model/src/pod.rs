@@ -108,6 +108,46 @@ pub fn service_account(spec: &PodSpec) -> &str {
         .unwrap_or("default")
 }
 
+/// Who decides whether pods of this spec get the API token mounted:
+/// `spec.automountServiceAccountToken` when set, else the ServiceAccount's
+/// field, else the default, true (the `ServiceAccount` admission plugin,
+/// `plugin/pkg/admission/serviceaccount/admission.go`, `shouldAutomount`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenAutomount {
+    /// The pod spec says so.
+    Pod(bool),
+    /// The pod spec is silent; its ServiceAccount says so.
+    ServiceAccount(bool),
+    /// Neither says: the token is mounted.
+    Default,
+}
+
+impl TokenAutomount {
+    /// Whether the token is mounted.
+    pub fn mounted(self) -> bool {
+        match self {
+            TokenAutomount::Pod(b) | TokenAutomount::ServiceAccount(b) => b,
+            TokenAutomount::Default => true,
+        }
+    }
+}
+
+/// Whether pods of `spec` get the ServiceAccount token mounted, and which
+/// object decides it (`sa` is the spec's ServiceAccount, when known).
+pub fn token_automount(
+    spec: &PodSpec,
+    sa: Option<&k8s_openapi::api::core::v1::ServiceAccount>,
+) -> TokenAutomount {
+    match (
+        spec.automount_service_account_token,
+        sa.and_then(|s| s.automount_service_account_token),
+    ) {
+        (Some(b), _) => TokenAutomount::Pod(b),
+        (None, Some(b)) => TokenAutomount::ServiceAccount(b),
+        (None, None) => TokenAutomount::Default,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,14 +12,19 @@
 //!   names (port, endpoints), then the NetworkPolicies on both ends;
 //! - a cloud identity error → the pod's ServiceAccount and its
 //!   workload-identity annotations and labels;
-//! - a Kubernetes RBAC refusal → the role bound to the ServiceAccount.
+//! - the Kubernetes API's refusals and a client without in-cluster
+//!   configuration → the ServiceAccount, its bindings and roles, the
+//!   token's automount ([`super::apierr`]);
+//! - an object the error names → that object, looked up ([`super::named`]).
 //!
 //! What the input cannot explain (an external host that does not answer,
 //! with nothing in the cluster blocking it) is said to be unexplained, not
 //! blamed on the workload.
 
+use super::{apierr, named};
 use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link};
+use crate::messages::apiserver::{ApiError, InCluster};
 use crate::messages::errors::{
     AuthProblem, Classified, CloudId, ConnectFailure, DnsFailure, ErrorClass, classify,
 };
@@ -123,18 +128,17 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             ErrorClass::CloudAuth { cloud, problem } => {
                 Some(cloud_identity(a, pod, container, *cloud, *problem))
             }
-            ErrorClass::Forbidden {
+            ErrorClass::Api(ApiError::Forbidden { .. }) => {
+                refused(&c.class).map(|r| apierr::rbac(a, &r))
+            }
+            ErrorClass::Api(ApiError::Unauthorized) => Some(apierr::unauthorized(a, pod)),
+            ErrorClass::Api(ApiError::InCluster(what)) => apierr::in_cluster(a, pod, *what),
+            ErrorClass::Api(ApiError::NotFound {
+                kind,
                 namespace,
-                service_account,
-                verb,
-                resource,
-            } => Some(rbac(
-                a,
-                namespace,
-                service_account,
-                verb.as_deref(),
-                resource.as_deref(),
-            )),
+                name,
+            }) => named::not_found(a, pod, kind, namespace.as_deref(), name),
+            ErrorClass::Api(ApiError::PodCidrUnassigned { node }) => named::pod_cidr(a, node),
             ErrorClass::ExecFormat => Some(exec_format(a, pod, container)),
             ErrorClass::Tls { .. } => None,
         };
@@ -179,11 +183,56 @@ fn describe(c: &ErrorClass) -> String {
                 CloudId::Gcp => "Google Cloud",
             }
         ),
-        ErrorClass::Forbidden {
+        ErrorClass::Api(ApiError::Forbidden {
             namespace,
             service_account,
             ..
-        } => format!("the API server refuses ServiceAccount {namespace}/{service_account}"),
+        }) => format!("the API server refuses ServiceAccount {namespace}/{service_account}"),
+        ErrorClass::Api(ApiError::Unauthorized) => {
+            "the Kubernetes API does not accept its credentials".to_owned()
+        }
+        ErrorClass::Api(ApiError::InCluster(InCluster::Environment)) => {
+            "its Kubernetes client finds no in-cluster configuration".to_owned()
+        }
+        ErrorClass::Api(ApiError::InCluster(InCluster::Token)) => {
+            "its Kubernetes client finds no ServiceAccount token".to_owned()
+        }
+        ErrorClass::Api(ApiError::NotFound {
+            kind,
+            namespace,
+            name,
+        }) => format!(
+            "{kind} {}{name} is not found",
+            namespace
+                .as_deref()
+                .map(|n| format!("{n}/"))
+                .unwrap_or_default()
+        ),
+        ErrorClass::Api(ApiError::PodCidrUnassigned { node }) => {
+            format!("node {node} has no pod CIDR")
+        }
+    }
+}
+
+/// The refusal a `Forbidden` class carries.
+fn refused(c: &ErrorClass) -> Option<apierr::Refused<'_>> {
+    match c {
+        ErrorClass::Api(ApiError::Forbidden {
+            namespace,
+            service_account,
+            verb,
+            resource,
+            group,
+            scope,
+        }) => Some(apierr::Refused {
+            namespace,
+            service_account,
+            verb: verb.as_deref(),
+            resource: resource.as_deref(),
+            group: group.as_deref(),
+            scope: scope.as_deref(),
+        }),
+        _ => None,
     }
 }
 
@@ -462,20 +511,8 @@ fn dns_pods_down(
         .collect();
     for m in &messages {
         for c in classify(m) {
-            if let ErrorClass::Forbidden {
-                namespace,
-                service_account,
-                verb,
-                resource,
-            } = &c.class
-            {
-                let mut h = rbac(
-                    a,
-                    namespace,
-                    service_account,
-                    verb.as_deref(),
-                    resource.as_deref(),
-                );
+            if let Some(r) = refused(&c.class) {
+                let mut h = apierr::rbac(a, &r);
                 h.root.summary = format!("{what}: {dns_name} exits because {}", h.root.summary);
                 return h.link(svc_link).link(
                     Link::new(
@@ -1096,56 +1133,4 @@ fn cloud_identity(
         format!("container {container} exits because its cloud identity is refused: {why}"),
     )
     .fix(fix)
-}
-
-/// The API server refuses a ServiceAccount: the role bound to it lacks the rule.
-fn rbac(
-    a: &Analysis<'_>,
-    ns: &str,
-    sa: &str,
-    verb: Option<&str>,
-    resource: Option<&str>,
-) -> Hypothesis {
-    let subject = format!("system:serviceaccount:{ns}:{sa}");
-    let binds = |subjects: Option<&Vec<k8s_openapi::api::rbac::v1::Subject>>| {
-        subjects.into_iter().flatten().any(|s| {
-            s.kind == "ServiceAccount" && s.name == sa && s.namespace.as_deref().unwrap_or(ns) == ns
-        })
-    };
-    let role = a
-        .cluster
-        .cluster_role_bindings
-        .iter()
-        .find(|b| binds(b.subjects.as_ref()))
-        .map(|b| ObjRef::new(b.role_ref.kind.as_str(), None, &b.role_ref.name))
-        .or_else(|| {
-            a.cluster
-                .role_bindings
-                .iter()
-                .find(|b| b.ns_or_default() == ns && binds(b.subjects.as_ref()))
-                .map(|b| {
-                    let rns = (b.role_ref.kind == "Role").then_some(ns);
-                    ObjRef::new(b.role_ref.kind.as_str(), rns, &b.role_ref.name)
-                })
-        });
-    let verb = verb.unwrap_or("<verb>");
-    let resource = resource.unwrap_or("<resource>");
-    let check = format!("`kubectl auth can-i {verb} {resource} --as={subject}`");
-    match role {
-        Some(r) => Hypothesis::new(
-            84,
-            Loop::Identity,
-            r.clone(),
-            format!("{} {} bound to {subject} does not allow `{verb}` on {resource}", r.kind, r.name),
-        )
-        .fix(format!("Add the rule (verbs [{verb}], resources [{resource}]) back to {} {} ({check} says no today); for a system role, re-apply the component's manifest.", r.kind, r.name)),
-        None => Hypothesis::new(
-            80,
-            Loop::Identity,
-            ObjRef::new("ServiceAccount", Some(ns), sa),
-            format!("no RoleBinding or ClusterRoleBinding in the input grants {subject} `{verb}` on {resource}"),
-        )
-        .fix(format!("Bind a ClusterRole (or Role) allowing `{verb}` on {resource} to ServiceAccount {ns}/{sa}; {check} must answer yes."))
-        .missing("RoleBindings and ClusterRoleBindings (`kubectl get clusterrolebindings,rolebindings -A -o json`)"),
-    }
 }

@@ -139,7 +139,7 @@ pub fn identity<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         })
     {
         return vec![Hypothesis::new(88, Loop::Identity, ObjRef::new("Secret", Some(ns), missing.clone()), format!("imagePullSecret {ns}/{missing} does not exist, so {host} gets no credentials for {}", p.image))
-            .fix(format!("Create it: `kubectl create secret docker-registry {missing} -n {ns} --docker-server={host} --docker-username=… --docker-password=…` (or fix the name in imagePullSecrets)."))
+            .fix(format!("Create it in the namespace of the pod, {ns}: the kubelet reads imagePullSecrets from the pod's own namespace only, so a Secret of that name elsewhere does not count (copy it, or `kubectl create secret docker-registry {missing} -n {ns} --docker-server={host} --docker-username=… --docker-password=…`); or fix the name in imagePullSecrets.{}", elsewhere(a, missing, ns)))
             .link(err_link)];
     }
     let node = node_of(a, p.pod);
@@ -308,6 +308,26 @@ pub fn network<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         )
     };
     let node = model::node_name(p.pod).unwrap_or("the node");
+    // A timeout or a refusal on the way to a registry: the route, NAT,
+    // firewall or proxy between the node and the registry is not a cluster
+    // object, so the input cannot show which of them it is.
+    let outside = p.class == PullClass::Network
+        && !l.contains("no such host")
+        && !l.contains("name resolution")
+        && !l.contains("server misbehaving");
+    if outside {
+        return vec![Hypothesis::new(60, Loop::Network, puller_ref(a, p.pod), format!("{what}; seen pulling {} on {node}; the input holds no cause for it (the egress path is outside the cluster's objects)", p.image))
+            .fix(per_cloud(
+                a.cloud,
+                "Open the egress path from the nodes to the registry (route, NAT, firewall, proxy settings of the container runtime) or mirror the image into a reachable registry.",
+                "Private subnets need a route to a NAT gateway, or VPC endpoints for the registry: ECR needs `com.amazonaws.<region>.ecr.api`, `ecr.dkr` and the S3 gateway endpoint; check security groups/NACLs allow 443 and the VPC's DNS resolution.",
+                "Check the cluster's outbound type (NAT gateway / load balancer / UDR with Azure Firewall allowing the registry's FQDN), or add a private endpoint for ACR with its private DNS zone linked to the VNet.",
+                "Nodes without external IPs need Cloud NAT, or Private Google Access for Artifact Registry; check firewall egress rules and Cloud DNS.",
+            ))
+            .missing(format!("the egress path from {node} to {host} (routes, NAT, firewall rules, proxy)"))
+            .link(error_link(d, &p, Loop::Network, format!("pull of {} failed: {what}", p.image)))
+            .unexplained()];
+    }
     vec![Hypothesis::new(84, Loop::Network, puller_ref(a, p.pod), format!("{what}; seen pulling {} on {node}", p.image))
         .fix(per_cloud(
             a.cloud,
@@ -357,4 +377,20 @@ pub fn unknown<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     )
     .fix(format!("Read the error: `kubectl describe pod -n {} {}` (the `Failed to pull image` event), or capture a snapshot within the event TTL.", p.pod.ns_or_default(), p.pod.name()))
     .missing("the `Failed to pull image` event text (the runtime's error)")]
+}
+
+/// Where else a Secret of this name exists, as a sentence (empty when nowhere).
+fn elsewhere(a: &Analysis<'_>, name: &str, ns: &str) -> String {
+    let other: Vec<&str> = a
+        .cluster
+        .secrets
+        .iter()
+        .filter(|s| s.name() == name && s.ns_or_default() != ns)
+        .map(|s| s.ns_or_default())
+        .collect();
+    if other.is_empty() {
+        String::new()
+    } else {
+        format!(" A Secret {name} exists in namespace {}.", other.join(", "))
+    }
 }

@@ -3,11 +3,14 @@
 //! diagnosis.
 
 pub mod admission;
+pub mod apierr;
 pub mod controllers;
 pub mod crash;
+pub mod csi;
 pub mod dependency;
 pub mod follow;
 pub mod image;
+pub mod named;
 pub mod network;
 pub mod node;
 pub mod pending;
@@ -52,6 +55,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[PodPending],
         run: pending::cordoned,
+    },
+    Analyser {
+        kinds: &[PodPending],
+        run: pending::volume_limits,
     },
     Analyser {
         kinds: &[PodPending],
@@ -106,6 +113,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[CrashLoopBackOff],
         run: follow::errors,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff],
+        run: named::service_args,
     },
     Analyser {
         kinds: &[CrashLoopBackOff],

@@ -149,6 +149,7 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 }
             }
         }
+        SandboxError::CniUnauthorized { plugin } => vec![cni_unauthorized(a, node, plugin, &daemons).links(link)],
         SandboxError::Other => vec![Hypothesis::new(
             25,
             Loop::Network,
@@ -347,6 +348,47 @@ pub fn csi_driver<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             )
             .fix(format!("Let DaemonSet {ns}/{} run on {node}: widen its nodeSelector/affinity (e.g. allow kubernetes.io/arch arm64 when the image is multi-arch) or add the toleration; or keep pods that need {driver} off such nodes with a nodeSelector.", ds.name()))
             .link(link)]
+        }
+    }
+}
+
+/// The CNI plugin's credentials are refused: the agent on the node writes
+/// them (Calico: `calico-node` writes the plugin's kubeconfig with a
+/// ServiceAccount token into /etc/cni/net.d), so the agent there is the cause.
+fn cni_unauthorized(
+    a: &Analysis<'_>,
+    node: &str,
+    plugin: Option<&'static str>,
+    daemons: &[(&Res<Pod>, String)],
+) -> Hypothesis {
+    let ds_name = plugin.and_then(|w| CNI_PLUGINS.iter().find(|(p, _)| *p == w).map(|(_, n)| *n));
+    let known =
+        |ds: &str| ds_name.map_or_else(|| CNI_PLUGINS.iter().any(|(_, n)| *n == ds), |n| n == ds);
+    let fix_for = |ds: &str, restart: &str| {
+        format!(
+            "The CNI plugin on {node} presents a token the API server refuses (expired, or issued for a ServiceAccount that was recreated): {restart} so the agent writes a fresh token into the plugin's kubeconfig (Calico: /etc/cni/net.d/calico-kubeconfig); check that its ServiceAccount ({ds}, calico-cni-plugin) exists and that the node's clock is right."
+        )
+    };
+    match daemons.iter().find(|(_, ds)| known(ds)) {
+        Some((p, ds)) => Hypothesis::new(
+            82,
+            Loop::Network,
+            p.objref(),
+            format!("the CNI plugin on node {node} is refused by the API server (Unauthorized): its credentials come from {ds} pod {} there", p.name()),
+        )
+        .fix(fix_for(ds, &format!("restart it (`kubectl delete pod -n {} {}`)", p.ns_or_default(), p.name())))
+        .link(Link::new(Loop::Identity, None, p.objref(), format!("{ds} on {node} writes the CNI plugin's credentials"))),
+        None => {
+            let ds = a.cluster.daemon_sets.iter().find(|d| known(d.name()));
+            let obj = ds.map(|d| d.objref()).unwrap_or_else(|| ObjRef::new("Node", None, node));
+            let name = ds.map(|d| d.name().to_owned()).or(ds_name.map(str::to_owned)).unwrap_or_else(|| "the CNI agent".to_owned());
+            Hypothesis::new(
+                70,
+                Loop::Network,
+                obj,
+                format!("the CNI plugin on node {node} is refused by the API server (Unauthorized), and {name} has no pod there to renew its credentials"),
+            )
+            .fix(fix_for(&name, &format!("run or restart {name} on {node}")))
         }
     }
 }

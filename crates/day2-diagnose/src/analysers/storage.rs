@@ -145,6 +145,9 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         return out;
     }
     if let Some(e) = d.events_with("ExternalProvisioning").last() {
+        if let Some(h) = super::csi::not_installed(a, &pvc.objref(), class.map(|c| c.objref()), e) {
+            return vec![h];
+        }
         let provisioner = class.map(|c| c.provisioner.clone()).unwrap_or_default();
         let driver = a
             .cluster
@@ -532,6 +535,33 @@ pub fn mount<'c>(_a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .fix("Look at the attach side: `kubectl get volumeattachment` for the PV and the attachdetach-controller's FailedAttachVolume events (Multi-Attach, zone, identity).")
             .missing(events_absent("FailedAttachVolume"))
             .links(link)];
+    }
+    // A mount that times out (the CSI call's `DeadlineExceeded`, NFS's
+    // `Connection timed out`) with the driver registered (the analyser of
+    // unregistered drivers speaks otherwise): the storage server does not
+    // answer the node, and what stands between them (security groups,
+    // firewalls, mount targets, routes) is not a cluster object.
+    let l = message.to_ascii_lowercase();
+    if l.contains("deadlineexceeded")
+        || l.contains("deadline exceeded")
+        || l.contains("connection timed out")
+    {
+        let node = model::node_name(pod).unwrap_or("?");
+        return vec![
+            Hypothesis::new(
+                50,
+                Loop::Storage,
+                pod.objref(),
+                format!(
+                    "mounting times out on node {node}: the storage server does not answer the node; the input holds no cause for it (the cluster's objects do not include the network path to the server): {}",
+                    day2_model::redact::excerpt(message, 200)
+                ),
+            )
+            .fix("Check the path from the node to the storage server: NFS/EFS needs TCP 2049 allowed from the nodes' security group to the server's (EFS: a mount target in the node's zone and subnet), a route to its address, and its DNS name resolving from the node; then the CSI node plugin's log on the node.")
+            .missing("the network path between the node and the storage server (security groups, firewall rules, mount targets)")
+            .links(link)
+            .unexplained(),
+        ];
     }
     vec![
         Hypothesis::new(

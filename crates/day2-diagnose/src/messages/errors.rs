@@ -27,9 +27,11 @@
 //!   `Request had insufficient authentication scopes`, `PERMISSION_DENIED`).
 //! - Architecture: the kernel's `exec format error` (ENOEXEC) when an image's
 //!   binary is built for another CPU than the node's.
-//! - Kubernetes RBAC: the API server's `<resource> is forbidden: User
-//!   "system:serviceaccount:<ns>:<name>" cannot <verb> resource "<r>"`
-//!   (`staging/src/k8s.io/apiserver/pkg/endpoints/handlers/responsewriters/errors.go`).
+//! - The Kubernetes API's refusals (RBAC, credentials), a client without
+//!   in-cluster configuration and the objects errors name: see
+//!   [`super::apiserver`].
+
+use super::apiserver::{self, ApiError};
 
 /// How a name lookup failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,13 +126,9 @@ pub enum ErrorClass {
     },
     /// The kernel cannot execute the image's binary: built for another CPU architecture.
     ExecFormat,
-    /// The Kubernetes API refused a ServiceAccount.
-    Forbidden {
-        namespace: String,
-        service_account: String,
-        verb: Option<String>,
-        resource: Option<String>,
-    },
+    /// The Kubernetes API refused the client, or an error names an object
+    /// ([`apiserver`]).
+    Api(ApiError),
 }
 
 /// A classified error with the line it was read from.
@@ -162,31 +160,17 @@ pub fn classify_line(line: &str) -> Option<ErrorClass> {
     if line.contains("exec format error") {
         return Some(ErrorClass::ExecFormat);
     }
-    forbidden(line)
+    let line = &*apiserver::unescape(line);
+    let api = |f: fn(&str) -> Option<ApiError>| f(line).map(ErrorClass::Api);
+    api(apiserver::forbidden)
+        .or_else(|| api(apiserver::in_cluster))
+        .or_else(|| api(apiserver::pod_cidr))
+        .or_else(|| api(apiserver::unauthorized))
         .or_else(|| cloud_auth(line))
         .or_else(|| tls(line))
         .or_else(|| dns(line))
         .or_else(|| connect(line))
-}
-
-fn forbidden(line: &str) -> Option<ErrorClass> {
-    let at = line.find("is forbidden: User \"system:serviceaccount:")?;
-    let rest = &line[at + "is forbidden: User \"system:serviceaccount:".len()..];
-    let user = &rest[..rest.find('"')?];
-    let (namespace, sa) = user.split_once(':')?;
-    let after = &rest[user.len() + 1..];
-    let verb = after
-        .trim_start()
-        .strip_prefix("cannot ")
-        .and_then(|v| v.split_whitespace().next())
-        .map(str::to_owned);
-    let resource = super::quoted_after(after, "resource").map(str::to_owned);
-    Some(ErrorClass::Forbidden {
-        namespace: namespace.to_owned(),
-        service_account: sa.to_owned(),
-        verb,
-        resource,
-    })
+        .or_else(|| api(apiserver::not_found))
 }
 
 fn cloud_auth(line: &str) -> Option<ErrorClass> {
@@ -693,12 +677,14 @@ mod tests {
             one(
                 r#"failed to list *v1.Namespace: namespaces is forbidden: User "system:serviceaccount:kube-system:coredns" cannot list resource "namespaces" in API group "" at the cluster scope"#
             ),
-            ErrorClass::Forbidden {
+            ErrorClass::Api(ApiError::Forbidden {
                 namespace: "kube-system".into(),
                 service_account: "coredns".into(),
                 verb: Some("list".into()),
-                resource: Some("namespaces".into())
-            }
+                resource: Some("namespaces".into()),
+                group: Some(String::new()),
+                scope: None,
+            })
         );
         assert_eq!(
             one(

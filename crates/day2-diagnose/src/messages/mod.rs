@@ -4,6 +4,7 @@
 //! named next to its parser.
 
 pub mod admission;
+pub mod apiserver;
 pub mod autoscaler;
 pub mod errors;
 pub mod image;

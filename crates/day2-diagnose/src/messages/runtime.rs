@@ -6,7 +6,9 @@
 //!   container` (amazon-vpc-cni-k8s), `Failed to allocate address` /
 //!   `no addresses available` (Azure CNI, host-local IPAM), `stat
 //!   /var/lib/calico/nodename: no such file or directory` (Calico not running
-//!   on the node), `cni config uninitialized` / `NetworkPluginNotReady`.
+//!   on the node), `cni config uninitialized` / `NetworkPluginNotReady`,
+//!   `error getting ClusterInformation: connection is unauthorized:
+//!   Unauthorized` (Calico's CNI plugin with a token the API server refuses).
 //! - `CreateContainerConfigError` (`pkg/kubelet/kubelet_pods.go`,
 //!   `pkg/kubelet/kuberuntime/kuberuntime_container.go`): `couldn't find key
 //!   K in Secret NS/NAME`, `secret "NAME" not found`, `configmap "NAME" not
@@ -25,6 +27,13 @@ pub enum SandboxError {
     /// The CNI plugin is not installed, configured or running on the node;
     /// `plugin` is the plugin the message names, if any.
     CniNotReady {
+        plugin: Option<&'static str>,
+    },
+    /// The CNI plugin reaches the API server but its credentials are
+    /// refused (Calico's `connection is unauthorized: Unauthorized`,
+    /// libcalico-go `errors.ErrorConnectionUnauthorized`; a plugin's
+    /// `Unauthorized` or `forbidden` from the API).
+    CniUnauthorized {
         plugin: Option<&'static str>,
     },
     Other,
@@ -56,6 +65,11 @@ pub fn classify_sandbox(message: &str) -> SandboxError {
         || m.contains("No more free affinity blocks")
     {
         SandboxError::IpExhausted
+    } else if m.contains("connection is unauthorized")
+        || ((m.contains(": Unauthorized") || m.contains("is forbidden: User"))
+            && (m.contains("networkPlugin cni") || m.contains("plugin type=") || plugin.is_some()))
+    {
+        SandboxError::CniUnauthorized { plugin }
     } else if m.contains("cni config uninitialized")
         || m.contains("NetworkPluginNotReady")
         || m.contains("cni plugin not initialized")
@@ -180,6 +194,30 @@ pub fn parse_eviction(message: &str) -> Eviction {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cni_credentials_refused() {
+        // projectcalico/calico#5712
+        assert_eq!(
+            classify_sandbox(
+                "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container \"3dcf\" network for pod \"web\": networkPlugin cni failed to set up pod \"web_default\" network: error getting ClusterInformation: connection is unauthorized: Unauthorized"
+            ),
+            SandboxError::CniUnauthorized { plugin: None }
+        );
+        assert_eq!(
+            classify_sandbox(
+                "plugin type=\"calico\" failed (add): error getting ClusterInformation: connection is unauthorized: Unauthorized"
+            ),
+            SandboxError::CniUnauthorized {
+                plugin: Some("calico")
+            }
+        );
+        // Unauthorized from something else than the CNI: not this class.
+        assert_ne!(
+            classify_sandbox("failed to pull image: 401 Unauthorized"),
+            SandboxError::CniUnauthorized { plugin: None }
+        );
+    }
 
     #[test]
     fn sandbox_errors() {

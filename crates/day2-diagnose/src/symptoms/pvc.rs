@@ -33,7 +33,14 @@ pub fn detect<'c>(a: &Analysis<'c>, pvc: &'c Res<PersistentVolumeClaim>) -> Opti
         || events
             .iter()
             .any(|e| matches!(&*e.reason, "WaitForFirstConsumer" | "WaitForPodScheduled"));
-    if wffc && !failed {
+    // Once the scheduler picked a node for the consumer it writes
+    // `volume.kubernetes.io/selected-node` on the claim
+    // (`pkg/scheduler/framework/plugins/volumebinding`): from then on the
+    // provisioner, not the consumer, is awaited.
+    let selected = pvc
+        .annotation("volume.kubernetes.io/selected-node")
+        .is_some();
+    if wffc && !failed && !selected {
         // Waiting for a consumer is normal; a consumer that cannot be scheduled
         // is the pod's symptom.
         return None;

@@ -2,8 +2,9 @@
 
 use crate::util::BoundServiceAccounts;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
-use day2_model::pod::service_account;
+use day2_model::pod::{service_account, token_automount};
 use day2_model::{Loop, Severity};
+use k8s_openapi::api::core::v1::ServiceAccount;
 use std::collections::HashMap;
 
 pub static META: RuleMeta = RuleMeta {
@@ -45,25 +46,16 @@ impl Rule for AutomountedTokenNotNeeded {
 
     fn check(&self, cx: &Context<'_>, sink: &mut Sink<'_>) {
         let bound = BoundServiceAccounts::new(cx.cluster);
-        let sa_automount: HashMap<(&str, &str), Option<bool>> = cx
+        let sas: HashMap<(&str, &str), &ServiceAccount> = cx
             .cluster
             .service_accounts
             .iter()
-            .map(|s| {
-                (
-                    (s.ns_or_default(), s.name()),
-                    s.automount_service_account_token,
-                )
-            })
+            .map(|s| ((s.ns_or_default(), s.name()), &s.obj))
             .collect();
         for w in cx.workloads() {
             let ns = w.namespace();
             let sa = service_account(w.spec);
-            let automount = w
-                .spec
-                .automount_service_account_token
-                .or_else(|| sa_automount.get(&(ns, sa)).copied().flatten())
-                .unwrap_or(true);
+            let automount = token_automount(w.spec, sas.get(&(ns, sa)).copied()).mounted();
             if !automount || bound.is_bound(ns, sa) {
                 continue;
             }

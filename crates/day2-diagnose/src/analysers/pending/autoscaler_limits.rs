@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 /// The autoscaler refuses to add nodes because of its limits.
 pub fn autoscaler_limits<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
-    let Some((_, _, p)) = parts(d) else {
+    let Some((_, spec, p)) = parts(d) else {
         return vec![];
     };
     let mut limits: Vec<String> = Vec::new();
@@ -36,24 +36,47 @@ pub fn autoscaler_limits<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothes
         .flat_map(|e| parse_triggered(e.message_text()).unwrap_or_default())
         .map(|g| g.group)
         .collect();
+    // `max node group size reached` does not name the group: it is the
+    // group of the nodes the pod's own selection admits (the others are
+    // counted apart, as not matching), when those are one group.
+    let selected = a.selected_nodes(spec);
     let obj = match groups.iter().next() {
         Some(g) if groups.len() == 1 => ObjRef::new("NodeGroup", None, g.clone()),
+        _ if !selected.is_empty() && selected.len() < a.cluster.nodes.len() => {
+            model::node_pool_ref(selected.iter().copied())
+        }
         _ => model::node_pool_ref(a.cluster.nodes.iter()),
+    };
+    let pool = if obj.kind == "NodeGroup" && !obj.name.starts_with('(') {
+        obj.name.clone()
+    } else {
+        "POOL".to_owned()
     };
     let score = if capacity_bound { 84 } else { 55 };
     vec![Hypothesis::new(
         score,
         Loop::Compute,
         obj,
-        format!("cluster-autoscaler cannot add the node the pod needs: {}", limits.join(", ")),
+        format!(
+            "cluster-autoscaler cannot add the node the pod needs: {}{}",
+            limits.join(", "),
+            if pool == "POOL" {
+                String::new()
+            } else {
+                format!(" (the pod's node selection admits only node group {pool})")
+            }
+        ),
     )
-    .fix(per_cloud(
-        a.cloud,
-        "Raise the node group's maximum size (or the autoscaler's --max-nodes-total / --cores-total / --memory-total), or free capacity by right-sizing requests.",
-        "Raise the node group's max size (`aws eks update-nodegroup-config --scaling-config maxSize=N` or the ASG's MaxSize) or the autoscaler's `--max-nodes-total`; or right-size requests so pods fit the existing nodes.",
-        "Raise the node pool's maximum (`az aks nodepool update --update-cluster-autoscaler --max-count N`), or right-size requests.",
-        "Raise the node pool's maximum (`gcloud container clusters update --enable-autoscaling --max-nodes N --node-pool POOL`), or right-size requests.",
-    ))
+    .fix(
+        per_cloud(
+            a.cloud,
+            "Raise the maximum size of node group POOL (or the autoscaler's --max-nodes-total / --cores-total / --memory-total), or free capacity by right-sizing requests.",
+            "Raise the max size of node group POOL (`aws eks update-nodegroup-config --nodegroup-name POOL --scaling-config maxSize=N` or the ASG's MaxSize) or the autoscaler's `--max-nodes-total`; or right-size requests so pods fit the existing nodes.",
+            "Raise the maximum of node pool POOL (`az aks nodepool update --name POOL --update-cluster-autoscaler --max-count N`), or right-size requests.",
+            "Raise the maximum of node pool POOL (`gcloud container clusters update --enable-autoscaling --max-nodes N --node-pool POOL`), or right-size requests.",
+        )
+        .replace("POOL", &pool),
+    )
     .links(scheduler_links(d))
     .links(autoscaler_links(a, d, None))]
 }

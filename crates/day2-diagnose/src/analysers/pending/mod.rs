@@ -13,6 +13,7 @@ mod node_selection;
 mod resources;
 mod taints;
 mod unbound_claims;
+mod volume_limits;
 mod volume_zone;
 
 pub use autoscaler_limits::autoscaler_limits;
@@ -23,6 +24,7 @@ pub use node_selection::node_selection;
 pub use resources::resources;
 pub use taints::taints;
 pub use unbound_claims::unbound_claims;
+pub use volume_limits::volume_limits;
 pub use volume_zone::volume_zone;
 
 use crate::analysis::Analysis;

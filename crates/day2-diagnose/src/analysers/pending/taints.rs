@@ -68,6 +68,19 @@ pub fn taints<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .fix(format!("`kubectl uncordon {}` once maintenance is done, or add capacity.", names[0])),
         "node.kubernetes.io/network-unavailable" => Hypothesis::new(base, Loop::Network, node_obj, format!("node(s) {} have no pod network yet ({key}): the CNI has not configured them", short_list(&names, 4)))
             .fix("Check the CNI DaemonSet pods on these nodes (aws-node, azure-cni, cilium, calico-node) and their logs."),
+        // kubeadm taints control-plane nodes so workloads go to workers
+        // (`kubeadm init`, `node-role.kubernetes.io/control-plane:NoSchedule`;
+        // `…/master` before 1.24). Every node carrying it means the cluster
+        // has no worker: the nodes, not the workload, are to change.
+        "node-role.kubernetes.io/control-plane" | "node-role.kubernetes.io/master" if covers_all => Hypothesis::new(
+            82,
+            Loop::Compute,
+            node_obj,
+            format!("every node ({}) is a control-plane node with the taint {taint}: the cluster has no worker node for {}", short_list(&names, 4), pod.name()),
+        )
+        .fix(format!(
+            "Join a worker node (`kubeadm join …`), or, on a single-node cluster, let workloads run on the control plane by removing the taint: `kubectl taint nodes --all {key}-`. A toleration on each workload would work too, but the taint is the cluster's setting."
+        )),
         "node.cloudprovider.kubernetes.io/uninitialized" => Hypothesis::new(base, Loop::Compute, node_obj, format!("node(s) {} were never initialised by the cloud controller manager", short_list(&names, 4)))
             .fix("Check the cloud-controller-manager's logs and its cloud credentials."),
         _ => {

@@ -1,0 +1,344 @@
+//! A workload the Kubernetes API refuses ([`crate::messages::apiserver`]),
+//! followed to the identity object that decides it:
+//!
+//! - `forbidden` → the bindings that reach the ServiceAccount, the roles
+//!   they name and whether a rule allows the request; the missing Role or
+//!   ClusterRole binding is named with the commands that create it;
+//! - `Unauthorized` → the ServiceAccount's token (deleted account, token
+//!   from another cluster, a token written by an agent that expired);
+//! - no in-cluster configuration → `automountServiceAccountToken: false`
+//!   on the pod or its ServiceAccount, and a policy that may set it.
+
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use crate::messages::apiserver::InCluster;
+use day2_model::pod::{Pod, TokenAutomount, service_account, token_automount};
+use day2_model::rbac::{rule_allows, subject_is};
+use day2_model::{Loop, ObjRef, Res};
+
+/// What the API server refused, as its message says.
+pub struct Refused<'a> {
+    pub namespace: &'a str,
+    pub service_account: &'a str,
+    pub verb: Option<&'a str>,
+    pub resource: Option<&'a str>,
+    pub group: Option<&'a str>,
+    /// The request's namespace; `None` at the cluster scope.
+    pub scope: Option<&'a str>,
+}
+
+/// A binding that reaches the ServiceAccount and applies to the request,
+/// with the role it names (when the input holds it) and whether it allows.
+struct Grant {
+    binding: ObjRef,
+    role: ObjRef,
+    /// `None`: the role is not in the input.
+    allows: Option<bool>,
+}
+
+fn grants(
+    a: &Analysis<'_>,
+    r: &Refused<'_>,
+    verb: &str,
+    group: &str,
+    resource: &str,
+) -> Vec<Grant> {
+    let c = a.cluster;
+    let (ns, sa) = (r.namespace, r.service_account);
+    let allows = |rules: Option<&Vec<k8s_openapi::api::rbac::v1::PolicyRule>>| {
+        rules
+            .into_iter()
+            .flatten()
+            .any(|x| rule_allows(x, verb, group, resource))
+    };
+    let mut out = Vec::new();
+    for b in &c.cluster_role_bindings {
+        if b.subjects
+            .iter()
+            .flatten()
+            .any(|s| subject_is(s, None, ns, sa))
+        {
+            let role = c.cluster_roles.iter().find(|x| x.name() == b.role_ref.name);
+            out.push(Grant {
+                binding: b.objref(),
+                role: ObjRef::new("ClusterRole", None, &b.role_ref.name),
+                allows: role.map(|x| allows(x.rules.as_ref())),
+            });
+        }
+    }
+    // RoleBindings grant only in their own namespace.
+    let Some(scope) = r.scope else { return out };
+    for b in c
+        .role_bindings
+        .iter()
+        .filter(|b| b.ns_or_default() == scope)
+    {
+        if !b
+            .subjects
+            .iter()
+            .flatten()
+            .any(|s| subject_is(s, Some(scope), ns, sa))
+        {
+            continue;
+        }
+        let name = &b.role_ref.name;
+        let (role, allowed) = if b.role_ref.kind == "Role" {
+            let x = c
+                .roles
+                .iter()
+                .find(|x| x.ns_or_default() == scope && x.name() == name);
+            (
+                ObjRef::new("Role", Some(scope), name),
+                x.map(|x| allows(x.rules.as_ref())),
+            )
+        } else {
+            let x = c.cluster_roles.iter().find(|x| x.name() == name);
+            (
+                ObjRef::new("ClusterRole", None, name),
+                x.map(|x| allows(x.rules.as_ref())),
+            )
+        };
+        out.push(Grant {
+            binding: b.objref(),
+            role,
+            allows: allowed,
+        });
+    }
+    out
+}
+
+/// The commands that create the missing grant.
+fn create_grant(r: &Refused<'_>, verb: &str, group: &str, resource: &str) -> String {
+    let (ns, sa) = (r.namespace, r.service_account);
+    let res = if group.is_empty() {
+        resource.to_owned()
+    } else {
+        format!("{resource}.{group}")
+    };
+    let name = format!("{sa}-{}", resource.replace('/', "-"));
+    match r.scope {
+        None => format!(
+            "`kubectl create clusterrole {name} --verb={verb} --resource={res}` and `kubectl create clusterrolebinding {name} --clusterrole={name} --serviceaccount={ns}:{sa}` (the request is at the cluster scope: a RoleBinding does not reach it)"
+        ),
+        Some(scope) => format!(
+            "`kubectl create role {name} -n {scope} --verb={verb} --resource={res}` and `kubectl create rolebinding {name} -n {scope} --role={name} --serviceaccount={ns}:{sa}`"
+        ),
+    }
+}
+
+/// The API server refuses a ServiceAccount: no binding grants the request,
+/// a binding names a role that is gone, or the bound roles lack the rule.
+pub fn rbac(a: &Analysis<'_>, r: &Refused<'_>) -> Hypothesis {
+    let (ns, sa) = (r.namespace, r.service_account);
+    let subject = format!("system:serviceaccount:{ns}:{sa}");
+    let verb = r.verb.unwrap_or("<verb>");
+    let resource = r.resource.unwrap_or("<resource>");
+    let group = r.group.unwrap_or("");
+    let at = match r.scope {
+        Some(s) => format!("in namespace {s}"),
+        None => "at the cluster scope".to_owned(),
+    };
+    let what = format!(
+        "`{verb}` on {resource}{} {at}",
+        if group.is_empty() {
+            String::new()
+        } else {
+            format!(" (API group {group})")
+        }
+    );
+    let check = format!("`kubectl auth can-i {verb} {resource} --as={subject}`");
+    let create = create_grant(r, verb, group, resource);
+    let rbac_held = !a.cluster.cluster_role_bindings.is_empty()
+        || !a.cluster.role_bindings.is_empty()
+        || !a.cluster.cluster_roles.is_empty();
+    let found = grants(a, r, verb, group, resource);
+    // A binding to a role the input shows is gone (it holds roles of that kind).
+    let roles_held = |kind: &str| match kind {
+        "Role" => !a.cluster.roles.is_empty(),
+        _ => !a.cluster.cluster_roles.is_empty(),
+    };
+    if let Some(g) = found
+        .iter()
+        .find(|g| g.allows.is_none() && roles_held(&g.role.kind))
+    {
+        return Hypothesis::new(
+            82,
+            Loop::Identity,
+            g.role.clone(),
+            format!(
+                "{} {} binds {subject} to {} {}, which does not exist, so {what} is refused",
+                g.binding.kind, g.binding.name, g.role.kind, g.role.name
+            ),
+        )
+        .fix(format!(
+            "Create {} {} with a rule allowing {what}, or bind an existing role: {create}; {check} must answer yes.",
+            g.role.kind, g.role.name
+        ))
+        .link(Link::new(Loop::Identity, None, g.binding.clone(), format!("binds {subject} to the missing {} {}", g.role.kind, g.role.name)));
+    }
+    if let Some(g) = found.iter().find(|g| g.allows == Some(true)) {
+        return Hypothesis::new(
+            40,
+            Loop::Identity,
+            ObjRef::new("ServiceAccount", Some(ns), sa),
+            format!(
+                "the API server refused {subject} {what}, yet {} {} (by {} {}) allows it in the input: the binding is newer than the refusal, or another authoriser refuses",
+                g.role.kind, g.role.name, g.binding.kind, g.binding.name
+            ),
+        )
+        .fix(format!("Check it now with {check}; if it answers yes, restart the pod; if no, look for a webhook authoriser or an aggregated role that changed."));
+    }
+    if let Some(g) = found.iter().find(|g| g.allows == Some(false)) {
+        return Hypothesis::new(
+            84,
+            Loop::Identity,
+            g.role.clone(),
+            format!(
+                "{} {} bound to {subject} (by {} {}) does not allow {what}",
+                g.role.kind, g.role.name, g.binding.kind, g.binding.name
+            ),
+        )
+        .fix(format!(
+            "Add the rule (apiGroups [\"{group}\"], resources [{resource}], verbs [{verb}]) to {} {} ({check} says no today); for a component's own role, re-apply its manifest or chart. Or grant it separately: {create}.",
+            g.role.kind, g.role.name
+        ));
+    }
+    // Only RoleBindings in other namespaces: they do not reach this request.
+    let elsewhere: Vec<String> = a
+        .cluster
+        .role_bindings
+        .iter()
+        .filter(|b| Some(b.ns_or_default()) != r.scope)
+        .filter(|b| {
+            b.subjects
+                .iter()
+                .flatten()
+                .any(|s| subject_is(s, Some(b.ns_or_default()), ns, sa))
+        })
+        .map(|b| format!("{}/{}", b.ns_or_default(), b.name()))
+        .collect();
+    let noted = if elsewhere.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (RoleBinding {} grants only in its own namespace)",
+            elsewhere.join(", ")
+        )
+    };
+    let own = if sa == "default" {
+        " Better, give the workload a ServiceAccount of its own (`serviceAccountName`) and bind that; a chart that creates one has a value for it (`serviceAccount.create`, `rbac.create`)."
+    } else {
+        ""
+    };
+    let mut h = Hypothesis::new(
+        if rbac_held { 84 } else { 80 },
+        Loop::Identity,
+        ObjRef::new("ServiceAccount", Some(ns), sa),
+        format!(
+            "no {} binds {subject} to a role allowing {what}{noted}",
+            if r.scope.is_some() {
+                "RoleBinding or ClusterRoleBinding"
+            } else {
+                "ClusterRoleBinding"
+            }
+        ),
+    )
+    .fix(format!("Grant it: {create}; {check} must answer yes.{own}"));
+    if !rbac_held {
+        h = h.missing("RoleBindings and ClusterRoleBindings (`kubectl get clusterrolebindings,rolebindings -A -o json`)");
+    }
+    h
+}
+
+/// The API server does not accept the token the pod presents.
+pub fn unauthorized(a: &Analysis<'_>, pod: &Res<Pod>) -> Hypothesis {
+    let ns = pod.ns_or_default();
+    let sa = pod.spec.as_ref().map(service_account).unwrap_or("default");
+    let held = a.references().service_accounts.contains_key(&(ns, sa));
+    let why = if held || a.cluster.service_accounts.is_empty() {
+        "the token it presents is not accepted: it was issued for a ServiceAccount that was deleted and recreated, by another cluster, or it has expired (a bound token read once at start-up and never re-read)"
+    } else {
+        "its ServiceAccount no longer exists, so the token issued for it is rejected"
+    };
+    Hypothesis::new(
+        72,
+        Loop::Identity,
+        ObjRef::new("ServiceAccount", Some(ns), sa),
+        format!("the Kubernetes API answers Unauthorized to pod {} as {ns}/{sa}: {why}", pod.name()),
+    )
+    .fix(format!(
+        "Restart the pod so it gets a fresh projected token (`kubectl delete pod -n {ns} {}`); make sure ServiceAccount {ns}/{sa} exists, and that the client re-reads the token file (client-go does since v0.21; older clients and copied tokens expire after an hour).",
+        pod.name()
+    ))
+}
+
+/// The client found no in-cluster configuration: the token is not mounted
+/// (automountServiceAccountToken: false) or the environment is not set.
+pub fn in_cluster(a: &Analysis<'_>, pod: &Res<Pod>, what: InCluster) -> Option<Hypothesis> {
+    let spec = pod.spec.as_ref()?;
+    let ns = pod.ns_or_default();
+    let sa_name = service_account(spec);
+    let sa = a
+        .cluster
+        .service_accounts
+        .iter()
+        .find(|s| s.ns_or_default() == ns && s.name() == sa_name);
+    let decided = token_automount(spec, sa.map(|s| &s.obj));
+    let owner = crate::model::workload_ref(a.cluster, pod);
+    match decided {
+        TokenAutomount::Pod(false) => Some(
+            Hypothesis::new(
+                84,
+                Loop::Identity,
+                owner.clone(),
+                format!("the pod template of {owner} sets `automountServiceAccountToken: false`, so no API token is mounted and the client cannot load its in-cluster configuration"),
+            )
+            .fix(format!("Set `automountServiceAccountToken: true` on the pod template of {owner} (or remove the field), or mount a projected serviceAccountToken volume at /var/run/secrets/kubernetes.io/serviceaccount.")),
+        ),
+        TokenAutomount::ServiceAccount(false) => {
+            let policy = mutating_policy(a);
+            let by = policy
+                .as_ref()
+                .map(|p| format!("; {} {} sets it on ServiceAccounts", p.kind, p.name))
+                .unwrap_or_default();
+            let mut h = Hypothesis::new(
+                84,
+                Loop::Identity,
+                ObjRef::new("ServiceAccount", Some(ns), sa_name),
+                format!("ServiceAccount {ns}/{sa_name} sets `automountServiceAccountToken: false` and the pod does not override it, so no API token is mounted{by}"),
+            )
+            .fix(format!(
+                "Set `automountServiceAccountToken: true` on the pod template of {owner} (the pod's field wins over the ServiceAccount's){}; or give the workload its own ServiceAccount.",
+                policy
+                    .as_ref()
+                    .map(|p| format!(", or exclude this workload from {} {}, which keeps resetting ServiceAccount {sa_name}", p.kind, p.name))
+                    .unwrap_or_default()
+            ));
+            if let Some(p) = policy {
+                h = h.link(Link::new(Loop::Identity, None, p, "mutates ServiceAccounts to `automountServiceAccountToken: false`"));
+            }
+            Some(h)
+        }
+        // The token is mounted: the environment is what is missing.
+        _ if what == InCluster::Environment => Some(
+            Hypothesis::new(
+                55,
+                Loop::Compute,
+                owner.clone(),
+                format!("the client in {owner} finds no KUBERNETES_SERVICE_HOST/PORT although the token is mounted: it runs outside a pod's environment (an exec'd process with a cleared environment, `enableServiceLinks` is not the cause)"),
+            )
+            .fix("Run the client with the container's environment, or give it a kubeconfig; `kubectl exec <pod> -- env | grep KUBERNETES_SERVICE` shows what the container sees."),
+        ),
+        _ => None,
+    }
+}
+
+/// A policy object (Kyverno, Gatekeeper) that writes
+/// `automountServiceAccountToken: false`, by what its spec says.
+fn mutating_policy(a: &Analysis<'_>) -> Option<ObjRef> {
+    a.cluster.other.iter().find_map(|o| {
+        let text = serde_json::to_string(&o.obj.data).ok()?;
+        (text.contains("\"automountServiceAccountToken\":false") && text.contains("ServiceAccount"))
+            .then(|| o.objref())
+    })
+}

@@ -1,0 +1,210 @@
+//! Objects an error names, looked up in the cluster: what is wrong with the
+//! object is the evidence.
+//!
+//! - `<resource> "<name>" not found` ([`crate::messages::apiserver`]): the
+//!   object is missing where the message looks (the namespace a `ns/name`
+//!   in the line gives, else the pod's); the same name in another namespace
+//!   and the container argument that holds the reference are named.
+//! - `node "<name>" pod cidr not assigned`: the Node without `spec.podCIDR`,
+//!   which the controller manager assigns only with `--allocate-node-cidrs`
+//!   and `--cluster-cidr`.
+//! - Container arguments naming a Service as `namespace/name`
+//!   (`--default-backend-service=ns/name`, `--publish-service=ns/name`):
+//!   a Service that does not exist.
+
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use crate::symptoms::{Detail, Detected};
+use day2_model::pod::Pod;
+use day2_model::{Loop, ObjRef, Res};
+
+/// The loop an object of this kind belongs to.
+fn loop_of(kind: &str) -> Loop {
+    match kind {
+        "Service" | "IngressClass" => Loop::Network,
+        "ServiceAccount" => Loop::Identity,
+        "PersistentVolumeClaim" => Loop::Storage,
+        _ => Loop::Compute,
+    }
+}
+
+/// The namespaces holding an object of `kind` named `name`; `None` when
+/// the input holds no object of that kind at all (absence proves nothing).
+fn namespaces_of(a: &Analysis<'_>, kind: &str, name: &str) -> Option<Vec<String>> {
+    fn find<T: day2_model::K8sObject>(v: &[Res<T>], name: &str) -> Option<Vec<String>> {
+        (!v.is_empty()).then(|| {
+            v.iter()
+                .filter(|o| o.name() == name)
+                .map(|o| o.ns_or_default().to_owned())
+                .collect()
+        })
+    }
+    let c = a.cluster;
+    match kind {
+        "Service" => find(&c.services, name),
+        "ConfigMap" => find(&c.config_maps, name),
+        "Secret" => find(&c.secrets, name),
+        "ServiceAccount" => find(&c.service_accounts, name),
+        "PersistentVolumeClaim" => find(&c.pvcs, name),
+        "Deployment" => find(&c.deployments, name),
+        "StatefulSet" => find(&c.stateful_sets, name),
+        // Cluster-scoped: present or not.
+        "Node" => find(&c.nodes, name),
+        "Namespace" => find(&c.namespaces, name),
+        "IngressClass" => find(&c.ingress_classes, name),
+        _ => None,
+    }
+}
+
+/// The container argument or command word of the pod that carries `needle`.
+fn argument_with<'p>(pod: &'p Res<Pod>, needle: &str) -> Option<&'p str> {
+    let spec = pod.spec.as_ref()?;
+    spec.containers
+        .iter()
+        .chain(spec.init_containers.iter().flatten())
+        .flat_map(|c| c.args.iter().flatten().chain(c.command.iter().flatten()))
+        .map(String::as_str)
+        .find(|a| a.contains(needle))
+}
+
+/// An object the error says is not found, looked up.
+pub fn not_found(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    kind: &'static str,
+    namespace: Option<&str>,
+    name: &str,
+) -> Option<Hypothesis> {
+    let cluster_scoped = matches!(kind, "Node" | "Namespace" | "IngressClass");
+    let ns = if cluster_scoped {
+        None
+    } else {
+        Some(namespace.unwrap_or(pod.ns_or_default()))
+    };
+    let held = namespaces_of(a, kind, name)?;
+    if held
+        .iter()
+        .any(|h| cluster_scoped || Some(h.as_str()) == ns)
+    {
+        return None;
+    }
+    let at = ns.map(|n| format!("{n}/")).unwrap_or_default();
+    let missing = ObjRef::new(kind, ns, name);
+    let arg = argument_with(pod, &format!("{at}{name}"));
+    let via = arg
+        .map(|x| format!(" (container argument `{x}`)"))
+        .unwrap_or_default();
+    let other = held.first().map(|o| format!("{o}/{name}"));
+    let what = format!(
+        "pod {} refers to {kind} {at}{name}{via}, which does not exist{}",
+        pod.name(),
+        other
+            .as_ref()
+            .map(|o| format!("; a {kind} of that name exists in another namespace: {o}"))
+            .unwrap_or_default()
+    );
+    let fix = match (&other, arg) {
+        (Some(o), Some(x)) => format!(
+            "Point the reference at the {kind} that exists: change `{x}` to name {o} (the namespace part of the reference is wrong), or create {kind} {at}{name}."
+        ),
+        (Some(o), None) => format!(
+            "The {kind} is in another namespace: reference it as {o}, or create {kind} {at}{name}."
+        ),
+        (None, Some(x)) => format!(
+            "Create {kind} {at}{name}, or correct `{x}` to name one that exists (`kubectl get {} -A`).",
+            kind.to_ascii_lowercase()
+        ),
+        (None, None) => format!(
+            "Create {kind} {at}{name}, or correct the reference to it (`kubectl get {} -A`).",
+            kind.to_ascii_lowercase()
+        ),
+    };
+    Some(
+        Hypothesis::new(82, loop_of(kind), missing.clone(), what)
+            .fix(fix)
+            .link(Link::new(
+                loop_of(kind),
+                None,
+                missing,
+                format!("{kind} {at}{name} does not exist"),
+            )),
+    )
+}
+
+/// flannel cannot lease a subnet: the node has no `spec.podCIDR`.
+pub fn pod_cidr(a: &Analysis<'_>, node: &str) -> Option<Hypothesis> {
+    let n = a.cluster.node(node)?;
+    if n.spec
+        .as_ref()
+        .and_then(|s| s.pod_cidr.as_deref())
+        .is_some_and(|c| !c.is_empty())
+    {
+        return None;
+    }
+    let cm = a.cluster.pods.iter().find(|p| {
+        p.ns_or_default() == "kube-system" && p.name().starts_with("kube-controller-manager")
+    });
+    let flags = cm.and_then(|p| p.spec.as_ref()).map(|s| {
+        s.containers
+            .iter()
+            .flat_map(|c| c.command.iter().flatten().chain(c.args.iter().flatten()))
+            .any(|x| x.starts_with("--allocate-node-cidrs=true"))
+    });
+    let cause = match flags {
+        Some(false) => " and kube-controller-manager runs without `--allocate-node-cidrs=true`",
+        _ => "",
+    };
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Network,
+            n.objref(),
+            format!("node {node} has no pod CIDR (`spec.podCIDR` is empty){cause}, so the CNI (flannel) cannot lease it a subnet and no pod there gets a network"),
+        )
+        .fix(format!(
+            "Have the controller manager allocate pod CIDRs: `kubeadm init --pod-network-cidr=10.244.0.0/16` (flannel's default), or add `--allocate-node-cidrs=true --cluster-cidr=10.244.0.0/16` to /etc/kubernetes/manifests/kube-controller-manager.yaml; for one node, `kubectl patch node {node} -p '{{\"spec\":{{\"podCIDR\":\"10.244.0.0/24\"}}}}'`."
+        ))
+        .link(Link::new(Loop::Network, None, n.objref(), "node has no spec.podCIDR")),
+    )
+}
+
+/// Flags naming a Service as `namespace/name` (nginx-ingress, external-dns
+/// and most controllers spell them `--*-service=ns/name`).
+pub fn service_args<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(pod) = d.pod() else { return vec![] };
+    let Detail::Crash { .. } = &d.detail else {
+        return vec![];
+    };
+    if a.cluster.services.is_empty() {
+        return vec![];
+    }
+    let Some(spec) = pod.spec.as_ref() else {
+        return vec![];
+    };
+    let mut out = Vec::new();
+    for arg in spec
+        .containers
+        .iter()
+        .flat_map(|c| c.args.iter().flatten().chain(c.command.iter().flatten()))
+    {
+        let Some((flag, value)) = arg.split_once('=') else {
+            continue;
+        };
+        if !flag.starts_with("--") || !flag.ends_with("-service") {
+            continue;
+        }
+        let Some((ns, name)) = value.split_once('/') else {
+            continue;
+        };
+        if ns.is_empty() || name.is_empty() || a.service(ns, name).is_some() {
+            continue;
+        }
+        if let Some(mut h) = not_found(a, pod, "Service", Some(ns), name) {
+            // Read from the spec, not from an error: below an error's word.
+            h.score = 60;
+            out.push(h);
+        }
+    }
+    out.truncate(1);
+    out
+}

@@ -1,0 +1,312 @@
+//! What a program that talks to the Kubernetes API prints when the API (or
+//! its client library) refuses it, and the objects such errors name:
+//!
+//! - authorisation: the API server's `forbidden: User "<user>" cannot <verb>
+//!   resource "<resource>" in API group "<group>" in the namespace "<ns>"`
+//!   or `… at the cluster scope`
+//!   (`staging/src/k8s.io/apiserver/pkg/endpoints/handlers/responsewriters/errors.go`,
+//!   `forbiddenMessage`), prefixed by `<resource> is forbidden: ` or
+//!   `<resource> "<name>" is forbidden: ` (`apimachinery/pkg/api/errors`,
+//!   `NewForbidden`);
+//! - authentication: `Unauthorized` (the status reason of a 401,
+//!   `NewUnauthorized`) and client-go's `the server has asked for the client
+//!   to provide credentials`;
+//! - in-cluster configuration: client-go's `ErrNotInCluster` (`unable to load
+//!   in-cluster configuration, KUBERNETES_SERVICE_HOST and
+//!   KUBERNETES_SERVICE_PORT must be defined`, `rest/config.go`) and the
+//!   token file it reads (`/var/run/secrets/kubernetes.io/serviceaccount/token`)
+//!   missing (`no such file or directory`);
+//! - objects: `NewNotFound`'s `<resource>[.<group>] "<name>" not found`
+//!   (`services "x" not found`, `configmaps "x" not found`), with a
+//!   `namespace/name` in the same line naming its namespace, and flannel's
+//!   `node "<name>" pod cidr not assigned` (`pkg/subnet/kube/kube.go`).
+//!
+//! Loggers escape the quotes of a quoted error (`err="pods is forbidden:
+//! User \"system:…\""`, logrus and zap): lines are read with `\"` as `"`.
+
+/// What the API refused, or the object an error names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// The Kubernetes API refused a ServiceAccount.
+    Forbidden {
+        namespace: String,
+        service_account: String,
+        verb: Option<String>,
+        resource: Option<String>,
+        /// The API group (`""` for the core group), when the message says it.
+        group: Option<String>,
+        /// The namespace of the request; `None` at the cluster scope.
+        scope: Option<String>,
+    },
+    /// The Kubernetes API did not accept the client's credentials.
+    Unauthorized,
+    /// The client found no in-cluster configuration.
+    InCluster(InCluster),
+    /// An object the message names does not exist.
+    NotFound {
+        kind: &'static str,
+        namespace: Option<String>,
+        name: String,
+    },
+    /// A node has no pod CIDR (flannel's `pod cidr not assigned`).
+    PodCidrUnassigned { node: String },
+}
+
+/// Which part of the in-cluster configuration a client could not find.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InCluster {
+    /// `KUBERNETES_SERVICE_HOST` / `KUBERNETES_SERVICE_PORT` are not set.
+    Environment,
+    /// The ServiceAccount token file is not mounted.
+    Token,
+}
+
+/// A line with logger-escaped quotes read as the error it quotes.
+pub fn unescape(line: &str) -> std::borrow::Cow<'_, str> {
+    if line.contains("\\\"") {
+        std::borrow::Cow::Owned(line.replace("\\\"", "\""))
+    } else {
+        std::borrow::Cow::Borrowed(line)
+    }
+}
+
+/// The API server refused a ServiceAccount (`forbidden: User "system:serviceaccount:…"`).
+pub fn forbidden(line: &str) -> Option<ApiError> {
+    const USER: &str = "forbidden: User \"system:serviceaccount:";
+    let at = line.find(USER)?;
+    let rest = &line[at + USER.len()..];
+    let user = &rest[..rest.find('"')?];
+    let (namespace, sa) = user.split_once(':')?;
+    let after = &rest[user.len() + 1..];
+    let verb = after
+        .trim_start()
+        .strip_prefix("cannot ")
+        .and_then(|v| v.split_whitespace().next())
+        .map(str::to_owned);
+    let resource = super::quoted_after(after, "resource").map(str::to_owned);
+    let group = super::quoted_after(after, "in API group").map(str::to_owned);
+    let scope = super::quoted_after(after, "in the namespace").map(str::to_owned);
+    Some(ApiError::Forbidden {
+        namespace: namespace.to_owned(),
+        service_account: sa.to_owned(),
+        verb,
+        resource,
+        group,
+        scope,
+    })
+}
+
+/// The API server did not accept the client's credentials. `Unauthorized`
+/// alone is every HTTP server's word: it counts only beside a sign that the
+/// Kubernetes API was asked (its address, an `/api` path, a client's words).
+pub fn unauthorized(line: &str) -> Option<ApiError> {
+    if line.contains("the server has asked for the client to provide credentials") {
+        return Some(ApiError::Unauthorized);
+    }
+    let said = line.contains(": Unauthorized") || line.contains("\"Unauthorized\"");
+    let api = line.contains("/api/")
+        || line.contains("/apis/")
+        || line.contains("kubernetes.default")
+        || line.contains("KUBERNETES_SERVICE")
+        || line.contains("k8s.io/client-go")
+        || line.contains("Failed to watch")
+        || line.contains("Failed to list")
+        || line.contains("failed to list")
+        || line.contains("connection is unauthorized");
+    (said && api).then_some(ApiError::Unauthorized)
+}
+
+/// The client found no in-cluster configuration.
+pub fn in_cluster(line: &str) -> Option<ApiError> {
+    if line.contains("unable to load in-cluster configuration")
+        || line.contains("KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be defined")
+        || line.contains("Service host/port is not set")
+    {
+        return Some(ApiError::InCluster(InCluster::Environment));
+    }
+    let lower = line.to_ascii_lowercase();
+    if lower.contains("secrets/kubernetes.io/serviceaccount/token")
+        && (lower.contains("no such file or directory") || lower.contains("not found"))
+    {
+        return Some(ApiError::InCluster(InCluster::Token));
+    }
+    None
+}
+
+/// The kinds a `NotFound` names by resource (`services` → `Service`).
+const RESOURCES: [(&str, &str); 10] = [
+    ("services", "Service"),
+    ("configmaps", "ConfigMap"),
+    ("secrets", "Secret"),
+    ("serviceaccounts", "ServiceAccount"),
+    ("nodes", "Node"),
+    ("namespaces", "Namespace"),
+    ("persistentvolumeclaims", "PersistentVolumeClaim"),
+    ("deployments.apps", "Deployment"),
+    ("statefulsets.apps", "StatefulSet"),
+    ("ingressclasses.networking.k8s.io", "IngressClass"),
+];
+
+/// `services "x" not found` (and the other kinds of [`RESOURCES`]); a
+/// `ns/x` in the line gives the namespace.
+pub fn not_found(line: &str) -> Option<ApiError> {
+    for (resource, kind) in RESOURCES {
+        let marker = format!("{resource} \"");
+        let Some(at) = line.find(&marker) else {
+            continue;
+        };
+        let rest = &line[at + marker.len()..];
+        let Some(end) = rest.find('"') else { continue };
+        let name = &rest[..end];
+        if !rest[end + 1..].trim_start().starts_with("not found") || name.is_empty() {
+            continue;
+        }
+        let suffix = format!("/{name}");
+        let namespace = line
+            .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ',' | '=' | '(' | ')'))
+            .find_map(|t| {
+                let ns = t
+                    .trim_end_matches([':', '.'])
+                    .strip_suffix(suffix.as_str())?;
+                (!ns.is_empty() && is_name(ns)).then(|| ns.to_owned())
+            });
+        return Some(ApiError::NotFound {
+            kind,
+            namespace,
+            name: name.to_owned(),
+        });
+    }
+    None
+}
+
+/// flannel's `node "x" pod cidr not assigned`.
+pub fn pod_cidr(line: &str) -> Option<ApiError> {
+    let at = line.find("pod cidr not assigned")?;
+    let node = super::quoted_after(&line[..at], "node")?;
+    Some(ApiError::PodCidrUnassigned {
+        node: node.to_owned(),
+    })
+}
+
+/// A DNS-1123 name.
+fn is_name(s: &str) -> bool {
+    s.chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forbidden_names_the_account_verb_resource_group_and_scope() {
+        // helm/charts#14405, as logrus escapes it.
+        let line = unescape(
+            r#"level=error msg="failed to terminate victim" err="pods is forbidden: User \"system:serviceaccount:chaoskube:default\" cannot list resource \"pods\" in API group \"\" at the cluster scope""#,
+        );
+        assert_eq!(
+            forbidden(&line),
+            Some(ApiError::Forbidden {
+                namespace: "chaoskube".into(),
+                service_account: "default".into(),
+                verb: Some("list".into()),
+                resource: Some("pods".into()),
+                group: Some(String::new()),
+                scope: None,
+            })
+        );
+        assert_eq!(
+            forbidden(
+                r#"leases.coordination.k8s.io "lock" is forbidden: User "system:serviceaccount:ops:ctl" cannot get resource "leases" in API group "coordination.k8s.io" in the namespace "ops""#
+            ),
+            Some(ApiError::Forbidden {
+                namespace: "ops".into(),
+                service_account: "ctl".into(),
+                verb: Some("get".into()),
+                resource: Some("leases".into()),
+                group: Some("coordination.k8s.io".into()),
+                scope: Some("ops".into()),
+            })
+        );
+        // A person, not a ServiceAccount: not the workload's identity.
+        assert_eq!(
+            forbidden(r#"pods is forbidden: User "alice" cannot list resource "pods""#),
+            None
+        );
+    }
+
+    #[test]
+    fn unauthorized_only_from_the_kubernetes_api() {
+        assert_eq!(
+            unauthorized(
+                "error getting ClusterInformation: connection is unauthorized: Unauthorized"
+            ),
+            Some(ApiError::Unauthorized)
+        );
+        assert_eq!(
+            unauthorized(
+                "Failed to watch *v1.Pod: failed to list *v1.Pod: the server has asked for the client to provide credentials"
+            ),
+            Some(ApiError::Unauthorized)
+        );
+        assert_eq!(
+            unauthorized("POST https://api.stripe.com/v1/charges: Unauthorized"),
+            None
+        );
+    }
+
+    #[test]
+    fn in_cluster_configuration_missing() {
+        assert_eq!(
+            in_cluster(
+                "panic: unable to load in-cluster configuration, KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be defined"
+            ),
+            Some(ApiError::InCluster(InCluster::Environment))
+        );
+        assert_eq!(
+            in_cluster(
+                "open /var/run/secrets/kubernetes.io/serviceaccount/token: no such file or directory"
+            ),
+            Some(ApiError::InCluster(InCluster::Token))
+        );
+        assert_eq!(
+            in_cluster("open /etc/app/config.yaml: no such file or directory"),
+            None
+        );
+    }
+
+    #[test]
+    fn not_found_names_kind_name_and_namespace() {
+        // samsung-cnct/k2-charts#67
+        assert_eq!(
+            not_found(
+                r#"F0216 main.go:121] no service with name default/default-http-backend found: services "default-http-backend" not found"#
+            ),
+            Some(ApiError::NotFound {
+                kind: "Service",
+                namespace: Some("default".into()),
+                name: "default-http-backend".into()
+            })
+        );
+        assert_eq!(
+            not_found(r#"configmaps "app-config" not found"#),
+            Some(ApiError::NotFound {
+                kind: "ConfigMap",
+                namespace: None,
+                name: "app-config".into()
+            })
+        );
+        assert_eq!(
+            not_found(r#"pods "web-0" is forbidden: unable to validate"#),
+            None
+        );
+        assert_eq!(
+            pod_cidr(
+                r#"Error registering network: failed to acquire lease: node "k8s-master" pod cidr not assigned"#
+            ),
+            Some(ApiError::PodCidrUnassigned {
+                node: "k8s-master".into()
+            })
+        );
+    }
+}

@@ -1,0 +1,204 @@
+//! Errors from the Kubernetes API and the objects error text names, followed
+//! to the object that decides them: each case fires, and a sibling where the
+//! cluster holds no such cause does not.
+
+mod common;
+
+use common::*;
+use day2_model::Loop;
+
+const NODE: &str = r#"
+- {apiVersion: v1, kind: Node, metadata: {name: n1}, spec: {podCIDR: 10.244.1.0/24}, status: {allocatable: {cpu: "4", memory: 8Gi, pods: "110"}, conditions: [{type: Ready, status: "True"}]}}
+- {apiVersion: v1, kind: Namespace, metadata: {name: ops}}
+"#;
+
+/// A crash-looping pod in `ops` running as `sa`, its last words `message`.
+fn crashing(sa: &str, message: &str, extra_spec: &str) -> String {
+    format!(
+        r#"
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: ctl-0, namespace: ops, uid: u-ctl}}
+  spec:
+    serviceAccountName: {sa}
+    nodeName: n1
+    {extra_spec}
+    containers: [{{name: ctl, image: "ctl:1"}}]
+  status:
+    phase: Running
+    containerStatuses:
+    - name: ctl
+      image: "ctl:1"
+      ready: false
+      restartCount: 7
+      state: {{waiting: {{reason: CrashLoopBackOff, message: "back-off 5m0s restarting failed container"}}}}
+      lastState: {{terminated: {{exitCode: 1, reason: Error, message: {message:?}}}}}
+"#
+    )
+}
+
+fn cluster(items: &[&str]) -> day2_model::Cluster {
+    load(&format!(
+        "apiVersion: v1\nkind: List\nitems:\n{}",
+        items.concat().trim_start_matches('\n')
+    ))
+}
+
+const SA: &str = r#"
+- {apiVersion: v1, kind: ServiceAccount, metadata: {name: ctl, namespace: ops}}
+"#;
+
+const FORBIDDEN: &str = r#"level=error err="pods is forbidden: User \"system:serviceaccount:ops:ctl\" cannot list resource \"pods\" in API group \"\" at the cluster scope""#;
+
+#[test]
+fn forbidden_without_a_binding_names_the_account_and_the_grant() {
+    let crb = r#"
+- {apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRoleBinding, metadata: {name: other}, roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}, subjects: [{kind: ServiceAccount, name: web, namespace: ops}]}
+- {apiVersion: rbac.authorization.k8s.io/v1, kind: RoleBinding, metadata: {name: ctl, namespace: ops}, roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}, subjects: [{kind: ServiceAccount, name: ctl}]}
+"#;
+    let out = diagnose(&cluster(&[NODE, SA, crb, &crashing("ctl", FORBIDDEN, "")]));
+    let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
+    assert_root(d, Loop::Identity, "ServiceAccount", "ctl");
+    assert!(
+        d.fix.contains("kubectl create clusterrolebinding")
+            && d.fix.contains("--serviceaccount=ops:ctl"),
+        "{}",
+        d.fix
+    );
+    // The RoleBinding in ops does not reach a cluster-scoped list.
+    assert!(
+        d.root_cause
+            .summary
+            .contains("grants only in its own namespace"),
+        "{}",
+        d.root_cause.summary
+    );
+}
+
+#[test]
+fn forbidden_with_a_role_lacking_the_rule_names_the_role() {
+    let rbac = r#"
+- {apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRole, metadata: {name: ctl}, rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]}
+- {apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRoleBinding, metadata: {name: ctl}, roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ctl}, subjects: [{kind: ServiceAccount, name: ctl, namespace: ops}]}
+"#;
+    let out = diagnose(&cluster(&[NODE, SA, rbac, &crashing("ctl", FORBIDDEN, "")]));
+    let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
+    assert_root(d, Loop::Identity, "ClusterRole", "ctl");
+    assert!(d.fix.contains("verbs [list]"), "{}", d.fix);
+}
+
+#[test]
+fn a_crash_without_an_api_error_is_not_blamed_on_identity() {
+    let out = diagnose(&cluster(&[
+        NODE,
+        SA,
+        &crashing(
+            "ctl",
+            "panic: invalid configuration: missing field port",
+            "",
+        ),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
+    assert_ne!(d.root_cause.loop_, Loop::Identity, "{}", summary(&out));
+}
+
+const NO_TOKEN: &str =
+    "open /var/run/secrets/kubernetes.io/serviceaccount/token: no such file or directory";
+
+#[test]
+fn a_missing_token_is_traced_to_the_account_that_disables_automount() {
+    let sa = r#"
+- {apiVersion: v1, kind: ServiceAccount, metadata: {name: ctl, namespace: ops}, automountServiceAccountToken: false}
+- {apiVersion: kyverno.io/v1, kind: ClusterPolicy, metadata: {name: no-automount}, spec: {rules: [{name: r, match: {any: [{resources: {kinds: [ServiceAccount]}}]}, mutate: {patchStrategicMerge: {automountServiceAccountToken: false}}}]}}
+"#;
+    let out = diagnose(&cluster(&[NODE, sa, &crashing("ctl", NO_TOKEN, "")]));
+    let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
+    assert_root(d, Loop::Identity, "ServiceAccount", "ctl");
+    assert!(
+        d.root_cause.summary.contains("no-automount"),
+        "{}",
+        d.root_cause.summary
+    );
+    assert!(
+        d.fix.contains("automountServiceAccountToken: true"),
+        "{}",
+        d.fix
+    );
+    // The pod's own field wins over the ServiceAccount's: then the pod template is the cause.
+    let out = diagnose(&cluster(&[
+        NODE,
+        SA,
+        &crashing("ctl", NO_TOKEN, "automountServiceAccountToken: false"),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
+    assert_root(d, Loop::Identity, "Pod", "ctl-0");
+}
+
+#[test]
+fn a_missing_token_with_automount_on_is_not_blamed_on_automount() {
+    let out = diagnose(&cluster(&[NODE, SA, &crashing("ctl", NO_TOKEN, "")]));
+    let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
+    assert!(
+        !d.fix.contains("automountServiceAccountToken"),
+        "{}",
+        summary(&out)
+    );
+}
+
+#[test]
+fn a_service_named_in_an_error_is_looked_up_in_every_namespace() {
+    let svc = r#"
+- {apiVersion: v1, kind: Service, metadata: {name: backend, namespace: ops}, spec: {selector: {app: backend}, ports: [{port: 80}]}}
+"#;
+    let msg = r#"F0216 main.go:121] no service with name default/backend found: services "backend" not found"#;
+    let out = diagnose(&cluster(&[
+        NODE,
+        SA,
+        svc,
+        &crashing("ctl", msg, "").replace(
+            "containers: [{name: ctl, image: \"ctl:1\"}]",
+            "containers: [{name: ctl, image: \"ctl:1\", args: [\"--default-backend-service=default/backend\"]}]",
+        ),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
+    assert_root(d, Loop::Network, "Service", "backend");
+    assert!(
+        d.fix.contains("--default-backend-service=default/backend")
+            && d.fix.contains("ops/backend"),
+        "{}",
+        d.fix
+    );
+    // The Service exists where the message looks: not a cause.
+    let here = svc.replace("namespace: ops", "namespace: default");
+    let out = diagnose(&cluster(&[NODE, SA, &here, &crashing("ctl", msg, "")]));
+    let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
+    assert_ne!(d.root_cause.object.kind, "Service", "{}", summary(&out));
+}
+
+#[test]
+fn a_node_without_a_pod_cidr_is_the_cause_of_flannel_failing() {
+    let msg = r#"E0613 main.go:326] Error registering network: failed to acquire lease: node "n1" pod cidr not assigned"#;
+    let bare = NODE.replace("spec: {podCIDR: 10.244.1.0/24}, ", "");
+    let out = diagnose(&cluster(&[&bare, SA, &crashing("ctl", msg, "")]));
+    let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
+    assert_root(d, Loop::Network, "Node", "n1");
+    assert!(d.fix.contains("allocate-node-cidrs"), "{}", d.fix);
+    // The node has its CIDR: the message is stale, the node is not blamed.
+    let out = diagnose(&cluster(&[NODE, SA, &crashing("ctl", msg, "")]));
+    let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
+    assert_ne!(d.root_cause.object.kind, "Node", "{}", summary(&out));
+}
+
+#[test]
+fn unauthorized_from_the_api_names_the_account_and_a_fresh_token() {
+    let msg = "E0302 reflector.go:138] k8s.io/client-go/informers/factory.go:134: Failed to watch *v1.Pod: failed to list *v1.Pod: Unauthorized";
+    let out = diagnose(&cluster(&[NODE, SA, &crashing("ctl", msg, "")]));
+    let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
+    assert_root(d, Loop::Identity, "ServiceAccount", "ctl");
+    assert!(d.fix.contains("fresh projected token"), "{}", d.fix);
+    // An application's own 401 from another service: not the Kubernetes API.
+    let msg = "POST https://payments.example.com/v1/charge: 401 Unauthorized";
+    let out = diagnose(&cluster(&[NODE, SA, &crashing("ctl", msg, "")]));
+    let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
+    assert_ne!(d.root_cause.loop_, Loop::Identity, "{}", summary(&out));
+}
