@@ -288,6 +288,57 @@ fn no_circles_between_the_files_of_a_crate() {
     );
 }
 
+/// Files over this many lines must be one thing, and say so below.
+const MAX_LINES: usize = 700;
+
+/// Files allowed past [`MAX_LINES`], each one thing: a table, a format, a
+/// decoder, a suite of tests.
+const ONE_THING: &[(&str, &str)] = &[
+    ("crates/day2-render/src/tests.rs", "the renderers' tests"),
+    ("crates/day2-render/src/text.rs", "the text format"),
+    ("crates/day2-render/src/markdown.rs", "the Markdown format"),
+    ("crates/day2-sources/src/json.rs", "the streaming JSON reader"),
+    (
+        "crates/day2-diagnose/src/messages/errors.rs",
+        "the error-message families, one table with its tests",
+    ),
+    (
+        "bench/src/synth/objects.rs",
+        "the JSON of each generated object",
+    ),
+];
+
+#[test]
+fn no_file_is_far_over_the_size_of_one_thing() {
+    let root = workspace();
+    let mut long = Vec::new();
+    for (_, src) in crates() {
+        let mut files = Vec::new();
+        rust_files(&src, &mut files);
+        for f in files {
+            let lines = std::fs::read_to_string(&f).map_or(0, |t| t.lines().count());
+            let rel = f
+                .strip_prefix(&root)
+                .unwrap_or(&f)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let rel = rel.trim_start_matches("./").to_owned();
+            if lines > MAX_LINES && !ONE_THING.iter().any(|(p, _)| rel.ends_with(p)) {
+                long.push(format!("{rel}: {lines} lines"));
+            }
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "files over {MAX_LINES} lines that are not listed as one thing (split them, or list them with why they are one thing):\n{}",
+        long.join("\n")
+    );
+    // Every listed file still exists: the list does not outlive the code.
+    for (p, _) in ONE_THING {
+        assert!(root.join(p).exists(), "{p} is listed as one thing but does not exist");
+    }
+}
+
 #[test]
 fn the_checker_sees_a_circle_and_a_parent_is_not_one() {
     let m = |s: &str| -> Module {

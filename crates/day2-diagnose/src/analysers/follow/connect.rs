@@ -1,0 +1,354 @@
+//! A refused or timed-out connection followed: the Service the host or
+//! address names (port, endpoints), then the NetworkPolicies on both ends.
+
+use super::*;
+
+/// What a host in a connection error names in the cluster.
+pub(super) enum Target<'c> {
+    Service(&'c Res<Service>),
+    Pod(&'c Res<Pod>),
+    Ip(IpAddr),
+    External,
+}
+
+pub(super) fn resolve_host<'c>(a: &Analysis<'c>, ns: &str, host: &str) -> Target<'c> {
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        if let Some(s) = a.cluster.services.iter().find(|s| {
+            s.spec
+                .as_ref()
+                .and_then(|sp| sp.cluster_ip.as_deref())
+                .is_some_and(|c| c == host)
+        }) {
+            return Target::Service(s);
+        }
+        // A pod address the endpoints name.
+        for ep in &a.cluster.endpoints {
+            for sub in ep.subsets.iter().flatten() {
+                for addr in sub
+                    .addresses
+                    .iter()
+                    .flatten()
+                    .chain(sub.not_ready_addresses.iter().flatten())
+                {
+                    if addr.ip == host
+                        && let Some(r) = &addr.target_ref
+                        && r.kind.as_deref() == Some("Pod")
+                        && let Some(p) = a.cluster.pods.iter().find(|p| {
+                            Some(p.name()) == r.name.as_deref()
+                                && Some(p.ns_or_default()) == r.namespace.as_deref()
+                        })
+                    {
+                        return Target::Pod(p);
+                    }
+                }
+            }
+        }
+        return Target::Ip(ip);
+    }
+    if let Some((sns, sname)) = in_cluster_name(a, host)
+        && let Some(s) = a.service(&sns, &sname)
+    {
+        return Target::Service(s);
+    }
+    if !host.contains('.')
+        && let Some(s) = a.service(ns, host)
+    {
+        return Target::Service(s);
+    }
+    Target::External
+}
+
+pub(super) fn connect_cause(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    host: &str,
+    port: Option<u16>,
+    failure: ConnectFailure,
+) -> Option<Hypothesis> {
+    if matches!(host, "localhost" | "127.0.0.1" | "::1" | "0.0.0.0") {
+        return None;
+    }
+    let ns = pod.ns_or_default();
+    let hp = format!(
+        "{host}{}",
+        port.map(|p| format!(":{p}")).unwrap_or_default()
+    );
+    let what = format!(
+        "pod {} cannot connect to {hp} ({})",
+        pod.name(),
+        failure.as_str()
+    );
+    match resolve_host(a, ns, host) {
+        Target::Service(svc) => service_cause(a, pod, svc, port, failure, &what),
+        // The pod's own address: its own process, not a dependency.
+        Target::Pod(p) if p.name() == pod.name() && p.ns_or_default() == ns => None,
+        Target::Pod(p) => {
+            let port = port?;
+            let name = netpol::port_name(p, port, "TCP");
+            let dst = Port {
+                number: port,
+                name,
+                protocol: "TCP",
+            };
+            path_policies(
+                a,
+                pod,
+                Peer::Pod(p),
+                &format!("pod {}/{}", p.ns_or_default(), p.name()),
+                dst,
+                &what,
+            )
+            .or_else(|| {
+                Some(unexplained(
+                    pod,
+                    what,
+                    "no NetworkPolicy on either end denies the path",
+                    format!(
+                        "Check pod {}/{} listens on {port}.",
+                        p.ns_or_default(),
+                        p.name()
+                    ),
+                ))
+            })
+        }
+        Target::Ip(ip) => {
+            let port = port?;
+            path_policies(a, pod, Peer::Ip(ip), &format!("{ip}"), Port::tcp(port), &what).or_else(|| {
+                Some(unexplained(
+                    pod,
+                    what.clone(),
+                    "the address is no Service or pod of the input and no NetworkPolicy denies egress to it",
+                    format!("Check what answers at {hp} from the node (`nc -vz {ip} {port}`): a firewall, security group or route outside the cluster."),
+                ))
+            })
+        }
+        Target::External => {
+            let port = port?;
+            path_policies(a, pod, Peer::External, host, Port::tcp(port), &what).or_else(|| {
+                Some(unexplained(
+                    pod,
+                    what.clone(),
+                    "the host is outside the cluster and no NetworkPolicy denies egress to it",
+                    format!("The cause is outside the cluster: check that {hp} answers from a node (`curl -v https://{host}`), and the egress path (NAT gateway, firewall, proxy, security groups)."),
+                ))
+            })
+        }
+    }
+}
+
+/// A connection to a Service: its port, its endpoints, the policies on the path.
+pub(super) fn service_cause(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    svc: &Res<Service>,
+    port: Option<u16>,
+    failure: ConnectFailure,
+    what: &str,
+) -> Option<Hypothesis> {
+    let sns = svc.ns_or_default();
+    let ports = svc
+        .spec
+        .as_ref()
+        .and_then(|s| s.ports.as_deref())
+        .unwrap_or(&[]);
+    let sp = match port {
+        Some(n) => ports.iter().find(|p| i64::from(p.port) == i64::from(n)),
+        None => ports.first(),
+    };
+    if let Some(n) = port
+        && sp.is_none()
+        && !ports.is_empty()
+    {
+        let have: Vec<String> = ports.iter().map(|p| p.port.to_string()).collect();
+        return Some(
+            Hypothesis::new(
+                80,
+                Loop::Network,
+                svc.objref(),
+                format!("{what}: Service {sns}/{} has no port {n} (it serves {})", svc.name(), have.join(", ")),
+            )
+            .fix(format!("Point the client at one of Service {}'s ports ({}), or add port {n} to the Service.", svc.name(), have.join(", "))),
+        );
+    }
+    let has_selector = svc
+        .spec
+        .as_ref()
+        .and_then(|s| s.selector.as_ref())
+        .is_some_and(|s| !s.is_empty());
+    let backends = selected_pods(a, svc);
+    if has_selector && endpoint_state(a, svc, &backends).ready == 0 {
+        let mut h = crate::analysers::network::resolve_service(a, svc, 1)?;
+        h.score = h.score.saturating_sub(3).max(60);
+        h.links.push(Link::new(
+            Loop::Network,
+            None,
+            svc.objref(),
+            format!("Service {sns}/{} has no ready endpoint", svc.name()),
+        ));
+        return Some(h);
+    }
+    let number = sp.map_or_else(
+        || port.unwrap_or(0),
+        |p| match &p.target_port {
+            Some(IntOrString::Int(n)) => u16::try_from(*n).unwrap_or(0),
+            Some(IntOrString::String(_)) => 0,
+            None => u16::try_from(p.port).unwrap_or(0),
+        },
+    );
+    let target_name = sp.and_then(|p| match &p.target_port {
+        Some(IntOrString::String(s)) => Some(s.as_str()),
+        _ => None,
+    });
+    let protocol = sp.and_then(|p| p.protocol.as_deref()).unwrap_or("TCP");
+    let desc = format!("Service {sns}/{}", svc.name());
+    if has_selector {
+        for b in &backends {
+            let number = match target_name {
+                Some(name) => b
+                    .spec
+                    .as_ref()
+                    .into_iter()
+                    .flat_map(|s| s.containers.iter())
+                    .flat_map(|c| c.ports.iter().flatten())
+                    .find(|p| p.name.as_deref() == Some(name))
+                    .and_then(|p| u16::try_from(p.container_port).ok())
+                    .unwrap_or(0),
+                None => number,
+            };
+            let dst = Port {
+                number,
+                name: target_name.or_else(|| netpol::port_name(b, number, protocol)),
+                protocol,
+            };
+            if let Some(h) = path_policies(
+                a,
+                pod,
+                Peer::Pod(b),
+                &format!("{desc} (pod {})", b.name()),
+                dst,
+                what,
+            ) {
+                return Some(h);
+            }
+        }
+    } else {
+        // Endpoints kept by hand or by the API server (`kubernetes`).
+        if let Some(ep) = a.endpoints_of(sns, svc.name()) {
+            for sub in ep.subsets.iter().flatten() {
+                let n = sub
+                    .ports
+                    .iter()
+                    .flatten()
+                    .next()
+                    .and_then(|p| u16::try_from(p.port).ok())
+                    .unwrap_or(number);
+                for addr in sub.addresses.iter().flatten() {
+                    if let Ok(ip) = addr.ip.parse::<IpAddr>()
+                        && let Some(h) = path_policies(
+                            a,
+                            pod,
+                            Peer::Ip(ip),
+                            &format!("{desc} ({ip}:{n})"),
+                            Port::tcp(n),
+                            what,
+                        )
+                    {
+                        return Some(h);
+                    }
+                }
+            }
+        }
+        let ip = svc
+            .spec
+            .as_ref()
+            .and_then(|s| s.cluster_ip.as_deref())
+            .and_then(|ip| ip.parse::<IpAddr>().ok());
+        if let Some(ip) = ip
+            && let Some(h) = path_policies(a, pod, Peer::Ip(ip), &desc, Port::tcp(number), what)
+        {
+            return Some(h);
+        }
+    }
+    Some(unexplained(
+        pod,
+        what.to_owned(),
+        &format!("{desc} has ready endpoints and no NetworkPolicy on either end denies the path"),
+        format!(
+            "Check that the pods behind {desc} listen on the target port and answer (`kubectl -n {sns} get endpointslices -l kubernetes.io/service-name={}`), and the app's logs; {}.",
+            svc.name(),
+            match failure {
+                ConnectFailure::Refused =>
+                    "a refusal means the address answers but nothing listens on the port",
+                _ => "a timeout with no policy in the way points at the node network or the CNI",
+            }
+        ),
+    ))
+}
+
+/// The NetworkPolicies on a path: egress from `pod`, ingress at the peer pod.
+pub(super) fn path_policies(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    peer: Peer<'_>,
+    peer_desc: &str,
+    port: Port<'_>,
+    what: &str,
+) -> Option<Hypothesis> {
+    let v = netpol::evaluate(a.cluster, pod, Direction::Egress, peer, port);
+    if !v.allowed() {
+        let to = match peer {
+            Peer::Pod(p) => format!(
+                "to: [{{namespaceSelector: {{matchLabels: {{kubernetes.io/metadata.name: {}}}}}, podSelector: {{matchLabels: {{{}}}}}}}]",
+                p.ns_or_default(),
+                identity_labels(p)
+            ),
+            Peer::Ip(ip) => format!("to: [{{ipBlock: {{cidr: {ip}/{}}}}}]", if ip.is_ipv4() { 32 } else { 128 }),
+            Peer::External => "to: [{ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16]}}]".to_owned(),
+        };
+        let rule = format!(
+            "{to}\n  ports: [{{protocol: {}, port: {}}}]",
+            port.protocol, port.number
+        );
+        return Some(policy_hypothesis(
+            pod,
+            Direction::Egress,
+            &v,
+            peer_desc,
+            port,
+            &rule,
+            what,
+        ));
+    }
+    if let Peer::Pod(dst) = peer {
+        let v = netpol::evaluate(a.cluster, dst, Direction::Ingress, Peer::Pod(pod), port);
+        if !v.allowed() {
+            let rule = format!(
+                "from: [{{namespaceSelector: {{matchLabels: {{kubernetes.io/metadata.name: {}}}}}, podSelector: {{matchLabels: {{{}}}}}}}]\n  ports: [{{protocol: {}, port: {}}}]",
+                pod.ns_or_default(),
+                identity_labels(pod),
+                port.protocol,
+                port.number
+            );
+            let mut h = policy_hypothesis(
+                dst,
+                Direction::Ingress,
+                &v,
+                &format!("pod {}/{}", pod.ns_or_default(), pod.name()),
+                port,
+                &rule,
+                what,
+            );
+            h.root.summary = format!(
+                "{what}: {} (the destination, pod {}/{})",
+                h.root
+                    .summary
+                    .split_once(": ")
+                    .map_or(h.root.summary.as_str(), |(_, r)| r),
+                dst.ns_or_default(),
+                dst.name()
+            );
+            return Some(h);
+        }
+    }
+    None
+}

@@ -1,0 +1,307 @@
+//! A DNS failure followed: egress to the cluster DNS on port 53, the DNS
+//! Service's endpoints and pods, the Corefile's upstream, and the Service an
+//! in-cluster name should resolve to.
+
+use super::*;
+
+/// The cluster's DNS: its Service, the pods behind it and their workload.
+pub(super) struct ClusterDns<'a> {
+    svc: Option<&'a Res<Service>>,
+    pods: Vec<&'a Res<Pod>>,
+    workload: Option<&'a Workload<'a>>,
+}
+
+pub(super) fn cluster_dns<'a>(a: &'a Analysis<'_>, server: Option<&str>) -> ClusterDns<'a> {
+    let server_ip = server.map(|s| match s.rsplit_once(':') {
+        Some((ip, _)) => ip.trim_start_matches('[').trim_end_matches(']'),
+        None => s,
+    });
+    let by_ip = server_ip.and_then(|ip| {
+        a.cluster.services.iter().find(|s| {
+            s.spec
+                .as_ref()
+                .and_then(|sp| sp.cluster_ip.as_deref())
+                .is_some_and(|c| c == ip)
+        })
+    });
+    let svc = by_ip.or_else(|| {
+        a.cluster.services.iter().find(|s| {
+            s.ns_or_default() == "kube-system"
+                && (s.name() == "kube-dns"
+                    || s.labels().get("k8s-app").map(String::as_str) == Some("kube-dns"))
+        })
+    });
+    let (pods, workload) = match svc {
+        Some(s) => {
+            let pods = selected_pods(a, s);
+            let sel = s.spec.as_ref().and_then(|sp| sp.selector.as_ref());
+            let workload = sel.and_then(|sel| {
+                a.workloads_in(s.ns_or_default()).iter().find(|w| {
+                    matches!(w.kind, "Deployment" | "DaemonSet" | "StatefulSet")
+                        && day2_model::selector::map_selector_matches(sel, w.pod_labels())
+                })
+            });
+            (pods, workload)
+        }
+        None => (Vec::new(), None),
+    };
+    ClusterDns {
+        svc,
+        pods,
+        workload,
+    }
+}
+
+pub(super) fn dns_cause(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    host: Option<&str>,
+    server: Option<&str>,
+    failure: DnsFailure,
+) -> Option<Hypothesis> {
+    let dns = cluster_dns(a, server);
+    let ns = pod.ns_or_default();
+    let what = format!(
+        "pod {} cannot resolve {}",
+        pod.name(),
+        host.unwrap_or("names")
+    );
+    // 1. Egress to the DNS pods on port 53.
+    let dns_peer = match (dns.pods.first(), dns.svc) {
+        (Some(p), _) => Some(Peer::Pod(p)),
+        (None, Some(s)) => s
+            .spec
+            .as_ref()
+            .and_then(|sp| sp.cluster_ip.as_deref())
+            .and_then(|ip| ip.parse::<IpAddr>().ok())
+            .map(Peer::Ip),
+        (None, None) => None,
+    };
+    if let Some(peer) = dns_peer {
+        let v = netpol::evaluate(a.cluster, pod, Direction::Egress, peer, Port::udp(53));
+        if !v.allowed() {
+            return Some(policy_hypothesis(
+                pod,
+                Direction::Egress,
+                &v,
+                "the cluster DNS (kube-dns)",
+                Port::udp(53),
+                "to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}]\n  ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]",
+                &format!("{what}: DNS queries are dropped"),
+            ));
+        }
+    }
+    let dns_name = dns
+        .workload
+        .map(|w| format!("{} {}/{}", w.kind, w.namespace(), w.name()))
+        .unwrap_or_else(|| "the cluster DNS".to_owned());
+    // 2. The DNS Deployment scaled to zero.
+    if let Some(w) = dns.workload
+        && w.replicas == Some(0)
+    {
+        return Some(
+            Hypothesis::new(
+                86,
+                Loop::Network,
+                w.objref(),
+                format!("{what}: {dns_name} is scaled to 0 replicas, so the DNS Service has no endpoint and every lookup times out"),
+            )
+            .fix(format!(
+                "Scale the cluster DNS back up: `kubectl scale {}/{} -n {} --replicas=2`, and find what scaled it down (an autoscaler, a GitOps tool, a manual edit).",
+                w.kind.to_ascii_lowercase(),
+                w.name(),
+                w.namespace()
+            ))
+            .link(Link::new(Loop::Network, None, w.objref(), "DNS Deployment has 0 replicas")),
+        );
+    }
+    // 3. The DNS Service without a ready endpoint: why its pods are down.
+    if let Some(svc) = dns.svc {
+        let state = endpoint_state(a, svc, &dns.pods);
+        if state.ready == 0 {
+            return Some(dns_pods_down(a, &dns, svc, &what, &dns_name));
+        }
+    }
+    // 4. An in-cluster name that does not exist.
+    if let Some(h) = host
+        && let Some((sns, sname)) = in_cluster_name(a, h)
+            .or_else(|| (!h.contains('.')).then(|| (ns.to_owned(), h.to_owned())))
+        && a.service(&sns, &sname).is_none()
+        && failure == DnsFailure::NotFound
+    {
+        return Some(
+            Hypothesis::new(
+                80,
+                Loop::Network,
+                ObjRef::new("Service", Some(&sns), &sname),
+                format!("{what}: no Service {sns}/{sname} exists, so the name has no record"),
+            )
+            .fix(format!("Create Service {sns}/{sname} or point the app at the Service's real name (`kubectl get svc -n {sns}`)."))
+            .missing(format!("Service {sns}/{sname} (absent from the input)")),
+        );
+    }
+    // 5. The DNS runs but an external name fails: its upstream.
+    let external = host.is_some_and(|h| {
+        h.contains('.') && in_cluster_name(a, h).is_none() && !h.ends_with(".cluster.local")
+    });
+    if external
+        && failure != DnsFailure::NotFound
+        && let Some(w) = dns.workload
+    {
+        let (cm, forward) = corefile(a, w);
+        let target = cm.map(|c| c.objref()).unwrap_or_else(|| w.objref());
+        let fwd = forward
+            .map(|f| format!(" (its Corefile forwards to `{f}`)"))
+            .unwrap_or_default();
+        return Some(
+            Hypothesis::new(
+                62,
+                Loop::Network,
+                target,
+                format!("{what}: the cluster DNS answers in-cluster names but its upstream resolver does not answer for external names{fwd}"),
+            )
+            .fix(format!(
+                "Check the upstream resolver {dns_name} forwards to: `kubectl -n {} get configmap coredns -o yaml` (the `forward` line), test it from a node (`dig @<upstream> {}`), and point `forward` at a resolver that answers; the CoreDNS logs show the SERVFAIL/timeouts.",
+                w.namespace(),
+                host.unwrap_or("example.com")
+            ))
+            .missing("the CoreDNS logs (`kubectl logs -n kube-system -l k8s-app=kube-dns`)"),
+        );
+    }
+    Some(unexplained(
+        pod,
+        what,
+        "the cluster DNS has ready endpoints and no NetworkPolicy drops the queries",
+        format!(
+            "Query from the pod's namespace: `kubectl run -n {ns} dnscheck --rm -it --image=busybox:1.36 --restart=Never -- nslookup {}`; check the CoreDNS logs and the upstream resolver.",
+            host.unwrap_or("kubernetes.default")
+        ),
+    ))
+}
+
+/// The ConfigMap holding the DNS workload's Corefile and its `forward` target.
+pub(super) fn corefile<'c>(
+    a: &Analysis<'c>,
+    w: &Workload<'_>,
+) -> (
+    Option<&'c Res<k8s_openapi::api::core::v1::ConfigMap>>,
+    Option<String>,
+) {
+    let names: Vec<&str> = w
+        .spec
+        .volumes
+        .iter()
+        .flatten()
+        .filter_map(|v| v.config_map.as_ref().map(|c| c.name.as_str()))
+        .collect();
+    let cm = a.cluster.config_maps.iter().find(|c| {
+        c.ns_or_default() == w.namespace()
+            && (names.contains(&c.name()) || (names.is_empty() && c.name() == "coredns"))
+    });
+    let forward = cm
+        .and_then(|c| c.data.as_ref())
+        .and_then(|d| d.get("Corefile"))
+        .and_then(|f| {
+            f.lines()
+                .map(str::trim)
+                .find(|l| l.starts_with("forward "))
+                .map(str::to_owned)
+        });
+    (cm, forward)
+}
+
+/// The DNS Service has no ready endpoint: the DNS pods' own errors say why.
+pub(super) fn dns_pods_down(
+    a: &Analysis<'_>,
+    dns: &ClusterDns<'_>,
+    svc: &Res<Service>,
+    what: &str,
+    dns_name: &str,
+) -> Hypothesis {
+    let svc_link = Link::new(
+        Loop::Network,
+        None,
+        svc.objref(),
+        format!("DNS Service {} has no ready endpoint", svc.name()),
+    );
+    let messages: Vec<&str> = dns
+        .pods
+        .iter()
+        .flat_map(|p| model::container_statuses(p))
+        .filter_map(|cs| {
+            cs.last_state
+                .as_ref()
+                .or(cs.state.as_ref())
+                .and_then(|s| s.terminated.as_ref())
+                .and_then(|t| t.message.as_deref())
+        })
+        .collect();
+    for m in &messages {
+        for c in classify(m) {
+            if let Some(r) = refused(&c.class) {
+                let mut h = apierr::rbac(a, &r);
+                h.root.summary = format!("{what}: {dns_name} exits because {}", h.root.summary);
+                return h.link(svc_link).link(
+                    Link::new(
+                        Loop::Identity,
+                        None,
+                        svc.objref(),
+                        "the DNS pods are refused by the API server",
+                    )
+                    .with_evidence([day2_model::redact::excerpt(&c.line, EXCERPT)]),
+                );
+            }
+        }
+    }
+    let target = dns
+        .workload
+        .map(|w| w.objref())
+        .unwrap_or_else(|| svc.objref());
+    if let Some(line) = messages
+        .iter()
+        .flat_map(|m| m.lines())
+        .find(|l| l.contains("plugin/loop: Loop"))
+    {
+        let cm = dns.workload.and_then(|w| corefile(a, w).0);
+        return Hypothesis::new(
+            86,
+            Loop::Network,
+            cm.map(|c| c.objref()).unwrap_or(target),
+            format!("{what}: CoreDNS exits on a forwarding loop (its `loop` plugin): the Corefile forwards to the node's resolv.conf, which points back at a local resolver"),
+        )
+        .fix("Break the loop: on nodes with systemd-resolved set the kubelet's `resolvConf: /run/systemd/resolve/resolv.conf` (not the 127.0.0.53 stub), or point CoreDNS's `forward . /etc/resolv.conf` at a real upstream resolver in the coredns ConfigMap; then restart the coredns pods (https://coredns.io/plugins/loop#troubleshooting).")
+        .link(svc_link)
+        .link(Link::new(Loop::Network, None, target_of(dns, svc), "CoreDNS detects a forwarding loop and exits").with_evidence([day2_model::redact::excerpt(line, EXCERPT)]));
+    }
+    let states: Vec<String> = dns
+        .pods
+        .iter()
+        .map(|p| format!("{} {}", p.name(), model::phase(p)))
+        .collect();
+    Hypothesis::new(
+        80,
+        Loop::Network,
+        target,
+        format!(
+            "{what}: the DNS Service {} has no ready endpoint ({})",
+            svc.name(),
+            if states.is_empty() {
+                "no DNS pod runs".to_owned()
+            } else {
+                day2_model::text::short_list(&states, 3)
+            }
+        ),
+    )
+    .fix(format!(
+        "Bring {dns_name} back: `kubectl -n {} get pods -l k8s-app=kube-dns`, `kubectl -n {} logs -l k8s-app=kube-dns --previous`; every workload's lookups wait on it.",
+        svc.ns_or_default(),
+        svc.ns_or_default()
+    ))
+    .link(svc_link)
+}
+
+pub(super) fn target_of(dns: &ClusterDns<'_>, svc: &Res<Service>) -> ObjRef {
+    dns.workload
+        .map(|w| w.objref())
+        .unwrap_or_else(|| svc.objref())
+}

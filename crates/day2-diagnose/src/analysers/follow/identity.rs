@@ -1,0 +1,151 @@
+//! A cloud identity error followed to the pod's ServiceAccount and its
+//! workload-identity annotations and labels; an image built for another
+//! architecture.
+
+use super::*;
+
+/// `exec format error`: the image's binary is built for another CPU than the node's.
+pub(super) fn exec_format(a: &Analysis<'_>, pod: &Res<Pod>, container: &str) -> Hypothesis {
+    let workload = model::workload_ref(a.cluster, pod);
+    let node = model::node_name(pod).and_then(|n| a.cluster.node(n));
+    let arch = node.and_then(|n| n.labels().get("kubernetes.io/arch").map(String::as_str));
+    let image = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.containers.iter().find(|c| c.name == container))
+        .and_then(|c| c.image.as_deref())
+        .unwrap_or("the image");
+    let on = match (node, arch) {
+        (Some(n), Some(arch)) => format!(" on node {} ({arch})", n.name()),
+        (Some(n), None) => format!(" on node {}", n.name()),
+        _ => String::new(),
+    };
+    Hypothesis::new(
+        82,
+        Loop::Compute,
+        workload.clone(),
+        format!("container {container} cannot start: {image} has no build for the node's CPU architecture{on} (exec format error)"),
+    )
+    .fix(format!(
+        "Use a multi-architecture image (or one built for {}: `docker buildx build --platform linux/amd64,linux/arm64`), or keep {workload} on nodes of the image's architecture with `nodeSelector: {{kubernetes.io/arch: amd64}}`; `docker manifest inspect {image}` lists the architectures it has.",
+        arch.unwrap_or("the node's architecture")
+    ))
+}
+
+pub(super) const AWS_ROLE: &str = "eks.amazonaws.com/role-arn";
+pub(super) const AZURE_CLIENT: &str = "azure.workload.identity/client-id";
+pub(super) const AZURE_USE: &str = "azure.workload.identity/use";
+pub(super) const GKE_GSA: &str = "iam.gke.io/gcp-service-account";
+
+pub(super) fn cloud_identity(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    container: &str,
+    cloud: CloudId,
+    problem: AuthProblem,
+) -> Hypothesis {
+    let ns = pod.ns_or_default();
+    let sa = pod
+        .spec
+        .as_ref()
+        .map(day2_model::pod::service_account)
+        .unwrap_or("default");
+    let sa_obj = a
+        .cluster
+        .service_accounts
+        .iter()
+        .find(|s| s.ns_or_default() == ns && s.name() == sa);
+    let ann = |k: &str| sa_obj.and_then(|s| s.annotation(k));
+    let subject = format!("system:serviceaccount:{ns}:{sa}");
+    let (why, fix) = match (cloud, problem) {
+        (CloudId::Aws, AuthProblem::Expired) => (
+            "the web identity token it presents has expired: the app read the projected token once and never re-reads it".to_owned(),
+            format!("The kubelet refreshes the projected token in `AWS_WEB_IDENTITY_TOKEN_FILE`; make the app refresh its credentials from it (a current AWS SDK does; a credentials object built once at start-up does not) and restart {}.", pod.name()),
+        ),
+        (CloudId::Aws, AuthProblem::InvalidToken) => (
+            "STS does not accept the cluster's token: the account has no IAM OIDC provider for the cluster's issuer, or its audience differs".to_owned(),
+            "Create the IAM OIDC identity provider for the cluster's issuer URL (`eksctl utils associate-iam-oidc-provider --cluster <cluster> --approve`) with audience `sts.amazonaws.com`.".to_owned(),
+        ),
+        (CloudId::Aws, AuthProblem::Trust) => match ann(AWS_ROLE) {
+            Some(role) => (
+                format!("the IAM role {role} refuses AssumeRoleWithWebIdentity for this ServiceAccount: its trust policy does not trust {subject}"),
+                format!("Fix the trust policy of role {role}: allow `sts:AssumeRoleWithWebIdentity` for the cluster's OIDC provider with conditions `<issuer>:sub` = `{subject}` and `<issuer>:aud` = `sts.amazonaws.com` (a condition on the wrong key or a typo in the subject refuses every pod)."),
+            ),
+            None => (
+                format!("AssumeRoleWithWebIdentity is refused and ServiceAccount {ns}/{sa} has no `{AWS_ROLE}` annotation"),
+                format!("Annotate ServiceAccount {sa} with `{AWS_ROLE}: arn:aws:iam::<account>:role/<role>` whose trust policy allows `sts:AssumeRoleWithWebIdentity` for `{subject}`, then restart the pods."),
+            ),
+        },
+        (CloudId::Aws, AuthProblem::Other) => (
+            format!("the web identity exchange for ServiceAccount {ns}/{sa} fails (role {})", ann(AWS_ROLE).unwrap_or("unset")),
+            format!("Check the role in `{AWS_ROLE}` of ServiceAccount {sa}, its trust policy for `{subject}` and the cluster's IAM OIDC provider; the `caused by:` line of the error says which."),
+        ),
+        (CloudId::Aws, _) => {
+            match ann(AWS_ROLE) {
+                None => (
+                    format!("ServiceAccount {ns}/{sa} has no `{AWS_ROLE}` annotation, so the SDK falls back to the node's instance role (or finds no credentials)"),
+                    format!("Give the workload its own role (IRSA): annotate ServiceAccount {sa} with `{AWS_ROLE}: arn:aws:iam::<account>:role/<role>` granting what the app needs, trusted for `{subject}` (or create an EKS Pod Identity association for it), then restart the pods."),
+                ),
+                Some(role) => (
+                    format!("the role {role} of ServiceAccount {ns}/{sa} is not allowed what the app asks"),
+                    format!("Grant the denied action to role {role} in its IAM policy (the error names the action and resource)."),
+                ),
+            }
+        }
+        (CloudId::Azure, AuthProblem::UnknownClient) => (
+            format!("Entra ID knows no application with the client id in `{AZURE_CLIENT}` of ServiceAccount {ns}/{sa} ({})", ann(AZURE_CLIENT).unwrap_or("unset")),
+            format!("Set `{AZURE_CLIENT}` on ServiceAccount {sa} to the client id of the managed identity or app registration (`az identity show -g <rg> -n <identity> --query clientId`), then restart the pods."),
+        ),
+        (CloudId::Azure, AuthProblem::NoFederation) => (
+            format!("no federated identity credential on the identity matches the token's issuer and subject {subject}"),
+            format!("Create a federated credential on the identity in `{AZURE_CLIENT}`: `az identity federated-credential create --identity-name <identity> -g <rg> --issuer <cluster OIDC issuer> --subject {subject} --audience api://AzureADTokenExchange`."),
+        ),
+        (CloudId::Azure, _) => {
+            let labelled = pod.labels().get(AZURE_USE).map(String::as_str) == Some("true");
+            match (ann(AZURE_CLIENT), labelled) {
+                (None, _) => (
+                    format!("ServiceAccount {ns}/{sa} has no `{AZURE_CLIENT}` annotation"),
+                    format!("Annotate ServiceAccount {sa} with `{AZURE_CLIENT}: <client id>`, label the pod template `{AZURE_USE}: \"true\"`, and create a federated credential for `{subject}`."),
+                ),
+                (Some(_), false) => (
+                    format!("the pod lacks the label `{AZURE_USE}: \"true\"`, so the webhook injects no token"),
+                    format!("Label the pod template `{AZURE_USE}: \"true\"` (a label, not an annotation, since v1.0) and restart the pods."),
+                ),
+                (Some(id), true) => (
+                    format!("the workload identity {id} of ServiceAccount {ns}/{sa} is refused"),
+                    format!("Check the federated credential for `{subject}` on identity {id} and its role assignments."),
+                ),
+            }
+        }
+        (CloudId::Gcp, AuthProblem::Impersonation) => (
+            format!("ServiceAccount {ns}/{sa} may not impersonate the Google service account {}: the binding `roles/iam.workloadIdentityUser` is missing", ann(GKE_GSA).unwrap_or("(no annotation)")),
+            format!("Grant the binding: `gcloud iam service-accounts add-iam-policy-binding {} --role roles/iam.workloadIdentityUser --member \"serviceAccount:<project>.svc.id.goog[{ns}/{sa}]\"`.", ann(GKE_GSA).unwrap_or("<gsa>@<project>.iam.gserviceaccount.com")),
+        ),
+        (CloudId::Gcp, AuthProblem::Scopes) => (
+            "the node's access scopes do not cover the call: the pod uses the node's identity".to_owned(),
+            format!("Use Workload Identity: annotate ServiceAccount {sa} with `{GKE_GSA}` and enable the GKE metadata server on the node pool; or recreate the node pool with the needed scopes."),
+        ),
+        (CloudId::Gcp, _) => match ann(GKE_GSA) {
+            None => (
+                format!("ServiceAccount {ns}/{sa} has no `{GKE_GSA}` annotation, so the pod has no Google identity of its own"),
+                format!("Annotate ServiceAccount {sa} with `{GKE_GSA}: <gsa>@<project>.iam.gserviceaccount.com` and grant `roles/iam.workloadIdentityUser` to `serviceAccount:<project>.svc.id.goog[{ns}/{sa}]`."),
+            ),
+            Some(gsa) => (
+                format!("the Google service account {gsa} of ServiceAccount {ns}/{sa} lacks the permission"),
+                format!("Grant {gsa} the IAM role the call needs (the error names the permission)."),
+            ),
+        },
+    };
+    // A specific refusal (a code naming what is wrong) outranks a generic one.
+    let score = match problem {
+        AuthProblem::Other | AuthProblem::NoCredentials => 80,
+        _ => 84,
+    };
+    Hypothesis::new(
+        score,
+        Loop::Identity,
+        ObjRef::new("ServiceAccount", Some(ns), sa),
+        format!("container {container} exits because its cloud identity is refused: {why}"),
+    )
+    .fix(fix)
+}

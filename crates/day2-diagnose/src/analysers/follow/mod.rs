@@ -1,0 +1,338 @@
+//! Following the error a container prints into the loop that holds its
+//! cause. The text is read where Kubernetes keeps it (the last termination
+//! message, waiting messages, the pod's events, log lines a dump carries) and
+//! classified ([`crate::messages::errors`]); each class is traced through
+//! the objects it names:
+//!
+//! - a DNS failure → egress to the cluster DNS on port 53 (NetworkPolicy),
+//!   the DNS Service's endpoints, its Deployment (replicas, crash-looping pods
+//!   and their own errors), the Corefile's upstream for external names, and
+//!   the Service an in-cluster name should resolve to;
+//! - a refused or timed-out connection → the Service the host or address
+//!   names (port, endpoints), then the NetworkPolicies on both ends;
+//! - a cloud identity error → the pod's ServiceAccount and its
+//!   workload-identity annotations and labels;
+//! - the Kubernetes API's refusals and a client without in-cluster
+//!   configuration → the ServiceAccount, its bindings and roles, the
+//!   token's automount ([`super::apierr`]);
+//! - an object the error names → that object, looked up ([`super::named`]).
+//!
+//! What the input cannot explain (an external host that does not answer,
+//! with nothing in the cluster blocking it) is said to be unexplained, not
+//! blamed on the workload.
+
+mod connect;
+mod dns;
+mod identity;
+
+use connect::connect_cause;
+use dns::dns_cause;
+use identity::{cloud_identity, exec_format};
+
+use super::{apierr, named};
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use crate::messages::apiserver::{ApiError, InCluster};
+use crate::messages::errors::{
+    AuthProblem, Classified, CloudId, ConnectFailure, DnsFailure, ErrorClass, classify,
+};
+use crate::model;
+use crate::netpol::{self, Direction, Peer, Port, Verdict};
+use crate::symptoms::service::{endpoint_state, selected_pods};
+use crate::symptoms::{Detail, Detected};
+use day2_model::pod::Pod;
+use day2_model::{Loop, ObjRef, Res, Workload};
+use k8s_openapi::api::core::v1::Service;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::net::IpAddr;
+
+/// Longest excerpt of an error line a link carries.
+const EXCERPT: usize = 300;
+
+/// Labels controllers add to every pod: not the pod's identity in a selector.
+const GENERATED_LABELS: [&str; 4] = [
+    "pod-template-hash",
+    "controller-revision-hash",
+    "statefulset.kubernetes.io/pod-name",
+    "apps.kubernetes.io/pod-index",
+];
+
+/// The text a crashing container left: its termination and waiting
+/// messages, the pod's events, and its log lines when the input has them.
+fn crash_texts<'c>(
+    a: &Analysis<'c>,
+    d: &Detected<'c>,
+    pod: &'c Res<Pod>,
+    container: &str,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for cs in model::container_statuses(pod).filter(|c| c.name == container) {
+        for st in [cs.last_state.as_deref(), cs.state.as_deref()]
+            .into_iter()
+            .flatten()
+        {
+            if let Some(m) = st.terminated.as_ref().and_then(|t| t.message.as_deref()) {
+                out.push(m.to_owned());
+            }
+            if let Some(m) = st.waiting.as_ref().and_then(|w| w.message.as_deref())
+                && !m.starts_with("back-off")
+            {
+                out.push(m.to_owned());
+            }
+        }
+    }
+    // Probe failures are the kubelet's words about the pod itself (the
+    // probe analysers read them), not the app's about a dependency.
+    for e in &d.events {
+        if !matches!(&*e.reason, "BackOff" | "Unhealthy" | "Killing") {
+            out.push(e.message_text().to_owned());
+        }
+    }
+    let ns = pod.ns_or_default();
+    for l in a.cluster.logs.iter().filter(|l| {
+        l.namespace == ns
+            && l.pod == pod.name()
+            && l.container.as_deref().is_none_or(|c| c == container)
+    }) {
+        out.push(l.text.clone());
+    }
+    out
+}
+
+/// Every error the crashing container reports, each followed to a cause.
+pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(pod) = d.pod() else { return vec![] };
+    let Detail::Crash { container, .. } = &d.detail else {
+        return vec![];
+    };
+    let mut found: Vec<Classified> = Vec::new();
+    for t in crash_texts(a, d, pod, container) {
+        for c in classify(&t) {
+            if !found.iter().any(|f| f.class == c.class) {
+                found.push(c);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for c in &found {
+        let seen = Link::new(
+            Loop::Compute,
+            d.since,
+            pod.objref(),
+            format!("container {container} reports: {}", describe(&c.class)),
+        )
+        .with_evidence([day2_model::redact::excerpt(&c.line, EXCERPT)]);
+        let h = match &c.class {
+            ErrorClass::Dns {
+                host,
+                server,
+                failure,
+            } => dns_cause(a, pod, host.as_deref(), server.as_deref(), *failure),
+            ErrorClass::Connect {
+                host,
+                port,
+                failure,
+            } => connect_cause(a, pod, host, *port, *failure),
+            ErrorClass::CloudAuth { cloud, problem } => {
+                Some(cloud_identity(a, pod, container, *cloud, *problem))
+            }
+            ErrorClass::Api(ApiError::Forbidden { .. }) => {
+                refused(&c.class).map(|r| apierr::rbac(a, &r))
+            }
+            ErrorClass::Api(ApiError::Unauthorized) => Some(apierr::unauthorized(a, pod)),
+            ErrorClass::Api(ApiError::InCluster(what)) => apierr::in_cluster(a, pod, *what),
+            ErrorClass::Api(ApiError::NotFound {
+                kind,
+                namespace,
+                name,
+            }) => named::not_found(a, pod, kind, namespace.as_deref(), name),
+            ErrorClass::Api(ApiError::PodCidrUnassigned { node }) => named::pod_cidr(a, node),
+            ErrorClass::ExecFormat => Some(exec_format(a, pod, container)),
+            ErrorClass::Tls { .. } => None,
+        };
+        if let Some(h) = h {
+            out.push(h.link(seen));
+        }
+    }
+    out
+}
+
+fn describe(c: &ErrorClass) -> String {
+    match c {
+        ErrorClass::Dns { host, failure, .. } => format!(
+            "a DNS lookup{} fails ({})",
+            host.as_deref()
+                .map(|h| format!(" of {h}"))
+                .unwrap_or_default(),
+            match failure {
+                DnsFailure::Timeout => "no answer",
+                DnsFailure::NotFound => "no such name",
+                DnsFailure::ServerFailure => "server failure",
+            }
+        ),
+        ErrorClass::Connect {
+            host,
+            port,
+            failure,
+        } => format!(
+            "connecting to {host}{} fails ({})",
+            port.map(|p| format!(":{p}")).unwrap_or_default(),
+            failure.as_str()
+        ),
+        ErrorClass::Tls { problem } => format!("a TLS certificate is {problem}"),
+        ErrorClass::ExecFormat => {
+            "the kernel cannot execute its binary (exec format error)".to_owned()
+        }
+        ErrorClass::CloudAuth { cloud, .. } => format!(
+            "its {} identity is refused",
+            match cloud {
+                CloudId::Aws => "AWS",
+                CloudId::Azure => "Azure",
+                CloudId::Gcp => "Google Cloud",
+            }
+        ),
+        ErrorClass::Api(ApiError::Forbidden {
+            namespace,
+            service_account,
+            ..
+        }) => format!("the API server refuses ServiceAccount {namespace}/{service_account}"),
+        ErrorClass::Api(ApiError::Unauthorized) => {
+            "the Kubernetes API does not accept its credentials".to_owned()
+        }
+        ErrorClass::Api(ApiError::InCluster(InCluster::Environment)) => {
+            "its Kubernetes client finds no in-cluster configuration".to_owned()
+        }
+        ErrorClass::Api(ApiError::InCluster(InCluster::Token)) => {
+            "its Kubernetes client finds no ServiceAccount token".to_owned()
+        }
+        ErrorClass::Api(ApiError::NotFound {
+            kind,
+            namespace,
+            name,
+        }) => format!(
+            "{kind} {}{name} is not found",
+            namespace
+                .as_deref()
+                .map(|n| format!("{n}/"))
+                .unwrap_or_default()
+        ),
+        ErrorClass::Api(ApiError::PodCidrUnassigned { node }) => {
+            format!("node {node} has no pod CIDR")
+        }
+    }
+}
+
+/// The refusal a `Forbidden` class carries.
+fn refused(c: &ErrorClass) -> Option<apierr::Refused<'_>> {
+    match c {
+        ErrorClass::Api(ApiError::Forbidden {
+            namespace,
+            service_account,
+            verb,
+            resource,
+            group,
+            scope,
+        }) => Some(apierr::Refused {
+            namespace,
+            service_account,
+            verb: verb.as_deref(),
+            resource: resource.as_deref(),
+            group: group.as_deref(),
+            scope: scope.as_deref(),
+        }),
+        _ => None,
+    }
+}
+
+/// The pod's identity labels, as a selector would name them.
+fn identity_labels(pod: &Res<Pod>) -> String {
+    let l: Vec<String> = pod
+        .labels()
+        .iter()
+        .filter(|(k, _)| !GENERATED_LABELS.contains(&k.as_str()))
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect();
+    l.join(", ")
+}
+
+/// The connection's cause is not in the input: say so, with what was checked.
+fn unexplained(pod: &Res<Pod>, what: String, checked: &str, next: String) -> Hypothesis {
+    Hypothesis::new(
+        50,
+        Loop::Network,
+        pod.objref(),
+        format!("{what}; the input holds no cause for it ({checked})"),
+    )
+    .fix(next)
+    .missing(format!(
+        "what lies outside the cluster's objects: {checked}"
+    ))
+    .unexplained()
+}
+
+/// Whether a name is the cluster's own (`svc`, `svc.ns`, `….svc`, `….cluster.local`).
+fn in_cluster_name(a: &Analysis<'_>, host: &str) -> Option<(String, String)> {
+    let host = host.trim_end_matches('.');
+    let labels: Vec<&str> = host.split('.').collect();
+    if let Some(i) = labels.iter().position(|l| *l == "svc") {
+        return (i >= 2).then(|| (labels[i - 1].to_owned(), labels[i - 2].to_owned()));
+    }
+    if labels.len() == 2 && a.cluster.namespaces.iter().any(|n| n.name() == labels[1]) {
+        return Some((labels[1].to_owned(), labels[0].to_owned()));
+    }
+    None
+}
+
+/// A NetworkPolicy isolates `subject` in `dir` and none admits the connection.
+fn policy_hypothesis(
+    subject: &Res<Pod>,
+    dir: Direction,
+    v: &Verdict<'_>,
+    peer: &str,
+    port: Port<'_>,
+    rule: &str,
+    what: &str,
+) -> Hypothesis {
+    let names: Vec<&str> = v.isolating.iter().map(|p| p.name()).collect();
+    let Some(denier) = v.denier(dir) else {
+        // Unreachable by construction (a denied verdict has an isolating policy).
+        return Hypothesis::new(10, Loop::Network, subject.objref(), what.to_owned());
+    };
+    let (way, key) = match dir {
+        Direction::Egress => ("egress to", "egress"),
+        Direction::Ingress => ("ingress from", "ingress"),
+    };
+    Hypothesis::new(
+        86,
+        Loop::Network,
+        denier.objref(),
+        format!(
+            "{what}: NetworkPolicy {} selects pod {} for {}, and no policy that selects it ({}) allows {way} {peer} on {}/{}",
+            denier.name(),
+            subject.name(),
+            dir.as_str(),
+            names.join(", "),
+            port.protocol,
+            port.number
+        ),
+    )
+    .fix(format!(
+        "Allow it in a NetworkPolicy selecting pod {} in {} (or extend {}): add under `spec.{key}`:\n- {rule}\nand make sure `policyTypes` lists {}.",
+        subject.name(),
+        subject.ns_or_default(),
+        denier.name(),
+        dir.as_str()
+    ))
+    .link(Link::new(
+        Loop::Network,
+        None,
+        denier.objref(),
+        format!(
+            "NetworkPolicy {} isolates pod {} for {}; {way} {peer} on port {} is not admitted",
+            denier.name(),
+            subject.name(),
+            dir.as_str(),
+            port.number
+        ),
+    ))
+}
