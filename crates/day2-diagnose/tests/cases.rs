@@ -600,6 +600,31 @@ fn every_chain_is_in_time_order() {
                 d.symptom.kind
             );
         }
+        // Incidents are numbered from 1 in report order, and the diagnoses
+        // of one incident are adjacent and share its root cause: renderers
+        // group them by that number (`Report::incidents`).
+        assert_eq!(out.diagnoses[0].incident, 1, "{}", path.display());
+        for w in out.diagnoses.windows(2) {
+            let (a, b) = (&w[0], &w[1]);
+            assert!(
+                b.incident == a.incident || b.incident == a.incident + 1,
+                "{}: incident {} follows {}",
+                path.display(),
+                b.incident,
+                a.incident
+            );
+            if b.incident == a.incident {
+                let key = |d: &day2_model::report::Diagnosis| {
+                    (
+                        d.root_cause.loop_,
+                        d.root_cause.rule.clone(),
+                        d.root_cause.object.clone(),
+                    )
+                };
+                assert_eq!(key(a), key(b), "{}", path.display());
+                assert_eq!(a.chain, b.chain, "{}", path.display());
+            }
+        }
     }
 }
 
