@@ -6,8 +6,10 @@
 pub mod admission;
 pub mod apiserver;
 pub mod autoscaler;
+pub mod dns;
 pub mod errors;
 pub mod image;
+pub mod mount;
 pub mod probe;
 pub mod runtime;
 pub mod scheduler;
