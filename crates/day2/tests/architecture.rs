@@ -297,7 +297,10 @@ const ONE_THING: &[(&str, &str)] = &[
     ("crates/day2-render/src/tests.rs", "the renderers' tests"),
     ("crates/day2-render/src/text.rs", "the text format"),
     ("crates/day2-render/src/markdown.rs", "the Markdown format"),
-    ("crates/day2-sources/src/json.rs", "the streaming JSON reader"),
+    (
+        "crates/day2-sources/src/json.rs",
+        "the streaming JSON reader",
+    ),
     (
         "crates/day2-diagnose/src/messages/errors.rs",
         "the error-message families, one table with its tests",
@@ -335,7 +338,10 @@ fn no_file_is_far_over_the_size_of_one_thing() {
     );
     // Every listed file still exists: the list does not outlive the code.
     for (p, _) in ONE_THING {
-        assert!(root.join(p).exists(), "{p} is listed as one thing but does not exist");
+        assert!(
+            root.join(p).exists(),
+            "{p} is listed as one thing but does not exist"
+        );
     }
 }
 
