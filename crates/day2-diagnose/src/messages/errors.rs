@@ -112,6 +112,9 @@ pub enum ErrorClass {
     },
     /// The kernel cannot execute the image's binary: built for another CPU architecture.
     ExecFormat,
+    /// The kernel refuses a change of owner or mode, or a read or write, on
+    /// a path ([`super::fs`]).
+    Denied(super::fs::Denied),
     /// The Kubernetes API refused the client, or an error names an object
     /// ([`apiserver`]).
     Api(ApiError),
@@ -157,6 +160,7 @@ pub fn classify_line(line: &str) -> Option<ErrorClass> {
         .or_else(|| dns(line))
         .or_else(|| connect(line))
         .or_else(|| api(apiserver::not_found))
+        .or_else(|| super::fs::denied(line).map(ErrorClass::Denied))
 }
 
 fn cloud_auth(line: &str) -> Option<ErrorClass> {

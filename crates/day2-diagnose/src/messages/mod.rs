@@ -8,6 +8,7 @@ pub mod apiserver;
 pub mod autoscaler;
 pub mod dns;
 pub mod errors;
+pub mod fs;
 pub mod image;
 pub mod mount;
 pub mod probe;
