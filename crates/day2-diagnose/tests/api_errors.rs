@@ -202,3 +202,29 @@ fn unauthorized_from_the_api_names_the_account_and_a_fresh_token() {
     let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
     assert_ne!(d.root_cause.loop_, Loop::Identity, "{}", summary(&out));
 }
+
+#[test]
+fn refused_in_a_watched_namespace_names_the_rolebinding_missing_there() {
+    // The operator in `ops` watches `apps`: its RoleBinding in `ops` reaches only `ops`.
+    let msg = r#"level=error err="deployments.apps is forbidden: User \"system:serviceaccount:ops:ctl\" cannot list resource \"deployments\" in API group \"apps\" in the namespace \"apps\"""#;
+    let rbac = r#"
+- {apiVersion: v1, kind: Namespace, metadata: {name: apps}}
+- {apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRole, metadata: {name: ctl-global}, rules: [{apiGroups: [""], resources: [nodes], verbs: [get, list]}]}
+- {apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRoleBinding, metadata: {name: ctl-global}, roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ctl-global}, subjects: [{kind: ServiceAccount, name: ctl, namespace: ops}]}
+- {apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRole, metadata: {name: ctl-namespaced}, rules: [{apiGroups: [apps], resources: [deployments], verbs: [get, list, watch]}]}
+- {apiVersion: rbac.authorization.k8s.io/v1, kind: RoleBinding, metadata: {name: ctl, namespace: ops}, roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ctl-namespaced}, subjects: [{kind: ServiceAccount, name: ctl, namespace: ops}]}
+"#;
+    let out = diagnose(&cluster(&[NODE, SA, rbac, &crashing("ctl", msg, "")]));
+    let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
+    assert_root(d, Loop::Identity, "RoleBinding", "ctl");
+    assert!(
+        d.fix.contains("-n apps --clusterrole=ctl-namespaced"),
+        "{}",
+        d.fix
+    );
+    // Without the RoleBinding elsewhere, the cluster-wide role is named as before.
+    let rbac = rbac.lines().take(5).collect::<Vec<_>>().join("\n");
+    let out = diagnose(&cluster(&[NODE, SA, &rbac, &crashing("ctl", msg, "")]));
+    let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
+    assert_ne!(d.root_cause.object.kind, "RoleBinding", "{}", d.fix);
+}

@@ -233,9 +233,18 @@ fn a_registry_that_does_not_answer_the_node_is_unexplained_with_the_path_to_chec
         "{:?}",
         d.missing_evidence
     );
-    // The node's DNS cannot resolve the registry: still explained as before.
+    // The node's resolver cannot resolve the registry: the node's resolver
+    // is outside the cluster's objects too; the check names it.
     let msg = r#"rpc error: code = Unknown desc = failed to resolve reference "quay.io/acme/web:1": dial tcp: lookup quay.io on 10.0.0.2:53: no such host"#;
     let out = diagnose(&cluster(&[&node("n1", "", ""), &pulling(msg)]));
     let d = about(&out, "ErrImagePull", "app", "web-2");
-    assert!(!d.unexplained, "{}", summary(&out));
+    assert!(d.unexplained, "{}", summary(&out));
+    assert!(d.missing_evidence.iter().any(|m| m.contains("resolver")));
+    // A registry certificate the nodes do not trust: the nodes' trust store
+    // is not a cluster object; the fix says where the CA goes.
+    let msg = r#"rpc error: code = Unknown desc = failed to pull and unpack image "quay.io/acme/web:1": failed to resolve reference "quay.io/acme/web:1": failed to do request: Head "https://quay.io/v2/acme/web/manifests/1": x509: certificate signed by unknown authority"#;
+    let out = diagnose(&cluster(&[&node("n1", "", ""), &pulling(msg)]));
+    let d = about(&out, "ErrImagePull", "app", "web-2");
+    assert!(d.unexplained, "{}", summary(&out));
+    assert!(d.fix.contains("certs.d/quay.io"), "{}", d.fix);
 }

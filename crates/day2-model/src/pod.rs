@@ -108,6 +108,19 @@ pub fn service_account(spec: &PodSpec) -> &str {
         .unwrap_or("default")
 }
 
+/// Whether pods of this spec resolve names with the node's resolver instead
+/// of the cluster DNS: `hostNetwork: true` with `dnsPolicy` `ClusterFirst`
+/// (the default) falls back to `Default`, the node's `/etc/resolv.conf`;
+/// only `ClusterFirstWithHostNet` keeps the cluster DNS (the kubelet's
+/// `getPodDNSType`, `pkg/kubelet/network/dns/dns.go`).
+pub fn dns_uses_node_resolver(spec: &PodSpec) -> bool {
+    spec.host_network == Some(true)
+        && matches!(
+            spec.dns_policy.as_deref(),
+            None | Some("") | Some("ClusterFirst")
+        )
+}
+
 /// Who decides whether pods of this spec get the API token mounted:
 /// `spec.automountServiceAccountToken` when set, else the ServiceAccount's
 /// field, else the default, true (the `ServiceAccount` admission plugin,
@@ -151,6 +164,29 @@ pub fn token_automount(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn host_network_with_cluster_first_uses_the_node_resolver() {
+        let spec = |host: Option<bool>, policy: Option<&str>| PodSpec {
+            host_network: host,
+            dns_policy: policy.map(str::to_owned),
+            ..PodSpec::default()
+        };
+        assert!(dns_uses_node_resolver(&spec(Some(true), None)));
+        assert!(dns_uses_node_resolver(&spec(
+            Some(true),
+            Some("ClusterFirst")
+        )));
+        assert!(!dns_uses_node_resolver(&spec(
+            Some(true),
+            Some("ClusterFirstWithHostNet")
+        )));
+        assert!(!dns_uses_node_resolver(&spec(None, None)));
+        assert!(!dns_uses_node_resolver(&spec(
+            Some(false),
+            Some("ClusterFirst")
+        )));
+    }
 
     #[test]
     fn decodes_what_the_analyses_read_and_skips_the_rest() {

@@ -233,6 +233,7 @@ pub fn failed_create<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
                 .links(refused("the API server refuses the pod: ServiceAccount not found")),
             ]
         }
+        CreateError::MissingObject { kind, name } => missing_object(a, kind, &name, &owner, refused(&format!("the API server refuses the pod: {kind} {name} not found"))),
         CreateError::Webhook { webhook, host, error } => webhook_cause(a, d, &webhook, host.as_deref(), &error, &owner, refused("an admission webhook call fails")),
         CreateError::Other => vec![
             Hypothesis::new(
@@ -255,6 +256,56 @@ pub fn failed_create<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
             .unexplained(),
         ],
     }
+}
+
+/// An admission plugin cannot resolve a cluster-scoped object the pod
+/// template names: the object, as the cluster holds it, is the cause.
+fn missing_object(
+    a: &Analysis<'_>,
+    kind: &'static str,
+    name: &str,
+    owner: &ObjRef,
+    links: Vec<Link>,
+) -> Vec<Hypothesis> {
+    let (field, create, known): (&str, String, Vec<&str>) = match kind {
+        "PriorityClass" => (
+            "priorityClassName",
+            format!("`kubectl create priorityclass {name} --value=1000000`"),
+            a.cluster
+                .priority_classes
+                .iter()
+                .map(|p| p.name())
+                .collect(),
+        ),
+        _ => (
+            "runtimeClassName",
+            format!("a RuntimeClass {name} whose handler the nodes' runtime configures"),
+            Vec::new(),
+        ),
+    };
+    // The admission plugin looked the object up itself: its word is the
+    // evidence; an input holding the object means it was created since.
+    let present = known.contains(&name);
+    let others = if known.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (the cluster has {})",
+            day2_model::text::short_list(&known, 5)
+        )
+    };
+    vec![
+        Hypothesis::new(
+            if present { 55 } else { 88 },
+            Loop::Compute,
+            ObjRef::new(kind, None, name),
+            format!("{kind} {name}, named in the pod template of {owner}, does not exist{others}, so admission refuses every pod"),
+        )
+        .fix(format!(
+            "Create {kind} {name} ({create}), or set `{field}` in {owner}'s pod template to one that exists{others}."
+        ))
+        .links(links),
+    ]
 }
 
 fn webhook_cause<'c>(

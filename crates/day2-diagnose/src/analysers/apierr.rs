@@ -107,6 +107,49 @@ fn grants(
     out
 }
 
+/// A RoleBinding outside `scope` that binds the ServiceAccount to a role
+/// allowing the request, with that role.
+fn granted_elsewhere<'c>(
+    a: &Analysis<'c>,
+    r: &Refused<'_>,
+    scope: &str,
+    verb: &str,
+    group: &str,
+    resource: &str,
+) -> Option<(&'c Res<k8s_openapi::api::rbac::v1::RoleBinding>, ObjRef)> {
+    let c = a.cluster;
+    c.role_bindings
+        .iter()
+        .filter(|b| b.ns_or_default() != scope)
+        .filter(|b| {
+            b.subjects
+                .iter()
+                .flatten()
+                .any(|s| subject_is(s, Some(b.ns_or_default()), r.namespace, r.service_account))
+        })
+        .find_map(|b| {
+            let name = &b.role_ref.name;
+            let (role, rules) = if b.role_ref.kind == "Role" {
+                let x = c
+                    .roles
+                    .iter()
+                    .find(|x| x.ns_or_default() == b.ns_or_default() && x.name() == name)?;
+                (
+                    ObjRef::new("Role", Some(b.ns_or_default()), name),
+                    x.rules.as_ref(),
+                )
+            } else {
+                let x = c.cluster_roles.iter().find(|x| x.name() == name)?;
+                (ObjRef::new("ClusterRole", None, name), x.rules.as_ref())
+            };
+            rules
+                .into_iter()
+                .flatten()
+                .any(|x| rule_allows(x, verb, group, resource))
+                .then_some((b, role))
+        })
+}
+
 /// The commands that create the missing grant.
 fn create_grant(r: &Refused<'_>, verb: &str, group: &str, resource: &str) -> String {
     let (ns, sa) = (r.namespace, r.service_account);
@@ -175,6 +218,38 @@ pub fn rbac(a: &Analysis<'_>, r: &Refused<'_>) -> Hypothesis {
             g.role.kind, g.role.name
         ))
         .link(Link::new(Loop::Identity, None, g.binding.clone(), format!("binds {subject} to the missing {} {}", g.role.kind, g.role.name)));
+    }
+    // Refused in a namespace the grant does not reach: a RoleBinding
+    // elsewhere binds the ServiceAccount to a role that allows the request,
+    // and RoleBindings grant only in their own namespace, so the same
+    // binding is missing in the namespace asked about (an operator watching
+    // other namespaces). The cluster-wide roles were never meant to grant it.
+    if let Some(scope) = r.scope
+        && !found.iter().any(|g| g.allows == Some(true))
+        && let Some((b, role)) = granted_elsewhere(a, r, scope, verb, group, resource)
+    {
+        let missing = ObjRef::new("RoleBinding", Some(scope), b.name());
+        let bind = match role.kind.as_str() {
+            "ClusterRole" => format!("--clusterrole={}", role.name),
+            _ => format!(
+                "--role={} (after copying Role {} into {scope})",
+                role.name, role.name
+            ),
+        };
+        return Hypothesis::new(
+            86,
+            Loop::Identity,
+            missing,
+            format!(
+                "{subject} is refused {what}: RoleBinding {}/{} grants it through {} {}, but only in namespace {}; namespace {scope} has no such RoleBinding",
+                b.ns_or_default(), b.name(), role.kind, role.name, b.ns_or_default()
+            ),
+        )
+        .fix(format!(
+            "Create the RoleBinding in namespace {scope}: `kubectl create rolebinding {} -n {scope} {bind} --serviceaccount={ns}:{sa}` (an operator's chart does it for each watched namespace it is told about, e.g. `watchNamespaces`); or stop watching {scope}. {check} must answer yes.",
+            b.name()
+        ))
+        .link(Link::new(Loop::Identity, None, b.objref(), format!("grants {what} only in namespace {}", b.ns_or_default())));
     }
     if let Some(g) = found.iter().find(|g| g.allows == Some(true)) {
         return Hypothesis::new(

@@ -308,35 +308,38 @@ pub fn network<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         )
     };
     let node = model::node_name(p.pod).unwrap_or("the node");
-    // A timeout or a refusal on the way to a registry: the route, NAT,
-    // firewall or proxy between the node and the registry is not a cluster
-    // object, so the input cannot show which of them it is.
-    let outside = p.class == PullClass::Network
-        && !l.contains("no such host")
-        && !l.contains("name resolution")
-        && !l.contains("server misbehaving");
-    if outside {
-        return vec![Hypothesis::new(60, Loop::Network, puller_ref(a, p.pod), format!("{what}; seen pulling {} on {node}; the input holds no cause for it (the egress path is outside the cluster's objects)", p.image))
-            .fix(per_cloud(
+    // Everything between the node and the registry (routes, NAT, firewalls,
+    // proxies, the node's resolver and trust store) is outside the cluster's
+    // objects: the input shows the failure, never which of them causes it.
+    let (fix, check) = if p.class == PullClass::Tls {
+        (
+            format!(
+                "Make every node's container runtime trust the CA that signed {host}'s certificate: put it in `/etc/containerd/certs.d/{host}/ca.crt` (Docker: `/etc/docker/certs.d/{host}/ca.crt`) or the node's system trust store and restart the runtime; or serve the registry with a certificate from a public CA."
+            ),
+            format!(
+                "the certificate chain {host} presents and the nodes' trust store (`openssl s_client -connect {host}:443 -showcerts` from {node})"
+            ),
+        )
+    } else {
+        (
+            per_cloud(
                 a.cloud,
                 "Open the egress path from the nodes to the registry (route, NAT, firewall, proxy settings of the container runtime) or mirror the image into a reachable registry.",
                 "Private subnets need a route to a NAT gateway, or VPC endpoints for the registry: ECR needs `com.amazonaws.<region>.ecr.api`, `ecr.dkr` and the S3 gateway endpoint; check security groups/NACLs allow 443 and the VPC's DNS resolution.",
                 "Check the cluster's outbound type (NAT gateway / load balancer / UDR with Azure Firewall allowing the registry's FQDN), or add a private endpoint for ACR with its private DNS zone linked to the VNet.",
                 "Nodes without external IPs need Cloud NAT, or Private Google Access for Artifact Registry; check firewall egress rules and Cloud DNS.",
-            ))
-            .missing(format!("the egress path from {node} to {host} (routes, NAT, firewall rules, proxy)"))
-            .link(error_link(d, &p, Loop::Network, format!("pull of {} failed: {what}", p.image)))
-            .unexplained()];
-    }
-    vec![Hypothesis::new(84, Loop::Network, puller_ref(a, p.pod), format!("{what}; seen pulling {} on {node}", p.image))
-        .fix(per_cloud(
-            a.cloud,
-            "Open the egress path from the nodes to the registry (route, NAT, firewall, proxy settings of the container runtime) or mirror the image into a reachable registry.",
-            "Private subnets need a route to a NAT gateway, or VPC endpoints for the registry: ECR needs `com.amazonaws.<region>.ecr.api`, `ecr.dkr` and the S3 gateway endpoint; check security groups/NACLs allow 443 and the VPC's DNS resolution.",
-            "Check the cluster's outbound type (NAT gateway / load balancer / UDR with Azure Firewall allowing the registry's FQDN), or add a private endpoint for ACR with its private DNS zone linked to the VNet.",
-            "Nodes without external IPs need Cloud NAT, or Private Google Access for Artifact Registry; check firewall egress rules and Cloud DNS.",
-        ))
-        .link(error_link(d, &p, Loop::Network, format!("pull of {} failed: {what}", p.image)))]
+            ),
+            format!(
+                "the egress path from {node} to {host}: its resolver, routes, NAT, firewall rules and proxy (`crictl pull {}` on the node)",
+                p.image
+            ),
+        )
+    };
+    vec![Hypothesis::new(60, Loop::Network, puller_ref(a, p.pod), format!("{what}; seen pulling {} on {node}; the input holds no cause for it (it lies between the node and the registry, outside the cluster's objects)", p.image))
+        .fix(fix)
+        .missing(check)
+        .link(error_link(d, &p, Loop::Network, format!("pull of {} failed: {what}", p.image)))
+        .unexplained()]
 }
 
 /// `toomanyrequests`: the registry's rate limit.
@@ -346,11 +349,14 @@ pub fn rate_limit<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         return vec![];
     }
     let host = registry_of(p.image);
+    let node = model::node_name(p.pod).unwrap_or("the node");
+    // The limit is the registry's, counted per egress IP: nothing in the
+    // cluster's objects holds it, so the cause is reported as outside.
     vec![Hypothesis::new(
-        84,
+        60,
         Loop::Network,
-        ObjRef::new("Registry", None, host),
-        format!("{host} rate-limits the pulls (`toomanyrequests`): anonymous limits count per egress IP, and every node behind the NAT gateway shares one"),
+        puller_ref(a, p.pod),
+        format!("{host} rate-limits the pulls (`toomanyrequests`): anonymous limits count per egress IP, and every node behind the NAT gateway shares one; the limit is the registry's, outside the cluster's objects"),
     )
     .fix(per_cloud(
         a.cloud,
@@ -359,7 +365,9 @@ pub fn rate_limit<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         "Import the images into ACR (`az acr import`) or use an ACR cache rule, or authenticate pulls.",
         "Use an Artifact Registry remote repository for Docker Hub, or authenticate pulls.",
     ))
-    .link(error_link(d, &p, Loop::Network, format!("pull of {} rate-limited by {host}", p.image)))]
+    .missing(format!("the registry's remaining quota for the nodes' egress IP (the `ratelimit-remaining` header of a manifest request to {host} from {node})"))
+    .link(error_link(d, &p, Loop::Network, format!("pull of {} rate-limited by {host}", p.image)))
+    .unexplained()]
 }
 
 /// No error text: say what is missing instead of guessing.

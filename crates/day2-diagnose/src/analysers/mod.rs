@@ -10,6 +10,7 @@ pub mod csi;
 pub mod dependency;
 pub mod follow;
 pub mod image;
+pub mod mount;
 pub mod named;
 pub mod network;
 pub mod node;

@@ -6,6 +6,7 @@ use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link, events_absent, per_cloud};
 use crate::messages::volume::{
     VolumeErrorClass, classify_error, parse_mount_wait, parse_multi_attach, parse_operation_error,
+    unsupported_access_modes,
 };
 use crate::model;
 use crate::symptoms::{Detail, Detected, Subject};
@@ -114,6 +115,11 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             VolumeErrorClass::ZoneMismatch => out.push(
                 Hypothesis::new(75, Loop::Storage, class.map(|c| c.objref()).unwrap_or_else(|| pvc.objref()), format!("the disk for {ns}/{} cannot be created in the zone asked for", pvc.name()))
                     .fix("Check the class's allowedTopologies against the zones that have nodes; use WaitForFirstConsumer.")
+                    .link(link),
+            ),
+            _ if let Some((asked, served)) = unsupported_access_modes(msg) => out.push(
+                Hypothesis::new(84, Loop::Storage, class.map(|c| c.objref()).unwrap_or_else(|| pvc.objref()), format!("claim {ns}/{} asks for access modes {asked}, and {provisioner} provisions only {served}", pvc.name()))
+                    .fix(format!("Ask for {served} in the claim's accessModes if one node at a time is enough, or set storageClassName to a class whose driver serves {asked} (shared file storage: EFS, NFS, Azure Files, Filestore); accessModes and storageClassName are immutable on a claim: recreate it."))
                     .link(link),
             ),
             _ => out.push(
@@ -489,7 +495,7 @@ pub fn attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
 }
 
 /// FailedMount: missing Secret/ConfigMap, an attach that never completed, node-side mount errors.
-pub fn mount<'c>(_a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Some(pod) = d.pod() else { return vec![] };
     let Detail::Volume { message } = &d.detail else {
         return vec![];
@@ -535,6 +541,16 @@ pub fn mount<'c>(_a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .fix("Look at the attach side: `kubectl get volumeattachment` for the PV and the attachdetach-controller's FailedAttachVolume events (Multi-Attach, zone, identity).")
             .missing(events_absent("FailedAttachVolume"))
             .links(link)];
+    }
+    // mount(8) refuses: a helper missing on the node, a device without the file system.
+    if let Some(h) = evs
+        .iter()
+        .rev()
+        .map(|e| e.message_text())
+        .chain([message.as_str()])
+        .find_map(|m| super::mount::node_side(a, pod, m, link.clone()))
+    {
+        return vec![h];
     }
     // A mount that times out (the CSI call's `DeadlineExceeded`, NFS's
     // `Connection timed out`) with the driver registered (the analyser of

@@ -15,7 +15,12 @@
 //!   (`staging/src/k8s.io/apiserver/pkg/admission/plugin/webhook/errors`);
 //! - the ServiceAccount admission plugin: `error looking up service account
 //!   <ns>/<name>: serviceaccount "<name>" not found`
-//!   (`plugin/pkg/admission/serviceaccount/admission.go`).
+//!   (`plugin/pkg/admission/serviceaccount/admission.go`);
+//! - admission plugins refusing a pod whose spec names an object that does
+//!   not exist: the Priority plugin's `no PriorityClass with name <name> was
+//!   found` (`plugin/pkg/admission/priority/admission.go`) and the
+//!   RuntimeClass plugin's `pod rejected: RuntimeClass "<name>" not found`
+//!   (`plugin/pkg/admission/runtimeclass/admission.go`).
 
 use super::quoted_after;
 
@@ -67,6 +72,12 @@ pub enum CreateError {
         error: WebhookError,
     },
     ServiceAccountMissing {
+        name: String,
+    },
+    /// An admission plugin cannot resolve a cluster-scoped object the pod
+    /// spec names (`PriorityClass`, `RuntimeClass`).
+    MissingObject {
+        kind: &'static str,
         name: String,
     },
     Other,
@@ -142,6 +153,24 @@ pub fn classify_create(message: &str) -> CreateError {
             name: name.to_owned(),
         };
     }
+    if let Some(rest) = after(m, "no PriorityClass with name ")
+        && let Some((name, _)) = rest.split_once(" was found")
+        && !name.is_empty()
+        && !name.contains(' ')
+    {
+        return CreateError::MissingObject {
+            kind: "PriorityClass",
+            name: name.to_owned(),
+        };
+    }
+    if let Some(name) = quoted_after(m, "RuntimeClass ")
+        && m.contains(&format!("RuntimeClass \"{name}\" not found"))
+    {
+        return CreateError::MissingObject {
+            kind: "RuntimeClass",
+            name: name.to_owned(),
+        };
+    }
     CreateError::Other
 }
 
@@ -178,6 +207,33 @@ fn after<'a>(s: &'a str, marker: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn admission_naming_a_missing_object() {
+        // plugin/pkg/admission/priority/admission.go, through the StatefulSet controller.
+        let m = r#"create Pod db-0 in StatefulSet db failed error: pods "db-0" is forbidden: no PriorityClass with name high-priority was found"#;
+        assert_eq!(
+            classify_create(m),
+            CreateError::MissingObject {
+                kind: "PriorityClass",
+                name: "high-priority".into()
+            }
+        );
+        // plugin/pkg/admission/runtimeclass/admission.go, through the ReplicaSet controller.
+        let m = r#"Error creating: pods "web-5d8f-" is forbidden: pod rejected: RuntimeClass "kata" not found"#;
+        assert_eq!(
+            classify_create(m),
+            CreateError::MissingObject {
+                kind: "RuntimeClass",
+                name: "kata".into()
+            }
+        );
+        // Other PriorityClass refusals do not name a missing object.
+        let m = r#"Error creating: pods "x-" is forbidden: pods with system-node-critical priorityClass is not permitted in default namespace"#;
+        assert_eq!(classify_create(m), CreateError::Other);
+        let m = "Error creating: failed to get PriorityClass with name high: etcdserver: request timed out";
+        assert_eq!(classify_create(m), CreateError::Other);
+    }
 
     #[test]
     fn upstream_refusals_are_classified() {

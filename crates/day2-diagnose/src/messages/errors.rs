@@ -4,12 +4,7 @@
 //! event messages and log lines. Each family is recognised by the spelling
 //! its library prints:
 //!
-//! - DNS: Go's resolver (`net/dnsclient_unix.go`, `net/net.go` `DNSError`:
-//!   `lookup <host> on <server>:53: no such host`, `… i/o timeout`,
-//!   `… server misbehaving`), glibc/Python (`Temporary failure in name
-//!   resolution`, `Name or service not known`), Node.js (`getaddrinfo
-//!   EAI_AGAIN <host>`, `ENOTFOUND`), Java (`UnknownHostException`), and
-//!   resolvers reporting `SERVFAIL`.
+//! - DNS: every common resolver's words, see [`super::dns`].
 //! - Connections: Go (`dial tcp <ip>:<port>: connect: connection refused`,
 //!   `… i/o timeout`, `connect: no route to host`), Node.js (`connect
 //!   ECONNREFUSED <ip>:<port>`, `ETIMEDOUT`, `EHOSTUNREACH`), redis-py
@@ -32,17 +27,8 @@
 //!   [`super::apiserver`].
 
 use super::apiserver::{self, ApiError};
-
-/// How a name lookup failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DnsFailure {
-    /// The resolver got no answer (`i/o timeout`, `EAI_AGAIN`, `Temporary failure`).
-    Timeout,
-    /// The name does not exist (`no such host`, `NXDOMAIN`, `ENOTFOUND`).
-    NotFound,
-    /// The server answered with an error (`server misbehaving`, `SERVFAIL`).
-    ServerFailure,
-}
+use super::dns;
+pub use super::dns::DnsFailure;
 
 /// How a connection failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,6 +112,9 @@ pub enum ErrorClass {
     },
     /// The kernel cannot execute the image's binary: built for another CPU architecture.
     ExecFormat,
+    /// The kernel refuses a change of owner or mode, or a read or write, on
+    /// a path ([`super::fs`]).
+    Denied(super::fs::Denied),
     /// The Kubernetes API refused the client, or an error names an object
     /// ([`apiserver`]).
     Api(ApiError),
@@ -171,6 +160,7 @@ pub fn classify_line(line: &str) -> Option<ErrorClass> {
         .or_else(|| dns(line))
         .or_else(|| connect(line))
         .or_else(|| api(apiserver::not_found))
+        .or_else(|| super::fs::denied(line).map(ErrorClass::Denied))
 }
 
 fn cloud_auth(line: &str) -> Option<ErrorClass> {
@@ -273,87 +263,11 @@ fn tls(line: &str) -> Option<ErrorClass> {
 }
 
 fn dns(line: &str) -> Option<ErrorClass> {
-    // Go: `lookup <host> on <server>: <what>` or `lookup <host>: <what>`.
-    if let Some(at) = line.find("lookup ") {
-        let rest = &line[at + "lookup ".len()..];
-        let host_end = rest.find([' ', ':']).unwrap_or(rest.len());
-        let host = &rest[..host_end];
-        let after = &rest[host_end..];
-        let server = after.strip_prefix(" on ").and_then(|s| {
-            let end = s.find(": ")?;
-            Some(s[..end].to_owned())
-        });
-        let failure = if after.contains("no such host") {
-            Some(DnsFailure::NotFound)
-        } else if after.contains("server misbehaving") {
-            Some(DnsFailure::ServerFailure)
-        } else if after.contains("i/o timeout") || after.contains("timeout") {
-            Some(DnsFailure::Timeout)
-        } else {
-            None
-        };
-        if let Some(failure) = failure
-            && !host.is_empty()
-        {
-            return Some(ErrorClass::Dns {
-                host: Some(host.to_owned()),
-                server,
-                failure,
-            });
-        }
-    }
-    // Node.js: `getaddrinfo EAI_AGAIN <host>` / `getaddrinfo ENOTFOUND <host>`.
-    for (code, failure) in [
-        ("EAI_AGAIN", DnsFailure::Timeout),
-        ("ENOTFOUND", DnsFailure::NotFound),
-    ] {
-        if let Some(at) = line.find(&format!("getaddrinfo {code}")) {
-            let host = line[at + "getaddrinfo ".len() + code.len()..]
-                .split_whitespace()
-                .next()
-                .map(|h| h.trim_matches(|c: char| c == '\'' || c == '"').to_owned());
-            return Some(ErrorClass::Dns {
-                host,
-                server: None,
-                failure,
-            });
-        }
-    }
-    // glibc / Python / Java / resolvers.
-    let failure = if line.contains("Temporary failure in name resolution") {
-        DnsFailure::Timeout
-    } else if line.contains("Name or service not known")
-        || line.contains("nodename nor servname provided")
-        || line.contains("UnknownHostException")
-        || line.contains("NXDOMAIN")
-    {
-        DnsFailure::NotFound
-    } else if line.contains("SERVFAIL") {
-        DnsFailure::ServerFailure
-    } else {
-        return None;
-    };
-    let host = super::quoted_after(line, "Failed to resolve")
-        .map(str::to_owned)
-        .or_else(|| single_quoted_after(line, "Failed to resolve"))
-        .or_else(|| {
-            line.split_once("UnknownHostException: ")
-                .and_then(|(_, h)| h.split([':', ' ']).next())
-                .filter(|h| !h.is_empty())
-                .map(str::to_owned)
-        });
-    Some(ErrorClass::Dns {
-        host,
-        server: None,
-        failure,
+    dns::lookup(line).map(|l| ErrorClass::Dns {
+        host: l.host,
+        server: l.server,
+        failure: l.failure,
     })
-}
-
-fn single_quoted_after(s: &str, marker: &str) -> Option<String> {
-    let rest = &s[s.find(marker)? + marker.len()..];
-    let start = rest.find('\'')? + 1;
-    let end = rest[start..].find('\'')? + start;
-    Some(rest[start..end].to_owned())
 }
 
 fn connect(line: &str) -> Option<ErrorClass> {

@@ -6,8 +6,11 @@
 pub mod admission;
 pub mod apiserver;
 pub mod autoscaler;
+pub mod dns;
 pub mod errors;
+pub mod fs;
 pub mod image;
+pub mod mount;
 pub mod probe;
 pub mod runtime;
 pub mod scheduler;

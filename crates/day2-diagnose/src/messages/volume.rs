@@ -14,7 +14,10 @@
 //!   `failed to process volumes`, newer say `context deadline exceeded`).
 //! - PV controller `pkg/controller/volume/persistentvolume/pv_controller.go` and the CSI
 //!   external-provisioner: `ProvisioningFailed` `failed to provision volume with StorageClass %q: %v`
-//!   (in-tree: capitalised `Failed to provision …`).
+//!   (in-tree: capitalised `Failed to provision …`); a provisioner that cannot serve the
+//!   claim's access modes: `invalid AccessModes [ReadWriteMany]: only AccessModes
+//!   [ReadWriteOnce] are supported` (the in-tree plugins and the external-storage
+//!   provisioners, `AccessModesContainedInAll`).
 
 use super::{quoted_after, strip_combined};
 
@@ -113,6 +116,19 @@ pub enum VolumeErrorClass {
     Other,
 }
 
+/// `invalid AccessModes [<asked>]: only AccessModes [<served>] are supported`
+/// → (asked, served), each as the bracketed list upstream prints.
+pub fn unsupported_access_modes(msg: &str) -> Option<(String, String)> {
+    let bracket = |s: &str| -> Option<String> {
+        let start = s.find('[')?;
+        let end = s[start..].find(']')? + start;
+        Some(s[start..=end].to_owned())
+    };
+    let asked = bracket(&msg[msg.find("invalid AccessModes ")?..])?;
+    let served = bracket(&msg[msg.find("only AccessModes ")?..])?;
+    msg.contains("are supported").then_some((asked, served))
+}
+
 pub fn classify_error(err: &str) -> VolumeErrorClass {
     let l = err.to_ascii_lowercase();
     let has = |pats: &[&str]| pats.iter().any(|p| l.contains(p));
@@ -168,6 +184,17 @@ pub fn classify_error(err: &str) -> VolumeErrorClass {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn access_modes_a_provisioner_does_not_serve() {
+        let m = r#"Failed to provision volume with StorageClass "gp2": invalid AccessModes [ReadWriteMany]: only AccessModes [ReadWriteOnce] are supported"#;
+        assert_eq!(
+            unsupported_access_modes(m),
+            Some(("[ReadWriteMany]".into(), "[ReadWriteOnce]".into()))
+        );
+        let m = r#"failed to provision volume with StorageClass "x": rpc error: code = ResourceExhausted desc = quota"#;
+        assert_eq!(unsupported_access_modes(m), None);
+    }
 
     #[test]
     fn multi_attach_both_forms() {

@@ -66,6 +66,27 @@ pub(super) fn dns_cause(
         pod.name(),
         host.unwrap_or("names")
     );
+    // 0. A hostNetwork pod under ClusterFirst asks the node's resolver,
+    //    which does not know the cluster's names.
+    let cluster_name = host.is_none_or(|h| {
+        !h.contains('.') || in_cluster_name(a, h).is_some() || h.ends_with(".cluster.local")
+    });
+    if cluster_name
+        && let Some(spec) = pod.spec.as_ref()
+        && day2_model::pod::dns_uses_node_resolver(spec)
+    {
+        let owner = model::workload_ref(a.cluster, pod);
+        return Some(
+            Hypothesis::new(
+                84,
+                Loop::Network,
+                owner.clone(),
+                format!("{what}: the pod runs with `hostNetwork: true` and dnsPolicy {}, so it uses the node's /etc/resolv.conf, which does not know the cluster's names", spec.dns_policy.as_deref().unwrap_or("ClusterFirst (the default)")),
+            )
+            .fix(format!("Set `dnsPolicy: ClusterFirstWithHostNet` in the pod template of {owner}: hostNetwork pods keep the cluster DNS only with that policy."))
+            .link(Link::new(Loop::Network, None, owner, "hostNetwork: true with dnsPolicy ClusterFirst falls back to the node's resolver")),
+        );
+    }
     // 1. Egress to the DNS pods on port 53.
     let dns_peer = match (dns.pods.first(), dns.svc) {
         (Some(p), _) => Some(Peer::Pod(p)),

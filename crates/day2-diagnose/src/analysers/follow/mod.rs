@@ -15,7 +15,9 @@
 //! - the Kubernetes API's refusals and a client without in-cluster
 //!   configuration → the ServiceAccount, its bindings and roles, the
 //!   token's automount ([`super::apierr`]);
-//! - an object the error names → that object, looked up ([`super::named`]).
+//! - an object the error names → that object, looked up ([`super::named`]);
+//! - a change of owner or mode refused on a path → the volume mounted there,
+//!   its claim and StorageClass (`volume.rs`).
 //!
 //! What the input cannot explain (an external host that does not answer,
 //! with nothing in the cluster blocking it) is said to be unexplained, not
@@ -24,6 +26,7 @@
 mod connect;
 mod dns;
 mod identity;
+mod volume;
 
 use connect::connect_cause;
 use dns::dns_cause;
@@ -148,6 +151,7 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             }) => named::not_found(a, pod, kind, namespace.as_deref(), name),
             ErrorClass::Api(ApiError::PodCidrUnassigned { node }) => named::pod_cidr(a, node),
             ErrorClass::ExecFormat => Some(exec_format(a, pod, container)),
+            ErrorClass::Denied(denied) => volume::denied(a, pod, container, denied),
             ErrorClass::Tls { .. } => None,
         };
         if let Some(h) = h {
@@ -183,6 +187,15 @@ fn describe(c: &ErrorClass) -> String {
         ErrorClass::ExecFormat => {
             "the kernel cannot execute its binary (exec format error)".to_owned()
         }
+        ErrorClass::Denied(d) => format!(
+            "the kernel refuses {} on {}",
+            if d.ownership {
+                "a change of owner or mode"
+            } else {
+                "access"
+            },
+            d.path
+        ),
         ErrorClass::CloudAuth { cloud, .. } => format!(
             "its {} identity is refused",
             match cloud {

@@ -1,0 +1,108 @@
+//! A file operation the kernel refuses on a path, in the words of the tools
+//! that print it: coreutils (`chown: changing ownership of '<p>': Operation
+//! not permitted`, `chmod: changing permissions of '<p>': …`, `mkdir: cannot
+//! create directory '<p>': Permission denied`), busybox (`chown: <p>:
+//! Operation not permitted`), Go's `os.PathError` (`open <p>: permission
+//! denied`), Python (`PermissionError: [Errno 13] Permission denied: '<p>'`),
+//! Node.js (`EACCES: permission denied, open '<p>'`) and PostgreSQL's
+//! initdb (`could not change permissions of directory "<p>": Operation not
+//! permitted`). `Operation not permitted` (EPERM) is a change of owner or
+//! mode refused; `Permission denied` (EACCES) a read or write refused.
+
+/// What the kernel refused on a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Denied {
+    pub path: String,
+    /// EPERM: changing owner or mode (`chown`, `chmod`) was refused.
+    pub ownership: bool,
+}
+
+/// The refused path a line names, if any.
+pub fn denied(line: &str) -> Option<Denied> {
+    let ownership = line.contains("Operation not permitted");
+    if !ownership && !line.to_ascii_lowercase().contains("permission denied") {
+        return None;
+    }
+    let path = quoted_path(line).or_else(|| {
+        // busybox `chown: /p: Operation not permitted`, Go `open /p: permission denied`.
+        line.split_whitespace()
+            .map(|w| w.trim_end_matches(':'))
+            .find(|w| w.starts_with('/') && w.len() > 1)
+            .map(str::to_owned)
+    })?;
+    Some(Denied { path, ownership })
+}
+
+/// The first quoted absolute path of a line (`'…'` or `"…"`).
+fn quoted_path(line: &str) -> Option<String> {
+    for q in ['\'', '"'] {
+        let mut rest = line;
+        while let Some(start) = rest.find(q) {
+            let after = &rest[start + 1..];
+            let Some(end) = after.find(q) else { break };
+            let inner = &after[..end];
+            if inner.starts_with('/') && !inner.contains(' ') {
+                return Some(inner.to_owned());
+            }
+            rest = &after[end + 1..];
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(path: &str, ownership: bool) -> Option<Denied> {
+        Some(Denied {
+            path: path.into(),
+            ownership,
+        })
+    }
+
+    #[test]
+    fn each_tool_names_the_path() {
+        assert_eq!(
+            denied("chown: changing ownership of '/bitnami/postgresql': Operation not permitted"),
+            d("/bitnami/postgresql", true)
+        );
+        assert_eq!(
+            denied("chown: /var/lib/mysql/ibdata1: Operation not permitted"),
+            d("/var/lib/mysql/ibdata1", true)
+        );
+        assert_eq!(
+            denied(
+                r#"initdb: error: could not change permissions of directory "/var/lib/postgresql/data": Operation not permitted"#
+            ),
+            d("/var/lib/postgresql/data", true)
+        );
+        assert_eq!(
+            denied("mkdir: cannot create directory '/data/db': Permission denied"),
+            d("/data/db", false)
+        );
+        assert_eq!(
+            denied("PermissionError: [Errno 13] Permission denied: '/models/cache'"),
+            d("/models/cache", false)
+        );
+        assert_eq!(
+            denied("Error: EACCES: permission denied, open '/app/data/db.json'"),
+            d("/app/data/db.json", false)
+        );
+        assert_eq!(
+            denied("level=error msg=\"open /prometheus/queries.active: permission denied\""),
+            d("/prometheus/queries.active", false)
+        );
+    }
+
+    #[test]
+    fn refusals_without_a_path_are_not_read() {
+        for line in [
+            "Error from server (Forbidden): pods is forbidden: permission denied",
+            "ssh: handshake failed: Permission denied (publickey)",
+            "all good",
+        ] {
+            assert_eq!(denied(line), None, "{line}");
+        }
+    }
+}

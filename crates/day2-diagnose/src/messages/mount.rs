@@ -1,0 +1,126 @@
+//! What mount(8) and its helpers print when the kubelet's mount fails, as
+//! the kubelet quotes it in `MountVolume.SetUp failed … mount failed: exit
+//! status 32 Mounting command: … Mounting arguments: … -t <type> … Output: …`
+//! (`staging/src/k8s.io/mount-utils/mount_linux.go`):
+//!
+//! - util-linux before 2.33: `mount: wrong fs type, bad option, bad
+//!   superblock on <src>, missing codepage or helper program, or other error
+//!   (for several filesystems (e.g. nfs, cifs) you might need a
+//!   /sbin/mount.<type> helper program)`; since: `mount: <dir>: bad option;
+//!   for several filesystems (e.g. nfs, cifs) you might need a
+//!   /sbin/mount.<type> helper program.` and `mount: <dir>: wrong fs type,
+//!   bad option, bad superblock on <dev>, missing codepage or helper
+//!   program, or other error.`;
+//! - `mount: <dir>: unknown filesystem type '<type>'.` (the kernel has no
+//!   such filesystem and no helper handles it).
+//!
+//! For file systems mounted through a helper (`nfs`, `cifs`, `glusterfs`,
+//! `ceph`), those words mean the helper is not installed on the node; for
+//! block file systems they mean the device does not hold the file system
+//! asked for.
+
+/// A classified mount(8) failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MountFailure {
+    /// The node lacks the `/sbin/mount.<fstype>` helper.
+    HelperMissing { fstype: String },
+    /// The device does not hold the file system asked for (or it is corrupt).
+    WrongFsType { fstype: Option<String> },
+}
+
+/// File systems mount(8) hands to a `/sbin/mount.<type>` helper, with the
+/// packages that install it (Debian/Ubuntu, RHEL/Fedora).
+pub fn helper_package(fstype: &str) -> Option<(&'static str, &'static str)> {
+    match fstype {
+        "nfs" | "nfs4" => Some(("nfs-common", "nfs-utils")),
+        "cifs" | "smb3" => Some(("cifs-utils", "cifs-utils")),
+        "glusterfs" => Some(("glusterfs-client", "glusterfs-fuse")),
+        "ceph" => Some(("ceph-common", "ceph-common")),
+        _ => None,
+    }
+}
+
+/// The `-t <type>` of the kubelet's `Mounting arguments`.
+pub fn fstype(message: &str) -> Option<String> {
+    let args = &message[message.find("Mounting arguments:")?..];
+    let mut words = args.split_whitespace();
+    while let Some(w) = words.next() {
+        if w == "-t" {
+            return words.next().map(str::to_owned);
+        }
+    }
+    None
+}
+
+/// Classify the mount(8) output a `FailedMount` message quotes.
+pub fn classify(message: &str) -> Option<MountFailure> {
+    let fstype = fstype(message).or_else(|| {
+        let rest = &message[message.find("unknown filesystem type '")? + 25..];
+        rest.split('\'').next().map(str::to_owned)
+    });
+    let helper_words = message.contains("need a /sbin/mount.<type> helper program")
+        || message.contains("missing codepage or helper program")
+        || message.contains("unknown filesystem type");
+    if !helper_words && !message.contains("wrong fs type") {
+        return None;
+    }
+    match fstype {
+        Some(t) if helper_package(&t).is_some() && helper_words => {
+            Some(MountFailure::HelperMissing { fstype: t })
+        }
+        t if message.contains("wrong fs type") => Some(MountFailure::WrongFsType { fstype: t }),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn old_and_new_util_linux_without_the_nfs_helper() {
+        let old = "MountVolume.SetUp failed for volume \"data\" : mount failed: exit status 32 Mounting command: systemd-run Mounting arguments: --description=Kubernetes transient mount for /var/lib/kubelet/pods/p/volumes/kubernetes.io~nfs/data --scope -- mount -t nfs 10.0.0.3:/export /var/lib/kubelet/pods/p/volumes/kubernetes.io~nfs/data Output: Running scope as unit run-1.scope. mount: wrong fs type, bad option, bad superblock on 10.0.0.3:/export, missing codepage or helper program, or other error (for several filesystems (e.g. nfs, cifs) you might need a /sbin/mount.<type> helper program) In some cases useful info is found in syslog - try dmesg | tail or so.";
+        assert_eq!(
+            classify(old),
+            Some(MountFailure::HelperMissing {
+                fstype: "nfs".into()
+            })
+        );
+        let new = "MountVolume.SetUp failed for volume \"share\" : mount failed: exit status 32 Mounting command: mount Mounting arguments: -t cifs -o <masked> //fs/share /var/lib/kubelet/pods/p/volumes/kubernetes.io~csi/share/mount Output: mount: /var/lib/kubelet/pods/p/volumes/kubernetes.io~csi/share/mount: bad option; for several filesystems (e.g. nfs, cifs) you might need a /sbin/mount.<type> helper program.";
+        assert_eq!(
+            classify(new),
+            Some(MountFailure::HelperMissing {
+                fstype: "cifs".into()
+            })
+        );
+        let unknown = "mount failed: exit status 32 Output: mount: /mnt/x: unknown filesystem type 'glusterfs'.";
+        assert_eq!(
+            classify(unknown),
+            Some(MountFailure::HelperMissing {
+                fstype: "glusterfs".into()
+            })
+        );
+    }
+
+    #[test]
+    fn a_block_device_with_another_file_system() {
+        let m = "MountVolume.MountDevice failed for volume \"pvc-1\" : rpc error: code = Internal desc = mount failed: exit status 32 Mounting command: mount Mounting arguments: -t xfs -o defaults /dev/nvme1n1 /var/lib/kubelet/plugins/kubernetes.io/csi/pv/pvc-1/globalmount Output: mount: /var/lib/kubelet/plugins/kubernetes.io/csi/pv/pvc-1/globalmount: wrong fs type, bad option, bad superblock on /dev/nvme1n1, missing codepage or helper program, or other error.";
+        assert_eq!(
+            classify(m),
+            Some(MountFailure::WrongFsType {
+                fstype: Some("xfs".into())
+            })
+        );
+    }
+
+    #[test]
+    fn other_mount_failures_are_not_read() {
+        for m in [
+            "MountVolume.SetUp failed for volume \"data\" : mount failed: exit status 32 Mounting arguments: -t nfs 10.0.0.3:/export /mnt Output: mount.nfs: Connection timed out",
+            "MountVolume.SetUp failed for volume \"data\" : mount failed: exit status 32 Output: mount.nfs: access denied by server while mounting 10.0.0.3:/export",
+            "Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[data]: timed out waiting for the condition",
+        ] {
+            assert_eq!(classify(m), None, "{m}");
+        }
+    }
+}
