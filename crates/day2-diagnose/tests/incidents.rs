@@ -27,7 +27,9 @@
 //! the same way from threads none of the other sets use, against
 //! [`HELDOUT3_ACCURACY_FLOOR`] and [`HELDOUT3_HEALTHY_MISSES_CEILING`]; it
 //! too has since been read while changing the engine and is a development
-//! set now.
+//! set now. `tests/incidents-heldout-4/` is a fourth, written the same way
+//! from yet other threads, against [`HELDOUT4_ACCURACY_FLOOR`] and
+//! [`HELDOUT4_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -81,6 +83,16 @@ const HELDOUT3_ACCURACY_FLOOR: f64 = 0.75;
 /// Healthy clusters of the third held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
 const HELDOUT3_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the fourth held-out set (`tests/incidents-heldout-4/`) fully
+/// right, as measured when it was written: 6 of 20 (30.0%). A regression
+/// guard, not a target: the engine is not changed to make these incidents
+/// pass.
+const HELDOUT4_ACCURACY_FLOOR: f64 = 0.30;
+
+/// Healthy clusters of the fourth held-out set that get a diagnosis today
+/// (900, Calico readiness failures during a reboot). Only goes down.
+const HELDOUT4_HEALTHY_MISSES_CEILING: usize = 1;
 
 const LOOPS: [&str; 5] = ["identity", "compute", "network", "storage", "observability"];
 
@@ -432,6 +444,10 @@ const HELDOUT2: &str = "tests/incidents-heldout-2";
 /// The third set: threads none of the other sets use, written without
 /// reading the engine; a development set since its first measurement.
 const HELDOUT3: &str = "tests/incidents-heldout-3";
+
+/// The fourth held-out set: threads none of the other sets use, written
+/// without reading the engine, and never used to change it.
+const HELDOUT4: &str = "tests/incidents-heldout-4";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -815,6 +831,8 @@ const HELDOUT2_BEGIN: &str = "<!-- heldout2:begin -->";
 const HELDOUT2_END: &str = "<!-- heldout2:end -->";
 const HELDOUT3_BEGIN: &str = "<!-- heldout3:begin -->";
 const HELDOUT3_END: &str = "<!-- heldout3:end -->";
+const HELDOUT4_BEGIN: &str = "<!-- heldout4:begin -->";
+const HELDOUT4_END: &str = "<!-- heldout4:end -->";
 
 fn update_doc(md: &str, begin: &str, end: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/diagnosis-corpus.md");
@@ -929,6 +947,19 @@ fn heldout3_incidents_scoreboard() {
         HELDOUT3_ACCURACY_FLOOR,
         HELDOUT3_HEALTHY_MISSES_CEILING,
         (HELDOUT3_BEGIN, HELDOUT3_END),
+    );
+}
+
+/// The fourth held-out set, scored on its own by the same code. Its floor
+/// guards against regressions; the engine is not changed to make it pass.
+#[test]
+fn heldout4_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT4,
+        20,
+        HELDOUT4_ACCURACY_FLOOR,
+        HELDOUT4_HEALTHY_MISSES_CEILING,
+        (HELDOUT4_BEGIN, HELDOUT4_END),
     );
 }
 
