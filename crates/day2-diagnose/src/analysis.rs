@@ -74,6 +74,12 @@ pub struct NodeJoin<'c> {
     pub evidence: Vec<String>,
 }
 
+/// How long a container must have been healthy, by the input's own clock,
+/// before the failures that preceded it are history rather than an incident:
+/// longer than a readiness probe's default back-off and the kubelet's
+/// five-minute crash back-off cap, so a container that still flaps shows.
+pub const RECOVERED_AFTER_SECS: i64 = 30 * 60;
+
 pub struct Analysis<'c> {
     pub cluster: &'c Cluster,
     pub cloud: Cloud,
@@ -84,6 +90,7 @@ pub struct Analysis<'c> {
     all_workloads: &'c [Workload<'c>],
     capacity: OnceLock<Capacity>,
     newest_node: OnceLock<Option<Timestamp>>,
+    observed_at: OnceLock<Option<Timestamp>>,
     simulator: OnceLock<SimulatedPlacement<'c>>,
     /// Phase one results by pod (namespace, name), shared with the list of all results.
     pub pods: OnceLock<FxHashMap<Key, Arc<Resolved>>>,
@@ -139,6 +146,7 @@ impl<'c> Analysis<'c> {
             external,
             capacity: OnceLock::new(),
             newest_node: OnceLock::new(),
+            observed_at: OnceLock::new(),
             simulator: OnceLock::new(),
             pods: OnceLock::new(),
             claims: OnceLock::new(),
@@ -440,6 +448,23 @@ impl<'c> Analysis<'c> {
                 .iter()
                 .filter_map(|n| n.metadata.creation_timestamp.as_ref().map(|t| t.0))
                 .max()
+        })
+    }
+
+    /// When the input shows the cluster ([`day2_model::observed::observed_at`]).
+    pub fn observed_at(&self) -> Option<Timestamp> {
+        *self
+            .observed_at
+            .get_or_init(|| day2_model::observed::observed_at(self.cluster))
+    }
+
+    /// Whether trouble last seen at `last` is history: the input shows the
+    /// cluster at least [`RECOVERED_AFTER_SECS`] later. Only asked about objects
+    /// that are healthy now (a Ready, running container), so a wrong clock
+    /// can hide no trouble that is still there.
+    pub fn is_history(&self, last: Timestamp) -> bool {
+        self.observed_at().is_some_and(|now| {
+            now.as_second().saturating_sub(last.as_second()) >= RECOVERED_AFTER_SECS
         })
     }
 

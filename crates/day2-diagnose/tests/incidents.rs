@@ -57,12 +57,13 @@ const HEALTHY_MISSES_CEILING: usize = 0;
 /// as measured when they were written: 9 of 20 (45.0%) by the engine of
 /// that day, 14 of 20 (70.0%) once the controller, start-up, eviction,
 /// LoadBalancer, Job and HPA symptoms (written without these incidents)
-/// joined it. A regression guard, not a target: the engine is not changed to
-/// pass them.
-const HELDOUT_ACCURACY_FLOOR: f64 = 0.75;
+/// joined it; 16 of 20 (80.0%) since trouble that is over stopped being an
+/// incident (902, which therefore no longer counts as held out). A
+/// regression guard, not a target: the engine is not changed to pass them.
+const HELDOUT_ACCURACY_FLOOR: f64 = 0.80;
 
-/// Held-out healthy clusters that get a diagnosis today (902). Only goes down.
-const HELDOUT_HEALTHY_MISSES_CEILING: usize = 1;
+/// Held-out healthy clusters that get a diagnosis today (none). Only goes down.
+const HELDOUT_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the second held-out set (`tests/incidents-heldout-2/`) fully
 /// right: 8 of 20 (40.0%) when it was written, 20 of 20 since the engine
@@ -85,14 +86,15 @@ const HELDOUT3_ACCURACY_FLOOR: f64 = 0.75;
 const HELDOUT3_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the fourth held-out set (`tests/incidents-heldout-4/`) fully
-/// right, as measured when it was written: 6 of 20 (30.0%). A regression
-/// guard, not a target: the engine is not changed to make these incidents
-/// pass.
-const HELDOUT4_ACCURACY_FLOOR: f64 = 0.30;
+/// right, as measured when it was written: 6 of 20 (30.0%); 7 of 20 since
+/// trouble that is over stopped being an incident (900, which therefore no
+/// longer counts as held out). A regression guard, not a target: the engine
+/// is not changed to make these incidents pass.
+const HELDOUT4_ACCURACY_FLOOR: f64 = 0.35;
 
 /// Healthy clusters of the fourth held-out set that get a diagnosis today
-/// (900, Calico readiness failures during a reboot). Only goes down.
-const HELDOUT4_HEALTHY_MISSES_CEILING: usize = 1;
+/// (none). Only goes down.
+const HELDOUT4_HEALTHY_MISSES_CEILING: usize = 0;
 
 const LOOPS: [&str; 5] = ["identity", "compute", "network", "storage", "observability"];
 
@@ -834,7 +836,13 @@ const HELDOUT3_END: &str = "<!-- heldout3:end -->";
 const HELDOUT4_BEGIN: &str = "<!-- heldout4:begin -->";
 const HELDOUT4_END: &str = "<!-- heldout4:end -->";
 
+/// The scoreboards share one file and run in parallel: one writer at a time.
+static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn update_doc(md: &str, begin: &str, end: &str) {
+    let _one = DOC
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/diagnosis-corpus.md");
     let doc = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let (Some(b), Some(e)) = (doc.find(begin), doc.find(end)) else {

@@ -18,6 +18,7 @@ pub mod event;
 pub mod lazy;
 pub mod netpol;
 pub mod object;
+pub mod observed;
 pub mod peek;
 pub mod pod;
 pub mod quantity;

@@ -14,7 +14,7 @@ use crate::model;
 use day2_model::pod::Pod;
 use day2_model::{Event, Res};
 
-pub fn detect<'c>(_a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) -> Vec<Detected<'c>> {
+pub fn detect<'c>(a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) -> Vec<Detected<'c>> {
     let mut out = Vec::new();
     for cs in model::container_statuses(pod) {
         let waiting = cs.state.as_ref().and_then(|s| s.waiting.as_ref());
@@ -46,6 +46,10 @@ pub fn detect<'c>(_a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) ->
                 ) && !e.message_text().contains("pulling image")
             })
             .collect();
+        if !crash && super::recovered(a, cs, &mine) {
+            // An OOM days ago on a container that has run Ready since is history.
+            continue;
+        }
         let mut d = Detected::new(kind, pod.objref(), Subject::Pod(pod));
         d.since = mine
             .iter()

@@ -297,3 +297,35 @@ pub fn evidence_of(events: &[&Event], max: usize) -> Vec<String> {
     let skip = events.len().saturating_sub(max);
     events.iter().skip(skip).map(|e| e.evidence()).collect()
 }
+
+/// Whether a container's trouble is history: it runs and is Ready now, and
+/// its last termination, its current start and every event in `trouble` lie
+/// at least [`crate::analysis::RECOVERED_AFTER_SECS`] before the time the
+/// input shows the cluster at. A container still waiting or terminated is
+/// never recovered, whatever the clocks say.
+pub fn recovered(
+    a: &Analysis<'_>,
+    cs: &day2_model::pod::ContainerStatus,
+    trouble: &[&Event],
+) -> bool {
+    let Some(running) = cs.state.as_ref().and_then(|s| s.running.as_ref()) else {
+        return false;
+    };
+    if !cs.ready {
+        return false;
+    }
+    let finished = cs
+        .last_state
+        .as_ref()
+        .and_then(|s| s.terminated.as_ref())
+        .map(|t| t.finished_at.as_ref().map(|t| t.0));
+    let started = running.started_at.as_ref().map(|t| t.0);
+    let events = trouble.iter().map(|e| e.last.or(e.first));
+    // Every time must be known: trouble of unknown age is not history.
+    let mut last = None;
+    for t in finished.into_iter().chain([started]).chain(events) {
+        let Some(t) = t else { return false };
+        last = last.max(Some(t));
+    }
+    last.is_some_and(|t| a.is_history(t))
+}

@@ -66,6 +66,11 @@ pub fn detect<'c>(a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) -> 
         if mine.is_empty() {
             continue;
         }
+        if super::recovered(a, cs, &mine) {
+            // Failures that stopped long before the input was read, on a
+            // container Ready since: a past start-up, not an incident.
+            continue;
+        }
         // A Ready container that restarted once: only failures of its current
         // run (or the kill that ended the previous one) count, not old events.
         let started = cs

@@ -1,0 +1,124 @@
+//! Trouble that is over is not an incident: a container that has run Ready
+//! for a while since its last OOM or failing probe, by the input's own clock
+//! (the nodes' heartbeats, the newest event, or the capture time), gets no
+//! diagnosis; the same container within the last half hour does.
+
+mod common;
+
+use common::*;
+use day2_model::Loop;
+
+/// A node whose kubelet last reported at `heartbeat`, and one replica whose
+/// container was OOMKilled at 03:40 on 27 February and has run Ready since.
+fn old_oom(heartbeat: &str) -> String {
+    format!(
+        r#"
+apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: w1}}, status: {{allocatable: {{cpu: "4", memory: 16Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True", lastHeartbeatTime: "{heartbeat}"}}]}}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: report-api-5d8f7c9b5-9a7af, namespace: reports, uid: u-r, labels: {{app: report-api, pod-template-hash: 5d8f7c9b5}}, ownerReferences: [{{apiVersion: apps/v1, kind: ReplicaSet, name: report-api-5d8f7c9b5, uid: r, controller: true}}]}}
+  spec: {{nodeName: w1, containers: [{{name: report-api, image: "reports/api:2.3.1", resources: {{requests: {{memory: 128Mi}}, limits: {{memory: 256Mi}}}}}}]}}
+  status:
+    phase: Running
+    conditions: [{{type: Ready, status: "True"}}]
+    containerStatuses:
+    - {{name: report-api, ready: true, restartCount: 2, image: "reports/api:2.3.1", imageID: "", state: {{running: {{startedAt: "2026-02-27T03:40:02Z"}}}}, lastState: {{terminated: {{reason: OOMKilled, exitCode: 137, startedAt: "2026-02-27T03:10:00Z", finishedAt: "2026-02-27T03:40:00Z"}}}}}}
+"#
+    )
+}
+
+#[test]
+fn an_oom_days_before_the_nodes_last_heartbeat_on_a_container_ready_since_is_history() {
+    let out = diagnose(&load(&old_oom("2026-03-02T14:30:00Z")));
+    assert!(out.diagnoses.is_empty(), "{}", summary(&out));
+}
+
+#[test]
+fn an_oom_ten_minutes_before_the_heartbeat_is_still_an_incident() {
+    let out = diagnose(&load(&old_oom("2026-02-27T03:50:00Z")));
+    let d = about(&out, "OOMKilled", "reports", "report-api-5d8f7c9b5-9a7af");
+    assert_root(d, Loop::Compute, "Deployment", "report-api");
+}
+
+#[test]
+fn without_any_clock_in_the_input_an_old_oom_is_still_reported() {
+    // No heartbeat, no event, no capture time: the age of the OOM is unknown.
+    let text = old_oom("2026-03-02T14:30:00Z")
+        .replace(r#", lastHeartbeatTime: "2026-03-02T14:30:00Z""#, "");
+    let out = diagnose(&load(&text));
+    about(&out, "OOMKilled", "reports", "report-api-5d8f7c9b5-9a7af");
+}
+
+#[test]
+fn a_capture_time_decides_over_the_heartbeats() {
+    let mut cluster = load(&old_oom("2026-03-02T14:30:00Z"));
+    cluster.captured_at = Some("2026-02-27T03:45:00Z".parse().unwrap());
+    let out = diagnose(&cluster);
+    about(&out, "OOMKilled", "reports", "report-api-5d8f7c9b5-9a7af");
+}
+
+#[test]
+fn a_container_in_back_off_is_an_incident_however_old_its_last_oom() {
+    let text = old_oom("2026-03-02T14:30:00Z")
+        .replace(
+            r#"ready: true, restartCount: 2"#,
+            r#"ready: false, restartCount: 2"#,
+        )
+        .replace(
+            r#"state: {running: {startedAt: "2026-02-27T03:40:02Z"}}"#,
+            r#"state: {waiting: {reason: CrashLoopBackOff}}"#,
+        );
+    let out = diagnose(&load(&text));
+    about(&out, "OOMKilled", "reports", "report-api-5d8f7c9b5-9a7af");
+}
+
+/// Three nodes that rebooted at 23:03 and report Ready at `heartbeat`; the
+/// calico-node readiness probe failed until 23:06:07 and the pod is Ready
+/// since (the shape of projectcalico/calico#7556 after a planned reboot).
+fn probe_after_reboot(heartbeat: &str, ready: bool) -> String {
+    let nodes: String = ["n1", "n2", "n3"]
+        .iter()
+        .map(|n| format!(
+            "- {{apiVersion: v1, kind: Node, metadata: {{name: {n}}}, status: {{allocatable: {{cpu: \"4\", memory: 16Gi, pods: \"110\"}}, conditions: [{{type: Ready, status: \"True\", lastHeartbeatTime: \"{heartbeat}\"}}]}}}}\n"
+        ))
+        .collect();
+    format!(
+        r#"
+apiVersion: v1
+kind: List
+items:
+{nodes}- apiVersion: v1
+  kind: Pod
+  metadata: {{name: calico-node-5rrf9, namespace: calico-system, uid: u-c, labels: {{k8s-app: calico-node}}, ownerReferences: [{{apiVersion: apps/v1, kind: DaemonSet, name: calico-node, uid: d, controller: true}}]}}
+  spec: {{nodeName: n1, containers: [{{name: calico-node, image: "calico/node:v3.27.0", readinessProbe: {{exec: {{command: [/bin/calico-node, -bird-ready, -felix-ready]}}, periodSeconds: 30, timeoutSeconds: 10}}}}]}}
+  status:
+    phase: Running
+    conditions: [{{type: Ready, status: "{ready_s}"}}]
+    containerStatuses:
+    - {{name: calico-node, ready: {ready}, restartCount: 1, image: "calico/node:v3.27.0", imageID: "", state: {{running: {{startedAt: "2024-01-10T23:05:00Z"}}}}, lastState: {{terminated: {{reason: Unknown, exitCode: 255, startedAt: "2023-12-01T00:01:00Z", finishedAt: "2024-01-10T23:02:30Z"}}}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: c.1, namespace: calico-system}}, involvedObject: {{kind: Pod, namespace: calico-system, name: calico-node-5rrf9, uid: u-c, fieldPath: "spec.containers{{calico-node}}"}}, reason: Unhealthy, message: "Readiness probe failed: calico/node is not ready: BIRD is not ready: BGP not established with 10.0.0.12", type: Warning, source: {{component: kubelet}}, firstTimestamp: "2024-01-10T23:05:07Z", lastTimestamp: "2024-01-10T23:06:07Z", count: 3}}
+"#,
+        ready_s = if ready { "True" } else { "False" },
+    )
+}
+
+#[test]
+fn probe_failures_that_stopped_forty_minutes_before_the_heartbeats_are_history() {
+    let out = diagnose(&load(&probe_after_reboot("2024-01-10T23:48:00Z", true)));
+    assert!(out.diagnoses.is_empty(), "{}", summary(&out));
+}
+
+#[test]
+fn probe_failures_on_a_container_not_ready_now_are_an_incident_whatever_the_clock() {
+    let out = diagnose(&load(&probe_after_reboot("2024-01-10T23:48:00Z", false)));
+    about(&out, "ProbeFailing", "calico-system", "calico-node-5rrf9");
+}
+
+#[test]
+fn probe_failures_five_minutes_before_the_heartbeats_are_an_incident() {
+    let out = diagnose(&load(&probe_after_reboot("2024-01-10T23:11:00Z", true)));
+    about(&out, "ProbeFailing", "calico-system", "calico-node-5rrf9");
+}
