@@ -9,7 +9,8 @@
 #   scripts/controlplane/down.sh DIR
 #
 # DIR holds certificates, kubeconfigs, etcd data, one log per component and a
-# pid file per component. Ports are picked free at start.
+# pid file and a command line (NAME.cmd) per component. Ports are picked free
+# at start. restart-apiserver.sh DIR stops and starts the apiserver again.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 D=${1:?usage: up.sh RUN_DIR}
@@ -77,6 +78,8 @@ start() { # name args...
   local name=$1; shift
   "$@" > "$D/$name.log" 2>&1 &
   echo $! > "$D/$name.pid"
+  # The command line, shell-quoted, to start it again (restart-apiserver.sh).
+  printf '%q ' "$@" > "$D/$name.cmd"
 }
 wait_url() { # what url seconds [curl args...]
   local what=$1 url=$2 secs=$3; shift 3
