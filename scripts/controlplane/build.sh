@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Build the real control plane the end-to-end tests run against: etcd,
-# kube-apiserver, kube-controller-manager and kube-scheduler, compiled from
-# their Go modules (tools/controlplane/{k8s,etcd}; versions pinned by go.mod
-# and go.sum). Nothing is downloaded but Go modules; nothing built is committed.
+# kube-apiserver, kube-controller-manager and kube-scheduler, and kwok's
+# simulated kubelets, compiled from their Go modules
+# (tools/controlplane/{k8s,etcd,kwok}; versions pinned by go.mod and go.sum).
+# Nothing is downloaded but Go modules; nothing built is committed.
 #
 # Binaries land in a cache directory keyed on the go.mod/go.sum contents, so a
 # second run (or a fresh clone on the same machine) is a no-op; GOCACHE and
@@ -37,7 +38,8 @@ if ! go_ok; then
 fi
 
 key=$(cat "$tools"/k8s/go.mod "$tools"/k8s/go.sum "$tools"/k8s/tools.go \
-          "$tools"/etcd/go.mod "$tools"/etcd/go.sum "$tools"/etcd/main.go "$0" \
+          "$tools"/etcd/go.mod "$tools"/etcd/go.sum "$tools"/etcd/main.go \
+          "$tools"/kwok/go.mod "$tools"/kwok/go.sum "$tools"/kwok/tools.go "$0" \
       | sha256sum | cut -c1-16)
 cache="${DAY2_CP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/day2/controlplane}"
 bin="$cache/$key/bin"
@@ -72,10 +74,17 @@ for cmd in kube-apiserver kube-scheduler kube-controller-manager; do
 done
 t2=$(date +%s)
 
+# kwok: its own module, so its k8s.io versions do not move the control plane's.
+kwokver=$(sed -n 's/^require sigs.k8s.io\/kwok \(v[0-9.]*\)$/\1/p' "$tools/kwok/go.mod")
+echo "building kwok $kwokver" >&2
+(cd "$tools/kwok" && go build -trimpath -ldflags="-s -w" -o "$bin/kwok" sigs.k8s.io/kwok/cmd/kwok)
+t3=$(date +%s)
+
 "$bin/kube-apiserver" --version >&2
-"$bin/etcd" --version | head -1 >&2
-echo "kubernetes $kver, etcd $(($t1 - $t0))s, kubernetes $(($t2 - $t1))s, total $(($t2 - $t0))s" > "$stamp"
+"$bin/etcd" --version | sed -n 1p >&2
+"$bin/kwok" --version >&2
+echo "kubernetes $kver, kwok $kwokver, etcd $((t1 - t0))s, kubernetes $((t2 - t1))s, kwok $((t3 - t2))s, total $((t3 - t0))s" > "$stamp"
 # Binaries of other pins are stale now.
 for old in "$cache"/*/; do [ "$old" = "$cache/$key/" ] || rm -rf "$old"; done
-echo "control plane built in $(($t2 - $t0))s: $bin" >&2
+echo "control plane built in $((t3 - t0))s: $bin" >&2
 echo "$bin"

@@ -3,7 +3,7 @@
 # SIGKILL after a grace period. Safe to run twice.
 set -uo pipefail
 D=${1:?usage: down.sh RUN_DIR}
-for name in controller-manager scheduler apiserver etcd; do
+for name in kwok controller-manager scheduler apiserver etcd; do
   f="$D/$name.pid"
   [ -f "$f" ] || continue
   pid=$(cat "$f")

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Start a real control plane on 127.0.0.1 for the end-to-end tests: etcd,
 # kube-apiserver (RBAC on, client certificates), kube-scheduler and
-# kube-controller-manager, all built by build.sh from their Go modules.
+# kube-controller-manager, and kwok, all built by build.sh from their Go modules.
 # There is no kubelet: tests create Nodes with their status (the apiserver
 # accepts status on create) and write pod status themselves where needed.
+# Nodes annotated kwok.x-k8s.io/node=fake are kwok's: it heartbeats them and
+# plays their pods' lifecycle by the Stages of kwok-stages.yaml (ready, or
+# a kubelet-side fault the pod's annotations ask for).
 #
 #   scripts/controlplane/up.sh DIR    # DIR/admin.kubeconfig when it returns
 #   scripts/controlplane/down.sh DIR
@@ -50,6 +53,7 @@ free_port() { # VAR: a port nothing listens on, not handed out already
   printf -v "$1" '%s' "$p"
 }
 free_port EP; free_port PP; free_port AP; free_port SP; free_port CP
+free_port KP
 
 kubeconfig() { # file user-cert-basename
   cat > "$1" <<KC
@@ -134,6 +138,13 @@ start controller-manager "$bin/kube-controller-manager" --kubeconfig=admin.kubec
   --node-monitor-grace-period=24h --node-startup-grace-period=24h \
   --controllers='*,-cloud-node-lifecycle-controller'
 wait_url controller-manager "https://127.0.0.1:$CP/healthz" 60 -k
+
+# Simulated kubelets for the nodes annotated kwok.x-k8s.io/node=fake only;
+# other test nodes keep the status their tests wrote.
+start kwok "$bin/kwok" --kubeconfig=admin.kubeconfig --config="$here/kwok-stages.yaml" \
+  --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
+  --cidr=10.244.0.0/16 --node-ip=10.0.1.1 --server-address="127.0.0.1:$KP"
+wait_url kwok "http://127.0.0.1:$KP/healthz" 30
 
 printf 'apiserver=https://127.0.0.1:%s\netcd=http://127.0.0.1:%s\n' "$AP" "$EP" > endpoints
 echo "control plane up in $(awk "BEGIN{printf \"%.1f\", $(date +%s.%N) - $t0}")s: $D/admin.kubeconfig" >&2
