@@ -339,6 +339,30 @@ fn a_pull_error_without_its_text_is_low_confidence() {
     );
 }
 
+#[test]
+fn events_expired_but_the_back_off_message_keeps_the_last_pull_error() {
+    // Newer kubelets append the last pull's error to the back-off message
+    // (`pkg/kubelet/images/image_manager.go`), so it outlives the events.
+    let old = r#"message: "Back-off pulling image \"registry.example.com/billing:4.0\"""#;
+    let new = r#"message: "Back-off pulling image \"registry.example.com/billing:4.0\": ErrImagePull: rpc error: code = NotFound desc = failed to pull and unpack image \"registry.example.com/billing:4.0\": failed to resolve reference \"registry.example.com/billing:4.0\": registry.example.com/billing:4.0: not found""#;
+    let path = format!(
+        "{}/tests/snapshots/image-no-events.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(old), "{path} changed");
+    let out = diagnose(&load(&text.replace(old, new)));
+    let d = about(&out, "ImagePullBackOff", "billing", "billing-0");
+    assert_root(d, Loop::Compute, "Pod", "billing-0");
+    assert!(
+        !d.missing_evidence
+            .iter()
+            .any(|m| m.contains("Failed to pull image")),
+        "{:?}",
+        d.missing_evidence
+    );
+}
+
 // ---------------------------------------------------------------- crashes
 
 #[test]

@@ -313,19 +313,16 @@ async fn kwok_pods_pull_backoff_crash_loop_and_oom() {
     let name = |p: &Pod| p.metadata.name.clone().unwrap();
 
     // The image: a pull failure on the cart pod, traced to its Deployment and
-    // the image it names. The runtime's error (`not found`) is only in the
-    // waiting message here (`Back-off pulling image "…": ErrImagePull: …`, as
-    // kubelets of 1.3x write it; kwok's events cannot carry the image) and the
-    // engine reads it from `Failed to pull image` events only, so it cannot
-    // tell a wrong reference from refused credentials and answers with its
-    // unknown-error hypothesis (loop identity) rather than the reference
-    // (loop compute): the loop is not asserted until it reads that message.
+    // the image it names. kwok's events cannot carry the image, so the
+    // runtime's error (`not found`) is only in the waiting message, where
+    // newer kubelets keep it (`Back-off pulling image "…": ErrImagePull: …`):
+    // a wrong reference, the workload's own (loop compute).
     let d = diagnosis(&report, ns, "ImagePullBackOff", &name(&cart));
     eprintln!("ImagePullBackOff: {:?}", root(d));
-    let (_, kind, obj, summary) = root(d);
+    let (lp, kind, obj, summary) = root(d);
     assert_eq!(
-        (kind, obj),
-        ("Deployment", "cart"),
+        (lp, kind, obj),
+        ("compute", "Deployment", "cart"),
         "ImagePullBackOff root cause: {summary}"
     );
     assert!(summary.contains(missing), "names the image: {summary}");

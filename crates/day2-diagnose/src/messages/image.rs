@@ -152,6 +152,28 @@ pub fn pull_error(msg: &str) -> Option<&str> {
     rest[close..].strip_prefix(": ").map(str::trim)
 }
 
+/// The last pull's error that newer kubelets append to the back-off
+/// waiting message (`pkg/kubelet/images/image_manager.go`: `Back-off pulling
+/// image "x": <ErrImagePull | RegistryUnavailable | …>: <runtime error>`),
+/// without the error's name; `None` for the bare older wording.
+pub fn backoff_error(msg: &str) -> Option<&str> {
+    let rest = msg
+        .trim_start()
+        .strip_prefix("Back-off pulling image ")?
+        .strip_prefix('"')?;
+    let close = rest.find('"')? + 1;
+    let err = rest[close..].strip_prefix(": ")?.trim();
+    let err = match err.split_once(": ") {
+        Some((name, text))
+            if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            text.trim()
+        }
+        _ => err,
+    };
+    (!err.is_empty()).then_some(err)
+}
+
 /// The registry host an image is pulled from (`docker.io` when none is named).
 pub fn registry_of(image: &str) -> &str {
     match image.split_once('/') {
@@ -203,6 +225,30 @@ pub fn ecr_region(host: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_back_off_message_of_newer_kubelets_carries_the_last_pull_error() {
+        // The kubelet's own composition: "%s: %s" of "Back-off pulling image %q"
+        // and "%s: %s" of the error and the runtime's text.
+        let m = "Back-off pulling image \"ghcr.io/acme/cart:9.9\": ErrImagePull: rpc error: code = NotFound desc = failed to pull and unpack image \"ghcr.io/acme/cart:9.9\": failed to resolve reference \"ghcr.io/acme/cart:9.9\": ghcr.io/acme/cart:9.9: not found";
+        let e = super::backoff_error(m).unwrap();
+        assert!(e.starts_with("rpc error: code = NotFound"), "{e}");
+        assert_eq!(super::classify(e), super::PullClass::Reference);
+        let r = "Back-off pulling image \"r.example/app:1\": RegistryUnavailable: image pull failed for r.example/app:1 because the registry is unavailable: dial tcp: i/o timeout";
+        assert!(
+            super::backoff_error(r)
+                .unwrap()
+                .starts_with("image pull failed for r.example/app:1")
+        );
+        assert_eq!(
+            super::backoff_error("Back-off pulling image \"nginx:1.99\""),
+            None
+        );
+        assert_eq!(
+            super::backoff_error("Failed to pull image \"nginx\": x"),
+            None
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -1,7 +1,8 @@
 //! `ImagePullBackOff` / `ErrImagePull`: a container whose image cannot be pulled.
 //!
 //! Container state `waiting.reason` is `ErrImagePull` (message: the runtime
-//! error), `ImagePullBackOff` (message: `Back-off pulling image "<img>"`),
+//! error), `ImagePullBackOff` (message: `Back-off pulling image "<img>"`,
+//! on newer kubelets followed by `: <error name>: <runtime error>` of the last pull),
 //! `ErrImageNeverPull` or `InvalidImageName`; the kubelet's `Failed` events
 //! carry `Failed to pull image "<img>": <runtime error>`
 //! (kubernetes/kubernetes `pkg/kubelet/images/image_manager.go`).
@@ -59,6 +60,11 @@ pub fn detect<'c>(_a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) ->
         let waiting_msg = w.message.as_deref().unwrap_or("");
         let error = match failed {
             Some((_, m)) => Some(m.to_owned()),
+            // Newer kubelets keep the last pull's error in the back-off
+            // message, so it outlives the events.
+            None if image::backoff_error(waiting_msg).is_some() => {
+                image::backoff_error(waiting_msg).map(str::to_owned)
+            }
             None if kind == Kind::ErrImagePull && !waiting_msg.is_empty() => {
                 Some(waiting_msg.to_owned())
             }
@@ -81,7 +87,7 @@ pub fn detect<'c>(_a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) ->
                 cs.name
             ));
         }
-        if failed.is_none() {
+        if failed.is_none() && image::backoff_error(waiting_msg).is_none() {
             d.missing
                 .push(events_absent("kubelet `Failed to pull image`"));
         }
