@@ -597,6 +597,14 @@ fn a_node_that_stopped_reporting() {
         .find(|d| d.symptom.kind == "NodeNotReady")
         .expect("NodeNotReady");
     assert_root(d, Loop::Compute, "Node", "worker-3");
+    // What it takes down, by name.
+    assert!(
+        d.root_cause
+            .summary
+            .contains("1 pod(s) there are unreachable (default/app-1)"),
+        "{}",
+        d.root_cause.summary
+    );
 }
 
 // ---------------------------------------------------------------- every case

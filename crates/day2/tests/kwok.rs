@@ -433,8 +433,10 @@ async fn kwok_node_not_ready_with_pods_on_it() {
         "NodeNotReady root cause: {summary}"
     );
     assert!(
-        summary.contains("pod network") && summary.contains("1 pod(s)"),
-        "the CNI and the pod on the node: {summary}"
+        summary.contains("pod network")
+            && summary.contains("1 pod(s)")
+            && summary.contains(&format!("({ns}/api-")),
+        "the CNI and the pod on the node, by name: {summary}"
     );
 
     cleanup(&client, ns, node_name).await;

@@ -27,11 +27,18 @@ pub fn not_ready<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     };
     let msg = ready.message.as_deref().unwrap_or("");
     let reason = ready.reason.as_deref().unwrap_or("");
-    let pods = a
+    let on_node: Vec<String> = a
         .cluster
         .pods_on_node(node.name())
         .filter(|p| !model::is_terminal(p))
-        .count();
+        .map(|p| format!("{}/{}", p.ns_or_default(), p.name()))
+        .collect();
+    let pods = on_node.len();
+    // The pods it takes down, by name: the first place an on-call looks.
+    let named = match pods {
+        0 => String::new(),
+        _ => format!(" ({})", day2_model::text::short_list(&on_node, 3)),
+    };
     let l = msg.to_ascii_lowercase();
     let cond_link = Link::new(
         Loop::Compute,
@@ -61,7 +68,7 @@ pub fn not_ready<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             84,
             Loop::Network,
             obj,
-            format!("the pod network on {} is not ready (the CNI plugin did not initialise): the kubelet reports NotReady and {pods} pod(s) there cannot start or serve", node.name()),
+            format!("the pod network on {} is not ready (the CNI plugin did not initialise): the kubelet reports NotReady and {pods} pod(s) there cannot start or serve{named}", node.name()),
         )
         .fix("Check the CNI DaemonSet pod on this node (`kubectl -n kube-system get pods -o wide --field-selector spec.nodeName=<node>`) and its logs; on AWS VPC CNI common causes are IP exhaustion in the subnet and the aws-node role lacking `AmazonEKS_CNI_Policy`.")
         .link(cond_link)];
@@ -71,7 +78,7 @@ pub fn not_ready<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             62,
             Loop::Compute,
             node.objref(),
-            format!("the kubelet on {} stopped reporting (instance stopped or unreachable, kubelet down, or network partition); {pods} pod(s) there are unreachable", node.name()),
+            format!("the kubelet on {} stopped reporting (instance stopped or unreachable, kubelet down, or network partition); {pods} pod(s) there are unreachable{named}", node.name()),
         )
         .fix("Check the instance in the cloud console and the kubelet (`journalctl -u kubelet`); replace the node if it does not return; PodDisruptionBudgets and replicas across zones limit the blast radius.")
         .link(cond_link)];
@@ -94,8 +101,9 @@ pub fn not_ready<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 Loop::Compute,
                 node.objref(),
                 format!(
-                    "the container runtime on {} is unhealthy: {msg}",
-                    node.name()
+                    "the container runtime on {} is unhealthy: {msg}{}",
+                    node.name(),
+                    on_it(pods, &named)
                 ),
             )
             .fix("Check containerd/CRI-O on the node; restart or replace the node.")
@@ -107,9 +115,21 @@ pub fn not_ready<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             35,
             Loop::Compute,
             ObjRef::new("Node", None, node.name()),
-            format!("node {} is NotReady: {reason} {msg}", node.name()),
+            format!(
+                "node {} is NotReady: {reason} {msg}{}",
+                node.name(),
+                on_it(pods, &named)
+            ),
         )
         .fix("`kubectl describe node` and the kubelet's log on the node.")
         .link(cond_link),
     ]
+}
+
+/// `; N pod(s) on it (a, b, c)`, or nothing for an empty node.
+fn on_it(pods: usize, named: &str) -> String {
+    match pods {
+        0 => String::new(),
+        n => format!("; {n} pod(s) on it{named}"),
+    }
 }
