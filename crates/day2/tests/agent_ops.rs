@@ -300,6 +300,45 @@ async fn apply(client: &kube::Client, obj: &Value) {
     .unwrap_or_else(|e| panic!("applying {kind} {name}: {e}"));
 }
 
+/// The manifest's objects under names of this test's own: its namespace
+/// moved to `day2-audit` and its cluster-scoped roles and bindings suffixed
+/// `-audit`, so that they never stand in for (or are taken for) the objects
+/// another test installs from the same manifest on the shared control plane.
+fn own_names(mut docs: Vec<Value>) -> Vec<Value> {
+    const NS: &str = "day2-audit";
+    let from = docs
+        .iter()
+        .find(|d| d["kind"] == "Namespace")
+        .and_then(|d| d["metadata"]["name"].as_str())
+        .unwrap_or("day2")
+        .to_owned();
+    for d in &mut docs {
+        let kind = d["kind"].as_str().unwrap_or("").to_owned();
+        if kind == "Namespace" {
+            d["metadata"]["name"] = NS.into();
+        }
+        if d["metadata"]["namespace"] == from.as_str() {
+            d["metadata"]["namespace"] = NS.into();
+        }
+        if matches!(kind.as_str(), "ClusterRole" | "ClusterRoleBinding") {
+            let name = d["metadata"]["name"].as_str().unwrap_or("").to_owned();
+            d["metadata"]["name"] = format!("{name}-audit").into();
+        }
+        if d["roleRef"]["kind"] == "ClusterRole" {
+            let name = d["roleRef"]["name"].as_str().unwrap_or("").to_owned();
+            d["roleRef"]["name"] = format!("{name}-audit").into();
+        }
+        // `get_mut`: indexing a missing key mutably would add it as null.
+        let subjects = d.get_mut("subjects").and_then(Value::as_array_mut);
+        for s in subjects.into_iter().flatten() {
+            if s["namespace"] == from.as_str() {
+                s["namespace"] = NS.into();
+            }
+        }
+    }
+    docs
+}
+
 /// One request of the audit log.
 #[derive(Debug)]
 struct Audited {
@@ -380,6 +419,7 @@ async fn under_the_deployed_rbac_with_writes_on_the_audit_log_shows_only_the_wri
     ))
     .expect("reading the manifest");
     let docs: Vec<Value> = serde_saphyr::from_multiple(&manifest).expect("parsing the manifest");
+    let docs = own_names(docs);
     let (mut account, mut deployed_args) = (None, None);
     for d in &docs {
         match d["kind"].as_str().unwrap_or("") {
