@@ -58,20 +58,18 @@ pub fn detect<'c>(_a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) ->
             .rev()
             .find_map(|e| image::pull_error(e.message_text()).map(|m| (e, m)));
         let waiting_msg = w.message.as_deref().unwrap_or("");
-        let error = match failed {
-            Some((_, m)) => Some(m.to_owned()),
-            // Newer kubelets keep the last pull's error in the back-off
-            // message, so it outlives the events.
-            None if image::backoff_error(waiting_msg).is_some() => {
-                image::backoff_error(waiting_msg).map(str::to_owned)
-            }
-            None if kind == Kind::ErrImagePull && !waiting_msg.is_empty() => {
+        // Newer kubelets keep the last pull's error in the back-off message,
+        // so it outlives the events.
+        let backoff = image::backoff_error(waiting_msg);
+        let error = match (failed, backoff) {
+            (Some((_, m)), _) | (None, Some(m)) => Some(m.to_owned()),
+            _ if kind == Kind::ErrImagePull && !waiting_msg.is_empty() => {
                 Some(waiting_msg.to_owned())
             }
-            None if matches!(reason, "ErrImageNeverPull" | "InvalidImageName") => {
+            _ if matches!(reason, "ErrImageNeverPull" | "InvalidImageName") => {
                 Some(format!("{reason}: {waiting_msg}"))
             }
-            None => None,
+            _ => None,
         };
         let class = error.as_deref().map_or(PullClass::Unknown, image::classify);
         let mut d = Detected::new(kind, pod.objref(), Subject::Pod(pod));
@@ -87,7 +85,7 @@ pub fn detect<'c>(_a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) ->
                 cs.name
             ));
         }
-        if failed.is_none() && image::backoff_error(waiting_msg).is_none() {
+        if failed.is_none() && backoff.is_none() {
             d.missing
                 .push(events_absent("kubelet `Failed to pull image`"));
         }
