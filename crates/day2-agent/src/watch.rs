@@ -227,6 +227,15 @@ mod tests {
         fn reset(&mut self) {}
     }
 
+    fn shared() -> Shared {
+        Shared {
+            store: Arc::new(Mutex::new(Store::new("live:test"))),
+            health: Health::default(),
+            metrics: Arc::new(Metrics::new()),
+            changed: Arc::new(Notify::new()),
+        }
+    }
+
     fn pod(name: &str) -> DynamicObject {
         serde_json::from_value(json!({"apiVersion": "v1", "kind": "Pod",
             "metadata": {"namespace": "shop", "name": name},
@@ -236,12 +245,7 @@ mod tests {
 
     #[tokio::test]
     async fn after_a_failed_watch_the_kind_is_listed_again_and_up_without_its_note() {
-        let shared = Shared {
-            store: Arc::new(Mutex::new(Store::new("live:test"))),
-            health: Health::default(),
-            metrics: Arc::new(Metrics::new()),
-            changed: Arc::new(Notify::new()),
-        };
+        let shared = shared();
         // The first watcher lists, then loses its connection (an API server
         // restart). Left to itself it would resume watching without a list
         // and without an event; the agent starts another, which lists.
@@ -291,12 +295,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_refused_list_is_a_note_marked_403() {
-        let shared = Shared {
-            store: Arc::new(Mutex::new(Store::new("live:test"))),
-            health: Health::default(),
-            metrics: Arc::new(Metrics::new()),
-            changed: Arc::new(Notify::new()),
-        };
+        let shared = shared();
         let forbidden = || {
             let mut s = kube::core::Status::failure("secrets is forbidden", "Forbidden");
             s.code = 403;

@@ -19,11 +19,7 @@ async fn a_service_selector_typo_shows_in_the_agents_metrics_and_goes_away_when_
     let client = client().await;
     // Unique per run: a reused control plane keeps earlier namespaces.
     let ns = &format!("agent-selector-typo-{}", std::process::id());
-    create(
-        &client,
-        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
-    )
-    .await;
+    namespace(&client, ns).await;
     create(
         &client,
         json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web", "namespace": ns, "labels": {"app": "web"}},
@@ -102,11 +98,7 @@ async fn with_writes_enabled_the_leader_reports_the_typo_as_a_policy_report_a_re
     install_report_crds(&client).await;
     // Unique per run: a reused control plane keeps earlier namespaces and Events.
     let ns = &format!("agent-writes-{}", std::process::id());
-    create(
-        &client,
-        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
-    )
-    .await;
+    namespace(&client, ns).await;
     create(
         &client,
         json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "api", "namespace": ns, "labels": {"app": "api"}},
@@ -150,17 +142,7 @@ async fn with_writes_enabled_the_leader_reports_the_typo_as_a_policy_report_a_re
             .expect("starting day2 agent"),
     );
 
-    for ar in [policy_report(), open_report()] {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while nw007_results(&client, &ar, ns).await.unwrap_or(0) == 0 {
-            assert!(
-                Instant::now() < deadline,
-                "no {} with NW007 in {ns} after 60 s",
-                ar.kind
-            );
-            tokio::time::sleep(Duration::from_millis(500)).await;
-        }
-    }
+    wait_nw007_reports(&client, ns).await;
     // The Report is openreports.io's, labelled as day2's.
     let report =
         Api::<kube::api::DynamicObject>::namespaced_with(client.clone(), ns, &open_report())

@@ -113,11 +113,7 @@ async fn settled(port: u16, ns: &str) -> String {
 /// scheduler, so no Event changes its story) and a Service `app` whose
 /// selector has a typo.
 async fn typo(client: &kube::Client, ns: &str, app: &str) {
-    create(
-        client,
-        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
-    )
-    .await;
+    namespace(client, ns).await;
     create(
         client,
         json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": app, "namespace": ns, "labels": {"app": app}},
@@ -509,17 +505,7 @@ async fn under_the_deployed_rbac_with_writes_on_the_audit_log_shows_only_the_wri
     );
 
     // Its PolicyReport, Report and Event for the typo.
-    for ar in [policy_report(), open_report()] {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while nw007_results(&client, &ar, ns).await.unwrap_or(0) == 0 {
-            assert!(
-                Instant::now() < deadline,
-                "no {} with NW007 in {ns} after 60 s",
-                ar.kind
-            );
-            tokio::time::sleep(Duration::from_millis(500)).await;
-        }
-    }
+    wait_nw007_reports(&client, ns).await;
     let events: Api<k8s_openapi::api::core::v1::Event> = Api::namespaced(client.clone(), ns);
     let deadline = Instant::now() + Duration::from_secs(30);
     while events

@@ -137,11 +137,7 @@ fn run_tag() -> String {
 async fn setup_round(client: &Client, rng: &mut Rng, tag: &str, round: u64) -> Round {
     let id = format!("{tag}-{round}");
     let ns = format!("diff-{id}");
-    create(
-        client,
-        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
-    )
-    .await;
+    namespace(client, &ns).await;
     let count = 3 + rng.below(3) as usize;
     let mut nodes = Vec::new();
     for i in 0..count {

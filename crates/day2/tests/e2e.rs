@@ -42,16 +42,6 @@ fn deployment(ns: &str, name: &str, replicas: u32, cpu: &str) -> Value {
                  "template": {"metadata": {"labels": {"app": name}}, "spec": template["spec"]}}})
 }
 
-/// Namespaces are left in place: without a kubelet a bound pod never
-/// terminates, and each CI run starts a fresh control plane.
-async fn namespace(client: &Client, ns: &str) {
-    create(
-        client,
-        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
-    )
-    .await;
-}
-
 /// Wait until a FailedScheduling event exists for every pod named, and one
 /// of them says `want` (the scheduler's first attempts may fail for a
 /// passing reason, such as a claim the volume controller has not bound yet).

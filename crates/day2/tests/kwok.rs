@@ -67,14 +67,6 @@ fn deployment(ns: &str, name: &str, node: &str, image: &str, fault: Option<&str>
                     "terminationGracePeriodSeconds": 0}}}})
 }
 
-async fn namespace(client: &Client, ns: &str) {
-    create(
-        client,
-        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
-    )
-    .await;
-}
-
 /// Wait (bounded) until `ok` holds for the pod of Deployment `app`; returns it.
 async fn wait_pod(
     client: &Client,

@@ -29,11 +29,7 @@ const HANG_GUARD: Duration = Duration::from_secs(120);
 
 async fn prepare() {
     let c = common::client().await;
-    common::create(
-        &c,
-        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NS}}),
-    )
-    .await;
+    common::namespace(&c, NS).await;
     for i in 0..CONFIGMAPS {
         common::create(
             &c,

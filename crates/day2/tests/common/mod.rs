@@ -26,6 +26,17 @@ pub async fn client() -> Client {
     Client::try_from(cfg).expect("client")
 }
 
+/// Create a namespace (already there is fine). Namespaces are left in
+/// place: without a kubelet a bound pod never terminates, and each CI run
+/// starts a fresh control plane.
+pub async fn namespace(client: &Client, ns: &str) {
+    create(
+        client,
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
+    )
+    .await;
+}
+
 /// Create any object from JSON through the dynamic API.
 pub async fn create(client: &Client, obj: Value) {
     let av = obj["apiVersion"].as_str().expect("apiVersion").to_owned();
