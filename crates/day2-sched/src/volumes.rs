@@ -195,7 +195,7 @@ impl<'c> PodVolumes<'c> {
                     }
                 }
                 out.bound.push(BoundClaim { claim, volume, pv });
-            } else if delayed_binding(class.map(|c| &c.obj)) {
+            } else if delayed_binding(class.map(|c| &*c.obj)) {
                 if let Some(c) = class {
                     out.csi
                         .push((c.provisioner.clone(), format!("{ns}/{claim}")));

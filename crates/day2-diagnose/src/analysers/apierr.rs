@@ -358,7 +358,7 @@ pub fn in_cluster(a: &Analysis<'_>, pod: &Res<Pod>, what: InCluster) -> Option<H
         .service_accounts
         .iter()
         .find(|s| s.ns_or_default() == ns && s.name() == sa_name);
-    let decided = token_automount(spec, sa.map(|s| &s.obj));
+    let decided = token_automount(spec, sa.map(|s| &*s.obj));
     let owner = crate::model::workload_ref(a.cluster, pod);
     match decided {
         TokenAutomount::Pod(false) => Some(

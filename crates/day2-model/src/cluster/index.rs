@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::collections::BTreeMap;
 use std::hash::BuildHasher;
+use std::sync::Arc;
 
 #[derive(Debug, Default, Clone)]
 pub(super) struct Index {
@@ -86,7 +87,7 @@ type PodIndexes = (
 /// Events by time, then name (a stable sort). The order is sorted as indexes
 /// and applied in one pass: each event is moved once, not at every step of a
 /// merge sort.
-pub(super) fn sort_events(events: &mut [Event]) {
+pub(super) fn sort_events(events: &mut [Arc<Event>]) {
     const DONE: u32 = u32::MAX;
     let Ok(n) = u32::try_from(events.len()) else {
         events.sort_by(|a, b| a.at().cmp(&b.at()).then_with(|| a.name.cmp(&b.name)));
@@ -98,7 +99,7 @@ pub(super) fn sort_events(events: &mut [Event]) {
         events.iter().zip(0..n).map(|(e, i)| (e.at(), i)).collect();
     {
         use rayon::slice::ParallelSliceMut;
-        let ev: &[Event] = events;
+        let ev: &[Arc<Event>] = events;
         keys.par_sort_unstable_by(|a, b| {
             a.0.cmp(&b.0)
                 .then_with(|| ev[a.1 as usize].name.cmp(&ev[b.1 as usize].name))
@@ -296,7 +297,7 @@ impl Index {
 
 pub(super) type EventIndexes = (Postings, Postings);
 
-pub(super) fn index_events(events: &[Event]) -> EventIndexes {
+pub(super) fn index_events(events: &[Arc<Event>]) -> EventIndexes {
     let (by_uid, by_obj) = rayon::join(
         || {
             events

@@ -413,7 +413,7 @@ impl Cluster {
         out.sort_unstable();
         out.dedup();
         out.into_iter()
-            .map(|i| &self.stores.events[i as usize])
+            .map(|i| &*self.stores.events[i as usize])
             .collect()
     }
 

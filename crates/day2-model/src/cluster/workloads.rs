@@ -203,7 +203,7 @@ impl Cluster {
                             ("Deployment", dep, "apps/v1")
                         }
                         ("Job", Some(("CronJob", cron))) => ("CronJob", cron, "batch/v1"),
-                        _ => ($kind, own, K8sObject::api_version(&r.obj)),
+                        _ => ($kind, own, K8sObject::api_version(&*r.obj)),
                     };
                     let (pods, examples) = pods_of(kind, ns, name);
                     out.push(Workload {

@@ -136,22 +136,19 @@ fn decode_value_tracked(
         ("", "Secret") if v.get("keys").is_some_and(|k| k.is_array()) => {
             // Already value-free (a day2 snapshot): metadata plus one classification per key.
             let s: SecretInfo = from_value(v, track).map_err(invalid)?;
-            Ok(Object::Secret(Res { obj: s, origin }))
+            Ok(Object::Secret(Res::new(s, origin)))
         }
         ("", "Secret") => {
             let s: k8s_openapi::api::core::v1::Secret = from_value(v, track).map_err(invalid)?;
-            Ok(Object::Secret(Res {
-                obj: SecretInfo::from_secret(s),
-                origin,
-            }))
+            Ok(Object::Secret(Res::new(SecretInfo::from_secret(s), origin)))
         }
         ("", "Event") => {
             let e = from_value(v, track).map_err(invalid)?;
-            Ok(Object::Event(Event::from_core(e, origin)))
+            Ok(Object::Event(Arc::new(Event::from_core(e, origin))))
         }
         ("events.k8s.io", "Event") => {
             let e = from_value(v, track).map_err(invalid)?;
-            Ok(Object::Event(Event::from_events_v1(e, origin)))
+            Ok(Object::Event(Arc::new(Event::from_events_v1(e, origin))))
         }
         (g, k) => match typed_kind(g, k) {
             Some(tk) => match track {
@@ -163,7 +160,7 @@ fn decode_value_tracked(
                 let mut d: DynObject = from_value(v, track).map_err(invalid)?;
                 d.api_version = api_version;
                 d.kind = kind;
-                Ok(Object::Other(Res { obj: d, origin }))
+                Ok(Object::Other(Res::new(d, origin)))
             }
         },
     }
@@ -229,7 +226,7 @@ pub fn decode_str_into(
             let mut de = serde_json::Deserializer::from_str(raw);
             let e: Result<k8s_openapi::api::core::v1::Event, _> = Deserialize::deserialize(&mut de);
             if let Ok(e) = e {
-                stores.events.push(Event::from_core(e, origin));
+                stores.events.push(Arc::new(Event::from_core(e, origin)));
                 return Ok(());
             }
         } else if let Some(tk) = typed_kind(group, kind) {

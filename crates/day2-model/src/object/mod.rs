@@ -8,16 +8,30 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::ops::Deref;
+use std::sync::Arc;
 
 mod decode;
 
 pub use decode::{decode_str_into, decode_value, decode_value_traced, group_of};
 
 /// An object together with where it came from.
+///
+/// The object is shared: a clone of a `Res` (a model built again from the
+/// same objects, as the agent does on every evaluation) costs a reference
+/// count, not a copy of the object.
 #[derive(Debug, Clone)]
 pub struct Res<T> {
-    pub obj: T,
+    pub obj: Arc<T>,
     pub origin: Origin,
+}
+
+impl<T> Res<T> {
+    pub fn new(obj: T, origin: Origin) -> Res<T> {
+        Res {
+            obj: Arc::new(obj),
+            origin,
+        }
+    }
 }
 
 impl<T> Deref for Res<T> {
@@ -177,7 +191,7 @@ macro_rules! kinds {
         pub enum Object {
             $( $variant(Res<$ty>), )*
             Secret(Res<SecretInfo>),
-            Event(Event),
+            Event(Arc<Event>),
             Other(Res<DynObject>),
         }
 
@@ -186,7 +200,7 @@ macro_rules! kinds {
         pub struct Stores {
             $( pub $field: Vec<Res<$ty>>, )*
             pub secrets: Vec<Res<SecretInfo>>,
-            pub events: Vec<Event>,
+            pub events: Vec<Arc<Event>>,
             pub other: Vec<Res<DynObject>>,
         }
 
@@ -274,7 +288,7 @@ macro_rules! kinds {
 
         fn decode_typed<'de, D: serde::Deserializer<'de>>(kind: &str, de: D, origin: Origin) -> Result<Object, D::Error> {
             match kind {
-                $( $kind => Ok(Object::$variant(Res { obj: <$ty as Deserialize>::deserialize(de)?, origin })), )*
+                $( $kind => Ok(Object::$variant(Res::new(<$ty as Deserialize>::deserialize(de)?, origin))), )*
                 _ => Err(serde::de::Error::custom(format!("no typed model for {kind}"))),
             }
         }
@@ -286,7 +300,7 @@ macro_rules! kinds {
                 $( $kind => {
                     let mut obj = <$ty as Deserialize>::deserialize(de)?;
                     Trim::trim(&mut obj);
-                    stores.$field.push(Res { obj, origin });
+                    stores.$field.push(Res::new(obj, origin));
                     Ok(())
                 } )*
                 _ => Err(serde::de::Error::custom(format!("no typed model for {kind}"))),
@@ -310,10 +324,10 @@ macro_rules! kinds {
             /// unused room ([`crate::trim`]).
             pub fn trim(&mut self) {
                 match self {
-                    $( Object::$variant(r) => Trim::trim(&mut r.obj), )*
-                    Object::Secret(r) => crate::trim::meta(&mut r.obj.metadata),
+                    $( Object::$variant(r) => Trim::trim(Arc::make_mut(&mut r.obj)), )*
+                    Object::Secret(r) => crate::trim::meta(&mut Arc::make_mut(&mut r.obj).metadata),
                     Object::Event(_) => {}
-                    Object::Other(r) => crate::trim::meta(&mut r.obj.metadata),
+                    Object::Other(r) => crate::trim::meta(&mut Arc::make_mut(&mut r.obj).metadata),
                 }
             }
         }

@@ -182,7 +182,7 @@ impl Rule for CloudApiWithoutWorkloadIdentity {
             .cluster
             .service_accounts
             .iter()
-            .map(|s| ((s.ns_or_default(), s.name()), &s.obj))
+            .map(|s| ((s.ns_or_default(), s.name()), &*s.obj))
             .collect();
         let secrets = cloud_secret_kinds(cx.cluster);
         for w in cx.workloads() {

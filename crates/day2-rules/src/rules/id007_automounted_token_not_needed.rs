@@ -50,7 +50,7 @@ impl Rule for AutomountedTokenNotNeeded {
             .cluster
             .service_accounts
             .iter()
-            .map(|s| ((s.ns_or_default(), s.name()), &s.obj))
+            .map(|s| ((s.ns_or_default(), s.name()), &*s.obj))
             .collect();
         for w in cx.workloads() {
             let ns = w.namespace();

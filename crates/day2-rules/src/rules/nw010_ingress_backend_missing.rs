@@ -46,7 +46,7 @@ impl Rule for IngressBackendMissing {
         let services: HashMap<(&str, &str), &Service> = c
             .services
             .iter()
-            .map(|s| ((s.ns_or_default(), s.name()), &s.obj))
+            .map(|s| ((s.ns_or_default(), s.name()), &*s.obj))
             .collect();
         for ing in &c.ingresses {
             let ns = ing.ns_or_default();

@@ -101,7 +101,7 @@ pub fn binding(pod: &Incoming<'_, '_>, node: &SimNode) -> Option<Failure> {
         if matching_volume(d, &node.name, &node.labels).is_some() {
             continue;
         }
-        if can_provision(d.class.map(|c| &c.obj), &node.labels) {
+        if can_provision(d.class.map(|c| &*c.obj), &node.labels) {
             continue;
         }
         if !reasons.contains(&BIND_CONFLICT) {

@@ -193,7 +193,7 @@ mod tests {
         }))
         .unwrap();
         let y = wffc_yaml(&Res {
-            obj: sc,
+            obj: sc.into(),
             origin: Default::default(),
         });
         assert!(y.contains("volumeBindingMode: WaitForFirstConsumer"), "{y}");
