@@ -2,11 +2,13 @@
 //!
 //! [`run`] discovers which of day2's kinds ([`day2_live::kinds::KINDS`]) the
 //! server serves, watches each with a kube-runtime watcher into one
-//! [`store::Store`], and re-evaluates when the store changed: 2 s after the
+//! [`store::Store`], and re-evaluates when the store changed: 0.2 s after the
 //! last change (`debounce`), and no later than `interval` after the first
 //! change not yet evaluated, so a cluster that never stops changing (Events
-//! do not) is still evaluated at least that often. Nothing changed, nothing
-//! evaluated.
+//! do not) is still evaluated at least that often. While changes keep coming,
+//! evaluations take at most `max_busy` of a core (25% by default): after one
+//! that took `t`, the next waits `t × (1 / max_busy − 1)`. Nothing changed,
+//! nothing evaluated.
 //!
 //! Each evaluation is a full one: the store builds a [`Cluster`] and the
 //! caller's `evaluate` (the same rules, diagnosis and checklist as
@@ -69,6 +71,10 @@ pub struct AgentOptions {
     pub interval: Duration,
     /// Quiet time after a change before evaluating.
     pub debounce: Duration,
+    /// Largest share of one core evaluations may take while changes keep
+    /// coming (0 < `max_busy` ≤ 1): after an evaluation that took `t`, the
+    /// next starts no sooner than `t × (1 / max_busy − 1)` after it ended.
+    pub max_busy: f64,
     /// Longest wait for every kind's first list before evaluating anyway.
     pub startup_wait: Duration,
     /// Kinds not to watch (matched case-insensitively), e.g. `Secret` when
@@ -247,6 +253,17 @@ async fn shutdown() {
     }
 }
 
+/// The pause after an evaluation that took `took`, so that evaluating takes
+/// at most `max_busy` of a core (clamped to (0, 1]).
+fn rest_after(took: Duration, max_busy: f64) -> Duration {
+    let busy = if max_busy.is_finite() {
+        max_busy.clamp(0.01, 1.0)
+    } else {
+        1.0
+    };
+    took.mul_f64(1.0 / busy - 1.0)
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn evaluator_loop(
     opts: AgentOptions,
@@ -261,6 +278,8 @@ async fn evaluator_loop(
 ) {
     let started = Instant::now();
     let mut announced: Option<BTreeSet<String>> = None;
+    // When the last evaluation ended, and how long it took.
+    let mut last: Option<(Instant, Duration)> = None;
     loop {
         // Wait for a change, then for quiet (bounded by the interval).
         if ready.load(Ordering::SeqCst) {
@@ -296,6 +315,11 @@ async fn evaluator_loop(
                 continue;
             }
         }
+        // Under steady change, evaluations take at most `max_busy` of a core.
+        if let Some((ended, took)) = last {
+            let rest = rest_after(took, opts.max_busy);
+            tokio::time::sleep_until(tokio::time::Instant::from_std(ended + rest)).await;
+        }
         let mut notes = discovery_notes.clone();
         {
             let h = shared.health.lock().unwrap_or_else(|e| e.into_inner());
@@ -318,6 +342,7 @@ async fn evaluator_loop(
                 continue;
             }
         };
+        last = Some((Instant::now(), Duration::from_secs_f64(e.seconds)));
         ready.store(true, Ordering::SeqCst);
         tracing::info!(
             objects = e.objects,
@@ -398,5 +423,24 @@ pub(crate) mod test_support {
             timeline: Vec::new(),
             notes: Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rest_after;
+    use std::time::Duration;
+
+    #[test]
+    fn evaluations_under_steady_change_take_at_most_their_share_of_a_core() {
+        let took = Duration::from_millis(1400);
+        // 25%: 1.4 s of work, then 4.2 s of rest.
+        assert_eq!(rest_after(took, 0.25), Duration::from_millis(4200));
+        // 100%: back to back.
+        assert_eq!(rest_after(took, 1.0), Duration::ZERO);
+        // Nonsense shares are clamped, never a panic or an endless pause.
+        assert_eq!(rest_after(took, 7.0), Duration::ZERO);
+        assert_eq!(rest_after(took, f64::NAN), Duration::ZERO);
+        assert_eq!(rest_after(took, 0.0), took.mul_f64(99.0));
     }
 }

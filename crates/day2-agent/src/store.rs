@@ -8,22 +8,36 @@
 //! objects deleted while the watch was down disappear, and nothing is counted
 //! twice. [`Store::cluster`] builds the same [`Cluster`] every other source
 //! builds from the current objects.
+//!
+//! A change that changes nothing the analyses read is not a change: each
+//! object is kept with a fingerprint of its content less its
+//! `resourceVersion` and, for a Node, its conditions' heartbeat times, and an
+//! update with the same fingerprint is not decoded and does not count. A
+//! thousand kubelets posting their heartbeats then cost no evaluation.
 
 use day2_model::object::Stores;
 use day2_model::{Cluster, Note, Object, Origin, SourceKind};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 /// Namespace (`None` for cluster-scoped objects) and name.
 type Key = (Option<String>, String);
 
+/// An object and the fingerprint of what the analyses read of it.
+#[derive(Debug)]
+struct Stored {
+    print: u64,
+    obj: Object,
+}
+
 /// The objects of one kind.
 #[derive(Debug, Default)]
 struct KindStore {
-    objects: HashMap<Key, Object>,
+    objects: HashMap<Key, Stored>,
     /// A re-list in progress: replaces `objects` when complete.
-    relist: Option<HashMap<Key, Object>>,
+    relist: Option<HashMap<Key, Stored>>,
     /// Lists completed (the first one included).
     lists: u64,
 }
@@ -68,16 +82,28 @@ impl Store {
         self.generation
     }
 
-    /// An object was added or changed.
-    pub fn apply(&mut self, api_version: &str, kind: &str, v: Value) -> Result<(), StoreError> {
-        let (key, obj) = self.decode(api_version, kind, v)?;
+    /// An object was added or changed; whether it changed what the analyses
+    /// read (a Node's heartbeat alone does not).
+    pub fn apply(&mut self, api_version: &str, kind: &str, v: Value) -> Result<bool, StoreError> {
+        let Some((key, print, v)) = self.prepare(api_version, kind, v)? else {
+            return Ok(false);
+        };
+        if self
+            .kinds
+            .get(kind)
+            .and_then(|k| k.objects.get(&key))
+            .is_some_and(|s| s.print == print)
+        {
+            return Ok(false);
+        }
+        let obj = self.decode(kind, &key, v)?;
         self.kinds
             .entry(kind.to_owned())
             .or_default()
             .objects
-            .insert(key, obj);
+            .insert(key, Stored { print, obj });
         self.generation += 1;
-        Ok(())
+        Ok(true)
     }
 
     /// An object was deleted.
@@ -104,9 +130,14 @@ impl Store {
         kind: &str,
         v: Value,
     ) -> Result<(), StoreError> {
-        let (key, obj) = self.decode(api_version, kind, v)?;
+        let Some((key, print, v)) = self.prepare(api_version, kind, v)? else {
+            return Ok(());
+        };
+        let obj = self.decode(kind, &key, v)?;
         let k = self.kinds.entry(kind.to_owned()).or_default();
-        k.relist.get_or_insert_with(HashMap::new).insert(key, obj);
+        k.relist
+            .get_or_insert_with(HashMap::new)
+            .insert(key, Stored { print, obj });
         Ok(())
     }
 
@@ -150,7 +181,7 @@ impl Store {
         let mut stores = Stores::default();
         for k in self.kinds.values() {
             for o in k.objects.values() {
-                stores.push(o.clone());
+                stores.push(o.obj.clone());
             }
         }
         notes.extend(self.undecodable.values().map(|message| Note {
@@ -163,12 +194,14 @@ impl Store {
         cluster
     }
 
-    fn decode(
+    /// The object's key, its fingerprint and the object ready to decode:
+    /// type filled in, managed fields gone, a Secret's values gone.
+    fn prepare(
         &mut self,
         api_version: &str,
         kind: &str,
         mut v: Value,
-    ) -> Result<(Key, Object), StoreError> {
+    ) -> Result<Option<(Key, u64, Value)>, StoreError> {
         // Items of a list and watch events may omit their type.
         if let Some(o) = v.as_object_mut() {
             o.entry("apiVersion")
@@ -182,29 +215,88 @@ impl Store {
         let key = key_of(&v).ok_or_else(|| StoreError::NoName {
             kind: kind.to_owned(),
         })?;
-        let fail = |this: &mut Store, message: String| {
-            let e = StoreError::Undecodable {
-                kind: kind.to_owned(),
-                name: display(&key),
-                message,
-            };
-            this.undecodable
-                .insert((kind.to_owned(), display(&key)), e.to_string());
-            e
-        };
         if api_version == "v1" && kind == "Secret" {
-            // Values never enter the store.
-            v = day2_live::redact(v).map_err(|_| fail(self, "not a valid Secret".into()))?;
+            // Values never enter the store, nor its fingerprints.
+            match day2_live::redact(v) {
+                Ok(r) => v = r,
+                Err(_) => {
+                    return Err(self.refuse(kind, &key, "not a valid Secret".into()));
+                }
+            }
         }
+        let print = fingerprint(kind, &v);
+        Ok(Some((key, print, v)))
+    }
+
+    fn refuse(&mut self, kind: &str, key: &Key, message: String) -> StoreError {
+        let e = StoreError::Undecodable {
+            kind: kind.to_owned(),
+            name: display(key),
+            message,
+        };
+        self.undecodable
+            .insert((kind.to_owned(), display(key)), e.to_string());
+        e
+    }
+
+    fn decode(&mut self, kind: &str, key: &Key, v: Value) -> Result<Object, StoreError> {
         let origin = Origin {
             source: Some(self.source.clone()),
             ..Origin::default()
         };
-        let mut obj =
-            day2_model::decode_value(v, origin, None).map_err(|e| fail(self, e.to_string()))?;
+        let mut obj = day2_model::decode_value(v, origin, None)
+            .map_err(|e| self.refuse(kind, key, e.to_string()))?;
         obj.trim();
-        self.undecodable.remove(&(kind.to_owned(), display(&key)));
-        Ok((key, obj))
+        self.undecodable.remove(&(kind.to_owned(), display(key)));
+        Ok(obj)
+    }
+}
+
+/// A fingerprint of what the analyses read of an object: all of it but its
+/// `resourceVersion` and, for a Node, the heartbeat times of its conditions
+/// (a kubelet posts them with nothing else changed).
+fn fingerprint(kind: &str, v: &Value) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    hash_value(v, &mut h, &|path: &[&str]| match path {
+        ["metadata", "resourceVersion"] => true,
+        ["status", "conditions", "lastHeartbeatTime"] => kind == "Node",
+        _ => false,
+    }, &mut Vec::new());
+    h.finish()
+}
+
+/// Hash `v`, leaving out the object fields whose path (field names only,
+/// list positions left out) `skip` names.
+fn hash_value<'a>(
+    v: &'a Value,
+    h: &mut impl Hasher,
+    skip: &dyn Fn(&[&str]) -> bool,
+    path: &mut Vec<&'a str>,
+) {
+    match v {
+        Value::Null => 0u8.hash(h),
+        Value::Bool(b) => (1u8, b).hash(h),
+        Value::Number(n) => (2u8, n.to_string()).hash(h),
+        Value::String(s) => (3u8, s).hash(h),
+        Value::Array(a) => {
+            (4u8, a.len()).hash(h);
+            for x in a {
+                hash_value(x, h, skip, path);
+            }
+        }
+        Value::Object(m) => {
+            5u8.hash(h);
+            // serde_json's map is ordered by key: the same object hashes the
+            // same whatever order its fields arrived in.
+            for (k, x) in m {
+                path.push(k);
+                if !skip(path) {
+                    k.hash(h);
+                    hash_value(x, h, skip, path);
+                }
+                path.pop();
+            }
+        }
     }
 }
 
@@ -266,6 +358,47 @@ mod tests {
         s.apply("v1", "Pod", pod("shop", "web", "web:2")).unwrap();
         assert_eq!(images(&s), ["db/web=web:1", "shop/web=web:2"]);
         assert_eq!(s.counts(), [("Pod", 2)]);
+    }
+
+    fn node(rv: &str, ready: &str, heartbeat: &str) -> Value {
+        json!({"metadata": {"name": "n1", "resourceVersion": rv},
+               "status": {"conditions": [
+                   {"type": "MemoryPressure", "status": "False", "lastHeartbeatTime": heartbeat,
+                    "lastTransitionTime": "2026-01-01T00:00:00Z"},
+                   {"type": "Ready", "status": ready, "lastHeartbeatTime": heartbeat,
+                    "lastTransitionTime": "2026-01-01T00:00:00Z"}]}})
+    }
+
+    #[test]
+    fn a_heartbeat_or_a_new_resource_version_alone_is_not_a_change() {
+        let mut s = Store::new("live:test");
+        assert!(s.apply("v1", "Node", node("1", "True", "2026-01-01T10:00:00Z")).unwrap());
+        let g = s.generation();
+        // The kubelet's heartbeat: new times, new resourceVersion, same state.
+        assert!(!s.apply("v1", "Node", node("2", "True", "2026-01-01T10:00:40Z")).unwrap());
+        assert_eq!(s.generation(), g);
+        // The node going NotReady is a change, heartbeat or not.
+        assert!(s.apply("v1", "Node", node("3", "False", "2026-01-01T10:00:40Z")).unwrap());
+        assert!(s.generation() > g);
+        let c = s.cluster("test", Vec::new());
+        let ready = c.stores.nodes[0]
+            .obj
+            .status
+            .as_ref()
+            .and_then(|st| st.conditions.as_ref())
+            .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
+            .map(|c| c.status.clone());
+        assert_eq!(ready.as_deref(), Some("False"));
+        // A pod's heartbeat-named field is not skipped: only a Node's are.
+        let mut p = pod("shop", "web", "web:1");
+        assert!(s.apply("v1", "Pod", p.clone()).unwrap());
+        p["metadata"]["resourceVersion"] = json!("9");
+        assert!(!s.apply("v1", "Pod", p.clone()).unwrap());
+        p["status"] = json!({"conditions": [{"type": "Ready", "status": "True",
+                                            "lastHeartbeatTime": "2026-01-01T10:00:00Z"}]});
+        assert!(s.apply("v1", "Pod", p.clone()).unwrap());
+        p["status"]["conditions"][0]["lastHeartbeatTime"] = json!("2026-01-01T10:05:00Z");
+        assert!(s.apply("v1", "Pod", p).unwrap());
     }
 
     #[test]

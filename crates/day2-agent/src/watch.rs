@@ -195,10 +195,14 @@ fn apply(shared: &Shared, av: &str, kind: &str, ev: Event<DynamicObject>) -> boo
         }
         Event::Apply(o) => {
             let Some(v) = to_value(o) else { return false };
-            if let Err(e) = lock(&shared.store).apply(av, kind, v) {
-                tracing::warn!(kind, error = %e, "object not stored");
+            match lock(&shared.store).apply(av, kind, v) {
+                Ok(changed) => changed,
+                Err(e) => {
+                    // Its note is new or changed.
+                    tracing::warn!(kind, error = %e, "object not stored");
+                    true
+                }
             }
-            true
         }
         Event::Delete(o) => {
             let Some(v) = to_value(o) else { return false };

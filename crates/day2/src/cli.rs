@@ -286,9 +286,14 @@ pub struct AgentArgs {
     /// Longest time, in seconds, a change waits for its re-evaluation.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     pub interval: u64,
-    /// Quiet time, in seconds, after the last change before re-evaluating.
-    #[arg(long, default_value_t = 2)]
-    pub debounce: u64,
+    /// Quiet time, in seconds (fractions allowed), after the last change before re-evaluating.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.2, value_parser = parse_seconds)]
+    pub debounce: f64,
+    /// Largest share of one core, in percent, that evaluations may take while the cluster keeps
+    /// changing: after an evaluation that took t, the next starts no sooner than
+    /// t × (100 / PERCENT − 1) after it.
+    #[arg(long, value_name = "PERCENT", default_value_t = 25, value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub max_busy: u8,
     /// Do not watch this kind (repeatable), e.g. `--skip-kind Secret` when the agent's role
     /// may not read Secrets; the rules that read it then see none.
     #[arg(long, value_name = "KIND")]
@@ -386,4 +391,12 @@ pub enum LoopArg {
     Network,
     Storage,
     Observability,
+}
+
+/// Seconds as a non-negative decimal number (`2`, `0.25`).
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=3600.0).contains(&v) => Ok(v),
+        _ => Err(format!("`{s}` is not a number of seconds from 0 to 3600")),
+    }
 }

@@ -56,7 +56,8 @@ pub fn run(a: AgentArgs, term: &Term) -> Result<Outcome> {
         lease_name: "day2-agent".into(),
         identity,
         interval: Duration::from_secs(a.interval),
-        debounce: Duration::from_secs(a.debounce),
+        debounce: Duration::from_secs_f64(a.debounce),
+        max_busy: f64::from(a.max_busy) / 100.0,
         startup_wait: Duration::from_secs(120),
         skip_kinds: a.skip_kind,
     };
