@@ -14,6 +14,10 @@
 # DIR holds certificates, kubeconfigs, etcd data, one log per component and a
 # pid file and a command line (NAME.cmd) per component. Ports are picked free
 # at start. restart-apiserver.sh DIR stops and starts the apiserver again.
+#
+# DAY2_CP_SCALE=1 (bench/agent-kwok.sh) is for loading thousands of nodes and
+# pods: no client rate limits in the scheduler and controller manager, no
+# in-flight request limits in the apiserver, and no audit log.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 D=${1:?usage: up.sh RUN_DIR}
@@ -102,8 +106,16 @@ start etcd "$bin/etcd" --name=n0 --data-dir="$D/etcd" --unsafe-no-fsync=true \
   --initial-cluster=n0=http://127.0.0.1:$PP
 wait_url etcd "http://127.0.0.1:$EP/health" 30
 
+scale_api=() scale_client=()
+if [ "${DAY2_CP_SCALE:-}" = 1 ]; then
+  scale_api=(--max-requests-inflight=3000 --max-mutating-requests-inflight=1000)
+  scale_client=(--kube-api-qps=5000 --kube-api-burst=10000)
+fi
+
 # Every request is audited (metadata only): tests read DIR/audit.log to prove
 # which verbs an identity sent.
+audit=(--audit-policy-file=audit-policy.yaml --audit-log-path="$D/audit.log" --audit-log-maxsize=0)
+[ "${DAY2_CP_SCALE:-}" = 1 ] && audit=()
 cat > audit-policy.yaml <<'AP'
 apiVersion: audit.k8s.io/v1
 kind: Policy
@@ -120,13 +132,12 @@ start apiserver "$bin/kube-apiserver" --etcd-servers=http://127.0.0.1:$EP \
   --service-account-issuer=https://kubernetes.default.svc.cluster.local \
   --service-account-key-file=sa.pub --service-account-signing-key-file=sa.key \
   --service-cluster-ip-range=10.0.0.0/24 --authorization-mode=RBAC --allow-privileged=true \
-  --disable-admission-plugins=ServiceAccount \
-  --audit-policy-file=audit-policy.yaml --audit-log-path="$D/audit.log" --audit-log-maxsize=0
+  --disable-admission-plugins=ServiceAccount "${audit[@]}" "${scale_api[@]}"
 wait_url apiserver "https://127.0.0.1:$AP/readyz" 90 --cacert ca.crt --cert admin.crt --key admin.key
 
 start scheduler "$bin/kube-scheduler" --kubeconfig=scheduler.kubeconfig --leader-elect=false \
   --bind-address=127.0.0.1 --secure-port=$SP \
-  --authorization-always-allow-paths=/healthz,/readyz,/livez,/metrics
+  --authorization-always-allow-paths=/healthz,/readyz,/livez,/metrics "${scale_client[@]}"
 wait_url scheduler "https://127.0.0.1:$SP/healthz" 60 -k
 
 # No kubelet renews node leases: a day's grace keeps test nodes Ready (the
@@ -136,7 +147,7 @@ start controller-manager "$bin/kube-controller-manager" --kubeconfig=admin.kubec
   --authorization-always-allow-paths=/healthz,/readyz,/livez,/metrics \
   --root-ca-file=ca.crt --service-account-private-key-file=sa.key \
   --node-monitor-grace-period=24h --node-startup-grace-period=24h \
-  --controllers='*,-cloud-node-lifecycle-controller'
+  --controllers='*,-cloud-node-lifecycle-controller' "${scale_client[@]}"
 wait_url controller-manager "https://127.0.0.1:$CP/healthz" 60 -k
 
 # Simulated kubelets for the nodes annotated kwok.x-k8s.io/node=fake only;
