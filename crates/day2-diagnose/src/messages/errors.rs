@@ -22,6 +22,19 @@
 //!   `Request had insufficient authentication scopes`, `PERMISSION_DENIED`).
 //! - Architecture: the kernel's `exec format error` (ENOEXEC) when an image's
 //!   binary is built for another CPU than the node's.
+//! - An entrypoint the kernel cannot load: runc's init reports `execve`'s
+//!   ENOENT for a path that exists when the script's interpreter (the
+//!   shebang, often with a CRLF line ending) or the binary's dynamic loader
+//!   is missing: `standard_init_linux.go:211: exec user process caused "no
+//!   such file or directory"` (runc before 1.0), `exec user process caused:
+//!   no such file or directory` (1.0), `exec /entrypoint.sh: no such file or
+//!   directory` (1.1 and later). A command missing from `$PATH` is another
+//!   message (`exec: "bash": executable file not found in $PATH`, exit 127).
+//! - A privileged port: Go's `listen tcp :53: bind: permission denied`,
+//!   Node.js's `listen EACCES: permission denied 0.0.0.0:80`, nginx's
+//!   `bind() to 0.0.0.0:80 failed (13: Permission denied)`: the kernel
+//!   refuses ports below `net.ipv4.ip_unprivileged_port_start` (1024) to a
+//!   process without `CAP_NET_BIND_SERVICE`.
 //! - The Kubernetes API's refusals (RBAC, credentials), a client without
 //!   in-cluster configuration and the objects errors name: see
 //!   [`super::apiserver`].
@@ -112,6 +125,11 @@ pub enum ErrorClass {
     },
     /// The kernel cannot execute the image's binary: built for another CPU architecture.
     ExecFormat,
+    /// The entrypoint exists but the kernel cannot load it: its interpreter
+    /// or dynamic loader is missing from the image.
+    EntrypointUnloadable,
+    /// The kernel refuses to bind a port below 1024 to the process.
+    PrivilegedPort { port: u16 },
     /// The kernel refuses a change of owner or mode, or a read or write, on
     /// a path ([`super::fs`]).
     Denied(super::fs::Denied),
@@ -150,6 +168,12 @@ pub fn classify_line(line: &str) -> Option<ErrorClass> {
         return Some(ErrorClass::ExecFormat);
     }
     let line = &*apiserver::unescape(line);
+    if entrypoint_unloadable(line) {
+        return Some(ErrorClass::EntrypointUnloadable);
+    }
+    if let Some(port) = privileged_port(line) {
+        return Some(ErrorClass::PrivilegedPort { port });
+    }
     let api = |f: fn(&str) -> Option<ApiError>| f(line).map(ErrorClass::Api);
     api(apiserver::forbidden)
         .or_else(|| api(apiserver::in_cluster))
@@ -161,6 +185,46 @@ pub fn classify_line(line: &str) -> Option<ErrorClass> {
         .or_else(|| connect(line))
         .or_else(|| api(apiserver::not_found))
         .or_else(|| super::fs::denied(line).map(ErrorClass::Denied))
+}
+
+/// runc's init could not `execve` the entrypoint (ENOENT on a path it was given).
+fn entrypoint_unloadable(line: &str) -> bool {
+    const ENOENT: &str = "no such file or directory";
+    if let Some(at) = line.find("exec user process caused") {
+        return line[at..].contains(ENOENT);
+    }
+    // runc 1.1: `exec /path: no such file or directory`, the whole message.
+    let l = line.trim().trim_end_matches('"');
+    l.strip_prefix("exec /")
+        .and_then(|rest| rest.strip_suffix(ENOENT))
+        .and_then(|rest| rest.strip_suffix(": "))
+        .is_some_and(|path| !path.is_empty() && !path.contains(char::is_whitespace))
+}
+
+/// The port of a bind the kernel refused with EACCES, when it is privileged.
+fn privileged_port(line: &str) -> Option<u16> {
+    let lower = line.to_ascii_lowercase();
+    let port_after = |marker: &str| -> Option<u16> {
+        let at = lower.find(marker)?;
+        let token = lower[at + marker.len()..]
+            .split(|c: char| c.is_whitespace() || c == '"' || c == ')' || c == ',')
+            .next()?
+            .trim_end_matches(':');
+        token.rsplit_once(':')?.1.parse().ok()
+    };
+    let port = if lower.contains("bind: permission denied") {
+        // Go: `listen tcp :53: bind: permission denied`, `listen udp 0.0.0.0:53: …`
+        port_after("listen tcp ").or_else(|| port_after("listen udp "))
+    } else if lower.contains("listen eacces") {
+        // Node.js: `Error: listen EACCES: permission denied 0.0.0.0:80`
+        port_after("permission denied ")
+    } else if lower.contains("(13: permission denied)") {
+        // nginx: `bind() to 0.0.0.0:80 failed (13: Permission denied)`
+        port_after("bind() to ")
+    } else {
+        None
+    }?;
+    (port > 0 && port < 1024).then_some(port)
 }
 
 fn cloud_auth(line: &str) -> Option<ErrorClass> {
@@ -375,6 +439,44 @@ mod tests {
             Some(c) => c,
             None => panic!("not classified: {line}"),
         }
+    }
+
+    #[test]
+    fn an_entrypoint_the_kernel_cannot_load_in_each_runc_wording() {
+        for line in [
+            "standard_init_linux.go:211: exec user process caused \"no such file or directory\"",
+            "standard_init_linux.go:228: exec user process caused: no such file or directory",
+            "exec /docker-entrypoint.sh: no such file or directory",
+        ] {
+            assert_eq!(one(line), ErrorClass::EntrypointUnloadable, "{line}");
+        }
+        // A command missing from the image is not this: its exit code says so.
+        assert_eq!(
+            classify_line(
+                "starting container process caused \"exec: \\\"bash\\\": stat bash: no such file or directory\""
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn a_bind_refused_on_a_privileged_port() {
+        assert_eq!(
+            one("Listen: listen tcp :53: bind: permission denied"),
+            ErrorClass::PrivilegedPort { port: 53 }
+        );
+        assert_eq!(
+            one("Error: listen EACCES: permission denied 0.0.0.0:80"),
+            ErrorClass::PrivilegedPort { port: 80 }
+        );
+        assert_eq!(
+            one("nginx: [emerg] bind() to 0.0.0.0:443 failed (13: Permission denied)"),
+            ErrorClass::PrivilegedPort { port: 443 }
+        );
+        assert_eq!(
+            classify_line("listen tcp :8080: bind: permission denied"),
+            None
+        );
     }
 
     #[test]

@@ -26,11 +26,13 @@
 mod connect;
 mod dns;
 mod identity;
+mod process;
 mod volume;
 
 use connect::connect_cause;
 use dns::dns_cause;
 use identity::{cloud_identity, exec_format};
+use process::{entrypoint_unloadable, privileged_port};
 
 use super::{apierr, named};
 use crate::analysis::Analysis;
@@ -151,6 +153,8 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             }) => named::not_found(a, pod, kind, namespace.as_deref(), name),
             ErrorClass::Api(ApiError::PodCidrUnassigned { node }) => named::pod_cidr(a, node),
             ErrorClass::ExecFormat => Some(exec_format(a, pod, container)),
+            ErrorClass::EntrypointUnloadable => Some(entrypoint_unloadable(a, pod, container)),
+            ErrorClass::PrivilegedPort { port } => Some(privileged_port(a, pod, container, *port)),
             ErrorClass::Denied(denied) => volume::denied(a, pod, container, denied),
             ErrorClass::Tls { .. } => None,
         };
@@ -186,6 +190,12 @@ fn describe(c: &ErrorClass) -> String {
         ErrorClass::Tls { problem } => format!("a TLS certificate is {problem}"),
         ErrorClass::ExecFormat => {
             "the kernel cannot execute its binary (exec format error)".to_owned()
+        }
+        ErrorClass::EntrypointUnloadable => {
+            "the kernel cannot load its entrypoint (no such file or directory)".to_owned()
+        }
+        ErrorClass::PrivilegedPort { port } => {
+            format!("binding port {port} is not permitted")
         }
         ErrorClass::Denied(d) => format!(
             "the kernel refuses {} on {}",
