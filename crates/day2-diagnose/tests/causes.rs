@@ -121,3 +121,120 @@ fn a_privileged_port_refused_to_a_non_root_process_names_the_capability() {
         d.root_cause.summary
     );
 }
+
+// ---------------------------------------------------------------- volumes
+
+/// A StatefulSet `db` in `app` whose pod `db-0` on `n1` waits for claim
+/// `data-db-0`; `pod_spec` is added to the pod's spec, `claim` and `pv` are
+/// the claim's status lines and the volume (if any), `events` the pod's.
+fn waiting_for_volume(pod_spec: &str, claim: &str, pv: &str, events: &[(&str, &str)]) -> String {
+    let mut s = format!(
+        r#"
+- {{apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {{name: local}}, provisioner: openebs.io/local, volumeBindingMode: WaitForFirstConsumer}}
+- {{apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {{name: rbd}}, provisioner: rbd.csi.ceph.com, volumeBindingMode: Immediate}}
+- apiVersion: apps/v1
+  kind: StatefulSet
+  metadata: {{name: db, namespace: app, uid: u-sts}}
+  spec:
+    serviceName: db
+    selector: {{matchLabels: {{app: db}}}}
+    template:
+      metadata: {{labels: {{app: db}}}}
+      spec: {{containers: [{{name: db, image: "db:1"}}]}}
+- apiVersion: v1
+  kind: PersistentVolumeClaim
+  metadata: {{name: data-db-0, namespace: app{claim}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: db-0, namespace: app, uid: u-db, labels: {{app: db}}, ownerReferences: [{{apiVersion: apps/v1, kind: StatefulSet, name: db, uid: u-sts, controller: true}}]}}
+  spec:
+    nodeName: n1
+    {pod_spec}
+    containers: [{{name: db, image: "db:1"}}]
+    volumes: [{{name: data, persistentVolumeClaim: {{claimName: data-db-0}}}}]
+  status:
+    phase: Pending
+    containerStatuses: [{{name: db, image: "db:1", imageID: "", ready: false, restartCount: 0, state: {{waiting: {{reason: ContainerCreating}}}}}}]
+{pv}
+"#
+    );
+    for (i, (reason, message)) in events.iter().enumerate() {
+        s.push_str(&format!(
+            "- {{apiVersion: v1, kind: Event, metadata: {{name: e{i}, namespace: app}}, involvedObject: {{kind: Pod, name: db-0, namespace: app, uid: u-db}}, reason: {reason}, message: {message:?}, type: Warning, count: 5, firstTimestamp: \"2026-03-02T10:00:00Z\", lastTimestamp: \"2026-03-02T10:30:00Z\", source: {{component: kubelet}}}}\n"
+        ));
+    }
+    s
+}
+
+const MOUNT_WAIT: &str = "Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[data kube-api-access-9k7sd]: timed out waiting for the condition";
+
+#[test]
+fn a_pod_that_names_its_node_leaves_its_wait_for_first_consumer_claim_unbound() {
+    let pending_claim = "}\n  spec: {accessModes: [ReadWriteOnce], storageClassName: local, resources: {requests: {storage: 1Gi}}}\n  status: {phase: Pending}";
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &waiting_for_volume("", pending_claim, "", &[("FailedMount", MOUNT_WAIT)]),
+    ]));
+    let d = about(&out, "FailedMount", "app", "db-0");
+    assert_root(d, Loop::Storage, "StatefulSet", "db");
+    assert!(
+        d.fix.contains("nodeName: n1") && d.fix.contains("nodeSelector"),
+        "{}",
+        d.fix
+    );
+    // Once the scheduler selected a node, the provisioner is awaited, not the pod.
+    let selected = "annotations: {volume.kubernetes.io/selected-node: n1}}\n  spec: {accessModes: [ReadWriteOnce], storageClassName: local, resources: {requests: {storage: 1Gi}}}\n  status: {phase: Pending}";
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &waiting_for_volume(
+            "",
+            &format!(", {selected}"),
+            "",
+            &[("FailedMount", MOUNT_WAIT)],
+        ),
+    ]));
+    assert!(
+        out.diagnoses
+            .iter()
+            .all(|d| !d.fix.contains("Replace `nodeName")),
+        "{}",
+        summary(&out)
+    );
+}
+
+#[test]
+fn an_attached_volume_whose_mount_times_out_under_fs_group_is_the_ownership_change() {
+    let bound = "}\n  spec: {accessModes: [ReadWriteOnce], storageClassName: rbd, volumeName: pv-data, resources: {requests: {storage: 2Ti}}}\n  status: {phase: Bound, capacity: {storage: 2Ti}}";
+    let pv = "- {apiVersion: v1, kind: PersistentVolume, metadata: {name: pv-data}, spec: {capacity: {storage: 2Ti}, accessModes: [ReadWriteOnce], storageClassName: rbd, claimRef: {namespace: app, name: data-db-0}, csi: {driver: rbd.csi.ceph.com, fsType: ext4, volumeHandle: h1}}, status: {phase: Bound}}";
+    let events = [
+        (
+            "SuccessfulAttachVolume",
+            "AttachVolume.Attach succeeded for volume \"pv-data\" ",
+        ),
+        ("FailedMount", MOUNT_WAIT),
+    ];
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &waiting_for_volume(
+            "securityContext: {runAsUser: 1000, fsGroup: 1000}",
+            bound,
+            pv,
+            &events,
+        ),
+    ]));
+    let d = about(&out, "FailedMount", "app", "db-0");
+    assert_root(d, Loop::Storage, "StatefulSet", "db");
+    assert!(d.fix.contains("OnRootMismatch"), "{}", d.fix);
+    // With OnRootMismatch the kubelet does not walk the volume: not this cause.
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &waiting_for_volume(
+            "securityContext: {runAsUser: 1000, fsGroup: 1000, fsGroupChangePolicy: OnRootMismatch}",
+            bound,
+            pv,
+            &events,
+        ),
+    ]));
+    let d = about(&out, "FailedMount", "app", "db-0");
+    assert!(!d.fix.contains("OnRootMismatch"), "{}", d.fix);
+}

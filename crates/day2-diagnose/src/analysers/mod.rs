@@ -4,6 +4,7 @@
 
 pub mod admission;
 pub mod apierr;
+pub mod consumer;
 pub mod controllers;
 pub mod crash;
 pub mod csi;
@@ -14,6 +15,7 @@ pub mod mount;
 pub mod named;
 pub mod network;
 pub mod node;
+pub mod ownership;
 pub mod pending;
 pub mod pressure;
 pub mod probe;
@@ -143,6 +145,14 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[FailedMount],
         run: storage::mount,
+    },
+    Analyser {
+        kinds: &[FailedMount, PodPending],
+        run: consumer::node_name_bypasses_binding,
+    },
+    Analyser {
+        kinds: &[FailedMount],
+        run: ownership::fs_group_change,
     },
     Analyser {
         kinds: &[StatefulSetRolloutStuck],
