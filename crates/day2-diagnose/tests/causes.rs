@@ -238,3 +238,59 @@ fn an_attached_volume_whose_mount_times_out_under_fs_group_is_the_ownership_chan
     let d = about(&out, "FailedMount", "app", "db-0");
     assert!(!d.fix.contains("OnRootMismatch"), "{}", d.fix);
 }
+
+// ------------------------------------------------------------ image pulls
+
+/// The Deployment `web` in `app` whose pod cannot pull `acme/private:1`,
+/// with the kubelet's `Failed to pull image` errors in order.
+fn pulling(errors: &[&str]) -> String {
+    let mut s = r#"
+- {apiVersion: v1, kind: ServiceAccount, metadata: {name: default, namespace: app}}
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: web, namespace: app, uid: u-dep}
+  spec:
+    selector: {matchLabels: {app: web}}
+    template:
+      metadata: {labels: {app: web}}
+      spec: {containers: [{name: web, image: "acme/private:1"}]}
+- apiVersion: apps/v1
+  kind: ReplicaSet
+  metadata: {name: web-5d8f, namespace: app, uid: u-rs, ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, uid: u-dep, controller: true}]}
+  spec: {selector: {matchLabels: {app: web}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: web-5d8f-x1, namespace: app, uid: u-web, labels: {app: web}, ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-5d8f, uid: u-rs, controller: true}]}
+  spec: {nodeName: n1, containers: [{name: web, image: "acme/private:1"}]}
+  status:
+    phase: Pending
+    containerStatuses: [{name: web, image: "acme/private:1", imageID: "", ready: false, restartCount: 0, state: {waiting: {reason: ImagePullBackOff, message: "Back-off pulling image \"acme/private:1\""}}}]
+"#
+    .to_owned();
+    for (i, e) in errors.iter().enumerate() {
+        let message = format!(
+            "Failed to pull image \"acme/private:1\": rpc error: code = Unknown desc = Error response from daemon: {e}"
+        );
+        s.push_str(&format!(
+            "- {{apiVersion: v1, kind: Event, metadata: {{name: e{i}, namespace: app}}, involvedObject: {{kind: Pod, name: web-5d8f-x1, namespace: app, uid: u-web, fieldPath: \"spec.containers{{web}}\"}}, reason: Failed, message: {message:?}, type: Warning, count: 3, firstTimestamp: \"2026-03-02T10:0{i}:00Z\", lastTimestamp: \"2026-03-02T10:0{i}:30Z\", source: {{component: kubelet}}}}\n"
+        ));
+    }
+    s
+}
+
+const DENIED: &str = "pull access denied for acme/private, repository does not exist or may require 'docker login': denied: requested access to the resource is denied";
+
+#[test]
+fn a_credential_challenge_before_pull_access_denied_is_the_missing_pull_secret() {
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &pulling(&["unauthorized: authentication required", DENIED]),
+    ]));
+    let d = about(&out, "ImagePullBackOff", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Identity, "Deployment", "web");
+    assert!(d.fix.contains("imagePullSecrets"), "{}", d.fix);
+    // `pull access denied` alone may as well be a repository that does not exist.
+    let out = diagnose(&cluster(&[&node("n1", "5.15.0"), &pulling(&[DENIED])]));
+    let d = about(&out, "ImagePullBackOff", "app", "web-5d8f-x1");
+    assert_eq!(d.root_cause.loop_, Loop::Compute, "{}", summary(&out));
+}
