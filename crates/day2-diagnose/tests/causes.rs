@@ -294,3 +294,52 @@ fn a_credential_challenge_before_pull_access_denied_is_the_missing_pull_secret()
     let d = about(&out, "ImagePullBackOff", "app", "web-5d8f-x1");
     assert_eq!(d.root_cause.loop_, Loop::Compute, "{}", summary(&out));
 }
+
+// ---------------------------------------------------------------- sandbox
+
+/// Pod `web-0` in `app` cannot get a sandbox on `n1`: host-local reports
+/// `range` full; `running` other pods with pod-network IPs run on `n1`.
+fn sandbox_without_ip(range: &str, running: usize) -> Vec<String> {
+    let message = format!(
+        "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container \"e3f1\" network for pod \"web-0\": networkPlugin cni failed to set up pod \"web-0_app\" network: failed to allocate for range 0: no IP addresses available in range set: {range}"
+    );
+    let mut items = vec![
+        node("n1", "5.15.0"),
+        format!(
+            r#"
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: web-0, namespace: app, uid: u-web}}
+  spec: {{nodeName: n1, containers: [{{name: web, image: "web:1"}}]}}
+  status:
+    phase: Pending
+    containerStatuses: [{{name: web, image: "web:1", imageID: "", ready: false, restartCount: 0, state: {{waiting: {{reason: ContainerCreating}}}}}}]
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: app}}, involvedObject: {{kind: Pod, name: web-0, namespace: app, uid: u-web}}, reason: FailedCreatePodSandBox, message: {message:?}, type: Warning, count: 30, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: kubelet}}}}
+"#
+        ),
+    ];
+    for i in 0..running {
+        items.push(format!(
+            "- {{apiVersion: v1, kind: Pod, metadata: {{name: other-{i}, namespace: app, uid: u-o{i}}}, spec: {{nodeName: n1, containers: [{{name: o, image: \"o:1\"}}]}}, status: {{phase: Running, podIP: 10.0.0.{}, conditions: [{{type: Ready, status: \"True\"}}], containerStatuses: [{{name: o, image: \"o:1\", imageID: \"\", ready: true, restartCount: 0, state: {{running: {{startedAt: \"2026-03-02T09:00:00Z\"}}}}}}]}}}}\n",
+            i + 2
+        ));
+    }
+    items
+}
+
+#[test]
+fn a_host_local_range_full_while_few_pods_run_is_leaked_reservations() {
+    let items = sandbox_without_ip("10.0.0.1-10.0.0.254", 2);
+    let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+    let out = diagnose(&cluster(&refs));
+    let d = about(&out, "SandboxCreateFailed", "app", "web-0");
+    assert_root(d, Loop::Network, "Node", "n1");
+    assert!(d.fix.contains("/var/lib/cni/networks"), "{}", d.fix);
+    // A small range really used up by running pods is a pool too small.
+    let items = sandbox_without_ip("10.0.0.2-10.0.0.5", 4);
+    let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+    let out = diagnose(&cluster(&refs));
+    let d = about(&out, "SandboxCreateFailed", "app", "web-0");
+    assert_root(d, Loop::Network, "Node", "n1");
+    assert!(!d.fix.contains("/var/lib/cni/networks"), "{}", d.fix);
+}

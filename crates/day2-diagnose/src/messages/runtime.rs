@@ -51,6 +51,25 @@ pub const CNI_PLUGINS: [(&str, &str); 8] = [
     ("kube-router", "kube-router"),
 ];
 
+/// The number of addresses in the range set host-local IPAM reports full:
+/// `no IP addresses available in range set: 10.244.2.1-10.244.2.254`
+/// (containernetworking/plugins `plugins/ipam/host-local/backend/allocator/allocator.go`,
+/// `RangeSet.String()` joins ranges with `,`). IPv4 only.
+pub fn host_local_range_size(message: &str) -> Option<u64> {
+    const MARK: &str = "no IP addresses available in range set: ";
+    let at = message.find(MARK)?;
+    let set = message[at + MARK.len()..].split_whitespace().next()?;
+    let mut total = 0u64;
+    for range in set.split(',') {
+        let (start, end) = range.split_once('-')?;
+        let start: std::net::Ipv4Addr = start.parse().ok()?;
+        let end: std::net::Ipv4Addr = end.trim_end_matches(['"', '.']).parse().ok()?;
+        let (s, e) = (u32::from(start), u32::from(end));
+        total += u64::from(e.checked_sub(s)?) + 1;
+    }
+    Some(total)
+}
+
 pub fn classify_sandbox(message: &str) -> SandboxError {
     let m = super::strip_combined(message);
     let plugin = CNI_PLUGINS
@@ -194,6 +213,23 @@ pub fn parse_eviction(message: &str) -> Eviction {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn host_local_names_the_range_it_found_full() {
+        assert_eq!(
+            host_local_range_size(
+                "network: failed to allocate for range 0: no IP addresses available in range set: 172.20.2.1-172.20.2.254"
+            ),
+            Some(254)
+        );
+        assert_eq!(
+            host_local_range_size(
+                "no IP addresses available in range set: 10.0.0.2-10.0.0.3,10.0.1.1-10.0.1.1"
+            ),
+            Some(3)
+        );
+        assert_eq!(host_local_range_size("Failed to allocate address"), None);
+    }
 
     #[test]
     fn cni_credentials_refused() {
