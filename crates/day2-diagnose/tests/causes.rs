@@ -343,3 +343,35 @@ fn a_host_local_range_full_while_few_pods_run_is_leaked_reservations() {
     assert_root(d, Loop::Network, "Node", "n1");
     assert!(!d.fix.contains("/var/lib/cni/networks"), "{}", d.fix);
 }
+
+// -------------------------------------------------------------------- DNS
+
+/// CoreDNS in kube-system, crash-looping on `no nameservers found`, with
+/// `forward` as its Corefile's forward line and `policy` its dnsPolicy.
+fn coredns_without_upstream(forward: &str, policy: &str) -> String {
+    let corefile = format!(".:53 {{\n    errors\n    {forward}\n    cache 30\n}}\n");
+    crashing("", "plugin/forward: no nameservers found\n")
+        .replace("namespace: app", "namespace: kube-system")
+        .replace("\n    nodeName: n1\n", &format!("\n    nodeName: n1\n    dnsPolicy: {policy}\n    volumes: [{{name: config-volume, configMap: {{name: coredns}}}}]\n"))
+        + &format!(
+            "- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: coredns, namespace: kube-system}}, data: {{Corefile: {corefile:?}}}}}\n"
+        )
+}
+
+#[test]
+fn coredns_forwarding_to_a_resolv_conf_without_nameservers_is_the_node() {
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &coredns_without_upstream("forward . /etc/resolv.conf", "Default"),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "kube-system", "web-5d8f-x1");
+    assert_root(d, Loop::Network, "Node", "n1");
+    assert!(d.fix.contains("nameserver"), "{}", d.fix);
+    // A file of CoreDNS's own is the Corefile's business, not the node's.
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &coredns_without_upstream("forward . /etc/coredns/upstream.conf", "Default"),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "kube-system", "web-5d8f-x1");
+    assert_root(d, Loop::Network, "ConfigMap", "coredns");
+}

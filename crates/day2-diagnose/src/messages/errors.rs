@@ -30,6 +30,10 @@
 //!   no such file or directory` (1.0), `exec /entrypoint.sh: no such file or
 //!   directory` (1.1 and later). A command missing from `$PATH` is another
 //!   message (`exec: "bash": executable file not found in $PATH`, exit 127).
+//! - CoreDNS with nothing to forward to: `plugin/forward: no nameservers
+//!   found` (coredns `plugin/pkg/parse/host.go`, `HostPortOrFile`, when the
+//!   `forward` targets, a resolv.conf among them, hold no nameserver; the
+//!   prefix is `plugin.Error("forward", …)`).
 //! - A privileged port: Go's `listen tcp :53: bind: permission denied`,
 //!   Node.js's `listen EACCES: permission denied 0.0.0.0:80`, nginx's
 //!   `bind() to 0.0.0.0:80 failed (13: Permission denied)`: the kernel
@@ -128,6 +132,8 @@ pub enum ErrorClass {
     /// The entrypoint exists but the kernel cannot load it: its interpreter
     /// or dynamic loader is missing from the image.
     EntrypointUnloadable,
+    /// CoreDNS's `forward` found no nameserver in its targets.
+    ForwardWithoutNameservers,
     /// The kernel refuses to bind a port below 1024 to the process.
     PrivilegedPort { port: u16 },
     /// The kernel refuses a change of owner or mode, or a read or write, on
@@ -168,6 +174,9 @@ pub fn classify_line(line: &str) -> Option<ErrorClass> {
         return Some(ErrorClass::ExecFormat);
     }
     let line = &*apiserver::unescape(line);
+    if line.contains("plugin/forward: no nameservers found") {
+        return Some(ErrorClass::ForwardWithoutNameservers);
+    }
     if entrypoint_unloadable(line) {
         return Some(ErrorClass::EntrypointUnloadable);
     }

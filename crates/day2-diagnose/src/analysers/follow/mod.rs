@@ -30,7 +30,7 @@ mod process;
 mod volume;
 
 use connect::connect_cause;
-use dns::dns_cause;
+use dns::{dns_cause, forward_without_nameservers};
 use identity::{cloud_identity, exec_format};
 use process::{entrypoint_unloadable, privileged_port};
 
@@ -154,6 +154,7 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             ErrorClass::Api(ApiError::PodCidrUnassigned { node }) => named::pod_cidr(a, node),
             ErrorClass::ExecFormat => Some(exec_format(a, pod, container)),
             ErrorClass::EntrypointUnloadable => Some(entrypoint_unloadable(a, pod, container)),
+            ErrorClass::ForwardWithoutNameservers => Some(forward_without_nameservers(a, pod)),
             ErrorClass::PrivilegedPort { port } => Some(privileged_port(a, pod, container, *port)),
             ErrorClass::Denied(denied) => volume::denied(a, pod, container, denied),
             ErrorClass::Tls { .. } => None,
@@ -193,6 +194,9 @@ fn describe(c: &ErrorClass) -> String {
         }
         ErrorClass::EntrypointUnloadable => {
             "the kernel cannot load its entrypoint (no such file or directory)".to_owned()
+        }
+        ErrorClass::ForwardWithoutNameservers => {
+            "CoreDNS finds no nameserver to forward to".to_owned()
         }
         ErrorClass::PrivilegedPort { port } => {
             format!("binding port {port} is not permitted")
