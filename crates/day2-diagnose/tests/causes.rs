@@ -375,3 +375,48 @@ fn coredns_forwarding_to_a_resolv_conf_without_nameservers_is_the_node() {
     let d = about(&out, "CrashLoopBackOff", "kube-system", "web-5d8f-x1");
     assert_root(d, Loop::Network, "ConfigMap", "coredns");
 }
+
+// ------------------------------------------------------------ connections
+
+/// The crashing `web` reads its peers from ConfigMap `web-config`.
+fn timing_out(config: &str) -> String {
+    crashing(
+        "envFrom: [{configMapRef: {name: web-config}}]",
+        "Error: i/o timeout\n",
+    ) + &format!(
+        "- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: web-config, namespace: app}}, data: {config}}}\n"
+    )
+}
+
+#[test]
+fn a_timeout_naming_no_peer_is_read_against_the_peers_the_configuration_names() {
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &timing_out("{DB_HOST: db.example-rds.amazonaws.com, DB_PORT: \"5432\", LOG_LEVEL: info}"),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert!(d.unexplained, "{}", summary(&out));
+    assert!(
+        d.root_cause
+            .summary
+            .contains("db.example-rds.amazonaws.com:5432"),
+        "{}",
+        d.root_cause.summary
+    );
+    // A peer in the cluster is followed like a named one: a Service without
+    // endpoints is a cause the cluster holds.
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &timing_out("{DB_HOST: db, DB_PORT: \"5432\"}"),
+        "- {apiVersion: v1, kind: Service, metadata: {name: db, namespace: app}, spec: {selector: {app: db}, ports: [{port: 5432}], clusterIP: 10.96.0.20}}\n",
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert!(!d.unexplained, "{}", summary(&out));
+    // No peer in the configuration: nothing to follow, no verdict of "outside".
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &timing_out("{LOG_LEVEL: info}"),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert!(!d.unexplained, "{}", summary(&out));
+}

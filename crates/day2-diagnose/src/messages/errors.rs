@@ -119,6 +119,8 @@ pub enum ErrorClass {
         port: Option<u16>,
         failure: ConnectFailure,
     },
+    /// A connection failed and the line names no peer (`Error: i/o timeout`).
+    ConnectUnnamed { failure: ConnectFailure },
     Tls {
         /// `expired`, `unknown authority`, `name mismatch`.
         problem: &'static str,
@@ -360,12 +362,28 @@ fn connect(line: &str) -> Option<ErrorClass> {
     } else {
         return None;
     };
-    let (host, port) = target(line)?;
-    Some(ErrorClass::Connect {
-        host,
-        port,
-        failure,
-    })
+    match target(line) {
+        Some((host, port)) => Some(ErrorClass::Connect {
+            host,
+            port,
+            failure,
+        }),
+        None if failure != ConnectFailure::Unknown => Some(ErrorClass::ConnectUnnamed { failure }),
+        None => None,
+    }
+}
+
+/// The peer a configuration value names: a URL, `host:port`, or a host
+/// name or address on its own.
+pub fn endpoint(value: &str) -> Option<(String, Option<u16>)> {
+    let value = value.trim();
+    if value.contains("://") {
+        return url_target(value);
+    }
+    if value.contains(char::is_whitespace) || value.contains('/') || value.contains(',') {
+        return None;
+    }
+    host_port(value)
 }
 
 /// The address a connection error names: `dial tcp 10.0.0.1:443`,
@@ -607,6 +625,12 @@ mod tests {
             }
         );
         assert_eq!(classify_line("server started on :8080"), None);
+        assert_eq!(
+            one("Error: i/o timeout"),
+            ErrorClass::ConnectUnnamed {
+                failure: ConnectFailure::Timeout
+            }
+        );
         assert_eq!(
             classify_line("could not connect to the database, retrying"),
             None

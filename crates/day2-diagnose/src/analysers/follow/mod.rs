@@ -29,7 +29,7 @@ mod identity;
 mod process;
 mod volume;
 
-use connect::connect_cause;
+use connect::{configured_peers, connect_cause};
 use dns::{dns_cause, forward_without_nameservers};
 use identity::{cloud_identity, exec_format};
 use process::{entrypoint_unloadable, privileged_port};
@@ -138,6 +138,7 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 port,
                 failure,
             } => connect_cause(a, pod, host, *port, *failure),
+            ErrorClass::ConnectUnnamed { failure } => configured_peers(a, pod, container, *failure),
             ErrorClass::CloudAuth { cloud, problem } => {
                 Some(cloud_identity(a, pod, container, *cloud, *problem))
             }
@@ -188,6 +189,12 @@ fn describe(c: &ErrorClass) -> String {
             port.map(|p| format!(":{p}")).unwrap_or_default(),
             failure.as_str()
         ),
+        ErrorClass::ConnectUnnamed { failure } => {
+            format!(
+                "a connection fails ({}) without naming its peer",
+                failure.as_str()
+            )
+        }
         ErrorClass::Tls { problem } => format!("a TLS certificate is {problem}"),
         ErrorClass::ExecFormat => {
             "the kernel cannot execute its binary (exec format error)".to_owned()
