@@ -420,3 +420,57 @@ fn a_timeout_naming_no_peer_is_read_against_the_peers_the_configuration_names() 
     let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
     assert!(!d.unexplained, "{}", summary(&out));
 }
+
+// ------------------------------------------------------------ controllers
+
+/// ReplicationController `jenkins-1` in `ci` whose replacement pod the quota
+/// refuses while its old pod is being deleted; its status still counts that
+/// pod, with `condition` added to the status when given.
+fn replacement_refused(condition: &str) -> String {
+    let refusal = "Error creating: pods \"jenkins-1-dr8p8\" is forbidden: exceeded quota: compute-resources, requested: limits.cpu=2,limits.memory=1Gi, used: limits.cpu=2,limits.memory=1Gi, limited: limits.cpu=2,limits.memory=1Gi";
+    format!(
+        r#"
+- {{apiVersion: v1, kind: ResourceQuota, metadata: {{name: compute-resources, namespace: ci}}, spec: {{hard: {{limits.cpu: "2", limits.memory: 1Gi}}}}, status: {{hard: {{limits.cpu: "2", limits.memory: 1Gi}}, used: {{limits.cpu: "2", limits.memory: 1Gi}}}}}}
+- apiVersion: v1
+  kind: ReplicationController
+  metadata: {{name: jenkins-1, namespace: ci, uid: u-rc}}
+  spec:
+    replicas: 1
+    selector: {{name: jenkins}}
+    template:
+      metadata: {{labels: {{name: jenkins}}}}
+      spec: {{containers: [{{name: jenkins, image: "jenkins:2", resources: {{limits: {{cpu: "2", memory: 1Gi}}}}}}]}}
+  status: {{replicas: 1, readyReplicas: 0{condition}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: jenkins-1-9ptqx, namespace: ci, uid: u-old, labels: {{name: jenkins}}, deletionTimestamp: "2026-02-26T10:12:00Z", ownerReferences: [{{apiVersion: v1, kind: ReplicationController, name: jenkins-1, uid: u-rc, controller: true}}]}}
+  spec: {{nodeName: n1, containers: [{{name: jenkins, image: "jenkins:2", resources: {{limits: {{cpu: "2", memory: 1Gi}}}}}}]}}
+  status: {{phase: Running}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: ci}}, involvedObject: {{kind: ReplicationController, name: jenkins-1, namespace: ci, uid: u-rc}}, reason: FailedCreate, message: {refusal:?}, type: Warning, count: 40, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: replication-controller}}}}
+"#
+    )
+}
+
+#[test]
+fn a_controller_reporting_replica_failure_is_short_whatever_its_counts_say() {
+    let cond = ", conditions: [{type: ReplicaFailure, status: \"True\", reason: FailedCreate, message: \"pods is forbidden: exceeded quota\"}]";
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &replacement_refused(cond),
+    ]));
+    let d = about(&out, "PodCreateFailed", "ci", "jenkins-1");
+    assert!(
+        d.fix.contains("quota") || d.root_cause.summary.contains("quota"),
+        "{}",
+        summary(&out)
+    );
+    // Without the condition, a controller with all its replicas is not short.
+    let out = diagnose(&cluster(&[&node("n1", "5.15.0"), &replacement_refused("")]));
+    assert!(
+        out.diagnoses
+            .iter()
+            .all(|d| d.symptom.kind != "PodCreateFailed"),
+        "{}",
+        summary(&out)
+    );
+}
