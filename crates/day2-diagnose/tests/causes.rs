@@ -524,3 +524,54 @@ fn a_service_whose_endpoints_all_sit_on_a_lost_node_is_that_node() {
         assert_eq!(d.root_cause.object.name, "n2", "{phase}: {}", summary(&out));
     }
 }
+
+// -------------------------------------------------------------- hostPath
+
+/// Bare pod `agent` in `app` on `n1` (runtime `runtime`) whose hostPath
+/// volume at `path` fails the kubelet's type check as not a `what`.
+fn host_path_refused(runtime: &str, path: &str, what: &str) -> String {
+    let message = format!(
+        "MountVolume.SetUp failed for volume \"host\" : hostPath type check failed: {path} is not a {what}"
+    );
+    format!(
+        r#"
+- {{apiVersion: v1, kind: Node, metadata: {{name: n1, labels: {{kubernetes.io/hostname: n1}}}}, status: {{allocatable: {{cpu: "4", memory: 8Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True"}}], nodeInfo: {{kernelVersion: "5.15.0", containerRuntimeVersion: "{runtime}", kubeletVersion: v1.29.0, osImage: Linux, architecture: amd64, operatingSystem: linux, bootID: b, machineID: m, systemUUID: s, kubeProxyVersion: v1.29.0}}}}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: agent, namespace: app, uid: u-agent}}
+  spec:
+    nodeName: n1
+    containers: [{{name: agent, image: "agent:1", volumeMounts: [{{name: host, mountPath: /host}}]}}]
+    volumes: [{{name: host, hostPath: {{path: {path}, type: Socket}}}}]
+  status:
+    phase: Pending
+    containerStatuses: [{{name: agent, image: "agent:1", imageID: "", ready: false, restartCount: 0, state: {{waiting: {{reason: ContainerCreating}}}}}}]
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: app}}, involvedObject: {{kind: Pod, name: agent, namespace: app, uid: u-agent}}, reason: FailedMount, message: {message:?}, type: Warning, count: 9, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: kubelet}}}}
+"#
+    )
+}
+
+#[test]
+fn a_runtime_socket_missing_on_a_node_of_another_runtime_is_the_workload() {
+    let out = diagnose(&cluster(&[&host_path_refused(
+        "containerd://1.7.2",
+        "/var/run/docker.sock",
+        "socket file",
+    )]));
+    let d = about(&out, "FailedMount", "app", "agent");
+    assert_root(d, Loop::Storage, "Pod", "agent");
+    assert!(
+        d.root_cause.summary.contains("containerd") && d.fix.contains("docker"),
+        "{}\n{}",
+        d.root_cause.summary,
+        d.fix
+    );
+    // Any other path the node lacks is the node's.
+    let out = diagnose(&cluster(&[&host_path_refused(
+        "containerd://1.7.2",
+        "/srv/agent.sock",
+        "socket file",
+    )]));
+    let d = about(&out, "FailedMount", "app", "agent");
+    assert_root(d, Loop::Storage, "Node", "n1");
+}

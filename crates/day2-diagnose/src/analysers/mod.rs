@@ -10,6 +10,7 @@ pub mod crash;
 pub mod csi;
 pub mod dependency;
 pub mod follow;
+pub mod host_path;
 pub mod image;
 pub mod mount;
 pub mod named;
@@ -153,6 +154,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[FailedMount],
         run: ownership::fs_group_change,
+    },
+    Analyser {
+        kinds: &[FailedMount],
+        run: host_path::type_mismatch,
     },
     Analyser {
         kinds: &[StatefulSetRolloutStuck],
