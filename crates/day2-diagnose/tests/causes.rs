@@ -575,3 +575,60 @@ fn a_runtime_socket_missing_on_a_node_of_another_runtime_is_the_workload() {
     let d = about(&out, "FailedMount", "app", "agent");
     assert_root(d, Loop::Storage, "Node", "n1");
 }
+
+// ------------------------------------------------------------ scheduling
+
+/// Pod `lb-new-x` of DaemonSet `lb-new` asks hostPort 80 on the one node
+/// labelled `lb: "true"`, where pod `holder-a` (owned by `holder_owner`)
+/// holds port 80.
+fn host_port_taken(holder_owner: &str) -> String {
+    let msg = "0/2 nodes are available: 1 node(s) didn't have free ports for the requested pod ports, 1 node(s) didn't match Pod's node affinity/selector.";
+    format!(
+        r#"
+- {{apiVersion: v1, kind: Node, metadata: {{name: n1, labels: {{kubernetes.io/hostname: n1, lb: "true"}}}}, status: {{allocatable: {{cpu: "4", memory: 8Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: v1, kind: Node, metadata: {{name: n2, labels: {{kubernetes.io/hostname: n2}}}}, status: {{allocatable: {{cpu: "4", memory: 8Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True"}}]}}}}
+- apiVersion: apps/v1
+  kind: DaemonSet
+  metadata: {{name: lb-new, namespace: edge, uid: u-new}}
+  spec:
+    selector: {{matchLabels: {{app: lb-new}}}}
+    template:
+      metadata: {{labels: {{app: lb-new}}}}
+      spec: {{nodeSelector: {{lb: "true"}}, containers: [{{name: lb, image: "lb:1", ports: [{{containerPort: 80, hostPort: 80, protocol: TCP}}]}}]}}
+- apiVersion: apps/v1
+  kind: DaemonSet
+  metadata: {{name: lb-old, namespace: edge, uid: u-old}}
+  spec:
+    selector: {{matchLabels: {{app: lb-old}}}}
+    template:
+      metadata: {{labels: {{app: lb-old}}}}
+      spec: {{nodeSelector: {{lb: "true"}}, containers: [{{name: lb, image: "lb:1", ports: [{{containerPort: 80, hostPort: 80, protocol: TCP}}]}}]}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: holder-a, namespace: edge, uid: u-h, ownerReferences: [{{apiVersion: apps/v1, kind: DaemonSet, name: {holder_owner}, uid: u-{holder_owner}, controller: true}}]}}
+  spec: {{nodeName: n1, nodeSelector: {{lb: "true"}}, containers: [{{name: lb, image: "lb:1", ports: [{{containerPort: 80, hostPort: 80, protocol: TCP}}]}}]}}
+  status: {{phase: Running, conditions: [{{type: Ready, status: "True"}}]}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: lb-new-x, namespace: edge, uid: u-x, ownerReferences: [{{apiVersion: apps/v1, kind: DaemonSet, name: lb-new, uid: u-new, controller: true}}]}}
+  spec: {{nodeSelector: {{lb: "true"}}, containers: [{{name: lb, image: "lb:1", ports: [{{containerPort: 80, hostPort: 80, protocol: TCP}}]}}]}}
+  status:
+    phase: Pending
+    conditions: [{{type: PodScheduled, status: "False", reason: Unschedulable, message: {msg:?}}}]
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: edge}}, involvedObject: {{kind: Pod, name: lb-new-x, namespace: edge, uid: u-x}}, reason: FailedScheduling, message: {msg:?}, type: Warning, count: 9, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: default-scheduler}}}}
+"#
+    )
+}
+
+#[test]
+fn a_host_port_held_by_another_workload_on_every_admitted_node_names_the_holder() {
+    let out = diagnose(&cluster(&[&host_port_taken("lb-old")]));
+    let d = about(&out, "PodPending", "edge", "lb-new-x");
+    assert_root(d, Loop::Compute, "DaemonSet", "lb-old");
+    assert!(d.fix.contains("hostPort 80"), "{}", d.fix);
+    // Held by the pending pod's own workload: not another workload's doing.
+    let out = diagnose(&cluster(&[&host_port_taken("lb-new")]));
+    let d = about(&out, "PodPending", "edge", "lb-new-x");
+    assert_ne!(d.root_cause.object.name, "lb-old", "{}", summary(&out));
+    assert!(!d.fix.contains("Free hostPort"), "{}", d.fix);
+}

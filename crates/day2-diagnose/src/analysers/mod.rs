@@ -84,6 +84,10 @@ pub static ANALYSERS: &[Analyser] = &[
         kinds: &[PodPending],
         run: pending::constraints,
     },
+    Analyser {
+        kinds: &[PodPending],
+        run: pending::host_ports_held,
+    },
     // Image pulls
     Analyser {
         kinds: &[ImagePullBackOff, ErrImagePull],
