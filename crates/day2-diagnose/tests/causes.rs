@@ -632,3 +632,39 @@ fn a_host_port_held_by_another_workload_on_every_admitted_node_names_the_holder(
     assert_ne!(d.root_cause.object.name, "lb-old", "{}", summary(&out));
     assert!(!d.fix.contains("Free hostPort"), "{}", d.fix);
 }
+
+/// Pod `web-0` in `app`, refused by the scheduler's one node's taint and by
+/// Karpenter with `karpenter` as its event.
+fn karpenter_refused(karpenter: &str) -> String {
+    let msg = "0/1 nodes are available: 1 node(s) had untolerated taint {CriticalAddonsOnly: true}. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.";
+    format!(
+        r#"
+- {{apiVersion: v1, kind: Node, metadata: {{name: n1, labels: {{kubernetes.io/hostname: n1}}}}, spec: {{taints: [{{key: CriticalAddonsOnly, value: "true", effect: NoSchedule}}]}}, status: {{allocatable: {{cpu: "16", memory: 64Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True"}}]}}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: web-0, namespace: app, uid: u-web}}
+  spec: {{containers: [{{name: web, image: "web:1", resources: {{requests: {{cpu: "2", memory: 20Gi}}}}}}]}}
+  status:
+    phase: Pending
+    conditions: [{{type: PodScheduled, status: "False", reason: Unschedulable, message: {msg:?}}}]
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: app}}, involvedObject: {{kind: Pod, name: web-0, namespace: app, uid: u-web}}, reason: FailedScheduling, message: {msg:?}, type: Warning, count: 9, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: default-scheduler}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e2, namespace: app}}, involvedObject: {{kind: Pod, name: web-0, namespace: app, uid: u-web}}, reason: FailedScheduling, message: {karpenter:?}, type: Warning, count: 9, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: karpenter}}}}
+"#
+    )
+}
+
+#[test]
+fn a_karpenter_pool_that_allows_no_instance_type_is_the_cause() {
+    let out = diagnose(&cluster(&[&karpenter_refused(
+        "Failed to schedule pod, incompatible with nodepool \"big\", daemonset overhead={\"cpu\":\"655m\"}, no instance type satisfied resources {\"cpu\":\"2655m\",\"memory\":\"21Gi\"} and requirements karpenter.k8s.aws/instance-category In [c], topology.kubernetes.io/zone In [us-east-1d] (no instance type met the scheduling requirements or had a required offering); incompatible with nodepool \"system\", daemonset overhead={\"cpu\":\"655m\"}, did not tolerate CriticalAddonsOnly=true:NoSchedule",
+    )]));
+    let d = about(&out, "PodPending", "app", "web-0");
+    assert_root(d, Loop::Compute, "NodePool", "big");
+    assert!(d.fix.contains("requirements"), "{}", d.fix);
+    // Pools refused only for taints: no pool's requirements are at fault.
+    let out = diagnose(&cluster(&[&karpenter_refused(
+        "Failed to schedule pod, incompatible with nodepool \"system\", daemonset overhead={\"cpu\":\"655m\"}, did not tolerate CriticalAddonsOnly=true:NoSchedule",
+    )]));
+    let d = about(&out, "PodPending", "app", "web-0");
+    assert_ne!(d.root_cause.object.kind, "NodePool", "{}", summary(&out));
+}

@@ -88,6 +88,10 @@ pub static ANALYSERS: &[Analyser] = &[
         kinds: &[PodPending],
         run: pending::host_ports_held,
     },
+    Analyser {
+        kinds: &[PodPending],
+        run: pending::karpenter_pool,
+    },
     // Image pulls
     Analyser {
         kinds: &[ImagePullBackOff, ErrImagePull],
