@@ -489,11 +489,11 @@ fn service_on_lost_node(phase: &str, pod_ready: &str, node_ready: &str) -> Strin
   spec: {taints: [{key: node.kubernetes.io/unreachable, effect: NoSchedule}, {key: node.kubernetes.io/unreachable, effect: NoExecute}]}
   status:
     allocatable: {cpu: "4", memory: 8Gi, pods: "110"}
-    conditions: [{type: Ready, status: Unknown, reason: NodeStatusUnknown, message: "Kubelet stopped posting node status.", lastHeartbeatTime: "2026-03-02T10:00:00Z", lastTransitionTime: "2026-03-02T10:01:00Z"}]
+    conditions: [{type: Ready, status: NODE_READY, reason: NodeStatusUnknown, message: "Kubelet stopped posting node status.", lastHeartbeatTime: "2026-03-02T10:00:00Z", lastTransitionTime: "2026-03-02T10:01:00Z"}]
 - {apiVersion: v1, kind: Service, metadata: {name: web, namespace: app}, spec: {selector: {app: web}, ports: [{port: 80, targetPort: 8080}], clusterIP: 10.96.0.30}}
 - {apiVersion: v1, kind: Endpoints, metadata: {name: web, namespace: app}, subsets: [{notReadyAddresses: [{ip: 10.1.2.3, nodeName: n2, targetRef: {kind: Pod, name: web-1, namespace: app}}, {ip: 10.1.2.4, nodeName: n2, targetRef: {kind: Pod, name: web-2, namespace: app}}], ports: [{port: 8080}]}]}
 "#
-    .to_owned();
+    .replace("NODE_READY", node_ready);
     for (i, ip) in [(1, "10.1.2.3"), (2, "10.1.2.4")] {
         s.push_str(&format!(
             "- {{apiVersion: v1, kind: Pod, metadata: {{name: web-{i}, namespace: app, uid: u-w{i}, labels: {{app: web}}}}, spec: {{nodeName: n2, containers: [{{name: web, image: \"web:1\", ports: [{{containerPort: 8080}}], readinessProbe: {{httpGet: {{path: /healthz, port: 8080}}}}}}]}}, status: {{phase: {phase}, podIP: {ip}, conditions: [{{type: Ready, status: \"{pod_ready}\", lastTransitionTime: \"2026-03-02T10:01:00Z\"}}], containerStatuses: [{{name: web, image: \"web:1\", imageID: \"\", ready: true, restartCount: 0, state: {{running: {{startedAt: \"2026-03-01T00:00:00Z\"}}}}}}]}}}}\n"
@@ -509,6 +509,7 @@ fn a_service_whose_endpoints_all_sit_on_a_lost_node_is_that_node() {
         ("Unknown", "False", "Unknown"),
         ("Running", "True", "Unknown"),
         ("Running", "False", "\"False\""),
+        ("Running", "True", "\"False\""),
     ] {
         let out = diagnose(&load(&format!(
             "apiVersion: v1\nkind: List\nitems:\n{}",
