@@ -669,3 +669,72 @@ fn a_karpenter_pool_that_allows_no_instance_type_is_the_cause() {
     let d = about(&out, "PodPending", "app", "web-0");
     assert_ne!(d.root_cause.object.kind, "NodePool", "{}", summary(&out));
 }
+
+// -------------------------------------------------------- init containers
+
+/// Pod `app-1` in `shop`, scheduled on `n1` (heartbeat 10:30), whose init
+/// container `init` (named `init_name`) has run since `started`;
+/// `annotations` are the pod's, `extra` more items.
+fn init_held(init_name: &str, started: &str, annotations: &str, extra: &str) -> String {
+    format!(
+        r#"
+- {{apiVersion: v1, kind: Node, metadata: {{name: n1, labels: {{kubernetes.io/hostname: n1}}}}, status: {{allocatable: {{cpu: "4", memory: 8Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True", lastHeartbeatTime: "2026-03-02T10:30:00Z", lastTransitionTime: "2026-03-01T00:00:00Z"}}]}}}}
+- {{apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRole, metadata: {{name: "system:auth-delegator"}}, rules: [{{apiGroups: [authentication.k8s.io], resources: [tokenreviews], verbs: [create]}}]}}
+- {{apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRoleBinding, metadata: {{name: viewer}}, roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}}, subjects: [{{kind: ServiceAccount, name: ops, namespace: ops}}]}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: app-1, namespace: shop, uid: u-app, annotations: {{{annotations}}}}}
+  spec:
+    nodeName: n1
+    initContainers: [{{name: {init_name}, image: "init:1"}}]
+    containers: [{{name: app, image: "app:1"}}]
+  status:
+    phase: Pending
+    initContainerStatuses: [{{name: {init_name}, image: "init:1", imageID: "", ready: false, started: true, restartCount: 0, state: {{running: {{startedAt: "{started}"}}}}}}]
+    containerStatuses: [{{name: app, image: "app:1", imageID: "", ready: false, restartCount: 0, state: {{waiting: {{reason: PodInitializing}}}}}}]
+{extra}"#
+    )
+}
+
+#[test]
+fn an_init_container_that_never_completes_holds_the_pod_and_is_read_for_vault() {
+    // Any init container: the pod is held, and its log (not in the input) says why.
+    let out = diagnose(&cluster(&[&init_held(
+        "wait-for-db",
+        "2026-03-02T09:00:00Z",
+        "",
+        "",
+    )]));
+    let d = about(&out, "PodPending", "shop", "app-1");
+    assert!(d.unexplained, "{}", summary(&out));
+    // Started two minutes before the input's clock: still starting, no symptom.
+    let out = diagnose(&cluster(&[&init_held(
+        "wait-for-db",
+        "2026-03-02T10:28:00Z",
+        "",
+        "",
+    )]));
+    assert!(out.diagnoses.is_empty(), "{}", summary(&out));
+    // Vault's agent, and nothing may review tokens: the missing delegation.
+    let vault = "vault.hashicorp.com/agent-inject: \"true\"";
+    let out = diagnose(&cluster(&[&init_held(
+        "vault-agent-init",
+        "2026-03-02T09:00:00Z",
+        vault,
+        "",
+    )]));
+    let d = about(&out, "PodPending", "shop", "app-1");
+    assert_root(d, Loop::Identity, "ClusterRole", "system:auth-delegator");
+    assert!(d.fix.contains("clusterrolebinding"), "{}", d.fix);
+    // The delegation exists: Vault's own configuration, which the input lacks.
+    let bound = "- {apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRoleBinding, metadata: {name: vault-tokenreview}, roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: \"system:auth-delegator\"}, subjects: [{kind: ServiceAccount, name: vault, namespace: vault}]}\n";
+    let out = diagnose(&cluster(&[&init_held(
+        "vault-agent-init",
+        "2026-03-02T09:00:00Z",
+        vault,
+        bound,
+    )]));
+    let d = about(&out, "PodPending", "shop", "app-1");
+    assert!(d.unexplained, "{}", summary(&out));
+    assert!(d.fix.contains("auth/kubernetes"), "{}", d.fix);
+}

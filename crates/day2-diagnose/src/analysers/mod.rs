@@ -12,6 +12,7 @@ pub mod dependency;
 pub mod follow;
 pub mod host_path;
 pub mod image;
+pub mod init;
 pub mod mount;
 pub mod named;
 pub mod network;
@@ -91,6 +92,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[PodPending],
         run: pending::karpenter_pool,
+    },
+    Analyser {
+        kinds: &[PodPending],
+        run: init::held,
     },
     // Image pulls
     Analyser {
