@@ -141,11 +141,19 @@ fn an_attached_volume_whose_mount_times_out_under_fs_group_is_the_ownership_chan
 
 // ---------------------------------------------------------------- sandbox
 
-/// Pod `web-0` in `app` cannot get a sandbox on `n1`: host-local reports
-/// `range` full; `running` other pods with pod-network IPs run on `n1`.
+/// Host-local reports `range` full on `n1` (see [`sandbox_failing`]).
 fn sandbox_without_ip(range: &str, running: usize) -> Vec<String> {
+    sandbox_failing(
+        &format!("failed to allocate for range 0: no IP addresses available in range set: {range}"),
+        running,
+    )
+}
+
+/// Pod `web-0` in `app` cannot get a sandbox on `n1`, the CNI plugin
+/// saying `error`; `running` other pods with pod-network IPs run on `n1`.
+fn sandbox_failing(error: &str, running: usize) -> Vec<String> {
     let message = format!(
-        "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container \"e3f1\" network for pod \"web-0\": networkPlugin cni failed to set up pod \"web-0_app\" network: failed to allocate for range 0: no IP addresses available in range set: {range}"
+        "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container \"e3f1\" network for pod \"web-0\": networkPlugin cni failed to set up pod \"web-0_app\" network: {error}"
     );
     let mut items = vec![
         node("n1", "5.15.0"),
@@ -186,6 +194,28 @@ fn a_host_local_range_full_while_few_pods_run_is_leaked_reservations() {
     let d = about(&out, "SandboxCreateFailed", "app", "web-0");
     assert_root(d, Loop::Network, "Node", "n1");
     assert!(!d.fix.contains("/var/lib/cni/networks"), "{}", d.fix);
+}
+
+#[test]
+fn a_bridge_left_with_an_earlier_address_is_the_node() {
+    let items = sandbox_failing(
+        "failed to delegate add: failed to set bridge addr: \"cni0\" already has an IP address different from 10.244.0.1/24",
+        1,
+    );
+    let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+    let out = diagnose(&cluster(&refs));
+    let d = about(&out, "SandboxCreateFailed", "app", "web-0");
+    assert_root(d, Loop::Network, "Node", "n1");
+    assert!(d.fix.contains("ip link delete cni0"), "{}", d.fix);
+    // Another failure of the same plugin is not the bridge.
+    let items = sandbox_failing(
+        "failed to delegate add: netplugin failed with no error message",
+        1,
+    );
+    let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+    let out = diagnose(&cluster(&refs));
+    let d = about(&out, "SandboxCreateFailed", "app", "web-0");
+    assert!(!d.fix.contains("ip link delete"), "{}", d.fix);
 }
 
 // ------------------------------------------------------------ controllers

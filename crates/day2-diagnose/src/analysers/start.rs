@@ -172,6 +172,22 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 }
             }
         }
+        SandboxError::StaleBridge { bridge, wanted } => {
+            let cidr = a
+                .cluster
+                .node(node)
+                .and_then(|n| n.spec.as_ref()?.pod_cidr.clone())
+                .map(|c| format!(" (its podCIDR is {c})"))
+                .unwrap_or_default();
+            vec![Hypothesis::new(
+                86,
+                Loop::Network,
+                ObjRef::new("Node", None, node),
+                format!("bridge {bridge} on node {node} keeps an address other than the gateway {wanted} the CNI's bridge plugin sets up for the node's pod range{cidr}: it was left by an earlier pod CIDR or network plugin, and the plugin refuses to reuse it"),
+            )
+            .fix(format!("On node {node}, delete the stale bridge so the plugin recreates it with the right address: `ip link set {bridge} down && ip link delete {bridge}` (with flannel also `ip link delete flannel.1`), then restart the CNI pod on the node (or the kubelet); pods there start on the next sandbox retry."))
+            .links(link)]
+        }
         SandboxError::CniUnauthorized { plugin } => vec![cni_unauthorized(a, node, plugin, &daemons).links(link)],
         SandboxError::Other => vec![Hypothesis::new(
             25,

@@ -36,6 +36,12 @@ pub enum SandboxError {
     CniUnauthorized {
         plugin: Option<&'static str>,
     },
+    /// The node's bridge keeps an address the bridge plugin does not expect
+    /// (`bridge` and the gateway address it wanted).
+    StaleBridge {
+        bridge: String,
+        wanted: String,
+    },
     Other,
 }
 
@@ -76,6 +82,21 @@ pub fn classify_sandbox(message: &str) -> SandboxError {
         .iter()
         .find(|(w, _)| m.contains(w))
         .map(|(w, _)| *w);
+    const STALE: &str = " already has an IP address different from ";
+    if let Some(at) = m.find(STALE) {
+        let bridge = m[..at]
+            .trim_end_matches(['"', '\\'])
+            .rsplit(['"', ' '])
+            .next()
+            .unwrap_or("cni0")
+            .to_owned();
+        let wanted = m[at + STALE.len()..]
+            .split(|c: char| c.is_whitespace() || c == '"' || c == '\\')
+            .next()
+            .unwrap_or("")
+            .to_owned();
+        return SandboxError::StaleBridge { bridge, wanted };
+    }
     if m.contains("failed to assign an IP address to container")
         || m.contains("Failed to allocate address")
         || m.contains("no addresses available")
@@ -213,6 +234,19 @@ pub fn parse_eviction(message: &str) -> Eviction {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bridge_with_an_address_of_an_earlier_pod_cidr() {
+        assert_eq!(
+            classify_sandbox(
+                "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container \"3f\" network for pod \"coredns\": networkPlugin cni failed to set up pod \"coredns_kube-system\" network: failed to delegate add: failed to set bridge addr: \"cni0\" already has an IP address different from 10.244.0.1/24"
+            ),
+            SandboxError::StaleBridge {
+                bridge: "cni0".into(),
+                wanted: "10.244.0.1/24".into()
+            }
+        );
+    }
 
     #[test]
     fn host_local_names_the_range_it_found_full() {
