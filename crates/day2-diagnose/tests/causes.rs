@@ -323,3 +323,39 @@ fn an_init_container_that_never_completes_holds_the_pod_and_is_read_for_vault() 
     assert!(d.unexplained, "{}", summary(&out));
     assert!(d.fix.contains("auth/kubernetes"), "{}", d.fix);
 }
+
+// ----------------------------------------------------------------- probes
+
+/// The crashing `web`, run with `flag`, killed by its liveness probe on the
+/// pod IP, which refuses the connection.
+fn probed_on_pod_ip(flag: &str) -> String {
+    let extra = format!(
+        "command: [/bin/server, \"{flag}\"]\n      livenessProbe: {{httpGet: {{path: /healthz, port: 10259, scheme: HTTPS}}, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3}}"
+    );
+    crashing(&extra, "")
+        + r#"- {apiVersion: v1, kind: Event, metadata: {name: e2, namespace: app}, involvedObject: {kind: Pod, name: web-5d8f-x1, namespace: app, uid: u-web, fieldPath: "spec.containers{web}"}, reason: Unhealthy, message: "Liveness probe failed: Get \"https://10.1.2.3:10259/healthz\": dial tcp 10.1.2.3:10259: connect: connection refused", type: Warning, count: 40, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {component: kubelet}}
+- {apiVersion: v1, kind: Event, metadata: {name: e3, namespace: app}, involvedObject: {kind: Pod, name: web-5d8f-x1, namespace: app, uid: u-web, fieldPath: "spec.containers{web}"}, reason: Killing, message: "Container web failed liveness probe, will be restarted", type: Normal, count: 12, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {component: kubelet}}
+"#
+}
+
+#[test]
+fn a_probe_refused_by_a_process_bound_to_loopback_names_the_flag() {
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &probed_on_pod_ip("--bind-address=127.0.0.1"),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Compute, "Deployment", "web");
+    assert!(
+        d.fix.contains("--bind-address=127.0.0.1") && d.fix.contains("0.0.0.0"),
+        "{}",
+        d.fix
+    );
+    // Listening on every address: the refusal is something else.
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &probed_on_pod_ip("--bind-address=0.0.0.0"),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert!(!d.fix.contains("0.0.0.0"), "{}", d.fix);
+}
