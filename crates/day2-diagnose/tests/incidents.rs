@@ -82,10 +82,11 @@ const HELDOUT2_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the third held-out set (`tests/incidents-heldout-3/`) fully
 /// right: 7 of 20 (35.0%) when it was written; 15 of 20 (75.0%) since it
 /// became a development set (general mechanisms built with its misses in
-/// view, see docs/diagnosis-corpus.md); 17 of 20 (85.0%) since the round
+/// view, see docs/diagnosis-corpus.md); 18 of 20 (90.0%) since the round
 /// on the fourth set (a bridge left with an earlier address, a server bound
-/// to loopback behind probes on the pod IP). Only goes up.
-const HELDOUT3_ACCURACY_FLOOR: f64 = 0.85;
+/// to loopback behind probes on the pod IP, an extended resource no node
+/// advertises). Only goes up.
+const HELDOUT3_ACCURACY_FLOOR: f64 = 0.90;
 
 /// Healthy clusters of the third held-out set that get a diagnosis today
 /// (none of its two). Only goes down.

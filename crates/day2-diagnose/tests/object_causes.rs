@@ -466,3 +466,49 @@ fn a_karpenter_pool_that_allows_no_instance_type_is_the_cause() {
     let d = about(&out, "PodPending", "app", "web-0");
     assert_ne!(d.root_cause.object.kind, "NodePool", "{}", summary(&out));
 }
+
+/// Pod `train-0` in `ml` asks for one `example.com/gpu`; node `n1`
+/// advertises `gpus` of them (none when empty) and DaemonSet
+/// `example-device-plugin` runs there.
+fn extended_resource_missing(gpus: &str) -> String {
+    let msg = "0/1 nodes are available: 1 Insufficient example.com/gpu.";
+    let advertised = if gpus.is_empty() {
+        String::new()
+    } else {
+        format!(", example.com/gpu: \"{gpus}\"")
+    };
+    format!(
+        r#"
+- {{apiVersion: v1, kind: Node, metadata: {{name: n1, labels: {{kubernetes.io/hostname: n1}}}}, status: {{allocatable: {{cpu: "8", memory: 32Gi, pods: "110"{advertised}}}, capacity: {{cpu: "8", memory: 32Gi, pods: "110"{advertised}}}, conditions: [{{type: Ready, status: "True"}}]}}}}
+- apiVersion: apps/v1
+  kind: DaemonSet
+  metadata: {{name: example-device-plugin, namespace: kube-system, uid: u-dp}}
+  spec:
+    selector: {{matchLabels: {{app: dp}}}}
+    template:
+      metadata: {{labels: {{app: dp}}}}
+      spec: {{containers: [{{name: dp, image: "example/device-plugin:1"}}]}}
+  status: {{currentNumberScheduled: 1, desiredNumberScheduled: 1, numberMisscheduled: 0, numberReady: 1}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: train-0, namespace: ml, uid: u-train}}
+  spec: {{containers: [{{name: train, image: "train:1", resources: {{limits: {{example.com/gpu: "1"}}, requests: {{example.com/gpu: "1"}}}}}}]}}
+  status:
+    phase: Pending
+    conditions: [{{type: PodScheduled, status: "False", reason: Unschedulable, message: {msg:?}}}]
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: ml}}, involvedObject: {{kind: Pod, name: train-0, namespace: ml, uid: u-train}}, reason: FailedScheduling, message: {msg:?}, type: Warning, count: 9, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: default-scheduler}}}}
+"#
+    )
+}
+
+#[test]
+fn an_extended_resource_no_node_advertises_is_the_device_plugin() {
+    let out = diagnose(&cluster(&[&extended_resource_missing("")]));
+    let d = about(&out, "PodPending", "ml", "train-0");
+    assert_root(d, Loop::Compute, "DaemonSet", "example-device-plugin");
+    assert!(d.fix.contains("device plugin"), "{}", d.fix);
+    // A node that advertises the resource: a question of free capacity.
+    let out = diagnose(&cluster(&[&extended_resource_missing("1")]));
+    let d = about(&out, "PodPending", "ml", "train-0");
+    assert_ne!(d.root_cause.object.kind, "DaemonSet", "{}", summary(&out));
+}

@@ -97,6 +97,10 @@ pub static ANALYSERS: &[Analyser] = &[
         kinds: &[PodPending],
         run: init::held,
     },
+    Analyser {
+        kinds: &[PodPending],
+        run: pending::unadvertised,
+    },
     // Image pulls
     Analyser {
         kinds: &[ImagePullBackOff, ErrImagePull],
