@@ -29,9 +29,11 @@
 //! too has since been read while changing the engine and is a development
 //! set now. `tests/incidents-heldout-4/` is a fourth, written the same way
 //! from yet other threads, against [`HELDOUT4_ACCURACY_FLOOR`] and
-//! [`HELDOUT4_HEALTHY_MISSES_CEILING`]. `tests/incidents-heldout-5/` is a
-//! fifth, written the same way from threads none of the other sets cites,
-//! against [`HELDOUT5_ACCURACY_FLOOR`] and [`HELDOUT5_HEALTHY_MISSES_CEILING`].
+//! [`HELDOUT4_HEALTHY_MISSES_CEILING`]; it has since been read while
+//! changing the engine as well and is a development set now.
+//! `tests/incidents-heldout-5/` is a fifth, written the same way from threads
+//! none of the other sets cites, against [`HELDOUT5_ACCURACY_FLOOR`] and
+//! [`HELDOUT5_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -60,9 +62,12 @@ const HEALTHY_MISSES_CEILING: usize = 0;
 /// that day, 14 of 20 (70.0%) once the controller, start-up, eviction,
 /// LoadBalancer, Job and HPA symptoms (written without these incidents)
 /// joined it; 16 of 20 (80.0%) since trouble that is over stopped being an
-/// incident (902, which therefore no longer counts as held out). A
-/// regression guard, not a target: the engine is not changed to pass them.
-const HELDOUT_ACCURACY_FLOOR: f64 = 0.80;
+/// incident (902, which therefore no longer counts as held out); 19 of 20
+/// (95.0%) since the mechanisms built while reading the fourth set, with
+/// these misses in view too (002, 010 and 030, which no longer count as
+/// held out either). A regression guard, not a target: the engine is not
+/// changed to pass them.
+const HELDOUT_ACCURACY_FLOOR: f64 = 0.95;
 
 /// Held-out healthy clusters that get a diagnosis today (none). Only goes down.
 const HELDOUT_HEALTHY_MISSES_CEILING: usize = 0;
@@ -80,8 +85,11 @@ const HELDOUT2_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the third held-out set (`tests/incidents-heldout-3/`) fully
 /// right: 7 of 20 (35.0%) when it was written; 15 of 20 (75.0%) since it
 /// became a development set (general mechanisms built with its misses in
-/// view, see docs/diagnosis-corpus.md). Only goes up.
-const HELDOUT3_ACCURACY_FLOOR: f64 = 0.75;
+/// view, see docs/diagnosis-corpus.md); 18 of 20 (90.0%) since the round
+/// on the fourth set (a bridge left with an earlier address, a server bound
+/// to loopback behind probes on the pod IP, an extended resource no node
+/// advertises). Only goes up.
+const HELDOUT3_ACCURACY_FLOOR: f64 = 0.90;
 
 /// Healthy clusters of the third held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
@@ -89,10 +97,10 @@ const HELDOUT3_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the fourth held-out set (`tests/incidents-heldout-4/`) fully
 /// right, as measured when it was written: 6 of 20 (30.0%); 7 of 20 since
-/// trouble that is over stopped being an incident (900, which therefore no
-/// longer counts as held out). A regression guard, not a target: the engine
-/// is not changed to make these incidents pass.
-const HELDOUT4_ACCURACY_FLOOR: f64 = 0.35;
+/// trouble that is over stopped being an incident (900); 18 of 20 (90.0%)
+/// since it became a development set (general mechanisms built with its
+/// misses in view, see docs/diagnosis-corpus.md). Only goes up.
+const HELDOUT4_ACCURACY_FLOOR: f64 = 0.90;
 
 /// Healthy clusters of the fourth held-out set that get a diagnosis today
 /// (none). Only goes down.
@@ -938,7 +946,8 @@ fn incident_corpus_scoreboard() {
 }
 
 /// The held-out incidents, scored on their own. Their floor guards against
-/// regressions; the engine is not changed to make them pass.
+/// regressions; the engine is not changed to make them pass (the few seen
+/// while it was changed are listed in docs/diagnosis-corpus.md).
 #[test]
 fn heldout_incidents_scoreboard() {
     run_scoreboard(
@@ -976,8 +985,9 @@ fn heldout3_incidents_scoreboard() {
     );
 }
 
-/// The fourth held-out set, scored on its own by the same code. Its floor
-/// guards against regressions; the engine is not changed to make it pass.
+/// The fourth held-out set, scored on its own by the same code. It has been
+/// read while changing the engine: a development set, its floor a
+/// regression guard.
 #[test]
 fn heldout4_incidents_scoreboard() {
     run_scoreboard(

@@ -4,16 +4,20 @@
 
 pub mod admission;
 pub mod apierr;
+pub mod consumer;
 pub mod controllers;
 pub mod crash;
 pub mod csi;
 pub mod dependency;
 pub mod follow;
+pub mod host_path;
 pub mod image;
+pub mod init;
 pub mod mount;
 pub mod named;
 pub mod network;
 pub mod node;
+pub mod ownership;
 pub mod pending;
 pub mod pressure;
 pub mod probe;
@@ -81,6 +85,22 @@ pub static ANALYSERS: &[Analyser] = &[
         kinds: &[PodPending],
         run: pending::constraints,
     },
+    Analyser {
+        kinds: &[PodPending],
+        run: pending::host_ports_held,
+    },
+    Analyser {
+        kinds: &[PodPending],
+        run: pending::karpenter_pool,
+    },
+    Analyser {
+        kinds: &[PodPending],
+        run: init::held,
+    },
+    Analyser {
+        kinds: &[PodPending],
+        run: pending::unadvertised,
+    },
     // Image pulls
     Analyser {
         kinds: &[ImagePullBackOff, ErrImagePull],
@@ -143,6 +163,18 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[FailedMount],
         run: storage::mount,
+    },
+    Analyser {
+        kinds: &[FailedMount, PodPending],
+        run: consumer::node_name_bypasses_binding,
+    },
+    Analyser {
+        kinds: &[FailedMount],
+        run: ownership::fs_group_change,
+    },
+    Analyser {
+        kinds: &[FailedMount],
+        run: host_path::type_mismatch,
     },
     Analyser {
         kinds: &[StatefulSetRolloutStuck],

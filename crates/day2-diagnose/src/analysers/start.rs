@@ -8,6 +8,7 @@ use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link};
 use crate::messages::runtime::{
     CNI_PLUGINS, ConfigError, SandboxError, classify_config, classify_sandbox,
+    host_local_range_size,
 };
 use crate::model;
 use crate::symptoms::{Detail, Detected};
@@ -72,6 +73,28 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 .find(|(_, ds)| CNI_PLUGINS.iter().any(|(_, n)| n == ds))
                 .map(|(_, ds)| ds.clone());
             let aws = message.contains("aws-cni") || cni.as_deref() == Some("aws-node");
+            // host-local keeps one file per reserved address under
+            // /var/lib/cni/networks/<network>/ and frees it on the sandbox's
+            // CNI DEL; a runtime that lost the DEL (a crash, a forced
+            // removal) leaves the file behind. A range "full" while far
+            // fewer pods than it holds run on the node is full of such
+            // stale reservations, not too small.
+            if let Some(size) = host_local_range_size(message)
+                && (on_node as u64) * 2 < size
+            {
+                return vec![Hypothesis::new(
+                    87,
+                    Loop::Network,
+                    ObjRef::new("Node", None, node),
+                    format!(
+                        "host-local IPAM on node {node} finds every one of its {size} addresses reserved, yet only {on_node} pods with pod-network IPs run there: the reservations of sandboxes that are gone were never released (leaked)"
+                    ),
+                )
+                .fix(format!(
+                    "On node {node}, remove the stale reservations: the files under /var/lib/cni/networks/<network>/ (one per IP, holding a container ID) whose container no longer runs (`crictl pods -q` / `docker ps -q` lists the live ones); or drain the node, clear that directory and reboot it. Keep the container runtime and the CNI plugins current so the CNI DEL that releases an address is not lost."
+                ))
+                .links(link)];
+            }
             let fix = if aws {
                 format!("Node {node} has used every pod IP its ENIs can hold (the instance type's ENI × IP limit) or its subnet is exhausted: enable prefix delegation (`kubectl set env ds/aws-node -n kube-system ENABLE_PREFIX_DELEGATION=true`), set max-pods to what the instance type supports, use larger instance types, or add subnet IPs / custom networking.")
             } else {
@@ -148,6 +171,22 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     }
                 }
             }
+        }
+        SandboxError::StaleBridge { bridge, wanted } => {
+            let cidr = a
+                .cluster
+                .node(node)
+                .and_then(|n| n.spec.as_ref()?.pod_cidr.clone())
+                .map(|c| format!(" (its podCIDR is {c})"))
+                .unwrap_or_default();
+            vec![Hypothesis::new(
+                86,
+                Loop::Network,
+                ObjRef::new("Node", None, node),
+                format!("bridge {bridge} on node {node} keeps an address other than the gateway {wanted} the CNI's bridge plugin sets up for the node's pod range{cidr}: it was left by an earlier pod CIDR or network plugin, and the plugin refuses to reuse it"),
+            )
+            .fix(format!("On node {node}, delete the stale bridge so the plugin recreates it with the right address: `ip link set {bridge} down && ip link delete {bridge}` (with flannel also `ip link delete flannel.1`), then restart the CNI pod on the node (or the kubelet); pods there start on the next sandbox retry."))
+            .links(link)]
         }
         SandboxError::CniUnauthorized { plugin } => vec![cni_unauthorized(a, node, plugin, &daemons).links(link)],
         SandboxError::Other => vec![Hypothesis::new(

@@ -22,6 +22,23 @@
 //!   `Request had insufficient authentication scopes`, `PERMISSION_DENIED`).
 //! - Architecture: the kernel's `exec format error` (ENOEXEC) when an image's
 //!   binary is built for another CPU than the node's.
+//! - An entrypoint the kernel cannot load: runc's init reports `execve`'s
+//!   ENOENT for a path that exists when the script's interpreter (the
+//!   shebang, often with a CRLF line ending) or the binary's dynamic loader
+//!   is missing: `standard_init_linux.go:211: exec user process caused "no
+//!   such file or directory"` (runc before 1.0), `exec user process caused:
+//!   no such file or directory` (1.0), `exec /entrypoint.sh: no such file or
+//!   directory` (1.1 and later). A command missing from `$PATH` is another
+//!   message (`exec: "bash": executable file not found in $PATH`, exit 127).
+//! - CoreDNS with nothing to forward to: `plugin/forward: no nameservers
+//!   found` (coredns `plugin/pkg/parse/host.go`, `HostPortOrFile`, when the
+//!   `forward` targets, a resolv.conf among them, hold no nameserver; the
+//!   prefix is `plugin.Error("forward", …)`).
+//! - A privileged port: Go's `listen tcp :53: bind: permission denied`,
+//!   Node.js's `listen EACCES: permission denied 0.0.0.0:80`, nginx's
+//!   `bind() to 0.0.0.0:80 failed (13: Permission denied)`: the kernel
+//!   refuses ports below `net.ipv4.ip_unprivileged_port_start` (1024) to a
+//!   process without `CAP_NET_BIND_SERVICE`.
 //! - The Kubernetes API's refusals (RBAC, credentials), a client without
 //!   in-cluster configuration and the objects errors name: see
 //!   [`super::apiserver`].
@@ -102,6 +119,8 @@ pub enum ErrorClass {
         port: Option<u16>,
         failure: ConnectFailure,
     },
+    /// A connection failed and the line names no peer (`Error: i/o timeout`).
+    ConnectUnnamed { failure: ConnectFailure },
     Tls {
         /// `expired`, `unknown authority`, `name mismatch`.
         problem: &'static str,
@@ -112,6 +131,13 @@ pub enum ErrorClass {
     },
     /// The kernel cannot execute the image's binary: built for another CPU architecture.
     ExecFormat,
+    /// The entrypoint exists but the kernel cannot load it: its interpreter
+    /// or dynamic loader is missing from the image.
+    EntrypointUnloadable,
+    /// CoreDNS's `forward` found no nameserver in its targets.
+    ForwardWithoutNameservers,
+    /// The kernel refuses to bind a port below 1024 to the process.
+    PrivilegedPort { port: u16 },
     /// The kernel refuses a change of owner or mode, or a read or write, on
     /// a path ([`super::fs`]).
     Denied(super::fs::Denied),
@@ -150,6 +176,15 @@ pub fn classify_line(line: &str) -> Option<ErrorClass> {
         return Some(ErrorClass::ExecFormat);
     }
     let line = &*apiserver::unescape(line);
+    if line.contains("plugin/forward: no nameservers found") {
+        return Some(ErrorClass::ForwardWithoutNameservers);
+    }
+    if entrypoint_unloadable(line) {
+        return Some(ErrorClass::EntrypointUnloadable);
+    }
+    if let Some(port) = privileged_port(line) {
+        return Some(ErrorClass::PrivilegedPort { port });
+    }
     let api = |f: fn(&str) -> Option<ApiError>| f(line).map(ErrorClass::Api);
     api(apiserver::forbidden)
         .or_else(|| api(apiserver::in_cluster))
@@ -161,6 +196,46 @@ pub fn classify_line(line: &str) -> Option<ErrorClass> {
         .or_else(|| connect(line))
         .or_else(|| api(apiserver::not_found))
         .or_else(|| super::fs::denied(line).map(ErrorClass::Denied))
+}
+
+/// runc's init could not `execve` the entrypoint (ENOENT on a path it was given).
+fn entrypoint_unloadable(line: &str) -> bool {
+    const ENOENT: &str = "no such file or directory";
+    if let Some(at) = line.find("exec user process caused") {
+        return line[at..].contains(ENOENT);
+    }
+    // runc 1.1: `exec /path: no such file or directory`, the whole message.
+    let l = line.trim().trim_end_matches('"');
+    l.strip_prefix("exec /")
+        .and_then(|rest| rest.strip_suffix(ENOENT))
+        .and_then(|rest| rest.strip_suffix(": "))
+        .is_some_and(|path| !path.is_empty() && !path.contains(char::is_whitespace))
+}
+
+/// The port of a bind the kernel refused with EACCES, when it is privileged.
+fn privileged_port(line: &str) -> Option<u16> {
+    let lower = line.to_ascii_lowercase();
+    let port_after = |marker: &str| -> Option<u16> {
+        let at = lower.find(marker)?;
+        let token = lower[at + marker.len()..]
+            .split(|c: char| c.is_whitespace() || c == '"' || c == ')' || c == ',')
+            .next()?
+            .trim_end_matches(':');
+        token.rsplit_once(':')?.1.parse().ok()
+    };
+    let port = if lower.contains("bind: permission denied") {
+        // Go: `listen tcp :53: bind: permission denied`, `listen udp 0.0.0.0:53: …`
+        port_after("listen tcp ").or_else(|| port_after("listen udp "))
+    } else if lower.contains("listen eacces") {
+        // Node.js: `Error: listen EACCES: permission denied 0.0.0.0:80`
+        port_after("permission denied ")
+    } else if lower.contains("(13: permission denied)") {
+        // nginx: `bind() to 0.0.0.0:80 failed (13: Permission denied)`
+        port_after("bind() to ")
+    } else {
+        None
+    }?;
+    (port > 0 && port < 1024).then_some(port)
 }
 
 fn cloud_auth(line: &str) -> Option<ErrorClass> {
@@ -287,12 +362,28 @@ fn connect(line: &str) -> Option<ErrorClass> {
     } else {
         return None;
     };
-    let (host, port) = target(line)?;
-    Some(ErrorClass::Connect {
-        host,
-        port,
-        failure,
-    })
+    match target(line) {
+        Some((host, port)) => Some(ErrorClass::Connect {
+            host,
+            port,
+            failure,
+        }),
+        None if failure != ConnectFailure::Unknown => Some(ErrorClass::ConnectUnnamed { failure }),
+        None => None,
+    }
+}
+
+/// The peer a configuration value names: a URL, `host:port`, or a host
+/// name or address on its own.
+pub fn endpoint(value: &str) -> Option<(String, Option<u16>)> {
+    let value = value.trim();
+    if value.contains("://") {
+        return url_target(value);
+    }
+    if value.contains(char::is_whitespace) || value.contains('/') || value.contains(',') {
+        return None;
+    }
+    host_port(value)
 }
 
 /// The address a connection error names: `dial tcp 10.0.0.1:443`,
@@ -375,6 +466,44 @@ mod tests {
             Some(c) => c,
             None => panic!("not classified: {line}"),
         }
+    }
+
+    #[test]
+    fn an_entrypoint_the_kernel_cannot_load_in_each_runc_wording() {
+        for line in [
+            "standard_init_linux.go:211: exec user process caused \"no such file or directory\"",
+            "standard_init_linux.go:228: exec user process caused: no such file or directory",
+            "exec /docker-entrypoint.sh: no such file or directory",
+        ] {
+            assert_eq!(one(line), ErrorClass::EntrypointUnloadable, "{line}");
+        }
+        // A command missing from the image is not this: its exit code says so.
+        assert_eq!(
+            classify_line(
+                "starting container process caused \"exec: \\\"bash\\\": stat bash: no such file or directory\""
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn a_bind_refused_on_a_privileged_port() {
+        assert_eq!(
+            one("Listen: listen tcp :53: bind: permission denied"),
+            ErrorClass::PrivilegedPort { port: 53 }
+        );
+        assert_eq!(
+            one("Error: listen EACCES: permission denied 0.0.0.0:80"),
+            ErrorClass::PrivilegedPort { port: 80 }
+        );
+        assert_eq!(
+            one("nginx: [emerg] bind() to 0.0.0.0:443 failed (13: Permission denied)"),
+            ErrorClass::PrivilegedPort { port: 443 }
+        );
+        assert_eq!(
+            classify_line("listen tcp :8080: bind: permission denied"),
+            None
+        );
     }
 
     #[test]
@@ -496,6 +625,12 @@ mod tests {
             }
         );
         assert_eq!(classify_line("server started on :8080"), None);
+        assert_eq!(
+            one("Error: i/o timeout"),
+            ErrorClass::ConnectUnnamed {
+                failure: ConnectFailure::Timeout
+            }
+        );
         assert_eq!(
             classify_line("could not connect to the database, retrying"),
             None

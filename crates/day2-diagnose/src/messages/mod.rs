@@ -10,6 +10,7 @@ pub mod dns;
 pub mod errors;
 pub mod fs;
 pub mod image;
+pub mod karpenter;
 pub mod mount;
 pub mod probe;
 pub mod runtime;

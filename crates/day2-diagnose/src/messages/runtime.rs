@@ -36,6 +36,12 @@ pub enum SandboxError {
     CniUnauthorized {
         plugin: Option<&'static str>,
     },
+    /// The node's bridge keeps an address the bridge plugin does not expect
+    /// (`bridge` and the gateway address it wanted).
+    StaleBridge {
+        bridge: String,
+        wanted: String,
+    },
     Other,
 }
 
@@ -51,12 +57,46 @@ pub const CNI_PLUGINS: [(&str, &str); 8] = [
     ("kube-router", "kube-router"),
 ];
 
+/// The number of addresses in the range set host-local IPAM reports full:
+/// `no IP addresses available in range set: 10.244.2.1-10.244.2.254`
+/// (containernetworking/plugins `plugins/ipam/host-local/backend/allocator/allocator.go`,
+/// `RangeSet.String()` joins ranges with `,`). IPv4 only.
+pub fn host_local_range_size(message: &str) -> Option<u64> {
+    const MARK: &str = "no IP addresses available in range set: ";
+    let at = message.find(MARK)?;
+    let set = message[at + MARK.len()..].split_whitespace().next()?;
+    let mut total = 0u64;
+    for range in set.split(',') {
+        let (start, end) = range.split_once('-')?;
+        let start: std::net::Ipv4Addr = start.parse().ok()?;
+        let end: std::net::Ipv4Addr = end.trim_end_matches(['"', '.']).parse().ok()?;
+        let (s, e) = (u32::from(start), u32::from(end));
+        total += u64::from(e.checked_sub(s)?) + 1;
+    }
+    Some(total)
+}
+
 pub fn classify_sandbox(message: &str) -> SandboxError {
     let m = super::strip_combined(message);
     let plugin = CNI_PLUGINS
         .iter()
         .find(|(w, _)| m.contains(w))
         .map(|(w, _)| *w);
+    const STALE: &str = " already has an IP address different from ";
+    if let Some(at) = m.find(STALE) {
+        let bridge = m[..at]
+            .trim_end_matches(['"', '\\'])
+            .rsplit(['"', ' '])
+            .next()
+            .unwrap_or("cni0")
+            .to_owned();
+        let wanted = m[at + STALE.len()..]
+            .split(|c: char| c.is_whitespace() || c == '"' || c == '\\')
+            .next()
+            .unwrap_or("")
+            .to_owned();
+        return SandboxError::StaleBridge { bridge, wanted };
+    }
     if m.contains("failed to assign an IP address to container")
         || m.contains("Failed to allocate address")
         || m.contains("no addresses available")
@@ -194,6 +234,36 @@ pub fn parse_eviction(message: &str) -> Eviction {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bridge_with_an_address_of_an_earlier_pod_cidr() {
+        assert_eq!(
+            classify_sandbox(
+                "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container \"3f\" network for pod \"coredns\": networkPlugin cni failed to set up pod \"coredns_kube-system\" network: failed to delegate add: failed to set bridge addr: \"cni0\" already has an IP address different from 10.244.0.1/24"
+            ),
+            SandboxError::StaleBridge {
+                bridge: "cni0".into(),
+                wanted: "10.244.0.1/24".into()
+            }
+        );
+    }
+
+    #[test]
+    fn host_local_names_the_range_it_found_full() {
+        assert_eq!(
+            host_local_range_size(
+                "network: failed to allocate for range 0: no IP addresses available in range set: 172.20.2.1-172.20.2.254"
+            ),
+            Some(254)
+        );
+        assert_eq!(
+            host_local_range_size(
+                "no IP addresses available in range set: 10.0.0.2-10.0.0.3,10.0.1.1-10.0.1.1"
+            ),
+            Some(3)
+        );
+        assert_eq!(host_local_range_size("Failed to allocate address"), None);
+    }
 
     #[test]
     fn cni_credentials_refused() {

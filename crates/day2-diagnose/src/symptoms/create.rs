@@ -79,11 +79,42 @@ pub fn detect<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
     ) -> impl Fn() -> (day2_model::ObjRef, Vec<&'c day2_model::Event>) {
         move || (r.objref(), cluster.events_for_obj(r))
     }
+    // The ReplicaSet and ReplicationController managers set `ReplicaFailure`
+    // (reason `FailedCreate`) while creations fail
+    // (`pkg/controller/replicaset/replica_set_utils.go`, `calculateStatus`),
+    // and their status may still count a pod that is being deleted, which
+    // they no longer count as theirs (`controller.FilterActivePods`): the
+    // condition says the controller is short whatever the counts say.
+    fn replica_failure<'x>(
+        mut conds: impl Iterator<Item = (&'x str, &'x str, Option<&'x str>)>,
+    ) -> bool {
+        conds.any(|(t, s, r)| t == "ReplicaFailure" && s == "True" && r == Some("FailedCreate"))
+    }
     for r in &cluster.replica_sets {
         let want = r.spec.replicas.unwrap_or(1);
         let have = r.status.as_ref().map_or(0, |s| s.replicas);
+        let failing = replica_failure(
+            r.status
+                .as_ref()
+                .and_then(|s| s.conditions.as_ref())
+                .into_iter()
+                .flatten()
+                .map(|c| {
+                    (
+                        c.type_.as_deref().unwrap_or(""),
+                        c.status.as_deref().unwrap_or(""),
+                        c.reason.as_deref(),
+                    )
+                }),
+        );
         let t = r.spec.template.as_ref();
-        consider(&r.metadata, &refs(cluster, r), "ReplicaSet", t, want > have);
+        consider(
+            &r.metadata,
+            &refs(cluster, r),
+            "ReplicaSet",
+            t,
+            want > have || failing,
+        );
     }
     for r in &cluster.stateful_sets {
         let want = r.spec.replicas.unwrap_or(1);
@@ -119,13 +150,21 @@ pub fn detect<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
     for r in &cluster.replication_controllers {
         let want = r.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
         let have = r.status.as_ref().map_or(0, |s| s.replicas);
+        let failing = replica_failure(
+            r.status
+                .as_ref()
+                .and_then(|s| s.conditions.as_ref())
+                .into_iter()
+                .flatten()
+                .map(|c| (c.type_.as_str(), c.status.as_str(), c.reason.as_deref())),
+        );
         let t = r.spec.as_ref().and_then(|s| s.template.as_ref());
         consider(
             &r.metadata,
             &refs(cluster, r),
             "ReplicationController",
             t,
-            want > have,
+            want > have || failing,
         );
     }
     out

@@ -71,7 +71,24 @@ pub fn detect<'c>(_a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) ->
             }
             _ => None,
         };
-        let class = error.as_deref().map_or(PullClass::Unknown, image::classify);
+        let mut class = error.as_deref().map_or(PullClass::Unknown, image::classify);
+        // Docker Hub and registries built on distribution answer a private
+        // repository and a missing one alike (`pull access denied …
+        // repository does not exist or may require 'docker login'`); when
+        // another attempt at the same image was met with the credential
+        // challenge itself (`unauthorized: authentication required`, `401
+        // Unauthorized`), the registry asked for credentials: read the
+        // failures together, not only the latest.
+        let mut error = error;
+        if class == PullClass::DeniedOrMissing
+            && let Some(challenge) = pull_events.iter().rev().find_map(|e| {
+                image::pull_error(e.message_text())
+                    .filter(|m| image::classify(m) == PullClass::Identity)
+            })
+        {
+            class = PullClass::Identity;
+            error = Some(challenge.to_owned());
+        }
         let mut d = Detected::new(kind, pod.objref(), Subject::Pod(pod));
         d.since = pull_events
             .first()

@@ -8,6 +8,7 @@ pub mod create;
 pub mod eviction;
 pub mod image_pull;
 pub mod ingress;
+pub mod init;
 pub mod job;
 pub mod load_balancer;
 pub mod node;
@@ -191,6 +192,8 @@ pub fn detect_pods<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
                 return v;
             }
             if let Some(d) = pod_pending::detect(a, p, &events) {
+                v.push(d);
+            } else if let Some(d) = init::detect(a, p, &events) {
                 v.push(d);
             }
             v.extend(volume::detect(a, p, &events));

@@ -58,6 +58,142 @@ pub(super) fn resolve_host<'c>(a: &Analysis<'c>, ns: &str, host: &str) -> Target
     Target::External
 }
 
+/// Keys whose value names a peer host, and the key naming its port.
+const HOST_SUFFIXES: [&str; 7] = [
+    "_HOST",
+    "_HOSTNAME",
+    "_ADDR",
+    "_ADDRESS",
+    "_SERVER",
+    "_ENDPOINT",
+    "_URL",
+];
+
+/// The peers a container's configuration names: its literal `env` values,
+/// and the ConfigMap keys it reads (`envFrom`, `configMapKeyRef`); a
+/// `…_HOST` key takes its port from the `…_PORT` beside it.
+fn peers_of(a: &Analysis<'_>, pod: &Res<Pod>, container: &str) -> Vec<(String, Option<u16>)> {
+    let ns = pod.ns_or_default();
+    let Some(c) = pod.spec.as_ref().and_then(|s| {
+        s.containers
+            .iter()
+            .chain(s.init_containers.iter().flatten())
+            .find(|c| c.name == container)
+    }) else {
+        return vec![];
+    };
+    let cm = |name: &str| {
+        a.cluster
+            .config_maps
+            .iter()
+            .find(|m| m.ns_or_default() == ns && m.name() == name)
+            .and_then(|m| m.data.as_ref())
+    };
+    let mut vars: Vec<(String, String)> = Vec::new();
+    for from in c.env_from.iter().flatten() {
+        if let Some(data) = from.config_map_ref.as_ref().and_then(|r| cm(&r.name)) {
+            let prefix = from.prefix.as_deref().unwrap_or("");
+            vars.extend(
+                data.iter()
+                    .map(|(k, v)| (format!("{prefix}{k}"), v.clone())),
+            );
+        }
+    }
+    for e in c.env.iter().flatten() {
+        let value = match (
+            &e.value,
+            e.value_from
+                .as_ref()
+                .and_then(|f| f.config_map_key_ref.as_ref()),
+        ) {
+            (Some(v), _) => Some(v.clone()),
+            (None, Some(r)) => cm(&r.name).and_then(|d| d.get(&r.key)).cloned(),
+            _ => None,
+        };
+        if let Some(v) = value {
+            vars.push((e.name.clone(), v));
+        }
+    }
+    let mut out: Vec<(String, Option<u16>)> = Vec::new();
+    for (k, v) in &vars {
+        let key = k.to_ascii_uppercase();
+        let Some(suffix) = HOST_SUFFIXES.iter().find(|s| key.ends_with(*s)) else {
+            continue;
+        };
+        let Some((host, mut port)) = crate::messages::errors::endpoint(v) else {
+            continue;
+        };
+        if port.is_none() {
+            let port_key = format!("{}_PORT", &key[..key.len() - suffix.len()]);
+            port = vars
+                .iter()
+                .find(|(k, _)| k.to_ascii_uppercase() == port_key)
+                .and_then(|(_, p)| p.trim().parse().ok());
+        }
+        if !out.iter().any(|(h, p)| *h == host && *p == port) {
+            out.push((host, port));
+        }
+    }
+    out
+}
+
+/// A connection failure that names no peer, read against the peers the
+/// container's configuration names: a cause in the cluster on the path to
+/// one of them, else unexplained (what lies outside the cluster).
+pub(super) fn configured_peers(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    container: &str,
+    failure: ConnectFailure,
+) -> Option<Hypothesis> {
+    let peers = peers_of(a, pod, container);
+    if peers.is_empty() {
+        return None;
+    }
+    let ns = pod.ns_or_default();
+    let mut found: Vec<Hypothesis> = peers
+        .iter()
+        .filter_map(|(h, p)| connect_cause(a, pod, h, *p, failure))
+        .filter(|h| !h.unexplained)
+        .collect();
+    found.sort_by_key(|h| std::cmp::Reverse(h.score));
+    if let Some(h) = found.into_iter().next() {
+        return Some(h);
+    }
+    let external: Vec<String> = peers
+        .iter()
+        .filter(|(h, _)| matches!(resolve_host(a, ns, h), Target::External | Target::Ip(_)))
+        .map(|(h, p)| format!("{h}{}", p.map(|p| format!(":{p}")).unwrap_or_default()))
+        .collect();
+    if external.is_empty() {
+        return None;
+    }
+    // A policy isolating the pod for egress may be what drops the packets:
+    // without the peer's port the path cannot be evaluated, so say nothing.
+    let isolated = a
+        .cluster
+        .network_policies
+        .iter()
+        .any(|p| netpol::selects(p, pod) && day2_model::netpol::policy_types(p).1);
+    if isolated {
+        return None;
+    }
+    Some(unexplained(
+        pod,
+        format!(
+            "pod {} fails to connect ({}) without naming the peer; its configuration names {} outside the cluster",
+            pod.name(),
+            failure.as_str(),
+            external.join(", ")
+        ),
+        "no NetworkPolicy isolates the pod for egress",
+        format!(
+            "The cause is outside the cluster: check that {} answer from a node of the cluster (`nc -vz <host> <port>`), and the path there (security groups, firewall rules, routes, NAT).",
+            external.join(", ")
+        ),
+    ))
+}
+
 pub(super) fn connect_cause(
     a: &Analysis<'_>,
     pod: &Res<Pod>,

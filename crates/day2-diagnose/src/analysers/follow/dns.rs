@@ -326,3 +326,69 @@ pub(super) fn target_of(dns: &ClusterDns<'_>, svc: &Res<Service>) -> ObjRef {
         .map(|w| w.objref())
         .unwrap_or_else(|| svc.objref())
 }
+
+/// CoreDNS exits with `plugin/forward: no nameservers found`: its
+/// `forward` reads a resolv.conf without a `nameserver` line. With
+/// `forward . /etc/resolv.conf` and `dnsPolicy: Default` that file is the
+/// node's (the kubelet's `resolvConf`), so the node's resolver settings are
+/// at fault; a file of its own, or an empty list, is the Corefile's.
+pub(super) fn forward_without_nameservers(a: &Analysis<'_>, pod: &Res<Pod>) -> Hypothesis {
+    let ns = pod.ns_or_default();
+    let spec = pod.spec.as_ref();
+    let mounted: Vec<&str> = spec
+        .and_then(|s| s.volumes.as_ref())
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.config_map.as_ref().map(|c| c.name.as_str()))
+        .collect();
+    let cm = a.cluster.config_maps.iter().find(|c| {
+        c.ns_or_default() == ns
+            && mounted.contains(&c.name())
+            && c.data.as_ref().is_some_and(|d| d.contains_key("Corefile"))
+    });
+    let forward = cm
+        .and_then(|c| c.data.as_ref())
+        .and_then(|d| d.get("Corefile"))
+        .and_then(|f| {
+            f.lines()
+                .map(str::trim)
+                .find(|l| l.starts_with("forward "))
+                .map(|l| l.trim_end_matches('{').trim().to_owned())
+        });
+    let node_resolv = forward
+        .as_deref()
+        .is_some_and(|f| f.split_whitespace().any(|t| t == "/etc/resolv.conf"));
+    let inherits_node = spec
+        .and_then(|s| s.dns_policy.as_deref())
+        .is_some_and(|p| p == "Default");
+    let node = model::node_name(pod);
+    let workload = model::workload_ref(a.cluster, pod);
+    let fwd = forward
+        .as_deref()
+        .map(|f| format!("`{f}`"))
+        .unwrap_or_else(|| "its `forward`".to_owned());
+    match node {
+        Some(node) if node_resolv && inherits_node => Hypothesis::new(
+            84,
+            Loop::Network,
+            ObjRef::new("Node", None, node),
+            format!(
+                "CoreDNS exits at start-up: its Corefile says {fwd} and, with `dnsPolicy: Default`, that is node {node}'s resolv.conf (the kubelet's `resolvConf`), which lists no nameserver, so there is no upstream to forward to"
+            ),
+        )
+        .fix(format!(
+            "Give node {node} (and every node CoreDNS may run on) a resolv.conf with a `nameserver` line (NetworkManager/systemd-resolved writing /etc/resolv.conf, or the kubelet's `resolvConf` pointing at a file that has one, e.g. /run/systemd/resolve/resolv.conf), or make the Corefile forward to an upstream resolver's address instead (`forward . 192.0.2.53` in ConfigMap {ns}/coredns); then restart the coredns pods."
+        )),
+        _ => Hypothesis::new(
+            80,
+            Loop::Network,
+            cm.map(|c| c.objref()).unwrap_or(workload),
+            format!(
+                "CoreDNS exits at start-up: {fwd} in its Corefile yields no nameserver to forward to"
+            ),
+        )
+        .fix(
+            "Point the Corefile's `forward` at resolvers that exist (addresses, or a resolv.conf with `nameserver` lines), then restart the coredns pods.",
+        ),
+    }
+}

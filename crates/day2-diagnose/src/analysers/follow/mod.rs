@@ -26,11 +26,13 @@
 mod connect;
 mod dns;
 mod identity;
+mod process;
 mod volume;
 
-use connect::connect_cause;
-use dns::dns_cause;
+use connect::{configured_peers, connect_cause};
+use dns::{dns_cause, forward_without_nameservers};
 use identity::{cloud_identity, exec_format};
+use process::{entrypoint_unloadable, privileged_port};
 
 use super::{apierr, named};
 use crate::analysis::Analysis;
@@ -136,6 +138,7 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 port,
                 failure,
             } => connect_cause(a, pod, host, *port, *failure),
+            ErrorClass::ConnectUnnamed { failure } => configured_peers(a, pod, container, *failure),
             ErrorClass::CloudAuth { cloud, problem } => {
                 Some(cloud_identity(a, pod, container, *cloud, *problem))
             }
@@ -151,6 +154,9 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             }) => named::not_found(a, pod, kind, namespace.as_deref(), name),
             ErrorClass::Api(ApiError::PodCidrUnassigned { node }) => named::pod_cidr(a, node),
             ErrorClass::ExecFormat => Some(exec_format(a, pod, container)),
+            ErrorClass::EntrypointUnloadable => Some(entrypoint_unloadable(a, pod, container)),
+            ErrorClass::ForwardWithoutNameservers => Some(forward_without_nameservers(a, pod)),
+            ErrorClass::PrivilegedPort { port } => Some(privileged_port(a, pod, container, *port)),
             ErrorClass::Denied(denied) => volume::denied(a, pod, container, denied),
             ErrorClass::Tls { .. } => None,
         };
@@ -183,9 +189,24 @@ fn describe(c: &ErrorClass) -> String {
             port.map(|p| format!(":{p}")).unwrap_or_default(),
             failure.as_str()
         ),
+        ErrorClass::ConnectUnnamed { failure } => {
+            format!(
+                "a connection fails ({}) without naming its peer",
+                failure.as_str()
+            )
+        }
         ErrorClass::Tls { problem } => format!("a TLS certificate is {problem}"),
         ErrorClass::ExecFormat => {
             "the kernel cannot execute its binary (exec format error)".to_owned()
+        }
+        ErrorClass::EntrypointUnloadable => {
+            "the kernel cannot load its entrypoint (no such file or directory)".to_owned()
+        }
+        ErrorClass::ForwardWithoutNameservers => {
+            "CoreDNS finds no nameserver to forward to".to_owned()
+        }
+        ErrorClass::PrivilegedPort { port } => {
+            format!("binding port {port} is not permitted")
         }
         ErrorClass::Denied(d) => format!(
             "the kernel refuses {} on {}",

@@ -1,0 +1,131 @@
+//! A hostPath volume whose `type` the node's path does not match: the
+//! kubelet checks it before the mount (kubernetes/kubernetes
+//! `pkg/volume/hostpath/host_path.go`, `checkTypeInternal`: `hostPath type
+//! check failed: %s is not a directory`, `… is not a file`, `… is not a
+//! socket file`, `… is not a character device`, `… is not a block device`).
+//! A path that belongs to a container runtime (Docker's socket and data
+//! directory, containerd's, CRI-O's) on a node running another runtime is
+//! a workload written for the other runtime.
+
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use crate::model;
+use crate::symptoms::Detected;
+use day2_model::{Loop, ObjRef};
+
+const CHECK: &str = "hostPath type check failed: ";
+
+/// Paths only one container runtime provides, with its name as
+/// `containerRuntimeVersion` spells it (`docker://…`, `containerd://…`, `cri-o://…`).
+const RUNTIME_PATHS: [(&str, &str); 6] = [
+    ("/var/run/docker.sock", "docker"),
+    ("/run/docker.sock", "docker"),
+    ("/var/lib/docker", "docker"),
+    ("/run/containerd/containerd.sock", "containerd"),
+    ("/var/run/crio/crio.sock", "cri-o"),
+    ("/run/crio/crio.sock", "cri-o"),
+];
+
+/// `(path, what it is not)` from a kubelet type-check error.
+fn type_check(message: &str) -> Option<(&str, &str)> {
+    let rest = &message[message.find(CHECK)? + CHECK.len()..];
+    let (path, what) = rest.split_once(" is not a ")?;
+    let what = what
+        .split(['\n', '"', ','])
+        .next()
+        .unwrap_or(what)
+        .trim_end();
+    Some((path.trim(), what))
+}
+
+pub fn type_mismatch<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(pod) = d.pod() else { return vec![] };
+    let failed: Vec<_> = d
+        .events_with("FailedMount")
+        .filter_map(|e| type_check(e.message_text()).map(|c| (e, c)))
+        .collect();
+    let Some((event, _)) = failed.last() else {
+        return vec![];
+    };
+    let node_name = model::node_name(pod).unwrap_or("the node");
+    let node = model::node_name(pod).and_then(|n| a.cluster.node(n));
+    let runtime_version = node
+        .and_then(|n| n.status.as_ref()?.node_info.as_ref())
+        .map(|i| i.container_runtime_version.as_str());
+    let runtime = runtime_version.and_then(|v| v.split("://").next());
+    let link = Link::from_event(
+        Loop::Storage,
+        event,
+        "the kubelet's hostPath type check fails",
+    );
+    let paths: Vec<String> = failed
+        .iter()
+        .map(|(_, (p, w))| format!("{p} (not a {w})"))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let workload = model::workload_ref(a.cluster, pod);
+    let foreign = failed.iter().find_map(|(_, (p, _))| {
+        let (_, wants) = RUNTIME_PATHS.iter().find(|(rp, _)| p == rp)?;
+        runtime.filter(|r| r != wants).map(|r| (*p, *wants, r))
+    });
+    if let Some((path, wants, has)) = foreign {
+        return vec![Hypothesis::new(
+            82,
+            Loop::Storage,
+            workload.clone(),
+            format!(
+                "pod {} mounts {path}, which only a {wants} node has, but node {node_name} runs {}: {}",
+                pod.name(),
+                runtime_version.unwrap_or(has),
+                paths.join(", ")
+            ),
+        )
+        .fix(format!(
+            "{workload} is written for {wants} nodes: configure it for {has} (the tool's {has} or Kubernetes-API mode instead of its {wants} one), or run it on nodes whose runtime is {wants}; {path} does not exist on a {has} node."
+        ))
+        .link(link)];
+    }
+    vec![
+        Hypothesis::new(
+            72,
+            Loop::Storage,
+            node.map(|n| n.objref())
+                .unwrap_or_else(|| ObjRef::new("Node", None, node_name)),
+            format!(
+                "the hostPath volume(s) of pod {} do not match node {node_name}: {}",
+                pod.name(),
+                paths.join(", ")
+            ),
+        )
+        .fix(format!(
+            "Create the path on node {node_name} as the volume's `type` requires, or correct the path or `type` in {workload} (`DirectoryOrCreate`/`FileOrCreate` create it), or keep the pod on nodes that have it."
+        ))
+        .link(link),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kubelet_type_check_in_its_spellings() {
+        assert_eq!(
+            type_check(
+                "MountVolume.SetUp failed for volume \"docker-sock\" : hostPath type check failed: /var/run/docker.sock is not a socket file"
+            ),
+            Some(("/var/run/docker.sock", "socket file"))
+        );
+        assert_eq!(
+            type_check(
+                "MountVolume.SetUp failed for volume \"d\" : hostPath type check failed: /var/lib/docker is not a directory"
+            ),
+            Some(("/var/lib/docker", "directory"))
+        );
+        assert_eq!(
+            type_check("MountVolume.SetUp failed for volume \"d\" : not found"),
+            None
+        );
+    }
+}

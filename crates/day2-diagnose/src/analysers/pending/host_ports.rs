@@ -1,0 +1,125 @@
+//! A Pending pod whose hostPorts are held, on every node its selection
+//! admits, by a pod of another workload. The scheduler's NodePorts filter
+//! (kubernetes/kubernetes `pkg/scheduler/framework/plugins/nodeports`,
+//! `node(s) didn't have free ports for the requested pod ports`) refuses a
+//! node where a pod already uses the same hostPort, protocol and host IP;
+//! the holder, not the Pending pod's placement, is what to change.
+
+use super::{parts, said, scheduler_links};
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use crate::messages::scheduler::Reason;
+use crate::model;
+use crate::symptoms::Detected;
+use day2_model::Loop;
+use day2_model::pod::Pod;
+use std::collections::BTreeSet;
+
+/// `(hostPort, protocol, hostIP)` a pod asks for; an empty or `0.0.0.0`
+/// host IP is every address.
+fn host_ports(pod: &Pod) -> Vec<(i32, String, String)> {
+    pod.spec
+        .iter()
+        .flat_map(|s| {
+            s.containers
+                .iter()
+                .chain(s.init_containers.iter().flatten())
+        })
+        .flat_map(|c| c.ports.iter().flatten())
+        .filter_map(|p| {
+            let hp = p.host_port.filter(|h| *h > 0)?;
+            Some((
+                hp,
+                p.protocol.clone().unwrap_or_else(|| "TCP".to_owned()),
+                p.host_ip.clone().unwrap_or_default(),
+            ))
+        })
+        .collect()
+}
+
+fn conflicts(a: &(i32, String, String), b: &(i32, String, String)) -> bool {
+    let any = |ip: &str| ip.is_empty() || ip == "0.0.0.0";
+    a.0 == b.0 && a.1 == b.1 && (any(&a.2) || any(&b.2) || a.2 == b.2)
+}
+
+pub fn host_ports_held<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some((pod, spec, p)) = parts(d) else {
+        return vec![];
+    };
+    if said(p, |r| *r == Reason::HostPorts) == 0 {
+        return vec![];
+    }
+    let wanted = host_ports(pod);
+    if wanted.is_empty() {
+        return vec![];
+    }
+    let own = model::workload_ref(a.cluster, pod);
+    let nodes = a.selected_nodes(spec);
+    if nodes.is_empty() {
+        return vec![];
+    }
+    let mut holders = Vec::new();
+    for n in nodes.iter() {
+        let held: Vec<_> = a
+            .cluster
+            .pods_on_node(n.name())
+            .filter(|q| !model::is_terminal(q) && q.name() != pod.name())
+            .filter_map(|q| {
+                let ports: BTreeSet<i32> = host_ports(q)
+                    .iter()
+                    .filter(|hp| wanted.iter().any(|w| conflicts(w, hp)))
+                    .map(|hp| hp.0)
+                    .collect();
+                (!ports.is_empty()).then_some((q, ports))
+            })
+            .collect();
+        // A node whose ports are free is refused for another reason.
+        let Some(first) = held.into_iter().next() else {
+            return vec![];
+        };
+        holders.push((n.name(), first));
+    }
+    // Replicas of one workload competing for the ports are a question of
+    // replicas and nodes (`constraints`), not of another workload.
+    if holders
+        .iter()
+        .any(|(_, (q, _))| model::workload_ref(a.cluster, q) == own)
+    {
+        return vec![];
+    }
+    let Some((node, (holder, ports))) = holders.first() else {
+        return vec![];
+    };
+    let holder_ref = model::workload_ref(a.cluster, holder);
+    let ports_text = ports
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let node_names: Vec<&str> = holders.iter().map(|(n, _)| *n).collect();
+    vec![
+        Hypothesis::new(
+            72,
+            Loop::Compute,
+            holder_ref.clone(),
+            format!(
+                "{} needs hostPort {ports_text} on one of the node(s) its selection admits ({}), and there pod {}/{} of {holder_ref} already holds it",
+                pod.name(),
+                node_names.join(", "),
+                holder.ns_or_default(),
+                holder.name()
+            ),
+        )
+        .fix(format!(
+            "Free hostPort {ports_text} on {}: remove or disable {holder_ref} if it is not needed (another component exposing the same ports), or move it to other ports; or give {own} other ports, or admit more nodes in its selection.",
+            node_names.join(", ")
+        ))
+        .link(Link::new(
+            Loop::Compute,
+            None,
+            holder.objref(),
+            format!("pod {} holds hostPort {ports_text} on node {node}", holder.name()),
+        ))
+        .links(scheduler_links(d)),
+    ]
+}

@@ -1,0 +1,117 @@
+//! A Pending pod asking for an extended resource that no node advertises.
+//! Extended resources (`vendor.com/name`) reach a node's capacity only
+//! through a device plugin registering with the kubelet
+//! (`pkg/kubelet/cm/devicemanager`) or an explicit status patch; the
+//! scheduler's NodeResourcesFit then says `Insufficient vendor.com/name`
+//! on every node. When no node has the resource at all, the question is
+//! not free capacity but the plugin that registers nothing.
+
+use super::{parts, scheduler_links};
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use crate::messages::scheduler::Reason;
+use crate::symptoms::Detected;
+use day2_model::{Loop, ObjRef};
+
+pub fn unadvertised<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some((pod, _spec, p)) = parts(d) else {
+        return vec![];
+    };
+    let Some(fit) = &p.fit else { return vec![] };
+    if a.cluster.nodes.is_empty() {
+        return vec![];
+    }
+    let extended: Vec<String> = fit
+        .reasons
+        .iter()
+        .filter_map(|(_, r)| match Reason::classify(r) {
+            Reason::Insufficient(res) if res.contains('/') => Some(res.to_string()),
+            _ => None,
+        })
+        .collect();
+    let Some(res) = extended.into_iter().find(|res| {
+        a.cluster.nodes.iter().all(|n| {
+            let st = n.status.as_ref();
+            let has = |m: Option<
+                &std::collections::BTreeMap<
+                    String,
+                    k8s_openapi::apimachinery::pkg::api::resource::Quantity,
+                >,
+            >| {
+                m.and_then(|m| m.get(res.as_str()))
+                    .is_some_and(|q| q.0.trim() != "0")
+            };
+            !has(st.and_then(|s| s.allocatable.as_ref()))
+                && !has(st.and_then(|s| s.capacity.as_ref()))
+        })
+    }) else {
+        return vec![];
+    };
+    // The DaemonSet that should register it: one whose name or image names
+    // the resource's vendor (`nvidia` for `nvidia.com/gpu`).
+    let vendor = res
+        .split('/')
+        .next()
+        .and_then(|d| d.split('.').next())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let plugin = (!vendor.is_empty())
+        .then(|| {
+            a.cluster.daemon_sets.iter().find(|ds| {
+                ds.name().to_ascii_lowercase().contains(&vendor)
+                    || ds.spec.template.spec.as_ref().is_some_and(|t| {
+                        t.containers.iter().any(|c| {
+                            c.image
+                                .as_deref()
+                                .is_some_and(|i| i.to_ascii_lowercase().contains(&vendor))
+                        })
+                    })
+            })
+        })
+        .flatten();
+    let nodes = a.cluster.nodes.len();
+    match plugin {
+        Some(ds) => {
+            let ready = ds.status.as_ref().map_or(0, |s| s.number_ready);
+            vec![
+                Hypothesis::new(
+                    80,
+                    Loop::Compute,
+                    ds.objref(),
+                    format!(
+                        "{} asks for {res}, which none of the {nodes} node(s) advertises, although device plugin DaemonSet {} runs ({ready} ready): the plugin registers no device with the kubelet",
+                        pod.name(),
+                        ds.name()
+                    ),
+                )
+                .fix(format!(
+                    "Find why the device plugin registers nothing: `kubectl logs -n {} ds/{}` on a node meant to have the device. The node needs the vendor's driver and a container runtime that exposes the device to the plugin (for NVIDIA, the nvidia container runtime as the runtime's default: `default-runtime: nvidia` in /etc/docker/daemon.json, or the containerd config the NVIDIA container toolkit writes); once it registers, `kubectl describe node` lists {res} under Allocatable.",
+                    ds.ns_or_default(),
+                    ds.name()
+                ))
+                .link(Link::new(
+                    Loop::Compute,
+                    None,
+                    ds.objref(),
+                    format!("{} runs, yet no node lists {res}", ds.name()),
+                ))
+                .links(scheduler_links(d)),
+            ]
+        }
+        None => vec![
+            Hypothesis::new(
+                74,
+                Loop::Compute,
+                ObjRef::new("NodeGroup", None, "(all nodes)"),
+                format!(
+                    "{} asks for {res}, which none of the {nodes} node(s) advertises: no device plugin for it runs, or the nodes lack the device",
+                    pod.name()
+                ),
+            )
+            .fix(format!(
+                "Deploy the vendor's device plugin DaemonSet on the nodes that have the device (and their driver), or add such nodes; `kubectl describe node` must list {res} under Allocatable."
+            ))
+            .links(scheduler_links(d)),
+        ],
+    }
+}

@@ -1,0 +1,361 @@
+//! Causes read from what a container, the runtime or a controller says (a
+//! termination message, pull errors, an init container that never ends):
+//! each test builds the smallest cluster showing one mechanism and asserts
+//! the root cause and the words of its fix, with a sibling that must not
+//! read the same. Causes the cluster's objects hold are in `object_causes.rs`.
+
+mod common;
+
+use common::*;
+use day2_model::Loop;
+
+fn cluster(items: &[&str]) -> day2_model::Cluster {
+    load(&format!(
+        "apiVersion: v1\nkind: List\nitems:\n{}",
+        items.concat().trim_start_matches('\n')
+    ))
+}
+
+fn node(name: &str, kernel: &str) -> String {
+    format!(
+        "- {{apiVersion: v1, kind: Node, metadata: {{name: {name}, labels: {{kubernetes.io/hostname: {name}}}}}, status: {{allocatable: {{cpu: \"4\", memory: 8Gi, pods: \"110\"}}, conditions: [{{type: Ready, status: \"True\"}}], nodeInfo: {{kernelVersion: {kernel:?}, containerRuntimeVersion: \"containerd://1.7.2\", kubeletVersion: v1.29.0, osImage: Linux, architecture: amd64, operatingSystem: linux, bootID: b, machineID: m, systemUUID: s, kubeProxyVersion: v1.29.0}}}}}}\n"
+    )
+}
+
+/// A Deployment `web` in `app` whose one pod crash-loops on `n1` with
+/// `message` as its last termination message.
+fn crashing(container_extra: &str, message: &str) -> String {
+    format!(
+        r#"
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {{name: web, namespace: app, uid: u-dep}}
+  spec:
+    selector: {{matchLabels: {{app: web}}}}
+    template:
+      metadata: {{labels: {{app: web}}}}
+      spec: {{containers: [{{name: web, image: "web:1"}}]}}
+- apiVersion: apps/v1
+  kind: ReplicaSet
+  metadata: {{name: web-5d8f, namespace: app, uid: u-rs, ownerReferences: [{{apiVersion: apps/v1, kind: Deployment, name: web, uid: u-dep, controller: true}}]}}
+  spec: {{selector: {{matchLabels: {{app: web}}}}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: web-5d8f-x1, namespace: app, uid: u-web, labels: {{app: web}}, ownerReferences: [{{apiVersion: apps/v1, kind: ReplicaSet, name: web-5d8f, uid: u-rs, controller: true}}]}}
+  spec:
+    nodeName: n1
+    containers:
+    - name: web
+      image: "web:1"
+      {container_extra}
+  status:
+    phase: Running
+    containerStatuses:
+    - name: web
+      image: "web:1"
+      imageID: ""
+      ready: false
+      restartCount: 12
+      state: {{waiting: {{reason: CrashLoopBackOff, message: "back-off 5m0s restarting failed container=web pod=web-5d8f-x1_app(u-web)"}}}}
+      lastState: {{terminated: {{exitCode: 1, reason: Error, startedAt: "2026-03-02T10:29:00Z", finishedAt: "2026-03-02T10:29:01Z", message: {message:?}}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: app}}, involvedObject: {{kind: Pod, name: web-5d8f-x1, namespace: app, uid: u-web}}, reason: BackOff, message: "Back-off restarting failed container web in pod web-5d8f-x1_app(u-web)", type: Warning, count: 40, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: kubelet}}}}
+"#
+    )
+}
+// ------------------------------------------------------------- start-up
+
+#[test]
+fn an_entrypoint_whose_interpreter_is_missing_is_the_image() {
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &crashing(
+            "",
+            "standard_init_linux.go:211: exec user process caused \"no such file or directory\"\n",
+        ),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Compute, "Deployment", "web");
+    assert!(
+        d.root_cause.summary.contains("interpreter") && d.fix.contains("dos2unix"),
+        "{}\n{}",
+        d.root_cause.summary,
+        d.fix
+    );
+    // An application's own missing file is the application's business.
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &crashing("", "open /etc/web/config.yaml: no such file or directory\n"),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert!(!d.fix.contains("dos2unix"), "{}", d.fix);
+}
+
+#[test]
+fn a_privileged_port_refused_to_a_non_root_process_names_the_capability() {
+    let sc =
+        "securityContext: {runAsUser: 1000, capabilities: {add: [NET_BIND_SERVICE], drop: [ALL]}}";
+    let out = diagnose(&cluster(&[
+        &node("n1", "3.10.0-1062.el7.x86_64"),
+        &crashing(sc, "Listen: listen tcp :53: bind: permission denied\n"),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Compute, "Deployment", "web");
+    assert!(
+        d.root_cause.summary.contains("port 53")
+            && d.root_cause.summary.contains("non-root")
+            && d.fix.contains("ip_unprivileged_port_start")
+            && d.fix.contains("kernel 3.10.0"),
+        "{}\n{}",
+        d.root_cause.summary,
+        d.fix
+    );
+    // A port from 1024 up needs no capability: not this cause.
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &crashing(sc, "Listen: listen tcp :8053: bind: permission denied\n"),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert!(
+        !d.fix.contains("NET_BIND_SERVICE"),
+        "{}",
+        d.root_cause.summary
+    );
+}
+
+// ------------------------------------------------------------ image pulls
+
+/// The Deployment `web` in `app` whose pod cannot pull `acme/private:1`,
+/// with the kubelet's `Failed to pull image` errors in order.
+fn pulling(errors: &[&str]) -> String {
+    let mut s = r#"
+- {apiVersion: v1, kind: ServiceAccount, metadata: {name: default, namespace: app}}
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: web, namespace: app, uid: u-dep}
+  spec:
+    selector: {matchLabels: {app: web}}
+    template:
+      metadata: {labels: {app: web}}
+      spec: {containers: [{name: web, image: "acme/private:1"}]}
+- apiVersion: apps/v1
+  kind: ReplicaSet
+  metadata: {name: web-5d8f, namespace: app, uid: u-rs, ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, uid: u-dep, controller: true}]}
+  spec: {selector: {matchLabels: {app: web}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: web-5d8f-x1, namespace: app, uid: u-web, labels: {app: web}, ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-5d8f, uid: u-rs, controller: true}]}
+  spec: {nodeName: n1, containers: [{name: web, image: "acme/private:1"}]}
+  status:
+    phase: Pending
+    containerStatuses: [{name: web, image: "acme/private:1", imageID: "", ready: false, restartCount: 0, state: {waiting: {reason: ImagePullBackOff, message: "Back-off pulling image \"acme/private:1\""}}}]
+"#
+    .to_owned();
+    for (i, e) in errors.iter().enumerate() {
+        let message = format!(
+            "Failed to pull image \"acme/private:1\": rpc error: code = Unknown desc = Error response from daemon: {e}"
+        );
+        s.push_str(&format!(
+            "- {{apiVersion: v1, kind: Event, metadata: {{name: e{i}, namespace: app}}, involvedObject: {{kind: Pod, name: web-5d8f-x1, namespace: app, uid: u-web, fieldPath: \"spec.containers{{web}}\"}}, reason: Failed, message: {message:?}, type: Warning, count: 3, firstTimestamp: \"2026-03-02T10:0{i}:00Z\", lastTimestamp: \"2026-03-02T10:0{i}:30Z\", source: {{component: kubelet}}}}\n"
+        ));
+    }
+    s
+}
+
+const DENIED: &str = "pull access denied for acme/private, repository does not exist or may require 'docker login': denied: requested access to the resource is denied";
+
+#[test]
+fn a_credential_challenge_before_pull_access_denied_is_the_missing_pull_secret() {
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &pulling(&["unauthorized: authentication required", DENIED]),
+    ]));
+    let d = about(&out, "ImagePullBackOff", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Identity, "Deployment", "web");
+    assert!(d.fix.contains("imagePullSecrets"), "{}", d.fix);
+    // `pull access denied` alone may as well be a repository that does not exist.
+    let out = diagnose(&cluster(&[&node("n1", "5.15.0"), &pulling(&[DENIED])]));
+    let d = about(&out, "ImagePullBackOff", "app", "web-5d8f-x1");
+    assert_eq!(d.root_cause.loop_, Loop::Compute, "{}", summary(&out));
+}
+
+// -------------------------------------------------------------------- DNS
+
+/// CoreDNS in kube-system, crash-looping on `no nameservers found`, with
+/// `forward` as its Corefile's forward line and `policy` its dnsPolicy.
+fn coredns_without_upstream(forward: &str, policy: &str) -> String {
+    let corefile = format!(".:53 {{\n    errors\n    {forward}\n    cache 30\n}}\n");
+    crashing("", "plugin/forward: no nameservers found\n")
+        .replace("namespace: app", "namespace: kube-system")
+        .replace("\n    nodeName: n1\n", &format!("\n    nodeName: n1\n    dnsPolicy: {policy}\n    volumes: [{{name: config-volume, configMap: {{name: coredns}}}}]\n"))
+        + &format!(
+            "- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: coredns, namespace: kube-system}}, data: {{Corefile: {corefile:?}}}}}\n"
+        )
+}
+
+#[test]
+fn coredns_forwarding_to_a_resolv_conf_without_nameservers_is_the_node() {
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &coredns_without_upstream("forward . /etc/resolv.conf", "Default"),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "kube-system", "web-5d8f-x1");
+    assert_root(d, Loop::Network, "Node", "n1");
+    assert!(d.fix.contains("nameserver"), "{}", d.fix);
+    // A file of CoreDNS's own is the Corefile's business, not the node's.
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &coredns_without_upstream("forward . /etc/coredns/upstream.conf", "Default"),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "kube-system", "web-5d8f-x1");
+    assert_root(d, Loop::Network, "ConfigMap", "coredns");
+}
+
+// ------------------------------------------------------------ connections
+
+/// The crashing `web` reads its peers from ConfigMap `web-config`.
+fn timing_out(config: &str) -> String {
+    crashing(
+        "envFrom: [{configMapRef: {name: web-config}}]",
+        "Error: i/o timeout\n",
+    ) + &format!(
+        "- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: web-config, namespace: app}}, data: {config}}}\n"
+    )
+}
+
+#[test]
+fn a_timeout_naming_no_peer_is_read_against_the_peers_the_configuration_names() {
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &timing_out("{DB_HOST: db.example-rds.amazonaws.com, DB_PORT: \"5432\", LOG_LEVEL: info}"),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert!(d.unexplained, "{}", summary(&out));
+    assert!(
+        d.root_cause
+            .summary
+            .contains("db.example-rds.amazonaws.com:5432"),
+        "{}",
+        d.root_cause.summary
+    );
+    // A peer in the cluster is followed like a named one: a Service without
+    // endpoints is a cause the cluster holds.
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &timing_out("{DB_HOST: db, DB_PORT: \"5432\"}"),
+        "- {apiVersion: v1, kind: Service, metadata: {name: db, namespace: app}, spec: {selector: {app: db}, ports: [{port: 5432}], clusterIP: 10.96.0.20}}\n",
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert!(!d.unexplained, "{}", summary(&out));
+    // No peer in the configuration: nothing to follow, no verdict of "outside".
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &timing_out("{LOG_LEVEL: info}"),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert!(!d.unexplained, "{}", summary(&out));
+}
+
+// -------------------------------------------------------- init containers
+
+/// Pod `app-1` in `shop`, scheduled on `n1` (heartbeat 10:30), whose init
+/// container `init` (named `init_name`) has run since `started`;
+/// `annotations` are the pod's, `extra` more items.
+fn init_held(init_name: &str, started: &str, annotations: &str, extra: &str) -> String {
+    format!(
+        r#"
+- {{apiVersion: v1, kind: Node, metadata: {{name: n1, labels: {{kubernetes.io/hostname: n1}}}}, status: {{allocatable: {{cpu: "4", memory: 8Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True", lastHeartbeatTime: "2026-03-02T10:30:00Z", lastTransitionTime: "2026-03-01T00:00:00Z"}}]}}}}
+- {{apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRole, metadata: {{name: "system:auth-delegator"}}, rules: [{{apiGroups: [authentication.k8s.io], resources: [tokenreviews], verbs: [create]}}]}}
+- {{apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRoleBinding, metadata: {{name: viewer}}, roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}}, subjects: [{{kind: ServiceAccount, name: ops, namespace: ops}}]}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: app-1, namespace: shop, uid: u-app, annotations: {{{annotations}}}}}
+  spec:
+    nodeName: n1
+    initContainers: [{{name: {init_name}, image: "init:1"}}]
+    containers: [{{name: app, image: "app:1"}}]
+  status:
+    phase: Pending
+    initContainerStatuses: [{{name: {init_name}, image: "init:1", imageID: "", ready: false, started: true, restartCount: 0, state: {{running: {{startedAt: "{started}"}}}}}}]
+    containerStatuses: [{{name: app, image: "app:1", imageID: "", ready: false, restartCount: 0, state: {{waiting: {{reason: PodInitializing}}}}}}]
+{extra}"#
+    )
+}
+
+#[test]
+fn an_init_container_that_never_completes_holds_the_pod_and_is_read_for_vault() {
+    // Any init container: the pod is held, and its log (not in the input) says why.
+    let out = diagnose(&cluster(&[&init_held(
+        "wait-for-db",
+        "2026-03-02T09:00:00Z",
+        "",
+        "",
+    )]));
+    let d = about(&out, "PodPending", "shop", "app-1");
+    assert!(d.unexplained, "{}", summary(&out));
+    // Started two minutes before the input's clock: still starting, no symptom.
+    let out = diagnose(&cluster(&[&init_held(
+        "wait-for-db",
+        "2026-03-02T10:28:00Z",
+        "",
+        "",
+    )]));
+    assert!(out.diagnoses.is_empty(), "{}", summary(&out));
+    // Vault's agent, and nothing may review tokens: the missing delegation.
+    let vault = "vault.hashicorp.com/agent-inject: \"true\"";
+    let out = diagnose(&cluster(&[&init_held(
+        "vault-agent-init",
+        "2026-03-02T09:00:00Z",
+        vault,
+        "",
+    )]));
+    let d = about(&out, "PodPending", "shop", "app-1");
+    assert_root(d, Loop::Identity, "ClusterRole", "system:auth-delegator");
+    assert!(d.fix.contains("clusterrolebinding"), "{}", d.fix);
+    // The delegation exists: Vault's own configuration, which the input lacks.
+    let bound = "- {apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRoleBinding, metadata: {name: vault-tokenreview}, roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: \"system:auth-delegator\"}, subjects: [{kind: ServiceAccount, name: vault, namespace: vault}]}\n";
+    let out = diagnose(&cluster(&[&init_held(
+        "vault-agent-init",
+        "2026-03-02T09:00:00Z",
+        vault,
+        bound,
+    )]));
+    let d = about(&out, "PodPending", "shop", "app-1");
+    assert!(d.unexplained, "{}", summary(&out));
+    assert!(d.fix.contains("auth/kubernetes"), "{}", d.fix);
+}
+
+// ----------------------------------------------------------------- probes
+
+/// The crashing `web`, run with `flag`, killed by its liveness probe on the
+/// pod IP, which refuses the connection.
+fn probed_on_pod_ip(flag: &str) -> String {
+    let extra = format!(
+        "command: [/bin/server, \"{flag}\"]\n      livenessProbe: {{httpGet: {{path: /healthz, port: 10259, scheme: HTTPS}}, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3}}"
+    );
+    crashing(&extra, "")
+        + r#"- {apiVersion: v1, kind: Event, metadata: {name: e2, namespace: app}, involvedObject: {kind: Pod, name: web-5d8f-x1, namespace: app, uid: u-web, fieldPath: "spec.containers{web}"}, reason: Unhealthy, message: "Liveness probe failed: Get \"https://10.1.2.3:10259/healthz\": dial tcp 10.1.2.3:10259: connect: connection refused", type: Warning, count: 40, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {component: kubelet}}
+- {apiVersion: v1, kind: Event, metadata: {name: e3, namespace: app}, involvedObject: {kind: Pod, name: web-5d8f-x1, namespace: app, uid: u-web, fieldPath: "spec.containers{web}"}, reason: Killing, message: "Container web failed liveness probe, will be restarted", type: Normal, count: 12, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {component: kubelet}}
+"#
+}
+
+#[test]
+fn a_probe_refused_by_a_process_bound_to_loopback_names_the_flag() {
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &probed_on_pod_ip("--bind-address=127.0.0.1"),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Compute, "Deployment", "web");
+    assert!(
+        d.fix.contains("--bind-address=127.0.0.1") && d.fix.contains("0.0.0.0"),
+        "{}",
+        d.fix
+    );
+    // Listening on every address: the refusal is something else.
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &probed_on_pod_ip("--bind-address=0.0.0.0"),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert!(!d.fix.contains("0.0.0.0"), "{}", d.fix);
+}

@@ -1,0 +1,514 @@
+//! Causes the cluster's objects hold (volumes and their claims, the CNI's
+//! address ranges, hostPath volumes, controllers, Services and the nodes
+//! behind them, scheduling): each test builds the smallest cluster showing
+//! one mechanism and asserts the root cause and the words of its fix, with a
+//! sibling that must not read the same.
+
+mod common;
+
+use common::*;
+use day2_model::Loop;
+
+fn cluster(items: &[&str]) -> day2_model::Cluster {
+    load(&format!(
+        "apiVersion: v1\nkind: List\nitems:\n{}",
+        items.concat().trim_start_matches('\n')
+    ))
+}
+
+fn node(name: &str, kernel: &str) -> String {
+    format!(
+        "- {{apiVersion: v1, kind: Node, metadata: {{name: {name}, labels: {{kubernetes.io/hostname: {name}}}}}, status: {{allocatable: {{cpu: \"4\", memory: 8Gi, pods: \"110\"}}, conditions: [{{type: Ready, status: \"True\"}}], nodeInfo: {{kernelVersion: {kernel:?}, containerRuntimeVersion: \"containerd://1.7.2\", kubeletVersion: v1.29.0, osImage: Linux, architecture: amd64, operatingSystem: linux, bootID: b, machineID: m, systemUUID: s, kubeProxyVersion: v1.29.0}}}}}}\n"
+    )
+}
+
+// ---------------------------------------------------------------- volumes
+
+/// A StatefulSet `db` in `app` whose pod `db-0` on `n1` waits for claim
+/// `data-db-0`; `pod_spec` is added to the pod's spec, `claim` and `pv` are
+/// the claim's status lines and the volume (if any), `events` the pod's.
+fn waiting_for_volume(pod_spec: &str, claim: &str, pv: &str, events: &[(&str, &str)]) -> String {
+    let mut s = format!(
+        r#"
+- {{apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {{name: local}}, provisioner: openebs.io/local, volumeBindingMode: WaitForFirstConsumer}}
+- {{apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {{name: rbd}}, provisioner: rbd.csi.ceph.com, volumeBindingMode: Immediate}}
+- apiVersion: apps/v1
+  kind: StatefulSet
+  metadata: {{name: db, namespace: app, uid: u-sts}}
+  spec:
+    serviceName: db
+    selector: {{matchLabels: {{app: db}}}}
+    template:
+      metadata: {{labels: {{app: db}}}}
+      spec: {{containers: [{{name: db, image: "db:1"}}]}}
+- apiVersion: v1
+  kind: PersistentVolumeClaim
+  metadata: {{name: data-db-0, namespace: app{claim}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: db-0, namespace: app, uid: u-db, labels: {{app: db}}, ownerReferences: [{{apiVersion: apps/v1, kind: StatefulSet, name: db, uid: u-sts, controller: true}}]}}
+  spec:
+    nodeName: n1
+    {pod_spec}
+    containers: [{{name: db, image: "db:1"}}]
+    volumes: [{{name: data, persistentVolumeClaim: {{claimName: data-db-0}}}}]
+  status:
+    phase: Pending
+    containerStatuses: [{{name: db, image: "db:1", imageID: "", ready: false, restartCount: 0, state: {{waiting: {{reason: ContainerCreating}}}}}}]
+{pv}
+"#
+    );
+    for (i, (reason, message)) in events.iter().enumerate() {
+        s.push_str(&format!(
+            "- {{apiVersion: v1, kind: Event, metadata: {{name: e{i}, namespace: app}}, involvedObject: {{kind: Pod, name: db-0, namespace: app, uid: u-db}}, reason: {reason}, message: {message:?}, type: Warning, count: 5, firstTimestamp: \"2026-03-02T10:00:00Z\", lastTimestamp: \"2026-03-02T10:30:00Z\", source: {{component: kubelet}}}}\n"
+        ));
+    }
+    s
+}
+
+const MOUNT_WAIT: &str = "Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[data kube-api-access-9k7sd]: timed out waiting for the condition";
+
+#[test]
+fn a_pod_that_names_its_node_leaves_its_wait_for_first_consumer_claim_unbound() {
+    let pending_claim = "}\n  spec: {accessModes: [ReadWriteOnce], storageClassName: local, resources: {requests: {storage: 1Gi}}}\n  status: {phase: Pending}";
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &waiting_for_volume("", pending_claim, "", &[("FailedMount", MOUNT_WAIT)]),
+    ]));
+    let d = about(&out, "FailedMount", "app", "db-0");
+    assert_root(d, Loop::Storage, "StatefulSet", "db");
+    assert!(
+        d.fix.contains("nodeName: n1") && d.fix.contains("nodeSelector"),
+        "{}",
+        d.fix
+    );
+    // Once the scheduler selected a node, the provisioner is awaited, not the pod.
+    let selected = "annotations: {volume.kubernetes.io/selected-node: n1}}\n  spec: {accessModes: [ReadWriteOnce], storageClassName: local, resources: {requests: {storage: 1Gi}}}\n  status: {phase: Pending}";
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &waiting_for_volume(
+            "",
+            &format!(", {selected}"),
+            "",
+            &[("FailedMount", MOUNT_WAIT)],
+        ),
+    ]));
+    assert!(
+        out.diagnoses
+            .iter()
+            .all(|d| !d.fix.contains("Replace `nodeName")),
+        "{}",
+        summary(&out)
+    );
+}
+
+#[test]
+fn an_attached_volume_whose_mount_times_out_under_fs_group_is_the_ownership_change() {
+    let bound = "}\n  spec: {accessModes: [ReadWriteOnce], storageClassName: rbd, volumeName: pv-data, resources: {requests: {storage: 2Ti}}}\n  status: {phase: Bound, capacity: {storage: 2Ti}}";
+    let pv = "- {apiVersion: v1, kind: PersistentVolume, metadata: {name: pv-data}, spec: {capacity: {storage: 2Ti}, accessModes: [ReadWriteOnce], storageClassName: rbd, claimRef: {namespace: app, name: data-db-0}, csi: {driver: rbd.csi.ceph.com, fsType: ext4, volumeHandle: h1}}, status: {phase: Bound}}";
+    let events = [
+        (
+            "SuccessfulAttachVolume",
+            "AttachVolume.Attach succeeded for volume \"pv-data\" ",
+        ),
+        ("FailedMount", MOUNT_WAIT),
+    ];
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &waiting_for_volume(
+            "securityContext: {runAsUser: 1000, fsGroup: 1000}",
+            bound,
+            pv,
+            &events,
+        ),
+    ]));
+    let d = about(&out, "FailedMount", "app", "db-0");
+    assert_root(d, Loop::Storage, "StatefulSet", "db");
+    assert!(d.fix.contains("OnRootMismatch"), "{}", d.fix);
+    // With OnRootMismatch the kubelet does not walk the volume: not this cause.
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &waiting_for_volume(
+            "securityContext: {runAsUser: 1000, fsGroup: 1000, fsGroupChangePolicy: OnRootMismatch}",
+            bound,
+            pv,
+            &events,
+        ),
+    ]));
+    let d = about(&out, "FailedMount", "app", "db-0");
+    assert!(!d.fix.contains("OnRootMismatch"), "{}", d.fix);
+}
+
+// ---------------------------------------------------------------- sandbox
+
+/// Host-local reports `range` full on `n1` (see [`sandbox_failing`]).
+fn sandbox_without_ip(range: &str, running: usize) -> Vec<String> {
+    sandbox_failing(
+        &format!("failed to allocate for range 0: no IP addresses available in range set: {range}"),
+        running,
+    )
+}
+
+/// Pod `web-0` in `app` cannot get a sandbox on `n1`, the CNI plugin
+/// saying `error`; `running` other pods with pod-network IPs run on `n1`.
+fn sandbox_failing(error: &str, running: usize) -> Vec<String> {
+    let message = format!(
+        "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container \"e3f1\" network for pod \"web-0\": networkPlugin cni failed to set up pod \"web-0_app\" network: {error}"
+    );
+    let mut items = vec![
+        node("n1", "5.15.0"),
+        format!(
+            r#"
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: web-0, namespace: app, uid: u-web}}
+  spec: {{nodeName: n1, containers: [{{name: web, image: "web:1"}}]}}
+  status:
+    phase: Pending
+    containerStatuses: [{{name: web, image: "web:1", imageID: "", ready: false, restartCount: 0, state: {{waiting: {{reason: ContainerCreating}}}}}}]
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: app}}, involvedObject: {{kind: Pod, name: web-0, namespace: app, uid: u-web}}, reason: FailedCreatePodSandBox, message: {message:?}, type: Warning, count: 30, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: kubelet}}}}
+"#
+        ),
+    ];
+    for i in 0..running {
+        items.push(format!(
+            "- {{apiVersion: v1, kind: Pod, metadata: {{name: other-{i}, namespace: app, uid: u-o{i}}}, spec: {{nodeName: n1, containers: [{{name: o, image: \"o:1\"}}]}}, status: {{phase: Running, podIP: 10.0.0.{}, conditions: [{{type: Ready, status: \"True\"}}], containerStatuses: [{{name: o, image: \"o:1\", imageID: \"\", ready: true, restartCount: 0, state: {{running: {{startedAt: \"2026-03-02T09:00:00Z\"}}}}}}]}}}}\n",
+            i + 2
+        ));
+    }
+    items
+}
+
+#[test]
+fn a_host_local_range_full_while_few_pods_run_is_leaked_reservations() {
+    let items = sandbox_without_ip("10.0.0.1-10.0.0.254", 2);
+    let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+    let out = diagnose(&cluster(&refs));
+    let d = about(&out, "SandboxCreateFailed", "app", "web-0");
+    assert_root(d, Loop::Network, "Node", "n1");
+    assert!(d.fix.contains("/var/lib/cni/networks"), "{}", d.fix);
+    // A small range really used up by running pods is a pool too small.
+    let items = sandbox_without_ip("10.0.0.2-10.0.0.5", 4);
+    let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+    let out = diagnose(&cluster(&refs));
+    let d = about(&out, "SandboxCreateFailed", "app", "web-0");
+    assert_root(d, Loop::Network, "Node", "n1");
+    assert!(!d.fix.contains("/var/lib/cni/networks"), "{}", d.fix);
+}
+
+#[test]
+fn a_bridge_left_with_an_earlier_address_is_the_node() {
+    let items = sandbox_failing(
+        "failed to delegate add: failed to set bridge addr: \"cni0\" already has an IP address different from 10.244.0.1/24",
+        1,
+    );
+    let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+    let out = diagnose(&cluster(&refs));
+    let d = about(&out, "SandboxCreateFailed", "app", "web-0");
+    assert_root(d, Loop::Network, "Node", "n1");
+    assert!(d.fix.contains("ip link delete cni0"), "{}", d.fix);
+    // Another failure of the same plugin is not the bridge.
+    let items = sandbox_failing(
+        "failed to delegate add: netplugin failed with no error message",
+        1,
+    );
+    let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+    let out = diagnose(&cluster(&refs));
+    let d = about(&out, "SandboxCreateFailed", "app", "web-0");
+    assert!(!d.fix.contains("ip link delete"), "{}", d.fix);
+}
+
+// ------------------------------------------------------------ controllers
+
+/// ReplicationController `jenkins-1` in `ci` whose replacement pod the quota
+/// refuses while its old pod is being deleted; its status still counts that
+/// pod, with `condition` added to the status when given.
+fn replacement_refused(condition: &str) -> String {
+    let refusal = "Error creating: pods \"jenkins-1-dr8p8\" is forbidden: exceeded quota: compute-resources, requested: limits.cpu=2,limits.memory=1Gi, used: limits.cpu=2,limits.memory=1Gi, limited: limits.cpu=2,limits.memory=1Gi";
+    format!(
+        r#"
+- {{apiVersion: v1, kind: ResourceQuota, metadata: {{name: compute-resources, namespace: ci}}, spec: {{hard: {{limits.cpu: "2", limits.memory: 1Gi}}}}, status: {{hard: {{limits.cpu: "2", limits.memory: 1Gi}}, used: {{limits.cpu: "2", limits.memory: 1Gi}}}}}}
+- apiVersion: v1
+  kind: ReplicationController
+  metadata: {{name: jenkins-1, namespace: ci, uid: u-rc}}
+  spec:
+    replicas: 1
+    selector: {{name: jenkins}}
+    template:
+      metadata: {{labels: {{name: jenkins}}}}
+      spec: {{containers: [{{name: jenkins, image: "jenkins:2", resources: {{limits: {{cpu: "2", memory: 1Gi}}}}}}]}}
+  status: {{replicas: 1, readyReplicas: 0{condition}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: jenkins-1-9ptqx, namespace: ci, uid: u-old, labels: {{name: jenkins}}, deletionTimestamp: "2026-02-26T10:12:00Z", ownerReferences: [{{apiVersion: v1, kind: ReplicationController, name: jenkins-1, uid: u-rc, controller: true}}]}}
+  spec: {{nodeName: n1, containers: [{{name: jenkins, image: "jenkins:2", resources: {{limits: {{cpu: "2", memory: 1Gi}}}}}}]}}
+  status: {{phase: Running}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: ci}}, involvedObject: {{kind: ReplicationController, name: jenkins-1, namespace: ci, uid: u-rc}}, reason: FailedCreate, message: {refusal:?}, type: Warning, count: 40, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: replication-controller}}}}
+"#
+    )
+}
+
+#[test]
+fn a_controller_reporting_replica_failure_is_short_whatever_its_counts_say() {
+    let cond = ", conditions: [{type: ReplicaFailure, status: \"True\", reason: FailedCreate, message: \"pods is forbidden: exceeded quota\"}]";
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &replacement_refused(cond),
+    ]));
+    let d = about(&out, "PodCreateFailed", "ci", "jenkins-1");
+    assert!(
+        d.fix.contains("quota") || d.root_cause.summary.contains("quota"),
+        "{}",
+        summary(&out)
+    );
+    // Without the condition, a controller with all its replicas is not short.
+    let out = diagnose(&cluster(&[&node("n1", "5.15.0"), &replacement_refused("")]));
+    assert!(
+        out.diagnoses
+            .iter()
+            .all(|d| d.symptom.kind != "PodCreateFailed"),
+        "{}",
+        summary(&out)
+    );
+}
+
+// --------------------------------------------------------------- services
+
+/// Service `web` in `app` whose pods all run on node `n2`, whose kubelet
+/// stopped posting status at 10:00 (the node controller then marks the
+/// node `Unknown` and its pods not Ready); `phase` is the pods' phase.
+fn service_on_lost_node(phase: &str, pod_ready: &str, node_ready: &str) -> String {
+    let mut s = r#"
+- {apiVersion: v1, kind: Node, metadata: {name: n1, labels: {kubernetes.io/hostname: n1}}, status: {allocatable: {cpu: "4", memory: 8Gi, pods: "110"}, conditions: [{type: Ready, status: "True", lastHeartbeatTime: "2026-03-02T10:30:00Z", lastTransitionTime: "2026-03-01T00:00:00Z"}]}}
+- apiVersion: v1
+  kind: Node
+  metadata: {name: n2, labels: {kubernetes.io/hostname: n2}}
+  spec: {taints: [{key: node.kubernetes.io/unreachable, effect: NoSchedule}, {key: node.kubernetes.io/unreachable, effect: NoExecute}]}
+  status:
+    allocatable: {cpu: "4", memory: 8Gi, pods: "110"}
+    conditions: [{type: Ready, status: NODE_READY, reason: NodeStatusUnknown, message: "Kubelet stopped posting node status.", lastHeartbeatTime: "2026-03-02T10:00:00Z", lastTransitionTime: "2026-03-02T10:01:00Z"}]
+- {apiVersion: v1, kind: Service, metadata: {name: web, namespace: app}, spec: {selector: {app: web}, ports: [{port: 80, targetPort: 8080}], clusterIP: 10.96.0.30}}
+- {apiVersion: v1, kind: Endpoints, metadata: {name: web, namespace: app}, subsets: [{notReadyAddresses: [{ip: 10.1.2.3, nodeName: n2, targetRef: {kind: Pod, name: web-1, namespace: app}}, {ip: 10.1.2.4, nodeName: n2, targetRef: {kind: Pod, name: web-2, namespace: app}}], ports: [{port: 8080}]}]}
+"#
+    .replace("NODE_READY", node_ready);
+    for (i, ip) in [(1, "10.1.2.3"), (2, "10.1.2.4")] {
+        s.push_str(&format!(
+            "- {{apiVersion: v1, kind: Pod, metadata: {{name: web-{i}, namespace: app, uid: u-w{i}, labels: {{app: web}}}}, spec: {{nodeName: n2, containers: [{{name: web, image: \"web:1\", ports: [{{containerPort: 8080}}], readinessProbe: {{httpGet: {{path: /healthz, port: 8080}}}}}}]}}, status: {{phase: {phase}, podIP: {ip}, conditions: [{{type: Ready, status: \"{pod_ready}\", lastTransitionTime: \"2026-03-02T10:01:00Z\"}}], containerStatuses: [{{name: web, image: \"web:1\", imageID: \"\", ready: true, restartCount: 0, state: {{running: {{startedAt: \"2026-03-01T00:00:00Z\"}}}}}}]}}}}\n"
+        ));
+    }
+    s
+}
+
+#[test]
+fn a_service_whose_endpoints_all_sit_on_a_lost_node_is_that_node() {
+    for (phase, ready, node_ready) in [
+        ("Running", "False", "Unknown"),
+        ("Unknown", "False", "Unknown"),
+        ("Running", "True", "Unknown"),
+        ("Running", "False", "\"False\""),
+        ("Running", "True", "\"False\""),
+    ] {
+        let out = diagnose(&load(&format!(
+            "apiVersion: v1\nkind: List\nitems:\n{}",
+            service_on_lost_node(phase, ready, node_ready).trim_start_matches('\n')
+        )));
+        let d = about(&out, "ServiceWithoutReadyEndpoints", "app", "web");
+        assert_eq!(
+            d.root_cause.object.kind,
+            "Node",
+            "{phase}: {}",
+            summary(&out)
+        );
+        assert_eq!(d.root_cause.object.name, "n2", "{phase}: {}", summary(&out));
+    }
+}
+
+// -------------------------------------------------------------- hostPath
+
+/// Bare pod `agent` in `app` on `n1` (runtime `runtime`) whose hostPath
+/// volume at `path` fails the kubelet's type check as not a `what`.
+fn host_path_refused(runtime: &str, path: &str, what: &str) -> String {
+    let message = format!(
+        "MountVolume.SetUp failed for volume \"host\" : hostPath type check failed: {path} is not a {what}"
+    );
+    format!(
+        r#"
+- {{apiVersion: v1, kind: Node, metadata: {{name: n1, labels: {{kubernetes.io/hostname: n1}}}}, status: {{allocatable: {{cpu: "4", memory: 8Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True"}}], nodeInfo: {{kernelVersion: "5.15.0", containerRuntimeVersion: "{runtime}", kubeletVersion: v1.29.0, osImage: Linux, architecture: amd64, operatingSystem: linux, bootID: b, machineID: m, systemUUID: s, kubeProxyVersion: v1.29.0}}}}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: agent, namespace: app, uid: u-agent}}
+  spec:
+    nodeName: n1
+    containers: [{{name: agent, image: "agent:1", volumeMounts: [{{name: host, mountPath: /host}}]}}]
+    volumes: [{{name: host, hostPath: {{path: {path}, type: Socket}}}}]
+  status:
+    phase: Pending
+    containerStatuses: [{{name: agent, image: "agent:1", imageID: "", ready: false, restartCount: 0, state: {{waiting: {{reason: ContainerCreating}}}}}}]
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: app}}, involvedObject: {{kind: Pod, name: agent, namespace: app, uid: u-agent}}, reason: FailedMount, message: {message:?}, type: Warning, count: 9, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: kubelet}}}}
+"#
+    )
+}
+
+#[test]
+fn a_runtime_socket_missing_on_a_node_of_another_runtime_is_the_workload() {
+    let out = diagnose(&cluster(&[&host_path_refused(
+        "containerd://1.7.2",
+        "/var/run/docker.sock",
+        "socket file",
+    )]));
+    let d = about(&out, "FailedMount", "app", "agent");
+    assert_root(d, Loop::Storage, "Pod", "agent");
+    assert!(
+        d.root_cause.summary.contains("containerd") && d.fix.contains("docker"),
+        "{}\n{}",
+        d.root_cause.summary,
+        d.fix
+    );
+    // Any other path the node lacks is the node's.
+    let out = diagnose(&cluster(&[&host_path_refused(
+        "containerd://1.7.2",
+        "/srv/agent.sock",
+        "socket file",
+    )]));
+    let d = about(&out, "FailedMount", "app", "agent");
+    assert_root(d, Loop::Storage, "Node", "n1");
+}
+
+// ------------------------------------------------------------ scheduling
+
+/// Pod `lb-new-x` of DaemonSet `lb-new` asks hostPort 80 on the one node
+/// labelled `lb: "true"`, where pod `holder-a` (owned by `holder_owner`)
+/// holds port 80.
+fn host_port_taken(holder_owner: &str) -> String {
+    let msg = "0/2 nodes are available: 1 node(s) didn't have free ports for the requested pod ports, 1 node(s) didn't match Pod's node affinity/selector.";
+    format!(
+        r#"
+- {{apiVersion: v1, kind: Node, metadata: {{name: n1, labels: {{kubernetes.io/hostname: n1, lb: "true"}}}}, status: {{allocatable: {{cpu: "4", memory: 8Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: v1, kind: Node, metadata: {{name: n2, labels: {{kubernetes.io/hostname: n2}}}}, status: {{allocatable: {{cpu: "4", memory: 8Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True"}}]}}}}
+- apiVersion: apps/v1
+  kind: DaemonSet
+  metadata: {{name: lb-new, namespace: edge, uid: u-new}}
+  spec:
+    selector: {{matchLabels: {{app: lb-new}}}}
+    template:
+      metadata: {{labels: {{app: lb-new}}}}
+      spec: {{nodeSelector: {{lb: "true"}}, containers: [{{name: lb, image: "lb:1", ports: [{{containerPort: 80, hostPort: 80, protocol: TCP}}]}}]}}
+- apiVersion: apps/v1
+  kind: DaemonSet
+  metadata: {{name: lb-old, namespace: edge, uid: u-old}}
+  spec:
+    selector: {{matchLabels: {{app: lb-old}}}}
+    template:
+      metadata: {{labels: {{app: lb-old}}}}
+      spec: {{nodeSelector: {{lb: "true"}}, containers: [{{name: lb, image: "lb:1", ports: [{{containerPort: 80, hostPort: 80, protocol: TCP}}]}}]}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: holder-a, namespace: edge, uid: u-h, ownerReferences: [{{apiVersion: apps/v1, kind: DaemonSet, name: {holder_owner}, uid: u-{holder_owner}, controller: true}}]}}
+  spec: {{nodeName: n1, nodeSelector: {{lb: "true"}}, containers: [{{name: lb, image: "lb:1", ports: [{{containerPort: 80, hostPort: 80, protocol: TCP}}]}}]}}
+  status: {{phase: Running, conditions: [{{type: Ready, status: "True"}}]}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: lb-new-x, namespace: edge, uid: u-x, ownerReferences: [{{apiVersion: apps/v1, kind: DaemonSet, name: lb-new, uid: u-new, controller: true}}]}}
+  spec: {{nodeSelector: {{lb: "true"}}, containers: [{{name: lb, image: "lb:1", ports: [{{containerPort: 80, hostPort: 80, protocol: TCP}}]}}]}}
+  status:
+    phase: Pending
+    conditions: [{{type: PodScheduled, status: "False", reason: Unschedulable, message: {msg:?}}}]
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: edge}}, involvedObject: {{kind: Pod, name: lb-new-x, namespace: edge, uid: u-x}}, reason: FailedScheduling, message: {msg:?}, type: Warning, count: 9, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: default-scheduler}}}}
+"#
+    )
+}
+
+#[test]
+fn a_host_port_held_by_another_workload_on_every_admitted_node_names_the_holder() {
+    let out = diagnose(&cluster(&[&host_port_taken("lb-old")]));
+    let d = about(&out, "PodPending", "edge", "lb-new-x");
+    assert_root(d, Loop::Compute, "DaemonSet", "lb-old");
+    assert!(d.fix.contains("hostPort 80"), "{}", d.fix);
+    // Held by the pending pod's own workload: not another workload's doing.
+    let out = diagnose(&cluster(&[&host_port_taken("lb-new")]));
+    let d = about(&out, "PodPending", "edge", "lb-new-x");
+    assert_ne!(d.root_cause.object.name, "lb-old", "{}", summary(&out));
+    assert!(!d.fix.contains("Free hostPort"), "{}", d.fix);
+}
+
+/// Pod `web-0` in `app`, refused by the scheduler's one node's taint and by
+/// Karpenter with `karpenter` as its event.
+fn karpenter_refused(karpenter: &str) -> String {
+    let msg = "0/1 nodes are available: 1 node(s) had untolerated taint {CriticalAddonsOnly: true}. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.";
+    format!(
+        r#"
+- {{apiVersion: v1, kind: Node, metadata: {{name: n1, labels: {{kubernetes.io/hostname: n1}}}}, spec: {{taints: [{{key: CriticalAddonsOnly, value: "true", effect: NoSchedule}}]}}, status: {{allocatable: {{cpu: "16", memory: 64Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True"}}]}}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: web-0, namespace: app, uid: u-web}}
+  spec: {{containers: [{{name: web, image: "web:1", resources: {{requests: {{cpu: "2", memory: 20Gi}}}}}}]}}
+  status:
+    phase: Pending
+    conditions: [{{type: PodScheduled, status: "False", reason: Unschedulable, message: {msg:?}}}]
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: app}}, involvedObject: {{kind: Pod, name: web-0, namespace: app, uid: u-web}}, reason: FailedScheduling, message: {msg:?}, type: Warning, count: 9, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: default-scheduler}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e2, namespace: app}}, involvedObject: {{kind: Pod, name: web-0, namespace: app, uid: u-web}}, reason: FailedScheduling, message: {karpenter:?}, type: Warning, count: 9, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: karpenter}}}}
+"#
+    )
+}
+
+#[test]
+fn a_karpenter_pool_that_allows_no_instance_type_is_the_cause() {
+    let out = diagnose(&cluster(&[&karpenter_refused(
+        "Failed to schedule pod, incompatible with nodepool \"big\", daemonset overhead={\"cpu\":\"655m\"}, no instance type satisfied resources {\"cpu\":\"2655m\",\"memory\":\"21Gi\"} and requirements karpenter.k8s.aws/instance-category In [c], topology.kubernetes.io/zone In [us-east-1d] (no instance type met the scheduling requirements or had a required offering); incompatible with nodepool \"system\", daemonset overhead={\"cpu\":\"655m\"}, did not tolerate CriticalAddonsOnly=true:NoSchedule",
+    )]));
+    let d = about(&out, "PodPending", "app", "web-0");
+    assert_root(d, Loop::Compute, "NodePool", "big");
+    assert!(d.fix.contains("requirements"), "{}", d.fix);
+    // Pools refused only for taints: no pool's requirements are at fault.
+    let out = diagnose(&cluster(&[&karpenter_refused(
+        "Failed to schedule pod, incompatible with nodepool \"system\", daemonset overhead={\"cpu\":\"655m\"}, did not tolerate CriticalAddonsOnly=true:NoSchedule",
+    )]));
+    let d = about(&out, "PodPending", "app", "web-0");
+    assert_ne!(d.root_cause.object.kind, "NodePool", "{}", summary(&out));
+}
+
+/// Pod `train-0` in `ml` asks for one `example.com/gpu`; node `n1`
+/// advertises `gpus` of them (none when empty) and DaemonSet
+/// `example-device-plugin` runs there.
+fn extended_resource_missing(gpus: &str) -> String {
+    let msg = "0/1 nodes are available: 1 Insufficient example.com/gpu.";
+    let advertised = if gpus.is_empty() {
+        String::new()
+    } else {
+        format!(", example.com/gpu: \"{gpus}\"")
+    };
+    format!(
+        r#"
+- {{apiVersion: v1, kind: Node, metadata: {{name: n1, labels: {{kubernetes.io/hostname: n1}}}}, status: {{allocatable: {{cpu: "8", memory: 32Gi, pods: "110"{advertised}}}, capacity: {{cpu: "8", memory: 32Gi, pods: "110"{advertised}}}, conditions: [{{type: Ready, status: "True"}}]}}}}
+- apiVersion: apps/v1
+  kind: DaemonSet
+  metadata: {{name: example-device-plugin, namespace: kube-system, uid: u-dp}}
+  spec:
+    selector: {{matchLabels: {{app: dp}}}}
+    template:
+      metadata: {{labels: {{app: dp}}}}
+      spec: {{containers: [{{name: dp, image: "example/device-plugin:1"}}]}}
+  status: {{currentNumberScheduled: 1, desiredNumberScheduled: 1, numberMisscheduled: 0, numberReady: 1}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: train-0, namespace: ml, uid: u-train}}
+  spec: {{containers: [{{name: train, image: "train:1", resources: {{limits: {{example.com/gpu: "1"}}, requests: {{example.com/gpu: "1"}}}}}}]}}
+  status:
+    phase: Pending
+    conditions: [{{type: PodScheduled, status: "False", reason: Unschedulable, message: {msg:?}}}]
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: ml}}, involvedObject: {{kind: Pod, name: train-0, namespace: ml, uid: u-train}}, reason: FailedScheduling, message: {msg:?}, type: Warning, count: 9, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: default-scheduler}}}}
+"#
+    )
+}
+
+#[test]
+fn an_extended_resource_no_node_advertises_is_the_device_plugin() {
+    let out = diagnose(&cluster(&[&extended_resource_missing("")]));
+    let d = about(&out, "PodPending", "ml", "train-0");
+    assert_root(d, Loop::Compute, "DaemonSet", "example-device-plugin");
+    assert!(d.fix.contains("device plugin"), "{}", d.fix);
+    // A node that advertises the resource: a question of free capacity.
+    let out = diagnose(&cluster(&[&extended_resource_missing("1")]));
+    let d = about(&out, "PodPending", "ml", "train-0");
+    assert_ne!(d.root_cause.object.kind, "DaemonSet", "{}", summary(&out));
+}
