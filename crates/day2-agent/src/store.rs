@@ -257,11 +257,16 @@ impl Store {
 /// (a kubelet posts them with nothing else changed).
 fn fingerprint(kind: &str, v: &Value) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
-    hash_value(v, &mut h, &|path: &[&str]| match path {
-        ["metadata", "resourceVersion"] => true,
-        ["status", "conditions", "lastHeartbeatTime"] => kind == "Node",
-        _ => false,
-    }, &mut Vec::new());
+    hash_value(
+        v,
+        &mut h,
+        &|path: &[&str]| match path {
+            ["metadata", "resourceVersion"] => true,
+            ["status", "conditions", "lastHeartbeatTime"] => kind == "Node",
+            _ => false,
+        },
+        &mut Vec::new(),
+    );
     h.finish()
 }
 
@@ -372,13 +377,22 @@ mod tests {
     #[test]
     fn a_heartbeat_or_a_new_resource_version_alone_is_not_a_change() {
         let mut s = Store::new("live:test");
-        assert!(s.apply("v1", "Node", node("1", "True", "2026-01-01T10:00:00Z")).unwrap());
+        assert!(
+            s.apply("v1", "Node", node("1", "True", "2026-01-01T10:00:00Z"))
+                .unwrap()
+        );
         let g = s.generation();
         // The kubelet's heartbeat: new times, new resourceVersion, same state.
-        assert!(!s.apply("v1", "Node", node("2", "True", "2026-01-01T10:00:40Z")).unwrap());
+        assert!(
+            !s.apply("v1", "Node", node("2", "True", "2026-01-01T10:00:40Z"))
+                .unwrap()
+        );
         assert_eq!(s.generation(), g);
         // The node going NotReady is a change, heartbeat or not.
-        assert!(s.apply("v1", "Node", node("3", "False", "2026-01-01T10:00:40Z")).unwrap());
+        assert!(
+            s.apply("v1", "Node", node("3", "False", "2026-01-01T10:00:40Z"))
+                .unwrap()
+        );
         assert!(s.generation() > g);
         let c = s.cluster("test", Vec::new());
         let ready = c.stores.nodes[0]
