@@ -125,6 +125,8 @@ pub fn evaluate_once(
     let objects = cluster.object_count();
     let report = evaluate(&cluster);
     drop(cluster);
+    // Event messages no stored event says any more.
+    day2_model::intern::forget_unused();
     let seconds = start.elapsed().as_secs_f64();
     let at = jiff::Timestamp::now().as_millisecond() as f64 / 1000.0;
     metrics.record(&report, seconds, at);

@@ -12,6 +12,7 @@ use k8s_openapi::api::core::v1::{Event as CoreEvent, ObjectReference};
 use k8s_openapi::api::events::v1::Event as EventsEvent;
 use serde::Serialize;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Event {
@@ -24,7 +25,8 @@ pub struct Event {
     pub field_path: Option<String>,
     /// Upstream's reasons are shared static text; others are owned.
     pub reason: Cow<'static, str>,
-    pub message: String,
+    /// Shared with every event that says the same ([`crate::intern`]).
+    pub message: Arc<str>,
     /// `Normal` or `Warning`.
     #[serde(rename = "type")]
     pub type_: Cow<'static, str>,
@@ -116,7 +118,7 @@ impl Event {
             field_path,
             involved,
             reason: known(e.reason.unwrap_or_default()),
-            message: e.message.unwrap_or_default(),
+            message: crate::intern::intern(e.message.unwrap_or_default()),
             type_: e.type_.map_or(Cow::Borrowed("Normal"), known),
             component: known(component),
             host: e.source.and_then(|s| s.host),
@@ -163,7 +165,7 @@ impl Event {
             field_path,
             involved,
             reason: known(e.reason.unwrap_or_default()),
-            message: e.note.unwrap_or_default(),
+            message: crate::intern::intern(e.note.unwrap_or_default()),
             type_: e.type_.map_or(Cow::Borrowed("Normal"), known),
             component: known(component),
             host: e.deprecated_source.and_then(|s| s.host),
@@ -338,7 +340,7 @@ mod tests {
         .unwrap();
         let ev = Event::from_events_v1(e, Origin::default());
         assert_eq!(ev.count, 1);
-        assert_eq!(ev.message, "0/3 nodes are available");
+        assert_eq!(&*ev.message, "0/3 nodes are available");
         assert_eq!(ev.first, ev.last);
     }
 }
