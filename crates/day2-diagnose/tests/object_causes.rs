@@ -512,3 +512,67 @@ fn an_extended_resource_no_node_advertises_is_the_device_plugin() {
     let d = about(&out, "PodPending", "ml", "train-0");
     assert_ne!(d.root_cause.object.kind, "DaemonSet", "{}", summary(&out));
 }
+
+#[test]
+fn a_missing_config_map_one_affix_from_an_existing_one_is_a_name_to_point_at() {
+    let bound = "}\n  spec: {accessModes: [ReadWriteOnce], storageClassName: rbd, volumeName: pv-data, resources: {requests: {storage: 1Gi}}}\n  status: {phase: Bound, capacity: {storage: 1Gi}}";
+    let pv = "- {apiVersion: v1, kind: PersistentVolume, metadata: {name: pv-data}, spec: {capacity: {storage: 1Gi}, accessModes: [ReadWriteOnce], storageClassName: rbd, claimRef: {namespace: app, name: data-db-0}, csi: {driver: rbd.csi.ceph.com, fsType: ext4, volumeHandle: h1}}, status: {phase: Bound}}\n";
+    let missing = [(
+        "FailedMount",
+        "MountVolume.SetUp failed for volume \"config\" : configmap \"db\" not found",
+    )];
+    let with = |cm: &str| {
+        diagnose(&cluster(&[
+            &node("n1", "5.15.0"),
+            &waiting_for_volume("", bound, pv, &missing),
+            &format!(
+                "- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: {cm}, namespace: app}}, data: {{a: b}}}}\n"
+            ),
+        ]))
+    };
+    let out = with("db-conf");
+    let d = about(&out, "FailedMount", "app", "db-0");
+    assert_root(d, Loop::Compute, "ConfigMap", "db");
+    assert!(
+        d.fix.contains("point volume config at `db-conf`"),
+        "{}",
+        d.fix
+    );
+    // A ConfigMap that merely shares letters is not the one meant.
+    let out = with("dbx-settings");
+    let d = about(&out, "FailedMount", "app", "db-0");
+    assert_root(d, Loop::Compute, "ConfigMap", "db");
+    assert!(
+        d.fix.starts_with("Create ConfigMap app/db") && !d.fix.contains("dbx"),
+        "{}",
+        d.fix
+    );
+}
+
+#[test]
+fn a_named_target_port_no_pod_declares_gets_the_number_the_container_serves_on() {
+    let with = |args: &str| {
+        let mut s = format!(
+            r#"
+- {{apiVersion: v1, kind: Service, metadata: {{name: metrics, namespace: app}}, spec: {{selector: {{app: mgr}}, ports: [{{name: https, port: 8443, targetPort: https}}], clusterIP: 10.96.0.40}}}}
+- {{apiVersion: v1, kind: Endpoints, metadata: {{name: metrics, namespace: app}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: mgr-1, namespace: app, uid: u-m1, labels: {{app: mgr}}}}, spec: {{nodeName: n1, containers: [{{name: manager, image: "mgr:1", args: {args}, ports: [{{name: webhook, containerPort: 9443}}]}}]}}, status: {{phase: Running, podIP: 10.1.2.5, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: manager, image: "mgr:1", imageID: "", ready: true, restartCount: 0, state: {{running: {{startedAt: "2026-03-01T00:00:00Z"}}}}}}]}}}}
+"#
+        );
+        s.push_str(&node("n1", "5.15.0"));
+        diagnose(&cluster(&[&s]))
+    };
+    let out = with("[--leader-elect, \"--diagnostics-address=:8443\"]");
+    let d = about(&out, "ServiceWithoutReadyEndpoints", "app", "metrics");
+    assert_root(d, Loop::Network, "Service", "metrics");
+    assert!(
+        d.fix.contains("containerPort: 8443") && d.fix.contains("targetPort: 8443"),
+        "{}",
+        d.fix
+    );
+    // Nothing in the pod serves on the Service's port: no number to offer.
+    let out = with("[--leader-elect, \"--diagnostics-address=:9090\"]");
+    let d = about(&out, "ServiceWithoutReadyEndpoints", "app", "metrics");
+    assert_root(d, Loop::Network, "Service", "metrics");
+    assert!(!d.fix.contains("8443"), "{}", d.fix);
+}
