@@ -359,3 +359,34 @@ fn a_probe_refused_by_a_process_bound_to_loopback_names_the_flag() {
     let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
     assert!(!d.fix.contains("0.0.0.0"), "{}", d.fix);
 }
+
+// ------------------------------------------------------------------ memory
+
+#[test]
+fn a_jvm_heap_that_leaves_no_room_for_non_heap_under_the_limit_is_named_in_the_fix() {
+    let oom = |opts: &str| {
+        let extra = format!(
+            "env: [{{name: JAVA_TOOL_OPTIONS, value: \"{opts} -XX:+UseG1GC\"}}]\n      resources: {{requests: {{memory: 2000Mi}}, limits: {{memory: 2000Mi}}}}"
+        );
+        let text = crashing(&extra, "").replace(
+            "exitCode: 1, reason: Error",
+            "exitCode: 137, reason: OOMKilled",
+        );
+        diagnose(&cluster(&[&node("n1", "5.15.0"), &text]))
+    };
+    let out = oom("-XX:MaxRAMPercentage=80");
+    let d = about(&out, "OOMKilled", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Compute, "Deployment", "web");
+    assert!(
+        d.fix
+            .contains("JAVA_TOOL_OPTIONS sets -XX:MaxRAMPercentage=80")
+            && d.fix.contains("heap"),
+        "{}",
+        d.fix
+    );
+    // Half the limit for the heap leaves the JVM room: the limit is the fix.
+    let out = oom("-XX:MaxRAMPercentage=50");
+    let d = about(&out, "OOMKilled", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Compute, "Deployment", "web");
+    assert!(d.fix.starts_with("Raise the memory limit"), "{}", d.fix);
+}
