@@ -390,3 +390,34 @@ fn a_jvm_heap_that_leaves_no_room_for_non_heap_under_the_limit_is_named_in_the_f
     assert_root(d, Loop::Compute, "Deployment", "web");
     assert!(d.fix.starts_with("Raise the memory limit"), "{}", d.fix);
 }
+
+// --------------------------------------------------------------------- dns
+
+#[test]
+fn a_name_without_a_service_set_in_the_env_names_the_variable_and_the_service_meant() {
+    let lookup = "Get http://front.default.svc.cluster.local/products: dial tcp: lookup front.default.svc.cluster.local on 10.96.0.10:53: no such host\n";
+    let service = "- {apiVersion: v1, kind: Service, metadata: {name: front, namespace: app}, spec: {selector: {app: front}, ports: [{port: 80}], clusterIP: 10.96.0.50}}\n";
+    let env = "env: [{name: FRONT_HOST, value: front.default.svc.cluster.local}]";
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &crashing(env, lookup),
+        service,
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Network, "Service", "front");
+    assert!(
+        d.fix.contains("Set FRONT_HOST in the pod template") && d.fix.contains("front.app"),
+        "{}",
+        d.fix
+    );
+    // The name set nowhere the pod shows, and no Service of that name
+    // anywhere: nothing to point at.
+    let out = diagnose(&cluster(&[&node("n1", "5.15.0"), &crashing("", lookup)]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Network, "Service", "front");
+    assert!(
+        d.fix.starts_with("Create Service default/front"),
+        "{}",
+        d.fix
+    );
+}
