@@ -576,3 +576,55 @@ fn a_named_target_port_no_pod_declares_gets_the_number_the_container_serves_on()
     assert_root(d, Loop::Network, "Service", "metrics");
     assert!(!d.fix.contains("8443"), "{}", d.fix);
 }
+
+// -------------------------------------------------------------- admission
+
+/// ReplicaSet `policy-7b5c` in `sec` (pods labelled `app: policy`) whose
+/// pods a Fail webhook refuses because its Service `sec/guard`, selecting
+/// `selects`, refuses connections.
+fn webhook_refuses(selects: &str) -> String {
+    let refusal = "Error creating: Internal error occurred: failed calling webhook \"guard.example.io\": failed to call webhook: Post \"https://guard.sec.svc:8443/validate?timeout=10s\": dial tcp 10.43.59.167:8443: connect: connection refused";
+    format!(
+        r#"
+- {{apiVersion: admissionregistration.k8s.io/v1, kind: ValidatingWebhookConfiguration, metadata: {{name: guard}}, webhooks: [{{name: guard.example.io, clientConfig: {{service: {{namespace: sec, name: guard, path: /validate, port: 8443}}}}, failurePolicy: Fail, rules: [{{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [pods]}}], sideEffects: None, admissionReviewVersions: [v1]}}]}}
+- {{apiVersion: v1, kind: Service, metadata: {{name: guard, namespace: sec}}, spec: {{selector: {{app: {selects}}}, ports: [{{port: 8443}}], clusterIP: 10.43.59.167}}}}
+- apiVersion: apps/v1
+  kind: ReplicaSet
+  metadata: {{name: policy-7b5c, namespace: sec, uid: u-rs}}
+  spec:
+    replicas: 1
+    selector: {{matchLabels: {{app: policy}}}}
+    template:
+      metadata: {{labels: {{app: policy}}}}
+      spec: {{containers: [{{name: policy, image: "policy:1"}}]}}
+  status: {{replicas: 0, conditions: [{{type: ReplicaFailure, status: "True", reason: FailedCreate, message: {refusal:?}}}]}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: sec}}, involvedObject: {{kind: ReplicaSet, name: policy-7b5c, namespace: sec, uid: u-rs}}, reason: FailedCreate, message: {refusal:?}, type: Warning, count: 40, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: replicaset-controller}}}}
+"#
+    )
+}
+
+#[test]
+fn a_webhook_served_by_the_pods_it_refuses_is_excluded_from_them() {
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &webhook_refuses("policy"),
+    ]));
+    let d = about(&out, "PodCreateFailed", "sec", "policy-7b5c");
+    assert_root(d, Loop::Network, "ValidatingWebhookConfiguration", "guard");
+    assert!(
+        d.fix.contains("namespaceSelector") && d.fix.contains("NotIn, values: [sec]"),
+        "{}",
+        d.fix
+    );
+    // A webhook served by other pods is not waiting on these.
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &webhook_refuses("guard"),
+    ]));
+    let d = about(&out, "PodCreateFailed", "sec", "policy-7b5c");
+    assert!(
+        !d.fix.contains("Exclude the webhook's own pods"),
+        "{}",
+        d.fix
+    );
+}
