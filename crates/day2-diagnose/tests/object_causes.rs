@@ -628,3 +628,31 @@ fn a_webhook_served_by_the_pods_it_refuses_is_excluded_from_them() {
         d.fix
     );
 }
+
+#[test]
+fn an_aws_cni_that_cannot_assign_an_ip_far_below_max_pods_is_the_cni_agent() {
+    let aws_node = r#"
+- {apiVersion: apps/v1, kind: DaemonSet, metadata: {name: aws-node, namespace: kube-system, uid: u-ds}, spec: {selector: {matchLabels: {k8s-app: aws-node}}, template: {metadata: {labels: {k8s-app: aws-node}}, spec: {hostNetwork: true, containers: [{name: aws-node, image: "602401143452.dkr.ecr.us-east-1.amazonaws.com/amazon-k8s-cni:v1.17.1-eksbuild.1"}]}}}}
+- {apiVersion: v1, kind: Pod, metadata: {name: aws-node-7kq2d, namespace: kube-system, uid: u-an, labels: {k8s-app: aws-node}, ownerReferences: [{apiVersion: apps/v1, kind: DaemonSet, name: aws-node, uid: u-ds, controller: true}]}, spec: {nodeName: n1, hostNetwork: true, containers: [{name: aws-node, image: "602401143452.dkr.ecr.us-east-1.amazonaws.com/amazon-k8s-cni:v1.17.1-eksbuild.1"}]}, status: {phase: Running, conditions: [{type: Ready, status: "True"}], containerStatuses: [{name: aws-node, image: "amazon-k8s-cni:v1.17.1-eksbuild.1", imageID: "", ready: true, restartCount: 0, state: {running: {startedAt: "2026-03-02T09:00:00Z"}}}]}}
+"#;
+    let error = "plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): add cmd: failed to assign an IP address to container";
+    let run = |running: usize| {
+        let mut items = sandbox_failing(error, running);
+        items.push(aws_node.to_owned());
+        let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+        diagnose(&cluster(&refs))
+    };
+    // 3 pods of the node's 110: the ENIs have room, the agent fails.
+    let out = run(3);
+    let d = about(&out, "SandboxCreateFailed", "app", "web-0");
+    assert_root(d, Loop::Network, "DaemonSet", "aws-node");
+    assert!(
+        d.fix.contains("v1.17.1") && d.fix.contains("roll it back"),
+        "{}",
+        d.fix
+    );
+    // 60 of 110: the node is filling up, its ENI capacity is the suspect.
+    let out = run(60);
+    let d = about(&out, "SandboxCreateFailed", "app", "web-0");
+    assert_root(d, Loop::Network, "Node", "n1");
+}
