@@ -421,3 +421,48 @@ fn a_name_without_a_service_set_in_the_env_names_the_variable_and_the_service_me
         d.fix
     );
 }
+
+// -------------------------------------------------------------------- jobs
+
+/// A CronJob's run `sync-1` in `app` whose pods run `curl http://api` and
+/// exit 7 each time; Service `api` serves `port`.
+fn curl_job(port: u16) -> String {
+    let mut s = format!(
+        r#"
+- {{apiVersion: v1, kind: Service, metadata: {{name: api, namespace: app}}, spec: {{selector: {{app: api}}, ports: [{{name: http, port: {port}, targetPort: {port}}}], clusterIP: 10.96.0.60}}}}
+- apiVersion: batch/v1
+  kind: CronJob
+  metadata: {{name: sync, namespace: app, uid: u-cj}}
+  spec:
+    schedule: "0 * * * *"
+    jobTemplate: {{spec: {{template: {{spec: {{restartPolicy: Never, containers: [{{name: curl, image: "curl:8", command: [/bin/sh, -ec, "curl http://api"]}}]}}}}}}}}
+- apiVersion: batch/v1
+  kind: Job
+  metadata: {{name: sync-1, namespace: app, uid: u-job, ownerReferences: [{{apiVersion: batch/v1, kind: CronJob, name: sync, uid: u-cj, controller: true}}]}}
+  spec:
+    backoffLimit: 2
+    template: {{spec: {{restartPolicy: Never, containers: [{{name: curl, image: "curl:8", command: [/bin/sh, -ec, "curl http://api"]}}]}}}}
+  status: {{failed: 3, startTime: "2026-03-02T10:00:00Z", conditions: [{{type: Failed, status: "True", reason: BackoffLimitExceeded, message: "Job has reached the specified backoff limit", lastTransitionTime: "2026-03-02T10:10:00Z"}}]}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: app}}, involvedObject: {{kind: Job, name: sync-1, namespace: app, uid: u-job}}, reason: BackoffLimitExceeded, message: "Job has reached the specified backoff limit", type: Warning, count: 1, firstTimestamp: "2026-03-02T10:10:00Z", lastTimestamp: "2026-03-02T10:10:00Z", source: {{component: job-controller}}}}
+"#
+    );
+    for i in 0..3 {
+        s.push_str(&format!(
+            "- {{apiVersion: v1, kind: Pod, metadata: {{name: sync-1-p{i}, namespace: app, uid: u-p{i}, labels: {{job-name: sync-1}}, ownerReferences: [{{apiVersion: batch/v1, kind: Job, name: sync-1, uid: u-job, controller: true}}]}}, spec: {{nodeName: n1, restartPolicy: Never, containers: [{{name: curl, image: \"curl:8\", command: [/bin/sh, -ec, \"curl http://api\"]}}]}}, status: {{phase: Failed, containerStatuses: [{{name: curl, image: \"curl:8\", imageID: \"\", ready: false, restartCount: 0, state: {{terminated: {{exitCode: 7, reason: Error, startedAt: \"2026-03-02T10:0{i}:00Z\", finishedAt: \"2026-03-02T10:0{i}:30Z\"}}}}}}]}}}}\n"
+        ));
+    }
+    s
+}
+
+#[test]
+fn a_job_whose_curl_cannot_connect_to_a_port_its_service_lacks_names_the_served_port() {
+    let out = diagnose(&cluster(&[&node("n1", "5.15.0"), &curl_job(3000)]));
+    let d = about(&out, "JobFailed", "app", "sync-1");
+    assert_root(d, Loop::Network, "CronJob", "sync");
+    assert!(d.fix.contains("http://api:3000"), "{}", d.fix);
+    // The Service serves port 80, the port the URL means: the port is not it.
+    let out = diagnose(&cluster(&[&node("n1", "5.15.0"), &curl_job(80)]));
+    let d = about(&out, "JobFailed", "app", "sync-1");
+    assert!(!d.fix.contains("Call the port"), "{}", d.fix);
+    assert!(d.root_cause.summary.contains("code 7"), "{}", summary(&out));
+}
