@@ -359,3 +359,110 @@ fn a_probe_refused_by_a_process_bound_to_loopback_names_the_flag() {
     let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
     assert!(!d.fix.contains("0.0.0.0"), "{}", d.fix);
 }
+
+// ------------------------------------------------------------------ memory
+
+#[test]
+fn a_jvm_heap_that_leaves_no_room_for_non_heap_under_the_limit_is_named_in_the_fix() {
+    let oom = |opts: &str| {
+        let extra = format!(
+            "env: [{{name: JAVA_TOOL_OPTIONS, value: \"{opts} -XX:+UseG1GC\"}}]\n      resources: {{requests: {{memory: 2000Mi}}, limits: {{memory: 2000Mi}}}}"
+        );
+        let text = crashing(&extra, "").replace(
+            "exitCode: 1, reason: Error",
+            "exitCode: 137, reason: OOMKilled",
+        );
+        diagnose(&cluster(&[&node("n1", "5.15.0"), &text]))
+    };
+    let out = oom("-XX:MaxRAMPercentage=80");
+    let d = about(&out, "OOMKilled", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Compute, "Deployment", "web");
+    assert!(
+        d.fix
+            .contains("JAVA_TOOL_OPTIONS sets -XX:MaxRAMPercentage=80")
+            && d.fix.contains("heap"),
+        "{}",
+        d.fix
+    );
+    // Half the limit for the heap leaves the JVM room: the limit is the fix.
+    let out = oom("-XX:MaxRAMPercentage=50");
+    let d = about(&out, "OOMKilled", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Compute, "Deployment", "web");
+    assert!(d.fix.starts_with("Raise the memory limit"), "{}", d.fix);
+}
+
+// --------------------------------------------------------------------- dns
+
+#[test]
+fn a_name_without_a_service_set_in_the_env_names_the_variable_and_the_service_meant() {
+    let lookup = "Get http://front.default.svc.cluster.local/products: dial tcp: lookup front.default.svc.cluster.local on 10.96.0.10:53: no such host\n";
+    let service = "- {apiVersion: v1, kind: Service, metadata: {name: front, namespace: app}, spec: {selector: {app: front}, ports: [{port: 80}], clusterIP: 10.96.0.50}}\n";
+    let env = "env: [{name: FRONT_HOST, value: front.default.svc.cluster.local}]";
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &crashing(env, lookup),
+        service,
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Network, "Service", "front");
+    assert!(
+        d.fix.contains("Set FRONT_HOST in the pod template") && d.fix.contains("front.app"),
+        "{}",
+        d.fix
+    );
+    // The name set nowhere the pod shows, and no Service of that name
+    // anywhere: nothing to point at.
+    let out = diagnose(&cluster(&[&node("n1", "5.15.0"), &crashing("", lookup)]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Network, "Service", "front");
+    assert!(
+        d.fix.starts_with("Create Service default/front"),
+        "{}",
+        d.fix
+    );
+}
+
+// -------------------------------------------------------------------- jobs
+
+/// A CronJob's run `sync-1` in `app` whose pods run `curl http://api` and
+/// exit 7 each time; Service `api` serves `port`.
+fn curl_job(port: u16) -> String {
+    let mut s = format!(
+        r#"
+- {{apiVersion: v1, kind: Service, metadata: {{name: api, namespace: app}}, spec: {{selector: {{app: api}}, ports: [{{name: http, port: {port}, targetPort: {port}}}], clusterIP: 10.96.0.60}}}}
+- apiVersion: batch/v1
+  kind: CronJob
+  metadata: {{name: sync, namespace: app, uid: u-cj}}
+  spec:
+    schedule: "0 * * * *"
+    jobTemplate: {{spec: {{template: {{spec: {{restartPolicy: Never, containers: [{{name: curl, image: "curl:8", command: [/bin/sh, -ec, "curl http://api"]}}]}}}}}}}}
+- apiVersion: batch/v1
+  kind: Job
+  metadata: {{name: sync-1, namespace: app, uid: u-job, ownerReferences: [{{apiVersion: batch/v1, kind: CronJob, name: sync, uid: u-cj, controller: true}}]}}
+  spec:
+    backoffLimit: 2
+    template: {{spec: {{restartPolicy: Never, containers: [{{name: curl, image: "curl:8", command: [/bin/sh, -ec, "curl http://api"]}}]}}}}
+  status: {{failed: 3, startTime: "2026-03-02T10:00:00Z", conditions: [{{type: Failed, status: "True", reason: BackoffLimitExceeded, message: "Job has reached the specified backoff limit", lastTransitionTime: "2026-03-02T10:10:00Z"}}]}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: app}}, involvedObject: {{kind: Job, name: sync-1, namespace: app, uid: u-job}}, reason: BackoffLimitExceeded, message: "Job has reached the specified backoff limit", type: Warning, count: 1, firstTimestamp: "2026-03-02T10:10:00Z", lastTimestamp: "2026-03-02T10:10:00Z", source: {{component: job-controller}}}}
+"#
+    );
+    for i in 0..3 {
+        s.push_str(&format!(
+            "- {{apiVersion: v1, kind: Pod, metadata: {{name: sync-1-p{i}, namespace: app, uid: u-p{i}, labels: {{job-name: sync-1}}, ownerReferences: [{{apiVersion: batch/v1, kind: Job, name: sync-1, uid: u-job, controller: true}}]}}, spec: {{nodeName: n1, restartPolicy: Never, containers: [{{name: curl, image: \"curl:8\", command: [/bin/sh, -ec, \"curl http://api\"]}}]}}, status: {{phase: Failed, containerStatuses: [{{name: curl, image: \"curl:8\", imageID: \"\", ready: false, restartCount: 0, state: {{terminated: {{exitCode: 7, reason: Error, startedAt: \"2026-03-02T10:0{i}:00Z\", finishedAt: \"2026-03-02T10:0{i}:30Z\"}}}}}}]}}}}\n"
+        ));
+    }
+    s
+}
+
+#[test]
+fn a_job_whose_curl_cannot_connect_to_a_port_its_service_lacks_names_the_served_port() {
+    let out = diagnose(&cluster(&[&node("n1", "5.15.0"), &curl_job(3000)]));
+    let d = about(&out, "JobFailed", "app", "sync-1");
+    assert_root(d, Loop::Network, "CronJob", "sync");
+    assert!(d.fix.contains("http://api:3000"), "{}", d.fix);
+    // The Service serves port 80, the port the URL means: the port is not it.
+    let out = diagnose(&cluster(&[&node("n1", "5.15.0"), &curl_job(80)]));
+    let d = about(&out, "JobFailed", "app", "sync-1");
+    assert!(!d.fix.contains("Call the port"), "{}", d.fix);
+    assert!(d.root_cause.summary.contains("code 7"), "{}", summary(&out));
+}

@@ -512,3 +512,147 @@ fn an_extended_resource_no_node_advertises_is_the_device_plugin() {
     let d = about(&out, "PodPending", "ml", "train-0");
     assert_ne!(d.root_cause.object.kind, "DaemonSet", "{}", summary(&out));
 }
+
+#[test]
+fn a_missing_config_map_one_affix_from_an_existing_one_is_a_name_to_point_at() {
+    let bound = "}\n  spec: {accessModes: [ReadWriteOnce], storageClassName: rbd, volumeName: pv-data, resources: {requests: {storage: 1Gi}}}\n  status: {phase: Bound, capacity: {storage: 1Gi}}";
+    let pv = "- {apiVersion: v1, kind: PersistentVolume, metadata: {name: pv-data}, spec: {capacity: {storage: 1Gi}, accessModes: [ReadWriteOnce], storageClassName: rbd, claimRef: {namespace: app, name: data-db-0}, csi: {driver: rbd.csi.ceph.com, fsType: ext4, volumeHandle: h1}}, status: {phase: Bound}}\n";
+    let missing = [(
+        "FailedMount",
+        "MountVolume.SetUp failed for volume \"config\" : configmap \"db\" not found",
+    )];
+    let with = |cm: &str| {
+        diagnose(&cluster(&[
+            &node("n1", "5.15.0"),
+            &waiting_for_volume("", bound, pv, &missing),
+            &format!(
+                "- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: {cm}, namespace: app}}, data: {{a: b}}}}\n"
+            ),
+        ]))
+    };
+    let out = with("db-conf");
+    let d = about(&out, "FailedMount", "app", "db-0");
+    assert_root(d, Loop::Compute, "ConfigMap", "db");
+    assert!(
+        d.fix.contains("point volume config at `db-conf`"),
+        "{}",
+        d.fix
+    );
+    // A ConfigMap that merely shares letters is not the one meant.
+    let out = with("dbx-settings");
+    let d = about(&out, "FailedMount", "app", "db-0");
+    assert_root(d, Loop::Compute, "ConfigMap", "db");
+    assert!(
+        d.fix.starts_with("Create ConfigMap app/db") && !d.fix.contains("dbx"),
+        "{}",
+        d.fix
+    );
+}
+
+#[test]
+fn a_named_target_port_no_pod_declares_gets_the_number_the_container_serves_on() {
+    let with = |args: &str| {
+        let mut s = format!(
+            r#"
+- {{apiVersion: v1, kind: Service, metadata: {{name: metrics, namespace: app}}, spec: {{selector: {{app: mgr}}, ports: [{{name: https, port: 8443, targetPort: https}}], clusterIP: 10.96.0.40}}}}
+- {{apiVersion: v1, kind: Endpoints, metadata: {{name: metrics, namespace: app}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: mgr-1, namespace: app, uid: u-m1, labels: {{app: mgr}}}}, spec: {{nodeName: n1, containers: [{{name: manager, image: "mgr:1", args: {args}, ports: [{{name: webhook, containerPort: 9443}}]}}]}}, status: {{phase: Running, podIP: 10.1.2.5, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: manager, image: "mgr:1", imageID: "", ready: true, restartCount: 0, state: {{running: {{startedAt: "2026-03-01T00:00:00Z"}}}}}}]}}}}
+"#
+        );
+        s.push_str(&node("n1", "5.15.0"));
+        diagnose(&cluster(&[&s]))
+    };
+    let out = with("[--leader-elect, \"--diagnostics-address=:8443\"]");
+    let d = about(&out, "ServiceWithoutReadyEndpoints", "app", "metrics");
+    assert_root(d, Loop::Network, "Service", "metrics");
+    assert!(
+        d.fix.contains("containerPort: 8443") && d.fix.contains("targetPort: 8443"),
+        "{}",
+        d.fix
+    );
+    // Nothing in the pod serves on the Service's port: no number to offer.
+    let out = with("[--leader-elect, \"--diagnostics-address=:9090\"]");
+    let d = about(&out, "ServiceWithoutReadyEndpoints", "app", "metrics");
+    assert_root(d, Loop::Network, "Service", "metrics");
+    assert!(!d.fix.contains("8443"), "{}", d.fix);
+}
+
+// -------------------------------------------------------------- admission
+
+/// ReplicaSet `policy-7b5c` in `sec` (pods labelled `app: policy`) whose
+/// pods a Fail webhook refuses because its Service `sec/guard`, selecting
+/// `selects`, refuses connections.
+fn webhook_refuses(selects: &str) -> String {
+    let refusal = "Error creating: Internal error occurred: failed calling webhook \"guard.example.io\": failed to call webhook: Post \"https://guard.sec.svc:8443/validate?timeout=10s\": dial tcp 10.43.59.167:8443: connect: connection refused";
+    format!(
+        r#"
+- {{apiVersion: admissionregistration.k8s.io/v1, kind: ValidatingWebhookConfiguration, metadata: {{name: guard}}, webhooks: [{{name: guard.example.io, clientConfig: {{service: {{namespace: sec, name: guard, path: /validate, port: 8443}}}}, failurePolicy: Fail, rules: [{{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [pods]}}], sideEffects: None, admissionReviewVersions: [v1]}}]}}
+- {{apiVersion: v1, kind: Service, metadata: {{name: guard, namespace: sec}}, spec: {{selector: {{app: {selects}}}, ports: [{{port: 8443}}], clusterIP: 10.43.59.167}}}}
+- apiVersion: apps/v1
+  kind: ReplicaSet
+  metadata: {{name: policy-7b5c, namespace: sec, uid: u-rs}}
+  spec:
+    replicas: 1
+    selector: {{matchLabels: {{app: policy}}}}
+    template:
+      metadata: {{labels: {{app: policy}}}}
+      spec: {{containers: [{{name: policy, image: "policy:1"}}]}}
+  status: {{replicas: 0, conditions: [{{type: ReplicaFailure, status: "True", reason: FailedCreate, message: {refusal:?}}}]}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: sec}}, involvedObject: {{kind: ReplicaSet, name: policy-7b5c, namespace: sec, uid: u-rs}}, reason: FailedCreate, message: {refusal:?}, type: Warning, count: 40, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: replicaset-controller}}}}
+"#
+    )
+}
+
+#[test]
+fn a_webhook_served_by_the_pods_it_refuses_is_excluded_from_them() {
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &webhook_refuses("policy"),
+    ]));
+    let d = about(&out, "PodCreateFailed", "sec", "policy-7b5c");
+    assert_root(d, Loop::Network, "ValidatingWebhookConfiguration", "guard");
+    assert!(
+        d.fix.contains("namespaceSelector") && d.fix.contains("NotIn, values: [sec]"),
+        "{}",
+        d.fix
+    );
+    // A webhook served by other pods is not waiting on these.
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &webhook_refuses("guard"),
+    ]));
+    let d = about(&out, "PodCreateFailed", "sec", "policy-7b5c");
+    assert!(
+        !d.fix.contains("Exclude the webhook's own pods"),
+        "{}",
+        d.fix
+    );
+}
+
+#[test]
+fn an_aws_cni_that_cannot_assign_an_ip_far_below_max_pods_is_the_cni_agent() {
+    let aws_node = r#"
+- {apiVersion: apps/v1, kind: DaemonSet, metadata: {name: aws-node, namespace: kube-system, uid: u-ds}, spec: {selector: {matchLabels: {k8s-app: aws-node}}, template: {metadata: {labels: {k8s-app: aws-node}}, spec: {hostNetwork: true, containers: [{name: aws-node, image: "602401143452.dkr.ecr.us-east-1.amazonaws.com/amazon-k8s-cni:v1.17.1-eksbuild.1"}]}}}}
+- {apiVersion: v1, kind: Pod, metadata: {name: aws-node-7kq2d, namespace: kube-system, uid: u-an, labels: {k8s-app: aws-node}, ownerReferences: [{apiVersion: apps/v1, kind: DaemonSet, name: aws-node, uid: u-ds, controller: true}]}, spec: {nodeName: n1, hostNetwork: true, containers: [{name: aws-node, image: "602401143452.dkr.ecr.us-east-1.amazonaws.com/amazon-k8s-cni:v1.17.1-eksbuild.1"}]}, status: {phase: Running, conditions: [{type: Ready, status: "True"}], containerStatuses: [{name: aws-node, image: "amazon-k8s-cni:v1.17.1-eksbuild.1", imageID: "", ready: true, restartCount: 0, state: {running: {startedAt: "2026-03-02T09:00:00Z"}}}]}}
+"#;
+    let error = "plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): add cmd: failed to assign an IP address to container";
+    let run = |running: usize| {
+        let mut items = sandbox_failing(error, running);
+        items.push(aws_node.to_owned());
+        let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+        diagnose(&cluster(&refs))
+    };
+    // 3 pods of the node's 110: the ENIs have room, the agent fails.
+    let out = run(3);
+    let d = about(&out, "SandboxCreateFailed", "app", "web-0");
+    assert_root(d, Loop::Network, "DaemonSet", "aws-node");
+    assert!(
+        d.fix.contains("v1.17.1") && d.fix.contains("roll it back"),
+        "{}",
+        d.fix
+    );
+    // 60 of 110: the node is filling up, its ENI capacity is the suspect.
+    let out = run(60);
+    let d = about(&out, "SandboxCreateFailed", "app", "web-0");
+    assert_root(d, Loop::Network, "Node", "n1");
+}

@@ -122,3 +122,66 @@ fn probe_failures_five_minutes_before_the_heartbeats_are_an_incident() {
     let out = diagnose(&load(&probe_after_reboot("2024-01-10T23:11:00Z", true)));
     about(&out, "ProbeFailing", "calico-system", "calico-node-5rrf9");
 }
+
+/// Node `w1`, last heard from at 14:30, whose DiskPressure went `pressure`
+/// at `cleared`; a ReplicaSet pod evicted from it for that pressure, and its
+/// replacement on `w2`, Ready as `ready`.
+fn evicted_for_disk(pressure: &str, cleared: &str, ready: &str) -> String {
+    let owner = "ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: api-5d8f7c9b5, uid: r, controller: true}]";
+    format!(
+        r#"
+apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: w1}}, status: {{allocatable: {{cpu: "4", memory: 16Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True", lastHeartbeatTime: "2026-03-02T14:30:00Z"}}, {{type: DiskPressure, status: "{pressure}", lastHeartbeatTime: "2026-03-02T14:30:00Z", lastTransitionTime: "{cleared}"}}]}}}}
+- {{apiVersion: v1, kind: Node, metadata: {{name: w2}}, status: {{allocatable: {{cpu: "4", memory: 16Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True", lastHeartbeatTime: "2026-03-02T14:30:00Z"}}, {{type: DiskPressure, status: "False", lastTransitionTime: "2026-02-01T00:00:00Z"}}]}}}}
+- {{apiVersion: apps/v1, kind: Deployment, metadata: {{name: api, namespace: app, uid: d}}, spec: {{replicas: 1, selector: {{matchLabels: {{app: api}}}}, template: {{metadata: {{labels: {{app: api}}}}, spec: {{containers: [{{name: api, image: "api:1"}}]}}}}}}}}
+- {{apiVersion: apps/v1, kind: ReplicaSet, metadata: {{name: api-5d8f7c9b5, namespace: app, uid: r, ownerReferences: [{{apiVersion: apps/v1, kind: Deployment, name: api, uid: d, controller: true}}]}}, spec: {{replicas: 1, selector: {{matchLabels: {{app: api}}}}, template: {{metadata: {{labels: {{app: api}}}}, spec: {{containers: [{{name: api, image: "api:1"}}]}}}}}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: api-5d8f7c9b5-old, namespace: app, uid: u-o, labels: {{app: api}}, {owner}}}, spec: {{nodeName: w1, containers: [{{name: api, image: "api:1"}}]}}, status: {{phase: Failed, reason: Evicted, message: "The node was low on resource: ephemeral-storage. "}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: api-5d8f7c9b5-new, namespace: app, uid: u-n, labels: {{app: api}}, {owner}}}, spec: {{nodeName: w2, containers: [{{name: api, image: "api:1"}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "{ready}"}}], containerStatuses: [{{name: api, ready: {ready_bool}, restartCount: 0, image: "api:1", imageID: "", state: {{running: {{startedAt: "2026-03-01T10:00:00Z"}}}}}}]}}}}
+"#,
+        ready_bool = ready == "True"
+    )
+}
+
+#[test]
+fn an_eviction_whose_pressure_cleared_hours_ago_and_whose_pod_was_replaced_is_history() {
+    let out = diagnose(&load(&evicted_for_disk(
+        "False",
+        "2026-03-01T09:55:00Z",
+        "True",
+    )));
+    assert!(out.diagnoses.is_empty(), "{}", summary(&out));
+}
+
+#[test]
+fn an_eviction_is_an_incident_while_the_pressure_lasts_or_just_cleared_or_nothing_replaced_it() {
+    for (pressure, cleared, ready) in [
+        ("True", "2026-03-01T09:55:00Z", "True"),
+        ("False", "2026-03-02T14:20:00Z", "True"),
+        ("False", "2026-03-01T09:55:00Z", "False"),
+    ] {
+        let out = diagnose(&load(&evicted_for_disk(pressure, cleared, ready)));
+        assert!(
+            out.diagnoses.iter().any(|d| d.symptom.kind == "Evicted"),
+            "{pressure} {cleared} {ready}: {}",
+            summary(&out)
+        );
+    }
+}
+
+#[test]
+fn an_eviction_after_the_node_last_changed_its_pressure_condition_is_an_incident() {
+    // The kubelet evicted at 14:00, yet the condition reads False since
+    // 09:55 the day before: the node never reported this pressure ending.
+    let text = evicted_for_disk("False", "2026-03-01T09:55:00Z", "True").replace(
+        "status: {phase: Failed, reason: Evicted,",
+        "status: {containerStatuses: [{name: api, ready: false, restartCount: 0, image: \"api:1\", imageID: \"\", state: {terminated: {reason: Evicted, exitCode: 137, finishedAt: \"2026-03-02T14:00:00Z\"}}}], phase: Failed, reason: Evicted,",
+    );
+    let out = diagnose(&load(&text));
+    assert!(
+        out.diagnoses.iter().any(|d| d.symptom.kind == "Evicted"),
+        "{}",
+        summary(&out)
+    );
+}

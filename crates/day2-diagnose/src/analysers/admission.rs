@@ -341,6 +341,27 @@ fn webhook_cause<'c>(
         .as_ref()
         .map(|(ns, n)| format!("Service {ns}/{n}"))
         .unwrap_or_else(|| "its Service".to_owned());
+    let down = matches!(
+        error,
+        WebhookError::NoEndpoints { .. } | WebhookError::Unreachable
+    );
+    if down
+        && policy == "Fail"
+        && let Some((sns, sname)) = &service
+        && serves_itself(a, d, sns, sname)
+    {
+        // The webhook's own pods need its admission to be created: no pod,
+        // no endpoint, no admission. The deadlock the upstream docs warn of
+        // ("Avoiding deadlocks in self-hosted webhooks").
+        return vec![Hypothesis::new(
+            90,
+            Loop::Network,
+            config_obj.clone(),
+            format!("admission webhook \"{webhook}\" ({config_obj}) is served by the pods of {owner}, which it must admit first: with failurePolicy {policy} and no endpoint behind Service {sns}/{sname}, their creation is refused, so the webhook never comes back"),
+        )
+        .fix(format!("Exclude the webhook's own pods from it: give webhook \"{webhook}\" a namespaceSelector that leaves out namespace {sns} (`matchExpressions: [{{key: kubernetes.io/metadata.name, operator: NotIn, values: [{sns}]}}]`) or an objectSelector that leaves out the pods of {owner}; to break the deadlock now, set failurePolicy: Ignore (or delete {config_obj}) until its pods run."))
+        .links(links)];
+    }
     let mut h = match error {
         WebhookError::NoEndpoints { .. } | WebhookError::ServiceNotFound { .. } => {
             let (obj, upstream) = match &service {
@@ -425,4 +446,25 @@ fn webhook_cause<'c>(
     };
     h = h.links(links);
     vec![h]
+}
+
+/// Whether the Service a webhook calls selects the pods of the controller
+/// whose pod creation it refuses: the webhook serves from the very pods it
+/// must admit.
+fn serves_itself(a: &Analysis<'_>, d: &Detected<'_>, ns: &str, name: &str) -> bool {
+    let Subject::Controller { meta, template } = d.subject else {
+        return false;
+    };
+    if meta.namespace.as_deref().unwrap_or("default") != ns {
+        return false;
+    }
+    let Some(selector) = a
+        .service(ns, name)
+        .and_then(|s| s.spec.as_ref()?.selector.as_ref())
+        .filter(|s| !s.is_empty())
+    else {
+        return false;
+    };
+    let labels = template.and_then(|t| t.metadata.as_ref()?.labels.as_ref());
+    labels.is_some_and(|l| selector.iter().all(|(k, v)| l.get(k) == Some(v)))
 }

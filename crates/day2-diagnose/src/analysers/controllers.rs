@@ -7,7 +7,8 @@ use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link};
 use crate::model;
 use crate::symptoms::{Detail, Detected, Subject};
-use day2_model::{Loop, ObjRef};
+use day2_model::pod::Pod;
+use day2_model::{Loop, ObjRef, Res};
 
 pub fn load_balancer<'c>(_a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Subject::Service(svc) = d.subject else {
@@ -113,7 +114,19 @@ pub fn job<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         return vec![];
     };
     let ns = job.ns_or_default();
-    let pods = a.cluster.pods_of("Job", ns, job.name());
+    // The Job's own pods: those it controls directly. Under a CronJob the
+    // owner chain ends at the CronJob, which owns the pods of every run.
+    let pods: Vec<&Res<Pod>> = a
+        .cluster
+        .pods_in_namespace(ns)
+        .filter(|p| {
+            p.metadata
+                .owner_references
+                .iter()
+                .flatten()
+                .any(|o| o.kind == "Job" && o.name == job.name() && o.controller == Some(true))
+        })
+        .collect();
     // Pods' results from phase one (image pulls, config errors, Pending).
     if let Some(r) = pods
         .iter()
@@ -190,6 +203,13 @@ pub fn job<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let same = exits
         .iter()
         .all(|(c, x, _, _)| *c == container && *x == code);
+    if same
+        && let Some(h) = pods
+            .iter()
+            .find_map(|p| curl_to_closed_port(a, p, &container, code))
+    {
+        return vec![h.links(failed_link)];
+    }
     let detail = msg
         .as_ref()
         .map(|m| format!(": {}", day2_model::redact::excerpt(m, 160)))
@@ -313,4 +333,76 @@ pub fn hpa<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     .missing("the metrics adapter's state")
     .links(link)
     .unexplained()]
+}
+
+/// A container running curl that exits 7 (`CURLE_COULDNT_CONNECT`, the
+/// exit codes of curl(1)) against a URL whose host is a Service of the
+/// cluster and whose port that Service does not serve: the connection is
+/// refused because the URL names the wrong port.
+fn curl_to_closed_port(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    container: &str,
+    code: i32,
+) -> Option<Hypothesis> {
+    if code != 7 {
+        return None;
+    }
+    let c = pod
+        .spec
+        .as_ref()?
+        .containers
+        .iter()
+        .find(|c| c.name == container)?;
+    let words: Vec<&str> = c
+        .command
+        .iter()
+        .chain(c.args.iter())
+        .flatten()
+        .flat_map(|a| a.split_whitespace())
+        .map(|w| w.trim_matches(|ch| ch == '"' || ch == '\''))
+        .collect();
+    if !words.iter().any(|w| *w == "curl" || w.ends_with("/curl")) {
+        return None;
+    }
+    let url = words
+        .iter()
+        .find(|w| w.starts_with("http://") || w.starts_with("https://"))?;
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?']).next()?;
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) => (h, p.parse::<i32>().ok()?),
+        None => (authority, if scheme == "https" { 443 } else { 80 }),
+    };
+    let mut labels = host.split('.');
+    let name = labels.next()?;
+    let svc_ns = labels.next().unwrap_or(pod.ns_or_default());
+    let svc = a.service(svc_ns, name)?;
+    let ports: Vec<i32> = svc
+        .spec
+        .as_ref()?
+        .ports
+        .iter()
+        .flatten()
+        .map(|p| p.port)
+        .collect();
+    if ports.is_empty() || ports.contains(&port) {
+        return None;
+    }
+    let served = ports
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let suggest = format!("{scheme}://{host}:{}", ports[0]);
+    let owner = model::workload_ref(a.cluster, pod);
+    Some(
+        Hypothesis::new(
+            82,
+            Loop::Network,
+            owner.clone(),
+            format!("container {container} runs curl against {url}, port {port} of Service {svc_ns}/{name}, which serves only port(s) {served}: curl exits 7 (could not connect) on every attempt"),
+        )
+        .fix(format!("Call the port the Service serves: `{suggest}` in the command of container {container} in {owner} (or add port {port} to Service {svc_ns}/{name}).")),
+    )
 }

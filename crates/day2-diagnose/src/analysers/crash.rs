@@ -79,6 +79,24 @@ pub fn memory<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     match limit {
         Some(lim) => {
             let suggest = format_amount("memory", lim * 2);
+            let heap = spec.and_then(|s| jvm_heap(s, lim));
+            let fix = match &heap {
+                Some(h) => format!(
+                    "{} gives the JVM in container {} a heap of {} of its {} limit, leaving {} for metaspace, thread stacks, code cache and direct buffers: lower the heap (`-XX:MaxRAMPercentage` to 50-60, or a smaller `-Xmx`) or raise the limit of {workload} so heap plus non-heap fits.",
+                    h.source,
+                    c.container,
+                    format_amount("memory", h.bytes),
+                    format_amount("memory", lim),
+                    format_amount("memory", lim.saturating_sub(h.bytes)),
+                ),
+                None => format!(
+                    "Raise the memory limit (and request) of container {} in {workload} to its real peak, e.g. `kubectl set resources {}/{} -c {} --requests=memory={suggest} --limits=memory={suggest}`, or fix the leak; watch `container_memory_working_set_bytes` against the limit.",
+                    c.container,
+                    workload.kind.to_ascii_lowercase(),
+                    workload.name,
+                    c.container
+                ),
+            };
             vec![Hypothesis::new(
                 86,
                 Loop::Compute,
@@ -90,13 +108,7 @@ pub fn memory<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     request.map(|r| format_amount("memory", r)).unwrap_or_else(|| "unset".into())
                 ),
             )
-            .fix(format!(
-                "Raise the memory limit (and request) of container {} in {workload} to its real peak, e.g. `kubectl set resources {}/{} -c {} --requests=memory={suggest} --limits=memory={suggest}`, or fix the leak; watch `container_memory_working_set_bytes` against the limit.",
-                c.container,
-                workload.kind.to_ascii_lowercase(),
-                workload.name,
-                c.container
-            ))
+            .fix(fix)
             .link(link)]
         }
         None => {
@@ -180,4 +192,81 @@ pub fn exit_code<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         h = h.missing("container logs (a `kubectl cluster-info dump` carries them; a `kubectl get` snapshot does not)");
     }
     vec![h]
+}
+
+/// The heap a JVM's flags claim and where they are set.
+struct JvmHeap {
+    /// `JAVA_TOOL_OPTIONS sets -XX:MaxRAMPercentage=80`, `args set -Xmx2g`.
+    source: String,
+    bytes: i64,
+}
+
+/// The environment variables the JVM launcher reads its flags from
+/// (`JAVA_TOOL_OPTIONS`, `JDK_JAVA_OPTIONS`: the HotSpot launcher;
+/// `JAVA_OPTS`: the start scripts of Tomcat, Spring Boot and most images).
+const JVM_OPTION_VARS: [&str; 4] = [
+    "JAVA_TOOL_OPTIONS",
+    "JDK_JAVA_OPTIONS",
+    "JAVA_OPTS",
+    "_JAVA_OPTIONS",
+];
+
+/// The heap a container's JVM flags size when it leaves less than a
+/// quarter of the memory limit to the JVM's non-heap memory (metaspace,
+/// thread stacks, code cache, GC structures, direct buffers): `-Xmx`, or
+/// `-XX:MaxRAMPercentage` of the cgroup limit the JVM detects (JDK 10+).
+fn jvm_heap(c: &Container, limit: i64) -> Option<JvmHeap> {
+    let env = c.env.iter().flatten().filter_map(|e| {
+        let v = e.value.as_deref()?;
+        JVM_OPTION_VARS
+            .contains(&e.name.as_str())
+            .then(|| (e.name.clone(), v))
+    });
+    let argv = c
+        .command
+        .iter()
+        .chain(c.args.iter())
+        .flatten()
+        .map(|a| ("the container's command".to_owned(), a.as_str()));
+    let mut found = None;
+    for (from, text) in env.chain(argv) {
+        for flag in text.split_whitespace() {
+            let bytes = if let Some(size) = flag.strip_prefix("-Xmx") {
+                jvm_size(size)
+            } else if let Some(pct) = flag.strip_prefix("-XX:MaxRAMPercentage=") {
+                pct.parse::<f64>()
+                    .ok()
+                    .filter(|p| (0.0..=100.0).contains(p))
+                    .map(|p| (limit as f64 * p / 100.0) as i64)
+            } else {
+                None
+            };
+            // The last flag wins, as the JVM reads them.
+            if let Some(bytes) = bytes {
+                found = Some(JvmHeap {
+                    source: format!("{from} sets {flag}, which"),
+                    bytes,
+                });
+            }
+        }
+    }
+    found.filter(|h| h.bytes * 4 > limit * 3)
+}
+
+/// A JVM size (`2g`, `512m`, `1024k`, bytes).
+fn jvm_size(s: &str) -> Option<i64> {
+    let (num, unit) = match s.char_indices().last()? {
+        (i, c) if c.is_ascii_alphabetic() => (&s[..i], c.to_ascii_lowercase()),
+        _ => (s, 'b'),
+    };
+    let n: i64 = num.parse().ok()?;
+    let mult = match unit {
+        'b' => 1,
+        'k' => 1 << 10,
+        'm' => 1 << 20,
+        'g' => 1 << 30,
+        't' => 1 << 40,
+        _ => return None,
+    };
+    n.checked_mul(mult)
 }

@@ -95,6 +95,35 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 ))
                 .links(link)];
             }
+            // EKS sets max-pods from the instance type's ENI × IP limit
+            // (`ENIs × (IPs per ENI − 1) + 2`), so a node running far
+            // fewer pods than its allocatable `pods` still has addresses
+            // its ENIs can hold: the agent that hands them out (ipamd in
+            // aws-node) fails, not the capacity.
+            let max_pods = a.cluster.node(node).and_then(|n| model::allocatable(n)).map(|r| r.pods).unwrap_or(0);
+            if aws
+                && max_pods > 0
+                && (on_node as i64) * 2 < max_pods
+                && let Some((agent, ds)) = daemons.iter().find(|(_, ds)| ds == "aws-node")
+            {
+                let version = agent
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.containers.first())
+                    .and_then(|c| c.image.as_deref())
+                    .and_then(|i| i.rsplit_once(':'))
+                    .map(|(_, tag)| tag.to_owned());
+                let at = version.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
+                let ds_ref = ObjRef::new("DaemonSet", Some(agent.ns_or_default()), ds);
+                return vec![Hypothesis::new(
+                    84,
+                    Loop::Network,
+                    ds_ref.clone(),
+                    format!("the AWS VPC CNI ({ds}{at}) fails to assign an IP address on node {node}, which runs {on_node} pods with pod-network IPs of the {max_pods} its ENIs can address: the ENI capacity is not used up, the CNI agent is failing"),
+                )
+                .fix(format!("Read ipamd's log on {node} (`/var/log/aws-routed-eni/ipamd.log`, `kubectl logs -n {} {} -c aws-node`); if {ds_ref} was upgraded recently (now{at}), roll it back to the previous version (downgrade the VPC CNI add-on) and check its release notes; otherwise check the subnet's free addresses.", agent.ns_or_default(), agent.name()))
+                .links(link)];
+            }
             let fix = if aws {
                 format!("Node {node} has used every pod IP its ENIs can hold (the instance type's ENI × IP limit) or its subnet is exhausted: enable prefix delegation (`kubectl set env ds/aws-node -n kube-system ENABLE_PREFIX_DELEGATION=true`), set max-pods to what the instance type supports, use larger instance types, or add subnet IPs / custom networking.")
             } else {

@@ -523,9 +523,44 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                         .filter(|n| err.contains(&format!("{m}\"{n}\"")))
                 })
                 .unwrap_or(vol);
-            return vec![Hypothesis::new(88, loop_, ObjRef::new(kind, Some(ns), name), format!("volume {vol} of {} needs {kind} {ns}/{name}, which does not exist", pod.name()))
-                .fix(format!("Create {kind} {ns}/{name} (or fix the name in the pod template); if it is produced by another controller (cert-manager, external-secrets), check that one."))
-                .links(link)];
+            let refs = a.references();
+            let held: Vec<&str> = match kind {
+                "Secret" => refs
+                    .secrets
+                    .keys()
+                    .filter(|(n, _)| *n == ns)
+                    .map(|(_, m)| *m)
+                    .collect(),
+                _ => refs
+                    .config_maps
+                    .keys()
+                    .filter(|(n, _)| *n == ns)
+                    .map(|(_, m)| *m)
+                    .collect(),
+            };
+            let fix = match sibling_name(name, &held) {
+                // A chart or kustomization that renames one side only leaves
+                // the object under a name one affix away from the reference.
+                Some(other) => format!(
+                    "{kind} {ns}/{other} exists: point volume {vol} at `{other}` in the pod template (or rename the {kind} to `{name}`)."
+                ),
+                None => format!(
+                    "Create {kind} {ns}/{name} (or fix the name in the pod template); if it is produced by another controller (cert-manager, external-secrets), check that one."
+                ),
+            };
+            return vec![
+                Hypothesis::new(
+                    88,
+                    loop_,
+                    ObjRef::new(kind, Some(ns), name),
+                    format!(
+                        "volume {vol} of {} needs {kind} {ns}/{name}, which does not exist",
+                        pod.name()
+                    ),
+                )
+                .fix(fix)
+                .links(link),
+            ];
         }
     }
     if let Some(w) = parse_mount_wait(message)
@@ -593,4 +628,22 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .fix("Read the CSI node plugin's logs on that node (the driver's node DaemonSet).")
         .links(link),
     ]
+}
+
+/// The one name among `held` that is `wanted` with a `-`-separated affix
+/// added or removed (`app` and `app-conf`, `app-config` and `app`): the
+/// object a reference most likely meant. None when no name, or more than
+/// one, is that close.
+fn sibling_name<'h>(wanted: &str, held: &[&'h str]) -> Option<&'h str> {
+    let close = |a: &str, b: &str| {
+        a.len() > b.len()
+            && (a.strip_prefix(b).is_some_and(|r| r.starts_with('-'))
+                || a.strip_suffix(b).is_some_and(|r| r.ends_with('-')))
+    };
+    let mut found = held
+        .iter()
+        .copied()
+        .filter(|h| *h != wanted && (close(h, wanted) || close(wanted, h)));
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
 }

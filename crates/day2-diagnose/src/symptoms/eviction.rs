@@ -41,9 +41,71 @@ pub fn detect<'c>(a: &Analysis<'c>, pod: &'c Res<Pod>) -> Option<Detected<'c>> {
             .map(|t| t.0)
             .max()
     });
+    if evicted_and_replaced(a, pod, &message, d.since) {
+        return None;
+    }
     d.events = events;
     d.detail = Detail::Message(message);
     Some(d)
+}
+
+/// An eviction for node pressure that is over: the evicted pod's controller
+/// runs a Running, Ready replacement, its node reports no pressure any more,
+/// and the node's last pressure change, which came after the eviction, is
+/// history. A pod over its own ephemeral-storage limit is evicted
+/// whatever the node's state, so that one stays a symptom. The
+/// kubelet leaves evicted pods in the API (`Failed`) until the pod garbage
+/// collector's `--terminated-pod-gc-threshold` (12,500) removes them, so
+/// their presence alone says nothing about now.
+fn evicted_and_replaced(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    message: &str,
+    evicted_at: Option<jiff::Timestamp>,
+) -> bool {
+    let why = crate::messages::runtime::parse_eviction(message);
+    if why.over_limit || (why.resource.is_none() && why.conditions.is_empty()) {
+        return false;
+    }
+    let Some(owner) = a.cluster.owner_of(pod) else {
+        return false;
+    };
+    let replaced = a
+        .cluster
+        .pods_of(&owner.kind, &owner.namespace, &owner.name)
+        .into_iter()
+        .any(|p| {
+            p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running")
+                && model::is_ready(p)
+        });
+    let Some(node) = model::node_name(pod).and_then(|n| a.cluster.node(n)) else {
+        return false;
+    };
+    let conditions: Vec<_> = PRESSURE
+        .iter()
+        .filter_map(|t| model::node_condition(node, t))
+        .collect();
+    if !replaced || conditions.is_empty() || conditions.iter().any(|c| c.status != "False") {
+        return false;
+    }
+    // Every time must be known: trouble of unknown age is not history.
+    let cleared = conditions
+        .iter()
+        .map(|c| c.last_transition_time.as_ref().map(|t| t.0));
+    let mut last = None;
+    for t in cleared {
+        let Some(t) = t else { return false };
+        last = last.max(Some(t));
+    }
+    // The clearing must come after the eviction: a node whose condition
+    // has read False since before it never recorded this pressure ending
+    // (the kubelet evicts at a hard threshold between status updates).
+    if let (Some(cleared), Some(evicted)) = (last, evicted_at)
+        && evicted > cleared
+    {
+        return false;
+    }
+    last.is_some_and(|t| a.is_history(t))
 }
 
 pub fn pressure<'c>(a: &Analysis<'c>, node: &'c Res<Node>) -> Option<Detected<'c>> {

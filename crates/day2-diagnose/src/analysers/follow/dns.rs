@@ -157,7 +157,7 @@ pub(super) fn dns_cause(
                 ObjRef::new("Service", Some(&sns), &sname),
                 format!("{what}: no Service {sns}/{sname} exists, so the name has no record"),
             )
-            .fix(format!("Create Service {sns}/{sname} or point the app at the Service's real name (`kubectl get svc -n {sns}`)."))
+            .fix(missing_service_fix(a, pod, h, &sns, &sname))
             .missing(format!("Service {sns}/{sname} (absent from the input)")),
         );
     }
@@ -391,4 +391,95 @@ pub(super) fn forward_without_nameservers(a: &Analysis<'_>, pod: &Res<Pod>) -> H
             "Point the Corefile's `forward` at resolvers that exist (addresses, or a resolv.conf with `nameserver` lines), then restart the coredns pods.",
         ),
     }
+}
+
+/// The fix for a name that resolves to no Service: the setting that holds
+/// the name when the pod's environment does (a literal `env` value, a
+/// `configMapKeyRef`, a ConfigMap under `envFrom`), and a Service of the
+/// same name in another namespace, the one the name most likely meant.
+fn missing_service_fix(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    host: &str,
+    sns: &str,
+    sname: &str,
+) -> String {
+    let mut others: Vec<&str> = a
+        .cluster
+        .services
+        .iter()
+        .filter(|s| s.name() == sname && s.ns_or_default() != sns)
+        .map(|s| s.ns_or_default())
+        .collect();
+    // The pod's own namespace first: an app usually talks to its neighbours.
+    others.sort_by_key(|n| *n != pod.ns_or_default());
+    let meant = others.first().map(|n| format!("{sname}.{n}"));
+    let Some((var, value, from)) = env_holding(a, pod, host) else {
+        return match meant {
+            Some(m) => format!(
+                "No Service {sns}/{sname} exists but Service {m} does: point the app at `{m}` (or create Service {sns}/{sname})."
+            ),
+            None => format!(
+                "Create Service {sns}/{sname} or point the app at the Service's real name (`kubectl get svc -n {sns}`)."
+            ),
+        };
+    };
+    let place = from
+        .map(|cm| format!(" (from ConfigMap {}/{cm})", pod.ns_or_default()))
+        .unwrap_or_else(|| " in the pod template".to_owned());
+    match meant {
+        Some(m) => format!(
+            "Set {var}{place} from `{value}` to the existing Service `{m}` (e.g. `{}`), or create Service {sns}/{sname}.",
+            value.replace(host, &format!("{m}.svc.cluster.local"))
+        ),
+        None => format!(
+            "Set {var}{place} (now `{value}`) to the Service's real name (`kubectl get svc -A`), or create Service {sns}/{sname}."
+        ),
+    }
+}
+
+/// The environment variable of the pod whose value holds `host`: its name,
+/// value and the ConfigMap it comes from, if any.
+fn env_holding(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    host: &str,
+) -> Option<(String, String, Option<String>)> {
+    let ns = pod.ns_or_default();
+    let spec = pod.spec.as_ref()?;
+    let config_map = |name: &str| a.references().config_maps.get(&(ns, name)).copied();
+    for c in spec
+        .containers
+        .iter()
+        .chain(spec.init_containers.iter().flatten())
+    {
+        for e in c.env.iter().flatten() {
+            if let Some(v) = &e.value {
+                if v.contains(host) {
+                    return Some((e.name.clone(), v.clone(), None));
+                }
+            } else if let Some(r) = e
+                .value_from
+                .as_ref()
+                .and_then(|v| v.config_map_key_ref.as_ref())
+                && let Some(v) = config_map(&r.name).and_then(|cm| cm.data.as_ref()?.get(&r.key))
+                && v.contains(host)
+            {
+                return Some((e.name.clone(), v.clone(), Some(r.name.clone())));
+            }
+        }
+        for ef in c.env_from.iter().flatten() {
+            let Some(r) = &ef.config_map_ref else {
+                continue;
+            };
+            let prefix = ef.prefix.as_deref().unwrap_or_default();
+            if let Some((k, v)) = config_map(&r.name)
+                .and_then(|cm| cm.data.as_ref())
+                .and_then(|d| d.iter().find(|(_, v)| v.contains(host)))
+            {
+                return Some((format!("{prefix}{k}"), v.clone(), Some(r.name.clone())));
+            }
+        }
+    }
+    None
 }
