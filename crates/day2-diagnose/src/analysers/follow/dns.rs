@@ -219,16 +219,18 @@ pub(super) fn corefile<'c>(
         c.ns_or_default() == w.namespace()
             && (names.contains(&c.name()) || (names.is_empty() && c.name() == "coredns"))
     });
-    let forward = cm
-        .and_then(|c| c.data.as_ref())
-        .and_then(|d| d.get("Corefile"))
-        .and_then(|f| {
-            f.lines()
-                .map(str::trim)
-                .find(|l| l.starts_with("forward "))
-                .map(str::to_owned)
-        });
-    (cm, forward)
+    (cm, cm.and_then(|c| forward_line(c)))
+}
+
+/// The Corefile's `forward` line in `cm`, without the block's `{`.
+fn forward_line(cm: &k8s_openapi::api::core::v1::ConfigMap) -> Option<String> {
+    cm.data
+        .as_ref()?
+        .get("Corefile")?
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("forward "))
+        .map(|l| l.trim_end_matches('{').trim().to_owned())
 }
 
 /// The DNS Service has no ready endpoint: the DNS pods' own errors say why.
@@ -346,15 +348,7 @@ pub(super) fn forward_without_nameservers(a: &Analysis<'_>, pod: &Res<Pod>) -> H
             && mounted.contains(&c.name())
             && c.data.as_ref().is_some_and(|d| d.contains_key("Corefile"))
     });
-    let forward = cm
-        .and_then(|c| c.data.as_ref())
-        .and_then(|d| d.get("Corefile"))
-        .and_then(|f| {
-            f.lines()
-                .map(str::trim)
-                .find(|l| l.starts_with("forward "))
-                .map(|l| l.trim_end_matches('{').trim().to_owned())
-        });
+    let forward = cm.and_then(|c| forward_line(c));
     let node_resolv = forward
         .as_deref()
         .is_some_and(|f| f.split_whitespace().any(|t| t == "/etc/resolv.conf"));
