@@ -524,6 +524,33 @@ async fn under_the_deployed_rbac_with_writes_on_the_audit_log_shows_only_the_wri
         );
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
+    // The namespace emptied: its reports go (a delete), and by now the
+    // Lease has been renewed (an update) at least once.
+    let started = Instant::now();
+    let dp = kube::api::DeleteParams::default();
+    Api::<k8s_openapi::api::core::v1::Service>::namespaced(client.clone(), ns)
+        .delete("api", &dp)
+        .await
+        .expect("deleting the Service");
+    Api::<k8s_openapi::api::core::v1::Pod>::namespaced(client.clone(), ns)
+        .delete("api", &dp)
+        .await
+        .expect("deleting the Pod");
+    for ar in [policy_report(), open_report()] {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while nw007_results(&client, &ar, ns).await.is_some() {
+            assert!(
+                Instant::now() < deadline,
+                "{} in {ns} still there 30 s after its namespace was emptied",
+                ar.kind
+            );
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+    let renewed = day2_agent::leader::RENEW + Duration::from_secs(2);
+    if let Some(rest) = renewed.checked_sub(started.elapsed()) {
+        tokio::time::sleep(rest).await;
+    }
     let (_, text) = get(port, "/metrics").await.expect("metrics");
     drop(agent);
 
@@ -596,9 +623,12 @@ async fn under_the_deployed_rbac_with_writes_on_the_audit_log_shows_only_the_wri
     // And each enabled write was made.
     for (resource, verbs) in [
         ("wgpolicyk8s.io/policyreports", &["patch"][..]),
+        ("wgpolicyk8s.io/policyreports", &["delete"]),
         ("openreports.io/reports", &["patch"]),
+        ("openreports.io/reports", &["delete"]),
         ("/events", &["create"]),
         ("coordination.k8s.io/leases", &["create", "update"]),
+        ("coordination.k8s.io/leases", &["update"]),
     ] {
         assert!(
             requests
