@@ -5,7 +5,7 @@
 use day2_model::secret::SecretInfo;
 use day2_model::{Cluster, ObjRef, Res};
 use jiff::Timestamp;
-use k8s_openapi::api::core::v1::{ConfigMap, Node, ServiceAccount};
+use k8s_openapi::api::core::v1::{ConfigMap, Container, Node, ServiceAccount};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// The nodes a pod could use were it not for resources, and their numbers.
@@ -59,7 +59,63 @@ pub struct References<'c> {
     pub held: FxHashSet<(&'static str, &'c str)>,
 }
 
+/// One environment variable of a container, with the value the input holds
+/// for it.
+pub struct EnvVar {
+    pub name: String,
+    pub value: String,
+    /// The ConfigMap the value comes from (`configMapKeyRef`, `envFrom`).
+    pub config_map: Option<String>,
+}
+
 impl<'c> References<'c> {
+    /// The environment variables of container `c` of a pod in `ns` whose
+    /// value the input holds: literal `value`s and `configMapKeyRef`s in
+    /// `env` order, then the keys of each `envFrom` ConfigMap (with its
+    /// prefix). A ConfigMap the input lacks gives nothing.
+    pub fn env(&self, ns: &str, c: &Container) -> Vec<EnvVar> {
+        let data = |name: &str| {
+            self.config_maps
+                .get(&(ns, name))
+                .and_then(|cm| cm.data.as_ref())
+        };
+        let mut out = Vec::new();
+        for e in c.env.iter().flatten() {
+            if let Some(v) = &e.value {
+                out.push(EnvVar {
+                    name: e.name.clone(),
+                    value: v.clone(),
+                    config_map: None,
+                });
+            } else if let Some(r) = e
+                .value_from
+                .as_ref()
+                .and_then(|f| f.config_map_key_ref.as_ref())
+                && let Some(v) = data(&r.name).and_then(|d| d.get(&r.key))
+            {
+                out.push(EnvVar {
+                    name: e.name.clone(),
+                    value: v.clone(),
+                    config_map: Some(r.name.clone()),
+                });
+            }
+        }
+        for ef in c.env_from.iter().flatten() {
+            let Some(r) = &ef.config_map_ref else {
+                continue;
+            };
+            let prefix = ef.prefix.as_deref().unwrap_or_default();
+            for (k, v) in data(&r.name).into_iter().flatten() {
+                out.push(EnvVar {
+                    name: format!("{prefix}{k}"),
+                    value: v.clone(),
+                    config_map: Some(r.name.clone()),
+                });
+            }
+        }
+        out
+    }
+
     pub fn new(c: &'c Cluster) -> References<'c> {
         let mut held = FxHashSet::default();
         held.extend(

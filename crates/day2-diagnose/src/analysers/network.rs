@@ -294,45 +294,15 @@ pub fn dependencies<'c>(
             out.push((svc, var.to_owned()));
         }
     };
-    let mut values: Vec<(String, String)> = Vec::new();
-    // Commands: every word is a host name candidate.
-    let mut commands: Vec<(String, String)> = Vec::new();
-    for c in spec
+    let values: Vec<(String, String)> = spec
         .containers
         .iter()
         .chain(spec.init_containers.iter().flatten())
-    {
-        for e in c.env.iter().flatten() {
-            if let Some(v) = &e.value {
-                values.push((e.name.clone(), v.clone()));
-            } else if let Some(r) = e
-                .value_from
-                .as_ref()
-                .and_then(|v| v.config_map_key_ref.as_ref())
-                && let Some(cm) = a
-                    .cluster
-                    .config_maps
-                    .iter()
-                    .find(|m| m.ns_or_default() == ns && m.name() == r.name)
-                && let Some(v) = cm.data.as_ref().and_then(|d| d.get(&r.key))
-            {
-                values.push((e.name.clone(), v.clone()));
-            }
-        }
-        for ef in c.env_from.iter().flatten() {
-            if let Some(r) = &ef.config_map_ref
-                && let Some(cm) = a
-                    .cluster
-                    .config_maps
-                    .iter()
-                    .find(|m| m.ns_or_default() == ns && m.name() == r.name)
-            {
-                for (k, v) in cm.data.iter().flatten() {
-                    values.push((k.clone(), v.clone()));
-                }
-            }
-        }
-    }
+        .flat_map(|c| a.references().env(ns, c))
+        .map(|e| (e.name, e.value))
+        .collect();
+    // Commands: every word is a host name candidate.
+    let mut commands: Vec<(String, String)> = Vec::new();
     // An init container that waits for a name (`until nslookup mydb`,
     // `nc -z db 5432`) depends on it.
     for c in spec.init_containers.iter().flatten() {

@@ -82,38 +82,12 @@ fn peers_of(a: &Analysis<'_>, pod: &Res<Pod>, container: &str) -> Vec<(String, O
     }) else {
         return vec![];
     };
-    let cm = |name: &str| {
-        a.cluster
-            .config_maps
-            .iter()
-            .find(|m| m.ns_or_default() == ns && m.name() == name)
-            .and_then(|m| m.data.as_ref())
-    };
-    let mut vars: Vec<(String, String)> = Vec::new();
-    for from in c.env_from.iter().flatten() {
-        if let Some(data) = from.config_map_ref.as_ref().and_then(|r| cm(&r.name)) {
-            let prefix = from.prefix.as_deref().unwrap_or("");
-            vars.extend(
-                data.iter()
-                    .map(|(k, v)| (format!("{prefix}{k}"), v.clone())),
-            );
-        }
-    }
-    for e in c.env.iter().flatten() {
-        let value = match (
-            &e.value,
-            e.value_from
-                .as_ref()
-                .and_then(|f| f.config_map_key_ref.as_ref()),
-        ) {
-            (Some(v), _) => Some(v.clone()),
-            (None, Some(r)) => cm(&r.name).and_then(|d| d.get(&r.key)).cloned(),
-            _ => None,
-        };
-        if let Some(v) = value {
-            vars.push((e.name.clone(), v));
-        }
-    }
+    let vars: Vec<(String, String)> = a
+        .references()
+        .env(ns, c)
+        .into_iter()
+        .map(|e| (e.name, e.value))
+        .collect();
     let mut out: Vec<(String, Option<u16>)> = Vec::new();
     for (k, v) in &vars {
         let key = k.to_ascii_uppercase();

@@ -441,39 +441,10 @@ fn env_holding(
 ) -> Option<(String, String, Option<String>)> {
     let ns = pod.ns_or_default();
     let spec = pod.spec.as_ref()?;
-    let config_map = |name: &str| a.references().config_maps.get(&(ns, name)).copied();
-    for c in spec
-        .containers
+    spec.containers
         .iter()
         .chain(spec.init_containers.iter().flatten())
-    {
-        for e in c.env.iter().flatten() {
-            if let Some(v) = &e.value {
-                if v.contains(host) {
-                    return Some((e.name.clone(), v.clone(), None));
-                }
-            } else if let Some(r) = e
-                .value_from
-                .as_ref()
-                .and_then(|v| v.config_map_key_ref.as_ref())
-                && let Some(v) = config_map(&r.name).and_then(|cm| cm.data.as_ref()?.get(&r.key))
-                && v.contains(host)
-            {
-                return Some((e.name.clone(), v.clone(), Some(r.name.clone())));
-            }
-        }
-        for ef in c.env_from.iter().flatten() {
-            let Some(r) = &ef.config_map_ref else {
-                continue;
-            };
-            let prefix = ef.prefix.as_deref().unwrap_or_default();
-            if let Some((k, v)) = config_map(&r.name)
-                .and_then(|cm| cm.data.as_ref())
-                .and_then(|d| d.iter().find(|(_, v)| v.contains(host)))
-            {
-                return Some((format!("{prefix}{k}"), v.clone(), Some(r.name.clone())));
-            }
-        }
-    }
-    None
+        .flat_map(|c| a.references().env(ns, c))
+        .find(|e| e.value.contains(host))
+        .map(|e| (e.name, e.value, e.config_map))
 }
