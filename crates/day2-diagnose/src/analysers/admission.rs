@@ -461,10 +461,9 @@ fn serves_itself(a: &Analysis<'_>, d: &Detected<'_>, ns: &str, name: &str) -> bo
     let Some(selector) = a
         .service(ns, name)
         .and_then(|s| s.spec.as_ref()?.selector.as_ref())
-        .filter(|s| !s.is_empty())
     else {
         return false;
     };
     let labels = template.and_then(|t| t.metadata.as_ref()?.labels.as_ref());
-    labels.is_some_and(|l| selector.iter().all(|(k, v)| l.get(k) == Some(v)))
+    labels.is_some_and(|l| day2_model::selector::map_selector_matches(selector, l))
 }

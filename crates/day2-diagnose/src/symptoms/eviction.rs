@@ -74,10 +74,7 @@ fn evicted_and_replaced(
         .cluster
         .pods_of(&owner.kind, &owner.namespace, &owner.name)
         .into_iter()
-        .any(|p| {
-            p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running")
-                && model::is_ready(p)
-        });
+        .any(|p| model::phase(p) == "Running" && model::is_ready(p));
     let Some(node) = model::node_name(pod).and_then(|n| a.cluster.node(n)) else {
         return false;
     };
