@@ -84,9 +84,9 @@ type PodIndexes = (
     FxHashMap<String, FxHashMap<(String, String), Vec<u32>>>,
 );
 
-/// Events by time, then name (a stable sort). The order is sorted as indexes
-/// and applied in one pass: each event is moved once, not at every step of a
-/// merge sort.
+/// Events by time, then name (a stable sort). The order is sorted as (time,
+/// position) keys, so that a comparison reads no event but to break a tie,
+/// and applied in one pass.
 pub(super) fn sort_events(events: &mut [Arc<Event>]) {
     const DONE: u32 = u32::MAX;
     let Ok(n) = u32::try_from(events.len()) else {
