@@ -232,6 +232,10 @@ fn document(part: &mut Part, name: &Arc<str>, doc: &Doc<'_>, opts: &LoadOptions)
         });
         return;
     }
+    if let Some(r) = crate::yaml_fast::read(doc.text, doc.first_line) {
+        push_value(part, name, r.value, r.line, r.column, r.spans, 0);
+        return;
+    }
     let parsed: Result<Spanned<Node>, _> =
         serde_saphyr::from_str_with_options(doc.text, options(doc.text.len()));
     match parsed {
