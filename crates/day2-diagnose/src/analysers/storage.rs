@@ -336,6 +336,44 @@ pub fn multi_attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         );
         return vec![h.link(usage).links(link)];
     }
+    // No pod holds the volume elsewhere, yet an attachment does: a
+    // VolumeAttachment of the volume to a Ready node where no pod uses the
+    // claim is stale (its pod was deleted, the detach never finished). That
+    // attachment, not the claim, is what to delete.
+    if m.exclusively_attached
+        && let Some((va, node)) = stale_attachment(a, pvc, &m.volume, &holders, pod)
+    {
+        let ns = pod.ns_or_default();
+        return vec![
+            Hypothesis::new(
+                80,
+                Loop::Storage,
+                va.objref(),
+                format!(
+                    "VolumeAttachment {} still attaches volume {} to node {node}, where no pod uses claim {}: the attachment is stale, so {} cannot attach it on {}",
+                    va.name(),
+                    va.spec.source.persistent_volume_name.as_deref().unwrap_or(&m.volume),
+                    pvc.name(),
+                    pod.name(),
+                    model::node_name(pod).unwrap_or("its node"),
+                ),
+            )
+            .fix(format!(
+                "Confirm nothing on {node} still mounts the volume, then delete the stale VolumeAttachment (`kubectl delete volumeattachment {}`); the attach/detach controller then attaches it to the new node and pod {ns}/{} starts. If it comes back, check the CSI driver's attacher ({}) on {node}.",
+                va.name(),
+                pod.name(),
+                va.spec.attacher
+            ))
+            .link(usage)
+            .links(link)
+            .link(Link::new(
+                Loop::Storage,
+                model::creation(&va.metadata),
+                va.objref(),
+                format!("VolumeAttachment {} attaches the volume to {node}, where no pod of the claim runs", va.name()),
+            )),
+        ];
+    }
     // The other holder is a node that went away.
     if m.exclusively_attached && holders.len() <= 1 {
         let gone: Vec<&Res<k8s_openapi::api::core::v1::Node>> = a
@@ -357,6 +395,57 @@ pub fn multi_attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .fix("Wait for the force-detach, or confirm the old node is gone and delete its VolumeAttachment (`kubectl get volumeattachment | grep <pv>`); apply the `node.kubernetes.io/out-of-service` taint to a dead node to release its volumes at once.")
         .link(usage)
         .links(link)];
+    }
+    // Pods of several workloads share the claim: the one to act on is the
+    // holder (the pod the kubelet names, else the one on another node), not
+    // the shared claim. A bare pod is deleted; a workload co-located or
+    // given its own claim.
+    let mine = model::workload_ref(a.cluster, pod);
+    let others: BTreeSet<ObjRef> = holders
+        .iter()
+        .filter(|p| p.name() != pod.name())
+        .filter(|p| {
+            m.used_by.is_empty()
+                && model::node_name(p).is_some()
+                && model::node_name(p) != model::node_name(pod)
+                || m.used_by.iter().any(|u| u == p.name())
+        })
+        .map(|p| model::workload_ref(a.cluster, p))
+        .filter(|o| *o != mine)
+        .collect();
+    if owners.len() > 1
+        && rwo
+        && let Some(holder) = others.iter().next().filter(|_| others.len() == 1)
+    {
+        let ns = pvc.ns_or_default();
+        let bare = holder.kind == "Pod";
+        let fix = if bare {
+            format!(
+                "Pod {ns}/{name} belongs to no controller and keeps ReadWriteOnce claim {claim} attached to its node: delete it when its work is done (`kubectl delete pod -n {ns} {name}`), and run one-off work as a Job that ends, so {mine} can attach the claim. For data both really share, use a ReadWriteMany class.",
+                name = holder.name,
+                claim = pvc.name(),
+            )
+        } else {
+            format!(
+                "{holder} keeps ReadWriteOnce claim {claim} attached to its node while {mine} wants it on another: scale {holder} down while {mine} runs, run both on the same node (pod affinity), give each its own claim, or use a ReadWriteMany class (EFS / Azure Files / Filestore) for data that is really shared.",
+                claim = pvc.name(),
+            )
+        };
+        return vec![
+            Hypothesis::new(
+                74,
+                Loop::Storage,
+                holder.clone(),
+                format!(
+                    "{holder} holds ReadWriteOnce claim {} on another node, so {} of {mine} cannot attach it",
+                    pvc.name(),
+                    pod.name()
+                ),
+            )
+            .fix(fix)
+            .link(usage)
+            .links(link),
+        ];
     }
     let Some(owner) = owners.iter().next().cloned().filter(|_| owners.len() == 1) else {
         return vec![Hypothesis::new(70, Loop::Storage, pvc.objref(), format!("ReadWriteOnce claim {} is mounted by pods of {} different workloads", pvc.name(), owners.len()))
@@ -646,4 +735,38 @@ fn sibling_name<'h>(wanted: &str, held: &[&'h str]) -> Option<&'h str> {
         .filter(|h| *h != wanted && (close(h, wanted) || close(wanted, h)));
     let first = found.next()?;
     found.next().is_none().then_some(first)
+}
+
+/// A VolumeAttachment of the claim's volume to a Ready node other than the
+/// waiting pod's, where no pod of the claim runs.
+fn stale_attachment<'c>(
+    a: &Analysis<'c>,
+    pvc: &Res<PersistentVolumeClaim>,
+    volume: &str,
+    holders: &[&Res<Pod>],
+    pod: &Res<Pod>,
+) -> Option<(
+    &'c Res<k8s_openapi::api::storage::v1::VolumeAttachment>,
+    &'c str,
+)> {
+    let pv = pvc
+        .spec
+        .as_ref()
+        .and_then(|s| s.volume_name.as_deref())
+        .unwrap_or(volume);
+    let here = model::node_name(pod);
+    let mut found = a.cluster.stores.volume_attachments.iter().filter(|va| {
+        let node = va.spec.node_name.as_str();
+        va.spec.source.persistent_volume_name.as_deref() == Some(pv)
+            && Some(node) != here
+            && !holders.iter().any(|p| model::node_name(p) == Some(node))
+            && a.cluster
+                .node(node)
+                .is_some_and(|n| model::node_ready(n) == Some(true))
+    });
+    let va = found.next()?;
+    found
+        .next()
+        .is_none()
+        .then_some((va, va.spec.node_name.as_str()))
 }
