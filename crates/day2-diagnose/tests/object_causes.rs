@@ -806,3 +806,53 @@ fn a_bare_pod_holding_a_read_write_once_claim_is_the_holder_to_delete() {
     let d = about(&out, "MultiAttach", "app", "db-0");
     assert_ne!(d.root_cause.object.kind, "Pod", "{}", summary(&out));
 }
+
+/// StatefulSet `scrape` in `app` with two containers whose template sets
+/// `template_res`; its pod carries 100m cpu per container (a LimitRange's
+/// default) and finds 200m free on the only node.
+fn defaulted_requests(template_res: &str) -> String {
+    format!(
+        r#"
+- {{apiVersion: v1, kind: Node, metadata: {{name: n1, labels: {{kubernetes.io/hostname: n1}}}}, status: {{allocatable: {{cpu: "1", memory: 8Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: busy, namespace: other, uid: u-busy}}, spec: {{nodeName: n1, containers: [{{name: busy, image: "busy:1", resources: {{requests: {{cpu: 800m}}}}}}]}}, status: {{phase: Running}}}}
+- {{apiVersion: v1, kind: LimitRange, metadata: {{name: defaults, namespace: app}}, spec: {{limits: [{{type: Container, defaultRequest: {{cpu: 100m}}}}]}}}}
+- apiVersion: apps/v1
+  kind: StatefulSet
+  metadata: {{name: scrape, namespace: app, uid: u-sts}}
+  spec:
+    serviceName: scrape
+    selector: {{matchLabels: {{app: scrape}}}}
+    template:
+      metadata: {{labels: {{app: scrape}}}}
+      spec: {{containers: [{{name: fetch, image: "f:1"{template_res}}}, {{name: parse, image: "p:1"{template_res}}}]}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: scrape-0, namespace: app, uid: u-s0, labels: {{app: scrape}}, ownerReferences: [{{apiVersion: apps/v1, kind: StatefulSet, name: scrape, uid: u-sts, controller: true}}]}}, spec: {{containers: [{{name: fetch, image: "f:1", resources: {{requests: {{cpu: 100m}}}}}}, {{name: parse, image: "p:1", resources: {{requests: {{cpu: 200m}}}}}}]}}, status: {{phase: Pending, conditions: [{{type: PodScheduled, status: "False", reason: Unschedulable}}]}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: app}}, involvedObject: {{kind: Pod, name: scrape-0, namespace: app, uid: u-s0}}, reason: FailedScheduling, message: "0/1 nodes are available: 1 Insufficient cpu.", type: Warning, count: 20, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: default-scheduler}}}}
+"#
+    )
+}
+
+#[test]
+fn a_request_a_limit_range_default_wrote_names_the_limit_range() {
+    // The first container sets nothing and carries the default; the second
+    // sets its own request.
+    let own = ", resources: {requests: {cpu: 200m}}";
+    let text = defaulted_requests("").replacen(
+        "{name: parse, image: \"p:1\"}",
+        &format!("{{name: parse, image: \"p:1\"{own}}}"),
+        1,
+    );
+    let out = diagnose(&cluster(&[&text]));
+    let d = about(&out, "PodPending", "app", "scrape-0");
+    assert_root(d, Loop::Compute, "LimitRange", "defaults");
+    assert!(
+        d.fix.contains("LimitRange app/defaults") && d.fix.contains("100m"),
+        "{}",
+        d.fix
+    );
+    // Every container sets its own request: the LimitRange wrote none of it.
+    let out = diagnose(&cluster(&[&defaulted_requests(
+        ", resources: {requests: {cpu: 100m}}",
+    )]));
+    let d = about(&out, "PodPending", "app", "scrape-0");
+    assert_ne!(d.root_cause.object.kind, "LimitRange", "{}", summary(&out));
+}
