@@ -178,6 +178,61 @@ fn a_credential_challenge_before_pull_access_denied_is_the_missing_pull_secret()
     assert_eq!(d.root_cause.loop_, Loop::Compute, "{}", summary(&out));
 }
 
+#[test]
+fn a_pull_secret_the_namespace_lacks_is_named_even_without_the_pull_error() {
+    // The pod names `regcred`; the kubelet's error text is gone.
+    let with = |secret_ns: &str| {
+        let pod = pulling(&[]).replace(
+            "spec: {nodeName: n1, containers:",
+            "spec: {nodeName: n1, imagePullSecrets: [{name: regcred}], containers:",
+        );
+        diagnose(&cluster(&[
+            &node("n1", "5.15.0"),
+            &pod,
+            &format!(
+                "- {{apiVersion: v1, kind: Secret, metadata: {{name: regcred, namespace: {secret_ns}}}, type: kubernetes.io/dockerconfigjson}}\n"
+            ),
+        ]))
+    };
+    let out = with("shared");
+    let d = about(&out, "ImagePullBackOff", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Identity, "Secret", "regcred");
+    assert!(d.fix.contains("shared"), "{}", d.fix);
+    // The Secret is in the pod's namespace: nothing is missing.
+    let out = with("app");
+    let d = about(&out, "ImagePullBackOff", "app", "web-5d8f-x1");
+    assert_ne!(d.root_cause.object.kind, "Secret", "{}", summary(&out));
+}
+
+fn node_of_platform(name: &str, os: &str) -> String {
+    format!(
+        "- {{apiVersion: v1, kind: Node, metadata: {{name: {name}, labels: {{kubernetes.io/hostname: {name}, kubernetes.io/os: {os}, kubernetes.io/arch: amd64}}}}, status: {{allocatable: {{cpu: \"4\", memory: 8Gi, pods: \"110\"}}, conditions: [{{type: Ready, status: \"True\"}}]}}}}\n"
+    )
+}
+
+#[test]
+fn an_image_without_a_build_for_the_nodes_platform_is_kept_off_that_platform() {
+    let with = |error: &str| {
+        diagnose(&cluster(&[
+            &node_of_platform("n1", "windows"),
+            &node_of_platform("n2", "linux"),
+            &pulling(&[error]),
+        ]))
+    };
+    let out = with("no matching manifest for windows/amd64 in the manifest list entries");
+    let d = about(&out, "ImagePullBackOff", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Compute, "Deployment", "web");
+    assert!(
+        d.fix.contains("nodeSelector: {kubernetes.io/os: linux}"),
+        "{}",
+        d.fix
+    );
+    // A tag that does not exist is the reference, wherever the pod runs.
+    let out = with("manifest for acme/private:1 not found: manifest unknown: manifest unknown");
+    let d = about(&out, "ImagePullBackOff", "app", "web-5d8f-x1");
+    assert!(!d.fix.contains("nodeSelector"), "{}", d.fix);
+}
+
 // -------------------------------------------------------------------- DNS
 
 /// CoreDNS in kube-system, crash-looping on `no nameservers found`, with
