@@ -415,6 +415,51 @@ fn a_probe_refused_by_a_process_bound_to_loopback_names_the_flag() {
     assert!(!d.fix.contains("0.0.0.0"), "{}", d.fix);
 }
 
+/// `web` in `app`, Running but not Ready: its readiness probe on 8008
+/// answers 503; the container declares `ports`.
+fn unready(ports: &str) -> String {
+    format!(
+        r#"
+- apiVersion: apps/v1
+  kind: StatefulSet
+  metadata: {{name: web, namespace: app, uid: u-sts}}
+  spec:
+    serviceName: web
+    selector: {{matchLabels: {{app: web}}}}
+    template:
+      metadata: {{labels: {{app: web}}}}
+      spec: {{containers: [{{name: web, image: "web:1", ports: [{ports}], readinessProbe: {{httpGet: {{path: /readiness, port: 8008}}, periodSeconds: 10}}}}]}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: web-0, namespace: app, uid: u-web, labels: {{app: web}}, ownerReferences: [{{apiVersion: apps/v1, kind: StatefulSet, name: web, uid: u-sts, controller: true}}]}}
+  spec: {{nodeName: n1, containers: [{{name: web, image: "web:1", ports: [{ports}], readinessProbe: {{httpGet: {{path: /readiness, port: 8008}}, periodSeconds: 10}}}}]}}
+  status:
+    phase: Running
+    conditions: [{{type: Ready, status: "False", lastTransitionTime: "2026-03-02T09:00:00Z"}}]
+    containerStatuses: [{{name: web, image: "web:1", imageID: "", ready: false, restartCount: 0, started: true, state: {{running: {{startedAt: "2026-03-02T09:00:00Z"}}}}}}]
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: app}}, involvedObject: {{kind: Pod, name: web-0, namespace: app, uid: u-web, fieldPath: "spec.containers{{web}}"}}, reason: Unhealthy, message: "Readiness probe failed: HTTP probe failed with statuscode: 503", type: Warning, count: 300, firstTimestamp: "2026-03-02T09:00:10Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: kubelet}}}}
+"#
+    )
+}
+
+#[test]
+fn an_error_status_on_the_probed_port_names_the_other_ports_the_container_serves() {
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &unready("{containerPort: 8008}, {containerPort: 8080}"),
+    ]));
+    let d = about(&out, "ProbeFailing", "app", "web-0");
+    assert_root(d, Loop::Compute, "StatefulSet", "web");
+    assert!(d.fix.contains("also serves port(s) 8080"), "{}", d.fix);
+    // One port only: the endpoint itself reports the trouble.
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &unready("{containerPort: 8008}"),
+    ]));
+    let d = about(&out, "ProbeFailing", "app", "web-0");
+    assert!(!d.fix.contains("also serves"), "{}", d.fix);
+}
+
 // ------------------------------------------------------------------ memory
 
 #[test]
