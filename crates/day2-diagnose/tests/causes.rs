@@ -235,6 +235,37 @@ fn an_image_without_a_build_for_the_nodes_platform_is_kept_off_that_platform() {
 
 // -------------------------------------------------------------------- DNS
 
+fn corefile(zone: &str) -> String {
+    format!(
+        "- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: coredns, namespace: kube-system}}, data: {{Corefile: \".:53 {{\\n    kubernetes {zone} in-addr.arpa ip6.arpa {{\\n       fallthrough in-addr.arpa ip6.arpa\\n    }}\\n    forward . /etc/resolv.conf\\n}}\\n\"}}}}\n"
+    )
+}
+
+#[test]
+fn a_crash_addressing_services_under_a_domain_the_dns_does_not_serve_names_the_cluster_domain() {
+    let peers = "env: [{name: PEERS, value: \"db-0.db.app.svc.cluster.local,db-1.db.app.svc.cluster.local\"}]";
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &crashing(peers, ""),
+        &corefile("cluster.lab"),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Network, "Deployment", "web");
+    assert!(
+        d.fix.contains("clusterDomain") && d.fix.contains("cluster.lab"),
+        "{}",
+        d.fix
+    );
+    // The DNS serves the domain the names use: not this cause.
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &crashing(peers, ""),
+        &corefile("cluster.local"),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert!(!d.fix.contains("clusterDomain"), "{}", d.fix);
+}
+
 /// CoreDNS in kube-system, crash-looping on `no nameservers found`, with
 /// `forward` as its Corefile's forward line and `policy` its dnsPolicy.
 fn coredns_without_upstream(forward: &str, policy: &str) -> String {

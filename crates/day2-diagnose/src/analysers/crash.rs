@@ -270,3 +270,108 @@ fn jvm_size(s: &str) -> Option<i64> {
     };
     n.checked_mul(mult)
 }
+
+/// The zones the cluster DNS serves Services under: the `kubernetes`
+/// plugin's zones in a Corefile held by a ConfigMap in kube-system (the
+/// cluster domain, `cluster.local` unless the cluster was built with
+/// another), with that ConfigMap. `None` when the input holds no Corefile.
+fn served_domains<'c>(
+    a: &Analysis<'c>,
+) -> Option<(&'c Res<k8s_openapi::api::core::v1::ConfigMap>, Vec<String>)> {
+    a.cluster.config_maps.iter().find_map(|cm| {
+        if cm.ns_or_default() != "kube-system" {
+            return None;
+        }
+        let corefile = cm.data.as_ref()?.get("Corefile")?;
+        let zones: Vec<String> = corefile
+            .lines()
+            .map(str::trim)
+            .filter_map(|l| l.strip_prefix("kubernetes "))
+            .flat_map(|rest| rest.trim_end_matches('{').split_whitespace())
+            .filter(|z| !z.ends_with(".arpa") && !z.ends_with(".arpa."))
+            .map(|z| z.trim_end_matches('.').to_owned())
+            .collect();
+        (!zones.is_empty()).then_some((cm, zones))
+    })
+}
+
+/// The domain of a Service name in `text` (`x.ns.svc.<domain>`), if any.
+fn svc_domain(text: &str) -> Option<&str> {
+    let (_, rest) = text.split_once(".svc.")?;
+    let end = rest
+        .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '-' || ch == '.'))
+        .unwrap_or(rest.len());
+    let d = rest[..end].trim_end_matches('.');
+    d.contains('.').then_some(d)
+}
+
+/// A crash-looping container that addresses Services (its peers, its
+/// dependencies) under a cluster domain the cluster DNS does not serve:
+/// `x.ns.svc.cluster.local` on a cluster whose CoreDNS serves
+/// `cluster.lab`. Nothing of that name resolves, whatever the application
+/// logs; the domain the workload was configured with is the fix.
+pub fn cluster_domain<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(c) = crash(d) else { return vec![] };
+    let Some(ct) = container(c.pod, c.container) else {
+        return vec![];
+    };
+    let ns = c.pod.ns_or_default();
+    let env = a.references().env(ns, ct);
+    let named: Vec<(String, &str)> = env
+        .iter()
+        .map(|e| (format!("env {}", e.name), e.value.as_str()))
+        .chain(
+            ct.command
+                .iter()
+                .flatten()
+                .chain(ct.args.iter().flatten())
+                .map(|x| ("its command".to_owned(), x.as_str())),
+        )
+        .filter_map(|(w, v)| Some((w, svc_domain(v)?)))
+        .collect();
+    if named.is_empty() {
+        return vec![];
+    }
+    let Some((cm, zones)) = served_domains(a) else {
+        return vec![];
+    };
+    let Some((source, domain)) = named
+        .into_iter()
+        .find(|(_, dom)| !zones.iter().any(|z| z == dom))
+    else {
+        return vec![];
+    };
+    let workload = model::workload_ref(a.cluster, c.pod);
+    let served = zones.join(", ");
+    vec![
+        Hypothesis::new(
+            84,
+            Loop::Network,
+            workload.clone(),
+            format!(
+                "container {} addresses Services under the cluster domain {domain} ({source}), but the cluster DNS serves {served} (Corefile of ConfigMap {}/{}): those names do not resolve, so it fails at start-up",
+                c.container,
+                cm.ns_or_default(),
+                cm.name()
+            ),
+        )
+        .fix(format!(
+            "Configure {workload} with the cluster's domain, {served}: set the chart's or application's cluster domain (`clusterDomain`) to it instead of {domain}, or use names without the domain (`<service>.<namespace>.svc`), which the pods' DNS search path completes."
+        ))
+        .link(Link::new(
+            Loop::Network,
+            None,
+            cm.objref(),
+            format!("the cluster DNS serves Services under {served}, not {domain}"),
+        ))
+        .link(termination_link(
+            d,
+            &c,
+            format!(
+                "container {} terminated with exit code {}",
+                c.container,
+                c.exit_code.unwrap_or(0)
+            ),
+        )),
+    ]
+}

@@ -145,6 +145,10 @@ pub static ANALYSERS: &[Analyser] = &[
     },
     Analyser {
         kinds: &[CrashLoopBackOff],
+        run: crash::cluster_domain,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff],
         run: crash::exit_code,
     },
     // Storage
