@@ -65,6 +65,28 @@ fn crashing(container_extra: &str, message: &str) -> String {
 // ------------------------------------------------------------- start-up
 
 #[test]
+fn a_crash_that_left_no_words_is_unexplained_and_says_what_to_read() {
+    let out = diagnose(&cluster(&[&node("n1", "5.15.0"), &crashing("", "")]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert!(d.unexplained, "{}", summary(&out));
+    assert!(d.fix.contains("kubectl logs"), "{}", d.fix);
+    // A container that trades a web identity token for AWS credentials:
+    // what to check in the account is named.
+    let irsa = "env: [{name: AWS_ROLE_ARN, value: \"arn:aws:iam::1:role/r\"}, {name: AWS_WEB_IDENTITY_TOKEN_FILE, value: /var/run/secrets/eks.amazonaws.com/serviceaccount/token}]";
+    let out = diagnose(&cluster(&[&node("n1", "5.15.0"), &crashing(irsa, "")]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert!(d.unexplained, "{}", summary(&out));
+    assert!(d.fix.contains("OIDC identity provider"), "{}", d.fix);
+    // The container said something: it is read, not called unexplained.
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &crashing("", "fatal: configuration file /etc/app.yaml: no such file"),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert!(!d.unexplained, "{}", summary(&out));
+}
+
+#[test]
 fn an_entrypoint_whose_interpreter_is_missing_is_the_image() {
     let out = diagnose(&cluster(&[
         &node("n1", "5.15.0"),

@@ -177,6 +177,8 @@ pub fn exit_code<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         ),
         None => return vec![],
     };
+    let silent = matches!(code, Some(n) if !matches!(n, 126 | 127 | 137 | 139))
+        && !left_words(a, c.pod, c.container);
     let mut h = Hypothesis::new(score, Loop::Compute, workload, summary)
         .fix(fix)
         .link(termination_link(
@@ -190,6 +192,17 @@ pub fn exit_code<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         ));
     if a.cluster.logs.is_empty() && score < 70 {
         h = h.missing("container logs (a `kubectl cluster-info dump` carries them; a `kubectl get` snapshot does not)");
+    }
+    if silent {
+        // An exit code that says nothing, and no word from the container:
+        // nothing in the input explains the crash, so no loop is guessed.
+        // A container that trades a projected token for cloud credentials
+        // fails that way when the exchange is refused; what to check then
+        // lives in the cloud account.
+        if let Some(check) = cloud_identity(a, c.pod, c.container) {
+            h.fix = format!("{} {check}", h.fix);
+        }
+        h = h.unexplained();
     }
     vec![h]
 }
@@ -374,4 +387,63 @@ pub fn cluster_domain<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis>
             ),
         )),
     ]
+}
+
+/// Whether the container left any words: a termination message, or log
+/// lines in the input.
+fn left_words(a: &Analysis<'_>, pod: &Res<Pod>, container: &str) -> bool {
+    let said = model::container_statuses(pod)
+        .filter(|c| c.name == container)
+        .flat_map(|cs| [cs.last_state.as_deref(), cs.state.as_deref()])
+        .flatten()
+        .any(|st| {
+            st.terminated
+                .as_ref()
+                .and_then(|t| t.message.as_deref())
+                .is_some_and(|m| !m.trim().is_empty())
+        });
+    let ns = pod.ns_or_default();
+    said || a.cluster.logs.iter().any(|l| {
+        l.namespace == ns
+            && l.pod == pod.name()
+            && l.container.as_deref().is_none_or(|c| c == container)
+    })
+}
+
+/// What to check in the cloud account when the container assumes a cloud
+/// identity through a projected token: IRSA (`AWS_WEB_IDENTITY_TOKEN_FILE`,
+/// a ServiceAccount's `eks.amazonaws.com/role-arn`), Azure workload
+/// identity, GKE workload identity.
+fn cloud_identity(a: &Analysis<'_>, pod: &Res<Pod>, container: &str) -> Option<String> {
+    let ns = pod.ns_or_default();
+    let spec = pod.spec.as_ref()?;
+    let ct = self::container(pod, container)?;
+    let env = |name: &str| ct.env.iter().flatten().any(|e| e.name == name);
+    let sa = spec
+        .service_account_name
+        .as_deref()
+        .and_then(|n| a.references().service_accounts.get(&(ns, n)).copied());
+    let annotation = |key: &str| {
+        sa.and_then(|s| s.metadata.annotations.as_ref())
+            .and_then(|m| m.get(key))
+            .cloned()
+    };
+    if env("AWS_WEB_IDENTITY_TOKEN_FILE") || annotation("eks.amazonaws.com/role-arn").is_some() {
+        let role = annotation("eks.amazonaws.com/role-arn")
+            .map(|r| format!(" {r}"))
+            .unwrap_or_default();
+        return Some(format!(
+            "It assumes the IAM role{role} with the pod's web identity token (IRSA): if the log shows `WebIdentityErr`, check that the AWS account has an IAM OIDC identity provider (OpenID Connect) for the cluster's issuer URL and that the role's trust policy allows `sts:AssumeRoleWithWebIdentity` for `system:serviceaccount:{ns}:{}`.",
+            spec.service_account_name.as_deref().unwrap_or("default")
+        ));
+    }
+    if env("AZURE_FEDERATED_TOKEN_FILE")
+        || annotation("azure.workload.identity/client-id").is_some()
+    {
+        return Some("It signs in with Azure workload identity: check the managed identity's federated credential (issuer = the cluster's OIDC issuer, subject = the ServiceAccount).".to_owned());
+    }
+    if annotation("iam.gke.io/gcp-service-account").is_some() {
+        return Some("It uses GKE workload identity: check the Google service account's `roles/iam.workloadIdentityUser` binding for the Kubernetes ServiceAccount.".to_owned());
+    }
+    None
 }
