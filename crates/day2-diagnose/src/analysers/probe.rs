@@ -439,6 +439,32 @@ fn loopback_listen(c: &Container) -> Option<String> {
     None
 }
 
+/// The container's other declared ports, when the probe's port is one of
+/// them: an HTTP error status is an answer, so something listens there,
+/// and another port of the same container may be the one that serves the
+/// health endpoint.
+fn other_ports(declared: &[(i32, Option<&str>)], probed: Option<i32>) -> Option<String> {
+    let probed = probed?;
+    if !declared.iter().any(|(n, _)| *n == probed) {
+        return None;
+    }
+    let mut seen = Vec::new();
+    let others: Vec<String> = declared
+        .iter()
+        .filter(|(n, _)| *n != probed)
+        .filter(|(n, _)| {
+            let new = !seen.contains(n);
+            seen.push(*n);
+            new
+        })
+        .map(|(n, nm)| match nm {
+            Some(nm) => format!("{n} ({nm})"),
+            None => n.to_string(),
+        })
+        .collect();
+    (!others.is_empty()).then(|| others.join(", "))
+}
+
 #[cfg(test)]
 mod loopback_tests {
     use super::*;
@@ -470,30 +496,4 @@ mod loopback_tests {
         );
         assert_eq!(run(&["server", "--bind-address=0.0.0.0"]), None);
     }
-}
-
-/// The container's other declared ports, when the probe's port is one of
-/// them: an HTTP error status is an answer, so something listens there,
-/// and another port of the same container may be the one that serves the
-/// health endpoint.
-fn other_ports(declared: &[(i32, Option<&str>)], probed: Option<i32>) -> Option<String> {
-    let probed = probed?;
-    if !declared.iter().any(|(n, _)| *n == probed) {
-        return None;
-    }
-    let mut seen = Vec::new();
-    let others: Vec<String> = declared
-        .iter()
-        .filter(|(n, _)| *n != probed)
-        .filter(|(n, _)| {
-            let new = !seen.contains(n);
-            seen.push(*n);
-            new
-        })
-        .map(|(n, nm)| match nm {
-            Some(nm) => format!("{n} ({nm})"),
-            None => n.to_string(),
-        })
-        .collect();
-    (!others.is_empty()).then(|| others.join(", "))
 }
