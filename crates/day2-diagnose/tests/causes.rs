@@ -65,6 +65,28 @@ fn crashing(container_extra: &str, message: &str) -> String {
 // ------------------------------------------------------------- start-up
 
 #[test]
+fn a_crash_that_left_no_words_is_unexplained_and_says_what_to_read() {
+    let out = diagnose(&cluster(&[&node("n1", "5.15.0"), &crashing("", "")]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert!(d.unexplained, "{}", summary(&out));
+    assert!(d.fix.contains("kubectl logs"), "{}", d.fix);
+    // A container that trades a web identity token for AWS credentials:
+    // what to check in the account is named.
+    let irsa = "env: [{name: AWS_ROLE_ARN, value: \"arn:aws:iam::1:role/r\"}, {name: AWS_WEB_IDENTITY_TOKEN_FILE, value: /var/run/secrets/eks.amazonaws.com/serviceaccount/token}]";
+    let out = diagnose(&cluster(&[&node("n1", "5.15.0"), &crashing(irsa, "")]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert!(d.unexplained, "{}", summary(&out));
+    assert!(d.fix.contains("OIDC identity provider"), "{}", d.fix);
+    // The container said something: it is read, not called unexplained.
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &crashing("", "fatal: configuration file /etc/app.yaml: no such file"),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert!(!d.unexplained, "{}", summary(&out));
+}
+
+#[test]
 fn an_entrypoint_whose_interpreter_is_missing_is_the_image() {
     let out = diagnose(&cluster(&[
         &node("n1", "5.15.0"),
@@ -178,7 +200,93 @@ fn a_credential_challenge_before_pull_access_denied_is_the_missing_pull_secret()
     assert_eq!(d.root_cause.loop_, Loop::Compute, "{}", summary(&out));
 }
 
+#[test]
+fn a_pull_secret_the_namespace_lacks_is_named_even_without_the_pull_error() {
+    // The pod names `regcred`; the kubelet's error text is gone.
+    let with = |secret_ns: &str| {
+        let pod = pulling(&[]).replace(
+            "spec: {nodeName: n1, containers:",
+            "spec: {nodeName: n1, imagePullSecrets: [{name: regcred}], containers:",
+        );
+        diagnose(&cluster(&[
+            &node("n1", "5.15.0"),
+            &pod,
+            &format!(
+                "- {{apiVersion: v1, kind: Secret, metadata: {{name: regcred, namespace: {secret_ns}}}, type: kubernetes.io/dockerconfigjson}}\n"
+            ),
+        ]))
+    };
+    let out = with("shared");
+    let d = about(&out, "ImagePullBackOff", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Identity, "Secret", "regcred");
+    assert!(d.fix.contains("shared"), "{}", d.fix);
+    // The Secret is in the pod's namespace: nothing is missing.
+    let out = with("app");
+    let d = about(&out, "ImagePullBackOff", "app", "web-5d8f-x1");
+    assert_ne!(d.root_cause.object.kind, "Secret", "{}", summary(&out));
+}
+
+fn node_of_platform(name: &str, os: &str) -> String {
+    format!(
+        "- {{apiVersion: v1, kind: Node, metadata: {{name: {name}, labels: {{kubernetes.io/hostname: {name}, kubernetes.io/os: {os}, kubernetes.io/arch: amd64}}}}, status: {{allocatable: {{cpu: \"4\", memory: 8Gi, pods: \"110\"}}, conditions: [{{type: Ready, status: \"True\"}}]}}}}\n"
+    )
+}
+
+#[test]
+fn an_image_without_a_build_for_the_nodes_platform_is_kept_off_that_platform() {
+    let with = |error: &str| {
+        diagnose(&cluster(&[
+            &node_of_platform("n1", "windows"),
+            &node_of_platform("n2", "linux"),
+            &pulling(&[error]),
+        ]))
+    };
+    let out = with("no matching manifest for windows/amd64 in the manifest list entries");
+    let d = about(&out, "ImagePullBackOff", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Compute, "Deployment", "web");
+    assert!(
+        d.fix.contains("nodeSelector: {kubernetes.io/os: linux}"),
+        "{}",
+        d.fix
+    );
+    // A tag that does not exist is the reference, wherever the pod runs.
+    let out = with("manifest for acme/private:1 not found: manifest unknown: manifest unknown");
+    let d = about(&out, "ImagePullBackOff", "app", "web-5d8f-x1");
+    assert!(!d.fix.contains("nodeSelector"), "{}", d.fix);
+}
+
 // -------------------------------------------------------------------- DNS
+
+fn corefile(zone: &str) -> String {
+    format!(
+        "- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: coredns, namespace: kube-system}}, data: {{Corefile: \".:53 {{\\n    kubernetes {zone} in-addr.arpa ip6.arpa {{\\n       fallthrough in-addr.arpa ip6.arpa\\n    }}\\n    forward . /etc/resolv.conf\\n}}\\n\"}}}}\n"
+    )
+}
+
+#[test]
+fn a_crash_addressing_services_under_a_domain_the_dns_does_not_serve_names_the_cluster_domain() {
+    let peers = "env: [{name: PEERS, value: \"db-0.db.app.svc.cluster.local,db-1.db.app.svc.cluster.local\"}]";
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &crashing(peers, ""),
+        &corefile("cluster.lab"),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Network, "Deployment", "web");
+    assert!(
+        d.fix.contains("clusterDomain") && d.fix.contains("cluster.lab"),
+        "{}",
+        d.fix
+    );
+    // The DNS serves the domain the names use: not this cause.
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &crashing(peers, ""),
+        &corefile("cluster.local"),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert!(!d.fix.contains("clusterDomain"), "{}", d.fix);
+}
 
 /// CoreDNS in kube-system, crash-looping on `no nameservers found`, with
 /// `forward` as its Corefile's forward line and `policy` its dnsPolicy.
@@ -358,6 +466,51 @@ fn a_probe_refused_by_a_process_bound_to_loopback_names_the_flag() {
     ]));
     let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
     assert!(!d.fix.contains("0.0.0.0"), "{}", d.fix);
+}
+
+/// `web` in `app`, Running but not Ready: its readiness probe on 8008
+/// answers 503; the container declares `ports`.
+fn unready(ports: &str) -> String {
+    format!(
+        r#"
+- apiVersion: apps/v1
+  kind: StatefulSet
+  metadata: {{name: web, namespace: app, uid: u-sts}}
+  spec:
+    serviceName: web
+    selector: {{matchLabels: {{app: web}}}}
+    template:
+      metadata: {{labels: {{app: web}}}}
+      spec: {{containers: [{{name: web, image: "web:1", ports: [{ports}], readinessProbe: {{httpGet: {{path: /readiness, port: 8008}}, periodSeconds: 10}}}}]}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: web-0, namespace: app, uid: u-web, labels: {{app: web}}, ownerReferences: [{{apiVersion: apps/v1, kind: StatefulSet, name: web, uid: u-sts, controller: true}}]}}
+  spec: {{nodeName: n1, containers: [{{name: web, image: "web:1", ports: [{ports}], readinessProbe: {{httpGet: {{path: /readiness, port: 8008}}, periodSeconds: 10}}}}]}}
+  status:
+    phase: Running
+    conditions: [{{type: Ready, status: "False", lastTransitionTime: "2026-03-02T09:00:00Z"}}]
+    containerStatuses: [{{name: web, image: "web:1", imageID: "", ready: false, restartCount: 0, started: true, state: {{running: {{startedAt: "2026-03-02T09:00:00Z"}}}}}}]
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: app}}, involvedObject: {{kind: Pod, name: web-0, namespace: app, uid: u-web, fieldPath: "spec.containers{{web}}"}}, reason: Unhealthy, message: "Readiness probe failed: HTTP probe failed with statuscode: 503", type: Warning, count: 300, firstTimestamp: "2026-03-02T09:00:10Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: kubelet}}}}
+"#
+    )
+}
+
+#[test]
+fn an_error_status_on_the_probed_port_names_the_other_ports_the_container_serves() {
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &unready("{containerPort: 8008}, {containerPort: 8080}"),
+    ]));
+    let d = about(&out, "ProbeFailing", "app", "web-0");
+    assert_root(d, Loop::Compute, "StatefulSet", "web");
+    assert!(d.fix.contains("also serves port(s) 8080"), "{}", d.fix);
+    // One port only: the endpoint itself reports the trouble.
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &unready("{containerPort: 8008}"),
+    ]));
+    let d = about(&out, "ProbeFailing", "app", "web-0");
+    assert!(!d.fix.contains("also serves"), "{}", d.fix);
 }
 
 // ------------------------------------------------------------------ memory

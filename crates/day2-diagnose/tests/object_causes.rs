@@ -656,3 +656,203 @@ fn an_aws_cni_that_cannot_assign_an_ip_far_below_max_pods_is_the_cni_agent() {
     let d = about(&out, "SandboxCreateFailed", "app", "web-0");
     assert_root(d, Loop::Network, "Node", "n1");
 }
+
+// ------------------------------------------------- the root in the chain
+
+/// Claim `data` in `app` waits for `waited`; its class `shared` names
+/// `provisioner`. A Deployment runs, and none of it serves the provisioner.
+fn claim_waiting(provisioner: &str, waited: &str) -> String {
+    format!(
+        r#"
+- {{apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {{name: shared}}, provisioner: {provisioner}, volumeBindingMode: Immediate}}
+- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: data, namespace: app, annotations: {{volume.kubernetes.io/storage-provisioner: {waited}}}}}, spec: {{storageClassName: shared, accessModes: [ReadWriteMany], resources: {{requests: {{storage: 1Gi}}}}}}, status: {{phase: Pending}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: app}}, involvedObject: {{kind: PersistentVolumeClaim, name: data, namespace: app}}, reason: ExternalProvisioning, message: "waiting for a volume to be created, either by external provisioner \"{waited}\" or manually created by system administrator", type: Normal, count: 90, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: persistentvolume-controller}}}}
+- {{apiVersion: apps/v1, kind: Deployment, metadata: {{name: web, namespace: app}}, spec: {{selector: {{matchLabels: {{app: web}}}}, template: {{metadata: {{labels: {{app: web}}}}, spec: {{containers: [{{name: web, image: "web:1"}}]}}}}}}}}
+"#
+    )
+}
+
+#[test]
+fn a_class_whose_own_provisioner_nothing_serves_is_the_class() {
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &claim_waiting("example.org/nfs", "example.org/nfs"),
+    ]));
+    let d = about(&out, "PvcPending", "app", "data");
+    assert_root(d, Loop::Storage, "StorageClass", "shared");
+    assert!(
+        d.fix.contains("Nothing provisions example.org/nfs"),
+        "{}",
+        d.fix
+    );
+    // An in-tree class migrated to a CSI driver is not wrong: the driver is missing.
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &claim_waiting("kubernetes.io/aws-ebs", "ebs.csi.aws.com"),
+    ]));
+    let d = about(&out, "PvcPending", "app", "data");
+    assert_root(d, Loop::Storage, "CSIDriver", "ebs.csi.aws.com");
+}
+
+/// Pod `db-0` (created `pod_made`) waits for a volume made at `pv_made` in
+/// zone a, whose only node is full; the class binds immediately.
+fn pinned_volume(pv_made: &str, pod_made: &str) -> String {
+    format!(
+        r#"
+- {{apiVersion: v1, kind: Node, metadata: {{name: na, labels: {{kubernetes.io/hostname: na, topology.kubernetes.io/zone: zone-a}}}}, status: {{allocatable: {{cpu: "1", memory: 4Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: v1, kind: Node, metadata: {{name: nb, labels: {{kubernetes.io/hostname: nb, topology.kubernetes.io/zone: zone-b}}}}, status: {{allocatable: {{cpu: "4", memory: 8Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: busy, namespace: app, uid: u-busy}}, spec: {{nodeName: na, containers: [{{name: busy, image: "busy:1", resources: {{requests: {{cpu: 900m}}}}}}]}}, status: {{phase: Running}}}}
+- {{apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {{name: disk}}, provisioner: kubernetes.io/aws-ebs, volumeBindingMode: Immediate}}
+- {{apiVersion: v1, kind: PersistentVolume, metadata: {{name: pv-db, creationTimestamp: "{pv_made}"}}, spec: {{capacity: {{storage: 1Gi}}, accessModes: [ReadWriteOnce], storageClassName: disk, claimRef: {{namespace: app, name: data-db-0}}, awsElasticBlockStore: {{volumeID: vol-1}}, nodeAffinity: {{required: {{nodeSelectorTerms: [{{matchExpressions: [{{key: topology.kubernetes.io/zone, operator: In, values: [zone-a]}}]}}]}}}}}}, status: {{phase: Bound}}}}
+- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: data-db-0, namespace: app, creationTimestamp: "{pv_made}"}}, spec: {{storageClassName: disk, volumeName: pv-db, accessModes: [ReadWriteOnce], resources: {{requests: {{storage: 1Gi}}}}}}, status: {{phase: Bound}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: db-0, namespace: app, uid: u-db, creationTimestamp: "{pod_made}"}}, spec: {{containers: [{{name: db, image: "db:1", resources: {{requests: {{cpu: 500m}}}}}}], volumes: [{{name: data, persistentVolumeClaim: {{claimName: data-db-0}}}}]}}, status: {{phase: Pending, conditions: [{{type: PodScheduled, status: "False", reason: Unschedulable}}]}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: app}}, involvedObject: {{kind: Pod, name: db-0, namespace: app, uid: u-db}}, reason: FailedScheduling, message: "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had volume node affinity conflict.", type: Warning, count: 20, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: default-scheduler}}}}
+"#
+    )
+}
+
+#[test]
+fn a_volume_made_long_before_its_pod_is_the_root_not_its_immediate_class() {
+    let out = diagnose(&cluster(&[&pinned_volume(
+        "2025-11-01T00:00:00Z",
+        "2026-03-02T09:59:00Z",
+    )]));
+    let d = about(&out, "PodPending", "app", "db-0");
+    assert_root(d, Loop::Storage, "PersistentVolume", "pv-db");
+    assert!(d.fix.contains("zone-a"), "{}", d.fix);
+    // A volume made for this very pod was placed by the class's binding.
+    let out = diagnose(&cluster(&[&pinned_volume(
+        "2026-03-02T09:59:30Z",
+        "2026-03-02T09:59:00Z",
+    )]));
+    let d = about(&out, "PodPending", "app", "db-0");
+    assert_root(d, Loop::Storage, "StorageClass", "disk");
+}
+
+const BOUND_RWO: &str = "}\n  spec: {accessModes: [ReadWriteOnce], storageClassName: rbd, volumeName: pv-data, resources: {requests: {storage: 1Gi}}}\n  status: {phase: Bound, capacity: {storage: 1Gi}}";
+const PV_DATA: &str = "- {apiVersion: v1, kind: PersistentVolume, metadata: {name: pv-data}, spec: {capacity: {storage: 1Gi}, accessModes: [ReadWriteOnce], storageClassName: rbd, claimRef: {namespace: app, name: data-db-0}, csi: {driver: rbd.csi.ceph.com, fsType: ext4, volumeHandle: h1}}, status: {phase: Bound}}\n";
+
+fn attachment(node: &str) -> String {
+    format!(
+        "- {{apiVersion: storage.k8s.io/v1, kind: VolumeAttachment, metadata: {{name: csi-0a1b, creationTimestamp: \"2026-03-01T00:00:00Z\"}}, spec: {{attacher: rbd.csi.ceph.com, nodeName: {node}, source: {{persistentVolumeName: pv-data}}}}, status: {{attached: true}}}}\n"
+    )
+}
+
+#[test]
+fn an_attachment_to_a_node_where_no_pod_uses_the_claim_is_the_stale_attachment() {
+    let exclusive = [(
+        "FailedAttachVolume",
+        "Multi-Attach error for volume \"pv-data\" Volume is already exclusively attached to one node and can't be attached to another",
+    )];
+    let with = |va_node: &str| {
+        diagnose(&cluster(&[
+            &node("n1", "5.15.0"),
+            &node("n2", "5.15.0"),
+            &waiting_for_volume("", BOUND_RWO, PV_DATA, &exclusive),
+            &attachment(va_node),
+        ]))
+    };
+    let out = with("n2");
+    let d = about(&out, "MultiAttach", "app", "db-0");
+    assert_root(d, Loop::Storage, "VolumeAttachment", "csi-0a1b");
+    assert!(
+        d.fix.contains("kubectl delete volumeattachment csi-0a1b"),
+        "{}",
+        d.fix
+    );
+    // The attachment is to the waiting pod's own node: not stale.
+    let out = with("n1");
+    let d = about(&out, "MultiAttach", "app", "db-0");
+    assert_ne!(
+        d.root_cause.object.kind,
+        "VolumeAttachment",
+        "{}",
+        summary(&out)
+    );
+}
+
+fn holder(owner: &str) -> String {
+    format!(
+        "- {{apiVersion: v1, kind: Pod, metadata: {{name: loader, namespace: app, uid: u-l{owner}}}, spec: {{nodeName: n2, containers: [{{name: l, image: \"l:1\"}}], volumes: [{{name: data, persistentVolumeClaim: {{claimName: data-db-0}}}}]}}, status: {{phase: Running}}}}\n"
+    )
+}
+
+#[test]
+fn a_bare_pod_holding_a_read_write_once_claim_is_the_holder_to_delete() {
+    let used = [(
+        "FailedAttachVolume",
+        "Multi-Attach error for volume \"pv-data\" Volume is already used by pod(s) loader",
+    )];
+    let with = |owner: &str| {
+        diagnose(&cluster(&[
+            &node("n1", "5.15.0"),
+            &node("n2", "5.15.0"),
+            &waiting_for_volume("", BOUND_RWO, PV_DATA, &used),
+            &holder(owner),
+        ]))
+    };
+    let out = with("");
+    let d = about(&out, "MultiAttach", "app", "db-0");
+    assert_root(d, Loop::Storage, "Pod", "loader");
+    assert!(
+        d.fix.contains("kubectl delete pod -n app loader"),
+        "{}",
+        d.fix
+    );
+    // The holder is a pod of the same StatefulSet: a question of the workload.
+    let out = with(
+        ", ownerReferences: [{apiVersion: apps/v1, kind: StatefulSet, name: db, uid: u-sts, controller: true}]",
+    );
+    let d = about(&out, "MultiAttach", "app", "db-0");
+    assert_ne!(d.root_cause.object.kind, "Pod", "{}", summary(&out));
+}
+
+/// StatefulSet `scrape` in `app` with two containers whose template sets
+/// `template_res`; its pod carries 100m cpu per container (a LimitRange's
+/// default) and finds 200m free on the only node.
+fn defaulted_requests(template_res: &str) -> String {
+    format!(
+        r#"
+- {{apiVersion: v1, kind: Node, metadata: {{name: n1, labels: {{kubernetes.io/hostname: n1}}}}, status: {{allocatable: {{cpu: "1", memory: 8Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: busy, namespace: other, uid: u-busy}}, spec: {{nodeName: n1, containers: [{{name: busy, image: "busy:1", resources: {{requests: {{cpu: 800m}}}}}}]}}, status: {{phase: Running}}}}
+- {{apiVersion: v1, kind: LimitRange, metadata: {{name: defaults, namespace: app}}, spec: {{limits: [{{type: Container, defaultRequest: {{cpu: 100m}}}}]}}}}
+- apiVersion: apps/v1
+  kind: StatefulSet
+  metadata: {{name: scrape, namespace: app, uid: u-sts}}
+  spec:
+    serviceName: scrape
+    selector: {{matchLabels: {{app: scrape}}}}
+    template:
+      metadata: {{labels: {{app: scrape}}}}
+      spec: {{containers: [{{name: fetch, image: "f:1"{template_res}}}, {{name: parse, image: "p:1"{template_res}}}]}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: scrape-0, namespace: app, uid: u-s0, labels: {{app: scrape}}, ownerReferences: [{{apiVersion: apps/v1, kind: StatefulSet, name: scrape, uid: u-sts, controller: true}}]}}, spec: {{containers: [{{name: fetch, image: "f:1", resources: {{requests: {{cpu: 100m}}}}}}, {{name: parse, image: "p:1", resources: {{requests: {{cpu: 200m}}}}}}]}}, status: {{phase: Pending, conditions: [{{type: PodScheduled, status: "False", reason: Unschedulable}}]}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: app}}, involvedObject: {{kind: Pod, name: scrape-0, namespace: app, uid: u-s0}}, reason: FailedScheduling, message: "0/1 nodes are available: 1 Insufficient cpu.", type: Warning, count: 20, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: default-scheduler}}}}
+"#
+    )
+}
+
+#[test]
+fn a_request_a_limit_range_default_wrote_names_the_limit_range() {
+    // The first container sets nothing and carries the default; the second
+    // sets its own request.
+    let own = ", resources: {requests: {cpu: 200m}}";
+    let text = defaulted_requests("").replacen(
+        "{name: parse, image: \"p:1\"}",
+        &format!("{{name: parse, image: \"p:1\"{own}}}"),
+        1,
+    );
+    let out = diagnose(&cluster(&[&text]));
+    let d = about(&out, "PodPending", "app", "scrape-0");
+    assert_root(d, Loop::Compute, "LimitRange", "defaults");
+    assert!(
+        d.fix.contains("LimitRange app/defaults") && d.fix.contains("100m"),
+        "{}",
+        d.fix
+    );
+    // Every container sets its own request: the LimitRange wrote none of it.
+    let out = diagnose(&cluster(&[&defaulted_requests(
+        ", resources: {requests: {cpu: 100m}}",
+    )]));
+    let d = about(&out, "PodPending", "app", "scrape-0");
+    assert_ne!(d.root_cause.object.kind, "LimitRange", "{}", summary(&out));
+}

@@ -177,6 +177,8 @@ pub fn exit_code<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         ),
         None => return vec![],
     };
+    let silent = matches!(code, Some(n) if !matches!(n, 126 | 127 | 137 | 139))
+        && !left_words(a, c.pod, c.container);
     let mut h = Hypothesis::new(score, Loop::Compute, workload, summary)
         .fix(fix)
         .link(termination_link(
@@ -190,6 +192,17 @@ pub fn exit_code<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         ));
     if a.cluster.logs.is_empty() && score < 70 {
         h = h.missing("container logs (a `kubectl cluster-info dump` carries them; a `kubectl get` snapshot does not)");
+    }
+    if silent {
+        // An exit code that says nothing, and no word from the container:
+        // nothing in the input explains the crash, so no loop is guessed.
+        // A container that trades a projected token for cloud credentials
+        // fails that way when the exchange is refused; what to check then
+        // lives in the cloud account.
+        if let Some(check) = cloud_identity(a, c.pod, c.container) {
+            h.fix = format!("{} {check}", h.fix);
+        }
+        h = h.unexplained();
     }
     vec![h]
 }
@@ -269,4 +282,168 @@ fn jvm_size(s: &str) -> Option<i64> {
         _ => return None,
     };
     n.checked_mul(mult)
+}
+
+/// The zones the cluster DNS serves Services under: the `kubernetes`
+/// plugin's zones in a Corefile held by a ConfigMap in kube-system (the
+/// cluster domain, `cluster.local` unless the cluster was built with
+/// another), with that ConfigMap. `None` when the input holds no Corefile.
+fn served_domains<'c>(
+    a: &Analysis<'c>,
+) -> Option<(&'c Res<k8s_openapi::api::core::v1::ConfigMap>, Vec<String>)> {
+    a.cluster.config_maps.iter().find_map(|cm| {
+        if cm.ns_or_default() != "kube-system" {
+            return None;
+        }
+        let corefile = cm.data.as_ref()?.get("Corefile")?;
+        let zones: Vec<String> = corefile
+            .lines()
+            .map(str::trim)
+            .filter_map(|l| l.strip_prefix("kubernetes "))
+            .flat_map(|rest| rest.trim_end_matches('{').split_whitespace())
+            .filter(|z| !z.ends_with(".arpa") && !z.ends_with(".arpa."))
+            .map(|z| z.trim_end_matches('.').to_owned())
+            .collect();
+        (!zones.is_empty()).then_some((cm, zones))
+    })
+}
+
+/// The domain of a Service name in `text` (`x.ns.svc.<domain>`), if any.
+fn svc_domain(text: &str) -> Option<&str> {
+    let (_, rest) = text.split_once(".svc.")?;
+    let end = rest
+        .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '-' || ch == '.'))
+        .unwrap_or(rest.len());
+    let d = rest[..end].trim_end_matches('.');
+    d.contains('.').then_some(d)
+}
+
+/// A crash-looping container that addresses Services (its peers, its
+/// dependencies) under a cluster domain the cluster DNS does not serve:
+/// `x.ns.svc.cluster.local` on a cluster whose CoreDNS serves
+/// `cluster.lab`. Nothing of that name resolves, whatever the application
+/// logs; the domain the workload was configured with is the fix.
+pub fn cluster_domain<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(c) = crash(d) else { return vec![] };
+    let Some(ct) = container(c.pod, c.container) else {
+        return vec![];
+    };
+    let ns = c.pod.ns_or_default();
+    let env = a.references().env(ns, ct);
+    let named: Vec<(String, &str)> = env
+        .iter()
+        .map(|e| (format!("env {}", e.name), e.value.as_str()))
+        .chain(
+            ct.command
+                .iter()
+                .flatten()
+                .chain(ct.args.iter().flatten())
+                .map(|x| ("its command".to_owned(), x.as_str())),
+        )
+        .filter_map(|(w, v)| Some((w, svc_domain(v)?)))
+        .collect();
+    if named.is_empty() {
+        return vec![];
+    }
+    let Some((cm, zones)) = served_domains(a) else {
+        return vec![];
+    };
+    let Some((source, domain)) = named
+        .into_iter()
+        .find(|(_, dom)| !zones.iter().any(|z| z == dom))
+    else {
+        return vec![];
+    };
+    let workload = model::workload_ref(a.cluster, c.pod);
+    let served = zones.join(", ");
+    vec![
+        Hypothesis::new(
+            84,
+            Loop::Network,
+            workload.clone(),
+            format!(
+                "container {} addresses Services under the cluster domain {domain} ({source}), but the cluster DNS serves {served} (Corefile of ConfigMap {}/{}): those names do not resolve, so it fails at start-up",
+                c.container,
+                cm.ns_or_default(),
+                cm.name()
+            ),
+        )
+        .fix(format!(
+            "Configure {workload} with the cluster's domain, {served}: set the chart's or application's cluster domain (`clusterDomain`) to it instead of {domain}, or use names without the domain (`<service>.<namespace>.svc`), which the pods' DNS search path completes."
+        ))
+        .link(Link::new(
+            Loop::Network,
+            None,
+            cm.objref(),
+            format!("the cluster DNS serves Services under {served}, not {domain}"),
+        ))
+        .link(termination_link(
+            d,
+            &c,
+            format!(
+                "container {} terminated with exit code {}",
+                c.container,
+                c.exit_code.unwrap_or(0)
+            ),
+        )),
+    ]
+}
+
+/// Whether the container left any words: a termination message, or log
+/// lines in the input.
+fn left_words(a: &Analysis<'_>, pod: &Res<Pod>, container: &str) -> bool {
+    let said = model::container_statuses(pod)
+        .filter(|c| c.name == container)
+        .flat_map(|cs| [cs.last_state.as_deref(), cs.state.as_deref()])
+        .flatten()
+        .any(|st| {
+            st.terminated
+                .as_ref()
+                .and_then(|t| t.message.as_deref())
+                .is_some_and(|m| !m.trim().is_empty())
+        });
+    let ns = pod.ns_or_default();
+    said || a.cluster.logs.iter().any(|l| {
+        l.namespace == ns
+            && l.pod == pod.name()
+            && l.container.as_deref().is_none_or(|c| c == container)
+    })
+}
+
+/// What to check in the cloud account when the container assumes a cloud
+/// identity through a projected token: IRSA (`AWS_WEB_IDENTITY_TOKEN_FILE`,
+/// a ServiceAccount's `eks.amazonaws.com/role-arn`), Azure workload
+/// identity, GKE workload identity.
+fn cloud_identity(a: &Analysis<'_>, pod: &Res<Pod>, container: &str) -> Option<String> {
+    let ns = pod.ns_or_default();
+    let spec = pod.spec.as_ref()?;
+    let ct = self::container(pod, container)?;
+    let env = |name: &str| ct.env.iter().flatten().any(|e| e.name == name);
+    let sa = spec
+        .service_account_name
+        .as_deref()
+        .and_then(|n| a.references().service_accounts.get(&(ns, n)).copied());
+    let annotation = |key: &str| {
+        sa.and_then(|s| s.metadata.annotations.as_ref())
+            .and_then(|m| m.get(key))
+            .cloned()
+    };
+    if env("AWS_WEB_IDENTITY_TOKEN_FILE") || annotation("eks.amazonaws.com/role-arn").is_some() {
+        let role = annotation("eks.amazonaws.com/role-arn")
+            .map(|r| format!(" {r}"))
+            .unwrap_or_default();
+        return Some(format!(
+            "It assumes the IAM role{role} with the pod's web identity token (IRSA): if the log shows `WebIdentityErr`, check that the AWS account has an IAM OIDC identity provider (OpenID Connect) for the cluster's issuer URL and that the role's trust policy allows `sts:AssumeRoleWithWebIdentity` for `system:serviceaccount:{ns}:{}`.",
+            spec.service_account_name.as_deref().unwrap_or("default")
+        ));
+    }
+    if env("AZURE_FEDERATED_TOKEN_FILE")
+        || annotation("azure.workload.identity/client-id").is_some()
+    {
+        return Some("It signs in with Azure workload identity: check the managed identity's federated credential (issuer = the cluster's OIDC issuer, subject = the ServiceAccount).".to_owned());
+    }
+    if annotation("iam.gke.io/gcp-service-account").is_some() {
+        return Some("It uses GKE workload identity: check the Google service account's `roles/iam.workloadIdentityUser` binding for the Kubernetes ServiceAccount.".to_owned());
+    }
+    None
 }

@@ -106,7 +106,20 @@ pub fn not_installed(
     if present {
         return None;
     }
-    let obj = ObjRef::new("CSIDriver", None, driver);
+    // The root is the existing object whose field names what nothing
+    // serves: the claim's StorageClass, when its own `provisioner` is the
+    // one waited for. A class of an in-tree plugin migrated to CSI
+    // (`kubernetes.io/aws-ebs` → `ebs.csi.aws.com`) is not wrong: the
+    // missing driver is, and a CSIDriver of that name is what is missing.
+    let driver_ref = ObjRef::new("CSIDriver", None, driver);
+    let obj = class
+        .clone()
+        .filter(|c| {
+            a.cluster
+                .storage_class(&c.name)
+                .is_some_and(|s| s.provisioner == driver)
+        })
+        .unwrap_or_else(|| driver_ref.clone());
     let via = class
         .as_ref()
         .map(|c| format!(" (StorageClass {})", c.name))
@@ -131,6 +144,6 @@ pub fn not_installed(
             e,
             "waiting for the external provisioner",
         ))
-        .link(Link::new(Loop::Storage, None, obj, seen.join(", "))),
+        .link(Link::new(Loop::Storage, None, driver_ref, seen.join(", "))),
     )
 }

@@ -14,6 +14,7 @@ pub mod host_path;
 pub mod image;
 pub mod init;
 pub mod mount;
+pub mod multi_attach;
 pub mod named;
 pub mod network;
 pub mod node;
@@ -145,6 +146,10 @@ pub static ANALYSERS: &[Analyser] = &[
     },
     Analyser {
         kinds: &[CrashLoopBackOff],
+        run: crash::cluster_domain,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff],
         run: crash::exit_code,
     },
     // Storage
@@ -154,7 +159,7 @@ pub static ANALYSERS: &[Analyser] = &[
     },
     Analyser {
         kinds: &[MultiAttach],
-        run: storage::multi_attach,
+        run: multi_attach::multi_attach,
     },
     Analyser {
         kinds: &[FailedAttachVolume, VolumeNodeAffinityConflict],

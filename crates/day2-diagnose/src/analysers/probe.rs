@@ -265,7 +265,13 @@ pub fn cause<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 settings(probe)
             ),
             format!(
-                "Read the application's log (`kubectl logs -n {} {} -c {name}`) for why its health endpoint fails; if it checks dependencies, keep that in readiness, never liveness.",
+                "{}Read the application's log (`kubectl logs -n {} {} -c {name}`) for why its health endpoint fails; if it checks dependencies, keep that in readiness, never liveness.",
+                other_ports(&declared, port_num)
+                    .map(|o| format!(
+                        "The probe asks port {} and container {name} also serves port(s) {o}: if the health endpoint answers there, point the probe's port at it. ",
+                        port_num.map(|n| n.to_string()).unwrap_or_else(|| "?".into())
+                    ))
+                    .unwrap_or_default(),
                 pod.ns_or_default(),
                 pod.name()
             ),
@@ -431,6 +437,32 @@ fn loopback_listen(c: &Container) -> Option<String> {
         }
     }
     None
+}
+
+/// The container's other declared ports, when the probe's port is one of
+/// them: an HTTP error status is an answer, so something listens there,
+/// and another port of the same container may be the one that serves the
+/// health endpoint.
+fn other_ports(declared: &[(i32, Option<&str>)], probed: Option<i32>) -> Option<String> {
+    let probed = probed?;
+    if !declared.iter().any(|(n, _)| *n == probed) {
+        return None;
+    }
+    let mut seen = Vec::new();
+    let others: Vec<String> = declared
+        .iter()
+        .filter(|(n, _)| *n != probed)
+        .filter(|(n, _)| {
+            let new = !seen.contains(n);
+            seen.push(*n);
+            new
+        })
+        .map(|(n, nm)| match nm {
+            Some(nm) => format!("{n} ({nm})"),
+            None => n.to_string(),
+        })
+        .collect();
+    (!others.is_empty()).then(|| others.join(", "))
 }
 
 #[cfg(test)]

@@ -1,20 +1,18 @@
 //! Storage causes: provisioning failures (often the CSI controller's cloud
-//! identity), Multi-Attach from RWO claims shared by replicas or surge
-//! rollouts, attach failures across zones, mounts waiting on missing objects.
+//! identity), attach failures across zones, mounts waiting on missing
+//! objects. Multi-Attach is in `multi_attach.rs`.
 
 use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link, events_absent, per_cloud};
 use crate::messages::volume::{
-    VolumeErrorClass, classify_error, parse_mount_wait, parse_multi_attach, parse_operation_error,
+    VolumeErrorClass, classify_error, parse_mount_wait, parse_operation_error,
     unsupported_access_modes,
 };
 use crate::model;
 use crate::symptoms::{Detail, Detected, Subject};
 use day2_model::pod::Pod;
-use day2_model::text::short_list;
 use day2_model::{Cloud, Event, Loop, ObjRef, Res};
 use k8s_openapi::api::core::v1::PersistentVolumeClaim;
-use std::collections::BTreeSet;
 
 /// The CSI controller's ServiceAccount for a provisioner (where its cloud identity is bound).
 fn csi_controller_sa(a: &Analysis<'_>, provisioner: &str) -> ObjRef {
@@ -196,7 +194,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
 }
 
 /// Pods (in the claim's namespace) that mount a claim.
-fn users<'c>(a: &Analysis<'c>, pvc: &Res<PersistentVolumeClaim>) -> Vec<&'c Res<Pod>> {
+pub(super) fn users<'c>(a: &Analysis<'c>, pvc: &Res<PersistentVolumeClaim>) -> Vec<&'c Res<Pod>> {
     a.cluster
         .pods_in_namespace(pvc.ns_or_default())
         .filter(|p| !model::is_terminal(p))
@@ -209,7 +207,7 @@ fn users<'c>(a: &Analysis<'c>, pvc: &Res<PersistentVolumeClaim>) -> Vec<&'c Res<
 }
 
 /// The claim behind a volume name of an attach message (PV name, or the pod's volume name).
-fn claim_of<'c>(
+pub(super) fn claim_of<'c>(
     a: &Analysis<'c>,
     pod: &Res<Pod>,
     volume: &str,
@@ -233,189 +231,6 @@ fn claim_of<'c>(
         .map(|c| c.claim_name.as_str());
     let name = by_vol.or_else(|| model::claims(spec).next())?;
     a.cluster.pvc(ns, name)
-}
-
-/// Multi-Attach: an RWO disk wanted on two nodes at once.
-pub fn multi_attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
-    let Some(pod) = d.pod() else { return vec![] };
-    let Detail::Volume { message } = &d.detail else {
-        return vec![];
-    };
-    let Some(m) = parse_multi_attach(message) else {
-        return vec![];
-    };
-    let ev = d.events_with("FailedAttachVolume").last();
-    let link = ev.map(|e| {
-        Link::from_event(
-            Loop::Storage,
-            e,
-            "attach refused: the volume is attached to another node",
-        )
-    });
-    let Some(pvc) = claim_of(a, pod, &m.volume) else {
-        return vec![
-            Hypothesis::new(
-                45,
-                Loop::Storage,
-                pod.objref(),
-                format!(
-                    "volume {} is attached to another node; its claim is not in the input",
-                    m.volume
-                ),
-            )
-            .missing("the PersistentVolume/claim of the volume")
-            .links(link),
-        ];
-    };
-    let rwo = pvc
-        .spec
-        .as_ref()
-        .and_then(|s| s.access_modes.as_ref())
-        .is_some_and(|m| {
-            m.iter()
-                .any(|x| x == "ReadWriteOnce" || x == "ReadWriteOncePod")
-        });
-    let holders = users(a, pvc);
-    let owners: BTreeSet<ObjRef> = holders
-        .iter()
-        .map(|p| model::workload_ref(a.cluster, p))
-        .collect();
-    let nodes: BTreeSet<&str> = holders.iter().filter_map(|p| model::node_name(p)).collect();
-    let names: Vec<&str> = holders.iter().map(|p| p.name()).collect();
-    let usage = Link::new(
-        Loop::Storage,
-        d.since,
-        pvc.objref(),
-        format!(
-            "claim {} ({}) is mounted by {} pod(s) on {} node(s): {}",
-            pvc.name(),
-            if rwo {
-                "ReadWriteOnce"
-            } else {
-                "shared access"
-            },
-            holders.len(),
-            nodes.len(),
-            short_list(&names, 4)
-        ),
-    );
-    // The pod holding the volume is on a node that is not Ready: the old pod
-    // cannot be stopped there, so the volume stays attached whatever the
-    // rollout strategy says. The node is the cause.
-    let stranded = holders
-        .iter()
-        .filter(|p| p.name() != pod.name())
-        .find_map(|p| {
-            let n = a.cluster.node(model::node_name(p)?)?;
-            (model::node_ready(n) != Some(true)).then_some((*p, n))
-        });
-    if let Some((holder, node)) = stranded {
-        let mut h = match a.node_result_of(holder) {
-            Some(r) => r.as_upstream(0),
-            None => Hypothesis::new(
-                70,
-                Loop::Compute,
-                node.objref(),
-                format!("node {} is not Ready", node.name()),
-            ),
-        };
-        h.score = h.score.max(80);
-        h.root.summary = format!(
-            "{}; pod {} there still holds ReadWriteOnce claim {} and cannot be stopped, so the volume stays attached to that node",
-            h.root.summary,
-            holder.name(),
-            pvc.name()
-        );
-        h.fix = format!(
-            "Confirm {node} is down, then release what it holds: `kubectl taint node {node} node.kubernetes.io/out-of-service=nodeshutdown:NoExecute` (non-graceful node shutdown) or force-delete pod {holder} (`kubectl delete pod -n {ns} {holder} --grace-period=0 --force`); the attach/detach controller then detaches the volume and {pod} starts. {}",
-            h.fix,
-            node = node.name(),
-            holder = holder.name(),
-            ns = pod.ns_or_default(),
-            pod = pod.name(),
-        );
-        return vec![h.link(usage).links(link)];
-    }
-    // The other holder is a node that went away.
-    if m.exclusively_attached && holders.len() <= 1 {
-        let gone: Vec<&Res<k8s_openapi::api::core::v1::Node>> = a
-            .cluster
-            .nodes
-            .iter()
-            .filter(|n| model::node_ready(n) == Some(false))
-            .collect();
-        let obj = gone
-            .first()
-            .map(|n| n.objref())
-            .unwrap_or_else(|| pvc.objref());
-        return vec![Hypothesis::new(
-            if gone.is_empty() { 55 } else { 78 },
-            if gone.is_empty() { Loop::Storage } else { Loop::Compute },
-            obj,
-            format!("volume {} is still attached to a previous node{}: the attach/detach controller waits (up to 6 minutes) before force-detaching", m.volume, gone.first().map(|n| format!(" ({}, NotReady)", n.name())).unwrap_or_default()),
-        )
-        .fix("Wait for the force-detach, or confirm the old node is gone and delete its VolumeAttachment (`kubectl get volumeattachment | grep <pv>`); apply the `node.kubernetes.io/out-of-service` taint to a dead node to release its volumes at once.")
-        .link(usage)
-        .links(link)];
-    }
-    let Some(owner) = owners.iter().next().cloned().filter(|_| owners.len() == 1) else {
-        return vec![Hypothesis::new(70, Loop::Storage, pvc.objref(), format!("ReadWriteOnce claim {} is mounted by pods of {} different workloads", pvc.name(), owners.len()))
-            .fix("Give each workload its own claim, or use a ReadWriteMany class (EFS / Azure Files / Filestore) for data that is really shared.")
-            .link(usage)
-            .links(link)];
-    };
-    let deployment = owner.kind == "Deployment";
-    let replicas = if deployment {
-        a.cluster
-            .deployments
-            .iter()
-            .find(|x| x.ns_or_default() == pvc.ns_or_default() && x.name() == owner.name)
-            .map(|x| {
-                (
-                    x.spec.replicas.unwrap_or(1),
-                    x.spec
-                        .strategy
-                        .as_ref()
-                        .and_then(|s| s.type_.clone())
-                        .unwrap_or_else(|| "RollingUpdate".into()),
-                )
-            })
-    } else {
-        None
-    };
-    let rs: BTreeSet<&str> = holders
-        .iter()
-        .filter_map(|p| {
-            p.metadata
-                .owner_references
-                .iter()
-                .flatten()
-                .find(|o| o.controller == Some(true))
-                .map(|o| o.name.as_str())
-        })
-        .collect();
-    let db_rule = a.findings.any_of(&["ST003", "ST002"], &owner);
-    let (summary, fix) = match replicas {
-        Some((n, _)) if n > 1 => (
-            format!("{owner} runs {n} replicas that all mount ReadWriteOnce claim {}: only one node can attach the disk, the other replicas wait forever", pvc.name()),
-            format!("A shared RWO disk cannot serve replicas. Run the workload as a StatefulSet with `volumeClaimTemplates` (one disk per replica), keep replicas: 1, or use a ReadWriteMany class for shared data.{}", db_rule.map(|f| format!(" {}", f.fix)).unwrap_or_default()),
-        ),
-        Some((_, strategy)) if strategy == "RollingUpdate" || rs.len() > 1 => (
-            format!("{owner} rolls out with strategy RollingUpdate: the new pod starts (maxSurge) while the old one still holds ReadWriteOnce claim {} on another node", pvc.name()),
-            format!("Set `spec.strategy: {{type: Recreate}}` on {owner} so the old pod releases the disk first, or run it as a StatefulSet (one disk per replica, ordered replacement).{}", db_rule.map(|f| format!(" {}", f.fix)).unwrap_or_default()),
-        ),
-        _ => (
-            format!("pods of {owner} on different nodes want ReadWriteOnce claim {} at the same time", pvc.name()),
-            "Keep one pod per RWO claim: StatefulSet with volumeClaimTemplates, or a ReadWriteMany class for shared data.".to_owned(),
-        ),
-    };
-    vec![
-        Hypothesis::new(84, Loop::Storage, owner, summary)
-            .rule(db_rule.map(|f| &*f.rule))
-            .fix(fix)
-            .link(usage)
-            .links(link),
-    ]
 }
 
 /// AttachVolume failures: identity, zone, limits, the attacher.

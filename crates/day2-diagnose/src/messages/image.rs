@@ -128,6 +128,9 @@ pub fn classify(text: &str) -> PullClass {
         "insufficient_scope",
         "may require 'docker login'",
         "requested access to the resource is denied",
+        // The distribution spec's DENIED error code, as registries print it
+        // (`denied: access forbidden`, `denied: requested access …`).
+        ": denied: ",
     ]) {
         PullClass::DeniedOrMissing
     } else if has(REFERENCE) || l.ends_with("not found") {
@@ -308,6 +311,13 @@ mod tests {
         assert_eq!(
             classify(
                 r#"failed to resolve reference "docker.io/appscode/kubed:v0.13.2": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed"#
+            ),
+            PullClass::DeniedOrMissing
+        );
+        // The distribution spec's DENIED code, as GitLab's registry prints it.
+        assert_eq!(
+            classify(
+                "Error response from daemon: Get https://registry.example.com/v2/a/b/manifests/1: denied: access forbidden"
             ),
             PullClass::DeniedOrMissing
         );

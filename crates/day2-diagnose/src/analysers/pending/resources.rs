@@ -8,7 +8,8 @@ use crate::messages::scheduler::Reason;
 use crate::model::{self, fmt_res};
 use crate::placement::NodeVerdict;
 use crate::symptoms::Detected;
-use day2_model::Loop;
+use day2_model::pod::Pod;
+use day2_model::{Loop, ObjRef, Res};
 use k8s_openapi::api::core::v1::PodSpec;
 
 /// Resources: too big for any node, fragmentation, or capacity exhausted.
@@ -124,6 +125,43 @@ pub fn resources<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 ))
                 .links(links()),
             );
+        } else if let Some(lr) = limit_range_default(a, pod, res) {
+            // The request the scheduler cannot place was written by the
+            // namespace's LimitRange, not by the workload: that is the
+            // field to change (or the template's own requests to set).
+            out.push(
+                Hypothesis::new(
+                    80,
+                    Loop::Compute,
+                    lr.range.clone(),
+                    format!(
+                        "LimitRange {} gives {} container(s) of {workload} that set no {res} request a default request of {} each: the pod needs {} in all, and the nodes that could run {} have {} free in total ({detail})",
+                        lr.range.name,
+                        lr.containers,
+                        fmt_res(res, lr.each),
+                        fmt_res(res, need),
+                        pod.name(),
+                        fmt_res(res, sum),
+                    ),
+                )
+                .fix(format!(
+                    "The {res} requests come from LimitRange {ns}/{name} (`defaultRequest` {each} per container), not from {workload}: set requests on {workload}'s containers that match what they use, or lower the LimitRange's default (`kubectl edit limitrange -n {ns} {name}`); otherwise add capacity.",
+                    ns = pod.ns_or_default(),
+                    name = lr.range.name,
+                    each = fmt_res(res, lr.each),
+                ))
+                .links(links())
+                .link(Link::new(
+                    Loop::Compute,
+                    None,
+                    lr.range.clone(),
+                    format!(
+                        "LimitRange {} sets a default {res} request of {} on containers that declare none",
+                        lr.range.name,
+                        fmt_res(res, lr.each)
+                    ),
+                )),
+            );
         } else {
             out.push(
                 Hypothesis::new(
@@ -237,4 +275,76 @@ fn pool_stats<'c>(a: &Analysis<'c>, spec: &PodSpec, verdicts: &[NodeVerdict]) ->
         neighbours,
         res,
     }
+}
+
+/// A LimitRange default that wrote a pod's request for `res`.
+struct Defaulted {
+    range: ObjRef,
+    /// The default request per container.
+    each: i64,
+    /// Containers of the template that set neither request nor limit.
+    containers: usize,
+}
+
+/// The namespace's LimitRange whose default `res` request the pod carries
+/// because its controller's template sets none: at least one container of
+/// the template declares neither request nor limit for `res`, and those
+/// containers' requests in the pod equal the default. `None` for a bare pod
+/// (no template to compare), or when the template sets its own requests.
+fn limit_range_default(a: &Analysis<'_>, pod: &Res<Pod>, res: &str) -> Option<Defaulted> {
+    let ns = pod.ns_or_default();
+    let (range, each) = a.cluster.limit_ranges.iter().find_map(|l| {
+        if l.ns_or_default() != ns {
+            return None;
+        }
+        l.spec.as_ref()?.limits.iter().find_map(|item| {
+            if item.type_ != "Container" {
+                return None;
+            }
+            let q = item
+                .default_request
+                .as_ref()
+                .and_then(|m| m.get(res))
+                .or_else(|| item.default.as_ref().and_then(|m| m.get(res)))?;
+            day2_model::resources::amount(res, &q.0).map(|v| (l, v))
+        })
+    })?;
+    if each <= 0 {
+        return None;
+    }
+    let wref = model::workload_ref(a.cluster, pod);
+    if wref.kind == "Pod" {
+        return None;
+    }
+    let template = a
+        .workloads_in(ns)
+        .iter()
+        .find(|w| w.kind == wref.kind && w.name == wref.name)?;
+    let declares = |c: &k8s_openapi::api::core::v1::Container| {
+        c.resources.as_ref().is_some_and(|r| {
+            r.requests.as_ref().is_some_and(|m| m.contains_key(res))
+                || r.limits.as_ref().is_some_and(|m| m.contains_key(res))
+        })
+    };
+    let unset: Vec<&str> = template
+        .spec
+        .containers
+        .iter()
+        .filter(|c| !declares(c))
+        .map(|c| c.name.as_str())
+        .collect();
+    let spec = pod.spec.as_ref()?;
+    let carries = unset.iter().all(|n| {
+        spec.containers
+            .iter()
+            .find(|c| c.name == *n)
+            .and_then(|c| c.resources.as_ref()?.requests.as_ref()?.get(res))
+            .and_then(|q| day2_model::resources::amount(res, &q.0))
+            == Some(each)
+    });
+    (!unset.is_empty() && carries).then(|| Defaulted {
+        range: range.objref(),
+        each,
+        containers: unset.len(),
+    })
 }

@@ -313,6 +313,23 @@ pub fn volume_zone<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         h.missing = missing;
         return vec![h];
     }
+    // A volume made long before this pod (it held an earlier pod's data)
+    // was not placed by this incident: the class's binding mode is how it
+    // came to be in that zone, not what now blocks the pod. The root is the
+    // pinned volume, whose zone must get room; the class is the recurrence.
+    let predates = vols.iter().all(|(pvc, pv, _)| {
+        let made = a
+            .cluster
+            .events_for_obj(*pvc)
+            .into_iter()
+            .rfind(|e| e.reason == "ProvisioningSucceeded")
+            .and_then(|e| e.first)
+            .or_else(|| model::creation(&pv.metadata));
+        match (made, model::creation(&pod.metadata)) {
+            (Some(m), Some(p)) => p.duration_since(m) > jiff::SignedDuration::from_hours(24),
+            _ => false,
+        }
+    });
     let (score, mut h) = match immediate {
         Some(sc) => {
             let rule = a.findings.rule_on("ST001", &sc.objref());
@@ -348,9 +365,22 @@ pub fn volume_zone<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 .with_evidence(rule.map(|f| format!("{} {}: {}", f.rule, f.name, f.message))),
             );
             let score = if told > 0 { 92 } else { 75 };
+            let (obj, summary) = match vols.first() {
+                Some((_, pv, _)) if predates => (
+                    pv.objref(),
+                    format!(
+                        "volume {} was made before {} existed and is pinned to {zone_text}, where {zone_state}; the {others} node(s) in other zones cannot attach it (StorageClass {} binds zonal disks immediately, volumeBindingMode: Immediate, {})",
+                        pv.name(),
+                        pod.name(),
+                        sc.name(),
+                        sc.provisioner
+                    ),
+                ),
+                _ => (sc.objref(), summary),
+            };
             (
                 score,
-                Hypothesis::new(score, Loop::Storage, sc.objref(), summary)
+                Hypothesis::new(score, Loop::Storage, obj, summary)
                     .rule(rule.map(|f| &*f.rule))
                     .fix(fix),
             )
