@@ -21,7 +21,6 @@ pub mod snapshot;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod yaml;
-mod yaml_fast;
 
 use day2_model::object::Stores;
 use day2_model::{Cluster, Note, PodLog, SourceKind};

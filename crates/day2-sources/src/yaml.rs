@@ -1,6 +1,8 @@
 //! YAML documents with positions: each document becomes a `serde_json::Value`
 //! and a `SpanIndex` (JSON pointer → line/column), in one walk.
 
+mod fast;
+
 use crate::{LoadOptions, Part};
 use day2_model::{Note, Origin, SpanIndex, decode_value_traced};
 use rayon::prelude::*;
@@ -232,7 +234,7 @@ fn document(part: &mut Part, name: &Arc<str>, doc: &Doc<'_>, opts: &LoadOptions)
         });
         return;
     }
-    if let Some(r) = crate::yaml_fast::read(doc.text, doc.first_line) {
+    if let Some(r) = fast::read(doc.text, doc.first_line) {
         push_value(part, name, r.value, r.line, r.column, r.spans, 0);
         return;
     }

@@ -11,7 +11,7 @@
 //! not decide itself (a float, a quantity, `0644`) is resolved by the general
 //! parser, one scalar at a time.
 
-use crate::yaml::{Node, options};
+use super::{Node, options};
 use day2_model::SpanIndex;
 use serde_json::{Map, Number, Value};
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
