@@ -51,6 +51,8 @@ pub(crate) fn read(text: &str, first_line: u32) -> Option<Read> {
     let mut popts = serde_saphyr::granit_parser::Options::default();
     popts.simple_key_max_lookahead = budget.simple_key_max_lookahead;
     popts.flow_nesting_limit = budget.flow_nesting_limit;
+    // Comments are not data (another dependency may turn their events on).
+    popts.emit_comments = false;
     popts.block_nesting_limit = popts
         .block_nesting_limit
         .max(budget.max_depth.saturating_add(1));
@@ -554,6 +556,17 @@ mod tests {
             assert!(read(&deep, 1).is_none());
             assert!(read(&format!("kind: Pod\n{deep}"), 1).is_none());
         }
+    }
+
+    /// Charts render `# Source:` comments; they take the fast path too,
+    /// whichever features the parser was built with.
+    #[test]
+    fn comments_take_the_fast_path() {
+        let text =
+            "# Source: chart/templates/pod.yaml\nkind: Pod # trailing\n# between\nspec: {}\n";
+        let r = read(text, 1).unwrap();
+        assert_eq!(r.value["kind"], "Pod");
+        assert_eq!(r.spans.resolve("/spec"), Some((4, 7)));
     }
 
     #[test]
