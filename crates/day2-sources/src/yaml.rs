@@ -31,22 +31,46 @@ impl<'de> Deserialize<'de> for Node {
 
 struct NodeVisitor;
 
-/// A map key: YAML allows non-string keys; Kubernetes objects only use strings.
-struct Key(String);
+impl Node {
+    /// A scalar as JSON (a float JSON cannot hold is null); `None` for a
+    /// collection.
+    pub(crate) fn into_scalar_value(self) -> Option<serde_json::Value> {
+        Some(match self {
+            Node::Null => serde_json::Value::Null,
+            Node::Bool(b) => b.into(),
+            Node::I64(i) => i.into(),
+            Node::U64(u) => u.into(),
+            Node::F64(f) => serde_json::Number::from_f64(f)
+                .map_or(serde_json::Value::Null, serde_json::Value::Number),
+            Node::Str(s) => s.into(),
+            Node::Seq(_) | Node::Map(_) => return None,
+        })
+    }
 
-impl<'de> Deserialize<'de> for Key {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Key, D::Error> {
-        Ok(Key(match Node::deserialize(d)? {
+    /// A scalar as a mapping key spells it (`1` → `"1"`, `null` → `"null"`);
+    /// `None` for a collection.
+    pub(crate) fn into_key(self) -> Option<String> {
+        Some(match self {
             Node::Str(s) => s,
             Node::Null => "null".into(),
             Node::Bool(b) => b.to_string(),
             Node::I64(i) => i.to_string(),
             Node::U64(u) => u.to_string(),
             Node::F64(f) => f.to_string(),
-            Node::Seq(_) | Node::Map(_) => {
-                return Err(serde::de::Error::custom("a mapping key must be a scalar"));
-            }
-        }))
+            Node::Seq(_) | Node::Map(_) => return None,
+        })
+    }
+}
+
+/// A map key: YAML allows non-string keys; Kubernetes objects only use strings.
+struct Key(String);
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Key, D::Error> {
+        Node::deserialize(d)?
+            .into_key()
+            .map(Key)
+            .ok_or_else(|| serde::de::Error::custom("a mapping key must be a scalar"))
     }
 }
 
@@ -117,13 +141,6 @@ pub fn to_value(
         spans.insert(ptr.as_str(), line, col.max(1));
     }
     match node.value {
-        Node::Null => serde_json::Value::Null,
-        Node::Bool(b) => b.into(),
-        Node::I64(i) => i.into(),
-        Node::U64(u) => u.into(),
-        Node::F64(f) => serde_json::Number::from_f64(f)
-            .map_or(serde_json::Value::Null, serde_json::Value::Number),
-        Node::Str(s) => s.into(),
         Node::Seq(items) => {
             let mut out = Vec::with_capacity(items.len());
             for (i, it) in items.into_iter().enumerate() {
@@ -147,6 +164,7 @@ pub fn to_value(
             }
             serde_json::Value::Object(out)
         }
+        scalar => scalar.into_scalar_value().unwrap_or_default(),
     }
 }
 

@@ -13,7 +13,7 @@
 
 use super::{Node, options};
 use day2_model::SpanIndex;
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
 use serde_saphyr::{Budget, Spanned};
 use std::fmt::Write as _;
@@ -332,15 +332,7 @@ fn resolve_node(text: &str) -> Option<Node> {
 }
 
 fn resolve(text: &str) -> Option<Value> {
-    Some(match resolve_node(text)? {
-        Node::Null => Value::Null,
-        Node::Bool(b) => b.into(),
-        Node::I64(i) => i.into(),
-        Node::U64(u) => u.into(),
-        Node::F64(f) => Number::from_f64(f).map_or(Value::Null, Value::Number),
-        Node::Str(s) => Value::String(s),
-        Node::Seq(_) | Node::Map(_) => return None,
-    })
+    resolve_node(text)?.into_scalar_value()
 }
 
 /// A mapping key as the general path spells it: a scalar, as text.
@@ -355,15 +347,7 @@ fn key_text(text: &str, style: ScalarStyle) -> Option<String> {
     if simple {
         return Some(text.to_owned());
     }
-    Some(match resolve_node(text)? {
-        Node::Str(s) => s,
-        Node::Null => "null".into(),
-        Node::Bool(b) => b.to_string(),
-        Node::I64(i) => i.to_string(),
-        Node::U64(u) => u.to_string(),
-        Node::F64(f) => f.to_string(),
-        Node::Seq(_) | Node::Map(_) => return None,
-    })
+    resolve_node(text)?.into_key()
 }
 
 #[cfg(test)]
