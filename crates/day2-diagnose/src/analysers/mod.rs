@@ -22,6 +22,7 @@ pub mod ownership;
 pub mod pending;
 pub mod pressure;
 pub mod probe;
+pub mod probe_http;
 pub mod start;
 pub mod storage;
 pub mod walk;
