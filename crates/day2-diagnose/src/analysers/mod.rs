@@ -23,6 +23,7 @@ pub mod pending;
 pub mod pressure;
 pub mod probe;
 pub mod probe_http;
+pub mod rbac;
 pub mod start;
 pub mod storage;
 pub mod walk;
@@ -138,6 +139,10 @@ pub static ANALYSERS: &[Analyser] = &[
         run: follow::errors,
     },
     Analyser {
+        kinds: &[CrashLoopBackOff, ProbeFailing],
+        run: follow::dns_cut_off,
+    },
+    Analyser {
         kinds: &[CrashLoopBackOff],
         run: named::service_args,
     },
@@ -148,6 +153,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[CrashLoopBackOff],
         run: crash::cluster_domain,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff],
+        run: rbac::dangling_role_ref,
     },
     Analyser {
         kinds: &[CrashLoopBackOff],
