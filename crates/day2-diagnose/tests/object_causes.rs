@@ -998,3 +998,62 @@ fn a_load_balancer_whose_controller_has_no_address_left_names_the_pool() {
     let d = about(&out, "LoadBalancerPending", "app", "shop");
     assert_ne!(d.root_cause.object.kind, "ConfigMap", "{}", d.fix);
 }
+
+#[test]
+fn a_volume_the_driver_cannot_format_names_the_class_that_asks_for_its_file_system() {
+    let bound = "}\n  spec: {accessModes: [ReadWriteOnce], storageClassName: fast-xfs, volumeName: pv-1, resources: {requests: {storage: 1Gi}}}\n  status: {phase: Bound}";
+    let pv = "- {apiVersion: v1, kind: PersistentVolume, metadata: {name: pv-1}, spec: {capacity: {storage: 1Gi}, accessModes: [ReadWriteOnce], storageClassName: fast-xfs, csi: {driver: block.csi.example.com, volumeHandle: h1, fsType: xfs}, claimRef: {namespace: app, name: data-db-0}}, status: {phase: Bound}}\n- {apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {name: fast-xfs}, provisioner: block.csi.example.com, parameters: {fstype: xfs}}";
+    let run = |message: &str| {
+        diagnose(&cluster(&[
+            &node("n1", "5.15.0"),
+            &waiting_for_volume("", bound, pv, &[("FailedMount", message)]),
+        ]))
+    };
+    let out = run(
+        "MountVolume.MountDevice failed for volume \"pv-1\" : rpc error: code = Internal desc = exec: \"mkfs.xfs\": executable file not found in $PATH",
+    );
+    let d = about(&out, "FailedMount", "app", "db-0");
+    assert_root(d, Loop::Storage, "StorageClass", "fast-xfs");
+    assert!(
+        d.fix.contains("ext4") && d.fix.contains("mkfs.xfs"),
+        "{}",
+        d.fix
+    );
+    // A format that fails on the disk itself is not the class's tools.
+    let out = run(
+        "MountVolume.MountDevice failed for volume \"pv-1\" : rpc error: code = Internal desc = mkfs.xfs: cannot open /dev/xvdf: Device or resource busy",
+    );
+    let d = about(&out, "FailedMount", "app", "db-0");
+    assert_ne!(d.root_cause.object.kind, "StorageClass", "{}", d.fix);
+}
+
+#[test]
+fn a_csi_volume_naming_a_custom_object_that_does_not_exist_names_the_attribute() {
+    let run = |message: &str| {
+        let spec = "volumes: [{name: secrets, csi: {driver: secrets-store.csi.k8s.io, readOnly: true, volumeAttributes: {secretProviderClass: db-vault}}}]\n    ";
+        let text = waiting_for_volume("", "}\n  spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n  status: {phase: Bound}", "", &[("FailedMount", message)])
+            .replace("    volumes: [{name: data, persistentVolumeClaim: {claimName: data-db-0}}]\n", &format!("    {spec}\n"));
+        diagnose(&cluster(&[&node("n1", "5.15.0"), &text]))
+    };
+    let out = run(
+        "MountVolume.SetUp failed for volume \"secrets\" : rpc error: code = Unknown desc = failed to get secretproviderclass app/db-vault, error: SecretProviderClass.secrets-store.csi.x-k8s.io \"db-vault\" not found",
+    );
+    let d = about(&out, "FailedMount", "app", "db-0");
+    assert_root(d, Loop::Storage, "StatefulSet", "db");
+    assert!(
+        d.fix.contains("volumeAttributes.secretProviderClass")
+            && d.fix.contains("SecretProviderClass"),
+        "{}",
+        d.fix
+    );
+    // A driver that fails otherwise is not a dangling reference.
+    let out = run(
+        "MountVolume.SetUp failed for volume \"secrets\" : rpc error: code = Unknown desc = failed to mount secrets store objects for pod app/db-0, err: rpc error: code = Unknown desc = permission denied",
+    );
+    let d = about(&out, "FailedMount", "app", "db-0");
+    assert!(
+        !d.fix.contains("volumeAttributes.secretProviderClass"),
+        "{}",
+        d.fix
+    );
+}

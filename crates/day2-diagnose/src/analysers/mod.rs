@@ -14,6 +14,7 @@ pub mod host_path;
 pub mod image;
 pub mod init;
 pub mod mount;
+pub mod mount_driver;
 pub mod multi_attach;
 pub mod named;
 pub mod network;

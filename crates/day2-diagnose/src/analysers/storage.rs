@@ -402,6 +402,17 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     {
         return vec![h];
     }
+    // The driver refuses what the volume's objects ask: a file system its
+    // image cannot format, an object the volume names that does not exist.
+    if let Some(h) = evs
+        .iter()
+        .rev()
+        .map(|e| e.message_text())
+        .chain([message.as_str()])
+        .find_map(|m| super::mount_driver::driver_side(a, pod, m, link.clone()))
+    {
+        return vec![h];
+    }
     // A mount that times out (the CSI call's `DeadlineExceeded`, NFS's
     // `Connection timed out`) with the driver registered (the analyser of
     // unregistered drivers speaks otherwise): the storage server does not
