@@ -1057,3 +1057,95 @@ fn a_csi_volume_naming_a_custom_object_that_does_not_exist_names_the_attribute()
         d.fix
     );
 }
+
+/// Pod `web-0` of `app` pending with `message`; `spec` is added to its
+/// spec; nodes `a1` (zone a, 1 cpu, full) and `b1`, `b2` (zone b).
+fn pending_web(spec: &str, message: &str, extra: &str) -> String {
+    let zoned = |name: &str, zone: &str, role: &str| {
+        format!(
+            "- {{apiVersion: v1, kind: Node, metadata: {{name: {name}, labels: {{kubernetes.io/hostname: {name}, topology.kubernetes.io/zone: {zone}{role}}}}}, status: {{allocatable: {{cpu: \"1\", memory: 8Gi, pods: \"110\"}}, conditions: [{{type: Ready, status: \"True\"}}]}}}}\n"
+        )
+    };
+    format!(
+        r#"{}{}{}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: web-0, namespace: app, uid: u-web, labels: {{app: web}}}}
+  spec:
+    {spec}
+    containers: [{{name: web, image: "web:1", resources: {{requests: {{cpu: 500m}}}}}}]
+  status: {{phase: Pending, conditions: [{{type: PodScheduled, status: "False", reason: Unschedulable}}]}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: app}}, involvedObject: {{kind: Pod, name: web-0, namespace: app, uid: u-web}}, reason: FailedScheduling, message: {message:?}, type: Warning, count: 9, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: default-scheduler}}}}
+{extra}"#,
+        zoned("a1", "a", ""),
+        zoned("b1", "b", ", role: web"),
+        zoned("b2", "b", "")
+    )
+}
+
+#[test]
+fn a_strict_spread_with_its_next_zone_full_is_the_constraint_not_fragmentation() {
+    let run = |when: &str| {
+        let spec = format!(
+            "topologySpreadConstraints: [{{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: {when}, labelSelector: {{matchLabels: {{app: web}}}}}}]"
+        );
+        diagnose(&cluster(&[&pending_web(
+            &spec,
+            "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't match pod topology spread constraints.",
+            "",
+        )]))
+    };
+    let out = run("DoNotSchedule");
+    let d = about(&out, "PodPending", "app", "web-0");
+    assert_root(d, Loop::Compute, "Pod", "web-0");
+    assert!(
+        d.fix.contains("ScheduleAnyway") && d.fix.contains("maxSkew"),
+        "{}",
+        d.fix
+    );
+    assert!(
+        d.root_cause
+            .summary
+            .contains("topologyKey topology.kubernetes.io/zone"),
+        "{}",
+        d.root_cause.summary
+    );
+    // A constraint that only prefers the spread is not what keeps it pending.
+    let out = run("ScheduleAnyway");
+    let d = about(&out, "PodPending", "app", "web-0");
+    assert!(
+        !d.root_cause
+            .summary
+            .contains("whenUnsatisfiable: DoNotSchedule"),
+        "{}",
+        d.root_cause.summary
+    );
+}
+
+#[test]
+fn a_volume_pinned_to_one_node_by_hostname_is_fixed_on_that_node_not_in_a_zone() {
+    let run = |pinned: &str| {
+        let extra = format!(
+            r#"- {{apiVersion: v1, kind: PersistentVolume, metadata: {{name: logs-pv}}, spec: {{capacity: {{storage: 1Gi}}, accessModes: [ReadWriteOnce], storageClassName: manual, hostPath: {{path: /srv/logs}}, nodeAffinity: {{required: {{nodeSelectorTerms: [{{matchExpressions: [{{key: {pinned}}}]}}]}}}}, claimRef: {{namespace: app, name: logs}}}}, status: {{phase: Bound}}}}
+- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: logs, namespace: app}}, spec: {{accessModes: [ReadWriteOnce], storageClassName: manual, volumeName: logs-pv, resources: {{requests: {{storage: 1Gi}}}}}}, status: {{phase: Bound}}}}
+"#
+        );
+        diagnose(&cluster(&[&pending_web(
+            "nodeSelector: {role: web}\n    volumes: [{name: logs, persistentVolumeClaim: {claimName: logs}}]",
+            "0/3 nodes are available: 1 node(s) had volume node affinity conflict, 2 node(s) didn't match Pod's node affinity/selector.",
+            &extra,
+        )]))
+    };
+    let out = run("kubernetes.io/hostname, operator: In, values: [a1]");
+    let d = about(&out, "PodPending", "app", "web-0");
+    assert_root(d, Loop::Storage, "PersistentVolume", "logs-pv");
+    assert!(
+        d.fix.contains("node a1") && d.fix.contains("role=web"),
+        "{}",
+        d.fix
+    );
+    // A volume pinned to a zone is the zone's story.
+    let out = run("topology.kubernetes.io/zone, operator: In, values: [a]");
+    let d = about(&out, "PodPending", "app", "web-0");
+    assert!(!d.fix.contains("role=web"), "{}", d.fix);
+}

@@ -20,6 +20,9 @@ pub fn resources<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let told = said(p, |r| {
         matches!(r, Reason::Insufficient(_) | Reason::TooManyPods)
     });
+    // Nodes the pod's spread constraints rule out are no room for it: the
+    // free capacity summed over them is not fragmentation.
+    let spread_binds = said(p, |r| *r == Reason::TopologySpread) > 0;
     let verdicts = a.verdicts(pod);
     let model_says = verdicts.as_ref().is_some_and(|v| v.any_short);
     if told == 0 && (p.fit.is_some() || !model_says) {
@@ -105,7 +108,7 @@ pub fn resources<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 ))
                 .links(links()),
             );
-        } else if sum >= need && max_free < need && frees.len() >= 2 {
+        } else if sum >= need && max_free < need && frees.len() >= 2 && !spread_binds {
             out.push(
                 Hypothesis::new(
                     86,
