@@ -10,40 +10,13 @@ use day2_model::{Loop, ObjRef};
 
 /// Topology spread, pod (anti-)affinity, host ports, volume binding of static volumes.
 pub fn constraints<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
-    let Some((pod, spec, p)) = parts(d) else {
+    let Some((pod, _spec, p)) = parts(d) else {
         return vec![];
     };
     let Some(fit) = &p.fit else { return vec![] };
     let total = fit.total.unwrap_or(0).max(1);
     let workload = model::workload_ref(a.cluster, pod);
     let mut out = Vec::new();
-    // A spread with `DoNotSchedule` that rules out some nodes while every
-    // other node is full: the domain the constraint must fill next has no
-    // room, and the constraint is what keeps the pod off the free nodes.
-    let spread = fit.count(|r| *r == Reason::TopologySpread);
-    let full = fit.count(|r| matches!(r, Reason::Insufficient(_) | Reason::TooManyPods));
-    let strict: Vec<String> = spec
-        .topology_spread_constraints
-        .iter()
-        .flatten()
-        .filter(|t| t.when_unsatisfiable == "DoNotSchedule")
-        .map(|t| format!("topologyKey {} maxSkew {}", t.topology_key, t.max_skew))
-        .collect();
-    if spread > 0 && full > 0 && spread.saturating_add(full) >= total && !strict.is_empty() {
-        out.push(
-            Hypothesis::new(
-                87,
-                Loop::Compute,
-                workload.clone(),
-                format!(
-                    "the pod's topology spread constraint ({}, whenUnsatisfiable: DoNotSchedule) rules out {spread} of {total} node(s), and the {full} node(s) of the domain it must fill next are full: the constraint, not the cluster's capacity, keeps the pod pending",
-                    strict.join("; ")
-                ),
-            )
-            .fix("Give the domain the constraint must fill next (the zone with the fewest matching pods) capacity, or relax the constraint: raise maxSkew, or set `whenUnsatisfiable: ScheduleAnyway` so the scheduler prefers but does not require the spread.")
-            .links(scheduler_links(d)),
-        );
-    }
     let mut add = |reason: fn(&Reason) -> bool, loop_: Loop, obj: ObjRef, what: &str, fix: &str| {
         let n = fit.count(reason);
         if n > 0 {
