@@ -1149,3 +1149,25 @@ fn a_volume_pinned_to_one_node_by_hostname_is_fixed_on_that_node_not_in_a_zone()
     let d = about(&out, "PodPending", "app", "web-0");
     assert!(!d.fix.contains("role=web"), "{}", d.fix);
 }
+
+#[test]
+fn an_attach_the_cloud_refuses_with_its_own_code_is_unexplained_in_the_cluster() {
+    let bound = "}\n  spec: {accessModes: [ReadWriteOnce], storageClassName: disk, volumeName: pv-1, resources: {requests: {storage: 1Gi}}}\n  status: {phase: Bound}";
+    let pv = "- {apiVersion: v1, kind: PersistentVolume, metadata: {name: pv-1}, spec: {capacity: {storage: 1Gi}, accessModes: [ReadWriteOnce], storageClassName: disk, csi: {driver: disk.csi.example.com, volumeHandle: h1}, claimRef: {namespace: app, name: data-db-0}}, status: {phase: Bound}}";
+    let run = |message: &str| {
+        diagnose(&cluster(&[
+            &node("n1", "5.15.0"),
+            &waiting_for_volume("", bound, pv, &[("FailedAttachVolume", message)]),
+        ]))
+    };
+    let out = run(
+        "AttachVolume.Attach failed for volume \"pv-1\" : failed with Failure sending request: StatusCode=409 -- Original Error: Code=\"DiskStateConflict\" Message=\"the disk is busy\"",
+    );
+    let d = about(&out, "FailedAttachVolume", "app", "db-0");
+    assert!(d.unexplained, "{}", d.fix);
+    assert!(d.fix.contains("DiskStateConflict"), "{}", d.fix);
+    // An error without the cloud's code stays with the volume.
+    let out = run("AttachVolume.Attach failed for volume \"pv-1\" : something odd happened");
+    let d = about(&out, "FailedAttachVolume", "app", "db-0");
+    assert!(!d.unexplained, "{}", d.fix);
+}
