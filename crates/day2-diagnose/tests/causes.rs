@@ -619,3 +619,113 @@ fn a_job_whose_curl_cannot_connect_to_a_port_its_service_lacks_names_the_served_
     assert!(!d.fix.contains("Call the port"), "{}", d.fix);
     assert!(d.root_cause.summary.contains("code 7"), "{}", summary(&out));
 }
+
+// ------------------------------------------------------- probe against app
+
+/// `web` in `app`, Running but not Ready on `n1`: its container is
+/// `container` (a flow mapping's inner text) and its readiness probe
+/// failed with `message`; `extra` adds objects.
+fn probed(container: &str, message: &str, extra: &str) -> String {
+    format!(
+        r#"
+- apiVersion: apps/v1
+  kind: StatefulSet
+  metadata: {{name: web, namespace: app, uid: u-sts}}
+  spec:
+    serviceName: web
+    selector: {{matchLabels: {{app: web}}}}
+    template:
+      metadata: {{labels: {{app: web}}}}
+      spec: {{containers: [{{name: web, image: "web:1", {container}}}]}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: web-0, namespace: app, uid: u-web, labels: {{app: web}}, ownerReferences: [{{apiVersion: apps/v1, kind: StatefulSet, name: web, uid: u-sts, controller: true}}]}}
+  spec: {{nodeName: n1, volumes: [{{name: conf, configMap: {{name: web-conf}}}}], containers: [{{name: web, image: "web:1", volumeMounts: [{{name: conf, mountPath: /etc/web}}], {container}}}]}}
+  status:
+    phase: Running
+    conditions: [{{type: Ready, status: "False", lastTransitionTime: "2026-03-02T09:00:00Z"}}]
+    containerStatuses: [{{name: web, image: "web:1", imageID: "", ready: false, restartCount: 0, started: true, state: {{running: {{startedAt: "2026-03-02T09:00:00Z"}}}}}}]
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: app}}, involvedObject: {{kind: Pod, name: web-0, namespace: app, uid: u-web, fieldPath: "spec.containers{{web}}"}}, reason: Unhealthy, message: {message:?}, type: Warning, count: 300, firstTimestamp: "2026-03-02T09:00:10Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: kubelet}}}}
+{extra}"#
+    )
+}
+
+#[test]
+fn a_plain_http_probe_answered_400_by_a_tls_port_wants_the_https_scheme() {
+    let run = |port_name: &str| {
+        let c = format!(
+            "ports: [{{containerPort: 5556, name: {port_name}}}], readinessProbe: {{httpGet: {{path: /healthz, port: 5556, scheme: HTTP}}}}"
+        );
+        diagnose(&cluster(&[
+            &node("n1", "5.15.0"),
+            &probed(
+                &c,
+                "Readiness probe failed: HTTP probe failed with statuscode: 400",
+                "",
+            ),
+        ]))
+    };
+    let out = run("https");
+    let d = about(&out, "ProbeFailing", "app", "web-0");
+    assert_root(d, Loop::Compute, "StatefulSet", "web");
+    assert!(d.fix.contains("scheme: HTTPS"), "{}", d.fix);
+    // The same 400 from a plain port is the application's own answer.
+    let out = run("http");
+    let d = about(&out, "ProbeFailing", "app", "web-0");
+    assert!(!d.fix.contains("scheme: HTTPS"), "{}", d.fix);
+}
+
+#[test]
+fn a_probe_redirected_to_https_names_the_redirect_setting() {
+    let run = |force: &str| {
+        let c = format!(
+            "env: [{{name: FORCE_HTTPS, value: \"{force}\"}}], ports: [{{containerPort: 3000, name: http}}], readinessProbe: {{httpGet: {{path: /health, port: http, scheme: HTTP}}}}"
+        );
+        diagnose(&cluster(&[
+            &node("n1", "5.15.0"),
+            &probed(
+                &c,
+                "Readiness probe failed: Get \"https://10.0.0.9:3000/health\": http: server gave HTTP response to HTTPS client",
+                "",
+            ),
+        ]))
+    };
+    let out = run("true");
+    let d = about(&out, "ProbeFailing", "app", "web-0");
+    assert_root(d, Loop::Compute, "StatefulSet", "web");
+    assert!(
+        d.fix.contains("FORCE_HTTPS=true") && d.fix.contains("redirect"),
+        "{}",
+        d.fix
+    );
+    // A redirect no setting names still says the app redirects, but names no variable.
+    let out = run("false");
+    let d = about(&out, "ProbeFailing", "app", "web-0");
+    assert!(!d.fix.contains("FORCE_HTTPS"), "{}", d.fix);
+}
+
+#[test]
+fn a_404_from_an_app_served_under_a_base_path_puts_the_probe_under_it() {
+    let run = |conf: &str| {
+        let cm = format!(
+            "- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: web-conf, namespace: app}}, data: {{web.yml: {conf:?}}}}}\n"
+        );
+        let c = "ports: [{containerPort: 8080}], readinessProbe: {httpGet: {path: /status, port: 8080}}";
+        diagnose(&cluster(&[
+            &node("n1", "5.15.0"),
+            &probed(
+                c,
+                "Readiness probe failed: HTTP probe failed with statuscode: 404",
+                &cm,
+            ),
+        ]))
+    };
+    let out = run("server.basePath: /tools/web\n");
+    let d = about(&out, "ProbeFailing", "app", "web-0");
+    assert_root(d, Loop::Compute, "StatefulSet", "web");
+    assert!(d.fix.contains("/tools/web/status"), "{}", d.fix);
+    // No base path: the path itself is wrong.
+    let out = run("server.port: 8080\n");
+    let d = about(&out, "ProbeFailing", "app", "web-0");
+    assert!(!d.fix.contains("base path"), "{}", d.fix);
+}

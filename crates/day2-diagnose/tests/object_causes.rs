@@ -856,3 +856,318 @@ fn a_request_a_limit_range_default_wrote_names_the_limit_range() {
     let d = about(&out, "PodPending", "app", "scrape-0");
     assert_ne!(d.root_cause.object.kind, "LimitRange", "{}", summary(&out));
 }
+
+// ------------------------------------------------- neighbours along edges
+
+/// A Deployment `api` in `app` whose pod crash-loops on `n1` (exit 1, no
+/// words), running as ServiceAccount `api`.
+const CRASHING_API: &str = r#"
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: api, namespace: app, uid: u-dep}
+  spec:
+    selector: {matchLabels: {app: api}}
+    template:
+      metadata: {labels: {app: api}}
+      spec: {serviceAccountName: api, containers: [{name: api, image: "api:1"}]}
+- apiVersion: apps/v1
+  kind: ReplicaSet
+  metadata: {name: api-5d8f, namespace: app, uid: u-rs, ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: api, uid: u-dep, controller: true}]}
+  spec: {selector: {matchLabels: {app: api}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: api-5d8f-x1, namespace: app, uid: u-api, labels: {app: api}, ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: api-5d8f, uid: u-rs, controller: true}]}
+  spec: {nodeName: n1, serviceAccountName: api, containers: [{name: api, image: "api:1"}]}
+  status:
+    phase: Running
+    containerStatuses:
+    - name: api
+      image: "api:1"
+      imageID: ""
+      ready: false
+      restartCount: 12
+      state: {waiting: {reason: CrashLoopBackOff, message: "back-off 5m0s restarting failed container=api pod=api-5d8f-x1_app(u-api)"}}
+      lastState: {terminated: {exitCode: 1, reason: Error, startedAt: "2026-03-02T10:29:00Z", finishedAt: "2026-03-02T10:29:01Z"}}
+- {apiVersion: v1, kind: Event, metadata: {name: e1, namespace: app}, involvedObject: {kind: Pod, name: api-5d8f-x1, namespace: app, uid: u-api}, reason: BackOff, message: "Back-off restarting failed container api in pod api-5d8f-x1_app(u-api)", type: Warning, count: 40, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {component: kubelet}}
+- {apiVersion: v1, kind: ServiceAccount, metadata: {name: api, namespace: app}}
+"#;
+
+#[test]
+fn a_binding_of_the_crashing_pods_account_to_a_role_that_does_not_exist_is_the_binding() {
+    let rbac = |role: &str| {
+        format!(
+            "- {{apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRole, metadata: {{name: api-reader}}, rules: []}}\n- {{apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRoleBinding, metadata: {{name: api-binding}}, roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: {role}}}, subjects: [{{kind: ServiceAccount, name: api, namespace: app}}]}}\n"
+        )
+    };
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        CRASHING_API,
+        &rbac("reader"),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "api-5d8f-x1");
+    assert_root(d, Loop::Identity, "ClusterRoleBinding", "api-binding");
+    assert!(
+        d.fix.contains("roleRef") && d.fix.contains("reader"),
+        "{}",
+        d.fix
+    );
+    // The role exists: the binding is not the story.
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        CRASHING_API,
+        &rbac("api-reader"),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "api-5d8f-x1");
+    assert_ne!(d.root_cause.object.kind, "ClusterRoleBinding", "{}", d.fix);
+}
+
+#[test]
+fn a_crash_of_a_pod_the_policies_cut_off_from_the_cluster_dns_is_the_policy() {
+    let dns = r#"
+- {apiVersion: v1, kind: Service, metadata: {name: kube-dns, namespace: kube-system, labels: {k8s-app: kube-dns}}, spec: {selector: {k8s-app: kube-dns}, clusterIP: 10.96.0.10, ports: [{name: dns, port: 53, protocol: UDP}]}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: coredns-1, namespace: kube-system, labels: {k8s-app: kube-dns}}
+  spec: {nodeName: n1, containers: [{name: coredns, image: "coredns:1.11"}]}
+  status: {phase: Running, podIP: 10.244.0.5, conditions: [{type: Ready, status: "True"}], containerStatuses: [{name: coredns, image: "coredns:1.11", imageID: "", ready: true, restartCount: 0, state: {running: {startedAt: "2026-03-01T00:00:00Z"}}}]}
+- {apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: deny-all, namespace: app}, spec: {podSelector: {}, policyTypes: [Ingress, Egress]}}
+"#;
+    let out = diagnose(&cluster(&[&node("n1", "5.15.0"), CRASHING_API, dns]));
+    let d = about(&out, "CrashLoopBackOff", "app", "api-5d8f-x1");
+    assert_root(d, Loop::Network, "NetworkPolicy", "deny-all");
+    assert!(d.fix.contains("53"), "{}", d.fix);
+    // A policy that admits DNS beside it: the pod resolves names.
+    let allow = "- {apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: allow-dns, namespace: app}, spec: {podSelector: {}, policyTypes: [Egress], egress: [{ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]}]}}\n";
+    let out = diagnose(&cluster(&[&node("n1", "5.15.0"), CRASHING_API, dns, allow]));
+    let d = about(&out, "CrashLoopBackOff", "app", "api-5d8f-x1");
+    assert_ne!(d.root_cause.object.kind, "NetworkPolicy", "{}", d.fix);
+}
+
+/// A pod `web-1` of `app` on `n1` whose sandbox fails, and the CNI agent
+/// pod there, Ready or not.
+fn sandbox_on_n1(agent_ready: bool) -> String {
+    let ready = if agent_ready { "True" } else { "False" };
+    format!(
+        r#"
+- {{apiVersion: apps/v1, kind: DaemonSet, metadata: {{name: calico-node, namespace: kube-system, uid: u-ds}}, spec: {{selector: {{matchLabels: {{k8s-app: calico-node}}}}, template: {{metadata: {{labels: {{k8s-app: calico-node}}}}, spec: {{containers: [{{name: calico-node, image: "calico/node:v3.27"}}]}}}}}}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: calico-node-abcde, namespace: kube-system, uid: u-agent, labels: {{k8s-app: calico-node}}, ownerReferences: [{{apiVersion: apps/v1, kind: DaemonSet, name: calico-node, uid: u-ds, controller: true}}]}}
+  spec: {{nodeName: n1, hostNetwork: true, containers: [{{name: calico-node, image: "calico/node:v3.27"}}]}}
+  status: {{phase: Running, conditions: [{{type: Ready, status: "{ready}"}}], containerStatuses: [{{name: calico-node, image: "calico/node:v3.27", imageID: "", ready: {agent_ready}, restartCount: 0, state: {{running: {{startedAt: "2026-03-01T00:00:00Z"}}}}}}]}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: web-1, namespace: app, uid: u-web}}
+  spec: {{nodeName: n1, containers: [{{name: web, image: "web:1"}}]}}
+  status: {{phase: Pending, containerStatuses: [{{name: web, image: "web:1", imageID: "", ready: false, restartCount: 0, state: {{waiting: {{reason: ContainerCreating}}}}}}]}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: app}}, involvedObject: {{kind: Pod, name: web-1, namespace: app, uid: u-web}}, reason: FailedCreatePodSandBox, message: "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \"abc\": plugin type=\"calico\" failed (add): error getting ClusterInformation: context deadline exceeded", type: Warning, count: 30, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: kubelet}}}}
+"#
+    )
+}
+
+#[test]
+fn a_sandbox_failing_beside_an_unready_cni_agent_names_the_agent() {
+    let out = diagnose(&cluster(&[&node("n1", "5.15.0"), &sandbox_on_n1(false)]));
+    let d = about(&out, "SandboxCreateFailed", "app", "web-1");
+    assert_root(d, Loop::Network, "Pod", "calico-node-abcde");
+    assert!(d.fix.contains("calico-node"), "{}", d.fix);
+    // A Ready agent is not the story.
+    let out = diagnose(&cluster(&[&node("n1", "5.15.0"), &sandbox_on_n1(true)]));
+    let d = about(&out, "SandboxCreateFailed", "app", "web-1");
+    assert_ne!(d.root_cause.object.name, "calico-node-abcde", "{}", d.fix);
+}
+
+#[test]
+fn a_load_balancer_whose_controller_has_no_address_left_names_the_pool() {
+    let run = |message: &str| {
+        let text = format!(
+            r#"
+- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: lb-config, namespace: lb-system}}, data: {{config: "address-pools:\n- name: lan\n  protocol: layer2\n  addresses:\n  - 10.0.0.240-10.0.0.241\n"}}}}
+- {{apiVersion: v1, kind: Service, metadata: {{name: shop, namespace: app, uid: u-svc}}, spec: {{type: LoadBalancer, selector: {{app: shop}}, ports: [{{port: 80}}]}}, status: {{loadBalancer: {{}}}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: app}}, involvedObject: {{kind: Service, name: shop, namespace: app, uid: u-svc}}, reason: AllocationFailed, message: {message:?}, type: Warning, count: 3, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: lb-controller}}}}
+"#
+        );
+        diagnose(&cluster(&[&node("n1", "5.15.0"), &text]))
+    };
+    let out = run("Failed to allocate IP for \"app/shop\": no available IPs");
+    let d = about(&out, "LoadBalancerPending", "app", "shop");
+    assert_root(d, Loop::Network, "ConfigMap", "lb-config");
+    assert!(d.fix.contains("pool") && d.fix.contains("lan"), "{}", d.fix);
+    // Another failure of the controller does not blame the pool.
+    let out = run("Failed to allocate IP for \"app/shop\": invalid loadBalancerIP");
+    let d = about(&out, "LoadBalancerPending", "app", "shop");
+    assert_ne!(d.root_cause.object.kind, "ConfigMap", "{}", d.fix);
+}
+
+#[test]
+fn a_volume_the_driver_cannot_format_names_the_class_that_asks_for_its_file_system() {
+    let bound = "}\n  spec: {accessModes: [ReadWriteOnce], storageClassName: fast-xfs, volumeName: pv-1, resources: {requests: {storage: 1Gi}}}\n  status: {phase: Bound}";
+    let pv = "- {apiVersion: v1, kind: PersistentVolume, metadata: {name: pv-1}, spec: {capacity: {storage: 1Gi}, accessModes: [ReadWriteOnce], storageClassName: fast-xfs, csi: {driver: block.csi.example.com, volumeHandle: h1, fsType: xfs}, claimRef: {namespace: app, name: data-db-0}}, status: {phase: Bound}}\n- {apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {name: fast-xfs}, provisioner: block.csi.example.com, parameters: {fstype: xfs}}";
+    let run = |message: &str| {
+        diagnose(&cluster(&[
+            &node("n1", "5.15.0"),
+            &waiting_for_volume("", bound, pv, &[("FailedMount", message)]),
+        ]))
+    };
+    let out = run(
+        "MountVolume.MountDevice failed for volume \"pv-1\" : rpc error: code = Internal desc = exec: \"mkfs.xfs\": executable file not found in $PATH",
+    );
+    let d = about(&out, "FailedMount", "app", "db-0");
+    assert_root(d, Loop::Storage, "StorageClass", "fast-xfs");
+    assert!(
+        d.fix.contains("ext4") && d.fix.contains("mkfs.xfs"),
+        "{}",
+        d.fix
+    );
+    // A format that fails on the disk itself is not the class's tools.
+    let out = run(
+        "MountVolume.MountDevice failed for volume \"pv-1\" : rpc error: code = Internal desc = mkfs.xfs: cannot open /dev/xvdf: Device or resource busy",
+    );
+    let d = about(&out, "FailedMount", "app", "db-0");
+    assert_ne!(d.root_cause.object.kind, "StorageClass", "{}", d.fix);
+}
+
+#[test]
+fn a_csi_volume_naming_a_custom_object_that_does_not_exist_names_the_attribute() {
+    let run = |message: &str| {
+        let spec = "volumes: [{name: secrets, csi: {driver: secrets-store.csi.k8s.io, readOnly: true, volumeAttributes: {secretProviderClass: db-vault}}}]\n    ";
+        let text = waiting_for_volume("", "}\n  spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n  status: {phase: Bound}", "", &[("FailedMount", message)])
+            .replace("    volumes: [{name: data, persistentVolumeClaim: {claimName: data-db-0}}]\n", &format!("    {spec}\n"));
+        diagnose(&cluster(&[&node("n1", "5.15.0"), &text]))
+    };
+    let out = run(
+        "MountVolume.SetUp failed for volume \"secrets\" : rpc error: code = Unknown desc = failed to get secretproviderclass app/db-vault, error: SecretProviderClass.secrets-store.csi.x-k8s.io \"db-vault\" not found",
+    );
+    let d = about(&out, "FailedMount", "app", "db-0");
+    assert_root(d, Loop::Storage, "StatefulSet", "db");
+    assert!(
+        d.fix.contains("volumeAttributes.secretProviderClass")
+            && d.fix.contains("SecretProviderClass"),
+        "{}",
+        d.fix
+    );
+    // A driver that fails otherwise is not a dangling reference.
+    let out = run(
+        "MountVolume.SetUp failed for volume \"secrets\" : rpc error: code = Unknown desc = failed to mount secrets store objects for pod app/db-0, err: rpc error: code = Unknown desc = permission denied",
+    );
+    let d = about(&out, "FailedMount", "app", "db-0");
+    assert!(
+        !d.fix.contains("volumeAttributes.secretProviderClass"),
+        "{}",
+        d.fix
+    );
+}
+
+/// Pod `web-0` of `app` pending with `message`; `spec` is added to its
+/// spec; nodes `a1` (zone a, 1 cpu, full) and `b1`, `b2` (zone b).
+fn pending_web(spec: &str, message: &str, extra: &str) -> String {
+    let zoned = |name: &str, zone: &str, role: &str| {
+        format!(
+            "- {{apiVersion: v1, kind: Node, metadata: {{name: {name}, labels: {{kubernetes.io/hostname: {name}, topology.kubernetes.io/zone: {zone}{role}}}}}, status: {{allocatable: {{cpu: \"1\", memory: 8Gi, pods: \"110\"}}, conditions: [{{type: Ready, status: \"True\"}}]}}}}\n"
+        )
+    };
+    format!(
+        r#"{}{}{}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: web-0, namespace: app, uid: u-web, labels: {{app: web}}}}
+  spec:
+    {spec}
+    containers: [{{name: web, image: "web:1", resources: {{requests: {{cpu: 500m}}}}}}]
+  status: {{phase: Pending, conditions: [{{type: PodScheduled, status: "False", reason: Unschedulable}}]}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: app}}, involvedObject: {{kind: Pod, name: web-0, namespace: app, uid: u-web}}, reason: FailedScheduling, message: {message:?}, type: Warning, count: 9, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: default-scheduler}}}}
+{extra}"#,
+        zoned("a1", "a", ""),
+        zoned("b1", "b", ", role: web"),
+        zoned("b2", "b", "")
+    )
+}
+
+#[test]
+fn a_strict_spread_with_its_next_zone_full_is_the_constraint_not_fragmentation() {
+    let run = |when: &str| {
+        let spec = format!(
+            "topologySpreadConstraints: [{{maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: {when}, labelSelector: {{matchLabels: {{app: web}}}}}}]"
+        );
+        diagnose(&cluster(&[&pending_web(
+            &spec,
+            "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't match pod topology spread constraints.",
+            "",
+        )]))
+    };
+    let out = run("DoNotSchedule");
+    let d = about(&out, "PodPending", "app", "web-0");
+    assert_root(d, Loop::Compute, "Pod", "web-0");
+    assert!(
+        d.fix.contains("ScheduleAnyway") && d.fix.contains("maxSkew"),
+        "{}",
+        d.fix
+    );
+    assert!(
+        d.root_cause
+            .summary
+            .contains("topologyKey topology.kubernetes.io/zone"),
+        "{}",
+        d.root_cause.summary
+    );
+    // A constraint that only prefers the spread is not what keeps it pending.
+    let out = run("ScheduleAnyway");
+    let d = about(&out, "PodPending", "app", "web-0");
+    assert!(
+        !d.root_cause
+            .summary
+            .contains("whenUnsatisfiable: DoNotSchedule"),
+        "{}",
+        d.root_cause.summary
+    );
+}
+
+#[test]
+fn a_volume_pinned_to_one_node_by_hostname_is_fixed_on_that_node_not_in_a_zone() {
+    let run = |pinned: &str| {
+        let extra = format!(
+            r#"- {{apiVersion: v1, kind: PersistentVolume, metadata: {{name: logs-pv}}, spec: {{capacity: {{storage: 1Gi}}, accessModes: [ReadWriteOnce], storageClassName: manual, hostPath: {{path: /srv/logs}}, nodeAffinity: {{required: {{nodeSelectorTerms: [{{matchExpressions: [{{key: {pinned}}}]}}]}}}}, claimRef: {{namespace: app, name: logs}}}}, status: {{phase: Bound}}}}
+- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: logs, namespace: app}}, spec: {{accessModes: [ReadWriteOnce], storageClassName: manual, volumeName: logs-pv, resources: {{requests: {{storage: 1Gi}}}}}}, status: {{phase: Bound}}}}
+"#
+        );
+        diagnose(&cluster(&[&pending_web(
+            "nodeSelector: {role: web}\n    volumes: [{name: logs, persistentVolumeClaim: {claimName: logs}}]",
+            "0/3 nodes are available: 1 node(s) had volume node affinity conflict, 2 node(s) didn't match Pod's node affinity/selector.",
+            &extra,
+        )]))
+    };
+    let out = run("kubernetes.io/hostname, operator: In, values: [a1]");
+    let d = about(&out, "PodPending", "app", "web-0");
+    assert_root(d, Loop::Storage, "PersistentVolume", "logs-pv");
+    assert!(
+        d.fix.contains("node a1") && d.fix.contains("role=web"),
+        "{}",
+        d.fix
+    );
+    // A volume pinned to a zone is the zone's story.
+    let out = run("topology.kubernetes.io/zone, operator: In, values: [a]");
+    let d = about(&out, "PodPending", "app", "web-0");
+    assert!(!d.fix.contains("role=web"), "{}", d.fix);
+}
+
+#[test]
+fn an_attach_the_cloud_refuses_with_its_own_code_is_unexplained_in_the_cluster() {
+    let bound = "}\n  spec: {accessModes: [ReadWriteOnce], storageClassName: disk, volumeName: pv-1, resources: {requests: {storage: 1Gi}}}\n  status: {phase: Bound}";
+    let pv = "- {apiVersion: v1, kind: PersistentVolume, metadata: {name: pv-1}, spec: {capacity: {storage: 1Gi}, accessModes: [ReadWriteOnce], storageClassName: disk, csi: {driver: disk.csi.example.com, volumeHandle: h1}, claimRef: {namespace: app, name: data-db-0}}, status: {phase: Bound}}";
+    let run = |message: &str| {
+        diagnose(&cluster(&[
+            &node("n1", "5.15.0"),
+            &waiting_for_volume("", bound, pv, &[("FailedAttachVolume", message)]),
+        ]))
+    };
+    let out = run(
+        "AttachVolume.Attach failed for volume \"pv-1\" : failed with Failure sending request: StatusCode=409 -- Original Error: Code=\"DiskStateConflict\" Message=\"the disk is busy\"",
+    );
+    let d = about(&out, "FailedAttachVolume", "app", "db-0");
+    assert!(d.unexplained, "{}", d.fix);
+    assert!(d.fix.contains("DiskStateConflict"), "{}", d.fix);
+    // An error without the cloud's code stays with the volume.
+    let out = run("AttachVolume.Attach failed for volume \"pv-1\" : something odd happened");
+    let d = about(&out, "FailedAttachVolume", "app", "db-0");
+    assert!(!d.unexplained, "{}", d.fix);
+}

@@ -14,6 +14,7 @@ pub mod host_path;
 pub mod image;
 pub mod init;
 pub mod mount;
+pub mod mount_driver;
 pub mod multi_attach;
 pub mod named;
 pub mod network;
@@ -22,6 +23,8 @@ pub mod ownership;
 pub mod pending;
 pub mod pressure;
 pub mod probe;
+pub mod probe_http;
+pub mod rbac;
 pub mod start;
 pub mod storage;
 pub mod walk;
@@ -137,6 +140,10 @@ pub static ANALYSERS: &[Analyser] = &[
         run: follow::errors,
     },
     Analyser {
+        kinds: &[CrashLoopBackOff, ProbeFailing],
+        run: follow::dns_cut_off,
+    },
+    Analyser {
         kinds: &[CrashLoopBackOff],
         run: named::service_args,
     },
@@ -147,6 +154,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[CrashLoopBackOff],
         run: crash::cluster_domain,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff],
+        run: rbac::dangling_role_ref,
     },
     Analyser {
         kinds: &[CrashLoopBackOff],

@@ -471,6 +471,23 @@ pub fn readiness(a: &Analysis<'_>, svc: &Res<Service>, pod: &Res<Pod>, depth: u3
     match fails.last() {
         Some((e, p)) => {
             let rule = a.findings.any_of(&["NW002", "NW003"], &workload);
+            // Any readiness failure the probe's edge to its container explains.
+            let hinted = pod
+                .spec
+                .iter()
+                .flat_map(|s| s.containers.iter())
+                .filter(|c| c.readiness_probe.is_some())
+                .find_map(|c| {
+                    fails.iter().rev().find_map(|(_, f)| {
+                        super::probe_http::hint(a, pod, c, ProbeKind::Readiness, &f.output, &workload)
+                    })
+                });
+            if let Some(hint) = hinted {
+                return Hypothesis::new(hint.score.min(80), Loop::Network, workload.clone(), format!("{} runs but fails its readiness probe: {}", pod.name(), hint.summary))
+                    .rule(rule.map(|f| &*f.rule))
+                    .fix(hint.fix)
+                    .link(Link::from_event(Loop::Network, e, format!("{} fails its readiness probe", pod.name())));
+            }
             Hypothesis::new(
                 62,
                 Loop::Network,

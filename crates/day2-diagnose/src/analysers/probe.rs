@@ -229,7 +229,11 @@ pub fn cause<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         hs.push(h);
     }
 
-    let (score, summary, fix) = match out {
+    let hinted = spec.and_then(|c| super::probe_http::hint(a, pod, c, kind, output, &workload));
+    let (score, summary, fix) = if let Some(h) = hinted {
+        (h.score, h.summary, h.fix)
+    } else {
+        match out {
         ProbeOutcome::HttpStatus(404) => {
             let path = probe
                 .and_then(|p| p.http_get.as_ref())
@@ -328,6 +332,7 @@ pub fn cause<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 "Tune the probe of {workload}: add a startupProbe for slow starts, raise timeoutSeconds/failureThreshold, and keep liveness to \"the process is wedged\"."
             ),
         ),
+    }
     };
     let mut h = Hypothesis::new(score, Loop::Compute, workload.clone(), summary).fix(fix);
     for l in links {

@@ -218,6 +218,7 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .links(link)]
         }
         SandboxError::CniUnauthorized { plugin } => vec![cni_unauthorized(a, node, plugin, &daemons).links(link)],
+        SandboxError::Other if let Some(h) = cni_agent_down(node, message, &daemons) => vec![h.links(link)],
         SandboxError::Other => vec![Hypothesis::new(
             25,
             Loop::Network,
@@ -229,6 +230,38 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .links(link)
         .unexplained()],
     }
+}
+
+/// A sandbox the runtime cannot create on a node whose CNI agent (the
+/// network plugin's DaemonSet pod there) is not Ready: whatever the plugin's
+/// own words, the neighbour that wires the pod's network is down.
+fn cni_agent_down(
+    node: &str,
+    message: &str,
+    daemons: &[(&Res<Pod>, String)],
+) -> Option<Hypothesis> {
+    let lower = message.to_ascii_lowercase();
+    let (p, ds, trouble) = daemons.iter().find_map(|(p, ds)| {
+        let cni = CNI_PLUGINS.iter().any(|(word, name)| {
+            ds == name
+                || ds.starts_with(&format!("{name}-"))
+                || (lower.contains(word) && ds.contains(word))
+        });
+        if !cni {
+            return None;
+        }
+        Some((p, ds, pod_trouble(p)?))
+    })?;
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Network,
+            p.objref(),
+            format!("the CNI agent on node {node}, {ds} pod {}, is not Ready ({trouble}) while the runtime fails to set up pod networks there: {}", p.name(), day2_model::redact::excerpt(message, 160)),
+        )
+        .fix(format!("Bring the CNI agent {ds} on {node} back: `kubectl logs -n {} {}` and its probe events say why the agent does not answer; delete the pod so {ds} recreates it (or restart the agent), and the node's pods get their sandboxes on the next retry.", p.ns_or_default(), p.name()))
+        .link(Link::new(Loop::Network, None, p.objref(), format!("{ds} on {node}: {trouble}"))),
+    )
 }
 
 pub fn config_error<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {

@@ -303,9 +303,23 @@ pub fn attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         VolumeErrorClass::Timeout => vec![Hypothesis::new(55, Loop::Storage, pv.map(|p| p.objref()).unwrap_or_else(|| pod.objref()), format!("attaching {volume} times out: the CSI attacher or the cloud API does not answer"))
             .fix("Check the CSI controller's csi-attacher logs and the VolumeAttachment object's status.attachError.")
             .links(link)],
-        _ => vec![Hypothesis::new(40, Loop::Storage, pv.map(|p| p.objref()).unwrap_or_else(|| pod.objref()), format!("attaching {volume} fails: {}", day2_model::redact::excerpt(&err, 200)))
-            .fix("Read the VolumeAttachment's status.attachError and the CSI controller's logs.")
-            .links(link)],
+        // An attach the cloud refuses for a reason no class above reads, on
+        // a volume no other node holds in the cluster: the state that
+        // refuses it (the cloud's view of the disk and the machine) is not
+        // in the input, so no cluster object is named as the root.
+        _ => {
+            let code = cloud_error_code(&err).or_else(|| ev.and_then(|e| cloud_error_code(e.message_text())));
+            let h = Hypothesis::new(40, Loop::Storage, pv.map(|p| p.objref()).unwrap_or_else(|| pod.objref()), format!("attaching {volume} fails: {}", day2_model::redact::excerpt(&err, 200)))
+                .fix(match &code {
+                    Some(c) => format!("The cloud API refuses the attach ({c}): check the disk's and the machine's state in the cloud (a detach that did not finish, a disk held elsewhere) and act there; then read the VolumeAttachment's status.attachError and the CSI controller's logs."),
+                    None => "Read the VolumeAttachment's status.attachError and the CSI controller's logs.".to_owned(),
+                })
+                .links(link);
+            match code {
+                Some(_) => vec![h.missing("the cloud's state of the disk and the machine it should attach to").unexplained()],
+                None => vec![h],
+            }
+        }
     }
 }
 
@@ -402,6 +416,17 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     {
         return vec![h];
     }
+    // The driver refuses what the volume's objects ask: a file system its
+    // image cannot format, an object the volume names that does not exist.
+    if let Some(h) = evs
+        .iter()
+        .rev()
+        .map(|e| e.message_text())
+        .chain([message.as_str()])
+        .find_map(|m| super::mount_driver::driver_side(a, pod, m, link.clone()))
+    {
+        return vec![h];
+    }
     // A mount that times out (the CSI call's `DeadlineExceeded`, NFS's
     // `Connection timed out`) with the driver registered (the analyser of
     // unregistered drivers speaks otherwise): the storage server does not
@@ -461,4 +486,27 @@ fn sibling_name<'h>(wanted: &str, held: &[&'h str]) -> Option<&'h str> {
         .filter(|h| *h != wanted && (close(h, wanted) || close(wanted, h)));
     let first = found.next()?;
     found.next().is_none().then_some(first)
+}
+
+/// The error code a cloud API returned, as its SDKs quote it: Azure's
+/// `Code="AttachDiskWhileBeingDetached"`, AWS's `api error
+/// VolumeInUse:`/`(IncorrectState)`, GCE's `"reason": "resourceInUseByAnotherResource"`.
+fn cloud_error_code(err: &str) -> Option<String> {
+    let word = |rest: &str| -> Option<String> {
+        let w: String = rest
+            .trim_start_matches(['"', ' '])
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '.')
+            .collect();
+        (w.len() > 3 && w.chars().any(|c| c.is_ascii_alphabetic())).then_some(w)
+    };
+    // `StatusCode=409` precedes Azure's `Code="…"`: the first word-like code.
+    if let Some(w) = err.split("Code=").skip(1).find_map(word) {
+        return Some(w);
+    }
+    if let Some((_, rest)) = err.split_once("api error ") {
+        return word(rest);
+    }
+    err.split_once("\"reason\":")
+        .and_then(|(_, rest)| word(rest))
 }

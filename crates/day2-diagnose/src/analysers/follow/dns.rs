@@ -88,29 +88,8 @@ pub(super) fn dns_cause(
         );
     }
     // 1. Egress to the DNS pods on port 53.
-    let dns_peer = match (dns.pods.first(), dns.svc) {
-        (Some(p), _) => Some(Peer::Pod(p)),
-        (None, Some(s)) => s
-            .spec
-            .as_ref()
-            .and_then(|sp| sp.cluster_ip.as_deref())
-            .and_then(|ip| ip.parse::<IpAddr>().ok())
-            .map(Peer::Ip),
-        (None, None) => None,
-    };
-    if let Some(peer) = dns_peer {
-        let v = netpol::evaluate(a.cluster, pod, Direction::Egress, peer, Port::udp(53));
-        if !v.allowed() {
-            return Some(policy_hypothesis(
-                pod,
-                Direction::Egress,
-                &v,
-                "the cluster DNS (kube-dns)",
-                Port::udp(53),
-                "to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}]\n  ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]",
-                &format!("{what}: DNS queries are dropped"),
-            ));
-        }
+    if let Some(h) = egress_denied(a, pod, &dns, &what) {
+        return Some(h);
     }
     let dns_name = dns
         .workload
@@ -447,4 +426,53 @@ fn env_holding(
         .flat_map(|c| a.references().env(ns, c))
         .find(|e| e.value.contains(host))
         .map(|e| (e.name, e.value, e.config_map))
+}
+
+/// Egress from `pod` to the cluster DNS on UDP 53 denied by the
+/// NetworkPolicies that isolate it: the policy that denies.
+fn egress_denied(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    dns: &ClusterDns<'_>,
+    what: &str,
+) -> Option<Hypothesis> {
+    let peer = match (dns.pods.first(), dns.svc) {
+        (Some(p), _) => Peer::Pod(p),
+        (None, Some(s)) => s
+            .spec
+            .as_ref()
+            .and_then(|sp| sp.cluster_ip.as_deref())
+            .and_then(|ip| ip.parse::<IpAddr>().ok())
+            .map(Peer::Ip)?,
+        (None, None) => return None,
+    };
+    let v = netpol::evaluate(a.cluster, pod, Direction::Egress, peer, Port::udp(53));
+    (!v.allowed()).then(|| {
+        policy_hypothesis(
+            pod,
+            Direction::Egress,
+            &v,
+            "the cluster DNS (kube-dns)",
+            Port::udp(53),
+            "to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}]\n  ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]",
+            what,
+        )
+    })
+}
+
+/// A pod that crash-loops or fails its probes while the NetworkPolicies
+/// that select it admit no DNS query to the cluster DNS: it resolves no
+/// name, whatever its log or probe says, so the policy is the root. Only
+/// for a pod some policy of its namespace isolates for egress.
+pub(super) fn cut_off(a: &Analysis<'_>, pod: &Res<Pod>) -> Option<Hypothesis> {
+    let ns = pod.ns_or_default();
+    let isolated = a.cluster.network_policies.iter().any(|p| {
+        p.ns_or_default() == ns && day2_model::netpol::policy_types(p).1 && netpol::selects(p, pod)
+    });
+    if !isolated {
+        return None;
+    }
+    let dns = cluster_dns(a, None);
+    let what = format!("pod {} cannot reach the cluster DNS", pod.name());
+    egress_denied(a, pod, &dns, &what)
 }

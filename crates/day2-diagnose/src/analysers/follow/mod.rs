@@ -104,6 +104,28 @@ fn crash_texts<'c>(
     out
 }
 
+/// A crash loop or failing probe of a pod the NetworkPolicies cut off from
+/// the cluster DNS (see [`dns::cut_off`]): evidence on the policy edge,
+/// whatever the symptom's words.
+pub fn dns_cut_off<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(pod) = d.pod() else { return vec![] };
+    dns::cut_off(a, pod)
+        .map(|h| {
+            h.link(Link::new(
+                Loop::Network,
+                d.since,
+                pod.objref(),
+                format!(
+                    "{} {}: a pod that resolves no name fails its start-up and its probes",
+                    d.kind.as_str(),
+                    pod.name()
+                ),
+            ))
+        })
+        .into_iter()
+        .collect()
+}
+
 /// Every error the crashing container reports, each followed to a cause.
 pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Some(pod) = d.pod() else { return vec![] };

@@ -20,6 +20,18 @@ pub fn resources<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let told = said(p, |r| {
         matches!(r, Reason::Insufficient(_) | Reason::TooManyPods)
     });
+    // Nodes a strict spread constraint rules out are no room for the pod:
+    // when the nodes it leaves are full, the constraint is what keeps the
+    // pod pending (not fragmentation, not the cluster's capacity).
+    let spread = said(p, |r| *r == Reason::TopologySpread);
+    let strict: Vec<String> = spec
+        .topology_spread_constraints
+        .iter()
+        .flatten()
+        .filter(|t| t.when_unsatisfiable == "DoNotSchedule")
+        .map(|t| format!("topologyKey {} maxSkew {}", t.topology_key, t.max_skew))
+        .collect();
+    let spread_binds = spread > 0 && !strict.is_empty();
     let verdicts = a.verdicts(pod);
     let model_says = verdicts.as_ref().is_some_and(|v| v.any_short);
     if told == 0 && (p.fit.is_some() || !model_says) {
@@ -102,6 +114,25 @@ pub fn resources<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     workload,
                     fmt_res(res, max_alloc),
                     rule.map(|f| format!(" {}", f.fix)).unwrap_or_default()
+                ))
+                .links(links()),
+            );
+        } else if spread_binds {
+            out.push(
+                Hypothesis::new(
+                    86,
+                    Loop::Compute,
+                    workload.clone(),
+                    format!(
+                        "the pod's topology spread constraint ({}, whenUnsatisfiable: DoNotSchedule) rules out {spread} node(s), and the nodes it leaves for {} have {} free in total ({detail}); the pod needs {}: the constraint keeps it off the nodes with room",
+                        strict.join("; "),
+                        pod.name(),
+                        fmt_res(res, sum),
+                        fmt_res(res, need)
+                    ),
+                )
+                .fix(format!(
+                    "Give the domain the constraint must fill next (the one with the fewest matching pods) {res} capacity, or relax the constraint on {workload}: raise maxSkew, or set `whenUnsatisfiable: ScheduleAnyway` so the scheduler prefers the spread but does not require it."
                 ))
                 .links(links()),
             );

@@ -391,11 +391,14 @@ pub fn volume_zone<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 "volume {} is pinned to {zone_text} and {zone_state}; the {others} node(s) in other zones cannot attach it",
                 pv.name()
             );
-            let fix = format!(
-                "Now: {}; or {}. Zonal volumes need capacity in their zone: spread node groups per zone and keep headroom there.",
-                zone_capacity_hint(a.cloud, &first_zone),
-                snapshot_hint(a.cloud, &handle, &first_zone)
-            );
+            let fix = match pinned_host(a, pod, pv) {
+                Some(fix) => fix,
+                None => format!(
+                    "Now: {}; or {}. Zonal volumes need capacity in their zone: spread node groups per zone and keep headroom there.",
+                    zone_capacity_hint(a.cloud, &first_zone),
+                    snapshot_hint(a.cloud, &handle, &first_zone)
+                ),
+            };
             let score = if told > 0 { 82 } else { 65 };
             (
                 score,
@@ -407,4 +410,53 @@ pub fn volume_zone<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     h.links = links;
     h.missing = missing;
     vec![h]
+}
+
+/// A volume pinned to one node by hostname (a local or hostPath volume):
+/// its data lives on that node, so the way out is to let the pod run there
+/// or to move the data, not a node in a zone. Names the pod's nodeSelector
+/// labels the node lacks.
+fn pinned_host(
+    a: &Analysis<'_>,
+    pod: &Res<day2_model::pod::Pod>,
+    pv: &Res<PersistentVolume>,
+) -> Option<String> {
+    let terms = &pv
+        .spec
+        .as_ref()?
+        .node_affinity
+        .as_ref()?
+        .required
+        .as_ref()?
+        .node_selector_terms;
+    let hosts: Vec<&str> = terms
+        .iter()
+        .flat_map(|t| t.match_expressions.iter().flatten())
+        .filter(|e| e.key == "kubernetes.io/hostname" && e.operator == "In")
+        .flat_map(|e| e.values.iter().flatten().map(String::as_str))
+        .collect();
+    let [host] = hosts.as_slice() else {
+        return None;
+    };
+    let node = a.cluster.node(host);
+    let lacks: Vec<String> = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_selector.as_ref())
+        .into_iter()
+        .flatten()
+        .filter(|(k, v)| node.is_none_or(|n| n.labels().get(*k) != Some(*v)))
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let selector = if lacks.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (the pod's nodeSelector asks for {}, which node {host} lacks: label the node or change the selector)",
+            lacks.join(", ")
+        )
+    };
+    Some(format!(
+        "The volume's data lives on node {host} (its nodeAffinity pins it by hostname): let the pod run on {host}{selector}, or move the data and recreate the PersistentVolume with a nodeAffinity for a node the pod may use; a node added elsewhere cannot reach it."
+    ))
 }

@@ -1,0 +1,117 @@
+//! A mount the CSI driver refuses for what the volume's objects ask of it:
+//!
+//! - the driver cannot format the volume with the file system asked for
+//!   (`exec: "mkfs.xfs": executable file not found in $PATH`): the node
+//!   plugin's image lacks that file system's tools, so the `fsType` of the
+//!   StorageClass (or of the volume) is the field to change;
+//! - the driver looks up an object the volume names and the API has none
+//!   (`SecretProviderClass.secrets-store.csi.x-k8s.io "x" not found`): the
+//!   volume's attribute that names it is a dangling reference.
+
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use crate::model;
+use day2_model::pod::Pod;
+use day2_model::{Loop, Res};
+
+/// The file system whose tool the driver lacks: `mkfs.xfs`, `fsck.ext4`.
+fn missing_tool(message: &str) -> Option<(String, String)> {
+    if !message.contains("executable file not found") {
+        return None;
+    }
+    let at = message.find("mkfs.").or_else(|| message.find("fsck."))?;
+    let tool: String = message[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '.')
+        .collect();
+    let fs = tool.split_once('.')?.1.to_owned();
+    (!fs.is_empty()).then_some((tool, fs))
+}
+
+/// The kind, API group and name of a custom resource the API says is not
+/// found: `Kind.group.example.io "name" not found`.
+fn missing_resource(message: &str) -> Option<(String, String)> {
+    let (before, _) = message.split_once("\" not found")?;
+    let (head, name) = before.rsplit_once(" \"")?;
+    let qualified = head
+        .rsplit(|c: char| c.is_whitespace() || c == ':')
+        .next()?;
+    let (kind, group) = qualified.split_once('.')?;
+    let custom = group.contains('.') && kind.chars().next().is_some_and(char::is_uppercase);
+    custom.then(|| (kind.to_owned(), name.to_owned()))
+}
+
+pub fn driver_side(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    message: &str,
+    link: Option<Link>,
+) -> Option<Hypothesis> {
+    let ns = pod.ns_or_default();
+    if let Some((tool, fs)) = missing_tool(message) {
+        // The volume the message names, and the class that asked for `fs`.
+        let pv = a
+            .cluster
+            .pvs
+            .iter()
+            .find(|pv| message.contains(&format!("\"{}\"", pv.name())));
+        let class = pv
+            .and_then(|pv| pv.spec.as_ref()?.storage_class_name.as_deref())
+            .and_then(|sc| a.cluster.storage_classes.iter().find(|c| c.name() == sc));
+        let root = class
+            .map(|c| c.objref())
+            .or_else(|| pv.map(|p| p.objref()))
+            .unwrap_or_else(|| pod.objref());
+        return Some(
+            Hypothesis::new(
+                85,
+                Loop::Storage,
+                root.clone(),
+                format!(
+                    "the CSI node plugin cannot format the volume of pod {} as {fs}: its image has no {tool} (`executable file not found`), and {} {} asks for {fs}",
+                    pod.name(),
+                    root.kind,
+                    root.name
+                ),
+            )
+            .fix(format!(
+                "Use a file system the driver's node plugin can format: set the fsType of {} {} to ext4 (StorageClasses cannot be edited: create a new class and move the claim to it), or run a version of the driver whose image ships the {fs} tools ({tool}).",
+                root.kind, root.name
+            ))
+            .links(link),
+        );
+    }
+    let (kind, name) = missing_resource(message)?;
+    // The volume attribute that names the object.
+    let attribute = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.volumes.as_ref())
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.csi.as_ref()?.volume_attributes.as_ref())
+        .flat_map(|attrs| attrs.iter())
+        .find(|(_, v)| **v == name)
+        .map(|(k, _)| k.clone());
+    let workload = model::workload_ref(a.cluster, pod);
+    let field = attribute
+        .as_deref()
+        .map(|k| format!("volumeAttributes.{k}"))
+        .unwrap_or_else(|| "the volume's attributes".to_owned());
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Storage,
+            workload.clone(),
+            format!(
+                "the CSI volume of pod {} names {kind} {ns}/{name} ({field}), which does not exist, so the driver cannot mount it",
+                pod.name()
+            ),
+        )
+        .fix(format!(
+            "Point {field} of the volume in {workload} at the {kind} that exists in namespace {ns} (`kubectl get {} -n {ns}`), or create {kind} {name} there.",
+            kind.to_ascii_lowercase()
+        ))
+        .links(link),
+    )
+}

@@ -1,0 +1,323 @@
+//! What an HTTP probe's answer says about how the probe and the
+//! application disagree, read along the probe's edge to the container it
+//! asks: the probed port's name and the container's TLS settings, the
+//! application's redirect and base-path settings (its environment, its
+//! arguments, the ConfigMaps mounted into it).
+//!
+//! - a plain-HTTP probe answered with 400 by a port that serves TLS (Go's
+//!   `net/http`: "Client sent an HTTP request to an HTTPS server") wants
+//!   `scheme: HTTPS`;
+//! - `server gave HTTP response to HTTPS client` from a plain-HTTP probe
+//!   means the application redirected it to `https://` and the kubelet
+//!   followed the redirect back to the plain port;
+//! - a 404 from an application served under a base path wants the probe's
+//!   path under that prefix.
+
+use crate::analysis::Analysis;
+use crate::messages::probe::{ProbeKind, ProbeOutcome, outcome};
+use day2_model::pod::Pod;
+use day2_model::{ObjRef, Res};
+use k8s_openapi::api::core::v1::{Container, Probe};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+/// A reading of the probe against the container.
+pub struct Hint {
+    pub score: u32,
+    pub summary: String,
+    pub fix: String,
+}
+
+fn scheme(p: Option<&Probe>) -> Option<String> {
+    p.and_then(|p| p.http_get.as_ref())
+        .map(|h| h.scheme.clone().unwrap_or_else(|| "HTTP".into()))
+}
+
+/// The container port the probe asks, with its name.
+fn probed_port(
+    c: &Container,
+    p: Option<&Probe>,
+    seen: Option<u16>,
+) -> Option<(i32, Option<String>)> {
+    let ports = c.ports.as_deref().unwrap_or_default();
+    match p.and_then(|p| p.http_get.as_ref()).map(|h| &h.port) {
+        Some(IntOrString::Int(n)) => Some((
+            *n,
+            ports
+                .iter()
+                .find(|q| q.container_port == *n)
+                .and_then(|q| q.name.clone()),
+        )),
+        Some(IntOrString::String(s)) => ports
+            .iter()
+            .find(|q| q.name.as_deref() == Some(s.as_str()))
+            .map(|q| (q.container_port, Some(s.clone()))),
+        None => {
+            let n = i32::from(seen?);
+            Some((
+                n,
+                ports
+                    .iter()
+                    .find(|q| q.container_port == n)
+                    .and_then(|q| q.name.clone()),
+            ))
+        }
+    }
+}
+
+fn args(c: &Container) -> impl Iterator<Item = &String> {
+    c.command.iter().flatten().chain(c.args.iter().flatten())
+}
+
+/// Why the probed port looks like TLS: its name, its number, or a TLS
+/// certificate the container is given.
+fn tls_port(
+    a: &Analysis<'_>,
+    ns: &str,
+    c: &Container,
+    port: i32,
+    name: Option<&str>,
+) -> Option<String> {
+    if let Some(n) = name {
+        let l = n.to_ascii_lowercase();
+        if l.contains("https") || l.contains("tls") || l.contains("ssl") {
+            return Some(format!("port {port} is named {n}"));
+        }
+    }
+    if matches!(port, 443 | 8443 | 9443) {
+        return Some(format!("port {port} is a TLS port"));
+    }
+    let tls_word = |s: &str| {
+        let l = s.to_ascii_lowercase();
+        l.contains("tls-cert") || l.contains("tls_cert") || l.contains("cert-file")
+    };
+    if let Some(x) = args(c).find(|x| tls_word(x)) {
+        return Some(format!("the container is started with `{x}`"));
+    }
+    a.references()
+        .env(ns, c)
+        .into_iter()
+        .find(|e| tls_word(&e.name) && !e.value.is_empty())
+        .map(|e| format!("the container is given env {}", e.name))
+}
+
+fn truthy(v: &str) -> bool {
+    matches!(
+        v.trim().to_ascii_lowercase().as_str(),
+        "true" | "1" | "yes" | "on" | "enabled"
+    )
+}
+
+/// A setting that makes the application redirect plain HTTP to HTTPS.
+fn redirect_setting(a: &Analysis<'_>, ns: &str, c: &Container) -> Option<String> {
+    let redirecting = |k: &str| {
+        let k = k.to_ascii_uppercase().replace('-', "_");
+        (k.contains("HTTPS") || k.contains("SSL") || k.contains("TLS"))
+            && (k.contains("FORCE")
+                || k.contains("REDIRECT")
+                || k.contains("ONLY")
+                || k.contains("REQUIRE"))
+    };
+    if let Some(e) = a
+        .references()
+        .env(ns, c)
+        .into_iter()
+        .find(|e| redirecting(&e.name) && truthy(&e.value))
+    {
+        return Some(format!("env {}={}", e.name, e.value));
+    }
+    args(c)
+        .find(|x| {
+            x.starts_with("--")
+                && redirecting(x.split('=').next().unwrap_or_default())
+                && x.split_once('=').is_none_or(|(_, v)| truthy(v))
+        })
+        .map(|x| format!("`{x}`"))
+}
+
+const BASE_KEYS: [&str; 7] = [
+    "BASEPATH",
+    "BASE_PATH",
+    "BASEURL",
+    "BASE_URL",
+    "PATH_PREFIX",
+    "ROUTE_PREFIX",
+    "CONTEXT_PATH",
+];
+
+fn base_key(k: &str) -> bool {
+    let k = k.to_ascii_uppercase().replace(['-', '.'], "_");
+    BASE_KEYS.iter().any(|b| k.contains(b))
+}
+
+/// A base path the application serves under: an environment variable, a
+/// flag, or a `key: value` line of a ConfigMap mounted into the container.
+fn base_path(a: &Analysis<'_>, pod: &Res<Pod>, c: &Container) -> Option<(String, String)> {
+    let ns = pod.ns_or_default();
+    let path_like = |v: &str| {
+        let v = v.trim().trim_matches(['"', '\'']);
+        let path = v
+            .split_once("://")
+            .and_then(|(_, r)| r.find('/').map(|i| &r[i..]))
+            .unwrap_or(v);
+        (path.starts_with('/') && path.len() > 1).then(|| path.trim_end_matches('/').to_owned())
+    };
+    for e in a.references().env(ns, c) {
+        if base_key(&e.name)
+            && let Some(p) = path_like(&e.value)
+        {
+            return Some((p, format!("env {}", e.name)));
+        }
+    }
+    let xs: Vec<&String> = args(c).collect();
+    for (i, x) in xs.iter().enumerate() {
+        let (flag, value) = match x.split_once('=') {
+            Some((f, v)) => (f, Some(v.to_owned())),
+            None => (x.as_str(), xs.get(i + 1).map(|v| v.to_string())),
+        };
+        if flag.starts_with("--")
+            && base_key(flag)
+            && let Some(p) = value.as_deref().and_then(path_like)
+        {
+            return Some((p, format!("flag {flag}")));
+        }
+    }
+    let mounted: Vec<&str> = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.volumes.as_ref())
+        .into_iter()
+        .flatten()
+        .filter(|v| c.volume_mounts.iter().flatten().any(|m| m.name == v.name))
+        .filter_map(|v| v.config_map.as_ref().map(|cm| cm.name.as_str()))
+        .collect();
+    for name in mounted {
+        let Some(cm) = a.references().config_maps.get(&(ns, name)) else {
+            continue;
+        };
+        for (file, text) in cm.data.iter().flatten() {
+            for line in text.lines() {
+                let Some((k, v)) = line.split_once([':', '=']) else {
+                    continue;
+                };
+                if base_key(k.trim())
+                    && let Some(p) = path_like(v)
+                {
+                    return Some((p, format!("`{}` in {file} of ConfigMap {name}", k.trim())));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The status code of a probe's output: the kubelet's `statuscode: 404`,
+/// or an exec probe's script that says `HTTP code 404`.
+fn status(output: &str) -> Option<u16> {
+    if let ProbeOutcome::HttpStatus(c) = outcome(output) {
+        return Some(c);
+    }
+    let l = output.to_ascii_lowercase();
+    let (_, rest) = l.split_once("http code ")?;
+    rest.get(..3)?.parse().ok()
+}
+
+/// What the probe's answer says about the probe against the container.
+pub fn hint(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    c: &Container,
+    kind: ProbeKind,
+    output: &str,
+    workload: &ObjRef,
+) -> Option<Hint> {
+    let probe = match kind {
+        ProbeKind::Readiness => c.readiness_probe.as_ref(),
+        ProbeKind::Liveness => c.liveness_probe.as_ref(),
+        ProbeKind::Startup => c.startup_probe.as_ref(),
+    };
+    let ns = pod.ns_or_default();
+    let k = kind.as_str();
+    let name = &c.name;
+    let lower = output.to_ascii_lowercase();
+    let scheme = scheme(probe);
+    let plain = scheme
+        .as_deref()
+        .is_some_and(|s| s.eq_ignore_ascii_case("HTTP"));
+    let seen = crate::messages::probe::target(output).map(|t| t.port);
+
+    // An HTTP server asked in TLS, after the probe followed a redirect to https.
+    if lower.contains("server gave http response to https client") {
+        if plain {
+            let why = redirect_setting(a, ns, c);
+            return Some(Hint {
+                score: 86,
+                summary: format!(
+                    "the application in container {name} redirects the plain-HTTP {k} probe to https://{}, and the kubelet follows the redirect to a port that speaks plain HTTP (`server gave HTTP response to HTTPS client`)",
+                    why.as_deref()
+                        .map(|w| format!(" ({w})"))
+                        .unwrap_or_default()
+                ),
+                fix: format!(
+                    "Stop the application in {workload} redirecting its health endpoint: {}exempt the probe's path from the redirect, or send the header the redirect checks through the probe's httpHeaders (`X-Forwarded-Proto: https`).",
+                    why.map(|w| format!(
+                        "turn off the HTTPS redirect ({w}) where TLS ends before the pod, "
+                    ))
+                    .unwrap_or_default()
+                ),
+            });
+        }
+        if scheme.is_some() {
+            return Some(Hint {
+                score: 84,
+                summary: format!(
+                    "the {k} probe of container {name} speaks HTTPS to a port that serves plain HTTP (`server gave HTTP response to HTTPS client`)"
+                ),
+                fix: format!(
+                    "Set the probe's httpGet `scheme: HTTP` in {workload} (the port serves plain HTTP), or serve TLS on it."
+                ),
+            });
+        }
+    }
+
+    let code = status(output);
+    let tls_refusal = lower.contains("http request to an https server");
+    if plain
+        && (code == Some(400) || tls_refusal)
+        && let Some((port, pname)) = probed_port(c, probe, seen)
+        && let Some(why) = tls_port(a, ns, c, port, pname.as_deref())
+    {
+        return Some(Hint {
+            score: 86,
+            summary: format!(
+                "the {k} probe of container {name} speaks plain HTTP to port {port}, which serves TLS ({why}): the server answers a plain request with HTTP 400"
+            ),
+            fix: format!(
+                "Set `scheme: HTTPS` on the probe's httpGet in {workload} (the kubelet does not verify the certificate), or probe a plain-HTTP port of the application."
+            ),
+        });
+    }
+
+    if code == Some(404)
+        && let Some((base, source)) = base_path(a, pod, c)
+    {
+        let asked = probe
+            .and_then(|p| p.http_get.as_ref())
+            .and_then(|h| h.path.clone())
+            .or_else(|| crate::messages::probe::target(output).and_then(|t| t.path));
+        if asked.as_deref().is_some_and(|p| p.starts_with(&base)) {
+            return None;
+        }
+        let asked_text = asked.as_deref().unwrap_or("its path");
+        return Some(Hint {
+            score: 84,
+            summary: format!(
+                "the application in container {name} is served under the base path {base} ({source}), but its {k} probe asks for {asked_text} outside it: HTTP 404"
+            ),
+            fix: format!(
+                "Put the probe's path in {workload} under the base path: ask for {base}{} (the chart's health-check path, e.g. `healthCheckPath`), or serve the application at the root (basePath rewriting).",
+                asked.as_deref().filter(|p| *p != "/").unwrap_or("/")
+            ),
+        });
+    }
+    None
+}

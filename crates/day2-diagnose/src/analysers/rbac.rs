@@ -1,0 +1,106 @@
+//! A crash-looping pod whose ServiceAccount is bound, by a RoleBinding or
+//! ClusterRoleBinding, to a Role or ClusterRole that does not exist: the
+//! binding's `roleRef` resolves to nothing, so the permissions it was meant
+//! to grant are not granted and the controller fails on its first API call
+//! (a dangling reference along the binding's edge, whatever the log says).
+
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use crate::model;
+use crate::symptoms::{Detail, Detected};
+use day2_model::{Loop, ObjRef};
+use k8s_openapi::api::rbac::v1::{RoleRef, Subject};
+
+/// Roles every cluster has, which a capture may leave out.
+fn built_in(name: &str) -> bool {
+    name.starts_with("system:") || matches!(name, "cluster-admin" | "admin" | "edit" | "view")
+}
+
+fn names_account(
+    subjects: Option<&Vec<Subject>>,
+    ns: &str,
+    sa: &str,
+    binding_ns: Option<&str>,
+) -> bool {
+    subjects.into_iter().flatten().any(|s| {
+        s.kind == "ServiceAccount"
+            && s.name == sa
+            && s.namespace.as_deref().or(binding_ns) == Some(ns)
+    })
+}
+
+pub fn dangling_role_ref<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(pod) = d.pod() else { return vec![] };
+    if !matches!(d.detail, Detail::Crash { .. }) {
+        return vec![];
+    }
+    let c = a.cluster;
+    let ns = pod.ns_or_default();
+    let sa = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.service_account_name.as_deref())
+        .filter(|s| !s.is_empty())
+        .unwrap_or("default");
+    // The role a binding names, when the input shows that kind was captured
+    // (at least one of it) and holds none of that name.
+    let missing = |r: &RoleRef, binding_ns: Option<&str>| -> bool {
+        if built_in(&r.name) {
+            return false;
+        }
+        match (r.kind.as_str(), binding_ns) {
+            ("ClusterRole", _) => {
+                !c.cluster_roles.is_empty() && !c.cluster_roles.iter().any(|x| x.name() == r.name)
+            }
+            ("Role", Some(bns)) => {
+                let mut in_ns = c
+                    .roles
+                    .iter()
+                    .filter(|x| x.ns_or_default() == bns)
+                    .peekable();
+                in_ns.peek().is_some() && !in_ns.any(|x| x.name() == r.name)
+            }
+            _ => false,
+        }
+    };
+    let dangling: Option<(ObjRef, &RoleRef)> = c
+        .cluster_role_bindings
+        .iter()
+        .filter(|b| names_account(b.subjects.as_ref(), ns, sa, None))
+        .find(|b| missing(&b.role_ref, None))
+        .map(|b| (b.objref(), &b.role_ref))
+        .or_else(|| {
+            c.role_bindings
+                .iter()
+                .filter(|b| b.ns_or_default() == ns)
+                .filter(|b| names_account(b.subjects.as_ref(), ns, sa, Some(ns)))
+                .find(|b| missing(&b.role_ref, Some(ns)))
+                .map(|b| (b.objref(), &b.role_ref))
+        });
+    let Some((binding, role)) = dangling else {
+        return vec![];
+    };
+    let workload = model::workload_ref(c, pod);
+    let (kind, name) = (role.kind.as_str(), role.name.as_str());
+    vec![
+        Hypothesis::new(
+            83,
+            Loop::Identity,
+            binding.clone(),
+            format!(
+                "{} {} binds ServiceAccount {ns}/{sa}, which {workload} runs as, to {kind} {name}, which does not exist: the permissions it should grant are not granted, so the pod fails against the API",
+                binding.kind, binding.name
+            ),
+        )
+        .fix(format!(
+            "Point the roleRef of {} {} at the {kind} that exists for this workload (a binding's roleRef cannot be edited: delete and recreate the binding), or create {kind} {name}; then restart the pods of {workload}.",
+            binding.kind, binding.name
+        ))
+        .link(Link::new(
+            Loop::Identity,
+            None,
+            binding.clone(),
+            format!("roleRef {kind} {name} resolves to nothing"),
+        )),
+    ]
+}
