@@ -99,7 +99,7 @@ impl Builder {
                 return None;
             }
             let line = span.start.line() as u32 + self.line_offset;
-            let column = (span.start.col() as u32 + 1).max(1);
+            let column = span.start.col() as u32 + 1;
             match ev {
                 Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
                 Event::DocumentStart(_, version) => {
@@ -273,6 +273,14 @@ fn push_escaped(ptr: &mut String, seg: &str) {
 /// A scalar value as the general path reads it, or `None` when the general
 /// parser does not read it as a plain scalar on its own either.
 fn scalar(text: &str, style: ScalarStyle) -> Option<Value> {
+    decided(text, style).or_else(|| resolve(text))
+}
+
+/// The spellings decided here: anything quoted or in a block, an empty plain
+/// scalar, a plain word that YAML gives no other meaning, a decimal integer
+/// without a sign or leading zero. `None` for the rest, which YAML's rules
+/// resolve.
+fn decided(text: &str, style: ScalarStyle) -> Option<Value> {
     if style != ScalarStyle::Plain {
         return Some(Value::String(text.to_owned()));
     }
@@ -283,7 +291,6 @@ fn scalar(text: &str, style: ScalarStyle) -> Option<Value> {
     if first.is_ascii_alphabetic() && !special_word(text) {
         return Some(Value::String(text.to_owned()));
     }
-    // Decimal integers without a leading zero or sign.
     if first.is_ascii_digit()
         && (first != b'0' || b.len() == 1)
         && b.len() <= 18
@@ -291,7 +298,7 @@ fn scalar(text: &str, style: ScalarStyle) -> Option<Value> {
     {
         return text.parse::<u64>().ok().map(Value::from);
     }
-    resolve(text)
+    None
 }
 
 /// Words a plain scalar may spell that are not strings: YAML 1.1 booleans,
@@ -345,17 +352,13 @@ fn resolve(text: &str) -> Option<Value> {
 
 /// A mapping key as the general path spells it: a scalar, as text.
 fn key_text(text: &str, style: ScalarStyle) -> Option<String> {
-    let b = text.as_bytes();
-    let simple = style != ScalarStyle::Plain
-        || b.first().is_some_and(|f| f.is_ascii_alphabetic()) && !special_word(text)
-        || b.first()
-            .is_some_and(|&f| f.is_ascii_digit() && (f != b'0' || b.len() == 1))
-            && b.len() <= 18
-            && b.iter().all(u8::is_ascii_digit);
-    if simple {
-        return Some(text.to_owned());
+    match decided(text, style) {
+        Some(Value::String(s)) => Some(s),
+        Some(Value::Null) => Some("null".into()),
+        // A decimal integer without a leading zero spells itself.
+        Some(_) => Some(text.to_owned()),
+        None => resolve_node(text)?.into_key(),
     }
-    resolve_node(text)?.into_key()
 }
 
 #[cfg(test)]
