@@ -406,23 +406,24 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .missing(events_absent("FailedAttachVolume"))
             .links(link)];
     }
-    // mount(8) refuses: a helper missing on the node, a device without the file system.
-    if let Some(h) = evs
+    // The events' messages, newest first, then the pod's own.
+    let said: Vec<&str> = evs
         .iter()
         .rev()
         .map(|e| e.message_text())
         .chain([message.as_str()])
+        .collect();
+    // mount(8) refuses: a helper missing on the node, a device without the file system.
+    if let Some(h) = said
+        .iter()
         .find_map(|m| super::mount::node_side(a, pod, m, link.clone()))
     {
         return vec![h];
     }
     // The driver refuses what the volume's objects ask: a file system its
     // image cannot format, an object the volume names that does not exist.
-    if let Some(h) = evs
+    if let Some(h) = said
         .iter()
-        .rev()
-        .map(|e| e.message_text())
-        .chain([message.as_str()])
         .find_map(|m| super::mount_driver::driver_side(a, pod, m, link.clone()))
     {
         return vec![h];
