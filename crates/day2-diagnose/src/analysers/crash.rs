@@ -419,10 +419,8 @@ fn cloud_identity(a: &Analysis<'_>, pod: &Res<Pod>, container: &str) -> Option<S
     let spec = pod.spec.as_ref()?;
     let ct = self::container(pod, container)?;
     let env = |name: &str| ct.env.iter().flatten().any(|e| e.name == name);
-    let sa = spec
-        .service_account_name
-        .as_deref()
-        .and_then(|n| a.references().service_accounts.get(&(ns, n)).copied());
+    let sa_name = day2_model::pod::service_account(spec);
+    let sa = a.references().service_accounts.get(&(ns, sa_name)).copied();
     let annotation = |key: &str| {
         sa.and_then(|s| s.metadata.annotations.as_ref())
             .and_then(|m| m.get(key))
@@ -434,7 +432,7 @@ fn cloud_identity(a: &Analysis<'_>, pod: &Res<Pod>, container: &str) -> Option<S
             .unwrap_or_default();
         return Some(format!(
             "It assumes the IAM role{role} with the pod's web identity token (IRSA): if the log shows `WebIdentityErr`, check that the AWS account has an IAM OIDC identity provider (OpenID Connect) for the cluster's issuer URL and that the role's trust policy allows `sts:AssumeRoleWithWebIdentity` for `system:serviceaccount:{ns}:{}`.",
-            spec.service_account_name.as_deref().unwrap_or("default")
+            sa_name
         ));
     }
     if env("AZURE_FEDERATED_TOKEN_FILE")

@@ -39,9 +39,7 @@ pub fn dangling_role_ref<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothes
     let sa = pod
         .spec
         .as_ref()
-        .and_then(|s| s.service_account_name.as_deref())
-        .filter(|s| !s.is_empty())
-        .unwrap_or("default");
+        .map_or("default", day2_model::pod::service_account);
     // The role a binding names, when the input shows that kind was captured
     // (at least one of it) and holds none of that name.
     let missing = |r: &RoleRef, binding_ns: Option<&str>| -> bool {
