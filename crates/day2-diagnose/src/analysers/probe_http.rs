@@ -18,7 +18,6 @@ use crate::messages::probe::{ProbeKind, ProbeOutcome, outcome};
 use day2_model::pod::Pod;
 use day2_model::{ObjRef, Res};
 use k8s_openapi::api::core::v1::{Container, Probe};
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 /// A reading of the probe against the container.
 pub struct Hint {
@@ -30,38 +29,6 @@ pub struct Hint {
 fn scheme(p: Option<&Probe>) -> Option<String> {
     p.and_then(|p| p.http_get.as_ref())
         .map(|h| h.scheme.clone().unwrap_or_else(|| "HTTP".into()))
-}
-
-/// The container port the probe asks, with its name.
-fn probed_port(
-    c: &Container,
-    p: Option<&Probe>,
-    seen: Option<u16>,
-) -> Option<(i32, Option<String>)> {
-    let ports = c.ports.as_deref().unwrap_or_default();
-    match p.and_then(|p| p.http_get.as_ref()).map(|h| &h.port) {
-        Some(IntOrString::Int(n)) => Some((
-            *n,
-            ports
-                .iter()
-                .find(|q| q.container_port == *n)
-                .and_then(|q| q.name.clone()),
-        )),
-        Some(IntOrString::String(s)) => ports
-            .iter()
-            .find(|q| q.name.as_deref() == Some(s.as_str()))
-            .map(|q| (q.container_port, Some(s.clone()))),
-        None => {
-            let n = i32::from(seen?);
-            Some((
-                n,
-                ports
-                    .iter()
-                    .find(|q| q.container_port == n)
-                    .and_then(|q| q.name.clone()),
-            ))
-        }
-    }
 }
 
 fn args(c: &Container) -> impl Iterator<Item = &String> {
@@ -283,8 +250,12 @@ pub fn hint(
     let tls_refusal = lower.contains("http request to an https server");
     if plain
         && (code == Some(400) || tls_refusal)
-        && let Some((port, pname)) = probed_port(c, probe, seen)
-        && let Some(why) = tls_port(a, ns, c, port, pname.as_deref())
+        && let Some((port, pname)) = super::probe::asked_port(
+            &super::probe::declared_ports(c),
+            probe.and_then(|p| p.http_get.as_ref()).map(|h| &h.port),
+            seen,
+        )
+        && let Some(why) = tls_port(a, ns, c, port, pname)
     {
         return Some(Hint {
             score: 86,
