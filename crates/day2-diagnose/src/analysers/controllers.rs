@@ -428,7 +428,6 @@ fn pool_exhausted(
 ) -> Option<Hypothesis> {
     let l = message.to_ascii_lowercase();
     let exhausted = [
-        "no available ips",
         "no available ip",
         "no more ips",
         "no addresses available",
@@ -447,13 +446,9 @@ fn pool_exhausted(
         .cluster
         .services
         .iter()
-        .filter(|s| s.spec.as_ref().and_then(|x| x.type_.as_deref()) == Some("LoadBalancer"))
         .filter(|s| {
-            s.status
-                .as_ref()
-                .and_then(|st| st.load_balancer.as_ref())
-                .and_then(|lb| lb.ingress.as_ref())
-                .is_some_and(|i| !i.is_empty())
+            crate::symptoms::load_balancer::is_load_balancer(s)
+                && crate::symptoms::load_balancer::has_address(s)
         })
         .count();
     let pools = a.cluster.config_maps.iter().find_map(|cm| {

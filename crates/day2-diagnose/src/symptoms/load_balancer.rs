@@ -10,21 +10,26 @@ use crate::model;
 use day2_model::{Res, SourceKind};
 use k8s_openapi::api::core::v1::Service;
 
+/// A Service of type LoadBalancer.
+pub fn is_load_balancer(svc: &Service) -> bool {
+    svc.spec.as_ref().and_then(|s| s.type_.as_deref()) == Some("LoadBalancer")
+}
+
+/// Whether the load balancer has given the Service an address
+/// (`status.loadBalancer.ingress`).
+pub fn has_address(svc: &Service) -> bool {
+    svc.status
+        .as_ref()
+        .and_then(|s| s.load_balancer.as_ref())
+        .and_then(|l| l.ingress.as_ref())
+        .is_some_and(|i| !i.is_empty())
+}
+
 pub fn detect<'c>(a: &Analysis<'c>, svc: &'c Res<Service>) -> Option<Detected<'c>> {
     if a.cluster.source == SourceKind::Manifests {
         return None;
     }
-    let spec = svc.spec.as_ref()?;
-    if spec.type_.as_deref() != Some("LoadBalancer") {
-        return None;
-    }
-    let has_address = svc
-        .status
-        .as_ref()
-        .and_then(|s| s.load_balancer.as_ref())
-        .and_then(|l| l.ingress.as_ref())
-        .is_some_and(|i| !i.is_empty());
-    if has_address {
+    if !is_load_balancer(svc) || has_address(svc) {
         return None;
     }
     let events = a.cluster.events_for_obj(svc);
