@@ -51,17 +51,7 @@ pub fn pv_node_affinity_admits(pv: &PersistentVolume, node: &str, labels: &Label
 /// the legacy `failure-domain.beta.kubernetes.io/zone`), whose value may list
 /// several zones separated by `__`. Empty when the volume names no zone.
 pub fn pv_zones(pv: &PersistentVolume) -> Vec<&str> {
-    let mut zones: Vec<&str> = pv
-        .spec
-        .as_ref()
-        .and_then(|s| s.node_affinity.as_ref())
-        .and_then(|a| a.required.as_ref())
-        .into_iter()
-        .flat_map(|r| r.node_selector_terms.iter())
-        .flat_map(|t| t.match_expressions.iter().flatten())
-        .filter(|e| e.key.ends_with("/zone") && e.operator == "In")
-        .flat_map(|e| e.values.iter().flatten().map(String::as_str))
-        .collect();
+    let mut zones = required_in(pv, |k| k.ends_with("/zone"));
     if zones.is_empty()
         && let Some(z) = pv.metadata.labels.as_ref().and_then(zone_of)
     {
@@ -70,6 +60,31 @@ pub fn pv_zones(pv: &PersistentVolume) -> Vec<&str> {
     zones.sort_unstable();
     zones.dedup();
     zones
+}
+
+/// The nodes a PersistentVolume is pinned to by its required node affinity
+/// on `kubernetes.io/hostname` (local and hostPath volumes), sorted and
+/// without repeats.
+pub fn pv_hosts(pv: &PersistentVolume) -> Vec<&str> {
+    let mut hosts = required_in(pv, |k| k == "kubernetes.io/hostname");
+    hosts.sort_unstable();
+    hosts.dedup();
+    hosts
+}
+
+/// The values of the `In` expressions of a PersistentVolume's required node
+/// affinity whose key `key` accepts.
+fn required_in(pv: &PersistentVolume, key: impl Fn(&str) -> bool) -> Vec<&str> {
+    pv.spec
+        .as_ref()
+        .and_then(|s| s.node_affinity.as_ref())
+        .and_then(|a| a.required.as_ref())
+        .into_iter()
+        .flat_map(|r| r.node_selector_terms.iter())
+        .flat_map(|t| t.match_expressions.iter().flatten())
+        .filter(|e| key(&e.key) && e.operator == "In")
+        .flat_map(|e| e.values.iter().flatten().map(String::as_str))
+        .collect()
 }
 
 #[cfg(test)]
@@ -153,5 +168,16 @@ mod tests {
         );
         assert_eq!(pv_zones(&v), ["us-central1-a", "us-central1-b"]);
         assert!(pv_zones(&pv(&[], &[])).is_empty());
+    }
+
+    #[test]
+    fn a_volume_pinned_by_hostname_names_its_node_and_no_zone() {
+        let v = pv(&[], &[("kubernetes.io/hostname", "In", &["node4"])]);
+        assert_eq!(pv_hosts(&v), ["node4"]);
+        assert!(pv_zones(&v).is_empty());
+        let v = pv(&[], &[("topology.kubernetes.io/zone", "In", &["a"])]);
+        assert!(pv_hosts(&v).is_empty());
+        let v = pv(&[], &[("kubernetes.io/hostname", "NotIn", &["node4"])]);
+        assert!(pv_hosts(&v).is_empty());
     }
 }

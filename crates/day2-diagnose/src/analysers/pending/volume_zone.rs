@@ -421,20 +421,7 @@ fn pinned_host(
     pod: &Res<day2_model::pod::Pod>,
     pv: &Res<PersistentVolume>,
 ) -> Option<String> {
-    let terms = &pv
-        .spec
-        .as_ref()?
-        .node_affinity
-        .as_ref()?
-        .required
-        .as_ref()?
-        .node_selector_terms;
-    let hosts: Vec<&str> = terms
-        .iter()
-        .flat_map(|t| t.match_expressions.iter().flatten())
-        .filter(|e| e.key == "kubernetes.io/hostname" && e.operator == "In")
-        .flat_map(|e| e.values.iter().flatten().map(String::as_str))
-        .collect();
+    let hosts = day2_model::topology::pv_hosts(pv);
     let [host] = hosts.as_slice() else {
         return None;
     };
