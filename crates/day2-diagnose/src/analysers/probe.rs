@@ -37,39 +37,6 @@ fn probe_port(p: &Probe) -> Option<&IntOrString> {
         .or_else(|| p.tcp_socket.as_ref().map(|t| &t.port))
 }
 
-/// The ports a container declares, with their names.
-pub(super) fn declared_ports(c: &Container) -> Vec<(i32, Option<&str>)> {
-    c.ports
-        .iter()
-        .flatten()
-        .map(|p| (p.container_port, p.name.as_deref()))
-        .collect()
-}
-
-/// The container port a probe asks, with its declared name: the probe's
-/// own port (a name resolved among the container's `declared` ports), else
-/// the port the kubelet's message shows.
-pub(super) fn asked_port<'a>(
-    declared: &[(i32, Option<&'a str>)],
-    spec_port: Option<&IntOrString>,
-    seen: Option<u16>,
-) -> Option<(i32, Option<&'a str>)> {
-    let name_of = |n: i32| {
-        declared
-            .iter()
-            .find(|(p, _)| *p == n)
-            .and_then(|(_, nm)| *nm)
-    };
-    match spec_port {
-        Some(IntOrString::Int(n)) => Some((*n, name_of(*n))),
-        Some(IntOrString::String(s)) => declared
-            .iter()
-            .find(|(_, nm)| *nm == Some(s.as_str()))
-            .copied(),
-        None => seen.map(|n| (i32::from(n), name_of(i32::from(n)))),
-    }
-}
-
 fn port_text(p: &IntOrString) -> String {
     match p {
         IntOrString::Int(n) => n.to_string(),
@@ -169,7 +136,9 @@ pub fn cause<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         ));
     }
 
-    let declared = spec.map(declared_ports).unwrap_or_default();
+    let declared = spec
+        .map(super::probe_http::declared_ports)
+        .unwrap_or_default();
     let declared_text = declared
         .iter()
         .map(|(n, nm)| match nm {
@@ -179,7 +148,9 @@ pub fn cause<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .collect::<Vec<_>>()
         .join(", ");
     let spec_port = probe.and_then(probe_port);
-    let port_num = asked_port(&declared, spec_port, seen.as_ref().map(|t| t.port)).map(|(n, _)| n);
+    let port_num =
+        super::probe_http::asked_port(&declared, spec_port, seen.as_ref().map(|t| t.port))
+            .map(|(n, _)| n);
     let named_missing = matches!(spec_port, Some(IntOrString::String(s))
         if !declared.iter().any(|(_, nm)| *nm == Some(s.as_str())));
     let undeclared =

@@ -18,6 +18,7 @@ use crate::messages::probe::{ProbeKind, ProbeOutcome, outcome};
 use day2_model::pod::Pod;
 use day2_model::{ObjRef, Res};
 use k8s_openapi::api::core::v1::{Container, Probe};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 /// A reading of the probe against the container.
 pub struct Hint {
@@ -29,6 +30,39 @@ pub struct Hint {
 fn scheme(p: Option<&Probe>) -> Option<String> {
     p.and_then(|p| p.http_get.as_ref())
         .map(|h| h.scheme.clone().unwrap_or_else(|| "HTTP".into()))
+}
+
+/// The ports a container declares, with their names.
+pub(super) fn declared_ports(c: &Container) -> Vec<(i32, Option<&str>)> {
+    c.ports
+        .iter()
+        .flatten()
+        .map(|p| (p.container_port, p.name.as_deref()))
+        .collect()
+}
+
+/// The container port a probe asks, with its declared name: the probe's
+/// own port (a name resolved among the container's `declared` ports), else
+/// the port the kubelet's message shows.
+pub(super) fn asked_port<'a>(
+    declared: &[(i32, Option<&'a str>)],
+    spec_port: Option<&IntOrString>,
+    seen: Option<u16>,
+) -> Option<(i32, Option<&'a str>)> {
+    let name_of = |n: i32| {
+        declared
+            .iter()
+            .find(|(p, _)| *p == n)
+            .and_then(|(_, nm)| *nm)
+    };
+    match spec_port {
+        Some(IntOrString::Int(n)) => Some((*n, name_of(*n))),
+        Some(IntOrString::String(s)) => declared
+            .iter()
+            .find(|(_, nm)| *nm == Some(s.as_str()))
+            .copied(),
+        None => seen.map(|n| (i32::from(n), name_of(i32::from(n)))),
+    }
 }
 
 fn args(c: &Container) -> impl Iterator<Item = &String> {
@@ -250,8 +284,8 @@ pub fn hint(
     let tls_refusal = lower.contains("http request to an https server");
     if plain
         && (code == Some(400) || tls_refusal)
-        && let Some((port, pname)) = super::probe::asked_port(
-            &super::probe::declared_ports(c),
+        && let Some((port, pname)) = asked_port(
+            &declared_ports(c),
             probe.and_then(|p| p.http_get.as_ref()).map(|h| &h.port),
             seen,
         )
