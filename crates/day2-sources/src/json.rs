@@ -14,8 +14,11 @@ use crate::scrub;
 use crate::yaml::MAX_LIST_DEPTH;
 use crate::{Hint, Part};
 use day2_model::object::group_of;
-use day2_model::peek::{array_items, object_field, peek_type, skip_string, skip_value, skip_ws};
-use day2_model::{Note, Origin, decode_str_into, decode_value_traced};
+use day2_model::peek::{
+    Span, Walked, array_items, object_field, peek_type, skip_string, skip_value, skip_ws,
+    walk_object,
+};
+use day2_model::{Note, Origin, decode_str_typed_into, decode_value_traced};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -34,6 +37,25 @@ struct Item {
     end: usize,
     line: u32,
     column: u32,
+    /// Its own `apiVersion` and `kind`, when the scanner read them on its
+    /// way through (see [`Item::peek`]).
+    ty: Option<(Option<Span>, Option<Span>)>,
+}
+
+impl Item {
+    /// The item's own `apiVersion` and `kind` ([`peek_type`]), from what the
+    /// scanner read or by reading them now.
+    fn peek<'a>(&self, raw: &'a str) -> (Option<&'a str>, Option<&'a str>) {
+        match self.ty {
+            Some((api_version, kind)) => Walked {
+                end: 0,
+                api_version,
+                kind,
+            }
+            .type_in(raw),
+            None => peek_type(raw),
+        }
+    }
 }
 
 /// Items handed to the pool: their text, and the kind their list implies.
@@ -182,13 +204,14 @@ impl<'r> Scanner<'r> {
         }
     }
 
-    fn push(&mut self, start: usize, end: usize) {
+    fn push(&mut self, start: usize, end: usize, ty: Option<(Option<Span>, Option<Span>)>) {
         let (line, column) = self.position(start);
         self.pending.push(Item {
             start,
             end,
             line,
             column,
+            ty,
         });
         self.pending_bytes += end - start;
     }
@@ -230,6 +253,20 @@ impl<'r> Scanner<'r> {
             }
             if !self.fill(dispatch) {
                 return end.map(|e| off + e);
+            }
+        }
+    }
+
+    /// End (absolute) and type of the object starting at `off`, read in one
+    /// walk, reading as much as it takes.
+    fn object_end(&mut self, off: usize, dispatch: &mut Dispatch<'_>) -> Option<Walked> {
+        loop {
+            if let Some(mut w) = walk_object(&self.buf[off - self.base..], 0) {
+                w.end += off;
+                return Some(w);
+            }
+            if !self.fill(dispatch) {
+                return None;
             }
         }
     }
@@ -291,12 +328,23 @@ impl<'r> Scanner<'r> {
             match self.byte(i) {
                 b']' => return Some(i + 1),
                 b',' => off = i + 1,
+                b'{' => {
+                    let Some(w) = self.object_end(i, dispatch) else {
+                        self.note(i, "unterminated JSON value (truncated file?)");
+                        return None;
+                    };
+                    self.push(i, w.end, Some((w.api_version, w.kind)));
+                    off = w.end;
+                    if self.pending_bytes >= BLOCK {
+                        self.flush(dispatch);
+                    }
+                }
                 _ => {
                     let Some(end) = self.value_end(i, false, dispatch) else {
                         self.note(i, "unterminated JSON value (truncated file?)");
                         return None;
                     };
-                    self.push(i, end);
+                    self.push(i, end, None);
                     off = end;
                     if self.pending_bytes >= BLOCK {
                         self.flush(dispatch);
@@ -400,7 +448,7 @@ impl<'r> Scanner<'r> {
                     }
                 }
             }
-            None => self.push(start, end),
+            None => self.push(start, end, None),
         }
         Some(end)
     }
@@ -503,10 +551,29 @@ fn typed_list_hint(api_version: Option<&str>, kind: Option<&str>) -> Hint {
 pub(crate) fn decode_batch(name: &Arc<str>, b: &Batch) -> Part {
     let mut part = Part::default();
     let hint = b.hint.as_deref().map(|(a, k)| (a.as_str(), k.as_str()));
-    reserve(&mut part, b, hint);
-    for it in &b.items {
-        let bytes = &b.text[it.start - b.base..it.end - b.base];
-        let Ok(raw) = std::str::from_utf8(bytes) else {
+    // The batch's text is checked for UTF-8 once, and its items are slices
+    // of it (they begin and end at ASCII bytes); only a batch with a bad
+    // byte somewhere checks its items one by one.
+    let whole = std::str::from_utf8(&b.text).ok();
+    let items: Vec<(&Item, Option<&str>)> = b
+        .items
+        .iter()
+        .map(|it| {
+            let range = it.start - b.base..it.end - b.base;
+            let raw = match whole {
+                Some(t) => t.get(range),
+                None => b.text.get(range).and_then(|x| std::str::from_utf8(x).ok()),
+            };
+            (it, raw)
+        })
+        .collect();
+    let peeks: Vec<_> = items
+        .iter()
+        .map(|(it, raw)| raw.map(|r| it.peek(r)))
+        .collect();
+    reserve(&mut part, &peeks, hint);
+    for ((it, raw), peek) in items.into_iter().zip(peeks) {
+        let (Some(raw), Some(peek)) = (raw, peek) else {
             part.push_note(Note {
                 at: format!("{name}:{}:{}", it.line, it.column),
                 message: "not UTF-8 text, skipped".into(),
@@ -517,30 +584,33 @@ pub(crate) fn decode_batch(name: &Arc<str>, b: &Batch) -> Part {
             && b.kind_pending
             && raw.starts_with('{')
             && raw.as_bytes().get(skip_ws(raw.as_bytes(), 1)) != Some(&b'}')
-            && peek_type(raw).1.is_none()
+            && peek.1.is_none()
         {
             // The list's kind may come after its items.
             part.deferred
                 .push((b.list, raw.to_owned(), it.line, it.column));
             continue;
         }
-        decode_into(&mut part, name, raw, it.line, it.column, hint);
+        decode_nested(
+            &mut part,
+            name,
+            raw,
+            it.line,
+            it.column,
+            hint,
+            0,
+            Some(peek),
+        );
     }
     part
 }
 
 /// Room in the part's stores for the batch's objects: a batch is usually a run
 /// of one kind, and its store then grows once instead of doubling its way up.
-fn reserve(part: &mut Part, b: &Batch, hint: Option<(&str, &str)>) {
+fn reserve(part: &mut Part, peeks: &[Option<Peeked<'_>>], hint: Option<(&str, &str)>) {
     let mut runs: Vec<(&str, &str, usize)> = Vec::new();
-    for it in &b.items {
-        let Some(raw) = b.text.get(it.start - b.base..it.end - b.base) else {
-            continue;
-        };
-        let Ok(raw) = std::str::from_utf8(raw) else {
-            continue;
-        };
-        let (av, kind) = match (peek_type(raw), hint) {
+    for peek in peeks.iter().flatten() {
+        let (av, kind) = match (*peek, hint) {
             ((av, Some(k)), _) => (av.unwrap_or(""), k),
             ((av, None), Some((hav, hk))) => (av.unwrap_or(hav), hk),
             _ => continue,
@@ -555,6 +625,9 @@ fn reserve(part: &mut Part, b: &Batch, hint: Option<(&str, &str)>) {
     }
 }
 
+/// A document's own `apiVersion` and `kind`, as [`peek_type`] reads them.
+type Peeked<'a> = (Option<&'a str>, Option<&'a str>);
+
 /// Decode one JSON value into the part: an object, the items of a list
 /// nested in the stream (flattened, as kubectl does), or a note.
 pub(crate) fn decode_into(
@@ -565,9 +638,11 @@ pub(crate) fn decode_into(
     column: u32,
     hint: Option<(&str, &str)>,
 ) {
-    decode_nested(part, name, raw, line, column, hint, 0);
+    decode_nested(part, name, raw, line, column, hint, 0, None);
 }
 
+/// Decode one value; `peek` is its own type when already read.
+#[allow(clippy::too_many_arguments)]
 fn decode_nested(
     part: &mut Part,
     name: &Arc<str>,
@@ -576,6 +651,7 @@ fn decode_nested(
     column: u32,
     hint: Option<(&str, &str)>,
     depth: usize,
+    peek: Option<Peeked<'_>>,
 ) {
     let b = raw.as_bytes();
     let what = match b.first() {
@@ -597,15 +673,8 @@ fn decode_nested(
         part.empty_objects += 1;
         return;
     }
-    // Only a list's `kind` ends in `List"` (or is a snapshot): a fast look
-    // before peeking at the type.
-    let maybe_list = memchr::memmem::find(b, b"List\"").is_some()
-        || memchr::memmem::find(b, b"\"Snapshot\"").is_some();
-    let (av, kind) = if maybe_list {
-        peek_type(raw)
-    } else {
-        (None, None)
-    };
+    let own = peek.unwrap_or_else(|| peek_type(raw));
+    let (av, kind) = own;
     if let Some(kind) = kind
         && (kind.ends_with("List") || kind == "Snapshot")
         && let Some((start, _)) = object_field(raw, 0, "items")
@@ -623,12 +692,12 @@ fn decode_nested(
         let inner = inner.as_deref().map(|(a, k)| (a.as_str(), k.as_str()));
         for (s, e) in items {
             let (l, c) = scrub::position(raw, s, line, column);
-            decode_nested(part, name, &raw[s..e], l, c, inner, depth + 1);
+            decode_nested(part, name, &raw[s..e], l, c, inner, depth + 1, None);
         }
         return;
     }
     let origin = Origin::file(name.clone(), line, column);
-    match decode_str_into(&mut part.stores, raw, origin, hint) {
+    match decode_str_typed_into(&mut part.stores, raw, origin, own, hint) {
         Ok(()) => part.readable = true,
         Err(e) => {
             // The error path only: decode again, tracing the field that fails.

@@ -166,12 +166,13 @@ fn decode_value_tracked(
     }
 }
 
-/// The apiVersion and kind of a document: its own, else the list's.
+/// The apiVersion and kind of a document: its own (`own`, as
+/// [`crate::peek::peek_type`] reads them), else the list's.
 fn type_of<'a>(
-    raw: &'a str,
+    own: (Option<&'a str>, Option<&'a str>),
     hint: Option<(&'a str, &'a str)>,
 ) -> Result<(&'a str, &'a str), DecodeError> {
-    match (crate::peek::peek_type(raw), hint) {
+    match (own, hint) {
         ((av, Some(k)), _) => Ok((av.unwrap_or(""), k)),
         ((av, None), Some((hav, hk))) => Ok((av.unwrap_or(hav), hk)),
         ((_, None), None) => Err(DecodeError::NoKind),
@@ -219,7 +220,21 @@ pub fn decode_str_into(
     origin: Origin,
     hint: Option<(&str, &str)>,
 ) -> Result<(), DecodeError> {
-    let (av, kind) = type_of(raw, hint)?;
+    decode_str_typed_into(stores, raw, origin, crate::peek::peek_type(raw), hint)
+}
+
+/// [`decode_str_into`] for a document whose own `apiVersion` and `kind`
+/// were already read (`own`, as [`crate::peek::peek_type`] reads them): a
+/// reader that walked the text to find where the document ends need not
+/// walk it again for its type.
+pub fn decode_str_typed_into(
+    stores: &mut Stores,
+    raw: &str,
+    origin: Origin,
+    own: (Option<&str>, Option<&str>),
+    hint: Option<(&str, &str)>,
+) -> Result<(), DecodeError> {
+    let (av, kind) = type_of(own, hint)?;
     let group = group_of(av);
     if is_model_version(av, group, kind) {
         if group.is_empty() && kind == "Event" {

@@ -12,7 +12,9 @@ use std::sync::Arc;
 
 mod decode;
 
-pub use decode::{decode_str_into, decode_value, decode_value_traced, group_of};
+pub use decode::{
+    decode_str_into, decode_str_typed_into, decode_value, decode_value_traced, group_of,
+};
 
 /// An object together with where it came from.
 ///
