@@ -11,19 +11,23 @@ pub fn filter(st: &State<'_>, pod: &Incoming<'_, '_>, ni: usize) -> Option<Failu
         return None;
     }
     let node = &st.nodes[ni];
-    // When the pod is already bound here, its own ports are not a conflict.
-    let mut in_use = node.ports.clone();
-    if pod.self_node == Some(ni) {
+    let clash = if pod.self_node == Some(ni) {
+        // The pod is already bound here: its own ports are not a conflict.
+        let mut in_use: Vec<_> = node.ports.iter().collect();
         for p in &pod.ports {
-            if let Some(i) = in_use.iter().position(|x| x == p) {
+            if let Some(i) = in_use.iter().position(|x| *x == p) {
                 in_use.swap_remove(i);
             }
         }
-    }
-    let clash = pod
-        .ports
-        .iter()
-        .find(|p| in_use.iter().any(|u| u.conflicts(p)))?;
+        pod.ports
+            .iter()
+            .find(|p| in_use.iter().any(|u| u.conflicts(p)))
+    } else {
+        // Judged for every node, for every pending pod: nothing copied.
+        pod.ports
+            .iter()
+            .find(|p| node.ports.iter().any(|u| u.conflicts(p)))
+    }?;
     Some(Failure::new(
         Plugin::NodePorts,
         REASON,
