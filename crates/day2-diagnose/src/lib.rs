@@ -256,98 +256,18 @@ fn group(all: Vec<Arc<Resolved>>) -> DiagnoseOutput {
             .then(since(a).cmp(&since(b)))
             .then_with(|| a[0].object.cmp(&b[0].object))
     });
+    // Each incident is written up on its own (its chain redacted: most of
+    // the work, as chains quote event messages), in parallel, then in order.
+    let written: Vec<(Vec<Diagnosis>, Vec<Dated>)> = ordered
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, members)| incident(u32::try_from(i + 1).unwrap_or(u32::MAX), members))
+        .collect();
     let mut diagnoses = Vec::new();
-    let mut timeline: Vec<(jiff::Timestamp, TimelineEntry)> = Vec::new();
-    for (number, members) in (1..).zip(ordered) {
-        let best = members
-            .iter()
-            .max_by_key(|r| r.score)
-            .map_or(0, |r| r.score);
-        let mut fix = members
-            .iter()
-            .max_by_key(|r| r.score)
-            .map(|r| r.fix.clone())
-            .unwrap_or_default();
-        redact_in_place(&mut fix);
-        // The incident's links: every member of a kind's first object, all kinds.
-        let mut by_kind: BTreeMap<Kind, Vec<&Resolved>> = BTreeMap::new();
-        for m in &members {
-            by_kind.entry(m.kind).or_default().push(m);
-        }
-        let mut links: Vec<Link> = Vec::new();
-        for rs in by_kind.values() {
-            links.extend(rs[0].links.iter().map(|l| Link::clone(l)));
-        }
-        let mut ordered_links = order_chain(links);
-        // Text from the cluster (event and status messages, log lines) enters
-        // the report here; every output format shows it redacted.
-        for l in &mut ordered_links {
-            redact_in_place(&mut l.what);
-            l.evidence.iter_mut().for_each(redact_in_place);
-        }
-        for l in &ordered_links {
-            if let Some(at) = l.at {
-                timeline.push((
-                    at,
-                    TimelineEntry {
-                        at: Some(at),
-                        loop_: l.loop_,
-                        object: l.object.clone(),
-                        what: l.what.clone(),
-                    },
-                ));
-            }
-        }
-        let chain: Vec<ChainLink> = ordered_links.into_iter().map(Link::into_chain).collect();
-        for rs in by_kind.values() {
-            let primary = rs[0];
-            // Each object and note once, in order: a set, as an incident may
-            // hold thousands of pods.
-            let mut seen: rustc_hash::FxHashSet<&ObjRef> = Default::default();
-            seen.insert(&primary.object);
-            let also: Vec<ObjRef> = rs[1..]
-                .iter()
-                .filter(|r| seen.insert(&r.object))
-                .map(|r| r.object.clone())
-                .collect();
-            let mut noted: rustc_hash::FxHashSet<&String> = Default::default();
-            let mut missing: Vec<String> = rs
-                .iter()
-                .flat_map(|r| &r.missing)
-                .filter(|m| noted.insert(*m))
-                .cloned()
-                .collect();
-            // Nothing in the input explains it: the commands that would
-            // fetch the next piece of evidence from the cluster.
-            if primary.unexplained {
-                missing.extend(kubectl::fetch(primary.kind, &primary.object));
-            }
-            missing.iter_mut().for_each(redact_in_place);
-            let mut root_cause = primary.root.clone();
-            redact_in_place(&mut root_cause.summary);
-            diagnoses.push(Diagnosis {
-                symptom: Symptom {
-                    kind: primary.kind.as_str().to_owned(),
-                    loop_: primary.kind.loop_(),
-                    object: primary.object.clone(),
-                    since: primary.since,
-                    evidence: primary
-                        .evidence
-                        .iter()
-                        .take(6)
-                        .map(|e| redact(e).into_owned())
-                        .collect(),
-                },
-                root_cause,
-                chain: chain.clone(),
-                fix: fix.clone(),
-                confidence: evidence::confidence(best),
-                also_affected: also,
-                missing_evidence: missing,
-                unexplained: primary.unexplained,
-                incident: number,
-            });
-        }
+    let mut timeline: Vec<Dated> = Vec::new();
+    for (d, t) in written {
+        diagnoses.extend(d);
+        timeline.extend(t);
     }
     let mut seen = std::collections::HashSet::new();
     timeline.retain(|(_, t)| seen.insert((t.at, t.loop_, t.object.clone(), t.what.clone())));
@@ -357,4 +277,104 @@ fn group(all: Vec<Arc<Resolved>>) -> DiagnoseOutput {
         diagnoses,
         timeline: timeline.into_iter().map(|(_, t)| t).collect(),
     }
+}
+
+/// A timeline entry and the time it is sorted by.
+type Dated = (jiff::Timestamp, TimelineEntry);
+
+/// The diagnoses of incident `number` (one per kind of symptom among its
+/// members) and its timeline entries.
+fn incident(number: u32, members: Vec<Arc<Resolved>>) -> (Vec<Diagnosis>, Vec<Dated>) {
+    let mut diagnoses = Vec::new();
+    let mut timeline: Vec<Dated> = Vec::new();
+    let best = members
+        .iter()
+        .max_by_key(|r| r.score)
+        .map_or(0, |r| r.score);
+    let mut fix = members
+        .iter()
+        .max_by_key(|r| r.score)
+        .map(|r| r.fix.clone())
+        .unwrap_or_default();
+    redact_in_place(&mut fix);
+    // The incident's links: every member of a kind's first object, all kinds.
+    let mut by_kind: BTreeMap<Kind, Vec<&Resolved>> = BTreeMap::new();
+    for m in &members {
+        by_kind.entry(m.kind).or_default().push(m);
+    }
+    let mut links: Vec<Link> = Vec::new();
+    for rs in by_kind.values() {
+        links.extend(rs[0].links.iter().map(|l| Link::clone(l)));
+    }
+    let mut ordered_links = order_chain(links);
+    // Text from the cluster (event and status messages, log lines) enters
+    // the report here; every output format shows it redacted.
+    for l in &mut ordered_links {
+        redact_in_place(&mut l.what);
+        l.evidence.iter_mut().for_each(redact_in_place);
+    }
+    for l in &ordered_links {
+        if let Some(at) = l.at {
+            timeline.push((
+                at,
+                TimelineEntry {
+                    at: Some(at),
+                    loop_: l.loop_,
+                    object: l.object.clone(),
+                    what: l.what.clone(),
+                },
+            ));
+        }
+    }
+    let chain: Vec<ChainLink> = ordered_links.into_iter().map(Link::into_chain).collect();
+    for rs in by_kind.values() {
+        let primary = rs[0];
+        // Each object and note once, in order: a set, as an incident may
+        // hold thousands of pods.
+        let mut seen: rustc_hash::FxHashSet<&ObjRef> = Default::default();
+        seen.insert(&primary.object);
+        let also: Vec<ObjRef> = rs[1..]
+            .iter()
+            .filter(|r| seen.insert(&r.object))
+            .map(|r| r.object.clone())
+            .collect();
+        let mut noted: rustc_hash::FxHashSet<&String> = Default::default();
+        let mut missing: Vec<String> = rs
+            .iter()
+            .flat_map(|r| &r.missing)
+            .filter(|m| noted.insert(*m))
+            .cloned()
+            .collect();
+        // Nothing in the input explains it: the commands that would
+        // fetch the next piece of evidence from the cluster.
+        if primary.unexplained {
+            missing.extend(kubectl::fetch(primary.kind, &primary.object));
+        }
+        missing.iter_mut().for_each(redact_in_place);
+        let mut root_cause = primary.root.clone();
+        redact_in_place(&mut root_cause.summary);
+        diagnoses.push(Diagnosis {
+            symptom: Symptom {
+                kind: primary.kind.as_str().to_owned(),
+                loop_: primary.kind.loop_(),
+                object: primary.object.clone(),
+                since: primary.since,
+                evidence: primary
+                    .evidence
+                    .iter()
+                    .take(6)
+                    .map(|e| redact(e).into_owned())
+                    .collect(),
+            },
+            root_cause,
+            chain: chain.clone(),
+            fix: fix.clone(),
+            confidence: evidence::confidence(best),
+            also_affected: also,
+            missing_evidence: missing,
+            unexplained: primary.unexplained,
+            incident: number,
+        });
+    }
+    (diagnoses, timeline)
 }

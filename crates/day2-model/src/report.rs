@@ -4,6 +4,7 @@
 
 use crate::types::{Location, Loop, ObjRef, Severity};
 use jiff::Timestamp;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -266,7 +267,8 @@ impl Report {
 
     /// Sort findings (severity desc, loop, rule, object) and recompute the summary.
     pub fn finalize(&mut self, objects: usize) {
-        self.findings.sort_by(|a, b| {
+        // Stable, as `sort_by`: findings that compare equal keep their order.
+        self.findings.par_sort_by(|a, b| {
             b.severity
                 .cmp(&a.severity)
                 .then(a.loop_.cmp(&b.loop_))

@@ -18,6 +18,7 @@ mod html;
 pub use html::{ExplainView, NodeRow};
 /// The HTML view of `day2 logs`: field coverage, overall and per source.
 pub use html::{LogsSource, LogsView, logs as logs_html};
+mod json;
 mod junit;
 mod markdown;
 mod sarif;
@@ -188,8 +189,7 @@ pub fn render_summary(report: &Report) -> String {
 /// as it is serialised: a large cluster's report is tens of megabytes and is
 /// never held whole.
 pub fn write_json(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, report)?;
-    out.write_all(b"\n")
+    json::write(report, out)
 }
 
 /// The rule catalogue (`day2 rules`): a table in text and Markdown, and

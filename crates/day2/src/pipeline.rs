@@ -8,6 +8,7 @@ use day2_model::report::{Report, SCHEMA, SourceInfo, Status};
 use day2_model::{Cloud, Cluster, Severity};
 use day2_render::Format;
 use day2_rules::{Config, Context};
+use rayon::prelude::*;
 
 pub fn load_config(opts: &ReportOpts) -> Result<Config> {
     let mut config = match &opts.config {
@@ -85,9 +86,10 @@ pub fn analyze(cluster: &Cluster, config: &Config, diagnose: bool) -> Report {
 /// decoder could not read): redacted like diagnoses, before any format.
 fn redact_quoted_input(report: &mut Report) {
     use day2_model::redact::redact_in_place;
-    for f in &mut report.findings {
-        redact_in_place(&mut f.message);
-    }
+    report
+        .findings
+        .par_iter_mut()
+        .for_each(|f| redact_in_place(&mut f.message));
     report.notes.iter_mut().for_each(redact_in_place);
 }
 
