@@ -216,7 +216,7 @@ pub(crate) fn run_rules(cx: &Context<'_>, rules: &[&'static dyn Rule]) -> Vec<Fi
             .collect();
         eprintln!("[day2 timings] slowest rules: {}", slowest.join(", "));
     }
-    findings.sort_by(|a, b| {
+    findings.par_sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
             .then(a.loop_.cmp(&b.loop_))
