@@ -231,20 +231,27 @@ pub fn matches_node_selection(spec: &PodSpec, node: &Res<Node>) -> bool {
 }
 
 /// Node-group labels of the managed offerings and autoscalers.
-const NODE_GROUP_LABELS: [&str; 6] = [
-    "eks.amazonaws.com/nodegroup",
-    "karpenter.sh/nodepool",
-    "alpha.eksctl.io/nodegroup-name",
-    "kubernetes.azure.com/agentpool",
-    "agentpool",
-    "cloud.google.com/gke-nodepool",
+/// Labels naming a node's group, with the kind of object the group is.
+const NODE_GROUP_LABELS: [(&str, &str); 7] = [
+    ("eks.amazonaws.com/nodegroup", "NodeGroup"),
+    ("karpenter.sh/nodepool", "NodePool"),
+    ("karpenter.sh/provisioner-name", "Provisioner"),
+    ("alpha.eksctl.io/nodegroup-name", "NodeGroup"),
+    ("kubernetes.azure.com/agentpool", "NodeGroup"),
+    ("agentpool", "NodeGroup"),
+    ("cloud.google.com/gke-nodepool", "NodeGroup"),
 ];
 
 pub fn node_group(node: &Res<Node>) -> Option<&str> {
+    node_group_of(node).map(|(_, name)| name)
+}
+
+/// The node's group and the kind of object it is (a Karpenter NodePool or
+/// Provisioner, else a cloud node group).
+fn node_group_of(node: &Res<Node>) -> Option<(&'static str, &str)> {
     NODE_GROUP_LABELS
         .iter()
-        .find_map(|k| node.labels().get(*k))
-        .map(String::as_str)
+        .find_map(|(k, kind)| node.labels().get(*k).map(|v| (*kind, v.as_str())))
 }
 
 /// The node pool a set of nodes belongs to, as an object reference: the node
@@ -252,11 +259,11 @@ pub fn node_group(node: &Res<Node>) -> Option<&str> {
 pub fn node_pool_ref<'a>(nodes: impl IntoIterator<Item = &'a Res<Node>>) -> ObjRef {
     let nodes: Vec<&Res<Node>> = nodes.into_iter().collect();
     // Every node in one and the same group.
-    let mut groups = nodes.iter().map(|n| node_group(n));
-    if let Some(Some(first)) = groups.next()
-        && groups.all(|g| g == Some(first))
+    let mut groups = nodes.iter().map(|n| node_group_of(n));
+    if let Some(Some((kind, first))) = groups.next()
+        && groups.all(|g| g == Some((kind, first)))
     {
-        return ObjRef::new("NodeGroup", None, first);
+        return ObjRef::new(kind, None, first);
     }
     match nodes.as_slice() {
         [one] => one.objref(),

@@ -25,10 +25,13 @@ pub fn load_balancer<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
             "the cloud provider cannot create the load balancer",
         )
     });
+    // Annotation keys: a DNS prefix (with a dot) before the slash, which
+    // a Service's `namespace/name` in the same message does not have.
     let annotations: Vec<&str> = message
         .split(|c: char| c.is_whitespace() || c == ',' || c == '"')
         .filter(|w| {
-            w.contains('/')
+            w.split_once('/')
+                .is_some_and(|(prefix, _)| prefix.contains('.'))
                 && (w.contains("load-balancer")
                     || w.contains("loadbalancer")
                     || w.starts_with("service."))
@@ -64,6 +67,11 @@ pub fn load_balancer<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
         )
         .fix("Tag the public subnets with kubernetes.io/role/elb=1 (internal load balancers: the private subnets with kubernetes.io/role/internal-elb=1) and, on older clusters, kubernetes.io/cluster/<cluster-name>=shared; or name subnets with the annotation service.beta.kubernetes.io/aws-load-balancer-subnets.")
         .links(link)];
+    }
+    if let Some(h) = super::lb_causes::refused_setting(svc, message, link.clone())
+        .or_else(|| super::lb_causes::controller_credentials(a, svc, message, link.clone()))
+    {
+        return vec![h];
     }
     if !annotations.is_empty() {
         let set = svc.annotations();
@@ -219,6 +227,13 @@ pub fn job<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     {
         return vec![h.links(failed_link)];
     }
+    // Helm in the Job refusing to take over an object another release owns.
+    if let Some(h) = msg
+        .as_deref()
+        .and_then(|m| super::helm::ownership(m, &format!("Job {ns}/{}", job.name())))
+    {
+        return vec![h.links(failed_link)];
+    }
     let detail = msg
         .as_ref()
         .map(|m| format!(": {}", day2_model::redact::excerpt(m, 160)))
@@ -288,11 +303,36 @@ pub fn hpa<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .other
             .iter()
             .find(|o| o.obj.kind == "APIService" && o.name() == "v1beta1.metrics.k8s.io");
-        let server = a
-            .cluster
-            .deployments
-            .iter()
-            .find(|d| d.name() == "metrics-server");
+        // By name (a chart's release name follows it) or by image.
+        let server = a.cluster.deployments.iter().find(|d| {
+            d.name().starts_with("metrics-server")
+                || d.spec.template.spec.as_ref().is_some_and(|s| {
+                    s.containers.iter().any(|c| {
+                        c.image
+                            .as_deref()
+                            .is_some_and(|i| i.contains("/metrics-server:"))
+                    })
+                })
+        });
+        // Its pods run but never become Ready: metrics-server is ready once
+        // it has scraped the kubelets, so it cannot.
+        let unready = server.is_some_and(|s| {
+            let pods = a.cluster.pods_of("Deployment", s.ns_or_default(), s.name());
+            !pods.is_empty()
+                && pods
+                    .iter()
+                    .all(|p| model::phase(p) == "Running" && !model::is_ready(p))
+        });
+        if let Some(s) = server.filter(|_| unready) {
+            return vec![Hypothesis::new(
+                86,
+                Loop::Observability,
+                s.objref(),
+                format!("metrics-server ({}) runs but never becomes Ready (its readiness probe fails until it has scraped the kubelets), so the resource metrics API has no endpoints and the HPA reads no metrics", s.objref()),
+            )
+            .fix(format!("Read its log (`kubectl logs -n {} deploy/{}`). `x509: cannot validate certificate for <node IP> because it doesn't contain any IP SANs` is the usual cause: the kubelets' serving certificates are self-signed without IP SANs; give them signed certificates (`serverTLSBootstrap: true` in the kubelet configuration, then approve the kubelet-serving CSRs), or, on a test cluster, start metrics-server with `--kubelet-insecure-tls`. `no such host` for node names: `--kubelet-preferred-address-types=InternalIP`.", s.ns_or_default(), s.name()))
+            .links(link)];
+        }
         let (obj, summary) = match (api, server) {
             (None, None) => (
                 ObjRef::new("APIService", None, "v1beta1.metrics.k8s.io"),

@@ -217,6 +217,16 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .fix(format!("On node {node}, delete the stale bridge so the plugin recreates it with the right address: `ip link set {bridge} down && ip link delete {bridge}` (with flannel also `ip link delete flannel.1`), then restart the CNI pod on the node (or the kubelet); pods there start on the next sandbox retry."))
             .links(link)]
         }
+        SandboxError::ReferencePluginMissing { binary, dir } => {
+            vec![Hypothesis::new(
+                86,
+                Loop::Network,
+                ObjRef::new("Node", None, node),
+                format!("node {node} lacks the CNI plugin binary `{binary}` in {dir}: the network add-on's configuration chains the reference CNI plugins (loopback, portmap, …), which the node's CNI package installs, not the add-on's DaemonSet"),
+            )
+            .fix(format!("Install the containernetworking CNI plugins on node {node} so {dir}/{binary} exists (the `kubernetes-cni` / `containernetworking-plugins` package, or the release tarball of github.com/containernetworking/plugins unpacked into {dir}), as on the other nodes; pods there start on the next sandbox retry."))
+            .links(link)]
+        }
         SandboxError::CniUnauthorized { plugin } => vec![cni_unauthorized(a, node, plugin, &daemons).links(link)],
         SandboxError::Other if let Some(h) = cni_agent_down(node, message, &daemons) => vec![h.links(link)],
         SandboxError::Other => vec![Hypothesis::new(

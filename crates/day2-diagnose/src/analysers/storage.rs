@@ -428,6 +428,13 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     {
         return vec![h];
     }
+    // The server refuses the credentials the volume's Secret holds.
+    if let Some(h) = said
+        .iter()
+        .find_map(|m| super::mount_secret::credentials(a, pod, m, link.clone()))
+    {
+        return vec![h];
+    }
     // A mount that times out (the CSI call's `DeadlineExceeded`, NFS's
     // `Connection timed out`) with the driver registered (the analyser of
     // unregistered drivers speaks otherwise): the storage server does not

@@ -42,7 +42,56 @@ pub enum SandboxError {
         bridge: String,
         wanted: String,
     },
+    /// The runtime cannot find a plugin binary of the containernetworking
+    /// reference set (`loopback`, `portmap`, `bridge`, …) in the node's CNI
+    /// binary directory: `failed to find plugin "loopback" in path [/opt/cni/bin]`.
+    ReferencePluginMissing {
+        binary: String,
+        dir: String,
+    },
     Other,
+}
+
+/// The plugins of containernetworking/plugins (`plugins/main`, `ipam`,
+/// `meta`): installed on the node by its CNI package, not by a network
+/// add-on's DaemonSet, which brings its own binary.
+const REFERENCE_PLUGINS: [&str; 18] = [
+    "loopback",
+    "bridge",
+    "host-local",
+    "portmap",
+    "bandwidth",
+    "firewall",
+    "tuning",
+    "ptp",
+    "macvlan",
+    "ipvlan",
+    "vlan",
+    "host-device",
+    "dhcp",
+    "static",
+    "sbr",
+    "vrf",
+    "tap",
+    "dummy",
+];
+
+/// `failed to find plugin "X" in path [DIR]`, for a reference plugin `X`.
+fn reference_plugin_missing(m: &str) -> Option<SandboxError> {
+    const MARK: &str = "failed to find plugin \"";
+    let rest = &m[m.find(MARK)? + MARK.len()..];
+    let (binary, after) = rest.split_once('"')?;
+    if !REFERENCE_PLUGINS.contains(&binary) {
+        return None;
+    }
+    let dir = after
+        .split_once("in path [")
+        .and_then(|(_, d)| d.split_once(']'))
+        .map_or("/opt/cni/bin", |(d, _)| d);
+    Some(SandboxError::ReferencePluginMissing {
+        binary: binary.to_owned(),
+        dir: dir.to_owned(),
+    })
 }
 
 /// CNI plugins by a word their errors carry, with the DaemonSet that runs them.
@@ -96,6 +145,9 @@ pub fn classify_sandbox(message: &str) -> SandboxError {
             .unwrap_or("")
             .to_owned();
         return SandboxError::StaleBridge { bridge, wanted };
+    }
+    if let Some(missing) = reference_plugin_missing(m) {
+        return missing;
     }
     if m.contains("failed to assign an IP address to container")
         || m.contains("Failed to allocate address")

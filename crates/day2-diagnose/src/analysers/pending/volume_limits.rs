@@ -27,14 +27,34 @@ fn limits(a: &Analysis<'_>, node: &str) -> Vec<String> {
         .collect()
 }
 
-/// Claims mounted by the pods running on a node.
-fn attached(a: &Analysis<'_>, node: &str) -> usize {
+/// The smallest volume limit the node's CSINode declares.
+fn limit(a: &Analysis<'_>, node: &str) -> Option<usize> {
     a.cluster
+        .csi_nodes
+        .iter()
+        .filter(|c| c.name() == node)
+        .flat_map(|c| c.spec.drivers.iter())
+        .filter_map(|d| usize::try_from(d.allocatable.as_ref()?.count?).ok())
+        .min()
+}
+
+/// Volumes attached to a node: the claims its pods mount, or its
+/// VolumeAttachments, whichever the input shows more of.
+fn attached(a: &Analysis<'_>, node: &str) -> usize {
+    let claims = a
+        .cluster
         .pods_on_node(node)
         .filter(|p| !model::is_terminal(p))
         .filter_map(|p| p.spec.as_ref())
         .map(|s| model::claims(s).count())
-        .sum()
+        .sum();
+    let attachments = a
+        .cluster
+        .volume_attachments
+        .iter()
+        .filter(|v| v.spec.node_name == node && v.status.as_ref().is_none_or(|s| s.attached))
+        .count();
+    attachments.max(claims)
 }
 
 pub fn volume_limits<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
@@ -53,16 +73,45 @@ pub fn volume_limits<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
             Reason::NodeAffinity | Reason::Taint(_) | Reason::Unschedulable
         )
     });
+    // Nodes full in another dimension (pods, cpu, memory) count with the
+    // excluded ones while they are fewer than those at their volume limit:
+    // the volume limit is then what keeps most usable nodes out.
+    let other_full = said(p, |r| {
+        matches!(r, Reason::TooManyPods | Reason::Insufficient(_))
+    });
+    let other_full = if other_full < full { other_full } else { 0 };
     let total = p.fit.as_ref().and_then(|f| f.total).unwrap_or(full);
-    if full + excluded < total {
+    if full + excluded + other_full < total {
         return vec![];
     }
-    let candidates: Vec<&Res<Node>> = a
+    let mut candidates: Vec<&Res<Node>> = a
         .selected_nodes(spec)
         .iter()
         .copied()
         .filter(|n| model::untolerated_taints(spec, n).is_empty() && !model::cordoned(n))
         .collect();
+    // Where the input shows which nodes are at their limit (CSINode's count
+    // against the claims their pods mount), those; else leave out the
+    // nodes full of pods, which the scheduler turned away for that.
+    let at_limit: Vec<&Res<Node>> = candidates
+        .iter()
+        .copied()
+        .filter(|n| limit(a, n.name()).is_some_and(|l| attached(a, n.name()) >= l))
+        .collect();
+    if !at_limit.is_empty() {
+        candidates = at_limit;
+    } else if other_full > 0 {
+        candidates.retain(|n| {
+            let pods = model::allocatable(n).map_or(0, |r| r.pods);
+            pods <= 0
+                || (a
+                    .cluster
+                    .pods_on_node(n.name())
+                    .filter(|p| !model::is_terminal(p))
+                    .count() as i64)
+                    < pods
+        });
+    }
     // One node: that node (its VM size); several: their pool.
     let root = match candidates.as_slice() {
         [] => model::workload_ref(a.cluster, pod),
@@ -74,7 +123,7 @@ pub fn volume_limits<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
         .map(|n| {
             let l = limits(a, n.name());
             format!(
-                "{} ({} claims mounted by its pods{})",
+                "{} ({} volumes attached{})",
                 n.name(),
                 attached(a, n.name()),
                 if l.is_empty() {

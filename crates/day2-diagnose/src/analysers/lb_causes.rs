@@ -1,0 +1,233 @@
+//! Two causes of a LoadBalancer Service without an address that the cloud
+//! provider's error names without saying whose they are:
+//!
+//! - the provider refuses a setting of the Service itself: its error quotes
+//!   the value the Service sets (`unsupported load balancer affinity:
+//!   ClientIP` for `sessionAffinity: ClientIP` on the in-tree AWS ELB code;
+//!   an address, a protocol, a traffic policy);
+//! - the provider's API refuses the controller's credentials (`401 Unable to
+//!   authenticate you`, `AuthFailure`, `InvalidClientTokenId`): the cloud
+//!   controller manager's token, in the Secret its pods read it from.
+
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use day2_model::k8s_openapi::api::core::v1::{PodSpec, Service};
+use day2_model::{Loop, ObjRef, Res};
+
+/// The Service's settings a provider may not support: (field, value).
+fn settings(svc: &Service) -> Vec<(&'static str, String)> {
+    let Some(spec) = svc.spec.as_ref() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if let Some(a) = spec.session_affinity.as_deref().filter(|a| *a != "None") {
+        out.push(("sessionAffinity", a.to_owned()));
+    }
+    if let Some(p) = spec
+        .external_traffic_policy
+        .as_deref()
+        .filter(|p| *p != "Cluster")
+    {
+        out.push(("externalTrafficPolicy", p.to_owned()));
+    }
+    if let Some(ip) = spec.load_balancer_ip.as_deref().filter(|ip| !ip.is_empty()) {
+        out.push(("loadBalancerIP", ip.to_owned()));
+    }
+    for p in spec.ports.iter().flatten() {
+        if let Some(proto) = p.protocol.as_deref().filter(|p| *p != "TCP") {
+            out.push(("ports[].protocol", proto.to_owned()));
+        }
+    }
+    for r in spec.load_balancer_source_ranges.iter().flatten() {
+        out.push(("loadBalancerSourceRanges", r.clone()));
+    }
+    out
+}
+
+/// A setting of the Service the provider's error quotes as what it refuses.
+pub fn refused_setting(
+    svc: &Res<Service>,
+    message: &str,
+    link: Option<Link>,
+) -> Option<Hypothesis> {
+    let l = message.to_ascii_lowercase();
+    let refusal = [
+        "unsupported",
+        "not supported",
+        "invalid",
+        "not allowed",
+        "cannot be used",
+    ]
+    .iter()
+    .any(|w| l.contains(w));
+    if !refusal {
+        return None;
+    }
+    let (field, value) = settings(svc).into_iter().find(|(_, v)| {
+        // The value as a word of the message, not inside another one.
+        message.match_indices(v.as_str()).any(|(at, _)| {
+            let before = message[..at].chars().next_back();
+            let after = message[at + v.len()..].chars().next();
+            !before.is_some_and(|c| c.is_ascii_alphanumeric())
+                && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+        })
+    })?;
+    let ns = svc.ns_or_default();
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Network,
+            svc.objref(),
+            format!(
+                "the cloud provider refuses a setting of Service {ns}/{} itself, `{field}: {value}`: {}",
+                svc.name(),
+                day2_model::redact::excerpt(message, 200)
+            ),
+        )
+        .fix(format!(
+            "Remove or change `{field}: {value}` on Service {ns}/{} to what this provider's load balancers support (`kubectl edit service -n {ns} {}`), or use a load-balancer controller that supports it (on AWS, the AWS Load Balancer Controller's NLB for client-IP affinity); the service controller retries on its own.",
+            svc.name(),
+            svc.name()
+        ))
+        .links(link),
+    )
+}
+
+/// The provider's API refuses the controller's credentials.
+fn credentials_refused(message: &str) -> bool {
+    let l = message.to_ascii_lowercase();
+    [
+        " 401 ",
+        ": 401",
+        "unable to authenticate",
+        "authfailure",
+        "invalidclienttokenid",
+        "unauthorizedoperation",
+        "signaturedoesnotmatch",
+        "invalid_client",
+        "authentication failed",
+        "unauthorized",
+    ]
+    .iter()
+    .any(|w| l.contains(w))
+}
+
+/// The Secret (and key) a pod template reads a credential from, if any.
+fn secret_of(spec: &PodSpec, ns: &str) -> Option<(ObjRef, Option<String>)> {
+    let containers = spec.containers.iter();
+    for c in containers {
+        for e in c.env.iter().flatten() {
+            if let Some(r) = e
+                .value_from
+                .as_ref()
+                .and_then(|v| v.secret_key_ref.as_ref())
+            {
+                return Some((
+                    ObjRef::new("Secret", Some(ns), &r.name),
+                    Some(r.key.clone()),
+                ));
+            }
+        }
+        for f in c.env_from.iter().flatten() {
+            if let Some(r) = f.secret_ref.as_ref() {
+                return Some((ObjRef::new("Secret", Some(ns), &r.name), None));
+            }
+        }
+    }
+    None
+}
+
+/// The cloud controller manager whose credentials the provider refuses,
+/// and the Secret it reads them from.
+pub fn controller_credentials(
+    a: &Analysis<'_>,
+    svc: &Res<Service>,
+    message: &str,
+    link: Option<Link>,
+) -> Option<Hypothesis> {
+    if !credentials_refused(message) {
+        return None;
+    }
+    let is_ccm = |name: &str, spec: &PodSpec| {
+        name.contains("cloud-controller-manager")
+            || name.ends_with("-ccm")
+            || spec.containers.iter().any(|c| {
+                c.image
+                    .as_deref()
+                    .is_some_and(|i| i.contains("cloud-controller-manager"))
+            })
+    };
+    let ccm = a
+        .cluster
+        .deployments
+        .iter()
+        .filter_map(|d| {
+            Some((
+                d.objref(),
+                d.ns_or_default(),
+                d.name(),
+                d.spec.template.spec.as_ref()?,
+            ))
+        })
+        .chain(a.cluster.daemon_sets.iter().filter_map(|d| {
+            Some((
+                d.objref(),
+                d.ns_or_default(),
+                d.name(),
+                d.spec.template.spec.as_ref()?,
+            ))
+        }))
+        .find(|(_, _, name, spec)| is_ccm(name, spec));
+    let ns = svc.ns_or_default();
+    let said = day2_model::redact::excerpt(message, 200);
+    let (root, fix) = match ccm {
+        Some((workload, wns, wname, spec)) => match secret_of(spec, wns) {
+            Some((secret, key)) => {
+                let key = key.map(|k| format!(" (key `{k}`)")).unwrap_or_default();
+                (
+                    secret.clone(),
+                    format!(
+                        "Put a valid API token{key} into Secret {}/{} that {} reads, with the scopes the provider needs for load balancers, then restart it (`kubectl rollout restart -n {wns} {} {wname}`): the provider answers 401/unauthorized to the token it holds (revoked, expired or rotated).",
+                        secret.namespace.as_deref().unwrap_or(wns),
+                        secret.name,
+                        workload,
+                        workload.kind.to_ascii_lowercase()
+                    ),
+                )
+            }
+            None => (
+                workload.clone(),
+                format!(
+                    "Give {workload} valid cloud credentials (its token or role) with the permissions load balancers need, then restart it: the provider answers 401/unauthorized to what it holds now."
+                ),
+            ),
+        },
+        None => {
+            return Some(
+                Hypothesis::new(
+                    60,
+                    Loop::Identity,
+                    svc.objref(),
+                    format!("the cloud provider refuses the credentials of the controller that creates load balancers for Service {ns}/{}, and the input holds no cloud controller manager: {said}", svc.name()),
+                )
+                .fix("Check the cloud controller manager's (or load-balancer controller's) credentials: its API token or IAM role is refused (401/unauthorized); renew it and restart the controller.")
+                .missing("the cloud controller manager's Deployment and the Secret or role it authenticates with")
+                .links(link)
+                .unexplained(),
+            );
+        }
+    };
+    Some(
+        Hypothesis::new(
+            87,
+            Loop::Identity,
+            root,
+            format!(
+                "the cloud provider's API refuses the cloud controller manager's credentials, so it cannot create the load balancer of Service {ns}/{}: {said}",
+                svc.name()
+            ),
+        )
+        .fix(fix)
+        .links(link),
+    )
+}
