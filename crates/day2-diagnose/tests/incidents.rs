@@ -46,7 +46,9 @@
 //! development set now.
 //! `tests/incidents-heldout-8/` is an eighth, written the same way from
 //! threads none of the other sets cites, against
-//! [`HELDOUT8_ACCURACY_FLOOR`] and [`HELDOUT8_HEALTHY_MISSES_CEILING`].
+//! [`HELDOUT8_ACCURACY_FLOOR`] and [`HELDOUT8_HEALTHY_MISSES_CEILING`]; it
+//! has since been read while changing the engine as well and is a
+//! development set now.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -153,10 +155,10 @@ const HELDOUT7_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the eighth held-out set (`tests/incidents-heldout-8/`) fully
 /// right, as measured when it was written: 11 of 20 (55.0%), and again
-/// after the seventh set's round (the same eleven). A regression
-/// guard, not a target: the engine is not changed to make these incidents
-/// pass.
-const HELDOUT8_ACCURACY_FLOOR: f64 = 0.55;
+/// after the seventh set's round (the same eleven); 18 of 20 (90.0%) since
+/// it became a development set (general mechanisms built with its misses
+/// in view, see docs/diagnosis-corpus.md). Only goes up.
+const HELDOUT8_ACCURACY_FLOOR: f64 = 0.90;
 
 /// Healthy clusters of the eighth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
@@ -530,7 +532,7 @@ const HELDOUT6: &str = "tests/incidents-heldout-6";
 const HELDOUT7: &str = "tests/incidents-heldout-7";
 
 /// The eighth held-out set: threads none of the other sets use, written
-/// without reading the engine, and never used to change it.
+/// without reading the engine; read since, a development set now.
 const HELDOUT8: &str = "tests/incidents-heldout-8";
 
 fn corpus_dir(folder: &str) -> PathBuf {
@@ -1105,8 +1107,8 @@ fn heldout7_incidents_scoreboard() {
     );
 }
 
-/// The eighth held-out set, scored on its own by the same code. Its floor
-/// guards against regressions; the engine is not changed to make it pass.
+/// The eighth held-out set, scored on its own by the same code; a
+/// development set since its round, its floor guards against regressions.
 #[test]
 fn heldout8_incidents_scoreboard() {
     run_scoreboard(
