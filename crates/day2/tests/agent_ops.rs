@@ -221,14 +221,19 @@ async fn across_an_apiserver_restart_the_agent_keeps_serving_and_comes_back_with
     let started_in = apiserver("start").await;
     let back = Instant::now();
     // Every watch up again and the cluster evaluated since: the same
-    // results, each counted once, and the notes of the outage gone.
+    // results, each counted once, and the notes of the outage gone. An
+    // evaluation that began while the last kinds were still being listed
+    // may end after they are up, with their notes; the relist that brought
+    // each kind back asks for the evaluation after it, so wait for that.
+    let notes_before = scalar(&before, "day2_notes");
     let after = wait_metrics(port, Duration::from_secs(90), |t| {
         series(t, "day2_watch_up") == up_before
             && scalar(t, "day2_evaluation_duration_seconds_count").unwrap_or(0.0) > evaluations
+            && scalar(t, "day2_notes") == notes_before
     })
     .await
     .unwrap_or_else(|last| {
-        panic!("the watches were not all up and evaluated 90 s after the restart:\n{last}")
+        panic!("the watches were not all up, evaluated and without the outage's notes 90 s after the restart:\n{last}")
     });
     let watches_back_in = back.elapsed();
     assert_eq!(
