@@ -49,6 +49,9 @@
 //! [`HELDOUT8_ACCURACY_FLOOR`] and [`HELDOUT8_HEALTHY_MISSES_CEILING`]; it
 //! has since been read while changing the engine as well and is a
 //! development set now.
+//! `tests/incidents-heldout-9/` is a ninth, written the same way from
+//! threads none of the other sets cites, against
+//! [`HELDOUT9_ACCURACY_FLOOR`] and [`HELDOUT9_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -163,6 +166,17 @@ const HELDOUT8_ACCURACY_FLOOR: f64 = 0.90;
 /// Healthy clusters of the eighth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
 const HELDOUT8_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the ninth held-out set (`tests/incidents-heldout-9/`) fully
+/// right, as measured when it was written: 13 of 20 (65.0%) on the engine
+/// before the eighth set's round and after it (the same thirteen). A
+/// regression guard, not a target: the engine is not changed to make these
+/// incidents pass.
+const HELDOUT9_ACCURACY_FLOOR: f64 = 0.65;
+
+/// Healthy clusters of the ninth held-out set that get a diagnosis today
+/// (none of its two). Only goes down.
+const HELDOUT9_HEALTHY_MISSES_CEILING: usize = 0;
 
 const LOOPS: [&str; 5] = ["identity", "compute", "network", "storage", "observability"];
 
@@ -534,6 +548,10 @@ const HELDOUT7: &str = "tests/incidents-heldout-7";
 /// The eighth held-out set: threads none of the other sets use, written
 /// without reading the engine; read since, a development set now.
 const HELDOUT8: &str = "tests/incidents-heldout-8";
+
+/// The ninth held-out set: threads none of the other sets use, written
+/// without reading the engine, and never used to change it.
+const HELDOUT9: &str = "tests/incidents-heldout-9";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -927,6 +945,8 @@ const HELDOUT7_BEGIN: &str = "<!-- heldout7:begin -->";
 const HELDOUT7_END: &str = "<!-- heldout7:end -->";
 const HELDOUT8_BEGIN: &str = "<!-- heldout8:begin -->";
 const HELDOUT8_END: &str = "<!-- heldout8:end -->";
+const HELDOUT9_BEGIN: &str = "<!-- heldout9:begin -->";
+const HELDOUT9_END: &str = "<!-- heldout9:end -->";
 
 /// The scoreboards share one file and run in parallel: one writer at a time.
 static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -1117,6 +1137,19 @@ fn heldout8_incidents_scoreboard() {
         HELDOUT8_ACCURACY_FLOOR,
         HELDOUT8_HEALTHY_MISSES_CEILING,
         (HELDOUT8_BEGIN, HELDOUT8_END),
+    );
+}
+
+/// The ninth held-out set, scored on its own by the same code. Its floor
+/// guards against regressions; the engine is not changed to make it pass.
+#[test]
+fn heldout9_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT9,
+        20,
+        HELDOUT9_ACCURACY_FLOOR,
+        HELDOUT9_HEALTHY_MISSES_CEILING,
+        (HELDOUT9_BEGIN, HELDOUT9_END),
     );
 }
 
