@@ -31,28 +31,7 @@ pub fn skip_value(b: &[u8], i: usize) -> Option<usize> {
     let i = skip_ws(b, i);
     match *b.get(i)? {
         b'"' => skip_string(b, i),
-        b'{' | b'[' => {
-            let mut depth = 0usize;
-            let mut j = i;
-            while j < b.len() {
-                match b[j] {
-                    b'"' => {
-                        j = skip_string(b, j)?;
-                        continue;
-                    }
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            return Some(j + 1);
-                        }
-                    }
-                    _ => {}
-                }
-                j += 1;
-            }
-            None
-        }
+        b'{' | b'[' => skip_rest(b, i + 1),
         _ => {
             let mut j = i;
             while j < b.len() && !matches!(b[j], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
@@ -233,7 +212,9 @@ fn walk_members(b: &[u8], i: usize) -> Option<Walked> {
     }
 }
 
-/// From inside an object (after a member), the index past its `}`.
+/// From inside an object or array (one level deep at `i`), the index past
+/// the bracket that closes it. Brackets are counted without telling `{`
+/// from `[`: the decoder checks the pairs, this only finds the end.
 fn skip_rest(b: &[u8], mut i: usize) -> Option<usize> {
     let mut depth = 1usize;
     while i < b.len() {
