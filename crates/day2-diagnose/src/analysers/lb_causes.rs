@@ -231,3 +231,63 @@ pub fn controller_credentials(
         .links(link),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use day2_model::Origin;
+
+    fn service(spec: serde_json::Value) -> Res<Service> {
+        let svc: Service = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "coderd", "namespace": "coder"},
+            "spec": spec,
+        }))
+        .unwrap_or_default();
+        Res::new(svc, Origin::default())
+    }
+
+    #[test]
+    fn the_value_the_provider_refuses_is_the_service_field_that_sets_it() {
+        let svc = service(
+            serde_json::json!({"type": "LoadBalancer", "sessionAffinity": "ClientIP", "ports": [{"port": 80}]}),
+        );
+        let h = refused_setting(
+            &svc,
+            "Error syncing load balancer: failed to ensure load balancer: unsupported load balancer affinity: ClientIP",
+            None,
+        );
+        let h = h.map(|h| h.root.summary);
+        assert!(
+            h.as_deref()
+                .is_some_and(|s| s.contains("sessionAffinity: ClientIP")),
+            "{h:?}"
+        );
+        // The value inside another word, or no refusal: nothing.
+        assert!(
+            refused_setting(&svc, "unsupported load balancer affinity: ClientIPv6", None).is_none()
+        );
+        assert!(
+            refused_setting(&svc, "rate limited while ensuring ClientIP affinity", None).is_none()
+        );
+        // Defaults are no setting of the Service's own.
+        let plain = service(serde_json::json!({"type": "LoadBalancer", "sessionAffinity": "None"}));
+        assert!(refused_setting(&plain, "invalid value None", None).is_none());
+    }
+
+    #[test]
+    fn provider_refusals_of_credentials_are_told_from_other_errors() {
+        for m in [
+            "GET https://api.digitalocean.com/v2/load_balancers: 401 Unable to authenticate you.",
+            "AuthFailure: AWS was not able to validate the provided access credentials",
+            "InvalidClientTokenId: The security token included in the request is invalid",
+        ] {
+            assert!(credentials_refused(m), "{m}");
+        }
+        assert!(!credentials_refused(
+            "TooManyLoadBalancers: Exceeded quota of account"
+        ));
+        assert!(!credentials_refused(
+            "could not find any suitable subnets for creating the ELB"
+        ));
+    }
+}

@@ -301,6 +301,25 @@ mod tests {
     }
 
     #[test]
+    fn a_reference_plugin_missing_from_the_node_is_told_from_an_add_on_binary() {
+        // The kubelet's dockershim spelling (weaveworks/weave#3750).
+        let loopback = "Failed create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container \"9a\" network for pod \"coredns-x\": NetworkPlugin cni failed to set up pod \"coredns-x_kube-system\" network: failed to find plugin \"loopback\" in path [/opt/cni/bin]";
+        assert_eq!(
+            classify_sandbox(loopback),
+            SandboxError::ReferencePluginMissing {
+                binary: "loopback".into(),
+                dir: "/opt/cni/bin".into()
+            }
+        );
+        // The add-on's own binary stays the add-on's: not yet installed by its DaemonSet.
+        let calico = "networkPlugin cni failed to set up pod \"web_default\" network: failed to find plugin \"calico\" in path [/opt/cni/bin]";
+        assert!(matches!(
+            classify_sandbox(calico),
+            SandboxError::CniNotReady { .. }
+        ));
+    }
+
+    #[test]
     fn host_local_names_the_range_it_found_full() {
         assert_eq!(
             host_local_range_size(
