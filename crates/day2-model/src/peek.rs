@@ -118,9 +118,19 @@ pub struct Walked {
 impl Walked {
     /// The `apiVersion` and `kind` in `s`, the object's own text (from its `{`).
     pub fn type_in<'a>(&self, s: &'a str) -> (Option<&'a str>, Option<&'a str>) {
-        let at = |sp: Option<Span>| sp.and_then(|(a, b)| s.get(a as usize..b as usize));
-        (at(self.api_version), at(self.kind))
+        type_at(s, self.api_version, self.kind)
     }
+}
+
+/// The text of two spans read by [`walk_object`] in `s`, the object's own
+/// text (from its `{`).
+pub fn type_at(
+    s: &str,
+    api_version: Option<Span>,
+    kind: Option<Span>,
+) -> (Option<&str>, Option<&str>) {
+    let at = |sp: Option<Span>| sp.and_then(|(a, b)| s.get(a as usize..b as usize));
+    (at(api_version), at(kind))
 }
 
 /// Skip the object that starts at `i` (`{`) and read its type on the way:

@@ -15,7 +15,7 @@ use crate::yaml::MAX_LIST_DEPTH;
 use crate::{Hint, Part};
 use day2_model::object::group_of;
 use day2_model::peek::{
-    Span, Walked, array_items, object_field, peek_type, skip_string, skip_value, skip_ws,
+    Span, Walked, array_items, object_field, peek_type, skip_string, skip_value, skip_ws, type_at,
     walk_object,
 };
 use day2_model::{Note, Origin, decode_str_typed_into, decode_value_traced};
@@ -47,12 +47,7 @@ impl Item {
     /// scanner read or by reading them now.
     fn peek<'a>(&self, raw: &'a str) -> (Option<&'a str>, Option<&'a str>) {
         match self.ty {
-            Some((api_version, kind)) => Walked {
-                end: 0,
-                api_version,
-                kind,
-            }
-            .type_in(raw),
+            Some((api_version, kind)) => type_at(raw, api_version, kind),
             None => peek_type(raw),
         }
     }
