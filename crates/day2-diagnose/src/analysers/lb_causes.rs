@@ -12,6 +12,7 @@
 use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link};
 use day2_model::k8s_openapi::api::core::v1::{PodSpec, Service};
+use day2_model::references::{ConfigKind, ConfigRef, Via, config_refs};
 use day2_model::{Loop, ObjRef, Res};
 
 /// The Service's settings a provider may not support: (field, value).
@@ -112,29 +113,31 @@ fn credentials_refused(message: &str) -> bool {
     .any(|w| l.contains(w))
 }
 
-/// The Secret (and key) a pod template reads a credential from, if any.
+/// The Secret (and key) a pod template reads a credential from, if any:
+/// per app container, a key it reads into a variable before a whole Secret
+/// it reads with `envFrom`.
 fn secret_of(spec: &PodSpec, ns: &str) -> Option<(ObjRef, Option<String>)> {
-    let containers = spec.containers.iter();
-    for c in containers {
-        for e in c.env.iter().flatten() {
-            if let Some(r) = e
-                .value_from
-                .as_ref()
-                .and_then(|v| v.secret_key_ref.as_ref())
-            {
-                return Some((
-                    ObjRef::new("Secret", Some(ns), &r.name),
-                    Some(r.key.clone()),
-                ));
-            }
-        }
-        for f in c.env_from.iter().flatten() {
-            if let Some(r) = f.secret_ref.as_ref() {
-                return Some((ObjRef::new("Secret", Some(ns), &r.name), None));
-            }
-        }
-    }
-    None
+    let refs: Vec<ConfigRef<'_>> = config_refs(spec)
+        .into_iter()
+        .filter(|r| r.kind == ConfigKind::Secret)
+        .collect();
+    let read = |name: &str, keyed: bool| {
+        refs.iter().find(|r| match r.via {
+            Via::Env {
+                container, role, ..
+            } => keyed && role == "container" && container == name,
+            Via::EnvFrom { container, role } => !keyed && role == "container" && container == name,
+            Via::Volume { .. } => false,
+        })
+    };
+    let r = spec
+        .containers
+        .iter()
+        .find_map(|c| read(&c.name, true).or_else(|| read(&c.name, false)))?;
+    Some((
+        ObjRef::new("Secret", Some(ns), r.name),
+        r.key.map(str::to_owned),
+    ))
 }
 
 /// The cloud controller manager whose credentials the provider refuses,
@@ -272,6 +275,32 @@ mod tests {
         // Defaults are no setting of the Service's own.
         let plain = service(serde_json::json!({"type": "LoadBalancer", "sessionAffinity": "None"}));
         assert!(refused_setting(&plain, "invalid value None", None).is_none());
+    }
+
+    #[test]
+    fn the_controllers_secret_is_the_first_its_containers_read_a_key_before_a_whole_one() {
+        let spec: PodSpec = serde_json::from_value(serde_json::json!({
+            "initContainers": [{"name": "init", "env": [{"name": "X", "valueFrom": {"secretKeyRef": {"name": "init-only", "key": "x"}}}]}],
+            "containers": [
+                {"name": "ccm", "envFrom": [{"secretRef": {"name": "whole"}}],
+                 "env": [{"name": "DO_ACCESS_TOKEN", "valueFrom": {"secretKeyRef": {"name": "digitalocean", "key": "access-token"}}}]},
+                {"name": "sidecar", "env": [{"name": "Y", "valueFrom": {"secretKeyRef": {"name": "other", "key": "y"}}}]}
+            ]
+        }))
+        .unwrap_or_default();
+        let (secret, key) =
+            secret_of(&spec, "kube-system").unwrap_or((ObjRef::new("None", None, ""), None));
+        assert_eq!(
+            (secret.name.as_str(), key.as_deref()),
+            ("digitalocean", Some("access-token"))
+        );
+        // Without a keyed reference, the whole Secret the first container reads.
+        let spec: PodSpec = serde_json::from_value(serde_json::json!({
+            "containers": [{"name": "ccm", "envFrom": [{"secretRef": {"name": "whole"}}]}]
+        }))
+        .unwrap_or_default();
+        let found = secret_of(&spec, "kube-system").map(|(s, k)| (s.name, k));
+        assert_eq!(found, Some(("whole".to_owned(), None)));
     }
 
     #[test]
