@@ -13,28 +13,27 @@ use crate::symptoms::Detected;
 use day2_model::{Loop, Res};
 use k8s_openapi::api::core::v1::Node;
 
-/// The volume limits the node's CSINode declares, per driver.
-fn limits(a: &Analysis<'_>, node: &str) -> Vec<String> {
+/// The volume limit each driver of the node's CSINode declares.
+fn driver_limits<'a>(a: &'a Analysis<'_>, node: &'a str) -> impl Iterator<Item = (&'a str, i32)> {
     a.cluster
         .csi_nodes
         .iter()
-        .filter(|c| c.name() == node)
+        .filter(move |c| c.name() == node)
         .flat_map(|c| c.spec.drivers.iter())
-        .filter_map(|d| {
-            let n = d.allocatable.as_ref()?.count?;
-            Some(format!("{} allows {n} volumes", d.name))
-        })
+        .filter_map(|d| Some((d.name.as_str(), d.allocatable.as_ref()?.count?)))
+}
+
+/// The volume limits the node's CSINode declares, per driver, as text.
+fn limits(a: &Analysis<'_>, node: &str) -> Vec<String> {
+    driver_limits(a, node)
+        .map(|(driver, n)| format!("{driver} allows {n} volumes"))
         .collect()
 }
 
 /// The smallest volume limit the node's CSINode declares.
 fn limit(a: &Analysis<'_>, node: &str) -> Option<usize> {
-    a.cluster
-        .csi_nodes
-        .iter()
-        .filter(|c| c.name() == node)
-        .flat_map(|c| c.spec.drivers.iter())
-        .filter_map(|d| usize::try_from(d.allocatable.as_ref()?.count?).ok())
+    driver_limits(a, node)
+        .filter_map(|(_, n)| usize::try_from(n).ok())
         .min()
 }
 
