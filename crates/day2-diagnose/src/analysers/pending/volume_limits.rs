@@ -100,15 +100,10 @@ pub fn volume_limits<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
     if !at_limit.is_empty() {
         candidates = at_limit;
     } else if other_full > 0 {
+        let capacity = a.capacity();
         candidates.retain(|n| {
-            let pods = model::allocatable(n).map_or(0, |r| r.pods);
-            pods <= 0
-                || (a
-                    .cluster
-                    .pods_on_node(n.name())
-                    .filter(|p| !model::is_terminal(p))
-                    .count() as i64)
-                    < pods
+            let pods = capacity.allocatable(n.name()).map_or(0, |r| r.pods);
+            pods <= 0 || capacity.free(n.name()).is_some_and(|f| f.pods > 0)
         });
     }
     // One node: that node (its VM size); several: their pool.
