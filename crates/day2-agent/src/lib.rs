@@ -10,9 +10,12 @@
 //! that took `t`, the next waits `t × (1 / max_busy − 1)`. Nothing changed,
 //! nothing evaluated.
 //!
-//! Each evaluation is a full one: the store builds a [`Cluster`] and the
-//! caller's `evaluate` (the same rules, diagnosis and checklist as
-//! `day2 diagnose`) runs over all of it. Only the watching is incremental.
+//! Each evaluation builds a [`Cluster`] from the store (the objects are
+//! shared, not copied) and hands it to the caller's `evaluate` (the same
+//! rules, diagnosis and checklist as `day2 diagnose`) with the kinds whose
+//! objects changed since the evaluation before ([`Store::take_changed`]):
+//! `day2 agent` runs again only the rules that read one of them and keeps
+//! the others' findings; the diagnosis and the checklist run whole.
 //!
 //! Results become [`metrics`] (`/metrics`, OpenMetrics), and, when asked,
 //! [`reports`] (PolicyReports, openreports.io Reports) and [`events`] (an Event per new diagnosis),
@@ -33,7 +36,7 @@ pub mod store;
 pub mod watch;
 
 use day2_live::{LiveOptions, Target};
-use day2_model::{Cluster, Note, Report};
+use day2_model::{Cluster, KindSet, Note, Report};
 use metrics::Metrics;
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
@@ -43,8 +46,9 @@ use std::time::{Duration, Instant};
 use store::Store;
 use tokio::sync::Notify;
 
-/// The analyses, as the CLI runs them.
-pub type Evaluate = Arc<dyn Fn(&Cluster) -> Report + Send + Sync>;
+/// The analyses, as the CLI runs them, told which kinds changed since the
+/// evaluation before (every kind the first time).
+pub type Evaluate = Arc<dyn Fn(&Cluster, KindSet) -> Report + Send + Sync>;
 
 /// How the agent runs.
 #[derive(Debug, Clone)]
@@ -113,17 +117,30 @@ pub fn evaluate_once(
     metrics: &Metrics,
 ) -> (Report, Evaluation) {
     let start = Instant::now();
-    let (cluster, counts) = {
-        let s = store.lock().unwrap_or_else(|e| e.into_inner());
+    let (cluster, counts, changed) = {
+        let mut s = store.lock().unwrap_or_else(|e| e.into_inner());
         let counts: Vec<(String, usize)> = s
             .counts()
             .into_iter()
             .map(|(k, n)| (k.to_owned(), n))
             .collect();
-        (s.cluster(input, notes), counts)
+        let changed = s.take_changed();
+        (s.cluster(input, notes), counts, changed)
     };
     let objects = cluster.object_count();
-    let report = evaluate(&cluster);
+    let report = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        evaluate(&cluster, changed)
+    })) {
+        Ok(r) => r,
+        Err(p) => {
+            // The next evaluation reads what this one was to read.
+            store
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .mark_changed(changed);
+            std::panic::resume_unwind(p);
+        }
+    };
     drop(cluster);
     // Event messages no stored event says any more.
     day2_model::intern::forget_unused();

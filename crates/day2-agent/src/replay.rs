@@ -130,6 +130,7 @@ pub fn replay(input: impl BufRead, evaluate: &Evaluate) -> Result<Replayed, Repl
 #[cfg(test)]
 mod tests {
     use super::*;
+    use day2_model::{KindSet, StoredKind};
     use std::sync::Arc;
 
     #[test]
@@ -142,7 +143,7 @@ mod tests {
         );
         let seen = Arc::new(Mutex::new(Vec::new()));
         let s2 = seen.clone();
-        let evaluate: Evaluate = Arc::new(move |c| {
+        let evaluate: Evaluate = Arc::new(move |c, changed| {
             let sel = c.stores.services[0]
                 .obj
                 .spec
@@ -150,7 +151,7 @@ mod tests {
                 .and_then(|s| s.selector.as_ref())
                 .and_then(|s| s.get("app").cloned())
                 .unwrap_or_default();
-            s2.lock().unwrap().push((c.stores.pods.len(), sel));
+            s2.lock().unwrap().push((c.stores.pods.len(), sel, changed));
             crate::test_support::empty_report()
         });
         let r = replay(snapshot.as_bytes(), &evaluate).unwrap();
@@ -160,13 +161,21 @@ mod tests {
         assert!(r.after_change.is_some());
         assert_eq!(
             *seen.lock().unwrap(),
-            [(1, "web".to_owned()), (1, "replay-typo".to_owned())]
+            [
+                (1, "web".to_owned(), KindSet::ALL),
+                // Only the Service changed, and the evaluation is told so.
+                (
+                    1,
+                    "replay-typo".to_owned(),
+                    KindSet::of(&[StoredKind::Service])
+                ),
+            ]
         );
     }
 
     #[test]
     fn a_file_without_objects_is_an_error() {
-        let evaluate: Evaluate = Arc::new(|_| crate::test_support::empty_report());
+        let evaluate: Evaluate = Arc::new(|_, _| crate::test_support::empty_report());
         let e = replay("not json\n".as_bytes(), &evaluate).unwrap_err();
         assert!(matches!(e, ReplayError::Empty), "{e}");
     }

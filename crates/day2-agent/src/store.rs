@@ -16,7 +16,7 @@
 //! thousand kubelets posting their heartbeats then cost no evaluation.
 
 use day2_model::object::Stores;
-use day2_model::{Cluster, Note, Object, Origin, SourceKind};
+use day2_model::{Cluster, KindSet, Note, Object, Origin, SourceKind};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
@@ -52,6 +52,8 @@ pub struct Store {
     generation: u64,
     /// Objects that could not be decoded, per kind and object (latest reason).
     undecodable: BTreeMap<(String, String), String>,
+    /// The kinds of the model that changed since [`Store::take_changed`].
+    changed: KindSet,
 }
 
 /// Why an object was not stored.
@@ -75,6 +77,7 @@ impl Store {
             source: Arc::from(source),
             generation: 0,
             undecodable: BTreeMap::new(),
+            changed: KindSet::ALL,
         }
     }
 
@@ -97,11 +100,16 @@ impl Store {
             return Ok(false);
         }
         let obj = self.decode(kind, &key, v)?;
-        self.kinds
+        self.changed.insert(obj.stored_kind());
+        if let Some(old) = self
+            .kinds
             .entry(kind.to_owned())
             .or_default()
             .objects
-            .insert(key, Stored { print, obj });
+            .insert(key, Stored { print, obj })
+        {
+            self.changed.insert(old.obj.stored_kind());
+        }
         self.generation += 1;
         Ok(true)
     }
@@ -111,8 +119,9 @@ impl Store {
         let Some(key) = key_of(v) else { return };
         self.undecodable.remove(&(kind.to_owned(), display(&key)));
         if let Some(k) = self.kinds.get_mut(kind)
-            && k.objects.remove(&key).is_some()
+            && let Some(old) = k.objects.remove(&key)
         {
+            self.changed.insert(old.obj.stored_kind());
             self.generation += 1;
         }
     }
@@ -144,13 +153,28 @@ impl Store {
     /// The re-list is complete: it replaces what the kind held.
     pub fn relist_done(&mut self, kind: &str) {
         let k = self.kinds.entry(kind.to_owned()).or_default();
-        k.objects = k.relist.take().unwrap_or_default();
+        let old = std::mem::replace(&mut k.objects, k.relist.take().unwrap_or_default());
         k.lists += 1;
+        // What was and what is: a relist may replace, add or take away.
+        for s in old.values().chain(k.objects.values()) {
+            self.changed.insert(s.obj.stored_kind());
+        }
         let kind = kind.to_owned();
         let objects = &k.objects;
         self.undecodable
             .retain(|(uk, name), _| *uk != kind || objects.keys().any(|key| display(key) == *name));
         self.generation += 1;
+    }
+
+    /// The kinds of the model whose objects changed since the last call
+    /// (every kind, the first time): what an evaluation must read again.
+    pub fn take_changed(&mut self) -> KindSet {
+        std::mem::take(&mut self.changed)
+    }
+
+    /// Count `kinds` as changed again (an evaluation that took them failed).
+    pub fn mark_changed(&mut self, kinds: KindSet) {
+        self.changed = self.changed.union(kinds);
     }
 
     /// Whether `kind` has been listed completely at least once.
@@ -178,6 +202,7 @@ impl Store {
     /// The current objects as a [`Cluster`] (`SourceKind::Live`), with
     /// `notes` and one note per object that could not be decoded.
     pub fn cluster(&self, input: &str, mut notes: Vec<Note>) -> Cluster {
+        day2_model::timings::mark("evaluation starts");
         let mut stores = Stores::default();
         for k in self.kinds.values() {
             for o in k.objects.values() {
@@ -188,6 +213,7 @@ impl Store {
             at: self.source.to_string(),
             message: message.clone(),
         }));
+        day2_model::timings::mark("objects copied");
         let mut cluster = Cluster::new(stores, SourceKind::Live, notes);
         cluster.input = input.to_owned();
         cluster.captured_at = jiff::Timestamp::now().round(jiff::Unit::Second).ok();
@@ -413,6 +439,41 @@ mod tests {
         assert!(s.apply("v1", "Pod", p.clone()).unwrap());
         p["status"]["conditions"][0]["lastHeartbeatTime"] = json!("2026-01-01T10:05:00Z");
         assert!(s.apply("v1", "Pod", p).unwrap());
+    }
+
+    #[test]
+    fn the_kinds_that_changed_are_told_once_each() {
+        use day2_model::StoredKind as K;
+        let kinds = |ks: &[K]| KindSet::of(ks);
+        let mut s = Store::new("live:test");
+        // Nothing was evaluated yet: everything is to be read.
+        assert_eq!(s.take_changed(), KindSet::ALL);
+        assert_eq!(s.take_changed(), KindSet::EMPTY);
+        s.apply("v1", "Pod", pod("shop", "web", "web:1")).unwrap();
+        s.apply("v1", "Node", node("1", "True", "2026-01-01T10:00:00Z"))
+            .unwrap();
+        assert_eq!(s.take_changed(), kinds(&[K::Pod, K::Node]));
+        // A heartbeat is no change; a delete is.
+        s.apply("v1", "Node", node("2", "True", "2026-01-01T10:00:40Z"))
+            .unwrap();
+        assert_eq!(s.take_changed(), KindSet::EMPTY);
+        s.delete("Pod", &pod("shop", "web", "web:1"));
+        assert_eq!(s.take_changed(), kinds(&[K::Pod]));
+        // A kind without a typed model changes the `Other` store.
+        s.apply(
+            "monitoring.coreos.com/v1",
+            "ServiceMonitor",
+            json!({"metadata": {"namespace": "shop", "name": "web"}}),
+        )
+        .unwrap();
+        assert_eq!(s.take_changed(), kinds(&[K::Other]));
+        // A relist counts what was there and what is.
+        s.relist_start("Node");
+        s.relist_done("Node");
+        assert_eq!(s.take_changed(), kinds(&[K::Node]));
+        // An evaluation that failed gives its kinds back.
+        s.mark_changed(kinds(&[K::Service]));
+        assert_eq!(s.take_changed(), kinds(&[K::Service]));
     }
 
     #[test]

@@ -40,8 +40,8 @@ pub mod types;
 pub use cluster::{Cluster, Note, PodLog, SourceKind, Workload, WorkloadKey};
 pub use event::Event;
 pub use object::{
-    DecodeError, DynObject, K8sObject, Object, Res, Stores, decode_str_into, decode_str_typed_into,
-    decode_value, decode_value_traced,
+    DecodeError, DynObject, K8sObject, KindSet, Object, Res, StoredKind, Stores, decode_str_into,
+    decode_str_typed_into, decode_value, decode_value_traced,
 };
 pub use pod::Pod;
 pub use report::{Finding, Report};

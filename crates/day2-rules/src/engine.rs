@@ -4,8 +4,9 @@
 use crate::config::Config;
 use crate::{Rule, RuleMeta};
 use day2_context::Context;
-use day2_model::{Cloud, Finding, K8sObject, ObjRef, Origin, Res, Workload};
+use day2_model::{Cloud, Finding, K8sObject, KindSet, ObjRef, Origin, Res, Workload};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -187,16 +188,86 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
 }
 
 pub(crate) fn run_rules(cx: &Context<'_>, rules: &[&'static dyn Rule]) -> Vec<Finding> {
-    // The workload list is built on the thread pool: build it once, before
-    // the rules start, rather than in each rule that first asks for it.
-    let _ = cx.workload_slice();
+    let enabled: Vec<&'static dyn Rule> = enabled(cx, rules);
+    let findings = check_all(cx, &enabled, enabled.len())
+        .into_iter()
+        .flat_map(|(_, f)| f)
+        .collect();
+    sorted(findings)
+}
+
+/// Each rule's findings from the last run, for the next: a rule is run
+/// again only when a kind it reads ([`RuleMeta::reads`]) changed, or the
+/// cloud did. Keep one per sequence of runs over one source with one
+/// configuration (the agent keeps one for its life).
+#[derive(Debug, Default)]
+pub struct Memo {
+    cloud: Option<Cloud>,
+    by_rule: FxHashMap<&'static str, Vec<Finding>>,
+    rerun: usize,
+}
+
+impl Memo {
+    /// How many rules the last run ran (the others' findings were kept).
+    pub fn rerun(&self) -> usize {
+        self.rerun
+    }
+}
+
+/// [`run`], running only the rules that read a kind in `changed` since the
+/// last run with this `memo` (every rule the first time): the others'
+/// findings are the ones `memo` kept. The findings, and their order, are
+/// those [`run`] gives on the cluster as it is now.
+pub fn run_incremental(cx: &Context<'_>, memo: &mut Memo, changed: KindSet) -> Vec<Finding> {
+    if memo.cloud != Some(cx.cloud) {
+        memo.by_rule.clear();
+        memo.cloud = Some(cx.cloud);
+    }
+    let enabled = enabled(cx, crate::registry::all());
+    // Rules disabled since are forgotten.
+    memo.by_rule
+        .retain(|code, _| enabled.iter().any(|r| r.meta().code == *code));
+    let rerun: Vec<&'static dyn Rule> = enabled
+        .iter()
+        .copied()
+        .filter(|r| changed.intersects(r.meta().reads) || !memo.by_rule.contains_key(r.meta().code))
+        .collect();
+    memo.rerun = rerun.len();
+    for (code, findings) in check_all(cx, &rerun, enabled.len()) {
+        memo.by_rule.insert(code, findings);
+    }
+    sorted(memo.by_rule.values().flatten().cloned().collect())
+}
+
+fn enabled(cx: &Context<'_>, rules: &[&'static dyn Rule]) -> Vec<&'static dyn Rule> {
+    rules
+        .iter()
+        .copied()
+        .filter(|r| cx.config.rule_enabled(r.meta().code, r.meta().name))
+        .collect()
+}
+
+/// Run `rules` in parallel: each one's findings, its template revisions
+/// merged. `of` is how many rules are enabled, for the timings.
+fn check_all(
+    cx: &Context<'_>,
+    rules: &[&'static dyn Rule],
+    of: usize,
+) -> Vec<(&'static str, Vec<Finding>)> {
+    if rules
+        .iter()
+        .any(|r| r.meta().reads.intersects(crate::reads::WORKLOADS))
+    {
+        // The workload list is built on the thread pool: build it once,
+        // before the rules start, rather than in each rule that first asks.
+        let _ = cx.workload_slice();
+    }
     // With `DAY2_TIMINGS`, each rule's own time; the slowest are printed.
     let timed = day2_model::timings::enabled();
     let took: std::sync::Mutex<Vec<(f64, &'static str)>> = Default::default();
-    let mut findings: Vec<Finding> = rules
+    let out = rules
         .par_iter()
-        .filter(|r| cx.config.rule_enabled(r.meta().code, r.meta().name))
-        .flat_map_iter(|r| {
+        .map(|r| {
             let start = timed.then(std::time::Instant::now);
             let mut sink = Sink::new(r.meta(), cx);
             r.check(cx, &mut sink);
@@ -204,7 +275,7 @@ pub(crate) fn run_rules(cx: &Context<'_>, rules: &[&'static dyn Rule]) -> Vec<Fi
             if let (Some(start), Ok(mut took)) = (start, took.lock()) {
                 took.push((start.elapsed().as_secs_f64(), r.meta().code));
             }
-            merged
+            (r.meta().code, merged)
         })
         .collect();
     if timed && let Ok(mut took) = took.into_inner() {
@@ -212,10 +283,20 @@ pub(crate) fn run_rules(cx: &Context<'_>, rules: &[&'static dyn Rule]) -> Vec<Fi
         let slowest: Vec<String> = took
             .iter()
             .take(8)
-            .map(|(s, code)| format!("{code} {:.3}s", s))
+            .map(|(s, code)| format!("{code} {s:.3}s"))
             .collect();
-        eprintln!("[day2 timings] slowest rules: {}", slowest.join(", "));
+        eprintln!(
+            "[day2 timings] {} of {of} rules run; slowest: {}",
+            rules.len(),
+            slowest.join(", ")
+        );
     }
+    out
+}
+
+/// Most severe first, then by loop, rule and object; a rule's findings on
+/// one object stay in the order it reported them.
+fn sorted(mut findings: Vec<Finding>) -> Vec<Finding> {
     findings.par_sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)

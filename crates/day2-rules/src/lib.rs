@@ -14,16 +14,17 @@
 pub mod checklist;
 pub mod config;
 mod engine;
+pub mod reads;
 pub mod registry;
 pub mod rules;
 pub mod util;
 
 pub use config::{Config, ConfigError, KubeVersion};
 pub use day2_context::Context;
-pub use engine::{Sink, Target, run};
+pub use engine::{Memo, Sink, Target, run, run_incremental};
 pub use registry::{all, by_code, infos};
 
-use day2_model::{Cloud, Loop, Severity};
+use day2_model::{Cloud, KindSet, Loop, Severity};
 
 /// How to fix a violation, per cloud. `generic` always applies; the cloud
 /// text, when present, is shown for clusters on that cloud.
@@ -72,6 +73,11 @@ pub struct RuleMeta {
     /// kebab-case, e.g. `immediate-binding-zonal-storage`.
     pub name: &'static str,
     pub loop_: Loop,
+    /// The kinds whose objects the rule reads (through the context's
+    /// workload and Service indexes too): the agent reruns a rule only when
+    /// one of them changed ([`run_incremental`]). `tests/reads.rs` checks
+    /// the list against every cluster the tests hold.
+    pub reads: KindSet,
     pub severity: Severity,
     /// One line: what the rule finds.
     pub summary: &'static str,

@@ -50,8 +50,32 @@ fn logs_status(cluster: &Cluster, config: &Config) -> Option<Status> {
 
 /// Run the analyses over a cluster.
 pub fn analyze(cluster: &Cluster, config: &Config, diagnose: bool) -> Report {
+    analyze_with(cluster, config, diagnose, day2_rules::run)
+}
+
+/// [`analyze`] for one of a sequence of clusters (the agent's): only the
+/// rules that read a kind in `changed` since the last call with `memo`
+/// run; the others' findings are kept. The diagnosis and the checklist
+/// run whole. The report is the one [`analyze`] writes.
+pub fn analyze_incremental(
+    cluster: &Cluster,
+    config: &Config,
+    memo: &mut day2_rules::Memo,
+    changed: day2_model::KindSet,
+) -> Report {
+    analyze_with(cluster, config, true, |cx| {
+        day2_rules::run_incremental(cx, memo, changed)
+    })
+}
+
+fn analyze_with(
+    cluster: &Cluster,
+    config: &Config,
+    diagnose: bool,
+    rules: impl FnOnce(&Context<'_>) -> Vec<day2_model::Finding>,
+) -> Report {
     let cx = Context::new(cluster, config);
-    let findings = day2_rules::run(&cx);
+    let findings = rules(&cx);
     day2_model::timings::mark("rules");
     let (diagnoses, timeline) = if diagnose {
         let out = day2_diagnose::diagnose(&cx, &findings);

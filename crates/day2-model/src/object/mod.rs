@@ -172,6 +172,58 @@ impl<T: K8sObject> Res<T> {
     }
 }
 
+/// A set of [`StoredKind`]s: what an analysis reads, what changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct KindSet(u64);
+
+impl KindSet {
+    pub const EMPTY: KindSet = KindSet(0);
+    /// Every kind, those without a typed model included.
+    pub const ALL: KindSet = KindSet(u64::MAX);
+
+    pub const fn of(kinds: &[StoredKind]) -> KindSet {
+        let mut bits = 0u64;
+        let mut i = 0;
+        while i < kinds.len() {
+            bits |= 1 << (kinds[i] as u8);
+            i += 1;
+        }
+        KindSet(bits)
+    }
+
+    pub const fn union(self, other: KindSet) -> KindSet {
+        KindSet(self.0 | other.0)
+    }
+
+    pub const fn with(self, kinds: &[StoredKind]) -> KindSet {
+        self.union(KindSet::of(kinds))
+    }
+
+    pub const fn intersects(self, other: KindSet) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    pub const fn contains(self, kind: StoredKind) -> bool {
+        self.0 & (1 << (kind as u8)) != 0
+    }
+
+    pub fn insert(&mut self, kind: StoredKind) {
+        self.0 |= 1 << (kind as u8);
+    }
+
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The kinds in the set, in [`StoredKind::ALL`]'s order.
+    pub fn iter(self) -> impl Iterator<Item = StoredKind> {
+        StoredKind::ALL
+            .iter()
+            .copied()
+            .filter(move |k| self.contains(*k))
+    }
+}
+
 /// Errors while turning a document into an object.
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
@@ -277,6 +329,54 @@ macro_rules! kinds {
                 $( $kind => Some($group), )*
                 "Secret" | "Event" => Some(""),
                 _ => None,
+            }
+        }
+
+        /// The stores of [`Stores`], one per typed kind, then Secrets, Events
+        /// and every kind without a typed model together (`Other`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[repr(u8)]
+        pub enum StoredKind {
+            $( $variant, )*
+            Secret,
+            Event,
+            Other,
+        }
+
+        impl StoredKind {
+            /// Every store, in [`Stores`]' order.
+            pub const ALL: &'static [StoredKind] = &[$( StoredKind::$variant, )* StoredKind::Secret, StoredKind::Event, StoredKind::Other];
+
+            /// The kind's name (`(other kinds)` for `Other`).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $( StoredKind::$variant => $kind, )*
+                    StoredKind::Secret => "Secret",
+                    StoredKind::Event => "Event",
+                    StoredKind::Other => "(other kinds)",
+                }
+            }
+        }
+
+        impl Object {
+            /// The store this object goes to.
+            pub fn stored_kind(&self) -> StoredKind {
+                match self {
+                    $( Object::$variant(_) => StoredKind::$variant, )*
+                    Object::Secret(_) => StoredKind::Secret,
+                    Object::Event(_) => StoredKind::Event,
+                    Object::Other(_) => StoredKind::Other,
+                }
+            }
+        }
+
+        impl Stores {
+            /// Empty the stores of `kinds` (what a cluster would be without them).
+            pub fn clear_kinds(&mut self, kinds: KindSet) {
+                $( if kinds.contains(StoredKind::$variant) { self.$field.clear(); } )*
+                if kinds.contains(StoredKind::Secret) { self.secrets.clear(); }
+                if kinds.contains(StoredKind::Event) { self.events.clear(); }
+                if kinds.contains(StoredKind::Other) { self.other.clear(); }
             }
         }
 

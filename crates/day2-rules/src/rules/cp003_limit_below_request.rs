@@ -1,5 +1,6 @@
 //! CP003: limits lower than requests (rejected by the API server).
 
+use crate::reads::{self, K};
 use crate::util::containers;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::resources::amount;
@@ -11,6 +12,13 @@ pub static META: RuleMeta = RuleMeta {
     code: "CP003",
     name: "limit-below-request",
     loop_: Loop::Compute,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::RoleBinding,
+    ]),
     severity: Severity::High,
     summary: "A CPU, memory or ephemeral-storage limit is lower than its request",
     law: law::COMPUTE,

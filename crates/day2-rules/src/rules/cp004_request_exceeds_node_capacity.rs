@@ -1,5 +1,6 @@
 //! CP004: pods that request more than any node can offer.
 
+use crate::reads::{self, K};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::resources::{format_amount, node_allocatable_amount, pod_request};
 use day2_model::selector::{node_selection_admits, required_node_affinity};
@@ -11,6 +12,14 @@ pub static META: RuleMeta = RuleMeta {
     code: "CP004",
     name: "request-exceeds-node-capacity",
     loop_: Loop::Compute,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::Node,
+        K::RoleBinding,
+    ]),
     severity: Severity::High,
     summary: "Pod requests more CPU or memory than the allocatable of every node it may run on",
     law: law::COMPUTE,

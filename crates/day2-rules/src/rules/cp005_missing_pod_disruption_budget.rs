@@ -1,5 +1,6 @@
 //! CP005: multi-replica workloads without a PodDisruptionBudget.
 
+use crate::reads::{self, K};
 use crate::util::{hpas_by_target, max_replicas, wname};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
@@ -9,6 +10,15 @@ pub static META: RuleMeta = RuleMeta {
     code: "CP005",
     name: "missing-pod-disruption-budget",
     loop_: Loop::Compute,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::HorizontalPodAutoscaler,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::PodDisruptionBudget,
+        K::RoleBinding,
+    ]),
     severity: Severity::Medium,
     summary: "Workload with two or more replicas is not covered by any PodDisruptionBudget",
     law: law::COMPUTE,

@@ -1,5 +1,6 @@
 //! CP006: PodDisruptionBudgets that refuse every eviction.
 
+use crate::reads::{self, K};
 use crate::util::{hpas_by_target, ios, min_replicas, scaled, wname};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
@@ -9,6 +10,15 @@ pub static META: RuleMeta = RuleMeta {
     code: "CP006",
     name: "pdb-blocks-eviction",
     loop_: Loop::Compute,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::HorizontalPodAutoscaler,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::PodDisruptionBudget,
+        K::RoleBinding,
+    ]),
     severity: Severity::High,
     summary: "PodDisruptionBudget allows no disruption (`maxUnavailable: 0`, `minAvailable` ≥ replicas), or pods are covered by more than one PDB",
     law: law::COMPUTE,

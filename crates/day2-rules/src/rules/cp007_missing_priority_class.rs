@@ -1,5 +1,6 @@
 //! CP007: workloads without a PriorityClass where the cluster defines them.
 
+use crate::reads::{self, K};
 use crate::util::{sees_whole_cluster, synthetic_target};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Origin, Severity};
@@ -9,6 +10,14 @@ pub static META: RuleMeta = RuleMeta {
     code: "CP007",
     name: "missing-priority-class",
     loop_: Loop::Compute,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::PriorityClass,
+        K::RoleBinding,
+    ]),
     severity: Severity::Medium,
     summary: "Workload has no `priorityClassName` although PriorityClasses exist (or names one that does not exist)",
     law: law::COMPUTE,

@@ -1,5 +1,6 @@
 //! CP008: HPAs scaling on utilisation of a resource the pods do not request.
 
+use crate::reads::{self, K};
 use crate::util::wname;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::resources::{container_request, pod_level_request};
@@ -10,6 +11,14 @@ pub static META: RuleMeta = RuleMeta {
     code: "CP008",
     name: "hpa-resource-not-requested",
     loop_: Loop::Compute,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::HorizontalPodAutoscaler,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::RoleBinding,
+    ]),
     severity: Severity::High,
     summary: "HPA targets a utilisation of CPU or memory that the target's containers do not request",
     law: law::COMPUTE,

@@ -1,5 +1,6 @@
 //! CP010: PodDisruptionBudgets that select no pods.
 
+use crate::reads::{self, K};
 use crate::util::{namespace_has_operator_objects, sees_whole_cluster};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::selector::describe_label_selector;
@@ -9,6 +10,14 @@ pub static META: RuleMeta = RuleMeta {
     code: "CP010",
     name: "pdb-selects-nothing",
     loop_: Loop::Compute,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::PodDisruptionBudget,
+        K::RoleBinding,
+    ]),
     severity: Severity::Medium,
     summary: "PodDisruptionBudget selects no pod (null selector, or no workload in its namespace matches)",
     law: law::COMPUTE,

@@ -1,5 +1,6 @@
 //! CP014: containers that bind a port on the node.
 
+use crate::reads;
 use crate::util::containers;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
@@ -8,6 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "CP014",
     name: "host-port",
     loop_: Loop::Compute,
+    reads: reads::WORKLOADS,
     severity: Severity::Low,
     summary: "Container declares a `hostPort`",
     law: law::COMPUTE,

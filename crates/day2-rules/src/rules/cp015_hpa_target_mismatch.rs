@@ -1,5 +1,6 @@
 //! CP015: HPAs whose target is missing, or whose target also pins `replicas`.
 
+use crate::reads::{self, K};
 use crate::util::{namespace_has_operator_objects, sees_whole_cluster};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
@@ -8,6 +9,14 @@ pub static META: RuleMeta = RuleMeta {
     code: "CP015",
     name: "hpa-target-mismatch",
     loop_: Loop::Compute,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::HorizontalPodAutoscaler,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::RoleBinding,
+    ]),
     severity: Severity::Medium,
     summary: "HPA targets a workload that does not exist, or a Deployment/StatefulSet manifest that also sets `replicas`",
     law: law::COMPUTE,

@@ -1,8 +1,10 @@
 //! CP016: objects written with an API version the target Kubernetes no longer serves.
 
+use crate::reads::K;
 use crate::util::dyn_target;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_context::config::KubeVersion;
+use day2_model::KindSet;
 use day2_model::object::group_of;
 use day2_model::{Cluster, K8sObject, Loop, Res, Severity};
 
@@ -10,6 +12,32 @@ pub static META: RuleMeta = RuleMeta {
     code: "CP016",
     name: "removed-api-version",
     loop_: Loop::Compute,
+    reads: KindSet::of(&[
+        K::Other,
+        K::CSIDriver,
+        K::CSINode,
+        K::ClusterRole,
+        K::ClusterRoleBinding,
+        K::CronJob,
+        K::DaemonSet,
+        K::Deployment,
+        K::EndpointSlice,
+        K::HorizontalPodAutoscaler,
+        K::Ingress,
+        K::IngressClass,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::Node,
+        K::PodDisruptionBudget,
+        K::PriorityClass,
+        K::ReplicaSet,
+        K::Role,
+        K::RoleBinding,
+        K::StatefulSet,
+        K::StorageClass,
+        K::VolumeAttachment,
+    ]),
     severity: Severity::High,
     summary: "Object uses an API version removed in (or deprecated before) the target Kubernetes version, or one no version serves",
     law: law::COMPUTE,

@@ -1,5 +1,6 @@
 //! ID001: long-lived cloud credentials stored in Secrets.
 
+use crate::reads::{self, K};
 use crate::util::{secret_refs, wname};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
@@ -9,6 +10,14 @@ pub static META: RuleMeta = RuleMeta {
     code: "ID001",
     name: "static-cloud-credentials",
     loop_: Loop::Identity,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::RoleBinding,
+        K::Secret,
+    ]),
     severity: Severity::Critical,
     summary: "Secret holds long-lived cloud credentials (access keys, client secrets, service-account keys)",
     law: law::IDENTITY,

@@ -1,5 +1,6 @@
 //! ID002: a workload that calls cloud APIs has no workload identity.
 
+use crate::reads::{self, K};
 use crate::util::{cloud_secret_kinds, image_base, static_cloud_credentials};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Cloud, Loop, Severity, Workload};
@@ -10,6 +11,15 @@ pub static META: RuleMeta = RuleMeta {
     code: "ID002",
     name: "cloud-api-without-workload-identity",
     loop_: Loop::Identity,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::RoleBinding,
+        K::Secret,
+        K::ServiceAccount,
+    ]),
     severity: Severity::High,
     summary: "Workload calls cloud APIs but its ServiceAccount has no IRSA, EKS Pod Identity, AKS or GKE Workload Identity binding",
     law: law::IDENTITY,

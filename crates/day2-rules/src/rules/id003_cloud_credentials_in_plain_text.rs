@@ -1,5 +1,6 @@
 //! ID003: cloud credentials written in plain text (env values, arguments, ConfigMaps).
 
+use crate::reads::{self, K};
 use crate::util::{containers, norm};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::secret::{CredentialKind, classify, classify_literal};
@@ -9,6 +10,15 @@ pub static META: RuleMeta = RuleMeta {
     code: "ID003",
     name: "cloud-credentials-in-plain-text",
     loop_: Loop::Identity,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::ConfigMap,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::RoleBinding,
+        K::Secret,
+    ]),
     severity: Severity::Critical,
     summary: "Cloud credential written in a literal env value, a command argument or a ConfigMap",
     law: law::IDENTITY,

@@ -1,5 +1,6 @@
 //! ID004: pods that receive static cloud credentials from Secrets.
 
+use crate::reads::{self, K};
 use crate::util::{cloud_secret_kinds, static_cloud_credentials};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
@@ -8,6 +9,14 @@ pub static META: RuleMeta = RuleMeta {
     code: "ID004",
     name: "cloud-credentials-in-pod",
     loop_: Loop::Identity,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::RoleBinding,
+        K::Secret,
+    ]),
     severity: Severity::Critical,
     summary: "Pod mounts, `envFrom`s or reads a Secret carrying static cloud credentials",
     law: law::IDENTITY,

@@ -1,7 +1,9 @@
 //! ID005: bindings that grant cluster-admin.
 
+use crate::reads::K;
 use crate::util::subject_display;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
+use day2_model::KindSet;
 use day2_model::{Loop, Severity};
 use k8s_openapi::api::rbac::v1::{PolicyRule, RoleRef, Subject};
 use std::collections::{BTreeSet, HashSet};
@@ -10,6 +12,16 @@ pub static META: RuleMeta = RuleMeta {
     code: "ID005",
     name: "cluster-admin-binding",
     loop_: Loop::Identity,
+    reads: KindSet::of(&[
+        K::Other,
+        K::ClusterRole,
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::Role,
+        K::RoleBinding,
+    ]),
     severity: Severity::High,
     summary: "ClusterRoleBinding or RoleBinding grants cluster-admin (or an equivalent `*/*/*` role)",
     law: law::IDENTITY,

@@ -1,6 +1,8 @@
 //! ID006: Roles and ClusterRoles with wildcard verbs or resources.
 
+use crate::reads::K;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
+use day2_model::KindSet;
 use day2_model::{K8sObject, Loop, Res, Severity};
 use k8s_openapi::api::rbac::v1::PolicyRule;
 
@@ -8,6 +10,16 @@ pub static META: RuleMeta = RuleMeta {
     code: "ID006",
     name: "wildcard-rbac",
     loop_: Loop::Identity,
+    reads: KindSet::of(&[
+        K::Other,
+        K::ClusterRole,
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::Role,
+        K::RoleBinding,
+    ]),
     severity: Severity::Medium,
     summary: "Role or ClusterRole grants `*` verbs or `*` resources",
     law: law::IDENTITY,

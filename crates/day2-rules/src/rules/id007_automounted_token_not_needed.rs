@@ -1,5 +1,6 @@
 //! ID007: API tokens mounted into pods that have no use for them.
 
+use crate::reads::{self, K};
 use crate::util::BoundServiceAccounts;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::pod::{service_account, token_automount};
@@ -11,6 +12,14 @@ pub static META: RuleMeta = RuleMeta {
     code: "ID007",
     name: "automounted-token-not-needed",
     loop_: Loop::Identity,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::RoleBinding,
+        K::ServiceAccount,
+    ]),
     severity: Severity::Low,
     summary: "Pod automounts a ServiceAccount token although no RBAC binding grants that ServiceAccount anything",
     law: law::IDENTITY,

@@ -1,5 +1,6 @@
 //! ID008: imagePullSecrets that name Secrets that do not exist.
 
+use crate::reads::{self, K};
 use crate::util::sees_whole_cluster;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
@@ -9,6 +10,15 @@ pub static META: RuleMeta = RuleMeta {
     code: "ID008",
     name: "missing-image-pull-secret",
     loop_: Loop::Identity,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::RoleBinding,
+        K::Secret,
+        K::ServiceAccount,
+    ]),
     severity: Severity::High,
     summary: "`imagePullSecrets` (of the pod or its ServiceAccount) names a Secret that does not exist or is not a registry credential",
     law: law::IDENTITY,

@@ -1,5 +1,6 @@
 //! ID009: images from a cloud's private registry with no visible way to authenticate the pull.
 
+use crate::reads::{self, K};
 use crate::util::{containers, image_registry, sees_whole_cluster};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::pod::service_account;
@@ -10,6 +11,15 @@ pub static META: RuleMeta = RuleMeta {
     code: "ID009",
     name: "private-registry-without-pull-identity",
     loop_: Loop::Identity,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::Node,
+        K::RoleBinding,
+        K::ServiceAccount,
+    ]),
     severity: Severity::High,
     summary: "Image from ECR, ACR or Artifact Registry/GCR with no visible pull identity (no imagePullSecrets and not on that cloud)",
     law: law::IDENTITY,

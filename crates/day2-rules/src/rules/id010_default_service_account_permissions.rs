@@ -1,6 +1,8 @@
 //! ID010: RBAC granted to a namespace's `default` ServiceAccount.
 
+use crate::reads::K;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
+use day2_model::KindSet;
 use day2_model::{K8sObject, Loop, Res, Severity};
 use k8s_openapi::api::rbac::v1::{RoleRef, Subject};
 
@@ -8,6 +10,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "ID010",
     name: "default-service-account-permissions",
     loop_: Loop::Identity,
+    reads: KindSet::of(&[K::ClusterRoleBinding, K::RoleBinding]),
     severity: Severity::Medium,
     summary: "RoleBinding or ClusterRoleBinding grants permissions to a namespace's `default` ServiceAccount",
     law: law::IDENTITY,

@@ -1,5 +1,6 @@
 //! ID011: privileged containers.
 
+use crate::reads::{self, K};
 use crate::util::container_security;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
@@ -8,6 +9,13 @@ pub static META: RuleMeta = RuleMeta {
     code: "ID011",
     name: "privileged-container",
     loop_: Loop::Identity,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::RoleBinding,
+    ]),
     severity: Severity::High,
     summary: "Container runs with `securityContext.privileged: true`",
     law: law::IDENTITY,

@@ -1,5 +1,6 @@
 //! ID016: hostPath volumes, above all container runtime sockets and sensitive node paths.
 
+use crate::reads::{self, K};
 use crate::util::containers;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
@@ -8,6 +9,13 @@ pub static META: RuleMeta = RuleMeta {
     code: "ID016",
     name: "host-path-mount",
     loop_: Loop::Identity,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::RoleBinding,
+    ]),
     severity: Severity::High,
     summary: "Pod mounts a hostPath volume (a runtime socket or a sensitive node path is high)",
     law: law::IDENTITY,

@@ -1,5 +1,6 @@
 //! ID017: pods that name a ServiceAccount that does not exist.
 
+use crate::reads::{self, K};
 use crate::util::sees_whole_cluster;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::pod::service_account;
@@ -10,6 +11,14 @@ pub static META: RuleMeta = RuleMeta {
     code: "ID017",
     name: "service-account-missing",
     loop_: Loop::Identity,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::RoleBinding,
+        K::ServiceAccount,
+    ]),
     severity: Severity::High,
     summary: "Pod template names a ServiceAccount that does not exist in its namespace",
     law: law::IDENTITY,

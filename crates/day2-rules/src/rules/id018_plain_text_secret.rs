@@ -1,5 +1,6 @@
 //! ID018: passwords, tokens and private keys written in plain text (env values, ConfigMaps).
 
+use crate::reads::{self, K};
 use crate::util::{containers, norm, static_credential_env};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::secret::classify_literal;
@@ -9,6 +10,15 @@ pub static META: RuleMeta = RuleMeta {
     code: "ID018",
     name: "plain-text-secret",
     loop_: Loop::Identity,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::ConfigMap,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::RoleBinding,
+        K::Secret,
+    ]),
     severity: Severity::High,
     summary: "Password, token or private key written as a literal env value or in a ConfigMap",
     law: law::IDENTITY,

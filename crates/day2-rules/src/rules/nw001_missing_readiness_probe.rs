@@ -1,5 +1,6 @@
 //! NW001: pods behind a Service without a readiness probe.
 
+use crate::reads::{self, K};
 use crate::util::{is_metrics_service, serving_containers, target_port};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
@@ -9,6 +10,14 @@ pub static META: RuleMeta = RuleMeta {
     code: "NW001",
     name: "missing-readiness-probe",
     loop_: Loop::Network,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::RoleBinding,
+        K::Service,
+    ]),
     severity: Severity::High,
     summary: "Container serving a Service has no readiness probe",
     law: law::NETWORK,

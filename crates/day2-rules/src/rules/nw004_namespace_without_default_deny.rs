@@ -1,5 +1,6 @@
 //! NW004: namespaces without an ingress default-deny NetworkPolicy.
 
+use crate::reads::{self, K};
 use crate::util::{Isolation, NamespaceLabels, synthetic_target};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Origin, Severity};
@@ -8,6 +9,13 @@ pub static META: RuleMeta = RuleMeta {
     code: "NW004",
     name: "namespace-without-default-deny",
     loop_: Loop::Network,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::RoleBinding,
+    ]),
     severity: Severity::Medium,
     summary: "Namespace has no default-deny ingress NetworkPolicy",
     law: law::NETWORK,

@@ -1,5 +1,6 @@
 //! NW007: Services whose selector matches no pod.
 
+use crate::reads::{self, K};
 use crate::util::{namespace_has_operator_objects, sees_whole_cluster, wname};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::selector::describe_map_selector;
@@ -10,6 +11,14 @@ pub static META: RuleMeta = RuleMeta {
     code: "NW007",
     name: "service-selects-no-pods",
     loop_: Loop::Network,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::RoleBinding,
+        K::Service,
+    ]),
     severity: Severity::High,
     summary: "Service selector matches no pod: the Service has no endpoints",
     law: law::NETWORK,

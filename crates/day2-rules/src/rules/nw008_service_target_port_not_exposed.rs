@@ -1,5 +1,6 @@
 //! NW008: Service target ports that the selected pods do not expose.
 
+use crate::reads::{self, K};
 use crate::util::{
     ios, spec_declares_ports, spec_has_port_name, spec_has_port_number, target_port, wname,
 };
@@ -11,6 +12,14 @@ pub static META: RuleMeta = RuleMeta {
     code: "NW008",
     name: "service-target-port-not-exposed",
     loop_: Loop::Network,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::RoleBinding,
+        K::Service,
+    ]),
     severity: Severity::High,
     summary: "Service `targetPort` names a port the selected pods do not define (or a number none declares)",
     law: law::NETWORK,

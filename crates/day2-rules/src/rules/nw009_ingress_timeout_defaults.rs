@@ -1,6 +1,8 @@
 //! NW009: NGINX ingress timeouts left at their defaults in front of long-running backends.
 
+use crate::reads::K;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
+use day2_model::KindSet;
 use day2_model::{Cluster, Loop, Res, Severity};
 use k8s_openapi::api::core::v1::Service;
 use k8s_openapi::api::networking::v1::{Ingress, IngressClass, IngressServiceBackend};
@@ -11,6 +13,18 @@ pub static META: RuleMeta = RuleMeta {
     code: "NW009",
     name: "ingress-timeout-defaults",
     loop_: Loop::Network,
+    reads: KindSet::of(&[
+        K::Other,
+        K::ClusterRoleBinding,
+        K::ConfigMap,
+        K::Ingress,
+        K::IngressClass,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::RoleBinding,
+        K::Service,
+    ]),
     severity: Severity::Medium,
     summary: "NGINX Ingress in front of a long-running backend keeps `proxy-read-timeout`/`proxy-send-timeout` at the 60-second default",
     law: law::NETWORK,

@@ -1,7 +1,9 @@
 //! NW010: Ingress backends that do not exist.
 
+use crate::reads::K;
 use crate::util::{namespace_has_operator_objects, sees_whole_cluster};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
+use day2_model::KindSet;
 use day2_model::{Loop, Severity};
 use k8s_openapi::api::core::v1::Service;
 use k8s_openapi::api::networking::v1::IngressServiceBackend;
@@ -11,6 +13,16 @@ pub static META: RuleMeta = RuleMeta {
     code: "NW010",
     name: "ingress-backend-missing",
     loop_: Loop::Network,
+    reads: KindSet::of(&[
+        K::Other,
+        K::ClusterRoleBinding,
+        K::Ingress,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::RoleBinding,
+        K::Service,
+    ]),
     severity: Severity::High,
     summary: "Ingress routes to a Service (or Service port) that does not exist",
     law: law::NETWORK,

@@ -1,5 +1,6 @@
 //! NW011: `externalTrafficPolicy`/`internalTrafficPolicy: Local` that drops traffic or is rejected.
 
+use crate::reads::{self, K};
 use crate::util::wname;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
@@ -8,6 +9,14 @@ pub static META: RuleMeta = RuleMeta {
     code: "NW011",
     name: "traffic-policy-mismatch",
     loop_: Loop::Network,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::RoleBinding,
+        K::Service,
+    ]),
     severity: Severity::Medium,
     summary: "Traffic policy `Local` on a Service whose pods are not on every node, a health-check override that hides it, or a policy the API server rejects",
     law: law::NETWORK,

@@ -1,5 +1,6 @@
 //! NW012: long-running containers without a liveness probe.
 
+use crate::reads;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 
@@ -7,6 +8,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "NW012",
     name: "missing-liveness-probe",
     loop_: Loop::Network,
+    reads: reads::WORKLOADS,
     severity: Severity::Low,
     summary: "Long-running container has no liveness probe",
     law: law::NETWORK,

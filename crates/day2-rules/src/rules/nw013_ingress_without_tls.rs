@@ -1,12 +1,23 @@
 //! NW013: Ingresses that serve plain HTTP only.
 
+use crate::reads::K;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
+use day2_model::KindSet;
 use day2_model::{Loop, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "NW013",
     name: "ingress-without-tls",
     loop_: Loop::Network,
+    reads: KindSet::of(&[
+        K::Other,
+        K::ClusterRoleBinding,
+        K::Ingress,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::RoleBinding,
+    ]),
     severity: Severity::Low,
     summary: "Ingress has no `tls` section (or one that leaves a host out) and no cloud load-balancer certificate",
     law: law::NETWORK,

@@ -1,5 +1,6 @@
 //! OB002: Services whose request metrics nobody scrapes.
 
+use crate::reads::{self, K};
 use crate::util::{
     MonitorTarget, NamespaceLabels, api_server_backends, is_metrics_service, monitors,
     pod_monitor_matches_ports, sees_whole_cluster, service_monitor_matches,
@@ -12,6 +13,14 @@ pub static META: RuleMeta = RuleMeta {
     code: "OB002",
     name: "service-without-red-metrics",
     loop_: Loop::Observability,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::RoleBinding,
+        K::Service,
+    ]),
     severity: Severity::Medium,
     summary: "Service has no RED metrics collection: no ServiceMonitor/PodMonitor, no `prometheus.io/scrape`, no mesh or auto-instrumentation",
     law: law::OBSERVABILITY,

@@ -1,5 +1,6 @@
 //! OB003: clusters without node (USE) metrics or cluster-state metrics.
 
+use crate::reads::{self, K};
 use crate::util::{image_base, sees_whole_cluster, synthetic_target};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, law};
 use day2_model::{Loop, Origin, Severity, Workload};
@@ -8,6 +9,14 @@ pub static META: RuleMeta = RuleMeta {
     code: "OB003",
     name: "cluster-without-use-metrics",
     loop_: Loop::Observability,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::Node,
+        K::RoleBinding,
+    ]),
     severity: Severity::Medium,
     summary: "No node metrics agent (node-exporter or equivalent) or no kube-state-metrics: the USE lens is missing",
     law: law::OBSERVABILITY,

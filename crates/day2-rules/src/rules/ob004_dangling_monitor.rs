@@ -1,5 +1,6 @@
 //! OB004: ServiceMonitors and PodMonitors that scrape nothing.
 
+use crate::reads::{self, K};
 use crate::util::{
     MonitorTarget, dyn_target, monitors, namespace_has_operator_objects, pod_monitor_matches_ports,
     sees_whole_cluster, service_monitor_matches,
@@ -12,6 +13,14 @@ pub static META: RuleMeta = RuleMeta {
     code: "OB004",
     name: "dangling-monitor",
     loop_: Loop::Observability,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::RoleBinding,
+        K::Service,
+    ]),
     severity: Severity::Low,
     summary: "ServiceMonitor or PodMonitor selects no Service or pod on the port it scrapes",
     law: law::OBSERVABILITY,

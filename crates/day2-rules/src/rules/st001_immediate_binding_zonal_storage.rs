@@ -1,6 +1,8 @@
 //! ST001: a zonal disk provisioned before the pod is scheduled.
 
+use crate::reads::K;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
+use day2_model::KindSet;
 use day2_model::cloud::{is_regional_parameters, is_zonal_provisioner};
 use day2_model::{Loop, Severity};
 
@@ -8,6 +10,17 @@ pub static META: RuleMeta = RuleMeta {
     code: "ST001",
     name: "immediate-binding-zonal-storage",
     loop_: Loop::Storage,
+    reads: KindSet::of(&[
+        K::Other,
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::PersistentVolume,
+        K::PersistentVolumeClaim,
+        K::RoleBinding,
+        K::StorageClass,
+    ]),
     severity: Severity::Critical,
     summary: "StorageClass provisions zonal disks with `volumeBindingMode: Immediate`",
     law: law::STORAGE,

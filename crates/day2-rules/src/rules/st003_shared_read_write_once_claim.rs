@@ -1,5 +1,6 @@
 //! ST003: ReadWriteOnce claims mounted by pods that can land on different nodes.
 
+use crate::reads::{self, K};
 use crate::util::{
     claim_volumes, hpas_by_target, ios, max_replicas, scaled, single_node_modes, wname,
 };
@@ -11,6 +12,15 @@ pub static META: RuleMeta = RuleMeta {
     code: "ST003",
     name: "shared-read-write-once-claim",
     loop_: Loop::Storage,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::HorizontalPodAutoscaler,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::PersistentVolumeClaim,
+        K::RoleBinding,
+    ]),
     severity: Severity::High,
     summary: "A ReadWriteOnce claim is mounted by more than one replica, by a DaemonSet, or by a Deployment whose rolling update surges",
     law: law::STORAGE,

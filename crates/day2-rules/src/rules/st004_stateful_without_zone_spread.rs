@@ -1,5 +1,6 @@
 //! ST004: replicated stateful workloads not spread across zones.
 
+use crate::reads::{self, K};
 use crate::util::{
     StatefulSets, database_container, has_persistent_storage, pinned_to_one_zone,
     spreads_across_zones, wname,
@@ -11,6 +12,14 @@ pub static META: RuleMeta = RuleMeta {
     code: "ST004",
     name: "stateful-without-zone-spread",
     loop_: Loop::Storage,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::Node,
+        K::RoleBinding,
+    ]),
     severity: Severity::Medium,
     summary: "Replicated stateful workload has no zone topology spread (or zone anti-affinity)",
     law: law::STORAGE,

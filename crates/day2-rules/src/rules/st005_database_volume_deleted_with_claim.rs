@@ -1,5 +1,6 @@
 //! ST005: database volumes whose disk is deleted with the claim.
 
+use crate::reads::{self, K};
 use crate::util::{StatefulSets, claim_volumes, database_container, stateful_set_of, wname};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Cluster, Loop, Res, Severity};
@@ -9,6 +10,16 @@ pub static META: RuleMeta = RuleMeta {
     code: "ST005",
     name: "database-volume-deleted-with-claim",
     loop_: Loop::Storage,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::PersistentVolume,
+        K::PersistentVolumeClaim,
+        K::RoleBinding,
+        K::StorageClass,
+    ]),
     severity: Severity::Medium,
     summary: "Database data sits on volumes with `reclaimPolicy: Delete`, or on claims the StatefulSet deletes with itself",
     law: law::STORAGE,

@@ -1,12 +1,15 @@
 //! ST006: more than one default StorageClass.
 
+use crate::reads::K;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
+use day2_model::KindSet;
 use day2_model::{Loop, Severity};
 
 pub static META: RuleMeta = RuleMeta {
     code: "ST006",
     name: "multiple-default-storage-classes",
     loop_: Loop::Storage,
+    reads: KindSet::of(&[K::StorageClass]),
     severity: Severity::Medium,
     summary: "More than one StorageClass is marked as the default",
     law: law::STORAGE,

@@ -1,5 +1,6 @@
 //! ST007: claims that name a StorageClass that does not exist (or rely on a default that does not exist).
 
+use crate::reads::{self, K};
 use crate::util::{StatefulSets, sees_whole_cluster, stateful_set_of, wname};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
@@ -9,6 +10,15 @@ pub static META: RuleMeta = RuleMeta {
     code: "ST007",
     name: "storage-class-missing",
     loop_: Loop::Storage,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::PersistentVolumeClaim,
+        K::RoleBinding,
+        K::StorageClass,
+    ]),
     severity: Severity::High,
     summary: "PVC, volumeClaimTemplate or ephemeral volume names a StorageClass that does not exist, or names none where there is no default",
     law: law::STORAGE,

@@ -1,5 +1,6 @@
 //! ST008: StatefulSets whose governing Service is missing or not headless.
 
+use crate::reads::{self, K};
 use crate::util::{namespace_has_operator_objects, sees_whole_cluster, wname};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
@@ -8,6 +9,14 @@ pub static META: RuleMeta = RuleMeta {
     code: "ST008",
     name: "statefulset-service-missing",
     loop_: Loop::Storage,
+    reads: reads::WORKLOADS.with(&[
+        K::ClusterRoleBinding,
+        K::LimitRange,
+        K::Namespace,
+        K::NetworkPolicy,
+        K::RoleBinding,
+        K::Service,
+    ]),
     severity: Severity::Medium,
     summary: "StatefulSet `serviceName` names a Service that does not exist or is not headless",
     law: law::STORAGE,
