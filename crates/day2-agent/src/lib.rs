@@ -125,7 +125,12 @@ pub fn evaluate_once(
             .map(|(k, n)| (k.to_owned(), n))
             .collect();
         let changed = s.take_changed();
-        (s.cluster(input, notes), counts, changed)
+        let prev = s.take_reuse();
+        (
+            s.cluster_after(input, notes, prev, changed),
+            counts,
+            changed,
+        )
     };
     let objects = cluster.object_count();
     let report = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -141,7 +146,13 @@ pub fn evaluate_once(
             std::panic::resume_unwind(p);
         }
     };
-    drop(cluster);
+    // The indexes of what does not change before the next evaluation are
+    // kept for it.
+    let reuse = cluster.into_reuse();
+    store
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .keep_reuse(reuse);
     // Event messages no stored event says any more.
     day2_model::intern::forget_unused();
     let seconds = start.elapsed().as_secs_f64();

@@ -26,10 +26,23 @@ pub struct Replayed {
     pub store_seconds: f64,
     /// The first evaluation.
     pub first: Evaluation,
-    /// The evaluation after one Service changed.
-    pub after_change: Option<Evaluation>,
+    /// One change of each kind the agent sees change most (a Service's
+    /// selector, a pod's container restarting, a new Event), each stored and
+    /// evaluated in turn.
+    pub changes: Vec<Change>,
     /// Bytes of the metrics text after the last evaluation.
     pub metrics_bytes: usize,
+}
+
+/// One change replayed, and what it cost.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// What changed.
+    pub what: &'static str,
+    pub evaluation: Evaluation,
+    /// Seconds from the watch event reaching the store to the metrics
+    /// recorded (the agent waits its debounce before evaluating, on top).
+    pub to_metric: f64,
 }
 
 /// Why a replay failed.
@@ -56,6 +69,8 @@ pub fn replay(input: impl BufRead, evaluate: &Evaluate) -> Result<Replayed, Repl
     let (mut objects, mut refused) = (0, 0);
     let mut kinds: BTreeSet<String> = BTreeSet::new();
     let mut service: Option<Value> = None;
+    let mut pod: Option<Value> = None;
+    let mut event: Option<Value> = None;
     {
         let mut s = store.lock().unwrap_or_else(|e| e.into_inner());
         for (i, line) in input.lines().enumerate() {
@@ -89,6 +104,13 @@ pub fn replay(input: impl BufRead, evaluate: &Evaluate) -> Result<Replayed, Repl
             if kind == "Service" {
                 service = Some(v.clone());
             }
+            // The first pod and event: any will do.
+            if kind == "Pod" && pod.is_none() {
+                pod = Some(v.clone());
+            }
+            if kind == "Event" && event.is_none() {
+                event = Some(v.clone());
+            }
             objects += 1;
             if s.relist_item(&av, &kind, v).is_err() {
                 refused += 1;
@@ -103,26 +125,61 @@ pub fn replay(input: impl BufRead, evaluate: &Evaluate) -> Result<Replayed, Repl
     }
     let store_seconds = start.elapsed().as_secs_f64();
     let (_, first) = evaluate_once(&store, Vec::new(), "replay", evaluate, &metrics);
-    let after_change = service.map(|mut svc| {
-        // A selector typo, as a watch would deliver it.
-        svc["spec"]["selector"] = serde_json::json!({"app": "replay-typo"});
-        let av = svc["apiVersion"].as_str().unwrap_or("v1").to_owned();
+    let mut changes = Vec::new();
+    let mut change = |what: &'static str, kind: &str, v: Value| {
+        let av = v["apiVersion"].as_str().unwrap_or("v1").to_owned();
+        let start = Instant::now();
         if let Err(e) = store
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .apply(&av, "Service", svc)
+            .apply(&av, kind, v)
         {
-            tracing::warn!(error = %e, "the changed Service was not stored");
+            tracing::warn!(error = %e, what, "the changed object was not stored");
         }
-        evaluate_once(&store, Vec::new(), "replay", evaluate, &metrics).1
-    });
+        let evaluation = evaluate_once(&store, Vec::new(), "replay", evaluate, &metrics).1;
+        changes.push(Change {
+            what,
+            evaluation,
+            to_metric: start.elapsed().as_secs_f64(),
+        });
+    };
+    if let Some(mut svc) = service {
+        // A selector typo, as a watch would deliver it.
+        svc["spec"]["selector"] = serde_json::json!({"app": "replay-typo"});
+        change("a Service's selector", "Service", svc);
+    }
+    if let Some(mut p) = pod {
+        // Its first container restarted (the kubelet's most frequent update);
+        // a pod without container statuses gets a condition instead.
+        match p
+            .pointer_mut("/status/containerStatuses/0")
+            .and_then(Value::as_object_mut)
+        {
+            Some(c) => {
+                let n = c.get("restartCount").and_then(Value::as_i64).unwrap_or(0);
+                c.insert("restartCount".into(), serde_json::json!(n + 1));
+            }
+            None => {
+                p["status"]["conditions"] =
+                    serde_json::json!([{"type": "Ready", "status": "False"}]);
+            }
+        }
+        change("a pod's container restarted", "Pod", p);
+    }
+    if let Some(mut e) = event {
+        // A new Event.
+        e["metadata"]["name"] = serde_json::json!("day2-replay.1");
+        e["metadata"]["uid"] = serde_json::json!("day2-replay-1");
+        let kind = e["kind"].as_str().unwrap_or("Event").to_owned();
+        change("a new Event", &kind, e);
+    }
     let metrics_bytes = metrics.encode().map(|t| t.len()).unwrap_or(0);
     Ok(Replayed {
         objects,
         refused,
         store_seconds,
         first,
-        after_change,
+        changes,
         metrics_bytes,
     })
 }
@@ -158,7 +215,7 @@ mod tests {
         assert_eq!(r.objects, 2);
         assert_eq!(r.refused, 0);
         assert_eq!(r.first.objects, 2);
-        assert!(r.after_change.is_some());
+        assert_eq!(r.changes.len(), 2, "a Service and a pod, no Event");
         assert_eq!(
             *seen.lock().unwrap(),
             [
@@ -169,6 +226,7 @@ mod tests {
                     "replay-typo".to_owned(),
                     KindSet::of(&[StoredKind::Service])
                 ),
+                (1, "replay-typo".to_owned(), KindSet::of(&[StoredKind::Pod])),
             ]
         );
     }

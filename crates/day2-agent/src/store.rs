@@ -16,7 +16,7 @@
 //! thousand kubelets posting their heartbeats then cost no evaluation.
 
 use day2_model::object::Stores;
-use day2_model::{Cluster, KindSet, Note, Object, Origin, SourceKind};
+use day2_model::{Cluster, KindSet, Note, Object, Origin, Reuse, SourceKind};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
@@ -54,6 +54,8 @@ pub struct Store {
     undecodable: BTreeMap<(String, String), String>,
     /// The kinds of the model that changed since [`Store::take_changed`].
     changed: KindSet,
+    /// What the last evaluation's cluster left for the next.
+    reuse: Reuse,
 }
 
 /// Why an object was not stored.
@@ -78,6 +80,7 @@ impl Store {
             generation: 0,
             undecodable: BTreeMap::new(),
             changed: KindSet::ALL,
+            reuse: Reuse::default(),
         }
     }
 
@@ -172,6 +175,17 @@ impl Store {
         std::mem::take(&mut self.changed)
     }
 
+    /// What the last evaluation's cluster left for the next (nothing, the
+    /// first time or after an evaluation that failed).
+    pub fn take_reuse(&mut self) -> Reuse {
+        std::mem::take(&mut self.reuse)
+    }
+
+    /// Keep what an evaluation's cluster leaves for the next.
+    pub fn keep_reuse(&mut self, reuse: Reuse) {
+        self.reuse = reuse;
+    }
+
     /// Count `kinds` as changed again (an evaluation that took them failed).
     pub fn mark_changed(&mut self, kinds: KindSet) {
         self.changed = self.changed.union(kinds);
@@ -201,7 +215,22 @@ impl Store {
 
     /// The current objects as a [`Cluster`] (`SourceKind::Live`), with
     /// `notes` and one note per object that could not be decoded.
-    pub fn cluster(&self, input: &str, mut notes: Vec<Note>) -> Cluster {
+    pub fn cluster(&self, input: &str, notes: Vec<Note>) -> Cluster {
+        self.cluster_after(input, notes, Reuse::default(), KindSet::ALL)
+    }
+
+    /// [`Store::cluster`], the indexes of the kinds not in `changed` taken
+    /// from `prev`, what the cluster built before gave up
+    /// ([`Cluster::into_reuse`]). `changed` must hold every kind changed
+    /// since that cluster was built ([`Store::take_changed`] then): a kind
+    /// that did not change comes in the same order, its map untouched.
+    pub fn cluster_after(
+        &self,
+        input: &str,
+        mut notes: Vec<Note>,
+        prev: Reuse,
+        changed: KindSet,
+    ) -> Cluster {
         day2_model::timings::mark("evaluation starts");
         let mut stores = Stores::default();
         for k in self.kinds.values() {
@@ -214,7 +243,7 @@ impl Store {
             message: message.clone(),
         }));
         day2_model::timings::mark("objects copied");
-        let mut cluster = Cluster::new(stores, SourceKind::Live, notes);
+        let mut cluster = Cluster::new_after(stores, SourceKind::Live, notes, prev, changed);
         cluster.input = input.to_owned();
         cluster.captured_at = jiff::Timestamp::now().round(jiff::Unit::Second).ok();
         cluster
@@ -439,6 +468,59 @@ mod tests {
         assert!(s.apply("v1", "Pod", p.clone()).unwrap());
         p["status"]["conditions"][0]["lastHeartbeatTime"] = json!("2026-01-01T10:05:00Z");
         assert!(s.apply("v1", "Pod", p).unwrap());
+    }
+
+    #[test]
+    fn a_cluster_built_after_the_last_one_is_the_cluster_built_whole() {
+        let mut s = Store::new("live:test");
+        for i in 0..20 {
+            s.apply("v1", "Pod", pod("shop", &format!("web-{i}"), "web:1"))
+                .unwrap();
+        }
+        s.apply("v1", "Node", node("1", "True", "2026-01-01T10:00:00Z"))
+            .unwrap();
+        s.apply(
+            "v1",
+            "Service",
+            json!({"metadata": {"namespace": "shop", "name": "web"}, "spec": {"selector": {"app": "web"}}}),
+        )
+        .unwrap();
+        let whole = |s: &Store| {
+            let mut c = s.cluster("test", Vec::new());
+            c.captured_at = None;
+            format!("{c:?}")
+        };
+        let mut evaluate = |s: &mut Store| {
+            let changed = s.take_changed();
+            let prev = s.take_reuse();
+            let mut c = s.cluster_after("test", Vec::new(), prev, changed);
+            c.captured_at = None;
+            let text = format!("{c:?}");
+            s.keep_reuse(c.into_reuse());
+            text
+        };
+        assert_eq!(evaluate(&mut s), whole(&s));
+        // Nothing changed; a Service changed; a pod; a node; a pod deleted.
+        assert_eq!(evaluate(&mut s), whole(&s));
+        s.apply(
+            "v1",
+            "Service",
+            json!({"metadata": {"namespace": "shop", "name": "web"}, "spec": {"selector": {"app": "typo"}}}),
+        )
+        .unwrap();
+        assert_eq!(evaluate(&mut s), whole(&s));
+        // What the indexes read: a pod's node and labels, a node's zone.
+        let mut p = pod("shop", "web-3", "web:2");
+        p["metadata"]["labels"] = json!({"app": "web"});
+        p["spec"]["nodeName"] = json!("n1");
+        s.apply("v1", "Pod", p).unwrap();
+        assert_eq!(evaluate(&mut s), whole(&s));
+        let mut n = node("2", "False", "2026-01-01T10:01:00Z");
+        n["metadata"]["labels"] = json!({"topology.kubernetes.io/zone": "eu-west-1a"});
+        s.apply("v1", "Node", n).unwrap();
+        assert_eq!(evaluate(&mut s), whole(&s));
+        s.delete("Pod", &pod("shop", "web-7", "web:1"));
+        assert_eq!(evaluate(&mut s), whole(&s));
     }
 
     #[test]

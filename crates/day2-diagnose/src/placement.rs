@@ -113,12 +113,21 @@ impl Capacity {
         let bound: Vec<(&str, Resources)> = cluster
             .pods
             .par_iter()
-            .filter_map(|p| {
+            .zip(cluster.pod_requests())
+            .filter_map(|(p, &[cpu, memory, _])| {
                 let node = model::node_name(p)?;
-                if model::is_terminal(p) {
+                if model::is_terminal(p) || p.spec.is_none() {
                     return None;
                 }
-                Some((node, model::pod_requests(p.spec.as_ref()?)))
+                // `model::pod_requests`, worked out once for every analysis.
+                Some((
+                    node,
+                    Resources {
+                        cpu,
+                        memory,
+                        pods: 1,
+                    },
+                ))
             })
             .collect();
         for (node, r) in bound {

@@ -37,7 +37,7 @@ pub mod topology;
 pub mod trim;
 pub mod types;
 
-pub use cluster::{Cluster, Note, PodLog, SourceKind, Workload, WorkloadKey};
+pub use cluster::{Cluster, Note, PodLog, Reuse, SourceKind, Workload, WorkloadKey};
 pub use event::Event;
 pub use object::{
     DecodeError, DynObject, K8sObject, KindSet, Object, Res, StoredKind, Stores, decode_str_into,

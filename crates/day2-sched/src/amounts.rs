@@ -112,8 +112,15 @@ fn is_named(resource: &str) -> bool {
 /// memory and ephemeral storage, then the extended resources and hugepages
 /// of its containers, overhead and pod-level resources.
 pub fn pod_requests(spec: &PodSpec) -> Amounts {
-    let [cpu, memory, ephemeral_storage] =
-        resources::pod_requests(spec, ["cpu", "memory", "ephemeral-storage"]);
+    pod_requests_from(
+        spec,
+        resources::pod_requests(spec, ["cpu", "memory", "ephemeral-storage"]),
+    )
+}
+
+/// [`pod_requests`], with the pod's cpu, memory and ephemeral-storage
+/// requests already worked out ([`day2_model::Cluster::pod_requests`]).
+pub fn pod_requests_from(spec: &PodSpec, [cpu, memory, ephemeral_storage]: [i64; 3]) -> Amounts {
     let mut a = Amounts {
         cpu,
         memory,

@@ -162,10 +162,11 @@ impl<'c> State<'c> {
                 cluster
                     .pods
                     .par_iter()
-                    .map(|p| {
+                    .zip(cluster.pod_requests())
+                    .map(|(p, r)| {
                         p.spec
                             .as_ref()
-                            .map(amounts::pod_requests)
+                            .map(|s| amounts::pod_requests_from(s, *r))
                             .unwrap_or_default()
                     })
                     .collect()

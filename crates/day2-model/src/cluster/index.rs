@@ -4,7 +4,7 @@
 
 use super::{WorkloadKey, ns_name};
 use crate::event::Event;
-use crate::object::{K8sObject, Res, Stores};
+use crate::object::{K8sObject, KindSet, Res, StoredKind as K, Stores};
 use crate::topology::zone_of;
 use rayon::prelude::*;
 use rustc_hash::{FxBuildHasher, FxHashMap};
@@ -29,6 +29,8 @@ pub(super) struct Index {
     pub(super) nodes_by_zone: BTreeMap<String, Vec<u32>>,
     pub(super) events_by_uid: Postings,
     pub(super) events_by_obj: Postings,
+    /// Objects per kind ([`StoredKind::ALL`]'s order) the index was built from.
+    pub(super) lens: Vec<usize>,
 }
 
 /// No workload owns the pod.
@@ -271,8 +273,69 @@ pub(super) fn index_objects(s: &Stores) -> ObjectIndexes {
     (pods, owners, misc)
 }
 
+/// The kinds each part of [`ObjectIndexes`] is built from.
+const POD_PART: KindSet = KindSet::of(&[K::Node, K::Pod]);
+const OWNER_PART: KindSet = KindSet::of(&[K::Pod, K::ReplicaSet, K::Job]);
+const MISC_PART: KindSet = KindSet::of(&[
+    K::PersistentVolumeClaim,
+    K::PersistentVolume,
+    K::StorageClass,
+    K::Node,
+]);
+
+/// How many objects of each kind an index was built from.
+pub(super) fn lens(s: &Stores) -> Vec<usize> {
+    K::ALL.iter().map(|k| s.len_of(*k)).collect()
+}
+
+/// [`index_objects`], taking from `prev` each part whose kinds are not in
+/// `changed`: `prev` indexes stores that held the same objects, in the same
+/// order, for every kind not in `changed` ([`Cluster::new_after`](super::Cluster::new_after)).
+/// A part whose kinds do not hold as many objects as `prev` was built from
+/// is built again all the same.
+pub(super) fn index_objects_after(s: &Stores, prev: Index, changed: KindSet) -> ObjectIndexes {
+    let now = lens(s);
+    let same = |part: KindSet| {
+        !changed.intersects(part)
+            && part
+                .iter()
+                .all(|k| prev.lens.get(k as usize) == now.get(k as usize))
+    };
+    let Index {
+        node_by_name,
+        pods_by_node,
+        pods_by_ns,
+        pod_labels,
+        pod_owner,
+        workloads,
+        pods_by_workload,
+        pvc_by_key,
+        pv_by_name,
+        sc_by_name,
+        nodes_by_zone,
+        ..
+    } = prev;
+    let pods = same(POD_PART).then_some((node_by_name, pods_by_node, pods_by_ns, pod_labels));
+    let owners = same(OWNER_PART).then_some((pod_owner, workloads, pods_by_workload));
+    let misc = same(MISC_PART).then_some((pvc_by_key, pv_by_name, sc_by_name, nodes_by_zone));
+    let ((pods, owners), misc) = rayon::join(
+        || {
+            rayon::join(
+                || pods.unwrap_or_else(|| index_pods(s)),
+                || owners.unwrap_or_else(|| index_owners(s)),
+            )
+        },
+        || misc.unwrap_or_else(|| index_misc(s)),
+    );
+    (pods, owners, misc)
+}
+
 impl Index {
-    pub(super) fn new((pods, owners, misc): ObjectIndexes, events: EventIndexes) -> Index {
+    pub(super) fn new(
+        (pods, owners, misc): ObjectIndexes,
+        events: EventIndexes,
+        lens: Vec<usize>,
+    ) -> Index {
         let (node_by_name, pods_by_node, pods_by_ns, pod_labels) = pods;
         let (pod_owner, workloads, pods_by_workload) = owners;
         let (events_by_uid, events_by_obj) = events;
@@ -291,6 +354,7 @@ impl Index {
             nodes_by_zone,
             events_by_uid,
             events_by_obj,
+            lens,
         }
     }
 }
@@ -354,4 +418,120 @@ fn index_misc(s: &Stores) -> MiscIndexes {
         }
     }
     (pvc, pv, sc, zones)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Cluster, SourceKind};
+    use crate::object::{KindSet, StoredKind as K, Stores, decode_value};
+    use crate::types::Origin;
+    use serde_json::{Value, json};
+
+    fn objects(pod_image: &str, claim: &str, event_reason: &str) -> Vec<Value> {
+        let mut v = vec![
+            json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1", "labels": {"topology.kubernetes.io/zone": "a"}}}),
+            json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n2", "labels": {"topology.kubernetes.io/zone": "b"}}}),
+            json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "web-abc", "namespace": "shop", "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "uid": "d", "controller": true}]}}),
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "shop"}, "spec": {"selector": {"app": "web"}}}),
+            json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": claim, "namespace": "shop"}, "spec": {"storageClassName": "gp3"}}),
+            json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": {"name": "gp3"}, "provisioner": "ebs.csi.aws.com"}),
+        ];
+        for i in 0..6 {
+            v.push(json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": format!("web-abc-{i}"), "namespace": "shop", "uid": format!("u{i}"), "labels": {"app": "web", "pod-template-hash": "abc"}, "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-abc", "uid": "r", "controller": true}]}, "spec": {"nodeName": format!("n{}", 1 + i % 2), "containers": [{"name": "c", "image": pod_image}]}}));
+            v.push(json!({"apiVersion": "v1", "kind": "Event", "metadata": {"name": format!("e{i}"), "namespace": "shop"}, "involvedObject": {"kind": "Pod", "namespace": "shop", "name": format!("web-abc-{i}"), "uid": format!("u{i}")}, "reason": event_reason, "lastTimestamp": format!("2026-01-01T10:00:0{}Z", 5 - i % 5)}));
+        }
+        v
+    }
+
+    fn stores(values: Vec<Value>) -> Stores {
+        let mut st = Stores::default();
+        for v in values {
+            st.push(decode_value(v, Origin::default(), None).unwrap());
+        }
+        st
+    }
+
+    /// Everything a cluster's indexes answer, as text.
+    fn indexed(c: &Cluster) -> String {
+        let events: Vec<&str> = c.stores.events.iter().map(|e| e.name.as_str()).collect();
+        format!("{:?}\n{events:?}", c.idx)
+    }
+
+    #[test]
+    fn a_cluster_built_after_another_indexes_what_one_built_whole_does() {
+        let first = || stores(objects("web:1", "data", "Pulled"));
+        // (what changed, the stores after the change)
+        let steps: Vec<(KindSet, Stores)> = vec![
+            (KindSet::EMPTY, first()),
+            (KindSet::of(&[K::Service]), {
+                let mut v = objects("web:1", "data", "Pulled");
+                v[3]["spec"]["selector"]["app"] = json!("typo");
+                stores(v)
+            }),
+            (
+                KindSet::of(&[K::Pod]),
+                stores(objects("web:2", "data", "Pulled")),
+            ),
+            (
+                KindSet::of(&[K::Event]),
+                stores(objects("web:1", "data", "BackOff")),
+            ),
+            (
+                KindSet::of(&[K::PersistentVolumeClaim]),
+                stores(objects("web:1", "logs", "Pulled")),
+            ),
+            (KindSet::of(&[K::Node]), {
+                let mut v = objects("web:1", "data", "Pulled");
+                v.remove(1);
+                stores(v)
+            }),
+            // Told nothing changed, but a kind holds fewer objects: built again.
+            (KindSet::EMPTY, {
+                let mut v = objects("web:1", "data", "Pulled");
+                v.retain(|o| o["metadata"]["name"] != "web-abc-5");
+                stores(v)
+            }),
+        ];
+        for (changed, st) in steps {
+            let prev = Cluster::new(first(), SourceKind::Live, vec![]).into_reuse();
+            let after = Cluster::new_after(st.clone(), SourceKind::Live, vec![], prev, changed);
+            let whole = Cluster::new(st, SourceKind::Live, vec![]);
+            assert_eq!(indexed(&after), indexed(&whole), "after {changed:?}");
+        }
+        // Without a cluster before, the cluster is built whole.
+        let c = Cluster::new_after(
+            first(),
+            SourceKind::Live,
+            vec![],
+            Default::default(),
+            KindSet::EMPTY,
+        );
+        assert_eq!(
+            indexed(&c),
+            indexed(&Cluster::new(first(), SourceKind::Live, vec![]))
+        );
+    }
+
+    #[test]
+    fn a_part_kept_when_its_kinds_did_not_change_is_the_one_before() {
+        // Told that only the Service changed while the pods did too: the
+        // pods' index is the one before (which is why the store must tell).
+        let prev = Cluster::new(
+            stores(objects("web:1", "data", "Pulled")),
+            SourceKind::Live,
+            vec![],
+        );
+        let mut v = objects("web:1", "data", "Pulled");
+        v[6]["spec"]["nodeName"] = json!("n2");
+        let st = stores(v);
+        let kept = Cluster::new_after(
+            st.clone(),
+            SourceKind::Live,
+            vec![],
+            prev.into_reuse(),
+            KindSet::of(&[K::Service]),
+        );
+        let whole = Cluster::new(st, SourceKind::Live, vec![]);
+        assert_ne!(indexed(&kept), indexed(&whole));
+    }
 }

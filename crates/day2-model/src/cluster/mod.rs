@@ -2,7 +2,10 @@
 //! analyses need. Built once; analyses only read it.
 
 mod index;
+mod reuse;
 mod workloads;
+
+pub use reuse::Reuse;
 
 pub use workloads::Workload;
 
@@ -19,6 +22,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::ops::Deref;
+use std::sync::Arc;
 
 /// Where the objects came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
@@ -95,6 +99,9 @@ pub struct Cluster {
     /// live read; `None` when the input does not say.
     pub captured_at: Option<jiff::Timestamp>,
     idx: Index,
+    /// Each pod's cpu, memory and ephemeral-storage requests, in `pods`'
+    /// order ([`Cluster::pod_requests`]), worked out on first use.
+    requests: std::sync::OnceLock<Arc<[[i64; 3]]>>,
 }
 
 impl Deref for Cluster {
@@ -141,14 +148,16 @@ impl Cluster {
         crate::timings::mark("events sorted, objects indexed");
         stores.events = events;
         let events = index_events(&stores.events);
+        let lens = index::lens(&stores);
         Cluster {
-            idx: Index::new(rest, events),
+            idx: Index::new(rest, events, lens),
             stores,
             logs: Vec::new(),
             notes,
             source,
             input: String::new(),
             captured_at: None,
+            requests: Default::default(),
         }
     }
 

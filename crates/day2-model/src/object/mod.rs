@@ -11,6 +11,9 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 mod decode;
+mod kinds;
+
+pub use kinds::KindSet;
 
 pub use decode::{
     decode_str_into, decode_str_typed_into, decode_value, decode_value_traced, group_of,
@@ -172,58 +175,6 @@ impl<T: K8sObject> Res<T> {
     }
 }
 
-/// A set of [`StoredKind`]s: what an analysis reads, what changed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct KindSet(u64);
-
-impl KindSet {
-    pub const EMPTY: KindSet = KindSet(0);
-    /// Every kind, those without a typed model included.
-    pub const ALL: KindSet = KindSet(u64::MAX);
-
-    pub const fn of(kinds: &[StoredKind]) -> KindSet {
-        let mut bits = 0u64;
-        let mut i = 0;
-        while i < kinds.len() {
-            bits |= 1 << (kinds[i] as u8);
-            i += 1;
-        }
-        KindSet(bits)
-    }
-
-    pub const fn union(self, other: KindSet) -> KindSet {
-        KindSet(self.0 | other.0)
-    }
-
-    pub const fn with(self, kinds: &[StoredKind]) -> KindSet {
-        self.union(KindSet::of(kinds))
-    }
-
-    pub const fn intersects(self, other: KindSet) -> bool {
-        self.0 & other.0 != 0
-    }
-
-    pub const fn contains(self, kind: StoredKind) -> bool {
-        self.0 & (1 << (kind as u8)) != 0
-    }
-
-    pub fn insert(&mut self, kind: StoredKind) {
-        self.0 |= 1 << (kind as u8);
-    }
-
-    pub const fn is_empty(self) -> bool {
-        self.0 == 0
-    }
-
-    /// The kinds in the set, in [`StoredKind::ALL`]'s order.
-    pub fn iter(self) -> impl Iterator<Item = StoredKind> {
-        StoredKind::ALL
-            .iter()
-            .copied()
-            .filter(move |k| self.contains(*k))
-    }
-}
-
 /// Errors while turning a document into an object.
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
@@ -371,6 +322,16 @@ macro_rules! kinds {
         }
 
         impl Stores {
+            /// Objects in the store of `kind`.
+            pub fn len_of(&self, kind: StoredKind) -> usize {
+                match kind {
+                    $( StoredKind::$variant => self.$field.len(), )*
+                    StoredKind::Secret => self.secrets.len(),
+                    StoredKind::Event => self.events.len(),
+                    StoredKind::Other => self.other.len(),
+                }
+            }
+
             /// Empty the stores of `kinds` (what a cluster would be without them).
             pub fn clear_kinds(&mut self, kinds: KindSet) {
                 $( if kinds.contains(StoredKind::$variant) { self.$field.clear(); } )*

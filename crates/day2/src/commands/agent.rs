@@ -104,10 +104,10 @@ fn replay(path: &std::path::Path, evaluate: &day2_agent::Evaluate, term: &Term) 
         "objects {} (refused {})\nstore (decode and insert) {:.2} s\nfirst evaluation {:.2} s: {} findings, {} diagnoses\n",
         r.objects, r.refused, r.store_seconds, r.first.seconds, r.first.findings, r.first.diagnoses
     );
-    if let Some(c) = &r.after_change {
+    for c in &r.changes {
         out.push_str(&format!(
-            "evaluation after one Service changed {:.2} s: {} findings, {} diagnoses\n",
-            c.seconds, c.findings, c.diagnoses
+            "after {}: evaluation {:.2} s, change to metric {:.2} s (the debounce not counted): {} findings, {} diagnoses\n",
+            c.what, c.evaluation.seconds, c.to_metric, c.evaluation.findings, c.evaluation.diagnoses
         ));
     }
     out.push_str(&format!("metrics text {} bytes\n", r.metrics_bytes));
