@@ -226,7 +226,8 @@ mod tests {
                     "replay-typo".to_owned(),
                     KindSet::of(&[StoredKind::Service])
                 ),
-                (1, "replay-typo".to_owned(), KindSet::of(&[StoredKind::Pod])),
+                // The pod's status alone.
+                (1, "replay-typo".to_owned(), KindSet::POD_STATUS),
             ]
         );
     }

@@ -16,7 +16,7 @@
 //! thousand kubelets posting their heartbeats then cost no evaluation.
 
 use day2_model::object::Stores;
-use day2_model::{Cluster, KindSet, Note, Object, Origin, Reuse, SourceKind};
+use day2_model::{Cluster, KindSet, Note, Object, Origin, Reuse, SourceKind, StoredKind};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
@@ -28,7 +28,7 @@ type Key = (Option<String>, String);
 /// An object and the fingerprint of what the analyses read of it.
 #[derive(Debug)]
 struct Stored {
-    print: u64,
+    print: Print,
     obj: Object,
 }
 
@@ -103,15 +103,27 @@ impl Store {
             return Ok(false);
         }
         let obj = self.decode(kind, &key, v)?;
-        self.changed.insert(obj.stored_kind());
-        if let Some(old) = self
+        let stored = obj.stored_kind();
+        match self
             .kinds
             .entry(kind.to_owned())
             .or_default()
             .objects
             .insert(key, Stored { print, obj })
         {
-            self.changed.insert(old.obj.stored_kind());
+            // A pod whose status alone changed.
+            Some(old)
+                if old.print.rest == print.rest
+                    && stored == StoredKind::Pod
+                    && old.obj.stored_kind() == stored =>
+            {
+                self.changed = self.changed.union(KindSet::POD_STATUS);
+            }
+            Some(old) => {
+                self.mark(stored);
+                self.mark(old.obj.stored_kind());
+            }
+            None => self.mark(stored),
         }
         self.generation += 1;
         Ok(true)
@@ -124,7 +136,8 @@ impl Store {
         if let Some(k) = self.kinds.get_mut(kind)
             && let Some(old) = k.objects.remove(&key)
         {
-            self.changed.insert(old.obj.stored_kind());
+            let kind = old.obj.stored_kind();
+            self.mark(kind);
             self.generation += 1;
         }
     }
@@ -159,14 +172,26 @@ impl Store {
         let old = std::mem::replace(&mut k.objects, k.relist.take().unwrap_or_default());
         k.lists += 1;
         // What was and what is: a relist may replace, add or take away.
+        let mut kinds = KindSet::EMPTY;
         for s in old.values().chain(k.objects.values()) {
-            self.changed.insert(s.obj.stored_kind());
+            kinds.insert(s.obj.stored_kind());
         }
         let kind = kind.to_owned();
         let objects = &k.objects;
         self.undecodable
             .retain(|(uk, name), _| *uk != kind || objects.keys().any(|key| display(key) == *name));
+        for k in kinds.iter() {
+            self.mark(k);
+        }
         self.generation += 1;
+    }
+
+    /// Objects of `kind` changed (all of a pod: its status too).
+    fn mark(&mut self, kind: StoredKind) {
+        self.changed.insert(kind);
+        if kind == StoredKind::Pod {
+            self.changed = self.changed.union(KindSet::POD_STATUS);
+        }
     }
 
     /// The kinds of the model whose objects changed since the last call
@@ -256,7 +281,7 @@ impl Store {
         api_version: &str,
         kind: &str,
         mut v: Value,
-    ) -> Result<Option<(Key, u64, Value)>, StoreError> {
+    ) -> Result<Option<(Key, Print, Value)>, StoreError> {
         // Items of a list and watch events may omit their type.
         if let Some(o) = v.as_object_mut() {
             o.entry("apiVersion")
@@ -310,19 +335,42 @@ impl Store {
 /// A fingerprint of what the analyses read of an object: all of it but its
 /// `resourceVersion` and, for a Node, the heartbeat times of its conditions
 /// (a kubelet posts them with nothing else changed).
-fn fingerprint(kind: &str, v: &Value) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    hash_value(
-        v,
-        &mut h,
-        &|path: &[&str]| match path {
-            ["metadata", "resourceVersion"] => true,
-            ["status", "conditions", "lastHeartbeatTime"] => kind == "Node",
-            _ => false,
-        },
-        &mut Vec::new(),
+fn fingerprint(kind: &str, v: &Value) -> Print {
+    let skip = |path: &[&str]| match path {
+        ["metadata", "resourceVersion"] => true,
+        ["status", "conditions", "lastHeartbeatTime"] => kind == "Node",
+        _ => false,
+    };
+    // The status apart, so that an update of it alone is told apart.
+    let (mut rest, mut status) = (
+        std::hash::DefaultHasher::new(),
+        std::hash::DefaultHasher::new(),
     );
-    h.finish()
+    match v.as_object() {
+        Some(m) => {
+            for (k, x) in m {
+                let h = if k == "status" {
+                    &mut status
+                } else {
+                    &mut rest
+                };
+                k.hash(h);
+                hash_value(x, h, &skip, &mut vec![k.as_str()]);
+            }
+        }
+        None => hash_value(v, &mut rest, &skip, &mut Vec::new()),
+    }
+    Print {
+        rest: rest.finish(),
+        status: status.finish(),
+    }
+}
+
+/// An object's fingerprint: of its `status`, and of the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Print {
+    rest: u64,
+    status: u64,
 }
 
 /// Hash `v`, leaving out the object fields whose path (field names only,
@@ -509,6 +557,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(evaluate(&mut s), whole(&s));
+        // The kubelet's update: a pod's status alone.
+        let mut p = pod("shop", "web-2", "web:1");
+        p["status"] = json!({"phase": "Failed", "reason": "Evicted"});
+        s.apply("v1", "Pod", p).unwrap();
+        assert_eq!(evaluate(&mut s), whole(&s));
         // What the indexes read: a pod's node and labels, a node's zone.
         let mut p = pod("shop", "web-3", "web:2");
         p["metadata"]["labels"] = json!({"app": "web"});
@@ -534,13 +587,25 @@ mod tests {
         s.apply("v1", "Pod", pod("shop", "web", "web:1")).unwrap();
         s.apply("v1", "Node", node("1", "True", "2026-01-01T10:00:00Z"))
             .unwrap();
-        assert_eq!(s.take_changed(), kinds(&[K::Pod, K::Node]));
+        // A new pod is all of it, its status too.
+        assert_eq!(
+            s.take_changed(),
+            kinds(&[K::Pod, K::Node]).union(KindSet::POD_STATUS)
+        );
+        // The kubelet's update: the status alone.
+        let mut p = pod("shop", "web", "web:1");
+        p["status"] = json!({"phase": "Running"});
+        s.apply("v1", "Pod", p).unwrap();
+        assert_eq!(s.take_changed(), KindSet::POD_STATUS);
         // A heartbeat is no change; a delete is.
         s.apply("v1", "Node", node("2", "True", "2026-01-01T10:00:40Z"))
             .unwrap();
         assert_eq!(s.take_changed(), KindSet::EMPTY);
         s.delete("Pod", &pod("shop", "web", "web:1"));
-        assert_eq!(s.take_changed(), kinds(&[K::Pod]));
+        assert_eq!(
+            s.take_changed(),
+            kinds(&[K::Pod]).union(KindSet::POD_STATUS)
+        );
         // A kind without a typed model changes the `Other` store.
         s.apply(
             "monitoring.coreos.com/v1",

@@ -4,8 +4,9 @@
 //! missing from a rule's list would leave its findings stale. Every cluster
 //! the tests hold (the incident snapshots of `day2-diagnose`, the public
 //! manifests of `tests/corpus`, every rule's fixtures) is read, and each
-//! kind it holds is taken away in turn: a rule whose findings change then
-//! must list that kind. `DAY2_READS=print` prints, per rule, the kinds
+//! kind it holds is taken away in turn, and so is the status of its pods: a
+//! rule whose findings change then must list that kind (`KindSet::POD_STATUS`
+//! for the pods' status). `DAY2_READS=print` prints, per rule, the kinds
 //! whose removal changed its findings somewhere.
 //!
 //! Then the memo itself: [`day2_rules::run_incremental`], told which kinds
@@ -19,6 +20,9 @@ use day2_sources::{Input, LoadOptions, load_manifests, load_snapshot};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+
+/// The name the pods' status goes by in the lists.
+const POD_STATUS: &str = "(pods' status)";
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -117,6 +121,23 @@ fn without(c: &Cluster, kinds: KindSet) -> Cluster {
     out
 }
 
+/// `c` with every pod's status gone.
+fn without_pod_status(c: &Cluster) -> Cluster {
+    let mut stores = c.stores.clone();
+    for p in &mut stores.pods {
+        std::sync::Arc::make_mut(&mut p.obj).status = None;
+    }
+    let mut out = Cluster::new(stores, c.source, c.notes.clone());
+    out.logs = c.logs.clone();
+    out.input = c.input.clone();
+    out.captured_at = c.captured_at;
+    out
+}
+
+fn has_pod_status(c: &Cluster) -> bool {
+    c.stores.pods.iter().any(|p| p.obj.status.is_some())
+}
+
 fn kinds_present(c: &Cluster) -> Vec<StoredKind> {
     StoredKind::ALL
         .iter()
@@ -177,12 +198,19 @@ fn every_rule_lists_the_kinds_its_findings_depend_on() {
             };
             let full = by_rule(&run(c, &config));
             let mut out = Vec::new();
-            for k in kinds_present(c) {
-                let less = by_rule(&run(&without(c, KindSet::of(&[k])), &config));
+            let mut variants: Vec<(&'static str, Cluster)> = kinds_present(c)
+                .into_iter()
+                .map(|k| (k.name(), without(c, KindSet::of(&[k]))))
+                .collect();
+            if has_pod_status(c) {
+                variants.push((POD_STATUS, without_pod_status(c)));
+            }
+            for (k, less) in variants {
+                let less = by_rule(&run(&less, &config));
                 let rules: BTreeSet<&String> = full.keys().chain(less.keys()).collect();
                 for r in rules {
                     if full.get(r) != less.get(r) {
-                        out.push(((r.clone(), k.name()), name.clone()));
+                        out.push(((r.clone(), k), name.clone()));
                     }
                 }
             }
@@ -204,8 +232,13 @@ fn every_rule_lists_the_kinds_its_findings_depend_on() {
     let mut missing = Vec::new();
     for ((rule, kind), at) in &seen {
         let meta = day2_rules::by_code(rule).unwrap().meta();
-        let k = StoredKind::ALL.iter().find(|k| k.name() == *kind).unwrap();
-        if !meta.reads.contains(*k) {
+        let listed = if *kind == POD_STATUS {
+            meta.reads.intersects(KindSet::POD_STATUS)
+        } else {
+            let k = StoredKind::ALL.iter().find(|k| k.name() == *kind).unwrap();
+            meta.reads.contains(*k)
+        };
+        if !listed {
             missing.push(format!(
                 "{rule} reads {kind} (its findings change without them in {at})"
             ));
@@ -245,6 +278,25 @@ fn the_memo_gives_what_a_full_run_gives_after_each_change() {
                     no,
                     "{name}: {} back",
                     k.name()
+                );
+                steps += 2;
+            }
+            // The kubelet's update: the pods' status alone.
+            if has_pod_status(c) {
+                let less = without_pod_status(c);
+                let set = KindSet::POD_STATUS;
+                let got =
+                    day2_rules::run_incremental(&Context::new(&less, &config), &mut memo, set);
+                assert_eq!(
+                    differ(&got, &run(&less, &config)),
+                    no,
+                    "{name}: without pod status"
+                );
+                let back = day2_rules::run_incremental(&Context::new(c, &config), &mut memo, set);
+                assert_eq!(
+                    differ(&back, &run(c, &config)),
+                    no,
+                    "{name}: pod status back"
                 );
                 steps += 2;
             }

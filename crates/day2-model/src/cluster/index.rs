@@ -472,6 +472,12 @@ mod tests {
                 KindSet::of(&[K::Pod]),
                 stores(objects("web:2", "data", "Pulled")),
             ),
+            // The kubelet's update: a pod's status alone.
+            (KindSet::POD_STATUS, {
+                let mut v = objects("web:1", "data", "Pulled");
+                v[6]["status"] = json!({"phase": "Failed", "reason": "Evicted"});
+                stores(v)
+            }),
             (
                 KindSet::of(&[K::Event]),
                 stores(objects("web:1", "data", "BackOff")),

@@ -10,6 +10,11 @@ impl KindSet {
     pub const EMPTY: KindSet = KindSet(0);
     /// Every kind, those without a typed model included.
     pub const ALL: KindSet = KindSet(u64::MAX);
+    /// The `status` of pods, apart from the rest of them: the kubelet
+    /// updates it far more often than anything else. [`StoredKind::Pod`]
+    /// stands for the pods' metadata and spec, and for pods coming and
+    /// going; a reader of the pods' status lists both.
+    pub const POD_STATUS: KindSet = KindSet(1 << 63);
 
     pub const fn of(kinds: &[StoredKind]) -> KindSet {
         let mut bits = 0u64;
@@ -53,3 +58,6 @@ impl KindSet {
             .filter(move |k| self.contains(*k))
     }
 }
+
+// The stores and the pods' status each have a bit of their own.
+const _: () = assert!(StoredKind::ALL.len() < 63);
