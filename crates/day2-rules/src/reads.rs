@@ -28,3 +28,15 @@ pub const WORKLOADS: KindSet = KindSet::of(&[
 
 /// [`WORKLOADS`] and the Services that select them.
 pub const SERVICES: KindSet = WORKLOADS.with(&[K::Service]);
+
+/// A rule over the pod templates: [`WORKLOADS`], and what the helpers the
+/// template rules share read besides (`util/`: the LimitRange defaults of a
+/// namespace, the RBAC bindings of a ServiceAccount, the Namespaces and the
+/// NetworkPolicies).
+pub const TEMPLATES: KindSet = WORKLOADS.with(&[
+    K::ClusterRoleBinding,
+    K::LimitRange,
+    K::Namespace,
+    K::NetworkPolicy,
+    K::RoleBinding,
+]);

@@ -1,6 +1,6 @@
 //! CP001: containers without CPU or memory requests.
 
-use crate::reads::{self, K};
+use crate::reads;
 use crate::util::{LimitRangeDefaults, containers, is_best_effort, runs_to_completion};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::resources::{container_request, pod_level_request};
@@ -10,13 +10,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "CP001",
     name: "missing-resource-requests",
     loop_: Loop::Compute,
-    reads: reads::WORKLOADS.with(&[
-        K::ClusterRoleBinding,
-        K::LimitRange,
-        K::Namespace,
-        K::NetworkPolicy,
-        K::RoleBinding,
-    ]),
+    reads: reads::TEMPLATES,
     severity: Severity::High,
     summary: "Container has no CPU or memory request",
     law: law::COMPUTE,

@@ -1,6 +1,6 @@
 //! CP002: containers without a memory limit.
 
-use crate::reads::{self, K};
+use crate::reads;
 use crate::util::{LimitRangeDefaults, containers, runs_to_completion};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::resources::{container_limit, pod_level_limit};
@@ -10,13 +10,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "CP002",
     name: "missing-memory-limit",
     loop_: Loop::Compute,
-    reads: reads::WORKLOADS.with(&[
-        K::ClusterRoleBinding,
-        K::LimitRange,
-        K::Namespace,
-        K::NetworkPolicy,
-        K::RoleBinding,
-    ]),
+    reads: reads::TEMPLATES,
     severity: Severity::Medium,
     summary: "Container has no memory limit (and the pod has no pod-level memory limit)",
     law: law::COMPUTE,

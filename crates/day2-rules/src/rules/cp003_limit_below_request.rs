@@ -1,6 +1,6 @@
 //! CP003: limits lower than requests (rejected by the API server).
 
-use crate::reads::{self, K};
+use crate::reads;
 use crate::util::containers;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::resources::amount;
@@ -12,13 +12,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "CP003",
     name: "limit-below-request",
     loop_: Loop::Compute,
-    reads: reads::WORKLOADS.with(&[
-        K::ClusterRoleBinding,
-        K::LimitRange,
-        K::Namespace,
-        K::NetworkPolicy,
-        K::RoleBinding,
-    ]),
+    reads: reads::TEMPLATES,
     severity: Severity::High,
     summary: "A CPU, memory or ephemeral-storage limit is lower than its request",
     law: law::COMPUTE,

@@ -1,6 +1,6 @@
 //! CP009: pods in the BestEffort QoS class.
 
-use crate::reads::{self, K};
+use crate::reads;
 use crate::util::is_best_effort;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
@@ -9,13 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "CP009",
     name: "best-effort-pod",
     loop_: Loop::Compute,
-    reads: reads::WORKLOADS.with(&[
-        K::ClusterRoleBinding,
-        K::LimitRange,
-        K::Namespace,
-        K::NetworkPolicy,
-        K::RoleBinding,
-    ]),
+    reads: reads::TEMPLATES,
     severity: Severity::Medium,
     summary: "Pod has no CPU or memory request or limit on any container: QoS class BestEffort",
     law: law::COMPUTE,

@@ -1,6 +1,6 @@
 //! CP011: images without a fixed tag (`:latest` or none).
 
-use crate::reads::{self, K};
+use crate::reads;
 use crate::util::{containers, image_tag};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
@@ -9,13 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "CP011",
     name: "mutable-image-tag",
     loop_: Loop::Compute,
-    reads: reads::WORKLOADS.with(&[
-        K::ClusterRoleBinding,
-        K::LimitRange,
-        K::Namespace,
-        K::NetworkPolicy,
-        K::RoleBinding,
-    ]),
+    reads: reads::TEMPLATES,
     severity: Severity::Medium,
     summary: "Container image has no tag or uses `:latest` (and no digest)",
     law: law::COMPUTE,

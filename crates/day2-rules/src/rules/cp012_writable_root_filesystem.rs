@@ -1,6 +1,6 @@
 //! CP012: containers with a writable root filesystem.
 
-use crate::reads::{self, K};
+use crate::reads;
 use crate::util::container_security;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
@@ -9,13 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "CP012",
     name: "writable-root-filesystem",
     loop_: Loop::Compute,
-    reads: reads::WORKLOADS.with(&[
-        K::ClusterRoleBinding,
-        K::LimitRange,
-        K::Namespace,
-        K::NetworkPolicy,
-        K::RoleBinding,
-    ]),
+    reads: reads::TEMPLATES,
     severity: Severity::Low,
     summary: "Container does not set `readOnlyRootFilesystem: true`",
     law: law::COMPUTE,

@@ -1,6 +1,6 @@
 //! CP013: containers without a seccomp profile.
 
-use crate::reads::{self, K};
+use crate::reads;
 use crate::util::container_security;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
@@ -9,13 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "CP013",
     name: "missing-seccomp-profile",
     loop_: Loop::Compute,
-    reads: reads::WORKLOADS.with(&[
-        K::ClusterRoleBinding,
-        K::LimitRange,
-        K::Namespace,
-        K::NetworkPolicy,
-        K::RoleBinding,
-    ]),
+    reads: reads::TEMPLATES,
     severity: Severity::Low,
     summary: "Container runs without a seccomp profile (none set, or `Unconfined`)",
     law: law::COMPUTE,

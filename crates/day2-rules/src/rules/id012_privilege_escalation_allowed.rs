@@ -1,6 +1,6 @@
 //! ID012: containers that may gain privileges (setuid binaries, file capabilities).
 
-use crate::reads::{self, K};
+use crate::reads;
 use crate::util::container_security;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
@@ -9,13 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "ID012",
     name: "privilege-escalation-allowed",
     loop_: Loop::Identity,
-    reads: reads::WORKLOADS.with(&[
-        K::ClusterRoleBinding,
-        K::LimitRange,
-        K::Namespace,
-        K::NetworkPolicy,
-        K::RoleBinding,
-    ]),
+    reads: reads::TEMPLATES,
     severity: Severity::Medium,
     summary: "Container does not set `allowPrivilegeEscalation: false`",
     law: law::IDENTITY,

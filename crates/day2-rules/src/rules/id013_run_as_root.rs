@@ -1,6 +1,6 @@
 //! ID013: containers that run (or may run) as root.
 
-use crate::reads::{self, K};
+use crate::reads;
 use crate::util::container_security;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
@@ -9,13 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "ID013",
     name: "run-as-root",
     loop_: Loop::Identity,
-    reads: reads::WORKLOADS.with(&[
-        K::ClusterRoleBinding,
-        K::LimitRange,
-        K::Namespace,
-        K::NetworkPolicy,
-        K::RoleBinding,
-    ]),
+    reads: reads::TEMPLATES,
     severity: Severity::Medium,
     summary: "Container runs as root, or may (neither `runAsNonRoot: true` nor a non-zero `runAsUser`)",
     law: law::IDENTITY,

@@ -1,6 +1,6 @@
 //! ID014: pods that share the node's network, PID or IPC namespace.
 
-use crate::reads::{self, K};
+use crate::reads;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 
@@ -8,13 +8,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "ID014",
     name: "host-namespaces",
     loop_: Loop::Identity,
-    reads: reads::WORKLOADS.with(&[
-        K::ClusterRoleBinding,
-        K::LimitRange,
-        K::Namespace,
-        K::NetworkPolicy,
-        K::RoleBinding,
-    ]),
+    reads: reads::TEMPLATES,
     severity: Severity::High,
     summary: "Pod uses `hostNetwork`, `hostPID` or `hostIPC`",
     law: law::IDENTITY,

@@ -1,6 +1,6 @@
 //! ID015: containers that add dangerous Linux capabilities or keep the default set.
 
-use crate::reads::{self, K};
+use crate::reads;
 use crate::util::container_security;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
@@ -9,13 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "ID015",
     name: "dangerous-capabilities",
     loop_: Loop::Identity,
-    reads: reads::WORKLOADS.with(&[
-        K::ClusterRoleBinding,
-        K::LimitRange,
-        K::Namespace,
-        K::NetworkPolicy,
-        K::RoleBinding,
-    ]),
+    reads: reads::TEMPLATES,
     severity: Severity::High,
     summary: "Container adds a dangerous capability (SYS_ADMIN, NET_ADMIN, ALL, …), or does not drop the default set",
     law: law::IDENTITY,

@@ -1,6 +1,6 @@
 //! ID016: hostPath volumes, above all container runtime sockets and sensitive node paths.
 
-use crate::reads::{self, K};
+use crate::reads;
 use crate::util::containers;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
@@ -9,13 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "ID016",
     name: "host-path-mount",
     loop_: Loop::Identity,
-    reads: reads::WORKLOADS.with(&[
-        K::ClusterRoleBinding,
-        K::LimitRange,
-        K::Namespace,
-        K::NetworkPolicy,
-        K::RoleBinding,
-    ]),
+    reads: reads::TEMPLATES,
     severity: Severity::High,
     summary: "Pod mounts a hostPath volume (a runtime socket or a sensitive node path is high)",
     law: law::IDENTITY,

@@ -1,6 +1,6 @@
 //! NW002: readiness and liveness probes that check the same thing.
 
-use crate::reads::{self, K};
+use crate::reads;
 use crate::util::{containers, ios};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
@@ -10,13 +10,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "NW002",
     name: "readiness-same-as-liveness",
     loop_: Loop::Network,
-    reads: reads::WORKLOADS.with(&[
-        K::ClusterRoleBinding,
-        K::LimitRange,
-        K::Namespace,
-        K::NetworkPolicy,
-        K::RoleBinding,
-    ]),
+    reads: reads::TEMPLATES,
     severity: Severity::Medium,
     summary: "Readiness and liveness probes use the same check",
     law: law::NETWORK,

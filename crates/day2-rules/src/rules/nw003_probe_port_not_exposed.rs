@@ -1,6 +1,6 @@
 //! NW003: probes that check a port the container does not declare.
 
-use crate::reads::{self, K};
+use crate::reads;
 use crate::util::{containers, probe_port};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
@@ -10,13 +10,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "NW003",
     name: "probe-port-not-exposed",
     loop_: Loop::Network,
-    reads: reads::WORKLOADS.with(&[
-        K::ClusterRoleBinding,
-        K::LimitRange,
-        K::Namespace,
-        K::NetworkPolicy,
-        K::RoleBinding,
-    ]),
+    reads: reads::TEMPLATES,
     severity: Severity::High,
     summary: "Liveness, readiness or startup probe targets a port name the container does not define",
     law: law::NETWORK,

@@ -1,6 +1,6 @@
 //! NW004: namespaces without an ingress default-deny NetworkPolicy.
 
-use crate::reads::{self, K};
+use crate::reads;
 use crate::util::{Isolation, NamespaceLabels, synthetic_target};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Origin, Severity};
@@ -9,13 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "NW004",
     name: "namespace-without-default-deny",
     loop_: Loop::Network,
-    reads: reads::WORKLOADS.with(&[
-        K::ClusterRoleBinding,
-        K::LimitRange,
-        K::Namespace,
-        K::NetworkPolicy,
-        K::RoleBinding,
-    ]),
+    reads: reads::TEMPLATES,
     severity: Severity::Medium,
     summary: "Namespace has no default-deny ingress NetworkPolicy",
     law: law::NETWORK,

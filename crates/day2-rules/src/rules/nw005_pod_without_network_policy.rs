@@ -1,6 +1,6 @@
 //! NW005: workloads no NetworkPolicy selects for ingress.
 
-use crate::reads::{self, K};
+use crate::reads;
 use crate::util::{Isolation, synthetic_target, wname};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::text::short_list;
@@ -11,13 +11,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "NW005",
     name: "pod-without-network-policy",
     loop_: Loop::Network,
-    reads: reads::WORKLOADS.with(&[
-        K::ClusterRoleBinding,
-        K::LimitRange,
-        K::Namespace,
-        K::NetworkPolicy,
-        K::RoleBinding,
-    ]),
+    reads: reads::TEMPLATES,
     severity: Severity::Medium,
     summary: "No NetworkPolicy selects the workload's pods for ingress: every pod in the cluster can connect to it",
     law: law::NETWORK,

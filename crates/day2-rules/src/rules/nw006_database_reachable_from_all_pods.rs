@@ -1,6 +1,6 @@
 //! NW006: database ports that NetworkPolicy leaves open to every pod.
 
-use crate::reads::{self, K};
+use crate::reads;
 use crate::util::{
     Breadth, Isolation, NamespaceLabels, database_container, peer_admits, peers_breadth,
     ports_admit, sees_whole_cluster, wname,
@@ -14,13 +14,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "NW006",
     name: "database-reachable-from-all-pods",
     loop_: Loop::Network,
-    reads: reads::WORKLOADS.with(&[
-        K::ClusterRoleBinding,
-        K::LimitRange,
-        K::Namespace,
-        K::NetworkPolicy,
-        K::RoleBinding,
-    ]),
+    reads: reads::TEMPLATES,
     severity: Severity::High,
     summary: "A database's port is reachable from every pod of the cluster, or of whole namespaces, under the NetworkPolicies in force",
     law: law::NETWORK,

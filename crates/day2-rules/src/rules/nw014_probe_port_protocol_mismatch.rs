@@ -1,6 +1,6 @@
 //! NW014: probes that speak TCP to a port the container declares only for UDP or SCTP.
 
-use crate::reads::{self, K};
+use crate::reads;
 use crate::util::{containers, probe_port};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
@@ -11,13 +11,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "NW014",
     name: "probe-port-protocol-mismatch",
     loop_: Loop::Network,
-    reads: reads::WORKLOADS.with(&[
-        K::ClusterRoleBinding,
-        K::LimitRange,
-        K::Namespace,
-        K::NetworkPolicy,
-        K::RoleBinding,
-    ]),
+    reads: reads::TEMPLATES,
     severity: Severity::High,
     summary: "HTTP, TCP or gRPC probe targets a port the container declares only as UDP or SCTP",
     law: law::NETWORK,

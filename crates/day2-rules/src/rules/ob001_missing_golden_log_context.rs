@@ -1,6 +1,6 @@
 //! OB001: logs cannot carry pod, namespace and node context.
 
-use crate::reads::{self, K};
+use crate::reads;
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
 use k8s_openapi::api::core::v1::Container;
@@ -9,13 +9,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "OB001",
     name: "missing-golden-log-context",
     loop_: Loop::Observability,
-    reads: reads::WORKLOADS.with(&[
-        K::ClusterRoleBinding,
-        K::LimitRange,
-        K::Namespace,
-        K::NetworkPolicy,
-        K::RoleBinding,
-    ]),
+    reads: reads::TEMPLATES,
     severity: Severity::Medium,
     summary: "Container cannot put pod_name, namespace and node_name in its logs (no Downward API env and no log agent adding them)",
     law: law::OBSERVABILITY,

@@ -1,6 +1,6 @@
 //! ST002: databases run as Deployments.
 
-use crate::reads::{self, K};
+use crate::reads;
 use crate::util::{claim_volumes, database_container, wname};
 use crate::{Context, Fix, Fixtures, Rule, RuleMeta, Sink, Target, law};
 use day2_model::{Loop, Severity};
@@ -10,13 +10,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "ST002",
     name: "database-in-deployment",
     loop_: Loop::Storage,
-    reads: reads::WORKLOADS.with(&[
-        K::ClusterRoleBinding,
-        K::LimitRange,
-        K::Namespace,
-        K::NetworkPolicy,
-        K::RoleBinding,
-    ]),
+    reads: reads::TEMPLATES,
     severity: Severity::High,
     summary: "A database (PostgreSQL, MySQL, MongoDB, Redis, Elasticsearch, Kafka, etcd, …) runs as a Deployment, ReplicaSet or bare Pod",
     law: law::STORAGE,

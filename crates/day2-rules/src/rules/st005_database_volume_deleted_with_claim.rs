@@ -10,14 +10,9 @@ pub static META: RuleMeta = RuleMeta {
     code: "ST005",
     name: "database-volume-deleted-with-claim",
     loop_: Loop::Storage,
-    reads: reads::WORKLOADS.with(&[
-        K::ClusterRoleBinding,
-        K::LimitRange,
-        K::Namespace,
-        K::NetworkPolicy,
+    reads: reads::TEMPLATES.with(&[
         K::PersistentVolume,
         K::PersistentVolumeClaim,
-        K::RoleBinding,
         K::StorageClass,
     ]),
     severity: Severity::Medium,
