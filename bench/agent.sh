@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The agent's cost on a large cluster without one: `day2 agent --replay`
 # feeds a generated snapshot through the agent's store (the path of a watch's
-# initial list), evaluates it as the agent does, changes one Service as a
-# watch event would, and evaluates again. Prints, per size, the replay's own
-# figures (store time, both evaluation times, peak RSS) and /usr/bin/time's
-# wall time and peak resident memory.
+# initial list), evaluates it as the agent does, then makes three changes as
+# watch events would (a Service's selector, a pod's container restarting, a
+# new Event) and evaluates after each. Prints, per size, the replay's own
+# figures (store time, each evaluation's time and its change-to-metric time,
+# peak RSS) and /usr/bin/time's wall time and peak resident memory.
 #
 #   bench/agent.sh                      # 10,000 and 150,000 pods
 #   DAY2_BENCH_SIZES=1000 bench/agent.sh
