@@ -538,7 +538,7 @@ mod tests {
             c.captured_at = None;
             format!("{c:?}")
         };
-        let mut evaluate = |s: &mut Store| {
+        let evaluate = |s: &mut Store| {
             let changed = s.take_changed();
             let prev = s.take_reuse();
             let mut c = s.cluster_after("test", Vec::new(), prev, changed);
