@@ -14,23 +14,47 @@ use std::sync::Arc;
 
 #[derive(Debug, Default, Clone)]
 pub(super) struct Index {
+    pub(super) pods: PodIndexes,
+    pub(super) owners: OwnerIndexes,
+    pub(super) misc: MiscIndexes,
+    pub(super) events: EventIndexes,
+    /// Objects per kind ([`StoredKind::ALL`]'s order) the index was built from.
+    pub(super) lens: Vec<usize>,
+}
+
+/// Nodes by name, pods by node, namespace and label (from the nodes and pods).
+#[derive(Debug, Default, Clone)]
+pub(super) struct PodIndexes {
     pub(super) node_by_name: FxHashMap<String, u32>,
     pub(super) pods_by_node: FxHashMap<String, Vec<u32>>,
     pub(super) pods_by_ns: FxHashMap<String, Vec<u32>>,
     /// namespace → (label key, value) → pods
     pub(super) pod_labels: FxHashMap<String, FxHashMap<(String, String), Vec<u32>>>,
+}
+
+/// Each pod's workload (from the pods, ReplicaSets and Jobs).
+#[derive(Debug, Default, Clone)]
+pub(super) struct OwnerIndexes {
     /// Per pod: its workload's position in `workloads`, or [`NO_OWNER`].
     pub(super) pod_owner: Vec<u32>,
     pub(super) workloads: Vec<WorkloadKey>,
     pub(super) pods_by_workload: FxHashMap<WorkloadKey, Vec<u32>>,
+}
+
+/// Claims, volumes and classes by name; nodes by zone.
+#[derive(Debug, Default, Clone)]
+pub(super) struct MiscIndexes {
     pub(super) pvc_by_key: FxHashMap<(String, String), u32>,
     pub(super) pv_by_name: FxHashMap<String, u32>,
     pub(super) sc_by_name: FxHashMap<String, u32>,
     pub(super) nodes_by_zone: BTreeMap<String, Vec<u32>>,
-    pub(super) events_by_uid: Postings,
-    pub(super) events_by_obj: Postings,
-    /// Objects per kind ([`StoredKind::ALL`]'s order) the index was built from.
-    pub(super) lens: Vec<usize>,
+}
+
+/// Events by involved object: its uid, and its kind, namespace and name.
+#[derive(Debug, Default, Clone)]
+pub(super) struct EventIndexes {
+    pub(super) by_uid: Postings,
+    pub(super) by_obj: Postings,
 }
 
 /// No workload owns the pod.
@@ -78,13 +102,6 @@ pub(super) fn uid_hash(uid: &str) -> u64 {
 pub(super) fn obj_hash(kind: &str, namespace: &str, name: &str) -> u64 {
     FxBuildHasher.hash_one((kind, namespace, name))
 }
-
-type PodIndexes = (
-    FxHashMap<String, u32>,
-    FxHashMap<String, Vec<u32>>,
-    FxHashMap<String, Vec<u32>>,
-    FxHashMap<String, FxHashMap<(String, String), Vec<u32>>>,
-);
 
 /// Events by time, then name (a stable sort). The order is sorted as (time,
 /// position) keys, so that a comparison reads no event but to break a tie,
@@ -169,7 +186,12 @@ fn index_pods(s: &Stores) -> PodIndexes {
             (ns.to_owned(), m)
         })
         .collect();
-    (node_by_name, by_node, by_ns, labels)
+    PodIndexes {
+        node_by_name,
+        pods_by_node: by_node,
+        pods_by_ns: by_ns,
+        pod_labels: labels,
+    }
 }
 
 /// (kind, name) of the controller owning each object of a kind, by (namespace, name).
@@ -194,8 +216,6 @@ fn controllers_of<'s, T: K8sObject + 's>(
         })
         .collect()
 }
-
-type OwnerIndexes = (Vec<u32>, Vec<WorkloadKey>, FxHashMap<WorkloadKey, Vec<u32>>);
 
 fn index_owners(s: &Stores) -> OwnerIndexes {
     let rs_owner = controllers_of(s.replica_sets.iter());
@@ -259,7 +279,11 @@ fn index_owners(s: &Stores) -> OwnerIndexes {
         .into_iter()
         .map(|(k, pods)| (key(k), pods))
         .collect();
-    (owners, workloads, by_workload)
+    OwnerIndexes {
+        pod_owner: owners,
+        workloads,
+        pods_by_workload: by_workload,
+    }
 }
 
 /// Every index but the events'.
@@ -291,33 +315,23 @@ pub(super) fn lens(s: &Stores) -> Vec<usize> {
 /// [`index_objects`], taking from `prev` each part whose kinds are not in
 /// `changed`: `prev` indexes stores that held the same objects, in the same
 /// order, for every kind not in `changed` ([`Cluster::new_after`](super::Cluster::new_after)).
-/// A part whose kinds do not hold as many objects as `prev` was built from
-/// is built again all the same.
-pub(super) fn index_objects_after(s: &Stores, prev: Index, changed: KindSet) -> ObjectIndexes {
-    let now = lens(s);
+/// A part whose kinds do not hold as many objects (`now`, per kind) as
+/// `prev` was built from is built again all the same.
+pub(super) fn index_objects_after(
+    s: &Stores,
+    prev: Index,
+    now: &[usize],
+    changed: KindSet,
+) -> ObjectIndexes {
     let same = |part: KindSet| {
         !changed.intersects(part)
             && part
                 .iter()
                 .all(|k| prev.lens.get(k as usize) == now.get(k as usize))
     };
-    let Index {
-        node_by_name,
-        pods_by_node,
-        pods_by_ns,
-        pod_labels,
-        pod_owner,
-        workloads,
-        pods_by_workload,
-        pvc_by_key,
-        pv_by_name,
-        sc_by_name,
-        nodes_by_zone,
-        ..
-    } = prev;
-    let pods = same(POD_PART).then_some((node_by_name, pods_by_node, pods_by_ns, pod_labels));
-    let owners = same(OWNER_PART).then_some((pod_owner, workloads, pods_by_workload));
-    let misc = same(MISC_PART).then_some((pvc_by_key, pv_by_name, sc_by_name, nodes_by_zone));
+    let pods = same(POD_PART).then_some(prev.pods);
+    let owners = same(OWNER_PART).then_some(prev.owners);
+    let misc = same(MISC_PART).then_some(prev.misc);
     let ((pods, owners), misc) = rayon::join(
         || {
             rayon::join(
@@ -336,30 +350,15 @@ impl Index {
         events: EventIndexes,
         lens: Vec<usize>,
     ) -> Index {
-        let (node_by_name, pods_by_node, pods_by_ns, pod_labels) = pods;
-        let (pod_owner, workloads, pods_by_workload) = owners;
-        let (events_by_uid, events_by_obj) = events;
-        let (pvc_by_key, pv_by_name, sc_by_name, nodes_by_zone) = misc;
         Index {
-            node_by_name,
-            pods_by_node,
-            pods_by_ns,
-            pod_labels,
-            pod_owner,
-            workloads,
-            pods_by_workload,
-            pvc_by_key,
-            pv_by_name,
-            sc_by_name,
-            nodes_by_zone,
-            events_by_uid,
-            events_by_obj,
+            pods,
+            owners,
+            misc,
+            events,
             lens,
         }
     }
 }
-
-pub(super) type EventIndexes = (Postings, Postings);
 
 pub(super) fn index_events(events: &[Arc<Event>]) -> EventIndexes {
     let (by_uid, by_obj) = rayon::join(
@@ -382,15 +381,11 @@ pub(super) fn index_events(events: &[Arc<Event>]) -> EventIndexes {
                 .collect()
         },
     );
-    (Postings::new(by_uid), Postings::new(by_obj))
+    EventIndexes {
+        by_uid: Postings::new(by_uid),
+        by_obj: Postings::new(by_obj),
+    }
 }
-
-type MiscIndexes = (
-    FxHashMap<(String, String), u32>,
-    FxHashMap<String, u32>,
-    FxHashMap<String, u32>,
-    BTreeMap<String, Vec<u32>>,
-);
 
 fn index_misc(s: &Stores) -> MiscIndexes {
     let pvc = s
@@ -417,7 +412,12 @@ fn index_misc(s: &Stores) -> MiscIndexes {
             zones.entry(z.to_owned()).or_default().push(i as u32);
         }
     }
-    (pvc, pv, sc, zones)
+    MiscIndexes {
+        pvc_by_key: pvc,
+        pv_by_name: pv,
+        sc_by_name: sc,
+        nodes_by_zone: zones,
+    }
 }
 
 #[cfg(test)]

@@ -149,8 +149,13 @@ impl Cluster {
         stores.events = events;
         let events = index_events(&stores.events);
         let lens = index::lens(&stores);
+        Cluster::indexed(stores, source, notes, Index::new(rest, events, lens))
+    }
+
+    /// A cluster of `stores` with its index built.
+    fn indexed(stores: Stores, source: SourceKind, notes: Vec<Note>, idx: Index) -> Cluster {
         Cluster {
-            idx: Index::new(rest, events, lens),
+            idx,
             stores,
             logs: Vec::new(),
             notes,
@@ -169,17 +174,17 @@ impl Cluster {
 
     /// Where [`Cluster::node`] finds the node in `nodes`.
     pub fn node_index(&self, name: &str) -> Option<usize> {
-        self.idx.node_by_name.get(name).map(|i| *i as usize)
+        self.idx.pods.node_by_name.get(name).map(|i| *i as usize)
     }
 
     /// No two nodes share a name.
     pub fn node_names_unique(&self) -> bool {
-        self.idx.node_by_name.len() == self.stores.nodes.len()
+        self.idx.pods.node_by_name.len() == self.stores.nodes.len()
     }
 
     /// Zone → nodes in that zone (nodes without a zone label are absent).
     pub fn nodes_by_zone(&self) -> impl Iterator<Item = (&str, impl Iterator<Item = &Res<Node>>)> {
-        self.idx.nodes_by_zone.iter().map(|(z, v)| {
+        self.idx.misc.nodes_by_zone.iter().map(|(z, v)| {
             (
                 z.as_str(),
                 v.iter().map(|i| &self.stores.nodes[*i as usize]),
@@ -188,7 +193,12 @@ impl Cluster {
     }
 
     pub fn zones(&self) -> Vec<&str> {
-        self.idx.nodes_by_zone.keys().map(String::as_str).collect()
+        self.idx
+            .misc
+            .nodes_by_zone
+            .keys()
+            .map(String::as_str)
+            .collect()
     }
 
     pub fn node_zone<'a>(&self, node: &'a Res<Node>) -> Option<&'a str> {
@@ -199,6 +209,7 @@ impl Cluster {
 
     pub fn pods_on_node(&self, node: &str) -> impl Iterator<Item = &Res<Pod>> {
         self.idx
+            .pods
             .pods_by_node
             .get(node)
             .into_iter()
@@ -208,6 +219,7 @@ impl Cluster {
 
     pub fn pods_in_namespace(&self, ns: &str) -> impl Iterator<Item = &Res<Pod>> {
         self.idx
+            .pods
             .pods_by_ns
             .get(ns)
             .into_iter()
@@ -220,7 +232,7 @@ impl Cluster {
         ns: &str,
         sel: impl Iterator<Item = (String, String)>,
     ) -> Option<Vec<u32>> {
-        let by_label = self.idx.pod_labels.get(ns)?;
+        let by_label = self.idx.pods.pod_labels.get(ns)?;
         let mut best: Option<&Vec<u32>> = None;
         for kv in sel {
             match by_label.get(&kv) {
@@ -241,10 +253,15 @@ impl Cluster {
             .map(|(k, v)| (k.clone(), v.clone()));
         let candidates = match self.pod_candidates(ns, ml) {
             Some(c) => c,
-            None if self.idx.pod_labels.contains_key(ns)
-                || self.idx.pods_by_ns.contains_key(ns) =>
+            None if self.idx.pods.pod_labels.contains_key(ns)
+                || self.idx.pods.pods_by_ns.contains_key(ns) =>
             {
-                self.idx.pods_by_ns.get(ns).cloned().unwrap_or_default()
+                self.idx
+                    .pods
+                    .pods_by_ns
+                    .get(ns)
+                    .cloned()
+                    .unwrap_or_default()
             }
             None => Vec::new(),
         };
@@ -273,8 +290,8 @@ impl Cluster {
     /// The controller at the top of the pod's owner chain (Deployment for a
     /// ReplicaSet's pod, StatefulSet, DaemonSet, CronJob for a Job's pod…).
     pub fn pod_owner(&self, pod_index: usize) -> Option<&WorkloadKey> {
-        let w = *self.idx.pod_owner.get(pod_index)?;
-        self.idx.workloads.get(w as usize)
+        let w = *self.idx.owners.pod_owner.get(pod_index)?;
+        self.idx.owners.workloads.get(w as usize)
     }
 
     pub fn owner_of(&self, pod: &Res<Pod>) -> Option<&WorkloadKey> {
@@ -298,6 +315,7 @@ impl Cluster {
             name: name.into(),
         };
         self.idx
+            .owners
             .pods_by_workload
             .get(&key)
             .into_iter()
@@ -310,6 +328,7 @@ impl Cluster {
 
     pub fn pvc(&self, namespace: &str, name: &str) -> Option<&Res<PersistentVolumeClaim>> {
         self.idx
+            .misc
             .pvc_by_key
             .get(&(namespace.to_owned(), name.to_owned()))
             .map(|i| &self.stores.pvcs[*i as usize])
@@ -317,6 +336,7 @@ impl Cluster {
 
     pub fn pv(&self, name: &str) -> Option<&Res<PersistentVolume>> {
         self.idx
+            .misc
             .pv_by_name
             .get(name)
             .map(|i| &self.stores.pvs[*i as usize])
@@ -324,6 +344,7 @@ impl Cluster {
 
     pub fn storage_class(&self, name: &str) -> Option<&Res<StorageClass>> {
         self.idx
+            .misc
             .sc_by_name
             .get(name)
             .map(|i| &self.stores.storage_classes[*i as usize])
@@ -390,7 +411,8 @@ impl Cluster {
         if let Some(uid) = uid {
             out.extend(
                 self.idx
-                    .events_by_uid
+                    .events
+                    .by_uid
                     .get(uid_hash(uid))
                     .iter()
                     .filter(|&&i| {
@@ -399,7 +421,7 @@ impl Cluster {
             );
         }
         let ns = namespace.unwrap_or("");
-        for i in self.idx.events_by_obj.get(obj_hash(kind, ns, name)) {
+        for i in self.idx.events.by_obj.get(obj_hash(kind, ns, name)) {
             let e = &self.stores.events[*i as usize];
             let about = &e.involved;
             if about.kind != kind
@@ -610,11 +632,11 @@ mod tests {
         ]);
         // As if pod b's keys hashed like pod a's: the index keeps no keys,
         // so the lookup must check each event it finds.
-        c.idx.events_by_obj = Postings::new(vec![
+        c.idx.events.by_obj = Postings::new(vec![
             (obj_hash("Pod", "x", "a"), 0),
             (obj_hash("Pod", "x", "a"), 1),
         ]);
-        c.idx.events_by_uid = Postings::new(vec![(uid_hash("ua"), 0), (uid_hash("ua"), 1)]);
+        c.idx.events.by_uid = Postings::new(vec![(uid_hash("ua"), 0), (uid_hash("ua"), 1)]);
         let reasons = |name, uid| {
             c.events_for("Pod", Some("x"), name, uid)
                 .iter()

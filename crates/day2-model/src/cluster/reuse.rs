@@ -36,44 +36,37 @@ impl Cluster {
         let Some(mut prev_idx) = prev.idx else {
             return Cluster::new(stores, source, notes);
         };
-        let same_pods = !changed.contains(StoredKind::Pod)
-            && prev_idx.lens.get(StoredKind::Pod as usize) == Some(&stores.pods.len());
+        // What the cluster before was built from, against what this one is.
+        let lens = index::lens(&stores);
+        let same = |k: StoredKind| {
+            !changed.contains(k) && prev_idx.lens.get(k as usize) == lens.get(k as usize)
+        };
+        let keep_requests = same(StoredKind::Pod);
+        let keep_events = same(StoredKind::Event);
         let requests = prev
             .requests
-            .filter(|r| same_pods && r.len() == stores.pods.len());
-        let keep_events = !changed.contains(StoredKind::Event)
-            && prev.events.len() == stores.events.len()
-            && prev_idx.lens.get(StoredKind::Event as usize) == Some(&stores.events.len());
-        let prev_event_idx = (
-            std::mem::take(&mut prev_idx.events_by_uid),
-            std::mem::take(&mut prev_idx.events_by_obj),
-        );
+            .filter(|r| keep_requests && r.len() == stores.pods.len());
+        let event_idx = std::mem::take(&mut prev_idx.events);
+        let kept_events = keep_events.then_some((prev.events, event_idx));
         let mut events = std::mem::take(&mut stores.events);
         let (rest, (events, event_idx)) = rayon::join(
-            || index::index_objects_after(&stores, prev_idx, changed),
+            || index::index_objects_after(&stores, prev_idx, &lens, changed),
             || {
-                if keep_events {
-                    (prev.events, prev_event_idx)
-                } else {
+                kept_events.unwrap_or_else(|| {
                     sort_events(&mut events);
                     let idx = index_events(&events);
                     (events, idx)
-                }
+                })
             },
         );
         crate::timings::mark("events sorted, objects indexed");
         stores.events = events;
-        let lens = index::lens(&stores);
-        Cluster {
-            idx: Index::new(rest, event_idx, lens),
-            stores,
-            logs: Vec::new(),
-            notes,
-            source,
-            input: String::new(),
-            captured_at: None,
-            requests: requests.map(std::sync::OnceLock::from).unwrap_or_default(),
+        let mut cluster =
+            Cluster::indexed(stores, source, notes, Index::new(rest, event_idx, lens));
+        if let Some(r) = requests {
+            cluster.requests = std::sync::OnceLock::from(r);
         }
+        cluster
     }
 
     /// What the next cluster of a sequence may take from this one

@@ -163,6 +163,7 @@ impl Cluster {
             };
             let pods = self
                 .idx
+                .owners
                 .pods_by_workload
                 .get(&key)
                 .map_or(&[][..], Vec::as_slice);
@@ -247,6 +248,7 @@ impl Cluster {
         // Whether each top-of-chain controller is in the input.
         let top_present: Vec<bool> = self
             .idx
+            .owners
             .workloads
             .iter()
             .map(|k| {
@@ -260,7 +262,13 @@ impl Cluster {
             let Some(spec) = p.spec.as_ref() else {
                 continue;
             };
-            let owner = self.idx.pod_owner.get(i).copied().unwrap_or(NO_OWNER);
+            let owner = self
+                .idx
+                .owners
+                .pod_owner
+                .get(i)
+                .copied()
+                .unwrap_or(NO_OWNER);
             if present(&p.metadata) || top_present.get(owner as usize).copied().unwrap_or(false) {
                 continue;
             }
@@ -277,7 +285,7 @@ impl Cluster {
                 pods: 0,
                 examples: [None; EXAMPLES],
             };
-            let Some(top) = self.idx.workloads.get(owner as usize) else {
+            let Some(top) = self.idx.owners.workloads.get(owner as usize) else {
                 out.push(bare);
                 continue;
             };
