@@ -120,6 +120,12 @@ pub fn container_statuses(pod: &Pod) -> impl Iterator<Item = &ContainerStatus> {
 /// ([`day2_model::resources::pod_request`]), and the one pod slot it takes.
 pub fn pod_requests(spec: &PodSpec) -> Resources {
     let [cpu, memory] = resources::pod_requests(spec, ["cpu", "memory"]);
+    requests_from([cpu, memory, 0])
+}
+
+/// [`pod_requests`] from the requests the cluster worked out for the pod
+/// ([`day2_model::Cluster::pod_requests`]: cpu, memory, ephemeral storage).
+pub fn requests_from([cpu, memory, _]: [i64; 3]) -> Resources {
     Resources {
         cpu,
         memory,

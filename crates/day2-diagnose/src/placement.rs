@@ -114,20 +114,12 @@ impl Capacity {
             .pods
             .par_iter()
             .zip(cluster.pod_requests())
-            .filter_map(|(p, &[cpu, memory, _])| {
+            .filter_map(|(p, r)| {
                 let node = model::node_name(p)?;
                 if model::is_terminal(p) || p.spec.is_none() {
                     return None;
                 }
-                // `model::pod_requests`, worked out once for every analysis.
-                Some((
-                    node,
-                    Resources {
-                        cpu,
-                        memory,
-                        pods: 1,
-                    },
-                ))
+                Some((node, model::requests_from(*r)))
             })
             .collect();
         for (node, r) in bound {
