@@ -114,11 +114,7 @@ fn clusters() -> Vec<(String, Cluster)> {
 fn without(c: &Cluster, kinds: KindSet) -> Cluster {
     let mut stores = c.stores.clone();
     stores.clear_kinds(kinds);
-    let mut out = Cluster::new(stores, c.source, c.notes.clone());
-    out.logs = c.logs.clone();
-    out.input = c.input.clone();
-    out.captured_at = c.captured_at;
-    out
+    rebuilt(c, stores)
 }
 
 /// `c` with every pod's status gone.
@@ -127,6 +123,11 @@ fn without_pod_status(c: &Cluster) -> Cluster {
     for p in &mut stores.pods {
         std::sync::Arc::make_mut(&mut p.obj).status = None;
     }
+    rebuilt(c, stores)
+}
+
+/// `c` with `stores` in place of its objects.
+fn rebuilt(c: &Cluster, stores: day2_model::Stores) -> Cluster {
     let mut out = Cluster::new(stores, c.source, c.notes.clone());
     out.logs = c.logs.clone();
     out.input = c.input.clone();
@@ -142,12 +143,7 @@ fn kinds_present(c: &Cluster) -> Vec<StoredKind> {
     StoredKind::ALL
         .iter()
         .copied()
-        .filter(|k| {
-            let mut s = c.stores.clone();
-            let before = s.len();
-            s.clear_kinds(KindSet::of(&[*k]));
-            s.len() < before
-        })
+        .filter(|k| c.stores.len_of(*k) > 0)
         .collect()
 }
 
