@@ -168,11 +168,10 @@ const HELDOUT8_ACCURACY_FLOOR: f64 = 0.90;
 const HELDOUT8_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the ninth held-out set (`tests/incidents-heldout-9/`) fully
-/// right, as measured when it was written: 13 of 20 (65.0%) on the engine
-/// before the eighth set's round and after it (the same thirteen). A
-/// regression guard, not a target: the engine is not changed to make these
-/// incidents pass.
-const HELDOUT9_ACCURACY_FLOOR: f64 = 0.65;
+/// right. Blind it scored 13 of 20 (65.0%) on the engine before the eighth
+/// set's round and after it (the same thirteen); it has been read since,
+/// and its round took it to 19 of 20. Only goes up.
+const HELDOUT9_ACCURACY_FLOOR: f64 = 0.95;
 
 /// Healthy clusters of the ninth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.

@@ -415,6 +415,37 @@ fn webhook_cause<'c>(
             };
             Hypothesis::new(88, Loop::Identity, config_obj.clone(), summary).fix(fix)
         }
+        WebhookError::CertificateName { wanted, valid } => {
+            let wanted = wanted
+                .clone()
+                .or_else(|| host.map(str::to_owned))
+                .unwrap_or_else(|| "the webhook's Service name".to_owned());
+            let secrets = service
+                .as_ref()
+                .map(|(ns, n)| serving_secrets(a, ns, n))
+                .unwrap_or_default();
+            let secret = if secrets.is_empty() {
+                String::new()
+            } else {
+                format!(" (Secret(s) {} the backend mounts)", secrets.join(", "))
+            };
+            let holds = valid
+                .as_ref()
+                .map(|v| format!("names only {v}"))
+                .unwrap_or_else(|| "names no host in a subjectAltName (SAN)".to_owned());
+            let san = if wanted.parse::<std::net::IpAddr>().is_ok() {
+                format!("IP:{wanted}")
+            } else {
+                format!("DNS:{wanted}")
+            };
+            Hypothesis::new(
+                88,
+                Loop::Identity,
+                config_obj.clone(),
+                format!("the serving certificate of admission webhook \"{webhook}\" ({svc_name}) {holds}, not {wanted}, the name the API server calls: the API server refuses it (a Common Name is not read since Go 1.15)"),
+            )
+            .fix(format!("Re-issue the webhook's serving certificate{secret} with a subjectAltName (SAN) {san} (and the Service's other DNS names), then update caBundle in {config_obj} if the CA changed and restart the webhook's pods so they load it."))
+        }
         WebhookError::UnknownAuthority => Hypothesis::new(
             85,
             Loop::Identity,

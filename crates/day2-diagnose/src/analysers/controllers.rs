@@ -9,6 +9,7 @@ use crate::model;
 use crate::symptoms::{Detail, Detected, Subject};
 use day2_model::pod::Pod;
 use day2_model::{Loop, ObjRef, Res};
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 
 pub fn load_balancer<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Subject::Service(svc) = d.subject else {
@@ -118,6 +119,8 @@ pub fn load_balancer<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
     )
     .fix(if quota {
         "Raise the cloud quota for load balancers / public IPs, or delete unused ones.".to_owned()
+    } else if let Some(said) = super::lb_causes::instruction(message) {
+        format!("The cause is on the cloud side, and the provider says what to do: \"{said}\". Do that in the cloud account, then the service controller retries on its own; its logs (`kubectl logs -n kube-system` of the cloud controller manager) say more.")
     } else {
         "The cause is on the cloud side: check the provider's API status and the cloud controller manager's credentials and logs (`kubectl logs -n kube-system` of the cloud controller manager).".to_owned()
     })
@@ -265,6 +268,89 @@ pub fn job<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     .unexplained()]
 }
 
+/// The HPA works out utilisation over every pod its target's selector
+/// matches, not only the target's own (the replica calculator's
+/// `calculateRequests`, pkg/controller/podautoscaler), and fails with
+/// `missing request for <resource>[ in container <c> of Pod <pod>]` at the
+/// first one without a request. When that pod (named in the message, else
+/// found among the matched ones) is not one of the target's, the target is
+/// not what to change: a pod left behind with its labels is (a chart's test
+/// hook, a pod run by hand, a Job's pod).
+fn foreign_pod_without_request(
+    a: &Analysis<'_>,
+    hpa: &Res<HorizontalPodAutoscaler>,
+    what: &str,
+) -> Option<Hypothesis> {
+    let ns = hpa.ns_or_default();
+    let target = &hpa.spec.scale_target_ref;
+    let resource = what.split_whitespace().next().unwrap_or("cpu");
+    let named = what
+        .split(" of Pod ")
+        .nth(1)
+        .map(|p| p.trim().trim_end_matches(['.', '"']));
+    let selector = match target.kind.as_str() {
+        "Deployment" => a
+            .cluster
+            .deployments
+            .iter()
+            .find(|d| d.ns_or_default() == ns && d.name() == target.name)
+            .map(|d| &d.spec.selector),
+        "StatefulSet" => a
+            .cluster
+            .stateful_sets
+            .iter()
+            .find(|d| d.ns_or_default() == ns && d.name() == target.name)
+            .map(|d| &d.spec.selector),
+        "ReplicaSet" => a
+            .cluster
+            .replica_sets
+            .iter()
+            .find(|d| d.ns_or_default() == ns && d.name() == target.name)
+            .map(|d| &d.spec.selector),
+        _ => None,
+    }?;
+    let own: Vec<&str> = a
+        .cluster
+        .pods_of(&target.kind, ns, &target.name)
+        .iter()
+        .map(|p| p.name())
+        .collect();
+    let lacks = |p: &Res<Pod>| {
+        p.spec.as_ref().is_some_and(|s| {
+            s.containers.iter().any(|c| {
+                !c.resources
+                    .as_ref()
+                    .and_then(|r| r.requests.as_ref())
+                    .is_some_and(|r| r.contains_key(resource))
+            })
+        })
+    };
+    let matched = a.cluster.pods_matching(ns, selector);
+    let pod = matched
+        .iter()
+        .copied()
+        .find(|p| !own.contains(&p.name()) && named.map_or_else(|| lacks(p), |n| p.name() == n))?;
+    let phase = model::phase(pod);
+    let owner = pod
+        .metadata
+        .owner_references
+        .iter()
+        .flatten()
+        .find(|o| o.controller == Some(true))
+        .map(|o| format!(", created by {} {}", o.kind, o.name))
+        .unwrap_or_default();
+    let target_ref = ObjRef::new(target.kind.clone(), Some(ns), target.name.clone());
+    Some(
+        Hypothesis::new(
+            90,
+            Loop::Compute,
+            pod.objref(),
+            format!("the selector of {target_ref} also matches Pod {ns}/{} ({phase}{owner}), which is not one of its pods and requests no {resource}: the HPA counts every matched pod, so it fails with missing request for {resource}", pod.name()),
+        )
+        .fix(format!("Delete Pod {ns}/{} (`kubectl delete pod -n {ns} {}`) and keep such pods out of the selector of {target_ref}: give them a label the selector does not match (for a chart's test hook, its own component label and `helm.sh/hook-delete-policy: hook-succeeded`), or set a {resource} request on them.", pod.name(), pod.name())),
+    )
+}
+
 pub fn hpa<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Subject::Hpa(hpa) = d.subject else {
         return vec![];
@@ -288,6 +374,9 @@ pub fn hpa<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .nth(1)
             .unwrap_or("")
             .trim();
+        if let Some(h) = foreign_pod_without_request(a, hpa, what) {
+            return vec![h.links(link)];
+        }
         return vec![Hypothesis::new(
             88,
             Loop::Compute,

@@ -156,7 +156,11 @@ pub fn identity<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .map(|n| n.name().to_owned())
         .unwrap_or_else(|| "the node".into());
     let h = match registry_kind(host) {
-        RegistryKind::Ecr if secrets.is_empty() => {
+        // The kubelet answers ECR with the instance's IAM role only on EC2: a
+        // node that shows nothing of AWS (no `aws://` providerID, no EKS,
+        // eksctl or Karpenter label, no AWS zone) pulls without credentials
+        // unless the pod brings a pull secret.
+        RegistryKind::Ecr if secrets.is_empty() && node.is_none_or(on_aws) => {
             let node_region = node.and_then(|n| n.labels().get("topology.kubernetes.io/region")).map(String::as_str);
             let reg_region = ecr_region(host);
             let region_note = match (reg_region, node_region) {
@@ -208,6 +212,39 @@ pub fn identity<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .fix(format!("Create a docker-registry secret for {host} and reference it in `imagePullSecrets` of the pod template or its ServiceAccount.{}", rule.map(|f| format!(" {}", f.fix)).unwrap_or_default())),
     };
     vec![h.link(err_link)]
+}
+
+/// Whether a node shows it runs on AWS: its providerID, a label of EKS,
+/// eksctl or Karpenter's AWS provider, or a zone named the AWS way
+/// (`us-east-1a`).
+fn on_aws(n: &Res<Node>) -> bool {
+    if let Some(id) = n.spec.as_ref().and_then(|s| s.provider_id.as_deref()) {
+        return id.starts_with("aws://");
+    }
+    let labels = n.labels();
+    labels.keys().any(|k| {
+        k.starts_with("eks.amazonaws.com/")
+            || k.starts_with("alpha.eksctl.io/")
+            || k.starts_with("karpenter.k8s.aws/")
+    }) || labels
+        .get("topology.kubernetes.io/zone")
+        .or_else(|| labels.get("failure-domain.beta.kubernetes.io/zone"))
+        .is_some_and(|z| aws_zone(z))
+}
+
+/// `us-east-1a`, `us-gov-west-1b`, `ap-southeast-2c`: region, digit, letter.
+fn aws_zone(z: &str) -> bool {
+    let Some((region, last)) = z.rsplit_once('-') else {
+        return false;
+    };
+    let mut tail = last.chars();
+    let (Some(d), Some(l), None) = (tail.next(), tail.next(), tail.next()) else {
+        return false;
+    };
+    d.is_ascii_digit()
+        && l.is_ascii_lowercase()
+        && region.split('-').count() >= 2
+        && region.chars().all(|c| c.is_ascii_lowercase() || c == '-')
 }
 
 fn short_error(e: Option<&str>) -> String {
@@ -503,4 +540,32 @@ fn platform_missing(a: &Analysis<'_>, p: &Pull<'_>, workload: &ObjRef) -> Option
         ),
     };
     Some(Hypothesis::new(90, Loop::Compute, workload.clone(), summary).fix(fix))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zones_named_the_aws_way() {
+        for z in [
+            "us-east-1a",
+            "ap-southeast-2c",
+            "us-gov-west-1b",
+            "eu-central-1c",
+        ] {
+            assert!(aws_zone(z), "{z}");
+        }
+        // GCP, Azure, local and bare names.
+        for z in [
+            "us-central1-a",
+            "eastus-1",
+            "westeurope-3",
+            "local",
+            "zone-a",
+            "a",
+        ] {
+            assert!(!aws_zone(z), "{z}");
+        }
+    }
 }

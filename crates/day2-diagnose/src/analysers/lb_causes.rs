@@ -61,6 +61,17 @@ pub fn refused_setting(
     ]
     .iter()
     .any(|w| l.contains(w));
+    // Or the provider looks for what the setting names and does not find it
+    // (Azure's `cannot find public IP with IP address A in resource group R`).
+    let unfound = [
+        "cannot find",
+        "could not find",
+        "not found",
+        "does not exist",
+    ]
+    .iter()
+    .any(|w| l.contains(w));
+    let refusal = refusal || unfound;
     if !refusal {
         return None;
     }
@@ -85,13 +96,67 @@ pub fn refused_setting(
                 day2_model::redact::excerpt(message, 200)
             ),
         )
-        .fix(format!(
-            "Remove or change `{field}: {value}` on Service {ns}/{} to what this provider's load balancers support (`kubectl edit service -n {ns} {}`), or use a load-balancer controller that supports it (on AWS, the AWS Load Balancer Controller's NLB for client-IP affinity); the service controller retries on its own.",
-            svc.name(),
-            svc.name()
-        ))
+        .fix(match (unfound, searched_group(message)) {
+            // Azure looks for the address in the cluster's node resource
+            // group unless the Service names another (cloud-provider-azure).
+            (true, Some(group)) => format!(
+                "The provider looks for `{field}: {value}` in resource group {group} and it is not there. If the resource lives in another resource group, name that group on the Service: `kubectl annotate service -n {ns} {} service.beta.kubernetes.io/azure-load-balancer-resource-group=<its resource group>` (the cluster's identity needs Network Contributor on it); otherwise create it there or correct `{field}`.",
+                svc.name()
+            ),
+            (true, None) => format!(
+                "The provider cannot find what `{field}: {value}` on Service {ns}/{} names: create it (in the account, region and group the cluster uses) or correct the field (`kubectl edit service -n {ns} {}`); the service controller retries on its own.",
+                svc.name(),
+                svc.name()
+            ),
+            (false, _) => format!(
+                "Remove or change `{field}: {value}` on Service {ns}/{} to what this provider's load balancers support (`kubectl edit service -n {ns} {}`), or use a load-balancer controller that supports it (on AWS, the AWS Load Balancer Controller's NLB for client-IP affinity); the service controller retries on its own.",
+                svc.name(),
+                svc.name()
+            ),
+        })
         .links(link),
     )
+}
+
+/// The resource group an Azure error says it searched (`… in resource group R`).
+fn searched_group(message: &str) -> Option<&str> {
+    let (_, rest) = message.split_once(" in resource group ")?;
+    let group = rest
+        .split(|c: char| c.is_whitespace() || c == ',' || c == ';' || c == '"' || c == ')')
+        .next()?
+        .trim_end_matches('.');
+    (!group.is_empty()).then_some(group)
+}
+
+/// What a provider's error tells its reader to do (`…; ensure only the k8s
+/// security group is tagged; …`), as it says it.
+pub fn instruction(message: &str) -> Option<&str> {
+    let l = message.to_ascii_lowercase();
+    let at = [
+        "ensure ",
+        "make sure ",
+        "please ",
+        "you must ",
+        "you need to ",
+    ]
+    .iter()
+    .filter_map(|w| {
+        l.match_indices(w)
+            // At the start of a clause, not `failed to ensure …`.
+            .find(|(i, _)| {
+                l[..*i]
+                    .trim_end()
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| matches!(c, ';' | '.' | ':' | '(' | ',' | '-'))
+            })
+            .map(|(i, _)| i)
+    })
+    .min()?;
+    let rest = message.get(at..)?;
+    let end = rest.find([';', '\n']).unwrap_or(rest.len());
+    let said = rest[..end].trim().trim_end_matches('.');
+    (said.len() > 8).then_some(said)
 }
 
 /// The provider's API refuses the controller's credentials.
@@ -318,5 +383,43 @@ mod tests {
         assert!(!credentials_refused(
             "could not find any suitable subnets for creating the ELB"
         ));
+    }
+
+    #[test]
+    fn what_a_provider_tells_its_reader_to_do() {
+        // The in-tree AWS provider (k8s.io/legacy-cloud-providers/aws).
+        let m = "Error syncing load balancer: failed to ensure load balancer: Multiple tagged security groups found for instance i-05f3; ensure only the k8s security group is tagged; the tagged groups were sg-1(a) sg-2(b)";
+        assert_eq!(
+            instruction(m),
+            Some("ensure only the k8s security group is tagged")
+        );
+        assert_eq!(instruction("failed to ensure load balancer: timeout"), None);
+        // Inside a word is not an instruction.
+        assert_eq!(instruction("reassure the caller"), None);
+        // cloud-provider-azure's findMatchedPIPByLoadBalancerIP.
+        assert_eq!(
+            searched_group(
+                "findMatchedPIPByLoadBalancerIP: cannot find public IP with IP address 20.1.2.3 in resource group mc_rg1_aks_westeurope"
+            ),
+            Some("mc_rg1_aks_westeurope")
+        );
+    }
+
+    #[test]
+    fn an_address_the_provider_cannot_find_is_the_services_setting() {
+        let svc =
+            service(serde_json::json!({"type": "LoadBalancer", "loadBalancerIP": "20.86.140.17"}));
+        let m = "Error syncing load balancer: failed to ensure load balancer: findMatchedPIPByLoadBalancerIP: cannot find public IP with IP address 20.86.140.17 in resource group mc_rg1_aks-prod_westeurope";
+        let h = refused_setting(&svc, m, None).expect("the Service's loadBalancerIP");
+        assert_eq!(h.root.object.kind, "Service");
+        assert!(
+            h.fix.contains("azure-load-balancer-resource-group"),
+            "{}",
+            h.fix
+        );
+        // An address the message does not quote is not the cause.
+        let other =
+            service(serde_json::json!({"type": "LoadBalancer", "loadBalancerIP": "20.86.140.18"}));
+        assert!(refused_setting(&other, m, None).is_none());
     }
 }

@@ -153,6 +153,11 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             let cni_pod = daemons.iter().find(|(_, ds)| known(ds));
             match cni_pod {
                 Some((p, ds)) => match pod_trouble(p) {
+                    // Failing on every node: not the node's trouble but the
+                    // DaemonSet's, or of what all its pods read.
+                    Some(trouble) if let Some(h) = cni_down_everywhere(a, p, ds, &trouble) => {
+                        vec![h.links(link)]
+                    }
                     Some(trouble) => vec![Hypothesis::new(
                         90,
                         Loop::Network,
@@ -502,4 +507,35 @@ fn cni_unauthorized(
             .fix(fix_for(&name, &format!("run or restart {name} on {node}")))
         }
     }
+}
+
+/// The CNI DaemonSet whose pods fail on every node they run on (at least
+/// two): the same configuration, image or cluster object fails them all,
+/// so the DaemonSet is where the fix goes, not the node.
+fn cni_down_everywhere(
+    a: &Analysis<'_>,
+    agent: &Res<Pod>,
+    ds: &str,
+    trouble: &str,
+) -> Option<Hypothesis> {
+    let ns = agent.ns_or_default();
+    let owner = a.cluster.owner_of(agent)?;
+    if owner.kind != "DaemonSet" {
+        return None;
+    }
+    let pods = a.cluster.pods_of("DaemonSet", ns, &owner.name);
+    if pods.len() < 2 || pods.iter().any(|p| pod_trouble(p).is_none()) {
+        return None;
+    }
+    let obj = owner.objref();
+    Some(
+        Hypothesis::new(
+            90,
+            Loop::Network,
+            obj.clone(),
+            format!("the CNI agent {ds} fails on every node it runs on ({} of {} pods, e.g. {} on {}: {trouble}); pods get no network anywhere, so the cause is common to all of them, not a node's", pods.len(), pods.len(), agent.name(), model::node_name(agent).unwrap_or("its node")),
+        )
+        .fix(format!("Read why {ds} exits (`kubectl logs -n {ns} {} --all-containers --previous`). A failure on every node follows a change they all share: {obj}'s image or settings (roll back a recent upgrade: `kubectl rollout undo -n {ns} daemonset/{}`), or what every {ds} pod reads at start (its CRDs and their versions, its ConfigMap, its datastore): bring those to the version the image expects.", agent.name(), owner.name))
+        .link(Link::new(Loop::Network, None, agent.objref(), format!("{ds}: {trouble}"))),
+    )
 }

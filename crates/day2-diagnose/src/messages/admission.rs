@@ -37,6 +37,18 @@ pub enum WebhookError {
     },
     /// `x509: certificate signed by unknown authority`.
     UnknownAuthority,
+    /// The serving certificate does not name the host the API server calls
+    /// (Go's `x509.HostnameError`): `x509: certificate is valid for A, B,
+    /// not H`, `… is not valid for any names, but wanted to match H`,
+    /// `… relies on legacy Common Name field, use SANs instead`, or
+    /// `cannot validate certificate for IP because it doesn't contain any IP
+    /// SANs`.
+    CertificateName {
+        /// The host name (or address) the API server called.
+        wanted: Option<String>,
+        /// The names the certificate holds, as the error lists them.
+        valid: Option<String>,
+    },
     /// `context deadline exceeded`, `i/o timeout`, `connection refused`.
     Unreachable,
     /// `service "x" not found`.
@@ -185,6 +197,8 @@ fn classify_webhook(m: &str) -> WebhookError {
         }
     } else if m.contains("x509: certificate signed by unknown authority") {
         WebhookError::UnknownAuthority
+    } else if let Some(e) = certificate_name(m) {
+        e
     } else if m.contains("context deadline exceeded")
         || m.contains("i/o timeout")
         || m.contains("connection refused")
@@ -198,6 +212,48 @@ fn classify_webhook(m: &str) -> WebhookError {
     } else {
         WebhookError::Other
     }
+}
+
+/// Go's `x509.HostnameError` in its four spellings (crypto/x509/verify.go).
+fn certificate_name(m: &str) -> Option<WebhookError> {
+    let word = |s: &str| {
+        s.split(|c: char| c.is_whitespace() || c == '"' || c == ',')
+            .next()
+            .filter(|w| !w.is_empty())
+            .map(|w| w.trim_end_matches(['.', ')']).to_owned())
+    };
+    if let Some(rest) = after(m, "x509: certificate is valid for ") {
+        let (valid, wanted) = match rest.rsplit_once(", not ") {
+            Some((v, w)) => (Some(v.to_owned()), word(w)),
+            None => (None, None),
+        };
+        return Some(WebhookError::CertificateName { wanted, valid });
+    }
+    if let Some(rest) = after(
+        m,
+        "x509: certificate is not valid for any names, but wanted to match ",
+    ) {
+        return Some(WebhookError::CertificateName {
+            wanted: word(rest),
+            valid: None,
+        });
+    }
+    if m.contains("x509: certificate relies on legacy Common Name field") {
+        // The host is the one in the call's URL ([`CreateError::Webhook`]).
+        return Some(WebhookError::CertificateName {
+            wanted: None,
+            valid: None,
+        });
+    }
+    if let Some(rest) = after(m, "x509: cannot validate certificate for ")
+        && rest.contains("because it doesn't contain any IP SANs")
+    {
+        return Some(WebhookError::CertificateName {
+            wanted: word(rest),
+            valid: None,
+        });
+    }
+    None
 }
 
 fn after<'a>(s: &'a str, marker: &str) -> Option<&'a str> {
@@ -297,6 +353,56 @@ mod tests {
         assert_eq!(
             classify_create("Error creating: something else"),
             CreateError::Other
+        );
+    }
+
+    #[test]
+    fn a_serving_certificate_without_the_called_name() {
+        // The four spellings of Go's x509.HostnameError (crypto/x509/verify.go).
+        let call = |e: &str| {
+            format!(
+                "Error creating: Internal error occurred: failed calling webhook \"w.example.io\": Post \"https://hook.sys.svc:443/mutate?timeout=30s\": {e}"
+            )
+        };
+        let name = |m: &str| match classify_create(m) {
+            CreateError::Webhook { error, .. } => error,
+            other => panic!("not a webhook error: {other:?}"),
+        };
+        assert_eq!(
+            name(&call(
+                "x509: certificate is not valid for any names, but wanted to match hook.sys.svc"
+            )),
+            WebhookError::CertificateName {
+                wanted: Some("hook.sys.svc".into()),
+                valid: None
+            }
+        );
+        assert_eq!(
+            name(&call(
+                "x509: certificate is valid for hook, hook.sys, not hook.sys.svc"
+            )),
+            WebhookError::CertificateName {
+                wanted: Some("hook.sys.svc".into()),
+                valid: Some("hook, hook.sys".into())
+            }
+        );
+        assert_eq!(
+            name(&call(
+                "x509: certificate relies on legacy Common Name field, use SANs instead"
+            )),
+            WebhookError::CertificateName {
+                wanted: None,
+                valid: None
+            }
+        );
+        assert_eq!(
+            name(&call(
+                "x509: cannot validate certificate for 10.96.4.2 because it doesn't contain any IP SANs"
+            )),
+            WebhookError::CertificateName {
+                wanted: Some("10.96.4.2".into()),
+                valid: None
+            }
         );
     }
 }

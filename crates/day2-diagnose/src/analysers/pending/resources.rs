@@ -77,7 +77,11 @@ pub fn resources<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             continue;
         }
         let told_res = said(p, |r| matches!(r, Reason::Insufficient(x) if x == res));
-        if !rs.short && told_res == 0 {
+        // The scheduler's own reasons outrank the numbers worked out here:
+        // when it says why it placed the pod nowhere and this resource is
+        // not among them, the nodes had room for it (the input's numbers
+        // are off, or stale), whatever they add up to.
+        if told_res == 0 && (!rs.short || p.fit.is_some()) {
             continue;
         }
         let (max_alloc, sum, max_free) = (rs.max_alloc, rs.sum, rs.max_free);
