@@ -122,18 +122,41 @@ fn autoscaler_links(a: &Analysis<'_>, d: &Detected<'_>, zones: Option<&[String]>
             out.push(Link::from_event(Loop::Compute, e, what));
         }
     }
-    // Nodes that joined after the pod went Pending (the autoscaler's answer).
+    // Nodes that joined after the pod went Pending (the autoscaler's answer):
+    // each that joined outside the zones the pod can use (at most
+    // JOINED_SHOWN), the first others one by one, and the rest counted.
     if let Some(since) = d.since
         && a.newest_node().is_some_and(|newest| newest >= since)
     {
-        for j in a
+        let outside = |zone: &str| zones.is_some_and(|zs| !zs.is_empty() && !zs.iter().any(|z| z == zone));
+        let mut joined: Vec<&crate::analysis::NodeJoin<'_>> = a
             .node_joins()
             .iter()
             .filter(|j| j.created.is_some_and(|c| c >= since))
-        {
+            .collect();
+        // Outside the pod's zones first, then by time, then by name.
+        joined.sort_by_key(|j| (!outside(j.zone.unwrap_or("unknown zone")), j.created, j.node.name()));
+        let rest = joined.split_off(joined.len().min(JOINED_SHOWN));
+        if let (Some(first), Some(last)) = (rest.first(), rest.last()) {
+            let mut in_zones: Vec<&str> = rest.iter().map(|j| j.zone.unwrap_or("unknown zone")).collect();
+            in_zones.sort_unstable();
+            in_zones.dedup();
+            let to = rest.iter().filter_map(|j| j.created).max().or(last.created);
+            out.push(Link::new(
+                Loop::Compute,
+                to,
+                first.node.objref(),
+                format!(
+                    "{} more node(s) joined since, in {}",
+                    rest.len(),
+                    in_zones.join(", ")
+                ),
+            ));
+        }
+        for j in joined {
             let n = j.node;
             let zone = j.zone.unwrap_or("unknown zone");
-            let outside = zones.is_some_and(|zs| !zs.is_empty() && !zs.iter().any(|z| z == zone));
+            let outside = outside(zone);
             let what = if outside {
                 format!(
                     "node {} joined in {zone}, outside the volume's zone {}: it cannot run the pod",
@@ -151,6 +174,9 @@ fn autoscaler_links(a: &Analysis<'_>, d: &Detected<'_>, zones: Option<&[String]>
     }
     out
 }
+
+/// Nodes that joined while a pod was Pending shown one by one in its chain.
+const JOINED_SHOWN: usize = 5;
 
 /// Immediate binding with a zonal provisioner (what ST001 checks).
 pub fn immediate_zonal(sc: &StorageClass) -> bool {
