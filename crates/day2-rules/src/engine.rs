@@ -6,7 +6,7 @@ use crate::{Rule, RuleMeta};
 use day2_context::Context;
 use day2_model::{Cloud, Finding, K8sObject, KindSet, ObjRef, Origin, Res, Workload};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::FxHashSet;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -196,14 +196,17 @@ pub(crate) fn run_rules(cx: &Context<'_>, rules: &[&'static dyn Rule]) -> Vec<Fi
     sorted(findings)
 }
 
-/// Each rule's findings from the last run, for the next: a rule is run
-/// again only when a kind it reads ([`RuleMeta::reads`]) changed, or the
-/// cloud did. Keep one per sequence of runs over one source with one
-/// configuration (the agent keeps one for its life).
+/// The findings of the last run, for the next: a rule is run again only
+/// when a kind it reads ([`RuleMeta::reads`]) changed, or the cloud did.
+/// Keep one per sequence of runs over one source with one configuration
+/// (the agent keeps one for its life).
 #[derive(Debug, Default)]
 pub struct Memo {
     cloud: Option<Cloud>,
-    by_rule: FxHashMap<&'static str, Vec<Finding>>,
+    /// The rules whose findings `last` holds.
+    ran: FxHashSet<&'static str>,
+    /// The last run's findings, in their order.
+    last: Vec<Finding>,
     rerun: usize,
 }
 
@@ -218,25 +221,58 @@ impl Memo {
 /// last run with this `memo` (every rule the first time): the others'
 /// findings are the ones `memo` kept. The findings, and their order, are
 /// those [`run`] gives on the cluster as it is now.
+///
+/// The kept findings are in order already: the new ones are sorted alone
+/// and merged in. Two findings of different rules never compare equal (the
+/// rule is part of the order), so the merge is the order a full sort gives.
 pub fn run_incremental(cx: &Context<'_>, memo: &mut Memo, changed: KindSet) -> Vec<Finding> {
     if memo.cloud != Some(cx.cloud) {
-        memo.by_rule.clear();
+        memo.ran.clear();
+        memo.last.clear();
         memo.cloud = Some(cx.cloud);
     }
     let enabled = enabled(cx, crate::registry::all());
-    // Rules disabled since are forgotten.
-    memo.by_rule
-        .retain(|code, _| enabled.iter().any(|r| r.meta().code == *code));
     let rerun: Vec<&'static dyn Rule> = enabled
         .iter()
         .copied()
-        .filter(|r| changed.intersects(r.meta().reads) || !memo.by_rule.contains_key(r.meta().code))
+        .filter(|r| changed.intersects(r.meta().reads) || !memo.ran.contains(r.meta().code))
         .collect();
     memo.rerun = rerun.len();
-    for (code, findings) in check_all(cx, &rerun, enabled.len()) {
-        memo.by_rule.insert(code, findings);
+    // Kept: rules still enabled and not run again.
+    let keep: FxHashSet<&'static str> = enabled
+        .iter()
+        .map(|r| r.meta().code)
+        .filter(|c| memo.ran.contains(c) && !rerun.iter().any(|r| r.meta().code == *c))
+        .collect();
+    if rerun.is_empty() && keep.len() == memo.ran.len() {
+        return memo.last.clone();
     }
-    sorted(memo.by_rule.values().flatten().cloned().collect())
+    let fresh = sorted(
+        check_all(cx, &rerun, enabled.len())
+            .into_iter()
+            .flat_map(|(_, f)| f)
+            .collect(),
+    );
+    let last = std::mem::take(&mut memo.last);
+    let kept = last.into_iter().filter(|f| keep.contains(&*f.rule));
+    memo.last = merge_sorted(kept, fresh);
+    memo.ran = keep;
+    memo.ran.extend(rerun.iter().map(|r| r.meta().code));
+    memo.last.clone()
+}
+
+/// Two runs of findings, each in [`sorted`]'s order, as one.
+fn merge_sorted(a: impl Iterator<Item = Finding>, b: Vec<Finding>) -> Vec<Finding> {
+    let mut out = Vec::with_capacity(a.size_hint().0 + b.len());
+    let mut b = b.into_iter().peekable();
+    for f in a {
+        while let Some(g) = b.next_if(|g| order(g, &f).is_lt()) {
+            out.push(g);
+        }
+        out.push(f);
+    }
+    out.extend(b);
+    out
 }
 
 fn enabled(cx: &Context<'_>, rules: &[&'static dyn Rule]) -> Vec<&'static dyn Rule> {
@@ -297,14 +333,17 @@ fn check_all(
 /// Most severe first, then by loop, rule and object; a rule's findings on
 /// one object stay in the order it reported them.
 fn sorted(mut findings: Vec<Finding>) -> Vec<Finding> {
-    findings.par_sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then(a.loop_.cmp(&b.loop_))
-            .then_with(|| a.rule.cmp(&b.rule))
-            .then_with(|| a.object.cmp(&b.object))
-    });
+    findings.par_sort_by(order);
     findings
+}
+
+/// The report's order of findings: worst first, then by loop, rule and object.
+fn order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    b.severity
+        .cmp(&a.severity)
+        .then(a.loop_.cmp(&b.loop_))
+        .then_with(|| a.rule.cmp(&b.rule))
+        .then_with(|| a.object.cmp(&b.object))
 }
 
 #[cfg(test)]

@@ -128,17 +128,27 @@ fn autoscaler_links(a: &Analysis<'_>, d: &Detected<'_>, zones: Option<&[String]>
     if let Some(since) = d.since
         && a.newest_node().is_some_and(|newest| newest >= since)
     {
-        let outside = |zone: &str| zones.is_some_and(|zs| !zs.is_empty() && !zs.iter().any(|z| z == zone));
+        let outside =
+            |zone: &str| zones.is_some_and(|zs| !zs.is_empty() && !zs.iter().any(|z| z == zone));
         let mut joined: Vec<&crate::analysis::NodeJoin<'_>> = a
             .node_joins()
             .iter()
             .filter(|j| j.created.is_some_and(|c| c >= since))
             .collect();
         // Outside the pod's zones first, then by time, then by name.
-        joined.sort_by_key(|j| (!outside(j.zone.unwrap_or("unknown zone")), j.created, j.node.name()));
+        joined.sort_by_key(|j| {
+            (
+                !outside(j.zone.unwrap_or("unknown zone")),
+                j.created,
+                j.node.name(),
+            )
+        });
         let rest = joined.split_off(joined.len().min(JOINED_SHOWN));
         if let (Some(first), Some(last)) = (rest.first(), rest.last()) {
-            let mut in_zones: Vec<&str> = rest.iter().map(|j| j.zone.unwrap_or("unknown zone")).collect();
+            let mut in_zones: Vec<&str> = rest
+                .iter()
+                .map(|j| j.zone.unwrap_or("unknown zone"))
+                .collect();
             in_zones.sort_unstable();
             in_zones.dedup();
             let to = rest.iter().filter_map(|j| j.created).max().or(last.created);
