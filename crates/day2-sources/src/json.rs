@@ -69,6 +69,31 @@ pub(crate) struct Batch {
 /// input is copied into memory that is already mapped.
 type Buffers = Mutex<Vec<Vec<u8>>>;
 
+/// Text buffers of files already read, for the next files: a buffer freed
+/// goes back to the system, and a new one is fresh memory the kernel must
+/// clear page by page (a snapshot folder of thousands of files would clear
+/// its size in pages again). Holds a few blocks at most.
+static SPARE: Buffers = Mutex::new(Vec::new());
+
+/// Most buffers [`SPARE`] keeps, and the largest it keeps.
+const SPARE_MAX: usize = 8;
+const SPARE_MAX_BYTES: usize = 4 * BLOCK;
+
+/// Keep `bufs` for the next file, as many as [`SPARE`] has room for.
+fn spare(bufs: impl IntoIterator<Item = Vec<u8>>) {
+    if let Ok(mut spare) = SPARE.lock() {
+        for mut b in bufs {
+            if spare.len() >= SPARE_MAX {
+                break;
+            }
+            if b.capacity() <= SPARE_MAX_BYTES && b.capacity() >= BLOCK / 2 {
+                b.clear();
+                spare.push(b);
+            }
+        }
+    }
+}
+
 struct Scanner<'r> {
     r: &'r mut Reader,
     buffers: &'r Buffers,
@@ -810,12 +835,30 @@ pub(crate) fn parse(name: &Arc<str>, r: &mut Reader, head: Vec<u8>) -> Part {
         total: r.size_hint,
     });
     let in_flight = AtomicUsize::new(0);
-    let buffers: Buffers = Mutex::new(Vec::new());
+    // Start with buffers other files left.
+    let buffers: Buffers = Mutex::new(
+        SPARE
+            .lock()
+            .map(|mut s| {
+                let n = s.len().min(IN_FLIGHT + 1);
+                let at = s.len() - n;
+                s.split_off(at)
+            })
+            .unwrap_or_default(),
+    );
+    // The text read so far goes into a recycled buffer, if there is one.
+    let buf = match buffers.lock().ok().and_then(|mut b| b.pop()) {
+        Some(mut b) => {
+            b.extend_from_slice(&head);
+            b
+        }
+        None => head,
+    };
     let mut scanner = Scanner {
         r,
         buffers: &buffers,
         name: name.clone(),
-        buf: head,
+        buf,
         base: 0,
         eof: false,
         line: 1,
@@ -872,8 +915,16 @@ pub(crate) fn parse(name: &Arc<str>, r: &mut Reader, head: Vec<u8>) -> Part {
         part: mut scanned,
         fatal,
         list_hints,
+        buf,
         ..
     } = scanner;
+    spare(
+        buffers
+            .into_inner()
+            .unwrap_or_default()
+            .into_iter()
+            .chain(std::iter::once(buf)),
+    );
     if let Some(f) = fatal {
         return Part {
             notes: vec![f],
