@@ -51,7 +51,12 @@
 //! development set now.
 //! `tests/incidents-heldout-9/` is a ninth, written the same way from
 //! threads none of the other sets cites, against
-//! [`HELDOUT9_ACCURACY_FLOOR`] and [`HELDOUT9_HEALTHY_MISSES_CEILING`].
+//! [`HELDOUT9_ACCURACY_FLOOR`] and [`HELDOUT9_HEALTHY_MISSES_CEILING`]; it
+//! has since been read while changing the engine as well and is a
+//! development set now.
+//! `tests/incidents-heldout-10/` is a tenth, written the same way from
+//! threads none of the other sets cites, against
+//! [`HELDOUT10_ACCURACY_FLOOR`] and [`HELDOUT10_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -176,6 +181,17 @@ const HELDOUT9_ACCURACY_FLOOR: f64 = 0.95;
 /// Healthy clusters of the ninth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
 const HELDOUT9_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the tenth held-out set (`tests/incidents-heldout-10/`) fully
+/// right, as measured when it was written: 5 of 20 (25.0%) on the engine
+/// before the ninth set's round and after it (the same five). A regression
+/// guard, not a target: the engine is not changed to make these incidents
+/// pass.
+const HELDOUT10_ACCURACY_FLOOR: f64 = 0.25;
+
+/// Healthy clusters of the tenth held-out set that get a diagnosis today
+/// (none of its two). Only goes down.
+const HELDOUT10_HEALTHY_MISSES_CEILING: usize = 0;
 
 const LOOPS: [&str; 5] = ["identity", "compute", "network", "storage", "observability"];
 
@@ -551,6 +567,7 @@ const HELDOUT8: &str = "tests/incidents-heldout-8";
 /// The ninth held-out set: threads none of the other sets use, written
 /// without reading the engine, and never used to change it.
 const HELDOUT9: &str = "tests/incidents-heldout-9";
+const HELDOUT10: &str = "tests/incidents-heldout-10";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -946,6 +963,8 @@ const HELDOUT8_BEGIN: &str = "<!-- heldout8:begin -->";
 const HELDOUT8_END: &str = "<!-- heldout8:end -->";
 const HELDOUT9_BEGIN: &str = "<!-- heldout9:begin -->";
 const HELDOUT9_END: &str = "<!-- heldout9:end -->";
+const HELDOUT10_BEGIN: &str = "<!-- heldout10:begin -->";
+const HELDOUT10_END: &str = "<!-- heldout10:end -->";
 
 /// The scoreboards share one file and run in parallel: one writer at a time.
 static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -1149,6 +1168,19 @@ fn heldout9_incidents_scoreboard() {
         HELDOUT9_ACCURACY_FLOOR,
         HELDOUT9_HEALTHY_MISSES_CEILING,
         (HELDOUT9_BEGIN, HELDOUT9_END),
+    );
+}
+
+/// The tenth held-out set, scored on its own by the same code. Its floor
+/// guards against regressions; the engine is not changed to make it pass.
+#[test]
+fn heldout10_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT10,
+        20,
+        HELDOUT10_ACCURACY_FLOOR,
+        HELDOUT10_HEALTHY_MISSES_CEILING,
+        (HELDOUT10_BEGIN, HELDOUT10_END),
     );
 }
 
