@@ -56,7 +56,9 @@
 //! development set now.
 //! `tests/incidents-heldout-10/` is a tenth, written the same way from
 //! threads none of the other sets cites, against
-//! [`HELDOUT10_ACCURACY_FLOOR`] and [`HELDOUT10_HEALTHY_MISSES_CEILING`].
+//! [`HELDOUT10_ACCURACY_FLOOR`] and [`HELDOUT10_HEALTHY_MISSES_CEILING`]; it
+//! has since been read while changing the engine as well and is a
+//! development set now.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -183,11 +185,10 @@ const HELDOUT9_ACCURACY_FLOOR: f64 = 0.95;
 const HELDOUT9_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the tenth held-out set (`tests/incidents-heldout-10/`) fully
-/// right, as measured when it was written: 5 of 20 (25.0%) on the engine
-/// before the ninth set's round and after it (the same five). A regression
-/// guard, not a target: the engine is not changed to make these incidents
-/// pass.
-const HELDOUT10_ACCURACY_FLOOR: f64 = 0.25;
+/// right. Blind it scored 5 of 20 (25.0%) on the engine before the ninth
+/// set's round and after it (the same five); it has been read since, and
+/// its round took it to 18 of 20. Only goes up.
+const HELDOUT10_ACCURACY_FLOOR: f64 = 0.90;
 
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.

@@ -210,6 +210,20 @@ pub fn failed_create<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
                 .links(refused("Pod Security admission refuses the pod")),
             ]
         }
+        CreateError::TokenMissing { namespace, name } => {
+            let sa_ns = namespace.as_deref().unwrap_or(ns);
+            vec![
+                Hypothesis::new(
+                    86,
+                    Loop::Identity,
+                    ObjRef::new("ServiceAccount", Some(sa_ns), name.clone()),
+                    format!("ServiceAccount {sa_ns}/{name} has no API token Secret, and the ServiceAccount admission of this API server refuses pods until it has one: the token controller in kube-controller-manager creates it, and it has not"),
+                )
+                .fix("The token controller runs only when kube-controller-manager has a signing key: start it with `--service-account-private-key-file` (the key whose public half the API server reads with `--service-account-key-file`), then the tokens appear and the controllers retry. On a cluster whose controller manager runs, read its log for the token controller's errors.".to_owned())
+                .missing("kube-controller-manager's flags and log (the control plane's, not in the input)")
+                .links(refused("the API server refuses the pod: its ServiceAccount has no token yet")),
+            ]
+        }
         CreateError::ServiceAccountMissing { name } => {
             let exists = a
                 .cluster

@@ -150,6 +150,36 @@ fn granted_elsewhere<'c>(
         })
 }
 
+/// A (Cluster)RoleBinding whose ServiceAccount subject has the refused
+/// ServiceAccount's name but another namespace, with that namespace; when
+/// several, one that binds a role allowing the request first.
+fn near_miss(a: &Analysis<'_>, r: &Refused<'_>) -> Option<(ObjRef, String)> {
+    let (ns, sa) = (r.namespace, r.service_account);
+    // A subject without a namespace means the binding's own (RoleBindings).
+    let other = |subjects: Option<&Vec<k8s_openapi::api::rbac::v1::Subject>>, own: Option<&str>| {
+        subjects.into_iter().flatten().find_map(|s| {
+            let their = s.namespace.as_deref().or(own)?;
+            (s.kind == "ServiceAccount" && s.name == sa && their != ns).then(|| their.to_owned())
+        })
+    };
+    a.cluster
+        .cluster_role_bindings
+        .iter()
+        .find_map(|b| other(b.subjects.as_ref(), None).map(|o| (b.objref(), o)))
+        .or_else(|| {
+            // A RoleBinding grants only in its namespace, and never at the
+            // cluster scope.
+            let scope = r.scope?;
+            a.cluster
+                .role_bindings
+                .iter()
+                .filter(|b| b.ns_or_default() == scope)
+                .find_map(|b| {
+                    other(b.subjects.as_ref(), Some(b.ns_or_default())).map(|o| (b.objref(), o))
+                })
+        })
+}
+
 /// The commands that create the missing grant.
 fn create_grant(r: &Refused<'_>, verb: &str, group: &str, resource: &str) -> String {
     let (ns, sa) = (r.namespace, r.service_account);
@@ -276,6 +306,25 @@ pub fn rbac(a: &Analysis<'_>, r: &Refused<'_>) -> Hypothesis {
         .fix(format!(
             "Add the rule (apiGroups [\"{group}\"], resources [{resource}], verbs [{verb}]) to {} {} ({check} says no today); for a component's own role, re-apply its manifest or chart. Or grant it separately: {create}.",
             g.role.kind, g.role.name
+        ));
+    }
+    // A binding meant for this ServiceAccount that names it in another
+    // namespace (a chart that hard-codes `default` where the release
+    // namespace belongs): the subject matches nothing, so nothing is granted.
+    if let Some((b, other)) = near_miss(a, r) {
+        return Hypothesis::new(
+            86,
+            Loop::Identity,
+            b.clone(),
+            format!(
+                "{subject} is refused {what}: {} {} binds ServiceAccount {sa} of namespace {other}, not of {ns}, where the pod runs; a subject names its namespace, so the binding grants this ServiceAccount nothing",
+                b.kind,
+                b.name
+            ),
+        )
+        .fix(format!(
+            "Set the subject's namespace to {ns} in {} {} (`subjects: [{{kind: ServiceAccount, name: {sa}, namespace: {ns}}}]`; in a chart, `namespace: {{{{ .Release.Namespace }}}}`), or run the workload in {other}. {check} must answer yes.",
+            b.kind, b.name
         ));
     }
     // Only RoleBindings in other namespaces: they do not reach this request.

@@ -74,6 +74,36 @@ pub fn load_balancer<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
     {
         return vec![h];
     }
+    // A provider annotation set to nothing (a chart value left empty): the
+    // provider reads the key and sends an empty value, and its API refuses
+    // the request, whatever words it uses for that.
+    let empty: Vec<&String> = svc
+        .annotations()
+        .iter()
+        .filter(|(k, v)| {
+            v.trim().is_empty()
+                && k.split_once('/').is_some_and(|(p, _)| p.contains('.'))
+                && (k.contains("load-balancer") || k.contains("loadbalancer"))
+        })
+        .map(|(k, _)| k)
+        .collect();
+    if let Some(key) = empty.first() {
+        return vec![Hypothesis::new(
+            84,
+            Loop::Network,
+            svc.objref(),
+            format!(
+                "Service {ns}/{} sets annotation {key} to an empty value, and the provider refuses the load balancer it builds from it: {}",
+                svc.name(),
+                day2_model::redact::excerpt(message, 200)
+            ),
+        )
+        .fix(format!(
+            "Give {key} a value (the name the provider expects there) or remove the annotation: `kubectl annotate service -n {ns} {} {key}-` (in a chart, leave the value out rather than empty); the service controller retries on its own.",
+            svc.name()
+        ))
+        .links(link)];
+    }
     if !annotations.is_empty() {
         let set = svc.annotations();
         let missing: Vec<&str> = annotations
@@ -223,6 +253,41 @@ pub fn job<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let same = exits
         .iter()
         .all(|(c, x, _, _)| *c == container && *x == code);
+    // The kernel killed it at its memory limit: the limit is the cause,
+    // whatever the work (the kubelet's reason `OOMKilled`, exit 137).
+    if let Some((c, _, _, _)) = exits
+        .iter()
+        .rev()
+        .find(|(_, _, why, _)| why.as_deref() == Some("OOMKilled"))
+    {
+        let limit = job
+            .spec
+            .as_ref()
+            .and_then(|s| s.template.spec.as_ref())
+            .and_then(|s| s.containers.iter().find(|x| &x.name == c))
+            .and_then(|x| x.resources.as_ref()?.limits.as_ref()?.get("memory"))
+            .map(|q| q.0.clone());
+        let at = limit
+            .as_deref()
+            .map(|l| format!(" at its memory limit of {l}"))
+            .unwrap_or_default();
+        let oom = exits
+            .iter()
+            .filter(|(_, _, why, _)| why.as_deref() == Some("OOMKilled"))
+            .count();
+        return vec![Hypothesis::new(
+            86,
+            Loop::Compute,
+            job.objref(),
+            format!("container {c} of Job {} was OOM-killed{at} ({oom} of {} failed pods), so the Job ran out of retries", job.name(), exits.len()),
+        )
+        .fix(format!(
+            "Raise the memory limit (and request) of container {c} in Job {}'s template{}, or make the work use less memory; a chart that sets it (a hook Job's resources) usually takes it as a value. Then re-run the Job.",
+            job.name(),
+            limit.map(|l| format!(" above {l}")).unwrap_or_default()
+        ))
+        .links(failed_link)];
+    }
     if same
         && let Some(h) = pods
             .iter()

@@ -71,17 +71,14 @@ fn installed(a: &Analysis<'_>, driver: &str) -> Option<(bool, Vec<String>)> {
     // The controller: a pod template whose containers name the driver
     // (`--driver-name`, its endpoint, its image).
     let short = driver.split('.').next().unwrap_or(driver);
-    let controller = a.workloads_all().iter().find(|w| {
-        w.spec.containers.iter().any(|ct| {
-            ct.args
-                .iter()
-                .flatten()
-                .chain(ct.command.iter().flatten())
-                .any(|x| x.contains(driver))
-                || ct.image.as_deref().is_some_and(|i| {
+    let controller = provisioner_workload(a, driver).or_else(|| {
+        a.workloads_all().iter().find(|w| {
+            w.spec.containers.iter().any(|ct| {
+                ct.image.as_deref().is_some_and(|i| {
                     i.contains(&format!("{short}-csi-driver"))
                         || i.contains(&format!("{short}-csi"))
                 })
+            })
         })
     });
     if let Some(w) = controller {
@@ -92,6 +89,97 @@ fn installed(a: &Analysis<'_>, driver: &str) -> Option<(bool, Vec<String>)> {
         seen.push(format!("no workload runs a {driver} controller"));
     }
     judged.then_some((present, seen))
+}
+
+/// The workload whose containers name the provisioner: in their arguments
+/// (`--provisioner=`, `--driver-name`, the endpoint) or an environment value
+/// (the external-storage provisioners' `PROVISIONER_NAME`).
+fn provisioner_workload<'a>(
+    a: &'a Analysis<'_>,
+    driver: &str,
+) -> Option<&'a day2_model::Workload<'a>> {
+    a.workloads_all().iter().find(|w| {
+        w.spec.containers.iter().any(|ct| {
+            ct.args
+                .iter()
+                .flatten()
+                .chain(ct.command.iter().flatten())
+                .any(|x| x.contains(driver))
+                || ct
+                    .env
+                    .iter()
+                    .flatten()
+                    .any(|e| e.value.as_deref() == Some(driver))
+        })
+    })
+}
+
+/// The claim waits for an external provisioner a workload of the cluster
+/// runs, and it has made no volume: the provisioner is where to look. One
+/// built on the retired kubernetes-incubator/external-storage library needs
+/// `metadata.selfLink`, which Kubernetes 1.20 stopped setting.
+pub fn provisioner_silent(a: &Analysis<'_>, claim: &ObjRef, e: &Event) -> Option<Hypothesis> {
+    let driver = waited_for(e.message_text())?;
+    let w = provisioner_workload(a, driver)?;
+    let image = w
+        .spec
+        .containers
+        .iter()
+        .filter_map(|c| c.image.as_deref())
+        .next()
+        .unwrap_or("?");
+    let retired = image.contains("external_storage/") || image.contains("external-storage");
+    let version = a
+        .cluster
+        .nodes
+        .iter()
+        .filter_map(|n| {
+            Some(
+                n.status
+                    .as_ref()?
+                    .node_info
+                    .as_ref()?
+                    .kubelet_version
+                    .clone(),
+            )
+        })
+        .next();
+    let obj = ObjRef::new(w.kind, Some(w.namespace()), w.name());
+    let (summary, fix) = if retired {
+        (
+            format!(
+                "claim {} waits for {driver}, which {obj} runs from {image}: a provisioner of the retired kubernetes-incubator/external-storage project, whose library reads `metadata.selfLink`, gone since Kubernetes 1.20 (the RemoveSelfLink feature){}; it fails on every claim (`selfLink was empty, can't make reference`)",
+                claim.name,
+                version
+                    .map(|v| format!(" (the nodes run {v})"))
+                    .unwrap_or_default()
+            ),
+            format!(
+                "Replace {obj} with the maintained successor (for nfs-client: nfs-subdir-external-provisioner, `helm install nfs-subdir-external-provisioner nfs-subdir-external-provisioner/nfs-subdir-external-provisioner --set nfs.server=… --set nfs.path=… --set storageClass.provisionerName={driver}`); the waiting claims are provisioned once it runs."
+            ),
+        )
+    } else {
+        (
+            format!(
+                "claim {} waits for {driver}, which {obj} runs, and it has created no volume for it",
+                claim.name
+            ),
+            format!(
+                "Read the provisioner's log (`kubectl logs -n {} deploy/{}`): it names why it does not provision (its credentials, the storage server, the class's parameters).",
+                w.namespace(),
+                w.name()
+            ),
+        )
+    };
+    Some(
+        Hypothesis::new(if retired { 84 } else { 60 }, Loop::Storage, obj, summary)
+            .fix(fix)
+            .link(Link::from_event(
+                Loop::Storage,
+                e,
+                "waiting for the external provisioner",
+            )),
+    )
 }
 
 /// The claim waits for a provisioner nothing in the cluster serves.

@@ -426,6 +426,26 @@ pub fn rate_limit<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     .unexplained()]
 }
 
+/// The registry answered with a server error (HTTP 5xx): its outage, which
+/// nothing in the cluster holds.
+pub fn server_error<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(p) = pull(d) else { return vec![] };
+    if p.class != PullClass::ServerError {
+        return vec![];
+    }
+    let host = registry_of(p.image);
+    vec![Hypothesis::new(
+        60,
+        Loop::Network,
+        puller_ref(a, p.pod),
+        format!("{host} answers the pull of {} with a server error ({}): the registry itself is failing, outside the cluster", p.image, short_error(p.error)),
+    )
+    .fix(format!("Wait for {host} to recover (its status page) and the kubelet retries on its own; to stop depending on it, mirror the image into a registry you control (or a pull-through cache) and point the workload at the mirror."))
+    .missing(format!("{host}'s own status (outside the cluster)"))
+    .link(error_link(d, &p, Loop::Network, format!("pull of {} failed: {host} answered with a server error", p.image)))
+    .unexplained()]
+}
+
 /// No error text: say what is missing instead of guessing.
 pub fn unknown<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Some(p) = pull(d) else { return vec![] };

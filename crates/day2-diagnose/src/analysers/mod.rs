@@ -127,6 +127,10 @@ pub static ANALYSERS: &[Analyser] = &[
     },
     Analyser {
         kinds: &[ImagePullBackOff, ErrImagePull],
+        run: image::server_error,
+    },
+    Analyser {
+        kinds: &[ImagePullBackOff, ErrImagePull],
         run: image::unknown,
     },
     // Crashes
@@ -321,6 +325,14 @@ pub fn resolve<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Resolved {
             d.object
         );
     }
+    // A failing StatefulSet pod left on an older revision is not replaced by
+    // a fixed template: say how to get it replaced.
+    if let Some(pod) = d.pod()
+        && let Some(note) = stale_statefulset_pod(a, pod)
+    {
+        best.fix.push(' ');
+        best.fix.push_str(&note);
+    }
     // The symptom's own link, unless the cause already tells about that object.
     let mut links = Vec::new();
     if !best.links.iter().any(|l| l.object == d.object) {
@@ -345,6 +357,51 @@ pub fn resolve<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Resolved {
         missing,
         unexplained: best.unexplained,
     }
+}
+
+/// A StatefulSet pod that is not Ready and runs an older revision than the
+/// StatefulSet's update revision, under `OrderedReady` rolling updates: the
+/// controller waits for it to be Running and Ready before replacing it, so
+/// a fixed template never reaches it ("Forced rollback" in the StatefulSet
+/// documentation; kubernetes/kubernetes#67250).
+fn stale_statefulset_pod(
+    a: &Analysis<'_>,
+    pod: &day2_model::Res<day2_model::Pod>,
+) -> Option<String> {
+    let owner = pod
+        .metadata
+        .owner_references
+        .iter()
+        .flatten()
+        .find(|o| o.kind == "StatefulSet" && o.controller == Some(true))?;
+    let ns = pod.ns_or_default();
+    let sts = a
+        .cluster
+        .stateful_sets
+        .iter()
+        .find(|s| s.ns_or_default() == ns && s.name() == owner.name)?;
+    let update = sts.status.as_ref()?.update_revision.as_deref()?;
+    let ours = pod.labels().get("controller-revision-hash")?;
+    let ordered = sts
+        .spec
+        .pod_management_policy
+        .as_deref()
+        .unwrap_or("OrderedReady")
+        == "OrderedReady";
+    let rolling = sts
+        .spec
+        .update_strategy
+        .as_ref()
+        .and_then(|u| u.type_.as_deref())
+        .unwrap_or("RollingUpdate")
+        == "RollingUpdate";
+    (ours != update && ordered && rolling && !crate::model::is_ready(pod)).then(|| {
+        format!(
+            "Pod {ns}/{} runs revision {ours}, not the StatefulSet's update revision {update}, and with OrderedReady rolling updates the controller waits for it to become Ready before replacing it: once the template is right, delete it (`kubectl delete pod -n {ns} {}`) so it is recreated at {update} (the documented forced rollback).",
+            pod.name(),
+            pod.name()
+        )
+    })
 }
 
 /// The symptom itself as the chain's link.

@@ -105,10 +105,13 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     .fix("Create the StorageClass or point the claim at an existing one (storageClassName is immutable on a claim: recreate it).")
                     .link(link),
             ),
+            // The cloud account's quota: its number lives outside the cluster.
             VolumeErrorClass::Limits => out.push(
-                Hypothesis::new(78, Loop::Storage, pvc.objref(), format!("the cloud refuses the disk for {ns}/{}: a quota or volume limit is reached", pvc.name()))
-                    .fix("Raise the cloud quota (volumes, IOPS, total size) or delete unused volumes (`Released` PVs with reclaimPolicy Retain keep their disks).")
-                    .link(link),
+                Hypothesis::new(78, Loop::Storage, pvc.objref(), format!("the cloud refuses the disk for {ns}/{}: a quota or volume limit of the cloud account is reached: {}", pvc.name(), day2_model::redact::excerpt(msg, 200)))
+                    .fix(format!("Raise the cloud quota the provider names ({}) or delete unused volumes (`Released` PVs with reclaimPolicy Retain keep their disks); the provisioner retries on its own.", quota_named(msg).unwrap_or("volumes, IOPS, total size")))
+                    .missing("the cloud account's quotas and their usage")
+                    .link(link)
+                    .unexplained(),
             ),
             VolumeErrorClass::ZoneMismatch => out.push(
                 Hypothesis::new(75, Loop::Storage, class.map(|c| c.objref()).unwrap_or_else(|| pvc.objref()), format!("the disk for {ns}/{} cannot be created in the zone asked for", pvc.name()))
@@ -120,6 +123,12 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     .fix(format!("Ask for {served} in the claim's accessModes if one node at a time is enough, or set storageClassName to a class whose driver serves {asked} (shared file storage: EFS, NFS, Azure Files, Filestore); accessModes and storageClassName are immutable on a claim: recreate it."))
                     .link(link),
             ),
+            // The cloud refuses the parameters the class passes it.
+            _ if class.is_some() && parameters_refused(msg) => out.push(
+                Hypothesis::new(82, Loop::Storage, class.map(|c| c.objref()).unwrap_or_else(|| pvc.objref()), format!("the cloud refuses the volume parameters StorageClass {} passes: {}", class_name.clone().unwrap_or_default(), day2_model::redact::excerpt(msg, 200)))
+                    .fix(format!("Set in the StorageClass's `parameters` what the cloud's error asks for (\"{}\"); parameters are immutable, so create a corrected class and recreate the claim with it.", day2_model::redact::excerpt(cloud_error(msg), 160)))
+                    .link(link),
+            ),
             _ => out.push(
                 Hypothesis::new(50, Loop::Storage, class.map(|c| c.objref()).unwrap_or_else(|| pvc.objref()), format!("{provisioner} fails to provision {ns}/{}: {}", pvc.name(), day2_model::redact::excerpt(msg, 200)))
                     .fix(format!("Read the provisioner's log (the CSI controller pod's `csi-provisioner` and driver containers) for {provisioner}."))
@@ -127,6 +136,13 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             ),
         }
         return out;
+    }
+    // The claim names its volume, and the volume is reserved for another
+    // claim (pv controller: `volume "x" already bound to a different claim`):
+    // the volume's claimRef, kept from a claim deleted and recreated under
+    // the same name, or another claim's.
+    if let Some(h) = held_for_another(a, pvc, d) {
+        return vec![h];
     }
     if let Some(e) = d.events_with("FailedBinding").last() {
         let defaults = a.cluster.default_storage_classes();
@@ -149,7 +165,9 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         return out;
     }
     if let Some(e) = d.events_with("ExternalProvisioning").last() {
-        if let Some(h) = super::csi::not_installed(a, &pvc.objref(), class.map(|c| c.objref()), e) {
+        if let Some(h) = super::csi::not_installed(a, &pvc.objref(), class.map(|c| c.objref()), e)
+            .or_else(|| super::csi::provisioner_silent(a, &pvc.objref(), e))
+        {
             return vec![h];
         }
         let provisioner = class.map(|c| c.provisioner.clone()).unwrap_or_default();
@@ -435,6 +453,14 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     {
         return vec![h];
     }
+    // A projected ServiceAccount token the kubelet cannot get from the API
+    // server (pkg/volume/projected: `failed to fetch token: …`).
+    if let Some(err) = said
+        .iter()
+        .find_map(|m| m.split_once("failed to fetch token: ").map(|(_, e)| e))
+    {
+        return vec![token_fetch(a, pod, err).links(link)];
+    }
     // A mount that times out (the CSI call's `DeadlineExceeded`, NFS's
     // `Connection timed out`) with the driver registered (the analyser of
     // unregistered drivers speaks otherwise): the storage server does not
@@ -478,6 +504,112 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     ]
 }
 
+fn held_for_another(
+    a: &Analysis<'_>,
+    pvc: &Res<PersistentVolumeClaim>,
+    d: &Detected<'_>,
+) -> Option<Hypothesis> {
+    let ns = pvc.ns_or_default();
+    let wanted = pvc.spec.as_ref()?.volume_name.as_deref()?;
+    let pv = a.cluster.pvs.iter().find(|p| p.name() == wanted)?;
+    let spec = pv.spec.as_ref()?;
+    let claim = spec.claim_ref.as_ref()?;
+    let same_name =
+        claim.namespace.as_deref() == Some(ns) && claim.name.as_deref() == Some(pvc.name());
+    let same_uid = claim.uid.is_none() || claim.uid.as_deref() == pvc.metadata.uid.as_deref();
+    if same_name && same_uid {
+        return None;
+    }
+    let phase = pv
+        .status
+        .as_ref()
+        .and_then(|s| s.phase.as_deref())
+        .unwrap_or("?");
+    let link = d
+        .events_with("FailedBinding")
+        .last()
+        .map(|e| Link::from_event(Loop::Storage, e, "the volume is bound to another claim"));
+    let (summary, fix) = if same_name {
+        (
+            format!(
+                "PersistentVolume {wanted} ({phase}) is reserved for an earlier claim {ns}/{}: its claimRef keeps that claim's uid {}, and claim {ns}/{} was created again with uid {}, so the volume controller will not bind them",
+                pvc.name(),
+                claim.uid.as_deref().unwrap_or("?"),
+                pvc.name(),
+                pvc.metadata.uid.as_deref().unwrap_or("?")
+            ),
+            format!(
+                "Release the volume to the new claim by removing the old uid from its claimRef: `kubectl patch pv {wanted} --type json -p '[{{\"op\":\"remove\",\"path\":\"/spec/claimRef/uid\"}},{{\"op\":\"remove\",\"path\":\"/spec/claimRef/resourceVersion\"}}]'` (the data stays; with reclaimPolicy Retain it was kept for this)."
+            ),
+        )
+    } else {
+        (
+            format!(
+                "claim {ns}/{} asks for PersistentVolume {wanted} (spec.volumeName), which is bound to claim {}/{}",
+                pvc.name(),
+                claim.namespace.as_deref().unwrap_or("?"),
+                claim.name.as_deref().unwrap_or("?")
+            ),
+            format!(
+                "Point the claim at a free volume, or free {wanted}: delete the claim that holds it if it is no longer used, then clear the volume's claimRef."
+            ),
+        )
+    };
+    Some(
+        Hypothesis::new(86, Loop::Storage, pv.objref(), summary)
+            .fix(fix)
+            .links(link),
+    )
+}
+
+/// The kubelet cannot get a projected ServiceAccount token for the pod: the
+/// API server serves no TokenRequest (older clusters without
+/// `--service-account-issuer` and its signing key), or refuses it for the
+/// ServiceAccount.
+fn token_fetch(a: &Analysis<'_>, pod: &Res<Pod>, err: &str) -> Hypothesis {
+    let ns = pod.ns_or_default();
+    let sa = pod
+        .spec
+        .as_ref()
+        .map_or("default", day2_model::pod::service_account);
+    if err.contains("TokenRequest") {
+        // The API server's own pod, when the input holds it (kubeadm's static pod).
+        let server = a
+            .cluster
+            .pods_in_namespace("kube-system")
+            .find(|p| p.name().starts_with("kube-apiserver"))
+            .map_or_else(|| model::workload_ref(a.cluster, pod), |p| p.objref());
+        return Hypothesis::new(
+            86,
+            Loop::Identity,
+            server,
+            format!("the kubelet cannot mount the projected ServiceAccount token of {}: {}; the API server serves no TokenRequest, which projected tokens need", pod.name(), day2_model::redact::excerpt(err, 160)),
+        )
+        .fix("Enable TokenRequest on the API server: start kube-apiserver with `--service-account-issuer`, `--service-account-signing-key-file` and `--service-account-key-file` (and `--api-audiences`); until then, workloads that can fall back to the ServiceAccount's Secret token must be told to (Istio: `values.global.jwtPolicy=first-party-jwt`).")
+        .missing("kube-apiserver's flags (the control plane's, not in the input)");
+    }
+    if let Some(missing) = err
+        .split_once("serviceaccounts \"")
+        .and_then(|(_, r)| r.split_once("\" not found"))
+        .map(|(n, _)| n)
+    {
+        return Hypothesis::new(
+            88,
+            Loop::Identity,
+            ObjRef::new("ServiceAccount", Some(ns), missing),
+            format!("the kubelet cannot mount the ServiceAccount token of {}: ServiceAccount {ns}/{missing} does not exist", pod.name()),
+        )
+        .fix(format!("Create ServiceAccount {ns}/{missing} (`kubectl create serviceaccount -n {ns} {missing}`) or fix serviceAccountName in the pod template."));
+    }
+    Hypothesis::new(
+        70,
+        Loop::Identity,
+        ObjRef::new("ServiceAccount", Some(ns), sa),
+        format!("the kubelet cannot get a token for ServiceAccount {ns}/{sa} to mount into {}: {}", pod.name(), day2_model::redact::excerpt(err, 160)),
+    )
+    .fix("Read the API server's refusal in the error; the node's identity (its kubelet's credentials, the NodeRestriction admission) must be allowed to request tokens for pods bound to it.")
+}
+
 /// The one name among `held` that is `wanted` with a `-`-separated affix
 /// added or removed (`app` and `app-conf`, `app-config` and `app`): the
 /// object a reference most likely meant. None when no name, or more than
@@ -517,4 +649,46 @@ fn cloud_error_code(err: &str) -> Option<String> {
     }
     err.split_once("\"reason\":")
         .and_then(|(_, rest)| word(rest))
+}
+
+/// A cloud's refusal of the parameters it was given (AWS
+/// `InvalidParameterValue`/`InvalidParameterCombination`/`The parameter X
+/// must be specified`, Azure `InvalidParameter`, GCP `Invalid value for
+/// field`).
+fn parameters_refused(msg: &str) -> bool {
+    [
+        "InvalidParameter",
+        "must be specified",
+        "Invalid value for field",
+        "invalid parameter",
+    ]
+    .iter()
+    .any(|w| msg.contains(w))
+}
+
+/// The cloud's own words at the end of a provisioning error: after the last
+/// `desc = ` or `EC2: ` the driver wraps them in, without the request id.
+fn cloud_error(msg: &str) -> &str {
+    let tail = ["in EC2: ", "desc = "]
+        .iter()
+        .filter_map(|m| msg.rfind(m).map(|i| &msg[i + m.len()..]))
+        .min_by_key(|t| t.len())
+        .unwrap_or(msg);
+    tail.split("\n").next().unwrap_or(tail).trim()
+}
+
+/// The quota a cloud names: GCP `Quota 'SSD_TOTAL_GB' exceeded`, AWS
+/// `… VolumeLimitExceeded …`, Azure `… quota … exceeded`.
+fn quota_named(msg: &str) -> Option<&str> {
+    if let Some((_, rest)) = msg.split_once("Quota '") {
+        return rest.split('\'').next().filter(|q| !q.is_empty());
+    }
+    [
+        "VolumeLimitExceeded",
+        "MaxIOPSLimitExceeded",
+        "QuotaExceeded",
+        "OperationNotAllowed",
+    ]
+    .into_iter()
+    .find(|w| msg.contains(w))
 }

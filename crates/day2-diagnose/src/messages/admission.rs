@@ -86,6 +86,14 @@ pub enum CreateError {
     ServiceAccountMissing {
         name: String,
     },
+    /// The ServiceAccount admission plugin of older API servers (before
+    /// 1.24) waits for the token Secret the token controller creates: `no
+    /// API token found for service account "ns/name", retry after the token
+    /// is automatically created and added to the service account`.
+    TokenMissing {
+        namespace: Option<String>,
+        name: String,
+    },
     /// An admission plugin cannot resolve a cluster-scoped object the pod
     /// spec names (`PriorityClass`, `RuntimeClass`).
     MissingObject {
@@ -137,6 +145,20 @@ pub fn classify_create(message: &str) -> CreateError {
             level: level.to_owned(),
             violations,
         };
+    }
+    if let Some(rest) = after(m, "no API token found for service account ") {
+        let sa = rest
+            .trim_start_matches('"')
+            .split(['"', ',', ' '])
+            .next()
+            .unwrap_or("");
+        let (namespace, name) = match sa.split_once('/') {
+            Some((ns, n)) => (Some(ns.to_owned()), n.to_owned()),
+            None => (None, sa.to_owned()),
+        };
+        if !name.is_empty() {
+            return CreateError::TokenMissing { namespace, name };
+        }
     }
     if let Some(webhook) = quoted_after(m, "failed calling webhook ") {
         let host = after(m, "Post \"https://")
@@ -402,6 +424,29 @@ mod tests {
             WebhookError::CertificateName {
                 wanted: Some("10.96.4.2".into()),
                 valid: None
+            }
+        );
+    }
+
+    #[test]
+    fn a_service_account_without_its_token() {
+        // plugin/pkg/admission/serviceaccount/admission.go before 1.24.
+        assert_eq!(
+            classify_create(
+                "Error creating: pods \"nginx-\" is forbidden: no API token found for service account default/default, retry after the token is automatically created and added to the service account"
+            ),
+            CreateError::TokenMissing {
+                namespace: Some("default".into()),
+                name: "default".into()
+            }
+        );
+        assert_eq!(
+            classify_create(
+                "Error creating: pods \"x-\" is forbidden: no API token found for service account \"kube-system/dns\", retry after the token is automatically created"
+            ),
+            CreateError::TokenMissing {
+                namespace: Some("kube-system".into()),
+                name: "dns".into()
             }
         );
     }

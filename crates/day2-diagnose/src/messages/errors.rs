@@ -138,6 +138,12 @@ pub enum ErrorClass {
     ForwardWithoutNameservers,
     /// The kernel refuses to bind a port below 1024 to the process.
     PrivilegedPort { port: u16 },
+    /// The program cannot parse a configuration file it reads at start-up
+    /// (`/etc/coredns/Corefile:20 - Error during parsing: …`).
+    ConfigFile { path: String },
+    /// A per-user kernel limit of the node is used up: the `sysctl` that
+    /// sets it (`fs.inotify.max_user_instances`, `fs.inotify.max_user_watches`).
+    NodeLimit { sysctl: &'static str },
     /// The kernel refuses a change of owner or mode, or a read or write, on
     /// a path ([`super::fs`]).
     Denied(super::fs::Denied),
@@ -185,6 +191,12 @@ pub fn classify_line(line: &str) -> Option<ErrorClass> {
     if let Some(port) = privileged_port(line) {
         return Some(ErrorClass::PrivilegedPort { port });
     }
+    if let Some(sysctl) = node_limit(line) {
+        return Some(ErrorClass::NodeLimit { sysctl });
+    }
+    if let Some(path) = config_file(line) {
+        return Some(ErrorClass::ConfigFile { path });
+    }
     let api = |f: fn(&str) -> Option<ApiError>| f(line).map(ErrorClass::Api);
     api(apiserver::forbidden)
         .or_else(|| api(apiserver::in_cluster))
@@ -210,6 +222,72 @@ fn entrypoint_unloadable(line: &str) -> bool {
         .and_then(|rest| rest.strip_suffix(ENOENT))
         .and_then(|rest| rest.strip_suffix(": "))
         .is_some_and(|path| !path.is_empty() && !path.contains(char::is_whitespace))
+}
+
+/// inotify's per-user limits, in the words runtimes print when they are used
+/// up: instances (`inotify_init` fails with EMFILE: .NET's `The configured
+/// user limit (128) on the number of inotify instances has been reached`,
+/// Go's fsnotify `too many open files` from `inotify_init1`) and watches
+/// (`inotify_add_watch` fails with ENOSPC: Node's `ENOSPC: System limit for
+/// number of file watchers reached`, `no space left on device` from
+/// fsnotify's `Add`).
+fn node_limit(line: &str) -> Option<&'static str> {
+    let l = line.to_ascii_lowercase();
+    if l.contains("number of inotify instances")
+        || l.contains("max_user_instances")
+        || (l.contains("inotify_init") && l.contains("too many open files"))
+        || (l.contains("fsnotify") && l.contains("too many open files"))
+    {
+        return Some("fs.inotify.max_user_instances");
+    }
+    if l.contains("limit for number of file watchers")
+        || l.contains("max_user_watches")
+        || (l.contains("inotify_add_watch") && l.contains("no space left on device"))
+        || (l.contains("fsnotify") && l.contains("no space left on device"))
+    {
+        return Some("fs.inotify.max_user_watches");
+    }
+    None
+}
+
+/// The file a parse error names: an absolute path (a line number after a
+/// colon dropped) on a line that says the file could not be parsed.
+fn config_file(line: &str) -> Option<String> {
+    let l = line.to_ascii_lowercase();
+    let parse = [
+        "error during parsing",
+        "parse error",
+        "parsing error",
+        "error parsing",
+        "failed to parse",
+        "syntax error",
+        "unknown directive",
+        "yaml: line ",
+        "cannot unmarshal",
+    ]
+    .iter()
+    .any(|w| l.contains(w));
+    if !parse {
+        return None;
+    }
+    line.split(|c: char| {
+        c.is_whitespace() || c == '"' || c == '\'' || c == '(' || c == ')' || c == ','
+    })
+    .filter(|t| t.starts_with('/') && t[1..].contains('/'))
+    .map(|t| {
+        let t = t.trim_end_matches([':', '.', ';']);
+        // `/etc/app/conf.yaml:20` → the file.
+        match t.rsplit_once(':') {
+            Some((p, n)) if n.chars().all(|c| c.is_ascii_digit()) => p,
+            _ => t,
+        }
+    })
+    .find(|p| {
+        p.rsplit('/').next().is_some_and(|f| !f.is_empty())
+            && !p.starts_with("/proc/")
+            && !p.starts_with("/dev/")
+    })
+    .map(str::to_owned)
 }
 
 /// The port of a bind the kernel refused with EACCES, when it is privileged.
@@ -752,5 +830,73 @@ mod tests {
         );
         assert_eq!(c.len(), 1);
         assert!(c[0].line.starts_with("dial tcp: lookup db"));
+    }
+
+    #[test]
+    fn inotify_limits_used_up_on_the_node() {
+        let instances = ErrorClass::NodeLimit {
+            sysctl: "fs.inotify.max_user_instances",
+        };
+        let watches = ErrorClass::NodeLimit {
+            sysctl: "fs.inotify.max_user_watches",
+        };
+        for (line, want) in [
+            // .NET (FileSystemWatcher).
+            (
+                "Unhandled exception. System.IO.IOException: The configured user limit (128) on the number of inotify instances has been reached, or the per-process limit on the number of open file descriptors has been reached.",
+                &instances,
+            ),
+            // Go's fsnotify.
+            (
+                "failed to create fsnotify watcher: too many open files",
+                &instances,
+            ),
+            // Node.js (chokidar).
+            (
+                "Error: ENOSPC: System limit for number of file watchers reached, watch '/app/src'",
+                &watches,
+            ),
+            (
+                "inotify_add_watch(/var/log/pods): no space left on device",
+                &watches,
+            ),
+        ] {
+            assert_eq!(classify_line(line).as_ref(), Some(want), "{line}");
+        }
+        // Running out of disk is not a watch limit.
+        assert_ne!(
+            classify_line("write /data/x: no space left on device"),
+            Some(watches)
+        );
+    }
+
+    #[test]
+    fn a_configuration_file_the_program_cannot_parse() {
+        let file = |l: &str| match classify_line(l) {
+            Some(ErrorClass::ConfigFile { path }) => Some(path),
+            _ => None,
+        };
+        // CoreDNS (caddyfile), nginx, a YAML config.
+        assert_eq!(
+            file("plugin/proxy: /etc/coredns/Corefile:20 - Error during parsing: Wrong argument count or unexpected line ending after '.'").as_deref(),
+            Some("/etc/coredns/Corefile")
+        );
+        assert_eq!(
+            file("nginx: [emerg] unknown directive \"proxy_pas\" in /etc/nginx/conf.d/default.conf:12").as_deref(),
+            Some("/etc/nginx/conf.d/default.conf")
+        );
+        assert_eq!(
+            file(
+                "error: failed to parse /config/app.yaml: yaml: line 7: did not find expected key"
+            )
+            .as_deref(),
+            Some("/config/app.yaml")
+        );
+        // No parse error, or no file.
+        assert_eq!(
+            file("open /etc/app/conf.yaml: no such file or directory"),
+            None
+        );
+        assert_eq!(file("failed to parse the response"), None);
     }
 }

@@ -27,6 +27,9 @@ pub enum PullClass {
     Tls,
     /// `toomanyrequests` / 429: the registry's rate limit.
     RateLimit,
+    /// The registry answered with a server error (HTTP 5xx: `502 Bad
+    /// Gateway`, `503 Service Unavailable`): its own failure.
+    ServerError,
     /// `imagePullPolicy: Never` and the image is not on the node.
     NeverPull,
     /// The reference does not parse.
@@ -46,6 +49,7 @@ impl PullClass {
             PullClass::Network => "the node cannot reach the registry",
             PullClass::Tls => "the node does not trust the registry's TLS certificate",
             PullClass::RateLimit => "the registry rate-limited the pulls",
+            PullClass::ServerError => "the registry answered with a server error",
             PullClass::NeverPull => "imagePullPolicy is Never and the image is not on the node",
             PullClass::InvalidName => "the image reference is not a valid name",
             PullClass::Unknown => "the pull error text is not available",
@@ -101,6 +105,16 @@ pub fn classify(text: &str) -> PullClass {
         "pull rate limit",
     ]) {
         PullClass::RateLimit
+    } else if has(&[
+        "500 internal server error",
+        "502 bad gateway",
+        "503 service unavailable",
+        "504 gateway timeout",
+        "unexpected http status: 5",
+        "unexpected status: 5",
+        "unexpected status code 5",
+    ]) {
+        PullClass::ServerError
     } else if has(&["not present with pull policy of never", "errimageneverpull"]) {
         PullClass::NeverPull
     } else if has(&[
@@ -346,5 +360,21 @@ mod tests {
             Some("us-east-1")
         );
         assert_eq!(registry_kind("x.azurecr.io"), RegistryKind::Acr);
+    }
+
+    #[test]
+    fn a_registry_that_fails_on_its_side() {
+        // dockerd and containerd spellings of a 5xx answer.
+        for m in [
+            "Failed to pull image \"quay.io/k8scsi/livenessprobe:v1.1.0\": rpc error: code = Unknown desc = Error response from daemon: received unexpected HTTP status: 502 Bad Gateway",
+            "failed to pull and unpack image \"docker.io/library/nginx:1.25\": failed to copy: httpReadSeeker: failed open: unexpected status code 503 Service Unavailable",
+        ] {
+            assert_eq!(classify(m), PullClass::ServerError, "{m}");
+        }
+        // A 4xx is not the registry's failure.
+        assert_ne!(
+            classify("unexpected status: 401 Unauthorized"),
+            PullClass::ServerError
+        );
     }
 }

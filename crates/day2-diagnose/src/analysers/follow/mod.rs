@@ -179,6 +179,12 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             ErrorClass::EntrypointUnloadable => Some(entrypoint_unloadable(a, pod, container)),
             ErrorClass::ForwardWithoutNameservers => Some(forward_without_nameservers(a, pod)),
             ErrorClass::PrivilegedPort { port } => Some(privileged_port(a, pod, container, *port)),
+            ErrorClass::NodeLimit { sysctl } => {
+                Some(process::node_limit(a, pod, container, sysctl))
+            }
+            ErrorClass::ConfigFile { path } => {
+                process::config_file(a, pod, container, path, &c.line)
+            }
             ErrorClass::Denied(denied) => volume::denied(a, pod, container, denied),
             ErrorClass::Tls { .. } => None,
         };
@@ -230,6 +236,10 @@ fn describe(c: &ErrorClass) -> String {
         ErrorClass::PrivilegedPort { port } => {
             format!("binding port {port} is not permitted")
         }
+        ErrorClass::NodeLimit { sysctl } => {
+            format!("the node's kernel limit {sysctl} is used up")
+        }
+        ErrorClass::ConfigFile { path } => format!("it cannot parse its configuration file {path}"),
         ErrorClass::Denied(d) => format!(
             "the kernel refuses {} on {}",
             if d.ownership {

@@ -110,3 +110,85 @@ pub(super) fn privileged_port(
         "Let container {container} of {workload} bind port {port}: run it as root (`runAsUser: 0`) with `capabilities.add: [NET_BIND_SERVICE]`, or set the pod sysctl `net.ipv4.ip_unprivileged_port_start: \"{port}\"` under `spec.securityContext.sysctls` (a safe sysctl), or make it listen on a port from 1024 up and point the Service's targetPort there.{old_kernel}"
     ))
 }
+
+/// A per-user kernel limit of the node is used up (inotify instances or
+/// watches): every pod on the node counts against it, so the node's setting
+/// is the cause, and the pod fails on whichever node is full.
+pub(super) fn node_limit(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    container: &str,
+    sysctl: &str,
+) -> Hypothesis {
+    let node = model::node_name(pod).unwrap_or("its node");
+    let on_node = a
+        .cluster
+        .node(node)
+        .map(|n| n.objref())
+        .unwrap_or_else(|| ObjRef::new("Node", None, node));
+    let others = model::node_name(pod)
+        .map(|n| a.cluster.pods_on_node(n).count().saturating_sub(1))
+        .unwrap_or(0);
+    Hypothesis::new(
+        84,
+        Loop::Compute,
+        on_node,
+        format!("container {container} fails because node {node}'s kernel limit {sysctl} is used up: every process of the same user on the node ({others} other pod(s) run there) counts against it, and the default (128 instances, 8192 watches on many distributions) is low for file-watching applications"),
+    )
+    .fix(format!("Raise {sysctl} on the node (`sysctl -w {sysctl}=8192` for instances, 524288 for watches, and persist it in /etc/sysctl.d/ or the node pool's configuration: AKS `linuxOSConfig.sysctls`, GKE `linuxNodeConfig.sysctls`, EKS launch template user data; a privileged DaemonSet can set it on every node), then restart the pod. Watching fewer files (polling mode) also works."))
+}
+
+/// The program cannot parse a configuration file, and the file comes from a
+/// ConfigMap or Secret mounted into the container: that object holds the
+/// mistake. The DNS server's configuration (a Corefile) is the network
+/// loop's; any other program's, its workload's.
+pub(super) fn config_file(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    container: &str,
+    path: &str,
+    line: &str,
+) -> Option<Hypothesis> {
+    let ns = pod.ns_or_default();
+    let spec = pod.spec.as_ref()?;
+    let c = spec_container(pod, container)?;
+    // The deepest mount that holds the file.
+    let mount = c
+        .volume_mounts
+        .iter()
+        .flatten()
+        .filter(|m| {
+            let dir = m.mount_path.trim_end_matches('/');
+            path == dir || path.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
+        })
+        .max_by_key(|m| m.mount_path.len())?;
+    let vol = spec
+        .volumes
+        .iter()
+        .flatten()
+        .find(|v| v.name == mount.name)?;
+    let (kind, name) = match (&vol.config_map, &vol.secret) {
+        (Some(cm), _) => ("ConfigMap", cm.name.clone()),
+        (None, Some(s)) => ("Secret", s.secret_name.clone()?),
+        _ => return None,
+    };
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let key = mount.sub_path.as_deref().unwrap_or(file);
+    let dns = file == "Corefile" || pod.labels().get("k8s-app").is_some_and(|v| v == "kube-dns");
+    let loop_ = if dns { Loop::Network } else { Loop::Compute };
+    let at = line
+        .split_once(&format!("{path}:"))
+        .and_then(|(_, r)| r.split(|ch: char| !ch.is_ascii_digit()).next())
+        .filter(|n| !n.is_empty())
+        .map(|n| format!(" at line {n}"))
+        .unwrap_or_default();
+    Some(
+        Hypothesis::new(
+            86,
+            loop_,
+            ObjRef::new(kind, Some(ns), name.clone()),
+            format!("container {container} of {} cannot parse {path}{at}, which comes from {kind} {ns}/{name} (key {key}): {}", pod.name(), day2_model::redact::excerpt(line, 200)),
+        )
+        .fix(format!("Correct key {key} of {kind} {ns}/{name}{at} (`kubectl edit {} -n {ns} {name}`; if an operator or chart writes it, fix it there, or it will write it back), then restart the pods of {} so they read it again.", kind.to_ascii_lowercase(), model::workload_ref(a.cluster, pod))),
+    )
+}
