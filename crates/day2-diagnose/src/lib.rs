@@ -68,7 +68,90 @@ pub fn diagnose_with<'c>(
     findings: &'c [Finding],
     placement: Option<&'c dyn PlacementSource<'c>>,
 ) -> DiagnoseOutput {
-    let a = Analysis::new(
+    run(cx, findings, placement, None).0
+}
+
+/// What a diagnosis keeps for the next one over the same source (the
+/// agent's): the scheduler simulator's verdicts on Pending pods, by
+/// scheduling signature, while no kind they are worked out from changes.
+#[derive(Debug, Default, Clone)]
+pub struct Memo {
+    verdicts: FxHashMap<Arc<str>, Option<Arc<placement::KeptVerdicts>>>,
+}
+
+impl Memo {
+    /// Scheduling signatures whose verdicts are kept.
+    pub fn kept(&self) -> usize {
+        self.verdicts.len()
+    }
+}
+
+/// The kinds a placement verdict is not worked out from: a change to these
+/// alone keeps the verdicts. Everything else (nodes, pods and their status,
+/// volumes, claims, classes, CSI objects, namespaces, priority classes,
+/// kinds without a model) drops them. `tests/kept_verdicts.rs` checks each.
+pub const PLACEMENT_IGNORES: day2_model::KindSet = {
+    use day2_model::StoredKind::*;
+    day2_model::KindSet::of(&[
+        Event,
+        Service,
+        Endpoints,
+        EndpointSlice,
+        Ingress,
+        IngressClass,
+        NetworkPolicy,
+        HorizontalPodAutoscaler,
+        PodDisruptionBudget,
+        ConfigMap,
+        Secret,
+        ServiceAccount,
+        Role,
+        RoleBinding,
+        ClusterRole,
+        ClusterRoleBinding,
+        Deployment,
+        ReplicaSet,
+        StatefulSet,
+        DaemonSet,
+        Job,
+        CronJob,
+        ReplicationController,
+        LimitRange,
+        ResourceQuota,
+    ])
+};
+
+/// [`diagnose`] for one of a sequence of clusters (the agent's): the
+/// placement verdicts `memo` kept are used again when only kinds they do
+/// not read ([`PLACEMENT_IGNORES`]) changed since (`changed`); the
+/// diagnosis is the one [`diagnose`] gives.
+pub fn diagnose_incremental(
+    cx: &day2_context::Context<'_>,
+    findings: &[Finding],
+    memo: &mut Memo,
+    changed: day2_model::KindSet,
+) -> DiagnoseOutput {
+    let keep = !changed.intersects(day2_model::KindSet::POD_STATUS)
+        && changed.iter().all(|k| PLACEMENT_IGNORES.contains(k));
+    let mut kept = std::mem::take(&mut memo.verdicts);
+    if !keep {
+        kept.clear();
+    }
+    let (out, worked_out) = run(cx, findings, None, Some(&kept));
+    kept.extend(worked_out);
+    memo.verdicts = kept;
+    out
+}
+
+type Kept = FxHashMap<Arc<str>, Option<Arc<placement::KeptVerdicts>>>;
+
+fn run<'c>(
+    cx: &'c day2_context::Context<'_>,
+    findings: &'c [Finding],
+    placement: Option<&'c dyn PlacementSource<'c>>,
+    kept: Option<&'c Kept>,
+) -> (DiagnoseOutput, Kept) {
+    let mut a = Analysis::new(
         cx.cluster,
         cx.cloud,
         FindingIndex::new(findings),
@@ -76,6 +159,9 @@ pub fn diagnose_with<'c>(
         placement,
         cx.all_workloads(),
     );
+    if let Some(k) = kept {
+        a = a.with_kept(k);
+    }
     // Results are shared between this list and the phases' indexes.
     let mut all: Vec<Arc<Resolved>> = Vec::new();
 
@@ -97,8 +183,19 @@ pub fn diagnose_with<'c>(
     // Pending pods read free capacity and placement verdicts: both are
     // built from every pod, so build them side by side before the groups
     // start (the first group would otherwise build them while others wait).
+    // (Not the simulator when every Pending pod's verdicts are kept.)
     if detected.iter().any(|d| d.kind == Kind::PodPending) {
-        rayon::join(|| a.capacity(), || a.prepare_placement());
+        let judge = detected
+            .iter()
+            .any(|d| d.kind == Kind::PodPending && d.pod().is_some_and(|p| !a.verdicts_kept(p)));
+        rayon::join(
+            || a.capacity(),
+            || {
+                if judge {
+                    a.prepare_placement();
+                }
+            },
+        );
     }
     let mut groups: Vec<(Option<Arc<str>>, Vec<usize>)> = Vec::new();
     let mut by_signature: FxHashMap<Arc<str>, usize> = FxHashMap::default();
@@ -156,8 +253,9 @@ pub fn diagnose_with<'c>(
 
     // The analysis' caches (the simulator's state, free capacity, verdicts)
     // are freed while the results are grouped.
+    let worked_out = a.take_worked_out();
     let (out, ()) = rayon::join(|| group(all), move || drop(a));
-    out
+    (out, worked_out)
 }
 
 /// Let results hold one copy of each link they have in common (replicas

@@ -87,6 +87,59 @@ impl<'c> Deref for NodeVerdicts<'c> {
     }
 }
 
+/// Per-node verdicts without the nodes' names: what an evaluation keeps of
+/// them for the next one, while no kind they are worked out from changes
+/// ([`crate::Memo`]). The nodes are the cluster's, in its order; most share
+/// one of a few verdicts, so each node holds the index of its own.
+#[derive(Debug, Clone)]
+pub struct KeptVerdicts {
+    distinct: Vec<(bool, SmallVec<[Rejection; 1]>)>,
+    nodes: Vec<u32>,
+}
+
+impl KeptVerdicts {
+    pub fn keep(v: &NodeVerdicts<'_>) -> KeptVerdicts {
+        let mut distinct: Vec<(bool, SmallVec<[Rejection; 1]>)> = Vec::new();
+        let nodes = v
+            .nodes
+            .iter()
+            .map(|n| {
+                let i = distinct
+                    .iter()
+                    .position(|(fits, reasons)| *fits == n.fits && *reasons == n.reasons)
+                    .unwrap_or_else(|| {
+                        distinct.push((n.fits, n.reasons.clone()));
+                        distinct.len() - 1
+                    });
+                i as u32
+            })
+            .collect();
+        KeptVerdicts { distinct, nodes }
+    }
+
+    /// The verdicts again, with the names and zones of `nodes` (the same
+    /// nodes in the same order); `None` when the count differs.
+    pub fn restore<'c>(&self, nodes: &[(&'c str, Option<&'c str>)]) -> Option<NodeVerdicts<'c>> {
+        (self.nodes.len() == nodes.len()).then(|| {
+            NodeVerdicts::new(
+                self.nodes
+                    .iter()
+                    .zip(nodes)
+                    .filter_map(|(i, (name, zone))| {
+                        let (fits, reasons) = self.distinct.get(*i as usize)?;
+                        Some(NodeVerdict {
+                            name: Cow::Borrowed(name),
+                            zone: zone.map(Cow::Borrowed),
+                            fits: *fits,
+                            reasons: reasons.clone(),
+                        })
+                    })
+                    .collect(),
+            )
+        })
+    }
+}
+
 /// A source of per-node verdicts for pods that are not scheduled.
 pub trait PlacementSource<'c>: Sync {
     /// Short name shown to users as "the <name> placement source".

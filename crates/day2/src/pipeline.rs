@@ -50,22 +50,37 @@ fn logs_status(cluster: &Cluster, config: &Config) -> Option<Status> {
 
 /// Run the analyses over a cluster.
 pub fn analyze(cluster: &Cluster, config: &Config, diagnose: bool) -> Report {
-    analyze_with(cluster, config, diagnose, day2_rules::run)
+    analyze_with(cluster, config, diagnose, day2_rules::run, |cx, f| {
+        day2_diagnose::diagnose(cx, f)
+    })
+}
+
+/// What [`analyze_incremental`] keeps from one evaluation for the next.
+#[derive(Debug, Default)]
+pub struct Memo {
+    pub rules: day2_rules::Memo,
+    pub diagnosis: day2_diagnose::Memo,
 }
 
 /// [`analyze`] for one of a sequence of clusters (the agent's): only the
 /// rules that read a kind in `changed` since the last call with `memo`
-/// run; the others' findings are kept. The diagnosis and the checklist
-/// run whole. The report is the one [`analyze`] writes.
+/// run, the others' findings are kept; the diagnosis keeps the scheduler
+/// simulator's verdicts while nothing they are worked out from changed.
+/// The report is the one [`analyze`] writes.
 pub fn analyze_incremental(
     cluster: &Cluster,
     config: &Config,
-    memo: &mut day2_rules::Memo,
+    memo: &mut Memo,
     changed: day2_model::KindSet,
 ) -> Report {
-    analyze_with(cluster, config, true, |cx| {
-        day2_rules::run_incremental(cx, memo, changed)
-    })
+    let Memo { rules, diagnosis } = memo;
+    analyze_with(
+        cluster,
+        config,
+        true,
+        |cx| day2_rules::run_incremental(cx, rules, changed),
+        |cx, findings| day2_diagnose::diagnose_incremental(cx, findings, diagnosis, changed),
+    )
 }
 
 fn analyze_with(
@@ -73,12 +88,13 @@ fn analyze_with(
     config: &Config,
     diagnose: bool,
     rules: impl FnOnce(&Context<'_>) -> Vec<day2_model::Finding>,
+    diagnosis: impl FnOnce(&Context<'_>, &[day2_model::Finding]) -> day2_diagnose::DiagnoseOutput,
 ) -> Report {
     let cx = Context::new(cluster, config);
     let findings = rules(&cx);
     day2_model::timings::mark("rules");
     let (diagnoses, timeline) = if diagnose {
-        let out = day2_diagnose::diagnose(&cx, &findings);
+        let out = diagnosis(&cx, &findings);
         day2_model::timings::mark("diagnosis");
         (out.diagnoses, out.timeline)
     } else {

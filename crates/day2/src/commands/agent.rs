@@ -19,8 +19,9 @@ pub fn run(a: AgentArgs, term: &Term) -> Result<Outcome> {
         summary: false,
     })?;
     // The same analyses `day2 diagnose` runs: rules, diagnosis, checklist.
-    // A rule runs again only when a kind it reads changed.
-    let memo = std::sync::Mutex::new(day2_rules::Memo::default());
+    // A rule runs again only when a kind it reads changed; the simulator's
+    // verdicts are kept while nothing they read changed.
+    let memo = std::sync::Mutex::new(pipeline::Memo::default());
     let evaluate: day2_agent::Evaluate = Arc::new(move |cluster, changed| {
         let mut memo = memo.lock().unwrap_or_else(|e| e.into_inner());
         pipeline::analyze_incremental(cluster, &config, &mut memo, changed)

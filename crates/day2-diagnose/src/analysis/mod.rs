@@ -1,11 +1,15 @@
 //! What detectors and analysers read: the cluster, the rules' findings, the
 //! placement evidence, and the results of earlier phases.
 
+mod verdicts;
+
 use crate::evidence::{FindingIndex, Hypothesis, Link};
 use crate::facts::{PoolStats, References, ZoneLoss};
 use crate::kind::Kind;
 use crate::model::Resources;
-use crate::placement::{Capacity, NodeVerdict, NodeVerdicts, PlacementSource, SimulatedPlacement};
+use crate::placement::{
+    Capacity, KeptVerdicts, NodeVerdict, NodeVerdicts, PlacementSource, SimulatedPlacement,
+};
 use day2_model::lazy::lazy;
 use day2_model::pod::Pod;
 use day2_model::report::RootCause;
@@ -117,6 +121,12 @@ pub struct Analysis<'c> {
     selected: Mutex<FxHashMap<String, Arc<Vec<&'c Res<Node>>>>>,
     /// Verdicts by scheduling signature: replicas of one template are judged once.
     verdict_cache: Mutex<FxHashMap<Arc<str>, Verdicts<'c>>>,
+    /// Verdicts an earlier evaluation of the same nodes and pods worked out
+    /// ([`crate::Memo`]), and those worked out here, for the next.
+    kept: Option<&'c FxHashMap<Arc<str>, Option<Arc<KeptVerdicts>>>>,
+    worked_out: Mutex<FxHashMap<Arc<str>, Option<Arc<KeptVerdicts>>>>,
+    /// Each node's name and zone, in the cluster's order.
+    node_names: OnceLock<Vec<(&'c str, Option<&'c str>)>>,
     /// Some pod has required pod anti-affinity.
     anti_affinity: OnceLock<bool>,
     /// [`Analysis::signature`] per pod (by the pod's address in the cluster):
@@ -156,6 +166,9 @@ impl<'c> Analysis<'c> {
             endpoints: OnceLock::new(),
             service_idx: OnceLock::new(),
             verdict_cache: Mutex::new(FxHashMap::default()),
+            kept: None,
+            worked_out: Mutex::new(FxHashMap::default()),
+            node_names: OnceLock::new(),
             anti_affinity: OnceLock::new(),
             signatures: Mutex::new(FxHashMap::default()),
             workloads: OnceLock::new(),
@@ -197,125 +210,6 @@ impl<'c> Analysis<'c> {
     /// Free allocatable per node (computed once, on first use).
     pub fn capacity(&self) -> &Capacity {
         lazy(&self.capacity, || Capacity::new(self.cluster))
-    }
-
-    /// Per-node verdicts for a pod, from the plugged-in source or the model.
-    /// Pods with the same scheduling constraints (replicas of one template)
-    /// share one computation.
-    pub fn verdicts(&self, pod: &'c Res<Pod>) -> Verdicts<'c> {
-        let compute = || {
-            match self.external {
-                Some(p) => p.explain(pod),
-                None => {
-                    lazy(&self.simulator, || SimulatedPlacement::new(self.cluster)).explain(pod)
-                }
-            }
-            .map(|v| Arc::new(NodeVerdicts::new(v)))
-        };
-        match self.signature(pod) {
-            Some(k) => memo(&self.verdict_cache, k, compute),
-            None => compute(),
-        }
-    }
-
-    /// Build the simulator now, unless another placement source is plugged in.
-    pub fn prepare_placement(&self) {
-        if self.external.is_none() {
-            lazy(&self.simulator, || SimulatedPlacement::new(self.cluster));
-        }
-    }
-
-    /// A group of pods of one scheduling signature has been analysed:
-    /// forget the verdicts and pool numbers cached for it.
-    pub fn forget(&self, key: &str) {
-        if let Ok(mut cache) = self.verdict_cache.lock() {
-            cache.remove(key);
-        }
-        if let Ok(mut cache) = self.pools.lock() {
-            cache.remove(key);
-        }
-    }
-
-    /// What the scheduler's filters read of a pod, as a key: pods with the
-    /// same key get the same verdict on every node. `None` when the pod has
-    /// no spec. Computed once per pod.
-    pub fn signature(&self, pod: &'c Res<Pod>) -> Option<Arc<str>> {
-        let addr = std::ptr::from_ref(pod) as usize;
-        memo(&self.signatures, addr, || {
-            self.compute_signature(pod).map(Arc::from)
-        })
-    }
-
-    fn compute_signature(&self, pod: &Res<Pod>) -> Option<String> {
-        let spec = pod.spec.as_ref()?;
-        let claims: Vec<&str> = crate::model::claims(spec).collect();
-        // Only what the filters read: required terms and `DoNotSchedule`
-        // spread constraints. Preferences and `ScheduleAnyway` constraints
-        // only score nodes, so pods that differ in them alone share a verdict.
-        let required_node = selector::required_node_affinity(spec);
-        let required_pod = selector::required_pod_affinity(spec);
-        let required_anti = selector::required_pod_anti_affinity(spec);
-        let hard_spread: Vec<_> = spec
-            .topology_spread_constraints
-            .iter()
-            .flatten()
-            .filter(|c| c.when_unsatisfiable == "DoNotSchedule")
-            .collect();
-        // Spread (matchLabelKeys), the pod's own affinity and other pods'
-        // anti-affinity read the pod's labels, and count pods by namespace.
-        let labelled = !hard_spread.is_empty()
-            || !required_pod.is_empty()
-            || !required_anti.is_empty()
-            || self.anti_affinity_exists();
-        // Claims are the namespace's own.
-        let ns = if labelled || !claims.is_empty() {
-            pod.ns_or_default()
-        } else {
-            ""
-        };
-        // Labels every replica has of its own (a StatefulSet pod's name and
-        // ordinal) are left out, so replicas still share one verdict.
-        let labels = if labelled {
-            let shared: Vec<(&String, &String)> = pod
-                .labels()
-                .iter()
-                .filter(|(k, _)| {
-                    !matches!(
-                        k.as_str(),
-                        "statefulset.kubernetes.io/pod-name" | "apps.kubernetes.io/pod-index"
-                    )
-                })
-                .collect();
-            format!("{shared:?}")
-        } else {
-            String::new()
-        };
-        Some(format!(
-            "{ns}|{labels}|{}|{:?}|{:?}|{}|{}|{}|{}|{}|{}|{}|{}",
-            claims.join(","),
-            day2_sched::amounts::pod_requests(spec),
-            day2_sched::state::host_ports(spec),
-            json(&spec.node_selector),
-            json(&required_node),
-            json(&required_pod),
-            json(&required_anti),
-            json(&spec.tolerations),
-            json(&hard_spread),
-            json(&spec.scheduling_gates),
-            spec.node_name.as_deref().unwrap_or(""),
-        ))
-    }
-
-    /// Some pod in the cluster has required pod anti-affinity (then every
-    /// pod's labels matter for where it may go).
-    fn anti_affinity_exists(&self) -> bool {
-        *self.anti_affinity.get_or_init(|| {
-            self.cluster.pods.iter().any(|p| {
-                p.spec
-                    .as_ref()
-                    .is_some_and(|s| !selector::required_pod_anti_affinity(s).is_empty())
-            })
-        })
     }
 
     /// The resource numbers of the pod's candidate pool, computed once per
