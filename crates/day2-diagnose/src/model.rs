@@ -99,6 +99,16 @@ pub fn condition_since(c: &PodCondition) -> Option<Timestamp> {
 }
 
 /// Ready condition True.
+/// Whether a StatefulSet creates and replaces its pods one at a time, in
+/// order (`podManagementPolicy: OrderedReady`, the default).
+pub fn ordered_ready(sts: &k8s_openapi::api::apps::v1::StatefulSet) -> bool {
+    sts.spec
+        .pod_management_policy
+        .as_deref()
+        .unwrap_or("OrderedReady")
+        == "OrderedReady"
+}
+
 pub fn is_ready(pod: &Pod) -> bool {
     condition(pod, "Ready").is_some_and(|c| c.status == "True")
 }

@@ -76,6 +76,14 @@ pub fn find_webhook<'c>(a: &Analysis<'c>, webhook: &str) -> Option<WebhookConfig
 
 /// Secrets mounted by the pods behind a Service: where a webhook's serving
 /// certificate usually lives.
+/// The Secrets the pods behind a webhook's Service mount, listed; `None`
+/// when there is no Service or they mount none.
+fn mounted_secrets(a: &Analysis<'_>, service: Option<&(String, String)>) -> Option<String> {
+    let (ns, n) = service?;
+    let secrets = serving_secrets(a, ns, n);
+    (!secrets.is_empty()).then(|| secrets.join(", "))
+}
+
 fn serving_secrets(a: &Analysis<'_>, ns: &str, service: &str) -> Vec<String> {
     let Some(svc) = a.service(ns, service) else {
         return Vec::new();
@@ -407,15 +415,9 @@ fn webhook_cause<'c>(
             h
         }
         WebhookError::CertificateExpired { not_yet_valid } => {
-            let secrets = service
-                .as_ref()
-                .map(|(ns, n)| serving_secrets(a, ns, n))
+            let secret = mounted_secrets(a, service.as_ref())
+                .map(|s| format!(" (the backend mounts Secret(s) {s})"))
                 .unwrap_or_default();
-            let secret = if secrets.is_empty() {
-                String::new()
-            } else {
-                format!(" (the backend mounts Secret(s) {})", secrets.join(", "))
-            };
             let (summary, fix) = if *not_yet_valid {
                 (
                     format!("the serving certificate of admission webhook \"{webhook}\" ({svc_name}) is not yet valid: the API server's clock is behind the certificate's start time, or the certificate was just issued with a clock ahead"),
@@ -434,15 +436,9 @@ fn webhook_cause<'c>(
                 .clone()
                 .or_else(|| host.map(str::to_owned))
                 .unwrap_or_else(|| "the webhook's Service name".to_owned());
-            let secrets = service
-                .as_ref()
-                .map(|(ns, n)| serving_secrets(a, ns, n))
+            let secret = mounted_secrets(a, service.as_ref())
+                .map(|s| format!(" (Secret(s) {s} the backend mounts)"))
                 .unwrap_or_default();
-            let secret = if secrets.is_empty() {
-                String::new()
-            } else {
-                format!(" (Secret(s) {} the backend mounts)", secrets.join(", "))
-            };
             let holds = valid
                 .as_ref()
                 .map(|v| format!("names only {v}"))

@@ -353,25 +353,19 @@ fn foreign_pod_without_request(
         .split(" of Pod ")
         .nth(1)
         .map(|p| p.trim().trim_end_matches(['.', '"']));
+    fn in_ns<'a, T: day2_model::K8sObject>(
+        v: &'a [Res<T>],
+        ns: &str,
+        name: &str,
+    ) -> Option<&'a Res<T>> {
+        v.iter()
+            .find(|o| o.ns_or_default() == ns && o.name() == name)
+    }
+    let c = a.cluster;
     let selector = match target.kind.as_str() {
-        "Deployment" => a
-            .cluster
-            .deployments
-            .iter()
-            .find(|d| d.ns_or_default() == ns && d.name() == target.name)
-            .map(|d| &d.spec.selector),
-        "StatefulSet" => a
-            .cluster
-            .stateful_sets
-            .iter()
-            .find(|d| d.ns_or_default() == ns && d.name() == target.name)
-            .map(|d| &d.spec.selector),
-        "ReplicaSet" => a
-            .cluster
-            .replica_sets
-            .iter()
-            .find(|d| d.ns_or_default() == ns && d.name() == target.name)
-            .map(|d| &d.spec.selector),
+        "Deployment" => in_ns(&c.deployments, ns, &target.name).map(|d| &d.spec.selector),
+        "StatefulSet" => in_ns(&c.stateful_sets, ns, &target.name).map(|d| &d.spec.selector),
+        "ReplicaSet" => in_ns(&c.replica_sets, ns, &target.name).map(|d| &d.spec.selector),
         _ => None,
     }?;
     let own: Vec<&str> = a

@@ -382,12 +382,7 @@ fn stale_statefulset_pod(
         .find(|s| s.ns_or_default() == ns && s.name() == owner.name)?;
     let update = sts.status.as_ref()?.update_revision.as_deref()?;
     let ours = pod.labels().get("controller-revision-hash")?;
-    let ordered = sts
-        .spec
-        .pod_management_policy
-        .as_deref()
-        .unwrap_or("OrderedReady")
-        == "OrderedReady";
+    let ordered = crate::model::ordered_ready(sts);
     let rolling = sts
         .spec
         .update_strategy

@@ -17,12 +17,7 @@ pub fn statefulset<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let status = sts.status.as_ref();
     let update_rev = status.and_then(|s| s.update_revision.as_deref());
     let rolling = status.is_some_and(|s| s.current_revision.as_deref() != update_rev);
-    let ordered = sts
-        .spec
-        .pod_management_policy
-        .as_deref()
-        .unwrap_or("OrderedReady")
-        == "OrderedReady";
+    let ordered = crate::model::ordered_ready(sts);
     let trap = if rolling && ordered {
         " With OrderedReady + RollingUpdate, reverting the template does not replace a broken pod on the update revision: delete that pod after fixing (kubernetes/kubernetes#67250)."
     } else {
