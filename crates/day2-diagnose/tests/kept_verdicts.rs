@@ -14,6 +14,7 @@
 use day2_diagnose::{DiagnoseOutput, Memo, PLACEMENT_IGNORES, diagnose, diagnose_incremental};
 use day2_model::{Cluster, KindSet};
 use day2_rules::{Config, Context};
+use day2_sources::testing::without;
 use day2_sources::{Input, LoadOptions, load_snapshot};
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -38,16 +39,6 @@ fn snapshots() -> Vec<PathBuf> {
         }
     }
     out.sort();
-    out
-}
-
-fn without(c: &Cluster, kinds: KindSet) -> Cluster {
-    let mut stores = c.stores.clone();
-    stores.clear_kinds(kinds);
-    let mut out = Cluster::new(stores, c.source, c.notes.clone());
-    out.logs = c.logs.clone();
-    out.input = c.input.clone();
-    out.captured_at = c.captured_at;
     out
 }
 

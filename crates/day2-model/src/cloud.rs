@@ -19,6 +19,21 @@ pub fn is_zonal_provisioner(p: &str) -> bool {
     ZONAL_PROVISIONERS.contains(&p)
 }
 
+/// The cloud a node's `spec.providerID` names (`aws:///us-east-1a/i-…`,
+/// `azure:///subscriptions/…`, `gce://project/zone/name`); `Generic` for any
+/// other scheme (kind, k3s, bare metal).
+pub fn provider_id_cloud(id: &str) -> Cloud {
+    if id.starts_with("aws://") {
+        Cloud::Aws
+    } else if id.starts_with("azure://") {
+        Cloud::Azure
+    } else if id.starts_with("gce://") {
+        Cloud::Gcp
+    } else {
+        Cloud::Generic
+    }
+}
+
 /// The cloud a provisioner belongs to.
 pub fn provisioner_cloud(p: &str) -> Cloud {
     match p {

@@ -16,6 +16,7 @@
 
 use day2_model::{Cluster, Finding, KindSet, StoredKind};
 use day2_rules::{Config, Context, Memo};
+use day2_sources::testing::{with_stores, without};
 use day2_sources::{Input, LoadOptions, load_manifests, load_snapshot};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -110,29 +111,13 @@ fn clusters() -> Vec<(String, Cluster)> {
         .collect()
 }
 
-/// `c` without the objects of `kinds`.
-fn without(c: &Cluster, kinds: KindSet) -> Cluster {
-    let mut stores = c.stores.clone();
-    stores.clear_kinds(kinds);
-    rebuilt(c, stores)
-}
-
 /// `c` with every pod's status gone.
 fn without_pod_status(c: &Cluster) -> Cluster {
     let mut stores = c.stores.clone();
     for p in &mut stores.pods {
         std::sync::Arc::make_mut(&mut p.obj).status = None;
     }
-    rebuilt(c, stores)
-}
-
-/// `c` with `stores` in place of its objects.
-fn rebuilt(c: &Cluster, stores: day2_model::Stores) -> Cluster {
-    let mut out = Cluster::new(stores, c.source, c.notes.clone());
-    out.logs = c.logs.clone();
-    out.input = c.input.clone();
-    out.captured_at = c.captured_at;
-    out
+    with_stores(c, stores)
 }
 
 fn has_pod_status(c: &Cluster) -> bool {

@@ -61,3 +61,20 @@ pub fn fixture_source(text: &str) -> SourceKind {
         _ => SourceKind::Manifests,
     }
 }
+
+/// `c` with `stores` in place of its objects: the same source, notes,
+/// logs, input and capture time, indexed again.
+pub fn with_stores(c: &Cluster, stores: day2_model::Stores) -> Cluster {
+    let mut out = Cluster::new(stores, c.source, c.notes.clone());
+    out.logs = c.logs.clone();
+    out.input = c.input.clone();
+    out.captured_at = c.captured_at;
+    out
+}
+
+/// `c` without the objects of `kinds`.
+pub fn without(c: &Cluster, kinds: day2_model::KindSet) -> Cluster {
+    let mut stores = c.stores.clone();
+    stores.clear_kinds(kinds);
+    with_stores(c, stores)
+}

@@ -374,14 +374,13 @@ fn foreign_pod_without_request(
         .iter()
         .map(|p| p.name())
         .collect();
+    // The request as the API server stores it (a limit alone is copied
+    // into the requests), which is what the replica calculator reads.
     let lacks = |p: &Res<Pod>| {
         p.spec.as_ref().is_some_and(|s| {
-            s.containers.iter().any(|c| {
-                !c.resources
-                    .as_ref()
-                    .and_then(|r| r.requests.as_ref())
-                    .is_some_and(|r| r.contains_key(resource))
-            })
+            s.containers
+                .iter()
+                .any(|c| day2_model::resources::container_request(c, resource).is_none())
         })
     };
     let matched = a.cluster.pods_matching(ns, selector);

@@ -219,7 +219,7 @@ pub fn identity<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
 /// (`us-east-1a`).
 fn on_aws(n: &Res<Node>) -> bool {
     if let Some(id) = n.spec.as_ref().and_then(|s| s.provider_id.as_deref()) {
-        return id.starts_with("aws://");
+        return day2_model::cloud::provider_id_cloud(id) == day2_model::Cloud::Aws;
     }
     let labels = n.labels();
     labels.keys().any(|k| {

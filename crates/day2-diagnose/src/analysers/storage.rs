@@ -511,7 +511,7 @@ fn held_for_another(
 ) -> Option<Hypothesis> {
     let ns = pvc.ns_or_default();
     let wanted = pvc.spec.as_ref()?.volume_name.as_deref()?;
-    let pv = a.cluster.pvs.iter().find(|p| p.name() == wanted)?;
+    let pv = a.cluster.pv(wanted)?;
     let spec = pv.spec.as_ref()?;
     let claim = spec.claim_ref.as_ref()?;
     let same_name =

@@ -465,12 +465,9 @@ impl Cluster {
                 .as_ref()
                 .and_then(|s| s.provider_id.as_deref())
                 .unwrap_or("");
-            if pid.starts_with("aws://") {
-                vote(Cloud::Aws);
-            } else if pid.starts_with("azure://") {
-                vote(Cloud::Azure);
-            } else if pid.starts_with("gce://") {
-                vote(Cloud::Gcp);
+            match crate::cloud::provider_id_cloud(pid) {
+                Cloud::Generic => {}
+                c => vote(c),
             }
         }
         for sc in &self.stores.storage_classes {

@@ -126,9 +126,7 @@ pub(super) fn node_limit(
         .node(node)
         .map(|n| n.objref())
         .unwrap_or_else(|| ObjRef::new("Node", None, node));
-    let others = model::node_name(pod)
-        .map(|n| a.cluster.pods_on_node(n).count().saturating_sub(1))
-        .unwrap_or(0);
+    let others = a.cluster.pods_on_node(node).count().saturating_sub(1);
     Hypothesis::new(
         84,
         Loop::Compute,
