@@ -216,6 +216,9 @@ impl Plan {
         if w.kind == WKind::StatefulSet {
             spec["volumes"] = json!([{"name": "data", "persistentVolumeClaim": {"claimName": format!("data-{}", p.name)}}]);
         }
+        if self.spec.adversarial {
+            token_volume(&mut spec, &p.uid);
+        }
         let node = p.node.map(|n| &self.nodes[n]);
         if let Some(n) = node {
             spec["nodeName"] = n.name.clone().into();
@@ -738,5 +741,37 @@ impl Plan {
                 1,
             ),
         }
+    }
+}
+
+/// The token volume the API server's ServiceAccount admission adds to every
+/// pod, and its mount in each container: named `kube-api-access-` and five
+/// random characters, so no two pods' specs are the same as stored (the
+/// characters here come from the pod's uid, not the generator's stream).
+fn token_volume(spec: &mut Value, uid: &str) {
+    let suffix: String = uid
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .rev()
+        .take(5)
+        .collect();
+    let name = format!("kube-api-access-{suffix}");
+    let mount = json!({"mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "name": name, "readOnly": true});
+    if let Some(cs) = spec["containers"].as_array_mut() {
+        for c in cs {
+            match c["volumeMounts"].as_array_mut() {
+                Some(m) => m.push(mount.clone()),
+                None => c["volumeMounts"] = json!([mount.clone()]),
+            }
+        }
+    }
+    let volume = json!({"name": name, "projected": {"defaultMode": 420, "sources": [
+        {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+        {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
+        {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}
+    ]}});
+    match spec["volumes"].as_array_mut() {
+        Some(v) => v.push(volume),
+        None => spec["volumes"] = json!([volume]),
     }
 }

@@ -7,12 +7,17 @@
 //! copy instead, and the decoded string is freed at once, so a large
 //! snapshot never holds the repeats.
 //!
-//! The table is process-wide, sharded for parallel decoding. A copy no
-//! object holds any more stays in it until [`forget_unused`], which a
+//! Pod specs repeat too: every replica of a template has the same spec once
+//! its node is kept apart ([`crate::pod`]); [`intern_spec`] gives back the
+//! one shared copy.
+//!
+//! The tables are process-wide, sharded for parallel decoding. A copy no
+//! object holds any more stays in them until [`forget_unused`], which a
 //! long-running process (the agent) calls after each evaluation.
 
-use rustc_hash::{FxBuildHasher, FxHashSet};
-use std::hash::BuildHasher;
+use k8s_openapi::api::core::v1::{Container, PodSpec};
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet, FxHasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::{Arc, LazyLock, Mutex};
 
 const SHARDS: usize = 16;
@@ -45,6 +50,99 @@ pub fn intern(s: String) -> Arc<str> {
     a
 }
 
+/// Specs kept under one key at most: specs that differ only in what the
+/// key does not read (a resource limit, a probe) share a key, and a pod
+/// whose spec matches none of these keeps its own copy, so no input makes a
+/// lookup compare against more than this many.
+const SPECS_PER_KEY: usize = 4;
+
+type SpecShard = Mutex<FxHashMap<u64, Vec<Arc<PodSpec>>>>;
+
+static SPECS: LazyLock<[SpecShard; SHARDS]> =
+    LazyLock::new(|| std::array::from_fn(|_| Mutex::new(FxHashMap::default())));
+
+/// What most often tells two specs apart, hashed: the containers' names,
+/// images, commands, arguments and environment, the volumes' names and
+/// sources' names, the ServiceAccount, host name and node selector. Equal
+/// specs have equal keys; the specs under a key are compared in full.
+fn spec_key(s: &PodSpec) -> u64 {
+    fn container(h: &mut FxHasher, c: &Container) {
+        c.name.hash(h);
+        c.image.hash(h);
+        c.command.hash(h);
+        c.args.hash(h);
+        for e in c.env.iter().flatten() {
+            e.name.hash(h);
+            e.value.hash(h);
+        }
+        for m in c.volume_mounts.iter().flatten() {
+            m.name.hash(h);
+            m.mount_path.hash(h);
+        }
+        for p in c.ports.iter().flatten() {
+            (p.container_port, p.host_port).hash(h);
+        }
+        if let Some(r) = &c.resources {
+            for q in [&r.requests, &r.limits].into_iter().flatten() {
+                for (k, v) in q {
+                    (k, &v.0).hash(h);
+                }
+            }
+        }
+    }
+    let mut h = FxHasher::default();
+    s.containers.len().hash(&mut h);
+    for c in s
+        .containers
+        .iter()
+        .chain(s.init_containers.iter().flatten())
+    {
+        container(&mut h, c);
+    }
+    for v in s.volumes.iter().flatten() {
+        v.name.hash(&mut h);
+        v.persistent_volume_claim
+            .as_ref()
+            .map(|c| &c.claim_name)
+            .hash(&mut h);
+        v.config_map.as_ref().map(|c| &c.name).hash(&mut h);
+        v.secret.as_ref().map(|c| &c.secret_name).hash(&mut h);
+    }
+    s.service_account_name.hash(&mut h);
+    s.hostname.hash(&mut h);
+    s.subdomain.hash(&mut h);
+    s.node_name.hash(&mut h);
+    s.node_selector.hash(&mut h);
+    for c in s.topology_spread_constraints.iter().flatten() {
+        c.topology_key.hash(&mut h);
+        let labels = c
+            .label_selector
+            .as_ref()
+            .and_then(|l| l.match_labels.as_ref());
+        labels.hash(&mut h);
+    }
+    for t in s.tolerations.iter().flatten() {
+        (&t.key, &t.value, &t.effect).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// The shared copy of a spec equal to `spec` (`spec` itself when it is the
+/// first, or when its key already holds [`SPECS_PER_KEY`] other specs).
+pub fn intern_spec(spec: Arc<PodSpec>) -> Arc<PodSpec> {
+    let key = spec_key(&spec);
+    let shard = &SPECS[(key as usize) % SHARDS];
+    let mut map = shard.lock().unwrap_or_else(|e| e.into_inner());
+    let held = map.entry(key).or_default();
+    if let Some(a) = held.iter().find(|a| ***a == *spec) {
+        return a.clone();
+    }
+    if held.len() < SPECS_PER_KEY {
+        held.push(spec.clone());
+    }
+    spec
+}
+
 /// Drop the copies nothing else holds; how many were dropped.
 pub fn forget_unused() -> usize {
     let mut dropped = 0;
@@ -54,6 +152,16 @@ pub fn forget_unused() -> usize {
         set.retain(|a| Arc::strong_count(a) > 1);
         set.shrink_to_fit();
         dropped += before - set.len();
+    }
+    for shard in SPECS.iter() {
+        let mut map = shard.lock().unwrap_or_else(|e| e.into_inner());
+        for held in map.values_mut() {
+            let before = held.len();
+            held.retain(|a| Arc::strong_count(a) > 1);
+            dropped += before - held.len();
+        }
+        map.retain(|_, held| !held.is_empty());
+        map.shrink_to_fit();
     }
     dropped
 }

@@ -1,5 +1,14 @@
 //! Pods as stored: k8s-openapi's metadata and spec, and a lean status.
 //!
+//! The spec is shared: the replicas of one template carry the same spec but
+//! for the node each is bound to and the name of the token volume the API
+//! server injects (`kube-api-access-` and five random characters). The node
+//! is kept apart ([`Pod::node_name`]), the token volume's name is made the
+//! same for every pod ([`TOKEN_VOLUME`]), and pods whose specs are then
+//! equal hold one copy ([`crate::intern::intern_spec`]): at 150,000 pods of
+//! a few thousand templates, a few thousand specs instead of 150,000, each
+//! of them kilobytes of k8s-openapi's types.
+//!
 //! A cluster holds far more pods than anything else, and k8s-openapi's
 //! `PodStatus` is 616 bytes inline with a 752-byte `ContainerStatus` per
 //! container, mostly fields no analysis reads (allocated resources, volume
@@ -16,16 +25,81 @@
 use k8s_openapi::api::core::v1::{ContainerState, PodCondition, PodSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Deserialize;
+use std::sync::Arc;
 
 /// A pod: `v1` `Pod`.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 pub struct Pod {
     #[serde(default)]
     pub metadata: ObjectMeta,
+    /// The spec, shared with the pods whose spec is the same (see the
+    /// module documentation). Once stored, its `nodeName` is empty: read
+    /// the node with [`node_name`].
     #[serde(default)]
-    pub spec: Option<PodSpec>,
+    pub spec: Option<Arc<PodSpec>>,
     #[serde(default)]
     pub status: Option<PodStatus>,
+    /// `spec.nodeName`, taken out of the spec when the pod is stored
+    /// ([`Pod::share_spec`]).
+    #[serde(skip)]
+    pub bound_to: Option<String>,
+}
+
+/// The name every pod's injected token volume is stored under: the API
+/// server names it `kube-api-access-` and five random characters, one name
+/// per pod, which would keep otherwise equal specs apart.
+pub const TOKEN_VOLUME: &str = "kube-api-access-";
+
+impl Pod {
+    /// Make the spec shareable and share it: take `nodeName` out of it,
+    /// store the injected token volume under [`TOKEN_VOLUME`], and hold the
+    /// one copy of an equal spec another pod already holds.
+    pub fn share_spec(&mut self) {
+        let Some(spec) = self.spec.as_mut() else {
+            return;
+        };
+        let own = Arc::make_mut(spec);
+        if let Some(n) = own.node_name.take().filter(|n| !n.is_empty()) {
+            self.bound_to = Some(n);
+        }
+        same_token_volume_name(own);
+        if let Some(spec) = self.spec.take() {
+            self.spec = Some(crate::intern::intern_spec(spec));
+        }
+    }
+}
+
+/// Rename the token volume the API server injects (and its mounts) to
+/// [`TOKEN_VOLUME`].
+fn same_token_volume_name(spec: &mut PodSpec) {
+    let Some(volumes) = spec.volumes.as_mut() else {
+        return;
+    };
+    let Some(v) = volumes.iter_mut().find(|v| {
+        crate::references::is_injected_token_volume(&v.name)
+            && v.name != TOKEN_VOLUME
+            && v.projected.is_some()
+    }) else {
+        return;
+    };
+    let old = std::mem::replace(&mut v.name, TOKEN_VOLUME.to_owned());
+    let containers = spec.containers.iter_mut();
+    let init = spec.init_containers.iter_mut().flatten();
+    for c in containers.chain(init) {
+        for m in c.volume_mounts.iter_mut().flatten() {
+            if m.name == old {
+                m.name = TOKEN_VOLUME.to_owned();
+            }
+        }
+    }
+}
+
+/// Whether `asked`, a volume name as an event or a message spells it, is
+/// the stored volume `stored`: the same name, or both the injected token
+/// volume (stored under [`TOKEN_VOLUME`]).
+pub fn volume_named(stored: &str, asked: &str) -> bool {
+    stored == asked
+        || (stored == TOKEN_VOLUME && crate::references::is_injected_token_volume(asked))
 }
 
 /// What the analyses read of a pod's status.
@@ -90,9 +164,9 @@ pub fn is_terminal(pod: &Pod) -> bool {
 
 /// The node a pod is bound to (`spec.nodeName`), if any.
 pub fn node_name(pod: &Pod) -> Option<&str> {
-    pod.spec
-        .as_ref()
-        .and_then(|s| s.node_name.as_deref())
+    pod.bound_to
+        .as_deref()
+        .or_else(|| pod.spec.as_ref().and_then(|s| s.node_name.as_deref()))
         .filter(|n| !n.is_empty())
 }
 
@@ -223,6 +297,81 @@ mod tests {
         let last = cs.last_state.as_ref().and_then(|s| s.terminated.as_ref());
         assert_eq!(last.map(|t| t.exit_code), Some(137));
         assert!(cs.state.as_ref().is_some_and(|s| s.running.is_some()));
+    }
+
+    /// A replica as the API server stores it: bound to `node`, with its own
+    /// token volume name, and `env` as its one variable's value.
+    fn replica(name: &str, node: &str, token: &str, env: &str) -> Pod {
+        let mut p: Pod = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": name, "namespace": "shop"},
+            "spec": {
+                "nodeName": node,
+                "containers": [{"name": "app", "image": "web:1",
+                    "env": [{"name": "MODE", "value": env}],
+                    "volumeMounts": [{"name": token, "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount"}]}],
+                "volumes": [{"name": token, "projected": {"sources": [
+                    {"serviceAccountToken": {"path": "token", "expirationSeconds": 3607}},
+                    {"configMap": {"name": "kube-root-ca.crt"}}]}}]
+            }
+        }))
+        .unwrap();
+        crate::trim::Trim::trim(&mut p);
+        p
+    }
+
+    #[test]
+    fn replicas_on_different_nodes_share_one_spec_and_keep_their_node() {
+        let a = replica(
+            "web-1",
+            "node-a",
+            "kube-api-access-x7k2p",
+            "shared-spec-test",
+        );
+        let b = replica(
+            "web-2",
+            "node-b",
+            "kube-api-access-q9zzr",
+            "shared-spec-test",
+        );
+        let (sa, sb) = (a.spec.as_ref().unwrap(), b.spec.as_ref().unwrap());
+        assert!(Arc::ptr_eq(sa, sb), "equal specs are one copy");
+        assert_eq!(node_name(&a), Some("node-a"));
+        assert_eq!(node_name(&b), Some("node-b"));
+        assert_eq!(sa.node_name, None, "the shared spec names no node");
+        // The token volume and its mount are stored under one name, which
+        // still reads as the injected token volume and answers to either
+        // pod's own name.
+        let vol = &sa.volumes.as_ref().unwrap()[0].name;
+        assert_eq!(vol, TOKEN_VOLUME);
+        assert!(crate::references::is_injected_token_volume(vol));
+        assert!(volume_named(vol, "kube-api-access-q9zzr"));
+        assert!(!volume_named(vol, "data"));
+        let mount = &sa.containers[0].volume_mounts.as_ref().unwrap()[0].name;
+        assert_eq!(mount, TOKEN_VOLUME);
+    }
+
+    #[test]
+    fn specs_that_differ_are_not_shared() {
+        let a = replica("api-1", "node-a", "kube-api-access-aaaaa", "unshared-one");
+        let b = replica("api-2", "node-a", "kube-api-access-bbbbb", "unshared-two");
+        let (sa, sb) = (a.spec.as_ref().unwrap(), b.spec.as_ref().unwrap());
+        assert!(!Arc::ptr_eq(sa, sb));
+        let env = |s: &PodSpec| s.containers[0].env.as_ref().unwrap()[0].value.clone();
+        assert_eq!(env(sa).as_deref(), Some("unshared-one"));
+        assert_eq!(env(sb).as_deref(), Some("unshared-two"));
+    }
+
+    #[test]
+    fn a_volume_named_like_the_token_but_not_projected_keeps_its_name() {
+        let mut p: Pod = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "odd"},
+            "spec": {"containers": [{"name": "app"}],
+                "volumes": [{"name": "kube-api-access-mine", "emptyDir": {}}]}
+        }))
+        .unwrap();
+        crate::trim::Trim::trim(&mut p);
+        let s = p.spec.as_ref().unwrap();
+        assert_eq!(s.volumes.as_ref().unwrap()[0].name, "kube-api-access-mine");
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! the list of images cached on each node), and lists give back the room the
 //! decoder reserved for more items (a list of one container status is
 //! decoded with room for four). A pod's status is lean from the start
-//! ([`crate::pod`]).
+//! ([`crate::pod`]), and its spec is shared with the pods whose spec is the
+//! same ([`crate::pod::Pod::share_spec`]).
 
 use k8s_openapi::api::apps::v1 as apps;
 use k8s_openapi::api::batch::v1 as batch;
@@ -84,11 +85,12 @@ impl Trim for crate::pod::Pod {
     fn trim(&mut self) {
         meta(&mut self.metadata);
         if let Some(s) = self.spec.as_mut() {
-            pod_spec(s);
+            pod_spec(std::sync::Arc::make_mut(s));
         }
         if let Some(s) = self.status.as_mut() {
             pod_status(s);
         }
+        self.share_spec();
     }
 }
 

@@ -174,7 +174,7 @@ mod tests {
 
     fn spec(v: serde_json::Value) -> PodSpec {
         let p: Pod = serde_json::from_value(serde_json::json!({"spec": v})).unwrap_or_default();
-        p.spec.unwrap_or_default()
+        p.spec.map(|s| (*s).clone()).unwrap_or_default()
     }
 
     #[test]

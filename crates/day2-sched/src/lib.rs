@@ -43,7 +43,7 @@ fn spec_of(pod: &Pod) -> &k8s_openapi::api::core::v1::PodSpec {
     static EMPTY: std::sync::OnceLock<k8s_openapi::api::core::v1::PodSpec> =
         std::sync::OnceLock::new();
     pod.spec
-        .as_ref()
+        .as_deref()
         .unwrap_or_else(|| EMPTY.get_or_init(Default::default))
 }
 
@@ -98,7 +98,7 @@ impl<'c> Simulator<'c> {
     /// The pod's requests as the scheduler counts them.
     pub fn requests(pod: &Pod) -> Amounts {
         pod.spec
-            .as_ref()
+            .as_deref()
             .map(amounts::pod_requests)
             .unwrap_or_default()
     }

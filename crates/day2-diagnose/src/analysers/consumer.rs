@@ -21,7 +21,7 @@ pub fn node_name_bypasses_binding<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec
     let Some(spec) = pod.spec.as_ref() else {
         return vec![];
     };
-    let Some(node) = spec.node_name.as_deref() else {
+    let Some(node) = day2_model::pod::node_name(pod) else {
         return vec![];
     };
     let ns = pod.ns_or_default();

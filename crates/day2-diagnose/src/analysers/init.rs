@@ -96,7 +96,7 @@ pub fn held<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .fix(format!(
             "Check Vault's side: `vault read auth/kubernetes/config` (kubernetes_host, CA, token_reviewer_jwt, issuer) and the role the pod logs in with (`vault read auth/kubernetes/role/<role>`: bound_service_account_names and bound_service_account_namespaces must name ServiceAccount {ns}/{}); `{logs}` shows Vault's answer.",
             pod.spec
-                .as_ref()
+                .as_deref()
                 .map(day2_model::pod::service_account)
                 .unwrap_or("default")
         ))

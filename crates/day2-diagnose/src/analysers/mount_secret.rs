@@ -122,7 +122,7 @@ pub fn credentials(
     // The message names the pod's volume, or the PersistentVolume behind it.
     let (secret_ns, secret) = volumes
         .iter()
-        .find(|v| v.name == volume)
+        .find(|v| day2_model::pod::volume_named(&v.name, volume))
         .and_then(|v| inline_secret(v, ns))
         .or_else(|| {
             let pv = a.cluster.pv(volume)?;

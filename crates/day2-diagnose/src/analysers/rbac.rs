@@ -38,7 +38,7 @@ pub fn dangling_role_ref<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothes
     let ns = pod.ns_or_default();
     let sa = pod
         .spec
-        .as_ref()
+        .as_deref()
         .map_or("default", day2_model::pod::service_account);
     // The role a binding names, when the input shows that kind was captured
     // (at least one of it) and holds none of that name.

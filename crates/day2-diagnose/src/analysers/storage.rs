@@ -244,7 +244,7 @@ pub(super) fn claim_of<'c>(
         .volumes
         .iter()
         .flatten()
-        .find(|v| v.name == volume)
+        .find(|v| day2_model::pod::volume_named(&v.name, volume))
         .and_then(|v| v.persistent_volume_claim.as_ref())
         .map(|c| c.claim_name.as_str());
     let name = by_vol.or_else(|| model::claims(spec).next())?;
@@ -570,7 +570,7 @@ fn token_fetch(a: &Analysis<'_>, pod: &Res<Pod>, err: &str) -> Hypothesis {
     let ns = pod.ns_or_default();
     let sa = pod
         .spec
-        .as_ref()
+        .as_deref()
         .map_or("default", day2_model::pod::service_account);
     if err.contains("TokenRequest") {
         // The API server's own pod, when the input holds it (kubeadm's static pod).

@@ -297,7 +297,7 @@ fn pod_spec<'c>(d: &Detected<'c>) -> Option<(&'c str, &'c PodSpec, Option<&'c st
     match d.subject {
         Subject::Pod(p) => {
             let s = p.spec.as_ref()?;
-            Some((p.ns_or_default(), s, s.node_name.as_deref()))
+            Some((p.ns_or_default(), s, day2_model::pod::node_name(p)))
         }
         Subject::Controller {
             meta,

@@ -91,7 +91,7 @@ fn reach<'c>(
             pods += 1;
             affected.insert(model::workload_ref(c, p));
             let ns = p.ns_or_default();
-            for claim in p.spec.as_ref().into_iter().flat_map(model::claims) {
+            for claim in p.spec.as_deref().into_iter().flat_map(model::claims) {
                 let in_zone = c
                     .pvc(ns, claim)
                     .and_then(|pvc| c.pv_of_claim(pvc))
@@ -107,7 +107,7 @@ fn reach<'c>(
     // Workloads that still run somewhere else.
     let mut elsewhere: FxHashSet<ObjRef> = FxHashSet::default();
     for p in c.pods.iter().filter(|p| !model::is_terminal(p)) {
-        let on = p.spec.as_ref().and_then(|s| s.node_name.as_deref());
+        let on = day2_model::pod::node_name(p);
         if on.is_some_and(|n| !names.contains(n)) {
             let w = model::workload_ref(c, p);
             if affected.contains(&w) {

@@ -442,7 +442,7 @@ impl<'c> Analysis<'c> {
     /// Why the node a pod runs on is not Ready, when it is not: a pod there
     /// cannot be Ready whatever its own state says.
     pub fn node_result_of(&self, pod: &Res<Pod>) -> Option<&Resolved> {
-        let node = pod.spec.as_ref()?.node_name.as_deref()?;
+        let node = day2_model::pod::node_name(pod)?;
         self.nodes
             .get()?
             .get(&(String::new(), node.to_owned()))

@@ -158,7 +158,7 @@ impl<'c> Analysis<'c> {
             json(&spec.tolerations),
             json(&hard_spread),
             json(&spec.scheduling_gates),
-            spec.node_name.as_deref().unwrap_or(""),
+            day2_model::pod::node_name(pod).unwrap_or(""),
         ))
     }
 

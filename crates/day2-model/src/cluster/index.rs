@@ -166,7 +166,7 @@ fn index_pods(s: &Stores) -> PodIndexes {
     let mut labels: FxHashMap<&str, FxHashMap<(&str, &str), Vec<u32>>> = FxHashMap::default();
     for (i, p) in s.pods.iter().enumerate() {
         let i = i as u32;
-        if let Some(n) = p.spec.as_ref().and_then(|s| s.node_name.as_deref()) {
+        if let Some(n) = crate::pod::node_name(p) {
             push_at(&mut by_node, n, i);
         }
         let ns = p.ns_or_default();

@@ -234,7 +234,7 @@ impl Rule for CloudApiWithoutWorkloadIdentity {
                     };
                     if annotated("eks.amazonaws.com/role-arn")
                         || injected(w.spec)
-                        || pods.iter().any(|p| p.spec.as_ref().is_some_and(injected))
+                        || pods.iter().any(|p| p.spec.as_deref().is_some_and(injected))
                     {
                         continue;
                     }

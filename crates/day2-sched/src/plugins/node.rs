@@ -41,7 +41,7 @@ pub fn node_name(pod: &Incoming<'_, '_>, node: &SimNode) -> Option<Failure> {
     if pod.self_node.is_some() {
         return None;
     }
-    let want = pod.spec.node_name.as_deref().filter(|n| !n.is_empty())?;
+    let want = day2_model::pod::node_name(pod.pod)?;
     if want == node.name {
         return None;
     }

@@ -47,7 +47,7 @@ pub(super) fn cloud_identity(
     let ns = pod.ns_or_default();
     let sa = pod
         .spec
-        .as_ref()
+        .as_deref()
         .map(day2_model::pod::service_account)
         .unwrap_or("default");
     let sa_obj = a

@@ -103,7 +103,7 @@ pub(super) fn walk<'c>(a: &Analysis<'c>, svc: &'c Res<Service>, w: &mut Walked) 
             continue;
         };
         let mut unchecked = Vec::new();
-        for mut x in super::walk(a, ns, spec, spec.node_name.as_deref(), &mut unchecked) {
+        for mut x in super::walk(a, ns, spec, day2_model::pod::node_name(p), &mut unchecked) {
             x.what = format!("{} (pod {} behind Service {name})", x.what, p.name());
             w.push(x);
         }
