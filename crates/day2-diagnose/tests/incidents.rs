@@ -64,7 +64,9 @@
 //! [`HELDOUT11_ACCURACY_FLOOR`] and [`HELDOUT11_HEALTHY_MISSES_CEILING`].
 //! `tests/incidents-heldout-12/` is a twelfth, written the same way from
 //! threads none of the other sets cites, against
-//! [`HELDOUT12_ACCURACY_FLOOR`] and [`HELDOUT12_HEALTHY_MISSES_CEILING`].
+//! [`HELDOUT12_ACCURACY_FLOOR`] and [`HELDOUT12_HEALTHY_MISSES_CEILING`]; it
+//! has since been read while changing the engine and is a development set
+//! now.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -208,13 +210,14 @@ const HELDOUT11_ACCURACY_FLOOR: f64 = 0.90;
 const HELDOUT11_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the twelfth held-out set (`tests/incidents-heldout-12/`) fully
-/// right, as measured when it was written. A regression guard, not a
-/// target: the engine is not changed to make these incidents pass.
-const HELDOUT12_ACCURACY_FLOOR: f64 = 0.0;
+/// right. Blind it scored 14 of 20 (70.0%) on the engine of 450a91d and on
+/// the commit after it (the same fourteen); it has been read since, and its
+/// round took it to 18 of 20. Only goes up.
+const HELDOUT12_ACCURACY_FLOOR: f64 = 0.90;
 
-/// Healthy clusters of the twelfth held-out set that get a diagnosis today.
-/// Only goes down.
-const HELDOUT12_HEALTHY_MISSES_CEILING: usize = 2;
+/// Healthy clusters of the twelfth held-out set that get a diagnosis today
+/// (none of its two). Only goes down.
+const HELDOUT12_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
@@ -616,9 +619,10 @@ fn load_corpus(folder: &str) -> (Vec<(Incident, Cluster)>, Vec<String>) {
     let mut out = Vec::new();
     for name in &names {
         let Some(id) = name.strip_suffix(".json") else {
-            if !name.ends_with(".expect.yaml") {
+            // A set's own notes (its sources, what was reconstructed).
+            if !name.ends_with(".expect.yaml") && !name.ends_with(".md") {
                 errors.push(format!(
-                    "{name}: neither an incident (.json) nor an expectation (.expect.yaml)"
+                    "{name}: neither an incident (.json), an expectation (.expect.yaml) nor notes (.md)"
                 ));
             } else if !names.contains(&name.replace(".expect.yaml", ".json")) {
                 errors.push(format!("{name}: no snapshot beside it"));

@@ -185,3 +185,50 @@ fn an_eviction_after_the_node_last_changed_its_pressure_condition_is_an_incident
         summary(&out)
     );
 }
+
+/// A CronJob's run that failed on 14 June, and the runs after it; `later`
+/// says whether the later runs completed.
+fn cron_runs(later_complete: bool) -> String {
+    let later = if later_complete {
+        r#"conditions: [{type: Complete, status: "True", lastTransitionTime: "2026-06-28T20:31:00Z"}], succeeded: 1"#
+    } else {
+        r#"conditions: [{type: Failed, status: "True", reason: BackoffLimitExceeded, lastTransitionTime: "2026-06-28T20:35:00Z"}], failed: 3"#
+    };
+    format!(
+        r#"
+apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: w1}}, status: {{allocatable: {{cpu: "4", memory: 16Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True", lastHeartbeatTime: "2026-06-29T17:05:00Z"}}]}}}}
+- {{apiVersion: batch/v1, kind: CronJob, metadata: {{name: curator, namespace: logging, uid: cj}}, spec: {{schedule: "30 20 * * *", jobTemplate: {{spec: {{template: {{spec: {{restartPolicy: Never, containers: [{{name: curator, image: "curator:5.8"}}]}}}}}}}}}}}}
+- apiVersion: batch/v1
+  kind: Job
+  metadata: {{name: curator-1592150400, namespace: logging, uid: j1, ownerReferences: [{{apiVersion: batch/v1, kind: CronJob, name: curator, uid: cj, controller: true}}]}}
+  spec: {{template: {{spec: {{restartPolicy: Never, containers: [{{name: curator, image: "curator:5.8"}}]}}}}}}
+  status: {{startTime: "2026-06-14T17:30:00Z", failed: 3, conditions: [{{type: Failed, status: "True", reason: BackoffLimitExceeded, message: "Job has reached the specified backoff limit", lastTransitionTime: "2026-06-14T17:35:00Z"}}]}}
+- apiVersion: batch/v1
+  kind: Job
+  metadata: {{name: curator-1593363600, namespace: logging, uid: j2, ownerReferences: [{{apiVersion: batch/v1, kind: CronJob, name: curator, uid: cj, controller: true}}]}}
+  spec: {{template: {{spec: {{restartPolicy: Never, containers: [{{name: curator, image: "curator:5.8"}}]}}}}}}
+  status: {{startTime: "2026-06-28T20:30:00Z", {later}}}
+"#
+    )
+}
+
+#[test]
+fn a_cronjob_run_that_failed_before_a_later_run_completed_is_history() {
+    let out = diagnose(&load(&cron_runs(true)));
+    assert!(
+        out.diagnoses.is_empty(),
+        "the schedule recovered: {}",
+        summary(&out)
+    );
+}
+
+#[test]
+fn a_cronjob_whose_later_runs_fail_too_is_still_an_incident() {
+    let out = diagnose(&load(&cron_runs(false)));
+    let s = summary(&out);
+    assert!(s.contains("curator-1592150400"), "{s}");
+    assert!(s.contains("curator-1593363600"), "{s}");
+}

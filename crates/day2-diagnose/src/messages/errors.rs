@@ -136,6 +136,8 @@ pub enum ErrorClass {
     EntrypointUnloadable,
     /// CoreDNS's `forward` found no nameserver in its targets.
     ForwardWithoutNameservers,
+    /// CoreDNS's `loop` plugin saw its own probe come back and exits.
+    ForwardingLoop,
     /// The kernel refuses to bind a port below 1024 to the process.
     PrivilegedPort { port: u16 },
     /// The program cannot parse a configuration file it reads at start-up
@@ -163,7 +165,21 @@ pub struct Classified {
 /// (identity before TLS before DNS before connection).
 pub fn classify(text: &str) -> Vec<Classified> {
     let mut out: Vec<Classified> = Vec::new();
-    for line in text.lines() {
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        // libpq before PostgreSQL 14 names the server on the two lines after
+        // `could not connect to server: …`.
+        let joined;
+        let line = match lines.get(i + 1..i + 3) {
+            Some([next, last])
+                if line.contains("could not connect to server:")
+                    && next.contains("Is the server running on host") =>
+            {
+                joined = format!("{} {} {}", line.trim(), next.trim(), last.trim());
+                joined.as_str()
+            }
+            _ => line,
+        };
         if let Some(class) = classify_line(line)
             && !out.iter().any(|c| c.class == class)
         {
@@ -176,6 +192,19 @@ pub fn classify(text: &str) -> Vec<Classified> {
     out
 }
 
+/// CoreDNS's `loop` plugin giving up, in the spellings of its releases:
+/// `Loop (127.0.0.1:55953 -> :53) detected for zone "."` (1.3 on),
+/// `Forwarding loop detected in "." zone` (1.2.3 to 1.2.6) and
+/// `Seen "HINFO IN …" more than twice, loop detected` (1.2.0 to 1.2.2),
+/// each after `plugin/loop: ` (`plugin/loop/loop.go`, `setup.go`).
+pub fn forwarding_loop(line: &str) -> bool {
+    line.split_once("plugin/loop: ").is_some_and(|(_, rest)| {
+        rest.starts_with("Loop (")
+            || rest.starts_with("Forwarding loop detected")
+            || rest.contains("loop detected")
+    })
+}
+
 /// The most specific class of one line.
 pub fn classify_line(line: &str) -> Option<ErrorClass> {
     if line.contains("exec format error") {
@@ -184,6 +213,9 @@ pub fn classify_line(line: &str) -> Option<ErrorClass> {
     let line = &*apiserver::unescape(line);
     if line.contains("plugin/forward: no nameservers found") {
         return Some(ErrorClass::ForwardWithoutNameservers);
+    }
+    if forwarding_loop(line) {
+        return Some(ErrorClass::ForwardingLoop);
     }
     if entrypoint_unloadable(line) {
         return Some(ErrorClass::EntrypointUnloadable);
@@ -424,7 +456,10 @@ fn dns(line: &str) -> Option<ErrorClass> {
 }
 
 fn connect(line: &str) -> Option<ErrorClass> {
-    let failure = if line.contains("connection refused") || line.contains("ECONNREFUSED") {
+    let failure = if line.contains("connection refused")
+        || line.contains("Connection refused")
+        || line.contains("ECONNREFUSED")
+    {
         ConnectFailure::Refused
     } else if line.contains("no route to host") || line.contains("EHOSTUNREACH") {
         ConnectFailure::Unreachable
@@ -492,8 +527,38 @@ fn target(line: &str) -> Option<(String, Option<u16>)> {
     if let Some(hp) = url_target(line) {
         return Some(hp);
     }
+    if let Some(hp) = libpq_target(line) {
+        return Some(hp);
+    }
     // `connecting to redis:6379`: only with a port, the words after `connect to` are often prose.
     after(&["connecting to ", "connect to "]).filter(|(_, p)| p.is_some())
+}
+
+/// The server PostgreSQL's client library (libpq, `fe-connect.c`) names:
+/// `connection to server at "HOST" (IP), port N failed: …` (PostgreSQL 14
+/// on), or the older `Is the server running on host "HOST" (IP) and
+/// accepting TCP/IP connections on port N?`, which [`classify`] reads as one
+/// line with the `could not connect to server: …` line before it.
+fn libpq_target(line: &str) -> Option<(String, Option<u16>)> {
+    let quoted = |marker: &str| {
+        let at = line.find(marker)? + marker.len();
+        let rest = &line[at..];
+        let end = rest.find('"')?;
+        Some(rest[..end].to_owned())
+    };
+    let port = |marker: &str| {
+        let at = line.find(marker)? + marker.len();
+        let digits: String = line[at..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse::<u16>().ok()
+    };
+    if let Some(host) = quoted("connection to server at \"") {
+        return host_port(&host).map(|(h, _)| (h, port(", port ")));
+    }
+    let host = quoted("Is the server running on host \"")?;
+    host_port(&host).map(|(h, _)| (h, port("connections on port ")))
 }
 
 /// The host and port of the first URL in a line (the scheme's port by default).
@@ -898,5 +963,54 @@ mod tests {
             None
         );
         assert_eq!(file("failed to parse the response"), None);
+    }
+
+    #[test]
+    fn coredns_forwarding_loop_in_each_release_spelling() {
+        for line in [
+            "[FATAL] plugin/loop: Loop (127.0.0.1:55953 -> :53) detected for zone \".\", see https://coredns.io/plugins/loop#troubleshooting. Query: \"HINFO 4547991504243258144.3688648895315093531.\"",
+            "2018/11/12 08:01:02 [FATAL] plugin/loop: Forwarding loop detected in \".\" zone. Exiting. See https://coredns.io/plugins/loop#troubleshooting. Probe query: \"HINFO 5842.4411.\".",
+            "2018/09/06 13:02:45 [FATAL] plugin/loop: Seen \"HINFO IN 2050421060481615995.5620656063561519376.\" more than twice, loop detected",
+        ] {
+            assert_eq!(
+                classify_line(line),
+                Some(ErrorClass::ForwardingLoop),
+                "{line}"
+            );
+        }
+        // The plugin loading, and loops elsewhere, are not a forwarding loop.
+        assert_ne!(
+            classify_line("[INFO] plugin/loop: starting"),
+            Some(ErrorClass::ForwardingLoop)
+        );
+        assert_ne!(
+            classify_line("redirect loop detected for https://shop.example.com/"),
+            Some(ErrorClass::ForwardingLoop)
+        );
+    }
+
+    #[test]
+    fn libpq_names_the_server_it_could_not_reach() {
+        // Before PostgreSQL 14: three lines (`fe-connect.c`, connectFailureMessage).
+        let old = "sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) could not connect to server: Connection timed out\n\tIs the server running on host \"db.c9xk2.us-east-1.rds.amazonaws.com\" (10.20.40.17) and accepting\n\tTCP/IP connections on port 5432?\n";
+        let c = classify(old);
+        assert_eq!(
+            c.first().map(|c| &c.class),
+            Some(&ErrorClass::Connect {
+                host: "db.c9xk2.us-east-1.rds.amazonaws.com".into(),
+                port: Some(5432),
+                failure: ConnectFailure::Timeout
+            })
+        );
+        // PostgreSQL 14 on: one line.
+        let new = "psycopg.OperationalError: connection to server at \"orders-db.shop.svc\" (10.96.4.7), port 5433 failed: Connection refused";
+        assert_eq!(
+            classify_line(new),
+            Some(ErrorClass::Connect {
+                host: "orders-db.shop.svc".into(),
+                port: Some(5433),
+                failure: ConnectFailure::Refused
+            })
+        );
     }
 }

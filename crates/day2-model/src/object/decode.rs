@@ -258,7 +258,28 @@ pub fn decode_str_typed_into(
 }
 
 /// autoscaling/v1 `targetCPUUtilizationPercentage` as an autoscaling/v2 metric.
+/// And autoscaling/v1 carries the v2 status conditions in an annotation (a JSON
+/// list, `autoscaling.alpha.kubernetes.io/conditions`), which the API server
+/// fills on a v1 read (`pkg/apis/autoscaling/v1/conversion.go`): they become
+/// `status.conditions` again.
 fn hpa_v1_to_v2(o: &mut serde_json::Map<String, serde_json::Value>) {
+    const CONDITIONS: &str = "autoscaling.alpha.kubernetes.io/conditions";
+    let conditions = o
+        .get("metadata")
+        .and_then(|m| m.get("annotations"))
+        .and_then(|a| a.get(CONDITIONS))
+        .and_then(|v| v.as_str())
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+        .filter(serde_json::Value::is_array);
+    if let Some(conditions) = conditions
+        && let Some(status) = o
+            .entry("status")
+            .or_insert_with(|| serde_json::json!({}))
+            .as_object_mut()
+        && !status.contains_key("conditions")
+    {
+        status.insert("conditions".into(), conditions);
+    }
     let Some(spec) = o.get_mut("spec").and_then(|s| s.as_object_mut()) else {
         return;
     };

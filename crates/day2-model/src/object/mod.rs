@@ -553,6 +553,40 @@ mod tests {
     }
 
     #[test]
+    fn autoscaling_v1_conditions_come_back_from_their_annotation() {
+        // What the API server returns for an autoscaling/v1 read: the v2
+        // conditions as a JSON list in an annotation.
+        let conditions = r#"[{"type":"AbleToScale","status":"True","reason":"SucceededGetScale"},{"type":"ScalingActive","status":"False","reason":"FailedGetResourceMetric","message":"the HPA was unable to compute the replica count: missing request for cpu"}]"#;
+        let o = decode_value(json!({"apiVersion": "autoscaling/v1", "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": "h", "annotations": {"autoscaling.alpha.kubernetes.io/conditions": conditions}},
+            "spec": {"maxReplicas": 5, "scaleTargetRef": {"kind": "Deployment", "name": "w"}, "targetCPUUtilizationPercentage": 10},
+            "status": {"currentReplicas": 1, "desiredReplicas": 1}}), Origin::default(), None).unwrap();
+        let Object::HorizontalPodAutoscaler(h) = o else {
+            panic!("expected HPA")
+        };
+        let c = h.status.as_ref().unwrap().conditions.as_ref().unwrap();
+        assert_eq!(c.len(), 2);
+        assert_eq!(
+            (c[1].type_.as_str(), c[1].status.as_str()),
+            ("ScalingActive", "False")
+        );
+        assert_eq!(c[1].reason.as_deref(), Some("FailedGetResourceMetric"));
+        // An annotation that is not a list is left alone.
+        let o = decode_value(json!({"apiVersion": "autoscaling/v1", "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": "h", "annotations": {"autoscaling.alpha.kubernetes.io/conditions": "not json"}},
+            "spec": {"maxReplicas": 5, "scaleTargetRef": {"kind": "Deployment", "name": "w"}}}), Origin::default(), None).unwrap();
+        let Object::HorizontalPodAutoscaler(h) = o else {
+            panic!("expected HPA")
+        };
+        assert!(
+            h.status
+                .as_ref()
+                .and_then(|s| s.conditions.as_ref())
+                .is_none()
+        );
+    }
+
+    #[test]
     fn decode_str_into_fast_and_slow_paths_agree() {
         let mut st = Stores::default();
         let raw = r#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d"},"spec":{"selector":{},"template":{}}}"#;

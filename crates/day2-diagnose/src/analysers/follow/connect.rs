@@ -239,7 +239,15 @@ pub(super) fn connect_cause(
                     pod,
                     what.clone(),
                     "the host is outside the cluster and no NetworkPolicy denies egress to it",
-                    format!("The cause is outside the cluster: check that {hp} answers from a node (`curl -v https://{host}`), and the egress path (NAT gateway, firewall, proxy, security groups)."),
+                    {
+                        // An HTTP(S) port is probed with curl, any other with a TCP connect.
+                        let probe = match port {
+                            443 => format!("curl -v https://{host}"),
+                            80 => format!("curl -v http://{host}"),
+                            _ => format!("nc -vz {host} {port}"),
+                        };
+                        format!("The cause is outside the cluster: check that {hp} answers from a node (`{probe}`) and that the service behind it is up (a managed database's status, storage and connection limits), and the egress path (NAT gateway, firewall, proxy, security groups).")
+                    },
                 ))
             })
         }

@@ -262,7 +262,7 @@ pub(super) fn dns_pods_down(
     if let Some(line) = messages
         .iter()
         .flat_map(|m| m.lines())
-        .find(|l| l.contains("plugin/loop: Loop"))
+        .find(|l| crate::messages::errors::forwarding_loop(l))
     {
         let cm = dns.workload.and_then(|w| corefile(a, w).0);
         return Hypothesis::new(
@@ -364,6 +364,48 @@ pub(super) fn forward_without_nameservers(a: &Analysis<'_>, pod: &Res<Pod>) -> H
             "Point the Corefile's `forward` at resolvers that exist (addresses, or a resolv.conf with `nameserver` lines), then restart the coredns pods.",
         ),
     }
+}
+
+/// CoreDNS in `pod` exits on a forwarding loop (its `loop` plugin): the
+/// Corefile's `forward` reaches CoreDNS again. With `dnsPolicy: Default`
+/// and `forward . /etc/resolv.conf`, that file is the node's, and a local
+/// stub resolver there (systemd-resolved's 127.0.0.53) sends the query back.
+pub(super) fn forwarding_loop(a: &Analysis<'_>, pod: &Res<Pod>, line: &str) -> Hypothesis {
+    let ns = pod.ns_or_default();
+    let spec = pod.spec.as_ref();
+    let mounted: Vec<&str> = spec
+        .and_then(|s| s.volumes.as_ref())
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.config_map.as_ref().map(|c| c.name.as_str()))
+        .collect();
+    let cm = a.cluster.config_maps.iter().find(|c| {
+        c.ns_or_default() == ns
+            && mounted.contains(&c.name())
+            && c.data.as_ref().is_some_and(|d| d.contains_key("Corefile"))
+    });
+    let forward = cm.and_then(|c| forward_line(c));
+    let fwd = forward
+        .as_deref()
+        .map(|f| format!("`{f}`"))
+        .unwrap_or_else(|| "its `forward` (or `proxy`)".to_owned());
+    let node_file = spec
+        .and_then(|s| s.dns_policy.as_deref())
+        .is_some_and(|p| p == "Default");
+    let through = if node_file {
+        " with `dnsPolicy: Default`, /etc/resolv.conf is the node's (the kubelet's `resolvConf`), and a local stub resolver there (systemd-resolved's 127.0.0.53) hands the query back"
+    } else {
+        ""
+    };
+    let workload = model::workload_ref(a.cluster, pod);
+    Hypothesis::new(
+        86,
+        Loop::Network,
+        cm.map(|c| c.objref()).unwrap_or(workload.clone()),
+        format!("CoreDNS exits on a forwarding loop (its `loop` plugin): the Corefile forwards with {fwd}, which leads back to CoreDNS itself{}", if through.is_empty() { String::new() } else { format!(":{through}") }),
+    )
+    .fix(format!("Break the loop: set the kubelet's `resolvConf: /run/systemd/resolve/resolv.conf` (`--resolv-conf`) on nodes running systemd-resolved instead of the 127.0.0.53 stub, or make the Corefile in ConfigMap {ns}/{} forward to a real upstream resolver's address; then restart the coredns pods (https://coredns.io/plugins/loop#troubleshooting).", cm.map_or("coredns", |c| c.name())))
+    .link(Link::new(Loop::Network, None, workload, "CoreDNS detects a forwarding loop and exits").with_evidence([day2_model::redact::excerpt(line, EXCERPT)]))
 }
 
 /// The fix for a name that resolves to no Service: the setting that holds

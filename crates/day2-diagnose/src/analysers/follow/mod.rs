@@ -178,6 +178,7 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             ErrorClass::ExecFormat => Some(exec_format(a, pod, container)),
             ErrorClass::EntrypointUnloadable => Some(entrypoint_unloadable(a, pod, container)),
             ErrorClass::ForwardWithoutNameservers => Some(forward_without_nameservers(a, pod)),
+            ErrorClass::ForwardingLoop => Some(dns::forwarding_loop(a, pod, &c.line)),
             ErrorClass::PrivilegedPort { port } => Some(privileged_port(a, pod, container, *port)),
             ErrorClass::NodeLimit { sysctl } => {
                 Some(process::node_limit(a, pod, container, sysctl))
@@ -230,6 +231,7 @@ fn describe(c: &ErrorClass) -> String {
         ErrorClass::EntrypointUnloadable => {
             "the kernel cannot load its entrypoint (no such file or directory)".to_owned()
         }
+        ErrorClass::ForwardingLoop => "CoreDNS detects a forwarding loop and exits".to_owned(),
         ErrorClass::ForwardWithoutNameservers => {
             "CoreDNS finds no nameserver to forward to".to_owned()
         }
