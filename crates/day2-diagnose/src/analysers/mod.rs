@@ -417,7 +417,7 @@ pub fn symptom_link(d: &Detected<'_>) -> Link {
         Kind::ServiceWithoutReadyEndpoints => "Service has no ready endpoints".to_owned(),
         Kind::IngressBackendMissing => "Ingress routes to a backend that does not exist".to_owned(),
         Kind::IngressBackendUnavailable => {
-            "Ingress backend has no ready endpoint: clients get 502/503".to_owned()
+            "Ingress backend is unavailable: clients get 502/503, or 504 when a policy shuts the controller out".to_owned()
         }
         Kind::NodeNotReady => "node is NotReady".to_owned(),
         Kind::PodCreateFailed => "controller cannot create its pods (FailedCreate)".to_owned(),

@@ -105,6 +105,8 @@ pub struct Analysis<'c> {
     /// Phase two results by Service (namespace, name).
     pub services: OnceLock<FxHashMap<Key, Arc<Resolved>>>,
     slices: OnceLock<FxHashMap<Key, Vec<&'c Res<EndpointSlice>>>>,
+    /// Ready pods whose arguments name an ingress class or controller.
+    ingress_controllers: OnceLock<Vec<&'c Res<Pod>>>,
     endpoints: OnceLock<FxHashMap<Key, &'c Res<Endpoints>>>,
     service_idx: OnceLock<FxHashMap<Key, &'c Res<Service>>>,
     workloads: OnceLock<FxHashMap<String, Vec<Workload<'c>>>>,
@@ -163,6 +165,7 @@ impl<'c> Analysis<'c> {
             services: OnceLock::new(),
             nodes: OnceLock::new(),
             slices: OnceLock::new(),
+            ingress_controllers: OnceLock::new(),
             endpoints: OnceLock::new(),
             service_idx: OnceLock::new(),
             verdict_cache: Mutex::new(FxHashMap::default()),
@@ -372,6 +375,43 @@ impl<'c> Analysis<'c> {
     }
 
     /// EndpointSlices of a Service (by the `kubernetes.io/service-name` label).
+    /// The Ready pods whose container arguments name an ingress class
+    /// (`--ingress-class=…`, `…ingressclass=…`) or an IngressClass's
+    /// controller (`--controller-class=k8s.io/ingress-nginx`): the candidates
+    /// for serving Ingresses, found in one pass over the pods.
+    pub fn ingress_controllers(&self) -> &[&'c Res<Pod>] {
+        self.ingress_controllers.get_or_init(|| {
+            let controllers: Vec<String> = self
+                .cluster
+                .ingress_classes
+                .iter()
+                .filter_map(|c| c.spec.as_ref()?.controller.as_deref())
+                .map(|c| format!("={c}"))
+                .collect();
+            let names = |arg: &str| {
+                arg.contains("ingress-class=")
+                    || arg.contains("ingressclass=")
+                    || controllers.iter().any(|c| arg.ends_with(c.as_str()))
+            };
+            self.cluster
+                .pods
+                .iter()
+                .filter(|p| {
+                    p.spec.as_ref().is_some_and(|s| {
+                        s.containers.iter().any(|c| {
+                            c.args
+                                .iter()
+                                .chain(c.command.iter())
+                                .flatten()
+                                .any(|a| names(a))
+                        })
+                    })
+                })
+                .filter(|p| crate::model::is_ready(p))
+                .collect()
+        })
+    }
+
     pub fn slices_of(&self, ns: &str, service: &str) -> &[&'c Res<EndpointSlice>] {
         let idx = self.slices.get_or_init(|| {
             let mut m: FxHashMap<Key, Vec<&'c Res<EndpointSlice>>> = FxHashMap::default();

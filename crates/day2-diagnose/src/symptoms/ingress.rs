@@ -1,11 +1,14 @@
 //! `IngressBackendMissing` (the backend Service or its port does not exist)
 //! and `IngressBackendUnavailable` (the backend Service has no ready
 //! endpoint: ingress-nginx logs `Service "<ns>/<name>" does not have any active
-//! Endpoint.` and answers 503; cloud load balancers answer 502/503).
+//! Endpoint.` and answers 503; cloud load balancers answer 502/503; or
+//! NetworkPolicies let no pod of the class's controller reach the Ready
+//! backend pods, and it answers 504).
 
 use super::{Detail, Detected, Kind, Subject, service};
 use crate::analysis::Analysis;
-use day2_model::{Res, SourceKind};
+use crate::netpol::{Direction, Peer, Port, evaluate};
+use day2_model::{Pod, Res, SourceKind};
 use k8s_openapi::api::networking::v1::{Ingress, IngressServiceBackend};
 
 /// Every Service backend of an Ingress with the host and path routing to it.
@@ -86,15 +89,25 @@ pub fn detect<'c>(a: &Analysis<'c>, ing: &'c Res<Ingress>) -> Option<Detected<'c
                     if broken {
                         since = service::unready_since(a, &pods);
                     }
-                    broken.then(|| {
+                    if broken {
+                        Some((
+                            Kind::IngressBackendUnavailable,
+                            format!(
+                                "backend Service {ns}/{} has no ready endpoint ({} not ready, {}): requests to {host}{path} get 502/503",
+                                b.name, st.not_ready, st.source
+                            ),
+                        ))
+                    } else {
+                        controller_shut_out(a, ing, s, port.as_deref()).map(|(c, pod, p)| {
                             (
                                 Kind::IngressBackendUnavailable,
                                 format!(
-                                    "backend Service {ns}/{} has no ready endpoint ({} not ready, {}): requests to {host}{path} get 502/503",
-                                    b.name, st.not_ready, st.source
+                                    "NetworkPolicy lets no ingress controller pod ({}/{}) reach backend pod {}/{} on port {}: requests to {host}{path} time out (504) although the pods are Ready",
+                                    c.ns_or_default(), c.name(), pod.ns_or_default(), pod.name(), p.number
                                 ),
                             )
                         })
+                    }
                 } else {
                     None
                 }
@@ -126,4 +139,143 @@ pub fn detect<'c>(a: &Analysis<'c>, ing: &'c Res<Ingress>) -> Option<Detected<'c
         path,
     };
     Some(d)
+}
+
+/// The class an Ingress asks for: `spec.ingressClassName`, the legacy
+/// `kubernetes.io/ingress.class` annotation, else the IngressClass marked
+/// `ingressclass.kubernetes.io/is-default-class: "true"`.
+fn class_name<'c>(a: &Analysis<'c>, ing: &'c Ingress) -> Option<&'c str> {
+    ing.spec
+        .as_ref()
+        .and_then(|s| s.ingress_class_name.as_deref())
+        .or_else(|| {
+            ing.metadata
+                .annotations
+                .as_ref()
+                .and_then(|m| m.get("kubernetes.io/ingress.class"))
+                .map(String::as_str)
+        })
+        .or_else(|| {
+            a.cluster
+                .ingress_classes
+                .iter()
+                .find(|c| {
+                    c.metadata
+                        .annotations
+                        .as_ref()
+                        .and_then(|m| m.get("ingressclass.kubernetes.io/is-default-class"))
+                        .is_some_and(|v| v == "true")
+                })
+                .map(|c| c.name())
+        })
+}
+
+/// The Ready pods of the controller that serves class `class`: those whose
+/// container arguments name the IngressClass's `spec.controller`
+/// (`--controller-class=k8s.io/ingress-nginx`) or the class itself
+/// (`--ingress-class=nginx`, Traefik's `…ingressclass=traefik`).
+fn controller_pods<'c>(a: &Analysis<'c>, class: &str) -> Vec<&'c Res<Pod>> {
+    let controller = a
+        .cluster
+        .ingress_classes
+        .iter()
+        .find(|c| c.name() == class)
+        .and_then(|c| c.spec.as_ref())
+        .and_then(|s| s.controller.as_deref());
+    let names = |arg: &str| {
+        controller.is_some_and(|c| arg.ends_with(&format!("={c}")))
+            || arg.ends_with(&format!("ingress-class={class}"))
+            || arg.ends_with(&format!("ingressclass={class}"))
+    };
+    a.ingress_controllers()
+        .iter()
+        .copied()
+        .filter(|p| {
+            p.spec.as_ref().is_some_and(|s| {
+                s.containers.iter().any(|c| {
+                    c.args
+                        .iter()
+                        .chain(c.command.iter())
+                        .flatten()
+                        .any(|arg| names(arg))
+                })
+            })
+        })
+        .collect()
+}
+
+/// The port a backend pod serves for `svc`'s port `port` (a number or a
+/// name): the Service port's `targetPort`, a name resolved against the
+/// pod's container ports.
+fn served_port<'c>(
+    svc: &k8s_openapi::api::core::v1::Service,
+    port: Option<&str>,
+    pod: &'c Pod,
+) -> Option<Port<'c>> {
+    use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+    let ports = svc.spec.as_ref()?.ports.as_ref()?;
+    let sp = match port {
+        Some(p) => ports
+            .iter()
+            .find(|sp| sp.name.as_deref() == Some(p) || sp.port.to_string() == p)?,
+        None => ports.first()?,
+    };
+    let container_ports = pod
+        .spec
+        .as_ref()?
+        .containers
+        .iter()
+        .flat_map(|c| c.ports.iter().flatten());
+    let (number, name) = match sp.target_port.as_ref() {
+        None => (sp.port, None),
+        Some(IntOrString::Int(n)) => (*n, None),
+        Some(IntOrString::String(n)) => {
+            let cp = container_ports
+                .clone()
+                .find(|c| c.name.as_deref() == Some(n))?;
+            (cp.container_port, cp.name.as_deref())
+        }
+    };
+    let name = name.or_else(|| {
+        container_ports
+            .clone()
+            .find(|c| c.container_port == number)
+            .and_then(|c| c.name.as_deref())
+    });
+    Some(Port {
+        number: u16::try_from(number).ok()?,
+        name,
+        protocol: "TCP",
+    })
+}
+
+/// NetworkPolicies shut the ingress controller out of the backend: its
+/// Ready pods have endpoints, but a policy that selects them for ingress
+/// admits none of the Ready controller pods (or the controller's own egress
+/// policies do not let it out), so requests through the Ingress time out
+/// (504) while every pod is Ready. The controller pod, the backend pod and
+/// the port.
+pub fn controller_shut_out<'c>(
+    a: &Analysis<'c>,
+    ing: &'c Ingress,
+    svc: &'c Res<k8s_openapi::api::core::v1::Service>,
+    port: Option<&str>,
+) -> Option<(&'c Res<Pod>, &'c Res<Pod>, Port<'c>)> {
+    if a.cluster.network_policies.is_empty() {
+        return None;
+    }
+    let class = class_name(a, ing)?;
+    let controllers = controller_pods(a, class);
+    let backend = service::selected_pods(a, svc)
+        .into_iter()
+        .find(|p| crate::model::is_ready(p))?;
+    let port = served_port(svc, port, backend)?;
+    let allowed = |c: &&Res<Pod>| {
+        evaluate(a.cluster, c, Direction::Egress, Peer::Pod(backend), port).allowed()
+            && evaluate(a.cluster, backend, Direction::Ingress, Peer::Pod(c), port).allowed()
+    };
+    match controllers.first() {
+        Some(first) if !controllers.iter().any(allowed) => Some((first, backend, port)),
+        _ => None,
+    }
 }

@@ -29,6 +29,7 @@ mod identity;
 mod process;
 mod volume;
 
+pub(crate) use connect::path_policies;
 use connect::{configured_peers, connect_cause};
 use dns::{dns_cause, forward_without_nameservers};
 use identity::{cloud_identity, exec_format};
