@@ -220,6 +220,10 @@ pub static ANALYSERS: &[Analyser] = &[
         kinds: &[IngressBackendMissing, IngressBackendUnavailable],
         run: network::ingress,
     },
+    Analyser {
+        kinds: &[IngressBackendUnavailable],
+        run: follow::ingress_shut_out,
+    },
     // Nodes
     Analyser {
         kinds: &[NodeNotReady],

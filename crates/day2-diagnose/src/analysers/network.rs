@@ -578,25 +578,6 @@ pub fn ingress<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .rule(a.findings.rule_on("NW010", &ing.objref()).map(|f| &*f.rule))
             .fix(format!("Use one of Service {service}'s ports in the Ingress backend (`service.port.number` or `.name`)."))];
     }
-    if let Some((controller, backend, p)) =
-        crate::symptoms::ingress::controller_shut_out(a, ing, svc, port.as_deref())
-    {
-        let what = format!(
-            "Ingress {} routes {host}{path} to Service {service}, but its controller cannot reach the backend",
-            ing.name()
-        );
-        let desc = format!("pod {}/{}", backend.ns_or_default(), backend.name());
-        if let Some(h) = super::follow::path_policies(
-            a,
-            controller,
-            crate::netpol::Peer::Pod(backend),
-            &desc,
-            p,
-            &what,
-        ) {
-            return vec![h];
-        }
-    }
     let Some(mut h) = resolve_service(a, svc, 0) else {
         return vec![];
     };

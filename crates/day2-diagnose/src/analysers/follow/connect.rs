@@ -404,7 +404,7 @@ pub(super) fn service_cause(
 }
 
 /// The NetworkPolicies on a path: egress from `pod`, ingress at the peer pod.
-pub(crate) fn path_policies(
+pub(super) fn path_policies(
     a: &Analysis<'_>,
     pod: &Res<Pod>,
     peer: Peer<'_>,

@@ -29,7 +29,6 @@ mod identity;
 mod process;
 mod volume;
 
-pub(crate) use connect::path_policies;
 use connect::{configured_peers, connect_cause};
 use dns::{dns_cause, forward_without_nameservers};
 use identity::{cloud_identity, exec_format};
@@ -45,7 +44,7 @@ use crate::messages::errors::{
 use crate::model;
 use crate::netpol::{self, Direction, Peer, Port, Verdict};
 use crate::symptoms::service::{endpoint_state, selected_pods};
-use crate::symptoms::{Detail, Detected};
+use crate::symptoms::{Detail, Detected, Subject};
 use day2_model::pod::Pod;
 use day2_model::{Loop, ObjRef, Res, Workload};
 use k8s_openapi::api::core::v1::Service;
@@ -404,4 +403,38 @@ fn policy_hypothesis(
             port.number
         ),
     ))
+}
+
+/// The Ingress's controller cannot reach its Ready backend: the
+/// NetworkPolicies on that path, evaluated as for any connection
+/// ([`crate::symptoms::ingress::controller_shut_out`]).
+pub fn ingress_shut_out<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let (
+        Subject::Ingress(ing),
+        Detail::Ingress {
+            service,
+            port,
+            host,
+            path,
+        },
+    ) = (&d.subject, &d.detail)
+    else {
+        return vec![];
+    };
+    let Some(svc) = a.service(ing.ns_or_default(), service) else {
+        return vec![];
+    };
+    let Some((controller, backend, p)) =
+        crate::symptoms::ingress::controller_shut_out(a, ing, svc, port.as_deref())
+    else {
+        return vec![];
+    };
+    let what = format!(
+        "Ingress {} routes {host}{path} to Service {service}, but its controller cannot reach the backend",
+        ing.name()
+    );
+    let desc = format!("pod {}/{}", backend.ns_or_default(), backend.name());
+    connect::path_policies(a, controller, Peer::Pod(backend), &desc, p, &what)
+        .into_iter()
+        .collect()
 }
