@@ -16,7 +16,7 @@ pub fn skip_ws(b: &[u8], mut i: usize) -> usize {
 pub fn skip_string(b: &[u8], i: usize) -> Option<usize> {
     let mut j = i + 1;
     loop {
-        let k = j + memchr::memchr2(b'"', b'\\', b.get(j..)?)?;
+        let k = quote_or_escape(b, j)?;
         if b[k] == b'\\' {
             j = k + 2;
         } else {
@@ -228,7 +228,11 @@ fn walk_members(b: &[u8], i: usize) -> Option<Walked> {
 fn skip_rest(b: &[u8], mut i: usize) -> Option<usize> {
     let mut depth = 1usize;
     while i < b.len() {
-        match b[i] {
+        i = next_structural(b, i);
+        let Some(&c) = b.get(i) else {
+            break;
+        };
+        match c {
             b'"' => {
                 i = skip_string(b, i)?;
                 continue;
@@ -245,6 +249,56 @@ fn skip_rest(b: &[u8], mut i: usize) -> Option<usize> {
         i += 1;
     }
     None
+}
+
+/// The first index from `j` of a `"` or `\\`: the first sixteen bytes eight
+/// at a time (most strings in a manifest are short), then `memchr2`.
+#[inline]
+fn quote_or_escape(b: &[u8], mut j: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    for _ in 0..2 {
+        let Some(chunk) = b.get(j..j + 8) else {
+            break;
+        };
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let m = zero(w ^ (u64::from(b'"') * ONES)) | zero(w ^ (u64::from(b'\\') * ONES));
+        if m != 0 {
+            return Some(j + (m.trailing_zeros() / 8) as usize);
+        }
+        j += 8;
+    }
+    Some(j + memchr::memchr2(b'"', b'\\', b.get(j..)?)?)
+}
+
+/// The first index from `i` whose byte may be `"`, `{`, `}`, `[` or `]`
+/// (`b.len()` when none is): eight bytes at a time, so whitespace, numbers
+/// and punctuation between them cost little. A byte it stops at may be none
+/// of them (a control byte); the caller looks at it.
+#[inline]
+fn next_structural(b: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Bytes equal to `x` in `v` flag their high bit; the lowest flag is exact.
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        // `[` and `]` are `{` and `}` less bit 5.
+        let folded = w | (0x20 * ONES);
+        let m = zero(folded ^ (u64::from(b'{') * ONES))
+            | zero(folded ^ (u64::from(b'}') * ONES))
+            | zero(w ^ (u64::from(b'"') * ONES));
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i
 }
 
 /// The walk for objects [`walk_object`] does not read itself.
@@ -454,5 +508,32 @@ mod tests {
             None
         );
         assert_eq!(skip_value(br#"{"a":[1,2"#, 0), None);
+    }
+
+    #[test]
+    fn skips_values_whatever_the_offset_of_quotes_escapes_and_brackets() {
+        // Every offset of an escaped quote, an escaped backslash and the
+        // brackets inside strings, against the eight-byte steps.
+        for pad in 0..24 {
+            let fill = "x".repeat(pad);
+            let space = " ".repeat(pad);
+            for inner in [
+                format!("{fill}\\\"{{[}}]"),
+                format!("{fill}\\\\"),
+                format!("{fill}é\\u00e9 ]}}"),
+                fill.clone(),
+            ] {
+                let text = format!(
+                    "{{\"a\": \"{inner}\", \"b\": [1, 2.5e3, {{\"c\": [\"{inner}\", null, true]}}],{space}\"d\": {{}}}}"
+                );
+                let v: Result<serde_json::Value, _> = serde_json::from_str(&text);
+                assert!(v.is_ok(), "{text}");
+                let tail = format!("{text}  ,[1]");
+                assert_eq!(skip_value(tail.as_bytes(), 0), Some(text.len()), "{text}");
+            }
+        }
+        // Unterminated: no end.
+        assert_eq!(skip_value(b"{\"a\": [1, {\"b\": \"}\"}", 0), None);
+        assert_eq!(skip_value(b"\"abc\\\"", 0), None);
     }
 }
