@@ -104,6 +104,7 @@ impl Store {
         }
         let obj = self.decode(kind, &key, v)?;
         let stored = obj.stored_kind();
+        let new_phase = phase(&obj).map(str::to_owned);
         match self
             .kinds
             .entry(kind.to_owned())
@@ -111,13 +112,18 @@ impl Store {
             .objects
             .insert(key, Stored { print, obj })
         {
-            // A pod whose status alone changed.
+            // A pod whose status alone changed; its phase too, or not.
             Some(old)
                 if old.print.rest == print.rest
                     && stored == StoredKind::Pod
                     && old.obj.stored_kind() == stored =>
             {
-                self.changed = self.changed.union(KindSet::POD_STATUS);
+                let same_phase = phase(&old.obj) == new_phase.as_deref();
+                self.changed = self.changed.union(if same_phase {
+                    KindSet::POD_STATUS
+                } else {
+                    KindSet::POD_STATUS.union(KindSet::POD_PHASE)
+                });
             }
             Some(old) => {
                 self.mark(stored);
@@ -190,7 +196,9 @@ impl Store {
     fn mark(&mut self, kind: StoredKind) {
         self.changed.insert(kind);
         if kind == StoredKind::Pod {
-            self.changed = self.changed.union(KindSet::POD_STATUS);
+            self.changed = self
+                .changed
+                .union(KindSet::POD_STATUS.union(KindSet::POD_PHASE));
         }
     }
 
@@ -329,6 +337,14 @@ impl Store {
         obj.trim();
         self.undecodable.remove(&(kind.to_owned(), display(key)));
         Ok(obj)
+    }
+}
+
+/// A pod's `status.phase` (`None` for other objects and pods without one).
+fn phase(obj: &Object) -> Option<&str> {
+    match obj {
+        Object::Pod(p) => p.status.as_ref()?.phase.as_deref(),
+        _ => None,
     }
 }
 
@@ -587,25 +603,31 @@ mod tests {
         s.apply("v1", "Pod", pod("shop", "web", "web:1")).unwrap();
         s.apply("v1", "Node", node("1", "True", "2026-01-01T10:00:00Z"))
             .unwrap();
-        // A new pod is all of it, its status too.
+        // A new pod is all of it, its status and phase too.
+        let pod_status = KindSet::POD_STATUS.union(KindSet::POD_PHASE);
         assert_eq!(
             s.take_changed(),
-            kinds(&[K::Pod, K::Node]).union(KindSet::POD_STATUS)
+            kinds(&[K::Pod, K::Node]).union(pod_status)
         );
-        // The kubelet's update: the status alone.
+        // The kubelet's update: the status alone, its phase with it.
         let mut p = pod("shop", "web", "web:1");
         p["status"] = json!({"phase": "Running"});
-        s.apply("v1", "Pod", p).unwrap();
+        s.apply("v1", "Pod", p.clone()).unwrap();
+        assert_eq!(s.take_changed(), pod_status);
+        // A container restarted: the status, the phase as it was.
+        p["status"]["containerStatuses"] = json!([{"name": "app", "restartCount": 1}]);
+        s.apply("v1", "Pod", p.clone()).unwrap();
         assert_eq!(s.take_changed(), KindSet::POD_STATUS);
+        // The pod ran to completion: its phase changed.
+        p["status"]["phase"] = json!("Succeeded");
+        s.apply("v1", "Pod", p).unwrap();
+        assert_eq!(s.take_changed(), pod_status);
         // A heartbeat is no change; a delete is.
         s.apply("v1", "Node", node("2", "True", "2026-01-01T10:00:40Z"))
             .unwrap();
         assert_eq!(s.take_changed(), KindSet::EMPTY);
         s.delete("Pod", &pod("shop", "web", "web:1"));
-        assert_eq!(
-            s.take_changed(),
-            kinds(&[K::Pod]).union(KindSet::POD_STATUS)
-        );
+        assert_eq!(s.take_changed(), kinds(&[K::Pod]).union(pod_status));
         // A kind without a typed model changes the `Other` store.
         s.apply(
             "monitoring.coreos.com/v1",

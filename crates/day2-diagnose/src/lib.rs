@@ -131,7 +131,10 @@ pub fn diagnose_incremental(
     memo: &mut Memo,
     changed: day2_model::KindSet,
 ) -> DiagnoseOutput {
-    let keep = !changed.intersects(day2_model::KindSet::POD_STATUS)
+    // Of a pod's status, the verdicts read its phase only (whether it holds
+    // its node's resources): other status changes (restarts, readiness)
+    // keep them.
+    let keep = !changed.intersects(day2_model::KindSet::POD_PHASE)
         && changed.iter().all(|k| PLACEMENT_IGNORES.contains(k));
     let mut kept = std::mem::take(&mut memo.verdicts);
     if !keep {

@@ -42,6 +42,18 @@ fn snapshots() -> Vec<PathBuf> {
     out
 }
 
+/// `c` with `change` made to every pod's status.
+fn with_pods(c: &Cluster, change: impl Fn(&mut day2_model::pod::PodStatus)) -> Cluster {
+    let mut stores = c.stores.clone();
+    for p in stores.pods.iter_mut() {
+        let pod = std::sync::Arc::make_mut(&mut p.obj);
+        if let Some(s) = pod.status.as_mut() {
+            change(s);
+        }
+    }
+    day2_sources::testing::with_stores(c, stores)
+}
+
 fn whole(c: &Cluster) -> DiagnoseOutput {
     let config = Config::default();
     let cx = Context::new(c, &config);
@@ -95,6 +107,38 @@ fn kept_verdicts_give_the_diagnosis_a_whole_run_gives() {
                     f.display()
                 );
             }
+            // Every pod's status changed but its phase (a container
+            // restarted, readiness flipped): the verdicts are kept.
+            let restarted = with_pods(&c, |s| {
+                for cs in s.container_statuses.iter_mut().flatten() {
+                    cs.restart_count += 1;
+                    cs.ready = !cs.ready;
+                }
+            });
+            let mut m = memo.clone();
+            assert_eq!(
+                kept(&restarted, &mut m, KindSet::POD_STATUS),
+                whole(&restarted),
+                "{}: pods restarted, the kept verdicts differ from a whole run",
+                f.display()
+            );
+            // Every running pod finished: the phase drops them.
+            let finished = with_pods(&c, |s| {
+                if s.phase.as_deref() == Some("Running") {
+                    s.phase = Some("Succeeded".into());
+                }
+            });
+            let mut m = memo.clone();
+            assert_eq!(
+                kept(
+                    &finished,
+                    &mut m,
+                    KindSet::POD_STATUS.union(KindSet::POD_PHASE)
+                ),
+                whole(&finished),
+                "{}: pods finished",
+                f.display()
+            );
             // A kind the verdicts read drops them.
             let mut m = memo.clone();
             let c3 = without(&c, KindSet::of(&[day2_model::StoredKind::Node]));

@@ -15,6 +15,10 @@ impl KindSet {
     /// stands for the pods' metadata and spec, and for pods coming and
     /// going; a reader of the pods' status lists both.
     pub const POD_STATUS: KindSet = KindSet(1 << 63);
+    /// Within [`KindSet::POD_STATUS`]: some pod's `status.phase` changed, so
+    /// it holds or frees its node's resources (a pod `Succeeded` or
+    /// `Failed` holds none). Set with `POD_STATUS`, never alone.
+    pub const POD_PHASE: KindSet = KindSet(1 << 62);
 
     pub const fn of(kinds: &[StoredKind]) -> KindSet {
         let mut bits = 0u64;
@@ -59,5 +63,5 @@ impl KindSet {
     }
 }
 
-// The stores and the pods' status each have a bit of their own.
-const _: () = assert!(StoredKind::ALL.len() < 63);
+// The stores, the pods' status and their phase each have a bit of their own.
+const _: () = assert!(StoredKind::ALL.len() < 62);
