@@ -392,3 +392,17 @@ mod tests {
         );
     }
 }
+
+/// Whether any argument or command word of any of `pod`'s containers
+/// satisfies `f`.
+pub fn any_arg(pod: &Pod, f: impl Fn(&str) -> bool) -> bool {
+    pod.spec.as_ref().is_some_and(|s| {
+        s.containers.iter().any(|c| {
+            c.args
+                .iter()
+                .chain(c.command.iter())
+                .flatten()
+                .any(|a| f(a))
+        })
+    })
+}

@@ -396,17 +396,7 @@ impl<'c> Analysis<'c> {
             self.cluster
                 .pods
                 .iter()
-                .filter(|p| {
-                    p.spec.as_ref().is_some_and(|s| {
-                        s.containers.iter().any(|c| {
-                            c.args
-                                .iter()
-                                .chain(c.command.iter())
-                                .flatten()
-                                .any(|a| names(a))
-                        })
-                    })
-                })
+                .filter(|p| crate::model::any_arg(p, names))
                 .filter(|p| crate::model::is_ready(p))
                 .collect()
         })

@@ -190,17 +190,7 @@ fn controller_pods<'c>(a: &Analysis<'c>, class: &str) -> Vec<&'c Res<Pod>> {
     a.ingress_controllers()
         .iter()
         .copied()
-        .filter(|p| {
-            p.spec.as_ref().is_some_and(|s| {
-                s.containers.iter().any(|c| {
-                    c.args
-                        .iter()
-                        .chain(c.command.iter())
-                        .flatten()
-                        .any(|arg| names(arg))
-                })
-            })
-        })
+        .filter(|p| crate::model::any_arg(p, names))
         .collect()
 }
 

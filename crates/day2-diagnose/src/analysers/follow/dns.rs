@@ -316,18 +316,7 @@ pub(super) fn target_of(dns: &ClusterDns<'_>, svc: &Res<Service>) -> ObjRef {
 pub(super) fn forward_without_nameservers(a: &Analysis<'_>, pod: &Res<Pod>) -> Hypothesis {
     let ns = pod.ns_or_default();
     let spec = pod.spec.as_ref();
-    let mounted: Vec<&str> = spec
-        .and_then(|s| s.volumes.as_ref())
-        .into_iter()
-        .flatten()
-        .filter_map(|v| v.config_map.as_ref().map(|c| c.name.as_str()))
-        .collect();
-    let cm = a.cluster.config_maps.iter().find(|c| {
-        c.ns_or_default() == ns
-            && mounted.contains(&c.name())
-            && c.data.as_ref().is_some_and(|d| d.contains_key("Corefile"))
-    });
-    let forward = cm.and_then(|c| forward_line(c));
+    let (cm, forward) = mounted_corefile(a, pod);
     let node_resolv = forward
         .as_deref()
         .is_some_and(|f| f.split_whitespace().any(|t| t == "/etc/resolv.conf"));
@@ -373,18 +362,7 @@ pub(super) fn forward_without_nameservers(a: &Analysis<'_>, pod: &Res<Pod>) -> H
 pub(super) fn forwarding_loop(a: &Analysis<'_>, pod: &Res<Pod>, line: &str) -> Hypothesis {
     let ns = pod.ns_or_default();
     let spec = pod.spec.as_ref();
-    let mounted: Vec<&str> = spec
-        .and_then(|s| s.volumes.as_ref())
-        .into_iter()
-        .flatten()
-        .filter_map(|v| v.config_map.as_ref().map(|c| c.name.as_str()))
-        .collect();
-    let cm = a.cluster.config_maps.iter().find(|c| {
-        c.ns_or_default() == ns
-            && mounted.contains(&c.name())
-            && c.data.as_ref().is_some_and(|d| d.contains_key("Corefile"))
-    });
-    let forward = cm.and_then(|c| forward_line(c));
+    let (cm, forward) = mounted_corefile(a, pod);
     let fwd = forward
         .as_deref()
         .map(|f| format!("`{f}`"))
@@ -406,6 +384,32 @@ pub(super) fn forwarding_loop(a: &Analysis<'_>, pod: &Res<Pod>, line: &str) -> H
     )
     .fix(format!("Break the loop: set the kubelet's `resolvConf: /run/systemd/resolve/resolv.conf` (`--resolv-conf`) on nodes running systemd-resolved instead of the 127.0.0.53 stub, or make the Corefile in ConfigMap {ns}/{} forward to a real upstream resolver's address; then restart the coredns pods (https://coredns.io/plugins/loop#troubleshooting).", cm.map_or("coredns", |c| c.name())))
     .link(Link::new(Loop::Network, None, workload, "CoreDNS detects a forwarding loop and exits").with_evidence([day2_model::redact::excerpt(line, EXCERPT)]))
+}
+
+/// The ConfigMap holding the Corefile a CoreDNS pod mounts, and its
+/// `forward` line.
+fn mounted_corefile<'c>(
+    a: &Analysis<'c>,
+    pod: &Res<Pod>,
+) -> (
+    Option<&'c Res<k8s_openapi::api::core::v1::ConfigMap>>,
+    Option<String>,
+) {
+    let ns = pod.ns_or_default();
+    let mounted: Vec<&str> = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.volumes.as_ref())
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.config_map.as_ref().map(|c| c.name.as_str()))
+        .collect();
+    let cm = a.cluster.config_maps.iter().find(|c| {
+        c.ns_or_default() == ns
+            && mounted.contains(&c.name())
+            && c.data.as_ref().is_some_and(|d| d.contains_key("Corefile"))
+    });
+    (cm, cm.and_then(|c| forward_line(c)))
 }
 
 /// The fix for a name that resolves to no Service: the setting that holds
