@@ -128,7 +128,7 @@ fn spec_key(s: &PodSpec) -> u64 {
 }
 
 /// The shared copy of a spec equal to `spec` (`spec` itself when it is the
-/// first, or when its key already holds [`SPECS_PER_KEY`] other specs).
+/// first, or when its key already holds four other specs).
 pub fn intern_spec(spec: Arc<PodSpec>) -> Arc<PodSpec> {
     let key = spec_key(&spec);
     let shard = &SPECS[(key as usize) % SHARDS];

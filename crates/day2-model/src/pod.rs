@@ -3,8 +3,9 @@
 //! The spec is shared: the replicas of one template carry the same spec but
 //! for the node each is bound to and the name of the token volume the API
 //! server injects (`kube-api-access-` and five random characters). The node
-//! is kept apart ([`Pod::node_name`]), the token volume's name is made the
-//! same for every pod ([`TOKEN_VOLUME`]), and pods whose specs are then
+//! is kept apart ([`Pod::bound_to`], read with [`node_name`]), the token
+//! volume's name is made the same for every pod ([`TOKEN_VOLUME`]), and
+//! pods whose specs are then
 //! equal hold one copy ([`crate::intern::intern_spec`]): at 150,000 pods of
 //! a few thousand templates, a few thousand specs instead of 150,000, each
 //! of them kilobytes of k8s-openapi's types.
