@@ -320,6 +320,20 @@ pub fn volume_handle(pv: &PersistentVolume) -> Option<&str> {
         .map(|c| c.volume_handle.as_str())
 }
 
+/// Whether any argument or command word of any of `pod`'s containers
+/// satisfies `f`.
+pub fn any_arg(pod: &Pod, f: impl Fn(&str) -> bool) -> bool {
+    pod.spec.as_ref().is_some_and(|s| {
+        s.containers.iter().any(|c| {
+            c.args
+                .iter()
+                .chain(c.command.iter())
+                .flatten()
+                .any(|a| f(a))
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,18 +405,4 @@ mod tests {
             "empty key + Exists tolerates everything"
         );
     }
-}
-
-/// Whether any argument or command word of any of `pod`'s containers
-/// satisfies `f`.
-pub fn any_arg(pod: &Pod, f: impl Fn(&str) -> bool) -> bool {
-    pod.spec.as_ref().is_some_and(|s| {
-        s.containers.iter().any(|c| {
-            c.args
-                .iter()
-                .chain(c.command.iter())
-                .flatten()
-                .any(|a| f(a))
-        })
-    })
 }
