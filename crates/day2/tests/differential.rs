@@ -231,8 +231,11 @@ async fn setup_round(client: &Client, rng: &mut Rng, tag: &str, round: u64) -> R
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    // Let the scheduler's informers see every pod and node.
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    // Let the scheduler's informers see every pod and node. One second was
+    // once too little on a loaded machine: the scheduler counted one pod
+    // fewer on a node than the API held (`1 Too many pods` against the
+    // simulator's 2, the only disagreement of 80), so three.
+    tokio::time::sleep(Duration::from_secs(3)).await;
     Round {
         id,
         ns,
