@@ -7,7 +7,7 @@ use crate::event::Event;
 use crate::object::{K8sObject, KindSet, Res, StoredKind as K, Stores};
 use crate::topology::zone_of;
 use rayon::prelude::*;
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
 use std::hash::BuildHasher;
 use std::sync::Arc;
@@ -103,13 +103,23 @@ pub(super) fn obj_hash(kind: &str, namespace: &str, name: &str) -> u64 {
     FxBuildHasher.hash_one((kind, namespace, name))
 }
 
-/// Events by time, then name (a stable sort). The order is sorted as (time,
+/// The order of events: by time, then name, then namespace. Two events of
+/// one cluster never tie (an Event's namespace and name are its key); events
+/// read twice from files keep their input order ([`sort_events`]).
+fn event_order(a: &Event, b: &Event) -> std::cmp::Ordering {
+    a.at()
+        .cmp(&b.at())
+        .then_with(|| a.name.cmp(&b.name))
+        .then_with(|| a.namespace.cmp(&b.namespace))
+}
+
+/// Events in [`event_order`] (a stable sort). The order is sorted as (time,
 /// position) keys, so that a comparison reads no event but to break a tie,
 /// and applied in one pass.
 pub(super) fn sort_events(events: &mut [Arc<Event>]) {
     const DONE: u32 = u32::MAX;
     let Ok(n) = u32::try_from(events.len()) else {
-        events.sort_by(|a, b| a.at().cmp(&b.at()).then_with(|| a.name.cmp(&b.name)));
+        events.sort_by(|a, b| event_order(a, b));
         return;
     };
     // Sort (time, position) pairs in parallel, reading an event's name only
@@ -121,7 +131,7 @@ pub(super) fn sort_events(events: &mut [Arc<Event>]) {
         let ev: &[Arc<Event>] = events;
         keys.par_sort_unstable_by(|a, b| {
             a.0.cmp(&b.0)
-                .then_with(|| ev[a.1 as usize].name.cmp(&ev[b.1 as usize].name))
+                .then_with(|| event_order(&ev[a.1 as usize], &ev[b.1 as usize]))
                 .then(a.1.cmp(&b.1))
         });
     }
@@ -139,6 +149,46 @@ pub(super) fn sort_events(events: &mut [Arc<Event>]) {
             cur = next;
         }
     }
+}
+
+/// `now` in [`event_order`], given `earlier`, the events of the cluster
+/// before in that order, sharing every event that did not change (the
+/// agent's store hands out the same `Arc`). The events still there keep
+/// their order; the new and updated ones are sorted alone and merged in.
+/// When most events are new, `now` is sorted whole. Either way the result is
+/// what [`sort_events`] gives on a store's events (no two share a key).
+pub(super) fn sort_events_after(
+    earlier: Vec<Arc<Event>>,
+    mut now: Vec<Arc<Event>>,
+) -> Vec<Arc<Event>> {
+    let addr = |e: &Arc<Event>| Arc::as_ptr(e) as usize;
+    if earlier.is_empty() {
+        sort_events(&mut now);
+        return now;
+    }
+    let before: FxHashSet<usize> = earlier.iter().map(addr).collect();
+    let mut fresh: Vec<Arc<Event>> = now
+        .iter()
+        .filter(|e| !before.contains(&addr(e)))
+        .cloned()
+        .collect();
+    if fresh.len() * 4 > now.len() {
+        sort_events(&mut now);
+        return now;
+    }
+    let present: FxHashSet<usize> = now.iter().map(addr).collect();
+    drop(now);
+    sort_events(&mut fresh);
+    let mut out = Vec::with_capacity(present.len());
+    let mut fresh = fresh.into_iter().peekable();
+    for e in earlier.into_iter().filter(|e| present.contains(&addr(e))) {
+        while let Some(f) = fresh.next_if(|f| event_order(f, &e).is_lt()) {
+            out.push(f);
+        }
+        out.push(e);
+    }
+    out.extend(fresh);
+    out
 }
 
 /// `map[key].push(i)`, allocating the key only when it is new.
@@ -516,6 +566,67 @@ mod tests {
             indexed(&c),
             indexed(&Cluster::new(first(), SourceKind::Live, vec![]))
         );
+    }
+
+    fn event(ns: &str, name: &str, second: u32) -> std::sync::Arc<crate::event::Event> {
+        let v = json!({"apiVersion": "v1", "kind": "Event", "metadata": {"name": name, "namespace": ns}, "involvedObject": {"kind": "Pod", "namespace": ns, "name": "p"}, "reason": "BackOff", "lastTimestamp": format!("2026-01-01T10:{:02}:{:02}Z", second / 60, second % 60)});
+        match decode_value(v, Origin::default(), None).unwrap() {
+            crate::object::Object::Event(e) => e,
+            other => panic!("not an event: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn events_merged_after_a_change_are_in_the_order_a_whole_sort_gives() {
+        use super::{sort_events, sort_events_after};
+        let key = |v: &[std::sync::Arc<crate::event::Event>]| -> Vec<(Option<String>, String)> {
+            v.iter()
+                .map(|e| (e.namespace.clone(), e.name.clone()))
+                .collect()
+        };
+        // Forty events, several at the same second and of the same name in
+        // two namespaces, so that ties are broken by name, then namespace.
+        let mut earlier: Vec<_> = (0..40u32)
+            .map(|i| {
+                event(
+                    ["a", "b"][(i % 2) as usize],
+                    &format!("e{}", i / 2),
+                    (i * 7) % 13,
+                )
+            })
+            .collect();
+        sort_events(&mut earlier);
+        let mut now: Vec<_> = earlier.iter().rev().cloned().collect();
+        // Updated (a new object under an old key, later), new (in the middle
+        // and at the end), deleted.
+        let at = |ns: &str, name: &str, v: &[std::sync::Arc<crate::event::Event>]| {
+            v.iter()
+                .position(|e| e.namespace.as_deref() == Some(ns) && e.name == name)
+                .unwrap()
+        };
+        let i = at("a", "e3", &now);
+        now[i] = event("a", "e3", 50);
+        now.push(event("b", "new-mid", 5));
+        now.push(event("a", "new-late", 99));
+        now.remove(at("b", "e7", &now));
+        let mut whole = now.clone();
+        sort_events(&mut whole);
+        let merged = sort_events_after(earlier.clone(), now.clone());
+        assert_eq!(key(&merged), key(&whole));
+        assert!(
+            merged
+                .iter()
+                .zip(&whole)
+                .all(|(a, b)| std::sync::Arc::ptr_eq(a, b))
+        );
+        // Mostly new: sorted whole, same order.
+        let all_new: Vec<_> = now
+            .iter()
+            .map(|e| event(e.namespace.as_deref().unwrap(), &e.name, 1))
+            .collect();
+        let mut want = all_new.clone();
+        sort_events(&mut want);
+        assert_eq!(key(&sort_events_after(earlier, all_new)), key(&want));
     }
 
     #[test]

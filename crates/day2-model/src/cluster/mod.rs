@@ -140,7 +140,7 @@ fn ns_name(meta: &ObjectMeta) -> (String, String) {
 }
 
 impl Cluster {
-    /// Index the objects. Events are sorted by time (then by name), while
+    /// Index the objects. Events are sorted by time (then by name and namespace), while
     /// the other objects are indexed; the events' index comes after.
     pub fn new(mut stores: Stores, source: SourceKind, notes: Vec<Note>) -> Cluster {
         let mut events = std::mem::take(&mut stores.events);

@@ -1,7 +1,7 @@
 //! A cluster built after another from the same store (the agent's
 //! evaluations): what did not change is not worked out again.
 
-use super::index::{self, Index, index_events, sort_events};
+use super::index::{self, Index, index_events, sort_events_after};
 use super::{Cluster, Note, SourceKind};
 use crate::event::Event;
 use crate::object::{KindSet, StoredKind, Stores};
@@ -24,7 +24,8 @@ impl Cluster {
     /// ([`Cluster::into_reuse`]), and `stores` holds the same objects in the
     /// same order as that cluster's for every kind not in `changed`. The
     /// indexes of those kinds, and the sorted events when no event changed,
-    /// are taken from `prev` instead of built again. The cluster is the one
+    /// are taken from `prev` instead of built again; when some did, the
+    /// events that did not are merged with the rest, not sorted again. The cluster is the one
     /// [`Cluster::new`] builds.
     pub fn new_after(
         mut stores: Stores,
@@ -47,13 +48,17 @@ impl Cluster {
             .requests
             .filter(|r| keep_requests && r.len() == stores.pods.len());
         let event_idx = std::mem::take(&mut prev_idx.events);
-        let kept_events = keep_events.then_some((prev.events, event_idx));
-        let mut events = std::mem::take(&mut stores.events);
+        let (kept_events, earlier) = if keep_events {
+            (Some((prev.events, event_idx)), Vec::new())
+        } else {
+            (None, prev.events)
+        };
+        let events = std::mem::take(&mut stores.events);
         let (rest, (events, event_idx)) = rayon::join(
             || index::index_objects_after(&stores, prev_idx, &lens, changed),
             || {
                 kept_events.unwrap_or_else(|| {
-                    sort_events(&mut events);
+                    let events = sort_events_after(earlier, events);
                     let idx = index_events(&events);
                     (events, idx)
                 })
