@@ -190,7 +190,7 @@ fn a_claim_without_class_and_no_default() {
 #[test]
 fn attach_across_zones_blames_the_immediate_class() {
     let out = diagnose(&snapshot("attach-zone-mismatch"));
-    let d = about(&out, "VolumeNodeAffinityConflict", "wiki", "wiki-0");
+    let d = about(&out, "FailedAttachVolume", "wiki", "wiki-0");
     assert_root(d, Loop::Storage, "StorageClass", "gp2");
     assert_eq!(d.root_cause.rule.as_deref(), Some("ST001"));
     assert!(

@@ -4,6 +4,7 @@
 
 pub mod admission;
 pub mod apierr;
+pub mod class_params;
 pub mod consumer;
 pub mod controllers;
 pub mod crash;

@@ -129,6 +129,8 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     .fix(format!("Set in the StorageClass's `parameters` what the cloud's error asks for (\"{}\"); parameters are immutable, so create a corrected class and recreate the claim with it.", day2_model::redact::excerpt(cloud_error(msg), 160)))
                     .link(link),
             ),
+            // An object the class's parameters name is not there.
+            _ if let Some(h) = class.and_then(|c| super::class_params::names_nothing(a, pvc, c, msg)) => out.push(h.link(link)),
             _ => out.push(
                 Hypothesis::new(50, Loop::Storage, class.map(|c| c.objref()).unwrap_or_else(|| pvc.objref()), format!("{provisioner} fails to provision {ns}/{}: {}", pvc.name(), day2_model::redact::excerpt(msg, 200)))
                     .fix(format!("Read the provisioner's log (the CSI controller pod's `csi-provisioner` and driver containers) for {provisioner}."))

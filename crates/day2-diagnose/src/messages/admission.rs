@@ -12,7 +12,10 @@
 //! - Pod Security admission: `violates PodSecurity "restricted:latest": …`
 //!   (`staging/src/k8s.io/pod-security-admission/admission/admission.go`);
 //! - admission webhooks: `failed calling webhook "<name>": <err>`
-//!   (`staging/src/k8s.io/apiserver/pkg/admission/plugin/webhook/errors`);
+//!   (`staging/src/k8s.io/apiserver/pkg/admission/plugin/webhook/errors`),
+//!   `failed calling admission webhook "<name>": <err>` before Kubernetes
+//!   1.11 (`ErrCallingWebhook` of the `MutatingAdmissionWebhook` and
+//!   `GenericAdmissionWebhook` plugins);
 //! - the ServiceAccount admission plugin: `error looking up service account
 //!   <ns>/<name>: serviceaccount "<name>" not found`
 //!   (`plugin/pkg/admission/serviceaccount/admission.go`);
@@ -160,7 +163,9 @@ pub fn classify_create(message: &str) -> CreateError {
             return CreateError::TokenMissing { namespace, name };
         }
     }
-    if let Some(webhook) = quoted_after(m, "failed calling webhook ") {
+    if let Some(webhook) = quoted_after(m, "failed calling webhook ")
+        .or_else(|| quoted_after(m, "failed calling admission webhook "))
+    {
         let host = after(m, "Post \"https://")
             .or_else(|| after(m, "Post https://"))
             .and_then(|h| h.split([':', '/', '"']).next())
@@ -364,6 +369,17 @@ mod tests {
                 ..
             }
         ));
+        // Kubernetes 1.9/1.10's spelling (istio/istio#6186).
+        assert_eq!(
+            classify_create(
+                "Error creating: Internal error occurred: failed calling admission webhook \"sidecar-injector.istio.io\": Post https://istio-sidecar-injector.istio-system.svc:443/inject: x509: certificate signed by unknown authority"
+            ),
+            CreateError::Webhook {
+                webhook: "sidecar-injector.istio.io".into(),
+                host: Some("istio-sidecar-injector.istio-system.svc".into()),
+                error: WebhookError::UnknownAuthority
+            }
+        );
         assert_eq!(
             classify_create(
                 "Error creating: pods \"c-\" is forbidden: error looking up service account kube-system/rke-job-deployer: serviceaccount \"rke-job-deployer\" not found"

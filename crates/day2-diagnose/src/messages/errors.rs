@@ -138,6 +138,9 @@ pub enum ErrorClass {
     ForwardWithoutNameservers,
     /// CoreDNS's `loop` plugin saw its own probe come back and exits.
     ForwardingLoop,
+    /// CoreDNS refuses a plugin's block of its Corefile at set-up and exits
+    /// (`plugin/forward: not an IP address or file: "x"`).
+    CorefileRefused { plugin: String },
     /// The kernel refuses to bind a port below 1024 to the process.
     PrivilegedPort { port: u16 },
     /// The program cannot parse a configuration file it reads at start-up
@@ -236,10 +239,42 @@ pub fn classify_line(line: &str) -> Option<ErrorClass> {
         .or_else(|| api(apiserver::unauthorized))
         .or_else(|| cloud_auth(line))
         .or_else(|| tls(line))
+        .or_else(|| mysql(line))
         .or_else(|| dns(line))
         .or_else(|| connect(line))
         .or_else(|| api(apiserver::not_found))
         .or_else(|| super::fs::denied(line).map(ErrorClass::Denied))
+        .or_else(|| corefile_refused(line).map(|plugin| ErrorClass::CorefileRefused { plugin }))
+}
+
+/// The plugin whose set-up refused the Corefile: CoreDNS prints the error
+/// alone, with no log level, and exits (`coremain/run.go`'s `mustLogFatal`
+/// of the plugin's `plugin.Error(name, err)`: `plugin/forward: not an IP
+/// address or file: "x"`), after the standard library's timestamp on some
+/// releases. What a running server logs carries a level (`[ERROR]
+/// plugin/errors: …`) and is not this; the loop plugin's and a parse
+/// error's own spellings are read before.
+fn corefile_refused(line: &str) -> Option<String> {
+    let l = line.trim();
+    let b = l.as_bytes();
+    // `2021/03/03 11:37:40 `
+    let stamped = b.len() > 20
+        && b[..19].iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'/',
+            10 => *c == b' ',
+            13 | 16 => *c == b':',
+            _ => c.is_ascii_digit(),
+        })
+        && b[19] == b' ';
+    let l = if stamped { &l[20..] } else { l };
+    let l = l.strip_prefix("[FATAL] ").unwrap_or(l);
+    let (name, rest) = l.strip_prefix("plugin/")?.split_once(": ")?;
+    let valid = !name.is_empty()
+        && !rest.trim().is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    valid.then(|| name.to_owned())
 }
 
 /// runc's init could not `execve` the entrypoint (ENOENT on a path it was given).
@@ -484,6 +519,74 @@ fn connect(line: &str) -> Option<ErrorClass> {
         None if failure != ConnectFailure::Unknown => Some(ErrorClass::ConnectUnnamed { failure }),
         None => None,
     }
+}
+
+/// MySQL's and MariaDB's client library (`libmysql/errmsg.cc`):
+/// `CR_CONN_HOST_ERROR` `Can't connect to MySQL server on 'HOST' (ERRNO)`
+/// (`'HOST:PORT'` from MySQL 8; MariaDB's `Can't connect to server on`),
+/// `CR_UNKNOWN_HOST` `Unknown MySQL server host 'HOST' (ERRNO)`, and the
+/// bare `mysql_real_connect failed` of programs that print only the call
+/// (ml-metadata: `mysql_real_connect failed: errno: , error: `), whose peer
+/// is then the one the container's configuration names.
+fn mysql(line: &str) -> Option<ErrorClass> {
+    let quoted = |marker: &str| -> Option<(&str, &str)> {
+        let at = line.find(marker)? + marker.len();
+        let rest = &line[at..];
+        let end = rest.find('\'')?;
+        Some((&rest[..end], &rest[end + 1..]))
+    };
+    // The errno in parentheses after the host: the C library's, or Python's `[Errno N] …`.
+    let errno = |after: &str| -> Option<i32> {
+        let inner = after.trim_start().strip_prefix('(')?;
+        let inner = inner.strip_prefix("[Errno ").unwrap_or(inner);
+        let end = inner
+            .char_indices()
+            .find(|&(i, c)| !(c.is_ascii_digit() || (i == 0 && c == '-')))
+            .map_or(inner.len(), |(i, _)| i);
+        inner[..end].parse().ok()
+    };
+    if let Some((host, after)) = quoted("Unknown MySQL server host '") {
+        let failure = match errno(after) {
+            // EAI_AGAIN: the resolver did not answer.
+            Some(-3) => DnsFailure::Timeout,
+            _ => DnsFailure::NotFound,
+        };
+        return Some(ErrorClass::Dns {
+            host: Some(host.to_owned()).filter(|h| !h.is_empty()),
+            server: None,
+            failure,
+        });
+    }
+    if let Some((target, after)) = quoted("Can't connect to MySQL server on '")
+        .or_else(|| quoted("Can't connect to server on '"))
+    {
+        let (host, port) = host_port(target)?;
+        let failure = match errno(after) {
+            Some(110 | 10060) => ConnectFailure::Timeout,
+            Some(111 | 10061) => ConnectFailure::Refused,
+            Some(113 | 10065) => ConnectFailure::Unreachable,
+            _ => match connect(after) {
+                Some(
+                    ErrorClass::Connect { failure, .. } | ErrorClass::ConnectUnnamed { failure },
+                ) => failure,
+                _ => ConnectFailure::Unknown,
+            },
+        };
+        return Some(ErrorClass::Connect {
+            host,
+            port,
+            failure,
+        });
+    }
+    if line.contains("mysql_real_connect failed") {
+        return Some(match connect(line) {
+            Some(c) => c,
+            None => ErrorClass::ConnectUnnamed {
+                failure: ConnectFailure::Unknown,
+            },
+        });
+    }
+    None
 }
 
 /// The peer a configuration value names: a URL, `host:port`, or a host
@@ -1012,5 +1115,83 @@ mod tests {
                 failure: ConnectFailure::Refused
             })
         );
+    }
+
+    #[test]
+    fn mysql_clients_name_the_server_and_the_errno() {
+        let connect = |host: &str, port: Option<u16>, failure| ErrorClass::Connect {
+            host: host.into(),
+            port,
+            failure,
+        };
+        // MySQL 5.7 (host only), MySQL 8 (host:port), Python's mysqlclient, MariaDB.
+        for (line, want) in [
+            (
+                "ERROR 2003 (HY000): Can't connect to MySQL server on 'db.shop.svc' (111)",
+                connect("db.shop.svc", None, ConnectFailure::Refused),
+            ),
+            (
+                "ERROR 2003 (HY000): Can't connect to MySQL server on 'mysql:3307' (110)",
+                connect("mysql", Some(3307), ConnectFailure::Timeout),
+            ),
+            (
+                "django.db.utils.OperationalError: (2003, \"Can't connect to MySQL server on 'mariadb' ([Errno 113] No route to host)\")",
+                connect("mariadb", None, ConnectFailure::Unreachable),
+            ),
+            (
+                "ERROR 2002 (HY000): Can't connect to server on '10.0.3.187' (115)",
+                connect("10.0.3.187", None, ConnectFailure::Unknown),
+            ),
+            (
+                "ERROR 2005 (HY000): Unknown MySQL server host 'mysql-primary' (-2)",
+                ErrorClass::Dns {
+                    host: Some("mysql-primary".into()),
+                    server: None,
+                    failure: DnsFailure::NotFound,
+                },
+            ),
+            // awslabs/kubeflow-manifests#509: ml-metadata names neither host nor errno.
+            (
+                "F1117 18:20:27.558673     1 metadata_store_server_main.cc:236] Check failed: absl::OkStatus() == status (OK vs. INTERNAL: mysql_real_connect failed: errno: , error:  [mysql-error-info=''])",
+                ErrorClass::ConnectUnnamed {
+                    failure: ConnectFailure::Unknown,
+                },
+            ),
+        ] {
+            assert_eq!(classify_line(line), Some(want), "{line}");
+        }
+    }
+
+    #[test]
+    fn coredns_refusing_a_plugin_block_at_set_up() {
+        // coredns/coredns#4500, and the same after a timestamp.
+        for line in [
+            "plugin/forward: not an IP address or file: \"dc-consul-agent-dns.default.svc.cluster.local\"",
+            "2021/03/03 11:37:40 plugin/kubernetes: unknown property 'upstream'",
+            "[FATAL] plugin/hosts: open /etc/extra-hosts: no such file",
+        ] {
+            assert!(
+                matches!(
+                    classify_line(line),
+                    Some(ErrorClass::CorefileRefused { .. })
+                ),
+                "{line}: {:?}",
+                classify_line(line)
+            );
+        }
+        // A running server's log lines, and errors the plugins pass on, are not.
+        for line in [
+            "[ERROR] plugin/errors: 2 example.org. A: read udp 10.1.0.3:41502->8.8.8.8:53: i/o timeout",
+            "[INFO] plugin/ready: Still waiting on: \"kubernetes\"",
+            "plugin/kubernetes: Get \"https://10.96.0.1:443/version\": dial tcp 10.96.0.1:443: i/o timeout",
+        ] {
+            assert!(
+                !matches!(
+                    classify_line(line),
+                    Some(ErrorClass::CorefileRefused { .. })
+                ),
+                "{line}"
+            );
+        }
     }
 }

@@ -87,6 +87,10 @@ const NETWORK: &[&str] = &[
 
 const REFERENCE: &[&str] = &[
     "manifest unknown",
+    // dockershim's distribution client: `Error reading manifest <tag> in
+    // <repo>: manifest unknown`, cut short by some runtimes after the tag;
+    // credential, network and rate-limit words were ruled out before.
+    "error reading manifest",
     ": not found",
     "name unknown",
     "repository name not known",
@@ -286,6 +290,25 @@ mod tests {
         ] {
             assert_eq!(classify(msg), PullClass::Identity, "{msg}");
         }
+    }
+
+    #[test]
+    fn a_manifest_the_registry_does_not_have() {
+        // concourse/concourse-chart#30 (dockershim, cut after the tag), and
+        // the full form with an unknown manifest.
+        for msg in [
+            r#"Failed to pull image "concourse/concourse:8.4.1": rpc error: code = Unknown desc = Error reading manifest 8.4.1"#,
+            r#"Failed to pull image "app:2": rpc error: code = Unknown desc = Error response from daemon: error reading manifest 2 in docker.io/library/app: manifest unknown: manifest unknown"#,
+        ] {
+            assert_eq!(classify(msg), PullClass::Reference, "{msg}");
+        }
+        // A credential failure on the way stays one.
+        assert_eq!(
+            classify(
+                r#"Error response from daemon: error reading manifest 1 in r.example/app: unauthorized: authentication required"#
+            ),
+            PullClass::Identity
+        );
     }
 
     #[test]

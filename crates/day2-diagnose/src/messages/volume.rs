@@ -156,7 +156,9 @@ pub fn classify_error(err: &str) -> VolumeErrorClass {
         "zone mismatch",
     ]) {
         VolumeErrorClass::ZoneMismatch
-    } else if l.contains("storageclass") && l.contains("not found") {
+    } else if l.contains("storageclass.storage.k8s.io \"") && l.contains("\" not found") {
+        // The API's NotFound for the class itself, not the provisioner's
+        // `failed to provision volume with StorageClass "x": … not found`.
         VolumeErrorClass::MissingClass
     } else if (l.contains("secret \"")
         || l.contains("secrets \"")
@@ -233,6 +235,13 @@ mod tests {
         assert_eq!(
             classify_error("storageclass.storage.k8s.io \"fast\" not found"),
             VolumeErrorClass::MissingClass
+        );
+        // rook/rook#8315: the class is there; what the provisioner looked up is not.
+        assert_eq!(
+            classify_error(
+                r#"failed to provision volume with StorageClass "nfs-premium-perf4": nfsservers.nfs.rook.io "rook-nfs" not found"#
+            ),
+            VolumeErrorClass::Other
         );
     }
 }

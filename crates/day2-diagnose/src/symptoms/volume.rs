@@ -1,6 +1,7 @@
 //! Volume symptoms of a scheduled pod that cannot start: `MultiAttach`,
-//! `VolumeNodeAffinityConflict` (a disk in another zone than the node),
-//! `FailedAttachVolume`, `FailedMount`.
+//! `FailedAttachVolume` (a disk in another zone than the node among the
+//! causes), `FailedMount`, and `VolumeNodeAffinityConflict` when no event
+//! says more than the model (a bound disk in another zone than the node).
 //!
 //! Events: `FailedAttachVolume` from `attachdetach-controller`
 //! (`pkg/controller/volume/attachdetach/reconciler/reconciler.go`) and
@@ -9,9 +10,7 @@
 
 use super::{Detail, Detected, Kind, Subject, evidence_of};
 use crate::analysis::Analysis;
-use crate::messages::volume::{
-    VolumeErrorClass, classify_error, parse_multi_attach, parse_operation_error,
-};
+use crate::messages::volume::parse_multi_attach;
 use crate::model;
 use day2_model::pod::Pod;
 use day2_model::{Event, Res};
@@ -57,14 +56,14 @@ pub fn detect<'c>(
             e.message_text().to_owned(),
         )
     } else if let Some(e) = attach.last() {
-        let zone = parse_operation_error(e.message_text())
-            .is_some_and(|(_, _, err)| classify_error(err) == VolumeErrorClass::ZoneMismatch);
-        let kind = if zone {
-            Kind::VolumeNodeAffinityConflict
-        } else {
-            Kind::FailedAttachVolume
-        };
-        (kind, attach.clone(), e.message_text().to_owned())
+        // An attach refused across zones is still the attach that failed
+        // (the scheduler's `volume node affinity conflict` is a Pending pod's);
+        // the zones are the cause the analysis finds.
+        (
+            Kind::FailedAttachVolume,
+            attach.clone(),
+            e.message_text().to_owned(),
+        )
     } else if let Some(e) = mount.last() {
         (
             Kind::FailedMount,

@@ -386,6 +386,43 @@ pub(super) fn forwarding_loop(a: &Analysis<'_>, pod: &Res<Pod>, line: &str) -> H
     .link(Link::new(Loop::Network, None, workload, "CoreDNS detects a forwarding loop and exits").with_evidence([day2_model::redact::excerpt(line, EXCERPT)]))
 }
 
+/// CoreDNS exits because a plugin's block of the Corefile it mounts is
+/// refused at set-up: the ConfigMap holding that Corefile is the cause.
+/// Nothing when the pod mounts no Corefile (the words are CoreDNS's).
+pub(super) fn corefile_refused(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    plugin: &str,
+    line: &str,
+) -> Option<Hypothesis> {
+    let (cm, _) = mounted_corefile(a, pod);
+    let cm = cm?;
+    let ns = cm.ns_or_default();
+    let error = day2_model::redact::excerpt(line.trim(), 200);
+    // The forward plugin takes addresses, not names (`plugin/forward/setup.go`, parse.HostPortOrFile).
+    let hint = if plugin == "forward" && line.contains("not an IP address or file") {
+        " `forward` takes IP addresses (for a resolver inside the cluster, its Service's ClusterIP) or a resolv.conf-style file, not a host name."
+    } else {
+        ""
+    };
+    let workload = model::workload_ref(a.cluster, pod);
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Network,
+            cm.objref(),
+            format!("CoreDNS refuses the `{plugin}` block of the Corefile in ConfigMap {ns}/{} at start-up and exits: {error}", cm.name()),
+        )
+        .fix(format!("Correct the `{plugin}` block of the Corefile in ConfigMap {ns}/{} (`kubectl -n {ns} edit configmap {}`; https://coredns.io/plugins/{plugin}/).{hint} Pods started before the change keep serving with the old Corefile; restart the others once it parses: `kubectl -n {ns} rollout restart {}`.", cm.name(), cm.name(), workload_arg(&workload)))
+        .link(Link::new(Loop::Network, None, workload, format!("CoreDNS exits at start-up: its `{plugin}` plugin refuses the Corefile")).with_evidence([error])),
+    )
+}
+
+/// `deployment/coredns` for `kubectl rollout restart`.
+fn workload_arg(w: &day2_model::ObjRef) -> String {
+    format!("{}/{}", w.kind.to_ascii_lowercase(), w.name)
+}
+
 /// The ConfigMap holding the Corefile a CoreDNS pod mounts, and its
 /// `forward` line.
 fn mounted_corefile<'c>(

@@ -179,6 +179,9 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             ErrorClass::EntrypointUnloadable => Some(entrypoint_unloadable(a, pod, container)),
             ErrorClass::ForwardWithoutNameservers => Some(forward_without_nameservers(a, pod)),
             ErrorClass::ForwardingLoop => Some(dns::forwarding_loop(a, pod, &c.line)),
+            ErrorClass::CorefileRefused { plugin } => {
+                dns::corefile_refused(a, pod, plugin, &c.line)
+            }
             ErrorClass::PrivilegedPort { port } => Some(privileged_port(a, pod, container, *port)),
             ErrorClass::NodeLimit { sysctl } => {
                 Some(process::node_limit(a, pod, container, sysctl))
@@ -232,6 +235,9 @@ fn describe(c: &ErrorClass) -> String {
             "the kernel cannot load its entrypoint (no such file or directory)".to_owned()
         }
         ErrorClass::ForwardingLoop => "CoreDNS detects a forwarding loop and exits".to_owned(),
+        ErrorClass::CorefileRefused { plugin } => {
+            format!("CoreDNS refuses the `{plugin}` block of its Corefile and exits")
+        }
         ErrorClass::ForwardWithoutNameservers => {
             "CoreDNS finds no nameserver to forward to".to_owned()
         }

@@ -1,0 +1,156 @@
+//! A provisioner that looks up an object its StorageClass's parameters name
+//! and finds none: `ProvisioningFailed` `failed to provision volume with
+//! StorageClass "c": <resource> "<name>" not found` (external-provisioner's
+//! wording, `pkg/controller/controller.go`, with the provisioner's own error
+//! after it). The class's parameters hold the mistake: a name that matches
+//! the missing object, or a namespace parameter naming a namespace the
+//! cluster does not have.
+
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use day2_model::{Loop, Res};
+use k8s_openapi::api::core::v1::PersistentVolumeClaim;
+use k8s_openapi::api::storage::v1::StorageClass;
+
+/// `<resource> "<name>" not found` → (resource, name), the last one in `msg`.
+fn not_found(msg: &str) -> Option<(&str, &str)> {
+    let end = msg.rfind("\" not found")?;
+    let start = msg[..end].rfind('"')?;
+    let name = &msg[start + 1..end];
+    let resource = msg[..start].trim_end().rsplit([' ', ':']).next()?;
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '/'))
+    };
+    (plain(name) && plain(resource)).then_some((resource, name))
+}
+
+/// Edits (insertions, deletions, substitutions) from `a` to `b`.
+fn edits(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(here + 1);
+            prev = here;
+        }
+    }
+    row[b.len()]
+}
+
+/// The claim's provisioning failed on an object the class's parameters name.
+pub(super) fn names_nothing(
+    a: &Analysis<'_>,
+    pvc: &Res<PersistentVolumeClaim>,
+    class: &Res<StorageClass>,
+    msg: &str,
+) -> Option<Hypothesis> {
+    let (resource, name) = not_found(msg)?;
+    let params = class.parameters.as_ref()?;
+    let named: Vec<String> = params
+        .iter()
+        .filter(|(_, v)| v.as_str() == name)
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect();
+    // Namespace parameters naming no namespace, with the nearest one there is.
+    let namespaces: Vec<&str> = a.cluster.namespaces.iter().map(|n| n.name()).collect();
+    let wrong_ns: Vec<(&str, &str, Option<&str>)> = if namespaces.is_empty() {
+        vec![]
+    } else {
+        params
+            .iter()
+            .filter(|(k, v)| {
+                k.to_ascii_lowercase().ends_with("namespace") && !namespaces.contains(&v.as_str())
+            })
+            .map(|(k, v)| {
+                let near = namespaces
+                    .iter()
+                    .map(|n| (edits(v, n), *n))
+                    .filter(|(d, _)| *d <= 2)
+                    .min()
+                    .map(|(_, n)| n);
+                (k.as_str(), v.as_str(), near)
+            })
+            .collect()
+    };
+    if named.is_empty() && wrong_ns.is_empty() {
+        return None;
+    }
+    let ns = pvc.ns_or_default();
+    let cname = class.name();
+    let mut summary = format!(
+        "{} finds no {resource} \"{name}\" for claim {ns}/{}",
+        class.provisioner,
+        pvc.name()
+    );
+    if !named.is_empty() {
+        summary.push_str(&format!(
+            ": StorageClass {cname} names it in its parameters ({})",
+            named.join(", ")
+        ));
+    }
+    let mut corrections = Vec::new();
+    for (k, v, near) in &wrong_ns {
+        summary.push_str(&format!(
+            "; parameter {k} names namespace {v}, which does not exist{}",
+            near.map(|n| format!(" (namespace {n} does)"))
+                .unwrap_or_default()
+        ));
+        corrections.push(match near {
+            Some(n) => format!("`{k}: {n}` (not {v})"),
+            None => format!("`{k}` to the namespace that holds {resource} {name} (not {v})"),
+        });
+    }
+    let what = if corrections.is_empty() {
+        format!("the parameter that names {resource} {name}, or create that object")
+    } else {
+        corrections.join(" and ")
+    };
+    Some(
+        Hypothesis::new(84, Loop::Storage, class.objref(), summary)
+            .fix(format!(
+                "Set {what} in the `parameters` of StorageClass {cname}. A class's parameters cannot be changed in place: `kubectl get storageclass {cname} -o yaml > sc.yaml`, edit it, `kubectl replace --force -f sc.yaml`; the provisioner retries the Pending claim {ns}/{} with the corrected class.",
+                pvc.name()
+            ))
+            .link(Link::new(
+                Loop::Storage,
+                None,
+                class.objref(),
+                format!(
+                    "StorageClass {cname} passes {} to {}",
+                    named
+                        .iter()
+                        .cloned()
+                        .chain(wrong_ns.iter().map(|(k, v, _)| format!("{k}: {v}")))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    class.provisioner
+                ),
+            )),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_object_a_provisioner_did_not_find() {
+        // rook/rook#8315
+        assert_eq!(
+            not_found(
+                r#"failed to provision volume with StorageClass "nfs-premium-perf4": nfsservers.nfs.rook.io "rook-nfs" not found"#
+            ),
+            Some(("nfsservers.nfs.rook.io", "rook-nfs"))
+        );
+        assert_eq!(not_found("nothing here"), None);
+        assert_eq!(edits("rok-nfs", "rook-nfs"), 1);
+        assert_eq!(edits("kube-system", "kube-public"), 6);
+    }
+}
