@@ -69,7 +69,9 @@
 //! now.
 //! `tests/incidents-heldout-13/` is a thirteenth, written the same way from
 //! threads none of the other sets cites, against
-//! [`HELDOUT13_ACCURACY_FLOOR`] and [`HELDOUT13_HEALTHY_MISSES_CEILING`].
+//! [`HELDOUT13_ACCURACY_FLOOR`] and [`HELDOUT13_HEALTHY_MISSES_CEILING`]; it
+//! has since been read while changing the engine and is a development set
+//! now.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -223,12 +225,13 @@ const HELDOUT12_ACCURACY_FLOOR: f64 = 0.95;
 const HELDOUT12_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the thirteenth held-out set (`tests/incidents-heldout-13/`)
-/// fully right. Only goes up.
-const HELDOUT13_ACCURACY_FLOOR: f64 = 0.0;
+/// fully right. Blind it scored 11 of 20 (55.0%) on the engine of cf413c4;
+/// it has been read since, and its round took it to 19 of 20. Only goes up.
+const HELDOUT13_ACCURACY_FLOOR: f64 = 0.95;
 
 /// Healthy clusters of the thirteenth held-out set that get a diagnosis
-/// today. Only goes down.
-const HELDOUT13_HEALTHY_MISSES_CEILING: usize = 2;
+/// today (none of its two). Only goes down.
+const HELDOUT13_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
@@ -1262,7 +1265,7 @@ fn heldout12_incidents_scoreboard() {
 }
 
 /// The thirteenth held-out set, scored on its own by the same code. Its floor
-/// guards against regressions; the engine is not changed to make it pass.
+/// guards against regressions.
 #[test]
 fn heldout13_incidents_scoreboard() {
     run_scoreboard(

@@ -14,6 +14,7 @@ pub mod follow;
 pub mod helm;
 pub mod host_path;
 pub mod image;
+pub mod ingress_class;
 pub mod init;
 pub mod lb_causes;
 pub mod mount;
@@ -224,6 +225,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[IngressBackendUnavailable],
         run: follow::ingress_shut_out,
+    },
+    Analyser {
+        kinds: &[IngressBackendUnavailable],
+        run: ingress_class::unclaimed,
     },
     // Nodes
     Analyser {

@@ -3,7 +3,9 @@
 //! endpoint: ingress-nginx logs `Service "<ns>/<name>" does not have any active
 //! Endpoint.` and answers 503; cloud load balancers answer 502/503; or
 //! NetworkPolicies let no pod of the class's controller reach the Ready
-//! backend pods, and it answers 504).
+//! backend pods, and it answers 504; or no controller takes the Ingress, as
+//! it names no class and none is the default, and the controller answers
+//! 404).
 
 use super::{Detail, Detected, Kind, Subject, service};
 use crate::analysis::Analysis;
@@ -122,7 +124,30 @@ pub fn detect<'c>(a: &Analysis<'c>, ing: &'c Res<Ingress>) -> Option<Detected<'c
             }
         }
     }
-    let (kind, text, port, service, host, path) = missing?;
+    let (kind, text, port, service, host, path) = match missing {
+        Some(m) => m,
+        None => {
+            let controllers = unclaimed(a, ing)?;
+            let (b, host, path) = backends(ing).into_iter().next()?;
+            let names: Vec<String> = controllers
+                .iter()
+                .take(3)
+                .map(|p| format!("{}/{}", p.ns_or_default(), p.name()))
+                .collect();
+            (
+                Kind::IngressBackendUnavailable,
+                format!(
+                    "Ingress {ns}/{} names no IngressClass and no class is the default: the running controller ({}) serves its class only, so requests to {host}{path} get its 404",
+                    ing.name(),
+                    names.join(", ")
+                ),
+                port_text(b),
+                b.name.clone(),
+                host,
+                path,
+            )
+        }
+    };
     let mut d = Detected::new(kind, ing.objref(), Subject::Ingress(ing));
     d.evidence.push(text);
     d.since = if kind == Kind::IngressBackendUnavailable {
@@ -139,6 +164,38 @@ pub fn detect<'c>(a: &Analysis<'c>, ing: &'c Res<Ingress>) -> Option<Detected<'c
         path,
     };
     Some(d)
+}
+
+/// An Ingress no controller takes: it names no class (no
+/// `spec.ingressClassName`, no `kubernetes.io/ingress.class` annotation), no
+/// IngressClass is marked default, the Ready controllers serve their class
+/// only (none runs with ingress-nginx's `--watch-ingress-without-class`),
+/// and the Ingress has no address. Since networking/v1 an Ingress without a
+/// class is left to the default class; ingress-nginx 1.0 on skips it
+/// (`ingress does not contain a valid IngressClass`). The controller pods
+/// that pass it by.
+pub fn unclaimed<'a, 'c>(a: &'a Analysis<'c>, ing: &'c Ingress) -> Option<&'a [&'c Res<Pod>]> {
+    if a.cluster.source == SourceKind::Manifests
+        || a.cluster.ingress_classes.is_empty()
+        || class_name(a, ing).is_some()
+    {
+        return None;
+    }
+    let addressed = ing
+        .status
+        .as_ref()
+        .and_then(|s| s.load_balancer.as_ref())
+        .and_then(|l| l.ingress.as_ref())
+        .is_some_and(|v| !v.is_empty());
+    let controllers = a.ingress_controllers();
+    let takes_any =
+        |arg: &str| arg.contains("watch-ingress-without-class") && !arg.ends_with("=false");
+    (!addressed
+        && !controllers.is_empty()
+        && !controllers
+            .iter()
+            .any(|p| crate::model::any_arg(p, takes_any)))
+    .then_some(controllers)
 }
 
 /// The class an Ingress asks for: `spec.ingressClassName`, the legacy

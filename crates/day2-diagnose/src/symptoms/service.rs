@@ -102,6 +102,51 @@ pub fn unready_since(a: &Analysis<'_>, pods: &[&Res<Pod>]) -> Option<jiff::Times
         .min()
 }
 
+/// Values of a role label that name a replicated database's followers
+/// (Patroni and the Postgres operators: `replica`, `standby`; MySQL and
+/// Redis charts: `slave`, `secondary`, `reader`).
+const FOLLOWER_ROLES: &[&str] = &[
+    "replica",
+    "replicas",
+    "standby",
+    "slave",
+    "secondary",
+    "reader",
+];
+
+/// The Service of a replicated database's follower role, while the database
+/// runs without followers: its selector matches no pod only because of a
+/// `…role` label, whose value names followers, and a Ready pod matching the
+/// rest of the selector holds that label with another value (the leader's).
+/// A replicas Service of a single-instance cluster is empty by design (its
+/// clients use the primary's); followers that exist but are not Ready are
+/// still selected, and followers that cannot be created are their
+/// controller's symptom.
+fn replica_role_vacant(
+    a: &Analysis<'_>,
+    svc: &Res<Service>,
+    sel: &std::collections::BTreeMap<String, String>,
+) -> bool {
+    let role = |k: &str| k == "role" || k.ends_with("/role") || k.ends_with("-role");
+    let Some((key, value)) = sel.iter().find(|(k, _)| role(k)) else {
+        return false;
+    };
+    if !FOLLOWER_ROLES.contains(&value.to_ascii_lowercase().as_str()) {
+        return false;
+    }
+    a.cluster
+        .pods_in_namespace(svc.ns_or_default())
+        .filter(|p| model::is_ready(p))
+        .any(|p| {
+            let labels = p.labels();
+            labels.get(key).is_some_and(|v| v != value)
+                && sel
+                    .iter()
+                    .filter(|(k, _)| *k != key)
+                    .all(|(k, v)| labels.get(k) == Some(v))
+        })
+}
+
 pub fn detect<'c>(a: &Analysis<'c>, svc: &'c Res<Service>) -> Option<Detected<'c>> {
     if a.cluster.source == SourceKind::Manifests {
         return None;
@@ -119,6 +164,9 @@ pub fn detect<'c>(a: &Analysis<'c>, svc: &'c Res<Service>) -> Option<Detected<'c
             .is_none()
     {
         // Nothing runs in the namespace: nothing to judge (or not captured).
+        return None;
+    }
+    if pods.is_empty() && replica_role_vacant(a, svc, sel) {
         return None;
     }
     let mut d = Detected::new(
