@@ -8,7 +8,9 @@ mod common;
 
 use agent_support::*;
 use common::*;
-use kube::api::Api;
+use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::api::storage::v1::StorageClass;
+use kube::api::{Api, DeleteParams};
 use serde_json::json;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -287,4 +289,102 @@ async fn a_kind_the_agent_may_not_list_is_a_metric_and_a_note_and_the_rest_is_ev
     );
     let (code, _) = get(port, "/readyz").await.expect("readyz");
     assert_eq!(code, 200);
+}
+
+/// The domino (a StatefulSet's disk pinned by Immediate binding to a zone
+/// with no room) shows in the agent's metrics as a Pending pod whose root
+/// cause is in the storage loop, and goes when the zone has room again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the control plane of scripts/e2e.sh (DAY2_E2E_KUBECONFIG)"]
+async fn the_domino_is_a_storage_incident_in_the_agents_metrics_until_its_zone_has_room() {
+    let client = client().await;
+    let ns = &format!("agent-domino-{}", std::process::id());
+    namespace(&client, ns).await;
+    // Two nodes of their own, tainted so that no other test's pods land on
+    // them: zone a (1 CPU) and zone b (4 CPU).
+    let nodes: Api<Node> = Api::all(client.clone());
+    let taint = json!([{"key": "day2-agent-domino", "value": "true", "effect": "NoSchedule"}]);
+    let names = ["agent-domino-a-1", "agent-domino-b-1"];
+    for (name, zone, cpu) in [(names[0], "domino-a", "1"), (names[1], "domino-b", "4")] {
+        let _ = nodes.delete(name, &DeleteParams::default()).await;
+        let mut n = node(name, zone, cpu, "8Gi", taint.clone());
+        let labels = n["metadata"]["labels"].as_object_mut().unwrap();
+        labels.remove("day2-e2e");
+        labels.insert("day2-agent-domino".into(), json!("true"));
+        create(&client, n).await;
+    }
+    wait_nodes_schedulable(&client, "day2-agent-domino=true", 2).await;
+    let tolerate =
+        json!([{"key": "day2-agent-domino", "operator": "Exists", "effect": "NoSchedule"}]);
+    let class = format!("{ns}-gp3");
+    let pv = format!("{ns}-data");
+    create(&client, json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": {"name": class},
+        "provisioner": "ebs.csi.aws.com", "volumeBindingMode": "Immediate"})).await;
+    create(&client, json!({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": pv},
+        "spec": {"capacity": {"storage": "10Gi"}, "accessModes": ["ReadWriteOnce"], "storageClassName": class,
+                 "csi": {"driver": "ebs.csi.aws.com", "volumeHandle": format!("vol-{ns}")},
+                 "claimRef": {"namespace": ns, "name": "data-db-0"},
+                 "nodeAffinity": {"required": {"nodeSelectorTerms": [{"matchExpressions": [
+                     {"key": "topology.kubernetes.io/zone", "operator": "In", "values": ["domino-a"]}]}]}}}})).await;
+    // Zone a is full.
+    create(&client, json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "filler", "namespace": ns},
+        "spec": {"nodeName": names[0], "tolerations": tolerate,
+                 "containers": [{"name": "app", "image": "registry.k8s.io/pause:3.10", "resources": {"requests": {"cpu": "900m"}}}]}})).await;
+    create(&client, json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db", "namespace": ns},
+        "spec": {"serviceName": "db", "replicas": 1, "selector": {"matchLabels": {"app": "db"}},
+                 "template": {"metadata": {"labels": {"app": "db"}}, "spec": {"tolerations": tolerate,
+                     "containers": [{"name": "db", "image": "registry.k8s.io/pause:3.10",
+                         "resources": {"requests": {"cpu": "500m"}},
+                         "volumeMounts": [{"name": "data", "mountPath": "/data"}]}]}},
+                 "volumeClaimTemplates": [{"metadata": {"name": "data"},
+                     "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": class,
+                              "resources": {"requests": {"storage": "10Gi"}}}}]}})).await;
+
+    let port = free_port();
+    let _agent = Agent::start(
+        port,
+        &["--debounce", "1", "--interval", "5"],
+        &kubeconfig(),
+        &[],
+    );
+    wait_ready(port, Duration::from_secs(60)).await;
+    let t0 = Instant::now();
+    let text = wait_metrics(port, Duration::from_secs(60), |t| {
+        diagnoses(t, "PodPending", "storage", ns) >= 1
+    })
+    .await
+    .unwrap_or_else(|last| panic!("no PodPending rooted in storage in {ns} within 60 s:\n{last}"));
+    eprintln!("domino in the metrics after {:?}", t0.elapsed());
+    assert_eq!(
+        diagnoses(&text, "PodPending", "compute", ns),
+        0,
+        "the domino is not blamed on compute:\n{text}"
+    );
+
+    // Room in zone a: the scheduler binds db-0 there, and the incident goes.
+    Api::<Pod>::namespaced(client.clone(), ns)
+        .delete("filler", &DeleteParams::default().grace_period(0))
+        .await
+        .expect("deleting the filler");
+    let t1 = Instant::now();
+    wait_metrics(port, Duration::from_secs(60), |t| {
+        diagnoses(t, "PodPending", "storage", ns) == 0
+            && t.contains("day2_evaluation_duration_seconds_count")
+    })
+    .await
+    .unwrap_or_else(|last| panic!("the domino still served 60 s after zone a had room:\n{last}"));
+    eprintln!("domino gone from the metrics after {:?}", t1.elapsed());
+
+    let _ = Api::<k8s_openapi::api::core::v1::Namespace>::all(client.clone())
+        .delete(ns, &DeleteParams::default())
+        .await;
+    let _ = Api::<k8s_openapi::api::core::v1::PersistentVolume>::all(client.clone())
+        .delete(&pv, &DeleteParams::default())
+        .await;
+    let _ = Api::<StorageClass>::all(client.clone())
+        .delete(&class, &DeleteParams::default())
+        .await;
+    for name in names {
+        let _ = nodes.delete(name, &DeleteParams::default()).await;
+    }
 }

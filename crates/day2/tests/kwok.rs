@@ -12,6 +12,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed expectation is a failed test
 
+mod agent_support;
 mod common;
 
 use common::*;
@@ -433,4 +434,88 @@ async fn kwok_node_not_ready_with_pods_on_it() {
 
     cleanup(&client, ns, node_name).await;
     eprintln!("kwok node NotReady: {:?}", t0.elapsed());
+}
+
+/// `day2 agent` follows a kwok node going NotReady (its pod network down)
+/// and coming back: the NodeNotReady incident, rooted in the network loop,
+/// is served within seconds and goes when the node heartbeats again.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the control plane of scripts/e2e.sh (with kwok)"]
+async fn the_agent_follows_a_kwok_node_going_not_ready_and_back() {
+    use agent_support::{Agent, diagnoses, free_port, wait_metrics, wait_ready};
+    let client = client().await;
+    let (ns, node_name) = ("kwok-agent", "kwok-agent-c");
+    create(&client, kwok_node(node_name, "us-east-1c")).await;
+    wait_node_ready(&client, node_name, "True").await;
+    namespace(&client, ns).await;
+    create(
+        &client,
+        deployment(ns, "api", node_name, "registry.k8s.io/pause:3.10", None),
+    )
+    .await;
+    wait_pod(&client, ns, "api", "Ready", pod_ready).await;
+
+    let port = free_port();
+    let _agent = Agent::start(
+        port,
+        &["--debounce", "1", "--interval", "5"],
+        &kubeconfig(),
+        &[],
+    );
+    wait_ready(port, Duration::from_secs(60)).await;
+    let before = wait_metrics(port, Duration::from_secs(30), |t| {
+        t.contains("day2_evaluation_duration_seconds_count")
+    })
+    .await
+    .unwrap_or_else(|last| panic!("nothing evaluated:\n{last}"));
+    let base = diagnoses(&before, "NodeNotReady", "network", "");
+
+    let nodes: Api<Node> = Api::all(client.clone());
+    let message = "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized";
+    nodes
+        .patch(
+            node_name,
+            &PatchParams::default(),
+            &Patch::Merge(json!({"metadata": {
+            "labels": { NOT_READY: "true" },
+            "annotations": {
+                format!("{NOT_READY}/reason"): "KubeletNotReady",
+                format!("{NOT_READY}/message"): message,
+            }}})),
+        )
+        .await
+        .expect("label node");
+    wait_node_ready(&client, node_name, "False").await;
+    let t0 = Instant::now();
+    wait_metrics(port, Duration::from_secs(30), |t| {
+        diagnoses(t, "NodeNotReady", "network", "") == base + 1
+    })
+    .await
+    .unwrap_or_else(|last| panic!("no NodeNotReady rooted in the network within 30 s:\n{last}"));
+    eprintln!("NotReady node in the metrics after {:?}", t0.elapsed());
+
+    // The stage's label gone, kwok heartbeats the node Ready again.
+    nodes
+        .patch(
+            node_name,
+            &PatchParams::default(),
+            &Patch::Merge(json!({"metadata": {"labels": { NOT_READY: null }}})),
+        )
+        .await
+        .expect("unlabel node");
+    wait_node_ready(&client, node_name, "True").await;
+    let t1 = Instant::now();
+    wait_metrics(port, Duration::from_secs(30), |t| {
+        diagnoses(t, "NodeNotReady", "network", "") == base
+    })
+    .await
+    .unwrap_or_else(|last| {
+        panic!("NodeNotReady still served 30 s after the node was Ready:\n{last}")
+    });
+    eprintln!(
+        "NotReady node gone from the metrics after {:?}",
+        t1.elapsed()
+    );
+
+    cleanup(&client, ns, node_name).await;
 }

@@ -228,3 +228,18 @@ pub async fn wait_nw007_reports(client: &kube::Client, ns: &str) {
         }
     }
 }
+
+/// The value of the `day2_diagnoses` series of `symptom` in `namespace`
+/// ("" for a cluster-scoped object) whose root cause is in `cause_loop`
+/// (0 when no such series is served).
+pub fn diagnoses(text: &str, symptom: &str, cause_loop: &str, namespace: &str) -> i64 {
+    text.lines()
+        .filter(|l| l.starts_with("day2_diagnoses{"))
+        .filter(|l| {
+            l.contains(&format!("symptom=\"{symptom}\""))
+                && l.contains(&format!("cause_loop=\"{cause_loop}\""))
+                && l.contains(&format!("namespace=\"{namespace}\""))
+        })
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<i64>().ok())
+        .sum()
+}
