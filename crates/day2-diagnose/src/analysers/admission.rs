@@ -104,6 +104,47 @@ fn serving_secrets(a: &Analysis<'_>, ns: &str, service: &str) -> Vec<String> {
     out
 }
 
+/// A Secret the pods behind a webhook's Service mount that was written
+/// after one of those pods started: the pod serves the certificate it read
+/// at start, while the webhook configuration's caBundle may follow the new
+/// one (a chart that regenerates both on upgrade without rolling the pods).
+/// The Secret, the pod and its workload.
+fn rewritten_after_start(
+    a: &Analysis<'_>,
+    service: Option<&(String, String)>,
+) -> Option<(String, String, ObjRef)> {
+    let (ns, n) = service?;
+    let sel = a.service(ns, n)?.spec.as_ref()?.selector.as_ref()?;
+    a.cluster.pods_matching_map(ns, sel).iter().find_map(|p| {
+        // When its containers last started (they read the certificate then).
+        let started = crate::model::container_statuses(p)
+            .filter_map(|c| c.state.as_ref()?.running.as_ref()?.started_at.as_ref())
+            .map(|t| t.0)
+            .max()
+            .or_else(|| crate::model::creation(&p.metadata))?;
+        p.spec
+            .as_ref()?
+            .volumes
+            .iter()
+            .flatten()
+            .filter_map(|v| v.secret.as_ref()?.secret_name.as_deref())
+            .find_map(|name| {
+                let secret = a
+                    .cluster
+                    .secrets
+                    .iter()
+                    .find(|x| x.ns_or_default() == ns && x.name() == name)?;
+                (crate::model::creation(&secret.metadata)? > started).then(|| {
+                    (
+                        name.to_owned(),
+                        p.name().to_owned(),
+                        crate::model::workload_ref(a.cluster, p),
+                    )
+                })
+            })
+    })
+}
+
 pub fn failed_create<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Subject::Controller { meta, template } = d.subject else {
         return vec![];
@@ -456,14 +497,26 @@ fn webhook_cause<'c>(
             )
             .fix(format!("Re-issue the webhook's serving certificate{secret} with a subjectAltName (SAN) {san} (and the Service's other DNS names), then update caBundle in {config_obj} if the CA changed and restart the webhook's pods so they load it."))
         }
-        WebhookError::UnknownAuthority => Hypothesis::new(
-            85,
-            Loop::Identity,
-            config_obj.clone(),
-            format!("the API server does not trust the certificate of admission webhook \"{webhook}\" ({svc_name}): caBundle in {config_obj} does not match the CA that signed the serving certificate"),
-        )
-        .fix(format!("Set caBundle of webhook \"{webhook}\" to the CA of its serving certificate (cert-manager's cainjector does it with the annotation cert-manager.io/inject-ca-from)."
-        )),
+        WebhookError::UnknownAuthority => match rewritten_after_start(a, service.as_ref()) {
+            Some((secret, pod, workload)) => {
+                let sns = service.as_ref().map_or("default", |(n, _)| n.as_str());
+                Hypothesis::new(
+                    87,
+                    Loop::Identity,
+                    workload.clone(),
+                    format!("the API server does not trust the certificate admission webhook \"{webhook}\" ({svc_name}) serves: Secret {sns}/{secret} was written after pod {pod} started, so the pod still serves the certificate it read at start, which the CA in caBundle of {config_obj} did not sign"),
+                )
+                .fix(format!("Restart the webhook's pods so they load the current certificate: `kubectl -n {sns} rollout restart {}/{}`. To keep it from recurring, roll them whenever the Secret changes (a checksum of the certificate in the pod template's annotations, or a server that reloads its certificate).", workload.kind.to_ascii_lowercase(), workload.name))
+            }
+            None => Hypothesis::new(
+                85,
+                Loop::Identity,
+                config_obj.clone(),
+                format!("the API server does not trust the certificate of admission webhook \"{webhook}\" ({svc_name}): caBundle in {config_obj} does not match the CA that signed the serving certificate"),
+            )
+            .fix(format!("Set caBundle of webhook \"{webhook}\" to the CA of its serving certificate (cert-manager's cainjector does it with the annotation cert-manager.io/inject-ca-from), and restart the webhook's pods if the certificate was re-issued since they started."
+            )),
+        },
         WebhookError::Unreachable => {
             let obj = service
                 .as_ref()

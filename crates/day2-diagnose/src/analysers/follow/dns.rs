@@ -88,7 +88,7 @@ pub(super) fn dns_cause(
         );
     }
     // 1. Egress to the DNS pods on port 53.
-    if let Some(h) = egress_denied(a, pod, &dns, &what) {
+    if let Some(h) = path_denied(a, pod, &dns, &what) {
         return Some(h);
     }
     let dns_name = dns
@@ -511,9 +511,10 @@ fn env_holding(
         .map(|e| (e.name, e.value, e.config_map))
 }
 
-/// Egress from `pod` to the cluster DNS on UDP 53 denied by the
-/// NetworkPolicies that isolate it: the policy that denies.
-fn egress_denied(
+/// Queries from `pod` to the cluster DNS on UDP 53 denied by the
+/// NetworkPolicies on the path: those that isolate the pod for egress, or
+/// those that isolate the DNS pods for ingress. The policy that denies.
+fn path_denied(
     a: &Analysis<'_>,
     pod: &Res<Pod>,
     dns: &ClusterDns<'_>,
@@ -530,14 +531,42 @@ fn egress_denied(
         (None, None) => return None,
     };
     let v = netpol::evaluate(a.cluster, pod, Direction::Egress, peer, Port::udp(53));
-    (!v.allowed()).then(|| {
-        policy_hypothesis(
+    if !v.allowed() {
+        return Some(policy_hypothesis(
             pod,
             Direction::Egress,
             &v,
             "the cluster DNS (kube-dns)",
             Port::udp(53),
             "to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}]\n  ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]",
+            what,
+        ));
+    }
+    // The other end: policies that select the DNS pods for ingress and
+    // admit no query from the pod (every DNS pod refuses it).
+    let refusals: Vec<_> = dns
+        .pods
+        .iter()
+        .map(|d| {
+            netpol::evaluate(
+                a.cluster,
+                d,
+                Direction::Ingress,
+                Peer::Pod(pod),
+                Port::udp(53),
+            )
+        })
+        .collect();
+    let first = dns.pods.first()?;
+    let v = refusals.first()?;
+    (refusals.iter().all(|v| !v.allowed())).then(|| {
+        policy_hypothesis(
+            first,
+            Direction::Ingress,
+            v,
+            &format!("pod {}/{}", pod.ns_or_default(), pod.name()),
+            Port::udp(53),
+            "from: [{namespaceSelector: {}}]\n  ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]\n(every namespace may ask the cluster DNS)",
             what,
         )
     })
@@ -557,5 +586,5 @@ pub(super) fn cut_off(a: &Analysis<'_>, pod: &Res<Pod>) -> Option<Hypothesis> {
     }
     let dns = cluster_dns(a, None);
     let what = format!("pod {} cannot reach the cluster DNS", pod.name());
-    egress_denied(a, pod, &dns, &what)
+    path_denied(a, pod, &dns, &what)
 }
