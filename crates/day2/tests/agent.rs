@@ -340,14 +340,7 @@ async fn the_domino_is_a_storage_incident_in_the_agents_metrics_until_its_zone_h
                      "spec": {"accessModes": ["ReadWriteOnce"], "storageClassName": class,
                               "resources": {"requests": {"storage": "10Gi"}}}}]}})).await;
 
-    let port = free_port();
-    let _agent = Agent::start(
-        port,
-        &["--debounce", "1", "--interval", "5"],
-        &kubeconfig(),
-        &[],
-    );
-    wait_ready(port, Duration::from_secs(60)).await;
+    let (_agent, port) = Agent::ready(&[], &kubeconfig()).await;
     let t0 = Instant::now();
     let text = wait_metrics(port, Duration::from_secs(60), |t| {
         diagnoses(t, "PodPending", "storage", ns) >= 1

@@ -140,14 +140,7 @@ async fn across_an_apiserver_restart_the_agent_keeps_serving_and_comes_back_with
     // Unique per run: a reused control plane keeps earlier namespaces.
     let ns = &format!("agent-restart-{}", std::process::id());
     typo(&client, ns, "web").await;
-    let port = free_port();
-    let _agent = Agent::start(
-        port,
-        &["--debounce", "1", "--interval", "5"],
-        &kubeconfig(),
-        &[],
-    );
-    wait_ready(port, Duration::from_secs(60)).await;
+    let (_agent, port) = Agent::ready(&[], &kubeconfig()).await;
     let nw007 = format!(
         r#"day2_findings{{loop="network",rule="NW007",severity="high",namespace="{ns}"}} 1"#
     );

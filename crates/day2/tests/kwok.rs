@@ -208,6 +208,29 @@ fn root(d: &Value) -> (&str, &str, &str, &str) {
 
 /// Remove a scenario's namespace and, once its pods are gone (kwok plays
 /// their deletion), its node: later test binaries see none of it.
+/// The kubelet's wording when the CNI plugin has not initialised.
+const CNI_NOT_READY: &str = "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized";
+
+/// Turn kwok node `name` NotReady with its pod network down (kwok's
+/// node-not-ready stage, with the kubelet's reason and message); the
+/// message set.
+async fn pod_network_down(client: Client, name: &str) -> &'static str {
+    Api::<Node>::all(client)
+        .patch(
+            name,
+            &PatchParams::default(),
+            &Patch::Merge(json!({"metadata": {
+            "labels": { NOT_READY: "true" },
+            "annotations": {
+                format!("{NOT_READY}/reason"): "KubeletNotReady",
+                format!("{NOT_READY}/message"): CNI_NOT_READY,
+            }}})),
+        )
+        .await
+        .expect("label node");
+    CNI_NOT_READY
+}
+
 async fn cleanup(client: &Client, ns: &str, node: &str) {
     let nss: Api<Namespace> = Api::all(client.clone());
     let _ = nss.delete(ns, &DeleteParams::default()).await;
@@ -384,21 +407,7 @@ async fn kwok_node_not_ready_with_pods_on_it() {
 
     // The kubelet reports its pod network down (its wording when the CNI
     // plugin has not initialised): kwok's node-not-ready stage.
-    let nodes: Api<Node> = Api::all(client.clone());
-    let message = "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized";
-    nodes
-        .patch(
-            node_name,
-            &PatchParams::default(),
-            &Patch::Merge(json!({"metadata": {
-            "labels": { NOT_READY: "true" },
-            "annotations": {
-                format!("{NOT_READY}/reason"): "KubeletNotReady",
-                format!("{NOT_READY}/message"): message,
-            }}})),
-        )
-        .await
-        .expect("label node");
+    let message = pod_network_down(client.clone(), node_name).await;
     let n = wait_node_ready(&client, node_name, "False").await;
     let ready = n
         .status
@@ -442,7 +451,7 @@ async fn kwok_node_not_ready_with_pods_on_it() {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs the control plane of scripts/e2e.sh (with kwok)"]
 async fn the_agent_follows_a_kwok_node_going_not_ready_and_back() {
-    use agent_support::{Agent, diagnoses, free_port, wait_metrics, wait_ready};
+    use agent_support::{Agent, diagnoses, wait_metrics};
     let client = client().await;
     let (ns, node_name) = ("kwok-agent", "kwok-agent-c");
     create(&client, kwok_node(node_name, "us-east-1c")).await;
@@ -455,14 +464,7 @@ async fn the_agent_follows_a_kwok_node_going_not_ready_and_back() {
     .await;
     wait_pod(&client, ns, "api", "Ready", pod_ready).await;
 
-    let port = free_port();
-    let _agent = Agent::start(
-        port,
-        &["--debounce", "1", "--interval", "5"],
-        &kubeconfig(),
-        &[],
-    );
-    wait_ready(port, Duration::from_secs(60)).await;
+    let (_agent, port) = Agent::ready(&[], &kubeconfig()).await;
     let before = wait_metrics(port, Duration::from_secs(30), |t| {
         t.contains("day2_evaluation_duration_seconds_count")
     })
@@ -471,20 +473,7 @@ async fn the_agent_follows_a_kwok_node_going_not_ready_and_back() {
     let base = diagnoses(&before, "NodeNotReady", "network", "");
 
     let nodes: Api<Node> = Api::all(client.clone());
-    let message = "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized";
-    nodes
-        .patch(
-            node_name,
-            &PatchParams::default(),
-            &Patch::Merge(json!({"metadata": {
-            "labels": { NOT_READY: "true" },
-            "annotations": {
-                format!("{NOT_READY}/reason"): "KubeletNotReady",
-                format!("{NOT_READY}/message"): message,
-            }}})),
-        )
-        .await
-        .expect("label node");
+    pod_network_down(client.clone(), node_name).await;
     wait_node_ready(&client, node_name, "False").await;
     let t0 = Instant::now();
     wait_metrics(port, Duration::from_secs(30), |t| {

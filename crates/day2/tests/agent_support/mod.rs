@@ -42,6 +42,21 @@ impl Agent {
     }
 }
 
+impl Agent {
+    /// The agent on a free port with a 1 s debounce and a 5 s interval
+    /// (`args` added), once `/readyz` answers; the port.
+    pub async fn ready(args: &[&str], kubeconfig: &Path) -> (Agent, u16) {
+        let port = free_port();
+        let all: Vec<&str> = ["--debounce", "1", "--interval", "5"]
+            .into_iter()
+            .chain(args.iter().copied())
+            .collect();
+        let agent = Agent::start(port, &all, kubeconfig, &[]);
+        wait_ready(port, Duration::from_secs(60)).await;
+        (agent, port)
+    }
+}
+
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
