@@ -532,7 +532,9 @@ fn a_missing_config_map_one_affix_from_an_existing_one_is_a_name_to_point_at() {
     };
     let out = with("db-conf");
     let d = about(&out, "FailedMount", "app", "db-0");
-    assert_root(d, Loop::Compute, "ConfigMap", "db");
+    // The ConfigMap is there under a sibling name: the reference in the
+    // pod template is the mistake, so its workload is the root.
+    assert_root(d, Loop::Compute, "StatefulSet", "db");
     assert!(
         d.fix.contains("point volume config at `db-conf`"),
         "{}",

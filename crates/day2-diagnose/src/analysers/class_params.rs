@@ -1,5 +1,5 @@
-//! A provisioner that looks up an object its StorageClass's parameters name
-//! and finds none: `ProvisioningFailed` `failed to provision volume with
+//! What a StorageClass's parameters cause: the cloud refusing them, and a
+//! provisioner that looks up an object they name and finds none: `ProvisioningFailed` `failed to provision volume with
 //! StorageClass "c": <resource> "<name>" not found` (external-provisioner's
 //! wording, `pkg/controller/controller.go`, with the provisioner's own error
 //! after it). The class's parameters hold the mistake: a name that matches
@@ -134,6 +134,32 @@ pub(super) fn names_nothing(
                 ),
             )),
     )
+}
+
+/// A cloud's refusal of the parameters it was given (AWS
+/// `InvalidParameterValue`/`InvalidParameterCombination`/`The parameter X
+/// must be specified`, Azure `InvalidParameter`, GCP `Invalid value for
+/// field`).
+pub(super) fn parameters_refused(msg: &str) -> bool {
+    [
+        "InvalidParameter",
+        "must be specified",
+        "Invalid value for field",
+        "invalid parameter",
+    ]
+    .iter()
+    .any(|w| msg.contains(w))
+}
+
+/// The cloud's own words at the end of a provisioning error: after the last
+/// `desc = ` or `EC2: ` the driver wraps them in, without the request id.
+pub(super) fn cloud_error(msg: &str) -> &str {
+    let tail = ["in EC2: ", "desc = "]
+        .iter()
+        .filter_map(|m| msg.rfind(m).map(|i| &msg[i + m.len()..]))
+        .min_by_key(|t| t.len())
+        .unwrap_or(msg);
+    tail.split("\n").next().unwrap_or(tail).trim()
 }
 
 #[cfg(test)]

@@ -219,6 +219,10 @@ pub static ANALYSERS: &[Analyser] = &[
         run: network::pods_not_ready,
     },
     Analyser {
+        kinds: &[ServiceWithoutReadyEndpoints],
+        run: follow::service_pods_cut_off,
+    },
+    Analyser {
         kinds: &[IngressBackendMissing, IngressBackendUnavailable],
         run: network::ingress,
     },

@@ -147,8 +147,13 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         }
         SandboxError::CniNotReady { plugin } => {
             let ds_name = plugin.and_then(|w| CNI_PLUGINS.iter().find(|(p, _)| *p == w).map(|(_, n)| *n));
+            // Older manifests name a DaemonSet per architecture
+            // (`kube-flannel-ds-amd64`).
+            let is = |ds: &str, n: &str| {
+                ds == n || ds.strip_prefix(n).is_some_and(|rest| rest.starts_with('-'))
+            };
             let known = |ds: &str| {
-                ds_name.map_or_else(|| CNI_PLUGINS.iter().any(|(_, n)| *n == ds), |n| n == ds)
+                ds_name.map_or_else(|| CNI_PLUGINS.iter().any(|(_, n)| is(ds, n)), |n| is(ds, n))
             };
             let cni_pod = daemons.iter().find(|(_, ds)| known(ds));
             match cni_pod {
@@ -167,6 +172,19 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     .fix(format!("Fix {ds} on {node} first: `kubectl logs -n {} {} --all-containers --previous` says why it fails; pods on the node start once the CNI agent is Ready.", p.ns_or_default(), p.name()))
                     .link(Link::new(Loop::Network, None, p.objref(), format!("{ds} on {node}: {trouble}")))
                     .links(link)],
+                    // The add-on's own binary is not on the node while its
+                    // pod runs: its manifest does not install it there.
+                    None if let Some((binary, dir)) = own_binary_missing(message) => {
+                        let obj = a.cluster.daemon_sets.iter().find(|d| d.name() == ds && d.ns_or_default() == p.ns_or_default()).map_or_else(|| p.objref(), |d| d.objref());
+                        vec![Hypothesis::new(
+                            84,
+                            Loop::Network,
+                            obj,
+                            format!("{ds} pod {} runs on node {node}, but the node has no `{binary}` CNI binary in {dir}: the DaemonSet does not install the plugin binary the CNI configuration calls", p.name()),
+                        )
+                        .fix(format!("Install the `{binary}` binary into {dir} on every node: apply a {ds} manifest whose init container copies it there (flannel's manifest of today: the `install-cni-plugin` init container), or install it with the node image; pods there start on the next sandbox retry."))
+                        .links(link)]
+                    }
                     None => vec![Hypothesis::new(
                         55,
                         Loop::Network,
@@ -245,6 +263,18 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .links(link)
         .unexplained()],
     }
+}
+
+/// `failed to find plugin "X" in path [DIR]`: the binary and the directory.
+fn own_binary_missing(message: &str) -> Option<(String, String)> {
+    const MARK: &str = "failed to find plugin \"";
+    let rest = &message[message.find(MARK)? + MARK.len()..];
+    let (binary, after) = rest.split_once('"')?;
+    let dir = after
+        .split_once("in path [")
+        .and_then(|(_, d)| d.split_once(']'))
+        .map_or("/opt/cni/bin", |(d, _)| d);
+    Some((binary.to_owned(), dir.to_owned()))
 }
 
 /// A sandbox the runtime cannot create on a node whose CNI agent (the

@@ -124,9 +124,9 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     .link(link),
             ),
             // The cloud refuses the parameters the class passes it.
-            _ if class.is_some() && parameters_refused(msg) => out.push(
+            _ if class.is_some() && super::class_params::parameters_refused(msg) => out.push(
                 Hypothesis::new(82, Loop::Storage, class.map(|c| c.objref()).unwrap_or_else(|| pvc.objref()), format!("the cloud refuses the volume parameters StorageClass {} passes: {}", class_name.clone().unwrap_or_default(), day2_model::redact::excerpt(msg, 200)))
-                    .fix(format!("Set in the StorageClass's `parameters` what the cloud's error asks for (\"{}\"); parameters are immutable, so create a corrected class and recreate the claim with it.", day2_model::redact::excerpt(cloud_error(msg), 160)))
+                    .fix(format!("Set in the StorageClass's `parameters` what the cloud's error asks for (\"{}\"); parameters are immutable, so create a corrected class and recreate the claim with it.", day2_model::redact::excerpt(super::class_params::cloud_error(msg), 160)))
                     .link(link),
             ),
             // An object the class's parameters name is not there.
@@ -387,7 +387,8 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     .map(|(_, m)| *m)
                     .collect(),
             };
-            let fix = match sibling_name(name, &held) {
+            let sibling = sibling_name(name, &held);
+            let fix = match sibling {
                 // A chart or kustomization that renames one side only leaves
                 // the object under a name one affix away from the reference.
                 Some(other) => format!(
@@ -397,11 +398,17 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     "Create {kind} {ns}/{name} (or fix the name in the pod template); if it is produced by another controller (cert-manager, external-secrets), check that one."
                 ),
             };
+            // With the object there under a sibling name, the mistake is the
+            // reference in the pod template: its workload is the root.
+            let root = match sibling {
+                Some(_) => model::workload_ref(a.cluster, pod),
+                None => ObjRef::new(kind, Some(ns), name),
+            };
             return vec![
                 Hypothesis::new(
                     88,
                     loop_,
-                    ObjRef::new(kind, Some(ns), name),
+                    root,
                     format!(
                         "volume {vol} of {} needs {kind} {ns}/{name}, which does not exist",
                         pod.name()
@@ -651,32 +658,6 @@ fn cloud_error_code(err: &str) -> Option<String> {
     }
     err.split_once("\"reason\":")
         .and_then(|(_, rest)| word(rest))
-}
-
-/// A cloud's refusal of the parameters it was given (AWS
-/// `InvalidParameterValue`/`InvalidParameterCombination`/`The parameter X
-/// must be specified`, Azure `InvalidParameter`, GCP `Invalid value for
-/// field`).
-fn parameters_refused(msg: &str) -> bool {
-    [
-        "InvalidParameter",
-        "must be specified",
-        "Invalid value for field",
-        "invalid parameter",
-    ]
-    .iter()
-    .any(|w| msg.contains(w))
-}
-
-/// The cloud's own words at the end of a provisioning error: after the last
-/// `desc = ` or `EC2: ` the driver wraps them in, without the request id.
-fn cloud_error(msg: &str) -> &str {
-    let tail = ["in EC2: ", "desc = "]
-        .iter()
-        .filter_map(|m| msg.rfind(m).map(|i| &msg[i + m.len()..]))
-        .min_by_key(|t| t.len())
-        .unwrap_or(msg);
-    tail.split("\n").next().unwrap_or(tail).trim()
 }
 
 /// The quota a cloud names: GCP `Quota 'SSD_TOTAL_GB' exceeded`, AWS

@@ -70,9 +70,20 @@ pub fn detect<'c>(_a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) ->
                 .as_ref()
                 .is_some_and(|st| st.terminated.is_some())
     });
+    // Every container still waits to be created: a first start (phase
+    // Pending), or a sandbox made again (the phase stays Running).
+    let creating = {
+        let mut all = model::container_statuses(pod).peekable();
+        all.peek().is_some()
+            && all.all(|s| {
+                s.state
+                    .as_ref()
+                    .and_then(|st| st.waiting.as_ref())
+                    .is_some_and(|w| w.reason.as_deref() == Some("ContainerCreating"))
+            })
+    };
     if let Some(last) = sandbox.last()
-        && !started
-        && model::phase(pod) == "Pending"
+        && ((!started && model::phase(pod) == "Pending") || creating)
     {
         let mut d = Detected::new(Kind::SandboxCreateFailed, pod.objref(), Subject::Pod(pod));
         d.evidence = evidence_of(&sandbox, 3);

@@ -149,6 +149,25 @@ pub(super) fn dns_cause(
         && let Some(w) = dns.workload
     {
         let (cm, forward) = corefile(a, w);
+        // No answer at all from the node's resolver or public resolvers:
+        // the path to them is outside what the cluster holds. Another
+        // upstream is the Corefile's choice, and may be the one down.
+        if failure == DnsFailure::Timeout
+            && let Some(f) = forward.as_deref()
+            && let Some(outside) = outside_upstreams(f)
+        {
+            return Some(unexplained(
+                pod,
+                format!(
+                    "{what}: the cluster DNS answers in-cluster names, but its upstream resolvers ({outside}, from the Corefile's `{f}`) do not answer for external names"
+                ),
+                "the cluster DNS is up and its upstreams are outside the cluster",
+                format!(
+                    "Check that the nodes reach {outside} on port 53 (UDP and TCP): `dig @<upstream> {}` from a node; a firewall, security group or the hosting provider may block outbound DNS. If it does, forward to a resolver the nodes may reach (the provider's) in the Corefile's `forward` line.",
+                    host.unwrap_or("example.com")
+                ),
+            ));
+        }
         let target = cm.map(|c| c.objref()).unwrap_or_else(|| w.objref());
         let fwd = forward
             .map(|f| format!(" (its Corefile forwards to `{f}`)"))
@@ -199,6 +218,41 @@ pub(super) fn corefile<'c>(
             && (names.contains(&c.name()) || (names.is_empty() && c.name() == "coredns"))
     });
     (cm, cm.and_then(|c| forward_line(c)))
+}
+
+/// Public resolvers that answer from anywhere on the internet (Google,
+/// Cloudflare, Quad9, OpenDNS): when none answers, the way out is blocked.
+const PUBLIC_RESOLVERS: &[&str] = &[
+    "8.8.8.8",
+    "8.8.4.4",
+    "1.1.1.1",
+    "1.0.0.1",
+    "9.9.9.9",
+    "149.112.112.112",
+    "208.67.222.222",
+    "208.67.220.220",
+    "2001:4860:4860::8888",
+    "2001:4860:4860::8844",
+    "2606:4700:4700::1111",
+    "2606:4700:4700::1001",
+];
+
+/// The upstreams of a `forward . A B …` line when every one is the node's
+/// resolver (a resolv.conf file) or a public resolver: none of them is a
+/// choice the cluster could get wrong, so no answer from them means the
+/// path out is blocked. `None` when one is another address (a resolver the
+/// Corefile picked, which may itself be down).
+fn outside_upstreams(forward: &str) -> Option<String> {
+    let targets: Vec<&str> = forward.split_whitespace().skip(2).collect();
+    let outside = |t: &str| {
+        let host = t.trim_start_matches("dns://");
+        let host = match host.rsplit_once(':') {
+            Some((h, p)) if !h.contains(':') && p.chars().all(|c| c.is_ascii_digit()) => h,
+            _ => host,
+        };
+        host.starts_with('/') || PUBLIC_RESOLVERS.contains(&host)
+    };
+    (!targets.is_empty() && targets.iter().all(|t| outside(t))).then(|| targets.join(", "))
 }
 
 /// The Corefile's `forward` line in `cm`, without the block's `{`.
@@ -530,15 +584,33 @@ fn path_denied(
             .map(Peer::Ip)?,
         (None, None) => return None,
     };
-    let v = netpol::evaluate(a.cluster, pod, Direction::Egress, peer, Port::udp(53));
+    // Policies see the port the DNS pods listen on, after the Service's
+    // translation (the kube-dns Service's 53 may be the pods' 8053).
+    let target = match peer {
+        Peer::Pod(p) => dns.svc.and_then(|s| dns_target_port(s, p)).unwrap_or(53),
+        _ => 53,
+    };
+    let port = Port::udp(target);
+    let ports =
+        format!("ports: [{{protocol: UDP, port: {target}}}, {{protocol: TCP, port: {target}}}]");
+    let translated = if target == 53 {
+        String::new()
+    } else {
+        format!(
+            "\n(the DNS Service sends port 53 to the pods' port {target}: a policy matches the pod's port, not the Service's)"
+        )
+    };
+    let v = netpol::evaluate(a.cluster, pod, Direction::Egress, peer, port);
     if !v.allowed() {
         return Some(policy_hypothesis(
             pod,
             Direction::Egress,
             &v,
             "the cluster DNS (kube-dns)",
-            Port::udp(53),
-            "to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}]\n  ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]",
+            port,
+            &format!(
+                "to: [{{namespaceSelector: {{matchLabels: {{kubernetes.io/metadata.name: kube-system}}}}, podSelector: {{matchLabels: {{k8s-app: kube-dns}}}}}}]\n  {ports}{translated}"
+            ),
             what,
         ));
     }
@@ -547,15 +619,7 @@ fn path_denied(
     let refusals: Vec<_> = dns
         .pods
         .iter()
-        .map(|d| {
-            netpol::evaluate(
-                a.cluster,
-                d,
-                Direction::Ingress,
-                Peer::Pod(pod),
-                Port::udp(53),
-            )
-        })
+        .map(|d| netpol::evaluate(a.cluster, d, Direction::Ingress, Peer::Pod(pod), port))
         .collect();
     let first = dns.pods.first()?;
     let v = refusals.first()?;
@@ -565,11 +629,37 @@ fn path_denied(
             Direction::Ingress,
             v,
             &format!("pod {}/{}", pod.ns_or_default(), pod.name()),
-            Port::udp(53),
-            "from: [{namespaceSelector: {}}]\n  ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]\n(every namespace may ask the cluster DNS)",
+            port,
+            &format!("from: [{{namespaceSelector: {{}}}}]\n  {ports}\n(every namespace may ask the cluster DNS){translated}"),
             what,
         )
     })
+}
+
+/// The port DNS pod `pod` serves for the DNS Service's UDP port 53: its
+/// `targetPort`, a name resolved against the pod's container ports.
+fn dns_target_port(svc: &Service, pod: &Pod) -> Option<u16> {
+    use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+    let sp = svc
+        .spec
+        .as_ref()?
+        .ports
+        .as_ref()?
+        .iter()
+        .find(|p| p.port == 53 && p.protocol.as_deref().unwrap_or("TCP") == "UDP")?;
+    let n = match sp.target_port.as_ref()? {
+        IntOrString::Int(n) => *n,
+        IntOrString::String(name) => {
+            pod.spec
+                .as_ref()?
+                .containers
+                .iter()
+                .flat_map(|c| c.ports.iter().flatten())
+                .find(|c| c.name.as_deref() == Some(name.as_str()))?
+                .container_port
+        }
+    };
+    u16::try_from(n).ok()
 }
 
 /// A pod that crash-loops or fails its probes while the NetworkPolicies

@@ -126,6 +126,33 @@ pub fn dns_cut_off<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .collect()
 }
 
+/// A Service without ready endpoints whose not-ready pods the
+/// NetworkPolicies cut off from the cluster DNS (see [`dns::cut_off`]): the
+/// readiness probe of a pod that resolves no name fails, whatever it checks.
+pub fn service_pods_cut_off<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Subject::Service(svc) = d.subject else {
+        return vec![];
+    };
+    crate::symptoms::service::selected_pods(a, svc)
+        .into_iter()
+        .find_map(|pod| {
+            dns::cut_off(a, pod).map(|h| {
+                h.link(Link::new(
+                    Loop::Network,
+                    d.since,
+                    svc.objref(),
+                    format!(
+                        "Service {} has no ready endpoint: its pod {} resolves no name and fails its readiness probe",
+                        svc.name(),
+                        pod.name()
+                    ),
+                ))
+            })
+        })
+        .into_iter()
+        .collect()
+}
+
 /// Every error the crashing container reports, each followed to a cause.
 pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Some(pod) = d.pod() else { return vec![] };

@@ -180,6 +180,23 @@ pub(super) fn config_file(
         .filter(|n| !n.is_empty())
         .map(|n| format!(" at line {n}"))
         .unwrap_or_default();
+    // What the parser says is wrong, after its own prefix.
+    let said = ["Error during parsing: ", "parse error: ", "syntax error: "]
+        .iter()
+        .find_map(|m| line.split_once(m).map(|(_, r)| r.trim()))
+        .filter(|r| !r.is_empty())
+        .map(|r| format!(": {}", day2_model::redact::excerpt(r, 120)))
+        .unwrap_or_default();
+    // CoreDNS 1.5.0 removed the `proxy` plugin; `forward` replaces it.
+    let hint = if dns
+        && line
+            .split_once("Unknown directive")
+            .is_some_and(|(_, d)| d.trim().trim_matches('\'') == "proxy")
+    {
+        " CoreDNS 1.5.0 removed the `proxy` plugin: write `forward . <upstreams>` instead of `proxy . <upstreams>`."
+    } else {
+        ""
+    };
     Some(
         Hypothesis::new(
             86,
@@ -187,6 +204,6 @@ pub(super) fn config_file(
             ObjRef::new(kind, Some(ns), name.clone()),
             format!("container {container} of {} cannot parse {path}{at}, which comes from {kind} {ns}/{name} (key {key}): {}", pod.name(), day2_model::redact::excerpt(line, 200)),
         )
-        .fix(format!("Correct key {key} of {kind} {ns}/{name}{at} (`kubectl edit {} -n {ns} {name}`; if an operator or chart writes it, fix it there, or it will write it back), then restart the pods of {} so they read it again.", kind.to_ascii_lowercase(), model::workload_ref(a.cluster, pod))),
+        .fix(format!("Correct key {key} of {kind} {ns}/{name}{at}{said} (`kubectl edit {} -n {ns} {name}`; if an operator or chart writes it, fix it there, or it will write it back), then restart the pods of {} so they read it again.{hint}", kind.to_ascii_lowercase(), model::workload_ref(a.cluster, pod))),
     )
 }

@@ -97,9 +97,15 @@ pub fn host_ports_held<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis
         .collect::<Vec<_>>()
         .join(", ");
     let node_names: Vec<&str> = holders.iter().map(|(n, _)| *n).collect();
+    if let (Some(mine), Some(theirs)) = (service_lb_of(a, pod), service_lb_of(a, holder)) {
+        return vec![
+            two_services_one_port(&mine, &theirs, &ports_text, &node_names)
+                .links(scheduler_links(d)),
+        ];
+    }
     vec![
         Hypothesis::new(
-            72,
+            78,
             Loop::Compute,
             holder_ref.clone(),
             format!(
@@ -122,4 +128,55 @@ pub fn host_ports_held<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis
         ))
         .links(scheduler_links(d)),
     ]
+}
+
+/// The LoadBalancer Service a k3s ServiceLB (klipper-lb) pod serves: its
+/// DaemonSet `svclb-<service>` (with a hash suffix from k3s 1.24, in
+/// kube-system, labelled `svccontroller.k3s.cattle.io/svcname` and
+/// `…/svcnamespace`), found among the Services of type LoadBalancer.
+fn service_lb_of(a: &Analysis<'_>, pod: &day2_model::Res<Pod>) -> Option<day2_model::ObjRef> {
+    let labels = pod.labels();
+    let named = labels.get("svccontroller.k3s.cattle.io/svcname");
+    let app = labels.get("app").and_then(|v| v.strip_prefix("svclb-"));
+    let ns = labels
+        .get("svccontroller.k3s.cattle.io/svcnamespace")
+        .map_or(pod.ns_or_default(), String::as_str);
+    a.cluster
+        .services
+        .iter()
+        .filter(|s| {
+            s.spec.as_ref().and_then(|sp| sp.type_.as_deref()) == Some("LoadBalancer")
+                && s.ns_or_default() == ns
+        })
+        .find(|s| match (named, app) {
+            (Some(n), _) => s.name() == n,
+            (None, Some(a)) => {
+                a == s.name() || a.strip_prefix(s.name()).is_some_and(|r| r.starts_with('-'))
+            }
+            _ => false,
+        })
+        .map(|s| s.objref())
+}
+
+/// Two LoadBalancer Services under k3s ServiceLB asking for one port: each
+/// Service port becomes a hostPort of its ServiceLB pods on every node, so
+/// the later Service's pods cannot run and its external IP stays pending.
+fn two_services_one_port(
+    mine: &day2_model::ObjRef,
+    theirs: &day2_model::ObjRef,
+    ports: &str,
+    nodes: &[&str],
+) -> Hypothesis {
+    Hypothesis::new(
+        84,
+        Loop::Network,
+        mine.clone(),
+        format!(
+            "k3s ServiceLB gives each port of a LoadBalancer Service a hostPort on the nodes: {mine} asks for port {ports}, which the ServiceLB pods of {theirs} already hold on {}, so its ServiceLB pod stays Pending and its external IP <pending>",
+            nodes.join(", ")
+        ),
+    )
+    .fix(format!(
+        "Give {mine} a port no other LoadBalancer Service uses (its `spec.ports[].port`), or expose it through an Ingress of {theirs}'s controller instead of a second LoadBalancer on port {ports}; a LoadBalancer implementation with its own addresses (MetalLB) lifts the limit."
+    ))
 }
