@@ -208,6 +208,21 @@ fn root(d: &Value) -> (&str, &str, &str, &str) {
 
 /// Remove a scenario's namespace and, once its pods are gone (kwok plays
 /// their deletion), its node: later test binaries see none of it.
+/// A Ready kwok node `name` in `zone`, and in namespace `ns` a Deployment
+/// `api` pinned to it whose pod is Ready.
+async fn node_with_ready_pod(client: &Client, ns: &str, name: &str, zone: &str) {
+    create(client, kwok_node(name, zone)).await;
+    wait_node_ready(client, name, "True").await;
+    wait_nodes_schedulable(client, "type=kwok", 1).await;
+    namespace(client, ns).await;
+    create(
+        client,
+        deployment(ns, "api", name, "registry.k8s.io/pause:3.10", None),
+    )
+    .await;
+    wait_pod(client, ns, "api", "Ready", pod_ready).await;
+}
+
 /// The kubelet's wording when the CNI plugin has not initialised.
 const CNI_NOT_READY: &str = "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized";
 
@@ -394,16 +409,7 @@ async fn kwok_node_not_ready_with_pods_on_it() {
     let t0 = Instant::now();
     let client = client().await;
     let (ns, node_name) = ("kwok-node", "kwok-node-b");
-    create(&client, kwok_node(node_name, "us-east-1b")).await;
-    wait_node_ready(&client, node_name, "True").await;
-    wait_nodes_schedulable(&client, "type=kwok", 1).await;
-    namespace(&client, ns).await;
-    create(
-        &client,
-        deployment(ns, "api", node_name, "registry.k8s.io/pause:3.10", None),
-    )
-    .await;
-    wait_pod(&client, ns, "api", "Ready", pod_ready).await;
+    node_with_ready_pod(&client, ns, node_name, "us-east-1b").await;
 
     // The kubelet reports its pod network down (its wording when the CNI
     // plugin has not initialised): kwok's node-not-ready stage.
@@ -454,15 +460,7 @@ async fn the_agent_follows_a_kwok_node_going_not_ready_and_back() {
     use agent_support::{Agent, diagnoses, wait_metrics};
     let client = client().await;
     let (ns, node_name) = ("kwok-agent", "kwok-agent-c");
-    create(&client, kwok_node(node_name, "us-east-1c")).await;
-    wait_node_ready(&client, node_name, "True").await;
-    namespace(&client, ns).await;
-    create(
-        &client,
-        deployment(ns, "api", node_name, "registry.k8s.io/pause:3.10", None),
-    )
-    .await;
-    wait_pod(&client, ns, "api", "Ready", pod_ready).await;
+    node_with_ready_pod(&client, ns, node_name, "us-east-1c").await;
 
     let (_agent, port) = Agent::ready(&[], &kubeconfig()).await;
     let before = wait_metrics(port, Duration::from_secs(30), |t| {
