@@ -152,6 +152,28 @@ pub fn declares_port_name(spec: &PodSpec, name: &str) -> bool {
         .any(|p| p.name.as_deref() == Some(name))
 }
 
+/// The port number `pod` serves for Service port `sp`, as kube-proxy sends
+/// it there: `targetPort` as a number, a `targetPort` name resolved against
+/// the pod's container ports, else the Service port itself. What a
+/// NetworkPolicy in front of the pod matches.
+pub fn target_port(sp: &k8s_openapi::api::core::v1::ServicePort, pod: &Pod) -> Option<u16> {
+    use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+    let n = match sp.target_port.as_ref() {
+        None => sp.port,
+        Some(IntOrString::Int(n)) => *n,
+        Some(IntOrString::String(name)) => {
+            pod.spec
+                .as_ref()?
+                .containers
+                .iter()
+                .flat_map(|c| c.ports.iter().flatten())
+                .find(|c| c.name.as_deref() == Some(name.as_str()))?
+                .container_port
+        }
+    };
+    u16::try_from(n).ok()
+}
+
 /// Claim names the pod mounts.
 pub fn claims(spec: &PodSpec) -> impl Iterator<Item = &str> {
     spec.volumes.iter().flatten().filter_map(|v| {

@@ -231,7 +231,7 @@ fn class_name<'c>(a: &Analysis<'c>, ing: &'c Ingress) -> Option<&'c str> {
 /// container arguments name the IngressClass's `spec.controller`
 /// (`--controller-class=k8s.io/ingress-nginx`) or the class itself
 /// (`--ingress-class=nginx`, Traefik's `…ingressclass=traefik`).
-fn controller_pods<'c>(a: &Analysis<'c>, class: &str) -> Vec<&'c Res<Pod>> {
+pub fn controller_pods<'c>(a: &Analysis<'c>, class: &str) -> Vec<&'c Res<Pod>> {
     let controller = a
         .cluster
         .ingress_classes
@@ -267,30 +267,23 @@ fn served_port<'c>(
             .find(|sp| sp.name.as_deref() == Some(p) || sp.port.to_string() == p)?,
         None => ports.first()?,
     };
-    let container_ports = pod
+    let number = crate::model::target_port(sp, pod)?;
+    let mut container_ports = pod
         .spec
         .as_ref()?
         .containers
         .iter()
         .flat_map(|c| c.ports.iter().flatten());
-    let (number, name) = match sp.target_port.as_ref() {
-        None => (sp.port, None),
-        Some(IntOrString::Int(n)) => (*n, None),
-        Some(IntOrString::String(n)) => {
-            let cp = container_ports
-                .clone()
-                .find(|c| c.name.as_deref() == Some(n))?;
-            (cp.container_port, cp.name.as_deref())
-        }
+    let name = match sp.target_port.as_ref() {
+        Some(IntOrString::String(n)) => container_ports
+            .find(|c| c.name.as_deref() == Some(n.as_str()))
+            .and_then(|c| c.name.as_deref()),
+        _ => container_ports
+            .find(|c| i32::from(number) == c.container_port)
+            .and_then(|c| c.name.as_deref()),
     };
-    let name = name.or_else(|| {
-        container_ports
-            .clone()
-            .find(|c| c.container_port == number)
-            .and_then(|c| c.name.as_deref())
-    });
     Some(Port {
-        number: u16::try_from(number).ok()?,
+        number,
         name,
         protocol: "TCP",
     })

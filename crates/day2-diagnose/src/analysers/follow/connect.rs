@@ -321,17 +321,9 @@ pub(super) fn service_cause(
     let desc = format!("Service {sns}/{}", svc.name());
     if has_selector {
         for b in &backends {
-            let number = match target_name {
-                Some(name) => b
-                    .spec
-                    .as_ref()
-                    .into_iter()
-                    .flat_map(|s| s.containers.iter())
-                    .flat_map(|c| c.ports.iter().flatten())
-                    .find(|p| p.name.as_deref() == Some(name))
-                    .and_then(|p| u16::try_from(p.container_port).ok())
-                    .unwrap_or(0),
-                None => number,
+            let number = match (target_name, sp) {
+                (Some(_), Some(sp)) => model::target_port(sp, b).unwrap_or(0),
+                _ => number,
             };
             let dst = Port {
                 number,

@@ -636,10 +636,8 @@ fn path_denied(
     })
 }
 
-/// The port DNS pod `pod` serves for the DNS Service's UDP port 53: its
-/// `targetPort`, a name resolved against the pod's container ports.
+/// The port DNS pod `pod` serves for the DNS Service's UDP port 53.
 fn dns_target_port(svc: &Service, pod: &Pod) -> Option<u16> {
-    use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
     let sp = svc
         .spec
         .as_ref()?
@@ -647,19 +645,7 @@ fn dns_target_port(svc: &Service, pod: &Pod) -> Option<u16> {
         .as_ref()?
         .iter()
         .find(|p| p.port == 53 && p.protocol.as_deref().unwrap_or("TCP") == "UDP")?;
-    let n = match sp.target_port.as_ref()? {
-        IntOrString::Int(n) => *n,
-        IntOrString::String(name) => {
-            pod.spec
-                .as_ref()?
-                .containers
-                .iter()
-                .flat_map(|c| c.ports.iter().flatten())
-                .find(|c| c.name.as_deref() == Some(name.as_str()))?
-                .container_port
-        }
-    };
-    u16::try_from(n).ok()
+    model::target_port(sp, pod)
 }
 
 /// A pod that crash-loops or fails its probes while the NetworkPolicies
