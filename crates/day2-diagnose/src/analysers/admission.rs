@@ -84,16 +84,16 @@ fn mounted_secrets(a: &Analysis<'_>, service: Option<&(String, String)>) -> Opti
     (!secrets.is_empty()).then(|| secrets.join(", "))
 }
 
+/// The pods a webhook's Service `ns/service` selects.
+fn backend_pods<'c>(a: &Analysis<'c>, ns: &str, service: &str) -> Vec<&'c Res<day2_model::Pod>> {
+    a.service(ns, service)
+        .and_then(|svc| svc.spec.as_ref()?.selector.as_ref())
+        .map(|sel| a.cluster.pods_matching_map(ns, sel))
+        .unwrap_or_default()
+}
+
 fn serving_secrets(a: &Analysis<'_>, ns: &str, service: &str) -> Vec<String> {
-    let Some(svc) = a.service(ns, service) else {
-        return Vec::new();
-    };
-    let Some(sel) = svc.spec.as_ref().and_then(|s| s.selector.as_ref()) else {
-        return Vec::new();
-    };
-    let mut out: Vec<String> = a
-        .cluster
-        .pods_matching_map(ns, sel)
+    let mut out: Vec<String> = backend_pods(a, ns, service)
         .iter()
         .filter_map(|p| p.spec.as_ref())
         .flat_map(|s| s.volumes.iter().flatten())
@@ -114,8 +114,7 @@ fn rewritten_after_start(
     service: Option<&(String, String)>,
 ) -> Option<(String, String, ObjRef)> {
     let (ns, n) = service?;
-    let sel = a.service(ns, n)?.spec.as_ref()?.selector.as_ref()?;
-    a.cluster.pods_matching_map(ns, sel).iter().find_map(|p| {
+    backend_pods(a, ns, n).iter().find_map(|p| {
         // When its containers last started (they read the certificate then).
         let started = crate::model::container_statuses(p)
             .filter_map(|c| c.state.as_ref()?.running.as_ref()?.started_at.as_ref())

@@ -15,21 +15,10 @@ pub fn unclaimed<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         return vec![];
     };
     // The class the running controllers serve.
-    let serves = |c: &k8s_openapi::api::networking::v1::IngressClass| {
-        let controller = c.spec.as_ref().and_then(|s| s.controller.as_deref());
-        let name = c.metadata.name.as_deref().unwrap_or_default();
-        controllers.iter().any(|p| {
-            crate::model::any_arg(p, |arg| {
-                controller.is_some_and(|x| arg.ends_with(&format!("={x}")))
-                    || arg.ends_with(&format!("ingress-class={name}"))
-                    || arg.ends_with(&format!("ingressclass={name}"))
-            })
-        })
-    };
     let classes = &a.cluster.ingress_classes;
     let class = classes
         .iter()
-        .find(|c| serves(c))
+        .find(|c| !crate::symptoms::ingress::controller_pods(a, c.name()).is_empty())
         .or_else(|| classes.first())
         .map_or("<class>", |c| c.name());
     let (ns, name) = (ing.ns_or_default(), ing.name());

@@ -174,7 +174,7 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     .links(link)],
                     // The add-on's own binary is not on the node while its
                     // pod runs: its manifest does not install it there.
-                    None if let Some((binary, dir)) = own_binary_missing(message) => {
+                    None if let Some((binary, dir)) = crate::messages::runtime::missing_plugin(message) => {
                         let obj = a.cluster.daemon_sets.iter().find(|d| d.name() == ds && d.ns_or_default() == p.ns_or_default()).map_or_else(|| p.objref(), |d| d.objref());
                         vec![Hypothesis::new(
                             84,
@@ -263,18 +263,6 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .links(link)
         .unexplained()],
     }
-}
-
-/// `failed to find plugin "X" in path [DIR]`: the binary and the directory.
-fn own_binary_missing(message: &str) -> Option<(String, String)> {
-    const MARK: &str = "failed to find plugin \"";
-    let rest = &message[message.find(MARK)? + MARK.len()..];
-    let (binary, after) = rest.split_once('"')?;
-    let dir = after
-        .split_once("in path [")
-        .and_then(|(_, d)| d.split_once(']'))
-        .map_or("/opt/cni/bin", |(d, _)| d);
-    Some((binary.to_owned(), dir.to_owned()))
 }
 
 /// A sandbox the runtime cannot create on a node whose CNI agent (the

@@ -76,22 +76,28 @@ const REFERENCE_PLUGINS: [&str; 18] = [
     "dummy",
 ];
 
-/// `failed to find plugin "X" in path [DIR]`, for a reference plugin `X`.
-fn reference_plugin_missing(m: &str) -> Option<SandboxError> {
+/// `failed to find plugin "X" in path [DIR]`: the plugin binary and the
+/// directory searched (`/opt/cni/bin` when the message names none).
+pub fn missing_plugin(m: &str) -> Option<(&str, &str)> {
     const MARK: &str = "failed to find plugin \"";
     let rest = &m[m.find(MARK)? + MARK.len()..];
     let (binary, after) = rest.split_once('"')?;
-    if !REFERENCE_PLUGINS.contains(&binary) {
-        return None;
-    }
     let dir = after
         .split_once("in path [")
         .and_then(|(_, d)| d.split_once(']'))
         .map_or("/opt/cni/bin", |(d, _)| d);
-    Some(SandboxError::ReferencePluginMissing {
-        binary: binary.to_owned(),
-        dir: dir.to_owned(),
-    })
+    Some((binary, dir))
+}
+
+/// [`missing_plugin`], for a reference plugin `X`.
+fn reference_plugin_missing(m: &str) -> Option<SandboxError> {
+    let (binary, dir) = missing_plugin(m)?;
+    REFERENCE_PLUGINS
+        .contains(&binary)
+        .then(|| SandboxError::ReferencePluginMissing {
+            binary: binary.to_owned(),
+            dir: dir.to_owned(),
+        })
 }
 
 /// CNI plugins by a word their errors carry, with the DaemonSet that runs them.

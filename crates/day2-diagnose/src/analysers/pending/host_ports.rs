@@ -150,8 +150,11 @@ fn service_lb_of(a: &Analysis<'_>, pod: &day2_model::Res<Pod>) -> Option<day2_mo
         })
         .find(|s| match (named, app) {
             (Some(n), _) => s.name() == n,
-            (None, Some(a)) => {
-                a == s.name() || a.strip_prefix(s.name()).is_some_and(|r| r.starts_with('-'))
+            (None, Some(svc)) => {
+                svc == s.name()
+                    || svc
+                        .strip_prefix(s.name())
+                        .is_some_and(|r| r.starts_with('-'))
             }
             _ => false,
         })
