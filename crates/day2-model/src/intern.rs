@@ -38,11 +38,18 @@ fn shard(s: &str) -> &'static Shard {
 
 /// The shared copy of `s` (made from `s` when it is the first).
 pub fn intern(s: String) -> Arc<str> {
+    intern_str(&s)
+}
+
+/// The shared copy of `s`, copied only when it is the first: a decoder that
+/// hands out its text borrowed (or unescaped into its own scratch buffer)
+/// allocates nothing for a message it has seen.
+pub fn intern_str(s: &str) -> Arc<str> {
     if s.is_empty() {
         return Arc::from("");
     }
-    let mut set = shard(&s).lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(a) = set.get(s.as_str()) {
+    let mut set = shard(s).lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(a) = set.get(s) {
         return a.clone();
     }
     let a: Arc<str> = Arc::from(s);

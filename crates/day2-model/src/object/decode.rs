@@ -238,10 +238,8 @@ pub fn decode_str_typed_into(
     let group = group_of(av);
     if is_model_version(av, group, kind) {
         if group.is_empty() && kind == "Event" {
-            let mut de = serde_json::Deserializer::from_str(raw);
-            let e: Result<k8s_openapi::api::core::v1::Event, _> = Deserialize::deserialize(&mut de);
-            if let Ok(e) = e {
-                stores.events.push(Arc::new(Event::from_core(e, origin)));
+            if let Ok(e) = Event::from_json(raw, origin.clone()) {
+                stores.events.push(Arc::new(e));
                 return Ok(());
             }
         } else if let Some(tk) = typed_kind(group, kind) {
