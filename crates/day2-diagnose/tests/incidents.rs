@@ -84,7 +84,9 @@
 //! now.
 //! `tests/incidents-heldout-16/` is a sixteenth, written the same way from
 //! threads none of the other sets cites, against
-//! [`HELDOUT16_ACCURACY_FLOOR`] and [`HELDOUT16_HEALTHY_MISSES_CEILING`].
+//! [`HELDOUT16_ACCURACY_FLOOR`] and [`HELDOUT16_HEALTHY_MISSES_CEILING`]; it
+//! has since been read while changing the engine and is a development set
+//! now.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -268,12 +270,13 @@ const HELDOUT15_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the sixteenth held-out set (`tests/incidents-heldout-16/`)
 /// fully right. Blind it scored 12 of 20 (60.0%) on the engine of 60eea27
-/// (after the fifteenth set's round). Only goes up.
-const HELDOUT16_ACCURACY_FLOOR: f64 = 0.0;
+/// (after the fifteenth set's round); it has been read since, and its
+/// round took it to 19 of 20. Only goes up.
+const HELDOUT16_ACCURACY_FLOOR: f64 = 0.95;
 
 /// Healthy clusters of the sixteenth held-out set that get a diagnosis
-/// today. Only goes down.
-const HELDOUT16_HEALTHY_MISSES_CEILING: usize = 2;
+/// today (none of its two). Only goes down.
+const HELDOUT16_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.

@@ -414,10 +414,12 @@ fn webhook_cause<'c>(
     {
         // The webhook's own pods need its admission to be created: no pod,
         // no endpoint, no admission. The deadlock the upstream docs warn of
-        // ("Avoiding deadlocks in self-hosted webhooks").
+        // ("Avoiding deadlocks in self-hosted webhooks"). Nothing is wrong
+        // on the path to the webhook: the loop that stalls is the one that
+        // creates pods, so it is filed under compute.
         return vec![Hypothesis::new(
             90,
-            Loop::Network,
+            Loop::Compute,
             config_obj.clone(),
             format!("admission webhook \"{webhook}\" ({config_obj}) is served by the pods of {owner}, which it must admit first: with failurePolicy {policy} and no endpoint behind Service {sns}/{sname}, their creation is refused, so the webhook never comes back"),
         )

@@ -230,6 +230,17 @@ pub fn rbac(a: &Analysis<'_>, r: &Refused<'_>) -> Hypothesis {
         "Role" => !a.cluster.roles.is_empty(),
         _ => !a.cluster.cluster_roles.is_empty(),
     };
+    if let Some((g, held)) = found.iter().filter(|g| g.allows.is_none()).find_map(|g| {
+        let held = super::rbac::other_kind(
+            a.cluster,
+            &g.role.kind,
+            &g.role.name,
+            g.binding.namespace.as_deref(),
+        )?;
+        Some((g, held))
+    }) {
+        return super::rbac::wrong_kind(&g.binding, &g.role.kind, &g.role.name, &held, &subject);
+    }
     if let Some(g) = found
         .iter()
         .find(|g| g.allows.is_none() && roles_held(&g.role.kind))

@@ -93,12 +93,14 @@ fn installed(a: &Analysis<'_>, driver: &str) -> Option<(bool, Vec<String>)> {
 
 /// The workload whose containers name the provisioner: in their arguments
 /// (`--provisioner=`, `--driver-name`, the endpoint) or an environment value
-/// (the external-storage provisioners' `PROVISIONER_NAME`).
+/// (the external-storage provisioners' `PROVISIONER_NAME`). Of several (a
+/// CSI driver's node plugin names it in its mount paths too), the one that
+/// runs the `csi-provisioner` sidecar, then one that is not a DaemonSet.
 fn provisioner_workload<'a>(
     a: &'a Analysis<'_>,
     driver: &str,
 ) -> Option<&'a day2_model::Workload<'a>> {
-    a.workloads_all().iter().find(|w| {
+    let names = |w: &day2_model::Workload<'_>| {
         w.spec.containers.iter().any(|ct| {
             ct.args
                 .iter()
@@ -111,7 +113,44 @@ fn provisioner_workload<'a>(
                     .flatten()
                     .any(|e| e.value.as_deref() == Some(driver))
         })
-    })
+    };
+    let sidecar = |w: &day2_model::Workload<'_>| {
+        w.spec.containers.iter().any(|ct| {
+            ct.name == "csi-provisioner"
+                || ct
+                    .image
+                    .as_deref()
+                    .is_some_and(|i| i.contains("csi-provisioner"))
+        })
+    };
+    let short = driver.split('.').next().unwrap_or(driver);
+    let image_names = |w: &day2_model::Workload<'_>| {
+        w.spec.containers.iter().any(|ct| {
+            ct.image
+                .as_deref()
+                .is_some_and(|i| i.contains(&format!("{short}-csi")))
+        })
+    };
+    a.workloads_all()
+        .iter()
+        .filter(|w| names(w) || (sidecar(w) && image_names(w)))
+        .max_by_key(|w| (sidecar(w), w.kind != "DaemonSet"))
+}
+
+/// The provisioner's own pods crash-loop: their cause (found wherever it
+/// lives: the controller's cloud identity, say) is why no volume comes.
+fn provisioner_crash(a: &Analysis<'_>, w: &day2_model::Workload<'_>) -> Option<Hypothesis> {
+    let pods = a.cluster.pods_of(w.kind, w.namespace(), w.name());
+    pods.iter()
+        .find_map(|p| {
+            let events = a.cluster.events_for_obj(p);
+            crate::symptoms::crash_loop::detect(a, p, &events)
+                .into_iter()
+                .map(|d| super::resolve(a, &d))
+                .filter(|r| !r.unexplained && r.score >= 70)
+                .max_by_key(|r| r.score)
+        })
+        .map(|r| r.as_upstream(0))
 }
 
 /// The claim waits for an external provisioner a workload of the cluster
@@ -145,6 +184,18 @@ pub fn provisioner_silent(a: &Analysis<'_>, claim: &ObjRef, e: &Event) -> Option
         })
         .next();
     let obj = ObjRef::new(w.kind, Some(w.namespace()), w.name());
+    if let Some(mut h) = provisioner_crash(a, w) {
+        h.score = h.score.min(84);
+        h.links.push(Link::from_event(
+            Loop::Storage,
+            e,
+            format!(
+                "claim {} waits for {driver}, whose provisioner {obj} crash-loops",
+                claim.name
+            ),
+        ));
+        return Some(h);
+    }
     let (summary, fix) = if retired {
         (
             format!(

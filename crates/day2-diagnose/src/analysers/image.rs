@@ -200,8 +200,23 @@ pub fn identity<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 ObjRef::new("Secret", Some(ns), s.clone()),
                 format!("{host} rejects the credentials of imagePullSecret {ns}/{s} ({}): they are wrong, expired, or for another registry", short_error(p.error)),
             )
-            .fix(format!("Recreate the secret with valid credentials for {host} (`kubectl create secret docker-registry {s} -n {ns} --docker-server={host} …`); for cloud registries prefer the node's identity (ECR/ACR/GAR) to stored passwords."))
+            .fix(format!("Recreate the secret with a valid username and password for {host}: `kubectl create secret docker-registry {s} -n {ns} --docker-server={host} --docker-username='<user>' --docker-password='<password>'` (single quotes: a shell expands the `$` of a robot account's name such as `robot$ci` to nothing); `kubectl get secret {s} -n {ns} -o jsonpath='{{.data.\\.dockerconfigjson}}' | base64 -d` shows what it holds. For cloud registries prefer the node's identity (ECR/ACR/GAR) to stored passwords."))
         }
+        // The token exchange refused a credential, and the pod brings none:
+        // the node presented it (containerd's registry configuration, a
+        // kubelet credential provider, the node OS's machine config), and an
+        // expired one there is a 403 where no credential at all would get
+        // an anonymous token (akuity/kargo#778). The cluster's objects do
+        // not hold it.
+        _ if secrets.is_empty() && p.error.is_some_and(node_credential_refused) => Hypothesis::new(
+            82,
+            Loop::Identity,
+            workload.clone(),
+            format!("{host} refuses the credential presented for {} at its token endpoint (403), and {workload} brings no imagePullSecret: the credential is the node's own (its container runtime's registry configuration or credential provider), and it is expired or revoked", p.image),
+        )
+        .fix(format!("On {node_name}, find the credential the runtime presents for {host} (containerd's `config.toml` registry auths or `hosts.toml`, a kubelet credential provider, or the node OS's machine config, e.g. Talos `machine.registries.config`) and renew or remove it; `crictl pull {}` on the node shows the same refusal until then.", p.image))
+        .missing(format!("the node's registry credential for {host}, which no Kubernetes object holds"))
+        .unexplained(),
         _ => Hypothesis::new(
             80,
             Loop::Identity,
@@ -212,6 +227,13 @@ pub fn identity<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .fix(format!("Create a docker-registry secret for {host} and reference it in `imagePullSecrets` of the pod template or its ServiceAccount.{}", rule.map(|f| format!(" {}", f.fix)).unwrap_or_default())),
     };
     vec![h.link(err_link)]
+}
+
+/// The registry's token endpoint refused the credential presented
+/// (containerd's `failed to fetch oauth token: unexpected status …: 403
+/// Forbidden`).
+fn node_credential_refused(error: &str) -> bool {
+    error.contains("failed to fetch oauth token") && error.contains("403 Forbidden")
 }
 
 /// Whether a node shows it runs on AWS: its providerID, a label of EKS,

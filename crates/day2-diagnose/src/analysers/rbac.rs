@@ -29,6 +29,59 @@ fn names_account(
     })
 }
 
+/// A roleRef of the wrong kind: it names a ClusterRole the input does not
+/// hold where a Role of that name sits in the binding's namespace (or a
+/// Role where only a ClusterRole has the name). The API server resolves a
+/// roleRef by kind and name, so the binding grants nothing. The role that
+/// has the name, when so.
+pub(crate) fn other_kind(
+    c: &day2_model::Cluster,
+    kind: &str,
+    name: &str,
+    binding_ns: Option<&str>,
+) -> Option<ObjRef> {
+    let cluster_role = || c.cluster_roles.iter().find(|x| x.name() == name);
+    let role = |ns: &str| {
+        c.roles
+            .iter()
+            .find(|x| x.ns_or_default() == ns && x.name() == name)
+    };
+    match (kind, binding_ns) {
+        ("ClusterRole", Some(ns)) if cluster_role().is_none() => role(ns).map(|r| r.objref()),
+        ("Role", Some(ns)) if role(ns).is_none() => cluster_role().map(|r| r.objref()),
+        _ => None,
+    }
+}
+
+/// The finding for a binding whose roleRef names the other kind ([`other_kind`]).
+pub(crate) fn wrong_kind(
+    binding: &ObjRef,
+    kind: &str,
+    name: &str,
+    held: &ObjRef,
+    subject: &str,
+) -> Hypothesis {
+    Hypothesis::new(
+        86,
+        Loop::Identity,
+        binding.clone(),
+        format!(
+            "{} {} binds {subject} to {kind} {name}, which does not exist, while {} {name} does: the roleRef names the wrong kind, so the binding grants nothing",
+            binding.kind, binding.name, held.kind
+        ),
+    )
+    .fix(format!(
+        "Recreate {} {} with `roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: {}, name: {name}}}` (a roleRef cannot be edited: delete the binding and apply it again), then restart the pods.",
+        binding.kind, binding.name, held.kind
+    ))
+    .link(Link::new(
+        Loop::Identity,
+        None,
+        binding.clone(),
+        format!("roleRef {kind} {name} resolves to nothing; {} {name} exists", held.kind),
+    ))
+}
+
 pub fn dangling_role_ref<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Some(pod) = d.pod() else { return vec![] };
     if !matches!(d.detail, Detail::Crash { .. }) {
@@ -75,6 +128,23 @@ pub fn dangling_role_ref<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothes
                 .find(|b| missing(&b.role_ref, Some(ns)))
                 .map(|b| (b.objref(), &b.role_ref))
         });
+    let subject = format!("system:serviceaccount:{ns}:{sa}");
+    let mismatched = c
+        .role_bindings
+        .iter()
+        .filter(|b| b.ns_or_default() == ns)
+        .filter(|b| names_account(b.subjects.as_ref(), ns, sa, Some(ns)))
+        .find_map(|b| {
+            let held = other_kind(c, &b.role_ref.kind, &b.role_ref.name, Some(ns))?;
+            Some((b.objref(), &b.role_ref, held))
+        });
+    if dangling.is_none()
+        && let Some((binding, role, held)) = mismatched
+    {
+        return vec![wrong_kind(
+            &binding, &role.kind, &role.name, &held, &subject,
+        )];
+    }
     let Some((binding, role)) = dangling else {
         return vec![];
     };

@@ -417,7 +417,8 @@ fn cloud_auth(line: &str) -> Option<ErrorClass> {
     if has("ManagedIdentityCredential")
         || has("DefaultAzureCredential failed")
         || has("DefaultAzureCredential: failed")
-        || has("WorkloadIdentityCredential: no token file specified")
+        || has("WorkloadIdentityCredential: no ")
+        || azure_env_missing(line)
     {
         return azure(NoCredentials);
     }
@@ -464,6 +465,31 @@ fn cloud_auth(line: &str) -> Option<ErrorClass> {
         return aws(Permission);
     }
     None
+}
+
+/// An application saying the environment the Azure workload-identity webhook
+/// injects is not there: azidentity's `no tenant ID specified`, or an app's
+/// own `azure tenant id environment variable is empty`, `AZURE_CLIENT_ID is
+/// not set`.
+fn azure_env_missing(line: &str) -> bool {
+    let l = line.to_ascii_lowercase();
+    let names = [
+        "azure_tenant_id",
+        "azure_client_id",
+        "azure_federated_token_file",
+        "azure tenant id",
+        "azure client id",
+        "azure federated token",
+    ];
+    let absent = [
+        "empty",
+        "not set",
+        "missing",
+        "not specified",
+        "not found",
+        "unset",
+    ];
+    names.iter().any(|n| l.contains(n)) && absent.iter().any(|a| l.contains(a))
 }
 
 fn tls(line: &str) -> Option<ErrorClass> {
@@ -952,6 +978,18 @@ mod tests {
             ),
             (CloudId::Azure, AuthProblem::NoCredentials)
         );
+        // The webhook's environment missing: azidentity's wording, and an app's own.
+        for line in [
+            "WorkloadIdentityCredential: no tenant ID specified. Check pod configuration or set TenantID in the options",
+            "failed to create auth provider from configuration: azure tenant id environment variable is empty",
+            "AZURE_CLIENT_ID is not set",
+        ] {
+            assert_eq!(
+                auth(line),
+                (CloudId::Azure, AuthProblem::NoCredentials),
+                "{line}"
+            );
+        }
         // external-secrets/external-secrets#2255
         assert_eq!(
             auth(

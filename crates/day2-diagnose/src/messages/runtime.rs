@@ -271,11 +271,24 @@ pub fn parse_eviction(message: &str) -> Eviction {
             .map(str::to_owned)
             .collect();
     }
+    // The kubelet's `containerMessageFmt` (pkg/kubelet/eviction/helpers.go):
+    // before 1.22 `Container %s was using %s, which exceeds its request of
+    // %s. `, since `Container %s was using %s, request is %s, has larger
+    // consumption of %v. `.
     for part in m.split("Container ").skip(1) {
-        if let Some((name, rest)) = part.split_once(" was using ")
-            && let Some((usage, rest)) = rest.split_once(", which exceeds its request of ")
-        {
-            let request = rest.split_once(". ").map_or(rest, |(q, _)| q);
+        let Some((name, rest)) = part.split_once(" was using ") else {
+            continue;
+        };
+        let split = rest
+            .split_once(", which exceeds its request of ")
+            .or_else(|| rest.split_once(", request is "));
+        if let Some((usage, rest)) = split {
+            let request = rest
+                .split_once(". ")
+                .map_or(rest, |(q, _)| q)
+                .split(", has larger consumption")
+                .next()
+                .unwrap_or("");
             e.containers.push((
                 name.trim().to_owned(),
                 usage.trim().to_owned(),
@@ -292,6 +305,29 @@ pub fn parse_eviction(message: &str) -> Eviction {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn both_spellings_of_a_container_over_its_request() {
+        let old = parse_eviction(
+            "The node was low on resource: memory. Container app was using 1Gi, which exceeds its request of 512Mi. ",
+        );
+        assert_eq!(
+            old.containers,
+            [("app".into(), "1Gi".into(), "512Mi".into())]
+        );
+        // cloud-pi-native/socle#532, kubelet 1.22 and later.
+        let new = parse_eviction(
+            "The node was low on resource: ephemeral-storage. Threshold quantity: 16023864137, available: 12671572Ki. Container build was using 1639680Ki, request is 0, has larger consumption of ephemeral-storage. Container helper was using 8Ki, request is 0, has larger consumption of ephemeral-storage. ",
+        );
+        assert_eq!(new.resource.as_deref(), Some("ephemeral-storage"));
+        assert_eq!(
+            new.containers,
+            [
+                ("build".into(), "1639680Ki".into(), "0".into()),
+                ("helper".into(), "8Ki".into(), "0".into())
+            ]
+        );
+    }
 
     #[test]
     fn a_bridge_with_an_address_of_an_earlier_pod_cidr() {

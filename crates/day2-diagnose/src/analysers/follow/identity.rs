@@ -57,6 +57,7 @@ pub(super) fn cloud_identity(
         .find(|s| s.ns_or_default() == ns && s.name() == sa);
     let ann = |k: &str| sa_obj.and_then(|s| s.annotation(k));
     let subject = format!("system:serviceaccount:{ns}:{sa}");
+    let azure_labelled = pod.labels().get(AZURE_USE).map(String::as_str) == Some("true");
     let (why, fix) = match (cloud, problem) {
         (CloudId::Aws, AuthProblem::Expired) => (
             "the web identity token it presents has expired: the app read the projected token once and never re-reads it".to_owned(),
@@ -101,8 +102,7 @@ pub(super) fn cloud_identity(
             format!("Create a federated credential on the identity in `{AZURE_CLIENT}`: `az identity federated-credential create --identity-name <identity> -g <rg> --issuer <cluster OIDC issuer> --subject {subject} --audience api://AzureADTokenExchange`."),
         ),
         (CloudId::Azure, _) => {
-            let labelled = pod.labels().get(AZURE_USE).map(String::as_str) == Some("true");
-            match (ann(AZURE_CLIENT), labelled) {
+            match (ann(AZURE_CLIENT), azure_labelled) {
                 (None, _) => (
                     format!("ServiceAccount {ns}/{sa} has no `{AZURE_CLIENT}` annotation"),
                     format!("Annotate ServiceAccount {sa} with `{AZURE_CLIENT}: <client id>`, label the pod template `{AZURE_USE}: \"true\"`, and create a federated credential for `{subject}`."),
@@ -141,10 +141,25 @@ pub(super) fn cloud_identity(
         AuthProblem::Other | AuthProblem::NoCredentials => 80,
         _ => 84,
     };
+    // The webhook reads the pod's label, not the ServiceAccount's: a pod
+    // template without it is what to change.
+    let root = match cloud {
+        CloudId::Azure
+            if !azure_labelled
+                && ann(AZURE_CLIENT).is_some()
+                && !matches!(
+                    problem,
+                    AuthProblem::UnknownClient | AuthProblem::NoFederation
+                ) =>
+        {
+            model::workload_ref(a.cluster, pod)
+        }
+        _ => ObjRef::new("ServiceAccount", Some(ns), sa),
+    };
     Hypothesis::new(
         score,
         Loop::Identity,
-        ObjRef::new("ServiceAccount", Some(ns), sa),
+        root,
         format!("container {container} exits because its cloud identity is refused: {why}"),
     )
     .fix(fix)
