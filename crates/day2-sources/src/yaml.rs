@@ -4,7 +4,7 @@
 mod fast;
 
 use crate::{LoadOptions, Part};
-use day2_model::{Note, Origin, SpanIndex, decode_value_traced};
+use day2_model::{Note, Origin, SpanIndex, decode_value, decode_value_traced};
 use rayon::prelude::*;
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
@@ -252,8 +252,9 @@ fn document(part: &mut Part, name: &Arc<str>, doc: &Doc<'_>, opts: &LoadOptions)
         });
         return;
     }
+    let again = || reread(doc);
     if let Some(r) = fast::read(doc.text, doc.first_line) {
-        push_value(part, name, r.value, r.line, r.column, r.spans, 0);
+        push_value(part, name, r.value, r.line, r.column, r.spans, &again);
         return;
     }
     let parsed: Result<Spanned<Node>, _> =
@@ -280,7 +281,7 @@ fn document(part: &mut Part, name: &Arc<str>, doc: &Doc<'_>, opts: &LoadOptions)
             let mut spans = SpanIndex::new();
             let value = to_value(node, doc.first_line - 1, &mut String::new(), &mut spans);
             spans.finish();
-            push_value(part, name, value, line, column, spans, 0);
+            push_value(part, name, value, line, column, spans, &again);
         }
         Err(e) => {
             let (line, col) = e
@@ -293,6 +294,26 @@ fn document(part: &mut Part, name: &Arc<str>, doc: &Doc<'_>, opts: &LoadOptions)
         }
     }
 }
+
+/// The document's value read again, the way [`document`] read it: for the
+/// error path only, where the object that did not decode is decoded once
+/// more, tracing the field that fails.
+fn reread(doc: &Doc<'_>) -> Option<serde_json::Value> {
+    if let Some(r) = fast::read(doc.text, doc.first_line) {
+        return Some(r.value);
+    }
+    let node: Spanned<Node> =
+        serde_saphyr::from_str_with_options(doc.text, options(doc.text.len())).ok()?;
+    Some(to_value(
+        node,
+        doc.first_line - 1,
+        &mut String::new(),
+        &mut SpanIndex::new(),
+    ))
+}
+
+/// The document's value again ([`reread`]).
+type Again<'a> = dyn Fn() -> Option<serde_json::Value> + 'a;
 
 /// Lists inside lists are flattened, as kubectl does, this deep at most.
 pub(crate) const MAX_LIST_DEPTH: usize = 8;
@@ -307,9 +328,22 @@ pub(crate) fn push_value(
     line: u32,
     column: u32,
     spans: SpanIndex,
-    depth: usize,
+    again: &Again<'_>,
 ) {
-    push_value_hinted(part, name, value, line, column, spans, depth, None);
+    let at = Within {
+        again,
+        pointer: String::new(),
+        depth: 0,
+    };
+    push_value_hinted(part, name, value, line, column, spans, &at, None);
+}
+
+/// Where a value sits in its document: the document read again, the JSON
+/// pointer of the value in it, and how many lists deep it is.
+struct Within<'a> {
+    again: &'a Again<'a>,
+    pointer: String,
+    depth: usize,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -320,9 +354,10 @@ fn push_value_hinted(
     line: u32,
     column: u32,
     spans: SpanIndex,
-    depth: usize,
+    at: &Within<'_>,
     hint: Option<(&str, &str)>,
 ) {
+    let depth = at.depth;
     let what = match &value {
         serde_json::Value::Object(o) if o.is_empty() => {
             part.empty_objects += 1;
@@ -382,7 +417,12 @@ fn push_value_hinted(
                 let prefix = format!("/items/{i}");
                 let (l, c) = spans.resolve(&prefix).unwrap_or((line, column));
                 let sub = spans.subtree(&prefix);
-                push_value_hinted(part, name, item, l, c, sub, depth + 1, hint_ref);
+                let inner = Within {
+                    again: at.again,
+                    pointer: format!("{}{prefix}", at.pointer),
+                    depth: depth + 1,
+                };
+                push_value_hinted(part, name, item, l, c, sub, &inner, hint_ref);
             }
         }
         return;
@@ -391,25 +431,42 @@ fn push_value_hinted(
         spans: Some(Arc::new(spans)),
         ..Origin::file(name.clone(), line, column)
     };
-    decode(part, name, value, origin, hint);
+    decode(part, name, value, origin, hint, at);
 }
 
+/// Decode one object. A value that does not decode is read again from its
+/// document and decoded once more, tracing the field that fails: tracing
+/// every decode would cost a copy of every key.
 fn decode(
     part: &mut Part,
     name: &Arc<str>,
     value: serde_json::Value,
     origin: Origin,
     hint: Option<(&str, &str)>,
+    at: &Within<'_>,
 ) {
     let (line, column) = (origin.line, origin.column);
     let spans = origin.spans.clone();
-    match decode_value_traced(value, origin, hint) {
+    match decode_value(value, origin, hint) {
         Ok(mut o) => {
             o.trim();
             part.stores.push(o);
             part.readable = true;
         }
-        Err((e, ptr)) => {
+        Err(e) => {
+            let traced = (at.again)()
+                .and_then(|mut v| v.pointer_mut(&at.pointer).map(std::mem::take))
+                .map(|v| {
+                    let origin = Origin {
+                        spans: spans.clone(),
+                        ..Origin::file(name.clone(), line, column)
+                    };
+                    decode_value_traced(v, origin, hint)
+                });
+            let (e, ptr) = match traced {
+                Some(Err(traced)) => traced,
+                _ => (e, None),
+            };
             let at = ptr.map(|ptr| {
                 let (l, c) = spans
                     .as_ref()
@@ -488,6 +545,49 @@ mod tests {
             spans.resolve("/spec/containers/0/missing"),
             spans.resolve("/spec/containers/0")
         );
+    }
+
+    /// The field that fails is named, with its line, for an object alone, a
+    /// list's item, and an item of a list in a list; both parser paths.
+    #[test]
+    fn an_object_that_does_not_decode_names_its_field() {
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    env:\n    - {name: A, value: 42}\n";
+        let indent = |t: &str, by: &str| {
+            t.lines()
+                .enumerate()
+                .map(|(i, l)| format!("{}{l}\n", if i == 0 { "- " } else { by }))
+                .collect::<String>()
+        };
+        let list = format!(
+            "apiVersion: v1\nkind: List\nitems:\n- {{apiVersion: v1, kind: Namespace, metadata: {{name: ok}}}}\n{}",
+            indent(pod, "  ")
+        );
+        let nested = format!(
+            "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items:\n  {}",
+            indent(pod, "  ").replace('\n', "\n  ").trim_end()
+        );
+        // An anchor sends the document down the general path.
+        let general = format!("{pod}    - &a {{name: B, value: x}}\n");
+        for (text, line, column) in [
+            (pod.to_owned(), 8, 24),
+            (list, 12, 26),
+            (nested, 14, 28),
+            (general, 8, 24),
+        ] {
+            let part = parse(&Arc::from("m.yaml"), &text, &LoadOptions::default());
+            let notes: Vec<String> = part
+                .notes
+                .iter()
+                .map(|n| format!("{}: {}", n.at, n.message))
+                .collect();
+            assert_eq!(
+                notes,
+                [format!(
+                    "m.yaml:{line}:{column}: Pod p: field `spec.containers[0].env[0].value`: invalid type: a number, expected a string, skipped"
+                )],
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -13,9 +13,11 @@
 
 use super::{Node, options};
 use day2_model::SpanIndex;
+use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
 use serde_saphyr::{Budget, Spanned};
+use std::cell::RefCell;
 use std::fmt::Write as _;
 
 /// A document read by the fast path: its value, the positions of its nodes
@@ -288,7 +290,9 @@ fn decided(text: &str, style: ScalarStyle) -> Option<Value> {
     let Some(&first) = b.first() else {
         return Some(Value::Null);
     };
-    if first.is_ascii_alphabetic() && !special_word(text) {
+    // No null, boolean or number begins with a letter other than the
+    // special words, or with a slash (a path: `/healthz`).
+    if (first.is_ascii_alphabetic() && !special_word(text)) || first == b'/' {
         return Some(Value::String(text.to_owned()));
     }
     if first.is_ascii_digit()
@@ -331,6 +335,46 @@ fn resolve_node(text: &str) -> Option<Node> {
     if text.len() > 256 || text.contains(['\n', '\r']) {
         return None;
     }
+    let seen = RESOLVED.with_borrow(|m| m.get(text).map(|n| n.as_ref().and_then(scalar_copy)));
+    if let Some(node) = seen {
+        return node;
+    }
+    let node = resolve_uncached(text);
+    RESOLVED.with_borrow_mut(|m| {
+        if m.len() >= RESOLVED_MAX {
+            m.clear();
+        }
+        m.insert(text.into(), node.as_ref().and_then(scalar_copy));
+    });
+    node
+}
+
+thread_local! {
+    /// Plain scalars the general parser resolved, by their text: a folder
+    /// of manifests spells the same few (`100m`, `128Mi`, `0.5`) thousands
+    /// of times, and each resolution is a parse of its own.
+    static RESOLVED: RefCell<FxHashMap<Box<str>, Option<Node>>> = RefCell::default();
+}
+
+/// Most texts [`RESOLVED`] holds; it starts again empty when full, so no
+/// input makes it grow without end.
+const RESOLVED_MAX: usize = 4096;
+
+/// A copy of a scalar node (the only nodes [`resolve_node`] gives).
+fn scalar_copy(n: &Node) -> Option<Node> {
+    Some(match n {
+        Node::Null => Node::Null,
+        Node::Bool(b) => Node::Bool(*b),
+        Node::I64(i) => Node::I64(*i),
+        Node::U64(u) => Node::U64(*u),
+        Node::F64(f) => Node::F64(*f),
+        Node::Str(s) => Node::Str(s.clone()),
+        Node::Seq(_) | Node::Map(_) => return None,
+    })
+}
+
+/// [`resolve_node`], parsing.
+fn resolve_uncached(text: &str) -> Option<Node> {
     let doc = format!("k: {text}\n");
     let node: Spanned<Node> = serde_saphyr::from_str_with_options(&doc, options(doc.len())).ok()?;
     let Node::Map(mut entries) = node.value else {
@@ -572,6 +616,12 @@ mod tests {
             "%x",
             "`x`",
             "a#b",
+            "/healthz",
+            "/",
+            "/var/run/x:y",
+            "0.5",
+            "250m",
+            "10.0.0.0/16",
         ];
         for w in words {
             for (i, form) in [
