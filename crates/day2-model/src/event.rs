@@ -313,28 +313,32 @@ struct WireSeries {
     last_observed_time: Option<Timestamp>,
 }
 
+/// A string handed to a function as the decoder holds it (borrowed from the
+/// input, or unescaped into the decoder's scratch buffer): nothing is copied
+/// unless the function copies it.
+struct ReadStr<T>(fn(&str) -> T);
+
+impl<T> Visitor<'_> for ReadStr<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<T, E> {
+        Ok((self.0)(s))
+    }
+}
+
 /// Text kept as shared static text when it is a known value, copied only otherwise.
 struct Known(Cow<'static, str>);
 
 impl<'de> Deserialize<'de> for Known {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Known;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Known, E> {
-                Ok(Known(match KNOWN.iter().find(|k| **k == s) {
-                    Some(k) => Cow::Borrowed(k),
-                    None => Cow::Owned(s.to_owned()),
-                }))
-            }
-            fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Known, E> {
-                Ok(Known(known(s)))
-            }
-        }
-        d.deserialize_str(V)
+        d.deserialize_str(ReadStr(|s| {
+            Known(match KNOWN.iter().find(|k| **k == s) {
+                Some(k) => Cow::Borrowed(k),
+                None => Cow::Owned(s.to_owned()),
+            })
+        }))
     }
 }
 
@@ -343,17 +347,7 @@ struct Interned(Arc<str>);
 
 impl<'de> Deserialize<'de> for Interned {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Interned;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Interned, E> {
-                Ok(Interned(crate::intern::intern_str(s)))
-            }
-        }
-        d.deserialize_str(V)
+        d.deserialize_str(ReadStr(|s| Interned(crate::intern::intern_str(s))))
     }
 }
 
