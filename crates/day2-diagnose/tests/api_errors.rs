@@ -228,3 +228,59 @@ fn refused_in_a_watched_namespace_names_the_rolebinding_missing_there() {
     let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
     assert_ne!(d.root_cause.object.kind, "RoleBinding", "{}", d.fix);
 }
+
+/// A RoleBinding whose roleRef names a ClusterRole where a Role of that name
+/// sits in its namespace (ucloud/redis-cluster-operator#81): the binding
+/// grants nothing, whether ClusterRoles were captured or not, whether the
+/// log says `forbidden` or nothing at all. With the right kind, no such
+/// cause is given.
+#[test]
+fn a_role_binding_that_names_the_wrong_kind_of_role_is_the_binding() {
+    const IN_NS: &str = r#"pods is forbidden: User \"system:serviceaccount:ops:ctl\" cannot list resource \"pods\" in API group \"\" in the namespace \"ops\""#;
+    let role = r#"
+- {apiVersion: rbac.authorization.k8s.io/v1, kind: Role, metadata: {name: ctl, namespace: ops}, rules: [{apiGroups: [""], resources: [pods], verbs: [get, list, watch]}]}
+"#;
+    let binding = |kind: &str| {
+        format!(
+            r#"
+- {{apiVersion: rbac.authorization.k8s.io/v1, kind: RoleBinding, metadata: {{name: ctl, namespace: ops}}, roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: {kind}, name: ctl}}, subjects: [{{kind: ServiceAccount, name: ctl, namespace: ops}}]}}
+"#
+        )
+    };
+    let other_cluster_role = r#"
+- {apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRole, metadata: {name: view}, rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]}
+"#;
+    for (message, cluster_roles) in [
+        (IN_NS, ""),
+        (IN_NS, other_cluster_role),
+        ("exit status 1", other_cluster_role),
+    ] {
+        let wrong = binding("ClusterRole");
+        let out = diagnose(&cluster(&[
+            NODE,
+            SA,
+            role,
+            &wrong,
+            cluster_roles,
+            &crashing("ctl", message, ""),
+        ]));
+        let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
+        assert_root(d, Loop::Identity, "RoleBinding", "ctl");
+        assert!(d.fix.contains("kind: Role,"), "{}", d.fix);
+    }
+    let right = binding("Role");
+    let out = diagnose(&cluster(&[
+        NODE,
+        SA,
+        role,
+        &right,
+        other_cluster_role,
+        &crashing("ctl", "exit status 1", ""),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
+    assert_ne!(
+        d.root_cause.object.kind, "RoleBinding",
+        "{}",
+        d.root_cause.summary
+    );
+}

@@ -138,9 +138,8 @@ pub fn dangling_role_ref<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothes
             let held = other_kind(c, &b.role_ref.kind, &b.role_ref.name, Some(ns))?;
             Some((b.objref(), &b.role_ref, held))
         });
-    if dangling.is_none()
-        && let Some((binding, role, held)) = mismatched
-    {
+    // A role of the other kind holding the name says what the binding meant.
+    if let Some((binding, role, held)) = mismatched {
         return vec![wrong_kind(
             &binding, &role.kind, &role.name, &held, &subject,
         )];
