@@ -89,7 +89,9 @@
 //! now.
 //! `tests/incidents-heldout-17/` is a seventeenth, written the same way from
 //! threads none of the other sets cites, against
-//! [`HELDOUT17_ACCURACY_FLOOR`] and [`HELDOUT17_HEALTHY_MISSES_CEILING`].
+//! [`HELDOUT17_ACCURACY_FLOOR`] and [`HELDOUT17_HEALTHY_MISSES_CEILING`]; it
+//! has since been read while changing the engine and is a development set
+//! now.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -283,12 +285,13 @@ const HELDOUT16_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the seventeenth held-out set (`tests/incidents-heldout-17/`)
 /// fully right. Blind it scored 14 of 20 (70.0%) on the engine of 70e2ddf
-/// (after the sixteenth set's round). Only goes up.
-const HELDOUT17_ACCURACY_FLOOR: f64 = 0.0;
+/// (after the sixteenth set's round); it has been read since, and its
+/// round took it to 18 of 20. Only goes up.
+const HELDOUT17_ACCURACY_FLOOR: f64 = 0.9;
 
 /// Healthy clusters of the seventeenth held-out set that get a diagnosis
-/// today. Only goes down.
-const HELDOUT17_HEALTHY_MISSES_CEILING: usize = 2;
+/// today (none of its two). Only goes down.
+const HELDOUT17_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.

@@ -20,6 +20,7 @@ pub mod lb_causes;
 pub mod mount;
 pub mod mount_driver;
 pub mod mount_secret;
+pub mod mount_source;
 pub mod multi_attach;
 pub mod named;
 pub mod network;
@@ -192,6 +193,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[FailedMount, PodPending],
         run: consumer::node_name_bypasses_binding,
+    },
+    Analyser {
+        kinds: &[FailedMount],
+        run: mount_source::source,
     },
     Analyser {
         kinds: &[FailedMount],

@@ -198,6 +198,26 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     let ds = ds_name.map(str::to_owned).or_else(|| {
                         a.cluster.daemon_sets.iter().map(|d| d.name().to_owned()).find(|n| known(n))
                     });
+                    // Another network add-on runs on the node and the one
+                    // the configuration calls is not installed at all: a
+                    // configuration file the removed add-on left in
+                    // /etc/cni/net.d comes first (the runtime takes the
+                    // lowest-named file) and calls a binary that is gone.
+                    let other = daemons.iter().find(|(_, d)| CNI_PLUGINS.iter().any(|(_, n)| is(d, n)) && !known(d));
+                    let installed = |ds: &str| a.cluster.daemon_sets.iter().any(|d| is(d.name(), ds));
+                    if let (Some(gone), Some((_, running)), Some((binary, dir))) = (ds.as_deref(), other, crate::messages::runtime::missing_plugin(message))
+                        && !a.cluster.daemon_sets.is_empty()
+                        && !installed(gone)
+                    {
+                        return vec![Hypothesis::new(
+                            84,
+                            Loop::Network,
+                            ObjRef::new("Node", None, node),
+                            format!("node {node}'s CNI configuration calls `{binary}`, a plugin of {gone}, which the cluster does not run (no DaemonSet {gone}), while {running} does: a configuration file {gone} left in /etc/cni/net.d comes before {running}'s, and its binary is gone from {dir}"),
+                        )
+                        .fix(format!("On node {node}, remove {gone}'s configuration from /etc/cni/net.d (e.g. `05-{gone}.conf`, `05-{gone}.conflist`; the lowest-named file wins) so {running}'s is used, then restart the {running} pod there; uninstalling {gone} with its own cleanup removes it on every node."))
+                        .links(link)];
+                    }
                     match ds {
                         Some(ds) => {
                             let obj = a.cluster.daemon_sets.iter().find(|d| d.name() == ds).map_or_else(|| ObjRef::new("DaemonSet", Some("kube-system"), ds.clone()), |d| d.objref());
@@ -399,12 +419,32 @@ pub fn csi_driver<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         e,
         format!("CSI driver {driver} is not registered on {node}"),
     );
-    // The node plugin's DaemonSet: named after the driver's first label (`efs` → efs-csi-node).
+    // The node plugin's DaemonSet: the one whose containers name the driver
+    // (`--drivername=`, the registrar's `--kubelet-registration-path`),
+    // else the one named after the driver's first label (`efs` → efs-csi-node).
     let stem = driver.split('.').next().unwrap_or(driver);
-    let ds = a.cluster.daemon_sets.iter().find(|ds| {
-        let n = ds.name();
-        n.contains(stem) && (n.contains("csi") || n.contains("node"))
-    });
+    let names_driver = |ds: &Res<k8s_openapi::api::apps::v1::DaemonSet>| {
+        ds.spec.template.spec.as_ref().is_some_and(|s| {
+            s.containers.iter().any(|c| {
+                c.args
+                    .iter()
+                    .flatten()
+                    .chain(c.command.iter().flatten())
+                    .any(|x| x.contains(driver))
+            })
+        })
+    };
+    let ds = a
+        .cluster
+        .daemon_sets
+        .iter()
+        .find(|ds| names_driver(ds))
+        .or_else(|| {
+            a.cluster.daemon_sets.iter().find(|ds| {
+                let n = ds.name();
+                n.contains(stem) && (n.contains("csi") || n.contains("node"))
+            })
+        });
     let Some(ds) = ds else {
         return vec![Hypothesis::new(
             60,
