@@ -140,6 +140,12 @@ fn provisioner_workload<'a>(
 /// The provisioner's own pods crash-loop: their cause (found wherever it
 /// lives: the controller's cloud identity, say) is why no volume comes.
 fn provisioner_crash(a: &Analysis<'_>, w: &day2_model::Workload<'_>) -> Option<Hypothesis> {
+    let key = format!("{}/{}/{}", w.kind, w.namespace(), w.name());
+    a.provisioner_crash(key, || crash_cause(a, w))
+}
+
+/// [`provisioner_crash`], worked out.
+fn crash_cause(a: &Analysis<'_>, w: &day2_model::Workload<'_>) -> Option<Hypothesis> {
     let pods = a.cluster.pods_of(w.kind, w.namespace(), w.name());
     pods.iter()
         .find_map(|p| {

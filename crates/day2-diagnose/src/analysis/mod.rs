@@ -138,6 +138,9 @@ pub struct Analysis<'c> {
     zone_losses: OnceLock<FxHashMap<&'c str, ZoneLoss<'c>>>,
     /// The objects pod references point at, by name.
     references: OnceLock<References<'c>>,
+    /// Why a provisioner's pods crash-loop, by its workload: every claim
+    /// waiting for it asks.
+    provisioner_crashes: Mutex<FxHashMap<String, Option<Hypothesis>>>,
 }
 
 impl<'c> Analysis<'c> {
@@ -174,6 +177,7 @@ impl<'c> Analysis<'c> {
             node_names: OnceLock::new(),
             anti_affinity: OnceLock::new(),
             signatures: Mutex::new(FxHashMap::default()),
+            provisioner_crashes: Mutex::new(FxHashMap::default()),
             workloads: OnceLock::new(),
             pools: Mutex::new(FxHashMap::default()),
             joins: OnceLock::new(),
@@ -453,6 +457,15 @@ impl<'c> Analysis<'c> {
                 .collect()
         });
         idx.get(&(ns.to_owned(), service.to_owned())).copied()
+    }
+
+    /// Why the pods of provisioner workload `key` crash-loop, worked out once.
+    pub fn provisioner_crash(
+        &self,
+        key: String,
+        compute: impl FnOnce() -> Option<Hypothesis>,
+    ) -> Option<Hypothesis> {
+        memo(&self.provisioner_crashes, key, compute)
     }
 
     pub fn pod_result(&self, ns: &str, name: &str) -> Option<&Resolved> {
