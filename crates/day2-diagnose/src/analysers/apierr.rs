@@ -239,7 +239,15 @@ pub fn rbac(a: &Analysis<'_>, r: &Refused<'_>) -> Hypothesis {
         )?;
         Some((g, held))
     }) {
-        return super::rbac::wrong_kind(&g.binding, &g.role.kind, &g.role.name, &held, &subject);
+        return super::rbac::wrong_kind(
+            a.cluster,
+            &g.binding,
+            &g.role.kind,
+            &g.role.name,
+            &held,
+            &subject,
+            true,
+        );
     }
     if let Some(g) = found
         .iter()

@@ -53,16 +53,31 @@ pub(crate) fn other_kind(
     }
 }
 
-/// The finding for a binding whose roleRef names the other kind ([`other_kind`]).
+/// The finding for a binding whose roleRef names the other kind
+/// ([`other_kind`]). `refused`: the API server's refusal of the account is
+/// in the evidence. When the input holds no role of the kind the roleRef
+/// names, that it does not exist is inferred, not seen: without a refusal
+/// to back it, the finding is weaker and says what would confirm it.
 pub(crate) fn wrong_kind(
+    c: &day2_model::Cluster,
     binding: &ObjRef,
     kind: &str,
     name: &str,
     held: &ObjRef,
     subject: &str,
+    refused: bool,
 ) -> Hypothesis {
-    Hypothesis::new(
-        86,
+    let captured = match kind {
+        "ClusterRole" => !c.cluster_roles.is_empty(),
+        _ => !c.roles.is_empty(),
+    };
+    let score = match (captured, refused) {
+        (true, _) => 86,
+        (false, true) => 82,
+        (false, false) => 66,
+    };
+    let h = Hypothesis::new(
+        score,
         Loop::Identity,
         binding.clone(),
         format!(
@@ -79,7 +94,15 @@ pub(crate) fn wrong_kind(
         None,
         binding.clone(),
         format!("roleRef {kind} {name} resolves to nothing; {} {name} exists", held.kind),
-    ))
+    ));
+    if captured {
+        h
+    } else {
+        h.missing(format!(
+            "the {kind}s of the cluster (`kubectl get {} {name}`)",
+            kind.to_ascii_lowercase()
+        ))
+    }
 }
 
 pub fn dangling_role_ref<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
@@ -141,7 +164,7 @@ pub fn dangling_role_ref<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothes
     // A role of the other kind holding the name says what the binding meant.
     if let Some((binding, role, held)) = mismatched {
         return vec![wrong_kind(
-            &binding, &role.kind, &role.name, &held, &subject,
+            c, &binding, &role.kind, &role.name, &held, &subject, false,
         )];
     }
     let Some((binding, role)) = dangling else {
