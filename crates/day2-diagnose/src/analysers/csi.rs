@@ -131,8 +131,10 @@ fn provisioner_workload<'a>(
                 .is_some_and(|i| i.contains(&format!("{short}-csi")))
         })
     };
+    // `max_by_key` keeps the last of equals: reversed, the first in the input.
     a.workloads_all()
         .iter()
+        .rev()
         .filter(|w| names(w) || (sidecar(w) && image_names(w)))
         .max_by_key(|w| (sidecar(w), w.kind != "DaemonSet"))
 }
