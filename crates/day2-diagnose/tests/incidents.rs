@@ -94,7 +94,9 @@
 //! now.
 //! `tests/incidents-heldout-18/` is an eighteenth, written the same way from
 //! threads none of the other sets cites, against
-//! [`HELDOUT18_ACCURACY_FLOOR`] and [`HELDOUT18_HEALTHY_MISSES_CEILING`].
+//! [`HELDOUT18_ACCURACY_FLOOR`] and [`HELDOUT18_HEALTHY_MISSES_CEILING`]; it
+//! has since been read while changing the engine and is a development set
+//! now.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -298,12 +300,13 @@ const HELDOUT17_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the eighteenth held-out set (`tests/incidents-heldout-18/`)
 /// fully right. Blind it scored 10 of 20 (50.0%) on the engine of f753cf0
-/// (after the seventeenth set's round). Only goes up.
-const HELDOUT18_ACCURACY_FLOOR: f64 = 0.0;
+/// (after the seventeenth set's round); it has been read since, and its
+/// round took it to 15 of 20. Only goes up.
+const HELDOUT18_ACCURACY_FLOOR: f64 = 0.75;
 
 /// Healthy clusters of the eighteenth held-out set that get a diagnosis
-/// today. Only goes down.
-const HELDOUT18_HEALTHY_MISSES_CEILING: usize = 2;
+/// today (none of its two). Only goes down.
+const HELDOUT18_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.

@@ -34,6 +34,9 @@ pub fn held<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .annotations()
             .get(VAULT_INJECT)
             .is_some_and(|v| v == "true");
+    if let Some(h) = host_network_dns(a, pod, container) {
+        return vec![h];
+    }
     if !vault {
         return vec![
             Hypothesis::new(
@@ -103,4 +106,64 @@ pub fn held<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .missing(format!("Vault's auth/kubernetes configuration and the agent's log (`{logs}`)"))
         .unexplained(),
     ]
+}
+
+/// A pod on the host network keeps the node's resolv.conf unless its
+/// `dnsPolicy` is `ClusterFirstWithHostNet` (`ClusterFirst`, the default,
+/// falls back to the node's for such a pod): an init container that waits
+/// for a Service by name never resolves it.
+fn host_network_dns(
+    a: &Analysis<'_>,
+    pod: &day2_model::Res<day2_model::pod::Pod>,
+    container: &str,
+) -> Option<Hypothesis> {
+    let spec = pod.spec.as_deref()?;
+    if spec.host_network != Some(true)
+        || spec
+            .dns_policy
+            .as_deref()
+            .is_some_and(|p| p != "ClusterFirst")
+    {
+        return None;
+    }
+    let c = spec
+        .init_containers
+        .iter()
+        .flatten()
+        .find(|c| c.name == container)?;
+    let text = c
+        .command
+        .iter()
+        .flatten()
+        .chain(c.args.iter().flatten())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let ns = pod.ns_or_default();
+    let name = text
+        .split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '.' || ch == '-'))
+        .find(|token| {
+            let mut labels = token.split('.');
+            let svc = labels.next().unwrap_or("");
+            let in_ns = labels.next().unwrap_or(ns);
+            !svc.is_empty()
+                && a.service(in_ns, svc).is_some()
+                && (token.contains('.') || text.contains(&format!(" {token}")))
+        })?
+        .to_owned();
+    let workload = model::workload_ref(a.cluster, pod);
+    Some(
+        Hypothesis::new(
+            82,
+            Loop::Network,
+            workload.clone(),
+            format!(
+                "init container {container} of pod {} waits for {name}, a Service name only the cluster DNS resolves, but the pod runs on the host network with dnsPolicy ClusterFirst, so it resolves names with the node's resolv.conf",
+                pod.name()
+            ),
+        )
+        .fix(format!(
+            "Set `dnsPolicy: ClusterFirstWithHostNet` in the pod template of {workload} (a host-network pod needs it to use the cluster DNS), or drop `hostNetwork: true` if the pod does not need it."
+        )),
+    )
 }

@@ -75,7 +75,13 @@ pub fn refused_setting(
     if !refusal {
         return None;
     }
-    let (field, value) = settings(svc).into_iter().find(|(_, v)| {
+    // Azure's older wording does not quote the address it looked for
+    // (`user supplied IP Address was not found`): it is the Service's own.
+    let azure_ip = l.contains("user supplied ip");
+    let (field, value) = settings(svc).into_iter().find(|(f, v)| {
+        if azure_ip && *f == "loadBalancerIP" {
+            return true;
+        }
         // The value as a word of the message, not inside another one.
         message.match_indices(v.as_str()).any(|(at, _)| {
             let before = message[..at].chars().next_back();
@@ -96,7 +102,7 @@ pub fn refused_setting(
                 day2_model::redact::excerpt(message, 200)
             ),
         )
-        .fix(match (unfound, searched_group(message)) {
+        .fix(match (unfound, searched_group(message).or(azure_ip.then_some("the cluster's node resource group (MC_…)"))) {
             // Azure looks for the address in the cluster's node resource
             // group unless the Service names another (cloud-provider-azure).
             (true, Some(group)) => format!(

@@ -525,6 +525,46 @@ pub fn resolve_service(a: &Analysis<'_>, svc: &Res<Service>, depth: u32) -> Opti
     best
 }
 
+/// Point an Ingress backend at a port its Service has: the first one, by
+/// name when it has one, in the fields of the version the Ingress was
+/// written in.
+fn ingress_port_fix(
+    ing: &Res<k8s_openapi::api::networking::v1::Ingress>,
+    svc: &Res<Service>,
+    service: &str,
+) -> String {
+    let first = svc
+        .spec
+        .as_ref()
+        .and_then(|s| s.ports.as_ref())
+        .and_then(|p| p.first());
+    let Some(p) = first else {
+        return format!(
+            "Service {service} declares no port: give it one, then point the Ingress backend at it."
+        );
+    };
+    let (field, value) = match &p.name {
+        Some(n) => ("name", n.clone()),
+        None => ("number", p.port.to_string()),
+    };
+    let beta = ing
+        .origin
+        .written_api_version
+        .as_deref()
+        .is_some_and(|v| v.ends_with("v1beta1"));
+    if beta {
+        format!(
+            "Set the backend's `servicePort: {value}` in Ingress {} (a port Service {service} has), or rename the Service's port to what the Ingress asks.",
+            ing.name()
+        )
+    } else {
+        format!(
+            "Set the backend's `service.port.{field}: {value}` in Ingress {} (a port Service {service} has), or rename the Service's port to what the Ingress asks.",
+            ing.name()
+        )
+    }
+}
+
 /// Ingress backends: missing Service/port, or a Service without ready endpoints.
 pub fn ingress<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Subject::Ingress(ing) = d.subject else {
@@ -576,7 +616,7 @@ pub fn ingress<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .collect();
         return vec![Hypothesis::new(86, Loop::Network, ing.objref(), format!("Ingress {} routes {host}{path} to port {} of Service {service}, which only has {}", ing.name(), port.clone().unwrap_or_default(), have.join(", ")))
             .rule(a.findings.rule_on("NW010", &ing.objref()).map(|f| &*f.rule))
-            .fix(format!("Use one of Service {service}'s ports in the Ingress backend (`service.port.number` or `.name`)."))];
+            .fix(ingress_port_fix(ing, svc, service))];
     }
     let Some(mut h) = resolve_service(a, svc, 0) else {
         return vec![];

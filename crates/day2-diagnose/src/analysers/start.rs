@@ -445,6 +445,11 @@ pub fn csi_driver<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 n.contains(stem) && (n.contains("csi") || n.contains("node"))
             })
         });
+    if ds.is_none()
+        && let Some(h) = registered_under_another_name(a, node, driver, link.clone())
+    {
+        return vec![h];
+    }
     let Some(ds) = ds else {
         return vec![Hypothesis::new(
             60,
@@ -595,5 +600,53 @@ fn cni_down_everywhere(
         )
         .fix(format!("Read why {ds} exits (`kubectl logs -n {ns} {} --all-containers --previous`). A failure on every node follows a change they all share: {obj}'s image or settings (roll back a recent upgrade: `kubectl rollout undo -n {ns} daemonset/{}`), or what every {ds} pod reads at start (its CRDs and their versions, its ConfigMap, its datastore): bring those to the version the image expects.", agent.name(), owner.name))
         .link(Link::new(Loop::Network, None, agent.objref(), format!("{ds}: {trouble}"))),
+    )
+}
+
+/// The node registers a driver of another name with the same distinctive
+/// word (`csi-hostpath` where the volume asks `hostpath.csi.k8s.io`): the
+/// node plugin installed is a version that registers an older name, or the
+/// class names the driver by a name the plugin never used. The plugin's
+/// workload is the one whose containers name the registered driver (its
+/// registration path), else the node's CSINode.
+fn registered_under_another_name(
+    a: &Analysis<'_>,
+    node: &str,
+    driver: &str,
+    link: Link,
+) -> Option<Hypothesis> {
+    let generic = ["csi", "k8s", "io", "com", "org", "net", "driver", "plugin"];
+    let words: Vec<&str> = driver
+        .split(['.', '-', '_'])
+        .filter(|w| w.len() > 3 && !generic.contains(w))
+        .collect();
+    let csi_node = a.cluster.csi_nodes.iter().find(|n| n.name() == node)?;
+    let other = csi_node
+        .spec
+        .drivers
+        .iter()
+        .map(|d| d.name.as_str())
+        .find(|d| *d != driver && words.iter().any(|w| d.contains(w)))?;
+    let plugin = a.workloads_all().iter().find(|w| {
+        w.spec.containers.iter().any(|c| {
+            c.args
+                .iter()
+                .flatten()
+                .any(|x| x.contains(&format!("/{other}/")) || x.ends_with(&format!("={other}")))
+        })
+    });
+    let root = plugin.map_or_else(
+        || csi_node.objref(),
+        |w| ObjRef::new(w.kind, Some(w.namespace()), w.name()),
+    );
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Storage,
+            root.clone(),
+            format!("the volume asks for CSI driver {driver}, but the node plugin on {node} registers it as `{other}` ({root}): a plugin version that registers another driver name"),
+        )
+        .fix(format!("Make the names agree: upgrade the node plugin ({root}) to a version that registers the driver name `{driver}` (the driver was renamed), or use a StorageClass whose provisioner is `{other}` for this plugin; `kubectl get csinode {node} -o yaml` lists the registered names."))
+        .link(link),
     )
 }

@@ -181,6 +181,21 @@ pub fn classify(text: &str) -> Vec<Classified> {
                 joined = format!("{} {} {}", line.trim(), next.trim(), last.trim());
                 joined.as_str()
             }
+            // The API server's refusal wrapped by a client's exception text
+            // (fabric8's `… is forbidden: ` / `User "…" cannot get … ` /
+            // `in the namespace "…".`).
+            _ if line.trim_end().ends_with("forbidden:")
+                && lines
+                    .get(i + 1)
+                    .is_some_and(|n| n.trim_start().starts_with("User \"")) =>
+            {
+                joined = lines[i..lines.len().min(i + 3)]
+                    .iter()
+                    .map(|l| l.trim())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                joined.as_str()
+            }
             _ => line,
         };
         if let Some(class) = classify_line(line)
@@ -977,6 +992,13 @@ mod tests {
                 "DefaultAzureCredential failed to retrieve a token from the included credentials."
             ),
             (CloudId::Azure, AuthProblem::NoCredentials)
+        );
+        // A refusal wrapped over lines by a Java client (spring-cloud/spring-cloud-kubernetes#759).
+        let wrapped = "Message: Forbidden!Configured service account doesn't have access. \nService account may have been revoked. configmaps \"frontend\" is forbidden: \nUser \"system:serviceaccount:dev:default\" cannot get resource \"configmaps\" in API group \"\" \nin the namespace \"dev\".";
+        let c = classify(wrapped);
+        assert!(
+            matches!(&c[..], [Classified { class: ErrorClass::Api(ApiError::Forbidden { verb: Some(v), scope: Some(s), .. }), .. }] if v == "get" && s == "dev"),
+            "{c:?}"
         );
         // The webhook's environment missing: azidentity's wording, and an app's own.
         for line in [

@@ -13,7 +13,7 @@ pub fn group_of(api_version: &str) -> &str {
 fn canonical_group<'a>(group: &'a str, kind: &str) -> &'a str {
     match (group, kind) {
         ("extensions", "Deployment" | "ReplicaSet" | "DaemonSet") => "apps",
-        ("extensions", "NetworkPolicy") => "networking.k8s.io",
+        ("extensions", "NetworkPolicy" | "Ingress") => "networking.k8s.io",
         _ => group,
     }
 }
@@ -126,6 +126,9 @@ fn decode_value_tracked(
                 origin.written_api_version = Some(api_version.as_str().into());
                 if group == "autoscaling" && api_version == "autoscaling/v1" {
                     hpa_v1_to_v2(o);
+                }
+                if kind == "Ingress" && api_version.ends_with("/v1beta1") {
+                    ingress_v1beta1_to_v1(o);
                 }
                 o.insert("apiVersion".into(), want.into());
             }
@@ -255,6 +258,64 @@ pub fn decode_str_typed_into(
     Ok(())
 }
 
+/// An Ingress of `extensions/v1beta1` or `networking.k8s.io/v1beta1` (served
+/// until 1.22) in the `networking.k8s.io/v1` shape, as the API server
+/// converts it (`pkg/apis/networking/v1beta1/conversion.go`): `backend` is
+/// `defaultBackend`, a backend's `serviceName`/`servicePort` are
+/// `service.name` and `service.port.number` or `.name`, and a path without
+/// `pathType` is `ImplementationSpecific`.
+fn ingress_v1beta1_to_v1(o: &mut serde_json::Map<String, serde_json::Value>) {
+    use serde_json::Value;
+    fn backend(b: &mut Value) {
+        let Some(b) = b.as_object_mut() else { return };
+        let name = b.remove("serviceName");
+        let port = b.remove("servicePort");
+        if name.is_none() && port.is_none() {
+            return;
+        }
+        let port = match port {
+            Some(Value::Number(n)) => serde_json::json!({"number": n}),
+            // An integer written as a string (`"80"`) is a number; other text a name.
+            Some(Value::String(t)) => match t.parse::<i32>() {
+                Ok(n) => serde_json::json!({"number": n}),
+                Err(_) => serde_json::json!({"name": t}),
+            },
+            _ => serde_json::json!({}),
+        };
+        b.insert(
+            "service".into(),
+            serde_json::json!({"name": name.unwrap_or(Value::String(String::new())), "port": port}),
+        );
+    }
+    let Some(spec) = o.get_mut("spec").and_then(|s| s.as_object_mut()) else {
+        return;
+    };
+    if let Some(mut b) = spec.remove("backend") {
+        backend(&mut b);
+        spec.entry("defaultBackend").or_insert(b);
+    }
+    for rule in spec
+        .get_mut("rules")
+        .and_then(|r| r.as_array_mut())
+        .into_iter()
+        .flatten()
+    {
+        let paths = rule
+            .get_mut("http")
+            .and_then(|h| h.get_mut("paths"))
+            .and_then(|p| p.as_array_mut());
+        for path in paths.into_iter().flatten() {
+            if let Some(p) = path.as_object_mut() {
+                p.entry("pathType")
+                    .or_insert_with(|| Value::String("ImplementationSpecific".into()));
+                if let Some(b) = p.get_mut("backend") {
+                    backend(b);
+                }
+            }
+        }
+    }
+}
+
 /// autoscaling/v1 `targetCPUUtilizationPercentage` as an autoscaling/v2 metric.
 /// And autoscaling/v1 carries the v2 status conditions in an annotation (a JSON
 /// list, `autoscaling.alpha.kubernetes.io/conditions`), which the API server
@@ -286,5 +347,58 @@ fn hpa_v1_to_v2(o: &mut serde_json::Map<String, serde_json::Value>) {
             "metrics".into(),
             serde_json::json!([{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": pct}}}]),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Both v1beta1 groups come back in the v1 shape, as the API server
+    /// converts them: a named and a numbered port, a default backend, a
+    /// path without a type.
+    #[test]
+    fn an_ingress_of_v1beta1_reads_as_v1() {
+        for av in ["extensions/v1beta1", "networking.k8s.io/v1beta1"] {
+            let o = decode_value(
+                json!({"apiVersion": av, "kind": "Ingress", "metadata": {"name": "i", "namespace": "n"},
+                    "spec": {"backend": {"serviceName": "fallback", "servicePort": 8080},
+                             "rules": [{"host": "a.example", "http": {"paths": [
+                                 {"path": "/", "backend": {"serviceName": "web", "servicePort": "http"}},
+                                 {"path": "/api", "pathType": "Prefix", "backend": {"serviceName": "api", "servicePort": "80"}}]}}]}}),
+                Origin::default(),
+                None,
+            )
+            .unwrap();
+            let Object::Ingress(i) = o else {
+                panic!("{av}: expected an Ingress")
+            };
+            assert_eq!(i.origin.written_api_version.as_deref(), Some(av));
+            let spec = i.spec.as_ref().unwrap();
+            let default = spec
+                .default_backend
+                .as_ref()
+                .and_then(|b| b.service.as_ref())
+                .unwrap();
+            assert_eq!(
+                (
+                    default.name.as_str(),
+                    default.port.as_ref().and_then(|p| p.number)
+                ),
+                ("fallback", Some(8080))
+            );
+            let paths = &spec.rules.as_ref().unwrap()[0].http.as_ref().unwrap().paths;
+            let web = paths[0].backend.service.as_ref().unwrap();
+            assert_eq!(web.name, "web");
+            assert_eq!(
+                web.port.as_ref().and_then(|p| p.name.as_deref()),
+                Some("http")
+            );
+            assert_eq!(paths[0].path_type, "ImplementationSpecific");
+            let api = paths[1].backend.service.as_ref().unwrap();
+            assert_eq!(api.port.as_ref().and_then(|p| p.number), Some(80));
+            assert_eq!(paths[1].path_type, "Prefix");
+        }
     }
 }
