@@ -252,7 +252,16 @@ fn document(part: &mut Part, name: &Arc<str>, doc: &Doc<'_>, opts: &LoadOptions)
         });
         return;
     }
-    let again = || reread(doc);
+    // Read again at most once per document, however many of its objects
+    // fail: each takes its own subtree out of the one copy.
+    let reread_once: std::cell::RefCell<Option<Option<serde_json::Value>>> = Default::default();
+    let again = |pointer: &str| {
+        let mut held = reread_once.borrow_mut();
+        held.get_or_insert_with(|| reread(doc))
+            .as_mut()?
+            .pointer_mut(pointer)
+            .map(std::mem::take)
+    };
     if let Some(r) = fast::read(doc.text, doc.first_line) {
         push_value(part, name, r.value, r.line, r.column, r.spans, &again);
         return;
@@ -312,8 +321,8 @@ fn reread(doc: &Doc<'_>) -> Option<serde_json::Value> {
     ))
 }
 
-/// The document's value again ([`reread`]).
-type Again<'a> = dyn Fn() -> Option<serde_json::Value> + 'a;
+/// The value at a JSON pointer of the document read again ([`reread`]).
+type Again<'a> = dyn Fn(&str) -> Option<serde_json::Value> + 'a;
 
 /// Lists inside lists are flattened, as kubectl does, this deep at most.
 pub(crate) const MAX_LIST_DEPTH: usize = 8;
@@ -454,15 +463,13 @@ fn decode(
             part.readable = true;
         }
         Err(e) => {
-            let traced = (at.again)()
-                .and_then(|mut v| v.pointer_mut(&at.pointer).map(std::mem::take))
-                .map(|v| {
-                    let origin = Origin {
-                        spans: spans.clone(),
-                        ..Origin::file(name.clone(), line, column)
-                    };
-                    decode_value_traced(v, origin, hint)
-                });
+            let traced = (at.again)(&at.pointer).map(|v| {
+                let origin = Origin {
+                    spans: spans.clone(),
+                    ..Origin::file(name.clone(), line, column)
+                };
+                decode_value_traced(v, origin, hint)
+            });
             let (e, ptr) = match traced {
                 Some(Err(traced)) => traced,
                 _ => (e, None),
@@ -586,6 +593,33 @@ mod tests {
                     "m.yaml:{line}:{column}: Pod p: field `spec.containers[0].env[0].value`: invalid type: a number, expected a string, skipped"
                 )],
                 "{text}"
+            );
+        }
+    }
+
+    /// Many objects of one document that fail are each named: the document
+    /// is read again once, and each takes its own subtree from that copy.
+    #[test]
+    fn every_failing_item_of_a_list_is_named() {
+        let item = |i: usize| {
+            format!(
+                "- {{apiVersion: v1, kind: Pod, metadata: {{name: p{i}}}, spec: {{containers: [{{name: c, env: [{{name: A, value: {i}}}]}}]}}}}\n"
+            )
+        };
+        let text = format!(
+            "apiVersion: v1\nkind: List\nitems:\n{}",
+            (0..80).map(item).collect::<String>()
+        );
+        let part = parse(&Arc::from("l.yaml"), &text, &LoadOptions::default());
+        assert_eq!(part.notes.len(), 80);
+        for (i, n) in part.notes.iter().enumerate() {
+            assert!(n.at.starts_with(&format!("l.yaml:{}:", i + 4)), "{}", n.at);
+            assert!(
+                n.message.starts_with(&format!(
+                    "Pod p{i}: field `spec.containers[0].env[0].value`"
+                )),
+                "{}",
+                n.message
             );
         }
     }
