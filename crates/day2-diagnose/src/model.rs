@@ -8,7 +8,7 @@ use day2_model::resources;
 use day2_model::{Cluster, ObjRef, Res, zone_of};
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{
-    Node, NodeCondition, PersistentVolume, PodCondition, PodSpec, Taint,
+    Container, Node, NodeCondition, PersistentVolume, PodCondition, PodSpec, Taint,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
@@ -181,6 +181,19 @@ pub fn claims(spec: &PodSpec) -> impl Iterator<Item = &str> {
             .as_ref()
             .map(|c| c.claim_name.as_str())
     })
+}
+
+/// A container's command line: its `command`, then its `args`.
+pub fn command_line(c: &Container) -> impl Iterator<Item = &String> {
+    c.command.iter().flatten().chain(c.args.iter().flatten())
+}
+
+/// Whether any container of the spec names `text` in its command line.
+pub fn command_lines_name(spec: &PodSpec, text: &str) -> bool {
+    spec.containers
+        .iter()
+        .flat_map(command_line)
+        .any(|x| x.contains(text))
 }
 
 /// The controller at the top of the pod's owner chain, or the pod itself.

@@ -101,18 +101,13 @@ fn provisioner_workload<'a>(
     driver: &str,
 ) -> Option<&'a day2_model::Workload<'a>> {
     let names = |w: &day2_model::Workload<'_>| {
-        w.spec.containers.iter().any(|ct| {
-            ct.args
-                .iter()
-                .flatten()
-                .chain(ct.command.iter().flatten())
-                .any(|x| x.contains(driver))
-                || ct
-                    .env
+        crate::model::command_lines_name(w.spec, driver)
+            || w.spec.containers.iter().any(|ct| {
+                ct.env
                     .iter()
                     .flatten()
                     .any(|e| e.value.as_deref() == Some(driver))
-        })
+            })
     };
     let sidecar = |w: &day2_model::Workload<'_>| {
         w.spec.containers.iter().any(|ct| {

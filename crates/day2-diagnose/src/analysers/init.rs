@@ -131,12 +131,8 @@ fn host_network_dns(
         .iter()
         .flatten()
         .find(|c| c.name == container)?;
-    let text = c
-        .command
-        .iter()
-        .flatten()
-        .chain(c.args.iter().flatten())
-        .cloned()
+    let text = model::command_line(c)
+        .map(String::as_str)
         .collect::<Vec<_>>()
         .join(" ");
     let ns = pod.ns_or_default();

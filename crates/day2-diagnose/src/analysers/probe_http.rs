@@ -65,10 +65,6 @@ pub(super) fn asked_port<'a>(
     }
 }
 
-fn args(c: &Container) -> impl Iterator<Item = &String> {
-    c.command.iter().flatten().chain(c.args.iter().flatten())
-}
-
 /// Why the probed port looks like TLS: its name, its number, or a TLS
 /// certificate the container is given.
 fn tls_port(
@@ -91,7 +87,7 @@ fn tls_port(
         let l = s.to_ascii_lowercase();
         l.contains("tls-cert") || l.contains("tls_cert") || l.contains("cert-file")
     };
-    if let Some(x) = args(c).find(|x| tls_word(x)) {
+    if let Some(x) = crate::model::command_line(c).find(|x| tls_word(x)) {
         return Some(format!("the container is started with `{x}`"));
     }
     a.references()
@@ -126,7 +122,7 @@ fn redirect_setting(a: &Analysis<'_>, ns: &str, c: &Container) -> Option<String>
     {
         return Some(format!("env {}={}", e.name, e.value));
     }
-    args(c)
+    crate::model::command_line(c)
         .find(|x| {
             x.starts_with("--")
                 && redirecting(x.split('=').next().unwrap_or_default())
@@ -169,7 +165,7 @@ fn base_path(a: &Analysis<'_>, pod: &Res<Pod>, c: &Container) -> Option<(String,
             return Some((p, format!("env {}", e.name)));
         }
     }
-    let xs: Vec<&String> = args(c).collect();
+    let xs: Vec<&String> = crate::model::command_line(c).collect();
     for (i, x) in xs.iter().enumerate() {
         let (flag, value) = match x.split_once('=') {
             Some((f, v)) => (f, Some(v.to_owned())),

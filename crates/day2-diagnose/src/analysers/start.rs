@@ -424,15 +424,11 @@ pub fn csi_driver<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     // else the one named after the driver's first label (`efs` → efs-csi-node).
     let stem = driver.split('.').next().unwrap_or(driver);
     let names_driver = |ds: &Res<k8s_openapi::api::apps::v1::DaemonSet>| {
-        ds.spec.template.spec.as_ref().is_some_and(|s| {
-            s.containers.iter().any(|c| {
-                c.args
-                    .iter()
-                    .flatten()
-                    .chain(c.command.iter().flatten())
-                    .any(|x| x.contains(driver))
-            })
-        })
+        ds.spec
+            .template
+            .spec
+            .as_ref()
+            .is_some_and(|s| model::command_lines_name(s, driver))
     };
     let ds = a
         .cluster
