@@ -46,10 +46,9 @@ pub fn source<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             let name = name.unwrap_or_else(|| vol.to_owned());
             let held = match kind {
                 "ConfigMap" => a
-                    .cluster
+                    .references()
                     .config_maps
-                    .iter()
-                    .find(|c| c.ns_or_default() == ns && c.name() == name)
+                    .get(&(ns, name.as_str()))
                     .map(|c| {
                         c.data
                             .iter()
