@@ -34,6 +34,56 @@ fn fragmentation_is_named_with_the_numbers_and_replicas_are_grouped() {
     assert_eq!(d.also_affected[0].name, "api-6d8f7c9b5-w7q4z");
 }
 
+/// The fragmentation snapshot with the Deployment's previous revision still
+/// serving on n-a, asking for `before` cpu.
+fn fragmented_mid_rollout(before: &str) -> String {
+    let path = format!(
+        "{}/tests/snapshots/pending-fragmentation.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let base = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    format!(
+        r#"{base}
+- {{apiVersion: apps/v1, kind: Deployment, metadata: {{name: api, namespace: shop, uid: d-api, annotations: {{deployment.kubernetes.io/revision: "7"}}}}, spec: {{replicas: 2, selector: {{matchLabels: {{app: api}}}}, template: {{metadata: {{labels: {{app: api}}}}, spec: {{containers: [{{name: api, image: shop/api:3.1.0, resources: {{requests: {{cpu: 1500m, memory: 1Gi}}}}}}]}}}}}}}}
+- {{apiVersion: apps/v1, kind: ReplicaSet, metadata: {{name: api-6d8f7c9b5, namespace: shop, uid: rs-api, ownerReferences: [{{apiVersion: apps/v1, kind: Deployment, name: api, uid: d-api, controller: true}}]}}, spec: {{replicas: 2, selector: {{matchLabels: {{app: api, pod-template-hash: 6d8f7c9b5}}}}}}}}
+- {{apiVersion: apps/v1, kind: ReplicaSet, metadata: {{name: api-5f7b8c6d4, namespace: shop, uid: rs-api-old, ownerReferences: [{{apiVersion: apps/v1, kind: Deployment, name: api, uid: d-api, controller: true}}]}}, spec: {{replicas: 1, selector: {{matchLabels: {{app: api, pod-template-hash: 5f7b8c6d4}}}}}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: api-5f7b8c6d4-q8r2t, namespace: shop, uid: u-api-old, labels: {{app: api, pod-template-hash: 5f7b8c6d4}}, ownerReferences: [{{apiVersion: apps/v1, kind: ReplicaSet, name: api-5f7b8c6d4, uid: rs-api-old, controller: true}}]}}, spec: {{nodeName: n-a, containers: [{{name: api, image: shop/api:3.0.2, resources: {{requests: {{cpu: {before}, memory: 1Gi}}}}}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "True"}}]}}}}
+"#
+    )
+}
+
+#[test]
+fn a_rollout_that_raised_a_request_no_node_has_room_for_is_the_deployment() {
+    // The previous revision serves with 500m; the new one asks 1500m, and
+    // the most any node has free is 1 cpu: the raise is the change to undo.
+    let out = diagnose(&load(&fragmented_mid_rollout("500m")));
+    let d = about(&out, "PodPending", "shop", "api-6d8f7c9b5-k2x9p");
+    assert_root(d, Loop::Compute, "Deployment", "api");
+    let s = &d.root_cause.summary;
+    assert!(
+        s.contains("raised the cpu request from 500m cpu to 1500m cpu")
+            && s.contains("api-5f7b8c6d4-q8r2t"),
+        "{s}"
+    );
+    assert!(
+        d.fix.contains("at most 1 cpu")
+            && d.fix
+                .contains("kubectl rollout undo deployment/api -n shop"),
+        "{}",
+        d.fix
+    );
+    // A previous revision that asked as much is no raise: the cluster is
+    // fragmented, as without it.
+    let out = diagnose(&load(&fragmented_mid_rollout("1500m")));
+    let d = about(&out, "PodPending", "shop", "api-6d8f7c9b5-k2x9p");
+    assert_root(d, Loop::Compute, "NodeGroup", "general");
+    assert!(
+        d.root_cause.summary.contains("fragmentation"),
+        "{}",
+        d.root_cause.summary
+    );
+}
+
 #[test]
 fn untolerated_taints_in_the_newest_wording_and_a_reused_pod_name() {
     let out = diagnose(&snapshot("pending-taint"));

@@ -12,6 +12,7 @@ mod gated;
 mod host_ports;
 mod karpenter;
 mod node_selection;
+mod raised;
 mod resources;
 mod taints;
 mod unadvertised;

@@ -1,5 +1,6 @@
 //! Pods too big for any node, blocked by fragmentation, or facing exhausted capacity.
 
+use super::raised::raised_by_rollout;
 use super::{autoscaler_links, parts, said, scheduler_links};
 use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link, per_cloud};
@@ -118,6 +119,37 @@ pub fn resources<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     workload,
                     fmt_res(res, max_alloc),
                     rule.map(|f| format!(" {}", f.fix)).unwrap_or_default()
+                ))
+                .links(links()),
+            );
+        } else if let Some(r) = (!spread_binds && max_free < need)
+            .then(|| raised_by_rollout(a, pod, res))
+            .flatten()
+        {
+            // The earlier revision runs with less: the raise is the change
+            // that no node has room for, whatever else is packed on them.
+            let workload_name = &workload.name;
+            out.push(
+                Hypothesis::new(
+                    88,
+                    Loop::Compute,
+                    workload.clone(),
+                    format!(
+                        "the rollout of {workload} raised the {res} request from {} to {}: the previous revision's pod {} runs with {}, while no node that could run {} has {} free (the most on one node is {}; {detail})",
+                        fmt_res(res, r.before),
+                        fmt_res(res, need),
+                        r.running.name(),
+                        fmt_res(res, r.before),
+                        pod.name(),
+                        fmt_res(res, need),
+                        fmt_res(res, max_free),
+                    ),
+                )
+                .fix(format!(
+                    "Lower the {res} request of {workload} to at most {} (what one node has free) or to what the containers use, or roll the change back (`kubectl rollout undo deployment/{workload_name} -n {}`); to keep {}, free a node or add one with that much {res} unrequested.",
+                    fmt_res(res, max_free),
+                    pod.ns_or_default(),
+                    fmt_res(res, need),
                 ))
                 .links(links()),
             );
