@@ -467,6 +467,34 @@ fn a_karpenter_pool_that_allows_no_instance_type_is_the_cause() {
     assert_ne!(d.root_cause.object.kind, "NodePool", "{}", summary(&out));
 }
 
+#[test]
+fn a_label_no_karpenter_pool_defines_is_the_pools_to_add_or_the_workloads_to_drop() {
+    let refused = karpenter_refused(
+        r#"Failed to schedule pod, incompatible requirements, label "workload" does not have known values (typo of "workload-class"?)"#,
+    );
+    let pool = |name: &str| {
+        format!(
+            "- {{apiVersion: karpenter.sh/v1, kind: NodePool, metadata: {{name: {name}}}, spec: {{template: {{metadata: {{labels: {{workload-class: {name}}}}}, spec: {{nodeClassRef: {{group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}}, requirements: []}}}}}}}}\n"
+        )
+    };
+    // One pool: the label belongs in it.
+    let out = diagnose(&cluster(&[&refused, &pool("general")]));
+    let d = about(&out, "PodPending", "app", "web-0");
+    assert_root(d, Loop::Compute, "NodePool", "general");
+    assert!(
+        d.root_cause.summary.contains("typo of workload-class")
+            && d.fix.contains("spec.template.metadata.labels"),
+        "{} / {}",
+        d.root_cause.summary,
+        d.fix
+    );
+    // Two pools: which one is meant is not in the input; the pod's selector is.
+    let out = diagnose(&cluster(&[&refused, &pool("general"), &pool("batch")]));
+    let d = about(&out, "PodPending", "app", "web-0");
+    assert_root(d, Loop::Compute, "Pod", "web-0");
+    assert!(d.fix.contains("drop the workload selector"), "{}", d.fix);
+}
+
 /// Pod `train-0` in `ml` asks for one `example.com/gpu`; node `n1`
 /// advertises `gpus` of them (none when empty) and DaemonSet
 /// `example-device-plugin` runs there.

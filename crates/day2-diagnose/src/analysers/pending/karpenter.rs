@@ -11,7 +11,7 @@ use crate::evidence::{Hypothesis, Link};
 use crate::messages::karpenter::parse_refusals;
 use crate::model;
 use crate::symptoms::Detected;
-use day2_model::{Loop, ObjRef};
+use day2_model::{Loop, ObjRef, selector};
 
 pub fn karpenter_pool<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Some((pod, _spec, _p)) = parts(d) else {
@@ -28,7 +28,7 @@ pub fn karpenter_pool<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis>
         })
         .last();
     let Some((event, refusal)) = found else {
-        return vec![];
+        return unknown_label(a, d);
     };
     let kind = refusal.kind.as_str();
     let pool = &refusal.pool;
@@ -55,4 +55,142 @@ pub fn karpenter_pool<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis>
         ))
         .links(scheduler_links(d)),
     ]
+}
+
+/// The label of Karpenter's `label "K" does not have known values` (with
+/// its `(typo of "…"?)` suggestion, when it makes one): the pod asks for a
+/// node label no pool defines, so no node Karpenter could launch has it
+/// (kubernetes-sigs/karpenter, `pkg/scheduling/requirements.go`).
+fn unknown_label_in(msg: &str) -> Option<(&str, Option<&str>)> {
+    let (_, rest) = msg.split_once("label \"")?;
+    let (label, rest) = rest.split_once('"')?;
+    let rest = rest.strip_prefix(" does not have known values")?;
+    let typo = rest
+        .strip_prefix(" (typo of \"")
+        .and_then(|r| r.split_once('"'))
+        .map(|(t, _)| t);
+    Some((label, typo))
+}
+
+/// The pod selects on a label no Karpenter pool puts on its nodes: only
+/// the nodes that already carry it can run the pod, and Karpenter cannot
+/// add one. The pool is the object to change when the input holds exactly
+/// one; otherwise the workload's selector is.
+fn unknown_label<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some((pod, spec, _p)) = parts(d) else {
+        return vec![];
+    };
+    let Some((event, (label, typo))) = d
+        .events_with("FailedScheduling")
+        .filter_map(|e| unknown_label_in(e.message_text()).map(|l| (e, l)))
+        .last()
+    else {
+        return vec![];
+    };
+    // The value the pod asks for, from its nodeSelector or required affinity.
+    let wanted: Option<String> = spec
+        .node_selector
+        .as_ref()
+        .and_then(|s| s.get(label).cloned())
+        .or_else(|| {
+            selector::required_node_affinity(spec)?
+                .node_selector_terms
+                .iter()
+                .flat_map(|t| t.match_expressions.iter().flatten())
+                .find(|e| e.key == label)
+                .and_then(|e| e.values.as_ref()?.first().cloned())
+        });
+    let carrying: Vec<&str> = a
+        .cluster
+        .nodes
+        .iter()
+        .filter(|n| {
+            n.labels()
+                .get(label)
+                .is_some_and(|v| wanted.as_deref().is_none_or(|w| w == v))
+        })
+        .map(|n| n.name())
+        .collect();
+    let pools: Vec<ObjRef> = a
+        .cluster
+        .other
+        .iter()
+        .filter(|o| {
+            matches!(o.kind.as_str(), "NodePool" | "Provisioner")
+                && o.api_version.starts_with("karpenter.sh/")
+        })
+        .map(|o| o.objref())
+        .collect();
+    let workload = model::workload_ref(a.cluster, pod);
+    let pair = match &wanted {
+        Some(v) => format!("{label}: {v}"),
+        None => label.to_owned(),
+    };
+    let typo_note = typo
+        .map(|t| format!(" (Karpenter asks whether {label} is a typo of {t})"))
+        .unwrap_or_default();
+    let on_nodes = match carrying.len() {
+        0 => "no node in the cluster carries it".to_owned(),
+        n => format!(
+            "only the {n} node(s) that carry it ({}) can run the pod, and the scheduler placed it on none of them",
+            day2_model::text::short_list(&carrying, 3)
+        ),
+    };
+    let (root, change) = match pools.as_slice() {
+        [pool] => (
+            pool.clone(),
+            format!(
+                "add `{pair}` to {} {}'s `spec.template.metadata.labels` (or a requirement on {label}), or create a pool for these pods",
+                pool.kind, pool.name
+            ),
+        ),
+        _ => (
+            workload.clone(),
+            format!(
+                "define `{pair}` in the template labels of the Karpenter pool meant for {workload}, or drop the {label} selector from its pod template"
+            ),
+        ),
+    };
+    vec![
+        Hypothesis::new(
+            84,
+            Loop::Compute,
+            root,
+            format!(
+                "Karpenter cannot launch a node for {}: the pod requires node label {label}, which no Karpenter pool defines{typo_note}; {on_nodes}",
+                pod.name()
+            ),
+        )
+        .fix(format!(
+            "Karpenter only launches nodes with the labels its pools define: {change}. Until then, lower the requests of {workload} so it fits on the labelled node(s), or free room there."
+        ))
+        .link(Link::from_event(
+            Loop::Compute,
+            event,
+            format!("Karpenter: label {label} has no known values in any pool"),
+        ))
+        .links(scheduler_links(d)),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unknown_label_in;
+
+    #[test]
+    fn karpenters_unknown_label_with_and_without_a_typo_hint() {
+        assert_eq!(
+            unknown_label_in(
+                r#"Failed to schedule pod, incompatible requirements, label "workload" does not have known values (typo of "workload-class"?)"#
+            ),
+            Some(("workload", Some("workload-class")))
+        );
+        assert_eq!(
+            unknown_label_in(
+                r#"Failed to schedule pod, did not tolerate taint (taint=CriticalAddonsOnly:NoSchedule); incompatible requirements, label "NodeGroupType" does not have known values"#
+            ),
+            Some(("NodeGroupType", None))
+        );
+        assert_eq!(unknown_label_in("label \"x\" has values"), None);
+    }
 }
