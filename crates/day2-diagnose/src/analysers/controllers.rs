@@ -4,7 +4,7 @@
 //! requests) or is pinned at its maximum.
 
 use crate::analysis::Analysis;
-use crate::evidence::{Hypothesis, Link};
+use crate::evidence::{Hypothesis, Link, per_cloud};
 use crate::model;
 use crate::symptoms::{Detail, Detected, Subject};
 use day2_model::pod::Pod;
@@ -152,7 +152,13 @@ pub fn load_balancer<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
     } else if let Some(said) = super::lb_causes::instruction(message) {
         format!("The cause is on the cloud side, and the provider says what to do: \"{said}\". Do that in the cloud account, then the service controller retries on its own; its logs (`kubectl logs -n kube-system` of the cloud controller manager) say more.")
     } else {
-        "The cause is on the cloud side: check the provider's API status and the cloud controller manager's credentials and logs (`kubectl logs -n kube-system` of the cloud controller manager).".to_owned()
+        per_cloud(
+            a.cloud,
+            "The cause is on the cloud side: check the provider's API status, and that the cloud controller manager's credentials hold the permissions to create load balancers and attach addresses; its logs (`kubectl logs -n kube-system` of the cloud controller manager) name the call that failed.",
+            "The cause is on the cloud side: check that the role of the controller that provisions load balancers (the cloud controller's node or cluster role, or the AWS Load Balancer Controller's IRSA role) has the `elasticloadbalancing:*` and `ec2:` permissions, that the subnets carry `kubernetes.io/role/elb` (or `internal-elb`), and the account's quotas; the controller's logs name the call that failed.",
+            "The cause is on the cloud side: a timeout often hides a permission the cluster identity lacks. Check its role assignments (Network Contributor on the node resource group, and on any public IP, subnet or resource group outside it: `az role assignment list --assignee <cluster identity> --all`) and the failed operations in the activity log (`az monitor activity-log list --status Failed`, LinkedAuthorizationFailed names the missing action).",
+            "The cause is on the cloud side: check the permissions of the service account the cloud controller uses (compute forwarding rules, target pools, addresses, firewalls), the region's quotas, and the failed operations in Cloud Logging.",
+        )
     })
     .missing("the cloud provider's side of the error (API status, quotas, credentials)")
     .links(link)
