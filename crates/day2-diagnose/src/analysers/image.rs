@@ -5,7 +5,9 @@
 
 use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link, per_cloud};
-use crate::messages::image::{PullClass, RegistryKind, ecr_region, registry_kind, registry_of};
+use crate::messages::image::{
+    PullClass, RegistryKind, ecr_region, registry_kind, registry_of, serves_anonymous,
+};
 use crate::model;
 use crate::symptoms::{Detail, Detected};
 use day2_model::pod::Pod;
@@ -221,10 +223,21 @@ pub fn identity<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             80,
             Loop::Identity,
             workload.clone(),
-            format!("{host} requires credentials and {workload} pulls {} without any imagePullSecret", p.image),
+            if serves_anonymous(host) {
+                format!("{host} refused an anonymous pull of {} by {workload}, which brings no imagePullSecret: the repository is private (or not there)", p.image)
+            } else {
+                format!("{host} requires credentials and {workload} pulls {} without any imagePullSecret", p.image)
+            },
         )
         .rule(rule.map(|f| &*f.rule))
-        .fix(format!("Create a docker-registry secret for {host} and reference it in `imagePullSecrets` of the pod template or its ServiceAccount.{}", rule.map(|f| format!(" {}", f.fix)).unwrap_or_default())),
+        .fix(format!("Create a docker-registry secret for {host} and reference it in `imagePullSecrets` of the pod template or its ServiceAccount.{}{}", rule.map(|f| format!(" {}", f.fix)).unwrap_or_default(), public_note(host, p.image))),
+    };
+    // A public registry answers an anonymous pull of a name it does not
+    // hold as it answers a private one: the cluster cannot tell them apart.
+    let h = if secrets.is_empty() && serves_anonymous(host) {
+        h.missing(format!("whether {} exists on {host}: the registry refuses anonymous pulls of missing and private repositories alike", p.image))
+    } else {
+        h
     };
     vec![h.link(err_link)]
 }
@@ -609,5 +622,43 @@ mod tests {
         ] {
             assert!(!aws_zone(z), "{z}");
         }
+    }
+}
+
+/// An image reference without its tag or digest (`quay.io/org/app:1` →
+/// `quay.io/org/app`).
+fn repository(image: &str) -> &str {
+    let name = image.split('@').next().unwrap_or(image);
+    match name.rsplit_once(':') {
+        Some((repo, tag)) if !tag.contains('/') => repo,
+        _ => name,
+    }
+}
+
+/// For a registry that serves public images: the other reading of its
+/// refusal, and how to tell.
+fn public_note(host: &str, image: &str) -> String {
+    if !serves_anonymous(host) {
+        return String::new();
+    }
+    let repo = repository(image);
+    format!(
+        " {host} refuses anonymous pulls of repositories it does not hold as it refuses private ones: if the image is meant to be public, its name or tag is wrong or gone (renamed, moved to another registry, never pushed); `crane ls {repo}` or `skopeo list-tags docker://{repo}` shows what exists."
+    )
+}
+
+#[cfg(test)]
+mod repository_tests {
+    #[test]
+    fn a_reference_without_its_tag_or_digest_keeps_a_registry_port() {
+        assert_eq!(
+            super::repository("quay.io/bitnami/redis-exporter:1.26.0"),
+            "quay.io/bitnami/redis-exporter"
+        );
+        assert_eq!(
+            super::repository("registry.local:5000/team/app"),
+            "registry.local:5000/team/app"
+        );
+        assert_eq!(super::repository("ghcr.io/a/b@sha256:0123"), "ghcr.io/a/b");
     }
 }

@@ -238,6 +238,18 @@ pub fn registry_kind(host: &str) -> RegistryKind {
     }
 }
 
+/// Registries that serve public repositories to anonymous pulls, and answer
+/// `401 Unauthorized` (or `insufficient_scope`) for a repository or tag
+/// they do not hold as much as for a private one: a pull without
+/// credentials refused there is first a wrong or vanished name.
+pub fn serves_anonymous(host: &str) -> bool {
+    registry_kind(host) == RegistryKind::DockerHub
+        || matches!(
+            host,
+            "quay.io" | "ghcr.io" | "registry.k8s.io" | "k8s.gcr.io" | "mcr.microsoft.com"
+        )
+}
+
 /// The AWS region of an ECR host.
 pub fn ecr_region(host: &str) -> Option<&str> {
     let rest = &host[host.find(".dkr.ecr.")? + ".dkr.ecr.".len()..];
