@@ -83,15 +83,17 @@ fn items<T: Serialize + Sync>(items: &[T], out: &mut dyn Write) -> io::Result<()
 /// One item, pretty, every line indented four spaces.
 fn indented<T: Serialize>(item: &T) -> io::Result<Vec<u8>> {
     let text = serde_json::to_vec_pretty(item)?;
-    let lines = text.iter().filter(|b| **b == b'\n').count();
-    let mut out = Vec::with_capacity(text.len() + 4 * (lines + 1));
+    // Line by line, each copied whole: a pretty item has a newline every
+    // few dozen bytes, and a report has hundreds of thousands of items.
+    let mut out = Vec::with_capacity(text.len() + text.len() / 4 + 4);
     out.extend_from_slice(b"    ");
-    for &b in &text {
-        out.push(b);
-        if b == b'\n' {
-            out.extend_from_slice(b"    ");
-        }
+    let mut start = 0;
+    for i in memchr::memchr_iter(b'\n', &text) {
+        out.extend_from_slice(&text[start..=i]);
+        out.extend_from_slice(b"    ");
+        start = i + 1;
     }
+    out.extend_from_slice(&text[start..]);
     Ok(out)
 }
 
