@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// `(hostIP, protocol, hostPort)` of a container port that claims a node port.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct HostPort {
     pub ip: String,
     pub protocol: String,
@@ -73,6 +73,9 @@ pub struct SimNode {
     /// Indexes (into `Cluster::pods`) of the non-terminal pods bound here.
     pub pods: Vec<u32>,
     pub ports: Vec<HostPort>,
+    /// `ports` without repeats: what a pod not bound here is checked
+    /// against (replicas of one template on a node claim the same port).
+    pub distinct_ports: Vec<HostPort>,
     /// CSI attach limits from the node's CSINode (`driver → count`).
     pub volume_limits: Vec<(String, i64)>,
     /// Unique CSI volumes in use on the node (`driver`, `handle`), only
@@ -112,6 +115,7 @@ impl SimNode {
             requested: Amounts::default(),
             pods: Vec::new(),
             ports: Vec::new(),
+            distinct_ports: Vec::new(),
             volume_limits: Vec::new(),
             csi_volumes: FxHashSet::default(),
             hypothetical: false,
@@ -234,6 +238,12 @@ impl<'c> State<'c> {
                     .or_default()
                     .push(i as u32);
             }
+        }
+        for n in nodes.iter_mut().filter(|n| !n.ports.is_empty()) {
+            let mut distinct = n.ports.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            n.distinct_ports = distinct;
         }
         for csi in &cluster.csi_nodes {
             let Some(&ni) = node_index.get(csi.name()) else {

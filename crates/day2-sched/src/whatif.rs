@@ -157,6 +157,7 @@ impl NodeShape {
                     requested: Amounts::default(),
                     pods: Vec::new(),
                     ports: Vec::new(),
+                    distinct_ports: Vec::new(),
                     volume_limits: Vec::new(),
                     csi_volumes: Default::default(),
                     hypothetical: true,

@@ -26,7 +26,7 @@ pub fn filter(st: &State<'_>, pod: &Incoming<'_, '_>, ni: usize) -> Option<Failu
         // Judged for every node, for every pending pod: nothing copied.
         pod.ports
             .iter()
-            .find(|p| node.ports.iter().any(|u| u.conflicts(p)))
+            .find(|p| node.distinct_ports.iter().any(|u| u.conflicts(p)))
     }?;
     Some(Failure::new(
         Plugin::NodePorts,
