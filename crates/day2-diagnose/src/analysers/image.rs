@@ -219,7 +219,8 @@ pub fn identity<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .fix(format!("On {node_name}, find the credential the runtime presents for {host} (containerd's `config.toml` registry auths or `hosts.toml`, a kubelet credential provider, or the node OS's machine config, e.g. Talos `machine.registries.config`) and renew or remove it; `crictl pull {}` on the node shows the same refusal until then.", p.image))
         .missing(format!("the node's registry credential for {host}, which no Kubernetes object holds"))
         .unexplained(),
-        _ => Hypothesis::new(
+        _ => {
+            let h = Hypothesis::new(
             80,
             Loop::Identity,
             workload.clone(),
@@ -230,14 +231,15 @@ pub fn identity<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             },
         )
         .rule(rule.map(|f| &*f.rule))
-        .fix(format!("Create a docker-registry secret for {host} and reference it in `imagePullSecrets` of the pod template or its ServiceAccount.{}{}", rule.map(|f| format!(" {}", f.fix)).unwrap_or_default(), public_note(host, p.image))),
-    };
-    // A public registry answers an anonymous pull of a name it does not
-    // hold as it answers a private one: the cluster cannot tell them apart.
-    let h = if secrets.is_empty() && serves_anonymous(host) {
-        h.missing(format!("whether {} exists on {host}: the registry refuses anonymous pulls of missing and private repositories alike", p.image))
-    } else {
-        h
+        .fix(format!("Create a docker-registry secret for {host} and reference it in `imagePullSecrets` of the pod template or its ServiceAccount.{}{}", rule.map(|f| format!(" {}", f.fix)).unwrap_or_default(), public_note(host, p.image)));
+            // A public registry answers an anonymous pull of a name it does
+            // not hold as it answers a private one: the cluster cannot tell.
+            if serves_anonymous(host) {
+                h.missing(format!("whether {} exists on {host}: the registry refuses anonymous pulls of missing and private repositories alike", p.image))
+            } else {
+                h
+            }
+        }
     };
     vec![h.link(err_link)]
 }
