@@ -312,6 +312,12 @@ pub fn job<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .as_ref()
         .map(|m| format!(": {}", day2_model::redact::excerpt(m, 160)))
         .unwrap_or_default();
+    if msg.is_none()
+        && let Some(h) =
+            super::outside::job_exit(job, &container, code, why.as_deref(), exits.len())
+    {
+        return vec![h.links(failed_link)];
+    }
     if msg.is_some() || (same && exits.len() >= 2) {
         return vec![Hypothesis::new(
             if msg.is_some() { 80 } else { 70 },

@@ -25,6 +25,7 @@ pub mod multi_attach;
 pub mod named;
 pub mod network;
 pub mod node;
+pub mod outside;
 pub mod ownership;
 pub mod pending;
 pub mod pressure;
