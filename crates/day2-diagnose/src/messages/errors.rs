@@ -196,6 +196,18 @@ pub fn classify(text: &str) -> Vec<Classified> {
                     .join(" ");
                 joined.as_str()
             }
+            // Go's `lookup HOST on SERVER:53: …` broken after the host by a
+            // terminal or a log shipper's line width.
+            _ if line
+                .rsplit_once("lookup ")
+                .is_some_and(|(_, host)| !host.trim().is_empty() && !host.trim().contains(' '))
+                && lines
+                    .get(i + 1)
+                    .is_some_and(|n| n.trim_start().starts_with("on ")) =>
+            {
+                joined = format!("{} {}", line.trim_end(), lines[i + 1].trim());
+                joined.as_str()
+            }
             _ => line,
         };
         if let Some(class) = classify_line(line)
@@ -1253,5 +1265,16 @@ mod tests {
                 "{line}"
             );
         }
+    }
+
+    #[test]
+    fn a_lookup_broken_after_its_host_is_read_as_one() {
+        let c = super::classify(
+            "lookup results-db.tekton.svc.cluster.local\non 169.254.169.254:53: read udp 10.4.0.7:40712->169.254.169.254:53: i/o timeout\nfatal: Failed to connect to database",
+        );
+        assert!(
+            matches!(&c[0].class, super::ErrorClass::Dns { host, .. } if host.as_deref() == Some("results-db.tekton.svc.cluster.local")),
+            "{c:?}"
+        );
     }
 }
