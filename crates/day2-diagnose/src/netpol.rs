@@ -115,6 +115,36 @@ impl<'c> Verdict<'c> {
     }
 }
 
+/// The one isolating policy with a rule for this very port whose peers
+/// leave the destination out: the rule meant to admit the connection, and
+/// the one to correct (a DNS rule to the kube-dns pods when the queries go
+/// to a node-local address). `None` when no policy, or more than one, has
+/// such a rule.
+impl<'c> Verdict<'c> {
+    pub fn meant(&self, dir: Direction, port: Port<'_>) -> Option<&'c Res<NetworkPolicy>> {
+        let mut meant = self.isolating.iter().copied().filter(|p| {
+            let Some(s) = p.spec.as_ref() else {
+                return false;
+            };
+            let ports =
+                |ports: Option<&Vec<k8s_openapi::api::networking::v1::NetworkPolicyPort>>| {
+                    ports.is_some_and(|ps| {
+                        ps.iter().any(|x| {
+                            x.port.is_some()
+                                && port_admits(x, i32::from(port.number), port.name, port.protocol)
+                        })
+                    })
+                };
+            match dir {
+                Direction::Egress => s.egress.iter().flatten().any(|r| ports(r.ports.as_ref())),
+                Direction::Ingress => s.ingress.iter().flatten().any(|r| ports(r.ports.as_ref())),
+            }
+        });
+        let first = meant.next()?;
+        meant.next().is_none().then_some(first)
+    }
+}
+
 fn rules_empty(p: &NetworkPolicy, dir: Direction) -> bool {
     let Some(s) = p.spec.as_ref() else {
         return true;

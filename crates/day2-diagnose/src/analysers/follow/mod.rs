@@ -395,7 +395,7 @@ fn policy_hypothesis(
     what: &str,
 ) -> Hypothesis {
     let names: Vec<&str> = v.isolating.iter().map(|p| p.name()).collect();
-    let Some(denier) = v.denier(dir) else {
+    let Some(denier) = v.meant(dir, port).or_else(|| v.denier(dir)) else {
         // Unreachable by construction (a denied verdict has an isolating policy).
         return Hypothesis::new(10, Loop::Network, subject.objref(), what.to_owned());
     };
