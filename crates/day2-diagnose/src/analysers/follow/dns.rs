@@ -2,6 +2,7 @@
 //! Service's endpoints and pods, the Corefile's upstream, and the Service an
 //! in-cluster name should resolve to.
 
+use super::resolver::{outside_resolver, resolver_denied};
 use super::*;
 
 /// The cluster's DNS: its Service, the pods behind it and their workload.
@@ -637,64 +638,6 @@ fn path_denied(
             &format!("pod {}/{}", pod.ns_or_default(), pod.name()),
             port,
             &format!("from: [{{namespaceSelector: {{}}}}]\n  {ports}\n(every namespace may ask the cluster DNS){translated}"),
-            what,
-        )
-    })
-}
-
-/// The resolver a lookup went to (`lookup H on 169.254.169.254:53`), when
-/// it is no Service's cluster IP and no pod can hold it: NodeLocal
-/// DNSCache's link-local address, GKE's Cloud DNS at the metadata address,
-/// a node's own address.
-fn outside_resolver(a: &Analysis<'_>, server: Option<&str>) -> Option<IpAddr> {
-    let s = server?;
-    let host = match s.rsplit_once(':') {
-        Some((ip, port)) if port.chars().all(|c| c.is_ascii_digit()) => ip,
-        _ => s,
-    };
-    let ip: IpAddr = host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .parse()
-        .ok()?;
-    let text = ip.to_string();
-    let a_service = a.cluster.services.iter().any(|sv| {
-        sv.spec
-            .as_ref()
-            .and_then(|sp| sp.cluster_ip.as_deref())
-            .is_some_and(|c| c == text)
-    });
-    // Pod IPs are not kept; the addresses no pod has are the link-local
-    // ones and the nodes' own.
-    let link_local = match ip {
-        IpAddr::V4(v4) => v4.is_link_local(),
-        IpAddr::V6(v6) => (v6.segments()[0] & 0xffc0) == 0xfe80,
-    };
-    let a_node = a.cluster.nodes.iter().any(|n| {
-        n.status
-            .as_ref()
-            .and_then(|st| st.addresses.as_ref())
-            .is_some_and(|ads| ads.iter().any(|ad| ad.address == text))
-    });
-    (!a_service && (link_local || a_node)).then_some(ip)
-}
-
-/// The pod's egress policies admit no DNS query to `ip`, an address no pod
-/// or namespace selector can match: only an `ipBlock` lets it through.
-fn resolver_denied(a: &Analysis<'_>, pod: &Res<Pod>, ip: IpAddr, what: &str) -> Option<Hypothesis> {
-    let port = Port::udp(53);
-    let v = netpol::evaluate(a.cluster, pod, Direction::Egress, Peer::Ip(ip), port);
-    let bits = if ip.is_ipv4() { 32 } else { 128 };
-    (!v.allowed()).then(|| {
-        policy_hypothesis(
-            pod,
-            Direction::Egress,
-            &v,
-            &format!("the resolver {ip} its lookups go to"),
-            port,
-            &format!(
-                "to: [{{ipBlock: {{cidr: {ip}/{bits}}}}}]\n  ports: [{{protocol: UDP, port: 53}}, {{protocol: TCP, port: 53}}]\n(the pod's resolver {ip} is not a pod: NodeLocal DNSCache and GKE's Cloud DNS answer at a link-local address, which pod and namespace selectors never match)"
-            ),
             what,
         )
     })

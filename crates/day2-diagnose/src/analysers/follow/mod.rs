@@ -27,6 +27,7 @@ mod connect;
 mod dns;
 mod identity;
 mod process;
+mod resolver;
 mod volume;
 
 use connect::{configured_peers, connect_cause};
