@@ -4,7 +4,7 @@
 //! requests) or is pinned at its maximum.
 
 use crate::analysis::Analysis;
-use crate::evidence::{Hypothesis, Link, per_cloud};
+use crate::evidence::{Hypothesis, Link};
 use crate::model;
 use crate::symptoms::{Detail, Detected, Subject};
 use day2_model::pod::Pod;
@@ -137,32 +137,29 @@ pub fn load_balancer<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
     ]
     .iter()
     .any(|w| message.contains(w));
-    vec![Hypothesis::new(
-        30,
-        Loop::Network,
-        svc.objref(),
-        if quota {
-            format!("the cloud account's load-balancer or IP quota is exhausted: {}", day2_model::redact::excerpt(message, 200))
-        } else {
-            format!("the cloud provider's load-balancer API fails for Service {ns}/{}: {}", svc.name(), day2_model::redact::excerpt(message, 200))
-        },
-    )
-    .fix(if quota {
-        "Raise the cloud quota for load balancers / public IPs, or delete unused ones.".to_owned()
-    } else if let Some(said) = super::lb_causes::instruction(message) {
-        format!("The cause is on the cloud side, and the provider says what to do: \"{said}\". Do that in the cloud account, then the service controller retries on its own; its logs (`kubectl logs -n kube-system` of the cloud controller manager) say more.")
-    } else {
-        per_cloud(
-            a.cloud,
-            "The cause is on the cloud side: check the provider's API status, and that the cloud controller manager's credentials hold the permissions to create load balancers and attach addresses; its logs (`kubectl logs -n kube-system` of the cloud controller manager) name the call that failed.",
-            "The cause is on the cloud side: check that the role of the controller that provisions load balancers (the cloud controller's node or cluster role, or the AWS Load Balancer Controller's IRSA role) has the `elasticloadbalancing:*` and `ec2:` permissions, that the subnets carry `kubernetes.io/role/elb` (or `internal-elb`), and the account's quotas; the controller's logs name the call that failed.",
-            "The cause is on the cloud side: a timeout often hides a permission the cluster identity lacks. Check its role assignments (Network Contributor on the node resource group, and on any public IP, subnet or resource group outside it: `az role assignment list --assignee <cluster identity> --all`) and the failed operations in the activity log (`az monitor activity-log list --status Failed`, LinkedAuthorizationFailed names the missing action).",
-            "The cause is on the cloud side: check the permissions of the service account the cloud controller uses (compute forwarding rules, target pools, addresses, firewalls), the region's quotas, and the failed operations in Cloud Logging.",
+    vec![
+        Hypothesis::new(
+            30,
+            Loop::Network,
+            svc.objref(),
+            if quota {
+                format!(
+                    "the cloud account's load-balancer or IP quota is exhausted: {}",
+                    day2_model::redact::excerpt(message, 200)
+                )
+            } else {
+                format!(
+                    "the cloud provider's load-balancer API fails for Service {ns}/{}: {}",
+                    svc.name(),
+                    day2_model::redact::excerpt(message, 200)
+                )
+            },
         )
-    })
-    .missing("the cloud provider's side of the error (API status, quotas, credentials)")
-    .links(link)
-    .unexplained()]
+        .fix(super::lb_causes::cloud_side_fix(a.cloud, message, quota))
+        .missing("the cloud provider's side of the error (API status, quotas, credentials)")
+        .links(link)
+        .unexplained(),
+    ]
 }
 
 pub fn job<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {

@@ -12,6 +12,7 @@ pub mod fs;
 pub mod image;
 pub mod karpenter;
 pub mod mount;
+pub mod permission;
 pub mod probe;
 pub mod runtime;
 pub mod scheduler;
