@@ -237,7 +237,9 @@ pub fn forwarding_loop(line: &str) -> bool {
 
 /// The most specific class of one line.
 pub fn classify_line(line: &str) -> Option<ErrorClass> {
-    if line.contains("exec format error") {
+    // The kernel's ENOEXEC as Go prints it, and as a shell does
+    // (`/bin/sh: 1: exec: /app: Exec format error`).
+    if line.contains("exec format error") || line.contains("Exec format error") {
         return Some(ErrorClass::ExecFormat);
     }
     let line = &*apiserver::unescape(line);
@@ -1275,6 +1277,14 @@ mod tests {
         assert!(
             matches!(&c[0].class, super::ErrorClass::Dns { host, .. } if host.as_deref() == Some("results-db.tekton.svc.cluster.local")),
             "{c:?}"
+        );
+    }
+
+    #[test]
+    fn a_shells_exec_format_error_is_the_architecture() {
+        assert_eq!(
+            super::classify_line("/bin/sh: 1: exec: /node-problem-detector: Exec format error"),
+            Some(super::ErrorClass::ExecFormat)
         );
     }
 }

@@ -242,12 +242,15 @@ pub fn resources<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                         fmt_res(res, need)
                     ),
                 )
-                .fix(per_cloud(
-                    a.cloud,
-                    "Add capacity (a node or a larger node group), or lower requests that exceed real usage.",
-                    "Add capacity: check that cluster-autoscaler (or Karpenter) runs and covers this node group, raise the group's max size, or lower requests that exceed real usage.",
-                    "Add capacity: enable the cluster autoscaler on the node pool (`az aks nodepool update --enable-cluster-autoscaler`) or raise its max count, or lower requests that exceed real usage.",
-                    "Add capacity: enable node-pool autoscaling or node auto-provisioning, or lower requests that exceed real usage.",
+                .fix(format!(
+                    "The nodes are out of {res}. {}",
+                    per_cloud(
+                        a.cloud,
+                        "Add capacity (a node or a larger node group), or lower requests that exceed real usage.",
+                        "Add capacity: check that cluster-autoscaler (or Karpenter) runs and covers this node group, raise the group's max size, or lower requests that exceed real usage.",
+                        "Add capacity: enable the cluster autoscaler on the node pool (`az aks nodepool update --enable-cluster-autoscaler`) or raise its max count, or lower requests that exceed real usage.",
+                        "Add capacity: enable node-pool autoscaling or node auto-provisioning, or lower requests that exceed real usage.",
+                    )
                 ))
                 .links(links()),
             );
