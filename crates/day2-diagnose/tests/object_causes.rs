@@ -1201,3 +1201,65 @@ fn an_attach_the_cloud_refuses_with_its_own_code_is_unexplained_in_the_cluster()
     let d = about(&out, "FailedAttachVolume", "app", "db-0");
     assert!(!d.unexplained, "{}", d.fix);
 }
+
+/// Node `name` of group `general` in `zone`, Ready or lost since `at`.
+fn grouped_node(name: &str, zone: &str, lost_at: Option<&str>) -> String {
+    let ready = match lost_at {
+        Some(at) => format!(
+            "{{type: Ready, status: Unknown, reason: NodeStatusUnknown, message: Kubelet stopped posting node status., lastTransitionTime: \"{at}\"}}"
+        ),
+        None => "{type: Ready, status: \"True\", lastTransitionTime: \"2026-03-01T00:00:00Z\"}"
+            .to_owned(),
+    };
+    format!(
+        "- {{apiVersion: v1, kind: Node, metadata: {{name: {name}, labels: {{kubernetes.io/hostname: {name}, topology.kubernetes.io/zone: {zone}, eks.amazonaws.com/nodegroup: general}}}}, spec: {{providerID: \"aws:///{zone}/i-{name}\"}}, status: {{allocatable: {{cpu: \"4\", memory: 8Gi, pods: \"110\"}}, conditions: [{ready}]}}}}\n"
+    )
+}
+
+#[test]
+fn a_whole_node_group_lost_at_once_is_a_shared_cause_outside_the_cluster() {
+    // Both nodes, in two zones, stopped reporting within a minute: not an
+    // instance, not a zone; what they share is not in the input.
+    let out = diagnose(&cluster(&[
+        &grouped_node("n1", "us-east-1a", Some("2026-03-02T10:00:00Z")),
+        &grouped_node("n2", "us-east-1b", Some("2026-03-02T10:00:40Z")),
+    ]));
+    let d = node_not_ready(&out, "n1");
+    assert!(d.unexplained, "{}", summary(&out));
+    assert!(
+        d.root_cause.summary.contains("within 40 s of each other")
+            && d.fix.contains("instance profile"),
+        "{} / {}",
+        d.root_cause.summary,
+        d.fix
+    );
+    // One of the two lost: that node is the place to look.
+    let out = diagnose(&cluster(&[
+        &grouped_node("n1", "us-east-1a", Some("2026-03-02T10:00:00Z")),
+        &grouped_node("n2", "us-east-1b", None),
+    ]));
+    let d = node_not_ready(&out, "n1");
+    assert!(!d.unexplained, "{}", summary(&out));
+    assert_root(d, Loop::Compute, "Node", "n1");
+    // Lost hours apart: separate failures, each its own node.
+    let out = diagnose(&cluster(&[
+        &grouped_node("n1", "us-east-1a", Some("2026-03-02T10:00:00Z")),
+        &grouped_node("n2", "us-east-1b", Some("2026-03-02T14:00:00Z")),
+    ]));
+    let d = node_not_ready(&out, "n1");
+    assert!(!d.unexplained, "{}", summary(&out));
+}
+
+/// The NodeNotReady diagnosis of a node (cluster-scoped: no namespace).
+fn node_not_ready<'a>(
+    out: &'a day2_diagnose::DiagnoseOutput,
+    name: &str,
+) -> &'a day2_model::report::Diagnosis {
+    out.diagnoses
+        .iter()
+        .find(|d| {
+            d.symptom.kind == "NodeNotReady"
+                && (d.symptom.object.name == name || d.also_affected.iter().any(|o| o.name == name))
+        })
+        .unwrap_or_else(|| panic!("no NodeNotReady diagnosis for {name}: {}", summary(out)))
+}

@@ -1,10 +1,11 @@
 //! Why a node is NotReady: the CNI, a lost kubelet, pressure, the runtime.
 
 use crate::analysis::Analysis;
-use crate::evidence::{Hypothesis, Link};
+use crate::evidence::{Hypothesis, Link, per_cloud};
 use crate::model;
 use crate::symptoms::{Detected, Subject};
-use day2_model::{Loop, ObjRef};
+use day2_model::{Loop, ObjRef, Res};
+use k8s_openapi::api::core::v1::Node;
 
 /// CNI DaemonSets by name, and the loop they belong to.
 const CNI: &[&str] = &[
@@ -74,6 +75,9 @@ pub fn not_ready<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .link(cond_link)];
     }
     if reason == "NodeStatusUnknown" || l.contains("stopped posting node status") {
+        if let Some(h) = group_lost(a, node) {
+            return vec![h.link(cond_link)];
+        }
         return vec![Hypothesis::new(
             62,
             Loop::Compute,
@@ -131,5 +135,77 @@ fn on_it(pods: usize, named: &str) -> String {
     match pods {
         0 => String::new(),
         n => format!("; {n} pod(s) on it{named}"),
+    }
+}
+
+/// Every node of the node's group (two or more, in more than one zone)
+/// stopped reporting within ten minutes of each other: not one instance
+/// failing but something they share, outside the cluster's objects: their
+/// cloud identity (the instance role or profile and its mapping to a
+/// Kubernetes user), their route to the API server, or a change rolled to
+/// all of them. The zone analyser takes the outage of one zone.
+fn group_lost(a: &Analysis<'_>, node: &Res<Node>) -> Option<Hypothesis> {
+    let group = model::node_group(node);
+    let members: Vec<&Res<Node>> = a
+        .cluster
+        .nodes
+        .iter()
+        .filter(|n| model::node_group(n) == group)
+        .collect();
+    if members.len() < 2 || !members.iter().all(|n| super::zone::lost(n)) {
+        return None;
+    }
+    let mut zones: Vec<&str> = members.iter().filter_map(|n| model::node_zone(n)).collect();
+    zones.sort_unstable();
+    zones.dedup();
+    if zones.len() < 2 {
+        return None;
+    }
+    let times: Vec<jiff::Timestamp> = members
+        .iter()
+        .filter_map(|n| {
+            model::node_condition(n, "Ready")?
+                .last_transition_time
+                .as_ref()
+        })
+        .map(|t| t.0)
+        .collect();
+    let (first, last) = (times.iter().min()?, times.iter().max()?);
+    if times.len() != members.len() || last.duration_since(*first).as_secs() > 600 {
+        return None;
+    }
+    let pool = model::node_pool_ref(members.iter().copied());
+    let names: Vec<&str> = members.iter().map(|n| n.name()).collect();
+    Some(
+        Hypothesis::new(
+            70,
+            Loop::Compute,
+            pool.clone(),
+            format!(
+                "all {} nodes of {pool} ({}) in {} zones stopped reporting {}: not one instance failing but something they share outside the cluster (their cloud identity, their route to the API server, or a change rolled to all of them)",
+                members.len(),
+                day2_model::text::short_list(&names, 3),
+                zones.len(),
+                within(last.duration_since(*first).as_secs()),
+            ),
+        )
+        .fix(per_cloud(
+            a.cloud,
+            "Read a node's kubelet log (`journalctl -u kubelet`): an Unauthorized or certificate error points at the nodes' credentials, a timeout at the network to the API server (firewall, load balancer, endpoint). Check what changed for the whole group at that time.",
+            "Read a node's kubelet log (`journalctl -u kubelet`). `Unauthorized` means the API server no longer maps the nodes' IAM role: check the instance profile attached to the instances (`aws ec2 describe-iam-instance-profile-associations`; an account-wide tool that manages instance profiles may have replaced it) and that the node role is in aws-auth or an access entry. A timeout points at the cluster security group, NAT or the endpoint's access settings.",
+            "Read a node's kubelet log (`journalctl -u kubelet`): `Unauthorized` points at the kubelet identity or its certificates, a timeout at the NSG, route table, firewall or the API server's authorized IP ranges. Check the activity log for changes to the node pool's VM scale set at that time.",
+            "Read a node's kubelet log (`journalctl -u kubelet`): `Unauthorized` points at the node service account or its certificates, a timeout at the firewall rules or the control plane's authorized networks. Check the audit log for changes to the node pool at that time.",
+        ))
+        .missing("the nodes' kubelet logs and the cloud account's changes at the time")
+        .unexplained(),
+    )
+}
+
+/// `at the same moment`, `within 40 s of each other`, `within 6 min …`.
+fn within(secs: i64) -> String {
+    match secs {
+        ..=0 => "at the same moment".to_owned(),
+        1..120 => format!("within {secs} s of each other"),
+        _ => format!("within {} min of each other", secs / 60),
     }
 }
