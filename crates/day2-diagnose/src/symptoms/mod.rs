@@ -154,11 +154,12 @@ fn pod_looks_unhealthy(pod: &Pod) -> bool {
     match model::phase(pod) {
         "Pending" => true,
         "" => model::condition(pod, "PodScheduled").is_some_and(|c| c.status == "False"),
+        // A container waiting, or stopped in a pod that should be running
+        // (its node restarted and nothing has started it again).
         _ => model::container_statuses(pod).any(|s| {
             s.state
                 .as_ref()
-                .and_then(|st| st.waiting.as_ref())
-                .is_some()
+                .is_some_and(|st| st.waiting.is_some() || st.terminated.is_some())
                 || s.last_state
                     .as_ref()
                     .and_then(|st| st.terminated.as_ref())

@@ -82,8 +82,28 @@ pub fn detect<'c>(_a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) ->
                     .is_some_and(|w| w.reason.as_deref() == Some("ContainerCreating"))
             })
     };
+    // The node came back (a reboot, a runtime restart) and no container is
+    // running: the kubelet makes a new sandbox first, and it fails after
+    // the containers last stopped (the phase may still say Running).
+    let restarting = sandbox.last().is_some_and(|last| {
+        let mut none_running = true;
+        let mut stopped = None;
+        for s in model::container_statuses(pod) {
+            let st = s.state.as_ref();
+            none_running &= st.is_none_or(|st| st.running.is_none());
+            let finished = st
+                .and_then(|st| st.terminated.as_ref())
+                .and_then(|t| t.finished_at.as_ref())
+                .map(|t| t.0);
+            stopped = stopped.max(finished);
+        }
+        none_running
+            && model::phase(pod) != "Succeeded"
+            && model::phase(pod) != "Failed"
+            && stopped.is_some_and(|at| last.last.or(last.first).is_some_and(|e| e >= at))
+    });
     if let Some(last) = sandbox.last()
-        && ((!started && model::phase(pod) == "Pending") || creating)
+        && ((!started && model::phase(pod) == "Pending") || creating || restarting)
     {
         let mut d = Detected::new(Kind::SandboxCreateFailed, pod.objref(), Subject::Pod(pod));
         d.evidence = evidence_of(&sandbox, 3);
