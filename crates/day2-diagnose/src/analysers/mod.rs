@@ -32,6 +32,7 @@ pub mod pressure;
 pub mod probe;
 pub mod probe_http;
 pub mod rbac;
+pub mod runtime_handler;
 pub mod start;
 pub mod storage;
 pub mod walk;

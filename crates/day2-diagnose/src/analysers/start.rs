@@ -270,6 +270,7 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .fix(format!("Install the containernetworking CNI plugins on node {node} so {dir}/{binary} exists (the `kubernetes-cni` / `containernetworking-plugins` package, or the release tarball of github.com/containernetworking/plugins unpacked into {dir}), as on the other nodes; pods there start on the next sandbox retry."))
             .links(link)]
         }
+        SandboxError::RuntimeMissing { runtime, binary } => vec![super::runtime_handler::runtime_missing(a, d, pod, node, &runtime, binary.as_deref())],
         SandboxError::CniUnauthorized { plugin } => vec![cni_unauthorized(a, node, plugin, &daemons).links(link)],
         SandboxError::Other if let Some(h) = cni_agent_down(node, message, &daemons) => vec![h.links(link)],
         SandboxError::Other => vec![Hypothesis::new(

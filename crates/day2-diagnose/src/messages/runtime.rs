@@ -49,7 +49,43 @@ pub enum SandboxError {
         binary: String,
         dir: String,
     },
+    /// The runtime has no handler to run the sandbox with: containerd's
+    /// `runtime "io.containerd.runc.v1" binary not installed
+    /// "containerd-shim-runc-v1"` (a configured runtime type whose shim is
+    /// gone) and `no runtime for "kata" is configured` (a RuntimeClass
+    /// handler the node's CRI configuration lacks); CRI-O's `failed to find
+    /// runtime handler … from runtime list`.
+    RuntimeMissing {
+        runtime: String,
+        binary: Option<String>,
+    },
     Other,
+}
+
+/// The runtime handler a sandbox error names as missing, and its binary.
+fn runtime_missing(m: &str) -> Option<SandboxError> {
+    if let Some(at) = m.find("\" binary not installed \"") {
+        let runtime = m[..at].rsplit('"').next().unwrap_or("").to_owned();
+        let binary = m[at + "\" binary not installed \"".len()..]
+            .split('"')
+            .next()
+            .map(str::to_owned);
+        return Some(SandboxError::RuntimeMissing { runtime, binary });
+    }
+    for marker in ["no runtime for \"", "failed to find runtime handler "] {
+        if let Some(at) = m.find(marker) {
+            let runtime = m[at + marker.len()..]
+                .split(['"', ' '])
+                .next()
+                .unwrap_or("")
+                .to_owned();
+            return Some(SandboxError::RuntimeMissing {
+                runtime,
+                binary: None,
+            });
+        }
+    }
+    None
 }
 
 /// The plugins of containernetworking/plugins (`plugins/main`, `ipam`,
@@ -153,6 +189,9 @@ pub fn classify_sandbox(message: &str) -> SandboxError {
         return SandboxError::StaleBridge { bridge, wanted };
     }
     if let Some(missing) = reference_plugin_missing(m) {
+        return missing;
+    }
+    if let Some(missing) = runtime_missing(m) {
         return missing;
     }
     if m.contains("failed to assign an IP address to container")
@@ -469,5 +508,27 @@ mod tests {
         let e = parse_eviction("The node had condition: [DiskPressure]. ");
         assert_eq!(e.conditions, vec!["DiskPressure".to_owned()]);
         assert!(e.resource.is_none());
+    }
+
+    #[test]
+    fn a_sandbox_without_a_runtime_handler_names_the_handler() {
+        assert_eq!(
+            super::classify_sandbox(
+                r#"Failed to create pod sandbox: rpc error: code = Unknown desc = failed to create containerd task: runtime "io.containerd.runc.v1" binary not installed "containerd-shim-runc-v1": file does not exist"#
+            ),
+            super::SandboxError::RuntimeMissing {
+                runtime: "io.containerd.runc.v1".into(),
+                binary: Some("containerd-shim-runc-v1".into())
+            }
+        );
+        assert_eq!(
+            super::classify_sandbox(
+                r#"Failed to create pod sandbox: rpc error: code = Unknown desc = failed to get sandbox runtime: no runtime for "kata" is configured"#
+            ),
+            super::SandboxError::RuntimeMissing {
+                runtime: "kata".into(),
+                binary: None
+            }
+        );
     }
 }

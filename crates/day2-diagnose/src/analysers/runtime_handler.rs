@@ -1,0 +1,64 @@
+//! A sandbox the container runtime has no handler for: the node's runtime
+//! configuration names a runtime whose shim is not installed, or the pod's
+//! RuntimeClass names a handler the node does not configure.
+
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use crate::symptoms::Detected;
+use day2_model::pod::Pod;
+use day2_model::{Loop, ObjRef, Res};
+
+pub fn runtime_missing(
+    a: &Analysis<'_>,
+    d: &Detected<'_>,
+    pod: &Res<Pod>,
+    node: &str,
+    runtime: &str,
+    binary: Option<&str>,
+) -> Hypothesis {
+    let link = d.events_with("FailedCreatePodSandBox").last().map(|e| {
+        Link::from_event(
+            Loop::Compute,
+            e,
+            format!("the runtime on {node} has no handler {runtime} to run the sandbox"),
+        )
+    });
+    let class = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.runtime_class_name.as_deref());
+    if let Some(class) = class
+        && binary.is_none()
+    {
+        let rc = a
+            .cluster
+            .other
+            .iter()
+            .find(|o| o.kind == "RuntimeClass" && o.name() == class);
+        let obj = rc.map_or_else(|| ObjRef::new("RuntimeClass", None, class), |r| r.objref());
+        return Hypothesis::new(
+            82,
+            Loop::Compute,
+            obj,
+            format!("pod {} asks for RuntimeClass {class}, whose handler {runtime} the container runtime on {node} does not configure", pod.name()),
+        )
+        .fix(format!("Configure the handler {runtime} in the container runtime of the nodes meant for this class (containerd: `[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.{runtime}]` in /etc/containerd/config.toml, then restart containerd), and give RuntimeClass {class} a `scheduling.nodeSelector` for those nodes so its pods land only there."))
+        .links(link);
+    }
+    let shim = binary
+        .map(|b| format!(" (its shim, {b}, is not on the node)"))
+        .unwrap_or_default();
+    Hypothesis::new(
+        84,
+        Loop::Compute,
+        ObjRef::new("Node", None, node),
+        format!("the container runtime on {node} is configured to run sandboxes with {runtime}{shim}, so no pod can start there"),
+    )
+    .fix(if runtime == "io.containerd.runc.v2" {
+        format!("Install containerd completely on {node}: its runc v2 shim (`containerd-shim-runc-v2`) must be on the PATH containerd runs with, as on a healthy node; restart containerd, and the kubelet retries the sandboxes.")
+    } else {
+        format!("Fix the runtime configuration on {node}: containerd's `runtime_type` for the default runtime (`plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc`) should be `io.containerd.runc.v2`, the shim every current containerd ships, not {runtime}; check /etc/containerd/config.toml (or the distribution's template it is generated from) against a healthy node's, restart containerd, and the kubelet retries the sandboxes.")
+    })
+    .missing(format!("the container runtime's configuration on {node}"))
+    .links(link)
+}
