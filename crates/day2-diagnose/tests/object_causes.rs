@@ -1263,3 +1263,60 @@ fn node_not_ready<'a>(
         })
         .unwrap_or_else(|| panic!("no NodeNotReady diagnosis for {name}: {}", summary(out)))
 }
+
+/// Pod `db-1` Pending in `data`: it may only run on `n1` (nodeSelector) and
+/// keeps away from other `app: db` pods there; `db-0` on `n1` was deleted
+/// and, with `kill` as its FailedKillPod event (none when empty), is not gone.
+fn held_by_deleted(kill: &str) -> String {
+    let sched = "0/2 nodes are available: 1 node(s) didn't match pod anti-affinity rules, 1 node(s) didn't match Pod's node affinity/selector. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.";
+    let kill_event = if kill.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "- {{apiVersion: v1, kind: Event, metadata: {{name: k1, namespace: data}}, involvedObject: {{kind: Pod, name: db-0, namespace: data, uid: u-db0}}, reason: FailedKillPod, message: {kill:?}, type: Warning, count: 40, firstTimestamp: \"2026-03-02T10:00:00Z\", lastTimestamp: \"2026-03-02T11:00:00Z\", source: {{component: kubelet, host: n1}}}}\n"
+        )
+    };
+    format!(
+        r#"
+- {{apiVersion: v1, kind: Node, metadata: {{name: n1, labels: {{kubernetes.io/hostname: n1, role: db}}}}, status: {{allocatable: {{cpu: "8", memory: 32Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: v1, kind: Node, metadata: {{name: n2, labels: {{kubernetes.io/hostname: n2}}}}, status: {{allocatable: {{cpu: "8", memory: 32Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: apps/v1, kind: DaemonSet, metadata: {{name: calico-node, namespace: kube-system, uid: u-ds}}, spec: {{selector: {{matchLabels: {{k8s-app: calico-node}}}}, template: {{metadata: {{labels: {{k8s-app: calico-node}}}}, spec: {{containers: [{{name: calico-node, image: "calico/node:v3.29.3"}}]}}}}}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: calico-node-a1, namespace: kube-system, uid: u-c1, labels: {{k8s-app: calico-node}}, ownerReferences: [{{apiVersion: apps/v1, kind: DaemonSet, name: calico-node, uid: u-ds, controller: true}}]}}, spec: {{nodeName: n1, containers: [{{name: calico-node, image: "calico/node:v3.29.3"}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: calico-node, ready: true, restartCount: 0, image: "calico/node:v3.29.3", imageID: "", state: {{running: {{startedAt: "2026-03-01T00:00:00Z"}}}}}}]}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: db-0, namespace: data, uid: u-db0, labels: {{app: db}}, deletionTimestamp: "2026-03-02T09:59:00Z", deletionGracePeriodSeconds: 30}}, spec: {{nodeName: n1, containers: [{{name: db, image: "postgres:16"}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "False"}}]}}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: db-1, namespace: data, uid: u-db1, labels: {{app: db}}}}
+  spec:
+    nodeSelector: {{role: db}}
+    affinity: {{podAntiAffinity: {{requiredDuringSchedulingIgnoredDuringExecution: [{{labelSelector: {{matchLabels: {{app: db}}}}, topologyKey: kubernetes.io/hostname}}]}}}}
+    containers: [{{name: db, image: "postgres:16"}}]
+  status:
+    phase: Pending
+    conditions: [{{type: PodScheduled, status: "False", reason: Unschedulable, message: {sched:?}}}]
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: data}}, involvedObject: {{kind: Pod, name: db-1, namespace: data, uid: u-db1}}, reason: FailedScheduling, message: {sched:?}, type: Warning, count: 9, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T11:00:00Z", source: {{component: default-scheduler}}}}
+{kill_event}"#
+    )
+}
+
+#[test]
+fn a_pending_pod_held_off_by_a_pod_that_cannot_be_killed_follows_the_kill() {
+    // The kill fails in the CNI's teardown: the CNI agent on n1 is the cause.
+    let out = diagnose(&cluster(&[&held_by_deleted(
+        r#"error killing pod: failed to "KillPodSandbox" for "u-db0" with KillPodSandboxError: "rpc error: code = Unknown desc = failed to destroy network for sandbox \"0a1b\": plugin type=\"calico\" failed (delete): error getting ClusterInformation: connection is unauthorized: Unauthorized""#,
+    )]));
+    let d = about(&out, "PodPending", "data", "db-1");
+    assert_root(d, Loop::Network, "Pod", "calico-node-a1");
+    assert!(
+        d.root_cause.summary.contains("db-0") && d.fix.contains("kubeconfig"),
+        "{} / {}",
+        d.root_cause.summary,
+        d.fix
+    );
+    // Another failure to kill: the node's kubelet and runtime.
+    let out = diagnose(&cluster(&[&held_by_deleted(
+        r#"error killing pod: failed to "KillContainer" for "db" with KillContainerError: "rpc error: code = DeadlineExceeded desc = context deadline exceeded""#,
+    )]));
+    let d = about(&out, "PodPending", "data", "db-1");
+    assert_root(d, Loop::Compute, "Node", "n1");
+    assert!(d.fix.contains("--force"), "{}", d.fix);
+}

@@ -107,6 +107,10 @@ pub static ANALYSERS: &[Analyser] = &[
     },
     Analyser {
         kinds: &[PodPending],
+        run: pending::held_by_terminating,
+    },
+    Analyser {
+        kinds: &[PodPending],
         run: init::held,
     },
     Analyser {

@@ -16,7 +16,7 @@ use day2_model::pod::Pod;
 use day2_model::{Loop, ObjRef, Res};
 
 /// The DaemonSet pods on a node, with their DaemonSet's name.
-fn daemon_pods_on<'c>(a: &Analysis<'c>, node: &str) -> Vec<(&'c Res<Pod>, String)> {
+pub(crate) fn daemon_pods_on<'c>(a: &Analysis<'c>, node: &str) -> Vec<(&'c Res<Pod>, String)> {
     a.cluster
         .pods_on_node(node)
         .filter(|p| !model::is_terminal(p))
@@ -531,7 +531,7 @@ pub fn csi_driver<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
 /// The CNI plugin's credentials are refused: the agent on the node writes
 /// them (Calico: `calico-node` writes the plugin's kubeconfig with a
 /// ServiceAccount token into /etc/cni/net.d), so the agent there is the cause.
-fn cni_unauthorized(
+pub(crate) fn cni_unauthorized(
     a: &Analysis<'_>,
     node: &str,
     plugin: Option<&'static str>,
