@@ -1320,3 +1320,51 @@ fn a_pending_pod_held_off_by_a_pod_that_cannot_be_killed_follows_the_kill() {
     assert_root(d, Loop::Compute, "Node", "n1");
     assert!(d.fix.contains("--force"), "{}", d.fix);
 }
+
+/// Pod `app-0` in `media` cannot mount claim `config`, bound to a volume
+/// whose replica pod in `openebs` is crash-looping (`down`) or Ready.
+fn volume_served_by_pods(down: bool) -> String {
+    let vol = "pvc-0b6f2c1e-5d7a-4c3b-9e8f-1a2b3c4d5e6f";
+    let replica_status = if down {
+        r#"{phase: Running, conditions: [{type: Ready, status: "False"}], containerStatuses: [{name: rep, ready: false, restartCount: 40, image: "openebs/jiva:2.12.1", imageID: "", state: {waiting: {reason: CrashLoopBackOff}}, lastState: {terminated: {exitCode: 1, reason: Error, message: "level=fatal msg=\"Failed to add replica to controller, err: Current replica's checkpoint not present in rwReplica chain, Shutting down...\""}}}]}"#
+    } else {
+        r#"{phase: Running, conditions: [{type: Ready, status: "True"}], containerStatuses: [{name: rep, ready: true, restartCount: 0, image: "openebs/jiva:2.12.1", imageID: "", state: {running: {startedAt: "2026-03-01T00:00:00Z"}}}]}"#
+    };
+    format!(
+        r#"
+- {{apiVersion: v1, kind: Node, metadata: {{name: n1, labels: {{kubernetes.io/hostname: n1}}}}, status: {{allocatable: {{cpu: "8", memory: 32Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: config, namespace: media}}, spec: {{accessModes: [ReadWriteOnce], storageClassName: jiva, volumeName: {vol}, resources: {{requests: {{storage: 1Gi}}}}}}, status: {{phase: Bound}}}}
+- {{apiVersion: v1, kind: PersistentVolume, metadata: {{name: {vol}}}, spec: {{capacity: {{storage: 1Gi}}, accessModes: [ReadWriteOnce], storageClassName: jiva, csi: {{driver: jiva.csi.openebs.io, volumeHandle: {vol}}}, claimRef: {{namespace: media, name: config}}}}, status: {{phase: Bound}}}}
+- {{apiVersion: apps/v1, kind: Deployment, metadata: {{name: {vol}-rep-1, namespace: openebs, uid: d-rep}}, spec: {{selector: {{matchLabels: {{rep: "1"}}}}, template: {{metadata: {{labels: {{rep: "1"}}}}, spec: {{containers: [{{name: rep, image: "openebs/jiva:2.12.1"}}]}}}}}}}}
+- {{apiVersion: apps/v1, kind: ReplicaSet, metadata: {{name: {vol}-rep-1-6c9d, namespace: openebs, uid: rs-rep, ownerReferences: [{{apiVersion: apps/v1, kind: Deployment, name: {vol}-rep-1, uid: d-rep, controller: true}}]}}, spec: {{selector: {{matchLabels: {{rep: "1"}}}}}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: {vol}-rep-1-6c9d-x1, namespace: openebs, uid: u-rep, labels: {{rep: "1"}}, ownerReferences: [{{apiVersion: apps/v1, kind: ReplicaSet, name: {vol}-rep-1-6c9d, uid: rs-rep, controller: true}}]}}, spec: {{nodeName: n1, containers: [{{name: rep, image: "openebs/jiva:2.12.1"}}]}}, status: {replica_status}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: app-0, namespace: media, uid: u-app}}
+  spec: {{nodeName: n1, containers: [{{name: app, image: "app:1"}}], volumes: [{{name: config, persistentVolumeClaim: {{claimName: config}}}}]}}
+  status: {{phase: Pending, containerStatuses: [{{name: app, ready: false, restartCount: 0, image: "app:1", imageID: "", state: {{waiting: {{reason: ContainerCreating}}}}}}]}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: m1, namespace: media}}, involvedObject: {{kind: Pod, name: app-0, namespace: media, uid: u-app}}, reason: FailedMount, message: "MountVolume.MountDevice failed for volume \"{vol}\" : rpc error: code = Internal desc = timed out waiting for the iSCSI target", type: Warning, count: 30, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T11:00:00Z", source: {{component: kubelet, host: n1}}}}
+"#
+    )
+}
+
+#[test]
+fn a_volume_whose_backend_pods_are_down_is_rooted_at_the_backend() {
+    let out = diagnose(&cluster(&[&volume_served_by_pods(true)]));
+    let d = about(&out, "FailedMount", "media", "app-0");
+    assert_root(
+        d,
+        Loop::Storage,
+        "Deployment",
+        "pvc-0b6f2c1e-5d7a-4c3b-9e8f-1a2b3c4d5e6f-rep-1",
+    );
+    assert!(d.fix.contains("rwReplica chain"), "{}", d.fix);
+    // A backend that serves is not the cause.
+    let out = diagnose(&cluster(&[&volume_served_by_pods(false)]));
+    let d = about(&out, "FailedMount", "media", "app-0");
+    assert!(
+        !d.root_cause.object.name.contains("-rep-1"),
+        "{}",
+        summary(&out)
+    );
+}

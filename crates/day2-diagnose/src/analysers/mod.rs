@@ -35,6 +35,7 @@ pub mod rbac;
 pub mod runtime_handler;
 pub mod start;
 pub mod storage;
+pub mod volume_backend;
 pub mod walk;
 pub mod workload;
 pub mod zone;
@@ -262,6 +263,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[SandboxCreateFailed],
         run: start::sandbox,
+    },
+    Analyser {
+        kinds: &[FailedMount, FailedAttachVolume],
+        run: volume_backend::backend_down,
     },
     Analyser {
         kinds: &[CreateContainerConfigError],

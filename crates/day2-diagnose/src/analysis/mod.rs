@@ -141,6 +141,8 @@ pub struct Analysis<'c> {
     /// Why a provisioner's pods crash-loop, by its workload: every claim
     /// waiting for it asks.
     provisioner_crashes: Mutex<FxHashMap<String, Option<Hypothesis>>>,
+    /// Pods named after a volume (`pvc-<uid>-…`), by the volume's name.
+    volume_pods: OnceLock<FxHashMap<&'c str, Vec<&'c Res<Pod>>>>,
 }
 
 impl<'c> Analysis<'c> {
@@ -187,6 +189,7 @@ impl<'c> Analysis<'c> {
             selected: Mutex::new(FxHashMap::default()),
             zone_losses: OnceLock::new(),
             references: OnceLock::new(),
+            volume_pods: OnceLock::new(),
         }
     }
 
@@ -208,6 +211,31 @@ impl<'c> Analysis<'c> {
         compute: impl FnOnce() -> FxHashMap<&'c str, ZoneLoss<'c>>,
     ) -> &FxHashMap<&'c str, ZoneLoss<'c>> {
         self.zone_losses.get_or_init(compute)
+    }
+
+    /// The pods a storage system runs for one volume and names after it
+    /// (`pvc-<uid>-ctrl-…`, `pvc-<uid>-rep-1-…`, `pvc-<uid>-target-…`), by
+    /// the volume's name: built once, from the pods whose name begins with
+    /// a provisioned volume's `pvc-` and a UID.
+    pub fn volume_pods(&self, volume: &str) -> &[&'c Res<Pod>] {
+        self.volume_pods
+            .get_or_init(|| {
+                let mut by: FxHashMap<&'c str, Vec<&'c Res<Pod>>> = FxHashMap::default();
+                for p in &self.cluster.pods {
+                    let name = p.name();
+                    // `pvc-` and a 36-character UID, then `-`.
+                    if name.starts_with("pvc-")
+                        && name.len() > 41
+                        && name.as_bytes()[40] == b'-'
+                        && let Some(volume) = name.get(..40)
+                    {
+                        by.entry(volume).or_default().push(p);
+                    }
+                }
+                by
+            })
+            .get(volume)
+            .map_or(&[], Vec::as_slice)
     }
 
     pub fn included(&self, ns: Option<&str>) -> bool {
