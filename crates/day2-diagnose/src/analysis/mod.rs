@@ -143,6 +143,8 @@ pub struct Analysis<'c> {
     provisioner_crashes: Mutex<FxHashMap<String, Option<Hypothesis>>>,
     /// Pods named after a volume (`pvc-<uid>-…`), by the volume's name.
     volume_pods: OnceLock<FxHashMap<&'c str, Vec<&'c Res<Pod>>>>,
+    /// Pods being deleted, in the cluster's order.
+    deleting: OnceLock<Vec<&'c Res<Pod>>>,
 }
 
 impl<'c> Analysis<'c> {
@@ -190,6 +192,7 @@ impl<'c> Analysis<'c> {
             zone_losses: OnceLock::new(),
             references: OnceLock::new(),
             volume_pods: OnceLock::new(),
+            deleting: OnceLock::new(),
         }
     }
 
@@ -236,6 +239,17 @@ impl<'c> Analysis<'c> {
             })
             .get(volume)
             .map_or(&[], Vec::as_slice)
+    }
+
+    /// The pods being deleted (a deletionTimestamp set), found once.
+    pub fn deleting_pods(&self) -> &[&'c Res<Pod>] {
+        self.deleting.get_or_init(|| {
+            self.cluster
+                .pods
+                .iter()
+                .filter(|p| p.metadata.deletion_timestamp.is_some())
+                .collect()
+        })
     }
 
     pub fn included(&self, ns: Option<&str>) -> bool {

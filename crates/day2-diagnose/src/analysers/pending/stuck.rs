@@ -11,55 +11,64 @@ use crate::messages::runtime::{SandboxError, classify_sandbox};
 use crate::model;
 use crate::placement::Rejection;
 use crate::symptoms::Detected;
-use day2_model::Loop;
 use day2_model::pod::Pod;
+use day2_model::{Loop, Res};
 
 pub fn held_by_terminating<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Some((pod, _spec, _p)) = parts(d) else {
         return vec![];
     };
+    let ns = pod.ns_or_default();
+    // Deleted pods of the namespace, where the scheduler placed them.
+    let candidates: Vec<(&str, &Res<Pod>)> = a
+        .deleting_pods()
+        .iter()
+        .filter(|p| p.ns_or_default() == ns)
+        .filter_map(|p| Some((model::node_name(p)?, *p)))
+        .collect();
+    if candidates.is_empty() {
+        return vec![];
+    }
     let Some(v) = a.verdicts(pod) else {
         return vec![];
     };
     if v.any_fits {
         return vec![];
     }
-    let ns = pod.ns_or_default();
     // Nodes that reject the pod for what another pod there holds.
-    let holding: Vec<&str> = v
-        .iter()
-        .filter(|nv| {
-            nv.reasons.iter().any(|r| {
-                matches!(
-                    r,
-                    Rejection::PodAntiAffinity
-                        | Rejection::ExistingAntiAffinity
-                        | Rejection::HostPorts
-                        | Rejection::ReadWriteOncePodInUse
-                )
+    let holds = |node: &str| {
+        v.iter().any(|nv| {
+            nv.name == node
+                && nv.reasons.iter().any(|r| {
+                    matches!(
+                        r,
+                        Rejection::PodAntiAffinity
+                            | Rejection::ExistingAntiAffinity
+                            | Rejection::HostPorts
+                            | Rejection::ReadWriteOncePodInUse
+                    )
+                })
+        })
+    };
+    let stuck = candidates.iter().find_map(|&(node, old)| {
+        if !holds(node) {
+            return None;
+        }
+        let kill = a
+            .cluster
+            .events_for_obj(old)
+            .into_iter()
+            .rfind(|e| e.reason == "FailedKillPod" && e.is_warning());
+        let reference = || {
+            a.cluster.captured_at.or_else(|| {
+                a.cluster
+                    .events
+                    .iter()
+                    .filter_map(|e| e.last.or(e.first))
+                    .max()
             })
-        })
-        .map(|nv| nv.name.as_ref())
-        .collect();
-    let reference = a.cluster.captured_at.or_else(|| {
-        a.cluster
-            .events
-            .iter()
-            .filter_map(|e| e.last.or(e.first))
-            .max()
-    });
-    let stuck = holding.iter().find_map(|node| {
-        a.cluster.pods_on_node(node).find_map(|old| {
-            if old.ns_or_default() != ns || !model::is_deleting(old) {
-                return None;
-            }
-            let kill = a
-                .cluster
-                .events_for_obj(old)
-                .into_iter()
-                .rfind(|e| e.reason == "FailedKillPod" && e.is_warning());
-            (kill.is_some() || overdue(old, reference)).then_some((*node, old, kill))
-        })
+        };
+        (kill.is_some() || overdue(old, reference())).then_some((node, old, kill))
     });
     let Some((node, old, kill)) = stuck else {
         return vec![];
