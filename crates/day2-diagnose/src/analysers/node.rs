@@ -146,12 +146,7 @@ fn on_it(pods: usize, named: &str) -> String {
 /// all of them. The zone analyser takes the outage of one zone.
 fn group_lost(a: &Analysis<'_>, node: &Res<Node>) -> Option<Hypothesis> {
     let group = model::node_group(node);
-    let members: Vec<&Res<Node>> = a
-        .cluster
-        .nodes
-        .iter()
-        .filter(|n| model::node_group(n) == group)
-        .collect();
+    let members = a.group_nodes(group);
     if members.len() < 2 || !members.iter().all(|n| super::zone::lost(n)) {
         return None;
     }

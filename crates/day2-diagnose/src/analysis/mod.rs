@@ -145,6 +145,9 @@ pub struct Analysis<'c> {
     volume_pods: OnceLock<FxHashMap<&'c str, Vec<&'c Res<Pod>>>>,
     /// Pods being deleted, in the cluster's order.
     deleting: OnceLock<Vec<&'c Res<Pod>>>,
+    /// The nodes of each node group (by the group's name; `""` for the
+    /// nodes in none), found once.
+    node_groups: OnceLock<FxHashMap<&'c str, Vec<&'c Res<Node>>>>,
 }
 
 impl<'c> Analysis<'c> {
@@ -193,6 +196,7 @@ impl<'c> Analysis<'c> {
             references: OnceLock::new(),
             volume_pods: OnceLock::new(),
             deleting: OnceLock::new(),
+            node_groups: OnceLock::new(),
         }
     }
 
@@ -238,6 +242,22 @@ impl<'c> Analysis<'c> {
                 by
             })
             .get(volume)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The nodes of the group `group` names (`None`: the nodes in no group).
+    pub fn group_nodes(&self, group: Option<&str>) -> &[&'c Res<Node>] {
+        self.node_groups
+            .get_or_init(|| {
+                let mut by: FxHashMap<&'c str, Vec<&'c Res<Node>>> = FxHashMap::default();
+                for n in &self.cluster.nodes {
+                    by.entry(crate::model::node_group(n).unwrap_or(""))
+                        .or_default()
+                        .push(n);
+                }
+                by
+            })
+            .get(group.unwrap_or(""))
             .map_or(&[], Vec::as_slice)
     }
 
