@@ -99,7 +99,9 @@
 //! now.
 //! `tests/incidents-heldout-19/` is a nineteenth, written the same way from
 //! threads none of the other sets cites, against
-//! [`HELDOUT19_ACCURACY_FLOOR`] and [`HELDOUT19_HEALTHY_MISSES_CEILING`].
+//! [`HELDOUT19_ACCURACY_FLOOR`] and [`HELDOUT19_HEALTHY_MISSES_CEILING`]; it
+//! has since been read while changing the engine and is a development set
+//! now.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -294,8 +296,8 @@ const HELDOUT16_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the seventeenth held-out set (`tests/incidents-heldout-17/`)
 /// fully right. Blind it scored 14 of 20 (70.0%) on the engine of 70e2ddf
 /// (after the sixteenth set's round); it has been read since, and its
-/// round took it to 18 of 20. Only goes up.
-const HELDOUT17_ACCURACY_FLOOR: f64 = 0.9;
+/// round took it to 18 of 20, the rounds after to 20 of 20. Only goes up.
+const HELDOUT17_ACCURACY_FLOOR: f64 = 1.0;
 
 /// Healthy clusters of the seventeenth held-out set that get a diagnosis
 /// today (none of its two). Only goes down.
@@ -304,8 +306,8 @@ const HELDOUT17_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the eighteenth held-out set (`tests/incidents-heldout-18/`)
 /// fully right. Blind it scored 10 of 20 (50.0%) on the engine of f753cf0
 /// (after the seventeenth set's round); it has been read since, and its
-/// round took it to 15 of 20. Only goes up.
-const HELDOUT18_ACCURACY_FLOOR: f64 = 0.75;
+/// round took it to 15 of 20, the rounds after to 17 of 20. Only goes up.
+const HELDOUT18_ACCURACY_FLOOR: f64 = 0.85;
 
 /// Healthy clusters of the eighteenth held-out set that get a diagnosis
 /// today (none of its two). Only goes down.
@@ -313,8 +315,9 @@ const HELDOUT18_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the nineteenth held-out set (`tests/incidents-heldout-19/`)
 /// fully right. Blind it scored 11 of 22 (50.0%: 9 of its 20 incidents and
-/// both healthy clusters) on the engine of 2db6171. Only goes up.
-const HELDOUT19_ACCURACY_FLOOR: f64 = 0.5;
+/// both healthy clusters) on the engine of 2db6171; it has been read
+/// since, and its round took it to 18 of 22. Only goes up.
+const HELDOUT19_ACCURACY_FLOOR: f64 = 0.818;
 
 /// Healthy clusters of the nineteenth held-out set that get a diagnosis
 /// today (none of its two). Only goes down.
