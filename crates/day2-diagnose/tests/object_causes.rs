@@ -1368,3 +1368,41 @@ fn a_volume_whose_backend_pods_are_down_is_rooted_at_the_backend() {
         summary(&out)
     );
 }
+
+/// `db-1` crash-loops with no message; its configuration names `db-0`
+/// through the headless Service; `policy` is the NetworkPolicy on the db
+/// pods (none when empty).
+fn silent_standby(policy: &str) -> String {
+    format!(
+        r#"
+- {{apiVersion: v1, kind: Node, metadata: {{name: n1, labels: {{kubernetes.io/hostname: n1}}}}, status: {{allocatable: {{cpu: "8", memory: 32Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: v1, kind: Service, metadata: {{name: db-headless, namespace: data}}, spec: {{clusterIP: None, selector: {{app: db}}, ports: [{{name: pg, port: 5432, targetPort: 5432}}]}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: db-0, namespace: data, uid: u0, labels: {{app: db, role: primary}}}}, spec: {{nodeName: n1, hostname: db-0, subdomain: db-headless, containers: [{{name: pg, image: "postgres:16", ports: [{{containerPort: 5432}}]}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: pg, ready: true, restartCount: 0, image: "postgres:16", imageID: "", state: {{running: {{startedAt: "2026-03-01T00:00:00Z"}}}}}}]}}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: db-1, namespace: data, uid: u1, labels: {{app: db, role: standby}}}}
+  spec: {{nodeName: n1, hostname: db-1, subdomain: db-headless, containers: [{{name: pg, image: "postgres:16", ports: [{{containerPort: 5432}}], env: [{{name: PRIMARY_HOST, value: db-0.db-headless.data.svc.cluster.local}}]}}]}}
+  status: {{phase: Running, conditions: [{{type: Ready, status: "False"}}], containerStatuses: [{{name: pg, ready: false, restartCount: 12, image: "postgres:16", imageID: "", state: {{waiting: {{reason: CrashLoopBackOff, message: "back-off 5m0s restarting failed container=pg pod=db-1_data(u1)"}}}}, lastState: {{terminated: {{exitCode: 1, reason: Error, finishedAt: "2026-03-02T10:00:00Z"}}}}}}]}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: b1, namespace: data}}, involvedObject: {{kind: Pod, name: db-1, namespace: data, uid: u1}}, reason: BackOff, message: "Back-off restarting failed container pg in pod db-1_data(u1)", type: Warning, count: 40, firstTimestamp: "2026-03-02T09:00:00Z", lastTimestamp: "2026-03-02T10:00:00Z", source: {{component: kubelet}}}}
+{policy}"#
+    )
+}
+
+#[test]
+fn a_silent_crash_whose_configured_peer_a_policy_shuts_out_is_the_policy() {
+    let only_proxy = "- {apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: db, namespace: data}, spec: {podSelector: {matchLabels: {app: db}}, policyTypes: [Ingress], ingress: [{from: [{podSelector: {matchLabels: {app: proxy}}}], ports: [{protocol: TCP, port: 5432}]}]}}\n";
+    let out = diagnose(&cluster(&[&silent_standby(only_proxy)]));
+    let d = about(&out, "CrashLoopBackOff", "data", "db-1");
+    assert_root(d, Loop::Network, "NetworkPolicy", "db");
+    assert!(d.fix.contains("5432"), "{}", d.fix);
+    // The same policy admitting the db pods too: nothing to blame on it.
+    let both = "- {apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: db, namespace: data}, spec: {podSelector: {matchLabels: {app: db}}, policyTypes: [Ingress], ingress: [{from: [{podSelector: {matchLabels: {app: proxy}}}, {podSelector: {matchLabels: {app: db}}}], ports: [{protocol: TCP, port: 5432}]}]}}\n";
+    let out = diagnose(&cluster(&[&silent_standby(both)]));
+    let d = about(&out, "CrashLoopBackOff", "data", "db-1");
+    assert_ne!(
+        d.root_cause.object.kind,
+        "NetworkPolicy",
+        "{}",
+        summary(&out)
+    );
+}

@@ -72,7 +72,11 @@ const HOST_SUFFIXES: [&str; 7] = [
 /// The peers a container's configuration names: its literal `env` values,
 /// and the ConfigMap keys it reads (`envFrom`, `configMapKeyRef`); a
 /// `…_HOST` key takes its port from the `…_PORT` beside it.
-fn peers_of(a: &Analysis<'_>, pod: &Res<Pod>, container: &str) -> Vec<(String, Option<u16>)> {
+pub(super) fn peers_of(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    container: &str,
+) -> Vec<(String, Option<u16>)> {
     let ns = pod.ns_or_default();
     let Some(c) = pod.spec.as_ref().and_then(|s| {
         s.containers

@@ -28,6 +28,7 @@ mod dns;
 mod identity;
 mod process;
 mod resolver;
+mod silent;
 mod volume;
 
 use connect::{configured_peers, connect_cause};
@@ -169,6 +170,11 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         }
     }
     let mut out = Vec::new();
+    if found.is_empty()
+        && let Some(h) = silent::policy_on_configured_peers(a, pod, container)
+    {
+        out.push(h);
+    }
     for c in &found {
         let seen = Link::new(
             Loop::Compute,
