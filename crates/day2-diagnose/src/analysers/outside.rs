@@ -86,8 +86,11 @@ pub fn reaches(c: &Container) -> Vec<String> {
         };
         let name = e.name.to_ascii_uppercase();
         let named = POINTERS.iter().any(|p| name.contains(p));
-        if (named || v.contains("://")) && !in_cluster(v) {
-            out.push(format!("{}={v}", e.name));
+        // A bucket or a region is a name, not a host; anything else that
+        // points somewhere is judged by its host.
+        let plain_name = name.contains("BUCKET") || name.contains("REGION");
+        if (named || v.contains("://")) && (plain_name || !in_cluster(v)) {
+            out.push(day2_model::redact::redact(&format!("{}={v}", e.name)).into_owned());
         }
     }
     for arg in model::command_line(c) {
@@ -99,10 +102,12 @@ pub fn reaches(c: &Container) -> Vec<String> {
                     .chars()
                     .all(|ch| ch.is_ascii_alphanumeric() || ch == '+')
                 && !rest.is_empty()
-                && !in_cluster(rest)
+                // An object store's URL names a bucket, not a host.
+                && (matches!(scheme, "s3" | "gs" | "gcs" | "az" | "abfs" | "abfss" | "wasb" | "wasbs" | "swift")
+                    || !in_cluster(rest))
                 && !out.iter().any(|o| o == word)
             {
-                out.push(word.to_owned());
+                out.push(day2_model::redact::redact(word).into_owned());
             }
         }
     }
@@ -110,11 +115,14 @@ pub fn reaches(c: &Container) -> Vec<String> {
     out
 }
 
-/// A name that resolves inside the cluster.
+/// A host that resolves inside the cluster: a Service's name (one label,
+/// or `.svc` and `.cluster.local` forms) or the loopback.
 fn in_cluster(v: &str) -> bool {
     let host = v.split("://").last().unwrap_or(v);
-    let host = host.split(['/', ':']).next().unwrap_or(host);
-    host.ends_with(".svc")
+    let host = host.rsplit('@').next().unwrap_or(host);
+    let host = host.split(['/', ':', '?']).next().unwrap_or(host);
+    (!host.contains('.') && !host.is_empty())
+        || host.ends_with(".svc")
         || host.contains(".svc.")
         || host.ends_with(".cluster.local")
         || host == "localhost"
@@ -136,7 +144,9 @@ mod tests {
                 {"name": "ENDPOINT", "value": "s3.eu-central-1.amazonaws.com"},
                 {"name": "DB_HOST", "value": "postgres.shop.svc.cluster.local"},
                 {"name": "SECRET_ACCESS_KEY", "valueFrom": {"secretKeyRef": {"name": "s3", "key": "k"}}},
-                {"name": "LOG_LEVEL", "value": "debug"}
+                {"name": "LOG_LEVEL", "value": "debug"},
+                {"name": "CACHE_HOST", "value": "redis"},
+                {"name": "REPORT_URL", "value": "https://bob:hunter2@reports.example.com/up"}
             ]
         }))
         .unwrap_or_default();
@@ -145,6 +155,7 @@ mod tests {
             [
                 "BUCKET_NAME=kkp-qa-etcd-backups",
                 "ENDPOINT=s3.eu-central-1.amazonaws.com",
+                "REPORT_URL=https://bob:[redacted]@reports.example.com/up",
                 "s3://$BUCKET_NAME/$CLUSTER"
             ]
         );
