@@ -20,7 +20,7 @@ pub struct Refusal {
     pub scope: Option<String>,
 }
 
-/// The first text between `open` and the next `close` after `marker`.
+/// The text after `marker` up to the next `close`.
 fn after<'a>(text: &'a str, marker: &str, close: char) -> Option<&'a str> {
     let rest = &text[text.find(marker)? + marker.len()..];
     Some(rest.split(close).next().unwrap_or(rest))
