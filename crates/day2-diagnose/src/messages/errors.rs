@@ -490,7 +490,14 @@ fn cloud_auth(line: &str) -> Option<ErrorClass> {
     {
         return aws(NoCredentials);
     }
-    if has("AccessDenied") || has("UnrecognizedClientException") || has("InvalidClientTokenId") {
+    // IAM's own refusal (`UnauthorizedOperation` of the EC2 API, and the
+    // `User: ARN is not authorized to perform: ACTION` every AWS API says).
+    if has("AccessDenied")
+        || has("UnrecognizedClientException")
+        || has("InvalidClientTokenId")
+        || has("UnauthorizedOperation")
+        || (has("arn:aws") && has(" is not authorized to perform: "))
+    {
         return aws(Permission);
     }
     None
@@ -1285,6 +1292,23 @@ mod tests {
         assert_eq!(
             super::classify_line("/bin/sh: 1: exec: /node-problem-detector: Exec format error"),
             Some(super::ErrorClass::ExecFormat)
+        );
+    }
+
+    #[test]
+    fn ec2s_unauthorized_operation_is_a_refused_permission() {
+        let c = super::classify(
+            "dry-run EC2 API call failed: operation error EC2: DescribeAvailabilityZones, https response error StatusCode: 403, api error UnauthorizedOperation: You are not authorized to perform this operation. User: arn:aws:sts::1:assumed-role/ebs/x is not authorized to perform: ec2:DescribeAvailabilityZones",
+        );
+        assert!(
+            matches!(
+                c[0].class,
+                super::ErrorClass::CloudAuth {
+                    problem: super::AuthProblem::Permission,
+                    ..
+                }
+            ),
+            "{c:?}"
         );
     }
 }

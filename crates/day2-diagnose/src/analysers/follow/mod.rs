@@ -196,7 +196,17 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             } => connect_cause(a, pod, host, *port, *failure),
             ErrorClass::ConnectUnnamed { failure } => configured_peers(a, pod, container, *failure),
             ErrorClass::CloudAuth { cloud, problem } => {
-                Some(cloud_identity(a, pod, container, *cloud, *problem))
+                let mut h = cloud_identity(a, pod, container, *cloud, *problem);
+                // The action the cloud refused, when the error names it.
+                if let Some(r) = crate::messages::permission::refusal(&c.line) {
+                    h.fix = format!(
+                        "{} The action refused: `{}`{}.",
+                        h.fix,
+                        r.action,
+                        r.scope.map(|s| format!(" on `{s}`")).unwrap_or_default()
+                    );
+                }
+                Some(h)
             }
             ErrorClass::Api(ApiError::Forbidden { .. }) => {
                 refused(&c.class).map(|r| apierr::rbac(a, &r))
