@@ -1406,3 +1406,46 @@ fn a_silent_crash_whose_configured_peer_a_policy_shuts_out_is_the_policy() {
         summary(&out)
     );
 }
+
+/// ReplicaSet `web-5d9c` in `shop` whose pods a Fail webhook times out on;
+/// the webhook's Service `sys/hook` (443 → 9443) has a Ready pod, behind
+/// `policy` (none when empty).
+fn webhook_times_out(policy: &str) -> String {
+    let refusal = "Error creating: Internal error occurred: failed calling webhook \"hook.example.io\": failed to call webhook: Post \"https://hook.sys.svc:443/mutate?timeout=10s\": context deadline exceeded";
+    format!(
+        r#"
+- {{apiVersion: admissionregistration.k8s.io/v1, kind: MutatingWebhookConfiguration, metadata: {{name: hook}}, webhooks: [{{name: hook.example.io, clientConfig: {{service: {{namespace: sys, name: hook, path: /mutate}}}}, failurePolicy: Fail, rules: [{{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [pods]}}], sideEffects: None, admissionReviewVersions: [v1]}}]}}
+- {{apiVersion: v1, kind: Service, metadata: {{name: hook, namespace: sys}}, spec: {{selector: {{app: hook}}, ports: [{{port: 443, targetPort: 9443}}], clusterIP: 10.43.9.9}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: hook-0, namespace: sys, uid: u-h, labels: {{app: hook}}}}, spec: {{nodeName: n1, containers: [{{name: hook, image: "hook:1", ports: [{{containerPort: 9443}}]}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: hook, ready: true, restartCount: 0, image: "hook:1", imageID: "", state: {{running: {{startedAt: "2026-03-01T00:00:00Z"}}}}}}]}}}}
+- apiVersion: apps/v1
+  kind: ReplicaSet
+  metadata: {{name: web-5d9c, namespace: shop, uid: u-rs}}
+  spec:
+    replicas: 1
+    selector: {{matchLabels: {{app: web}}}}
+    template:
+      metadata: {{labels: {{app: web}}}}
+      spec: {{containers: [{{name: web, image: "web:1"}}]}}
+  status: {{replicas: 0, conditions: [{{type: ReplicaFailure, status: "True", reason: FailedCreate, message: {refusal:?}}}]}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: shop}}, involvedObject: {{kind: ReplicaSet, name: web-5d9c, namespace: shop, uid: u-rs}}, reason: FailedCreate, message: {refusal:?}, type: Warning, count: 40, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: replicaset-controller}}}}
+{policy}"#
+    )
+}
+
+#[test]
+fn a_webhook_the_api_server_cannot_reach_names_the_policy_or_the_port_to_open() {
+    // A policy that admits only pods shuts out the API server, which is none.
+    let pods_only = "- {apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: hook-in, namespace: sys}, spec: {podSelector: {matchLabels: {app: hook}}, policyTypes: [Ingress], ingress: [{from: [{namespaceSelector: {}}], ports: [{protocol: TCP, port: 9443}]}]}}\n";
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &webhook_times_out(pods_only),
+    ]));
+    let d = about(&out, "PodCreateFailed", "shop", "web-5d9c");
+    assert_root(d, Loop::Network, "NetworkPolicy", "hook-in");
+    assert!(d.fix.contains("ipBlock"), "{}", d.fix);
+    // Nothing in the cluster in the way: the port to open outside it.
+    let out = diagnose(&cluster(&[&node("n1", "5.15.0"), &webhook_times_out("")]));
+    let d = about(&out, "PodCreateFailed", "shop", "web-5d9c");
+    assert_root(d, Loop::Network, "Service", "hook");
+    assert!(d.fix.contains("Open port 9443"), "{}", d.fix);
+}

@@ -518,6 +518,7 @@ fn webhook_cause<'c>(
             .fix(format!("Set caBundle of webhook \"{webhook}\" to the CA of its serving certificate (cert-manager's cainjector does it with the annotation cert-manager.io/inject-ca-from), and restart the webhook's pods if the certificate was re-issued since they started."
             )),
         },
+        WebhookError::Unreachable if let Some(h) = super::webhook_path::unreachable(a, webhook, service.as_ref()) => h,
         WebhookError::Unreachable => {
             let obj = service
                 .as_ref()

@@ -37,6 +37,7 @@ pub mod start;
 pub mod storage;
 pub mod volume_backend;
 pub mod walk;
+pub mod webhook_path;
 pub mod workload;
 pub mod zone;
 

@@ -1,0 +1,67 @@
+//! An admission webhook the API server cannot reach in time: a
+//! NetworkPolicy in front of its pods that admits only pods (the API server
+//! is none), or, with the pods Ready and nothing in the cluster in the way,
+//! the firewall between the control plane and the nodes on the pods' port.
+
+use crate::analysis::Analysis;
+use crate::evidence::Hypothesis;
+use crate::netpol::{self, Direction, Peer, Port};
+use crate::symptoms::service::selected_pods;
+use day2_model::{Loop, ObjRef};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+/// An address no pod holds: where the API server's calls come from, as a
+/// policy sees them (TEST-NET-3, RFC 5737).
+const OUTSIDE: std::net::IpAddr = std::net::IpAddr::V4(std::net::Ipv4Addr::new(203, 0, 113, 10));
+
+pub fn unreachable(
+    a: &Analysis<'_>,
+    webhook: &str,
+    service: Option<&(String, String)>,
+) -> Option<Hypothesis> {
+    let (ns, name) = service?;
+    let svc = a.service(ns, name)?;
+    // The API server calls the Service's port 443 unless the configuration
+    // says otherwise; the pods see its target port.
+    let ports = svc.spec.as_ref()?.ports.as_ref()?;
+    let sp = ports.iter().find(|p| p.port == 443).or(ports.first())?;
+    let port = match &sp.target_port {
+        Some(IntOrString::Int(p)) => u16::try_from(*p).ok()?,
+        _ => u16::try_from(sp.port).ok()?,
+    };
+    let pods = selected_pods(a, svc);
+    let ready: Vec<_> = pods.iter().filter(|p| crate::model::is_ready(p)).collect();
+    let first = ready.first()?;
+    let v = netpol::evaluate(
+        a.cluster,
+        first,
+        Direction::Ingress,
+        Peer::Ip(OUTSIDE),
+        Port::tcp(port),
+    );
+    if !v.allowed()
+        && let Some(policy) = v
+            .meant(Direction::Ingress, Port::tcp(port))
+            .or_else(|| v.denier(Direction::Ingress))
+    {
+        return Some(
+            Hypothesis::new(
+                84,
+                Loop::Network,
+                policy.objref(),
+                format!("the API server cannot reach admission webhook \"{webhook}\" (Service {ns}/{name}, port {port}): NetworkPolicy {} isolates its pods for ingress and admits only what a selector names, and the API server is not a pod", policy.name()),
+            )
+            .fix(format!("Let the control plane in: add an ingress rule on port {port} to NetworkPolicy {ns}/{} with an `ipBlock` of the control plane's addresses (or no `from`, for any source), then the API server's calls arrive.", policy.name())),
+        );
+    }
+    Some(
+        Hypothesis::new(
+            70,
+            Loop::Network,
+            ObjRef::new("Service", Some(ns), name.clone()),
+            format!("the API server cannot reach admission webhook \"{webhook}\" in time, while {} of its {} pod(s) behind Service {ns}/{name} are Ready and no NetworkPolicy in the cluster stands in front of their port {port}: the path from the control plane to the nodes on that port is blocked (a firewall rule or security group)", ready.len(), pods.len()),
+        )
+        .fix(format!("Open port {port} from the control plane to the nodes: on EKS the cluster or node security group, on private GKE a firewall rule from the master range, on AKS the NSG; or set failurePolicy: Ignore on webhook \"{webhook}\" while it is fixed."))
+        .missing(format!("the cloud firewall between the control plane and the nodes on port {port}")),
+    )
+}
