@@ -1449,3 +1449,36 @@ fn a_webhook_the_api_server_cannot_reach_names_the_policy_or_the_port_to_open() 
     assert_root(d, Loop::Network, "Service", "hook");
     assert!(d.fix.contains("Open port 9443"), "{}", d.fix);
 }
+
+/// Deployment `app` in `web` mounts claim `want`; claim `app-config` exists.
+fn claim_named(want: &str) -> String {
+    let msg = "0/1 nodes are available: persistentvolumeclaim \"WANT\" not found. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.".replace("WANT", want);
+    format!(
+        r#"
+- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: app-config, namespace: web}}, spec: {{accessModes: [ReadWriteOnce], storageClassName: standard, volumeName: pv-1, resources: {{requests: {{storage: 1Gi}}}}}}, status: {{phase: Bound}}}}
+- {{apiVersion: apps/v1, kind: Deployment, metadata: {{name: app, namespace: web, uid: d-app}}, spec: {{selector: {{matchLabels: {{app: app}}}}, template: {{metadata: {{labels: {{app: app}}}}, spec: {{containers: [{{name: app, image: "app:1"}}], volumes: [{{name: config, persistentVolumeClaim: {{claimName: {want}}}}}]}}}}}}}}
+- {{apiVersion: apps/v1, kind: ReplicaSet, metadata: {{name: app-7c9d, namespace: web, uid: rs-app, ownerReferences: [{{apiVersion: apps/v1, kind: Deployment, name: app, uid: d-app, controller: true}}]}}, spec: {{selector: {{matchLabels: {{app: app}}}}}}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: app-7c9d-x1, namespace: web, uid: u-app, labels: {{app: app}}, ownerReferences: [{{apiVersion: apps/v1, kind: ReplicaSet, name: app-7c9d, uid: rs-app, controller: true}}]}}
+  spec: {{containers: [{{name: app, image: "app:1"}}], volumes: [{{name: config, persistentVolumeClaim: {{claimName: {want}}}}}]}}
+  status: {{phase: Pending, conditions: [{{type: PodScheduled, status: "False", reason: Unschedulable, message: {msg:?}}}]}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: web}}, involvedObject: {{kind: Pod, name: app-7c9d-x1, namespace: web, uid: u-app}}, reason: FailedScheduling, message: {msg:?}, type: Warning, count: 9, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T11:00:00Z", source: {{component: default-scheduler}}}}
+"#
+    )
+}
+
+#[test]
+fn a_missing_claim_with_a_near_namesake_is_the_templates_claim_name() {
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &claim_named("app-config-v2"),
+    ]));
+    let d = about(&out, "PodPending", "web", "app-7c9d-x1");
+    assert_root(d, Loop::Storage, "Deployment", "app");
+    assert!(d.fix.contains("claimName: app-config"), "{}", d.fix);
+    // Nothing like it exists: the claim is what is missing.
+    let out = diagnose(&cluster(&[&node("n1", "5.15.0"), &claim_named("uploads")]));
+    let d = about(&out, "PodPending", "web", "app-7c9d-x1");
+    assert_root(d, Loop::Storage, "PersistentVolumeClaim", "uploads");
+}

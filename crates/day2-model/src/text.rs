@@ -17,6 +17,59 @@ pub fn short_list<S: AsRef<str>>(items: &[S], max: usize) -> String {
     s
 }
 
+/// Among `have`, the name `want` was most likely meant to be: one that is
+/// `want` with a `-`/`.`/`_`-separated part added or dropped at either end
+/// (`config` for `config-v1`, `data-db-0` for `db-0`), else one at most two
+/// edits away when both are five characters or longer. `None` when none
+/// is close, or `want` itself is there.
+pub fn near_name<'a>(want: &str, have: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut best: Option<(usize, &'a str)> = None;
+    for h in have {
+        if h == want {
+            return None;
+        }
+        let affix = |long: &str, short: &str| {
+            long.len() > short.len()
+                && short.len() >= 3
+                && (long
+                    .strip_prefix(short)
+                    .is_some_and(|r| r.starts_with(['-', '.', '_']))
+                    || long
+                        .strip_suffix(short)
+                        .is_some_and(|r| r.ends_with(['-', '.', '_'])))
+        };
+        let score = if affix(want, h) || affix(h, want) {
+            Some(0)
+        } else if want.len() >= 5 && h.len() >= 5 {
+            Some(edits(want, h)).filter(|d| *d <= 2)
+        } else {
+            None
+        };
+        if let Some(d) = score
+            && best.is_none_or(|(b, _)| d < b)
+        {
+            best = Some((d, h));
+        }
+    }
+    best.map(|(_, h)| h)
+}
+
+/// Levenshtein distance, by characters.
+fn edits(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -31,5 +84,18 @@ mod tests {
             short_list(&["a".to_owned(), "b".to_owned()], 0),
             " and 2 more"
         );
+    }
+
+    #[test]
+    fn the_name_meant_is_an_affix_away_or_two_edits() {
+        let have = ["hajimari-config", "redis-data", "postgres"];
+        assert_eq!(
+            near_name("hajimari-config-v1", have),
+            Some("hajimari-config")
+        );
+        assert_eq!(near_name("redis-dat", have), Some("redis-data"));
+        assert_eq!(near_name("postgres", have), None);
+        assert_eq!(near_name("mysql", have), None);
+        assert_eq!(near_name("db", ["db-0"]), None);
     }
 }

@@ -34,6 +34,20 @@ pub fn unbound_claims<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis>
                     .missing("no PersistentVolumeClaims in the input")
                     .links(scheduler_links(d)),
             ),
+            // A claim of a near name exists: the template names the wrong one
+            // (a StatefulSet's claims come from its templates, one per pod).
+            None if a.cluster.owner_of(pod).is_none_or(|w| w.kind != "StatefulSet")
+                && let Some(near) = day2_model::text::near_name(
+                c,
+                a.cluster.pvcs.iter().filter(|x| x.ns_or_default() == ns).map(|x| x.name()),
+            ) => {
+                let workload = model::workload_ref(a.cluster, pod);
+                out.push(
+                    Hypothesis::new(88, Loop::Storage, workload.clone(), format!("the pod mounts claim {ns}/{c}, which does not exist, while claim {ns}/{near} does: {workload}'s pod template names a claim nobody created"))
+                        .fix(format!("Set `claimName: {near}` in {workload}'s pod template (or the chart value that renders it, such as `persistence.existingClaim`), or create claim {ns}/{c} if a new volume is meant."))
+                        .links(scheduler_links(d)),
+                );
+            }
             None => out.push(
                 Hypothesis::new(88, Loop::Storage, claim_ref, format!("the pod mounts claim {ns}/{c}, which does not exist"))
                     .fix(format!("Create the claim {ns}/{c} (or fix `claimName` in the pod template); for StatefulSets the claim comes from `volumeClaimTemplates`."))
