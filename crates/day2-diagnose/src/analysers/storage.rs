@@ -118,8 +118,10 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     .fix("Check the class's allowedTopologies against the zones that have nodes; use WaitForFirstConsumer.")
                     .link(link),
             ),
+            // The claim asks what its class cannot give: the claim is what
+            // to change first (or its class, the fix's second way).
             _ if let Some((asked, served)) = unsupported_access_modes(msg) => out.push(
-                Hypothesis::new(84, Loop::Storage, class.map(|c| c.objref()).unwrap_or_else(|| pvc.objref()), format!("claim {ns}/{} asks for access modes {asked}, and {provisioner} provisions only {served}", pvc.name()))
+                Hypothesis::new(84, Loop::Storage, pvc.objref(), format!("claim {ns}/{} asks for access modes {asked}, and {provisioner} provisions only {served}", pvc.name()))
                     .fix(format!("Ask for {served} in the claim's accessModes if one node at a time is enough, or set storageClassName to a class whose driver serves {asked} (shared file storage: EFS, NFS, Azure Files, Filestore); accessModes and storageClassName are immutable on a claim: recreate it."))
                     .link(link),
             ),
