@@ -1482,3 +1482,59 @@ fn a_missing_claim_with_a_near_namesake_is_the_templates_claim_name() {
     let d = about(&out, "PodPending", "web", "app-7c9d-x1");
     assert_root(d, Loop::Storage, "PersistentVolumeClaim", "uploads");
 }
+
+/// StatefulSet `store` in `db` with an unnamed volumeClaimTemplate, owned
+/// by `owner` (an operator's resource; none when empty).
+fn unnamed_claim_template(owner: &str) -> String {
+    let refusal = "create Pod store-0 in StatefulSet store failed error: failed to create PVC -store-0: PersistentVolumeClaim \"-store-0\" is invalid: metadata.name: Invalid value: \"-store-0\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
+    let owned = if owner.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ", ownerReferences: [{{apiVersion: example.com/v1, kind: {owner}, name: main, uid: u-cr, controller: true}}]"
+        )
+    };
+    format!(
+        r#"
+- apiVersion: apps/v1
+  kind: StatefulSet
+  metadata: {{name: store, namespace: db, uid: u-sts{owned}}}
+  spec:
+    replicas: 1
+    serviceName: store
+    selector: {{matchLabels: {{app: store}}}}
+    template:
+      metadata: {{labels: {{app: store}}}}
+      spec: {{containers: [{{name: store, image: "store:1"}}]}}
+    volumeClaimTemplates: [{{metadata: {{}}, spec: {{accessModes: [ReadWriteOnce], resources: {{requests: {{storage: 1Gi}}}}}}}}]
+  status: {{replicas: 0, readyReplicas: 0, currentReplicas: 0, updatedReplicas: 0}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: db}}, involvedObject: {{kind: StatefulSet, name: store, namespace: db, uid: u-sts}}, reason: FailedCreate, message: {refusal:?}, type: Warning, count: 30, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: statefulset-controller}}}}
+"#
+    )
+}
+
+#[test]
+fn an_invalid_statefulset_spec_is_fixed_where_it_is_written() {
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &unnamed_claim_template("StoreCluster"),
+    ]));
+    let d = about(&out, "StatefulSetRolloutStuck", "db", "store");
+    assert_root(d, Loop::Compute, "StoreCluster", "main");
+    assert!(
+        d.root_cause
+            .summary
+            .contains("volumeClaimTemplate #0 has no metadata.name")
+            && d.fix.contains("operator"),
+        "{} / {}",
+        d.root_cause.summary,
+        d.fix
+    );
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &unnamed_claim_template(""),
+    ]));
+    let d = about(&out, "StatefulSetRolloutStuck", "db", "store");
+    assert_root(d, Loop::Compute, "StatefulSet", "store");
+    assert!(d.fix.contains("--cascade=orphan"), "{}", d.fix);
+}

@@ -297,6 +297,20 @@ pub fn failed_create<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
         }
         CreateError::MissingObject { kind, name } => missing_object(a, kind, &name, &owner, refused(&format!("the API server refuses the pod: {kind} {name} not found"))),
         CreateError::Webhook { webhook, host, error } => webhook_cause(a, d, &webhook, host.as_deref(), &error, &owner, refused("an admission webhook call fails")),
+        CreateError::Other
+            if let Some(h) = match (d.object.kind.as_str(), event) {
+                ("StatefulSet", Some(e)) => a
+                    .cluster
+                    .stateful_sets
+                    .iter()
+                    .find(|s| s.ns_or_default() == ns && s.name() == d.object.name)
+                    .and_then(|s| super::invalid_spec::statefulset(s, "its pods", e)),
+                _ => super::invalid_spec::controller(&d.object, meta, "its pods", message, None)
+                    .map(|h| h.links(refused("the API server refuses what the spec makes"))),
+            } =>
+        {
+            vec![h]
+        }
         CreateError::Other => vec![
             Hypothesis::new(
                 25,

@@ -16,6 +16,7 @@ pub mod host_path;
 pub mod image;
 pub mod ingress_class;
 pub mod init;
+pub mod invalid_spec;
 pub mod lb_causes;
 pub mod mount;
 pub mod mount_driver;

@@ -50,6 +50,11 @@ pub fn statefulset<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     return vec![h];
                 }
             }
+            if let Some(e) = failed
+                && let Some(h) = super::invalid_spec::statefulset(sts, &name, e)
+            {
+                return vec![h];
+            }
             let (obj, loop_, summary) = match failed {
                 Some(e) => (
                     sts.objref(),

@@ -1,0 +1,104 @@
+//! A controller whose object the API server refuses to create pods or
+//! claims from: the spec is invalid (`… is invalid: FIELD: …`), and when an
+//! operator writes the controller, the operator or its resource is what to
+//! correct, not the controller, which it would overwrite.
+
+use crate::evidence::{Hypothesis, Link};
+use day2_model::{Event, Loop, ObjRef, Res};
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+/// A StatefulSet's refusal, with its volumeClaimTemplates read for the
+/// unnamed one that makes claims named `-<sts>-N`.
+pub fn statefulset(sts: &Res<StatefulSet>, pod: &str, e: &Event) -> Option<Hypothesis> {
+    let unnamed: Vec<usize> = sts
+        .spec
+        .volume_claim_templates
+        .iter()
+        .flatten()
+        .enumerate()
+        .filter(|(_, t)| t.metadata.name.as_deref().is_none_or(str::is_empty))
+        .map(|(i, _)| i)
+        .collect();
+    let note = match unnamed.as_slice() {
+        [] => None,
+        [i] => Some(format!(
+            "its volumeClaimTemplate #{i} has no metadata.name, so the claim it makes is named `-{}-N`",
+            sts.name()
+        )),
+        _ => Some(format!(
+            "{} of its volumeClaimTemplates have no metadata.name",
+            unnamed.len()
+        )),
+    };
+    controller(&sts.objref(), &sts.metadata, pod, e.message_text(), note).map(|h| {
+        h.link(Link::from_event(
+            Loop::Compute,
+            e,
+            format!("StatefulSet could not create {pod}"),
+        ))
+    })
+}
+
+/// Any controller's refusal: `obj` could not create `pod` because the API
+/// server finds `message`'s field invalid; `note` says what in the spec
+/// makes it so, when that is known.
+pub fn controller(
+    obj: &ObjRef,
+    meta: &ObjectMeta,
+    pod: &str,
+    message: &str,
+    note: Option<String>,
+) -> Option<Hypothesis> {
+    let (_, field_error) = message.split_once(" is invalid: ")?;
+    let ns = obj.namespace.as_deref().unwrap_or("default");
+    let excerpt = day2_model::redact::excerpt(field_error, 200);
+    let note = note.map(|n| format!("; {n}")).unwrap_or_default();
+    let summary = format!(
+        "{} {ns}/{} cannot create {pod}: the API server rejects what its spec makes ({excerpt}){note}",
+        obj.kind, obj.name
+    );
+    let controller = meta
+        .owner_references
+        .iter()
+        .flatten()
+        .find(|o| o.controller == Some(true));
+    // A Deployment's ReplicaSet, a CronJob's Job: the spec to correct is
+    // the owner's, written by people; any other owner is an operator.
+    let top;
+    let (obj, owner) = match controller {
+        Some(o) if matches!(o.kind.as_str(), "Deployment" | "CronJob") => {
+            top = ObjRef::new(&o.kind, Some(ns), o.name.clone());
+            (&top, None)
+        }
+        Some(o) if o.kind != obj.kind || o.name != obj.name => (obj, Some(o)),
+        _ => (obj, None),
+    };
+    Some(match owner {
+        Some(o) => Hypothesis::new(
+            82,
+            Loop::Compute,
+            ObjRef::new(&o.kind, Some(ns), o.name.clone()),
+            format!("{summary}; the {} is written by {} {} and its operator", obj.kind, o.kind, o.name),
+        )
+        .fix(format!(
+            "{} {} is rendered by the operator of {} {ns}/{}: an edit by hand is overwritten. Compare the operator's version with its CRDs and release notes (a rendering bug is fixed by an upgrade), and correct the {}'s spec where it feeds the field the API server names{}.",
+            obj.kind,
+            obj.name,
+            o.kind,
+            o.name,
+            o.kind,
+            if note.contains("volumeClaimTemplate") { " (the volumeClaimTemplate's name)" } else { "" }
+        )),
+        None => Hypothesis::new(82, Loop::Compute, obj.clone(), summary).fix(format!(
+            "Correct the field the API server names in {} {ns}/{}'s spec{}.",
+            obj.kind,
+            obj.name,
+            if note.contains("volumeClaimTemplate") {
+                " (give each volumeClaimTemplate a metadata.name; volumeClaimTemplates cannot change in place: delete the StatefulSet with `--cascade=orphan` and create it again)"
+            } else {
+                ""
+            }
+        )),
+    })
+}
