@@ -68,6 +68,9 @@ pub fn refused_setting(
         "could not find",
         "not found",
         "does not exist",
+        // GCE: `this gce project doesn't own the IP address: A`.
+        "doesn't own",
+        "does not own",
     ]
     .iter()
     .any(|w| l.contains(w));
@@ -107,6 +110,12 @@ pub fn refused_setting(
             // group unless the Service names another (cloud-provider-azure).
             (true, Some(group)) => format!(
                 "The provider looks for `{field}: {value}` in resource group {group} and it is not there. If the resource lives in another resource group, name that group on the Service: `kubectl annotate service -n {ns} {} service.beta.kubernetes.io/azure-load-balancer-resource-group=<its resource group>` (the cluster's identity needs Network Contributor on it); otherwise create it there or correct `{field}`.",
+                svc.name()
+            ),
+            // GCE fronts a LoadBalancer Service only with a regional
+            // address of the cluster's own project (pkg/cloudprovider/gce).
+            (true, None) if l.contains("own the ip address") => format!(
+                "`{field}: {value}` on Service {ns}/{} is not an address this project holds in the cluster's region: a global static IP, or one of another project, cannot front a Service of type LoadBalancer. Reserve a regional static IP in the cluster's project (`gcloud compute addresses create NAME --region REGION`) and set `loadBalancerIP` to it, or leave the field out for an ephemeral one; the service controller retries on its own.",
                 svc.name()
             ),
             (true, None) => format!(
