@@ -40,6 +40,9 @@ pub fn node_side(
                 .links(link),
             )
         }
+        MountFailure::NfsAccessDenied { efs, iam } => {
+            Some(nfs_denied(a, pod, efs, iam).links(link))
+        }
         MountFailure::WrongFsType { fstype } => {
             let what = fstype.as_deref().unwrap_or("the file system asked for");
             Some(
@@ -54,4 +57,40 @@ pub fn node_side(
             )
         }
     }
+}
+
+/// The NFS server refuses the node. For Amazon EFS mounted without the
+/// `iam` option, a file system policy that requires IAM authorisation
+/// refuses it: the StorageClass (or PV) is missing `mountOptions: [iam]`.
+/// Otherwise the server's export list or a firewall outside the cluster.
+fn nfs_denied(a: &Analysis<'_>, pod: &Res<Pod>, efs: bool, iam: bool) -> Hypothesis {
+    let node = model::node_name(pod).unwrap_or("its node");
+    let ns = pod.ns_or_default();
+    // The volume's claim, PV and StorageClass.
+    let claim = pod
+        .spec
+        .as_ref()
+        .and_then(|s| model::claims(s).next())
+        .and_then(|c| a.cluster.pvc(ns, c));
+    let class = claim.and_then(|c| a.cluster.class_of_claim(c));
+    if efs && !iam {
+        let obj = class.map_or_else(|| pod.objref(), |c| c.objref());
+        return Hypothesis::new(
+            84,
+            Loop::Storage,
+            obj.clone(),
+            format!("the EFS file system refuses the mount of pod {} on {node} (`access denied by server`), and the mount does not use IAM authorisation (no `iam` mount option): a file system policy that requires IAM, or grants only IAM principals, refuses it", pod.name()),
+        )
+        .fix(format!("Add `mountOptions: [tls, iam]` to {obj} (a StorageClass's mountOptions apply to volumes provisioned after the change: recreate the claim), and give the EFS CSI driver's ServiceAccounts an IAM role allowed `elasticfilesystem:ClientMount` (and `ClientWrite`) on the file system; or relax the file system policy."))
+        .missing("the EFS file system policy, which lives in the AWS account");
+    }
+    Hypothesis::new(
+        60,
+        Loop::Storage,
+        claim.and_then(|c| a.cluster.pv_of_claim(c)).map_or_else(|| pod.objref(), |pv| pv.objref()),
+        format!("the NFS server refuses node {node} when pod {} mounts its volume (`access denied by server`)", pod.name()),
+    )
+    .fix(format!("Allow {node} in the NFS server's exports (the node's address, or the nodes' subnet, in /etc/exports or the filer's export policy), and check the security group or firewall in between; `showmount -e <server>` from the node lists what it exports to it."))
+    .missing("the NFS server's export list")
+    .unexplained()
 }

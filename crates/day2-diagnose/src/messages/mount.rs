@@ -26,6 +26,10 @@ pub enum MountFailure {
     HelperMissing { fstype: String },
     /// The device does not hold the file system asked for (or it is corrupt).
     WrongFsType { fstype: Option<String> },
+    /// The NFS server refuses the node (`mount.nfs4: access denied by server
+    /// while mounting`); `efs` when the mount is Amazon EFS's (`-t efs`),
+    /// `iam` when its options ask for IAM authorisation.
+    NfsAccessDenied { efs: bool, iam: bool },
 }
 
 /// File systems mount(8) hands to a `/sbin/mount.<type>` helper, with the
@@ -58,6 +62,15 @@ pub fn classify(message: &str) -> Option<MountFailure> {
         let rest = &message[message.find("unknown filesystem type '")? + 25..];
         rest.split('\'').next().map(str::to_owned)
     });
+    if message.contains("access denied by server") {
+        let efs = message.contains("-t efs") || message.contains("efs.csi.aws.com");
+        // The options follow `-o` in the kubelet's `Mounting arguments:`.
+        let iam = message
+            .split_once(" -o ")
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .is_some_and(|opts| opts.split(',').any(|o| o == "iam"));
+        return Some(MountFailure::NfsAccessDenied { efs, iam });
+    }
     let helper_words = message.contains("need a /sbin/mount.<type> helper program")
         || message.contains("missing codepage or helper program")
         || message.contains("unknown filesystem type");
@@ -122,5 +135,25 @@ mod tests {
         ] {
             assert_eq!(classify(m), None, "{m}");
         }
+    }
+
+    #[test]
+    fn an_nfs_server_refusing_the_node_and_efs_without_iam() {
+        let m = "MountVolume.SetUp failed for volume \"pv\" : rpc error: code = Internal desc = Could not mount \"fs-1:/\" at \"/var/lib/kubelet/x\": mount failed: exit status 32 Mounting command: mount Mounting arguments: -t efs -o accesspoint=fsap-1,tls fs-1:/ /var/lib/kubelet/x Output: b'mount.nfs4: access denied by server while mounting 127.0.0.1:/'";
+        assert_eq!(
+            classify(m),
+            Some(MountFailure::NfsAccessDenied {
+                efs: true,
+                iam: false
+            })
+        );
+        let with_iam = m.replace("accesspoint=fsap-1,tls", "accesspoint=fsap-1,tls,iam");
+        assert_eq!(
+            classify(&with_iam),
+            Some(MountFailure::NfsAccessDenied {
+                efs: true,
+                iam: true
+            })
+        );
     }
 }
