@@ -130,7 +130,6 @@ mod tests {
     fn other_mount_failures_are_not_read() {
         for m in [
             "MountVolume.SetUp failed for volume \"data\" : mount failed: exit status 32 Mounting arguments: -t nfs 10.0.0.3:/export /mnt Output: mount.nfs: Connection timed out",
-            "MountVolume.SetUp failed for volume \"data\" : mount failed: exit status 32 Output: mount.nfs: access denied by server while mounting 10.0.0.3:/export",
             "Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[data]: timed out waiting for the condition",
         ] {
             assert_eq!(classify(m), None, "{m}");
@@ -144,6 +143,16 @@ mod tests {
             classify(m),
             Some(MountFailure::NfsAccessDenied {
                 efs: true,
+                iam: false
+            })
+        );
+        // A plain NFS server's refusal: not EFS.
+        assert_eq!(
+            classify(
+                "MountVolume.SetUp failed for volume \"data\" : mount failed: exit status 32 Output: mount.nfs: access denied by server while mounting 10.0.0.3:/export"
+            ),
+            Some(MountFailure::NfsAccessDenied {
+                efs: false,
                 iam: false
             })
         );
