@@ -104,7 +104,9 @@
 //! now.
 //! `tests/incidents-heldout-20/` is a twentieth, written the same way from
 //! threads none of the other sets cites, against
-//! [`HELDOUT20_ACCURACY_FLOOR`] and [`HELDOUT20_HEALTHY_MISSES_CEILING`].
+//! [`HELDOUT20_ACCURACY_FLOOR`] and [`HELDOUT20_HEALTHY_MISSES_CEILING`]; it
+//! has since been read while changing the engine and is a development set
+//! now.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -309,8 +311,8 @@ const HELDOUT17_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the eighteenth held-out set (`tests/incidents-heldout-18/`)
 /// fully right. Blind it scored 10 of 20 (50.0%) on the engine of f753cf0
 /// (after the seventeenth set's round); it has been read since, and its
-/// round took it to 15 of 20, the rounds after to 17 of 20. Only goes up.
-const HELDOUT18_ACCURACY_FLOOR: f64 = 0.85;
+/// round took it to 15 of 20, the rounds after to 18 of 20. Only goes up.
+const HELDOUT18_ACCURACY_FLOOR: f64 = 0.9;
 
 /// Healthy clusters of the eighteenth held-out set that get a diagnosis
 /// today (none of its two). Only goes down.
@@ -328,8 +330,9 @@ const HELDOUT19_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the twentieth held-out set (`tests/incidents-heldout-20/`)
 /// fully right. Blind it scored 13 of 20 (65.0%: 11 of its 18 incidents and
-/// both healthy clusters) on the engine of 7a0ef63. Only goes up.
-const HELDOUT20_ACCURACY_FLOOR: f64 = 0.65;
+/// both healthy clusters) on the engine of 7a0ef63; it has been read
+/// since, and its round took it to 18 of 20. Only goes up.
+const HELDOUT20_ACCURACY_FLOOR: f64 = 0.9;
 
 /// Healthy clusters of the twentieth held-out set that get a diagnosis
 /// today (none of its two). Only goes down.
