@@ -599,6 +599,28 @@ fn platform_missing(a: &Analysis<'_>, p: &Pull<'_>, workload: &ObjRef) -> Option
     Some(Hypothesis::new(90, Loop::Compute, workload.clone(), summary).fix(fix))
 }
 
+/// An image reference without its tag or digest (`quay.io/org/app:1` →
+/// `quay.io/org/app`).
+fn repository(image: &str) -> &str {
+    let name = image.split('@').next().unwrap_or(image);
+    match name.rsplit_once(':') {
+        Some((repo, tag)) if !tag.contains('/') => repo,
+        _ => name,
+    }
+}
+
+/// For a registry that serves public images: the other reading of its
+/// refusal, and how to tell.
+fn public_note(host: &str, image: &str) -> String {
+    if !serves_anonymous(host) {
+        return String::new();
+    }
+    let repo = repository(image);
+    format!(
+        " {host} refuses anonymous pulls of repositories it does not hold as it refuses private ones: if the image is meant to be public, its name or tag is wrong or gone (renamed, moved to another registry, never pushed); `crane ls {repo}` or `skopeo list-tags docker://{repo}` shows what exists."
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -625,32 +647,7 @@ mod tests {
             assert!(!aws_zone(z), "{z}");
         }
     }
-}
 
-/// An image reference without its tag or digest (`quay.io/org/app:1` →
-/// `quay.io/org/app`).
-fn repository(image: &str) -> &str {
-    let name = image.split('@').next().unwrap_or(image);
-    match name.rsplit_once(':') {
-        Some((repo, tag)) if !tag.contains('/') => repo,
-        _ => name,
-    }
-}
-
-/// For a registry that serves public images: the other reading of its
-/// refusal, and how to tell.
-fn public_note(host: &str, image: &str) -> String {
-    if !serves_anonymous(host) {
-        return String::new();
-    }
-    let repo = repository(image);
-    format!(
-        " {host} refuses anonymous pulls of repositories it does not hold as it refuses private ones: if the image is meant to be public, its name or tag is wrong or gone (renamed, moved to another registry, never pushed); `crane ls {repo}` or `skopeo list-tags docker://{repo}` shows what exists."
-    )
-}
-
-#[cfg(test)]
-mod repository_tests {
     #[test]
     fn a_reference_without_its_tag_or_digest_keeps_a_registry_port() {
         assert_eq!(

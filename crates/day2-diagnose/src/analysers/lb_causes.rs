@@ -315,6 +315,31 @@ pub fn controller_credentials(
     )
 }
 
+/// What to do about a load balancer the provider refuses for a reason in
+/// its own account: the quota, the permission it names, the instruction it
+/// gives, or where to look per cloud.
+pub fn cloud_side_fix(cloud: Cloud, message: &str, quota: bool) -> String {
+    if quota {
+        return "Raise the cloud quota for load balancers / public IPs, or delete unused ones."
+            .to_owned();
+    }
+    if let Some(r) = crate::messages::permission::refusal(message) {
+        return r.fix();
+    }
+    if let Some(said) = instruction(message) {
+        return format!(
+            "The cause is on the cloud side, and the provider says what to do: \"{said}\". Do that in the cloud account, then the service controller retries on its own; its logs (`kubectl logs -n kube-system` of the cloud controller manager) say more."
+        );
+    }
+    per_cloud(
+        cloud,
+        "The cause is on the cloud side: check the provider's API status, and that the cloud controller manager's credentials hold the permissions to create load balancers and attach addresses; its logs (`kubectl logs -n kube-system` of the cloud controller manager) name the call that failed.",
+        "The cause is on the cloud side: check that the role of the controller that provisions load balancers (the cloud controller's node or cluster role, or the AWS Load Balancer Controller's IRSA role) has the `elasticloadbalancing:*` and `ec2:` permissions, that the subnets carry `kubernetes.io/role/elb` (or `internal-elb`), and the account's quotas; the controller's logs name the call that failed.",
+        "The cause is on the cloud side: a timeout often hides a permission the cluster identity lacks. Check its role assignments (Network Contributor on the node resource group, and on any public IP, subnet or resource group outside it: `az role assignment list --assignee <cluster identity> --all`) and the failed operations in the activity log (`az monitor activity-log list --status Failed`, LinkedAuthorizationFailed names the missing action).",
+        "The cause is on the cloud side: check the permissions of the service account the cloud controller uses (compute forwarding rules, target pools, addresses, firewalls), the region's quotas, and the failed operations in Cloud Logging.",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -437,29 +462,4 @@ mod tests {
             service(serde_json::json!({"type": "LoadBalancer", "loadBalancerIP": "20.86.140.18"}));
         assert!(refused_setting(&other, m, None).is_none());
     }
-}
-
-/// What to do about a load balancer the provider refuses for a reason in
-/// its own account: the quota, the permission it names, the instruction it
-/// gives, or where to look per cloud.
-pub fn cloud_side_fix(cloud: Cloud, message: &str, quota: bool) -> String {
-    if quota {
-        return "Raise the cloud quota for load balancers / public IPs, or delete unused ones."
-            .to_owned();
-    }
-    if let Some(r) = crate::messages::permission::refusal(message) {
-        return r.fix();
-    }
-    if let Some(said) = instruction(message) {
-        return format!(
-            "The cause is on the cloud side, and the provider says what to do: \"{said}\". Do that in the cloud account, then the service controller retries on its own; its logs (`kubectl logs -n kube-system` of the cloud controller manager) say more."
-        );
-    }
-    per_cloud(
-        cloud,
-        "The cause is on the cloud side: check the provider's API status, and that the cloud controller manager's credentials hold the permissions to create load balancers and attach addresses; its logs (`kubectl logs -n kube-system` of the cloud controller manager) name the call that failed.",
-        "The cause is on the cloud side: check that the role of the controller that provisions load balancers (the cloud controller's node or cluster role, or the AWS Load Balancer Controller's IRSA role) has the `elasticloadbalancing:*` and `ec2:` permissions, that the subnets carry `kubernetes.io/role/elb` (or `internal-elb`), and the account's quotas; the controller's logs name the call that failed.",
-        "The cause is on the cloud side: a timeout often hides a permission the cluster identity lacks. Check its role assignments (Network Contributor on the node resource group, and on any public IP, subnet or resource group outside it: `az role assignment list --assignee <cluster identity> --all`) and the failed operations in the activity log (`az monitor activity-log list --status Failed`, LinkedAuthorizationFailed names the missing action).",
-        "The cause is on the cloud side: check the permissions of the service account the cloud controller uses (compute forwarding rules, target pools, addresses, firewalls), the region's quotas, and the failed operations in Cloud Logging.",
-    )
 }
