@@ -59,16 +59,7 @@ pub fn held_by_terminating<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypoth
             .events_for_obj(old)
             .into_iter()
             .rfind(|e| e.reason == "FailedKillPod" && e.is_warning());
-        let reference = || {
-            a.cluster.captured_at.or_else(|| {
-                a.cluster
-                    .events
-                    .iter()
-                    .filter_map(|e| e.last.or(e.first))
-                    .max()
-            })
-        };
-        (kill.is_some() || overdue(old, reference())).then_some((node, old, kill))
+        (kill.is_some() || overdue(old, a.observed_at())).then_some((node, old, kill))
     });
     let Some((node, old, kill)) = stuck else {
         return vec![];
@@ -126,7 +117,8 @@ pub fn held_by_terminating<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypoth
     vec![h.links(scheduler_links(d)).link(old_link).link(kill_link)]
 }
 
-/// Deleted longer ago than its grace period and five minutes more.
+/// Deleted longer ago than its grace period and five minutes more, at the
+/// time the input shows the cluster.
 fn overdue(old: &Pod, reference: Option<jiff::Timestamp>) -> bool {
     let (Some(now), Some(at)) = (reference, old.metadata.deletion_timestamp.as_ref()) else {
         return false;
