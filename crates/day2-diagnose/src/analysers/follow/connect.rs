@@ -13,12 +13,7 @@ pub(super) enum Target<'c> {
 
 pub(super) fn resolve_host<'c>(a: &Analysis<'c>, ns: &str, host: &str) -> Target<'c> {
     if let Ok(ip) = host.parse::<IpAddr>() {
-        if let Some(s) = a.cluster.services.iter().find(|s| {
-            s.spec
-                .as_ref()
-                .and_then(|sp| sp.cluster_ip.as_deref())
-                .is_some_and(|c| c == host)
-        }) {
+        if let Some(s) = service_at(a, host) {
             return Target::Service(s);
         }
         // A pod address the endpoints name.

@@ -13,18 +13,7 @@ pub(super) struct ClusterDns<'a> {
 }
 
 pub(super) fn cluster_dns<'a>(a: &'a Analysis<'_>, server: Option<&str>) -> ClusterDns<'a> {
-    let server_ip = server.map(|s| match s.rsplit_once(':') {
-        Some((ip, _)) => ip.trim_start_matches('[').trim_end_matches(']'),
-        None => s,
-    });
-    let by_ip = server_ip.and_then(|ip| {
-        a.cluster.services.iter().find(|s| {
-            s.spec
-                .as_ref()
-                .and_then(|sp| sp.cluster_ip.as_deref())
-                .is_some_and(|c| c == ip)
-        })
-    });
+    let by_ip = server.and_then(|s| service_at(a, server_host(s)));
     let svc = by_ip.or_else(|| {
         a.cluster.services.iter().find(|s| {
             s.ns_or_default() == "kube-system"

@@ -155,6 +155,30 @@ pub fn service_pods_cut_off<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypot
         .collect()
 }
 
+/// The Service whose cluster IP is `ip`.
+fn service_at<'c>(a: &Analysis<'c>, ip: &str) -> Option<&'c Res<Service>> {
+    a.cluster.services.iter().find(|s| {
+        s.spec
+            .as_ref()
+            .and_then(|sp| sp.cluster_ip.as_deref())
+            .is_some_and(|c| c == ip)
+    })
+}
+
+/// The address of a resolver as Go's resolver names it (`10.96.0.10:53`,
+/// `[fd00::a]:53`), without the port and brackets.
+fn server_host(server: &str) -> &str {
+    if let Some(rest) = server.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or(rest);
+    }
+    match server.rsplit_once(':') {
+        Some((host, port)) if !host.contains(':') && port.chars().all(|c| c.is_ascii_digit()) => {
+            host
+        }
+        _ => server,
+    }
+}
+
 /// Every error the crashing container reports, each followed to a cause.
 pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Some(pod) = d.pod() else { return vec![] };
@@ -487,4 +511,15 @@ pub fn ingress_shut_out<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesi
     connect::path_policies(a, controller, Peer::Pod(backend), &desc, p, &what)
         .into_iter()
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_resolver_address_without_its_port() {
+        assert_eq!(super::server_host("10.96.0.10:53"), "10.96.0.10");
+        assert_eq!(super::server_host("[fd00::a]:53"), "fd00::a");
+        assert_eq!(super::server_host("169.254.169.254"), "169.254.169.254");
+        assert_eq!(super::server_host("fd00::a"), "fd00::a");
+    }
 }

@@ -8,23 +8,9 @@ use super::*;
 /// DNSCache's link-local address, GKE's Cloud DNS at the metadata address,
 /// a node's own address.
 pub(super) fn outside_resolver(a: &Analysis<'_>, server: Option<&str>) -> Option<IpAddr> {
-    let s = server?;
-    let host = match s.rsplit_once(':') {
-        Some((ip, port)) if port.chars().all(|c| c.is_ascii_digit()) => ip,
-        _ => s,
-    };
-    let ip: IpAddr = host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .parse()
-        .ok()?;
+    let ip: IpAddr = server_host(server?).parse().ok()?;
     let text = ip.to_string();
-    let a_service = a.cluster.services.iter().any(|sv| {
-        sv.spec
-            .as_ref()
-            .and_then(|sp| sp.cluster_ip.as_deref())
-            .is_some_and(|c| c == text)
-    });
+    let a_service = service_at(a, &text).is_some();
     // Pod IPs are not kept; the addresses no pod has are the link-local
     // ones and the nodes' own.
     let link_local = match ip {
