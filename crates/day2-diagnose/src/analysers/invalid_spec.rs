@@ -58,36 +58,28 @@ pub fn controller(
         "{} {ns}/{} cannot create {pod}: the API server rejects what its spec makes ({excerpt}){note}",
         obj.kind, obj.name
     );
-    let controller = meta
-        .owner_references
-        .iter()
-        .flatten()
-        .find(|o| o.controller == Some(true));
     // A Deployment's ReplicaSet, a CronJob's Job: the spec to correct is
     // the owner's, written by people; any other owner is an operator.
     let top;
-    let (obj, owner) = match controller {
-        Some(o) if matches!(o.kind.as_str(), "Deployment" | "CronJob") => {
-            top = ObjRef::new(&o.kind, Some(ns), o.name.clone());
+    let (obj, owner) = match day2_model::cluster::controller_of(meta) {
+        Some((kind, name)) if matches!(kind, "Deployment" | "CronJob") => {
+            top = ObjRef::new(kind, Some(ns), name);
             (&top, None)
         }
-        Some(o) if o.kind != obj.kind || o.name != obj.name => (obj, Some(o)),
+        Some((kind, name)) if kind != obj.kind || name != obj.name => (obj, Some((kind, name))),
         _ => (obj, None),
     };
     Some(match owner {
-        Some(o) => Hypothesis::new(
+        Some((kind, name)) => Hypothesis::new(
             82,
             Loop::Compute,
-            ObjRef::new(&o.kind, Some(ns), o.name.clone()),
-            format!("{summary}; the {} is written by {} {} and its operator", obj.kind, o.kind, o.name),
+            ObjRef::new(kind, Some(ns), name),
+            format!("{summary}; the {} is written by {kind} {name} and its operator", obj.kind),
         )
         .fix(format!(
-            "{} {} is rendered by the operator of {} {ns}/{}: an edit by hand is overwritten. Compare the operator's version with its CRDs and release notes (a rendering bug is fixed by an upgrade), and correct the {}'s spec where it feeds the field the API server names{}.",
+            "{} {} is rendered by the operator of {kind} {ns}/{name}: an edit by hand is overwritten. Compare the operator's version with its CRDs and release notes (a rendering bug is fixed by an upgrade), and correct the {kind}'s spec where it feeds the field the API server names{}.",
             obj.kind,
             obj.name,
-            o.kind,
-            o.name,
-            o.kind,
             if note.contains("volumeClaimTemplate") { " (the volumeClaimTemplate's name)" } else { "" }
         )),
         None => Hypothesis::new(82, Loop::Compute, obj.clone(), summary).fix(format!(

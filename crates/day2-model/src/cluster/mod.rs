@@ -7,7 +7,7 @@ mod workloads;
 
 pub use reuse::Reuse;
 
-pub use workloads::Workload;
+pub use workloads::{Workload, controller_of};
 
 use crate::event::Event;
 use crate::object::{K8sObject, Res, Stores};

@@ -11,8 +11,9 @@ use k8s_openapi::api::core::v1::PodSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use rustc_hash::FxHashMap;
 
-/// The kind and name of an object's controller.
-fn controller_of(meta: &ObjectMeta) -> Option<(&str, &str)> {
+/// The kind and name of an object's controller (its owner reference with
+/// `controller: true`).
+pub fn controller_of(meta: &ObjectMeta) -> Option<(&str, &str)> {
     meta.owner_references
         .iter()
         .flatten()

@@ -40,10 +40,7 @@ pub fn raised_by_rollout<'c>(a: &Analysis<'c>, pod: &'c Res<Pod>, res: &str) -> 
 
 /// The ReplicaSet that controls a pod.
 fn replica_set(pod: &Pod) -> Option<&str> {
-    pod.metadata
-        .owner_references
-        .iter()
-        .flatten()
-        .find(|o| o.controller == Some(true) && o.kind == "ReplicaSet")
-        .map(|o| o.name.as_str())
+    day2_model::cluster::controller_of(&pod.metadata)
+        .filter(|(kind, _)| *kind == "ReplicaSet")
+        .map(|(_, name)| name)
 }
