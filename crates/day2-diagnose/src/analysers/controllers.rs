@@ -263,11 +263,7 @@ pub fn job<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .rev()
         .find(|(_, _, why, _)| why.as_deref() == Some("OOMKilled"))
     {
-        let limit = job
-            .spec
-            .as_ref()
-            .and_then(|s| s.template.spec.as_ref())
-            .and_then(|s| s.containers.iter().find(|x| &x.name == c))
+        let limit = super::outside::template_container(job, c)
             .and_then(|x| x.resources.as_ref()?.limits.as_ref()?.get("memory"))
             .map(|q| q.0.clone());
         let at = limit

@@ -47,7 +47,7 @@ pub fn job_exit(
 }
 
 /// A container of the Job's pod template.
-fn template_container<'j>(job: &'j Res<Job>, name: &str) -> Option<&'j Container> {
+pub fn template_container<'j>(job: &'j Res<Job>, name: &str) -> Option<&'j Container> {
     job.spec
         .as_ref()?
         .template
