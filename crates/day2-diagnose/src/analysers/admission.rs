@@ -216,8 +216,10 @@ pub fn failed_create<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
                 l.spec.iter().flat_map(|s| s.limits.iter()).any(|i| {
                     i.max.as_ref().is_some_and(|m| m.contains_key(&resource))
                         || i.min.as_ref().is_some_and(|m| m.contains_key(&resource))
+                        || i.max_limit_request_ratio.as_ref().is_some_and(|m| m.contains_key(&resource))
                 })
             });
+            let ratio = detail.contains("limit to request ratio");
             let obj = lr.map_or_else(|| owner.clone(), |l| l.objref());
             vec![
                 Hypothesis::new(
@@ -228,10 +230,17 @@ pub fn failed_create<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
                         "the pod template of {owner} breaks the LimitRange of namespace {ns}: {detail}"
                     ),
                 )
-                .fix(format!(
-                    "Bring the {resource} requests/limits of {owner}'s containers within the LimitRange ({detail}), or change the LimitRange{} if the bound is wrong.",
-                    lr.map(|l| format!(" `kubectl edit limitrange -n {ns} {}`", l.name())).unwrap_or_default()
-                ))
+                .fix(if ratio {
+                    format!(
+                        "Give every container of {owner} a non-zero {resource} request of at least its limit divided by the LimitRange's maxLimitRequestRatio ({detail}); a request of 0 or none never passes. Or change the ratio{} if the bound is wrong.",
+                        lr.map(|l| format!(" (`kubectl edit limitrange -n {ns} {}`)", l.name())).unwrap_or_default()
+                    )
+                } else {
+                    format!(
+                        "Bring the {resource} requests/limits of {owner}'s containers within the LimitRange ({detail}), or change the LimitRange{} if the bound is wrong.",
+                        lr.map(|l| format!(" `kubectl edit limitrange -n {ns} {}`", l.name())).unwrap_or_default()
+                    )
+                })
                 .links(refused("the API server refuses the pod: LimitRange")),
             ]
         }

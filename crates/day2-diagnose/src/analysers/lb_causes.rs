@@ -315,6 +315,101 @@ pub fn controller_credentials(
     )
 }
 
+/// A LoadBalancer Service the provider leaves without an address and
+/// without a word, while older Services of the same class got theirs: the
+/// controller runs and answers, so the provider has reached a limit of its
+/// own (the NSX-T load balancer's virtual servers, MetalLB's address pool,
+/// a cloud quota). Its size is in the provider's log, not in the cluster.
+pub fn silent_limit(a: &Analysis<'_>, svc: &Res<Service>) -> Option<Hypothesis> {
+    use crate::symptoms::load_balancer::{has_address, is_load_balancer};
+    let class = |s: &Service| {
+        s.spec
+            .as_ref()
+            .and_then(|sp| sp.load_balancer_class.clone())
+    };
+    let created = svc.metadata.creation_timestamp.as_ref().map(|t| t.0);
+    let mut served: Vec<(&Res<Service>, String)> = a
+        .cluster
+        .services
+        .iter()
+        .filter(|s| is_load_balancer(s) && has_address(s) && class(s) == class(svc))
+        .filter(|s| {
+            // Older than this one: they were served before it asked.
+            match (s.metadata.creation_timestamp.as_ref(), created) {
+                (Some(t), Some(c)) => t.0 <= c,
+                _ => true,
+            }
+        })
+        .map(|s| {
+            let addr = s
+                .status
+                .as_ref()
+                .and_then(|st| st.load_balancer.as_ref())
+                .and_then(|l| l.ingress.as_ref())
+                .and_then(|i| i.first())
+                .and_then(|i| i.ip.clone().or_else(|| i.hostname.clone()))
+                .unwrap_or_default();
+            (s, addr)
+        })
+        .collect();
+    if served.is_empty() {
+        return None;
+    }
+    served.sort_by(|x, y| x.0.name().cmp(y.0.name()));
+    let shown: Vec<String> = served
+        .iter()
+        .take(4)
+        .map(|(s, addr)| format!("{}/{} {addr}", s.ns_or_default(), s.name()))
+        .collect();
+    let nsx = a
+        .cluster
+        .nodes
+        .iter()
+        .any(|n| n.labels().contains_key("bosh.id"))
+        || a.cluster
+            .pods
+            .iter()
+            .any(|p| p.ns_or_default() == "nsx-system" || p.name().starts_with("nsx-ncp"));
+    let metallb = a
+        .cluster
+        .pods
+        .iter()
+        .any(|p| p.ns_or_default() == "metallb-system");
+    let fix = if nsx {
+        format!(
+            "The nodes are BOSH-managed (PKS/TKGI), whose LoadBalancer Services are virtual servers on the cluster's NSX-T load balancer, and its size caps them (SMALL 10, MEDIUM 100, LARGE 1000 virtual servers; every LoadBalancer Service port and the Ingress controller use one). NCP logs `Exceed maximum number of virtual servers on the Load balancer service` when it is full (the master's /var/vcap/sys/log/ncp/ncp.stdout.log). Create the cluster with a network profile of a larger load balancer size, or delete unused LoadBalancer Services ({} hold addresses) and expose the rest through one Ingress.",
+            served.len()
+        )
+    } else if metallb {
+        "MetalLB gives addresses from its pools: check that a pool with free addresses serves this Service (`kubectl get ipaddresspools -n metallb-system -o yaml`; the controller's log says `no available IPs`), widen the pool or free an address.".to_owned()
+    } else {
+        per_cloud(
+            a.cloud,
+            "Read the load-balancer controller's log for this Service (the cloud controller manager, or the provider's own controller): it has served the older Services, so it runs; a limit on the provider's side (addresses, load balancers, listeners) is the usual reason it stops.",
+            "Check the account's Elastic Load Balancing quotas (`aws service-quotas list-service-quotas --service-code elasticloadbalancing`) and the AWS Load Balancer Controller's log for this Service.",
+            "Check the subscription's public IP and load-balancer rule limits (`az network list-usages -l <region>`) and the cloud controller manager's log for this Service.",
+            "Check the project's forwarding-rule and address quotas (`gcloud compute project-info describe`) and the cloud controller manager's log for this Service.",
+        )
+    };
+    Some(
+        Hypothesis::new(
+            45,
+            Loop::Network,
+            svc.objref(),
+            format!(
+                "{} older LoadBalancer Service(s) of the same class got addresses ({}); Service {}/{} got none and no error event: the provider has stopped allocating, at a limit on its side",
+                served.len(),
+                shown.join(", "),
+                svc.ns_or_default(),
+                svc.name()
+            ),
+        )
+        .fix(fix)
+        .missing("the load-balancer provider's log for this Service (not in the cluster's objects)")
+        .unexplained(),
+    )
+}
+
 /// What to do about a load balancer the provider refuses for a reason in
 /// its own account: the quota, the permission it names, the instruction it
 /// gives, or where to look per cloud.
@@ -324,6 +419,9 @@ pub fn cloud_side_fix(cloud: Cloud, message: &str, quota: bool) -> String {
             .to_owned();
     }
     if let Some(r) = crate::messages::permission::refusal(message) {
+        return r.fix();
+    }
+    if let Some(r) = crate::messages::cloud_state::not_succeeded(message) {
         return r.fix();
     }
     if let Some(said) = instruction(message) {

@@ -4,11 +4,13 @@
 
 pub mod admission;
 pub mod apierr;
+pub mod backend_port;
 pub mod class_params;
 pub mod consumer;
 pub mod controllers;
 pub mod crash;
 pub mod csi;
+pub mod csi_registration;
 pub mod dependency;
 pub mod follow;
 pub mod helm;
@@ -243,6 +245,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[IngressBackendUnavailable],
         run: follow::ingress_shut_out,
+    },
+    Analyser {
+        kinds: &[IngressBackendUnavailable],
+        run: backend_port::unserved_port,
     },
     Analyser {
         kinds: &[IngressBackendUnavailable],

@@ -61,6 +61,12 @@ fn selector_hypothesis(a: &Analysis<'_>, svc: &Res<Service>) -> Option<Hypothesi
                 None => format!("no {k} label (Service wants {k}={v})"),
             })
             .collect();
+        if misses.is_empty()
+            && w.replicas != Some(0)
+            && let Some(h) = refused_pods(a, svc, w.kind, w.name())
+        {
+            return Some(h);
+        }
         if misses.is_empty() && w.replicas == Some(0) {
             return Some(
                 Hypothesis::new(
@@ -110,6 +116,41 @@ fn selector_hypothesis(a: &Analysis<'_>, svc: &Res<Service>) -> Option<Hypothesi
             .rule(a.findings.rule_on("NW007", &svc.objref()).map(|f| &*f.rule))
             .fix(format!("Make `spec.selector` of Service {} match the pod template's labels (or fix the labels): `kubectl get pods -n {ns} --show-labels`.", svc.name())),
     )
+}
+
+/// A Service whose pods do not exist because the API server refuses them:
+/// the workload its selector matches has a controller with `FailedCreate`
+/// (itself, or a ReplicaSet of a Deployment). The Service shares that
+/// refusal's cause.
+fn refused_pods(
+    a: &Analysis<'_>,
+    svc: &Res<Service>,
+    kind: &str,
+    name: &str,
+) -> Option<Hypothesis> {
+    let ns = svc.ns_or_default();
+    let refused = crate::symptoms::detect_create_failures(a)
+        .into_iter()
+        .find(|d| {
+            let crate::symptoms::Subject::Controller { meta, .. } = d.subject else {
+                return false;
+            };
+            meta.namespace.as_deref().unwrap_or("default") == ns
+                && ((d.object.kind == kind && d.object.name == name)
+                    || day2_model::cluster::controller_of(meta) == Some((kind, name)))
+        })?;
+    let r = super::resolve(a, &refused);
+    let mut h = r.as_upstream(2);
+    h.links.push(crate::evidence::Link::new(
+        Loop::Network,
+        refused.since,
+        svc.objref(),
+        format!(
+            "Service {} has no endpoints: the pods of {kind} {name} it selects are refused at creation",
+            svc.name()
+        ),
+    ));
+    Some(h)
 }
 
 /// A named targetPort no selected pod declares: the endpoints controller skips those pods.

@@ -465,6 +465,9 @@ pub fn csi_driver<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .is_some_and(|o| o.kind == "DaemonSet" && o.name == ds.name())
     });
     let ns = ds.ns_or_default();
+    if let Some(h) = super::csi_registration::unwatched(a, ds, driver, link.clone()) {
+        return vec![h];
+    }
     match on_node {
         Some(p) => {
             let trouble = pod_trouble(p)

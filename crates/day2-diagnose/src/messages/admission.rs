@@ -137,6 +137,25 @@ pub fn classify_create(message: &str) -> CreateError {
             };
         }
     }
+    // `cpu max limit to request ratio per Container is 5, but no request is
+    // specified or request is 0` / `…, but provided ratio is 8.000000`.
+    if let Some(i) = m.find(" max limit to request ratio per ")
+        && let Some(resource) = m.get(..i).and_then(|h| h.rsplit([' ', '[', ':']).next())
+        && !resource.is_empty()
+    {
+        let tail = m.get(i..).unwrap_or("");
+        // The clause ends where the next resource's clause starts.
+        let clause = tail
+            .get(1..)
+            .and_then(|t| t.find(" max limit to request ratio per "))
+            .and_then(|j| tail.get(..=j))
+            .and_then(|h| h.rfind(", ").and_then(|c| tail.get(..c)))
+            .unwrap_or(tail);
+        return CreateError::LimitRange {
+            resource: resource.to_owned(),
+            detail: format!("{resource}{}", clause.trim_end_matches(']').trim_end()),
+        };
+    }
     if let Some(level) = quoted_after(m, "violates PodSecurity ") {
         let violations = m
             .find(&format!("\"{level}\": "))
@@ -342,6 +361,14 @@ mod tests {
             classify_create("Error creating: pods \"x-\" is forbidden: maximum cpu usage per Container is 16, but request is 17"),
             CreateError::LimitRange { resource, .. } if resource == "cpu"
         ));
+        // limitranger's limitRequestRatioConstraint, werf/kubedog#216.
+        assert_eq!(
+            classify_create("Error creating: pods \"amazing-app-5b4c58fbb9-8gsvl\" is forbidden: [cpu max limit to request ratio per Container is 5, but no request is specified or request is 0, memory max limit to request ratio per Container is 5, but no request is specified or request is 0]"),
+            CreateError::LimitRange {
+                resource: "cpu".into(),
+                detail: "cpu max limit to request ratio per Container is 5, but no request is specified or request is 0".into()
+            }
+        );
         assert!(matches!(
             classify_create("Error creating: pods \"x\" is forbidden: violates PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false (container \"runtime\" must set securityContext.allowPrivilegeEscalation=false)"),
             CreateError::PodSecurity { level, violations } if level == "restricted:latest" && violations.starts_with("allowPrivilegeEscalation")

@@ -6,6 +6,7 @@
 pub mod admission;
 pub mod apiserver;
 pub mod autoscaler;
+pub mod cloud_state;
 pub mod dns;
 pub mod errors;
 pub mod fs;

@@ -41,6 +41,14 @@ pub fn backends(ing: &Ingress) -> Vec<(&IngressServiceBackend, String, String)> 
     out
 }
 
+fn names(pods: &[&Res<Pod>]) -> String {
+    let mut v: Vec<&str> = pods.iter().take(3).map(|p| p.name()).collect();
+    if pods.len() > 3 {
+        v.push("…");
+    }
+    v.join(", ")
+}
+
 pub fn port_text(b: &IngressServiceBackend) -> Option<String> {
     let p = b.port.as_ref()?;
     p.name.clone().or_else(|| p.number.map(|n| n.to_string()))
@@ -97,6 +105,19 @@ pub fn detect<'c>(a: &Analysis<'c>, ing: &'c Res<Ingress>) -> Option<Detected<'c
                             format!(
                                 "backend Service {ns}/{} has no ready endpoint ({} not ready, {}): requests to {host}{path} get 502/503",
                                 b.name, st.not_ready, st.source
+                            ),
+                        ))
+                    } else if let Some(u) = super::backend_port::unserved(a, s, port.as_deref()) {
+                        let declared: Vec<String> = u.declared.iter().map(i32::to_string).collect();
+                        Some((
+                            Kind::IngressBackendUnavailable,
+                            format!(
+                                "backend Service {ns}/{} sends port {} to target port {}, which none of its Ready pods ({}) declares (they declare {}): requests to {host}{path} are refused and get 502",
+                                b.name,
+                                port.as_deref().unwrap_or("(its first)"),
+                                u.target,
+                                names(&u.pods),
+                                declared.join(", ")
                             ),
                         ))
                     } else {

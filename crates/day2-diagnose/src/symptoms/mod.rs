@@ -3,6 +3,7 @@
 //! [`Detected`] symptoms with the events that show them.
 
 pub mod autoscaling;
+pub mod backend_port;
 pub mod crash_loop;
 pub mod create;
 pub mod eviction;

@@ -1,0 +1,127 @@
+//! An Ingress backend whose Service sends its port to a target its Ready
+//! pods do not serve ([`crate::symptoms::backend_port`]). The Service is
+//! the object to change: when pods in the namespace that no Service selects
+//! declare the target port (the pods the Service was written for), its
+//! selector picks the wrong pods; otherwise its `targetPort` is wrong.
+
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use crate::symptoms::backend_port::{declares, unserved};
+use crate::symptoms::{Detail, Detected, Subject, service};
+use day2_model::{Loop, Pod, Res};
+use std::collections::BTreeMap;
+
+fn labels(m: &BTreeMap<String, String>) -> String {
+    m.iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn unserved_port<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let (
+        Subject::Ingress(ing),
+        Detail::Ingress {
+            service: name,
+            port,
+            host,
+            path,
+        },
+    ) = (&d.subject, &d.detail)
+    else {
+        return vec![];
+    };
+    let ns = ing.ns_or_default();
+    let Some(svc) = a.service(ns, name) else {
+        return vec![];
+    };
+    let Some(u) = unserved(a, svc, port.as_deref()) else {
+        return vec![];
+    };
+    let Some(selector) = service::selector(svc) else {
+        return vec![];
+    };
+    let serving = crate::model::workload_ref(a.cluster, u.pods[0]);
+    let declared: Vec<String> = u.declared.iter().map(i32::to_string).collect();
+    let selected_by_any = |p: &Res<Pod>| {
+        let Some(l) = p.metadata.labels.as_ref() else {
+            return false;
+        };
+        a.cluster.services.iter().any(|s| {
+            s.ns_or_default() == ns
+                && service::selector(s)
+                    .is_some_and(|sel| sel.iter().all(|(k, v)| l.get(k) == Some(v)))
+        })
+    };
+    // Pods that serve the target and no Service reaches, those whose labels
+    // carry the Service's name first.
+    let mut meant: Vec<&Res<Pod>> = a
+        .cluster
+        .pods_in_namespace(ns)
+        .filter(|p| crate::model::is_ready(p) && declares(p, u.target) && !selected_by_any(p))
+        .collect();
+    meant.sort_by_key(|p| {
+        !p.metadata
+            .labels
+            .as_ref()
+            .is_some_and(|l| l.values().any(|v| v == name))
+    });
+    let link = Link::new(
+        Loop::Network,
+        d.since,
+        ing.objref(),
+        format!(
+            "Ingress {} sends {host}{path} to Service {name}, whose endpoints ({}) do not serve target port {}: the controller's connections are refused (502)",
+            ing.name(),
+            serving,
+            u.target
+        ),
+    );
+    let h = match meant.first() {
+        Some(p) => {
+            let owner = crate::model::workload_ref(a.cluster, p);
+            let own = |(k, _): &(&String, &String)| k.as_str() != "pod-template-hash";
+            let all = p.metadata.labels.iter().flatten().filter(own);
+            let mut want: BTreeMap<String, String> = all
+                .clone()
+                .filter(|(k, v)| *v == name || k.as_str() == "app" || k.ends_with("/name"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            if want.is_empty() {
+                want = all.map(|(k, v)| (k.clone(), v.clone())).collect();
+            }
+            Hypothesis::new(
+                87,
+                Loop::Network,
+                svc.objref(),
+                format!(
+                    "Service {ns}/{name} selects {{{}}}, the pods of {serving}, which declare only {}; the pods that serve port {} ({owner}) are selected by no Service",
+                    labels(selector),
+                    declared.join(", "),
+                    u.target
+                ),
+            )
+            .fix(format!(
+                "Correct the selector of Service {ns}/{name} to the pods of {owner}: `selector: {{{}}}` (kubectl -n {ns} edit service {name}); its endpoints then list the pods serving port {}.",
+                labels(&want),
+                u.target
+            ))
+        }
+        None => Hypothesis::new(
+            80,
+            Loop::Network,
+            svc.objref(),
+            format!(
+                "Service {ns}/{name} sends to target port {}, which its pods ({serving}) do not declare: they declare {}",
+                u.target,
+                declared.join(", ")
+            ),
+        )
+        .fix(format!(
+            "Set the targetPort of Service {ns}/{name} to the port its pods listen on ({}), or make the pods of {serving} serve {}; check with `kubectl -n {ns} get endpointslices -l kubernetes.io/service-name={name} -o wide`.",
+            declared.join(" or "),
+            u.target
+        )),
+    };
+    vec![h.link(link)]
+}

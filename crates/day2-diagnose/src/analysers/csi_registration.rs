@@ -1,0 +1,108 @@
+//! A CSI node plugin that is Ready on every node and registered on none.
+//! Its registrar drops the driver's registration socket into the DaemonSet's
+//! `plugins_registry` hostPath, and the kubelet only watches
+//! `<root-dir>/plugins_registry`. When no node's CSINode lists the driver
+//! although a Ready plugin pod runs on each, the registrar writes where the
+//! kubelets do not look: the kubelet's `--root-dir` is not the directory
+//! the DaemonSet mounts (k0s, MicroK8s, a root dir moved to another disk).
+//! One DaemonSet setting is wrong, not one pod.
+
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use day2_model::{Loop, Pod, Res};
+use k8s_openapi::api::apps::v1::DaemonSet;
+
+/// The DaemonSet's hostPath for the kubelet's plugin registry.
+fn registry_dir(ds: &DaemonSet) -> Option<&str> {
+    ds.spec
+        .template
+        .spec
+        .as_ref()?
+        .volumes
+        .iter()
+        .flatten()
+        .filter_map(|v| v.host_path.as_ref())
+        .map(|h| h.path.as_str())
+        .find(|p| p.contains("plugins_registry"))
+}
+
+/// A ConfigMap in the DaemonSet's namespace with a key naming the kubelet
+/// directory (Rook's `ROOK_CSI_KUBELET_DIR_PATH`, a chart's `kubeletDir`):
+/// where the operator or chart takes the path from. (name, key)
+fn kubelet_dir_setting<'c>(a: &Analysis<'c>, ns: &str) -> Option<(&'c str, &'c str)> {
+    a.cluster.config_maps.iter().find_map(|cm| {
+        if cm.ns_or_default() != ns {
+            return None;
+        }
+        let key = cm.data.as_ref()?.keys().find(|k| {
+            let l = k.to_ascii_lowercase();
+            l.contains("kubelet") && l.contains("dir")
+        })?;
+        Some((cm.name(), key.as_str()))
+    })
+}
+
+pub fn unwatched<'c>(
+    a: &Analysis<'c>,
+    ds: &'c Res<DaemonSet>,
+    driver: &str,
+    link: Link,
+) -> Option<Hypothesis> {
+    if a.cluster.csi_nodes.is_empty() {
+        return None;
+    }
+    let pods: Vec<&Res<Pod>> = a
+        .cluster
+        .pods_of("DaemonSet", ds.ns_or_default(), ds.name());
+    // Ready on every node it runs on, and no CSINode of those nodes lists it.
+    let nodes: Vec<&str> = pods
+        .iter()
+        .filter_map(|p| crate::model::node_name(p))
+        .collect();
+    if nodes.len() < 2 || !pods.iter().all(|p| crate::model::is_ready(p)) {
+        return None;
+    }
+    let registered = a
+        .cluster
+        .csi_nodes
+        .iter()
+        .any(|c| nodes.contains(&c.name()) && c.spec.drivers.iter().any(|d| d.name == driver));
+    let judged = a
+        .cluster
+        .csi_nodes
+        .iter()
+        .filter(|c| nodes.contains(&c.name()))
+        .count();
+    if registered || judged < 2 {
+        return None;
+    }
+    let dir = registry_dir(ds).unwrap_or("/var/lib/kubelet/plugins_registry");
+    let ns = ds.ns_or_default();
+    let setting = kubelet_dir_setting(a, ns);
+    let obj = ds.objref();
+    let summary = format!(
+        "the {driver} node plugin (DaemonSet {ns}/{}) is Ready on {} nodes and registered on none: its registrar writes to {dir}, a directory those kubelets do not watch, so their root directory (--root-dir) is elsewhere",
+        ds.name(),
+        nodes.len()
+    );
+    let how = match setting {
+        Some((cm, key)) => format!(
+            "set {key} in ConfigMap {ns}/{cm} to the kubelet's root directory and let the operator redeploy the plugin"
+        ),
+        None => "set the chart's or operator's kubelet directory value (often `kubeletDir`) to it, so the DaemonSet's hostPaths and the registrar's --kubelet-registration-path follow".to_owned(),
+    };
+    Some(
+        Hypothesis::new(89, Loop::Storage, obj, summary)
+            .fix(format!(
+                "Find the kubelet's root directory on a node (`ps -o args= -C kubelet` shows --root-dir; k0s uses /var/lib/k0s/kubelet, MicroK8s /var/snap/microk8s/common/var/lib/kubelet) and {how}; once the plugin registers, `kubectl get csinode` lists {driver} and the mounts proceed."
+            ))
+            .missing("the kubelet's --root-dir on the nodes (not in the cluster's objects)")
+            .link(Link::new(
+                Loop::Storage,
+                None,
+                ds.objref(),
+                format!("Ready on {} nodes; no CSINode lists {driver}", nodes.len()),
+            ))
+            .link(link),
+    )
+}

@@ -1,0 +1,78 @@
+//! A backend Service that sends traffic to a port its Ready pods do not
+//! serve: its `targetPort` is a number that none of the selected pods
+//! declares, while every one of them declares the ports it listens on. The
+//! endpoints controller lists the pods all the same (a numeric target needs
+//! no declaration), so the Service has Ready endpoints and the connection
+//! is refused: ingress-nginx logs `connect() failed (111: Connection
+//! refused) while connecting to upstream` and answers 502.
+
+use super::service;
+use crate::analysis::Analysis;
+use day2_model::{Pod, Res};
+use k8s_openapi::api::core::v1::Service;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+/// The Service port `port` (a name or number; the first port when `None`)
+/// sends to a numeric target none of its Ready pods declares.
+pub struct Unserved<'c> {
+    pub target: i32,
+    /// The Ready pods the Service selects.
+    pub pods: Vec<&'c Res<Pod>>,
+    /// The ports those pods declare, ascending, without repeats.
+    pub declared: Vec<i32>,
+}
+
+fn declared_ports(pod: &Pod) -> impl Iterator<Item = i32> + '_ {
+    pod.spec
+        .iter()
+        .flat_map(|s| s.containers.iter())
+        .flat_map(|c| c.ports.iter().flatten())
+        .map(|p| p.container_port)
+}
+
+/// Whether the pod declares container port `n`.
+pub fn declares(pod: &Pod, n: i32) -> bool {
+    declared_ports(pod).any(|p| p == n)
+}
+
+pub fn unserved<'c>(
+    a: &Analysis<'c>,
+    svc: &'c Res<Service>,
+    port: Option<&str>,
+) -> Option<Unserved<'c>> {
+    let ports = svc.spec.as_ref()?.ports.as_ref()?;
+    let sp = match port {
+        Some(p) => ports
+            .iter()
+            .find(|sp| sp.name.as_deref() == Some(p) || sp.port.to_string() == p)?,
+        None => ports.first()?,
+    };
+    let target = match sp.target_port.as_ref() {
+        None => sp.port,
+        Some(IntOrString::Int(n)) => *n,
+        Some(IntOrString::String(_)) => return None,
+    };
+    let pods: Vec<&Res<Pod>> = service::selected_pods(a, svc)
+        .into_iter()
+        .filter(|p| crate::model::is_ready(p))
+        .collect();
+    let mut declared = Vec::new();
+    for p in &pods {
+        let before = declared.len();
+        declared.extend(declared_ports(p));
+        if declared.len() == before {
+            // A pod that declares nothing may serve any port.
+            return None;
+        }
+    }
+    if pods.is_empty() || declared.contains(&target) {
+        return None;
+    }
+    declared.sort_unstable();
+    declared.dedup();
+    Some(Unserved {
+        target,
+        pods,
+        declared,
+    })
+}

@@ -1,0 +1,201 @@
+//! Asked for and not served: an Ingress backend whose Service sends a port
+//! its pods do not declare (ingress-nginx#3610), a LoadBalancer Service the
+//! provider stops serving after its older siblings (kubernetes#68284), a
+//! CSI node plugin Ready everywhere and registered nowhere (rook#8791), and
+//! a Service whose pods the API server refuses (werf/kubedog#216).
+
+mod common;
+
+use common::*;
+use day2_model::Loop;
+
+const NODE: &str = r#"- {apiVersion: v1, kind: Node, metadata: {name: w1}, status: {allocatable: {cpu: "4", memory: 16Gi, pods: "110"}, conditions: [{type: Ready, status: "True", lastHeartbeatTime: "2026-06-20T10:00:00Z"}]}}
+"#;
+
+fn pod(name: &str, app: &str, ports: &str) -> String {
+    format!(
+        r#"- apiVersion: v1
+  kind: Pod
+  metadata: {{name: {name}, namespace: shop, labels: {{app: {app}}}}}
+  spec: {{nodeName: w1, containers: [{{name: c, image: "x:1"{ports}}}]}}
+  status: {{phase: Running, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: c, ready: true, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2026-06-20T08:00:00Z"}}}}}}]}}
+"#
+    )
+}
+
+/// Service gateway (80 -> `target`) selecting `selects`, behind an Ingress.
+fn ingress_cluster(target: u16, selects: &str, pods: &[String]) -> String {
+    let mut s = format!("apiVersion: v1\nkind: List\nitems:\n{NODE}");
+    for p in pods {
+        s.push_str(p);
+    }
+    s.push_str(&format!(
+        "- {{apiVersion: v1, kind: Service, metadata: {{name: gateway, namespace: shop}}, spec: {{selector: {{app: {selects}}}, ports: [{{port: 80, targetPort: {target}}}]}}}}\n\
+         - {{apiVersion: networking.k8s.io/v1, kind: Ingress, metadata: {{name: gateway, namespace: shop}}, spec: {{rules: [{{host: shop.example.com, http: {{paths: [{{path: /, pathType: Prefix, backend: {{service: {{name: gateway, port: {{number: 80}}}}}}}}]}}}}]}}}}\n"
+    ));
+    s
+}
+
+#[test]
+fn a_service_selecting_another_apps_pods_is_fixed_at_its_selector() {
+    let text = ingress_cluster(
+        8888,
+        "discovery",
+        &[
+            pod(
+                "discovery-1",
+                "discovery",
+                ", ports: [{containerPort: 8761}]",
+            ),
+            pod("gateway-1", "gateway", ", ports: [{containerPort: 8888}]"),
+        ],
+    );
+    let out = diagnose(&load(&text));
+    let d = about(&out, "IngressBackendUnavailable", "shop", "gateway");
+    assert_root(d, Loop::Network, "Service", "gateway");
+    assert!(d.fix.contains("selector: {app: gateway}"), "{}", d.fix);
+}
+
+#[test]
+fn a_target_port_no_pod_declares_is_fixed_at_the_target_port() {
+    let text = ingress_cluster(
+        9090,
+        "gateway",
+        &[pod(
+            "gateway-1",
+            "gateway",
+            ", ports: [{containerPort: 8080}]",
+        )],
+    );
+    let out = diagnose(&load(&text));
+    let d = about(&out, "IngressBackendUnavailable", "shop", "gateway");
+    assert_root(d, Loop::Network, "Service", "gateway");
+    assert!(
+        d.fix.contains("targetPort") && d.fix.contains("8080"),
+        "{}",
+        d.fix
+    );
+}
+
+#[test]
+fn pods_that_declare_no_port_or_the_target_are_served() {
+    for ports in [
+        "",
+        ", ports: [{containerPort: 8080}, {containerPort: 9090}]",
+    ] {
+        let text = ingress_cluster(9090, "gateway", &[pod("gateway-1", "gateway", ports)]);
+        let out = diagnose(&load(&text));
+        assert!(out.diagnoses.is_empty(), "{ports}: {}", summary(&out));
+    }
+}
+
+fn lb(name: &str, created: &str, ip: Option<&str>) -> String {
+    let status = ip
+        .map(|ip| format!("{{loadBalancer: {{ingress: [{{ip: \"{ip}\"}}]}}}}"))
+        .unwrap_or_else(|| "{loadBalancer: {}}".to_owned());
+    format!(
+        "- {{apiVersion: v1, kind: Service, metadata: {{name: {name}, namespace: shop, creationTimestamp: \"{created}\"}}, spec: {{type: LoadBalancer, ports: [{{port: 80}}]}}, status: {status}}}\n"
+    )
+}
+
+#[test]
+fn a_load_balancer_refused_in_silence_after_its_siblings_is_the_providers_limit() {
+    let nsx_node = r#"- {apiVersion: v1, kind: Node, metadata: {name: w1, labels: {bosh.id: 3178b719}}, status: {conditions: [{type: Ready, status: "True"}]}}
+"#;
+    let text = format!(
+        "apiVersion: v1\nkind: List\nitems:\n{nsx_node}{}{}{}",
+        lb("web01", "2026-06-20T08:00:00Z", Some("10.40.14.41")),
+        lb("web02", "2026-06-20T08:00:00Z", Some("10.40.14.42")),
+        lb("web03", "2026-06-20T08:26:00Z", None)
+    );
+    let out = diagnose(&load(&text));
+    let d = about(&out, "LoadBalancerPending", "shop", "web03");
+    assert!(d.unexplained, "{}", summary(&out));
+    assert!(
+        d.root_cause.summary.contains("web01"),
+        "{}",
+        d.root_cause.summary
+    );
+    assert!(
+        d.fix.contains("NSX-T") && d.fix.contains("virtual servers"),
+        "{}",
+        d.fix
+    );
+
+    // Served only after it asked, or not at all: no limit to speak of.
+    let text = format!(
+        "apiVersion: v1\nkind: List\nitems:\n{nsx_node}{}{}",
+        lb("web01", "2026-06-20T09:00:00Z", Some("10.40.14.41")),
+        lb("web03", "2026-06-20T08:26:00Z", None)
+    );
+    let out = diagnose(&load(&text));
+    let d = about(&out, "LoadBalancerPending", "shop", "web03");
+    assert!(!d.fix.contains("virtual servers"), "{}", d.fix);
+}
+
+/// A CSI node plugin on `nodes` nodes, all Ready, none registered, and a
+/// consumer whose mount fails on w1.
+fn csi_cluster(nodes: usize) -> String {
+    let mut s = String::from("apiVersion: v1\nkind: List\nitems:\n");
+    s.push_str("- {apiVersion: v1, kind: ConfigMap, metadata: {name: operator-config, namespace: storage}, data: {CSI_KUBELET_DIR_PATH: /var/lib/kubelet}}\n");
+    s.push_str("- {apiVersion: apps/v1, kind: DaemonSet, metadata: {name: csi-node, namespace: storage, uid: ds1}, spec: {selector: {matchLabels: {app: csi-node}}, template: {metadata: {labels: {app: csi-node}}, spec: {containers: [{name: registrar, image: \"registrar:1\", args: [\"--kubelet-registration-path=/var/lib/kubelet/plugins/blk.example.com/csi.sock\"]}], volumes: [{name: reg, hostPath: {path: /var/lib/kubelet/plugins_registry/}}]}}}}\n");
+    for i in 1..=nodes {
+        s.push_str(&format!("- {{apiVersion: v1, kind: Node, metadata: {{name: w{i}}}, status: {{conditions: [{{type: Ready, status: \"True\"}}]}}}}\n"));
+        s.push_str(&format!("- {{apiVersion: storage.k8s.io/v1, kind: CSINode, metadata: {{name: w{i}}}, spec: {{drivers: []}}}}\n"));
+        s.push_str(&format!("- {{apiVersion: v1, kind: Pod, metadata: {{name: csi-node-{i}, namespace: storage, labels: {{app: csi-node}}, ownerReferences: [{{apiVersion: apps/v1, kind: DaemonSet, name: csi-node, uid: ds1, controller: true}}]}}, spec: {{nodeName: w{i}, containers: [{{name: registrar, image: \"registrar:1\"}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: \"True\"}}], containerStatuses: [{{name: registrar, ready: true, restartCount: 0, image: \"\", imageID: \"\", state: {{running: {{startedAt: \"2026-06-20T08:00:00Z\"}}}}}}]}}}}\n"));
+    }
+    s.push_str("- {apiVersion: v1, kind: Pod, metadata: {name: db-0, namespace: shop}, spec: {nodeName: w1, containers: [{name: db, image: \"db:1\"}], volumes: [{name: data, persistentVolumeClaim: {claimName: data}}]}, status: {phase: Pending, containerStatuses: [{name: db, ready: false, restartCount: 0, image: \"\", imageID: \"\", state: {waiting: {reason: ContainerCreating}}}]}}\n");
+    s.push_str("- {apiVersion: v1, kind: Event, metadata: {name: db-0.1, namespace: shop}, involvedObject: {kind: Pod, name: db-0, namespace: shop}, reason: FailedMount, type: Warning, count: 9, firstTimestamp: \"2026-06-20T09:00:00Z\", lastTimestamp: \"2026-06-20T09:30:00Z\", source: {component: kubelet, host: w1}, message: \"MountVolume.MountDevice failed for volume \\\"pvc-1\\\" : kubernetes.io/csi: attacher.MountDevice failed to create newCsiDriverClient: driver name blk.example.com not found in the list of registered CSI drivers\"}\n");
+    s
+}
+
+#[test]
+fn a_plugin_ready_everywhere_and_registered_nowhere_is_its_kubelet_directory() {
+    let out = diagnose(&load(&csi_cluster(3)));
+    let d = about(&out, "FailedMount", "shop", "db-0");
+    assert_root(d, Loop::Storage, "DaemonSet", "csi-node");
+    assert!(
+        d.fix
+            .contains("CSI_KUBELET_DIR_PATH in ConfigMap storage/operator-config"),
+        "{}",
+        d.fix
+    );
+    // On one node only, the pod on that node is what to look at.
+    let out = diagnose(&load(&csi_cluster(1)));
+    let d = about(&out, "FailedMount", "shop", "db-0");
+    assert_root(d, Loop::Storage, "Pod", "csi-node-1");
+}
+
+#[test]
+fn a_service_whose_pods_are_refused_joins_the_refusal() {
+    let text = format!(
+        "apiVersion: v1\nkind: List\nitems:\n{NODE}{}{}",
+        pod("web-1", "web", ""),
+        r#"- {apiVersion: v1, kind: LimitRange, metadata: {name: ratio, namespace: shop}, spec: {limits: [{type: Container, maxLimitRequestRatio: {cpu: "5"}}]}}
+- {apiVersion: apps/v1, kind: Deployment, metadata: {name: app, namespace: shop, uid: d1}, spec: {replicas: 1, selector: {matchLabels: {app: app}}, template: {metadata: {labels: {app: app}}, spec: {containers: [{name: app, image: "app:1", resources: {limits: {cpu: 500m}}}]}}}}
+- {apiVersion: apps/v1, kind: ReplicaSet, metadata: {name: app-5b4c, namespace: shop, uid: r1, ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: app, uid: d1, controller: true}]}, spec: {replicas: 1, selector: {matchLabels: {app: app}}, template: {metadata: {labels: {app: app}}, spec: {containers: [{name: app, image: "app:1", resources: {limits: {cpu: 500m}}}]}}}, status: {replicas: 0}}
+- {apiVersion: v1, kind: Service, metadata: {name: app, namespace: shop}, spec: {selector: {app: app}, ports: [{port: 80}]}}
+- {apiVersion: discovery.k8s.io/v1, kind: EndpointSlice, metadata: {name: app-x1, namespace: shop, labels: {kubernetes.io/service-name: app}}, addressType: IPv4, endpoints: []}
+- {apiVersion: v1, kind: Event, metadata: {name: app-5b4c.1, namespace: shop}, involvedObject: {kind: ReplicaSet, name: app-5b4c, namespace: shop}, reason: FailedCreate, type: Warning, count: 16, firstTimestamp: "2026-06-20T09:00:00Z", lastTimestamp: "2026-06-20T09:10:00Z", source: {component: replicaset-controller}, message: "Error creating: pods \"app-5b4c-8gsvl\" is forbidden: [cpu max limit to request ratio per Container is 5, but no request is specified or request is 0]"}
+"#
+    );
+    let out = diagnose(&load(&text));
+    // The Service's missing endpoints and the ReplicaSet's refusals: one
+    // root, so one incident.
+    let kinds: Vec<&str> = out
+        .diagnoses
+        .iter()
+        .map(|d| d.symptom.kind.as_str())
+        .collect();
+    assert_eq!(kinds.len(), 2, "{}", summary(&out));
+    for d in &out.diagnoses {
+        assert_root(d, Loop::Compute, "LimitRange", "ratio");
+        assert!(d.fix.contains("non-zero cpu request"), "{}", d.fix);
+    }
+    let d = about(&out, "ServiceWithoutReadyEndpoints", "shop", "app");
+    assert!(
+        d.chain.iter().any(|l| l.object.name == "app-5b4c"),
+        "{:#?}",
+        d.chain
+    );
+}
