@@ -37,6 +37,9 @@ pub fn held<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     if let Some(h) = host_network_dns(a, pod, container) {
         return vec![h];
     }
+    if !vault && let Some(h) = super::init_wait::waits(a, pod, container) {
+        return vec![h];
+    }
     if !vault {
         return vec![
             Hypothesis::new(

@@ -322,6 +322,19 @@ pub fn controller_credentials(
 /// a cloud quota). Its size is in the provider's log, not in the cluster.
 pub fn silent_limit(a: &Analysis<'_>, svc: &Res<Service>) -> Option<Hypothesis> {
     use crate::symptoms::load_balancer::{has_address, is_load_balancer};
+    // k3s ServiceLB answers through `svclb-<service>` pods: their own
+    // trouble (ports held, Pending) is this Service's.
+    let prefix = format!("svclb-{}-", svc.name());
+    if let Some(p) = a
+        .cluster
+        .pods
+        .iter()
+        .find(|p| p.name().starts_with(&prefix))
+    {
+        return a
+            .pod_result(p.ns_or_default(), p.name())
+            .map(|r| r.as_upstream(1));
+    }
     let class = |s: &Service| {
         s.spec
             .as_ref()

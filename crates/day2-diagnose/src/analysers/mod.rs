@@ -5,6 +5,7 @@
 pub mod admission;
 pub mod apierr;
 pub mod backend_port;
+pub mod bgp;
 pub mod class_params;
 pub mod consumer;
 pub mod controllers;
@@ -17,8 +18,11 @@ pub mod helm;
 pub mod host_path;
 pub mod image;
 pub mod ingress_class;
+pub mod ingress_tls;
 pub mod init;
+pub mod init_wait;
 pub mod invalid_spec;
+pub mod irsa;
 pub mod lb_causes;
 pub mod mount;
 pub mod mount_driver;
@@ -34,6 +38,7 @@ pub mod pending;
 pub mod pressure;
 pub mod probe;
 pub mod probe_http;
+pub mod producer;
 pub mod rbac;
 pub mod runtime_handler;
 pub mod start;
@@ -157,6 +162,10 @@ pub static ANALYSERS: &[Analyser] = &[
         run: probe::cause,
     },
     Analyser {
+        kinds: &[ProbeFailing],
+        run: bgp::mesh_down,
+    },
+    Analyser {
         kinds: &[CrashLoopBackOff],
         run: follow::errors,
     },
@@ -249,6 +258,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[IngressBackendUnavailable],
         run: backend_port::unserved_port,
+    },
+    Analyser {
+        kinds: &[IngressBackendUnavailable],
+        run: ingress_tls::missing_secret,
     },
     Analyser {
         kinds: &[IngressBackendUnavailable],
@@ -440,6 +453,9 @@ fn stale_statefulset_pod(
 /// The symptom itself as the chain's link.
 pub fn symptom_link(d: &Detected<'_>) -> Link {
     let what = match d.kind {
+        Kind::PodPending if d.pod().and_then(|p| crate::model::node_name(p)).is_some() => {
+            "pod is Pending on its node: its containers have not started".to_owned()
+        }
         Kind::PodPending => "pod is Pending: the scheduler cannot place it".to_owned(),
         Kind::ImagePullBackOff | Kind::ErrImagePull => "image cannot be pulled".to_owned(),
         Kind::CrashLoopBackOff => "container crash-loops".to_owned(),

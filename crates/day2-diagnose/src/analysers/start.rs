@@ -361,6 +361,12 @@ pub fn config_error<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .fix(format!("Add key {key} to {kind} {ns}/{name} (or fix the key name in {workload}'s env/volume reference; mark the reference optional: true if it may be absent)."))
             .links(link)]
         }
+        ConfigError::MissingObject { kind, name }
+            if kind == "Secret"
+                && let Some(h) = super::producer::failing(a, ns, &name, link.clone()) =>
+        {
+            vec![h]
+        }
         ConfigError::MissingObject { kind, name } => vec![Hypothesis::new(
             88,
             if kind == "Secret" { Loop::Identity } else { Loop::Compute },

@@ -5,7 +5,8 @@
 //! NetworkPolicies let no pod of the class's controller reach the Ready
 //! backend pods, and it answers 504; or no controller takes the Ingress, as
 //! it names no class and none is the default, and the controller answers
-//! 404).
+//! 404; or its TLS Secret is not in its namespace, and HTTPS clients get
+//! the controller's default certificate).
 
 use super::{Detail, Detected, Kind, Subject, service};
 use crate::analysis::Analysis;
@@ -147,6 +148,32 @@ pub fn detect<'c>(a: &Analysis<'c>, ing: &'c Res<Ingress>) -> Option<Detected<'c
     }
     let (kind, text, port, service, host, path) = match missing {
         Some(m) => m,
+        None if let Some(t) = super::ingress_tls::missing(a, ing) => {
+            let (b, _, path) = backends(ing).into_iter().next()?;
+            let host = t.hosts.first().copied().unwrap_or("*").to_owned();
+            let elsewhere: Vec<String> = t
+                .elsewhere
+                .iter()
+                .map(|s| format!("{}/{}", s.ns_or_default(), s.name()))
+                .collect();
+            (
+                Kind::IngressBackendUnavailable,
+                format!(
+                    "TLS Secret {ns}/{} of Ingress {} does not exist{}: the controller serves its default certificate for {host}, and HTTPS clients refuse it",
+                    t.secret,
+                    ing.name(),
+                    if elsewhere.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (a Secret of that name is in {})", elsewhere.join(", "))
+                    }
+                ),
+                port_text(b),
+                b.name.clone(),
+                host,
+                path,
+            )
+        }
         None => {
             let controllers = unclaimed(a, ing)?;
             let (b, host, path) = backends(ing).into_iter().next()?;

@@ -9,6 +9,7 @@ pub mod create;
 pub mod eviction;
 pub mod image_pull;
 pub mod ingress;
+pub mod ingress_tls;
 pub mod init;
 pub mod job;
 pub mod load_balancer;

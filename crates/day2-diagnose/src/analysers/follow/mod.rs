@@ -219,6 +219,11 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 failure,
             } => connect_cause(a, pod, host, *port, *failure),
             ErrorClass::ConnectUnnamed { failure } => configured_peers(a, pod, container, *failure),
+            ErrorClass::CloudAuth { .. }
+                if let Some(h) = super::irsa::node_role_used(a, pod, &c.line) =>
+            {
+                Some(h)
+            }
             ErrorClass::CloudAuth { cloud, problem } => {
                 let mut h = cloud_identity(a, pod, container, *cloud, *problem);
                 // The action the cloud refused, when the error names it.

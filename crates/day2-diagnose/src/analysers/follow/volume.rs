@@ -32,9 +32,8 @@ pub(super) fn denied(
     container: &str,
     d: &crate::messages::fs::Denied,
 ) -> Option<Hypothesis> {
-    // Only a refused change of owner or mode says the volume decides ownership.
     if !d.ownership {
-        return None;
+        return write_denied(a, pod, container, d);
     }
     let vol_name = volume_at(pod, container, &d.path)?;
     let ns = pod.ns_or_default();
@@ -103,4 +102,102 @@ pub(super) fn denied(
             format!("mounted at the refused path {}", d.path),
         )),
     )
+}
+
+/// The claim mounted at a path of `container`: (volume name, claim).
+fn claim_at<'c, 'p>(
+    a: &Analysis<'c>,
+    pod: &'p Res<Pod>,
+    container: &str,
+    path: &str,
+) -> Option<(
+    &'p str,
+    &'c Res<k8s_openapi::api::core::v1::PersistentVolumeClaim>,
+)> {
+    let vol_name = volume_at(pod, container, path)?;
+    let claim = pod
+        .spec
+        .as_ref()?
+        .volumes
+        .iter()
+        .flatten()
+        .find(|v| v.name == vol_name)?
+        .persistent_volume_claim
+        .as_ref()?
+        .claim_name
+        .as_str();
+    let ns = pod.ns_or_default();
+    let pvc = a
+        .cluster
+        .pvcs
+        .iter()
+        .find(|c| c.ns_or_default() == ns && c.name() == claim)?;
+    Some((vol_name, pvc))
+}
+
+/// A write the kernel refuses (EACCES) on a claim's volume to a container
+/// that runs as a non-root user: the volume's root is not that user's. A
+/// pod-level `fsGroup` makes the kubelet give the volume to the group, but
+/// file-storage and NFS volumes keep the owner the server gives them (and a
+/// CSI driver with `fsGroupPolicy: None` skips it): then the class is where
+/// to look. Without `fsGroup`, the pod template is.
+fn write_denied(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    container: &str,
+    d: &crate::messages::fs::Denied,
+) -> Option<Hypothesis> {
+    let spec = pod.spec.as_ref()?;
+    let user = spec
+        .containers
+        .iter()
+        .chain(spec.init_containers.iter().flatten())
+        .find(|c| c.name == container)
+        .and_then(|c| c.security_context.as_ref()?.run_as_user)
+        .or_else(|| spec.security_context.as_ref()?.run_as_user)?;
+    if user == 0 {
+        return None;
+    }
+    let (vol_name, pvc) = claim_at(a, pod, container, &d.path)?;
+    let ns = pod.ns_or_default();
+    let owner = crate::model::workload_ref(a.cluster, pod);
+    let fs_group = spec.security_context.as_ref().and_then(|s| s.fs_group);
+    let class = a.cluster.class_of_claim(pvc);
+    let seen = Link::new(
+        Loop::Storage,
+        None,
+        pvc.objref(),
+        format!("mounted at {}, where user {user} may not write", d.path),
+    );
+    let h = match (fs_group, class) {
+        (Some(g), Some(c)) => Hypothesis::new(
+            82,
+            Loop::Storage,
+            c.objref(),
+            format!(
+                "container {container} (user {user}) may not write {} on volume {vol_name} (claim {ns}/{}): the pod sets fsGroup {g}, but volumes of StorageClass {} ({}) keep the owner their server gives them, so the group never applies",
+                d.path,
+                pvc.name(),
+                c.name(),
+                c.provisioner
+            ),
+        )
+        .fix(format!(
+            "Make the volume writable for user {user}: enable the chart's `volumePermissions` init container (it chowns the mount as root before the app starts), or use a class whose volumes take the pod's group or user (a block-storage class; for file storage a class or export owned by uid {user} / gid {g}); `kubectl get csidriver` shows whether the driver applies fsGroup (`fsGroupPolicy`)."
+        )),
+        _ => Hypothesis::new(
+            80,
+            Loop::Storage,
+            owner.clone(),
+            format!(
+                "container {container} runs as user {user} and may not write {} on volume {vol_name} (claim {ns}/{}); the pod sets no fsGroup, so the volume stays root's",
+                d.path,
+                pvc.name()
+            ),
+        )
+        .fix(format!(
+            "Set `securityContext.fsGroup: {user}` on the pod template of {owner} so the kubelet gives the volume to the container's group (or enable the chart's `volumePermissions` init container); the permission then allows the write."
+        )),
+    };
+    Some(h.link(seen))
 }

@@ -1,0 +1,91 @@
+//! An AWS refusal whose principal is the node's instance role although the
+//! pod's ServiceAccount names its own role (IRSA). The pod never used its
+//! web identity: the SDK fell through the credential chain to the instance
+//! metadata. The usual reason is a container user that cannot read the
+//! projected token (`AWS_WEB_IDENTITY_TOKEN_FILE` is `0600` root before
+//! Kubernetes 1.19, so a non-root user needs `fsGroup`), else an SDK too
+//! old to know web identity (external-secrets/kubernetes-external-secrets#452).
+
+use crate::analysis::Analysis;
+use crate::evidence::Hypothesis;
+use crate::messages::permission::refusal;
+use day2_model::{Loop, Pod, Res};
+
+const AWS_ROLE: &str = "eks.amazonaws.com/role-arn";
+
+/// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION` → (ROLE, SESSION).
+fn assumed(principal: &str) -> Option<(&str, &str)> {
+    let (_, rest) = principal.split_once(":assumed-role/")?;
+    rest.split_once('/')
+}
+
+pub fn node_role_used(a: &Analysis<'_>, pod: &Res<Pod>, line: &str) -> Option<Hypothesis> {
+    let r = refusal(line)?;
+    let (role, session) = assumed(r.principal.as_deref()?)?;
+    let ns = pod.ns_or_default();
+    let spec = pod.spec.as_ref()?;
+    let sa = day2_model::pod::service_account(spec);
+    let own = a
+        .cluster
+        .service_accounts
+        .iter()
+        .find(|s| s.ns_or_default() == ns && s.name() == sa)?
+        .annotation(AWS_ROLE)?;
+    let own_name = own.rsplit('/').next().unwrap_or(own);
+    // An EC2 instance's session (`i-0a6e…`) or a node role's name.
+    let instance = session.starts_with("i-") || role.to_ascii_lowercase().contains("node");
+    if own_name == role || !instance {
+        return None;
+    }
+    let workload = crate::model::workload_ref(a.cluster, pod);
+    let sc = spec.security_context.as_ref();
+    let user = sc.and_then(|s| s.run_as_user).or_else(|| {
+        spec.containers
+            .iter()
+            .find_map(|c| c.security_context.as_ref()?.run_as_user)
+    });
+    let fs_group = sc.and_then(|s| s.fs_group);
+    let who = match (user, fs_group) {
+        (Some(u), None) if u != 0 => format!(
+            " Its containers run as user {u} with no fsGroup, so they cannot read the token."
+        ),
+        (None, None) => {
+            " The pod sets no fsGroup; an image that runs as a non-root user cannot read the token."
+                .to_owned()
+        }
+        _ => String::new(),
+    };
+    Some(
+        Hypothesis::new(
+            88,
+            Loop::Identity,
+            workload.clone(),
+            format!(
+                "AWS refused {} to {role} (session {session}), the node's instance role, not {own} of ServiceAccount {ns}/{sa}: the pod did not use its web identity and fell back to the instance metadata.{who}",
+                r.action
+            ),
+        )
+        .fix(format!(
+            "Let the pod read its projected token: set `securityContext.fsGroup: 65534` (a group the container's user is in) on the pod template of {workload}, and use an SDK with web-identity support; after a restart AWS sees {own}. Block the fallback too: require IMDSv2 with a hop limit of 1 on the nodes so pods cannot take the node's role."
+        )),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::assumed;
+
+    #[test]
+    fn the_assumed_role_and_its_session_are_read_from_the_principal() {
+        assert_eq!(
+            assumed(
+                "arn:aws:sts::111122223333:assumed-role/eksctl-prod-nodegroup-ng-1-NodeInstanceRole-1QW9/i-0a6e4f2b19c7d3e58"
+            ),
+            Some((
+                "eksctl-prod-nodegroup-ng-1-NodeInstanceRole-1QW9",
+                "i-0a6e4f2b19c7d3e58"
+            ))
+        );
+        assert_eq!(assumed("arn:aws:iam::1:user/ci"), None);
+    }
+}
