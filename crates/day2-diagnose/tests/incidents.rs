@@ -114,7 +114,9 @@
 //! now.
 //! `tests/incidents-heldout-22/` is a twenty-second, written the same way
 //! from threads none of the other sets cites, against
-//! [`HELDOUT22_ACCURACY_FLOOR`] and [`HELDOUT22_HEALTHY_MISSES_CEILING`].
+//! [`HELDOUT22_ACCURACY_FLOOR`] and [`HELDOUT22_HEALTHY_MISSES_CEILING`]; it
+//! has since been read while changing the engine and is a development set
+//! now.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -360,8 +362,9 @@ const HELDOUT21_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the twenty-second held-out set (`tests/incidents-heldout-22/`)
 /// fully right. Blind it scored 13 of 20 (65.0%: 11 of its 18 incidents and
 /// both healthy clusters) on the engine of 09041d7 (after the twenty-first
-/// set's round). Only goes up.
-const HELDOUT22_ACCURACY_FLOOR: f64 = 0.65;
+/// set's round); it has been read since, and its round took it to 19 of
+/// 20. Only goes up.
+const HELDOUT22_ACCURACY_FLOOR: f64 = 0.95;
 
 /// Healthy clusters of the twenty-second held-out set that get a diagnosis
 /// today (none of its two). Only goes down.
