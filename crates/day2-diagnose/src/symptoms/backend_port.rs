@@ -40,13 +40,7 @@ pub fn unserved<'c>(
     svc: &'c Res<Service>,
     port: Option<&str>,
 ) -> Option<Unserved<'c>> {
-    let ports = svc.spec.as_ref()?.ports.as_ref()?;
-    let sp = match port {
-        Some(p) => ports
-            .iter()
-            .find(|sp| sp.name.as_deref() == Some(p) || sp.port.to_string() == p)?,
-        None => ports.first()?,
-    };
+    let sp = super::ingress::service_port(svc, port)?;
     let target = match sp.target_port.as_ref() {
         None => sp.port,
         Some(IntOrString::Int(n)) => *n,
