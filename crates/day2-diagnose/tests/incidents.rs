@@ -117,6 +117,9 @@
 //! [`HELDOUT22_ACCURACY_FLOOR`] and [`HELDOUT22_HEALTHY_MISSES_CEILING`]; it
 //! has since been read while changing the engine and is a development set
 //! now.
+//! `tests/incidents-heldout-23/` is a twenty-third, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT23_ACCURACY_FLOOR`] and [`HELDOUT23_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -369,6 +372,16 @@ const HELDOUT22_ACCURACY_FLOOR: f64 = 0.95;
 /// Healthy clusters of the twenty-second held-out set that get a diagnosis
 /// today (none of its two). Only goes down.
 const HELDOUT22_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the twenty-third held-out set (`tests/incidents-heldout-23/`)
+/// fully right. Blind it scored 13 of 18 (72.2%: 11 of its 16 incidents and
+/// both healthy clusters) on the engine of 8a10511 (after the
+/// twenty-second set's round). Only goes up.
+const HELDOUT23_ACCURACY_FLOOR: f64 = 0.722;
+
+/// Healthy clusters of the twenty-third held-out set that get a diagnosis
+/// today (none of its two). Only goes down.
+const HELDOUT23_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
@@ -653,7 +666,14 @@ fn parse_expect(id: &str, text: &str, list: &Value) -> Result<Incident, String> 
         let s = &v["symptom"];
         check_keys(s, &["kind", "object"], "symptom")?;
         let kinds = one_or_many(&s["kind"], "symptom.kind")?;
-        if let Some(k) = kinds.iter().find(|k| !SYMPTOM_KINDS.contains(&k.as_str())) {
+        // A kind close to a known one is a typo; one unlike any names a
+        // symptom the engine does not have yet (a writer's word for it), and
+        // is scored as a miss.
+        if let Some(k) = kinds.iter().find(|k| {
+            !SYMPTOM_KINDS.contains(&k.as_str())
+                && (k.is_empty()
+                    || day2_model::text::near_name(k, SYMPTOM_KINDS.iter().copied()).is_some())
+        }) {
             return Err(format!("symptom.kind {k:?} is not a known symptom kind"));
         }
         let objects = one_or_many(&s["object"], "symptom.object")?
@@ -761,6 +781,7 @@ const HELDOUT19: &str = "tests/incidents-heldout-19";
 const HELDOUT20: &str = "tests/incidents-heldout-20";
 const HELDOUT21: &str = "tests/incidents-heldout-21";
 const HELDOUT22: &str = "tests/incidents-heldout-22";
+const HELDOUT23: &str = "tests/incidents-heldout-23";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -1183,6 +1204,8 @@ const HELDOUT21_BEGIN: &str = "<!-- heldout21:begin -->";
 const HELDOUT21_END: &str = "<!-- heldout21:end -->";
 const HELDOUT22_BEGIN: &str = "<!-- heldout22:begin -->";
 const HELDOUT22_END: &str = "<!-- heldout22:end -->";
+const HELDOUT23_BEGIN: &str = "<!-- heldout23:begin -->";
+const HELDOUT23_END: &str = "<!-- heldout23:end -->";
 
 /// The scoreboards share one file and run in parallel: one writer at a time.
 static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -1549,6 +1572,33 @@ fn heldout22_incidents_scoreboard() {
         HELDOUT22_HEALTHY_MISSES_CEILING,
         (HELDOUT22_BEGIN, HELDOUT22_END),
     );
+}
+
+/// The twenty-third held-out set, scored on its own by the same code.
+#[test]
+fn heldout23_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT23,
+        18,
+        HELDOUT23_ACCURACY_FLOOR,
+        HELDOUT23_HEALTHY_MISSES_CEILING,
+        (HELDOUT23_BEGIN, HELDOUT23_END),
+    );
+}
+
+#[test]
+fn a_kind_near_a_known_one_is_a_typo_and_a_new_kind_a_miss() {
+    let list: Value = serde_json::json!({"items": [
+        {"kind": "Node", "metadata": {"name": "n1"}}
+    ]});
+    let exp = |kind: &str| {
+        format!(
+            "source: https://example.com/1\nfamily: pending\nsymptom:\n  kind: {kind}\n  object: \"Node n1\"\nroot_cause:\n  loop: compute\n  kind: Node\n  name: n1\nfix_words:\n  any: [drain]\n"
+        )
+    };
+    let typo = parse_expect("001", &exp("NodeNotReadyy"), &list);
+    assert!(typo.is_err_and(|e| e.contains("not a known symptom kind")));
+    assert!(parse_expect("001", &exp("DrainBlockedByBudget"), &list).is_ok());
 }
 
 #[test]
