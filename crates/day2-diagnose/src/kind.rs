@@ -31,11 +31,14 @@ pub enum Kind {
     HpaLimited,
     /// A container's readiness, liveness or startup probe fails.
     ProbeFailing,
+    /// A cordoned node that cannot be drained: a PodDisruptionBudget allows
+    /// no eviction of a pod still on it.
+    DrainBlocked,
 }
 
 impl Kind {
     #[cfg(test)]
-    pub const ALL: [Kind; 24] = [
+    pub const ALL: [Kind; 25] = [
         Kind::NodeNotReady,
         Kind::PvcPending,
         Kind::PodPending,
@@ -60,6 +63,7 @@ impl Kind {
         Kind::JobFailed,
         Kind::HpaLimited,
         Kind::ProbeFailing,
+        Kind::DrainBlocked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -88,6 +92,7 @@ impl Kind {
             Kind::JobFailed => "JobFailed",
             Kind::HpaLimited => "HpaLimited",
             Kind::ProbeFailing => "ProbeFailing",
+            Kind::DrainBlocked => "DrainBlocked",
         }
     }
 
@@ -104,7 +109,8 @@ impl Kind {
             | Kind::NodePressure
             | Kind::JobFailed
             | Kind::HpaLimited
-            | Kind::ProbeFailing => Loop::Compute,
+            | Kind::ProbeFailing
+            | Kind::DrainBlocked => Loop::Compute,
             Kind::SandboxCreateFailed | Kind::LoadBalancerPending => Loop::Network,
             Kind::ErrImagePull | Kind::ImagePullBackOff => Loop::Identity,
             Kind::PvcPending

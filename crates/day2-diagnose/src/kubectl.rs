@@ -65,6 +65,11 @@ pub fn fetch(kind: Kind, o: &ObjRef) -> Vec<String> {
                 "the log of one of the Job's pods: `kubectl logs {ns}job/{name} --all-containers`"
             ));
         }
+        Kind::DrainBlocked => {
+            out.push(format!(
+                "the budgets on the node's pods: `kubectl get pdb -A` and `kubectl get pods -A -o wide --field-selector spec.nodeName={name}`"
+            ));
+        }
         Kind::NodeNotReady | Kind::NodePressure => {
             out.push(format!(
                 "what runs on the node: `kubectl get pods -A -o wide --field-selector spec.nodeName={name}`"

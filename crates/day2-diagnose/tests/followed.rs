@@ -160,3 +160,26 @@ fn an_init_wait_on_a_service_that_is_up_is_the_check_itself() {
         d.root_cause.summary
     );
 }
+
+#[test]
+fn a_store_refused_by_entra_id_is_outside_the_cluster() {
+    let text = list(
+        r#"- {apiVersion: v1, kind: Node, metadata: {name: w1}, status: {conditions: [{type: Ready, status: "True"}]}}
+- {apiVersion: v1, kind: ServiceAccount, metadata: {name: external-secrets, namespace: es, annotations: {azure.workload.identity/client-id: "00000000-0000-0000-0000-000000000001"}}}
+- {apiVersion: external-secrets.io/v1beta1, kind: ClusterSecretStore, metadata: {name: azure-keyvault}, spec: {provider: {azurekv: {authType: WorkloadIdentity, serviceAccountRef: {name: external-secrets, namespace: es}}}}, status: {conditions: [{type: Ready, status: "False", reason: InvalidProviderConfig, message: "unable to validate store"}]}}
+- {apiVersion: v1, kind: Event, metadata: {name: kv.1, namespace: default}, involvedObject: {kind: ClusterSecretStore, name: azure-keyvault, apiVersion: external-secrets.io/v1beta1}, reason: InvalidProviderConfig, type: Warning, firstTimestamp: "2026-06-20T09:00:00Z", lastTimestamp: "2026-06-20T09:30:00Z", message: "unable to log in: AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: 'https://oidc.example/issuer/'. Assertion Subject: 'system:serviceaccount:es:external-secrets'."}
+- {apiVersion: external-secrets.io/v1beta1, kind: ExternalSecret, metadata: {name: api, namespace: shop}, spec: {secretStoreRef: {kind: ClusterSecretStore, name: azure-keyvault}, target: {name: api-env}}, status: {conditions: [{type: Ready, status: "False", reason: SecretSyncedError, message: "could not get ClusterSecretStore \"azure-keyvault\", ClusterSecretStore \"azure-keyvault\" is not ready"}]}}
+- {apiVersion: v1, kind: Pod, metadata: {name: api-1, namespace: shop}, spec: {nodeName: w1, containers: [{name: api, image: "api:1", envFrom: [{secretRef: {name: api-env}}]}]}, status: {phase: Pending, containerStatuses: [{name: api, ready: false, restartCount: 0, image: "", imageID: "", state: {waiting: {reason: CreateContainerConfigError, message: "secret \"api-env\" not found"}}}]}}
+"#,
+    );
+    let out = diagnose(&load(&text));
+    let d = about(&out, "CreateContainerConfigError", "shop", "api-1");
+    assert!(d.unexplained, "{}", summary(&out));
+    assert!(
+        d.fix.contains("issuer https://oidc.example/issuer/")
+            && d.fix
+                .contains("subject system:serviceaccount:es:external-secrets"),
+        "{}",
+        d.fix
+    );
+}

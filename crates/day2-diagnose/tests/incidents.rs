@@ -390,7 +390,7 @@ const HELDOUT10_HEALTHY_MISSES_CEILING: usize = 0;
 const LOOPS: [&str; 5] = ["identity", "compute", "network", "storage", "observability"];
 
 /// Symptom kinds of the `day2/v1` contract, and those the engine is to gain.
-const SYMPTOM_KINDS: [&str; 26] = [
+const SYMPTOM_KINDS: [&str; 27] = [
     "PodPending",
     "ImagePullBackOff",
     "ErrImagePull",
@@ -415,6 +415,7 @@ const SYMPTOM_KINDS: [&str; 26] = [
     "LoadBalancerPending",
     "JobFailed",
     "HpaLimited",
+    "DrainBlocked",
     // Reserved spellings some expectations accept as alternatives.
     "ImagePull",
     "Unexplained",

@@ -13,6 +13,7 @@ pub mod crash;
 pub mod csi;
 pub mod csi_registration;
 pub mod dependency;
+pub mod drain;
 pub mod follow;
 pub mod helm;
 pub mod host_path;
@@ -40,6 +41,7 @@ pub mod probe;
 pub mod probe_http;
 pub mod producer;
 pub mod rbac;
+pub mod route;
 pub mod runtime_handler;
 pub mod start;
 pub mod storage;
@@ -252,6 +254,10 @@ pub static ANALYSERS: &[Analyser] = &[
         run: network::ingress,
     },
     Analyser {
+        kinds: &[IngressBackendMissing],
+        run: route::backend,
+    },
+    Analyser {
         kinds: &[IngressBackendUnavailable],
         run: follow::ingress_shut_out,
     },
@@ -300,6 +306,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[Evicted],
         run: pressure::evicted,
+    },
+    Analyser {
+        kinds: &[DrainBlocked],
+        run: drain::blocked,
     },
     Analyser {
         kinds: &[NodePressure],
@@ -487,6 +497,7 @@ pub fn symptom_link(d: &Detected<'_>) -> Link {
         Kind::JobFailed => "Job failed".to_owned(),
         Kind::HpaLimited => "HorizontalPodAutoscaler cannot scale as asked".to_owned(),
         Kind::ProbeFailing => "a container's probe fails".to_owned(),
+        Kind::DrainBlocked => "the cordoned node cannot be drained".to_owned(),
     };
     Link::new(d.kind.loop_(), d.since, d.object.clone(), what)
         .with_evidence(d.evidence.iter().take(3).cloned())

@@ -66,12 +66,11 @@ fn kebab(kind: &str) -> String {
     s
 }
 
-pub fn failing(a: &Analysis<'_>, ns: &str, secret: &str, link: Option<Link>) -> Option<Hypothesis> {
-    let (o, text) = a.cluster.other.iter().find_map(|o: &Res<DynObject>| {
-        if o.ns_or_default() != ns || !writes(o, secret) {
-            return None;
-        }
-        let text = status_texts(o).into_iter().find(|t| {
+/// An error the resource reports: a failing condition's message, or a
+/// status text that says so.
+fn error_text(o: &DynObject) -> Option<&str> {
+    failed_condition(o).or_else(|| {
+        status_texts(o).into_iter().find(|t| {
             let l = t.to_ascii_lowercase();
             [
                 "error",
@@ -83,8 +82,97 @@ pub fn failing(a: &Analysis<'_>, ns: &str, secret: &str, link: Option<Link>) -> 
             ]
             .iter()
             .any(|w| l.contains(w))
-        })?;
-        Some((o, text))
+        })
+    })
+}
+
+/// The message of a condition whose status is `False` (`Ready`, `Synced`).
+fn failed_condition(o: &DynObject) -> Option<&str> {
+    o.data
+        .get("status")?
+        .get("conditions")?
+        .as_array()?
+        .iter()
+        .find(|c| c.get("status").and_then(Value::as_str) == Some("False"))?
+        .get("message")?
+        .as_str()
+}
+
+/// The custom resources `o`'s spec names by kind and name (an
+/// ExternalSecret's `secretStoreRef`, a Certificate's `issuerRef`).
+fn referenced<'c>(a: &Analysis<'c>, o: &DynObject, ns: &str) -> Vec<&'c Res<DynObject>> {
+    fn refs<'v>(v: &'v Value, out: &mut Vec<(&'v str, &'v str)>) {
+        match v {
+            Value::Object(m) => {
+                if let (Some(Value::String(k)), Some(Value::String(n))) =
+                    (m.get("kind"), m.get("name"))
+                {
+                    out.push((k.as_str(), n.as_str()));
+                }
+                m.values().for_each(|x| refs(x, out));
+            }
+            Value::Array(xs) => xs.iter().for_each(|x| refs(x, out)),
+            _ => {}
+        }
+    }
+    let mut pairs = Vec::new();
+    if let Some(spec) = o.data.get("spec") {
+        refs(spec, &mut pairs);
+    }
+    a.cluster
+        .other
+        .iter()
+        .filter(|r| {
+            pairs.iter().any(|(k, n)| r.kind == *k && r.name() == *n)
+                && (r.metadata.namespace.is_none() || r.ns_or_default() == ns)
+        })
+        .collect()
+}
+
+/// The fix for an Azure workload identity refused for want of a federated
+/// credential (`AADSTS70021`): Entra ID's side, with the issuer and subject
+/// the error quotes. Nothing in the cluster to change.
+fn no_federation(text: &str) -> Option<String> {
+    use crate::messages::errors::{AuthProblem, CloudId, ErrorClass};
+    let found = crate::messages::errors::classify(text)
+        .into_iter()
+        .any(|c| {
+            matches!(
+                c.class,
+                ErrorClass::CloudAuth {
+                    cloud: CloudId::Azure,
+                    problem: AuthProblem::NoFederation
+                }
+            )
+        });
+    if !found {
+        return None;
+    }
+    let quoted = |key: &str| {
+        text.split_once(key)
+            .and_then(|(_, r)| {
+                r.trim_start()
+                    .trim_start_matches(['\\', '\''])
+                    .split(['\'', '\\'])
+                    .next()
+            })
+            .filter(|v| !v.is_empty())
+            .unwrap_or("<…>")
+            .to_owned()
+    };
+    Some(format!(
+        "Entra ID has no federated identity credential matching the token: add one on the managed identity (or app registration) the store uses, with issuer {} and subject {} (`az identity federated-credential create --identity-name <identity> -g <rg> --issuer <issuer> --subject <subject> --audience api://AzureADTokenExchange`); the cluster's side (the annotated ServiceAccount, the injected token) is in place.",
+        quoted("Assertion Issuer:"),
+        quoted("Assertion Subject:")
+    ))
+}
+
+pub fn failing(a: &Analysis<'_>, ns: &str, secret: &str, link: Option<Link>) -> Option<Hypothesis> {
+    let (o, text) = a.cluster.other.iter().find_map(|o: &Res<DynObject>| {
+        if o.ns_or_default() != ns || !writes(o, secret) {
+            return None;
+        }
+        Some((o, error_text(o)?))
     })?;
     let said = day2_model::redact::excerpt(text, 240);
     let seen = Link::new(
@@ -97,6 +185,71 @@ pub fn failing(a: &Analysis<'_>, ns: &str, secret: &str, link: Option<Link>) -> 
             o.name()
         ),
     );
+    // What it names (its store, its issuer) and what they report.
+    for r in referenced(a, o, ns) {
+        let said: Vec<&str> = a
+            .cluster
+            .events_for_obj(r)
+            .into_iter()
+            .filter(|e| e.type_ == "Warning")
+            .map(|e| e.message_text())
+            .chain(error_text(r))
+            .collect();
+        if let Some(fix) = said.iter().find_map(|t| no_federation(t)) {
+            let text = said
+                .iter()
+                .find(|t| t.contains("AADSTS"))
+                .copied()
+                .unwrap_or_default();
+            // The ServiceAccount the token was for, and whether it names its identity.
+            let subject = text
+                .split_once("system:serviceaccount:")
+                .and_then(|(_, r)| r.split(['\'', '\\', '.', ' ', '"']).next())
+                .and_then(|s| s.split_once(':'));
+            if let Some((sa_ns, sa)) = subject
+                && let Some(obj) = a
+                    .cluster
+                    .service_accounts
+                    .iter()
+                    .find(|x| x.ns_or_default() == sa_ns && x.name() == sa)
+                && obj
+                    .annotation("azure.workload.identity/client-id")
+                    .is_none()
+            {
+                return Some(
+                    Hypothesis::new(
+                        84,
+                        Loop::Identity,
+                        obj.objref(),
+                        format!("ServiceAccount {sa_ns}/{sa}, which {} {} authenticates as, has no `azure.workload.identity/client-id` annotation, and Entra ID refuses its token", r.kind, r.name()),
+                    )
+                    .fix(format!("Annotate ServiceAccount {sa_ns}/{sa} with `azure.workload.identity/client-id: <the managed identity's client id>` and create the federated credential for subject system:serviceaccount:{sa_ns}:{sa}; then restart the controller."))
+                    .link(seen)
+                    .links(link),
+                );
+            }
+            return Some(
+                Hypothesis::new(
+                    82,
+                    Loop::Identity,
+                    r.objref(),
+                    format!(
+                        "{} {} cannot authenticate to Azure, so {} {ns}/{} never writes Secret {secret}: {}",
+                        r.kind,
+                        r.name(),
+                        o.kind,
+                        o.name(),
+                        day2_model::redact::excerpt(text, 200)
+                    ),
+                )
+                .fix(fix)
+                .missing("the managed identity's federated credentials in Entra ID (`az identity federated-credential list`)")
+                .link(seen)
+                .links(link)
+                .unexplained(),
+            );
+        }
+    }
     // The controller of that kind: a workload named after it.
     let stem = kebab(&o.kind);
     let controller_pod = a

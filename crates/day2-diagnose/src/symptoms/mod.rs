@@ -6,6 +6,7 @@ pub mod autoscaling;
 pub mod backend_port;
 pub mod crash_loop;
 pub mod create;
+pub mod drain;
 pub mod eviction;
 pub mod image_pull;
 pub mod ingress;
@@ -17,6 +18,7 @@ pub mod node;
 pub mod pod_pending;
 pub mod probe;
 pub mod pvc;
+pub mod route;
 pub mod service;
 pub mod start;
 pub mod statefulset;
@@ -55,6 +57,8 @@ pub enum Subject<'c> {
     },
     Job(&'c Res<Job>),
     Hpa(&'c Res<HorizontalPodAutoscaler>),
+    /// A Gateway API route (HTTPRoute, GRPCRoute, …).
+    Route(&'c Res<day2_model::object::DynObject>),
 }
 
 /// The scheduler's word on a Pending pod.
@@ -244,8 +248,9 @@ pub fn detect_create_failures<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
     create::detect(a)
 }
 
-/// Services of type LoadBalancer without an address, failed Jobs, and
-/// HorizontalPodAutoscalers that cannot scale.
+/// Services of type LoadBalancer without an address, failed Jobs,
+/// HorizontalPodAutoscalers that cannot scale, and cordoned nodes a
+/// PodDisruptionBudget keeps from draining.
 pub fn detect_controllers<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
     let cluster = a.cluster;
     let mut v: Vec<Detected<'c>> = cluster
@@ -268,6 +273,7 @@ pub fn detect_controllers<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
             .filter(|h| a.included(h.namespace()))
             .filter_map(|h| autoscaling::detect(a, h)),
     );
+    v.extend(cluster.nodes.iter().filter_map(|n| drain::detect(a, n)));
     v
 }
 
@@ -290,12 +296,21 @@ pub fn detect_statefulsets<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
 }
 
 pub fn detect_ingresses<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
-    a.cluster
+    let mut v: Vec<Detected<'c>> = a
+        .cluster
         .ingresses
         .par_iter()
         .filter(|s| a.included(s.namespace()))
         .filter_map(|s| ingress::detect(a, s))
-        .collect()
+        .collect();
+    v.extend(
+        a.cluster
+            .other
+            .iter()
+            .filter(|o| a.included(o.metadata.namespace.as_deref()))
+            .filter_map(|o| route::detect(a, o)),
+    );
+    v
 }
 
 /// Evidence lines of events (most recent last), at most `max`.

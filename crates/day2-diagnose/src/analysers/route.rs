@@ -1,0 +1,76 @@
+//! A Gateway API route whose backend resolves to nothing
+//! ([`crate::symptoms::route`]): the route's `backendRefs` is what to
+//! correct, to a Service that exists and a port it has (by number: a
+//! backendRef has no port names).
+
+use crate::analysis::Analysis;
+use crate::evidence::Hypothesis;
+use crate::symptoms::{Detail, Detected, Subject};
+use day2_model::Loop;
+
+pub fn backend<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let (
+        Subject::Route(route),
+        Detail::Ingress {
+            service,
+            port,
+            host,
+            ..
+        },
+    ) = (&d.subject, &d.detail)
+    else {
+        return vec![];
+    };
+    let ns = route.ns_or_default();
+    let kind = route.kind.as_str();
+    let name = route.name();
+    let Some(svc) = a.service(ns, service) else {
+        let near = day2_model::text::near_name(
+            service,
+            a.cluster
+                .services
+                .iter()
+                .filter(|s| s.ns_or_default() == ns)
+                .map(|s| s.name()),
+        );
+        return vec![
+            Hypothesis::new(
+                86,
+                Loop::Network,
+                route.objref(),
+                format!("{kind} {ns}/{name} sends {host} to Service {service}, which does not exist in {ns}"),
+            )
+            .fix(match near {
+                Some(n) => format!("Set `backendRefs[].name: {n}` in {kind} {name} (Service {n} exists; {service} does not)."),
+                None => format!("Create Service {ns}/{service} or point `backendRefs[].name` of {kind} {name} at the Service that exists."),
+            }),
+        ];
+    };
+    let ports: Vec<(Option<&str>, i32)> = svc
+        .spec
+        .iter()
+        .flat_map(|s| s.ports.iter().flatten())
+        .map(|p| (p.name.as_deref(), p.port))
+        .collect();
+    let have: Vec<String> = ports
+        .iter()
+        .map(|(n, p)| n.map_or_else(|| p.to_string(), |n| format!("{p} ({n})")))
+        .collect();
+    let to = ports.first().map_or(0, |p| p.1);
+    vec![
+        Hypothesis::new(
+            87,
+            Loop::Network,
+            route.objref(),
+            format!(
+                "{kind} {ns}/{name} sends {host} to port {} of Service {service}, which has only {}: the gateway connects to a port nothing serves",
+                port.as_deref().unwrap_or("(none)"),
+                have.join(", ")
+            ),
+        )
+        .fix(format!(
+            "Set `backendRefs[].port: {to}` in {kind} {name} (the Service's port, not the container's), or give Service {service} a port {}.",
+            port.as_deref().unwrap_or("(none)")
+        )),
+    ]
+}
