@@ -119,7 +119,9 @@
 //! now.
 //! `tests/incidents-heldout-23/` is a twenty-third, written the same way
 //! from threads none of the other sets cites, against
-//! [`HELDOUT23_ACCURACY_FLOOR`] and [`HELDOUT23_HEALTHY_MISSES_CEILING`].
+//! [`HELDOUT23_ACCURACY_FLOOR`] and [`HELDOUT23_HEALTHY_MISSES_CEILING`]; it
+//! has since been read while changing the engine and is a development set
+//! now.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -376,8 +378,9 @@ const HELDOUT22_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the twenty-third held-out set (`tests/incidents-heldout-23/`)
 /// fully right. Blind it scored 13 of 18 (72.2%: 11 of its 16 incidents and
 /// both healthy clusters) on the engine of 8a10511 (after the
-/// twenty-second set's round). Only goes up.
-const HELDOUT23_ACCURACY_FLOOR: f64 = 0.722;
+/// twenty-second set's round); it has been read since, and its round took
+/// it to 16 of 18. Only goes up.
+const HELDOUT23_ACCURACY_FLOOR: f64 = 0.888;
 
 /// Healthy clusters of the twenty-third held-out set that get a diagnosis
 /// today (none of its two). Only goes down.
