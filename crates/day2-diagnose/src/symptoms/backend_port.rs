@@ -35,12 +35,26 @@ pub fn declares(pod: &Pod, n: i32) -> bool {
     declared_ports(pod).any(|p| p == n)
 }
 
+/// The Service port a backend names (by name or number), or the first.
+pub fn service_port<'s>(
+    svc: &'s k8s_openapi::api::core::v1::Service,
+    port: Option<&str>,
+) -> Option<&'s k8s_openapi::api::core::v1::ServicePort> {
+    let ports = svc.spec.as_ref()?.ports.as_ref()?;
+    match port {
+        Some(p) => ports
+            .iter()
+            .find(|sp| sp.name.as_deref() == Some(p) || sp.port.to_string() == p),
+        None => ports.first(),
+    }
+}
+
 pub fn unserved<'c>(
     a: &Analysis<'c>,
     svc: &'c Res<Service>,
     port: Option<&str>,
 ) -> Option<Unserved<'c>> {
-    let sp = super::ingress::service_port(svc, port)?;
+    let sp = service_port(svc, port)?;
     let target = match sp.target_port.as_ref() {
         None => sp.port,
         Some(IntOrString::Int(n)) => *n,

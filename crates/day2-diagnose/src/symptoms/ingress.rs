@@ -299,20 +299,6 @@ pub fn controller_pods<'c>(a: &Analysis<'c>, class: &str) -> Vec<&'c Res<Pod>> {
         .collect()
 }
 
-/// The Service port a backend names (by name or number), or the first.
-pub fn service_port<'s>(
-    svc: &'s k8s_openapi::api::core::v1::Service,
-    port: Option<&str>,
-) -> Option<&'s k8s_openapi::api::core::v1::ServicePort> {
-    let ports = svc.spec.as_ref()?.ports.as_ref()?;
-    match port {
-        Some(p) => ports
-            .iter()
-            .find(|sp| sp.name.as_deref() == Some(p) || sp.port.to_string() == p),
-        None => ports.first(),
-    }
-}
-
 /// The port a backend pod serves for `svc`'s port `port` (a number or a
 /// name): the Service port's `targetPort`, a name resolved against the
 /// pod's container ports.
@@ -322,7 +308,7 @@ fn served_port<'c>(
     pod: &'c Pod,
 ) -> Option<Port<'c>> {
     use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-    let sp = service_port(svc, port)?;
+    let sp = super::backend_port::service_port(svc, port)?;
     let number = crate::model::target_port(sp, pod)?;
     let mut container_ports = pod
         .spec
