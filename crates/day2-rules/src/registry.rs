@@ -57,6 +57,7 @@ static ALL: &[&dyn Rule] = &[
     &nw012_missing_liveness_probe::MissingLivenessProbe,
     &nw013_ingress_without_tls::IngressWithoutTls,
     &nw014_probe_port_protocol_mismatch::ProbePortProtocolMismatch,
+    &nw015_policy_peer_selects_no_namespace::PolicyPeerSelectsNoNamespace,
     // storage
     &st001_immediate_binding_zonal_storage::ImmediateBindingZonalStorage,
     &st002_database_in_deployment::DatabaseInDeployment,

@@ -48,6 +48,7 @@ pub mod nw011_traffic_policy_mismatch;
 pub mod nw012_missing_liveness_probe;
 pub mod nw013_ingress_without_tls;
 pub mod nw014_probe_port_protocol_mismatch;
+pub mod nw015_policy_peer_selects_no_namespace;
 pub mod ob001_missing_golden_log_context;
 pub mod ob002_service_without_red_metrics;
 pub mod ob003_cluster_without_use_metrics;
