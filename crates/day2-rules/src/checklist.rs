@@ -158,7 +158,7 @@ pub const ITEMS: &[ItemDef] = &[
         id: "network.network-policies",
         loop_: Loop::Network,
         text: "NetworkPolicies active",
-        rules: &["NW004", "NW005", "NW006"],
+        rules: &["NW004", "NW005", "NW006", "NW015"],
         unknown_when: no_workloads,
     },
     ItemDef {
