@@ -183,3 +183,20 @@ fn a_store_refused_by_entra_id_is_outside_the_cluster() {
         d.fix
     );
 }
+
+#[test]
+fn flannel_without_a_pod_cidr_is_the_node_even_in_a_kubelet_1_5_event() {
+    // kubernetes/kubernetes#36575: kubeadm init without --pod-network-cidr.
+    let text = list(
+        r#"- {apiVersion: v1, kind: Node, metadata: {name: master}, spec: {}, status: {conditions: [{type: Ready, status: "True"}]}}
+- {apiVersion: apps/v1, kind: DaemonSet, metadata: {name: kube-flannel-ds, namespace: kube-system, uid: ds1}, spec: {selector: {matchLabels: {app: flannel}}, template: {metadata: {labels: {app: flannel}}, spec: {containers: [{name: kube-flannel, image: "flannel:0.7"}]}}}}
+- {apiVersion: v1, kind: Pod, metadata: {name: kube-flannel-ds-1, namespace: kube-system, labels: {app: flannel}, ownerReferences: [{apiVersion: apps/v1, kind: DaemonSet, name: kube-flannel-ds, uid: ds1, controller: true}]}, spec: {nodeName: master, hostNetwork: true, containers: [{name: kube-flannel, image: "flannel:0.7"}]}, status: {phase: Running, conditions: [{type: Ready, status: "True"}], containerStatuses: [{name: kube-flannel, ready: true, restartCount: 0, image: "", imageID: "", state: {running: {startedAt: "2026-06-20T08:00:00Z"}}}]}}
+- {apiVersion: v1, kind: Pod, metadata: {name: kube-dns-1, namespace: kube-system}, spec: {nodeName: master, containers: [{name: kubedns, image: "kubedns:1.9"}]}, status: {phase: Pending, containerStatuses: [{name: kubedns, ready: false, restartCount: 0, image: "", imageID: "", state: {waiting: {reason: ContainerCreating}}}]}}
+- {apiVersion: v1, kind: Event, metadata: {name: kube-dns-1.1, namespace: kube-system}, involvedObject: {kind: Pod, name: kube-dns-1, namespace: kube-system}, reason: FailedSync, type: Warning, count: 40, firstTimestamp: "2026-06-20T08:01:00Z", lastTimestamp: "2026-06-20T08:30:00Z", source: {component: kubelet, host: master}, message: "Error syncing pod, skipping: failed to \"SetupNetwork\" for \"kube-dns-1_kube-system\" with SetupNetworkError: \"Failed to setup network for pod \\\"kube-dns-1_kube-system(1)\\\" using network plugins \\\"cni\\\": open /run/flannel/subnet.env: no such file or directory; Skipping pod\""}
+"#,
+    );
+    let out = diagnose(&load(&text));
+    let d = about(&out, "SandboxCreateFailed", "kube-system", "kube-dns-1");
+    assert_root(d, Loop::Network, "Node", "master");
+    assert!(d.fix.contains("--pod-network-cidr"), "{}", d.fix);
+}

@@ -160,10 +160,24 @@ fn a_plugin_ready_everywhere_and_registered_nowhere_is_its_kubelet_directory() {
         "{}",
         d.fix
     );
-    // On one node only, the pod on that node is what to look at.
+    // On one node only, the pod on that node is what to look at...
     let out = diagnose(&load(&csi_cluster(1)));
     let d = about(&out, "FailedMount", "shop", "db-0");
     assert_root(d, Loop::Storage, "Pod", "csi-node-1");
+    // ...unless the node runs a distribution with another kubelet root
+    // (democratic-csi/charts#15, MicroK8s).
+    let microk8s = csi_cluster(1).replace(
+        "metadata: {name: w1}",
+        "metadata: {name: w1, labels: {microk8s.io/cluster: \"true\"}}",
+    );
+    let out = diagnose(&load(&microk8s));
+    let d = about(&out, "FailedMount", "shop", "db-0");
+    assert_root(d, Loop::Storage, "DaemonSet", "csi-node");
+    assert!(
+        d.fix.contains("/var/snap/microk8s/common/var/lib/kubelet"),
+        "{}",
+        d.fix
+    );
 }
 
 #[test]
@@ -198,4 +212,52 @@ fn a_service_whose_pods_are_refused_joins_the_refusal() {
         "{:#?}",
         d.chain
     );
+}
+
+#[test]
+fn a_target_port_name_no_pod_declares_is_fixed_at_the_service() {
+    // clickvisual-io/clickvisual#414: targetPort `http`, the pod's port is `server`.
+    let text = format!(
+        "apiVersion: v1\nkind: List\nitems:\n{NODE}{}\
+         - {{apiVersion: v1, kind: Service, metadata: {{name: gateway, namespace: shop}}, spec: {{selector: {{app: gateway}}, ports: [{{name: http, port: 19001, targetPort: http}}, {{name: admin, port: 19011, targetPort: admin}}]}}}}\n\
+         - {{apiVersion: networking.k8s.io/v1, kind: Ingress, metadata: {{name: gateway, namespace: shop}}, spec: {{rules: [{{host: shop.example.com, http: {{paths: [{{path: /, pathType: Prefix, backend: {{service: {{name: gateway, port: {{number: 19001}}}}}}}}]}}}}]}}}}\n",
+        pod(
+            "gateway-1",
+            "gateway",
+            ", ports: [{name: server, containerPort: 19001}, {name: admin, containerPort: 19011}]"
+        )
+    );
+    let out = diagnose(&load(&text));
+    let d = about(&out, "IngressBackendUnavailable", "shop", "gateway");
+    assert_root(d, Loop::Network, "Service", "gateway");
+    assert!(d.fix.contains("targetPort: server"), "{}", d.fix);
+}
+
+#[test]
+fn a_load_balancer_on_a_cluster_without_one_is_the_services_ask() {
+    // jenkins-x/jx#8367: kubeadm on premises, nothing hands out addresses.
+    let text = format!(
+        "apiVersion: v1\nkind: List\nitems:\n{NODE}{}",
+        lb("ingress", "2026-06-20T08:00:00Z", None)
+    );
+    let out = diagnose(&load(&text));
+    let d = about(&out, "LoadBalancerPending", "shop", "ingress");
+    assert_root(d, Loop::Network, "Service", "ingress");
+    assert!(
+        d.fix.contains("MetalLB") && d.fix.contains("NodePort"),
+        "{}",
+        d.fix
+    );
+    // On a cloud's nodes the cloud controller is expected: not this.
+    let cloud = NODE.replace(
+        "metadata: {name: w1}",
+        "metadata: {name: w1}, spec: {providerID: \"aws:///us-east-1a/i-0abc\"}",
+    );
+    let text = format!(
+        "apiVersion: v1\nkind: List\nitems:\n{cloud}{}",
+        lb("ingress", "2026-06-20T08:00:00Z", None)
+    );
+    let out = diagnose(&load(&text));
+    let d = about(&out, "LoadBalancerPending", "shop", "ingress");
+    assert!(!d.fix.contains("MetalLB with"), "{}", d.fix);
 }

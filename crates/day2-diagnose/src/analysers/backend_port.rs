@@ -125,3 +125,60 @@ pub fn unserved_port<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
     };
     vec![h.link(link)]
 }
+
+/// The backend Service port's `targetPort` names no port of its pods
+/// ([`crate::symptoms::backend_port::unnamed`]): the Service is fixed, to
+/// the name or number its pods declare.
+pub fn unnamed_port<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let (
+        Subject::Ingress(ing),
+        Detail::Ingress {
+            service: name,
+            port,
+            ..
+        },
+    ) = (&d.subject, &d.detail)
+    else {
+        return vec![];
+    };
+    let ns = ing.ns_or_default();
+    let Some(svc) = a.service(ns, name) else {
+        return vec![];
+    };
+    let Some(u) = crate::symptoms::backend_port::unnamed(a, svc, port.as_deref()) else {
+        return vec![];
+    };
+    let owner = crate::model::workload_ref(a.cluster, u.pods[0]);
+    // The declared port numbered like the Service port, else the first.
+    let number = crate::symptoms::backend_port::service_port(svc, port.as_deref())
+        .map(|sp| sp.port.to_string());
+    let to = u
+        .declared
+        .iter()
+        .find(|d| d.rsplit('/').next() == number.as_deref())
+        .or(u.declared.first())
+        .map(|d| d.split('/').next().unwrap_or(d).to_owned());
+    vec![
+        Hypothesis::new(
+            88,
+            Loop::Network,
+            svc.objref(),
+            format!(
+                "Service {ns}/{name} sends port {} to targetPort `{}`, which no container of {owner} declares (they declare {}): the endpoints controller leaves its pods out of that port",
+                port.as_deref().unwrap_or("(its first)"),
+                u.name,
+                if u.declared.is_empty() { "no port".to_owned() } else { u.declared.join(", ") }
+            ),
+        )
+        .fix(match to {
+            Some(to) => format!(
+                "Set `targetPort: {to}` on that port of Service {ns}/{name} (the name its pods declare), or name the container port `{}` in {owner}; `kubectl -n {ns} get endpointslices -l kubernetes.io/service-name={name}` then lists the port.",
+                u.name
+            ),
+            None => format!(
+                "Declare the container port `{}` in {owner} (`ports: [{{name: {}, containerPort: N}}]`), or give Service {ns}/{name} a numeric targetPort.",
+                u.name, u.name
+            ),
+        }),
+    ]
+}

@@ -12,6 +12,17 @@ use crate::evidence::{Hypothesis, Link};
 use day2_model::{Loop, Pod, Res};
 use k8s_openapi::api::apps::v1::DaemonSet;
 
+/// Distributions whose kubelet root is not `/var/lib/kubelet`, by a label
+/// their nodes carry: (label, distribution, root).
+const KNOWN_ROOTS: [(&str, &str, &str); 2] = [
+    (
+        "microk8s.io/cluster",
+        "MicroK8s",
+        "/var/snap/microk8s/common/var/lib/kubelet",
+    ),
+    ("node.k0sproject.io/role", "k0s", "/var/lib/k0s/kubelet"),
+];
+
 /// The DaemonSet's hostPath for the kubelet's plugin registry.
 fn registry_dir(ds: &DaemonSet) -> Option<&str> {
     ds.spec
@@ -59,7 +70,20 @@ pub fn unwatched<'c>(
         .iter()
         .filter_map(|p| crate::model::node_name(p))
         .collect();
-    if nodes.len() < 2 || !pods.iter().all(|p| crate::model::is_ready(p)) {
+    // A distribution whose kubelet root is not /var/lib/kubelet.
+    let distro = nodes.iter().find_map(|n| {
+        let labels = a.cluster.node(n)?.labels();
+        KNOWN_ROOTS
+            .iter()
+            .find(|(label, _, _)| labels.contains_key(*label))
+            .map(|(_, name, root)| (*name, *root))
+    });
+    let dir = registry_dir(ds).unwrap_or("/var/lib/kubelet/plugins_registry");
+    let misplaced = distro.is_some_and(|(_, root)| !dir.starts_with(root));
+    if nodes.is_empty()
+        || (nodes.len() < 2 && !misplaced)
+        || !pods.iter().all(|p| crate::model::is_ready(p))
+    {
         return None;
     }
     let registered = a
@@ -73,10 +97,9 @@ pub fn unwatched<'c>(
         .iter()
         .filter(|c| nodes.contains(&c.name()))
         .count();
-    if registered || judged < 2 {
+    if registered || judged == 0 || (judged < 2 && !misplaced) {
         return None;
     }
-    let dir = registry_dir(ds).unwrap_or("/var/lib/kubelet/plugins_registry");
     let ns = ds.ns_or_default();
     let setting = kubelet_dir_setting(a, ns);
     let obj = ds.objref();
@@ -85,16 +108,20 @@ pub fn unwatched<'c>(
         ds.name(),
         nodes.len()
     );
+    let found = match distro {
+        Some((name, root)) if misplaced => format!("the nodes run {name}, whose kubelet root is {root}"),
+        _ => "find the kubelet's root directory on a node (`ps -o args= -C kubelet` shows --root-dir; k0s uses /var/lib/k0s/kubelet, MicroK8s /var/snap/microk8s/common/var/lib/kubelet)".to_owned(),
+    };
     let how = match setting {
         Some((cm, key)) => format!(
             "set {key} in ConfigMap {ns}/{cm} to the kubelet's root directory and let the operator redeploy the plugin"
         ),
-        None => "set the chart's or operator's kubelet directory value (often `kubeletDir`) to it, so the DaemonSet's hostPaths and the registrar's --kubelet-registration-path follow".to_owned(),
+        None => "set the chart's or operator's kubelet path to it (`kubeletDir`; democratic-csi's `node.kubeletHostPath`), so the DaemonSet's hostPaths and the registrar's --kubelet-registration-path follow".to_owned(),
     };
     Some(
         Hypothesis::new(89, Loop::Storage, obj, summary)
             .fix(format!(
-                "Find the kubelet's root directory on a node (`ps -o args= -C kubelet` shows --root-dir; k0s uses /var/lib/k0s/kubelet, MicroK8s /var/snap/microk8s/common/var/lib/kubelet) and {how}; once the plugin registers, `kubectl get csinode` lists {driver} and the mounts proceed."
+                "The kubelet path is wrong: {found}; {how}; once the plugin registers, `kubectl get csinode` lists {driver} and the mounts proceed."
             ))
             .missing("the kubelet's --root-dir on the nodes (not in the cluster's objects)")
             .link(Link::new(

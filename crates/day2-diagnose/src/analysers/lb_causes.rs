@@ -423,6 +423,86 @@ pub fn silent_limit(a: &Analysis<'_>, svc: &Res<Service>) -> Option<Hypothesis> 
     )
 }
 
+/// Load-balancer implementations that run in the cluster, by a word of
+/// their pods' names or namespaces.
+const IN_CLUSTER_LBS: [&str; 8] = [
+    "metallb",
+    "kube-vip",
+    "openelb",
+    "purelb",
+    "loxilb",
+    "svclb",
+    "cloud-controller-manager",
+    "load-balancer-controller",
+];
+
+/// Nothing in the cluster gives LoadBalancer Services an address: the
+/// nodes name no cloud (`spec.providerID` empty, as on kubeadm, bare metal
+/// and most on-premises installs), no load-balancer implementation runs
+/// (MetalLB, kube-vip, OpenELB, k3s ServiceLB, a cloud controller), and no
+/// LoadBalancer Service has an address. The Service asks for what the
+/// cluster does not provide (jenkins-x/jx#8367).
+pub fn no_provider(a: &Analysis<'_>, svc: &Res<Service>) -> Option<Hypothesis> {
+    use crate::symptoms::load_balancer::{has_address, is_load_balancer};
+    let c = a.cluster;
+    let on_cloud = c.nodes.iter().any(|n| {
+        n.spec
+            .as_ref()
+            .and_then(|s| s.provider_id.as_deref())
+            .is_some_and(|p| !p.is_empty() && !p.starts_with("kind://") && !p.starts_with("k3s://"))
+    });
+    let runs_lb = c.pods.iter().any(|p| {
+        let (ns, name) = (p.ns_or_default(), p.name());
+        IN_CLUSTER_LBS
+            .iter()
+            .any(|w| ns.contains(w) || name.contains(w))
+    });
+    let served = c
+        .services
+        .iter()
+        .any(|s| is_load_balancer(s) && has_address(s));
+    let class = svc
+        .spec
+        .as_ref()
+        .and_then(|s| s.load_balancer_class.as_deref());
+    if c.nodes.is_empty() || on_cloud || runs_lb || served || class.is_some() {
+        return None;
+    }
+    let ns = svc.ns_or_default();
+    // k3s brings its own (ServiceLB, `svclb-<service>` pods) unless it was
+    // started with `--disable=servicelb`.
+    let k3s = c.nodes.iter().any(|n| {
+        n.labels()
+            .get("node.kubernetes.io/instance-type")
+            .is_some_and(|t| t == "k3s")
+            || n.status
+                .as_ref()
+                .and_then(|s| s.node_info.as_ref())
+                .is_some_and(|i| i.kubelet_version.contains("+k3s"))
+    });
+    let lead = if k3s {
+        "k3s's own ServiceLB runs no `svclb-` pods here (the server was started with `--disable=servicelb`, or they are not in the input): enable it, or give"
+    } else {
+        "Give"
+    };
+    Some(
+        Hypothesis::new(
+            70,
+            Loop::Network,
+            svc.objref(),
+            format!(
+                "Service {ns}/{} is of type LoadBalancer, but nothing in this cluster gives one an address: its {} node(s) name no cloud provider (no spec.providerID) and no load-balancer implementation runs (no MetalLB, kube-vip, OpenELB, k3s ServiceLB or cloud controller pods)",
+                svc.name(),
+                c.nodes.len()
+            ),
+        )
+        .fix(format!(
+            "{lead} the cluster a load balancer: install MetalLB (or kube-vip, OpenELB) with an address pool from the nodes' network, and the Service gets an address on its own; or expose it without one: `kubectl -n {ns} patch service {} -p '{{\"spec\":{{\"type\":\"NodePort\"}}}}'` (an ingress controller can also run with hostNetwork or hostPorts).",
+            svc.name()
+        )),
+    )
+}
+
 /// What to do about a load balancer the provider refuses for a reason in
 /// its own account: the quota, the permission it names, the instruction it
 /// gives, or where to look per cloud.

@@ -267,6 +267,10 @@ pub static ANALYSERS: &[Analyser] = &[
     },
     Analyser {
         kinds: &[IngressBackendUnavailable],
+        run: backend_port::unnamed_port,
+    },
+    Analyser {
+        kinds: &[IngressBackendUnavailable],
         run: ingress_tls::missing_secret,
     },
     Analyser {

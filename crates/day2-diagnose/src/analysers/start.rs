@@ -52,13 +52,18 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Some(node) = model::node_name(pod) else {
         return vec![];
     };
-    let link = d.events_with("FailedCreatePodSandBox").last().map(|e| {
-        Link::from_event(
-            Loop::Network,
-            e,
-            "the runtime cannot set up the pod's network",
-        )
-    });
+    let link = d
+        .events_with("FailedCreatePodSandBox")
+        .chain(d.events_with("FailedSync"))
+        .filter(|e| e.reason != "FailedSync" || e.message_text().contains("SetupNetworkError"))
+        .last()
+        .map(|e| {
+            Link::from_event(
+                Loop::Network,
+                e,
+                "the runtime cannot set up the pod's network",
+            )
+        });
     let daemons = daemon_pods_on(a, node);
     match classify_sandbox(message) {
         SandboxError::IpExhausted => {
@@ -184,6 +189,13 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                         )
                         .fix(format!("Install the `{binary}` binary into {dir} on every node: apply a {ds} manifest whose init container copies it there (flannel's manifest of today: the `install-cni-plugin` init container), or install it with the node image; pods there start on the next sandbox retry."))
                         .links(link)]
+                    }
+                    // flannel writes /run/flannel/subnet.env once it leases the
+                    // node's pod CIDR: without one, it never does.
+                    None if message.contains("subnet.env")
+                        && let Some(h) = super::named::pod_cidr(a, node) =>
+                    {
+                        vec![h.links(link)]
                     }
                     None => vec![Hypothesis::new(
                         55,

@@ -84,3 +84,52 @@ pub fn unserved<'c>(
         declared,
     })
 }
+
+/// A backend Service port whose `targetPort` is a name none of the selected
+/// Ready pods declares: the endpoints controller leaves the pods out of
+/// that port, so it has no endpoint while the Service's other ports do
+/// (clickvisual-io/clickvisual#414). The name, the pods, and the ports they
+/// declare as `name/number`.
+pub struct Unnamed<'c> {
+    pub name: &'c str,
+    pub pods: Vec<&'c Res<Pod>>,
+    pub declared: Vec<String>,
+}
+
+pub fn unnamed<'c>(
+    a: &Analysis<'c>,
+    svc: &'c Res<Service>,
+    port: Option<&str>,
+) -> Option<Unnamed<'c>> {
+    let sp = service_port(svc, port)?;
+    let Some(IntOrString::String(name)) = sp.target_port.as_ref() else {
+        return None;
+    };
+    let pods: Vec<&Res<Pod>> = service::selected_pods(a, svc)
+        .into_iter()
+        .filter(|p| crate::model::is_ready(p))
+        .collect();
+    if pods.is_empty()
+        || pods
+            .iter()
+            .any(|p| crate::model::target_port(sp, p).is_some())
+    {
+        return None;
+    }
+    let mut declared: Vec<String> = pods
+        .iter()
+        .flat_map(|p| p.spec.iter().flat_map(|s| s.containers.iter()))
+        .flat_map(|c| c.ports.iter().flatten())
+        .map(|p| match &p.name {
+            Some(n) => format!("{n}/{}", p.container_port),
+            None => p.container_port.to_string(),
+        })
+        .collect();
+    declared.sort();
+    declared.dedup();
+    Some(Unnamed {
+        name: name.as_str(),
+        pods,
+        declared,
+    })
+}

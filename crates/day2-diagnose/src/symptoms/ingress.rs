@@ -108,6 +108,22 @@ pub fn detect<'c>(a: &Analysis<'c>, ing: &'c Res<Ingress>) -> Option<Detected<'c
                                 b.name, st.not_ready, st.source
                             ),
                         ))
+                    } else if let Some(u) = super::backend_port::unnamed(a, s, port.as_deref()) {
+                        Some((
+                            Kind::IngressBackendUnavailable,
+                            format!(
+                                "backend Service {ns}/{} sends port {} to targetPort `{}`, a name none of its Ready pods ({}) declares (they declare {}): that port has no endpoint, and requests to {host}{path} get 503",
+                                b.name,
+                                port.as_deref().unwrap_or("(its first)"),
+                                u.name,
+                                names(&u.pods),
+                                if u.declared.is_empty() {
+                                    "no port".to_owned()
+                                } else {
+                                    u.declared.join(", ")
+                                }
+                            ),
+                        ))
                     } else if let Some(u) = super::backend_port::unserved(a, s, port.as_deref()) {
                         let declared: Vec<String> = u.declared.iter().map(i32::to_string).collect();
                         Some((

@@ -59,10 +59,15 @@ pub fn detect<'c>(_a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) ->
         out.push(d);
     }
     // The sandbox cannot be created, and no container has started since.
+    // (Kubelets before 1.6 reported it as `FailedSync`: `failed to
+    // "SetupNetwork" for "<pod>" with SetupNetworkError: …`.)
     let sandbox: Vec<&Event> = events
         .iter()
         .copied()
-        .filter(|e| e.reason == "FailedCreatePodSandBox")
+        .filter(|e| {
+            e.reason == "FailedCreatePodSandBox"
+                || (e.reason == "FailedSync" && e.message_text().contains("SetupNetworkError"))
+        })
         .collect();
     let started = model::container_statuses(pod).any(|s| {
         s.state.as_ref().is_some_and(|st| st.running.is_some())
