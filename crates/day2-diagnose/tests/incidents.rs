@@ -124,7 +124,9 @@
 //! now.
 //! `tests/incidents-heldout-24/` is a twenty-fourth, written the same way
 //! from threads none of the other sets cites, against
-//! [`HELDOUT24_ACCURACY_FLOOR`] and [`HELDOUT24_HEALTHY_MISSES_CEILING`].
+//! [`HELDOUT24_ACCURACY_FLOOR`] and [`HELDOUT24_HEALTHY_MISSES_CEILING`]; it
+//! has since been read while changing the engine and is a development set
+//! now.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -392,8 +394,9 @@ const HELDOUT23_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the twenty-fourth held-out set (`tests/incidents-heldout-24/`)
 /// fully right. Blind it scored 12 of 18 (66.7%: 10 of its 16 incidents and
 /// both healthy clusters) on the engine of c7cc393 (after the twenty-third
-/// set's round). Only goes up.
-const HELDOUT24_ACCURACY_FLOOR: f64 = 0.666;
+/// set's round); it has been read since, and its round took it to 16 of
+/// 18. Only goes up.
+const HELDOUT24_ACCURACY_FLOOR: f64 = 0.888;
 
 /// Healthy clusters of the twenty-fourth held-out set that get a diagnosis
 /// today (none of its two). Only goes down.
