@@ -20,6 +20,9 @@ pub struct ResStats<'c> {
     pub res: &'static str,
     /// Largest allocatable of any node.
     pub max_alloc: i64,
+    /// Largest allocatable of the nodes the pod may run on by their fixed
+    /// traits: not cordoned, its node selection, taints it tolerates.
+    pub pool_max_alloc: Option<i64>,
     /// Free amount per pool node.
     pub frees: Vec<(&'c str, i64)>,
     pub sum: i64,

@@ -35,6 +35,9 @@ pub fn detect<'c>(a: &Analysis<'c>, hpa: &'c Res<HorizontalPodAutoscaler>) -> Op
         })
         .filter(|_| status.current_replicas.unwrap_or(0) >= max);
     let cond = unable.or(inactive).or(pinned)?;
+    if unable.is_none() && inactive.is_some() && first_samples_pending(a, cond) {
+        return None;
+    }
     let events = a.cluster.events_for_obj(hpa);
     let mut d = Detected::new(Kind::HpaLimited, hpa.objref(), Subject::Hpa(hpa));
     d.evidence.push(format!(
@@ -58,4 +61,45 @@ pub fn detect<'c>(a: &Analysis<'c>, hpa: &'c Res<HorizontalPodAutoscaler>) -> Op
     );
     d.events = events;
     Some(d)
+}
+
+/// How long the resource metrics pipeline may take to have a sample of a
+/// new pod: metrics-server scrapes every 60 s by default, and OpenShift's
+/// pipeline about five minutes (knative/serving#11562).
+const FIRST_SAMPLES: i64 = 300;
+
+/// An HPA that has not had its first samples yet: its `ScalingActive` went
+/// False for want of metrics (`no metrics returned from resource metrics
+/// API`, `did not receive metrics for any ready pods`) less than
+/// [`FIRST_SAMPLES`] before the snapshot, while the metrics API itself is
+/// not reported unavailable. `kubectl get hpa` shows `<unknown>` for those
+/// minutes on every healthy cluster.
+fn first_samples_pending(
+    a: &Analysis<'_>,
+    cond: &k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscalerCondition,
+) -> bool {
+    let msg = cond.message.as_deref().unwrap_or("");
+    let waiting = msg.contains("no metrics returned from resource metrics API")
+        || msg.contains("did not receive metrics for any ready pods");
+    let api_down = a.cluster.other.iter().any(|o| {
+        o.obj.kind == "APIService"
+            && o.name() == "v1beta1.metrics.k8s.io"
+            && o.obj
+                .data
+                .get("status")
+                .and_then(|s| s.get("conditions"))
+                .and_then(serde_json::Value::as_array)
+                .is_some_and(|cs| {
+                    cs.iter().any(|c| {
+                        c.get("type").and_then(serde_json::Value::as_str) == Some("Available")
+                            && c.get("status").and_then(serde_json::Value::as_str) == Some("False")
+                    })
+                })
+    });
+    let since = cond.last_transition_time.as_ref().map(|t| t.0);
+    let young = match (since, a.observed_at()) {
+        (Some(s), Some(now)) => now.as_second() - s.as_second() < FIRST_SAMPLES,
+        _ => false,
+    };
+    waiting && young && !api_down
 }

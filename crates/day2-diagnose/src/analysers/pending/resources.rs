@@ -99,7 +99,31 @@ pub fn resources<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             l.extend(neighbour_link.clone());
             l
         };
-        if need > max_alloc {
+        // Larger nodes the pod may not use (taints, affinity) are no room.
+        let pool_alloc = rs
+            .pool_max_alloc
+            .filter(|m| *m < max_alloc && need > *m && need <= max_alloc);
+        if let Some(pool_alloc) = pool_alloc {
+            out.push(
+                Hypothesis::new(
+                    88,
+                    Loop::Compute,
+                    workload.clone(),
+                    format!(
+                        "{} requests {}, more than any node it may run on can offer (largest allocatable there {}); the larger nodes (up to {}) are ruled out by their taints or the pod's node selection",
+                        pod.name(),
+                        fmt_res(res, need),
+                        fmt_res(res, pool_alloc),
+                        fmt_res(res, max_alloc)
+                    ),
+                )
+                .fix(format!(
+                    "Lower the {res} requests of {workload} to what it uses (at most {} per node), or let it onto the larger nodes (a toleration for their taint, a matching node selector) if it is meant to run there.",
+                    fmt_res(res, pool_alloc)
+                ))
+                .links(links()),
+            );
+        } else if need > max_alloc {
             let rule = a.findings.rule_on("CP004", &workload);
             out.push(
                 Hypothesis::new(
@@ -321,6 +345,17 @@ fn pool_stats<'c>(a: &Analysis<'c>, spec: &PodSpec, verdicts: &[NodeVerdict]) ->
         .map(|res| {
             let need = want.get(res).unwrap_or(0);
             let max_alloc = a.max_allocatable(res);
+            // The nodes it may run on by their fixed traits (node
+            // selection, taints), whatever is running there.
+            let pool_max_alloc = nodes
+                .iter()
+                .filter(|n| {
+                    !model::cordoned(n)
+                        && model::matches_node_selection(spec, n)
+                        && model::untolerated_taints(spec, n).is_empty()
+                })
+                .filter_map(|n| a.capacity().allocatable(n.name()).and_then(|x| x.get(res)))
+                .max();
             let frees: Vec<(&'c str, i64)> = pool
                 .iter()
                 .filter_map(|&i| {
@@ -333,6 +368,7 @@ fn pool_stats<'c>(a: &Analysis<'c>, spec: &PodSpec, verdicts: &[NodeVerdict]) ->
             ResStats {
                 res,
                 max_alloc,
+                pool_max_alloc,
                 sum: frees.iter().map(|(_, f)| f).sum(),
                 max_free: frees.iter().map(|(_, f)| *f).max().unwrap_or(0),
                 short: frees.iter().any(|(_, f)| *f < need),
