@@ -129,7 +129,9 @@
 //! now.
 //! `tests/incidents-heldout-25/` is a twenty-fifth, written the same way
 //! from threads none of the other sets cites, against
-//! [`HELDOUT25_ACCURACY_FLOOR`] and [`HELDOUT25_HEALTHY_MISSES_CEILING`].
+//! [`HELDOUT25_ACCURACY_FLOOR`] and [`HELDOUT25_HEALTHY_MISSES_CEILING`]; it
+//! has since been read while changing the engine and is a development set
+//! now.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -408,12 +410,13 @@ const HELDOUT24_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the twenty-fifth held-out set (`tests/incidents-heldout-25/`)
 /// fully right. Blind it scored 11 of 16 (68.8%: 10 of its 14 incidents and
 /// one of its two healthy clusters) on the engine of 9f2bc69 (after the
-/// twenty-fourth set's round). Only goes up.
-const HELDOUT25_ACCURACY_FLOOR: f64 = 0.687;
+/// twenty-fourth set's round); it has been read since, and its round took
+/// it to 13 of 16. Only goes up.
+const HELDOUT25_ACCURACY_FLOOR: f64 = 0.812;
 
 /// Healthy clusters of the twenty-fifth held-out set that get a diagnosis
-/// today (one of its two, blind). Only goes down.
-const HELDOUT25_HEALTHY_MISSES_CEILING: usize = 1;
+/// today (none of its two; one, blind). Only goes down.
+const HELDOUT25_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
