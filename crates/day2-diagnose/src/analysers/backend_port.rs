@@ -18,24 +18,40 @@ fn labels(m: &BTreeMap<String, String>) -> String {
         .join(", ")
 }
 
-pub fn unserved_port<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+/// The Ingress, its backend Service, the Service's name, the backend port,
+/// host and path of an Ingress symptom.
+pub type Backend<'a, 'c> = (
+    &'c Res<k8s_openapi::api::networking::v1::Ingress>,
+    &'c Res<k8s_openapi::api::core::v1::Service>,
+    &'a str,
+    Option<&'a str>,
+    &'a str,
+    &'a str,
+);
+
+pub fn backend<'a, 'c>(a: &Analysis<'c>, d: &'a Detected<'c>) -> Option<Backend<'a, 'c>> {
     let (
         Subject::Ingress(ing),
         Detail::Ingress {
-            service: name,
+            service,
             port,
             host,
             path,
         },
     ) = (&d.subject, &d.detail)
     else {
+        return None;
+    };
+    let svc = a.service(ing.ns_or_default(), service)?;
+    Some((ing, svc, service, port.as_deref(), host, path))
+}
+
+pub fn unserved_port<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some((ing, svc, name, port, host, path)) = backend(a, d) else {
         return vec![];
     };
     let ns = ing.ns_or_default();
-    let Some(svc) = a.service(ns, name) else {
-        return vec![];
-    };
-    let Some(u) = unserved(a, svc, port.as_deref()) else {
+    let Some(u) = unserved(a, svc, port) else {
         return vec![];
     };
     let Some(selector) = service::selector(svc) else {
@@ -130,28 +146,17 @@ pub fn unserved_port<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
 /// ([`crate::symptoms::backend_port::unnamed`]): the Service is fixed, to
 /// the name or number its pods declare.
 pub fn unnamed_port<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
-    let (
-        Subject::Ingress(ing),
-        Detail::Ingress {
-            service: name,
-            port,
-            ..
-        },
-    ) = (&d.subject, &d.detail)
-    else {
+    let Some((ing, svc, name, port, ..)) = backend(a, d) else {
         return vec![];
     };
     let ns = ing.ns_or_default();
-    let Some(svc) = a.service(ns, name) else {
-        return vec![];
-    };
-    let Some(u) = crate::symptoms::backend_port::unnamed(a, svc, port.as_deref()) else {
+    let Some(u) = crate::symptoms::backend_port::unnamed(a, svc, port) else {
         return vec![];
     };
     let owner = crate::model::workload_ref(a.cluster, u.pods[0]);
     // The declared port numbered like the Service port, else the first.
-    let number = crate::symptoms::backend_port::service_port(svc, port.as_deref())
-        .map(|sp| sp.port.to_string());
+    let number =
+        crate::symptoms::backend_port::service_port(svc, port).map(|sp| sp.port.to_string());
     let to = u
         .declared
         .iter()
@@ -165,7 +170,7 @@ pub fn unnamed_port<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             svc.objref(),
             format!(
                 "Service {ns}/{name} sends port {} to targetPort `{}`, which no container of {owner} declares (they declare {}): the endpoints controller leaves its pods out of that port",
-                port.as_deref().unwrap_or("(its first)"),
+                port.unwrap_or("(its first)"),
                 u.name,
                 if u.declared.is_empty() { "no port".to_owned() } else { u.declared.join(", ") }
             ),

@@ -488,23 +488,11 @@ fn policy_hypothesis(
 /// NetworkPolicies on that path, evaluated as for any connection
 /// ([`crate::symptoms::ingress::controller_shut_out`]).
 pub fn ingress_shut_out<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
-    let (
-        Subject::Ingress(ing),
-        Detail::Ingress {
-            service,
-            port,
-            host,
-            path,
-        },
-    ) = (&d.subject, &d.detail)
-    else {
-        return vec![];
-    };
-    let Some(svc) = a.service(ing.ns_or_default(), service) else {
+    let Some((ing, svc, service, port, host, path)) = super::backend_port::backend(a, d) else {
         return vec![];
     };
     let Some((controller, backend, p)) =
-        crate::symptoms::ingress::controller_shut_out(a, ing, svc, port.as_deref())
+        crate::symptoms::ingress::controller_shut_out(a, ing, svc, port)
     else {
         return vec![];
     };
