@@ -7,7 +7,7 @@
 
 use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link};
-use crate::symptoms::drain::held;
+use crate::symptoms::drain::{held, selects};
 use crate::symptoms::{Detected, Subject};
 use day2_model::Loop;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -47,16 +47,10 @@ pub fn blocked<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     );
     // Some of its pods are not healthy: their cause holds the drain.
     if healthy < desired {
-        let selector = pdb.spec.as_ref().and_then(|s| s.selector.as_ref());
-        let sick = a.cluster.pods_in_namespace(ns).find(|p| {
-            !crate::model::is_ready(p)
-                && selector.is_some_and(|sel| {
-                    p.metadata
-                        .labels
-                        .as_ref()
-                        .is_some_and(|l| day2_model::selector::label_selector_matches(sel, l))
-                })
-        });
+        let sick = a
+            .cluster
+            .pods_in_namespace(ns)
+            .find(|p| !crate::model::is_ready(p) && selects(pdb, p));
         if let Some(r) = sick.and_then(|p| a.pod_result(p.ns_or_default(), p.name())) {
             let mut h = r.as_upstream(1);
             h.links.push(link);

@@ -27,6 +27,18 @@ pub struct Held<'c> {
     pub pdb: &'c Res<PodDisruptionBudget>,
 }
 
+/// Whether the budget covers the pod: same namespace, selector matching
+/// its labels.
+pub fn selects(pdb: &Res<PodDisruptionBudget>, pod: &Res<Pod>) -> bool {
+    pdb.ns_or_default() == pod.ns_or_default()
+        && pdb
+            .spec
+            .as_ref()
+            .and_then(|s| s.selector.as_ref())
+            .zip(pod.metadata.labels.as_ref())
+            .is_some_and(|(sel, labels)| label_selector_matches(sel, labels))
+}
+
 /// The pods on `node` whose budget allows no disruption.
 pub fn held<'c>(a: &Analysis<'c>, node: &str) -> Vec<Held<'c>> {
     let mut out = Vec::new();
@@ -38,18 +50,11 @@ pub fn held<'c>(a: &Analysis<'c>, node: &str) -> Vec<Held<'c>> {
         if a.cluster.owner_of(p).is_some_and(|o| o.kind == "DaemonSet") {
             continue;
         }
-        let Some(labels) = p.metadata.labels.as_ref() else {
-            continue;
-        };
         let pdb = a.cluster.pdbs.iter().find(|b| {
-            b.ns_or_default() == p.ns_or_default()
-                && b.status
-                    .as_ref()
-                    .is_some_and(|s| s.disruptions_allowed == Some(0))
-                && b.spec
-                    .as_ref()
-                    .and_then(|s| s.selector.as_ref())
-                    .is_some_and(|sel| label_selector_matches(sel, labels))
+            b.status
+                .as_ref()
+                .is_some_and(|s| s.disruptions_allowed == Some(0))
+                && selects(b, p)
         });
         if let Some(pdb) = pdb {
             out.push(Held { pod: p, pdb });
