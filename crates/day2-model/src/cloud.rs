@@ -2,6 +2,16 @@
 
 use crate::types::Cloud;
 
+/// The ServiceAccount annotation naming the IAM role its pods assume (EKS
+/// IAM Roles for Service Accounts).
+pub const AWS_ROLE_ANNOTATION: &str = "eks.amazonaws.com/role-arn";
+/// The ServiceAccount annotation naming the Entra ID client its pods
+/// federate to (Azure Workload Identity).
+pub const AZURE_CLIENT_ANNOTATION: &str = "azure.workload.identity/client-id";
+/// The ServiceAccount annotation naming the Google service account its pods
+/// impersonate (GKE Workload Identity).
+pub const GKE_GSA_ANNOTATION: &str = "iam.gke.io/gcp-service-account";
+
 /// Provisioners whose volumes live in one zone (a disk cannot follow a pod
 /// to another zone).
 pub const ZONAL_PROVISIONERS: [&str; 8] = [

@@ -455,11 +455,7 @@ pub fn hpa<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .links(link)];
     }
     if message.contains("metrics.k8s.io") || message.contains("resource metrics API") {
-        let api = a
-            .cluster
-            .other
-            .iter()
-            .find(|o| o.obj.kind == "APIService" && o.name() == "v1beta1.metrics.k8s.io");
+        let api = crate::symptoms::autoscaling::metrics_api(a);
         // By name (a chart's release name follows it) or by image.
         let server = a.cluster.deployments.iter().find(|d| {
             d.name().starts_with("metrics-server")

@@ -426,8 +426,10 @@ fn cloud_identity(a: &Analysis<'_>, pod: &Res<Pod>, container: &str) -> Option<S
             .and_then(|m| m.get(key))
             .cloned()
     };
-    if env("AWS_WEB_IDENTITY_TOKEN_FILE") || annotation("eks.amazonaws.com/role-arn").is_some() {
-        let role = annotation("eks.amazonaws.com/role-arn")
+    if env("AWS_WEB_IDENTITY_TOKEN_FILE")
+        || annotation(day2_model::cloud::AWS_ROLE_ANNOTATION).is_some()
+    {
+        let role = annotation(day2_model::cloud::AWS_ROLE_ANNOTATION)
             .map(|r| format!(" {r}"))
             .unwrap_or_default();
         return Some(format!(
@@ -436,11 +438,11 @@ fn cloud_identity(a: &Analysis<'_>, pod: &Res<Pod>, container: &str) -> Option<S
         ));
     }
     if env("AZURE_FEDERATED_TOKEN_FILE")
-        || annotation("azure.workload.identity/client-id").is_some()
+        || annotation(day2_model::cloud::AZURE_CLIENT_ANNOTATION).is_some()
     {
         return Some("It signs in with Azure workload identity: check the managed identity's federated credential (issuer = the cluster's OIDC issuer, subject = the ServiceAccount).".to_owned());
     }
-    if annotation("iam.gke.io/gcp-service-account").is_some() {
+    if annotation(day2_model::cloud::GKE_GSA_ANNOTATION).is_some() {
         return Some("It uses GKE workload identity: check the Google service account's `roles/iam.workloadIdentityUser` binding for the Kubernetes ServiceAccount.".to_owned());
     }
     None

@@ -11,8 +11,6 @@ use crate::evidence::Hypothesis;
 use crate::messages::permission::refusal;
 use day2_model::{Loop, Pod, Res};
 
-const AWS_ROLE: &str = "eks.amazonaws.com/role-arn";
-
 /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION` → (ROLE, SESSION).
 fn assumed(principal: &str) -> Option<(&str, &str)> {
     let (_, rest) = principal.split_once(":assumed-role/")?;
@@ -30,7 +28,7 @@ pub fn node_role_used(a: &Analysis<'_>, pod: &Res<Pod>, line: &str) -> Option<Hy
         .service_accounts
         .iter()
         .find(|s| s.ns_or_default() == ns && s.name() == sa)?
-        .annotation(AWS_ROLE)?;
+        .annotation(day2_model::cloud::AWS_ROLE_ANNOTATION)?;
     let own_name = own.rsplit('/').next().unwrap_or(own);
     // An EC2 instance's session (`i-0a6e…`) or a node role's name.
     let instance = session.starts_with("i-") || role.to_ascii_lowercase().contains("node");

@@ -26,15 +26,11 @@ fn status_texts(o: &DynObject) -> Vec<&str> {
                     out.push(s.as_str());
                 }
             }
-            if let Some(Value::Array(cs)) = m.get("conditions") {
-                for c in cs {
-                    if c.get("status").and_then(Value::as_str) == Some("False")
-                        && let Some(msg) = c.get("message").and_then(Value::as_str)
-                    {
-                        out.push(msg);
-                    }
-                }
-            }
+            out.extend(
+                o.conditions()
+                    .filter(|c| c.get("status").and_then(Value::as_str) == Some("False"))
+                    .filter_map(|c| c.get("message").and_then(Value::as_str)),
+            );
         }
         _ => {}
     }
@@ -88,11 +84,7 @@ fn error_text(o: &DynObject) -> Option<&str> {
 
 /// The message of a condition whose status is `False` (`Ready`, `Synced`).
 fn failed_condition(o: &DynObject) -> Option<&str> {
-    o.data
-        .get("status")?
-        .get("conditions")?
-        .as_array()?
-        .iter()
+    o.conditions()
         .find(|c| c.get("status").and_then(Value::as_str) == Some("False"))?
         .get("message")?
         .as_str()
@@ -213,7 +205,7 @@ pub fn failing(a: &Analysis<'_>, ns: &str, secret: &str, link: Option<Link>) -> 
                     .iter()
                     .find(|x| x.ns_or_default() == sa_ns && x.name() == sa)
                 && obj
-                    .annotation("azure.workload.identity/client-id")
+                    .annotation(day2_model::cloud::AZURE_CLIENT_ANNOTATION)
                     .is_none()
             {
                 return Some(

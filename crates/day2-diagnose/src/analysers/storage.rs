@@ -79,7 +79,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             VolumeErrorClass::Identity => {
                 let sa = csi_controller_sa(a, &provisioner);
                 let sa_obj = a.cluster.service_accounts.iter().find(|s| s.objref().name == sa.name && s.namespace() == sa.namespace.as_deref());
-                let ann = sa_obj.and_then(|s| s.annotation("eks.amazonaws.com/role-arn"));
+                let ann = sa_obj.and_then(|s| s.annotation(day2_model::cloud::AWS_ROLE_ANNOTATION));
                 let sa_name = format!("{}/{}", sa.namespace.as_deref().unwrap_or(""), sa.name);
                 let note = match (sa_obj, ann) {
                     (Some(_), None) if a.cloud == Cloud::Aws => format!("; ServiceAccount {sa_name} has no eks.amazonaws.com/role-arn annotation"),

@@ -81,20 +81,11 @@ fn first_samples_pending(
     let msg = cond.message.as_deref().unwrap_or("");
     let waiting = msg.contains("no metrics returned from resource metrics API")
         || msg.contains("did not receive metrics for any ready pods");
-    let api_down = a.cluster.other.iter().any(|o| {
-        o.obj.kind == "APIService"
-            && o.name() == "v1beta1.metrics.k8s.io"
-            && o.obj
-                .data
-                .get("status")
-                .and_then(|s| s.get("conditions"))
-                .and_then(serde_json::Value::as_array)
-                .is_some_and(|cs| {
-                    cs.iter().any(|c| {
-                        c.get("type").and_then(serde_json::Value::as_str) == Some("Available")
-                            && c.get("status").and_then(serde_json::Value::as_str) == Some("False")
-                    })
-                })
+    let api_down = metrics_api(a).is_some_and(|o| {
+        o.conditions().any(|c| {
+            c.get("type").and_then(serde_json::Value::as_str) == Some("Available")
+                && c.get("status").and_then(serde_json::Value::as_str) == Some("False")
+        })
     });
     let since = cond.last_transition_time.as_ref().map(|t| t.0);
     let young = match (since, a.observed_at()) {
@@ -102,4 +93,13 @@ fn first_samples_pending(
         _ => false,
     };
     waiting && young && !api_down
+}
+
+/// The resource metrics API's registration (`APIService
+/// v1beta1.metrics.k8s.io`), when the input holds it.
+pub fn metrics_api<'c>(a: &Analysis<'c>) -> Option<&'c Res<day2_model::object::DynObject>> {
+    a.cluster
+        .other
+        .iter()
+        .find(|o| o.obj.kind == "APIService" && o.name() == "v1beta1.metrics.k8s.io")
 }

@@ -478,13 +478,13 @@ impl Cluster {
         }
         for sa in &self.stores.service_accounts {
             let a = sa.annotations();
-            if a.contains_key("eks.amazonaws.com/role-arn") {
+            if a.contains_key(crate::cloud::AWS_ROLE_ANNOTATION) {
                 vote(Cloud::Aws);
             }
-            if a.contains_key("azure.workload.identity/client-id") {
+            if a.contains_key(crate::cloud::AZURE_CLIENT_ANNOTATION) {
                 vote(Cloud::Azure);
             }
-            if a.contains_key("iam.gke.io/gcp-service-account") {
+            if a.contains_key(crate::cloud::GKE_GSA_ANNOTATION) {
                 vote(Cloud::Gcp);
             }
         }

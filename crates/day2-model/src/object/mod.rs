@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::ops::Deref;
 use std::sync::Arc;
 
+mod conditions;
 mod decode;
 mod kinds;
 

@@ -232,7 +232,7 @@ impl Rule for CloudApiWithoutWorkloadIdentity {
                             ],
                         )
                     };
-                    if annotated("eks.amazonaws.com/role-arn")
+                    if annotated(day2_model::cloud::AWS_ROLE_ANNOTATION)
                         || injected(w.spec)
                         || pods.iter().any(|p| p.spec.as_deref().is_some_and(injected))
                     {
@@ -260,7 +260,7 @@ impl Rule for CloudApiWithoutWorkloadIdentity {
                         .pod_labels()
                         .get("azure.workload.identity/use")
                         .is_some_and(|v| v == "true");
-                    let client = annotated("azure.workload.identity/client-id");
+                    let client = annotated(day2_model::cloud::AZURE_CLIENT_ANNOTATION);
                     match (client, label) {
                         (true, true) => continue,
                         (true, false) => (
@@ -284,7 +284,7 @@ impl Rule for CloudApiWithoutWorkloadIdentity {
                     }
                 }
                 Cloud::Gcp => {
-                    if annotated("iam.gke.io/gcp-service-account") {
+                    if annotated(day2_model::cloud::GKE_GSA_ANNOTATION) {
                         continue;
                     }
                     (

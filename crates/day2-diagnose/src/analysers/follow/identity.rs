@@ -32,10 +32,10 @@ pub(super) fn exec_format(a: &Analysis<'_>, pod: &Res<Pod>, container: &str) -> 
     ))
 }
 
-pub(super) const AWS_ROLE: &str = "eks.amazonaws.com/role-arn";
-pub(super) const AZURE_CLIENT: &str = "azure.workload.identity/client-id";
+pub(super) const AWS_ROLE: &str = day2_model::cloud::AWS_ROLE_ANNOTATION;
+pub(super) const AZURE_CLIENT: &str = day2_model::cloud::AZURE_CLIENT_ANNOTATION;
 pub(super) const AZURE_USE: &str = "azure.workload.identity/use";
-pub(super) const GKE_GSA: &str = "iam.gke.io/gcp-service-account";
+pub(super) const GKE_GSA: &str = day2_model::cloud::GKE_GSA_ANNOTATION;
 
 pub(super) fn cloud_identity(
     a: &Analysis<'_>,
