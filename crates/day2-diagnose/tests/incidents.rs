@@ -134,7 +134,9 @@
 //! now.
 //! `tests/incidents-heldout-27/` is a twenty-seventh, written the same way
 //! from threads none of the other sets cites, against
-//! [`HELDOUT27_ACCURACY_FLOOR`] and [`HELDOUT27_HEALTHY_MISSES_CEILING`].
+//! [`HELDOUT27_ACCURACY_FLOOR`] and [`HELDOUT27_HEALTHY_MISSES_CEILING`]; it
+//! has since been read while changing the engine and is a development set
+//! now.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -423,12 +425,13 @@ const HELDOUT25_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the twenty-seventh held-out set (`tests/incidents-heldout-27/`)
 /// fully right. Blind it scored 9 of 17 (52.9%: 8 of its 15 incidents and
-/// one of its two healthy clusters) on the engine of 623e8db. Only goes up.
-const HELDOUT27_ACCURACY_FLOOR: f64 = 0.529;
+/// one of its two healthy clusters) on the engine of 623e8db; it has been
+/// read since, and its round took it to 12 of 17. Only goes up.
+const HELDOUT27_ACCURACY_FLOOR: f64 = 0.705;
 
 /// Healthy clusters of the twenty-seventh held-out set that get a diagnosis
-/// today (one of its two, blind). Only goes down.
-const HELDOUT27_HEALTHY_MISSES_CEILING: usize = 1;
+/// today (none of its two; one, blind). Only goes down.
+const HELDOUT27_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.

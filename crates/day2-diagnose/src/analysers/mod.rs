@@ -24,6 +24,7 @@ pub mod init;
 pub mod init_wait;
 pub mod invalid_spec;
 pub mod irsa;
+pub mod key_material;
 pub mod lb_causes;
 pub mod mount;
 pub mod mount_driver;

@@ -61,13 +61,31 @@ pub enum InCluster {
     Token,
 }
 
-/// A line with logger-escaped quotes read as the error it quotes.
+/// A line with logger-escaped quotes read as the error it quotes. Quotes
+/// escaped more than once (a JSON body printed as a Python bytes literal,
+/// `User \\"system:…\\"`) lose every backslash before them.
 pub fn unescape(line: &str) -> std::borrow::Cow<'_, str> {
-    if line.contains("\\\"") {
-        std::borrow::Cow::Owned(line.replace("\\\"", "\""))
-    } else {
-        std::borrow::Cow::Borrowed(line)
+    if !line.contains("\\\"") {
+        return std::borrow::Cow::Borrowed(line);
     }
+    let mut out = String::with_capacity(line.len());
+    let mut slashes = 0;
+    for ch in line.chars() {
+        match ch {
+            '\\' => slashes += 1,
+            '"' => {
+                slashes = 0;
+                out.push('"');
+            }
+            c => {
+                out.extend(std::iter::repeat_n('\\', slashes));
+                slashes = 0;
+                out.push(c);
+            }
+        }
+    }
+    out.extend(std::iter::repeat_n('\\', slashes));
+    std::borrow::Cow::Owned(out)
 }
 
 /// The API server refused a ServiceAccount (`forbidden: User "system:serviceaccount:…"`).
@@ -83,7 +101,17 @@ pub fn forbidden(line: &str) -> Option<ApiError> {
         .strip_prefix("cannot ")
         .and_then(|v| v.split_whitespace().next())
         .map(str::to_owned);
-    let resource = super::quoted_after(after, "resource").map(str::to_owned);
+    // Before 1.14 the resource was not quoted: `cannot watch configmaps at
+    // the cluster scope`, `cannot list pods in the namespace "ops"`.
+    let resource = super::quoted_after(after, "resource")
+        .or_else(|| {
+            let words = after.trim_start().strip_prefix("cannot ")?;
+            let mut words = words.split_whitespace().skip(1);
+            words
+                .next()
+                .filter(|w| !w.contains('"') && *w != "resource")
+        })
+        .map(str::to_owned);
     let group = super::quoted_after(after, "in API group").map(str::to_owned);
     let scope = super::quoted_after(after, "in the namespace").map(str::to_owned);
     Some(ApiError::Forbidden {
@@ -226,6 +254,23 @@ mod tests {
                 resource: Some("leases".into()),
                 group: Some("coordination.k8s.io".into()),
                 scope: Some("ops".into()),
+            })
+        );
+        // helm/charts#6142: the Kubernetes Python client prints the
+        // response body as a bytes literal, its quotes escaped twice, in the
+        // words of a 1.10 API server (the resource not yet quoted).
+        let line = unescape(
+            r#"HTTP response body: b'{"kind":"Status","message":"configmaps is forbidden: User \\"system:serviceaccount:esi-monitoring:someserviceaccount\\" cannot watch configmaps at the cluster scope","code":403}\n'"#,
+        );
+        assert_eq!(
+            forbidden(&line),
+            Some(ApiError::Forbidden {
+                namespace: "esi-monitoring".into(),
+                service_account: "someserviceaccount".into(),
+                verb: Some("watch".into()),
+                resource: Some("configmaps".into()),
+                group: None,
+                scope: None,
             })
         );
         // A person, not a ServiceAccount: not the workload's identity.

@@ -125,6 +125,9 @@ pub enum ErrorClass {
         /// `expired`, `unknown authority`, `name mismatch`.
         problem: &'static str,
     },
+    /// The program cannot read its own private key or certificate
+    /// ([`super::keys`]).
+    KeyUnreadable(super::keys::Unreadable),
     CloudAuth {
         cloud: CloudId,
         problem: AuthProblem,
@@ -267,6 +270,7 @@ pub fn classify_line(line: &str) -> Option<ErrorClass> {
         .or_else(|| api(apiserver::pod_cidr))
         .or_else(|| api(apiserver::unauthorized))
         .or_else(|| cloud_auth(line))
+        .or_else(|| super::keys::unreadable(line).map(ErrorClass::KeyUnreadable))
         .or_else(|| tls(line))
         .or_else(|| mysql(line))
         .or_else(|| dns(line))
@@ -360,6 +364,11 @@ fn config_file(line: &str) -> Option<String> {
         "unknown directive",
         "yaml: line ",
         "cannot unmarshal",
+        // A Go service's structured log: `msg="error loading config"
+        // filename=/etc/loki/loki.yaml err="…"`.
+        "error loading config",
+        "failed to load config",
+        "error reading config",
     ]
     .iter()
     .any(|w| l.contains(w));
@@ -367,7 +376,7 @@ fn config_file(line: &str) -> Option<String> {
         return None;
     }
     line.split(|c: char| {
-        c.is_whitespace() || c == '"' || c == '\'' || c == '(' || c == ')' || c == ','
+        c.is_whitespace() || c == '"' || c == '\'' || c == '(' || c == ')' || c == ',' || c == '='
     })
     .filter(|t| t.starts_with('/') && t[1..].contains('/'))
     .map(|t| {

@@ -12,6 +12,7 @@ pub mod errors;
 pub mod fs;
 pub mod image;
 pub mod karpenter;
+pub mod keys;
 pub mod mount;
 pub mod permission;
 pub mod probe;

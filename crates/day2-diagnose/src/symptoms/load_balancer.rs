@@ -25,6 +25,24 @@ pub fn has_address(svc: &Service) -> bool {
         .is_some_and(|i| !i.is_empty())
 }
 
+/// A cluster on one machine for development, minikube or kind, which gives
+/// LoadBalancer Services an address only while its helper runs (`minikube
+/// tunnel`, `cloud-provider-kind`) and serves them on their node port
+/// meanwhile, by design (minikube's maintainers, kubernetes/minikube#384;
+/// kind's LoadBalancer guide).
+fn local_development(c: &day2_model::Cluster) -> bool {
+    c.nodes.iter().any(|n| {
+        let name = n.name();
+        name == "minikube"
+            || name == "minikubevm"
+            || n.labels().keys().any(|k| k.starts_with("minikube.k8s.io/"))
+            || n.spec
+                .as_ref()
+                .and_then(|s| s.provider_id.as_deref())
+                .is_some_and(|p| p.starts_with("kind://"))
+    })
+}
+
 pub fn detect<'c>(a: &Analysis<'c>, svc: &'c Res<Service>) -> Option<Detected<'c>> {
     if a.cluster.source == SourceKind::Manifests {
         return None;
@@ -41,6 +59,10 @@ pub fn detect<'c>(a: &Analysis<'c>, svc: &'c Res<Service>) -> Option<Detected<'c
                 || (e.is_warning() && e.reason.contains("LoadBalancer"))
         })
         .collect();
+    // Nothing failed, on a cluster where waiting is the design.
+    if failed.is_empty() && local_development(a.cluster) {
+        return None;
+    }
     let mut d = Detected::new(
         Kind::LoadBalancerPending,
         svc.objref(),

@@ -263,6 +263,9 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 process::config_file(a, pod, container, path, &c.line)
             }
             ErrorClass::Denied(denied) => volume::denied(a, pod, container, denied),
+            ErrorClass::KeyUnreadable(what) => {
+                super::key_material::unreadable(a, pod, container, *what)
+            }
             ErrorClass::Tls { .. } => None,
         };
         if let Some(h) = h {
@@ -301,6 +304,9 @@ fn describe(c: &ErrorClass) -> String {
             )
         }
         ErrorClass::Tls { problem } => format!("a TLS certificate is {problem}"),
+        ErrorClass::KeyUnreadable(what) => {
+            format!("it cannot read its key material: {}", what.describe())
+        }
         ErrorClass::ExecFormat => {
             "the kernel cannot execute its binary (exec format error)".to_owned()
         }

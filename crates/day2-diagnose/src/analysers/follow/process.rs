@@ -180,12 +180,28 @@ pub(super) fn config_file(
         .filter(|n| !n.is_empty())
         .map(|n| format!(" at line {n}"))
         .unwrap_or_default();
-    // What the parser says is wrong, after its own prefix.
+    // What the parser says is wrong, after its own prefix (or in a
+    // structured log's `err="…"`).
+    let line = &*crate::messages::apiserver::unescape(line);
     let said = ["Error during parsing: ", "parse error: ", "syntax error: "]
         .iter()
         .find_map(|m| line.split_once(m).map(|(_, r)| r.trim()))
+        .or_else(|| {
+            let (_, r) = line.split_once(" err=\"")?;
+            Some(r.strip_suffix('"').unwrap_or(r))
+        })
         .filter(|r| !r.is_empty())
         .map(|r| format!(": {}", day2_model::redact::excerpt(r, 120)))
+        .unwrap_or_default();
+    // Go's time parser names the layout it wanted: `parsing time "0" as
+    // "2006-01-02"` is a date field holding something else.
+    let date = line
+        .split_once("parsing time \"")
+        .and_then(|(_, r)| r.split_once("\" as \""))
+        .map(|(value, layout)| {
+            let layout = layout.split('"').next().unwrap_or_default();
+            format!(" A date field holds `{value}` where a date of layout `{layout}` belongs (2006-01-02 is YYYY-MM-DD).")
+        })
         .unwrap_or_default();
     // CoreDNS 1.5.0 removed the `proxy` plugin; `forward` replaces it.
     let hint = if dns
@@ -204,6 +220,6 @@ pub(super) fn config_file(
             ObjRef::new(kind, Some(ns), name.clone()),
             format!("container {container} of {} cannot parse {path}{at}, which comes from {kind} {ns}/{name} (key {key}): {}", pod.name(), day2_model::redact::excerpt(line, 200)),
         )
-        .fix(format!("Correct key {key} of {kind} {ns}/{name}{at}{said} (`kubectl edit {} -n {ns} {name}`; if an operator or chart writes it, fix it there, or it will write it back), then restart the pods of {} so they read it again.{hint}", kind.to_ascii_lowercase(), model::workload_ref(a.cluster, pod))),
+        .fix(format!("Correct key {key} of {kind} {ns}/{name}{at}{said} (`kubectl edit {} -n {ns} {name}`; if an operator or chart writes it, fix it there, or it will write it back), then restart the pods of {} so they read it again.{hint}{date}", kind.to_ascii_lowercase(), model::workload_ref(a.cluster, pod))),
     )
 }
