@@ -139,7 +139,9 @@
 //! now.
 //! `tests/incidents-heldout-26/` is a twenty-sixth, written the same way
 //! from threads none of the other sets cites, against
-//! [`HELDOUT26_ACCURACY_FLOOR`] and [`HELDOUT26_HEALTHY_MISSES_CEILING`].
+//! [`HELDOUT26_ACCURACY_FLOOR`] and [`HELDOUT26_HEALTHY_MISSES_CEILING`]; it
+//! has since been read while changing the engine and is a development set
+//! now.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -196,8 +198,10 @@ const HELDOUT2_HEALTHY_MISSES_CEILING: usize = 0;
 /// view, see docs/diagnosis-corpus.md); 18 of 20 (90.0%) since the round
 /// on the fourth set (a bridge left with an earlier address, a server bound
 /// to loopback behind probes on the pod IP, an extended resource no node
-/// advertises). Only goes up.
-const HELDOUT3_ACCURACY_FLOOR: f64 = 0.90;
+/// advertises); 19 of 20 (95.0%) since the twenty-sixth set's round (an
+/// Ingress of a load-balancer-building class without its address).
+/// Only goes up.
+const HELDOUT3_ACCURACY_FLOOR: f64 = 0.95;
 
 /// Healthy clusters of the third held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
@@ -207,8 +211,10 @@ const HELDOUT3_HEALTHY_MISSES_CEILING: usize = 0;
 /// right, as measured when it was written: 6 of 20 (30.0%); 7 of 20 since
 /// trouble that is over stopped being an incident (900); 18 of 20 (90.0%)
 /// since it became a development set (general mechanisms built with its
-/// misses in view, see docs/diagnosis-corpus.md). Only goes up.
-const HELDOUT4_ACCURACY_FLOOR: f64 = 0.90;
+/// misses in view, see docs/diagnosis-corpus.md); 19 of 20 (95.0%) since
+/// the twenty-sixth set's round (ACR refusing the kubelet identity is
+/// outside the cluster, 022). Only goes up.
+const HELDOUT4_ACCURACY_FLOOR: f64 = 0.95;
 
 /// Healthy clusters of the fourth held-out set that get a diagnosis today
 /// (none). Only goes down.
@@ -429,8 +435,9 @@ const HELDOUT25_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the twenty-sixth held-out set (`tests/incidents-heldout-26/`)
 /// fully right. Blind it scored 11 of 18 (61.1%: 9 of its 16 incidents and
 /// both healthy clusters) on the engine of bffb9c9 (after the
-/// twenty-seventh set's round). Only goes up.
-const HELDOUT26_ACCURACY_FLOOR: f64 = 0.611;
+/// twenty-seventh set's round); it has been read since, and its round took
+/// it to 18 of 18. Only goes up.
+const HELDOUT26_ACCURACY_FLOOR: f64 = 1.0;
 
 /// Healthy clusters of the twenty-sixth held-out set that get a diagnosis
 /// today (none of its two). Only goes down.

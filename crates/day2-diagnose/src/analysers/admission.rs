@@ -267,6 +267,14 @@ pub fn failed_create<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
                 .links(refused("Pod Security admission refuses the pod")),
             ]
         }
+        CreateError::PodSecurityPolicy { tried } => vec![super::psp::refused(
+            a,
+            &owner,
+            &d.object.kind,
+            spec,
+            &tried,
+            refused("PodSecurityPolicy admission refuses the pod"),
+        )],
         CreateError::TokenMissing { namespace, name } => {
             let sa_ns = namespace.as_deref().unwrap_or(ns);
             vec![

@@ -186,7 +186,12 @@ pub fn identity<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             puller_ref(a, p.pod),
             format!("the kubelet on {node_name} pulls from ACR ({host}) with the cluster's kubelet identity, and ACR answered {}: the identity has no AcrPull role on this registry", short_error(p.error)),
         )
-        .fix(format!("Attach the registry: `az aks update -n <cluster> -g <resource-group> --attach-acr {}` (grants AcrPull to the kubelet identity); `az aks check-acr -n <cluster> -g <resource-group> --acr {host}` verifies it.", host.split('.').next().unwrap_or(host))),
+        .fix(format!("Attach the registry: `az aks update -n <cluster> -g <resource-group> --attach-acr {}` (grants AcrPull to the kubelet identity); `az aks check-acr -n <cluster> -g <resource-group> --acr {host}` verifies it.", host.split('.').next().unwrap_or(host)))
+        // The role assignment (or the service principal the cluster runs
+        // as) lives in Azure, not in any object of the cluster: the cause is
+        // named, and reported as outside (Azure/acr#231).
+        .missing(format!("the role assignments of the cluster's kubelet identity on {host} (in Azure, outside the cluster)"))
+        .unexplained(),
         RegistryKind::Gar if secrets.is_empty() => Hypothesis::new(
             86,
             Loop::Identity,

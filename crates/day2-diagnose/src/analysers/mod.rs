@@ -9,6 +9,7 @@ pub mod bgp;
 pub mod class_params;
 pub mod consumer;
 pub mod controllers;
+pub mod coredns_ready;
 pub mod crash;
 pub mod csi;
 pub mod csi_registration;
@@ -18,6 +19,7 @@ pub mod follow;
 pub mod helm;
 pub mod host_path;
 pub mod image;
+pub mod ingress_address;
 pub mod ingress_class;
 pub mod ingress_tls;
 pub mod init;
@@ -41,6 +43,7 @@ pub mod pressure;
 pub mod probe;
 pub mod probe_http;
 pub mod producer;
+pub mod psp;
 pub mod rbac;
 pub mod route;
 pub mod runtime_handler;
@@ -325,6 +328,10 @@ pub static ANALYSERS: &[Analyser] = &[
         run: controllers::load_balancer,
     },
     Analyser {
+        kinds: &[LoadBalancerPending],
+        run: ingress_address::pending,
+    },
+    Analyser {
         kinds: &[JobFailed],
         run: controllers::job,
     },
@@ -498,7 +505,10 @@ pub fn symptom_link(d: &Detected<'_>) -> Link {
         }
         Kind::Evicted => "pod was evicted by the kubelet".to_owned(),
         Kind::NodePressure => "node is under resource pressure".to_owned(),
-        Kind::LoadBalancerPending => "LoadBalancer Service has no address".to_owned(),
+        Kind::LoadBalancerPending => match d.subject {
+            crate::symptoms::Subject::Ingress(_) => "the Ingress's load balancer has no address".to_owned(),
+            _ => "LoadBalancer Service has no address".to_owned(),
+        },
         Kind::JobFailed => "Job failed".to_owned(),
         Kind::HpaLimited => "HorizontalPodAutoscaler cannot scale as asked".to_owned(),
         Kind::ProbeFailing => "a container's probe fails".to_owned(),

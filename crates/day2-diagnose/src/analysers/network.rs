@@ -511,6 +511,9 @@ pub fn readiness(a: &Analysis<'_>, svc: &Res<Service>, pod: &Res<Pod>, depth: u3
     }
     match fails.last() {
         Some((e, p)) => {
+            if let Some(h) = super::coredns_ready::not_synced(a, pod, &p.output, e) {
+                return h;
+            }
             let rule = a.findings.any_of(&["NW002", "NW003"], &workload);
             // Any readiness failure the probe's edge to its container explains.
             let hinted = pod

@@ -19,6 +19,48 @@ const CNI: &[&str] = &[
     "antrea-agent",
 ];
 
+/// The CNI DaemonSet has no pod on the node because the API server refuses
+/// to create it: the refusal's cause, as for any controller, with the
+/// missing pod in the chain (amazon-vpc-cni-k8s#695: a PodSecurityPolicy
+/// grant lost in an upgrade keeps aws-node off every new node).
+fn refused_here<'c>(
+    a: &Analysis<'c>,
+    ds: &'c Res<k8s_openapi::api::apps::v1::DaemonSet>,
+    node: &Res<Node>,
+) -> Option<Hypothesis> {
+    let has_pod = a
+        .cluster
+        .pods_on_node(node.name())
+        .any(|p| model::workload_ref(a.cluster, p) == ds.objref());
+    if has_pod {
+        return None;
+    }
+    let events = a.cluster.events_for_obj(ds);
+    let failed = events.iter().rev().find(|e| e.reason == "FailedCreate")?;
+    let mut create = Detected::new(
+        crate::symptoms::Kind::PodCreateFailed,
+        ds.objref(),
+        Subject::Controller {
+            meta: &ds.metadata,
+            template: Some(&ds.spec.template),
+        },
+    );
+    create.detail = crate::symptoms::Detail::Message(failed.message_text().to_owned());
+    create.events = events.clone();
+    let h = super::admission::failed_create(a, &create)
+        .into_iter()
+        .find(|h| !h.unexplained)?;
+    Some(h.link(Link::from_event(
+        Loop::Network,
+        failed,
+        format!(
+            "DaemonSet {} has no pod on {}, so its pod network never starts: the API server refuses to create it",
+            ds.name(),
+            node.name()
+        ),
+    )))
+}
+
 pub fn not_ready<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Subject::Node(node) = d.subject else {
         return vec![];
@@ -64,6 +106,9 @@ pub fn not_ready<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .daemon_sets
             .iter()
             .find(|d| CNI.contains(&d.name()));
+        if let Some(h) = ds.and_then(|ds| refused_here(a, ds, node)) {
+            return vec![h.link(cond_link)];
+        }
         let obj = ds.map(|d| d.objref()).unwrap_or_else(|| node.objref());
         return vec![Hypothesis::new(
             84,

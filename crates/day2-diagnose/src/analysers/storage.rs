@@ -48,8 +48,8 @@ fn identity_fix(cloud: Cloud, sa: &ObjRef, provisioner: &str) -> String {
             "Give the CSI controller ({provisioner}) a cloud identity allowed to create and attach disks."
         ),
         &format!(
-            "Bind ServiceAccount {ns}/{} to an IAM role with `AmazonEBSCSIDriverPolicy` (`eksctl create iamserviceaccount --name {} --namespace {ns} --attach-policy-arn arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy --role-only` then set it on the EBS CSI add-on, or an EKS Pod Identity association); the role's trust policy must allow `sts:AssumeRoleWithWebIdentity` for `system:serviceaccount:{ns}:{}` from the cluster's OIDC provider.",
-            sa.name, sa.name, sa.name
+            "Bind ServiceAccount {ns}/{} to an IAM role with `AmazonEBSCSIDriverPolicy` (`eksctl create iamserviceaccount --name {} --namespace {ns} --attach-policy-arn arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy --role-only` then set it on the EBS CSI add-on, or an EKS Pod Identity association); with IRSA the ServiceAccount carries the role in its annotation (`kubectl annotate serviceaccount -n {ns} {} eks.amazonaws.com/role-arn=arn:aws:iam::<account>:role/<role>`, then restart the controller's pods); the role's trust policy must allow `sts:AssumeRoleWithWebIdentity` for `system:serviceaccount:{ns}:{}` from the cluster's OIDC provider.",
+            sa.name, sa.name, sa.name, sa.name
         ),
         "Give the cluster's identity (or the CSI driver's managed identity) Contributor on the node resource group / disk resource group; check `az aks show --query identity` and its role assignments.",
         "Check the Compute Engine PD CSI driver's service account has `roles/compute.storageAdmin` and `roles/iam.serviceAccountUser` (GKE manages this for the built-in driver: re-enable `GcePersistentDiskCsiDriver`).",

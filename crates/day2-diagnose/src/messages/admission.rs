@@ -81,6 +81,12 @@ pub enum CreateError {
         level: String,
         violations: String,
     },
+    /// PodSecurityPolicy admission (before 1.25): `unable to validate
+    /// against any pod security policy: […]`, with what each usable policy
+    /// forbids, or `[]` when none may be used.
+    PodSecurityPolicy {
+        tried: String,
+    },
     Webhook {
         webhook: String,
         host: Option<String>,
@@ -167,6 +173,10 @@ pub fn classify_create(message: &str) -> CreateError {
             level: level.to_owned(),
             violations,
         };
+    }
+    if let Some(rest) = after(m, "unable to validate against any pod security policy") {
+        let tried = rest.trim_start_matches(':').trim().to_owned();
+        return CreateError::PodSecurityPolicy { tried };
     }
     if let Some(rest) = after(m, "no API token found for service account ") {
         let sa = rest

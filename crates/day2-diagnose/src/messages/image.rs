@@ -117,7 +117,11 @@ pub fn classify(text: &str) -> PullClass {
         "unexpected http status: 5",
         "unexpected status: 5",
         "unexpected status code 5",
-    ]) {
+    ]) && !has(IDENTITY)
+    {
+        // A server error beside a refusal of the credentials (the
+        // runtime's attempts, aggregated as `[…, …]`): the refusal is what
+        // the registry holds against this pull (Azure/acr#231).
         PullClass::ServerError
     } else if has(&["not present with pull policy of never", "errimageneverpull"]) {
         PullClass::NeverPull

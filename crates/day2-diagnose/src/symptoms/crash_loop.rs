@@ -46,7 +46,7 @@ pub fn detect<'c>(a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) -> 
                 ) && !e.message_text().contains("pulling image")
             })
             .collect();
-        if !crash && super::recovered(a, cs, &mine) {
+        if !crash && super::recovered(a, pod, cs, &mine) {
             // An OOM days ago on a container that has run Ready since is history.
             continue;
         }

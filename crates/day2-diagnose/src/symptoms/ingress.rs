@@ -265,7 +265,7 @@ pub fn unclaimed<'a, 'c>(a: &'a Analysis<'c>, ing: &'c Ingress) -> Option<&'a [&
 /// The class an Ingress asks for: `spec.ingressClassName`, the legacy
 /// `kubernetes.io/ingress.class` annotation, else the IngressClass marked
 /// `ingressclass.kubernetes.io/is-default-class: "true"`.
-fn class_name<'c>(a: &Analysis<'c>, ing: &'c Ingress) -> Option<&'c str> {
+pub(crate) fn class_name<'c>(a: &Analysis<'c>, ing: &'c Ingress) -> Option<&'c str> {
     ing.spec
         .as_ref()
         .and_then(|s| s.ingress_class_name.as_deref())

@@ -66,7 +66,7 @@ pub fn detect<'c>(a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) -> 
         if mine.is_empty() {
             continue;
         }
-        if super::recovered(a, cs, &mine) {
+        if super::recovered(a, pod, cs, &mine) {
             // Failures that stopped long before the input was read, on a
             // container Ready since: a past start-up, not an incident.
             continue;

@@ -1,0 +1,193 @@
+//! Why an Ingress of a load-balancer-building class has no address
+//! ([`crate::symptoms::ingress_address`]): no controller runs for the
+//! class, the controller was started with a setting that cannot work (an
+//! empty `--cluster-name`, a zone where `--aws-region` wants a region), the
+//! cloud refuses its identity, or it cannot find subnets for the load
+//! balancer.
+
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use crate::model;
+use crate::symptoms::{Detail, Detected, Subject};
+use day2_model::{Loop, Pod, Res};
+
+/// The value of `--flag=value` (or `--flag value`) in the pod's arguments.
+fn flag<'p>(pod: &'p Pod, name: &str) -> Option<&'p str> {
+    let spec = pod.spec.as_ref()?;
+    let long = format!("--{name}");
+    spec.containers.iter().find_map(|c| {
+        let args: Vec<&str> = c
+            .command
+            .iter()
+            .chain(c.args.iter())
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        args.iter().enumerate().find_map(|(i, a)| {
+            if let Some(v) = a.strip_prefix(&long) {
+                if let Some(v) = v.strip_prefix('=') {
+                    return Some(v);
+                }
+                if v.is_empty() {
+                    return args.get(i + 1).copied().filter(|n| !n.starts_with('-'));
+                }
+            }
+            None
+        })
+    })
+}
+
+/// An AWS zone (`us-east-2a`), not a region (`us-east-2`).
+fn is_zone(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.len() > 2
+        && b[b.len() - 1].is_ascii_lowercase()
+        && b[b.len() - 2].is_ascii_digit()
+        && v.matches('-').count() == 2
+}
+
+/// GKE's controller refuses a backend Service of type ClusterIP without
+/// container-native load balancing: `Translation failed: invalid ingress
+/// spec: service "ns/name" is type "ClusterIP", expected "NodePort" or
+/// "LoadBalancer"` (ingress-gce's translator).
+fn translation(
+    ing: &Res<k8s_openapi::api::networking::v1::Ingress>,
+    said: &str,
+    warned: Option<Link>,
+) -> Option<Hypothesis> {
+    let (_, rest) = said.split_once("service \"")?;
+    let (svc, tail) = rest.split_once('"')?;
+    if !tail.contains("is type \"ClusterIP\"") {
+        return None;
+    }
+    let (ns, name) = svc.split_once('/').unwrap_or((ing.ns_or_default(), svc));
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Network,
+            day2_model::ObjRef::new("Service", Some(ns), name),
+            format!("GKE's Ingress controller cannot route Ingress {}/{} to Service {ns}/{name}: it is of type ClusterIP, and without network endpoint groups the load balancer reaches backends through node ports", ing.ns_or_default(), ing.name()),
+        )
+        .fix(format!("Give Service {ns}/{name} container-native load balancing, the annotation `cloud.google.com/neg: '{{\"ingress\": true}}'` (NEG; the default on VPC-native clusters from 1.17), or make it `type: NodePort`."))
+        .links(warned),
+    )
+}
+
+pub fn pending<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Subject::Ingress(ing) = d.subject else {
+        return vec![];
+    };
+    let Some(class) = crate::symptoms::ingress_address::provisioned(a, ing) else {
+        return vec![];
+    };
+    let said = match &d.detail {
+        Detail::Message(m) => m.as_str(),
+        _ => "",
+    };
+    let ns = ing.ns_or_default();
+    let warned = d.events.iter().rev().find(|e| e.is_warning()).map(|e| {
+        Link::from_event(
+            Loop::Network,
+            e,
+            "the controller cannot build the load balancer",
+        )
+    });
+    // GKE's own classes are served from its control plane: no pod to find.
+    if class.starts_with("gce") {
+        return translation(ing, said, warned).into_iter().collect();
+    }
+    let controllers: Vec<&Res<Pod>> = crate::symptoms::ingress::controller_pods(a, class);
+    let Some(pod) = controllers.first() else {
+        // No controller runs for the class: the existing Ingress-class check
+        // says so when the cluster holds the classes; here, the load balancer
+        // controller itself is missing.
+        return vec![
+            Hypothesis::new(
+                72,
+                Loop::Network,
+                ing.objref(),
+                format!("Ingress {ns}/{} asks for class {class}, and no pod of a controller for that class runs in this cluster: nothing builds its load balancer", ing.name()),
+            )
+            .fix(format!("Install the controller for class {class} (on EKS the AWS Load Balancer Controller: `helm install aws-load-balancer-controller eks/aws-load-balancer-controller -n kube-system --set clusterName=<cluster>`), or set the Ingress's class to one that runs here."))
+            .links(warned),
+        ];
+    };
+    let workload = model::workload_ref(a.cluster, pod);
+    let seen = Link::new(
+        Loop::Network,
+        None,
+        pod.objref(),
+        format!(
+            "controller pod {}/{} serves class {class}",
+            pod.ns_or_default(),
+            pod.name()
+        ),
+    );
+    if flag(pod, "cluster-name").is_some_and(|v| v.trim().is_empty())
+        || (said.contains("auto-discover subnets") && flag(pod, "cluster-name").is_none())
+    {
+        return vec![
+            Hypothesis::new(
+                84,
+                Loop::Network,
+                workload.clone(),
+                format!("{workload} runs with an empty cluster name (`--cluster-name=`): it discovers subnets by the tag kubernetes.io/cluster/<cluster name>, so it finds none and builds no load balancer for Ingress {ns}/{}", ing.name()),
+            )
+            .fix(format!("Set the cluster's name on {workload}: the chart's `clusterName` value (`helm upgrade aws-load-balancer-controller eks/aws-load-balancer-controller -n {} --reuse-values --set clusterName=<cluster>`), i.e. `--cluster-name=<cluster>`.", pod.ns_or_default()))
+            .link(seen)
+            .links(warned),
+        ];
+    }
+    if let Some(region) = flag(pod, "aws-region").filter(|r| is_zone(r)) {
+        let fixed = &region[..region.len() - 1];
+        return vec![
+            Hypothesis::new(
+                84,
+                Loop::Network,
+                workload.clone(),
+                format!("{workload} runs with `--aws-region={region}`, an availability zone, not a region: it calls AWS endpoints of a region that does not exist ({region}), whose names do not resolve (`no such host`), so Ingress {ns}/{} gets no load balancer", ing.name()),
+            )
+            .fix(format!("Set the region without the zone letter on {workload}: `--aws-region={fixed}` (the chart's `region` value)."))
+            .link(seen)
+            .links(warned),
+        ];
+    }
+    let cloud = crate::messages::errors::classify_line(said);
+    if matches!(
+        cloud,
+        Some(crate::messages::errors::ErrorClass::CloudAuth { .. })
+    ) {
+        let sa = pod
+            .spec
+            .as_ref()
+            .map_or("default", |s| day2_model::pod::service_account(s));
+        let psa = pod.ns_or_default();
+        return vec![
+            Hypothesis::new(
+                80,
+                Loop::Identity,
+                day2_model::ObjRef::new("ServiceAccount", Some(psa), sa),
+                format!("the cloud refuses the calls of {workload} (ServiceAccount {psa}/{sa}) that would build the load balancer of Ingress {ns}/{}: {}", ing.name(), day2_model::redact::excerpt(said, 200)),
+            )
+            .fix(format!("Give ServiceAccount {psa}/{sa} the controller's cloud permissions: on EKS an IAM role with the AWSLoadBalancerControllerIAMPolicy, named in its eks.amazonaws.com/role-arn annotation (`eksctl create iamserviceaccount --cluster <cluster> --namespace {psa} --name {sa} --attach-policy-arn arn:aws:iam::<account>:policy/AWSLoadBalancerControllerIAMPolicy --approve`)."))
+            .link(seen)
+            .links(warned),
+        ];
+    }
+    if said.contains("auto-discover subnets")
+        || said.contains("unable to resolve at least one subnet")
+    {
+        return vec![
+            Hypothesis::new(
+                74,
+                Loop::Network,
+                ing.objref(),
+                format!("{workload} finds no subnet for the load balancer of Ingress {ns}/{}: none is tagged for it", ing.name()),
+            )
+            .fix("Tag the subnets: public ones `kubernetes.io/role/elb=1` (internal load balancers: private ones `kubernetes.io/role/internal-elb=1`), and on controllers before v2.1.1 also `kubernetes.io/cluster/<cluster>=shared`; or list them on the Ingress with `alb.ingress.kubernetes.io/subnets`.")
+            .link(seen)
+            .links(warned),
+        ];
+    }
+    vec![]
+}

@@ -1,0 +1,201 @@
+//! PodSecurityPolicy admission (Kubernetes 1.3 to 1.24) refusing a pod:
+//! `unable to validate against any pod security policy: […]`
+//! (`plugin/pkg/admission/security/podsecuritypolicy/admission.go`). The
+//! plugin tries the policies that either the requester (the controller
+//! creating the pod) or the pod's ServiceAccount may `use` (RBAC verb `use`
+//! on `podsecuritypolicies`). An empty list means none was authorised; a
+//! list of violations means every usable policy forbids something the pod
+//! asks for.
+
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use day2_model::{Loop, ObjRef};
+use k8s_openapi::api::core::v1::PodSpec;
+use k8s_openapi::api::rbac::v1::{PolicyRule, Subject};
+
+const KIND: &str = "PodSecurityPolicy";
+
+/// The ServiceAccount kube-controller-manager runs each controller as
+/// (`--use-service-account-credentials`, the default of kubeadm and the
+/// managed services).
+fn controller_account(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "DaemonSet" => "daemon-set-controller",
+        "ReplicaSet" => "replicaset-controller",
+        "StatefulSet" => "statefulset-controller",
+        "Job" => "job-controller",
+        "ReplicationController" => "replication-controller",
+        _ => return None,
+    })
+}
+
+/// The policies a rule lets one `use`: `None` for all of them.
+fn grants_use(rule: &PolicyRule) -> Option<Option<&[String]>> {
+    let any = |v: &[String], w: &str| v.iter().any(|x| x == w || x == "*");
+    let groups = rule.api_groups.as_deref().unwrap_or_default();
+    let resources = rule.resources.as_deref().unwrap_or_default();
+    (any(&rule.verbs, "use")
+        && (any(groups, "policy") || any(groups, "extensions"))
+        && any(resources, "podsecuritypolicies"))
+    .then(|| rule.resource_names.as_deref().filter(|n| !n.is_empty()))
+}
+
+/// Whether a binding's subject is one of `accounts` (namespace, name), or a
+/// group every one of them is in.
+fn reaches(s: &Subject, binding_ns: Option<&str>, accounts: &[(&str, &str)]) -> bool {
+    match s.kind.as_str() {
+        "ServiceAccount" => {
+            let ns = s.namespace.as_deref().or(binding_ns).unwrap_or_default();
+            accounts.iter().any(|(n, a)| *n == ns && *a == s.name)
+        }
+        "Group" => {
+            s.name == "system:authenticated"
+                || s.name == "system:serviceaccounts"
+                || accounts
+                    .iter()
+                    .any(|(ns, _)| s.name == format!("system:serviceaccounts:{ns}"))
+        }
+        _ => false,
+    }
+}
+
+/// Whether any Role or ClusterRole bound to one of `accounts` lets it use a
+/// policy.
+fn authorised(a: &Analysis<'_>, accounts: &[(&str, &str)]) -> bool {
+    let c = a.cluster;
+    let role_grants = |kind: &str, name: &str, role_ns: Option<&str>| match kind {
+        "ClusterRole" => c
+            .cluster_roles
+            .iter()
+            .find(|r| r.name() == name)
+            .is_some_and(|r| r.rules.iter().flatten().any(|x| grants_use(x).is_some())),
+        "Role" => c
+            .roles
+            .iter()
+            .find(|r| Some(r.ns_or_default()) == role_ns && r.name() == name)
+            .is_some_and(|r| r.rules.iter().flatten().any(|x| grants_use(x).is_some())),
+        _ => false,
+    };
+    let cluster_wide = c.cluster_role_bindings.iter().any(|b| {
+        b.subjects
+            .iter()
+            .flatten()
+            .any(|s| reaches(s, None, accounts))
+            && role_grants(&b.role_ref.kind, &b.role_ref.name, None)
+    });
+    cluster_wide
+        || c.role_bindings.iter().any(|b| {
+            let bns = b.ns_or_default();
+            accounts.iter().any(|(n, _)| *n == bns)
+                && b.subjects
+                    .iter()
+                    .flatten()
+                    .any(|s| reaches(s, Some(bns), accounts))
+                && role_grants(&b.role_ref.kind, &b.role_ref.name, Some(bns))
+        })
+}
+
+/// Whether the pod asks for what only a privileged policy allows.
+fn wants_privilege(spec: Option<&PodSpec>) -> bool {
+    spec.is_some_and(|s| {
+        s.host_network == Some(true)
+            || s.host_pid == Some(true)
+            || s.containers
+                .iter()
+                .chain(s.init_containers.iter().flatten())
+                .any(|c| c.security_context.as_ref().and_then(|x| x.privileged) == Some(true))
+    })
+}
+
+/// Why PodSecurityPolicy admission refuses the pods of `owner`. `tried`:
+/// what the message lists after the colon (`[]`, or the violations).
+pub(crate) fn refused(
+    a: &Analysis<'_>,
+    owner: &ObjRef,
+    controller_kind: &str,
+    spec: Option<&PodSpec>,
+    tried: &str,
+    links: Vec<Link>,
+) -> Hypothesis {
+    let ns = owner.namespace.as_deref().unwrap_or("default");
+    let sa = spec.map_or("default", day2_model::pod::service_account);
+    let policies: Vec<ObjRef> = a
+        .cluster
+        .other
+        .iter()
+        .filter(|o| o.kind == KIND)
+        .map(|o| o.objref())
+        .collect();
+    let eks = policies.iter().any(|p| p.name == "eks.privileged");
+    let tried = tried.trim();
+    if !tried.is_empty() && tried != "[]" {
+        return Hypothesis::new(
+            82,
+            Loop::Identity,
+            owner.clone(),
+            format!(
+                "PodSecurityPolicy admission refuses the pods of {owner}: every policy ServiceAccount {ns}/{sa} may use forbids something the pod template asks for: {}",
+                day2_model::redact::excerpt(tried, 240)
+            ),
+        )
+        .fix(format!(
+            "Change {owner}'s pod template to what the policies allow (the list says what each forbids), or grant ServiceAccount {ns}/{sa} `use` of a policy that allows it (`kubectl create role psp-use -n {ns} --verb=use --resource=podsecuritypolicies.policy --resource-name=<policy>` and a RoleBinding to the ServiceAccount)."
+        ))
+        .links(links);
+    }
+    let controller = controller_account(controller_kind);
+    let mut accounts = vec![(ns, sa)];
+    if let Some(c) = controller {
+        accounts.push(("kube-system", c));
+    }
+    let granted = authorised(a, &accounts);
+    // The policy meant for it: a privileged one for a pod that asks for
+    // privilege, else the first the cluster has.
+    let privileged = wants_privilege(spec);
+    let meant = policies
+        .iter()
+        .find(|p| !privileged || p.name.contains("privileged"))
+        .or(policies.first())
+        .cloned();
+    let who = match controller {
+        Some(c) => format!(
+            "ServiceAccount {ns}/{sa} or the {controller_kind} controller (kube-system/{c})"
+        ),
+        None => format!("ServiceAccount {ns}/{sa}"),
+    };
+    let policy = meant
+        .as_ref()
+        .map_or_else(|| "<policy>".to_owned(), |p| p.name.clone());
+    let eks_note = if eks {
+        " On EKS the grant every pod relies on is ClusterRole eks:podsecuritypolicy:privileged (`use` of eks.privileged) bound to group system:authenticated by ClusterRoleBinding eks:podsecuritypolicy:authenticated: re-create both if an upgrade or a cleanup removed them."
+    } else {
+        ""
+    };
+    let summary = if granted {
+        format!(
+            "PodSecurityPolicy admission refuses the pods of {owner} with no policy to try: {who} is bound to a role that grants `use`, but none of the policies it names is in the cluster"
+        )
+    } else {
+        format!(
+            "PodSecurityPolicy admission refuses the pods of {owner} with no policy to try: no Role or ClusterRole granting `use` on podsecuritypolicies is bound to {who}{}",
+            if policies.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (the cluster has {})",
+                    policies
+                        .iter()
+                        .map(|p| p.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+        )
+    };
+    let root = meant.unwrap_or_else(|| ObjRef::new("ServiceAccount", Some(ns), sa));
+    Hypothesis::new(if granted { 70 } else { 84 }, Loop::Identity, root, summary)
+        .fix(format!(
+            "Grant `use` of PodSecurityPolicy {policy} to ServiceAccount {ns}/{sa}: `kubectl create clusterrole psp-{policy} --verb=use --resource=podsecuritypolicies.policy --resource-name={policy}` and `kubectl create rolebinding psp-{policy} -n {ns} --clusterrole=psp-{policy} --serviceaccount={ns}:{sa}`; the controller retries on its own.{eks_note} PodSecurityPolicy was removed in 1.25; Pod Security admission replaces it."
+        ))
+        .links(links)
+}

@@ -1,0 +1,86 @@
+//! `LoadBalancerPending` on an Ingress: an Ingress of a class whose
+//! controller builds a cloud load balancer for it (the AWS Load Balancer
+//! Controller's `alb`, GKE's `gce` and `gce-internal`, Azure's Application
+//! Gateway) has no address in `status.loadBalancer.ingress`. Those
+//! controllers write the load balancer's name there once it exists, so an
+//! Ingress without one has nothing in front of it. Judged when the
+//! controller reports a Warning on the Ingress, or ten minutes after the
+//! Ingress was created.
+
+use super::{Detail, Detected, Kind, Subject, evidence_of};
+use crate::analysis::Analysis;
+use day2_model::{Res, SourceKind};
+use k8s_openapi::api::networking::v1::Ingress;
+
+/// Seconds an Ingress may wait for its load balancer before that counts.
+const PROVISIONING_SECS: i64 = 600;
+
+/// The IngressClass controllers and legacy class names of the controllers
+/// that provision a cloud load balancer per Ingress.
+const CONTROLLERS: [&str; 3] = [
+    "ingress.k8s.aws/alb",
+    "networking.gke.io/ingress-gce",
+    "azure/application-gateway",
+];
+const CLASSES: [&str; 4] = ["alb", "gce", "gce-internal", "azure/application-gateway"];
+
+/// Whether the Ingress's class is served by a controller that provisions
+/// a load balancer for it.
+pub fn provisioned<'c>(a: &Analysis<'c>, ing: &'c Ingress) -> Option<&'c str> {
+    let class = super::ingress::class_name(a, ing)?;
+    let controller = a
+        .cluster
+        .ingress_classes
+        .iter()
+        .find(|c| c.name() == class)
+        .and_then(|c| c.spec.as_ref())
+        .and_then(|s| s.controller.as_deref());
+    (CLASSES.contains(&class) || controller.is_some_and(|c| CONTROLLERS.contains(&c)))
+        .then_some(class)
+}
+
+pub fn detect<'c>(a: &Analysis<'c>, ing: &'c Res<Ingress>) -> Option<Detected<'c>> {
+    if a.cluster.source == SourceKind::Manifests {
+        return None;
+    }
+    let addressed = ing
+        .status
+        .as_ref()
+        .and_then(|s| s.load_balancer.as_ref())
+        .and_then(|l| l.ingress.as_ref())
+        .is_some_and(|v| !v.is_empty());
+    if addressed {
+        return None;
+    }
+    let class = provisioned(a, ing)?;
+    let events = a.cluster.events_for_obj(ing);
+    let warnings: Vec<_> = events.iter().copied().filter(|e| e.is_warning()).collect();
+    let created = crate::model::creation(&ing.metadata);
+    let waited = created
+        .zip(a.observed_at())
+        .is_some_and(|(c, now)| now.as_second() - c.as_second() >= PROVISIONING_SECS);
+    if warnings.is_empty() && !waited {
+        return None;
+    }
+    let mut d = Detected::new(
+        Kind::LoadBalancerPending,
+        ing.objref(),
+        Subject::Ingress(ing),
+    );
+    d.evidence.push(format!(
+        "class {class}, whose controller builds a load balancer per Ingress; no address in status.loadBalancer.ingress"
+    ));
+    d.evidence.extend(evidence_of(&warnings, 3));
+    d.since = warnings
+        .first()
+        .and_then(|e| e.first.or(e.last))
+        .or(created);
+    d.detail = Detail::Message(
+        warnings
+            .last()
+            .map(|e| e.message_text().to_owned())
+            .unwrap_or_default(),
+    );
+    d.events = events;
+    Some(d)
+}

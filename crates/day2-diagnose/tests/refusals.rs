@@ -1,0 +1,131 @@
+//! Causes the twenty-sixth set's round follows: a PodSecurityPolicy grant
+//! lost in an upgrade, which keeps the CNI off a new node
+//! (aws/amazon-vpc-cni-k8s#695); a load balancer controller started without
+//! a cluster name (kubernetes-sigs/aws-load-balancer-controller#3051); a
+//! container killed on a rhythm (lsst-it/k8s-cookbook#1308); CoreDNS that
+//! never syncs with the API server (kubernetes/kubernetes#86762).
+
+mod common;
+
+use common::*;
+use day2_model::Loop;
+
+const NODE_READY: &str = r#"- {apiVersion: v1, kind: Node, metadata: {name: n1}, status: {conditions: [{type: Ready, status: "True", lastHeartbeatTime: "2026-06-20T10:00:00Z"}]}}
+"#;
+
+fn psp_cluster(binding: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: ip-10-0-3-158.ec2.internal}}, status: {{conditions: [{{type: Ready, status: "False", reason: KubeletNotReady, message: "runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:docker: network plugin is not ready: cni config uninitialized"}}]}}}}
+- {{apiVersion: policy/v1beta1, kind: PodSecurityPolicy, metadata: {{name: eks.privileged}}, spec: {{privileged: true, hostNetwork: true}}}}
+- {{apiVersion: apps/v1, kind: DaemonSet, metadata: {{name: aws-node, namespace: kube-system, uid: ds1}}, spec: {{selector: {{matchLabels: {{k8s-app: aws-node}}}}, template: {{metadata: {{labels: {{k8s-app: aws-node}}}}, spec: {{serviceAccountName: aws-node, hostNetwork: true, containers: [{{name: aws-node, image: "amazon-k8s-cni:v1.5.3", securityContext: {{privileged: true}}}}]}}}}}}, status: {{desiredNumberScheduled: 1, currentNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: aws-node.1, namespace: kube-system}}, involvedObject: {{kind: DaemonSet, name: aws-node, namespace: kube-system}}, reason: FailedCreate, type: Warning, count: 40, firstTimestamp: "2026-06-20T09:00:00Z", lastTimestamp: "2026-06-20T10:00:00Z", message: 'Error creating: pods "aws-node-" is forbidden: unable to validate against any pod security policy: []'}}
+{binding}"#
+    )
+}
+
+#[test]
+fn no_policy_to_try_is_the_grant_and_it_keeps_the_cni_off_the_node() {
+    let out = diagnose(&load(&psp_cluster("")));
+    let d = about(&out, "PodCreateFailed", "kube-system", "aws-node");
+    assert_root(d, Loop::Identity, "PodSecurityPolicy", "eks.privileged");
+    assert!(
+        d.fix.contains("eks:podsecuritypolicy:authenticated"),
+        "{}",
+        d.fix
+    );
+    let n = out
+        .diagnoses
+        .iter()
+        .find(|d| d.symptom.kind == "NodeNotReady")
+        .unwrap_or_else(|| panic!("no NodeNotReady: {}", summary(&out)));
+    assert_root(n, Loop::Identity, "PodSecurityPolicy", "eks.privileged");
+    // The grant in place: the refusal is not explained by a missing one.
+    let bound = r#"- {apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRole, metadata: {name: "eks:podsecuritypolicy:privileged"}, rules: [{apiGroups: [policy], resources: [podsecuritypolicies], resourceNames: [eks.privileged], verbs: [use]}]}
+- {apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRoleBinding, metadata: {name: "eks:podsecuritypolicy:authenticated"}, roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "eks:podsecuritypolicy:privileged"}, subjects: [{kind: Group, name: "system:authenticated", apiGroup: rbac.authorization.k8s.io}]}
+"#;
+    let out = diagnose(&load(&psp_cluster(bound)));
+    let d = about(&out, "PodCreateFailed", "kube-system", "aws-node");
+    let said = &d.root_cause.summary;
+    assert!(said.contains("bound to a role that grants"), "{said}");
+}
+
+fn alb(args: &str, message: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+{NODE_READY}- {{apiVersion: networking.k8s.io/v1, kind: IngressClass, metadata: {{name: alb}}, spec: {{controller: ingress.k8s.aws/alb}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: aws-load-balancer-controller-1, namespace: kube-system}}, spec: {{nodeName: n1, containers: [{{name: c, image: "aws-load-balancer-controller:v2.4.6", args: [{args}]}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: c, ready: true, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2026-06-20T08:00:00Z"}}}}}}]}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: app-1, namespace: default, labels: {{app: app}}}}, spec: {{nodeName: n1, containers: [{{name: c, image: "app:1", ports: [{{containerPort: 80}}]}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: c, ready: true, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2026-06-20T08:00:00Z"}}}}}}]}}}}
+- {{apiVersion: v1, kind: Service, metadata: {{name: app, namespace: default}}, spec: {{type: NodePort, selector: {{app: app}}, ports: [{{port: 80}}]}}}}
+- {{apiVersion: networking.k8s.io/v1, kind: Ingress, metadata: {{name: app, namespace: default, creationTimestamp: "2026-06-20T09:00:00Z"}}, spec: {{ingressClassName: alb, rules: [{{http: {{paths: [{{path: /, pathType: Prefix, backend: {{service: {{name: app, port: {{number: 80}}}}}}}}]}}}}]}}, status: {{loadBalancer: {{}}}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: app.1, namespace: default}}, involvedObject: {{kind: Ingress, name: app, namespace: default}}, reason: FailedBuildModel, type: Warning, count: 9, firstTimestamp: "2026-06-20T09:01:00Z", lastTimestamp: "2026-06-20T09:50:00Z", message: "{message}"}}
+"#
+    )
+}
+
+#[test]
+fn an_ingress_without_its_load_balancer_is_the_controllers_setting() {
+    let subnets = "Failed build model due to couldn't auto-discover subnets: unable to discover at least one subnet";
+    let out = diagnose(&load(&alb(
+        "\"--cluster-name=\", \"--ingress-class=alb\"",
+        subnets,
+    )));
+    let d = about(&out, "LoadBalancerPending", "default", "app");
+    assert_root(d, Loop::Network, "Pod", "aws-load-balancer-controller-1");
+    assert!(d.fix.contains("clusterName"), "{}", d.fix);
+    // Named, the cluster's subnets are what the controller cannot find.
+    let out = diagnose(&load(&alb(
+        "\"--cluster-name=prod\", \"--ingress-class=alb\"",
+        subnets,
+    )));
+    let d = about(&out, "LoadBalancerPending", "default", "app");
+    assert_root(d, Loop::Network, "Ingress", "app");
+    assert!(d.fix.contains("kubernetes.io/role/elb"), "{}", d.fix);
+}
+
+fn memcached(restarts: u32, created: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+{NODE_READY}- {{apiVersion: v1, kind: Pod, metadata: {{name: cache-0, namespace: loki, creationTimestamp: "{created}"}}, spec: {{nodeName: n1, containers: [{{name: memcached, image: "memcached:1.6", resources: {{limits: {{memory: 1Gi}}}}}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: memcached, ready: true, restartCount: {restarts}, image: "", imageID: "", state: {{running: {{startedAt: "2026-06-20T09:15:00Z"}}}}, lastState: {{terminated: {{exitCode: 137, reason: OOMKilled, finishedAt: "2026-06-20T09:14:59Z"}}}}}}]}}}}
+"#
+    )
+}
+
+#[test]
+fn a_container_killed_every_hour_has_not_recovered_in_forty_five_minutes() {
+    let out = diagnose(&load(&memcached(1255, "2026-05-05T09:00:00Z")));
+    let d = about(&out, "OOMKilled", "loki", "cache-0");
+    assert_root(d, Loop::Compute, "Pod", "cache-0");
+    // Killed once, long ago, and quiet since: history.
+    let out = diagnose(&load(&memcached(1, "2026-05-05T09:00:00Z")));
+    assert!(out.diagnoses.is_empty(), "{}", summary(&out));
+}
+
+#[test]
+fn coredns_that_answers_503_cannot_read_the_api() {
+    let text = format!(
+        r#"apiVersion: v1
+kind: List
+items:
+{NODE_READY}- {{apiVersion: v1, kind: Pod, metadata: {{name: coredns-1, namespace: kube-system, labels: {{k8s-app: kube-dns}}}}, spec: {{nodeName: n1, serviceAccountName: coredns, containers: [{{name: coredns, image: "k8s.gcr.io/coredns:1.6.2", readinessProbe: {{httpGet: {{path: /ready, port: 8181}}}}}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "False"}}], containerStatuses: [{{name: coredns, ready: false, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2026-06-20T09:00:00Z"}}}}}}]}}}}
+- {{apiVersion: v1, kind: Service, metadata: {{name: kube-dns, namespace: kube-system}}, spec: {{selector: {{k8s-app: kube-dns}}, ports: [{{name: dns, port: 53, protocol: UDP}}]}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: coredns-1.1, namespace: kube-system}}, involvedObject: {{kind: Pod, name: coredns-1, namespace: kube-system}}, reason: Unhealthy, type: Warning, count: 300, firstTimestamp: "2026-06-20T09:01:00Z", lastTimestamp: "2026-06-20T10:00:00Z", message: "Readiness probe failed: HTTP probe failed with statuscode: 503"}}
+- {{apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRoleBinding, metadata: {{name: "system:coredns"}}, roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "system:coredns"}}, subjects: [{{kind: ServiceAccount, name: coredns, namespace: kube-system}}]}}
+"#
+    );
+    let out = diagnose(&load(&text));
+    let d = about(
+        &out,
+        "ServiceWithoutReadyEndpoints",
+        "kube-system",
+        "kube-dns",
+    );
+    assert!(d.unexplained, "{}", summary(&out));
+    assert!(d.fix.contains("firewall"), "{}", d.fix);
+}
