@@ -144,7 +144,9 @@
 //! now.
 //! `tests/incidents-heldout-29/` is a twenty-ninth, written the same way
 //! from threads none of the other sets cites, against
-//! [`HELDOUT29_ACCURACY_FLOOR`] and [`HELDOUT29_HEALTHY_MISSES_CEILING`].
+//! [`HELDOUT29_ACCURACY_FLOOR`] and [`HELDOUT29_HEALTHY_MISSES_CEILING`]; it
+//! has since been read while changing the engine and is a development set
+//! now.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -459,8 +461,9 @@ const HELDOUT27_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the twenty-ninth held-out set (`tests/incidents-heldout-29/`)
 /// fully right. Blind it scored 11 of 18 (61.1%: 9 of its 16 incidents and
 /// both healthy clusters) on the engine of 122a95d (after the twenty-sixth
-/// set's round). Only goes up.
-const HELDOUT29_ACCURACY_FLOOR: f64 = 0.611;
+/// set's round); it has been read since, and its round took it to 16 of
+/// 18. Only goes up.
+const HELDOUT29_ACCURACY_FLOOR: f64 = 0.888;
 
 /// Healthy clusters of the twenty-ninth held-out set that get a diagnosis
 /// today (none of its two). Only goes down.

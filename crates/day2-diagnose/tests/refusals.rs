@@ -129,3 +129,51 @@ items:
     assert!(d.unexplained, "{}", summary(&out));
     assert!(d.fix.contains("firewall"), "{}", d.fix);
 }
+
+fn node_local_dns(holder_port: u16) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+{NODE_READY}- {{apiVersion: apps/v1, kind: DaemonSet, metadata: {{name: node-local-dns, namespace: kube-system, uid: nld}}, spec: {{selector: {{matchLabels: {{k8s-app: node-local-dns}}}}, template: {{metadata: {{labels: {{k8s-app: node-local-dns}}}}, spec: {{hostNetwork: true, containers: [{{name: node-cache, image: "k8s-dns-node-cache:1.15.10"}}]}}}}}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: node-local-dns-1, namespace: kube-system, ownerReferences: [{{apiVersion: apps/v1, kind: DaemonSet, name: node-local-dns, uid: nld, controller: true}}]}}, spec: {{nodeName: n1, hostNetwork: true, containers: [{{name: node-cache, image: "k8s-dns-node-cache:1.15.10"}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "False"}}], containerStatuses: [{{name: node-cache, ready: false, restartCount: 12, image: "", imageID: "", state: {{waiting: {{reason: CrashLoopBackOff}}}}, lastState: {{terminated: {{exitCode: 1, reason: Error, message: "listen tcp 169.254.20.10:8080: bind: address already in use"}}}}}}]}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: kube-apiserver-n1, namespace: kube-system}}, spec: {{nodeName: n1, hostNetwork: true, containers: [{{name: healthcheck, image: "kube-apiserver-healthcheck:1.18", ports: [{{containerPort: {holder_port}, hostPort: {holder_port}}}]}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: healthcheck, ready: true, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2026-06-20T08:00:00Z"}}}}}}]}}}}
+"#
+    )
+}
+
+#[test]
+fn a_host_port_taken_names_the_pod_that_holds_it() {
+    let out = diagnose(&load(&node_local_dns(8080)));
+    let d = about(&out, "CrashLoopBackOff", "kube-system", "node-local-dns-1");
+    assert_root(d, Loop::Network, "DaemonSet", "node-local-dns");
+    assert!(
+        d.root_cause.summary.contains("kube-apiserver-n1"),
+        "{}",
+        d.root_cause.summary
+    );
+    // Nobody in the cluster declares the port: a process of the node's own.
+    let out = diagnose(&load(&node_local_dns(3990)));
+    let d = about(&out, "CrashLoopBackOff", "kube-system", "node-local-dns-1");
+    assert!(d.unexplained, "{}", summary(&out));
+    assert!(d.fix.contains("ss -ltnup"), "{}", d.fix);
+}
+
+#[test]
+fn a_taint_even_the_system_pods_do_not_tolerate_is_the_nodes() {
+    let text = r#"apiVersion: v1
+kind: List
+items:
+- {apiVersion: v1, kind: Node, metadata: {name: k3s-master}, spec: {taints: [{key: k3s-controlplane, value: "true", effect: NoExecute}]}, status: {allocatable: {cpu: "2", memory: 4Gi, pods: "110"}, conditions: [{type: Ready, status: "True"}]}}
+- {apiVersion: v1, kind: Pod, metadata: {name: coredns-1, namespace: kube-system, labels: {k8s-app: kube-dns}}, spec: {containers: [{name: coredns, image: "coredns:1.6.3"}], tolerations: [{key: CriticalAddonsOnly, operator: Exists}]}, status: {phase: Pending, conditions: [{type: PodScheduled, status: "False", reason: Unschedulable, message: "0/1 nodes are available: 1 node(s) had taints that the pod didn't tolerate."}]}}
+"#;
+    let out = diagnose(&load(text));
+    let d = about(&out, "PodPending", "kube-system", "coredns-1");
+    assert_root(d, Loop::Compute, "Node", "k3s-master");
+    assert!(
+        d.fix
+            .contains("kubectl taint nodes --all k3s-controlplane-"),
+        "{}",
+        d.fix
+    );
+}

@@ -69,6 +69,45 @@ pub fn node_role_used(a: &Analysis<'_>, pod: &Res<Pod>, line: &str) -> Option<Hy
     )
 }
 
+/// The SDK cannot read the projected web-identity token itself:
+/// `WebIdentityErr: unable to read file at /var/run/secrets/eks.amazonaws.com/serviceaccount/token`
+/// `… open …/token: permission denied` (velero-io/velero#2011). The token
+/// file is `0600` root before Kubernetes 1.19; a non-root user reads it
+/// only through the pod's `fsGroup`.
+pub fn token_unreadable(a: &Analysis<'_>, pod: &Res<Pod>, text: &str) -> Option<Hypothesis> {
+    let l = text.to_ascii_lowercase();
+    let token = l.contains("eks.amazonaws.com/serviceaccount/token")
+        || l.contains("aws_web_identity_token_file");
+    if !token || !l.contains("permission denied") {
+        return None;
+    }
+    let spec = pod.spec.as_ref()?;
+    if spec
+        .security_context
+        .as_ref()
+        .and_then(|s| s.fs_group)
+        .is_some()
+    {
+        return None;
+    }
+    let workload = crate::model::workload_ref(a.cluster, pod);
+    let sa = day2_model::pod::service_account(spec);
+    Some(
+        Hypothesis::new(
+            88,
+            Loop::Identity,
+            workload.clone(),
+            format!(
+                "the containers of {workload} cannot read the web-identity token projected for ServiceAccount {}/{sa} (permission denied): they run as a non-root user and the pod sets no fsGroup, so the AWS SDK never gets its role",
+                pod.ns_or_default()
+            ),
+        )
+        .fix(format!(
+            "Set `securityContext.fsGroup` on the pod template of {workload} to a group the container's user is in (`fsGroup: 65534` for nobody; the image's own group otherwise): the kubelet then makes the token readable by that group. Clusters from 1.19 on write the token `0600` owned by the fsGroup too, so it is needed there as well."
+        )),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::assumed;

@@ -39,6 +39,7 @@ pub mod node;
 pub mod outside;
 pub mod ownership;
 pub mod pending;
+pub mod port_in_use;
 pub mod pressure;
 pub mod probe;
 pub mod probe_http;

@@ -17,6 +17,7 @@ const CNI: &[&str] = &[
     "kube-flannel-ds",
     "weave-net",
     "antrea-agent",
+    "kube-router",
 ];
 
 /// The CNI DaemonSet has no pod on the node because the API server refuses
@@ -55,6 +56,36 @@ fn refused_here<'c>(
         failed,
         format!(
             "DaemonSet {} has no pod on {}, so its pod network never starts: the API server refuses to create it",
+            ds.name(),
+            node.name()
+        ),
+    )))
+}
+
+/// The CNI DaemonSet's pod on the node cannot pull its image: the pull's
+/// cause, as for any pod, is the node's (k0sproject/k0s#3713: quay.io
+/// refusing kube-router's layer keeps a new worker NotReady).
+fn unpulled_here<'c>(
+    a: &Analysis<'c>,
+    ds: &'c Res<k8s_openapi::api::apps::v1::DaemonSet>,
+    node: &Res<Node>,
+) -> Option<Hypothesis> {
+    let pod = a
+        .cluster
+        .pods_on_node(node.name())
+        .find(|p| model::workload_ref(a.cluster, p) == ds.objref())?;
+    let events = a.cluster.events_for_obj(pod);
+    let pull = crate::symptoms::image_pull::detect(a, pod, &events)
+        .into_iter()
+        .next()?;
+    let h = super::resolve(a, &pull).as_upstream(0);
+    Some(h.link(Link::new(
+        Loop::Network,
+        pull.since,
+        pod.objref(),
+        format!(
+            "{} of DaemonSet {} cannot pull its image, so the pod network on {} never starts",
+            pod.name(),
             ds.name(),
             node.name()
         ),
@@ -106,7 +137,9 @@ pub fn not_ready<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .daemon_sets
             .iter()
             .find(|d| CNI.contains(&d.name()));
-        if let Some(h) = ds.and_then(|ds| refused_here(a, ds, node)) {
+        if let Some(h) =
+            ds.and_then(|ds| refused_here(a, ds, node).or_else(|| unpulled_here(a, ds, node)))
+        {
             return vec![h.link(cond_link)];
         }
         let obj = ds.map(|d| d.objref()).unwrap_or_else(|| node.objref());

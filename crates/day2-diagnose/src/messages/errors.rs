@@ -146,6 +146,9 @@ pub enum ErrorClass {
     CorefileRefused { plugin: String },
     /// The kernel refuses to bind a port below 1024 to the process.
     PrivilegedPort { port: u16 },
+    /// Another socket already holds the port the process binds
+    /// (`bind: address already in use`, EADDRINUSE).
+    PortInUse { port: Option<u16> },
     /// The program cannot parse a configuration file it reads at start-up
     /// (`/etc/coredns/Corefile:20 - Error during parsing: …`).
     ConfigFile { path: String },
@@ -257,6 +260,9 @@ pub fn classify_line(line: &str) -> Option<ErrorClass> {
     }
     if let Some(port) = privileged_port(line) {
         return Some(ErrorClass::PrivilegedPort { port });
+    }
+    if let Some(port) = port_in_use(line) {
+        return Some(ErrorClass::PortInUse { port });
     }
     if let Some(sysctl) = node_limit(line) {
         return Some(ErrorClass::NodeLimit { sysctl });
@@ -396,6 +402,35 @@ fn config_file(line: &str) -> Option<String> {
 }
 
 /// The port of a bind the kernel refused with EACCES, when it is privileged.
+/// EADDRINUSE in its spellings: Go's `listen tcp 169.254.20.10:8080: bind:
+/// address already in use`, nginx's `bind() to 0.0.0.0:80 failed (98:
+/// Address already in use)`, Node.js's `listen EADDRINUSE: address already
+/// in use :::3000`, Java's `BindException: Address already in use`; the
+/// port when the line names it.
+fn port_in_use(line: &str) -> Option<Option<u16>> {
+    let lower = line.to_ascii_lowercase();
+    if !lower.contains("address already in use") && !lower.contains("eaddrinuse") {
+        return None;
+    }
+    let port_of = |token: &str| -> Option<u16> {
+        let token = token.trim_end_matches([':', ',', ')', '"']);
+        token.rsplit_once(':')?.1.parse().ok()
+    };
+    let after = |marker: &str| {
+        lower
+            .find(marker)
+            .and_then(|at| lower[at + marker.len()..].split_whitespace().next())
+            .and_then(port_of)
+    };
+    Some(
+        after("listen tcp ")
+            .or_else(|| after("listen udp "))
+            .or_else(|| after("bind() to "))
+            .or_else(|| after("address already in use "))
+            .filter(|p| *p > 0),
+    )
+}
+
 fn privileged_port(line: &str) -> Option<u16> {
     let lower = line.to_ascii_lowercase();
     let port_after = |marker: &str| -> Option<u16> {
@@ -1052,6 +1087,28 @@ mod tests {
         assert_eq!(
             auth("googleapi: Error 403: Request had insufficient authentication scopes."),
             (CloudId::Gcp, AuthProblem::Scopes)
+        );
+    }
+
+    #[test]
+    fn a_port_in_use_is_read_with_its_port() {
+        assert_eq!(
+            classify_line("listen tcp 169.254.20.10:8080: bind: address already in use"),
+            Some(ErrorClass::PortInUse { port: Some(8080) })
+        );
+        assert_eq!(
+            classify_line(
+                "nginx: [emerg] bind() to 0.0.0.0:80 failed (98: Address already in use)"
+            ),
+            Some(ErrorClass::PortInUse { port: Some(80) })
+        );
+        assert_eq!(
+            classify_line("Error: listen EADDRINUSE: address already in use :::3000"),
+            Some(ErrorClass::PortInUse { port: Some(3000) })
+        );
+        assert_eq!(
+            classify_line("java.net.BindException: Address already in use"),
+            Some(ErrorClass::PortInUse { port: None })
         );
     }
 

@@ -118,6 +118,10 @@ pub fn classify(text: &str) -> PullClass {
         "unexpected status: 5",
         "unexpected status code 5",
     ]) && !has(IDENTITY)
+        // A layer refused after the manifest was served: the pull was
+        // authorised, and the registry's blob store (its CDN, its bucket)
+        // refuses the download (k0sproject/k0s#3713, quay.io).
+        || (l.contains("/blobs/sha256:") && has(&["403 forbidden", "status code 403"]))
     {
         // A server error beside a refusal of the credentials (the
         // runtime's attempts, aggregated as `[…, …]`): the refusal is what

@@ -388,6 +388,11 @@ pub(super) fn service_cause(
             match failure {
                 ConnectFailure::Refused =>
                     "a refusal means the address answers but nothing listens on the port",
+                // An ICMP host-prohibited reject reads as EHOSTUNREACH: the
+                // default reject rule of firewalld and of distribution
+                // iptables rule sets (kubernetes/minikube#4350).
+                ConnectFailure::Unreachable =>
+                    "`no route to host` with no policy in the way is a host firewall rejecting the packet (firewalld's or iptables' reject with icmp-host-prohibited) on the pod's node or the peer's: check `firewall-cmd --state` and `iptables -S | grep REJECT` there, and stop firewalld or open the pod and service ranges",
                 _ => "a timeout with no policy in the way points at the node network or the CNI",
             }
         ),

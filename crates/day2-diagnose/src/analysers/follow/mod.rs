@@ -186,8 +186,9 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         return vec![];
     };
     let mut found: Vec<Classified> = Vec::new();
-    for t in crash_texts(a, d, pod, container) {
-        for c in classify(&t) {
+    let texts = crash_texts(a, d, pod, container);
+    for t in &texts {
+        for c in classify(t) {
             if !found.iter().any(|f| f.class == c.class) {
                 found.push(c);
             }
@@ -224,6 +225,11 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             {
                 Some(h)
             }
+            ErrorClass::CloudAuth { .. }
+                if let Some(h) = super::irsa::token_unreadable(a, pod, &texts.join("\n")) =>
+            {
+                Some(h)
+            }
             ErrorClass::CloudAuth { cloud, problem } => {
                 let mut h = cloud_identity(a, pod, container, *cloud, *problem);
                 // The action the cloud refused, when the error names it.
@@ -256,6 +262,7 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 dns::corefile_refused(a, pod, plugin, &c.line)
             }
             ErrorClass::PrivilegedPort { port } => Some(privileged_port(a, pod, container, *port)),
+            ErrorClass::PortInUse { port } => super::port_in_use::in_use(a, pod, container, *port),
             ErrorClass::NodeLimit { sysctl } => {
                 Some(process::node_limit(a, pod, container, sysctl))
             }
@@ -323,6 +330,10 @@ fn describe(c: &ErrorClass) -> String {
         ErrorClass::PrivilegedPort { port } => {
             format!("binding port {port} is not permitted")
         }
+        ErrorClass::PortInUse { port } => match port {
+            Some(p) => format!("port {p} is already in use"),
+            None => "its port is already in use".to_owned(),
+        },
         ErrorClass::NodeLimit { sysctl } => {
             format!("the node's kernel limit {sysctl} is used up")
         }

@@ -9,6 +9,24 @@ use crate::symptoms::Detected;
 use day2_model::Loop;
 use day2_model::text::short_list;
 
+/// Whether a kube-system pod is Pending and tolerates none of the taints
+/// of `tainted`.
+fn system_blocked(
+    a: &Analysis<'_>,
+    tainted: &[&day2_model::Res<k8s_openapi::api::core::v1::Node>],
+) -> bool {
+    a.cluster.pods.iter().any(|p| {
+        p.ns_or_default() == "kube-system"
+            && model::phase(p) == "Pending"
+            && model::node_name(p).is_none()
+            && p.spec.as_ref().is_some_and(|s| {
+                tainted
+                    .iter()
+                    .all(|n| !model::untolerated_taints(s, n).is_empty())
+            })
+    })
+}
+
 /// Untolerated taints.
 pub fn taints<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Some((pod, spec, p)) = parts(d) else {
@@ -80,6 +98,20 @@ pub fn taints<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         )
         .fix(format!(
             "Join a worker node (`kubeadm join …`), or, on a single-node cluster, let workloads run on the control plane by removing the taint: `kubectl taint nodes --all {key}-`. A toleration on each workload would work too, but the taint is the cluster's setting."
+        )),
+        // A taint of the cluster's own on every node that even its system
+        // pods (kube-system's, which tolerate what a distribution sets on
+        // purpose) do not tolerate: the nodes were tainted by mistake
+        // (k3s-io/k3s#1401, a server installed with `--node-taint
+        // …:NoExecute`), not every workload short of a toleration.
+        _ if covers_all && system_blocked(a, tainted) => Hypothesis::new(
+            82,
+            Loop::Compute,
+            node_obj,
+            format!("every node ({}) carries the taint {taint}, which the cluster's own system pods do not tolerate either: nothing without that toleration, {} included, can run", short_list(&names, 4), pod.name()),
+        )
+        .fix(format!(
+            "Remove the taint from the nodes (`kubectl taint nodes --all {key}-`), and from what sets it at start (k3s `--node-taint`, the kubelet's `--register-with-taints`, the node pool's taints), unless the nodes are meant to run only tolerating workloads; then add untainted nodes."
         )),
         "node.cloudprovider.kubernetes.io/uninitialized" => Hypothesis::new(base, Loop::Compute, node_obj, format!("node(s) {} were never initialised by the cloud controller manager", short_list(&names, 4)))
             .fix("Check the cloud-controller-manager's logs and its cloud credentials."),
