@@ -149,7 +149,9 @@
 //! now.
 //! `tests/incidents-heldout-28/` is a twenty-eighth, written the same way
 //! from threads none of the other sets cites, against
-//! [`HELDOUT28_ACCURACY_FLOOR`] and [`HELDOUT28_HEALTHY_MISSES_CEILING`].
+//! [`HELDOUT28_ACCURACY_FLOOR`] and [`HELDOUT28_HEALTHY_MISSES_CEILING`]; it
+//! has since been read while changing the engine and is a development set
+//! now.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -464,8 +466,9 @@ const HELDOUT27_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the twenty-eighth held-out set (`tests/incidents-heldout-28/`)
 /// fully right. Blind it scored 10 of 18 (55.6%: 8 of its 16 incidents and
 /// both healthy clusters) on the engine of a008cfe (after the
-/// twenty-ninth set's round). Only goes up.
-const HELDOUT28_ACCURACY_FLOOR: f64 = 0.555;
+/// twenty-ninth set's round); it has been read since, and its round took
+/// it to 16 of 18. Only goes up.
+const HELDOUT28_ACCURACY_FLOOR: f64 = 0.888;
 
 /// Healthy clusters of the twenty-eighth held-out set that get a diagnosis
 /// today (none of its two). Only goes down.

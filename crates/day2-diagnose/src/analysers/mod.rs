@@ -16,6 +16,7 @@ pub mod csi_registration;
 pub mod dependency;
 pub mod drain;
 pub mod follow;
+pub mod gce_backends;
 pub mod helm;
 pub mod host_path;
 pub mod image;
@@ -28,6 +29,7 @@ pub mod invalid_spec;
 pub mod irsa;
 pub mod key_material;
 pub mod lb_causes;
+pub mod manual_endpoints;
 pub mod mount;
 pub mod mount_driver;
 pub mod mount_secret;
@@ -48,6 +50,7 @@ pub mod psp;
 pub mod rbac;
 pub mod route;
 pub mod runtime_handler;
+pub mod secrets_provider;
 pub mod start;
 pub mod storage;
 pub mod volume_backend;
@@ -218,6 +221,10 @@ pub static ANALYSERS: &[Analyser] = &[
         run: storage::mount,
     },
     Analyser {
+        kinds: &[FailedMount],
+        run: secrets_provider::missing,
+    },
+    Analyser {
         kinds: &[FailedMount, PodPending],
         run: consumer::node_name_bypasses_binding,
     },
@@ -238,6 +245,10 @@ pub static ANALYSERS: &[Analyser] = &[
         run: workload::statefulset,
     },
     // Network
+    Analyser {
+        kinds: &[ServiceWithoutReadyEndpoints],
+        run: manual_endpoints::unmatched,
+    },
     Analyser {
         kinds: &[ServiceWithoutReadyEndpoints],
         run: network::selector_mismatch,
@@ -261,6 +272,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[IngressBackendMissing],
         run: route::backend,
+    },
+    Analyser {
+        kinds: &[IngressBackendUnavailable],
+        run: gce_backends::unhealthy_backend,
     },
     Analyser {
         kinds: &[IngressBackendUnavailable],

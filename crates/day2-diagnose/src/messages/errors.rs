@@ -609,6 +609,8 @@ fn connect(line: &str) -> Option<ErrorClass> {
         || line.contains("Connection timed out")
         || line.contains("connection timed out")
         || line.contains("Timeout connecting to server")
+        // A client's own deadline: `could not connect to host:6379 within 30000ms`.
+        || (line.contains("could not connect to ") && line.contains(" within "))
     {
         ConnectFailure::Timeout
     } else if line.contains("Could not connect to the endpoint URL") {

@@ -25,21 +25,18 @@ pub fn has_address(svc: &Service) -> bool {
         .is_some_and(|i| !i.is_empty())
 }
 
-/// A cluster on one machine for development, minikube or kind, which gives
-/// LoadBalancer Services an address only while its helper runs (`minikube
-/// tunnel`, `cloud-provider-kind`) and serves them on their node port
-/// meanwhile, by design (minikube's maintainers, kubernetes/minikube#384;
-/// kind's LoadBalancer guide).
+/// minikube, which gives LoadBalancer Services an address only while its
+/// own `minikube tunnel` runs and serves them on their node port meanwhile,
+/// by design (its maintainers, kubernetes/minikube#384). kind ships no such
+/// part (cloud-provider-kind is installed apart, like MetalLB), so there a
+/// Service without an address waits on something nobody installed
+/// (istio/istio#40324) and stays a symptom.
 fn local_development(c: &day2_model::Cluster) -> bool {
     c.nodes.iter().any(|n| {
         let name = n.name();
         name == "minikube"
             || name == "minikubevm"
             || n.labels().keys().any(|k| k.starts_with("minikube.k8s.io/"))
-            || n.spec
-                .as_ref()
-                .and_then(|s| s.provider_id.as_deref())
-                .is_some_and(|p| p.starts_with("kind://"))
     })
 }
 

@@ -8,6 +8,7 @@ pub mod crash_loop;
 pub mod create;
 pub mod drain;
 pub mod eviction;
+pub mod gce_backends;
 pub mod image_pull;
 pub mod ingress;
 pub mod ingress_address;
@@ -15,6 +16,7 @@ pub mod ingress_tls;
 pub mod init;
 pub mod job;
 pub mod load_balancer;
+pub mod manual_endpoints;
 pub mod node;
 pub mod pod_pending;
 pub mod probe;
@@ -302,7 +304,11 @@ pub fn detect_ingresses<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
         .ingresses
         .par_iter()
         .filter(|s| a.included(s.namespace()))
-        .filter_map(|s| ingress::detect(a, s).or_else(|| ingress_address::detect(a, s)))
+        .filter_map(|s| {
+            ingress::detect(a, s)
+                .or_else(|| ingress_address::detect(a, s))
+                .or_else(|| gce_backends::detect(a, s))
+        })
         .collect();
     v.extend(
         a.cluster

@@ -151,7 +151,9 @@ pub fn detect<'c>(a: &Analysis<'c>, svc: &'c Res<Service>) -> Option<Detected<'c
     if a.cluster.source == SourceKind::Manifests {
         return None;
     }
-    let sel = selector(svc)?;
+    let Some(sel) = selector(svc) else {
+        return super::manual_endpoints::detect(a, svc);
+    };
     let pods = selected_pods(a, svc);
     let state = endpoint_state(a, svc, &pods);
     if state.ready > 0 {

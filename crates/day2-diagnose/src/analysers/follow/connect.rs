@@ -339,6 +339,31 @@ pub(super) fn service_cause(
             ) {
                 return Some(h);
             }
+            // Both ends meshed by Linkerd: the client's proxy connects to
+            // the server's proxy on its inbound port, 4143, so that is the
+            // port a policy at the server must admit (linkerd/linkerd2#12382).
+            if linkerd_meshed(pod) && linkerd_meshed(b) {
+                let proxy = Port {
+                    number: LINKERD_INBOUND,
+                    name: None,
+                    protocol: "TCP",
+                };
+                if let Some(mut h) = path_policies(
+                    a,
+                    pod,
+                    Peer::Pod(b),
+                    &format!("{desc} (pod {}, its Linkerd proxy)", b.name()),
+                    proxy,
+                    what,
+                ) {
+                    h.fix = format!(
+                        "{} Both pods run Linkerd's proxy: the connection reaches {} on the proxy's inbound port {LINKERD_INBOUND}, not {number}, so the NetworkPolicy must admit port {LINKERD_INBOUND} too.",
+                        h.fix,
+                        b.name()
+                    );
+                    return Some(h);
+                }
+            }
         }
     } else {
         // Endpoints kept by hand or by the API server (`kubernetes`).
@@ -397,6 +422,19 @@ pub(super) fn service_cause(
             }
         ),
     ))
+}
+
+/// The inbound port of Linkerd's proxy (`LINKERD2_PROXY_INBOUND_LISTEN_ADDR`).
+const LINKERD_INBOUND: u16 = 4143;
+
+/// Whether a pod runs Linkerd's proxy beside its containers.
+fn linkerd_meshed(pod: &Pod) -> bool {
+    pod.spec.as_ref().is_some_and(|s| {
+        s.containers
+            .iter()
+            .chain(s.init_containers.iter().flatten())
+            .any(|c| c.name == "linkerd-proxy")
+    })
 }
 
 /// The NetworkPolicies on a path: egress from `pod`, ingress at the peer pod.
