@@ -154,7 +154,9 @@
 //! now.
 //! `tests/incidents-heldout-31/` is a thirty-first, written the same way
 //! from threads none of the other sets cites, against
-//! [`HELDOUT31_ACCURACY_FLOOR`] and [`HELDOUT31_HEALTHY_MISSES_CEILING`].
+//! [`HELDOUT31_ACCURACY_FLOOR`] and [`HELDOUT31_HEALTHY_MISSES_CEILING`]; it
+//! has since been read while changing the engine and is a development set
+//! now.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -491,8 +493,9 @@ const HELDOUT29_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the thirty-first held-out set (`tests/incidents-heldout-31/`)
 /// fully right. Blind it scored 8 of 16 (50.0%: 6 of its 14 incidents and
 /// both healthy clusters) on the engine of 78a5f18 (after the
-/// twenty-eighth set's round). Only goes up.
-const HELDOUT31_ACCURACY_FLOOR: f64 = 0.5;
+/// twenty-eighth set's round); it has been read since, and its round took
+/// it to 14 of 16. Only goes up.
+const HELDOUT31_ACCURACY_FLOOR: f64 = 0.875;
 
 /// Healthy clusters of the thirty-first held-out set that get a diagnosis
 /// today (none of its two). Only goes down.

@@ -14,6 +14,24 @@ use k8s_openapi::api::storage::v1::StorageClass;
 
 /// `<resource> "<name>" not found` → (resource, name), the last one in `msg`.
 fn not_found(msg: &str) -> Option<(&str, &str)> {
+    not_found_quoted(msg).or_else(|| not_found_in_parentheses(msg))
+}
+
+/// Ceph's spelling: `pool (replicapool) not found in Ceph cluster`.
+fn not_found_in_parentheses(msg: &str) -> Option<(&str, &str)> {
+    let end = msg.rfind(") not found")?;
+    let start = msg[..end].rfind('(')?;
+    let name = &msg[start + 1..end];
+    let resource = msg[..start].trim_end().rsplit([' ', ':']).next()?;
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+    };
+    (plain(name) && plain(resource)).then_some((resource, name))
+}
+
+fn not_found_quoted(msg: &str) -> Option<(&str, &str)> {
     let end = msg.rfind("\" not found")?;
     let start = msg[..end].rfind('"')?;
     let name = &msg[start + 1..end];
@@ -107,8 +125,13 @@ pub(super) fn names_nothing(
             None => format!("`{k}` to the namespace that holds {resource} {name} (not {v})"),
         });
     }
+    let rook = if resource == "pool" && class.provisioner.contains("ceph") {
+        format!(" (with Rook, a CephBlockPool named {name} in the cluster's namespace)")
+    } else {
+        String::new()
+    };
     let what = if corrections.is_empty() {
-        format!("the parameter that names {resource} {name}, or create that object")
+        format!("the parameter that names {resource} {name}, or create that object{rook}")
     } else {
         corrections.join(" and ")
     };

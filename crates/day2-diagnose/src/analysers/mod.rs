@@ -3,6 +3,7 @@
 //! diagnosis.
 
 pub mod admission;
+pub mod admission_rejected;
 pub mod apierr;
 pub mod backend_port;
 pub mod bgp;
@@ -29,7 +30,9 @@ pub mod invalid_spec;
 pub mod irsa;
 pub mod key_material;
 pub mod lb_causes;
+pub mod lb_nodes;
 pub mod manual_endpoints;
+pub mod missing_file;
 pub mod mount;
 pub mod mount_driver;
 pub mod mount_secret;
@@ -332,6 +335,10 @@ pub static ANALYSERS: &[Analyser] = &[
         run: pressure::evicted,
     },
     Analyser {
+        kinds: &[Evicted],
+        run: admission_rejected::refused,
+    },
+    Analyser {
         kinds: &[DrainBlocked],
         run: drain::blocked,
     },
@@ -346,6 +353,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[LoadBalancerPending],
         run: ingress_address::pending,
+    },
+    Analyser {
+        kinds: &[LoadBalancerPending],
+        run: lb_nodes::unidentified,
     },
     Analyser {
         kinds: &[JobFailed],

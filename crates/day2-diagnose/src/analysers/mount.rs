@@ -43,6 +43,18 @@ pub fn node_side(
         MountFailure::NfsAccessDenied { efs, iam } => {
             Some(nfs_denied(a, pod, efs, iam).links(link))
         }
+        MountFailure::DeviceBusy { device } => Some(
+            Hypothesis::new(
+                58,
+                Loop::Storage,
+                pod.objref(),
+                format!("node {} cannot mount {device} for pod {}: mount(8) finds the device `already mounted or mount point busy`, so a process of the host holds it, most often multipathd, which claims every new block device", node.unwrap_or("?"), pod.name()),
+            )
+            .fix(format!("On the node, `lsblk {device}` and `multipath -ll` show who holds it; when multipathd does, blacklist the volumes' devices in /etc/multipath.conf (`blacklist {{ devnode \"^sd[a-z0-9]+\" }}`, or the driver's vendor/product) and `systemctl restart multipathd`, then the kubelet's next retry mounts."))
+            .missing(format!("what holds {device} on the node (`lsblk`, `multipath -ll`)"))
+            .links(link)
+            .unexplained(),
+        ),
         MountFailure::WrongFsType { fstype } => {
             let what = fstype.as_deref().unwrap_or("the file system asked for");
             Some(
@@ -93,4 +105,58 @@ fn nfs_denied(a: &Analysis<'_>, pod: &Res<Pod>, efs: bool, iam: bool) -> Hypothe
     .fix(format!("Allow {node} in the NFS server's exports (the node's address, or the nodes' subnet, in /etc/exports or the filer's export policy), and check the security group or firewall in between; `showmount -e <server>` from the node lists what it exports to it."))
     .missing("the NFS server's export list")
     .unexplained()
+}
+
+/// CSI drivers that attach nothing (file shares, secret stores), for when
+/// the input holds no CSIDriver object saying `attachRequired: false`.
+const NO_ATTACH: [&str; 5] = [
+    "efs.csi.aws.com",
+    "nfs.csi.k8s.io",
+    "file.csi.azure.com",
+    "filestore.csi.storage.gke.io",
+    "secrets-store.csi.k8s.io",
+];
+
+/// The kubelet's `timed out waiting for the condition` on volumes whose
+/// driver attaches nothing: nothing is to be attached, so the mount itself
+/// hangs. For a file share (EFS, NFS, Azure Files, Filestore) that is the
+/// server not answering the node on NFS's port 2049 (a security group, a
+/// firewall, a mount target missing in the node's zone), outside the
+/// cluster (kubernetes-sigs/aws-efs-csi-driver#629).
+pub fn unattachable_wait(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    volumes: &[&str],
+    link: Option<Link>,
+) -> Option<Hypothesis> {
+    let spec = pod.spec.as_ref()?;
+    let ns = pod.ns_or_default();
+    let driver = volumes.iter().find_map(|v| {
+        let vol = spec.volumes.iter().flatten().find(|x| x.name == *v)?;
+        let claim = vol.persistent_volume_claim.as_ref()?;
+        let pvc = a.cluster.pvc(ns, &claim.claim_name)?;
+        let pv = a.cluster.pv_of_claim(pvc)?;
+        let driver = pv.spec.as_ref()?.csi.as_ref()?.driver.clone();
+        let declared = a
+            .cluster
+            .csi_drivers
+            .iter()
+            .find(|d| d.name() == driver)
+            .and_then(|d| d.spec.attach_required);
+        (declared == Some(false) || (declared.is_none() && NO_ATTACH.contains(&driver.as_str())))
+            .then_some(driver)
+    })?;
+    let node = model::node_name(pod).unwrap_or("its node");
+    Some(
+        Hypothesis::new(
+            52,
+            Loop::Storage,
+            pod.objref(),
+            format!("the kubelet on {node} times out mounting the volume of pod {} from {driver}, which attaches nothing: the mount itself hangs, so the file server does not answer the node", pod.name()),
+        )
+        .fix("Check the path from the node to the file server: NFS (EFS, Azure Files, Filestore) needs TCP 2049 allowed from the nodes' security group or firewall to the server's, EFS a mount target in the node's zone and subnet, and the server's DNS name resolving from the node; the CSI node plugin's log on the node shows the hanging mount.")
+        .missing("the network path between the node and the file server (security groups, firewall rules, mount targets)")
+        .links(link)
+        .unexplained(),
+    )
 }

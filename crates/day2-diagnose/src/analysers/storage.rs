@@ -430,6 +430,9 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .map(String::as_str)
             .filter(|v| !v.starts_with("kube-api-access"))
             .collect();
+        if let Some(h) = super::mount::unattachable_wait(a, pod, &vols, link.clone()) {
+            return vec![h];
+        }
         return vec![Hypothesis::new(55, Loop::Storage, pod.objref(), format!("the kubelet waits for volume(s) {} to be attached; the attach never completed", vols.join(", ")))
             .fix("Look at the attach side: `kubectl get volumeattachment` for the PV and the attachdetach-controller's FailedAttachVolume events (Multi-Attach, zone, identity).")
             .missing(events_absent("FailedAttachVolume"))

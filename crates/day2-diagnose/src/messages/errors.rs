@@ -155,6 +155,9 @@ pub enum ErrorClass {
     /// A per-user kernel limit of the node is used up: the `sysctl` that
     /// sets it (`fs.inotify.max_user_instances`, `fs.inotify.max_user_watches`).
     NodeLimit { sysctl: &'static str },
+    /// A file the program needs at start-up is not there (`open /config/x:
+    /// no such file or directory`, Envoy's `Invalid path: /config/x`).
+    MissingFile { path: String },
     /// The kernel refuses a change of owner or mode, or a read or write, on
     /// a path ([`super::fs`]).
     Denied(super::fs::Denied),
@@ -284,6 +287,28 @@ pub fn classify_line(line: &str) -> Option<ErrorClass> {
         .or_else(|| api(apiserver::not_found))
         .or_else(|| super::fs::denied(line).map(ErrorClass::Denied))
         .or_else(|| corefile_refused(line).map(|plugin| ErrorClass::CorefileRefused { plugin }))
+        .or_else(|| missing_file(line).map(|path| ErrorClass::MissingFile { path }))
+}
+
+/// The absolute path a line says is not there.
+fn missing_file(line: &str) -> Option<String> {
+    let l = line.to_ascii_lowercase();
+    let absent = [
+        "no such file or directory",
+        "invalid path",
+        "does not exist",
+        "file not found",
+    ]
+    .iter()
+    .any(|w| l.contains(w));
+    if !absent {
+        return None;
+    }
+    line.split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '(' | ')' | ',' | '='))
+        .map(|t| t.trim_end_matches([':', '.', ';']))
+        .filter(|t| t.starts_with('/') && t[1..].contains('/') && !t.ends_with('/'))
+        .find(|p| !p.starts_with("/proc/") && !p.starts_with("/dev/") && !p.starts_with("/sys/"))
+        .map(str::to_owned)
 }
 
 /// The plugin whose set-up refused the Corefile: CoreDNS prints the error
@@ -1090,6 +1115,25 @@ mod tests {
             auth("googleapi: Error 403: Request had insufficient authentication scopes."),
             (CloudId::Gcp, AuthProblem::Scopes)
         );
+    }
+
+    #[test]
+    fn a_missing_file_is_read_with_its_path() {
+        assert_eq!(
+            classify_line(
+                "[critical][main] error initializing config '  /config/envoy.json': Invalid path: /config/envoy.json"
+            ),
+            Some(ErrorClass::MissingFile {
+                path: "/config/envoy.json".into()
+            })
+        );
+        assert_eq!(
+            classify_line("Error: open /etc/app/settings.yaml: no such file or directory"),
+            Some(ErrorClass::MissingFile {
+                path: "/etc/app/settings.yaml".into()
+            })
+        );
+        assert_eq!(classify_line("no such file or directory"), None);
     }
 
     #[test]

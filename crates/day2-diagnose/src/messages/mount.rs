@@ -30,6 +30,10 @@ pub enum MountFailure {
     /// while mounting`); `efs` when the mount is Amazon EFS's (`-t efs`),
     /// `iam` when its options ask for IAM authorisation.
     NfsAccessDenied { efs: bool, iam: bool },
+    /// A fresh block device that mount(8) finds `already mounted or mount
+    /// point busy`: something on the host holds the device, most often
+    /// multipathd claiming it (Longhorn's and iSCSI volumes, longhorn#1819).
+    DeviceBusy { device: String },
 }
 
 /// File systems mount(8) hands to a `/sbin/mount.<type>` helper, with the
@@ -70,6 +74,13 @@ pub fn classify(message: &str) -> Option<MountFailure> {
             .and_then(|(_, rest)| rest.split_whitespace().next())
             .is_some_and(|opts| opts.split(',').any(|o| o == "iam"));
         return Some(MountFailure::NfsAccessDenied { efs, iam });
+    }
+    if message.contains("already mounted or mount point busy")
+        && let Some(device) = message.split_whitespace().find(|w| w.starts_with("/dev/"))
+    {
+        return Some(MountFailure::DeviceBusy {
+            device: device.to_owned(),
+        });
     }
     let helper_words = message.contains("need a /sbin/mount.<type> helper program")
         || message.contains("missing codepage or helper program")

@@ -2,6 +2,7 @@
 //! states and events. One module per symptom family; each returns
 //! [`Detected`] symptoms with the events that show them.
 
+pub mod admission_rejected;
 pub mod autoscaling;
 pub mod backend_port;
 pub mod crash_loop;
@@ -242,7 +243,7 @@ pub fn detect_evictions<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
         .pods
         .par_iter()
         .filter(|p| a.included(p.namespace()) && !ignored_entirely(p))
-        .filter_map(|p| eviction::detect(a, p))
+        .filter_map(|p| eviction::detect(a, p).or_else(|| admission_rejected::detect(a, p)))
         .collect()
 }
 

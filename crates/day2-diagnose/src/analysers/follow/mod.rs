@@ -263,6 +263,9 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             }
             ErrorClass::PrivilegedPort { port } => Some(privileged_port(a, pod, container, *port)),
             ErrorClass::PortInUse { port } => super::port_in_use::in_use(a, pod, container, *port),
+            ErrorClass::MissingFile { path } => {
+                super::missing_file::unwritten(a, pod, container, path)
+            }
             ErrorClass::NodeLimit { sysctl } => {
                 Some(process::node_limit(a, pod, container, sysctl))
             }
@@ -330,6 +333,7 @@ fn describe(c: &ErrorClass) -> String {
         ErrorClass::PrivilegedPort { port } => {
             format!("binding port {port} is not permitted")
         }
+        ErrorClass::MissingFile { path } => format!("{path} is not there"),
         ErrorClass::PortInUse { port } => match port {
             Some(p) => format!("port {p} is already in use"),
             None => "its port is already in use".to_owned(),

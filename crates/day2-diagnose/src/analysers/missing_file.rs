@@ -1,0 +1,113 @@
+//! A file the program needs at start-up is not there
+//! ([`crate::messages::errors::ErrorClass::MissingFile`]), followed to the
+//! volume mounted where it should be: an `emptyDir` that no init container
+//! (and no other container) of the pod writes starts empty, so the file can
+//! never be there (bitnami/charts#24026: Contour's Envoy without the
+//! bootstrap init container that writes `/config/envoy.json`); a ConfigMap
+//! or Secret that has no key for it leaves it out of the volume.
+
+use crate::analysis::Analysis;
+use crate::evidence::Hypothesis;
+use crate::model;
+use day2_model::{Loop, ObjRef, Pod, Res};
+
+pub(crate) fn unwritten(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    container: &str,
+    path: &str,
+) -> Option<Hypothesis> {
+    let spec = pod.spec.as_ref()?;
+    let c = spec
+        .containers
+        .iter()
+        .chain(spec.init_containers.iter().flatten())
+        .find(|c| c.name == container)?;
+    // The deepest mount that holds the path, and the path inside it.
+    let mount = c
+        .volume_mounts
+        .iter()
+        .flatten()
+        .filter(|m| {
+            let dir = m.mount_path.trim_end_matches('/');
+            path.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
+        })
+        .max_by_key(|m| m.mount_path.len())?;
+    let inside = path[mount.mount_path.trim_end_matches('/').len() + 1..].to_owned();
+    let vol = spec
+        .volumes
+        .iter()
+        .flatten()
+        .find(|v| v.name == mount.name)?;
+    let workload = model::workload_ref(a.cluster, pod);
+    let ns = pod.ns_or_default();
+    if vol.empty_dir.is_some() {
+        let writers: Vec<&str> = spec
+            .init_containers
+            .iter()
+            .flatten()
+            .chain(spec.containers.iter())
+            .filter(|o| o.name != container)
+            .filter(|o| o.volume_mounts.iter().flatten().any(|m| m.name == vol.name))
+            .map(|o| o.name.as_str())
+            .collect();
+        if !writers.is_empty() {
+            return None;
+        }
+        return Some(
+            Hypothesis::new(
+                82,
+                Loop::Compute,
+                workload.clone(),
+                format!("container {container} of {} needs {path}, which lies in emptyDir volume {} (mounted at {}), and no init container or other container of the pod mounts that volume: it starts empty and nothing writes the file", pod.name(), vol.name, mount.mount_path),
+            )
+            .fix(format!("Give {workload} what writes {inside} into volume {} before {container} starts: the init container that renders it (a chart's bootstrap or config init container, often left out by a value such as a different kind of workload), or mount the file from a ConfigMap instead of the emptyDir.", vol.name)),
+        );
+    }
+    // A ConfigMap or Secret volume without the key (or item) for the file.
+    let (kind, name, items) = match (&vol.config_map, &vol.secret) {
+        (Some(cm), _) => ("ConfigMap", cm.name.clone(), cm.items.as_ref()),
+        (None, Some(s)) => ("Secret", s.secret_name.clone()?, s.items.as_ref()),
+        _ => return None,
+    };
+    let keys: Vec<String> = match kind {
+        "ConfigMap" => {
+            let cm = a
+                .cluster
+                .config_maps
+                .iter()
+                .find(|m| m.ns_or_default() == ns && m.name() == name)?;
+            cm.data
+                .iter()
+                .flat_map(|d| d.keys())
+                .chain(cm.binary_data.iter().flat_map(|d| d.keys()))
+                .cloned()
+                .collect()
+        }
+        _ => a
+            .cluster
+            .secrets
+            .iter()
+            .find(|s| s.ns_or_default() == ns && s.name() == name)?
+            .keys
+            .iter()
+            .map(|k| k.name.clone())
+            .collect(),
+    };
+    let present = match items {
+        Some(items) => items.iter().any(|i| i.path == inside),
+        None => keys.contains(&inside),
+    };
+    if present || mount.sub_path.is_some() {
+        return None;
+    }
+    Some(
+        Hypothesis::new(
+            80,
+            Loop::Compute,
+            ObjRef::new(kind, Some(ns), name.clone()),
+            format!("container {container} of {} needs {path}, and {kind} {ns}/{name} mounted at {} gives no file {inside} (it holds: {})", pod.name(), mount.mount_path, if keys.is_empty() { "nothing".to_owned() } else { keys.join(", ") }),
+        )
+        .fix(format!("Add key {inside} to {kind} {ns}/{name} (or an `items` entry with `path: {inside}` for the key that holds it), or point {container} at a file the volume has; then restart the pods of {workload}.")),
+    )
+}
