@@ -15,9 +15,8 @@ fn system_blocked(
     a: &Analysis<'_>,
     tainted: &[&day2_model::Res<k8s_openapi::api::core::v1::Node>],
 ) -> bool {
-    a.cluster.pods.iter().any(|p| {
-        p.ns_or_default() == "kube-system"
-            && model::phase(p) == "Pending"
+    a.cluster.pods_in_namespace("kube-system").any(|p| {
+        model::phase(p) == "Pending"
             && model::node_name(p).is_none()
             && p.spec.as_ref().is_some_and(|s| {
                 tainted
