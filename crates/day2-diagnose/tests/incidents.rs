@@ -159,7 +159,9 @@
 //! now.
 //! `tests/incidents-heldout-30/` is a thirtieth, written the same way
 //! from threads none of the other sets cites, against
-//! [`HELDOUT30_ACCURACY_FLOOR`] and [`HELDOUT30_HEALTHY_MISSES_CEILING`].
+//! [`HELDOUT30_ACCURACY_FLOOR`] and [`HELDOUT30_HEALTHY_MISSES_CEILING`]; it
+//! has since been read while changing the engine and is a development set
+//! now.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -496,8 +498,9 @@ const HELDOUT29_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the thirtieth held-out set (`tests/incidents-heldout-30/`)
 /// fully right. Blind it scored 10 of 18 (55.6%: 8 of its 16 incidents and
 /// both healthy clusters) on the engine of 74f8702 (after the thirty-first
-/// set's round). Only goes up.
-const HELDOUT30_ACCURACY_FLOOR: f64 = 0.555;
+/// set's round); it has been read since, and its round took it to 16 of
+/// 18. Only goes up.
+const HELDOUT30_ACCURACY_FLOOR: f64 = 0.888;
 
 /// Healthy clusters of the thirtieth held-out set that get a diagnosis
 /// today (none of its two). Only goes down.

@@ -64,11 +64,53 @@ pub fn ports_admit(
     }
 }
 
+/// Whether the cluster's API server sets [`NAME_LABEL`]: from Kubernetes
+/// 1.21 on (`NamespaceDefaultLabelName`). Before, a policy that selects a
+/// namespace by it selects nothing (akash-network/node#1546 on 1.20). Told
+/// from the input when no Namespace object carries the label and every
+/// kubelet reports a version before 1.21 (the API server is at most a few
+/// minors ahead, and a 1.21 one labels `kube-system` at once); otherwise
+/// the label is taken as set.
+pub fn sets_name_label(cluster: &Cluster) -> bool {
+    if cluster.namespaces.is_empty()
+        || cluster
+            .namespaces
+            .iter()
+            .any(|n| n.labels().contains_key(NAME_LABEL))
+    {
+        return true;
+    }
+    let minor = |v: &str| -> Option<u32> {
+        let v = v.trim_start_matches('v');
+        let mut parts = v.split('.');
+        let major: u32 = parts.next()?.parse().ok()?;
+        let minor: u32 = parts
+            .next()?
+            .split(|c: char| !c.is_ascii_digit())
+            .next()?
+            .parse()
+            .ok()?;
+        (major == 1).then_some(minor)
+    };
+    let versions: Vec<Option<u32>> = cluster
+        .nodes
+        .iter()
+        .map(|n| {
+            n.status
+                .as_ref()
+                .and_then(|s| s.node_info.as_ref())
+                .and_then(|i| minor(&i.kubelet_version))
+        })
+        .collect();
+    versions.is_empty() || versions.iter().any(|v| v.is_none_or(|m| m >= 21))
+}
+
 /// The labels every namespace carries for a `namespaceSelector`, indexed
 /// once: the Namespace objects' labels with [`NAME_LABEL`] set to the name,
 /// and for a namespace with no object in the input, that label alone.
 pub struct NamespaceLabels {
     map: FxHashMap<String, Labels>,
+    named: bool,
 }
 
 /// The labels of one namespace as a `namespaceSelector` sees them (see
@@ -80,25 +122,31 @@ pub fn namespace_labels(cluster: &Cluster, ns: &str) -> Labels {
         .find(|n| n.name() == ns)
         .map(|n| n.labels().clone())
         .unwrap_or_default();
-    l.insert(NAME_LABEL.into(), ns.to_owned());
+    if sets_name_label(cluster) {
+        l.insert(NAME_LABEL.into(), ns.to_owned());
+    }
     l
 }
 
 impl NamespaceLabels {
     pub fn new(cluster: &Cluster) -> Self {
         let mut map = FxHashMap::default();
+        let named = sets_name_label(cluster);
         for n in &cluster.namespaces {
             let mut l = n.labels().clone();
-            l.insert(NAME_LABEL.into(), n.name().to_owned());
+            if named {
+                l.insert(NAME_LABEL.into(), n.name().to_owned());
+            }
             map.insert(n.name().to_owned(), l);
         }
-        NamespaceLabels { map }
+        NamespaceLabels { map, named }
     }
 
     pub fn get(&self, ns: &str) -> Cow<'_, Labels> {
         match self.map.get(ns) {
             Some(l) => Cow::Borrowed(l),
-            None => Cow::Owned([(NAME_LABEL.to_owned(), ns.to_owned())].into()),
+            None if self.named => Cow::Owned([(NAME_LABEL.to_owned(), ns.to_owned())].into()),
+            None => Cow::Owned(Labels::default()),
         }
     }
 

@@ -493,7 +493,7 @@ pub fn hpa<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             ),
             (_, Some(s)) => (
                 s.objref(),
-                format!("the resource metrics API does not answer: metrics-server ({}) is not serving", s.objref()),
+                format!("the resource metrics API returns no metrics: metrics-server ({}) does not serve them, most often because it cannot scrape the kubelets (their certificates, their names)", s.objref()),
             ),
             (Some(api), None) => (
                 api.objref(),
@@ -506,7 +506,7 @@ pub fn hpa<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             obj,
             summary,
         )
-        .fix("Install or repair metrics-server (`kubectl apply -f https://github.com/kubernetes-sigs/metrics-server/releases/latest/download/components.yaml`) and check `kubectl get apiservice v1beta1.metrics.k8s.io` is Available; `kubectl top pods` works once it is.")
+        .fix(format!("Install or repair metrics-server (`kubectl apply -f https://github.com/kubernetes-sigs/metrics-server/releases/latest/download/components.yaml`) and check `kubectl get apiservice v1beta1.metrics.k8s.io` is Available; `kubectl top pods` works once it is.{}", if server.is_some() { " When it runs and returns nothing, its log says why it cannot scrape the kubelets: node names it cannot resolve (`no such host`: `--kubelet-preferred-address-types=InternalIP`), or serving certificates without IP SANs (`serverTLSBootstrap: true`, or `--kubelet-insecure-tls` on a test cluster)." } else { "" }))
         .links(link)];
     }
     let max = hpa.spec.max_replicas;

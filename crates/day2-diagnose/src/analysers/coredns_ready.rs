@@ -1,3 +1,6 @@
+//! Known servers Running but not Ready, by what their readiness says:
+//! CoreDNS's 503, metrics-server's 500, Elasticsearch's wait for green.
+//!
 //! CoreDNS Running but not Ready, its readiness endpoint answering 503:
 //! CoreDNS's `ready` plugin answers 503 while any plugin is not ready, and
 //! the `kubernetes` plugin is not ready until it has listed Services and
@@ -26,7 +29,7 @@ fn is_coredns(pod: &Pod) -> bool {
 }
 
 /// The cause when `pod` is CoreDNS and its readiness probe got 503.
-pub(crate) fn not_synced(
+fn not_synced(
     a: &Analysis<'_>,
     pod: &Res<Pod>,
     output: &str,
@@ -82,4 +85,91 @@ pub(crate) fn not_synced(
         .link(seen)
         .unexplained(),
     )
+}
+
+/// metrics-server Running but not Ready, its readiness endpoint answering
+/// 500: `/readyz` fails until it has scraped the kubelets once. On
+/// self-managed clusters that is the kubelets' self-signed serving
+/// certificates, which carry no IP SANs (`x509: cannot validate certificate
+/// for <node IP> because it doesn't contain any IP SANs`,
+/// kubernetes-sigs/metrics-server#917), else node names it cannot resolve.
+fn metrics_server_unscraped(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    output: &str,
+    failed: &Event,
+) -> Option<Hypothesis> {
+    let is_metrics_server = pod.spec.as_ref().is_some_and(|s| {
+        s.containers.iter().any(|c| {
+            c.image
+                .as_deref()
+                .is_some_and(|i| i.contains("metrics-server"))
+        })
+    });
+    if !is_metrics_server || !output.contains("statuscode: 500") {
+        return None;
+    }
+    let workload = model::workload_ref(a.cluster, pod);
+    Some(
+        Hypothesis::new(
+            78,
+            Loop::Identity,
+            workload.clone(),
+            format!("metrics-server ({workload}) runs but never becomes Ready: its readiness endpoint answers 500 until it has scraped the kubelets, and it cannot, most often because their serving certificates are self-signed without IP SANs"),
+        )
+        .fix(format!("Read its log (`kubectl logs -n {} {}`). For `doesn't contain any IP SANs`, give the kubelets signed serving certificates (`serverTLSBootstrap: true` in the kubelet configuration, then approve the kubelet-serving CSRs) or, on a test cluster, add `--kubelet-insecure-tls` to metrics-server's arguments; for `no such host` on node names, `--kubelet-preferred-address-types=InternalIP`.", pod.ns_or_default(), pod.name()))
+        .link(Link::from_event(Loop::Network, failed, format!("{} answers its readiness probe with 500", pod.name()))),
+    )
+}
+
+/// Elastic's chart probes `_cluster/health?wait_for_status=green`: a
+/// cluster of one node never turns green while its indices ask for a
+/// replica (it cannot sit beside its primary), so the node stays yellow
+/// and never Ready (elastic/helm-charts#783).
+fn elasticsearch_yellow(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    output: &str,
+    failed: &Event,
+) -> Option<Hypothesis> {
+    if !output.contains("wait_for_status=green") {
+        return None;
+    }
+    let workload = model::workload_ref(a.cluster, pod);
+    let replicas = a
+        .cluster
+        .stateful_sets
+        .iter()
+        .find(|s| {
+            workload.kind == "StatefulSet"
+                && s.name() == workload.name
+                && Some(s.ns_or_default()) == workload.namespace.as_deref()
+        })
+        .map(|s| s.spec.replicas.unwrap_or(1))?;
+    if replicas > 1 {
+        return None;
+    }
+    Some(
+        Hypothesis::new(
+            80,
+            Loop::Compute,
+            workload.clone(),
+            format!("{} waits in its readiness probe for cluster health green, and a one-node Elasticsearch cluster stays yellow while its indices ask for a replica, which cannot be placed beside its primary: {workload} never becomes Ready", pod.name()),
+        )
+        .fix(format!("For one node, let the probe accept yellow: the chart's `clusterHealthCheckParams: \"wait_for_status=yellow&timeout=1s\"`; or set `number_of_replicas: 0` on the indices (and their templates), or run three replicas of {workload}."))
+        .link(Link::from_event(Loop::Network, failed, format!("{} waits for status green", pod.name()))),
+    )
+}
+
+/// The cause of a known server's readiness failure: CoreDNS's 503,
+/// metrics-server's 500, Elasticsearch's wait for green.
+pub(crate) fn known(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    output: &str,
+    failed: &Event,
+) -> Option<Hypothesis> {
+    not_synced(a, pod, output, failed)
+        .or_else(|| metrics_server_unscraped(a, pod, output, failed))
+        .or_else(|| elasticsearch_yellow(a, pod, output, failed))
 }

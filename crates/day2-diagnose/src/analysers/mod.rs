@@ -13,6 +13,7 @@ pub mod controllers;
 pub mod coredns_ready;
 pub mod crash;
 pub mod csi;
+pub mod csi_name;
 pub mod csi_registration;
 pub mod dependency;
 pub mod drain;
@@ -226,6 +227,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[FailedMount],
         run: secrets_provider::missing,
+    },
+    Analyser {
+        kinds: &[FailedMount],
+        run: csi_name::unnamed,
     },
     Analyser {
         kinds: &[FailedMount, PodPending],

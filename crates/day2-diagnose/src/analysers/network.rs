@@ -511,7 +511,7 @@ pub fn readiness(a: &Analysis<'_>, svc: &Res<Service>, pod: &Res<Pod>, depth: u3
     }
     match fails.last() {
         Some((e, p)) => {
-            if let Some(h) = super::coredns_ready::not_synced(a, pod, &p.output, e) {
+            if let Some(h) = super::coredns_ready::known(a, pod, &p.output, e) {
                 return h;
             }
             let rule = a.findings.any_of(&["NW002", "NW003"], &workload);

@@ -125,6 +125,14 @@ pub fn statefulset<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .into_iter()
             .rev()
             .find(|e| parse_unhealthy(e.message_text()).is_some());
+        // A server whose readiness failure says why (CoreDNS, metrics-server,
+        // Elasticsearch).
+        if let Some(e) = unhealthy
+            && let Some(mut h) = super::coredns_ready::known(a, pod, e.message_text(), e)
+        {
+            h.links.push(wait);
+            return vec![h];
+        }
         let workload = sts.objref();
         let mut h = Hypothesis::new(
             if unhealthy.is_some() { 65 } else { 40 },

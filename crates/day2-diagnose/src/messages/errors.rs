@@ -378,6 +378,11 @@ fn node_limit(line: &str) -> Option<&'static str> {
     {
         return Some("fs.inotify.max_user_watches");
     }
+    // Elasticsearch's and OpenSearch's bootstrap check: `max virtual memory
+    // areas vm.max_map_count [65530] is too low, increase to at least [262144]`.
+    if l.contains("vm.max_map_count") && l.contains("too low") {
+        return Some("vm.max_map_count");
+    }
     None
 }
 

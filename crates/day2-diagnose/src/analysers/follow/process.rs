@@ -127,6 +127,19 @@ pub(super) fn node_limit(
         .map(|n| n.objref())
         .unwrap_or_else(|| ObjRef::new("Node", None, node));
     let others = a.cluster.pods_on_node(node).count().saturating_sub(1);
+    // A per-node setting the workload's own charts set from an init
+    // container (Elasticsearch's and OpenSearch's `sysctlInit`), which is
+    // where a search cluster's fix belongs.
+    if sysctl == "vm.max_map_count" {
+        let workload = model::workload_ref(a.cluster, pod);
+        return Hypothesis::new(
+            84,
+            Loop::Compute,
+            workload.clone(),
+            format!("container {container} stops at its bootstrap check: node {node}'s vm.max_map_count is below the 262144 Elasticsearch and OpenSearch need, and nothing in {workload} raises it"),
+        )
+        .fix(format!("Let {workload} raise it before the server starts: a privileged init container running `sysctl -w vm.max_map_count=262144` (the charts' `sysctlInit.enabled: true`, Elastic's `sysctlInitContainer`), or set it on every node (/etc/sysctl.d/, the node pool's sysctls, a privileged DaemonSet); for a test cluster only, `node.store.allow_mmap: false` skips the check."));
+    }
     Hypothesis::new(
         84,
         Loop::Compute,
