@@ -164,10 +164,14 @@
 //! now.
 //! `tests/incidents-heldout-32/` is a thirty-second, written the same way
 //! from threads none of the other sets cites, against
-//! [`HELDOUT32_ACCURACY_FLOOR`] and [`HELDOUT32_HEALTHY_MISSES_CEILING`].
+//! [`HELDOUT32_ACCURACY_FLOOR`] and [`HELDOUT32_HEALTHY_MISSES_CEILING`]; it
+//! has since been read while changing the engine and is a development set
+//! now.
 //! `tests/incidents-heldout-33/` is a thirty-third, written the same way
 //! from threads none of the other sets cites, against
-//! [`HELDOUT33_ACCURACY_FLOOR`] and [`HELDOUT33_HEALTHY_MISSES_CEILING`].
+//! [`HELDOUT33_ACCURACY_FLOOR`] and [`HELDOUT33_HEALTHY_MISSES_CEILING`]; it
+//! has since been read while changing the engine and is a development set
+//! now.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -525,17 +529,19 @@ const HELDOUT31_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the thirty-second held-out set (`tests/incidents-heldout-32/`)
 /// fully right. Blind it scored 9 of 18 (50.0%: 8 of its 16 incidents and one of its two healthy clusters) on the engine of
-/// 251c1ed (after the thirtieth set's round). Only goes up.
-const HELDOUT32_ACCURACY_FLOOR: f64 = 0.5;
+/// 251c1ed (after the thirtieth set's round); it has been read since,
+/// and its round took it to 14 of 18. Only goes up.
+const HELDOUT32_ACCURACY_FLOOR: f64 = 0.777;
 
 /// Healthy clusters of the thirty-second held-out set that get a diagnosis
-/// today (one of its two). Only goes down.
-const HELDOUT32_HEALTHY_MISSES_CEILING: usize = 1;
+/// today (none of its two; one, blind). Only goes down.
+const HELDOUT32_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the thirty-third held-out set (`tests/incidents-heldout-33/`)
 /// fully right. Blind it scored 12 of 18 (66.7%: 10 of its 16 incidents and both healthy clusters) on the engine of
-/// 251c1ed (after the thirtieth set's round). Only goes up.
-const HELDOUT33_ACCURACY_FLOOR: f64 = 0.666;
+/// 251c1ed (after the thirtieth set's round); it has been read since,
+/// and its round took it to 14 of 18. Only goes up.
+const HELDOUT33_ACCURACY_FLOOR: f64 = 0.777;
 
 /// Healthy clusters of the thirty-third held-out set that get a diagnosis
 /// today (none of its two). Only goes down.

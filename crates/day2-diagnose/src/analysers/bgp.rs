@@ -83,11 +83,20 @@ pub fn mesh_down<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         format!("calico-node has no BGP session with {}", peers.join(", ")),
     );
     if let Some((node, calico, internal)) = misdetected(&a.cluster.nodes) {
+        // Under the Tigera operator (its Installation in the input) the
+        // DaemonSet is the operator's output: the Installation is the
+        // setting to change (projectcalico/calico#8607).
+        let root = a
+            .cluster
+            .other
+            .iter()
+            .find(|o| o.kind == "Installation" && o.api_version.starts_with("operator.tigera.io/"))
+            .map_or_else(|| ds.clone(), |i| i.objref());
         return vec![
             Hypothesis::new(
                 89,
                 Loop::Network,
-                ds.clone(),
+                root,
                 format!(
                     "Calico's address autodetection chose {calico} on node {}, which is not the node's address ({internal}): the BGP mesh peers over a network the other nodes are not on, so sessions are not established",
                     node.name()

@@ -161,6 +161,45 @@ fn elasticsearch_yellow(
     )
 }
 
+/// CoreDNS probed on the `ready` plugin's port (8181) while its Corefile
+/// loads no `ready` plugin: nothing listens there, so every probe is
+/// refused and the pods are never Ready (coredns/coredns#3403).
+fn no_ready_plugin(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    output: &str,
+    failed: &Event,
+) -> Option<Hypothesis> {
+    if !is_coredns(pod) || !output.contains(":8181") || !output.contains("connection refused") {
+        return None;
+    }
+    let ns = pod.ns_or_default();
+    let cm = pod.spec.as_ref()?.volumes.iter().flatten().find_map(|v| {
+        let name = &v.config_map.as_ref()?.name;
+        a.cluster
+            .config_maps
+            .iter()
+            .find(|c| c.ns_or_default() == ns && c.name() == name)
+    })?;
+    let corefile = cm.data.as_ref()?.get("Corefile")?;
+    let has_ready = corefile
+        .lines()
+        .any(|l| l.trim() == "ready" || l.trim().starts_with("ready "));
+    if has_ready {
+        return None;
+    }
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Network,
+            cm.objref(),
+            format!("CoreDNS's readiness probe asks port 8181, the `ready` plugin's, and the Corefile in ConfigMap {ns}/{} loads no `ready` plugin: nothing listens there, so the pods are never Ready", cm.name()),
+        )
+        .fix(format!("Add a line `ready` to the server block of the Corefile in ConfigMap {ns}/{} (CoreDNS 1.5 and later serve readiness on :8181 from it), or point the readiness probe at the `health` plugin's :8080/health; the `reload` plugin picks the change up.", cm.name()))
+        .link(Link::from_event(Loop::Network, failed, format!("{} refuses its readiness probe on 8181", pod.name()))),
+    )
+}
+
 /// The cause of a known server's readiness failure: CoreDNS's 503,
 /// metrics-server's 500, Elasticsearch's wait for green.
 pub(crate) fn known(
@@ -170,6 +209,7 @@ pub(crate) fn known(
     failed: &Event,
 ) -> Option<Hypothesis> {
     not_synced(a, pod, output, failed)
+        .or_else(|| no_ready_plugin(a, pod, output, failed))
         .or_else(|| metrics_server_unscraped(a, pod, output, failed))
         .or_else(|| elasticsearch_yellow(a, pod, output, failed))
 }

@@ -237,7 +237,8 @@ pub fn cause<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     kind.as_str()
                 ),
                 format!(
-                    "Set the probe's httpGet.path in {workload} to the health endpoint the application serves (not {path}), or serve {path}."
+                    "Set `{}Probe.httpGet.path` of container {name} in {workload} to the health endpoint the application serves (not {path}), or probe its port with `tcpSocket` (a chart's custom probe value, e.g. `customLivenessProbe`), or serve {path}.",
+                    kind.as_str()
                 ),
             )
         }

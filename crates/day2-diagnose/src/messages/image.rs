@@ -122,6 +122,9 @@ pub fn classify(text: &str) -> PullClass {
         // authorised, and the registry's blob store (its CDN, its bucket)
         // refuses the download (k0sproject/k0s#3713, quay.io).
         || (l.contains("/blobs/sha256:") && has(&["403 forbidden", "status code 403"]))
+        // The registry's end breaks off the TLS handshake (an outage of its
+        // front end, istio/istio#22672, or a proxy in between).
+        || l.contains("remote error: tls: handshake failure")
     {
         // A server error beside a refusal of the credentials (the
         // runtime's attempts, aggregated as `[…, …]`): the refusal is what

@@ -13,8 +13,49 @@ use crate::model;
 use day2_model::pod::Pod;
 use day2_model::{Event, Res};
 
+/// A replica that a one-node cluster cannot place beside its siblings:
+/// the scheduler's only reason is pod anti-affinity, the cluster has one
+/// node, and a sibling of the same controller runs Ready there. Charts that
+/// spread replicas over hosts (cilium-operator's two replicas) run one on a
+/// single node by design (cilium/cilium#14089).
+fn spread_on_one_node(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    fit: Option<&crate::messages::scheduler::FitError>,
+) -> bool {
+    use crate::messages::scheduler::Reason;
+    let Some(fit) = fit else { return false };
+    if a.cluster.nodes.len() != 1 || fit.reasons.is_empty() {
+        return false;
+    }
+    let only_anti = fit.reasons.iter().all(|(_, r)| {
+        matches!(
+            Reason::classify(r),
+            Reason::PodAntiAffinity | Reason::ExistingAntiAffinity
+        )
+    });
+    let owner = pod
+        .metadata
+        .owner_references
+        .as_ref()
+        .and_then(|o| o.first());
+    only_anti
+        && owner.is_some_and(|o| {
+            a.cluster
+                .pods_in_namespace(pod.ns_or_default())
+                .filter(|p| p.name() != pod.name() && model::is_ready(p))
+                .any(|p| {
+                    p.metadata
+                        .owner_references
+                        .as_ref()
+                        .and_then(|r| r.first())
+                        .is_some_and(|r| r.uid == o.uid)
+                })
+        })
+}
+
 pub fn detect<'c>(
-    _a: &Analysis<'c>,
+    a: &Analysis<'c>,
     pod: &'c Res<Pod>,
     events: &[&'c Event],
 ) -> Option<Detected<'c>> {
@@ -72,6 +113,9 @@ pub fn detect<'c>(
     // Autoscaler and scheduler events are the pod's own: keep them all.
     d.events = events.to_vec();
     let fit = message.as_deref().and_then(parse_fit_error);
+    if spread_on_one_node(a, pod, fit.as_ref()) {
+        return None;
+    }
     d.detail = Detail::Pending(PendingDetail { message, fit });
     Some(d)
 }

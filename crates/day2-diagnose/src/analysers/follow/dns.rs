@@ -596,6 +596,25 @@ fn path_denied(
             "\n(the DNS Service sends port 53 to the pods' port {target}: a policy matches the pod's port, not the Service's)"
         )
     };
+    if let Peer::Pod(d) = peer
+        && let Some((cnp, admitted)) = super::cilium::dns_denied(a, pod, d, target)
+    {
+        let admitted: Vec<String> = admitted.iter().map(u16::to_string).collect();
+        return Some(
+            Hypothesis::new(
+                84,
+                Loop::Network,
+                cnp.objref(),
+                format!(
+                    "{what}: CiliumNetworkPolicy {}/{} isolates the pod's egress, and no rule of it admits the DNS pods on port {target}{}",
+                    cnp.ns_or_default(),
+                    cnp.name(),
+                    if admitted.is_empty() { String::new() } else { format!(" (its DNS rule names port {}; Cilium matches the port the pods listen on, after the Service's translation)", admitted.join(", ")) }
+                ),
+            )
+            .fix(format!("Admit port {target} to the DNS pods in CiliumNetworkPolicy {}/{}: `toPorts: [{{ports: [{{port: \"{target}\", protocol: ANY}}]}}]` in the rule whose `toEndpoints` select `k8s-app: kube-dns` (keep 53 too if other DNS servers listen there).", cnp.ns_or_default(), cnp.name())),
+        );
+    }
     let v = netpol::evaluate(a.cluster, pod, Direction::Egress, peer, port);
     if !v.allowed() {
         return Some(policy_hypothesis(

@@ -23,6 +23,7 @@
 //! with nothing in the cluster blocking it) is said to be unexplained, not
 //! blamed on the workload.
 
+mod cilium;
 mod connect;
 mod dns;
 mod identity;

@@ -112,6 +112,20 @@ pub fn taints<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .fix(format!(
             "Remove the taint from the nodes (`kubectl taint nodes --all {key}-`), and from what sets it at start (k3s `--node-taint`, the kubelet's `--register-with-taints`, the node pool's taints), unless the nodes are meant to run only tolerating workloads; then add untainted nodes."
         )),
+        // Karpenter's own start-up taints, which it removes once the node
+        // is Ready and registered: on a Ready node it was left behind
+        // (aws/karpenter-provider-aws#644), and the node is to fix.
+        "karpenter.sh/not-ready" | "karpenter.sh/unregistered"
+            if tainted.iter().all(|n| model::node_ready(n) == Some(true)) =>
+        {
+            Hypothesis::new(
+                80,
+                Loop::Compute,
+                node_obj,
+                format!("node(s) {} are Ready but still carry Karpenter's start-up taint {taint}, which it removes once a node is initialised; {} does not tolerate it", short_list(&names, 4), pod.name()),
+            )
+            .fix(format!("Remove the stale taint (`kubectl taint nodes {} {key}-`) and upgrade Karpenter if it keeps leaving it (a known bug of early releases); a toleration on the workload would only hide it.", names[0]))
+        }
         "node.cloudprovider.kubernetes.io/uninitialized" => Hypothesis::new(base, Loop::Compute, node_obj, format!("node(s) {} were never initialised by the cloud controller manager", short_list(&names, 4)))
             .fix("Check the cloud-controller-manager's logs and its cloud credentials."),
         _ => {
