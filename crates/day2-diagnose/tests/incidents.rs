@@ -476,8 +476,9 @@ const HELDOUT26_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the twenty-seventh held-out set (`tests/incidents-heldout-27/`)
 /// fully right. Blind it scored 9 of 17 (52.9%: 8 of its 15 incidents and
 /// one of its two healthy clusters) on the engine of 623e8db; it has been
-/// read since, and its round took it to 12 of 17. Only goes up.
-const HELDOUT27_ACCURACY_FLOOR: f64 = 0.705;
+/// read since, and its round took it to 12 of 17; 13 of 17 with the
+/// rounds after. Only goes up.
+const HELDOUT27_ACCURACY_FLOOR: f64 = 0.764;
 
 /// Healthy clusters of the twenty-seventh held-out set that get a diagnosis
 /// today (none of its two; one, blind). Only goes down.

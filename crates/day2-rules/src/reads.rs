@@ -32,11 +32,13 @@ pub const SERVICES: KindSet = WORKLOADS.with(&[K::Service]);
 /// A rule over the pod templates: [`WORKLOADS`], and what the helpers the
 /// template rules share read besides (`util/`: the LimitRange defaults of a
 /// namespace, the RBAC bindings of a ServiceAccount, the Namespaces and the
-/// NetworkPolicies).
+/// NetworkPolicies, and the Nodes, whose kubelet versions tell whether the
+/// API server labels namespaces with their names).
 pub const TEMPLATES: KindSet = WORKLOADS.with(&[
     K::ClusterRoleBinding,
     K::LimitRange,
     K::Namespace,
     K::NetworkPolicy,
+    K::Node,
     K::RoleBinding,
 ]);

@@ -13,7 +13,7 @@ pub static META: RuleMeta = RuleMeta {
     code: "NW015",
     name: "policy-peer-selects-no-namespace",
     loop_: Loop::Network,
-    reads: KindSet::of(&[K::NetworkPolicy, K::Namespace]),
+    reads: KindSet::of(&[K::NetworkPolicy, K::Namespace, K::Node]),
     severity: Severity::Medium,
     summary: "A NetworkPolicy rule's namespaceSelector matches no namespace: the rule admits nothing",
     law: law::NETWORK,
