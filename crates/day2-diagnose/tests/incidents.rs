@@ -174,7 +174,9 @@
 //! now.
 //! `tests/incidents-heldout-35/` is a thirty-fifth, written the same way
 //! from threads none of the other sets cites, against
-//! [`HELDOUT35_ACCURACY_FLOOR`] and [`HELDOUT35_HEALTHY_MISSES_CEILING`].
+//! [`HELDOUT35_ACCURACY_FLOOR`] and [`HELDOUT35_HEALTHY_MISSES_CEILING`]; it
+//! has since been read while changing the engine and is a development set
+//! now.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -554,8 +556,9 @@ const HELDOUT33_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the thirty-fifth held-out set (`tests/incidents-heldout-35/`)
 /// fully right. Blind it scored 10 of 14 (71.4%: 8 of its 12 incidents and
 /// both healthy clusters) on the engine of 5ea2138 (after the round of the
-/// thirty-second and thirty-third sets). Only goes up.
-const HELDOUT35_ACCURACY_FLOOR: f64 = 0.714;
+/// thirty-second and thirty-third sets); it has been read since, and its
+/// round took it to 11 of 14. Only goes up.
+const HELDOUT35_ACCURACY_FLOOR: f64 = 0.785;
 
 /// Healthy clusters of the thirty-fifth held-out set that get a diagnosis
 /// today (none of its two). Only goes down.

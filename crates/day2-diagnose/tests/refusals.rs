@@ -177,3 +177,24 @@ items:
         d.fix
     );
 }
+
+#[test]
+fn a_registry_secret_nobody_names_is_the_missing_reference() {
+    let text = format!(
+        r#"apiVersion: v1
+kind: List
+items:
+{NODE_READY}- {{apiVersion: v1, kind: Secret, metadata: {{name: mysecretkey, namespace: default}}, type: kubernetes.io/dockerconfigjson, data: {{.dockerconfigjson: e30=}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: front-1, namespace: default}}, spec: {{nodeName: n1, containers: [{{name: front, image: "myregistry.azurecr.io/front:1"}}]}}, status: {{phase: Pending, containerStatuses: [{{name: front, ready: false, restartCount: 0, image: "", imageID: "", state: {{waiting: {{reason: ImagePullBackOff, message: "Back-off pulling image \"myregistry.azurecr.io/front:1\""}}}}}}]}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: front-1.1, namespace: default}}, involvedObject: {{kind: Pod, name: front-1, namespace: default}}, reason: Failed, type: Warning, count: 4, firstTimestamp: "2026-06-20T09:00:00Z", lastTimestamp: "2026-06-20T09:10:00Z", message: 'Failed to pull image "myregistry.azurecr.io/front:1": rpc error: code = Unknown desc = Error response from daemon: Get https://myregistry.azurecr.io/v2/front/manifests/1: unauthorized: authentication required'}}
+"#
+    );
+    let out = diagnose(&load(&text));
+    let d = about(&out, "ImagePullBackOff", "default", "front-1");
+    assert_root(d, Loop::Identity, "Pod", "front-1");
+    assert!(
+        d.fix.contains("imagePullSecrets: [{name: mysecretkey}]"),
+        "{}",
+        d.fix
+    );
+}

@@ -153,6 +153,29 @@ pub fn identity<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .fix(format!("Create it in the namespace of the pod, {ns}: the kubelet reads imagePullSecrets from the pod's own namespace only, so a Secret of that name elsewhere does not count (copy it, or `kubectl create secret docker-registry {missing} -n {ns} --docker-server={host} --docker-username=… --docker-password=…`); or fix the name in imagePullSecrets.{}", elsewhere(a, missing, ns)))
             .link(err_link)];
     }
+    // A registry credential waits in the namespace, and the pod names no
+    // pull secret (nor does its ServiceAccount): the reference is what is
+    // missing (microsoft/azuredevopslabs#109).
+    if secrets.is_empty() {
+        let waiting: Vec<&str> = a
+            .cluster
+            .secrets
+            .iter()
+            .filter(|s| s.ns_or_default() == ns)
+            .filter(|s| {
+                matches!(
+                    s.type_.as_deref(),
+                    Some("kubernetes.io/dockerconfigjson" | "kubernetes.io/dockercfg")
+                )
+            })
+            .map(|s| s.name())
+            .collect();
+        if let Some(first) = waiting.first() {
+            return vec![Hypothesis::new(86, Loop::Identity, workload.clone(), format!("{host} refuses the pull of {} without credentials, and registry Secret {ns}/{first} is in the namespace, but neither {workload} nor its ServiceAccount names it in imagePullSecrets", p.image))
+                .fix(format!("Reference it: `imagePullSecrets: [{{name: {first}}}]` in the pod template of {workload} (or `kubectl patch serviceaccount <its ServiceAccount> -n {ns} -p '{{\"imagePullSecrets\": [{{\"name\": \"{first}\"}}]}}'`); the kubelet sends only the credentials a pod names.{}", if waiting.len() > 1 { format!(" Registry Secrets there: {}.", waiting.join(", ")) } else { String::new() }))
+                .link(err_link)];
+        }
+    }
     let node = node_of(a, p.pod);
     let node_name = node
         .map(|n| n.name().to_owned())
