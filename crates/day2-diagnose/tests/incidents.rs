@@ -179,7 +179,9 @@
 //! now.
 //! `tests/incidents-heldout-34/` is a thirty-fourth, written the same way
 //! from threads none of the other sets cites, against
-//! [`HELDOUT34_ACCURACY_FLOOR`] and [`HELDOUT34_HEALTHY_MISSES_CEILING`].
+//! [`HELDOUT34_ACCURACY_FLOOR`] and [`HELDOUT34_HEALTHY_MISSES_CEILING`]; it
+//! has since been read while changing the engine and is a development set
+//! now.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -559,8 +561,9 @@ const HELDOUT33_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the thirty-fourth held-out set (`tests/incidents-heldout-34/`)
 /// fully right. Blind it scored 9 of 18 (50.0%: 7 of its 16 incidents and
 /// both healthy clusters) on the engine of d02c7cb (after the thirty-fifth
-/// set's round). Only goes up.
-const HELDOUT34_ACCURACY_FLOOR: f64 = 0.5;
+/// set's round); it has been read since, and its round took it to 11 of
+/// 18. Only goes up.
+const HELDOUT34_ACCURACY_FLOOR: f64 = 0.611;
 
 /// Healthy clusters of the thirty-fourth held-out set that get a diagnosis
 /// today (none of its two). Only goes down.

@@ -198,3 +198,26 @@ items:
         d.fix
     );
 }
+
+#[test]
+fn a_webhook_service_without_a_selector_refuses_every_call() {
+    let text = format!(
+        r#"apiVersion: v1
+kind: List
+items:
+{NODE_READY}- {{apiVersion: admissionregistration.k8s.io/v1, kind: MutatingWebhookConfiguration, metadata: {{name: gatekeeper}}, webhooks: [{{name: mutation.styra.com, clientConfig: {{service: {{name: gatekeeper-svc, namespace: gatekeeper-system, path: /v1/admit}}}}, admissionReviewVersions: [v1], sideEffects: None}}]}}
+- {{apiVersion: v1, kind: Service, metadata: {{name: gatekeeper-svc, namespace: gatekeeper-system}}, spec: {{clusterIP: 10.0.69.83, ports: [{{port: 443, targetPort: 443}}]}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: gatekeeper-1, namespace: gatekeeper-system, labels: {{control-plane: controller-manager}}}}, spec: {{nodeName: n1, containers: [{{name: manager, image: "gatekeeper:3.1", ports: [{{containerPort: 443}}]}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: manager, ready: true, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2026-06-20T08:00:00Z"}}}}}}]}}}}
+- {{apiVersion: apps/v1, kind: ReplicaSet, metadata: {{name: web-5c7588df, namespace: default, uid: rs1}}, spec: {{replicas: 1, selector: {{matchLabels: {{app: web}}}}, template: {{metadata: {{labels: {{app: web}}}}, spec: {{containers: [{{name: web, image: "nginx:1.25"}}]}}}}}}, status: {{replicas: 0}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: web.1, namespace: default}}, involvedObject: {{kind: ReplicaSet, name: web-5c7588df, namespace: default}}, reason: FailedCreate, type: Warning, count: 14, firstTimestamp: "2026-06-20T09:00:00Z", lastTimestamp: "2026-06-20T09:30:00Z", message: 'Error creating: Internal error occurred: failed calling webhook "mutation.styra.com": Post https://gatekeeper-svc.gatekeeper-system.svc:443/v1/admit?timeout=30s: dial tcp 10.0.69.83:443: connect: connection refused'}}
+"#
+    );
+    let out = diagnose(&load(&text));
+    let d = about(&out, "PodCreateFailed", "default", "web-5c7588df");
+    assert_root(d, Loop::Network, "Service", "gatekeeper-svc");
+    assert!(
+        d.fix.contains("control-plane: controller-manager"),
+        "{}",
+        d.fix
+    );
+}

@@ -421,23 +421,6 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             ];
         }
     }
-    if let Some(w) = parse_mount_wait(message)
-        && !w.unattached.is_empty()
-    {
-        let vols: Vec<&str> = w
-            .unattached
-            .iter()
-            .map(String::as_str)
-            .filter(|v| !v.starts_with("kube-api-access"))
-            .collect();
-        if let Some(h) = super::mount::unattachable_wait(a, pod, &vols, link.clone()) {
-            return vec![h];
-        }
-        return vec![Hypothesis::new(55, Loop::Storage, pod.objref(), format!("the kubelet waits for volume(s) {} to be attached; the attach never completed", vols.join(", ")))
-            .fix("Look at the attach side: `kubectl get volumeattachment` for the PV and the attachdetach-controller's FailedAttachVolume events (Multi-Attach, zone, identity).")
-            .missing(events_absent("FailedAttachVolume"))
-            .links(link)];
-    }
     // The events' messages, newest first, then the pod's own.
     let said: Vec<&str> = evs
         .iter()
@@ -466,6 +449,24 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .find_map(|m| super::mount_secret::credentials(a, pod, m, link.clone()))
     {
         return vec![h];
+    }
+    // Still waiting, with no mount error that says why: the attach side.
+    if let Some(w) = parse_mount_wait(message)
+        && !w.unattached.is_empty()
+    {
+        let vols: Vec<&str> = w
+            .unattached
+            .iter()
+            .map(String::as_str)
+            .filter(|v| !v.starts_with("kube-api-access"))
+            .collect();
+        if let Some(h) = super::mount::unattachable_wait(a, pod, &vols, link.clone()) {
+            return vec![h];
+        }
+        return vec![Hypothesis::new(55, Loop::Storage, pod.objref(), format!("the kubelet waits for volume(s) {} to be attached; the attach never completed", vols.join(", ")))
+            .fix("Look at the attach side: `kubectl get volumeattachment` for the PV and the attachdetach-controller's FailedAttachVolume events (Multi-Attach, zone, identity).")
+            .missing(events_absent("FailedAttachVolume"))
+            .links(link)];
     }
     // A projected ServiceAccount token the kubelet cannot get from the API
     // server (pkg/volume/projected: `failed to fetch token: …`).

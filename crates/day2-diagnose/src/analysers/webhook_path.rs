@@ -29,6 +29,59 @@ pub fn unreachable(
         Some(IntOrString::Int(p)) => u16::try_from(*p).ok()?,
         _ => u16::try_from(sp.port).ok()?,
     };
+    // A Service without a selector whose Endpoints list no address: its
+    // traffic goes nowhere, and the API server's calls are refused
+    // (open-policy-agent/gatekeeper#72).
+    let unselected = svc
+        .spec
+        .as_ref()?
+        .selector
+        .as_ref()
+        .is_none_or(|s| s.is_empty());
+    if unselected
+        && a.endpoints_of(ns, name).is_none_or(|e| {
+            e.subsets
+                .iter()
+                .flatten()
+                .all(|s| s.addresses.as_ref().is_none_or(|a| a.is_empty()))
+        })
+    {
+        let serving: Vec<String> = a
+            .cluster
+            .pods_in_namespace(ns)
+            .filter(|p| {
+                p.spec.as_ref().is_some_and(|s| {
+                    s.containers
+                        .iter()
+                        .flat_map(|c| c.ports.iter().flatten())
+                        .any(|cp| cp.container_port == i32::from(port))
+                })
+            })
+            .map(|p| {
+                let labels: Vec<String> = p
+                    .labels()
+                    .iter()
+                    .filter(|(k, _)| {
+                        !matches!(k.as_str(), "pod-template-hash" | "controller-revision-hash")
+                    })
+                    .map(|(k, v)| format!("{k}: {v}"))
+                    .collect();
+                format!("{} ({})", p.name(), labels.join(", "))
+            })
+            .collect();
+        return Some(
+            Hypothesis::new(
+                86,
+                Loop::Network,
+                svc.objref(),
+                format!("the API server's calls to admission webhook \"{webhook}\" are refused: Service {ns}/{name} has no selector and no endpoint, so nothing behind it answers on port {port}"),
+            )
+            .fix(format!(
+                "Give Service {ns}/{name} a selector that matches the webhook's pods{}, so the endpoints controller lists them; or set failurePolicy: Ignore on webhook \"{webhook}\" until it serves.",
+                if serving.is_empty() { String::new() } else { format!(" (pods that serve port {port}: {})", serving.join("; ")) }
+            )),
+        );
+    }
     let pods = selected_pods(a, svc);
     let ready: Vec<_> = pods.iter().filter(|p| crate::model::is_ready(p)).collect();
     let first = ready.first()?;
