@@ -8,7 +8,7 @@ use day2_model::resources;
 use day2_model::{Cluster, ObjRef, Res, zone_of};
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{
-    Container, Node, NodeCondition, PersistentVolume, PodCondition, PodSpec, Taint,
+    Container, Node, NodeCondition, PersistentVolume, PodCondition, PodSpec, Taint, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
@@ -353,6 +353,28 @@ pub fn volume_handle(pv: &PersistentVolume) -> Option<&str> {
         .csi
         .as_ref()
         .map(|c| c.volume_handle.as_str())
+}
+
+/// A container of the pod by name, init containers included.
+pub fn spec_container<'a>(pod: &'a Pod, name: &str) -> Option<&'a Container> {
+    let spec = pod.spec.as_ref()?;
+    spec.containers
+        .iter()
+        .chain(spec.init_containers.iter().flatten())
+        .find(|c| c.name == name)
+}
+
+/// The deepest of a container's mounts that holds `path`: the mount point
+/// itself, or a path under it.
+pub fn mount_holding<'a>(c: &'a Container, path: &str) -> Option<&'a VolumeMount> {
+    c.volume_mounts
+        .iter()
+        .flatten()
+        .filter(|m| {
+            let dir = m.mount_path.trim_end_matches('/');
+            path == dir || path.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
+        })
+        .max_by_key(|m| m.mount_path.len())
 }
 
 /// Whether any argument or command word of any of `pod`'s containers

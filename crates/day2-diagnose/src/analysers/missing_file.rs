@@ -18,22 +18,14 @@ pub(crate) fn unwritten(
     path: &str,
 ) -> Option<Hypothesis> {
     let spec = pod.spec.as_ref()?;
-    let c = spec
-        .containers
-        .iter()
-        .chain(spec.init_containers.iter().flatten())
-        .find(|c| c.name == container)?;
-    // The deepest mount that holds the path, and the path inside it.
-    let mount = c
-        .volume_mounts
-        .iter()
-        .flatten()
-        .filter(|m| {
-            let dir = m.mount_path.trim_end_matches('/');
-            path.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
-        })
-        .max_by_key(|m| m.mount_path.len())?;
-    let inside = path[mount.mount_path.trim_end_matches('/').len() + 1..].to_owned();
+    let c = model::spec_container(pod, container)?;
+    // The deepest mount that holds the path, and the path inside it (a
+    // mount of the file itself, a subPath, holds nothing to look for).
+    let mount = model::mount_holding(c, path)?;
+    let inside = path
+        .get(mount.mount_path.trim_end_matches('/').len() + 1..)
+        .filter(|r| !r.is_empty())?
+        .to_owned();
     let vol = spec
         .volumes
         .iter()

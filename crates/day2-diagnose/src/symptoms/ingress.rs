@@ -245,12 +245,7 @@ pub fn unclaimed<'a, 'c>(a: &'a Analysis<'c>, ing: &'c Ingress) -> Option<&'a [&
     {
         return None;
     }
-    let addressed = ing
-        .status
-        .as_ref()
-        .and_then(|s| s.load_balancer.as_ref())
-        .and_then(|l| l.ingress.as_ref())
-        .is_some_and(|v| !v.is_empty());
+    let addressed = has_address(ing);
     let controllers = a.ingress_controllers();
     let takes_any =
         |arg: &str| arg.contains("watch-ingress-without-class") && !arg.ends_with("=false");
@@ -260,6 +255,16 @@ pub fn unclaimed<'a, 'c>(a: &'a Analysis<'c>, ing: &'c Ingress) -> Option<&'a [&
             .iter()
             .any(|p| crate::model::any_arg(p, takes_any)))
     .then_some(controllers)
+}
+
+/// Whether a controller has written the Ingress's address
+/// (`status.loadBalancer.ingress`).
+pub fn has_address(ing: &Ingress) -> bool {
+    ing.status
+        .as_ref()
+        .and_then(|s| s.load_balancer.as_ref())
+        .and_then(|l| l.ingress.as_ref())
+        .is_some_and(|v| !v.is_empty())
 }
 
 /// The class an Ingress asks for: `spec.ingressClassName`, the legacy

@@ -43,13 +43,7 @@ pub fn detect<'c>(a: &Analysis<'c>, ing: &'c Res<Ingress>) -> Option<Detected<'c
     if a.cluster.source == SourceKind::Manifests {
         return None;
     }
-    let addressed = ing
-        .status
-        .as_ref()
-        .and_then(|s| s.load_balancer.as_ref())
-        .and_then(|l| l.ingress.as_ref())
-        .is_some_and(|v| !v.is_empty());
-    if addressed {
+    if super::ingress::has_address(ing) {
         return None;
     }
     let class = provisioned(a, ing)?;

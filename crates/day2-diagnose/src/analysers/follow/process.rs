@@ -3,15 +3,8 @@
 
 use super::*;
 use day2_model::security::EffectiveSecurityContext;
-use k8s_openapi::api::core::v1::Container;
 
-fn spec_container<'a>(pod: &'a Pod, name: &str) -> Option<&'a Container> {
-    let spec = pod.spec.as_ref()?;
-    spec.containers
-        .iter()
-        .chain(spec.init_containers.iter().flatten())
-        .find(|c| c.name == name)
-}
+use model::spec_container;
 
 /// runc's init got ENOENT from `execve` on the entrypoint: the file is there
 /// (a missing command is another message) but its interpreter or loader is not.
@@ -164,15 +157,7 @@ pub(super) fn config_file(
     let spec = pod.spec.as_ref()?;
     let c = spec_container(pod, container)?;
     // The deepest mount that holds the file.
-    let mount = c
-        .volume_mounts
-        .iter()
-        .flatten()
-        .filter(|m| {
-            let dir = m.mount_path.trim_end_matches('/');
-            path == dir || path.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
-        })
-        .max_by_key(|m| m.mount_path.len())?;
+    let mount = model::mount_holding(c, path)?;
     let vol = spec
         .volumes
         .iter()

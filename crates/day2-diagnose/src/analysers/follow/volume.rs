@@ -148,11 +148,7 @@ fn write_denied(
     d: &crate::messages::fs::Denied,
 ) -> Option<Hypothesis> {
     let spec = pod.spec.as_ref()?;
-    let user = spec
-        .containers
-        .iter()
-        .chain(spec.init_containers.iter().flatten())
-        .find(|c| c.name == container)
+    let user = model::spec_container(pod, container)
         .and_then(|c| c.security_context.as_ref()?.run_as_user)
         .or_else(|| spec.security_context.as_ref()?.run_as_user)?;
     if user == 0 {
