@@ -54,13 +54,16 @@ pub fn decide(spec: Option<&LeaseSpec>, me: &str, now: jiff::Timestamp) -> Decis
 }
 
 /// Campaign for the Lease `name` in `namespace` as `identity`, forever;
-/// `leader` says whether this replica holds it.
+/// `leader` says whether this replica holds it. Winning the Lease wakes
+/// `gained`: an evaluation made while following wrote nothing, and a quiet
+/// cluster may not change again for hours.
 pub async fn run(
     client: kube::Client,
     namespace: String,
     name: String,
     identity: String,
     leader: Arc<AtomicBool>,
+    gained: Arc<tokio::sync::Notify>,
 ) {
     let api: Api<Lease> = Api::namespaced(client, &namespace);
     loop {
@@ -74,6 +77,9 @@ pub async fn run(
         let was = leader.swap(held, Ordering::SeqCst);
         if was != held {
             tracing::info!(lease = %format!("{namespace}/{name}"), identity = %identity, leader = held, "leader election: leadership changed");
+            if held {
+                gained.notify_one();
+            }
         }
         tokio::time::sleep(RENEW).await;
     }

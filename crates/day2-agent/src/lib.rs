@@ -217,6 +217,7 @@ pub async fn run(opts: AgentOptions, evaluate: Evaluate) -> Result<(), AgentErro
             opts.lease_name.clone(),
             opts.identity.clone(),
             leader.clone(),
+            shared.changed.clone(),
         )));
     }
 
@@ -396,9 +397,16 @@ async fn evaluator_loop(
             }
             let built = reports::build_as(format, &report, now);
             let kind = format.namespaced_kind();
-            match reports::write(&client, &built).await {
-                Ok(n) => tracing::info!(reports = n, kind, "reports applied"),
-                Err(err) => tracing::warn!(error = %err, kind, "reports not written"),
+            let w = reports::write(&client, &built).await;
+            tracing::info!(
+                reports = w.applied,
+                terminating = w.terminating,
+                refused = w.errors.len(),
+                kind,
+                "reports applied"
+            );
+            for err in &w.errors {
+                tracing::warn!(error = %err, kind, "report not written");
             }
         }
         if opts.events {
@@ -412,6 +420,7 @@ async fn evaluator_loop(
                         Ok(created) => {
                             tracing::info!(diagnosis = %key, created, "diagnosis announced");
                         }
+                        Err(err) if reports::namespace_terminating(&err) => continue,
                         Err(err) => {
                             tracing::warn!(diagnosis = %key, error = %err, "Event not written");
                             continue;

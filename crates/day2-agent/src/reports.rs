@@ -239,73 +239,109 @@ pub enum WriteError {
     },
 }
 
+/// What one [`write`] did: a namespace that refused its report does not
+/// keep the others from theirs.
+#[derive(Debug, Default)]
+pub struct Written {
+    /// Reports applied.
+    pub applied: usize,
+    /// Namespaces skipped because they are being deleted.
+    pub terminating: usize,
+    /// Every other refusal, one per report.
+    pub errors: Vec<WriteError>,
+}
+
+/// Whether `e` is the API server refusing new content in a namespace that is
+/// being deleted: its report goes with it, nothing to say.
+pub fn namespace_terminating(e: &kube::Error) -> bool {
+    match e {
+        kube::Error::Api(s) => {
+            s.code == 403
+                && s.details
+                    .as_ref()
+                    .is_some_and(|d| d.causes.iter().any(|c| c.reason == "NamespaceTerminating"))
+        }
+        _ => false,
+    }
+}
+
 /// Apply `reports` and delete day2's reports of namespaces (and the cluster
-/// report) that have no findings any more. Returns what was written.
-pub async fn write(client: &kube::Client, reports: &PolicyReports) -> Result<usize, WriteError> {
+/// report) that have no findings any more. Each report is applied on its
+/// own: a namespace being deleted, or one the role may not write, costs
+/// that namespace's report and no other.
+pub async fn write(client: &kube::Client, reports: &PolicyReports) -> Written {
     let params = PatchParams::apply(FIELD_MANAGER).force();
     let format = reports.format;
     let pr = format.resource(false);
     let cpr = format.resource(true);
-    let mut written = 0;
+    let mut out = Written::default();
     for (ns, doc) in &reports.namespaced {
         let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), ns, &pr);
-        api.patch(REPORT_NAME, &params, &Patch::Apply(doc))
-            .await
-            .map_err(|source| WriteError::Apply {
+        match api.patch(REPORT_NAME, &params, &Patch::Apply(doc)).await {
+            Ok(_) => out.applied += 1,
+            Err(e) if namespace_terminating(&e) => out.terminating += 1,
+            Err(source) => out.errors.push(WriteError::Apply {
                 kind: format.namespaced_kind(),
                 name: format!("{ns}/{REPORT_NAME}"),
                 source,
-            })?;
-        written += 1;
+            }),
+        }
     }
     let selector = format!("{}={}", MANAGED_BY.0, MANAGED_BY.1);
     let all: Api<DynamicObject> = Api::all_with(client.clone(), &pr);
-    let existing = all
+    match all
         .list_metadata(&ListParams::default().labels(&selector))
         .await
-        .map_err(|source| WriteError::List {
+    {
+        Ok(existing) => {
+            let keep: BTreeSet<&str> = reports.namespaced.keys().map(String::as_str).collect();
+            for o in existing.items {
+                let (Some(ns), Some(name)) =
+                    (o.metadata.namespace.as_deref(), o.metadata.name.as_deref())
+                else {
+                    continue;
+                };
+                if name == REPORT_NAME && !keep.contains(ns) {
+                    let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), ns, &pr);
+                    if let Err(source) = delete_if_present(&api, name).await {
+                        out.errors.push(WriteError::Delete {
+                            kind: format.namespaced_kind(),
+                            name: format!("{ns}/{name}"),
+                            source,
+                        });
+                    }
+                }
+            }
+        }
+        Err(source) => out.errors.push(WriteError::List {
             kind: format.namespaced_kind(),
             source,
-        })?;
-    let keep: BTreeSet<&str> = reports.namespaced.keys().map(String::as_str).collect();
-    for o in existing.items {
-        let (Some(ns), Some(name)) = (o.metadata.namespace.as_deref(), o.metadata.name.as_deref())
-        else {
-            continue;
-        };
-        if name == REPORT_NAME && !keep.contains(ns) {
-            let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), ns, &pr);
-            delete_if_present(&api, name)
-                .await
-                .map_err(|source| WriteError::Delete {
-                    kind: format.namespaced_kind(),
-                    name: format!("{ns}/{name}"),
-                    source,
-                })?;
-        }
+        }),
     }
     let cluster: Api<DynamicObject> = Api::all_with(client.clone(), &cpr);
     match &reports.cluster {
-        Some(doc) => {
-            cluster
-                .patch(REPORT_NAME, &params, &Patch::Apply(doc))
-                .await
-                .map_err(|source| WriteError::Apply {
-                    kind: format.cluster_kind(),
-                    name: REPORT_NAME.into(),
-                    source,
-                })?;
-            written += 1;
-        }
-        None => delete_if_present(&cluster, REPORT_NAME)
+        Some(doc) => match cluster
+            .patch(REPORT_NAME, &params, &Patch::Apply(doc))
             .await
-            .map_err(|source| WriteError::Delete {
+        {
+            Ok(_) => out.applied += 1,
+            Err(source) => out.errors.push(WriteError::Apply {
                 kind: format.cluster_kind(),
                 name: REPORT_NAME.into(),
                 source,
-            })?,
+            }),
+        },
+        None => {
+            if let Err(source) = delete_if_present(&cluster, REPORT_NAME).await {
+                out.errors.push(WriteError::Delete {
+                    kind: format.cluster_kind(),
+                    name: REPORT_NAME.into(),
+                    source,
+                });
+            }
+        }
     }
-    Ok(written)
+    out
 }
 
 async fn delete_if_present(api: &Api<DynamicObject>, name: &str) -> Result<(), kube::Error> {
@@ -524,5 +560,108 @@ mod tests {
             assert!(!text.contains("\"data\""), "{text}");
             assert!(!text.contains("stringData"), "{text}");
         }
+    }
+
+    /// An API server that refuses writes in `a-going` (being deleted) and
+    /// `b-locked` (no role), and takes everything else.
+    #[derive(Clone, Default)]
+    struct Refusing(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+    type Answer = std::pin::Pin<
+        Box<
+            dyn std::future::Future<
+                    Output = Result<http::Response<kube::client::Body>, std::convert::Infallible>,
+                > + Send,
+        >,
+    >;
+
+    impl tower::Service<http::Request<kube::client::Body>> for Refusing {
+        type Response = http::Response<kube::client::Body>;
+        type Error = std::convert::Infallible;
+        type Future = Answer;
+
+        fn poll_ready(
+            &mut self,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Result<(), Self::Error>> {
+            std::task::Poll::Ready(Ok(()))
+        }
+
+        fn call(&mut self, req: http::Request<kube::client::Body>) -> Answer {
+            let (method, path) = (req.method().to_string(), req.uri().path().to_owned());
+            self.0.lock().unwrap().push(format!("{method} {path}"));
+            let forbidden = |reason: &str| {
+                let causes = if reason.is_empty() {
+                    json!([])
+                } else {
+                    json!([{"reason": reason, "message": "namespace is being terminated", "field": "metadata.namespace"}])
+                };
+                (
+                    403,
+                    json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                             "message": "forbidden", "reason": "Forbidden", "code": 403,
+                             "details": {"name": "day2", "kind": "policyreports", "causes": causes}}),
+                )
+            };
+            let (code, body) = if path.contains("/namespaces/a-going/") {
+                forbidden("NamespaceTerminating")
+            } else if path.contains("/namespaces/b-locked/") {
+                forbidden("")
+            } else if method == "GET" {
+                (
+                    200,
+                    json!({"apiVersion": "wgpolicyk8s.io/v1alpha2", "kind": "PolicyReportList", "metadata": {}, "items": []}),
+                )
+            } else if method == "DELETE" {
+                (
+                    404,
+                    json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "reason": "NotFound", "code": 404}),
+                )
+            } else {
+                (
+                    200,
+                    json!({"apiVersion": "wgpolicyk8s.io/v1alpha2", "kind": "PolicyReport", "metadata": {"name": "day2"}}),
+                )
+            };
+            Box::pin(async move {
+                Ok(http::Response::builder()
+                    .status(code)
+                    .header("content-type", "application/json")
+                    .body(kube::client::Body::from(serde_json::to_vec(&body).unwrap()))
+                    .unwrap())
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_namespace_that_refuses_its_report_costs_only_its_own() {
+        let mut r = crate::test_support::empty_report();
+        r.findings = ["a-going", "b-locked", "c-shop"]
+            .into_iter()
+            .map(|ns| {
+                finding(
+                    "NW007",
+                    Severity::High,
+                    ObjRef::new("Service", Some(ns), "api"),
+                )
+            })
+            .collect();
+        let server = Refusing::default();
+        let client = kube::Client::new(server.clone(), "default");
+        let out = write(&client, &build(&r, now())).await;
+        assert_eq!(out.applied, 1, "c-shop's report is written");
+        assert_eq!(out.terminating, 1, "a-going is being deleted: skipped");
+        assert_eq!(out.errors.len(), 1, "{:?}", out.errors);
+        assert!(
+            out.errors[0].to_string().contains("b-locked/day2"),
+            "{}",
+            out.errors[0]
+        );
+        let seen = server.0.lock().unwrap().clone();
+        assert!(
+            seen.iter()
+                .any(|s| s.starts_with("PATCH") && s.contains("/namespaces/c-shop/")),
+            "{seen:?}"
+        );
     }
 }

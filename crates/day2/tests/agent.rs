@@ -114,6 +114,30 @@ async fn with_writes_enabled_the_leader_reports_the_typo_as_a_policy_report_a_re
     )
     .await;
     set_selector(&client, ns, "api", "apl").await;
+    // The Lease is held by a replica that just died: the agent follows, its
+    // first evaluation writes nothing, and it must write once it takes over
+    // — in a namespace where nothing changes any more.
+    let now = k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime(jiff::Timestamp::now());
+    Api::<Lease>::namespaced(client.clone(), ns)
+        .create(
+            &Default::default(),
+            &Lease {
+                metadata: kube::api::ObjectMeta {
+                    name: Some("day2-agent".into()),
+                    ..Default::default()
+                },
+                spec: Some(k8s_openapi::api::coordination::v1::LeaseSpec {
+                    holder_identity: Some("day2-agent-gone".into()),
+                    lease_duration_seconds: Some(15),
+                    acquire_time: Some(now.clone()),
+                    renew_time: Some(now),
+                    lease_transitions: Some(0),
+                    ..Default::default()
+                }),
+            },
+        )
+        .await
+        .expect("the dead replica's Lease");
 
     let port = free_port();
     let _agent = Agent(
@@ -165,10 +189,9 @@ async fn with_writes_enabled_the_leader_reports_the_typo_as_a_policy_report_a_re
         .get("day2-agent")
         .await
         .expect("the Lease");
-    assert_eq!(
-        lease.spec.and_then(|s| s.holder_identity).as_deref(),
-        Some("day2-agent-e2e")
-    );
+    let spec = lease.spec.unwrap_or_default();
+    assert_eq!(spec.holder_identity.as_deref(), Some("day2-agent-e2e"));
+    assert_eq!(spec.lease_transitions, Some(1), "taken over once");
     let events: Api<Event> = Api::namespaced(client.clone(), ns);
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {

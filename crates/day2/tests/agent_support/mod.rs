@@ -228,15 +228,15 @@ pub async fn nw007_results(client: &kube::Client, ar: &ApiResource, ns: &str) ->
     )
 }
 
-/// Wait (60 s at most for each) until the agent's PolicyReport and
+/// Wait (90 s at most for each) until the agent's PolicyReport and
 /// openreports.io Report in `ns` carry an NW007 result.
 pub async fn wait_nw007_reports(client: &kube::Client, ns: &str) {
     for ar in [policy_report(), open_report()] {
-        let deadline = Instant::now() + Duration::from_secs(60);
+        let deadline = Instant::now() + Duration::from_secs(90);
         while nw007_results(client, &ar, ns).await.unwrap_or(0) == 0 {
             assert!(
                 Instant::now() < deadline,
-                "no {} with NW007 in {ns} after 60 s",
+                "no {} with NW007 in {ns} after 90 s",
                 ar.kind
             );
             tokio::time::sleep(Duration::from_millis(500)).await;
