@@ -5,7 +5,7 @@
 use day2_model::pod::{ContainerStatus, Pod};
 use day2_model::quantity;
 use day2_model::resources;
-use day2_model::{Cluster, ObjRef, Res, zone_of};
+use day2_model::{Cluster, Loop, ObjRef, Res, zone_of};
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{
     Container, Node, NodeCondition, PersistentVolume, PodCondition, PodSpec, Taint, VolumeMount,
@@ -389,6 +389,84 @@ pub fn any_arg(pod: &Pod, f: impl Fn(&str) -> bool) -> bool {
                 .any(|a| f(a))
         })
     })
+}
+
+/// CNI DaemonSets by name.
+pub const CNI_DAEMONS: &[&str] = &[
+    "aws-node",
+    "azure-cns",
+    "azure-cni",
+    "cilium",
+    "calico-node",
+    "kube-flannel-ds",
+    "weave-net",
+    "antrea-agent",
+    "kube-router",
+];
+
+/// What a pod of the cluster's own plumbing does, and the loop that
+/// fails with it: whatever stops it, its loop is down.
+pub struct InfraRole {
+    pub loop_: Loop,
+    /// "the cluster DNS", "the pod network (CNI)", …
+    pub what: &'static str,
+    /// What to read first, with `{ns}` and `{pod}` to fill in.
+    pub check: &'static str,
+}
+
+/// The plumbing role of `pod`, from its labels, its workload's name and its
+/// containers (a CSI driver's pods carry the registrar or provisioner
+/// sidecar whatever the driver is called).
+pub fn infra_role(cluster: &Cluster, pod: &Res<Pod>) -> Option<InfraRole> {
+    let labels = pod.labels();
+    let app = labels
+        .get("k8s-app")
+        .or_else(|| labels.get("app.kubernetes.io/name"))
+        .or_else(|| labels.get("app"))
+        .map(String::as_str)
+        .unwrap_or("");
+    let workload = cluster.owner_of(pod).map(|w| w.name.to_string());
+    let named = |names: &[&str]| {
+        names.contains(&app) || workload.as_deref().is_some_and(|w| names.contains(&w))
+    };
+    if named(&["kube-dns", "coredns", "node-local-dns", "nodelocaldns"]) {
+        return Some(InfraRole {
+            loop_: Loop::Network,
+            what: "the cluster DNS",
+            check: "every lookup in the cluster waits on it. Read why it exits: `kubectl -n {ns} logs {pod} --previous` (a Corefile plugin it cannot parse, a forwarding loop to 127.0.0.x, a resolv.conf without nameserver, or a refused list of Services/EndpointSlices).",
+        });
+    }
+    if named(&["kube-proxy"]) {
+        return Some(InfraRole {
+            loop_: Loop::Network,
+            what: "kube-proxy",
+            check: "Service addresses stop working on its node. Read why it exits: `kubectl -n {ns} logs {pod} --previous` (its kubeconfig or API server address, the iptables/IPVS mode, conntrack settings).",
+        });
+    }
+    if named(CNI_DAEMONS) || named(&["calico", "flannel", "kube-flannel", "canal", "cilium-agent"])
+    {
+        return Some(InfraRole {
+            loop_: Loop::Network,
+            what: "the pod network (CNI)",
+            check: "no new pod gets an address on its node. Read why it exits: `kubectl -n {ns} logs {pod} --previous` (the datastore or API server it cannot reach, its cloud permissions, an IP pool or subnet).",
+        });
+    }
+    let sidecar = pod.spec.as_ref().is_some_and(|s| {
+        s.containers.iter().any(|c| {
+            let img = c.image.as_deref().unwrap_or("");
+            img.contains("csi-node-driver-registrar")
+                || img.contains("csi-provisioner")
+                || img.contains("csi-attacher")
+        })
+    });
+    if sidecar {
+        return Some(InfraRole {
+            loop_: Loop::Storage,
+            what: "a CSI driver",
+            check: "volumes of its driver are not provisioned, attached or mounted. Read why it exits: `kubectl -n {ns} logs {pod} --previous --all-containers` (its cloud credentials, the socket path under /var/lib/kubelet/plugins).",
+        });
+    }
+    None
 }
 
 #[cfg(test)]

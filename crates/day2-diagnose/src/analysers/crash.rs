@@ -193,6 +193,25 @@ pub fn exit_code<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     if a.cluster.logs.is_empty() && score < 70 {
         h = h.missing("container logs (a `kubectl cluster-info dump` carries them; a `kubectl get` snapshot does not)");
     }
+    let generic = matches!(code, Some(n) if !matches!(n, 126 | 127 | 137 | 139));
+    if generic && let Some(role) = model::infra_role(a.cluster, c.pod) {
+        // The cluster's own plumbing: whatever stops it, its loop is down,
+        // and its own log is the first thing to read.
+        let check = role
+            .check
+            .replace("{ns}", c.pod.ns_or_default())
+            .replace("{pod}", c.pod.name());
+        h.root.loop_ = role.loop_;
+        h.root.summary = format!(
+            "{} is down: container {} of {} exits with code {}",
+            role.what,
+            c.container,
+            c.pod.name(),
+            code.unwrap_or(0)
+        );
+        h.fix = format!("Bring {} back: {check}", role.what);
+        return vec![h];
+    }
     if silent {
         // An exit code that says nothing, and no word from the container:
         // nothing in the input explains the crash, so no loop is guessed.

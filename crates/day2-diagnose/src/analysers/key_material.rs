@@ -13,9 +13,18 @@ use day2_model::{Loop, ObjRef, Pod, Res};
 
 const CERTIFICATE_NAME: &str = "cert-manager.io/certificate-name";
 
+/// Whether a file's name is a certificate's or a key's (`tls.crt`,
+/// `ca.pem`, `server.key`).
+pub(crate) fn key_file(name: &str) -> bool {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    [".crt", ".key", ".pem", ".cer"]
+        .iter()
+        .any(|e| base.ends_with(e))
+}
+
 /// Whether a Secret holds a key pair or a certificate: its type says so,
 /// a key is named like one, or a value was read as a private key.
-fn holds_keys(s: &SecretInfo) -> bool {
+pub(crate) fn holds_keys(s: &SecretInfo) -> bool {
     s.type_.as_deref() == Some("kubernetes.io/tls")
         || s.metadata
             .annotations

@@ -46,13 +46,33 @@ pub(crate) fn unwritten(
         if !writers.is_empty() {
             return None;
         }
+        let summary = format!(
+            "container {container} of {} needs {path}, which lies in emptyDir volume {} (mounted at {}), and no init container or other container of the pod mounts that volume: it starts empty and nothing writes the file",
+            pod.name(),
+            vol.name,
+            mount.mount_path
+        );
+        if super::key_material::key_file(&inside) {
+            // A certificate or key nothing delivers: the pod's identity,
+            // whose Secret is usually there, unmounted.
+            let secrets: Vec<String> = a
+                .cluster
+                .secrets
+                .iter()
+                .filter(|s| s.ns_or_default() == ns && super::key_material::holds_keys(s))
+                .map(|s| s.name().to_owned())
+                .collect();
+            let candidates = if secrets.is_empty() {
+                "the Secret its Certificate or its chart creates".to_owned()
+            } else {
+                format!("Secret {}", day2_model::text::short_list(&secrets, 3))
+            };
+            return Some(
+                Hypothesis::new(82, Loop::Identity, workload.clone(), summary).fix(format!("Mount the certificate into {workload}: replace emptyDir volume {} with a secret volume of {candidates} (the keys {inside} names), or enable what writes it there (the operator's own certificate generation, cert-manager's Certificate); then restart the pods.", vol.name)),
+            );
+        }
         return Some(
-            Hypothesis::new(
-                82,
-                Loop::Compute,
-                workload.clone(),
-                format!("container {container} of {} needs {path}, which lies in emptyDir volume {} (mounted at {}), and no init container or other container of the pod mounts that volume: it starts empty and nothing writes the file", pod.name(), vol.name, mount.mount_path),
-            )
+            Hypothesis::new(82, Loop::Compute, workload.clone(), summary)
             .fix(format!("Give {workload} what writes {inside} into volume {} before {container} starts: the init container that renders it (a chart's bootstrap or config init container, often left out by a value such as a different kind of workload), or mount the file from a ConfigMap instead of the emptyDir.", vol.name)),
         );
     }

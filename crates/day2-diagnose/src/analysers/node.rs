@@ -7,18 +7,7 @@ use crate::symptoms::{Detected, Subject};
 use day2_model::{Loop, ObjRef, Res};
 use k8s_openapi::api::core::v1::Node;
 
-/// CNI DaemonSets by name, and the loop they belong to.
-const CNI: &[&str] = &[
-    "aws-node",
-    "azure-cns",
-    "azure-cni",
-    "cilium",
-    "calico-node",
-    "kube-flannel-ds",
-    "weave-net",
-    "antrea-agent",
-    "kube-router",
-];
+use model::CNI_DAEMONS as CNI;
 
 /// The CNI DaemonSet has no pod on the node because the API server refuses
 /// to create it: the refusal's cause, as for any controller, with the

@@ -298,6 +298,10 @@ pub fn hint(
         });
     }
 
+    if let Some(h) = metrics_probe(c, probe, output, k, workload) {
+        return Some(h);
+    }
+
     if code == Some(404)
         && let Some((base, source)) = base_path(a, pod, c)
     {
@@ -321,4 +325,68 @@ pub fn hint(
         });
     }
     None
+}
+
+/// Whether a container looks like a controller built on controller-runtime
+/// (kubebuilder, operator-sdk): its flags, or an operator's name.
+fn controller_runtime(c: &Container) -> bool {
+    let flags = c.args.iter().flatten().chain(c.command.iter().flatten());
+    let flagged = flags.clone().any(|a| {
+        a.contains("--health-probe-bind-address")
+            || a.contains("--metrics-bind-address")
+            || a.contains("--leader-elect")
+    });
+    flagged
+        || ["operator", "controller-manager", "manager"]
+            .iter()
+            .any(|w| c.name.contains(w) || c.image.as_deref().is_some_and(|i| i.contains(w)))
+}
+
+/// A probe that asks the metrics endpoint and fails: metrics are not health,
+/// their listener may be off or elsewhere, and operators built on
+/// controller-runtime serve `/healthz` and `/readyz` on their own port
+/// (`--health-probe-bind-address`, `:8081` in kubebuilder's and
+/// operator-sdk's scaffolds).
+fn metrics_probe(
+    c: &Container,
+    probe: Option<&Probe>,
+    output: &str,
+    k: &str,
+    workload: &ObjRef,
+) -> Option<Hint> {
+    let http = probe.and_then(|p| p.http_get.as_ref())?;
+    let path = http.path.as_deref().unwrap_or("/");
+    let port_named_metrics = matches!(&http.port, IntOrString::String(n) if n.contains("metrics"));
+    if !(path.trim_end_matches('/') == "/metrics" || port_named_metrics) {
+        return None;
+    }
+    let failed = matches!(
+        outcome(output),
+        ProbeOutcome::Refused | ProbeOutcome::Timeout | ProbeOutcome::HttpStatus(400..)
+    );
+    if !failed {
+        return None;
+    }
+    let name = &c.name;
+    let operator = controller_runtime(c);
+    Some(Hint {
+        score: if operator { 84 } else { 78 },
+        summary: format!(
+            "the {k} probe of container {name} asks the metrics endpoint ({path}), not a health endpoint, and fails there{}",
+            if operator {
+                ": the container is a controller, whose health endpoints are /healthz and /readyz on their own port"
+            } else {
+                ""
+            }
+        ),
+        fix: if operator {
+            format!(
+                "Point the {k} probe of {workload} at the health endpoint: controller-runtime operators serve /healthz (liveness) and /readyz (readiness) on port 8081 (`--health-probe-bind-address=:8081`); declare that port and probe it. Their metrics listener can be off or moved (`--metrics-bind-address`), which is why {path} does not answer."
+            )
+        } else {
+            format!(
+                "Point the {k} probe of {workload} at a health endpoint the application serves (/healthz, /livez, /ready), not {path}: metrics can be slow, authenticated or served on another port."
+            )
+        },
+    })
 }

@@ -126,8 +126,12 @@ pub fn taints<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             )
             .fix(format!("Remove the stale taint (`kubectl taint nodes {} {key}-`) and upgrade Karpenter if it keeps leaving it (a known bug of early releases); a toleration on the workload would only hide it.", names[0]))
         }
-        "node.cloudprovider.kubernetes.io/uninitialized" => Hypothesis::new(base, Loop::Compute, node_obj, format!("node(s) {} were never initialised by the cloud controller manager", short_list(&names, 4)))
-            .fix("Check the cloud-controller-manager's logs and its cloud credentials."),
+        "node.cloudprovider.kubernetes.io/uninitialized" => match cloud_controller(a) {
+            Some(ccm) => Hypothesis::new(base, Loop::Compute, node_obj, format!("node(s) {} were never initialised by the cloud controller manager ({ccm} runs)", short_list(&names, 4)))
+                .fix(format!("Check the logs of {ccm} and its cloud credentials: it removes the taint once it has found each node in the cloud.")),
+            None => Hypothesis::new(base.max(80), Loop::Compute, node_obj, format!("node(s) {} carry {taint}, which the kubelet sets with `--cloud-provider=external` until a cloud controller manager initialises the node, and no cloud controller manager runs in the cluster: {} waits for a controller that is not there", short_list(&names, 4), pod.name()))
+                .fix(format!("Deploy the cloud provider's controller manager (AWS, Azure, GCP or vSphere CPI; it tolerates the taint itself), and let what installs it start first: whatever deploys it (an installer's Jobs, a GitOps controller's) must tolerate `{key}` with effect NoSchedule. Without a cloud provider, drop `--cloud-provider=external` from the kubelets and remove the taint (`kubectl taint nodes --all {key}-`).")),
+        },
         _ => {
             let workload = model::workload_ref(a.cluster, pod);
             // The pod's nodeSelector/affinity picks nodes, and every one it
@@ -162,4 +166,28 @@ pub fn taints<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         }
     };
     vec![h.links(links).links(autoscaler_links(a, d, None))]
+}
+
+/// A cloud controller manager's pod, by its name, its labels or its image
+/// (`cloud-controller-manager`, `vsphere-cpi`, `ccm`), as `ns/name`.
+fn cloud_controller(a: &Analysis<'_>) -> Option<String> {
+    let ccm = |t: &str| {
+        t.contains("cloud-controller-manager")
+            || t.contains("cloud-provider")
+            || t.contains("cpi")
+            || t.split(['-', '/', ':', '.']).any(|w| w == "ccm")
+    };
+    a.cluster
+        .pods
+        .iter()
+        .find(|p| {
+            ccm(p.name())
+                || p.labels().values().any(|v| ccm(v))
+                || p.spec.as_ref().is_some_and(|s| {
+                    s.containers
+                        .iter()
+                        .any(|c| c.image.as_deref().is_some_and(ccm))
+                })
+        })
+        .map(|p| format!("{}/{}", p.ns_or_default(), p.name()))
 }

@@ -29,21 +29,59 @@ pub fn unadvertised<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             _ => None,
         })
         .collect();
+    type Amounts =
+        std::collections::BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>;
+    let has = |m: Option<&Amounts>, res: &str| {
+        m.and_then(|m| m.get(res))
+            .is_some_and(|q| q.0.trim() != "0")
+    };
+    let allocatable = |n: &day2_model::Res<k8s_openapi::api::core::v1::Node>, res: &str| {
+        has(n.status.as_ref().and_then(|s| s.allocatable.as_ref()), res)
+    };
+    let capacity = |n: &day2_model::Res<k8s_openapi::api::core::v1::Node>, res: &str| {
+        has(n.status.as_ref().and_then(|s| s.capacity.as_ref()), res)
+    };
+    // Capacity without allocatable on every node that has it: the kubelet's
+    // device manager counts every device the plugin registered in capacity
+    // and only the healthy ones in allocatable, so the plugin runs and
+    // reports each device unhealthy: the hosts lack what it checks for.
+    if let Some(res) = extended.iter().find(|res| {
+        a.cluster.nodes.iter().all(|n| !allocatable(n, res))
+            && a.cluster.nodes.iter().any(|n| capacity(n, res))
+    }) {
+        let with: Vec<&str> = a
+            .cluster
+            .nodes
+            .iter()
+            .filter(|n| capacity(n, res))
+            .map(|n| n.name())
+            .collect();
+        let check = if res.ends_with("/kvm") {
+            " For /dev/kvm: the nodes need hardware virtualization; on cloud VMs enable nested virtualization for the instances (or use bare-metal instances), or let KubeVirt emulate (`spec.configuration.developerConfiguration.useEmulation: true`, slow)."
+        } else {
+            " Check the device and its driver on a node (for GPUs, `nvidia-smi`) and the device plugin's log."
+        };
+        return vec![
+            Hypothesis::new(
+                76,
+                Loop::Compute,
+                ObjRef::new("NodeGroup", None, "(all nodes)"),
+                format!(
+                    "{} asks for {res}: node(s) {} list it in capacity but none in allocatable, so its device plugin registered the devices and reports every one unhealthy: the hosts lack the device it checks for",
+                    pod.name(),
+                    day2_model::text::short_list(&with, 3)
+                ),
+            )
+            .fix(format!("Make the device present on the hosts; the cluster cannot.{check}"))
+            .links(scheduler_links(d))
+            .unexplained(),
+        ];
+    }
     let Some(res) = extended.into_iter().find(|res| {
-        a.cluster.nodes.iter().all(|n| {
-            let st = n.status.as_ref();
-            let has = |m: Option<
-                &std::collections::BTreeMap<
-                    String,
-                    k8s_openapi::apimachinery::pkg::api::resource::Quantity,
-                >,
-            >| {
-                m.and_then(|m| m.get(res.as_str()))
-                    .is_some_and(|q| q.0.trim() != "0")
-            };
-            !has(st.and_then(|s| s.allocatable.as_ref()))
-                && !has(st.and_then(|s| s.capacity.as_ref()))
-        })
+        a.cluster
+            .nodes
+            .iter()
+            .all(|n| !allocatable(n, res) && !capacity(n, res))
     }) else {
         return vec![];
     };
