@@ -141,6 +141,10 @@ pub static ANALYSERS: &[Analyser] = &[
         kinds: &[PodPending],
         run: pending::unadvertised,
     },
+    Analyser {
+        kinds: &[PodPending],
+        run: pending::service_affinity,
+    },
     // Image pulls
     Analyser {
         kinds: &[ImagePullBackOff, ErrImagePull],

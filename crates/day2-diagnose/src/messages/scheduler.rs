@@ -49,13 +49,46 @@ pub enum Reason {
     ExistingAntiAffinity,
     PreemptionNotHelpful,
     NoPreemptionVictims,
+    /// The ServiceAffinity policy (removed in 1.25): a Service's pods stay
+    /// on nodes whose configured labels match its first pod's node.
+    ServiceAffinity,
     Other,
+}
+
+/// The predicate names schedulers before 1.10 printed in place of a
+/// sentence (`pkg/scheduler/algorithm/predicates/error.go`), with what
+/// each says.
+fn predicate(name: &str) -> Option<Reason> {
+    Some(match name {
+        "CheckServiceAffinity" => Reason::ServiceAffinity,
+        "MatchInterPodAffinity" | "PodAffinityRulesNotMatch" => Reason::PodAffinity,
+        "PodAntiAffinityRulesNotMatch" => Reason::PodAntiAffinity,
+        "ExistingPodsAntiAffinityRulesNotMatch" => Reason::ExistingAntiAffinity,
+        "MatchNodeSelector" => Reason::NodeAffinity,
+        "PodToleratesNodeTaints" => Reason::Taint(None),
+        "PodFitsHostPorts" => Reason::HostPorts,
+        "HostName" => Reason::NodeName,
+        "NoVolumeZoneConflict" => Reason::VolumeZone,
+        "NoDiskConflict" => Reason::DiskConflict,
+        "MaxVolumeCount" => Reason::VolumeLimits,
+        "NodeNotReady" => Reason::NotReady,
+        "NodeUnschedulable" => Reason::Unschedulable,
+        "VolumeNodeAffinityConflict" => Reason::VolumeNodeAffinity,
+        "VolumeBindingNoMatch" => Reason::VolumeBind,
+        _ => return None,
+    })
 }
 
 impl Reason {
     pub fn classify(text: &str) -> Reason {
         let t = text.trim();
+        if let Some(r) = predicate(t.trim_end_matches('.')) {
+            return r;
+        }
         let l = t.to_ascii_lowercase();
+        if l.contains("match service affinity") {
+            return Reason::ServiceAffinity;
+        }
         if let Some(res) = t.strip_prefix("Insufficient ") {
             return Reason::Insufficient(res.trim().to_owned());
         }
@@ -298,6 +331,22 @@ fn parse_predicates(rest: &str, truncated: bool) -> FitError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn predicate_names_of_old_schedulers() {
+        // openshift/origin#19506 (OpenShift 3.9): predicates printed by name.
+        let f = parse_fit_error("0/3 nodes are available: 1 ExistingPodsAntiAffinityRulesNotMatch, 1 MatchInterPodAffinity, 2 CheckServiceAffinity.").unwrap();
+        assert_eq!(f.count(|r| *r == Reason::ServiceAffinity), 2);
+        assert_eq!(f.count(|r| *r == Reason::ExistingAntiAffinity), 1);
+        assert_eq!(f.count(|r| *r == Reason::PodAffinity), 1);
+        let f = parse_fit_error("0/2 nodes are available: 2 MatchNodeSelector.").unwrap();
+        assert_eq!(f.count(|r| *r == Reason::NodeAffinity), 2);
+        // The sentence of 1.20-1.24.
+        assert_eq!(
+            Reason::classify("node(s) didn't match service affinity"),
+            Reason::ServiceAffinity
+        );
+    }
 
     #[test]
     fn new_wording_with_preemption() {
