@@ -589,8 +589,9 @@ const HELDOUT35_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the thirty-sixth held-out set (`tests/incidents-heldout-36/`)
 /// fully right. Blind it scored 9 of 14 (64.3%: 7 of its 12 incidents and
 /// both healthy clusters) on the engine of a0b990c (after the second rounds
-/// of the thirty-fourth and thirty-fifth sets). Only goes up.
-const HELDOUT36_ACCURACY_FLOOR: f64 = 0.642;
+/// of the thirty-fourth and thirty-fifth sets); it has been read since,
+/// and its round took it to 13 of 14. Only goes up.
+const HELDOUT36_ACCURACY_FLOOR: f64 = 0.928;
 
 /// Healthy clusters of the thirty-sixth held-out set that get a diagnosis
 /// today (none of its two). Only goes down.
@@ -599,8 +600,9 @@ const HELDOUT36_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the thirty-seventh held-out set (`tests/incidents-heldout-37/`)
 /// fully right. Blind it scored 15 of 18 (83.3%: 13 of its 16 incidents and
 /// both healthy clusters) on the engine of a0b990c (after the second rounds
-/// of the thirty-fourth and thirty-fifth sets). Only goes up.
-const HELDOUT37_ACCURACY_FLOOR: f64 = 0.833;
+/// of the thirty-fourth and thirty-fifth sets); it has been read since,
+/// and its round took it to 16 of 18. Only goes up.
+const HELDOUT37_ACCURACY_FLOOR: f64 = 0.888;
 
 /// Healthy clusters of the thirty-seventh held-out set that get a diagnosis
 /// today (none of its two). Only goes down.

@@ -154,6 +154,9 @@ pub fn exit_code<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Some(c) = crash(d) else { return vec![] };
     let workload = model::workload_ref(a.cluster, c.pod);
     let code = c.exit_code;
+    if let Some(h) = init_oom(d, &c, &workload) {
+        return vec![h];
+    }
     let (score, summary, fix) = match code {
         Some(126 | 127) => (
             78,
@@ -224,6 +227,60 @@ pub fn exit_code<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         h = h.unexplained();
     }
     vec![h]
+}
+
+/// runc's own init, killed by the container's memory cgroup before the
+/// program starts: `container init was OOM-killed (memory limit too low?)`
+/// (runc 1.1+), or, before that wording, the init pipe cut while runc waits
+/// for it (`read init-p: connection reset by peer`) under a limit of a few
+/// MiB. The kubelet reports StartError with exit code 128, and the program
+/// never ran, so its own memory use is not the question: the limit is.
+fn init_oom(d: &Detected<'_>, c: &Crash<'_>, workload: &day2_model::ObjRef) -> Option<Hypothesis> {
+    let message = model::container_statuses(c.pod)
+        .filter(|cs| cs.name == c.container)
+        .flat_map(|cs| [cs.last_state.as_deref(), cs.state.as_deref()])
+        .flatten()
+        .filter_map(|s| s.terminated.as_ref())
+        .filter_map(|t| t.message.as_deref())
+        .next()?;
+    let said_oom = message.contains("init was OOM-killed");
+    let cut = message.contains("init-p") && message.contains("connection reset by peer");
+    let limit = container(c.pod, c.container).and_then(|k| container_limit(k, "memory"));
+    // A pipe cut is runc's init dying for any reason; under a limit this
+    // small, the memory cgroup is the reason.
+    let tiny = limit.is_some_and(|l| l < 16 * 1024 * 1024);
+    if !(said_oom || (cut && tiny)) {
+        return None;
+    }
+    let shown = limit
+        .map(|l| format!("its memory limit ({})", format_amount("memory", l)))
+        .unwrap_or_else(|| "its memory limit".to_owned());
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Compute,
+            workload.clone(),
+            format!(
+                "container {} never starts: the container runtime's init process is killed by {shown} before the program runs (StartError, exit code 128: `{}`)",
+                c.container,
+                day2_model::redact::excerpt(
+                    message
+                        .rsplit_once("runc create failed: ")
+                        .map_or(message, |(_, r)| r),
+                    140
+                )
+            ),
+        )
+        .fix(format!(
+            "Raise `resources.limits.memory` of container {} in {workload} to what the program needs (runc's init alone needs several MiB; most programs need tens to hundreds), and its request with it.",
+            c.container
+        ))
+        .link(termination_link(
+            d,
+            c,
+            format!("container {} failed to start (StartError)", c.container),
+        )),
+    )
 }
 
 /// The heap a JVM's flags claim and where they are set.

@@ -145,6 +145,10 @@ pub static ANALYSERS: &[Analyser] = &[
         kinds: &[PodPending],
         run: pending::service_affinity,
     },
+    Analyser {
+        kinds: &[PodPending],
+        run: pending::virtual_node,
+    },
     // Image pulls
     Analyser {
         kinds: &[ImagePullBackOff, ErrImagePull],

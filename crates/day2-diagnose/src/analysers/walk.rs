@@ -76,6 +76,7 @@ fn walk<'c>(
     ns: &str,
     spec: &'c PodSpec,
     node: Option<&str>,
+    resolved: &Resolved,
     unchecked: &mut Vec<String>,
 ) -> Vec<Anomaly> {
     let c = a.cluster;
@@ -123,6 +124,7 @@ fn walk<'c>(
         .filter(|r| {
             !r.optional
                 && !matches!(r.via, Via::Volume { volume, projected: true } if is_injected_token_volume(volume))
+                && !resolved.shows(&r.via)
         })
         .collect();
     let said = |r: &ConfigRef<'_>| match r.via {
@@ -275,7 +277,7 @@ pub fn references<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         return vec![];
     };
     let mut unchecked = Vec::new();
-    let found = walk(a, ns, spec, node, &mut unchecked);
+    let found = walk(a, ns, spec, node, &Resolved::of(d), &mut unchecked);
     let mut hs: Vec<Hypothesis> = found
         .into_iter()
         .map(|x| {
@@ -290,6 +292,88 @@ pub fn references<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .collect();
     hs.truncate(1);
     hs
+}
+
+/// What the kubelet shows it resolved for the symptom's pod: references it
+/// resolved cannot be missing, whatever the input lacks. Volumes are
+/// mounted before any container starts, so a container that ran had every
+/// volume; a mount wait (`unmounted volumes=[…]`) names the only volumes
+/// still waiting; a container's environment is read at each start, so one
+/// that started and is not waiting on its configuration had every
+/// reference of its `env` and `envFrom`.
+#[derive(Default)]
+struct Resolved {
+    all_volumes: bool,
+    /// From the kubelet's mount wait: the volumes not mounted.
+    waiting: Option<Vec<String>>,
+    /// Containers whose environment was read.
+    env_read: Vec<String>,
+}
+
+impl Resolved {
+    fn of(d: &Detected<'_>) -> Resolved {
+        match d.subject {
+            Subject::Pod(p) => Resolved::of_pod(p, d.events_with("FailedMount")),
+            _ => Resolved::default(),
+        }
+    }
+
+    /// From `pod`'s container statuses and its `FailedMount` events.
+    fn of_pod<'e>(
+        pod: &day2_model::Pod,
+        failed_mounts: impl Iterator<Item = &'e day2_model::Event>,
+    ) -> Resolved {
+        let ran = |cs: &day2_model::pod::ContainerStatus| {
+            cs.state
+                .as_ref()
+                .is_some_and(|s| s.running.is_some() || s.terminated.is_some())
+                || cs
+                    .last_state
+                    .as_ref()
+                    .is_some_and(|s| s.terminated.is_some())
+        };
+        let config_wait = |cs: &day2_model::pod::ContainerStatus| {
+            cs.state
+                .as_ref()
+                .and_then(|s| s.waiting.as_ref())
+                .and_then(|w| w.reason.as_deref())
+                == Some("CreateContainerConfigError")
+        };
+        let statuses: Vec<_> = model::container_statuses(pod).collect();
+        let waiting = failed_mounts
+            .filter_map(|e| crate::messages::volume::parse_mount_wait(e.message_text()))
+            .map(|w| {
+                let mut v = w.unmounted;
+                v.extend(w.unattached);
+                v
+            })
+            .filter(|v| !v.is_empty())
+            .last();
+        Resolved {
+            all_volumes: statuses.iter().any(|cs| ran(cs)),
+            waiting,
+            env_read: statuses
+                .iter()
+                .filter(|cs| ran(cs) && !config_wait(cs))
+                .map(|cs| cs.name.clone())
+                .collect(),
+        }
+    }
+
+    fn shows(&self, via: &Via<'_>) -> bool {
+        match via {
+            Via::Volume { volume, .. } => {
+                self.all_volumes
+                    || self
+                        .waiting
+                        .as_ref()
+                        .is_some_and(|w| !w.iter().any(|v| v == volume))
+            }
+            Via::EnvFrom { container, .. } | Via::Env { container, .. } => {
+                self.env_read.iter().any(|c| c == container)
+            }
+        }
+    }
 }
 
 /// The namespace, pod spec and node of a pod or pod template symptom.
@@ -315,7 +399,7 @@ fn pod_spec<'c>(d: &Detected<'c>) -> Option<(&'c str, &'c PodSpec, Option<&'c st
 fn unchecked_of_pod<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<String> {
     let mut unchecked = Vec::new();
     if let Some((ns, spec, node)) = pod_spec(d) {
-        walk(a, ns, spec, node, &mut unchecked);
+        walk(a, ns, spec, node, &Resolved::of(d), &mut unchecked);
     }
     unchecked.dedup();
     unchecked

@@ -405,12 +405,40 @@ fn config_file(line: &str) -> Option<String> {
         "error loading config",
         "failed to load config",
         "error reading config",
+        // Grafana's provisioning: `datasource.yaml config is invalid`.
+        "config is invalid",
+        "invalid config",
+        "configuration is invalid",
     ]
     .iter()
     .any(|w| l.contains(w));
     if !parse {
         return None;
     }
+    let tokens = || {
+        line.split(|c: char| {
+            c.is_whitespace()
+                || c == '"'
+                || c == '\''
+                || c == '('
+                || c == ')'
+                || c == ','
+                || c == '='
+        })
+    };
+    // A file named without its directory (`datasource.yaml config is
+    // invalid`): the mounts or the namespace's ConfigMaps tell where it is.
+    let bare = || {
+        tokens()
+            .map(|t| t.trim_end_matches([':', '.', ';']))
+            .find(|t| {
+                !t.contains('/')
+                    && [".yaml", ".yml", ".json", ".toml", ".conf", ".ini", ".cfg"]
+                        .iter()
+                        .any(|e| t.len() > e.len() && t.ends_with(e))
+            })
+            .map(str::to_owned)
+    };
     line.split(|c: char| {
         c.is_whitespace() || c == '"' || c == '\'' || c == '(' || c == ')' || c == ',' || c == '='
     })
@@ -429,6 +457,7 @@ fn config_file(line: &str) -> Option<String> {
             && !p.starts_with("/dev/")
     })
     .map(str::to_owned)
+    .or_else(bare)
 }
 
 /// The port of a bind the kernel refused with EACCES, when it is privileged.

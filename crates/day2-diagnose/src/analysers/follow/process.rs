@@ -154,22 +154,29 @@ pub(super) fn config_file(
     line: &str,
 ) -> Option<Hypothesis> {
     let ns = pod.ns_or_default();
-    let spec = pod.spec.as_ref()?;
-    let c = spec_container(pod, container)?;
-    // The deepest mount that holds the file.
-    let mount = model::mount_holding(c, path)?;
-    let vol = spec
-        .volumes
-        .iter()
-        .flatten()
-        .find(|v| v.name == mount.name)?;
-    let (kind, name) = match (&vol.config_map, &vol.secret) {
-        (Some(cm), _) => ("ConfigMap", cm.name.clone()),
-        (None, Some(s)) => ("Secret", s.secret_name.clone()?),
-        _ => return None,
-    };
     let file = path.rsplit('/').next().unwrap_or(path);
-    let key = mount.sub_path.as_deref().unwrap_or(file);
+    let (kind, name, key, also) = if path.contains('/') {
+        let spec = pod.spec.as_ref()?;
+        let c = spec_container(pod, container)?;
+        // The deepest mount that holds the file.
+        let mount = model::mount_holding(c, path)?;
+        let vol = spec
+            .volumes
+            .iter()
+            .flatten()
+            .find(|v| v.name == mount.name)?;
+        let (kind, name) = match (&vol.config_map, &vol.secret) {
+            (Some(cm), _) => ("ConfigMap", cm.name.clone()),
+            (None, Some(s)) => ("Secret", s.secret_name.clone()?),
+            _ => return None,
+        };
+        let key = mount.sub_path.as_deref().unwrap_or(file).to_owned();
+        (kind, name, key, String::new())
+    } else {
+        let (cm, also) = config_map_with_key(a, ns, file)?;
+        ("ConfigMap", cm, file.to_owned(), also)
+    };
+    let key = key.as_str();
     let dns = file == "Corefile" || pod.labels().get("k8s-app").is_some_and(|v| v == "kube-dns");
     let loop_ = if dns { Loop::Network } else { Loop::Compute };
     let at = line
@@ -188,8 +195,15 @@ pub(super) fn config_file(
             let (_, r) = line.split_once(" err=\"")?;
             Some(r.strip_suffix('"').unwrap_or(r))
         })
+        .or_else(|| {
+            // Otherwise the sentence after the file's name, when it says
+            // what is wrong (`… config is invalid. Only one datasource …`).
+            let (_, r) = line.split_once(file)?;
+            let r = r.split('\n').next()?.trim().trim_matches('"');
+            (r.len() > 12).then_some(r)
+        })
         .filter(|r| !r.is_empty())
-        .map(|r| format!(": {}", day2_model::redact::excerpt(r, 120)))
+        .map(|r| format!(": {}", day2_model::redact::excerpt(r, 160)))
         .unwrap_or_default();
     // Go's time parser names the layout it wanted: `parsing time "0" as
     // "2006-01-02"` is a date field holding something else.
@@ -218,6 +232,40 @@ pub(super) fn config_file(
             ObjRef::new(kind, Some(ns), name.clone()),
             format!("container {container} of {} cannot parse {path}{at}, which comes from {kind} {ns}/{name} (key {key}): {}", pod.name(), day2_model::redact::excerpt(line, 200)),
         )
-        .fix(format!("Correct key {key} of {kind} {ns}/{name}{at}{said} (`kubectl edit {} -n {ns} {name}`; if an operator or chart writes it, fix it there, or it will write it back), then restart the pods of {} so they read it again.{hint}{date}", kind.to_ascii_lowercase(), model::workload_ref(a.cluster, pod))),
+        .fix(format!("Correct key {key} of {kind} {ns}/{name}{at}{said} (`kubectl edit {} -n {ns} {name}`; if an operator or chart writes it, fix it there, or it will write it back), then restart the pods of {} so they read it again.{also}{hint}{date}", kind.to_ascii_lowercase(), model::workload_ref(a.cluster, pod))),
     )
+}
+
+/// The ConfigMap of `ns` that holds a key named `file` (a file a sidecar
+/// or an operator gathers from ConfigMaps rather than mounts), and the
+/// others gathered with it: ConfigMaps that share one of its own labels
+/// (Grafana's `grafana_datasource: "1"`), as a sentence for the fix.
+fn config_map_with_key(a: &Analysis<'_>, ns: &str, file: &str) -> Option<(String, String)> {
+    let in_ns = || {
+        a.cluster
+            .config_maps
+            .iter()
+            .filter(|m| m.ns_or_default() == ns)
+    };
+    let cm = in_ns().find(|m| m.data.as_ref().is_some_and(|d| d.contains_key(file)))?;
+    let generic = |k: &str| {
+        k.starts_with("app.kubernetes.io/")
+            || k.starts_with("helm.sh/")
+            || matches!(k, "app" | "release" | "heritage" | "chart")
+    };
+    let mine: Vec<(&String, &String)> = cm.labels().iter().filter(|(k, _)| !generic(k)).collect();
+    let others: Vec<&str> = in_ns()
+        .filter(|m| m.name() != cm.name())
+        .filter(|m| mine.iter().any(|(k, v)| m.labels().get(*k) == Some(*v)))
+        .map(|m| m.name())
+        .collect();
+    let also = if others.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " The program reads it together with ConfigMap(s) {} (the same label): the rule it reports may be broken between them, not inside one.",
+            day2_model::text::short_list(&others, 3)
+        )
+    };
+    Some((cm.name().to_owned(), also))
 }

@@ -19,6 +19,7 @@ mod stuck;
 mod taints;
 mod unadvertised;
 mod unbound_claims;
+mod virtual_node;
 mod volume_limits;
 mod volume_zone;
 
@@ -35,6 +36,7 @@ pub use stuck::held_by_terminating;
 pub use taints::taints;
 pub use unadvertised::unadvertised;
 pub use unbound_claims::unbound_claims;
+pub use virtual_node::virtual_node;
 pub use volume_limits::volume_limits;
 pub use volume_zone::volume_zone;
 

@@ -98,6 +98,35 @@ pub fn taints<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .fix(format!(
             "Join a worker node (`kubeadm join …`), or, on a single-node cluster, let workloads run on the control plane by removing the taint: `kubectl taint nodes --all {key}-`. A toleration on each workload would work too, but the taint is the cluster's setting."
         )),
+        // EKS Fargate's nodes carry `eks.amazonaws.com/compute-type=fargate`
+        // and take only pods that Fargate's admission gave to its own
+        // scheduler (a profile matched the namespace and labels); a pod
+        // annotated `eks.amazonaws.com/compute-type: ec2` is kept off them
+        // on purpose and waits for EC2 nodes.
+        "eks.amazonaws.com/compute-type" => {
+            let workload = model::workload_ref(a.cluster, pod);
+            let annotated = pod
+                .annotations()
+                .get("eks.amazonaws.com/compute-type")
+                .is_some_and(|v| v == "ec2");
+            if annotated {
+                Hypothesis::new(
+                    86,
+                    Loop::Compute,
+                    workload.clone(),
+                    format!("{} is annotated `eks.amazonaws.com/compute-type: ec2`, which keeps it off Fargate, and the {} node(s) it could use ({}) are Fargate nodes: it waits for an EC2 node that does not exist", pod.name(), tainted.len(), short_list(&names, 3)),
+                )
+                .fix(format!("Remove the annotation from the pod template of {workload} (`kubectl patch {} {} -n {} --type json -p '[{{\"op\": \"remove\", \"path\": \"/spec/template/metadata/annotations/eks.amazonaws.com~1compute-type\"}}]'`) and restart it, so Fargate schedules it; or add an EC2 node group.", workload.kind.to_ascii_lowercase(), workload.name, pod.ns_or_default()))
+            } else {
+                Hypothesis::new(
+                    80,
+                    Loop::Compute,
+                    workload.clone(),
+                    format!("{} went to the default scheduler, and the {} node(s) it could use ({}) are Fargate nodes, which take only the pods a Fargate profile selects: no profile selects namespace {} with its labels", pod.name(), tainted.len(), short_list(&names, 3), pod.ns_or_default()),
+                )
+                .fix(format!("Create a Fargate profile whose selector matches namespace {} (and the pod's labels), then delete the pod so it is admitted again; or add an EC2 node group for it.", pod.ns_or_default()))
+            }
+        }
         // A taint of the cluster's own on every node that even its system
         // pods (kube-system's, which tolerate what a distribution sets on
         // purpose) do not tolerate: the nodes were tainted by mistake

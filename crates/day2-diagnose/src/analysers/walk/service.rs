@@ -103,7 +103,19 @@ pub(super) fn walk<'c>(a: &Analysis<'c>, svc: &'c Res<Service>, w: &mut Walked) 
             continue;
         };
         let mut unchecked = Vec::new();
-        for mut x in super::walk(a, ns, spec, day2_model::pod::node_name(p), &mut unchecked) {
+        let events = a.cluster.events_for_obj(p);
+        let resolved = super::Resolved::of_pod(
+            p,
+            events.iter().copied().filter(|e| e.reason == "FailedMount"),
+        );
+        for mut x in super::walk(
+            a,
+            ns,
+            spec,
+            day2_model::pod::node_name(p),
+            &resolved,
+            &mut unchecked,
+        ) {
             x.what = format!("{} (pod {} behind Service {name})", x.what, p.name());
             w.push(x);
         }
