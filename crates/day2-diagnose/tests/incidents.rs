@@ -245,9 +245,10 @@ const HELDOUT2_HEALTHY_MISSES_CEILING: usize = 0;
 /// on the fourth set (a bridge left with an earlier address, a server bound
 /// to loopback behind probes on the pod IP, an extended resource no node
 /// advertises); 19 of 20 (95.0%) since the twenty-sixth set's round (an
-/// Ingress of a load-balancer-building class without its address).
-/// Only goes up.
-const HELDOUT3_ACCURACY_FLOOR: f64 = 0.95;
+/// Ingress of a load-balancer-building class without its address); 20 of
+/// 20 since the thirty-seventh set's round (a rolling update over its own
+/// required anti-affinity). Only goes up.
+const HELDOUT3_ACCURACY_FLOOR: f64 = 1.0;
 
 /// Healthy clusters of the third held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
@@ -460,8 +461,9 @@ const HELDOUT23_HEALTHY_MISSES_CEILING: usize = 0;
 /// fully right. Blind it scored 12 of 18 (66.7%: 10 of its 16 incidents and
 /// both healthy clusters) on the engine of c7cc393 (after the twenty-third
 /// set's round); it has been read since, and its round took it to 16 of
-/// 18. Only goes up.
-const HELDOUT24_ACCURACY_FLOOR: f64 = 0.888;
+/// 18; 17 with the thirty-seventh set's round (a Prometheus server's own
+/// health paths). Only goes up.
+const HELDOUT24_ACCURACY_FLOOR: f64 = 0.944;
 
 /// Healthy clusters of the twenty-fourth held-out set that get a diagnosis
 /// today (none of its two). Only goes down.
@@ -526,8 +528,9 @@ const HELDOUT29_HEALTHY_MISSES_CEILING: usize = 0;
 /// fully right. Blind it scored 10 of 18 (55.6%: 8 of its 16 incidents and
 /// both healthy clusters) on the engine of 74f8702 (after the thirty-first
 /// set's round); it has been read since, and its round took it to 16 of
-/// 18. Only goes up.
-const HELDOUT30_ACCURACY_FLOOR: f64 = 0.888;
+/// 18; 17 with the thirty-seventh set's round (a CNI list without
+/// cniVersion). Only goes up.
+const HELDOUT30_ACCURACY_FLOOR: f64 = 0.944;
 
 /// Healthy clusters of the thirtieth held-out set that get a diagnosis
 /// today (none of its two). Only goes down.
@@ -547,8 +550,9 @@ const HELDOUT31_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the thirty-second held-out set (`tests/incidents-heldout-32/`)
 /// fully right. Blind it scored 9 of 18 (50.0%: 8 of its 16 incidents and one of its two healthy clusters) on the engine of
 /// 251c1ed (after the thirtieth set's round); it has been read since,
-/// and its round took it to 14 of 18. Only goes up.
-const HELDOUT32_ACCURACY_FLOOR: f64 = 0.777;
+/// and its round took it to 14 of 18; 15 with the thirty-seventh set's
+/// round (a cluster CIDR with one block per node too few). Only goes up.
+const HELDOUT32_ACCURACY_FLOOR: f64 = 0.833;
 
 /// Healthy clusters of the thirty-second held-out set that get a diagnosis
 /// today (none of its two; one, blind). Only goes down.

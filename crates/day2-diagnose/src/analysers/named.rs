@@ -150,6 +150,9 @@ pub fn pod_cidr(a: &Analysis<'_>, node: &str) -> Option<Hypothesis> {
             .flat_map(|c| c.command.iter().flatten().chain(c.args.iter().flatten()))
             .any(|x| x.starts_with("--allocate-node-cidrs=true"))
     });
+    if let Some(h) = cidr_exhausted(a, cm, n) {
+        return Some(h);
+    }
     let cause = match flags {
         Some(false) => " and kube-controller-manager runs without `--allocate-node-cidrs=true`",
         _ => "",
@@ -165,6 +168,66 @@ pub fn pod_cidr(a: &Analysis<'_>, node: &str) -> Option<Hypothesis> {
             "Have the controller manager allocate pod CIDRs: `kubeadm init --pod-network-cidr=10.244.0.0/16` (flannel's default), or add `--allocate-node-cidrs=true --cluster-cidr=10.244.0.0/16` to /etc/kubernetes/manifests/kube-controller-manager.yaml; for one node, `kubectl patch node {node} -p '{{\"spec\":{{\"podCIDR\":\"10.244.0.0/24\"}}}}'`."
         ))
         .link(Link::new(Loop::Network, None, n.objref(), "node has no spec.podCIDR")),
+    )
+}
+
+/// kube-controller-manager's range allocator gives each node a
+/// `--node-cidr-mask-size` block of `--cluster-cidr` (defaults /24 for
+/// IPv4): a cluster CIDR of prefix P holds 2^(mask − P) blocks, and nodes
+/// beyond that get none (`CIDRNotAvailable`). kubeadm's
+/// `--pod-network-cidr=10.244.0.0/24` leaves one block, for the first node.
+fn cidr_exhausted(
+    a: &Analysis<'_>,
+    cm: Option<&Res<Pod>>,
+    n: &Res<k8s_openapi::api::core::v1::Node>,
+) -> Option<Hypothesis> {
+    let cm = cm?;
+    let flag = |name: &str| {
+        cm.spec.as_ref()?.containers.iter().find_map(|c| {
+            c.command
+                .iter()
+                .flatten()
+                .chain(c.args.iter().flatten())
+                .find_map(|x| x.strip_prefix(name)?.strip_prefix('=').map(str::to_owned))
+        })
+    };
+    let cluster = flag("--cluster-cidr")?;
+    // The IPv4 range of a dual-stack list.
+    let v4 = cluster
+        .split(',')
+        .find(|c| !c.contains(':'))?
+        .trim()
+        .to_owned();
+    let prefix: u32 = v4.split_once('/')?.1.parse().ok()?;
+    let mask: u32 = flag("--node-cidr-mask-size-ipv4")
+        .or_else(|| flag("--node-cidr-mask-size"))
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(24);
+    if mask < prefix || mask > 32 {
+        return None;
+    }
+    let blocks = 1u64 << (mask - prefix).min(32);
+    let nodes = a.cluster.nodes.len() as u64;
+    if nodes <= blocks {
+        return None;
+    }
+    let node = n.name();
+    Some(
+        Hypothesis::new(
+            88,
+            Loop::Network,
+            cm.objref(),
+            format!("kube-controller-manager gives each node a /{mask} of `--cluster-cidr={cluster}`, which holds {blocks} such block(s) for {nodes} nodes: node {node} got none (`spec.podCIDR` is empty, CIDRNotAvailable), so its CNI has no subnet for pods"),
+        )
+        .fix(
+            "Give the cluster a pod network with a block per node: a `--cluster-cidr` (kubeadm `networking.podSubnet`, `--pod-network-cidr`) wider than the node mask, e.g. 10.244.0.0/16 with `--node-cidr-mask-size=24` (256 nodes), in /etc/kubernetes/manifests/kube-controller-manager.yaml and the kubeadm-config ConfigMap, matching the CNI's own network (flannel's net-conf.json); the nodes then get their podCIDR (nodes already given one keep it)."
+        )
+        .link(Link::new(
+            Loop::Network,
+            None,
+            n.objref(),
+            format!("node {node} has no spec.podCIDR"),
+        )),
     )
 }
 

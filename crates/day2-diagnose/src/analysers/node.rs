@@ -9,6 +9,38 @@ use k8s_openapi::api::core::v1::Node;
 
 use model::CNI_DAEMONS as CNI;
 
+/// A CNI network configuration list (`"plugins": [...]`) without
+/// `cniVersion`, in the ConfigMap the CNI's DaemonSet installs it from:
+/// libcni refuses to load such a list (kubelet 1.16 and later, which
+/// vendor libcni 0.7.1), so the kubelet keeps `cni config uninitialized`
+/// although the file is there (flannel-io/flannel#1178).
+fn conflist_without_version(a: &Analysis<'_>) -> Option<Hypothesis> {
+    a.cluster
+        .config_maps
+        .iter()
+        .filter(|m| m.ns_or_default() == "kube-system" || m.name().contains("flannel") || m.name().contains("calico"))
+        .find_map(|m| {
+            let (key, text) = m.data.as_ref()?.iter().find(|(k, v)| {
+                (k.ends_with(".conflist") || k.contains("cni"))
+                    && v.contains("\"plugins\"")
+                    && !v.contains("\"cniVersion\"")
+            })?;
+            // It must be JSON with a list of plugins to be a conflist.
+            let v: serde_json::Value = serde_json::from_str(text).ok()?;
+            v.get("plugins")?.as_array()?;
+            let ns = m.ns_or_default();
+            Some(
+                Hypothesis::new(
+                    86,
+                    Loop::Network,
+                    m.objref(),
+                    format!("the CNI configuration list in key {key} of ConfigMap {ns}/{} has no `cniVersion`, which libcni (kubelet 1.16 and later) requires of a list: the kubelet does not load it and reports `cni config uninitialized`", m.name()),
+                )
+                .fix(format!("Add `\"cniVersion\": \"0.3.1\"` at the top of key {key} in ConfigMap {ns}/{} (current CNI manifests carry it), then restart the CNI DaemonSet's pods so they write the file again.", m.name())),
+            )
+        })
+}
+
 /// The CNI DaemonSet has no pod on the node because the API server refuses
 /// to create it: the refusal's cause, as for any controller, with the
 /// missing pod in the chain (amazon-vpc-cni-k8s#695: a PodSecurityPolicy
@@ -128,6 +160,11 @@ pub fn not_ready<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .find(|d| CNI.contains(&d.name()));
         if let Some(h) =
             ds.and_then(|ds| refused_here(a, ds, node).or_else(|| unpulled_here(a, ds, node)))
+        {
+            return vec![h.link(cond_link)];
+        }
+        if l.contains("cni config uninitialized")
+            && let Some(h) = conflist_without_version(a)
         {
             return vec![h.link(cond_link)];
         }

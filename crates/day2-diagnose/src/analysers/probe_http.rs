@@ -302,6 +302,32 @@ pub fn hint(
         return Some(h);
     }
 
+    // A server whose health endpoints are its project's own.
+    if code == Some(404)
+        && let Some((project, live, ready)) = c.image.as_deref().and_then(known_health)
+    {
+        let asked = probe
+            .and_then(|p| p.http_get.as_ref())
+            .and_then(|h| h.path.clone())
+            .unwrap_or_else(|| "/".into());
+        let want = if kind == ProbeKind::Readiness {
+            ready
+        } else {
+            live
+        };
+        if asked != want {
+            return Some(Hint {
+                score: 86,
+                summary: format!(
+                    "the {k} probe of container {name} asks {project} for {asked}, which it does not serve (HTTP 404): its health endpoints are {live} and {ready}"
+                ),
+                fix: format!(
+                    "Set `{k}Probe.httpGet.path: {want}` on container {name} in {workload} (the chart's probe path value, if a chart renders it)."
+                ),
+            });
+        }
+    }
+
     if code == Some(404)
         && let Some((base, source)) = base_path(a, pod, c)
     {
@@ -389,4 +415,58 @@ fn metrics_probe(
             )
         },
     })
+}
+
+/// The health endpoints of servers whose projects define them, by image:
+/// (project, liveness path, readiness path).
+fn known_health(image: &str) -> Option<(&'static str, &'static str, &'static str)> {
+    let repo = image.split(['@']).next().unwrap_or(image);
+    let repo = match repo.rsplit_once(':') {
+        Some((r, tag)) if !tag.contains('/') => r,
+        _ => repo,
+    };
+    let name = repo.rsplit('/').next().unwrap_or(repo);
+    // Prometheus and the exporters, Alertmanager and Pushgateway it ships
+    // (`/-/healthy`, `/-/ready` in their web packages).
+    let prom_org = repo.starts_with("prom/")
+        || repo.contains("quay.io/prometheus/")
+        || repo.contains("/prometheus/");
+    if prom_org || matches!(name, "prometheus" | "alertmanager" | "pushgateway") {
+        return Some(("a Prometheus project server", "/-/healthy", "/-/ready"));
+    }
+    match name {
+        "grafana" | "grafana-oss" | "grafana-enterprise" => {
+            Some(("Grafana", "/api/health", "/api/health"))
+        }
+        "loki" | "tempo" | "mimir" => Some(("Grafana's server", "/ready", "/ready")),
+        "vault" => Some(("Vault", "/v1/sys/health", "/v1/sys/health")),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::known_health;
+
+    #[test]
+    fn health_endpoints_are_known_by_image_whatever_the_registry_and_tag() {
+        for image in [
+            "prom/statsd-exporter:v0.28.0",
+            "quay.io/prometheus/alertmanager:v0.27.0",
+            "registry.local:5000/prometheus/pushgateway@sha256:abc",
+            "docker.io/bitnami/prometheus:2.51.0",
+        ] {
+            assert_eq!(
+                known_health(image).map(|k| k.1),
+                Some("/-/healthy"),
+                "{image}"
+            );
+        }
+        assert_eq!(
+            known_health("grafana/grafana:10.4.1").map(|k| k.1),
+            Some("/api/health")
+        );
+        assert_eq!(known_health("registry.local:5000/app/web:1.0"), None);
+        assert_eq!(known_health("nginx"), None);
+    }
 }

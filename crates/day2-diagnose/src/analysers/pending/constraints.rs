@@ -18,7 +18,8 @@ pub fn constraints<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let workload = model::workload_ref(a.cluster, pod);
     let mut out = Vec::new();
     let mut add = |reason: fn(&Reason) -> bool, loop_: Loop, obj: ObjRef, what: &str, fix: &str| {
-        let n = fit.count(reason);
+        // Two reasons can each count a node (both anti-affinity sentences).
+        let n = fit.count(reason).min(total);
         if n > 0 {
             let score = if n >= total { 75 } else { 40 };
             out.push(
@@ -35,12 +36,23 @@ pub fn constraints<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         "the pod's topologySpreadConstraints cannot be met (whenUnsatisfiable: DoNotSchedule)",
         "Add capacity in the under-filled zones, raise maxSkew, or use `whenUnsatisfiable: ScheduleAnyway`.",
     );
+    let rolling = rolling_over_itself(a, pod);
+    let anti_fix = match &rolling {
+        Some(old) => format!(
+            "The new pod of a rolling update needs a node that no old replica holds ({old} still run), and the required anti-affinity keeps it off each of them: let the update remove an old pod first (`strategy.rollingUpdate: {{maxSurge: 0, maxUnavailable: 1}}`, or `type: Recreate`), use preferredDuringSchedulingIgnoredDuringExecution, or add a node."
+        ),
+        None => "More replicas than failure domains with required anti-affinity cannot all run: add nodes/zones or use preferred anti-affinity.".to_owned(),
+    };
     add(
         |r| matches!(r, Reason::PodAntiAffinity | Reason::ExistingAntiAffinity),
         Loop::Compute,
         workload.clone(),
-        "pod anti-affinity rules exclude the node",
-        "More replicas than failure domains with required anti-affinity cannot all run: add nodes/zones or use preferred anti-affinity.",
+        if rolling.is_some() {
+            "pod anti-affinity rules exclude the node, which a replica of the previous revision holds"
+        } else {
+            "pod anti-affinity rules exclude the node"
+        },
+        &anti_fix,
     );
     add(
         |r| *r == Reason::PodAffinity,
@@ -85,4 +97,28 @@ pub fn constraints<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         "Remove the hard node pin or make room on that node.",
     );
     out
+}
+
+/// The running pods of an earlier revision of `pod`'s Deployment (another
+/// `pod-template-hash` under the same Deployment), named: a rolling update
+/// is under way and they still hold their nodes.
+fn rolling_over_itself(a: &Analysis<'_>, pod: &day2_model::Res<day2_model::Pod>) -> Option<String> {
+    let own = model::workload_ref(a.cluster, pod);
+    if own.kind != "Deployment" {
+        return None;
+    }
+    let hash = pod.labels().get("pod-template-hash")?;
+    let old: Vec<&str> = a
+        .cluster
+        .pods_in_namespace(pod.ns_or_default())
+        .filter(|q| model::phase(q) == "Running")
+        .filter(|q| {
+            q.labels()
+                .get("pod-template-hash")
+                .is_some_and(|h| h != hash)
+        })
+        .filter(|q| model::workload_ref(a.cluster, q) == own)
+        .map(|q| q.name())
+        .collect();
+    (!old.is_empty()).then(|| day2_model::text::short_list(&old, 3))
 }
