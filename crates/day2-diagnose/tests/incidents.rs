@@ -407,8 +407,10 @@ const HELDOUT18_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the nineteenth held-out set (`tests/incidents-heldout-19/`)
 /// fully right. Blind it scored 11 of 22 (50.0%: 9 of its 20 incidents and
 /// both healthy clusters) on the engine of 2db6171; it has been read
-/// since, and its round took it to 18 of 22. Only goes up.
-const HELDOUT19_ACCURACY_FLOOR: f64 = 0.818;
+/// since, and its round took it to 18 of 22; 19 with the thirty-seventh
+/// set's round (a Service's short name the program did not expand).
+/// Only goes up.
+const HELDOUT19_ACCURACY_FLOOR: f64 = 0.863;
 
 /// Healthy clusters of the nineteenth held-out set that get a diagnosis
 /// today (none of its two). Only goes down.

@@ -136,6 +136,31 @@ pub(super) fn dns_cause(
             .missing(format!("Service {sns}/{sname} (absent from the input)")),
         );
     }
+    // 4b. A Service's `<name>.<namespace>` that exists, with a cluster DNS
+    //     that answers: only the search list (`<ns>.svc.cluster.local`,
+    //     `svc.cluster.local`, …) makes the short form a record, and the
+    //     program's resolver did not walk it (a JVM or driver that resolves
+    //     by itself, a dnsConfig without the search list). The full name
+    //     needs no search list.
+    if let Some(h) = host
+        && failure == DnsFailure::NotFound
+        && h.trim_end_matches('.').split('.').count() == 2
+        && let Some((sns, sname)) = in_cluster_name(a, h)
+        && a.service(&sns, &sname).is_some()
+    {
+        let owner = model::workload_ref(a.cluster, pod);
+        let full = format!("{sname}.{sns}.svc.cluster.local");
+        return Some(
+            Hypothesis::new(
+                78,
+                Loop::Network,
+                owner.clone(),
+                format!("{what}: Service {sns}/{sname} exists, but `{h}` is its short form, a record only through the pod's DNS search list, which the program's resolver did not use"),
+            )
+            .fix(format!("Use the Service's full name (FQDN) {full} where {owner} names `{h}` (its URL or connection string), or end it with the search list's domain yourself; check the pod's dnsPolicy/dnsConfig keeps the cluster's search list."))
+            .link(Link::new(Loop::Network, None, ObjRef::new("Service", Some(&sns), &sname), format!("Service {sns}/{sname} exists")))
+        );
+    }
     // 5. The DNS runs but an external name fails: its upstream.
     let external = host.is_some_and(|h| {
         h.contains('.') && in_cluster_name(a, h).is_none() && !h.ends_with(".cluster.local")
