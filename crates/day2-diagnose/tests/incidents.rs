@@ -301,8 +301,10 @@ const HELDOUT7_HEALTHY_MISSES_CEILING: usize = 0;
 /// right, as measured when it was written: 11 of 20 (55.0%), and again
 /// after the seventh set's round (the same eleven); 18 of 20 (90.0%) since
 /// it became a development set (general mechanisms built with its misses
-/// in view, see docs/diagnosis-corpus.md). Only goes up.
-const HELDOUT8_ACCURACY_FLOOR: f64 = 0.90;
+/// in view, see docs/diagnosis-corpus.md); 19 of 20 since the
+/// thirty-seventh set's round (an ingress-nginx controller on its default
+/// class). Only goes up.
+const HELDOUT8_ACCURACY_FLOOR: f64 = 0.95;
 
 /// Healthy clusters of the eighth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.

@@ -313,12 +313,44 @@ pub fn controller_pods<'c>(a: &Analysis<'c>, class: &str) -> Vec<&'c Res<Pod>> {
             || arg.ends_with(&format!("ingress-class={class}"))
             || arg.ends_with(&format!("ingressclass={class}"))
     };
-    a.ingress_controllers()
+    let named: Vec<&'c Res<Pod>> = a
+        .ingress_controllers()
         .iter()
         .copied()
         .filter(|p| crate::model::any_arg(p, names))
+        .collect();
+    if !named.is_empty() || controller != Some(NGINX_CONTROLLER) {
+        return named;
+    }
+    // ingress-nginx serves `--controller-class=k8s.io/ingress-nginx` when
+    // told nothing (its flags' defaults): a controller pod without class
+    // flags is that class's.
+    a.cluster
+        .pods
+        .iter()
+        .filter(|p| crate::model::is_ready(p))
+        .filter(|p| {
+            let l = p.labels();
+            let labelled = l.get("app.kubernetes.io/name").map(String::as_str)
+                == Some("ingress-nginx")
+                && l.get("app.kubernetes.io/component").map(String::as_str) == Some("controller");
+            let image = p.spec.as_ref().is_some_and(|s| {
+                s.containers.iter().any(|c| {
+                    c.image
+                        .as_deref()
+                        .is_some_and(|i| i.contains("ingress-nginx/controller"))
+                })
+            });
+            (labelled || image)
+                && !crate::model::any_arg(p, |arg: &str| {
+                    arg.contains("--controller-class=") || arg.contains("--ingress-class=")
+                })
+        })
         .collect()
 }
+
+/// ingress-nginx's controller name, the default of its `--controller-class`.
+const NGINX_CONTROLLER: &str = "k8s.io/ingress-nginx";
 
 /// The port a backend pod serves for `svc`'s port `port` (a number or a
 /// name): the Service port's `targetPort`, a name resolved against the
