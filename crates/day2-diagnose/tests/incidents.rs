@@ -622,8 +622,9 @@ const HELDOUT37_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the thirty-eighth held-out set (`tests/incidents-heldout-38/`)
 /// fully right. Blind it scored 11 of 16 (68.8%: 9 of its 14 incidents and
 /// both healthy clusters) on the engine of dcf04f7 (after the round of the
-/// thirty-sixth and thirty-seventh sets). Only goes up.
-const HELDOUT38_ACCURACY_FLOOR: f64 = 0.687;
+/// thirty-sixth and thirty-seventh sets); it has been read since, and its
+/// round took it to 12 of 16. Only goes up.
+const HELDOUT38_ACCURACY_FLOOR: f64 = 0.75;
 
 /// Healthy clusters of the thirty-eighth held-out set that get a diagnosis
 /// today (none of its two). Only goes down.

@@ -133,3 +133,105 @@ pub fn unwatched<'c>(
             .link(link),
     )
 }
+
+/// The node plugin DaemonSet of CSI driver `driver`: one whose pod template
+/// runs the node-driver-registrar and names the driver (its arguments or
+/// environment), or whose name carries the driver's first label and `node`
+/// (`ebs-csi-node` for `ebs.csi.aws.com`).
+fn node_plugin<'c>(a: &Analysis<'c>, driver: &str) -> Option<&'c Res<DaemonSet>> {
+    let short = driver.split('.').next().unwrap_or(driver);
+    a.cluster.daemon_sets.iter().find(|ds| {
+        let Some(spec) = ds.spec.template.spec.as_ref() else {
+            return false;
+        };
+        let registrar = spec.containers.iter().any(|c| {
+            c.image
+                .as_deref()
+                .is_some_and(|i| i.contains("node-driver-registrar"))
+        });
+        let names = spec.containers.iter().any(|c| {
+            c.args.iter().flatten().any(|x| x.contains(driver))
+                || c.env
+                    .iter()
+                    .flatten()
+                    .any(|e| e.value.as_deref().is_some_and(|v| v.contains(driver)))
+        });
+        (registrar && names) || (ds.name().contains(short) && ds.name().contains("node"))
+    })
+}
+
+/// The external-provisioner's `no topology key found on CSINode <node>`:
+/// the scheduler chose a node (WaitForFirstConsumer) whose CSINode does not
+/// list the driver, because the driver's node plugin does not run there. A
+/// taint on the node its DaemonSet does not tolerate is the usual reason
+/// (kubernetes-sigs/aws-ebs-csi-driver#848).
+pub fn node_without_plugin(
+    a: &Analysis<'_>,
+    provisioner: &str,
+    message: &str,
+) -> Option<Hypothesis> {
+    let (_, rest) = message.split_once("no topology key found on CSINode ")?;
+    let node_name = rest
+        .split(|c: char| c.is_whitespace() || c == '"' || c == ',')
+        .next()
+        .filter(|n| !n.is_empty())?;
+    let node = a.cluster.node(node_name);
+    let Some(ds) = node_plugin(a, provisioner) else {
+        return Some(
+            Hypothesis::new(
+                70,
+                Loop::Storage,
+                day2_model::ObjRef::new("Node", None, node_name),
+                format!("{provisioner}'s node plugin is not registered on node {node_name} (its CSINode lists no such driver), and the provisioner needs it there to place the volume"),
+            )
+            .fix(format!("Run {provisioner}'s node plugin DaemonSet on node {node_name} too (its tolerations and node selection must admit the node), or keep the workload off nodes without it.")),
+        );
+    };
+    let spec = ds.spec.template.spec.as_ref()?;
+    let taints: Vec<String> = node
+        .map(|n| {
+            crate::model::untolerated_taints(spec, n)
+                .iter()
+                .map(|t| {
+                    format!(
+                        "{}={}:{}",
+                        t.key,
+                        t.value.as_deref().unwrap_or(""),
+                        t.effect
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let ds_ref = ds.objref();
+    let (why, fix) = match taints.first() {
+        Some(t) => (
+            format!(", because {ds_ref} does not tolerate the node's taint {t}"),
+            format!(
+                "Let {ds_ref} tolerate the taints of the nodes that run volumes: add `tolerations: [{{key: {}, operator: Exists}}]` to its pod template (the aws-ebs-csi-driver chart: `node.tolerateAllTaints: true` or `node.tolerations`); its pod then registers on {node_name} and the claim provisions.",
+                t.split('=').next().unwrap_or(t)
+            ),
+        ),
+        None => (
+            String::new(),
+            format!(
+                "Make {ds_ref} run on node {node_name} (its nodeSelector and affinity must admit the node); its pod then registers the driver in the node's CSINode."
+            ),
+        ),
+    };
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Storage,
+            ds_ref.clone(),
+            format!("{provisioner} cannot place the volume on node {node_name}: its CSINode lists no {provisioner}, as the driver's node plugin does not run there{why}"),
+        )
+        .fix(fix)
+        .link(Link::new(
+            Loop::Storage,
+            None,
+            day2_model::ObjRef::new("CSINode", None, node_name),
+            format!("CSINode {node_name} has no {provisioner}"),
+        )),
+    )
+}

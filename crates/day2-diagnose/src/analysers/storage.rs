@@ -131,6 +131,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     .fix(format!("Set in the StorageClass's `parameters` what the cloud's error asks for (\"{}\"); parameters are immutable, so create a corrected class and recreate the claim with it.", day2_model::redact::excerpt(super::class_params::cloud_error(msg), 160)))
                     .link(link),
             ),
+            _ if let Some(h) = super::csi_registration::node_without_plugin(a, &provisioner, msg) => out.push(h.link(link)),
             // An object the class's parameters name is not there.
             _ if let Some(h) = class.and_then(|c| super::class_params::names_nothing(a, pvc, c, msg)) => out.push(h.link(link)),
             _ => out.push(
