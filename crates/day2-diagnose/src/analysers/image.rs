@@ -238,6 +238,22 @@ pub fn identity<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         // expired one there is a 403 where no credential at all would get
         // an anonymous token (akuity/kargo#778). The cluster's objects do
         // not hold it.
+        // A registry of public images only refuses the node, not a
+        // credential (hetznercloud/csi-driver#592: registry.k8s.io's 403 to
+        // an address range it blocks).
+        _ if crate::messages::image::public_only(host)
+            && p.error.is_some_and(|e| e.contains("403 Forbidden")) =>
+        {
+            Hypothesis::new(
+                80,
+                Loop::Identity,
+                workload.clone(),
+                format!("{host} answers 403 Forbidden for {}: it serves public images only, so no credential is missing; it refuses the node's requests (its public address or network range blocked, or a proxy in between)", p.image),
+            )
+            .fix(format!("Pull {} from {node_name} by hand (`crictl pull {}`) to confirm, then give the nodes another way out (a NAT gateway or egress IP the registry does not block) or a pull-through registry mirror for {host} in the container runtime's configuration; the provider may also know why the range is blocked.", p.image, p.image))
+            .missing(format!("why {host} refuses the node's address: the registry's and the provider's side"))
+            .unexplained()
+        }
         _ if secrets.is_empty() && p.error.is_some_and(node_credential_refused) => Hypothesis::new(
             82,
             Loop::Identity,

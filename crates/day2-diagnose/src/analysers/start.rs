@@ -100,6 +100,34 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 ))
                 .links(link)];
             }
+            // Another IPAM (Cilium's agent, Calico's blocks) on a node whose
+            // pod CIDR holds many times the pods running there: its own
+            // accounting is off, not the range too small.
+            let cidr_size = a
+                .cluster
+                .node(node)
+                .and_then(|n| n.spec.as_ref()?.pod_cidr.as_deref())
+                .and_then(|c| c.split_once('/')?.1.parse::<u32>().ok())
+                .filter(|p| (16..=30).contains(p))
+                .map(|p| (1u64 << (32 - p)) - 2);
+            if !aws
+                && let Some(size) = cidr_size
+                && (on_node as u64) * 2 < size
+            {
+                let agent = cni.as_deref().unwrap_or("the CNI agent");
+                return vec![Hypothesis::new(
+                    84,
+                    Loop::Network,
+                    ObjRef::new("Node", None, node),
+                    format!(
+                        "{agent} reports the address range of node {node} full, yet its pod CIDR holds {size} addresses and only {on_node} pods with pod-network IPs run there: the IPAM's own state holds addresses no pod uses (allocations never released, or addresses it leaves out because a route or interface on the node overlaps the pod CIDR)"
+                    ),
+                )
+                .fix(format!(
+                    "On node {node}, compare the IPAM's allocations with the running pods (Cilium: `kubectl -n kube-system exec ds/cilium -- cilium status --all-addresses`), and check that no route or interface overlaps the node's pod CIDR (`ip route` on the node; a VPN, Docker bridge or second network in the same range); remove the overlap or move the pod CIDR, then restart the agent on the node so it rebuilds its state."
+                ))
+                .links(link)];
+            }
             // EKS sets max-pods from the instance type's ENI × IP limit
             // (`ENIs × (IPs per ENI − 1) + 2`), so a node running far
             // fewer pods than its allocatable `pods` still has addresses

@@ -102,6 +102,10 @@ pub enum AuthProblem {
     Scopes,
     /// The SDK found no credential in the chain (Azure `DefaultAzureCredential failed`).
     Other,
+    /// AWS: the instance metadata service answers 401 (`EC2MetadataError …
+    /// status code: 401`): it requires IMDSv2 tokens, and the token's PUT
+    /// does not come back to a pod when the instance's hop limit is 1.
+    MetadataToken,
 }
 
 /// One classified error.
@@ -585,6 +589,11 @@ fn cloud_auth(line: &str) -> Option<ErrorClass> {
     // The exchange failed; the `caused by:` line that follows says why.
     if has("WebIdentityErr") || has("AssumeRoleWithWebIdentity") {
         return aws(Other);
+    }
+    if (has("EC2MetadataError") || has("ec2imds"))
+        && (has("status code: 401") || has("StatusCode: 401"))
+    {
+        return aws(MetadataToken);
     }
     if has("NoCredentialProviders")
         || has("Unable to locate credentials")
@@ -1095,6 +1104,13 @@ mod tests {
         assert_eq!(
             auth("NoCredentialProviders: no valid providers in chain. Deprecated."),
             (CloudId::Aws, AuthProblem::NoCredentials)
+        );
+        // kubernetes-sigs/aws-load-balancer-controller#2584 (IMDSv2, hop limit 1).
+        assert_eq!(
+            auth(
+                "failed to introspect vpcID from EC2Metadata, specify --aws-vpc-id instead if EC2Metadata is unavailable: EC2MetadataError: failed to make EC2Metadata request\n\n\tstatus code: 401, request id: "
+            ),
+            (CloudId::Aws, AuthProblem::MetadataToken)
         );
         assert_eq!(
             auth(

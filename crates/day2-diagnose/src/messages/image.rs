@@ -261,6 +261,16 @@ pub fn serves_anonymous(host: &str) -> bool {
         )
 }
 
+/// Registries that hold public images only: no credential opens more, so
+/// a `403 Forbidden` there refuses the client (its address, its network
+/// path), not a missing secret.
+pub fn public_only(host: &str) -> bool {
+    matches!(
+        host,
+        "registry.k8s.io" | "k8s.gcr.io" | "mcr.microsoft.com" | "public.ecr.aws"
+    )
+}
+
 /// The AWS region of an ECR host.
 pub fn ecr_region(host: &str) -> Option<&str> {
     let rest = &host[host.find(".dkr.ecr.")? + ".dkr.ecr.".len()..];

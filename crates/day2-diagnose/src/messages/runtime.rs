@@ -200,6 +200,8 @@ pub fn classify_sandbox(message: &str) -> SandboxError {
         || m.contains("no IP addresses available")
         || m.contains("failed to request IPv4 addresses")
         || m.contains("No more free affinity blocks")
+        // Cilium's agent: `[POST /ipam][502] postIpamFailure  range is full`.
+        || m.contains("range is full")
     {
         SandboxError::IpExhausted
     } else if m.contains("connection is unauthorized")

@@ -58,6 +58,18 @@ pub(super) fn cloud_identity(
     let ann = |k: &str| sa_obj.and_then(|s| s.annotation(k));
     let subject = format!("system:serviceaccount:{ns}:{sa}");
     let azure_labelled = pod.labels().get(AZURE_USE).map(String::as_str) == Some("true");
+    if problem == AuthProblem::MetadataToken {
+        // The instances' metadata options, set outside the cluster.
+        return Hypothesis::new(
+            80,
+            Loop::Identity,
+            model::workload_ref(a.cluster, pod),
+            format!("container {container} exits because the EC2 instance metadata service answers it 401: the nodes require IMDSv2, and with a hop limit of 1 the token's answer never reaches a pod (it is one hop further than the node)"),
+        )
+        .fix("Raise the nodes' metadata hop limit to 2 (`aws ec2 modify-instance-metadata-options --instance-id <id> --http-put-response-hop-limit 2 --http-tokens required`, or `httpPutResponseHopLimit: 2` in the launch template, kops `instanceMetadata.httpPutResponseHopLimit`), or give the program what it reads there (for the AWS Load Balancer Controller, `--aws-region` and `--aws-vpc-id`) and its credentials through IRSA.")
+        .missing("the instances' metadata options (`aws ec2 describe-instances --query 'Reservations[].Instances[].MetadataOptions'`)")
+        .unexplained();
+    }
     let (why, fix) = match (cloud, problem) {
         (CloudId::Aws, AuthProblem::Expired) => (
             "the web identity token it presents has expired: the app read the projected token once and never re-reads it".to_owned(),

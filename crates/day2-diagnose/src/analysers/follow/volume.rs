@@ -150,11 +150,34 @@ fn write_denied(
     let spec = pod.spec.as_ref()?;
     let user = model::spec_container(pod, container)
         .and_then(|c| c.security_context.as_ref()?.run_as_user)
-        .or_else(|| spec.security_context.as_ref()?.run_as_user)?;
-    if user == 0 {
+        .or_else(|| spec.security_context.as_ref()?.run_as_user);
+    if user == Some(0) {
         return None;
     }
     let (vol_name, pvc) = claim_at(a, pod, container, &d.path)?;
+    // No user in the spec: the image's own (a database image's `postgres`,
+    // uid 26 or 999), which the volume's owner on the server does not let
+    // write; an NFS export also squashes root.
+    let Some(user) = user else {
+        let owner = crate::model::workload_ref(a.cluster, pod);
+        let ns = pod.ns_or_default();
+        let nfs = a
+            .cluster
+            .pv_of_claim(pvc)
+            .and_then(|pv| pv.spec.as_ref()?.nfs.as_ref())
+            .map(|n| format!(" (NFS export {}:{})", n.server, n.path))
+            .unwrap_or_default();
+        return Some(
+            Hypothesis::new(
+                76,
+                Loop::Storage,
+                pvc.objref(),
+                format!("container {container} runs as its image's user and may not write {} on volume {vol_name} (claim {ns}/{}{nfs}): the directory's owner and permission on the volume do not admit that user, and the pod sets no fsGroup", d.path, pvc.name()),
+            )
+            .fix(format!("Give the container's user the volume: set `securityContext.fsGroup` (and `runAsUser`) on the pod template of {owner} to the image's uid and gid, or, for a volume that keeps its server's ownership (NFS), chown/chmod the exported directory to that uid on the server (`chown -R <uid>:<gid> <export>`) or run a `volumePermissions` init container as root."))
+            .link(Link::new(Loop::Storage, None, pvc.objref(), format!("mounted at {}, where the container's user may not write", d.path))),
+        );
+    };
     let ns = pod.ns_or_default();
     let owner = crate::model::workload_ref(a.cluster, pod);
     let fs_group = spec.security_context.as_ref().and_then(|s| s.fs_group);
