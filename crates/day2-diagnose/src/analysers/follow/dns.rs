@@ -2,7 +2,7 @@
 //! Service's endpoints and pods, the Corefile's upstream, and the Service an
 //! in-cluster name should resolve to.
 
-use super::resolver::{outside_resolver, resolver_denied};
+use super::resolver::{forward_line, outside_resolver, outside_upstreams, resolver_denied};
 use super::*;
 
 /// The cluster's DNS: its Service, the pods behind it and their workload.
@@ -239,52 +239,6 @@ pub(super) fn corefile<'c>(
             && (names.contains(&c.name()) || (names.is_empty() && c.name() == "coredns"))
     });
     (cm, cm.and_then(|c| forward_line(c)))
-}
-
-/// Public resolvers that answer from anywhere on the internet (Google,
-/// Cloudflare, Quad9, OpenDNS): when none answers, the way out is blocked.
-const PUBLIC_RESOLVERS: &[&str] = &[
-    "8.8.8.8",
-    "8.8.4.4",
-    "1.1.1.1",
-    "1.0.0.1",
-    "9.9.9.9",
-    "149.112.112.112",
-    "208.67.222.222",
-    "208.67.220.220",
-    "2001:4860:4860::8888",
-    "2001:4860:4860::8844",
-    "2606:4700:4700::1111",
-    "2606:4700:4700::1001",
-];
-
-/// The upstreams of a `forward . A B …` line when every one is the node's
-/// resolver (a resolv.conf file) or a public resolver: none of them is a
-/// choice the cluster could get wrong, so no answer from them means the
-/// path out is blocked. `None` when one is another address (a resolver the
-/// Corefile picked, which may itself be down).
-fn outside_upstreams(forward: &str) -> Option<String> {
-    let targets: Vec<&str> = forward.split_whitespace().skip(2).collect();
-    let outside = |t: &str| {
-        let host = t.trim_start_matches("dns://");
-        let host = match host.rsplit_once(':') {
-            Some((h, p)) if !h.contains(':') && p.chars().all(|c| c.is_ascii_digit()) => h,
-            _ => host,
-        };
-        host.starts_with('/') || PUBLIC_RESOLVERS.contains(&host)
-    };
-    (!targets.is_empty() && targets.iter().all(|t| outside(t))).then(|| targets.join(", "))
-}
-
-/// The Corefile's `forward` line in `cm`, without the block's `{`.
-fn forward_line(cm: &k8s_openapi::api::core::v1::ConfigMap) -> Option<String> {
-    cm.data
-        .as_ref()?
-        .get("Corefile")?
-        .lines()
-        .map(str::trim)
-        .find(|l| l.starts_with("forward "))
-        .map(|l| l.trim_end_matches('{').trim().to_owned())
 }
 
 /// The DNS Service has no ready endpoint: the DNS pods' own errors say why.

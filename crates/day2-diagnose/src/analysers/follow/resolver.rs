@@ -51,3 +51,49 @@ pub(super) fn resolver_denied(
         )
     })
 }
+
+/// Public resolvers that answer from anywhere on the internet (Google,
+/// Cloudflare, Quad9, OpenDNS): when none answers, the way out is blocked.
+const PUBLIC_RESOLVERS: &[&str] = &[
+    "8.8.8.8",
+    "8.8.4.4",
+    "1.1.1.1",
+    "1.0.0.1",
+    "9.9.9.9",
+    "149.112.112.112",
+    "208.67.222.222",
+    "208.67.220.220",
+    "2001:4860:4860::8888",
+    "2001:4860:4860::8844",
+    "2606:4700:4700::1111",
+    "2606:4700:4700::1001",
+];
+
+/// The upstreams of a `forward . A B …` line when every one is the node's
+/// resolver (a resolv.conf file) or a public resolver: none of them is a
+/// choice the cluster could get wrong, so no answer from them means the
+/// path out is blocked. `None` when one is another address (a resolver the
+/// Corefile picked, which may itself be down).
+pub(super) fn outside_upstreams(forward: &str) -> Option<String> {
+    let targets: Vec<&str> = forward.split_whitespace().skip(2).collect();
+    let outside = |t: &str| {
+        let host = t.trim_start_matches("dns://");
+        let host = match host.rsplit_once(':') {
+            Some((h, p)) if !h.contains(':') && p.chars().all(|c| c.is_ascii_digit()) => h,
+            _ => host,
+        };
+        host.starts_with('/') || PUBLIC_RESOLVERS.contains(&host)
+    };
+    (!targets.is_empty() && targets.iter().all(|t| outside(t))).then(|| targets.join(", "))
+}
+
+/// The Corefile's `forward` line in `cm`, without the block's `{`.
+pub(super) fn forward_line(cm: &k8s_openapi::api::core::v1::ConfigMap) -> Option<String> {
+    cm.data
+        .as_ref()?
+        .get("Corefile")?
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("forward "))
+        .map(|l| l.trim_end_matches('{').trim().to_owned())
+}
