@@ -653,8 +653,9 @@ const HELDOUT39_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the fortieth held-out set (`tests/incidents-heldout-40/`)
 /// fully right. Blind it scored 13 of 16 (81.2%: 11 of its 14 incidents and
 /// both healthy clusters) on the engine of 8105538 (after the thirty-ninth
-/// set's round). Only goes up.
-const HELDOUT40_ACCURACY_FLOOR: f64 = 0.812;
+/// set's round); it has been read since, and its round took it to 14 of
+/// 16. Only goes up.
+const HELDOUT40_ACCURACY_FLOOR: f64 = 0.875;
 
 /// Healthy clusters of the fortieth held-out set that get a diagnosis
 /// today (none of its two). Only goes down.
@@ -663,8 +664,9 @@ const HELDOUT40_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the forty-first held-out set (`tests/incidents-heldout-41/`)
 /// fully right. Blind it scored 11 of 14 (78.6%: 9 of its 12 incidents and
 /// both healthy clusters) on the engine of 8105538 (after the thirty-ninth
-/// set's round). Only goes up.
-const HELDOUT41_ACCURACY_FLOOR: f64 = 0.785;
+/// set's round); it has been read since, and its round took it to 12 of
+/// 14. Only goes up.
+const HELDOUT41_ACCURACY_FLOOR: f64 = 0.857;
 
 /// Healthy clusters of the forty-first held-out set that get a diagnosis
 /// today (none of its two). Only goes down.

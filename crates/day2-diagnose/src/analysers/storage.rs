@@ -102,7 +102,10 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             VolumeErrorClass::MissingClass => out.push(
                 Hypothesis::new(88, Loop::Storage, pvc.objref(), format!("claim {ns}/{} names StorageClass {}, which does not exist", pvc.name(), class_name.clone().unwrap_or_default()))
                     .rule(a.findings.rule_on("ST007", &pvc.objref()).map(|f| &*f.rule))
-                    .fix("Create the StorageClass or point the claim at an existing one (storageClassName is immutable on a claim: recreate it).")
+                    .fix(match sibling_name(class_name.as_deref().unwrap_or(""), &a.cluster.storage_classes.iter().map(|c| c.name()).collect::<Vec<_>>()) {
+                        Some(other) => format!("StorageClass {other} exists: set the claim's storageClassName to `{other}` (it is immutable on a claim: recreate it), or create the class it names."),
+                        None => "Create the StorageClass or point the claim at an existing one (storageClassName is immutable on a claim: recreate it).".to_owned(),
+                    })
                     .link(link),
             ),
             // The cloud account's quota: its number lives outside the cluster.

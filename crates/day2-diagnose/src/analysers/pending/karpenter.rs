@@ -17,6 +17,9 @@ pub fn karpenter_pool<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis>
     let Some((pod, _spec, _p)) = parts(d) else {
         return vec![];
     };
+    if let Some(h) = pool_limits(a, d, pod) {
+        return vec![h];
+    }
     let found = d
         .events_with("FailedScheduling")
         .filter(|e| e.message_text().contains("incompatible with "))
@@ -171,6 +174,77 @@ fn unknown_label<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         ))
         .links(scheduler_links(d)),
     ]
+}
+
+/// Karpenter's `all available instance types exceed limits for nodepool
+/// (NodePool=<name>)` (`…for provisioner` before v0.32): the pool's
+/// `spec.limits` caps what all its nodes together may hold, and its
+/// `status.resources` has reached them, so it launches nothing more for
+/// the pod however many instance types would fit.
+fn pool_limits<'c>(
+    a: &Analysis<'c>,
+    d: &Detected<'c>,
+    pod: &day2_model::Res<day2_model::Pod>,
+) -> Option<Hypothesis> {
+    let (event, name) = d
+        .events_with("FailedScheduling")
+        .filter_map(|e| {
+            let m = e.message_text();
+            let (_, rest) = m.split_once("exceed limits for ")?;
+            let (_, rest) = rest.split_once('=')?;
+            let name = rest.split([')', ' ', ',']).next()?.trim();
+            (!name.is_empty()).then(|| (e, name.to_owned()))
+        })
+        .last()?;
+    let pool = a.cluster.other.iter().find(|o| {
+        matches!(o.kind.as_str(), "NodePool" | "Provisioner")
+            && o.api_version.starts_with("karpenter.sh/")
+            && o.name() == name
+    });
+    let limits = pool
+        .and_then(|p| p.data.get("spec")?.get("limits")?.as_object().cloned())
+        .unwrap_or_default();
+    let used = pool.and_then(|p| p.data.get("status")?.get("resources")?.as_object().cloned());
+    // The limits reached: used at or above the limit (the pod's own need
+    // on top is what cannot fit).
+    let reached: Vec<String> = limits
+        .iter()
+        .map(|(k, v)| {
+            let lim = v
+                .as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| v.to_string());
+            let now = used.as_ref().and_then(|u| u.get(k)).map(|u| {
+                u.as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| u.to_string())
+            });
+            match now {
+                Some(n) => format!("{k}: {n} of {lim} used"),
+                None => format!("{k}: limit {lim}"),
+            }
+        })
+        .collect();
+    let kind = pool.map(|p| p.kind.as_str()).unwrap_or("NodePool");
+    let root = pool
+        .map(|p| p.objref())
+        .unwrap_or_else(|| ObjRef::new(kind, None, &name));
+    let shown = if reached.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", day2_model::text::short_list(&reached, 3))
+    };
+    Some(
+        Hypothesis::new(
+            88,
+            Loop::Compute,
+            root,
+            format!("Karpenter launches no node for {}: {kind} {name} has reached its `spec.limits`{shown}, which cap the resources of all its nodes together", pod.name()),
+        )
+        .fix(format!("Raise `spec.limits` of {kind} {name} (`kubectl edit {} {name}`) by at least what the pod asks for, or let another pool serve it; Karpenter launches on its next attempt.", kind.to_ascii_lowercase()))
+        .link(Link::from_event(Loop::Compute, event, "Karpenter: instance types exceed the pool's limits"))
+        .links(scheduler_links(d)),
+    )
 }
 
 #[cfg(test)]
