@@ -36,7 +36,12 @@ pub fn constraints<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         "the pod's topologySpreadConstraints cannot be met (whenUnsatisfiable: DoNotSchedule)",
         "Add capacity in the under-filled zones, raise maxSkew, or use `whenUnsatisfiable: ScheduleAnyway`.",
     );
-    let rolling = rolling_over_itself(a, pod);
+    // Only for a pod the anti-affinity refuses: the walk over the
+    // namespace's pods is not for every Pending pod.
+    let rolling =
+        (fit.count(|r| matches!(r, Reason::PodAntiAffinity | Reason::ExistingAntiAffinity)) > 0)
+            .then(|| rolling_over_itself(a, pod))
+            .flatten();
     let anti_fix = match &rolling {
         Some(old) => format!(
             "The new pod of a rolling update needs a node that no old replica holds ({old} still run), and the required anti-affinity keeps it off each of them: let the update remove an old pod first (`strategy.rollingUpdate: {{maxSurge: 0, maxUnavailable: 1}}`, or `type: Recreate`), use preferredDuringSchedulingIgnoredDuringExecution, or add a node."
