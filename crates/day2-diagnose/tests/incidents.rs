@@ -681,8 +681,9 @@ const HELDOUT41_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the forty-second held-out set (`tests/incidents-heldout-42/`)
 /// fully right. Blind it scored 10 of 17 (58.8%: 8 of its 15 incidents and
 /// both healthy clusters) on the engine of 034eca9 (after the round of the
-/// fortieth and forty-first sets). Only goes up.
-const HELDOUT42_ACCURACY_FLOOR: f64 = 0.588;
+/// fortieth and forty-first sets); it has been read since, and its round
+/// took it to 11 of 17. Only goes up.
+const HELDOUT42_ACCURACY_FLOOR: f64 = 0.647;
 
 /// Healthy clusters of the forty-second held-out set that get a diagnosis
 /// today (none of its two). Only goes down.
@@ -691,8 +692,9 @@ const HELDOUT42_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the forty-third held-out set (`tests/incidents-heldout-43/`)
 /// fully right. Blind it scored 13 of 18 (72.2%: 11 of its 16 incidents and
 /// both healthy clusters) on the engine of 034eca9 (after the round of the
-/// fortieth and forty-first sets). Only goes up.
-const HELDOUT43_ACCURACY_FLOOR: f64 = 0.722;
+/// fortieth and forty-first sets); it has been read since, and its round
+/// took it to 15 of 18. Only goes up.
+const HELDOUT43_ACCURACY_FLOOR: f64 = 0.833;
 
 /// Healthy clusters of the forty-third held-out set that get a diagnosis
 /// today (none of its two). Only goes down.

@@ -49,8 +49,9 @@ pub fn load_balancer<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
         return vec![h];
     }
     if message.is_empty() {
-        if let Some(h) =
-            super::lb_causes::silent_limit(a, svc).or_else(|| super::lb_causes::no_provider(a, svc))
+        if let Some(h) = super::metallb::legacy_config(a, svc)
+            .or_else(|| super::lb_causes::silent_limit(a, svc))
+            .or_else(|| super::lb_causes::no_provider(a, svc))
         {
             return vec![h];
         }

@@ -33,6 +33,7 @@ pub mod key_material;
 pub mod lb_causes;
 pub mod lb_nodes;
 pub mod manual_endpoints;
+pub mod metallb;
 pub mod missing_file;
 pub mod mount;
 pub mod mount_driver;

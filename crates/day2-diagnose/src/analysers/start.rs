@@ -108,6 +108,18 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 .node(node)
                 .and_then(|n| n.spec.as_ref()?.pod_cidr.as_deref())
                 .and_then(|c| c.split_once('/')?.1.parse::<u32>().ok())
+                .or_else(|| {
+                    // Cilium hands out node ranges of its own (CiliumNode),
+                    // `cluster-pool-ipv4-mask-size` long, /24 by default.
+                    (cni.as_deref() == Some("cilium")).then(|| {
+                        a.cluster
+                            .config_maps
+                            .iter()
+                            .find(|m| m.name() == "cilium-config")
+                            .and_then(|m| m.data.as_ref()?.get("cluster-pool-ipv4-mask-size")?.parse().ok())
+                            .unwrap_or(24)
+                    })
+                })
                 .filter(|p| (16..=30).contains(p))
                 .map(|p| (1u64 << (32 - p)) - 2);
             if !aws
@@ -115,16 +127,23 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 && (on_node as u64) * 2 < size
             {
                 let agent = cni.as_deref().unwrap_or("the CNI agent");
+                // The agent's DaemonSet holds the state (and its settings,
+                // such as Cilium's `blacklist-conflicting-routes`).
+                let root = daemons
+                    .iter()
+                    .find(|(_, ds)| Some(ds.as_str()) == cni.as_deref())
+                    .map(|(p, ds)| ObjRef::new("DaemonSet", Some(p.ns_or_default()), ds))
+                    .unwrap_or_else(|| ObjRef::new("Node", None, node));
                 return vec![Hypothesis::new(
                     84,
                     Loop::Network,
-                    ObjRef::new("Node", None, node),
+                    root,
                     format!(
                         "{agent} reports the address range of node {node} full, yet its pod CIDR holds {size} addresses and only {on_node} pods with pod-network IPs run there: the IPAM's own state holds addresses no pod uses (allocations never released, or addresses it leaves out because a route or interface on the node overlaps the pod CIDR)"
                     ),
                 )
                 .fix(format!(
-                    "On node {node}, compare the IPAM's allocations with the running pods (Cilium: `kubectl -n kube-system exec ds/cilium -- cilium status --all-addresses`), and check that no route or interface overlaps the node's pod CIDR (`ip route` on the node; a VPN, Docker bridge or second network in the same range); remove the overlap or move the pod CIDR, then restart the agent on the node so it rebuilds its state."
+                    "On node {node}, compare the IPAM's allocations with the running pods (Cilium: `kubectl -n kube-system exec ds/cilium -- cilium status --all-addresses`), and check that no route or interface overlaps the node's pod CIDR (`ip route` on the node; a VPN, Docker bridge or second network in the same range; Cilium's `blacklist-conflicting-routes` setting takes every address such a route covers out of the pool); remove the overlap or move the pod CIDR, then restart the agent on the node so it rebuilds its state."
                 ))
                 .links(link)];
             }

@@ -135,6 +135,9 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     .link(link),
             ),
             _ if let Some(h) = super::csi_registration::node_without_plugin(a, &provisioner, msg) => out.push(h.link(link)),
+            // The provisioner's own ServiceAccount refused by RBAC (the
+            // in-tree azure-file provisioner creating its Secret).
+            _ if let Some(class) = crate::messages::apiserver::forbidden(msg).map(crate::messages::errors::ErrorClass::Api) && let Some(r) = super::follow::refused(&class) => out.push(super::apierr::rbac(a, &r).link(link)),
             // An object the class's parameters name is not there.
             _ if let Some(h) = class.and_then(|c| super::class_params::names_nothing(a, pvc, c, msg)) => out.push(h.link(link)),
             _ => out.push(

@@ -392,7 +392,7 @@ fn describe(c: &ErrorClass) -> String {
 }
 
 /// The refusal a `Forbidden` class carries.
-fn refused(c: &ErrorClass) -> Option<apierr::Refused<'_>> {
+pub(crate) fn refused(c: &ErrorClass) -> Option<apierr::Refused<'_>> {
     match c {
         ErrorClass::Api(ApiError::Forbidden {
             namespace,

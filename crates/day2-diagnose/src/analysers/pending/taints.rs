@@ -124,7 +124,7 @@ pub fn taints<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     workload.clone(),
                     format!("{} went to the default scheduler, and the {} node(s) it could use ({}) are Fargate nodes, which take only the pods a Fargate profile selects: no profile selects namespace {} with its labels", pod.name(), tainted.len(), short_list(&names, 3), pod.ns_or_default()),
                 )
-                .fix(format!("Create a Fargate profile whose selector matches namespace {} (and the pod's labels), then delete the pod so it is admitted again; or add an EC2 node group for it.", pod.ns_or_default()))
+                .fix(format!("Create a Fargate profile whose selector matches namespace {} (and the pod's labels), then delete the pod so it is admitted again (Fargate's scheduler places it on a node of its own; the pod need not tolerate `{taint}`, and tolerating it does not make the existing Fargate nodes take it); or add an EC2 node group for it.", pod.ns_or_default()))
             }
         }
         // A taint of the cluster's own on every node that even its system

@@ -1,0 +1,91 @@
+//! MetalLB 0.13 and later read their address pools only from custom
+//! resources (`IPAddressPool`, `L2Advertisement`, `BGPAdvertisement`); the
+//! `config` ConfigMap of earlier releases is ignored. A cluster upgraded
+//! (or installed from an older guide) with only the ConfigMap has a MetalLB
+//! with no address to give, and every LoadBalancer Service waits without a
+//! word from it (projectcalico/calico#6547, metallb.universe.tf's
+//! "Backward compatibility" note).
+
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use day2_model::{Loop, Res};
+use k8s_openapi::api::core::v1::Service;
+
+/// `(major, minor)` of an image tag such as `v0.13.4`.
+fn version(image: &str) -> Option<(u32, u32)> {
+    let (_, tag) = image.rsplit_once(':')?;
+    let mut parts = tag.trim_start_matches('v').split('.');
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next()?.parse().ok()?;
+    Some((major, minor))
+}
+
+pub fn legacy_config(a: &Analysis<'_>, svc: &Res<Service>) -> Option<Hypothesis> {
+    let c = a.cluster;
+    let (pod, image) = c.pods.iter().find_map(|p| {
+        let image = p
+            .spec
+            .as_ref()?
+            .containers
+            .iter()
+            .filter_map(|k| k.image.as_deref())
+            .find(|i| i.contains("metallb/controller"))?;
+        Some((p, image))
+    })?;
+    let (major, minor) = version(image)?;
+    if (major, minor) < (0, 13) {
+        return None;
+    }
+    let ns = pod.ns_or_default();
+    let cm = c.config_maps.iter().find(|m| {
+        m.ns_or_default() == ns
+            && m.data
+                .as_ref()
+                .and_then(|d| d.get("config"))
+                .is_some_and(|v| v.contains("address-pools"))
+    })?;
+    let pools = c
+        .other
+        .iter()
+        .any(|o| o.kind == "IPAddressPool" && o.api_version.starts_with("metallb.io/"));
+    if pools {
+        return None;
+    }
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Network,
+            cm.objref(),
+            format!(
+                "MetalLB {} reads its address pools only from IPAddressPool custom resources (since 0.13), and none exists; ConfigMap {ns}/{} holds `address-pools` in the old format, which it ignores, so Service {}/{} gets no address",
+                image.rsplit_once(':').map_or(image, |(_, t)| t),
+                cm.name(),
+                svc.ns_or_default(),
+                svc.name()
+            ),
+        )
+        .fix(format!(
+            "Turn the ConfigMap into custom resources: an IPAddressPool with its addresses and an L2Advertisement (or BGPAdvertisement with BGPPeer objects for `protocol: bgp`) in namespace {ns} (`quay.io/metallb/configmaptocrs` converts the ConfigMap), apply them, then delete ConfigMap {ns}/{}.",
+            cm.name()
+        ))
+        .link(Link::new(
+            Loop::Network,
+            None,
+            cm.objref(),
+            format!("ConfigMap {ns}/{} in MetalLB's old format", cm.name()),
+        )),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::version;
+
+    #[test]
+    fn the_release_is_read_from_the_image_tag() {
+        assert_eq!(version("quay.io/metallb/controller:v0.13.4"), Some((0, 13)));
+        assert_eq!(version("metallb/controller:v0.12.1"), Some((0, 12)));
+        assert_eq!(version("quay.io/metallb/controller@sha256:abc"), None);
+        assert_eq!(version("metallb/controller"), None);
+    }
+}
