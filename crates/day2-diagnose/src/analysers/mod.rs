@@ -28,6 +28,7 @@ pub mod ingress_tls;
 pub mod init;
 pub mod init_wait;
 pub mod invalid_spec;
+pub mod ip_exhausted;
 pub mod irsa;
 pub mod key_material;
 pub mod lb_causes;

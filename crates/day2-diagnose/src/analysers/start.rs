@@ -8,7 +8,6 @@ use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link};
 use crate::messages::runtime::{
     CNI_PLUGINS, ConfigError, SandboxError, classify_config, classify_sandbox,
-    host_local_range_size,
 };
 use crate::model;
 use crate::symptoms::{Detail, Detected};
@@ -66,137 +65,7 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         });
     let daemons = daemon_pods_on(a, node);
     match classify_sandbox(message) {
-        SandboxError::IpExhausted => {
-            let on_node = a
-                .cluster
-                .pods_on_node(node)
-                .filter(|p| !model::is_terminal(p))
-                .filter(|p| p.spec.as_ref().is_none_or(|s| s.host_network != Some(true)))
-                .count();
-            let cni = daemons
-                .iter()
-                .find(|(_, ds)| CNI_PLUGINS.iter().any(|(_, n)| n == ds))
-                .map(|(_, ds)| ds.clone());
-            let aws = message.contains("aws-cni") || cni.as_deref() == Some("aws-node");
-            // host-local keeps one file per reserved address under
-            // /var/lib/cni/networks/<network>/ and frees it on the sandbox's
-            // CNI DEL; a runtime that lost the DEL (a crash, a forced
-            // removal) leaves the file behind. A range "full" while far
-            // fewer pods than it holds run on the node is full of such
-            // stale reservations, not too small.
-            if let Some(size) = host_local_range_size(message)
-                && (on_node as u64) * 2 < size
-            {
-                return vec![Hypothesis::new(
-                    87,
-                    Loop::Network,
-                    ObjRef::new("Node", None, node),
-                    format!(
-                        "host-local IPAM on node {node} finds every one of its {size} addresses reserved, yet only {on_node} pods with pod-network IPs run there: the reservations of sandboxes that are gone were never released (leaked)"
-                    ),
-                )
-                .fix(format!(
-                    "On node {node}, remove the stale reservations: the files under /var/lib/cni/networks/<network>/ (one per IP, holding a container ID) whose container no longer runs (`crictl pods -q` / `docker ps -q` lists the live ones); or drain the node, clear that directory and reboot it. Keep the container runtime and the CNI plugins current so the CNI DEL that releases an address is not lost."
-                ))
-                .links(link)];
-            }
-            // Another IPAM (Cilium's agent, Calico's blocks) on a node whose
-            // pod CIDR holds many times the pods running there: its own
-            // accounting is off, not the range too small.
-            let cidr_size = a
-                .cluster
-                .node(node)
-                .and_then(|n| n.spec.as_ref()?.pod_cidr.as_deref())
-                .and_then(|c| c.split_once('/')?.1.parse::<u32>().ok())
-                .or_else(|| {
-                    // Cilium hands out node ranges of its own (CiliumNode),
-                    // `cluster-pool-ipv4-mask-size` long, /24 by default.
-                    (cni.as_deref() == Some("cilium")).then(|| {
-                        a.cluster
-                            .config_maps
-                            .iter()
-                            .find(|m| m.name() == "cilium-config")
-                            .and_then(|m| m.data.as_ref()?.get("cluster-pool-ipv4-mask-size")?.parse().ok())
-                            .unwrap_or(24)
-                    })
-                })
-                .filter(|p| (16..=30).contains(p))
-                .map(|p| (1u64 << (32 - p)) - 2);
-            if !aws
-                && let Some(size) = cidr_size
-                && (on_node as u64) * 2 < size
-            {
-                let agent = cni.as_deref().unwrap_or("the CNI agent");
-                // The agent's DaemonSet holds the state (and its settings,
-                // such as Cilium's `blacklist-conflicting-routes`).
-                let root = daemons
-                    .iter()
-                    .find(|(_, ds)| Some(ds.as_str()) == cni.as_deref())
-                    .map(|(p, ds)| ObjRef::new("DaemonSet", Some(p.ns_or_default()), ds))
-                    .unwrap_or_else(|| ObjRef::new("Node", None, node));
-                return vec![Hypothesis::new(
-                    84,
-                    Loop::Network,
-                    root,
-                    format!(
-                        "{agent} reports the address range of node {node} full, yet its pod CIDR holds {size} addresses and only {on_node} pods with pod-network IPs run there: the IPAM's own state holds addresses no pod uses (allocations never released, or addresses it leaves out because a route or interface on the node overlaps the pod CIDR)"
-                    ),
-                )
-                .fix(format!(
-                    "On node {node}, compare the IPAM's allocations with the running pods (Cilium: `kubectl -n kube-system exec ds/cilium -- cilium status --all-addresses`), and check that no route or interface overlaps the node's pod CIDR (`ip route` on the node; a VPN, Docker bridge or second network in the same range; Cilium's `blacklist-conflicting-routes` setting takes every address such a route covers out of the pool); remove the overlap or move the pod CIDR, then restart the agent on the node so it rebuilds its state."
-                ))
-                .links(link)];
-            }
-            // EKS sets max-pods from the instance type's ENI × IP limit
-            // (`ENIs × (IPs per ENI − 1) + 2`), so a node running far
-            // fewer pods than its allocatable `pods` still has addresses
-            // its ENIs can hold: the agent that hands them out (ipamd in
-            // aws-node) fails, not the capacity.
-            let max_pods = a.cluster.node(node).and_then(|n| model::allocatable(n)).map(|r| r.pods).unwrap_or(0);
-            if aws
-                && max_pods > 0
-                && (on_node as i64) * 2 < max_pods
-                && let Some((agent, ds)) = daemons.iter().find(|(_, ds)| ds == "aws-node")
-            {
-                let version = agent
-                    .spec
-                    .as_ref()
-                    .and_then(|s| s.containers.first())
-                    .and_then(|c| c.image.as_deref())
-                    .and_then(|i| i.rsplit_once(':'))
-                    .map(|(_, tag)| tag.to_owned());
-                let at = version.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
-                let ds_ref = ObjRef::new("DaemonSet", Some(agent.ns_or_default()), ds);
-                return vec![Hypothesis::new(
-                    84,
-                    Loop::Network,
-                    ds_ref.clone(),
-                    format!("the AWS VPC CNI ({ds}{at}) fails to assign an IP address on node {node}, which runs {on_node} pods with pod-network IPs of the {max_pods} its ENIs can address: the ENI capacity is not used up, the CNI agent is failing"),
-                )
-                .fix(format!("Read ipamd's log on {node} (`/var/log/aws-routed-eni/ipamd.log`, `kubectl logs -n {} {} -c aws-node`); if {ds_ref} was upgraded recently (now{at}), roll it back to the previous version (downgrade the VPC CNI add-on) and check its release notes; otherwise check the subnet's free addresses.", agent.ns_or_default(), agent.name()))
-                .links(link)];
-            }
-            let fix = if aws {
-                format!("Node {node} has used every pod IP its ENIs can hold (the instance type's ENI × IP limit) or its subnet is exhausted: enable prefix delegation (`kubectl set env ds/aws-node -n kube-system ENABLE_PREFIX_DELEGATION=true`), set max-pods to what the instance type supports, use larger instance types, or add subnet IPs / custom networking.")
-            } else {
-                format!("The CNI's IP pool for node {node} is empty: enlarge the subnet or the pod CIDR (Azure CNI: a larger subnet or Azure CNI Overlay; Calico: more IPPool blocks), lower max-pods on the node, or spread the pods to other nodes.")
-            };
-            let mut h = Hypothesis::new(
-                85,
-                Loop::Network,
-                ObjRef::new("Node", None, node),
-                format!(
-                    "the CNI{} has no IP address left for pods on node {node} ({on_node} pods with pod-network IPs run there)",
-                    cni.map(|c| format!(" ({c})")).unwrap_or_default()
-                ),
-            )
-            .fix(fix)
-            .links(link);
-            if !aws {
-                h = h.missing("the CNI's IPAM state (subnet free addresses, IP pool blocks)");
-            }
-            vec![h]
-        }
+        SandboxError::IpExhausted => super::ip_exhausted::ip_exhausted(a, node, message, &daemons, link),
         SandboxError::CniNotReady { plugin } => {
             let ds_name = plugin.and_then(|w| CNI_PLUGINS.iter().find(|(p, _)| *p == w).map(|(_, n)| *n));
             // Older manifests name a DaemonSet per architecture
