@@ -106,6 +106,9 @@ pub struct Evaluation {
     pub findings: usize,
     pub diagnoses: usize,
     pub seconds: f64,
+    /// Namespaces being deleted: nothing is written into them (the API
+    /// server refuses new content there, and it would go with them).
+    pub terminating: BTreeSet<String>,
 }
 
 /// Build the model from the store, evaluate it and record the metrics.
@@ -133,6 +136,15 @@ pub fn evaluate_once(
         )
     };
     let objects = cluster.object_count();
+    let terminating: BTreeSet<String> = cluster
+        .namespaces
+        .iter()
+        .filter(|n| {
+            n.metadata.deletion_timestamp.is_some()
+                || n.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Terminating")
+        })
+        .map(|n| n.name().to_owned())
+        .collect();
     let report = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         evaluate(&cluster, changed)
     })) {
@@ -165,6 +177,7 @@ pub fn evaluate_once(
         findings: report.findings.len(),
         diagnoses: report.diagnoses.len(),
         seconds,
+        terminating,
     };
     (report, e)
 }
@@ -395,7 +408,8 @@ async fn evaluator_loop(
             if !on {
                 continue;
             }
-            let built = reports::build_as(format, &report, now);
+            let mut built = reports::build_as(format, &report, now);
+            built.namespaced.retain(|ns, _| !e.terminating.contains(ns));
             let kind = format.namespaced_kind();
             let w = reports::write(&client, &built).await;
             tracing::info!(
@@ -414,6 +428,14 @@ async fn evaluator_loop(
             let now = jiff::Timestamp::now();
             let mut current = BTreeSet::new();
             for d in &report.diagnoses {
+                if d.symptom
+                    .object
+                    .namespace
+                    .as_deref()
+                    .is_some_and(|ns| e.terminating.contains(ns))
+                {
+                    continue;
+                }
                 let key = events::key(d);
                 if !seen.contains(&key) {
                     match events::announce(&client, &events::event(d, &opts.identity, now)).await {
