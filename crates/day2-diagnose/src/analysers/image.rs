@@ -6,7 +6,7 @@
 use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link, per_cloud};
 use crate::messages::image::{
-    PullClass, RegistryKind, ecr_region, registry_kind, registry_of, serves_anonymous,
+    PullClass, RegistryKind, ecr_region, registry_kind, registry_of, repository, serves_anonymous,
 };
 use crate::model;
 use crate::symptoms::{Detail, Detected};
@@ -563,16 +563,6 @@ fn elsewhere(a: &Analysis<'_>, name: &str, ns: &str) -> String {
     }
 }
 
-/// An image reference without its tag or digest (`quay.io/org/app:1` →
-/// `quay.io/org/app`).
-fn repository(image: &str) -> &str {
-    let name = image.split('@').next().unwrap_or(image);
-    match name.rsplit_once(':') {
-        Some((repo, tag)) if !tag.contains('/') => repo,
-        _ => name,
-    }
-}
-
 /// For a registry that serves public images: the other reading of its
 /// refusal, and how to tell.
 fn public_note(host: &str, image: &str) -> String {
@@ -615,13 +605,13 @@ mod tests {
     #[test]
     fn a_reference_without_its_tag_or_digest_keeps_a_registry_port() {
         assert_eq!(
-            super::repository("quay.io/bitnami/redis-exporter:1.26.0"),
+            repository("quay.io/bitnami/redis-exporter:1.26.0"),
             "quay.io/bitnami/redis-exporter"
         );
         assert_eq!(
-            super::repository("registry.local:5000/team/app"),
+            repository("registry.local:5000/team/app"),
             "registry.local:5000/team/app"
         );
-        assert_eq!(super::repository("ghcr.io/a/b@sha256:0123"), "ghcr.io/a/b");
+        assert_eq!(repository("ghcr.io/a/b@sha256:0123"), "ghcr.io/a/b");
     }
 }

@@ -164,26 +164,6 @@ pub fn unattachable_wait(
     )
 }
 
-/// The Secret a volume takes its mount credentials from (Azure File, CephFS,
-/// RBD, iSCSI, FlexVolume, a CSI driver's `nodePublishSecretRef`).
-fn credentials_secret(v: &k8s_openapi::api::core::v1::Volume) -> Option<&str> {
-    fn name(r: &Option<k8s_openapi::api::core::v1::LocalObjectReference>) -> Option<&str> {
-        r.as_ref().map(|r| r.name.as_str())
-    }
-    v.azure_file
-        .as_ref()
-        .map(|f| f.secret_name.as_str())
-        .or_else(|| v.cephfs.as_ref().and_then(|c| name(&c.secret_ref)))
-        .or_else(|| v.rbd.as_ref().and_then(|c| name(&c.secret_ref)))
-        .or_else(|| v.iscsi.as_ref().and_then(|c| name(&c.secret_ref)))
-        .or_else(|| v.flex_volume.as_ref().and_then(|c| name(&c.secret_ref)))
-        .or_else(|| {
-            v.csi
-                .as_ref()
-                .and_then(|c| name(&c.node_publish_secret_ref))
-        })
-}
-
 /// mount(8)'s arguments, as the kubelet quotes them, broken by a newline:
 /// a value from the volume's Secret ends in one (base64 of `echo value`,
 /// not `echo -n value`), and the share's host or the user name is then
@@ -202,13 +182,13 @@ fn newline_in_arguments(pod: &Res<Pod>, message: &str) -> Option<Hypothesis> {
         .iter()
         .flatten()
         .find(|v| v.name == volume)?;
-    let secret = credentials_secret(v)?;
     let ns = pod.ns_or_default();
+    let (_, secret) = super::mount_secret::inline_secret(v, ns)?;
     Some(
         Hypothesis::new(
             88,
             Loop::Storage,
-            ObjRef::new("Secret", Some(ns), secret),
+            ObjRef::new("Secret", Some(ns), &secret),
             format!("the mount arguments of volume {volume} of pod {} break at a newline inside a value: a value of Secret {ns}/{secret} (the account or user name, or the host it builds) ends in a newline, so the server's name or the user is not the one meant", pod.name()),
         )
         .fix(format!("Store the values of Secret {ns}/{secret} without the trailing newline: `kubectl create secret generic {secret} -n {ns} --from-literal=KEY=VALUE … --dry-run=client -o yaml | kubectl apply -f -`, or encode with `echo -n VALUE | base64` (plain `echo` adds the newline); then delete the pod so the kubelet mounts again.")),

@@ -36,7 +36,7 @@ fn refused_for_credentials(message: &str) -> bool {
 }
 
 /// The credential Secret (namespace, name) of an inline volume of the pod.
-fn inline_secret(v: &Volume, ns: &str) -> Option<(String, String)> {
+pub(super) fn inline_secret(v: &Volume, ns: &str) -> Option<(String, String)> {
     let name = v
         .azure_file
         .as_ref()

@@ -420,11 +420,7 @@ fn metrics_probe(
 /// The health endpoints of servers whose projects define them, by image:
 /// (project, liveness path, readiness path).
 fn known_health(image: &str) -> Option<(&'static str, &'static str, &'static str)> {
-    let repo = image.split(['@']).next().unwrap_or(image);
-    let repo = match repo.rsplit_once(':') {
-        Some((r, tag)) if !tag.contains('/') => r,
-        _ => repo,
-    };
+    let repo = crate::messages::image::repository(image);
     let name = repo.rsplit('/').next().unwrap_or(repo);
     // Prometheus and the exporters, Alertmanager and Pushgateway it ships
     // (`/-/healthy`, `/-/ready` in their web packages).

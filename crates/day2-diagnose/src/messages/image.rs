@@ -271,6 +271,16 @@ pub fn public_only(host: &str) -> bool {
     )
 }
 
+/// An image reference without its tag or digest (`quay.io/org/app:1` →
+/// `quay.io/org/app`).
+pub fn repository(image: &str) -> &str {
+    let name = image.split('@').next().unwrap_or(image);
+    match name.rsplit_once(':') {
+        Some((repo, tag)) if !tag.contains('/') => repo,
+        _ => name,
+    }
+}
+
 /// The AWS region of an ECR host.
 pub fn ecr_region(host: &str) -> Option<&str> {
     let rest = &host[host.find(".dkr.ecr.")? + ".dkr.ecr.".len()..];
