@@ -34,6 +34,24 @@ fn fragmentation_is_named_with_the_numbers_and_replicas_are_grouped() {
     assert_eq!(d.also_affected[0].name, "api-6d8f7c9b5-w7q4z");
 }
 
+/// The same cluster when each replica asks for 1800m of the nodes' 2 cpu: a
+/// pod only an empty node could take is its own request, not fragmentation
+/// (istio/istio#13111: istio-pilot's 2Gi on 2.1Gi nodes).
+#[test]
+fn a_request_of_nearly_a_whole_node_is_the_workload_not_fragmentation() {
+    let path = format!(
+        "{}/tests/snapshots/pending-fragmentation.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let base = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let out = diagnose(&load(&base.replace("cpu: 1500m", "cpu: 1800m")));
+    let d = about(&out, "PodPending", "shop", "api-6d8f7c9b5-k2x9p");
+    assert_root(d, Loop::Compute, "Deployment", "api");
+    let s = &d.root_cause.summary;
+    assert!(s.contains("1800m cpu, 90% of the most a node"), "{s}");
+    assert!(d.fix.contains("Lower the cpu request"), "{}", d.fix);
+}
+
 /// The fragmentation snapshot with the Deployment's previous revision still
 /// serving on n-a, asking for `before` cpu.
 fn fragmented_mid_rollout(before: &str) -> String {

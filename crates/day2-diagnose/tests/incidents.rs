@@ -341,15 +341,18 @@ const HELDOUT9_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the tenth held-out set (`tests/incidents-heldout-10/`) fully
 /// right. Blind it scored 5 of 20 (25.0%) on the engine before the ninth
 /// set's round and after it (the same five); it has been read since, and
-/// its round took it to 18 of 20. Only goes up.
-const HELDOUT10_ACCURACY_FLOOR: f64 = 0.90;
+/// its round took it to 18 of 20, and a later round to 19 (a kubelet that
+/// went silent a year after its node joined). Only goes up.
+const HELDOUT10_ACCURACY_FLOOR: f64 = 0.95;
 
 /// Share of the eleventh held-out set (`tests/incidents-heldout-11/`) fully
 /// right, as measured when it was written: 18 of 20 (90.0%) on the engine
 /// of 3b34f19, before the ninth and tenth sets' rounds, and after each (the
 /// same eighteen). A regression guard, not a target: the engine is not
-/// changed to make these incidents pass.
-const HELDOUT11_ACCURACY_FLOOR: f64 = 0.90;
+/// changed to make these incidents pass. A later round, on general rules (a
+/// request of most of a node, a fresh node the VPC CNI gives no address),
+/// took it to 20 of 20.
+const HELDOUT11_ACCURACY_FLOOR: f64 = 1.0;
 
 /// Healthy clusters of the eleventh held-out set that get a diagnosis
 /// today (none of its two). Only goes down.

@@ -299,6 +299,37 @@ fn service_on_lost_node(phase: &str, pod_ready: &str, node_ready: &str) -> Strin
     s
 }
 
+/// A kubelet that goes silent a year after its node joined is the end of
+/// the client certificate it bootstrapped with (kubernetes/kubernetes#96256);
+/// one that goes silent after a month is not.
+#[test]
+fn a_kubelet_silent_a_year_after_its_node_joined_is_its_certificate() {
+    let lost = |joined: &str| {
+        let s = service_on_lost_node("Running", "False", "Unknown").replacen(
+            "metadata: {name: n2,",
+            &format!("metadata: {{name: n2, creationTimestamp: \"{joined}\","),
+            1,
+        );
+        diagnose(&load(&format!(
+            "apiVersion: v1\nkind: List\nitems:\n{}",
+            s.trim_start_matches('\n')
+        )))
+    };
+    // Silent since 2026-03-02T10:01, 366 days after it joined.
+    let out = lost("2025-03-01T09:00:00Z");
+    let d = node_not_ready(&out, "n2");
+    assert_root(d, Loop::Identity, "Node", "n2");
+    assert!(
+        d.root_cause.summary.contains("366 days") && d.fix.contains("kubelet-client-current.pem"),
+        "{} / {}",
+        d.root_cause.summary,
+        d.fix
+    );
+    let out = lost("2026-02-01T09:00:00Z");
+    let d = node_not_ready(&out, "n2");
+    assert_root(d, Loop::Compute, "Node", "n2");
+}
+
 #[test]
 fn a_service_whose_endpoints_all_sit_on_a_lost_node_is_that_node() {
     for (phase, ready, node_ready) in [
@@ -659,21 +690,35 @@ fn a_webhook_served_by_the_pods_it_refuses_is_excluded_from_them() {
     );
 }
 
+/// The VPC CNI fails to assign an address on a node whose ENIs have room:
+/// the agent, when its pod was replaced just before; the subnet, when the
+/// node itself just joined and holds no address yet; one or the other
+/// otherwise, restart first. A node near its limit is the ENI capacity.
 #[test]
 fn an_aws_cni_that_cannot_assign_an_ip_far_below_max_pods_is_the_cni_agent() {
-    let aws_node = r#"
-- {apiVersion: apps/v1, kind: DaemonSet, metadata: {name: aws-node, namespace: kube-system, uid: u-ds}, spec: {selector: {matchLabels: {k8s-app: aws-node}}, template: {metadata: {labels: {k8s-app: aws-node}}, spec: {hostNetwork: true, containers: [{name: aws-node, image: "602401143452.dkr.ecr.us-east-1.amazonaws.com/amazon-k8s-cni:v1.17.1-eksbuild.1"}]}}}}
-- {apiVersion: v1, kind: Pod, metadata: {name: aws-node-7kq2d, namespace: kube-system, uid: u-an, labels: {k8s-app: aws-node}, ownerReferences: [{apiVersion: apps/v1, kind: DaemonSet, name: aws-node, uid: u-ds, controller: true}]}, spec: {nodeName: n1, hostNetwork: true, containers: [{name: aws-node, image: "602401143452.dkr.ecr.us-east-1.amazonaws.com/amazon-k8s-cni:v1.17.1-eksbuild.1"}]}, status: {phase: Running, conditions: [{type: Ready, status: "True"}], containerStatuses: [{name: aws-node, image: "amazon-k8s-cni:v1.17.1-eksbuild.1", imageID: "", ready: true, restartCount: 0, state: {running: {startedAt: "2026-03-02T09:00:00Z"}}}]}}
-"#;
+    let aws_node = |created: &str| {
+        format!(
+            r#"
+- {{apiVersion: apps/v1, kind: DaemonSet, metadata: {{name: aws-node, namespace: kube-system, uid: u-ds}}, spec: {{selector: {{matchLabels: {{k8s-app: aws-node}}}}, template: {{metadata: {{labels: {{k8s-app: aws-node}}}}, spec: {{hostNetwork: true, containers: [{{name: aws-node, image: "602401143452.dkr.ecr.us-east-1.amazonaws.com/amazon-k8s-cni:v1.17.1-eksbuild.1"}}]}}}}}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: aws-node-7kq2d, namespace: kube-system, uid: u-an, creationTimestamp: "{created}", labels: {{k8s-app: aws-node}}, ownerReferences: [{{apiVersion: apps/v1, kind: DaemonSet, name: aws-node, uid: u-ds, controller: true}}]}}, spec: {{nodeName: n1, hostNetwork: true, containers: [{{name: aws-node, image: "602401143452.dkr.ecr.us-east-1.amazonaws.com/amazon-k8s-cni:v1.17.1-eksbuild.1"}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: aws-node, image: "amazon-k8s-cni:v1.17.1-eksbuild.1", imageID: "", ready: true, restartCount: 0, state: {{running: {{startedAt: "{created}"}}}}}}]}}}}
+"#
+        )
+    };
     let error = "plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): add cmd: failed to assign an IP address to container";
-    let run = |running: usize| {
+    // The failures start at 10:00 on 2026-03-02.
+    let run = |running: usize, node_joined: &str, agent_created: &str| {
         let mut items = sandbox_failing(error, running);
-        items.push(aws_node.to_owned());
+        items[0] = items[0].replacen(
+            "metadata: {name: n1,",
+            &format!("metadata: {{name: n1, creationTimestamp: \"{node_joined}\","),
+            1,
+        );
+        items.push(aws_node(agent_created));
         let refs: Vec<&str> = items.iter().map(String::as_str).collect();
         diagnose(&cluster(&refs))
     };
-    // 3 pods of the node's 110: the ENIs have room, the agent fails.
-    let out = run(3);
+    // 3 pods of the node's 110, the agent's pod replaced an hour before.
+    let out = run(3, "2026-01-10T08:00:00Z", "2026-03-02T09:00:00Z");
     let d = about(&out, "SandboxCreateFailed", "app", "web-0");
     assert_root(d, Loop::Network, "DaemonSet", "aws-node");
     assert!(
@@ -681,8 +726,29 @@ fn an_aws_cni_that_cannot_assign_an_ip_far_below_max_pods_is_the_cni_agent() {
         "{}",
         d.fix
     );
+    // The agent has run as long as the node: stuck, or a subnet without room.
+    let out = run(3, "2026-01-10T08:00:00Z", "2026-01-10T08:01:00Z");
+    let d = about(&out, "SandboxCreateFailed", "app", "web-0");
+    assert_root(d, Loop::Network, "DaemonSet", "aws-node");
+    assert!(
+        d.fix.starts_with("Restart the agent") && d.fix.contains("AvailableIpAddressCount"),
+        "{}",
+        d.fix
+    );
+    assert!(!d.fix.contains("roll it back"), "{}", d.fix);
+    // A node that joined minutes before and holds no address: the subnet,
+    // which the cluster does not show.
+    let out = run(0, "2026-03-02T09:55:00Z", "2026-03-02T09:56:00Z");
+    let d = about(&out, "SandboxCreateFailed", "app", "web-0");
+    assert!(d.unexplained, "{}", d.root_cause.summary);
+    assert!(
+        d.root_cause.summary.contains("subnet") && d.fix.contains("describe-subnets"),
+        "{} / {}",
+        d.root_cause.summary,
+        d.fix
+    );
     // 60 of 110: the node is filling up, its ENI capacity is the suspect.
-    let out = run(60);
+    let out = run(60, "2026-01-10T08:00:00Z", "2026-03-02T09:00:00Z");
     let d = about(&out, "SandboxCreateFailed", "app", "web-0");
     assert_root(d, Loop::Network, "Node", "n1");
 }

@@ -23,6 +23,12 @@ pub(super) fn ip_exhausted(
         .pods_on_node(node)
         .filter(|p| !model::is_terminal(p))
         .filter(|p| p.spec.as_ref().is_none_or(|s| s.host_network != Some(true)))
+        // A pod still waiting for its sandbox holds no address.
+        .filter(|p| {
+            model::phase(p) != "Pending"
+                || model::container_statuses(p)
+                    .any(|c| c.state.as_ref().is_some_and(|s| s.running.is_some()))
+        })
         .count();
     let cni = daemons
         .iter()
@@ -115,31 +121,13 @@ pub(super) fn ip_exhausted(
         .and_then(|n| model::allocatable(n))
         .map(|r| r.pods)
         .unwrap_or(0);
+    // Of `max-pods`, two are for host-network pods (aws-node, kube-proxy).
     if aws
-        && max_pods > 0
-        && (on_node as i64) * 2 < max_pods
+        && max_pods > 2
+        && (on_node as i64) * 2 < max_pods - 2
         && let Some((agent, ds)) = daemons.iter().find(|(_, ds)| ds == "aws-node")
     {
-        let version = agent
-            .spec
-            .as_ref()
-            .and_then(|s| s.containers.first())
-            .and_then(|c| c.image.as_deref())
-            .and_then(|i| i.rsplit_once(':'))
-            .map(|(_, tag)| tag.to_owned());
-        let at = version
-            .as_deref()
-            .map(|v| format!(" {v}"))
-            .unwrap_or_default();
-        let ds_ref = ObjRef::new("DaemonSet", Some(agent.ns_or_default()), ds);
-        return vec![Hypothesis::new(
-            84,
-            Loop::Network,
-            ds_ref.clone(),
-            format!("the AWS VPC CNI ({ds}{at}) fails to assign an IP address on node {node}, which runs {on_node} pods with pod-network IPs of the {max_pods} its ENIs can address: the ENI capacity is not used up, the CNI agent is failing"),
-        )
-        .fix(format!("Read ipamd's log on {node} (`/var/log/aws-routed-eni/ipamd.log`, `kubectl logs -n {} {} -c aws-node`); if {ds_ref} was upgraded recently (now{at}), roll it back to the previous version (downgrade the VPC CNI add-on) and check its release notes; otherwise check the subnet's free addresses.", agent.ns_or_default(), agent.name()))
-        .links(link)];
+        return vec![vpc_cni_short(a, node, on_node, max_pods, agent, ds, link)];
     }
     let fix = if aws {
         format!(
@@ -165,4 +153,85 @@ pub(super) fn ip_exhausted(
         h = h.missing("the CNI's IPAM state (subnet free addresses, IP pool blocks)");
     }
     vec![h]
+}
+
+/// The VPC CNI fails to hand out an address on a node whose ENIs could hold
+/// many more: either the agent (ipamd) is at fault, which a rollout of it
+/// just before the failures shows, or it cannot get secondary addresses
+/// from the subnet, which only the VPC shows. A node that joined minutes
+/// before and holds no pod address at all is the subnet's signature.
+fn vpc_cni_short(
+    a: &Analysis<'_>,
+    node: &str,
+    on_node: usize,
+    max_pods: i64,
+    agent: &Res<Pod>,
+    ds: &str,
+    link: Option<Link>,
+) -> Hypothesis {
+    let version = agent
+        .spec
+        .as_ref()
+        .and_then(|s| s.containers.first())
+        .and_then(|c| c.image.as_deref())
+        .and_then(|i| i.rsplit_once(':'))
+        .map(|(_, tag)| tag.to_owned());
+    let at = version
+        .as_deref()
+        .map(|v| format!(" {v}"))
+        .unwrap_or_default();
+    let ds_ref = ObjRef::new("DaemonSet", Some(agent.ns_or_default()), ds);
+    let failed = link.as_ref().and_then(|l| l.at);
+    let joined = a
+        .cluster
+        .node(node)
+        .and_then(|n| model::creation(&n.metadata));
+    let agent_since = model::creation(&agent.metadata);
+    let hours =
+        |from: Option<jiff::Timestamp>| Some((failed?.as_second() - from?.as_second()) / 3600);
+    // The agent's pod was replaced (not started with its node) within the
+    // day before the failures: a new version or new settings.
+    let rolled = hours(agent_since).is_some_and(|h| (0..24).contains(&h))
+        && matches!((agent_since, joined), (Some(s), Some(j)) if s.as_second() - j.as_second() > 3600);
+    if rolled {
+        return Hypothesis::new(
+            84,
+            Loop::Network,
+            ds_ref.clone(),
+            format!("the AWS VPC CNI ({ds}{at}) fails to assign an IP address on node {node}, which runs {on_node} pods with pod-network IPs of the {max_pods} its ENIs can address, since its pod there was replaced: the ENI capacity is not used up, the new agent is failing"),
+        )
+        .fix(format!("Read ipamd's log on {node} (`/var/log/aws-routed-eni/ipamd.log`, `kubectl logs -n {} {} -c aws-node`); {ds_ref} was rolled out just before the failures (now{at}): roll it back to the previous version (downgrade the VPC CNI add-on) and check its release notes.", agent.ns_or_default(), agent.name()))
+        .links(link);
+    }
+    let restart = format!(
+        "read ipamd's log on {node} (`/var/log/aws-routed-eni/ipamd.log`, `kubectl logs -n {} {} -c aws-node`) and restart the agent there (`kubectl -n {} delete pod {}`)",
+        agent.ns_or_default(),
+        agent.name(),
+        agent.ns_or_default(),
+        agent.name()
+    );
+    let subnet = format!(
+        "Check the free addresses of the node's subnet (`aws ec2 describe-subnets --query 'Subnets[].[SubnetId,AvailabilityZone,AvailableIpAddressCount]'`): when it is (nearly) exhausted, add a subnet or a secondary CIDR with custom networking (ENIConfig), or lower WARM_IP_TARGET / WARM_ENI_TARGET on {ds} so idle nodes hold fewer addresses"
+    );
+    if on_node == 0 && hours(joined).is_some_and(|h| (0..2).contains(&h)) {
+        return Hypothesis::new(
+            80,
+            Loop::Network,
+            ds_ref,
+            format!("the AWS VPC CNI ({ds}{at}) gets no IP address for pods on node {node}, which joined just before and holds none yet, though its ENIs can address {max_pods}: the node's subnet has no free addresses left for its secondary IPs (the cluster does not show the subnet)"),
+        )
+        .fix(format!("{subnet}. When the subnet has room, {restart}."))
+        .missing("the subnet's free addresses (in AWS, outside the cluster)")
+        .links(link)
+        .unexplained();
+    }
+    Hypothesis::new(
+        84,
+        Loop::Network,
+        ds_ref,
+        format!("the AWS VPC CNI ({ds}{at}) fails to assign an IP address on node {node}, which runs {on_node} pods with pod-network IPs of the {max_pods} its ENIs can address: the ENI capacity is not used up, so ipamd on the node is stuck or cannot get addresses from its subnet"),
+    )
+    .fix(format!("Restart the agent first: {restart}. If the error returns, {}.", subnet.replacen("Check", "check", 1)))
+    .missing("the subnet's free addresses and ipamd's log (in AWS and on the node, outside the cluster)")
+    .links(link)
 }

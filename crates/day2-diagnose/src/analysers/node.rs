@@ -113,6 +113,17 @@ fn unpulled_here<'c>(
     )))
 }
 
+/// Days from the node joining to its kubelet going silent, when that is just
+/// past a year: the lifetime of the client certificate a kubelet gets when
+/// it bootstraps (kube-controller-manager's `--cluster-signing-duration`,
+/// 8760h by default), the end of a kubelet that does not rotate it.
+fn year_old(node: &Res<Node>, ready: &k8s_openapi::api::core::v1::NodeCondition) -> Option<i64> {
+    let joined = model::creation(&node.metadata)?;
+    let silent = ready.last_transition_time.as_ref()?.0;
+    let days = (silent.as_second() - joined.as_second()) / 86_400;
+    (365..380).contains(&days).then_some(days)
+}
+
 pub fn not_ready<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Subject::Node(node) = d.subject else {
         return vec![];
@@ -181,6 +192,17 @@ pub fn not_ready<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     if reason == "NodeStatusUnknown" || l.contains("stopped posting node status") {
         if let Some(h) = group_lost(a, node) {
             return vec![h.link(cond_link)];
+        }
+        if let Some(days) = year_old(node, ready) {
+            return vec![Hypothesis::new(
+                66,
+                Loop::Identity,
+                node.objref(),
+                format!("the kubelet on {} stopped reporting {days} days after the node joined: the kubelet's client certificate, issued for one year when it joined, has most likely expired without rotating, so the API server no longer accepts it; {pods} pod(s) there are unreachable{named}", node.name()),
+            )
+            .fix(format!("On {}, check the client certificate's end date (`openssl x509 -enddate -noout -in /var/lib/kubelet/pki/kubelet-client-current.pem`) and the kubelet's log (`journalctl -u kubelet | grep -i certificate`). Renew it: re-bootstrap the kubelet with a fresh bootstrap token (or `kubeadm certs renew` on control-plane nodes), restart the kubelet and approve its CSR (`kubectl get csr`); then make rotation work (`rotateCertificates: true` in the kubelet configuration and a CSR approver for the renewals).", node.name()))
+            .missing("the kubelet's log and its client certificate on the node")
+            .link(cond_link)];
         }
         return vec![Hypothesis::new(
             62,

@@ -196,6 +196,33 @@ pub fn resources<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 ))
                 .links(links()),
             );
+        } else if let Some(largest) = (max_free < need)
+            .then(|| rs.pool_max_alloc.unwrap_or(max_alloc))
+            .filter(|m| need * 100 >= m * 85)
+        {
+            // A request of nearly a whole node: only a node running nothing
+            // else could take it, and the DaemonSets and system pods every
+            // node runs see that none ever is.
+            out.push(
+                Hypothesis::new(
+                    84,
+                    Loop::Compute,
+                    workload.clone(),
+                    format!(
+                        "{} requests {}, {}% of the most a node it may run on offers ({}): only a node running nothing else could take it, and every node runs its system pods (the most free on one is {}; {detail})",
+                        pod.name(),
+                        fmt_res(res, need),
+                        need * 100 / largest.max(1),
+                        fmt_res(res, largest),
+                        fmt_res(res, max_free),
+                    ),
+                )
+                .fix(format!(
+                    "Lower the {res} request of {workload} to what it uses (well under {} per node), or run it on larger nodes: a node pool of a bigger size, with a node selector or affinity for it.",
+                    fmt_res(res, largest)
+                ))
+                .links(links()),
+            );
         } else if sum >= need && max_free < need && frees.len() >= 2 {
             out.push(
                 Hypothesis::new(
