@@ -206,6 +206,12 @@
 //! `tests/incidents-heldout-43/` is a forty-third, written the same way
 //! from threads none of the other sets cites, against
 //! [`HELDOUT43_ACCURACY_FLOOR`] and [`HELDOUT43_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-44/` is a forty-fourth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT44_ACCURACY_FLOOR`] and [`HELDOUT44_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-45/` is a forty-fifth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT45_ACCURACY_FLOOR`] and [`HELDOUT45_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -703,6 +709,22 @@ const HELDOUT43_ACCURACY_FLOOR: f64 = 0.833;
 /// today (none of its two). Only goes down.
 const HELDOUT43_HEALTHY_MISSES_CEILING: usize = 0;
 
+/// Share of the forty-fourth held-out set (`tests/incidents-heldout-44/`)
+/// fully right. Blind, on the engine of e4f5202: 10 of 16 (62.5%). Only goes up.
+const HELDOUT44_ACCURACY_FLOOR: f64 = 0.625;
+
+/// Healthy clusters of the forty-fourth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT44_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the forty-fifth held-out set (`tests/incidents-heldout-45/`)
+/// fully right. Blind, on the engine of e4f5202: 9 of 15 (60.0%). Only goes up.
+const HELDOUT45_ACCURACY_FLOOR: f64 = 0.6;
+
+/// Healthy clusters of the forty-fifth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT45_HEALTHY_MISSES_CEILING: usize = 0;
+
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
 const HELDOUT10_HEALTHY_MISSES_CEILING: usize = 0;
@@ -1123,6 +1145,8 @@ const HELDOUT40: &str = "tests/incidents-heldout-40";
 const HELDOUT41: &str = "tests/incidents-heldout-41";
 const HELDOUT42: &str = "tests/incidents-heldout-42";
 const HELDOUT43: &str = "tests/incidents-heldout-43";
+const HELDOUT44: &str = "tests/incidents-heldout-44";
+const HELDOUT45: &str = "tests/incidents-heldout-45";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -1587,6 +1611,10 @@ const HELDOUT42_BEGIN: &str = "<!-- heldout42:begin -->";
 const HELDOUT42_END: &str = "<!-- heldout42:end -->";
 const HELDOUT43_BEGIN: &str = "<!-- heldout43:begin -->";
 const HELDOUT43_END: &str = "<!-- heldout43:end -->";
+const HELDOUT44_BEGIN: &str = "<!-- heldout44:begin -->";
+const HELDOUT44_END: &str = "<!-- heldout44:end -->";
+const HELDOUT45_BEGIN: &str = "<!-- heldout45:begin -->";
+const HELDOUT45_END: &str = "<!-- heldout45:end -->";
 
 /// The scoreboards share one file and run in parallel: one writer at a time.
 static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -2204,6 +2232,30 @@ fn heldout43_incidents_scoreboard() {
         HELDOUT43_ACCURACY_FLOOR,
         HELDOUT43_HEALTHY_MISSES_CEILING,
         (HELDOUT43_BEGIN, HELDOUT43_END),
+    );
+}
+
+/// The forty-fourth held-out set, scored on its own by the same code.
+#[test]
+fn heldout44_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT44,
+        16,
+        HELDOUT44_ACCURACY_FLOOR,
+        HELDOUT44_HEALTHY_MISSES_CEILING,
+        (HELDOUT44_BEGIN, HELDOUT44_END),
+    );
+}
+
+/// The forty-fifth held-out set, scored on its own by the same code.
+#[test]
+fn heldout45_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT45,
+        15,
+        HELDOUT45_ACCURACY_FLOOR,
+        HELDOUT45_HEALTHY_MISSES_CEILING,
+        (HELDOUT45_BEGIN, HELDOUT45_END),
     );
 }
 
