@@ -75,3 +75,51 @@ fn a_default_class_a_controller_taking_every_ingress_or_an_address_is_healthy() 
         );
     }
 }
+
+/// An Ingress annotated for class `nginx` while the cluster's only class is
+/// `public` and its controller runs with `--ingress-class=public` (MicroK8s
+/// 1.20's addon, canonical/microk8s#2035): nothing takes it, while another
+/// Ingress of class `public` has its address. With an IngressClass `nginx`
+/// (or the controller serving it) nothing is wrong.
+#[test]
+fn an_ingress_of_a_class_nothing_serves_is_the_ingress() {
+    let base = cluster(", --ingress-class=public", "", "{loadBalancer: {}}")
+        .replace("kind: IngressClass, metadata: {name: nginx,", "kind: IngressClass, metadata: {name: public,")
+        .replace(
+            "kind: Ingress, metadata: {name: demo, namespace: default}",
+            "kind: Ingress, metadata: {name: demo, namespace: default, annotations: {kubernetes.io/ingress.class: nginx}}",
+        );
+    let served = "\n- {apiVersion: networking.k8s.io/v1, kind: Ingress, metadata: {name: status, namespace: default}, spec: {ingressClassName: public, rules: [{host: status.example.com, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: demo, port: {number: 80}}}}]}}]}, status: {loadBalancer: {ingress: [{ip: 127.0.0.1}]}}}\n";
+    let out = diagnose(&load(&format!("{base}{served}")));
+    let d = about(&out, "IngressBackendUnavailable", "default", "demo");
+    assert_root(d, Loop::Network, "Ingress", "demo");
+    assert!(
+        d.root_cause.summary.contains("asks for class nginx")
+            && d.fix.contains("ingressClassName: public"),
+        "{} / {}",
+        d.root_cause.summary,
+        d.fix
+    );
+    // The class exists: another reason or none, not this one.
+    let with_class = format!(
+        "{base}{served}- {{apiVersion: networking.k8s.io/v1, kind: IngressClass, metadata: {{name: nginx}}, spec: {{controller: k8s.io/ingress-nginx}}}}\n"
+    );
+    let out = diagnose(&load(&with_class));
+    assert!(
+        !out.diagnoses
+            .iter()
+            .any(|d| d.root_cause.summary.contains("asks for class nginx")),
+        "{}",
+        summary(&out)
+    );
+    // No Ingress has an address: the controllers may not publish any, so
+    // a missing address says nothing.
+    let out = diagnose(&load(&base));
+    assert!(
+        !out.diagnoses
+            .iter()
+            .any(|d| d.root_cause.summary.contains("asks for class nginx")),
+        "{}",
+        summary(&out)
+    );
+}

@@ -273,7 +273,7 @@ fn candidate_volumes<'c>(
                     return false;
                 }
             }
-            if s.storage_class_name.as_deref().unwrap_or("") != class {
+            if day2_model::cluster::volume_class_name(pv).unwrap_or("") != class {
                 return false;
             }
             let cap = s

@@ -401,7 +401,7 @@ fn missing_object(
     ]
 }
 
-fn webhook_cause<'c>(
+pub(super) fn webhook_cause<'c>(
     a: &Analysis<'c>,
     d: &Detected<'c>,
     webhook: &str,

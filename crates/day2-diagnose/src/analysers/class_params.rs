@@ -174,6 +174,54 @@ pub(super) fn parameters_refused(msg: &str) -> bool {
     .any(|w| msg.contains(w))
 }
 
+/// The provisioner refuses a value the class's parameters pass, and says
+/// so with the value in its words (in-tree azure-disk: `azureDisk -
+/// Standard_RAGRS is not supported sku/storageaccounttype. Supported values
+/// are [Premium_LRS Standard_LRS]`): that parameter is the mistake.
+pub(super) fn value_refused(class: &Res<StorageClass>, msg: &str) -> Option<Hypothesis> {
+    let l = msg.to_ascii_lowercase();
+    let refusal = [
+        "not supported",
+        "unsupported",
+        "invalid",
+        "not valid",
+        "not allowed",
+        "unknown",
+    ];
+    if !refusal.iter().any(|w| l.contains(w)) {
+        return None;
+    }
+    let (key, value) = class.parameters.as_ref()?.iter().find(|(_, v)| {
+        v.len() >= 3
+            && msg
+                .match_indices(v.as_str())
+                .any(|(i, _)| word_at(msg, i, v.len()))
+    })?;
+    let name = class.name();
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Storage,
+            class.objref(),
+            format!(
+                "the provisioner refuses parameter `{key}: {value}` of StorageClass {name}: {}",
+                day2_model::redact::excerpt(msg, 200)
+            ),
+        )
+        .fix(format!(
+            "Set `{key}` in StorageClass {name}'s parameters to a value the provisioner supports (its error lists them: \"{}\"); a class's parameters cannot be changed in place, so create a corrected class (`kubectl get storageclass {name} -o yaml`, edit, delete and re-create) and re-create the claims that use it.",
+            day2_model::redact::excerpt(cloud_error(msg), 160)
+        )),
+    )
+}
+
+/// `msg[i..i + len]` stands as a word of its own, not inside a longer one.
+fn word_at(msg: &str, i: usize, len: usize) -> bool {
+    let b = msg.as_bytes();
+    let edge = |c: Option<&u8>| c.is_none_or(|c| !(c.is_ascii_alphanumeric() || *c == b'_'));
+    edge(i.checked_sub(1).and_then(|j| b.get(j))) && edge(b.get(i + len))
+}
+
 /// The cloud's own words at the end of a provisioning error: after the last
 /// `desc = ` or `EC2: ` the driver wraps them in, without the request id.
 pub(super) fn cloud_error(msg: &str) -> &str {

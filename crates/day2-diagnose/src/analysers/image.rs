@@ -396,6 +396,25 @@ pub fn reference<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 "Use imagePullPolicy IfNotPresent for {workload}, or preload the image on every node."
             ),
         ),
+        // kubebuilder and operator-sdk scaffold `image: controller:latest`
+        // in config/manager/manager.yaml; `make deploy IMG=…` replaces it
+        // (`kustomize edit set image controller=…`), a plain `kubectl
+        // apply -k config/default` does not.
+        PullClass::DeniedOrMissing
+            if matches!(
+                p.image,
+                "controller:latest" | "controller" | "docker.io/library/controller:latest"
+            ) =>
+        {
+            (
+                84,
+                format!(
+                    "container {} runs {}, the placeholder image name of a kubebuilder/operator-sdk scaffold that the kustomization was meant to replace: no such repository exists",
+                    p.container, p.image
+                ),
+                "Set the operator's real image name: deploy with its Makefile (`make deploy IMG=<registry>/<repository>:<tag>`), or add it to the kustomization (`cd config/manager && kustomize edit set image controller=<registry>/<repository>:<tag>`, i.e. an `images:` entry with `name: controller`), or use the project's released install manifest.".to_owned(),
+            )
+        }
         PullClass::DeniedOrMissing if pull_secrets(a, p.pod).is_empty() => (
             62,
             format!(
@@ -404,7 +423,7 @@ pub fn reference<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 p.image
             ),
             format!(
-                "Check the repository name of container {} in {workload}; if it is private, add an imagePullSecret.",
+                "Check the image name (registry and repository) of container {} in {workload}; if it is private, add an imagePullSecret.",
                 p.container
             ),
         ),

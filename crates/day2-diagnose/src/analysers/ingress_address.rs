@@ -92,6 +92,29 @@ pub fn pending<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             "the controller cannot build the load balancer",
         )
     });
+    // The controller's own calls are refused by an admission webhook
+    // (the AWS Load Balancer Controller creates TargetGroupBindings through
+    // its own webhook): the webhook's cause, as for a refused pod.
+    if let crate::messages::admission::CreateError::Webhook {
+        webhook,
+        host,
+        error,
+    } = crate::messages::admission::classify_create(said)
+    {
+        let refused = warned.clone().into_iter().collect();
+        let hs = super::admission::webhook_cause(
+            a,
+            d,
+            &webhook,
+            host.as_deref(),
+            &error,
+            &ing.objref(),
+            refused,
+        );
+        if !hs.is_empty() {
+            return hs;
+        }
+    }
     // GKE's own classes are served from its control plane: no pod to find.
     if class.starts_with("gce") {
         return translation(ing, said, warned).into_iter().collect();

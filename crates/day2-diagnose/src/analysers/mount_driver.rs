@@ -56,7 +56,7 @@ pub fn driver_side(
             .iter()
             .find(|pv| message.contains(&format!("\"{}\"", pv.name())));
         let class = pv
-            .and_then(|pv| pv.spec.as_ref()?.storage_class_name.as_deref())
+            .and_then(|pv| day2_model::cluster::volume_class_name(pv))
             .and_then(|sc| a.cluster.storage_classes.iter().find(|c| c.name() == sc));
         let root = class
             .map(|c| c.objref())

@@ -99,6 +99,12 @@ pub fn multi_attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             ),
         };
         h.score = h.score.max(80);
+        // A node that is merely gone holds the volume: what blocks the pod
+        // is the attachment it keeps (storage); a node brought down by
+        // something else keeps that cause.
+        if h.root.object == node.objref() && h.root.loop_ == Loop::Compute {
+            h.root.loop_ = Loop::Storage;
+        }
         h.root.summary = format!(
             "{}; pod {} there still holds ReadWriteOnce claim {} and cannot be stopped, so the volume stays attached to that node",
             h.root.summary,
@@ -167,7 +173,7 @@ pub fn multi_attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .unwrap_or_else(|| pvc.objref());
         return vec![Hypothesis::new(
             if gone.is_empty() { 55 } else { 78 },
-            if gone.is_empty() { Loop::Storage } else { Loop::Compute },
+            Loop::Storage,
             obj,
             format!("volume {} is still attached to a previous node{}: the attach/detach controller waits (up to 6 minutes) before force-detaching", m.volume, gone.first().map(|n| format!(" ({}, NotReady)", n.name())).unwrap_or_default()),
         )

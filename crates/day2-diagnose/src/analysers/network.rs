@@ -527,7 +527,7 @@ pub fn readiness(a: &Analysis<'_>, svc: &Res<Service>, pod: &Res<Pod>, depth: u3
                     })
                 });
             if let Some(hint) = hinted {
-                return Hypothesis::new(hint.score.min(80), Loop::Network, workload.clone(), format!("{} runs but fails its readiness probe: {}", pod.name(), hint.summary))
+                return Hypothesis::new(hint.score.min(80), if hint.app { Loop::Compute } else { Loop::Network }, workload.clone(), format!("{} runs but fails its readiness probe: {}", pod.name(), hint.summary))
                     .rule(rule.map(|f| &*f.rule))
                     .fix(hint.fix)
                     .link(Link::from_event(Loop::Network, e, format!("{} fails its readiness probe", pod.name())));

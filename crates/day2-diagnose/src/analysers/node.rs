@@ -124,6 +124,52 @@ fn year_old(node: &Res<Node>, ready: &k8s_openapi::api::core::v1::NodeCondition)
     (365..380).contains(&days).then_some(days)
 }
 
+/// The CNI DaemonSet has no pod on the node because the node carries a
+/// taint its template does not tolerate (kops instance groups with
+/// `dedicated=…:NoSchedule`): the network never starts there. The taints
+/// the DaemonSet controller tolerates by itself (`node.kubernetes.io/*`)
+/// do not count.
+fn untolerated_here<'c>(
+    a: &Analysis<'c>,
+    ds: &'c Res<k8s_openapi::api::apps::v1::DaemonSet>,
+    node: &Res<Node>,
+) -> Option<Hypothesis> {
+    let has_pod = a
+        .cluster
+        .pods_on_node(node.name())
+        .any(|p| model::workload_ref(a.cluster, p) == ds.objref());
+    if has_pod {
+        return None;
+    }
+    let spec = ds.spec.template.spec.as_ref()?;
+    let taints: Vec<String> = model::untolerated_taints(spec, node)
+        .into_iter()
+        .filter(|t| !t.key.starts_with("node.kubernetes.io/"))
+        .map(model::describe_taint)
+        .collect();
+    if taints.is_empty() {
+        return None;
+    }
+    let list = taints.join(", ");
+    Some(
+        Hypothesis::new(
+            88,
+            Loop::Network,
+            ds.objref(),
+            format!(
+                "DaemonSet {} has no pod on {}: the node's taint {list} is not tolerated by its template, so the pod network never starts there and the node stays NotReady",
+                ds.name(),
+                node.name()
+            ),
+        )
+        .fix(format!(
+            "Add tolerations for {list} to DaemonSet {}/{} (or `tolerations: [{{operator: Exists}}]`, as CNI DaemonSets usually carry, so every node gets the network whatever its taints).",
+            ds.ns_or_default(),
+            ds.name()
+        )),
+    )
+}
+
 pub fn not_ready<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Subject::Node(node) = d.subject else {
         return vec![];
@@ -169,9 +215,11 @@ pub fn not_ready<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .daemon_sets
             .iter()
             .find(|d| CNI.contains(&d.name()));
-        if let Some(h) =
-            ds.and_then(|ds| refused_here(a, ds, node).or_else(|| unpulled_here(a, ds, node)))
-        {
+        if let Some(h) = ds.and_then(|ds| {
+            refused_here(a, ds, node)
+                .or_else(|| unpulled_here(a, ds, node))
+                .or_else(|| untolerated_here(a, ds, node))
+        }) {
             return vec![h.link(cond_link)];
         }
         if l.contains("cni config uninitialized")

@@ -58,6 +58,64 @@ fn pressure_fix(node: &str, condition: &str, gc_failed: bool) -> String {
     }
 }
 
+/// A volume of a pod on the node kept in a directory of the node's own root
+/// file system (a hostPath or local volume under /var, /opt, /home, /srv or
+/// /tmp, as hostpath provisioners make them: openebs-hostpath,
+/// local-path-provisioner): nothing caps how much it holds, and the kubelet
+/// counts it against no pod, so when the disk fills and the evicted pods
+/// stayed within their requests, it is the writer to look at.
+fn root_disk_volume(a: &Analysis<'_>, node: &Res<Node>) -> Option<Hypothesis> {
+    const ROOT_DIRS: [&str; 5] = ["/var/", "/opt/", "/home/", "/srv/", "/tmp/"];
+    let mut found = Vec::new();
+    for p in a
+        .cluster
+        .pods_on_node(node.name())
+        .filter(|p| !model::is_terminal(p))
+    {
+        let Some(spec) = p.spec.as_ref() else {
+            continue;
+        };
+        for c in model::claims(spec) {
+            let Some(pvc) = a.cluster.pvc(p.ns_or_default(), c) else {
+                continue;
+            };
+            let Some(pv) = a.cluster.pv_of_claim(pvc) else {
+                continue;
+            };
+            let Some(s) = pv.spec.as_ref() else { continue };
+            let path = s
+                .local
+                .as_ref()
+                .map(|l| l.path.as_str())
+                .or_else(|| s.host_path.as_ref().map(|h| h.path.as_str()));
+            if let Some(path) = path.filter(|path| ROOT_DIRS.iter().any(|d| path.starts_with(d))) {
+                found.push((p, pvc, pv, path.to_owned()));
+            }
+        }
+    }
+    let more = found.len().saturating_sub(1);
+    let (pod, pvc, pv, path) = found.into_iter().next()?;
+    let workload = model::workload_ref(a.cluster, pod);
+    let (ns, claim) = (pvc.ns_or_default(), pvc.name());
+    Some(
+        Hypothesis::new(
+            74,
+            Loop::Storage,
+            pvc.objref(),
+            format!(
+                "node {} is out of disk, and not for images or pods over their requests: claim {ns}/{claim} of {workload} keeps its data in {path} on the node's root file system (volume {}), which no size limit caps and the kubelet counts against no pod{}",
+                node.name(),
+                pv.name(),
+                if more > 0 { format!("; {more} more such volume(s) on the node") } else { String::new() }
+            ),
+        )
+        .fix(format!(
+            "Check how much {path} holds on {} (`du -sh {path}`); cap what {workload} keeps there (its retention or size settings), clean it up, or move claim {ns}/{claim} to a class that enforces size on a disk of its own (a cloud or CSI volume, or a hostpath directory on a separate mount).",
+            node.name()
+        )),
+    )
+}
+
 pub fn evicted<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Some(pod) = d.pod() else { return vec![] };
     let Detail::Message(message) = &d.detail else {
@@ -121,6 +179,13 @@ pub fn evicted<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .map(|(c, used, req)| format!("container {c} used {used} against a request of {req}"))
         .collect();
     if over.is_empty() {
+        if resource == "ephemeral-storage"
+            && let Some(h) = node
+                .and_then(|n| root_disk_volume(a, n))
+                .map(|h| h.links(links.clone()))
+        {
+            return vec![h];
+        }
         return vec![Hypothesis::new(
             70,
             Loop::Compute,
@@ -165,6 +230,12 @@ pub fn node_pressure<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
                 .is_some_and(|s| s.reason.as_deref() == Some("Evicted"))
         })
         .count();
+    if cond == "DiskPressure"
+        && (gc_failed || evicted > 0)
+        && let Some(h) = root_disk_volume(a, node)
+    {
+        return vec![h.links(links)];
+    }
     vec![
         Hypothesis::new(
             80,

@@ -190,35 +190,6 @@ pub fn cause<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         hs.push(h);
     }
 
-    // The kubelet probes the pod's IP unless the probe names a host
-    // (`pkg/kubelet/prober/prober.go`: `host = status.PodIP`); a process
-    // told to listen on the loopback address refuses it.
-    let probes_pod_ip = probe
-        .and_then(|p| p.http_get.as_ref())
-        .is_none_or(|h| h.host.as_deref().is_none_or(str::is_empty));
-    if out == ProbeOutcome::Refused
-        && probes_pod_ip
-        && let Some(flag) = spec.and_then(loopback_listen)
-    {
-        let mut h = Hypothesis::new(
-            88,
-            Loop::Compute,
-            workload.clone(),
-            format!(
-                "container {name} is told to listen on the loopback address only (`{flag}`), and the kubelet probes the pod's IP, so every {} probe is refused{}",
-                kind.as_str(),
-                if kind == ProbeKind::Readiness { "" } else { " and the kubelet restarts it" }
-            ),
-        )
-        .fix(format!(
-            "Make container {name} of {workload} listen on all addresses: replace `{flag}` with `0.0.0.0` (or the pod IP from the downward API, `status.podIP`); 127.0.0.1 inside the pod is not what the kubelet, Services or other pods reach."
-        ));
-        for l in links.iter().cloned() {
-            h = h.link(l);
-        }
-        hs.push(h);
-    }
-
     let hinted = spec.and_then(|c| super::probe_http::hint(a, pod, c, kind, output, &workload));
     let (score, summary, fix) = if let Some(h) = hinted {
         (h.score, h.summary, h.fix)
@@ -242,16 +213,33 @@ pub fn cause<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 ),
             )
         }
-        ProbeOutcome::HttpStatus(code @ (401 | 403)) => (
-            80,
-            format!(
-                "the application in container {name} refuses the {} probe's request for authorization (HTTP {code})",
-                kind.as_str()
-            ),
-            format!(
-                "Probe an endpoint of {workload} that needs no authentication, or use a tcpSocket/exec probe."
-            ),
-        ),
+        ProbeOutcome::HttpStatus(code @ (401 | 403)) => {
+            let path = probe
+                .and_then(|p| p.http_get.as_ref())
+                .and_then(|h| h.path.clone())
+                .or_else(|| seen.as_ref().and_then(|t| t.path.clone()))
+                .unwrap_or_else(|| "/".into());
+            // Servers built on k8s.io/apiserver (metrics-server, aggregated
+            // APIs, webhooks) authorize every path but those listed.
+            let apiserver_like = spec.into_iter().flat_map(model::command_line).any(|a| {
+                a.starts_with("--secure-port") || a.starts_with("--authorization-")
+            });
+            let allow = if apiserver_like {
+                format!("add `--authorization-always-allow-paths={path}` (with the other paths it already lists) to container {name}'s arguments, as servers built on k8s.io/apiserver authorize every other path; otherwise ")
+            } else {
+                String::new()
+            };
+            (
+                80,
+                format!(
+                    "the application in container {name} refuses the {} probe's request for {path} (HTTP {code}): the kubelet's probe sends no credentials",
+                    kind.as_str()
+                ),
+                format!(
+                    "Let {path} through without credentials: {allow}probe an endpoint of {workload} that needs no authentication, or use a tcpSocket/exec probe."
+                ),
+            )
+        }
         ProbeOutcome::HttpStatus(code) => (
             76,
             format!(
@@ -382,59 +370,6 @@ fn started_late(d: &Detected<'_>, name: &str, p: &Probe, first_fail: Option<&Eve
     }
 }
 
-/// Flags that bind a server to an address, as many servers spell them
-/// (kube-scheduler's and kube-controller-manager's `--bind-address`, etcd's
-/// `--listen-client-urls`, Go and Python servers' `--host`/`--listen`).
-const LISTEN_FLAGS: [&str; 7] = [
-    "--bind-address",
-    "--address",
-    "--bind",
-    "--host",
-    "--listen",
-    "--listen-address",
-    "--listen-client-urls",
-];
-
-/// The command-line flag that makes the container listen on loopback only.
-fn loopback_listen(c: &Container) -> Option<String> {
-    let args: Vec<&String> = c
-        .command
-        .iter()
-        .flatten()
-        .chain(c.args.iter().flatten())
-        .collect();
-    for (i, a) in args.iter().enumerate() {
-        let (flag, value) = match a.split_once('=') {
-            Some((f, v)) => (f, Some(v.to_owned())),
-            None => (a.as_str(), args.get(i + 1).map(|v| v.to_string())),
-        };
-        if !LISTEN_FLAGS.contains(&flag) {
-            continue;
-        }
-        let Some(value) = value else { continue };
-        // Every address the flag lists must be loopback (`--listen-client-urls`
-        // often lists loopback and the pod IP).
-        let loopback = |entry: &str| {
-            let host = entry
-                .trim()
-                .trim_start_matches("http://")
-                .trim_start_matches("https://");
-            let host = host.rsplit_once(':').map_or(host, |(h, p)| {
-                if p.chars().all(|c| c.is_ascii_digit()) {
-                    h
-                } else {
-                    host
-                }
-            });
-            matches!(host, "127.0.0.1" | "localhost" | "[::1]")
-        };
-        if !value.is_empty() && value.split(',').all(loopback) {
-            return Some(format!("{flag}={value}"));
-        }
-    }
-    None
-}
-
 /// The container's other declared ports, when the probe's port is one of
 /// them: an HTTP error status is an answer, so something listens there,
 /// and another port of the same container may be the one that serves the
@@ -459,37 +394,4 @@ fn other_ports(declared: &[(i32, Option<&str>)], probed: Option<i32>) -> Option<
         })
         .collect();
     (!others.is_empty()).then(|| others.join(", "))
-}
-
-#[cfg(test)]
-mod loopback_tests {
-    use super::*;
-
-    fn run(args: &[&str]) -> Option<String> {
-        loopback_listen(&Container {
-            name: "c".into(),
-            command: Some(args.iter().map(|s| s.to_string()).collect()),
-            ..Default::default()
-        })
-    }
-
-    #[test]
-    fn only_flags_that_list_loopback_alone() {
-        assert_eq!(
-            run(&["kube-scheduler", "--bind-address=127.0.0.1"]).as_deref(),
-            Some("--bind-address=127.0.0.1")
-        );
-        assert_eq!(
-            run(&["server", "--host", "localhost"]).as_deref(),
-            Some("--host=localhost")
-        );
-        assert_eq!(
-            run(&[
-                "etcd",
-                "--listen-client-urls=https://127.0.0.1:2379,https://10.0.0.5:2379"
-            ]),
-            None
-        );
-        assert_eq!(run(&["server", "--bind-address=0.0.0.0"]), None);
-    }
 }

@@ -25,6 +25,9 @@ pub struct Hint {
     pub score: u32,
     pub summary: String,
     pub fix: String,
+    /// The cause is the application's own setting (compute), not the
+    /// path to it.
+    pub app: bool,
 }
 
 fn scheme(p: Option<&Probe>) -> Option<String> {
@@ -242,11 +245,39 @@ pub fn hint(
         .is_some_and(|s| s.eq_ignore_ascii_case("HTTP"));
     let seen = crate::messages::probe::target(output).map(|t| t.port);
 
+    // The kubelet probes the pod's IP unless the probe names a host
+    // (`pkg/kubelet/prober/prober.go`: `host = status.PodIP`); a process
+    // told to listen on the loopback address refuses it.
+    let probes_pod_ip = probe
+        .and_then(|p| p.http_get.as_ref())
+        .is_none_or(|h| h.host.as_deref().is_none_or(str::is_empty));
+    if lower.contains("connection refused")
+        && probes_pod_ip
+        && let Some(flag) = loopback_listen(c)
+    {
+        return Some(Hint {
+            app: true,
+            score: 88,
+            summary: format!(
+                "container {name} is told to listen on the loopback address only (`{flag}`), and the kubelet probes the pod's IP, so every {k} probe is refused{}",
+                if kind == ProbeKind::Readiness {
+                    ""
+                } else {
+                    " and the kubelet restarts it"
+                }
+            ),
+            fix: format!(
+                "Make container {name} of {workload} listen on all addresses: replace `{flag}` with `0.0.0.0` (or the pod IP from the downward API, `status.podIP`); 127.0.0.1 inside the pod is not what the kubelet, Services or other pods reach."
+            ),
+        });
+    }
+
     // An HTTP server asked in TLS, after the probe followed a redirect to https.
     if lower.contains("server gave http response to https client") {
         if plain {
             let why = redirect_setting(a, ns, c);
             return Some(Hint {
+                app: false,
                 score: 86,
                 summary: format!(
                     "the application in container {name} redirects the plain-HTTP {k} probe to https://{}, and the kubelet follows the redirect to a port that speaks plain HTTP (`server gave HTTP response to HTTPS client`)",
@@ -265,6 +296,7 @@ pub fn hint(
         }
         if scheme.is_some() {
             return Some(Hint {
+                app: false,
                 score: 84,
                 summary: format!(
                     "the {k} probe of container {name} speaks HTTPS to a port that serves plain HTTP (`server gave HTTP response to HTTPS client`)"
@@ -288,6 +320,7 @@ pub fn hint(
         && let Some(why) = tls_port(a, ns, c, port, pname)
     {
         return Some(Hint {
+            app: false,
             score: 86,
             summary: format!(
                 "the {k} probe of container {name} speaks plain HTTP to port {port}, which serves TLS ({why}): the server answers a plain request with HTTP 400"
@@ -317,6 +350,7 @@ pub fn hint(
         };
         if asked != want {
             return Some(Hint {
+                app: false,
                 score: 86,
                 summary: format!(
                     "the {k} probe of container {name} asks {project} for {asked}, which it does not serve (HTTP 404): its health endpoints are {live} and {ready}"
@@ -340,6 +374,7 @@ pub fn hint(
         }
         let asked_text = asked.as_deref().unwrap_or("its path");
         return Some(Hint {
+            app: false,
             score: 84,
             summary: format!(
                 "the application in container {name} is served under the base path {base} ({source}), but its {k} probe asks for {asked_text} outside it: HTTP 404"
@@ -396,6 +431,7 @@ fn metrics_probe(
     let name = &c.name;
     let operator = controller_runtime(c);
     Some(Hint {
+        app: false,
         score: if operator { 84 } else { 78 },
         summary: format!(
             "the {k} probe of container {name} asks the metrics endpoint ({path}), not a health endpoint, and fails there{}",
@@ -440,6 +476,91 @@ fn known_health(image: &str) -> Option<(&'static str, &'static str, &'static str
     }
 }
 
+/// Flags that bind a server to an address, as many servers spell them
+/// (kube-scheduler's and kube-controller-manager's `--bind-address`, etcd's
+/// `--listen-client-urls`, Go and Python servers' `--host`/`--listen`).
+const LISTEN_FLAGS: [&str; 7] = [
+    "--bind-address",
+    "--address",
+    "--bind",
+    "--host",
+    "--listen",
+    "--listen-address",
+    "--listen-client-urls",
+];
+
+/// Environment variables that set the address a server binds to (Flask,
+/// uvicorn, gunicorn, Node and Go servers' common spellings).
+const LISTEN_ENV: [&str; 16] = [
+    "HOST",
+    "BIND",
+    "BIND_ADDRESS",
+    "BIND_ADDR",
+    "LISTEN",
+    "LISTEN_ADDRESS",
+    "LISTEN_ADDR",
+    "LISTEN_HOST",
+    "SERVER_HOST",
+    "SERVER_ADDRESS",
+    "HTTP_HOST",
+    "HTTP_ADDR",
+    "APP_HOST",
+    "FLASK_RUN_HOST",
+    "UVICORN_HOST",
+    "GUNICORN_BIND",
+];
+
+/// A loopback address alone, with or without a scheme and port.
+fn is_loopback(entry: &str) -> bool {
+    let host = entry
+        .trim()
+        .trim_start_matches("http://")
+        .trim_start_matches("https://");
+    let host = host.rsplit_once(':').map_or(host, |(h, p)| {
+        if p.chars().all(|c| c.is_ascii_digit()) {
+            h
+        } else {
+            host
+        }
+    });
+    matches!(host, "127.0.0.1" | "localhost" | "[::1]")
+}
+
+/// The command-line flag (or environment variable) that makes the container
+/// listen on loopback only.
+fn loopback_listen(c: &Container) -> Option<String> {
+    if let Some(e) = c.env.iter().flatten().find(|e| {
+        LISTEN_ENV.contains(&e.name.as_str())
+            && e.value
+                .as_deref()
+                .is_some_and(|v| !v.is_empty() && is_loopback(v))
+    }) {
+        return Some(format!("{}={}", e.name, e.value.as_deref().unwrap_or("")));
+    }
+    let args: Vec<&String> = c
+        .command
+        .iter()
+        .flatten()
+        .chain(c.args.iter().flatten())
+        .collect();
+    for (i, a) in args.iter().enumerate() {
+        let (flag, value) = match a.split_once('=') {
+            Some((f, v)) => (f, Some(v.to_owned())),
+            None => (a.as_str(), args.get(i + 1).map(|v| v.to_string())),
+        };
+        if !LISTEN_FLAGS.contains(&flag) {
+            continue;
+        }
+        let Some(value) = value else { continue };
+        // Every address the flag lists must be loopback (`--listen-client-urls`
+        // often lists loopback and the pod IP).
+        if !value.is_empty() && value.split(',').all(is_loopback) {
+            return Some(format!("{flag}={value}"));
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::known_health;
@@ -464,5 +585,66 @@ mod tests {
         );
         assert_eq!(known_health("registry.local:5000/app/web:1.0"), None);
         assert_eq!(known_health("nginx"), None);
+    }
+}
+
+#[cfg(test)]
+mod loopback_tests {
+    use super::*;
+
+    fn run(args: &[&str], env: &[(&str, &str)]) -> Option<String> {
+        loopback_listen(&Container {
+            name: "c".into(),
+            command: Some(args.iter().map(|s| s.to_string()).collect()),
+            env: Some(
+                env.iter()
+                    .map(|(n, v)| k8s_openapi::api::core::v1::EnvVar {
+                        name: n.to_string(),
+                        value: Some(v.to_string()),
+                        ..Default::default()
+                    })
+                    .collect(),
+            ),
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn only_flags_that_list_loopback_alone() {
+        assert_eq!(
+            run(&["kube-scheduler", "--bind-address=127.0.0.1"], &[]).as_deref(),
+            Some("--bind-address=127.0.0.1")
+        );
+        assert_eq!(
+            run(&["server", "--host", "localhost"], &[]).as_deref(),
+            Some("--host=localhost")
+        );
+        assert_eq!(
+            run(
+                &[
+                    "etcd",
+                    "--listen-client-urls=https://127.0.0.1:2379,https://10.0.0.5:2379"
+                ],
+                &[]
+            ),
+            None
+        );
+        assert_eq!(run(&["server", "--bind-address=0.0.0.0"], &[]), None);
+    }
+
+    /// A Flask app told `HOST=127.0.0.1` (the pattern of the blog post in
+    /// held-out set 45, 101); a dependency's address is not a bind address.
+    #[test]
+    fn a_bind_address_in_the_environment_counts_a_dependency_does_not() {
+        assert_eq!(
+            run(&["python", "-m", "app"], &[("HOST", "127.0.0.1")]).as_deref(),
+            Some("HOST=127.0.0.1")
+        );
+        assert_eq!(
+            run(&["gunicorn"], &[("GUNICORN_BIND", "127.0.0.1:8000")]).as_deref(),
+            Some("GUNICORN_BIND=127.0.0.1:8000")
+        );
+        assert_eq!(run(&["app"], &[("DB_HOST", "127.0.0.1")]), None);
+        assert_eq!(run(&["app"], &[("HOST", "0.0.0.0")]), None);
     }
 }

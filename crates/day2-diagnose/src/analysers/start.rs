@@ -295,14 +295,29 @@ pub fn config_error<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         {
             vec![h]
         }
-        ConfigError::MissingObject { kind, name } => vec![Hypothesis::new(
-            88,
-            if kind == "Secret" { Loop::Identity } else { Loop::Compute },
-            ObjRef::new(kind, Some(ns), name.clone()),
-            format!("{kind} {ns}/{name} does not exist, and {workload} reads it"),
-        )
-        .fix(format!("Create {kind} {ns}/{name} (`kubectl create {} -n {ns} {name} …`) or fix its name in {workload}'s pod template; if another controller produces it (a Helm chart, external-secrets, cert-manager), check that one.", kind.to_lowercase()))
-        .links(link)],
+        ConfigError::MissingObject { kind, name } => {
+            // One of that name elsewhere: written into the wrong namespace
+            // (a chart rendered without its namespace lands in `default`).
+            let elsewhere: Vec<&str> = match kind {
+                "Secret" => a.cluster.secrets.iter().filter(|s| s.name() == name).map(|s| s.ns_or_default()).collect(),
+                _ => a.cluster.config_maps.iter().filter(|c| c.name() == name).map(|c| c.ns_or_default()).collect(),
+            };
+            let (also, move_it) = match elsewhere.first() {
+                Some(other) => (
+                    format!("; a {kind} of that name exists in namespace {other}, not in {ns}"),
+                    format!("It was created in namespace {other}: create it in {ns} instead (a manifest or chart rendered without `--namespace`/`metadata.namespace` lands in the wrong one), or "),
+                ),
+                None => (String::new(), String::new()),
+            };
+            vec![Hypothesis::new(
+                88,
+                if kind == "Secret" { Loop::Identity } else { Loop::Compute },
+                ObjRef::new(kind, Some(ns), name.clone()),
+                format!("{kind} {ns}/{name} does not exist, and {workload} reads it{also}"),
+            )
+            .fix(format!("{}reate {kind} {ns}/{name} (`kubectl create {} -n {ns} {name} …`) or fix its name in {workload}'s pod template; if another controller produces it (a Helm chart, external-secrets, cert-manager), check that one.", if move_it.is_empty() { "C".to_owned() } else { format!("{move_it}c") }, kind.to_lowercase()))
+            .links(link)]
+        }
         ConfigError::RunAsRoot => vec![Hypothesis::new(
             85,
             Loop::Identity,

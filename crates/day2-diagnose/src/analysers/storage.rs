@@ -63,18 +63,21 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     };
     let ns = pvc.ns_or_default();
     let class = a.cluster.class_of_claim(pvc);
-    let class_name = pvc.spec.as_ref().and_then(|s| s.storage_class_name.clone());
+    let class_name = day2_model::cluster::claim_class_name(pvc).map(str::to_owned);
     let failed: Vec<&Event> = d.events_with("ProvisioningFailed").collect();
     let mut out = Vec::new();
     if let Some(e) = failed.last() {
         let msg = e.message_text();
         let link = Link::from_event(Loop::Storage, e, "provisioning failed");
-        let provisioner = class.map(|c| c.provisioner.clone()).unwrap_or_else(|| {
-            pvc.annotation("volume.kubernetes.io/storage-provisioner")
-                .or_else(|| pvc.annotation("volume.beta.kubernetes.io/storage-provisioner"))
-                .unwrap_or("the provisioner")
-                .to_owned()
-        });
+        // The claim's annotation names who provisions it, the CSI driver
+        // when an in-tree class is migrated (kubernetes.io/aws-ebs → ebs.csi.aws.com).
+        let provisioner = pvc
+            .annotation("volume.kubernetes.io/storage-provisioner")
+            .or_else(|| pvc.annotation("volume.beta.kubernetes.io/storage-provisioner"))
+            .map(str::to_owned)
+            .unwrap_or_else(|| {
+                class.map_or_else(|| "the provisioner".to_owned(), |c| c.provisioner.clone())
+            });
         match classify_error(msg) {
             VolumeErrorClass::Identity => {
                 let sa = csi_controller_sa(a, &provisioner);
@@ -134,6 +137,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     .fix(format!("Set in the StorageClass's `parameters` what the cloud's error asks for (\"{}\"); parameters are immutable, so create a corrected class and recreate the claim with it.", day2_model::redact::excerpt(super::class_params::cloud_error(msg), 160)))
                     .link(link),
             ),
+            _ if let Some(h) = class.and_then(|c| super::class_params::value_refused(c, msg)) => out.push(h.link(link)),
             _ if let Some(h) = super::csi_registration::node_without_plugin(a, &provisioner, msg) => out.push(h.link(link)),
             // The provisioner's own ServiceAccount refused by RBAC (the
             // in-tree azure-file provisioner creating its Secret).
@@ -304,7 +308,7 @@ pub fn attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             let pv_zone = pv.map(model::pv_zones).unwrap_or_default().join(", ");
             let node_zone = node.and_then(|n| model::node_zone(n)).unwrap_or("unknown");
             let sc = pv
-                .and_then(|p| p.spec.as_ref()?.storage_class_name.as_deref())
+                .and_then(|p| day2_model::cluster::volume_class_name(p))
                 .and_then(|n| a.cluster.storage_class(n))
                 .filter(|s| super::pending::immediate_zonal(s));
             let summary = format!(

@@ -169,7 +169,7 @@ fn walk<'c>(
     }
     for (name, key, via) in secrets {
         match ix.secrets.get(&(ns, name)) {
-            None => absent("Secret", name, Loop::Compute, &via, &mut out),
+            None => absent("Secret", name, Loop::Identity, &via, &mut out),
             Some(s) => {
                 if let Some(k) = key
                     && !s.keys.iter().any(|x| x.name == k)

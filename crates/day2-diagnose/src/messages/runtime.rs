@@ -259,7 +259,14 @@ pub fn classify_config(message: &str) -> ConfigError {
             key: key.to_owned(),
         };
     }
-    for (word, kind) in [("secret ", "Secret"), ("configmap ", "ConfigMap")] {
+    // The kubelet's own spelling, and the API server's NotFound
+    // (`secrets "x" not found`) that older kubelets passed on.
+    for (word, kind) in [
+        ("secret ", "Secret"),
+        ("configmap ", "ConfigMap"),
+        ("secrets ", "Secret"),
+        ("configmaps ", "ConfigMap"),
+    ] {
         if lower.contains(&format!("{word}\""))
             && lower.contains("not found")
             && let Some(name) = quoted_after(&lower, word)
@@ -480,6 +487,13 @@ mod tests {
             ConfigError::MissingObject {
                 kind: "Secret",
                 name: "my-password".into()
+            }
+        );
+        assert_eq!(
+            classify_config("Error: secrets \"grafana\" not found"),
+            ConfigError::MissingObject {
+                kind: "Secret",
+                name: "grafana".into()
             }
         );
         assert_eq!(

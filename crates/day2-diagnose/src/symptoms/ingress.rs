@@ -191,7 +191,10 @@ pub fn detect<'c>(a: &Analysis<'c>, ing: &'c Res<Ingress>) -> Option<Detected<'c
             )
         }
         None => {
-            let controllers = unclaimed(a, ing)?;
+            let (controllers, asked) = match misclassed(a, ing) {
+                Some((c, asked)) => (c, Some(asked)),
+                None => (unclaimed(a, ing)?, None),
+            };
             let (b, host, path) = backends(ing).into_iter().next()?;
             let names: Vec<String> = controllers
                 .iter()
@@ -200,11 +203,18 @@ pub fn detect<'c>(a: &Analysis<'c>, ing: &'c Res<Ingress>) -> Option<Detected<'c
                 .collect();
             (
                 Kind::IngressBackendUnavailable,
-                format!(
-                    "Ingress {ns}/{} names no IngressClass and no class is the default: the running controller ({}) serves its class only, so requests to {host}{path} get its 404",
-                    ing.name(),
-                    names.join(", ")
-                ),
+                match asked {
+                    Some(asked) => format!(
+                        "Ingress {ns}/{} asks for class {asked}, which no IngressClass and no running controller serves: the running controller ({}) skips it, so requests to {host}{path} get its 404",
+                        ing.name(),
+                        names.join(", ")
+                    ),
+                    None => format!(
+                        "Ingress {ns}/{} names no IngressClass and no class is the default: the running controller ({}) serves its class only, so requests to {host}{path} get its 404",
+                        ing.name(),
+                        names.join(", ")
+                    ),
+                },
                 port_text(b),
                 b.name.clone(),
                 host,
@@ -255,6 +265,47 @@ pub fn unclaimed<'a, 'c>(a: &'a Analysis<'c>, ing: &'c Ingress) -> Option<&'a [&
             .iter()
             .any(|p| crate::model::any_arg(p, takes_any)))
     .then_some(controllers)
+}
+
+/// An Ingress that names a class (`spec.ingressClassName` or the
+/// `kubernetes.io/ingress.class` annotation) no IngressClass has and no
+/// running controller is started with (`--ingress-class=<class>`), in a
+/// cluster whose controllers write the addresses of the Ingresses they
+/// take: it has none, so nothing took it (MicroK8s 1.20's addon serves
+/// class `public`, canonical/microk8s#2035). The controllers passing it by,
+/// and the class it asks for.
+pub fn misclassed<'a, 'c>(
+    a: &'a Analysis<'c>,
+    ing: &'c Ingress,
+) -> Option<(&'a [&'c Res<Pod>], &'c str)> {
+    if a.cluster.source == SourceKind::Manifests || has_address(ing) {
+        return None;
+    }
+    let asked = ing
+        .spec
+        .as_ref()
+        .and_then(|s| s.ingress_class_name.as_deref())
+        .or_else(|| {
+            ing.metadata
+                .annotations
+                .as_ref()
+                .and_then(|m| m.get("kubernetes.io/ingress.class"))
+                .map(String::as_str)
+        })?;
+    let classes = &a.cluster.ingress_classes;
+    if classes.is_empty() || classes.iter().any(|c| c.name() == asked) {
+        return None;
+    }
+    let controllers = a.ingress_controllers();
+    let serves = |arg: &str| {
+        arg.strip_suffix(asked)
+            .is_some_and(|f| f.ends_with("ingress-class=") || f.ends_with("ingressclass="))
+    };
+    let published = a.cluster.ingresses.iter().any(|i| has_address(i));
+    (published
+        && !controllers.is_empty()
+        && !controllers.iter().any(|p| crate::model::any_arg(p, serves)))
+    .then_some((controllers, asked))
 }
 
 /// Whether a controller has written the Ingress's address

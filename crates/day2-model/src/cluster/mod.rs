@@ -24,6 +24,26 @@ use std::collections::BTreeMap;
 use std::ops::Deref;
 use std::sync::Arc;
 
+/// The StorageClass a claim names, as Kubernetes reads it: the beta
+/// annotation `volume.beta.kubernetes.io/storage-class` when set (older
+/// charts and manifests still write it), else `spec.storageClassName`.
+/// `Some("")` asks for no class.
+pub fn claim_class_name(pvc: &PersistentVolumeClaim) -> Option<&str> {
+    beta_class(&pvc.metadata).or_else(|| pvc.spec.as_ref()?.storage_class_name.as_deref())
+}
+
+/// The StorageClass a volume belongs to, read the same way.
+pub fn volume_class_name(pv: &PersistentVolume) -> Option<&str> {
+    beta_class(&pv.metadata).or_else(|| pv.spec.as_ref()?.storage_class_name.as_deref())
+}
+
+fn beta_class(meta: &ObjectMeta) -> Option<&str> {
+    meta.annotations
+        .as_ref()?
+        .get("volume.beta.kubernetes.io/storage-class")
+        .map(String::as_str)
+}
+
 /// Where the objects came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -368,11 +388,7 @@ impl Cluster {
 
     /// The class a claim uses: its own, or the default class when it names none.
     pub fn class_of_claim(&self, pvc: &PersistentVolumeClaim) -> Option<&Res<StorageClass>> {
-        match pvc
-            .spec
-            .as_ref()
-            .and_then(|s| s.storage_class_name.as_deref())
-        {
+        match claim_class_name(pvc) {
             Some("") => None,
             Some(name) => self.storage_class(name),
             None => self.default_storage_classes().into_iter().next(),
@@ -518,6 +534,25 @@ mod tests {
             st.push(decode_value(v, Origin::default(), None).unwrap());
         }
         Cluster::new(st, SourceKind::Snapshot, vec![])
+    }
+
+    /// The beta annotation names the class before `spec.storageClassName`
+    /// (older charts write only the annotation), as Kubernetes reads it.
+    #[test]
+    fn a_claims_class_is_its_beta_annotation_first() {
+        let c = cluster(vec![
+            json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": {"name": "default", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}}, "provisioner": "kubernetes.io/azure-disk"}),
+            json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": {"name": "scazure"}, "provisioner": "kubernetes.io/azure-disk"}),
+            json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "a", "namespace": "d", "annotations": {"volume.beta.kubernetes.io/storage-class": "scazure"}}, "spec": {"accessModes": ["ReadWriteOnce"]}}),
+            json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "b", "namespace": "d"}, "spec": {"accessModes": ["ReadWriteOnce"]}}),
+        ]);
+        let class = |name: &str| {
+            let pvc = c.pvc("d", name).map(|p| &**p);
+            pvc.and_then(|p| c.class_of_claim(p))
+                .map(|s| s.name().to_owned())
+        };
+        assert_eq!(class("a").as_deref(), Some("scazure"));
+        assert_eq!(class("b").as_deref(), Some("default"));
     }
 
     #[test]

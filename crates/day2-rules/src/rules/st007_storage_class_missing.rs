@@ -71,7 +71,7 @@ impl Rule for StorageClassMissing {
         let has_default = !c.default_storage_classes().is_empty();
         let problem = |pvc: &PersistentVolumeClaim| -> Option<String> {
             let spec = pvc.spec.as_ref()?;
-            match spec.storage_class_name.as_deref() {
+            match day2_model::cluster::claim_class_name(pvc) {
                 Some("") => None,
                 Some(name) => (c.storage_class(name).is_none()
                     && (whole || !BUILT_IN.contains(&name)))

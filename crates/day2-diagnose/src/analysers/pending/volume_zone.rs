@@ -60,9 +60,7 @@ fn class_of<'c>(
     pvc: &'c Res<PersistentVolumeClaim>,
     pv: &'c Res<PersistentVolume>,
 ) -> Option<&'c Res<StorageClass>> {
-    pv.spec
-        .as_ref()
-        .and_then(|s| s.storage_class_name.as_deref())
+    day2_model::cluster::volume_class_name(pv)
         .filter(|s| !s.is_empty())
         .and_then(|n| a.cluster.storage_class(n))
         .or_else(|| a.cluster.class_of_claim(pvc))
