@@ -212,6 +212,12 @@
 //! `tests/incidents-heldout-45/` is a forty-fifth, written the same way
 //! from threads none of the other sets cites, against
 //! [`HELDOUT45_ACCURACY_FLOOR`] and [`HELDOUT45_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-46/` is a forty-sixth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT46_ACCURACY_FLOOR`] and [`HELDOUT46_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-47/` is a forty-seventh, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT47_ACCURACY_FLOOR`] and [`HELDOUT47_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -733,6 +739,22 @@ const HELDOUT45_ACCURACY_FLOOR: f64 = 0.933;
 /// today. Only goes down.
 const HELDOUT45_HEALTHY_MISSES_CEILING: usize = 0;
 
+/// Share of the forty-sixth held-out set (`tests/incidents-heldout-46/`)
+/// fully right. Blind, on the engine of d860fb8: 6 of 16 (37.5%). Only goes up.
+const HELDOUT46_ACCURACY_FLOOR: f64 = 0.375;
+
+/// Healthy clusters of the forty-sixth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT46_HEALTHY_MISSES_CEILING: usize = 1;
+
+/// Share of the forty-seventh held-out set (`tests/incidents-heldout-47/`)
+/// fully right. Blind, on the engine of d860fb8: 12 of 18 (66.7%). Only goes up.
+const HELDOUT47_ACCURACY_FLOOR: f64 = 0.666;
+
+/// Healthy clusters of the forty-seventh held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT47_HEALTHY_MISSES_CEILING: usize = 0;
+
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
 const HELDOUT10_HEALTHY_MISSES_CEILING: usize = 0;
@@ -1155,6 +1177,8 @@ const HELDOUT42: &str = "tests/incidents-heldout-42";
 const HELDOUT43: &str = "tests/incidents-heldout-43";
 const HELDOUT44: &str = "tests/incidents-heldout-44";
 const HELDOUT45: &str = "tests/incidents-heldout-45";
+const HELDOUT46: &str = "tests/incidents-heldout-46";
+const HELDOUT47: &str = "tests/incidents-heldout-47";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -1623,6 +1647,10 @@ const HELDOUT44_BEGIN: &str = "<!-- heldout44:begin -->";
 const HELDOUT44_END: &str = "<!-- heldout44:end -->";
 const HELDOUT45_BEGIN: &str = "<!-- heldout45:begin -->";
 const HELDOUT45_END: &str = "<!-- heldout45:end -->";
+const HELDOUT46_BEGIN: &str = "<!-- heldout46:begin -->";
+const HELDOUT46_END: &str = "<!-- heldout46:end -->";
+const HELDOUT47_BEGIN: &str = "<!-- heldout47:begin -->";
+const HELDOUT47_END: &str = "<!-- heldout47:end -->";
 
 /// The scoreboards share one file and run in parallel: one writer at a time.
 static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -2264,6 +2292,30 @@ fn heldout45_incidents_scoreboard() {
         HELDOUT45_ACCURACY_FLOOR,
         HELDOUT45_HEALTHY_MISSES_CEILING,
         (HELDOUT45_BEGIN, HELDOUT45_END),
+    );
+}
+
+/// The forty-sixth held-out set, scored on its own by the same code.
+#[test]
+fn heldout46_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT46,
+        16,
+        HELDOUT46_ACCURACY_FLOOR,
+        HELDOUT46_HEALTHY_MISSES_CEILING,
+        (HELDOUT46_BEGIN, HELDOUT46_END),
+    );
+}
+
+/// The forty-seventh held-out set, scored on its own by the same code.
+#[test]
+fn heldout47_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT47,
+        18,
+        HELDOUT47_ACCURACY_FLOOR,
+        HELDOUT47_HEALTHY_MISSES_CEILING,
+        (HELDOUT47_BEGIN, HELDOUT47_END),
     );
 }
 
