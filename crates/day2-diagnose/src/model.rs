@@ -404,6 +404,18 @@ pub const CNI_DAEMONS: &[&str] = &[
     "kube-router",
 ];
 
+/// Whether a DaemonSet is one of the CNI agents of [`CNI_DAEMONS`], also
+/// under the per-architecture names older manifests gave them
+/// (`kube-flannel-ds-amd64`).
+pub fn is_cni_daemon(name: &str) -> bool {
+    CNI_DAEMONS.iter().any(|n| {
+        name == *n
+            || name.strip_prefix(n).is_some_and(|rest| {
+                matches!(rest, "-amd64" | "-arm64" | "-arm" | "-ppc64le" | "-s390x")
+            })
+    })
+}
+
 /// What a pod of the cluster's own plumbing does, and the loop that
 /// fails with it: whatever stops it, its loop is down.
 pub struct InfraRole {
@@ -443,7 +455,9 @@ pub fn infra_role(cluster: &Cluster, pod: &Res<Pod>) -> Option<InfraRole> {
             check: "Service addresses stop working on its node. Read why it exits: `kubectl -n {ns} logs {pod} --previous` (its kubeconfig or API server address, the iptables/IPVS mode, conntrack settings).",
         });
     }
-    if named(CNI_DAEMONS) || named(&["calico", "flannel", "kube-flannel", "canal", "cilium-agent"])
+    if named(CNI_DAEMONS)
+        || workload.as_deref().is_some_and(is_cni_daemon)
+        || named(&["calico", "flannel", "kube-flannel", "canal", "cilium-agent"])
     {
         return Some(InfraRole {
             loop_: Loop::Network,

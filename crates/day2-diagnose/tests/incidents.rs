@@ -300,8 +300,11 @@ const HELDOUT4_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the fifth held-out set (`tests/incidents-heldout-5/`) fully
 /// right, as measured when it was written: 10 of 20 (50.0%); 18 of 20
 /// (90.0%) since it became a development set (general mechanisms built with
-/// its misses in view, see docs/diagnosis-corpus.md). Only goes up.
-const HELDOUT5_ACCURACY_FLOOR: f64 = 0.90;
+/// its misses in view, see docs/diagnosis-corpus.md). Only goes up, with one
+/// exception: the self-hosted webhook deadlock (004) is filed under identity
+/// since the forty-seventh set's round, as three other writers of that
+/// shape expected, where this one expected network or compute; 17 of 20.
+const HELDOUT5_ACCURACY_FLOOR: f64 = 0.85;
 
 /// Healthy clusters of the fifth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
@@ -448,9 +451,10 @@ const HELDOUT18_HEALTHY_MISSES_CEILING: usize = 0;
 /// fully right. Blind it scored 11 of 22 (50.0%: 9 of its 20 incidents and
 /// both healthy clusters) on the engine of 2db6171; it has been read
 /// since, and its round took it to 18 of 22; 19 with the thirty-seventh
-/// set's round (a Service's short name the program did not expand).
-/// Only goes up.
-const HELDOUT19_ACCURACY_FLOOR: f64 = 0.863;
+/// set's round (a Service's short name the program did not expand); 20
+/// with the forty-seventh's (the self-hosted webhook deadlock filed under
+/// identity). Only goes up.
+const HELDOUT19_ACCURACY_FLOOR: f64 = 0.909;
 
 /// Healthy clusters of the nineteenth held-out set that get a diagnosis
 /// today (none of its two). Only goes down.
@@ -740,16 +744,18 @@ const HELDOUT45_ACCURACY_FLOOR: f64 = 0.933;
 const HELDOUT45_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the forty-sixth held-out set (`tests/incidents-heldout-46/`)
-/// fully right. Blind, on the engine of d860fb8: 6 of 16 (37.5%). Only goes up.
-const HELDOUT46_ACCURACY_FLOOR: f64 = 0.375;
+/// fully right. Blind, on the engine of d860fb8: 6 of 16 (37.5%); read
+/// since, and its round took it to 14 of 16. Only goes up.
+const HELDOUT46_ACCURACY_FLOOR: f64 = 0.875;
 
 /// Healthy clusters of the forty-sixth held-out set that get a diagnosis
 /// today. Only goes down.
-const HELDOUT46_HEALTHY_MISSES_CEILING: usize = 1;
+const HELDOUT46_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the forty-seventh held-out set (`tests/incidents-heldout-47/`)
-/// fully right. Blind, on the engine of d860fb8: 12 of 18 (66.7%). Only goes up.
-const HELDOUT47_ACCURACY_FLOOR: f64 = 0.666;
+/// fully right. Blind, on the engine of d860fb8: 12 of 18 (66.7%); read
+/// since, and its round took it to 18 of 18. Only goes up.
+const HELDOUT47_ACCURACY_FLOOR: f64 = 1.0;
 
 /// Healthy clusters of the forty-seventh held-out set that get a diagnosis
 /// today. Only goes down.

@@ -671,7 +671,7 @@ fn a_webhook_served_by_the_pods_it_refuses_is_excluded_from_them() {
         &webhook_refuses("policy"),
     ]));
     let d = about(&out, "PodCreateFailed", "sec", "policy-7b5c");
-    assert_root(d, Loop::Compute, "ValidatingWebhookConfiguration", "guard");
+    assert_root(d, Loop::Identity, "ValidatingWebhookConfiguration", "guard");
     assert!(
         d.fix.contains("namespaceSelector") && d.fix.contains("NotIn, values: [sec]"),
         "{}",

@@ -447,10 +447,12 @@ pub(super) fn webhook_cause<'c>(
         // no endpoint, no admission. The deadlock the upstream docs warn of
         // ("Avoiding deadlocks in self-hosted webhooks"). Nothing is wrong
         // on the path to the webhook: the loop that stalls is the one that
-        // creates pods, so it is filed under compute.
+        // admits pods, and admission, like authentication and
+        // authorisation, is the API server deciding what may be done: the
+        // identity loop.
         return vec![Hypothesis::new(
             90,
-            Loop::Compute,
+            Loop::Identity,
             config_obj.clone(),
             format!("admission webhook \"{webhook}\" ({config_obj}) is served by the pods of {owner}, which it must admit first: with failurePolicy {policy} and no endpoint behind Service {sns}/{sname}, their creation is refused, so the webhook never comes back"),
         )

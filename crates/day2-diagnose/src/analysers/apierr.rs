@@ -130,12 +130,20 @@ fn granted_elsewhere<'c>(
         .find_map(|b| {
             let name = &b.role_ref.name;
             let (role, rules) = if b.role_ref.kind == "Role" {
+                // The Role of the binding's namespace; else the one of the
+                // namespace refused, which the binding was meant to sit in
+                // (a chart rendering it into the release namespace).
                 let x = c
                     .roles
                     .iter()
-                    .find(|x| x.ns_or_default() == b.ns_or_default() && x.name() == name)?;
+                    .find(|x| x.ns_or_default() == b.ns_or_default() && x.name() == name)
+                    .or_else(|| {
+                        c.roles
+                            .iter()
+                            .find(|x| x.ns_or_default() == scope && x.name() == name)
+                    })?;
                 (
-                    ObjRef::new("Role", Some(b.ns_or_default()), name),
+                    ObjRef::new("Role", Some(x.ns_or_default()), name),
                     x.rules.as_ref(),
                 )
             } else {
@@ -249,10 +257,12 @@ pub fn rbac(a: &Analysis<'_>, r: &Refused<'_>) -> Hypothesis {
             true,
         );
     }
-    if let Some(g) = found
-        .iter()
-        .find(|g| g.allows.is_none() && roles_held(&g.role.kind))
-    {
+    // A built-in ClusterRole a capture left out is not missing.
+    if let Some(g) = found.iter().find(|g| {
+        g.allows.is_none()
+            && roles_held(&g.role.kind)
+            && !(g.role.kind == "ClusterRole" && super::rbac::built_in(&g.role.name))
+    }) {
         return Hypothesis::new(
             82,
             Loop::Identity,

@@ -187,3 +187,36 @@ pub fn unnamed_port<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         }),
     ]
 }
+
+/// An ALB Ingress registering Fargate pods as instance targets
+/// ([`crate::symptoms::ingress::fargate_instance`]): the Ingress's
+/// target type is the setting to change.
+pub fn fargate_instance<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some((ing, svc, name, _, host, path)) = backend(a, d) else {
+        return vec![];
+    };
+    let pods = service::selected_pods(a, svc);
+    let Some(n) = crate::symptoms::ingress::fargate_instance(a, ing, svc, &pods) else {
+        return vec![];
+    };
+    let (ns, ing_name) = (ing.ns_or_default(), ing.name());
+    vec![
+        Hypothesis::new(
+            88,
+            Loop::Network,
+            ing.objref(),
+            format!(
+                "Ingress {ns}/{ing_name} leaves the ALB's target type at instance: the AWS Load Balancer Controller registers Service {name}'s node port on the nodes, and all {n} of its pods run on EKS Fargate, which has no node ports, so {host}{path} has no healthy target (503)"
+            ),
+        )
+        .fix(format!(
+            "Register the pods themselves: annotate Ingress {ns}/{ing_name} (or Service {name}) with `alb.ingress.kubernetes.io/target-type: ip` (`kubectl annotate ingress -n {ns} {ing_name} alb.ingress.kubernetes.io/target-type=ip`), which Fargate requires; the controller then replaces the TargetGroupBinding's instance targets with the pods' IPs."
+        ))
+        .link(Link::new(
+            Loop::Network,
+            d.since,
+            svc.objref(),
+            format!("the pods of Service {name} run on Fargate nodes (eks.amazonaws.com/compute-type: fargate)"),
+        )),
+    ]
+}

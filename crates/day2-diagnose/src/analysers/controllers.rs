@@ -50,6 +50,7 @@ pub fn load_balancer<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
     }
     if message.is_empty() {
         if let Some(h) = super::metallb::legacy_config(a, svc)
+            .or_else(|| super::metallb::config_elsewhere(a, svc))
             .or_else(|| super::lb_causes::silent_limit(a, svc))
             .or_else(|| super::lb_causes::no_provider(a, svc))
         {
@@ -311,6 +312,11 @@ pub fn job<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .as_ref()
         .map(|m| format!(": {}", day2_model::redact::excerpt(m, 160)))
         .unwrap_or_default();
+    if msg.is_some()
+        && let Some(h) = super::follow::job_message(a, &pods, &container)
+    {
+        return vec![h.links(failed_link)];
+    }
     if msg.is_none()
         && let Some(h) =
             super::outside::job_exit(job, &container, code, why.as_deref(), exits.len())
@@ -454,6 +460,9 @@ pub fn hpa<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         )
         .fix(format!("Set resources.requests (cpu/memory, whichever the HPA targets) on every container of {target_ref}, sidecars included; utilisation is usage divided by the request."))
         .links(link)];
+    }
+    if let Some(h) = super::metrics_adapter::unavailable(a, message, link.clone()) {
+        return vec![h];
     }
     if message.contains("metrics.k8s.io") || message.contains("resource metrics API") {
         let api = crate::symptoms::autoscaling::metrics_api(a);

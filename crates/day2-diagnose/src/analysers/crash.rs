@@ -62,6 +62,9 @@ pub fn memory<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     if d.kind != Kind::OomKilled && c.reason != Some("OOMKilled") {
         return vec![];
     }
+    if let Some(h) = super::dns_loop::forwarding_loop(a, c.pod, c.container) {
+        return vec![h];
+    }
     let workload = model::workload_ref(a.cluster, c.pod);
     let spec = container(c.pod, c.container);
     let limit = spec.and_then(|s| container_limit(s, "memory"));
@@ -97,12 +100,15 @@ pub fn memory<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     c.container
                 ),
             };
+            let vpa = crate::symptoms::crash_loop::vpa_over_limit(a, c.pod, c.container)
+                .map(|(target, _)| format!("; its VerticalPodAutoscaler recommends {}, which the limit does not let it have (a VPA that controls requests only never raises the limit)", format_amount("memory", target)))
+                .unwrap_or_default();
             vec![Hypothesis::new(
                 86,
                 Loop::Compute,
                 workload.clone(),
                 format!(
-                    "container {} reached its memory limit of {} (request {}) and the kernel killed it: the limit is below what it uses",
+                    "container {} reached its memory limit of {} (request {}) and the kernel killed it: the limit is below what it uses{vpa}",
                     c.container,
                     format_amount("memory", lim),
                     request.map(|r| format_amount("memory", r)).unwrap_or_else(|| "unset".into())

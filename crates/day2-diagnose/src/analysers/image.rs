@@ -25,6 +25,22 @@ struct Pull<'a> {
     class: PullClass,
 }
 
+/// The image has no tag or `latest` and the container does not ask for
+/// `IfNotPresent` or `Never`: Kubernetes then defaults its pull policy to
+/// Always, so an image present on the node is pulled again regardless.
+fn pulls_latest_always(p: &Pull<'_>) -> bool {
+    let tag = p
+        .image
+        .rsplit_once('/')
+        .map_or(p.image, |(_, last)| last)
+        .split_once(':')
+        .map(|(_, t)| t);
+    let latest = !p.image.contains('@') && tag.is_none_or(|t| t == "latest");
+    let policy = crate::model::spec_container(p.pod, p.container)
+        .and_then(|c| c.image_pull_policy.as_deref());
+    latest && !matches!(policy, Some("IfNotPresent" | "Never"))
+}
+
 fn pull<'c, 'd>(d: &'d Detected<'c>) -> Option<Pull<'d>> {
     let pod = d.pod()?;
     match &d.detail {
@@ -423,8 +439,13 @@ pub fn reference<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 p.image
             ),
             format!(
-                "Check the image name (registry and repository) of container {} in {workload}; if it is private, add an imagePullSecret.",
-                p.container
+                "Check the image name (registry and repository) of container {} in {workload}; if it is private, add an imagePullSecret.{}",
+                p.container,
+                if pulls_latest_always(&p) {
+                    " If the image was loaded onto the nodes rather than pushed (`kind load docker-image`, `minikube image load`, `k3d image import`), its tag (none, or `latest`) makes the kubelet pull it every time (imagePullPolicy Always): set `imagePullPolicy: IfNotPresent` or give the image a tag other than latest."
+                } else {
+                    ""
+                }
             ),
         ),
         _ => return vec![],

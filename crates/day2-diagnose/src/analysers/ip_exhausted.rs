@@ -213,14 +213,31 @@ fn vpc_cni_short(
     let subnet = format!(
         "Check the free addresses of the node's subnet (`aws ec2 describe-subnets --query 'Subnets[].[SubnetId,AvailabilityZone,AvailableIpAddressCount]'`): when it is (nearly) exhausted, add a subnet or a secondary CIDR with custom networking (ENIConfig), or lower WARM_IP_TARGET / WARM_ENI_TARGET on {ds} so idle nodes hold fewer addresses"
     );
-    if on_node == 0 && hours(joined).is_some_and(|h| (0..2).contains(&h)) {
+    // With prefix delegation each node takes /28 blocks, which a subnet
+    // with free addresses but no free contiguous /28 cannot give: a node
+    // that holds no pod address at all never got its first one.
+    let prefixes = agent.spec.as_ref().is_some_and(|s| {
+        s.containers
+            .iter()
+            .flat_map(|c| c.env.iter().flatten())
+            .any(|e| e.name == "ENABLE_PREFIX_DELEGATION" && e.value.as_deref() == Some("true"))
+    });
+    if on_node == 0 && (prefixes || hours(joined).is_some_and(|h| (0..2).contains(&h))) {
         return Hypothesis::new(
             80,
             Loop::Network,
             ds_ref,
-            format!("the AWS VPC CNI ({ds}{at}) gets no IP address for pods on node {node}, which joined just before and holds none yet, though its ENIs can address {max_pods}: the node's subnet has no free addresses left for its secondary IPs (the cluster does not show the subnet)"),
+            if prefixes {
+                format!("the AWS VPC CNI ({ds}{at}, prefix delegation on) gets no IP address for pods on node {node}, which holds none, though it can address {max_pods}: the node's subnet has no free contiguous /28 block left for its prefixes, even if single addresses are free (the cluster does not show the subnet)")
+            } else {
+                format!("the AWS VPC CNI ({ds}{at}) gets no IP address for pods on node {node}, which joined just before and holds none yet, though its ENIs can address {max_pods}: the node's subnet has no free addresses left for its secondary IPs (the cluster does not show the subnet)")
+            },
         )
-        .fix(format!("{subnet}. When the subnet has room, {restart}."))
+        .fix(if prefixes {
+            format!("{subnet}; with prefix delegation the subnet needs free /28 blocks, not single addresses: reserve them with a subnet CIDR reservation of type prefix (`aws ec2 create-subnet-cidr-reservation --reservation-type prefix`) or give the nodes a new subnet. When the subnet has room, {restart}.")
+        } else {
+            format!("{subnet}. When the subnet has room, {restart}.")
+        })
         .missing("the subnet's free addresses (in AWS, outside the cluster)")
         .links(link)
         .unexplained();

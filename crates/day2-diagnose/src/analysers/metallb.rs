@@ -77,6 +77,65 @@ pub fn legacy_config(a: &Analysis<'_>, svc: &Res<Service>) -> Option<Hypothesis>
     )
 }
 
+/// MetalLB before 0.13 reads the ConfigMap its `--config` flag names
+/// (`config` by default; Helm's old stable/metallb chart passed
+/// `metallb-config`): pools written into a ConfigMap of another name are
+/// never read (helm/charts#9973).
+pub fn config_elsewhere(a: &Analysis<'_>, svc: &Res<Service>) -> Option<Hypothesis> {
+    let c = a.cluster;
+    let (ns, image, args) = c.deployments.iter().find_map(|d| {
+        let k = d.spec.template.spec.as_ref()?.containers.iter().find(|k| {
+            k.image
+                .as_deref()
+                .is_some_and(|i| i.contains("metallb/controller"))
+        })?;
+        Some((
+            d.ns_or_default(),
+            k.image.as_deref()?,
+            k.args.clone().unwrap_or_default(),
+        ))
+    })?;
+    if version(image).is_none_or(|v| v >= (0, 13)) {
+        return None;
+    }
+    let wanted = args
+        .iter()
+        .find_map(|x| x.strip_prefix("--config="))
+        .unwrap_or("config");
+    if c.config_maps
+        .iter()
+        .any(|m| m.ns_or_default() == ns && m.name() == wanted)
+    {
+        return None;
+    }
+    let cm = c.config_maps.iter().find(|m| {
+        m.ns_or_default() == ns
+            && m.data
+                .as_ref()
+                .and_then(|d| d.get("config"))
+                .is_some_and(|v| v.contains("address-pools"))
+    })?;
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Network,
+            cm.objref(),
+            format!(
+                "MetalLB {} reads its address pools from ConfigMap {ns}/{wanted} (its `--config`), which does not exist; the pools are in ConfigMap {ns}/{}, which it never reads, so Service {}/{} gets no address",
+                image.rsplit_once(':').map_or(image, |(_, t)| t),
+                cm.name(),
+                svc.ns_or_default(),
+                svc.name()
+            ),
+        )
+        .fix(format!(
+            "Put the pools where MetalLB looks: create ConfigMap {ns}/{wanted} with the same `config` key (`kubectl -n {ns} get configmap {} -o yaml`, rename, apply), or start the controller and speakers with `--config={}` (the chart's `configInline` or `existingConfigMap` value).",
+            cm.name(),
+            cm.name()
+        )),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::version;

@@ -15,7 +15,9 @@ pub mod crash;
 pub mod csi;
 pub mod csi_name;
 pub mod csi_registration;
+pub mod db_password;
 pub mod dependency;
+pub mod dns_loop;
 pub mod drain;
 pub mod follow;
 pub mod gce_backends;
@@ -35,6 +37,7 @@ pub mod lb_causes;
 pub mod lb_nodes;
 pub mod manual_endpoints;
 pub mod metallb;
+pub mod metrics_adapter;
 pub mod missing_file;
 pub mod mount;
 pub mod mount_driver;
@@ -51,6 +54,7 @@ pub mod port_in_use;
 pub mod pressure;
 pub mod probe;
 pub mod probe_http;
+pub mod probe_policy;
 pub mod producer;
 pub mod psp;
 pub mod rbac;
@@ -191,6 +195,10 @@ pub static ANALYSERS: &[Analyser] = &[
     },
     Analyser {
         kinds: &[CrashLoopBackOff],
+        run: db_password::refused,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff],
         run: follow::errors,
     },
     Analyser {
@@ -306,6 +314,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[IngressBackendUnavailable],
         run: backend_port::unnamed_port,
+    },
+    Analyser {
+        kinds: &[IngressBackendUnavailable],
+        run: backend_port::fargate_instance,
     },
     Analyser {
         kinds: &[IngressBackendUnavailable],

@@ -7,8 +7,6 @@ use crate::symptoms::{Detected, Subject};
 use day2_model::{Loop, ObjRef, Res};
 use k8s_openapi::api::core::v1::Node;
 
-use model::CNI_DAEMONS as CNI;
-
 /// A CNI network configuration list (`"plugins": [...]`) without
 /// `cniVersion`, in the ConfigMap the CNI's DaemonSet installs it from:
 /// libcni refuses to load such a list (kubelet 1.16 and later, which
@@ -214,7 +212,7 @@ pub fn not_ready<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .cluster
             .daemon_sets
             .iter()
-            .find(|d| CNI.contains(&d.name()));
+            .find(|d| model::is_cni_daemon(d.name()));
         if let Some(h) = ds.and_then(|ds| {
             refused_here(a, ds, node)
                 .or_else(|| unpulled_here(a, ds, node))

@@ -190,6 +190,14 @@ pub fn cause<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         hs.push(h);
     }
 
+    if out == ProbeOutcome::Timeout
+        && let Some(mut h) = super::probe_policy::node_denied(a, pod, port_num, kind.as_str(), name)
+    {
+        for l in links.iter().cloned() {
+            h = h.link(l);
+        }
+        hs.push(h);
+    }
     let hinted = spec.and_then(|c| super::probe_http::hint(a, pod, c, kind, output, &workload));
     let (score, summary, fix) = if let Some(h) = hinted {
         (h.score, h.summary, h.fix)

@@ -12,7 +12,7 @@ use day2_model::{Loop, ObjRef};
 use k8s_openapi::api::rbac::v1::{RoleRef, Subject};
 
 /// Roles every cluster has, which a capture may leave out.
-fn built_in(name: &str) -> bool {
+pub(crate) fn built_in(name: &str) -> bool {
     name.starts_with("system:") || matches!(name, "cluster-admin" | "admin" | "edit" | "view")
 }
 

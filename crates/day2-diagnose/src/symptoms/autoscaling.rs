@@ -35,6 +35,15 @@ pub fn detect<'c>(a: &Analysis<'c>, hpa: &'c Res<HorizontalPodAutoscaler>) -> Op
         })
         .filter(|_| status.current_replicas.unwrap_or(0) >= max);
     let cond = unable.or(inactive).or(pinned)?;
+    // KEDA scales its HPA's target between zero and one itself; its HPA
+    // says ScalingDisabled while the target rests at zero, by design.
+    if unable.is_none()
+        && pinned.is_none()
+        && cond.reason.as_deref() == Some("ScalingDisabled")
+        && keda_managed(hpa)
+    {
+        return None;
+    }
     if unable.is_none() && inactive.is_some() && first_samples_pending(a, cond) {
         return None;
     }
@@ -61,6 +70,22 @@ pub fn detect<'c>(a: &Analysis<'c>, hpa: &'c Res<HorizontalPodAutoscaler>) -> Op
     );
     d.events = events;
     Some(d)
+}
+
+/// An HPA KEDA made for a ScaledObject: owned by it, or labelled so by the
+/// operator (`scaledobject.keda.sh/name`, `app.kubernetes.io/managed-by:
+/// keda-operator`).
+pub fn keda_managed(hpa: &HorizontalPodAutoscaler) -> bool {
+    let m = &hpa.metadata;
+    m.owner_references
+        .iter()
+        .flatten()
+        .any(|o| o.kind == "ScaledObject")
+        || m.labels.as_ref().is_some_and(|l| {
+            l.contains_key("scaledobject.keda.sh/name")
+                || l.get("app.kubernetes.io/managed-by").map(String::as_str)
+                    == Some("keda-operator")
+        })
 }
 
 /// How long the resource metrics pipeline may take to have a sample of a

@@ -46,7 +46,10 @@ pub fn detect<'c>(a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) -> 
                 ) && !e.message_text().contains("pulling image")
             })
             .collect();
-        if !crash && super::recovered(a, pod, cs, &mine) {
+        if !crash
+            && vpa_over_limit(a, pod, &cs.name).is_none()
+            && super::recovered(a, pod, cs, &mine)
+        {
             // An OOM days ago on a container that has run Ready since is history.
             continue;
         }
@@ -85,4 +88,58 @@ pub fn detect<'c>(a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) -> 
         out.push(d);
     }
     out
+}
+
+/// A VerticalPodAutoscaler of the pod's workload recommends more memory for
+/// the container than its limit allows: the OOM kill will come back, so it
+/// is not history however long the container has run since. (target,
+/// limit) in bytes.
+pub(crate) fn vpa_over_limit(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    container: &str,
+) -> Option<(i64, i64)> {
+    let limit = pod
+        .spec
+        .as_ref()?
+        .containers
+        .iter()
+        .find(|c| c.name == container)
+        .and_then(|c| day2_model::resources::container_limit(c, "memory"))?;
+    let workload = model::workload_ref(a.cluster, pod);
+    let str_at = |v: &serde_json::Value, path: &[&str]| -> Option<String> {
+        Some(
+            path.iter()
+                .try_fold(v, |v, k| v.get(k))?
+                .as_str()?
+                .to_owned(),
+        )
+    };
+    a.cluster
+        .other
+        .iter()
+        .filter(|o| {
+            o.obj.kind == "VerticalPodAutoscaler" && o.ns_or_default() == pod.ns_or_default()
+        })
+        .filter(|o| {
+            o.obj.data.get("spec").is_some_and(|s| {
+                str_at(s, &["targetRef", "kind"]).as_deref() == Some(workload.kind.as_str())
+                    && str_at(s, &["targetRef", "name"]).as_deref() == Some(workload.name.as_str())
+            })
+        })
+        .find_map(|o| {
+            let recs = o
+                .obj
+                .data
+                .get("status")?
+                .get("recommendation")?
+                .get("containerRecommendations")?
+                .as_array()?;
+            let target = recs
+                .iter()
+                .find(|r| str_at(r, &["containerName"]).as_deref() == Some(container))
+                .and_then(|r| str_at(r, &["target", "memory"]))
+                .and_then(|m| day2_model::resources::amount("memory", &m))?;
+            (target > limit).then_some((target, limit))
+        })
 }

@@ -107,13 +107,34 @@ pub fn detect<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
                     )
                 }),
         );
+        // Its active pods in the input, as the manager counts them: the
+        // status may still count one that failed or is being deleted. Only
+        // for a ReplicaSet with a FailedCreate event: the rest never count.
+        let named = wanted.contains(&("ReplicaSet", r.ns_or_default(), r.name()));
+        let active = cluster
+            .pods_in_namespace(r.ns_or_default())
+            .filter(|_| named)
+            .filter(|p| {
+                p.metadata
+                    .owner_references
+                    .iter()
+                    .flatten()
+                    .any(|o| o.kind == "ReplicaSet" && o.name == r.name())
+            })
+            .filter(|p| !crate::model::is_terminal(p) && !crate::model::is_deleting(p))
+            .count();
+        let pods_seen = named
+            && cluster
+                .pods_in_namespace(r.ns_or_default())
+                .next()
+                .is_some();
         let t = r.spec.template.as_ref();
         consider(
             &r.metadata,
             &refs(cluster, r),
             "ReplicaSet",
             t,
-            want > have || failing,
+            want > have || failing || (pods_seen && (active as i32) < want),
         );
     }
     for r in &cluster.stateful_sets {

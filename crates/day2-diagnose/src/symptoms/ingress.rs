@@ -12,6 +12,7 @@ use super::{Detail, Detected, Kind, Subject, service};
 use crate::analysis::Analysis;
 use crate::netpol::{Direction, Peer, Port, evaluate};
 use day2_model::{Pod, Res, SourceKind};
+use k8s_openapi::api::core::v1::Service;
 use k8s_openapi::api::networking::v1::{Ingress, IngressServiceBackend};
 
 /// Every Service backend of an Ingress with the host and path routing to it.
@@ -135,6 +136,15 @@ pub fn detect<'c>(a: &Analysis<'c>, ing: &'c Res<Ingress>) -> Option<Detected<'c
                                 u.target,
                                 names(&u.pods),
                                 declared.join(", ")
+                            ),
+                        ))
+                    } else if let Some(n) = fargate_instance(a, ing, s, &pods) {
+                        Some((
+                            Kind::IngressBackendUnavailable,
+                            format!(
+                                "the ALB of Ingress {ns}/{} registers backend Service {} by node port (target type instance), and all {n} of its pods run on EKS Fargate, which has no node ports: no target becomes healthy and requests to {host}{path} get 503",
+                                ing.name(),
+                                b.name
                             ),
                         ))
                     } else {
@@ -306,6 +316,53 @@ pub fn misclassed<'a, 'c>(
         && !controllers.is_empty()
         && !controllers.iter().any(|p| crate::model::any_arg(p, serves)))
     .then_some((controllers, asked))
+}
+
+/// The target type the AWS Load Balancer Controller registers an Ingress's
+/// backends with: `alb.ingress.kubernetes.io/target-type` on the Ingress or
+/// its Service, `instance` (node ports) by default.
+fn alb_target_type<'i>(
+    ing: &'i k8s_openapi::api::networking::v1::Ingress,
+    svc: &'i Service,
+) -> &'i str {
+    let of = |m: &'i k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta| {
+        m.annotations
+            .as_ref()?
+            .get("alb.ingress.kubernetes.io/target-type")
+            .map(String::as_str)
+    };
+    of(&svc.metadata)
+        .or_else(|| of(&ing.metadata))
+        .unwrap_or("instance")
+}
+
+/// An ALB Ingress whose backend pods all run on EKS Fargate, registered as
+/// `instance` targets: Fargate has no node ports the load balancer can
+/// send to, so no target ever becomes healthy and the ALB answers 503
+/// (kubernetes-sigs/aws-load-balancer-controller#2132). The pods on
+/// Fargate, when that is so.
+pub fn fargate_instance<'c>(
+    a: &Analysis<'c>,
+    ing: &'c k8s_openapi::api::networking::v1::Ingress,
+    svc: &Service,
+    pods: &[&'c Res<Pod>],
+) -> Option<usize> {
+    let alb = class_name(a, ing) == Some("alb")
+        || a.cluster.ingress_classes.iter().any(|c| {
+            Some(c.name()) == class_name(a, ing)
+                && c.spec.as_ref().and_then(|s| s.controller.as_deref())
+                    == Some("ingress.k8s.aws/alb")
+        });
+    if !alb || alb_target_type(ing, svc) != "instance" || pods.is_empty() {
+        return None;
+    }
+    let fargate = |p: &&Res<Pod>| {
+        crate::model::node_name(p)
+            .and_then(|n| a.cluster.node(n))
+            .and_then(|n| n.labels().get("eks.amazonaws.com/compute-type"))
+            .is_some_and(|t| t == "fargate")
+    };
+    pods.iter().all(fargate).then_some(pods.len())
 }
 
 /// Whether a controller has written the Ingress's address

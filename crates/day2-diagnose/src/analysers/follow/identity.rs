@@ -70,6 +70,32 @@ pub(super) fn cloud_identity(
         .missing("the instances' metadata options (`aws ec2 describe-instances --query 'Reservations[].Instances[].MetadataOptions'`)")
         .unexplained();
     }
+    // The pod runs as a ServiceAccount without the cloud's identity while
+    // one of its namespace carries it: the pod template names the wrong
+    // account (or none, and runs as `default`).
+    let key = match cloud {
+        CloudId::Aws => AWS_ROLE,
+        CloudId::Azure => AZURE_CLIENT,
+        CloudId::Gcp => GKE_GSA,
+    };
+    if ann(key).is_none()
+        && !matches!(problem, AuthProblem::Expired | AuthProblem::InvalidToken)
+        && let Some(other) = a
+            .cluster
+            .service_accounts
+            .iter()
+            .find(|s| s.ns_or_default() == ns && s.name() != sa && s.annotation(key).is_some())
+    {
+        let workload = model::workload_ref(a.cluster, pod);
+        let other = other.name();
+        return Hypothesis::new(
+            86,
+            Loop::Identity,
+            workload.clone(),
+            format!("container {container} exits because its cloud identity is refused: the pod runs as ServiceAccount {ns}/{sa}, which has no `{key}` annotation, while ServiceAccount {ns}/{other} carries one: {workload} does not name the account meant for it"),
+        )
+        .fix(format!("Set `serviceAccountName: {other}` in the pod template of {workload} (for a CronJob, under `jobTemplate.spec.template.spec`), so the pod gets {other}'s cloud identity, then let it run again."));
+    }
     let (why, fix) = match (cloud, problem) {
         (CloudId::Aws, AuthProblem::Expired) => (
             "the web identity token it presents has expired: the app read the projected token once and never re-reads it".to_owned(),

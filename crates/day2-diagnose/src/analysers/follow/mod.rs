@@ -67,7 +67,7 @@ const GENERATED_LABELS: [&str; 4] = [
 
 /// The text a crashing container left: its termination and waiting
 /// messages, the pod's events, and its log lines when the input has them.
-fn crash_texts<'c>(
+pub(crate) fn crash_texts<'c>(
     a: &Analysis<'c>,
     d: &Detected<'c>,
     pod: &'c Res<Pod>,
@@ -181,6 +181,35 @@ fn server_host(server: &str) -> &str {
 }
 
 /// Every error the crashing container reports, each followed to a cause.
+/// A failed Job pod's message read as a crash's: the error families
+/// (cloud identity refused, a name that does not resolve, a refused
+/// connection) lead where they lead for a crash loop. The first pod whose
+/// message one of them explains.
+pub fn job_message<'c>(
+    a: &Analysis<'c>,
+    pods: &[&'c Res<Pod>],
+    container: &str,
+) -> Option<Hypothesis> {
+    pods.iter().find_map(|pod| {
+        let mut d = Detected::new(
+            crate::symptoms::Kind::CrashLoopBackOff,
+            pod.objref(),
+            crate::symptoms::Subject::Pod(pod),
+        );
+        d.detail = Detail::Crash {
+            container: container.to_owned(),
+            exit_code: None,
+            reason: None,
+            restarts: 0,
+            finished: None,
+        };
+        errors(a, &d)
+            .into_iter()
+            .filter(|h| !h.unexplained && h.score >= 70)
+            .max_by_key(|h| h.score)
+    })
+}
+
 pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Some(pod) = d.pod() else { return vec![] };
     let Detail::Crash { container, .. } = &d.detail else {

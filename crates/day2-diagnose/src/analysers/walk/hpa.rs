@@ -139,12 +139,7 @@ pub(super) fn walk(a: &Analysis<'_>, hpa: &Res<HorizontalPodAutoscaler>, w: &mut
         return;
     };
     // KEDA scales its HPA's target from zero itself.
-    let keda = hpa
-        .metadata
-        .owner_references
-        .iter()
-        .flatten()
-        .any(|o| o.kind == "ScaledObject");
+    let keda = crate::symptoms::autoscaling::keda_managed(hpa);
     if target.replicas == Some(0) && !keda {
         w.push(Anomaly {
             score: 45,

@@ -1,0 +1,158 @@
+//! A database refusing the password a crashing container presents:
+//! PostgreSQL's `password authentication failed for user "x"`, MySQL's and
+//! MariaDB's `Access denied for user 'x'@'host' (using password: YES)`. The
+//! password comes from a Secret; a database keeps the password it was
+//! initialised with on its volume, so a Secret written after that volume
+//! (a chart reinstalled or upgraded without `existingSecret`, which
+//! generates a new random password) no longer matches it
+//! (ricsanfre/pi-cluster#256, Bitnami's "credentials do not match").
+
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use crate::model;
+use crate::symptoms::{Detail, Detected};
+use day2_model::{Loop, ObjRef, Pod};
+
+/// The user a database refused, from its own words.
+fn refused_user(text: &str) -> Option<&str> {
+    if let Some((_, rest)) = text.split_once("password authentication failed for user \"") {
+        return rest.split('"').next();
+    }
+    let (_, rest) = text.split_once("Access denied for user '")?;
+    rest.contains("(using password: YES)")
+        .then(|| rest.split('\'').next())
+        .flatten()
+}
+
+/// Secrets the container reads a password from (`env` by `secretKeyRef`
+/// with "pass" in the variable's or the key's name).
+fn password_secrets<'p>(pod: &'p Pod, container: &str) -> Vec<&'p str> {
+    let Some(spec) = pod.spec.as_ref() else {
+        return vec![];
+    };
+    spec.containers
+        .iter()
+        .chain(spec.init_containers.iter().flatten())
+        .filter(|c| c.name == container)
+        .flat_map(|c| c.env.iter().flatten())
+        .filter_map(|e| {
+            let r = e.value_from.as_ref()?.secret_key_ref.as_ref()?;
+            let l = format!("{} {}", e.name, r.key).to_ascii_lowercase();
+            l.contains("pass").then_some(r.name.as_str())
+        })
+        .collect()
+}
+
+pub fn refused<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(pod) = d.pod() else { return vec![] };
+    let Detail::Crash { container, .. } = &d.detail else {
+        return vec![];
+    };
+    let texts = super::follow::crash_texts(a, d, pod, container);
+    let Some((user, line)) = texts.iter().find_map(|t| {
+        let user = refused_user(t)?;
+        let line = t.lines().find(|l| l.contains(user)).unwrap_or(t).to_owned();
+        Some((user.to_owned(), line))
+    }) else {
+        return vec![];
+    };
+    let ns = pod.ns_or_default();
+    let Some(secret) = password_secrets(pod, container).into_iter().find_map(|n| {
+        a.cluster
+            .secrets
+            .iter()
+            .find(|s| s.ns_or_default() == ns && s.name() == n)
+    }) else {
+        return vec![];
+    };
+    let seen = Link::new(
+        Loop::Compute,
+        d.since,
+        pod.objref(),
+        format!("the database refuses user {user}'s password"),
+    )
+    .with_evidence([day2_model::redact::excerpt(&line, 200)]);
+    let secret_ref = ObjRef::new("Secret", Some(ns), secret.name());
+    let written = model::creation(&secret.metadata);
+    // The database's own pods read the same Secret; a volume of theirs
+    // older than the Secret holds the password of before.
+    let older = a
+        .cluster
+        .pods_in_namespace(ns)
+        .filter(|p| p.name() != pod.name())
+        .filter(|p| {
+            p.spec.as_ref().is_some_and(|s| {
+                s.containers
+                    .iter()
+                    .any(|c| password_secrets(p, &c.name).contains(&secret.name()))
+            })
+        })
+        .flat_map(|p| {
+            let claims: Vec<&str> = p
+                .spec
+                .as_ref()
+                .map(|s| model::claims(s).collect())
+                .unwrap_or_default();
+            claims
+                .into_iter()
+                .filter_map(|c| a.cluster.pvc(p.ns_or_default(), c))
+                .collect::<Vec<_>>()
+        })
+        .find(
+            |pvc| matches!((model::creation(&pvc.metadata), written), (Some(v), Some(s)) if v < s),
+        );
+    let (score, summary, fix) = match older {
+        Some(pvc) => (
+            86,
+            format!(
+                "the database refuses the password of user {user}, and Secret {ns}/{} that holds it was written after claim {ns}/{} that holds the database's data, and a database keeps the password it was initialised with, so the new password in the Secret does not match it",
+                secret.name(),
+                pvc.name()
+            ),
+            format!(
+                "Put the original password back in Secret {ns}/{} (a chart's `auth.existingSecret` pointing at a Secret you keep, so upgrades stop generating one), or change the user's password inside the database to the Secret's (`ALTER USER {user} WITH PASSWORD '…'` in PostgreSQL, `ALTER USER '{user}'@'%' IDENTIFIED BY '…'` in MySQL); deleting claim {ns}/{} re-initialises the database with the new password and loses its data.",
+                secret.name(),
+                pvc.name()
+            ),
+        ),
+        None => (
+            72,
+            format!(
+                "the database refuses user {user}'s password, which the pod reads from Secret {ns}/{}: the Secret and the database's own password for {user} differ",
+                secret.name()
+            ),
+            format!(
+                "Make them agree: set the password the database has in Secret {ns}/{} (or the chart's `existingSecret`), or change the user's password in the database to the Secret's; a chart reinstalled without `existingSecret` generates a new random password the existing database does not know.",
+                secret.name()
+            ),
+        ),
+    };
+    vec![
+        Hypothesis::new(score, Loop::Identity, secret_ref, summary)
+            .fix(fix)
+            .link(seen),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refused_user;
+
+    #[test]
+    fn the_refused_user_in_postgres_and_mysql_words() {
+        assert_eq!(
+            refused_user("FATAL: password authentication failed for user \"bn_keycloak\""),
+            Some("bn_keycloak")
+        );
+        assert_eq!(
+            refused_user(
+                "ERROR 1045 (28000): Access denied for user 'app'@'10.0.0.7' (using password: YES)"
+            ),
+            Some("app")
+        );
+        assert_eq!(
+            refused_user("Access denied for user 'app'@'10.0.0.7' (using password: NO)"),
+            None
+        );
+    }
+}
