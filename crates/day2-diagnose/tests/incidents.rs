@@ -218,6 +218,12 @@
 //! `tests/incidents-heldout-47/` is a forty-seventh, written the same way
 //! from threads none of the other sets cites, against
 //! [`HELDOUT47_ACCURACY_FLOOR`] and [`HELDOUT47_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-48/` is a forty-eighth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT48_ACCURACY_FLOOR`] and [`HELDOUT48_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-49/` is a forty-ninth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT49_ACCURACY_FLOOR`] and [`HELDOUT49_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -761,6 +767,22 @@ const HELDOUT47_ACCURACY_FLOOR: f64 = 1.0;
 /// today. Only goes down.
 const HELDOUT47_HEALTHY_MISSES_CEILING: usize = 0;
 
+/// Share of the forty-eighth held-out set (`tests/incidents-heldout-48/`)
+/// fully right. Blind, on the engine of d5cc48b: 9 of 15 (60.0%). Only goes up.
+const HELDOUT48_ACCURACY_FLOOR: f64 = 0.6;
+
+/// Healthy clusters of the forty-eighth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT48_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the forty-ninth held-out set (`tests/incidents-heldout-49/`)
+/// fully right. Blind, on the engine of d5cc48b: 6 of 16 (37.5%). Only goes up.
+const HELDOUT49_ACCURACY_FLOOR: f64 = 0.375;
+
+/// Healthy clusters of the forty-ninth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT49_HEALTHY_MISSES_CEILING: usize = 1;
+
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
 const HELDOUT10_HEALTHY_MISSES_CEILING: usize = 0;
@@ -1185,6 +1207,8 @@ const HELDOUT44: &str = "tests/incidents-heldout-44";
 const HELDOUT45: &str = "tests/incidents-heldout-45";
 const HELDOUT46: &str = "tests/incidents-heldout-46";
 const HELDOUT47: &str = "tests/incidents-heldout-47";
+const HELDOUT48: &str = "tests/incidents-heldout-48";
+const HELDOUT49: &str = "tests/incidents-heldout-49";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -1657,6 +1681,10 @@ const HELDOUT46_BEGIN: &str = "<!-- heldout46:begin -->";
 const HELDOUT46_END: &str = "<!-- heldout46:end -->";
 const HELDOUT47_BEGIN: &str = "<!-- heldout47:begin -->";
 const HELDOUT47_END: &str = "<!-- heldout47:end -->";
+const HELDOUT48_BEGIN: &str = "<!-- heldout48:begin -->";
+const HELDOUT48_END: &str = "<!-- heldout48:end -->";
+const HELDOUT49_BEGIN: &str = "<!-- heldout49:begin -->";
+const HELDOUT49_END: &str = "<!-- heldout49:end -->";
 
 /// The scoreboards share one file and run in parallel: one writer at a time.
 static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -2322,6 +2350,30 @@ fn heldout47_incidents_scoreboard() {
         HELDOUT47_ACCURACY_FLOOR,
         HELDOUT47_HEALTHY_MISSES_CEILING,
         (HELDOUT47_BEGIN, HELDOUT47_END),
+    );
+}
+
+/// The forty-eighth held-out set, scored on its own by the same code.
+#[test]
+fn heldout48_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT48,
+        15,
+        HELDOUT48_ACCURACY_FLOOR,
+        HELDOUT48_HEALTHY_MISSES_CEILING,
+        (HELDOUT48_BEGIN, HELDOUT48_END),
+    );
+}
+
+/// The forty-ninth held-out set, scored on its own by the same code.
+#[test]
+fn heldout49_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT49,
+        16,
+        HELDOUT49_ACCURACY_FLOOR,
+        HELDOUT49_HEALTHY_MISSES_CEILING,
+        (HELDOUT49_BEGIN, HELDOUT49_END),
     );
 }
 
