@@ -768,16 +768,18 @@ const HELDOUT47_ACCURACY_FLOOR: f64 = 1.0;
 const HELDOUT47_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the forty-eighth held-out set (`tests/incidents-heldout-48/`)
-/// fully right. Blind, on the engine of d5cc48b: 9 of 15 (60.0%). Only goes up.
-const HELDOUT48_ACCURACY_FLOOR: f64 = 0.6;
+/// fully right. Blind, on the engine of d5cc48b: 9 of 15 (60.0%); read
+/// since, and its round took it to 12 of 15. Only goes up.
+const HELDOUT48_ACCURACY_FLOOR: f64 = 0.8;
 
 /// Healthy clusters of the forty-eighth held-out set that get a diagnosis
 /// today. Only goes down.
 const HELDOUT48_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the forty-ninth held-out set (`tests/incidents-heldout-49/`)
-/// fully right. Blind, on the engine of d5cc48b: 6 of 16 (37.5%). Only goes up.
-const HELDOUT49_ACCURACY_FLOOR: f64 = 0.375;
+/// fully right. Blind, on the engine of d5cc48b: 6 of 16 (37.5%); read
+/// since, and its round took it to 10 of 16. Only goes up.
+const HELDOUT49_ACCURACY_FLOOR: f64 = 0.625;
 
 /// Healthy clusters of the forty-ninth held-out set that get a diagnosis
 /// today. Only goes down.

@@ -44,7 +44,7 @@ pub fn load_balancer<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
     let said = a.cluster.events_for_obj(svc);
     if let Some(h) = std::iter::once(message.as_str())
         .chain(said.iter().map(|e| e.message_text()))
-        .find_map(|m| pool_exhausted(a, svc, m))
+        .find_map(|m| pool_exhausted(a, svc, m).or_else(|| super::metallb::sharing_refused(svc, m)))
     {
         return vec![h];
     }

@@ -99,6 +99,26 @@ fn puller_ref(a: &Analysis<'_>, pod: &Res<Pod>) -> ObjRef {
     }
 }
 
+/// Another pod of the namespace pulls from the same registry with an
+/// imagePullSecret this one lacks: a chart or template that sets the
+/// secret on most of its pods but not on this one (a hook Job, a
+/// sub-chart that ignores the global value). The secret and that pod.
+fn sibling_secret<'c>(a: &Analysis<'c>, p: &Pull<'_>) -> Option<(String, &'c Res<Pod>)> {
+    let host = registry_of(p.image);
+    a.cluster
+        .pods_in_namespace(p.pod.ns_or_default())
+        .filter(|o| o.name() != p.pod.name())
+        .filter(|o| {
+            o.spec.as_ref().is_some_and(|s| {
+                s.containers
+                    .iter()
+                    .filter_map(|c| c.image.as_deref())
+                    .any(|i| registry_of(i) == host)
+            })
+        })
+        .find_map(|o| pull_secrets(a, o).into_iter().next().map(|s| (s, o)))
+}
+
 fn pull_secrets(a: &Analysis<'_>, pod: &Res<Pod>) -> Vec<String> {
     let spec = match pod.spec.as_ref() {
         Some(s) => s,
@@ -282,6 +302,13 @@ pub fn identity<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .fix(format!("On {node_name}, find the credential the runtime presents for {host} (containerd's `config.toml` registry auths or `hosts.toml`, a kubelet credential provider, or the node OS's machine config, e.g. Talos `machine.registries.config`) and renew or remove it; `crictl pull {}` on the node shows the same refusal until then.", p.image))
         .missing(format!("the node's registry credential for {host}, which no Kubernetes object holds"))
         .unexplained(),
+        _ if secrets.is_empty() && let Some((secret, other)) = sibling_secret(a, &p) => Hypothesis::new(
+            86,
+            Loop::Identity,
+            workload.clone(),
+            format!("{host} refuses the pull of {} by {workload}, which brings no imagePullSecret, while pod {} of the namespace pulls from {host} with Secret {secret}: {workload}'s template leaves the secret out", p.image, other.name()),
+        )
+        .fix(format!("Add `imagePullSecrets: [{{name: {secret}}}]` to the pod template of {workload} (in a chart, the value that sets pull secrets for this component, e.g. a Job's or a sub-chart's own `imagePullSecrets`), or to its ServiceAccount.")),
         _ => {
             let h = Hypothesis::new(
             80,
@@ -430,6 +457,19 @@ pub fn reference<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 ),
                 "Set the operator's real image name: deploy with its Makefile (`make deploy IMG=<registry>/<repository>:<tag>`), or add it to the kustomization (`cd config/manager && kustomize edit set image controller=<registry>/<repository>:<tag>`, i.e. an `images:` entry with `name: controller`), or use the project's released install manifest.".to_owned(),
             )
+        }
+        PullClass::DeniedOrMissing
+            if pull_secrets(a, p.pod).is_empty()
+                && let Some((secret, other)) = sibling_secret(a, &p) =>
+        {
+            return vec![Hypothesis::new(
+                86,
+                Loop::Identity,
+                workload.clone(),
+                format!("{} answers `pull access denied` for {}, pulled by {workload} without an imagePullSecret, while pod {} of the namespace pulls from the same registry with Secret {secret}: {workload}'s template leaves the secret out", registry_of(p.image), p.image, other.name()),
+            )
+            .fix(format!("Add `imagePullSecrets: [{{name: {secret}}}]` to the pod template of {workload} (in a chart, the value that sets pull secrets for this component, e.g. a Job's or a sub-chart's own `imagePullSecrets`), or to its ServiceAccount."))
+            .link(error_link(d, &p, Loop::Identity, format!("pull of {} refused", p.image)))];
         }
         PullClass::DeniedOrMissing if pull_secrets(a, p.pod).is_empty() => (
             62,

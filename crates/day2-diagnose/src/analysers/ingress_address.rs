@@ -178,6 +178,17 @@ pub fn pending<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let cloud = crate::messages::errors::classify_line(said);
     if matches!(
         cloud,
+        Some(crate::messages::errors::ErrorClass::CloudAuth {
+            cloud: crate::messages::errors::CloudId::Aws,
+            problem: crate::messages::errors::AuthProblem::NoCredentials,
+        })
+    ) && let Some(c) = pod.spec.as_ref().and_then(|s| s.containers.first())
+        && let Some(h) = super::follow::identity::metadata_unreachable(a, pod, &c.name)
+    {
+        return vec![h.link(seen).links(warned)];
+    }
+    if matches!(
+        cloud,
         Some(crate::messages::errors::ErrorClass::CloudAuth { .. })
     ) {
         let sa = pod

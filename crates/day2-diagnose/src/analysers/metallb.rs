@@ -136,6 +136,37 @@ pub fn config_elsewhere(a: &Analysis<'_>, svc: &Res<Service>) -> Option<Hypothes
     )
 }
 
+/// MetalLB refuses an address another Service holds unless both carry
+/// the same `metallb.universe.tf/allow-shared-ip` key (and are compatible:
+/// no port in common, the same `externalTrafficPolicy`): `can't change
+/// sharing key for "ns/a", address also in use by ns/b`
+/// (pi-hole/docker-pi-hole#862, one Service for TCP and one for UDP).
+pub fn sharing_refused(svc: &Res<Service>, message: &str) -> Option<Hypothesis> {
+    let (_, other) = message.split_once("address also in use by ")?;
+    let other = other.trim().trim_end_matches(['.', '"']);
+    let (ns, name) = (svc.ns_or_default(), svc.name());
+    let key = "metallb.universe.tf/allow-shared-ip";
+    Some(
+        Hypothesis::new(
+            88,
+            Loop::Network,
+            svc.objref(),
+            format!(
+                "MetalLB will not give Service {ns}/{name} the address it asks for: Service {other} already holds it, and the two do not carry the same `{key}` key, so MetalLB refuses to share it"
+            ),
+        )
+        .fix(format!(
+            "Let them share the address: annotate both Service {ns}/{name} and Service {other} with the same `{key}: <key>` (`kubectl annotate service -n {ns} {name} {key}=<key>`); they must not use a port in common and must have the same `externalTrafficPolicy`. Or ask for another address for {ns}/{name}."
+        ))
+        .link(Link::new(
+            Loop::Network,
+            None,
+            svc.objref(),
+            day2_model::redact::excerpt(message, 200),
+        )),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::version;

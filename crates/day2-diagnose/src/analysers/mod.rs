@@ -7,6 +7,7 @@ pub mod admission_rejected;
 pub mod apierr;
 pub mod backend_port;
 pub mod bgp;
+pub mod cache_sync;
 pub mod class_params;
 pub mod consumer;
 pub mod controllers;
@@ -196,6 +197,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[CrashLoopBackOff],
         run: db_password::refused,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff],
+        run: cache_sync::namespaced_only,
     },
     Analyser {
         kinds: &[CrashLoopBackOff],

@@ -216,8 +216,17 @@ pub fn cause<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     kind.as_str()
                 ),
                 format!(
-                    "Set `{}Probe.httpGet.path` of container {name} in {workload} to the health endpoint the application serves (not {path}), or probe its port with `tcpSocket` (a chart's custom probe value, e.g. `customLivenessProbe`), or serve {path}.",
-                    kind.as_str()
+                    "Set `{}Probe.httpGet.path` of container {name} in {workload} to the health endpoint the application serves (not {path}){}, or probe its port with `tcpSocket` (a chart's custom probe value, e.g. `customLivenessProbe`), or serve {path}.",
+                    kind.as_str(),
+                    other_ports(&declared, port_num)
+                        .map(|o| format!("; the container also declares port(s) {o}, where servers often answer health checks"))
+                        .into_iter()
+                        .chain(
+                            spec.and_then(|c| c.image.as_deref())
+                                .filter(|i| i.contains("ingress") && i.contains("nginx"))
+                                .map(|_| "; the NGINX ingress controller answers `/healthz` on port 10254".to_owned()),
+                        )
+                        .collect::<String>()
                 ),
             )
         }

@@ -96,6 +96,13 @@ pub(super) fn cloud_identity(
         )
         .fix(format!("Set `serviceAccountName: {other}` in the pod template of {workload} (for a CronJob, under `jobTemplate.spec.template.spec`), so the pod gets {other}'s cloud identity, then let it run again."));
     }
+    if cloud == CloudId::Aws
+        && problem == AuthProblem::NoCredentials
+        && ann(AWS_ROLE).is_none()
+        && let Some(h) = metadata_unreachable(a, pod, container)
+    {
+        return h;
+    }
     let (why, fix) = match (cloud, problem) {
         (CloudId::Aws, AuthProblem::Expired) => (
             "the web identity token it presents has expired: the app read the projected token once and never re-reads it".to_owned(),
@@ -201,4 +208,44 @@ pub(super) fn cloud_identity(
         format!("container {container} exits because its cloud identity is refused: {why}"),
     )
     .fix(fix)
+}
+
+/// An AWS SDK that found no credentials at all, in a cluster where no
+/// ServiceAccount carries an IAM role (no IRSA anywhere) and the nodes are
+/// not EKS's: pods are meant to
+/// use the node's instance role, and the SDK's last source, the instance
+/// metadata service, gave nothing. With IMDSv2 required and a hop limit of
+/// 1 (kops' and many launch templates' default) the answer never reaches a
+/// pod (kubernetes-sigs/aws-load-balancer-controller#2463).
+pub(crate) fn metadata_unreachable(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    container: &str,
+) -> Option<Hypothesis> {
+    let irsa = a
+        .cluster
+        .service_accounts
+        .iter()
+        .any(|s| s.annotation(AWS_ROLE).is_some());
+    // EKS's own nodes and add-ons are meant for IRSA or Pod Identity: a
+    // missing role is the cause there, not the metadata service.
+    let eks = a.cluster.nodes.iter().any(|n| {
+        n.labels()
+            .keys()
+            .any(|k| k.starts_with("eks.amazonaws.com/"))
+    });
+    if irsa || eks {
+        return None;
+    }
+    Some(
+        Hypothesis::new(
+            78,
+            Loop::Identity,
+            model::workload_ref(a.cluster, pod),
+            format!("container {container} finds no AWS credentials, and no ServiceAccount of the cluster carries an IAM role (no IRSA): its pods rely on the node's instance role, which the SDK reads from the instance metadata service, and that gave nothing: IMDSv2 with a hop limit of 1 (its answer stops one hop short of a pod), or nodes without an instance profile"),
+        )
+        .fix("Raise the nodes' metadata hop limit to 2 (`aws ec2 modify-instance-metadata-options --instance-id <id> --http-put-response-hop-limit 2 --http-tokens required`; kops `instanceMetadata.httpPutResponseHopLimit: 2`, or `httpPutResponseHopLimit: 2` in the launch template) and check the nodes' instance profile grants what the pod needs; or give the workload its own role with IRSA or EKS Pod Identity.")
+        .missing("the instances' metadata options and instance profile (`aws ec2 describe-instances --query 'Reservations[].Instances[].[MetadataOptions,IamInstanceProfile]'`)")
+        .unexplained(),
+    )
 }

@@ -26,7 +26,7 @@
 mod cilium;
 mod connect;
 mod dns;
-mod identity;
+pub(crate) mod identity;
 mod process;
 mod resolver;
 mod silent;

@@ -27,12 +27,15 @@ pub fn node_selection<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis>
         .and_then(|f| f.total)
         .unwrap_or(nodes.len() as u32);
     let mut unmatched = Vec::new();
+    // The selector's labels no node carries, as `key=value` to put on one.
+    let mut wanted = Vec::new();
     for (k, v) in spec.node_selector.iter().flatten() {
         let have = nodes
             .iter()
             .filter(|n| n.labels().get(k) == Some(v))
             .count();
         if have == 0 {
+            wanted.push(format!("{k}={v}"));
             let values: BTreeSet<&str> = nodes
                 .iter()
                 .filter_map(|n| n.labels().get(k).map(String::as_str))
@@ -57,6 +60,12 @@ pub fn node_selection<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis>
             .missing("no Node objects (labels) in the input")
             .links(scheduler_links(d))];
     }
+    let kind = nodes.iter().any(|n| {
+        n.spec
+            .as_ref()
+            .and_then(|s| s.provider_id.as_deref())
+            .is_some_and(|p| p.starts_with("kind://"))
+    });
     let (score, summary) = if matching == 0 {
         (
             84,
@@ -82,7 +91,11 @@ pub fn node_selection<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis>
         return vec![];
     };
     vec![Hypothesis::new(score, Loop::Compute, workload.clone(), summary)
-        .fix(format!("Fix the nodeSelector/affinity of {workload} to labels nodes carry, or label a node pool to match (`kubectl label node <node> key=value`; for autoscaled groups put the label in the node group template so new nodes get it)."))
+        .fix(format!(
+            "Fix the nodeSelector/affinity of {workload} to labels nodes carry, or label a node pool to match (`kubectl label node <node> {}`; for autoscaled groups put the label in the node group template so new nodes get it{}).",
+            if wanted.is_empty() { "key=value".to_owned() } else { wanted.join(" ") },
+            if kind { "; on kind, in the cluster config, `kubeadmConfigPatches` with `node-labels` and the node's `extraPortMappings`, as kind's ingress guide does" } else { "" }
+        ))
         .links(scheduler_links(d))
         .links(autoscaler_links(a, d, None))]
 }

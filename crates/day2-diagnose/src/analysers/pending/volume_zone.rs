@@ -384,15 +384,21 @@ pub fn volume_zone<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             )
         }
         None => {
-            let (_, pv, _) = &vols[0];
+            let (pvc, pv, _) = &vols[0];
             let summary = format!(
                 "volume {} is pinned to {zone_text} and {zone_state}; the {others} node(s) in other zones cannot attach it",
                 pv.name()
             );
+            // A class that binds at once placed the volume before the pod,
+            // blind to the pod's own constraints (anti-affinity, selectors).
+            let immediate = class_of(a, pvc, pv)
+                .filter(|c| c.volume_binding_mode.as_deref().is_none_or(|m| m == "Immediate"))
+                .map(|c| format!(" StorageClass {} binds volumes at once (volumeBindingMode: Immediate), so they are placed before their pods and without their constraints (several replicas' volumes on one node, for instance): recreate it with `volumeBindingMode: WaitForFirstConsumer` so each volume goes where its pod is scheduled.", c.name()))
+                .unwrap_or_default();
             let fix = match pinned_host(a, pod, pv) {
-                Some(fix) => fix,
+                Some(fix) => format!("{fix}{immediate}"),
                 None => format!(
-                    "Now: {}; or {}. Zonal volumes need capacity in their zone: spread node groups per zone and keep headroom there.",
+                    "Now: {}; or {}. Zonal volumes need capacity in their zone: spread node groups per zone and keep headroom there.{immediate}",
                     zone_capacity_hint(a.cloud, &first_zone),
                     snapshot_hint(a.cloud, &handle, &first_zone)
                 ),
