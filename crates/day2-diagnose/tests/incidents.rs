@@ -224,6 +224,12 @@
 //! `tests/incidents-heldout-49/` is a forty-ninth, written the same way
 //! from threads none of the other sets cites, against
 //! [`HELDOUT49_ACCURACY_FLOOR`] and [`HELDOUT49_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-50/` is a fiftieth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT50_ACCURACY_FLOOR`] and [`HELDOUT50_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-51/` is a fifty-first, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT51_ACCURACY_FLOOR`] and [`HELDOUT51_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -785,6 +791,22 @@ const HELDOUT49_ACCURACY_FLOOR: f64 = 0.625;
 /// today. Only goes down.
 const HELDOUT49_HEALTHY_MISSES_CEILING: usize = 1;
 
+/// Share of the fiftieth held-out set (`tests/incidents-heldout-50/`)
+/// fully right. Blind, on the engine of 7f917f7: 9 of 14 (64.3%). Only goes up.
+const HELDOUT50_ACCURACY_FLOOR: f64 = 0.642;
+
+/// Healthy clusters of the fiftieth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT50_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the fifty-first held-out set (`tests/incidents-heldout-51/`)
+/// fully right. Blind, on the engine of 7f917f7: 14 of 17 (82.4%). Only goes up.
+const HELDOUT51_ACCURACY_FLOOR: f64 = 0.823;
+
+/// Healthy clusters of the fifty-first held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT51_HEALTHY_MISSES_CEILING: usize = 0;
+
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
 const HELDOUT10_HEALTHY_MISSES_CEILING: usize = 0;
@@ -1211,6 +1233,8 @@ const HELDOUT46: &str = "tests/incidents-heldout-46";
 const HELDOUT47: &str = "tests/incidents-heldout-47";
 const HELDOUT48: &str = "tests/incidents-heldout-48";
 const HELDOUT49: &str = "tests/incidents-heldout-49";
+const HELDOUT50: &str = "tests/incidents-heldout-50";
+const HELDOUT51: &str = "tests/incidents-heldout-51";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -1687,6 +1711,10 @@ const HELDOUT48_BEGIN: &str = "<!-- heldout48:begin -->";
 const HELDOUT48_END: &str = "<!-- heldout48:end -->";
 const HELDOUT49_BEGIN: &str = "<!-- heldout49:begin -->";
 const HELDOUT49_END: &str = "<!-- heldout49:end -->";
+const HELDOUT50_BEGIN: &str = "<!-- heldout50:begin -->";
+const HELDOUT50_END: &str = "<!-- heldout50:end -->";
+const HELDOUT51_BEGIN: &str = "<!-- heldout51:begin -->";
+const HELDOUT51_END: &str = "<!-- heldout51:end -->";
 
 /// The scoreboards share one file and run in parallel: one writer at a time.
 static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -2376,6 +2404,30 @@ fn heldout49_incidents_scoreboard() {
         HELDOUT49_ACCURACY_FLOOR,
         HELDOUT49_HEALTHY_MISSES_CEILING,
         (HELDOUT49_BEGIN, HELDOUT49_END),
+    );
+}
+
+/// The fiftieth held-out set, scored on its own by the same code.
+#[test]
+fn heldout50_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT50,
+        14,
+        HELDOUT50_ACCURACY_FLOOR,
+        HELDOUT50_HEALTHY_MISSES_CEILING,
+        (HELDOUT50_BEGIN, HELDOUT50_END),
+    );
+}
+
+/// The fifty-first held-out set, scored on its own by the same code.
+#[test]
+fn heldout51_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT51,
+        17,
+        HELDOUT51_ACCURACY_FLOOR,
+        HELDOUT51_HEALTHY_MISSES_CEILING,
+        (HELDOUT51_BEGIN, HELDOUT51_END),
     );
 }
 
