@@ -6,6 +6,7 @@
 //! (a chart reinstalled or upgraded without `existingSecret`, which
 //! generates a new random password) no longer matches it
 //! (ricsanfre/pi-cluster#256, Bitnami's "credentials do not match").
+//! Also PostgreSQL refusing a data directory its group may read.
 
 use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link};
@@ -132,6 +133,49 @@ pub fn refused<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .fix(fix)
             .link(seen),
     ]
+}
+
+/// PostgreSQL refuses a data directory others may read (`data directory
+/// "…" has group or world access`, `Permissions should be u=rwx (0700)`):
+/// a volume mounted with a pod `fsGroup` gets group permissions the kubelet
+/// sets recursively on every start (bitnami/bitnami-docker-postgresql#91).
+pub fn data_dir_mode<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(pod) = d.pod() else { return vec![] };
+    let Detail::Crash { container, .. } = &d.detail else {
+        return vec![];
+    };
+    let texts = super::follow::crash_texts(a, d, pod, container);
+    let Some(line) = texts
+        .iter()
+        .flat_map(|t| t.lines())
+        .find(|l| l.contains("data directory") && l.contains("has group or world access"))
+        .map(str::to_owned)
+    else {
+        return vec![];
+    };
+    let fs_group = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.security_context.as_ref())
+        .and_then(|c| c.fs_group);
+    let workload = model::workload_ref(a.cluster, pod);
+    let why = match fs_group {
+        Some(g) => format!(
+            "the pod sets `fsGroup: {g}`, so the kubelet gives the volume group read access on every mount"
+        ),
+        None => "the volume holding it gives its group or others access".to_owned(),
+    };
+    vec![Hypothesis::new(
+        86,
+        Loop::Storage,
+        workload.clone(),
+        format!("PostgreSQL in {workload} refuses to start: its data directory is readable by its group or others, and it requires 0700 (or 0750); {why}"),
+    )
+    .fix(format!("Make the data directory 0700 again before PostgreSQL starts: an init container that runs `chmod 700` on it (Bitnami charts: `volumePermissions.enabled: true`), or set `fsGroupChangePolicy: OnRootMismatch` / drop `fsGroup` from {workload}'s pod securityContext where the volume's owner is already right."))
+    .link(
+        Link::new(Loop::Compute, d.since, pod.objref(), "PostgreSQL refuses its data directory's permissions")
+            .with_evidence([day2_model::redact::excerpt(&line, 200)]),
+    )]
 }
 
 #[cfg(test)]

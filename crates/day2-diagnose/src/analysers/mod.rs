@@ -200,6 +200,10 @@ pub static ANALYSERS: &[Analyser] = &[
     },
     Analyser {
         kinds: &[CrashLoopBackOff],
+        run: db_password::data_dir_mode,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff],
         run: cache_sync::namespaced_only,
     },
     Analyser {

@@ -146,8 +146,10 @@ pub fn evicted<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     }
     let Some(resource) = ev.resource.clone() else {
         if ev.over_limit {
+            // The kubelet's own words name the limit: more telling than
+            // anything read from the pod's exit.
             return vec![Hypothesis::new(
-                80,
+                85,
                 Loop::Compute,
                 workload.clone(),
                 format!("{} used more local ephemeral storage than its limit: {}", pod.name(), message.trim()),

@@ -507,8 +507,21 @@ pub fn controller_shut_out<'c>(
     if a.cluster.network_policies.is_empty() {
         return None;
     }
-    let class = class_name(a, ing)?;
-    let controllers = controller_pods(a, class);
+    // An Ingress without a class goes to the controllers that take those
+    // (ingress-nginx's `--watch-ingress-without-class`).
+    let controllers: Vec<&'c Res<Pod>> = match class_name(a, ing) {
+        Some(class) => controller_pods(a, class),
+        None => a
+            .ingress_controllers()
+            .iter()
+            .copied()
+            .filter(|p| {
+                crate::model::any_arg(p, |arg| {
+                    arg.contains("watch-ingress-without-class") && !arg.ends_with("=false")
+                })
+            })
+            .collect(),
+    };
     let backend = service::selected_pods(a, svc)
         .into_iter()
         .find(|p| crate::model::is_ready(p))?;
