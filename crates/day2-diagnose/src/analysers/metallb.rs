@@ -20,6 +20,21 @@ fn version(image: &str) -> Option<(u32, u32)> {
     Some((major, minor))
 }
 
+/// The ConfigMap of namespace `ns` that holds MetalLB's pools in the format
+/// of releases before 0.13 (a `config` key with `address-pools`).
+fn old_pools<'c>(
+    c: &'c day2_model::Cluster,
+    ns: &str,
+) -> Option<&'c Res<k8s_openapi::api::core::v1::ConfigMap>> {
+    c.config_maps.iter().find(|m| {
+        m.ns_or_default() == ns
+            && m.data
+                .as_ref()
+                .and_then(|d| d.get("config"))
+                .is_some_and(|v| v.contains("address-pools"))
+    })
+}
+
 pub fn legacy_config(a: &Analysis<'_>, svc: &Res<Service>) -> Option<Hypothesis> {
     let c = a.cluster;
     let (pod, image) = c.pods.iter().find_map(|p| {
@@ -37,13 +52,7 @@ pub fn legacy_config(a: &Analysis<'_>, svc: &Res<Service>) -> Option<Hypothesis>
         return None;
     }
     let ns = pod.ns_or_default();
-    let cm = c.config_maps.iter().find(|m| {
-        m.ns_or_default() == ns
-            && m.data
-                .as_ref()
-                .and_then(|d| d.get("config"))
-                .is_some_and(|v| v.contains("address-pools"))
-    })?;
+    let cm = old_pools(c, ns)?;
     let pools = c
         .other
         .iter()
@@ -108,13 +117,7 @@ pub fn config_elsewhere(a: &Analysis<'_>, svc: &Res<Service>) -> Option<Hypothes
     {
         return None;
     }
-    let cm = c.config_maps.iter().find(|m| {
-        m.ns_or_default() == ns
-            && m.data
-                .as_ref()
-                .and_then(|d| d.get("config"))
-                .is_some_and(|v| v.contains("address-pools"))
-    })?;
+    let cm = old_pools(c, ns)?;
     Some(
         Hypothesis::new(
             86,

@@ -39,6 +39,17 @@ fn conflist_without_version(a: &Analysis<'_>) -> Option<Hypothesis> {
         })
 }
 
+/// Whether the DaemonSet has a pod on the node.
+fn has_pod_on(
+    a: &Analysis<'_>,
+    ds: &Res<k8s_openapi::api::apps::v1::DaemonSet>,
+    node: &Res<Node>,
+) -> bool {
+    a.cluster
+        .pods_on_node(node.name())
+        .any(|p| model::workload_ref(a.cluster, p) == ds.objref())
+}
+
 /// The CNI DaemonSet has no pod on the node because the API server refuses
 /// to create it: the refusal's cause, as for any controller, with the
 /// missing pod in the chain (amazon-vpc-cni-k8s#695: a PodSecurityPolicy
@@ -48,11 +59,7 @@ fn refused_here<'c>(
     ds: &'c Res<k8s_openapi::api::apps::v1::DaemonSet>,
     node: &Res<Node>,
 ) -> Option<Hypothesis> {
-    let has_pod = a
-        .cluster
-        .pods_on_node(node.name())
-        .any(|p| model::workload_ref(a.cluster, p) == ds.objref());
-    if has_pod {
+    if has_pod_on(a, ds, node) {
         return None;
     }
     let events = a.cluster.events_for_obj(ds);
@@ -132,11 +139,7 @@ fn untolerated_here<'c>(
     ds: &'c Res<k8s_openapi::api::apps::v1::DaemonSet>,
     node: &Res<Node>,
 ) -> Option<Hypothesis> {
-    let has_pod = a
-        .cluster
-        .pods_on_node(node.name())
-        .any(|p| model::workload_ref(a.cluster, p) == ds.objref());
-    if has_pod {
+    if has_pod_on(a, ds, node) {
         return None;
     }
     let spec = ds.spec.template.spec.as_ref()?;

@@ -267,14 +267,8 @@ pub fn unclaimed<'a, 'c>(a: &'a Analysis<'c>, ing: &'c Ingress) -> Option<&'a [&
     }
     let addressed = has_address(ing);
     let controllers = a.ingress_controllers();
-    let takes_any =
-        |arg: &str| arg.contains("watch-ingress-without-class") && !arg.ends_with("=false");
-    (!addressed
-        && !controllers.is_empty()
-        && !controllers
-            .iter()
-            .any(|p| crate::model::any_arg(p, takes_any)))
-    .then_some(controllers)
+    (!addressed && !controllers.is_empty() && !controllers.iter().any(|p| takes_classless(p)))
+        .then_some(controllers)
 }
 
 /// An Ingress that names a class (`spec.ingressClassName` or the
@@ -291,17 +285,7 @@ pub fn misclassed<'a, 'c>(
     if a.cluster.source == SourceKind::Manifests || has_address(ing) {
         return None;
     }
-    let asked = ing
-        .spec
-        .as_ref()
-        .and_then(|s| s.ingress_class_name.as_deref())
-        .or_else(|| {
-            ing.metadata
-                .annotations
-                .as_ref()
-                .and_then(|m| m.get("kubernetes.io/ingress.class"))
-                .map(String::as_str)
-        })?;
+    let asked = explicit_class(ing)?;
     let classes = &a.cluster.ingress_classes;
     if classes.is_empty() || classes.iter().any(|c| c.name() == asked) {
         return None;
@@ -375,10 +359,9 @@ pub fn has_address(ing: &Ingress) -> bool {
         .is_some_and(|v| !v.is_empty())
 }
 
-/// The class an Ingress asks for: `spec.ingressClassName`, the legacy
-/// `kubernetes.io/ingress.class` annotation, else the IngressClass marked
-/// `ingressclass.kubernetes.io/is-default-class: "true"`.
-pub(crate) fn class_name<'c>(a: &Analysis<'c>, ing: &'c Ingress) -> Option<&'c str> {
+/// The class an Ingress names itself: `spec.ingressClassName`, else the
+/// legacy `kubernetes.io/ingress.class` annotation.
+fn explicit_class(ing: &Ingress) -> Option<&str> {
     ing.spec
         .as_ref()
         .and_then(|s| s.ingress_class_name.as_deref())
@@ -389,19 +372,33 @@ pub(crate) fn class_name<'c>(a: &Analysis<'c>, ing: &'c Ingress) -> Option<&'c s
                 .and_then(|m| m.get("kubernetes.io/ingress.class"))
                 .map(String::as_str)
         })
-        .or_else(|| {
-            a.cluster
-                .ingress_classes
-                .iter()
-                .find(|c| {
-                    c.metadata
-                        .annotations
-                        .as_ref()
-                        .and_then(|m| m.get("ingressclass.kubernetes.io/is-default-class"))
-                        .is_some_and(|v| v == "true")
-                })
-                .map(|c| c.name())
-        })
+}
+
+/// A controller pod that takes Ingresses without a class
+/// (ingress-nginx's `--watch-ingress-without-class`).
+fn takes_classless(p: &Pod) -> bool {
+    crate::model::any_arg(p, |arg| {
+        arg.contains("watch-ingress-without-class") && !arg.ends_with("=false")
+    })
+}
+
+/// The class an Ingress asks for: `spec.ingressClassName`, the legacy
+/// `kubernetes.io/ingress.class` annotation, else the IngressClass marked
+/// `ingressclass.kubernetes.io/is-default-class: "true"`.
+pub(crate) fn class_name<'c>(a: &Analysis<'c>, ing: &'c Ingress) -> Option<&'c str> {
+    explicit_class(ing).or_else(|| {
+        a.cluster
+            .ingress_classes
+            .iter()
+            .find(|c| {
+                c.metadata
+                    .annotations
+                    .as_ref()
+                    .and_then(|m| m.get("ingressclass.kubernetes.io/is-default-class"))
+                    .is_some_and(|v| v == "true")
+            })
+            .map(|c| c.name())
+    })
 }
 
 /// The Ready pods of the controller that serves class `class`: those whose
@@ -515,11 +512,7 @@ pub fn controller_shut_out<'c>(
             .ingress_controllers()
             .iter()
             .copied()
-            .filter(|p| {
-                crate::model::any_arg(p, |arg| {
-                    arg.contains("watch-ingress-without-class") && !arg.ends_with("=false")
-                })
-            })
+            .filter(|p| takes_classless(p))
             .collect(),
     };
     let backend = service::selected_pods(a, svc)
