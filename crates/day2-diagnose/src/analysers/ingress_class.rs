@@ -31,11 +31,7 @@ pub fn unclaimed<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .or_else(|| classes.first())
         .map_or("<class>", |c| c.name());
     let (ns, name) = (ing.ns_or_default(), ing.name());
-    let pods: Vec<String> = controllers
-        .iter()
-        .take(3)
-        .map(|p| format!("{}/{}", p.ns_or_default(), p.name()))
-        .collect();
+    let pods = crate::symptoms::ingress::controller_names(controllers);
     vec![
         Hypothesis::new(
             88,
@@ -43,7 +39,7 @@ pub fn unclaimed<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             ing.objref(),
             format!(
                 "Ingress {ns}/{name} names no IngressClass (neither `spec.ingressClassName` nor the `kubernetes.io/ingress.class` annotation) and no class is marked default, so the running controller ({}) skips it: its hosts are never configured and requests get the controller's 404",
-                pods.join(", ")
+                pods
             ),
         )
         .fix(format!(
@@ -60,11 +56,7 @@ fn misclassed(
     classes: &[day2_model::Res<k8s_openapi::api::networking::v1::IngressClass>],
 ) -> Hypothesis {
     let (ns, name) = (ing.ns_or_default(), ing.name());
-    let pods: Vec<String> = controllers
-        .iter()
-        .take(3)
-        .map(|p| format!("{}/{}", p.ns_or_default(), p.name()))
-        .collect();
+    let pods = crate::symptoms::ingress::controller_names(controllers);
     let there: Vec<&str> = classes.iter().map(|c| c.name()).collect();
     let class = there.first().copied().unwrap_or("<class>");
     Hypothesis::new(
@@ -74,7 +66,7 @@ fn misclassed(
         format!(
             "Ingress {ns}/{name} asks for class {asked}, but the cluster's IngressClasses are {} and no running controller ({}) is started with `--ingress-class={asked}`: nothing takes the Ingress, its hosts are never configured and requests get the controller's 404",
             there.join(", "),
-            pods.join(", ")
+            pods
         ),
     )
     .fix(format!(

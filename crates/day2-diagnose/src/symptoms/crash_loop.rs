@@ -47,8 +47,8 @@ pub fn detect<'c>(a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) -> 
             })
             .collect();
         if !crash
-            && vpa_over_limit(a, pod, &cs.name).is_none()
             && super::recovered(a, pod, cs, &mine)
+            && vpa_over_limit(a, pod, &cs.name).is_none()
         {
             // An OOM days ago on a container that has run Ready since is history.
             continue;

@@ -43,6 +43,15 @@ pub fn backends(ing: &Ingress) -> Vec<(&IngressServiceBackend, String, String)> 
     out
 }
 
+/// The first three controller pods an Ingress concerns, as `ns/name`.
+pub fn controller_names(pods: &[&Res<Pod>]) -> String {
+    pods.iter()
+        .take(3)
+        .map(|p| format!("{}/{}", p.ns_or_default(), p.name()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn names(pods: &[&Res<Pod>]) -> String {
     let mut v: Vec<&str> = pods.iter().take(3).map(|p| p.name()).collect();
     if pods.len() > 3 {
@@ -206,23 +215,19 @@ pub fn detect<'c>(a: &Analysis<'c>, ing: &'c Res<Ingress>) -> Option<Detected<'c
                 None => (unclaimed(a, ing)?, None),
             };
             let (b, host, path) = backends(ing).into_iter().next()?;
-            let names: Vec<String> = controllers
-                .iter()
-                .take(3)
-                .map(|p| format!("{}/{}", p.ns_or_default(), p.name()))
-                .collect();
+            let names = controller_names(controllers);
             (
                 Kind::IngressBackendUnavailable,
                 match asked {
                     Some(asked) => format!(
                         "Ingress {ns}/{} asks for class {asked}, which no IngressClass and no running controller serves: the running controller ({}) skips it, so requests to {host}{path} get its 404",
                         ing.name(),
-                        names.join(", ")
+                        names
                     ),
                     None => format!(
                         "Ingress {ns}/{} names no IngressClass and no class is the default: the running controller ({}) serves its class only, so requests to {host}{path} get its 404",
                         ing.name(),
-                        names.join(", ")
+                        names
                     ),
                 },
                 port_text(b),
