@@ -239,6 +239,9 @@
 //! `tests/incidents-heldout-55/` is a fifty-fifth, written the same way
 //! from threads none of the other sets cites, against
 //! [`HELDOUT55_ACCURACY_FLOOR`] and [`HELDOUT55_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-54/` is a fifty-fourth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT54_ACCURACY_FLOOR`] and [`HELDOUT54_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -834,6 +837,14 @@ const HELDOUT53_ACCURACY_FLOOR: f64 = 0.0;
 /// today. Only goes down.
 const HELDOUT53_HEALTHY_MISSES_CEILING: usize = 2;
 
+/// Share of the fifty-fourth held-out set (`tests/incidents-heldout-54/`)
+/// fully right. Not yet scored. Only goes up.
+const HELDOUT54_ACCURACY_FLOOR: f64 = 0.0;
+
+/// Healthy clusters of the fifty-fourth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT54_HEALTHY_MISSES_CEILING: usize = 2;
+
 /// Share of the fifty-fifth held-out set (`tests/incidents-heldout-55/`)
 /// fully right. Not yet scored. Only goes up.
 const HELDOUT55_ACCURACY_FLOOR: f64 = 0.0;
@@ -1272,6 +1283,7 @@ const HELDOUT50: &str = "tests/incidents-heldout-50";
 const HELDOUT51: &str = "tests/incidents-heldout-51";
 const HELDOUT52: &str = "tests/incidents-heldout-52";
 const HELDOUT53: &str = "tests/incidents-heldout-53";
+const HELDOUT54: &str = "tests/incidents-heldout-54";
 const HELDOUT55: &str = "tests/incidents-heldout-55";
 
 fn corpus_dir(folder: &str) -> PathBuf {
@@ -1757,6 +1769,8 @@ const HELDOUT52_BEGIN: &str = "<!-- heldout52:begin -->";
 const HELDOUT52_END: &str = "<!-- heldout52:end -->";
 const HELDOUT53_BEGIN: &str = "<!-- heldout53:begin -->";
 const HELDOUT53_END: &str = "<!-- heldout53:end -->";
+const HELDOUT54_BEGIN: &str = "<!-- heldout54:begin -->";
+const HELDOUT54_END: &str = "<!-- heldout54:end -->";
 const HELDOUT55_BEGIN: &str = "<!-- heldout55:begin -->";
 const HELDOUT55_END: &str = "<!-- heldout55:end -->";
 
@@ -2496,6 +2510,18 @@ fn heldout53_incidents_scoreboard() {
         HELDOUT53_ACCURACY_FLOOR,
         HELDOUT53_HEALTHY_MISSES_CEILING,
         (HELDOUT53_BEGIN, HELDOUT53_END),
+    );
+}
+
+/// The fifty-fourth held-out set, scored on its own by the same code.
+#[test]
+fn heldout54_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT54,
+        18,
+        HELDOUT54_ACCURACY_FLOOR,
+        HELDOUT54_HEALTHY_MISSES_CEILING,
+        (HELDOUT54_BEGIN, HELDOUT54_END),
     );
 }
 
