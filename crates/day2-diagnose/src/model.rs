@@ -483,6 +483,29 @@ pub fn infra_role(cluster: &Cluster, pod: &Res<Pod>) -> Option<InfraRole> {
     None
 }
 
+/// Another namespace holding a ConfigMap or Secret named `name` that
+/// namespace `ns` lacks: a workload installed in the wrong namespace.
+pub fn namespace_holding<'c>(
+    c: &'c day2_model::Cluster,
+    kind: &str,
+    ns: &str,
+    name: &str,
+) -> Option<&'c str> {
+    match kind {
+        "ConfigMap" => c
+            .config_maps
+            .iter()
+            .find(|m| m.name() == name && m.ns_or_default() != ns)
+            .map(|m| m.ns_or_default()),
+        "Secret" => c
+            .secrets
+            .iter()
+            .find(|s| s.name() == name && s.ns_or_default() != ns)
+            .map(|s| s.ns_or_default()),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,14 @@ pub fn short_list<S: AsRef<str>>(items: &[S], max: usize) -> String {
     s
 }
 
+/// `s` cut to its first `max` characters, with `…` when it was longer.
+pub fn clip(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &s[..at]).into(),
+        None => s.into(),
+    }
+}
+
 /// Among `have`, the name `want` was most likely meant to be: one that is
 /// `want` with a `-`/`.`/`_`-separated part added or dropped at either end
 /// (`config` for `config-v1`, `data-db-0` for `db-0`), else one at most two
@@ -84,6 +92,13 @@ mod tests {
             short_list(&["a".to_owned(), "b".to_owned()], 0),
             " and 2 more"
         );
+    }
+
+    #[test]
+    fn clipped_text_keeps_whole_characters() {
+        assert_eq!(clip("abcdef", 3), "abc…");
+        assert_eq!(clip("abc", 3), "abc");
+        assert_eq!(clip("żółw", 2), "żó…");
     }
 
     #[test]

@@ -13,10 +13,12 @@ use day2_model::{Loop, ObjRef};
 
 fn never_synced(text: &str) -> bool {
     let l = text.to_ascii_lowercase();
-    (l.contains("failed to sync cache")
+    ((l.contains("failed to sync cache")
         || l.contains("caches to sync")
         || l.contains("waitforcachesync"))
-        && l.contains("timed out")
+        && l.contains("timed out"))
+        // external-dns 0.13 and later: `failed to sync *v1.Service: context deadline exceeded`.
+        || (l.contains("failed to sync *") && l.contains("context deadline exceeded"))
 }
 
 pub fn namespaced_only<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
@@ -88,4 +90,293 @@ pub fn namespaced_only<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis
         h = h.missing("ClusterRoleBindings (`kubectl get clusterrolebindings -o json`), to confirm none grants the ServiceAccount");
     }
     vec![h]
+}
+
+/// What external-dns lists and watches for each `--source`, as its chart's
+/// ClusterRole grants it (`charts/external-dns/templates/clusterrole.yaml`):
+/// `(source, API groups any of which serves it, resource, needs watch)`.
+/// The service source reads nodes for NodePort targets; from v0.7 through
+/// an informer, so it watches them too (kubernetes-sigs/external-dns#961).
+const EXTERNAL_DNS: &[(&str, &[&str], &str)] = &[
+    ("service", &[""], "services"),
+    ("service", &[""], "endpoints"),
+    ("service", &[""], "pods"),
+    ("service", &[""], "nodes"),
+    ("ingress", &["networking.k8s.io", "extensions"], "ingresses"),
+    ("node", &[""], "nodes"),
+    ("pod", &[""], "pods"),
+    ("istio-gateway", &["networking.istio.io"], "gateways"),
+    ("istio-gateway", &[""], "services"),
+    (
+        "istio-virtualservice",
+        &["networking.istio.io"],
+        "virtualservices",
+    ),
+    ("istio-virtualservice", &["networking.istio.io"], "gateways"),
+    ("crd", &["externaldns.k8s.io"], "dnsendpoints"),
+    ("contour-httpproxy", &["projectcontour.io"], "httpproxies"),
+    (
+        "gateway-httproute",
+        &["gateway.networking.k8s.io"],
+        "httproutes",
+    ),
+    (
+        "gateway-httproute",
+        &["gateway.networking.k8s.io"],
+        "gateways",
+    ),
+    (
+        "traefik-proxy",
+        &["traefik.io", "traefik.containo.us"],
+        "ingressroutes",
+    ),
+];
+
+/// Every value of a repeated `--name=value` (or `--name value`) flag.
+fn flag_values<'c>(c: &'c k8s_openapi::api::core::v1::Container, name: &str) -> Vec<&'c str> {
+    let long = format!("--{name}");
+    let args: Vec<&str> = c
+        .command
+        .iter()
+        .chain(c.args.iter())
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    let mut out = Vec::new();
+    for (i, a) in args.iter().enumerate() {
+        let Some(rest) = a.strip_prefix(&long) else {
+            continue;
+        };
+        if let Some(v) = rest.strip_prefix('=') {
+            out.push(v);
+        } else if rest.is_empty()
+            && let Some(v) = args.get(i + 1).filter(|n| !n.starts_with('-'))
+        {
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// `(major, minor)` of an image tag such as `v0.7.4` or `0.13.1-debian`.
+fn tag_version(image: &str) -> Option<(u32, u32)> {
+    let tag = image.rsplit_once(':')?.1;
+    let mut parts = tag.trim_start_matches('v').split(['.', '-']);
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+}
+
+/// A controller whose caches never sync while its ServiceAccount is not
+/// granted what it watches: a binding whose subject names the account in
+/// another namespace (so nothing reaches it), or bound roles that lack a
+/// resource its flags make it watch (external-dns's sources). The API
+/// server refuses each list, client-go retries until `WaitForCacheSync`
+/// gives up, and the program exits.
+pub fn ungranted<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    use day2_model::rbac::{rule_allows, subject_is};
+    let Some(pod) = d.pod() else { return vec![] };
+    let Detail::Crash { container, .. } = &d.detail else {
+        return vec![];
+    };
+    if a.cluster.cluster_role_bindings.is_empty() || a.cluster.cluster_roles.is_empty() {
+        return vec![];
+    }
+    let texts = super::follow::crash_texts(a, d, pod, container);
+    let Some(line) = texts.iter().find(|t| never_synced(t)) else {
+        return vec![];
+    };
+    if texts.iter().any(|t| t.contains("is forbidden")) {
+        return vec![];
+    }
+    let ns = pod.ns_or_default();
+    let sa = pod
+        .spec
+        .as_deref()
+        .map(day2_model::pod::service_account)
+        .unwrap_or("default");
+    let workload = crate::model::workload_ref(a.cluster, pod);
+    let link = Link::new(
+        Loop::Compute,
+        d.since,
+        pod.objref(),
+        format!("container {container} reports its caches never synced"),
+    )
+    .with_evidence([day2_model::redact::excerpt(
+        line.lines().find(|l| never_synced(l)).unwrap_or(line),
+        200,
+    )]);
+    let bound: Vec<_> = a
+        .cluster
+        .cluster_role_bindings
+        .iter()
+        .filter(|b| {
+            b.subjects
+                .iter()
+                .flatten()
+                .any(|s| subject_is(s, None, ns, sa))
+        })
+        .collect();
+    let namespaced = a.cluster.role_bindings.iter().any(|b| {
+        b.subjects
+            .iter()
+            .flatten()
+            .any(|s| subject_is(s, Some(b.ns_or_default()), ns, sa))
+    });
+    if bound.is_empty() && !namespaced {
+        // The account's name, bound in another namespace.
+        let elsewhere = a.cluster.cluster_role_bindings.iter().find_map(|b| {
+            let s = b.subjects.iter().flatten().find(|s| {
+                s.kind == "ServiceAccount" && s.name == sa && s.namespace.as_deref() != Some(ns)
+            })?;
+            Some((b, s.namespace.clone().unwrap_or_default()))
+        });
+        let Some((b, other)) = elsewhere else {
+            return vec![];
+        };
+        return vec![
+            Hypothesis::new(
+                86,
+                Loop::Identity,
+                b.objref(),
+                format!(
+                    "container {container} of {workload} exits because its caches never sync: ClusterRoleBinding {} grants {} {} to ServiceAccount {other}/{sa}, not to {ns}/{sa}, which the pod runs as, so every list is refused",
+                    b.name(),
+                    b.role_ref.kind,
+                    b.role_ref.name
+                ),
+            )
+            .fix(format!(
+                "Set the subject's namespace of ClusterRoleBinding {} to `{ns}` (`subjects: [{{kind: ServiceAccount, name: {sa}, namespace: {ns}}}]`), or add that subject; `kubectl auth can-i list services --all-namespaces --as=system:serviceaccount:{ns}:{sa}` must answer yes.",
+                b.name()
+            ))
+            .link(link),
+        ];
+    }
+    // What the program watches, by its flags.
+    let Some(c) = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.containers.iter().find(|c| c.name == *container))
+    else {
+        return vec![];
+    };
+    let image = c.image.as_deref().unwrap_or("");
+    if !image.contains("external-dns") {
+        return vec![];
+    }
+    let version = tag_version(image);
+    let sources = flag_values(c, "source");
+    let rules: Vec<(&k8s_openapi::api::rbac::v1::PolicyRule, &str)> = bound
+        .iter()
+        .filter_map(|b| {
+            let r = a
+                .cluster
+                .cluster_roles
+                .iter()
+                .find(|r| r.name() == b.role_ref.name)?;
+            Some(r.rules.iter().flatten().map(move |x| (x, r.name())))
+        })
+        .flatten()
+        .collect();
+    let roles: Vec<&str> = bound.iter().map(|b| b.role_ref.name.as_str()).collect();
+    let Some(role) = roles.first().copied() else {
+        return vec![];
+    };
+    if !a.cluster.cluster_roles.iter().any(|r| r.name() == role) {
+        return vec![];
+    }
+    let mut lacking: Vec<String> = Vec::new();
+    for (source, groups, resource) in EXTERNAL_DNS {
+        if !sources.contains(source) {
+            continue;
+        }
+        // Before v0.7 the service source listed nodes without a watch.
+        let old = version.is_some_and(|v| v < (0, 7));
+        let verbs: &[&str] = if *resource == "nodes" && *source == "service" && old {
+            &["list"]
+        } else {
+            &["list", "watch"]
+        };
+        let missing: Vec<&str> = verbs
+            .iter()
+            .copied()
+            .filter(|v| {
+                !groups
+                    .iter()
+                    .any(|g| rules.iter().any(|(r, _)| rule_allows(r, v, g, resource)))
+            })
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let group = match groups[0] {
+            "" => String::new(),
+            g => format!(" ({g})"),
+        };
+        let said = format!(
+            "{} {resource}{group} for --source={source}",
+            missing.join("/")
+        );
+        if !lacking.contains(&said) {
+            lacking.push(said);
+        }
+    }
+    if lacking.is_empty() {
+        return vec![];
+    }
+    vec![
+        Hypothesis::new(
+            84,
+            Loop::Identity,
+            ObjRef::new("ClusterRole", None, role),
+            format!(
+                "container {container} of {workload} exits because its caches never sync: ServiceAccount {ns}/{sa} is bound to ClusterRole {}, which does not grant {}",
+                day2_model::text::short_list(&roles, 3),
+                lacking.join(", ")
+            ),
+        )
+        .fix(format!(
+            "Add the missing rules to ClusterRole {role}: {} (external-dns's chart grants them for the sources it is given; with a newer external-dns, compare the ClusterRole with its release's).",
+            lacking.join(", ")
+        ))
+        .link(link),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_and_versions_are_read_from_the_container() {
+        let c = k8s_openapi::api::core::v1::Container {
+            args: Some(vec![
+                "--source=service".into(),
+                "--source".into(),
+                "istio-gateway".into(),
+                "--provider=aws".into(),
+            ]),
+            ..Default::default()
+        };
+        assert_eq!(flag_values(&c, "source"), vec!["service", "istio-gateway"]);
+        assert_eq!(
+            tag_version("registry.k8s.io/external-dns/external-dns:v0.7.4"),
+            Some((0, 7))
+        );
+        assert_eq!(
+            tag_version("bitnami/external-dns:0.13.1-debian-11-r0"),
+            Some((0, 13))
+        );
+        assert_eq!(tag_version("external-dns"), None);
+    }
+
+    #[test]
+    fn client_go_and_external_dns_spell_an_unsynced_cache() {
+        assert!(never_synced(
+            r#"level=fatal msg="failed to sync cache: timed out waiting for the condition""#
+        ));
+        assert!(never_synced(
+            r#"level=fatal msg="failed to sync *v1.Service: context deadline exceeded""#
+        ));
+        assert!(!never_synced("failed to sync record: timed out"));
+    }
 }

@@ -233,6 +233,48 @@ pub(super) fn cloud_error(msg: &str) -> &str {
     tail.split("\n").next().unwrap_or(tail).trim()
 }
 
+/// An Azure storage account the class names, looked up in the wrong
+/// resource group: without `resourceGroup` the Azure File provisioner
+/// looks in the cluster's node resource group (`MC_…`), and Azure answers
+/// `The Resource 'Microsoft.Storage/storageAccounts/<name>' under resource
+/// group '<group>' was not found` (Azure/AKS#1263).
+pub(crate) fn account_elsewhere(class: &Res<StorageClass>, msg: &str) -> Option<Hypothesis> {
+    const RES: &str = "Microsoft.Storage/storageAccounts/";
+    let at = msg.find(RES)? + RES.len();
+    let rest = &msg[at..];
+    let account = rest.split(['\'', '"', ' ']).next()?;
+    let group = rest
+        .split_once("under resource group ")?
+        .1
+        .trim_start_matches(['\'', '"'])
+        .split(['\'', '"'])
+        .next()?;
+    if !rest.contains("was not found") {
+        return None;
+    }
+    let params = class.parameters.as_ref()?;
+    let param = |k: &str| {
+        params
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(k))
+            .map(|(_, v)| v.as_str())
+    };
+    if !param("storageAccount").is_some_and(|a| a.eq_ignore_ascii_case(account))
+        || param("resourceGroup").is_some()
+    {
+        return None;
+    }
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Storage,
+            class.objref(),
+            format!("StorageClass {} names storage account {account} but no `resourceGroup`, so the provisioner looks for it in resource group {group}, where Azure finds no such account", class.name()),
+        )
+        .fix(format!("Add `resourceGroup: <the account's resource group>` to the parameters of StorageClass {} (parameters are immutable: create the class again and recreate the claim), and give the cluster's identity access to that group; or drop `storageAccount` and let the driver create an account in {group}.", class.name())),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

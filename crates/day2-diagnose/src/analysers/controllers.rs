@@ -44,7 +44,11 @@ pub fn load_balancer<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
     let said = a.cluster.events_for_obj(svc);
     if let Some(h) = std::iter::once(message.as_str())
         .chain(said.iter().map(|e| e.message_text()))
-        .find_map(|m| pool_exhausted(a, svc, m).or_else(|| super::metallb::sharing_refused(svc, m)))
+        .find_map(|m| {
+            super::lb_pools::refused(a, svc, m)
+                .or_else(|| super::metallb::sharing_refused(svc, m))
+                .or_else(|| super::lb_causes::policy_refused(a, svc, m))
+        })
     {
         return vec![h];
     }
@@ -616,83 +620,5 @@ fn curl_to_closed_port(
             format!("container {container} runs curl against {url}, port {port} of Service {svc_ns}/{name}, which serves only port(s) {served}: curl exits 7 (could not connect) on every attempt"),
         )
         .fix(format!("Call the port the Service serves: `{suggest}` in the command of container {container} in {owner} (or add port {port} to Service {svc_ns}/{name}).")),
-    )
-}
-
-/// A load-balancer controller that has no address left to hand out
-/// (MetalLB `no available IPs`, kube-vip and Cilium LB-IPAM's spellings):
-/// the address pool is used up by the Services that hold its addresses, so
-/// the pool's configuration is the root; the ConfigMap that declares the
-/// pools (MetalLB's `address-pools`) when the input holds it.
-fn pool_exhausted(
-    a: &Analysis<'_>,
-    svc: &Res<k8s_openapi::api::core::v1::Service>,
-    message: &str,
-) -> Option<Hypothesis> {
-    let l = message.to_ascii_lowercase();
-    let exhausted = [
-        "no available ip",
-        "no more ips",
-        "no addresses available",
-        "no available addresses",
-        "pool exhausted",
-        "pool is exhausted",
-        "pool is full",
-    ]
-    .iter()
-    .any(|w| l.contains(w));
-    if !exhausted {
-        return None;
-    }
-    let ns = svc.ns_or_default();
-    let holding = a
-        .cluster
-        .services
-        .iter()
-        .filter(|s| {
-            crate::symptoms::load_balancer::is_load_balancer(s)
-                && crate::symptoms::load_balancer::has_address(s)
-        })
-        .count();
-    let pools = a.cluster.config_maps.iter().find_map(|cm| {
-        let text = cm
-            .data
-            .as_ref()?
-            .values()
-            .find(|v| v.contains("address-pools"))?;
-        let names: Vec<String> = text
-            .lines()
-            .filter_map(|x| x.trim().trim_start_matches("- ").strip_prefix("name:"))
-            .map(|n| n.trim().to_owned())
-            .collect();
-        Some((cm.objref(), names))
-    });
-    let (root, names) = pools.unwrap_or_else(|| (svc.objref(), Vec::new()));
-    let named = if names.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", names.join(", "))
-    };
-    Some(
-        Hypothesis::new(
-            86,
-            Loop::Network,
-            root.clone(),
-            format!(
-                "the load-balancer controller has no address left for Service {ns}/{}: its address pool{named} is used up ({holding} LoadBalancer Services hold an address): {}",
-                svc.name(),
-                day2_model::redact::excerpt(message, 160)
-            ),
-        )
-        .fix(format!(
-            "Add addresses to the pool{named} in {} {} (a wider range, another pool), or free some: change Services that need no external address to ClusterIP/NodePort or share one address between Services; the pending Service gets an address on the controller's next sync.",
-            root.kind, root.name
-        ))
-        .link(Link::new(
-            Loop::Network,
-            None,
-            svc.objref(),
-            format!("Service {ns}/{} waits for an address from the pool", svc.name()),
-        )),
     )
 }

@@ -163,6 +163,11 @@ pub fn exit_code<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     if let Some(h) = init_oom(d, &c, &workload) {
         return vec![h];
     }
+    if code == Some(0)
+        && let Some(h) = finished_on_its_own(a, d, &c, &workload)
+    {
+        return vec![h];
+    }
     let (score, summary, fix) = match code {
         Some(126 | 127) => (
             78,
@@ -233,6 +238,76 @@ pub fn exit_code<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         h = h.unexplained();
     }
     vec![h]
+}
+
+/// A container that exits 0 and is started again: under `restartPolicy:
+/// Always` the kubelet restarts a program that finished, and backs off as
+/// for a crash (`CrashLoopBackOff` with `reason: Completed`). Nothing failed:
+/// the command ran to its end, so what it was told to run (a run count, a
+/// one-off script, a daemon that forks into the background) is the cause. A
+/// liveness probe that killed it (a program that stops cleanly on SIGTERM
+/// also exits 0) is the probe's diagnosis, not this one.
+fn finished_on_its_own(
+    a: &Analysis<'_>,
+    d: &Detected<'_>,
+    c: &Crash<'_>,
+    workload: &day2_model::ObjRef,
+) -> Option<Hypothesis> {
+    let spec = c.pod.spec.as_ref()?;
+    if spec
+        .restart_policy
+        .as_deref()
+        .is_some_and(|p| p != "Always")
+    {
+        return None;
+    }
+    let killed = a.cluster.events_for_obj(c.pod).iter().any(|e| {
+        e.message.starts_with("Liveness probe failed")
+            || e.message.starts_with("Startup probe failed")
+            || e.message.contains("failed liveness probe")
+            || e.message.contains("failed startup probe")
+    });
+    if killed {
+        return None;
+    }
+    let cont = spec.containers.iter().find(|x| x.name == c.container)?;
+    let words: Vec<&str> = cont
+        .command
+        .iter()
+        .flatten()
+        .chain(cont.args.iter().flatten())
+        .map(String::as_str)
+        .collect();
+    let line = day2_model::text::clip(&words.join(" "), 240).into_owned();
+    let runs = if line.is_empty() {
+        format!(
+            "the image's default command (`{}`)",
+            cont.image.as_deref().unwrap_or("?")
+        )
+    } else {
+        format!("`{line}`")
+    };
+    Some(
+        Hypothesis::new(
+            66,
+            Loop::Compute,
+            workload.clone(),
+            format!(
+                "container {} exits with code 0 (reason {}) and is started again: its command runs to its end instead of staying in the foreground, and restartPolicy Always restarts it into CrashLoopBackOff",
+                c.container,
+                c.reason.unwrap_or("Completed")
+            ),
+        )
+        .fix(format!(
+            "Make container {} of {workload} run until it is stopped: it runs {runs}; drop the option that ends it (a run count, `-n`, a one-shot flag) or keep the process in the foreground (not daemonised). Work that should finish belongs in a Job.",
+            c.container
+        ))
+        .link(termination_link(
+            d,
+            c,
+            format!("container {} finished with exit code 0", c.container),
+        )),
+    )
 }
 
 /// runc's own init, killed by the container's memory cgroup before the

@@ -15,7 +15,9 @@ use day2_model::{Loop, ObjRef, Res};
 use k8s_openapi::api::core::v1::Node;
 
 mod platform;
+mod registry;
 use platform::platform_missing;
+pub use registry::{rate_limit, server_error};
 
 struct Pull<'a> {
     pod: &'a Res<Pod>,
@@ -309,6 +311,7 @@ pub fn identity<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             format!("{host} refuses the pull of {} by {workload}, which brings no imagePullSecret, while pod {} of the namespace pulls from {host} with Secret {secret}: {workload}'s template leaves the secret out", p.image, other.name()),
         )
         .fix(format!("Add `imagePullSecrets: [{{name: {secret}}}]` to the pod template of {workload} (in a chart, the value that sets pull secrets for this component, e.g. a Job's or a sub-chart's own `imagePullSecrets`), or to its ServiceAccount.")),
+        _ if secrets.is_empty() && let Some(h) = registry::sa_convention(a, &p, host) => h,
         _ => {
             let h = Hypothesis::new(
             80,
@@ -560,54 +563,6 @@ pub fn network<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .missing(check)
         .link(error_link(d, &p, Loop::Network, format!("pull of {} failed: {what}", p.image)))
         .unexplained()]
-}
-
-/// `toomanyrequests`: the registry's rate limit.
-pub fn rate_limit<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
-    let Some(p) = pull(d) else { return vec![] };
-    if p.class != PullClass::RateLimit {
-        return vec![];
-    }
-    let host = registry_of(p.image);
-    let node = model::node_name(p.pod).unwrap_or("the node");
-    // The limit is the registry's, counted per egress IP: nothing in the
-    // cluster's objects holds it, so the cause is reported as outside.
-    vec![Hypothesis::new(
-        60,
-        Loop::Network,
-        puller_ref(a, p.pod),
-        format!("{host} rate-limits the pulls (`toomanyrequests`): anonymous limits count per egress IP, and every node behind the NAT gateway shares one; the limit is the registry's, outside the cluster's objects"),
-    )
-    .fix(per_cloud(
-        a.cloud,
-        "Authenticate pulls (an imagePullSecret raises the limit) or mirror images into your own registry / a pull-through cache.",
-        "Mirror through an ECR pull-through cache rule for Docker Hub (`aws ecr create-pull-through-cache-rule`) and point images at it, or authenticate pulls with an imagePullSecret.",
-        "Import the images into ACR (`az acr import`) or use an ACR cache rule, or authenticate pulls.",
-        "Use an Artifact Registry remote repository for Docker Hub, or authenticate pulls.",
-    ))
-    .missing(format!("the registry's remaining quota for the nodes' egress IP (the `ratelimit-remaining` header of a manifest request to {host} from {node})"))
-    .link(error_link(d, &p, Loop::Network, format!("pull of {} rate-limited by {host}", p.image)))
-    .unexplained()]
-}
-
-/// The registry answered with a server error (HTTP 5xx): its outage, which
-/// nothing in the cluster holds.
-pub fn server_error<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
-    let Some(p) = pull(d) else { return vec![] };
-    if p.class != PullClass::ServerError {
-        return vec![];
-    }
-    let host = registry_of(p.image);
-    vec![Hypothesis::new(
-        60,
-        Loop::Network,
-        puller_ref(a, p.pod),
-        format!("{host} answers the pull of {} with a server error ({}): the registry itself is failing, outside the cluster", p.image, short_error(p.error)),
-    )
-    .fix(format!("Wait for {host} to recover (its status page) and the kubelet retries on its own; to stop depending on it, mirror the image into a registry you control (or a pull-through cache) and point the workload at the mirror."))
-    .missing(format!("{host}'s own status (outside the cluster)"))
-    .link(error_link(d, &p, Loop::Network, format!("pull of {} failed: {host} answered with a server error", p.image)))
-    .unexplained()]
 }
 
 /// No error text: say what is missing instead of guessing.

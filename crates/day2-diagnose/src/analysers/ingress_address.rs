@@ -115,6 +115,23 @@ pub fn pending<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             return hs;
         }
     }
+    // The cloud project's quota, which only the cloud account shows.
+    if said.to_ascii_lowercase().contains("quota")
+        && let Some(quota) = super::cloud_policy::quota_named(said)
+    {
+        return vec![
+            Hypothesis::new(
+                80,
+                Loop::Network,
+                ing.objref(),
+                format!("the cloud refuses the load balancer of Ingress {ns}/{}: quota {quota} of the cloud account is used up ({})", ing.name(), day2_model::redact::excerpt(said, 160)),
+            )
+            .fix(format!("Raise quota {quota} of the project or account (GCP: `gcloud compute project-info describe` shows it; request more under IAM & Admin → Quotas), or delete the load balancers nothing uses (Ingresses of old environments, leftover backend services); the controller retries on its own."))
+            .missing("the cloud account's quotas and their usage")
+            .links(warned)
+            .unexplained(),
+        ];
+    }
     // GKE's own classes are served from its control plane: no pod to find.
     if class.starts_with("gce") {
         return translation(ing, said, warned).into_iter().collect();
@@ -187,6 +204,15 @@ pub fn pending<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     {
         return vec![h.link(seen).links(warned)];
     }
+    if let Some(h) = super::cloud_policy::refused(
+        a,
+        workload.clone(),
+        &workload.to_string(),
+        said,
+        super::cloud_policy::pod_role_set(a, pod),
+    ) {
+        return vec![h.link(seen).links(warned)];
+    }
     if matches!(
         cloud,
         Some(crate::messages::errors::ErrorClass::CloudAuth { .. })
@@ -208,8 +234,10 @@ pub fn pending<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .links(warned),
         ];
     }
+    // The subnets' tags live in the AWS account, not the cluster.
     if said.contains("auto-discover subnets")
         || said.contains("unable to resolve at least one subnet")
+        || said.contains("qualified subnet")
     {
         return vec![
             Hypothesis::new(
@@ -219,8 +247,10 @@ pub fn pending<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 format!("{workload} finds no subnet for the load balancer of Ingress {ns}/{}: none is tagged for it", ing.name()),
             )
             .fix("Tag the subnets: public ones `kubernetes.io/role/elb=1` (internal load balancers: private ones `kubernetes.io/role/internal-elb=1`), and on controllers before v2.1.1 also `kubernetes.io/cluster/<cluster>=shared`; or list them on the Ingress with `alb.ingress.kubernetes.io/subnets`.")
+            .missing("the VPC subnets' tags (`aws ec2 describe-subnets --filters Name=vpc-id,Values=<vpc> --query 'Subnets[].Tags'`)")
             .link(seen)
-            .links(warned),
+            .links(warned)
+            .unexplained(),
         ];
     }
     vec![]

@@ -181,6 +181,9 @@ fn vpc_cni_short(
         .map(|v| format!(" {v}"))
         .unwrap_or_default();
     let ds_ref = ObjRef::new("DaemonSet", Some(agent.ns_or_default()), ds);
+    if let Some(h) = super::irsa::unmutated(a, agent) {
+        return h.links(link);
+    }
     let failed = link.as_ref().and_then(|l| l.at);
     let joined = a
         .cluster

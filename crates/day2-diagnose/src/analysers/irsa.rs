@@ -108,6 +108,69 @@ pub fn token_unreadable(a: &Analysis<'_>, pod: &Res<Pod>, text: &str) -> Option<
     )
 }
 
+/// A pod that runs as a ServiceAccount with an IAM role but was admitted
+/// without what EKS's pod identity webhook adds (`AWS_ROLE_ARN`,
+/// `AWS_WEB_IDENTITY_TOKEN_FILE`), while pods of the same workload have it:
+/// it was created while the webhook was not answering (a new node's
+/// DaemonSet pod racing the webhook, amazon-vpc-cni-k8s#831), so it calls
+/// AWS with the node's role instead of its own.
+pub(crate) fn unmutated(a: &Analysis<'_>, pod: &Res<Pod>) -> Option<Hypothesis> {
+    const ENV: &str = "AWS_ROLE_ARN";
+    let has_env = |p: &Res<Pod>| {
+        p.spec.as_ref().is_some_and(|s| {
+            s.containers
+                .iter()
+                .any(|c| c.env.iter().flatten().any(|e| e.name == ENV))
+        })
+    };
+    if has_env(pod) {
+        return None;
+    }
+    let ns = pod.ns_or_default();
+    let sa = day2_model::pod::service_account(pod.spec.as_ref()?);
+    let role = a
+        .cluster
+        .service_accounts
+        .iter()
+        .find(|s| s.ns_or_default() == ns && s.name() == sa)?
+        .annotation(day2_model::cloud::AWS_ROLE_ANNOTATION)?;
+    let owner = a.cluster.owner_of(pod)?;
+    let siblings = a
+        .cluster
+        .pods_of(&owner.kind, &owner.namespace, &owner.name);
+    let with: Vec<&str> = siblings
+        .iter()
+        .filter(|p| has_env(p))
+        .map(|p| p.name())
+        .collect();
+    if with.is_empty() {
+        return None;
+    }
+    let without: Vec<&str> = siblings
+        .iter()
+        .filter(|p| !has_env(p))
+        .map(|p| p.name())
+        .collect();
+    let workload = crate::model::workload_ref(a.cluster, pod);
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Identity,
+            pod.objref(),
+            format!(
+                "pod {} of {workload} runs as ServiceAccount {ns}/{sa}, whose IAM role is {role}, without the `{ENV}` and `AWS_WEB_IDENTITY_TOKEN_FILE` the pod identity webhook injects (its siblings {} have them): it was admitted while the webhook did not answer, so it acts with the node's instance role",
+                pod.name(),
+                day2_model::text::short_list(&with, 3)
+            ),
+        )
+        .fix(format!(
+            "Delete the pods admitted without the webhook's environment ({}) so they are created again with {ENV} and the projected token (`kubectl delete pod -n {ns} {}`); if new nodes keep getting such pods, check that the pod identity webhook answers before {workload} starts.",
+            day2_model::text::short_list(&without, 4),
+            without.join(" ")
+        )),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::assumed;

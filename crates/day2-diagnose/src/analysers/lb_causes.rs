@@ -531,6 +531,33 @@ pub fn cloud_side_fix(cloud: Cloud, message: &str, quota: bool) -> String {
     )
 }
 
+/// A load-balancer controller refused an action by the cloud's policy
+/// (`FailedDeployModel … is not authorized to perform:
+/// elasticloadbalancing:DescribeListenerAttributes`, interuss/dss#1127: a
+/// controller upgraded past the IAM policy its role was given).
+pub(crate) fn policy_refused(
+    a: &Analysis<'_>,
+    svc: &Res<Service>,
+    msg: &str,
+) -> Option<Hypothesis> {
+    let controller = a.cluster.pods.iter().find(|p| {
+        p.spec.as_ref().is_some_and(|s| {
+            s.containers.iter().any(|c| {
+                c.image.as_deref().is_some_and(|i| {
+                    i.contains("aws-load-balancer-controller")
+                        || i.contains("alb-ingress-controller")
+                })
+            })
+        })
+    });
+    let role_set = controller.is_some_and(|p| super::cloud_policy::pod_role_set(a, p));
+    let who = controller.map_or_else(
+        || "the load-balancer controller".to_owned(),
+        |p| crate::model::workload_ref(a.cluster, p).to_string(),
+    );
+    super::cloud_policy::refused(a, svc.objref(), &who, msg, role_set || controller.is_none())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

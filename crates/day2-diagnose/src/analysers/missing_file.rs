@@ -19,6 +19,20 @@ pub(crate) fn unwritten(
 ) -> Option<Hypothesis> {
     let spec = pod.spec.as_ref()?;
     let c = model::spec_container(pod, container)?;
+    // A relative path is the working directory's (`/` unless the pod says).
+    let resolved;
+    let path = match path.strip_prefix("./") {
+        Some(rel) => {
+            let dir = c
+                .working_dir
+                .as_deref()
+                .unwrap_or("/")
+                .trim_end_matches('/');
+            resolved = format!("{dir}/{rel}");
+            resolved.as_str()
+        }
+        None => path,
+    };
     // The deepest mount that holds the path, and the path inside it (a
     // mount of the file itself, a subPath, holds nothing to look for).
     let mount = model::mount_holding(c, path)?;
@@ -112,6 +126,20 @@ pub(crate) fn unwritten(
     };
     if present || mount.sub_path.is_some() {
         return None;
+    }
+    // A file in a directory under the mount: a ConfigMap or Secret volume
+    // holds no directories (its keys cannot contain `/`), so the mount hid
+    // what the image had there.
+    if let Some((dir, _)) = inside.split_once('/') {
+        return Some(
+            Hypothesis::new(
+                80,
+                Loop::Compute,
+                ObjRef::new(kind, Some(ns), name.clone()),
+                format!("container {container} of {} needs {path}, and {kind} {ns}/{name} mounted over {} replaces that whole directory: what the image has under it ({dir}/, {inside} among it) is hidden, and a {kind} can hold no directory", pod.name(), mount.mount_path),
+            )
+            .fix(format!("Mount the keys of {kind} {name} one by one (`subPath: <key>` at `{}/<key>`) so the image's {dir}/ stays visible (it holds {inside}), or mount it at another directory and point the program's flags there; then restart the pods of {workload}.", mount.mount_path.trim_end_matches('/'))),
+        );
     }
     Some(
         Hypothesis::new(

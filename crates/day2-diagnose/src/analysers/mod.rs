@@ -9,6 +9,7 @@ pub mod backend_port;
 pub mod bgp;
 pub mod cache_sync;
 pub mod class_params;
+pub mod cloud_policy;
 pub mod consumer;
 pub mod controllers;
 pub mod coredns_ready;
@@ -24,6 +25,7 @@ pub mod follow;
 pub mod gce_backends;
 pub mod helm;
 pub mod host_path;
+pub mod identity_label;
 pub mod image;
 pub mod ingress_address;
 pub mod ingress_class;
@@ -36,6 +38,7 @@ pub mod irsa;
 pub mod key_material;
 pub mod lb_causes;
 pub mod lb_nodes;
+pub mod lb_pools;
 pub mod manual_endpoints;
 pub mod metallb;
 pub mod metrics_adapter;
@@ -62,6 +65,7 @@ pub mod rbac;
 pub mod route;
 pub mod runtime_handler;
 pub mod secrets_provider;
+pub mod service_port;
 pub mod start;
 pub mod storage;
 pub mod volume_backend;
@@ -208,6 +212,14 @@ pub static ANALYSERS: &[Analyser] = &[
     },
     Analyser {
         kinds: &[CrashLoopBackOff],
+        run: cache_sync::ungranted,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff, JobFailed],
+        run: identity_label::on_workload,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff],
         run: follow::errors,
     },
     Analyser {
@@ -257,6 +269,10 @@ pub static ANALYSERS: &[Analyser] = &[
     },
     Analyser {
         kinds: &[FailedMount],
+        run: secrets_provider::class_missing,
+    },
+    Analyser {
+        kinds: &[FailedMount],
         run: csi_name::unnamed,
     },
     Analyser {
@@ -290,7 +306,7 @@ pub static ANALYSERS: &[Analyser] = &[
     },
     Analyser {
         kinds: &[ServiceWithoutReadyEndpoints],
-        run: network::port_mismatch,
+        run: service_port::port_mismatch,
     },
     Analyser {
         kinds: &[ServiceWithoutReadyEndpoints],

@@ -153,76 +153,6 @@ fn refused_pods(
     Some(h)
 }
 
-/// A named targetPort no selected pod declares: the endpoints controller skips those pods.
-pub fn port_mismatch<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
-    let Subject::Service(svc) = d.subject else {
-        return vec![];
-    };
-    port_hypothesis(a, svc).into_iter().collect()
-}
-
-fn port_hypothesis(a: &Analysis<'_>, svc: &Res<Service>) -> Option<Hypothesis> {
-    let pods = selected_pods(a, svc);
-    let ready: Vec<&&Res<Pod>> = pods.iter().filter(|p| model::is_ready(p)).collect();
-    if ready.is_empty() {
-        return None;
-    }
-    let ports = svc.spec.as_ref()?.ports.as_ref()?;
-    for p in ports {
-        let Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String(name)) =
-            &p.target_port
-        else {
-            continue;
-        };
-        let declared = ready.iter().any(|pod| {
-            pod.spec
-                .as_ref()
-                .is_some_and(|s| model::declares_port_name(s, name))
-        });
-        if !declared {
-            return Some(
-                Hypothesis::new(
-                    86,
-                    Loop::Network,
-                    svc.objref(),
-                    format!("Service {} targets port name {name:?}, which none of its {} ready pod(s) declare: the endpoints controller leaves them out", svc.name(), ready.len()),
-                )
-                .rule(a.findings.rule_on("NW008", &svc.objref()).map(|f| &*f.rule))
-                .fix(match listening_port(&ready, p.port) {
-                    Some((container, port)) => format!("Container {container} serves on {port}: declare it under the name in the pod template (`ports: [{{name: {name}, containerPort: {port}}}]`), or set the Service's `targetPort: {port}`."),
-                    None => format!("Name the container port `{name}` in the pod template, or set `targetPort` to the container's port number/name."),
-                }),
-            );
-        }
-    }
-    None
-}
-
-/// The container of `pods` that serves on the Service's own `port` number:
-/// one declaring it as a containerPort, or one whose arguments bind it
-/// (`--metrics-bind-address=:8443`, `--port=8443`). The number a named
-/// targetPort that resolves to nothing most likely meant.
-fn listening_port(pods: &[&&Res<Pod>], port: i32) -> Option<(String, i32)> {
-    let containers = || {
-        pods.iter()
-            .filter_map(|p| p.spec.as_ref())
-            .flat_map(|s| s.containers.iter())
-    };
-    let declared =
-        containers().find(|c| c.ports.iter().flatten().any(|cp| cp.container_port == port));
-    let bound = || {
-        containers().find(|c| {
-            c.args.iter().chain(c.command.iter()).flatten().any(|a| {
-                a.strip_prefix("--").is_some_and(|flag| {
-                    let value = flag.split_once('=').map_or("", |(_, v)| v);
-                    value.rsplit(':').next() == Some(port.to_string().as_str())
-                })
-            })
-        })
-    };
-    declared.or_else(bound).map(|c| (c.name.clone(), port))
-}
-
 /// The pods are there but not ready: their own cause (Pending, crash-looping,
 /// readiness failing because a dependency is down).
 pub fn pods_not_ready<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
@@ -556,7 +486,7 @@ pub fn resolve_service(a: &Analysis<'_>, svc: &Res<Service>, depth: u32) -> Opti
     let mut best: Option<Hypothesis> = None;
     for h in [
         selector_hypothesis(a, svc),
-        port_hypothesis(a, svc),
+        super::service_port::port_hypothesis(a, svc),
         explain_pods(a, svc, depth),
     ]
     .into_iter()

@@ -255,6 +255,19 @@ pub fn failing(a: &Analysis<'_>, ns: &str, secret: &str, link: Option<Link>) -> 
     {
         return Some(h.link(seen).links(link));
     }
+    // The role it acts with is there and lacks the action (okctl#243:
+    // `secretsmanager:GetSecretValue`): its policy, in the cloud.
+    if let Some(pod) = controller_pod
+        && let Some(h) = super::cloud_policy::refused(
+            a,
+            o.objref(),
+            &crate::model::workload_ref(a.cluster, pod).to_string(),
+            text,
+            super::cloud_policy::pod_role_set(a, pod),
+        )
+    {
+        return Some(h.link(seen).links(link));
+    }
     Some(
         Hypothesis::new(
             86,

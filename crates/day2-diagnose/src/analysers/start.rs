@@ -201,6 +201,7 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         SandboxError::RuntimeMissing { runtime, binary } => vec![super::runtime_handler::runtime_missing(a, d, pod, node, &runtime, binary.as_deref())],
         SandboxError::CniUnauthorized { plugin } => vec![cni_unauthorized(a, node, plugin, &daemons).links(link)],
         SandboxError::Other if let Some(h) = cni_agent_down(node, message, &daemons) => vec![h.links(link)],
+        SandboxError::Other if let Some(h) = sandbox_image(node, message) => vec![h.links(link)],
         SandboxError::Other => vec![Hypothesis::new(
             25,
             Loop::Network,
@@ -597,5 +598,31 @@ fn registered_under_another_name(
         )
         .fix(format!("Make the names agree: upgrade the node plugin ({root}) to a version that registers the driver name `{driver}` (the driver was renamed), or use a StorageClass whose provisioner is `{other}` for this plugin; `kubectl get csinode {node} -o yaml` lists the registered names."))
         .link(link),
+    )
+}
+/// The runtime cannot pull its own sandbox ("pause") image, so no pod of
+/// the node gets a sandbox: containerd's `failed to get sandbox image
+/// "docker.io/rancher/pause:3.1": failed to pull image …`. The registry is
+/// out of the node's reach (its DNS, a proxy the runtime does not use, a
+/// firewall), outside the cluster (k3d-io/k3d#184).
+fn sandbox_image(node: &str, message: &str) -> Option<Hypothesis> {
+    let image = crate::messages::quoted_after(message, "failed to get sandbox image")?;
+    let why = if message.contains("dial tcp: lookup") || message.contains("no such host") {
+        "the registry's name does not resolve from the node"
+    } else if message.contains("i/o timeout") || message.contains("connection refused") {
+        "the registry does not answer the node"
+    } else {
+        "the pull fails"
+    };
+    Some(
+        Hypothesis::new(
+            78,
+            Loop::Network,
+            ObjRef::new("Node", None, node),
+            format!("the container runtime on {node} cannot pull its sandbox image {image} ({why}), so no pod there gets a sandbox: {}", day2_model::redact::excerpt(message, 200)),
+        )
+        .fix(format!("Let node {node} reach the registry of {image}: its DNS resolver, and behind a corporate proxy the runtime's own proxy settings (HTTP_PROXY/HTTPS_PROXY/NO_PROXY in containerd's service environment; k3s/k3d pass them from the host); or pull the image into the node beforehand, or point the runtime's `sandbox_image` (k3s `--pause-image`) at a registry it reaches."))
+        .missing("the node's DNS and proxy settings, and the runtime's log (`journalctl -u containerd`)")
+        .unexplained(),
     )
 }

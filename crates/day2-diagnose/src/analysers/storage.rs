@@ -79,6 +79,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 class.map_or_else(|| "the provisioner".to_owned(), |c| c.provisioner.clone())
             });
         match classify_error(msg) {
+            VolumeErrorClass::Identity if let Some(h) = super::cloud_policy::refused(a, csi_controller_sa(a, &provisioner), &provisioner, msg, false) => out.push(h.link(link)),
             VolumeErrorClass::Identity => {
                 let sa = csi_controller_sa(a, &provisioner);
                 let sa_obj = a.cluster.service_accounts.iter().find(|s| s.objref().name == sa.name && s.namespace() == sa.namespace.as_deref());
@@ -114,7 +115,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             // The cloud account's quota: its number lives outside the cluster.
             VolumeErrorClass::Limits => out.push(
                 Hypothesis::new(78, Loop::Storage, pvc.objref(), format!("the cloud refuses the disk for {ns}/{}: a quota or volume limit of the cloud account is reached: {}", pvc.name(), day2_model::redact::excerpt(msg, 200)))
-                    .fix(format!("Raise the cloud quota the provider names ({}) or delete unused volumes (`Released` PVs with reclaimPolicy Retain keep their disks); the provisioner retries on its own.", quota_named(msg).unwrap_or("volumes, IOPS, total size")))
+                    .fix(format!("Raise the cloud quota the provider names ({}) or delete unused volumes (`Released` PVs with reclaimPolicy Retain keep their disks); the provisioner retries on its own.", super::cloud_policy::quota_named(msg).unwrap_or("volumes, IOPS, total size")))
                     .missing("the cloud account's quotas and their usage")
                     .link(link)
                     .unexplained(),
@@ -137,7 +138,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     .fix(format!("Set in the StorageClass's `parameters` what the cloud's error asks for (\"{}\"); parameters are immutable, so create a corrected class and recreate the claim with it.", day2_model::redact::excerpt(super::class_params::cloud_error(msg), 160)))
                     .link(link),
             ),
-            _ if let Some(h) = class.and_then(|c| super::class_params::value_refused(c, msg)) => out.push(h.link(link)),
+            _ if let Some(h) = class.and_then(|c| super::class_params::value_refused(c, msg).or_else(|| super::class_params::account_elsewhere(c, msg))) => out.push(h.link(link)),
             _ if let Some(h) = super::csi_registration::node_without_plugin(a, &provisioner, msg) => out.push(h.link(link)),
             // The provisioner's own ServiceAccount refused by RBAC (the
             // in-tree azure-file provisioner creating its Secret).
@@ -336,6 +337,7 @@ pub fn attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         VolumeErrorClass::Timeout => vec![Hypothesis::new(55, Loop::Storage, pv.map(|p| p.objref()).unwrap_or_else(|| pod.objref()), format!("attaching {volume} times out: the CSI attacher or the cloud API does not answer"))
             .fix("Check the CSI controller's csi-attacher logs and the VolumeAttachment object's status.attachError.")
             .links(link)],
+        _ if let Some(h) = super::volume_backend::placement_refused(pv, pod, &err) => vec![h.links(link)],
         // An attach the cloud refuses for a reason no class above reads, on
         // a volume no other node holds in the cluster: the state that
         // refuses it (the cloud's view of the disk and the machine) is not
@@ -407,9 +409,15 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 Some(other) => format!(
                     "{kind} {ns}/{other} exists: point volume {vol} at `{other}` in the pod template (or rename the {kind} to `{name}`)."
                 ),
-                None => format!(
-                    "Create {kind} {ns}/{name} (or fix the name in the pod template); if it is produced by another controller (cert-manager, external-secrets), check that one."
-                ),
+                None => match model::namespace_holding(a.cluster, kind, ns, name) {
+                    Some(there) => format!(
+                        "{kind} {name} exists in namespace {there}, not in {ns}, where {} runs: install the workload in namespace {there} (a chart released into the wrong namespace), or create {kind} {ns}/{name}.",
+                        pod.name()
+                    ),
+                    None => format!(
+                        "Create {kind} {ns}/{name} (or fix the name in the pod template); if it is produced by another controller (cert-manager, external-secrets), check that one."
+                    ),
+                },
             };
             // With the object there under a sibling name, the mistake is the
             // reference in the pod template: its workload is the root.
@@ -439,6 +447,12 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .map(|e| e.message_text())
         .chain([message.as_str()])
         .collect();
+    if let Some(h) = said
+        .iter()
+        .find_map(|m| super::volume_backend::held_in_rollout(a, pod, m))
+    {
+        return vec![h.links(link)];
+    }
     // mount(8) refuses: a helper missing on the node, a device without the file system.
     if let Some(h) = said
         .iter()
@@ -675,20 +689,4 @@ fn cloud_error_code(err: &str) -> Option<String> {
     }
     err.split_once("\"reason\":")
         .and_then(|(_, rest)| word(rest))
-}
-
-/// The quota a cloud names: GCP `Quota 'SSD_TOTAL_GB' exceeded`, AWS
-/// `… VolumeLimitExceeded …`, Azure `… quota … exceeded`.
-fn quota_named(msg: &str) -> Option<&str> {
-    if let Some((_, rest)) = msg.split_once("Quota '") {
-        return rest.split('\'').next().filter(|q| !q.is_empty());
-    }
-    [
-        "VolumeLimitExceeded",
-        "MaxIOPSLimitExceeded",
-        "QuotaExceeded",
-        "OperationNotAllowed",
-    ]
-    .into_iter()
-    .find(|w| msg.contains(w))
 }

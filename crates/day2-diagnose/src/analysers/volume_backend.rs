@@ -88,3 +88,105 @@ fn trouble(p: &Pod) -> Option<String> {
         exit.or(waiting.map(|w| format!("container {} is {w}", s.name)))
     })
 }
+/// An attach refused for where the disk or its replicas are: Longhorn's
+/// `volume <v> not scheduled` (it could not place the replicas the volume
+/// asks for: each on its own node with a schedulable disk unless replica
+/// soft anti-affinity allows two on one, longhorn/longhorn#1632), and
+/// Azure's `cannot be attached to the VM because it is not in zone '<z>'`
+/// (a disk of one zone, or of none, bound to a pod on a node of another:
+/// StatCan/aaw#1046).
+pub(crate) fn placement_refused(
+    pv: Option<&Res<k8s_openapi::api::core::v1::PersistentVolume>>,
+    pod: &Res<Pod>,
+    err: &str,
+) -> Option<Hypothesis> {
+    let pv = pv?;
+    let node = model::node_name(pod).unwrap_or("its node");
+    if err.contains(&format!("volume {} not scheduled", pv.name())) {
+        let replicas = pv.spec.as_ref().and_then(|s| {
+            s.csi
+                .as_ref()?
+                .volume_attributes
+                .as_ref()?
+                .get("numberOfReplicas")
+                .cloned()
+        });
+        let asks = replicas
+            .map(|n| format!(" ({n} replicas)"))
+            .unwrap_or_default();
+        return Some(
+            Hypothesis::new(
+                80,
+                Loop::Storage,
+                pv.objref(),
+                format!("Longhorn cannot attach {} to {node}: it could not schedule the volume's replicas{asks}, so the volume has none to serve from", pv.name()),
+            )
+            .fix("Give every replica a place: a node per replica with a schedulable disk that has the free space Longhorn's `storage-minimal-available-percentage` asks (Longhorn UI → Node), or allow two replicas on one node (setting `replica-soft-anti-affinity: true`), or lower `numberOfReplicas` in the StorageClass to the nodes you have."),
+        );
+    }
+    let zone = err
+        .split_once("because it is not in zone '")?
+        .1
+        .split('\'')
+        .next()?;
+    Some(
+        Hypothesis::new(
+            80,
+            Loop::Storage,
+            pv.objref(),
+            format!("Azure refuses to attach disk {} to {node}: the disk is not in zone {zone}, the node's; the PersistentVolume's nodeAffinity does not keep the pod in the disk's own zone (a restored or hand-made disk, zonal or not, under a zonal PV)", pv.name()),
+        )
+        .fix(format!("Keep the pod in the disk's zone: correct the PersistentVolume's nodeAffinity (`topology.disk.csi.azure.com/zone`) to the zone the disk is in (empty for a non-zonal disk, which only nodes without a zone take), or a nodeSelector on the workload; or snapshot the disk into zone {zone}.")),
+    )
+}
+/// A mount refused because the volume is still attached for another pod,
+/// in a driver's own words (Longhorn's flexvolume: `mount command failed,
+/// status: Failure, reason: <volume> is existed and is attached`), for a
+/// Deployment that rolls out with RollingUpdate over a ReadWriteOnce claim:
+/// the new pod starts while the old one holds the disk (longhorn/longhorn#30).
+pub(crate) fn held_in_rollout(a: &Analysis<'_>, pod: &Res<Pod>, msg: &str) -> Option<Hypothesis> {
+    if !(msg.contains("is existed and is attached") || msg.contains("is already attached")) {
+        return None;
+    }
+    let owner = crate::model::workload_ref(a.cluster, pod);
+    if owner.kind != "Deployment" {
+        return None;
+    }
+    let ns = pod.ns_or_default();
+    let dep = a
+        .cluster
+        .deployments
+        .iter()
+        .find(|x| x.ns_or_default() == ns && x.name() == owner.name)?;
+    let strategy = dep
+        .spec
+        .strategy
+        .as_ref()
+        .and_then(|s| s.type_.as_deref())
+        .unwrap_or("RollingUpdate");
+    if strategy != "RollingUpdate" {
+        return None;
+    }
+    let claim = pod.spec.as_ref()?.volumes.iter().flatten().find_map(|v| {
+        let name = &v.persistent_volume_claim.as_ref()?.claim_name;
+        a.cluster.pvcs.iter().find(|c| {
+            c.ns_or_default() == ns
+                && c.name() == name
+                && c.spec.as_ref().is_some_and(|s| {
+                    s.access_modes
+                        .iter()
+                        .flatten()
+                        .any(|m| m == "ReadWriteOnce" || m == "ReadWriteOncePod")
+                })
+        })
+    })?;
+    Some(
+        Hypothesis::new(
+            82,
+            Loop::Storage,
+            owner.clone(),
+            format!("{owner} rolls out with strategy RollingUpdate over ReadWriteOnce claim {}: the new pod {} starts while the old one still holds the volume, and the driver refuses a second attachment ({})", claim.name(), pod.name(), day2_model::redact::excerpt(msg, 160)),
+        )
+        .fix(format!("Set `spec.strategy: {{type: Recreate}}` on {owner} so the old pod releases the volume before the new one mounts it, or run it as a StatefulSet (one volume per replica, ordered replacement).")),
+    )
+}

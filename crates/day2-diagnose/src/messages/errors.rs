@@ -294,7 +294,8 @@ pub fn classify_line(line: &str) -> Option<ErrorClass> {
         .or_else(|| missing_file(line).map(|path| ErrorClass::MissingFile { path }))
 }
 
-/// The absolute path a line says is not there.
+/// The path a line says is not there: absolute, or relative to the working
+/// directory (`./config/plugin/x.sh`, resolved by its reader).
 fn missing_file(line: &str) -> Option<String> {
     let l = line.to_ascii_lowercase();
     let absent = [
@@ -310,7 +311,11 @@ fn missing_file(line: &str) -> Option<String> {
     }
     line.split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '(' | ')' | ',' | '='))
         .map(|t| t.trim_end_matches([':', '.', ';']))
-        .filter(|t| t.starts_with('/') && t[1..].contains('/') && !t.ends_with('/'))
+        .filter(|t| {
+            // Absolute, or relative to the working directory (`./config/x`).
+            let rest = t.strip_prefix("./").or_else(|| t.strip_prefix('/'));
+            rest.is_some_and(|r| r.contains('/') && !r.starts_with(['.', '/'])) && !t.ends_with('/')
+        })
         .find(|p| !p.starts_with("/proc/") && !p.starts_with("/dev/") && !p.starts_with("/sys/"))
         .map(str::to_owned)
 }
@@ -1181,6 +1186,15 @@ mod tests {
             classify_line("Error: open /etc/app/settings.yaml: no such file or directory"),
             Some(ErrorClass::MissingFile {
                 path: "/etc/app/settings.yaml".into()
+            })
+        );
+        // node-problem-detector's rule path, relative to its working directory.
+        assert_eq!(
+            classify_line(
+                r#"F0922 00:32:38.970308       1 custom_plugin_monitor.go:78] Failed to validate custom plugin config {Plugin:custom}: rule path "./config/plugin/network_problem.sh" does not exist. Rule: &{Type:temporary}"#
+            ),
+            Some(ErrorClass::MissingFile {
+                path: "./config/plugin/network_problem.sh".into()
             })
         );
         assert_eq!(classify_line("no such file or directory"), None);

@@ -24,10 +24,18 @@ pub fn denied(line: &str) -> Option<Denied> {
         return None;
     }
     let path = quoted_path(line).or_else(|| {
-        // busybox `chown: /p: Operation not permitted`, Go `open /p: permission denied`.
-        line.split_whitespace()
+        // busybox `chown: /p: Operation not permitted`, Go `open /p:
+        // permission denied`, bash `/script.sh: line 3: /p: Permission
+        // denied`: the last path before the refusal is the refused one.
+        let lower = line.to_ascii_lowercase();
+        let end = lower
+            .find("permission denied")
+            .or_else(|| lower.find("operation not permitted"))
+            .unwrap_or(line.len());
+        line[..end]
+            .split_whitespace()
             .map(|w| w.trim_end_matches(':'))
-            .find(|w| w.starts_with('/') && w.len() > 1)
+            .rfind(|w| w.starts_with('/') && w.len() > 1)
             .map(str::to_owned)
     })?;
     Some(Denied { path, ownership })
@@ -76,6 +84,13 @@ mod tests {
                 r#"initdb: error: could not change permissions of directory "/var/lib/postgresql/data": Operation not permitted"#
             ),
             d("/var/lib/postgresql/data", true)
+        );
+        // bash names its script first (bitnami/bitnami-docker-minio).
+        assert_eq!(
+            denied(
+                "/opt/bitnami/scripts/libminio.sh: line 315: /data/.access_key: Permission denied"
+            ),
+            d("/data/.access_key", false)
         );
         assert_eq!(
             denied("mkdir: cannot create directory '/data/db': Permission denied"),

@@ -27,7 +27,11 @@ const CLASSES: [&str; 4] = ["alb", "gce", "gce-internal", "azure/application-gat
 /// Whether the Ingress's class is served by a controller that provisions
 /// a load balancer for it.
 pub fn provisioned<'c>(a: &Analysis<'c>, ing: &'c Ingress) -> Option<&'c str> {
-    let class = super::ingress::class_name(a, ing)?;
+    // On GKE an Ingress without a class (and no default IngressClass) is
+    // GKE's own controller's: it builds a load balancer for it.
+    let Some(class) = super::ingress::class_name(a, ing) else {
+        return (a.cloud == day2_model::Cloud::Gcp).then_some("gce");
+    };
     let controller = a
         .cluster
         .ingress_classes

@@ -188,8 +188,34 @@ fn write_denied(
         pvc.objref(),
         format!("mounted at {}, where user {user} may not write", d.path),
     );
-    let h = match (fs_group, class) {
-        (Some(g), Some(c)) => Hypothesis::new(
+    // A PersistentVolume made by hand on a node's directory: the kubelet
+    // applies no fsGroup to hostPath or local volumes, so the directory
+    // keeps the owner it has on the node.
+    let pv = a.cluster.pv_of_claim(pvc);
+    let on_node = pv.and_then(|p| {
+        let s = p.spec.as_ref()?;
+        s.host_path
+            .as_ref()
+            .map(|h| h.path.clone())
+            .or_else(|| s.local.as_ref().map(|l| l.path.clone()))
+    });
+    let h = match (fs_group, class, on_node, pv) {
+        (_, None, Some(dir), Some(pv)) => Hypothesis::new(
+            82,
+            Loop::Storage,
+            pv.objref(),
+            format!(
+                "container {container} (user {user}) may not write {} on volume {vol_name} (claim {ns}/{}): PersistentVolume {} is directory {dir} of the node, which keeps the owner and mode it has there (the kubelet applies no fsGroup to hostPath or local volumes)",
+                d.path,
+                pvc.name(),
+                pv.name()
+            ),
+        )
+        .fix(format!(
+            "Give user {user} the directory on the node: `chown -R {user}:{} {dir}` (or `chmod 0777 {dir}` for a scratch volume), or run an init container as root that chowns the mount; or use a provisioned class instead of a hand-made PersistentVolume.",
+            fs_group.unwrap_or(user)
+        )),
+        (Some(g), Some(c), _, _) => Hypothesis::new(
             82,
             Loop::Storage,
             c.objref(),

@@ -127,6 +127,18 @@ pub fn taints<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 .fix(format!("Create a Fargate profile whose selector matches namespace {} (and the pod's labels), then delete the pod so it is admitted again (Fargate's scheduler places it on a node of its own; the pod need not tolerate `{taint}`, and tolerating it does not make the existing Fargate nodes take it); or add an EC2 node group for it.", pod.ns_or_default()))
             }
         }
+        // Set by the kubelet with `--cloud-provider=external` and removed by
+        // the cloud controller manager once it has found the node in the
+        // cloud: a CCM that runs and leaves it there is what to look at.
+        "node.cloudprovider.kubernetes.io/uninitialized" => match cloud_controller(a) {
+            Some(ccm) => {
+                let owner = model::workload_ref(a.cluster, ccm);
+                Hypothesis::new(base.max(80), Loop::Compute, owner.clone(), format!("node(s) {} still carry {taint}, which the cloud controller manager removes once it has initialised a node, and {owner} runs ({}) without initialising them: {} waits for it", short_list(&names, 4), ccm.name(), pod.name()))
+                    .fix(format!("Read the logs of {owner} (`kubectl logs -n {} {}`): it must find each node in the cloud (its credentials, the nodes' provider IDs and names) and be a release made for the cluster's Kubernetes minor version (an older cloud-controller-manager may never initialise the nodes); upgrade it to the matching release. Removing the taint by hand (`kubectl taint nodes --all {key}-`) skips what it sets (addresses, zones).", ccm.ns_or_default(), ccm.name()))
+            }
+            None => Hypothesis::new(base.max(80), Loop::Compute, node_obj, format!("node(s) {} carry {taint}, which the kubelet sets with `--cloud-provider=external` until a cloud controller manager initialises the node, and no cloud controller manager runs in the cluster: {} waits for a controller that is not there", short_list(&names, 4), pod.name()))
+                .fix(format!("Deploy the cloud provider's controller manager (AWS, Azure, GCP or vSphere CPI; it tolerates the taint itself), and let what installs it start first: whatever deploys it (an installer's Jobs, a GitOps controller's) must tolerate `{key}` with effect NoSchedule. Without a cloud provider, drop `--cloud-provider=external` from the kubelets and remove the taint (`kubectl taint nodes --all {key}-`).")),
+        },
         // A taint of the cluster's own on every node that even its system
         // pods (kube-system's, which tolerate what a distribution sets on
         // purpose) do not tolerate: the nodes were tainted by mistake
@@ -155,12 +167,6 @@ pub fn taints<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             )
             .fix(format!("Remove the stale taint (`kubectl taint nodes {} {key}-`) and upgrade Karpenter if it keeps leaving it (a known bug of early releases); a toleration on the workload would only hide it.", names[0]))
         }
-        "node.cloudprovider.kubernetes.io/uninitialized" => match cloud_controller(a) {
-            Some(ccm) => Hypothesis::new(base, Loop::Compute, node_obj, format!("node(s) {} were never initialised by the cloud controller manager ({ccm} runs)", short_list(&names, 4)))
-                .fix(format!("Check the logs of {ccm} and its cloud credentials: it removes the taint once it has found each node in the cloud.")),
-            None => Hypothesis::new(base.max(80), Loop::Compute, node_obj, format!("node(s) {} carry {taint}, which the kubelet sets with `--cloud-provider=external` until a cloud controller manager initialises the node, and no cloud controller manager runs in the cluster: {} waits for a controller that is not there", short_list(&names, 4), pod.name()))
-                .fix(format!("Deploy the cloud provider's controller manager (AWS, Azure, GCP or vSphere CPI; it tolerates the taint itself), and let what installs it start first: whatever deploys it (an installer's Jobs, a GitOps controller's) must tolerate `{key}` with effect NoSchedule. Without a cloud provider, drop `--cloud-provider=external` from the kubelets and remove the taint (`kubectl taint nodes --all {key}-`).")),
-        },
         _ => {
             let workload = model::workload_ref(a.cluster, pod);
             // The pod's nodeSelector/affinity picks nodes, and every one it
@@ -198,25 +204,21 @@ pub fn taints<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
 }
 
 /// A cloud controller manager's pod, by its name, its labels or its image
-/// (`cloud-controller-manager`, `vsphere-cpi`, `ccm`), as `ns/name`.
-fn cloud_controller(a: &Analysis<'_>) -> Option<String> {
+/// (`cloud-controller-manager`, `vsphere-cpi`, `ccm`).
+fn cloud_controller<'c>(a: &Analysis<'c>) -> Option<&'c day2_model::Res<day2_model::Pod>> {
     let ccm = |t: &str| {
         t.contains("cloud-controller-manager")
             || t.contains("cloud-provider")
             || t.contains("cpi")
             || t.split(['-', '/', ':', '.']).any(|w| w == "ccm")
     };
-    a.cluster
-        .pods
-        .iter()
-        .find(|p| {
-            ccm(p.name())
-                || p.labels().values().any(|v| ccm(v))
-                || p.spec.as_ref().is_some_and(|s| {
-                    s.containers
-                        .iter()
-                        .any(|c| c.image.as_deref().is_some_and(ccm))
-                })
-        })
-        .map(|p| format!("{}/{}", p.ns_or_default(), p.name()))
+    a.cluster.pods.iter().find(|p| {
+        ccm(p.name())
+            || p.labels().values().any(|v| ccm(v))
+            || p.spec.as_ref().is_some_and(|s| {
+                s.containers
+                    .iter()
+                    .any(|c| c.image.as_deref().is_some_and(ccm))
+            })
+    })
 }

@@ -1,0 +1,192 @@
+//! A cloud refusing an action to an identity the cluster does not choose:
+//! on AWS clusters without IAM roles for ServiceAccounts (kops, self-managed
+//! nodes: no ServiceAccount carries `eks.amazonaws.com/role-arn`, and the
+//! nodes are not EKS's), controllers act with the instance role of their
+//! node; on Azure, with the cluster's managed identity or service principal.
+//! What the role may do is its IAM policy or role assignment, outside the
+//! cluster, and the refusal names the action to grant:
+//! `User: arn:aws:sts::…:assumed-role/masters.example.com/i-… is not
+//! authorized to perform: acm:ListCertificates` (AWS), `The client '…' with
+//! object id '…' does not have authorization to perform action
+//! 'Microsoft.Storage/storageAccounts/listKeys/action'` (Azure
+//! `AuthorizationFailed`).
+
+use crate::analysis::Analysis;
+use crate::evidence::Hypothesis;
+use day2_model::cloud::AWS_ROLE_ANNOTATION;
+use day2_model::{Loop, ObjRef};
+
+/// Which cloud refused, and the action it names.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Denied<'m> {
+    Aws(&'m str),
+    Azure(&'m str),
+}
+
+impl Denied<'_> {
+    pub(crate) fn action(&self) -> &str {
+        match self {
+            Denied::Aws(a) | Denied::Azure(a) => a,
+        }
+    }
+}
+
+/// The action a refusal names (`sts:AssumeRoleWithWebIdentity` is a trust
+/// refusal, not a permission one, and is not read here).
+pub(crate) fn denied(msg: &str) -> Option<Denied<'_>> {
+    const AZURE: &str = "does not have authorization to perform action ";
+    if let Some(at) = msg.find(AZURE) {
+        let action = msg[at + AZURE.len()..]
+            .trim_start_matches(['\'', '"', '\\'])
+            .split(['\'', '"', '\\', ' '])
+            .next()?;
+        return (!action.is_empty()).then_some(Denied::Azure(action));
+    }
+    let at = msg
+        .find("not authorized to perform: ")
+        .map(|i| i + "not authorized to perform: ".len())
+        .or_else(|| {
+            msg.find("not authorized to perform ")
+                .map(|i| i + "not authorized to perform ".len())
+        })?;
+    let action = msg[at..]
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '"' | '\''))
+        .next()?;
+    let action = action.trim_end_matches(['.', ';']);
+    (action.contains(':') && !action.eq_ignore_ascii_case("sts:AssumeRoleWithWebIdentity"))
+        .then_some(Denied::Aws(action))
+}
+
+/// Whether the identity refused is one the cluster does not choose per
+/// workload: Azure's cluster identity, or an AWS node's instance role where
+/// IAM roles for ServiceAccounts are not in use.
+pub(crate) fn outside(a: &Analysis<'_>, d: &Denied<'_>) -> bool {
+    match d {
+        Denied::Azure(_) => true,
+        Denied::Aws(_) => {
+            let irsa = a
+                .cluster
+                .service_accounts
+                .iter()
+                .any(|s| s.annotation(AWS_ROLE_ANNOTATION).is_some());
+            let eks = a.cluster.nodes.iter().any(|n| {
+                n.labels()
+                    .keys()
+                    .any(|k| k.starts_with("eks.amazonaws.com/"))
+            });
+            !irsa && !eks
+        }
+    }
+}
+
+/// The fix: grant the action where the cloud keeps it.
+pub(crate) fn grant(d: &Denied<'_>) -> String {
+    match d {
+        Denied::Aws(action) => format!(
+            "Add `{action}` to the IAM policy of the role the error names (the nodes' instance role: kops `spec.additionalPolicies`, the node group's role; a controller's published IAM policy for its version lists every action it calls); the controller retries on its own."
+        ),
+        Denied::Azure(action) => format!(
+            "Grant the cluster's identity (or service principal) a role that allows `{action}` on the resource's scope (`az role assignment create --assignee <client id> --role <role> --scope <resource id>`; for a storage account, Storage Account Contributor; for a subnet or VNet, Network Contributor)."
+        ),
+    }
+}
+
+/// A refusal of `msg` decided by the cloud's policy, as an unexplained
+/// hypothesis about `obj` naming the action to grant: when the identity is
+/// not one the cluster picks ([`outside`]), or when the workload's
+/// ServiceAccount already carries a role (`role_set`), whose policy, in the
+/// cloud, lacks the action.
+pub(crate) fn refused(
+    a: &Analysis<'_>,
+    obj: ObjRef,
+    what: &str,
+    msg: &str,
+    role_set: bool,
+) -> Option<Hypothesis> {
+    let d = denied(msg)?;
+    if !(role_set || outside(a, &d)) {
+        return None;
+    }
+    Some(
+        Hypothesis::new(
+            82,
+            Loop::Identity,
+            obj,
+            format!(
+                "the cloud refuses `{}` to the identity {what} acts with: its policy lacks the action ({})",
+                d.action(),
+                day2_model::redact::excerpt(msg, 200)
+            ),
+        )
+        .fix(grant(&d))
+        .missing(match d {
+            Denied::Aws(_) => "the IAM policies of the role the error names (in the AWS account)",
+            Denied::Azure(_) => "the identity's role assignments (in the Azure subscription)",
+        })
+        .unexplained(),
+    )
+}
+
+/// Whether the ServiceAccount a pod runs as carries an AWS role.
+pub(crate) fn pod_role_set(a: &Analysis<'_>, pod: &day2_model::Res<day2_model::Pod>) -> bool {
+    let ns = pod.ns_or_default();
+    let sa = pod
+        .spec
+        .as_deref()
+        .map(day2_model::pod::service_account)
+        .unwrap_or("default");
+    a.cluster.service_accounts.iter().any(|s| {
+        s.ns_or_default() == ns && s.name() == sa && s.annotation(AWS_ROLE_ANNOTATION).is_some()
+    })
+}
+
+/// The quota a cloud names: GCP `Quota 'SSD_TOTAL_GB' exceeded`, AWS
+/// `… VolumeLimitExceeded …`, Azure `… quota … exceeded`.
+pub(crate) fn quota_named(msg: &str) -> Option<&str> {
+    if let Some((_, rest)) = msg.split_once("Quota '") {
+        return rest.split('\'').next().filter(|q| !q.is_empty());
+    }
+    [
+        "VolumeLimitExceeded",
+        "MaxIOPSLimitExceeded",
+        "QuotaExceeded",
+        "OperationNotAllowed",
+    ]
+    .into_iter()
+    .find(|w| msg.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_name_their_action() {
+        assert_eq!(
+            denied(
+                "AccessDeniedException: User: arn:aws:sts::xxxxxx:assumed-role/masters.production.xxxxx.com/i-03f7fa18f5141864b is not authorized to perform: acm:ListCertificates"
+            ),
+            Some(Denied::Aws("acm:ListCertificates"))
+        );
+        assert_eq!(
+            denied(
+                "api error AccessDenied: User: [REDACTED] is not authorized to perform: elasticloadbalancing:DescribeListenerAttributes because no identity-based policy allows the elasticloadbalancing:DescribeListenerAttributes action"
+            ),
+            Some(Denied::Aws(
+                "elasticloadbalancing:DescribeListenerAttributes"
+            ))
+        );
+        assert_eq!(
+            denied(
+                r#"{"error":{"code":"AuthorizationFailed","message":"The client 'xxx' with object id 'xxx' does not have authorization to perform action 'Microsoft.Storage/storageAccounts/listKeys/action' over scope '/subscriptions/x'"}}"#
+            ),
+            Some(Denied::Azure(
+                "Microsoft.Storage/storageAccounts/listKeys/action"
+            ))
+        );
+        assert_eq!(
+            denied("AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity"),
+            None
+        );
+    }
+}
