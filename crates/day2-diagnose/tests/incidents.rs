@@ -242,6 +242,12 @@
 //! `tests/incidents-heldout-54/` is a fifty-fourth, written the same way
 //! from threads none of the other sets cites, against
 //! [`HELDOUT54_ACCURACY_FLOOR`] and [`HELDOUT54_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-56/` is a fifty-sixth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT56_ACCURACY_FLOOR`] and [`HELDOUT56_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-57/` is a fifty-seventh, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT57_ACCURACY_FLOOR`] and [`HELDOUT57_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -860,6 +866,22 @@ const HELDOUT55_ACCURACY_FLOOR: f64 = 0.833;
 /// today. Only goes down.
 const HELDOUT55_HEALTHY_MISSES_CEILING: usize = 0;
 
+/// Share of the fifty-sixth held-out set (`tests/incidents-heldout-56/`)
+/// fully right. Not yet scored. Only goes up.
+const HELDOUT56_ACCURACY_FLOOR: f64 = 0.0;
+
+/// Healthy clusters of the fifty-sixth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT56_HEALTHY_MISSES_CEILING: usize = 2;
+
+/// Share of the fifty-seventh held-out set (`tests/incidents-heldout-57/`)
+/// fully right. Not yet scored. Only goes up.
+const HELDOUT57_ACCURACY_FLOOR: f64 = 0.0;
+
+/// Healthy clusters of the fifty-seventh held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT57_HEALTHY_MISSES_CEILING: usize = 2;
+
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
 const HELDOUT10_HEALTHY_MISSES_CEILING: usize = 0;
@@ -1292,6 +1314,8 @@ const HELDOUT52: &str = "tests/incidents-heldout-52";
 const HELDOUT53: &str = "tests/incidents-heldout-53";
 const HELDOUT54: &str = "tests/incidents-heldout-54";
 const HELDOUT55: &str = "tests/incidents-heldout-55";
+const HELDOUT56: &str = "tests/incidents-heldout-56";
+const HELDOUT57: &str = "tests/incidents-heldout-57";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -1780,6 +1804,10 @@ const HELDOUT54_BEGIN: &str = "<!-- heldout54:begin -->";
 const HELDOUT54_END: &str = "<!-- heldout54:end -->";
 const HELDOUT55_BEGIN: &str = "<!-- heldout55:begin -->";
 const HELDOUT55_END: &str = "<!-- heldout55:end -->";
+const HELDOUT56_BEGIN: &str = "<!-- heldout56:begin -->";
+const HELDOUT56_END: &str = "<!-- heldout56:end -->";
+const HELDOUT57_BEGIN: &str = "<!-- heldout57:begin -->";
+const HELDOUT57_END: &str = "<!-- heldout57:end -->";
 
 /// The scoreboards share one file and run in parallel: one writer at a time.
 static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -2541,6 +2569,30 @@ fn heldout55_incidents_scoreboard() {
         HELDOUT55_ACCURACY_FLOOR,
         HELDOUT55_HEALTHY_MISSES_CEILING,
         (HELDOUT55_BEGIN, HELDOUT55_END),
+    );
+}
+
+/// The fifty-sixth held-out set, scored on its own by the same code.
+#[test]
+fn heldout56_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT56,
+        16,
+        HELDOUT56_ACCURACY_FLOOR,
+        HELDOUT56_HEALTHY_MISSES_CEILING,
+        (HELDOUT56_BEGIN, HELDOUT56_END),
+    );
+}
+
+/// The fifty-seventh held-out set, scored on its own by the same code.
+#[test]
+fn heldout57_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT57,
+        14,
+        HELDOUT57_ACCURACY_FLOOR,
+        HELDOUT57_HEALTHY_MISSES_CEILING,
+        (HELDOUT57_BEGIN, HELDOUT57_END),
     );
 }
 
