@@ -118,6 +118,7 @@ mod tests {
                 kind: "ServiceWithoutReadyEndpoints".into(),
                 loop_: Loop::Network,
                 object: svc.clone(),
+                workload: None,
                 since: None,
                 evidence: Vec::new(),
             },

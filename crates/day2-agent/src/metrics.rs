@@ -268,6 +268,7 @@ mod tests {
                 kind: "ServiceWithoutReadyEndpoints".into(),
                 loop_: Loop::Network,
                 object: ObjRef::new("Service", Some("shop"), "web"),
+                workload: None,
                 since: None,
                 evidence: vec!["token=s3cr3t".into()],
             },

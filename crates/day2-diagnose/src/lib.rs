@@ -459,6 +459,7 @@ fn incident(number: u32, members: Vec<Arc<Resolved>>) -> (Vec<Diagnosis>, Vec<Da
                 kind: primary.kind.as_str().to_owned(),
                 loop_: primary.kind.loop_(),
                 object: primary.object.clone(),
+                workload: primary.workload.clone(),
                 since: primary.since,
                 evidence: primary
                     .evidence

@@ -39,6 +39,11 @@ pub struct Symptom {
     #[serde(rename = "loop")]
     pub loop_: Loop,
     pub object: ObjRef,
+    /// The controller the symptom's pod belongs to (its Deployment through
+    /// the ReplicaSet's `pod-template-hash`, StatefulSet, DaemonSet, Job,
+    /// CronJob), when the symptom is on a pod that has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workload: Option<ObjRef>,
     pub since: Option<Timestamp>,
     pub evidence: Vec<String>,
 }
@@ -351,6 +356,7 @@ mod tests {
                 kind: "PodPending".into(),
                 loop_: Loop::Compute,
                 object: ObjRef::new("Pod", Some("shop"), "api-1"),
+                workload: None,
                 since: None,
                 evidence: vec![],
             },

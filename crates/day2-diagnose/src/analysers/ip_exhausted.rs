@@ -255,3 +255,94 @@ fn vpc_cni_short(
     .missing("the subnet's free addresses and ipamd's log (in AWS and on the node, outside the cluster)")
     .links(link)
 }
+/// Calico's IPAM refusing a node another address block: `cannot allocate
+/// new block due to per host block limit` (libcalico-go's `ipam.go`: a node
+/// may claim `maxBlocksPerHost` blocks, from its IPAMConfig). With a tiny
+/// `blockSize` (a /32 block holds one address) the node reaches the limit
+/// after as many pods; the IPPool that serves the node is the setting
+/// (projectcalico/calico#9462).
+pub(crate) fn calico_block_limit(
+    a: &Analysis<'_>,
+    node: &str,
+    message: &str,
+) -> Option<Hypothesis> {
+    if !message.contains("per host block limit") {
+        return None;
+    }
+    let labels = a
+        .cluster
+        .node(node)
+        .map(|n| n.labels().clone())
+        .unwrap_or_default();
+    // `key == 'value'` (Calico's selector syntax), `all()`, or none.
+    let selects = |sel: Option<&str>| {
+        let Some(sel) = sel
+            .map(str::trim)
+            .filter(|s| !s.is_empty() && *s != "all()")
+        else {
+            return true;
+        };
+        let Some((k, v)) = sel.split_once("==") else {
+            return false;
+        };
+        let v = v.trim().trim_matches(['\'', '"']);
+        labels.get(k.trim()).is_some_and(|x| x == v)
+    };
+    let pools: Vec<(&Res<day2_model::object::DynObject>, i64)> = a
+        .cluster
+        .other
+        .iter()
+        .filter(|o| o.kind == "IPPool" && o.api_version.contains("projectcalico.org"))
+        .filter(|o| {
+            selects(
+                o.data
+                    .get("spec")
+                    .and_then(|s| s.get("nodeSelector"))
+                    .and_then(|v| v.as_str()),
+            )
+        })
+        .map(|o| {
+            let size = o
+                .data
+                .get("spec")
+                .and_then(|s| s.get("blockSize"))
+                .and_then(|v| v.as_i64())
+                .unwrap_or(26);
+            (o, size)
+        })
+        .collect();
+    // Small blocks (eight addresses or fewer) are the pool's doing; with
+    // ordinary ones, a node at the limit holds blocks its pods do not use:
+    // addresses leaked and never released.
+    let Some((pool, size)) = pools
+        .iter()
+        .filter(|(_, s)| *s >= 29)
+        .max_by_key(|(_, s)| *s)
+    else {
+        let on_node = a
+            .cluster
+            .pods
+            .iter()
+            .filter(|p| model::node_name(p) == Some(node) && !model::is_terminal(p))
+            .count();
+        return Some(
+            Hypothesis::new(
+                74,
+                Loop::Network,
+                ObjRef::new("Node", None, node),
+                format!("Calico's IPAM gives node {node} no new address block although it runs only {on_node} pod(s): the node holds the most blocks a node may (`maxBlocksPerHost`), filled with addresses its pods do not use, which leaked and were never released"),
+            )
+            .fix(format!("Release the leaked addresses: `calicoctl ipam check --show-problem-ips -o report.json`, then `calicoctl ipam release --from-report report.json`; and make calico-node healthy on {node} so it releases what it allocates (its host needs `iptables` and `ipset`: a node image without them leaves allocations behind); raising `maxBlocksPerHost` in the IPAMConfig only postpones it.")),
+        );
+    };
+    let per_block = 1u64 << (32 - (*size).clamp(0, 32));
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Network,
+            pool.objref(),
+            format!("Calico's IPAM gives node {node} no new address block: it holds the most blocks a node may (`maxBlocksPerHost` of the IPAMConfig), and IPPool {} cuts blocks of /{size}, {per_block} address(es) each, so the node runs out after that many pods per block", pool.name()),
+        )
+        .fix(format!("Serve the node from a pool with larger blocks: `blockSize` cannot change on an existing IPPool, so create a new one with `blockSize: 26` (64 addresses per block) for the same nodes, disable IPPool {} and move the pods; or raise `maxBlocksPerHost` in the default IPAMConfig (`kubectl patch ipamconfig default --type merge -p '{{\"spec\":{{\"maxBlocksPerHost\":0}}}}'`, 0 = no limit).", pool.name())),
+    )
+}

@@ -500,6 +500,10 @@ pub fn resolve<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Resolved {
     Resolved {
         kind: d.kind,
         object: d.object.clone(),
+        workload: d
+            .pod()
+            .map(|p| crate::model::workload_ref(a.cluster, p))
+            .filter(|w| *w != d.object),
         since: d.since,
         evidence: d.evidence.clone(),
         score: best.score,

@@ -447,10 +447,10 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .map(|e| e.message_text())
         .chain([message.as_str()])
         .collect();
-    if let Some(h) = said
-        .iter()
-        .find_map(|m| super::volume_backend::held_in_rollout(a, pod, m))
-    {
+    if let Some(h) = said.iter().find_map(|m| {
+        super::volume_backend::held_in_rollout(a, pod, m)
+            .or_else(|| super::volume_backend::image_in_use(a, pod, m))
+    }) {
         return vec![h.links(link)];
     }
     // mount(8) refuses: a helper missing on the node, a device without the file system.

@@ -190,3 +190,27 @@ pub(crate) fn held_in_rollout(a: &Analysis<'_>, pod: &Res<Pod>, msg: &str) -> Op
         .fix(format!("Set `spec.strategy: {{type: Recreate}}` on {owner} so the old pod releases the volume before the new one mounts it, or run it as a StatefulSet (one volume per replica, ordered replacement).")),
     )
 }
+/// Ceph RBD refusing to map an image another node still has mapped:
+/// ceph-csi's `rbd image <pool>/<image> is still being used` (the image
+/// has a watcher), after a pod moved while the old node never unmapped it
+/// (rook/rook#10603).
+pub(crate) fn image_in_use(a: &Analysis<'_>, pod: &Res<Pod>, msg: &str) -> Option<Hypothesis> {
+    let (_, rest) = msg.split_once("rbd image ")?;
+    let image = rest
+        .strip_suffix("is still being used")
+        .or_else(|| rest.split_once(" is still being used").map(|(i, _)| i))?
+        .trim();
+    let vol = crate::messages::quoted_after(msg, "for volume ");
+    let pv = vol.and_then(|v| a.cluster.pvs.iter().find(|p| p.name() == v));
+    let root = pv.map_or_else(|| pod.objref(), |p| p.objref());
+    let node = model::node_name(pod).unwrap_or("its node");
+    Some(
+        Hypothesis::new(
+            82,
+            Loop::Storage,
+            root,
+            format!("Ceph will not map RBD image {image} on {node} for {}: it is still being used (it has a watcher), mapped on another node that never released it", pod.name()),
+        )
+        .fix(format!("Find the node that holds it (`rbd status {image}` lists the watcher's address), unmap it there (`rbd unmap` in that node's csi-rbdplugin container, or restart that pod), or, if the node is gone, blocklist the watcher (`ceph osd blocklist add <addr>`); the mount then succeeds on its next retry.")),
+    )
+}

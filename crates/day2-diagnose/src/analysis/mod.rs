@@ -29,6 +29,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 pub struct Resolved {
     pub kind: Kind,
     pub object: ObjRef,
+    /// The controller of the symptom's pod, when it has one.
+    pub workload: Option<ObjRef>,
     pub since: Option<Timestamp>,
     pub evidence: Vec<String>,
     pub score: u32,

@@ -15,44 +15,53 @@ pub struct Denied {
     pub path: String,
     /// EPERM: changing owner or mode (`chown`, `chmod`) was refused.
     pub ownership: bool,
+    /// EROFS: the file system is mounted read-only (`Read-only file system`).
+    pub read_only: bool,
 }
 
 /// The refused path a line names, if any.
 pub fn denied(line: &str) -> Option<Denied> {
     let ownership = line.contains("Operation not permitted");
-    if !ownership && !line.to_ascii_lowercase().contains("permission denied") {
+    let lower = line.to_ascii_lowercase();
+    let read_only = lower.contains("read-only file system");
+    if !ownership && !read_only && !lower.contains("permission denied") {
         return None;
     }
     let path = quoted_path(line).or_else(|| {
         // busybox `chown: /p: Operation not permitted`, Go `open /p:
         // permission denied`, bash `/script.sh: line 3: /p: Permission
         // denied`: the last path before the refusal is the refused one.
-        let lower = line.to_ascii_lowercase();
         let end = lower
             .find("permission denied")
             .or_else(|| lower.find("operation not permitted"))
+            .or_else(|| lower.find("read-only file system"))
             .unwrap_or(line.len());
         line[..end]
             .split_whitespace()
-            .map(|w| w.trim_end_matches(':'))
+            .map(|w| w.trim_matches(|c| matches!(c, ':' | '\'' | '"' | '‘' | '’' | '“' | '”')))
             .rfind(|w| w.starts_with('/') && w.len() > 1)
             .map(str::to_owned)
     })?;
-    Some(Denied { path, ownership })
+    Some(Denied {
+        path,
+        ownership,
+        read_only,
+    })
 }
 
-/// The first quoted absolute path of a line (`'…'` or `"…"`).
+/// The first quoted absolute path of a line (`'…'`, `"…"`, or coreutils'
+/// `‘…’` in a UTF-8 locale).
 fn quoted_path(line: &str) -> Option<String> {
-    for q in ['\'', '"'] {
+    for (open, close) in [('\'', '\''), ('"', '"'), ('‘', '’'), ('“', '”')] {
         let mut rest = line;
-        while let Some(start) = rest.find(q) {
-            let after = &rest[start + 1..];
-            let Some(end) = after.find(q) else { break };
+        while let Some(start) = rest.find(open) {
+            let after = &rest[start + open.len_utf8()..];
+            let Some(end) = after.find(close) else { break };
             let inner = &after[..end];
             if inner.starts_with('/') && !inner.contains(' ') {
                 return Some(inner.to_owned());
             }
-            rest = &after[end + 1..];
+            rest = &after[end + close.len_utf8()..];
         }
     }
     None
@@ -66,6 +75,7 @@ mod tests {
         Some(Denied {
             path: path.into(),
             ownership,
+            read_only: false,
         })
     }
 
@@ -84,6 +94,22 @@ mod tests {
                 r#"initdb: error: could not change permissions of directory "/var/lib/postgresql/data": Operation not permitted"#
             ),
             d("/var/lib/postgresql/data", true)
+        );
+        // coreutils in a UTF-8 locale (bitnami/charts#3471).
+        assert_eq!(
+            denied("mkdir: cannot create directory ‘/data/pgdata’: Permission denied"),
+            d("/data/pgdata", false)
+        );
+        // busybox on a read-only mount (grafana on an export mounted ro).
+        assert_eq!(
+            denied(
+                "mkdir: can't create directory '/var/lib/grafana/plugins': Read-only file system"
+            ),
+            Some(Denied {
+                path: "/var/lib/grafana/plugins".into(),
+                ownership: false,
+                read_only: true,
+            })
         );
         // bash names its script first (bitnami/bitnami-docker-minio).
         assert_eq!(

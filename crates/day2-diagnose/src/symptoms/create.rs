@@ -38,10 +38,10 @@ pub fn detect<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
             )
         })
         .collect();
+    let mut out = custom_controllers(a);
     if wanted.is_empty() {
-        return Vec::new();
+        return out;
     }
-    let mut out = Vec::new();
     let mut consider = |meta: &'c ObjectMeta,
                         r: &dyn Fn() -> (day2_model::ObjRef, Vec<&'c day2_model::Event>),
                         kind: &str,
@@ -187,6 +187,69 @@ pub fn detect<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
             t,
             want > have || failing,
         );
+    }
+    out
+}
+
+/// Controllers of other kinds that create pods (Tekton's TaskRun, Argo's
+/// Workflow, the Spark operator's SparkApplication) and report the API
+/// server's refusal of a pod on themselves: `pods "<name>" is forbidden:
+/// …` in a Warning event about the object (tektoncd/pipeline's
+/// `Failed … pods "…-pod-ab2d42" is forbidden: maximum memory usage per
+/// Pod is 8Gi, but limit is 17179869184`).
+fn custom_controllers<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
+    let cluster = a.cluster;
+    let refused = |m: &str| m.contains("pods \"") && m.contains("\" is forbidden: ");
+    let named: FxHashSet<(&str, &str, &str)> = cluster
+        .events
+        .iter()
+        .filter(|e| {
+            e.is_warning()
+                && !CONTROLLERS.contains(&e.involved.kind.as_str())
+                && e.involved.kind != "Pod"
+        })
+        .filter(|e| refused(e.message_text()))
+        .map(|e| {
+            (
+                e.involved.kind.as_str(),
+                e.involved.namespace.as_deref().unwrap_or("default"),
+                e.involved.name.as_str(),
+            )
+        })
+        .collect();
+    if named.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for o in &cluster.other {
+        if !named.contains(&(o.kind.as_str(), o.ns_or_default(), o.name()))
+            || !a.included(o.namespace())
+        {
+            continue;
+        }
+        let events = cluster.events_for_obj(o);
+        let failed: Vec<_> = events
+            .iter()
+            .copied()
+            .filter(|e| e.is_warning() && refused(e.message_text()))
+            .collect();
+        let Some(last) = failed.last() else { continue };
+        // The refusal as the API server wrote it, from `pods "…"` on.
+        let msg = last.message_text();
+        let at = msg.find("pods \"").unwrap_or(0);
+        let mut d = Detected::new(
+            Kind::PodCreateFailed,
+            o.objref(),
+            Subject::Controller {
+                meta: &o.metadata,
+                template: None,
+            },
+        );
+        d.evidence = evidence_of(&failed, 3);
+        d.since = failed.first().and_then(|e| e.first.or(e.last));
+        d.detail = Detail::Message(msg[at..].to_owned());
+        d.events = events;
+        out.push(d);
     }
     out
 }

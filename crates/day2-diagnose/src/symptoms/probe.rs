@@ -92,6 +92,10 @@ pub fn detect<'c>(a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) -> 
         let only_readiness = mine.iter().all(|e| {
             parse_unhealthy(e.message_text()).is_some_and(|p| p.kind == ProbeKind::Readiness)
         });
+        if only_readiness && cs.restart_count == 0 && standby(a, pod) {
+            // A leader-elected controller's standby: only the leader serves.
+            continue;
+        }
         if only_readiness && cs.restart_count == 0 && behind_empty_service(a, pod) {
             // ServiceWithoutReadyEndpoints carries it, and traces what the readiness waits for.
             continue;
@@ -114,6 +118,32 @@ pub fn detect<'c>(a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) -> 
         out.push(d);
     }
     out
+}
+
+/// Whether the pod is a standby of a leader-elected controller: a Lease of
+/// its namespace is held by a Ready pod of the same workload (client-go's
+/// `holderIdentity` is the pod's name, or its name and a suffix), and only
+/// the leader serves what the readiness probe asks (argoproj/argo-workflows#8441:
+/// the metrics endpoint of the non-leaders refuses connections by design).
+fn standby(a: &Analysis<'_>, pod: &Res<Pod>) -> bool {
+    let ns = pod.ns_or_default();
+    let Some(owner) = a.cluster.owner_of(pod) else {
+        return false;
+    };
+    let siblings = a
+        .cluster
+        .pods_of(&owner.kind, &owner.namespace, &owner.name);
+    a.cluster
+        .other
+        .iter()
+        .filter(|o| o.kind == "Lease" && o.ns_or_default() == ns)
+        .filter_map(|l| l.data.get("spec")?.get("holderIdentity")?.as_str())
+        .any(|holder| {
+            !holder.starts_with(pod.name())
+                && siblings.iter().any(|s| {
+                    s.name() != pod.name() && holder.starts_with(s.name()) && model::is_ready(s)
+                })
+        })
 }
 
 /// Whether a Service selecting the pod has no ready endpoint at all.

@@ -32,6 +32,9 @@ pub(super) fn denied(
     container: &str,
     d: &crate::messages::fs::Denied,
 ) -> Option<Hypothesis> {
+    if d.read_only {
+        return read_only(a, pod, container, d);
+    }
     if !d.ownership {
         return write_denied(a, pod, container, d);
     }
@@ -188,9 +191,10 @@ fn write_denied(
         pvc.objref(),
         format!("mounted at {}, where user {user} may not write", d.path),
     );
-    // A PersistentVolume made by hand on a node's directory: the kubelet
-    // applies no fsGroup to hostPath or local volumes, so the directory
-    // keeps the owner it has on the node.
+    // A PersistentVolume on a node's directory (made by hand, or by a
+    // hostPath provisioner such as local-path): the kubelet applies no
+    // fsGroup to hostPath or local volumes, so the directory keeps the
+    // owner it has on the node.
     let pv = a.cluster.pv_of_claim(pvc);
     let on_node = pv.and_then(|p| {
         let s = p.spec.as_ref()?;
@@ -200,10 +204,10 @@ fn write_denied(
             .or_else(|| s.local.as_ref().map(|l| l.path.clone()))
     });
     let h = match (fs_group, class, on_node, pv) {
-        (_, None, Some(dir), Some(pv)) => Hypothesis::new(
+        (_, _, Some(dir), Some(pv)) => Hypothesis::new(
             82,
             Loop::Storage,
-            pv.objref(),
+            pvc.objref(),
             format!(
                 "container {container} (user {user}) may not write {} on volume {vol_name} (claim {ns}/{}): PersistentVolume {} is directory {dir} of the node, which keeps the owner and mode it has there (the kubelet applies no fsGroup to hostPath or local volumes)",
                 d.path,
@@ -212,7 +216,7 @@ fn write_denied(
             ),
         )
         .fix(format!(
-            "Give user {user} the directory on the node: `chown -R {user}:{} {dir}` (or `chmod 0777 {dir}` for a scratch volume), or run an init container as root that chowns the mount; or use a provisioned class instead of a hand-made PersistentVolume.",
+            "Give user {user} the directory on the node: `chown -R {user}:{} {dir}` (or `chmod 0777 {dir}` for a scratch volume), or run an init container as root that chowns the mount (a chart's `volumePermissions.enabled: true`); fsGroup does not reach a node directory.",
             fs_group.unwrap_or(user)
         )),
         (Some(g), Some(c), _, _) => Hypothesis::new(
@@ -245,4 +249,65 @@ fn write_denied(
         )),
     };
     Some(h.link(seen))
+}
+
+/// A write refused with `Read-only file system`: the mount the pod asked
+/// read-only, the container's read-only root, or, for an NFS volume the pod
+/// mounts read-write, the server's export (`ro` in `/etc/exports`), outside
+/// the cluster (aki0000/k8s-myplayground#27).
+fn read_only(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    container: &str,
+    d: &crate::messages::fs::Denied,
+) -> Option<Hypothesis> {
+    let owner = crate::model::workload_ref(a.cluster, pod);
+    let c = crate::model::spec_container(pod, container)?;
+    let Some(vol_name) = volume_at(pod, container, &d.path) else {
+        // The container's own file system.
+        let ro = c
+            .security_context
+            .as_ref()
+            .and_then(|s| s.read_only_root_filesystem)
+            == Some(true);
+        return ro.then(|| {
+            Hypothesis::new(
+                80,
+                Loop::Compute,
+                owner.clone(),
+                format!("container {container} writes {} on its root file system, which `readOnlyRootFilesystem: true` makes read-only", d.path),
+            )
+            .fix(format!("Mount an `emptyDir` volume at the directory of {} in container {container} of {owner} (or point the program's writable paths at a mounted volume); keep the root read-only.", d.path))
+        });
+    };
+    let mount_ro = c
+        .volume_mounts
+        .iter()
+        .flatten()
+        .any(|m| m.name == vol_name && m.read_only == Some(true));
+    if mount_ro {
+        return Some(
+            Hypothesis::new(
+                80,
+                Loop::Compute,
+                owner.clone(),
+                format!("container {container} writes {} on volume {vol_name}, which it mounts `readOnly: true`", d.path),
+            )
+            .fix(format!("Drop `readOnly: true` from the mount of volume {vol_name} in container {container} of {owner}, or point the program's writes elsewhere.")),
+        );
+    }
+    let (_, pvc) = claim_at(a, pod, container, &d.path)?;
+    let pv = a.cluster.pv_of_claim(pvc)?;
+    let nfs = pv.spec.as_ref()?.nfs.as_ref()?;
+    Some(
+        Hypothesis::new(
+            80,
+            Loop::Storage,
+            pv.objref(),
+            format!("container {container} cannot write {} on NFS volume {} ({}:{}), which the pod mounts read-write: the kernel answers `Read-only file system`, so the server exports it read-only (or the node mounted it so)", d.path, pv.name(), nfs.server, nfs.path),
+        )
+        .fix(format!("Export {} read-write on NFS server {} (`rw` in /etc/exports, then `exportfs -ra`) and check the server's own file system is not mounted read-only; the pod starts on its next restart.", nfs.path, nfs.server))
+        .missing(format!("NFS server {}'s export options (`showmount -e {}`, /etc/exports)", nfs.server, nfs.server))
+        .unexplained(),
+    )
 }

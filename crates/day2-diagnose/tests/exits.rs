@@ -1,0 +1,64 @@
+//! A container that ends on its own: exit code 0 under `restartPolicy:
+//! Always` is a command that runs to its end (helm/charts#11198: the Airflow
+//! scheduler started with `-n 10`), and the diagnosis names the symptom's
+//! workload, as on-call engineers name it.
+
+mod common;
+
+use common::*;
+use day2_model::Loop;
+
+fn scheduler(args: &str, liveness_killed: bool) -> String {
+    let killed = if liveness_killed {
+        r#"
+- {apiVersion: v1, kind: Event, metadata: {name: sched.2, namespace: airflow}, involvedObject: {kind: Pod, name: sched-5c8d7f6b9d-2nqvx, namespace: airflow}, reason: Killing, type: Normal, count: 14, firstTimestamp: "2026-02-06T13:00:00Z", lastTimestamp: "2026-02-06T15:28:00Z", source: {component: kubelet}, message: "Container scheduler failed liveness probe, will be restarted"}"#
+    } else {
+        ""
+    };
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: apps/v1, kind: Deployment, metadata: {{name: sched, namespace: airflow, uid: d1}}, spec: {{replicas: 1, selector: {{matchLabels: {{app: sched}}}}, template: {{metadata: {{labels: {{app: sched}}}}, spec: {{containers: [{{name: scheduler, image: "apache/airflow:2.9.0"}}]}}}}}}}}
+- {{apiVersion: apps/v1, kind: ReplicaSet, metadata: {{name: sched-5c8d7f6b9d, namespace: airflow, uid: rs1, labels: {{app: sched, pod-template-hash: 5c8d7f6b9d}}, ownerReferences: [{{apiVersion: apps/v1, kind: Deployment, name: sched, uid: d1, controller: true}}]}}, spec: {{replicas: 1, selector: {{matchLabels: {{app: sched}}}}, template: {{metadata: {{labels: {{app: sched}}}}, spec: {{containers: [{{name: scheduler, image: "apache/airflow:2.9.0"}}]}}}}}}, status: {{replicas: 1}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: sched-5c8d7f6b9d-2nqvx, namespace: airflow, labels: {{app: sched, pod-template-hash: 5c8d7f6b9d}}, ownerReferences: [{{apiVersion: apps/v1, kind: ReplicaSet, name: sched-5c8d7f6b9d, uid: rs1, controller: true}}]}}, spec: {{restartPolicy: Always, nodeName: n1, containers: [{{name: scheduler, image: "apache/airflow:2.9.0", args: {args}}}]}}, status: {{phase: Running, containerStatuses: [{{name: scheduler, ready: false, restartCount: 14, image: "", imageID: "", state: {{waiting: {{reason: CrashLoopBackOff, message: "back-off 5m0s restarting failed container"}}}}, lastState: {{terminated: {{exitCode: 0, reason: Completed, startedAt: "2026-02-06T15:26:00Z", finishedAt: "2026-02-06T15:28:30Z"}}}}}}]}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: sched.1, namespace: airflow}}, involvedObject: {{kind: Pod, name: sched-5c8d7f6b9d-2nqvx, namespace: airflow}}, reason: BackOff, type: Warning, count: 301, firstTimestamp: "2026-02-06T13:00:00Z", lastTimestamp: "2026-02-06T15:32:00Z", source: {{component: kubelet}}, message: "Back-off restarting failed container"}}{killed}
+"#
+    )
+}
+
+#[test]
+fn a_program_that_exits_0_under_a_deployment_ran_its_command_to_its_end() {
+    let out = diagnose(&load(&scheduler(
+        r#"["airflow", "scheduler", "-n", "10"]"#,
+        false,
+    )));
+    let d = about(
+        &out,
+        "CrashLoopBackOff",
+        "airflow",
+        "sched-5c8d7f6b9d-2nqvx",
+    );
+    assert_root(d, Loop::Compute, "Deployment", "sched");
+    assert!(d.fix.contains("airflow scheduler -n 10"), "{}", d.fix);
+    assert!(!d.unexplained);
+    // The symptom names the pod's workload.
+    let w = d.symptom.workload.as_ref().expect("a workload");
+    assert_eq!((w.kind.as_str(), w.name.as_str()), ("Deployment", "sched"));
+}
+
+#[test]
+fn a_program_its_liveness_probe_stops_is_not_said_to_have_finished() {
+    let out = diagnose(&load(&scheduler(r#"["airflow", "scheduler"]"#, true)));
+    let d = about(
+        &out,
+        "CrashLoopBackOff",
+        "airflow",
+        "sched-5c8d7f6b9d-2nqvx",
+    );
+    assert!(
+        !d.root_cause.summary.contains("runs to its end"),
+        "{}",
+        d.root_cause.summary
+    );
+}
