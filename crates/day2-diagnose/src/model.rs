@@ -506,6 +506,56 @@ pub fn namespace_holding<'c>(
     }
 }
 
+/// The ServiceAccount a pod runs as (`default` when its spec names none).
+pub fn pod_service_account(pod: &day2_model::pod::Pod) -> &str {
+    pod.spec
+        .as_deref()
+        .map_or("default", day2_model::pod::service_account)
+}
+
+/// Whether any ServiceAccount carries an IAM role (IRSA is in use).
+pub fn uses_irsa(c: &day2_model::Cluster) -> bool {
+    c.service_accounts.iter().any(|s| {
+        s.annotation(day2_model::cloud::AWS_ROLE_ANNOTATION)
+            .is_some()
+    })
+}
+
+/// Whether the nodes are EKS's (its labels, `eks.amazonaws.com/…`).
+pub fn on_eks(c: &day2_model::Cluster) -> bool {
+    c.nodes.iter().any(|n| {
+        n.labels()
+            .keys()
+            .any(|k| k.starts_with("eks.amazonaws.com/"))
+    })
+}
+
+/// Every value of a repeated `--name=value` (or `--name value`) flag.
+pub fn flag_values<'c>(c: &'c k8s_openapi::api::core::v1::Container, name: &str) -> Vec<&'c str> {
+    let long = format!("--{name}");
+    let args: Vec<&str> = c
+        .command
+        .iter()
+        .chain(c.args.iter())
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    let mut out = Vec::new();
+    for (i, a) in args.iter().enumerate() {
+        let Some(rest) = a.strip_prefix(&long) else {
+            continue;
+        };
+        if let Some(v) = rest.strip_prefix('=') {
+            out.push(v);
+        } else if rest.is_empty()
+            && let Some(v) = args.get(i + 1).filter(|n| !n.starts_with('-'))
+        {
+            out.push(v);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

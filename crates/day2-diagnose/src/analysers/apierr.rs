@@ -406,11 +406,7 @@ pub fn rbac(a: &Analysis<'_>, r: &Refused<'_>) -> Hypothesis {
 /// The API server does not accept the token the pod presents.
 pub fn unauthorized(a: &Analysis<'_>, pod: &Res<Pod>) -> Hypothesis {
     let ns = pod.ns_or_default();
-    let sa = pod
-        .spec
-        .as_deref()
-        .map(service_account)
-        .unwrap_or("default");
+    let sa = crate::model::pod_service_account(pod);
     let held = a.references().service_accounts.contains_key(&(ns, sa));
     let why = if held || a.cluster.service_accounts.is_empty() {
         "the token it presents is not accepted: it was issued for a ServiceAccount that was deleted and recreated, by another cluster, or it has expired (a bound token read once at start-up and never re-read)"

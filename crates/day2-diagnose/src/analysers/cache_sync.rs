@@ -21,26 +21,42 @@ fn never_synced(text: &str) -> bool {
         || (l.contains("failed to sync *") && l.contains("context deadline exceeded"))
 }
 
-pub fn namespaced_only<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
-    let Some(pod) = d.pod() else { return vec![] };
+/// The pod of a crash-loop whose container says its caches never synced,
+/// the container, and the link to that line. `None` when the API server's
+/// refusal is in its words too: the RBAC analysis of that message is the
+/// precise one.
+fn unsynced<'c, 'd>(
+    a: &Analysis<'c>,
+    d: &'d Detected<'c>,
+) -> Option<(&'c day2_model::Res<day2_model::Pod>, &'d str, Link)> {
+    let pod = d.pod()?;
     let Detail::Crash { container, .. } = &d.detail else {
-        return vec![];
+        return None;
     };
     let texts = super::follow::crash_texts(a, d, pod, container);
-    let Some(line) = texts.iter().find(|t| never_synced(t)) else {
+    let line = texts.iter().find(|t| never_synced(t))?;
+    if texts.iter().any(|t| t.contains("is forbidden")) {
+        return None;
+    }
+    let link = Link::new(
+        Loop::Compute,
+        d.since,
+        pod.objref(),
+        format!("container {container} reports its caches never synced"),
+    )
+    .with_evidence([day2_model::redact::excerpt(
+        line.lines().find(|l| never_synced(l)).unwrap_or(line),
+        200,
+    )]);
+    Some((pod, container.as_str(), link))
+}
+
+pub fn namespaced_only<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some((pod, container, link)) = unsynced(a, d) else {
         return vec![];
     };
-    // A refusal the API server spelled out says which grant is missing:
-    // the RBAC analysis of that message is the precise one.
-    if texts.iter().any(|t| t.contains("is forbidden")) {
-        return vec![];
-    }
     let ns = pod.ns_or_default();
-    let sa = pod
-        .spec
-        .as_deref()
-        .map(day2_model::pod::service_account)
-        .unwrap_or("default");
+    let sa = crate::model::pod_service_account(pod);
     let is_sa = |s: &k8s_openapi::api::rbac::v1::Subject, own: Option<&str>| {
         s.kind == "ServiceAccount" && s.name == sa && s.namespace.as_deref().or(own) == Some(ns)
     };
@@ -82,10 +98,7 @@ pub fn namespaced_only<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis
         role.name,
         binding.ns_or_default()
     ))
-    .link(
-        Link::new(Loop::Compute, d.since, pod.objref(), format!("container {container} reports its caches never synced"))
-            .with_evidence([day2_model::redact::excerpt(line.lines().find(|l| never_synced(l)).unwrap_or(line), 200)]),
-    );
+    .link(link);
     if !held {
         h = h.missing("ClusterRoleBindings (`kubectl get clusterrolebindings -o json`), to confirm none grants the ServiceAccount");
     }
@@ -132,32 +145,6 @@ const EXTERNAL_DNS: &[(&str, &[&str], &str)] = &[
     ),
 ];
 
-/// Every value of a repeated `--name=value` (or `--name value`) flag.
-fn flag_values<'c>(c: &'c k8s_openapi::api::core::v1::Container, name: &str) -> Vec<&'c str> {
-    let long = format!("--{name}");
-    let args: Vec<&str> = c
-        .command
-        .iter()
-        .chain(c.args.iter())
-        .flatten()
-        .map(String::as_str)
-        .collect();
-    let mut out = Vec::new();
-    for (i, a) in args.iter().enumerate() {
-        let Some(rest) = a.strip_prefix(&long) else {
-            continue;
-        };
-        if let Some(v) = rest.strip_prefix('=') {
-            out.push(v);
-        } else if rest.is_empty()
-            && let Some(v) = args.get(i + 1).filter(|n| !n.starts_with('-'))
-        {
-            out.push(v);
-        }
-    }
-    out
-}
-
 /// `(major, minor)` of an image tag such as `v0.7.4` or `0.13.1-debian`.
 fn tag_version(image: &str) -> Option<(u32, u32)> {
     let tag = image.rsplit_once(':')?.1;
@@ -173,37 +160,15 @@ fn tag_version(image: &str) -> Option<(u32, u32)> {
 /// gives up, and the program exits.
 pub fn ungranted<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     use day2_model::rbac::{rule_allows, subject_is};
-    let Some(pod) = d.pod() else { return vec![] };
-    let Detail::Crash { container, .. } = &d.detail else {
-        return vec![];
-    };
     if a.cluster.cluster_role_bindings.is_empty() || a.cluster.cluster_roles.is_empty() {
         return vec![];
     }
-    let texts = super::follow::crash_texts(a, d, pod, container);
-    let Some(line) = texts.iter().find(|t| never_synced(t)) else {
+    let Some((pod, container, link)) = unsynced(a, d) else {
         return vec![];
     };
-    if texts.iter().any(|t| t.contains("is forbidden")) {
-        return vec![];
-    }
     let ns = pod.ns_or_default();
-    let sa = pod
-        .spec
-        .as_deref()
-        .map(day2_model::pod::service_account)
-        .unwrap_or("default");
+    let sa = crate::model::pod_service_account(pod);
     let workload = crate::model::workload_ref(a.cluster, pod);
-    let link = Link::new(
-        Loop::Compute,
-        d.since,
-        pod.objref(),
-        format!("container {container} reports its caches never synced"),
-    )
-    .with_evidence([day2_model::redact::excerpt(
-        line.lines().find(|l| never_synced(l)).unwrap_or(line),
-        200,
-    )]);
     let bound: Vec<_> = a
         .cluster
         .cluster_role_bindings
@@ -264,7 +229,7 @@ pub fn ungranted<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         return vec![];
     }
     let version = tag_version(image);
-    let sources = flag_values(c, "source");
+    let sources = crate::model::flag_values(c, "source");
     let rules: Vec<(&k8s_openapi::api::rbac::v1::PolicyRule, &str)> = bound
         .iter()
         .filter_map(|b| {
@@ -357,7 +322,10 @@ mod tests {
             ]),
             ..Default::default()
         };
-        assert_eq!(flag_values(&c, "source"), vec!["service", "istio-gateway"]);
+        assert_eq!(
+            crate::model::flag_values(&c, "source"),
+            vec!["service", "istio-gateway"]
+        );
         assert_eq!(
             tag_version("registry.k8s.io/external-dns/external-dns:v0.7.4"),
             Some((0, 7))

@@ -63,19 +63,7 @@ pub(crate) fn denied(msg: &str) -> Option<Denied<'_>> {
 pub(crate) fn outside(a: &Analysis<'_>, d: &Denied<'_>) -> bool {
     match d {
         Denied::Azure(_) => true,
-        Denied::Aws(_) => {
-            let irsa = a
-                .cluster
-                .service_accounts
-                .iter()
-                .any(|s| s.annotation(AWS_ROLE_ANNOTATION).is_some());
-            let eks = a.cluster.nodes.iter().any(|n| {
-                n.labels()
-                    .keys()
-                    .any(|k| k.starts_with("eks.amazonaws.com/"))
-            });
-            !irsa && !eks
-        }
+        Denied::Aws(_) => !crate::model::uses_irsa(a.cluster) && !crate::model::on_eks(a.cluster),
     }
 }
 
@@ -130,11 +118,7 @@ pub(crate) fn refused(
 /// Whether the ServiceAccount a pod runs as carries an AWS role.
 pub(crate) fn pod_role_set(a: &Analysis<'_>, pod: &day2_model::Res<day2_model::Pod>) -> bool {
     let ns = pod.ns_or_default();
-    let sa = pod
-        .spec
-        .as_deref()
-        .map(day2_model::pod::service_account)
-        .unwrap_or("default");
+    let sa = crate::model::pod_service_account(pod);
     a.cluster.service_accounts.iter().any(|s| {
         s.ns_or_default() == ns && s.name() == sa && s.annotation(AWS_ROLE_ANNOTATION).is_some()
     })

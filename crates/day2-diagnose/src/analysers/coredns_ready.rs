@@ -39,10 +39,7 @@ fn not_synced(
         return None;
     }
     let ns = pod.ns_or_default();
-    let sa = pod
-        .spec
-        .as_ref()
-        .map_or("default", |s| day2_model::pod::service_account(s));
+    let sa = crate::model::pod_service_account(pod);
     let bound = a.cluster.cluster_role_bindings.iter().any(|b| {
         b.subjects.iter().flatten().any(|s| {
             s.kind == "ServiceAccount" && s.name == sa && s.namespace.as_deref() == Some(ns)

@@ -13,28 +13,11 @@ use day2_model::{Loop, Pod, Res};
 
 /// The value of `--flag=value` (or `--flag value`) in the pod's arguments.
 fn flag<'p>(pod: &'p Pod, name: &str) -> Option<&'p str> {
-    let spec = pod.spec.as_ref()?;
-    let long = format!("--{name}");
-    spec.containers.iter().find_map(|c| {
-        let args: Vec<&str> = c
-            .command
-            .iter()
-            .chain(c.args.iter())
-            .flatten()
-            .map(String::as_str)
-            .collect();
-        args.iter().enumerate().find_map(|(i, a)| {
-            if let Some(v) = a.strip_prefix(&long) {
-                if let Some(v) = v.strip_prefix('=') {
-                    return Some(v);
-                }
-                if v.is_empty() {
-                    return args.get(i + 1).copied().filter(|n| !n.starts_with('-'));
-                }
-            }
-            None
-        })
-    })
+    pod.spec
+        .as_ref()?
+        .containers
+        .iter()
+        .find_map(|c| model::flag_values(c, name).first().copied())
 }
 
 /// An AWS zone (`us-east-2a`), not a region (`us-east-2`).
@@ -217,10 +200,7 @@ pub fn pending<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         cloud,
         Some(crate::messages::errors::ErrorClass::CloudAuth { .. })
     ) {
-        let sa = pod
-            .spec
-            .as_ref()
-            .map_or("default", |s| day2_model::pod::service_account(s));
+        let sa = crate::model::pod_service_account(pod);
         let psa = pod.ns_or_default();
         return vec![
             Hypothesis::new(

@@ -205,21 +205,6 @@ fn pool_exhausted(
     svc: &Res<k8s_openapi::api::core::v1::Service>,
     message: &str,
 ) -> Option<Hypothesis> {
-    let l = message.to_ascii_lowercase();
-    let exhausted = [
-        "no available ip",
-        "no more ips",
-        "no addresses available",
-        "no available addresses",
-        "pool exhausted",
-        "pool is exhausted",
-        "pool is full",
-    ]
-    .iter()
-    .any(|w| l.contains(w));
-    if !exhausted {
-        return None;
-    }
     let ns = svc.ns_or_default();
     let holding = a
         .cluster

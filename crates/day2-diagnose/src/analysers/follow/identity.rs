@@ -45,11 +45,7 @@ pub(super) fn cloud_identity(
     problem: AuthProblem,
 ) -> Hypothesis {
     let ns = pod.ns_or_default();
-    let sa = pod
-        .spec
-        .as_deref()
-        .map(day2_model::pod::service_account)
-        .unwrap_or("default");
+    let sa = crate::model::pod_service_account(pod);
     let sa_obj = a
         .cluster
         .service_accounts
@@ -222,18 +218,10 @@ pub(crate) fn metadata_unreachable(
     pod: &Res<Pod>,
     container: &str,
 ) -> Option<Hypothesis> {
-    let irsa = a
-        .cluster
-        .service_accounts
-        .iter()
-        .any(|s| s.annotation(AWS_ROLE).is_some());
+    let irsa = model::uses_irsa(a.cluster);
     // EKS's own nodes and add-ons are meant for IRSA or Pod Identity: a
     // missing role is the cause there, not the metadata service.
-    let eks = a.cluster.nodes.iter().any(|n| {
-        n.labels()
-            .keys()
-            .any(|k| k.starts_with("eks.amazonaws.com/"))
-    });
+    let eks = model::on_eks(a.cluster);
     if irsa || eks {
         return None;
     }
