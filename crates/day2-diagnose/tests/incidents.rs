@@ -251,6 +251,9 @@
 //! `tests/incidents-heldout-59/` is a fifty-ninth, written the same way
 //! from threads none of the other sets cites, against
 //! [`HELDOUT59_ACCURACY_FLOOR`] and [`HELDOUT59_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-58/` is a fifty-eighth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT58_ACCURACY_FLOOR`] and [`HELDOUT58_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -890,6 +893,14 @@ const HELDOUT57_ACCURACY_FLOOR: f64 = 0.928;
 /// today. Only goes down.
 const HELDOUT57_HEALTHY_MISSES_CEILING: usize = 0;
 
+/// Share of the fifty-eighth held-out set (`tests/incidents-heldout-58/`)
+/// fully right. Not yet scored. Only goes up.
+const HELDOUT58_ACCURACY_FLOOR: f64 = 0.0;
+
+/// Healthy clusters of the fifty-eighth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT58_HEALTHY_MISSES_CEILING: usize = 2;
+
 /// Share of the fifty-ninth held-out set (`tests/incidents-heldout-59/`)
 /// fully right. Not yet scored. Only goes up.
 const HELDOUT59_ACCURACY_FLOOR: f64 = 0.0;
@@ -1332,6 +1343,7 @@ const HELDOUT54: &str = "tests/incidents-heldout-54";
 const HELDOUT55: &str = "tests/incidents-heldout-55";
 const HELDOUT56: &str = "tests/incidents-heldout-56";
 const HELDOUT57: &str = "tests/incidents-heldout-57";
+const HELDOUT58: &str = "tests/incidents-heldout-58";
 const HELDOUT59: &str = "tests/incidents-heldout-59";
 
 fn corpus_dir(folder: &str) -> PathBuf {
@@ -1828,6 +1840,8 @@ const HELDOUT56_BEGIN: &str = "<!-- heldout56:begin -->";
 const HELDOUT56_END: &str = "<!-- heldout56:end -->";
 const HELDOUT57_BEGIN: &str = "<!-- heldout57:begin -->";
 const HELDOUT57_END: &str = "<!-- heldout57:end -->";
+const HELDOUT58_BEGIN: &str = "<!-- heldout58:begin -->";
+const HELDOUT58_END: &str = "<!-- heldout58:end -->";
 const HELDOUT59_BEGIN: &str = "<!-- heldout59:begin -->";
 const HELDOUT59_END: &str = "<!-- heldout59:end -->";
 
@@ -2615,6 +2629,18 @@ fn heldout57_incidents_scoreboard() {
         HELDOUT57_ACCURACY_FLOOR,
         HELDOUT57_HEALTHY_MISSES_CEILING,
         (HELDOUT57_BEGIN, HELDOUT57_END),
+    );
+}
+
+/// The fifty-eighth held-out set, scored on its own by the same code.
+#[test]
+fn heldout58_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT58,
+        14,
+        HELDOUT58_ACCURACY_FLOOR,
+        HELDOUT58_HEALTHY_MISSES_CEILING,
+        (HELDOUT58_BEGIN, HELDOUT58_END),
     );
 }
 
