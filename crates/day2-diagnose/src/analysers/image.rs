@@ -411,6 +411,16 @@ pub fn reference<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             format!("pull of {} failed: {}", p.image, p.class.describe()),
         ))];
     }
+    if p.class == PullClass::Reference
+        && let Some(h) = registry::bitnami_withdrawn(d, &p)
+    {
+        return vec![h.link(error_link(
+            d,
+            &p,
+            Loop::Compute,
+            format!("pull of {} failed: not found", p.image),
+        ))];
+    }
     let (score, summary, fix) = match p.class {
         PullClass::Reference => (
             88,

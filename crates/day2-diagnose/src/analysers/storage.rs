@@ -334,6 +334,7 @@ pub fn attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         VolumeErrorClass::Limits => vec![Hypothesis::new(76, Loop::Compute, node.map(|n| n.objref()).unwrap_or_else(|| pod.objref()), format!("node {} has reached its volume attachment limit", model::node_name(pod).unwrap_or("?")))
             .fix("Spread volume-heavy pods (topologySpreadConstraints), use instance types with more attachments, or fewer volumes per pod.")
             .links(link)],
+        VolumeErrorClass::Timeout if let Some(h) = super::volume_backend::replicas_unplaceable(a, pv) => vec![h.links(link)],
         VolumeErrorClass::Timeout => vec![Hypothesis::new(55, Loop::Storage, pv.map(|p| p.objref()).unwrap_or_else(|| pod.objref()), format!("attaching {volume} times out: the CSI attacher or the cloud API does not answer"))
             .fix("Check the CSI controller's csi-attacher logs and the VolumeAttachment object's status.attachError.")
             .links(link)],

@@ -214,3 +214,52 @@ pub(crate) fn image_in_use(a: &Analysis<'_>, pod: &Res<Pod>, msg: &str) -> Optio
         .fix(format!("Find the node that holds it (`rbd status {image}` lists the watcher's address), unmap it there (`rbd unmap` in that node's csi-rbdplugin container, or restart that pod), or, if the node is gone, blocklist the watcher (`ceph osd blocklist add <addr>`); the mount then succeeds on its next retry.")),
     )
 }
+/// A Longhorn volume whose class asks more replicas than the cluster has
+/// nodes to put them on: without replica soft anti-affinity each replica
+/// needs a node of its own, so the volume is never scheduled and its attach
+/// times out (longhorn/longhorn#1848: `numberOfReplicas: "3"` on one node;
+/// the class's parameter wins over the UI's default).
+pub(crate) fn replicas_unplaceable(
+    a: &Analysis<'_>,
+    pv: Option<&Res<k8s_openapi::api::core::v1::PersistentVolume>>,
+) -> Option<Hypothesis> {
+    let pv = pv?;
+    let spec = pv.spec.as_ref()?;
+    if spec.csi.as_ref()?.driver != "driver.longhorn.io" {
+        return None;
+    }
+    let class = a
+        .cluster
+        .storage_classes
+        .iter()
+        .find(|c| Some(c.name()) == spec.storage_class_name.as_deref())?;
+    let asked: usize = class
+        .parameters
+        .as_ref()?
+        .get("numberOfReplicas")?
+        .parse()
+        .ok()?;
+    let nodes = a
+        .cluster
+        .nodes
+        .iter()
+        .filter(|n| {
+            model::node_ready(n) == Some(true)
+                && n.spec
+                    .as_ref()
+                    .is_none_or(|s| s.unschedulable != Some(true))
+        })
+        .count();
+    if nodes == 0 || asked <= nodes {
+        return None;
+    }
+    Some(
+        Hypothesis::new(
+            80,
+            Loop::Storage,
+            class.objref(),
+            format!("StorageClass {} asks Longhorn for {asked} replicas of each volume and the cluster has {nodes} schedulable node(s): each replica needs a node of its own, so volume {} is never fully scheduled and its attach times out", class.name(), pv.name()),
+        )
+        .fix(format!("Set `numberOfReplicas` in StorageClass {} to at most {nodes} (parameters are immutable: create the class again and recreate the claim; for existing volumes lower the replica count in Longhorn's UI), or allow replicas to share a node (setting `replica-soft-anti-affinity: true`), or add nodes.", class.name())),
+    )
+}

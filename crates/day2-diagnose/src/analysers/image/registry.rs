@@ -99,3 +99,38 @@ pub(super) fn sa_convention(a: &Analysis<'_>, p: &Pull<'_>, host: &str) -> Optio
         .fix(format!("Add the pull secret to ServiceAccount {ns}/{sa}: `kubectl patch serviceaccount {sa} -n {ns} -p '{{\"imagePullSecrets\": [{{\"name\": \"{secret}\"}}]}}'`{copy}; new pods get it (delete the failing ones).")),
     )
 }
+
+/// A `docker.io/bitnami/<name>:<tag>` that is not found, once Bitnami
+/// withdrew its versioned public images (from 28 August 2025 the
+/// `docker.io/bitnami` catalog keeps a few hardened `latest` images; the
+/// versioned tags moved to `docker.io/bitnamilegacy`, bitnami/containers#83267).
+/// The tag was right when the chart was written: the registry changed.
+pub(super) fn bitnami_withdrawn(d: &Detected<'_>, p: &Pull<'_>) -> Option<Hypothesis> {
+    let rest = p
+        .image
+        .strip_prefix("docker.io/bitnami/")
+        .or_else(|| p.image.strip_prefix("bitnami/"))
+        .or_else(|| p.image.strip_prefix("registry-1.docker.io/bitnami/"))?;
+    let (name, tag) = rest.split_once(':')?;
+    // Before the withdrawal a missing tag is a wrong reference.
+    let cutoff = jiff::Timestamp::from_second(1_756_339_200).ok()?; // 2025-08-28
+    if d.since.is_some_and(|t| t < cutoff) || tag == "latest" {
+        return None;
+    }
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Compute,
+            puller_ref_pub(p),
+            format!("{} is not found because Bitnami withdrew its versioned public images: since 28 August 2025 `docker.io/bitnami` keeps only a few hardened `latest` images, and tags such as {tag} moved to `docker.io/bitnamilegacy`", p.image),
+        )
+        .fix(format!("Pull `docker.io/bitnamilegacy/{name}:{tag}` for now (a chart's `image.repository: bitnamilegacy/{name}`, with `global.security.allowInsecureImages: true` on Bitnami charts), and move to images that are still maintained (Bitnami Secure Images, or the project's own); mirror what you depend on into a registry you control."))
+        .missing("the registry's catalog, outside the cluster (bitnami/containers#83267)")
+        .unexplained(),
+    )
+}
+
+/// The workload of the pulling pod, for a hypothesis of this file.
+fn puller_ref_pub(p: &Pull<'_>) -> ObjRef {
+    p.pod.objref()
+}

@@ -50,8 +50,42 @@ pub fn node_selection<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis>
             });
         }
     }
-    let has_affinity = day2_model::selector::required_node_affinity(spec).is_some();
-    if unmatched.is_empty() && has_affinity && matching == 0 && !nodes.is_empty() {
+    let affinity = day2_model::selector::required_node_affinity(spec);
+    // The affinity's expressions no node satisfies, as `key op [values]`
+    // (an `In` of one value is a label to put on a node).
+    if let Some(sel) = affinity
+        && matching == 0
+    {
+        for e in sel
+            .node_selector_terms
+            .iter()
+            .flat_map(|t| t.match_expressions.iter().flatten())
+        {
+            let values = e.values.as_deref().unwrap_or_default();
+            let holds = |n: &day2_model::Res<k8s_openapi::api::core::v1::Node>| {
+                let v = n.labels().get(&e.key);
+                match e.operator.as_str() {
+                    "In" => v.is_some_and(|v| values.contains(v)),
+                    "NotIn" => v.is_none_or(|v| !values.contains(v)),
+                    "Exists" => v.is_some(),
+                    "DoesNotExist" => v.is_none(),
+                    _ => true,
+                }
+            };
+            if !nodes.iter().any(holds) {
+                unmatched.push(format!(
+                    "no node satisfies `{} {} [{}]` of its required node affinity",
+                    e.key,
+                    e.operator,
+                    values.join(", ")
+                ));
+                if e.operator == "In" && values.len() == 1 {
+                    wanted.push(format!("{}={}", e.key, values[0]));
+                }
+            }
+        }
+    }
+    if unmatched.is_empty() && affinity.is_some() && matching == 0 && !nodes.is_empty() {
         unmatched.push("the required node affinity matches no node".to_owned());
     }
     if nodes.is_empty() {
