@@ -401,9 +401,15 @@ fn incident(o: &mut String, n: usize, g: &[day2_model::report::Diagnosis]) {
                 .collect();
             format!(" — same on {}", names.join(", "))
         };
+        let of = d
+            .symptom
+            .workload
+            .as_ref()
+            .map(|w| format!(" of {}", code(&w.to_string(), false)))
+            .unwrap_or_default();
         let _ = writeln!(
             o,
-            "- **{}** {} ({}){since}{also}",
+            "- **{}** {}{of} ({}){since}{also}",
             inline(&d.symptom.kind, false),
             code(&d.symptom.object.to_string(), false),
             d.symptom.loop_

@@ -187,7 +187,7 @@ pub fn report() -> Report {
                 kind: "PodPending".into(),
                 loop_: Loop::Compute,
                 object: pending.clone(),
-                workload: None,
+                workload: Some(obj("StatefulSet", Some("db"), "postgres")),
                 since: "2026-01-01T09:00:00Z".parse().ok(),
                 evidence: vec!["Warning FailedScheduling (x4): 0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had volume node affinity conflict.".into()],
             },

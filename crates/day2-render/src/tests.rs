@@ -341,10 +341,13 @@ fn json_field_names_are_the_contracts() {
             "unexplained",
             "incident"
         ])));
-        assert_eq!(
-            keys(&d["symptom"]),
-            set(&["kind", "loop", "object", "since", "evidence"])
+        // `workload` is an addition: present for a pod that has a controller.
+        assert!(
+            set(&["kind", "loop", "object", "since", "evidence"]).is_subset(&keys(&d["symptom"]))
         );
+        assert!(keys(&d["symptom"]).is_subset(&set(&[
+            "kind", "loop", "object", "since", "evidence", "workload"
+        ])));
         assert_eq!(
             keys(&d["root_cause"]),
             set(&["loop", "rule", "summary", "object"])

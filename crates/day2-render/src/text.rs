@@ -374,7 +374,13 @@ fn incident(o: &mut String, p: &Paint, n: usize, g: &[Diagnosis]) {
             BODY,
             &[
                 (d.symptom.kind.clone(), bold()),
-                (format!(" {} (", d.symptom.object), Style::new()),
+                (
+                    match &d.symptom.workload {
+                        Some(w) => format!(" {} of {w} (", d.symptom.object),
+                        None => format!(" {} (", d.symptom.object),
+                    },
+                    Style::new(),
+                ),
                 (d.symptom.loop_.as_str().into(), loop_style(d.symptom.loop_)),
                 (")".into(), Style::new()),
                 (since, dim()),
