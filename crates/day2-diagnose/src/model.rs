@@ -556,6 +556,27 @@ pub fn flag_values<'c>(c: &'c k8s_openapi::api::core::v1::Container, name: &str)
     out
 }
 
+/// The kubelet root directory of a node's distribution when it moves it
+/// from `/var/lib/kubelet`: MicroK8s (its nodes' label) keeps it in its
+/// snap, k0s (its role label, or `+k0s` in the kubelet version) under its
+/// data directory. `(root, distribution)`.
+pub fn moved_kubelet_root(node: &Node) -> Option<(&'static str, &'static str)> {
+    let labels = node.metadata.labels.as_ref();
+    let has = |k: &str| labels.is_some_and(|l| l.contains_key(k));
+    let version = node
+        .status
+        .as_ref()
+        .and_then(|s| s.node_info.as_ref())
+        .map_or("", |i| i.kubelet_version.as_str());
+    if has("microk8s.io/cluster") {
+        Some(("/var/snap/microk8s/common/var/lib/kubelet", "MicroK8s"))
+    } else if has("node.k0sproject.io/role") || version.contains("+k0s") {
+        Some(("/var/lib/k0s/kubelet", "k0s"))
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -134,7 +134,8 @@ pub fn node_selector_term_matches(t: &NodeSelectorTerm, node_name: &str, labels:
         })
 }
 
-fn node_requirement_matches(r: &NodeSelectorRequirement, value: Option<&str>) -> bool {
+/// Whether a node's value for the requirement's key satisfies it.
+pub fn node_requirement_matches(r: &NodeSelectorRequirement, value: Option<&str>) -> bool {
     let values = r.values.as_deref().unwrap_or(&[]);
     match r.operator.as_str() {
         "In" => value.is_some_and(|v| values.iter().any(|x| x == v)),

@@ -145,13 +145,6 @@ const EXTERNAL_DNS: &[(&str, &[&str], &str)] = &[
     ),
 ];
 
-/// `(major, minor)` of an image tag such as `v0.7.4` or `0.13.1-debian`.
-fn tag_version(image: &str) -> Option<(u32, u32)> {
-    let tag = image.rsplit_once(':')?.1;
-    let mut parts = tag.trim_start_matches('v').split(['.', '-']);
-    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
-}
-
 /// A controller whose caches never sync while its ServiceAccount is not
 /// granted what it watches: a binding whose subject names the account in
 /// another namespace (so nothing reaches it), or bound roles that lack a
@@ -228,9 +221,9 @@ pub fn ungranted<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     if !image.contains("external-dns") {
         return vec![];
     }
-    let version = tag_version(image);
+    let version = crate::messages::image::tag_version(image);
     let sources = crate::model::flag_values(c, "source");
-    let rules: Vec<(&k8s_openapi::api::rbac::v1::PolicyRule, &str)> = bound
+    let rules: Vec<&k8s_openapi::api::rbac::v1::PolicyRule> = bound
         .iter()
         .filter_map(|b| {
             let r = a
@@ -238,7 +231,7 @@ pub fn ungranted<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 .cluster_roles
                 .iter()
                 .find(|r| r.name() == b.role_ref.name)?;
-            Some(r.rules.iter().flatten().map(move |x| (x, r.name())))
+            Some(r.rules.iter().flatten())
         })
         .flatten()
         .collect();
@@ -267,7 +260,7 @@ pub fn ungranted<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .filter(|v| {
                 !groups
                     .iter()
-                    .any(|g| rules.iter().any(|(r, _)| rule_allows(r, v, g, resource)))
+                    .any(|g| rules.iter().any(|r| rule_allows(r, v, g, resource)))
             })
             .collect();
         if missing.is_empty() {
@@ -327,14 +320,14 @@ mod tests {
             vec!["service", "istio-gateway"]
         );
         assert_eq!(
-            tag_version("registry.k8s.io/external-dns/external-dns:v0.7.4"),
+            crate::messages::image::tag_version("registry.k8s.io/external-dns/external-dns:v0.7.4"),
             Some((0, 7))
         );
         assert_eq!(
-            tag_version("bitnami/external-dns:0.13.1-debian-11-r0"),
+            crate::messages::image::tag_version("bitnami/external-dns:0.13.1-debian-11-r0"),
             Some((0, 13))
         );
-        assert_eq!(tag_version("external-dns"), None);
+        assert_eq!(crate::messages::image::tag_version("external-dns"), None);
     }
 
     #[test]

@@ -117,11 +117,8 @@ pub(crate) fn refused(
 
 /// Whether the ServiceAccount a pod runs as carries an AWS role.
 pub(crate) fn pod_role_set(a: &Analysis<'_>, pod: &day2_model::Res<day2_model::Pod>) -> bool {
-    let ns = pod.ns_or_default();
-    let sa = crate::model::pod_service_account(pod);
-    a.cluster.service_accounts.iter().any(|s| {
-        s.ns_or_default() == ns && s.name() == sa && s.annotation(AWS_ROLE_ANNOTATION).is_some()
-    })
+    a.service_account(pod.ns_or_default(), crate::model::pod_service_account(pod))
+        .is_some_and(|s| s.annotation(AWS_ROLE_ANNOTATION).is_some())
 }
 
 /// The quota a cloud names: GCP `Quota 'SSD_TOTAL_GB' exceeded`, AWS

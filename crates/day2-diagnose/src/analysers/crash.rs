@@ -261,11 +261,10 @@ fn finished_on_its_own(
     {
         return None;
     }
+    use crate::messages::probe::{ProbeKind, parse_killing, parse_unhealthy};
     let killed = a.cluster.events_for_obj(c.pod).iter().any(|e| {
-        e.message.starts_with("Liveness probe failed")
-            || e.message.starts_with("Startup probe failed")
-            || e.message.contains("failed liveness probe")
-            || e.message.contains("failed startup probe")
+        parse_unhealthy(&e.message).is_some_and(|p| p.kind != ProbeKind::Readiness)
+            || parse_killing(&e.message).is_some()
     });
     if killed {
         return None;
@@ -577,7 +576,7 @@ fn cloud_identity(a: &Analysis<'_>, pod: &Res<Pod>, container: &str) -> Option<S
     let ct = self::container(pod, container)?;
     let env = |name: &str| ct.env.iter().flatten().any(|e| e.name == name);
     let sa_name = day2_model::pod::service_account(spec);
-    let sa = a.references().service_accounts.get(&(ns, sa_name)).copied();
+    let sa = a.service_account(ns, sa_name);
     let annotation = |key: &str| {
         sa.and_then(|s| s.metadata.annotations.as_ref())
             .and_then(|m| m.get(key))

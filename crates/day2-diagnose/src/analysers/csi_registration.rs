@@ -12,17 +12,6 @@ use crate::evidence::{Hypothesis, Link};
 use day2_model::{Loop, Pod, Res};
 use k8s_openapi::api::apps::v1::DaemonSet;
 
-/// Distributions whose kubelet root is not `/var/lib/kubelet`, by a label
-/// their nodes carry: (label, distribution, root).
-const KNOWN_ROOTS: [(&str, &str, &str); 2] = [
-    (
-        "microk8s.io/cluster",
-        "MicroK8s",
-        "/var/snap/microk8s/common/var/lib/kubelet",
-    ),
-    ("node.k0sproject.io/role", "k0s", "/var/lib/k0s/kubelet"),
-];
-
 /// The DaemonSet's hostPath for the kubelet's plugin registry.
 fn registry_dir(ds: &DaemonSet) -> Option<&str> {
     ds.spec
@@ -72,11 +61,7 @@ pub fn unwatched<'c>(
         .collect();
     // A distribution whose kubelet root is not /var/lib/kubelet.
     let distro = nodes.iter().find_map(|n| {
-        let labels = a.cluster.node(n)?.labels();
-        KNOWN_ROOTS
-            .iter()
-            .find(|(label, _, _)| labels.contains_key(*label))
-            .map(|(_, name, root)| (*name, *root))
+        crate::model::moved_kubelet_root(a.cluster.node(n)?).map(|(root, name)| (name, root))
     });
     let dir = registry_dir(ds).unwrap_or("/var/lib/kubelet/plugins_registry");
     let misplaced = distro.is_some_and(|(_, root)| !dir.starts_with(root));

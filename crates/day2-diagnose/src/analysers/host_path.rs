@@ -26,30 +26,13 @@ const RUNTIME_PATHS: [(&str, &str); 6] = [
     ("/run/crio/crio.sock", "cri-o"),
 ];
 
-/// The kubelet's root directory of a distribution, by where its files live:
-/// MicroK8s's snap, k0s's data directory, and everyone else's default.
+/// The kubelet root directories a hostPath may be under: the distributions
+/// that move it ([`model::moved_kubelet_root`]), and the default.
 const KUBELET_DIRS: [(&str, &str); 3] = [
     ("/var/snap/microk8s/common/var/lib/kubelet", "MicroK8s"),
     ("/var/lib/k0s/kubelet", "k0s"),
     ("/var/lib/kubelet", "the default"),
 ];
-
-/// The kubelet root directory a node's distribution uses, by its kubelet
-/// version (`v1.20.4+k3s1`, `v1.27.2+k0s`) or MicroK8s's label.
-fn node_kubelet_dir(node: &day2_model::Res<k8s_openapi::api::core::v1::Node>) -> &'static str {
-    let version = node
-        .status
-        .as_ref()
-        .and_then(|s| s.node_info.as_ref())
-        .map_or("", |i| i.kubelet_version.as_str());
-    if node.labels().contains_key("microk8s.io/cluster") {
-        KUBELET_DIRS[0].0
-    } else if version.contains("+k0s") {
-        KUBELET_DIRS[1].0
-    } else {
-        KUBELET_DIRS[2].0
-    }
-}
 
 /// `(path, what it is not)` from a kubelet type-check error.
 fn type_check(message: &str) -> Option<(&str, &str)> {
@@ -114,7 +97,7 @@ pub fn type_mismatch<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
     // A path under another distribution's kubelet directory: the workload
     // (a CSI node plugin's chart, usually) was set for that distribution.
     if let Some(n) = node {
-        let here = node_kubelet_dir(n);
+        let here = model::moved_kubelet_root(n).map_or("/var/lib/kubelet", |(root, _)| root);
         let other = failed.iter().find_map(|(_, (p, _))| {
             let (dir, distro) = KUBELET_DIRS.iter().find(|(d, _)| {
                 p.strip_prefix(d)

@@ -54,10 +54,7 @@ pub fn on_workload<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let ns = obj.namespace.as_deref().unwrap_or("default");
     let sa = sa.unwrap_or("default");
     let identity = a
-        .cluster
-        .service_accounts
-        .iter()
-        .find(|s| s.ns_or_default() == ns && s.name() == sa)
+        .service_account(ns, sa)
         .and_then(|s| s.annotation(AZURE_CLIENT_ANNOTATION))
         .map(|c| format!(" (ServiceAccount {ns}/{sa} names client id {c})"))
         .unwrap_or_default();

@@ -269,11 +269,7 @@ pub(crate) fn calico_block_limit(
     if !message.contains("per host block limit") {
         return None;
     }
-    let labels = a
-        .cluster
-        .node(node)
-        .map(|n| n.labels().clone())
-        .unwrap_or_default();
+    let labels = a.cluster.node(node).map(|n| n.labels());
     // `key == 'value'` (Calico's selector syntax), `all()`, or none.
     let selects = |sel: Option<&str>| {
         let Some(sel) = sel
@@ -286,7 +282,7 @@ pub(crate) fn calico_block_limit(
             return false;
         };
         let v = v.trim().trim_matches(['\'', '"']);
-        labels.get(k.trim()).is_some_and(|x| x == v)
+        labels.and_then(|l| l.get(k.trim())).is_some_and(|x| x == v)
     };
     let pools: Vec<(&Res<day2_model::object::DynObject>, i64)> = a
         .cluster

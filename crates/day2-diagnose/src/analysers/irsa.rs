@@ -24,10 +24,7 @@ pub fn node_role_used(a: &Analysis<'_>, pod: &Res<Pod>, line: &str) -> Option<Hy
     let spec = pod.spec.as_ref()?;
     let sa = day2_model::pod::service_account(spec);
     let own = a
-        .cluster
-        .service_accounts
-        .iter()
-        .find(|s| s.ns_or_default() == ns && s.name() == sa)?
+        .service_account(ns, sa)?
         .annotation(day2_model::cloud::AWS_ROLE_ANNOTATION)?;
     let own_name = own.rsplit('/').next().unwrap_or(own);
     // An EC2 instance's session (`i-0a6e…`) or a node role's name.
@@ -127,12 +124,9 @@ pub(crate) fn unmutated(a: &Analysis<'_>, pod: &Res<Pod>) -> Option<Hypothesis> 
         return None;
     }
     let ns = pod.ns_or_default();
-    let sa = day2_model::pod::service_account(pod.spec.as_ref()?);
+    let sa = crate::model::pod_service_account(pod);
     let role = a
-        .cluster
-        .service_accounts
-        .iter()
-        .find(|s| s.ns_or_default() == ns && s.name() == sa)?
+        .service_account(ns, sa)?
         .annotation(day2_model::cloud::AWS_ROLE_ANNOTATION)?;
     let owner = a.cluster.owner_of(pod)?;
     let siblings = a

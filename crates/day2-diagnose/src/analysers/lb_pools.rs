@@ -215,20 +215,16 @@ fn pool_exhausted(
                 && crate::symptoms::load_balancer::has_address(s)
         })
         .count();
-    let pools = a.cluster.config_maps.iter().find_map(|cm| {
-        let text = cm
-            .data
-            .as_ref()?
-            .values()
-            .find(|v| v.contains("address-pools"))?;
-        let names: Vec<String> = text
-            .lines()
-            .filter_map(|x| x.trim().trim_start_matches("- ").strip_prefix("name:"))
-            .map(|n| n.trim().to_owned())
-            .collect();
-        Some((cm.objref(), names))
-    });
-    let (root, names) = pools.unwrap_or_else(|| (svc.objref(), Vec::new()));
+    // The pools of the first ConfigMap that declares any.
+    let pools = configmap_pools(a);
+    let root = pools
+        .first()
+        .map_or_else(|| svc.objref(), |p| p.from.clone());
+    let names: Vec<&str> = pools
+        .iter()
+        .filter(|p| p.from == root)
+        .map(|p| p.name.as_str())
+        .collect();
     let named = if names.is_empty() {
         String::new()
     } else {

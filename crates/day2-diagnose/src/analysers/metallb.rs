@@ -11,15 +11,6 @@ use crate::evidence::{Hypothesis, Link};
 use day2_model::{Loop, Res};
 use k8s_openapi::api::core::v1::Service;
 
-/// `(major, minor)` of an image tag such as `v0.13.4`.
-fn version(image: &str) -> Option<(u32, u32)> {
-    let (_, tag) = image.rsplit_once(':')?;
-    let mut parts = tag.trim_start_matches('v').split('.');
-    let major = parts.next()?.parse().ok()?;
-    let minor = parts.next()?.parse().ok()?;
-    Some((major, minor))
-}
-
 /// The ConfigMap of namespace `ns` that holds MetalLB's pools in the format
 /// of releases before 0.13 (a `config` key with `address-pools`).
 fn old_pools<'c>(
@@ -47,7 +38,7 @@ pub fn legacy_config(a: &Analysis<'_>, svc: &Res<Service>) -> Option<Hypothesis>
             .find(|i| i.contains("metallb/controller"))?;
         Some((p, image))
     })?;
-    let (major, minor) = version(image)?;
+    let (major, minor) = crate::messages::image::tag_version(image)?;
     if (major, minor) < (0, 13) {
         return None;
     }
@@ -104,7 +95,7 @@ pub fn config_elsewhere(a: &Analysis<'_>, svc: &Res<Service>) -> Option<Hypothes
             k.args.clone().unwrap_or_default(),
         ))
     })?;
-    if version(image).is_none_or(|v| v >= (0, 13)) {
+    if crate::messages::image::tag_version(image).is_none_or(|v| v >= (0, 13)) {
         return None;
     }
     let wanted = args
@@ -168,17 +159,4 @@ pub fn sharing_refused(svc: &Res<Service>, message: &str) -> Option<Hypothesis> 
             day2_model::redact::excerpt(message, 200),
         )),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::version;
-
-    #[test]
-    fn the_release_is_read_from_the_image_tag() {
-        assert_eq!(version("quay.io/metallb/controller:v0.13.4"), Some((0, 13)));
-        assert_eq!(version("metallb/controller:v0.12.1"), Some((0, 12)));
-        assert_eq!(version("quay.io/metallb/controller@sha256:abc"), None);
-        assert_eq!(version("metallb/controller"), None);
-    }
 }

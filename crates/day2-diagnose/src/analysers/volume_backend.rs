@@ -232,7 +232,7 @@ pub(crate) fn replicas_unplaceable(
         .cluster
         .storage_classes
         .iter()
-        .find(|c| Some(c.name()) == spec.storage_class_name.as_deref())?;
+        .find(|c| Some(c.name()) == day2_model::cluster::volume_class_name(pv))?;
     let asked: usize = class
         .parameters
         .as_ref()?
@@ -243,12 +243,7 @@ pub(crate) fn replicas_unplaceable(
         .cluster
         .nodes
         .iter()
-        .filter(|n| {
-            model::node_ready(n) == Some(true)
-                && n.spec
-                    .as_ref()
-                    .is_none_or(|s| s.unschedulable != Some(true))
-        })
+        .filter(|n| model::node_ready(n) == Some(true) && !model::cordoned(n))
         .count();
     if nodes == 0 || asked <= nodes {
         return None;

@@ -213,6 +213,15 @@ impl<'c> Analysis<'c> {
             .get_or_init(|| References::new(self.cluster))
     }
 
+    /// The ServiceAccount `ns/name`, when the input holds it.
+    pub fn service_account(
+        &self,
+        ns: &str,
+        name: &str,
+    ) -> Option<&'c day2_model::Res<k8s_openapi::api::core::v1::ServiceAccount>> {
+        self.references().service_accounts.get(&(ns, name)).copied()
+    }
+
     /// Zones most of whose nodes are lost while others are healthy
     /// (computed once, by `compute`, on first use).
     pub fn zone_losses(

@@ -281,6 +281,14 @@ pub fn repository(image: &str) -> &str {
     }
 }
 
+/// `(major, minor)` of an image's tag: `v0.13.4`, `0.7.4`,
+/// `0.13.1-debian-11-r0`.
+pub fn tag_version(image: &str) -> Option<(u32, u32)> {
+    let tag = image.rsplit_once(':')?.1;
+    let mut parts = tag.trim_start_matches('v').split(['.', '-']);
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+}
+
 /// The AWS region of an ECR host.
 pub fn ecr_region(host: &str) -> Option<&str> {
     let rest = &host[host.find(".dkr.ecr.")? + ".dkr.ecr.".len()..];
@@ -314,6 +322,17 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn the_release_is_read_from_the_image_tag() {
+        assert_eq!(
+            tag_version("quay.io/metallb/controller:v0.13.4"),
+            Some((0, 13))
+        );
+        assert_eq!(tag_version("metallb/controller:v0.12.1"), Some((0, 12)));
+        assert_eq!(tag_version("quay.io/metallb/controller@sha256:abc"), None);
+        assert_eq!(tag_version("metallb/controller"), None);
+    }
 
     #[test]
     fn identity_failures() {

@@ -58,7 +58,7 @@ pub fn server_error<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
 /// `default` account).
 pub(super) fn sa_convention(a: &Analysis<'_>, p: &Pull<'_>, host: &str) -> Option<Hypothesis> {
     let ns = p.pod.ns_or_default();
-    let sa = day2_model::pod::service_account(p.pod.spec.as_ref()?);
+    let sa = crate::model::pod_service_account(p.pod);
     // An account whose pods pull from the same registry.
     let pulls_here = |s: &Res<k8s_openapi::api::core::v1::ServiceAccount>| {
         a.cluster.pods_in_namespace(s.ns_or_default()).any(|o| {
@@ -121,16 +121,11 @@ pub(super) fn bitnami_withdrawn(d: &Detected<'_>, p: &Pull<'_>) -> Option<Hypoth
         Hypothesis::new(
             86,
             Loop::Compute,
-            puller_ref_pub(p),
+            p.pod.objref(),
             format!("{} is not found because Bitnami withdrew its versioned public images: since 28 August 2025 `docker.io/bitnami` keeps only a few hardened `latest` images, and tags such as {tag} moved to `docker.io/bitnamilegacy`", p.image),
         )
         .fix(format!("Pull `docker.io/bitnamilegacy/{name}:{tag}` for now (a chart's `image.repository: bitnamilegacy/{name}`, with `global.security.allowInsecureImages: true` on Bitnami charts), and move to images that are still maintained (Bitnami Secure Images, or the project's own); mirror what you depend on into a registry you control."))
         .missing("the registry's catalog, outside the cluster (bitnami/containers#83267)")
         .unexplained(),
     )
-}
-
-/// The workload of the pulling pod, for a hypothesis of this file.
-fn puller_ref_pub(p: &Pull<'_>) -> ObjRef {
-    p.pod.objref()
 }

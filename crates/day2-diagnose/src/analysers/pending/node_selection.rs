@@ -63,14 +63,10 @@ pub fn node_selection<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis>
         {
             let values = e.values.as_deref().unwrap_or_default();
             let holds = |n: &day2_model::Res<k8s_openapi::api::core::v1::Node>| {
-                let v = n.labels().get(&e.key);
-                match e.operator.as_str() {
-                    "In" => v.is_some_and(|v| values.contains(v)),
-                    "NotIn" => v.is_none_or(|v| !values.contains(v)),
-                    "Exists" => v.is_some(),
-                    "DoesNotExist" => v.is_none(),
-                    _ => true,
-                }
+                day2_model::selector::node_requirement_matches(
+                    e,
+                    n.labels().get(&e.key).map(String::as_str),
+                )
             };
             if !nodes.iter().any(holds) {
                 unmatched.push(format!(
