@@ -577,6 +577,26 @@ pub fn moved_kubelet_root(node: &Node) -> Option<(&'static str, &'static str)> {
     }
 }
 
+/// Whether a claim may be mounted by one node (or pod) at a time:
+/// `ReadWriteOnce` or `ReadWriteOncePod`.
+pub fn single_node_claim(pvc: &k8s_openapi::api::core::v1::PersistentVolumeClaim) -> bool {
+    pvc.spec
+        .as_ref()
+        .and_then(|s| s.access_modes.as_ref())
+        .is_some_and(|m| {
+            m.iter()
+                .any(|x| x == "ReadWriteOnce" || x == "ReadWriteOncePod")
+        })
+}
+
+/// A Deployment's rollout strategy (`RollingUpdate` when unset).
+pub fn deployment_strategy(spec: &k8s_openapi::api::apps::v1::DeploymentSpec) -> &str {
+    spec.strategy
+        .as_ref()
+        .and_then(|s| s.type_.as_deref())
+        .unwrap_or("RollingUpdate")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

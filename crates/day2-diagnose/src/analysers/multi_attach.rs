@@ -46,14 +46,7 @@ pub fn multi_attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .links(link),
         ];
     };
-    let rwo = pvc
-        .spec
-        .as_ref()
-        .and_then(|s| s.access_modes.as_ref())
-        .is_some_and(|m| {
-            m.iter()
-                .any(|x| x == "ReadWriteOnce" || x == "ReadWriteOncePod")
-        });
+    let rwo = model::single_node_claim(pvc);
     let holders = users(a, pvc);
     let owners: BTreeSet<ObjRef> = holders
         .iter()
@@ -247,11 +240,7 @@ pub fn multi_attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .map(|x| {
                 (
                     x.spec.replicas.unwrap_or(1),
-                    x.spec
-                        .strategy
-                        .as_ref()
-                        .and_then(|s| s.type_.clone())
-                        .unwrap_or_else(|| "RollingUpdate".into()),
+                    model::deployment_strategy(&x.spec).to_owned(),
                 )
             })
     } else {

@@ -158,27 +158,15 @@ pub(crate) fn held_in_rollout(a: &Analysis<'_>, pod: &Res<Pod>, msg: &str) -> Op
         .deployments
         .iter()
         .find(|x| x.ns_or_default() == ns && x.name() == owner.name)?;
-    let strategy = dep
-        .spec
-        .strategy
-        .as_ref()
-        .and_then(|s| s.type_.as_deref())
-        .unwrap_or("RollingUpdate");
-    if strategy != "RollingUpdate" {
+    if model::deployment_strategy(&dep.spec) != "RollingUpdate" {
         return None;
     }
     let claim = pod.spec.as_ref()?.volumes.iter().flatten().find_map(|v| {
         let name = &v.persistent_volume_claim.as_ref()?.claim_name;
-        a.cluster.pvcs.iter().find(|c| {
-            c.ns_or_default() == ns
-                && c.name() == name
-                && c.spec.as_ref().is_some_and(|s| {
-                    s.access_modes
-                        .iter()
-                        .flatten()
-                        .any(|m| m == "ReadWriteOnce" || m == "ReadWriteOncePod")
-                })
-        })
+        a.cluster
+            .pvcs
+            .iter()
+            .find(|c| c.ns_or_default() == ns && c.name() == name && model::single_node_claim(c))
     })?;
     Some(
         Hypothesis::new(
