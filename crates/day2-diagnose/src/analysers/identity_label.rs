@@ -37,10 +37,16 @@ pub fn on_workload<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             )
         }
         Subject::Pod(p) => {
+            if labelled(&p.metadata) {
+                return vec![];
+            }
             let owner = crate::model::workload_ref(a.cluster, p);
-            let Some(w) = a.workloads_all().iter().find(|w| {
-                w.kind == owner.kind && w.name == owner.name && w.meta.namespace == owner.namespace
-            }) else {
+            let ns = owner.namespace.as_deref().unwrap_or("default");
+            let Some(w) = a
+                .workloads_in(ns)
+                .iter()
+                .find(|w| w.kind == owner.kind && w.name == owner.name)
+            else {
                 return vec![];
             };
             let sa = p.spec.as_deref().map(day2_model::pod::service_account);
