@@ -425,6 +425,47 @@ pub fn unauthorized(a: &Analysis<'_>, pod: &Res<Pod>) -> Hypothesis {
     ))
 }
 
+/// The program says it lacks RBAC permissions without naming the request
+/// ([`ApiError::NoPermissions`]): what its ServiceAccount is bound to.
+pub fn no_permissions(a: &Analysis<'_>, pod: &Res<Pod>) -> Hypothesis {
+    use day2_model::rbac::subject_is;
+    let ns = pod.ns_or_default();
+    let sa = crate::model::pod_service_account(pod);
+    let workload = crate::model::workload_ref(a.cluster, pod);
+    let roles: Vec<String> = a
+        .cluster
+        .cluster_role_bindings
+        .iter()
+        .filter(|b| {
+            b.subjects
+                .iter()
+                .flatten()
+                .any(|s| subject_is(s, None, ns, sa))
+        })
+        .map(|b| format!("{} {}", b.role_ref.kind, b.role_ref.name))
+        .collect();
+    let held = !a.cluster.cluster_role_bindings.is_empty();
+    let bound = if roles.is_empty() && held {
+        format!("no ClusterRoleBinding names ServiceAccount {ns}/{sa}, which the pod runs as")
+    } else if roles.is_empty() {
+        format!(
+            "ServiceAccount {ns}/{sa}, which the pod runs as, lacks what the controller reads (the input holds no bindings to check)"
+        )
+    } else {
+        format!(
+            "ServiceAccount {ns}/{sa}, which the pod runs as, is bound to {} only",
+            roles.join(", ")
+        )
+    };
+    Hypothesis::new(
+        80,
+        Loop::Identity,
+        ObjRef::new("ServiceAccount", Some(ns), sa),
+        format!("{workload} stops because the API server refuses it (it says: Authorization enabled (like RBAC) and no permissions): {bound}"),
+    )
+    .fix(format!("Apply the controller's RBAC manifest (its ClusterRole and a ClusterRoleBinding with subject `{{kind: ServiceAccount, name: {sa}, namespace: {ns}}}`), or set `serviceAccountName` on {workload} to the ServiceAccount that manifest binds; `kubectl auth can-i list ingresses --all-namespaces --as=system:serviceaccount:{ns}:{sa}` must answer yes."))
+}
+
 /// The client found no in-cluster configuration: the token is not mounted
 /// (automountServiceAccountToken: false) or the environment is not set.
 pub fn in_cluster(a: &Analysis<'_>, pod: &Res<Pod>, what: InCluster) -> Option<Hypothesis> {

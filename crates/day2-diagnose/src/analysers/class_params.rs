@@ -187,12 +187,16 @@ pub(super) fn value_refused(class: &Res<StorageClass>, msg: &str) -> Option<Hypo
         "not valid",
         "not allowed",
         "unknown",
+        // Longhorn: `specified node tag sdd does not exist` (longhorn#4180).
+        "does not exist",
     ];
     if !refusal.iter().any(|w| l.contains(w)) {
         return None;
     }
-    let (key, value) = class.parameters.as_ref()?.iter().find(|(_, v)| {
-        v.len() >= 3
+    let (key, value) = class.parameters.as_ref()?.iter().find(|(k, v)| {
+        // A Secret a parameter names is [`names_nothing`]'s.
+        !k.contains("secret")
+            && v.len() >= 3
             && msg
                 .match_indices(v.as_str())
                 .any(|(i, _)| word_at(msg, i, v.len()))

@@ -20,6 +20,10 @@ use day2_model::{Loop, ObjRef};
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Denied<'m> {
     Aws(&'m str),
+    /// EC2's `UnauthorizedOperation: You are not authorized to perform this
+    /// operation. Encoded authorization failure message: …`: the action and
+    /// the condition that refused it are in the encoded message.
+    AwsEncoded,
     Azure(&'m str),
 }
 
@@ -27,6 +31,7 @@ impl Denied<'_> {
     pub(crate) fn action(&self) -> &str {
         match self {
             Denied::Aws(a) | Denied::Azure(a) => a,
+            Denied::AwsEncoded => "an EC2 action",
         }
     }
 }
@@ -41,6 +46,11 @@ pub(crate) fn denied(msg: &str) -> Option<Denied<'_>> {
             .split(['\'', '"', '\\', ' '])
             .next()?;
         return (!action.is_empty()).then_some(Denied::Azure(action));
+    }
+    if msg.contains("UnauthorizedOperation")
+        && msg.contains("not authorized to perform this operation")
+    {
+        return Some(Denied::AwsEncoded);
     }
     let at = msg
         .find("not authorized to perform: ")
@@ -63,8 +73,23 @@ pub(crate) fn denied(msg: &str) -> Option<Denied<'_>> {
 pub(crate) fn outside(a: &Analysis<'_>, d: &Denied<'_>) -> bool {
     match d {
         Denied::Azure(_) => true,
-        Denied::Aws(_) => !crate::model::uses_irsa(a.cluster) && !crate::model::on_eks(a.cluster),
+        Denied::Aws(_) | Denied::AwsEncoded => {
+            !crate::model::uses_irsa(a.cluster) && !crate::model::on_eks(a.cluster)
+        }
     }
+}
+
+/// The refusal names a role assumed for one workload, not a node's: the
+/// session of an instance role is the instance's id
+/// (`assumed-role/nodes.example.com/i-03f7…`); kiam's, kube2iam's, IAM
+/// roles for ServiceAccounts' and Pod Identity's are not
+/// (`assumed-role/aws-load-balancer-controller-dev/kiam-kiam`). That role
+/// was chosen for the workload, and what it may do is its policy's.
+pub(crate) fn workload_role(msg: &str) -> bool {
+    msg.split_once(":assumed-role/")
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .and_then(|arn| arn.split('/').nth(1))
+        .is_some_and(|session| !session.is_empty() && !session.starts_with("i-"))
 }
 
 /// The fix: grant the action where the cloud keeps it.
@@ -73,6 +98,7 @@ pub(crate) fn grant(d: &Denied<'_>) -> String {
         Denied::Aws(action) => format!(
             "Add `{action}` to the IAM policy of the role the error names (the nodes' instance role: kops `spec.additionalPolicies`, the node group's role; a controller's published IAM policy for its version lists every action it calls); the controller retries on its own."
         ),
+        Denied::AwsEncoded => "Decode the refusal (`aws sts decode-authorization-message --encoded-message <message>`): it names the action and the policy condition that refused it (a tag condition on `ec2:CreateTags`, say); add the action or widen the condition in the IAM policy of the role the controller acts with (its published IAM policy for the version it runs lists every action); the controller retries on its own.".to_owned(),
         Denied::Azure(action) => format!(
             "Grant the cluster's identity (or service principal) a role that allows `{action}` on the resource's scope (`az role assignment create --assignee <client id> --role <role> --scope <resource id>`; for a storage account, Storage Account Contributor; for a subnet or VNet, Network Contributor)."
         ),
@@ -92,7 +118,7 @@ pub(crate) fn refused(
     role_set: bool,
 ) -> Option<Hypothesis> {
     let d = denied(msg)?;
-    if !(role_set || outside(a, &d)) {
+    if !(role_set || workload_role(msg) || outside(a, &d)) {
         return None;
     }
     Some(
@@ -108,7 +134,7 @@ pub(crate) fn refused(
         )
         .fix(grant(&d))
         .missing(match d {
-            Denied::Aws(_) => "the IAM policies of the role the error names (in the AWS account)",
+            Denied::Aws(_) | Denied::AwsEncoded => "the IAM policies of the role the error names (in the AWS account)",
             Denied::Azure(_) => "the identity's role assignments (in the Azure subscription)",
         })
         .unexplained(),
@@ -169,5 +195,26 @@ mod tests {
             denied("AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity"),
             None
         );
+        // kubernetes-sigs/aws-load-balancer-controller#2785.
+        assert_eq!(
+            denied(
+                "Failed deploy model due to UnauthorizedOperation: You are not authorized to perform this operation. Encoded authorization failure message: cfUle6L"
+            ),
+            Some(Denied::AwsEncoded)
+        );
+    }
+
+    #[test]
+    fn a_role_assumed_for_a_workload_is_not_a_node_s() {
+        // kubernetes-sigs/aws-load-balancer-controller#2362 (kiam).
+        assert!(workload_role(
+            "AccessDenied: User: arn:aws:sts::xxxxxxxxx:assumed-role/aws-load-balancer-controller-dev/kiam-kiam is not authorized to perform: elasticloadbalancing:AddTags"
+        ));
+        assert!(!workload_role(
+            "AccessDeniedException: User: arn:aws:sts::xxxxxx:assumed-role/masters.production.xxxxx.com/i-03f7fa18f5141864b is not authorized to perform: acm:ListCertificates"
+        ));
+        assert!(!workload_role(
+            "AccessDenied: User: [REDACTED] is not authorized"
+        ));
     }
 }

@@ -453,7 +453,9 @@ pub fn hpa<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .nth(1)
             .unwrap_or("")
             .trim();
-        if let Some(h) = foreign_pod_without_request(a, hpa, what) {
+        if let Some(h) = super::sidecar_request::injected(a, ns, &target.kind, &target.name, what)
+            .or_else(|| foreign_pod_without_request(a, hpa, what))
+        {
             return vec![h.links(link)];
         }
         return vec![Hypothesis::new(
@@ -465,10 +467,19 @@ pub fn hpa<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .fix(format!("Set resources.requests (cpu/memory, whichever the HPA targets) on every container of {target_ref}, sidecars included; utilisation is usage divided by the request."))
         .links(link)];
     }
-    if let Some(h) = super::metrics_adapter::unavailable(a, message, link.clone()) {
+    if let Some(h) = super::metrics_adapter::unavailable(a, message, link.clone())
+        .or_else(|| super::metrics_adapter::adapter_error(a, message, link.clone()))
+    {
         return vec![h];
     }
-    if message.contains("metrics.k8s.io") || message.contains("resource metrics API") {
+    // The resource metrics API (metrics-server's), not an adapter's
+    // `custom.metrics.k8s.io` or `external.metrics.k8s.io`.
+    let adapter = message.contains("external.metrics.k8s.io")
+        || message.contains("custom.metrics.k8s.io")
+        || message.contains("external metrics API")
+        || message.contains("custom metrics API");
+    if !adapter && (message.contains("metrics.k8s.io") || message.contains("resource metrics API"))
+    {
         let api = crate::symptoms::autoscaling::metrics_api(a);
         // By name (a chart's release name follows it) or by image.
         let server = a.cluster.deployments.iter().find(|d| {

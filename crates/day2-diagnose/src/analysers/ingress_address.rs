@@ -20,6 +20,32 @@ fn flag<'p>(pod: &'p Pod, name: &str) -> Option<&'p str> {
         .find_map(|c| model::flag_values(c, name).first().copied())
 }
 
+/// The AWS regions of the cluster's nodes: their region label, else the
+/// zone in their provider ID (`aws:///eu-west-1a/i-0d3c…`) without its letter.
+fn node_regions<'c>(a: &Analysis<'c>) -> Vec<&'c str> {
+    let mut out: Vec<&str> = a
+        .cluster
+        .nodes
+        .iter()
+        .filter_map(|n| {
+            let labels = n.metadata.labels.as_ref();
+            let label = labels.and_then(|l| {
+                l.get("topology.kubernetes.io/region")
+                    .or_else(|| l.get("failure-domain.beta.kubernetes.io/region"))
+            });
+            if let Some(r) = label {
+                return Some(r.as_str());
+            }
+            let id = n.spec.as_ref()?.provider_id.as_deref()?;
+            let zone = id.strip_prefix("aws:///")?.split('/').next()?;
+            is_zone(zone).then(|| &zone[..zone.len() - 1])
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// An AWS zone (`us-east-2a`), not a region (`us-east-2`).
 fn is_zone(v: &str) -> bool {
     let b = v.as_bytes();
@@ -171,6 +197,29 @@ pub fn pending<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 format!("{workload} runs with `--aws-region={region}`, an availability zone, not a region: it calls AWS endpoints of a region that does not exist ({region}), whose names do not resolve (`no such host`), so Ingress {ns}/{} gets no load balancer", ing.name()),
             )
             .fix(format!("Set the region without the zone letter on {workload}: `--aws-region={fixed}` (the chart's `region` value)."))
+            .link(seen)
+            .links(warned),
+        ];
+    }
+    if let Some(region) = flag(pod, "aws-region")
+        && let regions = node_regions(a)
+        && !regions.is_empty()
+        && !regions.contains(&region)
+    {
+        let theirs = regions.join(", ");
+        let instance = if said.contains("InvalidInstanceID.NotFound") {
+            " (the instances AWS says do not exist are this cluster's nodes, looked for in the wrong region)"
+        } else {
+            ""
+        };
+        return vec![
+            Hypothesis::new(
+                86,
+                Loop::Network,
+                workload.clone(),
+                format!("{workload} runs with `--aws-region={region}`, but the cluster's nodes are in {theirs}: it looks for the nodes, subnets and load balancers of Ingress {ns}/{} in the wrong region{instance}", ing.name()),
+            )
+            .fix(format!("Set {workload}'s region to the cluster's, `--aws-region={}` (the chart's `region`/`awsRegion` value; a values file that sets it must be passed to the install), or drop the flag where the controller can read the region from the instance metadata.", regions[0]))
             .link(seen)
             .links(warned),
         ];

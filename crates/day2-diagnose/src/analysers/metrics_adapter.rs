@@ -169,3 +169,138 @@ pub fn unavailable(a: &Analysis<'_>, message: &str, link: Option<Link>) -> Optio
         .links(link),
     )
 }
+
+/// The adapter answers, with an error of its own that the API server passes
+/// on to the HPA: its cloud identity failing (the web-identity token it
+/// cannot read), or every request arriving as `system:anonymous`.
+pub fn adapter_error(a: &Analysis<'_>, message: &str, link: Option<Link>) -> Option<Hypothesis> {
+    let api = api_service(a, message)?;
+    let spec = api.obj.data.get("spec")?;
+    let (sns, sname) = (
+        str_at(spec, &["service", "namespace"])?,
+        str_at(spec, &["service", "name"])?,
+    );
+    let svc = a.service(sns, sname)?;
+    let pods = crate::symptoms::service::selected_pods(a, svc);
+    let pod = pods.first()?;
+    if let Some(h) = super::irsa::token_unreadable(a, pod, message) {
+        return Some(h.links(link));
+    }
+    if message.contains("is forbidden: User \"system:anonymous\"") {
+        return front_proxy_unverified(a, api.name(), pod, link);
+    }
+    None
+}
+
+/// Requests the API server forwards to an aggregated API carry its
+/// front-proxy client certificate; the adapter verifies them with the CA in
+/// ConfigMap `kube-system/extension-apiserver-authentication`. An adapter
+/// that may not read that ConfigMap cannot, and treats every request as
+/// `system:anonymous`, which it then refuses (awslabs/k8s-cloudwatch-adapter#44).
+fn front_proxy_unverified(
+    a: &Analysis<'_>,
+    api: &str,
+    pod: &Res<day2_model::pod::Pod>,
+    link: Option<Link>,
+) -> Option<Hypothesis> {
+    use day2_model::rbac::{rule_allows, subject_is};
+    if a.cluster.cluster_role_bindings.is_empty() || a.cluster.cluster_roles.is_empty() {
+        return None;
+    }
+    let ns = pod.ns_or_default();
+    let sa = model::pod_service_account(pod);
+    // Listing the ConfigMaps of kube-system, not one of them by name: the
+    // upstream Role `extension-apiserver-authentication-reader` grants that
+    // ConfigMap by name only, which adapters built on older apiserver
+    // libraries (an informer over the namespace) cannot list.
+    let lists = |rules: Option<&Vec<k8s_openapi::api::rbac::v1::PolicyRule>>| {
+        rules.into_iter().flatten().any(|r| {
+            rule_allows(r, "list", "", "configmaps")
+                && r.resource_names.as_ref().is_none_or(Vec::is_empty)
+        })
+    };
+    let cluster_roles: Vec<_> = a
+        .cluster
+        .cluster_role_bindings
+        .iter()
+        .filter(|b| {
+            b.subjects
+                .iter()
+                .flatten()
+                .any(|s| subject_is(s, None, ns, sa))
+        })
+        .filter_map(|b| {
+            a.cluster
+                .cluster_roles
+                .iter()
+                .find(|r| r.name() == b.role_ref.name)
+        })
+        .collect();
+    let bindings: Vec<_> = a
+        .cluster
+        .role_bindings
+        .iter()
+        .filter(|b| {
+            b.ns_or_default() == "kube-system"
+                && b.subjects
+                    .iter()
+                    .flatten()
+                    .any(|s| subject_is(s, Some("kube-system"), ns, sa))
+        })
+        .collect();
+    let in_kube_system = bindings.iter().any(|b| {
+        let rules = if b.role_ref.kind == "ClusterRole" {
+            a.cluster
+                .cluster_roles
+                .iter()
+                .find(|r| r.name() == b.role_ref.name)
+                .and_then(|r| r.rules.as_ref())
+        } else {
+            a.cluster
+                .roles
+                .iter()
+                .find(|r| r.ns_or_default() == "kube-system" && r.name() == b.role_ref.name)
+                .and_then(|r| r.rules.as_ref())
+        };
+        lists(rules)
+    });
+    if in_kube_system || cluster_roles.iter().any(|r| lists(r.rules.as_ref())) {
+        return None;
+    }
+    let by_name = bindings
+        .iter()
+        .find(|b| b.role_ref.name == "extension-apiserver-authentication-reader")
+        .map(|b| {
+            format!(
+                " (RoleBinding kube-system/{} grants it by name only, which does not let it list)",
+                b.name()
+            )
+        })
+        .unwrap_or_default();
+    // The bound ClusterRole that already reads core objects is where the
+    // rule fits; else the account itself.
+    let role = cluster_roles.iter().find(|r| {
+        r.rules
+            .iter()
+            .flatten()
+            .any(|x| x.api_groups.iter().flatten().any(|g| g.is_empty()))
+    });
+    let root = role.map_or_else(
+        || ObjRef::new("ServiceAccount", Some(ns), sa),
+        |r| r.objref(),
+    );
+    let workload = model::workload_ref(a.cluster, pod);
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Identity,
+            root,
+            format!("the metrics adapter behind APIService {api} ({workload}, ServiceAccount {ns}/{sa}) may not list the ConfigMaps of kube-system{by_name}, so it cannot load ConfigMap extension-apiserver-authentication to verify the API server's front-proxy certificate: every request reaches it as system:anonymous and is refused"),
+        )
+        .fix(match role {
+            Some(r) => format!("Add `configmaps` (get, list, watch) to ClusterRole {}, which ServiceAccount {ns}/{sa} is bound to, then restart the adapter; `kubectl auth can-i list configmaps -n kube-system --as=system:serviceaccount:{ns}:{sa}` must answer yes.", r.name()),
+            None => format!("Let ServiceAccount {ns}/{sa} list ConfigMaps in kube-system (a Role with `configmaps` get, list, watch and a RoleBinding to it, or the upstream `extension-apiserver-authentication-reader` for adapters that read it by name: `kubectl create rolebinding -n kube-system {sa}-auth-reader --role=extension-apiserver-authentication-reader --serviceaccount={ns}:{sa}`), then restart the adapter."),
+        })
+        .links(link),
+    )
+}

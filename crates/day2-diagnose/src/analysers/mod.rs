@@ -66,6 +66,7 @@ pub mod route;
 pub mod runtime_handler;
 pub mod secrets_provider;
 pub mod service_port;
+pub mod sidecar_request;
 pub mod start;
 pub mod storage;
 pub mod volume_backend;

@@ -171,6 +171,38 @@ fn untolerated_here<'c>(
     )
 }
 
+/// CNI operators that install the network's DaemonSet only once told to by
+/// a resource of theirs: the operator's name, that resource's kind, and
+/// where its manifest is published.
+const CNI_OPERATORS: &[(&str, &str, &str)] = &[(
+    "tigera-operator",
+    "Installation",
+    "Calico's `custom-resources.yaml` (`kubectl create -f https://raw.githubusercontent.com/projectcalico/calico/<version>/manifests/custom-resources.yaml`, its pod CIDR set to the cluster's)",
+)];
+
+/// No CNI DaemonSet runs, and a CNI operator does, without the resource
+/// that tells it to install the network (projectcalico: the tigera-operator
+/// applied without an `Installation`): it waits, and every node stays
+/// NotReady.
+fn operator_without_install(a: &Analysis<'_>) -> Option<Hypothesis> {
+    let (op, kind, manifest) = CNI_OPERATORS.iter().find_map(|(name, kind, manifest)| {
+        let op = a.cluster.deployments.iter().find(|d| d.name() == *name)?;
+        Some((op, *kind, *manifest))
+    })?;
+    if a.cluster.other.iter().any(|o| o.obj.kind == kind) {
+        return None;
+    }
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Network,
+            op.objref(),
+            format!("no CNI DaemonSet runs: {} is installed but the cluster holds no {kind} resource, which is what tells it to install the pod network, so no node's network ever initialises", op.objref()),
+        )
+        .fix(format!("Create the {kind} resource the operator waits for: {manifest}; the operator then deploys the network's DaemonSet and the nodes become Ready.")),
+    )
+}
+
 pub fn not_ready<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Subject::Node(node) = d.subject else {
         return vec![];
@@ -225,6 +257,11 @@ pub fn not_ready<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         }
         if l.contains("cni config uninitialized")
             && let Some(h) = conflist_without_version(a)
+        {
+            return vec![h.link(cond_link)];
+        }
+        if ds.is_none()
+            && let Some(h) = operator_without_install(a)
         {
             return vec![h.link(cond_link)];
         }

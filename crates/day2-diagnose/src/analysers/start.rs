@@ -320,9 +320,11 @@ pub fn config_error<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .fix(format!("{}reate {kind} {ns}/{name} (`kubectl create {} -n {ns} {name} …`) or fix its name in {workload}'s pod template; if another controller produces it (a Helm chart, external-secrets, cert-manager), check that one.", if move_it.is_empty() { "C".to_owned() } else { format!("{move_it}c") }, kind.to_lowercase()))
             .links(link)]
         }
+        // The kubelet checks the image's user against the pod's security
+        // context when it creates the container: the node's loop.
         ConfigError::RunAsRoot => vec![Hypothesis::new(
             85,
-            Loop::Identity,
+            Loop::Compute,
             workload.clone(),
             format!("{workload} sets runAsNonRoot: true but its image runs as root (or as a non-numeric user the kubelet cannot check)"),
         )

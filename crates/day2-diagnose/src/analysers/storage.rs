@@ -183,6 +183,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     if let Some(e) = d.events_with("ExternalProvisioning").last() {
         if let Some(h) = super::csi::not_installed(a, &pvc.objref(), class.map(|c| c.objref()), e)
             .or_else(|| super::csi::provisioner_silent(a, &pvc.objref(), e))
+            .or_else(|| super::csi_name::renamed(a, pvc, class, e))
         {
             return vec![h];
         }

@@ -40,6 +40,12 @@ pub enum ApiError {
     },
     /// The Kubernetes API did not accept the client's credentials.
     Unauthorized,
+    /// The program says the API server refuses it without naming the
+    /// request: ingress-nginx's and the ALB ingress controller's `It seems
+    /// the cluster it is running with Authorization enabled (like RBAC) and
+    /// there is no permissions for the ingress controller`
+    /// (`cmd/nginx/main.go`, `handleFatalInitError`).
+    NoPermissions,
     /// The client found no in-cluster configuration.
     InCluster(InCluster),
     /// An object the message names does not exist.
@@ -122,6 +128,14 @@ pub fn forbidden(line: &str) -> Option<ApiError> {
         group,
         scope,
     })
+}
+
+/// [`ApiError::NoPermissions`], in the spellings of the ingress
+/// controllers that print it.
+pub fn no_permissions(line: &str) -> Option<ApiError> {
+    (line.contains("Authorization enabled (like RBAC)")
+        || line.contains("there is no permissions for the ingress controller"))
+    .then_some(ApiError::NoPermissions)
 }
 
 /// The API server did not accept the client's credentials. `Unauthorized`

@@ -136,6 +136,12 @@ pub enum ErrorClass {
         cloud: CloudId,
         problem: AuthProblem,
     },
+    /// The node's kernel will not load a module the program asks for:
+    /// kmod's `modprobe: ERROR: could not insert 'rbd': Key was rejected by
+    /// service` (or `Exec format error`, `Invalid module format`) and
+    /// `modprobe: FATAL: Module rbd not found in directory /lib/modules/…`.
+    /// The host's kernel is the cause, outside the cluster.
+    KernelModule { module: String, reason: String },
     /// The kernel cannot execute the image's binary: built for another CPU architecture.
     ExecFormat,
     /// The entrypoint exists but the kernel cannot load it: its interpreter
@@ -250,6 +256,11 @@ pub fn forwarding_loop(line: &str) -> bool {
 
 /// The most specific class of one line.
 pub fn classify_line(line: &str) -> Option<ErrorClass> {
+    // Before ENOEXEC: a module refused by the kernel says `Exec format
+    // error` too, about the module and not the image.
+    if let Some((module, reason)) = kernel_module(line) {
+        return Some(ErrorClass::KernelModule { module, reason });
+    }
     // The kernel's ENOEXEC as Go prints it, and as a shell does
     // (`/bin/sh: 1: exec: /app: Exec format error`).
     if line.contains("exec format error") || line.contains("Exec format error") {
@@ -279,6 +290,7 @@ pub fn classify_line(line: &str) -> Option<ErrorClass> {
     }
     let api = |f: fn(&str) -> Option<ApiError>| f(line).map(ErrorClass::Api);
     api(apiserver::forbidden)
+        .or_else(|| api(apiserver::no_permissions))
         .or_else(|| api(apiserver::in_cluster))
         .or_else(|| api(apiserver::pod_cidr))
         .or_else(|| api(apiserver::unauthorized))
@@ -393,6 +405,41 @@ fn node_limit(line: &str) -> Option<&'static str> {
         return Some("vm.max_map_count");
     }
     None
+}
+
+/// The module and the kernel's reason of a refused module load, in kmod's
+/// spellings (`tools/modprobe.c`, `tools/insmod.c`): `could not insert
+/// 'rbd': Key was rejected by service`, `could not insert module rbd.ko:
+/// Invalid module format`, `Module rbd not found in directory
+/// /lib/modules/6.8.0-31-generic`.
+fn kernel_module(line: &str) -> Option<(String, String)> {
+    if let Some((_, rest)) = line.split_once("could not insert ") {
+        let rest = rest.strip_prefix("module ").unwrap_or(rest);
+        let (module, reason) = rest.split_once(": ")?;
+        let module = module.trim_matches(['\'', '"', '`']);
+        let module = module.strip_suffix(".ko").unwrap_or(module);
+        let module = module.rsplit('/').next().unwrap_or(module);
+        if module.is_empty() || module.contains(' ') {
+            return None;
+        }
+        // A Go-quoted output ends `…service\n"`.
+        let reason = reason
+            .split(['"', '\n'])
+            .next()
+            .unwrap_or(reason)
+            .split("\\n")
+            .next()
+            .unwrap_or(reason);
+        return Some((module.to_owned(), reason.trim().to_owned()));
+    }
+    let (_, rest) = line.split_once("FATAL: Module ")?;
+    let (module, dir) = rest.split_once(" not found in directory ")?;
+    (!module.is_empty() && !module.contains(' ')).then(|| {
+        (
+            module.to_owned(),
+            format!("not found in directory {}", dir.trim()),
+        )
+    })
 }
 
 /// The file a parse error names: an absolute path (a line number after a
@@ -893,6 +940,50 @@ mod tests {
             Some(c) => c,
             None => panic!("not classified: {line}"),
         }
+    }
+
+    #[test]
+    fn a_module_the_kernel_refuses_is_not_the_image_s_architecture() {
+        // rook/rook#14431 and canonical/microk8s#4362, as kmod prints them.
+        assert_eq!(
+            classify_line("modprobe: ERROR: could not insert 'rbd': Key was rejected by service"),
+            Some(ErrorClass::KernelModule {
+                module: "rbd".into(),
+                reason: "Key was rejected by service".into()
+            })
+        );
+        assert_eq!(
+            classify_line(
+                r#"failed to load rbd: "modprobe: ERROR: could not insert 'rbd': Exec format error\n""#
+            ),
+            Some(ErrorClass::KernelModule {
+                module: "rbd".into(),
+                reason: "Exec format error".into()
+            })
+        );
+        assert_eq!(
+            classify_line(
+                "modprobe: FATAL: Module nbd not found in directory /lib/modules/5.15.0-1019-aws"
+            ),
+            Some(ErrorClass::KernelModule {
+                module: "nbd".into(),
+                reason: "not found in directory /lib/modules/5.15.0-1019-aws".into()
+            })
+        );
+        assert_eq!(
+            classify_line(
+                "insmod: ERROR: could not insert module /tmp/x/wg.ko: Invalid module format"
+            ),
+            Some(ErrorClass::KernelModule {
+                module: "wg".into(),
+                reason: "Invalid module format".into()
+            })
+        );
+        // An image's binary stays what it was.
+        assert_eq!(
+            classify_line("exec /usr/local/bin/docker-entrypoint.sh: exec format error"),
+            Some(ErrorClass::ExecFormat)
+        );
     }
 
     #[test]

@@ -41,12 +41,26 @@ pub fn detect<'c>(a: &Analysis<'c>, pod: &'c Res<Pod>) -> Option<Detected<'c>> {
             .map(|t| t.0)
             .max()
     });
-    if evicted_and_replaced(a, pod, &message, d.since) {
+    if evicted_and_replaced(a, pod, &message, d.since) || scaled_to_zero(a, pod) {
         return None;
     }
     d.events = events;
     d.detail = Detail::Message(message);
     Some(d)
+}
+
+/// The evicted pod's controller has since been scaled to zero replicas: it
+/// wants no pod, so nothing is missing. The kubelet leaves the `Failed` pod
+/// behind until the pod garbage collector's threshold removes it (a
+/// Deployment scaled to 0 keeps it; midbai.com, "evicted pods not deleted").
+fn scaled_to_zero(a: &Analysis<'_>, pod: &Res<Pod>) -> bool {
+    let Some(owner) = a.cluster.owner_of(pod) else {
+        return false;
+    };
+    a.workloads_in(&owner.namespace)
+        .iter()
+        .find(|w| w.kind == owner.kind && w.name == owner.name)
+        .is_some_and(|w| w.replicas == Some(0))
 }
 
 /// An eviction for node pressure that is over: the evicted pod's controller

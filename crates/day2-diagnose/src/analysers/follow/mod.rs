@@ -277,6 +277,7 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 refused(&c.class).map(|r| apierr::rbac(a, &r))
             }
             ErrorClass::Api(ApiError::Unauthorized) => Some(apierr::unauthorized(a, pod)),
+            ErrorClass::Api(ApiError::NoPermissions) => Some(apierr::no_permissions(a, pod)),
             ErrorClass::Api(ApiError::InCluster(what)) => apierr::in_cluster(a, pod, *what),
             ErrorClass::Api(ApiError::NotFound {
                 kind,
@@ -284,6 +285,9 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 name,
             }) => named::not_found(a, pod, kind, namespace.as_deref(), name),
             ErrorClass::Api(ApiError::PodCidrUnassigned { node }) => named::pod_cidr(a, node),
+            ErrorClass::KernelModule { module, reason } => {
+                Some(process::kernel_module(a, pod, container, module, reason))
+            }
             ErrorClass::ExecFormat => Some(exec_format(a, pod, container)),
             ErrorClass::EntrypointUnloadable => Some(entrypoint_unloadable(a, pod, container)),
             ErrorClass::ForwardWithoutNameservers => Some(forward_without_nameservers(a, pod)),
@@ -347,6 +351,9 @@ fn describe(c: &ErrorClass) -> String {
         ErrorClass::KeyUnreadable(what) => {
             format!("it cannot read its key material: {}", what.describe())
         }
+        ErrorClass::KernelModule { module, reason } => {
+            format!("the node's kernel will not load module {module} ({reason})")
+        }
         ErrorClass::ExecFormat => {
             "the kernel cannot execute its binary (exec format error)".to_owned()
         }
@@ -394,6 +401,9 @@ fn describe(c: &ErrorClass) -> String {
             service_account,
             ..
         }) => format!("the API server refuses ServiceAccount {namespace}/{service_account}"),
+        ErrorClass::Api(ApiError::NoPermissions) => {
+            "the API server refuses it, it says, for lack of RBAC permissions".to_owned()
+        }
         ErrorClass::Api(ApiError::Unauthorized) => {
             "the Kubernetes API does not accept its credentials".to_owned()
         }

@@ -142,6 +142,50 @@ pub(super) fn node_limit(
     .fix(format!("Raise {sysctl} on the node (`sysctl -w {sysctl}=8192` for instances, 524288 for watches, and persist it in /etc/sysctl.d/ or the node pool's configuration: AKS `linuxOSConfig.sysctls`, GKE `linuxNodeConfig.sysctls`, EKS launch template user data; a privileged DaemonSet can set it on every node), then restart the pod. Watching fewer files (polling mode) also works."))
 }
 
+/// The node's kernel refuses a module the container loads (a storage or
+/// network plugin's `modprobe rbd`, `nbd`, `wireguard`): the kernel of the
+/// host is the cause, outside the cluster. Secure Boot refuses unsigned
+/// modules (`Key was rejected by service`, rook/rook#14431); a module built
+/// for another kernel is `Exec format error` or `Invalid module format`
+/// (canonical/microk8s#4362); a kernel without it, `not found`.
+pub(super) fn kernel_module(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    container: &str,
+    module: &str,
+    reason: &str,
+) -> Hypothesis {
+    let node = model::node_name(pod).unwrap_or("its node");
+    let on_node = a
+        .cluster
+        .node(node)
+        .map(|n| n.objref())
+        .unwrap_or_else(|| ObjRef::new("Node", None, node));
+    let kernel = a
+        .cluster
+        .node(node)
+        .and_then(|n| n.status.as_ref()?.node_info.as_ref())
+        .map(|i| format!(" (kernel {}, {})", i.kernel_version, i.os_image))
+        .unwrap_or_default();
+    let why = if reason.contains("Key was rejected") {
+        "the kernel enforces module signatures (Secure Boot, lockdown) and the module is not signed by a key it trusts"
+    } else if reason.contains("not found") {
+        "the host's kernel has no such module installed"
+    } else if reason.contains("format") {
+        "the module was built for another kernel than the one running"
+    } else {
+        "the host's kernel refuses it"
+    };
+    Hypothesis::new(
+        80,
+        Loop::Compute,
+        on_node,
+        format!("container {container} needs kernel module {module}, and node {node}'s kernel{kernel} will not load it ({reason}): {why}; that is the host's, outside the cluster"),
+    )
+    .fix(format!("On node {node}, load the module from the host (`sudo modprobe {module}`, and list it in /etc/modules-load.d/ to keep it): install the distribution's module package for the running kernel (`linux-modules-extra-$(uname -r)` on Ubuntu), sign it or turn off Secure Boot's module enforcement when the key is rejected, or use node images whose kernel ships it; then restart the pod."))
+    .unexplained()
+}
+
 /// The program cannot parse a configuration file, and the file comes from a
 /// ConfigMap or Secret mounted into the container: that object holds the
 /// mistake. The DNS server's configuration (a Corefile) is the network
