@@ -260,6 +260,12 @@
 //! `tests/incidents-heldout-61/` is a sixty-first, written the same way
 //! from threads none of the other sets cites, against
 //! [`HELDOUT61_ACCURACY_FLOOR`] and [`HELDOUT61_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-62/` is a sixty-second, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT62_ACCURACY_FLOOR`] and [`HELDOUT62_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-63/` is a sixty-third, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT63_ACCURACY_FLOOR`] and [`HELDOUT63_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -937,6 +943,22 @@ const HELDOUT61_ACCURACY_FLOOR: f64 = 0.933;
 /// today. Only goes down.
 const HELDOUT61_HEALTHY_MISSES_CEILING: usize = 0;
 
+/// Share of the sixty-second held-out set (`tests/incidents-heldout-62/`)
+/// fully right. Blind, on the engine of c632af4: 9 of 14 (64.3%). Only goes up.
+const HELDOUT62_ACCURACY_FLOOR: f64 = 0.642;
+
+/// Healthy clusters of the sixty-second held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT62_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the sixty-third held-out set (`tests/incidents-heldout-63/`)
+/// fully right. Blind, on the engine of c632af4: 7 of 15 (46.7%). Only goes up.
+const HELDOUT63_ACCURACY_FLOOR: f64 = 0.466;
+
+/// Healthy clusters of the sixty-third held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT63_HEALTHY_MISSES_CEILING: usize = 0;
+
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
 const HELDOUT10_HEALTHY_MISSES_CEILING: usize = 0;
@@ -1375,6 +1397,8 @@ const HELDOUT58: &str = "tests/incidents-heldout-58";
 const HELDOUT59: &str = "tests/incidents-heldout-59";
 const HELDOUT60: &str = "tests/incidents-heldout-60";
 const HELDOUT61: &str = "tests/incidents-heldout-61";
+const HELDOUT62: &str = "tests/incidents-heldout-62";
+const HELDOUT63: &str = "tests/incidents-heldout-63";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -1878,6 +1902,10 @@ const HELDOUT60_BEGIN: &str = "<!-- heldout60:begin -->";
 const HELDOUT60_END: &str = "<!-- heldout60:end -->";
 const HELDOUT61_BEGIN: &str = "<!-- heldout61:begin -->";
 const HELDOUT61_END: &str = "<!-- heldout61:end -->";
+const HELDOUT62_BEGIN: &str = "<!-- heldout62:begin -->";
+const HELDOUT62_END: &str = "<!-- heldout62:end -->";
+const HELDOUT63_BEGIN: &str = "<!-- heldout63:begin -->";
+const HELDOUT63_END: &str = "<!-- heldout63:end -->";
 
 /// The scoreboards share one file and run in parallel: one writer at a time.
 static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -2711,6 +2739,30 @@ fn heldout61_incidents_scoreboard() {
         HELDOUT61_ACCURACY_FLOOR,
         HELDOUT61_HEALTHY_MISSES_CEILING,
         (HELDOUT61_BEGIN, HELDOUT61_END),
+    );
+}
+
+/// The sixty-second held-out set, scored on its own by the same code.
+#[test]
+fn heldout62_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT62,
+        14,
+        HELDOUT62_ACCURACY_FLOOR,
+        HELDOUT62_HEALTHY_MISSES_CEILING,
+        (HELDOUT62_BEGIN, HELDOUT62_END),
+    );
+}
+
+/// The sixty-third held-out set, scored on its own by the same code.
+#[test]
+fn heldout63_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT63,
+        15,
+        HELDOUT63_ACCURACY_FLOOR,
+        HELDOUT63_HEALTHY_MISSES_CEILING,
+        (HELDOUT63_BEGIN, HELDOUT63_END),
     );
 }
 
