@@ -209,20 +209,6 @@ pub fn ungranted<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .link(link),
         ];
     }
-    // What the program watches, by its flags.
-    let Some(c) = pod
-        .spec
-        .as_ref()
-        .and_then(|s| s.containers.iter().find(|c| c.name == *container))
-    else {
-        return vec![];
-    };
-    let image = c.image.as_deref().unwrap_or("");
-    if !image.contains("external-dns") {
-        return vec![];
-    }
-    let version = crate::messages::image::tag_version(image);
-    let sources = crate::model::flag_values(c, "source");
     let rules: Vec<&k8s_openapi::api::rbac::v1::PolicyRule> = bound
         .iter()
         .filter_map(|b| {
@@ -242,6 +228,52 @@ pub fn ungranted<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     if !a.cluster.cluster_roles.iter().any(|r| r.name() == role) {
         return vec![];
     }
+    // The type the program names (`failed to sync *v1.EndpointSlice`),
+    // when it is a built-in one: the roles must let it list and watch it.
+    let texts = super::follow::crash_texts(a, d, pod, container);
+    if let Some((kind, group, resource)) = texts.iter().find_map(|t| synced_type(t))
+        && let missing = ["list", "watch"]
+            .into_iter()
+            .filter(|v| !rules.iter().any(|r| rule_allows(r, v, group, resource)))
+            .collect::<Vec<&str>>()
+        && !missing.is_empty()
+    {
+        let g = if group.is_empty() {
+            String::new()
+        } else {
+            format!(" (API group {group})")
+        };
+        return vec![
+            Hypothesis::new(
+                86,
+                Loop::Identity,
+                ObjRef::new("ClusterRole", None, role),
+                format!(
+                    "container {container} of {workload} exits because its cache of {kind} never syncs: ServiceAccount {ns}/{sa} is bound to ClusterRole {}, which does not grant {} on {resource}{g}",
+                    day2_model::text::short_list(&roles, 3),
+                    missing.join("/")
+                ),
+            )
+            .fix(format!(
+                "Add `{{apiGroups: [\"{group}\"], resources: [\"{resource}\"], verbs: [\"get\", \"list\", \"watch\"]}}` to ClusterRole {role} (a newer release of the program watches {resource}; its chart's or release's RBAC has the rule); `kubectl auth can-i watch {resource} --all-namespaces --as=system:serviceaccount:{ns}:{sa}` must answer yes."
+            ))
+            .link(link),
+        ];
+    }
+    // What the program watches, by its flags.
+    let Some(c) = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.containers.iter().find(|c| c.name == *container))
+    else {
+        return vec![];
+    };
+    let image = c.image.as_deref().unwrap_or("");
+    if !image.contains("external-dns") {
+        return vec![];
+    }
+    let version = crate::messages::image::tag_version(image);
+    let sources = crate::model::flag_values(c, "source");
     let mut lacking: Vec<String> = Vec::new();
     for (source, groups, resource) in EXTERNAL_DNS {
         if !sources.contains(source) {
@@ -300,9 +332,61 @@ pub fn ungranted<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     ]
 }
 
+/// The built-in type a client-go cache failed to sync, and its API group and
+/// resource: `failed to sync *v1.EndpointSlice` (external-dns 0.13 on),
+/// `Failed to watch *v1.Ingress`.
+fn synced_type(text: &str) -> Option<(&'static str, &'static str, &'static str)> {
+    const TYPES: &[(&str, &str, &str)] = &[
+        ("Service", "", "services"),
+        ("Endpoints", "", "endpoints"),
+        ("EndpointSlice", "discovery.k8s.io", "endpointslices"),
+        ("Pod", "", "pods"),
+        ("Node", "", "nodes"),
+        ("Namespace", "", "namespaces"),
+        ("ConfigMap", "", "configmaps"),
+        ("Secret", "", "secrets"),
+        ("Ingress", "networking.k8s.io", "ingresses"),
+        ("IngressClass", "networking.k8s.io", "ingressclasses"),
+        ("Deployment", "apps", "deployments"),
+        ("StatefulSet", "apps", "statefulsets"),
+        ("DaemonSet", "apps", "daemonsets"),
+        ("ReplicaSet", "apps", "replicasets"),
+        ("Lease", "coordination.k8s.io", "leases"),
+    ];
+    let rest = text
+        .split_once("failed to sync *")
+        .or_else(|| text.split_once("Failed to watch *"))?
+        .1;
+    let name = rest.split_once('.')?.1;
+    let name: String = name
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect();
+    TYPES
+        .iter()
+        .find(|(k, _, _)| *k == name)
+        .map(|&(k, g, r)| (k, g, r))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_type_a_cache_failed_to_sync_is_read() {
+        // rwlove/home-ops#12186 (external-dns 0.21).
+        assert_eq!(
+            synced_type(
+                r#"level=fatal msg="failed to sync *v1.EndpointSlice after 1m0s: context deadline exceeded""#
+            ),
+            Some(("EndpointSlice", "discovery.k8s.io", "endpointslices"))
+        );
+        assert_eq!(
+            synced_type("failed to sync *v1.Service: context deadline exceeded"),
+            Some(("Service", "", "services"))
+        );
+        assert_eq!(synced_type("failed to sync *v1alpha1.DNSEndpoint"), None);
+    }
 
     #[test]
     fn sources_and_versions_are_read_from_the_container() {

@@ -17,6 +17,7 @@ pub mod crash;
 pub mod csi;
 pub mod csi_name;
 pub mod csi_registration;
+pub mod csi_topology;
 pub mod db_password;
 pub mod dependency;
 pub mod dns_loop;

@@ -105,6 +105,37 @@ fn pv_secret(spec: &PersistentVolumeSpec, claim_ns: &str) -> Option<(String, Str
     Some((ns, name))
 }
 
+/// `rbd: map failed: (13) Permission denied` for an image whose class asks
+/// for `exclusive-lock`: a node that rebooted or died still holds the lock,
+/// and mapping the image elsewhere means blocklisting that client, which
+/// Ceph refuses to a user without the `profile rbd` caps (ceph/ceph-csi#5150;
+/// Ceph's RBD exclusive-lock documentation).
+fn exclusive_lock(a: &Analysis<'_>, volume: &str, err: &str) -> Option<Hypothesis> {
+    if !err.contains("rbd: map failed") {
+        return None;
+    }
+    let pv = a.cluster.pv(volume)?;
+    let class_name = pv.spec.as_ref()?.storage_class_name.as_deref()?;
+    let class = a
+        .cluster
+        .storage_classes
+        .iter()
+        .find(|c| c.name() == class_name)?;
+    let features = class.parameters.as_ref()?.get("imageFeatures")?;
+    if !features.split(',').any(|f| f.trim() == "exclusive-lock") {
+        return None;
+    }
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Storage,
+            class.objref(),
+            format!("mapping RBD image {volume} is refused (Permission denied): StorageClass {class_name} creates images with `imageFeatures: {features}`, and with exclusive-lock the lock of the client that mapped it before (a node that rebooted) must be broken by blocklisting that client, which the Ceph user of the CSI Secret may not do"),
+        )
+        .fix("Give the CSI driver's Ceph user the caps to break locks (`ceph auth caps client.<user> mon 'profile rbd' osd 'profile rbd pool=<pool>'`), or create images with `imageFeatures: layering` only (a new StorageClass: parameters are immutable) and move the volumes to it."),
+    )
+}
+
 /// The Secret whose credentials the server refused, for a mount error that
 /// says so about a volume that has one.
 pub fn credentials(
@@ -116,6 +147,9 @@ pub fn credentials(
     let (_, volume, err) = parse_operation_error(message)?;
     if !refused_for_credentials(err) {
         return None;
+    }
+    if let Some(h) = exclusive_lock(a, volume, err) {
+        return Some(h.links(link));
     }
     let ns = pod.ns_or_default();
     let volumes = pod.spec.as_ref()?.volumes.as_deref().unwrap_or_default();

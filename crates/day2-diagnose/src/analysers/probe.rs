@@ -330,6 +330,20 @@ pub fn cause<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         ),
     }
     };
+    // Nothing listens because the process waits on a peer its configuration
+    // names, which a NetworkPolicy keeps from it (a Strimzi operator whose
+    // ZooKeeper admits only the cluster's own pods): the policy, not the
+    // probe's timing.
+    if matches!(out, ProbeOutcome::Timeout | ProbeOutcome::Refused)
+        && kind != ProbeKind::Readiness
+        && let Some(mut p) = super::follow::policy_on_configured_peers(a, pod, name)
+    {
+        p.score = p.score.max(score + 2);
+        for l in links {
+            p = p.link(l);
+        }
+        return vec![p];
+    }
     let mut h = Hypothesis::new(score, Loop::Compute, workload.clone(), summary).fix(fix);
     for l in links {
         h = h.link(l);

@@ -209,7 +209,7 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             ObjRef::new("Node", None, node),
             format!("the container runtime on {node} cannot create the pod sandbox: {}", day2_model::redact::excerpt(message, 200)),
         )
-        .fix(format!("Read the kubelet and container runtime logs on {node} (`journalctl -u kubelet -u containerd`)."))
+        .fix(format!("Read the kubelet and container runtime logs on {node} (`journalctl -u kubelet -u containerd`). A message that says no more often hides the sandbox (pause) image failing to pull: a node that reaches registries through a proxy or firewall needs it set for the runtime (HTTP_PROXY/HTTPS_PROXY/NO_PROXY in the containerd or docker service), or a pause image mirrored in a registry it reaches."))
         .missing("the runtime's log on the node")
         .links(link)
         .unexplained()],
@@ -359,6 +359,16 @@ pub fn csi_driver<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     else {
         return vec![];
     };
+    // A later mount error from the driver itself (`rpc error: …`) means it
+    // registered since (the plugin came back after a node reboot): that
+    // error is the one to follow.
+    let later = e.last.or(e.first);
+    if d.events_with("FailedMount").any(|x| {
+        x.message_text().contains("rpc error: code =")
+            && x.last.or(x.first).zip(later).is_some_and(|(t, l)| t > l)
+    }) {
+        return vec![];
+    }
     let msg = e.message_text();
     let Some(driver) = msg
         .split("driver name ")
@@ -384,17 +394,46 @@ pub fn csi_driver<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .as_ref()
             .is_some_and(|s| model::command_lines_name(s, driver))
     };
-    let ds = a
+    let named: Vec<_> = a
         .cluster
         .daemon_sets
         .iter()
-        .find(|ds| names_driver(ds))
-        .or_else(|| {
-            a.cluster.daemon_sets.iter().find(|ds| {
+        .filter(|ds| names_driver(ds))
+        .collect();
+    let candidates: Vec<_> = if named.is_empty() {
+        a.cluster
+            .daemon_sets
+            .iter()
+            .filter(|ds| {
                 let n = ds.name();
                 n.contains(stem) && (n.contains("csi") || n.contains("node"))
             })
-        });
+            .collect()
+    } else {
+        named
+    };
+    // Of several (a Linux and a Windows plugin), the one with a pod on the
+    // node, else one whose selection admits the node.
+    let runs_here = |ds: &Res<k8s_openapi::api::apps::v1::DaemonSet>| {
+        a.cluster.pods_on_node(node).any(|p| {
+            a.cluster
+                .owner_of(p)
+                .is_some_and(|o| o.kind == "DaemonSet" && o.name == ds.name())
+        })
+    };
+    let admits = |ds: &Res<k8s_openapi::api::apps::v1::DaemonSet>| match (
+        ds.spec.template.spec.as_ref(),
+        a.cluster.node(node),
+    ) {
+        (Some(s), Some(n)) => model::matches_node_selection(s, n),
+        _ => false,
+    };
+    let ds = candidates
+        .iter()
+        .find(|ds| runs_here(ds))
+        .or_else(|| candidates.iter().find(|ds| admits(ds)))
+        .or_else(|| candidates.first())
+        .copied();
     if ds.is_none()
         && let Some(h) = registered_under_another_name(a, node, driver, link.clone())
     {

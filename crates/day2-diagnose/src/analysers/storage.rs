@@ -139,7 +139,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     .link(link),
             ),
             _ if let Some(h) = class.and_then(|c| super::class_params::value_refused(c, msg).or_else(|| super::class_params::account_elsewhere(c, msg))) => out.push(h.link(link)),
-            _ if let Some(h) = super::csi_registration::node_without_plugin(a, &provisioner, msg) => out.push(h.link(link)),
+            _ if let Some(h) = super::csi_registration::node_without_plugin(a, &provisioner, msg).or_else(|| super::csi_topology::unlabelled(a, &provisioner, msg)) => out.push(h.link(link)),
             // The provisioner's own ServiceAccount refused by RBAC (the
             // in-tree azure-file provisioner creating its Secret).
             _ if let Some(class) = crate::messages::apiserver::forbidden(msg).map(crate::messages::errors::ErrorClass::Api) && let Some(r) = super::follow::refused(&class) => out.push(super::apierr::rbac(a, &r).link(link)),
@@ -542,7 +542,11 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             ),
         )
         .fix("Read the CSI node plugin's logs on that node (the driver's node DaemonSet).")
-        .links(link),
+        .missing("the CSI node plugin's log on that node, and the node's own view of the disk")
+        .links(link)
+        // Nothing the input holds names a cause: the driver's words are
+        // the evidence, not an object to change.
+        .unexplained(),
     ]
 }
 

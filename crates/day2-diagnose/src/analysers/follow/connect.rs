@@ -54,7 +54,7 @@ pub(super) fn resolve_host<'c>(a: &Analysis<'c>, ns: &str, host: &str) -> Target
 }
 
 /// Keys whose value names a peer host, and the key naming its port.
-const HOST_SUFFIXES: [&str; 7] = [
+const HOST_SUFFIXES: [&str; 11] = [
     "_HOST",
     "_HOSTNAME",
     "_ADDR",
@@ -62,6 +62,12 @@ const HOST_SUFFIXES: [&str; 7] = [
     "_SERVER",
     "_ENDPOINT",
     "_URL",
+    // Lists of `host:port`: Kafka's bootstrap servers and brokers,
+    // ZooKeeper's connect string (Strimzi's `STRIMZI_ZOOKEEPER_CONNECT`).
+    "_SERVERS",
+    "_BROKERS",
+    "_CONNECT",
+    "_HOSTS",
 ];
 
 /// The peers a container's configuration names: its literal `env` values,
@@ -93,7 +99,9 @@ pub(super) fn peers_of(
         let Some(suffix) = HOST_SUFFIXES.iter().find(|s| key.ends_with(*s)) else {
             continue;
         };
-        let Some((host, mut port)) = crate::messages::errors::endpoint(v) else {
+        // The first of a comma-separated list stands for it.
+        let first = v.split(',').next().unwrap_or(v).trim();
+        let Some((host, mut port)) = crate::messages::errors::endpoint(first) else {
             continue;
         };
         if port.is_none() {

@@ -213,7 +213,7 @@ pub(super) fn dns_cause(
         what,
         "the cluster DNS has ready endpoints and no NetworkPolicy drops the queries",
         format!(
-            "Query from the pod's namespace: `kubectl run -n {ns} dnscheck --rm -it --image=busybox:1.36 --restart=Never -- nslookup {}`; check the CoreDNS logs and the upstream resolver.",
+            "Query from the pod's namespace: `kubectl run -n {ns} dnscheck --rm -it --image=busybox:1.36 --restart=Never -- nslookup {}`; check the CoreDNS logs and the upstream resolver. When lookups fail from every pod while CoreDNS is Ready, look at the nodes: a host firewall (firewalld, ufw, a security agent's rules) that drops pod traffic to the DNS Service or CoreDNS's own calls to the API server (`firewall-cmd --list-all`; trust the pod and Service ranges).",
             host.unwrap_or("kubernetes.default")
         ),
     ))

@@ -30,6 +30,7 @@ pub(crate) mod identity;
 mod process;
 mod resolver;
 mod silent;
+pub(crate) use silent::policy_on_configured_peers;
 mod volume;
 
 use connect::{configured_peers, connect_cause};

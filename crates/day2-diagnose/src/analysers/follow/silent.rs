@@ -6,7 +6,7 @@ use super::connect::{Target, connect_cause, peers_of, resolve_host};
 use super::*;
 use crate::messages::errors::ConnectFailure;
 
-pub(super) fn policy_on_configured_peers(
+pub(crate) fn policy_on_configured_peers(
     a: &Analysis<'_>,
     pod: &Res<Pod>,
     container: &str,

@@ -38,6 +38,9 @@ pub(super) fn denied(
     if !d.ownership {
         return write_denied(a, pod, container, d);
     }
+    if let Some(h) = chown_capability_dropped(a, pod, container, d) {
+        return Some(h);
+    }
     let vol_name = volume_at(pod, container, &d.path)?;
     let ns = pod.ns_or_default();
     let vol = pod
@@ -138,6 +141,128 @@ fn claim_at<'c, 'p>(
     Some((vol_name, pvc))
 }
 
+/// A chown refused (EPERM) to a container running as root whose
+/// capabilities drop `CHOWN` (or `ALL`) without adding it back: root
+/// without CAP_CHOWN may not change an owner, whatever the volume. A
+/// PodSecurityPolicy that requires dropping them (`requiredDropCapabilities`,
+/// the pod's `kubernetes.io/psp` annotation names it) is where that comes
+/// from (grafana/helm-charts#752: `init-chown-data`).
+fn chown_capability_dropped(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    container: &str,
+    d: &crate::messages::fs::Denied,
+) -> Option<Hypothesis> {
+    let spec = pod.spec.as_ref()?;
+    let c = model::spec_container(pod, container)?;
+    let sc = c.security_context.as_ref();
+    let user = sc
+        .and_then(|s| s.run_as_user)
+        .or_else(|| spec.security_context.as_ref()?.run_as_user);
+    if user != Some(0) {
+        return None;
+    }
+    let caps = sc.and_then(|s| s.capabilities.as_ref());
+    let has = |list: Option<&Vec<String>>, want: &str| {
+        list.is_some_and(|l| {
+            l.iter().any(|x| {
+                let x = x.trim_start_matches("CAP_");
+                x.eq_ignore_ascii_case(want) || x.eq_ignore_ascii_case("ALL")
+            })
+        })
+    };
+    if !has(caps.and_then(|c| c.drop.as_ref()), "CHOWN")
+        || has(caps.and_then(|c| c.add.as_ref()), "CHOWN")
+    {
+        return None;
+    }
+    let owner = crate::model::workload_ref(a.cluster, pod);
+    let psp = pod
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|m| m.get("kubernetes.io/psp"))
+        .and_then(|name| {
+            a.cluster
+                .other
+                .iter()
+                .find(|o| o.obj.kind == "PodSecurityPolicy" && o.name() == name)
+        })
+        .filter(|p| {
+            p.obj
+                .data
+                .get("spec")
+                .and_then(|s| s.get("requiredDropCapabilities"))
+                .and_then(|v| v.as_array())
+                .is_some_and(|l| {
+                    l.iter()
+                        .filter_map(|v| v.as_str())
+                        .any(|x| x.eq_ignore_ascii_case("ALL") || x.eq_ignore_ascii_case("CHOWN"))
+                })
+        });
+    let (root, from) = match psp {
+        Some(p) => (
+            p.objref(),
+            format!(
+                ", as PodSecurityPolicy {} requires (requiredDropCapabilities)",
+                p.name()
+            ),
+        ),
+        None => (owner.clone(), String::new()),
+    };
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Compute,
+            root,
+            format!("container {container} of {owner} runs as root but drops the CHOWN capability{from}, so its chown of {} is refused (Operation not permitted) whatever the volume", d.path),
+        )
+        .fix(format!("Let the chown run: add `CHOWN` to container {container}'s `securityContext.capabilities.add` (and to the policy's allowedCapabilities, or drop CHOWN from its requiredDropCapabilities), or drop the chown step (a chart's `initChownData.enabled: false`) and let `fsGroup` give the volume to the app's group.")),
+    )
+}
+
+/// EACCES on a node directory (a hostPath volume) to a container made to
+/// run as a non-root user: the node's directory keeps its owner and mode
+/// (the kubelet's `/var/lib/kubelet/pods` is root's, 0750), and no fsGroup
+/// reaches a hostPath, so only root reads it (velero-io/velero#5238: the
+/// restic DaemonSet set to run as non-root).
+fn host_dir_denied(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    container: &str,
+    d: &crate::messages::fs::Denied,
+    user: Option<i64>,
+) -> Option<Hypothesis> {
+    let spec = pod.spec.as_ref()?;
+    let vol_name = volume_at(pod, container, &d.path)?;
+    let host = spec
+        .volumes
+        .iter()
+        .flatten()
+        .find(|v| v.name == vol_name)?
+        .host_path
+        .as_ref()?;
+    let non_root = model::spec_container(pod, container)
+        .and_then(|c| c.security_context.as_ref()?.run_as_non_root)
+        .or_else(|| spec.security_context.as_ref()?.run_as_non_root)
+        .unwrap_or(false);
+    let who = match user {
+        Some(u) => format!("user {u}"),
+        None if non_root => "a non-root user (runAsNonRoot)".to_owned(),
+        None => return None,
+    };
+    let owner = crate::model::workload_ref(a.cluster, pod);
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Compute,
+            owner.clone(),
+            format!("container {container} of {owner} runs as {who} and may not open {} on volume {vol_name}, the node's directory {}: it keeps the owner and mode it has on the node (root's), and no fsGroup applies to a hostPath", d.path, host.path),
+        )
+        .fix(format!("Run container {container} of {owner} as root, as the project ships it (`securityContext.runAsUser: 0`, `runAsNonRoot: false`; the chart's default security context), since it reads node directories; or give that user the directory on every node, which the kubelet resets for its own directories.")),
+    )
+}
+
 /// A write the kernel refuses (EACCES) on a claim's volume to a container
 /// that runs as a non-root user: the volume's root is not that user's. A
 /// pod-level `fsGroup` makes the kubelet give the volume to the group, but
@@ -156,6 +281,9 @@ fn write_denied(
         .or_else(|| spec.security_context.as_ref()?.run_as_user);
     if user == Some(0) {
         return None;
+    }
+    if let Some(h) = host_dir_denied(a, pod, container, d, user) {
+        return Some(h);
     }
     let (vol_name, pvc) = claim_at(a, pod, container, &d.path)?;
     // No user in the spec: the image's own (a database image's `postgres`,
