@@ -968,16 +968,18 @@ const HELDOUT63_ACCURACY_FLOOR: f64 = 0.933;
 const HELDOUT63_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the sixty-fourth held-out set (`tests/incidents-heldout-64/`)
-/// fully right. Blind, on the engine of c2552d6: 12 of 15 (80%). Only goes up.
-const HELDOUT64_ACCURACY_FLOOR: f64 = 0.8;
+/// fully right. Blind, on the engine of c2552d6: 12 of 15 (80%); read
+/// since, and a round took it to 15 of 15. Only goes up.
+const HELDOUT64_ACCURACY_FLOOR: f64 = 1.0;
 
 /// Healthy clusters of the sixty-fourth held-out set that get a diagnosis
 /// today. Only goes down.
 const HELDOUT64_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the sixty-fifth held-out set (`tests/incidents-heldout-65/`)
-/// fully right. Blind, on the engine of c2552d6: 8 of 14 (57.1%). Only goes up.
-const HELDOUT65_ACCURACY_FLOOR: f64 = 0.571;
+/// fully right. Blind, on the engine of c2552d6: 8 of 14 (57.1%); read
+/// since, and a round took it to 12 of 14. Only goes up.
+const HELDOUT65_ACCURACY_FLOOR: f64 = 0.857;
 
 /// Healthy clusters of the sixty-fifth held-out set that get a diagnosis
 /// today. Only goes down.

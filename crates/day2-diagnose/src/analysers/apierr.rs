@@ -425,6 +425,16 @@ pub fn unauthorized(a: &Analysis<'_>, pod: &Res<Pod>) -> Hypothesis {
     ))
 }
 
+/// The API server's refusal quoted in a controller's or driver's message
+/// (`… is forbidden: User "system:serviceaccount:ns:sa" cannot create
+/// resource …`), followed to the ServiceAccount's grants.
+pub fn forbidden_in(a: &Analysis<'_>, message: &str) -> Option<Hypothesis> {
+    let class = crate::messages::apiserver::forbidden(message)
+        .map(crate::messages::errors::ErrorClass::Api)?;
+    let r = super::follow::refused(&class)?;
+    Some(rbac(a, &r))
+}
+
 /// The program says it lacks RBAC permissions without naming the request
 /// ([`ApiError::NoPermissions`]): what its ServiceAccount is bound to.
 pub fn no_permissions(a: &Analysis<'_>, pod: &Res<Pod>) -> Hypothesis {

@@ -15,17 +15,19 @@ use crate::evidence::{Hypothesis, Link};
 use crate::model;
 use day2_model::{Event, Loop, ObjRef, Pod, Res};
 
+/// CoreDNS by its image, as kubeadm labels it (`k8s-app: kube-dns`) or as
+/// its own chart does (`k8s-app: coredns`, `app.kubernetes.io/name`).
 fn is_coredns(pod: &Pod) -> bool {
-    pod.metadata
-        .labels
-        .as_ref()
-        .and_then(|l| l.get("k8s-app"))
-        .is_some_and(|v| v == "kube-dns")
-        && pod.spec.as_ref().is_some_and(|s| {
-            s.containers
-                .iter()
-                .any(|c| c.image.as_deref().is_some_and(|i| i.contains("coredns")))
-        })
+    pod.metadata.labels.as_ref().is_some_and(|l| {
+        l.get("k8s-app")
+            .is_some_and(|v| v == "kube-dns" || v == "coredns")
+            || l.get("app.kubernetes.io/name")
+                .is_some_and(|v| v == "coredns")
+    }) && pod.spec.as_ref().is_some_and(|s| {
+        s.containers
+            .iter()
+            .any(|c| c.image.as_deref().is_some_and(|i| i.contains("coredns")))
+    })
 }
 
 /// The cause when `pod` is CoreDNS and its readiness probe got 503.
@@ -58,6 +60,26 @@ fn not_synced(
         "`kubectl logs -n {ns} {} | grep -E 'plugin/(kubernetes|ready)'`",
         pod.name()
     );
+    // Its account's name bound in another namespace (a chart rendered with
+    // `helm template` and no `--namespace` binds `default`'s).
+    let elsewhere = a.cluster.cluster_role_bindings.iter().find_map(|b| {
+        let s = b.subjects.iter().flatten().find(|s| {
+            s.kind == "ServiceAccount" && s.name == sa && s.namespace.as_deref() != Some(ns)
+        })?;
+        Some((b, s.namespace.clone().unwrap_or_default()))
+    });
+    if !bound && let Some((b, other)) = elsewhere {
+        return Some(
+            Hypothesis::new(
+                82,
+                Loop::Identity,
+                b.objref(),
+                format!("CoreDNS ({workload}) never becomes Ready: its kubernetes plugin cannot list Services and Endpoints, because ClusterRoleBinding {} binds ServiceAccount {other}/{sa}, not {ns}/{sa}, which CoreDNS runs as", b.name()),
+            )
+            .fix(format!("Set the subject's namespace of ClusterRoleBinding {} to `{ns}` (a chart rendered with `helm template` needs `--namespace {ns}`); {logs} shows the refusal.", b.name()))
+            .link(seen),
+        );
+    }
     if !bound && !a.cluster.cluster_role_bindings.is_empty() {
         return Some(
             Hypothesis::new(

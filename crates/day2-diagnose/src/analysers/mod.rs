@@ -10,6 +10,7 @@ pub mod bgp;
 pub mod cache_sync;
 pub mod class_params;
 pub mod cloud_policy;
+pub mod command_line;
 pub mod consumer;
 pub mod controllers;
 pub mod coredns_ready;
@@ -247,6 +248,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[CrashLoopBackOff],
         run: crash::exit_code,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff],
+        run: command_line::refused,
     },
     // Storage
     Analyser {

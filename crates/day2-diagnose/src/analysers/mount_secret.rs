@@ -192,6 +192,101 @@ pub fn credentials(
     )
 }
 
+/// The kubelet cannot get a projected ServiceAccount token for the pod: the
+/// API server serves no TokenRequest (older clusters without
+/// `--service-account-issuer` and its signing key), or refuses it for the
+/// ServiceAccount.
+pub(super) fn token_fetch(a: &Analysis<'_>, pod: &Res<Pod>, err: &str) -> Hypothesis {
+    let ns = pod.ns_or_default();
+    let sa = pod
+        .spec
+        .as_deref()
+        .map_or("default", day2_model::pod::service_account);
+    if err.contains("TokenRequest") {
+        // The API server's own pod, when the input holds it (kubeadm's static pod).
+        let server = a
+            .cluster
+            .pods_in_namespace("kube-system")
+            .find(|p| p.name().starts_with("kube-apiserver"))
+            .map_or_else(
+                || crate::model::workload_ref(a.cluster, pod),
+                |p| p.objref(),
+            );
+        return Hypothesis::new(
+            86,
+            Loop::Identity,
+            server,
+            format!("the kubelet cannot mount the projected ServiceAccount token of {}: {}; the API server serves no TokenRequest, which projected tokens need", pod.name(), day2_model::redact::excerpt(err, 160)),
+        )
+        .fix("Enable TokenRequest on the API server: start kube-apiserver with `--service-account-issuer`, `--service-account-signing-key-file` and `--service-account-key-file` (and `--api-audiences`); until then, workloads that can fall back to the ServiceAccount's Secret token must be told to (Istio: `values.global.jwtPolicy=first-party-jwt`).")
+        .missing("kube-apiserver's flags (the control plane's, not in the input)");
+    }
+    if let Some(missing) = err
+        .split_once("serviceaccounts \"")
+        .and_then(|(_, r)| r.split_once("\" not found"))
+        .map(|(n, _)| n)
+    {
+        return Hypothesis::new(
+            88,
+            Loop::Identity,
+            ObjRef::new("ServiceAccount", Some(ns), missing),
+            format!("the kubelet cannot mount the ServiceAccount token of {}: ServiceAccount {ns}/{missing} does not exist", pod.name()),
+        )
+        .fix(format!("Create ServiceAccount {ns}/{missing} (`kubectl create serviceaccount -n {ns} {missing}`) or fix serviceAccountName in the pod template."));
+    }
+    Hypothesis::new(
+        70,
+        Loop::Identity,
+        ObjRef::new("ServiceAccount", Some(ns), sa),
+        format!("the kubelet cannot get a token for ServiceAccount {ns}/{sa} to mount into {}: {}", pod.name(), day2_model::redact::excerpt(err, 160)),
+    )
+    .fix("Read the API server's refusal in the error; the node's identity (its kubelet's credentials, the NodeRestriction admission) must be allowed to request tokens for pods bound to it.")
+}
+
+/// The pod's other volumes whose ConfigMap or Secret of `kind` is missing
+/// too (a set of dashboards from a kustomization never applied), as a
+/// clause naming them; empty when there are none.
+pub(super) fn also_missing(a: &Analysis<'_>, pod: &Res<Pod>, kind: &str, named: &str) -> String {
+    let ns = pod.ns_or_default();
+    let refs = a.references();
+    let missing: Vec<&str> = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.volumes.as_ref())
+        .into_iter()
+        .flatten()
+        .filter_map(|v| match kind {
+            "Secret" => v
+                .secret
+                .as_ref()
+                .filter(|s| s.optional != Some(true))
+                .and_then(|s| s.secret_name.as_deref()),
+            _ => v
+                .config_map
+                .as_ref()
+                .filter(|c| c.optional != Some(true))
+                .map(|c| c.name.as_str()),
+        })
+        .filter(|n| *n != named)
+        .filter(|n| match kind {
+            "Secret" => !refs.secrets.contains_key(&(ns, *n)),
+            _ => !refs.config_maps.contains_key(&(ns, *n)),
+        })
+        .collect();
+    let held = match kind {
+        "Secret" => !a.cluster.secrets.is_empty(),
+        _ => !a.cluster.config_maps.is_empty(),
+    };
+    if missing.is_empty() || !held {
+        return String::new();
+    }
+    format!(
+        "; {} other {kind}(s) it mounts are missing too ({}): create them from the same source (the chart, kustomization or manifests that define them)",
+        missing.len(),
+        day2_model::text::short_list(&missing, 6)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::refused_for_credentials;

@@ -142,7 +142,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             _ if let Some(h) = super::csi_registration::node_without_plugin(a, &provisioner, msg).or_else(|| super::csi_topology::unlabelled(a, &provisioner, msg)) => out.push(h.link(link)),
             // The provisioner's own ServiceAccount refused by RBAC (the
             // in-tree azure-file provisioner creating its Secret).
-            _ if let Some(class) = crate::messages::apiserver::forbidden(msg).map(crate::messages::errors::ErrorClass::Api) && let Some(r) = super::follow::refused(&class) => out.push(super::apierr::rbac(a, &r).link(link)),
+            _ if let Some(h) = super::apierr::forbidden_in(a, msg) => out.push(h.link(link)),
             // An object the class's parameters name is not there.
             _ if let Some(h) = class.and_then(|c| super::class_params::names_nothing(a, pvc, c, msg)) => out.push(h.link(link)),
             _ => out.push(
@@ -404,14 +404,17 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     .map(|(_, m)| *m)
                     .collect(),
             };
-            let sibling = sibling_name(name, &held);
+            // The same name in another namespace is the stronger sign.
+            let elsewhere = model::namespace_holding(a.cluster, kind, ns, name);
+            let sibling = sibling_name(name, &held).filter(|_| elsewhere.is_none());
+            let others = super::mount_secret::also_missing(a, pod, kind, name);
             let fix = match sibling {
                 // A chart or kustomization that renames one side only leaves
                 // the object under a name one affix away from the reference.
                 Some(other) => format!(
                     "{kind} {ns}/{other} exists: point volume {vol} at `{other}` in the pod template (or rename the {kind} to `{name}`)."
                 ),
-                None => match model::namespace_holding(a.cluster, kind, ns, name) {
+                None => match elsewhere {
                     Some(there) => format!(
                         "{kind} {name} exists in namespace {there}, not in {ns}, where {} runs: install the workload in namespace {there} (a chart released into the wrong namespace), or create {kind} {ns}/{name}.",
                         pod.name()
@@ -433,11 +436,11 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     loop_,
                     root,
                     format!(
-                        "volume {vol} of {} needs {kind} {ns}/{name}, which does not exist",
+                        "volume {vol} of {} needs {kind} {ns}/{name}, which does not exist{others}",
                         pod.name()
                     ),
                 )
-                .fix(fix)
+                .fix(format!("{fix}{}", others.replacen("; ", " Also: ", 1)))
                 .links(link),
             ];
         }
@@ -501,7 +504,7 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .iter()
         .find_map(|m| m.split_once("failed to fetch token: ").map(|(_, e)| e))
     {
-        return vec![token_fetch(a, pod, err).links(link)];
+        return vec![super::mount_secret::token_fetch(a, pod, err).links(link)];
     }
     // A mount that times out (the CSI call's `DeadlineExceeded`, NFS's
     // `Connection timed out`) with the driver registered (the analyser of
@@ -529,6 +532,11 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .links(link)
             .unexplained(),
         ];
+    }
+    // The driver's own calls refused by RBAC (a Secrets Store provider
+    // creating the pod's ServiceAccount token): its ServiceAccount's grants.
+    if let Some(h) = super::apierr::forbidden_in(a, message) {
+        return vec![h.links(link)];
     }
     vec![
         Hypothesis::new(
@@ -606,54 +614,6 @@ fn held_for_another(
             .fix(fix)
             .links(link),
     )
-}
-
-/// The kubelet cannot get a projected ServiceAccount token for the pod: the
-/// API server serves no TokenRequest (older clusters without
-/// `--service-account-issuer` and its signing key), or refuses it for the
-/// ServiceAccount.
-fn token_fetch(a: &Analysis<'_>, pod: &Res<Pod>, err: &str) -> Hypothesis {
-    let ns = pod.ns_or_default();
-    let sa = pod
-        .spec
-        .as_deref()
-        .map_or("default", day2_model::pod::service_account);
-    if err.contains("TokenRequest") {
-        // The API server's own pod, when the input holds it (kubeadm's static pod).
-        let server = a
-            .cluster
-            .pods_in_namespace("kube-system")
-            .find(|p| p.name().starts_with("kube-apiserver"))
-            .map_or_else(|| model::workload_ref(a.cluster, pod), |p| p.objref());
-        return Hypothesis::new(
-            86,
-            Loop::Identity,
-            server,
-            format!("the kubelet cannot mount the projected ServiceAccount token of {}: {}; the API server serves no TokenRequest, which projected tokens need", pod.name(), day2_model::redact::excerpt(err, 160)),
-        )
-        .fix("Enable TokenRequest on the API server: start kube-apiserver with `--service-account-issuer`, `--service-account-signing-key-file` and `--service-account-key-file` (and `--api-audiences`); until then, workloads that can fall back to the ServiceAccount's Secret token must be told to (Istio: `values.global.jwtPolicy=first-party-jwt`).")
-        .missing("kube-apiserver's flags (the control plane's, not in the input)");
-    }
-    if let Some(missing) = err
-        .split_once("serviceaccounts \"")
-        .and_then(|(_, r)| r.split_once("\" not found"))
-        .map(|(n, _)| n)
-    {
-        return Hypothesis::new(
-            88,
-            Loop::Identity,
-            ObjRef::new("ServiceAccount", Some(ns), missing),
-            format!("the kubelet cannot mount the ServiceAccount token of {}: ServiceAccount {ns}/{missing} does not exist", pod.name()),
-        )
-        .fix(format!("Create ServiceAccount {ns}/{missing} (`kubectl create serviceaccount -n {ns} {missing}`) or fix serviceAccountName in the pod template."));
-    }
-    Hypothesis::new(
-        70,
-        Loop::Identity,
-        ObjRef::new("ServiceAccount", Some(ns), sa),
-        format!("the kubelet cannot get a token for ServiceAccount {ns}/{sa} to mount into {}: {}", pod.name(), day2_model::redact::excerpt(err, 160)),
-    )
-    .fix("Read the API server's refusal in the error; the node's identity (its kubelet's credentials, the NodeRestriction admission) must be allowed to request tokens for pods bound to it.")
 }
 
 /// The one name among `held` that is `wanted` with a `-`-separated affix

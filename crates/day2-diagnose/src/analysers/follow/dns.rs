@@ -173,7 +173,9 @@ pub(super) fn dns_cause(
         // No answer at all from the node's resolver or public resolvers:
         // the path to them is outside what the cluster holds. Another
         // upstream is the Corefile's choice, and may be the one down.
-        if failure == DnsFailure::Timeout
+        // CoreDNS answers SERVFAIL (Go's `server misbehaving`) when its
+        // upstream does not answer it.
+        if matches!(failure, DnsFailure::Timeout | DnsFailure::ServerFailure)
             && let Some(f) = forward.as_deref()
             && let Some(outside) = outside_upstreams(f)
         {

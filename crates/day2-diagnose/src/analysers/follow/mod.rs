@@ -204,10 +204,20 @@ pub fn job_message<'c>(
             restarts: 0,
             finished: None,
         };
-        errors(a, &d)
-            .into_iter()
+        let found = errors(a, &d);
+        found
+            .iter()
             .filter(|h| !h.unexplained && h.score >= 70)
             .max_by_key(|h| h.score)
+            .cloned()
+            // A cause outside the cluster that the message leads to (the
+            // upstream resolver it cannot reach) says more than the exit.
+            .or_else(|| {
+                found
+                    .into_iter()
+                    .filter(|h| h.unexplained && h.score >= 50)
+                    .max_by_key(|h| h.score)
+            })
     })
 }
 

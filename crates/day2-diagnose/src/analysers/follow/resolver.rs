@@ -87,13 +87,20 @@ pub(super) fn outside_upstreams(forward: &str) -> Option<String> {
     (!targets.is_empty() && targets.iter().all(|t| outside(t))).then(|| targets.join(", "))
 }
 
-/// The Corefile's `forward` line in `cm`, without the block's `{`.
+/// The Corefile's `forward` line in `cm`, without the block's `{`; the
+/// `proxy` plugin's line where the Corefile predates `forward` (CoreDNS
+/// before 1.5, as k3s and kubeadm shipped it: `proxy . 1.1.1.1`).
 pub(super) fn forward_line(cm: &k8s_openapi::api::core::v1::ConfigMap) -> Option<String> {
-    cm.data
-        .as_ref()?
-        .get("Corefile")?
-        .lines()
-        .map(str::trim)
+    let lines = || {
+        cm.data
+            .as_ref()
+            .and_then(|d| d.get("Corefile"))
+            .into_iter()
+            .flat_map(|c| c.lines())
+            .map(str::trim)
+    };
+    lines()
         .find(|l| l.starts_with("forward "))
+        .or_else(|| lines().find(|l| l.starts_with("proxy ")))
         .map(|l| l.trim_end_matches('{').trim().to_owned())
 }
