@@ -429,10 +429,28 @@ pub fn unauthorized(a: &Analysis<'_>, pod: &Res<Pod>) -> Hypothesis {
 /// (`… is forbidden: User "system:serviceaccount:ns:sa" cannot create
 /// resource …`), followed to the ServiceAccount's grants.
 pub fn forbidden_in(a: &Analysis<'_>, message: &str) -> Option<Hypothesis> {
-    let class = crate::messages::apiserver::forbidden(message)
-        .map(crate::messages::errors::ErrorClass::Api)?;
-    let r = super::follow::refused(&class)?;
-    Some(rbac(a, &r))
+    let crate::messages::apiserver::ApiError::Forbidden {
+        namespace,
+        service_account,
+        verb,
+        resource,
+        group,
+        scope,
+    } = crate::messages::apiserver::forbidden(message)?
+    else {
+        return None;
+    };
+    Some(rbac(
+        a,
+        &Refused {
+            namespace: &namespace,
+            service_account: &service_account,
+            verb: verb.as_deref(),
+            resource: resource.as_deref(),
+            group: group.as_deref(),
+            scope: scope.as_deref(),
+        },
+    ))
 }
 
 /// The program says it lacks RBAC permissions without naming the request
