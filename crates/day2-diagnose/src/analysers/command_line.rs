@@ -42,23 +42,89 @@ pub fn refused<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         ];
     }
     let texts = super::follow::crash_texts(a, d, pod, container);
+    // Traefik's decoder names the last element of an option it does not
+    // know: `failed to decode configuration from flags: field not found,
+    // node: trace` for `--providers.kubernetescrd.trace`, or, without
+    // `from flags`, a field of its configuration file (traefik/traefik#5094,
+    // #5422).
+    if let Some(node) = texts
+        .iter()
+        .find_map(|t| t.split_once("field not found, node: "))
+    {
+        let node = node
+            .1
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .trim_matches(['"', '\'', '.']);
+        let arg = words.iter().copied().find(|w| {
+            let name = w.split('=').next().unwrap_or(w);
+            name.starts_with('-')
+                && (name.ends_with(&format!(".{node}")) || name.trim_start_matches('-') == node)
+        });
+        if let Some(arg) = arg {
+            let flag = arg.split('=').next().unwrap_or(arg);
+            return vec![unknown(
+                &workload,
+                container,
+                c.image.as_deref(),
+                flag,
+                true,
+            )];
+        }
+        if !node.is_empty() {
+            let image = c.image.as_deref().unwrap_or("its image");
+            let floating = !image.rsplit('/').next().unwrap_or(image).contains(':')
+                || image.ends_with(":latest");
+            let pin = if floating {
+                format!(
+                    " {image} names no release (it follows `latest`), so a new major release brought a new configuration format: pin the tag the configuration was written for (e.g. `traefik:v1.7`), or"
+                )
+            } else {
+                String::new()
+            };
+            return vec![
+                Hypothesis::new(
+                    82,
+                    Loop::Compute,
+                    workload.clone(),
+                    format!("container {container} of {workload} exits at start-up: its configuration has a field `{node}` that {image} does not know, so the configuration was written for another release"),
+                )
+                .fix(format!("Make the configuration and the image agree:{pin} rewrite the configuration (the ConfigMap or file it reads) for this release, where `{node}` has moved or gone.")),
+            ];
+        }
+    }
     let Some(flag) = texts.iter().find_map(|t| unknown_flag(t)) else {
         return vec![];
     };
     let passed = words.iter().any(|w| w.split('=').next() == Some(flag));
-    let image = c.image.as_deref().unwrap_or("its image");
-    vec![
-        Hypothesis::new(
-            84,
-            Loop::Compute,
-            workload.clone(),
-            format!(
-                "container {container} of {workload} exits at start-up: {image} does not know the flag `{flag}`{}, so the manifest was written for another release of the program",
-                if passed { " its args pass" } else { "" }
-            ),
-        )
-        .fix(format!("Make the args and the image agree: remove `{flag}` from {workload}'s container args (or use the flag this release names in its usage text), or run the image release the manifest was written for.")),
-    ]
+    vec![unknown(
+        &workload,
+        container,
+        c.image.as_deref(),
+        flag,
+        passed,
+    )]
+}
+
+fn unknown(
+    workload: &day2_model::ObjRef,
+    container: &str,
+    image: Option<&str>,
+    flag: &str,
+    passed: bool,
+) -> Hypothesis {
+    let image = image.unwrap_or("its image");
+    Hypothesis::new(
+        84,
+        Loop::Compute,
+        workload.clone(),
+        format!(
+            "container {container} of {workload} exits at start-up: {image} does not know the flag `{flag}`{}, so the manifest was written for another release of the program",
+            if passed { " its args pass" } else { "" }
+        ),
+    )
+    .fix(format!("Make the args and the image agree: remove `{flag}` from {workload}'s container args (or use the flag this release names in its usage text), or run the image release the manifest was written for."))
 }
 
 /// A Jinja or Helm placeholder left in a word of the command line: `{{

@@ -5,6 +5,7 @@
 pub mod admission;
 pub mod admission_rejected;
 pub mod apierr;
+pub mod app_storage;
 pub mod backend_port;
 pub mod bgp;
 pub mod cache_sync;
@@ -252,6 +253,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[CrashLoopBackOff],
         run: command_line::refused,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff],
+        run: app_storage::data_volume,
     },
     // Storage
     Analyser {

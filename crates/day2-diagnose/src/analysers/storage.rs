@@ -142,7 +142,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             _ if let Some(h) = super::csi_registration::node_without_plugin(a, &provisioner, msg).or_else(|| super::csi_topology::unlabelled(a, &provisioner, msg)) => out.push(h.link(link)),
             // The provisioner's own ServiceAccount refused by RBAC (the
             // in-tree azure-file provisioner creating its Secret).
-            _ if let Some(h) = super::apierr::forbidden_in(a, msg) => out.push(h.link(link)),
+            _ if let Some(h) = super::apierr::forbidden_in(a, msg).or_else(|| super::admission::admission_policy_denied(a, msg, Loop::Storage)) => out.push(h.link(link)),
             // An object the class's parameters name is not there.
             _ if let Some(h) = class.and_then(|c| super::class_params::names_nothing(a, pvc, c, msg)) => out.push(h.link(link)),
             _ => out.push(

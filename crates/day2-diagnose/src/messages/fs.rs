@@ -24,7 +24,9 @@ pub fn denied(line: &str) -> Option<Denied> {
     let ownership = line.contains("Operation not permitted");
     let lower = line.to_ascii_lowercase();
     let read_only = lower.contains("read-only file system");
-    if !ownership && !read_only && !lower.contains("permission denied") {
+    // Grafana's own check: `GF_PATHS_DATA='/var/lib/grafana' is not writable.`
+    let unwritable = lower.contains("is not writable");
+    if !ownership && !read_only && !unwritable && !lower.contains("permission denied") {
         return None;
     }
     let path = quoted_path(line).or_else(|| {
@@ -35,6 +37,7 @@ pub fn denied(line: &str) -> Option<Denied> {
             .find("permission denied")
             .or_else(|| lower.find("operation not permitted"))
             .or_else(|| lower.find("read-only file system"))
+            .or_else(|| lower.find("is not writable"))
             .unwrap_or(line.len());
         line[..end]
             .split_whitespace()
@@ -77,6 +80,15 @@ mod tests {
             ownership,
             read_only: false,
         })
+    }
+
+    #[test]
+    fn grafana_s_own_check_names_the_path() {
+        // grafana/grafana-operator#300.
+        assert_eq!(
+            denied("GF_PATHS_DATA='/var/lib/grafana' is not writable."),
+            d("/var/lib/grafana", false)
+        );
     }
 
     #[test]

@@ -235,6 +235,19 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             }
         }
     }
+    // A program's own "not writable" beside the kernel's `Read-only file
+    // system` for the same path: the kernel's says why.
+    let read_only: Vec<String> = found
+        .iter()
+        .filter_map(|c| match &c.class {
+            ErrorClass::Denied(d) if d.read_only => Some(d.path.clone()),
+            _ => None,
+        })
+        .collect();
+    found.retain(|c| {
+        !matches!(&c.class, ErrorClass::Denied(d)
+            if !d.read_only && !d.ownership && read_only.iter().any(|p| d.path.starts_with(p.as_str()) || p.starts_with(d.path.as_str())))
+    });
     let mut out = Vec::new();
     if found.is_empty()
         && let Some(h) = silent::policy_on_configured_peers(a, pod, container)

@@ -298,11 +298,19 @@ fn write_denied(
             .and_then(|pv| pv.spec.as_ref()?.nfs.as_ref())
             .map(|n| format!(" (NFS export {}:{})", n.server, n.path))
             .unwrap_or_default();
+        // A volume the kubelet gives to an fsGroup (not an NFS export,
+        // which keeps its server's owners): the pod template's missing
+        // fsGroup is the thing to change.
+        let root = if nfs.is_empty() {
+            owner.clone()
+        } else {
+            pvc.objref()
+        };
         return Some(
             Hypothesis::new(
                 76,
-                Loop::Storage,
-                pvc.objref(),
+                if nfs.is_empty() { Loop::Compute } else { Loop::Storage },
+                root,
                 format!("container {container} runs as its image's user and may not write {} on volume {vol_name} (claim {ns}/{}{nfs}): the directory's owner and permission on the volume do not admit that user, and the pod sets no fsGroup", d.path, pvc.name()),
             )
             .fix(format!("Give the container's user the volume: set `securityContext.fsGroup` (and `runAsUser`) on the pod template of {owner} to the image's uid and gid, or, for a volume that keeps its server's ownership (NFS), chown/chmod the exported directory to that uid on the server (`chown -R <uid>:<gid> <export>`) or run a `volumePermissions` init container as root."))
