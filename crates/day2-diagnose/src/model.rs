@@ -506,6 +506,17 @@ pub fn namespace_holding<'c>(
     }
 }
 
+/// The node a pod is bound to, as an object reference (its name as the pod
+/// gives it when the input does not hold the Node), and that name.
+pub fn pod_node_ref<'p>(cluster: &Cluster, pod: &'p Pod) -> (ObjRef, &'p str) {
+    let node = node_name(pod).unwrap_or("its node");
+    let r = cluster
+        .node(node)
+        .map(|n| n.objref())
+        .unwrap_or_else(|| ObjRef::new("Node", None, node));
+    (r, node)
+}
+
 /// The ServiceAccount a pod runs as (`default` when its spec names none).
 pub fn pod_service_account(pod: &day2_model::pod::Pod) -> &str {
     pod.spec

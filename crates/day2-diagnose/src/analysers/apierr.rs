@@ -456,20 +456,11 @@ pub fn forbidden_in(a: &Analysis<'_>, message: &str) -> Option<Hypothesis> {
 /// The program says it lacks RBAC permissions without naming the request
 /// ([`ApiError::NoPermissions`]): what its ServiceAccount is bound to.
 pub fn no_permissions(a: &Analysis<'_>, pod: &Res<Pod>) -> Hypothesis {
-    use day2_model::rbac::subject_is;
     let ns = pod.ns_or_default();
     let sa = crate::model::pod_service_account(pod);
     let workload = crate::model::workload_ref(a.cluster, pod);
-    let roles: Vec<String> = a
-        .cluster
-        .cluster_role_bindings
-        .iter()
-        .filter(|b| {
-            b.subjects
-                .iter()
-                .flatten()
-                .any(|s| subject_is(s, None, ns, sa))
-        })
+    let roles: Vec<String> = super::rbac::cluster_bindings_of(a.cluster, ns, sa)
+        .into_iter()
         .map(|b| format!("{} {}", b.role_ref.kind, b.role_ref.name))
         .collect();
     let held = !a.cluster.cluster_role_bindings.is_empty();

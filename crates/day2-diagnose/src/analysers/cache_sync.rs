@@ -162,17 +162,7 @@ pub fn ungranted<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let ns = pod.ns_or_default();
     let sa = crate::model::pod_service_account(pod);
     let workload = crate::model::workload_ref(a.cluster, pod);
-    let bound: Vec<_> = a
-        .cluster
-        .cluster_role_bindings
-        .iter()
-        .filter(|b| {
-            b.subjects
-                .iter()
-                .flatten()
-                .any(|s| subject_is(s, None, ns, sa))
-        })
-        .collect();
+    let bound = super::rbac::cluster_bindings_of(a.cluster, ns, sa);
     let namespaced = a.cluster.role_bindings.iter().any(|b| {
         b.subjects
             .iter()
@@ -181,13 +171,7 @@ pub fn ungranted<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     });
     if bound.is_empty() && !namespaced {
         // The account's name, bound in another namespace.
-        let elsewhere = a.cluster.cluster_role_bindings.iter().find_map(|b| {
-            let s = b.subjects.iter().flatten().find(|s| {
-                s.kind == "ServiceAccount" && s.name == sa && s.namespace.as_deref() != Some(ns)
-            })?;
-            Some((b, s.namespace.clone().unwrap_or_default()))
-        });
-        let Some((b, other)) = elsewhere else {
+        let Some((b, other)) = super::rbac::cluster_binding_elsewhere(a.cluster, ns, sa) else {
             return vec![];
         };
         return vec![

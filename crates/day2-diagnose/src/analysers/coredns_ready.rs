@@ -62,13 +62,7 @@ fn not_synced(
     );
     // Its account's name bound in another namespace (a chart rendered with
     // `helm template` and no `--namespace` binds `default`'s).
-    let elsewhere = a.cluster.cluster_role_bindings.iter().find_map(|b| {
-        let s = b.subjects.iter().flatten().find(|s| {
-            s.kind == "ServiceAccount" && s.name == sa && s.namespace.as_deref() != Some(ns)
-        })?;
-        Some((b, s.namespace.clone().unwrap_or_default()))
-    });
-    if !bound && let Some((b, other)) = elsewhere {
+    if !bound && let Some((b, other)) = super::rbac::cluster_binding_elsewhere(a.cluster, ns, sa) {
         return Some(
             Hypothesis::new(
                 82,

@@ -33,14 +33,20 @@ fn str_at<'v>(v: &'v serde_json::Value, path: &[&str]) -> Option<&'v str> {
     path.iter().try_fold(v, |v, k| v.get(k))?.as_str()
 }
 
-/// Why the HPA's custom or external metrics API does not answer.
-pub fn unavailable(a: &Analysis<'_>, message: &str, link: Option<Link>) -> Option<Hypothesis> {
+/// The APIService an HPA message names, and the Service it hands requests to.
+fn backend<'c>(a: &Analysis<'c>, message: &str) -> Option<(&'c Res<DynObject>, &'c str, &'c str)> {
     let api = api_service(a, message)?;
     let spec = api.obj.data.get("spec")?;
-    let (sns, sname) = (
+    Some((
+        api,
         str_at(spec, &["service", "namespace"])?,
         str_at(spec, &["service", "name"])?,
-    );
+    ))
+}
+
+/// Why the HPA's custom or external metrics API does not answer.
+pub fn unavailable(a: &Analysis<'_>, message: &str, link: Option<Link>) -> Option<Hypothesis> {
+    let (api, sns, sname) = backend(a, message)?;
     let said = api
         .obj
         .data
@@ -174,12 +180,7 @@ pub fn unavailable(a: &Analysis<'_>, message: &str, link: Option<Link>) -> Optio
 /// on to the HPA: its cloud identity failing (the web-identity token it
 /// cannot read), or every request arriving as `system:anonymous`.
 pub fn adapter_error(a: &Analysis<'_>, message: &str, link: Option<Link>) -> Option<Hypothesis> {
-    let api = api_service(a, message)?;
-    let spec = api.obj.data.get("spec")?;
-    let (sns, sname) = (
-        str_at(spec, &["service", "namespace"])?,
-        str_at(spec, &["service", "name"])?,
-    );
+    let (api, sns, sname) = backend(a, message)?;
     let svc = a.service(sns, sname)?;
     let pods = crate::symptoms::service::selected_pods(a, svc);
     let pod = pods.first()?;
@@ -219,16 +220,8 @@ fn front_proxy_unverified(
                 && r.resource_names.as_ref().is_none_or(Vec::is_empty)
         })
     };
-    let cluster_roles: Vec<_> = a
-        .cluster
-        .cluster_role_bindings
-        .iter()
-        .filter(|b| {
-            b.subjects
-                .iter()
-                .flatten()
-                .any(|s| subject_is(s, None, ns, sa))
-        })
+    let cluster_roles: Vec<_> = super::rbac::cluster_bindings_of(a.cluster, ns, sa)
+        .into_iter()
         .filter_map(|b| {
             a.cluster
                 .cluster_roles

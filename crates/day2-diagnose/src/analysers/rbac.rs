@@ -194,3 +194,40 @@ pub fn dangling_role_ref<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothes
         )),
     ]
 }
+
+/// The ClusterRoleBindings whose subjects include ServiceAccount `ns/sa`.
+pub(crate) fn cluster_bindings_of<'c>(
+    cluster: &'c day2_model::Cluster,
+    ns: &str,
+    sa: &str,
+) -> Vec<&'c day2_model::Res<k8s_openapi::api::rbac::v1::ClusterRoleBinding>> {
+    cluster
+        .cluster_role_bindings
+        .iter()
+        .filter(|b| {
+            b.subjects
+                .iter()
+                .flatten()
+                .any(|s| day2_model::rbac::subject_is(s, None, ns, sa))
+        })
+        .collect()
+}
+
+/// A ClusterRoleBinding naming ServiceAccount `sa` in another namespace
+/// than `ns`, with that namespace: a binding rendered without the release's
+/// namespace (`helm template` without `--namespace` binds `default`'s).
+pub(crate) fn cluster_binding_elsewhere<'c>(
+    cluster: &'c day2_model::Cluster,
+    ns: &str,
+    sa: &str,
+) -> Option<(
+    &'c day2_model::Res<k8s_openapi::api::rbac::v1::ClusterRoleBinding>,
+    String,
+)> {
+    cluster.cluster_role_bindings.iter().find_map(|b| {
+        let s = b.subjects.iter().flatten().find(|s| {
+            s.kind == "ServiceAccount" && s.name == sa && s.namespace.as_deref() != Some(ns)
+        })?;
+        Some((b, s.namespace.clone().unwrap_or_default()))
+    })
+}

@@ -113,12 +113,7 @@ pub(super) fn node_limit(
     container: &str,
     sysctl: &str,
 ) -> Hypothesis {
-    let node = model::node_name(pod).unwrap_or("its node");
-    let on_node = a
-        .cluster
-        .node(node)
-        .map(|n| n.objref())
-        .unwrap_or_else(|| ObjRef::new("Node", None, node));
+    let (on_node, node) = model::pod_node_ref(a.cluster, pod);
     let others = a.cluster.pods_on_node(node).count().saturating_sub(1);
     // A per-node setting the workload's own charts set from an init
     // container (Elasticsearch's and OpenSearch's `sysctlInit`), which is
@@ -155,12 +150,7 @@ pub(super) fn kernel_module(
     module: &str,
     reason: &str,
 ) -> Hypothesis {
-    let node = model::node_name(pod).unwrap_or("its node");
-    let on_node = a
-        .cluster
-        .node(node)
-        .map(|n| n.objref())
-        .unwrap_or_else(|| ObjRef::new("Node", None, node));
+    let (on_node, node) = model::pod_node_ref(a.cluster, pod);
     let kernel = a
         .cluster
         .node(node)
