@@ -402,12 +402,15 @@ pub const CNI_DAEMONS: &[&str] = &[
     "weave-net",
     "antrea-agent",
     "kube-router",
+    "canal",
 ];
 
 /// Whether a DaemonSet is one of the CNI agents of [`CNI_DAEMONS`], also
 /// under the per-architecture names older manifests gave them
 /// (`kube-flannel-ds-amd64`).
 pub fn is_cni_daemon(name: &str) -> bool {
+    // RKE2 ships its CNIs as charts named `rke2-canal`, `rke2-calico`, ….
+    let name = name.strip_prefix("rke2-").unwrap_or(name);
     CNI_DAEMONS.iter().any(|n| {
         name == *n
             || name.strip_prefix(n).is_some_and(|rest| {

@@ -592,14 +592,36 @@ pub(super) fn webhook_cause<'c>(
 /// constraint being an object of the input (open-policy-agent/gatekeeper#1167).
 fn constraint_denied(a: &Analysis<'_>, message: &str, owner: &ObjRef) -> Option<Hypothesis> {
     let reason = message.split_once("denied the request: ")?.1.trim();
-    let inner = reason.strip_prefix('[')?.split_once(']')?;
-    let name = inner.0.trim().trim_start_matches("denied by ").trim();
-    let said = inner.1.trim();
-    let constraint = a.cluster.other.iter().find(|o| {
-        o.name() == name
-            && !o.obj.kind.ends_with("WebhookConfiguration")
-            && o.obj.kind != "ConstraintTemplate"
-    })?;
+    let (name, said) = match reason.strip_prefix('[').and_then(|r| r.split_once(']')) {
+        Some((name, said)) => (
+            Some(name.trim().trim_start_matches("denied by ").trim()),
+            said.trim(),
+        ),
+        None => (None, reason),
+    };
+    let constraint = match name {
+        Some(name) => a.cluster.other.iter().find(|o| {
+            o.name() == name
+                && !o.obj.kind.ends_with("WebhookConfiguration")
+                && o.obj.kind != "ConstraintTemplate"
+        })?,
+        // Older Gatekeeper releases do not name the constraint: the only
+        // one the input holds is it.
+        None if message.contains("gatekeeper.sh") => {
+            let mut all = a
+                .cluster
+                .other
+                .iter()
+                .filter(|o| o.obj.api_version.starts_with("constraints.gatekeeper.sh"));
+            let one = all.next()?;
+            if all.next().is_some() {
+                return None;
+            }
+            one
+        }
+        None => return None,
+    };
+    let name = constraint.name();
     Some(
         Hypothesis::new(
             84,

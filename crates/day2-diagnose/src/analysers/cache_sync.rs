@@ -153,7 +153,8 @@ const EXTERNAL_DNS: &[(&str, &[&str], &str)] = &[
 /// gives up, and the program exits.
 pub fn ungranted<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     use day2_model::rbac::{rule_allows, subject_is};
-    if a.cluster.cluster_role_bindings.is_empty() || a.cluster.cluster_roles.is_empty() {
+    // The input holds the cluster's RBAC (its ClusterRoles at least).
+    if a.cluster.cluster_roles.is_empty() {
         return vec![];
     }
     let Some((pod, container, link)) = unsynced(a, d) else {
@@ -172,7 +173,21 @@ pub fn ungranted<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     if bound.is_empty() && !namespaced {
         // The account's name, bound in another namespace.
         let Some((b, other)) = super::rbac::cluster_binding_elsewhere(a.cluster, ns, sa) else {
-            return vec![];
+            // Bound to nothing at all (a chart installed with
+            // `rbac.create=false`, running as `default`).
+            let held = !a.cluster.cluster_role_bindings.is_empty();
+            let mut h = Hypothesis::new(
+                    if held { 84 } else { 74 },
+                    Loop::Identity,
+                    ObjRef::new("ServiceAccount", Some(ns), sa),
+                    format!("container {container} of {workload} exits because its caches never sync: no ClusterRoleBinding or RoleBinding grants ServiceAccount {ns}/{sa}, which the pod runs as, anything, so every list and watch is refused"),
+                )
+                .fix(format!("Give {workload} the RBAC its program needs: a ClusterRole with get/list/watch on what it watches and a ClusterRoleBinding to ServiceAccount {ns}/{sa} (a chart's `rbac.create: true`, which also creates a ServiceAccount of its own); `kubectl auth can-i list services --all-namespaces --as=system:serviceaccount:{ns}:{sa}` must answer yes."))
+                .link(link);
+            if !held {
+                h = h.missing("ClusterRoleBindings (`kubectl get clusterrolebindings -o json`), to confirm none grants the ServiceAccount");
+            }
+            return vec![h];
         };
         return vec![
             Hypothesis::new(

@@ -48,6 +48,7 @@ pub fn load_balancer<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
             super::lb_pools::refused(a, svc, m)
                 .or_else(|| super::metallb::sharing_refused(svc, m))
                 .or_else(|| super::lb_causes::policy_refused(a, svc, m))
+                .or_else(|| super::ingress_address::empty_cluster_name(a, m, None))
         })
     {
         return vec![h];
@@ -82,6 +83,7 @@ pub fn load_balancer<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
     }
     if let Some(h) = super::lb_causes::refused_setting(svc, message, link.clone())
         .or_else(|| super::lb_causes::controller_credentials(a, svc, message, link.clone()))
+        .or_else(|| super::ingress_address::empty_cluster_name(a, message, link.clone()))
     {
         return vec![h];
     }

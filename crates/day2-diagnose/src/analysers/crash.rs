@@ -179,6 +179,24 @@ pub fn exit_code<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             format!("container {} was killed with SIGKILL (exit code 137) without an OOMKilled reason: an external kill (probe, eviction, node shutdown)", c.container),
             format!("Check the pod's events and the node's for the killer; give {workload} a terminationGracePeriodSeconds it can finish in."),
         ),
+        // SIGILL: the binary uses an instruction the node's CPU lacks
+        // (MongoDB 5 and later need AVX; bitnami/charts#10255). The
+        // hardware is outside the cluster.
+        Some(132) => {
+            let node = model::node_name(c.pod).unwrap_or("its node");
+            return vec![
+                Hypothesis::new(
+                    76,
+                    Loop::Compute,
+                    workload.clone(),
+                    format!("container {} dies of SIGILL (exit code 132, Illegal instruction): its binary uses a CPU instruction set that node {node}'s processor does not have (AVX for MongoDB 5 and later, for instance)", c.container),
+                )
+                .fix(format!("Run {workload} on nodes whose CPU has the instruction set the image needs (`grep -o -w avx /proc/cpuinfo` on the node; on a VM, a CPU model that passes AVX through), or use an image release built without it (MongoDB 4.4)."))
+                .missing(format!("node {node}'s CPU flags"))
+                .link(termination_link(d, &c, format!("container {} terminated with exit code 132", c.container)))
+                .unexplained(),
+            ];
+        }
         Some(139) => (
             60,
             format!("container {} crashes with a segmentation fault (exit code 139)", c.container),

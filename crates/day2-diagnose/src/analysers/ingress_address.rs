@@ -20,6 +20,43 @@ fn flag<'p>(pod: &'p Pod, name: &str) -> Option<&'p str> {
         .find_map(|c| model::flag_values(c, name).first().copied())
 }
 
+/// A Service of type LoadBalancer the AWS Load Balancer Controller cannot
+/// place (`unable to discover at least one subnet`) while the controller
+/// runs with an empty `--cluster-name` (a kubeadm cluster installed without
+/// the chart's `clusterName`): it finds subnets by the tag
+/// kubernetes.io/cluster/<cluster name>.
+pub fn empty_cluster_name(
+    a: &Analysis<'_>,
+    message: &str,
+    link: Option<Link>,
+) -> Option<Hypothesis> {
+    if !message.contains("discover at least one subnet")
+        && !message.contains("auto-discover subnets")
+    {
+        return None;
+    }
+    let pod = a.cluster.pods.iter().find(|p| {
+        p.spec.as_ref().is_some_and(|s| {
+            s.containers.iter().any(|c| {
+                c.image
+                    .as_deref()
+                    .is_some_and(|i| i.contains("aws-load-balancer-controller"))
+            })
+        }) && flag(p, "cluster-name").is_none_or(|v| v.trim().is_empty())
+    })?;
+    let workload = model::workload_ref(a.cluster, pod);
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Network,
+            workload.clone(),
+            format!("{workload} runs without a cluster name (`--cluster-name` empty or absent): it discovers subnets by the tag kubernetes.io/cluster/<cluster name>, so it finds none and builds no load balancer"),
+        )
+        .fix(format!("Set the cluster's name on {workload}: the chart's `clusterName` value (`--set clusterName=<cluster>`), i.e. `--cluster-name=<cluster>`, and tag the subnets with kubernetes.io/cluster/<cluster>: shared (or owned) and kubernetes.io/role/elb: 1."))
+        .links(link),
+    )
+}
+
 /// The AWS regions of the cluster's nodes: their region label, else the
 /// zone in their provider ID (`aws:///eu-west-1a/i-0d3c…`) without its letter.
 fn node_regions<'c>(a: &Analysis<'c>) -> Vec<&'c str> {

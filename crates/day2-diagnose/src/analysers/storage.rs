@@ -103,6 +103,14 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 }
                 out.push(h);
             }
+            // The pv controller's and the in-tree provisioners' refusal of a
+            // claim that selects its volume by labels (`claim.Spec.Selector
+            // is not supported for dynamic provisioning`).
+            _ if msg.contains("Selector is not supported for dynamic provisioning") => out.push(
+                Hypothesis::new(88, Loop::Storage, pvc.objref(), format!("claim {ns}/{} sets `spec.selector`, and a claim that selects its volume by labels cannot be provisioned: {provisioner} refuses it", pvc.name()))
+                    .fix(format!("Remove `spec.selector` from claim {ns}/{} (a chart's `persistence.selector` left set; the claim is immutable: recreate it), or create a PersistentVolume with the labels it selects.", pvc.name()))
+                    .link(link),
+            ),
             VolumeErrorClass::MissingClass => out.push(
                 Hypothesis::new(88, Loop::Storage, pvc.objref(), format!("claim {ns}/{} names StorageClass {}, which does not exist", pvc.name(), class_name.clone().unwrap_or_default()))
                     .rule(a.findings.rule_on("ST007", &pvc.objref()).map(|f| &*f.rule))
@@ -379,6 +387,13 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             // The API's NotFound says `secrets "x"`; older kubelets `secret "x"`.
             let (kind, loop_) = if err.contains("secret \"") || err.contains("secrets \"") {
                 ("Secret", Loop::Identity)
+            } else if a
+                .cluster
+                .owner_of(pod)
+                .is_some_and(|o| model::is_cni_daemon(&o.name))
+            {
+                // The pod network's own configuration: the network's loop.
+                ("ConfigMap", Loop::Network)
             } else {
                 ("ConfigMap", Loop::Compute)
             };
