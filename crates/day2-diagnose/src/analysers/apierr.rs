@@ -27,6 +27,30 @@ pub struct Refused<'a> {
     pub scope: Option<&'a str>,
 }
 
+impl<'a> Refused<'a> {
+    /// The refusal an API `Forbidden` error carries.
+    pub fn of(e: &'a crate::messages::apiserver::ApiError) -> Option<Refused<'a>> {
+        match e {
+            crate::messages::apiserver::ApiError::Forbidden {
+                namespace,
+                service_account,
+                verb,
+                resource,
+                group,
+                scope,
+            } => Some(Refused {
+                namespace,
+                service_account,
+                verb: verb.as_deref(),
+                resource: resource.as_deref(),
+                group: group.as_deref(),
+                scope: scope.as_deref(),
+            }),
+            _ => None,
+        }
+    }
+}
+
 /// A binding that reaches the ServiceAccount and applies to the request,
 /// with the role it names (when the input holds it) and whether it allows.
 struct Grant {
@@ -429,28 +453,8 @@ pub fn unauthorized(a: &Analysis<'_>, pod: &Res<Pod>) -> Hypothesis {
 /// (`… is forbidden: User "system:serviceaccount:ns:sa" cannot create
 /// resource …`), followed to the ServiceAccount's grants.
 pub fn forbidden_in(a: &Analysis<'_>, message: &str) -> Option<Hypothesis> {
-    let crate::messages::apiserver::ApiError::Forbidden {
-        namespace,
-        service_account,
-        verb,
-        resource,
-        group,
-        scope,
-    } = crate::messages::apiserver::forbidden(message)?
-    else {
-        return None;
-    };
-    Some(rbac(
-        a,
-        &Refused {
-            namespace: &namespace,
-            service_account: &service_account,
-            verb: verb.as_deref(),
-            resource: resource.as_deref(),
-            group: group.as_deref(),
-            scope: scope.as_deref(),
-        },
-    ))
+    let e = crate::messages::apiserver::forbidden(message)?;
+    Some(rbac(a, &Refused::of(&e)?))
 }
 
 /// The program says it lacks RBAC permissions without naming the request

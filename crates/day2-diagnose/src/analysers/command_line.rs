@@ -21,13 +21,9 @@ pub fn refused<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         return vec![];
     };
     let workload = model::workload_ref(a.cluster, pod);
-    let words: Vec<&str> = c
-        .command
-        .iter()
-        .flatten()
-        .chain(c.args.iter().flatten())
+    let words = model::command_line(c)
         .map(String::as_str)
-        .collect();
+        .collect::<Vec<&str>>();
     let placeholders: Vec<&str> = words.iter().copied().filter(|w| unrendered(w)).collect();
     if !placeholders.is_empty() {
         let shown = day2_model::text::short_list(&placeholders, 3);

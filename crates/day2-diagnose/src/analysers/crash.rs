@@ -288,13 +288,9 @@ fn finished_on_its_own(
         return None;
     }
     let cont = spec.containers.iter().find(|x| x.name == c.container)?;
-    let words: Vec<&str> = cont
-        .command
-        .iter()
-        .flatten()
-        .chain(cont.args.iter().flatten())
+    let words = model::command_line(cont)
         .map(String::as_str)
-        .collect();
+        .collect::<Vec<&str>>();
     let line = day2_model::text::clip(&words.join(" "), 240).into_owned();
     let runs = if line.is_empty() {
         format!(

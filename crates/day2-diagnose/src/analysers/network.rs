@@ -277,13 +277,9 @@ pub fn dependencies<'c>(
     // An init container that waits for a name (`until nslookup mydb`,
     // `nc -z db 5432`) depends on it.
     for c in spec.init_containers.iter().flatten() {
-        let words: Vec<&str> = c
-            .command
-            .iter()
-            .flatten()
-            .chain(c.args.iter().flatten())
+        let words = model::command_line(c)
             .map(String::as_str)
-            .collect();
+            .collect::<Vec<&str>>();
         if !words.is_empty() {
             commands.push((format!("init container {}", c.name), words.join(" ")));
         }

@@ -457,21 +457,7 @@ fn describe(c: &ErrorClass) -> String {
 /// The refusal a `Forbidden` class carries.
 pub(crate) fn refused(c: &ErrorClass) -> Option<apierr::Refused<'_>> {
     match c {
-        ErrorClass::Api(ApiError::Forbidden {
-            namespace,
-            service_account,
-            verb,
-            resource,
-            group,
-            scope,
-        }) => Some(apierr::Refused {
-            namespace,
-            service_account,
-            verb: verb.as_deref(),
-            resource: resource.as_deref(),
-            group: group.as_deref(),
-            scope: scope.as_deref(),
-        }),
+        ErrorClass::Api(e) => apierr::Refused::of(e),
         _ => None,
     }
 }
