@@ -1040,16 +1040,18 @@ const HELDOUT69_ACCURACY_FLOOR: f64 = 0.928;
 const HELDOUT69_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the seventieth held-out set (`tests/incidents-heldout-70/`)
-/// fully right. Blind, on the engine of d23958c: 10 of 14 (71.4%). Only goes up.
-const HELDOUT70_ACCURACY_FLOOR: f64 = 0.714;
+/// fully right. Blind, on the engine of d23958c: 10 of 14 (71.4%); read
+/// since, and a short round took it to 12 of 14. Only goes up.
+const HELDOUT70_ACCURACY_FLOOR: f64 = 0.857;
 
 /// Healthy clusters of the seventieth held-out set that get a diagnosis
 /// today. Only goes down.
 const HELDOUT70_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the seventy-first held-out set (`tests/incidents-heldout-71/`)
-/// fully right. Blind, on the engine of d23958c: 9 of 15 (60%). Only goes up.
-const HELDOUT71_ACCURACY_FLOOR: f64 = 0.6;
+/// fully right. Blind, on the engine of d23958c: 9 of 15 (60%); read
+/// since, and a short round took it to 10 of 15. Only goes up.
+const HELDOUT71_ACCURACY_FLOOR: f64 = 0.666;
 
 /// Healthy clusters of the seventy-first held-out set that get a diagnosis
 /// today. Only goes down.

@@ -93,11 +93,16 @@ pub fn memory<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     format_amount("memory", lim.saturating_sub(h.bytes)),
                 ),
                 None => format!(
-                    "Raise the memory limit (and request) of container {} in {workload} to its real peak, e.g. `kubectl set resources {}/{} -c {} --requests=memory={suggest} --limits=memory={suggest}`, or fix the leak; watch `container_memory_working_set_bytes` against the limit.",
+                    "Raise the memory limit (and request) of container {} in {workload} to its real peak, e.g. `kubectl set resources {}/{} -c {} --requests=memory={suggest} --limits=memory={suggest}`, or fix the leak; watch `container_memory_working_set_bytes` against the limit.{}",
                     c.container,
                     workload.kind.to_ascii_lowercase(),
                     workload.name,
-                    c.container
+                    c.container,
+                    if spec.is_some_and(looks_like_jvm) {
+                        " It runs a JVM with no heap size set: a JVM that reads the node's memory instead of the container's limit (an old JVM, or a kernel and cgroup version it does not understand) sizes its heap past the limit; cap it in its JAVA_OPTS (`-XX:MaxRAM=<limit>`, `-XX:MaxRAMPercentage=60` or `-Xmx`)."
+                    } else {
+                        ""
+                    }
                 ),
             };
             let vpa = crate::symptoms::crash_loop::vpa_over_limit(a, c.pod, c.container)
@@ -153,6 +158,33 @@ pub fn memory<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             vec![h]
         }
     }
+}
+
+/// A container that runs a JVM: a Java options variable in its environment,
+/// or an image of a JVM or of a server built on one.
+fn looks_like_jvm(c: &k8s_openapi::api::core::v1::Container) -> bool {
+    let env = c.env.iter().flatten().any(|e| {
+        e.name.starts_with("JAVA_OPTS")
+            || e.name == "JAVA_TOOL_OPTIONS"
+            || e.name == "_JAVA_OPTIONS"
+    });
+    let image = c.image.as_deref().unwrap_or("").to_ascii_lowercase();
+    env || [
+        "openjdk",
+        "temurin",
+        "/jre",
+        "/jdk",
+        "keycloak",
+        "elasticsearch",
+        "kafka",
+        "zookeeper",
+        "tomcat",
+        "jenkins",
+        "sonarqube",
+        "solr",
+    ]
+    .iter()
+    .any(|m| image.contains(m))
 }
 
 /// Exit codes that speak for themselves.

@@ -14,11 +14,21 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 const USE: &str = "azure.workload.identity/use";
 
-fn labelled(meta: &ObjectMeta) -> bool {
-    meta.labels
-        .as_ref()
-        .and_then(|l| l.get(USE))
-        .is_some_and(|v| v == "true")
+/// aad-pod-identity's selector label, which its NMI reads from the pod
+/// (`aadpodidbinding: <AzureIdentityBinding selector>`); on the Deployment
+/// only, every token request of the pod gets `nmi response failed with
+/// status code: 404` (Azure/aad-pod-identity#1210).
+const POD_IDENTITY: &str = "aadpodidbinding";
+
+/// The identity label an object carries, and its value.
+fn labelled(meta: &ObjectMeta) -> Option<(&'static str, &str)> {
+    let l = meta.labels.as_ref()?;
+    if let Some(v) = l.get(USE).filter(|v| *v == "true") {
+        return Some((USE, v));
+    }
+    l.get(POD_IDENTITY)
+        .filter(|v| !v.is_empty())
+        .map(|v| (POD_IDENTITY, v.as_str()))
 }
 
 pub fn on_workload<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
@@ -37,7 +47,7 @@ pub fn on_workload<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             )
         }
         Subject::Pod(p) => {
-            if labelled(&p.metadata) {
+            if labelled(&p.metadata).is_some() {
                 return vec![];
             }
             let owner = crate::model::workload_ref(a.cluster, p);
@@ -54,11 +64,25 @@ pub fn on_workload<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         }
         _ => return vec![],
     };
-    if !labelled(meta) || template.is_some_and(labelled) {
+    let Some((label, value)) = labelled(meta) else {
+        return vec![];
+    };
+    if template.and_then(labelled).is_some() {
         return vec![];
     }
     let ns = obj.namespace.as_deref().unwrap_or("default");
     let sa = sa.unwrap_or("default");
+    if label == POD_IDENTITY {
+        return vec![
+            Hypothesis::new(
+                84,
+                Loop::Identity,
+                obj.clone(),
+                format!("{obj} carries the label `{POD_IDENTITY}: {value}` on its own metadata, not on its pod template: aad-pod-identity's NMI matches the pods' labels to an AzureIdentityBinding, so its pods get no identity (`nmi response failed with status code: 404`) and their Azure calls fail"),
+            )
+            .fix(format!("Move the label `{POD_IDENTITY}: {value}` into the pod template of {obj} (`spec.template.metadata.labels`), matching the AzureIdentityBinding's `selector`, and roll the pods.")),
+        ];
+    }
     let identity = a
         .service_account(ns, sa)
         .and_then(|s| s.annotation(AZURE_CLIENT_ANNOTATION))

@@ -219,7 +219,7 @@ pub static ANALYSERS: &[Analyser] = &[
         run: cache_sync::ungranted,
     },
     Analyser {
-        kinds: &[CrashLoopBackOff, JobFailed],
+        kinds: &[CrashLoopBackOff, JobFailed, FailedMount],
         run: identity_label::on_workload,
     },
     Analyser {

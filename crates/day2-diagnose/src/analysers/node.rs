@@ -272,7 +272,7 @@ pub fn not_ready<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             obj,
             format!("the pod network on {} is not ready (the CNI plugin did not initialise): the kubelet reports NotReady and {pods} pod(s) there cannot start or serve{named}", node.name()),
         )
-        .fix("Check the CNI DaemonSet pod on this node (`kubectl -n kube-system get pods -o wide --field-selector spec.nodeName=<node>`) and its logs; on AWS VPC CNI common causes are IP exhaustion in the subnet and the aws-node role lacking `AmazonEKS_CNI_Policy`.")
+        .fix(format!("Check the CNI DaemonSet pod{} on this node (`kubectl -n kube-system get pods -o wide --field-selector spec.nodeName={}`) and its logs; on AWS VPC CNI common causes are IP exhaustion in the subnet and the aws-node role lacking `AmazonEKS_CNI_Policy`. A node reset with `kubeadm reset` and joined again without a reboot keeps the old network's state (/etc/cni/net.d, /var/lib/cni, its interfaces): remove it or reboot the node.", ds.map(|d| format!(" ({})", d.name())).unwrap_or_default(), node.name()))
         .link(cond_link)];
     }
     if reason == "NodeStatusUnknown" || l.contains("stopped posting node status") {
