@@ -2,7 +2,7 @@
 //! diagnosis and the scheduler simulator alike.
 
 use crate::selector::Labels;
-use k8s_openapi::api::core::v1::PersistentVolume;
+use k8s_openapi::api::core::v1::{Node, PersistentVolume};
 
 /// Well-known zone labels, newest first.
 pub const ZONE_LABELS: [&str; 5] = [
@@ -19,6 +19,33 @@ pub fn zone_of(labels: &Labels) -> Option<&str> {
         .iter()
         .find_map(|k| labels.get(*k))
         .map(String::as_str)
+}
+
+/// The region a node is in: its region label (`topology.kubernetes.io/region`,
+/// or the legacy `failure-domain.beta.kubernetes.io/region`), else, on AWS,
+/// the region of the zone its provider ID names (`aws:///eu-west-1a/i-0d3c…`
+/// → `eu-west-1`).
+pub fn node_region(node: &Node) -> Option<&str> {
+    let labels = node.metadata.labels.as_ref();
+    let label = labels.and_then(|l| {
+        l.get("topology.kubernetes.io/region")
+            .or_else(|| l.get("failure-domain.beta.kubernetes.io/region"))
+    });
+    if let Some(r) = label {
+        return Some(r.as_str());
+    }
+    let id = node.spec.as_ref()?.provider_id.as_deref()?;
+    let zone = id.strip_prefix("aws:///")?.split('/').next()?;
+    is_aws_zone(zone).then(|| &zone[..zone.len() - 1])
+}
+
+/// An AWS zone (`us-east-2a`), not a region (`us-east-2`).
+pub fn is_aws_zone(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.len() > 2
+        && b[b.len() - 1].is_ascii_lowercase()
+        && b[b.len() - 2].is_ascii_digit()
+        && v.matches('-').count() == 2
 }
 
 /// Whether a topology key names the zone: `topology.kubernetes.io/zone` or
@@ -89,6 +116,28 @@ fn required_in(pv: &PersistentVolume, key: impl Fn(&str) -> bool) -> Vec<&str> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_node_s_region_is_its_label_else_its_aws_zone_s() {
+        let mut n = Node {
+            spec: Some(k8s_openapi::api::core::v1::NodeSpec {
+                provider_id: Some("aws:///eu-west-1a/i-0d3c8f601104455e3".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        assert_eq!(node_region(&n), Some("eu-west-1"));
+        n.metadata.labels = Some(
+            [(
+                "topology.kubernetes.io/region".to_owned(),
+                "us-east-2".to_owned(),
+            )]
+            .into(),
+        );
+        assert_eq!(node_region(&n), Some("us-east-2"));
+        assert!(is_aws_zone("us-east-2a"));
+        assert!(!is_aws_zone("us-east-2"));
+    }
     use super::*;
     use k8s_openapi::api::core::v1::{
         NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, PersistentVolumeSpec,

@@ -31,16 +31,9 @@ pub fn data_volume<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let claims: Vec<&Res<PersistentVolumeClaim>> = pod
         .spec
         .as_ref()
-        .and_then(|s| s.volumes.as_ref())
         .into_iter()
-        .flatten()
-        .filter_map(|v| v.persistent_volume_claim.as_ref())
-        .filter_map(|c| {
-            a.cluster
-                .pvcs
-                .iter()
-                .find(|p| p.ns_or_default() == ns && p.name() == c.claim_name)
-        })
+        .flat_map(|s| model::claims(s))
+        .filter_map(|name| a.cluster.pvc(ns, name))
         .collect();
     let workload = model::workload_ref(a.cluster, pod);
     if said("database is locked") {

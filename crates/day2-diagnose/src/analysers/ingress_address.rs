@@ -57,39 +57,17 @@ pub fn empty_cluster_name(
     )
 }
 
-/// The AWS regions of the cluster's nodes: their region label, else the
-/// zone in their provider ID (`aws:///eu-west-1a/i-0d3c…`) without its letter.
+/// The regions of the cluster's nodes ([`day2_model::topology::node_region`]).
 fn node_regions<'c>(a: &Analysis<'c>) -> Vec<&'c str> {
     let mut out: Vec<&str> = a
         .cluster
         .nodes
         .iter()
-        .filter_map(|n| {
-            let labels = n.metadata.labels.as_ref();
-            let label = labels.and_then(|l| {
-                l.get("topology.kubernetes.io/region")
-                    .or_else(|| l.get("failure-domain.beta.kubernetes.io/region"))
-            });
-            if let Some(r) = label {
-                return Some(r.as_str());
-            }
-            let id = n.spec.as_ref()?.provider_id.as_deref()?;
-            let zone = id.strip_prefix("aws:///")?.split('/').next()?;
-            is_zone(zone).then(|| &zone[..zone.len() - 1])
-        })
+        .filter_map(|n| day2_model::topology::node_region(n))
         .collect();
     out.sort_unstable();
     out.dedup();
     out
-}
-
-/// An AWS zone (`us-east-2a`), not a region (`us-east-2`).
-fn is_zone(v: &str) -> bool {
-    let b = v.as_bytes();
-    b.len() > 2
-        && b[b.len() - 1].is_ascii_lowercase()
-        && b[b.len() - 2].is_ascii_digit()
-        && v.matches('-').count() == 2
 }
 
 /// GKE's controller refuses a backend Service of type ClusterIP without
@@ -224,7 +202,7 @@ pub fn pending<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .links(warned),
         ];
     }
-    if let Some(region) = flag(pod, "aws-region").filter(|r| is_zone(r)) {
+    if let Some(region) = flag(pod, "aws-region").filter(|r| day2_model::topology::is_aws_zone(r)) {
         let fixed = &region[..region.len() - 1];
         return vec![
             Hypothesis::new(

@@ -116,11 +116,7 @@ fn exclusive_lock(a: &Analysis<'_>, volume: &str, err: &str) -> Option<Hypothesi
     }
     let pv = a.cluster.pv(volume)?;
     let class_name = pv.spec.as_ref()?.storage_class_name.as_deref()?;
-    let class = a
-        .cluster
-        .storage_classes
-        .iter()
-        .find(|c| c.name() == class_name)?;
+    let class = a.cluster.storage_class(class_name)?;
     let features = class.parameters.as_ref()?.get("imageFeatures")?;
     if !features.split(',').any(|f| f.trim() == "exclusive-lock") {
         return None;

@@ -6,6 +6,7 @@
 
 use super::*;
 use day2_model::ObjRef;
+use day2_model::security::EffectiveSecurityContext;
 
 /// The volume mounted at the longest prefix of `path` in `container`.
 fn volume_at<'p>(pod: &'p Res<Pod>, container: &str, path: &str) -> Option<&'p str> {
@@ -154,15 +155,11 @@ fn chown_capability_dropped(
     d: &crate::messages::fs::Denied,
 ) -> Option<Hypothesis> {
     let spec = pod.spec.as_ref()?;
-    let c = model::spec_container(pod, container)?;
-    let sc = c.security_context.as_ref();
-    let user = sc
-        .and_then(|s| s.run_as_user)
-        .or_else(|| spec.security_context.as_ref()?.run_as_user);
-    if user != Some(0) {
+    let effective = EffectiveSecurityContext::of(spec, model::spec_container(pod, container)?);
+    if effective.run_as_user != Some(0) {
         return None;
     }
-    let caps = sc.and_then(|s| s.capabilities.as_ref());
+    let caps = effective.capabilities;
     let has = |list: Option<&Vec<String>>, want: &str| {
         list.is_some_and(|l| {
             l.iter().any(|x| {
@@ -243,8 +240,7 @@ fn host_dir_denied(
         .host_path
         .as_ref()?;
     let non_root = model::spec_container(pod, container)
-        .and_then(|c| c.security_context.as_ref()?.run_as_non_root)
-        .or_else(|| spec.security_context.as_ref()?.run_as_non_root)
+        .and_then(|c| EffectiveSecurityContext::of(spec, c).run_as_non_root)
         .unwrap_or(false);
     let who = match user {
         Some(u) => format!("user {u}"),
@@ -276,9 +272,10 @@ fn write_denied(
     d: &crate::messages::fs::Denied,
 ) -> Option<Hypothesis> {
     let spec = pod.spec.as_ref()?;
-    let user = model::spec_container(pod, container)
-        .and_then(|c| c.security_context.as_ref()?.run_as_user)
-        .or_else(|| spec.security_context.as_ref()?.run_as_user);
+    let user = match model::spec_container(pod, container) {
+        Some(c) => EffectiveSecurityContext::of(spec, c).run_as_user,
+        None => spec.security_context.as_ref().and_then(|s| s.run_as_user),
+    };
     if user == Some(0) {
         return None;
     }
