@@ -460,7 +460,7 @@ pub fn readiness(a: &Analysis<'_>, svc: &Res<Service>, pod: &Res<Pod>, depth: u3
             }
             Hypothesis::new(
                 62,
-                Loop::Network,
+                Loop::Compute,
                 workload.clone(),
                 format!("{} runs but fails its readiness probe ({}): the app is not ready to serve, or the probe checks the wrong thing", pod.name(), p.output),
             )
