@@ -290,6 +290,12 @@
 //! `tests/incidents-heldout-71/` is a seventy-first, written the same way
 //! from threads none of the other sets cites, against
 //! [`HELDOUT71_ACCURACY_FLOOR`] and [`HELDOUT71_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-72/` is a seventy-second, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT72_ACCURACY_FLOOR`] and [`HELDOUT72_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-73/` is a seventy-third, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT73_ACCURACY_FLOOR`] and [`HELDOUT73_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -1057,6 +1063,22 @@ const HELDOUT71_ACCURACY_FLOOR: f64 = 0.666;
 /// today. Only goes down.
 const HELDOUT71_HEALTHY_MISSES_CEILING: usize = 0;
 
+/// Share of the seventy-second held-out set (`tests/incidents-heldout-72/`)
+/// fully right. Blind, on the engine of f48a0d4: 7 of 14 (50%). Only goes up.
+const HELDOUT72_ACCURACY_FLOOR: f64 = 0.499;
+
+/// Healthy clusters of the seventy-second held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT72_HEALTHY_MISSES_CEILING: usize = 1;
+
+/// Share of the seventy-third held-out set (`tests/incidents-heldout-73/`)
+/// fully right. Blind, on the engine of f48a0d4: 9 of 14 (64.3%). Only goes up.
+const HELDOUT73_ACCURACY_FLOOR: f64 = 0.642;
+
+/// Healthy clusters of the seventy-third held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT73_HEALTHY_MISSES_CEILING: usize = 0;
+
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
 const HELDOUT10_HEALTHY_MISSES_CEILING: usize = 0;
@@ -1505,6 +1527,8 @@ const HELDOUT68: &str = "tests/incidents-heldout-68";
 const HELDOUT69: &str = "tests/incidents-heldout-69";
 const HELDOUT70: &str = "tests/incidents-heldout-70";
 const HELDOUT71: &str = "tests/incidents-heldout-71";
+const HELDOUT72: &str = "tests/incidents-heldout-72";
+const HELDOUT73: &str = "tests/incidents-heldout-73";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -2028,6 +2052,10 @@ const HELDOUT70_BEGIN: &str = "<!-- heldout70:begin -->";
 const HELDOUT70_END: &str = "<!-- heldout70:end -->";
 const HELDOUT71_BEGIN: &str = "<!-- heldout71:begin -->";
 const HELDOUT71_END: &str = "<!-- heldout71:end -->";
+const HELDOUT72_BEGIN: &str = "<!-- heldout72:begin -->";
+const HELDOUT72_END: &str = "<!-- heldout72:end -->";
+const HELDOUT73_BEGIN: &str = "<!-- heldout73:begin -->";
+const HELDOUT73_END: &str = "<!-- heldout73:end -->";
 
 /// The scoreboards share one file and run in parallel: one writer at a time.
 static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -2981,6 +3009,30 @@ fn heldout71_incidents_scoreboard() {
         HELDOUT71_ACCURACY_FLOOR,
         HELDOUT71_HEALTHY_MISSES_CEILING,
         (HELDOUT71_BEGIN, HELDOUT71_END),
+    );
+}
+
+/// The seventy-second held-out set, scored on its own by the same code.
+#[test]
+fn heldout72_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT72,
+        14,
+        HELDOUT72_ACCURACY_FLOOR,
+        HELDOUT72_HEALTHY_MISSES_CEILING,
+        (HELDOUT72_BEGIN, HELDOUT72_END),
+    );
+}
+
+/// The seventy-third held-out set, scored on its own by the same code.
+#[test]
+fn heldout73_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT73,
+        14,
+        HELDOUT73_ACCURACY_FLOOR,
+        HELDOUT73_HEALTHY_MISSES_CEILING,
+        (HELDOUT73_BEGIN, HELDOUT73_END),
     );
 }
 
