@@ -186,6 +186,38 @@ fn an_eviction_after_the_node_last_changed_its_pressure_condition_is_an_incident
     );
 }
 
+#[test]
+fn an_unrecorded_one_off_eviction_older_than_its_event_is_a_leftover_unless_it_repeats() {
+    // Evicted at 12:00, the condition False since the day before, the
+    // replacement Ready, the input at 14:30: the Evicted event has expired
+    // (the API server keeps events an hour) and the Failed pod is left over.
+    let at = |t: &str| {
+        evicted_for_disk("False", "2026-03-01T09:55:00Z", "True").replace(
+            "status: {phase: Failed, reason: Evicted,",
+            &format!("status: {{containerStatuses: [{{name: api, ready: false, restartCount: 0, image: \"api:1\", imageID: \"\", state: {{terminated: {{reason: Evicted, exitCode: 137, finishedAt: \"{t}\"}}}}}}], phase: Failed, reason: Evicted,"),
+        )
+    };
+    let out = diagnose(&load(&at("2026-03-02T12:00:00Z")));
+    assert!(out.diagnoses.is_empty(), "{}", summary(&out));
+    // The same controller's pods evicted again: a pressure that returns.
+    let once = at("2026-03-02T12:00:00Z");
+    let second: String = once
+        .lines()
+        .filter(|l| l.contains("api-5d8f7c9b5-old"))
+        .map(|l| {
+            l.replace("api-5d8f7c9b5-old", "api-5d8f7c9b5-old2")
+                .replace("u-o", "u-o2")
+        })
+        .collect();
+    let twice = format!("{once}{second}\n");
+    let out = diagnose(&load(&twice));
+    assert!(
+        out.diagnoses.iter().any(|d| d.symptom.kind == "Evicted"),
+        "{}",
+        summary(&out)
+    );
+}
+
 /// A CronJob's run that failed on 14 June, and the runs after it; `later`
 /// says whether the later runs completed.
 fn cron_runs(later_complete: bool) -> String {

@@ -87,23 +87,67 @@ fn an_ingress_without_its_load_balancer_is_the_controllers_setting() {
     assert!(d.fix.contains("kubernetes.io/role/elb"), "{}", d.fix);
 }
 
-fn memcached(restarts: u32, created: &str) -> String {
+#[test]
+fn an_alb_with_instance_targets_needs_a_node_port() {
+    let port = "Failed deploy model due to InvalidParameter: 1 validation error(s) found. - minimum field value of 1, CreateTargetGroupInput.Port.";
+    let text = alb("\"--cluster-name=prod\", \"--ingress-class=alb\"", port)
+        .replace("type: NodePort", "type: ClusterIP");
+    let out = diagnose(&load(&text));
+    let d = about(&out, "LoadBalancerPending", "default", "app");
+    assert_root(d, Loop::Network, "Service", "app");
+    assert!(
+        d.fix.contains("target-type: ip") && d.fix.contains("NodePort"),
+        "{}",
+        d.fix
+    );
+    // Registered by IP, the pods need no node port: not this cause.
+    let text = text.replace(
+        "metadata: {name: app, namespace: default, creationTimestamp",
+        "metadata: {name: app, namespace: default, annotations: {alb.ingress.kubernetes.io/target-type: ip}, creationTimestamp",
+    );
+    let out = diagnose(&load(&text));
+    assert!(
+        out.diagnoses
+            .iter()
+            .all(|d| d.root_cause.object.kind != "Service"),
+        "{}",
+        summary(&out)
+    );
+}
+
+fn memcached(restarts: u32, created: &str, killed: &str) -> String {
     format!(
         r#"apiVersion: v1
 kind: List
 items:
-{NODE_READY}- {{apiVersion: v1, kind: Pod, metadata: {{name: cache-0, namespace: loki, creationTimestamp: "{created}"}}, spec: {{nodeName: n1, containers: [{{name: memcached, image: "memcached:1.6", resources: {{limits: {{memory: 1Gi}}}}}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: memcached, ready: true, restartCount: {restarts}, image: "", imageID: "", state: {{running: {{startedAt: "2026-06-20T09:15:00Z"}}}}, lastState: {{terminated: {{exitCode: 137, reason: OOMKilled, finishedAt: "2026-06-20T09:14:59Z"}}}}}}]}}}}
+{NODE_READY}- {{apiVersion: v1, kind: Pod, metadata: {{name: cache-0, namespace: loki, creationTimestamp: "{created}"}}, spec: {{nodeName: n1, containers: [{{name: memcached, image: "memcached:1.6", resources: {{limits: {{memory: 1Gi}}}}}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: memcached, ready: true, restartCount: {restarts}, image: "", imageID: "", state: {{running: {{startedAt: "{killed}"}}}}, lastState: {{terminated: {{exitCode: 137, reason: OOMKilled, finishedAt: "{killed}"}}}}}}]}}}}
 "#
     )
 }
 
 #[test]
 fn a_container_killed_every_hour_has_not_recovered_in_forty_five_minutes() {
-    let out = diagnose(&load(&memcached(1255, "2026-05-05T09:00:00Z")));
+    let out = diagnose(&load(&memcached(
+        1255,
+        "2026-05-05T09:00:00Z",
+        "2026-06-20T09:14:59Z",
+    )));
     let d = about(&out, "OOMKilled", "loki", "cache-0");
     assert_root(d, Loop::Compute, "Pod", "cache-0");
-    // Killed once, long ago, and quiet since: history.
-    let out = diagnose(&load(&memcached(1, "2026-05-05T09:00:00Z")));
+    // Killed once, 45 minutes ago: the load that reached the limit comes
+    // round again, so a kill at the memory limit is an incident for a day.
+    let out = diagnose(&load(&memcached(
+        1,
+        "2026-05-05T09:00:00Z",
+        "2026-06-20T09:14:59Z",
+    )));
+    about(&out, "OOMKilled", "loki", "cache-0");
+    // Killed once, two days ago, and quiet since: history.
+    let out = diagnose(&load(&memcached(
+        1,
+        "2026-05-05T09:00:00Z",
+        "2026-06-18T09:14:59Z",
+    )));
     assert!(out.diagnoses.is_empty(), "{}", summary(&out));
 }
 

@@ -123,7 +123,7 @@ pub fn unwatched<'c>(
 /// runs the node-driver-registrar and names the driver (its arguments or
 /// environment), or whose name carries the driver's first label and `node`
 /// (`ebs-csi-node` for `ebs.csi.aws.com`).
-fn node_plugin<'c>(a: &Analysis<'c>, driver: &str) -> Option<&'c Res<DaemonSet>> {
+pub(crate) fn node_plugin<'c>(a: &Analysis<'c>, driver: &str) -> Option<&'c Res<DaemonSet>> {
     let short = driver.split('.').next().unwrap_or(driver);
     a.cluster.daemon_sets.iter().find(|ds| {
         let Some(spec) = ds.spec.template.spec.as_ref() else {

@@ -135,7 +135,14 @@ pub fn type_mismatch<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
             ),
         )
         .fix(format!(
-            "Create the path on node {node_name} as the volume's `type` requires, or correct the path or `type` in {workload} (`DirectoryOrCreate`/`FileOrCreate` create it), or keep the pod on nodes that have it."
+            "Create {} on node {node_name} as the volume's `type` requires (a path a service of the host creates, such as a device manager's run directory, means the host's operating system lacks that service), or correct the path or `type` in {workload} (`DirectoryOrCreate`/`FileOrCreate` create it), or keep the pod on nodes that have it.",
+            failed
+                .iter()
+                .map(|(_, (p, _))| *p)
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect::<Vec<_>>()
+                .join(", ")
         ))
         .link(link),
     ]

@@ -97,6 +97,42 @@ fn translation(
     )
 }
 
+/// An ALB Ingress with `instance` targets (the AWS Load Balancer
+/// Controller's default) in front of a `ClusterIP` Service: instance targets
+/// are the nodes at the Service's node port, and a ClusterIP Service has
+/// none, so the controller asks for a target group on port 0 (`minimum
+/// field value of 1, CreateTargetGroupInput.Port`) and builds nothing.
+fn instance_without_node_port<'c>(
+    a: &Analysis<'c>,
+    ing: &'c Res<k8s_openapi::api::networking::v1::Ingress>,
+) -> Option<Hypothesis> {
+    if !crate::symptoms::ingress::is_alb(a, ing) {
+        return None;
+    }
+    let ns = ing.ns_or_default();
+    let svc = crate::symptoms::ingress::backends(ing)
+        .into_iter()
+        .filter_map(|(b, _, _)| a.service(ns, &b.name))
+        .find(|svc| {
+            crate::symptoms::ingress::alb_target_type(ing, svc) == "instance"
+                && svc
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.type_.as_deref())
+                    .is_none_or(|t| t == "ClusterIP")
+        })?;
+    let name = svc.name();
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Network,
+            svc.objref(),
+            format!("Ingress {ns}/{} registers its backends as `instance` targets (the AWS Load Balancer Controller's default), which are the nodes at the Service's node port, but Service {ns}/{name} is ClusterIP and has no node port: the target group cannot be created", ing.name()),
+        )
+        .fix(format!("Either make Service {ns}/{name} `type: NodePort`, or register the pods themselves: annotate Ingress {ns}/{} with `alb.ingress.kubernetes.io/target-type: ip` (`kubectl annotate ingress -n {ns} {} alb.ingress.kubernetes.io/target-type=ip`).", ing.name(), ing.name())),
+    )
+}
+
 pub fn pending<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Subject::Ingress(ing) = d.subject else {
         return vec![];
@@ -155,6 +191,9 @@ pub fn pending<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .links(warned)
             .unexplained(),
         ];
+    }
+    if let Some(h) = instance_without_node_port(a, ing) {
+        return vec![h.links(warned)];
     }
     // GKE's own classes are served from its control plane: no pod to find.
     if class.starts_with("gce") {

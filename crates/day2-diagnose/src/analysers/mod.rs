@@ -72,6 +72,7 @@ pub mod service_port;
 pub mod sidecar_request;
 pub mod start;
 pub mod storage;
+pub mod unused_identity;
 pub mod volume_backend;
 pub mod walk;
 pub mod webhook_path;
@@ -221,6 +222,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[CrashLoopBackOff, JobFailed, FailedMount],
         run: identity_label::on_workload,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff, JobFailed],
+        run: unused_identity::unused,
     },
     Analyser {
         kinds: &[CrashLoopBackOff],

@@ -115,3 +115,61 @@ pub fn driver_side(
         .links(link),
     )
 }
+
+/// A mount helper of the driver that has run out of something the node
+/// plugin's processes hold on that node: efs-utils' `Failed to locate an
+/// available port in the range [20049, 20449]` (every local port taken by
+/// TLS tunnels, stunnel, never reaped after their volumes were unmounted:
+/// kubernetes-sigs/aws-efs-csi-driver#281), or `too many open files`. Other
+/// nodes mount fine; the node plugin on this one is what to restart.
+pub fn node_exhausted(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    message: &str,
+    link: Option<Link>,
+) -> Option<Hypothesis> {
+    let what = if message.contains("available port in the range") {
+        "local ports (its TLS tunnels, stunnel processes of volumes long unmounted, still hold them)"
+    } else if message.to_ascii_lowercase().contains("too many open files") {
+        "file descriptors"
+    } else {
+        return None;
+    };
+    let node = model::node_name(pod)?;
+    let ns = pod.ns_or_default();
+    let driver = model::claims(pod.spec.as_ref()?)
+        .filter_map(|c| a.cluster.pvc(ns, c))
+        .filter_map(|c| a.cluster.pv_of_claim(c))
+        .filter_map(|pv| pv.spec.as_ref()?.csi.as_ref())
+        .map(|csi| csi.driver.as_str())
+        .next()?;
+    let ds = super::csi_registration::node_plugin(a, driver)?;
+    let plugin = a.cluster.pods_on_node(node).find(|p| {
+        a.cluster
+            .owner_of(p)
+            .is_some_and(|o| o.kind == "DaemonSet" && o.name == ds.name())
+    });
+    let root = plugin.map_or_else(|| ds.objref(), |p| p.objref());
+    let restart = plugin.map_or_else(
+        || format!("the {} pod on {node}", ds.name()),
+        |p| format!("`kubectl delete pod -n {} {}`", p.ns_or_default(), p.name()),
+    );
+    Some(
+        Hypothesis::new(
+            78,
+            Loop::Storage,
+            root,
+            format!(
+                "the {driver} node plugin on {node} ({}) has run out of {what}: new mounts on that node fail while other nodes mount ({})",
+                ds.name(),
+                day2_model::redact::excerpt(message, 160)
+            ),
+        )
+        .fix(format!(
+            "Restart the node plugin on {node} ({restart}; DaemonSet {}/{}) to free what its processes hold, and upgrade the driver to a release that reaps them; the mounts then retry on their own.",
+            ds.ns_or_default(),
+            ds.name()
+        ))
+        .links(link),
+    )
+}

@@ -566,9 +566,37 @@ pub fn ingress<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         } else {
             format!(" (Services with similar names: {})", similar.join(", "))
         };
+        // An Ingress backend names a Service of the Ingress's own namespace
+        // only (`IngressServiceBackend` has no namespace field).
+        let elsewhere: Vec<&str> = a
+            .cluster
+            .services
+            .iter()
+            .filter(|s| s.name() == service.as_str() && s.ns_or_default() != ns)
+            .map(|s| s.ns_or_default())
+            .collect();
+        let (hint, fix) = match elsewhere.first() {
+            Some(other) => (
+                format!(
+                    "{hint}; Service {service} exists in namespace {}",
+                    elsewhere.join(", ")
+                ),
+                format!(
+                    "An Ingress routes only to Services in its own namespace: create Ingress {} in namespace {other} (beside Service {service}), or add a Service of type ExternalName {ns}/{service} with `externalName: {service}.{other}.svc.cluster.local`.",
+                    ing.name()
+                ),
+            ),
+            None => (
+                hint,
+                format!(
+                    "Point the backend of Ingress {} at the right Service name, or create Service {ns}/{service}.",
+                    ing.name()
+                ),
+            ),
+        };
         return vec![Hypothesis::new(86, Loop::Network, ing.objref(), format!("Ingress {} routes {host}{path} to Service {service}, which does not exist in {ns}{hint}", ing.name()))
             .rule(a.findings.rule_on("NW010", &ing.objref()).map(|f| &*f.rule))
-            .fix(format!("Point the backend of Ingress {} at the right Service name, or create Service {ns}/{service}.", ing.name()))];
+            .fix(fix)];
     };
     if d.kind == crate::symptoms::Kind::IngressBackendMissing {
         let have: Vec<String> = svc

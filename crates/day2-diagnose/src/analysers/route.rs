@@ -40,9 +40,10 @@ pub fn backend<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 route.objref(),
                 format!("{kind} {ns}/{name} sends {host} to Service {service}, which does not exist in {ns}"),
             )
-            .fix(match near {
-                Some(n) => format!("Set `backendRefs[].name: {n}` in {kind} {name} (Service {n} exists; {service} does not)."),
-                None => format!("Create Service {ns}/{service} or point `backendRefs[].name` of {kind} {name} at the Service that exists."),
+            .fix(match (near, elsewhere(a, ns, service)) {
+                (Some(n), _) => format!("Set `backendRefs[].name: {n}` in {kind} {name} (Service {n} exists; {service} does not)."),
+                (None, Some(other)) => format!("Service {service} is in namespace {other}: set `backendRefs[].namespace: {other}` in {kind} {name} and let the route in with a ReferenceGrant in {other} (from {kind} in {ns} to Service {service})."),
+                (None, None) => format!("Create Service {ns}/{service} or point `backendRefs[].name` of {kind} {name} at the Service that exists."),
             }),
         ];
     };
@@ -73,4 +74,14 @@ pub fn backend<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             port.as_deref().unwrap_or("(none)")
         )),
     ]
+}
+
+/// The namespace of another Service named `service`, when the route's own
+/// namespace has none.
+fn elsewhere<'c>(a: &Analysis<'c>, ns: &str, service: &str) -> Option<&'c str> {
+    a.cluster
+        .services
+        .iter()
+        .find(|s| s.name() == service && s.ns_or_default() != ns)
+        .map(|s| s.ns_or_default())
 }

@@ -488,6 +488,13 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     {
         return vec![h];
     }
+    // The driver's helper has used up a resource of the node.
+    if let Some(h) = said
+        .iter()
+        .find_map(|m| super::mount_driver::node_exhausted(a, pod, m, link.clone()))
+    {
+        return vec![h];
+    }
     // The server refuses the credentials the volume's Secret holds.
     if let Some(h) = said
         .iter()

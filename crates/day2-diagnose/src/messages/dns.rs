@@ -17,6 +17,9 @@
 //! - Node.js: `getaddrinfo EAI_AGAIN <host>`, `getaddrinfo ENOTFOUND <host>`;
 //! - curl (`lib/hostip.c`): `Could not resolve host: <host>`;
 //! - MySQL clients: `Unknown MySQL server host '<host>'`;
+//! - BIND's `dig` and `nslookup` (`bin/dig/dighost.c`): `;; connection
+//!   timed out; no servers could be reached`, and since 9.18 `;;
+//!   communications error to <server>#53: timed out`;
 //! - resolvers reporting `SERVFAIL` or `NXDOMAIN`.
 
 /// How a name lookup failed.
@@ -40,7 +43,29 @@ pub struct Lookup {
 
 /// The failed lookup a line reports, if any.
 pub fn lookup(line: &str) -> Option<Lookup> {
-    go(line).or_else(|| node(line)).or_else(|| libc(line))
+    go(line)
+        .or_else(|| node(line))
+        .or_else(|| bind(line))
+        .or_else(|| libc(line))
+}
+
+/// BIND's `dig`/`nslookup`: no server answered. They name the server, not
+/// the host (the command line did).
+fn bind(line: &str) -> Option<Lookup> {
+    if line.contains("no servers could be reached") {
+        return Some(Lookup {
+            host: None,
+            server: None,
+            failure: DnsFailure::Timeout,
+        });
+    }
+    let rest = line.split_once("communications error to ")?.1;
+    let (server, what) = rest.split_once(": ")?;
+    what.starts_with("timed out").then(|| Lookup {
+        host: None,
+        server: Some(server.replace('#', ":")),
+        failure: DnsFailure::Timeout,
+    })
 }
 
 /// Go: `lookup <host> on <server>: <what>` or `lookup <host>: <what>`.
@@ -177,6 +202,21 @@ mod tests {
 
     fn nf(h: &str) -> (Option<String>, DnsFailure) {
         (Some(h.to_owned()), DnsFailure::NotFound)
+    }
+
+    #[test]
+    fn bind_tools_report_no_answer_with_the_server() {
+        let old = lookup(";; connection timed out; no servers could be reached");
+        assert_eq!(old.map(|l| l.failure), Some(DnsFailure::Timeout));
+        let new = lookup(";; communications error to 10.43.0.10#53: timed out");
+        assert_eq!(
+            new.map(|l| (l.server, l.failure)),
+            Some((Some("10.43.0.10:53".to_owned()), DnsFailure::Timeout))
+        );
+        assert_eq!(
+            lookup(";; communications error to 10.43.0.10#53: connection refused"),
+            None
+        );
     }
 
     #[test]

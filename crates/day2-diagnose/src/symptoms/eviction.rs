@@ -13,6 +13,9 @@ use day2_model::pod::Pod;
 use day2_model::{Res, SourceKind};
 use k8s_openapi::api::core::v1::Node;
 
+/// The API server's default `--event-ttl`.
+const EVENT_TTL_SECS: i64 = 60 * 60;
+
 /// The node conditions that mean resource pressure.
 pub const PRESSURE: [&str; 3] = ["DiskPressure", "MemoryPressure", "PIDPressure"];
 
@@ -108,13 +111,29 @@ fn evicted_and_replaced(
         let Some(t) = t else { return false };
         last = last.max(Some(t));
     }
-    // The clearing must come after the eviction: a node whose condition
-    // has read False since before it never recorded this pressure ending
-    // (the kubelet evicts at a hard threshold between status updates).
+    // A node whose condition has read False since before the eviction never
+    // recorded this pressure (the kubelet evicts at a hard threshold between
+    // status updates): then the eviction must be a one-off (a controller
+    // whose pods are evicted again and again has a pressure that returns)
+    // older than the API server's event TTL (`--event-ttl`, an hour): its
+    // `Evicted` event is gone, and the Failed pod is a leftover the pod
+    // garbage collector has not reached.
     if let (Some(cleared), Some(evicted)) = (last, evicted_at)
         && evicted > cleared
     {
-        return false;
+        let evictions = a
+            .cluster
+            .pods_of(&owner.kind, &owner.namespace, &owner.name)
+            .into_iter()
+            .filter(|p| {
+                p.status
+                    .as_ref()
+                    .is_some_and(|s| s.reason.as_deref() == Some("Evicted"))
+            })
+            .count();
+        return evictions == 1
+            && a.observed_at()
+                .is_some_and(|now| now.as_second() - evicted.as_second() >= EVENT_TTL_SECS);
     }
     last.is_some_and(|t| a.is_history(t))
 }

@@ -310,7 +310,7 @@ pub fn misclassed<'a, 'c>(
 /// The target type the AWS Load Balancer Controller registers an Ingress's
 /// backends with: `alb.ingress.kubernetes.io/target-type` on the Ingress or
 /// its Service, `instance` (node ports) by default.
-fn alb_target_type<'i>(
+pub fn alb_target_type<'i>(
     ing: &'i k8s_openapi::api::networking::v1::Ingress,
     svc: &'i Service,
 ) -> &'i str {
@@ -336,13 +336,7 @@ pub fn fargate_instance<'c>(
     svc: &Service,
     pods: &[&'c Res<Pod>],
 ) -> Option<usize> {
-    let alb = class_name(a, ing) == Some("alb")
-        || a.cluster.ingress_classes.iter().any(|c| {
-            Some(c.name()) == class_name(a, ing)
-                && c.spec.as_ref().and_then(|s| s.controller.as_deref())
-                    == Some("ingress.k8s.aws/alb")
-        });
-    if !alb || alb_target_type(ing, svc) != "instance" || pods.is_empty() {
+    if !is_alb(a, ing) || alb_target_type(ing, svc) != "instance" || pods.is_empty() {
         return None;
     }
     let fargate = |p: &&Res<Pod>| {
@@ -352,6 +346,18 @@ pub fn fargate_instance<'c>(
             .is_some_and(|t| t == "fargate")
     };
     pods.iter().all(fargate).then_some(pods.len())
+}
+
+/// Whether the AWS Load Balancer Controller serves the Ingress: class `alb`,
+/// or an IngressClass whose controller is `ingress.k8s.aws/alb`.
+pub fn is_alb<'c>(a: &Analysis<'c>, ing: &'c Ingress) -> bool {
+    let class = class_name(a, ing);
+    class == Some("alb")
+        || a.cluster.ingress_classes.iter().any(|c| {
+            Some(c.name()) == class
+                && c.spec.as_ref().and_then(|s| s.controller.as_deref())
+                    == Some("ingress.k8s.aws/alb")
+        })
 }
 
 /// Whether a controller has written the Ingress's address

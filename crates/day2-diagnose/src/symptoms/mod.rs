@@ -331,6 +331,12 @@ pub fn evidence_of(events: &[&Event], max: usize) -> Vec<String> {
 /// stumble at start-up (three restarts while its node's network came up).
 const RHYTHM_RESTARTS: i64 = 10;
 
+/// How long a container the kernel killed at its memory limit must have run
+/// since: the load that reached the limit (a nightly backup, a daily batch,
+/// a traffic peak) comes round again, so an OOM kill stays an incident for
+/// a day.
+const OOM_RECOVERED_AFTER_SECS: i64 = 24 * 60 * 60;
+
 /// Whether a container's trouble is history: it runs and is Ready now, and
 /// its last termination, its current start and every event in `trouble` lie
 /// at least [`crate::analysis::RECOVERED_AFTER_SECS`] before the time the
@@ -338,7 +344,9 @@ const RHYTHM_RESTARTS: i64 = 10;
 /// never recovered, whatever the clocks say. Nor is one that restarts on a
 /// rhythm: the quiet since must also be three times the mean time between
 /// its restarts over the pod's life (memcached killed 1,255 times in 46
-/// days, once an hour, is not recovered 43 minutes after the last).
+/// days, once an hour, is not recovered 43 minutes after the last). A last
+/// termination by the kernel at the memory limit needs
+/// [`OOM_RECOVERED_AFTER_SECS`] of quiet instead.
 pub fn recovered(
     a: &Analysis<'_>,
     pod: &day2_model::pod::Pod,
@@ -365,7 +373,19 @@ pub fn recovered(
         last = last.max(Some(t));
     }
     let Some(last) = last else { return false };
-    if !a.is_history(last) {
+    let oom = cs
+        .last_state
+        .as_ref()
+        .and_then(|s| s.terminated.as_ref())
+        .is_some_and(|t| t.reason.as_deref() == Some("OOMKilled"));
+    let quiet = if oom {
+        OOM_RECOVERED_AFTER_SECS
+    } else {
+        crate::analysis::RECOVERED_AFTER_SECS
+    };
+    if a.observed_at()
+        .is_none_or(|now| now.as_second().saturating_sub(last.as_second()) < quiet)
+    {
         return false;
     }
     let restarts = i64::from(cs.restart_count);

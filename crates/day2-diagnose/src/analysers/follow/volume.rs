@@ -396,6 +396,9 @@ fn read_only(
 ) -> Option<Hypothesis> {
     let owner = crate::model::workload_ref(a.cluster, pod);
     let c = crate::model::spec_container(pod, container)?;
+    if let Some(h) = host_read_only(pod, d, &owner) {
+        return Some(h);
+    }
     let Some(vol_name) = volume_at(pod, container, &d.path) else {
         // The container's own file system.
         let ro = c
@@ -442,5 +445,32 @@ fn read_only(
         .fix(format!("Export {} read-write on NFS server {} (`rw` in /etc/exports, then `exportfs -ra`) and check the server's own file system is not mounted read-only; the pod starts on its next restart.", nfs.path, nfs.server))
         .missing(format!("NFS server {}'s export options (`showmount -e {}`, /etc/exports)", nfs.server, nfs.server))
         .unexplained(),
+    )
+}
+
+/// The runtime cannot create the source of a hostPath volume (`error while
+/// creating mount source path '<p>': mkdir <q>: read-only file system`):
+/// the node's own file system is read-only there, as an image-based OS
+/// (SUSE MicroOS, Talos, Flatcar, Bottlerocket) keeps its root
+/// (openebs/openebs#2456).
+fn host_read_only(
+    pod: &Res<Pod>,
+    d: &crate::messages::fs::Denied,
+    owner: &ObjRef,
+) -> Option<Hypothesis> {
+    let (name, path) = pod.spec.as_ref()?.volumes.iter().flatten().find_map(|v| {
+        let p = v.host_path.as_ref()?.path.trim_end_matches('/');
+        (d.path == p || d.path.starts_with(&format!("{p}/"))).then_some((v.name.as_str(), p))
+    })?;
+    let node = crate::model::node_name(pod).unwrap_or("the node");
+    Some(
+        Hypothesis::new(
+            80,
+            Loop::Storage,
+            owner.clone(),
+            format!("the hostPath volume {name} of {owner} needs {path} on node {node}, and the node's file system is read-only there: the runtime cannot create it (`{}`: read-only file system)", d.path),
+        )
+        .fix(format!("Point hostPath volume {name} of {owner} at a writable directory of the node (on an image-based OS with a read-only root, under /var or the directory its vendor documents for workloads), or create {path} on a writable mount of every node first."))
+        .missing(format!("node {node}'s mounts (`findmnt -T {path}` on the node)")),
     )
 }
