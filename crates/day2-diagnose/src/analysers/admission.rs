@@ -629,7 +629,7 @@ fn constraint_denied(a: &Analysis<'_>, message: &str, owner: &ObjRef) -> Option<
             constraint.objref(),
             format!("{} {name} refuses the pods of {owner}: \"{said}\"", constraint.obj.kind),
         )
-        .fix(format!("Make the pod template of {owner} satisfy {} {name} (\"{said}\"), or exempt it in the constraint's `match` (namespaces, labels) if the policy should not apply; the ReplicaSet creates its pods once they pass.", constraint.obj.kind)),
+        .fix(format!("Make the pod template of {owner} satisfy {} {name} (\"{said}\"{}), or exempt it in the constraint's `match` (namespaces, labels) if the policy should not apply; the ReplicaSet creates its pods once they pass.", constraint.obj.kind, crate::messages::admission::policy_field(said).map(|f| format!(": set {f}")).unwrap_or_default())),
     )
 }
 

@@ -189,6 +189,10 @@ pub(super) fn value_refused(class: &Res<StorageClass>, msg: &str) -> Option<Hypo
         "unknown",
         // Longhorn: `specified node tag sdd does not exist` (longhorn#4180).
         "does not exist",
+        // OpenEBS LVM: `no vg available to serve volume request having
+        // regex="^lvmpv-vg$"` (openebs/lvm-localpv#216): no node has it.
+        "available to serve",
+        "not available",
     ];
     if !refusal.iter().any(|w| l.contains(w)) {
         return None;

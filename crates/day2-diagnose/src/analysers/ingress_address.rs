@@ -336,5 +336,63 @@ pub fn pending<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .unexplained(),
         ];
     }
-    vec![]
+    leader_lock_refused(a, pod, &workload, ing)
+        .map(|h| h.link(seen).links(warned))
+        .into_iter()
+        .collect()
+}
+
+/// A controller that runs and says nothing while its Ingress gets no
+/// address: its ServiceAccount's roles cannot create the lock that
+/// client-go's leader election takes (a ConfigMap, or a Lease in
+/// `coordination.k8s.io`), so no replica ever leads and none acts
+/// (kubernetes-sigs/aws-load-balancer-controller#245: `configmaps is
+/// forbidden`). Judged only when the input holds the ClusterRoles bound.
+fn leader_lock_refused(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    workload: &day2_model::ObjRef,
+    ing: &Res<k8s_openapi::api::networking::v1::Ingress>,
+) -> Option<Hypothesis> {
+    use day2_model::rbac::{rule_allows, subject_is};
+    let ns = pod.ns_or_default();
+    let sa = model::pod_service_account(pod);
+    let bound = super::rbac::cluster_bindings_of(a.cluster, ns, sa);
+    let roles: Vec<_> = bound
+        .iter()
+        .map(|b| {
+            a.cluster
+                .cluster_roles
+                .iter()
+                .find(|r| r.name() == b.role_ref.name)
+        })
+        .collect::<Option<_>>()?;
+    let role = roles.first()?;
+    let local = a.cluster.role_bindings.iter().any(|b| {
+        b.ns_or_default() == ns
+            && b.subjects
+                .iter()
+                .flatten()
+                .any(|s| subject_is(s, Some(ns), ns, sa))
+    });
+    let can_lock = roles
+        .iter()
+        .flat_map(|r| r.rules.iter().flatten())
+        .any(|r| {
+            rule_allows(r, "create", "", "configmaps")
+                || rule_allows(r, "create", "coordination.k8s.io", "leases")
+        });
+    if can_lock || local {
+        return None;
+    }
+    Some(
+        Hypothesis::new(
+            70,
+            Loop::Identity,
+            role.objref(),
+            format!("{workload} runs but builds nothing for Ingress {}/{}: ServiceAccount {ns}/{sa} is bound to ClusterRole {}, which lets it create neither ConfigMaps nor Leases, so its leader election can never take its lock and no replica acts", ing.ns_or_default(), ing.name(), role.name()),
+        )
+        .fix(format!("Add `{{apiGroups: [\"\"], resources: [\"configmaps\"], verbs: [\"create\", \"get\", \"update\"]}}` (and the same on `leases` in `coordination.k8s.io`) to ClusterRole {}, or a Role with them in {ns}; `kubectl auth can-i create configmaps -n {ns} --as=system:serviceaccount:{ns}:{sa}` must answer yes.", role.name()))
+        .missing(format!("the controller's log (`kubectl logs -n {ns} {}`), which names the refused call", pod.name())),
+    )
 }

@@ -374,7 +374,7 @@ pub fn hint(
         }
         let asked_text = asked.as_deref().unwrap_or("its path");
         return Some(Hint {
-            app: false,
+            app: true,
             score: 84,
             summary: format!(
                 "the application in container {name} is served under the base path {base} ({source}), but its {k} probe asks for {asked_text} outside it: HTTP 404"

@@ -242,6 +242,41 @@ pub fn failing(a: &Analysis<'_>, ns: &str, secret: &str, link: Option<Link>) -> 
             );
         }
     }
+    // A store or issuer it names that reports its own failure: the cause
+    // is there, in its words (a ClusterSecretStore whose role cannot be
+    // assumed, an Issuer whose account is refused).
+    if let Some((r, why)) = referenced(a, o, ns).into_iter().find_map(|r| {
+        let why = a
+            .cluster
+            .events_for_obj(r)
+            .into_iter()
+            .rev()
+            .find(|e| e.type_ == "Warning")
+            .map(|e| e.message_text())
+            .or_else(|| error_text(r))?;
+        Some((r, why))
+    }) {
+        let why = day2_model::redact::excerpt(why, 240);
+        return Some(
+            Hypothesis::new(
+                87,
+                Loop::Identity,
+                r.objref(),
+                format!("Secret {ns}/{secret} does not exist because {} {ns}/{}, which writes it, uses {} {}, which fails: {why}", o.kind, o.name(), r.kind, r.name()),
+            )
+            .fix(format!(
+                "Fix {} {} (`kubectl describe {} {}`), which reports: {why}; then {} {} writes Secret {secret} and the pods start.",
+                r.kind,
+                r.name(),
+                r.kind.to_ascii_lowercase(),
+                r.name(),
+                o.kind,
+                o.name()
+            ))
+            .link(seen)
+            .links(link),
+        );
+    }
     // The controller of that kind: a workload named after it.
     let stem = kebab(&o.kind);
     let controller_pod = a

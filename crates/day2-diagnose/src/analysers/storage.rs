@@ -120,6 +120,10 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     })
                     .link(link),
             ),
+            // A value of the class's parameters the driver quotes as what
+            // it cannot serve (before quotas: `ResourceExhausted` is also
+            // a node that has no such volume group).
+            _ if let Some(h) = class.and_then(|c| super::class_params::value_refused(c, msg)) => out.push(h.link(link)),
             // The cloud account's quota: its number lives outside the cluster.
             VolumeErrorClass::Limits => out.push(
                 Hypothesis::new(78, Loop::Storage, pvc.objref(), format!("the cloud refuses the disk for {ns}/{}: a quota or volume limit of the cloud account is reached: {}", pvc.name(), day2_model::redact::excerpt(msg, 200)))
@@ -153,6 +157,18 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             _ if let Some(h) = super::apierr::forbidden_in(a, msg).or_else(|| super::admission::admission_policy_denied(a, msg, Loop::Storage)) => out.push(h.link(link)),
             // An object the class's parameters name is not there.
             _ if let Some(h) = class.and_then(|c| super::class_params::names_nothing(a, pvc, c, msg)) => out.push(h.link(link)),
+            // The driver's call timed out and nothing in the input says why:
+            // the storage system does not answer the CSI controller (a
+            // firewall letting the monitors through but not the OSDs,
+            // ceph-csi#2104; its retries then find the first call's
+            // operation still in flight, `Aborted … already exists`).
+            _ if failed.iter().any(|e| e.message_text().contains("DeadlineExceeded")) => out.push(
+                Hypothesis::new(50, Loop::Storage, class.map(|c| c.objref()).unwrap_or_else(|| pvc.objref()), format!("{provisioner} times out provisioning {ns}/{}: the storage system does not answer the CSI controller in time, and the input holds no cause for it: {}", pvc.name(), day2_model::redact::excerpt(msg, 200)))
+                    .fix(format!("Check the path from the {provisioner} controller pod to every endpoint of the storage system (all its servers and ports, not just the first it contacts: firewalls, security groups, routes), then the provisioner's log (its `csi-provisioner` and driver containers)."))
+                    .missing("the network path between the CSI controller and the storage system")
+                    .link(link)
+                    .unexplained(),
+            ),
             _ => out.push(
                 Hypothesis::new(50, Loop::Storage, class.map(|c| c.objref()).unwrap_or_else(|| pvc.objref()), format!("{provisioner} fails to provision {ns}/{}: {}", pvc.name(), day2_model::redact::excerpt(msg, 200)))
                     .fix(format!("Read the provisioner's log (the CSI controller pod's `csi-provisioner` and driver containers) for {provisioner}."))

@@ -316,8 +316,68 @@ fn after<'a>(s: &'a str, marker: &str) -> Option<&'a str> {
     s.find(marker).and_then(|i| s.get(i + marker.len()..))
 }
 
+/// The pod-spec field a policy's own words are about (Gatekeeper's library,
+/// Azure Policy's and Kyverno's messages: `Privilege escalation container is
+/// not allowed: minio` is `allowPrivilegeEscalation`), to name in the fix.
+pub fn policy_field(said: &str) -> Option<&'static str> {
+    let l = said.to_ascii_lowercase();
+    const FIELDS: [(&[&str], &str); 8] = [
+        (
+            &["privilege escalation", "allowprivilegeescalation"],
+            "securityContext.allowPrivilegeEscalation: false",
+        ),
+        (&["privileged"], "securityContext.privileged: false"),
+        (
+            &[
+                "run as non-root",
+                "runasnonroot",
+                "run as nonroot",
+                "as root",
+            ],
+            "securityContext.runAsNonRoot: true (and a non-zero runAsUser)",
+        ),
+        (
+            &["read-only root", "readonlyrootfilesystem", "read only root"],
+            "securityContext.readOnlyRootFilesystem: true",
+        ),
+        (
+            &["capabilit"],
+            "securityContext.capabilities (drop: [\"ALL\"], add only what the policy allows)",
+        ),
+        (
+            &["hostnetwork", "host network", "hostport", "host port"],
+            "no hostNetwork or hostPort",
+        ),
+        (&["hostpath", "host path"], "no hostPath volumes"),
+        (
+            &["limits", "resource limit"],
+            "resources.limits (cpu and memory) on every container",
+        ),
+    ];
+    FIELDS
+        .iter()
+        .find(|(words, _)| words.iter().any(|w| l.contains(w)))
+        .map(|(_, f)| *f)
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_policys_words_name_the_field_to_set() {
+        assert_eq!(
+            policy_field("Privilege escalation container is not allowed: minio"),
+            Some("securityContext.allowPrivilegeEscalation: false")
+        );
+        assert_eq!(
+            policy_field(
+                "Privileged container is not allowed: app, securityContext: {\"privileged\": true}"
+            ),
+            Some("securityContext.privileged: false")
+        );
+        assert_eq!(policy_field("image registry not allowed"), None);
+    }
+
     use super::*;
 
     #[test]

@@ -227,13 +227,15 @@ pub fn parse_fit_error(msg: &str) -> Option<FitError> {
     let msg = strip_combined(msg);
     let truncated = msg.ends_with(" ...");
     let msg = msg.strip_suffix(" ...").unwrap_or(msg);
-    if let Some(rest) = msg
-        .find("No nodes are available that match all of the following predicates::")
-        .map(|i| {
-            &msg[i + "No nodes are available that match all of the following predicates::".len()..]
-        })
-    {
-        return Some(parse_predicates(rest, truncated));
+    // 1.8 and 1.9 wrote `… of the following predicates::`, 1.6 and 1.7
+    // `… of the predicates:`.
+    for head in [
+        "No nodes are available that match all of the following predicates::",
+        "No nodes are available that match all of the predicates:",
+    ] {
+        if let Some(i) = msg.find(head) {
+            return Some(parse_predicates(&msg[i + head.len()..], truncated));
+        }
     }
     let start = msg.find("0/")?;
     let after = &msg[start + 2..];
@@ -413,6 +415,15 @@ mod tests {
         let f = parse_fit_error("0/12 nodes are available: 4294967295 Insufficient cpu, 2444444444 Insufficient memory, 1 node(s) were unschedulable.").unwrap();
         assert_eq!(f.count(|r| matches!(r, Reason::Insufficient(_))), u32::MAX);
         assert!(f.has(|r| *r == Reason::Unschedulable));
+    }
+
+    #[test]
+    fn the_1_6_wording_names_its_predicates() {
+        let f = parse_fit_error(
+            "No nodes are available that match all of the predicates: NoVolumeZoneConflict (1).",
+        )
+        .unwrap();
+        assert_eq!(f.reasons.len(), 1);
     }
 
     #[test]

@@ -435,26 +435,32 @@ pub fn controller_pods<'c>(a: &Analysis<'c>, class: &str) -> Vec<&'c Res<Pod>> {
         .copied()
         .filter(|p| crate::model::any_arg(p, names))
         .collect();
-    if !named.is_empty() || controller != Some(NGINX_CONTROLLER) {
+    if !named.is_empty() {
         return named;
     }
-    // ingress-nginx serves `--controller-class=k8s.io/ingress-nginx` when
-    // told nothing (its flags' defaults): a controller pod without class
-    // flags is that class's.
+    // A controller told nothing serves its flags' default class: ingress-nginx
+    // `--controller-class=k8s.io/ingress-nginx`, the AWS Load Balancer
+    // Controller (and the ALB ingress controller before it) `--ingress-class=alb`.
+    let Some((_, label, images)) = DEFAULT_CLASSES.iter().find(|(c, _, _)| {
+        controller == Some(*c) || (controller.is_none() && *c == ALB_CONTROLLER && class == "alb")
+    }) else {
+        return named;
+    };
     a.cluster
         .pods
         .iter()
         .filter(|p| crate::model::is_ready(p))
         .filter(|p| {
-            let l = p.labels();
-            let labelled = l.get("app.kubernetes.io/name").map(String::as_str)
-                == Some("ingress-nginx")
-                && l.get("app.kubernetes.io/component").map(String::as_str) == Some("controller");
+            let labelled = p.labels().get("app.kubernetes.io/name").map(String::as_str)
+                == Some(*label)
+                && p.labels()
+                    .get("app.kubernetes.io/component")
+                    .is_none_or(|c| c == "controller");
             let image = p.spec.as_ref().is_some_and(|s| {
                 s.containers.iter().any(|c| {
                     c.image
                         .as_deref()
-                        .is_some_and(|i| i.contains("ingress-nginx/controller"))
+                        .is_some_and(|i| images.iter().any(|m| i.contains(m)))
                 })
             });
             (labelled || image)
@@ -464,6 +470,25 @@ pub fn controller_pods<'c>(a: &Analysis<'c>, class: &str) -> Vec<&'c Res<Pod>> {
         })
         .collect()
 }
+
+/// The AWS Load Balancer Controller's name for its IngressClasses.
+const ALB_CONTROLLER: &str = "ingress.k8s.aws/alb";
+
+/// Controllers that serve a class when their flags name none: the
+/// IngressClass controller, the chart's `app.kubernetes.io/name`, and
+/// fragments of their images.
+const DEFAULT_CLASSES: [(&str, &str, &[&str]); 2] = [
+    (
+        NGINX_CONTROLLER,
+        "ingress-nginx",
+        &["ingress-nginx/controller"],
+    ),
+    (
+        ALB_CONTROLLER,
+        "aws-load-balancer-controller",
+        &["aws-load-balancer-controller", "alb-ingress-controller"],
+    ),
+];
 
 /// ingress-nginx's controller name, the default of its `--controller-class`.
 const NGINX_CONTROLLER: &str = "k8s.io/ingress-nginx";

@@ -98,6 +98,27 @@ pub fn host_ports_held<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis
         .join(", ");
     let node_names: Vec<&str> = holders.iter().map(|(n, _)| *n).collect();
     if let (Some(mine), Some(theirs)) = (service_lb_of(a, pod), service_lb_of(a, holder)) {
+        // The same Service's ports, held by a ServiceLB DaemonSet other than
+        // the pod's own: one an older k3s made (`svclb-<service>`, before the
+        // hashed names of 1.24) that the upgrade left behind.
+        let owner =
+            |p: &day2_model::Res<Pod>| a.cluster.owner_of(p).filter(|o| o.kind == "DaemonSet");
+        if mine == theirs
+            && let (Some(own), Some(old)) = (owner(pod), owner(holder))
+            && own.name != old.name
+        {
+            let stale = day2_model::ObjRef::new("DaemonSet", Some(&old.namespace), &old.name);
+            return vec![
+                Hypothesis::new(
+                    86,
+                    Loop::Network,
+                    stale.clone(),
+                    format!("the ServiceLB pods of {mine} cannot take hostPort {ports_text}: {stale}, an older ServiceLB DaemonSet for the same Service (left by an earlier k3s), still holds it on {}", node_names.join(", ")),
+                )
+                .fix(format!("Delete the leftover {stale} (`kubectl delete daemonset -n {} {}`); the current ServiceLB DaemonSet {} then runs and the Service gets its address.", old.namespace, old.name, own.name))
+                .links(scheduler_links(d)),
+            ];
+        }
         return vec![
             two_services_one_port(&mine, &theirs, &ports_text, &node_names)
                 .links(scheduler_links(d)),

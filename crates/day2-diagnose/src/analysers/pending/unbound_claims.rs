@@ -48,6 +48,16 @@ pub fn unbound_claims<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis>
                         .links(scheduler_links(d)),
                 );
             }
+            // A StatefulSet's claim (`<template>-<pod>`): its controller
+            // creates a pod's missing claims only when it creates the pod, so
+            // a pod made while its claim was being deleted waits for good
+            // (kubernetes/kubernetes#89910).
+            None if a.cluster.owner_of(pod).is_some_and(|w| w.kind == "StatefulSet")
+                && c.ends_with(&format!("-{}", pod.name())) => out.push(
+                Hypothesis::new(88, Loop::Storage, claim_ref, format!("the pod mounts claim {ns}/{c}, which does not exist: the StatefulSet controller creates a pod's claims from its `volumeClaimTemplates` only when it creates the pod, and this pod was created while the claim was still being deleted"))
+                    .fix(format!("Delete pod {ns}/{} (`kubectl delete pod -n {ns} {}`): the StatefulSet controller recreates claim {c} and then the pod.", pod.name(), pod.name()))
+                    .links(scheduler_links(d)),
+            ),
             None => out.push(
                 Hypothesis::new(88, Loop::Storage, claim_ref, format!("the pod mounts claim {ns}/{c}, which does not exist"))
                     .fix(format!("Create the claim {ns}/{c} (or fix `claimName` in the pod template); for StatefulSets the claim comes from `volumeClaimTemplates`."))
