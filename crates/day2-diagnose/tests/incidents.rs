@@ -302,6 +302,12 @@
 //! `tests/incidents-heldout-75/` is a seventy-fifth, written the same way
 //! from threads none of the other sets cites, against
 //! [`HELDOUT75_ACCURACY_FLOOR`] and [`HELDOUT75_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-76/` is a seventy-sixth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT76_ACCURACY_FLOOR`] and [`HELDOUT76_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-77/` is a seventy-seventh, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT77_ACCURACY_FLOOR`] and [`HELDOUT77_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -1106,6 +1112,22 @@ const HELDOUT75_ACCURACY_FLOOR: f64 = 0.733;
 /// today. Only goes down.
 const HELDOUT75_HEALTHY_MISSES_CEILING: usize = 0;
 
+/// Share of the seventy-sixth held-out set (`tests/incidents-heldout-76/`)
+/// fully right. Blind, on the engine of f109e17: 6 of 14 (42.9%). Only goes up.
+const HELDOUT76_ACCURACY_FLOOR: f64 = 0.428;
+
+/// Healthy clusters of the seventy-sixth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT76_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the seventy-seventh held-out set (`tests/incidents-heldout-77/`)
+/// fully right. Blind, on the engine of f109e17: 10 of 15 (66.7%). Only goes up.
+const HELDOUT77_ACCURACY_FLOOR: f64 = 0.666;
+
+/// Healthy clusters of the seventy-seventh held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT77_HEALTHY_MISSES_CEILING: usize = 0;
+
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
 const HELDOUT10_HEALTHY_MISSES_CEILING: usize = 0;
@@ -1558,6 +1580,8 @@ const HELDOUT72: &str = "tests/incidents-heldout-72";
 const HELDOUT73: &str = "tests/incidents-heldout-73";
 const HELDOUT74: &str = "tests/incidents-heldout-74";
 const HELDOUT75: &str = "tests/incidents-heldout-75";
+const HELDOUT76: &str = "tests/incidents-heldout-76";
+const HELDOUT77: &str = "tests/incidents-heldout-77";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -2089,6 +2113,10 @@ const HELDOUT74_BEGIN: &str = "<!-- heldout74:begin -->";
 const HELDOUT74_END: &str = "<!-- heldout74:end -->";
 const HELDOUT75_BEGIN: &str = "<!-- heldout75:begin -->";
 const HELDOUT75_END: &str = "<!-- heldout75:end -->";
+const HELDOUT76_BEGIN: &str = "<!-- heldout76:begin -->";
+const HELDOUT76_END: &str = "<!-- heldout76:end -->";
+const HELDOUT77_BEGIN: &str = "<!-- heldout77:begin -->";
+const HELDOUT77_END: &str = "<!-- heldout77:end -->";
 
 /// The scoreboards share one file and run in parallel: one writer at a time.
 static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -3090,6 +3118,30 @@ fn heldout75_incidents_scoreboard() {
         HELDOUT75_ACCURACY_FLOOR,
         HELDOUT75_HEALTHY_MISSES_CEILING,
         (HELDOUT75_BEGIN, HELDOUT75_END),
+    );
+}
+
+/// The seventy-sixth held-out set, scored on its own by the same code.
+#[test]
+fn heldout76_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT76,
+        14,
+        HELDOUT76_ACCURACY_FLOOR,
+        HELDOUT76_HEALTHY_MISSES_CEILING,
+        (HELDOUT76_BEGIN, HELDOUT76_END),
+    );
+}
+
+/// The seventy-seventh held-out set, scored on its own by the same code.
+#[test]
+fn heldout77_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT77,
+        15,
+        HELDOUT77_ACCURACY_FLOOR,
+        HELDOUT77_HEALTHY_MISSES_CEILING,
+        (HELDOUT77_BEGIN, HELDOUT77_END),
     );
 }
 
