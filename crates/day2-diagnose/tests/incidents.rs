@@ -1113,16 +1113,18 @@ const HELDOUT75_ACCURACY_FLOOR: f64 = 0.733;
 const HELDOUT75_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the seventy-sixth held-out set (`tests/incidents-heldout-76/`)
-/// fully right. Blind, on the engine of f109e17: 6 of 14 (42.9%). Only goes up.
-const HELDOUT76_ACCURACY_FLOOR: f64 = 0.428;
+/// fully right. Blind, on the engine of f109e17: 6 of 14 (42.9%); read
+/// since, and a round took it to 12 of 14. Only goes up.
+const HELDOUT76_ACCURACY_FLOOR: f64 = 0.857;
 
 /// Healthy clusters of the seventy-sixth held-out set that get a diagnosis
 /// today. Only goes down.
 const HELDOUT76_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the seventy-seventh held-out set (`tests/incidents-heldout-77/`)
-/// fully right. Blind, on the engine of f109e17: 10 of 15 (66.7%). Only goes up.
-const HELDOUT77_ACCURACY_FLOOR: f64 = 0.666;
+/// fully right. Blind, on the engine of f109e17: 10 of 15 (66.7%); read
+/// since, and a round took it to 14 of 15. Only goes up.
+const HELDOUT77_ACCURACY_FLOOR: f64 = 0.933;
 
 /// Healthy clusters of the seventy-seventh held-out set that get a diagnosis
 /// today. Only goes down.

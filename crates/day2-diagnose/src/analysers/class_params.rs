@@ -223,6 +223,26 @@ pub(super) fn value_refused(class: &Res<StorageClass>, msg: &str) -> Option<Hypo
     )
 }
 
+/// The in-tree Azure disk provisioner on a zoned cluster with a class that
+/// names no zone and binds at once (`cannot determine zones to provision
+/// volume in`, kubernetes/kubernetes#68043): it has no pod's node to take
+/// the zone from.
+pub(super) fn zones_unset(class: &Res<StorageClass>, msg: &str) -> Option<Hypothesis> {
+    if !msg.contains("cannot determine zones to provision volume in") {
+        return None;
+    }
+    let name = class.name();
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Storage,
+            class.objref(),
+            format!("StorageClass {name} names no zone and binds at once, so the provisioner has no zone to create the disk in: {}", day2_model::redact::excerpt(msg, 160)),
+        )
+        .fix(format!("Recreate StorageClass {name} with `volumeBindingMode: WaitForFirstConsumer` (the disk then follows the zone of the pod's node), or name the zones it may use (`zoned: \"true\"` with `allowedTopologies`, or `zones:` on older releases); re-create the claims that use it.")),
+    )
+}
+
 /// `msg[i..i + len]` stands as a word of its own, not inside a longer one.
 fn word_at(msg: &str, i: usize, len: usize) -> bool {
     let b = msg.as_bytes();

@@ -72,6 +72,7 @@ pub mod service_port;
 pub mod sidecar_request;
 pub mod start;
 pub mod storage;
+pub mod sub_path;
 pub mod unused_identity;
 pub mod volume_backend;
 pub mod walk;
@@ -226,6 +227,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[CrashLoopBackOff, JobFailed],
         run: unused_identity::unused,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff],
+        run: sub_path::missing_key,
     },
     Analyser {
         kinds: &[CrashLoopBackOff],

@@ -116,13 +116,57 @@ pub fn driver_side(
     )
 }
 
+/// What the node itself lacks for the mount: a resource the driver's
+/// helper has used up ([`node_exhausted`]), or a kernel module its kernel
+/// will not load (`modprobe: FATAL: Module rbd not found in directory
+/// /lib/modules/3.10.107-pine64`, rook/rook#1677), which is the host's,
+/// outside the cluster.
+pub fn node_side(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    message: &str,
+    link: Option<Link>,
+) -> Option<Hypothesis> {
+    if let Some(h) = node_exhausted(a, pod, message, link.clone()) {
+        return Some(h);
+    }
+    let (module, reason) =
+        message
+            .lines()
+            .find_map(|l| match crate::messages::errors::classify_line(l)? {
+                crate::messages::errors::ErrorClass::KernelModule { module, reason } => {
+                    Some((module, reason))
+                }
+                _ => None,
+            })?;
+    let (on_node, node) = model::pod_node_ref(a.cluster, pod);
+    let kernel = a
+        .cluster
+        .node(node)
+        .and_then(|n| n.status.as_ref()?.node_info.as_ref())
+        .map(|i| format!(" (kernel {})", i.kernel_version))
+        .unwrap_or_default();
+    Some(
+        Hypothesis::new(
+            80,
+            Loop::Storage,
+            on_node,
+            format!("mounting the volume of pod {} needs kernel module {module}, and node {node}'s kernel{kernel} will not load it ({reason}): that is the host's, outside the cluster", pod.name()),
+        )
+        .fix(format!("On node {node}, install and load the module for the running kernel (`sudo modprobe {module}`, listed in /etc/modules-load.d/; the distribution's module package, or a kernel built with it), or keep the pods that mount this storage off nodes whose kernel lacks it; the mount retries on its own."))
+        .missing(format!("node {node}'s kernel modules (`lsmod`, /lib/modules)"))
+        .links(link)
+        .unexplained(),
+    )
+}
+
 /// A mount helper of the driver that has run out of something the node
 /// plugin's processes hold on that node: efs-utils' `Failed to locate an
 /// available port in the range [20049, 20449]` (every local port taken by
 /// TLS tunnels, stunnel, never reaped after their volumes were unmounted:
 /// kubernetes-sigs/aws-efs-csi-driver#281), or `too many open files`. Other
 /// nodes mount fine; the node plugin on this one is what to restart.
-pub fn node_exhausted(
+fn node_exhausted(
     a: &Analysis<'_>,
     pod: &Res<Pod>,
     message: &str,

@@ -308,7 +308,13 @@ pub fn cause<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     }
                 ),
                 format!(
-                    "Tune the probe of {workload}: add a startupProbe for slow starts, raise timeoutSeconds/failureThreshold, and check the app listens on the probed port; keep liveness to \"the process is wedged\" — dependency checks belong in readiness, not liveness."
+                    "Tune the probe of {workload}: add a startupProbe for slow starts, raise timeoutSeconds/failureThreshold, and check the app listens on the probed port; keep liveness to \"the process is wedged\" — dependency checks belong in readiness, not liveness.{}",
+                    // A CPU limit throttles the process, and a throttled
+                    // process answers its probes late.
+                    spec.and_then(|c| c.resources.as_ref()?.limits.as_ref()?.get("cpu"))
+                        .filter(|_| out == ProbeOutcome::Timeout)
+                        .map(|cpu| format!(" Container {name} is limited to {} CPU, and a throttled process answers late: raise its resources.limits.cpu (or drop the limit).", cpu.0))
+                        .unwrap_or_default()
                 ),
             )
         }

@@ -181,19 +181,8 @@ fn base_path(a: &Analysis<'_>, pod: &Res<Pod>, c: &Container) -> Option<(String,
             return Some((p, format!("flag {flag}")));
         }
     }
-    let mounted: Vec<&str> = pod
-        .spec
-        .as_ref()
-        .and_then(|s| s.volumes.as_ref())
-        .into_iter()
-        .flatten()
-        .filter(|v| c.volume_mounts.iter().flatten().any(|m| m.name == v.name))
-        .filter_map(|v| v.config_map.as_ref().map(|cm| cm.name.as_str()))
-        .collect();
-    for name in mounted {
-        let Some(cm) = a.references().config_maps.get(&(ns, name)) else {
-            continue;
-        };
+    for cm in mounted_config_maps(a, pod, c) {
+        let name = cm.name();
         for (file, text) in cm.data.iter().flatten() {
             for line in text.lines() {
                 let Some((k, v)) = line.split_once([':', '=']) else {
@@ -253,7 +242,8 @@ pub fn hint(
         .is_none_or(|h| h.host.as_deref().is_none_or(str::is_empty));
     if lower.contains("connection refused")
         && probes_pod_ip
-        && let Some(flag) = loopback_listen(c)
+        && let Some(flag) =
+            loopback_listen(c).or_else(|| seen.and_then(|port| loopback_in_config(a, pod, c, port)))
     {
         return Some(Hint {
             app: true,
@@ -528,6 +518,48 @@ fn is_loopback(entry: &str) -> bool {
 
 /// The command-line flag (or environment variable) that makes the container
 /// listen on loopback only.
+/// The ConfigMaps of the input mounted into container `c`.
+fn mounted_config_maps<'c>(
+    a: &Analysis<'c>,
+    pod: &Res<Pod>,
+    c: &Container,
+) -> Vec<&'c Res<k8s_openapi::api::core::v1::ConfigMap>> {
+    let ns = pod.ns_or_default();
+    pod.spec
+        .as_ref()
+        .and_then(|s| s.volumes.as_ref())
+        .into_iter()
+        .flatten()
+        .filter(|v| c.volume_mounts.iter().flatten().any(|m| m.name == v.name))
+        .filter_map(|v| v.config_map.as_ref())
+        .filter_map(|cm| {
+            a.references()
+                .config_maps
+                .get(&(ns, cm.name.as_str()))
+                .copied()
+        })
+        .collect()
+}
+
+/// A line of a ConfigMap mounted into `c` that binds the probed port to the
+/// loopback address (drbd-reactor's `address = "127.0.0.1:9942"`,
+/// LINBIT/drbd-reactor#5).
+fn loopback_in_config(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    c: &Container,
+    port: u16,
+) -> Option<String> {
+    let wanted = [format!("127.0.0.1:{port}"), format!("localhost:{port}")];
+    mounted_config_maps(a, pod, c).into_iter().find_map(|cm| {
+        cm.data.iter().flatten().find_map(|(file, text)| {
+            text.lines()
+                .find(|l| wanted.iter().any(|w| l.contains(w.as_str())))
+                .map(|l| format!("{} in {file} of ConfigMap {}", l.trim(), cm.name()))
+        })
+    })
+}
+
 fn loopback_listen(c: &Container) -> Option<String> {
     if let Some(e) = c.env.iter().flatten().find(|e| {
         LISTEN_ENV.contains(&e.name.as_str())

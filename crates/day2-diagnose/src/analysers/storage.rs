@@ -150,7 +150,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     .fix(format!("Set in the StorageClass's `parameters` what the cloud's error asks for (\"{}\"); parameters are immutable, so create a corrected class and recreate the claim with it.", day2_model::redact::excerpt(super::class_params::cloud_error(msg), 160)))
                     .link(link),
             ),
-            _ if let Some(h) = class.and_then(|c| super::class_params::value_refused(c, msg).or_else(|| super::class_params::account_elsewhere(c, msg))) => out.push(h.link(link)),
+            _ if let Some(h) = class.and_then(|c| super::class_params::value_refused(c, msg).or_else(|| super::class_params::account_elsewhere(c, msg)).or_else(|| super::class_params::zones_unset(c, msg))) => out.push(h.link(link)),
             _ if let Some(h) = super::csi_registration::node_without_plugin(a, &provisioner, msg).or_else(|| super::csi_topology::unlabelled(a, &provisioner, msg)) => out.push(h.link(link)),
             // The provisioner's own ServiceAccount refused by RBAC (the
             // in-tree azure-file provisioner creating its Secret).
@@ -507,7 +507,7 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     // The driver's helper has used up a resource of the node.
     if let Some(h) = said
         .iter()
-        .find_map(|m| super::mount_driver::node_exhausted(a, pod, m, link.clone()))
+        .find_map(|m| super::mount_driver::node_side(a, pod, m, link.clone()))
     {
         return vec![h];
     }

@@ -61,11 +61,11 @@ pub fn unused<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .filter_map(|sa| binding(&sa.metadata).map(|b| (sa, b)))
         .filter(|(sa, _)| !named(sa.name()))
         .collect();
+    let workload = model::workload_ref(a.cluster, pod);
     // One candidate: with several, which one the workload meant is a guess.
     let [(sa, (annotation, identity))] = unused.as_slice() else {
-        return vec![];
+        return unbound_rbac(a, pod, own, &workload, &named);
     };
-    let workload = model::workload_ref(a.cluster, pod);
     let name = sa.name();
     vec![
         Hypothesis::new(
@@ -80,6 +80,69 @@ pub fn unused<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             None,
             sa.objref(),
             format!("ServiceAccount {ns}/{name} carries {annotation}: {identity}, and no pod or pod template of {ns} names it"),
+        )),
+    ]
+}
+
+/// The RBAC side of the same mistake: the pod runs as a ServiceAccount no
+/// binding names, while a ServiceAccount named after its workload is bound
+/// (a ClusterRoleBinding or a RoleBinding of the namespace) and nothing
+/// runs as it: the template lost its `serviceAccountName` (the kube-dns
+/// add-on of kubernetes/kubernetes#50799 running as `kube-system/default`).
+fn unbound_rbac(
+    a: &Analysis<'_>,
+    pod: &day2_model::Res<day2_model::pod::Pod>,
+    own: &str,
+    workload: &day2_model::ObjRef,
+    named: &dyn Fn(&str) -> bool,
+) -> Vec<Hypothesis> {
+    use day2_model::rbac::subject_is;
+    let ns = pod.ns_or_default();
+    let bound = |sa: &str| {
+        a.cluster
+            .cluster_role_bindings
+            .iter()
+            .find(|b| {
+                b.subjects
+                    .iter()
+                    .flatten()
+                    .any(|s| subject_is(s, None, ns, sa))
+            })
+            .map(|b| b.objref())
+            .or_else(|| {
+                a.cluster
+                    .role_bindings
+                    .iter()
+                    .find(|b| {
+                        b.ns_or_default() == ns
+                            && b.subjects
+                                .iter()
+                                .flatten()
+                                .any(|s| subject_is(s, Some(ns), ns, sa))
+                    })
+                    .map(|b| b.objref())
+            })
+    };
+    if bound(own).is_some() || own == workload.name {
+        return vec![];
+    }
+    let sa = workload.name.as_str();
+    let Some(binding) = bound(sa).filter(|_| !named(sa)) else {
+        return vec![];
+    };
+    vec![
+        Hypothesis::new(
+            60,
+            Loop::Identity,
+            workload.clone(),
+            format!("{workload} runs as ServiceAccount {ns}/{own}, which no binding grants anything, while ServiceAccount {ns}/{sa}, named after it, is granted by {} {} and nothing runs as it: every API call of the pod is refused", binding.kind, binding.name),
+        )
+        .fix(format!("Set `serviceAccountName: {sa}` in the pod template of {workload} (the manifest or chart dropped it), then let its pods restart."))
+        .link(crate::evidence::Link::new(
+            Loop::Identity,
+            None,
+            binding,
+            format!("grants ServiceAccount {ns}/{sa}, which no pod of {ns} runs as"),
         )),
     ]
 }

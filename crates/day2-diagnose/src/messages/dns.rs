@@ -162,7 +162,8 @@ fn host(line: &str) -> Option<String> {
     };
     let word_after = |marker: &str| {
         line.split_once(marker)
-            .and_then(|(_, h)| h.split([':', ' ', '\'', '"', ',']).next())
+            .and_then(|(_, h)| h.split([':', ' ', '\'', '"', ',', ')', ']']).next())
+            .map(|h| h.trim_end_matches('.'))
             .filter(|h| is_host(h))
             .map(str::to_owned)
     };
@@ -233,10 +234,16 @@ mod tests {
             host_of("** server can't find redis.default: NXDOMAIN"),
             nf("redis.default")
         );
-        // curl (lib/hostip.c).
+        // curl (lib/hostip.c), also inside a program's own sentence.
         assert_eq!(
             host_of("curl: (6) Could not resolve host: backend.shop"),
             nf("backend.shop")
+        );
+        assert_eq!(
+            host_of(
+                "https://rancher.example.com/ping is not accessible (Could not resolve host: rancher.example.com)"
+            ),
+            nf("rancher.example.com")
         );
         // glibc through PostgreSQL's libpq.
         assert_eq!(

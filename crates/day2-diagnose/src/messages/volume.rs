@@ -60,8 +60,11 @@ pub fn parse_operation_error(msg: &str) -> Option<(&str, &str, &str)> {
     let msg = strip_combined(msg);
     let (op, rest) = msg.split_once(" failed for volume ")?;
     let volume = quoted_after(rest, "")?;
+    // `"<volume>" : <error>` (the kubelet's and the attach/detach
+    // controller's format), `"<volume>": <error>` as pasted copies have it.
     let err = rest
         .split_once("\" :")
+        .or_else(|| rest.split_once("\":"))
         .map(|(_, e)| e.trim())
         .or_else(|| rest.split_once("\" ").map(|(_, e)| e.trim()))
         .unwrap_or("");
@@ -154,6 +157,11 @@ pub fn classify_error(err: &str) -> VolumeErrorClass {
         "not in the same availability zone",
         "different zone",
         "zone mismatch",
+        // Azure: `Disk … cannot be attached to the VM because it is not in
+        // the same zone with the VM. VM zone: '1'. Disk zone: ''`, and the
+        // Azure Disk CSI driver's `… because it is not in zone '2'`.
+        "not in the same zone",
+        "because it is not in zone",
     ]) {
         VolumeErrorClass::ZoneMismatch
     } else if l.contains("storageclass.storage.k8s.io \"") && l.contains("\" not found") {

@@ -161,6 +161,11 @@ pub(super) fn dns_cause(
             .link(Link::new(Loop::Network, None, ObjRef::new("Service", Some(&sns), &sname), format!("Service {sns}/{sname} exists")))
         );
     }
+    if let (Some(h), Some(w)) = (host, dns.workload)
+        && let Some(hyp) = super::domain::shadowed(a, pod, (w, corefile(a, w).0), h, &what)
+    {
+        return Some(hyp);
+    }
     // 5. The DNS runs but an external name fails: its upstream.
     let external = host.is_some_and(|h| {
         h.contains('.') && in_cluster_name(a, h).is_none() && !h.ends_with(".cluster.local")

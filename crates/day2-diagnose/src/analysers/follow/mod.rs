@@ -26,6 +26,7 @@
 mod cilium;
 mod connect;
 mod dns;
+mod domain;
 pub(crate) mod identity;
 mod process;
 mod resolver;

@@ -123,7 +123,8 @@ pub fn unadvertised<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     ),
                 )
                 .fix(format!(
-                    "Find why the device plugin registers nothing: `kubectl logs -n {} ds/{}` on a node meant to have the device. The node needs the vendor's driver and a container runtime that exposes the device to the plugin (for NVIDIA, the nvidia container runtime as the runtime's default: `default-runtime: nvidia` in /etc/docker/daemon.json, or the containerd config the NVIDIA container toolkit writes); once it registers, `kubectl describe node` lists {res} under Allocatable.",
+                    "{}Find why the device plugin registers nothing: `kubectl logs -n {} ds/{}` on a node meant to have the device. The node needs the vendor's driver and a container runtime that exposes the device to the plugin (for NVIDIA, the nvidia container runtime as the runtime's default: `default-runtime: nvidia` in /etc/docker/daemon.json, or the containerd config the NVIDIA container toolkit writes); once it registers, `kubectl describe node` lists {res} under Allocatable.",
+                    old_kubelets(a),
                     ds.ns_or_default(),
                     ds.name()
                 ))
@@ -152,4 +153,36 @@ pub fn unadvertised<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .links(scheduler_links(d)),
         ],
     }
+}
+
+/// Kubelets older than 1.10, where the device plugin API is alpha and off
+/// unless `--feature-gates=DevicePlugins=true` (beta and on by default
+/// from 1.10): the plugin's registration is refused (NVIDIA/k8s-device-plugin#10).
+fn old_kubelets(a: &Analysis<'_>) -> String {
+    let old: Vec<&str> = a
+        .cluster
+        .nodes
+        .iter()
+        .filter(|n| {
+            n.status
+                .as_ref()
+                .and_then(|s| s.node_info.as_ref())
+                .and_then(|i| {
+                    let v = i.kubelet_version.trim_start_matches('v');
+                    let mut parts = v.split('.');
+                    let major: u32 = parts.next()?.parse().ok()?;
+                    let minor: u32 = parts.next()?.parse().ok()?;
+                    Some(major == 1 && minor < 10)
+                })
+                .unwrap_or(false)
+        })
+        .map(|n| n.name())
+        .collect();
+    if old.is_empty() {
+        return String::new();
+    }
+    format!(
+        "The kubelet of {} is older than 1.10, where device plugins are an alpha feature that is off: start it with `--feature-gates=DevicePlugins=true` (or upgrade), then restart the plugin. ",
+        day2_model::text::short_list(&old, 3)
+    )
 }
