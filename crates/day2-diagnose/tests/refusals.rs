@@ -265,3 +265,52 @@ items:
         d.fix
     );
 }
+
+fn grafana(keys: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+{NODE_READY}- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: grafana, namespace: mon}}, data: {{{keys}}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: grafana-0, namespace: mon}}, spec: {{nodeName: n1, volumes: [{{name: config, configMap: {{name: grafana}}}}], containers: [{{name: grafana, image: "grafana/grafana:7.0.1", volumeMounts: [{{name: config, mountPath: /etc/grafana/provisioning/datasources/datasources.yaml, subPath: datasources.yaml}}]}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "False"}}], containerStatuses: [{{name: grafana, ready: false, restartCount: 9, image: "", imageID: "", state: {{waiting: {{reason: CrashLoopBackOff}}}}, lastState: {{terminated: {{exitCode: 1, reason: Error, finishedAt: "2026-06-20T09:58:00Z", message: "Datasource provisioning error: read /etc/grafana/provisioning/datasources/datasources.yaml: is a directory"}}}}}}]}}}}
+"#
+    )
+}
+
+#[test]
+fn a_sub_path_of_a_key_the_config_map_lacks_is_an_empty_directory() {
+    let out = diagnose(&load(&grafana("\"0\": \"name: Loki\"")));
+    let d = about(&out, "CrashLoopBackOff", "mon", "grafana-0");
+    assert_root(d, Loop::Compute, "ConfigMap", "grafana");
+    assert!(d.fix.contains("datasources.yaml"), "{}", d.fix);
+    // With the key there, the mount is a file: not this cause.
+    let out = diagnose(&load(&grafana("datasources.yaml: \"apiVersion: 1\"")));
+    let d = about(&out, "CrashLoopBackOff", "mon", "grafana-0");
+    assert!(d.root_cause.object.kind != "ConfigMap", "{}", summary(&out));
+}
+
+fn cluster_domain(domain: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+{NODE_READY}- {{apiVersion: v1, kind: Service, metadata: {{name: kube-dns, namespace: kube-system, labels: {{k8s-app: kube-dns}}}}, spec: {{clusterIP: 10.43.0.10, selector: {{k8s-app: kube-dns}}, ports: [{{name: dns, port: 53, protocol: UDP}}]}}}}
+- {{apiVersion: apps/v1, kind: Deployment, metadata: {{name: kube-dns, namespace: kube-system}}, spec: {{replicas: 1, selector: {{matchLabels: {{k8s-app: kube-dns}}}}, template: {{metadata: {{labels: {{k8s-app: kube-dns}}}}, spec: {{containers: [{{name: kubedns, image: "k8s-dns-kube-dns:1.14", args: ["--domain={domain}.", "--dns-port=10053"]}}]}}}}}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: kube-dns-1, namespace: kube-system, labels: {{k8s-app: kube-dns}}}}, spec: {{nodeName: n1, containers: [{{name: kubedns, image: "k8s-dns-kube-dns:1.14", args: ["--domain={domain}.", "--dns-port=10053"]}}]}}, status: {{phase: Running, podIP: 10.42.0.5, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: kubedns, ready: true, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2026-06-20T08:00:00Z"}}}}}}]}}}}
+- {{apiVersion: v1, kind: Endpoints, metadata: {{name: kube-dns, namespace: kube-system}}, subsets: [{{addresses: [{{ip: 10.42.0.5}}], ports: [{{name: dns, port: 53, protocol: UDP}}]}}]}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: agent-1, namespace: cattle-system}}, spec: {{nodeName: n1, containers: [{{name: agent, image: "rancher/agent:v2.1"}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "False"}}], containerStatuses: [{{name: agent, ready: false, restartCount: 7, image: "", imageID: "", state: {{waiting: {{reason: CrashLoopBackOff}}}}, lastState: {{terminated: {{exitCode: 1, reason: Error, finishedAt: "2026-06-20T09:58:00Z", message: "ERROR: https://rancher.example.com/ping is not accessible (Could not resolve host: rancher.example.com)"}}}}}}]}}}}
+"#
+    )
+}
+
+#[test]
+fn a_host_under_the_clusters_own_dns_domain_never_resolves() {
+    let out = diagnose(&load(&cluster_domain("example.com")));
+    let d = about(&out, "CrashLoopBackOff", "cattle-system", "agent-1");
+    assert_root(d, Loop::Network, "Deployment", "kube-dns");
+    assert!(d.fix.contains("cluster_domain"), "{}", d.fix);
+    // The default domain shadows nobody's hosts.
+    let out = diagnose(&load(&cluster_domain("cluster.local")));
+    let d = about(&out, "CrashLoopBackOff", "cattle-system", "agent-1");
+    assert!(d.root_cause.object.name != "kube-dns", "{}", summary(&out));
+}
