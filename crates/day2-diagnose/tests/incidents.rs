@@ -1137,16 +1137,18 @@ const HELDOUT77_ACCURACY_FLOOR: f64 = 0.933;
 const HELDOUT77_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the seventy-eighth held-out set (`tests/incidents-heldout-78/`)
-/// fully right. Blind, on the engine of 0d79981: 7 of 14 (50%). Only goes up.
-const HELDOUT78_ACCURACY_FLOOR: f64 = 0.499;
+/// fully right. Blind, on the engine of 0d79981: 7 of 14 (50%); read
+/// since, and a round took it to 10 of 14. Only goes up.
+const HELDOUT78_ACCURACY_FLOOR: f64 = 0.714;
 
 /// Healthy clusters of the seventy-eighth held-out set that get a diagnosis
 /// today. Only goes down.
 const HELDOUT78_HEALTHY_MISSES_CEILING: usize = 1;
 
 /// Share of the seventy-ninth held-out set (`tests/incidents-heldout-79/`)
-/// fully right. Blind, on the engine of 0d79981: 11 of 15 (73.3%). Only goes up.
-const HELDOUT79_ACCURACY_FLOOR: f64 = 0.733;
+/// fully right. Blind, on the engine of 0d79981: 11 of 15 (73.3%); read
+/// since, and a round took it to 12 of 15. Only goes up.
+const HELDOUT79_ACCURACY_FLOOR: f64 = 0.8;
 
 /// Healthy clusters of the seventy-ninth held-out set that get a diagnosis
 /// today. Only goes down.

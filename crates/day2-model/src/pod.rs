@@ -115,6 +115,9 @@ pub struct PodStatus {
     /// The kubelet's message with the reason (an eviction's resource and usage).
     pub message: Option<Box<str>>,
     pub conditions: Option<Vec<PodCondition>>,
+    /// The pod's address, for errors that name a peer by IP; boxed text.
+    #[serde(rename = "podIP")]
+    pub pod_ip: Option<Box<str>>,
     pub init_container_statuses: Option<Vec<ContainerStatus>>,
     pub container_statuses: Option<Vec<ContainerStatus>>,
 }

@@ -123,6 +123,13 @@ fn metrics_server_unscraped(
         return None;
     }
     let workload = model::workload_ref(a.cluster, pod);
+    if let Some(h) = kubelet_scrape_ungranted(a, pod, &workload) {
+        return Some(h.link(Link::from_event(
+            Loop::Network,
+            failed,
+            format!("{} answers its readiness probe with 500", pod.name()),
+        )));
+    }
     Some(
         Hypothesis::new(
             78,
@@ -132,6 +139,67 @@ fn metrics_server_unscraped(
         )
         .fix(format!("Read its log (`kubectl logs -n {} {}`). For `doesn't contain any IP SANs`, give the kubelets signed serving certificates (`serverTLSBootstrap: true` in the kubelet configuration, then approve the kubelet-serving CSRs) or, on a test cluster, add `--kubelet-insecure-tls` to metrics-server's arguments; for `no such host` on node names, `--kubelet-preferred-address-types=InternalIP`.", pod.ns_or_default(), pod.name()))
         .link(Link::from_event(Loop::Network, failed, format!("{} answers its readiness probe with 500", pod.name()))),
+    )
+}
+
+/// The kubelet endpoint metrics-server scrapes needs a grant on a node
+/// subresource: `nodes/stats` (`/stats/summary`) before v0.6, `nodes/metrics`
+/// (`/metrics/resource`) from v0.6. Bound ClusterRoles without it make
+/// every scrape a 403, so it never becomes Ready (kubespray#9289).
+fn kubelet_scrape_ungranted(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    workload: &day2_model::ObjRef,
+) -> Option<Hypothesis> {
+    let image = pod
+        .spec
+        .as_ref()?
+        .containers
+        .iter()
+        .find_map(|c| c.image.as_deref().filter(|i| i.contains("metrics-server")))?;
+    let tag = image
+        .rsplit_once(':')
+        .map(|(_, t)| t.trim_start_matches('v'))?;
+    let mut parts = tag.split('.');
+    let (major, minor): (u32, u32) = (parts.next()?.parse().ok()?, parts.next()?.parse().ok()?);
+    let needed = if (major, minor) < (0, 6) {
+        "nodes/stats"
+    } else {
+        "nodes/metrics"
+    };
+    let ns = pod.ns_or_default();
+    let sa = model::pod_service_account(pod);
+    let roles: Vec<_> = super::rbac::cluster_bindings_of(a.cluster, ns, sa)
+        .into_iter()
+        .map(|b| {
+            a.cluster
+                .cluster_roles
+                .iter()
+                .find(|r| r.name() == b.role_ref.name)
+        })
+        .collect::<Option<_>>()?;
+    // The role that grants `nodes`: the one meant to grant its subresources.
+    let role = roles.iter().find(|r| {
+        r.rules
+            .iter()
+            .flatten()
+            .any(|rule| day2_model::rbac::rule_allows(rule, "get", "", "nodes"))
+    })?;
+    let granted = roles
+        .iter()
+        .flat_map(|r| r.rules.iter().flatten())
+        .any(|rule| day2_model::rbac::rule_allows(rule, "get", "", needed));
+    if granted {
+        return None;
+    }
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Identity,
+            role.objref(),
+            format!("metrics-server ({workload}, {tag}) scrapes the kubelets' {} endpoint, which needs `get` on {needed}, and ClusterRole {} bound to ServiceAccount {ns}/{sa} does not grant it: every scrape is refused (403) and it never becomes Ready", if needed == "nodes/stats" { "/stats/summary" } else { "/metrics/resource" }, role.name()),
+        )
+        .fix(format!("Add `{needed}` to the resources of the `nodes` rule of ClusterRole {} (`{{apiGroups: [\"\"], resources: [\"nodes\", \"{needed}\"], verbs: [\"get\", \"list\", \"watch\"]}}`), as the metrics-server release's own manifest has it.", role.name())),
     )
 }
 
@@ -215,6 +283,42 @@ fn no_ready_plugin(
 
 /// The cause of a known server's readiness failure: CoreDNS's 503,
 /// metrics-server's 500, Elasticsearch's wait for green.
+/// A server that keeps its own serving CA in a Secret it names
+/// (`--dynamic-serving-ca-secret-name=cert-manager-webhook-ca`) and says the
+/// CA has expired (`CA certificate has expired`): it cannot issue itself a
+/// serving certificate, so it answers its probes with errors. cert-manager
+/// 1.15.0 to 1.15.2 did not renew the webhook's CA after its year
+/// (cert-manager/cert-manager#7138).
+fn own_ca_expired(pod: &Res<Pod>, failed: &Event) -> Option<Hypothesis> {
+    let said = model::container_statuses(pod).any(|cs| {
+        [cs.last_state.as_deref(), cs.state.as_deref()]
+            .into_iter()
+            .flatten()
+            .filter_map(|st| st.terminated.as_ref()?.message.as_deref())
+            .any(|m| m.contains("CA certificate has expired"))
+    });
+    if !said {
+        return None;
+    }
+    let secret = pod.spec.as_ref()?.containers.iter().find_map(|c| {
+        c.args
+            .iter()
+            .flatten()
+            .find_map(|x| x.split_once("-ca-secret-name=").map(|(_, v)| v.to_owned()))
+    })?;
+    let ns = pod.ns_or_default();
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Identity,
+            ObjRef::new("Secret", Some(ns), &secret),
+            format!("{} keeps its own serving CA in Secret {ns}/{secret}, and that CA has expired (`CA certificate has expired`): it cannot issue itself a serving certificate, so its probes fail", pod.name()),
+        )
+        .fix(format!("Delete Secret {ns}/{secret} (`kubectl delete secret -n {ns} {secret}`): the server creates a new CA and serving certificate on its next start; then upgrade to a release that renews the CA before it expires (cert-manager 1.15.3 or later)."))
+        .link(Link::from_event(Loop::Identity, failed, format!("{} fails its probe", pod.name()))),
+    )
+}
+
 pub(crate) fn known(
     a: &Analysis<'_>,
     pod: &Res<Pod>,
@@ -222,6 +326,7 @@ pub(crate) fn known(
     failed: &Event,
 ) -> Option<Hypothesis> {
     not_synced(a, pod, output, failed)
+        .or_else(|| own_ca_expired(pod, failed))
         .or_else(|| no_ready_plugin(a, pod, output, failed))
         .or_else(|| metrics_server_unscraped(a, pod, output, failed))
         .or_else(|| elasticsearch_yellow(a, pod, output, failed))

@@ -437,6 +437,12 @@ pub fn reference<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 p.container
             ),
         ),
+        // A short name (no registry) the runtime will not guess a registry for.
+        PullClass::ShortName => (
+            88,
+            format!("image {:?} names no registry, and the node's runtime resolves short names only when they are unambiguous (short-name mode enforcing, containers-registries.conf)", p.image),
+            format!("Use the fully qualified reference in container {} of {workload}: docker.io/{} (or the registry meant), so no runtime has to guess.", p.container, p.image),
+        ),
         PullClass::InvalidName => (
             88,
             format!("image reference {:?} is not a valid name", p.image),

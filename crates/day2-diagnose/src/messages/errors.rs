@@ -861,6 +861,18 @@ fn target(line: &str) -> Option<(String, Option<u16>)> {
     if let Some(hp) = libpq_target(line) {
         return Some(hp);
     }
+    // OpenBSD netcat: `nc: connect to HOST port PORT (tcp) failed: …`.
+    if let Some((_, rest)) = line.split_once("connect to ")
+        && let Some((host, after_port)) = rest.split_once(" port ")
+        && !host.is_empty()
+        && !host.contains(' ')
+        && let Some(port) = after_port
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .and_then(|p| p.parse().ok())
+    {
+        return Some((host.to_owned(), Some(port)));
+    }
     // `connecting to redis:6379`: only with a port, the words after `connect to` are often prose.
     after(&["connecting to ", "connect to "]).filter(|(_, p)| p.is_some())
 }
@@ -1098,6 +1110,15 @@ mod tests {
 
     #[test]
     fn connection_failures_name_host_and_port() {
+        // OpenBSD netcat.
+        assert_eq!(
+            one("nc: connect to 10.56.134.27 port 8080 (tcp) failed: Connection timed out"),
+            ErrorClass::Connect {
+                host: "10.56.134.27".into(),
+                port: Some(8080),
+                failure: ConnectFailure::Timeout
+            }
+        );
         assert_eq!(
             one("Error 110 connecting to redis:6379. Connection timed out."),
             ErrorClass::Connect {

@@ -34,6 +34,9 @@ pub enum PullClass {
     NeverPull,
     /// The reference does not parse.
     InvalidName,
+    /// A name without a registry the runtime will not resolve (short-name
+    /// mode enforcing, several registries could serve it).
+    ShortName,
     /// No runtime error text to judge.
     Unknown,
 }
@@ -52,6 +55,7 @@ impl PullClass {
             PullClass::ServerError => "the registry answered with a server error",
             PullClass::NeverPull => "imagePullPolicy is Never and the image is not on the node",
             PullClass::InvalidName => "the image reference is not a valid name",
+            PullClass::ShortName => "the runtime will not pick a registry for a short image name",
             PullClass::Unknown => "the pull error text is not available",
         }
     }
@@ -138,6 +142,13 @@ pub fn classify(text: &str) -> PullClass {
         "invalid reference format",
     ]) {
         PullClass::InvalidName
+    } else if has(&[
+        "short name mode is enforcing",
+        "short-name mode is enforcing",
+    ]) {
+        // CRI-O / containers-image with `short-name-mode = "enforcing"`: a
+        // name without a registry that several registries could serve.
+        PullClass::ShortName
     } else if has(&["x509:", "certificate signed by unknown authority"]) {
         PullClass::Tls
     } else if has(IDENTITY) {

@@ -38,6 +38,16 @@ pub(super) fn resolve_host<'c>(a: &Analysis<'c>, ns: &str, host: &str) -> Target
                 }
             }
         }
+        // A pod's own address, when no Endpoints name it (a pod no Service
+        // selects, or an input without Endpoints); a host-network pod's is
+        // its node's.
+        if let Some(p) = a.cluster.pods.iter().find(|p| {
+            p.status.as_ref().and_then(|s| s.pod_ip.as_deref()) == Some(host)
+                && p.spec.as_ref().is_none_or(|s| s.host_network != Some(true))
+                && !model::is_terminal(p)
+        }) {
+            return Target::Pod(p);
+        }
         return Target::Ip(ip);
     }
     if let Some((sns, sname)) = in_cluster_name(a, host)
