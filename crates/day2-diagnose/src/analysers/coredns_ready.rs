@@ -169,15 +169,7 @@ fn kubelet_scrape_ungranted(
     };
     let ns = pod.ns_or_default();
     let sa = model::pod_service_account(pod);
-    let roles: Vec<_> = super::rbac::cluster_bindings_of(a.cluster, ns, sa)
-        .into_iter()
-        .map(|b| {
-            a.cluster
-                .cluster_roles
-                .iter()
-                .find(|r| r.name() == b.role_ref.name)
-        })
-        .collect::<Option<_>>()?;
+    let roles = super::rbac::bound_cluster_roles(a.cluster, ns, sa)?;
     // The role that grants `nodes`: the one meant to grant its subresources.
     let role = roles.iter().find(|r| {
         r.rules

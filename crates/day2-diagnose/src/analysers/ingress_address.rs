@@ -357,16 +357,7 @@ fn leader_lock_refused(
     use day2_model::rbac::{rule_allows, subject_is};
     let ns = pod.ns_or_default();
     let sa = model::pod_service_account(pod);
-    let bound = super::rbac::cluster_bindings_of(a.cluster, ns, sa);
-    let roles: Vec<_> = bound
-        .iter()
-        .map(|b| {
-            a.cluster
-                .cluster_roles
-                .iter()
-                .find(|r| r.name() == b.role_ref.name)
-        })
-        .collect::<Option<_>>()?;
+    let roles = super::rbac::bound_cluster_roles(a.cluster, ns, sa)?;
     let role = roles.first()?;
     let local = a.cluster.role_bindings.iter().any(|b| {
         b.ns_or_default() == ns

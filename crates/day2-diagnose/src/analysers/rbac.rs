@@ -213,6 +213,25 @@ pub(crate) fn cluster_bindings_of<'c>(
         .collect()
 }
 
+/// The ClusterRoles bound to ServiceAccount `ns/sa` by ClusterRoleBindings,
+/// when the input holds every one of them (`None` when one is missing, so a
+/// grant cannot be judged absent).
+pub(crate) fn bound_cluster_roles<'c>(
+    cluster: &'c day2_model::Cluster,
+    ns: &str,
+    sa: &str,
+) -> Option<Vec<&'c day2_model::Res<k8s_openapi::api::rbac::v1::ClusterRole>>> {
+    cluster_bindings_of(cluster, ns, sa)
+        .into_iter()
+        .map(|b| {
+            cluster
+                .cluster_roles
+                .iter()
+                .find(|r| r.name() == b.role_ref.name)
+        })
+        .collect()
+}
+
 /// A ClusterRoleBinding naming ServiceAccount `sa` in another namespace
 /// than `ns`, with that namespace: a binding rendered without the release's
 /// namespace (`helm template` without `--namespace` binds `default`'s).
