@@ -314,6 +314,12 @@
 //! `tests/incidents-heldout-79/` is a seventy-ninth, written the same way
 //! from threads none of the other sets cites, against
 //! [`HELDOUT79_ACCURACY_FLOOR`] and [`HELDOUT79_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-80/` is a eightieth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT80_ACCURACY_FLOOR`] and [`HELDOUT80_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-81/` is a eighty-first, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT81_ACCURACY_FLOOR`] and [`HELDOUT81_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -1154,6 +1160,22 @@ const HELDOUT79_ACCURACY_FLOOR: f64 = 0.8;
 /// today. Only goes down.
 const HELDOUT79_HEALTHY_MISSES_CEILING: usize = 0;
 
+/// Share of the eightieth held-out set (`tests/incidents-heldout-80/`)
+/// fully right. Blind, on the engine of ba35d98: 3 of 14 (21.4%). Only goes up.
+const HELDOUT80_ACCURACY_FLOOR: f64 = 0.214;
+
+/// Healthy clusters of the eightieth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT80_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the eighty-first held-out set (`tests/incidents-heldout-81/`)
+/// fully right. Blind, on the engine of ba35d98: 10 of 18 (55.6%). Only goes up.
+const HELDOUT81_ACCURACY_FLOOR: f64 = 0.555;
+
+/// Healthy clusters of the eighty-first held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT81_HEALTHY_MISSES_CEILING: usize = 0;
+
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
 const HELDOUT10_HEALTHY_MISSES_CEILING: usize = 0;
@@ -1610,6 +1632,8 @@ const HELDOUT76: &str = "tests/incidents-heldout-76";
 const HELDOUT77: &str = "tests/incidents-heldout-77";
 const HELDOUT78: &str = "tests/incidents-heldout-78";
 const HELDOUT79: &str = "tests/incidents-heldout-79";
+const HELDOUT80: &str = "tests/incidents-heldout-80";
+const HELDOUT81: &str = "tests/incidents-heldout-81";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -2149,6 +2173,10 @@ const HELDOUT78_BEGIN: &str = "<!-- heldout78:begin -->";
 const HELDOUT78_END: &str = "<!-- heldout78:end -->";
 const HELDOUT79_BEGIN: &str = "<!-- heldout79:begin -->";
 const HELDOUT79_END: &str = "<!-- heldout79:end -->";
+const HELDOUT80_BEGIN: &str = "<!-- heldout80:begin -->";
+const HELDOUT80_END: &str = "<!-- heldout80:end -->";
+const HELDOUT81_BEGIN: &str = "<!-- heldout81:begin -->";
+const HELDOUT81_END: &str = "<!-- heldout81:end -->";
 
 /// The scoreboards share one file and run in parallel: one writer at a time.
 static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -3198,6 +3226,30 @@ fn heldout79_incidents_scoreboard() {
         HELDOUT79_ACCURACY_FLOOR,
         HELDOUT79_HEALTHY_MISSES_CEILING,
         (HELDOUT79_BEGIN, HELDOUT79_END),
+    );
+}
+
+/// The eightieth held-out set, scored on its own by the same code.
+#[test]
+fn heldout80_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT80,
+        14,
+        HELDOUT80_ACCURACY_FLOOR,
+        HELDOUT80_HEALTHY_MISSES_CEILING,
+        (HELDOUT80_BEGIN, HELDOUT80_END),
+    );
+}
+
+/// The eighty-first held-out set, scored on its own by the same code.
+#[test]
+fn heldout81_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT81,
+        18,
+        HELDOUT81_ACCURACY_FLOOR,
+        HELDOUT81_HEALTHY_MISSES_CEILING,
+        (HELDOUT81_BEGIN, HELDOUT81_END),
     );
 }
 
