@@ -153,6 +153,22 @@ fn granted_elsewhere<'c>(
         })
         .find_map(|b| {
             let name = &b.role_ref.name;
+            // The API server's own Role in kube-system, which snapshots
+            // rarely hold: aggregated API servers read their front-proxy
+            // settings through it.
+            if b.role_ref.kind == "Role"
+                && name == "extension-apiserver-authentication-reader"
+                && scope == "kube-system"
+                && group.is_empty()
+                && resource == "configmaps"
+                && matches!(verb, "get" | "list" | "watch")
+                && !c
+                    .roles
+                    .iter()
+                    .any(|x| x.name() == name && x.ns_or_default() == b.ns_or_default())
+            {
+                return Some((b, ObjRef::new("Role", Some(scope), name)));
+            }
             let (role, rules) = if b.role_ref.kind == "Role" {
                 // The Role of the binding's namespace; else the one of the
                 // namespace refused, which the binding was meant to sit in
@@ -307,9 +323,12 @@ pub fn rbac(a: &Analysis<'_>, r: &Refused<'_>) -> Hypothesis {
     // and RoleBindings grant only in their own namespace, so the same
     // binding is missing in the namespace asked about (an operator watching
     // other namespaces). The cluster-wide roles were never meant to grant it.
+    // The API server's authentication reader bound outside kube-system is
+    // that mistake whatever else the input grants: the refusal happened.
     if let Some(scope) = r.scope
-        && !found.iter().any(|g| g.allows == Some(true))
         && let Some((b, role)) = granted_elsewhere(a, r, scope, verb, group, resource)
+        && (!found.iter().any(|g| g.allows == Some(true))
+            || role.name == "extension-apiserver-authentication-reader")
     {
         let missing = ObjRef::new("RoleBinding", Some(scope), b.name());
         let bind = match role.kind.as_str() {

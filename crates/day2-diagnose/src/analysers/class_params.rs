@@ -199,11 +199,14 @@ pub(super) fn value_refused(class: &Res<StorageClass>, msg: &str) -> Option<Hypo
     }
     let (key, value) = class.parameters.as_ref()?.iter().find(|(k, v)| {
         // A Secret a parameter names is [`names_nothing`]'s.
+        // Or the key itself, quoted (`parameters contains invalid option
+        // "labels"`, gcp-compute-persistent-disk-csi-driver#867).
         !k.contains("secret")
-            && v.len() >= 3
-            && msg
-                .match_indices(v.as_str())
-                .any(|(i, _)| word_at(msg, i, v.len()))
+            && ((v.len() >= 3
+                && msg
+                    .match_indices(v.as_str())
+                    .any(|(i, _)| word_at(msg, i, v.len())))
+                || msg.contains(&format!("\"{k}\"")))
     })?;
     let name = class.name();
     Some(

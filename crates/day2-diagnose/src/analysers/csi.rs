@@ -278,8 +278,11 @@ pub fn not_installed(
             ),
         )
         .fix(format!(
-            "Nothing provisions {driver}: {}. The claims bind once its controller runs.",
-            install_hint(driver)
+            "Nothing provisions {driver}: {}. The claims bind once its controller runs.{}",
+            install_hint(driver),
+            served_instead(a, driver)
+                .map(|(c, p)| format!(" Or give the class the provisioner this cluster runs: {p}, as StorageClass {c} (the default) has it (a class's provisioner cannot change: recreate it)."))
+                .unwrap_or_default()
         ))
         .link(Link::from_event(
             Loop::Storage,
@@ -288,4 +291,12 @@ pub fn not_installed(
         ))
         .link(Link::new(Loop::Storage, None, driver_ref, seen.join(", "))),
     )
+}
+
+/// The default StorageClass's provisioner, when it is another than
+/// `driver`: what the cluster provisions with (Docker Desktop's `docker.io/hostpath` where
+/// a chart names minikube's, Yolean/kubernetes-kafka#126).
+fn served_instead<'c>(a: &Analysis<'c>, driver: &str) -> Option<(&'c str, &'c str)> {
+    let default = a.cluster.default_storage_classes().into_iter().next()?;
+    (default.provisioner != driver).then_some((default.name(), default.provisioner.as_str()))
 }

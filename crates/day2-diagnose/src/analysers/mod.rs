@@ -61,6 +61,7 @@ pub mod port_in_use;
 pub mod pressure;
 pub mod probe;
 pub mod probe_http;
+pub mod probe_listen;
 pub mod probe_policy;
 pub mod producer;
 pub mod psp;

@@ -118,3 +118,47 @@ pub fn unreachable(
         .missing(format!("the cloud firewall between the control plane and the nodes on port {port}")),
     )
 }
+
+/// A webhook configuration that names a Service the cluster does not have,
+/// in a namespace that holds no Services at all: a leftover of an install
+/// removed or moved (istio/istio#16481: `istio-control`'s injector left
+/// behind), which refuses every pod it matches until it is deleted or
+/// pointed at the Service that serves it now.
+pub fn service_gone(
+    a: &Analysis<'_>,
+    service: Option<&(String, String)>,
+    config: &ObjRef,
+    webhook: &str,
+) -> Option<Hypothesis> {
+    let (ns, name) = service?;
+    let gone = a
+        .cluster
+        .services
+        .iter()
+        .all(|s| s.ns_or_default() != ns.as_str());
+    if !gone || a.cluster.services.is_empty() {
+        return None;
+    }
+    let elsewhere: Vec<String> = a
+        .cluster
+        .services
+        .iter()
+        .filter(|s| s.name() == name.as_str())
+        .map(|s| s.ns_or_default().to_owned())
+        .collect();
+    let now = match elsewhere.first() {
+        Some(other) => format!(
+            ", or point its `clientConfig.service.namespace` at {other}, where Service {name} runs now"
+        ),
+        None => String::new(),
+    };
+    Some(
+        Hypothesis::new(
+            88,
+            Loop::Network,
+            config.clone(),
+            format!("admission webhook \"{webhook}\" ({config}) calls Service {ns}/{name}, and namespace {ns} has no Services at all: the configuration is left over from an install that was removed or moved"),
+        )
+        .fix(format!("Delete the leftover {config} (`kubectl delete {} {}`){now}; the controllers then create their pods.", config.kind.to_ascii_lowercase(), config.name)),
+    )
+}
