@@ -43,8 +43,32 @@ pub fn rule_allows(rule: &PolicyRule, verb: &str, group: &str, resource: &str) -
         && resource_ok
 }
 
+/// The rules of a Role the API server creates itself in `ns`, which a
+/// snapshot may leave out (`bootstrappolicy.NamespaceRoles`):
+/// `extension-apiserver-authentication-reader` in kube-system, which lets
+/// aggregated API servers read the front-proxy settings.
+pub fn built_in_role_rules(ns: &str, name: &str) -> Option<Vec<PolicyRule>> {
+    (ns == "kube-system" && name == "extension-apiserver-authentication-reader").then(|| {
+        vec![PolicyRule {
+            api_groups: Some(vec![String::new()]),
+            resources: Some(vec!["configmaps".into()]),
+            resource_names: Some(vec!["extension-apiserver-authentication".into()]),
+            verbs: vec!["get".into(), "list".into(), "watch".into()],
+            ..PolicyRule::default()
+        }]
+    })
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_api_servers_own_reader_role_allows_its_config_map_only_in_kube_system() {
+        let rules = built_in_role_rules("kube-system", "extension-apiserver-authentication-reader");
+        assert!(rules.is_some_and(|r| r.iter().any(|x| rule_allows(x, "get", "", "configmaps"))));
+        assert!(built_in_role_rules("keda", "extension-apiserver-authentication-reader").is_none());
+    }
+
     use super::*;
 
     fn rule(verbs: &[&str], groups: &[&str], resources: &[&str]) -> PolicyRule {

@@ -153,27 +153,13 @@ fn granted_elsewhere<'c>(
         })
         .find_map(|b| {
             let name = &b.role_ref.name;
-            // The API server's own Role in kube-system, which snapshots
-            // rarely hold: aggregated API servers read their front-proxy
-            // settings through it.
-            if b.role_ref.kind == "Role"
-                && name == "extension-apiserver-authentication-reader"
-                && scope == "kube-system"
-                && group.is_empty()
-                && resource == "configmaps"
-                && matches!(verb, "get" | "list" | "watch")
-                && !c
-                    .roles
-                    .iter()
-                    .any(|x| x.name() == name && x.ns_or_default() == b.ns_or_default())
-            {
-                return Some((b, ObjRef::new("Role", Some(scope), name)));
-            }
             let (role, rules) = if b.role_ref.kind == "Role" {
                 // The Role of the binding's namespace; else the one of the
                 // namespace refused, which the binding was meant to sit in
                 // (a chart rendering it into the release namespace).
-                let x = c
+                // A Role the API server makes itself may be left out of a
+                // snapshot: its built-in rules then stand for it.
+                match c
                     .roles
                     .iter()
                     .find(|x| x.ns_or_default() == b.ns_or_default() && x.name() == name)
@@ -181,18 +167,25 @@ fn granted_elsewhere<'c>(
                         c.roles
                             .iter()
                             .find(|x| x.ns_or_default() == scope && x.name() == name)
-                    })?;
-                (
-                    ObjRef::new("Role", Some(x.ns_or_default()), name),
-                    x.rules.as_ref(),
-                )
+                    }) {
+                    Some(x) => (
+                        ObjRef::new("Role", Some(x.ns_or_default()), name),
+                        x.rules.clone().unwrap_or_default(),
+                    ),
+                    None => (
+                        ObjRef::new("Role", Some(scope), name),
+                        day2_model::rbac::built_in_role_rules(scope, name)?,
+                    ),
+                }
             } else {
                 let x = c.cluster_roles.iter().find(|x| x.name() == name)?;
-                (ObjRef::new("ClusterRole", None, name), x.rules.as_ref())
+                (
+                    ObjRef::new("ClusterRole", None, name),
+                    x.rules.clone().unwrap_or_default(),
+                )
             };
             rules
-                .into_iter()
-                .flatten()
+                .iter()
                 .any(|x| rule_allows(x, verb, group, resource))
                 .then_some((b, role))
         })
