@@ -570,6 +570,12 @@ pub fn flag_values<'c>(c: &'c k8s_openapi::api::core::v1::Container, name: &str)
     out
 }
 
+/// What the kubelet reports of its node's system (kernel, OS image,
+/// runtime and kubelet versions).
+pub fn node_info(node: &Node) -> Option<&k8s_openapi::api::core::v1::NodeSystemInfo> {
+    node.status.as_ref()?.node_info.as_ref()
+}
+
 /// The kubelet root directory of a node's distribution when it moves it
 /// from `/var/lib/kubelet`: MicroK8s (its nodes' label) keeps it in its
 /// snap, k0s (its role label, or `+k0s` in the kubelet version) under its

@@ -78,8 +78,30 @@ fn edits(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// The major and minor numbers of a release as a version or an image tag
+/// spells it (`v1.9.3`, `0.5.2`, `v1.10.0+k3s1`).
+pub fn major_minor(version: &str) -> Option<(u32, u32)> {
+    let mut parts = version.trim_start_matches('v').split('.');
+    let major = parts.next()?.parse().ok()?;
+    let minor: String = parts
+        .next()?
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    Some((major, minor.parse().ok()?))
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn releases_are_read_as_major_and_minor() {
+        assert_eq!(major_minor("v1.9.3"), Some((1, 9)));
+        assert_eq!(major_minor("0.5.2"), Some((0, 5)));
+        assert_eq!(major_minor("v1.10+k3s1"), Some((1, 10)));
+        assert_eq!(major_minor("latest"), None);
+    }
+
     use super::*;
 
     #[test]

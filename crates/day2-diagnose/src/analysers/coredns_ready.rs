@@ -160,8 +160,7 @@ fn kubelet_scrape_ungranted(
     let tag = image
         .rsplit_once(':')
         .map(|(_, t)| t.trim_start_matches('v'))?;
-    let mut parts = tag.split('.');
-    let (major, minor): (u32, u32) = (parts.next()?.parse().ok()?, parts.next()?.parse().ok()?);
+    let (major, minor) = day2_model::text::major_minor(tag)?;
     let needed = if (major, minor) < (0, 6) {
         "nodes/stats"
     } else {

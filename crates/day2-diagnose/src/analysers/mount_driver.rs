@@ -143,7 +143,7 @@ pub fn node_side(
     let kernel = a
         .cluster
         .node(node)
-        .and_then(|n| n.status.as_ref()?.node_info.as_ref())
+        .and_then(|n| model::node_info(n))
         .map(|i| format!(" (kernel {})", i.kernel_version))
         .unwrap_or_default();
     Some(

@@ -154,7 +154,7 @@ pub(super) fn kernel_module(
     let kernel = a
         .cluster
         .node(node)
-        .and_then(|n| n.status.as_ref()?.node_info.as_ref())
+        .and_then(|n| model::node_info(n))
         .map(|i| format!(" (kernel {}, {})", i.kernel_version, i.os_image))
         .unwrap_or_default();
     let why = if reason.contains("Key was rejected") {

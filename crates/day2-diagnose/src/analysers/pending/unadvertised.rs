@@ -164,17 +164,9 @@ fn old_kubelets(a: &Analysis<'_>) -> String {
         .nodes
         .iter()
         .filter(|n| {
-            n.status
-                .as_ref()
-                .and_then(|s| s.node_info.as_ref())
-                .and_then(|i| {
-                    let v = i.kubelet_version.trim_start_matches('v');
-                    let mut parts = v.split('.');
-                    let major: u32 = parts.next()?.parse().ok()?;
-                    let minor: u32 = parts.next()?.parse().ok()?;
-                    Some(major == 1 && minor < 10)
-                })
-                .unwrap_or(false)
+            crate::model::node_info(n)
+                .and_then(|i| day2_model::text::major_minor(&i.kubelet_version))
+                .is_some_and(|(major, minor)| major == 1 && minor < 10)
         })
         .map(|n| n.name())
         .collect();
