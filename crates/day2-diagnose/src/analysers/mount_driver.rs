@@ -121,7 +121,7 @@ pub fn driver_side(
 /// will not load (`modprobe: FATAL: Module rbd not found in directory
 /// /lib/modules/3.10.107-pine64`, rook/rook#1677), which is the host's,
 /// outside the cluster.
-pub fn node_side(
+pub fn node_lacks(
     a: &Analysis<'_>,
     pod: &Res<Pod>,
     message: &str,

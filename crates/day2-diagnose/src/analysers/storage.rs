@@ -504,10 +504,10 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     {
         return vec![h];
     }
-    // The driver's helper has used up a resource of the node.
+    // The node lacks what the driver needs: a resource its helper used up, a kernel module.
     if let Some(h) = said
         .iter()
-        .find_map(|m| super::mount_driver::node_side(a, pod, m, link.clone()))
+        .find_map(|m| super::mount_driver::node_lacks(a, pod, m, link.clone()))
     {
         return vec![h];
     }
