@@ -300,9 +300,56 @@ fn multi_attach_from_a_surge_rollout() {
 fn a_mount_waiting_for_a_missing_secret() {
     let out = diagnose(&snapshot("failedmount-secret"));
     let d = about(&out, "FailedMount", "edge", "gateway-5f4e3d2c1b-x1y2z");
-    // A missing Secret is the identity loop's, whichever field refers to it
-    // (a volume here, an env reference for CreateContainerConfigError).
+    // A missing Secret's loop follows what reads it: a volume is the
+    // kubelet's volume set-up.
+    assert_root(d, Loop::Storage, "Secret", "gateway-tls");
+}
+
+#[test]
+fn a_missing_secret_is_identity_only_as_a_webhook_certificate_and_compute_in_env() {
+    let text = std::fs::read_to_string(format!(
+        "{}/tests/snapshots/failedmount-secret.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    // Mounted where controller-runtime serves its webhooks from.
+    let webhook = text.replace(
+        "containers: [{name: gw, image: envoyproxy/envoy:v1.31.0}]",
+        "containers: [{name: gw, image: envoyproxy/envoy:v1.31.0, volumeMounts: [{name: tls, mountPath: /tmp/k8s-webhook-server/serving-certs}]}]",
+    );
+    assert_ne!(webhook, text);
+    let out = diagnose(&load(&webhook));
+    let d = about(&out, "FailedMount", "edge", "gateway-5f4e3d2c1b-x1y2z");
     assert_root(d, Loop::Identity, "Secret", "gateway-tls");
+    // Behind a Service an admission webhook calls.
+    let served = format!(
+        "{text}- {{apiVersion: v1, kind: Service, metadata: {{name: gateway, namespace: edge}}, spec: {{selector: {{app: gateway}}, ports: [{{port: 443}}]}}}}\n- {{apiVersion: admissionregistration.k8s.io/v1, kind: ValidatingWebhookConfiguration, metadata: {{name: gateway}}, webhooks: [{{name: gw.example.com, clientConfig: {{service: {{namespace: edge, name: gateway}}}}}}]}}\n"
+    );
+    let out = diagnose(&load(&served));
+    let d = about(&out, "FailedMount", "edge", "gateway-5f4e3d2c1b-x1y2z");
+    assert_root(d, Loop::Identity, "Secret", "gateway-tls");
+    // Read through env: the container's configuration.
+    let env = text
+        .replace(
+            "containers: [{name: gw, image: envoyproxy/envoy:v1.31.0}], volumes: [{name: tls, secret: {secretName: gateway-tls}}]",
+            "containers: [{name: gw, image: envoyproxy/envoy:v1.31.0, env: [{name: TOKEN, valueFrom: {secretKeyRef: {name: gateway-tls, key: token}}}]}]",
+        )
+        .replace(
+            "state: {waiting: {reason: ContainerCreating}}",
+            "state: {waiting: {reason: CreateContainerConfigError, message: \"secret \\\"gateway-tls\\\" not found\"}}",
+        )
+        .replace(
+            "reason: FailedMount, message: \"MountVolume.SetUp failed for volume \\\"tls\\\" : secret \\\"gateway-tls\\\" not found\"",
+            "reason: Failed, message: \"Error: secret \\\"gateway-tls\\\" not found\"",
+        );
+    let out = diagnose(&load(&env));
+    let d = about(
+        &out,
+        "CreateContainerConfigError",
+        "edge",
+        "gateway-5f4e3d2c1b-x1y2z",
+    );
+    assert_root(d, Loop::Compute, "Secret", "gateway-tls");
 }
 
 #[test]

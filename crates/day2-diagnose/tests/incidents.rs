@@ -360,8 +360,13 @@ const HEALTHY_MISSES_CEILING: usize = 0;
 /// held out either); 20 of 20 (100.0%) since the round on the sixth set
 /// (a volume made long before its pod is the root, not its class's
 /// binding: 162, which no longer counts as held out). A regression guard,
-/// not a target: the engine is not changed to pass them.
-const HELDOUT_ACCURACY_FLOOR: f64 = 1.00;
+/// not a target: the engine is not changed to pass them. 19 of 20 (95.0%)
+/// since a Secret read through env counts as the pod's configuration
+/// (compute) rather than identity: 061 expects identity, as did this set's
+/// writer and the corpus's first convention, while most independent
+/// held-out expectations say compute (the change gained 24 held-out
+/// incidents across the sets and lost this one).
+const HELDOUT_ACCURACY_FLOOR: f64 = 0.95;
 
 /// Held-out healthy clusters that get a diagnosis today (none). Only goes down.
 const HELDOUT_HEALTHY_MISSES_CEILING: usize = 0;
@@ -484,8 +489,10 @@ const HELDOUT11_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the twelfth held-out set (`tests/incidents-heldout-12/`) fully
 /// right. Blind it scored 14 of 20 (70.0%) on the engine of 450a91d and on
 /// the commit after it (the same fourteen); it has been read since, and its
-/// round took it to 19 of 20. Only goes up.
-const HELDOUT12_ACCURACY_FLOOR: f64 = 0.95;
+/// round took it to 19 of 20. 20 of 20 since a missing Secret's loop
+/// follows what reads it and the round of the eighty-second and
+/// eighty-third sets. Only goes up.
+const HELDOUT12_ACCURACY_FLOOR: f64 = 1.000;
 
 /// Healthy clusters of the twelfth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
@@ -498,8 +505,9 @@ const HELDOUT12_HEALTHY_MISSES_CEILING: usize = 0;
 /// spelling (`secrets "x" not found`), 111 was read as a missing Secret
 /// (identity, as the engine files every missing Secret) where its writer
 /// expects compute, the writers' conflict `docs/diagnosis-corpus.md` notes;
-/// 18 of 20 since.
-const HELDOUT13_ACCURACY_FLOOR: f64 = 0.90;
+/// 18 of 20 since. 19 of 20 since a missing Secret's loop follows what
+/// reads it and the round of the eighty-second and eighty-third sets.
+const HELDOUT13_ACCURACY_FLOOR: f64 = 0.950;
 
 /// Healthy clusters of the thirteenth held-out set that get a diagnosis
 /// today (none of its two). Only goes down.
@@ -527,9 +535,11 @@ const HELDOUT15_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the sixteenth held-out set (`tests/incidents-heldout-16/`)
 /// fully right. Blind it scored 12 of 20 (60.0%) on the engine of 60eea27
-/// (after the fifteenth set's round); it has been read since, and its
-/// round took it to 19 of 20. Only goes up.
-const HELDOUT16_ACCURACY_FLOOR: f64 = 0.95;
+/// (after the fifteenth set's round); it has been read since, and its round
+/// took it to 19 of 20. 20 of 20 since a missing Secret's loop follows what
+/// reads it and the round of the eighty-second and eighty-third sets. Only
+/// goes up.
+const HELDOUT16_ACCURACY_FLOOR: f64 = 1.000;
 
 /// Healthy clusters of the sixteenth held-out set that get a diagnosis
 /// today (none of its two). Only goes down.
@@ -649,9 +659,10 @@ const HELDOUT26_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the twenty-seventh held-out set (`tests/incidents-heldout-27/`)
 /// fully right. Blind it scored 9 of 17 (52.9%: 8 of its 15 incidents and
 /// one of its two healthy clusters) on the engine of 623e8db; it has been
-/// read since, and its round took it to 12 of 17; 13 of 17 with the
-/// rounds after. Only goes up.
-const HELDOUT27_ACCURACY_FLOOR: f64 = 0.764;
+/// read since, and its round took it to 12 of 17; 13 of 17 with the rounds
+/// after. 14 of 17 since a missing Secret's loop follows what reads it and
+/// the round of the eighty-second and eighty-third sets. Only goes up.
+const HELDOUT27_ACCURACY_FLOOR: f64 = 0.823;
 
 /// Healthy clusters of the twenty-seventh held-out set that get a diagnosis
 /// today (none of its two; one, blind). Only goes down.
@@ -693,32 +704,38 @@ const HELDOUT30_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the thirty-first held-out set (`tests/incidents-heldout-31/`)
 /// fully right. Blind it scored 8 of 16 (50.0%: 6 of its 14 incidents and
-/// both healthy clusters) on the engine of 78a5f18 (after the
-/// twenty-eighth set's round); it has been read since, and its round took
-/// it to 14 of 16. Only goes up.
-const HELDOUT31_ACCURACY_FLOOR: f64 = 0.875;
+/// both healthy clusters) on the engine of 78a5f18 (after the twenty-eighth
+/// set's round); it has been read since, and its round took it to 14 of 16.
+/// 15 of 16 since a missing Secret's loop follows what reads it and the
+/// round of the eighty-second and eighty-third sets. Only goes up.
+const HELDOUT31_ACCURACY_FLOOR: f64 = 0.937;
 
 /// Healthy clusters of the thirty-first held-out set that get a diagnosis
 /// today (none of its two). Only goes down.
 const HELDOUT31_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the thirty-second held-out set (`tests/incidents-heldout-32/`)
-/// fully right. Blind it scored 9 of 18 (50.0%: 8 of its 16 incidents and one of its two healthy clusters) on the engine of
-/// 251c1ed (after the thirtieth set's round); it has been read since,
-/// and its round took it to 14 of 18; 15 with the thirty-seventh set's
-/// round (a cluster CIDR with one block per node too few). Only goes up.
-const HELDOUT32_ACCURACY_FLOOR: f64 = 0.833;
+/// fully right. Blind it scored 9 of 18 (50.0%: 8 of its 16 incidents and
+/// one of its two healthy clusters) on the engine of 251c1ed (after the
+/// thirtieth set's round); it has been read since, and its round took it to
+/// 14 of 18; 15 with the thirty-seventh set's round (a cluster CIDR with
+/// one block per node too few). 16 of 18 since a missing Secret's loop
+/// follows what reads it and the round of the eighty-second and
+/// eighty-third sets. Only goes up.
+const HELDOUT32_ACCURACY_FLOOR: f64 = 0.888;
 
 /// Healthy clusters of the thirty-second held-out set that get a diagnosis
 /// today (none of its two; one, blind). Only goes down.
 const HELDOUT32_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the thirty-third held-out set (`tests/incidents-heldout-33/`)
-/// fully right. Blind it scored 12 of 18 (66.7%: 10 of its 16 incidents and both healthy clusters) on the engine of
-/// 251c1ed (after the thirtieth set's round); it has been read since,
-/// and its round took it to 14 of 18; the round of the fifty-ninth set to
-/// 15 (Bitnami's withdrawn public images). Only goes up.
-const HELDOUT33_ACCURACY_FLOOR: f64 = 0.833;
+/// fully right. Blind it scored 12 of 18 (66.7%: 10 of its 16 incidents and
+/// both healthy clusters) on the engine of 251c1ed (after the thirtieth
+/// set's round); it has been read since, and its round took it to 14 of 18;
+/// the round of the fifty-ninth set to 15 (Bitnami's withdrawn public
+/// images). 17 of 18 since a missing Secret's loop follows what reads it
+/// and the round of the eighty-second and eighty-third sets. Only goes up.
+const HELDOUT33_ACCURACY_FLOOR: f64 = 0.944;
 
 /// Healthy clusters of the thirty-third held-out set that get a diagnosis
 /// today (none of its two). Only goes down.
@@ -739,8 +756,10 @@ const HELDOUT34_HEALTHY_MISSES_CEILING: usize = 0;
 /// fully right. Blind it scored 10 of 14 (71.4%: 8 of its 12 incidents and
 /// both healthy clusters) on the engine of 5ea2138 (after the round of the
 /// thirty-second and thirty-third sets); it has been read since, and its
-/// rounds took it to 11, then 12 of 14. Only goes up.
-const HELDOUT35_ACCURACY_FLOOR: f64 = 0.857;
+/// rounds took it to 11, then 12 of 14. 13 of 14 since a missing Secret's
+/// loop follows what reads it and the round of the eighty-second and
+/// eighty-third sets. Only goes up.
+const HELDOUT35_ACCURACY_FLOOR: f64 = 0.928;
 
 /// Healthy clusters of the thirty-fifth held-out set that get a diagnosis
 /// today (none of its two). Only goes down.
@@ -760,9 +779,11 @@ const HELDOUT36_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the thirty-seventh held-out set (`tests/incidents-heldout-37/`)
 /// fully right. Blind it scored 15 of 18 (83.3%: 13 of its 16 incidents and
 /// both healthy clusters) on the engine of a0b990c (after the second rounds
-/// of the thirty-fourth and thirty-fifth sets); it has been read since,
-/// and its round took it to 16 of 18. Only goes up.
-const HELDOUT37_ACCURACY_FLOOR: f64 = 0.888;
+/// of the thirty-fourth and thirty-fifth sets); it has been read since, and
+/// its round took it to 16 of 18. 17 of 18 since a missing Secret's loop
+/// follows what reads it and the round of the eighty-second and
+/// eighty-third sets. Only goes up.
+const HELDOUT37_ACCURACY_FLOOR: f64 = 0.944;
 
 /// Healthy clusters of the thirty-seventh held-out set that get a diagnosis
 /// today (none of its two). Only goes down.
@@ -772,8 +793,10 @@ const HELDOUT37_HEALTHY_MISSES_CEILING: usize = 0;
 /// fully right. Blind it scored 11 of 16 (68.8%: 9 of its 14 incidents and
 /// both healthy clusters) on the engine of dcf04f7 (after the round of the
 /// thirty-sixth and thirty-seventh sets); it has been read since, and its
-/// round took it to 12 of 16. Only goes up.
-const HELDOUT38_ACCURACY_FLOOR: f64 = 0.75;
+/// round took it to 12 of 16. 13 of 16 since a missing Secret's loop
+/// follows what reads it and the round of the eighty-second and
+/// eighty-third sets. Only goes up.
+const HELDOUT38_ACCURACY_FLOOR: f64 = 0.812;
 
 /// Healthy clusters of the thirty-eighth held-out set that get a diagnosis
 /// today (none of its two). Only goes down.
@@ -804,9 +827,10 @@ const HELDOUT40_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the forty-first held-out set (`tests/incidents-heldout-41/`)
 /// fully right. Blind it scored 11 of 14 (78.6%: 9 of its 12 incidents and
 /// both healthy clusters) on the engine of 8105538 (after the thirty-ninth
-/// set's round); it has been read since, and its round took it to 12 of
-/// 14. Only goes up.
-const HELDOUT41_ACCURACY_FLOOR: f64 = 0.857;
+/// set's round); it has been read since, and its round took it to 12 of 14.
+/// 13 of 14 since a missing Secret's loop follows what reads it and the
+/// round of the eighty-second and eighty-third sets. Only goes up.
+const HELDOUT41_ACCURACY_FLOOR: f64 = 0.928;
 
 /// Healthy clusters of the forty-first held-out set that get a diagnosis
 /// today (none of its two). Only goes down.
@@ -816,8 +840,10 @@ const HELDOUT41_HEALTHY_MISSES_CEILING: usize = 0;
 /// fully right. Blind it scored 10 of 17 (58.8%: 8 of its 15 incidents and
 /// both healthy clusters) on the engine of 034eca9 (after the round of the
 /// fortieth and forty-first sets); it has been read since, and its round
-/// took it to 11 of 17. Only goes up.
-const HELDOUT42_ACCURACY_FLOOR: f64 = 0.647;
+/// took it to 11 of 17. 12 of 17 since a missing Secret's loop follows what
+/// reads it and the round of the eighty-second and eighty-third sets. Only
+/// goes up.
+const HELDOUT42_ACCURACY_FLOOR: f64 = 0.705;
 
 /// Healthy clusters of the forty-second held-out set that get a diagnosis
 /// today (none of its two). Only goes down.
@@ -827,8 +853,10 @@ const HELDOUT42_HEALTHY_MISSES_CEILING: usize = 0;
 /// fully right. Blind it scored 13 of 18 (72.2%: 11 of its 16 incidents and
 /// both healthy clusters) on the engine of 034eca9 (after the round of the
 /// fortieth and forty-first sets); it has been read since, and its round
-/// took it to 15 of 18, the round of sets 52 to 55 to 16. Only goes up.
-const HELDOUT43_ACCURACY_FLOOR: f64 = 0.888;
+/// took it to 15 of 18, the round of sets 52 to 55 to 16. 17 of 18 since a
+/// missing Secret's loop follows what reads it and the round of the
+/// eighty-second and eighty-third sets. Only goes up.
+const HELDOUT43_ACCURACY_FLOOR: f64 = 0.944;
 
 /// Healthy clusters of the forty-third held-out set that get a diagnosis
 /// today (none of its two). Only goes down.
@@ -845,8 +873,10 @@ const HELDOUT44_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the forty-fifth held-out set (`tests/incidents-heldout-45/`)
 /// fully right. Blind, on the engine of e4f5202: 9 of 15 (60.0%); read
-/// since, and its round took it to 14 of 15. Only goes up.
-const HELDOUT45_ACCURACY_FLOOR: f64 = 0.933;
+/// since, and its round took it to 14 of 15. 15 of 15 since a missing
+/// Secret's loop follows what reads it and the round of the eighty-second
+/// and eighty-third sets. Only goes up.
+const HELDOUT45_ACCURACY_FLOOR: f64 = 1.000;
 
 /// Healthy clusters of the forty-fifth held-out set that get a diagnosis
 /// today. Only goes down.
@@ -855,8 +885,9 @@ const HELDOUT45_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the forty-sixth held-out set (`tests/incidents-heldout-46/`)
 /// fully right. Blind, on the engine of d860fb8: 6 of 16 (37.5%); read
 /// since, and its round took it to 14 of 16, the round of sets 80 and 81 to
-/// 15 of 16. Only goes up.
-const HELDOUT46_ACCURACY_FLOOR: f64 = 0.937;
+/// 15 of 16. 16 of 16 since a missing Secret's loop follows what reads it
+/// and the round of the eighty-second and eighty-third sets. Only goes up.
+const HELDOUT46_ACCURACY_FLOOR: f64 = 1.000;
 
 /// Healthy clusters of the forty-sixth held-out set that get a diagnosis
 /// today. Only goes down.
@@ -873,9 +904,10 @@ const HELDOUT47_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the forty-eighth held-out set (`tests/incidents-heldout-48/`)
 /// fully right. Blind, on the engine of d5cc48b: 9 of 15 (60.0%); read
-/// since, and its round took it to 12 of 15, the round of sets 52 to 55
-/// to 13. Only goes up.
-const HELDOUT48_ACCURACY_FLOOR: f64 = 0.866;
+/// since, and its round took it to 12 of 15, the round of sets 52 to 55 to
+/// 13. 14 of 15 since a missing Secret's loop follows what reads it and the
+/// round of the eighty-second and eighty-third sets. Only goes up.
+const HELDOUT48_ACCURACY_FLOOR: f64 = 0.933;
 
 /// Healthy clusters of the forty-eighth held-out set that get a diagnosis
 /// today. Only goes down.
@@ -892,11 +924,12 @@ const HELDOUT49_ACCURACY_FLOOR: f64 = 0.75;
 /// today. Only goes down.
 const HELDOUT49_HEALTHY_MISSES_CEILING: usize = 1;
 
-/// Share of the fiftieth held-out set (`tests/incidents-heldout-50/`)
-/// fully right. Blind, on the engine of 7f917f7: 9 of 14 (64.3%); read
-/// since, and a short round took it to 10 of 14, the round of sets 52 to
-/// 55 to 12. Only goes up.
-const HELDOUT50_ACCURACY_FLOOR: f64 = 0.857;
+/// Share of the fiftieth held-out set (`tests/incidents-heldout-50/`) fully
+/// right. Blind, on the engine of 7f917f7: 9 of 14 (64.3%); read since, and
+/// a short round took it to 10 of 14, the round of sets 52 to 55 to 12. 13
+/// of 14 since a missing Secret's loop follows what reads it and the round
+/// of the eighty-second and eighty-third sets. Only goes up.
+const HELDOUT50_ACCURACY_FLOOR: f64 = 0.928;
 
 /// Healthy clusters of the fiftieth held-out set that get a diagnosis
 /// today. Only goes down.
@@ -923,9 +956,10 @@ const HELDOUT52_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the fifty-third held-out set (`tests/incidents-heldout-53/`)
 /// fully right. Blind, on the engine of 5af38af: 6 of 14 (42.9%); read
-/// since, and a round took it to 12 of 14, the next round to 13. Only
-/// goes up.
-const HELDOUT53_ACCURACY_FLOOR: f64 = 0.928;
+/// since, and a round took it to 12 of 14, the next round to 13. Only goes
+/// up. 14 of 14 since a missing Secret's loop follows what reads it and the
+/// round of the eighty-second and eighty-third sets.
+const HELDOUT53_ACCURACY_FLOOR: f64 = 1.000;
 
 /// Healthy clusters of the fifty-third held-out set that get a diagnosis
 /// today. Only goes down.
@@ -933,8 +967,10 @@ const HELDOUT53_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the fifty-fourth held-out set (`tests/incidents-heldout-54/`)
 /// fully right. Blind, on the engine of 5af38af: 7 of 18 (38.9%); read
-/// since, and a round took it to 13 of 18. Only goes up.
-const HELDOUT54_ACCURACY_FLOOR: f64 = 0.722;
+/// since, and a round took it to 13 of 18. 14 of 18 since a missing
+/// Secret's loop follows what reads it and the round of the eighty-second
+/// and eighty-third sets. Only goes up.
+const HELDOUT54_ACCURACY_FLOOR: f64 = 0.777;
 
 /// Healthy clusters of the fifty-fourth held-out set that get a diagnosis
 /// today. Only goes down.
@@ -942,8 +978,10 @@ const HELDOUT54_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the fifty-fifth held-out set (`tests/incidents-heldout-55/`)
 /// fully right. Blind, on the engine of 5af38af: 13 of 18 (72.2%); read
-/// since, and a round took it to 15 of 18. Only goes up.
-const HELDOUT55_ACCURACY_FLOOR: f64 = 0.833;
+/// since, and a round took it to 15 of 18. 16 of 18 since a missing
+/// Secret's loop follows what reads it and the round of the eighty-second
+/// and eighty-third sets. Only goes up.
+const HELDOUT55_ACCURACY_FLOOR: f64 = 0.888;
 
 /// Healthy clusters of the fifty-fifth held-out set that get a diagnosis
 /// today. Only goes down.
@@ -998,8 +1036,10 @@ const HELDOUT60_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the sixty-first held-out set (`tests/incidents-heldout-61/`)
 /// fully right. Blind, on the engine of c68b4ab: 8 of 15 (53.3%); read
-/// since, and a round took it to 14 of 15. Only goes up.
-const HELDOUT61_ACCURACY_FLOOR: f64 = 0.933;
+/// since, and a round took it to 14 of 15. 15 of 15 since a missing
+/// Secret's loop follows what reads it and the round of the eighty-second
+/// and eighty-third sets. Only goes up.
+const HELDOUT61_ACCURACY_FLOOR: f64 = 1.000;
 
 /// Healthy clusters of the sixty-first held-out set that get a diagnosis
 /// today. Only goes down.
@@ -1087,9 +1127,11 @@ const HELDOUT70_ACCURACY_FLOOR: f64 = 0.857;
 const HELDOUT70_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the seventy-first held-out set (`tests/incidents-heldout-71/`)
-/// fully right. Blind, on the engine of d23958c: 9 of 15 (60%); read
-/// since, and a short round took it to 10 of 15. Only goes up.
-const HELDOUT71_ACCURACY_FLOOR: f64 = 0.666;
+/// fully right. Blind, on the engine of d23958c: 9 of 15 (60%); read since,
+/// and a short round took it to 10 of 15. 13 of 15 since a missing Secret's
+/// loop follows what reads it and the round of the eighty-second and
+/// eighty-third sets. Only goes up.
+const HELDOUT71_ACCURACY_FLOOR: f64 = 0.866;
 
 /// Healthy clusters of the seventy-first held-out set that get a diagnosis
 /// today. Only goes down.
@@ -1150,9 +1192,11 @@ const HELDOUT77_ACCURACY_FLOOR: f64 = 0.933;
 const HELDOUT77_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the seventy-eighth held-out set (`tests/incidents-heldout-78/`)
-/// fully right. Blind, on the engine of 0d79981: 7 of 14 (50%); read
-/// since, and a round took it to 10 of 14. Only goes up.
-const HELDOUT78_ACCURACY_FLOOR: f64 = 0.714;
+/// fully right. Blind, on the engine of 0d79981: 7 of 14 (50%); read since,
+/// and a round took it to 10 of 14. 11 of 14 since a missing Secret's loop
+/// follows what reads it and the round of the eighty-second and
+/// eighty-third sets. Only goes up.
+const HELDOUT78_ACCURACY_FLOOR: f64 = 0.785;
 
 /// Healthy clusters of the seventy-eighth held-out set that get a diagnosis
 /// today. Only goes down.
@@ -1160,8 +1204,10 @@ const HELDOUT78_HEALTHY_MISSES_CEILING: usize = 1;
 
 /// Share of the seventy-ninth held-out set (`tests/incidents-heldout-79/`)
 /// fully right. Blind, on the engine of 0d79981: 11 of 15 (73.3%); read
-/// since, and a round took it to 12 of 15. Only goes up.
-const HELDOUT79_ACCURACY_FLOOR: f64 = 0.8;
+/// since, and a round took it to 12 of 15. 13 of 15 since a missing
+/// Secret's loop follows what reads it and the round of the eighty-second
+/// and eighty-third sets. Only goes up.
+const HELDOUT79_ACCURACY_FLOOR: f64 = 0.866;
 
 /// Healthy clusters of the seventy-ninth held-out set that get a diagnosis
 /// today. Only goes down.
@@ -1187,18 +1233,20 @@ const HELDOUT81_ACCURACY_FLOOR: f64 = 0.666;
 const HELDOUT81_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the eighty-second held-out set (`tests/incidents-heldout-82/`)
-/// fully right. Blind, on the engine of 4b26fd4: 9 of 14 (64.3%). Only
-/// goes up.
-const HELDOUT82_ACCURACY_FLOOR: f64 = 0.642;
+/// fully right. Blind, on the engine of 4b26fd4: 9 of 14 (64.3%). Only goes
+/// up. 14 of 14 since a missing Secret's loop follows what reads it and the
+/// round of the eighty-second and eighty-third sets.
+const HELDOUT82_ACCURACY_FLOOR: f64 = 1.000;
 
 /// Healthy clusters of the eighty-second held-out set that get a diagnosis
 /// today. Only goes down.
 const HELDOUT82_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the eighty-third held-out set (`tests/incidents-heldout-83/`)
-/// fully right. Blind, on the engine of 4b26fd4: 8 of 14 (57.1%). Only
-/// goes up.
-const HELDOUT83_ACCURACY_FLOOR: f64 = 0.571;
+/// fully right. Blind, on the engine of 4b26fd4: 8 of 14 (57.1%). Only goes
+/// up. 12 of 14 since a missing Secret's loop follows what reads it and the
+/// round of the eighty-second and eighty-third sets.
+const HELDOUT83_ACCURACY_FLOOR: f64 = 0.857;
 
 /// Healthy clusters of the eighty-third held-out set that get a diagnosis
 /// today. Only goes down.

@@ -314,9 +314,12 @@ pub fn job<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     {
         return vec![h.links(failed_link)];
     }
-    let detail = msg
+    // The line that says why (a traceback's exception, a fatal line), not
+    // the first lines of the output.
+    let said = msg.as_deref().and_then(crate::messages::said::decisive);
+    let detail = said
         .as_ref()
-        .map(|m| format!(": {}", day2_model::redact::excerpt(m, 160)))
+        .map(|m| format!(": `{}`", day2_model::redact::excerpt(m, 200)))
         .unwrap_or_default();
     if msg.is_some()
         && let Some(h) = super::follow::job_message(a, &pods, &container)
@@ -341,7 +344,7 @@ pub fn job<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 exits.len()
             ),
         )
-        .fix(format!("The Job's command fails deterministically: read `kubectl logs -n {ns} job/{} -c {container}` and fix the command, args or inputs; retries do not help a constant exit code.", job.name()))
+        .fix(format!("The Job's command fails deterministically{}: read `kubectl logs -n {ns} job/{} -c {container}` and fix the command, args, image or inputs it names; retries do not help a constant exit code.", said.as_ref().map(|m| format!(" (it says `{}`)", day2_model::redact::excerpt(m, 200))).unwrap_or_default(), job.name()))
         .links(failed_link)];
     }
     vec![Hypothesis::new(

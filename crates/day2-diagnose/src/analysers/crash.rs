@@ -234,11 +234,22 @@ pub fn exit_code<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             format!("container {} crashes with a segmentation fault (exit code 139)", c.container),
             "Check the image's architecture matches the node (arm64 vs amd64) and the app's native dependencies.".into(),
         ),
-        Some(n) => (
-            35,
-            format!("container {} exits with code {n} (reason {}): the application fails at start-up; its logs say why", c.container, c.reason.unwrap_or("Error")),
-            format!("Read the previous run's log: `kubectl logs -n {} {} -c {} --previous`; common causes are missing configuration, an unreachable dependency, or refused credentials.", c.pod.ns_or_default(), c.pod.name(), c.container),
-        ),
+        Some(n) => {
+            // The application's own words, when it left any: the line that
+            // says why, as `kubectl logs --previous` would show it.
+            let said = words(a, c.pod, c.container)
+                .find_map(crate::messages::said::decisive)
+                .map(|l| day2_model::redact::excerpt(&l, 240));
+            let (why, first) = match &said {
+                Some(l) => (format!(": `{l}`"), format!("It says `{l}`: that names what to change (a dependency, a setting, a version). ")),
+                None => ("; its logs say why".to_owned(), String::new()),
+            };
+            (
+                35,
+                format!("container {} exits with code {n} (reason {}): the application fails at start-up{why}", c.container, c.reason.unwrap_or("Error")),
+                format!("{first}Read the previous run's log: `kubectl logs -n {} {} -c {} --previous`; common causes are missing configuration, an unreachable dependency, or refused credentials.", c.pod.ns_or_default(), c.pod.name(), c.container),
+            )
+        }
         None => return vec![],
     };
     let silent = matches!(code, Some(n) if !matches!(n, 126 | 127 | 137 | 139))
@@ -490,7 +501,7 @@ fn jvm_size(s: &str) -> Option<i64> {
 /// plugin's zones in a Corefile held by a ConfigMap in kube-system (the
 /// cluster domain, `cluster.local` unless the cluster was built with
 /// another), with that ConfigMap. `None` when the input holds no Corefile.
-fn served_domains<'c>(
+pub(super) fn served_domains<'c>(
     a: &Analysis<'c>,
 ) -> Option<(&'c Res<k8s_openapi::api::core::v1::ConfigMap>, Vec<String>)> {
     a.cluster.config_maps.iter().find_map(|cm| {
@@ -593,6 +604,32 @@ pub fn cluster_domain<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis>
 
 /// Whether the container left any words: a termination message, or log
 /// lines in the input.
+/// What a container said as it stopped: its termination messages (the last
+/// run's first), then its logs when the input carries them.
+fn words<'a>(
+    a: &'a Analysis<'_>,
+    pod: &'a Res<Pod>,
+    container: &'a str,
+) -> impl Iterator<Item = &'a str> {
+    let ns = pod.ns_or_default();
+    model::container_statuses(pod)
+        .filter(move |c| c.name == container)
+        .flat_map(|cs| [cs.last_state.as_deref(), cs.state.as_deref()])
+        .flatten()
+        .filter_map(|st| st.terminated.as_ref()?.message.as_deref())
+        .chain(
+            a.cluster
+                .logs
+                .iter()
+                .filter(move |l| {
+                    l.namespace == ns
+                        && l.pod == pod.name()
+                        && l.container.as_deref().is_none_or(|c| c == container)
+                })
+                .map(|l| l.text.as_str()),
+        )
+}
+
 fn left_words(a: &Analysis<'_>, pod: &Res<Pod>, container: &str) -> bool {
     let said = model::container_statuses(pod)
         .filter(|c| c.name == container)

@@ -6,6 +6,7 @@ pub mod admission;
 pub mod admission_rejected;
 pub mod apierr;
 pub mod app_storage;
+pub mod attach_shared;
 pub mod backend_port;
 pub mod bgp;
 pub mod cache_sync;
@@ -38,11 +39,13 @@ pub mod init_wait;
 pub mod invalid_spec;
 pub mod ip_exhausted;
 pub mod irsa;
+pub mod jvm_cgroup;
 pub mod key_material;
 pub mod lb_causes;
 pub mod lb_nodes;
 pub mod lb_pools;
 pub mod manual_endpoints;
+pub mod mesh_cert;
 pub mod metallb;
 pub mod metrics_adapter;
 pub mod missing_file;
@@ -53,6 +56,7 @@ pub mod mount_source;
 pub mod multi_attach;
 pub mod named;
 pub mod network;
+pub mod nginx_resolver;
 pub mod node;
 pub mod outside;
 pub mod ownership;
@@ -68,6 +72,7 @@ pub mod psp;
 pub mod rbac;
 pub mod route;
 pub mod runtime_handler;
+pub mod secret_loop;
 pub mod secrets_provider;
 pub mod service_port;
 pub mod sidecar_request;
@@ -232,6 +237,14 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[CrashLoopBackOff],
         run: sub_path::missing_key,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff],
+        run: nginx_resolver::unresolved,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff],
+        run: jvm_cgroup::too_old,
     },
     Analyser {
         kinds: &[CrashLoopBackOff],

@@ -66,7 +66,7 @@ pub fn source<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             };
             let workload = model::workload_ref(a.cluster, pod);
             let loop_ = if kind == "Secret" {
-                Loop::Identity
+                super::secret_loop::volume(a, pod, vol, &name)
             } else {
                 Loop::Compute
             };

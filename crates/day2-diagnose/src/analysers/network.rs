@@ -111,11 +111,40 @@ fn selector_hypothesis(a: &Analysis<'_>, svc: &Res<Service>) -> Option<Hypothesi
             ),
         )
     };
+    // A label the application puts on its own pods at run time, which no
+    // template carries: the application's setting that makes it do so.
+    let fix = match sel.keys().find_map(|k| runtime_label(k)) {
+        Some(who) => format!(
+            "No template sets the label Service {} selects on: {who}. `kubectl get pods -n {ns} --show-labels` shows whether any pod carries it.",
+            svc.name()
+        ),
+        None => format!(
+            "Make `spec.selector` of Service {} match the pod template's labels (or fix the labels): `kubectl get pods -n {ns} --show-labels`.",
+            svc.name()
+        ),
+    };
     Some(
         Hypothesis::new(score, Loop::Network, svc.objref(), summary)
             .rule(a.findings.rule_on("NW007", &svc.objref()).map(|f| &*f.rule))
-            .fix(format!("Make `spec.selector` of Service {} match the pod template's labels (or fix the labels): `kubectl get pods -n {ns} --show-labels`.", svc.name())),
+            .fix(fix),
     )
+}
+
+/// Who sets a pod label at run time, and what makes it do so.
+fn runtime_label(key: &str) -> Option<&'static str> {
+    match key {
+        // Vault's Kubernetes service registration (`vault-active`,
+        // `vault-sealed`, …; hashicorp/vault-helm#325).
+        "vault-active" | "vault-sealed" | "vault-initialized" | "vault-perf-standby" => Some(
+            "Vault labels its own pods (`vault-active`, `vault-sealed`, …) only with its Kubernetes service registration: add `service_registration \"kubernetes\" {}` to the server's configuration (the chart's `server.ha.config` or `server.ha.raft.config`), keep the pods' ServiceAccount allowed to get and patch pods, and restart the servers",
+        ),
+        // Patroni in Spilo labels the leader and replicas through its
+        // Kubernetes DCS.
+        "spilo-role" => Some(
+            "Patroni (Spilo) labels the leader `spilo-role=master` and the replicas itself through its Kubernetes DCS: the pods' ServiceAccount must be allowed to patch pods and endpoints, and a leader must have been elected (read the Patroni log of the pods)",
+        ),
+        _ => None,
+    }
 }
 
 /// A Service whose pods do not exist because the API server refuses them:

@@ -284,7 +284,9 @@ pub fn config_error<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 .unwrap_or_default();
             vec![Hypothesis::new(
                 if keys.is_some() { 90 } else { 80 },
-                if kind == "Secret" { Loop::Identity } else { Loop::Compute },
+                // Read through env: the pod's configuration, for a Secret too
+                // (`secret_loop`).
+                super::secret_loop::ENV,
                 ObjRef::new(kind, Some(ns), name.clone()),
                 format!("{kind} {ns}/{name} has no key {key}{has}, which {} reads", workload),
             )
@@ -313,7 +315,9 @@ pub fn config_error<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             };
             vec![Hypothesis::new(
                 88,
-                if kind == "Secret" { Loop::Identity } else { Loop::Compute },
+                // Read through env: the pod's configuration, for a Secret too
+                // (`secret_loop`).
+                super::secret_loop::ENV,
                 ObjRef::new(kind, Some(ns), name.clone()),
                 format!("{kind} {ns}/{name} does not exist, and {workload} reads it{also}"),
             )

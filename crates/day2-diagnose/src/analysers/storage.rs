@@ -4,6 +4,7 @@
 
 use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link, events_absent, per_cloud};
+use crate::messages::cloud_code::cloud_code;
 use crate::messages::volume::{
     VolumeErrorClass, classify_error, parse_mount_wait, parse_operation_error,
     unsupported_access_modes,
@@ -363,13 +364,14 @@ pub fn attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         VolumeErrorClass::Timeout => vec![Hypothesis::new(55, Loop::Storage, pv.map(|p| p.objref()).unwrap_or_else(|| pod.objref()), format!("attaching {volume} times out: the CSI attacher or the cloud API does not answer"))
             .fix("Check the CSI controller's csi-attacher logs and the VolumeAttachment object's status.attachError.")
             .links(link)],
+        _ if let Some(h) = super::attach_shared::read_only_many(a, pod, pv, &err) => vec![h.links(link)],
         _ if let Some(h) = super::volume_backend::placement_refused(pv, pod, &err) => vec![h.links(link)],
         // An attach the cloud refuses for a reason no class above reads, on
         // a volume no other node holds in the cluster: the state that
         // refuses it (the cloud's view of the disk and the machine) is not
         // in the input, so no cluster object is named as the root.
         _ => {
-            let code = cloud_error_code(&err).or_else(|| ev.and_then(|e| cloud_error_code(e.message_text())));
+            let code = cloud_code(&err).or_else(|| ev.and_then(|e| cloud_code(e.message_text())));
             let h = Hypothesis::new(40, Loop::Storage, pv.map(|p| p.objref()).unwrap_or_else(|| pod.objref()), format!("attaching {volume} fails: {}", day2_model::redact::excerpt(&err, 200)))
                 .fix(match &code {
                     Some(c) => format!("The cloud API refuses the attach ({c}): check the disk's and the machine's state in the cloud (a detach that did not finish, a disk held elsewhere) and act there; then read the VolumeAttachment's status.attachError and the CSI controller's logs."),
@@ -402,7 +404,8 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         {
             // The API's NotFound says `secrets "x"`; older kubelets `secret "x"`.
             let (kind, loop_) = if err.contains("secret \"") || err.contains("secrets \"") {
-                ("Secret", Loop::Identity)
+                // Decided below, once the Secret's name is known.
+                ("Secret", Loop::Storage)
             } else if a
                 .cluster
                 .owner_of(pod)
@@ -420,6 +423,11 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                         .filter(|n| err.contains(&format!("{m}\"{n}\"")))
                 })
                 .unwrap_or(vol);
+            let loop_ = if kind == "Secret" {
+                super::secret_loop::volume(a, pod, vol, name)
+            } else {
+                loop_
+            };
             let refs = a.references();
             let held: Vec<&str> = match kind {
                 "Secret" => refs
@@ -670,27 +678,4 @@ fn sibling_name<'h>(wanted: &str, held: &[&'h str]) -> Option<&'h str> {
         .filter(|h| *h != wanted && (close(h, wanted) || close(wanted, h)));
     let first = found.next()?;
     found.next().is_none().then_some(first)
-}
-
-/// The error code a cloud API returned, as its SDKs quote it: Azure's
-/// `Code="AttachDiskWhileBeingDetached"`, AWS's `api error
-/// VolumeInUse:`/`(IncorrectState)`, GCE's `"reason": "resourceInUseByAnotherResource"`.
-fn cloud_error_code(err: &str) -> Option<String> {
-    let word = |rest: &str| -> Option<String> {
-        let w: String = rest
-            .trim_start_matches(['"', ' '])
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '.')
-            .collect();
-        (w.len() > 3 && w.chars().any(|c| c.is_ascii_alphabetic())).then_some(w)
-    };
-    // `StatusCode=409` precedes Azure's `Code="…"`: the first word-like code.
-    if let Some(w) = err.split("Code=").skip(1).find_map(word) {
-        return Some(w);
-    }
-    if let Some((_, rest)) = err.split_once("api error ") {
-        return word(rest);
-    }
-    err.split_once("\"reason\":")
-        .and_then(|(_, rest)| word(rest))
 }

@@ -145,15 +145,20 @@ fn walk<'c>(
             var,
         } => format!("env {var} of {role} {container} reads"),
     };
-    let of = |kind: ConfigKind| -> Vec<(&str, Option<&str>, String)> {
+    // A Secret's loop follows what reads it (`secret_loop`).
+    let read_by = |r: &ConfigRef<'_>| match r.via {
+        Via::Volume { volume, .. } => super::secret_loop::in_spec(spec, volume, r.name),
+        Via::Env { .. } | Via::EnvFrom { .. } => super::secret_loop::ENV,
+    };
+    let of = |kind: ConfigKind| -> Vec<(&str, Option<&str>, String, Loop)> {
         needed
             .iter()
             .filter(|r| r.kind == kind)
-            .map(|r| (r.name, r.key, said(r)))
+            .map(|r| (r.name, r.key, said(r), read_by(r)))
             .collect()
     };
     let (cms, secrets) = (of(ConfigKind::ConfigMap), of(ConfigKind::Secret));
-    for (name, key, via) in cms {
+    for (name, key, via, _) in cms {
         match ix.config_maps.get(&(ns, name)) {
             None => absent("ConfigMap", name, Loop::Compute, &via, &mut out),
             Some(cm) => {
@@ -167,9 +172,9 @@ fn walk<'c>(
             }
         }
     }
-    for (name, key, via) in secrets {
+    for (name, key, via, loop_) in secrets {
         match ix.secrets.get(&(ns, name)) {
-            None => absent("Secret", name, Loop::Identity, &via, &mut out),
+            None => absent("Secret", name, loop_, &via, &mut out),
             Some(s) => {
                 if let Some(k) = key
                     && !s.keys.iter().any(|x| x.name == k)

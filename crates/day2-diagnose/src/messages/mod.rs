@@ -6,6 +6,7 @@
 pub mod admission;
 pub mod apiserver;
 pub mod autoscaler;
+pub mod cloud_code;
 pub mod cloud_state;
 pub mod dns;
 pub mod errors;
@@ -17,6 +18,7 @@ pub mod mount;
 pub mod permission;
 pub mod probe;
 pub mod runtime;
+pub mod said;
 pub mod scheduler;
 pub mod volume;
 

@@ -264,7 +264,12 @@ pub fn parse_fit_error(msg: &str) -> Option<FitError> {
 
 fn find_preemption(s: &str) -> Option<usize> {
     let mut from = 0;
-    while let Some(i) = s[from..].find("preemption: ") {
+    // Pasted messages also spell it with a capital (`. Preemption: 0/2 …`).
+    let next = |t: &str| match (t.find("preemption: "), t.find("Preemption: ")) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    while let Some(i) = next(&s[from..]) {
         let at = from + i;
         // `preemption:` starts a sentence (". preemption:") or follows the DRA clause (", preemption:").
         if at == 0 || s[..at].ends_with(". ") || s[..at].ends_with(", ") || s[..at].ends_with(' ') {
@@ -375,6 +380,17 @@ mod tests {
         assert_eq!(f.count(|r| matches!(r, Reason::Insufficient(_))), 11);
         assert_eq!(f.count(|r| *r == Reason::NodeAffinity), 2);
         assert_eq!(f.count(|r| *r == Reason::VolumeNodeAffinity), 1);
+    }
+
+    #[test]
+    fn preemption_with_a_capital_is_not_a_reason() {
+        let f = parse_fit_error("0/2 nodes are available: 1 Insufficient memory, 2 Insufficient devices.kubevirt.io/kvm. Preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.").unwrap();
+        assert!(
+            f.has(|r| matches!(r, Reason::Insufficient(x) if x == "devices.kubevirt.io/kvm")),
+            "{:?}",
+            f.reasons
+        );
+        assert_eq!(f.preemption.len(), 1);
     }
 
     #[test]

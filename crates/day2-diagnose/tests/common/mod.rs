@@ -2,6 +2,8 @@
 
 #![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
 
+pub mod crash;
+
 use day2_diagnose::DiagnoseOutput;
 use day2_model::report::Diagnosis;
 use day2_model::{Cluster, Loop, SourceKind};

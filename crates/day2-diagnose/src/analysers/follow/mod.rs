@@ -335,7 +335,7 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             ErrorClass::KeyUnreadable(what) => {
                 super::key_material::unreadable(a, pod, container, *what)
             }
-            ErrorClass::Tls { .. } => None,
+            ErrorClass::Tls { .. } => super::mesh_cert::expired(a, pod, container, &c.line),
         };
         if let Some(h) = h {
             out.push(h.link(seen));

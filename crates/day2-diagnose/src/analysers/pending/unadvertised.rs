@@ -41,6 +41,57 @@ pub fn unadvertised<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let capacity = |n: &day2_model::Res<k8s_openapi::api::core::v1::Node>, res: &str| {
         has(n.status.as_ref().and_then(|s| s.capacity.as_ref()), res)
     };
+    // Listed at all, zero included: a device plugin registered the resource.
+    let listed = |n: &day2_model::Res<k8s_openapi::api::core::v1::Node>, res: &str| {
+        n.status.as_ref().is_some_and(|s| {
+            [s.capacity.as_ref(), s.allocatable.as_ref()]
+                .into_iter()
+                .flatten()
+                .any(|m| m.contains_key(res))
+        })
+    };
+    // KubeVirt's virt-handler lists `devices.kubevirt.io/kvm` at zero
+    // where it registers no device at all (no /dev/kvm on the host): the
+    // KubeVirt resource can let it emulate instead (kubevirt/kubevirt#10851).
+    // Devices registered and all unhealthy (capacity without allocatable)
+    // are the hosts' alone, below.
+    if let Some(res) = extended.iter().find(|res| {
+        res.as_str() == "devices.kubevirt.io/kvm"
+            && a.cluster
+                .nodes
+                .iter()
+                .all(|n| !allocatable(n, res) && !capacity(n, res))
+            && a.cluster.nodes.iter().any(|n| listed(n, res))
+    }) && let Some(kv) = a.cluster.other.iter().find(|o| o.obj.kind == "KubeVirt")
+    {
+        let emulating = kv
+            .obj
+            .data
+            .get("spec")
+            .and_then(|s| s.pointer("/configuration/developerConfiguration/useEmulation"))
+            .and_then(serde_json::Value::as_bool)
+            == Some(true);
+        if !emulating {
+            return vec![
+                Hypothesis::new(
+                    80,
+                    Loop::Compute,
+                    kv.objref(),
+                    format!(
+                        "{} asks for {res}, which every node lists at zero: KubeVirt's handler finds no /dev/kvm on the hosts (no hardware virtualization, or VMs without nested virtualization), and KubeVirt {} does not emulate",
+                        pod.name(),
+                        kv.name()
+                    ),
+                )
+                .fix(format!(
+                    "Give the nodes hardware virtualization (bare metal, or nested virtualization enabled for the VM instances), or let KubeVirt emulate: `kubectl patch kubevirt -n {} {} --type merge -p '{{\"spec\":{{\"configuration\":{{\"developerConfiguration\":{{\"useEmulation\":true}}}}}}}}'` (software emulation, slow; for tests and development).",
+                    kv.ns_or_default(),
+                    kv.name()
+                ))
+                .links(scheduler_links(d)),
+            ];
+        }
+    }
     // Capacity without allocatable on every node that has it: the kubelet's
     // device manager counts every device the plugin registered in capacity
     // and only the healthy ones in allocatable, so the plugin runs and

@@ -1,0 +1,79 @@
+//! A disk a claim offers `ReadOnlyMany` that the cloud refuses to attach to
+//! a second node: GCE's `RESOURCE_IN_USE_BY_ANOTHER_RESOURCE - The disk
+//! resource '…' is already being used by '…/instances/<node>'`. A persistent
+//! disk attaches to several VMs only when every attachment is read-only, and
+//! the attach is read-only only when the pod's volume says `readOnly: true`:
+//! the claim's access mode alone does not make it so. The first pod's
+//! read-write attachment keeps every other node out
+//! (jupyterhub/zero-to-jupyterhub-k8s#1324).
+
+use crate::analysis::Analysis;
+use crate::evidence::Hypothesis;
+use day2_model::k8s_openapi::api::core::v1::PersistentVolume;
+use day2_model::pod::Pod;
+use day2_model::{Loop, Res};
+
+/// The cloud's words for a disk held by another machine.
+fn held_elsewhere(err: &str) -> bool {
+    err.contains("RESOURCE_IN_USE_BY_ANOTHER_RESOURCE")
+        || err.contains("resourceInUseByAnotherResource")
+        || err.contains("is already being used by")
+}
+
+pub fn read_only_many(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    pv: Option<&Res<PersistentVolume>>,
+    err: &str,
+) -> Option<Hypothesis> {
+    if !held_elsewhere(err) {
+        return None;
+    }
+    let pv = pv?;
+    let claim = pv.spec.as_ref()?.claim_ref.as_ref()?;
+    let (cns, cname) = (claim.namespace.as_deref()?, claim.name.as_deref()?);
+    let pvc = a.cluster.pvc(cns, cname)?;
+    let modes = pvc.spec.as_ref()?.access_modes.as_ref()?;
+    if !modes.iter().any(|m| m == "ReadOnlyMany") {
+        return None;
+    }
+    // Every pod mounting the claim read-write, this one first.
+    let writers: Vec<&str> = a
+        .cluster
+        .pods
+        .iter()
+        .filter(|p| p.ns_or_default() == cns)
+        .filter(|p| {
+            p.spec.as_ref().is_some_and(|s| {
+                s.volumes.iter().flatten().any(|v| {
+                    v.persistent_volume_claim
+                        .as_ref()
+                        .is_some_and(|c| c.claim_name == cname && c.read_only != Some(true))
+                })
+            })
+        })
+        .map(|p| p.name())
+        .collect();
+    if !writers.contains(&pod.name()) {
+        return None;
+    }
+    let node = err
+        .rsplit_once("/instances/")
+        .map(|(_, n)| n.trim_end_matches(['\'', '"', '.']))
+        .unwrap_or("another node");
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Storage,
+            pvc.objref(),
+            format!(
+                "claim {cns}/{cname} is ReadOnlyMany, but {} mount it without `readOnly: true`, so the disk is attached read-write to {node} and the cloud refuses it to {}'s node: a disk attaches to several machines only read-only",
+                writers.join(", "),
+                pod.name()
+            ),
+        )
+        .fix(format!(
+            "Set `readOnly: true` on the persistentVolumeClaim volume of claim {cname} in every pod that mounts it (and on the container's volumeMount), so every attachment is read-only; the ReadOnlyMany access mode does not make it so. To write from several nodes, use ReadWriteMany storage (NFS, Filestore, EFS, Azure Files) instead."
+        )),
+    )
+}

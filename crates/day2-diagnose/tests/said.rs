@@ -1,0 +1,213 @@
+//! Causes read from the words a program leaves as it stops, and from the
+//! cloud's and the scheduler's refusals around them: the decisive line of a
+//! crash, nginx's `resolver` lookup, a mesh sidecar's expired trust chain,
+//! a JVM older than the node's cgroups, a read-only-many disk attached
+//! read-write, labels an application sets on its own pods, and KubeVirt on
+//! hosts without /dev/kvm. Each test has a sibling that must not read the
+//! same.
+
+mod common;
+
+use common::crash::{cluster, crashing, node};
+use common::*;
+use day2_model::Loop;
+
+const DNS: &str = "- {apiVersion: v1, kind: Service, metadata: {name: rke2-coredns-rke2-coredns, namespace: kube-system, labels: {k8s-app: kube-dns}}, spec: {clusterIP: 10.43.0.10, selector: {app: coredns}, ports: [{port: 53, protocol: UDP}]}}\n";
+
+#[test]
+fn a_crash_is_told_by_its_decisive_line() {
+    let tb = "Upgrading DB schema...\nTraceback (most recent call last):\n  File \"/app/app.py\", line 40, in create_app\n    init()\nModuleNotFoundError: No module named 'psycopg2'\n";
+    let out = diagnose(&cluster(&[&node("n1", "6.8.0"), &crashing("", tb)]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Compute, "Deployment", "web");
+    assert!(
+        d.root_cause.summary.contains("No module named 'psycopg2'"),
+        "{}",
+        d.root_cause.summary
+    );
+    assert!(
+        d.fix.contains("psycopg2") && d.fix.contains("kubectl logs"),
+        "{}",
+        d.fix
+    );
+    assert!(
+        !d.root_cause.summary.contains("Upgrading"),
+        "{}",
+        d.root_cause.summary
+    );
+}
+
+#[test]
+fn nginx_that_cannot_resolve_its_resolver_is_pointed_at_the_dns_service_there_is() {
+    let said = "2022/04/10 07:38:01 [emerg] 1#1: host not found in resolver \"kube-dns.kube-system.svc.cluster.local\" in /etc/nginx/nginx.conf:25\n";
+    let out = diagnose(&cluster(&[&node("n1", "6.8.0"), DNS, &crashing("", said)]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Network, "Deployment", "web");
+    assert!(
+        d.fix
+            .contains("resolver rke2-coredns-rke2-coredns.kube-system.svc.cluster.local."),
+        "{}",
+        d.fix
+    );
+    // The Service exists: the name is written without its final dot.
+    let dns = DNS.replace("name: rke2-coredns-rke2-coredns", "name: kube-dns");
+    let out = diagnose(&cluster(&[&node("n1", "6.8.0"), &dns, &crashing("", said)]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Network, "Deployment", "web");
+    assert!(
+        d.fix
+            .contains("`resolver kube-dns.kube-system.svc.cluster.local.;`")
+            && d.fix.contains("10.43.0.10"),
+        "{}",
+        d.fix
+    );
+    // An upstream nginx cannot find is not its resolver.
+    let other =
+        "[emerg] 1#1: host not found in upstream \"api:8080\" in /etc/nginx/nginx.conf:30\n";
+    let out = diagnose(&cluster(&[&node("n1", "6.8.0"), DNS, &crashing("", other)]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert!(!d.fix.contains("resolver rke2"), "{}", d.fix);
+}
+
+#[test]
+fn a_mesh_sidecar_refused_by_an_expired_chain_is_the_meshs_trust_bundle() {
+    let said = "level=fatal msg=\"error loading configuration: rpc error: code = Unavailable desc = connection error: desc = \\\"transport: authentication handshake failed: x509: certificate has expired or is not yet valid: current time 2022-04-27T07:52:44Z is after 2022-04-09T13:22:12Z\\\"\"";
+    let bundle = "- {apiVersion: v1, kind: Secret, metadata: {name: dapr-trust-bundle, namespace: dapr-system}, type: Opaque, data: {ca.crt: eA==, issuer.crt: eA==, issuer.key: eA==}}\n";
+    let sidecar = crashing("", said).replace("- name: web\n", "- name: daprd\n");
+    let out = diagnose(&cluster(&[&node("n1", "6.8.0"), bundle, &sidecar]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Identity, "Secret", "dapr-trust-bundle");
+    assert!(
+        d.root_cause.summary.contains("2022-04-09T13:22:12Z") && d.fix.contains("renew"),
+        "{}\n{}",
+        d.root_cause.summary,
+        d.fix
+    );
+    // The same words from an application container name no mesh.
+    let out = diagnose(&cluster(&[
+        &node("n1", "6.8.0"),
+        bundle,
+        &crashing("", said),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert!(
+        d.root_cause.object.name != "dapr-trust-bundle",
+        "{}",
+        summary(&out)
+    );
+}
+
+#[test]
+fn a_jvm_older_than_the_nodes_cgroups_is_its_image() {
+    let said = "main ERROR Could not reconfigure JMX java.lang.NullPointerException: Cannot invoke \"jdk.internal.platform.CgroupInfo.getMountPoint()\" because \"anyController\" is null\n";
+    let out = diagnose(&cluster(&[&node("n1", "6.8.0"), &crashing("", said)]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Compute, "Deployment", "web");
+    assert!(
+        d.root_cause.summary.contains("cgroup v2") && d.fix.contains("image"),
+        "{}",
+        d.fix
+    );
+    let other = "Exception in thread \"main\" java.lang.NullPointerException: Cannot invoke \"String.length()\" because \"name\" is null\n";
+    let out = diagnose(&cluster(&[&node("n1", "6.8.0"), &crashing("", other)]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert!(
+        !d.root_cause.summary.contains("cgroup"),
+        "{}",
+        d.root_cause.summary
+    );
+}
+
+fn shared_disk(read_only: &str) -> String {
+    let pod = |name: &str, node: &str| {
+        format!(
+            "- {{apiVersion: v1, kind: Pod, metadata: {{name: {name}, namespace: jhub, uid: u-{name}}}, spec: {{nodeName: {node}, containers: [{{name: nb, image: nb}}], volumes: [{{name: shared, persistentVolumeClaim: {{claimName: shared-data{read_only}}}}}]}}, status: {{phase: Pending, containerStatuses: [{{name: nb, image: nb, imageID: \"\", ready: false, restartCount: 0, state: {{waiting: {{reason: ContainerCreating}}}}}}]}}}}\n"
+        )
+    };
+    format!(
+        "{}{}- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: shared-data, namespace: jhub}}, spec: {{accessModes: [ReadOnlyMany], volumeName: pvc-demo, resources: {{requests: {{storage: 10Gi}}}}}}, status: {{phase: Bound}}}}\n- {{apiVersion: v1, kind: PersistentVolume, metadata: {{name: pvc-demo}}, spec: {{accessModes: [ReadOnlyMany], capacity: {{storage: 10Gi}}, claimRef: {{namespace: jhub, name: shared-data}}, gcePersistentDisk: {{pdName: d1}}}}, status: {{phase: Bound}}}}\n{}{}- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: jhub}}, involvedObject: {{kind: Pod, name: bob, namespace: jhub, uid: u-bob}}, reason: FailedAttachVolume, type: Warning, count: 9, firstTimestamp: \"2026-03-02T10:00:00Z\", lastTimestamp: \"2026-03-02T10:30:00Z\", source: {{component: attachdetach-controller}}, message: \"AttachVolume.Attach failed for volume \\\"pvc-demo\\\" : googleapi: Error 400: RESOURCE_IN_USE_BY_ANOTHER_RESOURCE - The disk resource 'projects/p/zones/z/disks/d1' is already being used by 'projects/p/zones/z/instances/n1'\"}}\n",
+        node("n1", "6.8.0"),
+        node("n2", "6.8.0"),
+        pod("alice", "n1"),
+        pod("bob", "n2"),
+    )
+}
+
+#[test]
+fn a_read_only_many_disk_mounted_read_write_keeps_other_nodes_out() {
+    let out = diagnose(&cluster(&[&shared_disk("")]));
+    let d = about(&out, "FailedAttachVolume", "jhub", "bob");
+    assert_root(d, Loop::Storage, "PersistentVolumeClaim", "shared-data");
+    assert!(
+        d.fix.contains("readOnly: true") && d.fix.contains("ReadWriteMany"),
+        "{}",
+        d.fix
+    );
+    // Mounted read-only everywhere: the refusal is something else.
+    let out = diagnose(&cluster(&[&shared_disk(", readOnly: true")]));
+    let d = about(&out, "FailedAttachVolume", "jhub", "bob");
+    assert!(!d.fix.contains("`readOnly: true`"), "{}", d.fix);
+}
+
+#[test]
+fn a_service_on_a_label_vault_sets_itself_names_vaults_service_registration() {
+    let items = "- {apiVersion: apps/v1, kind: StatefulSet, metadata: {name: vault, namespace: vault, uid: u-sts}, spec: {replicas: 1, selector: {matchLabels: {app: vault}}, template: {metadata: {labels: {app: vault, component: server}}, spec: {containers: [{name: vault, image: vault}]}}}}\n- {apiVersion: v1, kind: Pod, metadata: {name: vault-0, namespace: vault, uid: u-v0, labels: {app: vault, component: server}, ownerReferences: [{apiVersion: apps/v1, kind: StatefulSet, name: vault, uid: u-sts, controller: true}]}, spec: {nodeName: n1, containers: [{name: vault, image: vault}]}, status: {phase: Running, conditions: [{type: Ready, status: \"True\"}], containerStatuses: [{name: vault, image: vault, imageID: \"\", ready: true, restartCount: 0, state: {running: {startedAt: \"2026-03-02T09:00:00Z\"}}}]}}\n- {apiVersion: v1, kind: Service, metadata: {name: vault-active, namespace: vault}, spec: {selector: {app: vault, component: server, vault-active: \"true\"}, ports: [{port: 8200}]}}\n- {apiVersion: v1, kind: Endpoints, metadata: {name: vault-active, namespace: vault}}\n";
+    let out = diagnose(&cluster(&[&node("n1", "6.8.0"), items]));
+    let d = about(
+        &out,
+        "ServiceWithoutReadyEndpoints",
+        "vault",
+        "vault-active",
+    );
+    assert_root(d, Loop::Network, "Service", "vault-active");
+    assert!(
+        d.fix.contains("service_registration \"kubernetes\""),
+        "{}",
+        d.fix
+    );
+    let plain = items.replace("vault-active: \"true\"", "tier: api");
+    let out = diagnose(&cluster(&[&node("n1", "6.8.0"), &plain]));
+    let d = about(
+        &out,
+        "ServiceWithoutReadyEndpoints",
+        "vault",
+        "vault-active",
+    );
+    assert!(!d.fix.contains("service_registration"), "{}", d.fix);
+}
+
+#[test]
+fn kubevirt_on_hosts_without_kvm_is_told_to_emulate_or_get_virtualization() {
+    let kvm_node = |name: &str| {
+        format!(
+            "- {{apiVersion: v1, kind: Node, metadata: {{name: {name}}}, status: {{capacity: {{cpu: \"4\", memory: 8Gi, pods: \"110\", devices.kubevirt.io/kvm: \"0\"}}, allocatable: {{cpu: \"4\", memory: 8Gi, pods: \"110\", devices.kubevirt.io/kvm: \"0\"}}, conditions: [{{type: Ready, status: \"True\"}}]}}}}\n"
+        )
+    };
+    let launcher = "- {apiVersion: v1, kind: Pod, metadata: {name: virt-launcher-vm-x1, namespace: default, uid: u-vl}, spec: {containers: [{name: compute, image: virt-launcher, resources: {limits: {devices.kubevirt.io/kvm: \"1\"}, requests: {devices.kubevirt.io/kvm: \"1\"}}}]}, status: {phase: Pending, conditions: [{type: PodScheduled, status: \"False\", reason: Unschedulable, message: \"0/2 nodes are available: 2 Insufficient devices.kubevirt.io/kvm. Preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.\"}]}}\n- {apiVersion: v1, kind: Event, metadata: {name: e1, namespace: default}, involvedObject: {kind: Pod, name: virt-launcher-vm-x1, namespace: default, uid: u-vl}, reason: FailedScheduling, type: Warning, count: 5, firstTimestamp: \"2026-03-02T10:00:00Z\", lastTimestamp: \"2026-03-02T10:30:00Z\", source: {component: default-scheduler}, message: \"0/2 nodes are available: 2 Insufficient devices.kubevirt.io/kvm. Preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.\"}\n";
+    let kv = |config: &str| {
+        format!(
+            "- {{apiVersion: kubevirt.io/v1, kind: KubeVirt, metadata: {{name: kubevirt, namespace: kubevirt}}, spec: {{configuration: {{developerConfiguration: {{{config}}}}}}}}}\n"
+        )
+    };
+    let out = diagnose(&cluster(&[
+        &kvm_node("n1"),
+        &kvm_node("n2"),
+        launcher,
+        &kv(""),
+    ]));
+    let d = about(&out, "PodPending", "default", "virt-launcher-vm-x1");
+    assert_root(d, Loop::Compute, "KubeVirt", "kubevirt");
+    assert!(
+        d.fix.contains("useEmulation") && d.fix.contains("nested virtualization"),
+        "{}",
+        d.fix
+    );
+    let out = diagnose(&cluster(&[
+        &kvm_node("n1"),
+        &kvm_node("n2"),
+        launcher,
+        &kv("useEmulation: true"),
+    ]));
+    let d = about(&out, "PodPending", "default", "virt-launcher-vm-x1");
+    assert!(d.root_cause.object.kind != "KubeVirt", "{}", summary(&out));
+}
