@@ -990,8 +990,9 @@ const HELDOUT55_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the fifty-sixth held-out set (`tests/incidents-heldout-56/`)
 /// fully right. Blind, on the engine of 7d5f319: 12 of 16 (75%); read
 /// since, and a round took it to 13 of 16, the round of sets 72 and 73 to
-/// 14 of 16. Only goes up.
-const HELDOUT56_ACCURACY_FLOOR: f64 = 0.874;
+/// 14 of 16. 15 of 16 since Traefik's IngressRoutes are read as routes.
+/// Only goes up.
+const HELDOUT56_ACCURACY_FLOOR: f64 = 0.937;
 
 /// Healthy clusters of the fifty-sixth held-out set that get a diagnosis
 /// today. Only goes down.
@@ -1009,8 +1010,9 @@ const HELDOUT57_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the fifty-eighth held-out set (`tests/incidents-heldout-58/`)
 /// fully right. Blind, on the engine of 66a179b: 9 of 14 (64.3%); read
 /// since; the short round that followed reached none of its misses, the
-/// round of the sixtieth set one (10 of 14). Only goes up.
-const HELDOUT58_ACCURACY_FLOOR: f64 = 0.714;
+/// round of the sixtieth set one (10 of 14). 11 of 14 since Traefik's
+/// IngressRoutes are read as routes. Only goes up.
+const HELDOUT58_ACCURACY_FLOOR: f64 = 0.785;
 
 /// Healthy clusters of the fifty-eighth held-out set that get a diagnosis
 /// today. Only goes down.

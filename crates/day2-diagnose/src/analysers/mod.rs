@@ -370,6 +370,10 @@ pub static ANALYSERS: &[Analyser] = &[
     },
     Analyser {
         kinds: &[IngressBackendUnavailable],
+        run: follow::route_shut_out,
+    },
+    Analyser {
+        kinds: &[IngressBackendUnavailable],
         run: backend_port::unserved_port,
     },
     Analyser {

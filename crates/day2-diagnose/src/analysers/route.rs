@@ -5,7 +5,7 @@
 
 use crate::analysis::Analysis;
 use crate::evidence::Hypothesis;
-use crate::symptoms::{Detail, Detected, Subject};
+use crate::symptoms::{Detail, Detected, Subject, traefik};
 use day2_model::Loop;
 
 pub fn backend<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
@@ -24,6 +24,26 @@ pub fn backend<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let ns = route.ns_or_default();
     let kind = route.kind.as_str();
     let name = route.name();
+    if traefik::is_route(route) {
+        let controllers = traefik::controllers(a);
+        if let Some(first) = controllers.first()
+            && !traefik::cross_namespace_allowed(&controllers)
+            && let Some((other, svc, ..)) = traefik::backends(route)
+                .into_iter()
+                .find(|(n, ..)| *n != ns)
+        {
+            let traefik = crate::model::workload_ref(a.cluster, first);
+            return vec![
+                Hypothesis::new(
+                    86,
+                    Loop::Network,
+                    traefik.clone(),
+                    format!("{kind} {ns}/{name} sends {host} to Service {other}/{svc}, in another namespace, and {traefik} does not follow cross-namespace references (off by default since Traefik 2.5: `service {other}/{svc} not in the parent resource namespace {ns}`): requests get 404"),
+                )
+                .fix(format!("Start {traefik} with `--providers.kubernetescrd.allowCrossNamespace=true` (its Helm chart: `providers.kubernetesCRD.allowCrossNamespace: true`), or create {kind} {name} in namespace {other}, next to Service {svc}.")),
+            ];
+        }
+    }
     let Some(svc) = a.service(ns, service) else {
         let near = day2_model::text::near_name(
             service,

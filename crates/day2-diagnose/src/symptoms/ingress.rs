@@ -551,6 +551,22 @@ pub fn controller_shut_out<'c>(
             .filter(|p| takes_classless(p))
             .collect(),
     };
+    shut_out(a, &controllers, svc, port)
+}
+
+/// None of `controllers` may reach a Ready pod of `svc` on the port its
+/// Service port `port` sends to: the first controller pod, the backend pod
+/// and the port. For any proxy in front of a Service (an Ingress
+/// controller, Traefik serving its IngressRoutes).
+pub fn shut_out<'c>(
+    a: &Analysis<'c>,
+    controllers: &[&'c Res<Pod>],
+    svc: &'c Res<k8s_openapi::api::core::v1::Service>,
+    port: Option<&str>,
+) -> Option<(&'c Res<Pod>, &'c Res<Pod>, Port<'c>)> {
+    if a.cluster.network_policies.is_empty() {
+        return None;
+    }
     let backend = service::selected_pods(a, svc)
         .into_iter()
         .find(|p| crate::model::is_ready(p))?;

@@ -26,6 +26,7 @@ pub mod route;
 pub mod service;
 pub mod start;
 pub mod statefulset;
+pub mod traefik;
 pub mod volume;
 
 use crate::analysis::Analysis;

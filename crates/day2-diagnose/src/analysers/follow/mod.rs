@@ -578,6 +578,38 @@ pub fn ingress_shut_out<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesi
         .collect()
 }
 
+/// A Traefik route whose proxy cannot reach its Ready backend: the
+/// NetworkPolicies on that path, as for an Ingress's controller.
+pub fn route_shut_out<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Subject::Route(route) = &d.subject else {
+        return vec![];
+    };
+    if !crate::symptoms::traefik::is_route(route) {
+        return vec![];
+    }
+    let controllers = crate::symptoms::traefik::controllers(a);
+    let host = crate::symptoms::traefik::host(route);
+    crate::symptoms::traefik::backends(route)
+        .into_iter()
+        .find_map(|(ns, name, number, port_name)| {
+            let svc = a.service(ns, name)?;
+            let port = number
+                .map(|n| n.to_string())
+                .or(port_name.map(str::to_owned));
+            let (controller, backend, p) =
+                crate::symptoms::ingress::shut_out(a, &controllers, svc, port.as_deref())?;
+            let what = format!(
+                "{} {} sends {host} to Service {ns}/{name}, but Traefik cannot reach the backend",
+                route.kind,
+                route.name()
+            );
+            let desc = format!("pod {}/{}", backend.ns_or_default(), backend.name());
+            connect::path_policies(a, controller, Peer::Pod(backend), &desc, p, &what)
+        })
+        .into_iter()
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
