@@ -744,9 +744,10 @@ const HELDOUT33_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the thirty-fourth held-out set (`tests/incidents-heldout-34/`)
 /// fully right. Blind it scored 9 of 18 (50.0%: 7 of its 16 incidents and
 /// both healthy clusters) on the engine of d02c7cb (after the thirty-fifth
-/// set's round); it has been read since, and its rounds took it to 11,
-/// then 15 of 18. Only goes up.
-const HELDOUT34_ACCURACY_FLOOR: f64 = 0.833;
+/// set's round); it has been read since, and its rounds took it to 11, then
+/// 15 of 18. 16 of 18 since a crash's decisive line keeps the detail it
+/// announces. Only goes up.
+const HELDOUT34_ACCURACY_FLOOR: f64 = 0.888;
 
 /// Healthy clusters of the thirty-fourth held-out set that get a diagnosis
 /// today (none of its two). Only goes down.

@@ -46,16 +46,27 @@ pub fn decisive(text: &str) -> Option<String> {
         "ERROR",
         "error:",
     ];
-    if let Some(l) = lines.iter().find(|l| klog_fatal(l)) {
-        return Some((*l).to_owned());
+    if let Some(i) = lines.iter().position(|l| klog_fatal(l)) {
+        return Some(with_detail(&lines, i));
     }
-    if let Some(l) = marks
+    if let Some(i) = marks
         .iter()
-        .find_map(|m| lines.iter().find(|l| l.contains(m)))
+        .find_map(|m| lines.iter().position(|l| l.contains(m)))
     {
-        return Some((*l).to_owned());
+        return Some(with_detail(&lines, i));
     }
     failure(last).then(|| last.to_owned())
+}
+
+/// Line `i`, and when it ends with a colon (`1 error(s) decoding:`), the
+/// lines that say what it announces.
+fn with_detail(lines: &[&str], i: usize) -> String {
+    if lines[i].ends_with(':') {
+        let end = (i + 1 + DETAIL_LINES).min(lines.len());
+        lines[i..end].join(" ")
+    } else {
+        lines[i].to_owned()
+    }
 }
 
 /// Words of a failure, in any case.
@@ -144,6 +155,11 @@ mod tests {
         assert_eq!(
             decisive("W0226 warn\nF0226 14:28:38.102573 1 main.go:10] cannot start\n").as_deref(),
             Some("F0226 14:28:38.102573 1 main.go:10] cannot start")
+        );
+        // A line that announces its detail keeps it.
+        assert_eq!(
+            decisive("Error: failed to get config: cannot unmarshal the configuration: 1 error(s) decoding:\n\n* error decoding 'exporters': unknown type: \"debug\"\nmore").as_deref(),
+            Some("Error: failed to get config: cannot unmarshal the configuration: 1 error(s) decoding: * error decoding 'exporters': unknown type: \"debug\" more")
         );
         assert_eq!(
             decisive("starting\ncreate client certificate failed: <nil>\n").as_deref(),
