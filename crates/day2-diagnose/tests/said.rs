@@ -2,9 +2,10 @@
 //! cloud's and the scheduler's refusals around them: the decisive line of a
 //! crash, nginx's `resolver` lookup, a mesh sidecar's expired trust chain,
 //! a JVM older than the node's cgroups, a read-only-many disk attached
-//! read-write, labels an application sets on its own pods, and KubeVirt on
-//! hosts without /dev/kvm. Each test has a sibling that must not read the
-//! same.
+//! read-write, labels an application sets on its own pods, KubeVirt on
+//! hosts without /dev/kvm, Redis's `NOAUTH`, a controller past its CRDs, a
+//! server on IPv4's wildcard in an IPv6 pod, and a hostPath a rollout
+//! added. Each test has a sibling that must not read the same.
 
 mod common;
 
@@ -210,4 +211,135 @@ fn kubevirt_on_hosts_without_kvm_is_told_to_emulate_or_get_virtualization() {
     ]));
     let d = about(&out, "PodPending", "default", "virt-launcher-vm-x1");
     assert!(d.root_cause.object.kind != "KubeVirt", "{}", summary(&out));
+}
+
+#[test]
+fn redis_asking_for_a_password_the_client_lacks_names_where_it_is() {
+    let secret = "- {apiVersion: v1, kind: Secret, metadata: {name: cache-redis, namespace: app}, type: Opaque, data: {redis-password: eA==}}\n";
+    let said = "unable to set a redis initialization key: NOAUTH Authentication required.\n";
+    let out = diagnose(&cluster(&[
+        &node("n1", "6.8.0"),
+        secret,
+        &crashing("", said),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Compute, "Deployment", "web");
+    assert!(
+        d.fix.contains("cache-redis") && d.fix.contains("redis-password"),
+        "{}",
+        d.fix
+    );
+    let other = "dial tcp 10.0.0.9:6379: connect: connection refused\n";
+    let out = diagnose(&cluster(&[
+        &node("n1", "6.8.0"),
+        secret,
+        &crashing("", other),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert!(!d.fix.contains("Redis password"), "{}", d.fix);
+}
+
+#[test]
+fn a_controller_past_its_crds_names_the_crd_that_serves_older_versions() {
+    let crd = |versions: &str| {
+        format!(
+            "- {{apiVersion: apiextensions.k8s.io/v1, kind: CustomResourceDefinition, metadata: {{name: grpcroutes.gateway.networking.k8s.io}}, spec: {{group: gateway.networking.k8s.io, names: {{kind: GRPCRoute, plural: grpcroutes}}, scope: Namespaced, versions: [{versions}]}}}}\n"
+        )
+    };
+    let said = "Error: failed to create provider Kubernetes: no matches for kind \"GRPCRoute\" in version \"gateway.networking.k8s.io/v1\"\n";
+    let out = diagnose(&cluster(&[
+        &node("n1", "6.8.0"),
+        &crd("{name: v1alpha2, served: true, storage: true}"),
+        &crashing("", said),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert_root(
+        d,
+        Loop::Compute,
+        "CustomResourceDefinition",
+        "grpcroutes.gateway.networking.k8s.io",
+    );
+    assert!(
+        d.root_cause.summary.contains("serves only v1alpha2") && d.fix.contains("CRD"),
+        "{}",
+        d.root_cause.summary
+    );
+    // The version is served: the words mean something else.
+    let out = diagnose(&cluster(&[
+        &node("n1", "6.8.0"),
+        &crd("{name: v1, served: true, storage: true}"),
+        &crashing("", said),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert!(
+        d.root_cause.object.kind != "CustomResourceDefinition",
+        "{}",
+        summary(&out)
+    );
+}
+
+#[test]
+fn a_server_on_ipv4s_wildcard_in_an_ipv6_pod_is_told_to_listen_on_both() {
+    let env = "env: [{name: HTTP_LISTEN, value: \"0.0.0.0\"}]";
+    let refused = "- {apiVersion: v1, kind: Event, metadata: {name: e2, namespace: app}, involvedObject: {kind: Pod, name: web-5d8f-x1, namespace: app, uid: u-web}, reason: Unhealthy, message: \"Liveness probe failed: Get \\\"http://[fd00::7]:2020/\\\": dial tcp [fd00::7]:2020: connect: connection refused\", type: Warning, count: 30, firstTimestamp: \"2026-03-02T10:00:00Z\", lastTimestamp: \"2026-03-02T10:30:00Z\", source: {component: kubelet}}\n";
+    let pod = |ip: &str| {
+        crashing(env, "").replace(
+            "    phase: Running\n",
+            &format!("    phase: Running\n    podIP: \"{ip}\"\n"),
+        )
+    };
+    let out = diagnose(&cluster(&[&node("n1", "6.8.0"), &pod("fd00::7"), refused]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Network, "Deployment", "web");
+    assert!(
+        d.fix.contains("`::`") && d.fix.contains("HTTP_LISTEN=0.0.0.0"),
+        "{}",
+        d.fix
+    );
+    // An IPv4 pod reaches 0.0.0.0 fine.
+    let out = diagnose(&cluster(&[&node("n1", "6.8.0"), &pod("10.0.0.7"), refused]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert!(!d.fix.contains("`::`"), "{}", d.fix);
+}
+
+#[test]
+fn a_hostpath_a_rollout_added_is_the_new_templates_not_the_nodes() {
+    let pod = |name: &str, node: &str, running: bool| {
+        let (vols, state) = if running {
+            (
+                "[]",
+                "phase: Running, containerStatuses: [{name: fb, image: fb, imageID: \"\", ready: true, restartCount: 0, state: {running: {startedAt: \"2026-03-01T10:00:00Z\"}}}]",
+            )
+        } else {
+            (
+                "[{name: machine-id, hostPath: {path: /etc/machine-id, type: File}}]",
+                "phase: Pending, containerStatuses: [{name: fb, image: fb, imageID: \"\", ready: false, restartCount: 0, state: {waiting: {reason: ContainerCreating}}}]",
+            )
+        };
+        format!(
+            "- {{apiVersion: v1, kind: Pod, metadata: {{name: {name}, namespace: logging, uid: u-{name}, ownerReferences: [{{apiVersion: apps/v1, kind: DaemonSet, name: fluent-bit, uid: u-ds, controller: true}}]}}, spec: {{nodeName: {node}, containers: [{{name: fb, image: fb}}], volumes: {vols}}}, status: {{{state}}}}}\n"
+        )
+    };
+    let ds = "- {apiVersion: apps/v1, kind: DaemonSet, metadata: {name: fluent-bit, namespace: logging, uid: u-ds}, spec: {selector: {matchLabels: {app: fb}}, template: {metadata: {labels: {app: fb}}, spec: {containers: [{name: fb, image: fb}], volumes: [{name: machine-id, hostPath: {path: /etc/machine-id, type: File}}]}}}}\n";
+    let event = "- {apiVersion: v1, kind: Event, metadata: {name: e1, namespace: logging}, involvedObject: {kind: Pod, name: fb-new, namespace: logging, uid: u-fb-new}, reason: FailedMount, type: Warning, count: 12, firstTimestamp: \"2026-03-02T10:00:00Z\", lastTimestamp: \"2026-03-02T10:30:00Z\", source: {component: kubelet}, message: \"MountVolume.SetUp failed for volume \\\"machine-id\\\" : hostPath type check failed: /etc/machine-id is not a file\"}\n";
+    let out = diagnose(&cluster(&[
+        &node("n1", "6.8.0"),
+        &node("n2", "6.8.0"),
+        ds,
+        &pod("fb-new", "n1", false),
+        &pod("fb-old", "n2", true),
+        event,
+    ]));
+    let d = about(&out, "FailedMount", "logging", "fb-new");
+    assert_root(d, Loop::Storage, "DaemonSet", "fluent-bit");
+    assert!(d.fix.contains("FileOrCreate"), "{}", d.fix);
+    // No sibling without the path: the node is what lacks it.
+    let out = diagnose(&cluster(&[
+        &node("n1", "6.8.0"),
+        ds,
+        &pod("fb-new", "n1", false),
+        event,
+    ]));
+    let d = about(&out, "FailedMount", "logging", "fb-new");
+    assert_root(d, Loop::Storage, "Node", "n1");
 }

@@ -178,6 +178,56 @@ pub fn data_dir_mode<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
     )]
 }
 
+/// Redis refusing a client that sends no password: `NOAUTH Authentication
+/// required.` (`-NOAUTH`). The server was given one (`requirepass`, a
+/// chart's `auth.enabled`, the default of Bitnami's Redis chart) and the
+/// client was not (oauth2-proxy/manifests#59).
+pub fn redis_noauth<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(pod) = d.pod() else { return vec![] };
+    let Detail::Crash { container, .. } = &d.detail else {
+        return vec![];
+    };
+    let texts = super::follow::crash_texts(a, d, pod, container);
+    let Some(line) = texts
+        .iter()
+        .flat_map(|t| t.lines())
+        .find(|l| l.contains("NOAUTH Authentication required"))
+    else {
+        return vec![];
+    };
+    let ns = pod.ns_or_default();
+    let workload = model::workload_ref(a.cluster, pod);
+    // Where the server's password is: a Secret of the namespace with a
+    // Redis password key.
+    let secret = a
+        .cluster
+        .secrets
+        .iter()
+        .filter(|s| s.ns_or_default() == ns)
+        .find_map(|s| {
+            s.obj
+                .keys
+                .iter()
+                .find(|k| k.name.contains("redis") && k.name.contains("pass"))
+                .map(|k| format!(" (Secret {ns}/{}, key `{}`)", s.name(), k.name))
+        })
+        .unwrap_or_default();
+    vec![
+        Hypothesis::new(
+            84,
+            Loop::Compute,
+            workload.clone(),
+            format!(
+                "container {container} of {workload} connects to Redis without a password, and the server requires one: `{}`",
+                day2_model::redact::excerpt(line.trim(), 160)
+            ),
+        )
+        .fix(format!(
+            "Give {workload} the Redis password{secret}: the client's Redis password setting (oauth2-proxy: `--redis-password` or `OAUTH2_PROXY_REDIS_PASSWORD` from that Secret), or turn authentication off on the server (a chart's `auth.enabled: false`) where that is acceptable."
+        )),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::refused_user;

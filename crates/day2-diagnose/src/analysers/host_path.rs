@@ -122,6 +122,44 @@ pub fn type_mismatch<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
             .link(link)];
         }
     }
+    // The workload's own Running pods do without that path: a rollout
+    // brought the volume in (a chart upgrade adding a hostPath), so the new
+    // template is what every node now has to satisfy.
+    let new_path = failed.iter().map(|(_, (p, _))| *p).find(|p| {
+        let siblings = a.cluster.owner_of(pod).map(|o| {
+            a.cluster
+                .pods_of(&o.kind, &o.namespace, &o.name)
+                .into_iter()
+                .filter(|s| s.name() != pod.name() && model::phase(s) == "Running")
+                .collect::<Vec<_>>()
+        });
+        siblings.is_some_and(|s| {
+            !s.is_empty()
+                && s.iter().all(|s| {
+                    !s.spec.as_ref().is_some_and(|sp| {
+                        sp.volumes
+                            .iter()
+                            .flatten()
+                            .any(|v| v.host_path.as_ref().is_some_and(|h| h.path == *p))
+                    })
+                })
+        })
+    });
+    if let Some(path) = new_path {
+        return vec![Hypothesis::new(
+            80,
+            Loop::Storage,
+            workload.clone(),
+            format!(
+                "{workload}'s new pod template mounts hostPath {path}, which its running pods did not, and node {node_name} does not have it as the volume's `type` requires: {}; the rollout stops at this pod",
+                paths.join(", ")
+            ),
+        )
+        .fix(format!(
+            "Make the new hostPath volume {path} of {workload} fit every node: `type: FileOrCreate`/`DirectoryOrCreate` or no `type` (a chart value of the release that added it), or create {path} on the nodes (for /etc/machine-id: `systemd-machine-id-setup`), or roll back to the previous release."
+        ))
+        .link(link)];
+    }
     vec![
         Hypothesis::new(
             72,

@@ -17,6 +17,7 @@ pub mod consumer;
 pub mod controllers;
 pub mod coredns_ready;
 pub mod crash;
+pub mod crd_version;
 pub mod csi;
 pub mod csi_name;
 pub mod csi_registration;
@@ -44,6 +45,7 @@ pub mod key_material;
 pub mod lb_causes;
 pub mod lb_nodes;
 pub mod lb_pools;
+pub mod listen_family;
 pub mod manual_endpoints;
 pub mod mesh_cert;
 pub mod metallb;
@@ -207,6 +209,10 @@ pub static ANALYSERS: &[Analyser] = &[
         run: probe::cause,
     },
     Analyser {
+        kinds: &[CrashLoopBackOff, ProbeFailing],
+        run: listen_family::ipv4_wildcard,
+    },
+    Analyser {
         kinds: &[ProbeFailing],
         run: bgp::mesh_down,
     },
@@ -217,6 +223,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[CrashLoopBackOff],
         run: db_password::data_dir_mode,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff],
+        run: db_password::redis_noauth,
     },
     Analyser {
         kinds: &[CrashLoopBackOff],
@@ -245,6 +255,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[CrashLoopBackOff],
         run: jvm_cgroup::too_old,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff],
+        run: crd_version::unserved,
     },
     Analyser {
         kinds: &[CrashLoopBackOff],
@@ -658,32 +672,4 @@ fn fallback(d: &Detected<'_>) -> Hypothesis {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_symptom_kind_has_an_analyser_and_a_contract_name() {
-        for k in Kind::ALL {
-            assert!(
-                ANALYSERS.iter().any(|a| a.kinds.contains(&k)),
-                "no analyser for {}",
-                k.as_str()
-            );
-        }
-        // The kinds DESIGN.md promises.
-        for name in [
-            "PodPending",
-            "ImagePullBackOff",
-            "CrashLoopBackOff",
-            "OOMKilled",
-            "PvcPending",
-            "VolumeNodeAffinityConflict",
-            "MultiAttach",
-            "StatefulSetRolloutStuck",
-            "ServiceWithoutReadyEndpoints",
-            "IngressBackendMissing",
-        ] {
-            assert!(Kind::ALL.iter().any(|k| k.as_str() == name), "{name}");
-        }
-    }
-}
+mod tests;
