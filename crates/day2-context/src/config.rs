@@ -47,19 +47,7 @@ pub struct KubeVersion {
 impl KubeVersion {
     /// `1.31`, `v1.31`, `v1.31.2`, `v1.31.2-eks-1234` (the patch and build are ignored).
     pub fn parse(s: &str) -> Option<KubeVersion> {
-        let s = s.trim();
-        let s = s.strip_prefix('v').unwrap_or(s);
-        let mut parts = s.split('.');
-        let major = parts.next()?.parse().ok()?;
-        let minor: String = parts
-            .next()?
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .collect();
-        Some(KubeVersion {
-            major,
-            minor: minor.parse().ok()?,
-        })
+        day2_model::text::major_minor(s).map(|(major, minor)| KubeVersion { major, minor })
     }
 }
 

@@ -79,9 +79,10 @@ fn edits(a: &str, b: &str) -> usize {
 }
 
 /// The major and minor numbers of a release as a version or an image tag
-/// spells it (`v1.9.3`, `0.5.2`, `v1.10.0+k3s1`).
+/// spells it (`v1.9.3`, `0.5.2`, `v1.10.0+k3s1`, `v1.31.2-eks-1234`).
 pub fn major_minor(version: &str) -> Option<(u32, u32)> {
-    let mut parts = version.trim_start_matches('v').split('.');
+    let version = version.trim();
+    let mut parts = version.strip_prefix('v').unwrap_or(version).split('.');
     let major = parts.next()?.parse().ok()?;
     let minor: String = parts
         .next()?

@@ -602,8 +602,33 @@ pub fn cluster_domain<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis>
     ]
 }
 
-/// Whether the container left any words: a termination message, or log
-/// lines in the input.
+/// The termination messages container `container` of `pod` left, the last
+/// run's first.
+fn termination_messages<'a>(
+    pod: &'a Res<Pod>,
+    container: &'a str,
+) -> impl Iterator<Item = &'a str> {
+    model::container_statuses(pod)
+        .filter(move |c| c.name == container)
+        .flat_map(|cs| [cs.last_state.as_deref(), cs.state.as_deref()])
+        .flatten()
+        .filter_map(|st| st.terminated.as_ref()?.message.as_deref())
+}
+
+/// The input's log entries of container `container` of `pod`.
+fn logs<'a>(
+    a: &'a Analysis<'_>,
+    pod: &'a Res<Pod>,
+    container: &'a str,
+) -> impl Iterator<Item = &'a day2_model::PodLog> {
+    let ns = pod.ns_or_default();
+    a.cluster.logs.iter().filter(move |l| {
+        l.namespace == ns
+            && l.pod == pod.name()
+            && l.container.as_deref().is_none_or(|c| c == container)
+    })
+}
+
 /// What a container said as it stopped: its termination messages (the last
 /// run's first), then its logs when the input carries them.
 fn words<'a>(
@@ -611,42 +636,14 @@ fn words<'a>(
     pod: &'a Res<Pod>,
     container: &'a str,
 ) -> impl Iterator<Item = &'a str> {
-    let ns = pod.ns_or_default();
-    model::container_statuses(pod)
-        .filter(move |c| c.name == container)
-        .flat_map(|cs| [cs.last_state.as_deref(), cs.state.as_deref()])
-        .flatten()
-        .filter_map(|st| st.terminated.as_ref()?.message.as_deref())
-        .chain(
-            a.cluster
-                .logs
-                .iter()
-                .filter(move |l| {
-                    l.namespace == ns
-                        && l.pod == pod.name()
-                        && l.container.as_deref().is_none_or(|c| c == container)
-                })
-                .map(|l| l.text.as_str()),
-        )
+    termination_messages(pod, container).chain(logs(a, pod, container).map(|l| l.text.as_str()))
 }
 
+/// Whether the container left any words: a termination message, or log
+/// lines in the input.
 fn left_words(a: &Analysis<'_>, pod: &Res<Pod>, container: &str) -> bool {
-    let said = model::container_statuses(pod)
-        .filter(|c| c.name == container)
-        .flat_map(|cs| [cs.last_state.as_deref(), cs.state.as_deref()])
-        .flatten()
-        .any(|st| {
-            st.terminated
-                .as_ref()
-                .and_then(|t| t.message.as_deref())
-                .is_some_and(|m| !m.trim().is_empty())
-        });
-    let ns = pod.ns_or_default();
-    said || a.cluster.logs.iter().any(|l| {
-        l.namespace == ns
-            && l.pod == pod.name()
-            && l.container.as_deref().is_none_or(|c| c == container)
-    })
+    termination_messages(pod, container).any(|m| !m.trim().is_empty())
+        || logs(a, pod, container).next().is_some()
 }
 
 /// What to check in the cloud account when the container assumes a cloud

@@ -140,17 +140,9 @@ pub fn refused<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
 /// a volume mounted with a pod `fsGroup` gets group permissions the kubelet
 /// sets recursively on every start (bitnami/bitnami-docker-postgresql#91).
 pub fn data_dir_mode<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
-    let Some(pod) = d.pod() else { return vec![] };
-    let Detail::Crash { container, .. } = &d.detail else {
-        return vec![];
-    };
-    let texts = super::follow::crash_texts(a, d, pod, container);
-    let Some(line) = texts
-        .iter()
-        .flat_map(|t| t.lines())
-        .find(|l| l.contains("data directory") && l.contains("has group or world access"))
-        .map(str::to_owned)
-    else {
+    let Some((pod, _, line)) = crash_line(a, d, |l| {
+        l.contains("data directory") && l.contains("has group or world access")
+    }) else {
         return vec![];
     };
     let fs_group = pod
@@ -178,20 +170,33 @@ pub fn data_dir_mode<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
     )]
 }
 
+/// The crashing pod, its container, and the first line of what it left
+/// (termination messages, events, logs) that `wanted` accepts.
+fn crash_line<'c, 'd>(
+    a: &Analysis<'c>,
+    d: &'d Detected<'c>,
+    wanted: impl Fn(&str) -> bool,
+) -> Option<(&'c day2_model::Res<Pod>, &'d str, String)> {
+    let pod = d.pod()?;
+    let Detail::Crash { container, .. } = &d.detail else {
+        return None;
+    };
+    let texts = super::follow::crash_texts(a, d, pod, container);
+    let line = texts
+        .iter()
+        .flat_map(|t| t.lines())
+        .find(|l| wanted(l))?
+        .to_owned();
+    Some((pod, container.as_str(), line))
+}
+
 /// Redis refusing a client that sends no password: `NOAUTH Authentication
 /// required.` (`-NOAUTH`). The server was given one (`requirepass`, a
 /// chart's `auth.enabled`, the default of Bitnami's Redis chart) and the
 /// client was not (oauth2-proxy/manifests#59).
 pub fn redis_noauth<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
-    let Some(pod) = d.pod() else { return vec![] };
-    let Detail::Crash { container, .. } = &d.detail else {
-        return vec![];
-    };
-    let texts = super::follow::crash_texts(a, d, pod, container);
-    let Some(line) = texts
-        .iter()
-        .flat_map(|t| t.lines())
-        .find(|l| l.contains("NOAUTH Authentication required"))
+    let Some((pod, container, line)) =
+        crash_line(a, d, |l| l.contains("NOAUTH Authentication required"))
     else {
         return vec![];
     };

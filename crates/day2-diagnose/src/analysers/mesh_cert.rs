@@ -68,20 +68,13 @@ pub fn expired(
 ) -> Option<Hypothesis> {
     let when = expired_at(line)?;
     let mesh = MESHES.iter().find(|m| m.sidecar == container)?;
+    let refs = a.references();
     let held = |name: &str| -> Option<ObjRef> {
-        let in_mesh = |ns: &str, n: &str| ns == mesh.namespace && n == name;
-        a.cluster
-            .secrets
-            .iter()
-            .find(|s| in_mesh(s.ns_or_default(), s.name()))
+        let key = (mesh.namespace, name);
+        refs.secrets
+            .get(&key)
             .map(|s| s.objref())
-            .or_else(|| {
-                a.cluster
-                    .config_maps
-                    .iter()
-                    .find(|c| in_mesh(c.ns_or_default(), c.name()))
-                    .map(|c| c.objref())
-            })
+            .or_else(|| refs.config_maps.get(&key).map(|c| c.objref()))
     };
     let bundle = mesh.bundles.iter().find_map(|b| held(b));
     let issuer = a

@@ -28,21 +28,15 @@ fn resolver_name(text: &str) -> Option<&str> {
     (!name.is_empty()).then_some(name)
 }
 
-/// The cluster's DNS Service: kube-system's Service labelled
-/// `k8s-app: kube-dns` (what kubeadm, k3s and RKE2 label it), else one
-/// named for CoreDNS or kube-dns.
+/// The cluster's DNS Service ([`super::follow::dns_service`]), else one of
+/// kube-system named for CoreDNS or kube-dns.
 fn cluster_dns<'c>(a: &Analysis<'c>) -> Option<&'c Res<Service>> {
-    let system = || {
-        a.cluster
-            .services
-            .iter()
-            .filter(|s| s.ns_or_default() == "kube-system")
-    };
-    system()
-        .find(|s| s.labels().get("k8s-app").map(String::as_str) == Some("kube-dns"))
-        .or_else(|| {
-            system().find(|s| s.name().contains("kube-dns") || s.name().contains("coredns"))
+    super::follow::dns_service(a).or_else(|| {
+        a.cluster.services.iter().find(|s| {
+            s.ns_or_default() == "kube-system"
+                && (s.name().contains("kube-dns") || s.name().contains("coredns"))
         })
+    })
 }
 
 pub fn unresolved<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
@@ -107,12 +101,7 @@ pub fn unresolved<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 .link(link),
         ];
     }
-    let in_input = |n: &str, s: &str| {
-        a.cluster
-            .services
-            .iter()
-            .any(|x| x.ns_or_default() == n && x.name() == s)
-    };
+    let in_input = |n: &str, s: &str| a.service(n, s).is_some();
     let namespace_held = a
         .cluster
         .services
@@ -163,10 +152,7 @@ pub fn unresolved<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     }
     if in_input(svc_ns, svc) && !name.ends_with('.') {
         let ip = a
-            .cluster
-            .services
-            .iter()
-            .find(|x| x.ns_or_default() == svc_ns && x.name() == svc)
+            .service(svc_ns, svc)
             .and_then(|s| s.spec.as_ref()?.cluster_ip.clone())
             .map(|ip| format!(" or its ClusterIP, {ip}"))
             .unwrap_or_default();

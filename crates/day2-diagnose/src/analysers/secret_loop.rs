@@ -49,16 +49,11 @@ fn serves_webhook(a: &Analysis<'_>, pod: &Res<Pod>) -> bool {
     admission::webhooks(a)
         .filter_map(|(_, h)| admission::webhook_service(h))
         .filter(|(sns, _)| *sns == ns)
-        .any(|(_, name)| {
-            a.cluster
-                .services
+        .filter_map(|(_, name)| a.service(ns, name))
+        .any(|s| {
+            crate::symptoms::service::selected_pods(a, s)
                 .iter()
-                .filter(|s| s.ns_or_default() == ns && s.name() == name)
-                .any(|s| {
-                    crate::symptoms::service::selected_pods(a, s)
-                        .iter()
-                        .any(|p| p.name() == pod.name())
-                })
+                .any(|p| p.name() == pod.name())
         })
 }
 

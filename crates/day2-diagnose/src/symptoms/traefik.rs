@@ -108,7 +108,7 @@ pub fn cross_namespace_allowed(controllers: &[&Res<Pod>]) -> bool {
                 || (arg.ends_with("allowcrossnamespace") && !arg.contains('='))
         }) || traefik_image(p)
             .and_then(|i| i.rsplit_once(':'))
-            .and_then(|(_, tag)| major_minor(tag.trim_start_matches('v')))
+            .and_then(|(_, tag)| major_minor(tag))
             .is_some_and(|(major, minor)| major < 2 || (major == 2 && minor < 5))
     })
 }

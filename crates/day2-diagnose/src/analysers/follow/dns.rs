@@ -14,13 +14,7 @@ pub(super) struct ClusterDns<'a> {
 
 pub(super) fn cluster_dns<'a>(a: &'a Analysis<'_>, server: Option<&str>) -> ClusterDns<'a> {
     let by_ip = server.and_then(|s| service_at(a, server_host(s)));
-    let svc = by_ip.or_else(|| {
-        a.cluster.services.iter().find(|s| {
-            s.ns_or_default() == "kube-system"
-                && (s.name() == "kube-dns"
-                    || s.labels().get("k8s-app").map(String::as_str) == Some("kube-dns"))
-        })
-    });
+    let svc = by_ip.or_else(|| dns_service(a));
     let (pods, workload) = match svc {
         Some(s) => {
             let pods = selected_pods(a, s);
@@ -40,6 +34,17 @@ pub(super) fn cluster_dns<'a>(a: &'a Analysis<'_>, server: Option<&str>) -> Clus
         pods,
         workload,
     }
+}
+
+/// The cluster DNS Service: kube-system's `kube-dns`, or the Service there
+/// labelled `k8s-app: kube-dns` (what kubeadm, k3s and RKE2 label theirs,
+/// whatever its name).
+pub(crate) fn dns_service<'c>(a: &Analysis<'c>) -> Option<&'c Res<Service>> {
+    a.cluster.services.iter().find(|s| {
+        s.ns_or_default() == "kube-system"
+            && (s.name() == "kube-dns"
+                || s.labels().get("k8s-app").map(String::as_str) == Some("kube-dns"))
+    })
 }
 
 pub(super) fn dns_cause(

@@ -35,6 +35,7 @@ pub(crate) use silent::policy_on_configured_peers;
 mod volume;
 
 use connect::{configured_peers, connect_cause};
+pub(crate) use dns::dns_service;
 use dns::{dns_cause, forward_without_nameservers};
 use identity::{cloud_identity, exec_format};
 use process::{entrypoint_unloadable, privileged_port};
