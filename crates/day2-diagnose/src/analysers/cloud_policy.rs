@@ -163,6 +163,41 @@ pub(crate) fn quota_named(msg: &str) -> Option<&str> {
     .find(|w| msg.contains(w))
 }
 
+/// Azure AD refusing the client secret of the service principal a
+/// controller signs in with (`AADSTS7000215: Invalid client secret is
+/// provided`, `AADSTS7000222: The provided client secret keys … are
+/// expired`, `"error":"invalid_client"`): the secret in the cloud
+/// provider's configuration (`aadClientSecret` of `azure.json` on the
+/// nodes, or the Secret a cluster manager renders it from) is wrong or
+/// expired. The secret lives outside the cluster's objects.
+pub(crate) fn client_secret_refused(who: &str, msg: &str) -> Option<Hypothesis> {
+    let expired = msg.contains("AADSTS7000222");
+    if !(expired || msg.contains("AADSTS7000215") || msg.contains("\"invalid_client\"")) {
+        return None;
+    }
+    let what = if expired {
+        "has expired"
+    } else {
+        "is wrong (rotated, or mistyped)"
+    };
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Identity,
+            ObjRef::new("CSIDriver", None, who),
+            format!(
+                "Azure AD refuses the client secret of the service principal {who} signs in with: the secret {what} (AADSTS{})",
+                if expired { "7000222" } else { "7000215" }
+            ),
+        )
+        .fix(format!(
+            "Create a new client secret for the cluster's service principal (`az ad sp credential reset --id <appId>`) and put it where {who} reads it: `aadClientSecret` in /etc/kubernetes/azure.json on the nodes (or the cloud-provider Secret, e.g. Cluster API Azure's `<cluster>-control-plane-azure-json` and the AzureClusterIdentity's Secret), then restart the controller; a managed identity instead of a secret does not expire."
+        ))
+        .missing("the service principal's credentials in Azure AD")
+        .unexplained(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,9 +33,16 @@ fn install_hint(driver: &str) -> &'static str {
     }
 }
 
-/// The provisioner the persistent volume controller waits for.
+/// The provisioner the persistent volume controller waits for: quoted
+/// `"X"` before Kubernetes 1.28, `'X'` since (`Waiting for a volume to be
+/// created either by the external provisioner 'X' or manually by the system
+/// administrator`).
 pub fn waited_for(message: &str) -> Option<&str> {
-    crate::messages::quoted_after(message, "external provisioner")
+    let marker = "external provisioner";
+    let rest = message[message.find(marker)? + marker.len()..].trim_start();
+    let quote = rest.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+    let body = &rest[1..];
+    Some(&body[..body.find(quote)?])
 }
 
 /// What the cluster holds of a driver: `None` when it holds none of the
@@ -126,11 +133,29 @@ fn provisioner_workload<'a>(
                 .is_some_and(|i| i.contains(&format!("{short}-csi")))
         })
     };
+    // A workload named after the driver (`csi-smb-controller` for
+    // `smb.csi.k8s.io`), whose plugin image may not say `csi`
+    // (`smbplugin`), unless it sets a driver name (then `names` read it,
+    // and it is another: csi-driver-nfs installed as `nfs2.csi.k8s.io`).
+    let named_after = |w: &day2_model::Workload<'_>| {
+        let renamed = w.spec.containers.iter().any(|ct| {
+            ct.args
+                .iter()
+                .flatten()
+                .chain(ct.command.iter().flatten())
+                .any(|x| {
+                    x.to_ascii_lowercase()
+                        .replace('-', "")
+                        .contains("drivername")
+                })
+        });
+        !renamed && w.name().split('-').any(|t| t == short) && w.name().contains("csi")
+    };
     // `max_by_key` keeps the last of equals: reversed, the first in the input.
     a.workloads_all()
         .iter()
         .rev()
-        .filter(|w| names(w) || (sidecar(w) && image_names(w)))
+        .filter(|w| names(w) || (sidecar(w) && (image_names(w) || named_after(w))))
         .max_by_key(|w| (sidecar(w), w.kind != "DaemonSet"))
 }
 
@@ -199,6 +224,9 @@ pub fn provisioner_silent(a: &Analysis<'_>, claim: &ObjRef, e: &Event) -> Option
         ));
         return Some(h);
     }
+    if !retired && let Some(h) = unelected(a, w, claim, e, driver) {
+        return Some(h);
+    }
     let (summary, fix) = if retired {
         (
             format!(
@@ -233,6 +261,218 @@ pub fn provisioner_silent(a: &Analysis<'_>, claim: &ObjRef, e: &Event) -> Option
                 e,
                 "waiting for the external provisioner",
             )),
+    )
+}
+
+/// A provisioner whose pods run and are Ready, that elects a leader
+/// (`--leader-election`) and has not begun on the claim (no `Provisioning`
+/// event from it): its controller starts only once it holds its Lease, and
+/// a ServiceAccount that may not get leases (coordination.k8s.io) never
+/// does; csi-provisioner's `leases.coordination.k8s.io "…" is forbidden`
+/// goes to its log alone. Found when nothing in the input binds the
+/// account to a role: inferred, and weaker, when the input holds no
+/// bindings at all.
+fn unelected(
+    a: &Analysis<'_>,
+    w: &day2_model::Workload<'_>,
+    claim: &ObjRef,
+    e: &Event,
+    driver: &str,
+) -> Option<Hypothesis> {
+    use day2_model::rbac::subject_is;
+    let sidecar = w.spec.containers.iter().find(|ct| {
+        ct.name == "csi-provisioner"
+            || ct
+                .image
+                .as_deref()
+                .is_some_and(|i| i.contains("csi-provisioner"))
+    })?;
+    let elects = sidecar
+        .args
+        .iter()
+        .flatten()
+        .chain(sidecar.command.iter().flatten())
+        .any(|x| {
+            matches!(
+                x.trim_start_matches('-'),
+                "leader-election" | "leader-election=true"
+            )
+        });
+    let pods = a.cluster.pods_of(w.kind, w.namespace(), w.name());
+    if !elects || pods.is_empty() || !pods.iter().all(|p| crate::model::is_ready(p)) {
+        return None;
+    }
+    let began = a
+        .cluster
+        .events_for(&claim.kind, claim.namespace.as_deref(), &claim.name, None)
+        .iter()
+        .any(|x| x.reason.starts_with("Provisioning"));
+    if began {
+        return None;
+    }
+    let (ns, sa) = (w.namespace(), day2_model::pod::service_account(w.spec));
+    let c = a.cluster;
+    let bound = c.cluster_role_bindings.iter().any(|b| {
+        b.subjects
+            .iter()
+            .flatten()
+            .any(|s| subject_is(s, None, ns, sa))
+    }) || c.role_bindings.iter().any(|b| {
+        b.ns_or_default() == ns
+            && b.subjects
+                .iter()
+                .flatten()
+                .any(|s| subject_is(s, Some(ns), ns, sa))
+    });
+    if bound {
+        return None;
+    }
+    let held = !c.cluster_role_bindings.is_empty() || !c.role_bindings.is_empty();
+    let obj = ObjRef::new(w.kind, Some(ns), w.name());
+    let seen = if held {
+        format!("no RoleBinding or ClusterRoleBinding in the input names ServiceAccount {ns}/{sa}")
+    } else {
+        format!("the input holds no RBAC bindings to show what ServiceAccount {ns}/{sa} may do")
+    };
+    let summary = format!(
+        "claim {} waits for {driver}; {obj} runs and is Ready but has not begun on the claim (no `Provisioning` event): its csi-provisioner elects a leader (`--leader-election`) and starts only once it holds its Lease, which its ServiceAccount {ns}/{sa} must be allowed to get, create and update (leases, coordination.k8s.io); {seen}",
+        claim.name
+    );
+    let fix = format!(
+        "Apply the driver's RBAC for ServiceAccount {ns}/{sa} (the chart's `rbac.create`, or the driver's `rbac-*.yaml`): a ClusterRole for persistentvolumes (get, list, watch, create, delete), persistentvolumeclaims, storageclasses and events, and get/watch/list/create/update/patch on leases in coordination.k8s.io in {ns}, bound to the account. `kubectl auth can-i get leases.coordination.k8s.io -n {ns} --as=system:serviceaccount:{ns}:{sa}` must answer yes; `kubectl logs -n {ns} {}/{} -c {}` shows the refusal (`leases.coordination.k8s.io ... is forbidden`).",
+        w.kind.to_lowercase(),
+        w.name(),
+        sidecar.name
+    );
+    Some(
+        Hypothesis::new(
+            if held { 78 } else { 62 },
+            Loop::Identity,
+            ObjRef::new("ServiceAccount", Some(ns), sa),
+            summary,
+        )
+        .fix(fix)
+        .link(Link::from_event(
+            Loop::Storage,
+            e,
+            "waiting for the external provisioner",
+        ))
+        .link(Link::new(
+            Loop::Compute,
+            None,
+            obj.clone(),
+            "runs and is Ready, and has not begun on the claim",
+        )),
+    )
+}
+
+/// The driver answers CreateVolume with gRPC `Unimplemented`
+/// (`rpc error: code = Unimplemented desc = …`): a claim with a
+/// `dataSource` asks it to create the volume from a VolumeSnapshot or to
+/// clone a claim, which a driver without the CSI capability for it
+/// (`CREATE_DELETE_SNAPSHOT`, `CLONE_VOLUME`) refuses on every retry; a
+/// claim without one asks a driver that provisions nothing dynamically.
+pub fn unimplemented(
+    pvc: &day2_model::Res<k8s_openapi::api::core::v1::PersistentVolumeClaim>,
+    class: Option<&day2_model::Res<k8s_openapi::api::storage::v1::StorageClass>>,
+    provisioner: &str,
+    msg: &str,
+) -> Option<Hypothesis> {
+    if !msg.contains("code = Unimplemented") {
+        return None;
+    }
+    let ns = pvc.ns_or_default();
+    let spec = pvc.spec.as_ref();
+    let source = spec
+        .and_then(|s| s.data_source_ref.as_ref())
+        .map(|r| (r.kind.clone(), r.name.clone()))
+        .or_else(|| {
+            spec.and_then(|s| s.data_source.as_ref())
+                .map(|r| (r.kind.clone(), r.name.clone()))
+        });
+    let class_name = class.map(|c| c.name().to_owned()).unwrap_or_default();
+    let root = class.map(|c| c.objref()).unwrap_or_else(|| pvc.objref());
+    let (summary, fix) = match source {
+        Some((kind, name)) => {
+            let what = if kind == "PersistentVolumeClaim" {
+                "clone a claim"
+            } else {
+                "create a volume from a snapshot"
+            };
+            (
+                format!(
+                    "claim {ns}/{} asks {provisioner} (StorageClass {class_name}) to {what} (`dataSource`: {kind} {name}), and the driver does not implement it: CreateVolume answers `Unimplemented`",
+                    pvc.name()
+                ),
+                format!(
+                    "Give the claim a StorageClass whose driver can {what} (the driver of the {kind}'s own volume, e.g. the class of its VolumeSnapshotClass's driver; for a backup tool's data mover, the class it uses for its backup claims, Velero's `backupPVC` storageClass), or drop the `dataSource` and restore the data another way; storageClassName and dataSource are immutable on a claim: recreate it."
+                ),
+            )
+        }
+        None => (
+            format!(
+                "{provisioner} answers CreateVolume for claim {ns}/{} with `Unimplemented`: the driver does not provision volumes dynamically",
+                pvc.name()
+            ),
+            format!(
+                "Create the PersistentVolume by hand for a driver that serves only static volumes (and bind the claim to it with `volumeName`), or point StorageClass {class_name} at a driver that provisions."
+            ),
+        ),
+    };
+    Some(Hypothesis::new(84, Loop::Storage, root, summary).fix(fix))
+}
+
+/// A local-volume driver (LVM, ZFS, a node's disks) that finds too little
+/// room on the node the scheduler chose for a `WaitForFirstConsumer` claim
+/// (`volume.kubernetes.io/selected-node`): OpenEBS LVM's `Volume group
+/// "lvmvg" has insufficient free space (7679 extents): 10240 required.`.
+/// The choice sticks to the claim, so every retry asks the same full node
+/// while others may have room; the scheduler chose it blind to capacity
+/// unless the driver publishes CSIStorageCapacity.
+pub fn selected_node_full(
+    pvc: &day2_model::Res<k8s_openapi::api::core::v1::PersistentVolumeClaim>,
+    provisioner: &str,
+    msg: &str,
+) -> Option<Hypothesis> {
+    let l = msg.to_ascii_lowercase();
+    let full = [
+        "insufficient free space",
+        "not enough free space",
+        "not enough space",
+        "insufficient space",
+        "insufficient capacity",
+        "out of space",
+    ]
+    .iter()
+    .any(|w| l.contains(w));
+    let node = pvc.annotation("volume.kubernetes.io/selected-node")?;
+    if !full {
+        return None;
+    }
+    let ns = pvc.ns_or_default();
+    let asked = pvc
+        .spec
+        .as_ref()
+        .and_then(|s| s.resources.as_ref())
+        .and_then(|r| r.requests.as_ref())
+        .and_then(|r| r.get("storage"))
+        .map(|q| format!(" of {}", q.0))
+        .unwrap_or_default();
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Storage,
+            pvc.objref(),
+            format!(
+                "claim {ns}/{} is pinned to node {node} (the scheduler's `volume.kubernetes.io/selected-node`), where {provisioner} has too little free space for its volume{asked}: {}",
+                pvc.name(),
+                day2_model::redact::excerpt(msg, 200)
+            ),
+        )
+        .fix(format!(
+            "Free space on {node} (its volume group or pool), or let the scheduler choose again: `kubectl annotate pvc -n {ns} {} volume.kubernetes.io/selected-node-` (and delete the waiting pod so it reschedules). To keep the scheduler off full nodes, enable storage capacity tracking for the driver (CSIDriver `storageCapacity: true`, csi-provisioner `--enable-capacity`) so it publishes CSIStorageCapacity per node.",
+            pvc.name()
+        )),
     )
 }
 

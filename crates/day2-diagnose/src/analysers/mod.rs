@@ -12,6 +12,7 @@ pub mod bgp;
 pub mod cache_sync;
 pub mod class_params;
 pub mod cloud_policy;
+pub mod cni_bin;
 pub mod command_line;
 pub mod consumer;
 pub mod controllers;
@@ -42,7 +43,9 @@ pub mod ip_exhausted;
 pub mod irsa;
 pub mod jvm_cgroup;
 pub mod key_material;
+pub mod kubeconfig_user;
 pub mod lb_causes;
+pub mod lb_local;
 pub mod lb_nodes;
 pub mod lb_pools;
 pub mod listen_family;
@@ -258,6 +261,10 @@ pub static ANALYSERS: &[Analyser] = &[
     },
     Analyser {
         kinds: &[CrashLoopBackOff],
+        run: kubeconfig_user::refused,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff],
         run: crd_version::unserved,
     },
     Analyser {
@@ -304,6 +311,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[MultiAttach],
         run: multi_attach::multi_attach,
+    },
+    Analyser {
+        kinds: &[FailedMount],
+        run: multi_attach::held_elsewhere,
     },
     Analyser {
         kinds: &[FailedAttachVolume, VolumeNodeAffinityConflict],
@@ -463,6 +474,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[LoadBalancerPending],
         run: lb_nodes::unidentified,
+    },
+    Analyser {
+        kinds: &[LoadBalancerPending],
+        run: lb_local::unannounced,
     },
     Analyser {
         kinds: &[JobFailed],

@@ -23,6 +23,69 @@ pub fn multi_attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Some(m) = parse_multi_attach(message) else {
         return vec![];
     };
+    explain(a, d, pod, &m)
+}
+
+/// An attach or mount that fails (not the controller's `Multi-Attach`: an
+/// in-tree plugin's or the cloud's own words, Azure's
+/// `AttachDiskWhileBeingDetached`) for a ReadWriteOnce claim that a running
+/// pod on another node mounts: the disk is attached there, whatever the
+/// message says, and the analysis is the Multi-Attach one.
+pub fn held_elsewhere<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(pod) = d.pod() else { return vec![] };
+    let Detail::Volume { message } = &d.detail else {
+        return vec![];
+    };
+    if parse_multi_attach(message).is_some() {
+        return vec![];
+    }
+    let l = message.to_ascii_lowercase();
+    if !(l.contains("attach") || l.contains("unmounted volumes")) {
+        return vec![];
+    }
+    let Some(node) = model::node_name(pod) else {
+        return vec![];
+    };
+    let Some(spec) = pod.spec.as_ref() else {
+        return vec![];
+    };
+    let ns = pod.ns_or_default();
+    let held = model::claims(spec).find_map(|claim| {
+        let pvc = a.cluster.pvc(ns, claim)?;
+        if !model::single_node_claim(pvc) {
+            return None;
+        }
+        let other = users(a, pvc).into_iter().find(|p| {
+            p.name() != pod.name()
+                && model::phase(p) == "Running"
+                && model::node_name(p).is_some_and(|n| n != node)
+        })?;
+        Some((pvc, other))
+    });
+    let Some((pvc, other)) = held else {
+        return vec![];
+    };
+    let m = crate::messages::volume::MultiAttach {
+        volume: pvc.name().to_owned(),
+        used_by: vec![other.name().to_owned()],
+        exclusively_attached: false,
+    };
+    explain(a, d, pod, &m)
+        .into_iter()
+        .map(|mut h| {
+            h.score = h.score.min(80);
+            h
+        })
+        .collect()
+}
+
+/// What holds the volume a pod cannot attach, and why.
+fn explain<'c>(
+    a: &Analysis<'c>,
+    d: &Detected<'c>,
+    pod: &'c Res<Pod>,
+    m: &crate::messages::volume::MultiAttach,
+) -> Vec<Hypothesis> {
     let ev = d.events_with("FailedAttachVolume").last();
     let link = ev.map(|e| {
         Link::from_event(

@@ -47,7 +47,7 @@ fn has_pod_on(
 ) -> bool {
     a.cluster
         .pods_on_node(node.name())
-        .any(|p| model::workload_ref(a.cluster, p) == ds.objref())
+        .any(|p| of_daemon_set(a, p, ds))
 }
 
 /// The CNI DaemonSet has no pod on the node because the API server refuses
@@ -88,6 +88,18 @@ fn refused_here<'c>(
     )))
 }
 
+/// Whether a pod is one of the DaemonSet's (by kind, namespace and name:
+/// a pod's owner reference does not say the owner's API version the way
+/// the object's own reference does).
+fn of_daemon_set(
+    a: &Analysis<'_>,
+    p: &Res<day2_model::pod::Pod>,
+    ds: &Res<k8s_openapi::api::apps::v1::DaemonSet>,
+) -> bool {
+    let w = model::workload_ref(a.cluster, p);
+    w.kind == "DaemonSet" && w.namespace.as_deref() == ds.namespace() && w.name == ds.name()
+}
+
 /// The CNI DaemonSet's pod on the node cannot pull its image: the pull's
 /// cause, as for any pod, is the node's (k0sproject/k0s#3713: quay.io
 /// refusing kube-router's layer keeps a new worker NotReady).
@@ -99,7 +111,7 @@ fn unpulled_here<'c>(
     let pod = a
         .cluster
         .pods_on_node(node.name())
-        .find(|p| model::workload_ref(a.cluster, p) == ds.objref())?;
+        .find(|p| of_daemon_set(a, p, ds))?;
     let events = a.cluster.events_for_obj(pod);
     let pull = crate::symptoms::image_pull::detect(a, pod, &events)
         .into_iter()
@@ -111,6 +123,40 @@ fn unpulled_here<'c>(
         pod.objref(),
         format!(
             "{} of DaemonSet {} cannot pull its image, so the pod network on {} never starts",
+            pod.name(),
+            ds.name(),
+            node.name()
+        ),
+    )))
+}
+
+/// The CNI DaemonSet's pod on the node crash-loops (an install step that
+/// fails, its agent exiting): the crash's own cause, wherever it lives, is
+/// why the node's pod network never comes up. A cause that is the node's
+/// readiness itself is no answer here.
+fn crashing_here<'c>(
+    a: &Analysis<'c>,
+    ds: &'c Res<k8s_openapi::api::apps::v1::DaemonSet>,
+    node: &Res<Node>,
+) -> Option<Hypothesis> {
+    let pod = a
+        .cluster
+        .pods_on_node(node.name())
+        .find(|p| of_daemon_set(a, p, ds))?;
+    let events = a.cluster.events_for_obj(pod);
+    let crash = crate::symptoms::crash_loop::detect(a, pod, &events)
+        .into_iter()
+        .next()?;
+    let h = super::resolve(a, &crash).as_upstream(0);
+    if h.root.object.kind == "Node" || h.root.object.kind == "NodeGroup" || h.score < 60 {
+        return None;
+    }
+    Some(h.link(Link::new(
+        Loop::Network,
+        crash.since,
+        pod.objref(),
+        format!(
+            "{} of DaemonSet {} crash-loops, so the pod network on {} never starts",
             pod.name(),
             ds.name(),
             node.name()
@@ -251,6 +297,7 @@ pub fn not_ready<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         if let Some(h) = ds.and_then(|ds| {
             refused_here(a, ds, node)
                 .or_else(|| unpulled_here(a, ds, node))
+                .or_else(|| crashing_here(a, ds, node))
                 .or_else(|| untolerated_here(a, ds, node))
         }) {
             return vec![h.link(cond_link)];

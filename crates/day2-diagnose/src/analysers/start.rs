@@ -64,6 +64,16 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             )
         });
     let daemons = daemon_pods_on(a, node);
+    if let Some((binary, dir)) = crate::messages::runtime::missing_plugin(message)
+        && let Some(h) = super::cni_bin::installed_elsewhere(a, binary, dir)
+    {
+        return vec![h.links(link)];
+    }
+    // The CNI plugin asks the API server (Multus reads the pod, Calico its
+    // IPAM blocks) as its ServiceAccount and is refused: its grants.
+    if let Some(h) = super::apierr::forbidden_in(a, message) {
+        return vec![h.links(link)];
+    }
     match classify_sandbox(message) {
         SandboxError::IpExhausted => super::ip_exhausted::ip_exhausted(a, node, message, &daemons, link),
         SandboxError::CniNotReady { plugin } => {

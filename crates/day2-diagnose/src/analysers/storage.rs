@@ -80,6 +80,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 class.map_or_else(|| "the provisioner".to_owned(), |c| c.provisioner.clone())
             });
         match classify_error(msg) {
+            VolumeErrorClass::Identity if let Some(h) = super::cloud_policy::client_secret_refused(&provisioner, msg) => out.push(h.link(link)),
             VolumeErrorClass::Identity if let Some(h) = super::cloud_policy::refused(a, csi_controller_sa(a, &provisioner), &provisioner, msg, false) => out.push(h.link(link)),
             VolumeErrorClass::Identity => {
                 let sa = csi_controller_sa(a, &provisioner);
@@ -121,6 +122,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     })
                     .link(link),
             ),
+            _ if let Some(h) = super::csi::selected_node_full(pvc, &provisioner, msg) => out.push(h.link(link)),
             // A value of the class's parameters the driver quotes as what
             // it cannot serve (before quotas: `ResourceExhausted` is also
             // a node that has no such volume group).
@@ -163,6 +165,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             // firewall letting the monitors through but not the OSDs,
             // ceph-csi#2104; its retries then find the first call's
             // operation still in flight, `Aborted … already exists`).
+            _ if let Some(h) = failed.iter().find_map(|e| super::csi::unimplemented(pvc, class, &provisioner, e.message_text())) => out.push(h.link(link)),
             _ if failed.iter().any(|e| e.message_text().contains("DeadlineExceeded")) => out.push(
                 Hypothesis::new(50, Loop::Storage, class.map(|c| c.objref()).unwrap_or_else(|| pvc.objref()), format!("{provisioner} times out provisioning {ns}/{}: the storage system does not answer the CSI controller in time, and the input holds no cause for it: {}", pvc.name(), day2_model::redact::excerpt(msg, 200)))
                     .fix(format!("Check the path from the {provisioner} controller pod to every endpoint of the storage system (all its servers and ports, not just the first it contacts: firewalls, security groups, routes), then the provisioner's log (its `csi-provisioner` and driver containers)."))
@@ -206,9 +209,9 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         return out;
     }
     if let Some(e) = d.events_with("ExternalProvisioning").last() {
-        if let Some(h) = super::csi::not_installed(a, &pvc.objref(), class.map(|c| c.objref()), e)
+        if let Some(h) = super::csi_name::renamed(a, pvc, class, e)
+            .or_else(|| super::csi::not_installed(a, &pvc.objref(), class.map(|c| c.objref()), e))
             .or_else(|| super::csi::provisioner_silent(a, &pvc.objref(), e))
-            .or_else(|| super::csi_name::renamed(a, pvc, class, e))
         {
             return vec![h];
         }

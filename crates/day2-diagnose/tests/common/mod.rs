@@ -27,13 +27,14 @@ pub fn diagnose(cluster: &Cluster) -> DiagnoseOutput {
     day2_diagnose::diagnose(&cx, &findings)
 }
 
-/// The diagnosis whose symptom is on this object (kind, namespace/name).
+/// The diagnosis of symptom `kind` on `ns/name` (`ns` empty for a
+/// cluster-scoped object such as a Node).
 pub fn about<'a>(out: &'a DiagnoseOutput, kind: &str, ns: &str, name: &str) -> &'a Diagnosis {
     out.diagnoses
         .iter()
         .find(|d| {
             d.symptom.kind == kind
-                && d.symptom.object.namespace.as_deref() == Some(ns)
+                && d.symptom.object.namespace.as_deref().unwrap_or_default() == ns
                 && d.symptom.object.name == name
         })
         .or_else(|| {
@@ -41,7 +42,7 @@ pub fn about<'a>(out: &'a DiagnoseOutput, kind: &str, ns: &str, name: &str) -> &
                 d.symptom.kind == kind
                     && d.also_affected
                         .iter()
-                        .any(|o| o.namespace.as_deref() == Some(ns) && o.name == name)
+                        .any(|o| o.namespace.as_deref().unwrap_or_default() == ns && o.name == name)
             })
         })
         .unwrap_or_else(|| panic!("no {kind} diagnosis for {ns}/{name}: {}", summary(out)))

@@ -259,6 +259,98 @@ fn host_dir_denied(
     )
 }
 
+/// Node operating systems that ship SELinux enforcing: the Red Hat family
+/// and Fedora's, as `osImage` names them.
+const SELINUX_ENFORCING: [&str; 8] = [
+    "Red Hat",
+    "CentOS",
+    "Rocky Linux",
+    "AlmaLinux",
+    "Oracle Linux",
+    "Fedora",
+    "Amazon Linux 2023",
+    "Bottlerocket",
+];
+
+/// A write refused on a node directory (hostPath) to a container that runs
+/// as root, or as its image's user on a node that enforces SELinux (a node
+/// agent: a CNI installer, a log collector), and is not privileged: file modes do not stop root, the node's mandatory access
+/// control does. SELinux enforcing labels host directories (`etc_t`,
+/// `usr_t`, …) that a container's `container_t` may not write; a
+/// privileged container, or one with `seLinuxOptions.type: spc_t`, may.
+fn host_dir_confined(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    container: &str,
+    d: &crate::messages::fs::Denied,
+    user: Option<i64>,
+) -> Option<Hypothesis> {
+    if !matches!(user, None | Some(0)) {
+        return None;
+    }
+    let spec = pod.spec.as_ref()?;
+    let c = model::spec_container(pod, container)?;
+    let sc = EffectiveSecurityContext::of(spec, c);
+    if sc.privileged == Some(true) || sc.run_as_non_root == Some(true) {
+        return None;
+    }
+    let selinux_set = c
+        .security_context
+        .as_ref()
+        .and_then(|s| s.se_linux_options.as_ref())
+        .or_else(|| spec.security_context.as_ref()?.se_linux_options.as_ref())
+        .is_some_and(|o| o.type_.is_some());
+    if selinux_set {
+        return None;
+    }
+    let vol_name = volume_at(pod, container, &d.path)?;
+    let host = spec
+        .volumes
+        .iter()
+        .flatten()
+        .find(|v| v.name == vol_name)?
+        .host_path
+        .as_ref()?;
+    let os = model::node_name(pod)
+        .and_then(|n| a.cluster.node(n))
+        .and_then(|n| n.status.as_ref()?.node_info.as_ref())
+        .map(|i| i.os_image.clone())
+        .filter(|os| SELINUX_ENFORCING.iter().any(|f| os.contains(f)));
+    // Without a user in the spec the image's may be anyone's (a uid its
+    // Dockerfile sets): then only a node that enforces SELinux says which.
+    if user.is_none() && os.is_none() {
+        return None;
+    }
+    let owner = crate::model::workload_ref(a.cluster, pod);
+    let loop_ = if model::is_cni_daemon(&owner.name) {
+        Loop::Network
+    } else {
+        Loop::Compute
+    };
+    let who = match user {
+        Some(_) => "as root",
+        None => "as its image's user (root, for a node agent)",
+    };
+    let on = os
+        .as_deref()
+        .map(|os| format!("; the node runs {os}, which enforces SELinux by default"))
+        .unwrap_or_default();
+    Some(
+        Hypothesis::new(
+            if os.is_some() { 80 } else { 62 },
+            loop_,
+            owner.clone(),
+            format!(
+                "container {container} of {owner} runs {who}, unprivileged, and may not write {} on the node's directory {} (volume {vol_name}): file modes do not stop root, the node's mandatory access control does: SELinux in enforcing mode keeps a container's `container_t` out of host directories{on}",
+                d.path, host.path
+            ),
+        )
+        .fix(format!(
+            "Let container {container} of {owner} write the node directory under SELinux: run it `privileged: true` (node agents that write host directories usually do), or give it `securityContext.seLinuxOptions.type: spc_t`; `ausearch -m avc -ts recent` on the node shows the denial. Setting SELinux permissive on the nodes works too, and gives up its protection."
+        )),
+    )
+}
+
 /// A write the kernel refuses (EACCES) on a claim's volume to a container
 /// that runs as a non-root user: the volume's root is not that user's. A
 /// pod-level `fsGroup` makes the kubelet give the volume to the group, but
@@ -276,6 +368,9 @@ fn write_denied(
         Some(c) => EffectiveSecurityContext::of(spec, c).run_as_user,
         None => spec.security_context.as_ref().and_then(|s| s.run_as_user),
     };
+    if let Some(h) = host_dir_confined(a, pod, container, d, user) {
+        return Some(h);
+    }
     if user == Some(0) {
         return None;
     }

@@ -14,9 +14,15 @@ pub fn unbound_claims<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis>
         return vec![];
     };
     let fit = p.fit.as_ref();
-    let unbound = fit
-        .is_some_and(|f| f.prefilter_is("unbound") || f.prefilter_is("persistentvolumeclaim"))
-        || said(p, |r| *r == Reason::MissingVolume) > 0
+    let unbound = fit.is_some_and(|f| {
+        f.prefilter_is("unbound")
+                || f.prefilter_is("persistentvolumeclaim")
+                // Before 1.22 a per-node reason: `3 pod has unbound
+                // immediate PersistentVolumeClaims`.
+                || f.reasons
+                    .iter()
+                    .any(|(_, r)| r.to_ascii_lowercase().contains("unbound immediate"))
+    }) || said(p, |r| *r == Reason::MissingVolume) > 0
         || p.message
             .as_deref()
             .is_some_and(|m| m.contains("persistentvolumeclaim") && m.contains("not found"));
@@ -25,7 +31,27 @@ pub fn unbound_claims<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis>
     }
     let ns = pod.ns_or_default();
     let mut out = Vec::new();
-    for c in model::claims(spec) {
+    let mut claims: Vec<String> = model::claims(spec).map(str::to_owned).collect();
+    // A capture that left out a StatefulSet pod's volumes: its controller
+    // names the pod's claims `<template>-<pod>`.
+    if claims.is_empty()
+        && let Some(w) = a.cluster.owner_of(pod).filter(|w| w.kind == "StatefulSet")
+        && let Some(sts) = a
+            .cluster
+            .stateful_sets
+            .iter()
+            .find(|s| s.ns_or_default() == ns && s.name() == w.name)
+    {
+        claims = sts
+            .spec
+            .volume_claim_templates
+            .iter()
+            .flatten()
+            .filter_map(|t| t.metadata.name.as_deref())
+            .map(|t| format!("{t}-{}", pod.name()))
+            .collect();
+    }
+    for c in claims.iter().map(String::as_str) {
         let claim_ref = ObjRef::new("PersistentVolumeClaim", Some(ns), c);
         match a.cluster.pvc(ns, c) {
             None if a.cluster.pvcs.is_empty() => out.push(

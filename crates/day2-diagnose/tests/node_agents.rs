@@ -1,0 +1,248 @@
+//! Node agents whose own set-up is the cause: a CNI binary installed where
+//! the runtime does not look (GKE's `/home/kubernetes/bin`,
+//! k8snetworkplumbingwg/multus-cni#621), an installer refused by SELinux
+//! on a Red Hat family node (antrea-io/antrea#4604), a CNI plugin whose
+//! ServiceAccount a binding of another namespace names
+//! (k8snetworkplumbingwg/multus-cni#667), kube-vip pinned away from a Local
+//! Service's endpoints (kube-vip/kube-vip#980), and a static pod refused as
+//! kubeadm 1.29's `kubernetes-admin` (kube-vip/kube-vip#684). Each with the
+//! sibling that must read otherwise.
+
+mod common;
+
+use common::*;
+use day2_model::Loop;
+
+/// One node with `os` and kubelet `kubelet`.
+fn node(name: &str, os: &str, kubelet: &str, ready: &str, labels: &str) -> String {
+    format!(
+        r#"
+- {{apiVersion: v1, kind: Node, metadata: {{name: {name}, uid: n-{name}, labels: {{kubernetes.io/hostname: {name}{labels}}}}}, status: {{allocatable: {{cpu: "4", memory: 16Gi, pods: "110"}}, conditions: [{{type: Ready, status: "{ready}", reason: KubeletNotReady, message: "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized"}}], nodeInfo: {{kubeletVersion: {kubelet}, osImage: "{os}", kernelVersion: 5.15.0, containerRuntimeVersion: "containerd://1.7.2", kubeProxyVersion: {kubelet}, architecture: amd64, operatingSystem: linux, bootID: b, machineID: m, systemUUID: s}}}}}}"#
+    )
+}
+
+/// A DaemonSet `name` in kube-system with one pod on `on`, its template
+/// `spec` (flow YAML), and the pod's `status`.
+fn daemon(name: &str, on: &str, spec: &str, status: &str) -> String {
+    format!(
+        r#"
+- {{apiVersion: apps/v1, kind: DaemonSet, metadata: {{name: {name}, namespace: kube-system, uid: ds-{name}}}, spec: {{selector: {{matchLabels: {{app: {name}}}}}, template: {{metadata: {{labels: {{app: {name}}}}}, spec: {spec}}}}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: {name}-x1, namespace: kube-system, uid: p-{name}, labels: {{app: {name}}}, ownerReferences: [{{apiVersion: apps/v1, kind: DaemonSet, name: {name}, uid: ds-{name}, controller: true}}]}}, spec: {spec_on}, status: {status}}}"#,
+        spec_on = spec.replacen('{', &format!("{{nodeName: {on}, "), 1)
+    )
+}
+
+fn list(items: &[String]) -> String {
+    format!("apiVersion: v1\nkind: List\nitems:{}\n", items.concat())
+}
+
+/// A pod on `w1` whose sandbox fails with `message`.
+fn sandbox_pod(message: &str) -> String {
+    let message = message.replace('\'', "''");
+    format!(
+        r#"
+- {{apiVersion: v1, kind: Pod, metadata: {{name: samplepod, namespace: default, uid: p-s}}, spec: {{nodeName: w1, containers: [{{name: app, image: "alpine:3"}}]}}, status: {{phase: Pending, conditions: [{{type: PodScheduled, status: "True"}}], containerStatuses: [{{name: app, ready: false, restartCount: 0, image: "", imageID: "", state: {{waiting: {{reason: ContainerCreating}}}}}}]}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e-s, namespace: default}}, involvedObject: {{kind: Pod, namespace: default, name: samplepod, uid: p-s}}, reason: FailedCreatePodSandBox, type: Warning, count: 30, firstTimestamp: "2021-01-10T10:00:00Z", lastTimestamp: "2021-01-10T10:30:00Z", source: {{component: kubelet, host: w1}}, message: '{message}'}}"#
+    )
+}
+
+const RUNNING: &str = r#"{phase: Running, conditions: [{type: Ready, status: "True"}], containerStatuses: [{name: agent, ready: true, restartCount: 0, image: "", imageID: "", state: {running: {startedAt: "2021-01-10T09:00:00Z"}}}]}"#;
+
+#[test]
+fn a_cni_binary_installed_where_the_runtime_does_not_look() {
+    let multus = |dir: &str| {
+        daemon(
+            "kube-multus-ds",
+            "w1",
+            &format!(
+                r#"{{hostNetwork: true, containers: [{{name: agent, image: "ghcr.io/k8snetworkplumbingwg/multus-cni:stable", volumeMounts: [{{name: cnibin, mountPath: /host/opt/cni/bin}}]}}], volumes: [{{name: cnibin, hostPath: {{path: {dir}}}}}]}}"#
+            ),
+            RUNNING,
+        )
+    };
+    let missing = r#"Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "bc0f": failed to find plugin "multus" in path [/home/kubernetes/bin]"#;
+    let out = diagnose(&load(&list(&[
+        node(
+            "w1",
+            "Container-Optimized OS from Google",
+            "v1.18.12-gke.1210",
+            "True",
+            "",
+        ),
+        multus("/opt/cni/bin"),
+        sandbox_pod(missing),
+    ])));
+    let d = about(&out, "SandboxCreateFailed", "default", "samplepod");
+    assert_root(d, Loop::Network, "DaemonSet", "kube-multus-ds");
+    assert!(d.fix.contains("/home/kubernetes/bin"), "{}", d.fix);
+    // The DaemonSet installs where the runtime looks: not this cause.
+    let out = diagnose(&load(&list(&[
+        node(
+            "w1",
+            "Container-Optimized OS from Google",
+            "v1.18.12-gke.1210",
+            "True",
+            "",
+        ),
+        multus("/home/kubernetes/bin"),
+        sandbox_pod(missing),
+    ])));
+    let d = about(&out, "SandboxCreateFailed", "default", "samplepod");
+    assert!(
+        !d.root_cause
+            .summary
+            .contains("never where the runtime looks"),
+        "{}",
+        summary(&out)
+    );
+}
+
+/// Antrea's agent whose `install-cni` init container (security context
+/// `sc`) cannot write the node's CNI configuration directory, on `os`.
+fn antrea(os: &str, sc: &str) -> String {
+    let status = r#"{phase: Pending, conditions: [{type: Initialized, status: "False"}], initContainerStatuses: [{name: install-cni, ready: false, restartCount: 12, image: "", imageID: "", state: {waiting: {reason: CrashLoopBackOff, message: "back-off 5m0s restarting failed container=install-cni"}}, lastState: {terminated: {exitCode: 1, reason: Error, message: "install: cannot create regular file '/host/etc/cni/net.d/10-antrea.conflist': Permission denied\n", startedAt: "2023-02-06T17:24:41Z", finishedAt: "2023-02-06T17:24:41Z"}}}], containerStatuses: [{name: antrea-agent, ready: false, restartCount: 0, image: "", imageID: "", state: {waiting: {reason: PodInitializing}}}]}"#;
+    list(&[
+        node("w1", os, "v1.25.6+rke2r1", "False", ""),
+        daemon(
+            "antrea-agent",
+            "w1",
+            &format!(r#"{{hostNetwork: true, initContainers: [{{name: install-cni, image: "antrea/antrea-ubuntu:v1.10.0", command: [install_cni], securityContext: {sc}, volumeMounts: [{{name: host-cni-conf, mountPath: /host/etc/cni/net.d}}]}}], containers: [{{name: antrea-agent, image: "antrea/antrea-ubuntu:v1.10.0"}}], volumes: [{{name: host-cni-conf, hostPath: {{path: /etc/cni/net.d}}}}]}}"#),
+            status,
+        ),
+        r#"
+- {apiVersion: v1, kind: Event, metadata: {name: e-b, namespace: kube-system}, involvedObject: {kind: Pod, namespace: kube-system, name: antrea-agent-x1, uid: p-antrea-agent, fieldPath: "spec.initContainers{install-cni}"}, reason: BackOff, type: Warning, count: 40, firstTimestamp: "2023-02-06T17:00:00Z", lastTimestamp: "2023-02-06T17:30:00Z", source: {component: kubelet, host: w1}, message: "Back-off restarting failed container"}"#
+            .to_owned(),
+    ])
+}
+
+#[test]
+fn selinux_keeps_an_unprivileged_cni_installer_out_of_the_nodes_directories() {
+    let out = diagnose(&load(&antrea(
+        "AlmaLinux 8.7 (Stone Smilodon)",
+        "{capabilities: {add: [SYS_MODULE]}}",
+    )));
+    // The node's NotReady is the installer's failure, and that is SELinux.
+    let d = about(&out, "NodeNotReady", "", "w1");
+    assert_root(d, Loop::Network, "DaemonSet", "antrea-agent");
+    assert!(d.fix.contains("spc_t"), "{}", d.fix);
+    // Privileged, it may write there: whatever refuses it, not SELinux.
+    let out = diagnose(&load(&antrea(
+        "AlmaLinux 8.7 (Stone Smilodon)",
+        "{privileged: true}",
+    )));
+    let d = about(&out, "NodeNotReady", "", "w1");
+    assert!(!d.fix.contains("spc_t"), "{}", d.fix);
+    // No user in the spec on a node without SELinux: the image's user may
+    // be anyone's, so not SELinux either.
+    let out = diagnose(&load(&antrea(
+        "Ubuntu 22.04.4 LTS",
+        "{capabilities: {add: [SYS_MODULE]}}",
+    )));
+    let d = about(&out, "NodeNotReady", "", "w1");
+    assert!(!d.fix.contains("spc_t"), "{}", d.fix);
+}
+
+#[test]
+fn a_cni_plugin_refused_by_the_api_server_is_traced_to_its_binding() {
+    let text = |subject_ns: &str| {
+        list(&[
+            node("w1", "Ubuntu 22.04.4 LTS", "v1.20.5", "True", ""),
+            r#"
+- {apiVersion: v1, kind: ServiceAccount, metadata: {name: multus, namespace: kube-system, uid: sa1}}
+- {apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRole, metadata: {name: multus}, rules: [{apiGroups: [""], resources: [pods, pods/status], verbs: [get, update]}]}"#
+                .to_owned(),
+            format!(
+                r#"
+- {{apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRoleBinding, metadata: {{name: multus}}, roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: multus}}, subjects: [{{kind: ServiceAccount, name: multus, namespace: {subject_ns}}}]}}"#
+            ),
+            sandbox_pod(
+                r#"Failed to create pod sandbox: rpc error: code = Unknown desc = failed to create pod network sandbox k8s_samplepod_default(9f4e): Multus: [default/samplepod]: error getting pod: pods "samplepod" is forbidden: User "system:serviceaccount:kube-system:multus" cannot get resource "pods" in API group "" in the namespace "default""#,
+            ),
+        ])
+    };
+    let out = diagnose(&load(&text("cluster-network-addons")));
+    let d = about(&out, "SandboxCreateFailed", "default", "samplepod");
+    assert_root(d, Loop::Identity, "ClusterRoleBinding", "multus");
+    assert!(d.fix.contains("namespace to kube-system"), "{}", d.fix);
+    // Bound in its own namespace: no wrong subject to point at.
+    let out = diagnose(&load(&text("kube-system")));
+    let d = about(&out, "SandboxCreateFailed", "default", "samplepod");
+    assert!(!d.fix.contains("namespace to kube-system"), "{}", d.fix);
+}
+
+/// kube-vip (services on) pinned to `kube_vip_on`, and a LoadBalancer
+/// Service of policy `policy` whose pod runs on w2, with no address.
+fn kube_vip(kube_vip_on: &str, policy: &str) -> String {
+    list(&[
+        node(
+            "cp1",
+            "Ubuntu 22.04.4 LTS",
+            "v1.30.4+rke2r1",
+            "True",
+            ", node-role.kubernetes.io/control-plane: \"true\"",
+        ),
+        node("w2", "Ubuntu 22.04.4 LTS", "v1.30.4+rke2r1", "True", ""),
+        daemon(
+            "kube-vip-ds",
+            kube_vip_on,
+            r#"{hostNetwork: true, affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: node-role.kubernetes.io/control-plane, operator: Exists}]}]}}}, containers: [{name: agent, image: "ghcr.io/kube-vip/kube-vip:v0.8.4", args: [manager], env: [{name: vip_arp, value: "true"}, {name: svc_enable, value: "true"}]}]}"#,
+            RUNNING,
+        ),
+        format!(
+            r#"
+- {{apiVersion: v1, kind: Pod, metadata: {{name: web-5f7b8-k2jzq, namespace: web, uid: p-w, labels: {{app: web}}}}, spec: {{nodeName: w2, containers: [{{name: web, image: "wordpress:6", ports: [{{containerPort: 8080}}]}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: web, ready: true, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2024-11-06T14:00:00Z"}}}}}}]}}}}
+- {{apiVersion: v1, kind: Service, metadata: {{name: web, namespace: web, uid: svc1, creationTimestamp: "2024-11-06T14:00:00Z"}}, spec: {{type: LoadBalancer, externalTrafficPolicy: {policy}, selector: {{app: web}}, ports: [{{port: 80, targetPort: 8080, nodePort: 31798}}], clusterIP: 10.43.5.251}}, status: {{loadBalancer: {{}}}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e-lb, namespace: web}}, involvedObject: {{kind: Service, namespace: web, name: web, uid: svc1}}, reason: EnsuringLoadBalancer, type: Normal, count: 1, firstTimestamp: "2024-11-06T14:00:01Z", lastTimestamp: "2024-11-06T14:00:01Z", source: {{component: service-controller}}, message: "Ensuring load balancer"}}"#
+        ),
+    ])
+}
+
+#[test]
+fn kube_vip_pinned_away_from_a_local_services_endpoints_never_announces_it() {
+    let out = diagnose(&load(&kube_vip("cp1", "Local")));
+    let d = about(&out, "LoadBalancerPending", "web", "web");
+    assert_root(d, Loop::Network, "DaemonSet", "kube-vip-ds");
+    assert!(
+        d.fix.contains("externalTrafficPolicy: Cluster"),
+        "{}",
+        d.fix
+    );
+    // kube-vip beside the endpoint, or a Cluster policy: not this cause.
+    for (on, policy) in [("w2", "Local"), ("cp1", "Cluster")] {
+        let out = diagnose(&load(&kube_vip(on, policy)));
+        let d = about(&out, "LoadBalancerPending", "web", "web");
+        assert!(
+            d.root_cause.object.name != "kube-vip-ds",
+            "{on} {policy}: {}",
+            summary(&out)
+        );
+    }
+}
+
+/// A kube-vip static pod on a kubeadm control plane of kubelet `kubelet`,
+/// mounting admin.conf, refused its leader Lease.
+fn static_kube_vip(kubelet: &str) -> String {
+    let refusal = r#"E1214 09:40:40.512634       1 leaderelection.go:332] error retrieving resource lock kube-system/plndr-cp-lock: leases.coordination.k8s.io \"plndr-cp-lock\" is forbidden: User \"kubernetes-admin\" cannot get resource \"leases\" in API group \"coordination.k8s.io\" in the namespace \"kube-system\"\n"#;
+    list(&[
+        node("cp1", "Ubuntu 22.04.4 LTS", kubelet, "True", ""),
+        format!(
+            r#"
+- {{apiVersion: v1, kind: Pod, metadata: {{name: kube-vip-cp1, namespace: kube-system, uid: p-kv, ownerReferences: [{{apiVersion: v1, kind: Node, name: cp1, uid: n-cp1, controller: true}}]}}, spec: {{nodeName: cp1, hostNetwork: true, containers: [{{name: kube-vip, image: "ghcr.io/kube-vip/kube-vip:v0.6.4", args: [manager], volumeMounts: [{{name: kubeconfig, mountPath: /etc/kubernetes/admin.conf}}]}}], volumes: [{{name: kubeconfig, hostPath: {{path: /etc/kubernetes/admin.conf}}}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "False"}}], containerStatuses: [{{name: kube-vip, ready: false, restartCount: 7, image: "", imageID: "", state: {{waiting: {{reason: CrashLoopBackOff}}}}, lastState: {{terminated: {{exitCode: 1, reason: Error, message: "{refusal}", startedAt: "2023-12-14T09:40:38Z", finishedAt: "2023-12-14T09:40:40Z"}}}}}}]}}}}"#
+        ),
+    ])
+}
+
+#[test]
+fn a_static_pod_refused_as_kubeadms_admin_user_on_1_29_needs_super_admin() {
+    let out = diagnose(&load(&static_kube_vip("v1.29.0")));
+    let d = about(&out, "CrashLoopBackOff", "kube-system", "kube-vip-cp1");
+    assert_root(d, Loop::Identity, "Pod", "kube-vip-cp1");
+    assert!(d.fix.contains("super-admin.conf"), "{}", d.fix);
+    // Before 1.29 admin.conf is system:masters: a refusal is a binding of
+    // that user, not the init-time gap.
+    let out = diagnose(&load(&static_kube_vip("v1.28.4")));
+    let d = about(&out, "CrashLoopBackOff", "kube-system", "kube-vip-cp1");
+    assert_eq!(d.root_cause.loop_, Loop::Identity, "{}", summary(&out));
+    assert!(!d.fix.contains("super-admin.conf"), "{}", d.fix);
+    assert!(d.fix.contains("--user=kubernetes-admin"), "{}", d.fix);
+}

@@ -1,0 +1,235 @@
+//! Claims a provisioner does not serve, traced past the claim: a CSI
+//! controller that runs but never holds its leader Lease (its account has
+//! no RBAC, kubernetes-csi/csi-driver-smb#927), a driver that cannot create
+//! a volume from a snapshot (openebs/lvm-localpv#290), a local volume group
+//! too small on the node the scheduler chose (openebs/lvm-localpv#31),
+//! Azure AD refusing a rotated client secret
+//! (kubernetes-sigs/cluster-api-provider-azure#3010), a disk another node's
+//! pod still holds (kubernetes/kubernetes#52236), and a StatefulSet pod
+//! whose capture lost its volumes. Each
+//! with the sibling that must read otherwise.
+
+mod common;
+
+use common::*;
+use day2_model::Loop;
+
+const NODES: &str = r#"
+- {apiVersion: v1, kind: Node, metadata: {name: w1, uid: n1, labels: {kubernetes.io/hostname: w1}}, status: {allocatable: {cpu: "4", memory: 16Gi, pods: "110"}, conditions: [{type: Ready, status: "True"}], nodeInfo: {kubeletVersion: v1.29.4, osImage: Ubuntu 22.04.4 LTS, kernelVersion: 5.15.0, containerRuntimeVersion: "containerd://1.7.2", kubeProxyVersion: v1.29.4, architecture: amd64, operatingSystem: linux, bootID: b, machineID: m, systemUUID: s}}}
+- {apiVersion: v1, kind: Node, metadata: {name: w2, uid: n2, labels: {kubernetes.io/hostname: w2}}, status: {allocatable: {cpu: "4", memory: 16Gi, pods: "110"}, conditions: [{type: Ready, status: "True"}], nodeInfo: {kubeletVersion: v1.29.4, osImage: Ubuntu 22.04.4 LTS, kernelVersion: 5.15.0, containerRuntimeVersion: "containerd://1.7.2", kubeProxyVersion: v1.29.4, architecture: amd64, operatingSystem: linux, bootID: b, machineID: m, systemUUID: s}}}
+"#;
+
+/// The SMB driver's controller (Ready, `--leader-election`), a claim
+/// waiting for it with the 1.28+ wording, and `rbac` appended.
+fn smb(rbac: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:{NODES}
+- {{apiVersion: v1, kind: ServiceAccount, metadata: {{name: csi-smb-controller-sa, namespace: kube-system, uid: sa1}}}}
+- {{apiVersion: apps/v1, kind: Deployment, metadata: {{name: csi-smb-controller, namespace: kube-system, uid: d1}}, spec: {{selector: {{matchLabels: {{app: csi-smb-controller}}}}, template: {{metadata: {{labels: {{app: csi-smb-controller}}}}, spec: {{serviceAccountName: csi-smb-controller-sa, containers: [{{name: csi-provisioner, image: "registry.k8s.io/sig-storage/csi-provisioner:v5.2.0", args: ["-v=2", "--csi-address=$(ADDRESS)", "--leader-election", "--leader-election-namespace=kube-system"]}}, {{name: smb, image: "registry.k8s.io/sig-storage/smbplugin:v1.17.0", args: ["--endpoint=$(CSI_ENDPOINT)"]}}]}}}}}}}}
+- {{apiVersion: apps/v1, kind: ReplicaSet, metadata: {{name: csi-smb-controller-6c9, namespace: kube-system, uid: rs1, ownerReferences: [{{apiVersion: apps/v1, kind: Deployment, name: csi-smb-controller, uid: d1, controller: true}}]}}, spec: {{selector: {{matchLabels: {{app: csi-smb-controller}}}}}}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: csi-smb-controller-6c9-tq2lm, namespace: kube-system, uid: p1, labels: {{app: csi-smb-controller}}, ownerReferences: [{{apiVersion: apps/v1, kind: ReplicaSet, name: csi-smb-controller-6c9, uid: rs1, controller: true}}]}}
+  spec: {{nodeName: w1, serviceAccountName: csi-smb-controller-sa, containers: [{{name: csi-provisioner, image: "registry.k8s.io/sig-storage/csi-provisioner:v5.2.0"}}, {{name: smb, image: "registry.k8s.io/sig-storage/smbplugin:v1.17.0"}}]}}
+  status: {{phase: Running, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: csi-provisioner, ready: true, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2025-02-15T10:58:20Z"}}}}}}, {{name: smb, ready: true, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2025-02-15T10:58:20Z"}}}}}}]}}
+- {{apiVersion: storage.k8s.io/v1, kind: CSIDriver, metadata: {{name: smb.csi.k8s.io, uid: c1}}, spec: {{attachRequired: false}}}}
+- {{apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {{name: smb, uid: sc1}}, provisioner: smb.csi.k8s.io}}
+- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: media-data, namespace: media, uid: pvc1, creationTimestamp: "2025-02-15T11:00:00Z"}}, spec: {{accessModes: [ReadWriteMany], storageClassName: smb, resources: {{requests: {{storage: 10Gi}}}}}}, status: {{phase: Pending}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: media}}, involvedObject: {{kind: PersistentVolumeClaim, namespace: media, name: media-data, uid: pvc1}}, reason: ExternalProvisioning, type: Normal, count: 40, firstTimestamp: "2025-02-15T11:00:00Z", lastTimestamp: "2025-02-15T11:20:00Z", source: {{component: persistentvolume-controller}}, message: "Waiting for a volume to be created either by the external provisioner 'smb.csi.k8s.io' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered."}}
+{rbac}"#
+    )
+}
+
+#[test]
+fn a_provisioner_whose_account_has_no_rbac_never_holds_its_lease() {
+    let out = diagnose(&load(&smb(
+        "- {apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRoleBinding, metadata: {name: coredns}, roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:coredns}, subjects: [{kind: ServiceAccount, name: coredns, namespace: kube-system}]}",
+    )));
+    let d = about(&out, "PvcPending", "media", "media-data");
+    assert_root(d, Loop::Identity, "ServiceAccount", "csi-smb-controller-sa");
+    assert!(d.fix.contains("leases"), "{}", d.fix);
+    // Bound to its role: the controller is running and elected for all
+    // the input shows; no RBAC finding, its log is where to look.
+    let out = diagnose(&load(&smb(
+        "- {apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRoleBinding, metadata: {name: smb-csi-provisioner-binding}, roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: smb-external-provisioner-role}, subjects: [{kind: ServiceAccount, name: csi-smb-controller-sa, namespace: kube-system}]}",
+    )));
+    let d = about(&out, "PvcPending", "media", "media-data");
+    assert_eq!(d.root_cause.loop_, Loop::Storage, "{}", summary(&out));
+    assert!(
+        d.fix
+            .contains("kubectl logs -n kube-system deploy/csi-smb-controller"),
+        "{}",
+        d.fix
+    );
+}
+
+/// An LVM local-volume class and a claim, with `extra` claim fields and
+/// the provisioner's refusal.
+fn lvm(claim: &str, annotations: &str, refusal: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:{NODES}
+- {{apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {{name: openebs-lvmpv, uid: sc1}}, provisioner: local.csi.openebs.io, parameters: {{storage: lvm, volgroup: lvmvg}}, volumeBindingMode: WaitForFirstConsumer}}
+- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: data, namespace: app, uid: pvc1, annotations: {{volume.kubernetes.io/storage-provisioner: local.csi.openebs.io{annotations}}}}}, spec: {{accessModes: [ReadWriteOnce], storageClassName: openebs-lvmpv, resources: {{requests: {{storage: 40Gi}}}}{claim}}}, status: {{phase: Pending}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: app}}, involvedObject: {{kind: PersistentVolumeClaim, namespace: app, name: data, uid: pvc1}}, reason: Provisioning, type: Normal, count: 3, firstTimestamp: "2025-02-15T11:00:00Z", lastTimestamp: "2025-02-15T11:05:00Z", source: {{component: local.csi.openebs.io_openebs-lvm-controller-0_x}}, message: 'External provisioner is provisioning volume for claim "app/data"'}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e2, namespace: app}}, involvedObject: {{kind: PersistentVolumeClaim, namespace: app, name: data, uid: pvc1}}, reason: ProvisioningFailed, type: Warning, count: 3, firstTimestamp: "2025-02-15T11:00:01Z", lastTimestamp: "2025-02-15T11:05:01Z", source: {{component: local.csi.openebs.io_openebs-lvm-controller-0_x}}, message: 'failed to provision volume with StorageClass "openebs-lvmpv": {refusal}'}}
+"#
+    )
+}
+
+#[test]
+fn a_driver_that_cannot_restore_a_snapshot_is_told_to_use_another_class() {
+    let from_snapshot =
+        ", dataSource: {apiGroup: snapshot.storage.k8s.io, kind: VolumeSnapshot, name: backup-1}";
+    let out = diagnose(&load(&lvm(
+        from_snapshot,
+        "",
+        "rpc error: code = Unimplemented desc = ",
+    )));
+    let d = about(&out, "PvcPending", "app", "data");
+    assert_root(d, Loop::Storage, "StorageClass", "openebs-lvmpv");
+    assert!(
+        d.root_cause.summary.contains("VolumeSnapshot backup-1"),
+        "{}",
+        summary(&out)
+    );
+    assert!(
+        d.fix
+            .contains("StorageClass whose driver can create a volume from a snapshot"),
+        "{}",
+        d.fix
+    );
+    // Without a dataSource the driver provisions nothing dynamically.
+    let out = diagnose(&load(&lvm(
+        "",
+        "",
+        "rpc error: code = Unimplemented desc = ",
+    )));
+    let d = about(&out, "PvcPending", "app", "data");
+    assert!(
+        d.root_cause
+            .summary
+            .contains("does not provision volumes dynamically"),
+        "{}",
+        summary(&out)
+    );
+}
+
+#[test]
+fn a_full_volume_group_on_the_chosen_node_is_the_claims_pin() {
+    let full = r#"rpc error: code = ResourceExhausted desc = Volume group \"lvmvg\" has insufficient free space (7679 extents): 10240 required."#;
+    let out = diagnose(&load(&lvm(
+        "",
+        ", volume.kubernetes.io/selected-node: w1",
+        full,
+    )));
+    let d = about(&out, "PvcPending", "app", "data");
+    assert_root(d, Loop::Storage, "PersistentVolumeClaim", "data");
+    assert!(
+        d.fix.contains("volume.kubernetes.io/selected-node-"),
+        "{}",
+        d.fix
+    );
+    assert!(!d.fix.contains("cloud quota"), "{}", d.fix);
+    // No node chosen (an Immediate class): not a pin to undo.
+    let out = diagnose(&load(&lvm("", "", full)));
+    let d = about(&out, "PvcPending", "app", "data");
+    assert!(!d.fix.contains("selected-node-"), "{}", d.fix);
+}
+
+/// An in-tree Azure disk claim refused with `message`.
+fn azure(message: &str) -> String {
+    // YAML's single-quoted scalar doubles its quotes.
+    let message = message.replace('\'', "''");
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:{NODES}
+- {{apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {{name: default, uid: sc1}}, provisioner: kubernetes.io/azure-disk, parameters: {{kind: Managed, storageaccounttype: Premium_LRS}}}}
+- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: data-db-0, namespace: app, uid: pvc1}}, spec: {{accessModes: [ReadWriteOnce], storageClassName: default, resources: {{requests: {{storage: 32Gi}}}}}}, status: {{phase: Pending}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: app}}, involvedObject: {{kind: PersistentVolumeClaim, namespace: app, name: data-db-0, uid: pvc1}}, reason: ProvisioningFailed, type: Warning, count: 9, firstTimestamp: "2023-01-11T07:00:01Z", lastTimestamp: "2023-01-11T07:48:52Z", source: {{component: persistentvolume-controller}}, message: '{message}'}}
+"#
+    )
+}
+
+#[test]
+fn a_rejected_client_secret_is_the_service_principals_not_a_role() {
+    let out = diagnose(&load(&azure(
+        r#"Failed to provision volume with StorageClass "default": azure.BearerAuthorizer#WithAuthorization: Failed to refresh the Token for request to https://management.azure.com/subscriptions/x/resourceGroups/rg/providers/Microsoft.Compute/disks/d?api-version=2019-07-01: StatusCode=401 -- Original Error: adal: Refresh request failed. Status Code = '401'. Response body: {"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret is provided."}"#,
+    )));
+    let d = about(&out, "PvcPending", "app", "data-db-0");
+    assert!(d.fix.contains("aadClientSecret"), "{}", d.fix);
+    // A role the identity lacks: its role assignment, not its secret.
+    let out = diagnose(&load(&azure(
+        r#"Failed to provision volume with StorageClass "default": compute.DisksClient#CreateOrUpdate: Failure sending request: StatusCode=403 -- Original Error: Code="AuthorizationFailed" Message="The client 'c' with object id 'o' does not have authorization to perform action 'Microsoft.Compute/disks/write' over scope '/subscriptions/x/resourceGroups/rg'""#,
+    )));
+    let d = about(&out, "PvcPending", "app", "data-db-0");
+    assert!(!d.fix.contains("aadClientSecret"), "{}", d.fix);
+}
+
+/// A ReplicaSet's pod on `w2` that cannot attach `data`, with `holder`
+/// (another pod using the claim) on `holder_node`.
+fn attach(holder_node: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:{NODES}
+- {{apiVersion: v1, kind: ReplicationController, metadata: {{name: jenkins, namespace: ci, uid: rc1}}, spec: {{replicas: 1, selector: {{app: jenkins}}}}}}
+- {{apiVersion: v1, kind: ReplicationController, metadata: {{name: jenkins-101cd, namespace: ci, uid: rc2}}, spec: {{replicas: 1, selector: {{app: jenkins}}}}}}
+- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: jenkins, namespace: ci, uid: pvc1}}, spec: {{accessModes: [ReadWriteOnce], volumeName: pvc-2f0e, resources: {{requests: {{storage: 32Gi}}}}}}, status: {{phase: Bound}}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: jenkins-d5x2m, namespace: ci, uid: p1, labels: {{app: jenkins}}, ownerReferences: [{{apiVersion: v1, kind: ReplicationController, name: jenkins, uid: rc1, controller: true}}]}}
+  spec: {{nodeName: {holder_node}, containers: [{{name: jenkins, image: jenkins:2.60}}], volumes: [{{name: home, persistentVolumeClaim: {{claimName: jenkins}}}}]}}
+  status: {{phase: Running, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: jenkins, ready: true, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2017-09-02T10:00:00Z"}}}}}}]}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: jenkins-101cd-nffx5, namespace: ci, uid: p2, labels: {{app: jenkins}}, ownerReferences: [{{apiVersion: v1, kind: ReplicationController, name: jenkins-101cd, uid: rc2, controller: true}}]}}
+  spec: {{nodeName: w2, containers: [{{name: jenkins, image: jenkins:2.73}}], volumes: [{{name: home, persistentVolumeClaim: {{claimName: jenkins}}}}]}}
+  status: {{phase: Pending, conditions: [{{type: PodScheduled, status: "True"}}], containerStatuses: [{{name: jenkins, ready: false, restartCount: 0, image: "", imageID: "", state: {{waiting: {{reason: ContainerCreating}}}}}}]}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: ci}}, involvedObject: {{kind: Pod, namespace: ci, name: jenkins-101cd-nffx5, uid: p2}}, reason: FailedMount, type: Warning, count: 12, firstTimestamp: "2017-09-02T11:00:00Z", lastTimestamp: "2017-09-02T11:30:00Z", source: {{component: kubelet, host: w2}}, message: 'Failed to attach volume "pvc-2f0e" on node "w2" with: Attach volume "kubernetes-dynamic-pvc-2f0e" to instance "w2" failed with compute.VirtualMachinesClient#CreateOrUpdate: Failure responding to request: StatusCode=409 -- Original Error: autorest/azure: Service returned an error. Status=409 Code="AttachDiskWhileBeingDetached" Message="Cannot attach data disk to VM because the disk is currently being detached or the last detach operation failed."'}}
+"#
+    )
+}
+
+#[test]
+fn a_disk_another_nodes_pod_holds_is_read_as_a_multi_attach() {
+    let out = diagnose(&load(&attach("w1")));
+    let d = about(&out, "FailedMount", "ci", "jenkins-101cd-nffx5");
+    assert_root(d, Loop::Storage, "ReplicationController", "jenkins");
+    assert!(d.fix.contains("ReadWriteOnce"), "{}", d.fix);
+    // The holder on the same node: nothing holds the disk elsewhere.
+    let out = diagnose(&load(&attach("w2")));
+    let d = about(&out, "FailedMount", "ci", "jenkins-101cd-nffx5");
+    assert!(
+        d.root_cause.object.kind != "ReplicationController",
+        "{}",
+        summary(&out)
+    );
+}
+
+#[test]
+fn a_statefulset_pod_captured_without_its_volumes_still_waits_for_its_claim() {
+    let text = format!(
+        r#"apiVersion: v1
+kind: List
+items:{NODES}
+- {{apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {{name: standard, uid: sc1}}, provisioner: example.com/nfs}}
+- {{apiVersion: apps/v1, kind: StatefulSet, metadata: {{name: db, namespace: app, uid: s1}}, spec: {{replicas: 1, serviceName: db, selector: {{matchLabels: {{app: db}}}}, template: {{metadata: {{labels: {{app: db}}}}, spec: {{containers: [{{name: db, image: "postgres:16"}}]}}}}, volumeClaimTemplates: [{{metadata: {{name: data}}, spec: {{accessModes: [ReadWriteOnce], storageClassName: standard, resources: {{requests: {{storage: 8Gi}}}}}}}}]}}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: db-0, namespace: app, uid: p1, labels: {{app: db}}, ownerReferences: [{{apiVersion: apps/v1, kind: StatefulSet, name: db, uid: s1, controller: true}}]}}
+  spec: {{containers: [{{name: db, image: "postgres:16"}}]}}
+  status: {{phase: Pending, conditions: [{{type: PodScheduled, status: "False", reason: Unschedulable, message: "0/2 nodes are available: 2 pod has unbound immediate PersistentVolumeClaims."}}]}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e0, namespace: app}}, involvedObject: {{kind: Pod, namespace: app, name: db-0, uid: p1}}, reason: FailedScheduling, type: Warning, count: 20, firstTimestamp: "2023-01-11T07:00:01Z", lastTimestamp: "2023-01-11T07:48:52Z", source: {{component: default-scheduler}}, message: "0/2 nodes are available: 2 pod has unbound immediate PersistentVolumeClaims."}}
+- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: data-db-0, namespace: app, uid: pvc1}}, spec: {{accessModes: [ReadWriteOnce], storageClassName: standard, resources: {{requests: {{storage: 8Gi}}}}}}, status: {{phase: Pending}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: app}}, involvedObject: {{kind: PersistentVolumeClaim, namespace: app, name: data-db-0, uid: pvc1}}, reason: ProvisioningFailed, type: Warning, count: 9, firstTimestamp: "2023-01-11T07:00:01Z", lastTimestamp: "2023-01-11T07:48:52Z", source: {{component: example.com/nfs}}, message: 'failed to provision volume with StorageClass "standard": rpc error: code = Unimplemented desc = '}}
+"#
+    );
+    let out = diagnose(&load(&text));
+    let d = about(&out, "PodPending", "app", "db-0");
+    assert_root(d, Loop::Storage, "StorageClass", "standard");
+}
