@@ -392,8 +392,12 @@ fn incident(number: u32, members: Vec<Arc<Resolved>>) -> (Vec<Diagnosis>, Vec<Da
         .iter()
         .max_by_key(|r| r.score)
         .map_or(0, |r| r.score);
+    // The first of the best (`max_by_key` keeps the last of equals:
+    // reversed, the first), so that a kind whose first member is among
+    // them says its own fix beside its own summary.
     let mut fix = members
         .iter()
+        .rev()
         .max_by_key(|r| r.score)
         .map(|r| r.fix.clone())
         .unwrap_or_default();
@@ -454,6 +458,11 @@ fn incident(number: u32, members: Vec<Arc<Resolved>>) -> (Vec<Diagnosis>, Vec<Da
         missing.iter_mut().for_each(redact_in_place);
         let mut root_cause = primary.root.clone();
         redact_in_place(&mut root_cause.summary);
+        let fix = if primary.score == best && primary.fix != fix {
+            redact(&primary.fix).into_owned()
+        } else {
+            fix.clone()
+        };
         diagnoses.push(Diagnosis {
             symptom: Symptom {
                 kind: primary.kind.as_str().to_owned(),
@@ -470,7 +479,7 @@ fn incident(number: u32, members: Vec<Arc<Resolved>>) -> (Vec<Diagnosis>, Vec<Da
             },
             root_cause,
             chain: chain.clone(),
-            fix: fix.clone(),
+            fix,
             confidence: evidence::confidence(best),
             also_affected: also,
             missing_evidence: missing,

@@ -5,7 +5,8 @@
 //! ServiceAccount a binding of another namespace names
 //! (k8snetworkplumbingwg/multus-cni#667), kube-vip pinned away from a Local
 //! Service's endpoints (kube-vip/kube-vip#980), and a static pod refused as
-//! kubeadm 1.29's `kubernetes-admin` (kube-vip/kube-vip#684). Each with the
+//! kubeadm 1.29's `kubernetes-admin` (kube-vip/kube-vip#684), and a pod
+//! network over a route the node has (weaveworks/weave#3211). Each with the
 //! sibling that must read otherwise.
 
 mod common;
@@ -245,4 +246,58 @@ fn a_static_pod_refused_as_kubeadms_admin_user_on_1_29_needs_super_admin() {
     assert_eq!(d.root_cause.loop_, Loop::Identity, "{}", summary(&out));
     assert!(!d.fix.contains("super-admin.conf"), "{}", d.fix);
     assert!(d.fix.contains("--user=kubernetes-admin"), "{}", d.fix);
+}
+
+/// Weave Net on two nodes, crash-looping on each with `said`.
+fn weave(said: &str) -> String {
+    let status = format!(
+        r#"{{phase: Running, conditions: [{{type: Ready, status: "False"}}], containerStatuses: [{{name: weave, ready: false, restartCount: 19, image: "", imageID: "", state: {{waiting: {{reason: CrashLoopBackOff}}}}, lastState: {{terminated: {{exitCode: 1, reason: Error, message: "{said}", startedAt: "2018-01-10T10:00:00Z", finishedAt: "2018-01-10T10:00:01Z"}}}}}}]}}"#
+    );
+    let spec =
+        r#"{hostNetwork: true, containers: [{name: weave, image: "weaveworks/weave-kube:2.2.0"}]}"#;
+    list(&[
+        node("n1", "Ubuntu 16.04.3 LTS", "v1.9.1", "False", ""),
+        node("n2", "Ubuntu 16.04.3 LTS", "v1.9.1", "False", ""),
+        daemon("weave-net", "n1", spec, &status),
+        daemon("weave-net", "n2", spec, &status)
+            .lines()
+            .filter(|l| l.contains("kind: Pod"))
+            .map(|l| {
+                format!(
+                    "\n{}",
+                    l.replace("weave-net-x1", "weave-net-x2")
+                        .replace("uid: p-weave-net", "uid: p-weave-net-2")
+                )
+            })
+            .collect(),
+    ])
+}
+
+#[test]
+fn a_pod_network_over_a_route_the_node_has_is_the_cni_range() {
+    let out = diagnose(&load(&weave(
+        "Network 10.32.0.0/12 overlaps with existing route 10.0.0.0/8 on host\\n",
+    )));
+    // One diagnosis for both nodes; its fix names the node its summary
+    // names, with the range.
+    let d = about(&out, "NodeNotReady", "", "n1");
+    assert_root(d, Loop::Network, "DaemonSet", "weave-net");
+    assert!(d.fix.contains("IPALLOC_RANGE"), "{}", d.fix);
+    let on = d.symptom.object.name.clone();
+    assert!(
+        d.root_cause.summary.contains(&format!(" on {on} ")),
+        "{}",
+        d.root_cause.summary
+    );
+    assert!(
+        d.fix.contains(&format!("on {on}, remove it")),
+        "{on}: {}",
+        d.fix
+    );
+    // Another crash of the agent: not a range to change.
+    let out = diagnose(&load(&weave(
+        "weave: unable to create bridge: operation not permitted\\n",
+    )));
+    let d = about(&out, "NodeNotReady", "", "n1");
+    assert!(!d.fix.contains("IPALLOC_RANGE"), "{}", d.fix);
 }

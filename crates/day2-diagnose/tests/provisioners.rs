@@ -5,8 +5,10 @@
 //! too small on the node the scheduler chose (openebs/lvm-localpv#31),
 //! Azure AD refusing a rotated client secret
 //! (kubernetes-sigs/cluster-api-provider-azure#3010), a disk another node's
-//! pod still holds (kubernetes/kubernetes#52236), and a StatefulSet pod
-//! whose capture lost its volumes. Each
+//! pod still holds (kubernetes/kubernetes#52236), a StatefulSet pod
+//! whose capture lost its volumes, a class that provisions nothing
+//! (scylladb/scylla-operator#523), and a claim made before its default class
+//! (kubernetes/kubernetes#99629). Each
 //! with the sibling that must read otherwise.
 
 mod common;
@@ -232,4 +234,75 @@ items:{NODES}
     let out = diagnose(&load(&text));
     let d = about(&out, "PodPending", "app", "db-0");
     assert_root(d, Loop::Storage, "StorageClass", "standard");
+}
+
+/// A StatefulSet pod whose claim's class is `kubernetes.io/no-provisioner`,
+/// with `pvs` in the cluster, and one node unreachable.
+fn local_storage(pvs: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:{NODES}
+- {{apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {{name: local-storage, uid: sc1}}, provisioner: kubernetes.io/no-provisioner, volumeBindingMode: WaitForFirstConsumer}}
+- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: data-db-0, namespace: app, uid: pvc1}}, spec: {{accessModes: [ReadWriteOnce], storageClassName: local-storage, resources: {{requests: {{storage: 5Gi}}}}}}, status: {{phase: Pending}}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: db-0, namespace: app, uid: p1}}
+  spec: {{containers: [{{name: db, image: "scylladb/scylla:4.2"}}], volumes: [{{name: data, persistentVolumeClaim: {{claimName: data-db-0}}}}]}}
+  status: {{phase: Pending, conditions: [{{type: PodScheduled, status: "False", reason: Unschedulable, message: "0/3 nodes are available: 1 node(s) had taint {{node.kubernetes.io/unreachable: }}, that the pod didn't tolerate, 2 node(s) didn't find available persistent volumes to bind."}}]}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e0, namespace: app}}, involvedObject: {{kind: Pod, namespace: app, name: db-0, uid: p1}}, reason: FailedScheduling, type: Warning, count: 20, firstTimestamp: "2021-03-30T01:08:44Z", lastTimestamp: "2021-03-30T01:30:00Z", source: {{component: default-scheduler}}, message: "0/3 nodes are available: 1 node(s) had taint {{node.kubernetes.io/unreachable: }}, that the pod didn't tolerate, 2 node(s) didn't find available persistent volumes to bind."}}
+- {{apiVersion: v1, kind: Node, metadata: {{name: w3, uid: n3}}, spec: {{taints: [{{key: node.kubernetes.io/unreachable, effect: NoSchedule}}]}}, status: {{allocatable: {{cpu: "4", memory: 16Gi, pods: "110"}}, conditions: [{{type: Ready, status: Unknown}}]}}}}
+{pvs}"#
+    )
+}
+
+#[test]
+fn a_class_that_provisions_nothing_needs_its_volumes_made() {
+    let out = diagnose(&load(&local_storage("")));
+    let d = about(&out, "PodPending", "app", "db-0");
+    assert_root(d, Loop::Storage, "StorageClass", "local-storage");
+    assert!(
+        d.fix
+            .contains("Create a PersistentVolume of class local-storage"),
+        "{}",
+        d.fix
+    );
+    // A free volume of the class exists (on a node that cannot take the
+    // pod): not a volume to make.
+    let out = diagnose(&load(&local_storage(
+        "- {apiVersion: v1, kind: PersistentVolume, metadata: {name: local-pv-1, uid: pv1}, spec: {capacity: {storage: 10Gi}, accessModes: [ReadWriteOnce], storageClassName: local-storage, local: {path: /mnt/disks/ssd1}, nodeAffinity: {required: {nodeSelectorTerms: [{matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [w3]}]}]}}}, status: {phase: Available}}",
+    )));
+    let d = about(&out, "PodPending", "app", "db-0");
+    assert!(
+        !d.fix
+            .contains("Create a PersistentVolume of class local-storage"),
+        "{}",
+        d.fix
+    );
+}
+
+/// A claim without a class, created at `claim_at`, and the default class
+/// created at 08:40, with the PV controller's `FailedBinding`.
+fn unclassed(claim_at: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:{NODES}
+- {{apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {{name: standard, uid: sc1, creationTimestamp: "2021-03-02T08:40:00Z", annotations: {{storageclass.kubernetes.io/is-default-class: "true"}}}}, provisioner: pd.csi.storage.gke.io, volumeBindingMode: WaitForFirstConsumer}}
+- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: grafana, namespace: app, uid: pvc1, creationTimestamp: "{claim_at}"}}, spec: {{accessModes: [ReadWriteOnce], resources: {{requests: {{storage: 10Gi}}}}}}, status: {{phase: Pending}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: app}}, involvedObject: {{kind: PersistentVolumeClaim, namespace: app, name: grafana, uid: pvc1}}, reason: FailedBinding, type: Warning, count: 300, firstTimestamp: "2021-03-02T07:40:00Z", lastTimestamp: "2021-03-02T09:40:00Z", source: {{component: persistentvolume-controller}}, message: "no persistent volumes available for this claim and no storage class is set"}}
+"#
+    )
+}
+
+#[test]
+fn a_claim_made_before_the_default_class_keeps_no_class() {
+    let out = diagnose(&load(&unclassed("2021-03-02T07:40:00Z")));
+    let d = about(&out, "PvcPending", "app", "grafana");
+    assert_root(d, Loop::Storage, "PersistentVolumeClaim", "grafana");
+    assert!(d.fix.contains("Recreate claim app/grafana"), "{}", d.fix);
+    // Made after it: the default did apply, so not this cause.
+    let out = diagnose(&load(&unclassed("2021-03-02T08:50:00Z")));
+    let d = about(&out, "PvcPending", "app", "grafana");
+    assert!(!d.fix.contains("Recreate claim app/grafana"), "{}", d.fix);
 }

@@ -234,6 +234,37 @@ pub fn hint(
         .is_some_and(|s| s.eq_ignore_ascii_case("HTTP"));
     let seen = crate::messages::probe::target(output).map(|t| t.port);
 
+    // An exec probe whose client the server refuses for want of its
+    // password: `redis-cli ping` against a Redis with `requirepass`
+    // (`(error) NOAUTH Authentication required.`), `mysqladmin ping`
+    // without `-p` (`Access denied for user`), `psql` without PGPASSWORD.
+    if let Some(cmd) = probe
+        .and_then(|p| p.exec.as_ref())
+        .and_then(|e| e.command.as_ref())
+        .map(|c| c.join(" "))
+        && [
+            "noauth",
+            "authentication required",
+            "access denied for user",
+            "password authentication failed",
+            "wrongpass",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        return Some(Hint {
+            app: true,
+            score: 84,
+            summary: format!(
+                "its {k} probe runs `{cmd}` without the password the server requires, and the server refuses it ({})",
+                output.trim()
+            ),
+            fix: format!(
+                "Give the {k} probe of container {name} in {workload} the server's password from the container's environment (`redis-cli -a \"$REDIS_PASSWORD\" ping`, or REDISCLI_AUTH; `mysqladmin ping -p\"$MYSQL_ROOT_PASSWORD\"`; PGPASSWORD for psql), from the same Secret the server reads its password from, or probe the port instead (`tcpSocket`)."
+            ),
+        });
+    }
+
     // The kubelet probes the pod's IP unless the probe names a host
     // (`pkg/kubelet/prober/prober.go`: `host = status.PodIP`); a process
     // told to listen on the loopback address refuses it.

@@ -190,6 +190,18 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     }
     if let Some(e) = d.events_with("FailedBinding").last() {
         let defaults = a.cluster.default_storage_classes();
+        // A default class made after the claim: defaulting happens when a
+        // claim is created (the DefaultStorageClass admission plugin), so
+        // this one keeps no class (1.28's retroactive assignment aside).
+        if class_name.is_none()
+            && let Some(late) = defaults
+                .iter()
+                .find(|c| model::creation(&c.metadata) > model::creation(&pvc.metadata))
+        {
+            return vec![Hypothesis::new(84, Loop::Storage, pvc.objref(), format!("claim {ns}/{} names no StorageClass and was created before the default class {} existed: a claim gets the default class only when it is created, so it waits for a volume nothing will provision", pvc.name(), late.name()))
+                .fix(format!("Recreate claim {ns}/{} now that StorageClass {} is the default (its storageClassName cannot be set once the claim exists; back up any data first), or set `storageClassName: {}` in the manifest that creates it. Kubernetes 1.28 and later assign the default class to such claims on their own.", pvc.name(), late.name(), late.name()))
+                .link(Link::from_event(Loop::Storage, e, "no volume and no class to provision one"))];
+        }
         let summary = if defaults.is_empty() && class_name.is_none() {
             format!(
                 "claim {ns}/{} names no StorageClass and the cluster has no default class, so nothing provisions it",

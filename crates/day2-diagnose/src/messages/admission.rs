@@ -259,6 +259,10 @@ fn classify_webhook(m: &str) -> WebhookError {
         || m.contains("i/o timeout")
         || m.contains("connection refused")
         || m.contains("Client.Timeout exceeded")
+        // Go's HTTP client before 1.x's wording of a timeout, and while
+        // waiting for a connection: `net/http: request canceled (…)`.
+        || m.contains("request canceled")
+        || m.contains("Timeout exceeded while awaiting headers")
     {
         WebhookError::Unreachable
     } else if let Some(service) = quoted_after(m, "service ").filter(|_| m.contains("not found")) {

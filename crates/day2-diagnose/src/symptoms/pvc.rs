@@ -24,7 +24,13 @@ pub fn detect<'c>(a: &Analysis<'c>, pvc: &'c Res<PersistentVolumeClaim>) -> Opti
         return None;
     }
     let events = a.cluster.events_for_obj(pvc);
-    let failed = events.iter().any(|e| e.reason == "ProvisioningFailed");
+    // A claim the PV controller could not bind (`FailedBinding`, a Warning:
+    // `no persistent volumes available for this claim and no storage class
+    // is set`) is not waiting for its consumer, whatever class it resolves
+    // to now.
+    let failed = events
+        .iter()
+        .any(|e| e.reason == "ProvisioningFailed" || e.reason == "FailedBinding");
     let wffc = a
         .cluster
         .class_of_claim(pvc)

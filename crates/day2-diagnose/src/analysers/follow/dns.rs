@@ -137,7 +137,9 @@ pub(super) fn dns_cause(
                 ObjRef::new("Service", Some(&sns), &sname),
                 format!("{what}: no Service {sns}/{sname} exists, so the name has no record"),
             )
-            .fix(missing_service_fix(a, pod, h, &sns, &sname))
+            .fix(super::service_name::missing_service_fix(
+                a, pod, h, &sns, &sname,
+            ))
             .missing(format!("Service {sns}/{sname} (absent from the input)")),
         );
     }
@@ -165,6 +167,13 @@ pub(super) fn dns_cause(
             .fix(format!("Use the Service's full name (FQDN) {full} where {owner} names `{h}` (its URL or connection string), or end it with the search list's domain yourself; check the pod's dnsPolicy/dnsConfig keeps the cluster's search list."))
             .link(Link::new(Loop::Network, None, ObjRef::new("Service", Some(&sns), &sname), format!("Service {sns}/{sname} exists")))
         );
+    }
+    // 4c. One pod's name under a headless Service.
+    if let Some(h) = host
+        && failure == DnsFailure::NotFound
+        && let Some(hyp) = super::pod_record::pod_record(a, pod, h, &what)
+    {
+        return Some(hyp);
     }
     if let (Some(h), Some(w)) = (host, dns.workload)
         && let Some(hyp) = super::domain::shadowed(a, pod, (w, corefile(a, w).0), h, &what)
@@ -488,68 +497,6 @@ fn mounted_corefile<'c>(
             && c.data.as_ref().is_some_and(|d| d.contains_key("Corefile"))
     });
     (cm, cm.and_then(|c| forward_line(c)))
-}
-
-/// The fix for a name that resolves to no Service: the setting that holds
-/// the name when the pod's environment does (a literal `env` value, a
-/// `configMapKeyRef`, a ConfigMap under `envFrom`), and a Service of the
-/// same name in another namespace, the one the name most likely meant.
-fn missing_service_fix(
-    a: &Analysis<'_>,
-    pod: &Res<Pod>,
-    host: &str,
-    sns: &str,
-    sname: &str,
-) -> String {
-    let mut others: Vec<&str> = a
-        .cluster
-        .services
-        .iter()
-        .filter(|s| s.name() == sname && s.ns_or_default() != sns)
-        .map(|s| s.ns_or_default())
-        .collect();
-    // The pod's own namespace first: an app usually talks to its neighbours.
-    others.sort_by_key(|n| *n != pod.ns_or_default());
-    let meant = others.first().map(|n| format!("{sname}.{n}"));
-    let Some((var, value, from)) = env_holding(a, pod, host) else {
-        return match meant {
-            Some(m) => format!(
-                "No Service {sns}/{sname} exists but Service {m} does: point the app at `{m}` (or create Service {sns}/{sname})."
-            ),
-            None => format!(
-                "Create Service {sns}/{sname} or point the app at the Service's real name (`kubectl get svc -n {sns}`)."
-            ),
-        };
-    };
-    let place = from
-        .map(|cm| format!(" (from ConfigMap {}/{cm})", pod.ns_or_default()))
-        .unwrap_or_else(|| " in the pod template".to_owned());
-    match meant {
-        Some(m) => format!(
-            "Set {var}{place} from `{value}` to the existing Service `{m}` (e.g. `{}`), or create Service {sns}/{sname}.",
-            value.replace(host, &format!("{m}.svc.cluster.local"))
-        ),
-        None => format!(
-            "Set {var}{place} (now `{value}`) to the Service's real name (`kubectl get svc -A`), or create Service {sns}/{sname}."
-        ),
-    }
-}
-
-/// The environment variable of the pod whose value holds `host`: its name,
-/// value and the ConfigMap it comes from, if any.
-fn env_holding(
-    a: &Analysis<'_>,
-    pod: &Res<Pod>,
-    host: &str,
-) -> Option<(String, String, Option<String>)> {
-    let ns = pod.ns_or_default();
-    let spec = pod.spec.as_ref()?;
-    spec.containers
-        .iter()
-        .chain(spec.init_containers.iter().flatten())
-        .flat_map(|c| a.references().env(ns, c))
-        .find(|e| e.value.contains(host))
-        .map(|e| (e.name, e.value, e.config_map))
 }
 
 /// Queries from `pod` to the cluster DNS on UDP 53 denied by the
