@@ -450,13 +450,8 @@ pub fn selected_node_full(
         return None;
     }
     let ns = pvc.ns_or_default();
-    let asked = pvc
-        .spec
-        .as_ref()
-        .and_then(|s| s.resources.as_ref())
-        .and_then(|r| r.requests.as_ref())
-        .and_then(|r| r.get("storage"))
-        .map(|q| format!(" of {}", q.0))
+    let asked = day2_model::cluster::claim_size(pvc)
+        .map(|q| format!(" of {q}"))
         .unwrap_or_default();
     Some(
         Hypothesis::new(

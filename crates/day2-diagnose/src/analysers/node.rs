@@ -100,6 +100,43 @@ fn of_daemon_set(
     w.kind == "DaemonSet" && w.namespace.as_deref() == ds.namespace() && w.name == ds.name()
 }
 
+/// What a symptom of the CNI DaemonSet's pod on the node (found by
+/// `detect`) traces to, as the cause of the node's pod network never
+/// starting: `what` the pod does.
+fn resolved_here<'c>(
+    a: &Analysis<'c>,
+    ds: &Res<k8s_openapi::api::apps::v1::DaemonSet>,
+    node: &Res<Node>,
+    detect: Detect<'c>,
+    what: &str,
+) -> Option<Hypothesis> {
+    let pod = a
+        .cluster
+        .pods_on_node(node.name())
+        .find(|p| of_daemon_set(a, p, ds))?;
+    let events = a.cluster.events_for_obj(pod);
+    let found = detect(a, pod, &events).into_iter().next()?;
+    let h = super::resolve(a, &found).as_upstream(0);
+    Some(h.link(Link::new(
+        Loop::Network,
+        found.since,
+        pod.objref(),
+        format!(
+            "{} of DaemonSet {} {what}, so the pod network on {} never starts",
+            pod.name(),
+            ds.name(),
+            node.name()
+        ),
+    )))
+}
+
+/// A pod symptom's detector.
+type Detect<'c> = fn(
+    &Analysis<'c>,
+    &'c Res<day2_model::pod::Pod>,
+    &[&'c day2_model::Event],
+) -> Vec<crate::symptoms::Detected<'c>>;
+
 /// The CNI DaemonSet's pod on the node cannot pull its image: the pull's
 /// cause, as for any pod, is the node's (k0sproject/k0s#3713: quay.io
 /// refusing kube-router's layer keeps a new worker NotReady).
@@ -108,26 +145,13 @@ fn unpulled_here<'c>(
     ds: &'c Res<k8s_openapi::api::apps::v1::DaemonSet>,
     node: &Res<Node>,
 ) -> Option<Hypothesis> {
-    let pod = a
-        .cluster
-        .pods_on_node(node.name())
-        .find(|p| of_daemon_set(a, p, ds))?;
-    let events = a.cluster.events_for_obj(pod);
-    let pull = crate::symptoms::image_pull::detect(a, pod, &events)
-        .into_iter()
-        .next()?;
-    let h = super::resolve(a, &pull).as_upstream(0);
-    Some(h.link(Link::new(
-        Loop::Network,
-        pull.since,
-        pod.objref(),
-        format!(
-            "{} of DaemonSet {} cannot pull its image, so the pod network on {} never starts",
-            pod.name(),
-            ds.name(),
-            node.name()
-        ),
-    )))
+    resolved_here(
+        a,
+        ds,
+        node,
+        crate::symptoms::image_pull::detect,
+        "cannot pull its image",
+    )
 }
 
 /// The CNI DaemonSet's pod on the node crash-loops (an install step that
@@ -139,29 +163,14 @@ fn crashing_here<'c>(
     ds: &'c Res<k8s_openapi::api::apps::v1::DaemonSet>,
     node: &Res<Node>,
 ) -> Option<Hypothesis> {
-    let pod = a
-        .cluster
-        .pods_on_node(node.name())
-        .find(|p| of_daemon_set(a, p, ds))?;
-    let events = a.cluster.events_for_obj(pod);
-    let crash = crate::symptoms::crash_loop::detect(a, pod, &events)
-        .into_iter()
-        .next()?;
-    let h = super::resolve(a, &crash).as_upstream(0);
-    if h.root.object.kind == "Node" || h.root.object.kind == "NodeGroup" || h.score < 60 {
-        return None;
-    }
-    Some(h.link(Link::new(
-        Loop::Network,
-        crash.since,
-        pod.objref(),
-        format!(
-            "{} of DaemonSet {} crash-loops, so the pod network on {} never starts",
-            pod.name(),
-            ds.name(),
-            node.name()
-        ),
-    )))
+    resolved_here(
+        a,
+        ds,
+        node,
+        crate::symptoms::crash_loop::detect,
+        "crash-loops",
+    )
+    .filter(|h| !matches!(&*h.root.object.kind, "Node" | "NodeGroup") && h.score >= 60)
 }
 
 /// Days from the node joining to its kubelet going silent, when that is just

@@ -32,6 +32,13 @@ pub fn claim_class_name(pvc: &PersistentVolumeClaim) -> Option<&str> {
     beta_class(&pvc.metadata).or_else(|| pvc.spec.as_ref()?.storage_class_name.as_deref())
 }
 
+/// The size a claim asks for (`spec.resources.requests.storage`), as
+/// written (`40Gi`).
+pub fn claim_size(pvc: &PersistentVolumeClaim) -> Option<&str> {
+    let requests = pvc.spec.as_ref()?.resources.as_ref()?.requests.as_ref()?;
+    requests.get("storage").map(|q| q.0.as_str())
+}
+
 /// The StorageClass a volume belongs to, read the same way.
 pub fn volume_class_name(pv: &PersistentVolume) -> Option<&str> {
     beta_class(&pv.metadata).or_else(|| pv.spec.as_ref()?.storage_class_name.as_deref())

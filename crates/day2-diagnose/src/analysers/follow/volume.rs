@@ -27,6 +27,29 @@ fn volume_at<'p>(pod: &'p Res<Pod>, container: &str, path: &str) -> Option<&'p s
         .map(|m| m.name.as_str())
 }
 
+/// The hostPath volume mounted at the longest prefix of `path` in
+/// `container`, with its name.
+fn host_path_at<'p>(
+    pod: &'p Res<Pod>,
+    container: &str,
+    path: &str,
+) -> Option<(
+    &'p str,
+    &'p k8s_openapi::api::core::v1::HostPathVolumeSource,
+)> {
+    let name = volume_at(pod, container, path)?;
+    let host = pod
+        .spec
+        .as_ref()?
+        .volumes
+        .iter()
+        .flatten()
+        .find(|v| v.name == name)?
+        .host_path
+        .as_ref()?;
+    Some((name, host))
+}
+
 pub(super) fn denied(
     a: &Analysis<'_>,
     pod: &Res<Pod>,
@@ -231,14 +254,7 @@ fn host_dir_denied(
     user: Option<i64>,
 ) -> Option<Hypothesis> {
     let spec = pod.spec.as_ref()?;
-    let vol_name = volume_at(pod, container, &d.path)?;
-    let host = spec
-        .volumes
-        .iter()
-        .flatten()
-        .find(|v| v.name == vol_name)?
-        .host_path
-        .as_ref()?;
+    let (vol_name, host) = host_path_at(pod, container, &d.path)?;
     let non_root = model::spec_container(pod, container)
         .and_then(|c| EffectiveSecurityContext::of(spec, c).run_as_non_root)
         .unwrap_or(false);
@@ -303,14 +319,7 @@ fn host_dir_confined(
     if selinux_set {
         return None;
     }
-    let vol_name = volume_at(pod, container, &d.path)?;
-    let host = spec
-        .volumes
-        .iter()
-        .flatten()
-        .find(|v| v.name == vol_name)?
-        .host_path
-        .as_ref()?;
+    let (vol_name, host) = host_path_at(pod, container, &d.path)?;
     let os = model::node_name(pod)
         .and_then(|n| a.cluster.node(n))
         .and_then(|n| n.status.as_ref()?.node_info.as_ref())

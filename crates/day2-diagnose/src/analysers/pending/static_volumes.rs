@@ -54,13 +54,8 @@ pub fn static_volumes<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis>
         if free > 0 {
             continue;
         }
-        let asked = pvc
-            .spec
-            .as_ref()
-            .and_then(|s| s.resources.as_ref())
-            .and_then(|r| r.requests.as_ref())
-            .and_then(|r| r.get("storage"))
-            .map(|q| format!(" of {}", q.0))
+        let asked = day2_model::cluster::claim_size(pvc)
+            .map(|q| format!(" of {q}"))
             .unwrap_or_default();
         out.push(
             Hypothesis::new(
