@@ -38,11 +38,7 @@ fn install_hint(driver: &str) -> &'static str {
 /// created either by the external provisioner 'X' or manually by the system
 /// administrator`).
 pub fn waited_for(message: &str) -> Option<&str> {
-    let marker = "external provisioner";
-    let rest = message[message.find(marker)? + marker.len()..].trim_start();
-    let quote = rest.chars().next().filter(|c| matches!(c, '"' | '\''))?;
-    let body = &rest[1..];
-    Some(&body[..body.find(quote)?])
+    crate::messages::quoted_either_after(message, "external provisioner")
 }
 
 /// What the cluster holds of a driver: `None` when it holds none of the
@@ -279,7 +275,6 @@ fn unelected(
     e: &Event,
     driver: &str,
 ) -> Option<Hypothesis> {
-    use day2_model::rbac::subject_is;
     let sidecar = w.spec.containers.iter().find(|ct| {
         ct.name == "csi-provisioner"
             || ct
@@ -312,18 +307,7 @@ fn unelected(
     }
     let (ns, sa) = (w.namespace(), day2_model::pod::service_account(w.spec));
     let c = a.cluster;
-    let bound = c.cluster_role_bindings.iter().any(|b| {
-        b.subjects
-            .iter()
-            .flatten()
-            .any(|s| subject_is(s, None, ns, sa))
-    }) || c.role_bindings.iter().any(|b| {
-        b.ns_or_default() == ns
-            && b.subjects
-                .iter()
-                .flatten()
-                .any(|s| subject_is(s, Some(ns), ns, sa))
-    });
+    let bound = super::rbac::binding_of(c, ns, sa).is_some();
     if bound {
         return None;
     }

@@ -213,6 +213,28 @@ pub(crate) fn cluster_bindings_of<'c>(
         .collect()
 }
 
+/// The first binding that names ServiceAccount `ns/sa`: a
+/// ClusterRoleBinding, else a RoleBinding of its own namespace.
+pub(crate) fn binding_of(cluster: &day2_model::Cluster, ns: &str, sa: &str) -> Option<ObjRef> {
+    use day2_model::rbac::subject_is;
+    cluster_bindings_of(cluster, ns, sa)
+        .first()
+        .map(|b| b.objref())
+        .or_else(|| {
+            cluster
+                .role_bindings
+                .iter()
+                .find(|b| {
+                    b.ns_or_default() == ns
+                        && b.subjects
+                            .iter()
+                            .flatten()
+                            .any(|s| subject_is(s, Some(ns), ns, sa))
+                })
+                .map(|b| b.objref())
+        })
+}
+
 /// The ClusterRoles bound to ServiceAccount `ns/sa` by ClusterRoleBindings,
 /// when the input holds every one of them (`None` when one is missing, so a
 /// grant cannot be judged absent).

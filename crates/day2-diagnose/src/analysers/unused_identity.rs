@@ -96,33 +96,8 @@ fn unbound_rbac(
     workload: &day2_model::ObjRef,
     named: &dyn Fn(&str) -> bool,
 ) -> Vec<Hypothesis> {
-    use day2_model::rbac::subject_is;
     let ns = pod.ns_or_default();
-    let bound = |sa: &str| {
-        a.cluster
-            .cluster_role_bindings
-            .iter()
-            .find(|b| {
-                b.subjects
-                    .iter()
-                    .flatten()
-                    .any(|s| subject_is(s, None, ns, sa))
-            })
-            .map(|b| b.objref())
-            .or_else(|| {
-                a.cluster
-                    .role_bindings
-                    .iter()
-                    .find(|b| {
-                        b.ns_or_default() == ns
-                            && b.subjects
-                                .iter()
-                                .flatten()
-                                .any(|s| subject_is(s, Some(ns), ns, sa))
-                    })
-                    .map(|b| b.objref())
-            })
-    };
+    let bound = |sa: &str| super::rbac::binding_of(a.cluster, ns, sa);
     if bound(own).is_some() || own == workload.name {
         return vec![];
     }

@@ -80,6 +80,16 @@ pub fn quoted_after<'a>(s: &'a str, marker: &str) -> Option<&'a str> {
     Some(&rest[start..end])
 }
 
+/// The text quoted right after `marker`, in double or single quotes
+/// (upstream messages moved from `%q` to `'%s'` in places: the persistent
+/// volume controller's external provisioner, 1.28).
+pub fn quoted_either_after<'a>(s: &'a str, marker: &str) -> Option<&'a str> {
+    let rest = s[s.find(marker)? + marker.len()..].trim_start();
+    let quote = rest.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+    let body = &rest[1..];
+    Some(&body[..body.find(quote)?])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -290,8 +290,8 @@ const SELINUX_ENFORCING: [&str; 8] = [
 
 /// A write refused on a node directory (hostPath) to a container that runs
 /// as root, or as its image's user on a node that enforces SELinux (a node
-/// agent: a CNI installer, a log collector), and is not privileged: file modes do not stop root, the node's mandatory access
-/// control does. SELinux enforcing labels host directories (`etc_t`,
+/// agent: a CNI installer, a log collector), and is not privileged: file
+/// modes do not stop root, the node's mandatory access control does. SELinux enforcing labels host directories (`etc_t`,
 /// `usr_t`, …) that a container's `container_t` may not write; a
 /// privileged container, or one with `seLinuxOptions.type: spc_t`, may.
 fn host_dir_confined(
