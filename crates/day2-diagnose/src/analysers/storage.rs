@@ -194,9 +194,10 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         // claim is created (the DefaultStorageClass admission plugin), so
         // this one keeps no class (1.28's retroactive assignment aside).
         if class_name.is_none()
+            && let Some(made) = model::creation(&pvc.metadata)
             && let Some(late) = defaults
                 .iter()
-                .find(|c| model::creation(&c.metadata) > model::creation(&pvc.metadata))
+                .find(|c| model::creation(&c.metadata).is_some_and(|t| t > made))
         {
             return vec![Hypothesis::new(84, Loop::Storage, pvc.objref(), format!("claim {ns}/{} names no StorageClass and was created before the default class {} existed: a claim gets the default class only when it is created, so it waits for a volume nothing will provision", pvc.name(), late.name()))
                 .fix(format!("Recreate claim {ns}/{} now that StorageClass {} is the default (its storageClassName cannot be set once the claim exists; back up any data first), or set `storageClassName: {}` in the manifest that creates it. Kubernetes 1.28 and later assign the default class to such claims on their own.", pvc.name(), late.name(), late.name()))

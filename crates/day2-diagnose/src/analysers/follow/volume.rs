@@ -275,16 +275,16 @@ fn host_dir_denied(
     )
 }
 
-/// Node operating systems that ship SELinux enforcing: the Red Hat family
-/// and Fedora's, as `osImage` names them.
-const SELINUX_ENFORCING: [&str; 8] = [
+/// Node operating systems that ship SELinux enforcing: the Red Hat family,
+/// Fedora's and Bottlerocket, as `osImage` names them (Amazon Linux 2023
+/// ships it permissive).
+const SELINUX_ENFORCING: [&str; 7] = [
     "Red Hat",
     "CentOS",
     "Rocky Linux",
     "AlmaLinux",
     "Oracle Linux",
     "Fedora",
-    "Amazon Linux 2023",
     "Bottlerocket",
 ];
 
