@@ -234,6 +234,9 @@ pub fn exit_code<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             format!("container {} crashes with a segmentation fault (exit code 139)", c.container),
             "Check the image's architecture matches the node (arm64 vs amd64) and the app's native dependencies.".into(),
         ),
+        Some(n) if let Some(h) = super::kernel_build::missing(a, c.pod, c.container, words(a, c.pod, c.container)) => {
+            return vec![h.link(termination_link(d, &c, format!("container {} exits with code {n}", c.container)))];
+        }
         Some(n) => {
             // The application's own words, when it left any: the line that
             // says why, as `kubectl logs --previous` would show it.

@@ -121,10 +121,12 @@ pub fn unwatched<'c>(
 
 /// The node plugin DaemonSet of CSI driver `driver`: one whose pod template
 /// runs the node-driver-registrar and names the driver (its arguments or
-/// environment), or whose name carries the driver's first label and `node`
-/// (`ebs-csi-node` for `ebs.csi.aws.com`).
+/// environment), or whose name carries the driver's first label other than
+/// `csi` and `node` (`ebs-csi-node` for `ebs.csi.aws.com`,
+/// `trident-node-linux` for `csi.trident.netapp.io`).
 pub(crate) fn node_plugin<'c>(a: &Analysis<'c>, driver: &str) -> Option<&'c Res<DaemonSet>> {
-    let short = driver.split('.').next().unwrap_or(driver);
+    // The first label that is not `csi` (`trident` for `csi.trident.netapp.io`).
+    let short = driver.split('.').find(|l| *l != "csi").unwrap_or(driver);
     a.cluster.daemon_sets.iter().find(|ds| {
         let Some(spec) = ds.spec.template.spec.as_ref() else {
             return false;

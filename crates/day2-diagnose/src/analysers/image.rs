@@ -17,7 +17,7 @@ use k8s_openapi::api::core::v1::Node;
 mod platform;
 mod registry;
 use platform::platform_missing;
-pub use registry::{rate_limit, server_error};
+pub use registry::{node_disk, rate_limit, server_error};
 
 struct Pull<'a> {
     pod: &'a Res<Pod>,

@@ -16,12 +16,14 @@ pub mod cloud_policy;
 pub mod cni_bin;
 pub mod cni_range;
 pub mod command_line;
+pub mod config_names;
 pub mod consumer;
 pub mod controllers;
 pub mod coredns_ready;
 pub mod crash;
 pub mod crd_version;
 pub mod csi;
+pub mod csi_attacher;
 pub mod csi_name;
 pub mod csi_registration;
 pub mod csi_topology;
@@ -44,6 +46,7 @@ pub mod invalid_spec;
 pub mod ip_exhausted;
 pub mod irsa;
 pub mod jvm_cgroup;
+pub mod kernel_build;
 pub mod key_material;
 pub mod kubeconfig_user;
 pub mod lb_causes;
@@ -209,6 +212,10 @@ pub static ANALYSERS: &[Analyser] = &[
     },
     Analyser {
         kinds: &[ImagePullBackOff, ErrImagePull],
+        run: image::node_disk,
+    },
+    Analyser {
+        kinds: &[ImagePullBackOff, ErrImagePull],
         run: image::unknown,
     },
     // Crashes
@@ -299,6 +306,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[CrashLoopBackOff],
         run: dependency::down,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff],
+        run: config_names::dangling,
     },
     Analyser {
         kinds: &[CrashLoopBackOff],

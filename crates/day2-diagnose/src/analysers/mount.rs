@@ -43,6 +43,20 @@ pub fn node_side(
                 .links(link),
             )
         }
+        MountFailure::HostToolMissing { tool } => {
+            let (deb, rpm) = crate::messages::mount::host_tool_package(tool)?;
+            let (obj, node) = model::pod_node_ref(a.cluster, pod);
+            Some(
+                Hypothesis::new(
+                    86,
+                    Loop::Storage,
+                    obj,
+                    format!("node {node} cannot stage the volume of pod {}: the CSI node plugin runs {tool} in the node's own root, and the node has no {tool} (its initiator tools are not installed)", pod.name()),
+                )
+                .fix(format!("Install {tool} on node {node} and every node that may mount these volumes (`apt-get install {deb}` on Debian/Ubuntu, `yum install {rpm}` on RHEL/CentOS; enable and start its service, e.g. `systemctl enable --now iscsid` for iSCSI), or bake it into the node image; the kubelet's next retry stages the volume."))
+                .links(link),
+            )
+        }
         MountFailure::NfsAccessDenied { efs, iam } => {
             Some(nfs_denied(a, pod, efs, iam).links(link))
         }

@@ -217,3 +217,110 @@ fn node_exhausted(
         .links(link),
     )
 }
+
+/// A mount the CSI driver fails for a reason no reading names: the driver's
+/// words are the evidence, and its node plugin's log on that node is where
+/// the rest is. Names that pod and the command that reads it; for a block
+/// volume (one with an `fsType`, a device the node must first reach) whose
+/// stage (`MountDevice`, NodeStageVolume) timed out, the node's paths to
+/// the array: its iSCSI sessions to the portals the VolumeAttachment
+/// records, or its multipath devices.
+pub fn unread(a: &Analysis<'_>, pod: &Res<Pod>, message: &str, link: Option<Link>) -> Hypothesis {
+    let node = model::node_name(pod).unwrap_or("?");
+    let ns = pod.ns_or_default();
+    let pvs: Vec<_> = pod
+        .spec
+        .as_ref()
+        .map(|s| model::claims(s).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|c| a.cluster.pvc(ns, c))
+        .filter_map(|c| a.cluster.pv_of_claim(c))
+        .collect();
+    let pv = pvs
+        .iter()
+        .find(|pv| message.contains(pv.name()))
+        .or_else(|| pvs.first())
+        .copied();
+    let csi = pv.and_then(|p| p.spec.as_ref()?.csi.as_ref());
+    let plugin = csi
+        .and_then(|c| super::csi_registration::node_plugin(a, &c.driver))
+        .and_then(|ds| {
+            a.cluster.pods_on_node(node).find(|p| {
+                a.cluster
+                    .owner_of(p)
+                    .is_some_and(|o| o.kind == "DaemonSet" && o.name == ds.name())
+            })
+        });
+    let read = match plugin {
+        Some(p) => {
+            let container = p
+                .spec
+                .as_ref()
+                .and_then(|s| {
+                    s.containers.iter().find(|c| {
+                        let i = c.image.as_deref().unwrap_or("");
+                        !i.contains("registrar") && !i.contains("livenessprobe")
+                    })
+                })
+                .map(|c| format!(" -c {}", c.name))
+                .unwrap_or_default();
+            format!(
+                "Read the CSI node plugin's log on {node}: `kubectl logs -n {} {}{container}` (the driver's reason for this volume)",
+                p.ns_or_default(),
+                p.name()
+            )
+        }
+        None => format!("Read the CSI node plugin's logs on {node} (the driver's node DaemonSet)"),
+    };
+    let lower = message.to_ascii_lowercase();
+    let staged_late = message.contains("MountDevice")
+        && (lower.contains("timeout") || lower.contains("timed out") || lower.contains("deadline"));
+    let block = csi.is_some_and(|c| c.fs_type.as_deref().is_some_and(|t| !t.is_empty()));
+    let portals: Vec<String> = pv
+        .map(|pv| {
+            a.cluster
+                .stores
+                .volume_attachments
+                .iter()
+                .filter(|va| va.spec.source.persistent_volume_name.as_deref() == Some(pv.name()))
+                .filter_map(|va| va.status.as_ref()?.attachment_metadata.as_ref())
+                .filter(|m| m.keys().any(|k| k.to_ascii_lowercase().contains("iscsi")))
+                .flat_map(|m| m.values())
+                .filter(|v| {
+                    v.split(':')
+                        .next()
+                        .is_some_and(|h| h.parse::<std::net::IpAddr>().is_ok())
+                })
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let paths = if !portals.is_empty() {
+        format!(
+            " The volume is attached over iSCSI: on {node}, `iscsiadm -m session -P 1` shows whether each portal of the array ({}) is logged in, and `multipath -ll` its paths; a portal that does not answer is the array's or the network's.",
+            portals.join(", ")
+        )
+    } else if staged_late && block {
+        format!(
+            " Staging a block volume connects {node} to the storage array first: on the node, `iscsiadm -m session -P 1` (iSCSI portals), `multipath -ll` and `dmesg` show a path or portal that does not answer, which is the array's or the network's."
+        )
+    } else {
+        String::new()
+    };
+    Hypothesis::new(
+        40,
+        Loop::Storage,
+        pod.objref(),
+        format!(
+            "mounting fails on node {node}: {}",
+            day2_model::redact::excerpt(message, 200)
+        ),
+    )
+    .fix(format!("{read}.{paths}"))
+    .missing("the CSI node plugin's log on that node, and the node's own view of the disk")
+    .links(link)
+    // Nothing the input holds names a cause: the driver's words are
+    // the evidence, not an object to change.
+    .unexplained()
+}

@@ -376,7 +376,7 @@ pub fn attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         VolumeErrorClass::Limits => vec![Hypothesis::new(76, Loop::Compute, node.map(|n| n.objref()).unwrap_or_else(|| pod.objref()), format!("node {} has reached its volume attachment limit", model::node_name(pod).unwrap_or("?")))
             .fix("Spread volume-heavy pods (topologySpreadConstraints), use instance types with more attachments, or fewer volumes per pod.")
             .links(link)],
-        VolumeErrorClass::Timeout if let Some(h) = super::volume_backend::replicas_unplaceable(a, pv) => vec![h.links(link)],
+        VolumeErrorClass::Timeout if let Some(h) = super::volume_backend::replicas_unplaceable(a, pv).or_else(|| super::csi_attacher::cannot_record(a, pv)) => vec![h.links(link)],
         VolumeErrorClass::Timeout => vec![Hypothesis::new(55, Loop::Storage, pv.map(|p| p.objref()).unwrap_or_else(|| pod.objref()), format!("attaching {volume} times out: the CSI attacher or the cloud API does not answer"))
             .fix("Check the CSI controller's csi-attacher logs and the VolumeAttachment object's status.attachError.")
             .links(link)],
@@ -600,24 +600,7 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     if let Some(h) = super::apierr::forbidden_in(a, message) {
         return vec![h.links(link)];
     }
-    vec![
-        Hypothesis::new(
-            40,
-            Loop::Storage,
-            pod.objref(),
-            format!(
-                "mounting fails on node {}: {}",
-                model::node_name(pod).unwrap_or("?"),
-                day2_model::redact::excerpt(message, 200)
-            ),
-        )
-        .fix("Read the CSI node plugin's logs on that node (the driver's node DaemonSet).")
-        .missing("the CSI node plugin's log on that node, and the node's own view of the disk")
-        .links(link)
-        // Nothing the input holds names a cause: the driver's words are
-        // the evidence, not an object to change.
-        .unexplained(),
-    ]
+    vec![super::mount_driver::unread(a, pod, message, link)]
 }
 
 fn held_for_another(

@@ -37,6 +37,9 @@ pub enum PullClass {
     /// A name without a registry the runtime will not resolve (short-name
     /// mode enforcing, several registries could serve it).
     ShortName,
+    /// The node's image file system is full while the runtime unpacks a
+    /// layer (`failed to register layer: … no space left on device`).
+    NodeDisk,
     /// No runtime error text to judge.
     Unknown,
 }
@@ -56,6 +59,7 @@ impl PullClass {
             PullClass::NeverPull => "imagePullPolicy is Never and the image is not on the node",
             PullClass::InvalidName => "the image reference is not a valid name",
             PullClass::ShortName => "the runtime will not pick a registry for a short image name",
+            PullClass::NodeDisk => "the node's disk filled while the runtime unpacked the image",
             PullClass::Unknown => "the pull error text is not available",
         }
     }
@@ -107,6 +111,8 @@ pub fn classify(text: &str) -> PullClass {
     let has = |pats: &[&str]| pats.iter().any(|p| l.contains(p));
     if l.is_empty() {
         PullClass::Unknown
+    } else if has(&["no space left on device", "disk quota exceeded"]) {
+        PullClass::NodeDisk
     } else if has(&[
         "toomanyrequests",
         "429 too many requests",
@@ -432,6 +438,13 @@ mod tests {
             PullClass::DeniedOrMissing
         );
         assert_eq!(classify(""), PullClass::Unknown);
+        // stackrox/stackrox: a 20 GB root volume.
+        assert_eq!(
+            classify(
+                "Failed to pull image \"quay.io/stackrox-io/main:4.1.3\": rpc error: code = Unknown desc = failed to register layer: Error processing tar file(exit status 1): write /usr/local/bin/ldb: no space left on device"
+            ),
+            PullClass::NodeDisk
+        );
     }
 
     #[test]

@@ -30,6 +30,13 @@ pub enum MountFailure {
     /// while mounting`); `efs` when the mount is Amazon EFS's (`-t efs`),
     /// `iam` when its options ask for IAM authorisation.
     NfsAccessDenied { efs: bool, iam: bool },
+    /// A host tool the CSI node plugin runs in the node's root (through
+    /// `chroot /host` or `nsenter`) is not installed on the node:
+    /// csi-driver-iscsi's `chroot: failed to run command 'iscsiadm': No such
+    /// file or directory` (kubernetes-csi/csi-driver-iscsi#104), Go's `exec:
+    /// "iscsiadm": executable file not found in $PATH`, a shell's
+    /// `multipath: command not found`.
+    HostToolMissing { tool: &'static str },
     /// A fresh block device that mount(8) finds `already mounted or mount
     /// point busy`: something on the host holds the device, most often
     /// multipathd claiming it (Longhorn's and iSCSI volumes, longhorn#1819).
@@ -46,6 +53,46 @@ pub fn helper_package(fstype: &str) -> Option<(&'static str, &'static str)> {
         "ceph" => Some(("ceph-common", "ceph-common")),
         _ => None,
     }
+}
+
+/// Tools block and network storage drivers run from the node's own root,
+/// with the packages that install them (Debian/Ubuntu, RHEL/Fedora).
+const HOST_TOOLS: [(&str, &str, &str); 7] = [
+    ("iscsiadm", "open-iscsi", "iscsi-initiator-utils"),
+    ("multipathd", "multipath-tools", "device-mapper-multipath"),
+    ("multipath", "multipath-tools", "device-mapper-multipath"),
+    ("nvme", "nvme-cli", "nvme-cli"),
+    ("rbd", "ceph-common", "ceph-common"),
+    ("sg_inq", "sg3-utils", "sg3_utils"),
+    ("lsscsi", "lsscsi", "lsscsi"),
+];
+
+/// The packages that install host tool `tool` (Debian/Ubuntu, RHEL/Fedora).
+pub fn host_tool_package(tool: &str) -> Option<(&'static str, &'static str)> {
+    HOST_TOOLS
+        .iter()
+        .find(|(t, _, _)| *t == tool)
+        .map(|(_, deb, rpm)| (*deb, *rpm))
+}
+
+/// The host tool a message says could not be run because it is absent.
+fn host_tool_missing(message: &str) -> Option<&'static str> {
+    let absent = message.contains("No such file or directory")
+        || message.contains("executable file not found")
+        || message.contains("command not found");
+    if !absent {
+        return None;
+    }
+    HOST_TOOLS.iter().map(|(t, _, _)| *t).find(|t| {
+        [
+            format!("failed to run command '{t}'"),
+            format!("exec: \"{t}\""),
+            format!("{t}: command not found"),
+            format!("failed to execute {t}"),
+        ]
+        .iter()
+        .any(|p| message.contains(p.as_str()))
+    })
 }
 
 /// The `-t <type>` of the kubelet's `Mounting arguments`.
@@ -74,6 +121,9 @@ pub fn classify(message: &str) -> Option<MountFailure> {
             .and_then(|(_, rest)| rest.split_whitespace().next())
             .is_some_and(|opts| opts.split(',').any(|o| o == "iam"));
         return Some(MountFailure::NfsAccessDenied { efs, iam });
+    }
+    if let Some(tool) = host_tool_missing(message) {
+        return Some(MountFailure::HostToolMissing { tool });
     }
     if message.contains("already mounted or mount point busy")
         && let Some(device) = message.split_whitespace().find(|w| w.starts_with("/dev/"))
@@ -135,6 +185,31 @@ mod tests {
                 fstype: Some("xfs".into())
             })
         );
+    }
+
+    #[test]
+    fn a_host_tool_the_node_lacks() {
+        // kubernetes-csi/csi-driver-iscsi#104.
+        let m = "MountVolume.MountDevice failed for volume \"pv-name\" : rpc error: code = Internal desc = chroot: failed to run command 'iscsiadm': No such file or directory";
+        assert_eq!(
+            classify(m),
+            Some(MountFailure::HostToolMissing { tool: "iscsiadm" })
+        );
+        let go = "rpc error: code = Internal desc = exec: \"multipath\": executable file not found in $PATH";
+        assert_eq!(
+            classify(go),
+            Some(MountFailure::HostToolMissing { tool: "multipath" })
+        );
+        assert_eq!(
+            host_tool_package("iscsiadm"),
+            Some(("open-iscsi", "iscsi-initiator-utils"))
+        );
+        // The tool ran and failed: not a missing tool.
+        let ran = "rpc error: code = Internal desc = iscsiadm: No session found. iscsiadm: cannot make connection to 10.0.0.5: No route to host";
+        assert_eq!(classify(ran), None);
+        // The driver's own formatter is read elsewhere (its image, not the node).
+        let mkfs = "exec: \"mkfs.xfs\": executable file not found in $PATH";
+        assert_eq!(classify(mkfs), None);
     }
 
     #[test]

@@ -31,6 +31,7 @@ pub(crate) mod identity;
 mod pod_record;
 mod process;
 mod resolver;
+mod scc;
 mod service_name;
 mod silent;
 pub(crate) use silent::policy_on_configured_peers;

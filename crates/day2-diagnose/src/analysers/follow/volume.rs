@@ -59,6 +59,10 @@ pub(super) fn denied(
     if d.read_only {
         return read_only(a, pod, container, d);
     }
+    let on_volume = volume_at(pod, container, &d.path).is_some();
+    if let Some(h) = super::scc::restricted(a, pod, container, d, on_volume) {
+        return Some(h);
+    }
     if !d.ownership {
         return write_denied(a, pod, container, d);
     }

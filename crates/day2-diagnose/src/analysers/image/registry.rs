@@ -51,6 +51,42 @@ pub fn server_error<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     .unexplained()]
 }
 
+/// The runtime ran out of disk unpacking a layer (`failed to register
+/// layer: … no space left on device`): the node's image file system (its
+/// root volume, on most managed nodes) is too small for the images it
+/// holds, or the kubelet's image garbage collection has not kept up. The
+/// node is what to act on; other nodes pull the same image.
+pub fn node_disk<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(p) = pull(d) else { return vec![] };
+    if p.class != PullClass::NodeDisk {
+        return vec![];
+    }
+    let (node, name) = model::pod_node_ref(a.cluster, p.pod);
+    let pressure = a
+        .cluster
+        .node(name)
+        .and_then(|n| model::node_condition(n, "DiskPressure"))
+        .is_some_and(|c| c.status == "True");
+    vec![Hypothesis::new(
+        82,
+        Loop::Compute,
+        node,
+        format!(
+            "node {name} has no disk left to unpack {} (`no space left on device`){}: its image file system is too small for the images it holds, or the kubelet's image garbage collection has not kept up",
+            p.image,
+            if pressure { ", and it reports DiskPressure" } else { "" }
+        ),
+    )
+    .fix(per_cloud(
+        a.cloud,
+        &format!("Free or grow node {name}'s disk: remove unused images (`crictl rmi --prune` on the node), lower the kubelet's `imageGCHighThresholdPercent`, or give the node pool a larger root volume (large images need more than 20 GB); the kubelet retries the pull on its own."),
+        &format!("Free or grow node {name}'s disk: `crictl rmi --prune` on the node, and give the node group a larger root EBS volume (the launch template's or `eksctl`'s `volumeSize`, 20 GB by default on many node groups); the kubelet retries the pull."),
+        &format!("Free or grow node {name}'s disk: `crictl rmi --prune` on the node, and create the node pool with a larger OS disk (`az aks nodepool add --node-osdisk-size`); the kubelet retries the pull."),
+        &format!("Free or grow node {name}'s disk: `crictl rmi --prune` on the node, and create the node pool with a larger boot disk (`--disk-size`); the kubelet retries the pull."),
+    ))
+    .link(error_link(d, &p, Loop::Compute, format!("unpacking {} ran out of disk on {name}", p.image)))]
+}
+
 /// A pull without any imagePullSecret in a cluster whose ServiceAccounts
 /// carry pull secrets (`imagePullSecrets` on a ServiceAccount is given to
 /// every pod that runs as it): the pod's own ServiceAccount lacks the
