@@ -460,6 +460,7 @@ pub(super) fn webhook_cause<'c>(
         .links(links)];
     }
     let mut h = match error {
+        WebhookError::Unreachable if policy == "Fail" && let Some(h) = super::webhook_path::tunnel_refused(owner, &config_obj, webhook) => h,
         WebhookError::NoEndpoints { .. } | WebhookError::ServiceNotFound { .. }
             if let Some(h) = super::webhook_path::service_gone(a, service.as_ref(), &config_obj, webhook) => h,
         WebhookError::NoEndpoints { .. } | WebhookError::ServiceNotFound { .. } => {

@@ -25,6 +25,10 @@ pub struct Refused<'a> {
     pub group: Option<&'a str>,
     /// The request's namespace; `None` at the cluster scope.
     pub scope: Option<&'a str>,
+    /// A role a binding names that the authoriser found missing, as the
+    /// refusal's `RBAC:` suffix says (`RBAC: clusterrole.rbac.authorization.k8s.io
+    /// "ingress-controller" not found`): (kind, name).
+    pub missing_role: Option<(&'static str, &'a str)>,
 }
 
 impl<'a> Refused<'a> {
@@ -45,9 +49,35 @@ impl<'a> Refused<'a> {
                 resource: resource.as_deref(),
                 group: group.as_deref(),
                 scope: scope.as_deref(),
+                missing_role: None,
             }),
             _ => None,
         }
+    }
+
+    /// With the role the authoriser's `RBAC:` suffix of `line` names as not found.
+    pub fn with_line(mut self, line: &'a str) -> Self {
+        let (_, rbac) = match line.split_once("RBAC: ") {
+            Some(x) => x,
+            None => return self,
+        };
+        for (kind, marker) in [
+            ("ClusterRole", "clusterrole.rbac.authorization.k8s.io \""),
+            ("Role", "role.rbac.authorization.k8s.io \""),
+        ] {
+            if let Some(at) = rbac.find(marker)
+                && (kind == "ClusterRole" || !rbac[..at].ends_with("cluster"))
+            {
+                let rest = &rbac[at + marker.len()..];
+                if let Some((name, after)) = rest.split_once('"')
+                    && after.trim_start().starts_with("not found")
+                {
+                    self.missing_role = Some((kind, name));
+                    return self;
+                }
+            }
+        }
+        self
     }
 }
 
@@ -291,9 +321,15 @@ pub fn rbac(a: &Analysis<'_>, r: &Refused<'_>) -> Hypothesis {
         );
     }
     // A built-in ClusterRole a capture left out is not missing.
+    // The authoriser's own word that a bound role is missing stands for
+    // a capture that holds no roles of its kind.
+    let said_missing = |g: &Grant| {
+        r.missing_role
+            .is_some_and(|(k, n)| k == g.role.kind && n == g.role.name)
+    };
     if let Some(g) = found.iter().find(|g| {
         g.allows.is_none()
-            && roles_held(&g.role.kind)
+            && (roles_held(&g.role.kind) || said_missing(g))
             && !(g.role.kind == "ClusterRole" && super::rbac::built_in(&g.role.name))
     }) {
         return Hypothesis::new(
@@ -570,4 +606,41 @@ fn mutating_policy(a: &Analysis<'_>) -> Option<ObjRef> {
         (text.contains("\"automountServiceAccountToken\":false") && text.contains("ServiceAccount"))
             .then(|| o.objref())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Refused;
+
+    fn refused() -> Refused<'static> {
+        Refused {
+            namespace: "ingress-controller",
+            service_account: "ingress-controller",
+            verb: Some("get"),
+            resource: Some("services"),
+            group: Some(""),
+            scope: Some("ingress-controller"),
+            missing_role: None,
+        }
+    }
+
+    #[test]
+    fn the_authorisers_missing_role() {
+        // jcmoraisjr/haproxy-ingress#505.
+        let line = r#"F0120 11:55:17.401773 6 launch.go:177] no service with name ingress-controller/ingress-default-backend found: services "ingress-default-backend" is forbidden: User "system:serviceaccount:ingress-controller:ingress-controller" cannot get resource "services" in API group "" in the namespace "ingress-controller": RBAC: clusterrole.rbac.authorization.k8s.io "ingress-controller" not found"#;
+        assert_eq!(
+            refused().with_line(line).missing_role,
+            Some(("ClusterRole", "ingress-controller"))
+        );
+        let role =
+            r#"… in the namespace "x": RBAC: role.rbac.authorization.k8s.io "reader" not found"#;
+        assert_eq!(
+            refused().with_line(role).missing_role,
+            Some(("Role", "reader"))
+        );
+        // No suffix, or a suffix that says something else: nothing missing.
+        let plain =
+            r#"pods is forbidden: User "system:serviceaccount:a:b" cannot list resource "pods""#;
+        assert_eq!(refused().with_line(plain).missing_role, None);
+    }
 }

@@ -429,7 +429,15 @@ pub fn selected_node_full(
     ]
     .iter()
     .any(|w| l.contains(w));
+    // No storage of the driver's on that node at all: DirectPV's
+    // `ResourceExhausted desc = no drive found for requested topology`
+    // (minio/directpv#637), a provisioner's `… for requested topology`.
+    let none = l.contains("no drive found")
+        || (l.contains("resourceexhausted") && l.contains("requested topology"));
     let node = pvc.annotation("volume.kubernetes.io/selected-node")?;
+    if none {
+        return Some(selected_node_bare(pvc, provisioner, node, msg));
+    }
     if !full {
         return None;
     }
@@ -453,6 +461,31 @@ pub fn selected_node_full(
             pvc.name()
         )),
     )
+}
+
+/// [`selected_node_full`] when the chosen node has none of the driver's
+/// storage: no drive, volume group or pool to carve the volume from.
+fn selected_node_bare(
+    pvc: &day2_model::Res<k8s_openapi::api::core::v1::PersistentVolumeClaim>,
+    provisioner: &str,
+    node: &str,
+    msg: &str,
+) -> Hypothesis {
+    let ns = pvc.ns_or_default();
+    Hypothesis::new(
+        86,
+        Loop::Storage,
+        pvc.objref(),
+        format!(
+            "claim {ns}/{} is pinned to node {node} (the scheduler's `volume.kubernetes.io/selected-node`), where {provisioner} has no drive or pool to make its volume from: {}",
+            pvc.name(),
+            day2_model::redact::excerpt(msg, 200)
+        ),
+    )
+    .fix(format!(
+        "Give {node} storage the driver manages (add and initialise a drive or pool there), or keep the workload on the nodes that have it (a nodeSelector or node affinity on them) and let the scheduler choose again: `kubectl annotate pvc -n {ns} {} volume.kubernetes.io/selected-node-`, then delete the waiting pod. With storage capacity tracking (CSIDriver `storageCapacity: true`) the scheduler skips nodes without it.",
+        pvc.name()
+    ))
 }
 
 /// The claim waits for a provisioner nothing in the cluster serves.

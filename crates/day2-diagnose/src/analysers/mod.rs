@@ -236,23 +236,23 @@ pub static ANALYSERS: &[Analyser] = &[
         run: bgp::mesh_down,
     },
     Analyser {
-        kinds: &[CrashLoopBackOff],
+        kinds: &[CrashLoopBackOff, JobFailed],
         run: db_password::refused,
     },
     Analyser {
-        kinds: &[CrashLoopBackOff],
+        kinds: &[CrashLoopBackOff, JobFailed],
         run: db_password::data_dir_mode,
     },
     Analyser {
-        kinds: &[CrashLoopBackOff],
+        kinds: &[CrashLoopBackOff, JobFailed],
         run: db_password::redis_noauth,
     },
     Analyser {
-        kinds: &[CrashLoopBackOff],
+        kinds: &[CrashLoopBackOff, JobFailed],
         run: cache_sync::namespaced_only,
     },
     Analyser {
-        kinds: &[CrashLoopBackOff],
+        kinds: &[CrashLoopBackOff, JobFailed],
         run: cache_sync::ungranted,
     },
     Analyser {
@@ -264,35 +264,35 @@ pub static ANALYSERS: &[Analyser] = &[
         run: unused_identity::unused,
     },
     Analyser {
-        kinds: &[CrashLoopBackOff],
+        kinds: &[CrashLoopBackOff, JobFailed],
         run: sub_path::missing_key,
     },
     Analyser {
-        kinds: &[CrashLoopBackOff],
+        kinds: &[CrashLoopBackOff, JobFailed],
         run: nginx_resolver::unresolved,
     },
     Analyser {
-        kinds: &[CrashLoopBackOff],
+        kinds: &[CrashLoopBackOff, JobFailed],
         run: jvm_cgroup::too_old,
     },
     Analyser {
-        kinds: &[CrashLoopBackOff],
+        kinds: &[CrashLoopBackOff, JobFailed],
         run: kubeconfig_user::refused,
     },
     Analyser {
-        kinds: &[CrashLoopBackOff],
+        kinds: &[CrashLoopBackOff, JobFailed],
         run: child_killed::killed_child,
     },
     Analyser {
-        kinds: &[CrashLoopBackOff],
+        kinds: &[CrashLoopBackOff, JobFailed],
         run: cni_range::overlapping,
     },
     Analyser {
-        kinds: &[CrashLoopBackOff],
+        kinds: &[CrashLoopBackOff, JobFailed],
         run: crd_version::unserved,
     },
     Analyser {
-        kinds: &[CrashLoopBackOff],
+        kinds: &[CrashLoopBackOff, JobFailed],
         run: follow::errors,
     },
     Analyser {
@@ -300,35 +300,35 @@ pub static ANALYSERS: &[Analyser] = &[
         run: follow::dns_cut_off,
     },
     Analyser {
-        kinds: &[CrashLoopBackOff],
+        kinds: &[CrashLoopBackOff, JobFailed],
         run: named::service_args,
     },
     Analyser {
-        kinds: &[CrashLoopBackOff],
+        kinds: &[CrashLoopBackOff, JobFailed],
         run: dependency::down,
     },
     Analyser {
-        kinds: &[CrashLoopBackOff],
+        kinds: &[CrashLoopBackOff, JobFailed],
         run: config_names::dangling,
     },
     Analyser {
-        kinds: &[CrashLoopBackOff],
+        kinds: &[CrashLoopBackOff, JobFailed],
         run: crash::cluster_domain,
     },
     Analyser {
-        kinds: &[CrashLoopBackOff],
+        kinds: &[CrashLoopBackOff, JobFailed],
         run: rbac::dangling_role_ref,
     },
     Analyser {
-        kinds: &[CrashLoopBackOff],
+        kinds: &[CrashLoopBackOff, JobFailed],
         run: crash::exit_code,
     },
     Analyser {
-        kinds: &[CrashLoopBackOff],
+        kinds: &[CrashLoopBackOff, JobFailed],
         run: command_line::refused,
     },
     Analyser {
-        kinds: &[CrashLoopBackOff],
+        kinds: &[CrashLoopBackOff, JobFailed],
         run: app_storage::data_volume,
     },
     // Storage

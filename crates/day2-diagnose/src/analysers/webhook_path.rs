@@ -119,6 +119,33 @@ pub fn unreachable(
     )
 }
 
+/// Workloads in kube-system that carry the API server's calls to the nodes
+/// (webhook calls among them) on managed control planes: AKS's
+/// `tunnelfront` and `aks-link`, the Konnectivity agent of GKE, AKS and
+/// kubeadm set-ups.
+const TUNNELS: [&str; 3] = ["tunnelfront", "aks-link", "konnectivity-agent"];
+
+/// A fail-closed webhook that cannot be reached, refusing the pods of the
+/// tunnel its own calls travel through (bank-vaults/bank-vaults#583:
+/// `tunnelfront` on AKS): no tunnel pod, no webhook call, no admission.
+/// Like a webhook that must admit its own pods, the cause is the webhook's
+/// reach, not the path.
+pub fn tunnel_refused(owner: &ObjRef, config: &ObjRef, webhook: &str) -> Option<Hypothesis> {
+    if owner.namespace.as_deref() != Some("kube-system") {
+        return None;
+    }
+    let tunnel = TUNNELS.iter().find(|t| owner.name.starts_with(**t))?;
+    Some(
+        Hypothesis::new(
+            88,
+            Loop::Identity,
+            config.clone(),
+            format!("admission webhook \"{webhook}\" ({config}) intercepts the pods of {owner}, the {tunnel} the API server's calls to the nodes travel through, webhook calls included: with failurePolicy Fail and the tunnel down, no call reaches the webhook, so it refuses the tunnel's own pods and the tunnel never comes back"),
+        )
+        .fix(format!("Leave kube-system out of webhook \"{webhook}\": a namespaceSelector that excludes it (`matchExpressions: [{{key: kubernetes.io/metadata.name, operator: NotIn, values: [kube-system]}}]`); to recover now, set failurePolicy: Ignore on it (or delete {config}) until the pods of {owner} run.")),
+    )
+}
+
 /// A webhook configuration that names a Service the cluster does not have,
 /// in a namespace that holds no Services at all: a leftover of an install
 /// removed or moved (istio/istio#16481: `istio-control`'s injector left

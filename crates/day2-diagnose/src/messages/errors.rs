@@ -729,6 +729,9 @@ fn connect(line: &str) -> Option<ErrorClass> {
         || line.contains("Connection timed out")
         || line.contains("connection timed out")
         || line.contains("Timeout connecting to server")
+        // ETIMEDOUT in musl's and BSD's words (busybox nc:
+        // `nc: HOST (IP:PORT): Operation timed out`).
+        || line.contains("Operation timed out")
         // A client's own deadline: `could not connect to host:6379 within 30000ms`.
         || (line.contains("could not connect to ") && line.contains(" within "))
     {
@@ -870,6 +873,18 @@ fn target(line: &str) -> Option<(String, Option<u16>)> {
             .split(|c: char| !c.is_ascii_digit())
             .next()
             .and_then(|p| p.parse().ok())
+    {
+        return Some((host.to_owned(), Some(port)));
+    }
+    // busybox netcat: `nc: HOST (IP:PORT): Operation timed out`.
+    if let Some(rest) = line.trim_start().strip_prefix("nc: ")
+        && let Some((host, after)) = rest.split_once(" (")
+        && !host.is_empty()
+        && !host.contains(' ')
+        && let Some(port) = after
+            .split_once("):")
+            .and_then(|(ip_port, _)| ip_port.rsplit_once(':'))
+            .and_then(|(_, p)| p.parse().ok())
     {
         return Some((host.to_owned(), Some(port)));
     }
@@ -1110,6 +1125,15 @@ mod tests {
 
     #[test]
     fn connection_failures_name_host_and_port() {
+        // busybox netcat (strimzi/strimzi-kafka-operator, a helm test pod).
+        assert_eq!(
+            one("nc: kates-cluster-kafka-bootstrap (10.96.40.9:9092): Operation timed out"),
+            ErrorClass::Connect {
+                host: "kates-cluster-kafka-bootstrap".into(),
+                port: Some(9092),
+                failure: ConnectFailure::Timeout
+            }
+        );
         // OpenBSD netcat.
         assert_eq!(
             one("nc: connect to 10.56.134.27 port 8080 (tcp) failed: Connection timed out"),

@@ -103,6 +103,9 @@ const REFERENCE: &[&str] = &[
     "name unknown",
     "repository name not known",
     "no matching manifest for",
+    // Docker before registry v2 clients: `Tag v2.4.0-rc not found in
+    // repository quay.io/acme/api` (kubernetes/kubernetes#18435).
+    "not found in repository",
 ];
 
 /// Classify a runtime pull error (or a whole `Failed to pull image` message).
@@ -438,6 +441,12 @@ mod tests {
             PullClass::DeniedOrMissing
         );
         assert_eq!(classify(""), PullClass::Unknown);
+        assert_eq!(
+            classify(
+                "Failed to pull image \"quay.io/acme/api:v2.4.0-rc\": Tag v2.4.0-rc not found in repository quay.io/acme/api"
+            ),
+            PullClass::Reference
+        );
         // stackrox/stackrox: a 20 GB root volume.
         assert_eq!(
             classify(

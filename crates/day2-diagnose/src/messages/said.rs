@@ -55,6 +55,16 @@ pub fn decisive(text: &str) -> Option<String> {
     {
         return Some(with_detail(&lines, i));
     }
+    // A failure that announces its detail on the lines after it
+    // (oauth2-proxy's `invalid configuration:` then `Cookie secret must be
+    // 16, 24, or 32 bytes …`).
+    if let Some(i) = lines
+        .iter()
+        .rposition(|l| l.ends_with(':') && failure(l))
+        .filter(|i| i + 1 < lines.len())
+    {
+        return Some(with_detail(&lines, i));
+    }
     failure(last).then(|| last.to_owned())
 }
 
@@ -164,6 +174,11 @@ mod tests {
         assert_eq!(
             decisive("starting\ncreate client certificate failed: <nil>\n").as_deref(),
             Some("create client certificate failed: <nil>")
+        );
+        // An unmarked failure that announces its detail (oauth2-proxy).
+        assert_eq!(
+            decisive("[2020/05/25 08:38:02] [main.go:35] invalid configuration:\n  Cookie secret must be 16, 24, or 32 bytes to create an AES cipher. Got 30 bytes.\n").as_deref(),
+            Some("[2020/05/25 08:38:02] [main.go:35] invalid configuration: Cookie secret must be 16, 24, or 32 bytes to create an AES cipher. Got 30 bytes.")
         );
         // A last line that speaks of no failure says nothing of why.
         assert_eq!(

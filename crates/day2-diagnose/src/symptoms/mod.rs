@@ -23,6 +23,7 @@ pub mod pod_pending;
 pub mod probe;
 pub mod pvc;
 pub mod route;
+pub mod run_failed;
 pub mod service;
 pub mod start;
 pub mod statefulset;
@@ -238,13 +239,18 @@ pub fn detect_nodes<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
         .collect()
 }
 
-/// Pods the kubelet evicted (phase `Failed`, reason `Evicted`).
+/// Pods the kubelet evicted (phase `Failed`, reason `Evicted`), and
+/// run-to-completion pods no Job owns that failed.
 pub fn detect_evictions<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
     a.cluster
         .pods
         .par_iter()
         .filter(|p| a.included(p.namespace()) && !ignored_entirely(p))
-        .filter_map(|p| eviction::detect(a, p).or_else(|| admission_rejected::detect(a, p)))
+        .filter_map(|p| {
+            eviction::detect(a, p)
+                .or_else(|| admission_rejected::detect(a, p))
+                .or_else(|| run_failed::detect(a, p))
+        })
         .collect()
 }
 

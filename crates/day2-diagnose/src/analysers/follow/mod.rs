@@ -303,7 +303,7 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 Some(h)
             }
             ErrorClass::Api(ApiError::Forbidden { .. }) => {
-                refused(&c.class).map(|r| apierr::rbac(a, &r))
+                refused(&c.class).map(|r| apierr::rbac(a, &r.with_line(&c.line)))
             }
             ErrorClass::Api(ApiError::Unauthorized) => Some(apierr::unauthorized(a, pod)),
             ErrorClass::Api(ApiError::NoPermissions) => Some(apierr::no_permissions(a, pod)),

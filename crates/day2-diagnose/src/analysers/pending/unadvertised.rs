@@ -136,6 +136,9 @@ pub fn unadvertised<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     }) else {
         return vec![];
     };
+    if let Some(h) = driver_capacity(a, d, pod.name(), &res) {
+        return vec![h];
+    }
     // The DaemonSet that should register it: one whose name or image names
     // the resource's vendor (`nvidia` for `nvidia.com/gpu`).
     let vendor = res
@@ -227,5 +230,42 @@ fn old_kubelets(a: &Analysis<'_>) -> String {
     format!(
         "The kubelet of {} is older than 1.10, where device plugins are an alpha feature that is off: start it with `--feature-gates=DevicePlugins=true` (or upgrade), then restart the plugin. ",
         day2_model::text::short_list(&old, 3)
+    )
+}
+
+/// An extended resource named after a CSI driver (`topolvm.cybozu.com/capacity`):
+/// the driver's mutating webhook adds it to pods whose claims use its
+/// classes, for its scheduler extender to weigh against each node's free
+/// space; no node advertises it, and kube-scheduler without the extender
+/// (`managedResources` with `ignoredByScheduler: true`) filters every node
+/// out (topolvm/topolvm#334).
+fn driver_capacity(a: &Analysis<'_>, d: &Detected<'_>, pod: &str, res: &str) -> Option<Hypothesis> {
+    let (domain, _) = res.split_once('/')?;
+    let driver = a
+        .cluster
+        .csi_drivers
+        .iter()
+        .find(|o| o.name() == domain)
+        .map(|o| o.objref())
+        .or_else(|| {
+            a.cluster
+                .storage_classes
+                .iter()
+                .find(|c| c.provisioner == domain)
+                .map(|c| c.objref())
+        })?;
+    Some(
+        Hypothesis::new(
+            82,
+            Loop::Storage,
+            driver.clone(),
+            format!(
+                "{pod} asks for {res}, the capacity resource CSI driver {domain} adds to pods whose claims use its classes: only the driver's scheduler extender accounts for it, no node advertises it, and kube-scheduler filters every node out on it, so the extender is not configured"
+            ),
+        )
+        .fix(format!(
+            "Configure kube-scheduler with {domain}'s scheduler extender (for TopoLVM, topolvm-scheduler: a KubeSchedulerConfiguration `extenders` entry whose `managedResources` lists `{res}` with `ignoredByScheduler: true`), or move the driver to storage capacity tracking (CSIStorageCapacity, no extender and no webhook adding {res}; TopoLVM 0.11 and later), then recreate the pod."
+        ))
+        .links(scheduler_links(d)),
     )
 }

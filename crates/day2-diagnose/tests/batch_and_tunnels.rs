@@ -1,0 +1,200 @@
+//! Failures read past what the pod shows: a batch driver pod no Job owns
+//! that failed on an RBAC refusal (kubeflow/spark-operator#508), a node the
+//! scheduler chose for a local-drive claim that has no drive
+//! (minio/directpv#637), a CSI driver's capacity resource without its
+//! scheduler extender (topolvm/topolvm#334), a binding to a ClusterRole the
+//! authoriser says is missing (jcmoraisjr/haproxy-ingress#505), and a
+//! fail-closed webhook that refuses the tunnel its own calls travel
+//! through (bank-vaults/bank-vaults#583). Each with the sibling that must
+//! read otherwise.
+
+mod common;
+
+use common::*;
+use day2_model::Loop;
+
+const NODES: &str = r#"
+- {apiVersion: v1, kind: Node, metadata: {name: w1, uid: n1, labels: {kubernetes.io/hostname: w1}}, status: {allocatable: {cpu: "4", memory: 16Gi, pods: "110"}, conditions: [{type: Ready, status: "True"}], nodeInfo: {kubeletVersion: v1.29.4, osImage: Ubuntu 22.04.4 LTS, kernelVersion: 5.15.0, containerRuntimeVersion: "containerd://1.7.2", kubeProxyVersion: v1.29.4, architecture: amd64, operatingSystem: linux, bootID: b, machineID: m, systemUUID: s}}}
+"#;
+
+/// A SparkApplication's driver pod that failed with the API's refusal,
+/// and `later` (another pod of the application, or nothing).
+fn spark(later: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:{NODES}
+- {{apiVersion: v1, kind: ServiceAccount, metadata: {{name: spark, namespace: default, uid: sa1}}}}
+- {{apiVersion: rbac.authorization.k8s.io/v1, kind: Role, metadata: {{name: spark-role, namespace: default, uid: r1}}, rules: [{{apiGroups: [""], resources: [pods], verbs: ["*"]}}]}}
+- {{apiVersion: rbac.authorization.k8s.io/v1, kind: RoleBinding, metadata: {{name: other, namespace: default, uid: rb1}}, roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: Role, name: spark-role}}, subjects: [{{kind: ServiceAccount, name: builder, namespace: default}}]}}
+- {{apiVersion: sparkoperator.k8s.io/v1beta2, kind: SparkApplication, metadata: {{name: spark-pi, namespace: default, uid: app1}}, spec: {{driver: {{serviceAccount: spark}}}}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: spark-pi-driver, namespace: default, uid: p1, creationTimestamp: "2025-03-01T10:00:00Z", ownerReferences: [{{apiVersion: sparkoperator.k8s.io/v1beta2, kind: SparkApplication, name: spark-pi, uid: app1, controller: true}}]}}
+  spec: {{nodeName: w1, restartPolicy: Never, serviceAccountName: spark, containers: [{{name: spark-kubernetes-driver, image: "gcr.io/spark-operator/spark:v2.4.0"}}]}}
+  status: {{phase: Failed, containerStatuses: [{{name: spark-kubernetes-driver, ready: false, restartCount: 0, image: "", imageID: "", state: {{terminated: {{exitCode: 1, reason: Error, finishedAt: "2025-03-01T10:01:00Z", message: 'Exception in thread "main" io.fabric8.kubernetes.client.KubernetesClientException: Failure executing: POST at: https://kubernetes.default.svc/api/v1/namespaces/default/pods. Message: Forbidden! pods "spark-pi-exec-1" is forbidden: User "system:serviceaccount:default:spark" cannot create resource "pods" in API group "" in the namespace "default".'}}}}}}]}}
+{later}"#
+    )
+}
+
+#[test]
+fn a_batch_driver_pod_no_job_owns_that_failed() {
+    let out = diagnose(&load(&spark("")));
+    let d = about(&out, "JobFailed", "default", "spark-pi-driver");
+    assert_root(d, Loop::Identity, "ServiceAccount", "spark");
+    assert!(d.fix.contains("rolebinding"), "{}", d.fix);
+    // The application ran again and its new driver succeeded: history.
+    let out = diagnose(&load(&spark(
+        "- {apiVersion: v1, kind: Pod, metadata: {name: spark-pi-driver-2, namespace: default, uid: p2, creationTimestamp: \"2025-03-01T11:00:00Z\", ownerReferences: [{apiVersion: sparkoperator.k8s.io/v1beta2, kind: SparkApplication, name: spark-pi, uid: app1, controller: true}]}, spec: {nodeName: w1, restartPolicy: Never, containers: [{name: spark-kubernetes-driver, image: \"gcr.io/spark-operator/spark:v2.4.0\"}]}, status: {phase: Succeeded}}",
+    )));
+    assert!(out.diagnoses.is_empty(), "{}", summary(&out));
+}
+
+/// A WaitForFirstConsumer claim the scheduler pinned to w1, refused with `said`.
+fn local_drive(said: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:{NODES}
+- {{apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {{name: directpv-min-io, uid: sc1}}, provisioner: directpv-min-io, volumeBindingMode: WaitForFirstConsumer}}
+- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: data-etcd-2, namespace: default, uid: pvc1, annotations: {{volume.kubernetes.io/selected-node: w1, volume.kubernetes.io/storage-provisioner: directpv-min-io}}}}, spec: {{accessModes: [ReadWriteOnce], storageClassName: directpv-min-io, resources: {{requests: {{storage: 8Gi}}}}}}, status: {{phase: Pending}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: default}}, involvedObject: {{kind: PersistentVolumeClaim, namespace: default, name: data-etcd-2, uid: pvc1}}, reason: ProvisioningFailed, type: Warning, count: 9, firstTimestamp: "2025-03-01T10:00:00Z", lastTimestamp: "2025-03-01T10:20:00Z", source: {{component: directpv-min-io_controller-0_x}}, message: 'failed to provision volume with StorageClass "directpv-min-io": {said}'}}
+"#
+    )
+}
+
+#[test]
+fn a_chosen_node_without_the_drivers_drives() {
+    let out = diagnose(&load(&local_drive(
+        "rpc error: code = ResourceExhausted desc = no drive found for requested topology",
+    )));
+    let d = about(&out, "PvcPending", "default", "data-etcd-2");
+    assert_root(d, Loop::Storage, "PersistentVolumeClaim", "data-etcd-2");
+    assert!(
+        d.fix.contains("nodeSelector") && d.fix.contains("selected-node-"),
+        "{}",
+        d.fix
+    );
+    // A cloud quota is not a node without drives.
+    let out = diagnose(&load(&local_drive(
+        "rpc error: code = ResourceExhausted desc = QuotaExceeded: the number of disks in region exceeds the quota",
+    )));
+    let d = about(&out, "PvcPending", "default", "data-etcd-2");
+    assert!(!d.fix.contains("nodeSelector"), "{}", d.fix);
+}
+
+/// A Pending pod asking for `resource`, which no node advertises, beside
+/// the TopoLVM CSIDriver.
+fn capacity(resource: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:{NODES}
+- {{apiVersion: storage.k8s.io/v1, kind: CSIDriver, metadata: {{name: topolvm.cybozu.com, uid: c1}}, spec: {{attachRequired: false}}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: my-pod, namespace: default, uid: p1, creationTimestamp: "2025-03-01T10:00:00Z"}}
+  spec: {{containers: [{{name: app, image: "nginx:1.25", resources: {{requests: {{"{resource}": "1"}}, limits: {{"{resource}": "1"}}}}}}]}}
+  status: {{phase: Pending, conditions: [{{type: PodScheduled, status: "False", reason: Unschedulable, message: "0/1 nodes are available: 1 Insufficient {resource}."}}]}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: default}}, involvedObject: {{kind: Pod, namespace: default, name: my-pod, uid: p1}}, reason: FailedScheduling, type: Warning, count: 5, firstTimestamp: "2025-03-01T10:00:00Z", lastTimestamp: "2025-03-01T10:10:00Z", source: {{component: default-scheduler}}, message: "0/1 nodes are available: 1 Insufficient {resource}."}}
+"#
+    )
+}
+
+#[test]
+fn a_csi_drivers_capacity_resource_without_its_extender() {
+    let out = diagnose(&load(&capacity("topolvm.cybozu.com/capacity")));
+    let d = about(&out, "PodPending", "default", "my-pod");
+    assert_root(d, Loop::Storage, "CSIDriver", "topolvm.cybozu.com");
+    assert!(d.fix.contains("extender"), "{}", d.fix);
+    // A device no driver of storage names is a device plugin's.
+    let out = diagnose(&load(&capacity("nvidia.com/gpu")));
+    let d = about(&out, "PodPending", "default", "my-pod");
+    assert_ne!(d.root_cause.loop_, Loop::Storage, "{}", summary(&out));
+}
+
+/// An ingress controller refused `get services`, the refusal ending with
+/// the authoriser's `suffix`, bound by a ClusterRoleBinding and a RoleBinding.
+fn haproxy(suffix: &str) -> String {
+    let said = format!(
+        "F0120 11:55:17.401773 6 launch.go:177] no service with name ingress-controller/ingress-default-backend found: services \"ingress-default-backend\" is forbidden: User \"system:serviceaccount:ingress-controller:ingress-controller\" cannot get resource \"services\" in API group \"\" in the namespace \"ingress-controller\"{suffix}"
+    );
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:{NODES}
+- {{apiVersion: v1, kind: ServiceAccount, metadata: {{name: ingress-controller, namespace: ingress-controller, uid: sa1}}}}
+- {{apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRoleBinding, metadata: {{name: ingress-controller, uid: crb1}}, roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ingress-controller}}, subjects: [{{kind: ServiceAccount, name: ingress-controller, namespace: ingress-controller}}]}}
+- {{apiVersion: rbac.authorization.k8s.io/v1, kind: Role, metadata: {{name: ingress-controller, namespace: ingress-controller, uid: r1}}, rules: [{{apiGroups: [""], resources: [configmaps, pods, secrets], verbs: [get]}}]}}
+- {{apiVersion: rbac.authorization.k8s.io/v1, kind: RoleBinding, metadata: {{name: ingress-controller, namespace: ingress-controller, uid: rb1}}, roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: Role, name: ingress-controller}}, subjects: [{{kind: ServiceAccount, name: ingress-controller, namespace: ingress-controller}}]}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: haproxy-ingress-b4d9, namespace: ingress-controller, uid: p1, creationTimestamp: "2025-03-01T10:00:00Z"}}
+  spec: {{nodeName: w1, serviceAccountName: ingress-controller, containers: [{{name: haproxy-ingress, image: "quay.io/jcmoraisjr/haproxy-ingress:v0.8"}}]}}
+  status: {{phase: Running, containerStatuses: [{{name: haproxy-ingress, ready: false, restartCount: 7, image: "", imageID: "", state: {{waiting: {{reason: CrashLoopBackOff}}}}, lastState: {{terminated: {{exitCode: 255, reason: Error, message: {said:?}}}}}}}]}}
+"#
+    )
+}
+
+#[test]
+fn a_binding_to_a_cluster_role_the_authoriser_says_is_missing() {
+    let out = diagnose(&load(&haproxy(
+        ": RBAC: clusterrole.rbac.authorization.k8s.io \"ingress-controller\" not found",
+    )));
+    let d = about(
+        &out,
+        "CrashLoopBackOff",
+        "ingress-controller",
+        "haproxy-ingress-b4d9",
+    );
+    assert_root(d, Loop::Identity, "ClusterRole", "ingress-controller");
+    // Without the authoriser's word, a capture without ClusterRoles does
+    // not show the role missing: the Role that lacks the rule is named.
+    let out = diagnose(&load(&haproxy("")));
+    let d = about(
+        &out,
+        "CrashLoopBackOff",
+        "ingress-controller",
+        "haproxy-ingress-b4d9",
+    );
+    assert_root(d, Loop::Identity, "Role", "ingress-controller");
+}
+
+/// ReplicaSet `name` in `ns` whose pods a fail-closed webhook times out on;
+/// its Service `sys/hook` has a Ready pod.
+fn tunnel(ns: &str, name: &str) -> String {
+    let refusal = "Error creating: Internal error occurred: failed calling webhook \"pods.vault-secrets-webhook.admission.banzaicloud.com\": Post \"https://hook.sys.svc:443/pods?timeout=30s\": context deadline exceeded";
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:{NODES}
+- {{apiVersion: admissionregistration.k8s.io/v1, kind: MutatingWebhookConfiguration, metadata: {{name: vault-secrets-webhook, uid: w1}}, webhooks: [{{name: pods.vault-secrets-webhook.admission.banzaicloud.com, clientConfig: {{service: {{namespace: sys, name: hook, path: /pods}}}}, failurePolicy: Fail, rules: [{{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [pods]}}], sideEffects: None, admissionReviewVersions: [v1]}}]}}
+- {{apiVersion: v1, kind: Service, metadata: {{name: hook, namespace: sys, uid: s1}}, spec: {{selector: {{app: hook}}, ports: [{{port: 443, targetPort: 8443}}], clusterIP: 10.43.9.9}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: hook-0, namespace: sys, uid: u-h, labels: {{app: hook}}}}, spec: {{nodeName: w1, containers: [{{name: hook, image: "hook:1", ports: [{{containerPort: 8443}}]}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: hook, ready: true, restartCount: 0, image: "hook:1", imageID: "", state: {{running: {{startedAt: "2025-03-01T00:00:00Z"}}}}}}]}}}}
+- {{apiVersion: apps/v1, kind: ReplicaSet, metadata: {{name: {name}, namespace: {ns}, uid: u-rs}}, spec: {{replicas: 1, selector: {{matchLabels: {{app: t}}}}, template: {{metadata: {{labels: {{app: t}}}}, spec: {{containers: [{{name: t, image: "t:1"}}]}}}}}}, status: {{replicas: 0, conditions: [{{type: ReplicaFailure, status: "True", reason: FailedCreate, message: {refusal:?}}}]}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: {ns}}}, involvedObject: {{kind: ReplicaSet, name: {name}, namespace: {ns}, uid: u-rs}}, reason: FailedCreate, message: {refusal:?}, type: Warning, count: 40, firstTimestamp: "2025-03-02T10:00:00Z", lastTimestamp: "2025-03-02T10:30:00Z", source: {{component: replicaset-controller}}}}
+"#
+    )
+}
+
+#[test]
+fn a_fail_closed_webhook_refusing_the_tunnel_its_calls_travel_through() {
+    let out = diagnose(&load(&tunnel("kube-system", "tunnelfront-86c59997f")));
+    let d = about(
+        &out,
+        "PodCreateFailed",
+        "kube-system",
+        "tunnelfront-86c59997f",
+    );
+    assert_root(
+        d,
+        Loop::Identity,
+        "MutatingWebhookConfiguration",
+        "vault-secrets-webhook",
+    );
+    assert!(d.fix.contains("NotIn, values: [kube-system]"), "{}", d.fix);
+    // An application's pods refused the same way: the path to the webhook.
+    let out = diagnose(&load(&tunnel("shop", "web-5d9c")));
+    let d = about(&out, "PodCreateFailed", "shop", "web-5d9c");
+    assert_root(d, Loop::Network, "Service", "hook");
+}
