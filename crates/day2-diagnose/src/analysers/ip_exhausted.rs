@@ -18,6 +18,9 @@ pub(super) fn ip_exhausted(
     daemons: &[(&Res<Pod>, String)],
     link: Option<Link>,
 ) -> Vec<Hypothesis> {
+    if let Some(h) = attachment_range(a, message) {
+        return vec![h.links(link)];
+    }
     let on_node = a
         .cluster
         .pods_on_node(node)
@@ -340,5 +343,63 @@ pub(crate) fn calico_block_limit(
             format!("Calico's IPAM gives node {node} no new address block: it holds the most blocks a node may (`maxBlocksPerHost` of the IPAMConfig), and IPPool {} cuts blocks of /{size}, {per_block} address(es) each, so the node runs out after that many pods per block", pool.name()),
         )
         .fix(format!("Serve the node from a pool with larger blocks: `blockSize` cannot change on an existing IPPool, so create a new one with `blockSize: 26` (64 addresses per block) for the same nodes, disable IPPool {} and move the pods; or raise `maxBlocksPerHost` in the default IPAMConfig (`kubectl patch ipamconfig default --type merge -p '{{\"spec\":{{\"maxBlocksPerHost\":0}}}}'`, 0 = no limit).", pool.name())),
+    )
+}
+
+/// A secondary network's IPAM out of addresses: Multus names the
+/// attachment (`error adding container to network "n99prov"`), and its
+/// NetworkAttachmentDefinition's `ipam` (Whereabouts, host-local) sets the
+/// range, often a handful of addresses between `range_start` and
+/// `range_end` (kubernetes/kubernetes#96200). The attachment, not the pod
+/// network, is what to widen.
+fn attachment_range(a: &Analysis<'_>, message: &str) -> Option<Hypothesis> {
+    let name = crate::messages::quoted_either_after(message, "error adding container to network ")?;
+    let nad = a
+        .cluster
+        .other
+        .iter()
+        .find(|o| o.obj.kind == "NetworkAttachmentDefinition" && o.name() == name)?;
+    let config: serde_json::Value = nad
+        .obj
+        .data
+        .get("spec")
+        .and_then(|s| s.get("config"))
+        .and_then(|c| c.as_str())
+        .and_then(|c| serde_json::from_str(c).ok())?;
+    let ipam = config.get("ipam")?;
+    let kind = ipam
+        .get("type")
+        .and_then(|t| t.as_str())
+        .unwrap_or("its IPAM");
+    let field = |k: &str| ipam.get(k).and_then(|v| v.as_str());
+    let span = match (field("range_start"), field("range_end")) {
+        (Some(s), Some(e)) => {
+            let size = match (
+                s.parse::<std::net::Ipv4Addr>(),
+                e.parse::<std::net::Ipv4Addr>(),
+            ) {
+                (Ok(s), Ok(e)) => u32::from(e)
+                    .checked_sub(u32::from(s))
+                    .map(|d| format!(" ({} addresses)", d + 1))
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
+            format!("range_start {s} to range_end {e}{size}")
+        }
+        _ => format!("range {}", field("range").unwrap_or("?")),
+    };
+    let ns = nad.ns_or_default();
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Network,
+            nad.objref(),
+            format!(
+                "secondary network {name} has no address left for new pods: NetworkAttachmentDefinition {ns}/{name} gives {kind} the {span}, and every address of it is allocated"
+            ),
+        )
+        .fix(format!(
+            "Widen the addresses of NetworkAttachmentDefinition {ns}/{name}: a larger `range` or a wider `range_start`–`range_end` in its ipam config (pods pick it up when recreated); and release allocations of pods that are gone ({kind}'s records: for Whereabouts, `kubectl get ippools.whereabouts.cni.cncf.io -A -o yaml`, cleaned by its ip-reconciler)."
+        )),
     )
 }

@@ -55,6 +55,7 @@ pub mod lb_nodes;
 pub mod lb_pools;
 pub mod listen_family;
 pub mod manual_endpoints;
+pub mod memory_setting;
 pub mod mesh_cert;
 pub mod metallb;
 pub mod metrics_adapter;
@@ -310,6 +311,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[CrashLoopBackOff, JobFailed],
         run: config_names::dangling,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff, JobFailed],
+        run: memory_setting::over_limit,
     },
     Analyser {
         kinds: &[CrashLoopBackOff, JobFailed],

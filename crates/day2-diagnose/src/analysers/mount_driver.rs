@@ -48,6 +48,9 @@ pub fn driver_side(
     link: Option<Link>,
 ) -> Option<Hypothesis> {
     let ns = pod.ns_or_default();
+    if let Some(h) = category_unsupported(a, pod, message) {
+        return Some(h.links(link));
+    }
     if let Some((tool, fs)) = missing_tool(message) {
         // The volume the message names, and the class that asked for `fs`.
         let pv = a
@@ -113,6 +116,69 @@ pub fn driver_side(
             kind.to_ascii_lowercase()
         ))
         .links(link),
+    )
+}
+
+/// The cloud refuses to attach the disk to the node's machine because its
+/// instance type does not take the disk's category (Alibaba Cloud's
+/// `InvalidInstanceType.NotSupportDiskCategory: The instanceType of the
+/// specified instance does not support this disk category`,
+/// kubernetes-sigs/alibaba-cloud-csi-driver#274): the class's disk type
+/// and the node's instance type do not go together.
+fn category_unsupported(a: &Analysis<'_>, pod: &Res<Pod>, message: &str) -> Option<Hypothesis> {
+    let l = message.to_ascii_lowercase();
+    let refused = l.contains("notsupportdiskcategory")
+        || (l.contains("instance")
+            && l.contains("does not support")
+            && l.contains("disk category"));
+    if !refused {
+        return None;
+    }
+    let pv = a
+        .cluster
+        .pvs
+        .iter()
+        .find(|pv| message.contains(&format!("\"{}\"", pv.name())))?;
+    let class = day2_model::cluster::volume_class_name(pv)
+        .and_then(|sc| a.cluster.storage_classes.iter().find(|c| c.name() == sc));
+    let category = class
+        .and_then(|c| c.parameters.as_ref())
+        .and_then(|p| {
+            ["type", "category", "diskCategory", "skuName"]
+                .iter()
+                .find_map(|k| p.get(*k).map(|v| format!("{k}: {v}")))
+        })
+        .unwrap_or_else(|| "its disk type".to_owned());
+    let (node_ref, node) = model::pod_node_ref(a.cluster, pod);
+    let instance = a
+        .cluster
+        .node(node)
+        .and_then(|n| {
+            n.metadata
+                .labels
+                .as_ref()?
+                .get("node.kubernetes.io/instance-type")
+                .cloned()
+        })
+        .map(|t| format!(" ({t})"))
+        .unwrap_or_default();
+    let root = class.map(|c| c.objref()).unwrap_or_else(|| pv.objref());
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Storage,
+            root.clone(),
+            format!(
+                "the cloud will not attach volume {} to node {node}{instance}: its instance type does not support the disk category {} {} asks for ({category})",
+                pv.name(),
+                root.kind,
+                root.name
+            ),
+        )
+        .fix(format!(
+            "Match the disk category to the machines: use a StorageClass whose `{category}` is a category node {node}'s instance type supports (the cloud's instance-family table lists them), or keep these pods on instance types that take it (node affinity on `node.kubernetes.io/instance-type`); a volume already made in the wrong category must be recreated (or snapshotted and restored) in the right one."
+        ))
+        .link(Link::new(Loop::Compute, None, node_ref, format!("node {node}{instance}"))),
     )
 }
 

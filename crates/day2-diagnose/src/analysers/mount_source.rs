@@ -81,6 +81,22 @@ pub fn source<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 .link(link),
             ];
         }
+        // secrets-store-csi-driver-provider-aws checks for a role before
+        // any call: `An IAM role must be associated with service account
+        // default (namespace: default)` (its issue 276).
+        if err.contains("An IAM role must be associated with service account") {
+            let sa = model::pod_service_account(pod);
+            return vec![
+                Hypothesis::new(
+                    88,
+                    Loop::Identity,
+                    ObjRef::new("ServiceAccount", Some(ns), sa),
+                    format!("volume {vol} of {} cannot fetch its secrets: the AWS Secrets Store provider finds no IAM role for ServiceAccount {ns}/{sa} (no `eks.amazonaws.com/role-arn` annotation and no Pod Identity), so it has no identity to ask AWS with", pod.name()),
+                )
+                .fix(format!("Give ServiceAccount {ns}/{sa} an IAM role (IRSA): `kubectl annotate serviceaccount -n {ns} {sa} eks.amazonaws.com/role-arn=arn:aws:iam::<account>:role/<role>` (or `eksctl create iamserviceaccount`), the role allowing secretsmanager:GetSecretValue on the secrets and trusting the cluster's OIDC provider for system:serviceaccount:{ns}:{sa}; or use an EKS Pod Identity association (`usePodIdentity: \"true\"` in the SecretProviderClass). Then recreate the pod."))
+                .link(link),
+            ];
+        }
         if err.contains("failed to mount secrets store objects") && provider_refused(err) {
             let class = v
                 .and_then(|v| v.csi.as_ref())

@@ -48,6 +48,8 @@ fn writes(o: &DynObject, secret: &str) -> bool {
         || named(&["target", "name"])
         || named(&["secretName"])
         || named(&["template", "metadata", "name"])
+        // Vault Secrets Operator's VaultStaticSecret and VaultDynamicSecret.
+        || named(&["destination", "name"])
 }
 
 /// `ExternalSecret` → `external-secret`.
@@ -164,8 +166,20 @@ pub fn failing(a: &Analysis<'_>, ns: &str, secret: &str, link: Option<Link>) -> 
         if o.ns_or_default() != ns || !writes(o, secret) {
             return None;
         }
-        Some((o, error_text(o)?))
+        // Its status, else its newest warning (VSO reports in events).
+        let warned = || {
+            a.cluster
+                .events_for_obj(o)
+                .into_iter()
+                .rev()
+                .find(|e| e.type_ == "Warning")
+                .map(|e| e.message_text())
+        };
+        Some((o, error_text(o).or_else(warned)?))
     })?;
+    if let Some(h) = vault_login_refused(a, o, ns, text) {
+        return Some(h.links(link));
+    }
     let said = day2_model::redact::excerpt(text, 240);
     let seen = Link::new(
         Loop::Identity,
@@ -322,5 +336,64 @@ pub fn failing(a: &Analysis<'_>, ns: &str, secret: &str, link: Option<Link>) -> 
         ))
         .link(seen)
         .links(link),
+    )
+}
+
+/// Vault refuses the login of the VaultAuth a Vault Secrets Operator
+/// resource uses (`PUT …/v1/auth/<mount>/login` `Code: 403 … permission
+/// denied`, hashicorp/vault-secrets-operator#577): the Vault role it names
+/// does not admit its ServiceAccount (`bound_service_account_names`,
+/// `bound_service_account_namespaces`, the token's audience).
+fn vault_login_refused(
+    a: &Analysis<'_>,
+    o: &Res<DynObject>,
+    ns: &str,
+    text: &str,
+) -> Option<Hypothesis> {
+    let l = text.to_ascii_lowercase();
+    if !(l.contains("/login") && (l.contains("403") || l.contains("permission denied"))) {
+        return None;
+    }
+    let auth_name = o
+        .data
+        .get("spec")
+        .and_then(|s| s.get("vaultAuthRef"))
+        .and_then(|r| r.as_str().or_else(|| r.get("name")?.as_str()))
+        .unwrap_or("default");
+    let auth =
+        a.cluster.other.iter().find(|x| {
+            x.obj.kind == "VaultAuth" && x.ns_or_default() == ns && x.name() == auth_name
+        })?;
+    let k8s = auth.obj.data.get("spec").and_then(|s| s.get("kubernetes"));
+    let field = |f: &str| k8s.and_then(|k| k.get(f)).and_then(Value::as_str);
+    let role = field("role").unwrap_or("<role>");
+    let sa = field("serviceAccount").unwrap_or("default");
+    let mount = auth
+        .obj
+        .data
+        .get("spec")
+        .and_then(|s| s.get("mount"))
+        .and_then(Value::as_str)
+        .unwrap_or("kubernetes");
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Identity,
+            auth.objref(),
+            format!(
+                "Vault refuses the login of VaultAuth {ns}/{auth_name} (auth/{mount}/login answers 403 permission denied), so {} {ns}/{} never writes its Secret: Vault role {role} does not admit ServiceAccount {ns}/{sa} as the VaultAuth presents it",
+                o.kind,
+                o.name()
+            ),
+        )
+        .fix(format!(
+            "In Vault, let role {role} admit the service account: `vault write auth/{mount}/role/{role} bound_service_account_names={sa} bound_service_account_namespaces={ns} policies=<policy>` (with `audience` matching the VaultAuth's `kubernetes.audiences`), or point VaultAuth {ns}/{auth_name}'s `kubernetes.serviceAccount`/`role` at the pair Vault binds; the operator retries and writes the Secret."
+        ))
+        .link(Link::new(
+            Loop::Identity,
+            None,
+            o.objref(),
+            day2_model::redact::excerpt(text, 200),
+        )),
     )
 }

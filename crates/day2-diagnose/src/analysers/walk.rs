@@ -212,7 +212,25 @@ fn walk<'c>(
             .as_ref()
             .and_then(|s| s.phase.as_deref())
             .unwrap_or("Pending");
-        if phase != "Bound" {
+        // `Lost`: the claim was bound and its PersistentVolume is gone
+        // (the persistent-volume controller's `ClaimLost`); it never binds
+        // again on its own.
+        if phase == "Lost" {
+            let pv = pvc
+                .spec
+                .as_ref()
+                .and_then(|s| s.volume_name.as_deref())
+                .unwrap_or("its volume");
+            out.push(Anomaly {
+                score: 50,
+                loop_: Loop::Storage,
+                object: pvc.objref(),
+                what: format!("claim {ns}/{claim}, which the pod mounts, is Lost: the PersistentVolume it was bound to ({pv}) no longer exists"),
+                fix: format!(
+                    "A Lost claim does not bind again: recreate PersistentVolume {pv} (from a backup or a snapshot, with the same name and a claimRef to {ns}/{claim}), or delete claim {ns}/{claim} and let it be provisioned anew through a StorageClass that works (`kubectl get storageclass`: one marked default, or the claim's storageClassName); the data on the lost volume is not in the new one."
+                ),
+            });
+        } else if phase != "Bound" {
             out.push(Anomaly {
                 score: 40,
                 loop_: Loop::Storage,

@@ -202,6 +202,9 @@ pub fn classify_sandbox(message: &str) -> SandboxError {
         || m.contains("No more free affinity blocks")
         // Cilium's agent: `[POST /ipam][502] postIpamFailure  range is full`.
         || m.contains("range is full")
+        // Whereabouts (a Multus attachment's IPAM): `Could not allocate IP
+        // in range: ip: 172.24.1.120 / - 172.24.1.123 / range: …`.
+        || m.contains("Could not allocate IP in range")
     {
         SandboxError::IpExhausted
     } else if m.contains("connection is unauthorized")
