@@ -374,6 +374,12 @@
 //! `tests/incidents-heldout-99/` is a ninety-ninth, written the same way
 //! from threads none of the other sets cites, against
 //! [`HELDOUT99_ACCURACY_FLOOR`] and [`HELDOUT99_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-100/` is a hundredth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT100_ACCURACY_FLOOR`] and [`HELDOUT100_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-101/` is a hundred-and-first, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT101_ACCURACY_FLOOR`] and [`HELDOUT101_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -1452,6 +1458,22 @@ const HELDOUT99_ACCURACY_FLOOR: f64 = 0.714;
 /// today. Only goes down.
 const HELDOUT99_HEALTHY_MISSES_CEILING: usize = 0;
 
+/// Share of the hundredth held-out set (`tests/incidents-heldout-100/`)
+/// fully right. Blind, on the engine of da2d600: 9 of 14. Only goes up.
+const HELDOUT100_ACCURACY_FLOOR: f64 = 0.642;
+
+/// Healthy clusters of the hundredth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT100_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the hundred-and-first held-out set (`tests/incidents-heldout-101/`)
+/// fully right. Blind, on the engine of da2d600: 8 of 15. Only goes up.
+const HELDOUT101_ACCURACY_FLOOR: f64 = 0.533;
+
+/// Healthy clusters of the hundred-and-first held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT101_HEALTHY_MISSES_CEILING: usize = 1;
+
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
 const HELDOUT10_HEALTHY_MISSES_CEILING: usize = 0;
@@ -1928,6 +1950,8 @@ const HELDOUT96: &str = "tests/incidents-heldout-96";
 const HELDOUT97: &str = "tests/incidents-heldout-97";
 const HELDOUT98: &str = "tests/incidents-heldout-98";
 const HELDOUT99: &str = "tests/incidents-heldout-99";
+const HELDOUT100: &str = "tests/incidents-heldout-100";
+const HELDOUT101: &str = "tests/incidents-heldout-101";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -2507,6 +2531,10 @@ const HELDOUT98_BEGIN: &str = "<!-- heldout98:begin -->";
 const HELDOUT98_END: &str = "<!-- heldout98:end -->";
 const HELDOUT99_BEGIN: &str = "<!-- heldout99:begin -->";
 const HELDOUT99_END: &str = "<!-- heldout99:end -->";
+const HELDOUT100_BEGIN: &str = "<!-- heldout100:begin -->";
+const HELDOUT100_END: &str = "<!-- heldout100:end -->";
+const HELDOUT101_BEGIN: &str = "<!-- heldout101:begin -->";
+const HELDOUT101_END: &str = "<!-- heldout101:end -->";
 
 /// The scoreboards share one file and run in parallel: one writer at a time.
 static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -3796,6 +3824,30 @@ fn heldout99_incidents_scoreboard() {
         HELDOUT99_ACCURACY_FLOOR,
         HELDOUT99_HEALTHY_MISSES_CEILING,
         (HELDOUT99_BEGIN, HELDOUT99_END),
+    );
+}
+
+/// The hundredth held-out set, scored on its own by the same code.
+#[test]
+fn heldout100_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT100,
+        14,
+        HELDOUT100_ACCURACY_FLOOR,
+        HELDOUT100_HEALTHY_MISSES_CEILING,
+        (HELDOUT100_BEGIN, HELDOUT100_END),
+    );
+}
+
+/// The hundred-and-first held-out set, scored on its own by the same code.
+#[test]
+fn heldout101_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT101,
+        15,
+        HELDOUT101_ACCURACY_FLOOR,
+        HELDOUT101_HEALTHY_MISSES_CEILING,
+        (HELDOUT101_BEGIN, HELDOUT101_END),
     );
 }
 
