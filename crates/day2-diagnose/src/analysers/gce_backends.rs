@@ -60,16 +60,60 @@ pub fn unhealthy_backend<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothes
             )
             .fix(format!("Make {path} answer 200 (not 204 or a redirect), or point the health check at a path that does: a BackendConfig with `healthCheck: {{type: HTTP, requestPath: <path>}}` named in Service {}'s `cloud.google.com/backend-config` annotation; `curl -i http://<pod IP>:<port>{path}` shows the status. Otherwise {firewall}.", svc.name())),
         ],
+        // No readiness probe, and another backend of the same load
+        // balancer healthy (its checkers do reach the nodes): the health
+        // check asks `/`, which many web applications answer with a
+        // redirect or a 404 (apache/superset#14213); the probe is the
+        // cluster's lever.
+        None if healthy_sibling(ing) && !glbc_without_firewall(a) => vec![
+            Hypothesis::new(
+                62,
+                Loop::Network,
+                workload.clone(),
+                format!("GKE's load balancer calls backend {name} (Service {}/{}) UNHEALTHY while its pods are Ready: they have no readiness probe, so its health check asks / and passes only on HTTP 200, which an application that redirects / (to a login page) never answers", svc.ns_or_default(), svc.name()),
+            )
+            .fix(format!("Give the serving container of {workload} a readiness probe (`httpGet` on a path that answers 200, such as its /health) and recreate the Ingress so GKE derives the health check from it, or set the path in a BackendConfig (`healthCheck: {{type: HTTP, requestPath: /health}}`) named in Service {}'s `cloud.google.com/backend-config` annotation; if / does answer 200 (`curl -i http://<pod IP>:<port>/`), {firewall}.", svc.name()))
+            .missing("the load balancer's health-check results (in Google Cloud, outside the cluster)".to_owned()),
+        ],
         None => vec![
             Hypothesis::new(
                 55,
                 Loop::Network,
                 workload.clone(),
-                format!("GKE's load balancer calls backend {name} (Service {}/{}) UNHEALTHY while its pods are Ready and have no readiness probe: its health check asks / and passes only on 200, or never reaches the nodes", svc.ns_or_default(), svc.name()),
+                format!("GKE's load balancer calls every backend of Ingress {}/{} UNHEALTHY, {name} (Service {}/{}) among them, while its pods are Ready and have no readiness probe: its health check asks / and passes only on 200, or never reaches the nodes", ing.ns_or_default(), ing.name(), svc.ns_or_default(), svc.name()),
             )
-            .fix(format!("Check the health check's path answers 200 (`curl -i http://<pod IP>:<port>/`; a readiness probe or a BackendConfig sets another path), and {firewall}."))
+            .fix(format!("With no backend healthy, first {firewall}; then check the health check's path answers 200 (`curl -i http://<pod IP>:<port>/`; a readiness probe or a BackendConfig sets another path)."))
             .missing("the load balancer's health-check results and the VPC firewall rules (in Google Cloud, outside the cluster)".to_owned())
             .unexplained(),
         ],
     }
+}
+
+/// Whether the load balancer calls another of the Ingress's backends
+/// HEALTHY: its health checkers reach the nodes.
+fn healthy_sibling(ing: &k8s_openapi::api::networking::v1::Ingress) -> bool {
+    ing.metadata
+        .annotations
+        .as_ref()
+        .and_then(|m| m.get(crate::symptoms::gce_backends::BACKENDS))
+        .and_then(|t| serde_json::from_str::<std::collections::BTreeMap<String, String>>(t).ok())
+        .is_some_and(|m| m.values().any(|h| h.eq_ignore_ascii_case("HEALTHY")))
+}
+
+/// Whether the nodes run Kubernetes before 1.3, whose GCE ingress
+/// controller (GLBC up to 0.6, shipped with 1.2) created no firewall rule
+/// for the health checkers: the user's own rule decided which node ports
+/// they reached (kubernetes/website#212, kubernetes-retired/contrib#257).
+fn glbc_without_firewall(a: &Analysis<'_>) -> bool {
+    a.cluster.nodes.iter().any(|n| {
+        model::node_info(n)
+            .and_then(|i| {
+                let v = i.kubelet_version.trim_start_matches('v');
+                let mut parts = v.split('.');
+                let major: u32 = parts.next()?.parse().ok()?;
+                let minor: u32 = parts.next()?.parse().ok()?;
+                Some(major == 1 && minor < 3)
+            })
+            .unwrap_or(false)
+    })
 }

@@ -579,6 +579,11 @@ pub fn ingress<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         return vec![];
     };
     let ns = ing.ns_or_default();
+    // A backend whose Service the symptom could not name (a load
+    // balancer's backend found by a port no Service has) is not missing.
+    if service.is_empty() {
+        return vec![];
+    }
     let Some(svc) = a.service(ns, service) else {
         let similar: Vec<&str> = a
             .cluster

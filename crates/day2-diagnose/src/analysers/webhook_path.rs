@@ -107,6 +107,9 @@ pub fn unreachable(
             .fix(format!("Let the control plane in: add an ingress rule on port {port} to NetworkPolicy {ns}/{} with an `ipBlock` of the control plane's addresses (or no `from`, for any source), then the API server's calls arrive.", policy.name())),
         );
     }
+    if let Some(h) = off_pod_network(a, first, webhook, ns, name, port) {
+        return Some(h);
+    }
     Some(
         Hypothesis::new(
             70,
@@ -116,6 +119,67 @@ pub fn unreachable(
         )
         .fix(format!("Open port {port} from the control plane to the nodes: on EKS the cluster or node security group, on private GKE a firewall rule from the master range, on AKS the NSG; or set failurePolicy: Ignore on webhook \"{webhook}\" while it is fixed."))
         .missing(format!("the cloud firewall between the control plane and the nodes on port {port}")),
+    )
+}
+
+/// Overlay CNIs whose pod addresses only the cluster's nodes can route.
+const OVERLAYS: [&str; 4] = ["calico-node", "cilium", "weave-net", "kube-flannel-ds"];
+
+/// A webhook whose pods have addresses of an overlay pod network (outside
+/// the node's own network) in a cluster whose control plane runs on none
+/// of its nodes (a managed control plane: no node has the control-plane
+/// role): the API server cannot route to them at all, whatever the
+/// firewall (hashicorp/consul-helm#519: EKS with Calico in place of the
+/// VPC CNI). Hosting the webhook on the node's network is the way in.
+fn off_pod_network(
+    a: &Analysis<'_>,
+    pod: &day2_model::Res<day2_model::pod::Pod>,
+    webhook: &str,
+    ns: &str,
+    name: &str,
+    port: u16,
+) -> Option<Hypothesis> {
+    let pod_ip = pod.status.as_ref()?.pod_ip.as_deref()?;
+    let node = a.cluster.node(crate::model::node_name(pod)?)?;
+    let host_ip = node
+        .status
+        .as_ref()?
+        .addresses
+        .iter()
+        .flatten()
+        .find(|x| x.type_ == "InternalIP")?
+        .address
+        .as_str();
+    let net = |ip: &str| -> Option<[u8; 2]> {
+        let o = ip.parse::<std::net::Ipv4Addr>().ok()?.octets();
+        Some([o[0], o[1]])
+    };
+    if pod_ip == host_ip || net(pod_ip)? == net(host_ip)? {
+        return None;
+    }
+    let control_plane_node = a.cluster.nodes.iter().any(|n| {
+        n.labels().keys().any(|k| {
+            k == "node-role.kubernetes.io/control-plane" || k == "node-role.kubernetes.io/master"
+        })
+    });
+    if control_plane_node || a.cluster.nodes.is_empty() {
+        return None;
+    }
+    let cni = a
+        .cluster
+        .daemon_sets
+        .iter()
+        .find(|d| OVERLAYS.contains(&d.name()))
+        .map(|d| format!(" ({})", d.name()))
+        .unwrap_or_default();
+    Some(
+        Hypothesis::new(
+            74,
+            Loop::Network,
+            ObjRef::new("Service", Some(ns), name),
+            format!("the API server cannot reach admission webhook \"{webhook}\": its pods have addresses of an overlay pod network{cni} ({} at {pod_ip} on node {host_ip}), and no node of the cluster runs the control plane, so a managed control plane outside that network has no route to them", pod.name()),
+        )
+        .fix(format!("Run the webhook's pods with `hostNetwork: true` (on a free host port, `dnsPolicy: ClusterFirstWithHostNet`) so the control plane reaches them on the nodes' addresses, and allow port {port} from the control plane to the nodes; or give pods addresses the control plane can route (the cloud's own CNI, such as the VPC CNI on EKS, instead of an overlay). Until then, failurePolicy: Ignore on webhook \"{webhook}\" lets pods be created.")),
     )
 }
 

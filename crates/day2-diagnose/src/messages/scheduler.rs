@@ -239,9 +239,13 @@ pub fn parse_fit_error(msg: &str) -> Option<FitError> {
     }
     let start = msg.find("0/")?;
     let after = &msg[start + 2..];
-    let digits_end = after.find(|c: char| !c.is_ascii_digit())?;
-    let total: u32 = after[..digits_end].parse().ok()?;
-    let rest = after[digits_end..].strip_prefix(" nodes are available")?;
+    // The count, or a placeholder where a paste anonymised it (`0/x nodes`).
+    let (count, rest) = after.split_once(' ')?;
+    let total: Option<u32> = count.parse().ok();
+    if total.is_none() && (count.len() > 3 || count.contains(['.', ':'])) {
+        return None;
+    }
+    let rest = rest.strip_prefix("nodes are available")?;
     let rest = rest.strip_prefix(':').unwrap_or(rest).trim_start();
     let (main, preemption) = match find_preemption(rest) {
         Some(i) => (&rest[..i], Some(&rest[i + "preemption: ".len()..])),
@@ -254,7 +258,7 @@ pub fn parse_fit_error(msg: &str) -> Option<FitError> {
         .map(|p| p.reasons)
         .unwrap_or_default();
     Some(FitError {
-        total: Some(total),
+        total,
         prefilter: head.filter(|h| !h.is_empty()),
         reasons,
         preemption,
@@ -346,6 +350,9 @@ mod tests {
         assert_eq!(f.count(|r| *r == Reason::ServiceAffinity), 2);
         assert_eq!(f.count(|r| *r == Reason::ExistingAntiAffinity), 1);
         assert_eq!(f.count(|r| *r == Reason::PodAffinity), 1);
+        // A paste that hid the node count still says why.
+        let f = parse_fit_error("0/x nodes are available: 1 Insufficient cpu.").unwrap();
+        assert_eq!((f.total, f.reasons.len()), (None, 1));
         let f = parse_fit_error("0/2 nodes are available: 2 MatchNodeSelector.").unwrap();
         assert_eq!(f.count(|r| *r == Reason::NodeAffinity), 2);
         // The sentence of 1.20-1.24.

@@ -11,7 +11,7 @@ use day2_model::{Res, SourceKind};
 use k8s_openapi::api::core::v1::Service;
 use k8s_openapi::api::networking::v1::Ingress;
 
-const BACKENDS: &str = "ingress.kubernetes.io/backends";
+pub(crate) const BACKENDS: &str = "ingress.kubernetes.io/backends";
 
 /// A backend's Service and Service port, found by its node port.
 pub type Backend<'c> = Option<(&'c Res<Service>, i32)>;
@@ -38,6 +38,21 @@ pub fn unhealthy<'c>(a: &Analysis<'c>, ing: &Ingress) -> Vec<(String, Backend<'c
                 .strip_prefix("k8s-be-")
                 .and_then(|r| r.split("--").next())
                 .and_then(|p| p.parse::<i32>().ok());
+            // NEG backends name the Service itself:
+            // `k8s1-<cluster uid>-<namespace>-<service>-<port>-<hash>`.
+            let named = || {
+                let rest = name.strip_prefix("k8s1-")?.split_once('-')?.1;
+                let rest = rest.strip_prefix(ns)?.strip_prefix('-')?;
+                let (rest, _hash) = rest.rsplit_once('-')?;
+                let (service, port) = rest.rsplit_once('-')?;
+                let port: i32 = port.parse().ok()?;
+                let s = a
+                    .cluster
+                    .services
+                    .iter()
+                    .find(|s| s.ns_or_default() == ns && s.name() == service)?;
+                Some((s, port))
+            };
             let svc = node_port.and_then(|np| {
                 a.cluster
                     .services
@@ -54,6 +69,7 @@ pub fn unhealthy<'c>(a: &Analysis<'c>, ing: &Ingress) -> Vec<(String, Backend<'c
                         Some((s, port.port))
                     })
             });
+            let svc = svc.or_else(named);
             (name, svc)
         })
         .collect()

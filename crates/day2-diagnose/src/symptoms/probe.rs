@@ -92,6 +92,16 @@ pub fn detect<'c>(a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) -> 
         let only_readiness = mine.iter().all(|e| {
             parse_unhealthy(e.message_text()).is_some_and(|p| p.kind == ProbeKind::Readiness)
         });
+        // A Ready container whose readiness failed fewer times than the
+        // probe's failureThreshold (3 unless set): the kubelet never took
+        // it out of its Services for them.
+        let threshold = model::spec_container(pod, &cs.name)
+            .and_then(|c| c.readiness_probe.as_ref()?.failure_threshold)
+            .unwrap_or(3);
+        let failures: u32 = mine.iter().map(|e| e.count.max(1)).sum();
+        if cs.ready && only_readiness && i64::from(failures) < i64::from(threshold) {
+            continue;
+        }
         if only_readiness && cs.restart_count == 0 && standby(a, pod) {
             // A leader-elected controller's standby: only the leader serves.
             continue;

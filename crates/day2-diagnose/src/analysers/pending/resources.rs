@@ -293,7 +293,14 @@ pub fn resources<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                         fmt_res(res, need)
                     ),
                 )
-                .fix(format!(
+                .fix(match daemon_set_of(a, pod) {
+                    // A DaemonSet's pod is bound to its one node: more
+                    // nodes do not help it (kubernetes-sigs/karpenter#671).
+                    Some(ds) => format!(
+                        "Pod {} of DaemonSet {ds} can run only on its own node, which the pods already there have filled: new nodes do not help it. Give DaemonSet {ds} a priority that preempts (`priorityClassName: system-node-critical` for a node agent, or a PriorityClass above the workloads') so the scheduler evicts a lower-priority pod for it, or lower its {res} request; node autoscalers (Karpenter, cluster-autoscaler) leave room only for DaemonSets that exist before they size a node.",
+                        pod.name()
+                    ),
+                    None => format!(
                     "The nodes are out of {res}. {}",
                     per_cloud(
                         a.cloud,
@@ -302,7 +309,7 @@ pub fn resources<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                         "Add capacity: enable the cluster autoscaler on the node pool (`az aks nodepool update --enable-cluster-autoscaler`) or raise its max count, or lower requests that exceed real usage.",
                         "Add capacity: enable node-pool autoscaling or node auto-provisioning, or lower requests that exceed real usage.",
                     )
-                ))
+                )})
                 .links(links()),
             );
         }
@@ -480,4 +487,10 @@ fn limit_range_default(a: &Analysis<'_>, pod: &Res<Pod>, res: &str) -> Option<De
         each,
         containers: unset.len(),
     })
+}
+
+/// The DaemonSet that owns `pod`, as `namespace/name`.
+fn daemon_set_of(a: &Analysis<'_>, pod: &day2_model::Res<day2_model::pod::Pod>) -> Option<String> {
+    let o = a.cluster.owner_of(pod)?;
+    (o.kind == "DaemonSet").then(|| format!("{}/{}", pod.ns_or_default(), o.name))
 }

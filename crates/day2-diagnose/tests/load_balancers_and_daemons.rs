@@ -1,0 +1,152 @@
+//! Readings of the paths into the cluster and of node-bound pods: GKE's
+//! NEG backends named after their Service (`k8s1-…-<ns>-<svc>-<port>-…`)
+//! whose pods have no readiness probe (apache/superset#14213), a webhook
+//! on an overlay pod network a managed control plane cannot route to
+//! (hashicorp/consul-helm#519), a DaemonSet pod its own node has no room
+//! for (kubernetes-sigs/karpenter#671), and readiness failures too few to
+//! take a Ready container out of service (langfuse/langfuse-k8s#76). Each
+//! with the sibling that must read otherwise.
+
+mod common;
+
+use common::*;
+use day2_model::Loop;
+
+/// An Ingress whose GKE backends annotation is `backends`, over Service
+/// superset-new whose Ready pod has `probe`.
+fn gke(backends: &str, probe: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: gke-1, uid: n1, labels: {{kubernetes.io/hostname: gke-1}}}}, status: {{allocatable: {{cpu: "4", memory: 16Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True"}}], nodeInfo: {{kubeletVersion: v1.18.16-gke.2100, osImage: Container-Optimized OS, kernelVersion: 5.4.0, containerRuntimeVersion: "containerd://1.4.3", kubeProxyVersion: v1.18.16, architecture: amd64, operatingSystem: linux, bootID: b, machineID: m, systemUUID: s}}}}}}
+- {{apiVersion: v1, kind: Service, metadata: {{name: superset-new, namespace: dd, uid: s1}}, spec: {{type: NodePort, selector: {{app: superset}}, ports: [{{name: http, port: 8088, targetPort: 8088, nodePort: 30870}}]}}}}
+- {{apiVersion: networking.k8s.io/v1, kind: Ingress, metadata: {{name: superset-new, namespace: dd, uid: i1, annotations: {{ingress.kubernetes.io/backends: '{backends}'}}}}, spec: {{rules: [{{host: superset.example.com, http: {{paths: [{{path: "/*", pathType: ImplementationSpecific, backend: {{service: {{name: superset-new, port: {{number: 8088}}}}}}}}]}}}}]}}}}
+- {{apiVersion: apps/v1, kind: Deployment, metadata: {{name: superset-new, namespace: dd, uid: d1}}, spec: {{selector: {{matchLabels: {{app: superset}}}}, template: {{metadata: {{labels: {{app: superset}}}}, spec: {{containers: [{{name: superset, image: "apache/superset:1.1.0"}}]}}}}}}}}
+- {{apiVersion: apps/v1, kind: ReplicaSet, metadata: {{name: superset-new-d4b9, namespace: dd, uid: rs1, ownerReferences: [{{apiVersion: apps/v1, kind: Deployment, name: superset-new, uid: d1, controller: true}}]}}, spec: {{selector: {{matchLabels: {{app: superset}}}}}}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: superset-new-d4b9-n4g26, namespace: dd, uid: p1, labels: {{app: superset}}, ownerReferences: [{{apiVersion: apps/v1, kind: ReplicaSet, name: superset-new-d4b9, uid: rs1, controller: true}}]}}
+  spec: {{nodeName: gke-1, containers: [{{name: superset, image: "apache/superset:1.1.0", ports: [{{containerPort: 8088}}]{probe}}}]}}
+  status: {{phase: Running, podIP: 10.8.0.5, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: superset, ready: true, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2021-04-18T09:00:00Z"}}}}}}]}}
+"#
+    )
+}
+
+#[test]
+fn a_neg_backend_unhealthy_for_a_pod_without_a_readiness_probe() {
+    let out = diagnose(&load(&gke(
+        r#"{"k8s-be-30587--aas":"HEALTHY","k8s1-bb-dd-superset-new-8088-dde":"UNHEALTHY"}"#,
+        "",
+    )));
+    let d = about(&out, "IngressBackendUnavailable", "dd", "superset-new");
+    assert_root(d, Loop::Network, "Deployment", "superset-new");
+    assert!(d.fix.contains("readiness probe"), "{}", d.fix);
+    // No backend healthy: the health checkers may not reach the nodes at all.
+    let out = diagnose(&load(&gke(
+        r#"{"k8s-be-30587--aas":"UNHEALTHY","k8s1-bb-dd-superset-new-8088-dde":"UNHEALTHY"}"#,
+        "",
+    )));
+    let d = about(&out, "IngressBackendUnavailable", "dd", "superset-new");
+    assert!(d.unexplained, "{}", summary(&out));
+    assert!(d.fix.contains("130.211.0.0/22"), "{}", d.fix);
+}
+
+/// A fail-closed webhook whose Ready pod has `pod_ip`, on nodes at
+/// 10.0.x.x, with `extra` nodes.
+fn overlay(pod_ip: &str, extra: &str) -> String {
+    let refusal = "Error creating: Internal error occurred: failed calling webhook \"consul-connect-injector.consul.hashicorp.com\": Post \"https://consul-connect-injector-svc.default.svc:443/mutate?timeout=30s\": context deadline exceeded";
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: ip-10-0-81-140, uid: n1, labels: {{kubernetes.io/hostname: ip-10-0-81-140}}}}, status: {{addresses: [{{type: InternalIP, address: 10.0.81.140}}], allocatable: {{cpu: "4", memory: 16Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True"}}]}}}}
+{extra}
+- {{apiVersion: apps/v1, kind: DaemonSet, metadata: {{name: calico-node, namespace: kube-system, uid: ds1}}, spec: {{selector: {{matchLabels: {{k8s-app: calico-node}}}}, template: {{metadata: {{labels: {{k8s-app: calico-node}}}}, spec: {{hostNetwork: true, containers: [{{name: calico-node, image: "calico/node:v3.17.1"}}]}}}}}}}}
+- {{apiVersion: admissionregistration.k8s.io/v1, kind: MutatingWebhookConfiguration, metadata: {{name: consul-connect-injector-cfg, uid: w1}}, webhooks: [{{name: consul-connect-injector.consul.hashicorp.com, clientConfig: {{service: {{namespace: default, name: consul-connect-injector-svc, path: /mutate}}}}, failurePolicy: Fail, rules: [{{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [pods]}}], sideEffects: None, admissionReviewVersions: [v1]}}]}}
+- {{apiVersion: v1, kind: Service, metadata: {{name: consul-connect-injector-svc, namespace: default, uid: s1}}, spec: {{selector: {{app: injector}}, ports: [{{port: 443, targetPort: 8080}}]}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: injector-mv96z, namespace: default, uid: p0, labels: {{app: injector}}}}, spec: {{nodeName: ip-10-0-81-140, containers: [{{name: injector, image: "hashicorp/consul-k8s:0.21.0", ports: [{{containerPort: 8080}}]}}]}}, status: {{phase: Running, podIP: {pod_ip}, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: injector, ready: true, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2021-01-01T00:00:00Z"}}}}}}]}}}}
+- {{apiVersion: apps/v1, kind: ReplicaSet, metadata: {{name: static-server-6f9d, namespace: default, uid: rs1}}, spec: {{replicas: 1, selector: {{matchLabels: {{app: s}}}}, template: {{metadata: {{labels: {{app: s}}}}, spec: {{containers: [{{name: s, image: "s:1"}}]}}}}}}, status: {{replicas: 0, conditions: [{{type: ReplicaFailure, status: "True", reason: FailedCreate, message: {refusal:?}}}]}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: default}}, involvedObject: {{kind: ReplicaSet, name: static-server-6f9d, namespace: default, uid: rs1}}, reason: FailedCreate, message: {refusal:?}, type: Warning, count: 20, firstTimestamp: "2021-01-02T10:00:00Z", lastTimestamp: "2021-01-02T10:30:00Z", source: {{component: replicaset-controller}}}}
+"#
+    )
+}
+
+#[test]
+fn a_webhook_on_an_overlay_network_a_managed_control_plane_cannot_reach() {
+    let out = diagnose(&load(&overlay("192.168.131.57", "")));
+    let d = about(&out, "PodCreateFailed", "default", "static-server-6f9d");
+    assert_root(d, Loop::Network, "Service", "consul-connect-injector-svc");
+    assert!(d.fix.contains("hostNetwork: true"), "{}", d.fix);
+    // A control-plane node of the cluster sits on the overlay: the path is the firewall's.
+    let out = diagnose(&load(&overlay(
+        "192.168.131.57",
+        "- {apiVersion: v1, kind: Node, metadata: {name: cp-1, uid: n2, labels: {node-role.kubernetes.io/control-plane: \"\"}}, status: {addresses: [{type: InternalIP, address: 10.0.1.10}], conditions: [{type: Ready, status: \"True\"}]}}",
+    )));
+    let d = about(&out, "PodCreateFailed", "default", "static-server-6f9d");
+    assert!(!d.fix.contains("hostNetwork"), "{}", d.fix);
+}
+
+/// A pod of `owner` pinned to node w1, which has 100m of cpu left.
+fn pinned(owner: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: w1, uid: n1, labels: {{kubernetes.io/hostname: w1}}}}, status: {{allocatable: {{cpu: "2", memory: 8Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: big, namespace: app, uid: p0}}, spec: {{nodeName: w1, containers: [{{name: big, image: "big:1", resources: {{requests: {{cpu: 1900m}}}}}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: apps/v1, kind: DaemonSet, metadata: {{name: fluent-bit, namespace: logging, uid: ds1}}, spec: {{selector: {{matchLabels: {{app: fb}}}}, template: {{metadata: {{labels: {{app: fb}}}}, spec: {{containers: [{{name: fb, image: "fluent/fluent-bit:2.1", resources: {{requests: {{cpu: 300m}}}}}}]}}}}}}}}
+- {{apiVersion: apps/v1, kind: ReplicaSet, metadata: {{name: fb-rs, namespace: logging, uid: rs1}}, spec: {{selector: {{matchLabels: {{app: fb}}}}}}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: fluent-bit-7xq4m, namespace: logging, uid: p1, labels: {{app: fb}}, ownerReferences: [{{apiVersion: apps/v1, kind: {owner}, uid: {}, controller: true}}]}}
+  spec: {{affinity: {{nodeAffinity: {{requiredDuringSchedulingIgnoredDuringExecution: {{nodeSelectorTerms: [{{matchFields: [{{key: metadata.name, operator: In, values: [w1]}}]}}]}}}}}}, containers: [{{name: fb, image: "fluent/fluent-bit:2.1", resources: {{requests: {{cpu: 300m}}}}}}]}}
+  status: {{phase: Pending, conditions: [{{type: PodScheduled, status: "False", reason: Unschedulable, message: "0/x nodes are available: 1 Insufficient cpu."}}]}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: logging}}, involvedObject: {{kind: Pod, namespace: logging, name: fluent-bit-7xq4m, uid: p1}}, reason: FailedScheduling, type: Warning, count: 3, firstTimestamp: "2023-10-11T06:00:00Z", lastTimestamp: "2023-10-11T06:04:00Z", source: {{component: default-scheduler}}, message: "0/x nodes are available: 1 Insufficient cpu."}}
+"#,
+        if owner.contains("DaemonSet") {
+            "ds1"
+        } else {
+            "rs1"
+        }
+    )
+}
+
+#[test]
+fn a_daemon_set_pod_its_own_node_has_no_room_for() {
+    let out = diagnose(&load(&pinned("DaemonSet, name: fluent-bit")));
+    let d = about(&out, "PodPending", "logging", "fluent-bit-7xq4m");
+    assert_eq!(d.root_cause.loop_, Loop::Compute, "{}", summary(&out));
+    assert!(d.fix.contains("system-node-critical"), "{}", d.fix);
+    // Any other pod out of cpu: more capacity helps it.
+    let out = diagnose(&load(&pinned("ReplicaSet, name: fb-rs")));
+    let d = about(&out, "PodPending", "logging", "fluent-bit-7xq4m");
+    assert!(!d.fix.contains("system-node-critical"), "{}", d.fix);
+}
+
+/// A Ready web pod that restarted while its database came up, and
+/// `failures` readiness failures after it started.
+fn settled(failures: u32) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: w1, uid: n1, labels: {{kubernetes.io/hostname: w1}}}}, status: {{allocatable: {{cpu: "4", memory: 16Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True"}}]}}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: langfuse-web-w2m7d, namespace: langfuse, uid: p1}}
+  spec: {{nodeName: w1, containers: [{{name: web, image: "langfuse/langfuse:3", readinessProbe: {{httpGet: {{path: /api/public/ready, port: 3000}}}}}}]}}
+  status: {{phase: Running, conditions: [{{type: Ready, status: "True", lastTransitionTime: "2025-02-23T11:05:20Z"}}], containerStatuses: [{{name: web, ready: true, restartCount: 2, image: "", imageID: "", state: {{running: {{startedAt: "2025-02-23T11:05:00Z"}}}}, lastState: {{terminated: {{exitCode: 1, reason: Error, finishedAt: "2025-02-23T11:03:41Z"}}}}}}]}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: langfuse}}, involvedObject: {{kind: Pod, namespace: langfuse, name: langfuse-web-w2m7d, uid: p1}}, reason: Unhealthy, type: Warning, count: {failures}, firstTimestamp: "2025-02-23T11:05:35Z", lastTimestamp: "2025-02-23T11:05:45Z", source: {{component: kubelet, host: w1}}, message: 'Readiness probe failed: Get "http://10.4.10.41:3000/api/public/ready": dial tcp 10.4.10.41:3000: connect: connection refused'}}
+"#
+    )
+}
+
+#[test]
+fn readiness_failures_too_few_to_unready_a_container() {
+    let out = diagnose(&load(&settled(2)));
+    assert!(out.diagnoses.is_empty(), "{}", summary(&out));
+    // As many as the threshold: the kubelet took it out of service.
+    let out = diagnose(&load(&settled(3)));
+    about(&out, "ProbeFailing", "langfuse", "langfuse-web-w2m7d");
+}
