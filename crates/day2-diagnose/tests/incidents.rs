@@ -1484,17 +1484,21 @@ const HELDOUT101_ACCURACY_FLOOR: f64 = 0.733;
 /// today. Only goes down.
 const HELDOUT101_HEALTHY_MISSES_CEILING: usize = 0;
 
-/// Share of the hundred-and-second held-out set (`tests/incidents-heldout-102/`)
-/// fully right. Blind, on the engine of 99ffde2: 6 of 12. Only goes up.
-const HELDOUT102_ACCURACY_FLOOR: f64 = 0.500;
+/// Share of the hundred-and-second held-out set
+/// (`tests/incidents-heldout-102/`) fully right. Blind, on the engine of
+/// 99ffde2: 6 of 12. 7 of 12 after the round of the hundred-and-second and
+/// hundred-and-third sets. Only goes up.
+const HELDOUT102_ACCURACY_FLOOR: f64 = 0.583;
 
 /// Healthy clusters of the hundred-and-second held-out set that get a diagnosis
 /// today. Only goes down.
 const HELDOUT102_HEALTHY_MISSES_CEILING: usize = 0;
 
-/// Share of the hundred-and-third held-out set (`tests/incidents-heldout-103/`)
-/// fully right. Blind, on the engine of 99ffde2: 7 of 14. Only goes up.
-const HELDOUT103_ACCURACY_FLOOR: f64 = 0.500;
+/// Share of the hundred-and-third held-out set
+/// (`tests/incidents-heldout-103/`) fully right. Blind, on the engine of
+/// 99ffde2: 7 of 14. 12 of 14 after the round of the hundred-and-second and
+/// hundred-and-third sets. Only goes up.
+const HELDOUT103_ACCURACY_FLOOR: f64 = 0.857;
 
 /// Healthy clusters of the hundred-and-third held-out set that get a diagnosis
 /// today. Only goes down.

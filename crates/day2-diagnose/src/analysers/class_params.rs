@@ -197,17 +197,25 @@ pub(super) fn value_refused(class: &Res<StorageClass>, msg: &str) -> Option<Hypo
     if !refusal.iter().any(|w| l.contains(w)) {
         return None;
     }
-    let (key, value) = class.parameters.as_ref()?.iter().find(|(k, v)| {
-        // A Secret a parameter names is [`names_nothing`]'s.
-        // Or the key itself, quoted (`parameters contains invalid option
-        // "labels"`, gcp-compute-persistent-disk-csi-driver#867).
-        !k.contains("secret")
-            && ((v.len() >= 3
-                && msg
-                    .match_indices(v.as_str())
-                    .any(|(i, _)| word_at(msg, i, v.len())))
-                || msg.contains(&format!("\"{k}\"")))
-    })?;
+    // The longest value the message quotes: `poolname: zfspv-pool1` before
+    // `fstype: zfs` when both appear (`zfs: mount failed … cannot open
+    // 'zfspv-pool1/…'`).
+    let (key, value) = class
+        .parameters
+        .as_ref()?
+        .iter()
+        .filter(|(k, v)| {
+            // A Secret a parameter names is [`names_nothing`]'s.
+            // Or the key itself, quoted (`parameters contains invalid option
+            // "labels"`, gcp-compute-persistent-disk-csi-driver#867).
+            !k.contains("secret")
+                && ((v.len() >= 3
+                    && msg
+                        .match_indices(v.as_str())
+                        .any(|(i, _)| word_at(msg, i, v.len())))
+                    || msg.contains(&format!("\"{k}\"")))
+        })
+        .max_by_key(|(_, v)| v.len())?;
     let name = class.name();
     Some(
         Hypothesis::new(
@@ -215,12 +223,12 @@ pub(super) fn value_refused(class: &Res<StorageClass>, msg: &str) -> Option<Hypo
             Loop::Storage,
             class.objref(),
             format!(
-                "the provisioner refuses parameter `{key}: {value}` of StorageClass {name}: {}",
+                "the CSI driver refuses parameter `{key}: {value}` of StorageClass {name}: {}",
                 day2_model::redact::excerpt(msg, 200)
             ),
         )
         .fix(format!(
-            "Set `{key}` in StorageClass {name}'s parameters to a value the provisioner supports (its error lists them: \"{}\"); a class's parameters cannot be changed in place, so create a corrected class (`kubectl get storageclass {name} -o yaml`, edit, delete and re-create) and re-create the claims that use it.",
+            "Set `{key}` in StorageClass {name}'s parameters to a value the driver supports and the storage has (its error says which: \"{}\"); a class's parameters cannot be changed in place, so create a corrected class (`kubectl get storageclass {name} -o yaml`, edit, delete and re-create) and re-create the claims that use it.",
             day2_model::redact::excerpt(cloud_error(msg), 160)
         )),
     )

@@ -72,6 +72,7 @@ pub mod node;
 pub mod outside;
 pub mod ownership;
 pub mod pending;
+pub mod pod_cidr_overlap;
 pub mod port_in_use;
 pub mod pressure;
 pub mod probe;
@@ -519,6 +520,14 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[HpaLimited],
         run: controllers::hpa,
+    },
+    Analyser {
+        kinds: &[HpaLimited],
+        run: pod_cidr_overlap::metrics,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff, JobFailed],
+        run: pod_cidr_overlap::crash,
     },
     // Any symptom of a pod or pod template: what is wrong along its references.
     Analyser {

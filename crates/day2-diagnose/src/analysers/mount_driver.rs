@@ -51,6 +51,20 @@ pub fn driver_side(
     if let Some(h) = category_unsupported(a, pod, message) {
         return Some(h.links(link));
     }
+    // A value of the volume's class the driver quotes as missing or refused
+    // (ZFS LocalPV's `cannot open 'zfspv-pool1/pvc-…': dataset does not
+    // exist` for a `poolname` no node has, openebs/zfs-localpv#111).
+    if let Some(h) = pod
+        .spec
+        .as_ref()
+        .into_iter()
+        .flat_map(|s| model::claims(s))
+        .filter_map(|c| a.cluster.pvc(ns, c))
+        .filter_map(|c| a.cluster.class_of_claim(c))
+        .find_map(|class| super::class_params::value_refused(class, message))
+    {
+        return Some(h.links(link));
+    }
     if let Some((tool, fs)) = missing_tool(message) {
         // The volume the message names, and the class that asked for `fs`.
         let pv = a
@@ -292,6 +306,9 @@ fn node_exhausted(
 /// the array: its iSCSI sessions to the portals the VolumeAttachment
 /// records, or its multipath devices.
 pub fn unread(a: &Analysis<'_>, pod: &Res<Pod>, message: &str, link: Option<Link>) -> Hypothesis {
+    if let Some(h) = kubelet_own(a, pod, message) {
+        return h.links(link);
+    }
     let node = model::node_name(pod).unwrap_or("?");
     let ns = pod.ns_or_default();
     let pvs: Vec<_> = pod
@@ -389,4 +406,75 @@ pub fn unread(a: &Analysis<'_>, pod: &Res<Pod>, message: &str, link: Option<Link
     // Nothing the input holds names a cause: the driver's words are
     // the evidence, not an object to change.
     .unexplained()
+}
+
+/// A mount that times out on volumes the kubelet serves itself (ConfigMaps,
+/// Secrets, projected tokens, downward API, emptyDir) whose sources exist:
+/// no driver is involved, so the kubelet's volume manager on that node is
+/// what stalls (kubelet 1.3.0 to 1.3.3 lost such mounts:
+/// kubernetes/kubernetes#29297, #31305). Its version is in the fix.
+fn kubelet_own(a: &Analysis<'_>, pod: &Res<Pod>, message: &str) -> Option<Hypothesis> {
+    let wait = crate::messages::volume::parse_mount_wait(message)?;
+    let spec = pod.spec.as_ref()?;
+    let ns = pod.ns_or_default();
+    let named: Vec<&str> = wait
+        .unmounted
+        .iter()
+        .map(String::as_str)
+        .filter(|v| !v.starts_with("kube-api-access") && !v.ends_with("-token"))
+        .collect();
+    if named.is_empty() {
+        return None;
+    }
+    let own = named.iter().all(|n| {
+        spec.volumes
+            .iter()
+            .flatten()
+            .find(|v| v.name == *n)
+            .is_some_and(|v| match (&v.config_map, &v.secret) {
+                (Some(cm), _) => a
+                    .cluster
+                    .config_maps
+                    .iter()
+                    .any(|c| c.ns_or_default() == ns && c.name() == cm.name),
+                (_, Some(s)) => s.secret_name.as_deref().is_some_and(|sn| {
+                    a.cluster
+                        .secrets
+                        .iter()
+                        .any(|x| x.ns_or_default() == ns && x.name() == sn)
+                }),
+                _ => v.empty_dir.is_some() || v.downward_api.is_some() || v.projected.is_some(),
+            })
+    });
+    if !own {
+        return None;
+    }
+    let (node_ref, node) = model::pod_node_ref(a.cluster, pod);
+    let version = a
+        .cluster
+        .node(node)
+        .and_then(|n| model::node_info(n))
+        .map(|i| i.kubelet_version.clone())
+        .filter(|v| !v.is_empty());
+    let runs = version
+        .as_deref()
+        .map(|v| format!(" (it runs kubelet {v})"))
+        .unwrap_or_default();
+    Some(
+        Hypothesis::new(
+            60,
+            Loop::Storage,
+            node_ref,
+            format!(
+                "the kubelet on node {node}{runs} does not mount volume(s) {} of pod {}, which it serves itself from objects that exist (no driver is involved): its volume manager stalls",
+                named.join(", "),
+                pod.name()
+            ),
+        )
+        .fix(format!(
+            "Read the kubelet's log on node {node} (`journalctl -u kubelet`) for the volume manager's errors and restart it (`systemctl restart kubelet`) or move the pod to another node; upgrade the kubelet to the latest patch release of its minor version{}, as kubelets have shipped volume-manager bugs that lose such mounts (1.3.0 to 1.3.3).",
+            version.as_deref().map(|v| format!(" (now {v})")).unwrap_or_default()
+        ))
+        .missing(format!("the kubelet's log on node {node}")),
+    )
 }

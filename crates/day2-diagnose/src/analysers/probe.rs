@@ -170,8 +170,13 @@ pub fn cause<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     .unwrap_or_else(|| n.to_string())
             })
             .unwrap_or_default();
+        // A container that exited on its own (not 137/143, no kill by the
+        // kubelet) was not restarted by its probe: the undeclared port is
+        // a suspect, not the cause (a port need not be declared to listen).
+        let exited_itself = kills.is_empty()
+            && matches!(&d.detail, Detail::Crash { exit_code: Some(c), .. } if !matches!(c, 137 | 143));
         let mut h = Hypothesis::new(
-            90,
+            if exited_itself { 58 } else { 90 },
             Loop::Compute,
             workload.clone(),
             format!(
