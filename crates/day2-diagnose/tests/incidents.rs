@@ -386,6 +386,12 @@
 //! `tests/incidents-heldout-103/` is a hundred-and-third, written the same way
 //! from threads none of the other sets cites, against
 //! [`HELDOUT103_ACCURACY_FLOOR`] and [`HELDOUT103_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-104/` is a hundred-and-fourth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT104_ACCURACY_FLOOR`] and [`HELDOUT104_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-105/` is a hundred-and-fifth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT105_ACCURACY_FLOOR`] and [`HELDOUT105_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -1504,6 +1510,22 @@ const HELDOUT103_ACCURACY_FLOOR: f64 = 0.857;
 /// today. Only goes down.
 const HELDOUT103_HEALTHY_MISSES_CEILING: usize = 0;
 
+/// Share of the hundred-and-fourth held-out set (`tests/incidents-heldout-104/`)
+/// fully right. Blind, on the engine of eb558be: 12 of 13. Only goes up.
+const HELDOUT104_ACCURACY_FLOOR: f64 = 0.923;
+
+/// Healthy clusters of the hundred-and-fourth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT104_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the hundred-and-fifth held-out set (`tests/incidents-heldout-105/`)
+/// fully right. Blind, on the engine of eb558be: 6 of 14. Only goes up.
+const HELDOUT105_ACCURACY_FLOOR: f64 = 0.428;
+
+/// Healthy clusters of the hundred-and-fifth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT105_HEALTHY_MISSES_CEILING: usize = 0;
+
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
 const HELDOUT10_HEALTHY_MISSES_CEILING: usize = 0;
@@ -1984,6 +2006,8 @@ const HELDOUT100: &str = "tests/incidents-heldout-100";
 const HELDOUT101: &str = "tests/incidents-heldout-101";
 const HELDOUT102: &str = "tests/incidents-heldout-102";
 const HELDOUT103: &str = "tests/incidents-heldout-103";
+const HELDOUT104: &str = "tests/incidents-heldout-104";
+const HELDOUT105: &str = "tests/incidents-heldout-105";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -2571,6 +2595,10 @@ const HELDOUT102_BEGIN: &str = "<!-- heldout102:begin -->";
 const HELDOUT102_END: &str = "<!-- heldout102:end -->";
 const HELDOUT103_BEGIN: &str = "<!-- heldout103:begin -->";
 const HELDOUT103_END: &str = "<!-- heldout103:end -->";
+const HELDOUT104_BEGIN: &str = "<!-- heldout104:begin -->";
+const HELDOUT104_END: &str = "<!-- heldout104:end -->";
+const HELDOUT105_BEGIN: &str = "<!-- heldout105:begin -->";
+const HELDOUT105_END: &str = "<!-- heldout105:end -->";
 
 /// The scoreboards share one file and run in parallel: one writer at a time.
 static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -3908,6 +3936,30 @@ fn heldout103_incidents_scoreboard() {
         HELDOUT103_ACCURACY_FLOOR,
         HELDOUT103_HEALTHY_MISSES_CEILING,
         (HELDOUT103_BEGIN, HELDOUT103_END),
+    );
+}
+
+/// The hundred-and-fourth held-out set, scored on its own by the same code.
+#[test]
+fn heldout104_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT104,
+        13,
+        HELDOUT104_ACCURACY_FLOOR,
+        HELDOUT104_HEALTHY_MISSES_CEILING,
+        (HELDOUT104_BEGIN, HELDOUT104_END),
+    );
+}
+
+/// The hundred-and-fifth held-out set, scored on its own by the same code.
+#[test]
+fn heldout105_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT105,
+        14,
+        HELDOUT105_ACCURACY_FLOOR,
+        HELDOUT105_HEALTHY_MISSES_CEILING,
+        (HELDOUT105_BEGIN, HELDOUT105_END),
     );
 }
 
