@@ -80,6 +80,7 @@ pub mod probe_http;
 pub mod probe_listen;
 pub mod probe_policy;
 pub mod producer;
+pub mod provision_refusals;
 pub mod psp;
 pub mod rbac;
 pub mod route;

@@ -48,7 +48,9 @@ pub fn driver_side(
     link: Option<Link>,
 ) -> Option<Hypothesis> {
     let ns = pod.ns_or_default();
-    if let Some(h) = category_unsupported(a, pod, message) {
+    if let Some(h) =
+        category_unsupported(a, pod, message).or_else(|| host_dir_gone(a, pod, message))
+    {
         return Some(h.links(link));
     }
     // A value of the volume's class the driver quotes as missing or refused
@@ -193,6 +195,53 @@ fn category_unsupported(a: &Analysis<'_>, pod: &Res<Pod>, message: &str) -> Opti
             "Match the disk category to the machines: use a StorageClass whose `{category}` is a category node {node}'s instance type supports (the cloud's instance-family table lists them), or keep these pods on instance types that take it (node affinity on `node.kubernetes.io/instance-type`); a volume already made in the wrong category must be recreated (or snapshotted and restored) in the right one."
         ))
         .link(Link::new(Loop::Compute, None, node_ref, format!("node {node}{instance}"))),
+    )
+}
+
+/// A local volume (hostPath or `local` PersistentVolume) whose directory
+/// the kubelet does not find on the node (`MountVolume.NewMounter
+/// initialization failed for volume "pvc-…" : path "/var/local-path-
+/// provisioner/…" does not exist`): the provisioner made it where the
+/// kubelet does not look (a kubelet in a container, as on Talos, needs the
+/// directory mounted in: siderolabs/talos#9003), or the node was rebuilt
+/// and its local data went with it.
+fn host_dir_gone(a: &Analysis<'_>, pod: &Res<Pod>, message: &str) -> Option<Hypothesis> {
+    if !message.contains("NewMounter initialization failed") || !message.contains("does not exist")
+    {
+        return None;
+    }
+    let pv = a
+        .cluster
+        .pvs
+        .iter()
+        .find(|pv| message.contains(&format!("\"{}\"", pv.name())))?;
+    let spec = pv.spec.as_ref()?;
+    let path = spec
+        .host_path
+        .as_ref()
+        .map(|h| h.path.clone())
+        .or_else(|| spec.local.as_ref().map(|l| l.path.clone()))?;
+    let (node_ref, node) = model::pod_node_ref(a.cluster, pod);
+    let base = path
+        .trim_start_matches('/')
+        .split('/')
+        .take(2)
+        .collect::<Vec<_>>()
+        .join("/");
+    Some(
+        Hypothesis::new(
+            80,
+            Loop::Storage,
+            node_ref,
+            format!(
+                "the kubelet on node {node} does not find directory {path} of local volume {}: the provisioner created it where the kubelet does not see it, or the node lost it",
+                pv.name()
+            ),
+        )
+        .fix(format!(
+            "If the kubelet runs in a container (Talos, k0s, kind), mount the provisioner's directory into it (Talos: `machine.kubelet.extraMounts` with /{base} as source and destination, `rbind`), then recreate the pod; if node {node} was rebuilt, its local data is gone: delete PersistentVolume {} and its claim so a new volume is provisioned.",
+            pv.name()
+        )),
     )
 }
 

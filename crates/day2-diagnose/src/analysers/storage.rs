@@ -122,7 +122,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     })
                     .link(link),
             ),
-            _ if let Some(h) = super::csi::selected_node_full(pvc, &provisioner, msg) => out.push(h.link(link)),
+            _ if let Some(h) = super::csi::selected_node_full(pvc, &provisioner, msg).or_else(|| super::provision_refusals::refused(a, pvc, &provisioner, msg)) => out.push(h.link(link)),
             // A value of the class's parameters the driver quotes as what
             // it cannot serve (before quotas: `ResourceExhausted` is also
             // a node that has no such volume group).

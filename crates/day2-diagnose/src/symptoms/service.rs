@@ -147,6 +147,28 @@ fn replica_role_vacant(
         })
 }
 
+/// Whether an Ingress of the Service's namespace routes to it.
+fn routed_to(a: &Analysis<'_>, svc: &Res<Service>) -> bool {
+    let ns = svc.ns_or_default();
+    a.cluster
+        .ingresses
+        .iter()
+        .filter(|i| i.ns_or_default() == ns)
+        .filter_map(|i| i.spec.as_ref())
+        .any(|s| {
+            let named = |b: &k8s_openapi::api::networking::v1::IngressBackend| {
+                b.service.as_ref().is_some_and(|b| b.name == svc.name())
+            };
+            s.default_backend.as_ref().is_some_and(named)
+                || s.rules
+                    .iter()
+                    .flatten()
+                    .filter_map(|r| r.http.as_ref())
+                    .flat_map(|h| h.paths.iter())
+                    .any(|p| named(&p.backend))
+        })
+}
+
 pub fn detect<'c>(a: &Analysis<'c>, svc: &'c Res<Service>) -> Option<Detected<'c>> {
     if a.cluster.source == SourceKind::Manifests {
         return None;
@@ -164,8 +186,10 @@ pub fn detect<'c>(a: &Analysis<'c>, svc: &'c Res<Service>) -> Option<Detected<'c
             .pods_in_namespace(svc.ns_or_default())
             .next()
             .is_none()
+        && !routed_to(a, svc)
     {
-        // Nothing runs in the namespace: nothing to judge (or not captured).
+        // Nothing runs in the namespace: nothing to judge (or not
+        // captured), unless an Ingress sends its traffic to the Service.
         return None;
     }
     if pods.is_empty() && replica_role_vacant(a, svc, sel) {

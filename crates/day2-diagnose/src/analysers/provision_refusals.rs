@@ -1,0 +1,95 @@
+//! A provisioner that refuses a claim for something the cluster holds: a
+//! size outside the driver's bounds (`Invalid size (8GB) - Must be between
+//! 10GB and 10000GB`, vultr/vultr-csi#86), or the helper pod a host-path
+//! provisioner starts refused by Pod Security admission in its own
+//! namespace (`pods "helper-pod-create-pvc-…" is forbidden: violates
+//! PodSecurity "baseline:latest": hostPath volumes`, siderolabs/talos#10817).
+
+use crate::analysis::Analysis;
+use crate::evidence::Hypothesis;
+use day2_model::{Loop, ObjRef, Res};
+use k8s_openapi::api::core::v1::PersistentVolumeClaim;
+
+pub fn refused(
+    a: &Analysis<'_>,
+    pvc: &Res<PersistentVolumeClaim>,
+    provisioner: &str,
+    msg: &str,
+) -> Option<Hypothesis> {
+    helper_refused(a, provisioner, msg).or_else(|| size_refused(pvc, provisioner, msg))
+}
+
+fn size_refused(
+    pvc: &Res<PersistentVolumeClaim>,
+    provisioner: &str,
+    msg: &str,
+) -> Option<Hypothesis> {
+    let l = msg.to_ascii_lowercase();
+    let about_size = l.contains("size") || l.contains("capacity");
+    let bounds = [
+        "must be between",
+        "minimum",
+        "at least",
+        "too small",
+        "too large",
+        "exceeds the maximum",
+        "out of range",
+    ];
+    if !about_size || !bounds.iter().any(|b| l.contains(b)) {
+        return None;
+    }
+    let ns = pvc.ns_or_default();
+    let asked = day2_model::cluster::claim_size(pvc)
+        .map(|q| format!(" asks for {q}, which"))
+        .unwrap_or_else(|| "'s size".to_owned());
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Storage,
+            pvc.objref(),
+            format!(
+                "claim {ns}/{}{asked} {provisioner} refuses: {}",
+                pvc.name(),
+                day2_model::redact::excerpt(msg, 200)
+            ),
+        )
+        .fix(format!(
+            "Request a size within the driver's bounds (its error states them) in claim {ns}/{} (a StatefulSet's volumeClaimTemplates or a chart's `persistence.size`); a Pending claim cannot be resized, so delete it and let the workload create it again with the new size.",
+            pvc.name()
+        )),
+    )
+}
+
+fn helper_refused(a: &Analysis<'_>, provisioner: &str, msg: &str) -> Option<Hypothesis> {
+    let level = msg
+        .split_once("violates PodSecurity \"")?
+        .1
+        .split('"')
+        .next()?;
+    if !msg.contains("is forbidden") {
+        return None;
+    }
+    // The provisioner's own namespace, where it starts its helper pods.
+    let short = provisioner.rsplit('/').next().unwrap_or(provisioner);
+    let w = a.workloads_all().iter().find(|w| {
+        w.name().contains(short)
+            || w.name().contains("provisioner")
+                && crate::model::command_lines_name(w.spec, provisioner)
+    })?;
+    let ns = w.namespace();
+    let label = format!("pod-security.kubernetes.io/enforce={}", "privileged");
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Identity,
+            ObjRef::new("Namespace", None, ns),
+            format!(
+                "{provisioner} starts a helper pod in namespace {ns} for each volume, and Pod Security admission refuses it there (\"{level}\": {})",
+                msg.rsplit_once(&format!("{level}\": ")).map_or("", |(_, r)| r).trim()
+            ),
+        )
+        .fix(format!(
+            "Let namespace {ns} run the provisioner's privileged helper pods: `kubectl label namespace {ns} {label} --overwrite` (with the matching `audit` and `warn` labels), the level its hostPath helpers need; the provisioner retries the claim on its own."
+        )),
+    )
+}
