@@ -13,6 +13,17 @@ pub const ZONE_LABELS: [&str; 5] = [
     "topology.gke.io/zone",
 ];
 
+/// A node's `InternalIP` address, as its status lists it.
+pub fn internal_ip(node: &Node) -> Option<&str> {
+    node.status
+        .as_ref()?
+        .addresses
+        .iter()
+        .flatten()
+        .find(|a| a.type_ == "InternalIP")
+        .map(|a| a.address.as_str())
+}
+
 /// The zone of a set of labels, if any.
 pub fn zone_of(labels: &Labels) -> Option<&str> {
     ZONE_LABELS

@@ -54,12 +54,7 @@ fn misdetected(nodes: &[Res<Node>]) -> Option<(&Res<Node>, &str, &str)> {
         if own.is_empty() || own.contains(&ip) {
             return None;
         }
-        let internal = n
-            .status
-            .iter()
-            .flat_map(|s| s.addresses.iter().flatten())
-            .find(|a| a.type_ == "InternalIP")
-            .map_or(own[0], |a| a.address.as_str());
+        let internal = day2_model::topology::internal_ip(n).unwrap_or(own[0]);
         Some((n, ip, internal))
     })
 }

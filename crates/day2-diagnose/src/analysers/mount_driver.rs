@@ -14,6 +14,17 @@ use crate::model;
 use day2_model::pod::Pod;
 use day2_model::{Loop, Res};
 
+/// The PersistentVolume a message names in quotes (`for volume "pvc-…"`).
+fn quoted_volume<'c>(
+    a: &Analysis<'c>,
+    message: &str,
+) -> Option<&'c Res<k8s_openapi::api::core::v1::PersistentVolume>> {
+    a.cluster
+        .pvs
+        .iter()
+        .find(|pv| message.contains(&format!("\"{}\"", pv.name())))
+}
+
 /// The file system whose tool the driver lacks: `mkfs.xfs`, `fsck.ext4`.
 fn missing_tool(message: &str) -> Option<(String, String)> {
     if !message.contains("executable file not found") {
@@ -69,11 +80,7 @@ pub fn driver_side(
     }
     if let Some((tool, fs)) = missing_tool(message) {
         // The volume the message names, and the class that asked for `fs`.
-        let pv = a
-            .cluster
-            .pvs
-            .iter()
-            .find(|pv| message.contains(&format!("\"{}\"", pv.name())));
+        let pv = quoted_volume(a, message);
         let class = pv
             .and_then(|pv| day2_model::cluster::volume_class_name(pv))
             .and_then(|sc| a.cluster.storage_classes.iter().find(|c| c.name() == sc));
@@ -150,11 +157,7 @@ fn category_unsupported(a: &Analysis<'_>, pod: &Res<Pod>, message: &str) -> Opti
     if !refused {
         return None;
     }
-    let pv = a
-        .cluster
-        .pvs
-        .iter()
-        .find(|pv| message.contains(&format!("\"{}\"", pv.name())))?;
+    let pv = quoted_volume(a, message)?;
     let class = day2_model::cluster::volume_class_name(pv)
         .and_then(|sc| a.cluster.storage_classes.iter().find(|c| c.name() == sc));
     let category = class
@@ -210,11 +213,7 @@ fn host_dir_gone(a: &Analysis<'_>, pod: &Res<Pod>, message: &str) -> Option<Hypo
     {
         return None;
     }
-    let pv = a
-        .cluster
-        .pvs
-        .iter()
-        .find(|pv| message.contains(&format!("\"{}\"", pv.name())))?;
+    let pv = quoted_volume(a, message)?;
     let spec = pv.spec.as_ref()?;
     let path = spec
         .host_path

@@ -57,14 +57,7 @@ fn overlap(a: &Analysis<'_>) -> Option<(ObjRef, String, String, Ipv4Addr)> {
         }));
     for (pool, cidr) in pools {
         for n in &a.cluster.nodes {
-            let ip = n
-                .status
-                .as_ref()
-                .and_then(|s| s.addresses.as_ref())
-                .into_iter()
-                .flatten()
-                .filter(|x| x.type_ == "InternalIP")
-                .find_map(|x| x.address.parse::<Ipv4Addr>().ok());
+            let ip = day2_model::topology::internal_ip(n).and_then(|x| x.parse::<Ipv4Addr>().ok());
             if let Some(ip) = ip
                 && contains(&cidr, ip)
             {

@@ -32,16 +32,7 @@ pub fn node_denied(
     }
     let port = u16::try_from(port?).ok()?;
     let node = a.cluster.node(crate::model::node_name(pod)?)?;
-    let ip: IpAddr = node
-        .status
-        .as_ref()?
-        .addresses
-        .iter()
-        .flatten()
-        .find(|x| x.type_ == "InternalIP")?
-        .address
-        .parse()
-        .ok()?;
+    let ip: IpAddr = day2_model::topology::internal_ip(node)?.parse().ok()?;
     let verdict = evaluate(
         a.cluster,
         pod,

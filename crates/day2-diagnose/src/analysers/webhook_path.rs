@@ -141,15 +141,7 @@ fn off_pod_network(
 ) -> Option<Hypothesis> {
     let pod_ip = pod.status.as_ref()?.pod_ip.as_deref()?;
     let node = a.cluster.node(crate::model::node_name(pod)?)?;
-    let host_ip = node
-        .status
-        .as_ref()?
-        .addresses
-        .iter()
-        .flatten()
-        .find(|x| x.type_ == "InternalIP")?
-        .address
-        .as_str();
+    let host_ip = day2_model::topology::internal_ip(node)?;
     let net = |ip: &str| -> Option<[u8; 2]> {
         let o = ip.parse::<std::net::Ipv4Addr>().ok()?.octets();
         Some([o[0], o[1]])
