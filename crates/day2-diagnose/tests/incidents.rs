@@ -392,6 +392,12 @@
 //! `tests/incidents-heldout-105/` is a hundred-and-fifth, written the same way
 //! from threads none of the other sets cites, against
 //! [`HELDOUT105_ACCURACY_FLOOR`] and [`HELDOUT105_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-106/` is a hundred-and-sixth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT106_ACCURACY_FLOOR`] and [`HELDOUT106_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-107/` is a hundred-and-seventh, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT107_ACCURACY_FLOOR`] and [`HELDOUT107_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -1530,6 +1536,22 @@ const HELDOUT105_ACCURACY_FLOOR: f64 = 0.642;
 /// today. Only goes down.
 const HELDOUT105_HEALTHY_MISSES_CEILING: usize = 0;
 
+/// Share of the hundred-and-sixth held-out set (`tests/incidents-heldout-106/`)
+/// fully right. Blind, on the engine of ea50f09: 11 of 14. Only goes up.
+const HELDOUT106_ACCURACY_FLOOR: f64 = 0.785;
+
+/// Healthy clusters of the hundred-and-sixth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT106_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the hundred-and-seventh held-out set (`tests/incidents-heldout-107/`)
+/// fully right. Blind, on the engine of ea50f09: 8 of 12. Only goes up.
+const HELDOUT107_ACCURACY_FLOOR: f64 = 0.666;
+
+/// Healthy clusters of the hundred-and-seventh held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT107_HEALTHY_MISSES_CEILING: usize = 0;
+
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
 const HELDOUT10_HEALTHY_MISSES_CEILING: usize = 0;
@@ -2012,6 +2034,8 @@ const HELDOUT102: &str = "tests/incidents-heldout-102";
 const HELDOUT103: &str = "tests/incidents-heldout-103";
 const HELDOUT104: &str = "tests/incidents-heldout-104";
 const HELDOUT105: &str = "tests/incidents-heldout-105";
+const HELDOUT106: &str = "tests/incidents-heldout-106";
+const HELDOUT107: &str = "tests/incidents-heldout-107";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -2603,6 +2627,10 @@ const HELDOUT104_BEGIN: &str = "<!-- heldout104:begin -->";
 const HELDOUT104_END: &str = "<!-- heldout104:end -->";
 const HELDOUT105_BEGIN: &str = "<!-- heldout105:begin -->";
 const HELDOUT105_END: &str = "<!-- heldout105:end -->";
+const HELDOUT106_BEGIN: &str = "<!-- heldout106:begin -->";
+const HELDOUT106_END: &str = "<!-- heldout106:end -->";
+const HELDOUT107_BEGIN: &str = "<!-- heldout107:begin -->";
+const HELDOUT107_END: &str = "<!-- heldout107:end -->";
 
 /// The scoreboards share one file and run in parallel: one writer at a time.
 static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -3964,6 +3992,30 @@ fn heldout105_incidents_scoreboard() {
         HELDOUT105_ACCURACY_FLOOR,
         HELDOUT105_HEALTHY_MISSES_CEILING,
         (HELDOUT105_BEGIN, HELDOUT105_END),
+    );
+}
+
+/// The hundred-and-sixth held-out set, scored on its own by the same code.
+#[test]
+fn heldout106_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT106,
+        14,
+        HELDOUT106_ACCURACY_FLOOR,
+        HELDOUT106_HEALTHY_MISSES_CEILING,
+        (HELDOUT106_BEGIN, HELDOUT106_END),
+    );
+}
+
+/// The hundred-and-seventh held-out set, scored on its own by the same code.
+#[test]
+fn heldout107_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT107,
+        12,
+        HELDOUT107_ACCURACY_FLOOR,
+        HELDOUT107_HEALTHY_MISSES_CEILING,
+        (HELDOUT107_BEGIN, HELDOUT107_END),
     );
 }
 
