@@ -69,6 +69,28 @@ pub fn controller(
         Some((kind, name)) if kind != obj.kind || name != obj.name => (obj, Some((kind, name))),
         _ => (obj, None),
     };
+    // A mount of a volume the pod does not declare (`volumeMounts[0].name:
+    // Not found: "data"`): the volume, or a StatefulSet's claim template,
+    // is missing (thanos-io/kube-thanos#255): the storage the container
+    // expects.
+    if owner.is_none()
+        && let Some(vol) = field_error
+            .split_once(".volumeMounts[")
+            .and_then(|(_, r)| r.split_once("].name: Not found: \""))
+            .and_then(|(_, r)| r.split('"').next())
+    {
+        let template = if obj.kind == "StatefulSet" {
+            format!(
+                "a volumeClaimTemplate named {vol} (`volumeClaimTemplates: [{{metadata: {{name: {vol}}}, spec: …}}]`; templates cannot change in place: delete the StatefulSet with `--cascade=orphan` and create it again), or "
+            )
+        } else {
+            String::new()
+        };
+        return Some(
+            Hypothesis::new(84, Loop::Storage, obj.clone(), format!("{summary}: a container mounts volume {vol}, which the pod declares nowhere"))
+                .fix(format!("Give {} {ns}/{} {template}a volume named {vol} in its pod template (an `emptyDir: {{}}` for scratch data, a persistentVolumeClaim for data to keep), or remove the mount.", obj.kind, obj.name)),
+        );
+    }
     Some(match owner {
         Some((kind, name)) => Hypothesis::new(
             82,

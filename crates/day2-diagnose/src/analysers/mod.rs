@@ -57,6 +57,7 @@ pub mod listen_family;
 pub mod manual_endpoints;
 pub mod memory_setting;
 pub mod mesh_cert;
+pub mod mesh_server_first;
 pub mod metallb;
 pub mod metrics_adapter;
 pub mod missing_file;
@@ -529,6 +530,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[CrashLoopBackOff, JobFailed],
         run: pod_cidr_overlap::crash,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff, JobFailed],
+        run: mesh_server_first::server_first,
     },
     // Any symptom of a pod or pod template: what is wrong along its references.
     Analyser {

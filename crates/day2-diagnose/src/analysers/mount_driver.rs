@@ -354,7 +354,7 @@ fn node_exhausted(
 /// the array: its iSCSI sessions to the portals the VolumeAttachment
 /// records, or its multipath devices.
 pub fn unread(a: &Analysis<'_>, pod: &Res<Pod>, message: &str, link: Option<Link>) -> Hypothesis {
-    if let Some(h) = kubelet_own(a, pod, message) {
+    if let Some(h) = kubelet_own(a, pod, message).or_else(|| flex_garbled(pod, message)) {
         return h.links(link);
     }
     let node = model::node_name(pod).unwrap_or("?");
@@ -524,5 +524,47 @@ fn kubelet_own(a: &Analysis<'_>, pod: &Res<Pod>, message: &str) -> Option<Hypoth
             version.as_deref().map(|v| format!(" (now {v})")).unwrap_or_default()
         ))
         .missing(format!("the kubelet's log on node {node}")),
+    )
+}
+
+/// A FlexVolume driver whose answer is not the JSON status the kubelet
+/// reads (`invalid character '/' looking for beginning of value`): the
+/// driver, a script on the node, failed before printing it, most often for
+/// a tool it calls that the node lacks (jq, mount.cifs:
+/// Azure/kubernetes-volume-drivers#14). The node's own files, outside the
+/// cluster's objects.
+fn flex_garbled(pod: &Res<Pod>, message: &str) -> Option<Hypothesis> {
+    if !message.contains("looking for beginning of value") {
+        return None;
+    }
+    let vol = message.split_once("for volume \"")?.1.split('"').next()?;
+    let flex = pod
+        .spec
+        .as_ref()?
+        .volumes
+        .iter()
+        .flatten()
+        .find(|v| v.name == vol)?
+        .flex_volume
+        .as_ref()?;
+    let driver = flex.driver.as_str();
+    let dir = driver.replacen('/', "~", 1);
+    let name = driver.rsplit('/').next().unwrap_or(driver);
+    let node = model::node_name(pod).unwrap_or("its node");
+    Some(
+        Hypothesis::new(
+            55,
+            Loop::Storage,
+            pod.objref(),
+            format!(
+                "FlexVolume driver {driver} answers the kubelet on node {node} with something that is not its JSON status ({}): the driver's script failed before printing it",
+                day2_model::redact::excerpt(message, 120)
+            ),
+        )
+        .fix(format!(
+            "Run the driver by hand on node {node} (`/usr/libexec/kubernetes/kubelet-plugins/volume/exec/{dir}/{name} init`) to see what it prints: a tool the script calls is missing on the node (jq, mount.cifs, curl); install it on every node that may mount the volume, and the kubelet's next retry mounts."
+        ))
+        .missing(format!("the driver script's output on node {node}"))
+        .unexplained(),
     )
 }

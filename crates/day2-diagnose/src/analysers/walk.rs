@@ -106,7 +106,11 @@ fn walk<'c>(
         };
     // The ServiceAccount.
     let sa = day2_model::pod::service_account(spec);
-    if !ix.service_accounts.contains_key(&(ns, sa)) {
+    // A namespace's `default` ServiceAccount is made again by the
+    // controller manager within seconds; for a pod whose containers have
+    // run, its absence from the input is the capture's.
+    let made_again = sa == "default" && resolved.all_volumes;
+    if !made_again && !ix.service_accounts.contains_key(&(ns, sa)) {
         absent(
             "ServiceAccount",
             sa,
@@ -331,6 +335,10 @@ struct Resolved {
     waiting: Option<Vec<String>>,
     /// Containers whose environment was read.
     env_read: Vec<String>,
+    /// The volumes the kubelet's `MountVolume.SetUp failed for volume "X"`
+    /// events name: a volume they leave out mounted (the kubelet reports
+    /// each volume it cannot mount).
+    failing: Vec<String>,
 }
 
 impl Resolved {
@@ -363,15 +371,24 @@ impl Resolved {
                 == Some("CreateContainerConfigError")
         };
         let statuses: Vec<_> = model::container_statuses(pod).collect();
+        let failed_mounts: Vec<&day2_model::Event> = failed_mounts.collect();
+        let failing = failed_mounts
+            .iter()
+            .filter_map(|e| {
+                let m = e.message_text();
+                let rest = m.split_once(" failed for volume \"")?.1;
+                Some(rest.split('"').next()?.to_owned())
+            })
+            .collect();
         let waiting = failed_mounts
+            .iter()
             .filter_map(|e| crate::messages::volume::parse_mount_wait(e.message_text()))
             .map(|w| {
                 let mut v = w.unmounted;
                 v.extend(w.unattached);
                 v
             })
-            .filter(|v| !v.is_empty())
-            .last();
+            .rfind(|v| !v.is_empty());
         Resolved {
             all_volumes: statuses.iter().any(|cs| ran(cs)),
             waiting,
@@ -380,6 +397,7 @@ impl Resolved {
                 .filter(|cs| ran(cs) && !config_wait(cs))
                 .map(|cs| cs.name.clone())
                 .collect(),
+            failing,
         }
     }
 
@@ -391,6 +409,9 @@ impl Resolved {
                         .waiting
                         .as_ref()
                         .is_some_and(|w| !w.iter().any(|v| v == volume))
+                    || (self.waiting.is_none()
+                        && !self.failing.is_empty()
+                        && !self.failing.iter().any(|v| v == volume))
             }
             Via::EnvFrom { container, .. } | Via::Env { container, .. } => {
                 self.env_read.iter().any(|c| c == container)

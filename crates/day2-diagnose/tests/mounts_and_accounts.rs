@@ -1,0 +1,157 @@
+//! What a capture leaves out is not a cause, and what a controller's spec
+//! declares is read before blaming it: a StatefulSet mounting a volume it
+//! declares nowhere (thanos-io/kube-thanos#255), a running pod whose
+//! namespace's `default` ServiceAccount the input lacks, a volume the
+//! kubelet never named failing, and a FlexVolume driver whose answer is
+//! not JSON (Azure/kubernetes-volume-drivers#14); and an Istio sidecar in
+//! front of a server-first protocol (argoproj/argo-events#1311). Each with
+//! the sibling that must read otherwise.
+
+mod common;
+
+use common::*;
+use day2_model::Loop;
+
+const NODE: &str = r#"
+- {apiVersion: v1, kind: Node, metadata: {name: w1, uid: n1, labels: {kubernetes.io/hostname: w1}}, status: {allocatable: {cpu: "4", memory: 16Gi, pods: "110"}, conditions: [{type: Ready, status: "True"}]}}
+"#;
+
+/// A StatefulSet whose pods the API server refuses with `field`.
+fn store(field: &str) -> String {
+    let said = format!(
+        "create Pod thanos-store-0 in StatefulSet thanos-store failed error: Pod \"thanos-store-0\" is invalid: {field}"
+    );
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:{NODE}
+- {{apiVersion: apps/v1, kind: StatefulSet, metadata: {{name: thanos-store, namespace: monitoring, uid: s1}}, spec: {{replicas: 1, serviceName: thanos-store, selector: {{matchLabels: {{app: store}}}}, template: {{metadata: {{labels: {{app: store}}}}, spec: {{containers: [{{name: thanos-store, image: "quay.io/thanos/thanos:v0.28.0", volumeMounts: [{{name: data, mountPath: /var/thanos/store}}]}}]}}}}}}, status: {{replicas: 0}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: monitoring}}, involvedObject: {{kind: StatefulSet, namespace: monitoring, name: thanos-store, uid: s1}}, reason: FailedCreate, type: Warning, count: 20, firstTimestamp: "2022-01-10T10:00:00Z", lastTimestamp: "2022-01-10T10:30:00Z", source: {{component: statefulset-controller}}, message: {said:?}}}
+"#
+    )
+}
+
+#[test]
+fn a_mount_of_a_volume_the_pod_declares_nowhere() {
+    let out = diagnose(&load(&store(
+        "spec.containers[0].volumeMounts[0].name: Not found: \"data\"",
+    )));
+    let d = &out.diagnoses[0];
+    assert_root(d, Loop::Storage, "StatefulSet", "thanos-store");
+    assert!(
+        d.fix.contains("volumeClaimTemplate named data"),
+        "{}",
+        d.fix
+    );
+    // Another invalid field is the spec's, in the compute loop.
+    let out = diagnose(&load(&store("spec.containers[0].image: Required value")));
+    let d = &out.diagnoses[0];
+    assert_eq!(d.root_cause.loop_, Loop::Compute, "{}", summary(&out));
+}
+
+/// A crash-looping pod of namespace ev that runs as `sa`, with no
+/// ServiceAccount of that namespace in the input but another.
+fn runs_as(sa: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:{NODE}
+- {{apiVersion: v1, kind: ServiceAccount, metadata: {{name: argo-events-sa, namespace: ev, uid: sa1}}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: eventsource-nvqhm, namespace: ev, uid: p1}}
+  spec: {{nodeName: w1, serviceAccountName: {sa}, containers: [{{name: main, image: "quay.io/argoproj/argo-events:v1.4.0"}}]}}
+  status: {{phase: Running, containerStatuses: [{{name: main, ready: false, restartCount: 5, image: "", imageID: "", state: {{waiting: {{reason: CrashLoopBackOff}}}}, lastState: {{terminated: {{exitCode: 1, reason: Error, message: "failed to connect to eventbus, read tcp 10.42.0.40:42834->10.42.2.28:4222: i/o timeout"}}}}}}]}}
+"#
+    )
+}
+
+#[test]
+fn a_default_account_the_capture_left_out_is_not_the_cause() {
+    let out = diagnose(&load(&runs_as("default")));
+    let d = about(&out, "CrashLoopBackOff", "ev", "eventsource-nvqhm");
+    assert_ne!(
+        d.root_cause.object.kind,
+        "ServiceAccount",
+        "{}",
+        summary(&out)
+    );
+    // An account of its own that is not there is still read.
+    let out = diagnose(&load(&runs_as("eventsource-sa")));
+    let d = about(&out, "CrashLoopBackOff", "ev", "eventsource-nvqhm");
+    assert_root(d, Loop::Identity, "ServiceAccount", "eventsource-sa");
+}
+
+/// A pod with a FlexVolume `test` and a token Secret volume the input
+/// lacks, whose mount of `test` fails with `said`.
+fn flex(said: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:{NODE}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: smb-test, namespace: default, uid: p1}}
+  spec: {{nodeName: w1, containers: [{{name: app, image: "nginx:1.25", volumeMounts: [{{name: test, mountPath: /data}}, {{name: default-token-ffb13, mountPath: /var/run/secrets/kubernetes.io/serviceaccount}}]}}], volumes: [{{name: test, flexVolume: {{driver: microsoft.com/smb, secretRef: {{name: smbcreds}}, options: {{source: //fs/share}}}}}}, {{name: default-token-ffb13, secret: {{secretName: default-token-ffb13}}}}]}}
+  status: {{phase: Pending, containerStatuses: [{{name: app, ready: false, restartCount: 0, image: "", imageID: "", state: {{waiting: {{reason: ContainerCreating}}}}}}]}}
+- {{apiVersion: v1, kind: Secret, metadata: {{name: smbcreds, namespace: default, uid: sec1}}, type: Opaque}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: default}}, involvedObject: {{kind: Pod, namespace: default, name: smb-test, uid: p1}}, reason: FailedMount, type: Warning, count: 9, firstTimestamp: "2019-01-10T10:00:00Z", lastTimestamp: "2019-01-10T10:30:00Z", source: {{component: kubelet, host: w1}}, message: {said:?}}}
+"#
+    )
+}
+
+#[test]
+fn a_flexvolume_driver_whose_answer_is_not_json() {
+    let out = diagnose(&load(&flex(
+        "MountVolume.SetUp failed for volume \"test\" : invalid character '/' looking for beginning of value",
+    )));
+    let d = about(&out, "FailedMount", "default", "smb-test");
+    // The token volume the kubelet never named is not what fails.
+    assert_ne!(d.root_cause.object.kind, "Secret", "{}", summary(&out));
+    assert!(d.unexplained, "{}", summary(&out));
+    assert!(
+        d.fix.contains("microsoft.com~smb/smb init") && d.fix.contains("jq"),
+        "{}",
+        d.fix
+    );
+    // The kubelet naming the token volume: its missing Secret is the cause.
+    let out = diagnose(&load(&flex(
+        "MountVolume.SetUp failed for volume \"default-token-ffb13\" : secret \"default-token-ffb13\" not found",
+    )));
+    let d = about(&out, "FailedMount", "default", "smb-test");
+    assert_eq!(d.root_cause.object.kind, "Secret", "{}", summary(&out));
+}
+
+/// An event source behind an Istio sidecar timing out on NATS, whose
+/// Service port is named `port_name`.
+fn nats(port_name: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:{NODE}
+- {{apiVersion: v1, kind: Service, metadata: {{name: eventbus-default-stan-svc, namespace: ev, uid: s1}}, spec: {{clusterIP: None, selector: {{app: stan}}, ports: [{{name: {port_name}, port: 4222, targetPort: 4222, protocol: TCP}}]}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: eventbus-default-stan-0, namespace: ev, uid: p0, labels: {{app: stan}}}}, spec: {{nodeName: w1, containers: [{{name: stan, image: "nats-streaming:0.22.1", ports: [{{containerPort: 4222}}]}}, {{name: istio-proxy, image: "docker.io/istio/proxyv2:1.10.3"}}]}}, status: {{phase: Running, podIP: 10.42.2.28, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: stan, ready: true, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2021-08-14T09:00:00Z"}}}}}}]}}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: webhook-eventsource-nvqhm, namespace: ev, uid: p1}}
+  spec: {{nodeName: w1, containers: [{{name: main, image: "quay.io/argoproj/argo-events:v1.4.0"}}, {{name: istio-proxy, image: "docker.io/istio/proxyv2:1.10.3"}}]}}
+  status: {{phase: Running, containerStatuses: [{{name: main, ready: false, restartCount: 5, image: "", imageID: "", state: {{waiting: {{reason: CrashLoopBackOff}}}}, lastState: {{terminated: {{exitCode: 1, reason: Error, message: "failed to connect to eventbus, read tcp 10.42.0.40:42834->10.42.2.28:4222: i/o timeout"}}}}}}]}}
+"#
+    )
+}
+
+#[test]
+fn a_sidecar_in_front_of_a_server_first_protocol() {
+    let out = diagnose(&load(&nats("client")));
+    let d = about(&out, "CrashLoopBackOff", "ev", "webhook-eventsource-nvqhm");
+    assert_root(d, Loop::Network, "Service", "eventbus-default-stan-svc");
+    assert!(
+        d.fix.contains("tcp-client") && d.fix.contains("4222"),
+        "{}",
+        d.fix
+    );
+    // The port declared as TCP: the sidecar does not wait, so not this.
+    let out = diagnose(&load(&nats("tcp-client")));
+    let d = about(&out, "CrashLoopBackOff", "ev", "webhook-eventsource-nvqhm");
+    assert!(!d.fix.contains("tcp-client"), "{}", d.fix);
+}
