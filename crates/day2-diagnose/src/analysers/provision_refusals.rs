@@ -73,11 +73,11 @@ fn helper_refused(a: &Analysis<'_>, provisioner: &str, msg: &str) -> Option<Hypo
     let short = provisioner.rsplit('/').next().unwrap_or(provisioner);
     let w = a.workloads_all().iter().find(|w| {
         w.name().contains(short)
-            || w.name().contains("provisioner")
-                && crate::model::command_lines_name(w.spec, provisioner)
+            || (w.name().contains("provisioner")
+                && crate::model::command_lines_name(w.spec, provisioner))
     })?;
     let ns = w.namespace();
-    let label = format!("pod-security.kubernetes.io/enforce={}", "privileged");
+    let label = "pod-security.kubernetes.io/enforce=privileged";
     Some(
         Hypothesis::new(
             86,
