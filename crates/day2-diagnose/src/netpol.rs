@@ -278,7 +278,9 @@ fn parse_cidr(cidr: &str) -> Option<(IpAddr, u8)> {
     (len <= max).then_some((ip, len))
 }
 
-fn cidr_contains(cidr: &str, ip: IpAddr) -> bool {
+/// Whether `cidr` (IPv4 or IPv6, `a.b.c.d/n`) contains `ip`; false for a
+/// CIDR that does not parse.
+pub(crate) fn cidr_contains(cidr: &str, ip: IpAddr) -> bool {
     let Some((net, len)) = parse_cidr(cidr) else {
         return false;
     };

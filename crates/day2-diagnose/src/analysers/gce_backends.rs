@@ -107,13 +107,7 @@ fn healthy_sibling(ing: &k8s_openapi::api::networking::v1::Ingress) -> bool {
 fn glbc_without_firewall(a: &Analysis<'_>) -> bool {
     a.cluster.nodes.iter().any(|n| {
         model::node_info(n)
-            .and_then(|i| {
-                let v = i.kubelet_version.trim_start_matches('v');
-                let mut parts = v.split('.');
-                let major: u32 = parts.next()?.parse().ok()?;
-                let minor: u32 = parts.next()?.parse().ok()?;
-                Some(major == 1 && minor < 3)
-            })
-            .unwrap_or(false)
+            .and_then(|i| day2_model::text::major_minor(&i.kubelet_version))
+            .is_some_and(|(major, minor)| major == 1 && minor < 3)
     })
 }

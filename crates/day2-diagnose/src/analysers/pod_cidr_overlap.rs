@@ -13,25 +13,6 @@ use crate::symptoms::{Detail, Detected};
 use day2_model::{Loop, ObjRef};
 use std::net::Ipv4Addr;
 
-/// Whether IPv4 `cidr` (`a.b.c.d/n`) contains `ip`.
-fn contains(cidr: &str, ip: Ipv4Addr) -> bool {
-    let Some((net, bits)) = cidr.split_once('/') else {
-        return false;
-    };
-    let (Ok(net), Ok(bits)) = (net.parse::<Ipv4Addr>(), bits.parse::<u32>()) else {
-        return false;
-    };
-    if bits > 32 {
-        return false;
-    }
-    let mask = if bits == 0 {
-        0
-    } else {
-        u32::MAX << (32 - bits)
-    };
-    u32::from(net) & mask == u32::from(ip) & mask
-}
-
 /// The pod pool that holds a node's address: (the pool, its CIDR, the
 /// node, its address).
 fn overlap(a: &Analysis<'_>) -> Option<(ObjRef, String, String, Ipv4Addr)> {
@@ -59,7 +40,7 @@ fn overlap(a: &Analysis<'_>) -> Option<(ObjRef, String, String, Ipv4Addr)> {
         for n in &a.cluster.nodes {
             let ip = day2_model::topology::internal_ip(n).and_then(|x| x.parse::<Ipv4Addr>().ok());
             if let Some(ip) = ip
-                && contains(&cidr, ip)
+                && crate::netpol::cidr_contains(&cidr, ip.into())
             {
                 return Some((pool, cidr, n.name().to_owned(), ip));
             }
@@ -143,21 +124,4 @@ pub fn metrics<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     )
     .into_iter()
     .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::contains;
-
-    #[test]
-    fn cidr_containment() {
-        assert!(contains("192.168.0.0/16", "192.168.50.11".parse().unwrap()));
-        assert!(contains(
-            "172.16.213.0/24",
-            "172.16.213.22".parse().unwrap()
-        ));
-        assert!(!contains("10.244.0.0/16", "192.168.50.11".parse().unwrap()));
-        assert!(!contains("10.244.0.0/33", "10.244.0.1".parse().unwrap()));
-        assert!(!contains("not-a-cidr", "10.0.0.1".parse().unwrap()));
-    }
 }
