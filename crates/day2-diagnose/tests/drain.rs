@@ -50,7 +50,8 @@ fn a_budget_that_asks_for_every_pod_blocks_the_drain() {
 
 #[test]
 fn a_node_cordoned_a_moment_ago_is_still_draining() {
-    let out = diagnose(&load(&drain("2026-06-20T09:58:00Z", 1, 1, false)));
+    // The budget allows none only until its pod is healthy again.
+    let out = diagnose(&load(&drain("2026-06-20T09:58:00Z", 1, 0, false)));
     assert!(
         !out.diagnoses
             .iter()
@@ -58,8 +59,17 @@ fn a_node_cordoned_a_moment_ago_is_still_draining() {
         "{}",
         summary(&out)
     );
-    // Unless the eviction API has already refused a pod.
-    let out = diagnose(&load(&drain("2026-06-20T09:58:00Z", 1, 1, true)));
+    // A budget that allows none with every pod healthy never will: kured
+    // cordons and its drain waits at once (kubereboot/kured#82).
+    let out = diagnose(&load(&drain("2026-06-20T09:59:59Z", 1, 1, false)));
+    let d = out
+        .diagnoses
+        .iter()
+        .find(|d| d.symptom.kind == "DrainBlocked")
+        .unwrap_or_else(|| panic!("no DrainBlocked: {}", summary(&out)));
+    assert_root(d, Loop::Compute, "PodDisruptionBudget", "istiod");
+    // Or the eviction API has already refused a pod.
+    let out = diagnose(&load(&drain("2026-06-20T09:58:00Z", 1, 0, true)));
     assert!(
         out.diagnoses
             .iter()

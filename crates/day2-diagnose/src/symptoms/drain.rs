@@ -4,8 +4,11 @@
 //! a managed node-group upgrade or the autoscaler's scale-down waits on it
 //! (`Cannot evict pod as it would violate the pod's disruption budget.`,
 //! `pkg/registry/core/pod/storage/eviction.go`). Judged when the eviction
-//! API has refused a pod, or the node has stayed cordoned for ten minutes
-//! with such a pod: a node cordoned a moment ago is still draining.
+//! API has refused a pod, when a budget can never allow one (every pod it
+//! expects is healthy and it still allows none: `minAvailable` equal to
+//! the replicas, `maxUnavailable: 0`), or when the node has stayed cordoned
+//! for ten minutes with such a pod: otherwise a node cordoned a moment ago
+//! may still be draining while a replica elsewhere becomes ready.
 
 use super::{Detail, Detected, Kind, Subject};
 use crate::analysis::Analysis;
@@ -63,6 +66,17 @@ pub fn held<'c>(a: &Analysis<'c>, node: &str) -> Vec<Held<'c>> {
     out
 }
 
+/// Whether the budget allows no disruption even with every pod it expects
+/// healthy: no replica coming up elsewhere will free an eviction.
+pub fn never_allows(pdb: &Res<PodDisruptionBudget>) -> bool {
+    pdb.status.as_ref().is_some_and(|s| {
+        s.disruptions_allowed == Some(0)
+            && s.current_healthy
+                .zip(s.expected_pods)
+                .is_some_and(|(healthy, expected)| expected > 0 && healthy >= expected)
+    })
+}
+
 /// When the node was cordoned: the taint's `timeAdded`, else the kubelet's
 /// `NodeNotSchedulable` event.
 fn cordoned_at(a: &Analysis<'_>, node: &Res<Node>) -> Option<Timestamp> {
@@ -103,7 +117,8 @@ pub fn detect<'c>(a: &Analysis<'c>, node: &'c Res<Node>) -> Option<Detected<'c>>
         (Some(s), Some(now)) => now.as_second() - s.as_second() >= CORDONED_FOR,
         _ => false,
     };
-    if refusals.is_empty() && !long {
+    let permanent = held.iter().any(|h| never_allows(h.pdb));
+    if refusals.is_empty() && !long && !permanent {
         return None;
     }
     let mut d = Detected::new(Kind::DrainBlocked, node.objref(), Subject::Node(node));
