@@ -132,6 +132,36 @@ fn a_write_refused_on_a_claims_volume_is_its_class_or_the_missing_fs_group() {
     assert!(d.fix.contains("fsGroup: 1001"), "{}", d.fix);
 }
 
+/// A broker that runs as its image's user (no `runAsUser`) on a claim
+/// bound to `pv` (emqx/emqx-operator#97: a hand-made hostPath volume).
+fn image_user_on(pv: &str) -> String {
+    list(&format!(
+        r#"- {{apiVersion: v1, kind: Node, metadata: {{name: w1}}, status: {{conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {{name: standard}}, provisioner: pd.csi.storage.gke.io}}
+{pv}- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: data-emqx-0, namespace: mq}}, spec: {{storageClassName: standard, volumeName: pv-emqx, accessModes: [ReadWriteOnce], resources: {{requests: {{storage: 1Gi}}}}}}, status: {{phase: Bound}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: emqx-0, namespace: mq}}, spec: {{nodeName: w1, containers: [{{name: emqx, image: "emqx/emqx:4.3", volumeMounts: [{{name: data, mountPath: /opt/emqx/data}}]}}], volumes: [{{name: data, persistentVolumeClaim: {{claimName: data-emqx-0}}}}]}}, status: {{phase: Running, containerStatuses: [{{name: emqx, ready: false, restartCount: 6, image: "", imageID: "", state: {{waiting: {{reason: CrashLoopBackOff}}}}, lastState: {{terminated: {{exitCode: 1, reason: Error, message: "mkdir: cannot create directory '/opt/emqx/data/configs': Permission denied\n"}}}}}}]}}}}
+"#
+    ))
+}
+
+#[test]
+fn an_image_users_write_refused_on_a_node_directory_is_the_volume() {
+    let host = "- {apiVersion: v1, kind: PersistentVolume, metadata: {name: pv-emqx}, spec: {storageClassName: standard, capacity: {storage: 1Gi}, accessModes: [ReadWriteOnce], hostPath: {path: /mnt/data/emqx}, claimRef: {name: data-emqx-0, namespace: mq}}, status: {phase: Bound}}\n";
+    let out = diagnose(&load(&image_user_on(host)));
+    let d = about(&out, "CrashLoopBackOff", "mq", "emqx-0");
+    assert_root(d, Loop::Storage, "PersistentVolumeClaim", "data-emqx-0");
+    assert!(
+        d.fix.contains("chown -R <uid>:<gid> /mnt/data/emqx"),
+        "{}",
+        d.fix
+    );
+    // A disk the kubelet gives to an fsGroup: the template lacks it.
+    let out = diagnose(&load(&image_user_on("")));
+    let d = about(&out, "CrashLoopBackOff", "mq", "emqx-0");
+    assert_root(d, Loop::Compute, "Pod", "emqx-0");
+    assert!(d.fix.contains("fsGroup"), "{}", d.fix);
+}
+
 fn waiting(check: &str, redis_ready: bool) -> String {
     list(&format!(
         r#"- {{apiVersion: v1, kind: Node, metadata: {{name: w1}}, status: {{conditions: [{{type: Ready, status: "True"}}]}}}}

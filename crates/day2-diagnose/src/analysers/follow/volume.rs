@@ -391,6 +391,49 @@ fn write_denied(
         return Some(h);
     }
     let (vol_name, pvc) = claim_at(a, pod, container, &d.path)?;
+    // A PersistentVolume on a node's directory (made by hand, or by a
+    // hostPath provisioner such as local-path): the kubelet applies no
+    // fsGroup to hostPath or local volumes, so the directory keeps the
+    // owner it has on the node.
+    let pv = a.cluster.pv_of_claim(pvc);
+    let on_node = pv.and_then(|p| {
+        let s = p.spec.as_ref()?;
+        s.host_path
+            .as_ref()
+            .map(|h| h.path.clone())
+            .or_else(|| s.local.as_ref().map(|l| l.path.clone()))
+    });
+    let fs_group = spec.security_context.as_ref().and_then(|s| s.fs_group);
+    if let (Some(dir), Some(pv)) = (&on_node, pv) {
+        let ns = pod.ns_or_default();
+        let who = user.map_or_else(|| "its image's user".to_owned(), |u| format!("user {u}"));
+        let uid = user.map_or_else(|| "<uid>".to_owned(), |u| u.to_string());
+        let gid = fs_group
+            .or(user)
+            .map_or_else(|| "<gid>".to_owned(), |g| g.to_string());
+        return Some(
+            Hypothesis::new(
+                82,
+                Loop::Storage,
+                pvc.objref(),
+                format!(
+                    "container {container} ({who}) may not write {} on volume {vol_name} (claim {ns}/{}): PersistentVolume {} is directory {dir} of the node, which keeps the owner and mode it has there (the kubelet applies no fsGroup to hostPath or local volumes)",
+                    d.path,
+                    pvc.name(),
+                    pv.name()
+                ),
+            )
+            .fix(format!(
+                "Give {who} the directory on the node: `chown -R {uid}:{gid} {dir}` (or `chmod 0777 {dir}` for a scratch volume), or run an init container as root that chowns the mount (a chart's `volumePermissions.enabled: true`); fsGroup does not reach a node directory."
+            ))
+            .link(Link::new(
+                Loop::Storage,
+                None,
+                pvc.objref(),
+                format!("mounted at {}, where {who} may not write", d.path),
+            )),
+        );
+    }
     // No user in the spec: the image's own (a database image's `postgres`,
     // uid 26 or 999), which the volume's owner on the server does not let
     // write; an NFS export also squashes root.
@@ -424,7 +467,6 @@ fn write_denied(
     };
     let ns = pod.ns_or_default();
     let owner = crate::model::workload_ref(a.cluster, pod);
-    let fs_group = spec.security_context.as_ref().and_then(|s| s.fs_group);
     let class = a.cluster.class_of_claim(pvc);
     let seen = Link::new(
         Loop::Storage,
@@ -432,35 +474,8 @@ fn write_denied(
         pvc.objref(),
         format!("mounted at {}, where user {user} may not write", d.path),
     );
-    // A PersistentVolume on a node's directory (made by hand, or by a
-    // hostPath provisioner such as local-path): the kubelet applies no
-    // fsGroup to hostPath or local volumes, so the directory keeps the
-    // owner it has on the node.
-    let pv = a.cluster.pv_of_claim(pvc);
-    let on_node = pv.and_then(|p| {
-        let s = p.spec.as_ref()?;
-        s.host_path
-            .as_ref()
-            .map(|h| h.path.clone())
-            .or_else(|| s.local.as_ref().map(|l| l.path.clone()))
-    });
-    let h = match (fs_group, class, on_node, pv) {
-        (_, _, Some(dir), Some(pv)) => Hypothesis::new(
-            82,
-            Loop::Storage,
-            pvc.objref(),
-            format!(
-                "container {container} (user {user}) may not write {} on volume {vol_name} (claim {ns}/{}): PersistentVolume {} is directory {dir} of the node, which keeps the owner and mode it has there (the kubelet applies no fsGroup to hostPath or local volumes)",
-                d.path,
-                pvc.name(),
-                pv.name()
-            ),
-        )
-        .fix(format!(
-            "Give user {user} the directory on the node: `chown -R {user}:{} {dir}` (or `chmod 0777 {dir}` for a scratch volume), or run an init container as root that chowns the mount (a chart's `volumePermissions.enabled: true`); fsGroup does not reach a node directory.",
-            fs_group.unwrap_or(user)
-        )),
-        (Some(g), Some(c), _, _) => Hypothesis::new(
+    let h = match (fs_group, class) {
+        (Some(g), Some(c)) => Hypothesis::new(
             82,
             Loop::Storage,
             c.objref(),
