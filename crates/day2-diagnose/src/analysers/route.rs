@@ -27,7 +27,7 @@ pub fn backend<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     if traefik::is_route(route) {
         let controllers = traefik::controllers(a);
         if let Some(first) = controllers.first()
-            && !traefik::cross_namespace_allowed(&controllers)
+            && !traefik::cross_namespace_allowed(controllers)
             && let Some((other, svc, ..)) = traefik::backends(route)
                 .into_iter()
                 .find(|(n, ..)| *n != ns)

@@ -109,6 +109,8 @@ pub struct Analysis<'c> {
     slices: OnceLock<FxHashMap<Key, Vec<&'c Res<EndpointSlice>>>>,
     /// Ready pods whose arguments name an ingress class or controller.
     ingress_controllers: OnceLock<Vec<&'c Res<Pod>>>,
+    /// Ready pods running Traefik's image: every IngressRoute asks.
+    pub(crate) traefik_controllers: OnceLock<Vec<&'c Res<Pod>>>,
     endpoints: OnceLock<FxHashMap<Key, &'c Res<Endpoints>>>,
     service_idx: OnceLock<FxHashMap<Key, &'c Res<Service>>>,
     workloads: OnceLock<FxHashMap<String, Vec<Workload<'c>>>>,
@@ -178,6 +180,7 @@ impl<'c> Analysis<'c> {
             nodes: OnceLock::new(),
             slices: OnceLock::new(),
             ingress_controllers: OnceLock::new(),
+            traefik_controllers: OnceLock::new(),
             endpoints: OnceLock::new(),
             service_idx: OnceLock::new(),
             verdict_cache: Mutex::new(FxHashMap::default()),

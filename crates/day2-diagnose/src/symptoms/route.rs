@@ -175,7 +175,7 @@ fn traefik_problem<'b, 'c>(
         return None;
     }
     let ns = route.ns_or_default();
-    if !traefik::cross_namespace_allowed(&controllers)
+    if !traefik::cross_namespace_allowed(controllers)
         && let Some(b) = all.iter().find(|b| b.namespace != ns)
     {
         return Some((
@@ -193,7 +193,7 @@ fn traefik_problem<'b, 'c>(
     all.iter().find_map(|b| {
         let svc = a.service(b.namespace, b.service)?;
         let (c, pod, p) =
-            super::ingress::shut_out(a, &controllers, svc, b.port_text().as_deref())?;
+            super::ingress::shut_out(a, controllers, svc, b.port_text().as_deref())?;
         Some((
             b,
             Kind::IngressBackendUnavailable,

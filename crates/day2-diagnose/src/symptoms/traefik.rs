@@ -77,14 +77,17 @@ pub fn host(route: &Res<DynObject>) -> String {
         .unwrap_or_else(|| "*".to_owned())
 }
 
-/// Traefik's Ready pods: a container whose image is Traefik's.
-pub fn controllers<'c>(a: &Analysis<'c>) -> Vec<&'c Res<Pod>> {
-    a.cluster
-        .pods
-        .iter()
-        .filter(|p| crate::model::is_ready(p))
-        .filter(|p| traefik_image(p).is_some())
-        .collect()
+/// Traefik's Ready pods: a container whose image is Traefik's (found once
+/// per analysis).
+pub fn controllers<'a, 'c>(a: &'a Analysis<'c>) -> &'a [&'c Res<Pod>] {
+    a.traefik_controllers.get_or_init(|| {
+        a.cluster
+            .pods
+            .iter()
+            .filter(|p| crate::model::is_ready(p))
+            .filter(|p| traefik_image(p).is_some())
+            .collect()
+    })
 }
 
 fn traefik_image(p: &Pod) -> Option<&str> {

@@ -601,7 +601,7 @@ pub fn route_shut_out<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis>
                 .map(|n| n.to_string())
                 .or(port_name.map(str::to_owned));
             let (controller, backend, p) =
-                crate::symptoms::ingress::shut_out(a, &controllers, svc, port.as_deref())?;
+                crate::symptoms::ingress::shut_out(a, controllers, svc, port.as_deref())?;
             let what = format!(
                 "{} {} sends {host} to Service {ns}/{name}, but Traefik cannot reach the backend",
                 route.kind,
