@@ -398,6 +398,12 @@
 //! `tests/incidents-heldout-107/` is a hundred-and-seventh, written the same way
 //! from threads none of the other sets cites, against
 //! [`HELDOUT107_ACCURACY_FLOOR`] and [`HELDOUT107_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-108/` is a hundred-and-eighth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT108_ACCURACY_FLOOR`] and [`HELDOUT108_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-109/` is a hundred-and-ninth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT109_ACCURACY_FLOOR`] and [`HELDOUT109_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -1556,6 +1562,22 @@ const HELDOUT107_ACCURACY_FLOOR: f64 = 0.750;
 /// today. Only goes down.
 const HELDOUT107_HEALTHY_MISSES_CEILING: usize = 0;
 
+/// Share of the hundred-and-eighth held-out set (`tests/incidents-heldout-108/`)
+/// fully right. Blind, on the engine of d906156: 9 of 14. Only goes up.
+const HELDOUT108_ACCURACY_FLOOR: f64 = 0.642;
+
+/// Healthy clusters of the hundred-and-eighth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT108_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the hundred-and-ninth held-out set (`tests/incidents-heldout-109/`)
+/// fully right. Blind, on the engine of d906156: 8 of 14. Only goes up.
+const HELDOUT109_ACCURACY_FLOOR: f64 = 0.571;
+
+/// Healthy clusters of the hundred-and-ninth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT109_HEALTHY_MISSES_CEILING: usize = 0;
+
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
 const HELDOUT10_HEALTHY_MISSES_CEILING: usize = 0;
@@ -2040,6 +2062,8 @@ const HELDOUT104: &str = "tests/incidents-heldout-104";
 const HELDOUT105: &str = "tests/incidents-heldout-105";
 const HELDOUT106: &str = "tests/incidents-heldout-106";
 const HELDOUT107: &str = "tests/incidents-heldout-107";
+const HELDOUT108: &str = "tests/incidents-heldout-108";
+const HELDOUT109: &str = "tests/incidents-heldout-109";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -2635,6 +2659,10 @@ const HELDOUT106_BEGIN: &str = "<!-- heldout106:begin -->";
 const HELDOUT106_END: &str = "<!-- heldout106:end -->";
 const HELDOUT107_BEGIN: &str = "<!-- heldout107:begin -->";
 const HELDOUT107_END: &str = "<!-- heldout107:end -->";
+const HELDOUT108_BEGIN: &str = "<!-- heldout108:begin -->";
+const HELDOUT108_END: &str = "<!-- heldout108:end -->";
+const HELDOUT109_BEGIN: &str = "<!-- heldout109:begin -->";
+const HELDOUT109_END: &str = "<!-- heldout109:end -->";
 
 /// The scoreboards share one file and run in parallel: one writer at a time.
 static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -4020,6 +4048,30 @@ fn heldout107_incidents_scoreboard() {
         HELDOUT107_ACCURACY_FLOOR,
         HELDOUT107_HEALTHY_MISSES_CEILING,
         (HELDOUT107_BEGIN, HELDOUT107_END),
+    );
+}
+
+/// The hundred-and-eighth held-out set, scored on its own by the same code.
+#[test]
+fn heldout108_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT108,
+        14,
+        HELDOUT108_ACCURACY_FLOOR,
+        HELDOUT108_HEALTHY_MISSES_CEILING,
+        (HELDOUT108_BEGIN, HELDOUT108_END),
+    );
+}
+
+/// The hundred-and-ninth held-out set, scored on its own by the same code.
+#[test]
+fn heldout109_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT109,
+        14,
+        HELDOUT109_ACCURACY_FLOOR,
+        HELDOUT109_HEALTHY_MISSES_CEILING,
+        (HELDOUT109_BEGIN, HELDOUT109_END),
     );
 }
 
