@@ -502,6 +502,12 @@ fn a_liveness_probe_killing_a_slow_start() {
         d.root_cause.summary
     );
     assert!(d.fix.contains("startupProbe"), "{}", d.fix);
+    // The field that buys the start its time, with what it waits now.
+    assert!(
+        d.fix.contains("`livenessProbe.initialDelaySeconds`") && d.fix.contains("waits (90s"),
+        "{}",
+        d.fix
+    );
 }
 
 #[test]

@@ -6,8 +6,9 @@
 //! (k8snetworkplumbingwg/multus-cni#667), kube-vip pinned away from a Local
 //! Service's endpoints (kube-vip/kube-vip#980), and a static pod refused as
 //! kubeadm 1.29's `kubernetes-admin` (kube-vip/kube-vip#684), and a pod
-//! network over a route the node has (weaveworks/weave#3211). Each with the
-//! sibling that must read otherwise.
+//! network over a route the node has (weaveworks/weave#3211), and a
+//! runtime set for systemd cgroups under a cgroupfs kubelet
+//! (cri-o/cri-o#896). Each with the sibling that must read otherwise.
 
 mod common;
 
@@ -300,4 +301,34 @@ fn a_pod_network_over_a_route_the_node_has_is_the_cni_range() {
     )));
     let d = about(&out, "NodeNotReady", "", "n1");
     assert!(!d.fix.contains("IPALLOC_RANGE"), "{}", d.fix);
+}
+
+#[test]
+fn a_runtime_on_systemd_cgroups_under_a_cgroupfs_kubelet_is_the_drivers() {
+    let said = |message: &str| {
+        diagnose(&load(&list(&[
+            node("w1", "CentOS Linux 7 (Core)", "v1.8.1", "True", ""),
+            sandbox_pod(message),
+        ])))
+    };
+    // cri-o/cri-o#896, and runc's spelling of the same refusal.
+    for message in [
+        "Failed create pod sandbox: rpc error: code = Unknown desc = cri-o configured with systemd cgroup manager, but did not receive slice as parent: /kubepods/pod6f71cc2a-b890-11e7-9d2a-525400c1f3a2",
+        "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to create containerd task: failed to create shim task: OCI runtime create failed: expected cgroupsPath to be of format \"slice:prefix:name\" for systemd cgroups, got \"/kubepods/besteffort/pod1/abc\" instead: unknown",
+    ] {
+        let out = said(message);
+        let d = about(&out, "SandboxCreateFailed", "default", "samplepod");
+        assert!(d.unexplained, "{}", summary(&out));
+        assert!(
+            d.fix.contains("cgroupDriver: systemd") && d.fix.contains("w1"),
+            "{}",
+            d.fix
+        );
+    }
+    // Another runtime failure is not the drivers'.
+    let out = said(
+        "Failed create pod sandbox: rpc error: code = Unknown desc = failed to start sandbox container: context deadline exceeded",
+    );
+    let d = about(&out, "SandboxCreateFailed", "default", "samplepod");
+    assert!(!d.fix.contains("cgroupDriver"), "{}", d.fix);
 }

@@ -856,6 +856,16 @@ fn an_attachment_to_a_node_where_no_pod_uses_the_claim_is_the_stale_attachment()
         "{}",
         d.fix
     );
+    // To a node deleted before the volume detached: stale too
+    // (kubernetes-sigs/vsphere-csi-driver#359).
+    let out = with("n9");
+    let d = about(&out, "MultiAttach", "app", "db-0");
+    assert_root(d, Loop::Storage, "VolumeAttachment", "csi-0a1b");
+    assert!(
+        d.root_cause.summary.contains("no longer in the cluster"),
+        "{}",
+        d.root_cause.summary
+    );
     // The attachment is to the waiting pod's own node: not stale.
     let out = with("n1");
     let d = about(&out, "MultiAttach", "app", "db-0");
@@ -1586,7 +1596,8 @@ fn an_invalid_statefulset_spec_is_fixed_where_it_is_written() {
         &unnamed_claim_template("StoreCluster"),
     ]));
     let d = about(&out, "StatefulSetRolloutStuck", "db", "store");
-    assert_root(d, Loop::Compute, "StoreCluster", "main");
+    // The object refused is a claim: the storage its template asks for.
+    assert_root(d, Loop::Storage, "StoreCluster", "main");
     assert!(
         d.root_cause
             .summary
@@ -1601,6 +1612,25 @@ fn an_invalid_statefulset_spec_is_fixed_where_it_is_written() {
         &unnamed_claim_template(""),
     ]));
     let d = about(&out, "StatefulSetRolloutStuck", "db", "store");
-    assert_root(d, Loop::Compute, "StatefulSet", "store");
+    assert_root(d, Loop::Storage, "StatefulSet", "store");
     assert!(d.fix.contains("--cascade=orphan"), "{}", d.fix);
+    // A claim template whose size is not under requests
+    // (cockroachdb/cockroach-operator#160).
+    let sized = unnamed_claim_template("CrdbCluster").replace(
+        "PersistentVolumeClaim \\\"-store-0\\\" is invalid: metadata.name: Invalid value: \\\"-store-0\\\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+        "PersistentVolumeClaim \\\"datadir-store-0\\\" is invalid: spec.resources[storage]: Required value",
+    );
+    assert!(sized.contains("Required value"), "{sized}");
+    let out = diagnose(&cluster(&[&node("n1", "5.15.0"), &sized]));
+    let d = about(&out, "StatefulSetRolloutStuck", "db", "store");
+    assert_root(d, Loop::Storage, "CrdbCluster", "main");
+    assert!(d.fix.contains("resources.requests.storage"), "{}", d.fix);
+    // A pod the API server refuses stays the spec's, in compute.
+    let pod = unnamed_claim_template("").replace(
+        "failed to create PVC -store-0: PersistentVolumeClaim",
+        "Pod",
+    );
+    let out = diagnose(&cluster(&[&node("n1", "5.15.0"), &pod]));
+    let d = about(&out, "StatefulSetRolloutStuck", "db", "store");
+    assert_eq!(d.root_cause.loop_, Loop::Compute, "{}", summary(&out));
 }

@@ -50,7 +50,16 @@ pub fn controller(
     message: &str,
     note: Option<String>,
 ) -> Option<Hypothesis> {
-    let (_, field_error) = message.split_once(" is invalid: ")?;
+    let (refused, field_error) = message.split_once(" is invalid: ")?;
+    // The object refused is a claim a StatefulSet's (or an operator's)
+    // claim template makes: what is wrong is the storage it asks for.
+    let claim = refused.contains("PersistentVolumeClaim \"");
+    let loop_ = if claim { Loop::Storage } else { Loop::Compute };
+    let size = if claim && field_error.contains("spec.resources[storage]") {
+        " (a claim's size goes under `resources.requests.storage`, not `resources.storage`)"
+    } else {
+        ""
+    };
     let ns = obj.namespace.as_deref().unwrap_or("default");
     let excerpt = day2_model::redact::excerpt(field_error, 200);
     let note = note.map(|n| format!("; {n}")).unwrap_or_default();
@@ -94,18 +103,18 @@ pub fn controller(
     Some(match owner {
         Some((kind, name)) => Hypothesis::new(
             82,
-            Loop::Compute,
+            loop_,
             ObjRef::new(kind, Some(ns), name),
             format!("{summary}; the {} is written by {kind} {name} and its operator", obj.kind),
         )
         .fix(format!(
-            "{} {} is rendered by the operator of {kind} {ns}/{name}: an edit by hand is overwritten. Compare the operator's version with its CRDs and release notes (a rendering bug is fixed by an upgrade), and correct the {kind}'s spec where it feeds the field the API server names{}.",
+            "{} {} is rendered by the operator of {kind} {ns}/{name}: an edit by hand is overwritten. Compare the operator's version with its CRDs and release notes (a rendering bug is fixed by an upgrade), and correct the {kind}'s spec where it feeds the field the API server names{}{size}.",
             obj.kind,
             obj.name,
             if note.contains("volumeClaimTemplate") { " (the volumeClaimTemplate's name)" } else { "" }
         )),
-        None => Hypothesis::new(82, Loop::Compute, obj.clone(), summary).fix(format!(
-            "Correct the field the API server names in {} {ns}/{}'s spec{}.",
+        None => Hypothesis::new(82, loop_, obj.clone(), summary).fix(format!(
+            "Correct the field the API server names in {} {ns}/{}'s spec{}{size}.",
             obj.kind,
             obj.name,
             if note.contains("volumeClaimTemplate") {

@@ -4,6 +4,7 @@
 //! peers connect to the IPv6 address, where nothing listens, and every
 //! connection is refused (fluent/helm-charts#355: Fluent Bit's
 //! `HTTP_Listen 0.0.0.0`). Listening on `::` takes both families on Linux.
+//! And memberlist finding no private address on the pod to advertise.
 
 use crate::analysis::Analysis;
 use crate::evidence::Hypothesis;
@@ -81,5 +82,40 @@ pub fn ipv4_wildcard<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
             format!("container {container} of {} listens on 0.0.0.0, IPv4 only ({setting}), but the pod's address is IPv6 ({ip}): the kubelet's probes and every peer connect over IPv6 and are refused", pod.name()),
         )
         .fix(format!("Listen on `::` instead of 0.0.0.0 in {setting} (for Fluent Bit `HTTP_Listen ::`): on Linux `::` accepts IPv6 and IPv4 alike, so the same setting serves IPv6 and dual-stack clusters; then restart the pods.")),
+    ]
+}
+
+/// hashicorp/memberlist's refusal to guess an address to advertise when the
+/// pod's interface has none in the private ranges it knows (RFC 1918): a
+/// pod network in the shared range (100.64.0.0/10: EKS custom networking,
+/// GKE's and Calico's non-RFC 1918 pools) or public addresses
+/// (grafana/mimir#4848). Mimir, Loki, Tempo and Cortex gossip their ring
+/// through memberlist and exit at start-up.
+const NO_PRIVATE: &str = "no private IP address found, and explicit IP not provided";
+
+pub fn no_private_address<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(pod) = d.pod() else { return vec![] };
+    let Detail::Crash { container, .. } = &d.detail else {
+        return vec![];
+    };
+    let texts = super::follow::crash_texts(a, d, pod, container);
+    if !texts.iter().any(|t| t.contains(NO_PRIVATE)) {
+        return vec![];
+    }
+    let workload = model::workload_ref(a.cluster, pod);
+    let ip = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.pod_ip.as_deref())
+        .map(|ip| format!(" {ip}"))
+        .unwrap_or_default();
+    vec![
+        Hypothesis::new(
+            86,
+            Loop::Network,
+            workload.clone(),
+            format!("container {container} of {} cannot join its memberlist ring: the pod's address{ip} is in none of the private ranges memberlist picks an advertise address from, and none is set, so it exits at start-up", pod.name()),
+        )
+        .fix(format!("Give memberlist the pod's address explicitly in {workload}: an env var `POD_IP` from `fieldRef: status.podIP` and `-memberlist.advertise-addr=$(POD_IP)` (Mimir, Cortex), `memberlist.advertise_addr` / `common.instance_addr` (Loki, Tempo), or the chart's `memberlist.bind_addr`; or use a pod network in a private (RFC 1918) range.")),
     ]
 }

@@ -32,6 +32,7 @@ pub mod dependency;
 pub mod dns_loop;
 pub mod drain;
 pub mod follow;
+pub mod forward_policy;
 pub mod gce_backends;
 pub mod helm;
 pub mod host_path;
@@ -234,6 +235,14 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[CrashLoopBackOff, ProbeFailing],
         run: listen_family::ipv4_wildcard,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff, JobFailed],
+        run: listen_family::no_private_address,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff, ProbeFailing],
+        run: forward_policy::dropped,
     },
     Analyser {
         kinds: &[ProbeFailing],

@@ -191,16 +191,20 @@ fn explain<'c>(
                 Loop::Storage,
                 va.objref(),
                 format!(
-                    "VolumeAttachment {} still attaches volume {} to node {node}, where no pod uses claim {}: the attachment is stale, so {} cannot attach it on {}",
+                    "VolumeAttachment {} still attaches volume {} to node {node}, {}: the attachment is stale, so {} cannot attach it on {}",
                     va.name(),
                     va.spec.source.persistent_volume_name.as_deref().unwrap_or(&m.volume),
-                    pvc.name(),
+                    if a.cluster.node(node).is_some() {
+                        format!("where no pod uses claim {}", pvc.name())
+                    } else {
+                        "a node no longer in the cluster (deleted before its volumes were detached)".to_owned()
+                    },
                     pod.name(),
                     model::node_name(pod).unwrap_or("its node"),
                 ),
             )
             .fix(format!(
-                "Confirm nothing on {node} still mounts the volume, then delete the stale VolumeAttachment (`kubectl delete volumeattachment {}`); the attach/detach controller then attaches it to the new node and pod {ns}/{} starts. If it comes back, check the CSI driver's attacher ({}) on {node}.",
+                "Confirm nothing on {node} still mounts the volume, then delete the stale VolumeAttachment (`kubectl delete volumeattachment {}`; if it hangs on its finalizer, detach the disk in the storage backend first); the attach/detach controller then attaches it to the new node and pod {ns}/{} starts. If it comes back, check the CSI driver's attacher ({}) on {node}; drain a node (`kubectl drain`) and wait for its VolumeAttachments to go before deleting it.",
                 va.name(),
                 pod.name(),
                 va.spec.attacher
@@ -367,9 +371,13 @@ fn stale_attachment<'c>(
         va.spec.source.persistent_volume_name.as_deref() == Some(pv)
             && Some(node) != here
             && !holders.iter().any(|p| model::node_name(p) == Some(node))
-            && a.cluster
-                .node(node)
-                .is_some_and(|n| model::node_ready(n) == Some(true))
+            && match a.cluster.node(node) {
+                Some(n) => model::node_ready(n) == Some(true),
+                // A node deleted before its volumes detached: nothing
+                // will ever report the detach (a capture that holds
+                // nodes holds every node).
+                None => !a.cluster.nodes.is_empty(),
+            }
     });
     let va = found.next()?;
     found

@@ -313,7 +313,18 @@ pub fn cause<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     }
                 ),
                 format!(
-                    "Tune the probe of {workload}: add a startupProbe for slow starts, raise timeoutSeconds/failureThreshold, and check the app listens on the probed port; keep liveness to \"the process is wedged\" — dependency checks belong in readiness, not liveness.{}",
+                    "{}Tune the probe of {workload}: add a startupProbe for slow starts, raise timeoutSeconds/failureThreshold, and check the app listens on the probed port; keep liveness to \"the process is wedged\" — dependency checks belong in readiness, not liveness.{}",
+                    // The field that gives a slow start its time, named.
+                    probe
+                        .filter(|_| slow_start)
+                        .map(|p| format!(
+                            "Container {name} needs longer to start than its {}Probe waits ({}s: initialDelaySeconds {} + failureThreshold × periodSeconds): give it a `startupProbe` (failureThreshold × periodSeconds above its start-up time), or raise `{}Probe.initialDelaySeconds`. ",
+                            kind.as_str(),
+                            budget(p),
+                            p.initial_delay_seconds.unwrap_or(0),
+                            kind.as_str()
+                        ))
+                        .unwrap_or_default(),
                     // A CPU limit throttles the process, and a throttled
                     // process answers its probes late.
                     spec.and_then(|c| c.resources.as_ref()?.limits.as_ref()?.get("cpu"))

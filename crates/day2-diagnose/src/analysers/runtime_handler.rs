@@ -62,3 +62,35 @@ pub fn runtime_missing(
     .missing(format!("the container runtime's configuration on {node}"))
     .links(link)
 }
+
+/// A sandbox the runtime refuses because it and the kubelet place cgroups
+/// differently: the runtime is set for systemd (CRI-O's `cgroup_manager`,
+/// containerd's `SystemdCgroup`, Docker's `native.cgroupdriver`) and the
+/// kubelet hands it a cgroupfs path (`/kubepods/...`) instead of a slice.
+/// Both settings live in files on the node, none in the API.
+pub fn cgroup_driver(node: &str, message: &str) -> Option<Hypothesis> {
+    const SYSTEMD_RUNTIME: [&str; 3] = [
+        // cri-o `server/sandbox_run_linux.go`
+        "configured with systemd cgroup manager, but did not receive slice as parent",
+        // runc `libcontainer/cgroups/systemd`
+        "for systemd cgroups, got \"/",
+        // Docker `daemon/daemon_unix.go`
+        "cgroup-parent for systemd cgroup should be a valid slice",
+    ];
+    SYSTEMD_RUNTIME.iter().any(|m| message.contains(m)).then(|| {
+        Hypothesis::new(
+            80,
+            Loop::Compute,
+            ObjRef::new("Node", None, node),
+            format!(
+                "the container runtime on {node} manages cgroups through systemd, but the kubelet there uses the cgroupfs driver and hands it a plain path instead of a systemd slice, so no sandbox starts: {}",
+                day2_model::redact::excerpt(message, 200)
+            ),
+        )
+        .fix(format!(
+            "Give the kubelet and the runtime on {node} the same cgroup driver: set the kubelet's `cgroupDriver: systemd` (KubeletConfiguration, or `--cgroup-driver=systemd`) to match the runtime's (CRI-O `cgroup_manager = \"systemd\"`, containerd `SystemdCgroup = true`, Docker `native.cgroupdriver=systemd`), or set both to cgroupfs; restart the kubelet, then the node's pods start on the next sandbox retry."
+        ))
+        .missing("the kubelet's and the runtime's configuration on the node")
+        .unexplained()
+    })
+}

@@ -212,6 +212,7 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         SandboxError::CniUnauthorized { plugin } => vec![cni_unauthorized(a, node, plugin, &daemons).links(link)],
         SandboxError::Other if let Some(h) = cni_agent_down(node, message, &daemons) => vec![h.links(link)],
         SandboxError::Other if let Some(h) = sandbox_image(node, message) => vec![h.links(link)],
+        SandboxError::Other if let Some(h) = super::runtime_handler::cgroup_driver(node, message) => vec![h.links(link)],
         SandboxError::Other if let Some(h) = super::ip_exhausted::calico_block_limit(a, node, message) => vec![h.links(link)],
         SandboxError::Other => vec![Hypothesis::new(
             25,
