@@ -187,6 +187,23 @@ fn a_node_without_a_pod_cidr_is_the_cause_of_flannel_failing() {
     let out = diagnose(&cluster(&[NODE, SA, &crashing("ctl", msg, "")]));
     let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
     assert_ne!(d.root_cause.object.kind, "Node", "{}", summary(&out));
+    // Antrea's words, on a node the range allocator had no block left for
+    // (antrea-io/antrea#832): the cluster CIDR is what to widen.
+    let antrea = "F0312 07:22:10.853819       1 main.go:58] Error running agent: error initializing agent: CIDR string is empty for node n1";
+    let used_up = "- {apiVersion: v1, kind: Event, metadata: {name: n1.c, namespace: default}, involvedObject: {kind: Node, name: n1}, reason: CIDRNotAvailable, type: Normal, count: 1, firstTimestamp: \"2026-03-02T09:00:00Z\", lastTimestamp: \"2026-03-02T09:00:00Z\", source: {component: cidrAllocator}, message: \"Node n1 status is now: CIDRNotAvailable\"}\n";
+    let out = diagnose(&cluster(&[
+        &bare,
+        SA,
+        used_up,
+        &crashing("ctl", antrea, ""),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
+    assert_root(d, Loop::Network, "Node", "n1");
+    assert!(
+        d.fix.contains("--cluster-cidr") && d.fix.contains("--node-cidr-mask-size"),
+        "{}",
+        d.fix
+    );
 }
 
 #[test]

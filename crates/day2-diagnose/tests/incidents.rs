@@ -1468,8 +1468,9 @@ const HELDOUT97_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the ninety-eighth held-out set (`tests/incidents-heldout-98/`)
 /// fully right. Blind, on the engine of 666ddf3: 9 of 14. 12 of 14 after
-/// the round of the ninety-eighth and ninety-ninth sets. Only goes up.
-const HELDOUT98_ACCURACY_FLOOR: f64 = 0.857;
+/// the round of the ninety-eighth and ninety-ninth sets. 13 of 14 once
+/// Antrea's empty CIDR is read as the node's missing podCIDR. Only goes up.
+const HELDOUT98_ACCURACY_FLOOR: f64 = 0.928;
 
 /// Healthy clusters of the ninety-eighth held-out set that get a diagnosis
 /// today. Only goes down.

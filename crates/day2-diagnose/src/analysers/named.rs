@@ -131,7 +131,8 @@ pub fn not_found(
     )
 }
 
-/// flannel cannot lease a subnet: the node has no `spec.podCIDR`.
+/// The CNI (flannel, Antrea) finds no subnet for the node's pods: the node
+/// has no `spec.podCIDR`.
 pub fn pod_cidr(a: &Analysis<'_>, node: &str) -> Option<Hypothesis> {
     let n = a.cluster.node(node)?;
     if n.spec
@@ -153,20 +154,34 @@ pub fn pod_cidr(a: &Analysis<'_>, node: &str) -> Option<Hypothesis> {
     if let Some(h) = cidr_exhausted(a, cm, n) {
         return Some(h);
     }
+    // The range allocator said it has no block left for the node.
+    let used_up = crate::model::node_events(a.cluster, n)
+        .iter()
+        .any(|e| &*e.reason == "CIDRNotAvailable");
     let cause = match flags {
         Some(false) => " and kube-controller-manager runs without `--allocate-node-cidrs=true`",
+        _ if used_up => {
+            " and the controller manager reported CIDRNotAvailable: its `--cluster-cidr` has no block of `--node-cidr-mask-size` left for it"
+        }
         _ => "",
+    };
+    let fix = if used_up && flags != Some(false) {
+        format!(
+            "Widen the pod network so every node gets a block: a `--cluster-cidr` (kubeadm `networking.podSubnet`, a managed cluster's pod CIDR setting) with more blocks of `--node-cidr-mask-size` than nodes (a /16 holds 256 /24s), or a larger node mask, matching the CNI's own pool; the controller manager then gives node {node} its podCIDR and the CNI agent there starts."
+        )
+    } else {
+        format!(
+            "Have the controller manager allocate pod CIDRs: `kubeadm init --pod-network-cidr=10.244.0.0/16` (flannel's default), or add `--allocate-node-cidrs=true --cluster-cidr=10.244.0.0/16` to /etc/kubernetes/manifests/kube-controller-manager.yaml; for one node, `kubectl patch node {node} -p '{{\"spec\":{{\"podCIDR\":\"10.244.0.0/24\"}}}}'`."
+        )
     };
     Some(
         Hypothesis::new(
             86,
             Loop::Network,
             n.objref(),
-            format!("node {node} has no pod CIDR (`spec.podCIDR` is empty){cause}, so the CNI (flannel) cannot lease it a subnet and no pod there gets a network"),
+            format!("node {node} has no pod CIDR (`spec.podCIDR` is empty){cause}, so the CNI cannot give it a subnet and no pod there gets a network"),
         )
-        .fix(format!(
-            "Have the controller manager allocate pod CIDRs: `kubeadm init --pod-network-cidr=10.244.0.0/16` (flannel's default), or add `--allocate-node-cidrs=true --cluster-cidr=10.244.0.0/16` to /etc/kubernetes/manifests/kube-controller-manager.yaml; for one node, `kubectl patch node {node} -p '{{\"spec\":{{\"podCIDR\":\"10.244.0.0/24\"}}}}'`."
-        ))
+        .fix(fix)
         .link(Link::new(Loop::Network, None, n.objref(), "node has no spec.podCIDR")),
     )
 }

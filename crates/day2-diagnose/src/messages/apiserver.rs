@@ -221,8 +221,20 @@ pub fn not_found(line: &str) -> Option<ApiError> {
     None
 }
 
-/// flannel's `node "x" pod cidr not assigned`.
+/// flannel's `node "x" pod cidr not assigned`, and Antrea's `CIDR string
+/// is empty for node x` (`pkg/agent/agent.go`).
 pub fn pod_cidr(line: &str) -> Option<ApiError> {
+    if let Some((_, rest)) = line.split_once("CIDR string is empty for ") {
+        let node = rest
+            .strip_prefix("node ")
+            .or_else(|| rest.strip_prefix("Node "))?
+            .split(|c: char| c.is_whitespace() || c == '"')
+            .next()
+            .filter(|n| !n.is_empty() && is_name(n))?;
+        return Some(ApiError::PodCidrUnassigned {
+            node: node.to_owned(),
+        });
+    }
     let at = line.find("pod cidr not assigned")?;
     let node = super::quoted_after(&line[..at], "node")?;
     Some(ApiError::PodCidrUnassigned {
@@ -365,6 +377,14 @@ mod tests {
             ),
             Some(ApiError::PodCidrUnassigned {
                 node: "k8s-master".into()
+            })
+        );
+        assert_eq!(
+            pod_cidr(
+                "F0312 07:22:10.853819       1 main.go:58] Error running agent: error initializing agent: CIDR string is empty for node 10-23-184-141"
+            ),
+            Some(ApiError::PodCidrUnassigned {
+                node: "10-23-184-141".into()
             })
         );
     }
