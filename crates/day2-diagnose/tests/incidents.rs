@@ -1518,8 +1518,9 @@ const HELDOUT102_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the hundred-and-third held-out set
 /// (`tests/incidents-heldout-103/`) fully right. Blind, on the engine of
 /// 99ffde2: 7 of 14. 12 of 14 after the round of the hundred-and-second and
-/// hundred-and-third sets. Only goes up.
-const HELDOUT103_ACCURACY_FLOOR: f64 = 0.857;
+/// hundred-and-third sets. 13 of 14 once an informer on an unserved
+/// resource is read as its missing CRDs. Only goes up.
+const HELDOUT103_ACCURACY_FLOOR: f64 = 0.928;
 
 /// Healthy clusters of the hundred-and-third held-out set that get a diagnosis
 /// today. Only goes down.

@@ -279,6 +279,21 @@ fn a_controller_past_its_crds_names_the_crd_that_serves_older_versions() {
 }
 
 #[test]
+fn an_informer_on_a_resource_the_api_does_not_serve_needs_its_crds() {
+    // kyverno/policy-reporter without the wgpolicyk8s.io CRDs.
+    let said = "1.7467801972173226e+09\tinfo\twait for policy informer\nW0509 08:43:17.242362       1 reflector.go:569] pkg/mod/k8s.io/client-go@v0.32.3/tools/cache/reflector.go:251: failed to list *v1.PartialObjectMetadata: the server could not find the requested resource\n1.746780197587955e+09\twarn\thealth check failed\t{\"error\": \"informer not ready\"}\n";
+    let out = diagnose(&cluster(&[&node("n1", "6.8.0"), &crashing("", said)]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Compute, "Deployment", "web");
+    assert!(d.fix.contains("Install the CRDs"), "{}", d.fix);
+    // A list the API refuses for want of rights is not a missing CRD.
+    let refused = "failed to list *v1.Secret: secrets is forbidden: User \"system:serviceaccount:app:default\" cannot list resource \"secrets\" in API group \"\" at the cluster scope\n";
+    let out = diagnose(&cluster(&[&node("n1", "6.8.0"), &crashing("", refused)]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert!(!d.fix.contains("Install the CRDs"), "{}", d.fix);
+}
+
+#[test]
 fn a_server_on_ipv4s_wildcard_in_an_ipv6_pod_is_told_to_listen_on_both() {
     let env = "env: [{name: HTTP_LISTEN, value: \"0.0.0.0\"}]";
     let refused = "- {apiVersion: v1, kind: Event, metadata: {name: e2, namespace: app}, involvedObject: {kind: Pod, name: web-5d8f-x1, namespace: app, uid: u-web}, reason: Unhealthy, message: \"Liveness probe failed: Get \\\"http://[fd00::7]:2020/\\\": dial tcp [fd00::7]:2020: connect: connection refused\", type: Warning, count: 30, firstTimestamp: \"2026-03-02T10:00:00Z\", lastTimestamp: \"2026-03-02T10:30:00Z\", source: {component: kubelet}}\n";

@@ -23,6 +23,20 @@ fn no_match(text: &str) -> Option<(&str, &str, &str)> {
     Some((kind, group, version))
 }
 
+/// The type client-go's reflector could not list because the API server
+/// serves no such resource (`reflector.go`: `failed to list *v1.Foo: the
+/// server could not find the requested resource`); `PartialObjectMetadata`
+/// and `Unstructured` when the watcher is generic.
+fn unlisted(text: &str) -> Option<&str> {
+    let line = text
+        .lines()
+        .find(|l| l.contains("the server could not find the requested resource"))?;
+    let (_, rest) = line
+        .split_once("failed to list *")
+        .or_else(|| line.split_once("failed to watch *"))?;
+    rest.split(':').next().filter(|t| !t.is_empty())
+}
+
 pub fn unserved<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Some(pod) = d.pod() else { return vec![] };
     let Detail::Crash { container, .. } = &d.detail else {
@@ -30,7 +44,30 @@ pub fn unserved<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     };
     let texts = super::follow::crash_texts(a, d, pod, container);
     let Some((kind, group, version)) = texts.iter().find_map(|t| no_match(t)) else {
-        return vec![];
+        // A watch whose resource the API server does not serve: a custom
+        // resource whose CRDs were never installed (kyverno/policy-reporter
+        // without the wgpolicyk8s.io CRDs: its informer never syncs and its
+        // health check fails).
+        return texts
+            .iter()
+            .find_map(|t| unlisted(t))
+            .map(|ty| {
+                let workload = model::workload_ref(a.cluster, pod);
+                let what = if ty.ends_with("PartialObjectMetadata") || ty.ends_with("Unstructured") {
+                    "a resource".to_owned()
+                } else {
+                    format!("`{ty}`")
+                };
+                Hypothesis::new(
+                    80,
+                    Loop::Compute,
+                    workload.clone(),
+                    format!("container {container} of {workload} watches {what} the API server does not serve (`failed to list *{ty}: the server could not find the requested resource`): the CustomResourceDefinition it needs is not installed, or the API version it asks for is gone, so its informers never sync and it stops"),
+                )
+                .fix(format!("Install the CRDs {workload} watches (its chart's CRDs or `crds.install` value, or the project that ships them), or run a release of it that asks for the API versions the cluster serves (`kubectl api-resources`); then restart {workload}."))
+            })
+            .into_iter()
+            .collect();
     };
     let crds: Vec<_> = a
         .cluster
@@ -113,5 +150,19 @@ mod tests {
             Some(("GRPCRoute", "gateway.networking.k8s.io", "v1"))
         );
         assert_eq!(super::no_match("no kind is registered"), None);
+    }
+
+    #[test]
+    fn reads_the_reflectors_unserved_list() {
+        assert_eq!(
+            super::unlisted(
+                "W0509 08:43:17.242362       1 reflector.go:569] pkg/mod/k8s.io/client-go@v0.32.3/tools/cache/reflector.go:251: failed to list *v1.PartialObjectMetadata: the server could not find the requested resource\n"
+            ),
+            Some("v1.PartialObjectMetadata")
+        );
+        assert_eq!(
+            super::unlisted("failed to list *v1.Pod: pods is forbidden: User cannot list"),
+            None
+        );
     }
 }
