@@ -132,6 +132,20 @@ fn a_missing_token_is_traced_to_the_account_that_disables_automount() {
     ]));
     let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
     assert_root(d, Loop::Identity, "Pod", "ctl-0");
+    // client-go's words when it then finds no kubeconfig either
+    // (hashicorp/terraform-provider-kubernetes#424: external-dns).
+    let empty = r#"time="2019-05-17T00:32:12Z" level=fatal msg="invalid configuration: no configuration has been provided""#;
+    let out = diagnose(&cluster(&[
+        NODE,
+        SA,
+        &crashing("ctl", empty, "automountServiceAccountToken: false"),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
+    assert_root(d, Loop::Identity, "Pod", "ctl-0");
+    // With the token mounted, the same words are not the automount's.
+    let out = diagnose(&cluster(&[NODE, SA, &crashing("ctl", empty, "")]));
+    let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
+    assert!(!d.fix.contains("automountServiceAccountToken"), "{}", d.fix);
 }
 
 #[test]

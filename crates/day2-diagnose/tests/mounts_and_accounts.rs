@@ -4,8 +4,10 @@
 //! namespace's `default` ServiceAccount the input lacks, a volume the
 //! kubelet never named failing, and a FlexVolume driver whose answer is
 //! not JSON (Azure/kubernetes-volume-drivers#14); and an Istio sidecar in
-//! front of a server-first protocol (argoproj/argo-events#1311). Each with
-//! the sibling that must read otherwise.
+//! front of a server-first protocol (argoproj/argo-events#1311), and a CSI
+//! plugin mounting another kubelet root than the kubelet's
+//! (kubernetes-csi/csi-driver-host-path#527). Each with the sibling that
+//! must read otherwise.
 
 mod common;
 
@@ -154,4 +156,39 @@ fn a_sidecar_in_front_of_a_server_first_protocol() {
     let out = diagnose(&load(&nats("tcp-client")));
     let d = about(&out, "CrashLoopBackOff", "ev", "webhook-eventsource-nvqhm");
     assert!(!d.fix.contains("tcp-client"), "{}", d.fix);
+}
+
+/// A pod on w1 whose CSI mount the kubelet asks under MicroK8s' root, and
+/// a plugin pod on w1 whose pods directory is the hostPath `pods`.
+fn plugin_under(pods: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:{NODE}
+- {{apiVersion: apps/v1, kind: StatefulSet, metadata: {{name: csi-hostpathplugin, namespace: default, uid: st1}}, spec: {{serviceName: csi-hostpathplugin, selector: {{matchLabels: {{app: csi}}}}, template: {{metadata: {{labels: {{app: csi}}}}, spec: {{containers: [{{name: hostpath, image: "registry.k8s.io/sig-storage/hostpathplugin:v1.13.0"}}]}}}}}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: csi-hostpathplugin-0, namespace: default, uid: pp, labels: {{app: csi}}, ownerReferences: [{{apiVersion: apps/v1, kind: StatefulSet, name: csi-hostpathplugin, uid: st1, controller: true}}]}}, spec: {{nodeName: w1, containers: [{{name: hostpath, image: "registry.k8s.io/sig-storage/hostpathplugin:v1.13.0", volumeMounts: [{{name: mountpoint-dir, mountPath: {pods}, mountPropagation: Bidirectional}}]}}], volumes: [{{name: mountpoint-dir, hostPath: {{path: {pods}, type: DirectoryOrCreate}}}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: hostpath, ready: true, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2024-05-24T13:52:20Z"}}}}}}]}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: my-csi-app, namespace: default, uid: pa}}, spec: {{nodeName: w1, containers: [{{name: app, image: "busybox:1.36", volumeMounts: [{{name: data, mountPath: /data}}]}}], volumes: [{{name: data, csi: {{driver: hostpath.csi.k8s.io}}}}]}}, status: {{phase: Pending, containerStatuses: [{{name: app, ready: false, restartCount: 0, image: "", imageID: "", state: {{waiting: {{reason: ContainerCreating}}}}}}]}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e-m, namespace: default}}, involvedObject: {{kind: Pod, namespace: default, name: my-csi-app, uid: pa}}, reason: FailedMount, type: Warning, count: 18, firstTimestamp: "2024-05-24T14:02:15Z", lastTimestamp: "2024-05-24T14:21:37Z", source: {{component: kubelet, host: w1}}, message: "MountVolume.SetUp failed for volume \"data\" : rpc error: code = Unknown desc = create target path: mkdir /var/snap/microk8s/common/var/lib/kubelet/pods/pa/volumes/kubernetes.io~csi/data/mount: no such file or directory"}}
+"#
+    )
+}
+
+#[test]
+fn a_csi_plugin_mounting_another_kubelet_root_than_the_kubelets() {
+    // kubernetes-csi/csi-driver-host-path#527: MicroK8s keeps its kubelet in the snap.
+    let out = diagnose(&load(&plugin_under("/var/lib/kubelet/pods")));
+    let d = about(&out, "FailedMount", "default", "my-csi-app");
+    assert_root(d, Loop::Storage, "StatefulSet", "csi-hostpathplugin");
+    assert!(
+        d.fix
+            .contains("KUBELET_DATA_DIR=/var/snap/microk8s/common/var/lib/kubelet"),
+        "{}",
+        d.fix
+    );
+    // The plugin mounts the kubelet's root: the cause is elsewhere.
+    let out = diagnose(&load(&plugin_under(
+        "/var/snap/microk8s/common/var/lib/kubelet/pods",
+    )));
+    let d = about(&out, "FailedMount", "default", "my-csi-app");
+    assert!(!d.fix.contains("KUBELET_DATA_DIR"), "{}", d.fix);
 }

@@ -194,6 +194,18 @@ fn a_host_local_range_full_while_few_pods_run_is_leaked_reservations() {
     let d = about(&out, "SandboxCreateFailed", "app", "web-0");
     assert_root(d, Loop::Network, "Node", "n1");
     assert!(!d.fix.contains("/var/lib/cni/networks"), "{}", d.fix);
+    // host-local before CNI 0.5 names the network, not the range
+    // (kubernetes/kubernetes#39557): the node's pod CIDR is the range.
+    let mut items = sandbox_failing("no IP addresses available in network: podnet", 2);
+    items[0] = items[0].replace(
+        ", status: {allocatable",
+        ", spec: {podCIDR: 10.0.0.0/24}, status: {allocatable",
+    );
+    let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+    let out = diagnose(&cluster(&refs));
+    let d = about(&out, "SandboxCreateFailed", "app", "web-0");
+    assert_root(d, Loop::Network, "Node", "n1");
+    assert!(d.fix.contains("/var/lib/cni/networks/podnet/"), "{}", d.fix);
 }
 
 #[test]

@@ -145,6 +145,27 @@ fn an_exec_probe_without_the_servers_password_is_its_own_failure() {
     assert!(!d.fix.contains("REDISCLI_AUTH"), "{}", d.fix);
 }
 
+#[test]
+fn an_exec_probe_whose_program_the_image_lacks_is_the_probe() {
+    // grafana/alloy#4226: a chart probing with curl on an image without it.
+    let exec = r#"{exec: {command: [/bin/sh, -c, "curl -f http://localhost:6379/ready"]}}"#;
+    let out = diagnose(&load(&redis(exec, "/bin/sh: 1: curl: not found")));
+    let d = about(&out, "ServiceWithoutReadyEndpoints", "db", "redis");
+    assert_root(d, Loop::Compute, "Deployment", "redis");
+    assert!(
+        d.fix.contains("without `curl`") && d.fix.contains("httpGet"),
+        "{}",
+        d.fix
+    );
+    // curl runs and the server answers badly: not a missing program.
+    let out = diagnose(&load(&redis(
+        exec,
+        "curl: (22) The requested URL returned error: 503",
+    )));
+    let d = about(&out, "ServiceWithoutReadyEndpoints", "db", "redis");
+    assert!(!d.fix.contains("without `curl`"), "{}", d.fix);
+}
+
 /// A wrapper whose child is killed, in a container with `resources`.
 fn killed(resources: &str) -> String {
     list(&[

@@ -4,8 +4,10 @@
 //! a JVM older than the node's cgroups, a read-only-many disk attached
 //! read-write, labels an application sets on its own pods, KubeVirt on
 //! hosts without /dev/kvm, Redis's `NOAUTH`, a controller past its CRDs, a
-//! server on IPv4's wildcard in an IPv6 pod, and a hostPath a rollout
-//! added. Each test has a sibling that must not read the same.
+//! server on IPv4's wildcard in an IPv6 pod, a hostPath a rollout added,
+//! an informer on an unserved resource, and a binary with file
+//! capabilities in a container that drops them. Each test has a sibling
+//! that must not read the same.
 
 mod common;
 
@@ -291,6 +293,26 @@ fn an_informer_on_a_resource_the_api_does_not_serve_needs_its_crds() {
     let out = diagnose(&cluster(&[&node("n1", "6.8.0"), &crashing("", refused)]));
     let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
     assert!(!d.fix.contains("Install the CRDs"), "{}", d.fix);
+}
+
+#[test]
+fn a_binary_with_file_capabilities_in_a_container_that_drops_them() {
+    // grafana/alloy#630: Alloy 1.0.0 under OpenShift's restricted SCC.
+    let said = "exec /bin/alloy: operation not permitted\n";
+    let confined =
+        "securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}";
+    let out = diagnose(&cluster(&[&node("n1", "6.8.0"), &crashing(confined, said)]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert_root(d, Loop::Compute, "Deployment", "web");
+    assert!(
+        d.fix.contains("capabilities.add: [NET_BIND_SERVICE]") && d.fix.contains("setcap"),
+        "{}",
+        d.fix
+    );
+    // Nothing dropped: the refusal comes from elsewhere.
+    let out = diagnose(&cluster(&[&node("n1", "6.8.0"), &crashing("", said)]));
+    let d = about(&out, "CrashLoopBackOff", "app", "web-5d8f-x1");
+    assert!(!d.fix.contains("NET_BIND_SERVICE"), "{}", d.fix);
 }
 
 #[test]

@@ -222,3 +222,69 @@ pub fn node_without_plugin(
         )),
     )
 }
+
+/// A CSI node plugin asked to mount under a kubelet root its hostPaths do
+/// not hold: the kubelet's target (`<root-dir>/pods/<uid>/volumes/…`) is on
+/// a root the distribution moved (MicroK8s' snap), the plugin mounts
+/// `/var/lib/kubelet/pods`, so its `mkdir` of the target finds no parent
+/// (kubernetes-csi/csi-driver-host-path#527: `create target path: mkdir
+/// /var/snap/microk8s/common/var/lib/kubelet/pods/…: no such file or
+/// directory`).
+pub fn target_outside<'c>(a: &Analysis<'c>, d: &crate::symptoms::Detected<'c>) -> Vec<Hypothesis> {
+    let Some(pod) = d.pod() else { return vec![] };
+    let Some(node) = crate::model::node_name(pod) else {
+        return vec![];
+    };
+    let Some((event, root)) = d.events_with("FailedMount").find_map(|e| {
+        let m = e.message_text();
+        let (_, rest) = m.split_once("mkdir ")?;
+        let (path, _) = rest.split_once(": no such file or directory")?;
+        let (root, _) = path.split_once("/pods/")?;
+        path.contains("/volumes/kubernetes.io~csi/")
+            .then_some((e, root.to_owned()))
+    }) else {
+        return vec![];
+    };
+    // The plugin on the node: a pod whose hostPaths hold a kubelet
+    // directory, none of them under the root the kubelet uses.
+    let kubelet_paths = |p: &Res<Pod>| -> Vec<String> {
+        p.spec
+            .iter()
+            .flat_map(|s| s.volumes.iter().flatten())
+            .filter_map(|v| v.host_path.as_ref().map(|h| h.path.clone()))
+            .filter(|h| h.contains("/kubelet"))
+            .collect()
+    };
+    let Some((plugin, paths)) = a.cluster.pods_on_node(node).find_map(|p| {
+        let paths = kubelet_paths(p);
+        let outside: Vec<String> = paths
+            .into_iter()
+            .filter(|h| !h.starts_with(root.as_str()))
+            .filter(|h| h.ends_with("/pods") || h.ends_with("/kubelet") || h.ends_with("/plugins"))
+            .collect();
+        (!outside.is_empty()).then_some((p, outside))
+    }) else {
+        return vec![];
+    };
+    let owner = crate::model::workload_ref(a.cluster, plugin);
+    vec![
+        Hypothesis::new(
+            88,
+            Loop::Storage,
+            owner.clone(),
+            format!(
+                "the kubelet on {node} keeps its pods under {root}, but the CSI node plugin {} mounts {} from the node: the target the kubelet asks it to create is outside what the plugin sees, so `mkdir` finds no parent",
+                plugin.name(),
+                paths.join(", ")
+            ),
+        )
+        .fix(format!(
+            "Point the plugin's kubelet hostPaths at {root} (its `/pods` and `/plugins` volumes, with `mountPropagation: Bidirectional`): the chart's `kubeletDir` value, or for csi-driver-host-path deploy with `KUBELET_DATA_DIR={root}`; then restart {owner} and the waiting pods mount."
+        ))
+        .link(Link::from_event(
+            Loop::Storage,
+            event,
+            format!("the kubelet asks for a mount under {root}"),
+        )),
+    ]
+}

@@ -44,9 +44,29 @@ pub(super) fn ip_exhausted(
     // removal) leaves the file behind. A range "full" while far
     // fewer pods than it holds run on the node is full of such
     // stale reservations, not too small.
-    if let Some(size) = host_local_range_size(message)
+    // host-local before CNI 0.5 named the network, not the range
+    // (`no IP addresses available in network: podnet`): the range is the
+    // node's pod CIDR.
+    let network = message
+        .split_once("no IP addresses available in network: ")
+        .and_then(|(_, r)| {
+            r.split(|c: char| c == ';' || c == '"' || c == '\\' || c.is_whitespace())
+                .next()
+        })
+        .filter(|n| !n.is_empty());
+    let node_range = || {
+        a.cluster
+            .node(node)
+            .and_then(|n| n.spec.as_ref()?.pod_cidr.as_deref())
+            .and_then(|c| c.split_once('/')?.1.parse::<u32>().ok())
+            .filter(|p| (16..=30).contains(p))
+            .map(|p| (1u64 << (32 - p)) - 2)
+    };
+    if let Some(size) =
+        host_local_range_size(message).or_else(|| network.and_then(|_| node_range()))
         && (on_node as u64) * 2 < size
     {
+        let dir = format!("/var/lib/cni/networks/{}/", network.unwrap_or("<network>"));
         return vec![Hypothesis::new(
             87,
             Loop::Network,
@@ -56,7 +76,7 @@ pub(super) fn ip_exhausted(
             ),
         )
         .fix(format!(
-            "On node {node}, remove the stale reservations: the files under /var/lib/cni/networks/<network>/ (one per IP, holding a container ID) whose container no longer runs (`crictl pods -q` / `docker ps -q` lists the live ones); or drain the node, clear that directory and reboot it. Keep the container runtime and the CNI plugins current so the CNI DEL that releases an address is not lost."
+            "On node {node}, remove the stale reservations: the files under {dir} (one per IP, holding a container ID) whose container no longer runs (`crictl pods -q` / `docker ps -q` lists the live ones); or drain the node, clear that directory and reboot it (with flannel, deleting `cni0` and `flannel.1` too lets them be rebuilt). Keep the container runtime and the CNI plugins current so the CNI DEL that releases an address is not lost."
         ))
         .links(link)];
     }

@@ -31,6 +31,7 @@ pub mod db_password;
 pub mod dependency;
 pub mod dns_loop;
 pub mod drain;
+pub mod file_caps;
 pub mod follow;
 pub mod forward_policy;
 pub mod gce_backends;
@@ -243,6 +244,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[CrashLoopBackOff, ProbeFailing],
         run: forward_policy::dropped,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff],
+        run: file_caps::refused,
     },
     Analyser {
         kinds: &[ProbeFailing],
@@ -491,6 +496,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[FailedMount],
         run: start::csi_driver,
+    },
+    Analyser {
+        kinds: &[FailedMount],
+        run: csi_registration::target_outside,
     },
     Analyser {
         kinds: &[Evicted],

@@ -30,6 +30,27 @@ pub struct Hint {
     pub app: bool,
 }
 
+/// The program a shell or the runtime could not find: `/bin/sh: 1: curl:
+/// not found` (dash), `sh: curl: not found` (busybox), `bash: curl: command
+/// not found`, `exec: "curl": executable file not found in $PATH`.
+fn missing_program(output: &str) -> Option<&str> {
+    let line = output.lines().find(|l| {
+        l.ends_with(": not found")
+            || l.ends_with(": command not found")
+            || l.contains("executable file not found in $PATH")
+    })?;
+    if let Some((_, rest)) = line.split_once("exec: \"") {
+        return rest.split('"').next().filter(|p| !p.is_empty());
+    }
+    let head = line
+        .strip_suffix(": not found")
+        .or_else(|| line.strip_suffix(": command not found"))?;
+    head.rsplit(": ")
+        .next()
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && !p.contains(' '))
+}
+
 fn scheme(p: Option<&Probe>) -> Option<String> {
     p.and_then(|p| p.http_get.as_ref())
         .map(|h| h.scheme.clone().unwrap_or_else(|| "HTTP".into()))
@@ -261,6 +282,29 @@ pub fn hint(
             ),
             fix: format!(
                 "Give the {k} probe of container {name} in {workload} the server's password from the container's environment (`redis-cli -a \"$REDIS_PASSWORD\" ping`, or REDISCLI_AUTH; `mysqladmin ping -p\"$MYSQL_ROOT_PASSWORD\"`; PGPASSWORD for psql), from the same Secret the server reads its password from, or probe the port instead (`tcpSocket`)."
+            ),
+        });
+    }
+
+    // An exec probe whose program the image does not have: a shell's
+    // `curl: not found` (`command not found` in bash) or the runtime's
+    // `executable file not found in $PATH`; a chart that probes with curl
+    // on an image that ships none (grafana/alloy#4226).
+    if let Some(cmd) = probe
+        .and_then(|p| p.exec.as_ref())
+        .and_then(|e| e.command.as_ref())
+        .map(|c| c.join(" "))
+        && let Some(program) = missing_program(output)
+    {
+        return Some(Hint {
+            app: true,
+            score: 86,
+            summary: format!(
+                "its {k} probe runs `{cmd}`, and the image of container {name} has no `{program}` ({}): the probe fails whatever the application's state",
+                output.trim()
+            ),
+            fix: format!(
+                "Probe container {name} of {workload} without `{program}`: an `httpGet` {k}Probe on the application's health endpoint (or a `tcpSocket` probe), or a command the image has; or use an image that ships `{program}`."
             ),
         });
     }
@@ -547,5 +591,24 @@ mod tests {
         );
         assert_eq!(known_health("registry.local:5000/app/web:1.0"), None);
         assert_eq!(known_health("nginx"), None);
+    }
+
+    #[test]
+    fn a_program_the_image_lacks_is_read_from_the_shell_or_the_runtime() {
+        use super::missing_program;
+        assert_eq!(missing_program("/bin/sh: 1: curl: not found"), Some("curl"));
+        assert_eq!(missing_program("sh: wget: not found\n"), Some("wget"));
+        assert_eq!(missing_program("bash: nc: command not found"), Some("nc"));
+        assert_eq!(
+            missing_program(
+                "OCI runtime exec failed: exec failed: unable to start container process: exec: \"curl\": executable file not found in $PATH: unknown"
+            ),
+            Some("curl")
+        );
+        assert_eq!(
+            missing_program("HTTP probe failed with statuscode: 404"),
+            None
+        );
+        assert_eq!(missing_program("Error: key not found"), None);
     }
 }

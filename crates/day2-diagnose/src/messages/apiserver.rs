@@ -167,8 +167,11 @@ pub fn in_cluster(line: &str) -> Option<ApiError> {
         return Some(ApiError::InCluster(InCluster::Environment));
     }
     let lower = line.to_ascii_lowercase();
-    if lower.contains("secrets/kubernetes.io/serviceaccount/token")
-        && (lower.contains("no such file or directory") || lower.contains("not found"))
+    // clientcmd's `ErrEmptyConfig`: neither the in-cluster configuration
+    // (no token mounted) nor a kubeconfig was found.
+    if (lower.contains("secrets/kubernetes.io/serviceaccount/token")
+        && (lower.contains("no such file or directory") || lower.contains("not found")))
+        || line.contains("invalid configuration: no configuration has been provided")
     {
         return Some(ApiError::InCluster(InCluster::Token));
     }
@@ -337,6 +340,12 @@ mod tests {
         assert_eq!(
             in_cluster(
                 "open /var/run/secrets/kubernetes.io/serviceaccount/token: no such file or directory"
+            ),
+            Some(ApiError::InCluster(InCluster::Token))
+        );
+        assert_eq!(
+            in_cluster(
+                r#"time="2019-05-17T00:32:12Z" level=fatal msg="invalid configuration: no configuration has been provided""#
             ),
             Some(ApiError::InCluster(InCluster::Token))
         );

@@ -328,6 +328,12 @@ fn missing_file(line: &str) -> Option<String> {
             let rest = t.strip_prefix("./").or_else(|| t.strip_prefix('/'));
             rest.is_some_and(|r| r.contains('/') && !r.starts_with(['.', '/'])) && !t.ends_with('/')
         })
+        // `file:51:17`: a position in a file that was read, where the parser
+        // found what does not exist (a name its configuration references).
+        .filter(|t| {
+            t.rsplit_once(':')
+                .is_none_or(|(_, n)| n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()))
+        })
         .find(|p| !p.starts_with("/proc/") && !p.starts_with("/dev/") && !p.starts_with("/sys/"))
         .map(str::to_owned)
 }
@@ -1334,6 +1340,13 @@ mod tests {
             })
         );
         assert_eq!(classify_line("no such file or directory"), None);
+        // A position in a file that was read (grafana/k8s-monitoring-helm#1581).
+        assert!(!matches!(
+            classify_line(
+                "/etc/alloy/config.alloy:51:17: component \"remote.kubernetes.secret.otlp.data\" does not exist or is out of scope"
+            ),
+            Some(ErrorClass::MissingFile { .. })
+        ));
     }
 
     #[test]

@@ -97,6 +97,7 @@ fn failure(l: &str) -> bool {
         "invalid",
         "missing",
         "no such",
+        "does not exist",
         "timed out",
         "timeout",
         "forbidden",
