@@ -5,8 +5,9 @@
 //! scheduler extender (topolvm/topolvm#334), a binding to a ClusterRole the
 //! authoriser says is missing (jcmoraisjr/haproxy-ingress#505), and a
 //! fail-closed webhook that refuses the tunnel its own calls travel
-//! through (bank-vaults/bank-vaults#583). Each with the sibling that must
-//! read otherwise.
+//! through (bank-vaults/bank-vaults#583), and a run that completed under
+//! the OOM killer (kubecost/cost-analyzer-helm-chart#13). Each with the
+//! sibling that must read otherwise.
 
 mod common;
 
@@ -197,4 +198,31 @@ fn a_fail_closed_webhook_refusing_the_tunnel_its_calls_travel_through() {
     let out = diagnose(&load(&tunnel("shop", "web-5d9c")));
     let d = about(&out, "PodCreateFailed", "shop", "web-5d9c");
     assert_root(d, Loop::Network, "Service", "hook");
+}
+
+/// A CronJob's run whose container ended `reason` with exit code 0.
+fn checks_run(reason: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:{NODES}
+- {{apiVersion: batch/v1, kind: CronJob, metadata: {{name: checks, namespace: cost, uid: cj1}}, spec: {{schedule: "*/10 * * * *", jobTemplate: {{spec: {{template: {{spec: {{restartPolicy: Never, containers: [{{name: checks, image: "checks:1.18.2", resources: {{limits: {{memory: 55M}}, requests: {{memory: 55M}}}}}}]}}}}}}}}}}}}
+- {{apiVersion: batch/v1, kind: Job, metadata: {{name: checks-1556661600, namespace: cost, uid: j1, ownerReferences: [{{apiVersion: batch/v1, kind: CronJob, name: checks, uid: cj1, controller: true}}]}}, spec: {{template: {{spec: {{restartPolicy: Never, containers: [{{name: checks, image: "checks:1.18.2"}}]}}}}}}, status: {{succeeded: 1}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: checks-1556661600-q4v9m, namespace: cost, uid: p1, ownerReferences: [{{apiVersion: batch/v1, kind: Job, name: checks-1556661600, uid: j1, controller: true}}]}}, spec: {{nodeName: w1, restartPolicy: Never, containers: [{{name: checks, image: "checks:1.18.2", resources: {{limits: {{memory: 55M}}, requests: {{memory: 55M}}}}}}]}}, status: {{phase: Succeeded, containerStatuses: [{{name: checks, ready: false, restartCount: 0, image: "", imageID: "", state: {{terminated: {{exitCode: 0, reason: {reason}, startedAt: "2019-04-30T22:00:21Z", finishedAt: "2019-04-30T22:01:48Z"}}}}}}]}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: cost}}, involvedObject: {{kind: CronJob, namespace: cost, name: checks, uid: cj1}}, reason: SawCompletedJob, type: Normal, count: 1, firstTimestamp: "2019-04-30T22:01:57Z", lastTimestamp: "2019-04-30T22:01:57Z", source: {{component: cronjob-controller}}, message: "Saw completed job: checks-1556661600"}}
+"#
+    )
+}
+
+#[test]
+fn a_run_that_completed_under_the_oom_killer() {
+    // kubecost/cost-analyzer-helm-chart#13: the checks container OOMKilled
+    // at its 55M limit, exit code 0, every run.
+    let out = diagnose(&load(&checks_run("OOMKilled")));
+    let d = about(&out, "OOMKilled", "cost", "checks-1556661600-q4v9m");
+    assert_root(d, Loop::Compute, "CronJob", "checks");
+    assert!(d.fix.contains("memory"), "{}", d.fix);
+    // A run that completed cleanly is no symptom.
+    let out = diagnose(&load(&checks_run("Completed")));
+    assert!(out.diagnoses.is_empty(), "{}", summary(&out));
 }

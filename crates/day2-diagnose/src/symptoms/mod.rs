@@ -160,8 +160,21 @@ impl<'c> Detected<'c> {
 /// Whether a pod could carry a pod-level symptom (cheap pre-filter before
 /// its events are looked up).
 fn pod_looks_unhealthy(pod: &Pod) -> bool {
-    if model::is_deleting(pod) || model::is_terminal(pod) {
+    if model::is_deleting(pod) {
         return false;
+    }
+    if model::is_terminal(pod) {
+        // A run that completed although the kernel's OOM killer struck in
+        // its container (a child process killed; docker and containerd
+        // mark the container OOMKilled, exit code 0): the work may be cut
+        // short, and the next run meets the same limit.
+        return model::phase(pod) == "Succeeded"
+            && model::container_statuses(pod).any(|s| {
+                s.state
+                    .as_ref()
+                    .and_then(|st| st.terminated.as_ref())
+                    .is_some_and(|t| t.reason.as_deref() == Some("OOMKilled"))
+            });
     }
     match model::phase(pod) {
         "Pending" => true,
