@@ -5,9 +5,11 @@
 //! scheduler extender (topolvm/topolvm#334), a binding to a ClusterRole the
 //! authoriser says is missing (jcmoraisjr/haproxy-ingress#505), and a
 //! fail-closed webhook that refuses the tunnel its own calls travel
-//! through (bank-vaults/bank-vaults#583), and a run that completed under
-//! the OOM killer (kubecost/cost-analyzer-helm-chart#13). Each with the
-//! sibling that must read otherwise.
+//! through (bank-vaults/bank-vaults#583), a run that completed under the
+//! OOM killer (kubecost/cost-analyzer-helm-chart#13), and a pod network
+//! agent refused by a webhook its network keeps down
+//! (projectcapsule/capsule#787). Each with the sibling that must read
+//! otherwise.
 
 mod common;
 
@@ -225,4 +227,60 @@ fn a_run_that_completed_under_the_oom_killer() {
     // A run that completed cleanly is no symptom.
     let out = diagnose(&load(&checks_run("Completed")));
     assert!(out.diagnoses.is_empty(), "{}", summary(&out));
+}
+
+/// DaemonSet `agent` crash-looping on w1 because Capsule's fail-closed
+/// node webhook has no endpoint, and Capsule's own pod waiting on w1.
+fn webhook_deadlock(agent: &str) -> String {
+    let said = r#"E0712 08:19:10.473902    2300 init.go:202] \"failed to initialize ovn chassis annotation\" err=\"Internal error occurred: failed calling webhook \\\"nodes.capsule.clastix.io\\\": failed to call webhook: Post \\\"https://capsule-webhook-service.caas.svc:443/nodes?timeout=30s\\\": no endpoints available for service \\\"capsule-webhook-service\\\"\""#;
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:{NODES}
+- {{apiVersion: apps/v1, kind: DaemonSet, metadata: {{name: {agent}, namespace: kube-system, uid: ds1}}, spec: {{selector: {{matchLabels: {{app: {agent}}}}}, template: {{metadata: {{labels: {{app: {agent}}}}}, spec: {{hostNetwork: true, containers: [{{name: cni-server, image: "kubeovn/kube-ovn:v1.11.8"}}]}}}}}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: {agent}-7cczn, namespace: kube-system, uid: p1, labels: {{app: {agent}}}, ownerReferences: [{{apiVersion: apps/v1, kind: DaemonSet, name: {agent}, uid: ds1, controller: true}}]}}, spec: {{nodeName: w1, hostNetwork: true, containers: [{{name: cni-server, image: "kubeovn/kube-ovn:v1.11.8"}}]}}, status: {{phase: Running, containerStatuses: [{{name: cni-server, ready: false, restartCount: 9, image: "", imageID: "", state: {{waiting: {{reason: CrashLoopBackOff}}}}, lastState: {{terminated: {{exitCode: 1, reason: Error, startedAt: "2023-07-12T08:19:09Z", finishedAt: "2023-07-12T08:19:10Z", message: "{said}"}}}}}}]}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: kube-system}}, involvedObject: {{kind: Pod, namespace: kube-system, name: {agent}-7cczn, uid: p1}}, reason: BackOff, type: Warning, count: 119, firstTimestamp: "2023-07-12T07:55:00Z", lastTimestamp: "2023-07-12T08:21:31Z", source: {{component: kubelet, host: w1}}, message: "Back-off restarting failed container cni-server in pod {agent}-7cczn_kube-system(p1)"}}
+- {{apiVersion: admissionregistration.k8s.io/v1, kind: ValidatingWebhookConfiguration, metadata: {{name: capsule-validating-webhook-configuration, uid: vw1}}, webhooks: [{{name: nodes.capsule.clastix.io, admissionReviewVersions: [v1], sideEffects: None, failurePolicy: Fail, clientConfig: {{service: {{name: capsule-webhook-service, namespace: caas, path: /nodes, port: 443}}}}, rules: [{{apiGroups: [""], apiVersions: [v1], operations: [UPDATE], resources: [nodes]}}]}}]}}
+- {{apiVersion: v1, kind: Service, metadata: {{name: capsule-webhook-service, namespace: caas, uid: s1}}, spec: {{selector: {{app: capsule}}, ports: [{{port: 443, targetPort: 9443}}]}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: capsule-controller-manager-594jc, namespace: caas, uid: p2, labels: {{app: capsule}}}}, spec: {{nodeName: w1, containers: [{{name: manager, image: "clastix/capsule:v0.3.1"}}]}}, status: {{phase: Pending, containerStatuses: [{{name: manager, ready: false, restartCount: 0, image: "", imageID: "", state: {{waiting: {{reason: ContainerCreating}}}}}}]}}}}
+"#
+    )
+}
+
+#[test]
+fn a_pod_network_agent_refused_by_a_webhook_its_network_keeps_down() {
+    // projectcapsule/capsule#787: Kube-OVN's agent after an outage.
+    let out = diagnose(&load(&webhook_deadlock("kube-ovn-cni")));
+    let d = about(
+        &out,
+        "CrashLoopBackOff",
+        "kube-system",
+        "kube-ovn-cni-7cczn",
+    );
+    assert_root(
+        d,
+        Loop::Identity,
+        "ValidatingWebhookConfiguration",
+        "capsule-validating-webhook-configuration",
+    );
+    assert!(d.fix.contains("failurePolicy: Ignore"), "{}", d.fix);
+    // Another agent refused the same way: the webhook's missing endpoint,
+    // no deadlock.
+    let out = diagnose(&load(&webhook_deadlock("node-labeler")));
+    let d = about(
+        &out,
+        "CrashLoopBackOff",
+        "kube-system",
+        "node-labeler-7cczn",
+    );
+    assert!(
+        !d.root_cause.summary.contains("deadlock"),
+        "{}",
+        summary(&out)
+    );
+    assert!(
+        d.root_cause.summary.contains("nodes.capsule.clastix.io"),
+        "{}",
+        summary(&out)
+    );
 }

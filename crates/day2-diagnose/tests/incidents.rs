@@ -1605,8 +1605,9 @@ const HELDOUT110_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the hundred-and-eleventh held-out set
 /// (`tests/incidents-heldout-111/`) fully right. Blind, on the engine of
 /// 0430ee9: 9 of 14. 10 of 14 after the round of sets 110 and 111, 11 of
-/// 14 once a run completed under the OOM killer is read. Only goes up.
-const HELDOUT111_ACCURACY_FLOOR: f64 = 0.785;
+/// 14 once a run completed under the OOM killer is read, 12 of 14 once a
+/// webhook refusing the pod network's agent is read. Only goes up.
+const HELDOUT111_ACCURACY_FLOOR: f64 = 0.857;
 
 /// Healthy clusters of the hundred-and-eleventh held-out set that get a diagnosis
 /// today. Only goes down.

@@ -99,6 +99,7 @@ pub mod sub_path;
 pub mod unused_identity;
 pub mod volume_backend;
 pub mod walk;
+pub mod webhook_call;
 pub mod webhook_path;
 pub mod workload;
 pub mod zone;
@@ -248,6 +249,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[CrashLoopBackOff],
         run: file_caps::refused,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff],
+        run: webhook_call::refused_in_crash,
     },
     Analyser {
         kinds: &[ProbeFailing],

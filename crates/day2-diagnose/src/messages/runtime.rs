@@ -137,7 +137,7 @@ fn reference_plugin_missing(m: &str) -> Option<SandboxError> {
 }
 
 /// CNI plugins by a word their errors carry, with the DaemonSet that runs them.
-pub const CNI_PLUGINS: [(&str, &str); 8] = [
+pub const CNI_PLUGINS: [(&str, &str); 10] = [
     ("aws-cni", "aws-node"),
     ("calico", "calico-node"),
     ("cilium", "cilium"),
@@ -146,6 +146,8 @@ pub const CNI_PLUGINS: [(&str, &str); 8] = [
     ("weave", "weave-net"),
     ("antrea", "antrea-agent"),
     ("kube-router", "kube-router"),
+    ("kube-ovn", "kube-ovn-cni"),
+    ("ovn-k8s-cni-overlay", "ovnkube-node"),
 ];
 
 /// The number of addresses in the range set host-local IPAM reports full:
