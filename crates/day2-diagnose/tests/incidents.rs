@@ -410,6 +410,12 @@
 //! `tests/incidents-heldout-111/` is a hundred-and-eleventh, written the same way
 //! from threads none of the other sets cites, against
 //! [`HELDOUT111_ACCURACY_FLOOR`] and [`HELDOUT111_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-112/` is a hundred-and-twelfth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT112_ACCURACY_FLOOR`] and [`HELDOUT112_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-113/` is a hundred-and-thirteenth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT113_ACCURACY_FLOOR`] and [`HELDOUT113_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -1613,6 +1619,22 @@ const HELDOUT111_ACCURACY_FLOOR: f64 = 0.857;
 /// today. Only goes down.
 const HELDOUT111_HEALTHY_MISSES_CEILING: usize = 0;
 
+/// Share of the hundred-and-twelfth held-out set (`tests/incidents-heldout-112/`)
+/// fully right. Blind, on the engine of cbaedb4: 4 of 14. Only goes up.
+const HELDOUT112_ACCURACY_FLOOR: f64 = 0.285;
+
+/// Healthy clusters of the hundred-and-twelfth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT112_HEALTHY_MISSES_CEILING: usize = 1;
+
+/// Share of the hundred-and-thirteenth held-out set (`tests/incidents-heldout-113/`)
+/// fully right. Blind, on the engine of cbaedb4: 7 of 13. Only goes up.
+const HELDOUT113_ACCURACY_FLOOR: f64 = 0.538;
+
+/// Healthy clusters of the hundred-and-thirteenth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT113_HEALTHY_MISSES_CEILING: usize = 0;
+
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
 const HELDOUT10_HEALTHY_MISSES_CEILING: usize = 0;
@@ -2101,6 +2123,8 @@ const HELDOUT108: &str = "tests/incidents-heldout-108";
 const HELDOUT109: &str = "tests/incidents-heldout-109";
 const HELDOUT110: &str = "tests/incidents-heldout-110";
 const HELDOUT111: &str = "tests/incidents-heldout-111";
+const HELDOUT112: &str = "tests/incidents-heldout-112";
+const HELDOUT113: &str = "tests/incidents-heldout-113";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -2704,6 +2728,10 @@ const HELDOUT110_BEGIN: &str = "<!-- heldout110:begin -->";
 const HELDOUT110_END: &str = "<!-- heldout110:end -->";
 const HELDOUT111_BEGIN: &str = "<!-- heldout111:begin -->";
 const HELDOUT111_END: &str = "<!-- heldout111:end -->";
+const HELDOUT112_BEGIN: &str = "<!-- heldout112:begin -->";
+const HELDOUT112_END: &str = "<!-- heldout112:end -->";
+const HELDOUT113_BEGIN: &str = "<!-- heldout113:begin -->";
+const HELDOUT113_END: &str = "<!-- heldout113:end -->";
 
 /// The scoreboards share one file and run in parallel: one writer at a time.
 static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -4137,6 +4165,30 @@ fn heldout111_incidents_scoreboard() {
         HELDOUT111_ACCURACY_FLOOR,
         HELDOUT111_HEALTHY_MISSES_CEILING,
         (HELDOUT111_BEGIN, HELDOUT111_END),
+    );
+}
+
+/// The hundred-and-twelfth held-out set, scored on its own by the same code.
+#[test]
+fn heldout112_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT112,
+        14,
+        HELDOUT112_ACCURACY_FLOOR,
+        HELDOUT112_HEALTHY_MISSES_CEILING,
+        (HELDOUT112_BEGIN, HELDOUT112_END),
+    );
+}
+
+/// The hundred-and-thirteenth held-out set, scored on its own by the same code.
+#[test]
+fn heldout113_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT113,
+        13,
+        HELDOUT113_ACCURACY_FLOOR,
+        HELDOUT113_HEALTHY_MISSES_CEILING,
+        (HELDOUT113_BEGIN, HELDOUT113_END),
     );
 }
 
