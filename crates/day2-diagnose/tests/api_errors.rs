@@ -260,6 +260,38 @@ fn refused_in_a_watched_namespace_names_the_rolebinding_missing_there() {
     assert_ne!(d.root_cause.object.kind, "RoleBinding", "{}", d.fix);
 }
 
+#[test]
+fn the_kubelets_refusal_is_the_accounts_rbac_on_the_nodes_subresource() {
+    // kubernetes-sigs/node-feature-discovery#1098: configz through nodes/proxy.
+    let msg = "F0327 15:25:37.787116       1 main.go:86] failed to get kubelet config from configz endpoint: Forbidden (user=system:serviceaccount:ops:ctl, verb=get, resource=nodes, subresource=proxy)";
+    let rbac = |resources: &str| {
+        format!(
+            r#"
+- {{apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRole, metadata: {{name: ctl}}, rules: [{{apiGroups: [""], resources: [{resources}], verbs: [get, list]}}]}}
+- {{apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRoleBinding, metadata: {{name: ctl}}, roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ctl}}, subjects: [{{kind: ServiceAccount, name: ctl, namespace: ops}}]}}
+"#
+        )
+    };
+    let out = diagnose(&cluster(&[
+        NODE,
+        SA,
+        &rbac("nodes"),
+        &crashing("ctl", msg, ""),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
+    assert_root(d, Loop::Identity, "ClusterRole", "ctl");
+    assert!(d.fix.contains("nodes/proxy"), "{}", d.fix);
+    // The role allows it: the rule is not what is missing.
+    let out = diagnose(&cluster(&[
+        NODE,
+        SA,
+        &rbac("nodes, nodes/proxy"),
+        &crashing("ctl", msg, ""),
+    ]));
+    let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
+    assert!(!d.fix.contains("Add the rule"), "{}", d.fix);
+}
+
 /// A RoleBinding whose roleRef names a ClusterRole where a Role of that name
 /// sits in its namespace (ucloud/redis-cluster-operator#81): the binding
 /// grants nothing, whether ClusterRoles were captured or not, whether the

@@ -4,8 +4,9 @@
 //! (siderolabs/talos#10817), a local volume whose directory the kubelet
 //! does not see (siderolabs/talos#9003), and an Ingress routing to a
 //! Service that selects no pod in a namespace where nothing runs
-//! (pomerium/ingress-controller#1015). Each with the sibling that must read
-//! otherwise.
+//! (pomerium/ingress-controller#1015), and a node-local provisioner asked
+//! before a pod chose a node (openebs/dynamic-localpv-provisioner#186).
+//! Each with the sibling that must read otherwise.
 
 mod common;
 
@@ -54,6 +55,32 @@ fn a_size_outside_the_drivers_bounds() {
         "PersistentVolumeClaim",
         "{}",
         summary(&out)
+    );
+}
+
+#[test]
+fn a_node_local_provisioner_asked_before_a_pod_chose_a_node() {
+    // openebs/dynamic-localpv-provisioner#186: a default class left Immediate.
+    let said = "failed to provision volume with StorageClass \"hostpath\": configuration error, no node was specified";
+    let out = diagnose(&load(&claim("hostpath", "openebs.io/local", said, "")));
+    let d = about(&out, "PvcPending", "apps", "data-0");
+    assert_root(d, Loop::Storage, "StorageClass", "hostpath");
+    assert!(
+        d.fix.contains("volumeBindingMode: WaitForFirstConsumer"),
+        "{}",
+        d.fix
+    );
+    // A class that waits already: the words mean something else.
+    let waiting = claim("hostpath", "openebs.io/local", said, "").replace(
+        "provisioner: openebs.io/local}",
+        "provisioner: openebs.io/local, volumeBindingMode: WaitForFirstConsumer}",
+    );
+    let out = diagnose(&load(&waiting));
+    let d = about(&out, "PvcPending", "apps", "data-0");
+    assert!(
+        !d.fix.contains("WaitForFirstConsumer` (the field"),
+        "{}",
+        d.fix
     );
 }
 

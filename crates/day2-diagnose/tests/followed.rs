@@ -3,8 +3,10 @@
 //! Secret to the namespace it sits in (MicrosoftDocs/azure-docs#64792), a
 //! missing Secret to the ExternalSecret that writes it and the role AWS saw
 //! (external-secrets/kubernetes-external-secrets#452), a refused write to
-//! the volume's class (bitnami/bitnami-docker-drupal#113), and an init
-//! container's wait loop to the Service it checks (chatwoot/charts#200).
+//! the volume's class (bitnami/bitnami-docker-drupal#113), an init
+//! container's wait loop to the Service it checks (chatwoot/charts#200), an
+//! image's user refused on a node directory (emqx/emqx-operator#97), and
+//! PostgreSQL refusing its data directory's mode (goharbor/harbor#15285).
 
 mod common;
 
@@ -155,11 +157,53 @@ fn an_image_users_write_refused_on_a_node_directory_is_the_volume() {
         "{}",
         d.fix
     );
+    // A `local` volume takes the pod's fsGroup on its first mount, as a
+    // disk does: the template lacks it.
+    let local = host.replace(
+        "hostPath: {path: /mnt/data/emqx}",
+        "local: {path: /mnt/disks/emqx}",
+    );
+    let out = diagnose(&load(&image_user_on(&local)));
+    let d = about(&out, "CrashLoopBackOff", "mq", "emqx-0");
+    assert_root(d, Loop::Compute, "Pod", "emqx-0");
+    assert!(d.fix.contains("fsGroup"), "{}", d.fix);
     // A disk the kubelet gives to an fsGroup: the template lacks it.
     let out = diagnose(&load(&image_user_on("")));
     let d = about(&out, "CrashLoopBackOff", "mq", "emqx-0");
     assert_root(d, Loop::Compute, "Pod", "emqx-0");
     assert!(d.fix.contains("fsGroup"), "{}", d.fix);
+}
+
+/// PostgreSQL on a claim refusing its data directory's mode
+/// (goharbor/harbor#15285), its pod's securityContext `sc`.
+fn pg_refusing(sc: &str, said: &str) -> String {
+    list(&format!(
+        r#"- {{apiVersion: v1, kind: Node, metadata: {{name: w1}}, status: {{conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {{name: gp2}}, provisioner: ebs.csi.aws.com}}
+- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: data-db-0, namespace: harbor}}, spec: {{storageClassName: gp2, accessModes: [ReadWriteOnce], resources: {{requests: {{storage: 1Gi}}}}}}, status: {{phase: Bound}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: db-0, namespace: harbor}}, spec: {{nodeName: w1, securityContext: {{{sc}}}, containers: [{{name: database, image: "goharbor/harbor-db:v2.3.0", volumeMounts: [{{name: data, mountPath: /var/lib/postgresql/data}}]}}], volumes: [{{name: data, persistentVolumeClaim: {{claimName: data-db-0}}}}]}}, status: {{phase: Running, containerStatuses: [{{name: database, ready: false, restartCount: 6, image: "", imageID: "", state: {{waiting: {{reason: CrashLoopBackOff}}}}, lastState: {{terminated: {{exitCode: 1, reason: Error, message: {said:?}}}}}}}]}}}}
+"#
+    ))
+}
+
+#[test]
+fn postgres_refusing_its_data_directorys_mode_is_the_volume() {
+    let said = "2021-07-07 23:32:28.593 UTC [1] FATAL:  data directory \"/var/lib/postgresql/data/pgdata/pg13\" has invalid permissions\n2021-07-07 23:32:28.593 UTC [1] DETAIL:  Permissions should be u=rwx (0700) or u=rwx,g=rx (0750).\n";
+    let out = diagnose(&load(&pg_refusing("runAsUser: 999, fsGroup: 999", said)));
+    let d = about(&out, "CrashLoopBackOff", "harbor", "db-0");
+    assert_root(d, Loop::Storage, "PersistentVolumeClaim", "data-db-0");
+    assert!(
+        d.fix
+            .contains("chmod 0700 /var/lib/postgresql/data/pgdata/pg13")
+            && d.root_cause.summary.contains("fsGroup 999"),
+        "{}",
+        d.fix
+    );
+    // PostgreSQL stopping for another reason is not the mode.
+    let other = "FATAL:  could not open file \"global/pg_filenode.map\": Permission denied\n";
+    let out = diagnose(&load(&pg_refusing("runAsUser: 999, fsGroup: 999", other)));
+    let d = about(&out, "CrashLoopBackOff", "harbor", "db-0");
+    assert!(!d.fix.contains("chmod 0700"), "{}", d.fix);
 }
 
 fn waiting(check: &str, redis_ready: bool) -> String {

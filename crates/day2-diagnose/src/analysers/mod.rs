@@ -21,6 +21,7 @@ pub mod consumer;
 pub mod controllers;
 pub mod coredns_ready;
 pub mod crash;
+pub mod crash_words;
 pub mod crd_version;
 pub mod csi;
 pub mod csi_attacher;
@@ -75,6 +76,7 @@ pub mod node;
 pub mod outside;
 pub mod ownership;
 pub mod pending;
+pub mod pg_permissions;
 pub mod pod_cidr_overlap;
 pub mod port_in_use;
 pub mod pressure;
@@ -248,11 +250,7 @@ pub static ANALYSERS: &[Analyser] = &[
     },
     Analyser {
         kinds: &[CrashLoopBackOff],
-        run: file_caps::refused,
-    },
-    Analyser {
-        kinds: &[CrashLoopBackOff],
-        run: webhook_call::refused_in_crash,
+        run: crash_words::read,
     },
     Analyser {
         kinds: &[ProbeFailing],

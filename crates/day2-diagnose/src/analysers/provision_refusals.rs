@@ -3,7 +3,8 @@
 //! 10GB and 10000GB`, vultr/vultr-csi#86), or the helper pod a host-path
 //! provisioner starts refused by Pod Security admission in its own
 //! namespace (`pods "helper-pod-create-pvc-…" is forbidden: violates
-//! PodSecurity "baseline:latest": hostPath volumes`, siderolabs/talos#10817).
+//! PodSecurity "baseline:latest": hostPath volumes`, siderolabs/talos#10817),
+//! or a node-local provisioner asked before a pod chose a node.
 
 use crate::analysis::Analysis;
 use crate::evidence::Hypothesis;
@@ -16,7 +17,49 @@ pub fn refused(
     provisioner: &str,
     msg: &str,
 ) -> Option<Hypothesis> {
-    helper_refused(a, provisioner, msg).or_else(|| size_refused(pvc, provisioner, msg))
+    helper_refused(a, provisioner, msg)
+        .or_else(|| size_refused(pvc, provisioner, msg))
+        .or_else(|| no_node(a, pvc, provisioner, msg))
+}
+
+/// A node-local provisioner (OpenEBS Local PV, Rancher's local-path) asked
+/// for a volume before any pod chose a node: it can only make a volume on
+/// the node the scheduler picked, which an `Immediate` class never tells
+/// it (`configuration error, no node was specified`,
+/// openebs/dynamic-localpv-provisioner#186).
+fn no_node(
+    a: &Analysis<'_>,
+    pvc: &Res<PersistentVolumeClaim>,
+    provisioner: &str,
+    msg: &str,
+) -> Option<Hypothesis> {
+    if !msg.contains("no node was specified") {
+        return None;
+    }
+    let class = a.cluster.class_of_claim(pvc)?;
+    if class.volume_binding_mode.as_deref() == Some("WaitForFirstConsumer") {
+        return None;
+    }
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Storage,
+            class.objref(),
+            format!(
+                "{provisioner} makes a volume on the node its pod runs on, and StorageClass {} binds claims immediately (volumeBindingMode {}), before any pod has a node: it refuses claim {}/{} (`no node was specified`)",
+                class.name(),
+                class.volume_binding_mode.as_deref().unwrap_or("Immediate, the default"),
+                pvc.ns_or_default(),
+                pvc.name()
+            ),
+        )
+        .fix(format!(
+            "Create the class with `volumeBindingMode: WaitForFirstConsumer` (the field cannot change: `kubectl get sc {} -o yaml`, edit, delete and apply it again), then delete and recreate claim {}/{} so it is bound once its pod is scheduled.",
+            class.name(),
+            pvc.ns_or_default(),
+            pvc.name()
+        )),
+    )
 }
 
 fn size_refused(

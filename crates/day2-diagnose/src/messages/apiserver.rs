@@ -97,7 +97,9 @@ pub fn unescape(line: &str) -> std::borrow::Cow<'_, str> {
 /// The API server refused a ServiceAccount (`forbidden: User "system:serviceaccount:…"`).
 pub fn forbidden(line: &str) -> Option<ApiError> {
     const USER: &str = "forbidden: User \"system:serviceaccount:";
-    let at = line.find(USER)?;
+    let Some(at) = line.find(USER) else {
+        return kubelet_forbidden(line);
+    };
     let rest = &line[at + USER.len()..];
     let user = &rest[..rest.find('"')?];
     let (namespace, sa) = user.split_once(':')?;
@@ -127,6 +129,42 @@ pub fn forbidden(line: &str) -> Option<ApiError> {
         resource,
         group,
         scope,
+    })
+}
+
+/// The kubelet's own authoriser refusing an account (`pkg/kubelet/server`'s
+/// `Forbidden (user=system:serviceaccount:ns:sa, verb=get, resource=nodes,
+/// subresource=proxy)`): the kubelet asks the API server with a
+/// SubjectAccessReview, so the missing rule is the account's RBAC on
+/// `nodes/<subresource>` (node-feature-discovery's `configz`,
+/// metrics-server's `metrics`, a Prometheus scraping `/metrics/cadvisor`).
+fn kubelet_forbidden(line: &str) -> Option<ApiError> {
+    let (_, rest) = line.split_once("Forbidden (user=system:serviceaccount:")?;
+    let rest = rest.split(')').next()?;
+    let mut fields = rest.split(", ");
+    let (namespace, sa) = fields.next()?.split_once(':')?;
+    let mut verb = None;
+    let mut resource = None;
+    let mut sub = None;
+    for f in fields {
+        match f.split_once('=') {
+            Some(("verb", v)) => verb = Some(v.to_owned()),
+            Some(("resource", r)) => resource = Some(r.to_owned()),
+            Some(("subresource", r)) => sub = Some(r.to_owned()),
+            _ => {}
+        }
+    }
+    let resource = match (resource, sub) {
+        (Some(r), Some(s)) if !s.is_empty() => Some(format!("{r}/{s}")),
+        (r, _) => r,
+    };
+    Some(ApiError::Forbidden {
+        namespace: namespace.to_owned(),
+        service_account: sa.to_owned(),
+        verb,
+        resource,
+        group: Some(String::new()),
+        scope: None,
     })
 }
 
@@ -254,6 +292,28 @@ fn is_name(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_kubelets_refusal_names_the_nodes_subresource() {
+        // kubernetes-sigs/node-feature-discovery#1098.
+        assert_eq!(
+            forbidden(
+                "F0327 15:25:37.787116       1 main.go:86] failed to get kubelet config from configz endpoint: Forbidden (user=system:serviceaccount:node-feature-discovery:node-feature-discovery-topology-updater, verb=get, resource=nodes, subresource=proxy)"
+            ),
+            Some(ApiError::Forbidden {
+                namespace: "node-feature-discovery".into(),
+                service_account: "node-feature-discovery-topology-updater".into(),
+                verb: Some("get".into()),
+                resource: Some("nodes/proxy".into()),
+                group: Some(String::new()),
+                scope: None,
+            })
+        );
+        assert_eq!(
+            forbidden("Forbidden (user=system:anonymous, verb=get)"),
+            None
+        );
+    }
 
     #[test]
     fn forbidden_names_the_account_verb_resource_group_and_scope() {

@@ -35,7 +35,7 @@ mod scc;
 mod service_name;
 mod silent;
 pub(crate) use silent::policy_on_configured_peers;
-mod volume;
+pub(crate) mod volume;
 
 use connect::{configured_peers, connect_cause};
 pub(crate) use dns::dns_service;

@@ -139,7 +139,7 @@ pub(super) fn denied(
 }
 
 /// The claim mounted at a path of `container`: (volume name, claim).
-fn claim_at<'c, 'p>(
+pub(crate) fn claim_at<'c, 'p>(
     a: &Analysis<'c>,
     pod: &'p Res<Pod>,
     container: &str,
@@ -392,17 +392,12 @@ fn write_denied(
     }
     let (vol_name, pvc) = claim_at(a, pod, container, &d.path)?;
     // A PersistentVolume on a node's directory (made by hand, or by a
-    // hostPath provisioner such as local-path): the kubelet applies no
-    // fsGroup to hostPath or local volumes, so the directory keeps the
-    // owner it has on the node.
+    // hostPath provisioner such as local-path): the kubelet's hostPath
+    // plugin applies no fsGroup, so the directory keeps the owner it has
+    // on the node. A `local` volume takes the pod's fsGroup on its first
+    // mount (`pkg/volume/local/local.go`), as a disk does.
     let pv = a.cluster.pv_of_claim(pvc);
-    let on_node = pv.and_then(|p| {
-        let s = p.spec.as_ref()?;
-        s.host_path
-            .as_ref()
-            .map(|h| h.path.clone())
-            .or_else(|| s.local.as_ref().map(|l| l.path.clone()))
-    });
+    let on_node = pv.and_then(|p| Some(p.spec.as_ref()?.host_path.as_ref()?.path.clone()));
     let fs_group = spec.security_context.as_ref().and_then(|s| s.fs_group);
     if let (Some(dir), Some(pv)) = (&on_node, pv) {
         let ns = pod.ns_or_default();
@@ -417,7 +412,7 @@ fn write_denied(
                 Loop::Storage,
                 pvc.objref(),
                 format!(
-                    "container {container} ({who}) may not write {} on volume {vol_name} (claim {ns}/{}): PersistentVolume {} is directory {dir} of the node, which keeps the owner and mode it has there (the kubelet applies no fsGroup to hostPath or local volumes)",
+                    "container {container} ({who}) may not write {} on volume {vol_name} (claim {ns}/{}): PersistentVolume {} is directory {dir} of the node, which keeps the owner and mode it has there (the kubelet applies no fsGroup to hostPath volumes)",
                     d.path,
                     pvc.name(),
                     pv.name()
