@@ -55,9 +55,7 @@ pub fn refused_in_crash<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesi
             let selector = a.service(ns, name)?.spec.as_ref()?.selector.clone()?;
             let backends: Vec<_> =
                 a.cluster
-                    .pods
-                    .iter()
-                    .filter(|p| p.ns_or_default() == ns)
+                    .pods_in_namespace(ns)
                     .filter(|p| {
                         p.metadata.labels.as_ref().is_some_and(|l| {
                             day2_model::selector::map_selector_matches(&selector, l)
