@@ -85,7 +85,11 @@ fn mounted_secrets(a: &Analysis<'_>, service: Option<&(String, String)>) -> Opti
 }
 
 /// The pods a webhook's Service `ns/service` selects.
-fn backend_pods<'c>(a: &Analysis<'c>, ns: &str, service: &str) -> Vec<&'c Res<day2_model::Pod>> {
+pub(super) fn backend_pods<'c>(
+    a: &Analysis<'c>,
+    ns: &str,
+    service: &str,
+) -> Vec<&'c Res<day2_model::Pod>> {
     a.service(ns, service)
         .and_then(|svc| svc.spec.as_ref()?.selector.as_ref())
         .map(|sel| a.cluster.pods_matching_map(ns, sel))

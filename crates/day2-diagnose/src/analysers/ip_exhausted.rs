@@ -54,16 +54,16 @@ pub(super) fn ip_exhausted(
                 .next()
         })
         .filter(|n| !n.is_empty());
-    let node_range = || {
-        a.cluster
-            .node(node)
-            .and_then(|n| n.spec.as_ref()?.pod_cidr.as_deref())
-            .and_then(|c| c.split_once('/')?.1.parse::<u32>().ok())
-            .filter(|p| (16..=30).contains(p))
-            .map(|p| (1u64 << (32 - p)) - 2)
-    };
+    // The node's pod CIDR prefix, and how many pod addresses a /16 to /30
+    // holds (network and broadcast excluded).
+    let node_prefix = a
+        .cluster
+        .node(node)
+        .and_then(|n| n.spec.as_ref()?.pod_cidr.as_deref())
+        .and_then(|c| c.split_once('/')?.1.parse::<u32>().ok());
+    let addresses = |p: u32| (16..=30).contains(&p).then(|| (1u64 << (32 - p)) - 2);
     if let Some(size) =
-        host_local_range_size(message).or_else(|| network.and_then(|_| node_range()))
+        host_local_range_size(message).or_else(|| network.and(node_prefix).and_then(addresses))
         && (on_node as u64) * 2 < size
     {
         let dir = format!("/var/lib/cni/networks/{}/", network.unwrap_or("<network>"));
@@ -83,11 +83,7 @@ pub(super) fn ip_exhausted(
     // Another IPAM (Cilium's agent, Calico's blocks) on a node whose
     // pod CIDR holds many times the pods running there: its own
     // accounting is off, not the range too small.
-    let cidr_size = a
-        .cluster
-        .node(node)
-        .and_then(|n| n.spec.as_ref()?.pod_cidr.as_deref())
-        .and_then(|c| c.split_once('/')?.1.parse::<u32>().ok())
+    let cidr_size = node_prefix
         .or_else(|| {
             // Cilium hands out node ranges of its own (CiliumNode),
             // `cluster-pool-ipv4-mask-size` long, /24 by default.
@@ -106,8 +102,7 @@ pub(super) fn ip_exhausted(
                     .unwrap_or(24)
             })
         })
-        .filter(|p| (16..=30).contains(p))
-        .map(|p| (1u64 << (32 - p)) - 2);
+        .and_then(addresses);
     if !aws
         && let Some(size) = cidr_size
         && (on_node as u64) * 2 < size

@@ -52,16 +52,7 @@ pub fn refused_in_crash<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesi
         .as_ref()
         .and_then(|c| c.service)
         .and_then(|(ns, name)| {
-            let selector = a.service(ns, name)?.spec.as_ref()?.selector.clone()?;
-            let backends: Vec<_> =
-                a.cluster
-                    .pods_in_namespace(ns)
-                    .filter(|p| {
-                        p.metadata.labels.as_ref().is_some_and(|l| {
-                            day2_model::selector::map_selector_matches(&selector, l)
-                        })
-                    })
-                    .collect();
+            let backends = super::admission::backend_pods(a, ns, name);
             (!backends.is_empty() && backends.iter().all(|p| !model::is_ready(p))).then(|| {
                 (
                     ns.to_owned(),
