@@ -347,3 +347,54 @@ fn a_role_binding_that_names_the_wrong_kind_of_role_is_the_binding() {
         d.root_cause.summary
     );
 }
+
+#[test]
+fn a_refused_owner_reference_is_the_accounts_grant_on_the_owners_finalizers() {
+    // knative/eventing#1129: the webhook registering its configuration on
+    // OpenShift, its ClusterRole without `deployments/finalizers`.
+    let refused = r#"{"level":"error","msg":"failed to register webhook","error":"failed to create a webhook: mutatingwebhookconfigurations.admissionregistration.k8s.io \"webhook.eventing.knative.dev\" is forbidden: cannot set blockOwnerDeletion if an ownerReference refers to a resource you can't set finalizers on: no RBAC policy matched, <nil>"}"#;
+    let out = diagnose(&cluster(&[NODE, SA, &crashing("ctl", refused, "")]));
+    let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
+    assert_root(d, Loop::Identity, "ServiceAccount", "ctl");
+    assert!(
+        d.fix.contains("finalizers") && d.fix.contains("update"),
+        "{}",
+        d.fix
+    );
+    // The same object refused by a quota is not the account's grant.
+    let quota = r#"failed to create a webhook: mutatingwebhookconfigurations.admissionregistration.k8s.io \"webhook.eventing.knative.dev\" is forbidden: exceeded quota: objects, requested: count/mutatingwebhookconfigurations=1"#;
+    let out = diagnose(&cluster(&[NODE, SA, &crashing("ctl", quota, "")]));
+    let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
+    assert!(!d.fix.contains("finalizers"), "{}", d.fix);
+    assert!(
+        !d.root_cause.summary.contains("owner reference"),
+        "{}",
+        d.root_cause.summary
+    );
+}
+
+#[test]
+fn an_aws_refusal_that_names_no_principal_asks_which_one_the_sdk_used() {
+    // distribution/distribution#3275: the registry's S3 driver predates
+    // web identity and signs with the node's role, although the account
+    // carries its own.
+    let sa = r#"
+- {apiVersion: v1, kind: ServiceAccount, metadata: {name: ctl, namespace: ops, annotations: {eks.amazonaws.com/role-arn: "arn:aws:iam::111122223333:role/registry-s3"}}}
+"#;
+    let unnamed = "panic: AccessDenied: Access Denied\n\tstatus code: 403, request id: 7E3A1C55D2B64F10, host id: x=\n";
+    let out = diagnose(&cluster(&[NODE, sa, &crashing("ctl", unnamed, "")]));
+    let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
+    assert_root(d, Loop::Identity, "ServiceAccount", "ctl");
+    assert!(
+        d.fix.contains("AWS_WEB_IDENTITY_TOKEN_FILE") && d.fix.contains("get-caller-identity"),
+        "{}",
+        d.fix
+    );
+    // A refusal naming the account's own role is that role's policy.
+    let named = "AccessDenied: User: arn:aws:sts::111122223333:assumed-role/registry-s3/botocore-session-1 is not authorized to perform: s3:ListBucket on resource: arn:aws:s3:::images\n\tstatus code: 403";
+    let out = diagnose(&cluster(&[NODE, sa, &crashing("ctl", named, "")]));
+    let d = about(&out, "CrashLoopBackOff", "ops", "ctl-0");
+    assert_root(d, Loop::Identity, "ServiceAccount", "ctl");
+    assert!(!d.fix.contains("get-caller-identity"), "{}", d.fix);
+    assert!(d.fix.contains("s3:ListBucket"), "{}", d.fix);
+}

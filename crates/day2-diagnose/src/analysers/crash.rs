@@ -242,7 +242,7 @@ pub fn exit_code<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             // says why, as `kubectl logs --previous` would show it.
             let said = words(a, c.pod, c.container)
                 .find_map(crate::messages::said::decisive)
-                .map(|l| day2_model::redact::excerpt(&l, 240));
+                .map(|l| crate::messages::said::quote(&day2_model::redact::redact(&l), 300));
             let (why, first) = match &said {
                 Some(l) => (format!(": `{l}`"), format!("It says `{l}`: that names what to change (a dependency, a setting, a version). ")),
                 None => ("; its logs say why".to_owned(), String::new()),

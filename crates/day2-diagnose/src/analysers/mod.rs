@@ -74,6 +74,7 @@ pub mod network;
 pub mod nginx_resolver;
 pub mod node;
 pub mod outside;
+pub mod owner_ref;
 pub mod ownership;
 pub mod pending;
 pub mod pg_permissions;

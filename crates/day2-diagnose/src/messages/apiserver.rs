@@ -19,7 +19,10 @@
 //! - objects: `NewNotFound`'s `<resource>[.<group>] "<name>" not found`
 //!   (`services "x" not found`, `configmaps "x" not found`), with a
 //!   `namespace/name` in the same line naming its namespace, and flannel's
-//!   `node "<name>" pod cidr not assigned` (`pkg/subnet/kube/kube.go`).
+//!   `node "<name>" pod cidr not assigned` (`pkg/subnet/kube/kube.go`);
+//! - owner references: the OwnerReferencesPermissionEnforcement admission
+//!   plugin's `cannot set blockOwnerDeletion if an ownerReference refers to
+//!   a resource you can't set finalizers on`.
 //!
 //! Loggers escape the quotes of a quoted error (`err="pods is forbidden:
 //! User \"system:…\""`, logrus and zap): lines are read with `\"` as `"`.
@@ -56,6 +59,19 @@ pub enum ApiError {
     },
     /// A node has no pod CIDR (flannel's `pod cidr not assigned`).
     PodCidrUnassigned { node: String },
+    /// The OwnerReferencesPermissionEnforcement admission plugin refused an
+    /// object whose owner reference the writer may not set
+    /// (`plugin/pkg/admission/gc/gc_admission.go`): the writer lacks
+    /// `update` on the owner's `finalizers` subresource (`delete` on the
+    /// owner before 1.7's wording changed, or on the object itself).
+    OwnerRefRefused {
+        /// The resource written (`mutatingwebhookconfigurations.admissionregistration.k8s.io`).
+        resource: Option<String>,
+        /// The object written.
+        name: Option<String>,
+        /// `true`: the owner's `finalizers` subresource; `false`: `delete`.
+        finalizers: bool,
+    },
 }
 
 /// Which part of the in-cluster configuration a client could not find.
@@ -283,6 +299,53 @@ pub fn pod_cidr(line: &str) -> Option<ApiError> {
     })
 }
 
+/// The garbage collector's admission plugin refusing an owner reference:
+/// `<resource> "<name>" is forbidden: cannot set blockOwnerDeletion if an
+/// ownerReference refers to a resource you can't set finalizers on: …`, its
+/// older `… you can't delete: …`, and `cannot set an ownerRef on a resource
+/// you can't delete`.
+pub fn owner_ref_refused(line: &str) -> Option<ApiError> {
+    const PHRASES: [(&str, bool); 3] = [
+        (
+            "cannot set blockOwnerDeletion if an ownerReference refers to a resource you can't set finalizers on",
+            true,
+        ),
+        (
+            "cannot set blockOwnerDeletion if an ownerReference refers to a resource you can't delete",
+            false,
+        ),
+        (
+            "cannot set an ownerRef on a resource you can't delete",
+            false,
+        ),
+    ];
+    let (at, finalizers) = PHRASES
+        .iter()
+        .find_map(|(p, f)| line.find(p).map(|at| (at, *f)))?;
+    let before = line[..at].trim_end().strip_suffix("is forbidden:");
+    let (resource, name) = match before {
+        Some(b) => {
+            let b = b.trim_end();
+            let (head, name) = match b.strip_suffix('"').and_then(|b| b.rsplit_once('"')) {
+                Some((head, name)) => (head.trim_end(), Some(name.to_owned())),
+                None => (b, None),
+            };
+            let resource = head
+                .rsplit(|c: char| c.is_whitespace() || matches!(c, '"' | ':' | '='))
+                .next()
+                .filter(|r| !r.is_empty() && is_name(r))
+                .map(str::to_owned);
+            (resource, name)
+        }
+        None => (None, None),
+    };
+    Some(ApiError::OwnerRefRefused {
+        resource,
+        name,
+        finalizers,
+    })
+}
+
 /// A DNS-1123 name.
 fn is_name(s: &str) -> bool {
     s.chars()
@@ -292,6 +355,39 @@ fn is_name(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_owner_reference_refused_names_what_was_written() {
+        // knative/eventing#1129: the webhook registering its configuration.
+        let line = unescape(
+            r#"{"level":"error","msg":"failed to register webhook","error":"failed to create a webhook: mutatingwebhookconfigurations.admissionregistration.k8s.io \"webhook.eventing.knative.dev\" is forbidden: cannot set blockOwnerDeletion if an ownerReference refers to a resource you can't set finalizers on: no RBAC policy matched, <nil>"}"#,
+        );
+        assert_eq!(
+            owner_ref_refused(&line),
+            Some(ApiError::OwnerRefRefused {
+                resource: Some("mutatingwebhookconfigurations.admissionregistration.k8s.io".into()),
+                name: Some("webhook.eventing.knative.dev".into()),
+                finalizers: true,
+            })
+        );
+        // The plugin's wording before it asked for the `finalizers`
+        // subresource, asking `delete` on the owner.
+        assert_eq!(
+            owner_ref_refused(
+                "reconcilePods error pods \"w-0\" is forbidden: cannot set blockOwnerDeletion if an ownerReference refers to a resource you can't delete: no RBAC policy matched, <nil>"
+            ),
+            Some(ApiError::OwnerRefRefused {
+                resource: Some("pods".into()),
+                name: Some("w-0".into()),
+                finalizers: false,
+            })
+        );
+        // A refusal of another kind is not this one.
+        assert_eq!(
+            owner_ref_refused(r#"pods "x" is forbidden: exceeded quota: compute"#),
+            None
+        );
+    }
 
     #[test]
     fn the_kubelets_refusal_names_the_nodes_subresource() {

@@ -290,6 +290,7 @@ pub fn classify_line(line: &str) -> Option<ErrorClass> {
     }
     let api = |f: fn(&str) -> Option<ApiError>| f(line).map(ErrorClass::Api);
     api(apiserver::forbidden)
+        .or_else(|| api(apiserver::owner_ref_refused))
         .or_else(|| api(apiserver::no_permissions))
         .or_else(|| api(apiserver::in_cluster))
         .or_else(|| api(apiserver::pod_cidr))

@@ -10,6 +10,12 @@
 //!   `panic:`, `FATAL`, `Error:`;
 //! - otherwise the last line that is not blank, when it speaks of a
 //!   failure (an info line about a request served says nothing of why).
+//!
+//! A structured (JSON) line is read for its message, its error and the
+//! fields that are not the logger's own (time, level, caller, stack), and a
+//! line whose detail a source location announces (`fx.go:183:`, uber's fx)
+//! keeps the detail. [`quote`] keeps both ends of a long line: a wrapped
+//! error says its innermost cause last.
 
 /// Lines after a Java exception line that carry its detail (`Plugin x
 /// depends on y`), kept with it.
@@ -17,6 +23,119 @@ const DETAIL_LINES: usize = 2;
 
 /// The decisive line of `text`, trimmed; `None` for blank text.
 pub fn decisive(text: &str) -> Option<String> {
+    line(text).map(|l| structured(&l).unwrap_or(l))
+}
+
+/// `line` cut to `max` characters keeping both ends: its first words (what
+/// failed) and its last (the innermost cause of a wrapped error).
+pub fn quote(line: &str, max: usize) -> String {
+    let n = line.chars().count();
+    if n <= max {
+        return line.to_owned();
+    }
+    let head = max / 2;
+    let tail = max - head;
+    let h: String = line.chars().take(head).collect();
+    let t: String = line.chars().skip(n - tail).collect();
+    format!("{} … {}", h.trim_end(), t.trim_start())
+}
+
+/// Keys a logger adds to every line, which say nothing of why.
+const LOGGER_KEYS: [&str; 21] = [
+    "level",
+    "lvl",
+    "severity",
+    "ts",
+    "time",
+    "timestamp",
+    "@timestamp",
+    "pid",
+    "hostname",
+    "caller",
+    "logger",
+    "stacktrace",
+    "stack",
+    "reqId",
+    "v",
+    "service",
+    "name",
+    "thread",
+    "file",
+    "line",
+    "func",
+];
+
+/// A JSON log line as `message: error (field=value, …)`; `None` for a line
+/// that is not a JSON object or carries no message or error.
+fn structured(line: &str) -> Option<String> {
+    if !line.starts_with('{') {
+        return None;
+    }
+    let serde_json::Value::Object(o) = serde_json::from_str(line).ok()? else {
+        return None;
+    };
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => Some(s.trim().to_owned()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    let msg = ["msg", "message"]
+        .iter()
+        .find_map(|k| o.get(*k).and_then(text));
+    let error = ["error", "err", "exception"]
+        .iter()
+        .find_map(|k| match o.get(*k)? {
+            serde_json::Value::Object(e) => {
+                let mut out: Vec<String> = Vec::new();
+                let head = match (
+                    e.get("type").and_then(text),
+                    e.get("message").and_then(text),
+                ) {
+                    (Some(t), Some(m)) => Some(format!("{t}: {m}")),
+                    (None, Some(m)) => Some(m),
+                    (Some(t), None) => Some(t),
+                    (None, None) => None,
+                };
+                out.extend(head);
+                for (k, v) in e {
+                    if !matches!(k.as_str(), "type" | "message" | "stack" | "stacktrace")
+                        && let Some(v) = text(v)
+                    {
+                        out.push(format!("{k}={v}"));
+                    }
+                }
+                (!out.is_empty()).then(|| out.join(", "))
+            }
+            v => text(v),
+        });
+    if msg.is_none() && error.is_none() {
+        return None;
+    }
+    let fields: Vec<String> = o
+        .iter()
+        .filter(|(k, _)| {
+            !LOGGER_KEYS.contains(&k.as_str())
+                && !matches!(
+                    k.as_str(),
+                    "msg" | "message" | "error" | "err" | "exception"
+                )
+        })
+        .filter_map(|(k, v)| text(v).map(|v| format!("{k}={v}")))
+        .collect();
+    let mut out = [msg, error]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(": ");
+    if !fields.is_empty() {
+        out.push_str(&format!(" ({})", fields.join(", ")));
+    }
+    Some(out)
+}
+
+/// The decisive line itself, as the program printed it.
+fn line(text: &str) -> Option<String> {
     let lines: Vec<&str> = text
         .lines()
         .map(str::trim)
@@ -24,9 +143,11 @@ pub fn decisive(text: &str) -> Option<String> {
         .collect();
     let last = *lines.last()?;
     if text.contains("Traceback (most recent call last)")
-        && let Some(l) = lines.iter().rev().find(|l| python_exception(l))
+        && let Some(i) = lines.iter().rposition(|l| python_exception(l))
     {
-        return Some((*l).to_owned());
+        // A message on several lines goes on after the exception's.
+        let end = (i + 1 + DETAIL_LINES).min(lines.len());
+        return Some(lines[i..end].join(" "));
     }
     if let Some(i) = lines.iter().position(|l| java_exception(l)) {
         let end = (i + 1 + DETAIL_LINES).min(lines.len());
@@ -71,6 +192,13 @@ pub fn decisive(text: &str) -> Option<String> {
 /// Line `i`, and when it ends with a colon (`1 error(s) decoding:`), the
 /// lines that say what it announces.
 fn with_detail(lines: &[&str], i: usize) -> String {
+    // `received non-nil error from function …` then `\t/…/fx.go:183:`
+    // then the error itself.
+    if let [location, detail, ..] = lines[i + 1..]
+        && source_location(location)
+    {
+        return format!("{} {detail}", lines[i]);
+    }
     if lines[i].ends_with(':') {
         let end = (i + 1 + DETAIL_LINES).min(lines.len());
         lines[i..end].join(" ")
@@ -125,6 +253,25 @@ fn java_exception(l: &str) -> bool {
             let w = w.trim_end_matches(':');
             w.contains('.') && (w.ends_with("Exception") || w.ends_with("Error"))
         })
+}
+
+/// `/src/app/fx.go:183:`: a file and line that announce what follows.
+fn source_location(l: &str) -> bool {
+    let Some(body) = l.strip_suffix(':') else {
+        return false;
+    };
+    let Some((file, line)) = body.rsplit_once(':') else {
+        return false;
+    };
+    !file.contains(' ')
+        && file.rsplit_once('.').is_some_and(|(_, ext)| {
+            matches!(
+                ext,
+                "go" | "py" | "rs" | "js" | "ts" | "java" | "rb" | "c" | "cc" | "cpp"
+            )
+        })
+        && !line.is_empty()
+        && line.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// klog's fatal lines: `F0304 12:00:00.000000 1 main.go:10] …`.
@@ -187,5 +334,59 @@ mod tests {
             None
         );
         assert_eq!(decisive("  \n"), None);
+    }
+
+    #[test]
+    fn a_python_message_on_several_lines_keeps_them() {
+        // ray-project/kuberay: the autoscaler's ValueError says what to set
+        // on its second line.
+        let t = "Traceback (most recent call last):\n  File \"autoscaling_config.py\", line 276, in _get_num_cpus\n    raise ValueError(\nValueError: Autoscaler failed to detect `CPU` resources for group head-group.\nSet the `--num-cpus` rayStartParam and/or the CPU resource limit for the Ray container.\n";
+        let d = decisive(t).unwrap_or_default();
+        assert!(
+            d.starts_with("ValueError:") && d.contains("--num-cpus"),
+            "{d}"
+        );
+    }
+
+    #[test]
+    fn a_json_line_reads_as_its_message_error_and_fields() {
+        // Infisical's pino line: the URL it could not parse is the cause.
+        let t = r#"{"level":50,"time":1763853700097,"pid":1,"hostname":"b-1","err":{"type":"TypeError","message":"Invalid URL","stack":"TypeError: Invalid URL\n    at new URL","input":"postgresql://undefined@undefined/undefined"},"msg":"Boot up migration failed"}"#;
+        assert_eq!(
+            decisive(t).as_deref(),
+            Some(
+                "Boot up migration failed: TypeError: Invalid URL, input=postgresql://undefined@undefined/undefined"
+            )
+        );
+        // A JSON line with neither message nor error stays as printed.
+        let t = r#"{"level":"error","code":7}"#;
+        assert_eq!(decisive(t).as_deref(), Some(t));
+    }
+
+    #[test]
+    fn a_source_location_announces_the_detail_after_it() {
+        // Temporal's fx start-up error: the configuration's fault comes
+        // after the file and line that returned it.
+        let t = "Unable to create server. Error: received non-nil error from function ServerOptionsProvider\n\t/temporal/fx.go:183:\nconfig validation error: datastore \"visibility\": must provide config\n";
+        assert_eq!(
+            decisive(t).as_deref(),
+            Some(
+                "Unable to create server. Error: received non-nil error from function ServerOptionsProvider config validation error: datastore \"visibility\": must provide config"
+            )
+        );
+        // A line that merely ends with a colon is no location.
+        assert!(!source_location("error decoding 'exporters':"));
+    }
+
+    #[test]
+    fn a_long_quote_keeps_both_ends() {
+        let line = format!("failed to start: {}: the innermost cause", "x".repeat(400));
+        let q = quote(&line, 120);
+        assert!(
+            q.starts_with("failed to start:") && q.ends_with("the innermost cause"),
+            "{q}"
+        );
+        assert!(q.chars().count() <= 123, "{q}");
+        assert_eq!(quote("short", 120), "short");
     }
 }

@@ -43,6 +43,7 @@ pub(super) fn cloud_identity(
     container: &str,
     cloud: CloudId,
     problem: AuthProblem,
+    line: &str,
 ) -> Hypothesis {
     let ns = pod.ns_or_default();
     let sa = crate::model::pod_service_account(pod);
@@ -127,6 +128,14 @@ pub(super) fn cloud_identity(
                 None => (
                     format!("ServiceAccount {ns}/{sa} has no `{AWS_ROLE}` annotation, so the SDK falls back to the node's instance role (or finds no credentials)"),
                     format!("Give the workload its own role (IRSA): annotate ServiceAccount {sa} with `{AWS_ROLE}: arn:aws:iam::<account>:role/<role>` granting what the app needs, trusted for `{subject}` (or create an EKS Pod Identity association for it), then restart the pods."),
+                ),
+                // The refusal names no principal: the role's policy, or an
+                // SDK that never asked for the role. AWS SDKs learnt web
+                // identity late (aws-sdk-go v1.23.13, boto3 1.9.220) and
+                // fall back to the node's instance role before.
+                Some(role) if !line.contains("arn:aws:") => (
+                    format!("the role {role} of ServiceAccount {ns}/{sa} is not allowed what the app asks, or the app does not use it (the refusal names no principal)"),
+                    format!("Ask the pod which principal it uses (`kubectl exec -n {ns} {} -- aws sts get-caller-identity`, or the S3/CloudTrail log): the node's instance role means the app's SDK ignores `AWS_ROLE_ARN` and `AWS_WEB_IDENTITY_TOKEN_FILE` (no web identity support: aws-sdk-go before v1.23.13, boto3 before 1.9.220; upgrade the image); role {role} means its IAM policy lacks the denied action.", pod.name()),
                 ),
                 Some(role) => (
                     format!("the role {role} of ServiceAccount {ns}/{sa} is not allowed what the app asks"),

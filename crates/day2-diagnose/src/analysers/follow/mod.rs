@@ -290,7 +290,7 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 Some(h)
             }
             ErrorClass::CloudAuth { cloud, problem } => {
-                let mut h = cloud_identity(a, pod, container, *cloud, *problem);
+                let mut h = cloud_identity(a, pod, container, *cloud, *problem, &c.line);
                 // The action the cloud refused, when the error names it.
                 if let Some(r) = crate::messages::permission::refusal(&c.line) {
                     h.fix = format!(
@@ -307,6 +307,17 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             }
             ErrorClass::Api(ApiError::Unauthorized) => Some(apierr::unauthorized(a, pod)),
             ErrorClass::Api(ApiError::NoPermissions) => Some(apierr::no_permissions(a, pod)),
+            ErrorClass::Api(ApiError::OwnerRefRefused {
+                resource,
+                name,
+                finalizers,
+            }) => Some(super::owner_ref::owner_ref_refused(
+                a,
+                pod,
+                resource.as_deref(),
+                name.as_deref(),
+                *finalizers,
+            )),
             ErrorClass::Api(ApiError::InCluster(what)) => apierr::in_cluster(a, pod, *what),
             ErrorClass::Api(ApiError::NotFound {
                 kind,
@@ -432,6 +443,9 @@ fn describe(c: &ErrorClass) -> String {
         }) => format!("the API server refuses ServiceAccount {namespace}/{service_account}"),
         ErrorClass::Api(ApiError::NoPermissions) => {
             "the API server refuses it, it says, for lack of RBAC permissions".to_owned()
+        }
+        ErrorClass::Api(ApiError::OwnerRefRefused { .. }) => {
+            "the API server refuses the owner reference it sets".to_owned()
         }
         ErrorClass::Api(ApiError::Unauthorized) => {
             "the Kubernetes API does not accept its credentials".to_owned()
