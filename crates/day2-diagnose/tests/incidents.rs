@@ -1366,8 +1366,9 @@ const HELDOUT84_HEALTHY_MISSES_CEILING: usize = 1;
 /// Share of the eighty-fifth held-out set (`tests/incidents-heldout-85/`)
 /// fully right. Blind, on the engine of 8f401c0 (after the round of the
 /// eighty-second and eighty-third sets): 10 of 14 (71.4%). 12 of 14 after a
-/// short round. Only goes up.
-const HELDOUT85_ACCURACY_FLOOR: f64 = 0.857;
+/// short round. 13 of 14 after quoting the provisioner's own reason in its
+/// fix. Only goes up.
+const HELDOUT85_ACCURACY_FLOOR: f64 = 0.928;
 
 /// Healthy clusters of the eighty-fifth held-out set that get a diagnosis
 /// today. Only goes down.

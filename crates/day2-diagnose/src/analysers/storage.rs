@@ -175,7 +175,10 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             ),
             _ => out.push(
                 Hypothesis::new(50, Loop::Storage, class.map(|c| c.objref()).unwrap_or_else(|| pvc.objref()), format!("{provisioner} fails to provision {ns}/{}: {}", pvc.name(), day2_model::redact::excerpt(msg, 200)))
-                    .fix(format!("Read the provisioner's log (the CSI controller pod's `csi-provisioner` and driver containers) for {provisioner}."))
+                    .fix(match crate::messages::volume::provisioner_says(msg) {
+                        Some(said) => format!("The provisioner says `{}`: change what it names (the claim's size or access modes, the class's parameters, or the storage system's side), then recreate the claim; the provisioner's log (the CSI controller pod's `csi-provisioner` and driver containers) for {provisioner} has the rest.", day2_model::redact::excerpt(said, 200)),
+                        None => format!("Read the provisioner's log (the CSI controller pod's `csi-provisioner` and driver containers) for {provisioner}."),
+                    })
                     .link(link),
             ),
         }

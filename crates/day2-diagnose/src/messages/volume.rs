@@ -191,6 +191,26 @@ pub fn classify_error(err: &str) -> VolumeErrorClass {
     }
 }
 
+/// The provisioner's own reason in a `ProvisioningFailed` message, without
+/// the external provisioner's `failed to provision volume with StorageClass
+/// "x": ` and gRPC's `rpc error: code = … desc = `; `None` when nothing is
+/// left.
+pub fn provisioner_says(msg: &str) -> Option<&str> {
+    let mut said = msg.trim();
+    if let Some(rest) = said.strip_prefix("failed to provision volume with StorageClass ")
+        && let Some((_, rest)) = rest.split_once(": ")
+    {
+        said = rest;
+    }
+    if said.starts_with("rpc error: code = ")
+        && let Some((_, rest)) = said.split_once(" desc = ")
+    {
+        said = rest;
+    }
+    let said = said.trim();
+    (!said.is_empty()).then_some(said)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,5 +271,23 @@ mod tests {
             ),
             VolumeErrorClass::Other
         );
+    }
+
+    #[test]
+    fn the_provisioners_reason_without_its_wrappers() {
+        // apache/apisix-helm-chart#346, on Tencent Cloud's CBS driver.
+        assert_eq!(
+            provisioner_says(
+                "failed to provision volume with StorageClass \"cbs\": rpc error: code = InvalidArgument desc = disk size must be a multiple of 10GB, requested 8GiB"
+            ),
+            Some("disk size must be a multiple of 10GB, requested 8GiB")
+        );
+        assert_eq!(
+            provisioner_says(
+                "failed to provision volume with StorageClass \"x\": Init of the volume failed: pod got failed"
+            ),
+            Some("Init of the volume failed: pod got failed")
+        );
+        assert_eq!(provisioner_says("  "), None);
     }
 }
