@@ -416,6 +416,18 @@
 //! `tests/incidents-heldout-113/` is a hundred-and-thirteenth, written the same way
 //! from threads none of the other sets cites, against
 //! [`HELDOUT113_ACCURACY_FLOOR`] and [`HELDOUT113_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-114/` is a hundred-and-fourteenth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT114_ACCURACY_FLOOR`] and [`HELDOUT114_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-115/` is a hundred-and-fifteenth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT115_ACCURACY_FLOOR`] and [`HELDOUT115_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-116/` is a hundred-and-sixteenth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT116_ACCURACY_FLOOR`] and [`HELDOUT116_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-117/` is a hundred-and-seventeenth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT117_ACCURACY_FLOOR`] and [`HELDOUT117_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -1653,6 +1665,38 @@ const HELDOUT113_ACCURACY_FLOOR: f64 = 0.769;
 /// today. Only goes down.
 const HELDOUT113_HEALTHY_MISSES_CEILING: usize = 0;
 
+/// Share of the hundred-and-fourteenth held-out set (`tests/incidents-heldout-114/`)
+/// fully right. Blind, on the engine of 0fdc3e5: 8 of 14. Only goes up.
+const HELDOUT114_ACCURACY_FLOOR: f64 = 0.571;
+
+/// Healthy clusters of the hundred-and-fourteenth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT114_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the hundred-and-fifteenth held-out set (`tests/incidents-heldout-115/`)
+/// fully right. Blind, on the engine of 0fdc3e5: 6 of 14. Only goes up.
+const HELDOUT115_ACCURACY_FLOOR: f64 = 0.428;
+
+/// Healthy clusters of the hundred-and-fifteenth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT115_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the hundred-and-sixteenth held-out set (`tests/incidents-heldout-116/`)
+/// fully right. Blind, on the engine of 0fdc3e5: 7 of 14. Only goes up.
+const HELDOUT116_ACCURACY_FLOOR: f64 = 0.5;
+
+/// Healthy clusters of the hundred-and-sixteenth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT116_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the hundred-and-seventeenth held-out set (`tests/incidents-heldout-117/`)
+/// fully right. Blind, on the engine of 0fdc3e5: 8 of 14. Only goes up.
+const HELDOUT117_ACCURACY_FLOOR: f64 = 0.571;
+
+/// Healthy clusters of the hundred-and-seventeenth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT117_HEALTHY_MISSES_CEILING: usize = 0;
+
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
 const HELDOUT10_HEALTHY_MISSES_CEILING: usize = 0;
@@ -2143,6 +2187,10 @@ const HELDOUT110: &str = "tests/incidents-heldout-110";
 const HELDOUT111: &str = "tests/incidents-heldout-111";
 const HELDOUT112: &str = "tests/incidents-heldout-112";
 const HELDOUT113: &str = "tests/incidents-heldout-113";
+const HELDOUT114: &str = "tests/incidents-heldout-114";
+const HELDOUT115: &str = "tests/incidents-heldout-115";
+const HELDOUT116: &str = "tests/incidents-heldout-116";
+const HELDOUT117: &str = "tests/incidents-heldout-117";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -2750,6 +2798,14 @@ const HELDOUT112_BEGIN: &str = "<!-- heldout112:begin -->";
 const HELDOUT112_END: &str = "<!-- heldout112:end -->";
 const HELDOUT113_BEGIN: &str = "<!-- heldout113:begin -->";
 const HELDOUT113_END: &str = "<!-- heldout113:end -->";
+const HELDOUT114_BEGIN: &str = "<!-- heldout114:begin -->";
+const HELDOUT114_END: &str = "<!-- heldout114:end -->";
+const HELDOUT115_BEGIN: &str = "<!-- heldout115:begin -->";
+const HELDOUT115_END: &str = "<!-- heldout115:end -->";
+const HELDOUT116_BEGIN: &str = "<!-- heldout116:begin -->";
+const HELDOUT116_END: &str = "<!-- heldout116:end -->";
+const HELDOUT117_BEGIN: &str = "<!-- heldout117:begin -->";
+const HELDOUT117_END: &str = "<!-- heldout117:end -->";
 
 /// The scoreboards share one file and run in parallel: one writer at a time.
 static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -4207,6 +4263,54 @@ fn heldout113_incidents_scoreboard() {
         HELDOUT113_ACCURACY_FLOOR,
         HELDOUT113_HEALTHY_MISSES_CEILING,
         (HELDOUT113_BEGIN, HELDOUT113_END),
+    );
+}
+
+/// The hundred-and-fourteenth held-out set, scored on its own by the same code.
+#[test]
+fn heldout114_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT114,
+        14,
+        HELDOUT114_ACCURACY_FLOOR,
+        HELDOUT114_HEALTHY_MISSES_CEILING,
+        (HELDOUT114_BEGIN, HELDOUT114_END),
+    );
+}
+
+/// The hundred-and-fifteenth held-out set, scored on its own by the same code.
+#[test]
+fn heldout115_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT115,
+        14,
+        HELDOUT115_ACCURACY_FLOOR,
+        HELDOUT115_HEALTHY_MISSES_CEILING,
+        (HELDOUT115_BEGIN, HELDOUT115_END),
+    );
+}
+
+/// The hundred-and-sixteenth held-out set, scored on its own by the same code.
+#[test]
+fn heldout116_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT116,
+        14,
+        HELDOUT116_ACCURACY_FLOOR,
+        HELDOUT116_HEALTHY_MISSES_CEILING,
+        (HELDOUT116_BEGIN, HELDOUT116_END),
+    );
+}
+
+/// The hundred-and-seventeenth held-out set, scored on its own by the same code.
+#[test]
+fn heldout117_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT117,
+        14,
+        HELDOUT117_ACCURACY_FLOOR,
+        HELDOUT117_HEALTHY_MISSES_CEILING,
+        (HELDOUT117_BEGIN, HELDOUT117_END),
     );
 }
 
