@@ -274,3 +274,43 @@ fn flannel_without_a_pod_cidr_is_the_node_even_in_a_kubelet_1_5_event() {
     assert_root(d, Loop::Network, "Node", "master");
     assert!(d.fix.contains("--pod-network-cidr"), "{}", d.fix);
 }
+
+/// An External Secrets store authenticating as ServiceAccount `frontend`
+/// (`annotations`), its ExternalSecret refused with `refusal`.
+fn eso(annotations: &str, refusal: &str) -> String {
+    list(&format!(
+        r#"- {{apiVersion: v1, kind: Node, metadata: {{name: w1}}, status: {{conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: v1, kind: ServiceAccount, metadata: {{name: frontend, namespace: demo, annotations: {{{annotations}}}}}}}
+- {{apiVersion: external-secrets.io/v1beta1, kind: SecretStore, metadata: {{name: frontend, namespace: demo}}, spec: {{provider: {{aws: {{service: SecretsManager, region: eu-west-1, auth: {{jwt: {{serviceAccountRef: {{name: frontend}}}}}}}}}}}}, status: {{conditions: [{{type: Ready, status: "True", reason: Valid, message: store validated}}]}}}}
+- {{apiVersion: external-secrets.io/v1beta1, kind: ExternalSecret, metadata: {{name: frontend, namespace: demo, uid: es1}}, spec: {{secretStoreRef: {{kind: SecretStore, name: frontend}}, target: {{name: frontend}}}}, status: {{conditions: [{{type: Ready, status: "False", reason: SecretSyncedError, message: could not get secret data from provider}}]}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: demo}}, involvedObject: {{apiVersion: external-secrets.io/v1beta1, kind: ExternalSecret, name: frontend, namespace: demo, uid: es1}}, reason: UpdateFailed, type: Warning, count: 4, firstTimestamp: "2022-03-09T10:22:08Z", lastTimestamp: "2022-03-09T10:40:08Z", source: {{component: external-secrets}}, message: {refusal:?}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: frontend-1, namespace: demo}}, spec: {{nodeName: w1, containers: [{{name: app, image: "app:1", envFrom: [{{secretRef: {{name: frontend}}}}]}}]}}, status: {{phase: Pending, containerStatuses: [{{name: app, ready: false, restartCount: 0, image: "", imageID: "", state: {{waiting: {{reason: CreateContainerConfigError, message: "secret \"frontend\" not found"}}}}}}]}}}}
+"#
+    ))
+}
+
+#[test]
+fn an_external_secrets_account_without_an_irsa_role_is_that_accounts_annotation() {
+    // external-secrets/external-secrets#816: the account carries kiam's
+    // annotation, which IRSA does not read.
+    let refused = "unable to create session: an IAM role must be associated with service account frontend (namespace: demo)";
+    let out = diagnose(&load(&eso(
+        r#"iam.amazonaws.com/role: "arn:aws:iam::1234567890:role/frontend""#,
+        refused,
+    )));
+    let d = about(&out, "CreateContainerConfigError", "demo", "frontend-1");
+    assert_root(d, Loop::Identity, "ServiceAccount", "frontend");
+    assert!(
+        d.fix
+            .contains("eks.amazonaws.com/role-arn: arn:aws:iam::1234567890:role/frontend"),
+        "{}",
+        d.fix
+    );
+    // Another refusal of the same store is not the account's annotation.
+    let out = diagnose(&load(&eso(
+        r#"eks.amazonaws.com/role-arn: "arn:aws:iam::1234567890:role/frontend""#,
+        "AccessDeniedException: User: arn:aws:sts::1234567890:assumed-role/frontend/s is not authorized to perform: secretsmanager:GetSecretValue",
+    )));
+    let d = about(&out, "CreateContainerConfigError", "demo", "frontend-1");
+    assert!(!d.fix.contains("Annotate ServiceAccount"), "{}", d.fix);
+}

@@ -158,6 +158,48 @@ fn a_sidecar_in_front_of_a_server_first_protocol() {
     assert!(!d.fix.contains("tcp-client"), "{}", d.fix);
 }
 
+/// A meshed backend behind Service `backend` whose readiness fails (503)
+/// and whose configuration names a MySQL Service with port `port_name`.
+fn meshed_reader(port_name: &str, sidecar: bool) -> String {
+    let proxy = if sidecar {
+        r#", {name: istio-proxy, image: "docker.io/istio/proxyv2:1.13.2"}"#
+    } else {
+        ""
+    };
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:{NODE}
+- {{apiVersion: v1, kind: Service, metadata: {{name: mysql-proxy, namespace: db, uid: s1}}, spec: {{clusterIP: 10.96.0.30, selector: {{app: mysql-proxy}}, ports: [{{name: {port_name}, port: 3306, targetPort: 6033, protocol: TCP}}]}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: mysql-proxy-0, namespace: db, uid: p0, labels: {{app: mysql-proxy}}}}, spec: {{nodeName: w1, containers: [{{name: proxysql, image: "proxysql/proxysql:2.3.2", ports: [{{containerPort: 6033}}]}}]}}, status: {{phase: Running, podIP: 10.42.1.5, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: proxysql, ready: true, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2022-03-02T08:00:40Z"}}}}}}]}}}}
+- {{apiVersion: v1, kind: Endpoints, metadata: {{name: mysql-proxy, namespace: db, uid: ep1}}, subsets: [{{addresses: [{{ip: 10.42.1.5, targetRef: {{kind: Pod, name: mysql-proxy-0, namespace: db, uid: p0}}}}], ports: [{{name: proxy, port: 6033, protocol: TCP}}]}}]}}
+- {{apiVersion: v1, kind: Service, metadata: {{name: backend, namespace: app, uid: s2}}, spec: {{clusterIP: 10.96.0.31, selector: {{app: backend}}, ports: [{{name: http, port: 8080, targetPort: 8080, protocol: TCP}}]}}}}
+- {{apiVersion: v1, kind: Endpoints, metadata: {{name: backend, namespace: app, uid: ep2}}, subsets: [{{notReadyAddresses: [{{ip: 10.42.1.7, targetRef: {{kind: Pod, name: backend-0, namespace: app, uid: p1}}}}], ports: [{{name: http, port: 8080, protocol: TCP}}]}}]}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: backend-0, namespace: app, uid: p1, labels: {{app: backend}}}}
+  spec: {{nodeName: w1, containers: [{{name: backend, image: "backend:1", env: [{{name: DB_HOST, value: mysql-proxy.db.svc.cluster.local}}, {{name: DB_PORT, value: "3306"}}], ports: [{{containerPort: 8080}}], readinessProbe: {{httpGet: {{path: /readyz, port: 8080}}}}}}{proxy}]}}
+  status: {{phase: Running, podIP: 10.42.1.7, conditions: [{{type: Ready, status: "False"}}], containerStatuses: [{{name: backend, ready: false, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2022-04-06T12:58:28Z"}}}}}}]}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e-r, namespace: app}}, involvedObject: {{kind: Pod, namespace: app, name: backend-0, uid: p1}}, reason: Unhealthy, type: Warning, count: 171, firstTimestamp: "2022-04-06T12:58:40Z", lastTimestamp: "2022-04-06T13:27:44Z", source: {{component: kubelet, host: w1}}, message: "Readiness probe failed: HTTP probe failed with statuscode: 503"}}
+"#
+    )
+}
+
+#[test]
+fn a_meshed_readiness_waiting_on_a_server_first_port_the_sidecar_cannot_tell() {
+    // istio/istio#38284: a MySQL proxy's port named `proxy`.
+    let out = diagnose(&load(&meshed_reader("proxy", true)));
+    let d = about(&out, "ServiceWithoutReadyEndpoints", "app", "backend");
+    assert_root(d, Loop::Network, "Service", "mysql-proxy");
+    assert!(d.fix.contains("appProtocol: tcp"), "{}", d.fix);
+    // Declared as TCP, or no sidecar in the path: not this.
+    for (name, sidecar) in [("tcp-proxy", true), ("proxy", false)] {
+        let out = diagnose(&load(&meshed_reader(name, sidecar)));
+        let d = about(&out, "ServiceWithoutReadyEndpoints", "app", "backend");
+        assert_ne!(d.root_cause.object.name, "mysql-proxy", "{}", summary(&out));
+    }
+}
+
 /// A pod on w1 whose CSI mount the kubelet asks under MicroK8s' root, and
 /// a plugin pod on w1 whose pods directory is the hostPath `pods`.
 fn plugin_under(pods: &str) -> String {

@@ -8,7 +8,8 @@
 //! pod still holds (kubernetes/kubernetes#52236), a StatefulSet pod
 //! whose capture lost its volumes, a class that provisions nothing
 //! (scylladb/scylla-operator#523), and a claim made before its default class
-//! (kubernetes/kubernetes#99629). Each
+//! (kubernetes/kubernetes#99629), and a shared claim on block storage
+//! (apache/airflow#48243). Each
 //! with the sibling that must read otherwise.
 
 mod common;
@@ -313,4 +314,88 @@ fn a_claim_made_before_the_default_class_keeps_no_class() {
     ));
     let d = about(&out, "PvcPending", "app", "grafana");
     assert!(!d.fix.contains("Recreate claim app/grafana"), "{}", d.fix);
+}
+
+/// An EBS claim asking `mode`, refused as the driver refuses what it
+/// cannot attach to several nodes.
+fn ebs(mode: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:{NODES}
+- {{apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {{name: gp2, uid: sc1}}, provisioner: ebs.csi.aws.com, parameters: {{type: gp2, fsType: ext4}}}}
+- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: airflow-logs, namespace: airflow, uid: pvc1}}, spec: {{accessModes: [{mode}], storageClassName: gp2, resources: {{requests: {{storage: 100Gi}}}}}}, status: {{phase: Pending}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: airflow}}, involvedObject: {{kind: PersistentVolumeClaim, namespace: airflow, name: airflow-logs, uid: pvc1}}, reason: ProvisioningFailed, type: Warning, count: 12, firstTimestamp: "2025-03-24T10:00:01Z", lastTimestamp: "2025-03-24T10:40:52Z", source: {{component: ebs.csi.aws.com_ebs-csi-controller-0}}, message: 'failed to provision volume with StorageClass "gp2": rpc error: code = InvalidArgument desc = Volume capabilities not supported'}}
+"#
+    )
+}
+
+#[test]
+fn a_shared_claim_on_block_storage_is_the_claims_access_mode() {
+    // apache/airflow#48243: the logs claim asks ReadWriteMany of gp2.
+    let out = diagnose(&load(&ebs("ReadWriteMany")));
+    let d = about(&out, "PvcPending", "airflow", "airflow-logs");
+    assert_root(d, Loop::Storage, "PersistentVolumeClaim", "airflow-logs");
+    assert!(
+        d.fix.contains("EFS") && d.fix.contains("ReadWriteOnce"),
+        "{}",
+        d.fix
+    );
+    // The class's name `gp2` quoted by the provisioner's wrapper is not a
+    // refused parameter value.
+    assert!(
+        !d.root_cause.summary.contains("parameter"),
+        "{}",
+        d.root_cause.summary
+    );
+    // A claim for one node refused so is not its access mode.
+    let out = diagnose(&load(&ebs("ReadWriteOnce")));
+    let d = about(&out, "PvcPending", "airflow", "airflow-logs");
+    assert!(!d.fix.contains("Ask for ReadWriteOnce"), "{}", d.fix);
+    assert!(
+        !d.root_cause.summary.contains("parameter `type"),
+        "{}",
+        d.root_cause.summary
+    );
+}
+
+/// The nfs-client provisioner (Ready), its runner ClusterRole bound, and
+/// `lock` (a leader-lock Role and binding, or nothing) added; a claim waits.
+fn nfs_client(lock: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:{NODES}
+- {{apiVersion: v1, kind: ServiceAccount, metadata: {{name: nfs-client-provisioner, namespace: default}}}}
+- {{apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRole, metadata: {{name: nfs-client-provisioner-runner}}, rules: [{{apiGroups: [""], resources: [persistentvolumes], verbs: [get, list, watch, create, delete]}}, {{apiGroups: [""], resources: [persistentvolumeclaims], verbs: [get, list, watch, update]}}, {{apiGroups: [storage.k8s.io], resources: [storageclasses], verbs: [get, list, watch]}}, {{apiGroups: [""], resources: [events], verbs: [create, update, patch]}}]}}
+- {{apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRoleBinding, metadata: {{name: run-nfs-client-provisioner}}, roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: nfs-client-provisioner-runner}}, subjects: [{{kind: ServiceAccount, name: nfs-client-provisioner, namespace: default}}]}}
+{lock}- {{apiVersion: apps/v1, kind: Deployment, metadata: {{name: nfs-client-provisioner, namespace: default, uid: d1}}, spec: {{selector: {{matchLabels: {{app: nfs}}}}, template: {{metadata: {{labels: {{app: nfs}}}}, spec: {{serviceAccountName: nfs-client-provisioner, containers: [{{name: nfs-client-provisioner, image: "k8s.gcr.io/sig-storage/nfs-subdir-external-provisioner:v4.0.0", env: [{{name: PROVISIONER_NAME, value: nfs-provisioner}}]}}]}}}}}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: nfs-client-provisioner-6bwqz, namespace: default, labels: {{app: nfs}}, ownerReferences: [{{apiVersion: apps/v1, kind: Deployment, name: nfs-client-provisioner, uid: d1, controller: true}}]}}, spec: {{nodeName: w1, serviceAccountName: nfs-client-provisioner, containers: [{{name: nfs-client-provisioner, image: "k8s.gcr.io/sig-storage/nfs-subdir-external-provisioner:v4.0.0", env: [{{name: PROVISIONER_NAME, value: nfs-provisioner}}]}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: nfs-client-provisioner, ready: true, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2020-11-02T13:09:34Z"}}}}}}]}}}}
+- {{apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {{name: managed-nfs-storage}}, provisioner: nfs-provisioner}}
+- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: test-claim, namespace: default, uid: c1}}, spec: {{accessModes: [ReadWriteMany], storageClassName: managed-nfs-storage, resources: {{requests: {{storage: 1Mi}}}}}}, status: {{phase: Pending}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: default}}, involvedObject: {{kind: PersistentVolumeClaim, namespace: default, name: test-claim, uid: c1}}, reason: ExternalProvisioning, type: Normal, count: 19, firstTimestamp: "2020-11-02T13:10:00Z", lastTimestamp: "2020-11-02T13:27:51Z", source: {{component: persistentvolume-controller}}, message: 'waiting for a volume to be created, either by external provisioner "nfs-provisioner" or manually created by system administrator'}}
+"#
+    )
+}
+
+#[test]
+fn a_provisioner_that_may_not_hold_its_leader_lock_never_begins() {
+    // kubernetes-sigs/nfs-subdir-external-provisioner#16: the runner
+    // ClusterRole bound, the leader-locking Role left out.
+    let out = diagnose(&load(&nfs_client("")));
+    let d = about(&out, "PvcPending", "default", "test-claim");
+    assert_root(
+        d,
+        Loop::Identity,
+        "ServiceAccount",
+        "nfs-client-provisioner",
+    );
+    assert!(d.fix.contains("endpoints"), "{}", d.fix);
+    // The lock's Role bound: not this.
+    let lock = r#"- {apiVersion: rbac.authorization.k8s.io/v1, kind: Role, metadata: {name: leader-locking-nfs-client-provisioner, namespace: default}, rules: [{apiGroups: [""], resources: [endpoints], verbs: [get, list, watch, create, update, patch]}]}
+- {apiVersion: rbac.authorization.k8s.io/v1, kind: RoleBinding, metadata: {name: leader-locking-nfs-client-provisioner, namespace: default}, roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: leader-locking-nfs-client-provisioner}, subjects: [{kind: ServiceAccount, name: nfs-client-provisioner, namespace: default}]}
+"#;
+    let out = diagnose(&load(&nfs_client(lock)));
+    let d = about(&out, "PvcPending", "default", "test-claim");
+    assert_ne!(d.root_cause.loop_, Loop::Identity, "{}", summary(&out));
 }

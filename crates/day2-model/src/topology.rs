@@ -110,6 +110,42 @@ pub fn pv_hosts(pv: &PersistentVolume) -> Vec<&str> {
     hosts
 }
 
+/// A PersistentVolume's required node affinity in words
+/// (`csi.hetzner.cloud/location=fsn1`, `k in (a, b)`), its terms joined by `or`;
+/// `None` without one. For drivers whose topology key is not a zone label.
+pub fn pv_affinity_text(pv: &PersistentVolume) -> Option<String> {
+    let terms: Vec<String> = pv
+        .spec
+        .as_ref()?
+        .node_affinity
+        .as_ref()?
+        .required
+        .as_ref()?
+        .node_selector_terms
+        .iter()
+        .map(|t| {
+            t.match_expressions
+                .iter()
+                .flatten()
+                .map(|e| {
+                    let values = e.values.as_deref().unwrap_or_default().join(", ");
+                    match e.operator.as_str() {
+                        "In" if e.values.as_ref().is_some_and(|v| v.len() == 1) => {
+                            format!("{}={values}", e.key)
+                        }
+                        "In" => format!("{} in ({values})", e.key),
+                        "NotIn" => format!("{} not in ({values})", e.key),
+                        op => format!("{} {}", e.key, op.to_ascii_lowercase()),
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" and ")
+        })
+        .filter(|t| !t.is_empty())
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" or "))
+}
+
 /// The values of the `In` expressions of a PersistentVolume's required node
 /// affinity whose key `key` accepts.
 fn required_in(pv: &PersistentVolume, key: impl Fn(&str) -> bool) -> Vec<&str> {
@@ -239,5 +275,19 @@ mod tests {
         assert!(pv_hosts(&v).is_empty());
         let v = pv(&[], &[("kubernetes.io/hostname", "NotIn", &["node4"])]);
         assert!(pv_hosts(&v).is_empty());
+    }
+
+    #[test]
+    fn a_volumes_affinity_in_words() {
+        // hetznercloud/csi-driver#909: a volume's location is its own key.
+        let pv: PersistentVolume = serde_json::from_str(
+            r#"{"spec":{"nodeAffinity":{"required":{"nodeSelectorTerms":[{"matchExpressions":[{"key":"csi.hetzner.cloud/location","operator":"In","values":["fsn1"]}]}]}}}}"#,
+        )
+        .unwrap_or_default();
+        assert_eq!(
+            pv_affinity_text(&pv).as_deref(),
+            Some("csi.hetzner.cloud/location=fsn1")
+        );
+        assert_eq!(pv_affinity_text(&PersistentVolume::default()), None);
     }
 }

@@ -197,6 +197,9 @@ pub(super) fn value_refused(class: &Res<StorageClass>, msg: &str) -> Option<Hypo
     if !refusal.iter().any(|w| l.contains(w)) {
         return None;
     }
+    // The driver's own words: the provisioner's wrapper quotes the class's
+    // name, which may equal a parameter's value (`StorageClass "gp2"`).
+    let said = crate::messages::volume::provisioner_says(msg).unwrap_or(msg);
     // The longest value the message quotes: `poolname: zfspv-pool1` before
     // `fstype: zfs` when both appear (`zfs: mount failed … cannot open
     // 'zfspv-pool1/…'`).
@@ -210,10 +213,10 @@ pub(super) fn value_refused(class: &Res<StorageClass>, msg: &str) -> Option<Hypo
             // "labels"`, gcp-compute-persistent-disk-csi-driver#867).
             !k.contains("secret")
                 && ((v.len() >= 3
-                    && msg
+                    && said
                         .match_indices(v.as_str())
-                        .any(|(i, _)| word_at(msg, i, v.len())))
-                    || msg.contains(&format!("\"{k}\"")))
+                        .any(|(i, _)| word_at(said, i, v.len())))
+                    || said.contains(&format!("\"{k}\"")))
         })
         .max_by_key(|(_, v)| v.len())?;
     let name = class.name();

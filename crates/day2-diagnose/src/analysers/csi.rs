@@ -147,11 +147,22 @@ fn provisioner_workload<'a>(
         });
         !renamed && w.name().split('-').any(|t| t == short) && w.name().contains("csi")
     };
+    // A provisioner named after the path of its name (`rancher.io/local-path`
+    // run by `local-path-provisioner`).
+    let tail = driver
+        .rsplit('/')
+        .next()
+        .filter(|t| *t != driver && t.len() >= 3);
+    let named_provisioner = |w: &day2_model::Workload<'_>| {
+        tail.is_some_and(|t| w.name().contains(t) && w.name().contains("provisioner"))
+    };
     // `max_by_key` keeps the last of equals: reversed, the first in the input.
     a.workloads_all()
         .iter()
         .rev()
-        .filter(|w| names(w) || (sidecar(w) && (image_names(w) || named_after(w))))
+        .filter(|w| {
+            names(w) || (sidecar(w) && (image_names(w) || named_after(w))) || named_provisioner(w)
+        })
         .max_by_key(|w| (sidecar(w), w.kind != "DaemonSet"))
 }
 
@@ -220,7 +231,10 @@ pub fn provisioner_silent(a: &Analysis<'_>, claim: &ObjRef, e: &Event) -> Option
         ));
         return Some(h);
     }
-    if !retired && let Some(h) = unelected(a, w, claim, e, driver) {
+    if !retired
+        && let Some(h) = unelected(a, w, claim, e, driver)
+            .or_else(|| super::provisioner_rbac::lockless(a, w, claim, e, driver))
+    {
         return Some(h);
     }
     let (summary, fix) = if retired {
@@ -243,9 +257,10 @@ pub fn provisioner_silent(a: &Analysis<'_>, claim: &ObjRef, e: &Event) -> Option
                 claim.name
             ),
             format!(
-                "Read the provisioner's log (`kubectl logs -n {} deploy/{}`): it names why it does not provision (its credentials, the storage server, the class's parameters).",
+                "Read the provisioner's log (`kubectl logs -n {} deploy/{}`): it names why it does not provision (its credentials, the storage server, the class's parameters).{}",
                 w.namespace(),
-                w.name()
+                w.name(),
+                super::provisioner_rbac::unread_roles(a, w).unwrap_or_default()
             ),
         )
     };

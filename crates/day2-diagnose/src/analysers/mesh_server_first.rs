@@ -54,14 +54,41 @@ fn sidecar(pod: &day2_model::Res<day2_model::pod::Pod>) -> bool {
     })
 }
 
+/// [`configured`] for any container of a meshed pod, for a readiness
+/// failure seen from its Service.
+pub fn meshed_client(
+    a: &Analysis<'_>,
+    pod: &day2_model::Res<day2_model::pod::Pod>,
+) -> Option<Hypothesis> {
+    if !sidecar(pod) {
+        return None;
+    }
+    pod.spec
+        .iter()
+        .flat_map(|s| s.containers.iter())
+        .filter(|c| c.name != "istio-proxy")
+        .find_map(|c| configured(a, pod, &c.name).into_iter().next())
+}
+
 pub fn server_first<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Some(pod) = d.pod() else { return vec![] };
-    let Detail::Crash { container, .. } = &d.detail else {
-        return vec![];
-    };
     if !sidecar(pod) {
         return vec![];
     }
+    match &d.detail {
+        Detail::Crash { container, .. } => timed_out(a, d, pod, container),
+        Detail::Probe { container } => configured(a, pod, container),
+        _ => vec![],
+    }
+}
+
+/// A read that timed out, naming its peer's address.
+fn timed_out<'c>(
+    a: &Analysis<'c>,
+    d: &Detected<'c>,
+    pod: &'c day2_model::Res<day2_model::pod::Pod>,
+    container: &str,
+) -> Vec<Hypothesis> {
     let Some((ip, port)) = super::follow::crash_texts(a, d, pod, container)
         .iter()
         .find_map(|t| timed_out_peer(t))
@@ -88,47 +115,112 @@ pub fn server_first<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     }))
     });
     let Some(svc) = svc else { return vec![] };
+    let workload = model::workload_ref(a.cluster, pod);
+    undeclared(svc, port)
+        .map(|name| {
+            hypothesis(
+                82,
+                svc,
+                port,
+                &name,
+                &workload,
+                format!("{workload} reads nothing from {ip}:{port} ({protocol}, Service {}/{}) and times out", svc.ns_or_default(), svc.name()),
+            )
+            .link(Link::new(
+                Loop::Network,
+                None,
+                pod.objref(),
+                format!("runs an istio-proxy sidecar; its read from {ip}:{port} timed out"),
+            ))
+        })
+        .into_iter()
+        .collect()
+}
+
+/// A readiness that fails in a meshed pod whose configuration names a
+/// Service on a server-first port the sidecar cannot tell the protocol of
+/// (istio/istio#38284: a MySQL proxy on a port named `proxy`; the app's
+/// health check waits on its database).
+fn configured<'c>(
+    a: &Analysis<'c>,
+    pod: &day2_model::Res<day2_model::pod::Pod>,
+    container: &str,
+) -> Vec<Hypothesis> {
+    let workload = model::workload_ref(a.cluster, pod);
+    super::follow::configured_services(a, pod, container)
+        .into_iter()
+        .find_map(|(svc, port)| {
+            let spec = svc.spec.as_ref()?;
+            // The port the configuration names, or the Service's only one.
+            let port = port.or_else(|| match spec.ports.as_deref() {
+                Some([p]) => u16::try_from(p.port).ok(),
+                _ => None,
+            })?;
+            let (_, protocol) = SERVER_FIRST.iter().find(|(p, _)| *p == port)?;
+            let name = undeclared(svc, port)?;
+            Some(
+                hypothesis(
+                    74,
+                    svc,
+                    port,
+                    &name,
+                    &workload,
+                    format!("{workload} is not ready, and its configuration names {protocol} at Service {}/{} port {port}", svc.ns_or_default(), svc.name()),
+                )
+                .link(Link::new(
+                    Loop::Network,
+                    None,
+                    pod.objref(),
+                    format!("runs an istio-proxy sidecar and fails its readiness probe; container {container} is configured for {}:{port}", svc.name()),
+                )),
+            )
+        })
+        .into_iter()
+        .collect()
+}
+
+/// The name of Service `svc`'s port `port` when its protocol is not
+/// declared to Istio (no protocol prefix, no `appProtocol`).
+fn undeclared(
+    svc: &day2_model::Res<k8s_openapi::api::core::v1::Service>,
+    port: u16,
+) -> Option<String> {
     let sp = svc
         .spec
         .as_ref()
         .and_then(|s| s.ports.as_ref())
-        .and_then(|ps| ps.iter().find(|p| serves(p, port)));
-    let declared = sp.is_some_and(|p| {
-        p.app_protocol.is_some()
-            || p.name.as_deref().is_some_and(|n| {
-                let head = n.split('-').next().unwrap_or(n);
-                DECLARED.contains(&head)
-            })
-    });
-    if declared {
-        return vec![];
-    }
-    let name = sp
-        .and_then(|p| p.name.clone())
-        .unwrap_or_else(|| "(unnamed)".to_owned());
+        .and_then(|ps| ps.iter().find(|p| serves(p, port)))?;
+    let declared = sp.app_protocol.is_some()
+        || sp.name.as_deref().is_some_and(|n| {
+            let head = n.split('-').next().unwrap_or(n);
+            DECLARED.contains(&head)
+        });
+    (!declared).then(|| sp.name.clone().unwrap_or_else(|| "(unnamed)".to_owned()))
+}
+
+fn hypothesis(
+    score: u32,
+    svc: &day2_model::Res<k8s_openapi::api::core::v1::Service>,
+    port: u16,
+    name: &str,
+    workload: &day2_model::ObjRef,
+    what: String,
+) -> Hypothesis {
     let ns = svc.ns_or_default();
-    let workload = model::workload_ref(a.cluster, pod);
-    vec![
-        Hypothesis::new(
-            82,
-            Loop::Network,
-            svc.objref(),
-            format!(
-                "{workload} reads nothing from {ip}:{port} ({protocol}, Service {ns}/{}) and times out: its Istio sidecar does not know the port's protocol (port `{name}` has no protocol prefix and no appProtocol), so it waits for the client's first bytes to guess it, while {protocol}'s server speaks first",
-                svc.name()
-            ),
-        )
-        .fix(format!(
-            "Declare the port's protocol in Service {ns}/{}: name it `tcp-{name}` (or set `appProtocol: tcp`), as Istio asks for server-first protocols; or keep the sidecar out of that traffic (`traffic.sidecar.istio.io/excludeOutboundPorts: \"{port}\"` on {workload}'s pods, `excludeInboundPorts` on the server's). The client reconnects on its own.",
-            svc.name()
-        ))
-        .link(Link::new(
-            Loop::Network,
-            None,
-            pod.objref(),
-            format!("runs an istio-proxy sidecar; its read from {ip}:{port} timed out"),
-        )),
-    ]
+    let protocol = SERVER_FIRST
+        .iter()
+        .find(|(p, _)| *p == port)
+        .map_or("the protocol", |(_, p)| *p);
+    Hypothesis::new(
+        score,
+        Loop::Network,
+        svc.objref(),
+        format!("{what}: its Istio sidecar does not know the port's protocol (port `{name}` has no protocol prefix and no appProtocol), so it waits for the client's first bytes to guess it, while {protocol}'s server speaks first"),
+    )
+    .fix(format!(
+        "Declare the port's protocol in Service {ns}/{}: name it `tcp-{name}` (or set `appProtocol: tcp`), as Istio asks for server-first protocols; or keep the sidecar out of that traffic (`traffic.sidecar.istio.io/excludeOutboundPorts: \"{port}\"` on {workload}'s pods, `excludeInboundPorts` on the server's). The client reconnects on its own.",
+        svc.name()
+    ))
 }
 
 #[cfg(test)]

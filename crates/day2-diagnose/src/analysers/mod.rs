@@ -87,6 +87,7 @@ pub mod probe_listen;
 pub mod probe_policy;
 pub mod producer;
 pub mod provision_refusals;
+pub mod provisioner_rbac;
 pub mod psp;
 pub mod rbac;
 pub mod route;
@@ -554,7 +555,7 @@ pub static ANALYSERS: &[Analyser] = &[
         run: pod_cidr_overlap::crash,
     },
     Analyser {
-        kinds: &[CrashLoopBackOff, JobFailed],
+        kinds: &[CrashLoopBackOff, JobFailed, ProbeFailing],
         run: mesh_server_first::server_first,
     },
     // Any symptom of a pod or pod template: what is wrong along its references.

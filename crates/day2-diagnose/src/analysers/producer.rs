@@ -180,6 +180,9 @@ pub fn failing(a: &Analysis<'_>, ns: &str, secret: &str, link: Option<Link>) -> 
     if let Some(h) = vault_login_refused(a, o, ns, text) {
         return Some(h.links(link));
     }
+    if let Some(h) = irsa_unannotated(a, o, secret) {
+        return Some(h.links(link));
+    }
     let said = day2_model::redact::excerpt(text, 240);
     let seen = Link::new(
         Loop::Identity,
@@ -336,6 +339,53 @@ pub fn failing(a: &Analysis<'_>, ns: &str, secret: &str, link: Option<Link>) -> 
         ))
         .link(seen)
         .links(link),
+    )
+}
+
+/// The AWS provider refuses the account its store authenticates as for
+/// having no IRSA role (`an IAM role must be associated with service
+/// account …`), in its status or its events: that account's annotation.
+fn irsa_unannotated(a: &Analysis<'_>, o: &Res<DynObject>, secret: &str) -> Option<Hypothesis> {
+    let events = a.cluster.events_for_obj(o);
+    let (text, (sa, sa_ns)) = error_text(o)
+        .into_iter()
+        .chain(
+            events
+                .iter()
+                .rev()
+                .filter(|e| e.type_ == "Warning")
+                .map(|e| e.message_text()),
+        )
+        .find_map(|t| Some((t, crate::messages::permission::irsa_role_missing(t)?)))?;
+    let account = a
+        .cluster
+        .service_accounts
+        .iter()
+        .find(|s| s.ns_or_default() == sa_ns && s.name() == sa);
+    let kiam = account.and_then(|s| s.annotation("iam.amazonaws.com/role"));
+    let role = kiam.unwrap_or("arn:aws:iam::<account>:role/<role>");
+    let note = match (account, kiam) {
+        (Some(_), Some(r)) => {
+            format!(": it carries kiam's `iam.amazonaws.com/role: {r}`, which IRSA does not read")
+        }
+        (Some(_), None) => String::new(),
+        (None, _) => " (the account is not in the input)".to_owned(),
+    };
+    let ns = o.ns_or_default();
+    Some(
+        Hypothesis::new(
+            88,
+            Loop::Identity,
+            day2_model::ObjRef::new("ServiceAccount", Some(sa_ns), sa),
+            format!("Secret {ns}/{secret} does not exist because {} {ns}/{}, which writes it, authenticates to AWS as ServiceAccount {sa_ns}/{sa}, which has no `eks.amazonaws.com/role-arn` annotation{note}", o.kind, o.name()),
+        )
+        .fix(format!("Annotate ServiceAccount {sa_ns}/{sa} with `eks.amazonaws.com/role-arn: {role}` (IRSA), a role whose trust policy allows `sts:AssumeRoleWithWebIdentity` for `system:serviceaccount:{sa_ns}:{sa}` and whose policy grants the secret's read; {} {} retries on its own.", o.kind, o.name()))
+        .link(Link::new(
+            Loop::Identity,
+            None,
+            o.objref(),
+            format!("{} {ns}/{} does not write Secret {secret}: {}", o.kind, o.name(), day2_model::redact::excerpt(text, 200)),
+        )),
     )
 }
 

@@ -4,7 +4,9 @@
 //! provisioner starts refused by Pod Security admission in its own
 //! namespace (`pods "helper-pod-create-pvc-…" is forbidden: violates
 //! PodSecurity "baseline:latest": hostPath volumes`, siderolabs/talos#10817),
-//! or a node-local provisioner asked before a pod chose a node.
+//! or a node-local provisioner asked before a pod chose a node, or a CSI
+//! driver refusing the access mode a claim asks (`Volume capabilities not
+//! supported`, the EBS driver asked for ReadWriteMany).
 
 use crate::analysis::Analysis;
 use crate::evidence::Hypothesis;
@@ -19,6 +21,7 @@ pub fn refused(
 ) -> Option<Hypothesis> {
     helper_refused(a, provisioner, msg)
         .or_else(|| size_refused(pvc, provisioner, msg))
+        .or_else(|| capabilities_refused(pvc, provisioner, msg))
         .or_else(|| no_node(a, pvc, provisioner, msg))
 }
 
@@ -62,6 +65,46 @@ fn no_node(
     )
 }
 
+/// A CSI driver refusing the volume capabilities of a claim that asks to be
+/// shared (`rpc error: code = InvalidArgument desc = Volume capabilities not
+/// supported`, the EBS driver asked for ReadWriteMany, apache/airflow#48243):
+/// block storage attaches to one node at a time.
+fn capabilities_refused(
+    pvc: &Res<PersistentVolumeClaim>,
+    provisioner: &str,
+    msg: &str,
+) -> Option<Hypothesis> {
+    let l = msg.to_ascii_lowercase();
+    if !(l.contains("volume capabilities not supported")
+        || l.contains("volume capability not supported"))
+    {
+        return None;
+    }
+    let modes: Vec<&str> = pvc
+        .spec
+        .as_ref()?
+        .access_modes
+        .iter()
+        .flatten()
+        .map(String::as_str)
+        .filter(|m| matches!(*m, "ReadWriteMany" | "ReadOnlyMany"))
+        .collect();
+    if modes.is_empty() {
+        return None;
+    }
+    let ns = pvc.ns_or_default();
+    let asked = modes.join(", ");
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Storage,
+            pvc.objref(),
+            format!("claim {ns}/{} asks for {asked}, and {provisioner} refuses the volume capabilities: its volumes attach to one node at a time", pvc.name()),
+        )
+        .fix(format!("Ask for ReadWriteOnce in claim {ns}/{} if one node at a time is enough, or set its storageClassName to a class whose driver serves {asked} (shared file storage: EFS, NFS, Azure Files, Filestore); accessModes and storageClassName are immutable on a claim: recreate it.", pvc.name())),
+    )
+}
+
 fn size_refused(
     pvc: &Res<PersistentVolumeClaim>,
     provisioner: &str,
@@ -77,6 +120,7 @@ fn size_refused(
         "too large",
         "exceeds the maximum",
         "out of range",
+        "multiple of",
     ];
     if !about_size || !bounds.iter().any(|b| l.contains(b)) {
         return None;

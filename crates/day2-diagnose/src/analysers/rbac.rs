@@ -272,3 +272,61 @@ pub(crate) fn cluster_binding_elsewhere<'c>(
         Some((b, s.namespace.clone().unwrap_or_default()))
     })
 }
+
+/// Whether ServiceAccount `ns/sa` may `verb` `resource` of `group` in
+/// namespace `ns`, by the ClusterRoleBindings and `ns`'s RoleBindings that
+/// name it: `None` when the input cannot say (no bindings at all, or a role
+/// a binding names is not in it).
+pub(crate) fn may(
+    c: &day2_model::Cluster,
+    ns: &str,
+    sa: &str,
+    verb: &str,
+    group: &str,
+    resource: &str,
+) -> Option<bool> {
+    use day2_model::rbac::{rule_allows, subject_is};
+    if c.cluster_role_bindings.is_empty() && c.role_bindings.is_empty() {
+        return None;
+    }
+    let allows = |rules: Option<&Vec<k8s_openapi::api::rbac::v1::PolicyRule>>| {
+        rules
+            .into_iter()
+            .flatten()
+            .any(|x| rule_allows(x, verb, group, resource))
+    };
+    let cluster_role = |name: &str| c.cluster_roles.iter().find(|x| x.name() == name);
+    let mut known = true;
+    let mut allowed = false;
+    for b in cluster_bindings_of(c, ns, sa) {
+        match cluster_role(&b.role_ref.name) {
+            Some(r) => allowed |= allows(r.rules.as_ref()),
+            None => known = false,
+        }
+    }
+    for b in c.role_bindings.iter().filter(|b| {
+        b.ns_or_default() == ns
+            && b.subjects
+                .iter()
+                .flatten()
+                .any(|s| subject_is(s, Some(ns), ns, sa))
+    }) {
+        let rules = if b.role_ref.kind == "Role" {
+            c.roles
+                .iter()
+                .find(|x| x.ns_or_default() == ns && x.name() == b.role_ref.name)
+                .map(|x| x.rules.as_ref())
+        } else {
+            cluster_role(&b.role_ref.name).map(|x| x.rules.as_ref())
+        };
+        match rules {
+            Some(r) => allowed |= allows(r),
+            None => known = false,
+        }
+    }
+    if allowed {
+        Some(true)
+    } else {
+        known.then_some(false)
+    }
+}

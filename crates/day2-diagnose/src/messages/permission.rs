@@ -104,9 +104,22 @@ impl Refusal {
     }
 }
 
+/// The IRSA credential providers' refusal of an account without a role:
+/// `an IAM role must be associated with service account <sa> (namespace:
+/// <ns>)` (External Secrets' AWS provider, `pkg/provider/aws/auth`; the
+/// Secrets Store CSI driver's AWS provider, capitalised) → (account,
+/// namespace).
+pub fn irsa_role_missing(text: &str) -> Option<(&str, &str)> {
+    const MARK: &str = "IAM role must be associated with service account ";
+    let rest = &text[text.find(MARK)? + MARK.len()..];
+    let (sa, rest) = rest.split_once(' ')?;
+    let ns = rest.strip_prefix("(namespace: ")?.split(')').next()?;
+    (!sa.is_empty() && !ns.is_empty()).then_some((sa, ns))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::refusal;
+    use super::{irsa_role_missing, refusal};
 
     #[test]
     fn azure_aws_and_gcp_refusals_name_the_action_and_scope() {
@@ -138,5 +151,17 @@ mod tests {
         let gcp = refusal("googleapi: Error 403: Required 'compute.forwardingRules.create' permission for 'projects/p/regions/r/forwardingRules/a1', forbidden").unwrap_or_else(|| panic!("gcp"));
         assert_eq!(gcp.action, "compute.forwardingRules.create");
         assert_eq!(refusal("timed out waiting for the condition"), None);
+    }
+
+    #[test]
+    fn an_account_without_an_irsa_role() {
+        // external-secrets/external-secrets#816.
+        assert_eq!(
+            irsa_role_missing(
+                "unable to create session: an IAM role must be associated with service account frontend (namespace: demo)"
+            ),
+            Some(("frontend", "demo"))
+        );
+        assert_eq!(irsa_role_missing("AccessDenied: not authorized"), None);
     }
 }

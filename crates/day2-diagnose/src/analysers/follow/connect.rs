@@ -128,6 +128,23 @@ pub(super) fn peers_of(
     out
 }
 
+/// The Services a container's configuration names as peers
+/// ([`peers_of`]), with the port it names for each.
+pub fn configured_services<'c>(
+    a: &Analysis<'c>,
+    pod: &Res<Pod>,
+    container: &str,
+) -> Vec<(&'c Res<Service>, Option<u16>)> {
+    let ns = pod.ns_or_default();
+    peers_of(a, pod, container)
+        .into_iter()
+        .filter_map(|(h, p)| match resolve_host(a, ns, &h) {
+            Target::Service(s) => Some((s, p)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// A connection failure that names no peer, read against the peers the
 /// container's configuration names: a cause in the cluster on the path to
 /// one of them, else unexplained (what lies outside the cluster).

@@ -37,6 +37,7 @@ mod silent;
 pub(crate) use silent::policy_on_configured_peers;
 pub(crate) mod volume;
 
+pub use connect::configured_services;
 use connect::{configured_peers, connect_cause};
 pub(crate) use dns::dns_service;
 use dns::{dns_cause, forward_without_nameservers};

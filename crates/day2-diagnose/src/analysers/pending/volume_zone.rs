@@ -179,10 +179,19 @@ pub fn volume_zone<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let mut zones: Vec<String> = vols.iter().flat_map(|(_, _, z)| z.clone()).collect();
     zones.sort();
     zones.dedup();
-    let zone_text = if zones.is_empty() {
-        "its node affinity".to_owned()
-    } else {
+    // A driver whose topology key is not a zone label (Hetzner's
+    // `csi.hetzner.cloud/location`): the affinity in words.
+    let affinity: Vec<String> = vols
+        .iter()
+        .filter(|(_, _, z)| z.is_empty())
+        .filter_map(|(_, pv, _)| day2_model::topology::pv_affinity_text(pv))
+        .collect();
+    let zone_text = if !zones.is_empty() {
         zones.join(", ")
+    } else if let Some(t) = affinity.first() {
+        t.clone()
+    } else {
+        "its node affinity".to_owned()
     };
     let allowed: Vec<&Res<Node>> = a
         .cluster
@@ -208,10 +217,10 @@ pub fn volume_zone<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         if let Some(h) = model::volume_handle(pv) {
             handles.push(h.to_owned());
         }
-        let zt = if z.is_empty() {
-            "its node affinity".to_owned()
-        } else {
-            z.join(", ")
+        let zt = match day2_model::topology::pv_affinity_text(pv) {
+            _ if !z.is_empty() => z.join(", "),
+            Some(t) => t,
+            None => "its node affinity".to_owned(),
         };
         let provisioned = a
             .cluster
@@ -276,6 +285,7 @@ pub fn volume_zone<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let first_zone = zones
         .first()
         .cloned()
+        .or_else(|| affinity.first().cloned())
         .unwrap_or_else(|| "the volume's zone".into());
     let handle = handles
         .first()

@@ -1,0 +1,102 @@
+//! An external provisioner that runs, Ready, and never begins on a claim
+//! because its ServiceAccount may not hold the leader lock it elects with:
+//! provisioners built on sig-storage-lib-external-provisioner elect a
+//! leader before they provision, with an Endpoints lock in their namespace
+//! (Leases in later releases), and the RBAC a manifest ships for it is a
+//! Role of its own (`leader-locking-nfs-client-provisioner`) that is easy
+//! to leave out (kubernetes-sigs/nfs-subdir-external-provisioner#16:
+//! `endpoints "…" is forbidden`). Read only when the input holds every role
+//! bound to the account and none of them allows either lock.
+
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use day2_model::{Event, Loop, ObjRef};
+
+pub fn lockless(
+    a: &Analysis<'_>,
+    w: &day2_model::Workload<'_>,
+    claim: &ObjRef,
+    e: &Event,
+    driver: &str,
+) -> Option<Hypothesis> {
+    let pods = a.cluster.pods_of(w.kind, w.namespace(), w.name());
+    if pods.is_empty() || !pods.iter().all(|p| crate::model::is_ready(p)) {
+        return None;
+    }
+    let began = a
+        .cluster
+        .events_for(&claim.kind, claim.namespace.as_deref(), &claim.name, None)
+        .iter()
+        .any(|x| x.reason.starts_with("Provisioning"));
+    if began {
+        return None;
+    }
+    let (ns, sa) = (w.namespace(), day2_model::pod::service_account(w.spec));
+    let c = a.cluster;
+    let may = |verb: &str, group: &str, resource: &str| {
+        super::rbac::may(c, ns, sa, verb, group, resource)
+    };
+    // The account's roles are all in the input, and it may make volumes:
+    // the grant for them was written, the lock's was not.
+    if may("create", "", "persistentvolumes") != Some(true) {
+        return None;
+    }
+    let endpoints = may("update", "", "endpoints");
+    let leases = may("update", "coordination.k8s.io", "leases");
+    if endpoints != Some(false) || leases != Some(false) {
+        return None;
+    }
+    let obj = ObjRef::new(w.kind, Some(ns), w.name());
+    Some(
+        Hypothesis::new(
+            76,
+            Loop::Identity,
+            ObjRef::new("ServiceAccount", Some(ns), sa),
+            format!(
+                "claim {} waits for {driver}; {obj} runs and is Ready but has not begun on it (no `Provisioning` event): it elects a leader before it provisions, and ServiceAccount {ns}/{sa} may create PersistentVolumes but update neither endpoints nor leases in {ns}, so it never holds the lock",
+                claim.name
+            ),
+        )
+        .fix(format!(
+            "Grant ServiceAccount {ns}/{sa} the leader lock in {ns}: a Role with get, list, watch, create, update and patch on `endpoints` (and on `leases` in coordination.k8s.io, for newer releases), bound by a RoleBinding (the upstream manifest's `leader-locking-nfs-client-provisioner` Role and RoleBinding in `rbac.yaml`). `kubectl auth can-i update endpoints -n {ns} --as=system:serviceaccount:{ns}:{sa}` must answer yes; `kubectl logs -n {ns} {}/{}` shows the refusal (`endpoints … is forbidden`).",
+            w.kind.to_lowercase(),
+            w.name()
+        ))
+        .link(Link::from_event(
+            Loop::Storage,
+            e,
+            "waiting for the external provisioner",
+        ))
+        .link(Link::new(
+            Loop::Compute,
+            None,
+            obj,
+            "runs and is Ready, and has not begun on the claim",
+        )),
+    )
+}
+
+/// The roles bound to the provisioner's ServiceAccount that the input does
+/// not hold, as a check for its fix: what it may do cannot be read, and a
+/// role that does not exist grants nothing.
+pub fn unread_roles(a: &Analysis<'_>, w: &day2_model::Workload<'_>) -> Option<String> {
+    let (ns, sa) = (w.namespace(), day2_model::pod::service_account(w.spec));
+    let c = a.cluster;
+    let unread: Vec<String> = super::rbac::cluster_bindings_of(c, ns, sa)
+        .into_iter()
+        .filter(|b| !c.cluster_roles.iter().any(|r| r.name() == b.role_ref.name))
+        .map(|b| {
+            format!(
+                "ClusterRoleBinding {} names ClusterRole {}",
+                b.name(),
+                b.role_ref.name
+            )
+        })
+        .collect();
+    (!unread.is_empty()).then(|| {
+        format!(
+            " Its ServiceAccount {ns}/{sa} gets its rights from roles the input does not hold ({}): `kubectl get clusterrole` must list them, and `kubectl auth can-i create persistentvolumes --as=system:serviceaccount:{ns}:{sa}` answer yes (RBAC).",
+            unread.join("; ")
+        )
+    })
+}
