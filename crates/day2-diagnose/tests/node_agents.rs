@@ -8,7 +8,10 @@
 //! kubeadm 1.29's `kubernetes-admin` (kube-vip/kube-vip#684), and a pod
 //! network over a route the node has (weaveworks/weave#3211), and a
 //! runtime set for systemd cgroups under a cgroupfs kubelet
-//! (cri-o/cri-o#896). Each with the sibling that must read otherwise.
+//! (cri-o/cri-o#896), a conflist without `cniVersion` under kubelets that
+//! refuse it (flannel-io/flannel#1178), and a node that cannot pull the
+//! pause image (kubernetes/kubeadm#1201). Each with the sibling that must
+//! read otherwise.
 
 mod common;
 
@@ -331,4 +334,68 @@ fn a_runtime_on_systemd_cgroups_under_a_cgroupfs_kubelet_is_the_drivers() {
     );
     let d = about(&out, "SandboxCreateFailed", "default", "samplepod");
     assert!(!d.fix.contains("cgroupDriver"), "{}", d.fix);
+}
+
+/// flannel on node w1 (kubelet `kubelet`, NotReady with `cni config
+/// uninitialized`), its conflist without `cniVersion`, its pod `pod_status`
+/// and `event` (a sandbox failure of that pod, or nothing).
+fn flannel_node(kubelet: &str, pod_status: &str, event: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: w1, uid: n1, labels: {{kubernetes.io/hostname: w1}}}}, status: {{allocatable: {{cpu: "4", memory: 16Gi, pods: "110"}}, conditions: [{{type: Ready, status: "False", reason: KubeletNotReady, message: "runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:docker: network plugin is not ready: cni config uninitialized"}}], nodeInfo: {{kubeletVersion: {kubelet}, osImage: Ubuntu 18.04, kernelVersion: 4.15.0, containerRuntimeVersion: "docker://18.6.1", kubeProxyVersion: {kubelet}, architecture: amd64, operatingSystem: linux, bootID: b, machineID: m, systemUUID: s}}}}}}
+- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: kube-flannel-cfg, namespace: kube-system}}, data: {{cni-conf.json: '{{"name": "cbr0", "plugins": [{{"type": "flannel", "delegate": {{"hairpinMode": true, "isDefaultGateway": true}}}}, {{"type": "portmap", "capabilities": {{"portMappings": true}}}}]}}'}}}}
+- {{apiVersion: apps/v1, kind: DaemonSet, metadata: {{name: kube-flannel-ds-amd64, namespace: kube-system, uid: ds1}}, spec: {{selector: {{matchLabels: {{app: flannel}}}}, template: {{metadata: {{labels: {{app: flannel}}}}, spec: {{hostNetwork: true, containers: [{{name: kube-flannel, image: "quay.io/coreos/flannel:v0.10.0-amd64"}}]}}}}}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: kube-flannel-ds-amd64-9cpk5, namespace: kube-system, uid: p1, labels: {{app: flannel}}, ownerReferences: [{{apiVersion: apps/v1, kind: DaemonSet, name: kube-flannel-ds-amd64, uid: ds1, controller: true}}]}}, spec: {{nodeName: w1, hostNetwork: true, containers: [{{name: kube-flannel, image: "quay.io/coreos/flannel:v0.10.0-amd64"}}]}}, status: {pod_status}}}
+{event}"#
+    )
+}
+
+#[test]
+fn a_conflist_without_cni_version_is_refused_only_by_kubelets_from_1_16() {
+    // flannel-io/flannel#1178: libcni 0.7.1 (kubelet 1.16) refuses it.
+    let running = r#"{phase: Running, conditions: [{type: Ready, status: "True"}], containerStatuses: [{name: kube-flannel, ready: true, restartCount: 0, image: "", imageID: "", state: {running: {startedAt: "2019-10-01T10:00:00Z"}}}]}"#;
+    let out = diagnose(&load(&flannel_node("v1.16.0", running, "")));
+    let d = about(&out, "NodeNotReady", "", "w1");
+    assert_root(d, Loop::Network, "ConfigMap", "kube-flannel-cfg");
+    // A 1.12 kubelet loads it: not the cause there.
+    let out = diagnose(&load(&flannel_node("v1.12.2", running, "")));
+    let d = about(&out, "NodeNotReady", "", "w1");
+    assert_ne!(
+        d.root_cause.object.name,
+        "kube-flannel-cfg",
+        "{}",
+        summary(&out)
+    );
+}
+
+#[test]
+fn a_node_that_cannot_pull_the_pause_image_gives_its_cni_agent_no_sandbox() {
+    // kubernetes/kubeadm#1201: dockershim's pull of k8s.gcr.io/pause times
+    // out behind the node's network; flannel never starts there.
+    let waiting = r#"{phase: Pending, containerStatuses: [{name: kube-flannel, ready: false, restartCount: 0, image: "", imageID: "", state: {waiting: {reason: ContainerCreating}}}]}"#;
+    let event = |message: &str| {
+        format!(
+            "- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: kube-system}}, involvedObject: {{kind: Pod, namespace: kube-system, name: kube-flannel-ds-amd64-9cpk5, uid: p1}}, reason: FailedCreatePodSandBox, type: Warning, count: 40, firstTimestamp: \"2018-11-20T10:00:00Z\", lastTimestamp: \"2018-11-20T10:40:00Z\", source: {{component: kubelet, host: w1}}, message: {message:?}}}\n"
+        )
+    };
+    let pull = event(
+        "Failed create pod sandbox: rpc error: code = Unknown desc = failed pulling image \"k8s.gcr.io/pause:3.1\": Error response from daemon: Get https://k8s.gcr.io/v1/_ping: net/http: TLS handshake timeout",
+    );
+    let out = diagnose(&load(&flannel_node("v1.12.2", waiting, &pull)));
+    let d = about(&out, "NodeNotReady", "", "w1");
+    assert!(d.unexplained, "{}", summary(&out));
+    assert!(
+        d.fix.contains("k8s.gcr.io/pause:3.1") && d.fix.contains("HTTPS_PROXY"),
+        "{}",
+        d.fix
+    );
+    // An application image the node cannot pull is not the sandbox's.
+    let other = event(
+        "Failed create pod sandbox: rpc error: code = Unknown desc = failed pulling image \"quay.io/coreos/flannel:v0.10.0-amd64\": Error response from daemon: Get https://quay.io/v2/: net/http: TLS handshake timeout",
+    );
+    let out = diagnose(&load(&flannel_node("v1.12.2", waiting, &other)));
+    let d = about(&out, "NodeNotReady", "", "w1");
+    assert!(!d.fix.contains("sandbox image"), "{}", d.fix);
 }

@@ -154,6 +154,24 @@ fn unpulled_here<'c>(
     )
 }
 
+/// The CNI DaemonSet's pod on the node gets no sandbox (the node cannot
+/// pull the pause image, kubernetes/kubeadm#1201): that cause, not the CNI's
+/// configuration, is why its network never comes up.
+fn sandboxless_here<'c>(
+    a: &Analysis<'c>,
+    ds: &'c Res<k8s_openapi::api::apps::v1::DaemonSet>,
+    node: &Res<Node>,
+) -> Option<Hypothesis> {
+    resolved_here(
+        a,
+        ds,
+        node,
+        crate::symptoms::start::detect,
+        "gets no sandbox",
+    )
+    .filter(|h| h.root.object.kind != "Node" || h.unexplained)
+}
+
 /// The CNI DaemonSet's pod on the node crash-loops (an install step that
 /// fails, its agent exiting): the crash's own cause, wherever it lives, is
 /// why the node's pod network never comes up. A cause that is the node's
@@ -306,12 +324,21 @@ pub fn not_ready<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         if let Some(h) = ds.and_then(|ds| {
             refused_here(a, ds, node)
                 .or_else(|| unpulled_here(a, ds, node))
+                .or_else(|| sandboxless_here(a, ds, node))
                 .or_else(|| crashing_here(a, ds, node))
                 .or_else(|| untolerated_here(a, ds, node))
         }) {
             return vec![h.link(cond_link)];
         }
+        // libcni refuses a list without `cniVersion` from kubelet 1.16 on.
+        let strict = node
+            .status
+            .as_ref()
+            .and_then(|s| s.node_info.as_ref())
+            .and_then(|i| day2_model::text::major_minor(&i.kubelet_version))
+            .is_none_or(|v| v >= (1, 16));
         if l.contains("cni config uninitialized")
+            && strict
             && let Some(h) = conflist_without_version(a)
         {
             return vec![h.link(cond_link)];

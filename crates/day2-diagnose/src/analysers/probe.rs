@@ -366,7 +366,22 @@ pub fn cause<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         }
         return vec![p];
     }
-    let mut h = Hypothesis::new(score, Loop::Compute, workload.clone(), summary).fix(fix);
+    // The cluster's own plumbing (its DNS, the pod network, kube-proxy)
+    // failing its probes: its loop is down, as for its crash.
+    let role = model::infra_role(a.cluster, pod);
+    let loop_ = role.as_ref().map_or(Loop::Compute, |r| r.loop_);
+    let fix = match &role {
+        Some(r) => format!(
+            "{fix} {} is part of {}: {}",
+            workload,
+            r.what,
+            r.check
+                .replace("{ns}", pod.ns_or_default())
+                .replace("{pod}", pod.name())
+        ),
+        None => fix,
+    };
+    let mut h = Hypothesis::new(score, loop_, workload.clone(), summary).fix(fix);
     for l in links {
         h = h.link(l);
     }

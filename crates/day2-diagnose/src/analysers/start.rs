@@ -210,8 +210,8 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         }
         SandboxError::RuntimeMissing { runtime, binary } => vec![super::runtime_handler::runtime_missing(a, d, pod, node, &runtime, binary.as_deref())],
         SandboxError::CniUnauthorized { plugin } => vec![cni_unauthorized(a, node, plugin, &daemons).links(link)],
-        SandboxError::Other if let Some(h) = cni_agent_down(node, message, &daemons) => vec![h.links(link)],
         SandboxError::Other if let Some(h) = sandbox_image(node, message) => vec![h.links(link)],
+        SandboxError::Other if let Some(h) = cni_agent_down(node, message, &daemons) => vec![h.links(link)],
         SandboxError::Other if let Some(h) = super::runtime_handler::cgroup_driver(node, message) => vec![h.links(link)],
         SandboxError::Other if let Some(h) = super::ip_exhausted::calico_block_limit(a, node, message) => vec![h.links(link)],
         SandboxError::Other => vec![Hypothesis::new(
@@ -663,10 +663,19 @@ fn registered_under_another_name(
 /// out of the node's reach (its DNS, a proxy the runtime does not use, a
 /// firewall), outside the cluster (k3d-io/k3d#184).
 fn sandbox_image(node: &str, message: &str) -> Option<Hypothesis> {
-    let image = crate::messages::quoted_after(message, "failed to get sandbox image")?;
+    // containerd's `failed to get sandbox image "…"`; dockershim's
+    // `failed pulling image "k8s.gcr.io/pause:3.1"` (kubernetes/kubeadm#1201).
+    let image =
+        crate::messages::quoted_after(message, "failed to get sandbox image").or_else(|| {
+            crate::messages::quoted_after(message, "failed pulling image")
+                .filter(|i| i.contains("pause"))
+        })?;
     let why = if message.contains("dial tcp: lookup") || message.contains("no such host") {
         "the registry's name does not resolve from the node"
-    } else if message.contains("i/o timeout") || message.contains("connection refused") {
+    } else if message.contains("i/o timeout")
+        || message.contains("connection refused")
+        || message.contains("TLS handshake timeout")
+    {
         "the registry does not answer the node"
     } else {
         "the pull fails"

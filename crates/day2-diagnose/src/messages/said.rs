@@ -176,6 +176,14 @@ fn line(text: &str) -> Option<String> {
     {
         return Some(with_detail(&lines, i));
     }
+    // klog's error lines (`E0322 16:36:03.150517 1 main.go:334] …`) and a
+    // bracketed `[error]` (Fluent Bit's `[error] [config] error in …`).
+    if let Some(i) = lines
+        .iter()
+        .position(|l| klog_error(l) || l.contains("[error]"))
+    {
+        return Some(with_detail(&lines, i));
+    }
     // A failure that announces its detail on the lines after it
     // (oauth2-proxy's `invalid configuration:` then `Cookie secret must be
     // 16, 24, or 32 bytes …`).
@@ -272,6 +280,12 @@ fn source_location(l: &str) -> bool {
         })
         && !line.is_empty()
         && line.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// klog's error lines: `E0304 12:00:00.000000 1 main.go:10] …`.
+fn klog_error(l: &str) -> bool {
+    let b = l.as_bytes();
+    b.len() > 5 && b[0] == b'E' && b[1..5].iter().all(u8::is_ascii_digit)
 }
 
 /// klog's fatal lines: `F0304 12:00:00.000000 1 main.go:10] …`.
@@ -388,5 +402,20 @@ mod tests {
         );
         assert!(q.chars().count() <= 123, "{q}");
         assert_eq!(quote("short", 120), "short");
+    }
+
+    #[test]
+    fn klog_errors_and_bracketed_errors_are_decisive() {
+        // flannel-io/flannel#1747: the error among klog's info lines.
+        let t = "I0322 16:36:03.149804 1 vxlan.go:138] VXLAN config: VNI=1\nE0322 16:36:03.150517 1 main.go:334] Error registering network: operation not supported\nI0322 16:36:03.150743 1 main.go:522] Stopping shutdownHandler...\n";
+        assert_eq!(
+            decisive(t).as_deref(),
+            Some(
+                "E0322 16:36:03.150517 1 main.go:334] Error registering network: operation not supported"
+            )
+        );
+        // Fluent Bit: the first `[error]` names the file and line.
+        let t = "[2025/08/26 09:33:49] [error] [config] error in /fluent-bit/etc/fluent-bit.conf:1: undefined value - check config is in valid classic format\n[2025/08/26 09:33:49] [error] configuration file contains errors, aborting.\n";
+        assert!(decisive(t).unwrap_or_default().contains("classic format"));
     }
 }
