@@ -3,8 +3,10 @@
 //! whose pods have no readiness probe (apache/superset#14213), a webhook
 //! on an overlay pod network a managed control plane cannot route to
 //! (hashicorp/consul-helm#519), a DaemonSet pod its own node has no room
-//! for (kubernetes-sigs/karpenter#671), and readiness failures too few to
-//! take a Ready container out of service (langfuse/langfuse-k8s#76). Each
+//! for (kubernetes-sigs/karpenter#671), readiness failures too few to
+//! take a Ready container out of service (langfuse/langfuse-k8s#76), and a
+//! pod creation timing out on a webhook it does not name
+//! (kubernetes/kubernetes#71508). Each
 //! with the sibling that must read otherwise.
 
 mod common;
@@ -85,6 +87,57 @@ fn a_webhook_on_an_overlay_network_a_managed_control_plane_cannot_reach() {
     )));
     let d = about(&out, "PodCreateFailed", "default", "static-server-6f9d");
     assert!(!d.fix.contains("hostNetwork"), "{}", d.fix);
+    // On GKE the pod ranges are the VPC's alias ranges, routed to the
+    // control plane (hashicorp/vault-helm#366): the path is the firewall's.
+    let gke = overlay("192.168.131.57", "").replacen(
+        "metadata: {name: ip-10-0-81-140, uid: n1,",
+        "spec: {providerID: \"gce://p/europe-west1-b/gke-n1\"}, metadata: {name: ip-10-0-81-140, uid: n1,",
+        1,
+    );
+    let out = diagnose(&load(&gke));
+    let d = about(&out, "PodCreateFailed", "default", "static-server-6f9d");
+    assert!(!d.fix.contains("hostNetwork"), "{}", d.fix);
+    assert!(d.fix.contains("firewall"), "{}", d.fix);
+}
+
+/// A Deployment's ReplicaSet whose pods' creation times out without naming
+/// a webhook, and one validating webhook on pods calling `client` (flow
+/// YAML).
+fn unnamed(client: &str) -> String {
+    let refusal = "Error creating: Timeout: request did not complete within allowed duration";
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: w1, uid: n1}}, status: {{conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: admissionregistration.k8s.io/v1, kind: ValidatingWebhookConfiguration, metadata: {{name: test-admission-webhook, uid: w1}}, webhooks: [{{name: my-admission-webhook.io, clientConfig: {client}, failurePolicy: Ignore, timeoutSeconds: 30, rules: [{{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [pods]}}], sideEffects: None, admissionReviewVersions: [v1]}}]}}
+- {{apiVersion: v1, kind: Service, metadata: {{name: checker, namespace: default, uid: s1}}, spec: {{selector: {{app: checker}}, ports: [{{port: 443, targetPort: 8443}}]}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: checker-1, namespace: default, uid: p0, labels: {{app: checker}}}}, spec: {{nodeName: w1, containers: [{{name: checker, image: "checker:1", ports: [{{containerPort: 8443}}]}}]}}, status: {{phase: Running, podIP: 10.0.0.9, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: checker, ready: true, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2018-11-01T00:00:00Z"}}}}}}]}}}}
+- {{apiVersion: apps/v1, kind: ReplicaSet, metadata: {{name: web-6b9f, namespace: default, uid: rs1}}, spec: {{replicas: 1, selector: {{matchLabels: {{app: web}}}}, template: {{metadata: {{labels: {{app: web}}}}, spec: {{containers: [{{name: web, image: "nginx:1.15"}}]}}}}}}, status: {{replicas: 0}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: default}}, involvedObject: {{kind: ReplicaSet, name: web-6b9f, namespace: default, uid: rs1}}, reason: FailedCreate, message: {refusal:?}, type: Warning, count: 12, firstTimestamp: "2018-11-28T10:00:00Z", lastTimestamp: "2018-11-28T10:30:00Z", source: {{component: replicaset-controller}}}}
+"#
+    )
+}
+
+#[test]
+fn a_pod_creation_that_times_out_without_naming_a_webhook_is_the_webhook_on_pods() {
+    // kubernetes/kubernetes#71508: a webhook on pods calling a dead URL.
+    let out = diagnose(&load(&unnamed(r#"{url: "https://192.168.99.1:8080"}"#)));
+    let d = about(&out, "PodCreateFailed", "default", "web-6b9f");
+    assert_root(
+        d,
+        Loop::Identity,
+        "ValidatingWebhookConfiguration",
+        "test-admission-webhook",
+    );
+    assert!(d.fix.contains("timeoutSeconds"), "{}", d.fix);
+    // Behind a Service whose pod is Ready: the path from the control plane.
+    let out = diagnose(&load(&unnamed(
+        "{service: {namespace: default, name: checker}}",
+    )));
+    let d = about(&out, "PodCreateFailed", "default", "web-6b9f");
+    assert_root(d, Loop::Network, "Service", "checker");
+    assert!(d.fix.contains("8443"), "{}", d.fix);
 }
 
 /// A pod of `owner` pinned to node w1, which has 100m of cpu left.

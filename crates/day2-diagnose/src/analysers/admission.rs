@@ -74,10 +74,8 @@ pub fn find_webhook<'c>(a: &Analysis<'c>, webhook: &str) -> Option<WebhookConfig
         })
 }
 
-/// Secrets mounted by the pods behind a Service: where a webhook's serving
-/// certificate usually lives.
-/// The Secrets the pods behind a webhook's Service mount, listed; `None`
-/// when there is no Service or they mount none.
+/// The Secrets the pods behind a webhook's Service mount (where its serving
+/// certificate usually lives), listed; `None` when there are none.
 fn mounted_secrets(a: &Analysis<'_>, service: Option<&(String, String)>) -> Option<String> {
     let (ns, n) = service?;
     let secrets = serving_secrets(a, ns, n);
@@ -318,6 +316,7 @@ pub fn failed_create<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
         }
         CreateError::MissingObject { kind, name } => missing_object(a, kind, &name, &owner, refused(&format!("the API server refuses the pod: {kind} {name} not found"))),
         CreateError::Webhook { webhook, host, error } => webhook_cause(a, d, &webhook, host.as_deref(), &error, &owner, refused("an admission webhook call fails")),
+        CreateError::Other if let Some(hs) = super::webhook_path::unnamed_timeout(a, d, message, &owner, refused("the API server waits on an admission webhook")) => hs,
         CreateError::Other
             if let Some(h) = match (d.object.kind.as_str(), event) {
                 ("StatefulSet", Some(e)) => a
