@@ -1,9 +1,14 @@
 //! The crash readings that each recognise one program's or one kernel's
 //! words, run as one analyser: a binary the kernel will not start for its
 //! file capabilities ([`super::file_caps`]), an admission webhook refusing
-//! the program's own calls ([`super::webhook_call`]), and PostgreSQL
+//! the program's own calls ([`super::webhook_call`]), PostgreSQL
 //! refusing the mode of its data directory ([`super::pg_permissions`]),
-//! and a kernel without flannel's vxlan module ([`super::flannel_backend`]).
+//! a kernel without flannel's vxlan module ([`flannel_backend`]),
+//! and calico-node detecting another node's address
+//! ([`calico_address`]).
+
+mod calico_address;
+mod flannel_backend;
 
 use crate::analysis::Analysis;
 use crate::evidence::Hypothesis;
@@ -13,6 +18,7 @@ pub fn read<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let mut out = super::file_caps::refused(a, d);
     out.extend(super::webhook_call::refused_in_crash(a, d));
     out.extend(super::pg_permissions::invalid_mode(a, d));
-    out.extend(super::flannel_backend::without_vxlan(a, d));
+    out.extend(flannel_backend::without_vxlan(a, d));
+    out.extend(calico_address::address_taken(a, d));
     out
 }

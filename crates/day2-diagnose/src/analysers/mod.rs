@@ -33,7 +33,6 @@ pub mod dependency;
 pub mod dns_loop;
 pub mod drain;
 pub mod file_caps;
-pub mod flannel_backend;
 pub mod follow;
 pub mod forward_policy;
 pub mod gce_backends;

@@ -23,7 +23,7 @@ pub fn without_vxlan<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
     let Detail::Crash { container, .. } = &d.detail else {
         return vec![];
     };
-    let texts = super::follow::crash_texts(a, d, pod, container);
+    let texts = crate::analysers::follow::crash_texts(a, d, pod, container);
     if !texts.iter().any(|t| vxlan_refused(t)) {
         return vec![];
     }

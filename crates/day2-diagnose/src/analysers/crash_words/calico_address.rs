@@ -1,0 +1,72 @@
+//! calico-node refusing to start because the address it detected for its
+//! node is another node's: `Calico node 'k8s-master' is already using the
+//! IPv4 address 10.0.2.15` (`startup.go`). With the default
+//! `IP_AUTODETECTION_METHOD=first-found`, nodes with a NAT interface first
+//! (VirtualBox's `10.0.2.15` on every VM) all detect the same address
+//! (projectcalico/calico#2042).
+
+use crate::analysis::Analysis;
+use crate::evidence::Hypothesis;
+use crate::model;
+use crate::symptoms::{Detail, Detected};
+use day2_model::Loop;
+
+/// The other node and the address calico-node says it already uses.
+fn taken(text: &str) -> Option<(&str, &str)> {
+    let (_, rest) = text.split_once("Calico node '")?;
+    let (other, rest) = rest.split_once('\'')?;
+    let rest = rest.trim_start().strip_prefix("is already using the IPv")?;
+    let (_, rest) = rest.split_once(" address ")?;
+    let address = rest
+        .split(|c: char| c.is_whitespace())
+        .next()?
+        .trim_end_matches('.');
+    (!address.is_empty()).then_some((other, address))
+}
+
+pub fn address_taken<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(pod) = d.pod() else { return vec![] };
+    let Detail::Crash { container, .. } = &d.detail else {
+        return vec![];
+    };
+    let texts = crate::analysers::follow::crash_texts(a, d, pod, container);
+    let Some((text, (other, address))) = texts.iter().find_map(|t| Some((t.as_str(), taken(t)?)))
+    else {
+        return vec![];
+    };
+    let node = model::node_name(pod).unwrap_or("its node");
+    let internal = a
+        .cluster
+        .node(node)
+        .and_then(|n| day2_model::topology::internal_ip(n))
+        .filter(|ip| *ip != address);
+    let method = if text.contains("first-found") {
+        " with IP_AUTODETECTION_METHOD first-found (the default)"
+    } else {
+        ""
+    };
+    let workload = model::workload_ref(a.cluster, pod);
+    vec![
+        Hypothesis::new(
+            86,
+            Loop::Network,
+            workload.clone(),
+            format!("calico-node on node {node} detected {address} as its address{method}, which node {other} already uses{}: two nodes cannot share a BGP/tunnel address, so it stops", internal.map(|ip| format!(", while {node}'s InternalIP is {ip}")).unwrap_or_default()),
+        )
+        .fix(format!("Set the `IP_AUTODETECTION_METHOD` environment variable of {workload} (container calico-node) to pick the nodes' own network: `interface=<the interface of the nodes' network>` (e.g. `interface=enp0s8` beside VirtualBox's NAT `enp0s3`), `kubernetes-internal-ip` (each node's InternalIP{}), or `can-reach=<an address on that network>`; then delete the calico-node pods.", internal.map(|ip| format!(", {ip} here")).unwrap_or_default())),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_address_another_calico_node_holds() {
+        assert_eq!(
+            super::taken(
+                "2018-09-24 03:05:51.249 [WARNING][9] startup.go 802: Calico node 'k8s-master' is already using the IPv4 address 10.0.2.15.\nCalico node failed to start"
+            ),
+            Some(("k8s-master", "10.0.2.15"))
+        );
+        assert_eq!(super::taken("Calico node failed to start"), None);
+    }
+}
