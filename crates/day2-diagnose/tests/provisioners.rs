@@ -7,9 +7,12 @@
 //! (kubernetes-sigs/cluster-api-provider-azure#3010), a disk another node's
 //! pod still holds (kubernetes/kubernetes#52236), a StatefulSet pod
 //! whose capture lost its volumes, a class that provisions nothing
-//! (scylladb/scylla-operator#523), and a claim made before its default class
+//! (scylladb/scylla-operator#523), a claim made before its default class
 //! (kubernetes/kubernetes#99629), and a shared claim on block storage
-//! (apache/airflow#48243). Each
+//! (apache/airflow#48243), a provisioner that may not hold its leader
+//! lock (kubernetes-sigs/nfs-subdir-external-provisioner#16) and a node
+//! plugin whose untolerated taint leaves a node without its topology label
+//! (hetznercloud/csi-driver#119). Each
 //! with the sibling that must read otherwise.
 
 mod common;
@@ -398,4 +401,43 @@ fn a_provisioner_that_may_not_hold_its_leader_lock_never_begins() {
     let out = diagnose(&load(&nfs_client(lock)));
     let d = about(&out, "PvcPending", "default", "test-claim");
     assert_ne!(d.root_cause.loop_, Loop::Identity, "{}", summary(&out));
+}
+
+/// A StatefulSet pod pinned to node db-1 (tainted `dedicated=database`) by
+/// its nodeSelector, its Hetzner volume pinned by `csi.hetzner.cloud/
+/// location`, and the driver's node DaemonSet with `tolerations`.
+fn hcloud(tolerations: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: worker-1, uid: n1, labels: {{kubernetes.io/hostname: worker-1, csi.hetzner.cloud/location: fsn1}}}}, status: {{allocatable: {{cpu: "4", memory: 16Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: v1, kind: Node, metadata: {{name: db-1, uid: n2, labels: {{kubernetes.io/hostname: db-1, role: database}}}}, spec: {{taints: [{{key: dedicated, value: database, effect: NoSchedule}}]}}, status: {{allocatable: {{cpu: "4", memory: 16Gi, pods: "110"}}, conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: apps/v1, kind: DaemonSet, metadata: {{name: hcloud-csi-node, namespace: kube-system, uid: ds1}}, spec: {{selector: {{matchLabels: {{app: hcloud-csi}}}}, template: {{metadata: {{labels: {{app: hcloud-csi}}}}, spec: {{tolerations: {tolerations}, containers: [{{name: csi-node-driver-registrar, image: "quay.io/k8scsi/csi-node-driver-registrar:v1.3.0", args: ["--kubelet-registration-path=/var/lib/kubelet/plugins/csi.hetzner.cloud/socket"]}}, {{name: hcloud-csi-driver, image: "hetznercloud/hcloud-csi-driver:1.4.0"}}]}}}}}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: hcloud-csi-node-wvzvm, namespace: kube-system, uid: dp1, labels: {{app: hcloud-csi}}, ownerReferences: [{{apiVersion: apps/v1, kind: DaemonSet, name: hcloud-csi-node, uid: ds1, controller: true}}]}}, spec: {{nodeName: worker-1, containers: [{{name: hcloud-csi-driver, image: "hetznercloud/hcloud-csi-driver:1.4.0"}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: hcloud-csi-driver, ready: true, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2020-05-04T08:31:00Z"}}}}}}]}}}}
+- {{apiVersion: v1, kind: PersistentVolume, metadata: {{name: pvc-4a99, uid: pv1}}, spec: {{capacity: {{storage: 50Gi}}, accessModes: [ReadWriteOnce], storageClassName: hcloud-volumes, csi: {{driver: csi.hetzner.cloud, volumeHandle: "5263821"}}, claimRef: {{namespace: databases, name: data-postgres-0}}, nodeAffinity: {{required: {{nodeSelectorTerms: [{{matchExpressions: [{{key: csi.hetzner.cloud/location, operator: In, values: [fsn1]}}]}}]}}}}}}, status: {{phase: Bound}}}}
+- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: data-postgres-0, namespace: databases, uid: c1}}, spec: {{accessModes: [ReadWriteOnce], storageClassName: hcloud-volumes, volumeName: pvc-4a99, resources: {{requests: {{storage: 50Gi}}}}}}, status: {{phase: Bound}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: postgres-0, namespace: databases, uid: p1}}, spec: {{nodeSelector: {{role: database}}, tolerations: [{{key: dedicated, operator: Equal, value: database, effect: NoSchedule}}], containers: [{{name: postgres, image: "postgres:12"}}], volumes: [{{name: data, persistentVolumeClaim: {{claimName: data-postgres-0}}}}]}}, status: {{phase: Pending, conditions: [{{type: PodScheduled, status: "False", reason: Unschedulable}}]}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: databases}}, involvedObject: {{kind: Pod, namespace: databases, name: postgres-0, uid: p1}}, reason: FailedScheduling, type: Warning, count: 14, firstTimestamp: "2020-06-22T10:00:00Z", lastTimestamp: "2020-06-22T10:14:30Z", source: {{component: default-scheduler}}, message: "0/2 nodes are available: 1 node(s) had volume node affinity conflict, 1 node(s) didn't match node selector."}}
+"#
+    )
+}
+
+#[test]
+fn a_topology_label_the_drivers_untolerating_node_plugin_never_set() {
+    // hetznercloud/csi-driver#119: the database node is tainted, the node
+    // plugin does not tolerate it, so it never gets the location label.
+    let out = diagnose(&load(&hcloud("[]")));
+    let d = about(&out, "PodPending", "databases", "postgres-0");
+    assert_root(d, Loop::Storage, "DaemonSet", "hcloud-csi-node");
+    assert!(d.fix.contains("tolerations"), "{}", d.fix);
+    // The plugin tolerates every taint: the label's absence is not its.
+    let out = diagnose(&load(&hcloud("[{operator: Exists}]")));
+    let d = about(&out, "PodPending", "databases", "postgres-0");
+    assert_ne!(
+        d.root_cause.object.name,
+        "hcloud-csi-node",
+        "{}",
+        summary(&out)
+    );
 }

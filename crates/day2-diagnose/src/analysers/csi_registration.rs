@@ -223,6 +223,64 @@ pub fn node_without_plugin(
     )
 }
 
+/// A pod whose nodeSelector admits only nodes that lack the topology label
+/// its CSI volume is pinned by: the driver's node plugin sets that label
+/// when it registers on a node, and its DaemonSet does not run there for a
+/// taint it does not tolerate (hetznercloud/csi-driver#119: a tainted
+/// database node without `csi.hetzner.cloud/location`).
+pub fn label_never_set(
+    a: &Analysis<'_>,
+    spec: &k8s_openapi::api::core::v1::PodSpec,
+    pv: &k8s_openapi::api::core::v1::PersistentVolume,
+) -> Option<Hypothesis> {
+    let driver = pv.spec.as_ref()?.csi.as_ref()?.driver.as_str();
+    let prefix = format!("{driver}/");
+    let key = pv
+        .spec
+        .as_ref()?
+        .node_affinity
+        .as_ref()?
+        .required
+        .as_ref()?
+        .node_selector_terms
+        .iter()
+        .flat_map(|t| t.match_expressions.iter().flatten())
+        .map(|e| e.key.as_str())
+        .find(|k| k.starts_with(&prefix))?;
+    let wanted = spec.node_selector.as_ref()?;
+    let ds = node_plugin(a, driver)?;
+    let ds_spec = ds.spec.template.spec.as_ref()?;
+    let node = a.cluster.nodes.iter().find(|n| {
+        let labels = n.labels();
+        wanted.iter().all(|(k, v)| labels.get(k) == Some(v)) && !labels.contains_key(key)
+    })?;
+    let taint = crate::model::untolerated_taints(ds_spec, node)
+        .into_iter()
+        .next()?;
+    let ds_ref = ds.objref();
+    let t = format!(
+        "{}={}:{}",
+        taint.key,
+        taint.value.as_deref().unwrap_or(""),
+        taint.effect
+    );
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Storage,
+            ds_ref.clone(),
+            format!("the pod's nodeSelector admits node {}, which has no `{key}` label, so the volume's node affinity rules it out: {driver}'s node plugin sets that label when it registers, and {ds_ref} does not run there because it does not tolerate the node's taint {t}", node.name()),
+        )
+        .fix(format!("Let {ds_ref} tolerate the taint of the nodes that run volumes: add `tolerations: [{{key: {}, operator: Exists}}]` to its pod template; its pod then registers {driver} on {} (CSINode and the `{key}` label) and the pod schedules.", taint.key, node.name()))
+        .link(Link::new(
+            Loop::Storage,
+            None,
+            day2_model::ObjRef::new("CSINode", None, node.name()),
+            format!("CSINode {} has no {driver}", node.name()),
+        )),
+    )
+}
+
 /// A CSI node plugin asked to mount under a kubelet root its hostPaths do
 /// not hold: the kubelet's target (`<root-dir>/pods/<uid>/volumes/…`) is on
 /// a root the distribution moved (MicroK8s' snap), the plugin mounts

@@ -160,6 +160,13 @@ pub fn volume_zone<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         h.missing = missing;
         return vec![h];
     }
+    // A label the driver's node plugin never set on the only nodes allowed.
+    if let Some(h) = vols
+        .iter()
+        .find_map(|(_, pv, _)| crate::analysers::csi_registration::label_never_set(a, spec, pv))
+    {
+        return vec![h.links(scheduler_links(d))];
+    }
     let verdicts = a.verdicts(pod);
     let verdict_of = |name: &str| {
         verdicts
