@@ -107,6 +107,39 @@ fn wants_privilege(spec: Option<&PodSpec>) -> bool {
     })
 }
 
+/// The fields and values PodSecurityPolicy validation refuses, without
+/// repeats: `spec.initContainers[0].securityContext.capabilities.add:
+/// Invalid value: "NET_ADMIN"` becomes `capabilities.add "NET_ADMIN" (in
+/// spec.initContainers[0])`.
+fn forbidden(tried: &str) -> Vec<String> {
+    const MARK: &str = ": Invalid value: ";
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = tried;
+    while let Some(at) = rest.find(MARK) {
+        let field = rest[..at]
+            .rsplit(char::is_whitespace)
+            .next()
+            .unwrap_or("")
+            .trim_start_matches('[');
+        let after = &rest[at + MARK.len()..];
+        let value = after.split(": ").next().unwrap_or("").trim();
+        rest = after;
+        let (holder, leaf) = match field.split_once(".securityContext.") {
+            Some((h, l)) => (h, l),
+            None => ("", field),
+        };
+        let item = if holder.is_empty() {
+            format!("`{leaf}` {value}")
+        } else {
+            format!("`{leaf}` {value} (in {holder})")
+        };
+        if !leaf.is_empty() && !out.contains(&item) && out.len() < 6 {
+            out.push(item);
+        }
+    }
+    out
+}
+
 /// Why PodSecurityPolicy admission refuses the pods of `owner`. `tried`:
 /// what the message lists after the colon (`[]`, or the violations).
 pub(crate) fn refused(
@@ -139,7 +172,11 @@ pub(crate) fn refused(
             ),
         )
         .fix(format!(
-            "Change {owner}'s pod template to what the policies allow (the list says what each forbids), or grant ServiceAccount {ns}/{sa} `use` of a policy that allows it (`kubectl create role psp-use -n {ns} --verb=use --resource=podsecuritypolicies.policy --resource-name=<policy>` and a RoleBinding to the ServiceAccount)."
+            "Change {owner}'s pod template to what the policies allow{}, or grant ServiceAccount {ns}/{sa} `use` of a policy that allows it (`kubectl create role psp-use -n {ns} --verb=use --resource=podsecuritypolicies.policy --resource-name=<policy>` and a RoleBinding to the ServiceAccount).",
+            match forbidden(tried).as_slice() {
+                [] => " (the list says what each forbids)".to_owned(),
+                f => format!(": they forbid {}", f.join(", ")),
+            }
         ))
         .links(links);
     }
@@ -198,4 +235,21 @@ pub(crate) fn refused(
             "Grant `use` of PodSecurityPolicy {policy} to ServiceAccount {ns}/{sa}: `kubectl create clusterrole psp-{policy} --verb=use --resource=podsecuritypolicies.policy --resource-name={policy}` and `kubectl create rolebinding psp-{policy} -n {ns} --clusterrole=psp-{policy} --serviceaccount={ns}:{sa}`; the controller retries on its own.{eks_note} PodSecurityPolicy was removed in 1.25; Pod Security admission replaces it."
         ))
         .links(links)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn what_the_policies_forbid_once_each() {
+        // linkerd/linkerd2#4189: linkerd-init under a restricted policy.
+        let tried = r#"[spec.initContainers[0].securityContext.capabilities.add: Invalid value: "NET_ADMIN": capability may not be added spec.initContainers[0].securityContext.capabilities.add: Invalid value: "NET_ADMIN": capability may not be added spec.containers[0].hostPort: Invalid value: 80: Host port 80 is not allowed to be used]"#;
+        assert_eq!(
+            super::forbidden(tried),
+            vec![
+                r#"`capabilities.add` "NET_ADMIN" (in spec.initContainers[0])"#.to_owned(),
+                "`spec.containers[0].hostPort` 80".to_owned(),
+            ]
+        );
+        assert!(super::forbidden("[]").is_empty());
+    }
 }
