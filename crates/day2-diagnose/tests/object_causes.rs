@@ -1646,3 +1646,35 @@ fn an_invalid_statefulset_spec_is_fixed_where_it_is_written() {
     let d = about(&out, "StatefulSetRolloutStuck", "db", "store");
     assert_eq!(d.root_cause.loop_, Loop::Compute, "{}", summary(&out));
 }
+
+/// A Karpenter Provisioner and its controller, a pod short of cpu since
+/// 20:12 (the last failure at 20:31), and `joined` (a node created after).
+fn karpenter(joined: &str) -> String {
+    let short = "0/1 nodes are available: 1 Insufficient cpu.";
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: ip-192-168-12-45, uid: n1, creationTimestamp: "2022-09-20T16:00:00Z"}}, spec: {{providerID: "aws:///us-west-2a/i-00f8414df1f3b71a9"}}, status: {{allocatable: {{cpu: "2", memory: 8Gi, pods: "29"}}, conditions: [{{type: Ready, status: "True"}}]}}}}
+{joined}- {{apiVersion: karpenter.sh/v1alpha5, kind: Provisioner, metadata: {{name: default, uid: pr1}}, spec: {{requirements: [{{key: karpenter.sh/capacity-type, operator: In, values: [on-demand]}}], providerRef: {{name: default}}}}}}
+- {{apiVersion: apps/v1, kind: Deployment, metadata: {{name: karpenter, namespace: karpenter, uid: d0}}, spec: {{selector: {{matchLabels: {{app: karpenter}}}}, template: {{metadata: {{labels: {{app: karpenter}}}}, spec: {{containers: [{{name: controller, image: "public.ecr.aws/karpenter/controller:v0.16.1"}}]}}}}}}, status: {{replicas: 1, readyReplicas: 1}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: inflate-4hx8d, namespace: default, uid: p1, creationTimestamp: "2022-09-22T20:11:00Z"}}, spec: {{containers: [{{name: inflate, image: "public.ecr.aws/eks-distro/kubernetes/pause:3.2", resources: {{requests: {{cpu: "1"}}}}}}]}}, status: {{phase: Pending, conditions: [{{type: PodScheduled, status: "False", reason: Unschedulable}}]}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: default}}, involvedObject: {{kind: Pod, namespace: default, name: inflate-4hx8d, uid: p1}}, reason: FailedScheduling, type: Warning, count: 19, firstTimestamp: "2022-09-22T20:12:00Z", lastTimestamp: "2022-09-22T20:31:00Z", source: {{component: default-scheduler}}, message: {short:?}}}
+"#
+    )
+}
+
+#[test]
+fn a_karpenter_pool_that_adds_no_node_for_long_is_its_controllers_refusal() {
+    // aws/karpenter-provider-aws#2519: CreateFleet refused by IAM, in the
+    // controller's log only.
+    let out = diagnose(&load(&karpenter("")));
+    let d = about(&out, "PodPending", "default", "inflate-4hx8d");
+    assert!(d.unexplained, "{}", summary(&out));
+    assert!(d.fix.contains("ec2:CreateFleet"), "{}", d.fix);
+    // A node joined since the pod went Pending: Karpenter launches.
+    let joined = "- {apiVersion: v1, kind: Node, metadata: {name: ip-192-168-77-1, uid: n2, creationTimestamp: \"2022-09-22T20:20:00Z\"}, status: {allocatable: {cpu: \"2\", memory: 8Gi, pods: \"29\"}, conditions: [{type: Ready, status: \"True\"}]}}\n";
+    let out = diagnose(&load(&karpenter(joined)));
+    let d = about(&out, "PodPending", "default", "inflate-4hx8d");
+    assert!(!d.fix.contains("ec2:CreateFleet"), "{}", d.fix);
+}

@@ -31,7 +31,12 @@ pub fn karpenter_pool<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis>
         })
         .last();
     let Some((event, refusal)) = found else {
-        return unknown_label(a, d);
+        let out = unknown_label(a, d);
+        return if out.is_empty() {
+            silent(a, d, pod)
+        } else {
+            out
+        };
     };
     let kind = refusal.kind.as_str();
     let pool = &refusal.pool;
@@ -181,6 +186,61 @@ fn unknown_label<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
 /// `spec.limits` caps what all its nodes together may hold, and its
 /// `status.resources` has reached them, so it launches nothing more for
 /// the pod however many instance types would fit.
+/// A pod short of capacity for ten minutes or more while a Karpenter pool
+/// could add it and no node has joined since it went Pending, Karpenter's
+/// controller running: Karpenter fails to launch, and says why only in its
+/// log (an `UnauthorizedOperation` for `ec2:CreateFleet` or `RunInstances`
+/// its IAM policy lacks, no subnet or security group its discovery tags
+/// find; aws/karpenter-provider-aws#2519). That lives in the cloud account.
+fn silent<'c>(
+    a: &Analysis<'c>,
+    d: &Detected<'c>,
+    pod: &day2_model::Res<day2_model::pod::Pod>,
+) -> Vec<Hypothesis> {
+    let short = d
+        .events_with("FailedScheduling")
+        .any(|e| e.message_text().contains("Insufficient "));
+    let pool = a.cluster.other.iter().find(|o| {
+        matches!(o.kind.as_str(), "NodePool" | "Provisioner")
+            && o.obj.api_version.starts_with("karpenter.sh/")
+    });
+    let controller = a
+        .workloads_all()
+        .iter()
+        .find(|w| w.name().contains("karpenter"))
+        .map(|w| ObjRef::new(w.kind, Some(w.namespace()), w.name()));
+    let (Some(pool), Some(controller), Some(since), Some(now)) =
+        (pool, controller, d.since, a.observed_at())
+    else {
+        return vec![];
+    };
+    let minutes = now.duration_since(since).as_secs() / 60;
+    let joined = a
+        .cluster
+        .nodes
+        .iter()
+        .any(|n| model::creation(&n.metadata).is_some_and(|c| c >= since));
+    if !short || minutes < 10 || joined {
+        return vec![];
+    }
+    let (ns, name) = (
+        controller.namespace.clone().unwrap_or_default(),
+        controller.name.clone(),
+    );
+    vec![
+        Hypothesis::new(
+            88,
+            Loop::Compute,
+            pod.objref(),
+            format!("{} has waited {minutes} minutes for capacity that Karpenter's {} {} should add, and no node has joined since: Karpenter ({controller}) is not launching nodes, for a reason only its log shows", pod.name(), pool.kind, pool.name()),
+        )
+        .fix(format!("Read Karpenter's log (`kubectl logs -n {ns} deploy/{name}`): an `UnauthorizedOperation` names the action its IAM policy (the controller role) must allow (`ec2:CreateFleet`, `ec2:RunInstances`, `ec2:CreateLaunchTemplate`, `iam:PassRole` for the node role); no subnet or security group found means the `karpenter.sh/discovery` tags its node template selects are missing; an `InsufficientInstanceCapacity` or quota error names the instance types."))
+        .missing("the Karpenter controller's log and the cloud account's IAM policy")
+        .links(scheduler_links(d))
+        .unexplained(),
+    ]
+}
+
 fn pool_limits<'c>(
     a: &Analysis<'c>,
     d: &Detected<'c>,
