@@ -824,8 +824,9 @@ const HELDOUT31_HEALTHY_MISSES_CEILING: usize = 0;
 /// 14 of 18; 15 with the thirty-seventh set's round (a cluster CIDR with
 /// one block per node too few). 16 of 18 since a missing Secret's loop
 /// follows what reads it and the round of the eighty-second and
-/// eighty-third sets. Only goes up.
-const HELDOUT32_ACCURACY_FLOOR: f64 = 0.888;
+/// eighty-third sets. 17 of 18 after the round of the
+/// hundred-and-fourteenth to hundred-and-seventeenth sets. Only goes up.
+const HELDOUT32_ACCURACY_FLOOR: f64 = 0.944;
 
 /// Healthy clusters of the thirty-second held-out set that get a diagnosis
 /// today (none of its two; one, blind). Only goes down.
@@ -1632,10 +1633,12 @@ const HELDOUT110_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the hundred-and-eleventh held-out set
 /// (`tests/incidents-heldout-111/`) fully right. Blind, on the engine of
-/// 0430ee9: 9 of 14. 10 of 14 after the round of sets 110 and 111, 11 of
-/// 14 once a run completed under the OOM killer is read, 12 of 14 once a
-/// webhook refusing the pod network's agent is read. Only goes up.
-const HELDOUT111_ACCURACY_FLOOR: f64 = 0.857;
+/// 0430ee9: 9 of 14. 10 of 14 after the round of sets 110 and 111, 11 of 14
+/// once a run completed under the OOM killer is read, 12 of 14 once a
+/// webhook refusing the pod network's agent is read. 13 of 14 after the
+/// round of the hundred-and-fourteenth to hundred-and-seventeenth sets.
+/// Only goes up.
+const HELDOUT111_ACCURACY_FLOOR: f64 = 0.928;
 
 /// Healthy clusters of the hundred-and-eleventh held-out set that get a diagnosis
 /// today. Only goes down.
@@ -1665,33 +1668,41 @@ const HELDOUT113_ACCURACY_FLOOR: f64 = 0.769;
 /// today. Only goes down.
 const HELDOUT113_HEALTHY_MISSES_CEILING: usize = 0;
 
-/// Share of the hundred-and-fourteenth held-out set (`tests/incidents-heldout-114/`)
-/// fully right. Blind, on the engine of 0fdc3e5: 8 of 14. Only goes up.
-const HELDOUT114_ACCURACY_FLOOR: f64 = 0.571;
+/// Share of the hundred-and-fourteenth held-out set
+/// (`tests/incidents-heldout-114/`) fully right. Blind, on the engine of
+/// 0fdc3e5: 8 of 14. 11 of 14 after the round of the hundred-and-fourteenth
+/// to hundred-and-seventeenth sets. Only goes up.
+const HELDOUT114_ACCURACY_FLOOR: f64 = 0.785;
 
 /// Healthy clusters of the hundred-and-fourteenth held-out set that get a diagnosis
 /// today. Only goes down.
 const HELDOUT114_HEALTHY_MISSES_CEILING: usize = 0;
 
-/// Share of the hundred-and-fifteenth held-out set (`tests/incidents-heldout-115/`)
-/// fully right. Blind, on the engine of 0fdc3e5: 6 of 14. Only goes up.
-const HELDOUT115_ACCURACY_FLOOR: f64 = 0.428;
+/// Share of the hundred-and-fifteenth held-out set
+/// (`tests/incidents-heldout-115/`) fully right. Blind, on the engine of
+/// 0fdc3e5: 6 of 14. 9 of 14 after the round of the hundred-and-fourteenth
+/// to hundred-and-seventeenth sets. Only goes up.
+const HELDOUT115_ACCURACY_FLOOR: f64 = 0.642;
 
 /// Healthy clusters of the hundred-and-fifteenth held-out set that get a diagnosis
 /// today. Only goes down.
 const HELDOUT115_HEALTHY_MISSES_CEILING: usize = 0;
 
-/// Share of the hundred-and-sixteenth held-out set (`tests/incidents-heldout-116/`)
-/// fully right. Blind, on the engine of 0fdc3e5: 7 of 14. Only goes up.
-const HELDOUT116_ACCURACY_FLOOR: f64 = 0.5;
+/// Share of the hundred-and-sixteenth held-out set
+/// (`tests/incidents-heldout-116/`) fully right. Blind, on the engine of
+/// 0fdc3e5: 7 of 14. 11 of 14 after the round of the hundred-and-fourteenth
+/// to hundred-and-seventeenth sets. Only goes up.
+const HELDOUT116_ACCURACY_FLOOR: f64 = 0.785;
 
 /// Healthy clusters of the hundred-and-sixteenth held-out set that get a diagnosis
 /// today. Only goes down.
 const HELDOUT116_HEALTHY_MISSES_CEILING: usize = 0;
 
-/// Share of the hundred-and-seventeenth held-out set (`tests/incidents-heldout-117/`)
-/// fully right. Blind, on the engine of 0fdc3e5: 8 of 14. Only goes up.
-const HELDOUT117_ACCURACY_FLOOR: f64 = 0.571;
+/// Share of the hundred-and-seventeenth held-out set
+/// (`tests/incidents-heldout-117/`) fully right. Blind, on the engine of
+/// 0fdc3e5: 8 of 14. 13 of 14 after the round of the hundred-and-fourteenth
+/// to hundred-and-seventeenth sets. Only goes up.
+const HELDOUT117_ACCURACY_FLOOR: f64 = 0.928;
 
 /// Healthy clusters of the hundred-and-seventeenth held-out set that get a diagnosis
 /// today. Only goes down.

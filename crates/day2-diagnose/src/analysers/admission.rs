@@ -14,7 +14,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 /// The object at the top of a controller's owner chain, as far as the
 /// controller's own reference tells (a ReplicaSet's Deployment, a Job's
 /// CronJob), else the controller.
-fn top_owner(meta: &ObjectMeta, own: &ObjRef) -> ObjRef {
+pub(super) fn top_owner(meta: &ObjectMeta, own: &ObjRef) -> ObjRef {
     meta.owner_references
         .iter()
         .flatten()
@@ -316,7 +316,6 @@ pub fn failed_create<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
         }
         CreateError::MissingObject { kind, name } => missing_object(a, kind, &name, &owner, refused(&format!("the API server refuses the pod: {kind} {name} not found"))),
         CreateError::Webhook { webhook, host, error } => webhook_cause(a, d, &webhook, host.as_deref(), &error, &owner, refused("an admission webhook call fails")),
-        CreateError::Other if let Some(hs) = super::webhook_path::unnamed_timeout(a, d, message, &owner, refused("the API server waits on an admission webhook")) => hs,
         CreateError::Other
             if let Some(h) = match (d.object.kind.as_str(), event) {
                 ("StatefulSet", Some(e)) => a

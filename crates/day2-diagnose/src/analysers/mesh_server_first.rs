@@ -13,6 +13,15 @@ use crate::model;
 use crate::symptoms::{Detail, Detected};
 use day2_model::Loop;
 
+/// The symptoms read: a client's crash or probe, and a Service whose
+/// meshed pods fail their readiness.
+pub const KINDS: &[crate::symptoms::Kind] = &[
+    crate::symptoms::Kind::CrashLoopBackOff,
+    crate::symptoms::Kind::JobFailed,
+    crate::symptoms::Kind::ProbeFailing,
+    crate::symptoms::Kind::ServiceWithoutReadyEndpoints,
+];
+
 /// Well-known ports of protocols where the server sends the first bytes.
 const SERVER_FIRST: [(u16, &str); 7] = [
     (4222, "NATS"),
@@ -54,23 +63,40 @@ fn sidecar(pod: &day2_model::Res<day2_model::pod::Pod>) -> bool {
     })
 }
 
-/// [`configured`] for any container of a meshed pod, for a readiness
-/// failure seen from its Service.
-pub fn meshed_client(
-    a: &Analysis<'_>,
-    pod: &day2_model::Res<day2_model::pod::Pod>,
-) -> Option<Hypothesis> {
-    if !sidecar(pod) {
-        return None;
-    }
-    pod.spec
-        .iter()
-        .flat_map(|s| s.containers.iter())
-        .filter(|c| c.name != "istio-proxy")
-        .find_map(|c| configured(a, pod, &c.name).into_iter().next())
+/// [`configured`] for the meshed pods behind a Service without ready
+/// endpoints, whose readiness fails.
+fn meshed_clients<'c>(
+    a: &Analysis<'c>,
+    svc: &day2_model::Res<k8s_openapi::api::core::v1::Service>,
+) -> Vec<Hypothesis> {
+    crate::symptoms::service::selected_pods(a, svc)
+        .into_iter()
+        .filter(|p| !model::is_ready(p) && sidecar(p))
+        .find_map(|pod| {
+            let failing = a.cluster.events_for_obj(pod).into_iter().rev().find(|e| {
+                e.reason == "Unhealthy" && e.message_text().starts_with("Readiness probe failed")
+            })?;
+            pod.spec
+                .iter()
+                .flat_map(|s| s.containers.iter())
+                .filter(|c| c.name != "istio-proxy")
+                .find_map(|c| configured(a, pod, &c.name).into_iter().next())
+                .map(|h| {
+                    h.link(Link::from_event(
+                        Loop::Network,
+                        failing,
+                        format!("{} fails its readiness probe", pod.name()),
+                    ))
+                })
+        })
+        .into_iter()
+        .collect()
 }
 
 pub fn server_first<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    if let crate::symptoms::Subject::Service(svc) = d.subject {
+        return meshed_clients(a, svc);
+    }
     let Some(pod) = d.pod() else { return vec![] };
     if !sidecar(pod) {
         return vec![];

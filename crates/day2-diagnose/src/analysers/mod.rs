@@ -23,6 +23,7 @@ pub mod coredns_ready;
 pub mod crash;
 pub mod crash_words;
 pub mod crd_version;
+pub mod create_timeout;
 pub mod csi;
 pub mod csi_attacher;
 pub mod csi_name;
@@ -484,7 +485,7 @@ pub static ANALYSERS: &[Analyser] = &[
     // Controllers that cannot create pods, pods that cannot start, evictions
     Analyser {
         kinds: &[PodCreateFailed],
-        run: admission::failed_create,
+        run: create_timeout::failed_create,
     },
     Analyser {
         kinds: &[SandboxCreateFailed],
@@ -555,7 +556,7 @@ pub static ANALYSERS: &[Analyser] = &[
         run: pod_cidr_overlap::crash,
     },
     Analyser {
-        kinds: &[CrashLoopBackOff, JobFailed, ProbeFailing],
+        kinds: mesh_server_first::KINDS,
         run: mesh_server_first::server_first,
     },
     // Any symptom of a pod or pod template: what is wrong along its references.

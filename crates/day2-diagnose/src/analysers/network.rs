@@ -487,11 +487,6 @@ pub fn readiness(a: &Analysis<'_>, svc: &Res<Service>, pod: &Res<Pod>, depth: u3
                     .fix(hint.fix)
                     .link(Link::from_event(Loop::Network, e, format!("{} fails its readiness probe", pod.name())));
             }
-            // A meshed client of a server-first protocol the sidecar
-            // cannot tell: the dependency its readiness waits on hangs.
-            if let Some(h) = super::mesh_server_first::meshed_client(a, pod) {
-                return h.link(Link::from_event(Loop::Network, e, format!("{} fails its readiness probe", pod.name())));
-            }
             Hypothesis::new(
                 62,
                 Loop::Compute,

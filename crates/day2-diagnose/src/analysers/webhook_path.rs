@@ -1,9 +1,7 @@
 //! An admission webhook the API server cannot reach in time: a
 //! NetworkPolicy in front of its pods that admits only pods (the API server
 //! is none), or, with the pods Ready and nothing in the cluster in the way,
-//! the firewall between the control plane and the nodes on the pods' port;
-//! and a pod creation that times out without naming a webhook, read against
-//! the webhooks that intercept it.
+//! the firewall between the control plane and the nodes on the pods' port.
 
 use crate::analysis::Analysis;
 use crate::evidence::Hypothesis;
@@ -250,83 +248,4 @@ pub fn service_gone(
         )
         .fix(format!("Delete the leftover {config} (`kubectl delete {} {}`){now}; the controllers then create their pods.", config.kind.to_ascii_lowercase(), config.name)),
     )
-}
-
-/// Whether a webhook's rules intercept the creation of pods.
-fn intercepts_pod_create(h: &serde_json::Value) -> bool {
-    let has = |v: Option<&serde_json::Value>, want: &str| {
-        v.and_then(|v| v.as_array()).is_some_and(|a| {
-            a.iter()
-                .any(|x| matches!(x.as_str(), Some(s) if s == want || s == "*"))
-        })
-    };
-    h.get("rules")
-        .and_then(|r| r.as_array())
-        .is_some_and(|rules| {
-            rules
-                .iter()
-                .any(|r| has(r.get("resources"), "pods") && has(r.get("operations"), "CREATE"))
-        })
-}
-
-/// A pod creation that times out and names no webhook (`Timeout: request
-/// did not complete within requested timeout`, `context deadline
-/// exceeded`, kubernetes/kubernetes#71508): the API server waited on an
-/// admission webhook that intercepts pods. One that calls a URL outside the
-/// cluster's Services is the configuration's; one behind a Service is
-/// followed as a webhook the API server cannot reach.
-pub fn unnamed_timeout<'c>(
-    a: &Analysis<'c>,
-    d: &crate::symptoms::Detected<'c>,
-    message: &str,
-    owner: &ObjRef,
-    links: Vec<crate::evidence::Link>,
-) -> Option<Vec<Hypothesis>> {
-    let m = message.trim().trim_start_matches("Error creating: ").trim();
-    let timed_out = m.starts_with("Timeout: request did not complete within")
-        || m == "context deadline exceeded";
-    if !timed_out || m.contains("admission webhook") {
-        return None;
-    }
-    let hooks: Vec<_> = super::admission::webhooks(a)
-        .filter(|(_, h)| intercepts_pod_create(h))
-        .collect();
-    let name = |h: &serde_json::Value| h.get("name").and_then(|n| n.as_str()).map(str::to_owned);
-    if let Some((o, h)) = hooks
-        .iter()
-        .find(|(_, h)| h.get("clientConfig").and_then(|c| c.get("url")).is_some())
-    {
-        let webhook = name(h)?;
-        let url = h.get("clientConfig")?.get("url")?.as_str()?;
-        let timeout = h.get("timeoutSeconds").and_then(|t| t.as_i64());
-        let policy = h
-            .get("failurePolicy")
-            .and_then(|p| p.as_str())
-            .unwrap_or("Fail");
-        let config = ObjRef::new(o.obj.kind.clone(), None, o.name());
-        return Some(vec![
-            Hypothesis::new(
-                80,
-                Loop::Identity,
-                config.clone(),
-                format!("creating the pods of {owner} times out (`{}`) while admission webhook \"{webhook}\" ({config}) intercepts every pod creation and calls {url}, outside the cluster's Services, with timeoutSeconds {} and failurePolicy {policy}: a call that hangs holds each create request until the API server gives up, so Ignore does not help", day2_model::redact::excerpt(m, 120), timeout.map_or_else(|| "unset (10s in v1, 30s in v1beta1)".to_owned(), |t| t.to_string())),
-            )
-            .fix(format!("Point webhook \"{webhook}\" at a server that answers, or delete {config} (`kubectl delete {} {}`) if nothing serves {url} any more; lower its timeoutSeconds (to a few seconds) so a dead webhook cannot outlast the create request.", config.kind.to_ascii_lowercase(), config.name))
-            .links(links),
-        ]);
-    }
-    // One webhook behind a Service: followed as one the API server cannot reach.
-    let [(_, h)] = hooks.as_slice() else {
-        return None;
-    };
-    let webhook = name(h)?;
-    Some(super::admission::webhook_cause(
-        a,
-        d,
-        &webhook,
-        None,
-        &crate::messages::admission::WebhookError::Unreachable,
-        owner,
-        links,
-    ))
 }

@@ -1,0 +1,113 @@
+//! A pod creation that times out without naming a webhook, read against
+//! the admission webhooks that intercept pods' creation; every other
+//! refusal as [`super::admission::failed_create`] reads it.
+
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use crate::symptoms::{Detail, Detected, Subject};
+use day2_model::{Loop, ObjRef};
+
+/// [`super::admission::failed_create`], and a timeout no webhook is named in.
+pub fn failed_create<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let mut out = super::admission::failed_create(a, d);
+    if let (Subject::Controller { meta, .. }, Detail::Message(message)) = (d.subject, &d.detail) {
+        let owner = super::admission::top_owner(meta, &d.object);
+        let links: Vec<Link> = d
+            .events_with("FailedCreate")
+            .last()
+            .map(|e| {
+                Link::from_event(
+                    Loop::Compute,
+                    e,
+                    "the API server waits on an admission webhook",
+                )
+            })
+            .into_iter()
+            .collect();
+        out.extend(
+            unnamed_timeout(a, d, message, &owner, links)
+                .into_iter()
+                .flatten(),
+        );
+    }
+    out
+}
+
+/// Whether a webhook's rules intercept the creation of pods.
+fn intercepts_pod_create(h: &serde_json::Value) -> bool {
+    let has = |v: Option<&serde_json::Value>, want: &str| {
+        v.and_then(|v| v.as_array()).is_some_and(|a| {
+            a.iter()
+                .any(|x| matches!(x.as_str(), Some(s) if s == want || s == "*"))
+        })
+    };
+    h.get("rules")
+        .and_then(|r| r.as_array())
+        .is_some_and(|rules| {
+            rules
+                .iter()
+                .any(|r| has(r.get("resources"), "pods") && has(r.get("operations"), "CREATE"))
+        })
+}
+
+/// A pod creation that times out and names no webhook (`Timeout: request
+/// did not complete within requested timeout`, `context deadline
+/// exceeded`, kubernetes/kubernetes#71508): the API server waited on an
+/// admission webhook that intercepts pods. One that calls a URL outside the
+/// cluster's Services is the configuration's; one behind a Service is
+/// followed as a webhook the API server cannot reach.
+fn unnamed_timeout<'c>(
+    a: &Analysis<'c>,
+    d: &Detected<'c>,
+    message: &str,
+    owner: &ObjRef,
+    links: Vec<Link>,
+) -> Option<Vec<Hypothesis>> {
+    let m = message.trim().trim_start_matches("Error creating: ").trim();
+    let timed_out = m.starts_with("Timeout: request did not complete within")
+        || m == "context deadline exceeded";
+    if !timed_out || m.contains("admission webhook") {
+        return None;
+    }
+    let hooks: Vec<_> = super::admission::webhooks(a)
+        .filter(|(_, h)| intercepts_pod_create(h))
+        .collect();
+    let name = |h: &serde_json::Value| h.get("name").and_then(|n| n.as_str()).map(str::to_owned);
+    if let Some((o, h)) = hooks
+        .iter()
+        .find(|(_, h)| h.get("clientConfig").and_then(|c| c.get("url")).is_some())
+    {
+        let webhook = name(h)?;
+        let url = h.get("clientConfig")?.get("url")?.as_str()?;
+        let timeout = h.get("timeoutSeconds").and_then(|t| t.as_i64());
+        let policy = h
+            .get("failurePolicy")
+            .and_then(|p| p.as_str())
+            .unwrap_or("Fail");
+        let config = ObjRef::new(o.obj.kind.clone(), None, o.name());
+        return Some(vec![
+            Hypothesis::new(
+                80,
+                Loop::Identity,
+                config.clone(),
+                format!("creating the pods of {owner} times out (`{}`) while admission webhook \"{webhook}\" ({config}) intercepts every pod creation and calls {url}, outside the cluster's Services, with timeoutSeconds {} and failurePolicy {policy}: a call that hangs holds each create request until the API server gives up, so Ignore does not help", day2_model::redact::excerpt(m, 120), timeout.map_or_else(|| "unset (10s in v1, 30s in v1beta1)".to_owned(), |t| t.to_string())),
+            )
+            .fix(format!("Point webhook \"{webhook}\" at a server that answers, or delete {config} (`kubectl delete {} {}`) if nothing serves {url} any more; lower its timeoutSeconds (to a few seconds) so a dead webhook cannot outlast the create request.", config.kind.to_ascii_lowercase(), config.name))
+            .links(links),
+        ]);
+    }
+    // One webhook behind a Service: followed as one the API server cannot reach.
+    let [(_, h)] = hooks.as_slice() else {
+        return None;
+    };
+    let webhook = name(h)?;
+    Some(super::admission::webhook_cause(
+        a,
+        d,
+        &webhook,
+        None,
+        &crate::messages::admission::WebhookError::Unreachable,
+        owner,
+        links,
+    ))
+}
