@@ -114,14 +114,7 @@ pub fn pv_hosts(pv: &PersistentVolume) -> Vec<&str> {
 /// (`csi.hetzner.cloud/location=fsn1`, `k in (a, b)`), its terms joined by `or`;
 /// `None` without one. For drivers whose topology key is not a zone label.
 pub fn pv_affinity_text(pv: &PersistentVolume) -> Option<String> {
-    let terms: Vec<String> = pv
-        .spec
-        .as_ref()?
-        .node_affinity
-        .as_ref()?
-        .required
-        .as_ref()?
-        .node_selector_terms
+    let terms: Vec<String> = pv_required_terms(pv)
         .iter()
         .map(|t| {
             t.match_expressions
@@ -146,15 +139,21 @@ pub fn pv_affinity_text(pv: &PersistentVolume) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" or "))
 }
 
-/// The values of the `In` expressions of a PersistentVolume's required node
-/// affinity whose key `key` accepts.
-fn required_in(pv: &PersistentVolume, key: impl Fn(&str) -> bool) -> Vec<&str> {
+/// The terms of a PersistentVolume's required node affinity; empty without
+/// one.
+pub fn pv_required_terms(pv: &PersistentVolume) -> &[k8s_openapi::api::core::v1::NodeSelectorTerm] {
     pv.spec
         .as_ref()
         .and_then(|s| s.node_affinity.as_ref())
         .and_then(|a| a.required.as_ref())
-        .into_iter()
-        .flat_map(|r| r.node_selector_terms.iter())
+        .map_or(&[], |r| r.node_selector_terms.as_slice())
+}
+
+/// The values of the `In` expressions of a PersistentVolume's required node
+/// affinity whose key `key` accepts.
+fn required_in(pv: &PersistentVolume, key: impl Fn(&str) -> bool) -> Vec<&str> {
+    pv_required_terms(pv)
+        .iter()
         .flat_map(|t| t.match_expressions.iter().flatten())
         .filter(|e| key(&e.key) && e.operator == "In")
         .flat_map(|e| e.values.iter().flatten().map(String::as_str))

@@ -511,10 +511,7 @@ pub fn no_permissions(a: &Analysis<'_>, pod: &Res<Pod>) -> Hypothesis {
     let ns = pod.ns_or_default();
     let sa = crate::model::pod_service_account(pod);
     let workload = crate::model::workload_ref(a.cluster, pod);
-    let roles: Vec<String> = super::rbac::cluster_bindings_of(a.cluster, ns, sa)
-        .into_iter()
-        .map(|b| format!("{} {}", b.role_ref.kind, b.role_ref.name))
-        .collect();
+    let roles: Vec<String> = super::rbac::cluster_roles_named(a.cluster, ns, sa);
     let held = !a.cluster.cluster_role_bindings.is_empty();
     let bound = if roles.is_empty() && held {
         format!("no ClusterRoleBinding names ServiceAccount {ns}/{sa}, which the pod runs as")

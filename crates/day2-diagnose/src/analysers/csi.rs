@@ -308,16 +308,7 @@ fn unelected(
                 "leader-election" | "leader-election=true"
             )
         });
-    let pods = a.cluster.pods_of(w.kind, w.namespace(), w.name());
-    if !elects || pods.is_empty() || !pods.iter().all(|p| crate::model::is_ready(p)) {
-        return None;
-    }
-    let began = a
-        .cluster
-        .events_for(&claim.kind, claim.namespace.as_deref(), &claim.name, None)
-        .iter()
-        .any(|x| x.reason.starts_with("Provisioning"));
-    if began {
+    if !elects || !super::provisioner_rbac::idle(a, w, claim) {
         return None;
     }
     let (ns, sa) = (w.namespace(), day2_model::pod::service_account(w.spec));

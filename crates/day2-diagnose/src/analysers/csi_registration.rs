@@ -235,14 +235,7 @@ pub fn label_never_set(
 ) -> Option<Hypothesis> {
     let driver = pv.spec.as_ref()?.csi.as_ref()?.driver.as_str();
     let prefix = format!("{driver}/");
-    let key = pv
-        .spec
-        .as_ref()?
-        .node_affinity
-        .as_ref()?
-        .required
-        .as_ref()?
-        .node_selector_terms
+    let key = day2_model::topology::pv_required_terms(pv)
         .iter()
         .flat_map(|t| t.match_expressions.iter().flatten())
         .map(|e| e.key.as_str())

@@ -29,10 +29,7 @@ pub fn owner_ref_refused(
     let ns = pod.ns_or_default();
     let sa = crate::model::pod_service_account(pod);
     let workload = crate::model::workload_ref(a.cluster, pod);
-    let roles: Vec<String> = super::rbac::cluster_bindings_of(a.cluster, ns, sa)
-        .into_iter()
-        .map(|b| format!("{} {}", b.role_ref.kind, b.role_ref.name))
-        .collect();
+    let roles: Vec<String> = super::rbac::cluster_roles_named(a.cluster, ns, sa);
     let written = match (resource, name) {
         (Some(r), Some(n)) => format!("{r} \"{n}\""),
         (Some(r), None) => r.to_owned(),

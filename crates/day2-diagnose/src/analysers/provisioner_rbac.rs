@@ -19,16 +19,7 @@ pub fn lockless(
     e: &Event,
     driver: &str,
 ) -> Option<Hypothesis> {
-    let pods = a.cluster.pods_of(w.kind, w.namespace(), w.name());
-    if pods.is_empty() || !pods.iter().all(|p| crate::model::is_ready(p)) {
-        return None;
-    }
-    let began = a
-        .cluster
-        .events_for(&claim.kind, claim.namespace.as_deref(), &claim.name, None)
-        .iter()
-        .any(|x| x.reason.starts_with("Provisioning"));
-    if began {
+    if !idle(a, w, claim) {
         return None;
     }
     let (ns, sa) = (w.namespace(), day2_model::pod::service_account(w.spec));
@@ -99,4 +90,17 @@ pub fn unread_roles(a: &Analysis<'_>, w: &day2_model::Workload<'_>) -> Option<St
             unread.join("; ")
         )
     })
+}
+
+/// The provisioner's pods all run Ready, and it has not begun on the claim
+/// (no `Provisioning` event).
+pub(super) fn idle(a: &Analysis<'_>, w: &day2_model::Workload<'_>, claim: &ObjRef) -> bool {
+    let pods = a.cluster.pods_of(w.kind, w.namespace(), w.name());
+    !pods.is_empty()
+        && pods.iter().all(|p| crate::model::is_ready(p))
+        && !a
+            .cluster
+            .events_for(&claim.kind, claim.namespace.as_deref(), &claim.name, None)
+            .iter()
+            .any(|x| x.reason.starts_with("Provisioning"))
 }

@@ -273,6 +273,15 @@ pub(crate) fn cluster_binding_elsewhere<'c>(
     })
 }
 
+/// The roles ClusterRoleBindings bind ServiceAccount `ns/sa` to, as
+/// `ClusterRole <name>`.
+pub(crate) fn cluster_roles_named(c: &day2_model::Cluster, ns: &str, sa: &str) -> Vec<String> {
+    cluster_bindings_of(c, ns, sa)
+        .into_iter()
+        .map(|b| format!("{} {}", b.role_ref.kind, b.role_ref.name))
+        .collect()
+}
+
 /// Whether ServiceAccount `ns/sa` may `verb` `resource` of `group` in
 /// namespace `ns`, by the ClusterRoleBindings and `ns`'s RoleBindings that
 /// name it: `None` when the input cannot say (no bindings at all, or a role
