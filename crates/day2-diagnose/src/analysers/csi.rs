@@ -342,17 +342,7 @@ fn unelected(
             summary,
         )
         .fix(fix)
-        .link(Link::from_event(
-            Loop::Storage,
-            e,
-            "waiting for the external provisioner",
-        ))
-        .link(Link::new(
-            Loop::Compute,
-            None,
-            obj.clone(),
-            "runs and is Ready, and has not begun on the claim",
-        )),
+        .links(super::provisioner_rbac::idle_links(e, obj)),
     )
 }
 

@@ -147,7 +147,7 @@ fn timed_out<'c>(
             hypothesis(
                 82,
                 svc,
-                port,
+                (port, protocol),
                 &name,
                 &workload,
                 format!("{workload} reads nothing from {ip}:{port} ({protocol}, Service {}/{}) and times out", svc.ns_or_default(), svc.name()),
@@ -188,7 +188,7 @@ fn configured<'c>(
                 hypothesis(
                     74,
                     svc,
-                    port,
+                    (port, protocol),
                     &name,
                     &workload,
                     format!("{workload} is not ready, and its configuration names {protocol} at Service {}/{} port {port}", svc.ns_or_default(), svc.name()),
@@ -227,16 +227,12 @@ fn undeclared(
 fn hypothesis(
     score: u32,
     svc: &day2_model::Res<k8s_openapi::api::core::v1::Service>,
-    port: u16,
+    (port, protocol): (u16, &str),
     name: &str,
     workload: &day2_model::ObjRef,
     what: String,
 ) -> Hypothesis {
     let ns = svc.ns_or_default();
-    let protocol = SERVER_FIRST
-        .iter()
-        .find(|(p, _)| *p == port)
-        .map_or("the protocol", |(_, p)| *p);
     Hypothesis::new(
         score,
         Loop::Network,

@@ -53,17 +53,7 @@ pub fn lockless(
             w.kind.to_lowercase(),
             w.name()
         ))
-        .link(Link::from_event(
-            Loop::Storage,
-            e,
-            "waiting for the external provisioner",
-        ))
-        .link(Link::new(
-            Loop::Compute,
-            None,
-            obj,
-            "runs and is Ready, and has not begun on the claim",
-        )),
+        .links(idle_links(e, obj)),
     )
 }
 
@@ -103,4 +93,18 @@ pub(super) fn idle(a: &Analysis<'_>, w: &day2_model::Workload<'_>, claim: &ObjRe
             .events_for(&claim.kind, claim.namespace.as_deref(), &claim.name, None)
             .iter()
             .any(|x| x.reason.starts_with("Provisioning"))
+}
+
+/// The chain of an [`idle`] provisioner: the claim waiting for it, and it
+/// running Ready without having begun.
+pub(super) fn idle_links(e: &Event, provisioner: ObjRef) -> Vec<Link> {
+    vec![
+        Link::from_event(Loop::Storage, e, "waiting for the external provisioner"),
+        Link::new(
+            Loop::Compute,
+            None,
+            provisioner,
+            "runs and is Ready, and has not begun on the claim",
+        ),
+    ]
 }
