@@ -43,13 +43,26 @@ fn csi_controller_sa(a: &Analysis<'_>, provisioner: &str) -> ObjRef {
 
 fn identity_fix(cloud: Cloud, sa: &ObjRef, provisioner: &str) -> String {
     let ns = sa.namespace.as_deref().unwrap_or("kube-system");
+    // EFS volumes are access points of a file system the class names: the
+    // managed policy lets the driver create and tag them only with its own
+    // `efs.csi.aws.com/cluster` tag, so tags the controller adds
+    // (`--tags`, the chart's `controller.tags`) need a statement of their own.
+    let (policy, driver, actions) = if provisioner == "efs.csi.aws.com" {
+        (
+            "AmazonEFSCSIDriverPolicy",
+            "EFS CSI",
+            " allowing `elasticfilesystem:CreateAccessPoint` and `elasticfilesystem:TagResource` (the managed policy allows them only with the `efs.csi.aws.com/cluster` request tag: extra `tags` the controller sets need their own statement)",
+        )
+    } else {
+        ("AmazonEBSCSIDriverPolicy", "EBS CSI", "")
+    };
     per_cloud(
         cloud,
         &format!(
             "Give the CSI controller ({provisioner}) a cloud identity allowed to create and attach disks."
         ),
         &format!(
-            "Bind ServiceAccount {ns}/{} to an IAM role with `AmazonEBSCSIDriverPolicy` (`eksctl create iamserviceaccount --name {} --namespace {ns} --attach-policy-arn arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy --role-only` then set it on the EBS CSI add-on, or an EKS Pod Identity association); with IRSA the ServiceAccount carries the role in its annotation (`kubectl annotate serviceaccount -n {ns} {} eks.amazonaws.com/role-arn=arn:aws:iam::<account>:role/<role>`, then restart the controller's pods); the role's trust policy must allow `sts:AssumeRoleWithWebIdentity` for `system:serviceaccount:{ns}:{}` from the cluster's OIDC provider.",
+            "Bind ServiceAccount {ns}/{} to an IAM role with `{policy}` (`eksctl create iamserviceaccount --name {} --namespace {ns} --attach-policy-arn arn:aws:iam::aws:policy/service-role/{policy} --role-only` then set it on the {driver} add-on, or an EKS Pod Identity association){actions}; with IRSA the ServiceAccount carries the role in its annotation (`kubectl annotate serviceaccount -n {ns} {} eks.amazonaws.com/role-arn=arn:aws:iam::<account>:role/<role>`, then restart the controller's pods); the role's trust policy must allow `sts:AssumeRoleWithWebIdentity` for `system:serviceaccount:{ns}:{}` from the cluster's OIDC provider.",
             sa.name, sa.name, sa.name, sa.name
         ),
         "Give the cluster's identity (or the CSI driver's managed identity) Contributor on the node resource group / disk resource group; check `az aks show --query identity` and its role assignments.",

@@ -150,6 +150,9 @@ pub fn classify_error(err: &str) -> VolumeErrorClass {
         "aadsts",
         "nocredentialproviders",
         "invalidclienttokenid",
+        // The EFS CSI driver's wrapper of any IAM refusal (`Access Denied.
+        // Please ensure you have the right AWS permissions: Access denied`).
+        "please ensure you have the right aws permissions",
     ]) {
         VolumeErrorClass::Identity
     } else if has(&[
@@ -260,6 +263,14 @@ mod tests {
         // kubernetes-sigs/aws-ebs-csi-driver#1010
         let err = "failed to provision volume with StorageClass \"gp3\": rpc error: code = Internal desc = Could not create volume \"pvc-1\": could not create volume in EC2: WebIdentityErr: failed to retrieve credentials\ncaused by: AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity\n\tstatus code: 403, request id: 2550e4a3";
         assert_eq!(classify_error(err), VolumeErrorClass::Identity);
+        // kubernetes-sigs/aws-efs-csi-driver#1335: the EFS driver's wrapper
+        // of an IAM refusal names neither action nor principal.
+        assert_eq!(
+            classify_error(
+                "failed to provision volume with StorageClass \"efs-sc\": rpc error: code = Unauthenticated desc = Access Denied. Please ensure you have the right AWS permissions: Access denied"
+            ),
+            VolumeErrorClass::Identity
+        );
         assert_eq!(
             classify_error("storageclass.storage.k8s.io \"fast\" not found"),
             VolumeErrorClass::MissingClass
