@@ -6,8 +6,10 @@
 //! not JSON (Azure/kubernetes-volume-drivers#14); and an Istio sidecar in
 //! front of a server-first protocol (argoproj/argo-events#1311), and a CSI
 //! plugin mounting another kubelet root than the kubelet's
-//! (kubernetes-csi/csi-driver-host-path#527). Each with the sibling that
-//! must read otherwise.
+//! (kubernetes-csi/csi-driver-host-path#527), and a TaskRun whose
+//! ServiceAccount lists a Secret that is not there
+//! (tektoncd/pipeline#7760). Each with the sibling that must read
+//! otherwise.
 
 mod common;
 
@@ -233,4 +235,39 @@ fn a_csi_plugin_mounting_another_kubelet_root_than_the_kubelets() {
     )));
     let d = about(&out, "FailedMount", "default", "my-csi-app");
     assert!(!d.fix.contains("KUBELET_DATA_DIR"), "{}", d.fix);
+}
+
+/// A TaskRun running as `taskrun-sa`, which lists Secret `not-exist`, and
+/// the controller's refusal to build its pod; `extra` adds objects.
+fn task_run(extra: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:{NODE}
+- {{apiVersion: v1, kind: ServiceAccount, metadata: {{name: taskrun-sa, namespace: default, uid: sa1}}, secrets: [{{name: not-exist}}]}}
+- {{apiVersion: v1, kind: ServiceAccount, metadata: {{name: default, namespace: default, uid: sa0}}}}
+- {{apiVersion: tekton.dev/v1, kind: TaskRun, metadata: {{name: test-sa, namespace: default, uid: tr1}}, spec: {{serviceAccountName: taskrun-sa, taskSpec: {{steps: [{{name: hello, image: alpine, script: date}}]}}}}, status: {{conditions: [{{type: Succeeded, status: "False", reason: PodCreationFailed}}], podName: ""}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: default}}, involvedObject: {{apiVersion: tekton.dev/v1, kind: TaskRun, name: test-sa, namespace: default, uid: tr1}}, reason: Failed, type: Warning, count: 1, firstTimestamp: "2024-03-17T08:15:41Z", lastTimestamp: "2024-03-17T08:15:41Z", source: {{component: TaskRun}}, message: "failed to create task run pod \"test-sa\": translating TaskSpec to Pod: secrets \"not-exist\" not found. Maybe invalid TaskSpec"}}{extra}
+"#
+    )
+}
+
+#[test]
+fn a_task_run_whose_service_account_lists_a_missing_secret() {
+    // tektoncd/pipeline#7760: the controller reads every Secret the account lists.
+    let out = diagnose(&load(&task_run("")));
+    let d = about(&out, "PodCreateFailed", "default", "test-sa");
+    assert_root(d, Loop::Identity, "ServiceAccount", "taskrun-sa");
+    assert!(d.fix.contains("`secrets`"), "{}", d.fix);
+    // The Secret exists (created since): the account is not the cause.
+    let out = diagnose(&load(&task_run(
+        "\n- {apiVersion: v1, kind: Secret, metadata: {name: not-exist, namespace: default, uid: s1}, type: Opaque}",
+    )));
+    assert!(
+        out.diagnoses
+            .iter()
+            .all(|d| d.root_cause.object.name != "taskrun-sa"),
+        "{}",
+        summary(&out)
+    );
 }

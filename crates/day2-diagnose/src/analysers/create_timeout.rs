@@ -1,6 +1,8 @@
-//! A pod creation that times out without naming a webhook, read against
-//! the admission webhooks that intercept pods' creation; every other
-//! refusal as [`super::admission::failed_create`] reads it.
+//! Pod creations admission does not explain: one that times out without
+//! naming a webhook, read against the admission webhooks that intercept
+//! pods' creation, and a custom controller that cannot build its pod from
+//! a Secret its ServiceAccount lists; every other refusal as
+//! [`super::admission::failed_create`] reads it.
 
 use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link};
@@ -24,6 +26,7 @@ pub fn failed_create<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
             })
             .into_iter()
             .collect();
+        out.extend(dangling_secret(a, d, message, &links));
         out.extend(
             unnamed_timeout(a, d, message, &owner, links)
                 .into_iter()
@@ -31,6 +34,101 @@ pub fn failed_create<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
         );
     }
     out
+}
+
+/// A controller of another kind (Tekton's TaskRun) that reads every Secret
+/// its ServiceAccount lists to build the pod's credentials, and stops at
+/// one that is not there (`translating TaskSpec to Pod: secrets "y" not
+/// found`, tektoncd/pipeline#7760): the ServiceAccount's dangling entry.
+fn dangling_secret(
+    a: &Analysis<'_>,
+    d: &Detected<'_>,
+    message: &str,
+    links: &[Link],
+) -> Option<Hypothesis> {
+    if crate::symptoms::Kind::PodCreateFailed != d.kind || d.object.kind == "ReplicaSet" {
+        return None;
+    }
+    let rest = &message[message.find("secrets \"")? + "secrets \"".len()..];
+    let (secret, after) = rest.split_once('"')?;
+    if !after.starts_with(" not found") || secret.is_empty() {
+        return None;
+    }
+    let ns = d.object.namespace.as_deref().unwrap_or("default");
+    let cluster = a.cluster;
+    if cluster
+        .secrets
+        .iter()
+        .any(|s| s.ns_or_default() == ns && s.name() == secret)
+    {
+        return None;
+    }
+    // The account the object names, when it names one, else any of its
+    // namespace that lists the Secret.
+    let named = cluster
+        .other
+        .iter()
+        .find(|o| o.objref() == d.object)
+        .and_then(|o| account_named(&serde_json::to_value(&o.obj.data).ok()?));
+    let lists = |sa: &&day2_model::Res<k8s_openapi::api::core::v1::ServiceAccount>| {
+        sa.secrets
+            .iter()
+            .flatten()
+            .any(|r| r.name.as_deref() == Some(secret))
+            || sa
+                .image_pull_secrets
+                .iter()
+                .flatten()
+                .any(|r| r.name == secret)
+    };
+    let sa = cluster
+        .service_accounts
+        .iter()
+        .filter(|s| s.ns_or_default() == ns && lists(s))
+        .find(|s| named.as_deref().is_none_or(|n| n == s.name()))?;
+    let which = if sa
+        .secrets
+        .iter()
+        .flatten()
+        .any(|r| r.name.as_deref() == Some(secret))
+    {
+        "secrets"
+    } else {
+        "imagePullSecrets"
+    };
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Identity,
+            sa.objref(),
+            format!(
+                "ServiceAccount {ns}/{} lists Secret {secret} in its `{which}`, the Secret does not exist, and {} reads every Secret of its ServiceAccount to build the pod: it creates none",
+                sa.name(),
+                d.object
+            ),
+        )
+        .fix(format!(
+            "Remove `{secret}` from the `{which}` of ServiceAccount {ns}/{} (`kubectl edit serviceaccount -n {ns} {}`) or create Secret {ns}/{secret}; then re-run {}.",
+            sa.name(),
+            sa.name(),
+            d.object
+        ))
+        .links(links.to_vec()),
+    )
+}
+
+/// The ServiceAccount a custom object's spec names (`serviceAccountName`
+/// at any depth: a TaskRun's spec, a PipelineRun's `taskRunTemplate`).
+fn account_named(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::Object(m) => m
+            .get("serviceAccountName")
+            .and_then(|n| n.as_str())
+            .map(str::to_owned)
+            .or_else(|| m.values().find_map(account_named)),
+        serde_json::Value::Array(a) => a.iter().find_map(account_named),
+        _ => None,
+    }
 }
 
 /// Whether a webhook's rules intercept the creation of pods.

@@ -196,10 +196,18 @@ pub fn detect<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
 /// server's refusal of a pod on themselves: `pods "<name>" is forbidden:
 /// …` in a Warning event about the object (tektoncd/pipeline's
 /// `Failed … pods "…-pod-ab2d42" is forbidden: maximum memory usage per
-/// Pod is 8Gi, but limit is 17179869184`).
+/// Pod is 8Gi, but limit is 17179869184`), or their own failure to build
+/// it from an object that is not there (`failed to create task run pod
+/// "x": translating TaskSpec to Pod: secrets "y" not found`,
+/// tektoncd/pipeline#7760).
 fn custom_controllers<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
     let cluster = a.cluster;
-    let refused = |m: &str| m.contains("pods \"") && m.contains("\" is forbidden: ");
+    let refused = |m: &str| {
+        (m.contains("pods \"") && m.contains("\" is forbidden: "))
+            || (m.starts_with("failed to create ")
+                && m.contains(" pod ")
+                && m.contains("\" not found"))
+    };
     let named: FxHashSet<(&str, &str, &str)> = cluster
         .events
         .iter()
@@ -236,7 +244,10 @@ fn custom_controllers<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
         let Some(last) = failed.last() else { continue };
         // The refusal as the API server wrote it, from `pods "…"` on.
         let msg = last.message_text();
-        let at = msg.find("pods \"").unwrap_or(0);
+        let at = msg
+            .find("pods \"")
+            .filter(|_| msg.contains("\" is forbidden: "))
+            .unwrap_or(0);
         let mut d = Detected::new(
             Kind::PodCreateFailed,
             o.objref(),
