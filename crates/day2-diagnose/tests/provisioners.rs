@@ -12,7 +12,8 @@
 //! (apache/airflow#48243), a provisioner that may not hold its leader
 //! lock (kubernetes-sigs/nfs-subdir-external-provisioner#16) and a node
 //! plugin whose untolerated taint leaves a node without its topology label
-//! (hetznercloud/csi-driver#119). Each
+//! (hetznercloud/csi-driver#119), and a Ceph pool asking more replicas
+//! than the cluster has hosts with an OSD (rook/rook#10294). Each
 //! with the sibling that must read otherwise.
 
 mod common;
@@ -437,6 +438,55 @@ fn a_topology_label_the_drivers_untolerating_node_plugin_never_set() {
     assert_ne!(
         d.root_cause.object.name,
         "hcloud-csi-node",
+        "{}",
+        summary(&out)
+    );
+}
+
+/// A Rook block pool of three replicas across hosts, one OSD pod on each
+/// node in `osd_nodes`, and a claim whose creation timed out.
+fn ceph(osd_nodes: &[&str]) -> String {
+    let osds: String = osd_nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| format!("\n- {{apiVersion: v1, kind: Pod, metadata: {{name: rook-ceph-osd-{i}-5d8f, namespace: rook-ceph, uid: osd{i}, labels: {{app: rook-ceph-osd, ceph-osd-id: \"{i}\"}}}}, spec: {{nodeName: {n}, containers: [{{name: osd, image: \"quay.io/ceph/ceph:v17\"}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: \"True\"}}], containerStatuses: [{{name: osd, ready: true, restartCount: 0, image: \"\", imageID: \"\", state: {{running: {{startedAt: \"2023-05-01T00:00:00Z\"}}}}}}]}}}}"))
+        .collect();
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:{NODES}
+- {{apiVersion: ceph.rook.io/v1, kind: CephBlockPool, metadata: {{name: replicapool, namespace: rook-ceph, uid: bp1}}, spec: {{failureDomain: host, replicated: {{size: 3}}}}, status: {{phase: Ready}}}}
+- {{apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {{name: rook-ceph-block, uid: sc1}}, provisioner: rook-ceph.rbd.csi.ceph.com, parameters: {{clusterID: rook-ceph, pool: replicapool}}}}{osds}
+- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: data, namespace: app, uid: c1, annotations: {{volume.kubernetes.io/storage-provisioner: rook-ceph.rbd.csi.ceph.com}}}}, spec: {{storageClassName: rook-ceph-block, accessModes: [ReadWriteOnce], resources: {{requests: {{storage: 1Gi}}}}}}, status: {{phase: Pending}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: app}}, involvedObject: {{kind: PersistentVolumeClaim, name: data, namespace: app, uid: c1}}, reason: ProvisioningFailed, type: Warning, count: 4, firstTimestamp: "2023-05-02T10:00:00Z", lastTimestamp: "2023-05-02T10:20:00Z", source: {{component: "rook-ceph.rbd.csi.ceph.com_csi-rbdplugin-provisioner-1_x"}}, message: "failed to provision volume with StorageClass \"rook-ceph-block\": rpc error: code = DeadlineExceeded desc = context deadline exceeded"}}
+"#
+    )
+}
+
+#[test]
+fn a_ceph_pool_asking_more_replicas_than_hosts_never_turns_active() {
+    // rook/rook#10294: size 3 across hosts on a cluster whose OSDs are on one.
+    let out = diagnose(&load(&ceph(&["w1"])));
+    let d = about(&out, "PvcPending", "app", "data");
+    assert_root(d, Loop::Storage, "CephBlockPool", "replicapool");
+    assert!(d.fix.contains("failureDomain: osd"), "{}", d.fix);
+    // Two OSDs on one host each still make two hosts for three replicas.
+    let out = diagnose(&load(&ceph(&["w1", "w2"])));
+    assert_root(
+        about(&out, "PvcPending", "app", "data"),
+        Loop::Storage,
+        "CephBlockPool",
+        "replicapool",
+    );
+    // Three hosts with an OSD: the timeout is not the pool's size.
+    let out = diagnose(&load(&ceph(&["w1", "w2", "w1", "w3"]).replace(
+        "\n- {apiVersion: v1, kind: PersistentVolumeClaim",
+        "\n- {apiVersion: v1, kind: Node, metadata: {name: w3, uid: n3}, status: {conditions: [{type: Ready, status: \"True\"}]}}\n- {apiVersion: v1, kind: PersistentVolumeClaim",
+    )));
+    let d = about(&out, "PvcPending", "app", "data");
+    assert_ne!(
+        d.root_cause.object.kind,
+        "CephBlockPool",
         "{}",
         summary(&out)
     );

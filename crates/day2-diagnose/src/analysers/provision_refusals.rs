@@ -6,7 +6,10 @@
 //! PodSecurity "baseline:latest": hostPath volumes`, siderolabs/talos#10817),
 //! or a node-local provisioner asked before a pod chose a node, or a CSI
 //! driver refusing the access mode a claim asks (`Volume capabilities not
-//! supported`, the EBS driver asked for ReadWriteMany).
+//! supported`, the EBS driver asked for ReadWriteMany), or a Rook pool
+//! asking more replicas than there are failure domains to hold them (its
+//! placement groups never turn active, and ceph-csi's call times out:
+//! rook/rook#10294).
 
 use crate::analysis::Analysis;
 use crate::evidence::Hypothesis;
@@ -23,6 +26,107 @@ pub fn refused(
         .or_else(|| size_refused(pvc, provisioner, msg))
         .or_else(|| capabilities_refused(pvc, provisioner, msg))
         .or_else(|| no_node(a, pvc, provisioner, msg))
+        .or_else(|| undersized(a, pvc, provisioner, msg))
+}
+
+/// A Ceph pool (a CephBlockPool, or a CephFilesystem's metadata and data
+/// pools) whose `replicated.size` is more than its `failureDomain` has
+/// members (hosts with an OSD by default, OSDs with `failureDomain: osd`):
+/// Ceph keeps its placement groups `undersized+peered`, never active, and
+/// every volume call on the pool waits until ceph-csi gives up
+/// (`DeadlineExceeded`, then `Aborted` for the retries).
+fn undersized(
+    a: &Analysis<'_>,
+    pvc: &Res<PersistentVolumeClaim>,
+    provisioner: &str,
+    msg: &str,
+) -> Option<Hypothesis> {
+    // The retries of a call that timed out find it still in flight
+    // (`Aborted desc = an operation with the given Volume ID … already exists`).
+    let timed_out = msg.contains("DeadlineExceeded")
+        || (msg.contains("code = Aborted") && msg.contains("already exists"));
+    if !provisioner.contains(".csi.ceph.com") || !timed_out {
+        return None;
+    }
+    let class = a.cluster.class_of_claim(pvc)?;
+    let params = class.parameters.as_ref()?;
+    let ns = params.get("clusterID").map_or("rook-ceph", String::as_str);
+    let (kind, name) = match params.get("fsName") {
+        Some(fs) => ("CephFilesystem", fs.as_str()),
+        None => ("CephBlockPool", params.get("pool")?.as_str()),
+    };
+    let cr = a
+        .cluster
+        .other
+        .iter()
+        .find(|o| o.kind == kind && o.ns_or_default() == ns && o.name() == name)?;
+    let spec = cr.obj.data.get("spec")?;
+    // Every pool the object declares, with its size and failure domain.
+    let pools: Vec<&serde_json::Value> = if kind == "CephFilesystem" {
+        spec.get("metadataPool")
+            .into_iter()
+            .chain(
+                spec.get("dataPools")
+                    .and_then(|p| p.as_array())
+                    .into_iter()
+                    .flatten(),
+            )
+            .collect()
+    } else {
+        vec![spec]
+    };
+    let osds: Vec<_> = a
+        .cluster
+        .pods
+        .iter()
+        .filter(|p| {
+            p.ns_or_default() == ns
+                && p.labels().get("app").map(String::as_str) == Some("rook-ceph-osd")
+                && crate::model::is_ready(p)
+        })
+        .collect();
+    if osds.is_empty() {
+        return None;
+    }
+    let mut hosts: Vec<&str> = osds
+        .iter()
+        .filter_map(|p| crate::model::node_name(p))
+        .collect();
+    hosts.sort_unstable();
+    hosts.dedup();
+    let (size, domain, members) = pools.iter().find_map(|p| {
+        let size = p.get("replicated")?.get("size")?.as_u64()?;
+        let domain = p
+            .get("failureDomain")
+            .and_then(|d| d.as_str())
+            .unwrap_or("host");
+        let members = match domain {
+            "osd" => osds.len(),
+            "host" => hosts.len(),
+            _ => return None,
+        };
+        (size as usize > members).then_some((size, domain, members))
+    })?;
+    Some(
+        Hypothesis::new(
+            82,
+            Loop::Storage,
+            cr.objref(),
+            format!(
+                "{kind} {ns}/{name} asks {size} replicas with failureDomain {domain}, and the Ceph cluster has {members} {domain}{} with a ready OSD ({} OSD pod{}): its placement groups cannot turn active, so {provisioner} times out creating claim {}/{}",
+                if members == 1 { "" } else { "s" },
+                osds.len(),
+                if osds.len() == 1 { "" } else { "s" },
+                pvc.ns_or_default(),
+                pvc.name()
+            ),
+        )
+        .fix(format!(
+            "Give the pool as many failure domains as replicas (add OSDs on {} more {domain}{}), or lower `replicated.size` of {kind} {ns}/{name}'s pools to {members} (a test cluster: `size: 1` with `requireSafeReplicaSize: false`), or set `failureDomain: osd` when the OSDs share a host; `ceph health detail` in the toolbox names the undersized placement groups.",
+            size as usize - members,
+            if size as usize - members == 1 { "" } else { "s" },
+        )),
+    )
 }
 
 /// A node-local provisioner (OpenEBS Local PV, Rancher's local-path) asked
