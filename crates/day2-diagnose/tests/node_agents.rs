@@ -10,8 +10,9 @@
 //! runtime set for systemd cgroups under a cgroupfs kubelet
 //! (cri-o/cri-o#896), a conflist without `cniVersion` under kubelets that
 //! refuse it (flannel-io/flannel#1178), and a node that cannot pull the
-//! pause image (kubernetes/kubeadm#1201). Each with the sibling that must
-//! read otherwise.
+//! pause image (kubernetes/kubeadm#1201), and Calico left without an IP
+//! pool by the failed Job that creates it, as a 1.6 kubelet reports it
+//! (kubernetes/kops#2529). Each with the sibling that must read otherwise.
 
 mod common;
 
@@ -398,4 +399,35 @@ fn a_node_that_cannot_pull_the_pause_image_gives_its_cni_agent_no_sandbox() {
     let out = diagnose(&load(&flannel_node("v1.12.2", waiting, &other)));
     let d = about(&out, "NodeNotReady", "", "w1");
     assert!(!d.fix.contains("sandbox image"), "{}", d.fix);
+}
+
+#[test]
+fn calico_without_a_pool_is_the_failed_job_that_creates_it() {
+    // kubernetes/kops#2529: kops 1.6 creates the pool in a Job; a 1.6
+    // kubelet reports the sandbox as `FailedSync … CreatePodSandboxError`.
+    let message = r#"Error syncing pod, skipping: failed to "CreatePodSandbox" for "samplepod_default(p-s)" with CreatePodSandboxError: "CreatePodSandbox for pod \"samplepod_default(p-s)\" failed: rpc error: code = 2 desc = NetworkPlugin cni failed to set up pod \"samplepod_default\" network: No configured Calico pools""#;
+    let pod = sandbox_pod(message).replace("FailedCreatePodSandBox", "FailedSync");
+    let calico = daemon(
+        "calico-node",
+        "w1",
+        "{containers: [{name: agent, image: \"calico/node:v2.1.4\"}]}",
+        RUNNING,
+    );
+    let job = r#"
+- {apiVersion: batch/v1, kind: Job, metadata: {name: configure-calico, namespace: kube-system, uid: j1}, spec: {template: {spec: {restartPolicy: OnFailure, containers: [{name: configure-calico, image: "calico/ctl:v1.1.3"}]}}}, status: {failed: 1}}
+- {apiVersion: v1, kind: Pod, metadata: {name: configure-calico-wpskv, namespace: kube-system, uid: p-j, ownerReferences: [{apiVersion: batch/v1, kind: Job, name: configure-calico, uid: j1, controller: true}]}, spec: {nodeName: w1, restartPolicy: OnFailure, containers: [{name: configure-calico, image: "calico/ctl:v1.1.3"}]}, status: {phase: Failed}}"#;
+    let w1 = node("w1", "Ubuntu 16.04", "v1.6.2", "True", "");
+    let out = diagnose(&load(&list(&[
+        w1.clone(),
+        calico.clone(),
+        pod.clone(),
+        job.to_owned(),
+    ])));
+    let d = about(&out, "SandboxCreateFailed", "default", "samplepod");
+    assert_root(d, Loop::Network, "Job", "configure-calico");
+    // No such Job: calico-node, which makes the default pool unless told not to.
+    let out = diagnose(&load(&list(&[w1, calico, pod])));
+    let d = about(&out, "SandboxCreateFailed", "default", "samplepod");
+    assert_root(d, Loop::Network, "DaemonSet", "calico-node");
+    assert!(d.fix.contains("CALICO_IPV4POOL_CIDR"), "{}", d.fix);
 }

@@ -1,7 +1,8 @@
 //! A pod sandbox refused for want of an IP address: the CNI's pool on the
 //! node, read against the pods that hold addresses there (host-local's
 //! leaked reservations, the AWS VPC CNI's ENI capacity, an IPAM whose own
-//! state is off, or a pool that is really used up).
+//! state is off, or a pool that is really used up), or Calico without any
+//! pool at all.
 
 use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link};
@@ -18,7 +19,7 @@ pub(super) fn ip_exhausted(
     daemons: &[(&Res<Pod>, String)],
     link: Option<Link>,
 ) -> Vec<Hypothesis> {
-    if let Some(h) = attachment_range(a, message) {
+    if let Some(h) = attachment_range(a, message).or_else(|| no_pool(a, message)) {
         return vec![h.links(link)];
     }
     let on_node = a
@@ -358,6 +359,68 @@ pub(crate) fn calico_block_limit(
             format!("Calico's IPAM gives node {node} no new address block: it holds the most blocks a node may (`maxBlocksPerHost` of the IPAMConfig), and IPPool {} cuts blocks of /{size}, {per_block} address(es) each, so the node runs out after that many pods per block", pool.name()),
         )
         .fix(format!("Serve the node from a pool with larger blocks: `blockSize` cannot change on an existing IPPool, so create a new one with `blockSize: 26` (64 addresses per block) for the same nodes, disable IPPool {} and move the pods; or raise `maxBlocksPerHost` in the default IPAMConfig (`kubectl patch ipamconfig default --type merge -p '{{\"spec\":{{\"maxBlocksPerHost\":0}}}}'`, 0 = no limit).", pool.name())),
+    )
+}
+
+/// Calico with no IP pool (`No configured Calico pools`): calico-node
+/// creates the default pool at its first start from `CALICO_IPV4POOL_CIDR`
+/// unless `NO_DEFAULT_POOLS` is set; installers that create it themselves
+/// do so in a Job (kops' `configure-calico`, kubernetes/kops#2529), and a
+/// failed Job leaves none.
+fn no_pool(a: &Analysis<'_>, message: &str) -> Option<Hypothesis> {
+    if !message.contains("o configured Calico pools") {
+        return None;
+    }
+    let failed_job = a.cluster.jobs.iter().find(|j| {
+        j.name().contains("calico")
+            && j.status
+                .as_ref()
+                .is_some_and(|s| s.failed.unwrap_or(0) > 0 && s.succeeded.unwrap_or(0) == 0)
+    });
+    if let Some(job) = failed_job {
+        let ns = job.ns_or_default();
+        let pod = a
+            .cluster
+            .pods
+            .iter()
+            .filter(|p| {
+                p.ns_or_default() == ns && p.name().starts_with(&format!("{}-", job.name()))
+            })
+            .map(|p| p.name())
+            .next_back()
+            .unwrap_or("its pod");
+        return Some(
+            Hypothesis::new(
+                86,
+                Loop::Network,
+                job.objref(),
+                format!(
+                    "Job {ns}/{}, which creates Calico's IP pool, failed ({pod}), so Calico has no pool and gives no pod an address",
+                    job.name()
+                ),
+            )
+            .fix(format!(
+                "Read why it failed (`kubectl logs -n {ns} {pod}`), then run it again (`kubectl get job -n {ns} {} -o json | jq 'del(.spec.selector, .spec.template.metadata.labels)' | kubectl replace --force -f -`); or let calico-node create the pool itself (`CALICO_IPV4POOL_CIDR` set to the cluster's pod CIDR, `NO_DEFAULT_POOLS` unset), or create an IPPool (`calicoctl create -f ippool.yaml`).",
+                job.name()
+            )),
+        );
+    }
+    let ds = a
+        .cluster
+        .daemon_sets
+        .iter()
+        .find(|d| d.name() == "calico-node")?;
+    Some(
+        Hypothesis::new(
+            80,
+            Loop::Network,
+            ds.objref(),
+            format!(
+                "Calico has no IP pool to give pods addresses from, and {} does not create one: it makes the default pool at its first start unless `NO_DEFAULT_POOLS` is set",
+                ds.objref()
+            ),
+        )
+        .fix("Create an IPPool for the cluster's pod CIDR (`calicoctl create -f ippool.yaml`, or the operator's Installation `ipPools`), or set `CALICO_IPV4POOL_CIDR` on calico-node and unset `NO_DEFAULT_POOLS` so it creates the default pool; pods get addresses on the next sandbox retry.".to_owned()),
     )
 }
 

@@ -54,7 +54,11 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let link = d
         .events_with("FailedCreatePodSandBox")
         .chain(d.events_with("FailedSync"))
-        .filter(|e| e.reason != "FailedSync" || e.message_text().contains("SetupNetworkError"))
+        .filter(|e| {
+            e.reason != "FailedSync"
+                || e.message_text().contains("NetworkError")
+                || e.message_text().contains("SandboxError")
+        })
         .last()
         .map(|e| {
             Link::from_event(

@@ -207,6 +207,10 @@ pub fn classify_sandbox(message: &str) -> SandboxError {
         // Whereabouts (a Multus attachment's IPAM): `Could not allocate IP
         // in range: ip: 172.24.1.120 / - 172.24.1.123 / range: …`.
         || m.contains("Could not allocate IP in range")
+        // Calico's IPAM with no pool to take an address from at all
+        // (libcalico-go: `No configured Calico pools`, later `no
+        // configured Calico pools for node …`).
+        || m.contains("o configured Calico pools")
     {
         SandboxError::IpExhausted
     } else if m.contains("connection is unauthorized")

@@ -59,14 +59,18 @@ pub fn detect<'c>(_a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) ->
         out.push(d);
     }
     // The sandbox cannot be created, and no container has started since.
-    // (Kubelets before 1.6 reported it as `FailedSync`: `failed to
-    // "SetupNetwork" for "<pod>" with SetupNetworkError: …`.)
+    // (Kubelets before 1.8 reported it as `FailedSync`: `failed to
+    // "SetupNetwork" for "<pod>" with SetupNetworkError: …` before 1.6,
+    // `failed to "CreatePodSandbox" for "<pod>" with CreatePodSandboxError:
+    // …` from 1.6, the pod worker's `Error syncing pod, skipping: …`.)
     let sandbox: Vec<&Event> = events
         .iter()
         .copied()
         .filter(|e| {
             e.reason == "FailedCreatePodSandBox"
-                || (e.reason == "FailedSync" && e.message_text().contains("SetupNetworkError"))
+                || (e.reason == "FailedSync"
+                    && (e.message_text().contains("SetupNetworkError")
+                        || e.message_text().contains("CreatePodSandboxError")))
         })
         .collect();
     let started = model::container_statuses(pod).any(|s| {
