@@ -13,7 +13,9 @@
 //! lock (kubernetes-sigs/nfs-subdir-external-provisioner#16) and a node
 //! plugin whose untolerated taint leaves a node without its topology label
 //! (hetznercloud/csi-driver#119), and a Ceph pool asking more replicas
-//! than the cluster has hosts with an OSD (rook/rook#10294). Each
+//! than the cluster has hosts with an OSD (rook/rook#10294), and a
+//! provisioner bound to a ClusterRole that was never created
+//! (k3s-io/k3s#963). Each
 //! with the sibling that must read otherwise.
 
 mod common;
@@ -487,6 +489,36 @@ fn a_ceph_pool_asking_more_replicas_than_hosts_never_turns_active() {
     assert_ne!(
         d.root_cause.object.kind,
         "CephBlockPool",
+        "{}",
+        summary(&out)
+    );
+}
+
+#[test]
+fn a_provisioner_bound_to_a_cluster_role_that_does_not_exist_never_begins() {
+    // k3s-io/k3s#963: the binding shipped, its ClusterRole did not.
+    let lock = r#"- {apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRole, metadata: {name: view}, rules: [{apiGroups: [""], resources: [pods], verbs: [get, list, watch]}]}
+"#;
+    let text = nfs_client(lock);
+    let runner = text
+        .lines()
+        .find(|l| l.contains("kind: ClusterRole, metadata: {name: nfs-client-provisioner-runner}"))
+        .expect("the runner role");
+    let out = diagnose(&load(&text.replace(&format!("{runner}\n"), "")));
+    let d = about(&out, "PvcPending", "default", "test-claim");
+    assert_root(
+        d,
+        Loop::Identity,
+        "ClusterRole",
+        "nfs-client-provisioner-runner",
+    );
+    assert!(d.fix.contains("create persistentvolumes"), "{}", d.fix);
+    // The role is there (and the lock missing): the lock's reading, not this.
+    let out = diagnose(&load(&text));
+    let d = about(&out, "PvcPending", "default", "test-claim");
+    assert_eq!(
+        d.root_cause.object.kind,
+        "ServiceAccount",
         "{}",
         summary(&out)
     );

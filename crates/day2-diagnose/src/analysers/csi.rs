@@ -234,6 +234,7 @@ pub fn provisioner_silent(a: &Analysis<'_>, claim: &ObjRef, e: &Event) -> Option
     if !retired
         && let Some(h) = unelected(a, w, claim, e, driver)
             .or_else(|| super::provisioner_rbac::lockless(a, w, claim, e, driver))
+            .or_else(|| super::provisioner_rbac::roleless(a, w, claim, e, driver))
     {
         return Some(h);
     }

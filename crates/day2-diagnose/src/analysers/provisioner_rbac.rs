@@ -6,7 +6,10 @@
 //! Role of its own (`leader-locking-nfs-client-provisioner`) that is easy
 //! to leave out (kubernetes-sigs/nfs-subdir-external-provisioner#16:
 //! `endpoints "…" is forbidden`). Read only when the input holds every role
-//! bound to the account and none of them allows either lock.
+//! bound to the account and none of them allows either lock. And one whose
+//! account is bound only to a ClusterRole that does not exist: a binding
+//! grants nothing until its role is there (`RBAC: clusterrole… not found`,
+//! k3s-io/k3s#963).
 
 use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link};
@@ -55,6 +58,60 @@ pub fn lockless(
         ))
         .links(idle_links(e, obj)),
     )
+}
+
+/// An [`idle`] provisioner whose account may not create volumes because
+/// every ClusterRole its bindings name is absent while the input holds
+/// others (an input without any ClusterRole was captured without them).
+pub fn roleless(
+    a: &Analysis<'_>,
+    w: &day2_model::Workload<'_>,
+    claim: &ObjRef,
+    e: &Event,
+    driver: &str,
+) -> Option<Hypothesis> {
+    let (ns, sa) = (w.namespace(), day2_model::pod::service_account(w.spec));
+    let c = a.cluster;
+    let bindings = super::rbac::cluster_bindings_of(c, ns, sa);
+    if bindings.is_empty()
+        || c.cluster_roles.is_empty()
+        || !idle(a, w, claim)
+        || bindings
+            .iter()
+            .any(|b| c.cluster_roles.iter().any(|r| r.name() == b.role_ref.name))
+        || super::rbac::may(c, ns, sa, "create", "", "persistentvolumes") == Some(true)
+    {
+        return None;
+    }
+    let named: Vec<String> = bindings
+        .iter()
+        .map(|b| {
+            format!(
+                "ClusterRoleBinding {} → ClusterRole {}",
+                b.name(),
+                b.role_ref.name
+            )
+        })
+        .collect();
+    let roles: Vec<&str> = bindings.iter().map(|b| b.role_ref.name.as_str()).collect();
+    let obj = ObjRef::new(w.kind, Some(ns), w.name());
+    Some(Hypothesis::new(
+        80,
+        Loop::Identity,
+        ObjRef::new("ClusterRole", None, *roles.first()?),
+        format!(
+            "claim {} waits for {driver}; {obj} runs and is Ready but has not begun on it: ServiceAccount {ns}/{sa} is bound only to ClusterRoles that do not exist ({}), and a binding grants nothing without its role, so the provisioner may not watch claims or create volumes",
+            claim.name,
+            named.join("; ")
+        ),
+    )
+    .fix(format!(
+        "Create ClusterRole {} with the rules the provisioner's manifest ships (get, list, watch on persistentvolumeclaims, nodes, storageclasses; create and delete on persistentvolumes; create and patch on events), e.g. by re-applying that manifest; `kubectl auth can-i create persistentvolumes --as=system:serviceaccount:{ns}:{sa}` must answer yes, and `kubectl logs -n {ns} {}/{}` shows the refusal (`RBAC: clusterrole… not found`).",
+        roles.join(", "),
+        w.kind.to_lowercase(),
+        w.name()
+    ))
+    .links(idle_links(e, obj)))
 }
 
 /// The roles bound to the provisioner's ServiceAccount that the input does
