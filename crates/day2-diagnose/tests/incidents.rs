@@ -428,6 +428,18 @@
 //! `tests/incidents-heldout-117/` is a hundred-and-seventeenth, written the same way
 //! from threads none of the other sets cites, against
 //! [`HELDOUT117_ACCURACY_FLOOR`] and [`HELDOUT117_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-118/` is a hundred-and-eighteenth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT118_ACCURACY_FLOOR`] and [`HELDOUT118_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-119/` is a hundred-and-nineteenth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT119_ACCURACY_FLOOR`] and [`HELDOUT119_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-120/` is a hundred-and-twentieth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT120_ACCURACY_FLOOR`] and [`HELDOUT120_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-121/` is a hundred-and-twenty-first, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT121_ACCURACY_FLOOR`] and [`HELDOUT121_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -1708,6 +1720,38 @@ const HELDOUT117_ACCURACY_FLOOR: f64 = 0.928;
 /// today. Only goes down.
 const HELDOUT117_HEALTHY_MISSES_CEILING: usize = 0;
 
+/// Share of the hundred-and-eighteenth held-out set (`tests/incidents-heldout-118/`)
+/// fully right. Blind, on the engine of 71b99ac: 6 of 14. Only goes up.
+const HELDOUT118_ACCURACY_FLOOR: f64 = 0.428;
+
+/// Healthy clusters of the hundred-and-eighteenth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT118_HEALTHY_MISSES_CEILING: usize = 1;
+
+/// Share of the hundred-and-nineteenth held-out set (`tests/incidents-heldout-119/`)
+/// fully right. Blind, on the engine of 71b99ac: 5 of 14. Only goes up.
+const HELDOUT119_ACCURACY_FLOOR: f64 = 0.357;
+
+/// Healthy clusters of the hundred-and-nineteenth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT119_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the hundred-and-twentieth held-out set (`tests/incidents-heldout-120/`)
+/// fully right. Blind, on the engine of 71b99ac: 8 of 14. Only goes up.
+const HELDOUT120_ACCURACY_FLOOR: f64 = 0.571;
+
+/// Healthy clusters of the hundred-and-twentieth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT120_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the hundred-and-twenty-first held-out set (`tests/incidents-heldout-121/`)
+/// fully right. Blind, on the engine of 71b99ac: 4 of 14. Only goes up.
+const HELDOUT121_ACCURACY_FLOOR: f64 = 0.285;
+
+/// Healthy clusters of the hundred-and-twenty-first held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT121_HEALTHY_MISSES_CEILING: usize = 0;
+
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
 const HELDOUT10_HEALTHY_MISSES_CEILING: usize = 0;
@@ -2202,6 +2246,10 @@ const HELDOUT114: &str = "tests/incidents-heldout-114";
 const HELDOUT115: &str = "tests/incidents-heldout-115";
 const HELDOUT116: &str = "tests/incidents-heldout-116";
 const HELDOUT117: &str = "tests/incidents-heldout-117";
+const HELDOUT118: &str = "tests/incidents-heldout-118";
+const HELDOUT119: &str = "tests/incidents-heldout-119";
+const HELDOUT120: &str = "tests/incidents-heldout-120";
+const HELDOUT121: &str = "tests/incidents-heldout-121";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -2817,6 +2865,14 @@ const HELDOUT116_BEGIN: &str = "<!-- heldout116:begin -->";
 const HELDOUT116_END: &str = "<!-- heldout116:end -->";
 const HELDOUT117_BEGIN: &str = "<!-- heldout117:begin -->";
 const HELDOUT117_END: &str = "<!-- heldout117:end -->";
+const HELDOUT118_BEGIN: &str = "<!-- heldout118:begin -->";
+const HELDOUT118_END: &str = "<!-- heldout118:end -->";
+const HELDOUT119_BEGIN: &str = "<!-- heldout119:begin -->";
+const HELDOUT119_END: &str = "<!-- heldout119:end -->";
+const HELDOUT120_BEGIN: &str = "<!-- heldout120:begin -->";
+const HELDOUT120_END: &str = "<!-- heldout120:end -->";
+const HELDOUT121_BEGIN: &str = "<!-- heldout121:begin -->";
+const HELDOUT121_END: &str = "<!-- heldout121:end -->";
 
 /// The scoreboards share one file and run in parallel: one writer at a time.
 static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -4322,6 +4378,54 @@ fn heldout117_incidents_scoreboard() {
         HELDOUT117_ACCURACY_FLOOR,
         HELDOUT117_HEALTHY_MISSES_CEILING,
         (HELDOUT117_BEGIN, HELDOUT117_END),
+    );
+}
+
+/// The hundred-and-eighteenth held-out set, scored on its own by the same code.
+#[test]
+fn heldout118_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT118,
+        14,
+        HELDOUT118_ACCURACY_FLOOR,
+        HELDOUT118_HEALTHY_MISSES_CEILING,
+        (HELDOUT118_BEGIN, HELDOUT118_END),
+    );
+}
+
+/// The hundred-and-nineteenth held-out set, scored on its own by the same code.
+#[test]
+fn heldout119_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT119,
+        14,
+        HELDOUT119_ACCURACY_FLOOR,
+        HELDOUT119_HEALTHY_MISSES_CEILING,
+        (HELDOUT119_BEGIN, HELDOUT119_END),
+    );
+}
+
+/// The hundred-and-twentieth held-out set, scored on its own by the same code.
+#[test]
+fn heldout120_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT120,
+        14,
+        HELDOUT120_ACCURACY_FLOOR,
+        HELDOUT120_HEALTHY_MISSES_CEILING,
+        (HELDOUT120_BEGIN, HELDOUT120_END),
+    );
+}
+
+/// The hundred-and-twenty-first held-out set, scored on its own by the same code.
+#[test]
+fn heldout121_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT121,
+        14,
+        HELDOUT121_ACCURACY_FLOOR,
+        HELDOUT121_HEALTHY_MISSES_CEILING,
+        (HELDOUT121_BEGIN, HELDOUT121_END),
     );
 }
 
