@@ -12,7 +12,9 @@
 //! refuse it (flannel-io/flannel#1178), and a node that cannot pull the
 //! pause image (kubernetes/kubeadm#1201), and Calico left without an IP
 //! pool by the failed Job that creates it, as a 1.6 kubelet reports it
-//! (kubernetes/kops#2529). Each with the sibling that must read otherwise.
+//! (kubernetes/kops#2529), and a host-network agent timing out on the
+//! `kubernetes` Service's ClusterIP before the node has its rules
+//! (cilium/cilium#28823). Each with the sibling that must read otherwise.
 
 mod common;
 
@@ -430,4 +432,51 @@ fn calico_without_a_pool_is_the_failed_job_that_creates_it() {
     let d = about(&out, "SandboxCreateFailed", "default", "samplepod");
     assert_root(d, Loop::Network, "DaemonSet", "calico-node");
     assert!(d.fix.contains("CALICO_IPV4POOL_CIDR"), "{}", d.fix);
+}
+
+/// Cilium's `config` init container on w1, failed after restarts, its log
+/// timing out on the `kubernetes` Service's ClusterIP; `host_network`
+/// says whether the pod runs on the host network.
+fn cilium_config(host_network: bool) -> String {
+    let log = r#"level=info msg=\"Establishing connection to apiserver\" host=\"https://10.96.0.1:443\" subsys=k8s-client\nlevel=error msg=\"Unable to contact k8s api-server\" error=\"Get \\\"https://10.96.0.1:443/api/v1/namespaces/kube-system\\\": dial tcp 10.96.0.1:443: i/o timeout\"\n"#;
+    let status = format!(
+        r#"{{phase: Pending, initContainerStatuses: [{{name: config, ready: false, restartCount: 4, image: "", imageID: "", state: {{terminated: {{exitCode: 1, reason: Error, message: "{log}", startedAt: "2023-10-26T17:29:42Z", finishedAt: "2023-10-26T17:30:48Z"}}}}}}], containerStatuses: [{{name: cilium-agent, ready: false, restartCount: 0, image: "", imageID: "", state: {{waiting: {{reason: PodInitializing}}}}}}]}}"#
+    );
+    let spec = format!(
+        "{{hostNetwork: {host_network}, initContainers: [{{name: config, image: \"quay.io/cilium/cilium:v1.14.3\"}}], containers: [{{name: cilium-agent, image: \"quay.io/cilium/cilium:v1.14.3\"}}]}}"
+    );
+    let api = r#"
+- {apiVersion: v1, kind: Service, metadata: {name: kubernetes, namespace: default, uid: svc-k}, spec: {clusterIP: 10.96.0.1, ports: [{name: https, port: 443, targetPort: 6443, protocol: TCP}]}}
+- {apiVersion: v1, kind: Endpoints, metadata: {name: kubernetes, namespace: default, uid: ep-k}, subsets: [{addresses: [{ip: 172.21.0.2}], ports: [{name: https, port: 6443, protocol: TCP}]}]}
+- {apiVersion: v1, kind: Event, metadata: {name: e-b, namespace: kube-system}, involvedObject: {kind: Pod, namespace: kube-system, name: cilium-x1, uid: p-cilium, fieldPath: "spec.initContainers{config}"}, reason: BackOff, type: Warning, count: 12, firstTimestamp: "2023-10-26T17:22:00Z", lastTimestamp: "2023-10-26T17:31:00Z", source: {component: kubelet, host: w1}, message: "Back-off restarting failed container config in pod cilium-x1_kube-system(p-cilium)"}"#;
+    list(&[
+        node("w1", "Ubuntu 22.04", "v1.28.0", "False", ""),
+        daemon("cilium", "w1", &spec, &status),
+        api.to_owned(),
+    ])
+}
+
+#[test]
+fn a_host_network_agent_timing_out_on_the_api_services_cluster_ip_needs_the_servers_address() {
+    // cilium/cilium#28823: the config init container cannot reach 10.96.0.1.
+    let out = diagnose(&load(&cilium_config(true)));
+    let d = about(&out, "CrashLoopBackOff", "kube-system", "cilium-x1");
+    assert_root(d, Loop::Network, "DaemonSet", "cilium");
+    assert!(
+        d.fix.contains("k8sServiceHost=172.21.0.2") && d.fix.contains("k8sServicePort=6443"),
+        "{}",
+        d.fix
+    );
+    // The node's own diagnosis follows its CNI agent.
+    let d = about(&out, "NodeNotReady", "", "w1");
+    assert!(d.fix.contains("k8sServiceHost"), "{}", d.fix);
+    // On the pod network the ClusterIP is the CNI's to route: not this.
+    let out = diagnose(&load(&cilium_config(false)));
+    assert!(
+        out.diagnoses
+            .iter()
+            .all(|d| !d.fix.contains("k8sServiceHost")),
+        "{}",
+        summary(&out)
+    );
 }

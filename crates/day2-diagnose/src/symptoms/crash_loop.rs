@@ -18,9 +18,22 @@ pub fn detect<'c>(a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) -> 
     let mut out = Vec::new();
     for cs in model::container_statuses(pod) {
         let waiting = cs.state.as_ref().and_then(|s| s.waiting.as_ref());
-        let crash = waiting.is_some_and(|w| w.reason.as_deref() == Some("CrashLoopBackOff"));
         let last = cs.last_state.as_ref().and_then(|s| s.terminated.as_ref());
         let now = cs.state.as_ref().and_then(|s| s.terminated.as_ref());
+        // Caught between two restarts (`Init:Error`, `Error` in `kubectl
+        // get pods`): failed again after restarts, the kubelet backing off,
+        // the pod not finished.
+        let between = now.is_some_and(|t| t.exit_code != 0)
+            && cs.restart_count > 0
+            && matches!(model::phase(pod), "Pending" | "Running")
+            && events.iter().any(|e| {
+                e.reason == "BackOff"
+                    && e.field_path
+                        .as_deref()
+                        .is_none_or(|f| f.ends_with(&format!("{{{}}}", cs.name)))
+            });
+        let crash =
+            between || waiting.is_some_and(|w| w.reason.as_deref() == Some("CrashLoopBackOff"));
         let oom = [last, now]
             .iter()
             .flatten()

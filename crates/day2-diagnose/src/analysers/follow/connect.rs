@@ -298,6 +298,9 @@ pub(super) fn service_cause(
     what: &str,
 ) -> Option<Hypothesis> {
     let sns = svc.ns_or_default();
+    if let Some(h) = api_service_ip(a, pod, svc, failure, what) {
+        return Some(h);
+    }
     let ports = svc
         .spec
         .as_ref()
@@ -463,6 +466,72 @@ pub(super) fn service_cause(
 const LINKERD_INBOUND: u16 = 4143;
 
 /// Whether a pod runs Linkerd's proxy beside its containers.
+/// A host-network agent (a CNI agent's init or main container) timing out
+/// on the `kubernetes` Service's ClusterIP: on the host network that
+/// address exists only once kube-proxy (or a CNI that replaces it) has
+/// written the node's rules, and the CNI agent starts before either on a
+/// new node, so it must be given the API server's own address
+/// (cilium/cilium#29094, #28823: `Unable to contact k8s api-server …
+/// dial tcp 10.96.0.1:443: i/o timeout`).
+fn api_service_ip(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    svc: &Res<Service>,
+    failure: ConnectFailure,
+    what: &str,
+) -> Option<Hypothesis> {
+    let host_network = pod
+        .spec
+        .as_ref()
+        .is_some_and(|s| s.host_network == Some(true));
+    if svc.ns_or_default() != "default"
+        || svc.name() != "kubernetes"
+        || !host_network
+        || !matches!(failure, ConnectFailure::Timeout)
+    {
+        return None;
+    }
+    let owner = crate::model::workload_ref(a.cluster, pod);
+    // The control plane's own address, as the Service's endpoints name it.
+    let server = a.endpoints_of("default", "kubernetes").and_then(|e| {
+        let subset = e.subsets.as_ref()?.first()?;
+        let ip = &subset.addresses.as_ref()?.first()?.ip;
+        let port = subset.ports.as_ref()?.first()?.port;
+        Some(format!("{ip}:{port}"))
+    });
+    let (host, port) = server
+        .as_deref()
+        .and_then(|s| s.rsplit_once(':'))
+        .unwrap_or(("<API server address>", "<port>"));
+    let setting = if owner.name.contains("cilium") {
+        format!(
+            "Cilium's Helm values `k8sServiceHost={host}` and `k8sServicePort={port}` (with kube-proxy absent, `kubeProxyReplacement=true` as well)"
+        )
+    } else if owner.name.contains("calico") {
+        format!(
+            "the `kubernetes-services-endpoint` ConfigMap in calico-node's namespace with `KUBERNETES_SERVICE_HOST: \"{host}\"` and `KUBERNETES_SERVICE_PORT: \"{port}\"`"
+        )
+    } else {
+        format!(
+            "the container's `KUBERNETES_SERVICE_HOST={host}` and `KUBERNETES_SERVICE_PORT={port}` environment"
+        )
+    };
+    Some(
+        Hypothesis::new(
+            80,
+            Loop::Network,
+            owner.clone(),
+            format!(
+                "{what}: that is the `kubernetes` Service's ClusterIP, which a host-network pod reaches only through the rules kube-proxy (or a CNI that replaces it) writes on the node, and {owner} runs before them{}",
+                server.as_deref().map(|s| format!("; the API server itself is at {s}")).unwrap_or_default()
+            ),
+        )
+        .fix(format!(
+            "Give {owner} the API server's own address instead of the Service's: {setting}; then check that kube-proxy (or the replacement) runs on the node (`kubectl -n kube-system get pods -o wide --field-selector spec.nodeName=<node>`)."
+        )),
+    )
+}
+
 fn linkerd_meshed(pod: &Pod) -> bool {
     pod.spec.as_ref().is_some_and(|s| {
         s.containers
