@@ -6,7 +6,8 @@
 //! for (kubernetes-sigs/karpenter#671), readiness failures too few to
 //! take a Ready container out of service (langfuse/langfuse-k8s#76), and a
 //! pod creation timing out on a webhook it does not name
-//! (kubernetes/kubernetes#71508). Each
+//! (kubernetes/kubernetes#71508), and a webhook whose backend is down or
+//! scaled to zero (kyverno/kyverno#2962, #3360). Each
 //! with the sibling that must read otherwise.
 
 mod common;
@@ -202,4 +203,49 @@ fn readiness_failures_too_few_to_unready_a_container() {
     // As many as the threshold: the kubelet took it out of service.
     let out = diagnose(&load(&settled(3)));
     about(&out, "ProbeFailing", "langfuse", "langfuse-web-w2m7d");
+}
+
+/// Kyverno's fail-closed webhook on pods, its Deployment at `replicas`
+/// (with one OOM-killed pod when not zero), and a ReplicaSet whose pods'
+/// creation times out on it.
+fn kyverno(replicas: u32) -> String {
+    let refusal = r#"Error creating: Internal error occurred: failed calling webhook "validate.kyverno.svc-fail": Post "https://kyverno-svc.kyverno.svc:443/validate?timeout=10s": context deadline exceeded"#;
+    let pod = if replicas == 0 {
+        String::new()
+    } else {
+        r#"
+- {apiVersion: v1, kind: Pod, metadata: {name: kyverno-7c9-m4xkq, namespace: kyverno, uid: p1, labels: {app: kyverno}, ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: kyverno-7c9, uid: krs, controller: true}]}, spec: {nodeName: w1, containers: [{name: kyverno, image: "ghcr.io/kyverno/kyverno:v1.5.1", resources: {limits: {memory: 256Mi}, requests: {memory: 128Mi}}}]}, status: {phase: Running, conditions: [{type: Ready, status: "False"}], containerStatuses: [{name: kyverno, ready: false, restartCount: 9, image: "", imageID: "", state: {waiting: {reason: CrashLoopBackOff}}, lastState: {terminated: {exitCode: 137, reason: OOMKilled, finishedAt: "2021-12-20T10:20:00Z"}}}]}}
+- {apiVersion: apps/v1, kind: ReplicaSet, metadata: {name: kyverno-7c9, namespace: kyverno, uid: krs, ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: kyverno, uid: kd, controller: true}]}, spec: {selector: {matchLabels: {app: kyverno}}}}"#.to_owned()
+    };
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: w1, uid: n1}}, status: {{conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: admissionregistration.k8s.io/v1, kind: ValidatingWebhookConfiguration, metadata: {{name: kyverno-resource-validating-webhook-cfg, uid: w1}}, webhooks: [{{name: validate.kyverno.svc-fail, clientConfig: {{service: {{namespace: kyverno, name: kyverno-svc, path: /validate}}}}, failurePolicy: Fail, timeoutSeconds: 10, rules: [{{operations: [CREATE, UPDATE], apiGroups: ["*"], apiVersions: ["*"], resources: ["*"]}}], sideEffects: None, admissionReviewVersions: [v1]}}]}}
+- {{apiVersion: v1, kind: Service, metadata: {{name: kyverno-svc, namespace: kyverno, uid: s1}}, spec: {{selector: {{app: kyverno}}, ports: [{{port: 443, targetPort: 9443}}]}}}}
+- {{apiVersion: apps/v1, kind: Deployment, metadata: {{name: kyverno, namespace: kyverno, uid: kd}}, spec: {{replicas: {replicas}, selector: {{matchLabels: {{app: kyverno}}}}, template: {{metadata: {{labels: {{app: kyverno}}}}, spec: {{containers: [{{name: kyverno, image: "ghcr.io/kyverno/kyverno:v1.5.1", resources: {{limits: {{memory: 256Mi}}, requests: {{memory: 128Mi}}}}}}]}}}}}}}}{pod}
+- {{apiVersion: apps/v1, kind: ReplicaSet, metadata: {{name: web-6b9f, namespace: shop, uid: rs1}}, spec: {{replicas: 1, selector: {{matchLabels: {{app: web}}}}, template: {{metadata: {{labels: {{app: web}}}}, spec: {{containers: [{{name: web, image: "nginx:1.21"}}]}}}}}}, status: {{replicas: 0}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: shop}}, involvedObject: {{kind: ReplicaSet, name: web-6b9f, namespace: shop, uid: rs1}}, reason: FailedCreate, message: {refusal:?}, type: Warning, count: 12, firstTimestamp: "2021-12-20T10:00:00Z", lastTimestamp: "2021-12-20T10:30:00Z", source: {{component: replicaset-controller}}}}
+"#
+    )
+}
+
+#[test]
+fn a_webhook_whose_backend_is_down_is_the_backends_not_the_path() {
+    // kyverno/kyverno#3360: scaled to zero with its fail-closed webhook left.
+    let out = diagnose(&load(&kyverno(0)));
+    let d = about(&out, "PodCreateFailed", "shop", "web-6b9f");
+    assert_root(d, Loop::Identity, "Deployment", "kyverno");
+    assert!(
+        d.fix.contains("--replicas") && d.fix.contains("failurePolicy: Ignore"),
+        "{}",
+        d.fix
+    );
+    // kyverno/kyverno#2962: its pod OOM-killed: the backend's own cause.
+    let out = diagnose(&load(&kyverno(1)));
+    let d = about(&out, "PodCreateFailed", "shop", "web-6b9f");
+    assert_root(d, Loop::Compute, "Deployment", "kyverno");
+    assert!(d.fix.contains("memory limit"), "{}", d.fix);
+    assert!(!d.fix.contains("firewall"), "{}", d.fix);
 }

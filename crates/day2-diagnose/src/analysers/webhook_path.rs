@@ -84,6 +84,9 @@ pub fn unreachable(
     }
     let pods = selected_pods(a, svc);
     let ready: Vec<_> = pods.iter().filter(|p| crate::model::is_ready(p)).collect();
+    if ready.is_empty() {
+        return backend_down(a, webhook, svc, pods.is_empty());
+    }
     let first = ready.first()?;
     let v = netpol::evaluate(
         a.cluster,
@@ -119,6 +122,57 @@ pub fn unreachable(
         )
         .fix(format!("Open port {port} from the control plane to the nodes: on EKS the cluster or node security group, on private GKE a firewall rule from the master range, on AKS the NSG; or set failurePolicy: Ignore on webhook \"{webhook}\" while it is fixed."))
         .missing(format!("the cloud firewall between the control plane and the nodes on port {port}")),
+    )
+}
+
+/// A webhook the API server cannot call because nothing behind its Service
+/// is Ready, whatever the error says (`context deadline exceeded`,
+/// `connection refused`): the backend's own trouble (its pods' diagnosis,
+/// kyverno/kyverno#2962: OOMKilled), or a backend scaled to zero while its
+/// fail-closed configuration stays (kyverno/kyverno#3360), which is the
+/// admission configuration's to settle.
+fn backend_down(
+    a: &Analysis<'_>,
+    webhook: &str,
+    svc: &day2_model::Res<k8s_openapi::api::core::v1::Service>,
+    no_pods: bool,
+) -> Option<Hypothesis> {
+    let (ns, name) = (svc.ns_or_default(), svc.name());
+    let selector = svc.spec.as_ref()?.selector.as_ref()?;
+    if no_pods {
+        let scaled = a.cluster.deployments.iter().find(|d| {
+            d.ns_or_default() == ns
+                && d.spec.replicas == Some(0)
+                && d.spec.template.metadata.as_ref().is_some_and(|m| {
+                    let labels = m.labels.as_ref();
+                    selector
+                        .iter()
+                        .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
+                })
+        })?;
+        return Some(
+            Hypothesis::new(
+                84,
+                Loop::Identity,
+                scaled.objref(),
+                format!("admission webhook \"{webhook}\" still intercepts requests while {} behind Service {ns}/{name} is scaled to 0 replicas: nothing serves it, and its failure policy refuses what it cannot check", scaled.objref()),
+            )
+            .fix(format!("Scale {} back up (`kubectl scale -n {ns} deployment/{} --replicas=1` or more), or, while the webhook is meant to be off, set failurePolicy: Ignore on webhook \"{webhook}\" or delete its configuration (an operator that manages it, as Kyverno does, writes it again when it runs).", scaled.objref(), scaled.name())),
+        );
+    }
+    let upstream = a.service_result(ns, name)?;
+    if upstream.unexplained || matches!(&*upstream.root.object.kind, "Service" | "Endpoints") {
+        return None;
+    }
+    Some(
+        Hypothesis::new(
+            82,
+            upstream.root.loop_,
+            upstream.root.object.clone(),
+            format!("admission webhook \"{webhook}\" has no Ready pod behind Service {ns}/{name}, so the API server's calls fail: {}", upstream.root.summary),
+        )
+        .fix(format!("{} While its pods are down, failurePolicy: Ignore on webhook \"{webhook}\" (or a namespaceSelector that leaves out the namespaces that must keep working) lets pods be created.", upstream.fix))
+        .links(upstream.links.iter().map(|l| crate::evidence::Link::clone(l))),
     )
 }
 
