@@ -8,8 +8,9 @@
 //! through (bank-vaults/bank-vaults#583), a run that completed under the
 //! OOM killer (kubecost/cost-analyzer-helm-chart#13), and a pod network
 //! agent refused by a webhook its network keeps down
-//! (projectcapsule/capsule#787). Each with the sibling that must read
-//! otherwise.
+//! (projectcapsule/capsule#787), and Azure workload identity's label on a
+//! CronJob instead of its pod template (Azure/azure-workload-identity#754).
+//! Each with the sibling that must read otherwise.
 
 mod common;
 
@@ -283,4 +284,51 @@ fn a_pod_network_agent_refused_by_a_webhook_its_network_keeps_down() {
         "{}",
         summary(&out)
     );
+}
+
+/// A CronJob whose Job's three pods fail, running as an Azure workload
+/// identity account; `cron_labels` and `pod_labels` (flow YAML maps) say
+/// where `azure.workload.identity/use` is.
+fn routesync(cron_labels: &str, pod_labels: &str) -> String {
+    let pod = |i: u32| {
+        format!(
+            "- {{apiVersion: v1, kind: Pod, metadata: {{name: routesync-1-p{i}, namespace: rs, uid: p{i}, labels: {pod_labels}, ownerReferences: [{{apiVersion: batch/v1, kind: Job, name: routesync-1, uid: j1, controller: true}}]}}, spec: {{nodeName: w1, restartPolicy: Never, serviceAccountName: routesync-sa, containers: [{{name: routesync, image: \"mcr.microsoft.com/azure-cli:2.45.0\"}}]}}, status: {{phase: Failed, containerStatuses: [{{name: routesync, ready: false, restartCount: 0, image: \"\", imageID: \"\", state: {{terminated: {{exitCode: 1, reason: Error, finishedAt: \"2023-02-15T18:2{i}:09Z\"}}}}}}]}}}}\n"
+        )
+    };
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: w1, uid: n1}}, status: {{conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: v1, kind: ServiceAccount, metadata: {{name: routesync-sa, namespace: rs, uid: sa1, annotations: {{azure.workload.identity/client-id: 1c9b5a3e-7f42-4d1a-9c3e-5b2f8e6a4d10}}}}}}
+- {{apiVersion: batch/v1, kind: CronJob, metadata: {{name: routesync, namespace: rs, uid: c1, labels: {cron_labels}}}, spec: {{schedule: "*/20 * * * *", jobTemplate: {{spec: {{backoffLimit: 2, template: {{metadata: {{labels: {pod_labels}}}, spec: {{restartPolicy: Never, serviceAccountName: routesync-sa, containers: [{{name: routesync, image: "mcr.microsoft.com/azure-cli:2.45.0"}}]}}}}}}}}}}}}
+- {{apiVersion: batch/v1, kind: Job, metadata: {{name: routesync-1, namespace: rs, uid: j1, ownerReferences: [{{apiVersion: batch/v1, kind: CronJob, name: routesync, uid: c1, controller: true}}]}}, spec: {{backoffLimit: 2, template: {{metadata: {{labels: {pod_labels}}}, spec: {{restartPolicy: Never, serviceAccountName: routesync-sa, containers: [{{name: routesync, image: "mcr.microsoft.com/azure-cli:2.45.0"}}]}}}}}}, status: {{failed: 3, conditions: [{{type: Failed, status: "True", reason: BackoffLimitExceeded, message: "Job has reached the specified backoff limit"}}]}}}}
+{}{}{}"#,
+        pod(1),
+        pod(2),
+        pod(3)
+    )
+}
+
+#[test]
+fn a_cronjob_labelled_for_workload_identity_instead_of_its_pods() {
+    // Azure/azure-workload-identity#754: the label on the CronJob's metadata.
+    let out = diagnose(&load(&routesync(
+        "{azure.workload.identity/use: \"true\"}",
+        "{app: routesync}",
+    )));
+    let d = about(&out, "JobFailed", "rs", "routesync-1");
+    assert_root(d, Loop::Identity, "CronJob", "routesync");
+    assert!(
+        d.fix.contains("jobTemplate.spec.template.metadata.labels"),
+        "{}",
+        d.fix
+    );
+    // The pods carry it: their failure is not the label's.
+    let out = diagnose(&load(&routesync(
+        "{azure.workload.identity/use: \"true\"}",
+        "{app: routesync, azure.workload.identity/use: \"true\"}",
+    )));
+    let d = about(&out, "JobFailed", "rs", "routesync-1");
+    assert_ne!(d.root_cause.object.kind, "CronJob", "{}", summary(&out));
 }

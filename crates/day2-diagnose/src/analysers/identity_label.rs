@@ -3,7 +3,8 @@
 //! `azure.workload.identity/use: "true"` (a label since v1.0), reading the
 //! pod's own labels. On a Job's or Deployment's own metadata it reaches no
 //! pod: the pods get no token and no `AZURE_*` environment, and whatever
-//! they call in Azure fails (Azure/azure-workload-identity#1185).
+//! they call in Azure fails (Azure/azure-workload-identity#1185); on a
+//! CronJob's own metadata it does not even reach its Jobs (#754).
 
 use crate::analysis::Analysis;
 use crate::evidence::Hypothesis;
@@ -39,12 +40,35 @@ pub fn on_workload<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             let sa = t
                 .and_then(|t| t.spec.as_ref())
                 .map(day2_model::pod::service_account);
-            (
-                j.objref(),
-                &j.metadata,
-                t.and_then(|t| t.metadata.as_ref()),
-                sa,
-            )
+            // A CronJob's Job copies its jobTemplate, not the CronJob's own
+            // labels (Azure/azure-workload-identity#754).
+            let cron = j
+                .metadata
+                .owner_references
+                .iter()
+                .flatten()
+                .find(|o| o.kind == "CronJob")
+                .and_then(|o| {
+                    a.cluster
+                        .cron_jobs
+                        .iter()
+                        .find(|c| c.ns_or_default() == j.ns_or_default() && c.name() == o.name)
+                })
+                .filter(|_| labelled(&j.metadata).is_none());
+            match cron {
+                Some(c) => (
+                    c.objref(),
+                    &c.metadata,
+                    t.and_then(|t| t.metadata.as_ref()),
+                    sa,
+                ),
+                None => (
+                    j.objref(),
+                    &j.metadata,
+                    t.and_then(|t| t.metadata.as_ref()),
+                    sa,
+                ),
+            }
         }
         Subject::Pod(p) => {
             if labelled(&p.metadata).is_some() {
