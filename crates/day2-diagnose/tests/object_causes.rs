@@ -889,6 +889,44 @@ fn an_attachment_to_a_node_where_no_pod_uses_the_claim_is_the_stale_attachment()
     );
 }
 
+/// rbd.csi.ceph.com's controller Deployment at `replicas`, its attacher
+/// run with `args`.
+fn rbd_controller(replicas: u32, args: &str) -> String {
+    format!(
+        "- {{apiVersion: apps/v1, kind: Deployment, metadata: {{name: csi-rbdplugin-provisioner, namespace: ceph-csi, uid: d-rbd}}, spec: {{replicas: {replicas}, selector: {{matchLabels: {{app: rbd}}}}, template: {{metadata: {{labels: {{app: rbd}}}}, spec: {{containers: [{{name: csi-attacher, image: \"registry.k8s.io/sig-storage/csi-attacher:v4.3.0\", args: {args}}}, {{name: csi-rbdplugin, image: \"quay.io/cephcsi/cephcsi:v3.9.0\", args: [\"--drivername=rbd.csi.ceph.com\"]}}]}}}}}}}}\n"
+    )
+}
+
+#[test]
+fn attachers_that_elect_no_leader_leave_attachments_behind() {
+    // kubernetes-sigs/gcp-compute-persistent-disk-csi-driver#516: two
+    // replicas of the controller, no leader election.
+    let exclusive = [(
+        "FailedAttachVolume",
+        "Multi-Attach error for volume \"pv-data\" Volume is already exclusively attached to one node and can't be attached to another",
+    )];
+    let with = |controller: &str| {
+        diagnose(&cluster(&[
+            &node("n1", "5.15.0"),
+            &node("n2", "5.15.0"),
+            &waiting_for_volume("", BOUND_RWO, PV_DATA, &exclusive),
+            &attachment("n2"),
+            controller,
+        ]))
+    };
+    let out = with(&rbd_controller(2, "[\"--csi-address=/csi/csi.sock\"]"));
+    let d = about(&out, "MultiAttach", "app", "db-0");
+    assert_root(d, Loop::Storage, "Deployment", "csi-rbdplugin-provisioner");
+    assert!(d.fix.contains("--leader-election"), "{}", d.fix);
+    // One leader among the replicas: the attachment is just stale.
+    let out = with(&rbd_controller(
+        2,
+        "[\"--csi-address=/csi/csi.sock\", \"--leader-election\"]",
+    ));
+    let d = about(&out, "MultiAttach", "app", "db-0");
+    assert_root(d, Loop::Storage, "VolumeAttachment", "csi-0a1b");
+}
+
 fn holder(owner: &str) -> String {
     format!(
         "- {{apiVersion: v1, kind: Pod, metadata: {{name: loader, namespace: app, uid: u-l{owner}}}, spec: {{nodeName: n2, containers: [{{name: l, image: \"l:1\"}}], volumes: [{{name: data, persistentVolumeClaim: {{claimName: data-db-0}}}}]}}, status: {{phase: Running}}}}\n"

@@ -5,7 +5,8 @@
 //! attacher's `deploy/kubernetes/rbac.yaml`); a ClusterRole written for an
 //! older attacher grants `volumeattachments` alone. The attacher's
 //! `volumeattachments.storage.k8s.io "csi-…" is forbidden` goes to its own
-//! log; the pod's events say only that the attach timed out.
+//! log; the pod's events say only that the attach timed out. And an
+//! attacher run in several replicas that elect no leader.
 
 use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link};
@@ -50,6 +51,25 @@ fn controller<'c>(a: &'c Analysis<'_>, driver: &str) -> Option<&'c Workload<'c>>
         })
         .or_else(|| (all.len() == 1).then(|| &all[0]))
         .copied()
+}
+
+/// The controller of `driver` when it runs more than one replica and its
+/// external-attacher elects no leader (no `--leader-election`): each
+/// replica attaches and detaches on its own, and they undo each other's
+/// work, leaving attachments behind
+/// (kubernetes-sigs/gcp-compute-persistent-disk-csi-driver#516). With the
+/// workload, its replicas.
+pub fn racing(a: &Analysis<'_>, driver: &str) -> Option<(ObjRef, i32)> {
+    let w = controller(a, driver)?;
+    let replicas = w.replicas?;
+    let sidecar = attacher(w)?;
+    let elects = sidecar
+        .args
+        .iter()
+        .chain(sidecar.command.iter())
+        .flatten()
+        .any(|a| a.starts_with("--leader-election") && !a.ends_with("=false"));
+    (replicas > 1 && !elects).then(|| (w.objref(), replicas))
 }
 
 /// An attach of `pv` that times out, with the driver's attacher unable to

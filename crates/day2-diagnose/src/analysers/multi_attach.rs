@@ -185,6 +185,17 @@ fn explain<'c>(
         && let Some((va, node)) = stale_attachment(a, pvc, &m.volume, &holders, pod)
     {
         let ns = pod.ns_or_default();
+        if let Some((controller, replicas)) = super::csi_attacher::racing(a, &va.spec.attacher) {
+            return vec![Hypothesis::new(
+                84,
+                Loop::Storage,
+                controller.clone(),
+                format!("{controller} runs {replicas} replicas of {}'s csi-attacher without `--leader-election`: each acts on the same VolumeAttachments, and VolumeAttachment {} is left attaching the volume to {node}, so {} cannot attach it", va.spec.attacher, va.name(), pod.name()),
+            )
+            .fix(format!("Run one active attacher: add `--leader-election` (and `--leader-election-namespace`) to the csi-attacher, csi-provisioner and csi-resizer containers of {controller}, or set its replicas to 1; then delete the stale VolumeAttachment (`kubectl delete volumeattachment {}`) so pod {ns}/{} can attach the volume.", va.name(), pod.name()))
+            .link(usage)
+            .links(link)];
+        }
         return vec![
             Hypothesis::new(
                 80,
