@@ -1,7 +1,8 @@
 //! A container that ends on its own: exit code 0 under `restartPolicy:
 //! Always` is a command that runs to its end (helm/charts#11198: the Airflow
 //! scheduler started with `-n 10`), and the diagnosis names the symptom's
-//! workload, as on-call engineers name it.
+//! workload, as on-call engineers name it. A program that exits on a custom
+//! object it names is that object's (vmware-tanzu/velero#2412).
 
 mod common;
 
@@ -60,5 +61,50 @@ fn a_program_its_liveness_probe_stops_is_not_said_to_have_finished() {
         !d.root_cause.summary.contains("runs to its end"),
         "{}",
         d.root_cause.summary
+    );
+}
+
+/// Velero exiting at start on its BackupStorageLocation `default`, whose
+/// store answers `answer`.
+fn velero(answer: &str) -> String {
+    let log = format!(
+        "time=x level=info msg=\\\"Checking that all backup storage locations are valid\\\"\\nAn error occurred: some backup storage locations are invalid: backup store for location \\\"default\\\" is invalid: rpc error: code = Unknown desc = {answer}\\n"
+    );
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: w1, uid: n1}}, status: {{conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: velero.io/v1, kind: BackupStorageLocation, metadata: {{name: default, namespace: velero, uid: b1}}, spec: {{provider: aws, objectStorage: {{bucket: velero-bakcups}}, config: {{region: us-east-2}}}}}}
+- {{apiVersion: apps/v1, kind: Deployment, metadata: {{name: velero, namespace: velero, uid: d1}}, spec: {{selector: {{matchLabels: {{app: velero}}}}, template: {{metadata: {{labels: {{app: velero}}}}, spec: {{containers: [{{name: velero, image: "velero/velero:v1.3.2"}}]}}}}}}}}
+- {{apiVersion: apps/v1, kind: ReplicaSet, metadata: {{name: velero-5d8b, namespace: velero, uid: rs1, ownerReferences: [{{apiVersion: apps/v1, kind: Deployment, name: velero, uid: d1, controller: true}}]}}, spec: {{selector: {{matchLabels: {{app: velero}}}}}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: velero-5d8b-g6rzt, namespace: velero, uid: p1, labels: {{app: velero}}, ownerReferences: [{{apiVersion: apps/v1, kind: ReplicaSet, name: velero-5d8b, uid: rs1, controller: true}}]}}, spec: {{nodeName: w1, containers: [{{name: velero, image: "velero/velero:v1.3.2"}}]}}, status: {{phase: Running, containerStatuses: [{{name: velero, ready: false, restartCount: 5, image: "", imageID: "", state: {{waiting: {{reason: CrashLoopBackOff}}}}, lastState: {{terminated: {{exitCode: 1, reason: Error, message: "{log}", finishedAt: "2020-04-10T13:49:25Z"}}}}}}]}}}}
+"#
+    )
+}
+
+#[test]
+fn a_program_that_exits_on_a_custom_object_it_names_is_that_objects() {
+    let out = diagnose(&load(&velero(
+        "NoSuchBucket: The specified bucket does not exist",
+    )));
+    let d = about(&out, "CrashLoopBackOff", "velero", "velero-5d8b-g6rzt");
+    assert_root(d, Loop::Storage, "BackupStorageLocation", "default");
+    assert!(
+        d.fix
+            .contains("kubectl edit backupstoragelocation -n velero default"),
+        "{}",
+        d.fix
+    );
+    // The same object refused for want of credentials: the identity's.
+    let out = diagnose(&load(&velero(
+        "NoCredentialProviders: no valid providers in chain. Deprecated.",
+    )));
+    let d = about(&out, "CrashLoopBackOff", "velero", "velero-5d8b-g6rzt");
+    assert_ne!(
+        d.root_cause.object.kind,
+        "BackupStorageLocation",
+        "{}",
+        summary(&out)
     );
 }

@@ -4,11 +4,12 @@
 //! the program's own calls ([`super::webhook_call`]), PostgreSQL
 //! refusing the mode of its data directory ([`super::pg_permissions`]),
 //! a kernel without flannel's vxlan module ([`flannel_backend`]),
-//! and calico-node detecting another node's address
-//! ([`calico_address`]).
+//! calico-node detecting another node's address ([`calico_address`]), and
+//! a custom object the crash names by kind and name ([`named_object`]).
 
 mod calico_address;
 mod flannel_backend;
+mod named_object;
 
 use crate::analysis::Analysis;
 use crate::evidence::Hypothesis;
@@ -20,5 +21,6 @@ pub fn read<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     out.extend(super::pg_permissions::invalid_mode(a, d));
     out.extend(flannel_backend::without_vxlan(a, d));
     out.extend(calico_address::address_taken(a, d));
+    out.extend(named_object::names_object(a, d));
     out
 }
