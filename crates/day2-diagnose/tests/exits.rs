@@ -2,7 +2,9 @@
 //! Always` is a command that runs to its end (helm/charts#11198: the Airflow
 //! scheduler started with `-n 10`), and the diagnosis names the symptom's
 //! workload, as on-call engineers name it. A program that exits on a custom
-//! object it names is that object's (vmware-tanzu/velero#2412).
+//! object it names is that object's (vmware-tanzu/velero#2412), and one
+//! that finds no AWS credentials while asking kube2iam for a role is the
+//! role's trust (vmware-tanzu/velero#1172).
 
 mod common;
 
@@ -107,4 +109,24 @@ fn a_program_that_exits_on_a_custom_object_it_names_is_that_objects() {
         "{}",
         summary(&out)
     );
+}
+
+#[test]
+fn no_credentials_for_a_pod_that_asks_kube2iam_for_a_role_is_the_roles_trust() {
+    let none = velero("NoCredentialProviders: no valid providers in chain. Deprecated.");
+    let out = diagnose(&load(&none.replace(
+        "uid: p1, labels: {app: velero}",
+        "uid: p1, annotations: {iam.amazonaws.com/role: \"arn:aws:iam::1:role/heptio-ark\"}, labels: {app: velero}",
+    )));
+    let d = about(&out, "CrashLoopBackOff", "velero", "velero-5d8b-g6rzt");
+    assert!(d.unexplained, "{}", summary(&out));
+    assert!(
+        d.fix.contains("sts:AssumeRole") && d.fix.contains("kube2iam"),
+        "{}",
+        d.fix
+    );
+    // No role asked for: the node's own credentials, through the metadata service.
+    let out = diagnose(&load(&none));
+    let d = about(&out, "CrashLoopBackOff", "velero", "velero-5d8b-g6rzt");
+    assert!(!d.fix.contains("kube2iam"), "{}", d.fix);
 }

@@ -234,6 +234,22 @@ pub(crate) fn metadata_unreachable(
     if irsa || eks {
         return None;
     }
+    // kube2iam and kiam answer the metadata requests of pods that name a
+    // role in this annotation, with credentials of that role assumed from
+    // the node's instance role (vmware-tanzu/velero#1172).
+    if let Some(role) = pod.annotation("iam.amazonaws.com/role") {
+        return Some(
+            Hypothesis::new(
+                76,
+                Loop::Identity,
+                model::workload_ref(a.cluster, pod),
+                format!("container {container} finds no AWS credentials although its pod asks kube2iam (or kiam) for role {role} (`iam.amazonaws.com/role`): the agent on the node gave none, so it could not assume the role from the node's instance role"),
+            )
+            .fix(format!("Let the nodes' instance role assume {role}: the role's trust policy must allow `sts:AssumeRole` for the node role's ARN, and the node role's policy must allow `sts:AssumeRole` on {role}; check that the kube2iam DaemonSet runs on the pod's node (its `--base-role-arn` matches a role name given without an ARN) and read its log for the AssumeRole refusal."))
+            .missing(format!("the trust policy of {role} and the nodes' instance role (`aws iam get-role --role-name <name> --query Role.AssumeRolePolicyDocument`)"))
+            .unexplained(),
+        );
+    }
     Some(
         Hypothesis::new(
             78,
