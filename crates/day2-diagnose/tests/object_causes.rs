@@ -765,6 +765,42 @@ fn an_aws_cni_that_cannot_assign_an_ip_far_below_max_pods_is_the_cni_agent() {
     assert_root(d, Loop::Network, "Node", "n1");
 }
 
+/// With custom networking the primary ENI gives pods no address: a node
+/// still at its instance type's default max-pods admits more pods than it
+/// can address (aws/amazon-vpc-cni-k8s#1245).
+#[test]
+fn custom_networking_under_the_default_max_pods_is_the_nodes_max_pods() {
+    let error = "plugin type=\"aws-cni\" name=\"aws-cni\" failed (add): add cmd: failed to assign an IP address to container";
+    let run = |max_pods: &str| {
+        let mut items = sandbox_failing(error, 3);
+        items[0] = items[0]
+            .replacen(
+                "labels: {kubernetes.io/hostname: n1}",
+                "labels: {kubernetes.io/hostname: n1, node.kubernetes.io/instance-type: m5.large}",
+                1,
+            )
+            .replacen("pods: \"110\"", &format!("pods: \"{max_pods}\""), 1);
+        items.push(r#"
+- {apiVersion: apps/v1, kind: DaemonSet, metadata: {name: aws-node, namespace: kube-system, uid: u-ds}, spec: {selector: {matchLabels: {k8s-app: aws-node}}, template: {metadata: {labels: {k8s-app: aws-node}}, spec: {hostNetwork: true, containers: [{name: aws-node, image: "amazon-k8s-cni:v1.7.8", env: [{name: AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG, value: "true"}]}]}}}}
+- {apiVersion: v1, kind: Pod, metadata: {name: aws-node-7kq2d, namespace: kube-system, uid: u-an, creationTimestamp: "2026-01-10T08:01:00Z", labels: {k8s-app: aws-node}, ownerReferences: [{apiVersion: apps/v1, kind: DaemonSet, name: aws-node, uid: u-ds, controller: true}]}, spec: {nodeName: n1, hostNetwork: true, containers: [{name: aws-node, image: "amazon-k8s-cni:v1.7.8"}]}, status: {phase: Running, conditions: [{type: Ready, status: "True"}], containerStatuses: [{name: aws-node, image: "amazon-k8s-cni:v1.7.8", imageID: "", ready: true, restartCount: 0, state: {running: {startedAt: "2026-01-10T08:01:00Z"}}}]}}
+"#.to_owned());
+        let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+        diagnose(&cluster(&refs))
+    };
+    let out = run("29");
+    let d = about(&out, "SandboxCreateFailed", "app", "web-0");
+    assert_root(d, Loop::Network, "Node", "n1");
+    assert!(
+        d.fix.contains("--cni-custom-networking-enabled"),
+        "{}",
+        d.fix
+    );
+    // max-pods already lowered (20 for an m5.large): the agent or the subnet.
+    let out = run("20");
+    let d = about(&out, "SandboxCreateFailed", "app", "web-0");
+    assert!(!d.fix.contains("custom-networking"), "{}", d.fix);
+}
+
 // ------------------------------------------------- the root in the chain
 
 /// Claim `data` in `app` waits for `waited`; its class `shared` names

@@ -140,6 +140,12 @@ pub(super) fn ip_exhausted(
         .and_then(|n| model::allocatable(n))
         .map(|r| r.pods)
         .unwrap_or(0);
+    if aws
+        && max_pods > 2
+        && let Some(h) = custom_networking(a, node, max_pods)
+    {
+        return vec![h.links(link)];
+    }
     // Of `max-pods`, two are for host-network pods (aws-node, kube-proxy).
     if aws
         && max_pods > 2
@@ -172,6 +178,84 @@ pub(super) fn ip_exhausted(
         h = h.missing("the CNI's IPAM state (subnet free addresses, IP pool blocks)");
     }
     vec![h]
+}
+
+/// The default max-pods of common instance types (the VPC CNI's
+/// `misc/eni-max-pods.txt`: `ENIs × (IPs per ENI − 1) + 2`).
+const DEFAULT_MAX_PODS: [(&str, i64); 24] = [
+    ("t3.small", 11),
+    ("t3.medium", 17),
+    ("t3.large", 35),
+    ("t3.xlarge", 58),
+    ("t3.2xlarge", 58),
+    ("t3a.medium", 17),
+    ("t3a.large", 35),
+    ("m5.large", 29),
+    ("m5.xlarge", 58),
+    ("m5.2xlarge", 58),
+    ("m5.4xlarge", 234),
+    ("m5a.large", 29),
+    ("m5a.xlarge", 58),
+    ("m6i.large", 29),
+    ("m6i.xlarge", 58),
+    ("m6i.2xlarge", 58),
+    ("c5.large", 29),
+    ("c5.xlarge", 58),
+    ("c5.2xlarge", 58),
+    ("c6i.large", 29),
+    ("r5.large", 29),
+    ("r5.xlarge", 58),
+    ("r5.2xlarge", 58),
+    ("m7i.large", 29),
+];
+
+/// The VPC CNI with custom networking (`AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true`,
+/// pods on the subnets of ENIConfig objects): the node's primary ENI gives
+/// pods no address, so the instance type's default max-pods (`ENIs × (IPs
+/// per ENI − 1) + 2`) is more than its ENIs can address, and pods the
+/// scheduler places beyond that get none (aws/amazon-vpc-cni-k8s#1245).
+fn custom_networking(a: &Analysis<'_>, node: &str, max_pods: i64) -> Option<Hypothesis> {
+    let ds = a
+        .cluster
+        .daemon_sets
+        .iter()
+        .find(|d| d.name() == "aws-node")?;
+    let env = |name: &str| {
+        ds.spec
+            .template
+            .spec
+            .iter()
+            .flat_map(|s| s.containers.iter())
+            .flat_map(|c| c.env.iter().flatten())
+            .any(|e| e.name == name && e.value.as_deref() == Some("true"))
+    };
+    let custom = env("AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG");
+    let prefixes = env("ENABLE_PREFIX_DELEGATION");
+    if !custom || prefixes {
+        return None;
+    }
+    let n = a.cluster.node(node)?;
+    let instance = n
+        .labels()
+        .get("node.kubernetes.io/instance-type")
+        .or_else(|| n.labels().get("beta.kubernetes.io/instance-type"))?;
+    // Still the instance type's default: not lowered for custom networking.
+    if DEFAULT_MAX_PODS
+        .iter()
+        .find(|(t, _)| t == instance)
+        .is_none_or(|(_, m)| *m != max_pods)
+    {
+        return None;
+    }
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Network,
+            n.objref(),
+            format!("the AWS VPC CNI runs with custom networking (AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true on {}), so node {node}'s primary ENI gives pods no address, yet the node admits {max_pods} pods (max-pods), the {instance} default that counts the primary ENI: pods placed beyond what its other ENIs address get no IP", ds.objref()),
+        )
+        .fix(format!("Lower max-pods on nodes with custom networking to what their secondary ENIs address: `max-pods-calculator.sh --instance-type {instance} --cni-version <version> --cni-custom-networking-enabled` gives it; set it in the node group's bootstrap (`--use-max-pods false --kubelet-extra-args '--max-pods=N'`, or `maxPods` in the kubelet configuration) and replace the nodes; or enable prefix delegation (`ENABLE_PREFIX_DELEGATION=true` on aws-node) so each ENI holds more addresses.")),
+    )
 }
 
 /// The VPC CNI fails to hand out an address on a node whose ENIs could hold
