@@ -7,7 +7,8 @@
 //! take a Ready container out of service (langfuse/langfuse-k8s#76), and a
 //! pod creation timing out on a webhook it does not name
 //! (kubernetes/kubernetes#71508), and a webhook whose backend is down or
-//! scaled to zero (kyverno/kyverno#2962, #3360). Each
+//! scaled to zero (kyverno/kyverno#2962, #3360), and an API server whose
+//! webhook calls go to its HTTP proxy (istio/istio#12441). Each
 //! with the sibling that must read otherwise.
 
 mod common;
@@ -248,4 +249,41 @@ fn a_webhook_whose_backend_is_down_is_the_backends_not_the_path() {
     assert_root(d, Loop::Compute, "Deployment", "kyverno");
     assert!(d.fix.contains("memory limit"), "{}", d.fix);
     assert!(!d.fix.contains("firewall"), "{}", d.fix);
+}
+
+/// Istio's injector behind a Ready pod, a kube-apiserver static pod with
+/// an HTTPS proxy and `no_proxy`, and a ReplicaSet refused with `Service
+/// Unavailable`.
+fn proxied(no_proxy: &str) -> String {
+    let refusal = r#"Error creating: Internal error occurred: failed calling admission webhook "sidecar-injector.istio.io": Post https://istio-sidecar-injector.istio-system.svc:443/inject?timeout=30s: Service Unavailable"#;
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: cp1, uid: n1, labels: {{node-role.kubernetes.io/control-plane: ""}}}}, status: {{conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: kube-apiserver-cp1, namespace: kube-system, uid: p-api, labels: {{component: kube-apiserver, tier: control-plane}}}}, spec: {{nodeName: cp1, hostNetwork: true, containers: [{{name: kube-apiserver, image: "k8s.gcr.io/kube-apiserver:v1.13.4", command: [kube-apiserver, --advertise-address=10.20.30.11], env: [{{name: HTTPS_PROXY, value: "http://proxy.corp.example:3128"}}, {{name: NO_PROXY, value: "{no_proxy}"}}]}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: admissionregistration.k8s.io/v1beta1, kind: MutatingWebhookConfiguration, metadata: {{name: istio-sidecar-injector, uid: w1}}, webhooks: [{{name: sidecar-injector.istio.io, clientConfig: {{service: {{namespace: istio-system, name: istio-sidecar-injector, path: /inject}}}}, failurePolicy: Fail, rules: [{{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [pods]}}]}}]}}
+- {{apiVersion: v1, kind: Service, metadata: {{name: istio-sidecar-injector, namespace: istio-system, uid: s1}}, spec: {{selector: {{istio: sidecar-injector}}, ports: [{{port: 443, targetPort: 9443}}]}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: injector-1, namespace: istio-system, uid: p0, labels: {{istio: sidecar-injector}}}}, spec: {{nodeName: cp1, containers: [{{name: injector, image: "istio/sidecar_injector:1.1.0", ports: [{{containerPort: 9443}}]}}]}}, status: {{phase: Running, podIP: 10.244.0.9, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: injector, ready: true, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2019-03-12T00:00:00Z"}}}}}}]}}}}
+- {{apiVersion: apps/v1, kind: ReplicaSet, metadata: {{name: sleep-57f9, namespace: default, uid: rs1}}, spec: {{replicas: 1, selector: {{matchLabels: {{app: sleep}}}}, template: {{metadata: {{labels: {{app: sleep}}}}, spec: {{containers: [{{name: sleep, image: "pstauffer/curl"}}]}}}}}}, status: {{replicas: 0}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: default}}, involvedObject: {{kind: ReplicaSet, name: sleep-57f9, namespace: default, uid: rs1}}, reason: FailedCreate, message: {refusal:?}, type: Warning, count: 12, firstTimestamp: "2019-03-13T10:00:00Z", lastTimestamp: "2019-03-13T10:30:00Z", source: {{component: replicaset-controller}}}}
+"#
+    )
+}
+
+#[test]
+fn an_api_server_whose_webhook_calls_go_to_its_proxy() {
+    let out = diagnose(&load(&proxied("localhost,127.0.0.1,10.96.0.1")));
+    let d = about(&out, "PodCreateFailed", "default", "sleep-57f9");
+    assert_root(d, Loop::Network, "Pod", "kube-apiserver-cp1");
+    assert!(d.fix.contains(".svc"), "{}", d.fix);
+    // NO_PROXY spares the cluster's Services: the proxy is not in the way.
+    let out = diagnose(&load(&proxied("localhost,127.0.0.1,.svc,.cluster.local")));
+    let d = about(&out, "PodCreateFailed", "default", "sleep-57f9");
+    assert_ne!(
+        d.root_cause.object.name,
+        "kube-apiserver-cp1",
+        "{}",
+        summary(&out)
+    );
 }

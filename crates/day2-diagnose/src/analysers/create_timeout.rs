@@ -1,7 +1,8 @@
 //! Pod creations admission does not explain: one that times out without
 //! naming a webhook, read against the admission webhooks that intercept
-//! pods' creation, and a custom controller that cannot build its pod from
-//! a Secret its ServiceAccount lists; every other refusal as
+//! pods' creation, a custom controller that cannot build its pod from a
+//! Secret its ServiceAccount lists, and an API server that sends its
+//! webhook calls to an HTTP proxy; every other refusal as
 //! [`super::admission::failed_create`] reads it.
 
 use crate::analysis::Analysis;
@@ -27,6 +28,7 @@ pub fn failed_create<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
             .into_iter()
             .collect();
         out.extend(dangling_secret(a, d, message, &links));
+        out.extend(proxied_webhook(a, message, &owner, &links));
         out.extend(
             unnamed_timeout(a, d, message, &owner, links)
                 .into_iter()
@@ -112,6 +114,78 @@ fn dangling_secret(
             sa.name(),
             sa.name(),
             d.object
+        ))
+        .links(links.to_vec()),
+    )
+}
+
+/// Whether a `NO_PROXY` list spares `host` (Go's `httpproxy`: `*`, the
+/// host itself, a domain and its subdomains, `.domain` for subdomains).
+fn spared(no_proxy: &str, host: &str) -> bool {
+    no_proxy
+        .split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .any(|e| {
+            e == "*"
+                || e == host
+                || (e.starts_with('.') && host.ends_with(e))
+                || host.ends_with(&format!(".{e}"))
+        })
+}
+
+/// A webhook call that fails while the API server's own pod sets an HTTP
+/// proxy whose `NO_PROXY` does not spare the webhook's host: the call goes
+/// to the proxy, which cannot reach a cluster Service (`Service
+/// Unavailable`, istio/istio#12441).
+fn proxied_webhook(
+    a: &Analysis<'_>,
+    message: &str,
+    owner: &ObjRef,
+    links: &[Link],
+) -> Option<Hypothesis> {
+    if !message.contains("failed calling") || !message.contains("webhook") {
+        return None;
+    }
+    let url = &message[message.find("https://")? + "https://".len()..];
+    let host = url
+        .split(['/', ':', ' ', '"'])
+        .next()
+        .filter(|h| !h.is_empty())?;
+    let apiserver = a.cluster.pods.iter().find(|p| {
+        p.name().starts_with("kube-apiserver")
+            || p.labels().get("component").map(String::as_str) == Some("kube-apiserver")
+    })?;
+    let env: Vec<(&str, &str)> = apiserver
+        .spec
+        .as_ref()?
+        .containers
+        .iter()
+        .flat_map(|c| c.env.iter().flatten())
+        .filter_map(|e| Some((e.name.as_str(), e.value.as_deref()?)))
+        .collect();
+    let var = |n: &str| {
+        env.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(n))
+            .map(|(_, v)| *v)
+    };
+    let proxy = var("HTTPS_PROXY").filter(|v| !v.is_empty())?;
+    let no_proxy = var("NO_PROXY").unwrap_or("");
+    if spared(no_proxy, host) {
+        return None;
+    }
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Network,
+            apiserver.objref(),
+            format!(
+                "the API server ({}) sends its calls to webhook host {host} through the proxy {proxy} (HTTPS_PROXY), since its NO_PROXY (`{no_proxy}`) does not spare it, and the proxy cannot reach a cluster Service: the pods of {owner} are refused",
+                apiserver.objref()
+            ),
+        )
+        .fix(format!(
+            "Add the cluster's own names and ranges to NO_PROXY of the kube-apiserver (`.svc,.svc.cluster.local,.cluster.local`, the Service and pod CIDRs) in its static pod manifest (`/etc/kubernetes/manifests/kube-apiserver.yaml` on each control-plane node, for kubeadm also its configuration's extra env); the kubelet restarts the API server and the webhook calls go direct."
         ))
         .links(links.to_vec()),
     )
@@ -208,4 +282,23 @@ fn unnamed_timeout<'c>(
         owner,
         links,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spared;
+
+    #[test]
+    fn no_proxy_spares_hosts_as_go_reads_it() {
+        let list = "localhost,127.0.0.1,10.96.0.1";
+        assert!(!spared(list, "istio-sidecar-injector.istio-system.svc"));
+        assert!(spared(
+            "localhost,.svc",
+            "istio-sidecar-injector.istio-system.svc"
+        ));
+        assert!(spared("svc", "injector.istio-system.svc"));
+        assert!(spared("*", "anything.example"));
+        assert!(!spared(".svc", "svc"));
+        assert!(!spared("example.svc", "injector.istio-system.svc"));
+    }
 }
