@@ -185,7 +185,7 @@ fn proxied_webhook(
             ),
         )
         .fix(format!(
-            "Add the cluster's own names and ranges to NO_PROXY of the kube-apiserver (`.svc,.svc.cluster.local,.cluster.local`, the Service and pod CIDRs) in its static pod manifest (`/etc/kubernetes/manifests/kube-apiserver.yaml` on each control-plane node, for kubeadm also its configuration's extra env); the kubelet restarts the API server and the webhook calls go direct."
+            "Add the cluster's own names and ranges to NO_PROXY of the kube-apiserver (`.svc,.svc.cluster.local,.cluster.local`, the Service and pod CIDRs) in its static pod manifest (`/etc/kubernetes/manifests/kube-apiserver.yaml` on each control-plane node, for kubeadm also its configuration's extra env); the kubelet restarts the API server and its calls to {host} go direct."
         ))
         .links(links.to_vec()),
     )
