@@ -8,7 +8,9 @@
 //! pod creation timing out on a webhook it does not name
 //! (kubernetes/kubernetes#71508), and a webhook whose backend is down or
 //! scaled to zero (kyverno/kyverno#2962, #3360), and an API server whose
-//! webhook calls go to its HTTP proxy (istio/istio#12441). Each
+//! webhook calls go to its HTTP proxy (istio/istio#12441), and a
+//! LimitRange's default limit below a container's request
+//! (kubernetes/kubernetes#51430). Each
 //! with the sibling that must read otherwise.
 
 mod common;
@@ -286,4 +288,34 @@ fn an_api_server_whose_webhook_calls_go_to_its_proxy() {
         "{}",
         summary(&out)
     );
+}
+
+/// A ReplicaSet whose container requests 1Gi with `resources` (flow YAML)
+/// in a namespace whose LimitRange defaults the limit to 512Mi.
+fn limited(resources: &str) -> String {
+    let refusal = r#"Error creating: pods "report-builder-19283-" is invalid: spec.containers[0].resources.limits: Invalid value: "512Mi": must be greater than or equal to memory request"#;
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: w1, uid: n1}}, status: {{conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: v1, kind: LimitRange, metadata: {{name: mem-limit-range, namespace: analytics, uid: l1}}, spec: {{limits: [{{type: Container, default: {{memory: 512Mi}}, defaultRequest: {{memory: 256Mi}}}}]}}}}
+- {{apiVersion: apps/v1, kind: ReplicaSet, metadata: {{name: report-builder-19283, namespace: analytics, uid: rs1}}, spec: {{replicas: 1, selector: {{matchLabels: {{app: rb}}}}, template: {{metadata: {{labels: {{app: rb}}}}, spec: {{containers: [{{name: rb, image: "rb:1", resources: {resources}}}]}}}}}}, status: {{replicas: 0}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: analytics}}, involvedObject: {{kind: ReplicaSet, name: report-builder-19283, namespace: analytics, uid: rs1}}, reason: FailedCreate, message: {refusal:?}, type: Warning, count: 12, firstTimestamp: "2017-08-28T10:00:00Z", lastTimestamp: "2017-08-28T10:30:00Z", source: {{component: replicaset-controller}}}}
+"#
+    )
+}
+
+#[test]
+fn a_default_limit_below_a_containers_request_is_the_limit_ranges() {
+    let out = diagnose(&load(&limited("{requests: {memory: 1Gi}}")));
+    let d = about(&out, "PodCreateFailed", "analytics", "report-builder-19283");
+    assert_root(d, Loop::Compute, "LimitRange", "mem-limit-range");
+    assert!(d.fix.contains("resources.limits.memory"), "{}", d.fix);
+    // The template writes the low limit itself: the template's.
+    let out = diagnose(&load(&limited(
+        "{requests: {memory: 1Gi}, limits: {memory: 512Mi}}",
+    )));
+    let d = about(&out, "PodCreateFailed", "analytics", "report-builder-19283");
+    assert_ne!(d.root_cause.object.kind, "LimitRange", "{}", summary(&out));
 }

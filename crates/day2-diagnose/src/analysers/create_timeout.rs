@@ -1,8 +1,9 @@
 //! Pod creations admission does not explain: one that times out without
 //! naming a webhook, read against the admission webhooks that intercept
 //! pods' creation, a custom controller that cannot build its pod from a
-//! Secret its ServiceAccount lists, and an API server that sends its
-//! webhook calls to an HTTP proxy; every other refusal as
+//! Secret its ServiceAccount lists, an API server that sends its webhook
+//! calls to an HTTP proxy, and a LimitRange's default limit below what a
+//! container requests; every other refusal as
 //! [`super::admission::failed_create`] reads it.
 
 use crate::analysis::Analysis;
@@ -29,6 +30,7 @@ pub fn failed_create<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
             .collect();
         out.extend(dangling_secret(a, d, message, &links));
         out.extend(proxied_webhook(a, message, &owner, &links));
+        out.extend(default_limit_below_request(a, d, message, &owner, &links));
         out.extend(
             unnamed_timeout(a, d, message, &owner, links)
                 .into_iter()
@@ -114,6 +116,70 @@ fn dangling_secret(
             sa.name(),
             sa.name(),
             d.object
+        ))
+        .links(links.to_vec()),
+    )
+}
+
+/// A pod refused because a container's limit is below its request
+/// (`spec.containers[0].resources.limits: Invalid value: "512Mi": must be
+/// greater than or equal to memory request`) when the template sets no
+/// such limit: the LimitRange of the namespace gave its default
+/// (kubernetes/kubernetes#51430).
+fn default_limit_below_request(
+    a: &Analysis<'_>,
+    d: &Detected<'_>,
+    message: &str,
+    owner: &ObjRef,
+    links: &[Link],
+) -> Option<Hypothesis> {
+    let rest = &message[message.find("resources.limits: Invalid value: \"")?
+        + "resources.limits: Invalid value: \"".len()..];
+    let (value, rest) = rest.split_once('"')?;
+    let resource = rest
+        .split_once("must be greater than or equal to ")?
+        .1
+        .split_whitespace()
+        .next()?;
+    // A limit the template writes itself is the template's to correct.
+    if let crate::symptoms::Subject::Controller {
+        template: Some(t), ..
+    } = d.subject
+        && t.spec.iter().flat_map(|s| s.containers.iter()).any(|c| {
+            c.resources
+                .as_ref()
+                .and_then(|r| r.limits.as_ref())
+                .is_some_and(|l| l.contains_key(resource))
+        })
+    {
+        return None;
+    }
+    let ns = d.object.namespace.as_deref().unwrap_or("default");
+    let range = a.cluster.limit_ranges.iter().find(|r| {
+        r.ns_or_default() == ns
+            && r.spec.as_ref().is_some_and(|s| {
+                s.limits.iter().any(|l| {
+                    l.default
+                        .as_ref()
+                        .and_then(|m| m.get(resource))
+                        .is_some_and(|q| q.0 == value)
+                })
+            })
+    })?;
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Compute,
+            range.objref(),
+            format!(
+                "LimitRange {ns}/{} gives containers without a {resource} limit its default limit {value}, and a container of {owner} requests more {resource} than that and sets no limit: the API server refuses every pod (a limit below the request)",
+                range.name()
+            ),
+        )
+        .fix(format!(
+            "Set `resources.limits.{resource}` at least as high as the request on the containers of {owner} (the LimitRange's `max`, if any, permitting), or raise the `default` {resource} limit of LimitRange {ns}/{} (`kubectl edit limitrange -n {ns} {}`) above what its workloads request.",
+            range.name(),
+            range.name()
         ))
         .links(links.to_vec()),
     )
