@@ -4,7 +4,8 @@
 //! workload, as on-call engineers name it. A program that exits on a custom
 //! object it names is that object's (vmware-tanzu/velero#2412), and one
 //! that finds no AWS credentials while asking kube2iam for a role is the
-//! role's trust (vmware-tanzu/velero#1172).
+//! role's trust (vmware-tanzu/velero#1172), and one that does not trust
+//! its server's certificate is the CA it pins (rancher/rancher#23441).
 
 mod common;
 
@@ -129,4 +130,44 @@ fn no_credentials_for_a_pod_that_asks_kube2iam_for_a_role_is_the_roles_trust() {
     let out = diagnose(&load(&none));
     let d = about(&out, "CrashLoopBackOff", "velero", "velero-5d8b-g6rzt");
     assert!(!d.fix.contains("kube2iam"), "{}", d.fix);
+}
+
+/// Rancher's cluster agent exiting on its server's certificate with `said`.
+fn agent(said: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: w1, uid: n1}}, status: {{conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: apps/v1, kind: Deployment, metadata: {{name: cattle-cluster-agent, namespace: cattle-system, uid: d1}}, spec: {{selector: {{matchLabels: {{app: cattle-cluster-agent}}}}, template: {{metadata: {{labels: {{app: cattle-cluster-agent}}}}, spec: {{containers: [{{name: cluster-register, image: "rancher/rancher-agent:v2.3.0", env: [{{name: CATTLE_SERVER, value: "https://rancher.example.com"}}, {{name: CATTLE_CA_CHECKSUM, value: "91a4022011"}}]}}]}}}}}}}}
+- {{apiVersion: apps/v1, kind: ReplicaSet, metadata: {{name: cattle-cluster-agent-6b9d, namespace: cattle-system, uid: rs1, ownerReferences: [{{apiVersion: apps/v1, kind: Deployment, name: cattle-cluster-agent, uid: d1, controller: true}}]}}, spec: {{selector: {{matchLabels: {{app: cattle-cluster-agent}}}}}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: cattle-cluster-agent-6b9d-kq7xz, namespace: cattle-system, uid: p1, labels: {{app: cattle-cluster-agent}}, ownerReferences: [{{apiVersion: apps/v1, kind: ReplicaSet, name: cattle-cluster-agent-6b9d, uid: rs1, controller: true}}]}}, spec: {{nodeName: w1, containers: [{{name: cluster-register, image: "rancher/rancher-agent:v2.3.0", env: [{{name: CATTLE_SERVER, value: "https://rancher.example.com"}}, {{name: CATTLE_CA_CHECKSUM, value: "91a4022011"}}]}}]}}, status: {{phase: Running, containerStatuses: [{{name: cluster-register, ready: false, restartCount: 6, image: "", imageID: "", state: {{waiting: {{reason: CrashLoopBackOff}}}}, lastState: {{terminated: {{exitCode: 1, reason: Error, message: "{said}", finishedAt: "2019-10-30T10:00:00Z"}}}}}}]}}}}
+"#
+    )
+}
+
+#[test]
+fn a_client_that_does_not_trust_its_servers_certificate_is_the_ca_it_pins() {
+    let out = diagnose(&load(&agent(
+        "INFO: Environment: CATTLE_SERVER=https://rancher.example.com\\nERROR: https://rancher.example.com/ping is not accessible (SSL certificate problem: unable to get local issuer certificate)",
+    )));
+    let d = about(
+        &out,
+        "CrashLoopBackOff",
+        "cattle-system",
+        "cattle-cluster-agent-6b9d-kq7xz",
+    );
+    assert_root(d, Loop::Identity, "Deployment", "cattle-cluster-agent");
+    assert!(d.fix.contains("CATTLE_CA_CHECKSUM"), "{}", d.fix);
+    // A server that cannot be reached at all is not a matter of trust.
+    let out = diagnose(&load(&agent(
+        "ERROR: https://rancher.example.com/ping is not accessible (Could not resolve host: rancher.example.com)",
+    )));
+    let d = about(
+        &out,
+        "CrashLoopBackOff",
+        "cattle-system",
+        "cattle-cluster-agent-6b9d-kq7xz",
+    );
+    assert!(!d.fix.contains("CATTLE_CA_CHECKSUM"), "{}", d.fix);
 }

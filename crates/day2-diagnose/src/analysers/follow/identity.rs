@@ -262,3 +262,65 @@ pub(crate) fn metadata_unreachable(
         .unexplained(),
     )
 }
+
+/// A client that does not trust the certificate its server presents
+/// (`x509: certificate signed by unknown authority`, curl's `unable to get
+/// local issuer certificate`): the CA it is given to trust (a pinned
+/// checksum, a CA bundle in its environment or volumes) did not sign the
+/// server's certificate (rancher/rancher#23441: agents pinning
+/// `CATTLE_CA_CHECKSUM` against a server behind an external certificate).
+pub(super) fn untrusted_server(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    container: &str,
+    line: &str,
+    problem: &str,
+) -> Option<Hypothesis> {
+    if problem != "signed by an unknown authority" {
+        return None;
+    }
+    let c = pod
+        .spec
+        .as_ref()?
+        .containers
+        .iter()
+        .find(|c| c.name == container)?;
+    let trust: Vec<&str> = c
+        .env
+        .iter()
+        .flatten()
+        .map(|e| e.name.as_str())
+        .filter(|n| {
+            let n = n.to_ascii_uppercase();
+            n.contains("_CA")
+                || n.starts_with("CA_")
+                || n.contains("CERT_FILE")
+                || n.contains("CA_BUNDLE")
+        })
+        .collect();
+    let host = line
+        .find("https://")
+        .map(|i| &line[i + "https://".len()..])
+        .and_then(|r| r.split(['/', ' ', ':', '"', ')']).next())
+        .filter(|h| !h.is_empty());
+    let workload = model::workload_ref(a.cluster, pod);
+    let server = host.map_or_else(|| "its server".to_owned(), str::to_owned);
+    let pinned = if trust.is_empty() {
+        String::new()
+    } else {
+        format!(" (it is given what to trust in {})", trust.join(", "))
+    };
+    Some(
+        Hypothesis::new(
+            78,
+            Loop::Identity,
+            workload.clone(),
+            format!("container {container} of {workload} exits because it does not trust the certificate {server} presents: the CA it trusts did not sign it{pinned}"),
+        )
+        .fix(format!(
+            "Give {workload} the CA that signed the certificate {server} serves{}: when the server moved to another certificate (an external or public one), update or remove what pins the old CA, or serve a certificate that chains to the CA the clients trust; `openssl s_client -connect {}:443 -showcerts` shows the chain it presents.",
+            if trust.is_empty() { String::new() } else { format!(" ({})", trust.join(", ")) },
+            host.unwrap_or("<server>")
+        )),
+    )
+}

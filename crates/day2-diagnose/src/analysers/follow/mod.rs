@@ -351,7 +351,8 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             ErrorClass::KeyUnreadable(what) => {
                 super::key_material::unreadable(a, pod, container, *what)
             }
-            ErrorClass::Tls { .. } => super::mesh_cert::expired(a, pod, container, &c.line),
+            ErrorClass::Tls { problem } => super::mesh_cert::expired(a, pod, container, &c.line)
+                .or_else(|| identity::untrusted_server(a, pod, container, &c.line, problem)),
         };
         if let Some(h) = h {
             out.push(h.link(seen));
