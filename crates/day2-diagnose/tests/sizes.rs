@@ -1,5 +1,6 @@
-//! An HPA before its first metrics (knative/serving#11562) and a pod too
-//! big for every node it may use (kubernetes/test-infra#26060).
+//! An HPA before its first metrics (knative/serving#11562), a pod too
+//! big for every node it may use (kubernetes/test-infra#26060), and two
+//! KEDA ScaledObjects on one Deployment (kedacore/keda#897).
 
 mod common;
 
@@ -53,4 +54,44 @@ items:
         d.root_cause.summary
     );
     assert!(d.fix.contains("at most 7910m cpu"), "{}", d.fix);
+}
+
+/// KEDA's HPA for Deployment `worker`, unable to read its external metric,
+/// and a ScaledObject per name in `scaled` targeting the Deployment.
+fn keda(scaled: &[&str]) -> String {
+    let said = "unable to get external metric shop/lagThreshold/&LabelSelector{MatchLabels:map[string]string{deploymentName: worker,},MatchExpressions:[]LabelSelectorRequirement{},}: unable to fetch metrics from external metrics API: Exactly one scaled object should match label deploymentName=worker";
+    let objects: String = scaled
+        .iter()
+        .map(|n| format!("- {{apiVersion: keda.k8s.io/v1alpha1, kind: ScaledObject, metadata: {{name: {n}, namespace: shop}}, spec: {{scaleTargetRef: {{deploymentName: worker}}, triggers: [{{type: kafka, metadata: {{topic: {n}, lagThreshold: \"50\"}}}}]}}}}\n"))
+        .collect();
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: apps/v1, kind: Deployment, metadata: {{name: worker, namespace: shop}}, spec: {{replicas: 1, selector: {{matchLabels: {{app: worker}}}}, template: {{metadata: {{labels: {{app: worker}}}}, spec: {{containers: [{{name: worker, image: "worker:1"}}]}}}}}}}}
+- {{apiVersion: autoscaling/v2, kind: HorizontalPodAutoscaler, metadata: {{name: keda-hpa-worker, namespace: shop}}, spec: {{scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: worker}}, minReplicas: 1, maxReplicas: 10, metrics: [{{type: External, external: {{metric: {{name: lagThreshold, selector: {{matchLabels: {{deploymentName: worker}}}}}}, target: {{type: AverageValue, averageValue: "50"}}}}}}]}}, status: {{currentReplicas: 1, desiredReplicas: 1, conditions: [{{type: AbleToScale, status: "True", reason: SucceededGetScale}}, {{type: ScalingActive, status: "False", reason: FailedGetExternalMetric, message: "the HPA was unable to compute the replica count: {said}", lastTransitionTime: "2020-06-24T18:41:17Z"}}]}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: h.1, namespace: shop}}, involvedObject: {{kind: HorizontalPodAutoscaler, name: keda-hpa-worker, namespace: shop}}, reason: FailedGetExternalMetric, type: Warning, count: 90, firstTimestamp: "2020-06-24T18:41:17Z", lastTimestamp: "2020-06-24T19:30:00Z", message: "{said}"}}
+{objects}"#
+    )
+}
+
+#[test]
+fn two_scaled_objects_on_one_deployment_leave_its_hpa_without_metrics() {
+    let out = diagnose(&load(&keda(&["worker-topic-a", "worker-topic-b"])));
+    let d = about(&out, "HpaLimited", "shop", "keda-hpa-worker");
+    assert_root(d, Loop::Compute, "ScaledObject", "worker-topic-a");
+    assert!(
+        d.fix.contains("triggers") && d.fix.contains("worker-topic-b"),
+        "{}",
+        d.fix
+    );
+    // One ScaledObject: another cause.
+    let out = diagnose(&load(&keda(&["worker-topic-a"])));
+    let d = about(&out, "HpaLimited", "shop", "keda-hpa-worker");
+    assert_ne!(
+        d.root_cause.object.kind,
+        "ScaledObject",
+        "{}",
+        summary(&out)
+    );
 }

@@ -474,6 +474,7 @@ pub fn hpa<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     }
     if let Some(h) = super::metrics_adapter::unavailable(a, message, link.clone())
         .or_else(|| super::metrics_adapter::adapter_error(a, message, link.clone()))
+        .or_else(|| super::metrics_adapter::scaled_twice(a, &target_ref, link.clone()))
     {
         return vec![h];
     }

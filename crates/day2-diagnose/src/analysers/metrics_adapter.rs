@@ -297,3 +297,49 @@ fn front_proxy_unverified(
         .links(link),
     )
 }
+
+/// Two KEDA ScaledObjects that scale one workload: KEDA keeps one HPA per
+/// target and its metrics adapter answers every query for it with
+/// `Exactly one scaled object should match label deploymentName=…`, so the
+/// HPA computes nothing (kedacore/keda#897; later KEDA refuses the second
+/// ScaledObject outright, #3755).
+pub fn scaled_twice(a: &Analysis<'_>, target: &ObjRef, link: Option<Link>) -> Option<Hypothesis> {
+    let ns = target.namespace.as_deref().unwrap_or("default");
+    let mut objects: Vec<&Res<DynObject>> = a
+        .cluster
+        .other
+        .iter()
+        .filter(|o| o.kind == "ScaledObject" && o.ns_or_default() == ns)
+        .filter(|o| {
+            let spec = o.obj.data.get("spec");
+            let named = spec
+                .and_then(|s| str_at(s, &["scaleTargetRef", "name"]))
+                .or_else(|| spec.and_then(|s| str_at(s, &["scaleTargetRef", "deploymentName"])));
+            let kind = spec
+                .and_then(|s| str_at(s, &["scaleTargetRef", "kind"]))
+                .unwrap_or("Deployment");
+            named == Some(target.name.as_str()) && kind == target.kind
+        })
+        .collect();
+    if objects.len() < 2 {
+        return None;
+    }
+    objects.sort_by_key(|o| o.name());
+    let names: Vec<&str> = objects.iter().map(|o| o.name()).collect();
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Compute,
+            objects[0].objref(),
+            format!(
+                "ScaledObjects {} all scale {target}: KEDA keeps one HPA per target, and its metrics adapter refuses to answer for a target more than one ScaledObject claims, so the HPA gets no metric and never scales",
+                names.join(", ")
+            ),
+        )
+        .fix(format!(
+            "Keep one ScaledObject for {target}: move every trigger into the `triggers:` list of one of them (KEDA scales on the highest) and delete the others (`kubectl delete scaledobject -n {ns} {}`).",
+            names[1..].join(" ")
+        ))
+        .links(link),
+    )
+}
