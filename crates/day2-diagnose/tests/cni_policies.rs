@@ -1,7 +1,9 @@
 //! What the thirty-second set's round reads: a CiliumNetworkPolicy whose DNS
 //! rule names the Service's port, not the pods' (cilium/cilium#13308), a
 //! Corefile without the `ready` plugin its probe asks (coredns/coredns#3403),
-//! and a replica a one-node cluster cannot spread (cilium/cilium#14089).
+//! a replica a one-node cluster cannot spread (cilium/cilium#14089), and
+//! `toFQDNs` egress whose DNS never passes Cilium's DNS proxy
+//! (cilium/cilium#11767).
 
 mod common;
 
@@ -80,4 +82,31 @@ fn a_second_replica_a_one_node_cluster_cannot_spread_is_by_design() {
     let text = list(&pod("op-1-b", false));
     let out = diagnose(&load(&text));
     about(&out, "PodPending", "kube-system", "op-1-b");
+}
+
+/// harbor-core crashing on a timeout to an address of `some.example.com`,
+/// its namespace's DNS egress rule with `dns_rules` appended to its port.
+fn fqdn(dns_rules: &str) -> String {
+    let said = "2020-05-29T10:58:41Z [ERROR] [/core/main.go:139]: failed to load OIDC settings: Get \\\"https://some.example.com/.well-known/openid-configuration\\\": dial tcp 93.184.216.34:443: i/o timeout";
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+{NODE}- {{apiVersion: cilium.io/v2, kind: CiliumNetworkPolicy, metadata: {{name: deny-all, namespace: harbor}}, spec: {{endpointSelector: {{matchLabels: {{}}}}, egress: [{{toEndpoints: [{{matchLabels: {{k8s-app: kube-dns, "k8s:io.kubernetes.pod.namespace": kube-system}}}}], toPorts: [{{ports: [{{port: "53", protocol: UDP}}]{dns_rules}}}]}}], ingress: [{{}}]}}}}
+- {{apiVersion: cilium.io/v2, kind: CiliumNetworkPolicy, metadata: {{name: harbor-core, namespace: harbor}}, specs: [{{endpointSelector: {{matchLabels: {{app: harbor}}}}, egress: [{{toFQDNs: [{{matchName: some.example.com}}], toPorts: [{{ports: [{{port: "443", protocol: TCP}}]}}]}}]}}]}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: harbor-core-1, namespace: harbor, uid: p1, labels: {{app: harbor}}}}, spec: {{nodeName: n1, containers: [{{name: core, image: "goharbor/harbor-core:v2.0.0"}}]}}, status: {{phase: Running, containerStatuses: [{{name: core, ready: false, restartCount: 7, image: "", imageID: "", state: {{waiting: {{reason: CrashLoopBackOff}}}}, lastState: {{terminated: {{exitCode: 1, reason: Error, message: "{said}", finishedAt: "2020-05-29T10:58:41Z"}}}}}}]}}}}
+"#
+    )
+}
+
+#[test]
+fn fqdn_egress_whose_dns_skips_the_dns_proxy_is_never_opened() {
+    let out = diagnose(&load(&fqdn("")));
+    let d = about(&out, "CrashLoopBackOff", "harbor", "harbor-core-1");
+    assert_root(d, Loop::Network, "CiliumNetworkPolicy", "deny-all");
+    assert!(d.fix.contains("matchPattern"), "{}", d.fix);
+    // DNS goes through the proxy: the names' addresses are learnt.
+    let out = diagnose(&load(&fqdn(", rules: {dns: [{matchPattern: \"*\"}]}")));
+    let d = about(&out, "CrashLoopBackOff", "harbor", "harbor-core-1");
+    assert_ne!(d.root_cause.object.name, "deny-all", "{}", summary(&out));
 }

@@ -105,3 +105,97 @@ pub(super) fn dns_denied<'c>(
     }
     Some((first, dns_ports))
 }
+
+/// The rule sets of a CiliumNetworkPolicy (`spec`, and each of `specs`).
+fn rule_sets(o: &DynObject) -> Vec<&Value> {
+    o.data
+        .get("spec")
+        .into_iter()
+        .chain(
+            o.data
+                .get("specs")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten(),
+        )
+        .collect()
+}
+
+/// A pod whose Cilium egress to a name goes through `toFQDNs`, with no
+/// egress rule of its policies sending DNS through Cilium's DNS proxy
+/// (`toPorts[].rules.dns`): the proxy never sees the lookups, never learns
+/// the names' addresses, and the egress to them stays denied
+/// (cilium/cilium#11767). The policy that admits DNS without the rule.
+pub(super) fn fqdn_unlearned(a: &Analysis<'_>, pod: &Res<Pod>, port: u16) -> Option<Hypothesis> {
+    let ns = pod.ns_or_default();
+    let mut egress: Vec<(&Res<DynObject>, &Value)> = Vec::new();
+    for o in a
+        .cluster
+        .other
+        .iter()
+        .filter(|o| o.kind == "CiliumNetworkPolicy" && o.ns_or_default() == ns)
+    {
+        for set in rule_sets(o) {
+            let sel = set
+                .get("endpointSelector")
+                .and_then(|s| s.get("matchLabels"));
+            if !selects(sel, ns, pod.labels()) {
+                continue;
+            }
+            for r in set
+                .get("egress")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                egress.push((o, r));
+            }
+        }
+    }
+    let fqdn = egress.iter().find(|(_, r)| {
+        r.get("toFQDNs").is_some() && ports(r).is_none_or(|p| p.is_empty() || p.contains(&port))
+    })?;
+    let dns_rule = |r: &Value| {
+        r.get("toPorts")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .any(|p| p.get("rules").and_then(|x| x.get("dns")).is_some())
+    };
+    if egress.iter().any(|(_, r)| dns_rule(r)) {
+        return None;
+    }
+    let dns = egress
+        .iter()
+        .find(|(_, r)| ports(r).is_some_and(|p| p.contains(&53)))
+        .map_or(fqdn.0, |(o, _)| *o);
+    let names: Vec<&str> = fqdn
+        .1
+        .get("toFQDNs")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|f| {
+            f.get("matchName")
+                .or_else(|| f.get("matchPattern"))
+                .and_then(Value::as_str)
+        })
+        .collect();
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Network,
+            dns.objref(),
+            format!(
+                "pod {} may reach {} only through CiliumNetworkPolicy {}'s `toFQDNs`, and no egress rule of its policies sends DNS through Cilium's DNS proxy (`rules: dns`): the proxy never learns the names' addresses, so egress to them stays denied",
+                pod.name(),
+                names.join(", "),
+                fqdn.0.name()
+            ),
+        )
+        .fix(format!(
+            "Add DNS rules to the egress rule that allows port 53 in CiliumNetworkPolicy {ns}/{}: `toPorts: [{{ports: [{{port: \"53\", protocol: ANY}}], rules: {{dns: [{{matchPattern: \"*\"}}]}}}}]`; toFQDNs works only for lookups the DNS proxy sees.",
+            dns.name()
+        )),
+    )
+}

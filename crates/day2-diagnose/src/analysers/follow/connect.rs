@@ -257,7 +257,9 @@ pub(super) fn connect_cause(
         }
         Target::Ip(ip) => {
             let port = port?;
-            path_policies(a, pod, Peer::Ip(ip), &format!("{ip}"), Port::tcp(port), &what).or_else(|| {
+            path_policies(a, pod, Peer::Ip(ip), &format!("{ip}"), Port::tcp(port), &what)
+                .or_else(|| super::cilium::fqdn_unlearned(a, pod, port))
+                .or_else(|| {
                 Some(unexplained(
                     pod,
                     what.clone(),
@@ -268,7 +270,9 @@ pub(super) fn connect_cause(
         }
         Target::External => {
             let port = port?;
-            path_policies(a, pod, Peer::External, host, Port::tcp(port), &what).or_else(|| {
+            path_policies(a, pod, Peer::External, host, Port::tcp(port), &what)
+                .or_else(|| super::cilium::fqdn_unlearned(a, pod, port))
+                .or_else(|| {
                 Some(unexplained(
                     pod,
                     what.clone(),
