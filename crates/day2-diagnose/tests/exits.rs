@@ -5,7 +5,9 @@
 //! object it names is that object's (vmware-tanzu/velero#2412), and one
 //! that finds no AWS credentials while asking kube2iam for a role is the
 //! role's trust (vmware-tanzu/velero#1172), and one that does not trust
-//! its server's certificate is the CA it pins (rancher/rancher#23441).
+//! its server's certificate is the CA it pins (rancher/rancher#23441), and
+//! one that cannot reach the instance metadata service is the node class's
+//! hop limit (kubernetes-sigs/aws-load-balancer-controller#3937).
 
 mod common;
 
@@ -170,4 +172,45 @@ fn a_client_that_does_not_trust_its_servers_certificate_is_the_ca_it_pins() {
         "cattle-cluster-agent-6b9d-kq7xz",
     );
     assert!(!d.fix.contains("CATTLE_CA_CHECKSUM"), "{}", d.fix);
+}
+
+/// The AWS Load Balancer Controller timing out on the metadata service,
+/// on nodes of an EC2NodeClass with hop limit `hops`.
+fn lbc(hops: u32) -> String {
+    let said = r#"{\"level\":\"error\",\"logger\":\"setup\",\"msg\":\"unable to initialize AWS cloud\",\"error\":\"failed to get VPC ID: failed to fetch VPC ID from instance metadata: error in fetching vpc id through ec2 metadata: get mac metadata: operation error ec2imds: GetMetadata, canceled, context deadline exceeded\"}"#;
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: w1, uid: n1}}, status: {{conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: karpenter.k8s.aws/v1, kind: EC2NodeClass, metadata: {{name: default, uid: c1}}, spec: {{amiFamily: AL2023, metadataOptions: {{httpEndpoint: enabled, httpPutResponseHopLimit: {hops}, httpTokens: required}}}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: aws-load-balancer-controller-1, namespace: kube-system, uid: p1}}, spec: {{nodeName: w1, containers: [{{name: controller, image: "public.ecr.aws/eks/aws-load-balancer-controller:v2.9.0"}}]}}, status: {{phase: Running, containerStatuses: [{{name: controller, ready: false, restartCount: 4, image: "", imageID: "", state: {{waiting: {{reason: CrashLoopBackOff}}}}, lastState: {{terminated: {{exitCode: 1, reason: Error, message: "{said}", finishedAt: "2024-11-07T10:10:57Z"}}}}}}]}}}}
+"#
+    )
+}
+
+#[test]
+fn a_pod_that_cannot_reach_the_metadata_service_is_its_node_classs_hop_limit() {
+    let out = diagnose(&load(&lbc(1)));
+    let d = about(
+        &out,
+        "CrashLoopBackOff",
+        "kube-system",
+        "aws-load-balancer-controller-1",
+    );
+    assert_root(d, Loop::Network, "EC2NodeClass", "default");
+    assert!(d.fix.contains("httpPutResponseHopLimit: 2"), "{}", d.fix);
+    let out = diagnose(&load(&lbc(2)));
+    let d = about(
+        &out,
+        "CrashLoopBackOff",
+        "kube-system",
+        "aws-load-balancer-controller-1",
+    );
+    assert_ne!(
+        d.root_cause.object.kind,
+        "EC2NodeClass",
+        "{}",
+        summary(&out)
+    );
 }

@@ -5,10 +5,13 @@
 //! refusing the mode of its data directory ([`super::pg_permissions`]),
 //! a kernel without flannel's vxlan module ([`flannel_backend`]),
 //! calico-node detecting another node's address ([`calico_address`]), and
-//! a custom object the crash names by kind and name ([`named_object`]).
+//! a custom object the crash names by kind and name ([`named_object`]), and
+//! the metadata service out of a pod's reach on a Karpenter node class
+//! ([`imds_hop`]).
 
 mod calico_address;
 mod flannel_backend;
+mod imds_hop;
 mod named_object;
 
 use crate::analysis::Analysis;
@@ -22,5 +25,6 @@ pub fn read<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     out.extend(flannel_backend::without_vxlan(a, d));
     out.extend(calico_address::address_taken(a, d));
     out.extend(named_object::names_object(a, d));
+    out.extend(imds_hop::hop_limit(a, d));
     out
 }
