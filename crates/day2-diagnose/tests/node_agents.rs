@@ -371,6 +371,30 @@ fn a_conflist_without_cni_version_is_refused_only_by_kubelets_from_1_16() {
         "{}",
         summary(&out)
     );
+    // One plugin's configuration without `cniVersion` (kube-router's,
+    // kubernetes/kops#8695) is wrapped in a list the kubelet refuses too;
+    // with its version it loads.
+    let single = |conf: &str| {
+        flannel_node("v1.16.7", running, "").replace(
+            r#"'{"name": "cbr0", "plugins": [{"type": "flannel", "delegate": {"hairpinMode": true, "isDefaultGateway": true}}, {"type": "portmap", "capabilities": {"portMappings": true}}]}'"#,
+            conf,
+        )
+    };
+    let out = diagnose(&load(&single(
+        r#"'{"name": "kubernetes", "type": "bridge", "bridge": "kube-bridge", "ipam": {"type": "host-local"}}'"#,
+    )));
+    let d = about(&out, "NodeNotReady", "", "w1");
+    assert_root(d, Loop::Network, "ConfigMap", "kube-flannel-cfg");
+    let out = diagnose(&load(&single(
+        r#"'{"cniVersion": "0.3.0", "name": "kubernetes", "type": "bridge", "bridge": "kube-bridge", "ipam": {"type": "host-local"}}'"#,
+    )));
+    let d = about(&out, "NodeNotReady", "", "w1");
+    assert_ne!(
+        d.root_cause.object.name,
+        "kube-flannel-cfg",
+        "{}",
+        summary(&out)
+    );
 }
 
 #[test]

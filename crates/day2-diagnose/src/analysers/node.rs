@@ -18,21 +18,24 @@ fn conflist_without_version(a: &Analysis<'_>) -> Option<Hypothesis> {
         .iter()
         .filter(|m| m.ns_or_default() == "kube-system" || m.name().contains("flannel") || m.name().contains("calico"))
         .find_map(|m| {
-            let (key, text) = m.data.as_ref()?.iter().find(|(k, v)| {
-                (k.ends_with(".conflist") || k.contains("cni"))
-                    && v.contains("\"plugins\"")
+            // A list of plugins, or one plugin's configuration (kube-router's
+            // `cni-conf.json`, kubernetes/kops#8695), which the kubelet
+            // wraps in a list of the same version.
+            let (key, _) = m.data.as_ref()?.iter().find(|(k, v)| {
+                (k.ends_with(".conflist") || k.ends_with(".conf") || k.contains("cni"))
                     && !v.contains("\"cniVersion\"")
+                    && serde_json::from_str::<serde_json::Value>(v).is_ok_and(|v| {
+                        v.get("plugins").is_some_and(serde_json::Value::is_array)
+                            || v.get("type").is_some_and(serde_json::Value::is_string)
+                    })
             })?;
-            // It must be JSON with a list of plugins to be a conflist.
-            let v: serde_json::Value = serde_json::from_str(text).ok()?;
-            v.get("plugins")?.as_array()?;
             let ns = m.ns_or_default();
             Some(
                 Hypothesis::new(
                     86,
                     Loop::Network,
                     m.objref(),
-                    format!("the CNI configuration list in key {key} of ConfigMap {ns}/{} has no `cniVersion`, which libcni (kubelet 1.16 and later) requires of a list: the kubelet does not load it and reports `cni config uninitialized`", m.name()),
+                    format!("the CNI configuration in key {key} of ConfigMap {ns}/{} has no `cniVersion`, which libcni (kubelet 1.16 and later) requires of the list it loads: the kubelet does not load it and reports `cni config uninitialized`", m.name()),
                 )
                 .fix(format!("Add `\"cniVersion\": \"0.3.1\"` at the top of key {key} in ConfigMap {ns}/{} (current CNI manifests carry it), then restart the CNI DaemonSet's pods so they write the file again.", m.name())),
             )
