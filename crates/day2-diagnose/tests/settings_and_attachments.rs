@@ -6,10 +6,12 @@
 //! (aws/secrets-store-csi-driver-provider-aws#276), a disk category the
 //! node's instance type does not take
 //! (kubernetes-sigs/alibaba-cloud-csi-driver#274), a claim whose volume is
-//! gone (mariadb-operator/mariadb-operator#374), and a Vault login refused
+//! gone (mariadb-operator/mariadb-operator#374), a Vault login refused
 //! for the Secret a VaultStaticSecret should write
-//! (hashicorp/vault-secrets-operator#577). Each with the sibling that must
-//! read otherwise.
+//! (hashicorp/vault-secrets-operator#577), and an attach to a node whose
+//! CSINode lacks the driver because its taint keeps the node plugin away
+//! (longhorn/longhorn#8065). Each with the sibling that must read
+//! otherwise.
 
 mod common;
 
@@ -236,4 +238,40 @@ fn a_vault_login_refused_for_the_secret_it_should_write() {
     )));
     let d = about(&out, "CreateContainerConfigError", "wf", "runner-x2v9q");
     assert_root(d, Loop::Identity, "VaultStaticSecret", "static");
+}
+
+/// A Longhorn volume attached to node w1, tainted `nvidia.com/gpu`, whose
+/// CSINode lacks the driver; the node plugin's DaemonSet with
+/// `tolerations`.
+fn longhorn(tolerations: &str) -> String {
+    let said = "AttachVolume.Attach failed for volume \"pvc-c704\" : CSINode w1 does not contain driver driver.longhorn.io";
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: w1, uid: n1, labels: {{kubernetes.io/hostname: w1}}}}, spec: {{taints: [{{key: nvidia.com/gpu, value: present, effect: NoSchedule}}]}}, status: {{conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: apps/v1, kind: DaemonSet, metadata: {{name: longhorn-csi-plugin, namespace: longhorn-system, uid: ds1}}, spec: {{selector: {{matchLabels: {{app: longhorn-csi-plugin}}}}, template: {{metadata: {{labels: {{app: longhorn-csi-plugin}}}}, spec: {{tolerations: {tolerations}, containers: [{{name: node-driver-registrar, image: "longhornio/csi-node-driver-registrar:v2.9.2", args: ["--kubelet-registration-path=/var/lib/kubelet/plugins/driver.longhorn.io/csi.sock"]}}, {{name: longhorn-csi-plugin, image: "longhornio/longhorn-manager:v1.6.0", args: ["--drivername=driver.longhorn.io"]}}]}}}}}}}}
+- {{apiVersion: v1, kind: PersistentVolume, metadata: {{name: pvc-c704, uid: pv1}}, spec: {{capacity: {{storage: 10Gi}}, accessModes: [ReadWriteOnce], claimRef: {{namespace: data, name: cache}}, csi: {{driver: driver.longhorn.io, volumeHandle: pvc-c704}}}}, status: {{phase: Bound}}}}
+- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: cache, namespace: data, uid: c1}}, spec: {{accessModes: [ReadWriteOnce], volumeName: pvc-c704, resources: {{requests: {{storage: 10Gi}}}}}}, status: {{phase: Bound}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: trainer-1, namespace: data, uid: p1}}, spec: {{nodeName: w1, tolerations: [{{key: nvidia.com/gpu, operator: Exists}}], containers: [{{name: t, image: "t:1"}}], volumes: [{{name: cache, persistentVolumeClaim: {{claimName: cache}}}}]}}, status: {{phase: Pending, containerStatuses: [{{name: t, ready: false, restartCount: 0, image: "", imageID: "", state: {{waiting: {{reason: ContainerCreating}}}}}}]}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: data}}, involvedObject: {{kind: Pod, namespace: data, name: trainer-1, uid: p1}}, reason: FailedAttachVolume, type: Warning, count: 20, firstTimestamp: "2024-03-01T10:00:00Z", lastTimestamp: "2024-03-01T10:30:00Z", source: {{component: attachdetach-controller}}, message: {said:?}}}
+"#
+    )
+}
+
+#[test]
+fn an_attach_to_a_node_whose_csinode_lacks_the_driver_is_the_node_plugins_toleration() {
+    // longhorn/longhorn#8065: the GPU pool's taint keeps the plugin away.
+    let out = diagnose(&load(&longhorn("[]")));
+    let d = about(&out, "FailedAttachVolume", "data", "trainer-1");
+    assert_root(d, Loop::Storage, "DaemonSet", "longhorn-csi-plugin");
+    assert!(d.fix.contains("nvidia.com/gpu"), "{}", d.fix);
+    // Tolerated: the plugin could run there, nothing to tolerate.
+    let out = diagnose(&load(&longhorn("[{operator: Exists}]")));
+    let d = about(&out, "FailedAttachVolume", "data", "trainer-1");
+    assert!(
+        !d.fix.contains("tolerations: [{key: nvidia.com/gpu"),
+        "{}",
+        d.fix
+    );
 }

@@ -157,8 +157,22 @@ pub fn node_without_plugin(
     provisioner: &str,
     message: &str,
 ) -> Option<Hypothesis> {
-    let (_, rest) = message.split_once("no topology key found on CSINode ")?;
-    let node_name = rest
+    // The provisioner's `no topology key found on CSINode X`, or the
+    // attacher's `CSINode X does not contain driver D`
+    // (longhorn/longhorn#8065), which names the driver itself.
+    let (node_name, provisioner) = match message.split_once("no topology key found on CSINode ") {
+        Some((_, rest)) => (rest, provisioner),
+        None => {
+            let (_, rest) = message.split_once("CSINode ")?;
+            let (node, driver) = rest.split_once(" does not contain driver ")?;
+            let driver = driver
+                .split(|c: char| c.is_whitespace() || c == '"' || c == ',')
+                .next()
+                .filter(|d| !d.is_empty())?;
+            (node, driver)
+        }
+    };
+    let node_name = node_name
         .split(|c: char| c.is_whitespace() || c == '"' || c == ',')
         .next()
         .filter(|n| !n.is_empty())?;
