@@ -1,7 +1,9 @@
 //! Trouble that is over is not an incident: a container that has run Ready
 //! for a while since its last OOM or failing probe, by the input's own clock
 //! (the nodes' heartbeats, the newest event, or the capture time), gets no
-//! diagnosis; the same container within the last half hour does.
+//! diagnosis; the same container within the last half hour does. An init
+//! container that ran to its end has no probe to fail
+//! (linkerd/linkerd2#2798: readiness 503s during a fresh install).
 
 mod common;
 
@@ -263,4 +265,34 @@ fn a_cronjob_whose_later_runs_fail_too_is_still_an_incident() {
     let s = summary(&out);
     assert!(s.contains("curator-1592150400"), "{s}");
     assert!(s.contains("curator-1593363600"), "{s}");
+}
+
+/// A meshed pod whose `linkerd-init` completed, its readiness failed three
+/// times while the control plane came up (events without a field path),
+/// then `ready` for its containers.
+fn meshed(ready: bool) -> String {
+    let r = if ready { "true" } else { "false" };
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: w1, uid: n1}}, status: {{conditions: [{{type: Ready, status: "True", lastHeartbeatTime: "2019-05-06T10:14:00Z"}}]}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: grafana-1, namespace: linkerd, uid: p1}}, spec: {{nodeName: w1, initContainers: [{{name: linkerd-init, image: "gcr.io/linkerd-io/proxy-init:v1.0.0"}}], containers: [{{name: grafana, image: "grafana:6", readinessProbe: {{httpGet: {{path: /api/health, port: 3000}}}}}}, {{name: linkerd-proxy, image: "gcr.io/linkerd-io/proxy:stable-2.3.0", readinessProbe: {{httpGet: {{path: /ready, port: 4191}}}}}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "{r}"}}], initContainerStatuses: [{{name: linkerd-init, ready: false, restartCount: 0, image: "", imageID: "", state: {{terminated: {{exitCode: 0, reason: Completed, finishedAt: "2019-05-06T10:12:29Z"}}}}}}], containerStatuses: [{{name: grafana, ready: {r}, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2019-05-06T10:12:31Z"}}}}}}, {{name: linkerd-proxy, ready: {r}, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2019-05-06T10:12:32Z"}}}}}}]}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: linkerd}}, involvedObject: {{kind: Pod, namespace: linkerd, name: grafana-1, uid: p1}}, reason: Unhealthy, type: Warning, count: 3, firstTimestamp: "2019-05-06T10:12:44Z", lastTimestamp: "2019-05-06T10:13:24Z", source: {{component: kubelet, host: w1}}, message: "Readiness probe failed: HTTP probe failed with statuscode: 503"}}
+"#
+    )
+}
+
+#[test]
+fn a_completed_init_container_has_no_probe_to_fail() {
+    let out = diagnose(&load(&meshed(true)));
+    assert!(out.diagnoses.is_empty(), "{}", summary(&out));
+    // Its containers still not ready: the readiness failures are the symptom.
+    let out = diagnose(&load(&meshed(false)));
+    let d = about(&out, "ProbeFailing", "linkerd", "grafana-1");
+    assert!(
+        !d.root_cause.summary.contains("linkerd-init"),
+        "{}",
+        summary(&out)
+    );
 }

@@ -19,7 +19,16 @@ pub fn candidate(pod: &Pod) -> bool {
     if model::is_deleting(pod) || model::is_terminal(pod) {
         return false;
     }
-    model::container_statuses(pod).any(|s| !s.ready || s.restart_count > 0)
+    model::container_statuses(pod).any(|s| !completed(s) && (!s.ready || s.restart_count > 0))
+}
+
+/// An init container that ran to its end: it has no probe, and its
+/// `ready: false` says nothing of the pod.
+fn completed(s: &day2_model::pod::ContainerStatus) -> bool {
+    s.state
+        .as_ref()
+        .and_then(|st| st.terminated.as_ref())
+        .is_some_and(|t| t.exit_code == 0)
 }
 
 /// Whether an event is one of the kubelet's probe events about container `name`.
@@ -39,7 +48,7 @@ pub fn detect<'c>(a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) -> 
         return out;
     }
     for cs in model::container_statuses(pod) {
-        if cs.ready && cs.restart_count == 0 {
+        if (cs.ready && cs.restart_count == 0) || completed(cs) {
             continue;
         }
         let crashing = cs
