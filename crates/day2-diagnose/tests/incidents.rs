@@ -1693,8 +1693,9 @@ const HELDOUT114_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the hundred-and-fifteenth held-out set
 /// (`tests/incidents-heldout-115/`) fully right. Blind, on the engine of
 /// 0fdc3e5: 6 of 14. 9 of 14 after the round of the hundred-and-fourteenth
-/// to hundred-and-seventeenth sets. Only goes up.
-const HELDOUT115_ACCURACY_FLOOR: f64 = 0.642;
+/// to hundred-and-seventeenth sets. 11 of 14 after the round of the
+/// hundred-and-eighteenth to hundred-and-twenty-first sets. Only goes up.
+const HELDOUT115_ACCURACY_FLOOR: f64 = 0.785;
 
 /// Healthy clusters of the hundred-and-fifteenth held-out set that get a diagnosis
 /// today. Only goes down.
@@ -1703,8 +1704,9 @@ const HELDOUT115_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the hundred-and-sixteenth held-out set
 /// (`tests/incidents-heldout-116/`) fully right. Blind, on the engine of
 /// 0fdc3e5: 7 of 14. 11 of 14 after the round of the hundred-and-fourteenth
-/// to hundred-and-seventeenth sets. Only goes up.
-const HELDOUT116_ACCURACY_FLOOR: f64 = 0.785;
+/// to hundred-and-seventeenth sets. 13 of 14 after the round of the
+/// hundred-and-eighteenth to hundred-and-twenty-first sets. Only goes up.
+const HELDOUT116_ACCURACY_FLOOR: f64 = 0.928;
 
 /// Healthy clusters of the hundred-and-sixteenth held-out set that get a diagnosis
 /// today. Only goes down.
@@ -1720,33 +1722,41 @@ const HELDOUT117_ACCURACY_FLOOR: f64 = 0.928;
 /// today. Only goes down.
 const HELDOUT117_HEALTHY_MISSES_CEILING: usize = 0;
 
-/// Share of the hundred-and-eighteenth held-out set (`tests/incidents-heldout-118/`)
-/// fully right. Blind, on the engine of 71b99ac: 6 of 14. Only goes up.
-const HELDOUT118_ACCURACY_FLOOR: f64 = 0.428;
+/// Share of the hundred-and-eighteenth held-out set
+/// (`tests/incidents-heldout-118/`) fully right. Blind, on the engine of
+/// 71b99ac: 6 of 14. 10 of 14 after the round of the hundred-and-eighteenth
+/// to hundred-and-twenty-first sets. Only goes up.
+const HELDOUT118_ACCURACY_FLOOR: f64 = 0.714;
 
 /// Healthy clusters of the hundred-and-eighteenth held-out set that get a diagnosis
 /// today. Only goes down.
-const HELDOUT118_HEALTHY_MISSES_CEILING: usize = 1;
+const HELDOUT118_HEALTHY_MISSES_CEILING: usize = 0;
 
-/// Share of the hundred-and-nineteenth held-out set (`tests/incidents-heldout-119/`)
-/// fully right. Blind, on the engine of 71b99ac: 5 of 14. Only goes up.
-const HELDOUT119_ACCURACY_FLOOR: f64 = 0.357;
+/// Share of the hundred-and-nineteenth held-out set
+/// (`tests/incidents-heldout-119/`) fully right. Blind, on the engine of
+/// 71b99ac: 5 of 14. 12 of 14 after the round of the hundred-and-eighteenth
+/// to hundred-and-twenty-first sets. Only goes up.
+const HELDOUT119_ACCURACY_FLOOR: f64 = 0.857;
 
 /// Healthy clusters of the hundred-and-nineteenth held-out set that get a diagnosis
 /// today. Only goes down.
 const HELDOUT119_HEALTHY_MISSES_CEILING: usize = 0;
 
-/// Share of the hundred-and-twentieth held-out set (`tests/incidents-heldout-120/`)
-/// fully right. Blind, on the engine of 71b99ac: 8 of 14. Only goes up.
-const HELDOUT120_ACCURACY_FLOOR: f64 = 0.571;
+/// Share of the hundred-and-twentieth held-out set
+/// (`tests/incidents-heldout-120/`) fully right. Blind, on the engine of
+/// 71b99ac: 8 of 14. 9 of 14 after the round of the hundred-and-eighteenth
+/// to hundred-and-twenty-first sets. Only goes up.
+const HELDOUT120_ACCURACY_FLOOR: f64 = 0.642;
 
 /// Healthy clusters of the hundred-and-twentieth held-out set that get a diagnosis
 /// today. Only goes down.
 const HELDOUT120_HEALTHY_MISSES_CEILING: usize = 0;
 
-/// Share of the hundred-and-twenty-first held-out set (`tests/incidents-heldout-121/`)
-/// fully right. Blind, on the engine of 71b99ac: 4 of 14. Only goes up.
-const HELDOUT121_ACCURACY_FLOOR: f64 = 0.285;
+/// Share of the hundred-and-twenty-first held-out set
+/// (`tests/incidents-heldout-121/`) fully right. Blind, on the engine of
+/// 71b99ac: 4 of 14. 10 of 14 after the round of the hundred-and-eighteenth
+/// to hundred-and-twenty-first sets. Only goes up.
+const HELDOUT121_ACCURACY_FLOOR: f64 = 0.714;
 
 /// Healthy clusters of the hundred-and-twenty-first held-out set that get a diagnosis
 /// today. Only goes down.
