@@ -1752,3 +1752,28 @@ fn a_karpenter_pool_that_adds_no_node_for_long_is_its_controllers_refusal() {
     let d = about(&out, "PodPending", "default", "inflate-4hx8d");
     assert!(!d.fix.contains("ec2:CreateFleet"), "{}", d.fix);
 }
+
+#[test]
+fn a_node_claim_karpenter_could_not_launch_says_why() {
+    // aws/karpenter-provider-aws#5444: the controller role may not pass
+    // the node role.
+    let claim = |message: &str| {
+        format!(
+            "- {{apiVersion: karpenter.sh/v1beta1, kind: NodeClaim, metadata: {{name: default-8kq2n, uid: nc1}}, status: {{conditions: [{{type: Launched, status: \"False\", reason: LaunchFailed, message: {message:?}}}]}}}}\n"
+        )
+    };
+    let refused = claim(
+        "AccessDenied: User: arn:aws:sts::1:assumed-role/KarpenterControllerRole/17 is not authorized to perform: iam:PassRole on resource: arn:aws:iam::1:role/KarpenterNodeRole because no identity-based policy allows the iam:PassRole action",
+    );
+    let out = diagnose(&load(&karpenter(&refused)));
+    let d = about(&out, "PodPending", "default", "inflate-4hx8d");
+    assert_root(d, Loop::Identity, "ServiceAccount", "default");
+    assert!(d.fix.contains("iam:PassRole"), "{}", d.fix);
+    // Another launch failure: the NodeClaim's own reason.
+    let short = claim(
+        "InsufficientInstanceCapacity: We currently do not have sufficient m5.large capacity",
+    );
+    let out = diagnose(&load(&karpenter(&short)));
+    let d = about(&out, "PodPending", "default", "inflate-4hx8d");
+    assert_root(d, Loop::Compute, "NodeClaim", "default-8kq2n");
+}

@@ -17,7 +17,7 @@ pub fn karpenter_pool<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis>
     let Some((pod, _spec, _p)) = parts(d) else {
         return vec![];
     };
-    if let Some(h) = pool_limits(a, d, pod) {
+    if let Some(h) = pool_limits(a, d, pod).or_else(|| launch_failed(a, d, pod)) {
         return vec![h];
     }
     let found = d
@@ -239,6 +239,68 @@ fn silent<'c>(
         .links(scheduler_links(d))
         .unexplained(),
     ]
+}
+
+/// A NodeClaim Karpenter could not launch (`Launched` False, the cloud's
+/// refusal in its message) while a pod waits for capacity: an IAM refusal
+/// names the action the controller's role lacks (`iam:PassRole` on the
+/// node role, aws/karpenter-provider-aws#5444); anything else is the
+/// launch's own reason.
+fn launch_failed<'c>(
+    a: &Analysis<'c>,
+    d: &Detected<'c>,
+    pod: &day2_model::Res<day2_model::pod::Pod>,
+) -> Option<Hypothesis> {
+    let (claim, message) = a.cluster.other.iter().find_map(|o| {
+        if !matches!(o.kind.as_str(), "NodeClaim" | "Machine") {
+            return None;
+        }
+        let conditions = o.obj.data.get("status")?.get("conditions")?.as_array()?;
+        conditions.iter().find_map(|c| {
+            let launched = c.get("type")?.as_str()? == "Launched";
+            let failed = c.get("status")?.as_str()? == "False";
+            let message = c.get("message")?.as_str()?;
+            (launched && failed && !message.is_empty()).then_some((o, message))
+        })
+    })?;
+    let said = day2_model::redact::excerpt(message, 240);
+    let controller = a
+        .workloads_all()
+        .iter()
+        .find(|w| w.name().contains("karpenter"))
+        .map(|w| (w.namespace(), day2_model::pod::service_account(w.spec)));
+    let h = match (super::super::cloud_policy::denied(message), controller) {
+        (Some(denied), Some((ns, sa))) => Hypothesis::new(
+            86,
+            Loop::Identity,
+            ObjRef::new("ServiceAccount", Some(ns), sa),
+            format!(
+                "{} waits for a node Karpenter cannot launch: NodeClaim {} failed to launch because the cloud refuses {} to Karpenter's role (ServiceAccount {ns}/{sa}): `{said}`",
+                pod.name(),
+                claim.name(),
+                denied.action()
+            ),
+        )
+        .fix(format!(
+            "Allow `{}` in the IAM policy of the role ServiceAccount {ns}/{sa} assumes (for `iam:PassRole`, on the node role the EC2NodeClass names, which must match the role's name exactly); Karpenter retries the launch on its own.",
+            denied.action()
+        )),
+        _ => Hypothesis::new(
+            80,
+            Loop::Compute,
+            claim.objref(),
+            format!(
+                "{} waits for a node Karpenter cannot launch: NodeClaim {} failed to launch: `{said}`",
+                pod.name(),
+                claim.name()
+            ),
+        )
+        .fix(format!(
+            "Act on what the launch failure says (`kubectl describe nodeclaim {}`: an instance type without capacity, a quota, a subnet or security group the node class cannot find), then let Karpenter retry.",
+            claim.name()
+        )),
+    };
+    Some(h.links(scheduler_links(d)))
 }
 
 fn pool_limits<'c>(
