@@ -5,7 +5,9 @@
 //! Store volume whose AWS provider finds no IAM role for the pod's account
 //! (aws/secrets-store-csi-driver-provider-aws#276), a disk category the
 //! node's instance type does not take
-//! (kubernetes-sigs/alibaba-cloud-csi-driver#274), a claim whose volume is
+//! (kubernetes-sigs/alibaba-cloud-csi-driver#274; on GCE, a `pd-standard`
+//! disk a C3 machine refuses to attach,
+//! kubernetes-sigs/gcp-compute-persistent-disk-csi-driver#1212), a claim whose volume is
 //! gone (mariadb-operator/mariadb-operator#374), a Vault login refused
 //! for the Secret a VaultStaticSecret should write
 //! (hashicorp/vault-secrets-operator#577), and an attach to a node whose
@@ -274,4 +276,27 @@ fn an_attach_to_a_node_whose_csinode_lacks_the_driver_is_the_node_plugins_tolera
         "{}",
         d.fix
     );
+}
+
+#[test]
+fn a_gce_disk_type_a_c3_machine_will_not_attach() {
+    let said = "AttachVolume.Attach failed for volume \"d-uf69\" : rpc error: code = Internal desc = ControllerPublishVolume failed with error for disk projects/p/zones/us-central1-c/disks/d-uf69 on node projects/p/zones/us-central1-c/instances/w1: rpc error: code = Internal desc = '[pd-standard] features are not compatible for creating instance'";
+    let text = disk(said)
+        .replace("reason: FailedMount", "reason: FailedAttachVolume")
+        .replace(
+            "component: kubelet, host: w1",
+            "component: attachdetach-controller",
+        )
+        .replace(
+            "provisioner: diskplugin.csi.alibabacloud.com, parameters: {type: cloud_essd}",
+            "provisioner: pd.csi.storage.gke.io, parameters: {type: pd-standard}",
+        )
+        .replace(
+            "driver: diskplugin.csi.alibabacloud.com",
+            "driver: pd.csi.storage.gke.io",
+        );
+    let out = diagnose(&load(&text));
+    let d = about(&out, "FailedAttachVolume", "default", "disk-kq2mz");
+    assert_root(d, Loop::Storage, "StorageClass", "essd");
+    assert!(d.fix.contains("pd-balanced"), "{}", d.fix);
 }

@@ -60,7 +60,7 @@ pub fn driver_side(
 ) -> Option<Hypothesis> {
     let ns = pod.ns_or_default();
     if let Some(h) =
-        category_unsupported(a, pod, message).or_else(|| host_dir_gone(a, pod, message))
+        category_unsupported(a, pod, message, None).or_else(|| host_dir_gone(a, pod, message))
     {
         return Some(h.links(link));
     }
@@ -148,16 +148,24 @@ pub fn driver_side(
 /// specified instance does not support this disk category`,
 /// kubernetes-sigs/alibaba-cloud-csi-driver#274): the class's disk type
 /// and the node's instance type do not go together.
-fn category_unsupported(a: &Analysis<'_>, pod: &Res<Pod>, message: &str) -> Option<Hypothesis> {
+pub(super) fn category_unsupported<'c>(
+    a: &Analysis<'c>,
+    pod: &Res<Pod>,
+    message: &str,
+    volume: Option<&'c Res<k8s_openapi::api::core::v1::PersistentVolume>>,
+) -> Option<Hypothesis> {
     let l = message.to_ascii_lowercase();
+    // GCE's `'[pd-standard] features are not compatible for creating
+    // instance'` (a C3 machine, kubernetes-sigs/gcp-compute-persistent-disk-csi-driver#1212).
     let refused = l.contains("notsupportdiskcategory")
+        || l.contains("features are not compatible for creating instance")
         || (l.contains("instance")
             && l.contains("does not support")
             && l.contains("disk category"));
     if !refused {
         return None;
     }
-    let pv = quoted_volume(a, message)?;
+    let pv = quoted_volume(a, message).or(volume)?;
     let class = day2_model::cluster::volume_class_name(pv)
         .and_then(|sc| a.cluster.storage_classes.iter().find(|c| c.name() == sc));
     let category = class
@@ -195,7 +203,12 @@ fn category_unsupported(a: &Analysis<'_>, pod: &Res<Pod>, message: &str) -> Opti
             ),
         )
         .fix(format!(
-            "Match the disk category to the machines: use a StorageClass whose `{category}` is a category node {node}'s instance type supports (the cloud's instance-family table lists them), or keep these pods on instance types that take it (node affinity on `node.kubernetes.io/instance-type`); a volume already made in the wrong category must be recreated (or snapshotted and restored) in the right one."
+            "Match the disk type (category) to the machines: use a StorageClass whose `{category}` is one node {node}'s instance type supports (the cloud's instance-family table lists them{}), or keep these pods on instance types that take it (node affinity on `node.kubernetes.io/instance-type`); a volume already made in the wrong category must be recreated (or snapshotted and restored) in the right one.",
+            if category.contains("pd-") {
+                "; on GCE the C3, N4 and newer series take only `pd-balanced`, `pd-ssd` or Hyperdisk"
+            } else {
+                ""
+            }
         ))
         .link(Link::new(Loop::Compute, None, node_ref, format!("node {node}{instance}"))),
     )
