@@ -14,7 +14,8 @@
 //! pool by the failed Job that creates it, as a 1.6 kubelet reports it
 //! (kubernetes/kops#2529), and a host-network agent timing out on the
 //! `kubernetes` Service's ClusterIP before the node has its rules
-//! (cilium/cilium#28823). Each with the sibling that must read otherwise.
+//! (cilium/cilium#28823), and a pod-network pod timing out on it, the path
+//! to the control plane (metallb/metallb#888). Each with the sibling that must read otherwise.
 
 mod common;
 
@@ -494,7 +495,8 @@ fn a_host_network_agent_timing_out_on_the_api_services_cluster_ip_needs_the_serv
     // The node's own diagnosis follows its CNI agent.
     let d = about(&out, "NodeNotReady", "", "w1");
     assert!(d.fix.contains("k8sServiceHost"), "{}", d.fix);
-    // On the pod network the ClusterIP is the CNI's to route: not this.
+    // On the pod network kube-proxy routes the ClusterIP: not this, but the
+    // path to the control plane's address (metallb/metallb#888).
     let out = diagnose(&load(&cilium_config(false)));
     assert!(
         out.diagnoses
@@ -502,5 +504,11 @@ fn a_host_network_agent_timing_out_on_the_api_services_cluster_ip_needs_the_serv
             .all(|d| !d.fix.contains("k8sServiceHost")),
         "{}",
         summary(&out)
+    );
+    let d = about(&out, "CrashLoopBackOff", "kube-system", "cilium-x1");
+    assert!(
+        d.unexplained && d.fix.contains("host firewall"),
+        "{}",
+        d.fix
     );
 }

@@ -460,6 +460,11 @@ pub(super) fn service_cause(
                 // iptables rule sets (kubernetes/minikube#4350).
                 ConnectFailure::Unreachable =>
                     "`no route to host` with no policy in the way is a host firewall rejecting the packet (firewalld's or iptables' reject with icmp-host-prohibited) on the pod's node or the peer's: check `firewall-cmd --state` and `iptables -S | grep REJECT` there, and stop firewalld or open the pod and service ranges",
+                // The API server's own Service: kube-proxy sends it on to a
+                // control-plane host, whose firewall may drop the pod
+                // network's traffic (metallb/metallb#888).
+                ConnectFailure::Timeout if sns == "default" && svc.name() == "kubernetes" =>
+                    "a timeout to the API server's Service with no policy in the way is the path from the pod network to the control plane's address behind it: a host firewall on the control-plane nodes (firewalld, ufw, iptables rules dropping forwarded traffic from the pod CIDR) or a security group that does not admit the pods' addresses on the API server's port, or kube-proxy missing on the pod's node",
                 _ => "a timeout with no policy in the way points at the node network or the CNI",
             }
         ),
