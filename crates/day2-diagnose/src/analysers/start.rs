@@ -54,11 +54,7 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let link = d
         .events_with("FailedCreatePodSandBox")
         .chain(d.events_with("FailedSync"))
-        .filter(|e| {
-            e.reason != "FailedSync"
-                || e.message_text().contains("NetworkError")
-                || e.message_text().contains("SandboxError")
-        })
+        .filter(|e| crate::symptoms::start::sandbox_failure(e))
         .last()
         .map(|e| {
             Link::from_event(

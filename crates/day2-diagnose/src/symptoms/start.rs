@@ -66,12 +66,7 @@ pub fn detect<'c>(_a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) ->
     let sandbox: Vec<&Event> = events
         .iter()
         .copied()
-        .filter(|e| {
-            e.reason == "FailedCreatePodSandBox"
-                || (e.reason == "FailedSync"
-                    && (e.message_text().contains("SetupNetworkError")
-                        || e.message_text().contains("CreatePodSandboxError")))
-        })
+        .filter(|e| sandbox_failure(e))
         .collect();
     let started = model::container_statuses(pod).any(|s| {
         s.state.as_ref().is_some_and(|st| st.running.is_some())
@@ -122,4 +117,14 @@ pub fn detect<'c>(_a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) ->
         out.push(d);
     }
     out
+}
+
+/// A kubelet event saying a pod's sandbox could not be made:
+/// `FailedCreatePodSandBox`, or the `FailedSync` of kubelets before 1.8
+/// (`SetupNetworkError` before 1.6, `CreatePodSandboxError` from 1.6).
+pub(crate) fn sandbox_failure(e: &Event) -> bool {
+    e.reason == "FailedCreatePodSandBox"
+        || (e.reason == "FailedSync"
+            && (e.message_text().contains("SetupNetworkError")
+                || e.message_text().contains("CreatePodSandboxError")))
 }
