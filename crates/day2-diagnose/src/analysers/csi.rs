@@ -298,18 +298,7 @@ fn unelected(
                 .as_deref()
                 .is_some_and(|i| i.contains("csi-provisioner"))
     })?;
-    let elects = sidecar
-        .args
-        .iter()
-        .flatten()
-        .chain(sidecar.command.iter().flatten())
-        .any(|x| {
-            matches!(
-                x.trim_start_matches('-'),
-                "leader-election" | "leader-election=true"
-            )
-        });
-    if !elects || !super::provisioner_rbac::idle(a, w, claim) {
+    if !super::csi_attacher::elects_leader(sidecar) || !super::provisioner_rbac::idle(a, w, claim) {
         return None;
     }
     let (ns, sa) = (w.namespace(), day2_model::pod::service_account(w.spec));

@@ -23,6 +23,22 @@ fn attacher<'w>(w: &Workload<'w>) -> Option<&'w Container> {
     })
 }
 
+/// Whether a Kubernetes sidecar (csi-provisioner, csi-attacher, …) is run
+/// to elect a leader: `--leader-election` (or `=true`); the
+/// `--leader-election-namespace` beside it elects nothing by itself.
+pub(super) fn elects_leader(c: &k8s_openapi::api::core::v1::Container) -> bool {
+    c.args
+        .iter()
+        .flatten()
+        .chain(c.command.iter().flatten())
+        .any(|x| {
+            matches!(
+                x.trim_start_matches('-'),
+                "leader-election" | "leader-election=true"
+            )
+        })
+}
+
 /// The major version of an image's tag (`…/csi-attacher:v3.1.0` → 3);
 /// `None` for a digest or an unversioned tag.
 fn major(image: &str) -> Option<u32> {
@@ -63,13 +79,7 @@ pub fn racing(a: &Analysis<'_>, driver: &str) -> Option<(ObjRef, i32)> {
     let w = controller(a, driver)?;
     let replicas = w.replicas?;
     let sidecar = attacher(w)?;
-    let elects = sidecar
-        .args
-        .iter()
-        .chain(sidecar.command.iter())
-        .flatten()
-        .any(|a| a.starts_with("--leader-election") && !a.ends_with("=false"));
-    (replicas > 1 && !elects).then(|| (w.objref(), replicas))
+    (replicas > 1 && !elects_leader(sidecar)).then(|| (w.objref(), replicas))
 }
 
 /// An attach of `pv` that times out, with the driver's attacher unable to
