@@ -260,11 +260,7 @@ pub fn ungranted<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         ];
     }
     // What the program watches, by its flags.
-    let Some(c) = pod
-        .spec
-        .as_ref()
-        .and_then(|s| s.containers.iter().find(|c| c.name == *container))
-    else {
+    let Some(c) = crate::model::spec_container(pod, container) else {
         return vec![];
     };
     let image = c.image.as_deref().unwrap_or("");

@@ -581,12 +581,7 @@ fn curl_to_closed_port(
     if code != 7 {
         return None;
     }
-    let c = pod
-        .spec
-        .as_ref()?
-        .containers
-        .iter()
-        .find(|c| c.name == container)?;
+    let c = crate::model::spec_container(pod, container)?;
     let words: Vec<&str> = c
         .command
         .iter()

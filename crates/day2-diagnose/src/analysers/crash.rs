@@ -39,14 +39,6 @@ fn crash<'c, 'd>(d: &'d Detected<'c>) -> Option<Crash<'d>> {
     }
 }
 
-fn container<'a>(pod: &'a Pod, name: &str) -> Option<&'a Container> {
-    let spec = pod.spec.as_ref()?;
-    spec.containers
-        .iter()
-        .chain(spec.init_containers.iter().flatten())
-        .find(|c| c.name == name)
-}
-
 fn termination_link(d: &Detected<'_>, c: &Crash<'_>, what: String) -> Link {
     let at = match &d.detail {
         Detail::Crash { finished, .. } => finished.or(d.since),
@@ -66,7 +58,7 @@ pub fn memory<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         return vec![h];
     }
     let workload = model::workload_ref(a.cluster, c.pod);
-    let spec = container(c.pod, c.container);
+    let spec = model::spec_container(c.pod, c.container);
     let limit = spec.and_then(|s| container_limit(s, "memory"));
     let request = spec.and_then(|s| container_explicit_request(s, "memory"));
     let link = termination_link(
@@ -385,7 +377,8 @@ fn init_oom(d: &Detected<'_>, c: &Crash<'_>, workload: &day2_model::ObjRef) -> O
         .next()?;
     let said_oom = message.contains("init was OOM-killed");
     let cut = message.contains("init-p") && message.contains("connection reset by peer");
-    let limit = container(c.pod, c.container).and_then(|k| container_limit(k, "memory"));
+    let limit =
+        model::spec_container(c.pod, c.container).and_then(|k| container_limit(k, "memory"));
     // A pipe cut is runc's init dying for any reason; under a limit this
     // small, the memory cgroup is the reason.
     let tiny = limit.is_some_and(|l| l < 16 * 1024 * 1024);
@@ -541,7 +534,7 @@ fn svc_domain(text: &str) -> Option<&str> {
 /// logs; the domain the workload was configured with is the fix.
 pub fn cluster_domain<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Some(c) = crash(d) else { return vec![] };
-    let Some(ct) = container(c.pod, c.container) else {
+    let Some(ct) = model::spec_container(c.pod, c.container) else {
         return vec![];
     };
     let ns = c.pod.ns_or_default();
@@ -656,7 +649,7 @@ fn left_words(a: &Analysis<'_>, pod: &Res<Pod>, container: &str) -> bool {
 fn cloud_identity(a: &Analysis<'_>, pod: &Res<Pod>, container: &str) -> Option<String> {
     let ns = pod.ns_or_default();
     let spec = pod.spec.as_ref()?;
-    let ct = self::container(pod, container)?;
+    let ct = model::spec_container(pod, container)?;
     let env = |name: &str| ct.env.iter().flatten().any(|e| e.name == name);
     let sa_name = day2_model::pod::service_account(spec);
     let sa = a.service_account(ns, sa_name);

@@ -129,11 +129,7 @@ fn host_network_dns(
     {
         return None;
     }
-    let c = spec
-        .init_containers
-        .iter()
-        .flatten()
-        .find(|c| c.name == container)?;
+    let c = model::spec_container(pod, container)?;
     let text = model::command_line(c)
         .map(String::as_str)
         .collect::<Vec<_>>()

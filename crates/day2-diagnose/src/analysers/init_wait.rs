@@ -108,12 +108,7 @@ fn service_name<'h>(host: &'h str, ns: &'h str) -> (&'h str, &'h str) {
 }
 
 pub fn waits(a: &Analysis<'_>, pod: &Res<Pod>, container: &str) -> Option<Hypothesis> {
-    let spec = pod.spec.as_ref()?;
-    let c = spec
-        .init_containers
-        .iter()
-        .flatten()
-        .find(|c| c.name == container)?;
+    let c = crate::model::spec_container(pod, container)?;
     let script = crate::model::command_line(c)
         .cloned()
         .collect::<Vec<_>>()

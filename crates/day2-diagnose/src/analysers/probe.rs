@@ -14,14 +14,6 @@ use day2_model::{Event, Loop};
 use k8s_openapi::api::core::v1::{Container, Probe};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-fn container<'a>(pod: &'a day2_model::pod::Pod, name: &str) -> Option<&'a Container> {
-    let spec = pod.spec.as_ref()?;
-    spec.containers
-        .iter()
-        .chain(spec.init_containers.iter().flatten())
-        .find(|c| c.name == name)
-}
-
 fn probe_of(c: &Container, kind: ProbeKind) -> Option<&Probe> {
     match kind {
         ProbeKind::Readiness => c.readiness_probe.as_ref(),
@@ -104,7 +96,7 @@ pub fn cause<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         return vec![];
     }
     let workload = model::workload_ref(a.cluster, pod);
-    let spec = container(pod, name);
+    let spec = crate::model::spec_container(pod, name);
     // The most telling failure: a killing probe before a readiness one, the latest first.
     let chosen = fails
         .iter()

@@ -112,12 +112,7 @@ pub(crate) fn vpa_over_limit(
     pod: &Res<Pod>,
     container: &str,
 ) -> Option<(i64, i64)> {
-    let limit = pod
-        .spec
-        .as_ref()?
-        .containers
-        .iter()
-        .find(|c| c.name == container)
+    let limit = model::spec_container(pod, container)
         .and_then(|c| day2_model::resources::container_limit(c, "memory"))?;
     let workload = model::workload_ref(a.cluster, pod);
     let str_at = |v: &serde_json::Value, path: &[&str]| -> Option<String> {

@@ -89,12 +89,7 @@ pub(super) fn peers_of(
     container: &str,
 ) -> Vec<(String, Option<u16>)> {
     let ns = pod.ns_or_default();
-    let Some(c) = pod.spec.as_ref().and_then(|s| {
-        s.containers
-            .iter()
-            .chain(s.init_containers.iter().flatten())
-            .find(|c| c.name == container)
-    }) else {
+    let Some(c) = model::spec_container(pod, container) else {
         return vec![];
     };
     let vars: Vec<(String, String)> = a

@@ -9,10 +9,7 @@ pub(super) fn exec_format(a: &Analysis<'_>, pod: &Res<Pod>, container: &str) -> 
     let workload = model::workload_ref(a.cluster, pod);
     let node = model::node_name(pod).and_then(|n| a.cluster.node(n));
     let arch = node.and_then(|n| n.labels().get("kubernetes.io/arch").map(String::as_str));
-    let image = pod
-        .spec
-        .as_ref()
-        .and_then(|s| s.containers.iter().find(|c| c.name == container))
+    let image = model::spec_container(pod, container)
         .and_then(|c| c.image.as_deref())
         .unwrap_or("the image");
     let on = match (node, arch) {
@@ -279,12 +276,7 @@ pub(super) fn untrusted_server(
     if problem != "signed by an unknown authority" {
         return None;
     }
-    let c = pod
-        .spec
-        .as_ref()?
-        .containers
-        .iter()
-        .find(|c| c.name == container)?;
+    let c = model::spec_container(pod, container)?;
     let trust: Vec<&str> = c
         .env
         .iter()

@@ -10,12 +10,7 @@ use day2_model::security::EffectiveSecurityContext;
 
 /// The volume mounted at the longest prefix of `path` in `container`.
 fn volume_at<'p>(pod: &'p Res<Pod>, container: &str, path: &str) -> Option<&'p str> {
-    let spec = pod.spec.as_ref()?;
-    let c = spec
-        .containers
-        .iter()
-        .chain(spec.init_containers.iter().flatten())
-        .find(|c| c.name == container)?;
+    let c = model::spec_container(pod, container)?;
     c.volume_mounts
         .iter()
         .flatten()
