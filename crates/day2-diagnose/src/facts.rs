@@ -60,6 +60,9 @@ pub struct References<'c> {
     /// Namespaces the input holds any object of each kind in: a reference is
     /// only "to nothing" where the input shows that kind was captured.
     pub held: FxHashSet<(&'static str, &'c str)>,
+    /// The input's log entries by pod (namespace, name), in input order:
+    /// every crash of a pod asks for them.
+    pub logs: FxHashMap<(&'c str, &'c str), Vec<&'c day2_model::PodLog>>,
 }
 
 /// One environment variable of a container, with the value the input holds
@@ -137,8 +140,15 @@ impl<'c> References<'c> {
                 .iter()
                 .map(|r| ("PersistentVolumeClaim", r.ns_or_default())),
         );
+        let mut logs: FxHashMap<_, Vec<_>> = FxHashMap::default();
+        for l in &c.logs {
+            logs.entry((l.namespace.as_str(), l.pod.as_str()))
+                .or_default()
+                .push(l);
+        }
         References {
             held,
+            logs,
             config_maps: c
                 .config_maps
                 .iter()

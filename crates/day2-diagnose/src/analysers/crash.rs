@@ -617,12 +617,12 @@ fn logs<'a>(
     pod: &'a Res<Pod>,
     container: &'a str,
 ) -> impl Iterator<Item = &'a day2_model::PodLog> {
-    let ns = pod.ns_or_default();
-    a.cluster.logs.iter().filter(move |l| {
-        l.namespace == ns
-            && l.pod == pod.name()
-            && l.container.as_deref().is_none_or(|c| c == container)
-    })
+    let of_pod = a.references().logs.get(&(pod.ns_or_default(), pod.name()));
+    of_pod
+        .into_iter()
+        .flatten()
+        .copied()
+        .filter(move |l| l.container.as_deref().is_none_or(|c| c == container))
 }
 
 /// What a container said as it stopped: its termination messages (the last

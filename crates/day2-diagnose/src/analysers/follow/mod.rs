@@ -103,12 +103,12 @@ pub(crate) fn crash_texts<'c>(
             out.push(e.message_text().to_owned());
         }
     }
-    let ns = pod.ns_or_default();
-    for l in a.cluster.logs.iter().filter(|l| {
-        l.namespace == ns
-            && l.pod == pod.name()
-            && l.container.as_deref().is_none_or(|c| c == container)
-    }) {
+    let of_pod = a.references().logs.get(&(pod.ns_or_default(), pod.name()));
+    for l in of_pod
+        .into_iter()
+        .flatten()
+        .filter(|l| l.container.as_deref().is_none_or(|c| c == container))
+    {
         out.push(l.text.clone());
     }
     out

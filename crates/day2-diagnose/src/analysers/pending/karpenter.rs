@@ -204,25 +204,27 @@ fn silent<'c>(
         matches!(o.kind.as_str(), "NodePool" | "Provisioner")
             && o.obj.api_version.starts_with("karpenter.sh/")
     });
+    // The cheap conditions first: this runs for every pod short of room.
+    let (true, Some(pool), Some(since), Some(now)) = (short, pool, d.since, a.observed_at()) else {
+        return vec![];
+    };
+    let minutes = now.duration_since(since).as_secs() / 60;
+    if minutes < 10 {
+        return vec![];
+    }
     let controller = a
         .workloads_all()
         .iter()
         .find(|w| w.name().contains("karpenter"))
         .map(|w| ObjRef::new(w.kind, Some(w.namespace()), w.name()));
-    let (Some(pool), Some(controller), Some(since), Some(now)) =
-        (pool, controller, d.since, a.observed_at())
-    else {
-        return vec![];
-    };
-    let minutes = now.duration_since(since).as_secs() / 60;
     let joined = a
         .cluster
         .nodes
         .iter()
         .any(|n| model::creation(&n.metadata).is_some_and(|c| c >= since));
-    if !short || minutes < 10 || joined {
+    let (Some(controller), false) = (controller, joined) else {
         return vec![];
-    }
+    };
     let (ns, name) = (
         controller.namespace.clone().unwrap_or_default(),
         controller.name.clone(),
