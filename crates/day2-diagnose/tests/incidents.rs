@@ -440,6 +440,18 @@
 //! `tests/incidents-heldout-121/` is a hundred-and-twenty-first, written the same way
 //! from threads none of the other sets cites, against
 //! [`HELDOUT121_ACCURACY_FLOOR`] and [`HELDOUT121_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-122/` is a hundred-and-twenty-second, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT122_ACCURACY_FLOOR`] and [`HELDOUT122_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-123/` is a hundred-and-twenty-third, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT123_ACCURACY_FLOOR`] and [`HELDOUT123_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-124/` is a hundred-and-twenty-fourth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT124_ACCURACY_FLOOR`] and [`HELDOUT124_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-125/` is a hundred-and-twenty-fifth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT125_ACCURACY_FLOOR`] and [`HELDOUT125_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -1762,6 +1774,38 @@ const HELDOUT121_ACCURACY_FLOOR: f64 = 0.714;
 /// today. Only goes down.
 const HELDOUT121_HEALTHY_MISSES_CEILING: usize = 0;
 
+/// Share of the hundred-and-twenty-second held-out set (`tests/incidents-heldout-122/`)
+/// fully right. Blind, on the engine of b7d9cc1: 9 of 13 (69.2%). Only goes up.
+const HELDOUT122_ACCURACY_FLOOR: f64 = 0.692;
+
+/// Healthy clusters of the hundred-and-twenty-second held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT122_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the hundred-and-twenty-third held-out set (`tests/incidents-heldout-123/`)
+/// fully right. Blind, on the engine of b7d9cc1: 10 of 14 (71.4%). Only goes up.
+const HELDOUT123_ACCURACY_FLOOR: f64 = 0.714;
+
+/// Healthy clusters of the hundred-and-twenty-third held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT123_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the hundred-and-twenty-fourth held-out set (`tests/incidents-heldout-124/`)
+/// fully right. Blind, on the engine of b7d9cc1: 10 of 14 (71.4%). Only goes up.
+const HELDOUT124_ACCURACY_FLOOR: f64 = 0.714;
+
+/// Healthy clusters of the hundred-and-twenty-fourth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT124_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the hundred-and-twenty-fifth held-out set (`tests/incidents-heldout-125/`)
+/// fully right. Blind, on the engine of b7d9cc1: 4 of 14 (28.6%). Only goes up.
+const HELDOUT125_ACCURACY_FLOOR: f64 = 0.285;
+
+/// Healthy clusters of the hundred-and-twenty-fifth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT125_HEALTHY_MISSES_CEILING: usize = 0;
+
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
 const HELDOUT10_HEALTHY_MISSES_CEILING: usize = 0;
@@ -2260,6 +2304,10 @@ const HELDOUT118: &str = "tests/incidents-heldout-118";
 const HELDOUT119: &str = "tests/incidents-heldout-119";
 const HELDOUT120: &str = "tests/incidents-heldout-120";
 const HELDOUT121: &str = "tests/incidents-heldout-121";
+const HELDOUT122: &str = "tests/incidents-heldout-122";
+const HELDOUT123: &str = "tests/incidents-heldout-123";
+const HELDOUT124: &str = "tests/incidents-heldout-124";
+const HELDOUT125: &str = "tests/incidents-heldout-125";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -2883,6 +2931,14 @@ const HELDOUT120_BEGIN: &str = "<!-- heldout120:begin -->";
 const HELDOUT120_END: &str = "<!-- heldout120:end -->";
 const HELDOUT121_BEGIN: &str = "<!-- heldout121:begin -->";
 const HELDOUT121_END: &str = "<!-- heldout121:end -->";
+const HELDOUT122_BEGIN: &str = "<!-- heldout122:begin -->";
+const HELDOUT122_END: &str = "<!-- heldout122:end -->";
+const HELDOUT123_BEGIN: &str = "<!-- heldout123:begin -->";
+const HELDOUT123_END: &str = "<!-- heldout123:end -->";
+const HELDOUT124_BEGIN: &str = "<!-- heldout124:begin -->";
+const HELDOUT124_END: &str = "<!-- heldout124:end -->";
+const HELDOUT125_BEGIN: &str = "<!-- heldout125:begin -->";
+const HELDOUT125_END: &str = "<!-- heldout125:end -->";
 
 /// The scoreboards share one file and run in parallel: one writer at a time.
 static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -4436,6 +4492,54 @@ fn heldout121_incidents_scoreboard() {
         HELDOUT121_ACCURACY_FLOOR,
         HELDOUT121_HEALTHY_MISSES_CEILING,
         (HELDOUT121_BEGIN, HELDOUT121_END),
+    );
+}
+
+/// The hundred-and-twenty-second held-out set, scored on its own by the same code.
+#[test]
+fn heldout122_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT122,
+        13,
+        HELDOUT122_ACCURACY_FLOOR,
+        HELDOUT122_HEALTHY_MISSES_CEILING,
+        (HELDOUT122_BEGIN, HELDOUT122_END),
+    );
+}
+
+/// The hundred-and-twenty-third held-out set, scored on its own by the same code.
+#[test]
+fn heldout123_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT123,
+        14,
+        HELDOUT123_ACCURACY_FLOOR,
+        HELDOUT123_HEALTHY_MISSES_CEILING,
+        (HELDOUT123_BEGIN, HELDOUT123_END),
+    );
+}
+
+/// The hundred-and-twenty-fourth held-out set, scored on its own by the same code.
+#[test]
+fn heldout124_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT124,
+        14,
+        HELDOUT124_ACCURACY_FLOOR,
+        HELDOUT124_HEALTHY_MISSES_CEILING,
+        (HELDOUT124_BEGIN, HELDOUT124_END),
+    );
+}
+
+/// The hundred-and-twenty-fifth held-out set, scored on its own by the same code.
+#[test]
+fn heldout125_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT125,
+        14,
+        HELDOUT125_ACCURACY_FLOOR,
+        HELDOUT125_HEALTHY_MISSES_CEILING,
+        (HELDOUT125_BEGIN, HELDOUT125_END),
     );
 }
 
