@@ -3,7 +3,9 @@
 //! (aws/amazon-vpc-cni-k8s#695); a load balancer controller started without
 //! a cluster name (kubernetes-sigs/aws-load-balancer-controller#3051); a
 //! container killed on a rhythm (lsst-it/k8s-cookbook#1308); CoreDNS that
-//! never syncs with the API server (kubernetes/kubernetes#86762).
+//! never syncs with the API server (kubernetes/kubernetes#86762); a load
+//! balancer controller named for another cluster
+//! (kubernetes-sigs/aws-load-balancer-controller#1693).
 
 mod common;
 
@@ -85,6 +87,50 @@ fn an_ingress_without_its_load_balancer_is_the_controllers_setting() {
     let d = about(&out, "LoadBalancerPending", "default", "app");
     assert_root(d, Loop::Network, "Ingress", "app");
     assert!(d.fix.contains("kubernetes.io/role/elb"), "{}", d.fix);
+}
+
+/// aws-load-balancer-controller#1693: the controller's `--cluster-name` is
+/// not the cluster's (eksctl labels its nodes with the real one), so it
+/// finds no subnet tagged for it; the Ingress's HTTPS redirect
+/// (`ssl-redirect`, port `use-annotation`) is an action, not a Service.
+#[test]
+fn an_alb_controller_named_for_another_cluster_finds_no_subnet() {
+    let subnets = "Failed build model due to cannot find at least two subnets from different Availability Zones, discovered subnetIDs: []";
+    let text = alb("\"--cluster-name=prod\", \"--ingress-class=alb\"", subnets)
+        .replace(
+            "metadata: {name: n1}",
+            "metadata: {name: n1, labels: {alpha.eksctl.io/cluster-name: eks-prod}}",
+        )
+        .replace(
+            "metadata: {name: app, namespace: default, creationTimestamp",
+            "metadata: {name: app, namespace: default, annotations: {alb.ingress.kubernetes.io/actions.ssl-redirect: '{\"Type\": \"redirect\"}'}, creationTimestamp",
+        )
+        .replace(
+            "paths: [{path: /, pathType: Prefix,",
+            "paths: [{path: /, pathType: Prefix, backend: {service: {name: ssl-redirect, port: {name: use-annotation}}}}, {path: /, pathType: Prefix,",
+        );
+    let out = diagnose(&load(&text));
+    assert!(
+        out.diagnoses
+            .iter()
+            .all(|d| d.symptom.kind != "IngressBackendMissing"),
+        "{}",
+        summary(&out)
+    );
+    let d = about(&out, "LoadBalancerPending", "default", "app");
+    assert_root(d, Loop::Network, "Pod", "aws-load-balancer-controller-1");
+    assert!(d.fix.contains("--cluster-name=eks-prod"), "{}", d.fix);
+    // The nodes in the controller's cluster: the subnets' tags, as before.
+    let out = diagnose(&load(
+        &text.replace("cluster-name: eks-prod", "cluster-name: prod"),
+    ));
+    let d = about(&out, "LoadBalancerPending", "default", "app");
+    assert_root(d, Loop::Network, "Ingress", "app");
+    // Without its action annotation, `ssl-redirect` is a missing Service.
+    let out = diagnose(&load(
+        &text.replace("alb.ingress.kubernetes.io/actions.ssl-redirect", "note"),
+    ));
+    about(&out, "IngressBackendMissing", "default", "app");
 }
 
 #[test]

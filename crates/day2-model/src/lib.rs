@@ -15,6 +15,7 @@ pub mod cloud;
 pub mod cluster;
 pub mod escape;
 pub mod event;
+pub mod ingress;
 pub mod intern;
 pub mod lazy;
 pub mod netpol;

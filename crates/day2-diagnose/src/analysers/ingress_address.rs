@@ -57,6 +57,43 @@ pub fn empty_cluster_name(
     )
 }
 
+/// The controller's words for finding no subnet to put a load balancer in.
+fn no_subnet(said: &str) -> bool {
+    [
+        "auto-discover subnets",
+        "discover at least one subnet",
+        "unable to resolve at least one subnet",
+        "qualified subnet",
+        "at least two subnets",
+    ]
+    .iter()
+    .any(|w| said.contains(w))
+}
+
+/// The controller's `--cluster-name` when it is not the name the nodes
+/// carry (eksctl's `alpha.eksctl.io/cluster-name` label): it looks for
+/// subnets tagged `kubernetes.io/cluster/<its name>`, and finds none
+/// (aws-load-balancer-controller#1693).
+fn misnamed_cluster<'p>(a: &Analysis<'_>, pod: &'p Pod) -> Option<(&'p str, String)> {
+    let given = flag(pod, "cluster-name").filter(|v| !v.trim().is_empty())?;
+    let mut names: Vec<&str> = a
+        .cluster
+        .nodes
+        .iter()
+        .filter_map(|n| {
+            n.labels()
+                .get("alpha.eksctl.io/cluster-name")
+                .map(String::as_str)
+        })
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    match names.as_slice() {
+        [one] if *one != given => Some((given, (*one).to_owned())),
+        _ => None,
+    }
+}
+
 /// The regions of the cluster's nodes ([`day2_model::topology::node_region`]).
 fn node_regions<'c>(a: &Analysis<'c>) -> Vec<&'c str> {
     let mut out: Vec<&str> = a
@@ -241,6 +278,21 @@ pub fn pending<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .links(warned),
         ];
     }
+    if no_subnet(said)
+        && let Some((given, nodes)) = misnamed_cluster(a, pod)
+    {
+        return vec![
+            Hypothesis::new(
+                86,
+                Loop::Network,
+                workload.clone(),
+                format!("{workload} runs with `--cluster-name={given}`, but the cluster's nodes belong to cluster {nodes}: it discovers subnets by the tag kubernetes.io/cluster/{given}, finds none, and builds no load balancer for Ingress {ns}/{}", ing.name()),
+            )
+            .fix(format!("Set the cluster's real name on {workload}: `--cluster-name={nodes}` (the chart's `clusterName` value: `helm upgrade aws-load-balancer-controller eks/aws-load-balancer-controller -n {} --reuse-values --set clusterName={nodes}`).", pod.ns_or_default()))
+            .link(seen)
+            .links(warned),
+        ];
+    }
     if let Some(region) = flag(pod, "aws-region").filter(|r| day2_model::topology::is_aws_zone(r)) {
         let fixed = &region[..region.len() - 1];
         return vec![
@@ -318,10 +370,7 @@ pub fn pending<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         ];
     }
     // The subnets' tags live in the AWS account, not the cluster.
-    if said.contains("auto-discover subnets")
-        || said.contains("unable to resolve at least one subnet")
-        || said.contains("qualified subnet")
-    {
+    if no_subnet(said) {
         return vec![
             Hypothesis::new(
                 74,

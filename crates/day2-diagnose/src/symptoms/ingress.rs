@@ -15,8 +15,15 @@ use day2_model::{Pod, Res, SourceKind};
 use k8s_openapi::api::core::v1::Service;
 use k8s_openapi::api::networking::v1::{Ingress, IngressServiceBackend};
 
-/// Every Service backend of an Ingress with the host and path routing to it.
+/// Every Service backend of an Ingress with the host and path routing to it
+/// (an AWS Load Balancer Controller action is not a Service).
 pub fn backends(ing: &Ingress) -> Vec<(&IngressServiceBackend, String, String)> {
+    let mut out = backends_and_actions(ing);
+    out.retain(|(b, _, _)| !day2_model::ingress::is_alb_action(ing, b));
+    out
+}
+
+fn backends_and_actions(ing: &Ingress) -> Vec<(&IngressServiceBackend, String, String)> {
     let mut out = Vec::new();
     let Some(spec) = ing.spec.as_ref() else {
         return out;

@@ -81,6 +81,9 @@ impl Rule for IngressBackendMissing {
                 }
             }
             for (pointer, b) in backends {
+                if day2_model::ingress::is_alb_action(ing, b) {
+                    continue;
+                }
                 let (message, severity) = match services.get(&(ns, b.name.as_str())) {
                     None => {
                         if !whole && namespace_has_operator_objects(c, ns) {
