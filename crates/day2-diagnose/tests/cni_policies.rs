@@ -3,7 +3,8 @@
 //! Corefile without the `ready` plugin its probe asks (coredns/coredns#3403),
 //! a replica a one-node cluster cannot spread (cilium/cilium#14089), and
 //! `toFQDNs` egress whose DNS never passes Cilium's DNS proxy
-//! (cilium/cilium#11767).
+//! (cilium/cilium#11767), and flannel nodes that all announce one overlay
+//! address (flannel-io/flannel#535).
 
 mod common;
 
@@ -109,4 +110,34 @@ fn fqdn_egress_whose_dns_skips_the_dns_proxy_is_never_opened() {
     let out = diagnose(&load(&fqdn(", rules: {dns: [{matchPattern: \"*\"}]}")));
     let d = about(&out, "CrashLoopBackOff", "harbor", "harbor-core-1");
     assert_ne!(d.root_cause.object.name, "deny-all", "{}", summary(&out));
+}
+
+/// flannel-io/flannel#535: flannel took the Vagrant NAT interface on every
+/// VM, so each node announces 10.0.2.15 as its overlay address and lookups
+/// from a pod on another node than CoreDNS time out.
+fn vagrant(second_ip: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: n1, annotations: {{flannel.alpha.coreos.com/public-ip: 10.0.2.15}}}}, status: {{addresses: [{{type: InternalIP, address: 192.168.33.10}}], conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: v1, kind: Node, metadata: {{name: n2, annotations: {{flannel.alpha.coreos.com/public-ip: {second_ip}}}}}, status: {{addresses: [{{type: InternalIP, address: 192.168.33.11}}], conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: apps/v1, kind: DaemonSet, metadata: {{name: kube-flannel-ds, namespace: kube-system, uid: ds1}}, spec: {{selector: {{matchLabels: {{app: flannel}}}}, template: {{metadata: {{labels: {{app: flannel}}}}, spec: {{containers: [{{name: kube-flannel, image: "quay.io/coreos/flannel:v0.10.0", args: [--ip-masq, --kube-subnet-mgr]}}]}}}}}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: kube-flannel-ds-a, namespace: kube-system, labels: {{app: flannel}}, ownerReferences: [{{apiVersion: apps/v1, kind: DaemonSet, name: kube-flannel-ds, uid: ds1, controller: true}}]}}, spec: {{nodeName: n2, containers: [{{name: kube-flannel, image: "quay.io/coreos/flannel:v0.10.0", args: [--ip-masq, --kube-subnet-mgr]}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: kube-flannel, ready: true, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2026-06-20T08:00:00Z"}}}}}}]}}}}
+{}- {{apiVersion: v1, kind: Pod, metadata: {{name: web-1, namespace: apps}}, spec: {{nodeName: n2, containers: [{{name: web, image: "web:1"}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "False"}}], containerStatuses: [{{name: web, ready: false, restartCount: 4, image: "", imageID: "", state: {{waiting: {{reason: CrashLoopBackOff}}}}, lastState: {{terminated: {{exitCode: 2, reason: Error, message: "panic: dial tcp: lookup redis-master on 10.96.0.10:53: read udp 10.244.1.7:38112->10.96.0.10:53: i/o timeout"}}}}}}]}}}}
+"#,
+        coredns(53, "", "")
+    )
+}
+
+#[test]
+fn nodes_that_announce_one_overlay_address_lose_the_traffic_between_them() {
+    let out = diagnose(&load(&vagrant("10.0.2.15")));
+    let d = about(&out, "CrashLoopBackOff", "apps", "web-1");
+    assert_root(d, Loop::Network, "DaemonSet", "kube-flannel-ds");
+    assert!(d.fix.contains("--iface"), "{}", d.fix);
+    // Each node with its own address: not the overlay.
+    let out = diagnose(&load(&vagrant("192.168.33.11")));
+    let d = about(&out, "CrashLoopBackOff", "apps", "web-1");
+    assert!(!d.fix.contains("--iface"), "{}", d.fix);
 }

@@ -440,6 +440,11 @@ pub(super) fn service_cause(
             return Some(h);
         }
     }
+    if failure == ConnectFailure::Timeout
+        && let Some(h) = super::overlay::shared_public_ip(a, pod, what)
+    {
+        return Some(h);
+    }
     Some(unexplained(
         pod,
         what.to_owned(),

@@ -229,6 +229,11 @@ pub(super) fn dns_cause(
             .missing("the CoreDNS logs (`kubectl logs -n kube-system -l k8s-app=kube-dns`)"),
         );
     }
+    if failure == DnsFailure::Timeout
+        && let Some(h) = super::overlay::shared_public_ip(a, pod, &what)
+    {
+        return Some(h);
+    }
     Some(unexplained(
         pod,
         what,
