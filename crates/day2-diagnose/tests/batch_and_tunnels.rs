@@ -9,7 +9,8 @@
 //! OOM killer (kubecost/cost-analyzer-helm-chart#13), and a pod network
 //! agent refused by a webhook its network keeps down
 //! (projectcapsule/capsule#787), and Azure workload identity's label on a
-//! CronJob instead of its pod template (Azure/azure-workload-identity#754).
+//! CronJob instead of its pod template (Azure/azure-workload-identity#754),
+//! and a pod labelled for it that its webhook never mutated (#525, #611).
 //! Each with the sibling that must read otherwise.
 
 mod common;
@@ -331,4 +332,64 @@ fn a_cronjob_labelled_for_workload_identity_instead_of_its_pods() {
     )));
     let d = about(&out, "JobFailed", "rs", "routesync-1");
     assert_ne!(d.root_cause.object.kind, "CronJob", "{}", summary(&out));
+}
+
+/// A pod labelled for Azure workload identity in namespace `ns` (labels
+/// `ns_labels`), with `env` on its container, and the webhook's backend in
+/// its own namespace with `policy` there.
+fn unmutated(ns: &str, ns_labels: &str, env: &str, policy: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: w1}}, status: {{conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: v1, kind: Namespace, metadata: {{name: {ns}, labels: {ns_labels}}}}}
+- {{apiVersion: v1, kind: Namespace, metadata: {{name: azure-workload-identity-system, labels: {{kubernetes.io/metadata.name: azure-workload-identity-system}}}}}}
+- {{apiVersion: admissionregistration.k8s.io/v1, kind: MutatingWebhookConfiguration, metadata: {{name: azure-wi-webhook-mutating-webhook-configuration}}, webhooks: [{{name: mutation.azure-workload-identity.io, failurePolicy: Ignore, clientConfig: {{service: {{name: azure-wi-webhook-webhook-service, namespace: azure-workload-identity-system, path: /mutate-v1-pod, port: 443}}}}, namespaceSelector: {{matchExpressions: [{{key: control-plane, operator: DoesNotExist}}, {{key: kubernetes.azure.com/managedby, operator: NotIn, values: [aks]}}]}}, objectSelector: {{matchLabels: {{azure.workload.identity/use: "true"}}}}, rules: [{{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}}], sideEffects: None, admissionReviewVersions: [v1]}}]}}
+- {{apiVersion: v1, kind: Service, metadata: {{name: azure-wi-webhook-webhook-service, namespace: azure-workload-identity-system}}, spec: {{selector: {{azure-workload-identity.io/system: "true"}}, ports: [{{port: 443, targetPort: 9443}}]}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: azure-wi-webhook-controller-manager-1, namespace: azure-workload-identity-system, labels: {{azure-workload-identity.io/system: "true"}}}}, spec: {{nodeName: w1, containers: [{{name: manager, image: "mcr.microsoft.com/oss/azure/workload-identity/webhook:v1.1.0", ports: [{{containerPort: 9443}}]}}]}}, status: {{phase: Running, podIP: 10.244.0.20, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: manager, ready: true, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2026-06-20T08:00:00Z"}}}}}}]}}}}
+{policy}- {{apiVersion: v1, kind: Pod, metadata: {{name: sync-1, namespace: {ns}, labels: {{app: sync, azure.workload.identity/use: "true"}}}}, spec: {{nodeName: w1, serviceAccountName: sync-sa, containers: [{{name: sync, image: "sync:1", env: [{env}]}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "False"}}], containerStatuses: [{{name: sync, ready: false, restartCount: 5, image: "", imageID: "", state: {{waiting: {{reason: CrashLoopBackOff}}}}, lastState: {{terminated: {{exitCode: 255, reason: Error, message: "F0812 09:42:02.437719       1 main.go:34] AZURE_CLIENT_ID environment variable is not set"}}}}}}]}}}}
+"#
+    )
+}
+
+#[test]
+fn a_pod_the_workload_identity_webhook_never_mutated() {
+    // Azure/azure-workload-identity#525: AKS keeps every webhook out of
+    // kube-system, so the pod there is created as it was.
+    let system = "{kubernetes.io/metadata.name: kube-system, control-plane: \"true\"}";
+    let name = "{name: KEYVAULT_NAME, value: kv}";
+    let out = diagnose(&load(&unmutated("kube-system", system, name, "")));
+    let d = about(&out, "CrashLoopBackOff", "kube-system", "sync-1");
+    assert_root(
+        d,
+        Loop::Identity,
+        "MutatingWebhookConfiguration",
+        "azure-wi-webhook-mutating-webhook-configuration",
+    );
+    assert!(d.fix.contains("admissions.enforcer/disabled"), "{}", d.fix);
+    // #611: in a namespace it selects, a default-deny policy in front of the
+    // webhook's pods keeps the API server's call out, and Ignore lets the
+    // pod through.
+    let apps = "{kubernetes.io/metadata.name: apps}";
+    let deny = "- {apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: default-deny-all, namespace: azure-workload-identity-system}, spec: {podSelector: {}, policyTypes: [Ingress, Egress]}}\n";
+    let out = diagnose(&load(&unmutated("apps", apps, name, deny)));
+    let d = about(&out, "CrashLoopBackOff", "apps", "sync-1");
+    assert_root(d, Loop::Network, "NetworkPolicy", "default-deny-all");
+    // Mutated (the token file is set), the crash is not the webhook's.
+    let token = "{name: AZURE_FEDERATED_TOKEN_FILE, value: /var/run/secrets/azure/tokens/azure-identity-token}";
+    let out = diagnose(&load(&unmutated("kube-system", system, token, deny)));
+    let d = about(&out, "CrashLoopBackOff", "kube-system", "sync-1");
+    assert_ne!(
+        d.root_cause.object.kind,
+        "MutatingWebhookConfiguration",
+        "{}",
+        summary(&out)
+    );
+    assert_ne!(
+        d.root_cause.object.kind,
+        "NetworkPolicy",
+        "{}",
+        summary(&out)
+    );
 }

@@ -13,6 +13,8 @@ use day2_model::Loop;
 use day2_model::cloud::AZURE_CLIENT_ANNOTATION;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
+mod unmutated;
+
 const USE: &str = "azure.workload.identity/use";
 
 /// aad-pod-identity's selector label, which its NMI reads from the pod
@@ -71,6 +73,9 @@ pub fn on_workload<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             }
         }
         Subject::Pod(p) => {
+            if labelled(&p.metadata).is_some_and(|(l, _)| l == USE) {
+                return unmutated::unmutated(a, p).into_iter().collect();
+            }
             if labelled(&p.metadata).is_some() {
                 return vec![];
             }
