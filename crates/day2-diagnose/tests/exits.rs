@@ -7,7 +7,9 @@
 //! role's trust (vmware-tanzu/velero#1172), and one that does not trust
 //! its server's certificate is the CA it pins (rancher/rancher#23441), and
 //! one that cannot reach the instance metadata service is the node class's
-//! hop limit (kubernetes-sigs/aws-load-balancer-controller#3937).
+//! hop limit (kubernetes-sigs/aws-load-balancer-controller#3937), and one
+//! given a name where a URL belongs is that setting
+//! (Azure/azure-workload-identity#657).
 
 mod common;
 
@@ -213,4 +215,36 @@ fn a_pod_that_cannot_reach_the_metadata_service_is_its_node_classs_hop_limit() {
         "{}",
         summary(&out)
     );
+}
+
+fn keyvault(url: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: w1}}, status: {{conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: quick-start, namespace: default}}, spec: {{nodeName: w1, containers: [{{name: oidc, image: "ghcr.io/azure/azure-workload-identity/msal-go:latest", env: [{{name: KEYVAULT_URL, value: "{url}"}}, {{name: SECRET_NAME, value: my-secret}}]}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "False"}}], containerStatuses: [{{name: oidc, ready: false, restartCount: 5, image: "", imageID: "", state: {{waiting: {{reason: CrashLoopBackOff}}}}, lastState: {{terminated: {{exitCode: 1, reason: Error, message: 'E1206 12:00:43.380355       1 main.go:60] "failed to get secret from keyvault" err="no Host in request URL" keyvault="{url}" secretName="my-secret"'}}}}}}]}}}}
+"#
+    )
+}
+
+/// Azure/azure-workload-identity#657: `KEYVAULT_URL` holds the vault's name,
+/// not its URL, and Go's HTTP client says `no Host in request URL`.
+#[test]
+fn a_url_setting_without_scheme_and_host_is_the_setting() {
+    let out = diagnose(&load(&keyvault("azwi-ky-demo-013")));
+    let d = about(&out, "CrashLoopBackOff", "default", "quick-start");
+    assert_root(d, Loop::Compute, "Pod", "quick-start");
+    assert!(
+        d.fix.contains("KEYVAULT_URL")
+            && d.fix.contains("https://azwi-ky-demo-013.vault.azure.net/"),
+        "{}",
+        d.fix
+    );
+    // A full URL: the setting is not what the crash is about.
+    let out = diagnose(&load(&keyvault(
+        "https://azwi-ky-demo-013.vault.azure.net/",
+    )));
+    let d = about(&out, "CrashLoopBackOff", "default", "quick-start");
+    assert!(!d.fix.contains("KEYVAULT_URL in"), "{}", d.fix);
 }

@@ -13,6 +13,7 @@ mod calico_address;
 mod flannel_backend;
 mod imds_hop;
 mod named_object;
+mod url_setting;
 
 use crate::analysis::Analysis;
 use crate::evidence::Hypothesis;
@@ -26,5 +27,6 @@ pub fn read<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     out.extend(calico_address::address_taken(a, d));
     out.extend(named_object::names_object(a, d));
     out.extend(imds_hop::hop_limit(a, d));
+    out.extend(url_setting::bare_url(a, d));
     out
 }
