@@ -218,6 +218,17 @@ fn a_disk_another_nodes_pod_holds_is_read_as_a_multi_attach() {
         "{}",
         summary(&out)
     );
+    // GCE's own words on the attach (kubernetes/kubernetes#48968), read
+    // the same way.
+    let gce = attach("w1")
+        .replace("reason: FailedMount", "reason: FailedAttachVolume")
+        .replace(
+            "message: 'Failed to attach volume",
+            "message: 'AttachVolume.Attach failed for volume \"pvc-2f0e\" : googleapi: Error 400: The disk resource ''projects/p/zones/z/disks/pvc-2f0e'' is already being used by ''projects/p/zones/z/instances/w1''. Was: Failed to attach volume",
+        );
+    let out = diagnose(&load(&gce));
+    let d = about(&out, "FailedAttachVolume", "ci", "jenkins-101cd-nffx5");
+    assert_root(d, Loop::Storage, "ReplicationController", "jenkins");
 }
 
 #[test]

@@ -369,7 +369,7 @@ pub static ANALYSERS: &[Analyser] = &[
         run: multi_attach::multi_attach,
     },
     Analyser {
-        kinds: &[FailedMount],
+        kinds: &[FailedMount, FailedAttachVolume],
         run: multi_attach::held_elsewhere,
     },
     Analyser {

@@ -28,7 +28,8 @@ pub fn multi_attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
 
 /// An attach or mount that fails (not the controller's `Multi-Attach`: an
 /// in-tree plugin's or the cloud's own words, Azure's
-/// `AttachDiskWhileBeingDetached`) for a ReadWriteOnce claim that a running
+/// `AttachDiskWhileBeingDetached`, GCE's `is already being used by`,
+/// kubernetes/kubernetes#48968) for a ReadWriteOnce claim that a running
 /// pod on another node mounts: the disk is attached there, whatever the
 /// message says, and the analysis is the Multi-Attach one.
 pub fn held_elsewhere<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
