@@ -231,6 +231,46 @@ fn a_disk_another_nodes_pod_holds_is_read_as_a_multi_attach() {
     assert_root(d, Loop::Storage, "ReplicationController", "jenkins");
 }
 
+/// kubernetes-sigs/gcp-compute-persistent-disk-csi-driver#1129: the attach
+/// is refused for the project's API rate limit, and the later events only
+/// say the driver backs off: the quota is outside the cluster.
+#[test]
+fn an_attach_refused_for_the_clouds_rate_limit_is_the_projects_quota() {
+    let limited = |first: &str| {
+        let base = attach("w2");
+        let cut = base
+            .find("- {apiVersion: v1, kind: Event")
+            .unwrap_or(base.len());
+        let event = |name: &str, at: &str, said: &str| {
+            format!(
+                "- {{apiVersion: v1, kind: Event, metadata: {{name: {name}, namespace: ci}}, involvedObject: {{kind: Pod, namespace: ci, name: jenkins-101cd-nffx5, uid: p2}}, reason: FailedAttachVolume, type: Warning, count: 9, firstTimestamp: \"{at}\", lastTimestamp: \"{at}\", source: {{component: attachdetach-controller}}, message: 'AttachVolume.Attach failed for volume \"pvc-2f0e\" : {said}'}}\n"
+            )
+        };
+        format!(
+            "{}{}{}",
+            &base[..cut],
+            event("e1", "2017-09-02T11:00:00Z", first),
+            event(
+                "e2",
+                "2017-09-02T11:30:00Z",
+                "rpc error: code = Unavailable desc = ControllerPublish not permitted on node \"w2\" due to backoff condition"
+            )
+        )
+    };
+    let out = diagnose(&load(&limited(
+        "rpc error: code = Internal desc = unknown Attach error: failed cloud service attach disk call: googleapi: Error 403: Too many pending operations on a resource., rateLimitExceeded",
+    )));
+    let d = about(&out, "FailedAttachVolume", "ci", "jenkins-101cd-nffx5");
+    assert!(d.unexplained, "{}", summary(&out));
+    assert!(d.fix.contains("quota"), "{}", d.fix);
+    // Another refusal first: not the quota.
+    let out = diagnose(&load(&limited(
+        "rpc error: code = Internal desc = googleapi: Error 400: Invalid value for field resource.mode",
+    )));
+    let d = about(&out, "FailedAttachVolume", "ci", "jenkins-101cd-nffx5");
+    assert!(!d.fix.contains("quota"), "{}", d.fix);
+}
+
 #[test]
 fn a_statefulset_pod_captured_without_its_volumes_still_waits_for_its_claim() {
     let text = format!(

@@ -77,3 +77,50 @@ pub fn read_only_many(
         )),
     )
 }
+
+/// The cloud's words for refusing a call because the project or account
+/// made too many (GCE's `rateLimitExceeded`, AWS's `RequestLimitExceeded`
+/// and `Throttling`, Azure's `TooManyRequests`).
+fn rate_limited(err: &str) -> bool {
+    [
+        "rateLimitExceeded",
+        "RequestLimitExceeded",
+        "Rate exceeded",
+        "Throttling",
+        "TooManyRequests",
+        "Too many pending operations",
+    ]
+    .iter()
+    .any(|w| err.contains(w))
+}
+
+/// An attach the cloud refused for its API's rate limit, on any of the
+/// symptom's attach events (the later ones may only say the driver backs
+/// off, `ControllerPublish not permitted on node … due to backoff
+/// condition`): the quota is the cloud project's, outside the cluster
+/// (kubernetes-sigs/gcp-compute-persistent-disk-csi-driver#1129).
+pub fn rate_limit(
+    d: &crate::symptoms::Detected<'_>,
+    pod: &Res<Pod>,
+    pv: Option<&Res<PersistentVolume>>,
+    volume: &str,
+) -> Option<Hypothesis> {
+    let e = d
+        .events_with("FailedAttachVolume")
+        .filter(|e| rate_limited(e.message_text()))
+        .last()?;
+    let msg = e.message_text();
+    let err = crate::messages::volume::parse_operation_error(msg).map_or(msg, |(_, _, err)| err);
+    let said = day2_model::redact::excerpt(err, 220);
+    Some(
+        Hypothesis::new(
+            72,
+            Loop::Storage,
+            pv.map(|p| p.objref()).unwrap_or_else(|| pod.objref()),
+            format!("attaching {volume} for {} fails because the cloud API limits the rate of its calls: `{said}`; the driver then backs off", pod.name()),
+        )
+        .fix("The cloud project's API quota is exhausted (GCE: Compute Engine operations per disk or per project; AWS: EC2 request rate): wait for the pending operations to finish or raise the quota; a disk stuck attached to an instance that is gone can be freed by hand (`gcloud compute instances detach-disk <instance> --disk <disk>`), then the attach is retried.")
+        .missing("the cloud project's operation quota and the disk's pending operations")
+        .unexplained(),
+    )
+}
