@@ -3,8 +3,9 @@
 //! root volume), an agent without a kernel driver for the node's kernel
 //! (stackrox/stackrox collector on a newer Amazon Linux kernel), and a
 //! configuration file that names a Service that does not exist
-//! (spiffe/spire, `server_address`). Each with the sibling that must read
-//! otherwise.
+//! (spiffe/spire, `server_address`), and a pod whose containers are ready
+//! but whose Ready condition the kubelet never wrote back (Azure/AKS#1472).
+//! Each with the sibling that must read otherwise.
 
 mod common;
 
@@ -116,4 +117,33 @@ fn a_config_file_naming_a_service_that_does_not_exist() {
     let out = diagnose(&load(&spire("spire-server")));
     let d = about(&out, "CrashLoopBackOff", "spire", "spire-agent-5jz8k");
     assert_ne!(d.root_cause.object.kind, "ConfigMap", "{}", summary(&out));
+}
+
+/// Azure/AKS#1472: after the node lost the API server for a while, a
+/// 1.15.7 kubelet never sets its pods' Ready condition back, though every
+/// container is ready: the Service has no endpoint.
+fn stale_ready(gates: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: aks-1}}, status: {{nodeInfo: {{kubeletVersion: v1.15.7, kubeProxyVersion: v1.15.7, machineID: "", systemUUID: "", bootID: "", kernelVersion: "", osImage: "", containerRuntimeVersion: "", operatingSystem: linux, architecture: amd64}}, conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: v1, kind: Service, metadata: {{name: invoice, namespace: billing}}, spec: {{selector: {{app: invoice}}, ports: [{{port: 80, targetPort: 8080}}]}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: invoice-1, namespace: billing, labels: {{app: invoice}}}}, spec: {{nodeName: aks-1{gates}, containers: [{{name: invoice, image: "invoice:1", ports: [{{containerPort: 8080}}], readinessProbe: {{httpGet: {{path: /health, port: 8080}}}}}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "False", lastTransitionTime: "2020-03-04T09:42:17Z"}}, {{type: ContainersReady, status: "True", lastTransitionTime: "2020-02-26T11:01:00Z"}}], containerStatuses: [{{name: invoice, ready: true, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2020-02-26T11:00:30Z"}}}}}}]}}}}
+"#
+    )
+}
+
+#[test]
+fn a_pod_whose_containers_are_ready_but_not_the_pod_is_the_kubelets_stale_status() {
+    let out = diagnose(&load(&stale_ready("")));
+    let d = about(&out, "ServiceWithoutReadyEndpoints", "billing", "invoice");
+    assert_root(d, Loop::Compute, "Node", "aks-1");
+    assert!(d.fix.contains("1.15.8"), "{}", d.fix);
+    // A readiness gate not yet true keeps the pod out by design.
+    let out = diagnose(&load(&stale_ready(
+        ", readinessGates: [{conditionType: target-health.elbv2.k8s.aws/invoice}]",
+    )));
+    let d = about(&out, "ServiceWithoutReadyEndpoints", "billing", "invoice");
+    assert_ne!(d.root_cause.object.kind, "Node", "{}", summary(&out));
 }

@@ -400,6 +400,11 @@ pub fn readiness(a: &Analysis<'_>, svc: &Res<Service>, pod: &Res<Pod>, depth: u3
         ));
         return h;
     }
+    if fails.is_empty()
+        && let Some(h) = super::node::stale_ready(a, pod)
+    {
+        return h;
+    }
     let first_fail = fails.first().map(|(e, _)| *e);
     if depth < MAX_DEPTH
         && let Some(spec) = pod.spec.as_ref()

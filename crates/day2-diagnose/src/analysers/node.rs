@@ -502,3 +502,54 @@ fn within(secs: i64) -> String {
         _ => format!("within {} min of each other", secs / 60),
     }
 }
+
+/// A running pod whose containers are all ready (`ContainersReady` True)
+/// and that waits on no readiness gate, yet whose `Ready` condition is
+/// False: Ready is ContainersReady and the gates, so only a stale status
+/// says otherwise. The node controller marks a NotReady node's pods not
+/// Ready, and a kubelet with the status regression of 1.15 to 1.17
+/// (kubernetes/kubernetes#84931, fixed by #84951; 1.15.8 carries it as
+/// #86195) never writes Ready back once its node returns
+/// (Azure/AKS#1472): the Service keeps the pod out of its endpoints.
+pub fn stale_ready(a: &Analysis<'_>, pod: &Res<day2_model::pod::Pod>) -> Option<Hypothesis> {
+    let status = |t: &str| model::condition(pod, t).map(|c| c.status.as_str());
+    let gated = pod
+        .spec
+        .as_ref()
+        .is_some_and(|s| s.readiness_gates.as_ref().is_some_and(|g| !g.is_empty()));
+    if gated
+        || model::phase(pod) != "Running"
+        || model::is_deleting(pod)
+        || status("Ready") != Some("False")
+        || status("ContainersReady") != Some("True")
+    {
+        return None;
+    }
+    let node_name = model::node_name(pod)?;
+    let node = a.cluster.node(node_name);
+    let version = node
+        .and_then(|n| n.status.as_ref()?.node_info.as_ref())
+        .map(|i| i.kubelet_version.as_str())
+        .unwrap_or("");
+    let regressed = version
+        .trim_start_matches('v')
+        .strip_prefix("1.15.")
+        .and_then(|p| p.split(['-', '+', '.']).next()?.parse::<u32>().ok())
+        .is_some_and(|p| p < 8);
+    let upgrade = if regressed {
+        format!(
+            " The kubelet there is {version}, which has the regression: upgrade the node pool to 1.15.8 or later (kubernetes#86195)."
+        )
+    } else {
+        " If it recurs, upgrade the kubelet to a release with kubernetes#84951 (the ready-status regression of 1.15 to 1.17).".to_owned()
+    };
+    Some(
+        Hypothesis::new(
+            74,
+            Loop::Compute,
+            ObjRef::new("Node", None, node_name),
+            format!("{} is Running with every container ready (ContainersReady True) and no readiness gate, yet its Ready condition is False: a status the kubelet on {node_name} did not write back after the node controller marked the pod not Ready (the node lost contact), so the Service leaves it out", pod.name()),
+        )
+        .fix(format!("Restart the kubelet on {node_name} or delete the pod (its replacement reports Ready).{upgrade}")),
+    )
+}

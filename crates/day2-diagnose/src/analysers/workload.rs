@@ -125,6 +125,12 @@ pub fn statefulset<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .into_iter()
             .rev()
             .find(|e| parse_unhealthy(e.message_text()).is_some());
+        if unhealthy.is_none()
+            && let Some(mut h) = super::node::stale_ready(a, pod)
+        {
+            h.links.push(wait);
+            return vec![h];
+        }
         // A server whose readiness failure says why (CoreDNS, metrics-server,
         // Elasticsearch).
         if let Some(e) = unhealthy
