@@ -137,6 +137,22 @@ fn an_attached_volume_whose_mount_times_out_under_fs_group_is_the_ownership_chan
     ]));
     let d = about(&out, "FailedMount", "app", "db-0");
     assert!(!d.fix.contains("OnRootMismatch"), "{}", d.fix);
+    // A mount that fails outright never reaches the ownership change: the
+    // device multipathd holds (longhorn/longhorn#3994) is the cause.
+    let busy = "MountVolume.MountDevice failed for volume \"pv-data\" : rpc error: code = Internal desc = mount failed: exit status 32\nMounting command: mount\nMounting arguments: -t ext4 -o defaults /dev/rbd0 /var/lib/kubelet/plugins/kubernetes.io/csi/pv/pv-data/globalmount\nOutput: mount: /var/lib/kubelet/plugins/kubernetes.io/csi/pv/pv-data/globalmount: /dev/rbd0 already mounted or mount point busy.";
+    let events = [events[0], ("FailedMount", busy), events[1]];
+    let out = diagnose(&cluster(&[
+        &node("n1", "5.15.0"),
+        &waiting_for_volume(
+            "securityContext: {runAsUser: 1000, fsGroup: 1000}",
+            bound,
+            pv,
+            &events,
+        ),
+    ]));
+    let d = about(&out, "FailedMount", "app", "db-0");
+    assert!(!d.fix.contains("OnRootMismatch"), "{}", d.fix);
+    assert!(d.fix.contains("multipath"), "{}", d.fix);
 }
 
 // ---------------------------------------------------------------- sandbox

@@ -45,6 +45,14 @@ pub fn fs_group_change<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis
         .map(|e| e.message_text().to_owned())
         .chain([message.clone()])
         .collect();
+    // The ownership change runs once the volume is mounted: a mount that
+    // fails (`MountVolume.MountDevice failed`, `MountVolume.SetUp failed`)
+    // has its own reason (longhorn/longhorn#3994: a device multipathd holds).
+    if waits.iter().any(|m| {
+        m.contains("MountVolume.MountDevice failed") || m.contains("MountVolume.SetUp failed")
+    }) {
+        return vec![];
+    }
     let unmounted: Vec<String> = waits
         .iter()
         .filter_map(|m| parse_mount_wait(m))
