@@ -248,3 +248,19 @@ fn a_url_setting_without_scheme_and_host_is_the_setting() {
     let d = about(&out, "CrashLoopBackOff", "default", "quick-start");
     assert!(!d.fix.contains("KEYVAULT_URL in"), "{}", d.fix);
 }
+
+/// The same global STS endpoint from a crashing pod's own words
+/// (kubernetes-sigs/aws-efs-csi-driver#555).
+#[test]
+fn a_pod_whose_credentials_wait_on_the_global_sts_endpoint() {
+    let text = r#"apiVersion: v1
+kind: List
+items:
+- {apiVersion: v1, kind: Node, metadata: {name: w1}, status: {conditions: [{type: Ready, status: "True"}]}}
+- {apiVersion: v1, kind: Pod, metadata: {name: sync-1, namespace: ops}, spec: {nodeName: w1, serviceAccountName: sync, containers: [{name: sync, image: "sync:1"}]}, status: {phase: Running, conditions: [{type: Ready, status: "False"}], containerStatuses: [{name: sync, ready: false, restartCount: 5, image: "", imageID: "", state: {waiting: {reason: CrashLoopBackOff}}, lastState: {terminated: {exitCode: 1, reason: Error, message: "fatal: WebIdentityErr: failed to retrieve credentials caused by: RequestError: send request failed caused by: Post \"https://sts.amazonaws.com/\": dial tcp 52.46.154.83:443: i/o timeout"}}}]}}
+"#;
+    let out = diagnose(&load(text));
+    let d = about(&out, "CrashLoopBackOff", "ops", "sync-1");
+    assert_root(d, Loop::Identity, "ServiceAccount", "sync");
+    assert!(d.fix.contains("sts-regional-endpoints"), "{}", d.fix);
+}

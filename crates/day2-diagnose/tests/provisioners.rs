@@ -179,6 +179,27 @@ fn a_rejected_client_secret_is_the_service_principals_not_a_role() {
     assert!(!d.fix.contains("aadClientSecret"), "{}", d.fix);
 }
 
+/// kubernetes-sigs/aws-efs-csi-driver#555: in a VPC without internet
+/// egress the controller's web-identity call to STS's global endpoint times
+/// out; the regional endpoint is the one to use.
+#[test]
+fn a_credential_call_to_the_global_sts_endpoint_that_times_out_wants_the_regional_one() {
+    let global = "failed to provision volume with StorageClass \"default\": rpc error: code = Internal desc = Failed to fetch File System info: Describe File System failed: WebIdentityErr: failed to retrieve credentials\ncaused by: RequestError: send request failed\ncaused by: Post \"https://sts.amazonaws.com/\": dial tcp 52.46.154.83:443: i/o timeout";
+    let out = diagnose(&load(&azure(global)));
+    let d = about(&out, "PvcPending", "app", "data-db-0");
+    assert_eq!(d.root_cause.loop_, Loop::Identity, "{}", summary(&out));
+    assert!(
+        d.fix.contains("AWS_STS_REGIONAL_ENDPOINTS=regional"),
+        "{}",
+        d.fix
+    );
+    // The regional endpoint timing out is not this cause.
+    let regional = global.replace("sts.amazonaws.com", "sts.eu-west-1.amazonaws.com");
+    let out = diagnose(&load(&azure(&regional)));
+    let d = about(&out, "PvcPending", "app", "data-db-0");
+    assert!(!d.fix.contains("AWS_STS_REGIONAL_ENDPOINTS"), "{}", d.fix);
+}
+
 /// A ReplicaSet's pod on `w2` that cannot attach `data`, with `holder`
 /// (another pod using the claim) on `holder_node`.
 fn attach(holder_node: &str) -> String {

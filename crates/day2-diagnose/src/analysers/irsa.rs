@@ -9,7 +9,7 @@
 use crate::analysis::Analysis;
 use crate::evidence::Hypothesis;
 use crate::messages::permission::refusal;
-use day2_model::{Loop, Pod, Res};
+use day2_model::{Loop, ObjRef, Pod, Res};
 
 /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION` → (ROLE, SESSION).
 fn assumed(principal: &str) -> Option<(&str, &str)> {
@@ -162,6 +162,36 @@ pub(crate) fn unmutated(a: &Analysis<'_>, pod: &Res<Pod>) -> Option<Hypothesis> 
             day2_model::text::short_list(&without, 4),
             without.join(" ")
         )),
+    )
+}
+
+/// A web-identity credential call to AWS STS's global endpoint
+/// (`https://sts.amazonaws.com/`) that never gets an answer (`i/o timeout`,
+/// `no such host`): in a VPC without internet egress only the regional
+/// endpoint is reachable (through its VPC endpoint), and SDKs that default
+/// to the global one must be told (kubernetes-sigs/aws-efs-csi-driver#555,
+/// fixed by #585 with `AWS_STS_REGIONAL_ENDPOINTS=regional`).
+pub fn global_sts(sa: ObjRef, who: &str, text: &str) -> Option<Hypothesis> {
+    let unanswered = [
+        "i/o timeout",
+        "no such host",
+        "connection timed out",
+        "deadline exceeded",
+    ]
+    .iter()
+    .any(|w| text.contains(w));
+    if !text.contains("https://sts.amazonaws.com") || !unanswered {
+        return None;
+    }
+    let (ns, name) = (sa.namespace.clone().unwrap_or_default(), sa.name.clone());
+    Some(
+        Hypothesis::new(
+            88,
+            Loop::Identity,
+            sa,
+            format!("{who} gets its AWS credentials from STS's global endpoint sts.amazonaws.com, which does not answer from the cluster's network: in a VPC without internet egress only the regional STS endpoint (its VPC endpoint) is reachable"),
+        )
+        .fix(format!("Make the SDK use the regional endpoint: set `AWS_STS_REGIONAL_ENDPOINTS=regional` on the container (and `AWS_REGION`), or annotate ServiceAccount {ns}/{name} with `eks.amazonaws.com/sts-regional-endpoints: \"true\"` so the pod identity webhook sets it, then restart the pods; a private VPC needs an STS interface endpoint (com.amazonaws.<region>.sts).")),
     )
 }
 

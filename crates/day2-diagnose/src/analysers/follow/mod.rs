@@ -269,7 +269,17 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             format!("container {container} reports: {}", describe(&c.class)),
         )
         .with_evidence([day2_model::redact::excerpt(&c.line, EXCERPT)]);
+        let sa = ObjRef::new(
+            "ServiceAccount",
+            Some(pod.ns_or_default()),
+            model::pod_service_account(pod),
+        );
         let h = match &c.class {
+            _ if let Some(h) =
+                super::irsa::global_sts(sa, &format!("pod {}", pod.name()), &c.line) =>
+            {
+                Some(h)
+            }
             ErrorClass::Dns {
                 host,
                 server,
