@@ -2,7 +2,9 @@
 //! its pods do not declare (ingress-nginx#3610), a LoadBalancer Service the
 //! provider stops serving after its older siblings (kubernetes#68284), a
 //! CSI node plugin Ready everywhere and registered nowhere (rook#8791), and
-//! a Service whose pods the API server refuses (werf/kubedog#216).
+//! a Service whose pods the API server refuses (werf/kubedog#216), and a
+//! node a CSI driver's plugin is kept off on purpose
+//! (hetznercloud/csi-driver#400).
 
 mod common;
 
@@ -260,4 +262,41 @@ fn a_load_balancer_on_a_cluster_without_one_is_the_services_ask() {
     let out = diagnose(&load(&text));
     let d = about(&out, "LoadBalancerPending", "shop", "ingress");
     assert!(!d.fix.contains("MetalLB with"), "{}", d.fix);
+}
+
+/// hetznercloud/csi-driver#400: the scheduler picked a dedicated root
+/// server for a WaitForFirstConsumer claim, and the driver's node plugin
+/// is kept off such servers on purpose, so its CSINode has no topology key.
+fn root_server(affinity: &str, taint: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: hw, labels: {{instance.hetzner.cloud/is-root-server: "true"}}}}, spec: {{taints: [{taint}]}}, status: {{conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {{name: hcloud-volumes}}, provisioner: csi.hetzner.cloud, volumeBindingMode: WaitForFirstConsumer}}
+- {{apiVersion: apps/v1, kind: DaemonSet, metadata: {{name: hcloud-csi-node, namespace: kube-system}}, spec: {{selector: {{matchLabels: {{app: hcloud-csi}}}}, template: {{metadata: {{labels: {{app: hcloud-csi}}}}, spec: {{{affinity}containers: [{{name: csi-node-driver-registrar, image: "registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.7.0", args: ["--kubelet-registration-path=/var/lib/kubelet/plugins/csi.hetzner.cloud/socket"]}}, {{name: hcloud-csi-driver, image: "hetznercloud/hcloud-csi-driver:v2.3.2"}}]}}}}}}}}
+- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: csi-pvc, namespace: default, uid: pvc1, annotations: {{volume.kubernetes.io/selected-node: hw, volume.kubernetes.io/storage-provisioner: csi.hetzner.cloud}}}}, spec: {{accessModes: [ReadWriteOnce], storageClassName: hcloud-volumes, resources: {{requests: {{storage: 10Gi}}}}}}, status: {{phase: Pending}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: default}}, involvedObject: {{kind: PersistentVolumeClaim, namespace: default, name: csi-pvc, uid: pvc1}}, reason: ProvisioningFailed, type: Warning, count: 9, firstTimestamp: "2023-03-20T10:05:00Z", lastTimestamp: "2023-03-20T10:30:00Z", source: {{component: csi.hetzner.cloud}}, message: 'failed to provision volume with StorageClass "hcloud-volumes": error generating accessibility requirements: no topology key found on CSINode hw'}}
+"#
+    )
+}
+
+#[test]
+fn a_node_the_csi_plugin_is_kept_off_on_purpose_must_not_get_its_volumes() {
+    let away = "affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: instance.hetzner.cloud/is-root-server, operator: NotIn, values: [\"true\"]}]}]}}}, ";
+    let out = diagnose(&load(&root_server(away, "")));
+    let d = about(&out, "PvcPending", "default", "csi-pvc");
+    assert_root(d, Loop::Storage, "DaemonSet", "hcloud-csi-node");
+    assert!(
+        d.fix.contains("nodeAffinity") && d.fix.contains("allowedTopologies"),
+        "{}",
+        d.fix
+    );
+    // Kept off by a taint it does not tolerate: the tolerations are the fix.
+    let out = diagnose(&load(&root_server(
+        "",
+        "{key: dedicated, value: db, effect: NoSchedule}",
+    )));
+    let d = about(&out, "PvcPending", "default", "csi-pvc");
+    assert!(d.fix.contains("tolerations"), "{}", d.fix);
 }

@@ -205,7 +205,29 @@ pub fn node_without_plugin(
         })
         .unwrap_or_default();
     let ds_ref = ds.objref();
+    // The plugin's own node selection leaves the node out: on purpose, a
+    // node the driver cannot serve (hetznercloud/csi-driver#400: a
+    // dedicated root server outside the cloud, `is-root-server NotIn
+    // [true]`); the pods that need its volumes must stay off it.
+    let excluded = node.is_some_and(|n| {
+        taints.is_empty()
+            && !day2_model::selector::node_selection_admits(spec, node_name, n.labels())
+    });
+    let class = a
+        .cluster
+        .stores
+        .storage_classes
+        .iter()
+        .find(|c| c.provisioner == provisioner)
+        .map(|c| c.name().to_owned())
+        .unwrap_or_else(|| "<class>".to_owned());
     let (why, fix) = match taints.first() {
+        None if excluded => (
+            format!(", because {ds_ref}'s node selection leaves the node out on purpose"),
+            format!(
+                "Keep the pods that use {provisioner}'s volumes off node {node_name}, which the driver does not serve: a required nodeAffinity on the workload that matches {ds_ref}'s own (the node's labels it excludes), or limit StorageClass {class} to the nodes that run the plugin with `allowedTopologies`; then the claim is provisioned on a node that can attach it."
+            ),
+        ),
         Some(t) => (
             format!(", because {ds_ref} does not tolerate the node's taint {t}"),
             format!(
