@@ -5,7 +5,8 @@
 //! container killed on a rhythm (lsst-it/k8s-cookbook#1308); CoreDNS that
 //! never syncs with the API server (kubernetes/kubernetes#86762); a load
 //! balancer controller named for another cluster
-//! (kubernetes-sigs/aws-load-balancer-controller#1693).
+//! (kubernetes-sigs/aws-load-balancer-controller#1693); and an AKS
+//! service principal whose password expired (Azure/AKS#339).
 
 mod common;
 
@@ -359,4 +360,34 @@ fn a_host_under_the_clusters_own_dns_domain_never_resolves() {
     let out = diagnose(&load(&cluster_domain("cluster.local")));
     let d = about(&out, "CrashLoopBackOff", "cattle-system", "agent-1");
     assert!(d.root_cause.object.name != "kube-dns", "{}", summary(&out));
+}
+
+fn lb_refused(message: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: aks-1}}, spec: {{providerID: "azure:///subscriptions/s/resourceGroups/mc_rg/providers/Microsoft.Compute/virtualMachines/aks-1"}}, status: {{conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: v1, kind: Service, metadata: {{name: frontend, namespace: default, uid: s1, creationTimestamp: "2018-05-02T09:00:00Z"}}, spec: {{type: LoadBalancer, selector: {{app: frontend}}, ports: [{{port: 80}}]}}, status: {{loadBalancer: {{}}}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: frontend.1, namespace: default}}, involvedObject: {{kind: Service, name: frontend, namespace: default, uid: s1}}, reason: CreatingLoadBalancerFailed, type: Warning, count: 30, firstTimestamp: "2018-05-02T09:01:00Z", lastTimestamp: "2018-05-02T10:00:00Z", source: {{component: service-controller}}, message: "{message}"}}
+"#
+    )
+}
+
+/// Azure/AKS#339: Azure AD refuses the cluster's service principal a token
+/// (its password expired), so no load balancer is made.
+#[test]
+fn a_load_balancer_the_cloud_refuses_for_an_expired_service_principal() {
+    let out = diagnose(&load(&lb_refused(
+        "Error creating load balancer (will retry): Error getting LB for service default/frontend: azure.BearerAuthorizer#WithAuthorization: Failed to refresh the Token for request to https://management.azure.com/subscriptions/x: StatusCode=0 -- Original Error: adal: Refresh request failed. Status Code = '401'",
+    )));
+    let d = about(&out, "LoadBalancerPending", "default", "frontend");
+    assert!(d.unexplained, "{}", summary(&out));
+    assert!(d.fix.contains("--reset-service-principal"), "{}", d.fix);
+    // A refusal of another kind: not the principal's password.
+    let out = diagnose(&load(&lb_refused(
+        "Error syncing load balancer: failed to ensure load balancer: Retriable: false, RetryAfter: 0s, HTTPStatusCode: 400, RawError: PublicIPCountLimitReached",
+    )));
+    let d = about(&out, "LoadBalancerPending", "default", "frontend");
+    assert!(!d.fix.contains("--reset-service-principal"), "{}", d.fix);
 }

@@ -517,6 +517,15 @@ pub fn cloud_side_fix(cloud: Cloud, message: &str, quota: bool) -> String {
     if let Some(r) = crate::messages::cloud_state::not_succeeded(message) {
         return r.fix();
     }
+    // Azure AD no longer gives the cluster's service principal a token
+    // (`adal: Refresh request failed. Status Code = '401'`,
+    // AADSTS7000222): its secret expired or was reset (Azure/AKS#339).
+    let refused_token = (message.contains("adal: Refresh request failed")
+        || message.contains("Failed to refresh the Token"))
+        && message.contains("401");
+    if refused_token || message.contains("AADSTS7000222") || message.contains("AADSTS7000215") {
+        return "The cloud refuses the cluster's own sign-in: Azure AD gives its service principal no token (401), as the principal's password (client secret) expired or was reset. Reset it and give the cluster the new one: `az aks update-credentials --resource-group <rg> --name <cluster> --reset-service-principal --service-principal <appId> --client-secret <new secret>` (after `az ad sp credential reset --id <appId>`), or move the cluster to a managed identity, whose credentials do not expire.".to_owned();
+    }
     if let Some(said) = instruction(message) {
         return format!(
             "The cause is on the cloud side, and the provider says what to do: \"{said}\". Do that in the cloud account, then the service controller retries on its own; its logs (`kubectl logs -n kube-system` of the cloud controller manager) say more."
