@@ -4,7 +4,8 @@
 //! CSI node plugin Ready everywhere and registered nowhere (rook#8791), and
 //! a Service whose pods the API server refuses (werf/kubedog#216), and a
 //! node a CSI driver's plugin is kept off on purpose
-//! (hetznercloud/csi-driver#400).
+//! (hetznercloud/csi-driver#400), and a hostPath volume made on another
+//! node than its pod's (canonical/microk8s#1380).
 
 mod common;
 
@@ -299,4 +300,39 @@ fn a_node_the_csi_plugin_is_kept_off_on_purpose_must_not_get_its_volumes() {
     )));
     let d = about(&out, "PvcPending", "default", "csi-pvc");
     assert!(d.fix.contains("tolerations"), "{}", d.fix);
+}
+
+/// canonical/microk8s#1380: MicroK8s' hostpath provisioner made the claim's
+/// directory on mk-1; the pod, moved to mk-2, cannot be created there.
+fn hostpath_elsewhere(affinity: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: mk-1}}, status: {{conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: v1, kind: Node, metadata: {{name: mk-2}}, status: {{conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {{name: microk8s-hostpath}}, provisioner: microk8s.io/hostpath}}
+- {{apiVersion: v1, kind: PersistentVolume, metadata: {{name: pvc-43ea, annotations: {{hostPathProvisionerIdentity: mk-1, pv.kubernetes.io/provisioned-by: microk8s.io/hostpath}}}}, spec: {{capacity: {{storage: 10Gi}}, accessModes: [ReadWriteOnce], storageClassName: microk8s-hostpath, hostPath: {{path: /var/snap/microk8s/common/default-storage/blog-content-pvc-43ea}}, claimRef: {{namespace: blog, name: content}}{affinity}}}, status: {{phase: Bound}}}}
+- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: content, namespace: blog}}, spec: {{accessModes: [ReadWriteOnce], storageClassName: microk8s-hostpath, volumeName: pvc-43ea, resources: {{requests: {{storage: 10Gi}}}}}}, status: {{phase: Bound}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: ghost-1, namespace: blog}}, spec: {{nodeName: mk-2, volumes: [{{name: content, persistentVolumeClaim: {{claimName: content}}}}], containers: [{{name: ghost, image: "ghost:3.22.1", volumeMounts: [{{name: content, mountPath: /var/lib/ghost/content}}]}}]}}, status: {{phase: Pending, containerStatuses: [{{name: ghost, ready: false, restartCount: 0, image: "", imageID: "", state: {{waiting: {{reason: CreateContainerError, message: "stat /var/snap/microk8s/common/default-storage/blog-content-pvc-43ea: no such file or directory"}}}}}}]}}}}
+"#
+    )
+}
+
+#[test]
+fn a_hostpath_volume_made_on_another_node_is_the_node_local_class() {
+    let out = diagnose(&load(&hostpath_elsewhere("")));
+    let d = about(&out, "CreateContainerConfigError", "blog", "ghost-1");
+    assert_root(d, Loop::Storage, "StorageClass", "microk8s-hostpath");
+    assert!(d.fix.contains("mk-1") && d.fix.contains("NFS"), "{}", d.fix);
+    // A volume pinned to its node keeps its pod there: not this cause.
+    let pinned = ", nodeAffinity: {required: {nodeSelectorTerms: [{matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [mk-1]}]}]}}";
+    let out = diagnose(&load(&hostpath_elsewhere(pinned)));
+    let d = about(&out, "CreateContainerConfigError", "blog", "ghost-1");
+    assert_ne!(
+        d.root_cause.object.kind,
+        "StorageClass",
+        "{}",
+        summary(&out)
+    );
 }

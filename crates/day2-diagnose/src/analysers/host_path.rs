@@ -186,6 +186,59 @@ pub fn type_mismatch<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
     ]
 }
 
+/// A container the runtime cannot create because the host directory of its
+/// claim's volume is not on the pod's node (`stat <path>: no such file or
+/// directory`): a hostPath volume a node-local provisioner made on another
+/// node (MicroK8s' `microk8s.io/hostpath` records it in
+/// `hostPathProvisionerIdentity`), with no nodeAffinity to keep the pod
+/// there. Such storage serves one node (canonical/microk8s#1380, #1597).
+pub fn volume_on_other_node(
+    a: &Analysis<'_>,
+    pod: &day2_model::Res<day2_model::pod::Pod>,
+    message: &str,
+) -> Option<Hypothesis> {
+    if !message.contains("no such file or directory") {
+        return None;
+    }
+    let node = model::node_name(pod)?;
+    let ns = pod.ns_or_default();
+    let spec = pod.spec.as_ref()?;
+    let (pvc, pv, path) = model::claims(spec).find_map(|claim| {
+        let pvc = a.cluster.pvc(ns, claim)?;
+        let pv = a.cluster.pv_of_claim(pvc)?;
+        let path = pv.spec.as_ref()?.host_path.as_ref()?.path.as_str();
+        message.contains(path).then_some((pvc, pv, path))
+    })?;
+    if pv
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_affinity.as_ref())
+        .is_some()
+    {
+        return None;
+    }
+    let made_on = pv
+        .annotation("hostPathProvisionerIdentity")
+        .filter(|n| *n != node);
+    let class = day2_model::cluster::volume_class_name(pv).and_then(|c| a.cluster.storage_class(c));
+    let target = class.map(|c| c.objref()).unwrap_or_else(|| pv.objref());
+    let provisioner = class
+        .map(|c| c.provisioner.as_str())
+        .unwrap_or("a hostPath provisioner");
+    let there = made_on
+        .map(|n| format!(" (it was made on node {n})"))
+        .unwrap_or_default();
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Storage,
+            target.clone(),
+            format!("{} runs on node {node}, but the directory {path} of its claim {}/{} exists only on the node where {provisioner} made it{there}: a hostPath volume lives on one node, and PersistentVolume {} has no nodeAffinity to keep the pod there", pod.name(), ns, pvc.name(), pv.name()),
+        )
+        .fix(format!("{target} provisions node-local hostPath directories, which serve single-node clusters only: on several nodes use storage every node reaches (NFS, Rook/Ceph, OpenEBS, Longhorn) and move the data there; until then pin the workload to {} with a required nodeAffinity (`kubernetes.io/hostname`).", made_on.unwrap_or("the node that holds the directory"))),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

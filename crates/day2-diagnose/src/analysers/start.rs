@@ -273,6 +273,9 @@ pub fn config_error<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             "the kubelet cannot build the container's configuration",
         )
     });
+    if let Some(h) = super::host_path::volume_on_other_node(a, pod, message) {
+        return vec![h.links(link)];
+    }
     match classify_config(message) {
         ConfigError::MissingKey { kind, name, key } => {
             let keys: Option<Vec<String>> = match kind {

@@ -3,7 +3,9 @@
 //! `FailedCreatePodSandBox` from `pkg/kubelet/kuberuntime/kuberuntime_manager.go`)
 //! and `CreateContainerConfigError` (a container's configuration refers to
 //! something missing: the waiting reason set in
-//! `pkg/kubelet/kuberuntime/kuberuntime_container.go`). Message formats in
+//! `pkg/kubelet/kuberuntime/kuberuntime_container.go`; its sibling
+//! `CreateContainerError`, the runtime refusing to create the container, a
+//! mount source missing on the node, is read under the same kind). Message formats in
 //! [`crate::messages::runtime`].
 
 use super::{Detail, Detected, Kind, Subject, evidence_of};
@@ -22,7 +24,12 @@ pub fn detect<'c>(_a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) ->
         s.state
             .as_ref()
             .and_then(|st| st.waiting.as_ref())
-            .is_some_and(|w| w.reason.as_deref() == Some("CreateContainerConfigError"))
+            .is_some_and(|w| {
+                matches!(
+                    w.reason.as_deref(),
+                    Some("CreateContainerConfigError" | "CreateContainerError")
+                )
+            })
     }) {
         let failed: Vec<&Event> = events
             .iter()
@@ -44,8 +51,14 @@ pub fn detect<'c>(_a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) ->
             pod.objref(),
             Subject::Pod(pod),
         );
+        let reason = s
+            .state
+            .as_ref()
+            .and_then(|st| st.waiting.as_ref())
+            .and_then(|w| w.reason.as_deref())
+            .unwrap_or("CreateContainerConfigError");
         d.evidence.push(format!(
-            "container {} waits: CreateContainerConfigError{}",
+            "container {} waits: {reason}{}",
             s.name,
             waiting.map(|m| format!(": {m}")).unwrap_or_default()
         ));
