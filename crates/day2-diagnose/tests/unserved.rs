@@ -5,7 +5,8 @@
 //! a Service whose pods the API server refuses (werf/kubedog#216), and a
 //! node a CSI driver's plugin is kept off on purpose
 //! (hetznercloud/csi-driver#400), and a hostPath volume made on another
-//! node than its pod's (canonical/microk8s#1380).
+//! node than its pod's (canonical/microk8s#1380), and a CSI controller on a
+//! node outside the cloud (hetznercloud/csi-driver#457).
 
 mod common;
 
@@ -332,6 +333,48 @@ fn a_hostpath_volume_made_on_another_node_is_the_node_local_class() {
     assert_ne!(
         d.root_cause.object.kind,
         "StorageClass",
+        "{}",
+        summary(&out)
+    );
+}
+
+/// hetznercloud/csi-driver#457: the CSI controller landed on a Robot server
+/// (no providerID), where the cloud's metadata service is not; its driver
+/// container crash-loops, and no volume attaches.
+fn controller_on(node: &str) -> String {
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: cp-1, labels: {{csi.hetzner.cloud/location: fsn1}}}}, spec: {{providerID: "hcloud://33120071"}}, status: {{conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: v1, kind: Node, metadata: {{name: metal-1, labels: {{instance.hetzner.cloud/is-root-server: "true"}}}}, status: {{conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: apps/v1, kind: Deployment, metadata: {{name: hcloud-csi-controller, namespace: kube-system, uid: d1}}, spec: {{selector: {{matchLabels: {{app: hcloud-csi-controller}}}}, template: {{metadata: {{labels: {{app: hcloud-csi-controller}}}}, spec: {{containers: [{{name: csi-attacher, image: "registry.k8s.io/sig-storage/csi-attacher:v4.1.0"}}, {{name: csi-provisioner, image: "registry.k8s.io/sig-storage/csi-provisioner:v3.4.0"}}, {{name: hcloud-csi-driver, image: "hetznercloud/hcloud-csi-driver:v2.3.2"}}]}}}}}}}}
+- {{apiVersion: apps/v1, kind: ReplicaSet, metadata: {{name: hcloud-csi-controller-5b6d, namespace: kube-system, uid: r1, ownerReferences: [{{apiVersion: apps/v1, kind: Deployment, name: hcloud-csi-controller, uid: d1, controller: true}}]}}, spec: {{selector: {{matchLabels: {{app: hcloud-csi-controller}}}}}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: hcloud-csi-controller-5b6d-x4k7p, namespace: kube-system, labels: {{app: hcloud-csi-controller}}, ownerReferences: [{{apiVersion: apps/v1, kind: ReplicaSet, name: hcloud-csi-controller-5b6d, uid: r1, controller: true}}]}}, spec: {{nodeName: {node}, containers: [{{name: csi-attacher, image: "registry.k8s.io/sig-storage/csi-attacher:v4.1.0"}}, {{name: csi-provisioner, image: "registry.k8s.io/sig-storage/csi-provisioner:v3.4.0"}}, {{name: hcloud-csi-driver, image: "hetznercloud/hcloud-csi-driver:v2.3.2"}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "False"}}], containerStatuses: [{{name: csi-attacher, ready: true, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2023-07-09T09:13:00Z"}}}}}}, {{name: hcloud-csi-driver, ready: false, restartCount: 40, image: "", imageID: "", state: {{waiting: {{reason: CrashLoopBackOff}}}}, lastState: {{terminated: {{exitCode: 1, reason: Error, message: 'level=error msg="failed to fetch server ID from metadata service" err="Get \"http://169.254.169.254/hetzner/v1/metadata/instance-id\": dial tcp 169.254.169.254:80: connect: connection refused"'}}}}}}]}}}}
+- {{apiVersion: v1, kind: PersistentVolume, metadata: {{name: pvc-0c4e}}, spec: {{capacity: {{storage: 10Gi}}, accessModes: [ReadWriteOnce], claimRef: {{namespace: gitea, name: data-gitea-0}}, csi: {{driver: csi.hetzner.cloud, volumeHandle: "1234"}}}}, status: {{phase: Bound}}}}
+- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: data-gitea-0, namespace: gitea}}, spec: {{accessModes: [ReadWriteOnce], volumeName: pvc-0c4e, resources: {{requests: {{storage: 10Gi}}}}}}, status: {{phase: Bound}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: gitea-0, namespace: gitea, uid: g1}}, spec: {{nodeName: cp-1, volumes: [{{name: data, persistentVolumeClaim: {{claimName: data-gitea-0}}}}], containers: [{{name: gitea, image: "gitea/gitea:1.19"}}]}}, status: {{phase: Pending, containerStatuses: [{{name: gitea, ready: false, restartCount: 0, image: "", imageID: "", state: {{waiting: {{reason: ContainerCreating}}}}}}]}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: gitea}}, involvedObject: {{kind: Pod, namespace: gitea, name: gitea-0, uid: g1}}, reason: FailedAttachVolume, type: Warning, count: 20, firstTimestamp: "2023-07-09T14:00:00Z", lastTimestamp: "2023-07-09T14:30:00Z", source: {{component: attachdetach-controller}}, message: 'AttachVolume.Attach failed for volume "pvc-0c4e" : rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial unix /run/csi/socket: connect: no such file or directory"'}}
+"#
+    )
+}
+
+#[test]
+fn a_csi_controller_off_the_cloud_leaves_every_attach_without_a_driver() {
+    let out = diagnose(&load(&controller_on("metal-1")));
+    let d = about(&out, "FailedAttachVolume", "gitea", "gitea-0");
+    assert_root(d, Loop::Storage, "Deployment", "hcloud-csi-controller");
+    assert!(
+        d.fix.contains("is-root-server") && d.fix.contains("HCLOUD_VOLUME_DEFAULT_LOCATION"),
+        "{}",
+        d.fix
+    );
+    // On a cloud server the metadata service is there: not this cause.
+    let out = diagnose(&load(&controller_on("cp-1")));
+    assert!(
+        out.diagnoses
+            .iter()
+            .all(|d| !d.fix.contains("is-root-server")),
         "{}",
         summary(&out)
     );

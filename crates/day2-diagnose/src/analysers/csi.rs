@@ -538,3 +538,31 @@ fn served_instead<'c>(a: &Analysis<'c>, driver: &str) -> Option<(&'c str, &'c st
     let default = a.cluster.default_storage_classes().into_iter().next()?;
     (default.provisioner != driver).then_some((default.name(), default.provisioner.as_str()))
 }
+
+/// An attach whose CSI call finds no driver behind the attacher's socket
+/// (`transport: Error while dialing: dial unix /run/csi/socket: connect: no
+/// such file or directory`): the controller's driver container is not
+/// running, and why it crash-loops is why nothing attaches
+/// (hetznercloud/csi-driver#457).
+pub fn attacher_without_driver(
+    a: &Analysis<'_>,
+    pv: Option<&day2_model::Res<k8s_openapi::api::core::v1::PersistentVolume>>,
+    err: &str,
+) -> Option<Hypothesis> {
+    if !(err.contains("dial unix")
+        && (err.contains("no such file or directory") || err.contains("connection refused")))
+    {
+        return None;
+    }
+    let driver = pv?.spec.as_ref()?.csi.as_ref()?.driver.as_str();
+    let w = provisioner_workload(a, driver)?;
+    let mut h = provisioner_crash(a, w)?;
+    h.score = h.score.min(84);
+    h.links.push(Link::new(
+        Loop::Storage,
+        None,
+        ObjRef::new(w.kind, Some(w.namespace()), w.name()),
+        format!("the attach reaches no {driver} driver: its controller's driver container is down"),
+    ));
+    Some(h)
+}

@@ -254,6 +254,7 @@ pub(super) fn connect_cause(
             let port = port?;
             path_policies(a, pod, Peer::Ip(ip), &format!("{ip}"), Port::tcp(port), &what)
                 .or_else(|| super::cilium::fqdn_unlearned(a, pod, port))
+                .or_else(|| super::off_cloud::metadata_off_cloud(a, pod, ip, &what))
                 .or_else(|| {
                 Some(unexplained(
                     pod,

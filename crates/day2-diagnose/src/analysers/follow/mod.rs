@@ -28,6 +28,7 @@ mod connect;
 mod dns;
 mod domain;
 pub(crate) mod identity;
+mod off_cloud;
 mod overlay;
 mod pod_record;
 mod process;
