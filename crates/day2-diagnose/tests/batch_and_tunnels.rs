@@ -10,7 +10,9 @@
 //! agent refused by a webhook its network keeps down
 //! (projectcapsule/capsule#787), and Azure workload identity's label on a
 //! CronJob instead of its pod template (Azure/azure-workload-identity#754),
-//! and a pod labelled for it that its webhook never mutated (#525, #611).
+//! and a pod labelled for it that its webhook never mutated (#525, #611),
+//! and a CNI DaemonSet refused by a webhook that waits for it
+//! (kyverno/kyverno#4686).
 //! Each with the sibling that must read otherwise.
 
 mod common;
@@ -392,4 +394,44 @@ fn a_pod_the_workload_identity_webhook_never_mutated() {
         "{}",
         summary(&out)
     );
+}
+
+/// kyverno/kyverno#4686: a new node's CNI DaemonSet pods are refused by
+/// Kyverno's fail-closed webhook, whose own pod waits for a Ready node.
+fn cni_refused(backend_ready: bool) -> String {
+    let state = if backend_ready {
+        r#"{phase: Running, conditions: [{type: Ready, status: "True"}], containerStatuses: [{name: kyverno, ready: true, restartCount: 0, image: "", imageID: "", state: {running: {startedAt: "2022-09-25T14:00:00Z"}}}]}"#
+    } else {
+        r#"{phase: Pending, conditions: [{type: PodScheduled, status: "False", reason: Unschedulable, message: "0/1 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }."}]}"#
+    };
+    let node = if backend_ready { "nodeName: n1, " } else { "" };
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:
+- {{apiVersion: v1, kind: Node, metadata: {{name: n1}}, spec: {{taints: [{{key: node.kubernetes.io/not-ready, effect: NoSchedule}}]}}, status: {{conditions: [{{type: Ready, status: "False", reason: KubeletNotReady, message: "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized"}}]}}}}
+- {{apiVersion: admissionregistration.k8s.io/v1, kind: MutatingWebhookConfiguration, metadata: {{name: kyverno-resource-mutating-webhook-cfg}}, webhooks: [{{name: mutate.kyverno.svc-fail, failurePolicy: Fail, clientConfig: {{service: {{name: kyverno-svc, namespace: kyverno, path: /mutate}}}}, rules: [{{apiGroups: ["*"], apiVersions: ["*"], operations: [CREATE, UPDATE], resources: ["*/*"]}}], sideEffects: None, admissionReviewVersions: [v1]}}]}}
+- {{apiVersion: v1, kind: Service, metadata: {{name: kyverno-svc, namespace: kyverno}}, spec: {{selector: {{app: kyverno}}, ports: [{{port: 443, targetPort: 9443}}]}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: kyverno-1, namespace: kyverno, labels: {{app: kyverno}}}}, spec: {{{node}containers: [{{name: kyverno, image: "ghcr.io/kyverno/kyverno:v1.7.2"}}]}}, status: {state}}}
+- {{apiVersion: apps/v1, kind: DaemonSet, metadata: {{name: aws-node, namespace: kube-system, uid: ds1}}, spec: {{selector: {{matchLabels: {{k8s-app: aws-node}}}}, template: {{metadata: {{labels: {{k8s-app: aws-node}}}}, spec: {{hostNetwork: true, containers: [{{name: aws-node, image: "amazon-k8s-cni:v1.11.3"}}]}}}}}}, status: {{desiredNumberScheduled: 1, currentNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: aws-node.1, namespace: kube-system}}, involvedObject: {{kind: DaemonSet, name: aws-node, namespace: kube-system, uid: ds1}}, reason: FailedCreate, type: Warning, count: 30, firstTimestamp: "2022-09-25T14:55:00Z", lastTimestamp: "2022-09-25T15:30:00Z", message: 'Error creating: Internal error occurred: failed calling webhook "mutate.kyverno.svc-fail": failed to call webhook: Post "https://kyverno-svc.kyverno.svc:443/mutate?timeout=10s": no endpoints available for service "kyverno-svc"'}}
+"#
+    )
+}
+
+#[test]
+fn a_cni_daemonset_refused_by_a_webhook_that_waits_for_it_is_a_deadlock() {
+    let out = diagnose(&load(&cni_refused(false)));
+    let d = about(&out, "PodCreateFailed", "kube-system", "aws-node");
+    assert_root(
+        d,
+        Loop::Identity,
+        "MutatingWebhookConfiguration",
+        "kyverno-resource-mutating-webhook-cfg",
+    );
+    assert!(d.fix.contains("namespaceSelector"), "{}", d.fix);
+    // The webhook's pod Ready (its calls fail for another reason): no deadlock.
+    let out = diagnose(&load(&cni_refused(true)));
+    let d = about(&out, "PodCreateFailed", "kube-system", "aws-node");
+    assert!(!d.fix.contains("Break the deadlock"), "{}", d.fix);
 }

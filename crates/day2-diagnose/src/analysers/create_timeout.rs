@@ -28,6 +28,9 @@ pub fn failed_create<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
             })
             .into_iter()
             .collect();
+        out.extend(
+            super::webhook_call::refused_create(a, message, &owner).map(|h| h.links(links.clone())),
+        );
         out.extend(dangling_secret(a, d, message, &links));
         out.extend(proxied_webhook(a, message, &owner, &links));
         out.extend(default_limit_below_request(a, d, message, &owner, &links));

@@ -37,7 +37,35 @@ pub fn refused_in_crash<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesi
         return vec![];
     };
     let owner = model::workload_ref(a.cluster, pod);
-    let config = super::admission::find_webhook(a, &webhook);
+    if let Some(h) = deadlock(a, &webhook, &error, &owner) {
+        return vec![h];
+    }
+    super::admission::webhook_cause(a, d, &webhook, host.as_deref(), &error, &owner, vec![])
+}
+
+/// A controller whose pods a webhook refuses (`FailedCreate`): the
+/// deadlock below when the controller is the pod network's agent.
+pub(super) fn refused_create(
+    a: &Analysis<'_>,
+    message: &str,
+    owner: &day2_model::ObjRef,
+) -> Option<Hypothesis> {
+    let CreateError::Webhook { webhook, error, .. } = classify_create(message) else {
+        return None;
+    };
+    deadlock(a, &webhook, &error, owner)
+}
+
+/// The pod network's agent (its own crash, or its DaemonSet refused pods
+/// for a new node: kyverno/kyverno#4686) refused by a fail-closed webhook
+/// whose own pods wait for that network: neither comes back.
+fn deadlock(
+    a: &Analysis<'_>,
+    webhook: &str,
+    error: &WebhookError,
+    owner: &day2_model::ObjRef,
+) -> Option<Hypothesis> {
+    let config = super::admission::find_webhook(a, webhook);
     let policy = config
         .as_ref()
         .and_then(|c| c.failure_policy)
@@ -61,27 +89,26 @@ pub fn refused_in_crash<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesi
                 )
             })
         });
-    if down
-        && policy == "Fail"
-        && cni
-        && let (Some(c), Some((ns, svc, backend))) = (&config, stuck_backend)
-    {
-        let obj = c.obj.clone();
-        return vec![
-            Hypothesis::new(
-                90,
-                Loop::Identity,
-                obj.clone(),
-                format!("admission webhook \"{webhook}\" ({obj}) refuses the calls of {owner}, the pod network's agent, because Service {ns}/{svc} has no ready endpoint; the webhook's own pods ({backend}) wait for the pod network that agent brings up: with failurePolicy {policy} neither comes back (a deadlock after an outage)"),
-            )
-            .fix(format!("Break the deadlock: set failurePolicy: Ignore on webhook \"{webhook}\" in {obj} (or delete the configuration) until its pods run, then keep the cluster's own agents out of it for good (a namespaceSelector or objectSelector that leaves out kube-system and the CNI's pods, or no rule on nodes)."))
-            .link(crate::evidence::Link::new(
-                Loop::Identity,
-                None,
-                obj,
-                format!("webhook \"{webhook}\" fails closed with no endpoint behind Service {ns}/{svc}"),
-            )),
-        ];
+    if !(down && policy == "Fail" && cni) {
+        return None;
     }
-    super::admission::webhook_cause(a, d, &webhook, host.as_deref(), &error, &owner, vec![])
+    let (Some(c), Some((ns, svc, backend))) = (&config, stuck_backend) else {
+        return None;
+    };
+    let obj = c.obj.clone();
+    Some(
+        Hypothesis::new(
+            90,
+            Loop::Identity,
+            obj.clone(),
+            format!("admission webhook \"{webhook}\" ({obj}) refuses {owner}, the pod network's agent (its pods or its calls), because Service {ns}/{svc} has no ready endpoint; the webhook's own pods ({backend}) wait for the pod network that agent brings up: with failurePolicy {policy} neither comes back (a deadlock after an outage)"),
+        )
+        .fix(format!("Break the deadlock: set failurePolicy: Ignore on webhook \"{webhook}\" in {obj} (or delete the configuration) until its pods run, then keep the cluster's own agents out of it for good (a namespaceSelector or objectSelector that leaves out kube-system and the CNI's pods, or no rule on nodes)."))
+        .link(crate::evidence::Link::new(
+            Loop::Identity,
+            None,
+            obj,
+            format!("webhook \"{webhook}\" fails closed with no endpoint behind Service {ns}/{svc}"),
+        )),
+    )
 }
