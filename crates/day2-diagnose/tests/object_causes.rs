@@ -1187,16 +1187,17 @@ fn a_sandbox_failing_beside_an_unready_cni_agent_names_the_agent() {
 
 #[test]
 fn a_load_balancer_whose_controller_has_no_address_left_names_the_pool() {
-    let run = |message: &str| {
+    let run_with = |pool: &str, message: &str| {
         let text = format!(
             r#"
-- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: lb-config, namespace: lb-system}}, data: {{config: "address-pools:\n- name: lan\n  protocol: layer2\n  addresses:\n  - 10.0.0.240-10.0.0.241\n"}}}}
-- {{apiVersion: v1, kind: Service, metadata: {{name: shop, namespace: app, uid: u-svc}}, spec: {{type: LoadBalancer, selector: {{app: shop}}, ports: [{{port: 80}}]}}, status: {{loadBalancer: {{}}}}}}
+{pool}- {{apiVersion: v1, kind: Service, metadata: {{name: shop, namespace: app, uid: u-svc}}, spec: {{type: LoadBalancer, selector: {{app: shop}}, ports: [{{port: 80}}]}}, status: {{loadBalancer: {{}}}}}}
 - {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: app}}, involvedObject: {{kind: Service, name: shop, namespace: app, uid: u-svc}}, reason: AllocationFailed, message: {message:?}, type: Warning, count: 3, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: lb-controller}}}}
 "#
         );
         diagnose(&cluster(&[&node("n1", "5.15.0"), &text]))
     };
+    let pool = "- {apiVersion: v1, kind: ConfigMap, metadata: {name: lb-config, namespace: lb-system}, data: {config: \"address-pools:\\n- name: lan\\n  protocol: layer2\\n  addresses:\\n  - 10.0.0.240-10.0.0.241\\n\"}}\n";
+    let run = |message: &str| run_with(pool, message);
     let out = run("Failed to allocate IP for \"app/shop\": no available IPs");
     let d = about(&out, "LoadBalancerPending", "app", "shop");
     assert_root(d, Loop::Network, "ConfigMap", "lb-config");
@@ -1205,6 +1206,14 @@ fn a_load_balancer_whose_controller_has_no_address_left_names_the_pool() {
     let out = run("Failed to allocate IP for \"app/shop\": invalid loadBalancerIP");
     let d = about(&out, "LoadBalancerPending", "app", "shop");
     assert_ne!(d.root_cause.object.kind, "ConfigMap", "{}", d.fix);
+    // No pool in the input at all (MetalLB 0.13 without an IPAddressPool,
+    // envoyproxy/gateway#1654 on k3d): create one.
+    let out = run_with(
+        "",
+        "Failed to allocate IP for \"app/shop\": no available IPs",
+    );
+    let d = about(&out, "LoadBalancerPending", "app", "shop");
+    assert!(d.fix.contains("IPAddressPool"), "{}", d.fix);
 }
 
 #[test]

@@ -230,21 +230,29 @@ fn pool_exhausted(
     } else {
         format!(" ({})", names.join(", "))
     };
+    // No pool at all in the input: MetalLB 0.13 and later read
+    // IPAddressPool objects, and hand out nothing without one.
+    let no_pool = pools.is_empty() && !a.cluster.other.iter().any(|o| o.kind == "IPAddressPool");
+    let said = day2_model::redact::excerpt(message, 160);
     Some(
         Hypothesis::new(
             86,
             Loop::Network,
             root.clone(),
-            format!(
-                "the load-balancer controller has no address left for Service {ns}/{}: its address pool{named} is used up ({holding} LoadBalancer Services hold an address): {}",
-                svc.name(),
-                day2_model::redact::excerpt(message, 160)
-            ),
+            if no_pool {
+                format!("the load-balancer controller has no address to give Service {ns}/{}: the input holds no address pool for it ({holding} LoadBalancer Services hold an address): {said}", svc.name())
+            } else {
+                format!("the load-balancer controller has no address left for Service {ns}/{}: its address pool{named} is used up ({holding} LoadBalancer Services hold an address): {said}", svc.name())
+            },
         )
-        .fix(format!(
-            "Add addresses to the pool{named} in {} {} (a wider range, another pool), or free some: change Services that need no external address to ClusterIP/NodePort or share one address between Services; the pending Service gets an address on the controller's next sync.",
-            root.kind, root.name
-        ))
+        .fix(if no_pool {
+            "The input holds no address pool: give the controller one. MetalLB 0.13 and later: an `IPAddressPool` with a range of the nodes' network (`spec.addresses: [192.168.1.240-192.168.1.250]`) and an `L2Advertisement` (or BGPAdvertisement) naming it; before 0.13, the `address-pools` of its ConfigMap. The pending Service gets an address on the controller's next sync.".to_owned()
+        } else {
+            format!(
+                "Add addresses to the pool{named} in {} {} (a wider range, another pool), or free some: change Services that need no external address to ClusterIP/NodePort or share one address between Services; the pending Service gets an address on the controller's next sync.",
+                root.kind, root.name
+            )
+        })
         .link(Link::new(
             Loop::Network,
             None,
