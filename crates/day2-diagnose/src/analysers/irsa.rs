@@ -171,7 +171,9 @@ pub(crate) fn unmutated(a: &Analysis<'_>, pod: &Res<Pod>) -> Option<Hypothesis> 
 /// endpoint is reachable (through its VPC endpoint), and SDKs that default
 /// to the global one must be told (kubernetes-sigs/aws-efs-csi-driver#555,
 /// fixed by #585 with `AWS_STS_REGIONAL_ENDPOINTS=regional`).
-pub fn global_sts(sa: ObjRef, who: &str, text: &str) -> Option<Hypothesis> {
+/// `who` gives the ServiceAccount and who speaks, asked only when the text
+/// is this refusal (a crash's every line comes here).
+pub fn global_sts(text: &str, who: impl FnOnce() -> (ObjRef, String)) -> Option<Hypothesis> {
     let unanswered = [
         "i/o timeout",
         "no such host",
@@ -183,6 +185,7 @@ pub fn global_sts(sa: ObjRef, who: &str, text: &str) -> Option<Hypothesis> {
     if !text.contains("https://sts.amazonaws.com") || !unanswered {
         return None;
     }
+    let (sa, who) = who();
     let (ns, name) = (sa.namespace.clone().unwrap_or_default(), sa.name.clone());
     Some(
         Hypothesis::new(

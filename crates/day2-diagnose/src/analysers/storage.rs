@@ -93,7 +93,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 class.map_or_else(|| "the provisioner".to_owned(), |c| c.provisioner.clone())
             });
         match classify_error(msg) {
-            VolumeErrorClass::Identity if let Some(h) = super::cloud_policy::client_secret_refused(&provisioner, msg).or_else(|| super::irsa::global_sts(csi_controller_sa(a, &provisioner), &provisioner, msg)) => out.push(h.link(link)),
+            VolumeErrorClass::Identity if let Some(h) = super::cloud_policy::client_secret_refused(&provisioner, msg).or_else(|| super::irsa::global_sts(msg, || (csi_controller_sa(a, &provisioner), provisioner.clone()))) => out.push(h.link(link)),
             VolumeErrorClass::Identity if let Some(h) = super::cloud_policy::refused(a, csi_controller_sa(a, &provisioner), &provisioner, msg, false) => out.push(h.link(link)),
             VolumeErrorClass::Identity => {
                 let sa = csi_controller_sa(a, &provisioner);

@@ -270,14 +270,14 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             format!("container {container} reports: {}", describe(&c.class)),
         )
         .with_evidence([day2_model::redact::excerpt(&c.line, EXCERPT)]);
-        let sa = ObjRef::new(
-            "ServiceAccount",
-            Some(pod.ns_or_default()),
-            model::pod_service_account(pod),
-        );
         let h = match &c.class {
-            _ if let Some(h) =
-                super::irsa::global_sts(sa, &format!("pod {}", pod.name()), &c.line) =>
+            _ if let Some(h) = super::irsa::global_sts(&c.line, || {
+                let sa = model::pod_service_account(pod);
+                (
+                    ObjRef::new("ServiceAccount", Some(pod.ns_or_default()), sa),
+                    format!("pod {}", pod.name()),
+                )
+            }) =>
             {
                 Some(h)
             }

@@ -27,14 +27,14 @@ pub(super) fn shared_public_ip(a: &Analysis<'_>, pod: &Res<Pod>, what: &str) -> 
         .collect();
     // Its own node's address is what the node is known by; one the others
     // share too is no node's own.
-    let own = node
+    let addresses = node
         .status
         .as_ref()
-        .and_then(|s| s.addresses.as_ref())
-        .is_some_and(|v| {
-            v.iter()
-                .any(|x| x.type_ == "InternalIP" && x.address == *ip)
-        });
+        .and_then(|s| s.addresses.as_deref())
+        .unwrap_or_default();
+    let own = addresses
+        .iter()
+        .any(|x| x.type_ == "InternalIP" && x.address == *ip);
     if sharing.len() < 2 || own {
         return None;
     }
@@ -48,11 +48,9 @@ pub(super) fn shared_public_ip(a: &Analysis<'_>, pod: &Res<Pod>, what: &str) -> 
     let target = agent
         .map(|p| model::workload_ref(a.cluster, p))
         .unwrap_or_else(|| node.objref());
-    let internal = node
-        .status
-        .as_ref()
-        .and_then(|s| s.addresses.as_ref())
-        .and_then(|v| v.iter().find(|x| x.type_ == "InternalIP"))
+    let internal = addresses
+        .iter()
+        .find(|x| x.type_ == "InternalIP")
         .map(|x| format!(" (its InternalIP is {})", x.address))
         .unwrap_or_default();
     let nat = if ip == "10.0.2.15" {
