@@ -81,15 +81,28 @@ fn edits(a: &str, b: &str) -> usize {
 /// The major and minor numbers of a release as a version or an image tag
 /// spells it (`v1.9.3`, `0.5.2`, `v1.10.0+k3s1`, `v1.31.2-eks-1234`).
 pub fn major_minor(version: &str) -> Option<(u32, u32)> {
+    release(version).map(|(major, minor, _)| (major, minor))
+}
+
+/// A release's major, minor and (when written) patch number: `v1.15.7-eks-1`
+/// → `(1, 15, Some(7))`, `v1.10+k3s1` → `(1, 10, None)`.
+pub fn release(version: &str) -> Option<(u32, u32, Option<u32>)> {
     let version = version.trim();
     let mut parts = version.strip_prefix('v').unwrap_or(version).split('.');
     let major = parts.next()?.parse().ok()?;
-    let minor: String = parts
-        .next()?
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    Some((major, minor.parse().ok()?))
+    let leading = |p: &str| -> Option<u32> {
+        let digits: String = p.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok()
+    };
+    let minor_part = parts.next()?;
+    let minor = leading(minor_part)?;
+    // A suffix on the minor (`10+k3s1`) ends the release: no patch follows.
+    let patch = if minor_part.bytes().all(|b| b.is_ascii_digit()) {
+        parts.next().and_then(leading)
+    } else {
+        None
+    };
+    Some((major, minor, patch))
 }
 
 #[cfg(test)]
@@ -101,6 +114,16 @@ mod tests {
         assert_eq!(major_minor("0.5.2"), Some((0, 5)));
         assert_eq!(major_minor("v1.10+k3s1"), Some((1, 10)));
         assert_eq!(major_minor("latest"), None);
+    }
+
+    #[test]
+    fn releases_are_read_with_their_patch_when_written() {
+        assert_eq!(release("v1.15.7-eks-1"), Some((1, 15, Some(7))));
+        assert_eq!(release("v1.15.12+k3s1"), Some((1, 15, Some(12))));
+        assert_eq!(release("1.15"), Some((1, 15, None)));
+        assert_eq!(release("v1.10+k3s1"), Some((1, 10, None)));
+        assert_eq!(release("v1.15.x"), Some((1, 15, None)));
+        assert_eq!(release("latest"), None);
     }
 
     use super::*;

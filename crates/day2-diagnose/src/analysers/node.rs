@@ -531,11 +531,7 @@ pub fn stale_ready(a: &Analysis<'_>, pod: &Res<day2_model::pod::Pod>) -> Option<
         .and_then(|n| n.status.as_ref()?.node_info.as_ref())
         .map(|i| i.kubelet_version.as_str())
         .unwrap_or("");
-    let regressed = version
-        .trim_start_matches('v')
-        .strip_prefix("1.15.")
-        .and_then(|p| p.split(['-', '+', '.']).next()?.parse::<u32>().ok())
-        .is_some_and(|p| p < 8);
+    let regressed = matches!(day2_model::text::release(version), Some((1, 15, Some(p))) if p < 8);
     let upgrade = if regressed {
         format!(
             " The kubelet there is {version}, which has the regression: upgrade the node pool to 1.15.8 or later (kubernetes#86195)."
