@@ -452,6 +452,18 @@
 //! `tests/incidents-heldout-125/` is a hundred-and-twenty-fifth, written the same way
 //! from threads none of the other sets cites, against
 //! [`HELDOUT125_ACCURACY_FLOOR`] and [`HELDOUT125_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-126/` is a hundred-and-twenty-sixth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT126_ACCURACY_FLOOR`] and [`HELDOUT126_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-127/` is a hundred-and-twenty-seventh, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT127_ACCURACY_FLOOR`] and [`HELDOUT127_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-128/` is a hundred-and-twenty-eighth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT128_ACCURACY_FLOOR`] and [`HELDOUT128_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-129/` is a hundred-and-twenty-ninth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT129_ACCURACY_FLOOR`] and [`HELDOUT129_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -1819,6 +1831,46 @@ const HELDOUT125_ACCURACY_FLOOR: f64 = 0.785;
 /// today. Only goes down.
 const HELDOUT125_HEALTHY_MISSES_CEILING: usize = 0;
 
+/// Share of the hundred-and-twenty-sixth held-out set
+/// (`tests/incidents-heldout-126/`) fully right. Blind, on the engine of
+/// df73d60: 7 of 14 (50.0%).
+/// Only goes up.
+const HELDOUT126_ACCURACY_FLOOR: f64 = 0.5;
+
+/// Healthy clusters of the hundred-and-twenty-sixth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT126_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the hundred-and-twenty-seventh held-out set
+/// (`tests/incidents-heldout-127/`) fully right. Blind, on the engine of
+/// df73d60: 9 of 14 (64.3%).
+/// Only goes up.
+const HELDOUT127_ACCURACY_FLOOR: f64 = 0.642;
+
+/// Healthy clusters of the hundred-and-twenty-seventh held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT127_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the hundred-and-twenty-eighth held-out set
+/// (`tests/incidents-heldout-128/`) fully right. Blind, on the engine of
+/// df73d60: 8 of 14 (57.1%).
+/// Only goes up.
+const HELDOUT128_ACCURACY_FLOOR: f64 = 0.571;
+
+/// Healthy clusters of the hundred-and-twenty-eighth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT128_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the hundred-and-twenty-ninth held-out set
+/// (`tests/incidents-heldout-129/`) fully right. Blind, on the engine of
+/// df73d60: 9 of 14 (64.3%).
+/// Only goes up.
+const HELDOUT129_ACCURACY_FLOOR: f64 = 0.642;
+
+/// Healthy clusters of the hundred-and-twenty-ninth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT129_HEALTHY_MISSES_CEILING: usize = 0;
+
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
 const HELDOUT10_HEALTHY_MISSES_CEILING: usize = 0;
@@ -2321,6 +2373,10 @@ const HELDOUT122: &str = "tests/incidents-heldout-122";
 const HELDOUT123: &str = "tests/incidents-heldout-123";
 const HELDOUT124: &str = "tests/incidents-heldout-124";
 const HELDOUT125: &str = "tests/incidents-heldout-125";
+const HELDOUT126: &str = "tests/incidents-heldout-126";
+const HELDOUT127: &str = "tests/incidents-heldout-127";
+const HELDOUT128: &str = "tests/incidents-heldout-128";
+const HELDOUT129: &str = "tests/incidents-heldout-129";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -2952,6 +3008,14 @@ const HELDOUT124_BEGIN: &str = "<!-- heldout124:begin -->";
 const HELDOUT124_END: &str = "<!-- heldout124:end -->";
 const HELDOUT125_BEGIN: &str = "<!-- heldout125:begin -->";
 const HELDOUT125_END: &str = "<!-- heldout125:end -->";
+const HELDOUT126_BEGIN: &str = "<!-- heldout126:begin -->";
+const HELDOUT126_END: &str = "<!-- heldout126:end -->";
+const HELDOUT127_BEGIN: &str = "<!-- heldout127:begin -->";
+const HELDOUT127_END: &str = "<!-- heldout127:end -->";
+const HELDOUT128_BEGIN: &str = "<!-- heldout128:begin -->";
+const HELDOUT128_END: &str = "<!-- heldout128:end -->";
+const HELDOUT129_BEGIN: &str = "<!-- heldout129:begin -->";
+const HELDOUT129_END: &str = "<!-- heldout129:end -->";
 
 /// The scoreboards share one file and run in parallel: one writer at a time.
 static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -4553,6 +4617,54 @@ fn heldout125_incidents_scoreboard() {
         HELDOUT125_ACCURACY_FLOOR,
         HELDOUT125_HEALTHY_MISSES_CEILING,
         (HELDOUT125_BEGIN, HELDOUT125_END),
+    );
+}
+
+/// The hundred-and-twenty-sixth held-out set, scored on its own by the same code.
+#[test]
+fn heldout126_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT126,
+        14,
+        HELDOUT126_ACCURACY_FLOOR,
+        HELDOUT126_HEALTHY_MISSES_CEILING,
+        (HELDOUT126_BEGIN, HELDOUT126_END),
+    );
+}
+
+/// The hundred-and-twenty-seventh held-out set, scored on its own by the same code.
+#[test]
+fn heldout127_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT127,
+        14,
+        HELDOUT127_ACCURACY_FLOOR,
+        HELDOUT127_HEALTHY_MISSES_CEILING,
+        (HELDOUT127_BEGIN, HELDOUT127_END),
+    );
+}
+
+/// The hundred-and-twenty-eighth held-out set, scored on its own by the same code.
+#[test]
+fn heldout128_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT128,
+        14,
+        HELDOUT128_ACCURACY_FLOOR,
+        HELDOUT128_HEALTHY_MISSES_CEILING,
+        (HELDOUT128_BEGIN, HELDOUT128_END),
+    );
+}
+
+/// The hundred-and-twenty-ninth held-out set, scored on its own by the same code.
+#[test]
+fn heldout129_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT129,
+        14,
+        HELDOUT129_ACCURACY_FLOOR,
+        HELDOUT129_HEALTHY_MISSES_CEILING,
+        (HELDOUT129_BEGIN, HELDOUT129_END),
     );
 }
 
