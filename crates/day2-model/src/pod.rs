@@ -239,8 +239,94 @@ pub fn token_automount(
     }
 }
 
+/// A container's command word or argument as the kubelet runs it: each
+/// `$(NAME)` replaced by the container's environment variable of that name
+/// when its value is known here (a literal `value`, or a `fieldRef` to the
+/// pod's name, namespace, node, ServiceAccount or IP), `$$` read as one `$`,
+/// and a reference to anything else left as written, as the kubelet leaves
+/// it (`third_party/forked/golang/expansion`, used by `kubecontainer.ExpandContainerCommandAndArgs`).
+pub fn expand_arg<'a>(
+    pod: &Pod,
+    container: &k8s_openapi::api::core::v1::Container,
+    arg: &'a str,
+) -> std::borrow::Cow<'a, str> {
+    if !arg.contains('$') {
+        return std::borrow::Cow::Borrowed(arg);
+    }
+    let value = |name: &str| -> Option<String> {
+        let var = container.env.iter().flatten().rfind(|e| e.name == name)?;
+        if let Some(v) = &var.value {
+            return Some(v.clone());
+        }
+        let field = var.value_from.as_ref()?.field_ref.as_ref()?;
+        let meta = &pod.metadata;
+        let status = pod.status.as_ref();
+        match field.field_path.as_str() {
+            "metadata.name" => meta.name.clone(),
+            "metadata.namespace" => {
+                Some(meta.namespace.clone().unwrap_or_else(|| "default".into()))
+            }
+            "spec.nodeName" => node_name(pod).map(str::to_owned),
+            "spec.serviceAccountName" => pod.spec.as_ref().map(|s| service_account(s).to_owned()),
+            "status.podIP" => status.and_then(|s| s.pod_ip.as_deref()).map(str::to_owned),
+            _ => None,
+        }
+    };
+    let mut out = String::with_capacity(arg.len());
+    let mut rest = arg;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        if let Some(tail) = after.strip_prefix('$') {
+            out.push('$');
+            rest = tail;
+        } else if let Some(inner) = after.strip_prefix('(')
+            && let Some(end) = inner.find(')')
+        {
+            let name = &inner[..end];
+            match value(name) {
+                Some(v) => out.push_str(&v),
+                None => {
+                    out.push_str("$(");
+                    out.push_str(name);
+                    out.push(')');
+                }
+            }
+            rest = &inner[end + 1..];
+        } else {
+            out.push('$');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn arguments_are_expanded_as_the_kubelet_expands_them() {
+        let pod: Pod = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "web-1", "namespace": "shop"},
+            "spec": {"nodeName": "n1", "containers": [{"name": "c", "env": [
+                {"name": "POD_NAMESPACE", "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}},
+                {"name": "PORT", "value": "8080"},
+                {"name": "NODE", "valueFrom": {"fieldRef": {"fieldPath": "spec.nodeName"}}}
+            ]}]}
+        }))
+        .unwrap();
+        let c = &pod.spec.as_ref().unwrap().containers[0];
+        let x = |a: &str| expand_arg(&pod, c, a).into_owned();
+        assert_eq!(
+            x("--publish-service=$(POD_NAMESPACE)/ingress"),
+            "--publish-service=shop/ingress"
+        );
+        assert_eq!(x("--port=$(PORT) --node=$(NODE)"), "--port=8080 --node=n1");
+        assert_eq!(x("$(UNSET)/x"), "$(UNSET)/x");
+        assert_eq!(x("$$(PORT) costs $5"), "$(PORT) costs $5");
+        assert_eq!(x("unclosed $(PORT"), "unclosed $(PORT");
+    }
     use super::*;
 
     #[test]

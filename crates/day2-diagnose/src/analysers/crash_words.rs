@@ -7,12 +7,14 @@
 //! calico-node detecting another node's address ([`calico_address`]), and
 //! a custom object the crash names by kind and name ([`named_object`]), and
 //! the metadata service out of a pod's reach on a Karpenter node class
-//! ([`imds_hop`]).
+//! ([`imds_hop`]), and an ingress controller publishing a Service that has
+//! no load-balancer address ([`publish_service`]).
 
 mod calico_address;
 mod flannel_backend;
 mod imds_hop;
 mod named_object;
+mod publish_service;
 mod url_setting;
 
 use crate::analysis::Analysis;
@@ -28,5 +30,6 @@ pub fn read<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     out.extend(named_object::names_object(a, d));
     out.extend(imds_hop::hop_limit(a, d));
     out.extend(url_setting::bare_url(a, d));
+    out.extend(publish_service::no_ingress_points(a, d));
     out
 }

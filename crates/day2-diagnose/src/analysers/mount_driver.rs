@@ -445,6 +445,15 @@ pub fn unread(a: &Analysis<'_>, pod: &Res<Pod>, message: &str, link: Option<Link
             " The volume is attached over iSCSI: on {node}, `iscsiadm -m session -P 1` shows whether each portal of the array ({}) is logged in, and `multipath -ll` its paths; a portal that does not answer is the array's or the network's.",
             portals.join(", ")
         )
+    } else if let Some(code) = smb_unreachable(message) {
+        let host = message
+            .split(|c: char| c.is_whitespace())
+            .find_map(|w| w.strip_prefix("//")?.split('/').next())
+            .filter(|h| !h.is_empty() && !h.contains('*'))
+            .unwrap_or("<account>.file.core.windows.net");
+        format!(
+            " `mount error({code})` is the SMB client getting no connection to the file server: outbound TCP 445 from {node} is blocked (a firewall, network security group or ISP; or the storage account accepts only its private endpoint). From the node, `nc -zv {host} 445` shows it; open port 445 to the account or reach it through a private endpoint."
+        )
     } else if staged_late && block {
         format!(
             " Staging a block volume connects {node} to the storage array first: on the node, `iscsiadm -m session -P 1` (iSCSI portals), `multipath -ll` and `dmesg` show a path or portal that does not answer, which is the array's or the network's."
@@ -467,6 +476,18 @@ pub fn unread(a: &Analysis<'_>, pod: &Res<Pod>, message: &str, link: Option<Link
     // Nothing the input holds names a cause: the driver's words are
     // the evidence, not an object to change.
     .unexplained()
+}
+
+/// The mount.cifs error codes of a server it cannot reach: `(115)`
+/// EINPROGRESS, `(113)` EHOSTUNREACH, `(112)` EHOSTDOWN, `(110)` ETIMEDOUT
+/// (Azure/AKS#1592: outbound port 445 blocked).
+fn smb_unreachable(message: &str) -> Option<&'static str> {
+    if !message.contains("cifs") && !message.contains("smb") {
+        return None;
+    }
+    ["115", "113", "112", "110"]
+        .into_iter()
+        .find(|c| message.contains(&format!("mount error({c})")))
 }
 
 /// A mount that times out on volumes the kubelet serves itself (ConfigMaps,
@@ -580,4 +601,21 @@ fn flex_garbled(pod: &Res<Pod>, message: &str) -> Option<Hypothesis> {
         .missing(format!("the driver script's output on node {node}"))
         .unexplained(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_smb_server_out_of_reach() {
+        let m = "MountVolume.SetUp failed for volume \"pvc-1\" : mount failed: exit status 32\nMounting command: systemd-run\nMounting arguments: --scope -- mount -t cifs -o vers=3.0 //acct.file.core.windows.net/share /var/lib/kubelet/pods/x\nOutput: mount error(115): Operation now in progress";
+        assert_eq!(super::smb_unreachable(m), Some("115"));
+        assert_eq!(
+            super::smb_unreachable("mount -t cifs ... mount error(13): Permission denied"),
+            None
+        );
+        assert_eq!(
+            super::smb_unreachable("mount -t nfs: mount error(115)"),
+            None
+        );
+    }
 }

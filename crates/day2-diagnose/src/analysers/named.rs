@@ -260,11 +260,15 @@ pub fn service_args<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         return vec![];
     };
     let mut out = Vec::new();
-    for arg in spec
-        .containers
-        .iter()
-        .flat_map(|c| c.args.iter().flatten().chain(c.command.iter().flatten()))
-    {
+    // `$(POD_NAMESPACE)/name` is the pod's own namespace by the time the
+    // program reads it: the kubelet expands the reference.
+    for arg in spec.containers.iter().flat_map(|c| {
+        c.args
+            .iter()
+            .flatten()
+            .chain(c.command.iter().flatten())
+            .map(move |a| day2_model::pod::expand_arg(pod, c, a))
+    }) {
         let Some((flag, value)) = arg.split_once('=') else {
             continue;
         };

@@ -385,12 +385,14 @@ pub fn attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                         .fix(format!("Recreate StorageClass {} with `volumeBindingMode: WaitForFirstConsumer`:\n{}", sc.name(), super::pending::wffc_yaml(sc)))
                 }
                 None => Hypothesis::new(78, Loop::Storage, pv.map(|p| p.objref()).unwrap_or_else(|| pod.objref()), summary)
-                    .fix("Give the PV a nodeAffinity on its zone (CSI provisioners set it) so the scheduler keeps the pod in that zone, and keep capacity in that zone."),
+                    .fix("Give the PV a nodeAffinity on its zone or location (CSI provisioners set it from the driver's topology) so the scheduler keeps the pod there, and keep capacity in that zone."),
             };
             vec![h.links(link)]
         }
-        VolumeErrorClass::Limits => vec![Hypothesis::new(76, Loop::Compute, node.map(|n| n.objref()).unwrap_or_else(|| pod.objref()), format!("node {} has reached its volume attachment limit", model::node_name(pod).unwrap_or("?")))
-            .fix("Spread volume-heavy pods (topologySpreadConstraints), use instance types with more attachments, or fewer volumes per pod.")
+        // The node's attach limit is the storage loop's: the CSI driver
+        // reports it (CSINode `allocatable.count`) and the cloud enforces it.
+        VolumeErrorClass::Limits => vec![Hypothesis::new(76, Loop::Storage, node.map(|n| n.objref()).unwrap_or_else(|| pod.objref()), format!("node {} has reached its volume attachment limit", model::node_name(pod).unwrap_or("?")))
+            .fix("Spread volume-heavy pods (topologySpreadConstraints), move them to nodes of a size (VM size, instance type) that attaches more data disks, or use fewer volumes per pod.")
             .links(link)],
         VolumeErrorClass::Timeout if let Some(h) = super::volume_backend::replicas_unplaceable(a, pv).or_else(|| super::csi_attacher::cannot_record(a, pv)) => vec![h.links(link)],
         VolumeErrorClass::Timeout => vec![Hypothesis::new(55, Loop::Storage, pv.map(|p| p.objref()).unwrap_or_else(|| pod.objref()), format!("attaching {volume} times out: the CSI attacher or the cloud API does not answer"))

@@ -165,6 +165,8 @@ pub fn classify_error(err: &str) -> VolumeErrorClass {
         // Azure Disk CSI driver's `… because it is not in zone '2'`.
         "not in the same zone",
         "because it is not in zone",
+        // Hetzner Cloud: `server and volume must be in the same location`.
+        "must be in the same location",
     ]) {
         VolumeErrorClass::ZoneMismatch
     } else if l.contains("storageclass.storage.k8s.io \"") && l.contains("\" not found") {

@@ -3,7 +3,8 @@
 //! IPv4 address 10.0.2.15` (`startup.go`). With the default
 //! `IP_AUTODETECTION_METHOD=first-found`, nodes with a NAT interface first
 //! (VirtualBox's `10.0.2.15` on every VM) all detect the same address
-//! (projectcalico/calico#2042).
+//! (projectcalico/calico#2042). Also calico-node finding no address at
+//! all on the node's interfaces with its method (canonical/microk8s#1554).
 
 use crate::analysis::Analysis;
 use crate::evidence::Hypothesis;
@@ -32,7 +33,12 @@ pub fn address_taken<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
     let texts = crate::analysers::follow::crash_texts(a, d, pod, container);
     let Some((text, (other, address))) = texts.iter().find_map(|t| Some((t.as_str(), taken(t)?)))
     else {
-        return vec![];
+        return texts
+            .iter()
+            .find(|t| undetected(t))
+            .map(|t| no_address(a, pod, t))
+            .into_iter()
+            .collect();
     };
     let node = model::node_name(pod).unwrap_or("its node");
     let internal = a
@@ -57,6 +63,41 @@ pub fn address_taken<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
     ]
 }
 
+/// calico-node found no address to use on its node's interfaces:
+/// `Couldn't autodetect an IPv4 address. If auto-detecting, choose a
+/// different autodetection method.` (`startup.go`; canonical/microk8s#1554:
+/// first-found skips a Wi-Fi interface named `wlo1`).
+fn undetected(text: &str) -> bool {
+    text.contains("Couldn't autodetect an IPv4 address")
+        || text.contains("Couldn't autodetect an IPv6 address")
+        || text.contains("Unable to auto-detect an IPv4 address")
+}
+
+fn no_address(
+    a: &Analysis<'_>,
+    pod: &day2_model::Res<day2_model::pod::Pod>,
+    text: &str,
+) -> Hypothesis {
+    let node = model::node_name(pod).unwrap_or("its node");
+    let internal = a
+        .cluster
+        .node(node)
+        .and_then(|n| day2_model::topology::internal_ip(n));
+    let workload = model::workload_ref(a.cluster, pod);
+    let said = text
+        .lines()
+        .find(|l| undetected(l))
+        .map(|l| day2_model::redact::excerpt(l, 160))
+        .unwrap_or_default();
+    Hypothesis::new(
+        86,
+        Loop::Network,
+        workload.clone(),
+        format!("calico-node on node {node} finds no address to use on the node's interfaces with its autodetection method (`{said}`), so it gives the node no BGP/tunnel address and the pod network there does not start"),
+    )
+    .fix(format!("Set the `IP_AUTODETECTION_METHOD` environment variable of {workload} (container calico-node) to a method that finds the node's interface: `interface=<name or regex>` (e.g. `interface=wlo.*,eth.*` for an interface the default skips), `kubernetes-internal-ip` (each node's InternalIP{}), or `can-reach=<an address on that network>`; then delete the calico-node pod on {node}.", internal.map(|ip| format!(", {ip} here")).unwrap_or_default()))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -68,5 +109,15 @@ mod tests {
             Some(("k8s-master", "10.0.2.15"))
         );
         assert_eq!(super::taken("Calico node failed to start"), None);
+    }
+
+    #[test]
+    fn no_address_found_on_the_interfaces() {
+        assert!(super::undetected(
+            "2020-09-12 10:39:12.582 [WARNING][8] startup/startup.go 447: Couldn't autodetect an IPv4 address. If auto-detecting, choose a different autodetection method. Otherwise provide an explicit address."
+        ));
+        assert!(!super::undetected(
+            "Using autodetected IPv4 address on interface eth0: 10.0.0.4/24"
+        ));
     }
 }
