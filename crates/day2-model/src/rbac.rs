@@ -43,6 +43,36 @@ pub fn rule_allows(rule: &PolicyRule, verb: &str, group: &str, resource: &str) -
         && resource_ok
 }
 
+/// Whether the rule allows the request for the object named `name` (`None`:
+/// a request for no one object, such as `list` or `create`): a rule with
+/// `resourceNames` allows only requests for those objects
+/// (`rbac.ResourceNameMatches`).
+pub fn rule_allows_object(
+    rule: &PolicyRule,
+    verb: &str,
+    group: &str,
+    resource: &str,
+    name: Option<&str>,
+) -> bool {
+    rule_allows(rule, verb, group, resource)
+        && match rule.resource_names.as_deref() {
+            None | Some([]) => true,
+            Some(names) => name.is_some_and(|n| names.iter().any(|x| x == n)),
+        }
+}
+
+/// The object a `Forbidden` message is about: `customresourcedefinitions.apiextensions.k8s.io
+/// "serviceimports.multicluster.x-k8s.io" is forbidden: User …`
+/// (`forbiddenMessage` in the API server's `responsewriters`), quotes
+/// escaped or not; `None` for a request without a name.
+pub fn forbidden_object(line: &str) -> Option<&str> {
+    let (before, _) = line.split_once(" is forbidden: ")?;
+    let before = before.strip_suffix('"')?.trim_end_matches('\\');
+    let (head, name) = before.rsplit_once('"')?;
+    let head = head.trim_end_matches('\\');
+    (head.ends_with(' ') && !name.is_empty() && !name.contains(' ')).then_some(name)
+}
+
 /// The rules of a Role the API server creates itself in `ns`, which a
 /// snapshot may leave out (`bootstrappolicy.NamespaceRoles`):
 /// `extension-apiserver-authentication-reader` in kube-system, which lets
@@ -61,6 +91,39 @@ pub fn built_in_role_rules(ns: &str, name: &str) -> Option<Vec<PolicyRule>> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_rule_with_resource_names_allows_only_those_objects() {
+        let rule = PolicyRule {
+            api_groups: Some(vec!["apiextensions.k8s.io".into()]),
+            resources: Some(vec!["customresourcedefinitions".into()]),
+            resource_names: Some(vec!["ciliumnodes.cilium.io".into()]),
+            verbs: vec!["update".into()],
+            ..PolicyRule::default()
+        };
+        let crd = |name| {
+            rule_allows_object(
+                &rule,
+                "update",
+                "apiextensions.k8s.io",
+                "customresourcedefinitions",
+                name,
+            )
+        };
+        assert!(crd(Some("ciliumnodes.cilium.io")));
+        assert!(!crd(Some("serviceimports.multicluster.x-k8s.io")));
+        assert!(!crd(None));
+        let line = r#"unable to create CRDs: customresourcedefinitions.apiextensions.k8s.io \"serviceimports.multicluster.x-k8s.io\" is forbidden: User \"system:serviceaccount:kube-system:cilium-operator\" cannot update resource"#;
+        assert_eq!(
+            forbidden_object(line),
+            Some("serviceimports.multicluster.x-k8s.io")
+        );
+        let plain = r#"pods "web-0" is forbidden: User "system:serviceaccount:a:b" cannot get resource "pods""#;
+        assert_eq!(forbidden_object(plain), Some("web-0"));
+        let list =
+            r#"pods is forbidden: User "system:serviceaccount:a:b" cannot list resource "pods""#;
+        assert_eq!(forbidden_object(list), None);
+    }
 
     #[test]
     fn the_api_servers_own_reader_role_allows_its_config_map_only_in_kube_system() {

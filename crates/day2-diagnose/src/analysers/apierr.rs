@@ -13,7 +13,7 @@ use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link};
 use crate::messages::apiserver::InCluster;
 use day2_model::pod::{Pod, TokenAutomount, service_account, token_automount};
-use day2_model::rbac::{rule_allows, subject_is};
+use day2_model::rbac::{rule_allows_object, subject_is};
 use day2_model::{Loop, ObjRef, Res};
 
 /// What the API server refused, as its message says.
@@ -29,6 +29,9 @@ pub struct Refused<'a> {
     /// refusal's `RBAC:` suffix says (`RBAC: clusterrole.rbac.authorization.k8s.io
     /// "ingress-controller" not found`): (kind, name).
     pub missing_role: Option<(&'static str, &'a str)>,
+    /// The object the request was for, as the message quotes it (a rule
+    /// with `resourceNames` allows only those objects).
+    pub name: Option<&'a str>,
 }
 
 impl<'a> Refused<'a> {
@@ -50,6 +53,7 @@ impl<'a> Refused<'a> {
                 group: group.as_deref(),
                 scope: scope.as_deref(),
                 missing_role: None,
+                name: None,
             }),
             _ => None,
         }
@@ -57,6 +61,7 @@ impl<'a> Refused<'a> {
 
     /// With the role the authoriser's `RBAC:` suffix of `line` names as not found.
     pub fn with_line(mut self, line: &'a str) -> Self {
+        self.name = self.name.or(day2_model::rbac::forbidden_object(line));
         let (_, rbac) = match line.split_once("RBAC: ") {
             Some(x) => x,
             None => return self,
@@ -103,7 +108,7 @@ fn grants(
         rules
             .into_iter()
             .flatten()
-            .any(|x| rule_allows(x, verb, group, resource))
+            .any(|x| rule_allows_object(x, verb, group, resource, r.name))
     };
     let mut out = Vec::new();
     for b in &c.cluster_role_bindings {
@@ -161,6 +166,43 @@ fn grants(
     out
 }
 
+/// The refused object's name when the role has a rule for the request that
+/// `resourceNames` keeps to other objects.
+fn named_only<'n>(
+    a: &Analysis<'_>,
+    g: &Grant,
+    verb: &str,
+    group: &str,
+    resource: &str,
+    name: Option<&'n str>,
+) -> Option<&'n str> {
+    let name = name?;
+    let rules = match g.role.kind.as_str() {
+        "Role" => a
+            .cluster
+            .roles
+            .iter()
+            .find(|x| x.name() == g.role.name && x.metadata.namespace == g.role.namespace)?
+            .rules
+            .as_ref(),
+        _ => a
+            .cluster
+            .cluster_roles
+            .iter()
+            .find(|x| x.name() == g.role.name)?
+            .rules
+            .as_ref(),
+    };
+    rules
+        .into_iter()
+        .flatten()
+        .any(|x| {
+            day2_model::rbac::rule_allows(x, verb, group, resource)
+                && x.resource_names.as_ref().is_some_and(|n| !n.is_empty())
+        })
+        .then_some(name)
+}
+
 /// A RoleBinding outside `scope` that binds the ServiceAccount to a role
 /// allowing the request, with that role.
 fn granted_elsewhere<'c>(
@@ -216,7 +258,7 @@ fn granted_elsewhere<'c>(
             };
             rules
                 .iter()
-                .any(|x| rule_allows(x, verb, group, resource))
+                .any(|x| rule_allows_object(x, verb, group, resource, r.name))
                 .then_some((b, role))
         })
 }
@@ -405,7 +447,10 @@ pub fn rbac(a: &Analysis<'_>, r: &Refused<'_>) -> Hypothesis {
             ),
         )
         .fix(format!(
-            "Add the rule (apiGroups [\"{group}\"], resources [{resource}], verbs [{verb}]) to {} {} ({check} says no today); for a component's own role, re-apply its manifest or chart. Or grant it separately: {create}.",
+            "Add the rule (apiGroups [\"{group}\"], resources [{resource}], verbs [{verb}]{}) to {} {} ({check} says no today); for a component's own role, re-apply its manifest or chart (a release whose role predates what the program now asks, or a feature that makes it ask more, e.g. a CRD it installs). Or grant it separately: {create}.",
+            named_only(a, g, verb, group, resource, r.name)
+                .map(|n| format!(", resourceNames [{n}]: the role's rule for {verb} names only other objects"))
+                .unwrap_or_default(),
             g.role.kind, g.role.name
         ));
     }
@@ -618,6 +663,7 @@ mod tests {
             group: Some(""),
             scope: Some("ingress-controller"),
             missing_role: None,
+            name: None,
         }
     }
 
