@@ -56,6 +56,9 @@ pub fn held<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .unexplained(),
         ];
     }
+    if let Some(h) = super::follow::policy_on_awaited_peers(a, pod, container) {
+        return vec![h];
+    }
     let rbac_known = !a.cluster.cluster_role_bindings.is_empty();
     let delegators: Vec<String> = a
         .cluster

@@ -5,7 +5,8 @@
 //! another host-network pod). With nothing in the cluster holding it, a
 //! process of the node's own does (kubernetes/kops#9245: node-local-dns's
 //! health port 8080 and the API server's health-check sidecar on the
-//! masters).
+//! masters); the workload's port is still what the cluster can move
+//! (metallb/metallb#581: memberlist's 7946 held by Docker Swarm).
 
 use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link};
@@ -73,8 +74,7 @@ pub(crate) fn in_use(
                 format!("container {container} of {} runs on the host network of {node} and cannot bind port {port}: no pod in the input declares it there, so a process of the node's own holds it", pod.name()),
             )
             .fix(format!("Find the process on {node}: `ss -ltnup 'sport = :{port}'`; stop it, or move {workload}'s port (its arguments or configuration)."))
-            .missing(format!("the sockets open on {node} (`ss -ltnup` there)"))
-            .unexplained(),
+            .missing(format!("the sockets open on {node} (`ss -ltnup` there)")),
         );
     };
     let other_ref = model::workload_ref(a.cluster, other);

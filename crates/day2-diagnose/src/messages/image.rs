@@ -91,6 +91,11 @@ const NETWORK: &[&str] = &[
     "server misbehaving",
     "temporary failure in name resolution",
     "registry is unavailable",
+    // The registry's end closed the connection before answering: `Get
+    // https://quay.io/v2/: EOF` (cert-manager/cert-manager#2960, quay.io's
+    // outage of 2020-05-28).
+    "/v2/: eof",
+    "unexpected eof",
 ];
 
 const REFERENCE: &[&str] = &[
@@ -342,6 +347,17 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn a_registry_that_closes_the_connection_is_the_network_path() {
+        let e = "rpc error: code = Unknown desc = Error response from daemon: Get https://quay.io/v2/: EOF";
+        assert_eq!(classify(e), PullClass::Network);
+        // EOF in an image's name or a tag is nothing of the kind.
+        assert_eq!(
+            classify("rpc error: code = NotFound desc = eof-tools/app:1: not found"),
+            PullClass::Reference
+        );
+    }
 
     #[test]
     fn the_release_is_read_from_the_image_tag() {

@@ -30,6 +30,7 @@ pub fn refusal(message: &str) -> Option<Refusal> {
     let m = message;
     if let Some(action) = after(m, "does not have authorization to perform action '", '\'')
         .or_else(|| after(m, "does not have permission to perform action(s) '", '\''))
+        .or_else(|| after(m, "does not have permission to perform action '", '\''))
     {
         let scope =
             after(m, "over scope '", '\'').or_else(|| after(m, "on the linked scope(s) '", '\''));
@@ -135,6 +136,12 @@ mod tests {
         assert_eq!(
             linked.action,
             "Microsoft.Network/publicIPAddresses/join/action"
+        );
+        // The singular spelling (kubernetes-sigs/cloud-provider-azure#1999).
+        let one = refusal("{\"error\":{\"code\":\"LinkedAuthorizationFailed\",\"message\":\"The client 'c1' with object id 'o1' has permission to perform action 'Microsoft.Compute/virtualMachineScaleSets/virtualMachines/write' on scope '/subscriptions/s/vmss/0'; however, it does not have permission to perform action 'Microsoft.Network/loadBalancers/backendAddressPools/join/action' on the linked scope(s) '/subscriptions/s/lb/kubernetes-internal' or the linked scope(s) are invalid.\"}}").unwrap_or_else(|| panic!("singular"));
+        assert_eq!(
+            one.action,
+            "Microsoft.Network/loadBalancers/backendAddressPools/join/action"
         );
         assert!(
             linked

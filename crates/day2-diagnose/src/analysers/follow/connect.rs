@@ -101,6 +101,15 @@ pub(super) fn peers_of(
     let mut out: Vec<(String, Option<u16>)> = Vec::new();
     for (k, v) in &vars {
         let key = k.to_ascii_uppercase();
+        // Vault's injected agent carries its whole configuration, the
+        // server's address in it, as base64 JSON (hashicorp/vault-k8s).
+        if key == "VAULT_CONFIG"
+            && let Some(address) = vault_address(v)
+            && let Some((host, port)) = crate::messages::errors::endpoint(&address)
+        {
+            out.push((host, port));
+            continue;
+        }
         let Some(suffix) = HOST_SUFFIXES.iter().find(|s| key.ends_with(*s)) else {
             continue;
         };
@@ -121,6 +130,17 @@ pub(super) fn peers_of(
         }
     }
     out
+}
+
+/// `vault.address` of the Vault agent's `VAULT_CONFIG` (base64 of its JSON
+/// configuration, as the agent injector writes it).
+fn vault_address(value: &str) -> Option<String> {
+    use base64::Engine as _;
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(value.trim())
+        .ok()?;
+    let config: serde_json::Value = serde_json::from_slice(&raw).ok()?;
+    config["vault"]["address"].as_str().map(str::to_owned)
 }
 
 /// The Services a container's configuration names as peers

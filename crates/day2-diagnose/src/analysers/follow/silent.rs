@@ -11,33 +11,56 @@ pub(crate) fn policy_on_configured_peers(
     pod: &Res<Pod>,
     container: &str,
 ) -> Option<Hypothesis> {
+    let (host, mut h) = peer_cut_off(a, pod, container)?;
+    h.root.summary = format!(
+        "container {container} exits without saying why, and the peer its configuration names ({host}) is out of its reach: {}",
+        h.root.summary
+    );
+    Some(h)
+}
+
+/// An init container that runs without completing, whose configuration
+/// names a peer a NetworkPolicy keeps it from (Vault's agent waiting for
+/// Vault: hashicorp/vault-helm#944).
+pub(crate) fn policy_on_awaited_peers(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    container: &str,
+) -> Option<Hypothesis> {
+    let (host, mut h) = peer_cut_off(a, pod, container)?;
+    h.root.summary = format!(
+        "init container {container} runs without completing, and the peer its configuration names ({host}) is out of its reach: {}",
+        h.root.summary
+    );
+    Some(h)
+}
+
+fn peer_cut_off(a: &Analysis<'_>, pod: &Res<Pod>, container: &str) -> Option<(String, Hypothesis)> {
     let ns = pod.ns_or_default();
     // Without a policy in the cluster no path is cut off by one.
     if a.cluster.network_policies.is_empty() {
         return None;
     }
-    peers_of(a, pod, container).into_iter().find_map(|(host, port)| {
-        // A peer pod named without a port: the port it declares.
-        let port = port.or_else(|| match resolve_host(a, ns, &host) {
-            Target::Pod(p) => p
-                .spec
-                .as_ref()?
-                .containers
-                .iter()
-                .flat_map(|c| c.ports.iter().flatten())
-                .find(|cp| cp.protocol.as_deref().unwrap_or("TCP") == "TCP")
-                .and_then(|cp| u16::try_from(cp.container_port).ok()),
-            _ => None,
-        });
-        let mut h = connect_cause(a, pod, &host, port, ConnectFailure::Timeout)?;
-        if h.root.object.kind != "NetworkPolicy" || h.unexplained {
-            return None;
-        }
-        h.score = h.score.min(74);
-        h.root.summary = format!(
-            "container {container} exits without saying why, and the peer its configuration names ({host}) is out of its reach: {}",
-            h.root.summary
-        );
-        Some(h)
-    })
+    peers_of(a, pod, container)
+        .into_iter()
+        .find_map(|(host, port)| {
+            // A peer pod named without a port: the port it declares.
+            let port = port.or_else(|| match resolve_host(a, ns, &host) {
+                Target::Pod(p) => p
+                    .spec
+                    .as_ref()?
+                    .containers
+                    .iter()
+                    .flat_map(|c| c.ports.iter().flatten())
+                    .find(|cp| cp.protocol.as_deref().unwrap_or("TCP") == "TCP")
+                    .and_then(|cp| u16::try_from(cp.container_port).ok()),
+                _ => None,
+            });
+            let mut h = connect_cause(a, pod, &host, port, ConnectFailure::Timeout)?;
+            if h.root.object.kind != "NetworkPolicy" || h.unexplained {
+                return None;
+            }
+            h.score = h.score.min(74);
+            Some((host, h))
+        })
 }
