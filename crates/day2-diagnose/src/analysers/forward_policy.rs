@@ -7,7 +7,7 @@
 //! (kubernetes/kubernetes#39823, #40182).
 
 use crate::analysis::Analysis;
-use crate::evidence::Hypothesis;
+use crate::evidence::{Hypothesis, Link};
 use crate::model;
 use crate::symptoms::Detected;
 use day2_model::text::major_minor;
@@ -65,4 +65,53 @@ pub fn dropped<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             pod.ns_or_default()
         )),
     ]
+}
+
+/// kube-proxy's kubeconfig names no address for the API server (`server:
+/// MASTER_ENDPOINT`, a placeholder an upgrade left unrendered:
+/// aws/amazon-vpc-cni-k8s#1267): kube-proxy writes no Service rules, so an
+/// agent that reaches the API server through the `kubernetes` Service's
+/// ClusterIP (the VPC CNI's ipamd) fails on every node. The ConfigMap the
+/// kube-proxy pods mount is the cause.
+pub(crate) fn proxy_kubeconfig(a: &Analysis<'_>, agent: &ObjRef) -> Option<Hypothesis> {
+    let proxy = a.cluster.pods.iter().find(|p| {
+        p.metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get("k8s-app"))
+            .is_some_and(|v| v == "kube-proxy")
+            || p.name().starts_with("kube-proxy-")
+    })?;
+    let ns = proxy.ns_or_default();
+    let (cm, server) = proxy
+        .spec
+        .as_ref()?
+        .volumes
+        .iter()
+        .flatten()
+        .filter_map(|v| v.config_map.as_ref())
+        .filter_map(|c| {
+            a.cluster
+                .config_maps
+                .iter()
+                .find(|m| m.ns_or_default() == ns && m.name() == c.name)
+        })
+        .find_map(|m| {
+            let server = m.data.as_ref()?.values().find_map(|text| {
+                text.contains("kind: Config")
+                    .then(|| text.lines().find_map(|l| l.trim().strip_prefix("server:")))?
+                    .map(|s| s.trim().trim_matches('"').to_owned())
+            })?;
+            (!server.contains("://")).then_some((m, server))
+        })?;
+    Some(
+        Hypothesis::new(
+            88,
+            Loop::Network,
+            cm.objref(),
+            format!("the kubeconfig kube-proxy reads from ConfigMap {ns}/{} names `server: {server}`, not the API server's address: kube-proxy cannot reach the API server and writes no Service rules, so {agent}, which reaches the API server through the `kubernetes` Service's ClusterIP, fails on every node", cm.name()),
+        )
+        .fix(format!("Set `server:` in ConfigMap {ns}/{} to the API server's endpoint (`https://…`; on EKS `aws eks describe-cluster --name <cluster> --query cluster.endpoint`), then restart kube-proxy (`kubectl -n {ns} rollout restart daemonset/kube-proxy`) and the failing pods.", cm.name()))
+        .link(Link::new(Loop::Network, None, proxy.objref(), format!("mounts ConfigMap {}", cm.name()))),
+    )
 }

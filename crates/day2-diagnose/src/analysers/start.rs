@@ -601,6 +601,9 @@ fn cni_down_everywhere(
         return None;
     }
     let obj = owner.objref();
+    if let Some(h) = super::forward_policy::proxy_kubeconfig(a, &obj) {
+        return Some(h);
+    }
     Some(
         Hypothesis::new(
             90,

@@ -109,6 +109,20 @@ fn structured(line: &str) -> Option<String> {
             }
             v => text(v),
         });
+    // PostgreSQL's own JSON log record nested in the line (CloudNativePG
+    // wraps it as `{"msg":"record","record":{…}}`): its `error_severity`,
+    // `message` and `detail` are what the server said.
+    let pg = o.values().find_map(|v| {
+        let r = v.as_object()?;
+        let severity = r.get("error_severity").and_then(text)?;
+        let message = r.get("message").and_then(text)?;
+        let detail = r.get("detail").and_then(text);
+        Some(match detail {
+            Some(d) => format!("{severity}: {message}: {d}"),
+            None => format!("{severity}: {message}"),
+        })
+    });
+    let msg = pg.or(msg);
     if msg.is_none() && error.is_none() {
         return None;
     }
@@ -359,6 +373,16 @@ mod tests {
         assert!(
             d.starts_with("ValueError:") && d.contains("--num-cpus"),
             "{d}"
+        );
+    }
+
+    #[test]
+    fn postgres_records_nested_in_a_json_line_are_read() {
+        let t = r#"{"level":"info","ts":"2026-03-31T12:26:41.412893Z","logger":"postgres","msg":"record","logging_pod":"app-db-2","record":{"log_time":"2026-03-31 12:26:41.412 UTC","error_severity":"FATAL","sql_state_code":"22023","message":"recovery aborted because of insufficient parameter settings","detail":"max_connections = 100 is a lower setting than on the primary server, where its value was 200.","backend_type":"startup"}}"#;
+        let said = structured(t).unwrap_or_default();
+        assert!(
+            said.starts_with("FATAL: recovery aborted because of insufficient parameter settings: max_connections = 100"),
+            "{said}"
         );
     }
 
