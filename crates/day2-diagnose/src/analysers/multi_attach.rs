@@ -186,7 +186,10 @@ fn explain<'c>(
         && let Some((va, node)) = stale_attachment(a, pvc, &m.volume, &holders, pod)
     {
         let ns = pod.ns_or_default();
-        if let Some((controller, replicas)) = super::csi_attacher::racing(a, &va.spec.attacher) {
+        // An attachment to a node that is gone needs no race to explain it.
+        if a.cluster.node(node).is_some()
+            && let Some((controller, replicas)) = super::csi_attacher::racing(a, &va.spec.attacher)
+        {
             return vec![Hypothesis::new(
                 84,
                 Loop::Storage,
