@@ -646,6 +646,13 @@ fn cloud_auth(line: &str) -> Option<ErrorClass> {
         return aws(Trust);
     }
     // The exchange failed; the `caused by:` line that follows says why.
+    // When that is a name lookup, the call never reached STS: the cluster's
+    // DNS is the failure, not the identity (aws/karpenter-provider-aws#1836:
+    // `lookup sts.<region>.amazonaws.com: i/o timeout` while CoreDNS has
+    // nowhere to run).
+    if (has("WebIdentityErr") || has("AssumeRoleWithWebIdentity")) && dns(line).is_some() {
+        return None;
+    }
     if has("WebIdentityErr") || has("AssumeRoleWithWebIdentity") {
         return aws(Other);
     }
@@ -1230,6 +1237,13 @@ mod tests {
             ),
             (CloudId::Aws, AuthProblem::Other)
         );
+        // aws/karpenter-provider-aws#1836: the exchange never reached STS.
+        assert!(matches!(
+            classify_line(
+                r#"{"level":"FATAL","message":"Checking EC2 API connectivity, WebIdentityErr: failed to retrieve credentials\ncaused by: RequestError: send request failed\ncaused by: Post \"https://sts.ap-northeast-2.amazonaws.com/\": dial tcp: lookup sts.ap-northeast-2.amazonaws.com: i/o timeout"}"#
+            ),
+            Some(ErrorClass::Dns { .. })
+        ));
         // azure-service-operator#3123: no token file, the pod was not mutated.
         assert_eq!(
             auth(
