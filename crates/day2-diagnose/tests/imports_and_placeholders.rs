@@ -2,9 +2,10 @@
 //! fails: a Corefile refused for a line an imported ConfigMap adds
 //! (Azure/AKS#2623), an ingress controller whose `--publish-service`
 //! (with the `$(POD_NAMESPACE)` the kubelet expands) names a Service that
-//! never gets an address (kubernetes/ingress-nginx#348), and a host port
-//! no pod declares (metallb/metallb#581). Each with the sibling that must
-//! read otherwise.
+//! never gets an address (kubernetes/ingress-nginx#348), a host port no
+//! pod declares (metallb/metallb#581), and probes that time out on every
+//! workload of one node (rancher/rke2#1053). Each with the sibling that
+//! must read otherwise.
 
 mod common;
 
@@ -105,6 +106,42 @@ fn a_host_port_no_pod_declares_is_still_the_workloads_to_move() {
     let d = about(&out, "CrashLoopBackOff", "metallb-system", "speaker-1");
     assert!(
         d.root_cause.summary.contains("swarm-agent"),
+        "{}",
+        d.root_cause.summary
+    );
+}
+
+/// Pods of `apps` on n1 whose readiness probes time out.
+fn timing_out(apps: &[&str]) -> String {
+    let pods: String = apps
+        .iter()
+        .map(|app| {
+            format!(
+                r#"- {{apiVersion: v1, kind: Pod, metadata: {{name: {app}-1, namespace: web, uid: u-{app}, labels: {{app: {app}}}}}, spec: {{nodeName: n1, containers: [{{name: {app}, image: "{app}:1", ports: [{{containerPort: 8080}}], readinessProbe: {{httpGet: {{path: /healthz, port: 8080}}, timeoutSeconds: 1}}}}]}}, status: {{phase: Running, podIP: 10.42.0.9, conditions: [{{type: Ready, status: "False"}}], containerStatuses: [{{name: {app}, ready: false, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2026-06-20T08:00:00Z"}}}}}}]}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: {app}.1, namespace: web}}, involvedObject: {{kind: Pod, name: {app}-1, namespace: web, uid: u-{app}}}, reason: Unhealthy, type: Warning, count: 90, firstTimestamp: "2026-06-20T08:01:00Z", lastTimestamp: "2026-06-20T09:00:00Z", source: {{component: kubelet, host: n1}}, message: 'Readiness probe failed: Get "http://10.42.0.9:8080/healthz": context deadline exceeded (Client.Timeout exceeded while awaiting headers)'}}
+"#
+            )
+        })
+        .collect();
+    list(&pods)
+}
+
+#[test]
+fn probes_that_time_out_on_every_workload_of_a_node_are_the_nodes() {
+    let out = diagnose(&load(&timing_out(&["shop", "cart", "search"])));
+    let d = about(&out, "ProbeFailing", "web", "shop-1");
+    assert!(d.unexplained, "{}", d.root_cause.summary);
+    assert!(
+        d.root_cause.summary.contains("node n1"),
+        "{}",
+        d.root_cause.summary
+    );
+    assert!(d.fix.contains("NetworkManager"), "{}", d.fix);
+    // One workload alone: its own probe is read, not the node.
+    let out = diagnose(&load(&timing_out(&["shop"])));
+    let d = about(&out, "ProbeFailing", "web", "shop-1");
+    assert!(
+        !d.root_cause.summary.contains("other workload"),
         "{}",
         d.root_cause.summary
     );

@@ -63,3 +63,90 @@ pub fn node_denied(
         )),
     )
 }
+
+/// A probe timeout shared with the pods of other workloads on the same node:
+/// the kubelet there gets no answer from several unrelated applications, so
+/// what they share, the node's path from the host to its pods, is broken
+/// (a host firewall; NetworkManager managing the CNI's interfaces, such as
+/// RHEL 8's nm-cloud-setup under RKE2, rancher/rke2#1053). The cause is on
+/// the host, which the input does not hold.
+pub fn node_wide_timeouts(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    kind: &str,
+    container: &str,
+) -> Option<Hypothesis> {
+    let node = crate::model::node_name(pod)?;
+    let timeout = |m: &str| {
+        m.contains("Client.Timeout exceeded")
+            || m.contains("context deadline exceeded")
+            || m.contains("i/o timeout")
+            || m.contains("connection timed out")
+    };
+    // A probe of it that times out, or a crash on a connection that does.
+    let timed_out = |p: &Res<Pod>| {
+        a.cluster
+            .events_for_obj(p)
+            .iter()
+            .any(|e| &*e.reason == "Unhealthy" && timeout(&e.message))
+            || p.status
+                .as_ref()
+                .and_then(|s| s.container_statuses.as_ref())
+                .into_iter()
+                .flatten()
+                .filter_map(|c| {
+                    c.last_state
+                        .as_ref()?
+                        .terminated
+                        .as_ref()?
+                        .message
+                        .as_deref()
+                })
+                .any(timeout)
+    };
+    let own = crate::model::workload_ref(a.cluster, pod);
+    let mut others: Vec<String> = Vec::new();
+    for p in a.cluster.pods_on_node(node) {
+        let w = crate::model::workload_ref(a.cluster, p);
+        if w != own
+            && !others.contains(&w.name)
+            && p.spec.as_ref().is_none_or(|s| s.host_network != Some(true))
+            && timed_out(p)
+        {
+            others.push(w.name.clone());
+        }
+    }
+    if others.len() < 2 {
+        return None;
+    }
+    let os = a
+        .cluster
+        .node(node)
+        .and_then(|n| n.status.as_ref()?.node_info.as_ref())
+        .map(|i| (i.os_image.clone(), i.kubelet_version.clone()))
+        .unwrap_or_default();
+    let rhel_rke2 = os.0.contains("Red Hat Enterprise Linux") && os.1.contains("rke2");
+    let nm = if rhel_rke2 {
+        format!(
+            " The node runs {} with RKE2 ({}): RKE2 documents that NetworkManager's nm-cloud-setup service breaks the CNI's routes there; disable `nm-cloud-setup.service` and `nm-cloud-setup.timer` and reboot the node.",
+            os.0, os.1
+        )
+    } else {
+        String::new()
+    };
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Network,
+            pod.objref(),
+            format!(
+                "the {kind} probe of container {container} times out, and pods of {} other workload(s) on node {node} ({}) time out as well (their probes, or their own connections): the kubelet there gets no answer from its own pods, so the host's path to the pod network on {node} is what fails, not each application",
+                others.len(),
+                day2_model::text::short_list(&others, 3)
+            ),
+        )
+        .fix(format!("On node {node}, check the host's path to its pods: `curl` a pod's probe from the node, the host firewall (firewalld, iptables/nftables rules), and whether NetworkManager manages the CNI's interfaces (cali*, flannel*, cni0: mark them unmanaged).{nm}"))
+        .missing(format!("the host's firewall and network configuration on {node}"))
+        .unexplained(),
+    )
+}
