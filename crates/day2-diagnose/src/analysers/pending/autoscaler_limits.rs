@@ -15,6 +15,9 @@ pub fn autoscaler_limits<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothes
     let Some((_, spec, p)) = parts(d) else {
         return vec![];
     };
+    if let Some(h) = informer_refused(a, d, p) {
+        return vec![h];
+    }
     let mut limits: Vec<String> = Vec::new();
     for e in d.events_with("NotTriggerScaleUp") {
         if let Some(n) = parse_not_triggered(e.message_text()) {
@@ -79,4 +82,84 @@ pub fn autoscaler_limits<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothes
     )
     .links(scheduler_links(d))
     .links(autoscaler_links(a, d, None))]
+}
+
+/// cluster-autoscaler 1.32 and later wait for a VolumeAttachment informer to
+/// sync before their first scaling loop; a ClusterRole that grants no `list`
+/// on `volumeattachments` (charts before 9.46.3, kubernetes/autoscaler#7904)
+/// keeps the autoscaler Running and Ready but never scaling
+/// (kubernetes/autoscaler#7663, #8678).
+fn informer_refused(
+    a: &Analysis<'_>,
+    d: &Detected<'_>,
+    p: &crate::symptoms::PendingDetail,
+) -> Option<Hypothesis> {
+    if said(p, |r| {
+        matches!(r, Reason::Insufficient(_) | Reason::TooManyPods)
+    }) == 0
+        || a.cluster.cluster_roles.is_empty()
+    {
+        return None;
+    }
+    let (ca, image) = a.cluster.pods.iter().find_map(|pod| {
+        let image = pod.spec.as_ref()?.containers.iter().find_map(|c| {
+            c.image
+                .as_deref()
+                .filter(|i| i.contains("/cluster-autoscaler:"))
+        })?;
+        Some((pod, image))
+    })?;
+    let version = image
+        .rsplit(':')
+        .next()
+        .and_then(day2_model::text::major_minor)?;
+    if version < (1, 32) {
+        return None;
+    }
+    let ns = ca.ns_or_default();
+    let sa = day2_model::pod::service_account(ca.spec.as_ref()?);
+    let bound: Vec<&str> = a
+        .cluster
+        .cluster_role_bindings
+        .iter()
+        .filter(|b| {
+            b.subjects
+                .iter()
+                .flatten()
+                .any(|s| day2_model::rbac::subject_is(s, None, ns, sa))
+        })
+        .map(|b| b.role_ref.name.as_str())
+        .collect();
+    let roles: Vec<_> = a
+        .cluster
+        .cluster_roles
+        .iter()
+        .filter(|r| bound.contains(&r.name()))
+        .collect();
+    let allowed = roles
+        .iter()
+        .flat_map(|r| r.rules.iter().flatten())
+        .any(|r| day2_model::rbac::rule_allows(r, "list", "storage.k8s.io", "volumeattachments"));
+    let role = roles.first()?;
+    if allowed {
+        return None;
+    }
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Identity,
+            role.objref(),
+            format!(
+                "cluster-autoscaler {}.{} ({image}) waits for its VolumeAttachment informer to sync before its first scale-up, and ClusterRole {}, bound to ServiceAccount {ns}/{sa}, grants no `list`/`watch` on volumeattachments: the autoscaler runs Ready but never adds the node the pending pod needs",
+                version.0,
+                version.1,
+                role.name()
+            ),
+        )
+        .fix(format!(
+            "Add the rule `{{apiGroups: [storage.k8s.io], resources: [volumeattachments], verbs: [get, list, watch]}}` to ClusterRole {} (the chart grants it from 9.46.3 on: upgrade the chart with the image), then restart the autoscaler (`kubectl -n {ns} rollout restart deployment/<cluster-autoscaler>`); its log shows `Failed to watch *v1.VolumeAttachment` until then.",
+            role.name()
+        ))
+        .links(scheduler_links(d)),
+    )
 }
