@@ -179,8 +179,15 @@ fn capabilities_refused(
     msg: &str,
 ) -> Option<Hypothesis> {
     let l = msg.to_ascii_lowercase();
+    // The cloud refusing the multi-writer flag the driver sets for a shared
+    // claim on a disk type that takes an access mode instead (Hyperdisk:
+    // `Cannot specify the multi writer field for 'hyperdisk-balanced' disks,
+    // please use access mode instead`, gcp-compute-persistent-disk-csi-driver#1863,
+    // fixed by its #1919).
+    let multi_writer = l.contains("multi writer field") || l.contains("multiwriter");
     if !(l.contains("volume capabilities not supported")
-        || l.contains("volume capability not supported"))
+        || l.contains("volume capability not supported")
+        || multi_writer)
     {
         return None;
     }
@@ -198,6 +205,17 @@ fn capabilities_refused(
     }
     let ns = pvc.ns_or_default();
     let asked = modes.join(", ");
+    if multi_writer {
+        return Some(
+            Hypothesis::new(
+                84,
+                Loop::Storage,
+                pvc.objref(),
+                format!("claim {ns}/{} asks for {asked}, which {provisioner} turns into the disk's multi-writer flag, and the cloud refuses that flag for this disk type: it takes an access mode instead", pvc.name()),
+            )
+            .fix(format!("Upgrade the CSI driver ({provisioner}) to a release that passes the disk's access mode for this disk type instead of the multi-writer flag, or ask for ReadWriteOnce in claim {ns}/{} if one node at a time is enough (accessModes are immutable on a claim: recreate it).", pvc.name())),
+        );
+    }
     Some(
         Hypothesis::new(
             84,
