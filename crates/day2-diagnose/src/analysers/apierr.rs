@@ -473,6 +473,9 @@ pub fn rbac(a: &Analysis<'_>, r: &Refused<'_>) -> Hypothesis {
             b.kind, b.name
         ));
     }
+    if let Some(h) = super::rbac::generator_refused(a, r, &subject, &what) {
+        return h;
+    }
     // Only RoleBindings in other namespaces: they do not reach this request.
     let elsewhere: Vec<String> = a
         .cluster

@@ -339,3 +339,50 @@ pub(crate) fn may(
         known.then_some(false)
     }
 }
+
+/// A ServiceAccount refused because a binding a policy engine generates for
+/// its namespace was never created: Kyverno's `UpdateRequest` for that
+/// namespace failed, refused itself (kyverno/kyverno#11358: the background
+/// controller's ClusterRole cannot create rolebindings). The generator's own
+/// refusal is the cause, read as any refusal is.
+pub(super) fn generator_refused(
+    a: &Analysis<'_>,
+    refused: &super::apierr::Refused<'_>,
+    subject: &str,
+    what: &str,
+) -> Option<Hypothesis> {
+    let scope = refused.scope?;
+    a.cluster.other.iter().find_map(|o| {
+        if o.kind != "UpdateRequest" || o.data["status"]["state"].as_str() != Some("Failed") {
+            return None;
+        }
+        let spec = &o.data["spec"];
+        let resource = &spec["resource"];
+        let for_scope = resource["namespace"].as_str() == Some(scope)
+            || (resource["kind"].as_str() == Some("Namespace") && resource["name"].as_str() == Some(scope));
+        if !for_scope {
+            return None;
+        }
+        let message = o.data["status"]["message"].as_str()?;
+        let error = crate::messages::apiserver::forbidden(message)?;
+        let inner = super::apierr::Refused::of(&error)?.with_line(message);
+        // The generator's own refusal, not this one again.
+        if (inner.namespace, inner.service_account) == (refused.namespace, refused.service_account) {
+            return None;
+        }
+        let mut h = super::apierr::rbac(a, &inner);
+        let policy = spec["policy"].as_str().unwrap_or("?");
+        h.root.summary = format!(
+            "{subject} is refused {what}: the binding Kyverno policy {policy} generates in namespace {scope} was never created, as UpdateRequest {}/{} failed; {}",
+            o.ns_or_default(),
+            o.name(),
+            h.root.summary
+        );
+        Some(h.link(Link::new(
+            Loop::Identity,
+            None,
+            o.objref(),
+            format!("generating for namespace {scope} failed: {}", day2_model::redact::excerpt(message, 160)),
+        )))
+    })
+}
