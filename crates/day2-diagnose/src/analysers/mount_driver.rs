@@ -454,6 +454,19 @@ pub fn unread(a: &Analysis<'_>, pod: &Res<Pod>, message: &str, link: Option<Link
         format!(
             " `mount error({code})` is the SMB client getting no connection to the file server: outbound TCP 445 from {node} is blocked (a firewall, network security group or ISP; or the storage account accepts only its private endpoint). From the node, `nc -zv {host} 445` shows it; open port 445 to the account or reach it through a private endpoint."
         )
+    } else if message.contains("-t lustre")
+        && [
+            "Is the MGS running",
+            "exit status 5",
+            "Input/output error",
+            "Connection timed out",
+        ]
+        .iter()
+        .any(|w| message.contains(w))
+    {
+        format!(
+            " The Lustre client on {node} gets no answer from the file system's servers (`mount.lustre` fails): LNet's TCP port 988 from the node to the file system must be open; for Amazon FSx for Lustre, the file system's security group must allow inbound TCP 988 from the nodes' security group (and the nodes' outbound rules allow it)."
+        )
     } else if staged_late && block {
         format!(
             " Staging a block volume connects {node} to the storage array first: on the node, `iscsiadm -m session -P 1` (iSCSI portals), `multipath -ll` and `dmesg` show a path or portal that does not answer, which is the array's or the network's."

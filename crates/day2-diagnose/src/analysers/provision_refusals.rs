@@ -27,6 +27,55 @@ pub fn refused(
         .or_else(|| capabilities_refused(pvc, provisioner, msg))
         .or_else(|| no_node(a, pvc, provisioner, msg))
         .or_else(|| undersized(a, pvc, provisioner, msg))
+        .or_else(|| nodes_uninitialized(a, provisioner, msg))
+}
+
+/// A cloud's CSI driver that finds no machine behind the nodes, on a
+/// cluster whose nodes carry no `spec.providerID`: the cloud provider
+/// interface never initialized them, and the driver maps nodes to VMs by
+/// that ID (`Empty List of Node VMs returned from VC`, vSphere CSI with no
+/// CPI: kubernetes-sigs/vsphere-csi-driver).
+fn nodes_uninitialized(a: &Analysis<'_>, provisioner: &str, msg: &str) -> Option<Hypothesis> {
+    const CLOUD_DRIVERS: &[&str] = &[
+        "csi.vsphere.vmware.com",
+        "ebs.csi.aws.com",
+        "pd.csi.storage.gke.io",
+        "disk.csi.azure.com",
+        "file.csi.azure.com",
+        "csi.hetzner.cloud",
+    ];
+    let l = msg.to_ascii_lowercase();
+    if !CLOUD_DRIVERS.contains(&provisioner)
+        || !(l.contains("node vms")
+            || l.contains("no nodes")
+            || l.contains("node not found")
+            || l.contains("instance not found"))
+    {
+        return None;
+    }
+    let nodes = &a.cluster.nodes;
+    let bare = nodes
+        .iter()
+        .filter(|n| {
+            n.spec
+                .as_ref()
+                .and_then(|s| s.provider_id.as_deref())
+                .is_none_or(str::is_empty)
+        })
+        .count();
+    if nodes.is_empty() || bare < nodes.len() {
+        return None;
+    }
+    let first = nodes.first()?;
+    Some(
+        Hypothesis::new(
+            82,
+            Loop::Storage,
+            first.objref(),
+            format!("{provisioner} finds no machine behind the cluster's nodes, and none of the {} node(s) has a `spec.providerID`: the cloud provider interface never initialized them, and the driver finds each node's VM by that ID", nodes.len()),
+        )
+        .fix(format!("Run the cloud provider interface (CPI, the cloud-controller-manager for this cloud) so it sets each node's providerID (with the kubelet's `--cloud-provider=external`, nodes wait with the `node.cloudprovider.kubernetes.io/uninitialized` taint until it does), then restart the {provisioner} controller; `kubectl get nodes -o custom-columns=NAME:.metadata.name,ID:.spec.providerID` shows the IDs.")),
+    )
 }
 
 /// A Ceph pool (a CephBlockPool, or a CephFilesystem's metadata and data
