@@ -473,8 +473,21 @@ pub fn rbac(a: &Analysis<'_>, r: &Refused<'_>) -> Hypothesis {
             b.kind, b.name
         ));
     }
-    if let Some(h) = super::rbac::generator_refused(a, r, &subject, &what) {
-        return h;
+    if let Some(scope) = r.scope
+        && let Some((e, said, ur, policy)) = super::rbac::failed_generation(a, scope, ns, sa)
+        && let Some(inner) = Refused::of(&e)
+    {
+        let mut h = rbac(a, &inner.with_line(said));
+        h.root.summary = format!(
+            "{subject} is refused {what}: the binding Kyverno policy {policy} generates in namespace {scope} was never created, as UpdateRequest {ur} failed; {}",
+            h.root.summary
+        );
+        return h.link(Link::new(
+            Loop::Identity,
+            None,
+            ur,
+            format!("it failed: {}", day2_model::redact::excerpt(said, 160)),
+        ));
     }
     // Only RoleBindings in other namespaces: they do not reach this request.
     let elsewhere: Vec<String> = a
@@ -606,7 +619,7 @@ pub fn in_cluster(a: &Analysis<'_>, pod: &Res<Pod>, what: InCluster) -> Option<H
             .fix(format!("Set `automountServiceAccountToken: true` on the pod template of {owner} (or remove the field), or mount a projected serviceAccountToken volume at /var/run/secrets/kubernetes.io/serviceaccount.")),
         ),
         TokenAutomount::ServiceAccount(false) => {
-            let policy = mutating_policy(a);
+            let policy = super::rbac::mutating_policy(a);
             let by = policy
                 .as_ref()
                 .map(|p| format!("; {} {} sets it on ServiceAccounts", p.kind, p.name))
@@ -641,16 +654,6 @@ pub fn in_cluster(a: &Analysis<'_>, pod: &Res<Pod>, what: InCluster) -> Option<H
         ),
         _ => None,
     }
-}
-
-/// A policy object (Kyverno, Gatekeeper) that writes
-/// `automountServiceAccountToken: false`, by what its spec says.
-fn mutating_policy(a: &Analysis<'_>) -> Option<ObjRef> {
-    a.cluster.other.iter().find_map(|o| {
-        let text = serde_json::to_string(&o.obj.data).ok()?;
-        (text.contains("\"automountServiceAccountToken\":false") && text.contains("ServiceAccount"))
-            .then(|| o.objref())
-    })
 }
 
 #[cfg(test)]

@@ -340,18 +340,32 @@ pub(crate) fn may(
     }
 }
 
-/// A ServiceAccount refused because a binding a policy engine generates for
-/// its namespace was never created: Kyverno's `UpdateRequest` for that
-/// namespace failed, refused itself (kyverno/kyverno#11358: the background
-/// controller's ClusterRole cannot create rolebindings). The generator's own
-/// refusal is the cause, read as any refusal is.
-pub(super) fn generator_refused(
-    a: &Analysis<'_>,
-    refused: &super::apierr::Refused<'_>,
-    subject: &str,
-    what: &str,
-) -> Option<Hypothesis> {
-    let scope = refused.scope?;
+/// A policy object (Kyverno, Gatekeeper) that writes
+/// `automountServiceAccountToken: false`, by what its spec says.
+pub(super) fn mutating_policy(a: &Analysis<'_>) -> Option<ObjRef> {
+    a.cluster.other.iter().find_map(|o| {
+        let text = serde_json::to_string(&o.obj.data).ok()?;
+        (text.contains("\"automountServiceAccountToken\":false") && text.contains("ServiceAccount"))
+            .then(|| o.objref())
+    })
+}
+
+/// A failed Kyverno `UpdateRequest` that generates for namespace `scope`,
+/// refused itself for another ServiceAccount than `ns/sa`: the refusal, its
+/// message, the request and its policy (kyverno/kyverno#11358: the
+/// background controller's ClusterRole cannot create rolebindings, so the
+/// RoleBinding a generate policy makes never exists).
+pub(super) fn failed_generation<'c>(
+    a: &Analysis<'c>,
+    scope: &str,
+    ns: &str,
+    sa: &str,
+) -> Option<(
+    crate::messages::apiserver::ApiError,
+    &'c str,
+    ObjRef,
+    &'c str,
+)> {
     a.cluster.other.iter().find_map(|o| {
         if o.kind != "UpdateRequest" || o.data["status"]["state"].as_str() != Some("Failed") {
             return None;
@@ -359,30 +373,27 @@ pub(super) fn generator_refused(
         let spec = &o.data["spec"];
         let resource = &spec["resource"];
         let for_scope = resource["namespace"].as_str() == Some(scope)
-            || (resource["kind"].as_str() == Some("Namespace") && resource["name"].as_str() == Some(scope));
-        if !for_scope {
-            return None;
-        }
-        let message = o.data["status"]["message"].as_str()?;
+            || (resource["kind"].as_str() == Some("Namespace")
+                && resource["name"].as_str() == Some(scope));
+        let message = o.data["status"]["message"].as_str().filter(|_| for_scope)?;
         let error = crate::messages::apiserver::forbidden(message)?;
-        let inner = super::apierr::Refused::of(&error)?.with_line(message);
         // The generator's own refusal, not this one again.
-        if (inner.namespace, inner.service_account) == (refused.namespace, refused.service_account) {
+        let crate::messages::apiserver::ApiError::Forbidden {
+            namespace,
+            service_account,
+            ..
+        } = &error
+        else {
+            return None;
+        };
+        if (namespace.as_str(), service_account.as_str()) == (ns, sa) {
             return None;
         }
-        let mut h = super::apierr::rbac(a, &inner);
-        let policy = spec["policy"].as_str().unwrap_or("?");
-        h.root.summary = format!(
-            "{subject} is refused {what}: the binding Kyverno policy {policy} generates in namespace {scope} was never created, as UpdateRequest {}/{} failed; {}",
-            o.ns_or_default(),
-            o.name(),
-            h.root.summary
-        );
-        Some(h.link(Link::new(
-            Loop::Identity,
-            None,
+        Some((
+            error,
+            message,
             o.objref(),
-            format!("generating for namespace {scope} failed: {}", day2_model::redact::excerpt(message, 160)),
-        )))
+            spec["policy"].as_str().unwrap_or("?"),
+        ))
     })
 }
