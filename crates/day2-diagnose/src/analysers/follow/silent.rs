@@ -11,12 +11,8 @@ pub(crate) fn policy_on_configured_peers(
     pod: &Res<Pod>,
     container: &str,
 ) -> Option<Hypothesis> {
-    let (host, mut h) = peer_cut_off(a, pod, container)?;
-    h.root.summary = format!(
-        "container {container} exits without saying why, and the peer its configuration names ({host}) is out of its reach: {}",
-        h.root.summary
-    );
-    Some(h)
+    let what = format!("container {container} exits without saying why");
+    peer_cut_off(a, pod, container, &what)
 }
 
 /// An init container that runs without completing, whose configuration
@@ -27,15 +23,16 @@ pub(crate) fn policy_on_awaited_peers(
     pod: &Res<Pod>,
     container: &str,
 ) -> Option<Hypothesis> {
-    let (host, mut h) = peer_cut_off(a, pod, container)?;
-    h.root.summary = format!(
-        "init container {container} runs without completing, and the peer its configuration names ({host}) is out of its reach: {}",
-        h.root.summary
-    );
-    Some(h)
+    let what = format!("init container {container} runs without completing");
+    peer_cut_off(a, pod, container, &what)
 }
 
-fn peer_cut_off(a: &Analysis<'_>, pod: &Res<Pod>, container: &str) -> Option<(String, Hypothesis)> {
+fn peer_cut_off(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    container: &str,
+    what: &str,
+) -> Option<Hypothesis> {
     let ns = pod.ns_or_default();
     // Without a policy in the cluster no path is cut off by one.
     if a.cluster.network_policies.is_empty() {
@@ -61,6 +58,10 @@ fn peer_cut_off(a: &Analysis<'_>, pod: &Res<Pod>, container: &str) -> Option<(St
                 return None;
             }
             h.score = h.score.min(74);
-            Some((host, h))
+            h.root.summary = format!(
+                "{what}, and the peer its configuration names ({host}) is out of its reach: {}",
+                h.root.summary
+            );
+            Some(h)
         })
 }

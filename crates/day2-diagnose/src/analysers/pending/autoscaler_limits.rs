@@ -118,16 +118,8 @@ fn informer_refused(
     }
     let ns = ca.ns_or_default();
     let sa = day2_model::pod::service_account(ca.spec.as_ref()?);
-    let bound: Vec<&str> = a
-        .cluster
-        .cluster_role_bindings
-        .iter()
-        .filter(|b| {
-            b.subjects
-                .iter()
-                .flatten()
-                .any(|s| day2_model::rbac::subject_is(s, None, ns, sa))
-        })
+    let bound: Vec<&str> = crate::analysers::rbac::cluster_bindings_of(a.cluster, ns, sa)
+        .into_iter()
         .map(|b| b.role_ref.name.as_str())
         .collect();
     let roles: Vec<_> = a
