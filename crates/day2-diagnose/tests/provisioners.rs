@@ -595,3 +595,62 @@ fn a_provisioner_bound_to_a_cluster_role_that_does_not_exist_never_begins() {
         summary(&out)
     );
 }
+
+/// A claim of `mode` on a class of `provisioner`, refused with `refusal`.
+fn refused_claim(provisioner: &str, mode: &str, refusal: &str) -> String {
+    let refusal = refusal.replace('\'', "''");
+    format!(
+        r#"apiVersion: v1
+kind: List
+items:{NODES}
+- {{apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {{name: disks, uid: sc1}}, provisioner: {provisioner}, parameters: {{type: hyperdisk-balanced}}, volumeBindingMode: Immediate}}
+- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: shared, namespace: app, uid: pvc1, annotations: {{volume.kubernetes.io/storage-provisioner: {provisioner}}}}}, spec: {{accessModes: [{mode}], storageClassName: disks, resources: {{requests: {{storage: 100Gi}}}}}}, status: {{phase: Pending}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e2, namespace: app}}, involvedObject: {{kind: PersistentVolumeClaim, namespace: app, name: shared, uid: pvc1}}, reason: ProvisioningFailed, type: Warning, count: 3, firstTimestamp: "2025-02-15T11:00:01Z", lastTimestamp: "2025-02-15T11:05:01Z", source: {{component: "{provisioner}_controller-0_x"}}, message: 'failed to provision volume with StorageClass "disks": {refusal}'}}
+"#
+    )
+}
+
+/// gcp-compute-persistent-disk-csi-driver#1863: a shared claim's
+/// multi-writer flag refused for Hyperdisk; the same refusal of a claim
+/// for one node is not about its access mode. kubernetes-sigs/vsphere-csi-driver:
+/// a driver that finds no VM behind nodes that have no providerID.
+#[test]
+fn a_cloud_refuses_what_the_driver_derives_from_the_claim_or_the_nodes() {
+    let multi = "rpc error: code = InvalidArgument desc = CreateVolume failed: googleapi: Error 400: Invalid value for field 'resource.multiWriter': 'true'. Cannot specify the multi writer field for 'hyperdisk-balanced' disks, please use access mode instead., invalid";
+    let out = diagnose(&load(&refused_claim(
+        "pd.csi.storage.gke.io",
+        "ReadWriteMany",
+        multi,
+    )));
+    let d = about(&out, "PvcPending", "app", "shared");
+    assert_root(d, Loop::Storage, "PersistentVolumeClaim", "shared");
+    assert!(
+        d.fix.contains("Upgrade the CSI driver") && d.fix.contains("ReadWriteOnce"),
+        "{}",
+        d.fix
+    );
+    let out = diagnose(&load(&refused_claim(
+        "pd.csi.storage.gke.io",
+        "ReadWriteOnce",
+        multi,
+    )));
+    let d = about(&out, "PvcPending", "app", "shared");
+    assert!(!d.fix.contains("Upgrade the CSI driver"), "{}", d.fix);
+    let vms = "rpc error: code = Internal desc = failed to get shared datastores in kubernetes cluster. Error: Empty List of Node VMs returned from VC";
+    let out = diagnose(&load(&refused_claim(
+        "csi.vsphere.vmware.com",
+        "ReadWriteOnce",
+        vms,
+    )));
+    let d = about(&out, "PvcPending", "app", "shared");
+    assert_eq!(d.root_cause.object.kind, "Node", "{}", summary(&out));
+    assert!(d.fix.contains("providerID"), "{}", d.fix);
+    // A driver this reading does not know says nothing about providerIDs.
+    let out = diagnose(&load(&refused_claim(
+        "nfs.csi.k8s.io",
+        "ReadWriteOnce",
+        vms,
+    )));
+    let d = about(&out, "PvcPending", "app", "shared");
+    assert!(!d.fix.contains("providerID"), "{}", d.fix);
+}
