@@ -243,10 +243,16 @@ fn a_host_port_taken_names_the_pod_that_holds_it() {
         "{}",
         d.root_cause.summary
     );
-    // Nobody in the cluster declares the port: a process of the node's own.
+    // Nobody in the cluster declares the port: a process of the node's own,
+    // and the workload's port is what the cluster can move.
     let out = diagnose(&load(&node_local_dns(3990)));
     let d = about(&out, "CrashLoopBackOff", "kube-system", "node-local-dns-1");
-    assert!(d.unexplained, "{}", summary(&out));
+    assert_root(d, Loop::Network, "DaemonSet", "node-local-dns");
+    assert!(
+        d.root_cause.summary.contains("a process of the node's own"),
+        "{}",
+        d.root_cause.summary
+    );
     assert!(d.fix.contains("ss -ltnup"), "{}", d.fix);
 }
 
