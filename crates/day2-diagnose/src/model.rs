@@ -251,6 +251,15 @@ pub fn node_events<'c>(cluster: &'c Cluster, node: &Res<Node>) -> Vec<&'c day2_m
     cluster.events_for("Node", None, node.name(), None)
 }
 
+/// The node's cloud identity, `spec.providerID`, when the cloud provider set it.
+pub fn provider_id(node: &Node) -> Option<&str> {
+    node.spec
+        .as_ref()?
+        .provider_id
+        .as_deref()
+        .filter(|p| !p.is_empty())
+}
+
 pub fn cordoned(node: &Node) -> bool {
     node.spec.as_ref().and_then(|s| s.unschedulable) == Some(true)
 }

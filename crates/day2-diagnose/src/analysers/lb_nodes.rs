@@ -32,12 +32,7 @@ pub fn unidentified<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .cluster
         .nodes
         .iter()
-        .filter(|n| {
-            n.spec
-                .as_ref()
-                .and_then(|s| s.provider_id.as_deref())
-                .is_none_or(str::is_empty)
-        })
+        .filter(|n| model::provider_id(n).is_none())
         .collect();
     if bare.is_empty() {
         return vec![];

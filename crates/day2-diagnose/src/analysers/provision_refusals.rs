@@ -13,6 +13,7 @@
 
 use crate::analysis::Analysis;
 use crate::evidence::Hypothesis;
+use crate::model;
 use day2_model::{Loop, ObjRef, Res};
 use k8s_openapi::api::core::v1::PersistentVolumeClaim;
 
@@ -56,12 +57,7 @@ fn nodes_uninitialized(a: &Analysis<'_>, provisioner: &str, msg: &str) -> Option
     let nodes = &a.cluster.nodes;
     let bare = nodes
         .iter()
-        .filter(|n| {
-            n.spec
-                .as_ref()
-                .and_then(|s| s.provider_id.as_deref())
-                .is_none_or(str::is_empty)
-        })
+        .filter(|n| model::provider_id(n).is_none())
         .count();
     if nodes.is_empty() || bare < nodes.len() {
         return None;

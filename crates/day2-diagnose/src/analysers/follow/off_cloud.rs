@@ -14,14 +14,6 @@ use std::net::{IpAddr, Ipv4Addr};
 
 const METADATA: IpAddr = IpAddr::V4(Ipv4Addr::new(169, 254, 169, 254));
 
-fn provider_id(n: &k8s_openapi::api::core::v1::Node) -> Option<&str> {
-    n.spec
-        .as_ref()?
-        .provider_id
-        .as_deref()
-        .filter(|p| !p.is_empty())
-}
-
 pub(super) fn metadata_off_cloud(
     a: &Analysis<'_>,
     pod: &Res<Pod>,
@@ -32,14 +24,14 @@ pub(super) fn metadata_off_cloud(
         return None;
     }
     let node = a.cluster.node(model::node_name(pod)?)?;
-    if provider_id(node).is_some() {
+    if model::provider_id(node).is_some() {
         return None;
     }
     let cloud: Vec<&Res<k8s_openapi::api::core::v1::Node>> = a
         .cluster
         .nodes
         .iter()
-        .filter(|n| provider_id(n).is_some())
+        .filter(|n| model::provider_id(n).is_some())
         .collect();
     if cloud.is_empty() {
         return None;
