@@ -525,7 +525,14 @@ const HELDOUT_HEALTHY_MISSES_CEILING: usize = 0;
 /// right: 8 of 20 (40.0%) when it was written, 20 of 20 since the engine
 /// was changed while reading it. It is a development set now, so this is a
 /// regression guard, no longer a measure of generalisation.
-const HELDOUT2_ACCURACY_FLOOR: f64 = 1.00;
+///
+/// 19 of 20 since the round of sets 130 to 133: its `003` calls a webhook
+/// the control plane's firewall cannot reach a network cause in the
+/// cluster, where seven later sets (20, 28, 81, 89, 114, 132, 133) call the
+/// same shape (pods Ready, no NetworkPolicy in front of them, the call
+/// timing out) unexplained, its cause being outside the cluster. The engine
+/// now says unexplained, with the port to open.
+const HELDOUT2_ACCURACY_FLOOR: f64 = 0.95;
 
 /// Healthy clusters of the second held-out set that get a diagnosis today
 /// (none of its two). Only goes down.

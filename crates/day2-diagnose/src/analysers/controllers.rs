@@ -180,6 +180,16 @@ pub fn job<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         return vec![];
     };
     let ns = job.ns_or_default();
+    // What a fix to the pod template changes: the CronJob's `jobTemplate`
+    // when a CronJob made this Job (its next run starts from there), else
+    // the Job itself.
+    let template = job
+        .metadata
+        .owner_references
+        .iter()
+        .flatten()
+        .find(|o| o.kind == "CronJob" && o.controller == Some(true))
+        .map_or_else(|| job.objref(), |o| ObjRef::new("CronJob", Some(ns), &o.name));
     // The Job's own pods: those it controls directly. Under a CronJob the
     // owner chain ends at the CronJob, which owns the pods of every run.
     let pods: Vec<&Res<Pod>> = a
@@ -240,7 +250,7 @@ pub fn job<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             Hypothesis::new(
                 75,
                 Loop::Compute,
-                job.objref(),
+                template.clone(),
                 format!(
                     "Job {} ran longer than its activeDeadlineSeconds ({}s)",
                     job.name(),
@@ -290,7 +300,7 @@ pub fn job<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         return vec![Hypothesis::new(
             86,
             Loop::Compute,
-            job.objref(),
+            template.clone(),
             format!("container {c} of Job {} was OOM-killed{at} ({oom} of {} failed pods), so the Job ran out of retries", job.name(), exits.len()),
         )
         .fix(format!(
@@ -336,7 +346,7 @@ pub fn job<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         return vec![Hypothesis::new(
             if msg.is_some() { 80 } else { 70 },
             Loop::Compute,
-            job.objref(),
+            template.clone(),
             format!(
                 "container {container} of Job {} exits with code {code} ({}) on every attempt ({} failed pods){detail}",
                 job.name(),

@@ -94,3 +94,30 @@ pub fn cgroup_driver(node: &str, message: &str) -> Option<Hypothesis> {
         .unexplained()
     })
 }
+
+/// A sandbox the runtime cannot build because the kernel refuses the mount
+/// of the image's layers: containerd mounts them in a temporary directory
+/// (`tmpmounts/containerd-mount…`) with its snapshotter's filesystem, and
+/// `mount(2)` answers ENODEV (`no such device`) when the kernel has no such
+/// filesystem, as after a reboot that did not load the overlay module
+/// (containerd/containerd#6449). The host's kernel, outside the API.
+pub fn layer_mount(node: &str, message: &str) -> Option<Hypothesis> {
+    let tmp = message.contains("tmpmounts/containerd-mount")
+        || message.contains("failed to mount rootfs component");
+    (tmp && message.contains("no such device")).then(|| {
+        Hypothesis::new(
+            45,
+            Loop::Compute,
+            ObjRef::new("Node", None, node),
+            format!(
+                "the kernel of {node} refuses the filesystem the container runtime mounts image layers with (`no such device` from mount(2)): no container, the pause sandbox included, can start there: {}",
+                day2_model::redact::excerpt(message, 200)
+            ),
+        )
+        .fix(format!(
+            "On {node}, load the snapshotter's kernel module and keep it loaded across reboots: `modprobe overlay` (and `br_netfilter`), listed in /etc/modules-load.d/containerd.conf; check `lsmod | grep overlay` and that /lib/modules matches the running kernel (`depmod -a` after a kernel update). Restart containerd; the node's pods start on the next sandbox retry."
+        ))
+        .missing("the node's kernel modules (`lsmod`)")
+        .unexplained()
+    })
+}

@@ -214,7 +214,8 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         SandboxError::RuntimeMissing { runtime, binary } => vec![super::runtime_handler::runtime_missing(a, d, pod, node, &runtime, binary.as_deref())],
         SandboxError::CniUnauthorized { plugin } => vec![cni_unauthorized(a, node, plugin, &daemons).links(link)],
         SandboxError::Other if let Some(h) = sandbox_image(node, message) => vec![h.links(link)],
-        SandboxError::Other if let Some(h) = cni_agent_down(node, message, &daemons) => vec![h.links(link)],
+        SandboxError::Other if let Some(h) = super::runtime_handler::layer_mount(node, message) => vec![h.links(link)],
+        SandboxError::Other if let Some(h) = cni_agent_down(a, node, message, &daemons) => vec![h.links(link)],
         SandboxError::Other if let Some(h) = super::runtime_handler::cgroup_driver(node, message) => vec![h.links(link)],
         SandboxError::Other if let Some(h) = super::ip_exhausted::calico_block_limit(a, node, message) => vec![h.links(link)],
         SandboxError::Other => vec![Hypothesis::new(
@@ -233,13 +234,25 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
 /// A sandbox the runtime cannot create on a node whose CNI agent (the
 /// network plugin's DaemonSet pod there) is not Ready: whatever the plugin's
 /// own words, the neighbour that wires the pod's network is down.
+///
+/// Not an agent on the host's network that cannot get a sandbox either: such
+/// a sandbox needs no CNI, so the runtime itself fails there and the agent
+/// is one more of its victims.
 fn cni_agent_down(
+    a: &Analysis<'_>,
     node: &str,
     message: &str,
     daemons: &[(&Res<Pod>, String)],
 ) -> Option<Hypothesis> {
     let lower = message.to_ascii_lowercase();
-    let (p, ds, trouble) = daemons.iter().find_map(|(p, ds)| {
+    let victim = |p: &Res<Pod>| {
+        p.spec.as_ref().and_then(|s| s.host_network) == Some(true)
+            && a.cluster
+                .events_for("Pod", Some(p.ns_or_default()), p.name(), None)
+                .iter()
+                .any(|e| crate::symptoms::start::sandbox_failure(e))
+    };
+    let (p, ds, trouble) = daemons.iter().filter(|(p, _)| !victim(p)).find_map(|(p, ds)| {
         let cni = CNI_PLUGINS.iter().any(|(word, name)| {
             ds == name
                 || ds.starts_with(&format!("{name}-"))

@@ -25,9 +25,14 @@ pub fn unreachable(
     // says otherwise; the pods see its target port.
     let ports = svc.spec.as_ref()?.ports.as_ref()?;
     let sp = ports.iter().find(|p| p.port == 443).or(ports.first())?;
+    // A named target port is the number the selected pods give that name.
     let port = match &sp.target_port {
         Some(IntOrString::Int(p)) => u16::try_from(*p).ok()?,
-        _ => u16::try_from(sp.port).ok()?,
+        Some(IntOrString::String(_)) => selected_pods(a, svc)
+            .iter()
+            .find_map(|p| crate::model::target_port(sp, p))
+            .or_else(|| u16::try_from(sp.port).ok())?,
+        None => u16::try_from(sp.port).ok()?,
     };
     // A Service without a selector whose Endpoints list no address: its
     // traffic goes nowhere, and the API server's calls are refused
@@ -121,7 +126,8 @@ pub fn unreachable(
             format!("the API server cannot reach admission webhook \"{webhook}\" in time, while {} of its {} pod(s) behind Service {ns}/{name} are Ready and no NetworkPolicy in the cluster stands in front of their port {port}: the path from the control plane to the nodes on that port is blocked (a firewall rule or security group)", ready.len(), pods.len()),
         )
         .fix(format!("Open port {port} from the control plane to the nodes: on EKS the cluster or node security group, on private GKE a firewall rule from the master range, on AKS the NSG; or set failurePolicy: Ignore on webhook \"{webhook}\" while it is fixed."))
-        .missing(format!("the cloud firewall between the control plane and the nodes on port {port}")),
+        .missing(format!("the cloud firewall between the control plane and the nodes on port {port}"))
+        .unexplained(),
     )
 }
 
