@@ -189,7 +189,10 @@ pub fn job<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .iter()
         .flatten()
         .find(|o| o.kind == "CronJob" && o.controller == Some(true))
-        .map_or_else(|| job.objref(), |o| ObjRef::new("CronJob", Some(ns), &o.name));
+        .map_or_else(
+            || job.objref(),
+            |o| ObjRef::new("CronJob", Some(ns), &o.name),
+        );
     // The Job's own pods: those it controls directly. Under a CronJob the
     // owner chain ends at the CronJob, which owns the pods of every run.
     let pods: Vec<&Res<Pod>> = a
@@ -497,6 +500,9 @@ pub fn hpa<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     if !adapter && (message.contains("metrics.k8s.io") || message.contains("resource metrics API"))
     {
         let api = crate::symptoms::autoscaling::metrics_api(a);
+        if let Some(h) = api.and_then(|api| super::apiservice_path::policy_in_front(a, api)) {
+            return vec![h.links(link)];
+        }
         // By name (a chart's release name follows it) or by image.
         let server = a.cluster.deployments.iter().find(|d| {
             d.name().starts_with("metrics-server")

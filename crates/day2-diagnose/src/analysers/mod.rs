@@ -5,6 +5,7 @@
 pub mod admission;
 pub mod admission_rejected;
 pub mod apierr;
+pub mod apiservice_path;
 pub mod app_storage;
 pub mod attach_shared;
 pub mod backend_port;

@@ -252,17 +252,20 @@ fn cni_agent_down(
                 .iter()
                 .any(|e| crate::symptoms::start::sandbox_failure(e))
     };
-    let (p, ds, trouble) = daemons.iter().filter(|(p, _)| !victim(p)).find_map(|(p, ds)| {
-        let cni = CNI_PLUGINS.iter().any(|(word, name)| {
-            ds == name
-                || ds.starts_with(&format!("{name}-"))
-                || (lower.contains(word) && ds.contains(word))
-        });
-        if !cni {
-            return None;
-        }
-        Some((p, ds, pod_trouble(p)?))
-    })?;
+    let (p, ds, trouble) = daemons
+        .iter()
+        .filter(|(p, _)| !victim(p))
+        .find_map(|(p, ds)| {
+            let cni = CNI_PLUGINS.iter().any(|(word, name)| {
+                ds == name
+                    || ds.starts_with(&format!("{name}-"))
+                    || (lower.contains(word) && ds.contains(word))
+            });
+            if !cni {
+                return None;
+            }
+            Some((p, ds, pod_trouble(p)?))
+        })?;
     Some(
         Hypothesis::new(
             84,

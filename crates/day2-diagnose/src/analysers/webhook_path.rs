@@ -12,7 +12,8 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 /// An address no pod holds: where the API server's calls come from, as a
 /// policy sees them (TEST-NET-3, RFC 5737).
-const OUTSIDE: std::net::IpAddr = std::net::IpAddr::V4(std::net::Ipv4Addr::new(203, 0, 113, 10));
+pub(crate) const OUTSIDE: std::net::IpAddr =
+    std::net::IpAddr::V4(std::net::Ipv4Addr::new(203, 0, 113, 10));
 
 pub fn unreachable(
     a: &Analysis<'_>,

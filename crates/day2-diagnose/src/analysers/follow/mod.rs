@@ -36,7 +36,9 @@ mod resolver;
 mod scc;
 mod service_name;
 mod silent;
-pub(crate) use silent::{policy_on_awaited_peers, policy_on_configured_peers};
+pub(crate) use silent::{
+    policy_on_awaited_peers, policy_on_configured_peers, policy_on_unready_peers,
+};
 pub(crate) mod volume;
 
 pub use connect::configured_services;

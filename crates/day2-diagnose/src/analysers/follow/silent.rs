@@ -27,6 +27,18 @@ pub(crate) fn policy_on_awaited_peers(
     peer_cut_off(a, pod, container, &what)
 }
 
+/// A container that runs but never becomes Ready, whose configuration names
+/// a peer a NetworkPolicy keeps it from (a mesh sidecar and its control
+/// plane: Istio's `CA_ADDR` to istiod, istio/istio#27548).
+pub(crate) fn policy_on_unready_peers(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    container: &str,
+) -> Option<Hypothesis> {
+    let what = format!("container {container} runs but never becomes Ready");
+    peer_cut_off(a, pod, container, &what)
+}
+
 fn peer_cut_off(
     a: &Analysis<'_>,
     pod: &Res<Pod>,

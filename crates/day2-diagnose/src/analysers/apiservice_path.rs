@@ -1,0 +1,64 @@
+//! An aggregated API (metrics-server's `v1beta1.metrics.k8s.io`, a metrics
+//! adapter's) the API server cannot reach: the pods behind the APIService's
+//! Service are isolated for ingress by a NetworkPolicy that admits only what
+//! a selector names, and the API server, which proxies every request to
+//! them, is not a pod (rancher/rke2#745: the CIS profile's
+//! `default-network-policy` admitting only pods of its namespace).
+
+use crate::analysis::Analysis;
+use crate::evidence::Hypothesis;
+use crate::netpol::{self, Direction, Peer, Port};
+use crate::symptoms::service::selected_pods;
+use day2_model::object::DynObject;
+use day2_model::{Loop, Res};
+
+pub fn policy_in_front(a: &Analysis<'_>, api: &Res<DynObject>) -> Option<Hypothesis> {
+    let backend = api.obj.data.get("spec")?.get("service")?;
+    let ns = backend.get("namespace")?.as_str()?;
+    let name = backend.get("name")?.as_str()?;
+    let port = backend.get("port").and_then(|p| p.as_i64()).unwrap_or(443);
+    let svc = a.service(ns, name)?;
+    let ports = svc.spec.as_ref()?.ports.as_ref()?;
+    let sp = ports
+        .iter()
+        .find(|p| i64::from(p.port) == port)
+        .or(ports.first())?;
+    let pods = selected_pods(a, svc);
+    let pod = pods
+        .iter()
+        .find(|p| crate::model::is_ready(p))
+        .or(pods.first())?;
+    let target = crate::model::target_port(sp, pod)?;
+    let v = netpol::evaluate(
+        a.cluster,
+        pod,
+        Direction::Ingress,
+        Peer::Ip(super::webhook_path::OUTSIDE),
+        Port::tcp(target),
+    );
+    if v.allowed() {
+        return None;
+    }
+    let policy = v
+        .meant(Direction::Ingress, Port::tcp(target))
+        .or_else(|| v.denier(Direction::Ingress))?;
+    Some(
+        Hypothesis::new(
+            87,
+            Loop::Network,
+            policy.objref(),
+            format!(
+                "the API server cannot reach APIService {} (Service {ns}/{name}, port {target} of pod {}): NetworkPolicy {} isolates those pods for ingress and admits only what a selector names, and the API server, which proxies every request of the API to them, is not a pod",
+                api.name(),
+                pod.name(),
+                policy.name()
+            ),
+        )
+        .fix(format!(
+            "Let the control plane in: add an ingress rule on port {target} to NetworkPolicy {}/{} (or a policy of its own selecting the pods behind Service {ns}/{name}) with an `ipBlock` of the control plane's addresses (or no `from`, for any source); `kubectl get apiservice {}` turns Available once the API server reaches them.",
+            policy.ns_or_default(),
+            policy.name(),
+            api.name()
+        )),
+    )
+}
