@@ -26,6 +26,7 @@ pub fn read<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     out.extend(super::webhook_call::refused_in_crash(a, d));
     out.extend(super::pg_permissions::invalid_mode(a, d));
     out.extend(flannel_backend::without_vxlan(a, d));
+    out.extend(flannel_backend::iface_absent(a, d));
     out.extend(calico_address::address_taken(a, d));
     out.extend(named_object::names_object(a, d));
     out.extend(imds_hop::hop_limit(a, d));

@@ -442,6 +442,26 @@ fn cni_down_everywhere(
     if let Some(h) = super::forward_policy::proxy_kubeconfig(a, &obj) {
         return Some(h);
     }
+    // What the agents' crashes say, followed as any crash's words are.
+    let crashed = model::container_statuses(agent)
+        .find(|s| {
+            s.last_state
+                .as_ref()
+                .is_some_and(|l| l.terminated.is_some())
+        })
+        .map(|s| s.name.clone());
+    if let Some(c) = crashed
+        && let Some(mut h) = super::follow::job_message(a, &pods, &c)
+            .filter(|h| !h.unexplained && h.root.object == obj)
+    {
+        h.score = h.score.max(91);
+        return Some(h.link(Link::new(
+            Loop::Network,
+            None,
+            agent.objref(),
+            format!("{ds} fails on every node: {trouble}"),
+        )));
+    }
     Some(
         Hypothesis::new(
             90,

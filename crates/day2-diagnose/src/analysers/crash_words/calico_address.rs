@@ -33,6 +33,9 @@ pub fn address_taken<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
     let texts = crate::analysers::follow::crash_texts(a, d, pod, container);
     let Some((text, (other, address))) = texts.iter().find_map(|t| Some((t.as_str(), taken(t)?)))
     else {
+        if let Some(method) = texts.iter().find_map(|t| invalid_method(t)) {
+            return vec![method_refused(a, pod, method)];
+        }
         return texts
             .iter()
             .find(|t| undetected(t))
@@ -98,8 +101,50 @@ fn no_address(
     .fix(format!("Set the `IP_AUTODETECTION_METHOD` environment variable of {workload} (container calico-node) to a method that finds the node's interface: `interface=<name or regex>` (e.g. `interface=wlo.*,eth.*` for an interface the default skips), `kubernetes-internal-ip` (each node's InternalIP{}), or `can-reach=<an address on that network>`; then delete the calico-node pod on {node}.", internal.map(|ip| format!(", {ip} here")).unwrap_or_default()))
 }
 
+/// The method calico-node was given and refuses: `Invalid IP autodetection
+/// method: eth1` (`startup.go`; projectcalico/calico#2965: an interface
+/// name without its `interface=` prefix).
+fn invalid_method(text: &str) -> Option<&str> {
+    let (_, rest) = text.split_once("Invalid IP autodetection method: ")?;
+    let method = rest.lines().next()?.trim();
+    (!method.is_empty()).then_some(method)
+}
+
+fn method_refused(
+    a: &Analysis<'_>,
+    pod: &day2_model::Res<day2_model::pod::Pod>,
+    method: &str,
+) -> Hypothesis {
+    let workload = model::workload_ref(a.cluster, pod);
+    // A bare name is an interface meant as one.
+    let meant = if method.contains('=') || method.contains("first-found") {
+        String::new()
+    } else {
+        format!(" (`interface={method}` for the interface named `{method}`)")
+    };
+    Hypothesis::new(
+        88,
+        Loop::Network,
+        workload.clone(),
+        format!("calico-node refuses its `IP_AUTODETECTION_METHOD` `{method}`: it is none of the methods it knows, so it stops before giving the node an address and the pod network does not start on any node it runs on"),
+    )
+    .fix(format!("Set the `IP_AUTODETECTION_METHOD` environment variable of {workload} (container calico-node) to one of `first-found`, `interface=<regex>`, `skip-interface=<regex>`, `can-reach=<address>`, `cidr=<cidr>` or `kubernetes-internal-ip`{meant}; the rollout then proceeds."))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_autodetection_method_calico_refuses() {
+        let log = "2019-10-30 17:17:34.036 [ERROR][8] startup.go 567: Invalid IP autodetection method: eth1\n2019-10-30 17:17:34.036 [WARNING][8] startup.go 1058: Terminating\n";
+        assert_eq!(super::invalid_method(log), Some("eth1"));
+        assert_eq!(
+            super::invalid_method(
+                "startup.go 567: Using autodetected IPv4 address on interface eth1"
+            ),
+            None
+        );
+    }
+
     #[test]
     fn the_address_another_calico_node_holds() {
         assert_eq!(

@@ -46,8 +46,74 @@ pub fn without_vxlan<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
     ]
 }
 
+/// The interface flanneld was told to use (`--iface`, canal's
+/// `canal_iface`), which the node does not have: `Could not find valid
+/// interface matching enp35s0.4000: error looking up interface …: no such
+/// network interface`, then `Failed to find interface to use that matches
+/// the interfaces and/or regexes provided` (`main.go`; rancher/rke2#1889:
+/// one interface name for nodes whose interfaces are named differently).
+fn missing_iface(text: &str) -> Option<&str> {
+    if !text.contains("Failed to find interface to use that matches") {
+        return None;
+    }
+    let (_, rest) = text.split_once("Could not find valid interface matching ")?;
+    let name = rest.split([':', ' ', '\n']).next()?.trim();
+    (!name.is_empty()).then_some(name)
+}
+
+pub fn iface_absent<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
+    let Some(pod) = d.pod() else { return vec![] };
+    let Detail::Crash { container, .. } = &d.detail else {
+        return vec![];
+    };
+    let texts = crate::analysers::follow::crash_texts(a, d, pod, container);
+    let Some(iface) = texts.iter().find_map(|t| missing_iface(t)) else {
+        return vec![];
+    };
+    let node = model::node_name(pod).unwrap_or("its node");
+    let workload = model::workload_ref(a.cluster, pod);
+    // The ConfigMap that sets it, when one in the pod's namespace does.
+    let set_in = a
+        .cluster
+        .config_maps
+        .iter()
+        .filter(|c| c.ns_or_default() == pod.ns_or_default())
+        .find_map(|c| {
+            let data = c.data.as_ref()?;
+            let key = data.iter().find(|(_, v)| v.trim() == iface)?.0;
+            Some(format!(
+                " (key `{key}` of ConfigMap {}/{})",
+                c.ns_or_default(),
+                c.name()
+            ))
+        })
+        .unwrap_or_default();
+    vec![
+        Hypothesis::new(
+            86,
+            Loop::Network,
+            workload.clone(),
+            format!("flanneld on node {node} is told to use interface `{iface}`{set_in}, which node {node} does not have, so {workload} exits there and the node's pod network never starts"),
+        )
+        .fix(format!("Name an interface every node has, or match each node's: flannel's `--iface-regex` (canal's `canal_iface_regex`, e.g. `enp[0-9]+s0\\.4000`) or `--iface-can-reach=<an address on the nodes' network>` instead of the single name `{iface}`{set_in}; then delete the flannel pod on {node}.")),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn flannels_interface_absent_on_the_node() {
+        let log = "I0929 main.go:314] Could not find valid interface matching enp35s0.4000: error looking up interface enp35s0.4000: route ip+net: no such network interface\nE0929 main.go:334] Failed to find interface to use that matches the interfaces and/or regexes provided\n";
+        assert_eq!(super::missing_iface(log), Some("enp35s0.4000"));
+        // A name it skipped on the way to one it found is no failure.
+        assert_eq!(
+            super::missing_iface(
+                "I0929 main.go:314] Could not find valid interface matching eth9: no such network interface\nI0929 main.go:350] Using interface with name eth0\n"
+            ),
+            None
+        );
+    }
+
     #[test]
     fn flannels_vxlan_device_refused() {
         let log = "I0322 main.go:542] Found network config - Backend type: vxlan\nE0322 main.go:334] Error registering network: operation not supported\n";
