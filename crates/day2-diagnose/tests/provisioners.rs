@@ -654,3 +654,39 @@ fn a_cloud_refuses_what_the_driver_derives_from_the_claim_or_the_nodes() {
     let d = about(&out, "PvcPending", "app", "shared");
     assert!(!d.fix.contains("providerID"), "{}", d.fix);
 }
+
+/// rook/rook#11516: a class that looks for its provisioner Secret in
+/// `rook-ceph` while the cluster holds it in `rook-ceph-cluster`; with the
+/// Secret nowhere, the class is still the cause but no namespace is named.
+#[test]
+fn a_class_looks_for_its_secret_in_a_namespace_that_does_not_hold_it() {
+    let cluster = |secret: &str| {
+        format!(
+            r#"apiVersion: v1
+kind: List
+items:{NODES}
+- {{apiVersion: v1, kind: Namespace, metadata: {{name: rook-ceph, uid: ns1}}}}
+- {{apiVersion: v1, kind: Namespace, metadata: {{name: rook-ceph-cluster, uid: ns2}}}}
+- {{apiVersion: v1, kind: Namespace, metadata: {{name: media, uid: ns3}}}}
+{secret}
+- {{apiVersion: storage.k8s.io/v1, kind: StorageClass, metadata: {{name: ceph-block, uid: sc1}}, provisioner: rook-ceph.rbd.csi.ceph.com, parameters: {{clusterID: rook-ceph-cluster, pool: ceph-blockpool, csi.storage.k8s.io/provisioner-secret-name: rook-csi-rbd-provisioner, csi.storage.k8s.io/provisioner-secret-namespace: rook-ceph}}}}
+- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: config, namespace: media, uid: pvc1}}, spec: {{accessModes: [ReadWriteOnce], storageClassName: ceph-block, resources: {{requests: {{storage: 1Gi}}}}}}, status: {{phase: Pending}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: media}}, involvedObject: {{kind: PersistentVolumeClaim, namespace: media, name: config, uid: pvc1}}, reason: ProvisioningFailed, type: Warning, count: 5, firstTimestamp: "2025-02-15T11:00:01Z", lastTimestamp: "2025-02-15T11:05:01Z", source: {{component: "rook-ceph.rbd.csi.ceph.com_csi-rbdplugin-provisioner-0_x"}}, message: 'failed to provision volume with StorageClass "ceph-block": error getting secret rook-csi-rbd-provisioner in namespace rook-ceph: secrets "rook-csi-rbd-provisioner" not found'}}
+"#
+        )
+    };
+    let held = "- {apiVersion: v1, kind: Secret, metadata: {name: rook-csi-rbd-provisioner, namespace: rook-ceph-cluster, uid: s1}, type: kubernetes.io/rook}";
+    let out = diagnose(&load(&cluster(held)));
+    let d = about(&out, "PvcPending", "media", "config");
+    assert_root(d, Loop::Storage, "StorageClass", "ceph-block");
+    assert!(
+        d.fix
+            .contains("`csi.storage.k8s.io/provisioner-secret-namespace: rook-ceph-cluster`"),
+        "{}",
+        d.fix
+    );
+    let out = diagnose(&load(&cluster("")));
+    let d = about(&out, "PvcPending", "media", "config");
+    assert_root(d, Loop::Storage, "StorageClass", "ceph-block");
+    assert!(!d.fix.contains("rook-ceph-cluster`"), "{}", d.fix);
+}

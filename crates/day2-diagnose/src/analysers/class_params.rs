@@ -125,6 +125,35 @@ pub(super) fn names_nothing(
             None => format!("`{k}` to the namespace that holds {resource} {name} (not {v})"),
         });
     }
+    // A Secret the class looks for in one namespace while the cluster holds
+    // it, under that name, in exactly one other (rook/rook#11516: the
+    // class says `rook-ceph`, the cluster runs in `rook-ceph-cluster`).
+    if resource.starts_with("secret") {
+        let holders: Vec<&str> = a
+            .cluster
+            .secrets
+            .iter()
+            .filter(|s| s.name() == name)
+            .map(|s| s.ns_or_default())
+            .collect();
+        if let [holder] = holders.as_slice() {
+            for (k, v) in params {
+                let key = k.to_ascii_lowercase();
+                if key.ends_with("secret-namespace")
+                    && v != holder
+                    && params
+                        .get(&k.replace("-namespace", "-name"))
+                        .is_some_and(|n| n == name)
+                    && !wrong_ns.iter().any(|(w, _, _)| w == k)
+                {
+                    summary.push_str(&format!(
+                        "; parameter {k} looks for it in namespace {v}, and the cluster holds Secret {name} in namespace {holder}"
+                    ));
+                    corrections.push(format!("`{k}: {holder}` (not {v})"));
+                }
+            }
+        }
+    }
     let rook = if resource == "pool" && class.provisioner.contains("ceph") {
         format!(" (with Rook, a CephBlockPool named {name} in the cluster's namespace)")
     } else {
