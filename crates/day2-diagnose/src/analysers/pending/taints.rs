@@ -34,8 +34,17 @@ pub fn taints<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let told = said(p, |r| matches!(r, Reason::Taint(_)));
     let nodes = &a.cluster.nodes;
     let by_key = a.untolerated(spec);
+    // A claim not yet bound stops the scheduler before any node's taints
+    // are weighed (the VolumeBinding PreFilter): they are not why it waits.
+    let prefiltered = p
+        .message
+        .as_deref()
+        .is_some_and(|m| m.contains("unbound immediate PersistentVolumeClaims"));
     if told == 0
-        && (p.fit.is_some() || by_key.is_empty() || a.verdicts(pod).is_some_and(|v| v.any_fits))
+        && (prefiltered
+            || p.fit.is_some()
+            || by_key.is_empty()
+            || a.verdicts(pod).is_some_and(|v| v.any_fits))
     {
         return vec![];
     }

@@ -23,9 +23,12 @@ pub fn unbound_claims<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis>
                     .iter()
                     .any(|(_, r)| r.to_ascii_lowercase().contains("unbound immediate"))
     }) || said(p, |r| *r == Reason::MissingVolume) > 0
-        || p.message
-            .as_deref()
-            .is_some_and(|m| m.contains("persistentvolumeclaim") && m.contains("not found"));
+        || p.message.as_deref().is_some_and(|m| {
+            (m.contains("persistentvolumeclaim") && m.contains("not found"))
+                // The scheduler's words without the node count (older
+                // releases, and events aggregated: `(repeated 3 times)`).
+                || m.contains("unbound immediate PersistentVolumeClaims")
+        });
     if !unbound {
         return vec![];
     }
