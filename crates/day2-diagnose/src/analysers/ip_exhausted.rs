@@ -235,6 +235,9 @@ fn custom_networking(a: &Analysis<'_>, node: &str, max_pods: i64) -> Option<Hypo
         return None;
     }
     let n = a.cluster.node(node)?;
+    if let Some(h) = eni_config_missing(a, ds, n) {
+        return Some(h);
+    }
     let instance = n
         .labels()
         .get("node.kubernetes.io/instance-type")
@@ -255,6 +258,59 @@ fn custom_networking(a: &Analysis<'_>, node: &str, max_pods: i64) -> Option<Hypo
             format!("the AWS VPC CNI runs with custom networking (AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true on {}), so node {node}'s primary ENI gives pods no address, yet the node admits {max_pods} pods (max-pods), the {instance} default that counts the primary ENI: pods placed beyond what its other ENIs address get no IP", ds.objref()),
         )
         .fix(format!("Lower max-pods on nodes with custom networking to what their secondary ENIs address: `max-pods-calculator.sh --instance-type {instance} --cni-version <version> --cni-custom-networking-enabled` gives it; set it in the node group's bootstrap (`--use-max-pods false --kubelet-extra-args '--max-pods=N'`, or `maxPods` in the kubelet configuration) and replace the nodes; or enable prefix delegation (`ENABLE_PREFIX_DELEGATION=true` on aws-node) so each ENI holds more addresses.")),
+    )
+}
+
+/// Custom networking with no ENIConfig for the node: ipamd takes the one
+/// named by the node's `k8s.amazonaws.com/eniConfig` label, or by the value
+/// of its label `ENI_CONFIG_LABEL_DEF` names (the zone, for one ENIConfig per
+/// zone), and without it attaches no ENI for pods there
+/// (aws/amazon-vpc-cni-k8s#884: ENIConfigs for one zone of three). Only
+/// when the input holds ENIConfigs, so their absence is known.
+fn eni_config_missing(
+    a: &Analysis<'_>,
+    ds: &Res<k8s_openapi::api::apps::v1::DaemonSet>,
+    n: &Res<k8s_openapi::api::core::v1::Node>,
+) -> Option<Hypothesis> {
+    let configs: Vec<&str> = a
+        .cluster
+        .other
+        .iter()
+        .filter(|o| o.obj.kind == "ENIConfig")
+        .map(|o| o.name())
+        .collect();
+    if configs.is_empty() {
+        return None;
+    }
+    let label_def = ds
+        .spec
+        .template
+        .spec
+        .iter()
+        .flat_map(|s| s.containers.iter())
+        .flat_map(|c| c.env.iter().flatten())
+        .find(|e| e.name == "ENI_CONFIG_LABEL_DEF")
+        .and_then(|e| e.value.clone());
+    let (label, wanted) = match n.labels().get("k8s.amazonaws.com/eniConfig") {
+        Some(v) => ("k8s.amazonaws.com/eniConfig".to_owned(), v.clone()),
+        None => {
+            let key = label_def?;
+            let v = n.labels().get(&key)?.clone();
+            (key, v)
+        }
+    };
+    if configs.contains(&wanted.as_str()) {
+        return None;
+    }
+    let node = n.name();
+    Some(
+        Hypothesis::new(
+            88,
+            Loop::Network,
+            ObjRef::new("ENIConfig", None, wanted.clone()),
+            format!("the AWS VPC CNI runs with custom networking (on {}) and node {node} needs ENIConfig {wanted} (its label {label}), which does not exist (the cluster has {}): ipamd attaches no ENI for pods there, so they get no IP", ds.objref(), configs.join(", ")),
+        )
+        .fix(format!("Create ENIConfig {wanted} with the pod subnet and security groups for the nodes labelled {label}={wanted} (one ENIConfig per zone when ENI_CONFIG_LABEL_DEF names the zone label; the subnet must be in that zone), then restart aws-node on {node} or replace the node.")),
     )
 }
 
