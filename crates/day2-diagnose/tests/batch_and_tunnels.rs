@@ -333,7 +333,12 @@ fn a_cronjob_labelled_for_workload_identity_instead_of_its_pods() {
         "{app: routesync, azure.workload.identity/use: \"true\"}",
     )));
     let d = about(&out, "JobFailed", "rs", "routesync-1");
-    assert_ne!(d.root_cause.object.kind, "CronJob", "{}", summary(&out));
+    assert_ne!(d.root_cause.loop_, Loop::Identity, "{}", summary(&out));
+    assert!(
+        !d.fix.contains("jobTemplate.spec.template.metadata.labels"),
+        "{}",
+        d.fix
+    );
 }
 
 /// A pod labelled for Azure workload identity in namespace `ns` (labels

@@ -6,7 +6,9 @@
 //! node a CSI driver's plugin is kept off on purpose
 //! (hetznercloud/csi-driver#400), and a hostPath volume made on another
 //! node than its pod's (canonical/microk8s#1380), and a CSI controller on a
-//! node outside the cloud (hetznercloud/csi-driver#457).
+//! node outside the cloud (hetznercloud/csi-driver#457), and a
+//! load-balancer announcer that elects a leader it cannot lock
+//! (kube-vip/kube-vip#177).
 
 mod common;
 
@@ -378,4 +380,39 @@ fn a_csi_controller_off_the_cloud_leaves_every_attach_without_a_driver() {
         "{}",
         summary(&out)
     );
+}
+
+/// kube-vip/kube-vip#177: kube-vip's DaemonSet writes Services' addresses
+/// (`services/status`) and runs with `vip_leaderelection`, and its
+/// ClusterRole has no `leases`: no replica leads, no address is announced.
+/// With `leases` granted, the same silence is not put on the role.
+#[test]
+fn a_load_balancer_announcer_that_cannot_take_its_lease() {
+    let cluster = |extra_rule: &str| {
+        format!(
+            r#"apiVersion: v1
+kind: List
+items:
+{NODE}- {{apiVersion: v1, kind: ServiceAccount, metadata: {{name: kube-vip, namespace: kube-system, uid: sa1}}}}
+- {{apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRole, metadata: {{name: "system:kube-vip-role", uid: cr1}}, rules: [{{apiGroups: [""], resources: [services, services/status, nodes], verbs: [list, get, watch, update]}}{extra_rule}]}}
+- {{apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRoleBinding, metadata: {{name: "system:kube-vip-binding", uid: crb1}}, roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "system:kube-vip-role"}}, subjects: [{{kind: ServiceAccount, name: kube-vip, namespace: kube-system}}]}}
+- {{apiVersion: apps/v1, kind: DaemonSet, metadata: {{name: kube-vip-ds, namespace: kube-system, uid: ds1}}, spec: {{selector: {{matchLabels: {{name: kube-vip-ds}}}}, template: {{metadata: {{labels: {{name: kube-vip-ds}}}}, spec: {{serviceAccountName: kube-vip, hostNetwork: true, containers: [{{name: kube-vip, image: "plndr/kube-vip:0.3.2", args: [manager], env: [{{name: svc_enable, value: "true"}}, {{name: vip_leaderelection, value: "true"}}]}}]}}}}}}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: kube-vip-ds-a1, namespace: kube-system, uid: p1, labels: {{name: kube-vip-ds}}, ownerReferences: [{{apiVersion: apps/v1, kind: DaemonSet, name: kube-vip-ds, uid: ds1, controller: true}}]}}
+  spec: {{nodeName: w1, serviceAccountName: kube-vip, hostNetwork: true, containers: [{{name: kube-vip, image: "plndr/kube-vip:0.3.2", args: [manager], env: [{{name: svc_enable, value: "true"}}, {{name: vip_leaderelection, value: "true"}}]}}]}}
+  status: {{phase: Running, conditions: [{{type: Ready, status: "True"}}], containerStatuses: [{{name: kube-vip, ready: true, restartCount: 0, image: "", imageID: "", state: {{running: {{startedAt: "2021-03-06T09:00:00Z"}}}}}}]}}
+- {{apiVersion: v1, kind: Service, metadata: {{name: nginx, namespace: default, uid: s1, creationTimestamp: "2021-03-06T09:45:00Z"}}, spec: {{type: LoadBalancer, selector: {{app: nginx}}, ports: [{{port: 80, targetPort: 80, nodePort: 31878}}], clusterIP: 10.43.9.9}}, status: {{loadBalancer: {{}}}}}}
+"#
+        )
+    };
+    let out = diagnose(&load(&cluster("")));
+    let d = about(&out, "LoadBalancerPending", "default", "nginx");
+    assert_root(d, Loop::Identity, "ClusterRole", "system:kube-vip-role");
+    assert!(d.fix.contains("leases"), "{}", d.fix);
+    let out = diagnose(&load(&cluster(
+        r#", {apiGroups: [coordination.k8s.io], resources: [leases], verbs: [get, create, update]}"#,
+    )));
+    let d = about(&out, "LoadBalancerPending", "default", "nginx");
+    assert_ne!(d.root_cause.object.kind, "ClusterRole", "{}", summary(&out));
 }

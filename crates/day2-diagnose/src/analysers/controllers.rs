@@ -58,6 +58,7 @@ pub fn load_balancer<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
             .or_else(|| super::metallb::config_elsewhere(a, svc))
             .or_else(|| super::lb_causes::silent_limit(a, svc))
             .or_else(|| super::lb_causes::no_provider(a, svc))
+            .or_else(|| announcer_unlocked(a, svc))
         {
             return vec![h];
         }
@@ -370,6 +371,32 @@ pub fn job<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     .missing("the failed container's log")
     .links(failed_link)
     .unexplained()]
+}
+
+/// A Service of type LoadBalancer that no controller reports on, while the
+/// pods that would announce its address elect a leader they cannot lock
+/// ([`super::leader_lock::lb_announcers`]).
+fn announcer_unlocked(
+    a: &Analysis<'_>,
+    svc: &Res<k8s_openapi::api::core::v1::Service>,
+) -> Option<Hypothesis> {
+    let announcers = super::leader_lock::lb_announcers(a);
+    let [(pod, role)] = announcers.as_slice() else {
+        return None;
+    };
+    let ns = pod.ns_or_default();
+    let sa = model::pod_service_account(pod);
+    let workload = model::workload_ref(a.cluster, pod);
+    Some(
+        Hypothesis::new(
+            72,
+            Loop::Identity,
+            role.objref(),
+            format!("Service {}/{} gets no address: {workload}, which writes load-balancer addresses, runs with leader election, and ServiceAccount {ns}/{sa} is bound to ClusterRole {}, which lets it create neither Leases nor ConfigMaps, so no replica ever takes the lock and none announces", svc.ns_or_default(), svc.name(), role.name()),
+        )
+        .fix(format!("Add `{{apiGroups: [\"coordination.k8s.io\"], resources: [\"leases\"], verbs: [\"get\", \"create\", \"update\", \"list\", \"watch\"]}}` to ClusterRole {} (or a Role with it in {ns}); `kubectl auth can-i create leases.coordination.k8s.io -n {ns} --as=system:serviceaccount:{ns}:{sa}` must answer yes.", role.name()))
+        .missing(format!("the controller's log (`kubectl logs -n {ns} {}`), which names the refused call", pod.name())),
+    )
 }
 
 /// The HPA works out utilisation over every pod its target's selector

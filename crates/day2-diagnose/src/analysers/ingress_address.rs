@@ -392,39 +392,17 @@ pub fn pending<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
 }
 
 /// A controller that runs and says nothing while its Ingress gets no
-/// address: its ServiceAccount's roles cannot create the lock that
-/// client-go's leader election takes (a ConfigMap, or a Lease in
-/// `coordination.k8s.io`), so no replica ever leads and none acts
-/// (kubernetes-sigs/aws-load-balancer-controller#245: `configmaps is
-/// forbidden`). Judged only when the input holds the ClusterRoles bound.
+/// address: its leader election cannot take its lock
+/// ([`super::leader_lock`]).
 fn leader_lock_refused(
     a: &Analysis<'_>,
     pod: &Res<Pod>,
     workload: &day2_model::ObjRef,
     ing: &Res<k8s_openapi::api::networking::v1::Ingress>,
 ) -> Option<Hypothesis> {
-    use day2_model::rbac::{rule_allows, subject_is};
     let ns = pod.ns_or_default();
     let sa = model::pod_service_account(pod);
-    let roles = super::rbac::bound_cluster_roles(a.cluster, ns, sa)?;
-    let role = roles.first()?;
-    let local = a.cluster.role_bindings.iter().any(|b| {
-        b.ns_or_default() == ns
-            && b.subjects
-                .iter()
-                .flatten()
-                .any(|s| subject_is(s, Some(ns), ns, sa))
-    });
-    let can_lock = roles
-        .iter()
-        .flat_map(|r| r.rules.iter().flatten())
-        .any(|r| {
-            rule_allows(r, "create", "", "configmaps")
-                || rule_allows(r, "create", "coordination.k8s.io", "leases")
-        });
-    if can_lock || local {
-        return None;
-    }
+    let role = super::leader_lock::refused(a, pod)?;
     Some(
         Hypothesis::new(
             70,

@@ -58,6 +58,7 @@ pub mod lb_causes;
 pub mod lb_local;
 pub mod lb_nodes;
 pub mod lb_pools;
+pub mod leader_lock;
 pub mod listen_family;
 pub mod manual_endpoints;
 pub mod memory_setting;
