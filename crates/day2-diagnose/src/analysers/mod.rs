@@ -29,6 +29,7 @@ pub mod csi;
 pub mod csi_attacher;
 pub mod csi_name;
 pub mod csi_registration;
+pub mod csi_secret_keys;
 pub mod csi_topology;
 pub mod db_password;
 pub mod dependency;

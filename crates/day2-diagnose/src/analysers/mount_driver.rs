@@ -367,7 +367,10 @@ fn node_exhausted(
 /// the array: its iSCSI sessions to the portals the VolumeAttachment
 /// records, or its multipath devices.
 pub fn unread(a: &Analysis<'_>, pod: &Res<Pod>, message: &str, link: Option<Link>) -> Hypothesis {
-    if let Some(h) = kubelet_own(a, pod, message).or_else(|| flex_garbled(pod, message)) {
+    if let Some(h) = kubelet_own(a, pod, message)
+        .or_else(|| flex_garbled(pod, message))
+        .or_else(|| super::csi_secret_keys::account_keys(a, pod, message))
+    {
         return h.links(link);
     }
     let node = model::node_name(pod).unwrap_or("?");
