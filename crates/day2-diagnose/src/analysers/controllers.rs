@@ -527,7 +527,10 @@ pub fn hpa<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     if !adapter && (message.contains("metrics.k8s.io") || message.contains("resource metrics API"))
     {
         let api = crate::symptoms::autoscaling::metrics_api(a);
-        if let Some(h) = api.and_then(|api| super::apiservice_path::policy_in_front(a, api)) {
+        if let Some(h) = api.and_then(|api| {
+            super::apiservice_path::policy_in_front(a, api)
+                .or_else(|| super::apiservice_path::discovery_times_out(a, api))
+        }) {
             return vec![h.links(link)];
         }
         // By name (a chart's release name follows it) or by image.
