@@ -15,7 +15,9 @@
 //! (kubernetes/kops#2529), and a host-network agent timing out on the
 //! `kubernetes` Service's ClusterIP before the node has its rules
 //! (cilium/cilium#28823), and a pod-network pod timing out on it, the path
-//! to the control plane (metallb/metallb#888). Each with the sibling that must read otherwise.
+//! to the control plane (metallb/metallb#888), and a kernel that refuses
+//! the mount of the image layers (containerd/containerd#6449). Each with
+//! the sibling that must read otherwise.
 
 mod common;
 
@@ -510,5 +512,52 @@ fn a_host_network_agent_timing_out_on_the_api_services_cluster_ip_needs_the_serv
         d.unexplained && d.fix.contains("host firewall"),
         "{}",
         d.fix
+    );
+}
+
+/// containerd/containerd#6449: after a reboot the overlay module is not
+/// loaded; containerd's mount of the layers answers `no such device` for
+/// every pod, flannel's own (host-network) pod included, which is the
+/// runtime's victim, not the cause. A sandbox failing for another reason
+/// on a node whose flannel pod is down still names flannel.
+#[test]
+fn a_kernel_that_refuses_the_layers_mount_is_no_cni_agents_fault() {
+    let enodev = "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to create containerd container: failed to mount /var/lib/containerd/tmpmounts/containerd-mount058126011: no such device";
+    let flannel = |message: &str| {
+        let events = format!(
+            "\n- {{apiVersion: v1, kind: Event, metadata: {{name: e-f, namespace: kube-system}}, involvedObject: {{kind: Pod, namespace: kube-system, name: kube-flannel-ds-x1, uid: p-kube-flannel-ds}}, reason: FailedCreatePodSandBox, type: Warning, count: 30, firstTimestamp: \"2021-01-10T10:00:00Z\", lastTimestamp: \"2021-01-10T10:30:00Z\", source: {{component: kubelet, host: w1}}, message: {message:?}}}"
+        );
+        format!(
+            "{}{events}",
+            daemon(
+                "kube-flannel-ds",
+                "w1",
+                r#"{hostNetwork: true, containers: [{name: agent, image: "docker.io/flannel/flannel:v0.24.0"}]}"#,
+                r#"{phase: Pending, conditions: [{type: Ready, status: "False"}], containerStatuses: [{name: agent, ready: false, restartCount: 0, image: "", imageID: "", state: {waiting: {reason: ContainerCreating}}}]}"#,
+            )
+        )
+    };
+    let out = diagnose(&load(&list(&[
+        node("w1", "Ubuntu 20.04.3 LTS", "v1.22.4", "True", ""),
+        flannel(enodev),
+        sandbox_pod(enodev),
+    ])));
+    let d = about(&out, "SandboxCreateFailed", "default", "samplepod");
+    assert!(d.unexplained, "{}", summary(&out));
+    assert!(d.fix.contains("modprobe overlay"), "{}", d.fix);
+    // Another failure while flannel's pod is down (and gets its sandbox
+    // wrong for no reason of the runtime's): flannel is named.
+    let other = "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \"9f1\": plugin type=\"flannel\" failed (add): loadFlannelSubnetEnv failed: open /run/flannel/subnet.env: no such file or directory";
+    let out = diagnose(&load(&list(&[
+        node("w1", "Ubuntu 20.04.3 LTS", "v1.22.4", "True", ""),
+        flannel("Back-off restarting failed container"),
+        sandbox_pod(other),
+    ])));
+    let d = about(&out, "SandboxCreateFailed", "default", "samplepod");
+    assert!(!d.fix.contains("modprobe overlay"), "{}", d.fix);
+    assert!(
+        d.root_cause.object.name.contains("flannel"),
+        "{}",
+        summary(&out)
     );
 }

@@ -8,7 +8,8 @@
 //! node than its pod's (canonical/microk8s#1380), and a CSI controller on a
 //! node outside the cloud (hetznercloud/csi-driver#457), and a
 //! load-balancer announcer that elects a leader it cannot lock
-//! (kube-vip/kube-vip#177).
+//! (kube-vip/kube-vip#177), and an Azure blob volume whose Secret has
+//! the FlexVolume driver's key names (kubernetes-sigs/blob-csi-driver#1030).
 
 mod common;
 
@@ -415,4 +416,38 @@ items:
     )));
     let d = about(&out, "LoadBalancerPending", "default", "nginx");
     assert_ne!(d.root_cause.object.kind, "ClusterRole", "{}", summary(&out));
+}
+
+/// kubernetes-sigs/blob-csi-driver#1030: an inline blob volume names
+/// Secret `storage-secret`, written for the FlexVolume driver (`accountname`,
+/// `accountkey`); blobfuse gets no account. With the CSI driver's keys, the
+/// same words are not put on the Secret.
+#[test]
+fn a_blob_volume_whose_secret_has_the_flexvolume_key_names() {
+    let cluster = |keys: &str| {
+        format!(
+            r#"apiVersion: v1
+kind: List
+items:
+{NODE}- {{apiVersion: v1, kind: Secret, metadata: {{name: storage-secret, namespace: centrald, uid: s1}}, type: Opaque, data: {{{keys}}}}}
+- apiVersion: v1
+  kind: Pod
+  metadata: {{name: centrald1-0, namespace: centrald, uid: p1}}
+  spec: {{nodeName: w1, containers: [{{name: app, image: "busybox:1.36", volumeMounts: [{{name: sftp, mountPath: /data}}]}}], volumes: [{{name: sftp, csi: {{driver: blob.csi.azure.com, volumeAttributes: {{containerName: agent-shared, secretName: storage-secret}}}}}}]}}
+  status: {{phase: Pending, conditions: [{{type: PodScheduled, status: "True"}}], containerStatuses: [{{name: app, ready: false, restartCount: 0, image: "", imageID: "", state: {{waiting: {{reason: ContainerCreating}}}}}}]}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e1, namespace: centrald}}, involvedObject: {{kind: Pod, namespace: centrald, name: centrald1-0, uid: p1}}, reason: FailedMount, type: Warning, count: 12, firstTimestamp: "2023-10-09T10:00:00Z", lastTimestamp: "2023-10-09T10:30:00Z", source: {{component: kubelet, host: w1}}, message: "MountVolume.SetUp failed for volume \"sftp\" : rpc error: code = Unknown desc = exit status 1 Error: failed to initialize new pipeline [config error in azstorage [account name not provided]]"}}
+"#
+        )
+    };
+    let out = diagnose(&load(&cluster(
+        "accountname: cGxhY2Vob2xkZXI=, accountkey: cGxhY2Vob2xkZXI=",
+    )));
+    let d = about(&out, "FailedMount", "centrald", "centrald1-0");
+    assert_root(d, Loop::Storage, "Secret", "storage-secret");
+    assert!(d.fix.contains("azurestorageaccountname"), "{}", d.fix);
+    let out = diagnose(&load(&cluster(
+        "azurestorageaccountname: cGxhY2Vob2xkZXI=, azurestorageaccountkey: cGxhY2Vob2xkZXI=",
+    )));
+    let d = about(&out, "FailedMount", "centrald", "centrald1-0");
+    assert_ne!(d.root_cause.object.kind, "Secret", "{}", summary(&out));
 }
