@@ -476,6 +476,18 @@
 //! `tests/incidents-heldout-133/` is a hundred-and-thirty-third, written the same way
 //! from threads none of the other sets cites, against
 //! [`HELDOUT133_ACCURACY_FLOOR`] and [`HELDOUT133_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-134/` is a hundred-and-thirty-fourth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT134_ACCURACY_FLOOR`] and [`HELDOUT134_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-135/` is a hundred-and-thirty-fifth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT135_ACCURACY_FLOOR`] and [`HELDOUT135_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-136/` is a hundred-and-thirty-sixth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT136_ACCURACY_FLOOR`] and [`HELDOUT136_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-137/` is a hundred-and-thirty-seventh, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT137_ACCURACY_FLOOR`] and [`HELDOUT137_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -1941,6 +1953,46 @@ const HELDOUT133_ACCURACY_FLOOR: f64 = 0.714;
 /// today. Only goes down.
 const HELDOUT133_HEALTHY_MISSES_CEILING: usize = 0;
 
+/// Share of the hundred-and-thirty-fourth held-out set
+/// (`tests/incidents-heldout-134/`) fully right. Blind, on the engine of
+/// e695f31: 8 of 14.
+/// Only goes up.
+const HELDOUT134_ACCURACY_FLOOR: f64 = 0.571;
+
+/// Healthy clusters of the hundred-and-thirty-fourth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT134_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the hundred-and-thirty-fifth held-out set
+/// (`tests/incidents-heldout-135/`) fully right. Blind, on the engine of
+/// e695f31: 6 of 14.
+/// Only goes up.
+const HELDOUT135_ACCURACY_FLOOR: f64 = 0.428;
+
+/// Healthy clusters of the hundred-and-thirty-fifth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT135_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the hundred-and-thirty-sixth held-out set
+/// (`tests/incidents-heldout-136/`) fully right. Blind, on the engine of
+/// e695f31: 7 of 14.
+/// Only goes up.
+const HELDOUT136_ACCURACY_FLOOR: f64 = 0.5;
+
+/// Healthy clusters of the hundred-and-thirty-sixth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT136_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the hundred-and-thirty-seventh held-out set
+/// (`tests/incidents-heldout-137/`) fully right. Blind, on the engine of
+/// e695f31: 10 of 14.
+/// Only goes up.
+const HELDOUT137_ACCURACY_FLOOR: f64 = 0.714;
+
+/// Healthy clusters of the hundred-and-thirty-seventh held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT137_HEALTHY_MISSES_CEILING: usize = 0;
+
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
 const HELDOUT10_HEALTHY_MISSES_CEILING: usize = 0;
@@ -2451,6 +2503,10 @@ const HELDOUT130: &str = "tests/incidents-heldout-130";
 const HELDOUT131: &str = "tests/incidents-heldout-131";
 const HELDOUT132: &str = "tests/incidents-heldout-132";
 const HELDOUT133: &str = "tests/incidents-heldout-133";
+const HELDOUT134: &str = "tests/incidents-heldout-134";
+const HELDOUT135: &str = "tests/incidents-heldout-135";
+const HELDOUT136: &str = "tests/incidents-heldout-136";
+const HELDOUT137: &str = "tests/incidents-heldout-137";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -3098,6 +3154,14 @@ const HELDOUT132_BEGIN: &str = "<!-- heldout132:begin -->";
 const HELDOUT132_END: &str = "<!-- heldout132:end -->";
 const HELDOUT133_BEGIN: &str = "<!-- heldout133:begin -->";
 const HELDOUT133_END: &str = "<!-- heldout133:end -->";
+const HELDOUT134_BEGIN: &str = "<!-- heldout134:begin -->";
+const HELDOUT134_END: &str = "<!-- heldout134:end -->";
+const HELDOUT135_BEGIN: &str = "<!-- heldout135:begin -->";
+const HELDOUT135_END: &str = "<!-- heldout135:end -->";
+const HELDOUT136_BEGIN: &str = "<!-- heldout136:begin -->";
+const HELDOUT136_END: &str = "<!-- heldout136:end -->";
+const HELDOUT137_BEGIN: &str = "<!-- heldout137:begin -->";
+const HELDOUT137_END: &str = "<!-- heldout137:end -->";
 
 /// The scoreboards share one file and run in parallel: one writer at a time.
 static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -4795,6 +4859,54 @@ fn heldout133_incidents_scoreboard() {
         HELDOUT133_ACCURACY_FLOOR,
         HELDOUT133_HEALTHY_MISSES_CEILING,
         (HELDOUT133_BEGIN, HELDOUT133_END),
+    );
+}
+
+/// The hundred-and-thirty-fourth held-out set, scored on its own by the same code.
+#[test]
+fn heldout134_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT134,
+        14,
+        HELDOUT134_ACCURACY_FLOOR,
+        HELDOUT134_HEALTHY_MISSES_CEILING,
+        (HELDOUT134_BEGIN, HELDOUT134_END),
+    );
+}
+
+/// The hundred-and-thirty-fifth held-out set, scored on its own by the same code.
+#[test]
+fn heldout135_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT135,
+        14,
+        HELDOUT135_ACCURACY_FLOOR,
+        HELDOUT135_HEALTHY_MISSES_CEILING,
+        (HELDOUT135_BEGIN, HELDOUT135_END),
+    );
+}
+
+/// The hundred-and-thirty-sixth held-out set, scored on its own by the same code.
+#[test]
+fn heldout136_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT136,
+        14,
+        HELDOUT136_ACCURACY_FLOOR,
+        HELDOUT136_HEALTHY_MISSES_CEILING,
+        (HELDOUT136_BEGIN, HELDOUT136_END),
+    );
+}
+
+/// The hundred-and-thirty-seventh held-out set, scored on its own by the same code.
+#[test]
+fn heldout137_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT137,
+        14,
+        HELDOUT137_ACCURACY_FLOOR,
+        HELDOUT137_HEALTHY_MISSES_CEILING,
+        (HELDOUT137_BEGIN, HELDOUT137_END),
     );
 }
 
