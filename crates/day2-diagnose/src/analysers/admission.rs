@@ -324,7 +324,7 @@ pub fn failed_create<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
                     .iter()
                     .find(|s| s.ns_or_default() == ns && s.name() == d.object.name)
                     .and_then(|s| super::invalid_spec::statefulset(s, "its pods", e)),
-                _ => super::invalid_spec::controller(&d.object, meta, "its pods", message, None)
+                _ => super::psp::scc_refused(&owner, message).or_else(|| super::invalid_spec::controller(&d.object, meta, "its pods", message, None))
                     .map(|h| h.links(refused("the API server refuses what the spec makes"))),
             } =>
         {

@@ -237,8 +237,78 @@ pub(crate) fn refused(
         .links(links)
 }
 
+/// OpenShift's SecurityContextConstraints admission refusing a pod:
+/// `unable to validate against any security context constraint: [provider
+/// "anyuid": Forbidden: not usable by user or serviceaccount, …,
+/// spec.containers[0].securityContext.runAsUser: Invalid value: 1001: must
+/// be in the ranges: […]]` (openshift/apiserver-library-go's
+/// `sccadmission`). The constraints the ServiceAccount may use refuse what
+/// the template asks; the others it may not use at all
+/// (cloudnative-pg/cloudnative-pg#143: a fixed `runAsUser: 1001`).
+pub fn scc_refused(owner: &ObjRef, message: &str) -> Option<Hypothesis> {
+    let (_, list) =
+        message.split_once("unable to validate against any security context constraint")?;
+    // What the usable constraints refuse: the entries that are not a
+    // provider the account may not use.
+    let refusals: Vec<&str> = list
+        .trim_start_matches([':', ' ', '['])
+        .trim_end_matches(']')
+        .split(", ")
+        .map(str::trim)
+        .filter(|e| !e.is_empty() && !e.contains("not usable by user or serviceaccount"))
+        .collect();
+    let what = if refusals.is_empty() {
+        "no constraint is usable by the pod's ServiceAccount or by the controller".to_owned()
+    } else {
+        format!(
+            "the constraints it may use refuse `{}`",
+            day2_model::redact::excerpt(&refusals.join(", "), 240)
+        )
+    };
+    let run_as_user = refusals.iter().any(|r| r.contains("runAsUser"));
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Identity,
+            owner.clone(),
+            format!("OpenShift's SecurityContextConstraints refuse the pods of {owner}: {what}"),
+        )
+        .fix(format!(
+            "{}Or let the pod's ServiceAccount use a constraint that allows it (`oc adm policy add-scc-to-user nonroot -z <serviceaccount> -n <namespace>`, or a Role granting `use` on that SecurityContextConstraints); the controller retries.",
+            if run_as_user {
+                format!("Drop the fixed `runAsUser` (and `fsGroup`) from {owner}'s securityContext so the restricted constraint assigns one from the namespace's range. ")
+            } else {
+                format!("Change {owner}'s securityContext to what the restricted constraint allows (no fixed user, no privileges, no host namespaces). ")
+            }
+        )),
+    )
+}
+
 #[cfg(test)]
 mod tests {
+    use day2_model::ObjRef;
+
+    #[test]
+    fn security_context_constraints_that_refuse_a_fixed_user() {
+        let owner = ObjRef::new("Deployment", Some("cnpg-system"), "cnpg-controller-manager");
+        let msg = r#"Error creating: pods "cnpg-controller-manager-74d87d659-" is forbidden: unable to validate against any security context constraint: [provider "anyuid": Forbidden: not usable by user or serviceaccount, spec.containers[0].securityContext.runAsUser: Invalid value: 1001: must be in the ranges: [1000770000, 1000779999], provider "privileged": Forbidden: not usable by user or serviceaccount]"#;
+        let h = super::scc_refused(&owner, msg).expect("an SCC refusal");
+        assert!(
+            h.root.summary.contains("runAsUser: Invalid value: 1001"),
+            "{}",
+            h.root.summary
+        );
+        assert!(h.fix.contains("Drop the fixed `runAsUser`"), "{}", h.fix);
+        // PodSecurityPolicy's words are not OpenShift's.
+        assert!(
+            super::scc_refused(
+                &owner,
+                "unable to validate against any pod security policy: []"
+            )
+            .is_none()
+        );
+    }
+
     #[test]
     fn what_the_policies_forbid_once_each() {
         // linkerd/linkerd2#4189: linkerd-init under a restricted policy.
