@@ -8,10 +8,12 @@
 //! a custom object the crash names by kind and name ([`named_object`]), and
 //! the metadata service out of a pod's reach on a Karpenter node class
 //! ([`imds_hop`]), and an ingress controller publishing a Service that has
-//! no load-balancer address ([`publish_service`]).
+//! no load-balancer address ([`publish_service`]), and an agent stopped by
+//! its host's own state ([`host_state`]).
 
 mod calico_address;
 mod flannel_backend;
+mod host_state;
 mod imds_hop;
 mod named_object;
 mod publish_service;
@@ -27,6 +29,7 @@ pub fn read<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     out.extend(super::pg_permissions::invalid_mode(a, d));
     out.extend(flannel_backend::without_vxlan(a, d));
     out.extend(flannel_backend::iface_absent(a, d));
+    out.extend(host_state::host_state(a, d));
     out.extend(calico_address::address_taken(a, d));
     out.extend(named_object::names_object(a, d));
     out.extend(imds_hop::hop_limit(a, d));

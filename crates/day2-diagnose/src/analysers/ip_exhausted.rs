@@ -291,18 +291,34 @@ fn eni_config_missing(
         .flat_map(|c| c.env.iter().flatten())
         .find(|e| e.name == "ENI_CONFIG_LABEL_DEF")
         .and_then(|e| e.value.clone());
-    let (label, wanted) = match n.labels().get("k8s.amazonaws.com/eniConfig") {
-        Some(v) => ("k8s.amazonaws.com/eniConfig".to_owned(), v.clone()),
-        None => {
-            let key = label_def?;
-            let v = n.labels().get(&key)?.clone();
-            (key, v)
-        }
+    const KEY: &str = "k8s.amazonaws.com/eniConfig";
+    let node = n.name();
+    let (label, wanted) = match n.labels().get(KEY).or_else(|| n.annotations().get(KEY)) {
+        Some(v) => (KEY.to_owned(), v.clone()),
+        None => match label_def {
+            Some(key) => {
+                let v = n.labels().get(&key)?.clone();
+                (key, v)
+            }
+            // Neither: ipamd takes the ENIConfig named `default`.
+            None if configs.contains(&"default") => return None,
+            None => {
+                let zone = model::node_zone(n).filter(|z| configs.contains(z));
+                return Some(
+                    Hypothesis::new(
+                        86,
+                        Loop::Network,
+                        n.objref(),
+                        format!("the AWS VPC CNI runs with custom networking (on {}) and node {node} names no ENIConfig (no `{KEY}` annotation or label, no ENI_CONFIG_LABEL_DEF) while no ENIConfig is named `default` (the cluster has {}): ipamd attaches no ENI for pods there, so they get no IP", ds.objref(), configs.join(", ")),
+                    )
+                    .fix(format!("Annotate node {node} with the ENIConfig of its zone (`kubectl annotate node {node} {KEY}={}`), as the nodes that work are, or set ENI_CONFIG_LABEL_DEF=topology.kubernetes.io/zone on aws-node so every node takes the ENIConfig named for its zone; then restart aws-node on {node}.", zone.unwrap_or("<ENIConfig>"))),
+                );
+            }
+        },
     };
     if configs.contains(&wanted.as_str()) {
         return None;
     }
-    let node = n.name();
     Some(
         Hypothesis::new(
             88,
