@@ -492,13 +492,6 @@ pub fn readiness(a: &Analysis<'_>, svc: &Res<Service>, pod: &Res<Pod>, depth: u3
                     .fix(hint.fix)
                     .link(Link::from_event(Loop::Network, e, format!("{} fails its readiness probe", pod.name())));
             }
-            // An unready container whose configured peer a policy keeps out.
-            let cut_off = model::container_statuses(pod)
-                .filter(|s| !s.ready && s.state.as_ref().is_some_and(|st| st.running.is_some()))
-                .find_map(|s| super::follow::policy_on_unready_peers(a, pod, &s.name));
-            if let Some(h) = cut_off {
-                return h.link(Link::from_event(Loop::Network, e, format!("{} fails its readiness probe", pod.name())));
-            }
             Hypothesis::new(
                 62,
                 Loop::Compute,

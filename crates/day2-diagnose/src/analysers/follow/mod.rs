@@ -36,9 +36,7 @@ mod resolver;
 mod scc;
 mod service_name;
 mod silent;
-pub(crate) use silent::{
-    policy_on_awaited_peers, policy_on_configured_peers, policy_on_unready_peers,
-};
+pub(crate) use silent::{policy_on_awaited_peers, policy_on_configured_peers};
 pub(crate) mod volume;
 
 pub use connect::configured_services;
@@ -143,25 +141,39 @@ pub fn dns_cut_off<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
 /// A Service without ready endpoints whose not-ready pods the
 /// NetworkPolicies cut off from the cluster DNS (see [`dns::cut_off`]): the
 /// readiness probe of a pod that resolves no name fails, whatever it checks.
+/// Or from the peer a running but unready container's configuration names
+/// (see [`silent::policy_on_unready_peers`]: a mesh sidecar and its control
+/// plane).
 pub fn service_pods_cut_off<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Subject::Service(svc) = d.subject else {
         return vec![];
     };
+    let unready_peers = |pod: &Res<Pod>| {
+        crate::model::container_statuses(pod)
+            .filter(|s| !s.ready && s.state.as_ref().is_some_and(|st| st.running.is_some()))
+            .find_map(|s| silent::policy_on_unready_peers(a, pod, &s.name))
+    };
+    let link = |pod: &Res<Pod>, why: &str| {
+        Link::new(
+            Loop::Network,
+            d.since,
+            svc.objref(),
+            format!(
+                "Service {} has no ready endpoint: its pod {} {why} and fails its readiness probe",
+                svc.name(),
+                pod.name()
+            ),
+        )
+    };
     crate::symptoms::service::selected_pods(a, svc)
         .into_iter()
         .find_map(|pod| {
-            dns::cut_off(a, pod).map(|h| {
-                h.link(Link::new(
-                    Loop::Network,
-                    d.since,
-                    svc.objref(),
-                    format!(
-                        "Service {} has no ready endpoint: its pod {} resolves no name and fails its readiness probe",
-                        svc.name(),
-                        pod.name()
-                    ),
-                ))
-            })
+            dns::cut_off(a, pod)
+                .map(|h| h.link(link(pod, "resolves no name")))
+                .or_else(|| {
+                    unready_peers(pod)
+                        .map(|h| h.link(link(pod, "cannot reach the peer its configuration names")))
+                })
         })
         .into_iter()
         .collect()
