@@ -1955,9 +1955,9 @@ const HELDOUT133_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the hundred-and-thirty-fourth held-out set
 /// (`tests/incidents-heldout-134/`) fully right. Blind, on the engine of
-/// e695f31: 8 of 14.
-/// Only goes up.
-const HELDOUT134_ACCURACY_FLOOR: f64 = 0.571;
+/// e695f31: 8 of 14. 10 of 14 after a short round of the
+/// hundred-and-thirty-fourth to hundred-and-thirty-seventh sets. Only goes up.
+const HELDOUT134_ACCURACY_FLOOR: f64 = 0.714;
 
 /// Healthy clusters of the hundred-and-thirty-fourth held-out set that get a diagnosis
 /// today. Only goes down.
@@ -1965,9 +1965,9 @@ const HELDOUT134_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the hundred-and-thirty-fifth held-out set
 /// (`tests/incidents-heldout-135/`) fully right. Blind, on the engine of
-/// e695f31: 6 of 14.
-/// Only goes up.
-const HELDOUT135_ACCURACY_FLOOR: f64 = 0.428;
+/// e695f31: 6 of 14. 7 of 14 after a short round of the
+/// hundred-and-thirty-fourth to hundred-and-thirty-seventh sets. Only goes up.
+const HELDOUT135_ACCURACY_FLOOR: f64 = 0.5;
 
 /// Healthy clusters of the hundred-and-thirty-fifth held-out set that get a diagnosis
 /// today. Only goes down.
@@ -1975,9 +1975,9 @@ const HELDOUT135_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the hundred-and-thirty-sixth held-out set
 /// (`tests/incidents-heldout-136/`) fully right. Blind, on the engine of
-/// e695f31: 7 of 14.
-/// Only goes up.
-const HELDOUT136_ACCURACY_FLOOR: f64 = 0.5;
+/// e695f31: 7 of 14. 8 of 14 after a short round of the
+/// hundred-and-thirty-fourth to hundred-and-thirty-seventh sets. Only goes up.
+const HELDOUT136_ACCURACY_FLOOR: f64 = 0.571;
 
 /// Healthy clusters of the hundred-and-thirty-sixth held-out set that get a diagnosis
 /// today. Only goes down.
