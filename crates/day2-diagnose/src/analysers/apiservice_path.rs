@@ -7,16 +7,22 @@
 
 use crate::analysis::Analysis;
 use crate::evidence::Hypothesis;
-use crate::netpol::{self, Direction, Peer, Port};
 use crate::symptoms::service::selected_pods;
 use day2_model::object::DynObject;
 use day2_model::{Loop, Res};
 
-pub fn policy_in_front(a: &Analysis<'_>, api: &Res<DynObject>) -> Option<Hypothesis> {
+/// The Service the APIService proxies to (`spec.service`): its namespace,
+/// name and port (443 unless set).
+fn backend(api: &Res<DynObject>) -> Option<(&str, &str, i64)> {
     let backend = api.obj.data.get("spec")?.get("service")?;
     let ns = backend.get("namespace")?.as_str()?;
     let name = backend.get("name")?.as_str()?;
     let port = backend.get("port").and_then(|p| p.as_i64()).unwrap_or(443);
+    Some((ns, name, port))
+}
+
+pub fn policy_in_front(a: &Analysis<'_>, api: &Res<DynObject>) -> Option<Hypothesis> {
+    let (ns, name, port) = backend(api)?;
     let svc = a.service(ns, name)?;
     let ports = svc.spec.as_ref()?.ports.as_ref()?;
     let sp = ports
@@ -29,19 +35,7 @@ pub fn policy_in_front(a: &Analysis<'_>, api: &Res<DynObject>) -> Option<Hypothe
         .find(|p| crate::model::is_ready(p))
         .or(pods.first())?;
     let target = crate::model::target_port(sp, pod)?;
-    let v = netpol::evaluate(
-        a.cluster,
-        pod,
-        Direction::Ingress,
-        Peer::Ip(super::webhook_path::OUTSIDE),
-        Port::tcp(target),
-    );
-    if v.allowed() {
-        return None;
-    }
-    let policy = v
-        .meant(Direction::Ingress, Port::tcp(target))
-        .or_else(|| v.denier(Direction::Ingress))?;
+    let policy = super::webhook_path::control_plane_denier(a, pod, target)?;
     Some(
         Hypothesis::new(
             87,
@@ -94,9 +88,7 @@ pub fn discovery_times_out(a: &Analysis<'_>, api: &Res<DynObject>) -> Option<Hyp
     let (_, rest) = message.split_once("https://")?;
     let authority = rest.split('/').next()?;
     let port = authority.rsplit_once(':').map(|(_, p)| p)?;
-    let backend = api.obj.data.get("spec")?.get("service")?;
-    let ns = backend.get("namespace")?.as_str()?;
-    let name = backend.get("name")?.as_str()?;
+    let (ns, name, _) = backend(api)?;
     let svc = a.service(ns, name)?;
     let pods = selected_pods(a, svc);
     let workload = pods.first().map_or_else(

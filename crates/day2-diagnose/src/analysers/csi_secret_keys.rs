@@ -25,16 +25,17 @@ fn no_account(message: &str) -> bool {
 fn named_secrets(a: &Analysis<'_>, pod: &Res<Pod>) -> Vec<(String, String)> {
     let ns = pod.ns_or_default();
     let azure = |d: &str| d == "blob.csi.azure.com" || d == "file.csi.azure.com";
+    // The drivers' own volume attributes: `secretName`, `secretNamespace`.
+    let by_attributes = |attrs: Option<&std::collections::BTreeMap<String, String>>| {
+        let attrs = attrs?;
+        let name = attrs.get("secretName")?;
+        let sns = attrs.get("secretNamespace").map_or(ns, String::as_str);
+        Some((sns.to_owned(), name.clone()))
+    };
     let mut out = Vec::new();
     for v in pod.spec.iter().flat_map(|s| s.volumes.iter().flatten()) {
         if let Some(c) = v.csi.as_ref().filter(|c| azure(&c.driver)) {
-            let attrs = c.volume_attributes.as_ref();
-            if let Some(name) = attrs.and_then(|m| m.get("secretName")) {
-                let sns = attrs
-                    .and_then(|m| m.get("secretNamespace"))
-                    .map_or(ns, String::as_str);
-                out.push((sns.to_owned(), name.clone()));
-            }
+            out.extend(by_attributes(c.volume_attributes.as_ref()));
             if let Some(r) = c.node_publish_secret_ref.as_ref() {
                 out.push((ns.to_owned(), r.name.clone()));
             }
@@ -54,12 +55,7 @@ fn named_secrets(a: &Analysis<'_>, pod: &Res<Pod>) -> Vec<(String, String)> {
             {
                 out.push((r.namespace.clone().unwrap_or_else(|| ns.to_owned()), name));
             }
-            if let Some(attrs) = csi.volume_attributes.as_ref()
-                && let Some(name) = attrs.get("secretName")
-            {
-                let sns = attrs.get("secretNamespace").map_or(ns, String::as_str);
-                out.push((sns.to_owned(), name.clone()));
-            }
+            out.extend(by_attributes(csi.volume_attributes.as_ref()));
         }
     }
     out

@@ -220,15 +220,7 @@ fn custom_networking(a: &Analysis<'_>, node: &str, max_pods: i64) -> Option<Hypo
         .daemon_sets
         .iter()
         .find(|d| d.name() == "aws-node")?;
-    let env = |name: &str| {
-        ds.spec
-            .template
-            .spec
-            .iter()
-            .flat_map(|s| s.containers.iter())
-            .flat_map(|c| c.env.iter().flatten())
-            .any(|e| e.name == name && e.value.as_deref() == Some("true"))
-    };
+    let env = |name: &str| aws_node_env(ds, name).any(|v| v == Some("true"));
     let custom = env("AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG");
     let prefixes = env("ENABLE_PREFIX_DELEGATION");
     if !custom || prefixes {
@@ -261,6 +253,22 @@ fn custom_networking(a: &Analysis<'_>, node: &str, max_pods: i64) -> Option<Hypo
     )
 }
 
+/// The values the aws-node DaemonSet's containers set for `name`, one per
+/// entry (`None` for one taken from elsewhere, `valueFrom`).
+fn aws_node_env<'d>(
+    ds: &'d Res<k8s_openapi::api::apps::v1::DaemonSet>,
+    name: &'d str,
+) -> impl Iterator<Item = Option<&'d str>> {
+    ds.spec
+        .template
+        .spec
+        .iter()
+        .flat_map(|s| s.containers.iter())
+        .flat_map(|c| c.env.iter().flatten())
+        .filter(move |e| e.name == name)
+        .map(|e| e.value.as_deref())
+}
+
 /// Custom networking with no ENIConfig for the node: ipamd takes the one
 /// named by the node's `k8s.amazonaws.com/eniConfig` label, or by the value
 /// of its label `ENI_CONFIG_LABEL_DEF` names (the zone, for one ENIConfig per
@@ -282,15 +290,10 @@ fn eni_config_missing(
     if configs.is_empty() {
         return None;
     }
-    let label_def = ds
-        .spec
-        .template
-        .spec
-        .iter()
-        .flat_map(|s| s.containers.iter())
-        .flat_map(|c| c.env.iter().flatten())
-        .find(|e| e.name == "ENI_CONFIG_LABEL_DEF")
-        .and_then(|e| e.value.clone());
+    let label_def = aws_node_env(ds, "ENI_CONFIG_LABEL_DEF")
+        .next()
+        .flatten()
+        .map(str::to_owned);
     const KEY: &str = "k8s.amazonaws.com/eniConfig";
     let node = n.name();
     let (label, wanted) = match n.labels().get(KEY).or_else(|| n.annotations().get(KEY)) {

@@ -57,8 +57,7 @@ pub(crate) fn elects(pod: &Pod) -> bool {
         });
         let env = c.env.iter().flatten().any(|e| {
             let n = e.name.to_ascii_lowercase().replace(['_', '-'], "");
-            (n.contains("leaderelection") || n.contains("leaderelect"))
-                && e.value.as_deref() == Some("true")
+            n.contains("leaderelect") && e.value.as_deref() == Some("true")
         });
         flag || env
     })

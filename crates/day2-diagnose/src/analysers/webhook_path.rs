@@ -7,13 +7,36 @@ use crate::analysis::Analysis;
 use crate::evidence::Hypothesis;
 use crate::netpol::{self, Direction, Peer, Port};
 use crate::symptoms::service::selected_pods;
-use day2_model::{Loop, ObjRef};
+use day2_model::pod::Pod;
+use day2_model::{Loop, ObjRef, Res};
+use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 /// An address no pod holds: where the API server's calls come from, as a
 /// policy sees them (TEST-NET-3, RFC 5737).
-pub(crate) const OUTSIDE: std::net::IpAddr =
-    std::net::IpAddr::V4(std::net::Ipv4Addr::new(203, 0, 113, 10));
+const OUTSIDE: std::net::IpAddr = std::net::IpAddr::V4(std::net::Ipv4Addr::new(203, 0, 113, 10));
+
+/// The NetworkPolicy that keeps the control plane (an address no pod
+/// holds) from `port` of `pod`: one that isolates the pod for ingress and
+/// admits only what a selector names.
+pub(crate) fn control_plane_denier<'c>(
+    a: &Analysis<'c>,
+    pod: &Res<Pod>,
+    port: u16,
+) -> Option<&'c Res<NetworkPolicy>> {
+    let v = netpol::evaluate(
+        a.cluster,
+        pod,
+        Direction::Ingress,
+        Peer::Ip(OUTSIDE),
+        Port::tcp(port),
+    );
+    if v.allowed() {
+        return None;
+    }
+    v.meant(Direction::Ingress, Port::tcp(port))
+        .or_else(|| v.denier(Direction::Ingress))
+}
 
 pub fn unreachable(
     a: &Analysis<'_>,
@@ -94,18 +117,7 @@ pub fn unreachable(
         return backend_down(a, webhook, svc, pods.is_empty());
     }
     let first = ready.first()?;
-    let v = netpol::evaluate(
-        a.cluster,
-        first,
-        Direction::Ingress,
-        Peer::Ip(OUTSIDE),
-        Port::tcp(port),
-    );
-    if !v.allowed()
-        && let Some(policy) = v
-            .meant(Direction::Ingress, Port::tcp(port))
-            .or_else(|| v.denier(Direction::Ingress))
-    {
+    if let Some(policy) = control_plane_denier(a, first, port) {
         return Some(
             Hypothesis::new(
                 84,
