@@ -236,6 +236,7 @@ pub fn exit_code<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 .find_map(crate::messages::said::decisive)
                 .map(|l| crate::messages::said::quote(&day2_model::redact::redact(&l), 300));
             let (why, first) = match &said {
+                Some(l) if let Some(s) = crate::messages::setting::missing(l) => (format!(": `{l}`"), format!("It says `{l}`: set `{s}` for container {} of {workload}, as the program reads it (the flag `--{s}`, the environment variable `{}`, or the chart value that renders them). ", c.container, crate::messages::setting::env_name(&s))),
                 Some(l) => (format!(": `{l}`"), format!("It says `{l}`: that names what to change (a dependency, a setting, a version). ")),
                 None => ("; its logs say why".to_owned(), String::new()),
             };

@@ -12,6 +12,7 @@ use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link};
 use crate::model;
 use day2_model::{Loop, Pod, Res};
+use k8s_openapi::api::core::v1::Service;
 
 /// The containers of `pod` (other than `skip`) that declare `port`; on the
 /// host, only ports the pod takes there.
@@ -66,6 +67,9 @@ pub(crate) fn in_use(
         .filter(|p| p.name() != pod.name() && !model::is_terminal(p))
         .find_map(|p| declares(p, port, true, None).map(|c| (p, c)));
     let Some((other, c)) = holder else {
+        if let Some(h) = external_ip_holder(a, pod, container, node, port, &workload) {
+            return Some(h);
+        }
         return Some(
             Hypothesis::new(
                 60,
@@ -91,6 +95,66 @@ pub(crate) fn in_use(
             None,
             other.objref(),
             format!("{}/{} declares port {port} on {node} (container {c})", other.ns_or_default(), other.name()),
+        )),
+    )
+}
+
+/// A Service with `externalIPs` on the port: kube-proxy holds a Service's
+/// external IP and port open on a node that has the address, so no other
+/// process can take it (kubernetes/ingress-nginx#2062: the controller on the
+/// host network, its own Service given the node's address as an external IP,
+/// `Port 80 is already in use`). Only a Service that selects the pod itself,
+/// or whose external IPs include the node's own address.
+fn external_ip_holder(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    container: &str,
+    node: &str,
+    port: u16,
+    workload: &day2_model::ObjRef,
+) -> Option<Hypothesis> {
+    let addresses: Vec<&str> = a
+        .cluster
+        .node(node)
+        .and_then(|n| n.status.as_ref()?.addresses.as_deref())
+        .unwrap_or_default()
+        .iter()
+        .map(|x| x.address.as_str())
+        .collect();
+    let ns = pod.ns_or_default();
+    let held = |s: &Res<Service>| -> Option<String> {
+        let spec = s.spec.as_ref()?;
+        let ips = spec.external_ips.as_deref().filter(|ips| !ips.is_empty())?;
+        spec.ports
+            .iter()
+            .flatten()
+            .any(|p| p.port == i32::from(port) && p.protocol.as_deref().unwrap_or("TCP") == "TCP")
+            .then_some(())?;
+        let own = s.ns_or_default() == ns
+            && spec.selector.as_ref().is_some_and(|sel| {
+                !sel.is_empty() && day2_model::selector::map_selector_matches(sel, pod.labels())
+            });
+        (own || ips.iter().any(|ip| addresses.contains(&ip.as_str()))).then(|| ips.join(", "))
+    };
+    let (svc, ips) = a
+        .cluster
+        .services
+        .iter()
+        .find_map(|s| held(s).map(|ips| (s, ips)))?;
+    let sref = svc.objref();
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Network,
+            sref.clone(),
+            format!("container {container} of {} runs on the host network of {node} and cannot bind port {port}: Service {}/{} has `externalIPs: [{ips}]` on port {port}, and kube-proxy holds an external IP's port open on the node that has the address, so the host-network pod finds it taken", pod.name(), svc.ns_or_default(), svc.name()),
+        )
+        .fix(format!("Remove `externalIPs` from Service {}/{} (a host-network pod already answers on the node's addresses; or run {workload} off the host network behind the Service), then delete the crashing pod.", svc.ns_or_default(), svc.name()))
+        .link(Link::new(
+            Loop::Network,
+            None,
+            sref,
+            format!("Service {}/{} has externalIPs [{ips}] on port {port}", svc.ns_or_default(), svc.name()),
         )),
     )
 }

@@ -531,6 +531,16 @@ fn config_file(line: &str) -> Option<String> {
 /// port when the line names it.
 fn port_in_use(line: &str) -> Option<Option<u16>> {
     let lower = line.to_ascii_lowercase();
+    // ingress-nginx checks its ports before it starts: `Port 80 is already
+    // in use. Please check the flag --http-port` (cmd/nginx/main.go).
+    if let Some((before, _)) = lower.split_once(" is already in use")
+        && let Some(port) = before
+            .rsplit_once("port ")
+            .and_then(|(_, p)| p.trim().parse::<u16>().ok())
+            .filter(|p| *p > 0)
+    {
+        return Some(Some(port));
+    }
     if !lower.contains("address already in use") && !lower.contains("eaddrinuse") {
         return None;
     }
@@ -1373,6 +1383,12 @@ mod tests {
         assert_eq!(
             classify_line(
                 "nginx: [emerg] bind() to 0.0.0.0:80 failed (98: Address already in use)"
+            ),
+            Some(ErrorClass::PortInUse { port: Some(80) })
+        );
+        assert_eq!(
+            classify_line(
+                "F0210 01:36:39.123645       5 main.go:59] Port 80 is already in use. Please check the flag --http-port"
             ),
             Some(ErrorClass::PortInUse { port: Some(80) })
         );

@@ -20,6 +20,7 @@ pub mod probe;
 pub mod runtime;
 pub mod said;
 pub mod scheduler;
+pub mod setting;
 pub mod volume;
 
 /// client-go's event aggregator prefixes repeated messages with this

@@ -276,6 +276,11 @@ pub(super) fn connect_cause(
                 .or_else(|| super::cilium::fqdn_unlearned(a, pod, port))
                 .or_else(|| super::off_cloud::metadata_off_cloud(a, pod, ip, &what))
                 .or_else(|| {
+                    (failure == ConnectFailure::Timeout)
+                        .then(|| super::overlay::broken_overlay(a, pod, &what))
+                        .flatten()
+                })
+                .or_else(|| {
                 Some(unexplained(
                     pod,
                     what.clone(),
@@ -462,7 +467,7 @@ pub(super) fn service_cause(
         }
     }
     if failure == ConnectFailure::Timeout
-        && let Some(h) = super::overlay::shared_public_ip(a, pod, what)
+        && let Some(h) = super::overlay::broken_overlay(a, pod, what)
     {
         return Some(h);
     }

@@ -233,7 +233,7 @@ pub(super) fn dns_cause(
         );
     }
     if failure == DnsFailure::Timeout
-        && let Some(h) = super::overlay::shared_public_ip(a, pod, &what)
+        && let Some(h) = super::overlay::broken_overlay(a, pod, &what)
     {
         return Some(h);
     }

@@ -24,6 +24,7 @@
 //! blamed on the workload.
 
 mod cilium;
+mod config_arg;
 mod connect;
 mod dns;
 mod domain;
@@ -273,6 +274,7 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let mut out = Vec::new();
     if found.is_empty()
         && let Some(h) = silent::policy_on_configured_peers(a, pod, container)
+            .or_else(|| config_arg::unparsed(a, pod, container, &texts))
     {
         out.push(h);
     }

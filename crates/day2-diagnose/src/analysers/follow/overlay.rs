@@ -80,3 +80,123 @@ pub(super) fn shared_public_ip(a: &Analysis<'_>, pod: &Res<Pod>, what: &str) -> 
         )),
     )
 }
+
+/// flannel's pod network (`Network` of `net-conf.json` in its ConfigMap)
+/// that does not hold the addresses the cluster gives pods: kubeadm was
+/// initialised with `--pod-network-cidr=192.168.0.0/16` while flannel's
+/// ConfigMap kept its default 10.244.0.0/16 (flannel-io/flannel#1054).
+/// flanneld takes each node's subnet from `spec.podCIDR` but routes and
+/// masquerades only its own Network, so a pod's traffic to other nodes and
+/// to the API server leaves without a way back. `what` is what the pod
+/// failed to reach.
+pub(super) fn network_outside(a: &Analysis<'_>, pod: &Res<Pod>, what: &str) -> Option<Hypothesis> {
+    let spec = pod.spec.as_ref()?;
+    if spec.host_network == Some(true) {
+        return None;
+    }
+    let node = a.cluster.node(model::node_name(pod)?)?;
+    let pod_cidr = node.spec.as_ref()?.pod_cidr.as_deref()?;
+    let ip: std::net::IpAddr = match pod.status.as_ref().and_then(|s| s.pod_ip.as_deref()) {
+        Some(ip) => ip.parse().ok()?,
+        None => pod_cidr.split_once('/')?.0.parse().ok()?,
+    };
+    let mut networks = a.cluster.config_maps.iter().filter_map(|cm| {
+        let conf = cm.data.as_ref()?.get("net-conf.json")?;
+        let v: serde_json::Value = serde_json::from_str(conf).ok()?;
+        let net = v.get("Network")?.as_str()?.to_owned();
+        Some((cm, net))
+    });
+    let (cm, network) = networks.next()?;
+    if crate::netpol::cidr_contains(&network, ip)
+        || networks.any(|(_, n)| crate::netpol::cidr_contains(&n, ip))
+    {
+        return None;
+    }
+    // Only an address flannel's Network does not hold while the node's own
+    // block does: the node's subnet came from elsewhere.
+    if !crate::netpol::cidr_contains(pod_cidr, ip) {
+        return None;
+    }
+    let name = cm.name();
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Network,
+            cm.objref(),
+            format!("{what}: flannel's pod network is `\"Network\": \"{network}\"` (net-conf.json of ConfigMap {}/{name}), but node {} has podCIDR {pod_cidr} and the pod {ip}, outside it: flannel routes and masquerades only its Network, so pod traffic leaving the node has no way back", cm.ns_or_default(), node.name()),
+        )
+        .fix(format!("Make flannel's Network the cluster's pod CIDR: set `\"Network\"` in net-conf.json of ConfigMap {}/{name} to the range the nodes' podCIDRs come from (kube-controller-manager's `--cluster-cidr`, kubeadm's `--pod-network-cidr`/`networking.podSubnet`, here one holding {pod_cidr}), or re-initialise the cluster with `--pod-network-cidr={network}`; then delete the flannel pods and the pods started since.", cm.ns_or_default()))
+        .link(Link::new(
+            Loop::Network,
+            None,
+            ObjRef::new("Node", None, node.name()),
+            format!("node {} has spec.podCIDR {pod_cidr}", node.name()),
+        )),
+    )
+}
+
+/// A broken overlay behind a timeout: one public IP for many nodes, or a
+/// pod network flannel does not route.
+pub(super) fn broken_overlay(a: &Analysis<'_>, pod: &Res<Pod>, what: &str) -> Option<Hypothesis> {
+    shared_public_ip(a, pod, what)
+        .or_else(|| network_outside(a, pod, what))
+        .or_else(|| split_networks(a, pod, what))
+}
+
+/// A node's address of `type_` (`InternalIP`, `ExternalIP`).
+fn address<'n>(node: &'n k8s_openapi::api::core::v1::Node, type_: &str) -> Option<&'n str> {
+    node.status
+        .as_ref()?
+        .addresses
+        .as_deref()?
+        .iter()
+        .find(|x| x.type_ == type_)
+        .map(|x| x.address.as_str())
+}
+
+/// Nodes in separate private networks whose overlay runs over the private
+/// addresses: flannel announces each node's InternalIP as its VXLAN
+/// endpoint while the nodes reach each other only by their ExternalIPs
+/// (k3s nodes at two Scaleway sites, k3s-io/k3s#1824), so packets to pods on
+/// the other node are lost. Only when both nodes announce their InternalIP,
+/// both have an ExternalIP, and the InternalIPs share no /16.
+fn split_networks(a: &Analysis<'_>, pod: &Res<Pod>, what: &str) -> Option<Hypothesis> {
+    let node = a.cluster.node(model::node_name(pod)?)?;
+    let private_only =
+        |n: &k8s_openapi::api::core::v1::Node| -> Option<(std::net::Ipv4Addr, String)> {
+            let internal = address(n, "InternalIP")?;
+            let external = address(n, "ExternalIP")?;
+            (n.metadata.annotations.as_ref()?.get(PUBLIC_IP)? == internal && internal != external)
+                .then_some(())?;
+            Some((internal.parse().ok()?, external.to_owned()))
+        };
+    let (mine, my_external) = private_only(node)?;
+    let same_16 = |x: std::net::Ipv4Addr, y: std::net::Ipv4Addr| x.octets()[..2] == y.octets()[..2];
+    let others: Vec<&str> = a
+        .cluster
+        .nodes
+        .iter()
+        .filter(|n| n.name() != node.name())
+        .filter(|n| private_only(n).is_some_and(|(ip, _)| !same_16(ip, mine)))
+        .map(|n| n.name())
+        .collect();
+    if others.is_empty() {
+        return None;
+    }
+    let name = node.name();
+    Some(
+        Hypothesis::new(
+            78,
+            Loop::Network,
+            node.objref(),
+            format!("{what}: the overlay between nodes runs over private addresses of separate networks: flannel on node {name} announces its InternalIP {mine} (`{PUBLIC_IP}`), and so do {} in other private ranges, while the nodes have ExternalIPs ({name}: {my_external}); VXLAN packets to pods on the other nodes go to addresses they cannot reach", day2_model::text::short_list(&others, 3)),
+        )
+        .fix("Make flannel announce the address the nodes reach each other on: annotate each node `flannel.alpha.coreos.com/public-ip-overwrite=<its ExternalIP>` (on k3s start the servers and agents with `--flannel-external-ip` beside `--node-external-ip`), or `--flannel-iface`/`--iface` on an interface they share (a VPN); then restart flannel (k3s) on every node.")
+        .link(Link::new(
+            Loop::Network,
+            None,
+            ObjRef::new("Node", None, name),
+            format!("node {name} has `{PUBLIC_IP}: {mine}` (its InternalIP) and ExternalIP {my_external}"),
+        )),
+    )
+}
