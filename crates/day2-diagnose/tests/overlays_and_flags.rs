@@ -5,9 +5,10 @@
 //! host-network controller whose port kube-proxy holds for its own
 //! Service's external IP (kubernetes/ingress-nginx#2062), a configuration
 //! file named by a flag that parses as nothing (projectcontour/contour#1527),
-//! and a setting the program says is missing (Karpenter v0.33's
-//! `missing field, cluster-name`). Each with the sibling that must read
-//! otherwise.
+//! a setting the program says is missing (Karpenter v0.33's
+//! `missing field, cluster-name`), and a node whose kube-proxy lacks a
+//! kernel module, so its pods time out to the API (rancher/rke2#8498). Each
+//! with the sibling that must read otherwise.
 
 mod common;
 
@@ -226,5 +227,30 @@ fn a_setting_the_program_says_is_missing_is_named_with_its_flag_and_variable() {
         d.fix.contains("--cluster-name") && d.fix.contains("CLUSTER_NAME"),
         "{}",
         d.fix
+    );
+}
+
+#[test]
+fn a_pod_that_times_out_to_the_api_on_a_node_whose_kube_proxy_lacks_a_kernel_module() {
+    let proxy = |state: &str| {
+        format!(
+            "- {{apiVersion: v1, kind: Pod, metadata: {{name: kube-proxy-w1, namespace: kube-system, uid: kp1, labels: {{component: kube-proxy}}}}, spec: {{nodeName: w1, hostNetwork: true, containers: [{{name: kube-proxy, image: \"rancher/hardened-kubernetes:v1.33.1\"}}]}}, status: {{phase: Running, containerStatuses: [{{name: kube-proxy, ready: false, restartCount: 8, image: \"\", imageID: \"\", state: {state}, lastState: {{terminated: {{exitCode: 1, reason: Error, message: \"E0709 18:53:41.161482 1 proxier.go:1564] Failed to execute iptables-restore err=exit status 2: Warning: Extension MASQUERADE revision 0 not supported, missing kernel module?\"}}}}}}]}}}}\n"
+        )
+    };
+    let timeout = "Unable to create token for CNI kubeconfig error=Post \\\"https://10.43.0.1:443/api/v1/namespaces/kube-system/serviceaccounts/canal/token\\\": dial tcp 10.43.0.1:443: i/o timeout";
+    let w1 = node("w1", "10.42.0.0/24", "172.31.28.209", None, "");
+    let down = w1.clone() + &proxy("{waiting: {reason: CrashLoopBackOff}}");
+    let out = diagnose(&load(&crashing("w1", "", "", "10.42.0.5", timeout, &down)));
+    let d = about(&out, "CrashLoopBackOff", "ns", "app-7d9-x1");
+    assert_root(d, Loop::Compute, "Node", "w1");
+    assert!(d.fix.contains("modprobe xt_MASQUERADE"), "{}", d.fix);
+    // kube-proxy running again (its last failure is history): not the cause.
+    let up = w1 + &proxy("{running: {startedAt: \"2026-03-02T10:05:00Z\"}}");
+    let out = diagnose(&load(&crashing("w1", "", "", "10.42.0.5", timeout, &up)));
+    let d = about(&out, "CrashLoopBackOff", "ns", "app-7d9-x1");
+    assert!(
+        !d.root_cause.summary.contains("kube-proxy"),
+        "{}",
+        summary(&out)
     );
 }

@@ -439,6 +439,19 @@ fn kernel_module(line: &str) -> Option<(String, String)> {
             .unwrap_or(reason);
         return Some((module.to_owned(), reason.trim().to_owned()));
     }
+    // iptables asks for the module behind an extension it cannot use:
+    // `Warning: Extension MASQUERADE revision 0 not supported, missing
+    // kernel module?` (the module is `xt_<EXTENSION>`).
+    if let Some((before, _)) = line.split_once(" not supported, missing kernel module?")
+        && let Some((_, ext)) = before.rsplit_once("Extension ")
+        && let Some(name) = ext.split_whitespace().next()
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        return Some((
+            format!("xt_{name}"),
+            format!("iptables extension {name} not supported, missing kernel module"),
+        ));
+    }
     let (_, rest) = line.split_once("FATAL: Module ")?;
     let (module, dir) = rest.split_once(" not found in directory ")?;
     (!module.is_empty() && !module.contains(' ')).then(|| {
@@ -1385,6 +1398,15 @@ mod tests {
                 "nginx: [emerg] bind() to 0.0.0.0:80 failed (98: Address already in use)"
             ),
             Some(ErrorClass::PortInUse { port: Some(80) })
+        );
+        assert_eq!(
+            classify_line(
+                "\texit status 2: Warning: Extension MASQUERADE revision 0 not supported, missing kernel module?"
+            ),
+            Some(ErrorClass::KernelModule {
+                module: "xt_MASQUERADE".into(),
+                reason: "iptables extension MASQUERADE not supported, missing kernel module".into()
+            })
         );
         assert_eq!(
             classify_line(

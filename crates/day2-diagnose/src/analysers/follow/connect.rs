@@ -277,7 +277,7 @@ pub(super) fn connect_cause(
                 .or_else(|| super::off_cloud::metadata_off_cloud(a, pod, ip, &what))
                 .or_else(|| {
                     (failure == ConnectFailure::Timeout)
-                        .then(|| super::overlay::broken_overlay(a, pod, &what))
+                        .then(|| super::node_path::broken(a, pod, &what))
                         .flatten()
                 })
                 .or_else(|| {
@@ -467,7 +467,7 @@ pub(super) fn service_cause(
         }
     }
     if failure == ConnectFailure::Timeout
-        && let Some(h) = super::overlay::broken_overlay(a, pod, what)
+        && let Some(h) = super::node_path::broken(a, pod, what)
     {
         return Some(h);
     }

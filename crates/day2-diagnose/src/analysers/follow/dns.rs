@@ -233,7 +233,7 @@ pub(super) fn dns_cause(
         );
     }
     if failure == DnsFailure::Timeout
-        && let Some(h) = super::overlay::broken_overlay(a, pod, &what)
+        && let Some(h) = super::node_path::broken(a, pod, &what)
     {
         return Some(h);
     }

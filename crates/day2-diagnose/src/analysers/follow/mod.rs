@@ -29,6 +29,7 @@ mod connect;
 mod dns;
 mod domain;
 pub(crate) mod identity;
+mod node_path;
 mod off_cloud;
 mod overlay;
 mod pod_record;

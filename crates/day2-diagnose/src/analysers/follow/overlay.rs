@@ -135,14 +135,6 @@ pub(super) fn network_outside(a: &Analysis<'_>, pod: &Res<Pod>, what: &str) -> O
     )
 }
 
-/// A broken overlay behind a timeout: one public IP for many nodes, or a
-/// pod network flannel does not route.
-pub(super) fn broken_overlay(a: &Analysis<'_>, pod: &Res<Pod>, what: &str) -> Option<Hypothesis> {
-    shared_public_ip(a, pod, what)
-        .or_else(|| network_outside(a, pod, what))
-        .or_else(|| split_networks(a, pod, what))
-}
-
 /// A node's address of `type_` (`InternalIP`, `ExternalIP`).
 fn address<'n>(node: &'n k8s_openapi::api::core::v1::Node, type_: &str) -> Option<&'n str> {
     node.status
@@ -160,7 +152,7 @@ fn address<'n>(node: &'n k8s_openapi::api::core::v1::Node, type_: &str) -> Optio
 /// (k3s nodes at two Scaleway sites, k3s-io/k3s#1824), so packets to pods on
 /// the other node are lost. Only when both nodes announce their InternalIP,
 /// both have an ExternalIP, and the InternalIPs share no /16.
-fn split_networks(a: &Analysis<'_>, pod: &Res<Pod>, what: &str) -> Option<Hypothesis> {
+pub(super) fn split_networks(a: &Analysis<'_>, pod: &Res<Pod>, what: &str) -> Option<Hypothesis> {
     let node = a.cluster.node(model::node_name(pod)?)?;
     let private_only =
         |n: &k8s_openapi::api::core::v1::Node| -> Option<(std::net::Ipv4Addr, String)> {

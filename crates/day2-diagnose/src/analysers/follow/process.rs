@@ -172,7 +172,7 @@ pub(super) fn kernel_module(
         on_node,
         format!("container {container} needs kernel module {module}, and node {node}'s kernel{kernel} will not load it ({reason}): {why}; that is the host's, outside the cluster"),
     )
-    .fix(format!("On node {node}, load the module from the host (`sudo modprobe {module}`, and list it in /etc/modules-load.d/ to keep it): install the distribution's module package for the running kernel (`linux-modules-extra-$(uname -r)` on Ubuntu), sign it or turn off Secure Boot's module enforcement when the key is rejected, or use node images whose kernel ships it; then restart the pod."))
+    .fix(format!("On node {node}, load the module from the host (`sudo modprobe {module}`, and list it in /etc/modules-load.d/ to keep it): install the distribution's module package for the running kernel (`linux-modules-extra-$(uname -r)` on Ubuntu, `kernel-modules-extra` on RHEL), sign it or turn off Secure Boot's module enforcement when the key is rejected, or use node images whose kernel ships it; then restart the pod."))
     .unexplained()
 }
 

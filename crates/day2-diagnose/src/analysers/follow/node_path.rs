@@ -1,0 +1,103 @@
+//! A timeout from a pod whose own node breaks the path: the node's Service
+//! proxy is down (kube-proxy there crash-loops, so no rule translates a
+//! ClusterIP, and pods on that node time out to every Service, the API
+//! server's included: rancher/rke2#8498, RHEL 10 without
+//! `kernel-modules-extra`, where iptables answers `Extension MASQUERADE
+//! revision 0 not supported, missing kernel module?`), or the overlay
+//! between nodes is broken ([`super::overlay`]).
+
+use super::overlay;
+use crate::analysis::Analysis;
+use crate::evidence::{Hypothesis, Link};
+use crate::messages::errors::{ErrorClass, classify};
+use crate::model;
+use day2_model::{Loop, Res, pod::Pod};
+
+/// Whether `p` is kube-proxy: its DaemonSet's label, or a static pod's
+/// container of that name.
+fn is_kube_proxy(p: &Pod) -> bool {
+    p.metadata.labels.as_ref().is_some_and(|l| {
+        l.get("k8s-app").is_some_and(|v| v == "kube-proxy")
+            || l.get("component").is_some_and(|v| v == "kube-proxy")
+    }) || p
+        .spec
+        .as_ref()
+        .is_some_and(|s| s.containers.iter().any(|c| c.name == "kube-proxy"))
+}
+
+/// kube-proxy on the pod's node, when it is down: a container waiting to
+/// be restarted or one whose last run failed and is not running now.
+fn proxy_down(a: &Analysis<'_>, pod: &Res<Pod>, what: &str) -> Option<Hypothesis> {
+    let node = model::node_name(pod)?;
+    let proxy = a
+        .cluster
+        .pods_on_node(node)
+        .filter(|p| p.name() != pod.name())
+        .find(|p| is_kube_proxy(p))?;
+    let failing = model::container_statuses(proxy).find(|c| {
+        let waiting = c
+            .state
+            .as_ref()
+            .and_then(|s| s.waiting.as_ref())
+            .is_some_and(|w| w.reason.as_deref() == Some("CrashLoopBackOff"));
+        let failed = c
+            .last_state
+            .as_ref()
+            .and_then(|s| s.terminated.as_ref())
+            .is_some_and(|t| t.exit_code != 0);
+        let running = c.state.as_ref().is_some_and(|s| s.running.is_some());
+        waiting || (failed && !running)
+    })?;
+    let said = failing
+        .last_state
+        .as_ref()
+        .and_then(|s| s.terminated.as_ref())
+        .and_then(|t| t.message.as_deref())
+        .unwrap_or_default();
+    let link = Link::new(
+        Loop::Network,
+        None,
+        proxy.objref(),
+        format!(
+            "kube-proxy {}/{} on node {node} is down",
+            proxy.ns_or_default(),
+            proxy.name()
+        ),
+    )
+    .with_evidence(
+        said.lines()
+            .find(|l| l.contains("rror") || l.contains("failed"))
+            .map(|l| day2_model::redact::excerpt(l, 200)),
+    );
+    let lead = format!(
+        "{what}: kube-proxy on node {node} is down, so no rule there translates Service addresses"
+    );
+    // What kube-proxy itself says, when it names the cause.
+    for c in classify(said) {
+        if let ErrorClass::KernelModule { module, reason } = &c.class {
+            let mut h = super::process::kernel_module(a, proxy, &failing.name, module, reason);
+            h.root.summary = format!("{lead}: {}", h.root.summary);
+            return Some(h.link(link));
+        }
+    }
+    let workload = model::workload_ref(a.cluster, proxy);
+    Some(
+        Hypothesis::new(
+            72,
+            Loop::Network,
+            workload.clone(),
+            format!("{lead}; its container {} fails{}", failing.name, said.lines().find(|l| l.contains("rror")).map(|l| format!(": {}", day2_model::redact::excerpt(l, 160))).unwrap_or_default()),
+        )
+        .fix(format!("Bring kube-proxy back on node {node}: read why it fails (`kubectl logs -n {} {} --previous`) and fix that; pods on the node reach Services again once it syncs its rules.", proxy.ns_or_default(), proxy.name()))
+        .link(link),
+    )
+}
+
+/// A broken path from the pod's node: its Service proxy down, or the
+/// overlay to other nodes broken.
+pub(super) fn broken(a: &Analysis<'_>, pod: &Res<Pod>, what: &str) -> Option<Hypothesis> {
+    proxy_down(a, pod, what)
+        .or_else(|| overlay::shared_public_ip(a, pod, what))
+        .or_else(|| overlay::network_outside(a, pod, what))
+        .or_else(|| overlay::split_networks(a, pod, what))
+}
