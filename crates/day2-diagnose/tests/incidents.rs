@@ -488,6 +488,18 @@
 //! `tests/incidents-heldout-137/` is a hundred-and-thirty-seventh, written the same way
 //! from threads none of the other sets cites, against
 //! [`HELDOUT137_ACCURACY_FLOOR`] and [`HELDOUT137_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-138/` is a hundred-and-thirty-eighth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT138_ACCURACY_FLOOR`] and [`HELDOUT138_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-139/` is a hundred-and-thirty-ninth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT139_ACCURACY_FLOOR`] and [`HELDOUT139_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-140/` is a hundred-and-fortieth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT140_ACCURACY_FLOOR`] and [`HELDOUT140_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-141/` is a hundred-and-forty-first, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT141_ACCURACY_FLOOR`] and [`HELDOUT141_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -1993,6 +2005,46 @@ const HELDOUT137_ACCURACY_FLOOR: f64 = 0.714;
 /// today. Only goes down.
 const HELDOUT137_HEALTHY_MISSES_CEILING: usize = 0;
 
+/// Share of the hundred-and-thirty-eighth held-out set
+/// (`tests/incidents-heldout-138/`) fully right. Blind, on the engine of
+/// 10ceeb7: 6 of 14.
+/// Only goes up.
+const HELDOUT138_ACCURACY_FLOOR: f64 = 0.428;
+
+/// Healthy clusters of the hundred-and-thirty-eighth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT138_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the hundred-and-thirty-ninth held-out set
+/// (`tests/incidents-heldout-139/`) fully right. Blind, on the engine of
+/// 10ceeb7: 7 of 14.
+/// Only goes up.
+const HELDOUT139_ACCURACY_FLOOR: f64 = 0.5;
+
+/// Healthy clusters of the hundred-and-thirty-ninth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT139_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the hundred-and-fortieth held-out set
+/// (`tests/incidents-heldout-140/`) fully right. Blind, on the engine of
+/// 10ceeb7: 9 of 14.
+/// Only goes up.
+const HELDOUT140_ACCURACY_FLOOR: f64 = 0.642;
+
+/// Healthy clusters of the hundred-and-fortieth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT140_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the hundred-and-forty-first held-out set
+/// (`tests/incidents-heldout-141/`) fully right. Blind, on the engine of
+/// 10ceeb7: 4 of 14.
+/// Only goes up.
+const HELDOUT141_ACCURACY_FLOOR: f64 = 0.285;
+
+/// Healthy clusters of the hundred-and-forty-first held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT141_HEALTHY_MISSES_CEILING: usize = 0;
+
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
 const HELDOUT10_HEALTHY_MISSES_CEILING: usize = 0;
@@ -2507,6 +2559,10 @@ const HELDOUT134: &str = "tests/incidents-heldout-134";
 const HELDOUT135: &str = "tests/incidents-heldout-135";
 const HELDOUT136: &str = "tests/incidents-heldout-136";
 const HELDOUT137: &str = "tests/incidents-heldout-137";
+const HELDOUT138: &str = "tests/incidents-heldout-138";
+const HELDOUT139: &str = "tests/incidents-heldout-139";
+const HELDOUT140: &str = "tests/incidents-heldout-140";
+const HELDOUT141: &str = "tests/incidents-heldout-141";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -3162,6 +3218,14 @@ const HELDOUT136_BEGIN: &str = "<!-- heldout136:begin -->";
 const HELDOUT136_END: &str = "<!-- heldout136:end -->";
 const HELDOUT137_BEGIN: &str = "<!-- heldout137:begin -->";
 const HELDOUT137_END: &str = "<!-- heldout137:end -->";
+const HELDOUT138_BEGIN: &str = "<!-- heldout138:begin -->";
+const HELDOUT138_END: &str = "<!-- heldout138:end -->";
+const HELDOUT139_BEGIN: &str = "<!-- heldout139:begin -->";
+const HELDOUT139_END: &str = "<!-- heldout139:end -->";
+const HELDOUT140_BEGIN: &str = "<!-- heldout140:begin -->";
+const HELDOUT140_END: &str = "<!-- heldout140:end -->";
+const HELDOUT141_BEGIN: &str = "<!-- heldout141:begin -->";
+const HELDOUT141_END: &str = "<!-- heldout141:end -->";
 
 /// The scoreboards share one file and run in parallel: one writer at a time.
 static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -4907,6 +4971,54 @@ fn heldout137_incidents_scoreboard() {
         HELDOUT137_ACCURACY_FLOOR,
         HELDOUT137_HEALTHY_MISSES_CEILING,
         (HELDOUT137_BEGIN, HELDOUT137_END),
+    );
+}
+
+/// The hundred-and-thirty-eighth held-out set, scored on its own by the same code.
+#[test]
+fn heldout138_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT138,
+        14,
+        HELDOUT138_ACCURACY_FLOOR,
+        HELDOUT138_HEALTHY_MISSES_CEILING,
+        (HELDOUT138_BEGIN, HELDOUT138_END),
+    );
+}
+
+/// The hundred-and-thirty-ninth held-out set, scored on its own by the same code.
+#[test]
+fn heldout139_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT139,
+        14,
+        HELDOUT139_ACCURACY_FLOOR,
+        HELDOUT139_HEALTHY_MISSES_CEILING,
+        (HELDOUT139_BEGIN, HELDOUT139_END),
+    );
+}
+
+/// The hundred-and-fortieth held-out set, scored on its own by the same code.
+#[test]
+fn heldout140_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT140,
+        14,
+        HELDOUT140_ACCURACY_FLOOR,
+        HELDOUT140_HEALTHY_MISSES_CEILING,
+        (HELDOUT140_BEGIN, HELDOUT140_END),
+    );
+}
+
+/// The hundred-and-forty-first held-out set, scored on its own by the same code.
+#[test]
+fn heldout141_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT141,
+        14,
+        HELDOUT141_ACCURACY_FLOOR,
+        HELDOUT141_HEALTHY_MISSES_CEILING,
+        (HELDOUT141_BEGIN, HELDOUT141_END),
     );
 }
 
