@@ -141,6 +141,60 @@ pub(crate) fn refused(
     )
 }
 
+/// An Azure refusal of a provisioner whose StorageClass sends it to a
+/// resource group of its own (`resourceGroup`), outside the nodes' resource
+/// group where the cluster's identity has its rights: the class made the
+/// choice, so it is what to name (kubernetes-sigs/azurefile-csi-driver#805:
+/// a storage account in another resource group). Otherwise the refusal as
+/// [`refused`] reads it, about `obj`.
+pub(crate) fn refused_for_class(
+    a: &Analysis<'_>,
+    class: Option<&day2_model::Res<k8s_openapi::api::storage::v1::StorageClass>>,
+    obj: ObjRef,
+    what: &str,
+    msg: &str,
+) -> Option<Hypothesis> {
+    let mut h = refused(a, obj, what, msg, false)?;
+    let Some(class) = class else { return Some(h) };
+    let Some(Denied::Azure(_)) = denied(msg) else {
+        return Some(h);
+    };
+    let Some(group) = class.parameters.as_ref().and_then(|p| {
+        p.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("resourceGroup"))
+            .map(|(_, v)| v.as_str())
+    }) else {
+        return Some(h);
+    };
+    // The nodes' resource group, from their providerID
+    // (`azure:///subscriptions/…/resourceGroups/<group>/providers/…`).
+    let nodes_group = a.cluster.nodes.iter().find_map(|n| {
+        let id = crate::model::provider_id(n)?;
+        let (_, rest) = id.split_once("/resourceGroups/")?;
+        rest.split('/').next()
+    });
+    if nodes_group.is_some_and(|g| g.eq_ignore_ascii_case(group)) || !msg.contains(group) {
+        return Some(h);
+    }
+    // The class's own choice, in the cluster: no longer only the cloud's.
+    h.unexplained = false;
+    h.root.object = class.objref();
+    h.root.summary = format!(
+        "{}; StorageClass {} sends it to resource group {group}{}",
+        h.root.summary,
+        class.name(),
+        nodes_group
+            .map(|g| format!(", outside the nodes' resource group {g}"))
+            .unwrap_or_default()
+    );
+    h.fix = format!(
+        "{} The scope is resource group {group}, which StorageClass {} names (`resourceGroup`): grant the role there (Storage Account Contributor on the storage account or the group), or let the class use the cluster's own resource group.",
+        h.fix,
+        class.name()
+    );
+    Some(h)
+}
+
 /// Whether the ServiceAccount a pod runs as carries an AWS role.
 pub(crate) fn pod_role_set(a: &Analysis<'_>, pod: &day2_model::Res<day2_model::Pod>) -> bool {
     a.service_account(pod.ns_or_default(), crate::model::pod_service_account(pod))

@@ -9,13 +9,15 @@
 //! the metadata service out of a pod's reach on a Karpenter node class
 //! ([`imds_hop`]), and an ingress controller publishing a Service that has
 //! no load-balancer address ([`publish_service`]), and an agent stopped by
-//! its host's own state ([`host_state`]).
+//! its host's own state ([`host_state`]), and a driver that finds no
+//! providerID on its node ([`provider_id`]).
 
 mod calico_address;
 mod flannel_backend;
 mod host_state;
 mod imds_hop;
 mod named_object;
+mod provider_id;
 mod publish_service;
 mod url_setting;
 
@@ -35,5 +37,6 @@ pub fn read<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     out.extend(imds_hop::hop_limit(a, d));
     out.extend(url_setting::bare_url(a, d));
     out.extend(publish_service::no_ingress_points(a, d));
+    out.extend(provider_id::missing(a, d));
     out
 }

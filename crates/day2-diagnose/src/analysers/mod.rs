@@ -11,6 +11,7 @@ pub mod attach_shared;
 pub mod backend_port;
 pub mod bgp;
 pub mod cache_sync;
+pub mod cert_issuance;
 pub mod child_killed;
 pub mod class_params;
 pub mod cloud_policy;
@@ -71,6 +72,7 @@ pub mod missing_file;
 pub mod mount;
 pub mod mount_driver;
 pub mod mount_secret;
+pub mod mount_server_name;
 pub mod mount_source;
 pub mod multi_attach;
 pub mod named;
@@ -384,6 +386,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[FailedMount],
         run: storage::mount,
+    },
+    Analyser {
+        kinds: &[FailedMount],
+        run: cert_issuance::never_issued,
     },
     Analyser {
         kinds: &[FailedMount],

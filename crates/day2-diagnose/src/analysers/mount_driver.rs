@@ -59,8 +59,9 @@ pub fn driver_side(
     link: Option<Link>,
 ) -> Option<Hypothesis> {
     let ns = pod.ns_or_default();
-    if let Some(h) =
-        category_unsupported(a, pod, message, None).or_else(|| host_dir_gone(a, pod, message))
+    if let Some(h) = category_unsupported(a, pod, message, None)
+        .or_else(|| host_dir_gone(a, pod, message))
+        .or_else(|| super::mount_server_name::unresolved(a, pod, message))
     {
         return Some(h.links(link));
     }

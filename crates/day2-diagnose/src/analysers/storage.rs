@@ -94,7 +94,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             });
         match classify_error(msg) {
             VolumeErrorClass::Identity if let Some(h) = super::cloud_policy::client_secret_refused(&provisioner, msg).or_else(|| super::irsa::global_sts(msg, || (csi_controller_sa(a, &provisioner), provisioner.clone()))) => out.push(h.link(link)),
-            VolumeErrorClass::Identity if let Some(h) = super::cloud_policy::refused(a, csi_controller_sa(a, &provisioner), &provisioner, msg, false) => out.push(h.link(link)),
+            VolumeErrorClass::Identity if let Some(h) = super::cloud_policy::refused_for_class(a, class, csi_controller_sa(a, &provisioner), &provisioner, msg) => out.push(h.link(link)),
             VolumeErrorClass::Identity => {
                 let sa = csi_controller_sa(a, &provisioner);
                 let sa_obj = a.cluster.service_accounts.iter().find(|s| s.objref().name == sa.name && s.namespace() == sa.namespace.as_deref());

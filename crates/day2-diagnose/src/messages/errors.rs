@@ -439,6 +439,28 @@ fn kernel_module(line: &str) -> Option<(String, String)> {
             .unwrap_or(reason);
         return Some((module.to_owned(), reason.trim().to_owned()));
     }
+    // A tool that loads its module itself: `rbd: failed to load rbd kernel
+    // module (1)` (rook/rook#1320, a 3.10 kernel).
+    if let Some((_, rest)) = line.split_once("failed to load ")
+        && let Some((module, after)) = rest.split_once(" kernel module")
+        && !module.is_empty()
+        && module
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        let code = after.trim();
+        return Some((
+            module.to_owned(),
+            format!(
+                "failed to load {module} kernel module{}",
+                if code.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {code}")
+                }
+            ),
+        ));
+    }
     // iptables asks for the module behind an extension it cannot use:
     // `Warning: Extension MASQUERADE revision 0 not supported, missing
     // kernel module?` (the module is `xt_<EXTENSION>`).
@@ -1398,6 +1420,13 @@ mod tests {
                 "nginx: [emerg] bind() to 0.0.0.0:80 failed (98: Address already in use)"
             ),
             Some(ErrorClass::PortInUse { port: Some(80) })
+        );
+        assert_eq!(
+            classify_line("rbd: failed to load rbd kernel module (1)"),
+            Some(ErrorClass::KernelModule {
+                module: "rbd".into(),
+                reason: "failed to load rbd kernel module (1)".into()
+            })
         );
         assert_eq!(
             classify_line(

@@ -129,6 +129,34 @@ pub(super) fn peers_of(
             out.push((host, port));
         }
     }
+    // Flags that name a peer: `--discoveryAddress istiod.istio-system.svc:15012`,
+    // `--server=https://vault:8200`.
+    let args: Vec<&str> = c.args.iter().flatten().map(String::as_str).collect();
+    for (i, arg) in args.iter().enumerate() {
+        let Some(flag) = arg.strip_prefix("--").or_else(|| arg.strip_prefix('-')) else {
+            continue;
+        };
+        let (name, value) = match flag.split_once('=') {
+            Some((n, v)) => (n, v),
+            None => match args.get(i + 1) {
+                Some(v) if !v.starts_with('-') => (flag, *v),
+                _ => continue,
+            },
+        };
+        let upper = name.to_ascii_uppercase().replace('-', "_");
+        let named = ["ADDRESS", "ADDR", "SERVER", "ENDPOINT", "HOST", "URL"]
+            .iter()
+            .any(|s| upper.ends_with(s));
+        if !named || value.starts_with('$') {
+            continue;
+        }
+        if let Some((host, port)) = crate::messages::errors::endpoint(value)
+            && host.contains('.')
+            && !out.iter().any(|(h, p)| *h == host && *p == port)
+        {
+            out.push((host, port));
+        }
+    }
     out
 }
 

@@ -525,6 +525,12 @@ fn path_denied(
         );
     }
     let v = netpol::evaluate(a.cluster, pod, Direction::Egress, peer, port);
+    if let Peer::Pod(d) = peer
+        && let Some(h) =
+            super::calico_policy::dns_denied(a, pod, d, target, !v.allowing.is_empty(), what)
+    {
+        return Some(h);
+    }
     if !v.allowed() {
         return Some(policy_hypothesis(
             pod,

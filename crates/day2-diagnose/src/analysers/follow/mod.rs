@@ -23,6 +23,7 @@
 //! with nothing in the cluster blocking it) is said to be unexplained, not
 //! blamed on the workload.
 
+mod calico_policy;
 mod cilium;
 mod config_arg;
 mod connect;
@@ -153,7 +154,10 @@ pub fn service_pods_cut_off<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypot
     let unready_peers = |pod: &Res<Pod>| {
         crate::model::container_statuses(pod)
             .filter(|s| !s.ready && s.state.as_ref().is_some_and(|st| st.running.is_some()))
-            .find_map(|s| silent::policy_on_unready_peers(a, pod, &s.name))
+            .find_map(|s| {
+                silent::policy_on_unready_peers(a, pod, &s.name)
+                    .or_else(|| silent::unready_peer_down(a, pod, &s.name))
+            })
     };
     let link = |pod: &Res<Pod>, why: &str| {
         Link::new(
