@@ -142,9 +142,9 @@ pub(crate) fn refused(
 }
 
 /// An Azure refusal of a provisioner whose StorageClass sends it to a
-/// resource group of its own (`resourceGroup`), outside the nodes' resource
-/// group where the cluster's identity has its rights: the class made the
-/// choice, so it is what to name (kubernetes-sigs/azurefile-csi-driver#805:
+/// resource group of its own (`resourceGroup`), neither the nodes' resource
+/// group, where the cluster's identity has its rights, nor the cluster's
+/// own: the class made the choice, so it is what to name (kubernetes-sigs/azurefile-csi-driver#805:
 /// a storage account in another resource group). Otherwise the refusal as
 /// [`refused`] reads it, about `obj`.
 pub(crate) fn refused_for_class(
@@ -173,7 +173,15 @@ pub(crate) fn refused_for_class(
         let (_, rest) = id.split_once("/resourceGroups/")?;
         rest.split('/').next()
     });
-    if nodes_group.is_some_and(|g| g.eq_ignore_ascii_case(group)) || !msg.contains(group) {
+    // AKS names the nodes' group `MC_<cluster's group>_<cluster>_<region>`:
+    // the cluster's own group, where its documentation puts storage
+    // accounts, leaves the refusal to the identity's role assignments.
+    let own = nodes_group.is_some_and(|g| {
+        g.eq_ignore_ascii_case(group)
+            || g.to_ascii_lowercase()
+                .starts_with(&format!("mc_{}_", group.to_ascii_lowercase()))
+    });
+    if own || !msg.contains(group) {
         return Some(h);
     }
     // The class's own choice, in the cluster: no longer only the cloud's.

@@ -10,12 +10,16 @@
 //! ([`imds_hop`]), and an ingress controller publishing a Service that has
 //! no load-balancer address ([`publish_service`]), and an agent stopped by
 //! its host's own state ([`host_state`]), and a driver that finds no
-//! providerID on its node ([`provider_id`]).
+//! providerID on its node ([`provider_id`]), and aws-node whose ipamd
+//! never comes up ([`ipamd`]), and iptables refused for a capability the
+//! container drops ([`capability_dropped`]).
 
 mod calico_address;
+mod capability_dropped;
 mod flannel_backend;
 mod host_state;
 mod imds_hop;
+mod ipamd;
 mod named_object;
 mod provider_id;
 mod publish_service;
@@ -38,5 +42,7 @@ pub fn read<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     out.extend(url_setting::bare_url(a, d));
     out.extend(publish_service::no_ingress_points(a, d));
     out.extend(provider_id::missing(a, d));
+    out.extend(ipamd::never_up(a, d));
+    out.extend(capability_dropped::network_caps(a, d));
     out
 }

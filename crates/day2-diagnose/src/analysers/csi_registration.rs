@@ -223,20 +223,38 @@ pub fn node_without_plugin(
         .unwrap_or_else(|| "<class>".to_owned());
     let (why, fix) = match taints.first() {
         None if excluded => (
-            format!(", because {ds_ref}'s node selection leaves the node out on purpose"),
+            format!(
+                ", as the driver's node plugin does not run there, because {ds_ref}'s node selection leaves the node out on purpose"
+            ),
             format!(
                 "Keep the pods that use {provisioner}'s volumes off node {node_name}, which the driver does not serve: a required nodeAffinity on the workload that matches {ds_ref}'s own (the node's labels it excludes), or limit StorageClass {class} to the nodes that run the plugin with `allowedTopologies`; then the claim is provisioned on a node that can attach it."
             ),
         ),
         Some(t) => (
-            format!(", because {ds_ref} does not tolerate the node's taint {t}"),
+            format!(
+                ", as the driver's node plugin does not run there, because {ds_ref} does not tolerate the node's taint {t}"
+            ),
             format!(
                 "Let {ds_ref} tolerate the taints of the nodes that run volumes: add `tolerations: [{{key: {}, operator: Exists}}]` to its pod template (the aws-ebs-csi-driver chart: `node.tolerateAllTaints: true` or `node.tolerations`); its pod then registers on {node_name} and the claim provisions.",
                 t.split('=').next().unwrap_or(t)
             ),
         ),
+        None if let Some(root) = node.and_then(|n| super::kubelet_root::moved_root(n))
+            && let Some(path) = super::kubelet_root::default_root_paths(spec)
+                .first()
+                .copied() =>
+        {
+            (
+                format!(
+                    ": its node plugin {ds_ref} runs, but its host paths ({path}) are under /var/lib/kubelet while this node's kubelet root directory is {root}, so it registers where the kubelet never looks"
+                ),
+                format!(
+                    "Point {ds_ref}'s host paths at the kubelet root {root} (the registration dir {root}/plugins_registry, the plugin dir {root}/plugins, the pods dir {root}/pods): the driver's kubelet-dir setting (Longhorn: `KUBELET_ROOT_DIR={root}` on longhorn-driver-deployer, `csi.kubeletRootDir` in its chart; other charts' `kubeletDir`), then restart the plugin pods."
+                ),
+            )
+        }
         None => (
-            String::new(),
+            ", as the driver's node plugin does not run there".to_owned(),
             format!(
                 "Make {ds_ref} run on node {node_name} (its nodeSelector and affinity must admit the node); its pod then registers the driver in the node's CSINode."
             ),
@@ -247,7 +265,7 @@ pub fn node_without_plugin(
             86,
             Loop::Storage,
             ds_ref.clone(),
-            format!("{provisioner} cannot place the volume on node {node_name}: its CSINode lists no {provisioner}, as the driver's node plugin does not run there{why}"),
+            format!("{provisioner} cannot place the volume on node {node_name}: its CSINode lists no {provisioner}{why}"),
         )
         .fix(fix)
         .link(Link::new(

@@ -29,6 +29,47 @@ pub fn refused(
         .or_else(|| no_node(a, pvc, provisioner, msg))
         .or_else(|| undersized(a, pvc, provisioner, msg))
         .or_else(|| nodes_uninitialized(a, provisioner, msg))
+        .or_else(|| replicas_on_one_node(a, pvc, msg))
+}
+
+/// A replicated volume that must spread its replicas over several nodes'
+/// pools, asked through a class that waits for the first consumer: the
+/// scheduler picks the pod's node first (`volume.kubernetes.io/selected-node`)
+/// and the provisioner may then only use what that node holds, one pool for
+/// three replicas (`Not enough pools to provision replica: expected replica
+/// count 3 actual count 1`, openebs/openebs#2862).
+fn replicas_on_one_node(
+    a: &Analysis<'_>,
+    pvc: &Res<PersistentVolumeClaim>,
+    msg: &str,
+) -> Option<Hypothesis> {
+    let (_, rest) = msg.split_once("expected replica count ")?;
+    let expected: u32 = rest
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()?;
+    let actual: u32 = rest
+        .split_once("actual count ")?
+        .1
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()?;
+    let node = pvc.annotation("volume.kubernetes.io/selected-node")?;
+    let class = a.cluster.class_of_claim(pvc)?;
+    if class.volume_binding_mode.as_deref() != Some("WaitForFirstConsumer") || actual >= expected {
+        return None;
+    }
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Storage,
+            class.objref(),
+            format!("StorageClass {} waits for the first consumer, so the scheduler chose node {node} for claim {}/{} before provisioning, and the provisioner may place the volume's {expected} replicas only where that node allows: it finds {actual}", class.name(), pvc.ns_or_default(), pvc.name()),
+        )
+        .fix(format!("Give StorageClass {} `volumeBindingMode: Immediate` (the field is immutable: create a new class and point the claim at it), so the provisioner spreads the {expected} replicas over the pools first and the scheduler follows the volume; or lower the class's replica count to what one node holds.", class.name())),
+    )
 }
 
 /// A cloud's CSI driver that finds no machine behind the nodes, on a

@@ -269,7 +269,15 @@ fn walk<'c>(
                 what: format!("the pod is bound to node {n}, which is not in the cluster"),
                 fix: format!("The node is gone: delete the pod so its controller recreates it elsewhere (`kubectl delete pod -n {ns} <pod>`)."),
             }),
-            Some(node) if model::node_condition(node, "Ready").is_none_or(|r| r.status != "True") => {
+            // A host-network agent on a node whose pod network is not ready
+            // is the network's own plugin: its crash is why, not because.
+            Some(node)
+                if model::node_condition(node, "Ready").is_none_or(|r| r.status != "True")
+                    && !(spec.host_network == Some(true)
+                        && model::node_condition(node, "Ready")
+                            .and_then(|r| r.message.as_deref())
+                            .is_some_and(|m| m.contains("NetworkPluginNotReady") || m.contains("network plugin"))) =>
+            {
                 out.push(Anomaly {
                     score: 40,
                     loop_: Loop::Compute,

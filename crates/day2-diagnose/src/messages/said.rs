@@ -252,6 +252,12 @@ fn failure(l: &str) -> bool {
         "timeout",
         "forbidden",
         "unauthorized",
+        "must be specified",
+        "must be set",
+        "must specify",
+        "is required",
+        "not set",
+        "unsupported",
     ]
     .iter()
     .any(|w| l.contains(w))
