@@ -290,7 +290,10 @@ pub(super) fn zones_unset(class: &Res<StorageClass>, msg: &str) -> Option<Hypoth
 fn word_at(msg: &str, i: usize, len: usize) -> bool {
     let b = msg.as_bytes();
     let edge = |c: Option<&u8>| c.is_none_or(|c| !(c.is_ascii_alphanumeric() || *c == b'_'));
-    edge(i.checked_sub(1).and_then(|j| b.get(j))) && edge(b.get(i + len))
+    // A component inside a path (`/var/kubelet/plugins/kubernetes.io/…`)
+    // is the path's, not the value's: a word that starts after `/`.
+    let before = i.checked_sub(1).and_then(|j| b.get(j));
+    edge(before) && before != Some(&b'/') && edge(b.get(i + len))
 }
 
 /// The cloud's own words at the end of a provisioning error: after the last

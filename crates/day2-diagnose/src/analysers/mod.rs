@@ -42,6 +42,7 @@ pub mod forward_policy;
 pub mod gce_backends;
 pub mod helm;
 pub mod host_path;
+pub mod huge_pages;
 pub mod identity_label;
 pub mod image;
 pub mod ingress_address;
@@ -98,6 +99,7 @@ pub mod provisioner_rbac;
 pub mod psp;
 pub mod rbac;
 mod resolve;
+pub mod role_arn;
 pub mod route;
 pub mod runtime_handler;
 mod said_itself;
@@ -105,6 +107,7 @@ pub mod secret_loop;
 pub mod secrets_provider;
 pub mod service_port;
 pub mod sidecar_request;
+pub mod staging_path;
 pub mod start;
 pub mod storage;
 pub mod sub_path;
@@ -262,6 +265,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[CrashLoopBackOff],
         run: crash_words::read,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff, JobFailed],
+        run: huge_pages::sigbus,
     },
     Analyser {
         kinds: &[ProbeFailing],
@@ -534,6 +541,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[NodePressure],
         run: pressure::node_pressure,
+    },
+    Analyser {
+        kinds: &[LoadBalancerPending],
+        run: role_arn::malformed,
     },
     Analyser {
         kinds: &[LoadBalancerPending],

@@ -62,6 +62,7 @@ pub fn driver_side(
     if let Some(h) = category_unsupported(a, pod, message, None)
         .or_else(|| host_dir_gone(a, pod, message))
         .or_else(|| super::mount_server_name::unresolved(a, pod, message))
+        .or_else(|| super::staging_path::outside_plugin(a, pod, message))
     {
         return Some(h.links(link));
     }

@@ -60,10 +60,13 @@ pub fn backend<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 route.objref(),
                 format!("{kind} {ns}/{name} sends {host} to Service {service}, which does not exist in {ns}"),
             )
-            .fix(match (near, elsewhere(a, ns, service)) {
-                (Some(n), _) => format!("Set `backendRefs[].name: {n}` in {kind} {name} (Service {n} exists; {service} does not)."),
-                (None, Some(other)) => format!("Service {service} is in namespace {other}: set `backendRefs[].namespace: {other}` in {kind} {name} and let the route in with a ReferenceGrant in {other} (from {kind} in {ns} to Service {service})."),
-                (None, None) => format!("Create Service {ns}/{service} or point `backendRefs[].name` of {kind} {name} at the Service that exists."),
+            .fix(match (near, elsewhere(a, ns, service), traefik::is_route(route)) {
+                (Some(n), _, false) => format!("Set `backendRefs[].name: {n}` in {kind} {name} (Service {n} exists; {service} does not)."),
+                (Some(n), _, true) => format!("Set `routes[].services[].name: {n}` in {kind} {name} (Service {n} exists; {service} does not)."),
+                (None, Some(other), false) => format!("Service {service} is in namespace {other}: set `backendRefs[].namespace: {other}` in {kind} {name} and let the route in with a ReferenceGrant in {other} (from {kind} in {ns} to Service {service})."),
+                (None, Some(other), true) => format!("Service {service} is in namespace {other}: create {kind} {name} in namespace {other}, next to it, or set `namespace: {other}` on the service in its `routes[].services[]` (Traefik 2.1 and later; since 2.5 with `--providers.kubernetescrd.allowCrossNamespace=true`)."),
+                (None, None, false) => format!("Create Service {ns}/{service} or point `backendRefs[].name` of {kind} {name} at the Service that exists."),
+                (None, None, true) => format!("Create Service {ns}/{service} or point `routes[].services[].name` of {kind} {name} at the Service that exists."),
             }),
         ];
     };
@@ -77,22 +80,44 @@ pub fn backend<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .iter()
         .map(|(n, p)| n.map_or_else(|| p.to_string(), |n| format!("{p} ({n})")))
         .collect();
-    let to = ports.first().map_or(0, |p| p.1);
+    let wanted = port.as_deref().unwrap_or("(none)");
+    let field = if traefik::is_route(route) {
+        "routes[].services[].port"
+    } else {
+        "backendRefs[].port"
+    };
+    let external = svc.spec.as_ref().and_then(|s| s.type_.as_deref()) == Some("ExternalName");
+    let (has, fix) = match ports.first() {
+        // A Service without ports: the gateway looks the port up on it
+        // (an ExternalName Service too: traefik/traefik#6428).
+        None => (
+            "declares no port".to_owned(),
+            format!(
+                "Declare port {wanted} on Service {ns}/{service} (`ports: [{{port: {wanted}}}]`{}), so {kind} {name} finds the port it names.",
+                if external {
+                    "; an ExternalName Service needs it too, the gateway reads the port from it"
+                } else {
+                    ""
+                }
+            ),
+        ),
+        Some((_, to)) => (
+            format!("has only {}", have.join(", ")),
+            format!(
+                "Set `{field}: {to}` in {kind} {name} (the Service's port, not the container's), or give Service {service} a port {wanted}."
+            ),
+        ),
+    };
     vec![
         Hypothesis::new(
             87,
             Loop::Network,
             route.objref(),
             format!(
-                "{kind} {ns}/{name} sends {host} to port {} of Service {service}, which has only {}: the gateway connects to a port nothing serves",
-                port.as_deref().unwrap_or("(none)"),
-                have.join(", ")
+                "{kind} {ns}/{name} sends {host} to port {wanted} of Service {service}, which {has}: the gateway connects to a port nothing serves"
             ),
         )
-        .fix(format!(
-            "Set `backendRefs[].port: {to}` in {kind} {name} (the Service's port, not the container's), or give Service {service} a port {}.",
-            port.as_deref().unwrap_or("(none)")
-        )),
+        .fix(fix),
     ]
 }
 

@@ -496,6 +496,7 @@ pub(super) fn service_cause(
     }
     if failure == ConnectFailure::Timeout
         && let Some(h) = super::node_path::broken(a, pod, what)
+            .or_else(|| super::node_path::between_nodes(a, pod, &backends, &desc, what))
     {
         return Some(h);
     }

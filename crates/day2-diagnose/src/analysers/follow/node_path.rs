@@ -101,3 +101,85 @@ pub(super) fn broken(a: &Analysis<'_>, pod: &Res<Pod>, what: &str) -> Option<Hyp
         .or_else(|| overlay::network_outside(a, pod, what))
         .or_else(|| overlay::split_networks(a, pod, what))
 }
+
+/// How the pod network carries traffic between nodes, when it encapsulates:
+/// the protocol and port the nodes' firewalls must admit between them.
+fn encapsulation(a: &Analysis<'_>) -> Option<&'static str> {
+    let annotation = a.cluster.nodes.iter().find_map(|n| {
+        n.metadata
+            .annotations
+            .as_ref()?
+            .get("flannel.alpha.coreos.com/backend-type")
+            .cloned()
+    });
+    let net_conf = a.cluster.config_maps.iter().find_map(|cm| {
+        let conf = cm.data.as_ref()?.get("net-conf.json")?;
+        let v: serde_json::Value = serde_json::from_str(conf).ok()?;
+        Some(
+            v.get("Backend")?
+                .get("Type")?
+                .as_str()?
+                .to_ascii_lowercase(),
+        )
+    });
+    if let Some(backend) = annotation.or(net_conf) {
+        return match backend.as_str() {
+            "vxlan" => Some("flannel's VXLAN backend (UDP 8472)"),
+            "udp" => Some("flannel's UDP backend (UDP 8285)"),
+            "wireguard" => Some("flannel's WireGuard backend (UDP 51820)"),
+            _ => None,
+        };
+    }
+    let cilium = a
+        .cluster
+        .config_maps
+        .iter()
+        .find(|cm| cm.name() == "cilium-config")
+        .and_then(|cm| cm.data.as_ref());
+    if let Some(data) = cilium {
+        let mode = data
+            .get("tunnel-protocol")
+            .or_else(|| data.get("tunnel"))
+            .map(String::as_str);
+        let native = data.get("routing-mode").is_some_and(|m| m == "native");
+        return match (native, mode) {
+            (true, _) | (_, Some("disabled")) => None,
+            (_, Some("geneve")) => Some("Cilium's Geneve tunnel (UDP 6081)"),
+            _ => Some("Cilium's VXLAN tunnel (UDP 8472)"),
+        };
+    }
+    None
+}
+
+/// A timeout to a Service whose pods all run on other nodes, where the pod
+/// network encapsulates traffic between nodes: the cause is what carries it
+/// outside the cluster, a security group or firewall between the nodes that
+/// drops the encapsulation's port (flannel-io/flannel#871: an AWS security
+/// group admitting TCP only, so VXLAN's UDP 8472 never arrives).
+pub(super) fn between_nodes(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    backends: &[&Res<Pod>],
+    desc: &str,
+    what: &str,
+) -> Option<Hypothesis> {
+    let node = model::node_name(pod)?;
+    let elsewhere = backends
+        .iter()
+        .filter(|b| model::node_name(b).is_some_and(|n| n != node))
+        .count();
+    if backends.is_empty() || elsewhere < backends.len() {
+        return None;
+    }
+    let how = encapsulation(a)?;
+    Some(super::unexplained(
+        pod,
+        what.to_owned(),
+        &format!(
+            "{desc} has ready endpoints, none on node {node}, and no NetworkPolicy on either end denies the path"
+        ),
+        format!(
+            "The pods behind {desc} run on other nodes than {node}, and pod traffic between nodes goes over {how}: check that the nodes' security groups or firewalls admit it between every pair of nodes (a security group admitting only TCP drops VXLAN), e.g. a rule for the encapsulation's protocol and port with the nodes' own group as source."
+        ),
+    ))
+}
