@@ -81,6 +81,7 @@ pub mod named;
 pub mod network;
 pub mod nginx_resolver;
 pub mod node;
+pub mod node_hostname;
 pub mod outside;
 pub mod owner_ref;
 pub mod ownership;
@@ -92,6 +93,7 @@ pub mod pressure;
 pub mod probe;
 pub mod probe_http;
 pub mod probe_listen;
+pub mod probe_path;
 pub mod probe_policy;
 pub mod producer;
 pub mod provision_refusals;
@@ -451,6 +453,18 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[ServiceWithoutReadyEndpoints],
         run: follow::service_pods_cut_off,
+    },
+    Analyser {
+        kinds: &[
+            ProbeFailing,
+            ServiceWithoutReadyEndpoints,
+            StatefulSetRolloutStuck,
+        ],
+        run: probe_path::unreached,
+    },
+    Analyser {
+        kinds: &[ProbeFailing, CrashLoopBackOff, ServiceWithoutReadyEndpoints],
+        run: node_hostname::by_hostname,
     },
     Analyser {
         kinds: &[IngressBackendMissing, IngressBackendUnavailable],

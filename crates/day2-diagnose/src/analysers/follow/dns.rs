@@ -232,6 +232,25 @@ pub(super) fn dns_cause(
             .missing("the CoreDNS logs (`kubectl logs -n kube-system -l k8s-app=kube-dns`)"),
         );
     }
+    // 6. An outside name no DNS server knows, which the workload's own
+    //    configuration names: the setting, or a name only the nodes know
+    //    (their /etc/hosts, which pods do not read: rancher/rancher#18832).
+    if let Some(h) = host
+        && failure == DnsFailure::NotFound
+        && external
+        && let Some(setting) = super::configured_name(a, pod, h)
+    {
+        let owner = model::workload_ref(a.cluster, pod);
+        return Some(
+            Hypothesis::new(
+                62,
+                Loop::Network,
+                owner.clone(),
+                format!("{what}: no DNS server the cluster asks knows `{h}`, which {owner} names in {setting}"),
+            )
+            .fix(format!("Check the name in {setting} of {owner}. If it resolves only on the nodes (their /etc/hosts, which pods do not read), give the pods a way to it: `hostAliases` with its address in {owner}'s pod template, a `hosts` block for it in CoreDNS's Corefile, or a DNS record in the resolver the cluster forwards to.")),
+        );
+    }
     if failure == DnsFailure::Timeout
         && let Some(h) = super::node_path::broken(a, pod, &what)
     {
