@@ -203,6 +203,56 @@ pub(crate) fn refused_for_class(
     Some(h)
 }
 
+/// A cloud request an organisation-wide policy denies, whatever the
+/// identity's own permissions: an Azure Policy assignment
+/// (`RequestDisallowedByPolicy`, naming the assignment:
+/// kubernetes-sigs/azuredisk-csi-driver#2349, a VMSS update for a disk
+/// attach denied by "Public IPs disallowed from Virtual Machine Scale
+/// Sets"), an AWS service control policy (`with an explicit deny in a
+/// service control policy`), a GCP organization policy constraint. The
+/// policy lives in the cloud account, outside the cluster.
+pub(crate) fn org_policy(
+    pod: &day2_model::Res<day2_model::Pod>,
+    pv: Option<&day2_model::Res<k8s_openapi::api::core::v1::PersistentVolume>>,
+    msg: &str,
+) -> Option<Hypothesis> {
+    let msg = &*crate::messages::apiserver::unescape(msg);
+    let (what, name) = if msg.contains("RequestDisallowedByPolicy") {
+        let name = msg
+            .split_once("\"policyAssignment\":{\"name\":\"")
+            .or_else(|| msg.split_once("\"policyAssignment\":{\"name\": \""))
+            .and_then(|(_, r)| r.split('"').next())
+            .map(|n| format!(" `{n}`"));
+        ("an Azure Policy assignment", name)
+    } else if msg.contains("explicit deny in a service control policy") {
+        ("an AWS Organizations service control policy", None)
+    } else if msg.contains("constraints/") && msg.to_ascii_lowercase().contains("violat") {
+        let name = msg
+            .split_once("constraints/")
+            .and_then(|(_, r)| {
+                r.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_'))
+                    .next()
+            })
+            .map(|n| format!(" `constraints/{n}`"));
+        ("a GCP organization policy constraint", name)
+    } else {
+        return None;
+    };
+    let name = name.unwrap_or_default();
+    let object = pv.map(|p| p.objref()).unwrap_or_else(|| pod.objref());
+    Some(
+        Hypothesis::new(
+            82,
+            Loop::Storage,
+            object,
+            format!("the cloud refuses the request for {}: {what}{name} denies it, whatever the cluster identity may do ({})", pod.name(), day2_model::redact::excerpt(msg, 200)),
+        )
+        .fix(format!("The policy is the cloud account's, not the cluster's: have its owners exempt the cluster's resources from {what}{name} (a policy exemption for the node resource group or scale set), or change the policy so the request the driver makes (here a VM update to attach a disk) passes; the driver retries on its own."))
+        .missing("the policy assignment and its effect (in the cloud account)")
+        .unexplained(),
+    )
+}
+
 /// Whether the ServiceAccount a pod runs as carries an AWS role.
 pub(crate) fn pod_role_set(a: &Analysis<'_>, pod: &day2_model::Res<day2_model::Pod>) -> bool {
     a.service_account(pod.ns_or_default(), crate::model::pod_service_account(pod))

@@ -399,7 +399,7 @@ pub fn attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .fix("Check the CSI controller's csi-attacher logs and the VolumeAttachment object's status.attachError.")
             .links(link)],
         _ if let Some(h) = super::attach_shared::read_only_many(a, pod, pv, &err).or_else(|| super::attach_shared::rate_limit(d, pod, pv, &volume)).or_else(|| super::csi::attacher_without_driver(a, pv, &err)) => vec![h.links(link)],
-        _ if let Some(h) = super::volume_backend::placement_refused(pv, pod, &err).or_else(|| super::csi_registration::node_without_plugin(a, "", &err)).or_else(|| super::mount_driver::category_unsupported(a, pod, &err, pv)) => vec![h.links(link)],
+        _ if let Some(h) = super::volume_backend::placement_refused(pv, pod, &err).or_else(|| super::csi_registration::node_without_plugin(a, "", &err)).or_else(|| super::mount_driver::category_unsupported(a, pod, &err, pv)).or_else(|| super::cloud_policy::org_policy(pod, pv, &err)) => vec![h.links(link)],
         // An attach the cloud refuses for a reason no class above reads, on
         // a volume no other node holds in the cluster: the state that
         // refuses it (the cloud's view of the disk and the machine) is not

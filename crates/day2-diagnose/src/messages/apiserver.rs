@@ -113,13 +113,20 @@ pub fn unescape(line: &str) -> std::borrow::Cow<'_, str> {
 /// The API server refused a ServiceAccount (`forbidden: User "system:serviceaccount:…"`).
 pub fn forbidden(line: &str) -> Option<ApiError> {
     const USER: &str = "forbidden: User \"system:serviceaccount:";
-    let Some(at) = line.find(USER) else {
-        return kubelet_forbidden(line);
+    // A user left out of the message (`User ""`, as a log shipper or a
+    // reporter blanks it): the account is the pod's own, which the caller
+    // knows; an empty namespace and name say so.
+    const BLANK: &str = "forbidden: User \"\"";
+    let (namespace, sa, after) = match (line.find(USER), line.find(BLANK)) {
+        (Some(at), _) => {
+            let rest = &line[at + USER.len()..];
+            let user = &rest[..rest.find('"')?];
+            let (namespace, sa) = user.split_once(':')?;
+            (namespace, sa, &rest[user.len() + 1..])
+        }
+        (None, Some(at)) => ("", "", &line[at + BLANK.len()..]),
+        (None, None) => return kubelet_forbidden(line),
     };
-    let rest = &line[at + USER.len()..];
-    let user = &rest[..rest.find('"')?];
-    let (namespace, sa) = user.split_once(':')?;
-    let after = &rest[user.len() + 1..];
     let verb = after
         .trim_start()
         .strip_prefix("cannot ")

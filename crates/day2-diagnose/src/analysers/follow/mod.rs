@@ -263,6 +263,25 @@ pub fn errors<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             }
         }
     }
+    // A refusal whose user the message leaves blank is the pod's own account.
+    for c in &mut found {
+        if let ErrorClass::Api(ApiError::Forbidden {
+            namespace,
+            service_account,
+            scope,
+            ..
+        }) = &mut c.class
+            && service_account.is_empty()
+        {
+            *namespace = pod.ns_or_default().to_owned();
+            *service_account = model::pod_service_account(pod).to_owned();
+            // Its namespace blanked too: the pod's own, where a
+            // namespaced controller watches.
+            if scope.as_deref() == Some("") {
+                *scope = Some(pod.ns_or_default().to_owned());
+            }
+        }
+    }
     // A program's own "not writable" beside the kernel's `Read-only file
     // system` for the same path: the kernel's says why.
     let read_only: Vec<String> = found

@@ -97,6 +97,7 @@ fn proxy_down(a: &Analysis<'_>, pod: &Res<Pod>, what: &str) -> Option<Hypothesis
 /// overlay to other nodes broken.
 pub(super) fn broken(a: &Analysis<'_>, pod: &Res<Pod>, what: &str) -> Option<Hypothesis> {
     proxy_down(a, pod, what)
+        .or_else(|| no_service_proxy(a, what))
         .or_else(|| overlay::shared_public_ip(a, pod, what))
         .or_else(|| overlay::network_outside(a, pod, what))
         .or_else(|| overlay::split_networks(a, pod, what))
@@ -182,4 +183,91 @@ pub(super) fn between_nodes(
             "The pods behind {desc} run on other nodes than {node}, and pod traffic between nodes goes over {how}: check that the nodes' security groups or firewalls admit it between every pair of nodes (a security group admitting only TCP drops VXLAN), e.g. a rule for the encapsulation's protocol and port with the nodes' own group as source."
         ),
     ))
+}
+
+/// A cluster without kube-proxy whose CNI translates Service addresses in
+/// its stead, and a pod that times out to a Service, the API server's
+/// included: the CNI programs Services only once its agent runs, so its own
+/// components (and anything before them) must reach the API server at its
+/// real address. Antrea's `proxyAll` with `kubeAPIServerOverride` on the
+/// agent but not on the controller (antrea-io/antrea#5022, fixed by #5056);
+/// Cilium's kube-proxy replacement without `k8sServiceHost`
+/// (cilium/cilium#28807).
+fn no_service_proxy(a: &Analysis<'_>, what: &str) -> Option<Hypothesis> {
+    if a.cluster.pods.iter().any(|p| is_kube_proxy(p)) {
+        return None;
+    }
+    let enabled = |text: &str, key: &str| {
+        text.lines().any(|l| {
+            let l = l.trim();
+            !l.starts_with('#')
+                && l.strip_prefix(key).is_some_and(|r| {
+                    r.trim_start_matches([':', '=', ' ', '"'])
+                        .starts_with("true")
+                })
+        })
+    };
+    let set = |text: &str, key: &str| {
+        text.lines().any(|l| {
+            let l = l.trim();
+            !l.starts_with('#')
+                && l.strip_prefix(key).is_some_and(|r| {
+                    let v = r
+                        .trim_start_matches([':', ' '])
+                        .trim_matches(['"', '\'', ' ']);
+                    !v.is_empty()
+                })
+        })
+    };
+    for cm in &a.cluster.config_maps {
+        let Some(data) = cm.data.as_ref() else {
+            continue;
+        };
+        let name = cm.name();
+        let ns = cm.ns_or_default();
+        // Antrea: the agent proxies everything; which of its components
+        // lacks the API server's address.
+        if let Some(agent) = data.get("antrea-agent.conf")
+            && enabled(agent, "proxyAll")
+        {
+            let controller = data
+                .get("antrea-controller.conf")
+                .map(String::as_str)
+                .unwrap_or("");
+            let missing = if !set(controller, "kubeAPIServerOverride") {
+                "antrea-controller.conf"
+            } else if !set(agent, "kubeAPIServerOverride") {
+                "antrea-agent.conf"
+            } else {
+                continue;
+            };
+            return Some(
+                Hypothesis::new(
+                    84,
+                    Loop::Network,
+                    cm.objref(),
+                    format!("{what}: the cluster runs no kube-proxy, Antrea's `proxyAll` translates Service addresses once its agents run, and `{missing}` of ConfigMap {ns}/{name} sets no `kubeAPIServerOverride`, so that component reaches the API server only through the kubernetes Service, which nothing translates yet"),
+                )
+                .fix(format!("Set `kubeAPIServerOverride: \"<API server address:port>\"` in `{missing}` of ConfigMap {ns}/{name} (as in the other component's configuration; the chart's `kubeAPIServerOverride` value sets both), then restart antrea-controller and the agents.")),
+            );
+        }
+        // Cilium: kube-proxy replaced, the API server's address not given.
+        if name == "cilium-config"
+            && data
+                .get("kube-proxy-replacement")
+                .is_some_and(|v| matches!(v.as_str(), "true" | "strict"))
+            && !data.get("k8s-service-host").is_some_and(|v| !v.is_empty())
+        {
+            return Some(
+                Hypothesis::new(
+                    84,
+                    Loop::Network,
+                    cm.objref(),
+                    format!("{what}: the cluster runs no kube-proxy and Cilium replaces it (`kube-proxy-replacement: {}`), but ConfigMap {ns}/{name} gives no `k8s-service-host`: the agent reaches the API server through the kubernetes Service, which only it could translate", data.get("kube-proxy-replacement").map(String::as_str).unwrap_or_default()),
+                )
+                .fix(format!("Give Cilium the API server's real address: Helm `k8sServiceHost=<address>` and `k8sServicePort=<port>` (ConfigMap {ns}/{name} keys `k8s-service-host`, `k8s-service-port`; or KUBERNETES_SERVICE_HOST/PORT in the agent's environment), then restart the cilium pods; or run kube-proxy until it is set.")),
+            );
+        }
+    }
+    None
 }
