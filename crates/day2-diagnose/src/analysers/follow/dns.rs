@@ -238,7 +238,7 @@ pub(super) fn dns_cause(
     if let Some(h) = host
         && failure == DnsFailure::NotFound
         && external
-        && let Some(setting) = super::configured_name(a, pod, h)
+        && let Some(setting) = configured_name(a, pod, h)
     {
         let owner = model::workload_ref(a.cluster, pod);
         return Some(
@@ -612,4 +612,29 @@ pub(super) fn cut_off(a: &Analysis<'_>, pod: &Res<Pod>) -> Option<Hypothesis> {
     let dns = cluster_dns(a, None);
     let what = format!("pod {} cannot reach the cluster DNS", pod.name());
     path_denied(a, pod, &dns, &what)
+}
+
+/// The setting of `pod`'s containers that names `host`: an environment
+/// variable (`CATTLE_SERVER`) or an argument.
+fn configured_name(a: &Analysis<'_>, pod: &Res<Pod>, host: &str) -> Option<String> {
+    let spec = pod.spec.as_ref()?;
+    let names = |v: &str| {
+        v.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+            .any(|t| t.eq_ignore_ascii_case(host.trim_end_matches('.')))
+    };
+    spec.containers.iter().find_map(|c| {
+        a.references()
+            .env(pod.ns_or_default(), c)
+            .into_iter()
+            .find(|e| names(&e.value))
+            .map(|e| format!("environment variable {} of container {}", e.name, c.name))
+            .or_else(|| {
+                c.args
+                    .iter()
+                    .flatten()
+                    .chain(c.command.iter().flatten())
+                    .find(|x| names(x))
+                    .map(|x| format!("argument `{x}` of container {}", c.name))
+            })
+    })
 }

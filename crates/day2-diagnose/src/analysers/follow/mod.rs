@@ -546,31 +546,6 @@ fn identity_labels(pod: &Res<Pod>) -> String {
     l.join(", ")
 }
 
-/// The setting of `pod`'s containers that names `host`: an environment
-/// variable (`CATTLE_SERVER`) or an argument.
-fn configured_name(a: &Analysis<'_>, pod: &Res<Pod>, host: &str) -> Option<String> {
-    let spec = pod.spec.as_ref()?;
-    let names = |v: &str| {
-        v.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
-            .any(|t| t.eq_ignore_ascii_case(host.trim_end_matches('.')))
-    };
-    spec.containers.iter().find_map(|c| {
-        a.references()
-            .env(pod.ns_or_default(), c)
-            .into_iter()
-            .find(|e| names(&e.value))
-            .map(|e| format!("environment variable {} of container {}", e.name, c.name))
-            .or_else(|| {
-                c.args
-                    .iter()
-                    .flatten()
-                    .chain(c.command.iter().flatten())
-                    .find(|x| names(x))
-                    .map(|x| format!("argument `{x}` of container {}", c.name))
-            })
-    })
-}
-
 /// The connection's cause is not in the input: say so, with what was checked.
 fn unexplained(pod: &Res<Pod>, what: String, checked: &str, next: String) -> Hypothesis {
     Hypothesis::new(

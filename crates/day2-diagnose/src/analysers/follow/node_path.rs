@@ -256,7 +256,7 @@ fn no_service_proxy(a: &Analysis<'_>, what: &str) -> Option<Hypothesis> {
             && data
                 .get("kube-proxy-replacement")
                 .is_some_and(|v| matches!(v.as_str(), "true" | "strict"))
-            && !data.get("k8s-service-host").is_some_and(|v| !v.is_empty())
+            && data.get("k8s-service-host").is_none_or(|v| v.is_empty())
         {
             return Some(
                 Hypothesis::new(
