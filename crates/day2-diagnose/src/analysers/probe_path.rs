@@ -35,13 +35,8 @@ fn port_of(msg: &str) -> Option<u16> {
     let (_, rest) = msg
         .split_once("://")
         .or_else(|| msg.split_once("dial tcp "))?;
-    let host_port = rest.split(['/', ' ', '"']).next()?;
-    host_port
-        .rsplit_once(':')?
-        .1
-        .trim_end_matches(':')
-        .parse()
-        .ok()
+    let host_port = rest.split(['/', ' ', '"']).next()?.trim_end_matches(':');
+    host_port.rsplit_once(':')?.1.parse().ok()
 }
 
 /// The probe timeouts of a pod: (connection never opened, port).
