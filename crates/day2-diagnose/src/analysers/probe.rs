@@ -189,7 +189,7 @@ pub fn cause<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
 
     if out == ProbeOutcome::Timeout
         && let Some(mut h) = super::probe_policy::node_denied(a, pod, port_num, kind.as_str(), name)
-            .or_else(|| super::probe_policy::node_wide_timeouts(a, pod, kind.as_str(), name))
+            .or_else(|| super::probe_policy::node_wide_timeouts(a, pod, kind.as_str(), name, 2))
     {
         for l in links.iter().cloned() {
             h = h.link(l);

@@ -68,13 +68,16 @@ pub fn node_denied(
 /// the kubelet there gets no answer from several unrelated applications, so
 /// what they share, the node's path from the host to its pods, is broken
 /// (a host firewall; NetworkManager managing the CNI's interfaces, such as
-/// RHEL 8's nm-cloud-setup under RKE2, rancher/rke2#1053). The cause is on
-/// the host, which the input does not hold.
+/// RHEL 8's nm-cloud-setup under RKE2, rancher/rke2#1053; a hardening
+/// profile's `arp_ignore=2`, rancher/rke2#3914). The cause is on the host,
+/// which the input does not hold. `min_others`: how many other workloads
+/// must share it (one is enough when this pod's own probe never connected).
 pub fn node_wide_timeouts(
     a: &Analysis<'_>,
     pod: &Res<Pod>,
     kind: &str,
     container: &str,
+    min_others: usize,
 ) -> Option<Hypothesis> {
     let node = crate::model::node_name(pod)?;
     let timeout = |m: &str| {
@@ -116,7 +119,7 @@ pub fn node_wide_timeouts(
             others.push(w.name.clone());
         }
     }
-    if others.len() < 2 {
+    if others.len() < min_others.max(1) {
         return None;
     }
     let os = a
@@ -145,7 +148,7 @@ pub fn node_wide_timeouts(
                 day2_model::text::short_list(&others, 3)
             ),
         )
-        .fix(format!("On node {node}, check the host's path to its pods: `curl` a pod's probe from the node, the host firewall (firewalld, iptables/nftables rules), and whether NetworkManager manages the CNI's interfaces (cali*, flannel*, cni0: mark them unmanaged).{nm}"))
+        .fix(format!("On node {node}, check the host's path to its pods: `curl` a pod's probe from the node, the host firewall (firewalld, iptables/nftables rules), kernel settings a hardening profile changes (`sysctl -a | grep -E 'arp_ignore|arp_announce|rp_filter'`: `net.ipv4.conf.all.arp_ignore=2` makes the host ignore ARP for the pods' /32 routes, rancher/rke2#3914), and whether NetworkManager manages the CNI's interfaces (cali*, flannel*, cni0: mark them unmanaged).{nm}"))
         .missing(format!("the host's firewall and network configuration on {node}"))
         .unexplained(),
     )
