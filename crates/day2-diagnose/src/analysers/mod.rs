@@ -455,11 +455,7 @@ pub static ANALYSERS: &[Analyser] = &[
         run: follow::service_pods_cut_off,
     },
     Analyser {
-        kinds: &[
-            ProbeFailing,
-            ServiceWithoutReadyEndpoints,
-            StatefulSetRolloutStuck,
-        ],
+        kinds: &[ServiceWithoutReadyEndpoints, StatefulSetRolloutStuck],
         run: probe_path::unreached,
     },
     Analyser {
