@@ -183,6 +183,22 @@ pub fn claims(spec: &PodSpec) -> impl Iterator<Item = &str> {
     })
 }
 
+/// The PersistentVolumes bound to the claims `pod` mounts, in volume order.
+pub fn claimed_volumes<'c>(
+    cluster: &'c Cluster,
+    pod: &Res<Pod>,
+) -> Vec<&'c Res<k8s_openapi::api::core::v1::PersistentVolume>> {
+    let ns = pod.ns_or_default();
+    pod.spec
+        .as_ref()
+        .map(|s| claims(s).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|c| cluster.pvc(ns, c))
+        .filter_map(|c| cluster.pv_of_claim(c))
+        .collect()
+}
+
 /// A container's command line: its `command`, then its `args`.
 pub fn command_line(c: &Container) -> impl Iterator<Item = &String> {
     c.command.iter().flatten().chain(c.args.iter().flatten())

@@ -205,6 +205,22 @@ pub fn node_without_plugin(
         })
         .unwrap_or_default();
     let ds_ref = ds.objref();
+    // The plugin runs and registers where the kubelet does not look.
+    if taints.is_empty()
+        && let Some(h) = unwatched(
+            a,
+            ds,
+            provisioner,
+            Link::new(
+                Loop::Storage,
+                None,
+                day2_model::ObjRef::new("CSINode", None, node_name),
+                format!("CSINode {node_name} has no {provisioner}"),
+            ),
+        )
+    {
+        return Some(h);
+    }
     // The plugin's own node selection leaves the node out: on purpose, a
     // node the driver cannot serve (hetznercloud/csi-driver#400: a
     // dedicated root server outside the cloud, `is-root-server NotIn
@@ -239,14 +255,17 @@ pub fn node_without_plugin(
                 t.split('=').next().unwrap_or(t)
             ),
         ),
-        None if let Some(root) = node.and_then(|n| super::kubelet_root::moved_root(n))
-            && let Some(path) = super::kubelet_root::default_root_paths(spec)
-                .first()
-                .copied() =>
+        None if let Some((root, _)) = node.and_then(|n| crate::model::moved_kubelet_root(n))
+            && let Some(path) = spec
+                .volumes
+                .iter()
+                .flatten()
+                .filter_map(|v| v.host_path.as_ref().map(|h| h.path.as_str()))
+                .find(|p| p.starts_with("/var/lib/kubelet")) =>
         {
             (
                 format!(
-                    ": its node plugin {ds_ref} runs, but its host paths ({path}) are under /var/lib/kubelet while this node's kubelet root directory is {root}, so it registers where the kubelet never looks"
+                    ": its node plugin {ds_ref} mounts host paths under /var/lib/kubelet ({path}) while this node's kubelet root directory is {root}, so it cannot register where the kubelet looks"
                 ),
                 format!(
                     "Point {ds_ref}'s host paths at the kubelet root {root} (the registration dir {root}/plugins_registry, the plugin dir {root}/plugins, the pods dir {root}/pods): the driver's kubelet-dir setting (Longhorn: `KUBELET_ROOT_DIR={root}` on longhorn-driver-deployer, `csi.kubeletRootDir` in its chart; other charts' `kubeletDir`), then restart the plugin pods."

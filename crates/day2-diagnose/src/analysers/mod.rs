@@ -57,7 +57,6 @@ pub mod jvm_cgroup;
 pub mod kernel_build;
 pub mod key_material;
 pub mod kubeconfig_user;
-pub mod kubelet_root;
 pub mod lb_causes;
 pub mod lb_local;
 pub mod lb_nodes;

@@ -376,16 +376,7 @@ pub fn unread(a: &Analysis<'_>, pod: &Res<Pod>, message: &str, link: Option<Link
         return h.links(link);
     }
     let node = model::node_name(pod).unwrap_or("?");
-    let ns = pod.ns_or_default();
-    let pvs: Vec<_> = pod
-        .spec
-        .as_ref()
-        .map(|s| model::claims(s).collect::<Vec<_>>())
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|c| a.cluster.pvc(ns, c))
-        .filter_map(|c| a.cluster.pv_of_claim(c))
-        .collect();
+    let pvs: Vec<_> = model::claimed_volumes(a.cluster, pod).into_iter().collect();
     let pv = pvs
         .iter()
         .find(|pv| message.contains(pv.name()))

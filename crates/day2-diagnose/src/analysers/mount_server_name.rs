@@ -35,15 +35,8 @@ fn unresolved_service(message: &str) -> Option<&str> {
 
 pub(crate) fn unresolved(a: &Analysis<'_>, pod: &Res<Pod>, message: &str) -> Option<Hypothesis> {
     let host = unresolved_service(message)?;
-    let ns = pod.ns_or_default();
-    let pv = pod
-        .spec
-        .as_ref()
-        .map(|s| model::claims(s).collect::<Vec<_>>())
-        .unwrap_or_default()
+    let pv = model::claimed_volumes(a.cluster, pod)
         .into_iter()
-        .filter_map(|c| a.cluster.pvc(ns, c))
-        .filter_map(|c| a.cluster.pv_of_claim(c))
         .find(|pv| message.contains(pv.name()))?;
     let node = model::node_name(pod).unwrap_or("its node");
     let ip = {

@@ -34,15 +34,8 @@ pub(crate) fn outside_plugin(
         return None;
     }
     let (root, path) = kubelet_root(message)?;
-    let ns = pod.ns_or_default();
-    let driver = pod
-        .spec
-        .as_ref()
-        .map(|s| model::claims(s).collect::<Vec<_>>())
-        .unwrap_or_default()
+    let driver = model::claimed_volumes(a.cluster, pod)
         .into_iter()
-        .filter_map(|c| a.cluster.pvc(ns, c))
-        .filter_map(|c| a.cluster.pv_of_claim(c))
         .find_map(|pv| pv.spec.as_ref()?.csi.as_ref().map(|c| c.driver.clone()))?;
     let ds = super::csi_registration::node_plugin(a, &driver)?;
     let spec = ds.spec.template.spec.as_ref()?;

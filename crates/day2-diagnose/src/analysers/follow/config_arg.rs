@@ -74,13 +74,7 @@ pub(super) fn unparsed(
         .containers
         .iter()
         .find(|c| c.name == container)?;
-    let args: Vec<String> = c
-        .command
-        .iter()
-        .flatten()
-        .chain(c.args.iter().flatten())
-        .cloned()
-        .collect();
+    let args: Vec<String> = crate::model::command_line(c).cloned().collect();
     let path = config_path(&args)?;
     let mut h = config_file(a, pod, container, path, line)?;
     // What the key holds, when it holds no setting at all.
