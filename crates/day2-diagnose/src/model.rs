@@ -199,6 +199,25 @@ pub fn claimed_volumes<'c>(
         .collect()
 }
 
+/// A Job's own pods: those it controls directly (under a CronJob the owner
+/// chain ends at the CronJob, which owns the pods of every run, so the
+/// workload index does not tell one run's pods).
+pub fn job_pods<'c>(
+    cluster: &'c Cluster,
+    job: &Res<k8s_openapi::api::batch::v1::Job>,
+) -> Vec<&'c Res<Pod>> {
+    cluster
+        .pods_in_namespace(job.ns_or_default())
+        .filter(|p| {
+            p.metadata
+                .owner_references
+                .iter()
+                .flatten()
+                .any(|o| o.kind == "Job" && o.name == job.name() && o.controller == Some(true))
+        })
+        .collect()
+}
+
 /// A container's command line: its `command`, then its `args`.
 pub fn command_line(c: &Container) -> impl Iterator<Item = &String> {
     c.command.iter().flatten().chain(c.args.iter().flatten())

@@ -15,12 +15,18 @@ pub const ZONE_LABELS: [&str; 5] = [
 
 /// A node's `InternalIP` address, as its status lists it.
 pub fn internal_ip(node: &Node) -> Option<&str> {
+    address(node, "InternalIP")
+}
+
+/// A node's first address of `type_` (`InternalIP`, `ExternalIP`,
+/// `Hostname`, …), as its status lists it.
+pub fn address<'n>(node: &'n Node, type_: &str) -> Option<&'n str> {
     node.status
         .as_ref()?
         .addresses
         .iter()
         .flatten()
-        .find(|a| a.type_ == "InternalIP")
+        .find(|a| a.type_ == type_)
         .map(|a| a.address.as_str())
 }
 

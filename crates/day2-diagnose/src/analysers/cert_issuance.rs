@@ -21,24 +21,14 @@ fn is_cert_manager(o: &DynObject) -> bool {
 
 /// The Secrets of `pod`'s volumes (plain and projected).
 fn mounted_secrets(pod: &day2_model::Pod) -> Vec<&str> {
-    let Some(spec) = pod.spec.as_ref() else {
-        return vec![];
-    };
-    spec.volumes
-        .iter()
-        .flatten()
-        .flat_map(|v| {
-            v.secret
-                .as_ref()
-                .and_then(|s| s.secret_name.as_deref())
-                .into_iter()
-                .chain(
-                    v.projected
-                        .iter()
-                        .flat_map(|p| p.sources.iter().flatten())
-                        .filter_map(|s| s.secret.as_ref().map(|x| x.name.as_str())),
-                )
-        })
+    use day2_model::references::{ConfigKind, Via, config_refs};
+    pod.spec
+        .as_ref()
+        .map(|s| config_refs(s))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.kind == ConfigKind::Secret && matches!(r.via, Via::Volume { .. }))
+        .map(|r| r.name)
         .collect()
 }
 

@@ -194,19 +194,7 @@ pub fn job<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             || job.objref(),
             |o| ObjRef::new("CronJob", Some(ns), &o.name),
         );
-    // The Job's own pods: those it controls directly. Under a CronJob the
-    // owner chain ends at the CronJob, which owns the pods of every run.
-    let pods: Vec<&Res<Pod>> = a
-        .cluster
-        .pods_in_namespace(ns)
-        .filter(|p| {
-            p.metadata
-                .owner_references
-                .iter()
-                .flatten()
-                .any(|o| o.kind == "Job" && o.name == job.name() && o.controller == Some(true))
-        })
-        .collect();
+    let pods = crate::model::job_pods(a.cluster, job);
     // Pods' results from phase one (image pulls, config errors, Pending).
     if let Some(r) = pods
         .iter()

@@ -65,17 +65,7 @@ fn bus_error(pod: &Pod) -> Option<String> {
 pub fn sigbus<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let pods: Vec<&Res<Pod>> = match d.subject {
         Subject::Pod(p) => vec![p],
-        Subject::Job(job) => a
-            .cluster
-            .pods_in_namespace(job.ns_or_default())
-            .filter(|p| {
-                p.metadata
-                    .owner_references
-                    .iter()
-                    .flatten()
-                    .any(|o| o.kind == "Job" && o.name == job.name())
-            })
-            .collect(),
+        Subject::Job(job) => model::job_pods(a.cluster, job),
         _ => return vec![],
     };
     for pod in pods {

@@ -10,7 +10,7 @@ use crate::evidence::Hypothesis;
 use crate::symptoms::{Detected, Subject};
 use day2_model::{Loop, ObjRef};
 
-const ROLE_ARN: &str = "eks.amazonaws.com/role-arn";
+use day2_model::cloud::AWS_ROLE_ANNOTATION as ROLE_ARN;
 
 /// Whether `v` is an IAM role ARN: `arn:<partition>:iam::<12 digits>:role/<name>`.
 pub(crate) fn is_role_arn(v: &str) -> bool {
@@ -37,14 +37,7 @@ pub fn malformed<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     // The class the object asks for: an Ingress's class, or none for a
     // Service (any load-balancer controller may serve it).
     let class = match d.subject {
-        Subject::Ingress(ing) => ing
-            .spec
-            .as_ref()
-            .and_then(|s| s.ingress_class_name.clone())
-            .or_else(|| {
-                ing.annotation("kubernetes.io/ingress.class")
-                    .map(str::to_owned)
-            }),
+        Subject::Ingress(ing) => crate::symptoms::ingress::explicit_class(ing),
         Subject::Service(_) => None,
         _ => return vec![],
     };
@@ -56,7 +49,7 @@ pub fn malformed<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             let image = c.image.as_deref().unwrap_or_default();
             let lb = image.contains("aws-load-balancer-controller")
                 || image.contains("alb-ingress-controller");
-            let by_class = class.as_deref().is_some_and(|k| {
+            let by_class = class.is_some_and(|k| {
                 c.args
                     .iter()
                     .flatten()

@@ -379,7 +379,7 @@ pub fn has_address(ing: &Ingress) -> bool {
 
 /// The class an Ingress names itself: `spec.ingressClassName`, else the
 /// legacy `kubernetes.io/ingress.class` annotation.
-fn explicit_class(ing: &Ingress) -> Option<&str> {
+pub(crate) fn explicit_class(ing: &Ingress) -> Option<&str> {
     ing.spec
         .as_ref()
         .and_then(|s| s.ingress_class_name.as_deref())

@@ -30,7 +30,7 @@ pub fn never_up<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let sa = model::pod_service_account(pod);
     let role = a
         .service_account(ns, sa)
-        .and_then(|s| s.annotation("eks.amazonaws.com/role-arn"))
+        .and_then(|s| s.annotation(day2_model::cloud::AWS_ROLE_ANNOTATION))
         .map(str::to_owned);
     let node = model::node_name(pod).unwrap_or("its node");
     let (object, who) = match &role {

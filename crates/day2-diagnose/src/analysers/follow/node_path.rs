@@ -113,9 +113,7 @@ fn encapsulation(a: &Analysis<'_>) -> Option<&'static str> {
             .get("flannel.alpha.coreos.com/backend-type")
             .cloned()
     });
-    let net_conf = a.cluster.config_maps.iter().find_map(|cm| {
-        let conf = cm.data.as_ref()?.get("net-conf.json")?;
-        let v: serde_json::Value = serde_json::from_str(conf).ok()?;
+    let net_conf = overlay::flannel_net_confs(a).find_map(|(_, v)| {
         Some(
             v.get("Backend")?
                 .get("Type")?
@@ -194,9 +192,15 @@ pub(super) fn between_nodes(
 /// Cilium's kube-proxy replacement without `k8sServiceHost`
 /// (cilium/cilium#28807).
 fn no_service_proxy(a: &Analysis<'_>, what: &str) -> Option<Hypothesis> {
-    if a.cluster.pods.iter().any(|p| is_kube_proxy(p)) {
-        return None;
-    }
+    // The configuration first: scanning every pod for kube-proxy is the
+    // dearer check, and only a CNI that replaces it needs it.
+    let h = proxy_replaced(a, what)?;
+    (!a.cluster.pods.iter().any(|p| is_kube_proxy(p))).then_some(h)
+}
+
+/// The hypothesis of [`no_service_proxy`] from the CNI's configuration
+/// alone: kube-proxy replaced, the API server's real address not given.
+fn proxy_replaced(a: &Analysis<'_>, what: &str) -> Option<Hypothesis> {
     let enabled = |text: &str, key: &str| {
         text.lines().any(|l| {
             let l = l.trim();

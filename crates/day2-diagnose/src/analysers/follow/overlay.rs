@@ -81,6 +81,22 @@ pub(super) fn shared_public_ip(a: &Analysis<'_>, pod: &Res<Pod>, what: &str) -> 
     )
 }
 
+/// flannel's network configurations: `net-conf.json` of the ConfigMaps
+/// that carry one (flannel's own, canal's), parsed.
+pub(super) fn flannel_net_confs<'c>(
+    a: &Analysis<'c>,
+) -> impl Iterator<
+    Item = (
+        &'c Res<k8s_openapi::api::core::v1::ConfigMap>,
+        serde_json::Value,
+    ),
+> {
+    a.cluster.config_maps.iter().filter_map(|cm| {
+        let conf = cm.data.as_ref()?.get("net-conf.json")?;
+        Some((cm, serde_json::from_str(conf).ok()?))
+    })
+}
+
 /// flannel's pod network (`Network` of `net-conf.json` in its ConfigMap)
 /// that does not hold the addresses the cluster gives pods: kubeadm was
 /// initialised with `--pod-network-cidr=192.168.0.0/16` while flannel's
@@ -100,9 +116,7 @@ pub(super) fn network_outside(a: &Analysis<'_>, pod: &Res<Pod>, what: &str) -> O
         Some(ip) => ip.parse().ok()?,
         None => pod_cidr.split_once('/')?.0.parse().ok()?,
     };
-    let mut networks = a.cluster.config_maps.iter().filter_map(|cm| {
-        let conf = cm.data.as_ref()?.get("net-conf.json")?;
-        let v: serde_json::Value = serde_json::from_str(conf).ok()?;
+    let mut networks = flannel_net_confs(a).filter_map(|(cm, v)| {
         let net = v.get("Network")?.as_str()?.to_owned();
         Some((cm, net))
     });
@@ -135,17 +149,6 @@ pub(super) fn network_outside(a: &Analysis<'_>, pod: &Res<Pod>, what: &str) -> O
     )
 }
 
-/// A node's address of `type_` (`InternalIP`, `ExternalIP`).
-fn address<'n>(node: &'n k8s_openapi::api::core::v1::Node, type_: &str) -> Option<&'n str> {
-    node.status
-        .as_ref()?
-        .addresses
-        .as_deref()?
-        .iter()
-        .find(|x| x.type_ == type_)
-        .map(|x| x.address.as_str())
-}
-
 /// Nodes in separate private networks whose overlay runs over the private
 /// addresses: flannel announces each node's InternalIP as its VXLAN
 /// endpoint while the nodes reach each other only by their ExternalIPs
@@ -156,8 +159,8 @@ pub(super) fn split_networks(a: &Analysis<'_>, pod: &Res<Pod>, what: &str) -> Op
     let node = a.cluster.node(model::node_name(pod)?)?;
     let private_only =
         |n: &k8s_openapi::api::core::v1::Node| -> Option<(std::net::Ipv4Addr, String)> {
-            let internal = address(n, "InternalIP")?;
-            let external = address(n, "ExternalIP")?;
+            let internal = day2_model::topology::internal_ip(n)?;
+            let external = day2_model::topology::address(n, "ExternalIP")?;
             (n.metadata.annotations.as_ref()?.get(PUBLIC_IP)? == internal && internal != external)
                 .then_some(())?;
             Some((internal.parse().ok()?, external.to_owned()))
