@@ -472,7 +472,9 @@ pub fn controller_pods<'c>(a: &Analysis<'c>, class: &str) -> Vec<&'c Res<Pod>> {
             });
             (labelled || image)
                 && !crate::model::any_arg(p, |arg: &str| {
-                    arg.contains("--controller-class=") || arg.contains("--ingress-class=")
+                    arg.contains("--controller-class=")
+                        || arg.contains("--ingress-class=")
+                        || arg.contains(".ingressclass=")
                 })
         })
         .collect()
@@ -484,7 +486,7 @@ const ALB_CONTROLLER: &str = "ingress.k8s.aws/alb";
 /// Controllers that serve a class when their flags name none: the
 /// IngressClass controller, the chart's `app.kubernetes.io/name`, and
 /// fragments of their images.
-const DEFAULT_CLASSES: [(&str, &str, &[&str]); 2] = [
+const DEFAULT_CLASSES: [(&str, &str, &[&str]); 6] = [
     (
         NGINX_CONTROLLER,
         "ingress-nginx",
@@ -494,6 +496,29 @@ const DEFAULT_CLASSES: [(&str, &str, &[&str]); 2] = [
         ALB_CONTROLLER,
         "aws-load-balancer-controller",
         &["aws-load-balancer-controller", "alb-ingress-controller"],
+    ),
+    // Traefik's Kubernetes Ingress provider (`--providers.kubernetesingress`)
+    // takes the classes of this controller unless its `ingressClass` option
+    // names one.
+    (
+        "traefik.io/ingress-controller",
+        "traefik",
+        &["traefik:", "traefik@"],
+    ),
+    (
+        "haproxy.org/ingress-controller/haproxy",
+        "kubernetes-ingress",
+        &["haproxytech/kubernetes-ingress"],
+    ),
+    (
+        "nginx.org/ingress-controller",
+        "nginx-ingress",
+        &["nginx/nginx-ingress", "nginx-plus-ingress"],
+    ),
+    (
+        "ingress-controllers.konghq.com/kong",
+        "kong",
+        &["kong/kubernetes-ingress-controller"],
     ),
 ];
 
@@ -572,6 +597,14 @@ pub fn shut_out<'c>(
     port: Option<&str>,
 ) -> Option<(&'c Res<Pod>, &'c Res<Pod>, Port<'c>)> {
     if a.cluster.network_policies.is_empty() {
+        return None;
+    }
+    // A controller on the host's network connects from its node's address,
+    // which pod selectors do not match: that is for ipBlocks to say.
+    if controllers
+        .iter()
+        .any(|c| c.spec.as_ref().and_then(|s| s.host_network) == Some(true))
+    {
         return None;
     }
     let backend = service::selected_pods(a, svc)
