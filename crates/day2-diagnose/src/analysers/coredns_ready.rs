@@ -86,6 +86,9 @@ fn not_synced(
             .link(seen),
         );
     }
+    if bound && let Some(h) = list_ungranted(a, pod, &workload, &logs) {
+        return Some(h.link(seen));
+    }
     Some(
         Hypothesis::new(
             58,
@@ -97,6 +100,65 @@ fn not_synced(
         .missing(format!("the logs of {} (the plugin that is not ready, and why)", pod.name()))
         .link(seen)
         .unexplained(),
+    )
+}
+
+/// The roles bound to CoreDNS's account, all held, and none lets it list
+/// what its kubernetes plugin watches: Services, and EndpointSlices from
+/// CoreDNS 1.8.1 on (Endpoints before). An add-on upgraded past the role
+/// it was installed with (coredns/coredns#5495: 1.8.4 on EKS's
+/// `system:coredns` without `endpointslices`).
+fn list_ungranted(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    workload: &ObjRef,
+    logs: &str,
+) -> Option<Hypothesis> {
+    let image = pod
+        .spec
+        .as_ref()?
+        .containers
+        .iter()
+        .find_map(|c| c.image.as_deref().filter(|i| i.contains("coredns")))?;
+    let tag = image.rsplit_once(':')?.1;
+    let mut parts = tag.trim_start_matches('v').split(['.', '-']);
+    let version: (u32, u32, u32) = (
+        parts.next()?.parse().ok()?,
+        parts.next()?.parse().ok()?,
+        parts.next()?.parse().ok()?,
+    );
+    let ns = pod.ns_or_default();
+    let sa = model::pod_service_account(pod);
+    let roles = super::rbac::bound_cluster_roles(a.cluster, ns, sa)?;
+    let role = roles.first()?;
+    let slices = version >= (1, 8, 1);
+    let needed: [(&str, &str); 2] = if slices {
+        [("", "services"), ("discovery.k8s.io", "endpointslices")]
+    } else {
+        [("", "services"), ("", "endpoints")]
+    };
+    let (group, resource) = needed.into_iter().find(|(group, resource)| {
+        !roles
+            .iter()
+            .flat_map(|r| r.rules.iter().flatten())
+            .any(|rule| day2_model::rbac::rule_allows(rule, "list", group, resource))
+    })?;
+    let group_text = if group.is_empty() { "\"\"" } else { group };
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Identity,
+            role.objref(),
+            format!(
+                "CoreDNS ({workload}, {tag}) never becomes Ready: its kubernetes plugin lists {resource}{}, and ClusterRole {} bound to ServiceAccount {ns}/{sa} does not grant `list` on them, so the plugin never syncs",
+                if slices { " (CoreDNS 1.8.1 and later watch EndpointSlices)" } else { "" },
+                role.name()
+            ),
+        )
+        .fix(format!(
+            "Add `{{apiGroups: [{group_text}], resources: [\"{resource}\"], verbs: [\"list\", \"watch\"]}}` to ClusterRole {} (the role CoreDNS {tag}'s own manifest ships), or go back to the CoreDNS version the role was written for; {logs} shows the refusal.",
+            role.name()
+        )),
     )
 }
 

@@ -12,7 +12,8 @@
 //! its host's own state ([`host_state`]), and a driver that finds no
 //! providerID on its node ([`provider_id`]), and aws-node whose ipamd
 //! never comes up ([`ipamd`]), and iptables refused for a capability the
-//! container drops ([`capability_dropped`]).
+//! container drops ([`capability_dropped`]), and a kernel setting under a
+//! read-only `/proc/sys` ([`super::follow::sysctl`]).
 
 mod calico_address;
 mod capability_dropped;
@@ -44,5 +45,9 @@ pub fn read<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     out.extend(provider_id::missing(a, d));
     out.extend(ipamd::never_up(a, d));
     out.extend(capability_dropped::network_caps(a, d));
+    if let (Some(pod), crate::symptoms::Detail::Crash { container, .. }) = (d.pod(), &d.detail) {
+        let texts = super::follow::crash_texts(a, d, pod, container);
+        out.extend(super::follow::sysctl::read_only(a, pod, container, &texts));
+    }
     out
 }

@@ -175,7 +175,7 @@ pub fn pending<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         return vec![];
     };
     let Some(class) = crate::symptoms::ingress_address::provisioned(a, ing) else {
-        return vec![];
+        return unpublished(a, ing).into_iter().collect();
     };
     let said = match &d.detail {
         Detail::Message(m) => m.as_str(),
@@ -412,5 +412,74 @@ fn leader_lock_refused(
         )
         .fix(format!("Add `{{apiGroups: [\"\"], resources: [\"configmaps\"], verbs: [\"create\", \"get\", \"update\"]}}` (and the same on `leases` in `coordination.k8s.io`) to ClusterRole {}, or a Role with them in {ns}; `kubectl auth can-i create configmaps -n {ns} --as=system:serviceaccount:{ns}:{sa}` must answer yes.", role.name()))
         .missing(format!("the controller's log (`kubectl logs -n {ns} {}`), which names the refused call", pod.name())),
+    )
+}
+
+/// An in-cluster controller told to publish its address on the Ingresses
+/// it serves, whose Ingress has none: the controller never took it. Its
+/// ServiceAccount's roles, all held, do not let it list what it watches:
+/// Ingresses (networking.k8s.io) and, from Kubernetes 1.18, IngressClasses
+/// (traefik/traefik#7232: the chart's ClusterRole of Traefik 2.3 granted
+/// `extensions` Ingresses only).
+fn unpublished<'c>(
+    a: &Analysis<'c>,
+    ing: &'c Res<k8s_openapi::api::networking::v1::Ingress>,
+) -> Option<Hypothesis> {
+    let (class, pod) = crate::symptoms::ingress_address::published(a, ing)?;
+    let ns = pod.ns_or_default();
+    let sa = model::pod_service_account(pod);
+    let roles = super::rbac::bound_cluster_roles(a.cluster, ns, sa)?;
+    let role = roles.first()?;
+    let classes_served = a.cluster.nodes.iter().any(|n| {
+        n.status
+            .as_ref()
+            .and_then(|s| s.node_info.as_ref())
+            .and_then(|i| day2_model::text::major_minor(i.kubelet_version.trim_start_matches('v')))
+            .is_some_and(|v| v >= (1, 18))
+    });
+    let needed: &[&str] = if classes_served {
+        &["ingresses", "ingressclasses"]
+    } else {
+        &["ingresses"]
+    };
+    let missing: Vec<&str> = needed
+        .iter()
+        .copied()
+        .filter(|r| {
+            !roles
+                .iter()
+                .flat_map(|x| x.rules.iter().flatten())
+                .any(|rule| day2_model::rbac::rule_allows(rule, "list", "networking.k8s.io", r))
+        })
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let workload = model::workload_ref(a.cluster, pod);
+    Some(
+        Hypothesis::new(
+            82,
+            Loop::Identity,
+            role.objref(),
+            format!(
+                "the controller of class {class} ({workload}) publishes an address on every Ingress it serves, and Ingress {}/{} has none: ClusterRole {} bound to its ServiceAccount {ns}/{sa} does not let it list {} in networking.k8s.io, so it never takes the Ingress",
+                ing.ns_or_default(),
+                ing.name(),
+                role.name(),
+                missing.join(" or ")
+            ),
+        )
+        .fix(format!(
+            "Add `{{apiGroups: [networking.k8s.io], resources: [{}], verbs: [get, list, watch]}}` (and `ingresses/status` with `update`) to ClusterRole {}, as the controller release's own chart has it; `kubectl logs -n {ns} {}` shows the refused list.",
+            missing.join(", "),
+            role.name(),
+            pod.name()
+        ))
+        .link(Link::new(
+            Loop::Network,
+            None,
+            pod.objref(),
+            format!("{} serves class {class} and writes no address on the Ingress", pod.name()),
+        )),
     )
 }

@@ -102,7 +102,13 @@ pub fn server_first<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         return vec![];
     }
     match &d.detail {
-        Detail::Crash { container, .. } => timed_out(a, d, pod, container),
+        Detail::Crash { container, .. } => {
+            let mut out = timed_out(a, d, pod, container);
+            if out.is_empty() {
+                out.extend(declared_http(a, d, pod, container));
+            }
+            out
+        }
         Detail::Probe { container } => configured(a, pod, container),
         _ => vec![],
     }
@@ -200,6 +206,89 @@ fn configured<'c>(
                     format!("runs an istio-proxy sidecar and fails its readiness probe; container {container} is configured for {}:{port}", svc.name()),
                 )),
             )
+        })
+        .into_iter()
+        .collect()
+}
+
+/// Ports of protocols that are not HTTP, and the words their clients fail with.
+const NOT_HTTP: [(u16, &str, &[&str]); 6] = [
+    (
+        3306,
+        "MySQL",
+        &["communications link failure", "mysql", "mariadb"],
+    ),
+    (5432, "PostgreSQL", &["postgres", "psqlexception"]),
+    (6379, "Redis", &["redis"]),
+    (27017, "MongoDB", &["mongo"]),
+    (9092, "Kafka", &["kafka"]),
+    (5672, "AMQP", &["amqp", "rabbitmq"]),
+];
+
+/// A meshed client failing on a protocol whose port some Service of the
+/// mesh declares as HTTP (its name `http-…`, `http2`, `grpc…`, or an HTTP
+/// `appProtocol`): Istio then builds an HTTP listener for that port in
+/// every sidecar (`0.0.0.0_3306`), and plain TCP to any server on that
+/// port, outside the cluster too, is cut (istio/istio#22150: a port named
+/// `http-3306`, MySQL clients reset).
+fn declared_http<'c>(
+    a: &Analysis<'c>,
+    d: &Detected<'c>,
+    pod: &'c day2_model::Res<day2_model::pod::Pod>,
+    container: &str,
+) -> Vec<Hypothesis> {
+    let texts = super::follow::crash_texts(a, d, pod, container);
+    let said = texts.join("\n").to_ascii_lowercase();
+    let http = |n: &str| {
+        let head = n.split('-').next().unwrap_or(n);
+        matches!(head, "http" | "http2" | "grpc" | "grpc-web")
+    };
+    let workload = model::workload_ref(a.cluster, pod);
+    NOT_HTTP
+        .iter()
+        .filter(|(_, _, words)| words.iter().any(|w| said.contains(w)))
+        .find_map(|(port, protocol, _)| {
+            a.cluster.services.iter().find_map(|svc| {
+                let sp = svc
+                    .spec
+                    .as_ref()?
+                    .ports
+                    .iter()
+                    .flatten()
+                    .find(|p| p.port == i32::from(*port))?;
+                let declared = sp
+                    .app_protocol
+                    .as_deref()
+                    .map(|x| http(&x.to_ascii_lowercase()))
+                    .or_else(|| sp.name.as_deref().map(http))?;
+                declared.then(|| {
+                    let name = sp.name.clone().unwrap_or_default();
+                    let ns = svc.ns_or_default();
+                    Hypothesis::new(
+                        80,
+                        Loop::Network,
+                        svc.objref(),
+                        format!(
+                            "{workload} fails to talk {protocol} through its Istio sidecar, and Service {ns}/{} declares port {port} as HTTP (port `{name}`{}): Istio then treats outbound port {port} as HTTP in every sidecar of the mesh, so plain {protocol} connections on it are reset",
+                            svc.name(),
+                            sp.app_protocol
+                                .as_deref()
+                                .map(|x| format!(", appProtocol {x}"))
+                                .unwrap_or_default()
+                        ),
+                    )
+                    .fix(format!(
+                        "Rename port `{name}` of Service {ns}/{} to `tcp-{port}` (or `mysql`/`tcp` as fits, or set `appProtocol: tcp`): Istio takes a port's protocol from its name prefix, and a wrong `http-` port name changes every sidecar's listener for {port}; the clients reconnect once the sidecars get the new listener.",
+                        svc.name()
+                    ))
+                    .link(Link::new(
+                        Loop::Network,
+                        None,
+                        pod.objref(),
+                        format!("runs an istio-proxy sidecar; its {protocol} connection fails"),
+                    ))
+                })
+            })
         })
         .into_iter()
         .collect()

@@ -114,6 +114,7 @@ pub mod storage;
 pub mod sub_path;
 pub mod unused_identity;
 pub mod volume_backend;
+pub mod volume_limits_unreported;
 pub mod walk;
 pub mod webhook_call;
 pub mod webhook_path;

@@ -63,6 +63,7 @@ pub fn driver_side(
         .or_else(|| host_dir_gone(a, pod, message))
         .or_else(|| super::mount_server_name::unresolved(a, pod, message))
         .or_else(|| super::staging_path::outside_plugin(a, pod, message))
+        .or_else(|| super::csi_secret_keys::missing_key(a, pod, message))
     {
         return Some(h.links(link));
     }

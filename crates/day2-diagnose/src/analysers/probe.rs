@@ -150,7 +150,17 @@ pub fn cause<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let rule = a.findings.any_of(&["NW003"], &workload);
 
     let mut hs = Vec::new();
-    if named_missing || (undeclared && matches!(out, ProbeOutcome::Refused | ProbeOutcome::Other)) {
+    // `no route to host`: the kubelet does not reach the pod at all (a host
+    // firewall, the pod network), whatever port the probe asks.
+    let unreachable = {
+        let l = output.to_ascii_lowercase();
+        l.contains("no route to host") || l.contains("network is unreachable")
+    };
+    if named_missing
+        || (undeclared
+            && !unreachable
+            && matches!(out, ProbeOutcome::Refused | ProbeOutcome::Other))
+    {
         let shown = spec_port
             .map(port_text)
             .or_else(|| port_num.map(|n| n.to_string()))
@@ -187,6 +197,14 @@ pub fn cause<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         hs.push(h);
     }
 
+    if unreachable
+        && let Some(mut h) = super::probe_policy::host_rejects(a, pod, kind.as_str(), name, output)
+    {
+        for l in links.iter().cloned() {
+            h = h.link(l);
+        }
+        hs.push(h);
+    }
     if out == ProbeOutcome::Timeout
         && let Some(mut h) = super::probe_policy::node_denied(a, pod, port_num, kind.as_str(), name)
             .or_else(|| super::probe_policy::node_wide_timeouts(a, pod, kind.as_str(), name, 2))

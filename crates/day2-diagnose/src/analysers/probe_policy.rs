@@ -153,3 +153,50 @@ pub fn node_wide_timeouts(
         .unexplained(),
     )
 }
+
+/// The kubelet's probe of a pod on its own node answered `no route to host`:
+/// no route is missing between a host and its own pods, so the host itself
+/// rejects the connection, as a firewall does with `icmp-host-prohibited`
+/// (firewalld's default reject; k3s-io/k3s#24, #7014: CoreDNS on CentOS 7
+/// killed by its liveness probe and unable to reach 10.43.0.1). The rules
+/// are on the host, which the input does not hold.
+pub fn host_rejects(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    kind: &str,
+    container: &str,
+    output: &str,
+) -> Option<Hypothesis> {
+    if pod
+        .spec
+        .as_ref()
+        .is_some_and(|s| s.host_network == Some(true))
+    {
+        return None;
+    }
+    let node = crate::model::node_name(pod)?;
+    let os = a
+        .cluster
+        .node(node)
+        .and_then(|n| n.status.as_ref()?.node_info.as_ref())
+        .map(|i| i.os_image.clone())
+        .unwrap_or_default();
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Network,
+            pod.objref(),
+            format!(
+                "the kubelet's {kind} probe of container {container} gets `no route to host` from {}'s own node {node}{}: a host does not lack a route to its own pods, so a firewall on the node rejects the connection (`icmp-host-prohibited`), and the pod's own connections through the node are rejected the same way",
+                pod.name(),
+                if os.is_empty() { String::new() } else { format!(" ({os})") }
+            ),
+        )
+        .fix(format!(
+            "On node {node}, look at the host firewall: `firewall-cmd --state` and `iptables -S | grep -i reject`. Stop firewalld (`systemctl disable --now firewalld`), as k3s and RKE2 ask, or let the pod and Service networks through it (add the CNI's interfaces and the cluster's pod CIDR to a trusted zone: `firewall-cmd --permanent --zone=trusted --add-source=<pod CIDR>`), then reload; probe output: `{}`.",
+            day2_model::redact::excerpt(output, 160)
+        ))
+        .missing(format!("the host firewall rules on {node}"))
+        .unexplained(),
+    )
+}

@@ -391,6 +391,7 @@ pub fn attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         }
         // The node's attach limit is the storage loop's: the CSI driver
         // reports it (CSINode `allocatable.count`) and the cloud enforces it.
+        VolumeErrorClass::Limits if let Some(h) = super::volume_limits_unreported::attach_limit(a, pod, pv, &err) => vec![h.links(link)],
         VolumeErrorClass::Limits => vec![Hypothesis::new(76, Loop::Storage, node.map(|n| n.objref()).unwrap_or_else(|| pod.objref()), format!("node {} has reached its volume attachment limit", model::node_name(pod).unwrap_or("?")))
             .fix("Spread volume-heavy pods (topologySpreadConstraints), move them to nodes of a size (VM size, instance type) that attaches more data disks, or use fewer volumes per pod.")
             .links(link)],

@@ -187,6 +187,10 @@ pub fn classify_error(err: &str) -> VolumeErrorClass {
         "quota",
         "resourceexhausted",
         "limit exceeded",
+        // Hetzner's `max_volumes_per_server_reached (limit of 16 volumes
+        // per server reached)`.
+        "max_volumes",
+        "volumes per server",
     ]) {
         VolumeErrorClass::Limits
     } else if has(&["timed out", "deadline exceeded", "timeout"]) {

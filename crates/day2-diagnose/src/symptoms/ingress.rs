@@ -448,8 +448,10 @@ pub fn controller_pods<'c>(a: &Analysis<'c>, class: &str) -> Vec<&'c Res<Pod>> {
     // A controller told nothing serves its flags' default class: ingress-nginx
     // `--controller-class=k8s.io/ingress-nginx`, the AWS Load Balancer
     // Controller (and the ALB ingress controller before it) `--ingress-class=alb`.
-    let Some((_, label, images)) = DEFAULT_CLASSES.iter().find(|(c, _, _)| {
-        controller == Some(*c) || (controller.is_none() && *c == ALB_CONTROLLER && class == "alb")
+    // Without an IngressClass object, a legacy class name (the
+    // `kubernetes.io/ingress.class` annotation) is the controller's default.
+    let Some((_, label, images, _)) = DEFAULT_CLASSES.iter().find(|(c, _, _, legacy)| {
+        controller == Some(*c) || (controller.is_none() && class == *legacy)
     }) else {
         return named;
     };
@@ -484,41 +486,46 @@ pub fn controller_pods<'c>(a: &Analysis<'c>, class: &str) -> Vec<&'c Res<Pod>> {
 const ALB_CONTROLLER: &str = "ingress.k8s.aws/alb";
 
 /// Controllers that serve a class when their flags name none: the
-/// IngressClass controller, the chart's `app.kubernetes.io/name`, and
-/// fragments of their images.
-const DEFAULT_CLASSES: [(&str, &str, &[&str]); 6] = [
+/// IngressClass controller, the chart's `app.kubernetes.io/name`,
+/// fragments of their images, and the class name they take by default.
+/// Traefik's Kubernetes Ingress provider (`--providers.kubernetesingress`)
+/// takes its controller's classes unless its `ingressClass` option names one.
+const DEFAULT_CLASSES: [(&str, &str, &[&str], &str); 6] = [
     (
         NGINX_CONTROLLER,
         "ingress-nginx",
         &["ingress-nginx/controller"],
+        "nginx",
     ),
     (
         ALB_CONTROLLER,
         "aws-load-balancer-controller",
         &["aws-load-balancer-controller", "alb-ingress-controller"],
+        "alb",
     ),
-    // Traefik's Kubernetes Ingress provider (`--providers.kubernetesingress`)
-    // takes the classes of this controller unless its `ingressClass` option
-    // names one.
     (
         "traefik.io/ingress-controller",
         "traefik",
         &["traefik:", "traefik@"],
+        "traefik",
     ),
     (
         "haproxy.org/ingress-controller/haproxy",
         "kubernetes-ingress",
         &["haproxytech/kubernetes-ingress"],
+        "haproxy",
     ),
     (
         "nginx.org/ingress-controller",
         "nginx-ingress",
         &["nginx/nginx-ingress", "nginx-plus-ingress"],
+        "nginx",
     ),
     (
         "ingress-controllers.konghq.com/kong",
         "kong",
         &["kong/kubernetes-ingress-controller"],
+        "kong",
     ),
 ];
 

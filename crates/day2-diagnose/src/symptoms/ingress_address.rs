@@ -9,7 +9,7 @@
 
 use super::{Detail, Detected, Kind, Subject, evidence_of};
 use crate::analysis::Analysis;
-use day2_model::{Res, SourceKind};
+use day2_model::{Pod, Res, SourceKind};
 use k8s_openapi::api::networking::v1::Ingress;
 
 /// Seconds an Ingress may wait for its load balancer before that counts.
@@ -43,6 +43,29 @@ pub fn provisioned<'c>(a: &Analysis<'c>, ing: &'c Ingress) -> Option<&'c str> {
         .then_some(class)
 }
 
+/// The arguments with which an in-cluster controller writes an address on
+/// every Ingress it serves: ingress-nginx's `--publish-service` and
+/// `--publish-status-address`, Traefik's
+/// `providers.kubernetesingress.ingressendpoint.*`.
+fn publishes(arg: &str) -> bool {
+    let l = arg.to_ascii_lowercase();
+    l.contains("--publish-service=")
+        || l.contains("--publish-status-address=")
+        || l.contains("ingressendpoint.publishedservice=")
+        || l.contains("ingressendpoint.ip=")
+        || l.contains("ingressendpoint.hostname=")
+}
+
+/// The Ingress's class and the Ready pod of its in-cluster controller, when
+/// that controller is told to publish an address on the Ingresses it serves.
+pub fn published<'c>(a: &Analysis<'c>, ing: &'c Ingress) -> Option<(&'c str, &'c Res<Pod>)> {
+    let class = super::ingress::class_name(a, ing)?;
+    let pod = super::ingress::controller_pods(a, class)
+        .into_iter()
+        .find(|p| crate::model::any_arg(p, publishes))?;
+    Some((class, pod))
+}
+
 pub fn detect<'c>(a: &Analysis<'c>, ing: &'c Res<Ingress>) -> Option<Detected<'c>> {
     if a.cluster.source == SourceKind::Manifests {
         return None;
@@ -50,7 +73,23 @@ pub fn detect<'c>(a: &Analysis<'c>, ing: &'c Res<Ingress>) -> Option<Detected<'c
     if super::ingress::has_address(ing) {
         return None;
     }
-    let class = provisioned(a, ing)?;
+    let (class, what) = match provisioned(a, ing) {
+        Some(class) => (
+            class,
+            "whose controller builds a load balancer per Ingress".to_owned(),
+        ),
+        None => {
+            let (class, pod) = published(a, ing)?;
+            (
+                class,
+                format!(
+                    "whose controller ({}/{}) writes its published address on every Ingress it serves",
+                    pod.ns_or_default(),
+                    pod.name()
+                ),
+            )
+        }
+    };
     let events = a.cluster.events_for_obj(ing);
     let warnings: Vec<_> = events.iter().copied().filter(|e| e.is_warning()).collect();
     let created = crate::model::creation(&ing.metadata);
@@ -66,7 +105,7 @@ pub fn detect<'c>(a: &Analysis<'c>, ing: &'c Res<Ingress>) -> Option<Detected<'c
         Subject::Ingress(ing),
     );
     d.evidence.push(format!(
-        "class {class}, whose controller builds a load balancer per Ingress; no address in status.loadBalancer.ingress"
+        "class {class}, {what}; no address in status.loadBalancer.ingress"
     ));
     d.evidence.extend(evidence_of(&warnings, 3));
     d.since = warnings

@@ -352,6 +352,18 @@ pub(super) fn dns_pods_down(
         .link(svc_link)
         .link(Link::new(Loop::Network, None, target_of(dns, svc), "CoreDNS detects a forwarding loop and exits").with_evidence([day2_model::redact::excerpt(line, EXCERPT)]));
     }
+    // Running but not Ready: what their readiness answers says why.
+    if let Some(mut h) = dns.pods.iter().find_map(|p| {
+        a.cluster
+            .events_for_obj(p)
+            .into_iter()
+            .filter(|e| e.message_text().starts_with("Readiness probe failed"))
+            .find_map(|e| crate::analysers::coredns_ready::known(a, p, e.message_text(), e))
+            .filter(|h| !h.unexplained)
+    }) {
+        h.root.summary = format!("{what}: {}", h.root.summary);
+        return h.link(svc_link);
+    }
     let states: Vec<String> = dns
         .pods
         .iter()

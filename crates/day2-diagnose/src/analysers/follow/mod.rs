@@ -39,6 +39,7 @@ mod resolver;
 mod scc;
 mod service_name;
 mod silent;
+pub(crate) mod sysctl;
 pub(crate) use silent::{policy_on_awaited_peers, policy_on_configured_peers};
 pub(crate) mod volume;
 

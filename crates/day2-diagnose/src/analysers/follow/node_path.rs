@@ -80,6 +80,10 @@ fn proxy_down(a: &Analysis<'_>, pod: &Res<Pod>, what: &str) -> Option<Hypothesis
             return Some(h.link(link));
         }
     }
+    if let Some(mut h) = super::sysctl::read_only(a, proxy, &failing.name, &[said.to_owned()]) {
+        h.root.summary = format!("{lead}: {}", h.root.summary);
+        return Some(h.link(link));
+    }
     let workload = model::workload_ref(a.cluster, proxy);
     Some(
         Hypothesis::new(

@@ -478,7 +478,10 @@ fn write_denied(
             ),
         )
         .fix(format!(
-            "Make the volume writable for user {user}: enable the chart's `volumePermissions` init container (it chowns the mount as root before the app starts), or use a class whose volumes take the pod's group or user (a block-storage class; for file storage a class or export owned by uid {user} / gid {g}); `kubectl get csidriver` shows whether the driver applies fsGroup (`fsGroupPolicy`)."
+            "Make the volume writable for user {user}: {}enable the chart's `volumePermissions` init container (it chowns the mount as root before the app starts), or use a class whose volumes take the pod's group or user (a block-storage class; for file storage a class or export owned by uid {user} / gid {g}); `kubectl get csidriver` shows whether the driver applies fsGroup (`fsGroupPolicy`).",
+            class_owner_setting(&c.provisioner, c.name(), user, g)
+                .map(|t| format!("{t}; or "))
+                .unwrap_or_default()
         )),
         _ => Hypothesis::new(
             80,
@@ -495,6 +498,24 @@ fn write_denied(
         )),
     };
     Some(h.link(seen))
+}
+
+/// The setting of a file-storage class that decides who owns what its
+/// driver creates or mounts, where the driver has one.
+fn class_owner_setting(provisioner: &str, class: &str, user: i64, group: i64) -> Option<String> {
+    match provisioner {
+        // csi-driver-nfs chmods each volume's new directory to it.
+        "nfs.csi.k8s.io" => Some(format!(
+            "set `mountPermissions: \"0777\"` in the parameters of StorageClass {class} (csi-driver-nfs then chmods each new volume's directory; existing ones need a `chmod` on the server)"
+        )),
+        "smb.csi.k8s.io" | "file.csi.azure.com" => Some(format!(
+            "add `uid={user}`, `gid={group}` (or `dir_mode=0777`, `file_mode=0777`) to the `mountOptions` of StorageClass {class}"
+        )),
+        "efs.csi.aws.com" => Some(format!(
+            "set `uid: \"{user}\"`, `gid: \"{group}\"` (and `directoryPerms`) in the parameters of StorageClass {class}, so each access point is owned by that user"
+        )),
+        _ => None,
+    }
 }
 
 /// A write refused with `Read-only file system`: the mount the pod asked

@@ -200,10 +200,21 @@ fn silent<'c>(
     let short = d
         .events_with("FailedScheduling")
         .any(|e| e.message_text().contains("Insufficient "));
-    let pool = a.cluster.other.iter().find(|o| {
+    let pools = a.cluster.other.iter().filter(|o| {
         matches!(o.kind.as_str(), "NodePool" | "Provisioner")
             && o.obj.api_version.starts_with("karpenter.sh/")
     });
+    // Short of room, any pool; no node that matches the pod's selection,
+    // a pool whose nodes would carry the labels it selects.
+    let unmatched = d.events_with("FailedScheduling").any(|e| {
+        e.message_text()
+            .contains("didn't match Pod's node affinity/selector")
+    });
+    let selector = pod.spec.as_ref().and_then(|s| s.node_selector.as_ref());
+    let mut pools = pools;
+    let pool =
+        pools.find(|o| short || (unmatched && selector.is_some_and(|sel| pool_labels(o, sel))));
+    let short = short || pool.is_some();
     // The cheap conditions first: this runs for every pod short of room.
     let (true, Some(pool), Some(since), Some(now)) = (short, pool, d.since, a.observed_at()) else {
         return vec![];
@@ -233,10 +244,10 @@ fn silent<'c>(
         Hypothesis::new(
             88,
             Loop::Compute,
-            pod.objref(),
+            model::workload_ref(a.cluster, pod),
             format!("{} has waited {minutes} minutes for capacity that Karpenter's {} {} should add, and no node has joined since: Karpenter ({controller}) is not launching nodes, for a reason only its log shows", pod.name(), pool.kind, pool.name()),
         )
-        .fix(format!("Read Karpenter's log (`kubectl logs -n {ns} deploy/{name}`): an `UnauthorizedOperation` names the action its IAM policy (the controller role) must allow (`ec2:CreateFleet`, `ec2:RunInstances`, `ec2:CreateLaunchTemplate`, `iam:PassRole` for the node role); no subnet or security group found means the `karpenter.sh/discovery` tags its node template selects are missing; an `InsufficientInstanceCapacity` or quota error names the instance types."))
+        .fix(format!("Read Karpenter's log (`kubectl logs -n {ns} deploy/{name}`): an `UnauthorizedOperation` names the action its IAM policy (the controller role) must allow (`ec2:CreateFleet`, `ec2:RunInstances`, `ec2:CreateLaunchTemplate`, `iam:PassRole` for the node role), and an `explicit deny in a service control policy` is the AWS organisation's SCP (often one that requires tags on every launch: add them to the node template's `tags`); no subnet or security group found means the `karpenter.sh/discovery` tags its node template selects are missing; an `InsufficientInstanceCapacity` or quota error names the instance types."))
         .missing("the Karpenter controller's log and the cloud account's IAM policy")
         .links(scheduler_links(d))
         .unexplained(),
@@ -369,6 +380,37 @@ fn pool_limits<'c>(
         .link(Link::from_event(Loop::Compute, event, "Karpenter: instance types exceed the pool's limits"))
         .links(scheduler_links(d)),
     )
+}
+
+/// Whether nodes of Karpenter pool `o` carry every label of `selector`: the
+/// pool's own labels (a Provisioner's `spec.labels`, a NodePool's
+/// `spec.template.metadata.labels`) or a requirement `In` that value.
+fn pool_labels(
+    o: &day2_model::Res<day2_model::DynObject>,
+    selector: &std::collections::BTreeMap<String, String>,
+) -> bool {
+    let spec = o.obj.data.get("spec");
+    let labels = spec
+        .and_then(|s| s.get("labels"))
+        .or_else(|| spec?.get("template")?.get("metadata")?.get("labels"));
+    let requirements = spec
+        .and_then(|s| s.get("requirements"))
+        .or_else(|| spec?.get("template")?.get("spec")?.get("requirements"))
+        .and_then(|r| r.as_array());
+    !selector.is_empty()
+        && selector.iter().all(|(k, v)| {
+            labels
+                .and_then(|l| l.get(k))
+                .and_then(|x| x.as_str())
+                .is_some_and(|x| x == v)
+                || requirements.into_iter().flatten().any(|r| {
+                    r.get("key").and_then(|x| x.as_str()) == Some(k.as_str())
+                        && r.get("operator").and_then(|x| x.as_str()) == Some("In")
+                        && r.get("values")
+                            .and_then(|x| x.as_array())
+                            .is_some_and(|vs| vs.iter().any(|x| x.as_str() == Some(v.as_str())))
+                })
+        })
 }
 
 #[cfg(test)]
