@@ -59,6 +59,7 @@ pub fn load_balancer<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
             .or_else(|| super::lb_causes::silent_limit(a, svc))
             .or_else(|| super::lb_causes::no_provider(a, svc))
             .or_else(|| announcer_unlocked(a, svc))
+            .or_else(|| super::lb_local::silent_announcer(a, svc))
         {
             return vec![h];
         }

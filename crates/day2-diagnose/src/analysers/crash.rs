@@ -85,7 +85,8 @@ pub fn memory<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     format_amount("memory", lim.saturating_sub(h.bytes)),
                 ),
                 None => format!(
-                    "Raise the memory limit (and request) of container {} in {workload} to its real peak, e.g. `kubectl set resources {}/{} -c {} --requests=memory={suggest} --limits=memory={suggest}`, or fix the leak; watch `container_memory_working_set_bytes` against the limit.{}",
+                    "{}Raise the memory limit (and request) of container {} in {workload} to its real peak, e.g. `kubectl set resources {}/{} -c {} --requests=memory={suggest} --limits=memory={suggest}`, or fix the leak; watch `container_memory_working_set_bytes` against the limit.{}",
+                    super::memory_setting::nginx_workers(a, c.pod, c.container).unwrap_or_default(),
                     c.container,
                     workload.kind.to_ascii_lowercase(),
                     workload.name,

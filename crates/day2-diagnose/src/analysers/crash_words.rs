@@ -13,7 +13,8 @@
 //! providerID on its node ([`provider_id`]), and aws-node whose ipamd
 //! never comes up ([`ipamd`]), and iptables refused for a capability the
 //! container drops ([`capability_dropped`]), and a kernel setting under a
-//! read-only `/proc/sys` ([`super::follow::sysctl`]).
+//! read-only `/proc/sys` ([`super::follow::sysctl`]), and a port of
+//! ingress-nginx's TCP/UDP services it cannot bind ([`services_port`]).
 
 mod calico_address;
 mod capability_dropped;
@@ -24,6 +25,7 @@ mod ipamd;
 mod named_object;
 mod provider_id;
 mod publish_service;
+mod services_port;
 mod url_setting;
 
 use crate::analysis::Analysis;
@@ -45,6 +47,7 @@ pub fn read<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     out.extend(provider_id::missing(a, d));
     out.extend(ipamd::never_up(a, d));
     out.extend(capability_dropped::network_caps(a, d));
+    out.extend(services_port::unbindable(a, d));
     if let (Some(pod), crate::symptoms::Detail::Crash { container, .. }) = (d.pod(), &d.detail) {
         let texts = super::follow::crash_texts(a, d, pod, container);
         out.extend(super::follow::sysctl::read_only(a, pod, container, &texts));

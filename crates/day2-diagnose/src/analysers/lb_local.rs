@@ -121,3 +121,66 @@ pub fn unannounced<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         )),
     ]
 }
+
+/// A LoadBalancer Service without an address in a cluster whose only
+/// load-balancer implementation is an in-cluster announcer with services
+/// enabled (kube-vip's `svc_enable: "true"`), which wrote nothing on it: the
+/// announcer is what to look at, not the Service. kube-vip 1.0 in routing
+/// table mode with `cp_enable` beside `svc_enable` in one DaemonSet was
+/// reported to handle no Service at all (kube-vip/kube-vip#1243).
+pub fn silent_announcer(
+    a: &Analysis<'_>,
+    svc: &day2_model::Res<k8s_openapi::api::core::v1::Service>,
+) -> Option<Hypothesis> {
+    let (ds, who) = a.cluster.daemon_sets.iter().find_map(|ds| {
+        announces(ds, ds.name())
+            .filter(|w| *w == "kube-vip")
+            .map(|w| (ds, w))
+    })?;
+    let env = |name: &str| {
+        ds.spec
+            .template
+            .spec
+            .as_ref()?
+            .containers
+            .iter()
+            .flat_map(|c| c.env.iter().flatten())
+            .find(|e| e.name == name)
+            .and_then(|e| e.value.clone())
+    };
+    let both = env("cp_enable").as_deref() == Some("true");
+    let table = env("vip_routingtable").as_deref() == Some("true");
+    let (ns, name) = (ds.ns_or_default(), ds.name());
+    let mode = if table {
+        "routing-table mode"
+    } else {
+        "ARP/BGP mode"
+    };
+    Some(
+        Hypothesis::new(
+            62,
+            Loop::Network,
+            ds.objref(),
+            format!(
+                "Service {}/{} of type LoadBalancer has no address, and {who} (DaemonSet {ns}/{name}, services enabled, {mode}{}) is the cluster's load-balancer implementation and wrote nothing on it",
+                svc.ns_or_default(),
+                svc.name(),
+                if both { ", control plane enabled too" } else { "" }
+            ),
+        )
+        .fix(format!(
+            "Read {who}'s log (`kubectl logs -n {ns} ds/{name}`) for the Service{}; check its address range (`kubevip` ConfigMap or `loadBalancerIP`) and, where the Service sets `spec.loadBalancerClass`, that it is kube-vip's.",
+            if both && table {
+                ": kube-vip 1.0 in routing-table mode with `cp_enable` and `svc_enable` both `true` in one DaemonSet is reported to handle no Service (kube-vip/kube-vip#1243); run Services from a second DaemonSet with `svc_enable: \"true\"` and `cp_enable: \"false\"`, or upgrade".to_owned()
+            } else {
+                String::new()
+            }
+        ))
+        .link(Link::new(
+            Loop::Network,
+            None,
+            svc.objref(),
+            "has no address in status.loadBalancer.ingress",
+        )),
+    )
+}

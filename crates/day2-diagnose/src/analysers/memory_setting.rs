@@ -148,6 +148,62 @@ pub fn over_limit<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     ]
 }
 
+/// ingress-nginx OOMKilled on a node with many CPUs: nginx starts one worker
+/// process per CPU of the node (`worker-processes` is `auto` unless the
+/// controller's ConfigMap sets it) where it does not read the container's
+/// CPU quota (older releases; cgroup v2 setups it does not understand), and
+/// each worker holds its own memory (kubernetes/ingress-nginx#2980: 64
+/// workers on 64-vCPU nodes under a 1.5Gi limit). The sentence for the fix.
+pub fn nginx_workers(
+    a: &Analysis<'_>,
+    pod: &day2_model::Res<day2_model::pod::Pod>,
+    container: &str,
+) -> Option<String> {
+    let c = model::spec_container(pod, container)?;
+    let nginx = c.image.as_deref().is_some_and(|i| {
+        i.contains("ingress-nginx/controller") || i.contains("nginx-ingress-controller")
+    });
+    if !nginx {
+        return None;
+    }
+    let node = a.cluster.node(model::node_name(pod)?)?;
+    let cpus = node
+        .status
+        .as_ref()?
+        .capacity
+        .as_ref()?
+        .get("cpu")?
+        .0
+        .parse::<u32>()
+        .ok()?;
+    if cpus < 8 {
+        return None;
+    }
+    let value = model::flag_values(c, "configmap")
+        .first()
+        .map(|v| v.to_string());
+    let (cm_ns, cm_name) = match value.as_deref().and_then(|v| v.split_once('/')) {
+        Some((n, m)) => (n.to_owned(), m.to_owned()),
+        None => (
+            pod.ns_or_default().to_owned(),
+            "ingress-nginx-controller".to_owned(),
+        ),
+    };
+    let set = a
+        .cluster
+        .config_maps
+        .iter()
+        .find(|m| m.ns_or_default() == cm_ns && m.name() == cm_name)
+        .and_then(|m| m.data.as_ref()?.get("worker-processes").cloned());
+    if set.as_deref().is_some_and(|v| v != "auto") {
+        return None;
+    }
+    Some(format!(
+        "nginx's `worker-processes: auto` starts a worker process per CPU it sees, the node's when it does not read the container's CPU quota, and node {} has {cpus} CPUs, so up to {cpus} workers share the container's memory limit: set `worker-processes` in ConfigMap {cm_ns}/{cm_name} to the CPUs the container may use (e.g. \"2\"). Else: ",
+        node.name()
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

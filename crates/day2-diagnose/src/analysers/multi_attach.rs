@@ -200,6 +200,45 @@ fn explain<'c>(
             .link(usage)
             .links(link)];
         }
+        // The detach was tried and the storage backend refuses it: its own
+        // record of the disk, which the input does not hold, is what to fix
+        // (vsphere-csi-driver#365: Storage DRS moved and renamed the disk).
+        if let Some(err) = va
+            .status
+            .as_ref()
+            .and_then(|s| s.detach_error.as_ref())
+            .and_then(|e| e.message.as_deref())
+            .filter(|e| !e.is_empty())
+        {
+            return vec![
+                Hypothesis::new(
+                    80,
+                    Loop::Storage,
+                    va.objref(),
+                    format!(
+                        "VolumeAttachment {} still attaches the volume to node {node}, and detaching it fails in the storage backend ({}): {} cannot attach it on {} until the backend lets it go",
+                        va.name(),
+                        day2_model::redact::excerpt(err, 200),
+                        pod.name(),
+                        model::node_name(pod).unwrap_or("its node"),
+                    ),
+                )
+                .fix(format!(
+                    "Fix the disk's record in the storage backend, where the detach error points{}, then let the attacher ({}) retry the detach; deleting VolumeAttachment {} without that leaves the disk attached to {node}'s machine.",
+                    if va.spec.attacher == "csi.vsphere.vmware.com" {
+                        " (vSphere CNS: a first-class disk moved or renamed by Storage DRS or a storage vMotion is no longer found; keep Storage DRS off for datastores with CNS volumes and have the disk re-registered)"
+                    } else {
+                        " (the disk deleted, moved or renamed outside the cluster, or the machine gone)"
+                    },
+                    va.spec.attacher,
+                    va.name()
+                ))
+                .missing("the storage backend's record of the disk and the machine it is attached to")
+                .link(usage)
+                .links(link)
+                .unexplained(),
+            ];
+        }
         return vec![
             Hypothesis::new(
                 80,

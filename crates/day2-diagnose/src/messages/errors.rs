@@ -474,6 +474,24 @@ fn kernel_module(line: &str) -> Option<(String, String)> {
             format!("iptables extension {name} not supported, missing kernel module"),
         ));
     }
+    // iptables without the table's module (`iptables-restore: unable to
+    // initialize table 'nat'`, `can't initialize iptables table `nat'`):
+    // the legacy backend needs `iptable_<table>` (istio/istio#44118).
+    for marker in [
+        "unable to initialize table '",
+        "can't initialize iptables table `",
+    ] {
+        if let Some((_, rest)) = line.split_once(marker)
+            && let Some(table) = rest.split(['\'', '`']).next()
+            && !table.is_empty()
+            && table.chars().all(|c| c.is_ascii_lowercase())
+        {
+            return Some((
+                format!("iptable_{table}"),
+                format!("iptables cannot initialize table {table}"),
+            ));
+        }
+    }
     let (_, rest) = line.split_once("FATAL: Module ")?;
     let (module, dir) = rest.split_once(" not found in directory ")?;
     (!module.is_empty() && !module.contains(' ')).then(|| {
@@ -1063,6 +1081,15 @@ mod tests {
             Some(ErrorClass::KernelModule {
                 module: "wg".into(),
                 reason: "Invalid module format".into()
+            })
+        );
+        assert_eq!(
+            classify_line(
+                "Command error output: xtables parameter problem: iptables-restore: unable to initialize table 'nat'"
+            ),
+            Some(ErrorClass::KernelModule {
+                module: "iptable_nat".into(),
+                reason: "iptables cannot initialize table nat".into()
             })
         );
         // An image's binary stays what it was.

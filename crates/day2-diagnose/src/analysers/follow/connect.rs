@@ -313,7 +313,10 @@ pub(super) fn connect_cause(
                     pod,
                     what.clone(),
                     "the address is no Service or pod of the input and no NetworkPolicy denies egress to it",
-                    format!("Check what answers at {hp} from the node (`nc -vz {ip} {port}`): a firewall, security group or route outside the cluster."),
+                    format!(
+                        "Check what answers at {hp} from the node (`nc -vz {ip} {port}`): a firewall, security group or route outside the cluster.{}",
+                        super::overlay::vmware_vxlan_note(a).unwrap_or_default()
+                    ),
                 ))
             })
         }

@@ -195,3 +195,29 @@ pub(super) fn split_networks(a: &Analysis<'_>, pod: &Res<Pod>, what: &str) -> Op
         )),
     )
 }
+
+/// The VXLAN overlay on VMware virtual NICs, read from flannel's node
+/// annotations (backend `vxlan`, a VTEP MAC in VMware's ranges 00:50:56,
+/// 00:0c:29, 00:05:69): vmxnet3's checksum offload corrupts encapsulated
+/// packets, so traffic between nodes is dropped while each node reaches its
+/// own pods (rancher/rke2#6307, flannel-io/flannel#1279). What to try.
+pub(super) fn vmware_vxlan_note(a: &Analysis<'_>) -> Option<String> {
+    let vxlan_on_vmware = a.cluster.nodes.iter().any(|n| {
+        let notes = n.metadata.annotations.as_ref();
+        let vxlan = notes
+            .and_then(|m| m.get("flannel.alpha.coreos.com/backend-type"))
+            .is_some_and(|t| t == "vxlan");
+        let mac = notes
+            .and_then(|m| m.get("flannel.alpha.coreos.com/backend-data"))
+            .map(|d| d.to_ascii_lowercase())
+            .is_some_and(|d| {
+                ["00:50:56", "00:0c:29", "00:05:69"]
+                    .iter()
+                    .any(|o| d.contains(o))
+            });
+        vxlan && mac
+    });
+    vxlan_on_vmware.then(|| {
+        " The nodes are VMware VMs (their VXLAN devices carry VMware MAC addresses) on flannel's VXLAN backend: vmxnet3's checksum offload corrupts encapsulated packets, so traffic that crosses nodes is dropped; test it with `ethtool -K flannel.<VNI> tx-checksum-ip-generic off` on each Linux node (make it permanent with a udev rule or NetworkManager dispatcher), or upgrade to a flannel/RKE2/k3s release that turns the offload off itself.".to_owned()
+    })
+}
