@@ -2,7 +2,8 @@
 //! lacks (ceph/ceph-csi#543), a grant its role lacks (coredns/coredns#5495,
 //! traefik/traefik#7232), a volume limit it does not report
 //! (hetznercloud/csi-driver#197), a kernel setting it may not write
-//! (kubernetes-sigs/kind#2240); and what a mesh or a host does to every pod:
+//! (kubernetes-sigs/kind#2240), credentials a driver did not hand over
+//! (kubernetes-sigs/blob-csi-driver#450); and what a mesh or a host does to every pod:
 //! a Service port declared HTTP (istio/istio#22150), a host firewall that
 //! rejects its own pods (k3s-io/k3s#7014). Each with the sibling that must
 //! read otherwise.
@@ -297,4 +298,41 @@ fn a_pending_pod_a_karpenter_pool_would_place_waits_on_karpenter() {
     let d = about(&out, "PodPending", "jobs", "report-7b6c-a");
     assert!(!d.unexplained, "{}", summary(&out));
     assert!(d.fix.contains("workload=batch-jobs"), "{}", d.fix);
+}
+
+/// A pod mounting a Blob CSI PV whose credentials come from `source`,
+/// blobfuse refusing to start without them.
+fn blob(source: &str) -> day2_model::Cluster {
+    cluster(&[
+        &node("n1", "6.1.0"),
+        &format!(
+            r#"
+- {{apiVersion: v1, kind: PersistentVolume, metadata: {{name: pv-blob}}, spec: {{capacity: {{storage: 10Gi}}, accessModes: [ReadWriteMany], claimRef: {{namespace: default, name: pvc-blob}}, csi: {{driver: blob.csi.azure.com, volumeHandle: testblob, {source}}}}}, status: {{phase: Bound}}}}
+- {{apiVersion: v1, kind: PersistentVolumeClaim, metadata: {{name: pvc-blob, namespace: default}}, spec: {{accessModes: [ReadWriteMany], volumeName: pv-blob, resources: {{requests: {{storage: 10Gi}}}}}}, status: {{phase: Bound}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: nginx-blob, namespace: default, uid: u-n}}, spec: {{nodeName: n1, containers: [{{name: nginx, image: "nginx:1.25"}}], volumes: [{{name: blob, persistentVolumeClaim: {{claimName: pvc-blob}}}}]}}, status: {{phase: Pending, containerStatuses: [{{name: nginx, image: "", imageID: "", ready: false, restartCount: 0, state: {{waiting: {{reason: ContainerCreating}}}}}}]}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: m1, namespace: default}}, involvedObject: {{kind: Pod, name: nginx-blob, namespace: default, uid: u-n}}, reason: FailedMount, message: "MountVolume.MountDevice failed for volume \"pv-blob\" : rpc error: code = Internal desc = Mount failed with error: exit status 255, output: Unable to start blobfuse due to a lack of credentials. Please check the readme for valid auth setups.", type: Warning, count: 20, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:30:00Z", source: {{component: kubelet}}}}
+"#
+        ),
+    ])
+}
+
+#[test]
+fn blobfuse_without_the_key_vault_credentials_its_volume_names() {
+    let out = diagnose(&blob(
+        "volumeAttributes: {storageAccountName: st01, containerName: a, keyVaultURL: \"https://kv.vault.azure.net/\", keyVaultSecretName: st01-sas}",
+    ));
+    let d = about(&out, "FailedMount", "default", "nginx-blob");
+    assert_root(d, Loop::Storage, "PersistentVolume", "pv-blob");
+    assert!(d.fix.contains("azurestorageaccountsastoken"), "{}", d.fix);
+    // A volume with a Secret of its own: not the Key Vault hand-over.
+    let out = diagnose(&blob(
+        "volumeAttributes: {storageAccountName: st01, containerName: a}, nodeStageSecretRef: {name: blob-creds, namespace: default}",
+    ));
+    let d = about(&out, "FailedMount", "default", "nginx-blob");
+    assert_ne!(
+        d.root_cause.object.kind,
+        "PersistentVolume",
+        "{}",
+        summary(&out)
+    );
 }

@@ -65,6 +65,9 @@ fn named_secrets(a: &Analysis<'_>, pod: &Res<Pod>) -> Vec<(String, String)> {
 }
 
 pub fn account_keys(a: &Analysis<'_>, pod: &Res<Pod>, message: &str) -> Option<Hypothesis> {
+    if message.contains("due to a lack of credentials") {
+        return key_vault_only(a, pod, message);
+    }
     if !no_account(message) {
         return None;
     }
@@ -95,6 +98,52 @@ pub fn account_keys(a: &Analysis<'_>, pod: &Res<Pod>, message: &str) -> Option<H
             )),
         )
     })
+}
+
+/// blobfuse started without credentials (`Unable to start blobfuse due to
+/// a lack of credentials`) for a PersistentVolume that names no Secret and
+/// takes its key or SAS token from Azure Key Vault (`keyVaultURL`,
+/// `keyVaultSecretName`): the driver did not hand what it read there to
+/// blobfuse (kubernetes-sigs/blob-csi-driver#450, fixed in #461).
+fn key_vault_only(a: &Analysis<'_>, pod: &Res<Pod>, message: &str) -> Option<Hypothesis> {
+    let ns = pod.ns_or_default();
+    let pv = crate::model::claimed_volumes(a.cluster, pod)
+        .into_iter()
+        .find(|pv| {
+            pv.spec
+                .as_ref()
+                .and_then(|s| s.csi.as_ref())
+                .is_some_and(|c| {
+                    c.driver == "blob.csi.azure.com"
+                        && c.node_stage_secret_ref.is_none()
+                        && c.volume_attributes.as_ref().is_some_and(|v| {
+                            v.contains_key("keyVaultURL") && !v.contains_key("secretName")
+                        })
+                })
+        })?;
+    let attrs = pv.spec.as_ref()?.csi.as_ref()?.volume_attributes.as_ref()?;
+    let secret = attrs
+        .get("keyVaultSecretName")
+        .map_or("its secret", String::as_str);
+    Some(
+        Hypothesis::new(
+            80,
+            Loop::Storage,
+            pv.objref(),
+            format!(
+                "blobfuse starts without credentials for PersistentVolume {} of {}/{}: the volume names no Kubernetes Secret and takes its key from Key Vault ({secret} in {}), which the driver did not pass to blobfuse ({})",
+                pv.name(),
+                ns,
+                pod.name(),
+                attrs.get("keyVaultURL").map_or("?", String::as_str),
+                day2_model::redact::excerpt(message, 120)
+            ),
+        )
+        .fix(format!(
+            "Put the storage account's SAS token (key `azurestorageaccountsastoken`, with `azurestorageaccountname`) or its key in a Kubernetes Secret and reference it from PersistentVolume {} (`nodeStageSecretRef`, or the `secretName`/`secretNamespace` attributes), or upgrade the Blob CSI driver to a release that passes Key Vault credentials to blobfuse; the kubelet retries the mount.",
+            pv.name()
+        )),
+    )
 }
 
 /// The key a driver says its Secret lacks: ceph-csi's `missing ID field
