@@ -103,6 +103,15 @@ fn not_synced(
     )
 }
 
+/// The image of the pod's first container whose image names `what`.
+fn image_with<'p>(pod: &'p Pod, what: &str) -> Option<&'p str> {
+    pod.spec
+        .as_ref()?
+        .containers
+        .iter()
+        .find_map(|c| c.image.as_deref().filter(|i| i.contains(what)))
+}
+
 /// The roles bound to CoreDNS's account, all held, and none lets it list
 /// what its kubernetes plugin watches: Services, and EndpointSlices from
 /// CoreDNS 1.8.1 on (Endpoints before). An add-on upgraded past the role
@@ -114,12 +123,7 @@ fn list_ungranted(
     workload: &ObjRef,
     logs: &str,
 ) -> Option<Hypothesis> {
-    let image = pod
-        .spec
-        .as_ref()?
-        .containers
-        .iter()
-        .find_map(|c| c.image.as_deref().filter(|i| i.contains("coredns")))?;
+    let image = image_with(pod, "coredns")?;
     let tag = image.rsplit_once(':')?.1;
     let mut parts = tag.trim_start_matches('v').split(['.', '-']);
     let version: (u32, u32, u32) = (
@@ -213,12 +217,7 @@ fn kubelet_scrape_ungranted(
     pod: &Res<Pod>,
     workload: &day2_model::ObjRef,
 ) -> Option<Hypothesis> {
-    let image = pod
-        .spec
-        .as_ref()?
-        .containers
-        .iter()
-        .find_map(|c| c.image.as_deref().filter(|i| i.contains("metrics-server")))?;
+    let image = image_with(pod, "metrics-server")?;
     let tag = image
         .rsplit_once(':')
         .map(|(_, t)| t.trim_start_matches('v'))?;

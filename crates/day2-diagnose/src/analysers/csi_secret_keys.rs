@@ -64,6 +64,29 @@ fn named_secrets(a: &Analysis<'_>, pod: &Res<Pod>) -> Vec<(String, String)> {
     out
 }
 
+/// Secret `ns/name` and its keys, when the input holds its keys and `key`
+/// is not one of them (no keys at all may be a capture without the
+/// Secret's data).
+fn lacking<'c>(
+    a: &Analysis<'c>,
+    ns: &str,
+    name: &str,
+    key: &str,
+) -> Option<(&'c Res<day2_model::secret::SecretInfo>, Vec<&'c str>)> {
+    let secret = a
+        .cluster
+        .secrets
+        .iter()
+        .find(|s| s.ns_or_default() == ns && s.name() == name)?;
+    if secret.keys.is_empty() || secret.keys.iter().any(|k| k.name == key) {
+        return None;
+    }
+    Some((
+        secret,
+        secret.keys.iter().map(|k| k.name.as_str()).collect(),
+    ))
+}
+
 pub fn account_keys(a: &Analysis<'_>, pod: &Res<Pod>, message: &str) -> Option<Hypothesis> {
     if message.contains("due to a lack of credentials") {
         return key_vault_only(a, pod, message);
@@ -72,16 +95,7 @@ pub fn account_keys(a: &Analysis<'_>, pod: &Res<Pod>, message: &str) -> Option<H
         return None;
     }
     named_secrets(a, pod).into_iter().find_map(|(ns, name)| {
-        let secret = a
-            .cluster
-            .secrets
-            .iter()
-            .find(|s| s.ns_or_default() == ns && s.name() == name)?;
-        // No keys at all may be a capture without the Secret's data.
-        if secret.keys.is_empty() || secret.keys.iter().any(|k| k.name == ACCOUNT_NAME) {
-            return None;
-        }
-        let keys: Vec<&str> = secret.keys.iter().map(|k| k.name.as_str()).collect();
+        let (secret, keys) = lacking(a, &ns, &name, ACCOUNT_NAME)?;
         Some(
             Hypothesis::new(
                 86,
@@ -234,15 +248,7 @@ fn volume_secrets(a: &Analysis<'_>, pod: &Res<Pod>) -> Vec<(String, String, Stri
 pub fn missing_key(a: &Analysis<'_>, pod: &Res<Pod>, message: &str) -> Option<Hypothesis> {
     let key = missing_key_name(message)?;
     volume_secrets(a, pod).into_iter().find_map(|(ns, name, by)| {
-        let secret = a
-            .cluster
-            .secrets
-            .iter()
-            .find(|s| s.ns_or_default() == ns && s.name() == name)?;
-        if secret.keys.is_empty() || secret.keys.iter().any(|k| k.name == key) {
-            return None;
-        }
-        let keys: Vec<&str> = secret.keys.iter().map(|k| k.name.as_str()).collect();
+        let (secret, keys) = lacking(a, &ns, &name, key)?;
         Some(
             Hypothesis::new(
                 86,
