@@ -1,6 +1,6 @@
 //! What a driver, a proxy or a controller is not given: a key its Secret
 //! lacks (ceph/ceph-csi#543), a grant its role lacks (coredns/coredns#5495,
-//! traefik/traefik#7232), a volume limit it does not report
+//! traefik/traefik#7232, kedacore/keda#1554), a volume limit it does not report
 //! (hetznercloud/csi-driver#197), a kernel setting it may not write
 //! (kubernetes-sigs/kind#2240), credentials a driver did not hand over
 //! (kubernetes-sigs/blob-csi-driver#450); and what a mesh or a host does to every pod:
@@ -335,4 +335,37 @@ fn blobfuse_without_the_key_vault_credentials_its_volume_names() {
         "{}",
         summary(&out)
     );
+}
+
+/// KEDA's operator bound to a ClusterRole with `rules`, and a ScaledObject
+/// KEDA refuses, scaling StatefulSet `target` (`api` exists).
+fn keda(rules: &str, target: &str) -> day2_model::Cluster {
+    cluster(&[
+        &node("n1", "6.1.0"),
+        &format!(
+            r#"
+- {{apiVersion: v1, kind: ServiceAccount, metadata: {{name: keda-operator, namespace: keda}}}}
+- {{apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRole, metadata: {{name: keda-operator}}, rules: [{{apiGroups: [apps], resources: [deployments, deployments/scale], verbs: [get, list, watch, update, patch]}}{rules}]}}
+- {{apiVersion: rbac.authorization.k8s.io/v1, kind: ClusterRoleBinding, metadata: {{name: keda-operator}}, roleRef: {{apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: keda-operator}}, subjects: [{{kind: ServiceAccount, name: keda-operator, namespace: keda}}]}}
+- {{apiVersion: apps/v1, kind: Deployment, metadata: {{name: keda-operator, namespace: keda}}, spec: {{selector: {{matchLabels: {{app: keda-operator}}}}, template: {{metadata: {{labels: {{app: keda-operator}}}}, spec: {{serviceAccountName: keda-operator, containers: [{{name: keda-operator, image: "kedacore/keda:2.1.0"}}]}}}}}}}}
+- {{apiVersion: apps/v1, kind: StatefulSet, metadata: {{name: api, namespace: im}}, spec: {{serviceName: api, selector: {{matchLabels: {{app: api}}}}, template: {{metadata: {{labels: {{app: api}}}}, spec: {{containers: [{{name: api, image: "api:1"}}]}}}}}}}}
+- {{apiVersion: keda.sh/v1alpha1, kind: ScaledObject, metadata: {{name: api-scaler, namespace: im}}, spec: {{scaleTargetRef: {{apiVersion: apps/v1, kind: StatefulSet, name: {target}}}, triggers: [{{type: cpu, metadata: {{type: Utilization, value: "70"}}}}]}}, status: {{conditions: [{{type: Ready, status: "False", reason: ScaledObjectCheckFailed, message: "ScaledObject doesn't have correct scaleTargetRef specification"}}]}}}}
+"#
+        ),
+    ])
+}
+
+#[test]
+fn keda_refusing_a_scaled_object_it_may_not_check() {
+    let out = diagnose(&keda("", "api"));
+    let d = about(&out, "HpaLimited", "im", "api-scaler");
+    assert_root(d, Loop::Identity, "ClusterRole", "keda-operator");
+    assert!(d.fix.contains("statefulsets"), "{}", d.fix);
+    // The role grants StatefulSets, and the target does not exist: the
+    // ScaledObject's reference.
+    let granted = ", {apiGroups: [apps], resources: [statefulsets, statefulsets/scale], verbs: [get, list, watch, update, patch]}";
+    let out = diagnose(&keda(granted, "apiserver"));
+    let d = about(&out, "HpaLimited", "im", "api-scaler");
+    assert_root(d, Loop::Compute, "ScaledObject", "api-scaler");
+    assert!(d.fix.contains("scaleTargetRef"), "{}", d.fix);
 }

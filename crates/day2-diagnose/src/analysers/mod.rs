@@ -54,6 +54,7 @@ pub mod invalid_spec;
 pub mod ip_exhausted;
 pub mod irsa;
 pub mod jvm_cgroup;
+pub mod keda_scaler;
 pub mod kernel_build;
 pub mod key_material;
 pub mod kubeconfig_user;
@@ -579,6 +580,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[HpaLimited],
         run: controllers::hpa,
+    },
+    Analyser {
+        kinds: &[HpaLimited],
+        run: keda_scaler::refused,
     },
     Analyser {
         kinds: &[HpaLimited],

@@ -24,6 +24,7 @@ pub mod probe;
 pub mod pvc;
 pub mod route;
 pub mod run_failed;
+pub mod scaled_object;
 pub mod service;
 pub mod start;
 pub mod statefulset;
@@ -65,6 +66,8 @@ pub enum Subject<'c> {
     Hpa(&'c Res<HorizontalPodAutoscaler>),
     /// A Gateway API route (HTTPRoute, GRPCRoute, …).
     Route(&'c Res<day2_model::object::DynObject>),
+    /// A KEDA ScaledObject.
+    Scaler(&'c Res<day2_model::object::DynObject>),
 }
 
 /// The scheduler's word on a Pending pod.
@@ -296,6 +299,13 @@ pub fn detect_controllers<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
             .iter()
             .filter(|h| a.included(h.namespace()))
             .filter_map(|h| autoscaling::detect(a, h)),
+    );
+    v.extend(
+        cluster
+            .other
+            .iter()
+            .filter(|o| a.included(o.metadata.namespace.as_deref()))
+            .filter_map(|o| scaled_object::detect(a, o)),
     );
     v.extend(cluster.nodes.iter().filter_map(|n| drain::detect(a, n)));
     v
