@@ -2062,9 +2062,9 @@ const HELDOUT141_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the hundred-and-forty-second held-out set
 /// (`tests/incidents-heldout-142/`) fully right. Blind, on the engine of
-/// 17a1cee: 6 of 14. 11 of 14 after its round
+/// 17a1cee: 6 of 14. 12 of 14 after its round
 /// (with the other three). Only goes up.
-const HELDOUT142_ACCURACY_FLOOR: f64 = 0.785;
+const HELDOUT142_ACCURACY_FLOOR: f64 = 0.857;
 
 /// Healthy clusters of the hundred-and-forty-second held-out set that get a diagnosis
 /// today. Only goes down.
