@@ -125,12 +125,8 @@ fn list_ungranted(
 ) -> Option<Hypothesis> {
     let image = image_with(pod, "coredns")?;
     let tag = image.rsplit_once(':')?.1;
-    let mut parts = tag.trim_start_matches('v').split(['.', '-']);
-    let version: (u32, u32, u32) = (
-        parts.next()?.parse().ok()?,
-        parts.next()?.parse().ok()?,
-        parts.next()?.parse().ok()?,
-    );
+    let (major, minor, patch) = day2_model::text::release(tag)?;
+    let version = (major, minor, patch?);
     let ns = pod.ns_or_default();
     let sa = model::pod_service_account(pod);
     let roles = super::rbac::bound_cluster_roles(a.cluster, ns, sa)?;
@@ -141,12 +137,9 @@ fn list_ungranted(
     } else {
         [("", "services"), ("", "endpoints")]
     };
-    let (group, resource) = needed.into_iter().find(|(group, resource)| {
-        !roles
-            .iter()
-            .flat_map(|r| r.rules.iter().flatten())
-            .any(|rule| day2_model::rbac::rule_allows(rule, "list", group, resource))
-    })?;
+    let (group, resource) = needed
+        .into_iter()
+        .find(|(group, resource)| !super::rbac::roles_allow(&roles, "list", group, resource))?;
     let group_text = if group.is_empty() { "\"\"" } else { group };
     Some(
         Hypothesis::new(
@@ -237,11 +230,7 @@ fn kubelet_scrape_ungranted(
             .flatten()
             .any(|rule| day2_model::rbac::rule_allows(rule, "get", "", "nodes"))
     })?;
-    let granted = roles
-        .iter()
-        .flat_map(|r| r.rules.iter().flatten())
-        .any(|rule| day2_model::rbac::rule_allows(rule, "get", "", needed));
-    if granted {
+    if super::rbac::roles_allow(&roles, "get", "", needed) {
         return None;
     }
     Some(

@@ -445,12 +445,7 @@ fn unpublished<'c>(
     let missing: Vec<&str> = needed
         .iter()
         .copied()
-        .filter(|r| {
-            !roles
-                .iter()
-                .flat_map(|x| x.rules.iter().flatten())
-                .any(|rule| day2_model::rbac::rule_allows(rule, "list", "networking.k8s.io", r))
-        })
+        .filter(|r| !super::rbac::roles_allow(&roles, "list", "networking.k8s.io", r))
         .collect();
     if missing.is_empty() {
         return None;

@@ -37,7 +37,7 @@ pub fn refused<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         return vec![];
     };
     let said = crate::symptoms::scaled_object::refused(so)
-        .map(|(_, m, _)| m)
+        .map(|(_, m)| m)
         .unwrap_or_default();
     let seen = Link::new(
         Loop::Compute,
@@ -45,29 +45,28 @@ pub fn refused<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         so.objref(),
         format!("KEDA refuses ScaledObject {ns}/{}: {said}", so.name()),
     );
-    let held = match kind {
+    // The workloads of the target's kind the input holds.
+    let held: Vec<(&str, &str)> = match kind {
         "Deployment" => a
             .cluster
             .deployments
             .iter()
-            .any(|x| x.ns_or_default() == ns && x.name() == name),
+            .map(|x| (x.ns_or_default(), x.name()))
+            .collect(),
         "StatefulSet" => a
             .cluster
             .stateful_sets
             .iter()
-            .any(|x| x.ns_or_default() == ns && x.name() == name),
+            .map(|x| (x.ns_or_default(), x.name()))
+            .collect(),
         _ => a
             .cluster
             .replica_sets
             .iter()
-            .any(|x| x.ns_or_default() == ns && x.name() == name),
+            .map(|x| (x.ns_or_default(), x.name()))
+            .collect(),
     };
-    let kind_held = match kind {
-        "Deployment" => !a.cluster.deployments.is_empty(),
-        "StatefulSet" => !a.cluster.stateful_sets.is_empty(),
-        _ => !a.cluster.replica_sets.is_empty(),
-    };
-    if !held && kind_held {
+    if !held.is_empty() && !held.contains(&(ns, name)) {
         return vec![
             Hypothesis::new(
                 80,
@@ -94,10 +93,7 @@ pub fn refused<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let Some(roles) = super::rbac::bound_cluster_roles(a.cluster, op_ns, sa) else {
         return vec![];
     };
-    let granted = roles
-        .iter()
-        .flat_map(|r| r.rules.iter().flatten())
-        .any(|rule| day2_model::rbac::rule_allows(rule, "get", group, resource));
+    let granted = super::rbac::roles_allow(&roles, "get", group, resource);
     let Some(role) = roles.first().filter(|_| !granted) else {
         return vec![];
     };

@@ -254,6 +254,19 @@ pub(crate) fn bound_cluster_roles<'c>(
         .collect()
 }
 
+/// Whether any rule of `roles` allows `verb` on `resource` of `group`.
+pub(crate) fn roles_allow(
+    roles: &[&day2_model::Res<k8s_openapi::api::rbac::v1::ClusterRole>],
+    verb: &str,
+    group: &str,
+    resource: &str,
+) -> bool {
+    roles
+        .iter()
+        .flat_map(|r| r.rules.iter().flatten())
+        .any(|rule| day2_model::rbac::rule_allows(rule, verb, group, resource))
+}
+
 /// A ClusterRoleBinding naming ServiceAccount `sa` in another namespace
 /// than `ns`, with that namespace: a binding rendered without the release's
 /// namespace (`helm template` without `--namespace` binds `default`'s).

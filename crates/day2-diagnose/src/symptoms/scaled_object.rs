@@ -10,8 +10,8 @@ use day2_model::Res;
 use day2_model::object::DynObject;
 
 /// The `Ready` condition of a KEDA ScaledObject when it is `False`:
-/// (reason, message, last transition).
-pub fn refused(o: &DynObject) -> Option<(&str, &str, Option<&str>)> {
+/// (reason, message).
+pub fn refused(o: &DynObject) -> Option<(&str, &str)> {
     if o.kind != "ScaledObject" || !o.api_version.starts_with("keda.sh/") {
         return None;
     }
@@ -24,14 +24,13 @@ pub fn refused(o: &DynObject) -> Option<(&str, &str, Option<&str>)> {
             (
                 c.get("reason").and_then(|r| r.as_str()).unwrap_or(""),
                 message,
-                c.get("lastTransitionTime").and_then(|t| t.as_str()),
             )
         })
     })
 }
 
 pub fn detect<'c>(a: &Analysis<'c>, o: &'c Res<DynObject>) -> Option<Detected<'c>> {
-    let (reason, message, _) = refused(o)?;
+    let (reason, message) = refused(o)?;
     let events = a.cluster.events_for_obj(o);
     let warnings: Vec<_> = events.iter().copied().filter(|e| e.is_warning()).collect();
     let mut d = Detected::new(Kind::HpaLimited, o.objref(), Subject::Scaler(o));

@@ -200,10 +200,6 @@ fn silent<'c>(
     let short = d
         .events_with("FailedScheduling")
         .any(|e| e.message_text().contains("Insufficient "));
-    let pools = a.cluster.other.iter().filter(|o| {
-        matches!(o.kind.as_str(), "NodePool" | "Provisioner")
-            && o.obj.api_version.starts_with("karpenter.sh/")
-    });
     // Short of room, any pool; no node that matches the pod's selection,
     // a pool whose nodes would carry the labels it selects.
     let unmatched = d.events_with("FailedScheduling").any(|e| {
@@ -211,12 +207,16 @@ fn silent<'c>(
             .contains("didn't match Pod's node affinity/selector")
     });
     let selector = pod.spec.as_ref().and_then(|s| s.node_selector.as_ref());
-    let mut pools = pools;
-    let pool =
-        pools.find(|o| short || (unmatched && selector.is_some_and(|sel| pool_labels(o, sel))));
-    let short = short || pool.is_some();
-    // The cheap conditions first: this runs for every pod short of room.
-    let (true, Some(pool), Some(since), Some(now)) = (short, pool, d.since, a.observed_at()) else {
+    let pool = (short || unmatched)
+        .then(|| {
+            a.cluster.other.iter().find(|o| {
+                matches!(o.kind.as_str(), "NodePool" | "Provisioner")
+                    && o.obj.api_version.starts_with("karpenter.sh/")
+                    && (short || selector.is_some_and(|sel| pool_labels(o, sel)))
+            })
+        })
+        .flatten();
+    let (Some(pool), Some(since), Some(now)) = (pool, d.since, a.observed_at()) else {
         return vec![];
     };
     let minutes = now.duration_since(since).as_secs() / 60;
