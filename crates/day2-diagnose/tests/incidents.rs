@@ -512,6 +512,18 @@
 //! `tests/incidents-heldout-145/` is a hundred-and-forty-fifth, written the same way
 //! from threads none of the other sets cites, against
 //! [`HELDOUT145_ACCURACY_FLOOR`] and [`HELDOUT145_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-146/` is a hundred-and-forty-sixth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT146_ACCURACY_FLOOR`] and [`HELDOUT146_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-147/` is a hundred-and-forty-seventh, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT147_ACCURACY_FLOOR`] and [`HELDOUT147_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-148/` is a hundred-and-forty-eighth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT148_ACCURACY_FLOOR`] and [`HELDOUT148_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-149/` is a hundred-and-forty-ninth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT149_ACCURACY_FLOOR`] and [`HELDOUT149_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -2100,6 +2112,42 @@ const HELDOUT145_ACCURACY_FLOOR: f64 = 0.857;
 /// today. Only goes down.
 const HELDOUT145_HEALTHY_MISSES_CEILING: usize = 0;
 
+/// Share of the hundred-and-forty-sixth held-out set
+/// (`tests/incidents-heldout-146/`) fully right. Blind, on the engine of
+/// ENGINE: BLIND of 14. Only goes up.
+const HELDOUT146_ACCURACY_FLOOR: f64 = 0.0;
+
+/// Healthy clusters of the hundred-and-forty-sixth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT146_HEALTHY_MISSES_CEILING: usize = 2;
+
+/// Share of the hundred-and-forty-seventh held-out set
+/// (`tests/incidents-heldout-147/`) fully right. Blind, on the engine of
+/// ENGINE: BLIND of 14. Only goes up.
+const HELDOUT147_ACCURACY_FLOOR: f64 = 0.0;
+
+/// Healthy clusters of the hundred-and-forty-seventh held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT147_HEALTHY_MISSES_CEILING: usize = 2;
+
+/// Share of the hundred-and-forty-eighth held-out set
+/// (`tests/incidents-heldout-148/`) fully right. Blind, on the engine of
+/// ENGINE: BLIND of 14. Only goes up.
+const HELDOUT148_ACCURACY_FLOOR: f64 = 0.0;
+
+/// Healthy clusters of the hundred-and-forty-eighth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT148_HEALTHY_MISSES_CEILING: usize = 2;
+
+/// Share of the hundred-and-forty-ninth held-out set
+/// (`tests/incidents-heldout-149/`) fully right. Blind, on the engine of
+/// ENGINE: BLIND of 14. Only goes up.
+const HELDOUT149_ACCURACY_FLOOR: f64 = 0.0;
+
+/// Healthy clusters of the hundred-and-forty-ninth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT149_HEALTHY_MISSES_CEILING: usize = 2;
+
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
 const HELDOUT10_HEALTHY_MISSES_CEILING: usize = 0;
@@ -2622,6 +2670,10 @@ const HELDOUT142: &str = "tests/incidents-heldout-142";
 const HELDOUT143: &str = "tests/incidents-heldout-143";
 const HELDOUT144: &str = "tests/incidents-heldout-144";
 const HELDOUT145: &str = "tests/incidents-heldout-145";
+const HELDOUT146: &str = "tests/incidents-heldout-146";
+const HELDOUT147: &str = "tests/incidents-heldout-147";
+const HELDOUT148: &str = "tests/incidents-heldout-148";
+const HELDOUT149: &str = "tests/incidents-heldout-149";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -3293,6 +3345,14 @@ const HELDOUT144_BEGIN: &str = "<!-- heldout144:begin -->";
 const HELDOUT144_END: &str = "<!-- heldout144:end -->";
 const HELDOUT145_BEGIN: &str = "<!-- heldout145:begin -->";
 const HELDOUT145_END: &str = "<!-- heldout145:end -->";
+const HELDOUT146_BEGIN: &str = "<!-- heldout146:begin -->";
+const HELDOUT146_END: &str = "<!-- heldout146:end -->";
+const HELDOUT147_BEGIN: &str = "<!-- heldout147:begin -->";
+const HELDOUT147_END: &str = "<!-- heldout147:end -->";
+const HELDOUT148_BEGIN: &str = "<!-- heldout148:begin -->";
+const HELDOUT148_END: &str = "<!-- heldout148:end -->";
+const HELDOUT149_BEGIN: &str = "<!-- heldout149:begin -->";
+const HELDOUT149_END: &str = "<!-- heldout149:end -->";
 
 /// The scoreboards share one file and run in parallel: one writer at a time.
 static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -5134,6 +5194,54 @@ fn heldout145_incidents_scoreboard() {
         HELDOUT145_ACCURACY_FLOOR,
         HELDOUT145_HEALTHY_MISSES_CEILING,
         (HELDOUT145_BEGIN, HELDOUT145_END),
+    );
+}
+
+/// The hundred-and-forty-sixth held-out set, scored on its own by the same code.
+#[test]
+fn heldout146_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT146,
+        14,
+        HELDOUT146_ACCURACY_FLOOR,
+        HELDOUT146_HEALTHY_MISSES_CEILING,
+        (HELDOUT146_BEGIN, HELDOUT146_END),
+    );
+}
+
+/// The hundred-and-forty-seventh held-out set, scored on its own by the same code.
+#[test]
+fn heldout147_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT147,
+        14,
+        HELDOUT147_ACCURACY_FLOOR,
+        HELDOUT147_HEALTHY_MISSES_CEILING,
+        (HELDOUT147_BEGIN, HELDOUT147_END),
+    );
+}
+
+/// The hundred-and-forty-eighth held-out set, scored on its own by the same code.
+#[test]
+fn heldout148_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT148,
+        14,
+        HELDOUT148_ACCURACY_FLOOR,
+        HELDOUT148_HEALTHY_MISSES_CEILING,
+        (HELDOUT148_BEGIN, HELDOUT148_END),
+    );
+}
+
+/// The hundred-and-forty-ninth held-out set, scored on its own by the same code.
+#[test]
+fn heldout149_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT149,
+        14,
+        HELDOUT149_ACCURACY_FLOOR,
+        HELDOUT149_HEALTHY_MISSES_CEILING,
+        (HELDOUT149_BEGIN, HELDOUT149_END),
     );
 }
 
