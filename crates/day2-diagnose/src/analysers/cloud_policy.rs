@@ -121,6 +121,11 @@ pub(crate) fn refused(
     if !(role_set || workload_role(msg) || outside(a, &d)) {
         return None;
     }
+    if let Denied::Aws(action) = d
+        && let Some(h) = irsa_role_lacks(a, action, msg)
+    {
+        return Some(h);
+    }
     Some(
         Hypothesis::new(
             82,
@@ -201,6 +206,52 @@ pub(crate) fn refused_for_class(
         class.name()
     );
     Some(h)
+}
+
+/// The refused role is the one a ServiceAccount of the cluster names for
+/// IRSA (`User: arn:aws:sts::<account>:assumed-role/<role>/<session>`
+/// against `eks.amazonaws.com/role-arn: arn:aws:iam::<account>:role/<role>`):
+/// the fix names that role and its account (kubernetes-sigs/aws-load-balancer-controller#3960,
+/// a controller upgraded past the policy its role was given). The policy
+/// itself is in the AWS account, outside the input: unexplained.
+fn irsa_role_lacks(a: &Analysis<'_>, action: &str, msg: &str) -> Option<Hypothesis> {
+    let (_, rest) = msg.split_once(":assumed-role/")?;
+    let role = rest.split('/').next()?;
+    let account = msg
+        .split_once("arn:aws:sts::")
+        .and_then(|(_, r)| r.split(':').next())?;
+    if role.is_empty() {
+        return None;
+    }
+    let arn_end = format!("{account}:role/{role}");
+    let mut accounts = a.cluster.service_accounts.iter().filter(|sa| {
+        sa.annotation(AWS_ROLE_ANNOTATION)
+            .is_some_and(|arn| arn.trim().ends_with(&arn_end))
+    });
+    let sa = accounts.next()?;
+    if accounts.next().is_some() {
+        return None;
+    }
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Identity,
+            sa.objref(),
+            format!(
+                "the cloud refuses `{action}` to role {role}, which ServiceAccount {}/{} assumes (IRSA): the role's IAM policy lacks the action ({})",
+                sa.ns_or_default(),
+                sa.name(),
+                day2_model::redact::excerpt(msg, 200)
+            ),
+        )
+        .fix(format!(
+            "Add `{action}` to the IAM policy attached to role {role} (the role in `{AWS_ROLE_ANNOTATION}` of ServiceAccount {}/{}); a controller's published IAM policy for the version it runs lists every action it calls, so re-apply that policy after an upgrade. The controller retries on its own.",
+            sa.ns_or_default(),
+            sa.name()
+        ))
+        .missing("the IAM policies attached to the role (in the AWS account)")
+        .unexplained(),
+    )
 }
 
 /// A cloud request an organisation-wide policy denies, whatever the

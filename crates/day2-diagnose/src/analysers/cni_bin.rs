@@ -73,3 +73,43 @@ pub fn installed_elsewhere(a: &Analysis<'_>, binary: &str, dir: &str) -> Option<
         )),
     )
 }
+
+/// A plugin binary on the node older than the CNI configuration it is
+/// handed: `plugin type="loopback" failed (add): incompatible CNI versions;
+/// config is "1.0.0", plugin supports ["0.1.0" … "0.4.0"]` (libcni's
+/// version check; containerd 1.6 writes its loopback configuration at
+/// 1.0.0, which CNI plugins before 1.0 refuse: containerd/containerd#6876).
+/// The binaries in `/opt/cni/bin` are the node's.
+pub fn incompatible_version(node: &str, message: &str) -> Option<Hypothesis> {
+    let message = &*crate::messages::apiserver::unescape(message);
+    let (_, rest) = message.split_once("incompatible CNI versions; config is ")?;
+    let config = rest.trim_start_matches('"').split('"').next()?;
+    let plugin = message
+        .split_once("plugin type=")
+        .and_then(|(_, r)| r.trim_start_matches('"').split('"').next())
+        .filter(|p| !p.is_empty() && !p.contains(' '));
+    let supports = rest
+        .split_once("plugin supports ")
+        .map(|(_, s)| {
+            s.split(']')
+                .next()
+                .unwrap_or(s)
+                .trim_start_matches('[')
+                .replace('"', "")
+        })
+        .unwrap_or_default();
+    let which = plugin.map(|p| format!("`{p}` ")).unwrap_or_default();
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Network,
+            day2_model::ObjRef::new("Node", None, node),
+            format!(
+                "the runtime on node {node} hands the {which}CNI plugin a configuration of CNI version {config}, and the plugin binary on the node supports only {supports}: the node's CNI plugins are older than its runtime expects"
+            ),
+        )
+        .fix(format!(
+            "On node {node}, install CNI plugins that support version {config} (containernetworking/plugins v1.0 or later into /opt/cni/bin, or the bin directory the runtime's config names), as the runtime's release notes ask when it is upgraded; or set the configuration's `cniVersion` to one the installed plugins support. New pods start on the next sandbox retry."
+        )),
+    )
+}

@@ -228,6 +228,11 @@ pub fn job<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             })
         })
         .collect();
+    let said: Vec<String> = exits.iter().filter_map(|e| e.3.clone()).collect();
+    let refused = super::webhook_call::refused_in_texts(a, d, &said, &template);
+    if !refused.is_empty() {
+        return refused;
+    }
     let reason = match &d.detail {
         Detail::Message(m) => m.as_str(),
         _ => "",

@@ -14,10 +14,13 @@
 //! never comes up ([`ipamd`]), and iptables refused for a capability the
 //! container drops ([`capability_dropped`]), and a kernel setting under a
 //! read-only `/proc/sys` ([`super::follow::sysctl`]), and a port of
-//! ingress-nginx's TCP/UDP services it cannot bind ([`services_port`]).
+//! ingress-nginx's TCP/UDP services it cannot bind ([`services_port`]), and a
+//! network volume's stale mount the runtime cannot use ([`stale_mount`]), and
+//! a volume mounted whole where a program expects a file ([`dir_mount`]).
 
 mod calico_address;
 mod capability_dropped;
+mod dir_mount;
 mod flannel_backend;
 mod host_state;
 mod imds_hop;
@@ -26,6 +29,7 @@ mod named_object;
 mod provider_id;
 mod publish_service;
 mod services_port;
+mod stale_mount;
 mod url_setting;
 
 use crate::analysis::Analysis;
@@ -48,6 +52,8 @@ pub fn read<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     out.extend(ipamd::never_up(a, d));
     out.extend(capability_dropped::network_caps(a, d));
     out.extend(services_port::unbindable(a, d));
+    out.extend(stale_mount::stale(a, d));
+    out.extend(dir_mount::over_file(a, d));
     if let (Some(pod), crate::symptoms::Detail::Crash { container, .. }) = (d.pod(), &d.detail) {
         let texts = super::follow::crash_texts(a, d, pod, container);
         out.extend(super::follow::sysctl::read_only(a, pod, container, &texts));

@@ -136,14 +136,28 @@ fn default_limit_below_request(
     owner: &ObjRef,
     links: &[Link],
 ) -> Option<Hypothesis> {
-    let rest = &message[message.find("resources.limits: Invalid value: \"")?
-        + "resources.limits: Invalid value: \"".len()..];
+    // The limit refused (`resources.limits: Invalid value: "180Mi": must be
+    // greater than or equal to memory request`), or the request
+    // (`resources.requests: Invalid value: "300Mi": must be less than or
+    // equal to memory limit`, tektoncd/pipeline#5230): `value` is the
+    // default limit only in the first spelling.
+    let (limit, rest) = match message.find("resources.limits: Invalid value: \"") {
+        Some(at) => (
+            true,
+            &message[at + "resources.limits: Invalid value: \"".len()..],
+        ),
+        None => {
+            const REQ: &str = "resources.requests: Invalid value: \"";
+            (false, &message[message.find(REQ)? + REQ.len()..])
+        }
+    };
     let (value, rest) = rest.split_once('"')?;
-    let resource = rest
-        .split_once("must be greater than or equal to ")?
-        .1
-        .split_whitespace()
-        .next()?;
+    let said = if limit {
+        "must be greater than or equal to "
+    } else {
+        "must be less than or equal to "
+    };
+    let resource = rest.split_once(said)?.1.split_whitespace().next()?;
     // A limit the template writes itself is the template's to correct.
     if let crate::symptoms::Subject::Controller {
         template: Some(t), ..
@@ -165,7 +179,7 @@ fn default_limit_below_request(
                     l.default
                         .as_ref()
                         .and_then(|m| m.get(resource))
-                        .is_some_and(|q| q.0 == value)
+                        .is_some_and(|q| !limit || q.0 == value)
                 })
             })
     })?;
@@ -175,8 +189,14 @@ fn default_limit_below_request(
             Loop::Compute,
             range.objref(),
             format!(
-                "LimitRange {ns}/{} gives containers without a {resource} limit its default limit {value}, and a container of {owner} requests more {resource} than that and sets no limit: the API server refuses every pod (a limit below the request)",
-                range.name()
+                "LimitRange {ns}/{} gives containers without a {resource} limit its default limit {}, and a container of {owner} requests more {resource} than that and sets no limit: the API server refuses every pod (a limit below the request)",
+                range.name(),
+                range
+                    .spec
+                    .iter()
+                    .flat_map(|s| s.limits.iter())
+                    .find_map(|l| l.default.as_ref()?.get(resource))
+                    .map_or(value, |q| q.0.as_str()),
             ),
         )
         .fix(format!(
@@ -190,7 +210,7 @@ fn default_limit_below_request(
 
 /// Whether a `NO_PROXY` list spares `host` (Go's `httpproxy`: `*`, the
 /// host itself, a domain and its subdomains, `.domain` for subdomains).
-fn spared(no_proxy: &str, host: &str) -> bool {
+pub(crate) fn spared(no_proxy: &str, host: &str) -> bool {
     no_proxy
         .split(',')
         .map(str::trim)

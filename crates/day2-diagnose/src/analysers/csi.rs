@@ -74,16 +74,29 @@ fn installed(a: &Analysis<'_>, driver: &str) -> Option<(bool, Vec<String>)> {
     // The controller: a pod template whose containers name the driver
     // (`--driver-name`, its endpoint, its image).
     let short = driver.split('.').next().unwrap_or(driver);
-    let controller = provisioner_workload(a, driver).or_else(|| {
-        a.workloads_all().iter().find(|w| {
-            w.spec.containers.iter().any(|ct| {
-                ct.image.as_deref().is_some_and(|i| {
-                    i.contains(&format!("{short}-csi-driver"))
-                        || i.contains(&format!("{short}-csi"))
+    // Provisioners an operator serves itself, not a CSI driver: Rook's
+    // flex provisioner (`ceph.rook.io/block`, `rook.io/block`) in the
+    // rook/ceph operator before Rook 1.x.
+    let operator = |w: &&day2_model::Workload<'_>| {
+        (driver.ends_with("rook.io/block") || driver.ends_with("rook.io/bucket"))
+            && w.spec.containers.iter().any(|ct| {
+                ct.image
+                    .as_deref()
+                    .is_some_and(|i| i.contains("rook/ceph:"))
+            })
+    };
+    let controller = provisioner_workload(a, driver)
+        .or_else(|| a.workloads_all().iter().find(operator))
+        .or_else(|| {
+            a.workloads_all().iter().find(|w| {
+                w.spec.containers.iter().any(|ct| {
+                    ct.image.as_deref().is_some_and(|i| {
+                        i.contains(&format!("{short}-csi-driver"))
+                            || i.contains(&format!("{short}-csi"))
+                    })
                 })
             })
-        })
-    });
+        });
     if let Some(w) = controller {
         present = true;
         seen.push(format!("{} {}/{} runs it", w.kind, w.namespace(), w.name()));
@@ -565,4 +578,47 @@ pub fn attacher_without_driver(
         format!("the attach reaches no {driver} driver: its controller's driver container is down"),
     ));
     Some(h)
+}
+
+/// A claim waiting for an external provisioner no reading above explains:
+/// the driver is not installed (no CSIDriver of its name among those the
+/// input holds), or its controller does not answer.
+pub fn unanswered(
+    a: &Analysis<'_>,
+    pvc: &day2_model::Res<k8s_openapi::api::core::v1::PersistentVolumeClaim>,
+    class: Option<&day2_model::Res<k8s_openapi::api::storage::v1::StorageClass>>,
+    e: &Event,
+) -> Hypothesis {
+    let ns = pvc.ns_or_default();
+    let provisioner = class.map(|c| c.provisioner.clone()).unwrap_or_default();
+    let driver = a
+        .cluster
+        .csi_drivers
+        .iter()
+        .any(|c| c.name() == provisioner);
+    let summary = if !a.cluster.csi_drivers.is_empty() && !driver {
+        format!(
+            "claim {ns}/{} waits for {provisioner}, which is not installed (no CSIDriver {provisioner})",
+            pvc.name()
+        )
+    } else {
+        format!(
+            "claim {ns}/{} waits for {provisioner}, which does not answer (its controller is not running or not elected)",
+            pvc.name()
+        )
+    };
+    Hypothesis::new(
+        65,
+        Loop::Storage,
+        class.map(|c| c.objref()).unwrap_or_else(|| pvc.objref()),
+        summary,
+    )
+    .fix(format!(
+        "Install or repair the CSI driver for {provisioner} (its controller Deployment in kube-system, e.g. the EBS CSI add-on)."
+    ))
+    .link(Link::from_event(
+        Loop::Storage,
+        e,
+        "waiting for the external provisioner",
+    ))
 }

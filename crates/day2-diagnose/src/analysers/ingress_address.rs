@@ -351,6 +351,9 @@ pub fn pending<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     ) {
         return vec![h.link(seen).links(warned)];
     }
+    if let Some(h) = aws_endpoint_unreached(&workload, said) {
+        return vec![h.link(seen).links(warned)];
+    }
     if matches!(
         cloud,
         Some(crate::messages::errors::ErrorClass::CloudAuth { .. })
@@ -475,6 +478,40 @@ fn unpublished<'c>(
             None,
             pod.objref(),
             format!("{} serves class {class} and writes no address on the Ingress", pod.name()),
+        )),
+    )
+}
+
+/// The controller cannot reach an AWS service's endpoint
+/// (`Post "https://wafv2.us-west-2.amazonaws.com/": dial tcp …: i/o
+/// timeout`): on a cluster without a route out, each service it calls
+/// needs an interface VPC endpoint, and a service it calls only for a
+/// feature (WAF, WAFv2, Shield) can be turned off instead
+/// (kubernetes-sigs/aws-load-balancer-controller#2476, #2641).
+fn aws_endpoint_unreached(workload: &day2_model::ObjRef, said: &str) -> Option<Hypothesis> {
+    let lower = said.to_ascii_lowercase();
+    if !(lower.contains("i/o timeout") || lower.contains("connection timed out")) {
+        return None;
+    }
+    let (_, rest) = said.split_once("https://")?;
+    let host = rest.split(['/', '"', ':', ' ']).next()?;
+    let service = host.strip_suffix(".amazonaws.com")?.split('.').next()?;
+    let flag = match service {
+        "wafv2" => Some("--enable-wafv2=false"),
+        "waf-regional" => Some("--enable-waf=false"),
+        "shield" => Some("--enable-shield=false"),
+        _ => None,
+    };
+    Some(
+        Hypothesis::new(
+            82,
+            Loop::Network,
+            workload.clone(),
+            format!("{workload} cannot reach the AWS {service} endpoint ({host}): the cluster's subnets have no route out to it and no VPC endpoint for it, so the controller never finishes building the load balancer: {}", day2_model::redact::excerpt(said, 200)),
+        )
+        .fix(format!(
+            "Create an interface VPC endpoint for `com.amazonaws.<region>.{service}` in the cluster's VPC (private DNS on, the nodes' security group allowed on 443), or give the subnets a NAT route{}; the controller retries on its own.",
+            flag.map(|f| format!("; the Ingresses use no {service}, so start {workload} with `{f}` (the chart's `enableWafv2`/`enableWaf`/`enableShield` values)")).unwrap_or_default()
         )),
     )
 }

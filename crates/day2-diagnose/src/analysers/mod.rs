@@ -85,6 +85,7 @@ pub mod node_hostname;
 pub mod outside;
 pub mod owner_ref;
 pub mod ownership;
+pub mod peer_port;
 pub mod pending;
 pub mod pg_permissions;
 pub mod pod_cidr_overlap;
@@ -107,6 +108,7 @@ pub mod runtime_handler;
 mod said_itself;
 pub mod secret_loop;
 pub mod secrets_provider;
+pub mod selected_volume;
 pub mod service_port;
 pub mod sidecar_request;
 pub mod staging_path;
@@ -458,6 +460,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[ServiceWithoutReadyEndpoints, StatefulSetRolloutStuck],
         run: probe_path::unreached,
+    },
+    Analyser {
+        kinds: &[StatefulSetRolloutStuck, ProbeFailing],
+        run: peer_port::shut,
     },
     Analyser {
         kinds: &[ProbeFailing, CrashLoopBackOff, ServiceWithoutReadyEndpoints],

@@ -304,6 +304,70 @@ pub fn node_lacks(
     )
 }
 
+/// An attach the storage backend fails, whose own objects for the volume
+/// (Longhorn's `Engine` and `Replica`, named after the PersistentVolume)
+/// report in their events a kernel module the node will not load
+/// (`could not find module by name='iscsi_tcp'`, longhorn/longhorn#1853):
+/// [`node_lacks`], read from there.
+pub fn backend_node_lacks(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    pv: Option<&Res<k8s_openapi::api::core::v1::PersistentVolume>>,
+) -> Option<Hypothesis> {
+    let name = pv?.name();
+    a.cluster
+        .events
+        .iter()
+        .filter(|e| {
+            e.is_warning()
+                && e.involved.name.starts_with(name)
+                && !matches!(
+                    e.involved.kind.as_str(),
+                    "Pod" | "PersistentVolume" | "PersistentVolumeClaim"
+                )
+        })
+        .find_map(|e| node_lacks(a, pod, e.message_text(), None))
+}
+
+/// A static PersistentVolume whose GCE persistent disk the cloud does not
+/// find (`RESOURCE_NOT_FOUND: The resource
+/// 'projects/P/zones/Z/disks/D' was not found`): the `volumeHandle` names
+/// a project, zone or disk the cluster's service account does not see, as
+/// a PV copied from another project's cluster does
+/// (kubernetes-sigs/gcp-compute-persistent-disk-csi-driver#1314: a disk of
+/// another project, which the driver cannot attach across projects).
+pub fn disk_not_found(
+    pv: Option<&Res<k8s_openapi::api::core::v1::PersistentVolume>>,
+    err: &str,
+) -> Option<Hypothesis> {
+    let pv = pv?;
+    let handle = &pv.spec.as_ref()?.csi.as_ref()?.volume_handle;
+    let project = handle.strip_prefix("projects/")?.split('/').next()?;
+    let lower = err.to_ascii_lowercase();
+    if !(err.contains(handle.as_str())
+        && (lower.contains("not found")
+            || lower.contains("notfound")
+            || lower.contains("resource_not_found")))
+    {
+        return None;
+    }
+    Some(
+        Hypothesis::new(
+            70,
+            Loop::Storage,
+            pv.objref(),
+            format!(
+                "PersistentVolume {} names disk {handle}, which the cloud does not find for the cluster: the `volumeHandle` points at project {project}, a zone or a disk the cluster's nodes and driver cannot use",
+                pv.name()
+            ),
+        )
+        .fix(format!(
+            "Correct `spec.csi.volumeHandle` of PersistentVolume {} (immutable: recreate the PV and its claim) to a disk in the cluster's own project and the nodes' zone; a disk of project {project} cannot be attached across projects: snapshot it there and create a disk from the snapshot in the cluster's project (`gcloud compute disks create --source-snapshot projects/{project}/global/snapshots/<snap> --project <cluster project> --zone <zone>`).",
+            pv.name()
+        )),
+    )
+}
+
 /// A mount helper of the driver that has run out of something the node
 /// plugin's processes hold on that node: efs-utils' `Failed to locate an
 /// available port in the range [20049, 20449]` (every local port taken by

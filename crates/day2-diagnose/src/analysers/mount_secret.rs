@@ -283,6 +283,68 @@ pub(super) fn also_missing(a: &Analysis<'_>, pod: &Res<Pod>, kind: &str, named: 
     )
 }
 
+/// What to check when a mount times out (`l`: its message, lower case):
+/// the path to the storage server, or to the secret store the Secrets
+/// Store CSI driver's provider fetches from (an egress firewall without the
+/// Key Vault's name: Azure/secrets-store-csi-driver-provider-azure#292).
+pub(super) fn timeout_fix(l: &str) -> &'static str {
+    if l.contains("secrets store") || l.contains("keyvault") || l.contains("secretsmanager") {
+        "Check the path from the node to the secret store: the provider on the node calls it over HTTPS (Azure Key Vault `<vault>.vault.azure.net:443`, AWS Secrets Manager, GCP Secret Manager); an egress firewall or proxy (Azure Firewall application rules, NSG, NAT) must allow it, and its name must resolve from the node (a private endpoint's private DNS zone linked to the VNet); then the provider's log on the node."
+    } else {
+        "Check the path from the node to the storage server: NFS/EFS needs TCP 2049 allowed from the nodes' security group to the server's (EFS: a mount target in the node's zone and subnet), a route to its address, and its DNS name resolving from the node; then the CSI node plugin's log on the node."
+    }
+}
+
+/// The Secrets Store CSI driver hands its provider no ServiceAccount token
+/// (`failed to parse workload identity tokens, error: service account
+/// tokens not found`): the driver's CSIDriver object asks the kubelet for
+/// none, as a driver installed without `tokenRequests` does, and workload
+/// identity needs one for the provider's audience (Azure:
+/// `api://AzureADTokenExchange`; Azure/secrets-store-csi-driver-provider-azure#1022).
+pub(super) fn tokens_not_requested(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    message: &str,
+) -> Option<Hypothesis> {
+    if !message.contains("service account tokens not found") {
+        return None;
+    }
+    let driver = a
+        .cluster
+        .csi_drivers
+        .iter()
+        .find(|d| d.name() == "secrets-store.csi.k8s.io")?;
+    if driver
+        .spec
+        .token_requests
+        .as_ref()
+        .is_some_and(|t| !t.is_empty())
+    {
+        return None;
+    }
+    let audience = if message.contains("workload identity") || a.cloud == day2_model::Cloud::Azure {
+        "api://AzureADTokenExchange"
+    } else {
+        "the audience the provider's documentation names"
+    };
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Identity,
+            driver.objref(),
+            format!(
+                "the Secrets Store CSI driver gives its provider no ServiceAccount token for pod {}: CSIDriver {} requests none (`spec.tokenRequests` is empty), and workload identity exchanges that token for the vault's credentials",
+                pod.name(),
+                driver.name()
+            ),
+        )
+        .fix(format!(
+            "Set `tokenRequests: [{{audience: {audience}}}]` on CSIDriver {} (the driver's Helm chart: `tokenRequests[0].audience={audience}`, chart 1.2 and later), then recreate the pod; the kubelet then passes the pod's token to the provider on each mount.",
+            driver.name()
+        )),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::refused_for_credentials;

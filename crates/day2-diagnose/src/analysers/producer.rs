@@ -308,13 +308,24 @@ pub fn failing(a: &Analysis<'_>, ns: &str, secret: &str, link: Option<Link>) -> 
         return Some(h.link(seen).links(link));
     }
     // The role it acts with is there and lacks the action (okctl#243:
-    // `secretsmanager:GetSecretValue`): its policy, in the cloud.
+    // `secretsmanager:GetSecretValue`): its policy, in the cloud. The
+    // refusal's own words may be only in its events, its status saying
+    // `could not get secret data from provider` (external-secrets#2685).
+    let refusal = a
+        .cluster
+        .events_for_obj(o)
+        .into_iter()
+        .rev()
+        .filter(|e| e.type_ == "Warning")
+        .map(|e| e.message_text())
+        .find(|t| super::cloud_policy::denied(t).is_some())
+        .unwrap_or(text);
     if let Some(pod) = controller_pod
         && let Some(h) = super::cloud_policy::refused(
             a,
             o.objref(),
             &crate::model::workload_ref(a.cluster, pod).to_string(),
-            text,
+            refusal,
             super::cloud_policy::pod_role_set(a, pod),
         )
     {

@@ -66,6 +66,9 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 "the runtime cannot set up the pod's network",
             )
         });
+    if let Some(h) = super::cni_bin::incompatible_version(node, message) {
+        return vec![h.links(link)];
+    }
     let daemons = daemon_pods_on(a, node);
     if let Some((binary, dir)) = crate::messages::runtime::missing_plugin(message)
         && let Some(h) = super::cni_bin::installed_elsewhere(a, binary, dir)

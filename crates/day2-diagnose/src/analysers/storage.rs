@@ -123,7 +123,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             // is not supported for dynamic provisioning`).
             _ if msg.contains("Selector is not supported for dynamic provisioning") => out.push(
                 Hypothesis::new(88, Loop::Storage, pvc.objref(), format!("claim {ns}/{} sets `spec.selector`, and a claim that selects its volume by labels cannot be provisioned: {provisioner} refuses it", pvc.name()))
-                    .fix(format!("Remove `spec.selector` from claim {ns}/{} (a chart's `persistence.selector` left set; the claim is immutable: recreate it), or create a PersistentVolume with the labels it selects.", pvc.name()))
+                    .fix(super::selected_volume::selector_fix(a, pvc).unwrap_or_else(|| format!("Remove `spec.selector` from claim {ns}/{} (a chart's `persistence.selector` left set; the claim is immutable: recreate it), or create a PersistentVolume with the labels it selects.", pvc.name())))
                     .link(link),
             ),
             VolumeErrorClass::MissingClass => out.push(
@@ -241,31 +241,18 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         if let Some(h) = super::csi_name::renamed(a, pvc, class, e)
             .or_else(|| super::csi::not_installed(a, &pvc.objref(), class.map(|c| c.objref()), e))
             .or_else(|| super::csi::provisioner_silent(a, &pvc.objref(), e))
+            .or_else(|| {
+                super::volume_backend::ceph_cluster_down(
+                    a,
+                    &pvc.objref(),
+                    class.map_or("", |c| c.provisioner.as_str()),
+                    e,
+                )
+            })
         {
             return vec![h];
         }
-        let provisioner = class.map(|c| c.provisioner.clone()).unwrap_or_default();
-        let driver = a
-            .cluster
-            .csi_drivers
-            .iter()
-            .any(|c| c.name() == provisioner);
-        let summary = if !a.cluster.csi_drivers.is_empty() && !driver {
-            format!(
-                "claim {ns}/{} waits for {provisioner}, which is not installed (no CSIDriver {provisioner})",
-                pvc.name()
-            )
-        } else {
-            format!(
-                "claim {ns}/{} waits for {provisioner}, which does not answer (its controller is not running or not elected)",
-                pvc.name()
-            )
-        };
-        out.push(
-            Hypothesis::new(65, Loop::Storage, class.map(|c| c.objref()).unwrap_or_else(|| pvc.objref()), summary)
-                .fix(format!("Install or repair the CSI driver for {provisioner} (its controller Deployment in kube-system, e.g. the EBS CSI add-on)."))
-                .link(Link::from_event(Loop::Storage, e, "waiting for the external provisioner")),
-        );
+        out.push(super::csi::unanswered(a, pvc, class, e));
         return out;
     }
     if let Some(c) = class {
@@ -400,7 +387,7 @@ pub fn attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .fix("Check the CSI controller's csi-attacher logs and the VolumeAttachment object's status.attachError.")
             .links(link)],
         _ if let Some(h) = super::attach_shared::read_only_many(a, pod, pv, &err).or_else(|| super::attach_shared::rate_limit(d, pod, pv, &volume)).or_else(|| super::csi::attacher_without_driver(a, pv, &err)) => vec![h.links(link)],
-        _ if let Some(h) = super::volume_backend::placement_refused(pv, pod, &err).or_else(|| super::csi_registration::node_without_plugin(a, "", &err)).or_else(|| super::mount_driver::category_unsupported(a, pod, &err, pv)).or_else(|| super::cloud_policy::org_policy(pod, pv, &err)) => vec![h.links(link)],
+        _ if let Some(h) = super::volume_backend::placement_refused(pv, pod, &err).or_else(|| super::csi_registration::node_without_plugin(a, "", &err)).or_else(|| super::mount_driver::category_unsupported(a, pod, &err, pv)).or_else(|| super::cloud_policy::org_policy(pod, pv, &err)).or_else(|| super::mount_driver::backend_node_lacks(a, pod, pv)).or_else(|| super::mount_driver::disk_not_found(pv, &err)) => vec![h.links(link)],
         // An attach the cloud refuses for a reason no class above reads, on
         // a volume no other node holds in the cluster: the state that
         // refuses it (the cloud's view of the disk and the machine) is not
@@ -586,6 +573,11 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .find_map(|m| m.split_once("failed to fetch token: ").map(|(_, e)| e))
     {
         return vec![super::mount_secret::token_fetch(a, pod, err).links(link)];
+    } else if let Some(h) = said
+        .iter()
+        .find_map(|m| super::mount_secret::tokens_not_requested(a, pod, m))
+    {
+        return vec![h.links(link)];
     }
     // A mount that times out (the CSI call's `DeadlineExceeded`, NFS's
     // `Connection timed out`) with the driver registered (the analyser of
@@ -608,7 +600,7 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     day2_model::redact::excerpt(message, 200)
                 ),
             )
-            .fix("Check the path from the node to the storage server: NFS/EFS needs TCP 2049 allowed from the nodes' security group to the server's (EFS: a mount target in the node's zone and subnet), a route to its address, and its DNS name resolving from the node; then the CSI node plugin's log on the node.")
+            .fix(super::mount_secret::timeout_fix(&l))
             .missing("the network path between the node and the storage server (security groups, firewall rules, mount targets)")
             .links(link)
             .unexplained(),

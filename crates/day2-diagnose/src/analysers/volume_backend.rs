@@ -246,3 +246,60 @@ pub(crate) fn replicas_unplaceable(
         .fix(format!("Set `numberOfReplicas` in StorageClass {} to at most {nodes} (parameters are immutable: create the class again and recreate the claim; for existing volumes lower the replica count in Longhorn's UI), or allow replicas to share a node (setting `replica-soft-anti-affinity: true`), or add nodes.", class.name())),
     )
 }
+
+/// A claim that waits for a Rook provisioner whose Ceph cluster never came
+/// up (`CephCluster` status `Creating` or `Error`): the operator runs and
+/// answers, but it has no cluster to carve the volume from, and why the
+/// cluster's daemons do not form one (monitors out of quorum, most often
+/// the nodes' firewalls between the monitors' ports:
+/// rook/rook#3114, firewalld on CentOS) is not in the input.
+pub fn ceph_cluster_down(
+    a: &Analysis<'_>,
+    claim: &day2_model::ObjRef,
+    provisioner: &str,
+    e: &day2_model::Event,
+) -> Option<Hypothesis> {
+    if !(provisioner.contains("rook") || provisioner.contains("ceph")) {
+        return None;
+    }
+    let (cluster, state, message) = a.cluster.other.iter().find_map(|o| {
+        if o.kind != "CephCluster" {
+            return None;
+        }
+        let status = o.data.get("status")?;
+        let state = status
+            .get("state")
+            .or_else(|| status.get("phase"))
+            .and_then(serde_json::Value::as_str)?;
+        matches!(state, "Creating" | "Error" | "Progressing" | "Failure").then(|| {
+            (
+                o,
+                state,
+                status
+                    .get("message")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or(""),
+            )
+        })
+    })?;
+    let ns = cluster.ns_or_default();
+    Some(
+        Hypothesis::new(
+            70,
+            Loop::Storage,
+            cluster.objref(),
+            format!(
+                "claim {} waits for {provisioner}, and CephCluster {ns}/{} it provisions from is still `{state}`{}: the Ceph daemons have not formed a working cluster, and the input holds no reason",
+                claim.name,
+                cluster.name(),
+                if message.is_empty() { String::new() } else { format!(" ({message})") }
+            ),
+        )
+        .fix(format!(
+            "Read why the Ceph cluster does not come up: the operator's log (`kubectl logs -n {ns} deploy/rook-ceph-operator`) and `ceph status` from the toolbox. Monitors out of quorum mostly mean the nodes cannot reach each other on the monitor ports (6789 and 3300) or the OSD ports (6800-7300): open them in the hosts' firewalls (firewalld, security groups); the claims bind once the cluster is healthy."
+        ))
+        .missing("the Ceph cluster's own state (`ceph status`, the monitors' logs) and the hosts' firewalls")
+        .link(Link::from_event(Loop::Storage, e, "waiting for the external provisioner"))
+        .unexplained(),
+    )
+}

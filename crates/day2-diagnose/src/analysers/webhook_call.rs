@@ -21,9 +21,25 @@ pub fn refused_in_crash<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesi
         return vec![];
     };
     let texts = super::follow::crash_texts(a, d, pod, container);
+    refused_in_texts(a, d, &texts, &model::workload_ref(a.cluster, pod))
+}
+
+/// The webhook refusal in a program's words (`texts`: its termination
+/// messages and logs), for the workload `owner`: a crash's, or a failed
+/// Job's pods' (a `kubectl apply` or `helm upgrade` Job whose objects a
+/// webhook does not answer for, prometheus-community/helm-charts#142).
+pub(super) fn refused_in_texts<'c>(
+    a: &Analysis<'c>,
+    d: &Detected<'c>,
+    texts: &[String],
+    owner: &day2_model::ObjRef,
+) -> Vec<Hypothesis> {
     let Some(line) = texts.iter().find_map(|t| {
         t.lines()
-            .find(|l| l.contains("failed calling webhook"))
+            .find(|l| {
+                l.contains("failed calling webhook")
+                    || l.contains("failed calling admission webhook")
+            })
             .map(|l| l.replace("\\\"", "\""))
     }) else {
         return vec![];
@@ -36,11 +52,10 @@ pub fn refused_in_crash<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesi
     else {
         return vec![];
     };
-    let owner = model::workload_ref(a.cluster, pod);
-    if let Some(h) = deadlock(a, &webhook, &error, &owner) {
+    if let Some(h) = deadlock(a, &webhook, &error, owner) {
         return vec![h];
     }
-    super::admission::webhook_cause(a, d, &webhook, host.as_deref(), &error, &owner, vec![])
+    super::admission::webhook_cause(a, d, &webhook, host.as_deref(), &error, owner, vec![])
 }
 
 /// A controller whose pods a webhook refuses (`FailedCreate`): the

@@ -125,7 +125,7 @@ pub fn forbidden(line: &str) -> Option<ApiError> {
             (namespace, sa, &rest[user.len() + 1..])
         }
         (None, Some(at)) => ("", "", &line[at + BLANK.len()..]),
-        (None, None) => return kubelet_forbidden(line),
+        (None, None) => return kubelet_forbidden(line).or_else(|| access_review(line)),
     };
     let verb = after
         .trim_start()
@@ -150,6 +150,30 @@ pub fn forbidden(line: &str) -> Option<ApiError> {
         service_account: sa.to_owned(),
         verb,
         resource,
+        group,
+        scope,
+    })
+}
+
+/// A client's own check of its permissions before it starts, as
+/// prometheus-operator's `k8sutil.IsAllowed` words what a
+/// SelfSubjectAccessReview denied (also in the OpenTelemetry target
+/// allocator, open-telemetry/opentelemetry-operator#3086): `missing "list"
+/// permission on resource "namespaces" (group: "") for all namespaces`. The
+/// account is the pod's own (left blank here, as [`forbidden`] does).
+fn access_review(line: &str) -> Option<ApiError> {
+    let at = line.find("missing \"")? + "missing \"".len();
+    let rest = &line[at..];
+    let (verb, rest) = rest.split_once('"')?;
+    let rest = rest.strip_prefix(" permission on resource \"")?;
+    let (resource, rest) = rest.split_once('"')?;
+    let group = super::quoted_after(rest, "(group:").map(str::to_owned);
+    let scope = super::quoted_after(rest, "in namespace").map(str::to_owned);
+    Some(ApiError::Forbidden {
+        namespace: String::new(),
+        service_account: String::new(),
+        verb: Some(verb.to_owned()),
+        resource: Some(resource.to_owned()),
         group,
         scope,
     })
@@ -362,6 +386,24 @@ fn is_name(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_client_s_own_access_review_is_a_refusal_of_its_account() {
+        // open-telemetry/opentelemetry-operator#3086.
+        let line = r#"Failed to create namespace informer in promOperator CRD watcher: missing list/watch permissions on the 'namespaces' resource: missing "list" permission on resource "namespaces" (group: "") for all namespaces"#;
+        assert_eq!(
+            forbidden(line),
+            Some(ApiError::Forbidden {
+                namespace: String::new(),
+                service_account: String::new(),
+                verb: Some("list".into()),
+                resource: Some("namespaces".into()),
+                group: Some(String::new()),
+                scope: None,
+            })
+        );
+        assert_eq!(forbidden("missing \"config\" in values"), None);
+    }
 
     #[test]
     fn an_owner_reference_refused_names_what_was_written() {

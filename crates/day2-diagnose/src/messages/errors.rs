@@ -215,6 +215,26 @@ pub fn classify(text: &str) -> Vec<Classified> {
                     .join(" ");
                 joined.as_str()
             }
+            // The AWS SDK's error chain, one `caused by:` per line
+            // (`WebIdentityErr: failed to retrieve credentials` / `caused by:
+            // RequestError: send request failed` / `caused by: Post …: dial
+            // tcp …: i/o timeout`): one error, read whole.
+            _ if line.contains("Err: ")
+                && lines
+                    .get(i + 1)
+                    .is_some_and(|n| n.trim_start().starts_with("caused by: ")) =>
+            {
+                let end = lines[i + 1..]
+                    .iter()
+                    .position(|n| !n.trim_start().starts_with("caused by: "))
+                    .map_or(lines.len(), |p| i + 1 + p);
+                joined = lines[i..end]
+                    .iter()
+                    .map(|l| l.trim())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                joined.as_str()
+            }
             // Go's `lookup HOST on SERVER:53: …` broken after the host by a
             // terminal or a log shipper's line width.
             _ if line
@@ -438,6 +458,19 @@ fn kernel_module(line: &str) -> Option<(String, String)> {
             .next()
             .unwrap_or(reason);
         return Some((module.to_owned(), reason.trim().to_owned()));
+    }
+    // libkmod's own words, from a tool that loads the module itself
+    // (iscsiadm: `libkmod: kmod_module_insert_module: could not find module
+    // by name='iscsi_tcp'`, longhorn/longhorn#1853).
+    if let Some((_, rest)) = line.split_once("could not find module by name=") {
+        let module: String = rest
+            .trim_start_matches(['\'', '"'])
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+            .collect();
+        if !module.is_empty() {
+            return Some((module, "module not found".to_owned()));
+        }
     }
     // A tool that loads its module itself: `rbd: failed to load rbd kernel
     // module (1)` (rook/rook#1320, a 3.10 kernel).
@@ -713,7 +746,11 @@ fn cloud_auth(line: &str) -> Option<ErrorClass> {
     // DNS is the failure, not the identity (aws/karpenter-provider-aws#1836:
     // `lookup sts.<region>.amazonaws.com: i/o timeout` while CoreDNS has
     // nowhere to run).
-    if (has("WebIdentityErr") || has("AssumeRoleWithWebIdentity")) && dns(line).is_some() {
+    // The exchange never reached STS (`Post "https://sts…": dial tcp …: i/o
+    // timeout`, kubernetes/autoscaler#5487): a path, not an identity.
+    if (has("WebIdentityErr") || has("AssumeRoleWithWebIdentity"))
+        && (dns(line).is_some() || (has("dial tcp") && connect(line).is_some()))
+    {
         return None;
     }
     if has("WebIdentityErr") || has("AssumeRoleWithWebIdentity") {
@@ -733,7 +770,7 @@ fn cloud_auth(line: &str) -> Option<ErrorClass> {
     }
     // IAM's own refusal (`UnauthorizedOperation` of the EC2 API, and the
     // `User: ARN is not authorized to perform: ACTION` every AWS API says).
-    if has("AccessDenied")
+    if (has("AccessDenied") && super::fs::java_denied(line).is_none())
         || has("UnrecognizedClientException")
         || has("InvalidClientTokenId")
         || has("UnauthorizedOperation")

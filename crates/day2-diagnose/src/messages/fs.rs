@@ -26,6 +26,13 @@ pub fn denied(line: &str) -> Option<Denied> {
     let read_only = lower.contains("read-only file system");
     // Grafana's own check: `GF_PATHS_DATA='/var/lib/grafana' is not writable.`
     let unwritable = lower.contains("is not writable");
+    if let Some(path) = java_denied(line) {
+        return Some(Denied {
+            path,
+            ownership,
+            read_only,
+        });
+    }
     if !ownership && !read_only && !unwritable && !lower.contains("permission denied") {
         return None;
     }
@@ -50,6 +57,20 @@ pub fn denied(line: &str) -> Option<Denied> {
         ownership,
         read_only,
     })
+}
+
+/// Java's `java.nio.file.AccessDeniedException: /p` (EACCES on a path), and
+/// Elasticsearch's `AccessDeniedException[/p]` wrapping it.
+pub fn java_denied(line: &str) -> Option<String> {
+    let at = line.find("AccessDeniedException")? + "AccessDeniedException".len();
+    let rest = line[at..]
+        .strip_prefix(": ")
+        .or_else(|| line[at..].strip_prefix('['))?;
+    let path: String = rest
+        .chars()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, ']' | ';' | '"' | ','))
+        .collect();
+    (path.starts_with('/') && path.len() > 1).then_some(path)
 }
 
 /// The first quoted absolute path of a line (`'…'`, `"…"`, or coreutils'
@@ -80,6 +101,28 @@ mod tests {
             ownership,
             read_only: false,
         })
+    }
+
+    #[test]
+    fn java_names_the_path_it_may_not_open() {
+        // elastic/helm-charts#889.
+        assert_eq!(
+            denied(
+                "Caused by: java.nio.file.AccessDeniedException: /usr/share/elasticsearch/data/nodes"
+            ),
+            d("/usr/share/elasticsearch/data/nodes", false)
+        );
+        assert_eq!(
+            denied("nested: AccessDeniedException[/usr/share/elasticsearch/data/nodes];"),
+            d("/usr/share/elasticsearch/data/nodes", false)
+        );
+        // AWS's own `AccessDeniedException: User: arn:… is not authorized` is no path.
+        assert_eq!(
+            denied(
+                "AccessDeniedException: User: arn:aws:sts::1:assumed-role/r/i is not authorized to perform: dynamodb:PutItem"
+            ),
+            None
+        );
     }
 
     #[test]

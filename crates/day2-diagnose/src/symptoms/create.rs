@@ -206,7 +206,7 @@ fn custom_controllers<'c>(a: &Analysis<'c>) -> Vec<Detected<'c>> {
         (m.contains("pods \"") && m.contains("\" is forbidden: "))
             || (m.starts_with("failed to create ")
                 && m.contains(" pod ")
-                && m.contains("\" not found"))
+                && (m.contains("\" not found") || m.contains("\" is invalid: ")))
     };
     let named: FxHashSet<(&str, &str, &str)> = cluster
         .events

@@ -309,6 +309,12 @@ pub(super) fn connect_cause(
                         .flatten()
                 })
                 .or_else(|| {
+                    (failure == ConnectFailure::Timeout
+                        && matches!(ip, IpAddr::V4(v) if !(v.is_private() || v.is_loopback() || v.is_link_local())))
+                        .then(|| super::proxy::bypassed(a, pod, host, &what))
+                        .flatten()
+                })
+                .or_else(|| {
                 Some(unexplained(
                     pod,
                     what.clone(),
@@ -324,6 +330,11 @@ pub(super) fn connect_cause(
             let port = port?;
             path_policies(a, pod, Peer::External, host, Port::tcp(port), &what)
                 .or_else(|| super::cilium::fqdn_unlearned(a, pod, port))
+                .or_else(|| {
+                    (failure == ConnectFailure::Timeout)
+                        .then(|| super::proxy::bypassed(a, pod, host, &what))
+                        .flatten()
+                })
                 .or_else(|| {
                 Some(unexplained(
                     pod,

@@ -35,6 +35,7 @@ mod off_cloud;
 mod overlay;
 mod pod_record;
 mod process;
+mod proxy;
 mod resolver;
 mod scc;
 mod service_name;

@@ -18,6 +18,9 @@ pub fn autoscaler_limits<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothes
     if let Some(h) = informer_refused(a, d, p) {
         return vec![h];
     }
+    if let Some(h) = scale_up_failed(a, d) {
+        return vec![h];
+    }
     let mut limits: Vec<String> = Vec::new();
     for e in d.events_with("NotTriggerScaleUp") {
         if let Some(n) = parse_not_triggered(e.message_text()) {
@@ -153,5 +156,60 @@ fn informer_refused(
             role.name()
         ))
         .links(scheduler_links(d)),
+    )
+}
+
+/// The autoscaler asked the cloud for the nodes the pod triggered and the
+/// cloud refused (`FailedToScaleUpGroup`, `Scale-up failed for group G:
+/// …`, on its status ConfigMap): a subscription's core quota for the VM
+/// family (kubernetes/autoscaler#2607, Azure's `OperationNotAllowed …
+/// exceeding quota limit of standardDSv3Family Cores`), an instance type
+/// out of capacity. The cloud's account holds the cause.
+fn scale_up_failed(a: &Analysis<'_>, d: &Detected<'_>) -> Option<Hypothesis> {
+    let groups: BTreeSet<String> = d
+        .events_with("TriggeredScaleUp")
+        .flat_map(|e| parse_triggered(e.message_text()).unwrap_or_default())
+        .map(|g| g.group)
+        .collect();
+    let (group, e) = a.cluster.events.iter().rev().find_map(|e| {
+        if !e.is_warning() || !matches!(&*e.reason, "FailedToScaleUpGroup" | "ScaleUpFailed") {
+            return None;
+        }
+        let m = e.message_text();
+        let g = groups.iter().find(|g| m.contains(g.as_str()))?;
+        Some((g.clone(), e))
+    })?;
+    let msg = e.message_text();
+    let lower = msg.to_ascii_lowercase();
+    let quota = lower.contains("quota");
+    let fix = if quota {
+        per_cloud(
+            a.cloud,
+            "Raise the cloud quota the error names for node group GROUP (or use an instance size or family with quota left); the autoscaler retries the scale-up.",
+            "Request a higher EC2 quota for the instance family the error names (Service Quotas: Running On-Demand instances, vCPUs), or give node group GROUP another instance type; the autoscaler retries.",
+            "Request a higher vCPU quota for the VM family the error names (`az vm list-usage --location <region>`; portal: Subscriptions, Usage + quotas), or move node pool GROUP to a VM size of a family with quota left; the autoscaler retries the scale-up.",
+            "Request a higher Compute Engine quota the error names (CPUS, the machine family's CPUs, in the region: `gcloud compute regions describe <region>`), or another machine type for node pool GROUP; the autoscaler retries.",
+        )
+    } else {
+        "Read the cloud's error in the autoscaler's FailedToScaleUpGroup event for node group GROUP (capacity, permissions, a policy, a quota): fix it in the cloud account, or let the pods run in another node group; the autoscaler retries.".to_owned()
+    }
+    .replace("GROUP", &group);
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Compute,
+            ObjRef::new("NodeGroup", None, group.clone()),
+            format!(
+                "cluster-autoscaler asks for the nodes the pod needs in node group {group}, and the cloud refuses the scale-up{}: {}",
+                if quota { " for a quota" } else { "" },
+                day2_model::redact::excerpt(msg, 240)
+            ),
+        )
+        .fix(fix)
+        .missing("the cloud account's side of the refusal (quotas, capacity)")
+        .links(scheduler_links(d))
+        .links(autoscaler_links(a, d, None))
+        .link(crate::evidence::Link::from_event(Loop::Compute, e, "the cloud refuses the scale-up"))
+        .unexplained(),
     )
 }
