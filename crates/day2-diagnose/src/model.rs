@@ -239,6 +239,21 @@ pub fn workload_ref(cluster: &Cluster, pod: &Res<Pod>) -> ObjRef {
     }
 }
 
+/// Whether a `NO_PROXY` list spares `host` (Go's `httpproxy`: `*`, the
+/// host itself, a domain and its subdomains, `.domain` for subdomains).
+pub fn no_proxy_spares(no_proxy: &str, host: &str) -> bool {
+    no_proxy
+        .split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .any(|e| {
+            e == "*"
+                || e == host
+                || (e.starts_with('.') && host.ends_with(e))
+                || host.ends_with(&format!(".{e}"))
+        })
+}
+
 mod node;
 pub use node::*;
 

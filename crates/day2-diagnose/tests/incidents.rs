@@ -930,8 +930,11 @@ const HELDOUT31_HEALTHY_MISSES_CEILING: usize = 0;
 /// one block per node too few). 16 of 18 since a missing Secret's loop
 /// follows what reads it and the round of the eighty-second and
 /// eighty-third sets. 17 of 18 after the round of the
-/// hundred-and-fourteenth to hundred-and-seventeenth sets. Only goes up.
-const HELDOUT32_ACCURACY_FLOOR: f64 = 0.944;
+/// hundred-and-fourteenth to hundred-and-seventeenth sets. 18 of 18 since a
+/// web-identity exchange that never reaches STS is read as a path (the
+/// round of the hundred-and-forty-sixth to hundred-and-forty-ninth sets).
+/// Only goes up.
+const HELDOUT32_ACCURACY_FLOOR: f64 = 1.0;
 
 /// Healthy clusters of the thirty-second held-out set that get a diagnosis
 /// today (none of its two; one, blind). Only goes down.
@@ -2114,8 +2117,9 @@ const HELDOUT145_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the hundred-and-forty-sixth held-out set
 /// (`tests/incidents-heldout-146/`) fully right. Blind, on the engine of
-/// 8bfa4b6: 9 of 14. Only goes up.
-const HELDOUT146_ACCURACY_FLOOR: f64 = 0.642;
+/// 8bfa4b6: 9 of 14; 10 once its events named their objects' own uids.
+/// 13 of 14 after its round (with the other three). Only goes up.
+const HELDOUT146_ACCURACY_FLOOR: f64 = 0.928;
 
 /// Healthy clusters of the hundred-and-forty-sixth held-out set that get a diagnosis
 /// today. Only goes down.
@@ -2123,8 +2127,9 @@ const HELDOUT146_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the hundred-and-forty-seventh held-out set
 /// (`tests/incidents-heldout-147/`) fully right. Blind, on the engine of
-/// 8bfa4b6: 3 of 14. Only goes up.
-const HELDOUT147_ACCURACY_FLOOR: f64 = 0.214;
+/// 8bfa4b6: 3 of 14; 6 once its events named their objects' own uids.
+/// 11 of 14 after its round (with the other three). Only goes up.
+const HELDOUT147_ACCURACY_FLOOR: f64 = 0.785;
 
 /// Healthy clusters of the hundred-and-forty-seventh held-out set that get a diagnosis
 /// today. Only goes down.
@@ -2132,8 +2137,9 @@ const HELDOUT147_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the hundred-and-forty-eighth held-out set
 /// (`tests/incidents-heldout-148/`) fully right. Blind, on the engine of
-/// 8bfa4b6: 5 of 14. Only goes up.
-const HELDOUT148_ACCURACY_FLOOR: f64 = 0.357;
+/// 8bfa4b6: 5 of 14. 12 of 14 after its round (with the other
+/// three). Only goes up.
+const HELDOUT148_ACCURACY_FLOOR: f64 = 0.857;
 
 /// Healthy clusters of the hundred-and-forty-eighth held-out set that get a diagnosis
 /// today. Only goes down.
@@ -2141,8 +2147,9 @@ const HELDOUT148_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the hundred-and-forty-ninth held-out set
 /// (`tests/incidents-heldout-149/`) fully right. Blind, on the engine of
-/// 8bfa4b6: 7 of 14. Only goes up.
-const HELDOUT149_ACCURACY_FLOOR: f64 = 0.5;
+/// 8bfa4b6: 7 of 14. 12 of 14 after its round (with the other
+/// three). Only goes up.
+const HELDOUT149_ACCURACY_FLOOR: f64 = 0.857;
 
 /// Healthy clusters of the hundred-and-forty-ninth held-out set that get a diagnosis
 /// today. Only goes down.

@@ -208,21 +208,6 @@ fn default_limit_below_request(
     )
 }
 
-/// Whether a `NO_PROXY` list spares `host` (Go's `httpproxy`: `*`, the
-/// host itself, a domain and its subdomains, `.domain` for subdomains).
-pub(crate) fn spared(no_proxy: &str, host: &str) -> bool {
-    no_proxy
-        .split(',')
-        .map(str::trim)
-        .filter(|e| !e.is_empty())
-        .any(|e| {
-            e == "*"
-                || e == host
-                || (e.starts_with('.') && host.ends_with(e))
-                || host.ends_with(&format!(".{e}"))
-        })
-}
-
 /// A webhook call that fails while the API server's own pod sets an HTTP
 /// proxy whose `NO_PROXY` does not spare the webhook's host: the call goes
 /// to the proxy, which cannot reach a cluster Service (`Service
@@ -260,7 +245,7 @@ fn proxied_webhook(
     };
     let proxy = var("HTTPS_PROXY").filter(|v| !v.is_empty())?;
     let no_proxy = var("NO_PROXY").unwrap_or("");
-    if spared(no_proxy, host) {
+    if crate::model::no_proxy_spares(no_proxy, host) {
         return None;
     }
     Some(
@@ -375,19 +360,27 @@ fn unnamed_timeout<'c>(
 
 #[cfg(test)]
 mod tests {
-    use super::spared;
 
     #[test]
     fn no_proxy_spares_hosts_as_go_reads_it() {
         let list = "localhost,127.0.0.1,10.96.0.1";
-        assert!(!spared(list, "istio-sidecar-injector.istio-system.svc"));
-        assert!(spared(
+        assert!(!crate::model::no_proxy_spares(
+            list,
+            "istio-sidecar-injector.istio-system.svc"
+        ));
+        assert!(crate::model::no_proxy_spares(
             "localhost,.svc",
             "istio-sidecar-injector.istio-system.svc"
         ));
-        assert!(spared("svc", "injector.istio-system.svc"));
-        assert!(spared("*", "anything.example"));
-        assert!(!spared(".svc", "svc"));
-        assert!(!spared("example.svc", "injector.istio-system.svc"));
+        assert!(crate::model::no_proxy_spares(
+            "svc",
+            "injector.istio-system.svc"
+        ));
+        assert!(crate::model::no_proxy_spares("*", "anything.example"));
+        assert!(!crate::model::no_proxy_spares(".svc", "svc"));
+        assert!(!crate::model::no_proxy_spares(
+            "example.svc",
+            "injector.istio-system.svc"
+        ));
     }
 }

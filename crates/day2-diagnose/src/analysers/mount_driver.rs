@@ -315,17 +315,19 @@ pub fn backend_node_lacks(
     pv: Option<&Res<k8s_openapi::api::core::v1::PersistentVolume>>,
 ) -> Option<Hypothesis> {
     let name = pv?.name();
-    a.cluster
-        .events
-        .iter()
-        .filter(|e| {
-            e.is_warning()
-                && e.involved.name.starts_with(name)
-                && !matches!(
-                    e.involved.kind.as_str(),
-                    "Pod" | "PersistentVolume" | "PersistentVolumeClaim"
-                )
-        })
+    let said = a.memo.module_warnings.get_or_init(|| {
+        let other = |k: &str| !matches!(k, "Pod" | "PersistentVolume" | "PersistentVolumeClaim");
+        a.cluster
+            .events
+            .iter()
+            .filter(|e| {
+                e.is_warning() && other(&e.involved.kind) && e.message_text().contains("module")
+            })
+            .map(|e| &**e)
+            .collect()
+    });
+    said.iter()
+        .filter(|e| e.involved.name.starts_with(name))
         .find_map(|e| node_lacks(a, pod, e.message_text(), None))
 }
 

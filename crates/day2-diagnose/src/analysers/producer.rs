@@ -84,6 +84,16 @@ fn error_text(o: &DynObject) -> Option<&str> {
     })
 }
 
+/// The texts of `o`'s Warning events, newest first.
+fn warnings<'c>(a: &Analysis<'c>, o: &Res<DynObject>) -> impl Iterator<Item = &'c str> {
+    a.cluster
+        .events_for_obj(o)
+        .into_iter()
+        .rev()
+        .filter(|e| e.type_ == "Warning")
+        .map(|e| e.message_text())
+}
+
 /// The message of a condition whose status is `False` (`Ready`, `Synced`).
 fn failed_condition(o: &DynObject) -> Option<&str> {
     o.conditions()
@@ -167,15 +177,7 @@ pub fn failing(a: &Analysis<'_>, ns: &str, secret: &str, link: Option<Link>) -> 
             return None;
         }
         // Its status, else its newest warning (VSO reports in events).
-        let warned = || {
-            a.cluster
-                .events_for_obj(o)
-                .into_iter()
-                .rev()
-                .find(|e| e.type_ == "Warning")
-                .map(|e| e.message_text())
-        };
-        Some((o, error_text(o).or_else(warned)?))
+        Some((o, error_text(o).or_else(|| warnings(a, o).next())?))
     })?;
     if let Some(h) = vault_login_refused(a, o, ns, text) {
         return Some(h.links(link));
@@ -263,14 +265,7 @@ pub fn failing(a: &Analysis<'_>, ns: &str, secret: &str, link: Option<Link>) -> 
     // is there, in its words (a ClusterSecretStore whose role cannot be
     // assumed, an Issuer whose account is refused).
     if let Some((r, why)) = referenced(a, o, ns).into_iter().find_map(|r| {
-        let why = a
-            .cluster
-            .events_for_obj(r)
-            .into_iter()
-            .rev()
-            .find(|e| e.type_ == "Warning")
-            .map(|e| e.message_text())
-            .or_else(|| error_text(r))?;
+        let why = warnings(a, r).next().or_else(|| error_text(r))?;
         Some((r, why))
     }) {
         let why = day2_model::redact::excerpt(why, 240);
@@ -311,13 +306,7 @@ pub fn failing(a: &Analysis<'_>, ns: &str, secret: &str, link: Option<Link>) -> 
     // `secretsmanager:GetSecretValue`): its policy, in the cloud. The
     // refusal's own words may be only in its events, its status saying
     // `could not get secret data from provider` (external-secrets#2685).
-    let refusal = a
-        .cluster
-        .events_for_obj(o)
-        .into_iter()
-        .rev()
-        .filter(|e| e.type_ == "Warning")
-        .map(|e| e.message_text())
+    let refusal = warnings(a, o)
         .find(|t| super::cloud_policy::denied(t).is_some())
         .unwrap_or(text);
     if let Some(pod) = controller_pod

@@ -255,6 +255,9 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         out.push(super::csi::unanswered(a, pvc, class, e));
         return out;
     }
+    if let Some(h) = super::volume_backend::named_volume_refused(a, pvc) {
+        return vec![h];
+    }
     if let Some(c) = class {
         return vec![
             Hypothesis::new(

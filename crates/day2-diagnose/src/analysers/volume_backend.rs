@@ -262,26 +262,28 @@ pub fn ceph_cluster_down(
     if !(provisioner.contains("rook") || provisioner.contains("ceph")) {
         return None;
     }
-    let (cluster, state, message) = a.cluster.other.iter().find_map(|o| {
-        if o.kind != "CephCluster" {
-            return None;
-        }
-        let status = o.data.get("status")?;
-        let state = status
-            .get("state")
-            .or_else(|| status.get("phase"))
-            .and_then(serde_json::Value::as_str)?;
-        matches!(state, "Creating" | "Error" | "Progressing" | "Failure").then(|| {
-            (
-                o,
-                state,
-                status
+    let &(cluster, state, message) = a
+        .memo
+        .ceph_down
+        .get_or_init(|| {
+            a.cluster.other.iter().find_map(|o| {
+                if o.kind != "CephCluster" {
+                    return None;
+                }
+                let status = o.data.get("status")?;
+                let state = status
+                    .get("state")
+                    .or_else(|| status.get("phase"))
+                    .and_then(serde_json::Value::as_str)?;
+                let message = status
                     .get("message")
                     .and_then(serde_json::Value::as_str)
-                    .unwrap_or(""),
-            )
+                    .unwrap_or("");
+                matches!(state, "Creating" | "Error" | "Progressing" | "Failure")
+                    .then_some((o, state, message))
+            })
         })
-    })?;
+        .as_ref()?;
     let ns = cluster.ns_or_default();
     Some(
         Hypothesis::new(
@@ -302,4 +304,55 @@ pub fn ceph_cluster_down(
         .link(Link::from_event(Loop::Storage, e, "waiting for the external provisioner"))
         .unexplained(),
     )
+}
+
+/// A claim bound by name (`spec.volumeName`) to a volume whose own
+/// provisioning failed, in the volume's events (`ProvisioningFailed` on the
+/// PersistentVolume, as the alpha dynamic provisioner of Kubernetes 1.2
+/// reported it: kubernetes/kubernetes#23517, `googleapi: Error 403:
+/// Insufficient Permission`): the cloud refused the controller's request,
+/// and the permission it lacks is the cloud account's.
+pub fn named_volume_refused(
+    a: &Analysis<'_>,
+    pvc: &Res<k8s_openapi::api::core::v1::PersistentVolumeClaim>,
+) -> Option<Hypothesis> {
+    let name = pvc.spec.as_ref()?.volume_name.as_deref()?;
+    let pv = a.cluster.pv(name)?;
+    let e = a
+        .cluster
+        .events_for_obj(pv)
+        .into_iter()
+        .rev()
+        .find(|e| e.is_warning() && e.reason == "ProvisioningFailed")?;
+    let msg = e.message_text();
+    let lower = msg.to_ascii_lowercase();
+    let refused = lower.contains("403")
+        || lower.contains("permission")
+        || lower.contains("accessdenied")
+        || lower.contains("unauthorized");
+    let ns = pvc.ns_or_default();
+    let h = Hypothesis::new(
+        60,
+        Loop::Storage,
+        pv.objref(),
+        format!(
+            "claim {ns}/{} waits for PersistentVolume {name}, whose provisioning failed: {}",
+            pvc.name(),
+            day2_model::redact::excerpt(msg, 200)
+        ),
+    )
+    .link(Link::from_event(
+        Loop::Storage,
+        e,
+        "the volume's provisioning failed",
+    ));
+    Some(if refused {
+        h.fix("The cloud refuses the provisioning controller's request for lack of permission: grant the identity the control plane provisions disks with the right to create them (on GKE the cluster's service account and its access scopes, `https://www.googleapis.com/auth/compute`; on AWS the controller's IAM role; on Azure the cluster identity's role), then recreate the claim.")
+            .missing("the cloud identity's permissions (in the cloud account)")
+            .unexplained()
+    } else {
+        h.fix(format!(
+            "Read the PersistentVolume's events (`kubectl describe pv {name}`): they name what the provisioner could not do; fix it and recreate the claim."
+        ))
+    })
 }

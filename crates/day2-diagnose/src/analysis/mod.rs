@@ -1,6 +1,7 @@
 //! What detectors and analysers read: the cluster, the rules' findings, the
 //! placement evidence, and the results of earlier phases.
 
+mod memo;
 mod verdicts;
 
 use crate::evidence::{FindingIndex, Hypothesis, Link};
@@ -109,8 +110,8 @@ pub struct Analysis<'c> {
     slices: OnceLock<FxHashMap<Key, Vec<&'c Res<EndpointSlice>>>>,
     /// Ready pods whose arguments name an ingress class or controller.
     ingress_controllers: OnceLock<Vec<&'c Res<Pod>>>,
-    /// Ready pods running Traefik's image: every IngressRoute asks.
-    pub(crate) traefik_controllers: OnceLock<Vec<&'c Res<Pod>>>,
+    /// Lists computed once, on first use ([`memo::Memo`]).
+    pub(crate) memo: memo::Memo<'c>,
     endpoints: OnceLock<FxHashMap<Key, &'c Res<Endpoints>>>,
     service_idx: OnceLock<FxHashMap<Key, &'c Res<Service>>>,
     workloads: OnceLock<FxHashMap<String, Vec<Workload<'c>>>>,
@@ -180,7 +181,7 @@ impl<'c> Analysis<'c> {
             nodes: OnceLock::new(),
             slices: OnceLock::new(),
             ingress_controllers: OnceLock::new(),
-            traefik_controllers: OnceLock::new(),
+            memo: memo::Memo::default(),
             endpoints: OnceLock::new(),
             service_idx: OnceLock::new(),
             verdict_cache: Mutex::new(FxHashMap::default()),

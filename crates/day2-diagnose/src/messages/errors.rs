@@ -846,8 +846,11 @@ fn connect(line: &str) -> Option<ErrorClass> {
         // ETIMEDOUT in musl's and BSD's words (busybox nc:
         // `nc: HOST (IP:PORT): Operation timed out`).
         || line.contains("Operation timed out")
-        // A client's own deadline: `could not connect to host:6379 within 30000ms`.
+        // A client's own deadline: `could not connect to host:6379 within 30000ms`,
+        // libpq's `connect_timeout` (`connection to server at "10.0.0.5",
+        // port 6432 failed: timeout expired`, apache/airflow#60271).
         || (line.contains("could not connect to ") && line.contains(" within "))
+        || (line.contains("connection to server at ") && line.contains("timeout expired"))
     {
         ConnectFailure::Timeout
     } else if line.contains("Could not connect to the endpoint URL") {
@@ -1665,6 +1668,16 @@ mod tests {
                 host: "orders-db.shop.svc".into(),
                 port: Some(5433),
                 failure: ConnectFailure::Refused
+            })
+        );
+        // libpq's own deadline (`connect_timeout`), apache/airflow#60271.
+        let expired = "(psycopg2.OperationalError) connection to server at \"10.237.14.15\", port 6432 failed: timeout expired";
+        assert_eq!(
+            classify_line(expired),
+            Some(ErrorClass::Connect {
+                host: "10.237.14.15".into(),
+                port: Some(6432),
+                failure: ConnectFailure::Timeout
             })
         );
     }

@@ -80,7 +80,7 @@ pub fn host(route: &Res<DynObject>) -> String {
 /// Traefik's Ready pods: a container whose image is Traefik's (found once
 /// per analysis).
 pub fn controllers<'a, 'c>(a: &'a Analysis<'c>) -> &'a [&'c Res<Pod>] {
-    a.traefik_controllers.get_or_init(|| {
+    a.memo.traefik_controllers.get_or_init(|| {
         a.cluster
             .pods
             .iter()

@@ -27,18 +27,23 @@ fn proxy_source<'c>(
     }) {
         return Some(None);
     }
-    c.env_from.iter().flatten().find_map(|f| {
-        let name = &f.config_map_ref.as_ref()?.name;
-        let cm = a
-            .cluster
+    let maps = a.memo.proxy_maps.get_or_init(|| {
+        a.cluster
             .config_maps
             .iter()
-            .find(|cm| cm.ns_or_default() == ns && cm.name() == name)?;
-        let data = cm.data.as_ref()?;
-        NAMES
-            .iter()
-            .any(|n| data.get(*n).is_some_and(|v| !v.is_empty()))
-            .then_some(Some(cm))
+            .filter(|cm| {
+                cm.data.as_ref().is_some_and(|d| {
+                    NAMES
+                        .iter()
+                        .any(|n| d.get(*n).is_some_and(|v| !v.is_empty()))
+                })
+            })
+            .map(|cm| ((cm.ns_or_default(), cm.name()), cm))
+            .collect()
+    });
+    c.env_from.iter().flatten().find_map(|f| {
+        let name = f.config_map_ref.as_ref()?.name.as_str();
+        maps.get(&(ns, name)).map(|cm| Some(*cm))
     })
 }
 
@@ -64,7 +69,14 @@ pub(super) fn bypassed(
         return None;
     }
     let owner = model::workload_ref(a.cluster, pod);
-    let (other, source) = a.cluster.pods.iter().find_map(|p| {
+    let proxied = a.memo.proxied.get_or_init(|| {
+        a.cluster
+            .pods
+            .iter()
+            .filter(|p| containers(p).any(|c| proxy_source(a, p.ns_or_default(), c).is_some()))
+            .collect()
+    });
+    let (other, source) = proxied.iter().find_map(|&p| {
         if model::workload_ref(a.cluster, p) == owner {
             return None;
         }
@@ -72,7 +84,7 @@ pub(super) fn bypassed(
         let no_proxy = source
             .and_then(|cm| cm.data.as_ref())
             .and_then(|d| d.get("NO_PROXY").or_else(|| d.get("no_proxy")));
-        if no_proxy.is_some_and(|n| crate::analysers::create_timeout::spared(n, host)) {
+        if no_proxy.is_some_and(|n| model::no_proxy_spares(n, host)) {
             return None;
         }
         Some((p, source))

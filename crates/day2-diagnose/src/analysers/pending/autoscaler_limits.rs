@@ -171,10 +171,20 @@ fn scale_up_failed(a: &Analysis<'_>, d: &Detected<'_>) -> Option<Hypothesis> {
         .flat_map(|e| parse_triggered(e.message_text()).unwrap_or_default())
         .map(|g| g.group)
         .collect();
-    let (group, e) = a.cluster.events.iter().rev().find_map(|e| {
-        if !e.is_warning() || !matches!(&*e.reason, "FailedToScaleUpGroup" | "ScaleUpFailed") {
-            return None;
-        }
+    if groups.is_empty() {
+        return None;
+    }
+    let failures = a.memo.scale_up_failures.get_or_init(|| {
+        a.cluster
+            .events
+            .iter()
+            .filter(|e| {
+                e.is_warning() && matches!(&*e.reason, "FailedToScaleUpGroup" | "ScaleUpFailed")
+            })
+            .map(|e| &**e)
+            .collect()
+    });
+    let (group, e) = failures.iter().rev().find_map(|&e| {
         let m = e.message_text();
         let g = groups.iter().find(|g| m.contains(g.as_str()))?;
         Some((g.clone(), e))

@@ -1,0 +1,32 @@
+//! Lists that analysers of many symptoms read, each computed once per run
+//! on first use, so that a reading asked for every pod does not walk the
+//! whole cluster each time.
+
+use day2_model::object::DynObject;
+use day2_model::pod::Pod;
+use day2_model::{Event, Res};
+use k8s_openapi::api::core::v1::{ConfigMap, PersistentVolume};
+use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
+
+#[derive(Default)]
+pub(crate) struct Memo<'c> {
+    /// Ready pods running Traefik's image: every IngressRoute asks.
+    pub(crate) traefik_controllers: OnceLock<Vec<&'c Res<Pod>>>,
+    /// Pods whose containers set an HTTP proxy (their env, or a ConfigMap they read).
+    pub(crate) proxied: OnceLock<Vec<&'c Res<Pod>>>,
+    /// ConfigMaps that carry an HTTP proxy's variables, by namespace and name.
+    pub(crate) proxy_maps: OnceLock<FxHashMap<(&'c str, &'c str), &'c Res<ConfigMap>>>,
+    /// Warning events of cluster-autoscaler's refused scale-ups.
+    pub(crate) scale_up_failures: OnceLock<Vec<&'c Event>>,
+    /// Warning events about objects other than pods, volumes and claims
+    /// that name a kernel module.
+    pub(crate) module_warnings: OnceLock<Vec<&'c Event>>,
+    /// A CephCluster that has not come up, with its state and message.
+    pub(crate) ceph_down: OnceLock<Option<(&'c Res<DynObject>, &'c str, &'c str)>>,
+    /// PersistentVolumes no claim is bound to, by each of their labels.
+    pub(crate) unbound_by_label: OnceLock<ByLabel<'c>>,
+}
+
+/// Objects by one of their labels, `(key, value)`.
+pub(crate) type ByLabel<'c> = FxHashMap<(&'c str, &'c str), Vec<&'c Res<PersistentVolume>>>;
