@@ -557,6 +557,23 @@ mod tests {
     use super::*;
     use k8s_openapi::api::core::v1::{Taint, Toleration};
 
+    #[test]
+    fn no_proxy_spares_hosts_as_go_reads_it() {
+        let list = "localhost,127.0.0.1,10.96.0.1";
+        assert!(!no_proxy_spares(
+            list,
+            "istio-sidecar-injector.istio-system.svc"
+        ));
+        assert!(no_proxy_spares(
+            "localhost,.svc",
+            "istio-sidecar-injector.istio-system.svc"
+        ));
+        assert!(no_proxy_spares("svc", "injector.istio-system.svc"));
+        assert!(no_proxy_spares("*", "anything.example"));
+        assert!(!no_proxy_spares(".svc", "svc"));
+        assert!(!no_proxy_spares("example.svc", "injector.istio-system.svc"));
+    }
+
     /// A node without `status.allocatable` offers its capacity, as the API
     /// server defaults it (`SetDefaults_NodeStatus`); a node that reports no
     /// `pods` has no pod slots, as the scheduler reads it.

@@ -52,10 +52,11 @@ pub fn read<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     out.extend(ipamd::never_up(a, d));
     out.extend(capability_dropped::network_caps(a, d));
     out.extend(services_port::unbindable(a, d));
-    out.extend(stale_mount::stale(a, d));
-    out.extend(dir_mount::over_file(a, d));
+    // The readings below share the crash's texts, read once.
     if let (Some(pod), crate::symptoms::Detail::Crash { container, .. }) = (d.pod(), &d.detail) {
         let texts = super::follow::crash_texts(a, d, pod, container);
+        out.extend(stale_mount::stale(a, pod, container, &texts));
+        out.extend(dir_mount::over_file(a, pod, container, &texts));
         out.extend(super::follow::sysctl::read_only(a, pod, container, &texts));
     }
     out

@@ -357,30 +357,3 @@ fn unnamed_timeout<'c>(
         links,
     ))
 }
-
-#[cfg(test)]
-mod tests {
-
-    #[test]
-    fn no_proxy_spares_hosts_as_go_reads_it() {
-        let list = "localhost,127.0.0.1,10.96.0.1";
-        assert!(!crate::model::no_proxy_spares(
-            list,
-            "istio-sidecar-injector.istio-system.svc"
-        ));
-        assert!(crate::model::no_proxy_spares(
-            "localhost,.svc",
-            "istio-sidecar-injector.istio-system.svc"
-        ));
-        assert!(crate::model::no_proxy_spares(
-            "svc",
-            "injector.istio-system.svc"
-        ));
-        assert!(crate::model::no_proxy_spares("*", "anything.example"));
-        assert!(!crate::model::no_proxy_spares(".svc", "svc"));
-        assert!(!crate::model::no_proxy_spares(
-            "example.svc",
-            "injector.istio-system.svc"
-        ));
-    }
-}

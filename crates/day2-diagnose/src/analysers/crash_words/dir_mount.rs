@@ -8,23 +8,24 @@
 use crate::analysis::Analysis;
 use crate::evidence::Hypothesis;
 use crate::model;
-use crate::symptoms::{Detail, Detected};
-use day2_model::Loop;
+use day2_model::pod::Pod;
+use day2_model::{Loop, Res};
 
 fn says_directory(line: &str) -> bool {
     let l = line.to_ascii_lowercase();
     l.contains("is of type directory") || l.contains("is a directory") || l.contains("eisdir")
 }
 
-pub fn over_file<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
-    let Some(pod) = d.pod() else { return vec![] };
-    let Detail::Crash { container, .. } = &d.detail else {
-        return vec![];
-    };
+/// `texts`: what container `container` of `pod` said as it stopped.
+pub fn over_file(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    container: &str,
+    texts: &[String],
+) -> Vec<Hypothesis> {
     let Some(c) = model::spec_container(pod, container) else {
         return vec![];
     };
-    let texts = crate::analysers::follow::crash_texts(a, d, pod, container);
     let Some((line, mount)) = texts.iter().flat_map(|t| t.lines()).find_map(|l| {
         if !says_directory(l) {
             return None;

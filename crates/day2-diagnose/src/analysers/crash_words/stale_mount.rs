@@ -10,8 +10,8 @@
 use crate::analysis::Analysis;
 use crate::evidence::Hypothesis;
 use crate::model;
-use crate::symptoms::{Detail, Detected};
-use day2_model::Loop;
+use day2_model::pod::Pod;
+use day2_model::{Loop, Res};
 
 /// The volume's name and plugin directory in the runtime's words.
 fn stale_source(line: &str) -> Option<(&str, &str)> {
@@ -30,12 +30,13 @@ fn stale_source(line: &str) -> Option<(&str, &str)> {
         .then_some((volume.trim_end_matches('/'), plugin))
 }
 
-pub fn stale<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
-    let Some(pod) = d.pod() else { return vec![] };
-    let Detail::Crash { container, .. } = &d.detail else {
-        return vec![];
-    };
-    let texts = crate::analysers::follow::crash_texts(a, d, pod, container);
+/// `texts`: what container `container` of `pod` said as it stopped.
+pub fn stale(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    container: &str,
+    texts: &[String],
+) -> Vec<Hypothesis> {
     let Some((line, (volume, plugin))) = texts
         .iter()
         .flat_map(|t| t.lines())

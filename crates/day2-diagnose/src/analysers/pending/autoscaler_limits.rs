@@ -18,7 +18,13 @@ pub fn autoscaler_limits<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothes
     if let Some(h) = informer_refused(a, d, p) {
         return vec![h];
     }
-    if let Some(h) = scale_up_failed(a, d) {
+    // The node groups the pod's scale-ups asked for.
+    let groups: BTreeSet<String> = d
+        .events_with("TriggeredScaleUp")
+        .flat_map(|e| parse_triggered(e.message_text()).unwrap_or_default())
+        .map(|g| g.group)
+        .collect();
+    if let Some(h) = scale_up_failed(a, d, &groups) {
         return vec![h];
     }
     let mut limits: Vec<String> = Vec::new();
@@ -37,11 +43,6 @@ pub fn autoscaler_limits<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothes
     let capacity_bound = said(p, |r| {
         matches!(r, Reason::Insufficient(_) | Reason::TooManyPods)
     }) > 0;
-    let groups: BTreeSet<String> = d
-        .events_with("TriggeredScaleUp")
-        .flat_map(|e| parse_triggered(e.message_text()).unwrap_or_default())
-        .map(|g| g.group)
-        .collect();
     // `max node group size reached` does not name the group: it is the
     // group of the nodes the pod's own selection admits (the others are
     // counted apart, as not matching), when those are one group.
@@ -165,12 +166,11 @@ fn informer_refused(
 /// family (kubernetes/autoscaler#2607, Azure's `OperationNotAllowed …
 /// exceeding quota limit of standardDSv3Family Cores`), an instance type
 /// out of capacity. The cloud's account holds the cause.
-fn scale_up_failed(a: &Analysis<'_>, d: &Detected<'_>) -> Option<Hypothesis> {
-    let groups: BTreeSet<String> = d
-        .events_with("TriggeredScaleUp")
-        .flat_map(|e| parse_triggered(e.message_text()).unwrap_or_default())
-        .map(|g| g.group)
-        .collect();
+fn scale_up_failed(
+    a: &Analysis<'_>,
+    d: &Detected<'_>,
+    groups: &BTreeSet<String>,
+) -> Option<Hypothesis> {
     if groups.is_empty() {
         return None;
     }
