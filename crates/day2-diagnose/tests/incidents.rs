@@ -524,6 +524,18 @@
 //! `tests/incidents-heldout-149/` is a hundred-and-forty-ninth, written the same way
 //! from threads none of the other sets cites, against
 //! [`HELDOUT149_ACCURACY_FLOOR`] and [`HELDOUT149_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-150/` is a hundred-and-fiftieth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT150_ACCURACY_FLOOR`] and [`HELDOUT150_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-151/` is a hundred-and-fifty-first, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT151_ACCURACY_FLOOR`] and [`HELDOUT151_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-152/` is a hundred-and-fifty-second, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT152_ACCURACY_FLOOR`] and [`HELDOUT152_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-153/` is a hundred-and-fifty-third, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT153_ACCURACY_FLOOR`] and [`HELDOUT153_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -2155,6 +2167,42 @@ const HELDOUT149_ACCURACY_FLOOR: f64 = 0.857;
 /// today. Only goes down.
 const HELDOUT149_HEALTHY_MISSES_CEILING: usize = 0;
 
+/// Share of the hundred-and-fiftieth held-out set
+/// (`tests/incidents-heldout-150/`) fully right. Blind, on the engine of
+/// ENGINE: BLIND of 14. Only goes up.
+const HELDOUT150_ACCURACY_FLOOR: f64 = 0.0;
+
+/// Healthy clusters of the hundred-and-fiftieth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT150_HEALTHY_MISSES_CEILING: usize = 2;
+
+/// Share of the hundred-and-fifty-first held-out set
+/// (`tests/incidents-heldout-151/`) fully right. Blind, on the engine of
+/// ENGINE: BLIND of 14. Only goes up.
+const HELDOUT151_ACCURACY_FLOOR: f64 = 0.0;
+
+/// Healthy clusters of the hundred-and-fifty-first held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT151_HEALTHY_MISSES_CEILING: usize = 2;
+
+/// Share of the hundred-and-fifty-second held-out set
+/// (`tests/incidents-heldout-152/`) fully right. Blind, on the engine of
+/// ENGINE: BLIND of 14. Only goes up.
+const HELDOUT152_ACCURACY_FLOOR: f64 = 0.0;
+
+/// Healthy clusters of the hundred-and-fifty-second held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT152_HEALTHY_MISSES_CEILING: usize = 2;
+
+/// Share of the hundred-and-fifty-third held-out set
+/// (`tests/incidents-heldout-153/`) fully right. Blind, on the engine of
+/// ENGINE: BLIND of 14. Only goes up.
+const HELDOUT153_ACCURACY_FLOOR: f64 = 0.0;
+
+/// Healthy clusters of the hundred-and-fifty-third held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT153_HEALTHY_MISSES_CEILING: usize = 2;
+
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
 const HELDOUT10_HEALTHY_MISSES_CEILING: usize = 0;
@@ -2681,6 +2729,10 @@ const HELDOUT146: &str = "tests/incidents-heldout-146";
 const HELDOUT147: &str = "tests/incidents-heldout-147";
 const HELDOUT148: &str = "tests/incidents-heldout-148";
 const HELDOUT149: &str = "tests/incidents-heldout-149";
+const HELDOUT150: &str = "tests/incidents-heldout-150";
+const HELDOUT151: &str = "tests/incidents-heldout-151";
+const HELDOUT152: &str = "tests/incidents-heldout-152";
+const HELDOUT153: &str = "tests/incidents-heldout-153";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -3360,6 +3412,14 @@ const HELDOUT148_BEGIN: &str = "<!-- heldout148:begin -->";
 const HELDOUT148_END: &str = "<!-- heldout148:end -->";
 const HELDOUT149_BEGIN: &str = "<!-- heldout149:begin -->";
 const HELDOUT149_END: &str = "<!-- heldout149:end -->";
+const HELDOUT150_BEGIN: &str = "<!-- heldout150:begin -->";
+const HELDOUT150_END: &str = "<!-- heldout150:end -->";
+const HELDOUT151_BEGIN: &str = "<!-- heldout151:begin -->";
+const HELDOUT151_END: &str = "<!-- heldout151:end -->";
+const HELDOUT152_BEGIN: &str = "<!-- heldout152:begin -->";
+const HELDOUT152_END: &str = "<!-- heldout152:end -->";
+const HELDOUT153_BEGIN: &str = "<!-- heldout153:begin -->";
+const HELDOUT153_END: &str = "<!-- heldout153:end -->";
 
 /// The scoreboards share one file and run in parallel: one writer at a time.
 static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -5249,6 +5309,54 @@ fn heldout149_incidents_scoreboard() {
         HELDOUT149_ACCURACY_FLOOR,
         HELDOUT149_HEALTHY_MISSES_CEILING,
         (HELDOUT149_BEGIN, HELDOUT149_END),
+    );
+}
+
+/// The hundred-and-fiftieth held-out set, scored on its own by the same code.
+#[test]
+fn heldout150_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT150,
+        14,
+        HELDOUT150_ACCURACY_FLOOR,
+        HELDOUT150_HEALTHY_MISSES_CEILING,
+        (HELDOUT150_BEGIN, HELDOUT150_END),
+    );
+}
+
+/// The hundred-and-fifty-first held-out set, scored on its own by the same code.
+#[test]
+fn heldout151_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT151,
+        14,
+        HELDOUT151_ACCURACY_FLOOR,
+        HELDOUT151_HEALTHY_MISSES_CEILING,
+        (HELDOUT151_BEGIN, HELDOUT151_END),
+    );
+}
+
+/// The hundred-and-fifty-second held-out set, scored on its own by the same code.
+#[test]
+fn heldout152_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT152,
+        14,
+        HELDOUT152_ACCURACY_FLOOR,
+        HELDOUT152_HEALTHY_MISSES_CEILING,
+        (HELDOUT152_BEGIN, HELDOUT152_END),
+    );
+}
+
+/// The hundred-and-fifty-third held-out set, scored on its own by the same code.
+#[test]
+fn heldout153_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT153,
+        14,
+        HELDOUT153_ACCURACY_FLOOR,
+        HELDOUT153_HEALTHY_MISSES_CEILING,
+        (HELDOUT153_BEGIN, HELDOUT153_END),
     );
 }
 
