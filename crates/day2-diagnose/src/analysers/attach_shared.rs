@@ -11,7 +11,7 @@ use crate::analysis::Analysis;
 use crate::evidence::Hypothesis;
 use day2_model::k8s_openapi::api::core::v1::PersistentVolume;
 use day2_model::pod::Pod;
-use day2_model::{Loop, Res};
+use day2_model::{Loop, ObjRef, Res};
 
 /// The cloud's words for a disk held by another machine.
 fn held_elsewhere(err: &str) -> bool {
@@ -121,6 +121,25 @@ pub fn rate_limit(
         )
         .fix("The cloud project's API quota is exhausted (GCE: Compute Engine operations per disk or per project; AWS: EC2 request rate): wait for the pending operations to finish or raise the quota; a disk stuck attached to an instance that is gone can be freed by hand (`gcloud compute instances detach-disk <instance> --disk <disk>`), then the attach is retried.")
         .missing("the cloud project's operation quota and the disk's pending operations")
+        .unexplained(),
+    )
+}
+
+/// A cloud API that fails on its side (HTTP 5xx) or limits the rate of
+/// the driver's calls (HTTP 429) while `what` (attaching or provisioning a
+/// volume) goes on: the cause is the provider's, outside the cluster
+/// (digitalocean/csi-digitalocean#81, during an outage of its API).
+pub fn api_failed(obj: ObjRef, what: &str, err: &str) -> Option<Hypothesis> {
+    let status = crate::messages::cloud_code::api_failed(err)?;
+    Some(
+        Hypothesis::new(
+            70,
+            Loop::Storage,
+            obj,
+            format!("{what} fails because the cloud's API answers {status}: `{}`", day2_model::redact::excerpt(err, 200)),
+        )
+        .fix("Nothing in the cluster refuses the volume: the provider's API is failing or throttling. Check the provider's status page and the account's API rate limits; the driver retries on its own once the API answers. If it persists, open a case with the provider quoting the failing request.")
+        .missing("the cloud provider's API status and the account's rate limits")
         .unexplained(),
     )
 }

@@ -46,6 +46,7 @@ pub fn load_balancer<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
         .chain(said.iter().map(|e| e.message_text()))
         .find_map(|m| {
             super::lb_pools::refused(a, svc, m)
+                .or_else(|| super::lb_pools::outside_pools(a, svc, m))
                 .or_else(|| super::metallb::sharing_refused(svc, m))
                 .or_else(|| super::lb_causes::policy_refused(a, svc, m))
                 .or_else(|| super::ingress_address::empty_cluster_name(a, m, None))
@@ -244,6 +245,9 @@ pub fn job<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         .find(|e| e.reason == "BackoffLimitExceeded" || e.reason == "DeadlineExceeded")
         .map(|e| Link::from_event(Loop::Compute, e, format!("Job {} failed", job.name())));
     if reason == "DeadlineExceeded" {
+        if let Some(h) = super::job_sidecar::lingering(a, job, &template) {
+            return vec![h.links(failed_link)];
+        }
         return vec![
             Hypothesis::new(
                 75,

@@ -112,7 +112,7 @@ fn installed(a: &Analysis<'_>, driver: &str) -> Option<(bool, Vec<String>)> {
 /// (the external-storage provisioners' `PROVISIONER_NAME`). Of several (a
 /// CSI driver's node plugin names it in its mount paths too), the one that
 /// runs the `csi-provisioner` sidecar, then one that is not a DaemonSet.
-fn provisioner_workload<'a>(
+pub(super) fn provisioner_workload<'a>(
     a: &'a Analysis<'_>,
     driver: &str,
 ) -> Option<&'a day2_model::Workload<'a>> {

@@ -261,3 +261,80 @@ fn pool_exhausted(
         )),
     )
 }
+
+/// A Service that asks for an address no pool holds (MetalLB's `cannot
+/// assign "192.168.0.40" to "kube-system/ingress", no pool owns that IP`,
+/// older releases' `"…" is not allowed in config`): the address it names
+/// is the fault, a typo as often as not (metallb/metallb#173: `.40` for
+/// `.240`).
+pub(crate) fn outside_pools(
+    a: &Analysis<'_>,
+    svc: &Res<Service>,
+    message: &str,
+) -> Option<Hypothesis> {
+    let l = message.to_ascii_lowercase();
+    if !(l.contains("no pool owns that ip") || l.contains("is not allowed in config")) {
+        return None;
+    }
+    let (asked, field) = match svc
+        .spec
+        .as_ref()
+        .and_then(|s| s.load_balancer_ip.as_deref())
+    {
+        Some(ip) => (ip.to_owned(), "spec.loadBalancerIP"),
+        None => {
+            let (k, v) = svc
+                .annotations()
+                .iter()
+                .find(|(k, _)| k.ends_with("/loadBalancerIPs"))?;
+            (v.clone(), k.as_str())
+        }
+    };
+    let mut ranges: Vec<String> = Vec::new();
+    for cm in &a.cluster.config_maps {
+        let Some(text) = cm
+            .data
+            .as_ref()
+            .and_then(|d| d.values().find(|v| v.contains("address-pools")))
+        else {
+            continue;
+        };
+        let mut name = String::new();
+        for line in text.lines() {
+            let t = line.trim().trim_start_matches("- ").trim();
+            if let Some(n) = t.strip_prefix("name:") {
+                name = n.trim().to_owned();
+            } else if t.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                ranges.push(format!("{name} {t}"));
+            }
+        }
+    }
+    for o in a.cluster.other.iter().filter(|o| o.kind == "IPAddressPool") {
+        for r in o
+            .data
+            .get("spec")
+            .and_then(|s| s.get("addresses"))
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str())
+        {
+            ranges.push(format!("{} {r}", o.name()));
+        }
+    }
+    let (ns, name) = (svc.ns_or_default(), svc.name());
+    let pools = if ranges.is_empty() {
+        String::new()
+    } else {
+        format!(" (the pools hold: {})", ranges.join("; "))
+    };
+    Some(
+        Hypothesis::new(
+            86,
+            Loop::Network,
+            svc.objref(),
+            format!("Service {ns}/{name} asks for address {asked} in {field}, and no MetalLB address pool holds it{pools}: the controller refuses to assign it, so the Service stays without an external address"),
+        )
+        .fix(format!("Set {field} of Service {ns}/{name} to an address inside a pool (check it for a typo), or remove it to let MetalLB pick one; or add {asked} to a pool if the address is meant to be served.")),
+    )
+}

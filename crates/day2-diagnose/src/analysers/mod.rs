@@ -52,7 +52,9 @@ pub mod init;
 pub mod init_wait;
 pub mod invalid_spec;
 pub mod ip_exhausted;
+pub mod iptables_backend;
 pub mod irsa;
+pub mod job_sidecar;
 pub mod jvm_cgroup;
 pub mod keda_scaler;
 pub mod kernel_build;
@@ -73,6 +75,7 @@ pub mod metrics_adapter;
 pub mod missing_file;
 pub mod mount;
 pub mod mount_driver;
+pub mod mount_protocol;
 pub mod mount_secret;
 pub mod mount_server_name;
 pub mod mount_source;
@@ -82,6 +85,7 @@ pub mod network;
 pub mod nginx_resolver;
 pub mod node;
 pub mod node_hostname;
+pub mod node_provider;
 pub mod outside;
 pub mod owner_ref;
 pub mod ownership;
@@ -97,10 +101,12 @@ pub mod probe_listen;
 pub mod probe_path;
 pub mod probe_policy;
 pub mod producer;
+pub mod provision_auth;
 pub mod provision_refusals;
 pub mod provisioner_rbac;
 pub mod psp;
 pub mod rbac;
+pub mod readiness_gate;
 mod resolve;
 pub mod role_arn;
 pub mod route;
@@ -330,6 +336,14 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[CrashLoopBackOff, JobFailed],
         run: cni_range::overlapping,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff],
+        run: cni_range::outside_net_conf,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff, ProbeFailing],
+        run: iptables_backend::mismatched,
     },
     Analyser {
         kinds: &[CrashLoopBackOff, JobFailed],

@@ -290,6 +290,11 @@ pub(super) fn also_missing(a: &Analysis<'_>, pod: &Res<Pod>, kind: &str, named: 
 pub(super) fn timeout_fix(l: &str) -> &'static str {
     if l.contains("secrets store") || l.contains("keyvault") || l.contains("secretsmanager") {
         "Check the path from the node to the secret store: the provider on the node calls it over HTTPS (Azure Key Vault `<vault>.vault.azure.net:443`, AWS Secrets Manager, GCP Secret Manager); an egress firewall or proxy (Azure Firewall application rules, NSG, NAT) must allow it, and its name must resolve from the node (a private endpoint's private DNS zone linked to the VNet); then the provider's log on the node."
+    } else if l.contains("rbd: map failed") || l.contains("rbd: sysfs write failed") {
+        // The kernel's RBD client times out as well when it cannot speak
+        // the cluster's features (ceph/ceph-csi#634: Ubuntu 16.04's 4.4
+        // kernel against a Mimic cluster).
+        "Check the path from the node to every Ceph monitor (TCP 3300 and 6789) and OSD (TCP 6800-7300); if the node reaches them, its kernel's RBD client is too old for the image's features or the cluster (`dmesg` on the node shows `feature set mismatch` or libceph timeouts): upgrade the node's kernel, create images with only the `layering` feature (`imageFeatures: layering` in the StorageClass), or map them in user space (`mounter: rbd-nbd`)."
     } else {
         "Check the path from the node to the storage server: NFS/EFS needs TCP 2049 allowed from the nodes' security group to the server's (EFS: a mount target in the node's zone and subnet), a route to its address, and its DNS name resolving from the node; then the CSI node plugin's log on the node."
     }

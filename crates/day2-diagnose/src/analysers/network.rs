@@ -502,6 +502,7 @@ pub fn readiness(a: &Analysis<'_>, svc: &Res<Service>, pod: &Res<Pod>, depth: u3
             .fix(format!("Check what the readiness endpoint of {workload} tests (a dependency it waits for, a wrong path/port) and its timeoutSeconds; `kubectl describe pod -n {ns} {}`.", pod.name()))
             .link(Link::from_event(Loop::Network, e, format!("{} fails its readiness probe", pod.name())))
         }
+        None if let Some(h) = super::readiness_gate::failing(a, pod, &workload) => h,
         None => Hypothesis::new(30, Loop::Network, workload, format!("{} runs but is not Ready", pod.name()))
             .fix(format!("`kubectl describe pod -n {ns} {}`: the readiness probe's failures say what it waits for.", pod.name()))
             .missing(crate::evidence::events_absent("readiness `Unhealthy`")),

@@ -121,3 +121,50 @@ pub fn layer_mount(node: &str, message: &str) -> Option<Hypothesis> {
         .unexplained()
     })
 }
+
+/// The smallest memory limit a container starts under: Docker refuses
+/// below 6 MiB (`Minimum memory limit allowed is 6MB`), and runc's own
+/// init, with the runtime's shim, needs about as much.
+const MIN_MEMORY: i64 = 6 * 1024 * 1024;
+
+/// A sandbox the runtime cannot start because a container's memory limit
+/// is below what starting a container takes: runc's init is killed before
+/// it reports (`container init caused ""`, `runc did not terminate
+/// sucessfully`; kubernetes/minikube#6160: a 4Mi limit), or Docker refuses
+/// the limit outright.
+pub(super) fn memory_too_small(
+    pod: &day2_model::Res<day2_model::pod::Pod>,
+    message: &str,
+) -> Option<Hypothesis> {
+    let runtime_died = message.contains("container init caused")
+        || message.contains("runc did not terminate")
+        || message.contains("Minimum memory limit allowed")
+        || message.contains("OCI runtime create failed");
+    if !runtime_died {
+        return None;
+    }
+    let spec = pod.spec.as_ref()?;
+    let (name, limit) = spec
+        .containers
+        .iter()
+        .chain(spec.init_containers.iter().flatten())
+        .filter_map(|c| {
+            Some((
+                c.name.as_str(),
+                day2_model::resources::container_limit(c, "memory")?,
+            ))
+        })
+        .filter(|(_, l)| *l < MIN_MEMORY)
+        .min_by_key(|(_, l)| *l)?;
+    let owner = pod.objref();
+    let amount = day2_model::resources::format_amount("memory", limit);
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Compute,
+            owner.clone(),
+            format!("container {name} of {owner} has a memory limit of {amount}, below the few MiB a container needs to start (runc's init runs inside that limit and is killed first): the runtime cannot start the pod (`{}`)", day2_model::redact::excerpt(message, 120)),
+        )
+        .fix(format!("Raise resources.limits.memory of container {name} to what it needs (at least 20Mi for the smallest process; the runtime refuses below 6Mi), in {owner}'s spec or its controller's template; the pod must be recreated.")),
+    )
+}

@@ -23,6 +23,17 @@ use day2_model::{Loop, Res};
 /// The loop of a Secret a container reads through `env` or `envFrom`.
 pub const ENV: Loop = Loop::Compute;
 
+/// [`ENV`], except for the pods of a CSI driver: what they cannot read is
+/// the driver's own configuration (its cloud token, say), and no volume of
+/// the driver is served until they run: the storage loop
+/// (digitalocean/csi-digitalocean#178).
+pub fn env(a: &Analysis<'_>, pod: &Res<Pod>) -> Loop {
+    match crate::model::infra_role(a.cluster, pod) {
+        Some(r) if r.loop_ == Loop::Storage => Loop::Storage,
+        _ => ENV,
+    }
+}
+
 /// The loop of Secret `secret` that volume `volume` of `pod` mounts.
 pub fn volume(a: &Analysis<'_>, pod: &Res<Pod>, volume: &str, secret: &str) -> Loop {
     if serves_webhook(a, pod) {

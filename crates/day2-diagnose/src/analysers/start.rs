@@ -216,6 +216,7 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         }
         SandboxError::RuntimeMissing { runtime, binary } => vec![super::runtime_handler::runtime_missing(a, d, pod, node, &runtime, binary.as_deref())],
         SandboxError::CniUnauthorized { plugin } => vec![cni_unauthorized(a, node, plugin, &daemons).links(link)],
+        SandboxError::Other if let Some(h) = super::runtime_handler::memory_too_small(pod, message) => vec![h.links(link)],
         SandboxError::Other if let Some(h) = sandbox_image(node, message) => vec![h.links(link)],
         SandboxError::Other if let Some(h) = super::runtime_handler::layer_mount(node, message) => vec![h.links(link)],
         SandboxError::Other if let Some(h) = cni_agent_down(a, node, message, &daemons) => vec![h.links(link)],
@@ -322,7 +323,7 @@ pub fn config_error<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 if keys.is_some() { 90 } else { 80 },
                 // Read through env: the pod's configuration, for a Secret too
                 // (`secret_loop`).
-                super::secret_loop::ENV,
+                super::secret_loop::env(a, pod),
                 ObjRef::new(kind, Some(ns), name.clone()),
                 format!("{kind} {ns}/{name} has no key {key}{has}, which {} reads", workload),
             )
@@ -353,7 +354,7 @@ pub fn config_error<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 88,
                 // Read through env: the pod's configuration, for a Secret too
                 // (`secret_loop`).
-                super::secret_loop::ENV,
+                super::secret_loop::env(a, pod),
                 ObjRef::new(kind, Some(ns), name.clone()),
                 format!("{kind} {ns}/{name} does not exist, and {workload} reads it{also}"),
             )

@@ -118,6 +118,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 }
                 out.push(h);
             }
+            _ if let Some(h) = super::provision_auth::provisioner_unauthenticated(a, &provisioner, &format!("{ns}/{}", pvc.name()), msg) => out.push(h.link(link)),
             // The pv controller's and the in-tree provisioners' refusal of a
             // claim that selects its volume by labels (`claim.Spec.Selector
             // is not supported for dynamic provisioning`).
@@ -167,7 +168,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                     .link(link),
             ),
             _ if let Some(h) = class.and_then(|c| super::class_params::value_refused(c, msg).or_else(|| super::class_params::account_elsewhere(c, msg)).or_else(|| super::class_params::zones_unset(c, msg))) => out.push(h.link(link)),
-            _ if let Some(h) = super::csi_registration::node_without_plugin(a, &provisioner, msg).or_else(|| super::csi_topology::unlabelled(a, &provisioner, msg)) => out.push(h.link(link)),
+            _ if let Some(h) = super::csi_registration::node_without_plugin(a, &provisioner, msg).or_else(|| super::csi_topology::unlabelled(a, &provisioner, msg)).or_else(|| super::node_provider::unmatched_nodes(a, &provisioner, &format!("{ns}/{}", pvc.name()), msg)) => out.push(h.link(link)),
             // The provisioner's own ServiceAccount refused by RBAC (the
             // in-tree azure-file provisioner creating its Secret).
             _ if let Some(h) = super::apierr::forbidden_in(a, msg).or_else(|| super::admission::admission_policy_denied(a, msg, Loop::Storage)) => out.push(h.link(link)),
@@ -179,6 +180,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             // ceph-csi#2104; its retries then find the first call's
             // operation still in flight, `Aborted … already exists`).
             _ if let Some(h) = failed.iter().find_map(|e| super::csi::unimplemented(pvc, class, &provisioner, e.message_text())) => out.push(h.link(link)),
+            _ if let Some(h) = failed.iter().rev().find_map(|e| super::attach_shared::api_failed(pvc.objref(), &format!("provisioning {ns}/{}", pvc.name()), e.message_text())) => out.push(h.link(link)),
             _ if failed.iter().any(|e| e.message_text().contains("DeadlineExceeded")) => out.push(
                 Hypothesis::new(50, Loop::Storage, class.map(|c| c.objref()).unwrap_or_else(|| pvc.objref()), format!("{provisioner} times out provisioning {ns}/{}: the storage system does not answer the CSI controller in time, and the input holds no cause for it: {}", pvc.name(), day2_model::redact::excerpt(msg, 200)))
                     .fix(format!("Check the path from the {provisioner} controller pod to every endpoint of the storage system (all its servers and ports, not just the first it contacts: firewalls, security groups, routes), then the provisioner's log (its `csi-provisioner` and driver containers)."))
@@ -391,6 +393,7 @@ pub fn attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .links(link)],
         _ if let Some(h) = super::attach_shared::read_only_many(a, pod, pv, &err).or_else(|| super::attach_shared::rate_limit(d, pod, pv, &volume)).or_else(|| super::csi::attacher_without_driver(a, pv, &err)) => vec![h.links(link)],
         _ if let Some(h) = super::volume_backend::placement_refused(pv, pod, &err).or_else(|| super::csi_registration::node_without_plugin(a, "", &err)).or_else(|| super::mount_driver::category_unsupported(a, pod, &err, pv)).or_else(|| super::cloud_policy::org_policy(pod, pv, &err)).or_else(|| super::mount_driver::backend_node_lacks(a, pod, pv)).or_else(|| super::mount_driver::disk_not_found(pv, &err)) => vec![h.links(link)],
+        _ if let Some(h) = super::attach_shared::api_failed(pv.map(|p| p.objref()).unwrap_or_else(|| pod.objref()), &format!("attaching {volume}"), &err) => vec![h.links(link)],
         // An attach the cloud refuses for a reason no class above reads, on
         // a volume no other node holds in the cluster: the state that
         // refuses it (the cloud's view of the disk and the machine) is not
@@ -531,10 +534,10 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     }
     // The driver refuses what the volume's objects ask: a file system its
     // image cannot format, an object the volume names that does not exist.
-    if let Some(h) = said
-        .iter()
-        .find_map(|m| super::mount_driver::driver_side(a, pod, m, link.clone()))
-    {
+    if let Some(h) = said.iter().find_map(|m| {
+        super::mount_driver::driver_side(a, pod, m, link.clone())
+            .or_else(|| super::mount_protocol::refused(a, pod, m, link.clone()))
+    }) {
         return vec![h];
     }
     // The node lacks what the driver needs: a resource its helper used up, a kernel module.

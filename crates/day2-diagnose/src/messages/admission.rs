@@ -263,6 +263,10 @@ fn classify_webhook(m: &str) -> WebhookError {
         // waiting for a connection: `net/http: request canceled (…)`.
         || m.contains("request canceled")
         || m.contains("Timeout exceeded while awaiting headers")
+        // EKS's control plane refusing to dial an address outside the
+        // cluster's VPC: a pod of an overlay network
+        // (cert-manager/cert-manager#3645).
+        || m.contains("Address is not allowed")
     {
         WebhookError::Unreachable
     } else if let Some(service) = quoted_after(m, "service ").filter(|_| m.contains("not found")) {

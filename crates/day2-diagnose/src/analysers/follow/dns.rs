@@ -179,7 +179,12 @@ pub(super) fn dns_cause(
         return Some(hyp);
     }
     if let (Some(h), Some(w)) = (host, dns.workload)
-        && let Some(hyp) = super::domain::shadowed(a, pod, (w, corefile(a, w).0), h, &what)
+        && let Some(hyp) =
+            super::domain::shadowed(a, pod, (w, corefile(a, w).0), h, &what).or_else(|| {
+                (failure == DnsFailure::NotFound)
+                    .then(|| super::domain::private_unrouted(a, pod, corefile(a, w).0, h, &what))
+                    .flatten()
+            })
     {
         return Some(hyp);
     }

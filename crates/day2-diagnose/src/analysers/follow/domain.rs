@@ -69,3 +69,79 @@ pub(super) fn shadowed(
         .missing(format!("the answer {dns} gives for {host} (`kubectl run dnscheck --rm -it --image=busybox:1.36 --restart=Never -- nslookup {host}`)")),
     )
 }
+
+/// Top-level domains that only a private resolver serves: Consul's DNS
+/// interface (`<service>.service.consul`, `<node>.node.consul`).
+const PRIVATE_TLDS: [&str; 1] = ["consul"];
+
+/// A name of a private domain (Consul's `.consul`, or the domain the
+/// nodes' own names are under, when it is not a public one) that no
+/// server block of the Corefile sends to the resolver serving it: CoreDNS
+/// forwards it with every other outside name to the nodes' resolvers
+/// (`forward . /etc/resolv.conf`), which pick an upstream at random among
+/// several, and a public one answers NXDOMAIN (coredns/coredns#2830: the
+/// nodes' resolv.conf listing Consul's resolver and 1.1.1.1).
+pub(super) fn private_unrouted(
+    a: &Analysis<'_>,
+    pod: &Res<Pod>,
+    corefile: Option<&Res<k8s_openapi::api::core::v1::ConfigMap>>,
+    host: &str,
+    what: &str,
+) -> Option<Hypothesis> {
+    let host = host.trim_end_matches('.');
+    let tld = host.rsplit('.').next()?;
+    let nodes_under = || {
+        !a.cluster.nodes.is_empty()
+            && a.cluster
+                .nodes
+                .iter()
+                .all(|n| n.name().contains('.') && n.name().rsplit('.').next() == Some(tld))
+            && !PUBLIC_TLDS.contains(&tld)
+    };
+    if !(PRIVATE_TLDS.contains(&tld) || nodes_under()) {
+        return None;
+    }
+    let cm = corefile?;
+    let text = cm.data.as_ref()?.values().find(|t| t.contains("forward"))?;
+    // A server block for the domain (`consul:53 {`, `service.consul {`).
+    let routed = text.lines().any(|l| {
+        let l = l.trim();
+        l.ends_with('{')
+            && l.split_whitespace()
+                .next()
+                .map(|z| {
+                    z.trim_end_matches(['{', ' '])
+                        .split(':')
+                        .next()
+                        .unwrap_or("")
+                })
+                .is_some_and(|z| {
+                    let z = z.trim_end_matches('.');
+                    z != "." && !z.is_empty() && (host == z || host.ends_with(&format!(".{z}")))
+                })
+    });
+    if routed {
+        return None;
+    }
+    let forward = text
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("forward ") || l.starts_with("proxy "))?;
+    let owner = model::workload_ref(a.cluster, pod);
+    let ns = cm.ns_or_default();
+    Some(
+        Hypothesis::new(
+            80,
+            Loop::Network,
+            cm.objref(),
+            format!("{what}: {host} is under `{tld}`, a private domain only its own resolver serves, and the Corefile in ConfigMap {ns}/{} has no server block for it: CoreDNS sends it with every other outside name to `{forward}`, where an upstream that does not know the domain answers NXDOMAIN (several upstreams are tried at random, so lookups fail some of the time or all of it)", cm.name()),
+        )
+        .fix(format!("Add a stub domain to the Corefile in ConfigMap {ns}/{} that sends `{tld}` to the resolver serving it (`{tld}:53 {{ errors\\n cache 30\\n forward . <{tld} DNS address> }}`, for Consul its DNS service or agents on port 8600 or 53), or forward only to that resolver (`policy sequential` with it first); CoreDNS reloads the Corefile within a minute. {owner} then resolves {host}.", cm.name()))
+        .missing("the upstreams the nodes' /etc/resolv.conf lists (`cat /etc/resolv.conf` on a node)"),
+    )
+}
+
+/// Public top-level domains a company's node names often end in.
+const PUBLIC_TLDS: [&str; 12] = [
+    "com", "net", "org", "io", "dev", "app", "cloud", "de", "uk", "eu", "co", "info",
+];

@@ -264,19 +264,57 @@ fn launch_failed<'c>(
     d: &Detected<'c>,
     pod: &day2_model::Res<day2_model::pod::Pod>,
 ) -> Option<Hypothesis> {
-    let (claim, message) = a.cluster.other.iter().find_map(|o| {
-        if !matches!(o.kind.as_str(), "NodeClaim" | "Machine") {
-            return None;
-        }
-        let conditions = o.obj.data.get("status")?.get("conditions")?.as_array()?;
-        conditions.iter().find_map(|c| {
-            let launched = c.get("type")?.as_str()? == "Launched";
-            let failed = c.get("status")?.as_str()? == "False";
-            let message = c.get("message")?.as_str()?;
-            (launched && failed && !message.is_empty()).then_some((o, message))
+    let condition = || {
+        a.cluster.other.iter().find_map(|o| {
+            if !matches!(o.kind.as_str(), "NodeClaim" | "Machine") {
+                return None;
+            }
+            let conditions = o.obj.data.get("status")?.get("conditions")?.as_array()?;
+            conditions.iter().find_map(|c| {
+                let launched = c.get("type")?.as_str()? == "Launched";
+                let failed = c.get("status")?.as_str()? == "False";
+                let message = c.get("message")?.as_str()?;
+                (launched && failed && !message.is_empty()).then_some((o, message))
+            })
         })
-    })?;
+    };
+    // Else the cloud's refusal in a Warning event on Karpenter's own
+    // objects (an EC2NodeClass that cannot create its instance profile:
+    // `iam:PassRole` on the node role, aws/karpenter-provider-aws#6036).
+    let event = || {
+        a.cluster
+            .other
+            .iter()
+            .filter(|o| o.obj.api_version.starts_with("karpenter."))
+            .find_map(|o| {
+                a.cluster
+                    .events_for(&o.obj.kind, o.namespace(), o.name(), o.uid())
+                    .into_iter()
+                    .rev()
+                    .filter(|e| e.type_ == "Warning")
+                    .map(|e| e.message_text())
+                    .find(|m| super::super::cloud_policy::denied(m).is_some())
+                    .map(|m| (o, m))
+            })
+    };
+    let (claim, message) = condition().or_else(event)?;
     let said = day2_model::redact::excerpt(message, 240);
+    // An organisation's service control policy denies the launch whatever
+    // the controller's role allows: the account's, not the cluster's.
+    if message.contains("explicit deny in a service control policy") {
+        return Some(
+            Hypothesis::new(
+                88,
+                Loop::Compute,
+                claim.objref(),
+                format!("{} waits for a node Karpenter cannot launch: an AWS Organizations service control policy (SCP) on the account denies the launch, whatever Karpenter's role allows: `{said}`", pod.name()),
+            )
+            .fix("The SCP is the AWS organisation's, outside the cluster: have its owners exempt the action for this account or role, or meet the condition it enforces (often tags every launch must carry: add them to the EC2NodeClass's `tags`, or a region or instance-type restriction); Karpenter retries the launch on its own.")
+            .missing("the service control policies attached to the account (AWS Organizations)")
+            .links(scheduler_links(d))
+            .unexplained(),
+        );
+    }
     let controller = a
         .workloads_all()
         .iter()
@@ -288,8 +326,9 @@ fn launch_failed<'c>(
             Loop::Identity,
             ObjRef::new("ServiceAccount", Some(ns), sa),
             format!(
-                "{} waits for a node Karpenter cannot launch: NodeClaim {} failed to launch because the cloud refuses {} to Karpenter's role (ServiceAccount {ns}/{sa}): `{said}`",
+                "{} waits for a node Karpenter cannot launch: {} {} failed to launch because the cloud refuses {} to Karpenter's role (ServiceAccount {ns}/{sa}): `{said}`",
                 pod.name(),
+                claim.obj.kind,
                 claim.name(),
                 denied.action()
             ),
