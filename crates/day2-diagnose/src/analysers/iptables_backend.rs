@@ -161,12 +161,22 @@ fn looks_dropped<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> bool {
 }
 
 pub fn mismatched<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
-    if !matches!(d.kind, Kind::CrashLoopBackOff | Kind::ProbeFailing) || !looks_dropped(a, d) {
+    if !matches!(d.kind, Kind::CrashLoopBackOff | Kind::ProbeFailing) {
         return vec![];
     }
-    let Some((obj, summary, fix)) = legacy_writer(a) else {
+    // The cluster's agents and nodes first, read once per run: most
+    // clusters have no such agent, and then no symptom is read further.
+    let Some((obj, summary, fix)) = a
+        .memo
+        .legacy_iptables
+        .get_or_init(|| legacy_writer(a))
+        .clone()
+    else {
         return vec![];
     };
+    if !looks_dropped(a, d) {
+        return vec![];
+    }
     let what = d
         .pod()
         .map(|p| format!("{} cannot reach what it needs", p.name()))

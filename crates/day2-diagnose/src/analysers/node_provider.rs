@@ -25,29 +25,13 @@ pub(super) fn unmatched_nodes(
     {
         return None;
     }
-    let nodes = &a.cluster.nodes;
-    let has_id = |n: &&day2_model::Res<k8s_openapi::api::core::v1::Node>| {
-        n.spec
-            .as_ref()
-            .and_then(|s| s.provider_id.as_deref())
-            .is_some_and(|p| !p.is_empty())
-    };
-    let tainted = |n: &&day2_model::Res<k8s_openapi::api::core::v1::Node>| {
-        n.spec
-            .as_ref()
-            .and_then(|s| s.taints.as_ref())
-            .is_some_and(|t| {
-                t.iter()
-                    .any(|t| t.key == "node.cloudprovider.kubernetes.io/uninitialized")
-            })
-    };
-    let without: Vec<_> = nodes.iter().filter(|n| !has_id(n) || tainted(n)).collect();
-    let example = nodes
-        .iter()
-        .filter(has_id)
-        .find_map(|n| n.spec.as_ref()?.provider_id.as_deref())?;
-    let first = without.first()?;
-    let names: Vec<&str> = without.iter().map(|n| n.name()).collect();
+    let (names, example) = a
+        .memo
+        .unmatched_nodes
+        .get_or_init(|| unmatched(a))
+        .as_ref()?;
+    let example = *example;
+    let first = *names.first()?;
     let scheme = example.split("://").next().unwrap_or("the cloud");
     let ccm = a
         .workloads_all()
@@ -59,16 +43,43 @@ pub(super) fn unmatched_nodes(
         Hypothesis::new(
             84,
             Loop::Storage,
-            ObjRef::new("Node", None, first.name()),
+            ObjRef::new("Node", None, first),
             format!(
                 "{provisioner} cannot provision {claim} (\"{}\"): node(s) {} have no providerID (others carry `{example}`), so the driver cannot match them to machines of its cloud",
                 day2_model::redact::excerpt(msg.rsplit("desc = ").next().unwrap_or(msg), 140),
-                names.join(", ")
+                day2_model::text::short_list(names, 6)
             ),
         )
         .fix(format!(
             "Let {ccm} initialise node(s) {}: it sets spec.providerID ({scheme}://…) and removes the node.cloudprovider.kubernetes.io/uninitialized taint once it finds each machine (kubelet started with --cloud-provider=external; on vSphere the VMs need disk.EnableUUID=TRUE). A providerID cannot be changed once set: re-join a node whose ID is wrong. Then the provisioner retries.",
-            names.join(", ")
+            day2_model::text::short_list(names, 6)
         )),
     )
+}
+
+/// [`unmatched_nodes`]'s nodes, read once per run.
+fn unmatched<'c>(a: &Analysis<'c>) -> Option<(Vec<&'c str>, &'c str)> {
+    let nodes = &a.cluster.nodes;
+    fn id(n: &day2_model::Res<k8s_openapi::api::core::v1::Node>) -> Option<&str> {
+        n.spec
+            .as_ref()
+            .and_then(|s| s.provider_id.as_deref())
+            .filter(|p| !p.is_empty())
+    }
+    let tainted = |n: &day2_model::Res<k8s_openapi::api::core::v1::Node>| {
+        n.spec
+            .as_ref()
+            .and_then(|s| s.taints.as_ref())
+            .is_some_and(|t| {
+                t.iter()
+                    .any(|t| t.key == "node.cloudprovider.kubernetes.io/uninitialized")
+            })
+    };
+    let example = nodes.iter().find_map(id)?;
+    let names: Vec<&str> = nodes
+        .iter()
+        .filter(|n| id(n).is_none() || tainted(n))
+        .map(|n| n.name())
+        .collect();
+    (!names.is_empty()).then_some((names, example))
 }

@@ -26,6 +26,14 @@ pub(crate) struct Memo<'c> {
     pub(crate) ceph_down: OnceLock<Option<(&'c Res<DynObject>, &'c str, &'c str)>>,
     /// PersistentVolumes no claim is bound to, by each of their labels.
     pub(crate) unbound_by_label: OnceLock<ByLabel<'c>>,
+    /// The agent that writes legacy iptables rules on nodes whose iptables
+    /// is nftables: its workload, what is wrong, and the fix.
+    pub(crate) legacy_iptables: OnceLock<Option<(day2_model::ObjRef, String, String)>>,
+    /// Nodes without a provider ID (or still tainted uninitialised) while
+    /// another carries one, with that one's ID.
+    pub(crate) unmatched_nodes: OnceLock<Option<(Vec<&'c str>, &'c str)>>,
+    /// The last label of every node's name, when they all share one.
+    pub(crate) nodes_tld: OnceLock<Option<&'c str>>,
 }
 
 /// Objects by one of their labels, `(key, value)`.

@@ -91,12 +91,17 @@ pub(super) fn private_unrouted(
     let host = host.trim_end_matches('.');
     let tld = host.rsplit('.').next()?;
     let nodes_under = || {
-        !a.cluster.nodes.is_empty()
-            && a.cluster
-                .nodes
-                .iter()
-                .all(|n| n.name().contains('.') && n.name().rsplit('.').next() == Some(tld))
-            && !PUBLIC_TLDS.contains(&tld)
+        let shared = *a.memo.nodes_tld.get_or_init(|| {
+            let mut tlds = a.cluster.nodes.iter().map(|n| {
+                n.name()
+                    .contains('.')
+                    .then(|| n.name().rsplit('.').next())
+                    .flatten()
+            });
+            let first = tlds.next()??;
+            tlds.all(|t| t == Some(first)).then_some(first)
+        });
+        shared == Some(tld) && !PUBLIC_TLDS.contains(&tld) && !RESOLVER_TLDS.contains(&tld)
     };
     if !(PRIVATE_TLDS.contains(&tld) || nodes_under()) {
         return None;
@@ -140,6 +145,10 @@ pub(super) fn private_unrouted(
         .missing("the upstreams the nodes' /etc/resolv.conf lists (`cat /etc/resolv.conf` on a node)"),
     )
 }
+
+/// Domains the nodes' own resolver serves (a cloud's VPC resolver answers
+/// `ec2.internal`, `c.<project>.internal`; `local` is mDNS's).
+const RESOLVER_TLDS: [&str; 5] = ["internal", "local", "localdomain", "lan", "home"];
 
 /// Public top-level domains a company's node names often end in.
 const PUBLIC_TLDS: [&str; 12] = [
