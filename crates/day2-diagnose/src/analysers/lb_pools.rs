@@ -22,18 +22,26 @@ struct Pool {
     allocation: Option<bool>,
 }
 
+/// MetalLB's old configuration: the ConfigMaps that hold `address-pools:`,
+/// with that text.
+fn configs<'c>(
+    a: &Analysis<'c>,
+) -> impl Iterator<Item = (&'c Res<k8s_openapi::api::core::v1::ConfigMap>, &'c str)> {
+    a.cluster.config_maps.iter().filter_map(|cm| {
+        let text = cm
+            .data
+            .as_ref()?
+            .values()
+            .find(|v| v.contains("address-pools"))?;
+        Some((cm, text.as_str()))
+    })
+}
+
 /// The pools of the old `config` ConfigMap (`address-pools:` entries, each
 /// `- name:` with an optional `auto-assign: false`).
 fn configmap_pools(a: &Analysis<'_>) -> Vec<Pool> {
     let mut out = Vec::new();
-    for cm in &a.cluster.config_maps {
-        let Some(text) = cm
-            .data
-            .as_ref()
-            .and_then(|d| d.values().find(|v| v.contains("address-pools")))
-        else {
-            continue;
-        };
+    for (cm, text) in configs(a) {
         for line in text.lines() {
             let t = line.trim().trim_start_matches("- ");
             if let Some(name) = t.strip_prefix("name:") {
@@ -291,14 +299,7 @@ pub(crate) fn outside_pools(
         }
     };
     let mut ranges: Vec<String> = Vec::new();
-    for cm in &a.cluster.config_maps {
-        let Some(text) = cm
-            .data
-            .as_ref()
-            .and_then(|d| d.values().find(|v| v.contains("address-pools")))
-        else {
-            continue;
-        };
+    for (_, text) in configs(a) {
         let mut name = String::new();
         for line in text.lines() {
             let t = line.trim().trim_start_matches("- ").trim();

@@ -39,7 +39,13 @@ pub(super) fn provisioner_unauthenticated(
     if !unauthenticated(msg) {
         return None;
     }
-    let w = super::csi::provisioner_workload(a, provisioner).or_else(|| sole_controller(a))?;
+    // The only CSI controller of the cluster stands for the driver when its
+    // names say nothing of it, for an error a CSI driver returned.
+    let w = super::csi::provisioner_workload(a, provisioner).or_else(|| {
+        msg.contains("rpc error")
+            .then(|| sole_controller(a))
+            .flatten()
+    })?;
     let (ns, seen) = (w.namespace(), reads(a, w));
     let said = crate::messages::volume::provisioner_says(msg).unwrap_or(msg);
     let summary = format!(
