@@ -91,3 +91,43 @@ fn a_source_that_cannot_judge_is_named() {
         d.root_cause.summary
     );
 }
+
+/// A Pending pod the scheduler found no cpu for, on one node whose other
+/// pod requests `taken` cpu of its 4.
+fn pending_beside(taken: &str) -> day2_model::Cluster {
+    common::crash::cluster(&[
+        &common::crash::node("n1", "6.1.0"),
+        &format!(
+            r#"
+- {{apiVersion: v1, kind: Pod, metadata: {{name: busy, namespace: app, uid: u-busy}}, spec: {{nodeName: n1, containers: [{{name: c, image: "c:1", resources: {{requests: {{cpu: "{taken}"}}}}}}]}}, status: {{phase: Running, conditions: [{{type: Ready, status: "True"}}]}}}}
+- {{apiVersion: v1, kind: Pod, metadata: {{name: batch, namespace: app, uid: u-batch}}, spec: {{containers: [{{name: c, image: "c:1", resources: {{requests: {{cpu: "1"}}}}}}]}}, status: {{phase: Pending, conditions: [{{type: PodScheduled, status: "False", reason: Unschedulable, message: "0/1 nodes are available: 1 Insufficient cpu."}}]}}}}
+- {{apiVersion: v1, kind: Event, metadata: {{name: e-batch, namespace: app}}, involvedObject: {{kind: Pod, name: batch, namespace: app, uid: u-batch}}, reason: FailedScheduling, message: "0/1 nodes are available: 1 Insufficient cpu.", type: Warning, count: 3, firstTimestamp: "2026-03-02T10:00:00Z", lastTimestamp: "2026-03-02T10:20:00Z", source: {{component: default-scheduler}}}}
+"#
+        ),
+    ])
+}
+
+#[test]
+fn room_the_snapshot_shows_that_the_scheduler_did_not_find_is_said() {
+    // 3 cpu of 4 free now, for a pod of 1: the scheduler's attempt is older.
+    let out = diagnose(&pending_beside("1"));
+    let d = about(&out, "PodPending", "app", "batch");
+    assert_eq!(d.root_cause.loop_, Loop::Compute);
+    assert!(
+        d.root_cause
+            .summary
+            .contains("when the scheduler last tried"),
+        "{}",
+        d.root_cause.summary
+    );
+    assert!(d.fix.contains("kubectl describe node n1"), "{}", d.fix);
+    // Half a cpu free for a pod of 1: plainly out of cpu.
+    let out = diagnose(&pending_beside("3500m"));
+    let d = about(&out, "PodPending", "app", "batch");
+    assert!(
+        d.root_cause.summary.starts_with("out of cpu: "),
+        "{}",
+        d.root_cause.summary
+    );
+    assert!(d.fix.contains("out of cpu"), "{}", d.fix);
+}

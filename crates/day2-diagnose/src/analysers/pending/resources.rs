@@ -281,17 +281,33 @@ pub fn resources<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                 )),
             );
         } else {
+            let stale = frees
+                .iter()
+                .max_by_key(|(_, f)| *f)
+                .filter(|_| max_free >= need);
             out.push(
                 Hypothesis::new(
                     66,
                     Loop::Compute,
                     pool_ref.clone(),
-                    format!(
-                        "out of {res}: the nodes that could run {} have {} free in total ({detail}); the pod needs {}",
-                        pod.name(),
-                        fmt_res(res, sum),
-                        fmt_res(res, need)
-                    ),
+                    match stale {
+                        // The scheduler's `Insufficient` is older than the
+                        // snapshot's numbers: room freed since its attempt,
+                        // or pods the input does not hold take it.
+                        Some((node, free)) => format!(
+                            "out of {res} when the scheduler last tried: it found no node with {} free for {}, while the snapshot shows {node} with {} free now (capacity freed since that attempt, or pods the input does not hold request it); the nodes that could run it have {} free in total ({detail})",
+                            fmt_res(res, need),
+                            pod.name(),
+                            fmt_res(res, *free),
+                            fmt_res(res, sum),
+                        ),
+                        None => format!(
+                            "out of {res}: the nodes that could run {} have {} free in total ({detail}); the pod needs {}",
+                            pod.name(),
+                            fmt_res(res, sum),
+                            fmt_res(res, need)
+                        ),
+                    },
                 )
                 .fix(match daemon_set_of(a, pod) {
                     // A DaemonSet's pod is bound to its one node: more
@@ -301,7 +317,8 @@ pub fn resources<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
                         pod.name()
                     ),
                     None => format!(
-                    "The nodes are out of {res}. {}",
+                    "{}{}",
+                    stale.map(|(node, _)| format!("The snapshot shows room on {node} that the scheduler did not find: if the pod stays Pending, read its newest FailedScheduling event and `kubectl describe node {node}` (Allocated resources lists pods the input may lack). Otherwise: ")).unwrap_or_else(|| format!("The nodes are out of {res}. ")),
                     per_cloud(
                         a.cloud,
                         "Add capacity (a node or a larger node group), or lower requests that exceed real usage.",
