@@ -46,10 +46,16 @@ openssl genrsa -out sa.key 2048 2>/dev/null
 openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
 
 taken=" "
+# Below the kernel's ephemeral range: a port above it may be free when
+# probed and taken a moment later by an outgoing connection of the
+# components already started (the API server's to etcd), and the last
+# component to bind then fails with `address already in use`.
+ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+[ "$ephemeral_low" -gt 12000 ] 2>/dev/null || ephemeral_low=32768
 free_port() { # VAR: a port nothing listens on, not handed out already
   local p
   while :; do
-    p=$((20000 + RANDOM % 40000))
+    p=$((10000 + RANDOM % (ephemeral_low - 10000)))
     case "$taken" in *" $p "*) continue ;; esac
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then break; fi
   done
