@@ -107,6 +107,16 @@ fn installed(a: &Analysis<'_>, driver: &str) -> Option<(bool, Vec<String>)> {
     judged.then_some((present, seen))
 }
 
+/// The external-provisioner sidecar of a CSI controller, by its name or
+/// its image.
+pub(super) fn is_provisioner_sidecar(ct: &k8s_openapi::api::core::v1::Container) -> bool {
+    ct.name == "csi-provisioner"
+        || ct
+            .image
+            .as_deref()
+            .is_some_and(|i| i.contains("csi-provisioner"))
+}
+
 /// The workload whose containers name the provisioner: in their arguments
 /// (`--provisioner=`, `--driver-name`, the endpoint) or an environment value
 /// (the external-storage provisioners' `PROVISIONER_NAME`). Of several (a
@@ -125,15 +135,8 @@ pub(super) fn provisioner_workload<'a>(
                     .any(|e| e.value.as_deref() == Some(driver))
             })
     };
-    let sidecar = |w: &day2_model::Workload<'_>| {
-        w.spec.containers.iter().any(|ct| {
-            ct.name == "csi-provisioner"
-                || ct
-                    .image
-                    .as_deref()
-                    .is_some_and(|i| i.contains("csi-provisioner"))
-        })
-    };
+    let sidecar =
+        |w: &day2_model::Workload<'_>| w.spec.containers.iter().any(is_provisioner_sidecar);
     let short = driver.split('.').next().unwrap_or(driver);
     let image_names = |w: &day2_model::Workload<'_>| {
         w.spec.containers.iter().any(|ct| {
@@ -304,13 +307,11 @@ fn unelected(
     e: &Event,
     driver: &str,
 ) -> Option<Hypothesis> {
-    let sidecar = w.spec.containers.iter().find(|ct| {
-        ct.name == "csi-provisioner"
-            || ct
-                .image
-                .as_deref()
-                .is_some_and(|i| i.contains("csi-provisioner"))
-    })?;
+    let sidecar = w
+        .spec
+        .containers
+        .iter()
+        .find(|ct| is_provisioner_sidecar(ct))?;
     if !super::csi_attacher::elects_leader(sidecar) || !super::provisioner_rbac::idle(a, w, claim) {
         return None;
     }

@@ -89,12 +89,10 @@ pub(super) fn provisioner_unauthenticated(
 fn sole_controller<'a>(a: &'a Analysis<'_>) -> Option<&'a Workload<'a>> {
     let mut all = a.workloads_all().iter().filter(|w| {
         w.kind != "DaemonSet"
-            && w.spec.containers.iter().any(|c| {
-                c.name == "csi-provisioner"
-                    || c.image
-                        .as_deref()
-                        .is_some_and(|i| i.contains("csi-provisioner"))
-            })
+            && w.spec
+                .containers
+                .iter()
+                .any(super::csi::is_provisioner_sidecar)
     });
     let one = all.next()?;
     all.next().is_none().then_some(one)
@@ -104,7 +102,8 @@ fn sole_controller<'a>(a: &'a Analysis<'_>) -> Option<&'a Workload<'a>> {
 /// while a Secret of its namespace is named after the driver.
 fn reads(a: &Analysis<'_>, w: &Workload<'_>) -> String {
     let ns = w.namespace();
-    let mut from: Vec<String> = Vec::new();
+    // Each source with the Secret it names, if it names one.
+    let mut from: Vec<(String, Option<&str>)> = Vec::new();
     for c in &w.spec.containers {
         for e in c.env.iter().flatten() {
             if let Some(r) = e
@@ -112,39 +111,45 @@ fn reads(a: &Analysis<'_>, w: &Workload<'_>) -> String {
                 .as_ref()
                 .and_then(|v| v.secret_key_ref.as_ref())
             {
-                from.push(format!("env {} from Secret {ns}/{}", e.name, r.name));
+                from.push((
+                    format!("env {} from Secret {ns}/{}", e.name, r.name),
+                    Some(&r.name),
+                ));
             }
         }
         for e in c.env_from.iter().flatten() {
             if let Some(r) = &e.secret_ref {
-                from.push(format!("the environment of Secret {ns}/{}", r.name));
+                from.push((
+                    format!("the environment of Secret {ns}/{}", r.name),
+                    Some(&r.name),
+                ));
             }
         }
     }
     for v in w.spec.volumes.iter().flatten() {
         if let Some(s) = v.secret.as_ref().and_then(|s| s.secret_name.as_deref()) {
-            from.push(format!("Secret {ns}/{s} as a volume"));
+            from.push((format!("Secret {ns}/{s} as a volume"), Some(s)));
         }
         if let Some(p) = v.host_path.as_ref().map(|h| h.path.as_str())
             && p.starts_with("/etc/kubernetes")
         {
-            from.push(format!("the node's {p} (hostPath)"));
+            from.push((format!("the node's {p} (hostPath)"), None));
         }
     }
-    let missing: Vec<String> = from
+    let secrets = &a.cluster.secrets;
+    let mut missing: Vec<String> = from
         .iter()
-        .filter_map(|f| {
-            let name = f.split("Secret ").nth(1)?.split([' ', ')']).next()?;
-            let (sns, sname) = name.split_once('/')?;
-            (!a.cluster.secrets.is_empty()
-                && !a
-                    .cluster
-                    .secrets
+        .filter_map(|(_, name)| *name)
+        .filter(|name| {
+            !secrets.is_empty()
+                && !secrets
                     .iter()
-                    .any(|s| s.ns_or_default() == sns && s.name() == sname))
-            .then(|| format!("Secret {name} is not in the input"))
+                    .any(|s| s.ns_or_default() == ns && s.name() == *name)
         })
+        .map(|name| format!("Secret {ns}/{name} is not in the input"))
         .collect();
+    missing.dedup();
+    let from: Vec<String> = from.into_iter().map(|(said, _)| said).collect();
     if from.is_empty() {
         let unread: Vec<String> = a
             .cluster
