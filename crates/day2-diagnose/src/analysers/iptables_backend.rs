@@ -35,12 +35,7 @@ fn nft_default(os: &str) -> bool {
         || os.starts_with("CentOS Stream")
 }
 
-/// `(major, minor)` of an image's tag (`quay.io/calico/node:v3.3.2`).
-fn tag_version(image: &str) -> Option<(u32, u32)> {
-    let tag = image.rsplit_once(':')?.1.trim_start_matches('v');
-    let mut parts = tag.split(['.', '-']);
-    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
-}
+use crate::messages::image::tag_version;
 
 /// The agent that writes legacy rules on nodes whose iptables is nftables,
 /// and why: `(workload, summary, fix)`.

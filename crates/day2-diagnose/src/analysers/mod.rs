@@ -69,6 +69,7 @@ pub mod listen_family;
 pub mod manual_endpoints;
 pub mod memory_setting;
 pub mod mesh_cert;
+pub mod mesh_protocol;
 pub mod mesh_server_first;
 pub mod metallb;
 pub mod metrics_adapter;
@@ -616,6 +617,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: mesh_server_first::KINDS,
         run: mesh_server_first::server_first,
+    },
+    Analyser {
+        kinds: mesh_protocol::KINDS,
+        run: mesh_protocol::protocol_handled,
     },
     // Any symptom of a pod or pod template: what is wrong along its references.
     Analyser {

@@ -37,6 +37,7 @@ mod pod_record;
 mod process;
 mod proxy;
 mod resolver;
+mod said;
 mod scc;
 mod service_name;
 mod silent;
@@ -50,6 +51,7 @@ pub(crate) use dns::dns_service;
 use dns::{dns_cause, forward_without_nameservers};
 use identity::{cloud_identity, exec_format};
 use process::{entrypoint_unloadable, privileged_port};
+pub use said::said_services;
 
 use super::{apierr, named};
 use crate::analysis::Analysis;
