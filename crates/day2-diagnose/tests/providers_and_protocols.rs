@@ -13,7 +13,8 @@
 //! (aws/karpenter-provider-aws#6036, #8190), a STRICT mesh in front of a
 //! load balancer's health checks (istio/istio#43056), legacy iptables on
 //! an nftables node (projectcalico/calico#2322), and a webhook the control
-//! plane may not dial (cert-manager/cert-manager#3645). Each is read from the
+//! plane may not dial (cert-manager/cert-manager#3645), and DNS lookups that
+//! cross nodes in Calico's VXLAN (rancher/rke2#1541). Each is read from the
 //! held-out snapshot it came with, and a sibling edited from it must read
 //! otherwise.
 
@@ -359,4 +360,35 @@ fn a_webhook_address_the_managed_control_plane_may_not_dial() {
     let out = diagnose(&load(&denied));
     let d = about(&out, "JobFailed", "ci", "cert-manager-smoke-test");
     assert!(!d.fix.contains("hostNetwork"), "{}", d.fix);
+}
+
+#[test]
+fn dns_lookups_crossing_nodes_in_calico_vxlan() {
+    let text = incident(153, "004");
+    let pod = ("payments", "ledger-sync-6f4b8d7c9b-wq2tx");
+    let out = diagnose(&load(&text));
+    let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
+    assert_root(d, Loop::Network, "DaemonSet", "calico-node");
+    assert!(d.fix.contains("ChecksumOffloadBroken"), "{}", d.fix);
+    // A DNS pod on the client's own node: its lookups do not cross the tunnel.
+    let local: String = text
+        .lines()
+        .map(|l| {
+            if l.contains("rke2-coredns-rke2-coredns-75d9b6c5f8-5gq8t")
+                && l.contains("\"kind\":\"Pod\"")
+            {
+                l.replace(
+                    "\"nodeName\":\"rke2-server-1\"",
+                    "\"nodeName\":\"rke2-agent-1\"",
+                )
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_ne!(local, text);
+    let out = diagnose(&load(&local));
+    let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
+    assert_ne!(d.root_cause.object.name, "calico-node", "{}", summary(&out));
 }

@@ -258,6 +258,7 @@ pub(super) fn dns_cause(
     }
     if failure == DnsFailure::Timeout
         && let Some(h) = super::node_path::broken(a, pod, &what)
+            .or_else(|| super::vxlan_udp::lookups_across(a, pod, &dns.pods, &what))
     {
         return Some(h);
     }

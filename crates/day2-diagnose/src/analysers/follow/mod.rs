@@ -44,6 +44,7 @@ mod silent;
 pub(crate) mod sysctl;
 pub(crate) use silent::{policy_on_awaited_peers, policy_on_configured_peers};
 pub(crate) mod volume;
+mod vxlan_udp;
 
 pub use connect::configured_services;
 use connect::{configured_peers, connect_cause};
