@@ -2171,8 +2171,10 @@ const HELDOUT149_HEALTHY_MISSES_CEILING: usize = 0;
 /// Share of the hundred-and-fiftieth held-out set
 /// (`tests/incidents-heldout-150/`) fully right. Blind, on the engine of
 /// fb6caed: 9 of 14. 11 of 14 after the round of the
-/// hundred-and-fiftieth to hundred-and-fifty-third sets. Only goes up.
-const HELDOUT150_ACCURACY_FLOOR: f64 = 0.785;
+/// hundred-and-fiftieth to hundred-and-fifty-third sets; 12 of 14 once a
+/// DNS-01 record public DNS does not show was read as outside the cluster.
+/// Only goes up.
+const HELDOUT150_ACCURACY_FLOOR: f64 = 0.857;
 
 /// Healthy clusters of the hundred-and-fiftieth held-out set that get a diagnosis
 /// today. Only goes down.

@@ -14,7 +14,8 @@
 //! load balancer's health checks (istio/istio#43056), legacy iptables on
 //! an nftables node (projectcalico/calico#2322), and a webhook the control
 //! plane may not dial (cert-manager/cert-manager#3645), and DNS lookups that
-//! cross nodes in Calico's VXLAN (rancher/rke2#1541). Each is read from the
+//! cross nodes in Calico's VXLAN (rancher/rke2#1541), and a DNS-01 record
+//! public DNS does not show (cert-manager/cert-manager#7517). Each is read from the
 //! held-out snapshot it came with, and a sibling edited from it must read
 //! otherwise.
 
@@ -391,4 +392,30 @@ fn dns_lookups_crossing_nodes_in_calico_vxlan() {
     let out = diagnose(&load(&local));
     let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
     assert_ne!(d.root_cause.object.name, "calico-node", "{}", summary(&out));
+}
+
+#[test]
+fn a_dns01_record_public_dns_does_not_show() {
+    let text = incident(150, "191");
+    let pod = ("web", "api-7d9f6c5b8-w2r6c");
+    let out = diagnose(&load(&text));
+    let d = about(&out, "FailedMount", pod.0, pod.1);
+    assert!(d.unexplained, "{}", summary(&out));
+    assert_eq!(d.root_cause.object.kind, "Challenge", "{}", summary(&out));
+    assert!(
+        d.fix
+            .contains("dig +trace TXT _acme-challenge.api.example.app"),
+        "{}",
+        d.fix
+    );
+    // The solver never put the record in place: the cluster's side is
+    // where it stops, not public DNS.
+    let unpresented = edit(
+        &edit(&text, "\"presented\":true", "\"presented\":false"),
+        "\"reason\":\"Presented\"",
+        "\"reason\":\"Started\"",
+    );
+    let out = diagnose(&load(&unpresented));
+    let d = about(&out, "FailedMount", pod.0, pod.1);
+    assert!(!d.unexplained, "{}", summary(&out));
 }

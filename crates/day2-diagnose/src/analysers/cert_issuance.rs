@@ -66,6 +66,22 @@ fn failure(a: &Analysis<'_>, o: &Res<DynObject>) -> Option<String> {
     })
 }
 
+/// Whether a Challenge's solver has put its record in place: its
+/// `status.presented`, or cert-manager's `Presented` event.
+fn presented(a: &Analysis<'_>, o: &Res<DynObject>) -> bool {
+    o.kind == "Challenge"
+        && (o
+            .data
+            .get("status")
+            .and_then(|s| s.get("presented"))
+            .and_then(Value::as_bool)
+            == Some(true)
+            || a.cluster
+                .events_for_obj(o)
+                .iter()
+                .any(|e| e.reason == "Presented"))
+}
+
 /// Whether a refusal is about credentials or permissions.
 fn refused(text: &str) -> bool {
     [
@@ -156,6 +172,44 @@ pub fn never_issued<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             fix = format!(
                 "The issuer's solver makes cert-manager assume a role (`role` of its route53 solver in {issuer_kind} {issuer_name}) from the identity it already has, and that identity may not: when cert-manager's ServiceAccount already carries the role (IRSA, `eks.amazonaws.com/role-arn`), remove `role` from the solver; otherwise let cert-manager's identity assume it (the role's trust policy, `sts:AssumeRole`). {fix}"
             );
+        }
+        // The TXT record is in place and cert-manager waits to see it
+        // through public DNS: what delays it is the domain's delegation
+        // (its NS records, its registration) or the resolvers cert-manager
+        // asks, none of which the cluster's objects hold
+        // (cert-manager/cert-manager#7517: a domain whose registration had
+        // expired).
+        if said.contains("not yet propagated") && presented(a, at) {
+            let domain = said
+                .split('"')
+                .nth(1)
+                .filter(|d| d.contains('.'))
+                .unwrap_or("<domain>");
+            fix = format!(
+                "Check that the public DNS serves the record: `dig +trace TXT _acme-challenge.{domain}` shows whether the domain's delegation reaches the zone the solver wrote to (the registrar's NS records, an expired registration, a private or duplicate hosted zone of the same name). If public resolvers see it and cert-manager does not, cert-manager asks resolvers that answer otherwise (split-horizon DNS): set `--dns01-recursive-nameservers-only --dns01-recursive-nameservers=1.1.1.1:53,8.8.8.8:53` on the cert-manager controller. {fix}"
+            );
+            let h = Hypothesis::new(
+                89,
+                Loop::Network,
+                at.objref(),
+                format!(
+                    "{} mounts Secret {ns}/{secret}, which cert-manager has not issued: Certificate {ns}/{} waits at {} {}, whose TXT record the solver presented but public DNS does not show: {said}",
+                    pod.name(),
+                    cert.name(),
+                    at.kind,
+                    at.name()
+                ),
+            )
+            .fix(fix)
+            .missing(format!("how public DNS resolves `_acme-challenge.{domain}` (the domain's delegation)"))
+            .unexplained()
+            .link(Link::new(
+                Loop::Network,
+                None,
+                at.objref(),
+                format!("{} {}/{} reports: {said}", at.kind, ns, at.name()),
+            ));
+            return vec![h];
         }
         return vec![
             Hypothesis::new(
