@@ -536,6 +536,18 @@
 //! `tests/incidents-heldout-153/` is a hundred-and-fifty-third, written the same way
 //! from threads none of the other sets cites, against
 //! [`HELDOUT153_ACCURACY_FLOOR`] and [`HELDOUT153_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-154/` is a hundred-and-fifty-fourth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT154_ACCURACY_FLOOR`] and [`HELDOUT154_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-155/` is a hundred-and-fifty-fifth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT155_ACCURACY_FLOOR`] and [`HELDOUT155_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-156/` is a hundred-and-fifty-sixth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT156_ACCURACY_FLOOR`] and [`HELDOUT156_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-157/` is a hundred-and-fifty-seventh, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT157_ACCURACY_FLOOR`] and [`HELDOUT157_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -2213,6 +2225,42 @@ const HELDOUT153_ACCURACY_FLOOR: f64 = 1.0;
 /// today. Only goes down.
 const HELDOUT153_HEALTHY_MISSES_CEILING: usize = 0;
 
+/// Share of the hundred-and-fifty-fourth held-out set
+/// (`tests/incidents-heldout-154/`) fully right. Blind, on the engine of
+/// c83f90e: 8 of 14. Only goes up.
+const HELDOUT154_ACCURACY_FLOOR: f64 = 0.571;
+
+/// Healthy clusters of the hundred-and-fifty-fourth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT154_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the hundred-and-fifty-fifth held-out set
+/// (`tests/incidents-heldout-155/`) fully right. Blind, on the engine of
+/// c83f90e: 5 of 14. Only goes up.
+const HELDOUT155_ACCURACY_FLOOR: f64 = 0.357;
+
+/// Healthy clusters of the hundred-and-fifty-fifth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT155_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the hundred-and-fifty-sixth held-out set
+/// (`tests/incidents-heldout-156/`) fully right. Blind, on the engine of
+/// c83f90e: 5 of 14. Only goes up.
+const HELDOUT156_ACCURACY_FLOOR: f64 = 0.357;
+
+/// Healthy clusters of the hundred-and-fifty-sixth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT156_HEALTHY_MISSES_CEILING: usize = 0;
+
+/// Share of the hundred-and-fifty-seventh held-out set
+/// (`tests/incidents-heldout-157/`) fully right. Blind, on the engine of
+/// c83f90e: 3 of 14. Only goes up.
+const HELDOUT157_ACCURACY_FLOOR: f64 = 0.214;
+
+/// Healthy clusters of the hundred-and-fifty-seventh held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT157_HEALTHY_MISSES_CEILING: usize = 0;
+
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
 const HELDOUT10_HEALTHY_MISSES_CEILING: usize = 0;
@@ -2743,6 +2791,10 @@ const HELDOUT150: &str = "tests/incidents-heldout-150";
 const HELDOUT151: &str = "tests/incidents-heldout-151";
 const HELDOUT152: &str = "tests/incidents-heldout-152";
 const HELDOUT153: &str = "tests/incidents-heldout-153";
+const HELDOUT154: &str = "tests/incidents-heldout-154";
+const HELDOUT155: &str = "tests/incidents-heldout-155";
+const HELDOUT156: &str = "tests/incidents-heldout-156";
+const HELDOUT157: &str = "tests/incidents-heldout-157";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -3430,6 +3482,14 @@ const HELDOUT152_BEGIN: &str = "<!-- heldout152:begin -->";
 const HELDOUT152_END: &str = "<!-- heldout152:end -->";
 const HELDOUT153_BEGIN: &str = "<!-- heldout153:begin -->";
 const HELDOUT153_END: &str = "<!-- heldout153:end -->";
+const HELDOUT154_BEGIN: &str = "<!-- heldout154:begin -->";
+const HELDOUT154_END: &str = "<!-- heldout154:end -->";
+const HELDOUT155_BEGIN: &str = "<!-- heldout155:begin -->";
+const HELDOUT155_END: &str = "<!-- heldout155:end -->";
+const HELDOUT156_BEGIN: &str = "<!-- heldout156:begin -->";
+const HELDOUT156_END: &str = "<!-- heldout156:end -->";
+const HELDOUT157_BEGIN: &str = "<!-- heldout157:begin -->";
+const HELDOUT157_END: &str = "<!-- heldout157:end -->";
 
 /// The scoreboards share one file and run in parallel: one writer at a time.
 static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -5367,6 +5427,54 @@ fn heldout153_incidents_scoreboard() {
         HELDOUT153_ACCURACY_FLOOR,
         HELDOUT153_HEALTHY_MISSES_CEILING,
         (HELDOUT153_BEGIN, HELDOUT153_END),
+    );
+}
+
+/// The hundred-and-fifty-fourth held-out set, scored on its own by the same code.
+#[test]
+fn heldout154_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT154,
+        14,
+        HELDOUT154_ACCURACY_FLOOR,
+        HELDOUT154_HEALTHY_MISSES_CEILING,
+        (HELDOUT154_BEGIN, HELDOUT154_END),
+    );
+}
+
+/// The hundred-and-fifty-fifth held-out set, scored on its own by the same code.
+#[test]
+fn heldout155_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT155,
+        14,
+        HELDOUT155_ACCURACY_FLOOR,
+        HELDOUT155_HEALTHY_MISSES_CEILING,
+        (HELDOUT155_BEGIN, HELDOUT155_END),
+    );
+}
+
+/// The hundred-and-fifty-sixth held-out set, scored on its own by the same code.
+#[test]
+fn heldout156_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT156,
+        14,
+        HELDOUT156_ACCURACY_FLOOR,
+        HELDOUT156_HEALTHY_MISSES_CEILING,
+        (HELDOUT156_BEGIN, HELDOUT156_END),
+    );
+}
+
+/// The hundred-and-fifty-seventh held-out set, scored on its own by the same code.
+#[test]
+fn heldout157_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT157,
+        14,
+        HELDOUT157_ACCURACY_FLOOR,
+        HELDOUT157_HEALTHY_MISSES_CEILING,
+        (HELDOUT157_BEGIN, HELDOUT157_END),
     );
 }
 
