@@ -36,6 +36,7 @@ pub mod db_password;
 pub mod dependency;
 pub mod dns_loop;
 pub mod drain;
+pub mod duplicate_agent;
 pub mod file_caps;
 pub mod follow;
 pub mod forward_policy;
@@ -126,6 +127,7 @@ pub mod unused_identity;
 pub mod volume_backend;
 pub mod volume_limits_unreported;
 pub mod walk;
+pub mod weave_range;
 pub mod webhook_call;
 pub mod webhook_path;
 pub mod workload;
@@ -621,6 +623,14 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: mesh_protocol::KINDS,
         run: mesh_protocol::protocol_handled,
+    },
+    Analyser {
+        kinds: duplicate_agent::KINDS,
+        run: duplicate_agent::second_copy,
+    },
+    Analyser {
+        kinds: weave_range::KINDS,
+        run: weave_range::over_nodes,
     },
     // Any symptom of a pod or pod template: what is wrong along its references.
     Analyser {

@@ -145,8 +145,9 @@ pub fn cause<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             .map(|(n, _)| n);
     let named_missing = matches!(spec_port, Some(IntOrString::String(s))
         if !declared.iter().any(|(_, nm)| *nm == Some(s.as_str())));
-    let undeclared =
-        port_num.is_some_and(|n| !declared.is_empty() && !declared.iter().any(|(p, _)| *p == n));
+    let undeclared = port_num
+        .is_some_and(|n| !declared.is_empty() && !declared.iter().any(|(p, _)| *p == n))
+        && !spec.is_some_and(controller_runtime_health);
     let rule = a.findings.any_of(&["NW003"], &workload);
 
     let mut hs = Vec::new();
@@ -473,4 +474,26 @@ fn other_ports(declared: &[(i32, Option<&str>)], probed: Option<i32>) -> Option<
         })
         .collect();
     (!others.is_empty()).then(|| others.join(", "))
+}
+
+/// A controller built on controller-runtime serves `/healthz` and
+/// `/readyz` on its health probe address (`:8081` in kubebuilder's
+/// scaffold), a port its manifests rarely declare: probes there are
+/// meant, and a refusal means the manager has not started serving yet
+/// (kubeflow/training-operator#1841), not a probe at the wrong port.
+fn controller_runtime_health(c: &k8s_openapi::api::core::v1::Container) -> bool {
+    let path = |p: Option<&k8s_openapi::api::core::v1::Probe>| {
+        p.and_then(|p| p.http_get.as_ref())
+            .and_then(|h| h.path.as_deref())
+            .map(|x| x.trim_end_matches('/').to_owned())
+    };
+    let flagged = c
+        .args
+        .iter()
+        .flatten()
+        .chain(c.command.iter().flatten())
+        .any(|a| a.contains("health-probe-bind-address"));
+    path(c.liveness_probe.as_ref()).as_deref() == Some("/healthz")
+        && path(c.readiness_probe.as_ref()).as_deref() == Some("/readyz")
+        && (flagged || c.command.iter().flatten().any(|x| x == "/manager"))
 }

@@ -47,8 +47,25 @@ pub fn endpoint_state(a: &Analysis<'_>, svc: &Res<Service>, pods: &[&Res<Pod>]) 
     let ns = svc.ns_or_default();
     let slices = a.slices_of(ns, svc.name());
     if !slices.is_empty() {
+        // A slice without port numbers, for a Service that has ports: the
+        // controller found none of the Service's ports on those pods (a
+        // named targetPort no container declares; kubernetes/kubernetes#109627
+        // shows its port unset), and the proxies send nothing to them.
+        let has_ports = svc
+            .spec
+            .as_ref()
+            .and_then(|sp| sp.ports.as_ref())
+            .is_some_and(|p| !p.is_empty());
         let (mut ready, mut not_ready) = (0, 0);
         for s in slices {
+            if has_ports
+                && s.ports
+                    .as_ref()
+                    .is_none_or(|ps| ps.iter().all(|p| p.port.is_none()))
+            {
+                not_ready += s.endpoints.as_ref().map_or(0, Vec::len);
+                continue;
+            }
             for e in s.endpoints.iter().flatten() {
                 if e.conditions.as_ref().and_then(|c| c.ready) == Some(false) {
                     not_ready += 1;

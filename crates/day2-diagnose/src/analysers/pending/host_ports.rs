@@ -80,12 +80,16 @@ pub fn host_ports_held<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis
         holders.push((n.name(), first));
     }
     // Replicas of one workload competing for the ports are a question of
-    // replicas and nodes (`constraints`), not of another workload.
+    // replicas and nodes (`constraints`), not of another workload; for a
+    // DaemonSet that surges, of its update strategy.
     if holders
         .iter()
         .any(|(_, (q, _))| model::workload_ref(a.cluster, q) == own)
     {
-        return vec![];
+        return surging(a, pod, &own, &holders)
+            .map(|h| h.links(scheduler_links(d)))
+            .into_iter()
+            .collect();
     }
     let Some((node, (holder, ports))) = holders.first() else {
         return vec![];
@@ -149,6 +153,87 @@ pub fn host_ports_held<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis
         ))
         .links(scheduler_links(d)),
     ]
+}
+
+/// A node, and the pod there holding the ports with those it holds.
+type Holder<'c> = (&'c str, (&'c day2_model::Res<Pod>, BTreeSet<i32>));
+
+/// A DaemonSet rolling with `maxSurge` above zero whose pods take
+/// hostPorts: the surge pod starts beside the old one on the same node, and
+/// the old one holds the ports until the new one is ready, which it never
+/// is (kubernetes/kubernetes#106417; the DaemonSet documentation: a
+/// DaemonSet with hostPorts cannot surge).
+fn surging(
+    a: &Analysis<'_>,
+    pod: &day2_model::Res<Pod>,
+    own: &day2_model::ObjRef,
+    holders: &[Holder<'_>],
+) -> Option<Hypothesis> {
+    use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+    if own.kind != "DaemonSet" {
+        return None;
+    }
+    let ds =
+        a.cluster.daemon_sets.iter().find(|x| {
+            x.name() == own.name && Some(x.ns_or_default()) == own.namespace.as_deref()
+        })?;
+    let surge = ds
+        .spec
+        .update_strategy
+        .as_ref()
+        .and_then(|u| u.rolling_update.as_ref())
+        .and_then(|r| r.max_surge.as_ref())?;
+    let positive = match surge {
+        IntOrString::Int(n) => *n > 0,
+        IntOrString::String(s) => s
+            .trim_end_matches('%')
+            .trim()
+            .parse::<u32>()
+            .is_ok_and(|n| n > 0),
+    };
+    if !positive {
+        return None;
+    }
+    let shown = match surge {
+        IntOrString::Int(n) => n.to_string(),
+        IntOrString::String(s) => s.clone(),
+    };
+    let (node, (old, ports)) = holders.first()?;
+    // The holder is of another revision (when both say theirs).
+    let revision = |p: &day2_model::Res<Pod>| p.labels().get("controller-revision-hash").cloned();
+    if let (Some(mine), Some(theirs)) = (revision(pod), revision(old))
+        && mine == theirs
+    {
+        return None;
+    }
+    let ports_text = ports
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Compute,
+            own.clone(),
+            format!(
+                "{own} rolls with maxSurge {shown}, so its new pod {} starts beside the old one on each node, and the old pod {} still holds hostPort {ports_text} on {node}: a DaemonSet whose pods take hostPorts cannot surge",
+                pod.name(),
+                old.name()
+            ),
+        )
+        .fix(format!(
+            "Set `spec.updateStrategy.rollingUpdate` of {own} to `maxSurge: 0` and `maxUnavailable: 1` (or more), so each old pod goes before its replacement starts; the Pending pods then schedule as the old ones are deleted (`kubectl -n {} delete pod {}` moves the first one on now).",
+            own.namespace.as_deref().unwrap_or("default"),
+            old.name()
+        ))
+        .link(Link::new(
+            Loop::Compute,
+            None,
+            old.objref(),
+            format!("pod {} of the previous revision holds hostPort {ports_text} on node {node}", old.name()),
+        )),
+    )
 }
 
 /// The LoadBalancer Service a k3s ServiceLB (klipper-lb) pod serves: its

@@ -1,0 +1,169 @@
+//! Node agents and ports: a Service whose named targetPort no pod declares,
+//! seen through its EndpointSlice (kubernetes/kubernetes#109627); a
+//! DaemonSet with hostPorts that rolls with maxSurge
+//! (kubernetes/kubernetes#106417); controller-runtime's health probes on an
+//! undeclared port (kubeflow/training-operator#1841); two copies of one
+//! node agent (weaveworks/weave#3040); and Weave Net's range over the
+//! nodes' network (weaveworks/weave#2736). Each is read from the held-out
+//! snapshot it came with, and a sibling edited from it must read otherwise.
+
+mod common;
+
+use common::*;
+use day2_diagnose::DiagnoseOutput;
+use day2_model::Loop;
+
+/// The snapshot of held-out incident `id` of set `set`.
+fn incident(set: u32, id: &str) -> String {
+    let dir = format!(
+        "{}/tests/incidents-heldout-{set}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{dir}: {e}"));
+    let path = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&format!("{id}-")) && n.ends_with(".json"))
+        })
+        .unwrap_or_else(|| panic!("no incident {id} in {dir}"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// `text` with `from` replaced, which must be there.
+fn edit(text: &str, from: &str, to: &str) -> String {
+    assert!(text.contains(from), "the snapshot holds no {from:?}");
+    text.replace(from, to)
+}
+
+fn has(out: &DiagnoseOutput, kind: &str, ns: &str, name: &str) -> bool {
+    out.diagnoses.iter().any(|d| {
+        d.symptom.kind == kind
+            && d.symptom.object.namespace.as_deref() == Some(ns)
+            && d.symptom.object.name == name
+    })
+}
+
+#[test]
+fn an_endpoint_slice_without_the_services_port() {
+    let text = incident(156, "003");
+    let out = diagnose(&load(&text));
+    let d = about(&out, "ServiceWithoutReadyEndpoints", "test", "svc");
+    assert_root(d, Loop::Network, "Service", "svc");
+    assert!(d.fix.contains("name: http"), "{}", d.fix);
+    // The slice carries the port: the proxies route to the pods.
+    let served = edit(
+        &text,
+        "\"ports\":[{\"name\":\"\",\"protocol\":\"TCP\"}]",
+        "\"ports\":[{\"name\":\"\",\"port\":80,\"protocol\":\"TCP\"}]",
+    );
+    let out = diagnose(&load(&served));
+    assert!(
+        !has(&out, "ServiceWithoutReadyEndpoints", "test", "svc"),
+        "{}",
+        summary(&out)
+    );
+}
+
+#[test]
+fn a_daemon_set_with_host_ports_that_surges() {
+    let text = incident(156, "004");
+    let pod = ("opcs", "ds-nginx-3-hx8c2");
+    let out = diagnose(&load(&text));
+    let d = about(&out, "PodPending", pod.0, pod.1);
+    assert_root(d, Loop::Compute, "DaemonSet", "ds-nginx-3");
+    assert!(d.fix.contains("maxSurge: 0"), "{}", d.fix);
+    // No surge: the old pod goes first, and the surge is not the reading.
+    let calm = edit(&text, "\"maxSurge\":2", "\"maxSurge\":0");
+    let out = diagnose(&load(&calm));
+    if has(&out, "PodPending", pod.0, pod.1) {
+        let d = about(&out, "PodPending", pod.0, pod.1);
+        assert!(
+            !d.root_cause.summary.contains("cannot surge"),
+            "{}",
+            summary(&out)
+        );
+    }
+}
+
+#[test]
+fn controller_runtime_health_probes_on_an_undeclared_port() {
+    let text = incident(156, "101");
+    let pod = ("kubeflow", "training-operator-7df886f775-fbcz8");
+    let out = diagnose(&load(&text));
+    let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
+    assert!(
+        d.root_cause.summary.contains("starts slower"),
+        "{}",
+        summary(&out)
+    );
+    assert!(d.fix.contains("startupProbe"), "{}", d.fix);
+    // Probe paths of no health server the image is known for: the
+    // undeclared port is the suspect again.
+    let other = edit(&text, "\"path\":\"/healthz\"", "\"path\":\"/live\"");
+    let out = diagnose(&load(&other));
+    let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
+    assert!(
+        d.root_cause.summary.contains("declares only port"),
+        "{}",
+        summary(&out)
+    );
+}
+
+#[test]
+fn two_copies_of_one_node_agent() {
+    let text = incident(157, "002");
+    let pod = ("kube-system", "weave-net-5rjln");
+    let out = diagnose(&load(&text));
+    let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
+    assert_eq!(
+        d.root_cause.object.namespace.as_deref(),
+        Some("default"),
+        "{}",
+        summary(&out)
+    );
+    assert!(
+        d.fix
+            .contains("kubectl -n default delete daemonset weave-net"),
+        "{}",
+        d.fix
+    );
+    // The other DaemonSet runs another agent: no duplicate.
+    let other = edit(
+        &edit(
+            &text,
+            "\"image\":\"weaveworks/weave-kube:1.9.4\"",
+            "\"image\":\"example.com/node-exporter:1.9.4\"",
+        ),
+        "\"image\":\"weaveworks/weave-npc:1.9.4\"",
+        "\"image\":\"example.com/node-problem-detector:1.9.4\"",
+    );
+    let out = diagnose(&load(&other));
+    let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
+    assert_ne!(
+        d.root_cause.object.namespace.as_deref(),
+        Some("default"),
+        "{}",
+        summary(&out)
+    );
+}
+
+#[test]
+fn weave_allocating_over_the_nodes_network() {
+    let text = incident(157, "001");
+    let out = diagnose(&load(&text));
+    let d = about(&out, "NodeNotReady", "", "kube-master");
+    assert_root(d, Loop::Network, "DaemonSet", "weave-net");
+    assert!(d.fix.contains("IPALLOC_RANGE"), "{}", d.fix);
+    // A range apart from the nodes' network: Weave is not refused for it.
+    let apart = edit(
+        &text,
+        "\"env\":[{\"name\":\"HOSTNAME\"",
+        "\"env\":[{\"name\":\"IPALLOC_RANGE\",\"value\":\"10.244.0.0/16\"},{\"name\":\"HOSTNAME\"",
+    );
+    let out = diagnose(&load(&apart));
+    let d = about(&out, "NodeNotReady", "", "kube-master");
+    assert!(!d.fix.contains("IPALLOC_RANGE"), "{}", summary(&out));
+}
