@@ -167,3 +167,69 @@ fn weave_allocating_over_the_nodes_network() {
     let d = about(&out, "NodeNotReady", "", "kube-master");
     assert!(!d.fix.contains("IPALLOC_RANGE"), "{}", summary(&out));
 }
+
+#[test]
+fn a_local_volume_whose_node_is_gone() {
+    let text = incident(154, "151");
+    let pod = ("kube-logging", "esdata-4");
+    let out = diagnose(&load(&text));
+    let d = about(&out, "PodPending", pod.0, pod.1);
+    assert!(
+        d.fix.contains("delete pvc esdata-data-esdata-4"),
+        "{}",
+        d.fix
+    );
+    // The node is there (under the name the volume pins): run the pod there.
+    let back = text
+        .replace("\"name\":\"bm-ash-06\"", "\"name\":\"bm-ash-04\"")
+        .replace(
+            "\"kubernetes.io/hostname\":\"bm-ash-06\"",
+            "\"kubernetes.io/hostname\":\"bm-ash-04\"",
+        );
+    assert_ne!(back, text);
+    let out = diagnose(&load(&back));
+    if let Some(d) = out
+        .diagnoses
+        .iter()
+        .find(|d| d.symptom.kind == "PodPending" && d.symptom.object.name == pod.1)
+    {
+        assert!(!d.fix.contains("no longer in the cluster"), "{}", d.fix);
+    }
+}
+
+#[test]
+fn kube_dns_upstream_on_systemd_resolved_nodes() {
+    let text = incident(157, "003");
+    let pod = ("ci", "repo-mirror-7d9c5b8f64-w2xlq");
+    let out = diagnose(&load(&text));
+    let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
+    assert!(d.fix.contains("127.0.0.53"), "{}", d.fix);
+    assert!(d.fix.contains("upstreamNameservers"), "{}", d.fix);
+    // Ubuntu 16.04 runs no systemd-resolved stub in /etc/resolv.conf.
+    let older = edit(
+        &text,
+        "\"osImage\":\"Ubuntu 17.10\"",
+        "\"osImage\":\"Ubuntu 16.04.3 LTS\"",
+    );
+    let out = diagnose(&load(&older));
+    let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
+    assert!(!d.fix.contains("127.0.0.53"), "{}", d.fix);
+}
+
+#[test]
+fn a_config_key_of_another_release() {
+    let text = incident(155, "101");
+    let out = diagnose(&load(&text));
+    let d = out
+        .diagnoses
+        .iter()
+        .find(|d| d.symptom.kind == "CrashLoopBackOff")
+        .unwrap_or_else(|| panic!("no crash: {}", summary(&out)));
+    assert!(
+        d.fix
+            .contains("`otel_keep_identifying_resource_attributes` is not one this release"),
+        "{}",
+        d.fix
+    );
+    assert!(d.fix.contains("mimir:2.15"), "{}", d.fix);
+}

@@ -81,6 +81,7 @@ pub mod mount_protocol;
 pub mod mount_secret;
 pub mod mount_server_name;
 pub mod mount_source;
+mod mount_tls;
 pub mod multi_attach;
 pub mod named;
 pub mod network;

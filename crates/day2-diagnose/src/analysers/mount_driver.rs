@@ -508,6 +508,8 @@ pub fn unread(a: &Analysis<'_>, pod: &Res<Pod>, message: &str, link: Option<Link
             " The volume is attached over iSCSI: on {node}, `iscsiadm -m session -P 1` shows whether each portal of the array ({}) is logged in, and `multipath -ll` its paths; a portal that does not answer is the array's or the network's.",
             portals.join(", ")
         )
+    } else if let Some(note) = super::mount_tls::note(node, message) {
+        note
     } else if let Some(code) = smb_unreachable(message) {
         let host = message
             .split(|c: char| c.is_whitespace())

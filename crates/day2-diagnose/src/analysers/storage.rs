@@ -191,7 +191,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             _ => out.push(
                 Hypothesis::new(50, Loop::Storage, class.map(|c| c.objref()).unwrap_or_else(|| pvc.objref()), format!("{provisioner} fails to provision {ns}/{}: {}", pvc.name(), day2_model::redact::excerpt(msg, 200)))
                     .fix(match crate::messages::volume::provisioner_says(msg) {
-                        Some(said) => format!("The provisioner says `{}`: change what it names (the claim's size or access modes, the class's parameters, or the storage system's side), then recreate the claim; the provisioner's log (the CSI controller pod's `csi-provisioner` and driver containers) for {provisioner} has the rest.", day2_model::redact::excerpt(said, 200)),
+                        Some(said) => format!("The provisioner says `{}`: change what it names (the claim's size or access modes, the class's parameters, or the storage system's side), then recreate the claim; the provisioner's log (the CSI controller pod's `csi-provisioner` and driver containers) for {provisioner} has the rest.{}", day2_model::redact::excerpt(said, 200), class.map(super::class_params::secret_note).unwrap_or_default()),
                         None => format!("Read the provisioner's log (the CSI controller pod's `csi-provisioner` and driver containers) for {provisioner}."),
                     })
                     .link(link),
@@ -385,7 +385,7 @@ pub fn attach<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         // reports it (CSINode `allocatable.count`) and the cloud enforces it.
         VolumeErrorClass::Limits if let Some(h) = super::volume_limits_unreported::attach_limit(a, pod, pv, &err) => vec![h.links(link)],
         VolumeErrorClass::Limits => vec![Hypothesis::new(76, Loop::Storage, node.map(|n| n.objref()).unwrap_or_else(|| pod.objref()), format!("node {} has reached its volume attachment limit", model::node_name(pod).unwrap_or("?")))
-            .fix("Spread volume-heavy pods (topologySpreadConstraints), move them to nodes of a size (VM size, instance type) that attaches more data disks, or use fewer volumes per pod.")
+            .fix("Spread volume-heavy pods (topologySpreadConstraints), move them to nodes of a size (VM size, instance type) that attaches more data disks, or use fewer volumes per pod. If the node holds fewer volumes than its limit says (`kubectl get csinode <node> -o yaml`, `allocatable.count`, against `status.volumesAttached` of the node), the driver counts a disk it does not manage (the boot disk, a local disk) against the limit: upgrade the CSI driver to a release that counts only its own.")
             .links(link)],
         VolumeErrorClass::Timeout if let Some(h) = super::volume_backend::replicas_unplaceable(a, pv).or_else(|| super::csi_attacher::cannot_record(a, pv)) => vec![h.links(link)],
         VolumeErrorClass::Timeout => vec![Hypothesis::new(55, Loop::Storage, pv.map(|p| p.objref()).unwrap_or_else(|| pod.objref()), format!("attaching {volume} times out: the CSI attacher or the cloud API does not answer"))

@@ -219,6 +219,7 @@ pub(super) fn dns_cause(
             ));
         }
         let target = cm.map(|c| c.objref()).unwrap_or_else(|| w.objref());
+        let node_note = super::resolver::node_resolv_conf(a, w, forward.as_deref());
         let fwd = forward
             .map(|f| format!(" (its Corefile forwards to `{f}`)"))
             .unwrap_or_default();
@@ -230,9 +231,10 @@ pub(super) fn dns_cause(
                 format!("{what}: the cluster DNS answers in-cluster names but its upstream resolver does not answer for external names{fwd}"),
             )
             .fix(format!(
-                "Check the upstream resolver {dns_name} forwards to: `kubectl -n {} get configmap coredns -o yaml` (the `forward` line), test it from a node (`dig @<upstream> {}`), and point `forward` at a resolver that answers; the CoreDNS logs show the SERVFAIL/timeouts.",
+                "Check the upstream resolver {dns_name} forwards to: `kubectl -n {} get configmap coredns -o yaml` (the `forward` line), test it from a node (`dig @<upstream> {}`), and point `forward` at a resolver that answers; the CoreDNS logs show the SERVFAIL/timeouts.{}",
                 w.namespace(),
-                host.unwrap_or("example.com")
+                host.unwrap_or("example.com"),
+                node_note
             ))
             .missing("the CoreDNS logs (`kubectl logs -n kube-system -l k8s-app=kube-dns`)"),
         );

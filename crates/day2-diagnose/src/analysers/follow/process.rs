@@ -249,6 +249,35 @@ pub(super) fn config_file(
             format!(" A date field holds `{value}` where a date of layout `{layout}` belongs (2006-01-02 is YYYY-MM-DD).")
         })
         .unwrap_or_default();
+    // Go's YAML decoder in strict mode names a key the program's types do
+    // not have (`line 118: field x not found in type validation.plainLimits`):
+    // a setting of another release of the program, or a misspelling.
+    let whole: Vec<String> = model::container_statuses(pod)
+        .filter(|c| c.name == container)
+        .filter_map(|c| {
+            c.last_state
+                .as_deref()?
+                .terminated
+                .as_ref()?
+                .message
+                .clone()
+        })
+        .collect();
+    let unknown = std::iter::once(line)
+        .chain(whole.iter().map(String::as_str))
+        .flat_map(str::lines)
+        .find(|l| l.contains(" not found in type "))
+        .unwrap_or_default()
+        .split_once("field ")
+        .and_then(|(_, r)| r.split_once(" not found in type "))
+        .map(|(field, _)| {
+            let image = model::spec_container(pod, container)
+                .and_then(|c| c.image.as_deref())
+                .map(|i| format!(" ({i})"))
+                .unwrap_or_default();
+            format!(" The key `{field}` is not one this release of the program{image} knows: a setting of another (newer) release, or a misspelling; remove it, or run the release that introduced it.")
+        })
+        .unwrap_or_default();
     // CoreDNS 1.5.0 removed the `proxy` plugin; `forward` replaces it.
     let hint = if dns
         && line
@@ -266,7 +295,7 @@ pub(super) fn config_file(
             ObjRef::new(kind, Some(ns), name.clone()),
             format!("container {container} of {} cannot parse {path}{at}, which comes from {kind} {ns}/{name} (key {key}): {}", pod.name(), day2_model::redact::excerpt(line, 200)),
         )
-        .fix(format!("Correct key {key} of {kind} {ns}/{name}{at}{said} (`kubectl edit {} -n {ns} {name}`; if an operator or chart writes it, fix it there, or it will write it back), then restart the pods of {} so they read it again.{also}{hint}{date}", kind.to_ascii_lowercase(), model::workload_ref(a.cluster, pod))),
+        .fix(format!("Correct key {key} of {kind} {ns}/{name}{at}{said} (`kubectl edit {} -n {ns} {name}`; if an operator or chart writes it, fix it there, or it will write it back), then restart the pods of {} so they read it again.{unknown}{also}{hint}{date}", kind.to_ascii_lowercase(), model::workload_ref(a.cluster, pod))),
     )
 }
 

@@ -104,3 +104,50 @@ pub(super) fn forward_line(cm: &k8s_openapi::api::core::v1::ConfigMap) -> Option
         .or_else(|| lines().find(|l| l.starts_with("proxy ")))
         .map(|l| l.trim_end_matches('{').trim().to_owned())
 }
+
+/// What to check when the cluster DNS forwards to the node's resolver
+/// (kube-dns without `upstreamNameservers`, CoreDNS's `forward .
+/// /etc/resolv.conf`): the file the kubelet hands the DNS pods
+/// (`--resolv-conf`), which on nodes running systemd-resolved names its
+/// stub 127.0.0.53, an address that inside the pod is the pod's own
+/// loopback (kubernetes/kubernetes#45828: Ubuntu 17.04 and later).
+pub(super) fn node_resolv_conf(
+    a: &Analysis<'_>,
+    w: &Workload<'_>,
+    forward: Option<&str>,
+) -> String {
+    let kube_dns = w.spec.containers.iter().any(|c| c.name == "kubedns");
+    let from_node = forward.is_none_or(|f| f.contains("/etc/resolv.conf"));
+    if !(kube_dns || from_node) {
+        return String::new();
+    }
+    let resolved = a.cluster.nodes.iter().any(|n| {
+        n.status
+            .as_ref()
+            .and_then(|s| s.node_info.as_ref())
+            .is_some_and(|i| {
+                i.os_image
+                    .strip_prefix("Ubuntu ")
+                    .and_then(|v| day2_model::text::major_minor(v))
+                    .is_some_and(|v| v >= (17, 4))
+            })
+    });
+    let upstream = if kube_dns {
+        "kube-dns forwards what it does not serve to the node's resolv.conf, the kubelet's `--resolv-conf`, unless ConfigMap kube-system/kube-dns sets `upstreamNameservers`"
+    } else {
+        "`forward . /etc/resolv.conf` sends external names to the node's resolv.conf, the kubelet's `--resolv-conf`"
+    };
+    format!(
+        " {upstream}{}: point the kubelet's `--resolv-conf` (`resolvConf` in its configuration) at /run/systemd/resolve/resolv.conf on nodes that run systemd-resolved, or name real upstream servers{}, then restart the DNS pods.",
+        if resolved {
+            "; these nodes run Ubuntu 17.04 or later, whose /etc/resolv.conf names systemd-resolved's stub 127.0.0.53, which inside the DNS pod is the pod's own loopback"
+        } else {
+            ""
+        },
+        if kube_dns {
+            " (`upstreamNameservers: [\"8.8.8.8\"]` in ConfigMap kube-system/kube-dns)"
+        } else {
+            " in the `forward` line"
+        }
+    )
+}

@@ -447,6 +447,27 @@ fn pinned_host(
         return None;
     };
     let node = a.cluster.node(host);
+    // The node is gone (the input holds nodes, not this one): so is the
+    // data on it; the claim must be let go for the pod to get a new one.
+    if node.is_none() && !a.cluster.nodes.is_empty() {
+        let claim = pv
+            .spec
+            .as_ref()
+            .and_then(|s| s.claim_ref.as_ref())
+            .map(|c| {
+                format!(
+                    "`kubectl -n {} delete pvc {}` (its controller or the StatefulSet recreates it, and the provisioner puts the new volume on a node that exists)",
+                    c.namespace.as_deref().unwrap_or("default"),
+                    c.name.as_deref().unwrap_or("<claim>")
+                )
+            })
+            .unwrap_or_else(|| "delete the claim".to_owned());
+        return Some(format!(
+            "Node {host}, which held the volume's data (its nodeAffinity pins it by hostname), is no longer in the cluster, and the data went with it unless the disk comes back: restore the node under the same name, or let the volume go: {claim}, then delete PersistentVolume {} if it stays (`kubectl delete pv {}`), and restore the data from a backup or the application's replicas.",
+            pv.name(),
+            pv.name()
+        ));
+    }
     let lacks: Vec<String> = pod
         .spec
         .as_ref()
