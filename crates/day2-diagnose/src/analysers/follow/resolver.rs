@@ -128,7 +128,7 @@ pub(super) fn node_resolv_conf(
             .is_some_and(|i| {
                 i.os_image
                     .strip_prefix("Ubuntu ")
-                    .and_then(|v| day2_model::text::major_minor(v))
+                    .and_then(day2_model::text::major_minor)
                     .is_some_and(|v| v >= (17, 4))
             })
     });
