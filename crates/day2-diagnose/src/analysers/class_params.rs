@@ -349,6 +349,24 @@ pub(crate) fn account_elsewhere(class: &Res<StorageClass>, msg: &str) -> Option<
     )
 }
 
+/// The Secret a class hands its CSI driver for provisioning
+/// (`csi.storage.k8s.io/provisioner-secret-name` and `-namespace`), as a
+/// sentence for a fix: its values reach the driver as they are, so a
+/// malformed one (a URL without its scheme) fails inside the driver with
+/// a bare exit status (juicedata/juicefs-csi-driver#299).
+pub(super) fn secret_note(class: &Res<StorageClass>) -> String {
+    let p = class.parameters.as_ref();
+    let get = |k: &str| p.and_then(|m| m.get(k)).map(String::as_str);
+    let Some(name) = get("csi.storage.k8s.io/provisioner-secret-name") else {
+        return String::new();
+    };
+    let ns = get("csi.storage.k8s.io/provisioner-secret-namespace").unwrap_or("default");
+    format!(
+        " StorageClass {} hands the driver Secret {ns}/{name} (`csi.storage.k8s.io/provisioner-secret-name`): check each value in it (a URL with its scheme, an address, a key) as the driver's documentation spells it, since the driver reads them as they are.",
+        class.name()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -366,22 +384,4 @@ mod tests {
         assert_eq!(edits("rok-nfs", "rook-nfs"), 1);
         assert_eq!(edits("kube-system", "kube-public"), 6);
     }
-}
-
-/// The Secret a class hands its CSI driver for provisioning
-/// (`csi.storage.k8s.io/provisioner-secret-name` and `-namespace`), as a
-/// sentence for a fix: its values reach the driver as they are, so a
-/// malformed one (a URL without its scheme) fails inside the driver with
-/// a bare exit status (juicedata/juicefs-csi-driver#299).
-pub(super) fn secret_note(class: &Res<StorageClass>) -> String {
-    let p = class.parameters.as_ref();
-    let get = |k: &str| p.and_then(|m| m.get(k)).map(String::as_str);
-    let Some(name) = get("csi.storage.k8s.io/provisioner-secret-name") else {
-        return String::new();
-    };
-    let ns = get("csi.storage.k8s.io/provisioner-secret-namespace").unwrap_or("default");
-    format!(
-        " StorageClass {} hands the driver Secret {ns}/{name} (`csi.storage.k8s.io/provisioner-secret-name`): check each value in it (a URL with its scheme, an address, a key) as the driver's documentation spells it, since the driver reads them as they are.",
-        class.name()
-    )
 }
