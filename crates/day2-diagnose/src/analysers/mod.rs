@@ -109,6 +109,7 @@ pub mod provision_refusals;
 pub mod provisioner_rbac;
 pub mod psp;
 pub mod rbac;
+pub mod rbac_unbound;
 pub mod readiness_gate;
 mod resolve;
 pub mod role_arn;
@@ -632,6 +633,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: weave_range::KINDS,
         run: weave_range::over_nodes,
+    },
+    Analyser {
+        kinds: rbac_unbound::KINDS,
+        run: rbac_unbound::unbound,
     },
     // Any symptom of a pod or pod template: what is wrong along its references.
     Analyser {

@@ -197,6 +197,10 @@ pub(super) fn dns_cause(
         && let Some(w) = dns.workload
     {
         let (cm, forward) = corefile(a, w);
+        if let Some(h) = cm.and_then(|c| super::resolver::no_upstream(c, forward.is_none(), &what))
+        {
+            return Some(h);
+        }
         // No answer at all from the node's resolver or public resolvers:
         // the path to them is outside what the cluster holds. Another
         // upstream is the Corefile's choice, and may be the one down.

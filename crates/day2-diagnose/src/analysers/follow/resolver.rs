@@ -151,3 +151,27 @@ pub(super) fn node_resolv_conf(
         }
     )
 }
+
+/// A Corefile with no `forward` (or `proxy`) in any server block: CoreDNS
+/// answers the cluster's own names and SERVFAIL for every other
+/// (fluxcd/flux2#4411: a hand edit dropped `forward . /etc/resolv.conf`).
+pub(super) fn no_upstream(
+    cm: &Res<k8s_openapi::api::core::v1::ConfigMap>,
+    unforwarded: bool,
+    what: &str,
+) -> Option<Hypothesis> {
+    let corefile = cm.data.as_ref()?.get("Corefile")?;
+    if !unforwarded || corefile.trim().is_empty() {
+        return None;
+    }
+    let (ns, name) = (cm.ns_or_default(), cm.name());
+    Some(
+        Hypothesis::new(
+            84,
+            Loop::Network,
+            cm.objref(),
+            format!("{what}: the Corefile in ConfigMap {ns}/{name} has no `forward` plugin, so CoreDNS has no upstream for names outside the cluster and answers them SERVFAIL (`server misbehaving`)"),
+        )
+        .fix(format!("Put the upstream back in the Corefile's `.:53` block: `forward . /etc/resolv.conf` (or the resolvers the cluster should use, `forward . 10.0.0.2`), with `kubectl -n {ns} edit configmap {name}`; CoreDNS's `reload` plugin picks it up within a minute, or restart the CoreDNS pods. If an addon manager or the platform owns the ConfigMap, change it there (a custom server block in `coredns-custom`), or it writes the old one back.")),
+    )
+}

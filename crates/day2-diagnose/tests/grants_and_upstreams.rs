@@ -1,0 +1,105 @@
+//! Grants and upstreams: a ClusterRoleBinding whose subject another install
+//! moved (rancher/local-path-provisioner#211), an account whose binding is
+//! gone while its sibling's stays (Azure/aad-pod-identity#835), and a
+//! Corefile with no upstream (fluxcd/flux2#4411). Each is read from the
+//! held-out snapshot it came with, and a sibling edited from it must read
+//! otherwise.
+
+mod common;
+
+use common::*;
+use day2_model::Loop;
+
+/// The snapshot of held-out incident `id` of set `set`.
+fn incident(set: u32, id: &str) -> String {
+    let dir = format!(
+        "{}/tests/incidents-heldout-{set}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{dir}: {e}"));
+    let path = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&format!("{id}-")) && n.ends_with(".json"))
+        })
+        .unwrap_or_else(|| panic!("no incident {id} in {dir}"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// `text` with `from` replaced, which must be there.
+fn edit(text: &str, from: &str, to: &str) -> String {
+    assert!(text.contains(from), "the snapshot holds no {from:?}");
+    text.replace(from, to)
+}
+
+#[test]
+fn a_binding_whose_subject_another_install_moved() {
+    let text = incident(154, "011");
+    let pod = ("kube-system", "local-path-provisioner-7f6453708f-dbdrh");
+    let out = diagnose(&load(&text));
+    let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
+    assert_root(
+        d,
+        Loop::Identity,
+        "ClusterRoleBinding",
+        "local-path-provisioner-bind",
+    );
+    assert!(d.fix.contains("namespace: kube-system"), "{}", d.fix);
+    // The binding names the kube-system account: nothing is missing.
+    let bound = edit(
+        &text,
+        "\"name\":\"local-path-provisioner-service-account\",\"namespace\":\"local-path-storage\"}]",
+        "\"name\":\"local-path-provisioner-service-account\",\"namespace\":\"kube-system\"}]",
+    );
+    let out = diagnose(&load(&bound));
+    let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
+    assert_ne!(d.root_cause.loop_, Loop::Identity, "{}", summary(&out));
+}
+
+#[test]
+fn an_account_unbound_beside_its_bound_sibling() {
+    let text = incident(157, "011");
+    let pod = ("platform", "nmi-4xk2p");
+    let out = diagnose(&load(&text));
+    let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
+    assert_root(
+        d,
+        Loop::Identity,
+        "ServiceAccount",
+        "aad-pod-id-nmi-service-account",
+    );
+    // No sibling is bound either: nothing says this account lost a grant.
+    let none = edit(
+        &text,
+        "\"name\":\"aad-pod-id-mic-service-account\",\"namespace\":\"platform\"}]",
+        "\"name\":\"someone-else\",\"namespace\":\"platform\"}]",
+    );
+    let out = diagnose(&load(&none));
+    let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
+    assert_ne!(d.root_cause.loop_, Loop::Identity, "{}", summary(&out));
+}
+
+#[test]
+fn a_corefile_without_an_upstream() {
+    let text = incident(155, "003");
+    let out = diagnose(&load(&text));
+    let d = about(&out, "JobFailed", "mail", "mailbox-sync-28335450");
+    assert_root(d, Loop::Network, "ConfigMap", "coredns");
+    assert!(d.fix.contains("forward . /etc/resolv.conf"), "{}", d.fix);
+    // The upstream is there: the Corefile is not what to change.
+    let forwarded = edit(
+        &text,
+        "    loop\\n    reload",
+        "    forward . /etc/resolv.conf\\n    loop\\n    reload",
+    );
+    let out = diagnose(&load(&forwarded));
+    let d = about(&out, "JobFailed", "mail", "mailbox-sync-28335450");
+    assert!(
+        !d.root_cause.summary.contains("has no `forward` plugin"),
+        "{}",
+        summary(&out)
+    );
+}
