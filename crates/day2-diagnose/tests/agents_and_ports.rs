@@ -233,3 +233,36 @@ fn a_config_key_of_another_release() {
     );
     assert!(d.fix.contains("mimir:2.15"), "{}", d.fix);
 }
+
+#[test]
+fn a_sandbox_the_kubelet_tried_had_its_volumes() {
+    let text = incident(157, "190");
+    let pod = ("kube-system", "kubernetes-dashboard-77fd78f978-xk2pn");
+    let out = diagnose(&load(&text));
+    let d = about(&out, "SandboxCreateFailed", pod.0, pod.1);
+    assert!(d.unexplained, "{}", summary(&out));
+    assert!(d.fix.contains("TCP 6783 and UDP 6783-6784"), "{}", d.fix);
+    // The token Secret the input lacks is not blamed: the kubelet mounts
+    // every volume before it creates a sandbox.
+    assert!(
+        out.diagnoses
+            .iter()
+            .all(|d| d.root_cause.object.kind != "Secret"),
+        "{}",
+        summary(&out)
+    );
+    // Without the sandbox attempt, nothing shows the volume was mounted.
+    let unseen = edit(
+        &text,
+        "\"reason\":\"FailedCreatePodSandBox\"",
+        "\"reason\":\"Scheduled\"",
+    );
+    let out = diagnose(&load(&unseen));
+    assert!(
+        out.diagnoses
+            .iter()
+            .any(|d| d.root_cause.object.kind == "Secret"),
+        "{}",
+        summary(&out)
+    );
+}

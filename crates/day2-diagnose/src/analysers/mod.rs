@@ -90,6 +90,7 @@ pub mod node;
 pub mod node_hostname;
 pub mod node_provider;
 pub mod outside;
+mod overlay_ports;
 pub mod owner_ref;
 pub mod ownership;
 pub mod peer_port;

@@ -228,7 +228,7 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             ObjRef::new("Node", None, node),
             format!("the container runtime on {node} cannot create the pod sandbox: {}", day2_model::redact::excerpt(message, 200)),
         )
-        .fix(format!("Read the kubelet and container runtime logs on {node} (`journalctl -u kubelet -u containerd`). A message that says no more often hides the sandbox (pause) image failing to pull: a node that reaches registries through a proxy or firewall needs it set for the runtime (HTTP_PROXY/HTTPS_PROXY/NO_PROXY in the containerd or docker service), or a pause image mirrored in a registry it reaches."))
+        .fix(format!("Read the kubelet and container runtime logs on {node} (`journalctl -u kubelet -u containerd`). A message that says no more often hides the sandbox (pause) image failing to pull: a node that reaches registries through a proxy or firewall needs it set for the runtime (HTTP_PROXY/HTTPS_PROXY/NO_PROXY in the containerd or docker service), or a pause image mirrored in a registry it reaches.{}", super::overlay_ports::sandbox_wait_note(a, message).unwrap_or_default()))
         .missing("the runtime's log on the node")
         .links(link)
         .unexplained()],

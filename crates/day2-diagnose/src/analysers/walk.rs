@@ -352,15 +352,24 @@ struct Resolved {
 impl Resolved {
     fn of(d: &Detected<'_>) -> Resolved {
         match d.subject {
-            Subject::Pod(p) => Resolved::of_pod(p, d.events_with("FailedMount")),
+            Subject::Pod(p) => Resolved::of_pod(
+                p,
+                d.events_with("FailedMount"),
+                d.events_with("FailedCreatePodSandBox").next().is_some(),
+            ),
             _ => Resolved::default(),
         }
     }
 
     /// From `pod`'s container statuses and its `FailedMount` events.
+    ///
+    /// The kubelet creates a pod's sandbox only once its volumes are
+    /// mounted (`syncPod` waits for them first): a pod whose sandbox it
+    /// tried to create (`sandbox_tried`) had every volume.
     fn of_pod<'e>(
         pod: &day2_model::Pod,
         failed_mounts: impl Iterator<Item = &'e day2_model::Event>,
+        sandbox_tried: bool,
     ) -> Resolved {
         let ran = |cs: &day2_model::pod::ContainerStatus| {
             cs.state
@@ -398,7 +407,7 @@ impl Resolved {
             })
             .rfind(|v| !v.is_empty());
         Resolved {
-            all_volumes: statuses.iter().any(|cs| ran(cs)),
+            all_volumes: sandbox_tried || statuses.iter().any(|cs| ran(cs)),
             waiting,
             env_read: statuses
                 .iter()

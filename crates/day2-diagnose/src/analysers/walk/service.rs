@@ -107,6 +107,7 @@ pub(super) fn walk<'c>(a: &Analysis<'c>, svc: &'c Res<Service>, w: &mut Walked) 
         let resolved = super::Resolved::of_pod(
             p,
             events.iter().copied().filter(|e| e.reason == "FailedMount"),
+            events.iter().any(|e| e.reason == "FailedCreatePodSandBox"),
         );
         for mut x in super::walk(
             a,
