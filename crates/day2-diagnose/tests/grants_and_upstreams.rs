@@ -103,3 +103,39 @@ fn a_corefile_without_an_upstream() {
         summary(&out)
     );
 }
+
+#[test]
+fn a_cloud_controller_outside_the_clusters_proxy() {
+    let text = incident(156, "150");
+    let claim = ("default", "appname-redis-queue-pvc");
+    let out = diagnose(&load(&text));
+    let d = about(&out, "PvcPending", claim.0, claim.1);
+    assert_root(d, Loop::Storage, "Deployment", "ebs-csi-controller");
+    assert!(d.fix.contains("HTTPS_PROXY"), "{}", d.fix);
+    // A proxy with credentials: they stay out of the report.
+    let secret = edit(
+        &text,
+        "\"value\":\"http://OutboundProxyLoadBalancer-redacted",
+        "\"value\":\"http://svc-user:hunter2@OutboundProxyLoadBalancer-redacted",
+    );
+    let out = diagnose(&load(&secret));
+    let d = about(&out, "PvcPending", claim.0, claim.1);
+    assert!(
+        !d.fix.contains("hunter2") && !d.fix.contains("svc-user"),
+        "{}",
+        d.fix
+    );
+    // The controller has the proxy too: the proxy is not what it lacks.
+    let proxied = edit(
+        &text,
+        "\"env\":[{\"name\":\"CSI_ENDPOINT\"",
+        "\"env\":[{\"name\":\"HTTPS_PROXY\",\"value\":\"http://proxy:3128\"},{\"name\":\"CSI_ENDPOINT\"",
+    );
+    let out = diagnose(&load(&proxied));
+    let d = about(&out, "PvcPending", claim.0, claim.1);
+    assert!(
+        !d.root_cause.summary.contains("HTTP proxy"),
+        "{}",
+        summary(&out)
+    );
+}

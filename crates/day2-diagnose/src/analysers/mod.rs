@@ -37,6 +37,7 @@ pub mod dependency;
 pub mod dns_loop;
 pub mod drain;
 pub mod duplicate_agent;
+mod egress_proxy;
 pub mod file_caps;
 pub mod follow;
 pub mod forward_policy;

@@ -181,6 +181,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             // operation still in flight, `Aborted … already exists`).
             _ if let Some(h) = failed.iter().find_map(|e| super::csi::unimplemented(pvc, class, &provisioner, e.message_text())) => out.push(h.link(link)),
             _ if let Some(h) = failed.iter().rev().find_map(|e| super::attach_shared::api_failed(pvc.objref(), &format!("provisioning {ns}/{}", pvc.name()), e.message_text())) => out.push(h.link(link)),
+            _ if let Some(h) = failed.iter().any(|e| e.message_text().contains("DeadlineExceeded")).then(|| super::egress_proxy::unproxied(a, &provisioner, &format!("{provisioner} times out provisioning {ns}/{}", pvc.name()))).flatten() => out.push(h.link(link)),
             _ if failed.iter().any(|e| e.message_text().contains("DeadlineExceeded")) => out.push(
                 Hypothesis::new(50, Loop::Storage, class.map(|c| c.objref()).unwrap_or_else(|| pvc.objref()), format!("{provisioner} times out provisioning {ns}/{}: the storage system does not answer the CSI controller in time, and the input holds no cause for it: {}", pvc.name(), day2_model::redact::excerpt(msg, 200)))
                     .fix(format!("Check the path from the {provisioner} controller pod to every endpoint of the storage system (all its servers and ports, not just the first it contacts: firewalls, security groups, routes), then the provisioner's log (its `csi-provisioner` and driver containers)."))
