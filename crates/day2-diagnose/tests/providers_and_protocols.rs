@@ -15,7 +15,8 @@
 //! an nftables node (projectcalico/calico#2322), and a webhook the control
 //! plane may not dial (cert-manager/cert-manager#3645), and DNS lookups that
 //! cross nodes in Calico's VXLAN (rancher/rke2#1541), and a DNS-01 record
-//! public DNS does not show (cert-manager/cert-manager#7517). Each is read from the
+//! public DNS does not show (cert-manager/cert-manager#7517), and a provisioner
+//! reading another snapshot API (kubernetes-csi/external-snapshotter#313). Each is read from the
 //! held-out snapshot it came with, and a sibling edited from it must read
 //! otherwise.
 
@@ -418,4 +419,23 @@ fn a_dns01_record_public_dns_does_not_show() {
     let out = diagnose(&load(&unpresented));
     let d = about(&out, "FailedMount", pod.0, pod.1);
     assert!(!d.unexplained, "{}", summary(&out));
+}
+
+#[test]
+fn a_provisioner_reading_another_snapshot_api() {
+    let text = incident(156, "151");
+    let claim = ("csi-test", "vol-from-snap");
+    let out = diagnose(&load(&text));
+    let d = about(&out, "PvcPending", claim.0, claim.1);
+    assert_root(d, Loop::Storage, "StatefulSet", "ibm-block-csi-controller");
+    assert!(d.fix.contains("csi-provisioner 1.5 to 2.x"), "{}", d.fix);
+    // A sidecar that reads v1beta1: the API version is not what fails.
+    let newer = edit(&text, "csi-provisioner:v1.4.0", "csi-provisioner:v1.6.0");
+    let out = diagnose(&load(&newer));
+    let d = about(&out, "PvcPending", claim.0, claim.1);
+    assert!(
+        !d.root_cause.summary.contains("reads the snapshot API"),
+        "{}",
+        summary(&out)
+    );
 }

@@ -123,6 +123,7 @@ pub mod secrets_provider;
 pub mod selected_volume;
 pub mod service_port;
 pub mod sidecar_request;
+mod snapshot_api;
 pub mod staging_path;
 pub mod start;
 pub mod storage;

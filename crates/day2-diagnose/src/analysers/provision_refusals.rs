@@ -30,6 +30,7 @@ pub fn refused(
         .or_else(|| undersized(a, pvc, provisioner, msg))
         .or_else(|| nodes_uninitialized(a, provisioner, msg))
         .or_else(|| replicas_on_one_node(a, pvc, msg))
+        .or_else(|| super::snapshot_api::unserved(a, provisioner, msg))
 }
 
 /// A replicated volume that must spread its replicas over several nodes'
