@@ -4,7 +4,10 @@
 //! (kubernetes/kubernetes#106417); controller-runtime's health probes on an
 //! undeclared port (kubeflow/training-operator#1841); two copies of one
 //! node agent (weaveworks/weave#3040); and Weave Net's range over the
-//! nodes' network (weaveworks/weave#2736). Each is read from the held-out
+//! nodes' network (weaveworks/weave#2736); Multus attachments a plugin
+//! refuses or that are looked up in another namespace
+//! (k8snetworkplumbingwg/multus-cni#229, kubevirt/kubevirt#3069). Each is
+//! read from the held-out
 //! snapshot it came with, and a sibling edited from it must read otherwise.
 
 mod common;
@@ -265,4 +268,39 @@ fn a_sandbox_the_kubelet_tried_had_its_volumes() {
         "{}",
         summary(&out)
     );
+}
+
+#[test]
+fn multus_attachments_refused_and_looked_up_elsewhere() {
+    let text = incident(155, "001");
+    let out = diagnose(&load(&text));
+    let d = about(&out, "SandboxCreateFailed", "default", "samplepod");
+    assert_root(
+        d,
+        Loop::Network,
+        "NetworkAttachmentDefinition",
+        "macvlan-conf",
+    );
+    assert!(d.fix.contains("`master` interface `eth0`"), "{}", d.fix);
+    // No attachment of that name in the input: nothing to point at.
+    let gone = edit(
+        &text,
+        "\"kind\":\"NetworkAttachmentDefinition\",\"metadata\":{\"name\":\"macvlan-conf\"",
+        "\"kind\":\"NetworkAttachmentDefinition\",\"metadata\":{\"name\":\"other-conf\"",
+    );
+    let out = diagnose(&load(&gone));
+    let d = about(&out, "SandboxCreateFailed", "default", "samplepod");
+    assert_ne!(
+        d.root_cause.object.kind,
+        "NetworkAttachmentDefinition",
+        "{}",
+        summary(&out)
+    );
+
+    let text = incident(155, "002");
+    let pod = ("vms", "virt-launcher-edge-router-8fz2k");
+    let out = diagnose(&load(&text));
+    let d = about(&out, "SandboxCreateFailed", pod.0, pod.1);
+    assert_root(d, Loop::Network, "NetworkAttachmentDefinition", "access");
+    assert!(d.fix.contains("vms/access"), "{}", d.fix);
 }

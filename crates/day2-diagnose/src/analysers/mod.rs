@@ -84,6 +84,7 @@ pub mod mount_server_name;
 pub mod mount_source;
 mod mount_tls;
 pub mod multi_attach;
+mod multus;
 pub mod named;
 pub mod network;
 pub mod nginx_resolver;

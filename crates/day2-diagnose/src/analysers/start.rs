@@ -217,6 +217,7 @@ pub fn sandbox<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         SandboxError::RuntimeMissing { runtime, binary } => vec![super::runtime_handler::runtime_missing(a, d, pod, node, &runtime, binary.as_deref())],
         SandboxError::CniUnauthorized { plugin } => vec![cni_unauthorized(a, node, plugin, &daemons).links(link)],
         SandboxError::Other if let Some(h) = super::runtime_handler::memory_too_small(pod, message) => vec![h.links(link)],
+        SandboxError::Other if let Some(h) = super::multus::refused(a, pod, message) => vec![h.links(link)],
         SandboxError::Other if let Some(h) = sandbox_image(node, message) => vec![h.links(link)],
         SandboxError::Other if let Some(h) = super::runtime_handler::layer_mount(node, message) => vec![h.links(link)],
         SandboxError::Other if let Some(h) = cni_agent_down(a, node, message, &daemons) => vec![h.links(link)],
