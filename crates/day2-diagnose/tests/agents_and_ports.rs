@@ -3,12 +3,12 @@
 //! DaemonSet with hostPorts that rolls with maxSurge
 //! (kubernetes/kubernetes#106417); controller-runtime's health probes on an
 //! undeclared port (kubeflow/training-operator#1841); two copies of one
-//! node agent (weaveworks/weave#3040); and Weave Net's range over the
-//! nodes' network (weaveworks/weave#2736); Multus attachments a plugin
-//! refuses or that are looked up in another namespace
+//! node agent (weaveworks/weave#3040); Weave Net's range over the nodes'
+//! network (weaveworks/weave#2736); and Multus attachments a plugin refuses
+//! or that are looked up in another namespace
 //! (k8snetworkplumbingwg/multus-cni#229, kubevirt/kubevirt#3069). Each is
-//! read from the held-out
-//! snapshot it came with, and a sibling edited from it must read otherwise.
+//! read from the held-out snapshot it came with, and a sibling edited from
+//! it must read otherwise.
 
 mod common;
 
