@@ -16,31 +16,6 @@ use common::*;
 use day2_diagnose::DiagnoseOutput;
 use day2_model::Loop;
 
-/// The snapshot of held-out incident `id` of set `set`.
-fn incident(set: u32, id: &str) -> String {
-    let dir = format!(
-        "{}/tests/incidents-heldout-{set}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{dir}: {e}"));
-    let path = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .find(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(&format!("{id}-")) && n.ends_with(".json"))
-        })
-        .unwrap_or_else(|| panic!("no incident {id} in {dir}"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// `text` with `from` replaced, which must be there.
-fn edit(text: &str, from: &str, to: &str) -> String {
-    assert!(text.contains(from), "the snapshot holds no {from:?}");
-    text.replace(from, to)
-}
-
 fn has(out: &DiagnoseOutput, kind: &str, ns: &str, name: &str) -> bool {
     out.diagnoses.iter().any(|d| {
         d.symptom.kind == kind
@@ -51,7 +26,7 @@ fn has(out: &DiagnoseOutput, kind: &str, ns: &str, name: &str) -> bool {
 
 #[test]
 fn an_endpoint_slice_without_the_services_port() {
-    let text = incident(156, "003");
+    let text = heldout(156, "003");
     let out = diagnose(&load(&text));
     let d = about(&out, "ServiceWithoutReadyEndpoints", "test", "svc");
     assert_root(d, Loop::Network, "Service", "svc");
@@ -72,7 +47,7 @@ fn an_endpoint_slice_without_the_services_port() {
 
 #[test]
 fn a_daemon_set_with_host_ports_that_surges() {
-    let text = incident(156, "004");
+    let text = heldout(156, "004");
     let pod = ("opcs", "ds-nginx-3-hx8c2");
     let out = diagnose(&load(&text));
     let d = about(&out, "PodPending", pod.0, pod.1);
@@ -93,7 +68,7 @@ fn a_daemon_set_with_host_ports_that_surges() {
 
 #[test]
 fn controller_runtime_health_probes_on_an_undeclared_port() {
-    let text = incident(156, "101");
+    let text = heldout(156, "101");
     let pod = ("kubeflow", "training-operator-7df886f775-fbcz8");
     let out = diagnose(&load(&text));
     let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
@@ -117,7 +92,7 @@ fn controller_runtime_health_probes_on_an_undeclared_port() {
 
 #[test]
 fn two_copies_of_one_node_agent() {
-    let text = incident(157, "002");
+    let text = heldout(157, "002");
     let pod = ("kube-system", "weave-net-5rjln");
     let out = diagnose(&load(&text));
     let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
@@ -155,7 +130,7 @@ fn two_copies_of_one_node_agent() {
 
 #[test]
 fn weave_allocating_over_the_nodes_network() {
-    let text = incident(157, "001");
+    let text = heldout(157, "001");
     let out = diagnose(&load(&text));
     let d = about(&out, "NodeNotReady", "", "kube-master");
     assert_root(d, Loop::Network, "DaemonSet", "weave-net");
@@ -173,7 +148,7 @@ fn weave_allocating_over_the_nodes_network() {
 
 #[test]
 fn a_local_volume_whose_node_is_gone() {
-    let text = incident(154, "151");
+    let text = heldout(154, "151");
     let pod = ("kube-logging", "esdata-4");
     let out = diagnose(&load(&text));
     let d = about(&out, "PodPending", pod.0, pod.1);
@@ -202,7 +177,7 @@ fn a_local_volume_whose_node_is_gone() {
 
 #[test]
 fn kube_dns_upstream_on_systemd_resolved_nodes() {
-    let text = incident(157, "003");
+    let text = heldout(157, "003");
     let pod = ("ci", "repo-mirror-7d9c5b8f64-w2xlq");
     let out = diagnose(&load(&text));
     let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
@@ -221,7 +196,7 @@ fn kube_dns_upstream_on_systemd_resolved_nodes() {
 
 #[test]
 fn a_config_key_of_another_release() {
-    let text = incident(155, "101");
+    let text = heldout(155, "101");
     let out = diagnose(&load(&text));
     let d = out
         .diagnoses
@@ -239,7 +214,7 @@ fn a_config_key_of_another_release() {
 
 #[test]
 fn a_sandbox_the_kubelet_tried_had_its_volumes() {
-    let text = incident(157, "190");
+    let text = heldout(157, "190");
     let pod = ("kube-system", "kubernetes-dashboard-77fd78f978-xk2pn");
     let out = diagnose(&load(&text));
     let d = about(&out, "SandboxCreateFailed", pod.0, pod.1);
@@ -272,7 +247,7 @@ fn a_sandbox_the_kubelet_tried_had_its_volumes() {
 
 #[test]
 fn multus_attachments_refused_and_looked_up_elsewhere() {
-    let text = incident(155, "001");
+    let text = heldout(155, "001");
     let out = diagnose(&load(&text));
     let d = about(&out, "SandboxCreateFailed", "default", "samplepod");
     assert_root(
@@ -297,7 +272,7 @@ fn multus_attachments_refused_and_looked_up_elsewhere() {
         summary(&out)
     );
 
-    let text = incident(155, "002");
+    let text = heldout(155, "002");
     let pod = ("vms", "virt-launcher-edge-router-8fz2k");
     let out = diagnose(&load(&text));
     let d = about(&out, "SandboxCreateFailed", pod.0, pod.1);

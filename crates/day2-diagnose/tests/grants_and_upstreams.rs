@@ -10,34 +10,9 @@ mod common;
 use common::*;
 use day2_model::Loop;
 
-/// The snapshot of held-out incident `id` of set `set`.
-fn incident(set: u32, id: &str) -> String {
-    let dir = format!(
-        "{}/tests/incidents-heldout-{set}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{dir}: {e}"));
-    let path = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .find(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(&format!("{id}-")) && n.ends_with(".json"))
-        })
-        .unwrap_or_else(|| panic!("no incident {id} in {dir}"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// `text` with `from` replaced, which must be there.
-fn edit(text: &str, from: &str, to: &str) -> String {
-    assert!(text.contains(from), "the snapshot holds no {from:?}");
-    text.replace(from, to)
-}
-
 #[test]
 fn a_binding_whose_subject_another_install_moved() {
-    let text = incident(154, "011");
+    let text = heldout(154, "011");
     let pod = ("kube-system", "local-path-provisioner-7f6453708f-dbdrh");
     let out = diagnose(&load(&text));
     let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
@@ -61,7 +36,7 @@ fn a_binding_whose_subject_another_install_moved() {
 
 #[test]
 fn an_account_unbound_beside_its_bound_sibling() {
-    let text = incident(157, "011");
+    let text = heldout(157, "011");
     let pod = ("platform", "nmi-4xk2p");
     let out = diagnose(&load(&text));
     let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
@@ -84,7 +59,7 @@ fn an_account_unbound_beside_its_bound_sibling() {
 
 #[test]
 fn a_corefile_without_an_upstream() {
-    let text = incident(155, "003");
+    let text = heldout(155, "003");
     let out = diagnose(&load(&text));
     let d = about(&out, "JobFailed", "mail", "mailbox-sync-28335450");
     assert_root(d, Loop::Network, "ConfigMap", "coredns");
@@ -106,7 +81,7 @@ fn a_corefile_without_an_upstream() {
 
 #[test]
 fn a_cloud_controller_outside_the_clusters_proxy() {
-    let text = incident(156, "150");
+    let text = heldout(156, "150");
     let claim = ("default", "appname-redis-queue-pvc");
     let out = diagnose(&load(&text));
     let d = about(&out, "PvcPending", claim.0, claim.1);

@@ -10,36 +10,11 @@ mod common;
 use common::*;
 use day2_model::Loop;
 
-/// The snapshot of held-out incident `id` of set `set`.
-fn incident(set: u32, id: &str) -> String {
-    let dir = format!(
-        "{}/tests/incidents-heldout-{set}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{dir}: {e}"));
-    let path = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .find(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(&format!("{id}-")) && n.ends_with(".json"))
-        })
-        .unwrap_or_else(|| panic!("no incident {id} in {dir}"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// `text` with `from` replaced, which must be there.
-fn edit(text: &str, from: &str, to: &str) -> String {
-    assert!(text.contains(from), "the snapshot holds no {from:?}");
-    text.replace(from, to)
-}
-
 const ISTIO_POD: (&str, &str) = ("billing", "ledger-api-7f95c6d8b9-hx4zd");
 
 #[test]
 fn istio_parsing_a_port_named_for_mysql() {
-    let text = incident(151, "003");
+    let text = heldout(151, "003");
     let out = diagnose(&load(&text));
     let d = about(&out, "CrashLoopBackOff", ISTIO_POD.0, ISTIO_POD.1);
     assert_root(d, Loop::Network, "Service", "ledger-db");
@@ -62,7 +37,7 @@ const REDIS_SERVICE: &str =
 
 #[test]
 fn linkerd_detecting_the_protocol_of_a_redis_port() {
-    let text = incident(153, "003");
+    let text = heldout(153, "003");
     let out = diagnose(&load(&text));
     let d = about(&out, "CrashLoopBackOff", LINKERD_POD.0, LINKERD_POD.1);
     assert_root(d, Loop::Network, "Service", "redis-master");

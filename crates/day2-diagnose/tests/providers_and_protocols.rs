@@ -25,34 +25,9 @@ mod common;
 use common::*;
 use day2_model::Loop;
 
-/// The snapshot of held-out incident `id` of set `set`.
-fn incident(set: u32, id: &str) -> String {
-    let dir = format!(
-        "{}/tests/incidents-heldout-{set}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{dir}: {e}"));
-    let path = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .find(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(&format!("{id}-")) && n.ends_with(".json"))
-        })
-        .unwrap_or_else(|| panic!("no incident {id} in {dir}"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// `text` with `from` replaced, which must be there.
-fn edit(text: &str, from: &str, to: &str) -> String {
-    assert!(text.contains(from), "the snapshot holds no {from:?}");
-    text.replace(from, to)
-}
-
 #[test]
 fn a_csi_controller_the_cloud_does_not_authenticate() {
-    let text = incident(151, "010");
+    let text = heldout(151, "010");
     let out = diagnose(&load(&text));
     let d = about(&out, "PvcPending", "default", "csi-pvc");
     assert_root(d, Loop::Identity, "StatefulSet", "csi-do-controller");
@@ -73,7 +48,7 @@ fn a_csi_controller_the_cloud_does_not_authenticate() {
 
 #[test]
 fn nodes_the_cloud_provider_never_initialised() {
-    let text = incident(150, "150");
+    let text = heldout(150, "150");
     let out = diagnose(&load(&text));
     let d = about(&out, "PvcPending", "demo", "example-vanilla-block-pvc");
     assert_eq!(d.root_cause.object.kind, "Node", "{}", summary(&out));
@@ -91,7 +66,7 @@ fn nodes_the_cloud_provider_never_initialised() {
 
 #[test]
 fn a_cloud_api_that_fails_on_its_side_is_outside_the_cluster() {
-    let text = incident(151, "191");
+    let text = heldout(151, "191");
     let out = diagnose(&load(&text));
     let d = about(&out, "FailedAttachVolume", "analytics", "worker-1");
     assert!(d.unexplained, "{}", summary(&out));
@@ -112,7 +87,7 @@ fn a_cloud_api_that_fails_on_its_side_is_outside_the_cluster() {
 
 #[test]
 fn an_nfs_version_the_server_does_not_serve() {
-    let text = incident(153, "150");
+    let text = heldout(153, "150");
     let out = diagnose(&load(&text));
     let d = about(&out, "FailedMount", "dev", "devbox-web-59c7d4b8f6-8rlxn");
     assert_root(d, Loop::Storage, "PersistentVolume", "pv-winnfsd");
@@ -130,7 +105,7 @@ fn an_nfs_version_the_server_does_not_serve() {
 
 #[test]
 fn an_iscsi_portal_named_by_host_name() {
-    let text = incident(152, "151");
+    let text = heldout(152, "151");
     let out = diagnose(&load(&text));
     let d = about(&out, "FailedMount", "media", "jellyfin-5f7bd9c6d4-tk2mx");
     assert_root(
@@ -156,7 +131,7 @@ fn an_iscsi_portal_named_by_host_name() {
 
 #[test]
 fn a_load_balancer_address_no_pool_holds() {
-    let text = incident(152, "003");
+    let text = heldout(152, "003");
     let out = diagnose(&load(&text));
     let d = about(&out, "LoadBalancerPending", "kube-system", "ingress");
     assert_root(d, Loop::Network, "Service", "ingress");
@@ -184,7 +159,7 @@ fn a_load_balancer_address_no_pool_holds() {
 
 #[test]
 fn a_private_domain_coredns_sends_to_every_upstream() {
-    let text = incident(153, "001");
+    let text = heldout(153, "001");
     let out = diagnose(&load(&text));
     let d = about(
         &out,
@@ -212,7 +187,7 @@ fn a_private_domain_coredns_sends_to_every_upstream() {
 
 #[test]
 fn a_container_memory_limit_no_runtime_starts_under() {
-    let text = incident(153, "101");
+    let text = heldout(153, "101");
     let out = diagnose(&load(&text));
     let d = about(&out, "SandboxCreateFailed", "default", "downward");
     assert_root(d, Loop::Compute, "Pod", "downward");
@@ -229,7 +204,7 @@ fn a_container_memory_limit_no_runtime_starts_under() {
 
 #[test]
 fn a_job_a_sidecar_keeps_running_past_its_deadline() {
-    let text = incident(151, "101");
+    let text = heldout(151, "101");
     let out = diagnose(&load(&text));
     let d = about(&out, "JobFailed", "batch", "export-orders-1547690400");
     assert!(d.fix.contains("sidecar.istio.io/inject"), "{}", d.fix);
@@ -246,7 +221,7 @@ fn a_job_a_sidecar_keeps_running_past_its_deadline() {
 
 #[test]
 fn karpenter_refused_by_its_role_and_by_the_organisation() {
-    let text = incident(153, "010");
+    let text = heldout(153, "010");
     let out = diagnose(&load(&text));
     let d = about(
         &out,
@@ -256,7 +231,7 @@ fn karpenter_refused_by_its_role_and_by_the_organisation() {
     );
     assert_eq!(d.root_cause.loop_, Loop::Identity, "{}", summary(&out));
     assert!(d.fix.contains("iam:PassRole"), "{}", d.fix);
-    let text = incident(153, "191");
+    let text = heldout(153, "191");
     let out = diagnose(&load(&text));
     let d = about(
         &out,
@@ -274,7 +249,7 @@ fn karpenter_refused_by_its_role_and_by_the_organisation() {
 
 #[test]
 fn a_strict_mesh_in_front_of_a_load_balancer_s_health_checks() {
-    let text = incident(151, "002");
+    let text = heldout(151, "002");
     let out = diagnose(&load(&text));
     let d = about(
         &out,
@@ -307,7 +282,7 @@ fn a_strict_mesh_in_front_of_a_load_balancer_s_health_checks() {
 
 #[test]
 fn legacy_iptables_rules_on_nodes_whose_iptables_is_nftables() {
-    let text = incident(151, "001");
+    let text = heldout(151, "001");
     let out = diagnose(&load(&text));
     let d = about(
         &out,
@@ -333,7 +308,7 @@ fn legacy_iptables_rules_on_nodes_whose_iptables_is_nftables() {
 
 #[test]
 fn flannel_s_network_and_the_nodes_pod_cidrs_disagree() {
-    let text = incident(153, "002");
+    let text = heldout(153, "002");
     let out = diagnose(&load(&text));
     let d = out
         .diagnoses
@@ -349,7 +324,7 @@ fn flannel_s_network_and_the_nodes_pod_cidrs_disagree() {
 
 #[test]
 fn a_webhook_address_the_managed_control_plane_may_not_dial() {
-    let text = incident(150, "001");
+    let text = heldout(150, "001");
     let out = diagnose(&load(&text));
     let d = about(&out, "JobFailed", "ci", "cert-manager-smoke-test");
     assert_eq!(d.root_cause.loop_, Loop::Network, "{}", summary(&out));
@@ -366,7 +341,7 @@ fn a_webhook_address_the_managed_control_plane_may_not_dial() {
 
 #[test]
 fn dns_lookups_crossing_nodes_in_calico_vxlan() {
-    let text = incident(153, "004");
+    let text = heldout(153, "004");
     let pod = ("payments", "ledger-sync-6f4b8d7c9b-wq2tx");
     let out = diagnose(&load(&text));
     let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
@@ -397,7 +372,7 @@ fn dns_lookups_crossing_nodes_in_calico_vxlan() {
 
 #[test]
 fn a_dns01_record_public_dns_does_not_show() {
-    let text = incident(150, "191");
+    let text = heldout(150, "191");
     let pod = ("web", "api-7d9f6c5b8-w2r6c");
     let out = diagnose(&load(&text));
     let d = about(&out, "FailedMount", pod.0, pod.1);
@@ -423,7 +398,7 @@ fn a_dns01_record_public_dns_does_not_show() {
 
 #[test]
 fn a_provisioner_reading_another_snapshot_api() {
-    let text = incident(156, "151");
+    let text = heldout(156, "151");
     let claim = ("csi-test", "vol-from-snap");
     let out = diagnose(&load(&text));
     let d = about(&out, "PvcPending", claim.0, claim.1);

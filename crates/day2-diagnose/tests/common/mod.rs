@@ -77,3 +77,30 @@ pub fn summary(out: &DiagnoseOutput) -> String {
         })
         .collect()
 }
+
+/// The snapshot of held-out incident `id` of set `set`
+/// (`tests/incidents-heldout-<set>/<id>-*.json`).
+pub fn heldout(set: u32, id: &str) -> String {
+    let dir = format!(
+        "{}/tests/incidents-heldout-{set}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{dir}: {e}"));
+    let path = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&format!("{id}-")) && n.ends_with(".json"))
+        })
+        .unwrap_or_else(|| panic!("no incident {id} in {dir}"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// `text` with `from` replaced, which must be there: a sibling of a
+/// snapshot, edited where the reading turns.
+pub fn edit(text: &str, from: &str, to: &str) -> String {
+    assert!(text.contains(from), "the snapshot holds no {from:?}");
+    text.replace(from, to)
+}
