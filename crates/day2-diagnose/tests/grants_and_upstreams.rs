@@ -32,6 +32,25 @@ fn a_binding_whose_subject_another_install_moved() {
     let out = diagnose(&load(&bound));
     let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
     assert_ne!(d.root_cause.loop_, Loop::Identity, "{}", summary(&out));
+    // A binding of another application's account of the same name: not
+    // the one meant for this account.
+    let unrelated = text
+        .replace(
+            "\"name\":\"local-path-provisioner-bind\"",
+            "\"name\":\"storage-agent-bind\"",
+        )
+        .replace(
+            "\"name\":\"local-path-provisioner-role\"",
+            "\"name\":\"storage-agent-role\"",
+        );
+    let out = diagnose(&load(&unrelated));
+    let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
+    assert_ne!(
+        d.root_cause.object.kind,
+        "ClusterRoleBinding",
+        "{}",
+        summary(&out)
+    );
 }
 
 #[test]

@@ -61,8 +61,17 @@ pub fn unbound<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     }
     let workload = model::workload_ref(c, pod);
     let account = day2_model::ObjRef::new("ServiceAccount", Some(ns), sa);
-    // A binding whose subject is an account of this name elsewhere.
+    // A binding whose subject is an account of this name elsewhere, and
+    // whose own name or role's names the application (`controller` in
+    // two namespaces may be two applications).
+    let app = sa
+        .trim_end_matches("-service-account")
+        .trim_end_matches("-serviceaccount")
+        .trim_end_matches("-sa");
     let moved = c.cluster_role_bindings.iter().find_map(|b| {
+        if !(b.name().contains(app) || b.role_ref.name.contains(app)) {
+            return None;
+        }
         let other = b.subjects.iter().flatten().find(|s| {
             s.kind == "ServiceAccount" && s.name == sa && s.namespace.as_deref() != Some(ns)
         })?;
