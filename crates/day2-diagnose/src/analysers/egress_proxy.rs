@@ -4,43 +4,58 @@
 //! calls go straight for an address the network drops
 //! (kubernetes-csi/external-provisioner#678: kops's `egressProxy` set for
 //! its own components, not for the EBS CSI controller; `CreateVolume`
-//! ends in DeadlineExceeded).
+//! ends in DeadlineExceeded). The proxy is read as `follow::proxy` reads it
+//! for a pod that times out to the outside: its own environment, or a
+//! ConfigMap it loads.
 
 use crate::analysis::Analysis;
 use crate::evidence::Hypothesis;
-use day2_model::{Loop, Workload};
-
-/// The proxy a container's environment names (`HTTPS_PROXY`, `https_proxy`,
-/// else `HTTP_PROXY`).
-fn proxy_of(w: &Workload<'_>) -> Option<String> {
-    let env = || {
-        w.spec
-            .containers
-            .iter()
-            .flat_map(|c| c.env.iter().flatten())
-    };
-    let named = |k: &str| {
-        env()
-            .find(|e| e.name.eq_ignore_ascii_case(k))
-            .and_then(|e| e.value.clone())
-            .filter(|v| !v.is_empty())
-    };
-    named("HTTPS_PROXY").or_else(|| named("HTTP_PROXY"))
-}
+use day2_model::{Loop, ObjRef};
 
 /// The provisioner's controller, unproxied among proxied components.
 pub(super) fn unproxied(a: &Analysis<'_>, provisioner: &str, what: &str) -> Option<Hypothesis> {
     let w = super::csi::provisioner_workload(a, provisioner)?;
-    if proxy_of(w).is_some() {
+    let (ns, name) = (w.namespace(), w.name());
+    let spec = w.spec;
+    if super::follow::takes_proxy(
+        a,
+        ns,
+        spec.containers
+            .iter()
+            .chain(spec.init_containers.iter().flatten()),
+    ) {
         return None;
     }
-    let proxied: Vec<(&Workload<'_>, String)> = a
-        .workloads_all()
+    // The other workloads that go out through a proxy (three named), and
+    // the proxy of the first that says which.
+    let own = ObjRef::new(w.kind, Some(ns), name);
+    let mut others: Vec<ObjRef> = Vec::new();
+    let mut proxy: Option<String> = None;
+    for p in super::follow::proxied_pods(a) {
+        let o = crate::model::workload_ref(a.cluster, p);
+        if o == own || others.contains(&o) {
+            continue;
+        }
+        if proxy.is_none() {
+            proxy = super::follow::proxy_url(a, p);
+        }
+        others.push(o);
+        if others.len() == 3 {
+            break;
+        }
+    }
+    let proxy = proxy?;
+    let others: Vec<String> = others
         .iter()
-        .filter(|o| !matches!(o.kind, "ReplicaSet" | "Pod"))
-        .filter_map(|o| proxy_of(o).map(|p| (o, p)))
+        .map(|o| {
+            format!(
+                "{} {}/{}",
+                o.kind,
+                o.namespace.as_deref().unwrap_or_default(),
+                o.name
+            )
+        })
         .collect();
-    let (_, proxy) = proxied.first()?;
     // A proxy's credentials (`http://user:pass@proxy:3128`) stay out of the report.
     let proxy = match proxy.split_once("://") {
         Some((scheme, rest)) => format!(
@@ -52,17 +67,11 @@ pub(super) fn unproxied(a: &Analysis<'_>, provisioner: &str, what: &str) -> Opti
             .map_or(proxy.as_str(), |(_, host)| host)
             .to_owned(),
     };
-    let others: Vec<String> = proxied
-        .iter()
-        .take(3)
-        .map(|(o, _)| format!("{} {}/{}", o.kind, o.namespace(), o.name()))
-        .collect();
-    let (ns, name) = (w.namespace(), w.name());
     Some(
         Hypothesis::new(
             80,
             Loop::Storage,
-            day2_model::ObjRef::new(w.kind, Some(ns), name),
+            own,
             format!(
                 "{what}: the cluster reaches out through an HTTP proxy ({} carry `HTTPS_PROXY`), and the containers of {} {ns}/{name}, which call the cloud's API for {provisioner}, carry none, so their calls go straight out and time out",
                 others.join(", "),

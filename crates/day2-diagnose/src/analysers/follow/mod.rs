@@ -52,6 +52,7 @@ pub(crate) use dns::dns_service;
 use dns::{dns_cause, forward_without_nameservers};
 use identity::{cloud_identity, exec_format};
 use process::{entrypoint_unloadable, privileged_port};
+pub(crate) use proxy::{proxied_pods, proxy_url, takes_proxy};
 pub use said::said_services;
 
 use super::{apierr, named};

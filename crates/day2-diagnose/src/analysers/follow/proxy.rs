@@ -47,6 +47,48 @@ fn proxy_source<'c>(
     })
 }
 
+/// Whether any of `containers`, of a pod in `ns`, goes out through a proxy.
+pub(crate) fn takes_proxy<'a>(
+    a: &Analysis<'_>,
+    ns: &str,
+    mut containers: impl Iterator<Item = &'a Container>,
+) -> bool {
+    containers.any(|c| proxy_source(a, ns, c).is_some())
+}
+
+/// The pods whose containers go out through a proxy, found once per run.
+pub(crate) fn proxied_pods<'a, 'c>(a: &'a Analysis<'c>) -> &'a [&'c Res<Pod>] {
+    a.memo.proxied.get_or_init(|| {
+        a.cluster
+            .pods
+            .iter()
+            .filter(|p| takes_proxy(a, p.ns_or_default(), containers(p)))
+            .collect()
+    })
+}
+
+/// The proxy a pod's containers use: the first of `HTTPS_PROXY`,
+/// `https_proxy`, `HTTP_PROXY`, `http_proxy` that is set, in their own
+/// environment or in the ConfigMap they read it from.
+pub(crate) fn proxy_url(a: &Analysis<'_>, pod: &Res<Pod>) -> Option<String> {
+    let ns = pod.ns_or_default();
+    containers(pod).find_map(|c| {
+        let set = |v: Option<&String>| v.filter(|v| !v.is_empty()).cloned();
+        match proxy_source(a, ns, c)? {
+            None => NAMES.iter().find_map(|n| {
+                set(c
+                    .env
+                    .iter()
+                    .flatten()
+                    .find(|e| e.name == *n)?
+                    .value
+                    .as_ref())
+            }),
+            Some(cm) => NAMES.iter().find_map(|n| set(cm.data.as_ref()?.get(*n))),
+        }
+    })
+}
+
 fn containers(p: &Pod) -> impl Iterator<Item = &Container> {
     p.spec.iter().flat_map(|s| {
         s.containers
@@ -65,18 +107,11 @@ pub(super) fn bypassed(
     what: &str,
 ) -> Option<Hypothesis> {
     let ns = pod.ns_or_default();
-    if containers(pod).any(|c| proxy_source(a, ns, c).is_some()) {
+    if takes_proxy(a, ns, containers(pod)) {
         return None;
     }
     let owner = model::workload_ref(a.cluster, pod);
-    let proxied = a.memo.proxied.get_or_init(|| {
-        a.cluster
-            .pods
-            .iter()
-            .filter(|p| containers(p).any(|c| proxy_source(a, p.ns_or_default(), c).is_some()))
-            .collect()
-    });
-    let (other, source) = proxied.iter().find_map(|&p| {
+    let (other, source) = proxied_pods(a).iter().find_map(|&p| {
         if model::workload_ref(a.cluster, p) == owner {
             return None;
         }
