@@ -95,10 +95,9 @@ fn proxy_version(image: Option<&str>) -> Option<(u32, u32)> {
 fn port_of(svc: &Res<Service>, port: Option<u16>) -> Option<&ServicePort> {
     let ports = svc.spec.as_ref()?.ports.as_deref()?;
     match port {
-        Some(n) => ports.iter().find(|p| {
-            p.port == i32::from(n)
-                || matches!(&p.target_port, Some(IntOrString::Int(t)) if *t == i32::from(n))
-        }),
+        Some(n) => ports
+            .iter()
+            .find(|p| super::mesh_server_first::serves(p, n)),
         None => match ports {
             [p] => Some(p),
             _ => None,

@@ -48,7 +48,7 @@ fn timed_out_peer(text: &str) -> Option<(std::net::IpAddr, u16)> {
 }
 
 /// Whether a Service port is `port`, or forwards to it.
-fn serves(p: &k8s_openapi::api::core::v1::ServicePort, port: u16) -> bool {
+pub(super) fn serves(p: &k8s_openapi::api::core::v1::ServicePort, port: u16) -> bool {
     use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
     p.port == i32::from(port)
         || matches!(&p.target_port, Some(IntOrString::Int(t)) if *t == i32::from(port))

@@ -26,11 +26,11 @@ fn attachments<'a>(
         .map(|o| (o.ns_or_default().to_owned(), o.objref()))
 }
 
-/// The quoted text after `marker` (`… network "x": …`).
-fn quoted<'m>(message: &'m str, marker: &str) -> Option<&'m str> {
+/// The text in parentheses right after `marker` (`… (access) in
+/// namespace (kube-system)`), where Multus puts names without quotes.
+fn parenthesised<'m>(message: &'m str, marker: &str) -> Option<&'m str> {
     let rest = &message[message.find(marker)? + marker.len()..];
-    let rest = rest.strip_prefix('"').unwrap_or(rest);
-    rest.split(['"', ')']).next().filter(|s| !s.is_empty())
+    rest.split(')').next().filter(|s| !s.is_empty())
 }
 
 pub(super) fn refused(a: &Analysis<'_>, pod: &Res<Pod>, message: &str) -> Option<Hypothesis> {
@@ -39,8 +39,8 @@ pub(super) fn refused(a: &Analysis<'_>, pod: &Res<Pod>, message: &str) -> Option
     }
     let ns = pod.ns_or_default();
     // Looked up in the wrong namespace.
-    if let Some(name) = quoted(message, "cannot find a network-attachment-definition (") {
-        let looked = quoted(message, ") in namespace (").unwrap_or("?");
+    if let Some(name) = parenthesised(message, "cannot find a network-attachment-definition (") {
+        let looked = parenthesised(message, ") in namespace (").unwrap_or("?");
         let (there, obj) = attachments(a, name).find(|(n, _)| n != looked)?;
         return Some(
             Hypothesis::new(
@@ -58,7 +58,7 @@ pub(super) fn refused(a: &Analysis<'_>, pod: &Res<Pod>, message: &str) -> Option
         );
     }
     // The delegate plugin refused the attachment's configuration.
-    let name = quoted(message, "Err adding pod to network ")?;
+    let name = crate::messages::quoted_after(message, "Err adding pod to network ")?;
     let (_, obj) = attachments(a, name)
         .find(|(n, _)| n == ns)
         .or_else(|| attachments(a, name).next())?;
@@ -66,7 +66,7 @@ pub(super) fn refused(a: &Analysis<'_>, pod: &Res<Pod>, message: &str) -> Option
         .rsplit_once("Delegate add - ")
         .map_or(message, |(_, r)| r)
         .trim();
-    let hint = quoted(said, "failed to lookup master ")
+    let hint = crate::messages::quoted_after(said, "failed to lookup master ")
         .map(|m| {
             format!(
                 " Its `master` interface `{m}` is not on the node: set `master` in the attachment's config to the interface the nodes carry their network on (`ip -br link` on a node: `ens160`, `enp0s3`, …), the same name on every node it may run on, or pin such pods to nodes that have it."
