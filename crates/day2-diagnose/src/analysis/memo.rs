@@ -5,6 +5,7 @@
 use day2_model::object::DynObject;
 use day2_model::pod::Pod;
 use day2_model::{Event, Res};
+use k8s_openapi::api::apps::v1::DaemonSet;
 use k8s_openapi::api::core::v1::{ConfigMap, PersistentVolume};
 use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
@@ -34,6 +35,18 @@ pub(crate) struct Memo<'c> {
     pub(crate) unmatched_nodes: OnceLock<Option<(Vec<&'c str>, &'c str)>>,
     /// The last label of every node's name, when they all share one.
     pub(crate) nodes_tld: OnceLock<Option<&'c str>>,
+    /// The pod network's VXLAN, when it carries traffic between nodes in
+    /// one: every DNS lookup that times out across nodes asks.
+    pub(crate) vxlan: OnceLock<Option<Vxlan<'c>>>,
+}
+
+/// A pod network's VXLAN: what it is, its agent's DaemonSet, the device it
+/// creates on each node, and how to turn that device's checksum offload off.
+pub(crate) struct Vxlan<'c> {
+    pub(crate) what: &'static str,
+    pub(crate) agent: Option<&'c Res<DaemonSet>>,
+    pub(crate) device: &'static str,
+    pub(crate) off: &'static str,
 }
 
 /// Objects by one of their labels, `(key, value)`.

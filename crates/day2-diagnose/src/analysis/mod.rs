@@ -2,6 +2,7 @@
 //! placement evidence, and the results of earlier phases.
 
 mod memo;
+pub(crate) use memo::Vxlan;
 mod verdicts;
 
 use crate::evidence::{FindingIndex, Hypothesis, Link};

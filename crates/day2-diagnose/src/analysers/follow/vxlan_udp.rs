@@ -10,15 +10,7 @@
 //! a firewall between the nodes read alike, so the fix names both.
 
 use super::*;
-
-/// The VXLAN of the pod network, its agent and the device it creates:
-/// `(what, agent, device, how to turn the offload off)`.
-struct Vxlan<'c> {
-    what: &'static str,
-    agent: Option<&'c Res<k8s_openapi::api::apps::v1::DaemonSet>>,
-    device: &'static str,
-    off: &'static str,
-}
+use crate::analysis::Vxlan;
 
 fn daemon_set<'c>(
     a: &Analysis<'c>,
@@ -30,10 +22,15 @@ fn daemon_set<'c>(
         .find(|d| names.iter().any(|n| d.name() == *n))
 }
 
+/// The pod network's VXLAN, found once per run.
+fn vxlan<'a, 'c>(a: &'a Analysis<'c>) -> Option<&'a Vxlan<'c>> {
+    a.memo.vxlan.get_or_init(|| find(a)).as_ref()
+}
+
 /// Calico's pools in VXLAN (`IPPool` `vxlanMode`, the operator's
 /// `Installation` encapsulation, calico-node's environment), else
 /// flannel's VXLAN backend.
-fn vxlan<'c>(a: &Analysis<'c>) -> Option<Vxlan<'c>> {
+fn find<'c>(a: &Analysis<'c>) -> Option<Vxlan<'c>> {
     let pool = a.cluster.other.iter().any(|o| {
         let spec = o.obj.data.get("spec");
         match o.obj.kind.as_str() {
