@@ -3,6 +3,7 @@
 //! diagnosis.
 
 pub mod admission;
+pub mod admission_policy;
 pub mod admission_rejected;
 pub mod apierr;
 pub mod apiservice_path;
@@ -13,6 +14,7 @@ pub mod bgp;
 pub mod cache_sync;
 pub mod cert_issuance;
 pub mod child_killed;
+mod claim_held;
 pub mod class_params;
 pub mod cloud_policy;
 pub mod cni_bin;
@@ -78,6 +80,7 @@ pub mod metrics_adapter;
 pub mod missing_file;
 pub mod mount;
 pub mod mount_driver;
+mod mount_kubelet;
 pub mod mount_protocol;
 pub mod mount_secret;
 pub mod mount_server_name;

@@ -290,3 +290,21 @@ pub fn service_args<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     out.truncate(1);
     out
 }
+
+/// The one name among `held` that is `wanted` with a `-`-separated affix
+/// added or removed (`app` and `app-conf`, `app-config` and `app`): the
+/// object a reference most likely meant. None when no name, or more than
+/// one, is that close.
+pub(super) fn sibling_name<'h>(wanted: &str, held: &[&'h str]) -> Option<&'h str> {
+    let close = |a: &str, b: &str| {
+        a.len() > b.len()
+            && (a.strip_prefix(b).is_some_and(|r| r.starts_with('-'))
+                || a.strip_suffix(b).is_some_and(|r| r.ends_with('-')))
+    };
+    let mut found = held
+        .iter()
+        .copied()
+        .filter(|h| *h != wanted && (close(h, wanted) || close(wanted, h)));
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
+}

@@ -130,7 +130,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             VolumeErrorClass::MissingClass => out.push(
                 Hypothesis::new(88, Loop::Storage, pvc.objref(), format!("claim {ns}/{} names StorageClass {}, which does not exist", pvc.name(), class_name.clone().unwrap_or_default()))
                     .rule(a.findings.rule_on("ST007", &pvc.objref()).map(|f| &*f.rule))
-                    .fix(match sibling_name(class_name.as_deref().unwrap_or(""), &a.cluster.storage_classes.iter().map(|c| c.name()).collect::<Vec<_>>()) {
+                    .fix(match super::named::sibling_name(class_name.as_deref().unwrap_or(""), &a.cluster.storage_classes.iter().map(|c| c.name()).collect::<Vec<_>>()) {
                         Some(other) => format!("StorageClass {other} exists: set the claim's storageClassName to `{other}` (it is immutable on a claim: recreate it), or create the class it names."),
                         None => "Create the StorageClass or point the claim at an existing one (storageClassName is immutable on a claim: recreate it).".to_owned(),
                     })
@@ -171,7 +171,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             _ if let Some(h) = super::csi_registration::node_without_plugin(a, &provisioner, msg).or_else(|| super::csi_topology::unlabelled(a, &provisioner, msg)).or_else(|| super::node_provider::unmatched_nodes(a, &provisioner, &format!("{ns}/{}", pvc.name()), msg)) => out.push(h.link(link)),
             // The provisioner's own ServiceAccount refused by RBAC (the
             // in-tree azure-file provisioner creating its Secret).
-            _ if let Some(h) = super::apierr::forbidden_in(a, msg).or_else(|| super::admission::admission_policy_denied(a, msg, Loop::Storage)) => out.push(h.link(link)),
+            _ if let Some(h) = super::apierr::forbidden_in(a, msg).or_else(|| super::admission_policy::admission_policy_denied(a, msg, Loop::Storage)) => out.push(h.link(link)),
             // An object the class's parameters name is not there.
             _ if let Some(h) = class.and_then(|c| super::class_params::names_nothing(a, pvc, c, msg)) => out.push(h.link(link)),
             // The driver's call timed out and nothing in the input says why:
@@ -204,7 +204,7 @@ pub fn provisioning<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     // claim (pv controller: `volume "x" already bound to a different claim`):
     // the volume's claimRef, kept from a claim deleted and recreated under
     // the same name, or another claim's.
-    if let Some(h) = held_for_another(a, pvc, d) {
+    if let Some(h) = super::claim_held::held_for_another(a, pvc, d) {
         return vec![h];
     }
     if let Some(e) = d.events_with("FailedBinding").last() {
@@ -474,7 +474,7 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             };
             // The same name in another namespace is the stronger sign.
             let elsewhere = model::namespace_holding(a.cluster, kind, ns, name);
-            let sibling = sibling_name(name, &held).filter(|_| elsewhere.is_none());
+            let sibling = super::named::sibling_name(name, &held).filter(|_| elsewhere.is_none());
             let others = super::mount_secret::also_missing(a, pod, kind, name);
             let fix = match sibling {
                 // A chart or kustomization that renames one side only leaves
@@ -619,80 +619,4 @@ pub fn mount<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         return vec![h.links(link)];
     }
     vec![super::mount_driver::unread(a, pod, message, link)]
-}
-
-fn held_for_another(
-    a: &Analysis<'_>,
-    pvc: &Res<PersistentVolumeClaim>,
-    d: &Detected<'_>,
-) -> Option<Hypothesis> {
-    let ns = pvc.ns_or_default();
-    let wanted = pvc.spec.as_ref()?.volume_name.as_deref()?;
-    let pv = a.cluster.pv(wanted)?;
-    let spec = pv.spec.as_ref()?;
-    let claim = spec.claim_ref.as_ref()?;
-    let same_name =
-        claim.namespace.as_deref() == Some(ns) && claim.name.as_deref() == Some(pvc.name());
-    let same_uid = claim.uid.is_none() || claim.uid.as_deref() == pvc.metadata.uid.as_deref();
-    if same_name && same_uid {
-        return None;
-    }
-    let phase = pv
-        .status
-        .as_ref()
-        .and_then(|s| s.phase.as_deref())
-        .unwrap_or("?");
-    let link = d
-        .events_with("FailedBinding")
-        .last()
-        .map(|e| Link::from_event(Loop::Storage, e, "the volume is bound to another claim"));
-    let (summary, fix) = if same_name {
-        (
-            format!(
-                "PersistentVolume {wanted} ({phase}) is reserved for an earlier claim {ns}/{}: its claimRef keeps that claim's uid {}, and claim {ns}/{} was created again with uid {}, so the volume controller will not bind them",
-                pvc.name(),
-                claim.uid.as_deref().unwrap_or("?"),
-                pvc.name(),
-                pvc.metadata.uid.as_deref().unwrap_or("?")
-            ),
-            format!(
-                "Release the volume to the new claim by removing the old uid from its claimRef: `kubectl patch pv {wanted} --type json -p '[{{\"op\":\"remove\",\"path\":\"/spec/claimRef/uid\"}},{{\"op\":\"remove\",\"path\":\"/spec/claimRef/resourceVersion\"}}]'` (the data stays; with reclaimPolicy Retain it was kept for this)."
-            ),
-        )
-    } else {
-        (
-            format!(
-                "claim {ns}/{} asks for PersistentVolume {wanted} (spec.volumeName), which is bound to claim {}/{}",
-                pvc.name(),
-                claim.namespace.as_deref().unwrap_or("?"),
-                claim.name.as_deref().unwrap_or("?")
-            ),
-            format!(
-                "Point the claim at a free volume, or free {wanted}: delete the claim that holds it if it is no longer used, then clear the volume's claimRef."
-            ),
-        )
-    };
-    Some(
-        Hypothesis::new(86, Loop::Storage, pv.objref(), summary)
-            .fix(fix)
-            .links(link),
-    )
-}
-
-/// The one name among `held` that is `wanted` with a `-`-separated affix
-/// added or removed (`app` and `app-conf`, `app-config` and `app`): the
-/// object a reference most likely meant. None when no name, or more than
-/// one, is that close.
-fn sibling_name<'h>(wanted: &str, held: &[&'h str]) -> Option<&'h str> {
-    let close = |a: &str, b: &str| {
-        a.len() > b.len()
-            && (a.strip_prefix(b).is_some_and(|r| r.starts_with('-'))
-                || a.strip_suffix(b).is_some_and(|r| r.ends_with('-')))
-    };
-    let mut found = held
-        .iter()
-        .copied()
-        .filter(|h| *h != wanted && (close(h, wanted) || close(wanted, h)));
-    let first = found.next()?;
-    found.next().is_none().then_some(first)
 }
