@@ -225,8 +225,28 @@ pub(super) fn dns_cause(
         let target = cm.map(|c| c.objref()).unwrap_or_else(|| w.objref());
         let node_note = super::resolver::node_resolv_conf(a, w, forward.as_deref());
         let fwd = forward
+            .as_ref()
             .map(|f| format!(" (its Corefile forwards to `{f}`)"))
             .unwrap_or_default();
+        // kube-dns has no Corefile: its upstreams are the `kube-dns`
+        // ConfigMap's `upstreamNameservers`, else the node's resolv.conf.
+        let where_ = match cm {
+            Some(c) if forward.is_some() => format!(
+                "`kubectl -n {} get configmap {} -o yaml` (the `forward` line)",
+                c.ns_or_default(),
+                c.name()
+            ),
+            Some(c) => format!(
+                "`kubectl -n {} get configmap {} -o yaml` (its upstream setting, `upstreamNameservers` for kube-dns; none means the node's /etc/resolv.conf)",
+                c.ns_or_default(),
+                c.name()
+            ),
+            None => format!(
+                "the `{}` ConfigMap in {} (CoreDNS's Corefile `forward` line, kube-dns's `upstreamNameservers`; none means the node's /etc/resolv.conf)",
+                w.name(),
+                w.namespace()
+            ),
+        };
         return Some(
             Hypothesis::new(
                 62,
@@ -235,8 +255,7 @@ pub(super) fn dns_cause(
                 format!("{what}: the cluster DNS answers in-cluster names but its upstream resolver does not answer for external names{fwd}"),
             )
             .fix(format!(
-                "Check the upstream resolver {dns_name} forwards to: `kubectl -n {} get configmap coredns -o yaml` (the `forward` line), test it from a node (`dig @<upstream> {}`), and point `forward` at a resolver that answers; the CoreDNS logs show the SERVFAIL/timeouts.{}",
-                w.namespace(),
+                "Check the upstream resolver {dns_name} forwards to: {where_}, test it from a node (`dig @<upstream> {}`), and point it at a resolver that answers; the DNS pods' logs show the SERVFAIL/timeouts.{}",
                 host.unwrap_or("example.com"),
                 node_note
             ))
