@@ -23,6 +23,7 @@ pub mod object;
 pub mod observed;
 pub mod peek;
 pub mod pod;
+pub mod pod_text;
 pub mod quantity;
 pub mod rbac;
 pub mod redact;

@@ -51,7 +51,7 @@ fn container(c: &mut core::Container) {
     fit(&mut c.volume_mounts);
 }
 
-fn pod_spec(s: &mut core::PodSpec) {
+pub(crate) fn pod_spec(s: &mut core::PodSpec) {
     s.containers.iter_mut().for_each(container);
     s.containers.shrink_to_fit();
     fit_each(&mut s.init_containers, container);
@@ -66,7 +66,7 @@ fn pod_spec(s: &mut core::PodSpec) {
     fit(&mut s.volumes);
 }
 
-fn pod_status(s: &mut crate::pod::PodStatus) {
+pub(crate) fn pod_status(s: &mut crate::pod::PodStatus) {
     fit(&mut s.conditions);
     fit(&mut s.container_statuses);
     fit(&mut s.init_container_statuses);

@@ -274,6 +274,7 @@ fn load_within(
         })
         .collect();
     let part = Part::concat_files(parts);
+    day2_model::pod_text::forget_all();
     day2_model::timings::mark("decoded");
     notes.extend(part.notes);
     if !part.readable && !notes.is_empty() {
@@ -422,6 +423,7 @@ pub fn load_bytes(
     let mut r = read::from_bytes(bytes, opts);
     let mut part = parse(&file, &mut r, opts);
     part.close(name);
+    day2_model::pod_text::forget_all();
     if !part.readable {
         return Err(LoadError::NothingReadable { notes: part.notes });
     }

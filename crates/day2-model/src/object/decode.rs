@@ -245,6 +245,11 @@ pub fn decode_str_typed_into(
                 stores.events.push(Arc::new(e));
                 return Ok(());
             }
+        } else if group.is_empty() && kind == "Pod" {
+            if let Ok(p) = crate::pod::Pod::from_json(raw) {
+                stores.pods.push(Res::new(p, origin));
+                return Ok(());
+            }
         } else if let Some(tk) = typed_kind(group, kind) {
             let mut de = serde_json::Deserializer::from_str(raw);
             if decode_typed_into(stores, tk, &mut de, origin.clone()).is_ok() {
