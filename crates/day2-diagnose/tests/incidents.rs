@@ -548,6 +548,18 @@
 //! `tests/incidents-heldout-157/` is a hundred-and-fifty-seventh, written the same way
 //! from threads none of the other sets cites, against
 //! [`HELDOUT157_ACCURACY_FLOOR`] and [`HELDOUT157_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-158/` is a hundred-and-fifty-eighth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT158_ACCURACY_FLOOR`] and [`HELDOUT158_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-159/` is a hundred-and-fifty-ninth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT159_ACCURACY_FLOOR`] and [`HELDOUT159_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-160/` is a hundred-and-sixtieth, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT160_ACCURACY_FLOOR`] and [`HELDOUT160_HEALTHY_MISSES_CEILING`].
+//! `tests/incidents-heldout-161/` is a hundred-and-sixty-first, written the same way
+//! from threads none of the other sets cites, against
+//! [`HELDOUT161_ACCURACY_FLOOR`] and [`HELDOUT161_HEALTHY_MISSES_CEILING`].
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -2265,6 +2277,42 @@ const HELDOUT157_ACCURACY_FLOOR: f64 = 0.642;
 /// today. Only goes down.
 const HELDOUT157_HEALTHY_MISSES_CEILING: usize = 0;
 
+/// Share of the hundred-and-fifty-eighth held-out set
+/// (`tests/incidents-heldout-158/`) fully right. Blind, on the engine of
+/// ENGINE: BLIND of 14. Only goes up.
+const HELDOUT158_ACCURACY_FLOOR: f64 = 0.0;
+
+/// Healthy clusters of the hundred-and-fifty-eighth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT158_HEALTHY_MISSES_CEILING: usize = 2;
+
+/// Share of the hundred-and-fifty-ninth held-out set
+/// (`tests/incidents-heldout-159/`) fully right. Blind, on the engine of
+/// ENGINE: BLIND of 14. Only goes up.
+const HELDOUT159_ACCURACY_FLOOR: f64 = 0.0;
+
+/// Healthy clusters of the hundred-and-fifty-ninth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT159_HEALTHY_MISSES_CEILING: usize = 2;
+
+/// Share of the hundred-and-sixtieth held-out set
+/// (`tests/incidents-heldout-160/`) fully right. Blind, on the engine of
+/// ENGINE: BLIND of 14. Only goes up.
+const HELDOUT160_ACCURACY_FLOOR: f64 = 0.0;
+
+/// Healthy clusters of the hundred-and-sixtieth held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT160_HEALTHY_MISSES_CEILING: usize = 2;
+
+/// Share of the hundred-and-sixty-first held-out set
+/// (`tests/incidents-heldout-161/`) fully right. Blind, on the engine of
+/// ENGINE: BLIND of 14. Only goes up.
+const HELDOUT161_ACCURACY_FLOOR: f64 = 0.0;
+
+/// Healthy clusters of the hundred-and-sixty-first held-out set that get a diagnosis
+/// today. Only goes down.
+const HELDOUT161_HEALTHY_MISSES_CEILING: usize = 2;
+
 /// Healthy clusters of the tenth held-out set that get a diagnosis today
 /// (none of its two). Only goes down.
 const HELDOUT10_HEALTHY_MISSES_CEILING: usize = 0;
@@ -2799,6 +2847,10 @@ const HELDOUT154: &str = "tests/incidents-heldout-154";
 const HELDOUT155: &str = "tests/incidents-heldout-155";
 const HELDOUT156: &str = "tests/incidents-heldout-156";
 const HELDOUT157: &str = "tests/incidents-heldout-157";
+const HELDOUT158: &str = "tests/incidents-heldout-158";
+const HELDOUT159: &str = "tests/incidents-heldout-159";
+const HELDOUT160: &str = "tests/incidents-heldout-160";
+const HELDOUT161: &str = "tests/incidents-heldout-161";
 
 fn corpus_dir(folder: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(folder)
@@ -3494,6 +3546,14 @@ const HELDOUT156_BEGIN: &str = "<!-- heldout156:begin -->";
 const HELDOUT156_END: &str = "<!-- heldout156:end -->";
 const HELDOUT157_BEGIN: &str = "<!-- heldout157:begin -->";
 const HELDOUT157_END: &str = "<!-- heldout157:end -->";
+const HELDOUT158_BEGIN: &str = "<!-- heldout158:begin -->";
+const HELDOUT158_END: &str = "<!-- heldout158:end -->";
+const HELDOUT159_BEGIN: &str = "<!-- heldout159:begin -->";
+const HELDOUT159_END: &str = "<!-- heldout159:end -->";
+const HELDOUT160_BEGIN: &str = "<!-- heldout160:begin -->";
+const HELDOUT160_END: &str = "<!-- heldout160:end -->";
+const HELDOUT161_BEGIN: &str = "<!-- heldout161:begin -->";
+const HELDOUT161_END: &str = "<!-- heldout161:end -->";
 
 /// The scoreboards share one file and run in parallel: one writer at a time.
 static DOC: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -5479,6 +5539,54 @@ fn heldout157_incidents_scoreboard() {
         HELDOUT157_ACCURACY_FLOOR,
         HELDOUT157_HEALTHY_MISSES_CEILING,
         (HELDOUT157_BEGIN, HELDOUT157_END),
+    );
+}
+
+/// The hundred-and-fifty-eighth held-out set, scored on its own by the same code.
+#[test]
+fn heldout158_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT158,
+        14,
+        HELDOUT158_ACCURACY_FLOOR,
+        HELDOUT158_HEALTHY_MISSES_CEILING,
+        (HELDOUT158_BEGIN, HELDOUT158_END),
+    );
+}
+
+/// The hundred-and-fifty-ninth held-out set, scored on its own by the same code.
+#[test]
+fn heldout159_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT159,
+        14,
+        HELDOUT159_ACCURACY_FLOOR,
+        HELDOUT159_HEALTHY_MISSES_CEILING,
+        (HELDOUT159_BEGIN, HELDOUT159_END),
+    );
+}
+
+/// The hundred-and-sixtieth held-out set, scored on its own by the same code.
+#[test]
+fn heldout160_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT160,
+        14,
+        HELDOUT160_ACCURACY_FLOOR,
+        HELDOUT160_HEALTHY_MISSES_CEILING,
+        (HELDOUT160_BEGIN, HELDOUT160_END),
+    );
+}
+
+/// The hundred-and-sixty-first held-out set, scored on its own by the same code.
+#[test]
+fn heldout161_incidents_scoreboard() {
+    run_scoreboard(
+        HELDOUT161,
+        14,
+        HELDOUT161_ACCURACY_FLOOR,
+        HELDOUT161_HEALTHY_MISSES_CEILING,
+        (HELDOUT161_BEGIN, HELDOUT161_END),
     );
 }
 
