@@ -92,6 +92,7 @@ pub mod named;
 pub mod network;
 pub mod nginx_resolver;
 pub mod node;
+mod node_diff;
 pub mod node_hostname;
 pub mod node_provider;
 pub mod outside;
@@ -272,6 +273,17 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[CrashLoopBackOff, OomKilled, ProbeFailing],
         run: probe::cause,
+    },
+    Analyser {
+        kinds: &[
+            CrashLoopBackOff,
+            ProbeFailing,
+            ImagePullBackOff,
+            ErrImagePull,
+            CreateContainerConfigError,
+            SandboxCreateFailed,
+        ],
+        run: node_diff::split,
     },
     Analyser {
         kinds: &[CrashLoopBackOff, ProbeFailing],

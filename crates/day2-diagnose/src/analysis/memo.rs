@@ -38,6 +38,9 @@ pub(crate) struct Memo<'c> {
     /// The pod network's VXLAN, when it carries traffic between nodes in
     /// one: every DNS lookup that times out across nodes asks.
     pub(crate) vxlan: OnceLock<Option<Vxlan<'c>>>,
+    /// Whether two nodes report another kernel, OS image, container runtime
+    /// or kubelet: replicas that fail on some nodes only ask.
+    pub(crate) node_versions_differ: OnceLock<bool>,
 }
 
 /// A pod network's VXLAN: what it is, its agent's DaemonSet, the device it

@@ -3,7 +3,8 @@
 //! Container state `waiting.reason` is `ErrImagePull` (message: the runtime
 //! error), `ImagePullBackOff` (message: `Back-off pulling image "<img>"`,
 //! on newer kubelets followed by `: <error name>: <runtime error>` of the last pull),
-//! `ErrImageNeverPull` or `InvalidImageName`; the kubelet's `Failed` events
+//! `ErrImageNeverPull`, `InvalidImageName` or `ImageInspectError` (the
+//! runtime cannot read an image it holds: `Failed to inspect image …`); the kubelet's `Failed` events
 //! carry `Failed to pull image "<img>": <runtime error>`
 //! (kubernetes/kubernetes `pkg/kubelet/images/image_manager.go`).
 
@@ -23,7 +24,9 @@ pub fn detect<'c>(_a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) ->
         };
         let reason = w.reason.as_deref().unwrap_or("");
         let kind = match reason {
-            "ImagePullBackOff" | "ErrImageNeverPull" | "InvalidImageName" => Kind::ImagePullBackOff,
+            "ImagePullBackOff" | "ErrImageNeverPull" | "InvalidImageName" | "ImageInspectError" => {
+                Kind::ImagePullBackOff
+            }
             "ErrImagePull" => Kind::ErrImagePull,
             _ => continue,
         };
@@ -66,7 +69,11 @@ pub fn detect<'c>(_a: &Analysis<'c>, pod: &'c Res<Pod>, events: &[&'c Event]) ->
             _ if kind == Kind::ErrImagePull && !waiting_msg.is_empty() => {
                 Some(waiting_msg.to_owned())
             }
-            _ if matches!(reason, "ErrImageNeverPull" | "InvalidImageName") => {
+            _ if matches!(
+                reason,
+                "ErrImageNeverPull" | "InvalidImageName" | "ImageInspectError"
+            ) =>
+            {
                 Some(format!("{reason}: {waiting_msg}"))
             }
             _ => None,
