@@ -14,7 +14,9 @@
 //!   port; a peer with `podSelector` alone selects pods of the policy's
 //!   namespace, with `namespaceSelector` alone every pod of the matching
 //!   namespaces, with both the matching pods of the matching namespaces; an
-//!   `ipBlock` admits addresses in `cidr` outside its `except` ranges;
+//!   `ipBlock` admits addresses in `cidr` outside its `except` ranges (a
+//!   pod's own address too, as Calico and most plugins read it, but not
+//!   under Cilium, whose CIDR rules select no endpoint of the cluster);
 //! - a port's protocol defaults to TCP; `endPort` makes a range; a named port
 //!   is resolved against the destination pod's container ports.
 //!
@@ -176,6 +178,10 @@ pub fn evaluate<'c>(
     port: Port<'_>,
 ) -> Verdict<'c> {
     let mut v = Verdict::default();
+    let pods_in_blocks = !cluster
+        .daemon_sets
+        .iter()
+        .any(|d| d.name().starts_with("cilium"));
     // The peer pod's namespace labels, read once for every rule.
     let peer_ns = match peer {
         Peer::Pod(pod) => namespace_labels(cluster, pod.ns_or_default()),
@@ -194,6 +200,7 @@ pub fn evaluate<'c>(
                 v.isolating.push(p);
                 spec.ingress.iter().flatten().any(|r| {
                     rule_admits(
+                        pods_in_blocks,
                         &peer_ns,
                         p.ns_or_default(),
                         r.from.as_deref(),
@@ -207,6 +214,7 @@ pub fn evaluate<'c>(
                 v.isolating.push(p);
                 spec.egress.iter().flatten().any(|r| {
                     rule_admits(
+                        pods_in_blocks,
                         &peer_ns,
                         p.ns_or_default(),
                         r.to.as_deref(),
@@ -226,6 +234,7 @@ pub fn evaluate<'c>(
 }
 
 fn rule_admits(
+    pods_in_blocks: bool,
     peer_ns: &Labels,
     policy_ns: &str,
     peers: Option<&[NetworkPolicyPeer]>,
@@ -235,7 +244,9 @@ fn rule_admits(
 ) -> bool {
     let peer_ok = match peers {
         None | Some([]) => true,
-        Some(ps) => ps.iter().any(|p| peer_matches(peer_ns, policy_ns, p, peer)),
+        Some(ps) => ps
+            .iter()
+            .any(|p| peer_matches(peer_ns, policy_ns, p, peer, pods_in_blocks)),
     };
     let port_ok = match ports {
         None | Some([]) => true,
@@ -246,12 +257,27 @@ fn rule_admits(
     peer_ok && port_ok
 }
 
-fn peer_matches(peer_ns: &Labels, policy_ns: &str, p: &NetworkPolicyPeer, peer: Peer<'_>) -> bool {
+fn peer_matches(
+    peer_ns: &Labels,
+    policy_ns: &str,
+    p: &NetworkPolicyPeer,
+    peer: Peer<'_>,
+    pods_in_blocks: bool,
+) -> bool {
     if let Some(block) = &p.ip_block {
         return match peer {
             Peer::Ip(ip) => ip_block_contains(block, ip),
             Peer::External => ip_block_admits_any_public(block),
-            Peer::Pod(_) => false,
+            // Whether a pod's own address falls under an ipBlock is the
+            // plugin's choice: Calico matches it, Cilium by default does not
+            // (its CIDR rules select no endpoint of the cluster).
+            Peer::Pod(_) if !pods_in_blocks => false,
+            Peer::Pod(pod) => pod
+                .status
+                .as_ref()
+                .and_then(|s| s.pod_ip.as_deref())
+                .and_then(|ip| ip.parse().ok())
+                .is_some_and(|ip| ip_block_contains(block, ip)),
         };
     }
     let Peer::Pod(pod) = peer else {
@@ -503,6 +529,40 @@ mod tests {
                 Direction::Egress,
                 Peer::External,
                 Port::tcp(443)
+            )
+            .allowed()
+        );
+    }
+
+    #[test]
+    fn an_ip_block_holds_a_pods_address_unless_cilium_reads_it() {
+        let policy = r#"{"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"open","namespace":"shop"},"spec":{"podSelector":{"matchLabels":{"app":"worker"}},"policyTypes":["Egress"],"egress":[{"to":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.169.254/32"]}}]}]}}"#;
+        let dns = r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"dns","namespace":"ops","labels":{"app":"dns"}},"spec":{"containers":[{"name":"c","image":"i"}]},"status":{"podIP":"10.244.1.5"}}"#;
+        let admits = |c: &Cluster| {
+            evaluate(
+                c,
+                pod(c, "shop", "worker"),
+                Direction::Egress,
+                Peer::Pod(pod(c, "ops", "dns")),
+                Port::udp(53),
+            )
+            .allowed()
+        };
+        // Calico and most plugins match a pod's address against the block.
+        assert!(admits(&with(&format!("{policy},{dns}"))));
+        // Cilium's CIDR rules select no endpoint of the cluster.
+        let cilium = r#"{"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"cilium","namespace":"kube-system"},"spec":{"selector":{"matchLabels":{"k8s-app":"cilium"}},"template":{"metadata":{"labels":{"k8s-app":"cilium"}},"spec":{"containers":[{"name":"cilium-agent","image":"quay.io/cilium/cilium:v1.14.0"}]}}}}"#;
+        assert!(!admits(&with(&format!("{policy},{dns},{cilium}"))));
+        // The excepted address stays shut whatever the plugin.
+        let c = with(&format!("{policy},{dns}"));
+        let metadata = Peer::Ip(IpAddr::from([169, 254, 169, 254]));
+        assert!(
+            !evaluate(
+                &c,
+                pod(&c, "shop", "worker"),
+                Direction::Egress,
+                metadata,
+                Port::tcp(80)
             )
             .allowed()
         );

@@ -75,6 +75,7 @@ pub mod memory_setting;
 pub mod mesh_cert;
 pub mod mesh_protocol;
 pub mod mesh_server_first;
+mod metadata_policy;
 pub mod metallb;
 pub mod metrics_adapter;
 pub mod missing_file;
@@ -284,6 +285,10 @@ pub static ANALYSERS: &[Analyser] = &[
             SandboxCreateFailed,
         ],
         run: node_diff::split,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff, ProbeFailing],
+        run: metadata_policy::sidecar_cut_off,
     },
     Analyser {
         kinds: &[CrashLoopBackOff, ProbeFailing],
