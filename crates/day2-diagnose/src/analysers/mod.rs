@@ -43,6 +43,7 @@ mod egress_proxy;
 pub mod file_caps;
 pub mod follow;
 pub mod forward_policy;
+mod fs_group;
 pub mod gce_backends;
 pub mod helm;
 pub mod host_path;
@@ -289,6 +290,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[CrashLoopBackOff, ProbeFailing],
         run: metadata_policy::sidecar_cut_off,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff],
+        run: fs_group::ignored,
     },
     Analyser {
         kinds: &[CrashLoopBackOff, ProbeFailing],

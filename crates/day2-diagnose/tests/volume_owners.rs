@@ -1,0 +1,52 @@
+//! A non-root container whose volume ignores the pod's fsGroup: a hostPath
+//! PersistentVolume (jupyterhub/zero-to-jupyterhub-k8s#2282) and a CSI
+//! driver registered without `fsGroupPolicy: File` on a volume without an
+//! fsType (kubernetes-csi/csi-driver-host-path#356). Each is read from the
+//! held-out snapshot it came with, and a sibling edited from it must read
+//! otherwise.
+
+mod common;
+
+use common::*;
+use day2_model::Loop;
+
+#[test]
+fn a_host_path_volume_keeps_its_owner() {
+    let text = heldout(158, "151");
+    let pod = ("default", "hub-7d9868b8cf-cqp4c");
+    let out = diagnose(&load(&text));
+    let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
+    assert_root(d, Loop::Storage, "PersistentVolume", "hub-db-pv");
+    assert!(d.fix.contains("chown -R :1000"), "{}", d.fix);
+    assert!(
+        d.root_cause
+            .summary
+            .contains("unable to open database file"),
+        "{}",
+        d.root_cause.summary
+    );
+    // Running as root, the process owns what it writes: not this reading.
+    let root = edit(&text, "\"runAsUser\":1000", "\"runAsUser\":0");
+    let out = diagnose(&load(&root));
+    let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
+    assert!(d.root_cause.object.name != "hub-db-pv", "{}", summary(&out));
+}
+
+#[test]
+fn a_csi_driver_that_does_not_apply_fs_group() {
+    let text = heldout(161, "151");
+    let pod = ("default", "perm-test-0");
+    let out = diagnose(&load(&text));
+    let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
+    assert_root(d, Loop::Storage, "CSIDriver", "hostpath.csi.k8s.io");
+    assert!(d.fix.contains("fsGroupPolicy: File"), "{}", d.fix);
+    // The driver applies fsGroup to every volume: not this reading.
+    let file = edit(
+        &text,
+        "\"fsGroupPolicy\":\"ReadWriteOnceWithFSType\"",
+        "\"fsGroupPolicy\":\"File\"",
+    );
+    let out = diagnose(&load(&file));
+    let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
+    assert!(d.root_cause.object.kind != "CSIDriver", "{}", summary(&out));
+}
