@@ -3,7 +3,9 @@
 //! node whose kernel lacks what runc needs (opencontainers/runc#4111), a
 //! Docker Engine whose images cri-dockerd can no longer inspect
 //! (Mirantis/cri-dockerd#299), a Windows cumulative update that breaks the
-//! pod network (microsoft/Windows-Containers#516). Each is read from the
+//! pod network (microsoft/Windows-Containers#516); and the one node a pod
+//! may use kept tainted by a route the cloud never created
+//! (kubeedge/kubeedge#5694). Each is read from the
 //! held-out snapshot it came with, and a sibling whose nodes are alike must
 //! not be read so.
 
@@ -86,4 +88,29 @@ fn a_windows_node_on_another_build() {
         "{}",
         summary(&out)
     );
+}
+
+#[test]
+fn the_only_node_a_pod_may_use_has_no_route() {
+    let text = heldout(161, "003");
+    let pod = ("default", "nginx-deployment-77b4fdf86c-k5rbx");
+    let out = diagnose(&load(&text));
+    let d = about(&out, "PodPending", pod.0, pod.1);
+    assert_root(d, Loop::Network, "Node", "nuciiotedge");
+    assert!(
+        d.root_cause.summary.contains("NoRouteCreated"),
+        "{}",
+        d.root_cause.summary
+    );
+    assert!(d.fix.contains("route"), "{}", d.fix);
+    // The pod may use another node too, one without the taint: the
+    // taint no longer covers what the pod could use.
+    let both = edit(
+        &text,
+        "\"kubernetes.io/hostname\":\"aks-nodepool1-39443061-vmss000000\"",
+        "\"kubernetes.io/hostname\":\"aks-nodepool1-39443061-vmss000000\",\"node-role.kubernetes.io/edge\":\"\"",
+    );
+    let out = diagnose(&load(&both));
+    let d = about(&out, "PodPending", pod.0, pod.1);
+    assert!(!blames_node(d, "nuciiotedge"), "{}", summary(&out));
 }

@@ -66,7 +66,18 @@ pub fn taints<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     } else {
         model::node_pool_ref(tainted.iter().copied())
     };
-    let covers_all = told >= total || tainted.len() as u32 >= total;
+    // A taint of a node's condition (`node.kubernetes.io/…`, set by the
+    // node lifecycle controller) on every node the pod's selection leaves:
+    // it covers all the pod could use, though other nodes were never
+    // candidates. A role's taint there is the selection's choice instead.
+    let selectable = a.selected_nodes(spec);
+    let covers_all = told >= total
+        || tainted.len() as u32 >= total
+        || (key.starts_with("node.kubernetes.io/")
+            && !selectable.is_empty()
+            && selectable
+                .iter()
+                .all(|n| tainted.iter().any(|t| t.name() == n.name())));
     let base = if covers_all { 80 } else { 50 };
     let links = scheduler_links(d);
     let h = match key {
@@ -92,8 +103,26 @@ pub fn taints<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         }
         "node.kubernetes.io/unschedulable" => Hypothesis::new(base, Loop::Compute, node_obj, format!("node(s) {} are cordoned", short_list(&names, 4)))
             .fix(format!("`kubectl uncordon {}` once maintenance is done, or add capacity.", names[0])),
-        "node.kubernetes.io/network-unavailable" => Hypothesis::new(base, Loop::Network, node_obj, format!("node(s) {} have no pod network yet ({key}): the CNI has not configured them", short_list(&names, 4)))
-            .fix("Check the CNI DaemonSet pods on these nodes (aws-node, azure-cni, cilium, calico-node) and their logs."),
+        "node.kubernetes.io/network-unavailable" => {
+            // The condition behind the taint: a route the cloud's route
+            // controller did not create (`NoRouteCreated`), or a CNI that
+            // has not set it false.
+            let why = tainted.iter().find_map(|n| {
+                let c = model::node_condition(n, "NetworkUnavailable").filter(|c| c.status == "True")?;
+                Some((n.name(), c.reason.as_deref().unwrap_or(""), c.message.as_deref().unwrap_or("")))
+            });
+            let (summary, fix) = match why {
+                Some((n, "NoRouteCreated", message)) => (
+                    format!("node(s) {} have no pod network ({key}): their NetworkUnavailable condition is True with reason NoRouteCreated{}: the cloud's route controller has not created a route for {n}'s pod range", short_list(&names, 4), if message.is_empty() { String::new() } else { format!(" ({message})") }),
+                    format!("The cloud controller manager's route controller sets NetworkUnavailable false once it has created the node's route in the cloud's route table; a node the cloud does not own (an edge or on-premises machine joined to a cloud cluster) never gets one. Let a CNI that needs no cloud route configure {n} (and set the condition), keep such nodes out of the route controller (`--configure-cloud-routes=false`), or fix the route table's permissions for the cloud controller; then the {key} taint goes."),
+                ),
+                _ => (
+                    format!("node(s) {} have no pod network yet ({key}): the CNI has not configured them", short_list(&names, 4)),
+                    "Check the CNI DaemonSet pods on these nodes (aws-node, azure-cni, cilium, calico-node) and their logs; the NetworkUnavailable condition says who set it.".to_owned(),
+                ),
+            };
+            Hypothesis::new(base, Loop::Network, node_obj, summary).fix(fix)
+        }
         // kubeadm taints control-plane nodes so workloads go to workers
         // (`kubeadm init`, `node-role.kubernetes.io/control-plane:NoSchedule`;
         // `…/master` before 1.24). Every node carrying it means the cluster
