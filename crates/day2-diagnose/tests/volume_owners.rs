@@ -1,7 +1,9 @@
 //! A non-root container whose volume ignores the pod's fsGroup: a hostPath
 //! PersistentVolume (jupyterhub/zero-to-jupyterhub-k8s#2282) and a CSI
 //! driver registered without `fsGroupPolicy: File` on a volume without an
-//! fsType (kubernetes-csi/csi-driver-host-path#356). Each is read from the
+//! fsType (kubernetes-csi/csi-driver-host-path#356); and a projected token
+//! refused to the account that asks for it on the kubelet's behalf
+//! (kubeedge/kubeedge#3319). Each is read from the
 //! held-out snapshot it came with, and a sibling edited from it must read
 //! otherwise.
 
@@ -49,4 +51,29 @@ fn a_csi_driver_that_does_not_apply_fs_group() {
     let out = diagnose(&load(&file));
     let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
     assert!(d.root_cause.object.kind != "CSIDriver", "{}", summary(&out));
+}
+
+#[test]
+fn a_token_refused_to_the_account_that_asks_for_it() {
+    // KubeEdge's cloudcore asks for the edge pods' tokens, and its
+    // ClusterRole lacks serviceaccounts/token (kubeedge/kubeedge#3319).
+    let text = heldout(161, "011");
+    let pod = ("demo-project", "sensor-collector-58c9f7d6b4-n2xq9");
+    let out = diagnose(&load(&text));
+    let d = about(&out, "FailedMount", pod.0, pod.1);
+    assert_root(d, Loop::Identity, "ClusterRole", "cloudcore");
+    assert!(
+        d.root_cause.summary.contains("serviceaccounts/token"),
+        "{}",
+        d.root_cause.summary
+    );
+    // The node itself refused: the node's identity, not cloudcore's role.
+    let node = edit(
+        &text,
+        "User \\\"system:serviceaccount:kubeedge:cloudcore\\\"",
+        "User \\\"system:node:edge-1\\\"",
+    );
+    let out = diagnose(&load(&node));
+    let d = about(&out, "FailedMount", pod.0, pod.1);
+    assert!(d.root_cause.object.name != "cloudcore", "{}", summary(&out));
 }

@@ -230,6 +230,14 @@ pub(super) fn token_fetch(a: &Analysis<'_>, pod: &Res<Pod>, err: &str) -> Hypoth
         )
         .fix(format!("Create ServiceAccount {ns}/{missing} (`kubectl create serviceaccount -n {ns} {missing}`) or fix serviceAccountName in the pod template."));
     }
+    // A ServiceAccount refused, not the node: something asks for the
+    // token on the kubelet's behalf (KubeEdge's cloudcore for its edge
+    // nodes), and that account's roles are what to change.
+    if err.contains("User \"system:serviceaccount:")
+        && let Some(h) = super::apierr::forbidden_in(a, err)
+    {
+        return h;
+    }
     Hypothesis::new(
         70,
         Loop::Identity,
