@@ -97,6 +97,7 @@ pub mod node;
 mod node_diff;
 pub mod node_hostname;
 pub mod node_provider;
+pub mod operator;
 pub mod outside;
 mod overlay_ports;
 pub mod owner_ref;

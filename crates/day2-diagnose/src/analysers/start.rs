@@ -337,6 +337,12 @@ pub fn config_error<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         {
             vec![h]
         }
+        ConfigError::MissingObject { kind, name }
+            if let Some(o) = super::operator::owner_of(a, ns, &name)
+                && let Some(h) = super::operator::down(a, o, &format!("{kind} {ns}/{name}")) =>
+        {
+            vec![h.links(link)]
+        }
         ConfigError::MissingObject { kind, name } => {
             // One of that name elsewhere: written into the wrong namespace
             // (a chart rendered without its namespace lands in `default`).

@@ -133,6 +133,18 @@ pub(super) fn dns_cause(
         && a.service(&sns, &sname).is_none()
         && failure == DnsFailure::NotFound
     {
+        // A Service only a custom resource's operator makes: why it has not.
+        if let Some(o) = crate::analysers::operator::owner_of(a, &sns, &sname)
+            && let Some(h) =
+                crate::analysers::operator::down(a, o, &format!("Service {sns}/{sname}"))
+        {
+            return Some(h.link(Link::new(
+                Loop::Network,
+                None,
+                ObjRef::new("Service", Some(&sns), &sname),
+                format!("{what}: no Service {sns}/{sname} exists, so the name has no record"),
+            )));
+        }
         return Some(
             Hypothesis::new(
                 80,

@@ -85,6 +85,11 @@ const GENERATED_LABELS: [&str; 4] = [
     "apps.kubernetes.io/pod-index",
 ];
 
+/// The NetworkPolicies cut `pod` off from the cluster DNS ([`dns::cut_off`]).
+pub(crate) fn dns_cut_off_of(a: &Analysis<'_>, pod: &Res<Pod>) -> Option<Hypothesis> {
+    dns::cut_off(a, pod)
+}
+
 /// The text a crashing container left: its termination and waiting
 /// messages, the pod's events, and its log lines when the input has them.
 pub(crate) fn crash_texts<'c>(
