@@ -49,6 +49,7 @@ pub fn load_balancer<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> 
                 .or_else(|| super::lb_pools::outside_pools(a, svc, m))
                 .or_else(|| super::metallb::sharing_refused(svc, m))
                 .or_else(|| super::lb_causes::policy_refused(a, svc, m))
+                .or_else(|| super::lb_refused::invalid(svc, m))
                 .or_else(|| super::ingress_address::empty_cluster_name(a, m, None))
         })
     {

@@ -69,6 +69,7 @@ pub mod lb_causes;
 pub mod lb_local;
 pub mod lb_nodes;
 pub mod lb_pools;
+mod lb_refused;
 pub mod leader_lock;
 pub mod listen_family;
 pub mod manual_endpoints;
