@@ -3,7 +3,8 @@
 //! driver registered without `fsGroupPolicy: File` on a volume without an
 //! fsType (kubernetes-csi/csi-driver-host-path#356); and a projected token
 //! refused to the account that asks for it on the kubelet's behalf
-//! (kubeedge/kubeedge#3319). Each is read from the
+//! (kubeedge/kubeedge#3319); and root that dropped the capabilities that let
+//! it into other users' directories (grafana/helm-charts#3699). Each is read from the
 //! held-out snapshot it came with, and a sibling edited from it must read
 //! otherwise.
 
@@ -76,4 +77,30 @@ fn a_token_refused_to_the_account_that_asks_for_it() {
     let out = diagnose(&load(&node));
     let d = about(&out, "FailedMount", pod.0, pod.1);
     assert!(d.root_cause.object.name != "cloudcore", "{}", summary(&out));
+}
+
+#[test]
+fn root_without_its_file_capabilities() {
+    // Grafana's init-chown-data runs as root, drops ALL and adds back only
+    // CHOWN: it may not enter the directories Grafana made private
+    // (grafana/helm-charts#3699).
+    let text = heldout(158, "102");
+    let pod = ("default", "my-release-grafana-846948d9f4-vgxm7");
+    let out = diagnose(&load(&text));
+    let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
+    assert_root(d, Loop::Compute, "Deployment", "my-release-grafana");
+    assert!(d.fix.contains("DAC_READ_SEARCH"), "{}", d.fix);
+    // DAC_READ_SEARCH given back: not this reading.
+    let kept = edit(
+        &text,
+        "\"add\":[\"CHOWN\"],\"drop\":[\"ALL\"]",
+        "\"add\":[\"CHOWN\",\"DAC_READ_SEARCH\"],\"drop\":[\"ALL\"]",
+    );
+    let out = diagnose(&load(&kept));
+    let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
+    assert!(
+        !d.fix.contains("Add `DAC_READ_SEARCH`"),
+        "{}",
+        summary(&out)
+    );
 }

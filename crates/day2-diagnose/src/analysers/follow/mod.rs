@@ -28,6 +28,7 @@ mod cilium;
 mod config_arg;
 mod connect;
 mod cut_off;
+mod dac;
 mod dns;
 mod domain;
 pub(crate) mod identity;

@@ -59,6 +59,9 @@ pub(super) fn denied(
         return Some(h);
     }
     if !d.ownership {
+        if let Some(h) = super::dac::dropped(a, pod, container, d) {
+            return Some(h);
+        }
         return write_denied(a, pod, container, d);
     }
     if let Some(h) = chown_capability_dropped(a, pod, container, d) {
