@@ -190,6 +190,9 @@ pub fn adapter_error(a: &Analysis<'_>, message: &str, link: Option<Link>) -> Opt
     if message.contains("is forbidden: User \"system:anonymous\"") {
         return front_proxy_unverified(a, api.name(), pod, link);
     }
+    if message.contains("could not find the metric") {
+        return super::adapter_url::dangling(a, pod, link);
+    }
     None
 }
 

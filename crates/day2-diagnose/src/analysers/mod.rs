@@ -2,6 +2,7 @@
 //! evidence from any loop, and returns scored hypotheses; the best one is the
 //! diagnosis.
 
+mod adapter_url;
 pub mod admission;
 pub mod admission_policy;
 pub mod admission_rejected;
