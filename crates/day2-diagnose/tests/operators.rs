@@ -5,7 +5,8 @@
 //! resource's Secret while the operator's egress policy shuts it out of the
 //! cluster DNS (Azure/azure-service-operator#3259). Each is read from the
 //! held-out snapshot it came with, and a sibling edited from it must read
-//! otherwise.
+//! otherwise; and a configuration file a program refuses, read as the
+//! ConfigMap it comes from (grafana/helm-charts#3856).
 
 mod common;
 
@@ -65,4 +66,23 @@ fn an_operator_that_resolves_no_name() {
         "{}",
         summary(&out)
     );
+}
+
+#[test]
+fn a_configuration_file_refused_at_start_up() {
+    // Loki 3 refuses structured metadata on a v12 schema; its file comes
+    // from ConfigMap loki (grafana/helm-charts#3856).
+    let text = heldout(158, "101");
+    let pod = ("monitoring", "loki-backend-0");
+    let out = diagnose(&load(&text));
+    let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
+    assert_root(d, Loop::Compute, "ConfigMap", "loki");
+    assert!(d.fix.contains("allow_structured_metadata"), "{}", d.fix);
+    // No argument names the file, and two ConfigMaps are mounted: which
+    // one it refuses is not known.
+    let unnamed = text.replace("\"-config.file=/etc/loki/config/config.yaml\",", "");
+    assert_ne!(unnamed, text);
+    let out = diagnose(&load(&unnamed));
+    let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
+    assert!(d.root_cause.object.kind != "ConfigMap", "{}", summary(&out));
 }

@@ -21,6 +21,7 @@ pub mod cloud_policy;
 pub mod cni_bin;
 pub mod cni_range;
 pub mod command_line;
+pub mod config_file;
 pub mod config_names;
 pub mod consumer;
 pub mod controllers;
@@ -297,6 +298,10 @@ pub static ANALYSERS: &[Analyser] = &[
     Analyser {
         kinds: &[CrashLoopBackOff],
         run: fs_group::ignored,
+    },
+    Analyser {
+        kinds: &[CrashLoopBackOff],
+        run: config_file::refused,
     },
     Analyser {
         kinds: &[CrashLoopBackOff, ProbeFailing],
