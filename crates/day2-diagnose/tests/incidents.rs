@@ -2279,8 +2279,9 @@ const HELDOUT157_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the hundred-and-fifty-eighth held-out set
 /// (`tests/incidents-heldout-158/`) fully right. Blind, on the engine of
-/// 0dfb912: 4 of 14. Only goes up.
-const HELDOUT158_ACCURACY_FLOOR: f64 = 0.285;
+/// 0dfb912: 4 of 14. 7 of 14 after the round of the
+/// hundred-and-fifty-eighth to hundred-and-sixty-first sets. Only goes up.
+const HELDOUT158_ACCURACY_FLOOR: f64 = 0.5;
 
 /// Healthy clusters of the hundred-and-fifty-eighth held-out set that get a diagnosis
 /// today. Only goes down.
@@ -2288,8 +2289,9 @@ const HELDOUT158_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the hundred-and-fifty-ninth held-out set
 /// (`tests/incidents-heldout-159/`) fully right. Blind, on the engine of
-/// 0dfb912: 7 of 14. Only goes up.
-const HELDOUT159_ACCURACY_FLOOR: f64 = 0.5;
+/// 0dfb912: 7 of 14. 9 of 14 after the round of the
+/// hundred-and-fifty-eighth to hundred-and-sixty-first sets. Only goes up.
+const HELDOUT159_ACCURACY_FLOOR: f64 = 0.642;
 
 /// Healthy clusters of the hundred-and-fifty-ninth held-out set that get a diagnosis
 /// today. Only goes down.
@@ -2297,8 +2299,9 @@ const HELDOUT159_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the hundred-and-sixtieth held-out set
 /// (`tests/incidents-heldout-160/`) fully right. Blind, on the engine of
-/// 0dfb912: 8 of 14. Only goes up.
-const HELDOUT160_ACCURACY_FLOOR: f64 = 0.571;
+/// 0dfb912: 8 of 14. 10 of 14 after the round of the
+/// hundred-and-fifty-eighth to hundred-and-sixty-first sets. Only goes up.
+const HELDOUT160_ACCURACY_FLOOR: f64 = 0.714;
 
 /// Healthy clusters of the hundred-and-sixtieth held-out set that get a diagnosis
 /// today. Only goes down.
@@ -2306,8 +2309,9 @@ const HELDOUT160_HEALTHY_MISSES_CEILING: usize = 0;
 
 /// Share of the hundred-and-sixty-first held-out set
 /// (`tests/incidents-heldout-161/`) fully right. Blind, on the engine of
-/// 0dfb912: 3 of 14. Only goes up.
-const HELDOUT161_ACCURACY_FLOOR: f64 = 0.214;
+/// 0dfb912: 3 of 14. 9 of 14 after the round of the
+/// hundred-and-fifty-eighth to hundred-and-sixty-first sets. Only goes up.
+const HELDOUT161_ACCURACY_FLOOR: f64 = 0.642;
 
 /// Healthy clusters of the hundred-and-sixty-first held-out set that get a diagnosis
 /// today. Only goes down.
