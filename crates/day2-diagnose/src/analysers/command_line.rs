@@ -9,17 +9,14 @@
 use crate::analysis::Analysis;
 use crate::evidence::Hypothesis;
 use crate::model;
-use crate::symptoms::{Detail, Detected};
+use crate::symptoms::Detected;
 use day2_model::Loop;
 
 pub fn refused<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
-    let Some(pod) = d.pod() else { return vec![] };
-    let Detail::Crash { container, .. } = &d.detail else {
+    let Some((pod, c)) = d.crashed() else {
         return vec![];
     };
-    let Some(c) = model::spec_container(pod, container) else {
-        return vec![];
-    };
+    let container = c.name.as_str();
     let workload = model::workload_ref(a.cluster, pod);
     let words = model::command_line(c)
         .map(String::as_str)

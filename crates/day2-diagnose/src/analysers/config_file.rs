@@ -10,7 +10,7 @@ use super::follow::crash_texts;
 use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link};
 use crate::model;
-use crate::symptoms::{Detail, Detected};
+use crate::symptoms::Detected;
 use day2_model::{Loop, ObjRef};
 
 /// How programs say their configuration is refused.
@@ -30,13 +30,10 @@ const REFUSED: [&str; 12] = [
 ];
 
 pub fn refused<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
-    let Some(pod) = d.pod() else { return vec![] };
-    let Detail::Crash { container, .. } = &d.detail else {
+    let Some((pod, c)) = d.crashed() else {
         return vec![];
     };
-    let Some(c) = model::spec_container(pod, container) else {
-        return vec![];
-    };
+    let container = c.name.as_str();
     let Some(spec) = pod.spec.as_ref() else {
         return vec![];
     };

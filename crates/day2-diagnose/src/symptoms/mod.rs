@@ -151,6 +151,15 @@ impl<'c> Detected<'c> {
         }
     }
 
+    /// The pod of a crash and the container that crashed, from its spec.
+    pub fn crashed(&self) -> Option<(&'c Res<Pod>, &'c k8s_openapi::api::core::v1::Container)> {
+        let pod = self.pod()?;
+        let Detail::Crash { container, .. } = &self.detail else {
+            return None;
+        };
+        Some((pod, crate::model::spec_container(pod, container)?))
+    }
+
     /// Events of this reason, oldest first.
     pub fn events_with<'s>(&'s self, reason: &'s str) -> impl Iterator<Item = &'c Event> + 's {
         self.events

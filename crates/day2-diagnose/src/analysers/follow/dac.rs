@@ -8,6 +8,23 @@
 
 use super::*;
 use day2_model::security::EffectiveSecurityContext;
+use k8s_openapi::api::core::v1::Capabilities;
+
+/// The capabilities of `container` when it runs as root (user 0): its
+/// own security context's (None when it sets none).
+pub(super) fn of_root<'p>(pod: &'p Res<Pod>, container: &str) -> Option<Option<&'p Capabilities>> {
+    let spec = pod.spec.as_ref()?;
+    let effective = EffectiveSecurityContext::of(spec, model::spec_container(pod, container)?);
+    (effective.run_as_user == Some(0)).then_some(effective.capabilities)
+}
+
+/// The first of `want` a capability list names, `CAP_` aside.
+pub(super) fn listed<'l>(list: Option<&'l Vec<String>>, want: &[&str]) -> Option<&'l str> {
+    list.into_iter().flatten().find_map(|x| {
+        let x = x.trim_start_matches("CAP_");
+        want.iter().any(|w| x.eq_ignore_ascii_case(w)).then_some(x)
+    })
+}
 
 pub(super) fn dropped(
     a: &Analysis<'_>,
@@ -15,20 +32,9 @@ pub(super) fn dropped(
     container: &str,
     d: &crate::messages::fs::Denied,
 ) -> Option<Hypothesis> {
-    let spec = pod.spec.as_ref()?;
-    let effective = EffectiveSecurityContext::of(spec, model::spec_container(pod, container)?);
-    if effective.run_as_user != Some(0) {
-        return None;
-    }
-    let caps = effective.capabilities?;
-    fn named<'l>(list: Option<&'l Vec<String>>, want: &[&str]) -> Option<&'l str> {
-        list.into_iter().flatten().find_map(|x| {
-            let x = x.trim_start_matches("CAP_");
-            want.iter().any(|w| x.eq_ignore_ascii_case(w)).then_some(x)
-        })
-    }
-    let gone = named(caps.drop.as_ref(), &["ALL", "DAC_OVERRIDE"])?;
-    if named(
+    let caps = of_root(pod, container)??;
+    let gone = listed(caps.drop.as_ref(), &["ALL", "DAC_OVERRIDE"])?;
+    if listed(
         caps.add.as_ref(),
         &["DAC_OVERRIDE", "DAC_READ_SEARCH", "ALL"],
     )

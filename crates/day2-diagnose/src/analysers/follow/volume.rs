@@ -179,23 +179,9 @@ fn chown_capability_dropped(
     container: &str,
     d: &crate::messages::fs::Denied,
 ) -> Option<Hypothesis> {
-    let spec = pod.spec.as_ref()?;
-    let effective = EffectiveSecurityContext::of(spec, model::spec_container(pod, container)?);
-    if effective.run_as_user != Some(0) {
-        return None;
-    }
-    let caps = effective.capabilities;
-    let has = |list: Option<&Vec<String>>, want: &str| {
-        list.is_some_and(|l| {
-            l.iter().any(|x| {
-                let x = x.trim_start_matches("CAP_");
-                x.eq_ignore_ascii_case(want) || x.eq_ignore_ascii_case("ALL")
-            })
-        })
-    };
-    if !has(caps.and_then(|c| c.drop.as_ref()), "CHOWN")
-        || has(caps.and_then(|c| c.add.as_ref()), "CHOWN")
-    {
+    let caps = super::dac::of_root(pod, container)?;
+    let has = |list: Option<&Vec<String>>| super::dac::listed(list, &["CHOWN", "ALL"]).is_some();
+    if !has(caps.and_then(|c| c.drop.as_ref())) || has(caps.and_then(|c| c.add.as_ref())) {
         return None;
     }
     let owner = crate::model::workload_ref(a.cluster, pod);
