@@ -165,7 +165,9 @@ pub fn evaluate_once(
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .keep_reuse(reuse);
-    // Event messages no stored event says any more.
+    // Pod spec texts read while decoding, and event messages and specs
+    // no stored object holds any more.
+    day2_model::pod_text::forget_all();
     day2_model::intern::forget_unused();
     let seconds = start.elapsed().as_secs_f64();
     let at = jiff::Timestamp::now().as_millisecond() as f64 / 1000.0;

@@ -292,8 +292,8 @@ fn insert(key: &Key<'_>, spec: Arc<PodSpec>) {
 }
 
 /// Forget every text: a reader calls it once its input is decoded (the
-/// texts serve only while pods are read), and [`crate::intern::forget_unused`]
-/// before the specs are let go. How many were held.
+/// texts serve only while pods are read), and a long-running process before
+/// [`crate::intern::forget_unused`] lets the specs go. How many were held.
 pub fn forget_all() -> usize {
     let mut dropped = 0;
     for shard in TEXTS.iter() {

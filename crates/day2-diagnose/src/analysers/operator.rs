@@ -22,6 +22,7 @@ use crate::analysis::Analysis;
 use crate::evidence::{Hypothesis, Link};
 use day2_model::cluster::Workload;
 use day2_model::object::DynObject;
+use day2_model::pod::Pod;
 use day2_model::{Loop, ObjRef, Res};
 
 /// Words of an API group's domain that name no one project.
@@ -151,9 +152,15 @@ fn operators<'c>(
 }
 
 /// Why the operator of `o` makes nothing: the moved binding, its pods cut
-/// off from DNS, or its pods not ready. `what` says what it should have
-/// made (`Service cart/rfs-redisfailover`).
-pub(crate) fn down<'c>(a: &Analysis<'c>, o: &'c Res<DynObject>, what: &str) -> Option<Hypothesis> {
+/// off from DNS (`dns_cut_off`, the DNS reading's own check), or its pods
+/// not ready. `what` says what it should have made (`Service
+/// cart/rfs-redisfailover`).
+pub(crate) fn down<'c>(
+    a: &Analysis<'c>,
+    o: &'c Res<DynObject>,
+    what: &str,
+    dns_cut_off: impl Fn(&Res<Pod>) -> Option<Hypothesis>,
+) -> Option<Hypothesis> {
     let found = match operators(a, o) {
         Err(h) => return Some(*h),
         Ok(f) => f,
@@ -170,10 +177,7 @@ pub(crate) fn down<'c>(a: &Analysis<'c>, o: &'c Res<DynObject>, what: &str) -> O
             Found::Bound(b, r) => format!("bound to ClusterRole {r} by {b}"),
             Found::Named(word) => format!("named for the group's `{word}`"),
         };
-        if let Some(h) = pods
-            .iter()
-            .find_map(|p| super::follow::dns_cut_off_of(a, p))
-        {
+        if let Some(h) = pods.iter().find_map(|p| dns_cut_off(p)) {
             return Some(h.link(Link::new(
                 Loop::Network,
                 None,

@@ -339,7 +339,7 @@ pub fn config_error<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
         }
         ConfigError::MissingObject { kind, name }
             if let Some(o) = super::operator::owner_of(a, ns, &name)
-                && let Some(h) = super::operator::down(a, o, &format!("{kind} {ns}/{name}")) =>
+                && let Some(h) = super::operator::down(a, o, &format!("{kind} {ns}/{name}"), |p| super::follow::dns_cut_off_of(a, p)) =>
         {
             vec![h.links(link)]
         }

@@ -136,7 +136,9 @@ pub(super) fn dns_cause(
         // A Service only a custom resource's operator makes: why it has not.
         if let Some(o) = crate::analysers::operator::owner_of(a, &sns, &sname)
             && let Some(h) =
-                crate::analysers::operator::down(a, o, &format!("Service {sns}/{sname}"))
+                crate::analysers::operator::down(a, o, &format!("Service {sns}/{sname}"), |p| {
+                    cut_off(a, p)
+                })
         {
             return Some(h.link(Link::new(
                 Loop::Network,
