@@ -86,7 +86,12 @@ impl Pod {
             && let Some(spec) = lookup(key)
         {
             pod.spec = Some(spec);
-            pod.bound_to = key.node.clone().map(|r| text[r].to_owned());
+            // As sharing takes it out of a decoded spec: an empty name is none.
+            pod.bound_to = key
+                .node
+                .clone()
+                .map(|r| text[r].to_owned())
+                .filter(|n| !n.is_empty());
             return Ok(pod);
         }
         let mut spec: PodSpec = serde_json::from_str(text)?;
@@ -437,6 +442,14 @@ mod tests {
         let unscheduled = replica("pending", "", "kube-api-access-jjjjj", "");
         let q = read(&unscheduled);
         assert_eq!(crate::pod::node_name(&q), None);
+        // A second unscheduled replica finds the spec by its text, and is
+        // as unbound as the first.
+        let again = read(&replica("pending", "", "kube-api-access-mmmmm", ""));
+        assert!(Arc::ptr_eq(
+            q.spec.as_ref().unwrap(),
+            again.spec.as_ref().unwrap()
+        ));
+        assert_eq!(again.bound_to, None);
     }
 
     #[test]
