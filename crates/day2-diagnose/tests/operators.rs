@@ -34,6 +34,20 @@ fn an_operator_bound_in_another_namespace() {
         "{}",
         summary(&out)
     );
+    // A stale subject beside the right one: the operator is granted, and
+    // the stale one is not the cause.
+    let both = edit(
+        &text,
+        "\"subjects\":[{\"kind\":\"ServiceAccount\",\"name\":\"redisoperator\",\"namespace\":\"default\"}]",
+        "\"subjects\":[{\"kind\":\"ServiceAccount\",\"name\":\"redisoperator\",\"namespace\":\"default\"},{\"kind\":\"ServiceAccount\",\"name\":\"redisoperator\",\"namespace\":\"redis-operator\"}]",
+    );
+    let out = diagnose(&load(&both));
+    let d = about(&out, "CrashLoopBackOff", pod.0, pod.1);
+    assert!(
+        d.root_cause.object.kind != "ClusterRoleBinding",
+        "{}",
+        summary(&out)
+    );
 }
 
 #[test]

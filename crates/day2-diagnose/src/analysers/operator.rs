@@ -95,7 +95,11 @@ fn operators<'c>(
                 let all: Vec<&Workload<'c>> = a.workloads_all().iter().filter(runs_as).collect();
                 if let Some(w) = all.iter().find(|w| w.namespace() == sns) {
                     out.push((**w, Found::Bound(b.name(), role.name())));
-                } else if let Some(w) = all.first() {
+                } else if let Some(w) = all.first().filter(|w| {
+                    // Another binding may grant the account it runs as.
+                    super::rbac::may(c, w.namespace(), &s.name, "list", group, &plural)
+                        != Some(true)
+                }) {
                     let wns = w.namespace();
                     let name = &s.name;
                     return Err(Box::new(Hypothesis::new(
