@@ -11,24 +11,6 @@ use crate::evidence::{Hypothesis, Link};
 use day2_model::pod::Pod;
 use day2_model::{Loop, Res};
 
-/// The Service an in-cluster host names: `name.namespace`, `name.namespace.svc`
-/// or `name.namespace.svc.<domain>`.
-fn service_of<'h>(a: &Analysis<'_>, host: &'h str) -> Option<(&'h str, &'h str)> {
-    let labels: Vec<&str> = host.split('.').collect();
-    match labels.as_slice() {
-        [name, ns, "svc", ..] => Some((ns, name)),
-        [name, ns]
-            if a.cluster
-                .namespaces
-                .iter()
-                .any(|n| n.metadata.name.as_deref() == Some(*ns)) =>
-        {
-            Some((ns, name))
-        }
-        _ => None,
-    }
-}
-
 pub(super) fn dangling(a: &Analysis<'_>, pod: &Res<Pod>, link: Option<Link>) -> Option<Hypothesis> {
     let spec = pod.spec.as_ref()?;
     let workload = crate::model::workload_ref(a.cluster, pod);
@@ -43,9 +25,10 @@ pub(super) fn dangling(a: &Analysis<'_>, pod: &Res<Pod>, link: Option<Link>) -> 
             let Some((host, port)) = crate::messages::errors::endpoint(url) else {
                 continue;
             };
-            let Some((ns, name)) = service_of(a, &host) else {
+            let Some((ns, name)) = super::follow::in_cluster_name(a, &host) else {
                 continue;
             };
+            let (ns, name) = (ns.as_str(), name.as_str());
             if a.service(ns, name).is_some() {
                 continue;
             }

@@ -76,10 +76,7 @@ pub fn refused<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     let found = paths
         .iter()
         .find_map(|p| {
-            let m = mounts
-                .clone()
-                .filter(|m| p.starts_with(m.mount_path.trim_end_matches('/')))
-                .max_by_key(|m| m.mount_path.len())?;
+            let m = model::mount_holding(c, p)?;
             let (kind, name) = source(m)?;
             Some((
                 kind,

@@ -160,8 +160,7 @@ pub fn ignored<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
             let Some(pv) = a
                 .cluster
                 .pvc(ns, &claim.claim_name)
-                .and_then(|p| p.spec.as_ref()?.volume_name.as_deref())
-                .and_then(|v| a.cluster.pv(v))
+                .and_then(|p| a.cluster.pv_of_claim(p))
             else {
                 continue;
             };

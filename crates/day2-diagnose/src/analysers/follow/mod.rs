@@ -510,7 +510,7 @@ fn unexplained(pod: &Res<Pod>, what: String, checked: &str, next: String) -> Hyp
 }
 
 /// Whether a name is the cluster's own (`svc`, `svc.ns`, `….svc`, `….cluster.local`).
-fn in_cluster_name(a: &Analysis<'_>, host: &str) -> Option<(String, String)> {
+pub(crate) fn in_cluster_name(a: &Analysis<'_>, host: &str) -> Option<(String, String)> {
     let host = host.trim_end_matches('.');
     let labels: Vec<&str> = host.split('.').collect();
     if let Some(i) = labels.iter().position(|l| *l == "svc") {

@@ -70,14 +70,15 @@ pub fn taints<'c>(a: &Analysis<'c>, d: &Detected<'c>) -> Vec<Hypothesis> {
     // node lifecycle controller) on every node the pod's selection leaves:
     // it covers all the pod could use, though other nodes were never
     // candidates. A role's taint there is the selection's choice instead.
-    let selectable = a.selected_nodes(spec);
     let covers_all = told >= total
         || tainted.len() as u32 >= total
-        || (key.starts_with("node.kubernetes.io/")
-            && !selectable.is_empty()
-            && selectable
-                .iter()
-                .all(|n| tainted.iter().any(|t| t.name() == n.name())));
+        || (key.starts_with("node.kubernetes.io/") && {
+            let selectable = a.selected_nodes(spec);
+            !selectable.is_empty()
+                && selectable
+                    .iter()
+                    .all(|n| tainted.iter().any(|t| t.name() == n.name()))
+        });
     let base = if covers_all { 80 } else { 50 };
     let links = scheduler_links(d);
     let h = match key {
